@@ -1,0 +1,59 @@
+/* A dataset: a raw binary file plus a YAML descriptor (dtype, shape, offset, byte order). */
+#ifndef PARIO_DATASET_H
+#define PARIO_DATASET_H
+
+#include <stdint.h>
+#include <mpi.h>
+#include "pario/dtype.h"
+#include "pario/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PARIO_PATH_MAX 4096
+
+typedef struct pario_dataset {
+    char path[PARIO_PATH_MAX];      /* the data file */
+    char desc_path[PARIO_PATH_MAX]; /* its descriptor */
+    pario_dtype dtype;
+    int ndims;                      /* 1 or 2; 0 while the shape is not known yet */
+    uint64_t shape[2];              /* row-major; shape[1] == 1 for 1-D */
+    uint64_t offset;                /* header bytes before the first element */
+    int big_endian;                 /* stored byte order */
+    uint64_t nelems;
+} pario_dataset;
+
+/* Default descriptor for a data file: "data.bin" -> "data.bin.yaml". */
+void pario_desc_default_path(const char *data_path, char *out, size_t len);
+
+/* Serial: parse a descriptor. Errors name the file, the line and the field. */
+pario_status pario_desc_load(const char *desc_path, pario_dataset *ds);
+
+/* Serial: reconcile the descriptor with the data file's size (fills a missing
+ * shape; refuses a size that does not match). */
+pario_status pario_dataset_check_size(pario_dataset *ds, uint64_t file_size);
+
+/* Collective: rank 0 loads the descriptor (desc_path NULL: the default) and checks
+ * the file's size; every rank gets the same dataset or the same error. */
+pario_status pario_dataset_open(const char *data_path, const char *desc_path,
+                                pario_dataset *ds, MPI_Comm comm);
+
+/* Serial: write the descriptor (to a temporary name, then renamed). */
+pario_status pario_desc_write(const pario_dataset *ds, const char *desc_path);
+/* The descriptor's YAML text. */
+int pario_desc_format(const pario_dataset *ds, char *buf, size_t len);
+
+/* Set the shape from dims (1 or 2 values), computing nelems; 0 on overflow. */
+int pario_dataset_set_shape(pario_dataset *ds, int ndims, const uint64_t *dims);
+
+/* Bytes of data after the header. */
+static inline uint64_t pario_dataset_bytes(const pario_dataset *ds)
+{
+    return ds->nelems * pario_dtype_size(ds->dtype);
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,102 @@
+/* The chunked MPI-IO engine: one loop that count, reduce, scatter, gather, convert
+ * and gen all use. Every rank makes the same number of collective calls, even when
+ * it owns nothing, and memory is bounded by the chunk size, not the file size. */
+#ifndef PARIO_IO_H
+#define PARIO_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <mpi.h>
+#include "pario/dataset.h"
+#include "pario/status.h"
+#include "pario/view.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PARIO_DEFAULT_CHUNK ((size_t)4 << 20)
+
+typedef struct pario_io_opts {
+    size_t chunk_bytes;   /* per rank per step; default PARIO_DEFAULT_CHUNK */
+    int independent;      /* 1: independent calls instead of collective ones */
+    int overlap;          /* 1: read the next chunk while the caller works on this one */
+    MPI_Info info;        /* ROMIO hints, or MPI_INFO_NULL */
+    FILE *show_hints;     /* --show-hints: where rank 0 prints the opened file's hints */
+} pario_io_opts;
+
+void pario_io_opts_init(pario_io_opts *o);
+
+/* Collective open with errors returned, not fatal; the status is agreed. */
+pario_status pario_file_open(MPI_Comm comm, const char *path, int amode, MPI_Info info, MPI_File *fh);
+/* Rank 0 prints the hints the open file really has (MPI_File_get_info). */
+void pario_file_print_hints(MPI_File fh, FILE *out, MPI_Comm comm);
+
+/* ---- reading ---- */
+typedef struct pario_reader {
+    MPI_Comm comm;
+    MPI_File fh;
+    const pario_dataset *ds;
+    const pario_view *view;
+    pario_io_opts opts;
+    size_t chunk_elems;
+    uint64_t nsteps, step;        /* the same on every rank */
+    uint64_t next_local;          /* local index of the next chunk to post */
+    void *buf[2];
+    int cur;
+    MPI_Request req;              /* overlap: the read in flight */
+    uint64_t pending_start;
+    size_t pending_n;
+    int swap;                     /* stored order differs from the host's */
+    pario_status err;             /* this rank's read error, agreed at the next step */
+    uint64_t bytes;               /* read by this rank */
+    double io_seconds;            /* spent waiting for reads */
+} pario_reader;
+
+/* Collective: open ds for reading through view. */
+pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const pario_view *view,
+                               const pario_io_opts *o, MPI_Comm comm);
+/* Collective: the next chunk, in host byte order; *n may be 0 on some ranks.
+ * First agrees on *st (the caller's own error so far, and the last read's):
+ * returns 0 when any rank failed or every rank is done, and then *st is agreed. */
+int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *local_start,
+                      pario_status *st);
+/* Collective. */
+void pario_reader_close(pario_reader *r);
+
+/* ---- writing ---- */
+typedef struct pario_writer {
+    MPI_Comm comm;
+    MPI_File fh;
+    const pario_dataset *ds;
+    const pario_view *view;
+    pario_io_opts opts;
+    size_t chunk_elems;
+    uint64_t nsteps, step, next_local;
+    void *buf;
+    int swap;
+    pario_status err;
+    char final_path[PARIO_PATH_MAX], tmp_path[PARIO_PATH_MAX + 32];
+    uint64_t bytes;
+    double io_seconds;
+} pario_writer;
+
+/* Collective: create a temporary file beside path, sized for ds (header zeroed). */
+pario_status pario_writer_open(pario_writer *w, const char *path, const pario_dataset *ds,
+                               const pario_view *view, const pario_io_opts *o, MPI_Comm comm);
+/* The buffer to fill with the next chunk (host order); *n = elements this rank must put. */
+void *pario_writer_buffer(pario_writer *w, size_t *n, uint64_t *local_start);
+/* 1 while steps remain (the same answer on every rank). */
+static inline int pario_writer_more(const pario_writer *w) { return w->step < w->nsteps; }
+/* Collective: agree on *st (the caller's error, e.g. while filling), then write the
+ * buffer. Returns 0 (and an agreed *st) if any rank failed. */
+int pario_writer_put(pario_writer *w, pario_status *st);
+/* Collective: on success close, rename to the final name and write the descriptor
+ * (write_desc); on failure (st failed on any rank) remove the temporary file. */
+pario_status pario_writer_close(pario_writer *w, pario_status st, int write_desc);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

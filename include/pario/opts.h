@@ -1,0 +1,82 @@
+/* Shared command-line handling: every tool gets --help, --version, --quiet, --verbose,
+ * --progress, --stats and, where it reads data, --desc, --dist, --chunk,
+ * --independent, --hint, --show-hints, --explain, --format. */
+#ifndef PARIO_OPTS_H
+#define PARIO_OPTS_H
+
+#include <mpi.h>
+#include "pario/io.h"
+#include "pario/output.h"
+#include "pario/status.h"
+#include "pario/view.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum pario_opt_groups {
+    PARIO_OPTS_FORMAT = 1u << 0, /* --format */
+    PARIO_OPTS_DATA = 1u << 1,   /* --desc --dist --chunk --independent --hint --show-hints --explain */
+};
+
+typedef struct pario_common {
+    const char *tool;
+    int rank, nranks;
+    int quiet, verbose, progress, stats, explain, show_hints;
+    int format;                  /* pario_format */
+    const char *desc;            /* --desc, or NULL */
+    pario_dist dist;             /* --dist (default block) */
+    int dist_given;
+    pario_io_opts io;            /* --chunk, --independent, --hint */
+    int nargs;                   /* positional arguments */
+    char **args;
+} pario_common;
+
+typedef struct pario_optdef {
+    const char *name;     /* long option name; NULL ends the table */
+    int key;              /* passed to the handler; use values >= 256 */
+    int has_arg;          /* 0 or 1 */
+    const char *metavar;  /* for --help: "N" in "--count N" */
+    const char *help;
+} pario_optdef;
+
+typedef struct pario_tool {
+    const char *name;       /* "pario-count" */
+    const char *synopsis;   /* "[options] (--value V | --range LO:HI | --values V,..) FILE" */
+    const char *summary;    /* what it does, a few lines */
+    const char *epilog;     /* examples and exit codes, printed after the options */
+    unsigned groups;        /* enum pario_opt_groups */
+    const pario_optdef *opts;
+    pario_status (*handle)(void *ctx, int key, const char *arg);
+    int min_args, max_args; /* positional arguments */
+} pario_tool;
+
+/* Collective in effect (every rank parses the same argv): fills c, calls handle for
+ * the tool's own options. Returns PARIO_DONE after --help/--version (printed by
+ * rank 0), PARIO_ERR_USAGE with a message on a bad command line. */
+pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_common *c, void *ctx,
+                         MPI_Comm comm);
+void pario_common_free(pario_common *c);
+
+/* Rank 0, unless --quiet: informational message on stderr ("tool: ..."). */
+void pario_note(const pario_common *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Split "A:B" at the colon into two strings (in buf); 0 if not of that form. */
+int pario_split_pair(const char *text, char sep, char *buf, size_t len, char **a, char **b);
+
+/* Where --explain and --show-hints print: stdout for text output, stderr when
+ * stdout carries JSON or YAML. */
+FILE *pario_info_stream(const pario_common *c);
+
+/* Collective: open path as a dataset (--desc), build this rank's view for --dist,
+ * print --explain, and arrange --show-hints. */
+pario_status pario_open_data(pario_common *c, const char *path, pario_dataset *ds, pario_view *v,
+                             MPI_Comm comm);
+
+/* Collective: build this rank's view of ds for --dist and print --explain. */
+pario_status pario_prepare_view(pario_common *c, const pario_dataset *ds, pario_view *v, MPI_Comm comm);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,45 @@
+/* Results as text, JSON or YAML from one set of calls. */
+#ifndef PARIO_OUTPUT_H
+#define PARIO_OUTPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "pario/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum pario_format { PARIO_FMT_TEXT, PARIO_FMT_JSON, PARIO_FMT_YAML } pario_format;
+
+pario_status pario_format_parse(const char *text, int *fmt);
+
+#define PARIO_OUT_DEPTH 16
+typedef struct pario_out {
+    FILE *f;
+    int fmt;
+    int depth;
+    int count[PARIO_OUT_DEPTH];    /* items written at each depth */
+    int is_array[PARIO_OUT_DEPTH];
+} pario_out;
+
+void pario_out_open(pario_out *o, FILE *f, int fmt);
+void pario_out_close(pario_out *o);
+/* key is NULL inside arrays. */
+void pario_out_str(pario_out *o, const char *key, const char *v);
+void pario_out_u64(pario_out *o, const char *key, uint64_t v);
+void pario_out_i64(pario_out *o, const char *key, int64_t v);
+void pario_out_f64(pario_out *o, const char *key, double v);
+void pario_out_bool(pario_out *o, const char *key, int v);
+void pario_out_null(pario_out *o, const char *key);
+void pario_out_obj(pario_out *o, const char *key);   /* begin a nested object */
+void pario_out_arr(pario_out *o, const char *key);   /* begin an array (of scalars) */
+void pario_out_end(pario_out *o);                    /* end the innermost object or array */
+
+/* The shortest decimal text that reads back as the same double. */
+void pario_fmt_double(char *buf, size_t len, double v);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,38 @@
+/* A progress line on stderr from rank 0 for long work, and --stats at the end. */
+#ifndef PARIO_PROGRESS_H
+#define PARIO_PROGRESS_H
+
+#include <stdint.h>
+#include <mpi.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pario_progress {
+    const char *tool, *verb;
+    int enabled;            /* rank 0 and (stderr is a terminal or --progress) */
+    double t0, last;
+    uint64_t total;         /* this rank's total bytes */
+    int printed;
+} pario_progress;
+
+/* force: --progress; quiet: --quiet. Shows nothing for the first two seconds. */
+void pario_progress_start(pario_progress *p, const char *tool, const char *verb, uint64_t local_total,
+                          int force, int quiet, MPI_Comm comm);
+/* Rank 0's own share stands for everyone's: no communication. */
+void pario_progress_update(pario_progress *p, uint64_t local_done);
+void pario_progress_finish(pario_progress *p);
+
+/* Collective --stats: rank 0 prints bytes (summed), wall time (slowest rank),
+ * throughput, and the fastest and slowest rank's time, on stderr. */
+void pario_stats_print(const char *tool, const char *verb, uint64_t local_bytes, double local_seconds,
+                       MPI_Comm comm);
+
+/* "1.50 GiB" */
+void pario_fmt_bytes(char *buf, size_t len, double bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,45 @@
+/* pario_status: an error that knows where it happened, and that all ranks agree on. */
+#ifndef PARIO_STATUS_H
+#define PARIO_STATUS_H
+
+#include <mpi.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Exit codes, also the status codes. */
+enum pario_code {
+    PARIO_OK = 0,
+    PARIO_ERR_RUNTIME = 1, /* runtime or data error */
+    PARIO_ERR_USAGE = 2,   /* bad command line or job file */
+    PARIO_DONE = 3         /* not an error: --help/--version printed, exit 0 */
+};
+
+#define PARIO_MSG_MAX 512
+
+typedef struct pario_status {
+    int code;                  /* enum pario_code */
+    int rank;                  /* first rank that failed, -1 if unknown/none */
+    char msg[PARIO_MSG_MAX];   /* one line, no trailing newline, no tool prefix */
+} pario_status;
+
+pario_status pario_ok(void);
+pario_status pario_error(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline int pario_failed(const pario_status *st) { return st->code != PARIO_OK; }
+
+/* Turn an MPI error code into a status, naming what failed ("data.bin: open"). */
+pario_status pario_mpi_error(int mpi_err, const char *what, const char *path);
+
+/* Collective: every rank calls it, failed or not. Afterwards every rank holds
+ * the status of the lowest failing rank (or OK). Returns 1 if any rank failed. */
+int pario_agree(pario_status *st, MPI_Comm comm);
+
+/* Collective: prints "tool: error: msg" once (rank 0) and returns the exit code. */
+int pario_report(const pario_status *st, const char *tool, MPI_Comm comm);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

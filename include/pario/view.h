@@ -1,0 +1,84 @@
+/* Distributions and file views: which elements of a dataset each rank owns, as the
+ * MPI file view (displacement, etype, filetype) that reads and writes both use. */
+#ifndef PARIO_VIEW_H
+#define PARIO_VIEW_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <mpi.h>
+#include "pario/dataset.h"
+#include "pario/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum pario_dist_kind {
+    PARIO_DIST_BLOCK,       /* 1-D: contiguous blocks, first ranks one larger */
+    PARIO_DIST_CYCLIC,      /* 1-D: blocks of k elements dealt round-robin (k = 1: cyclic) */
+    PARIO_DIST_ROWS,        /* 2-D: contiguous bands of rows */
+    PARIO_DIST_ROWS_CYCLIC, /* 2-D: bands of k rows dealt round-robin */
+    PARIO_DIST_COLS,        /* 2-D: bands of columns */
+    PARIO_DIST_TILES        /* 2-D: a P x Q grid of tiles */
+} pario_dist_kind;
+
+typedef struct pario_dist {
+    pario_dist_kind kind;
+    uint64_t k;   /* block size for cyclic kinds */
+    int grid[2];  /* tiles: P x Q; 0 x 0 = chosen by MPI_Dims_create */
+} pario_dist;
+
+/* "block", "cyclic", "cyclic:K", "rows", "cols", "tiles", "tiles:PxQ", "rows-cyclic:K". */
+pario_status pario_dist_parse(const char *text, pario_dist *d);
+/* The canonical text of a distribution. */
+void pario_dist_format(const pario_dist *d, char *buf, size_t len);
+static inline int pario_dist_is_2d(const pario_dist *d) { return d->kind >= PARIO_DIST_ROWS; }
+
+/* Balanced split of n items over p parts: part r starts at *start and has *len. */
+void pario_split(uint64_t n, int p, int r, uint64_t *start, uint64_t *len);
+
+typedef struct pario_view {
+    pario_dist dist;          /* with the grid resolved */
+    int rank, nranks;
+    int grid_pos[2];          /* tiles: this rank's (row, col) in the grid */
+    MPI_Offset disp;          /* bytes from the start of the file */
+    MPI_Datatype etype;       /* the dataset's element type */
+    MPI_Datatype filetype;    /* committed; equals etype for contiguous views */
+    int filetype_owned;       /* 1 if filetype must be freed */
+    uint64_t local_count;     /* elements this rank owns */
+    int local_ndims;
+    uint64_t local_shape[2];
+    char ctor[320];           /* the constructor call that built the filetype */
+    /* Local element i sits at global index base + (i / run) * stride + i % run. */
+    uint64_t base, run, stride;
+    size_t esize;
+} pario_view;
+
+/* Serial (any rank can build any rank's view): the view of `rank` among `nranks`. */
+pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int rank, int nranks,
+                              pario_view *v);
+void pario_view_free(pario_view *v);
+
+/* The global (row-major) index of local element i. */
+uint64_t pario_view_global_index(const pario_view *v, uint64_t local_i);
+/* The contiguous run of global indices that starts at local element i:
+ * returns its length (up to the end of the run), sets *global to its first index. */
+uint64_t pario_view_run(const pario_view *v, uint64_t local_i, uint64_t *global);
+
+/* Collective --explain: rank 0 prints every rank's etype, filetype (constructor,
+ * size, extent) and displacement in rank order, and, for datasets of at most
+ * max_map elements, the owner map computed by unpacking through each rank's
+ * filetype (what the view really selects). Returns an error if some element is
+ * owned by no rank or by two. */
+pario_status pario_view_explain(const pario_dataset *ds, const pario_view *v, FILE *out,
+                                uint64_t max_map, MPI_Comm comm);
+
+/* Collective: the owner of each element (rank, or -1) into owners[nelems] on rank 0,
+ * computed through the filetypes. Fails if an element has two owners. */
+pario_status pario_view_owner_map(const pario_dataset *ds, const pario_view *v, int *owners,
+                                  MPI_Comm comm);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

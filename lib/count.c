@@ -1,0 +1,123 @@
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pario/count.h"
+#include "pario/kernels.h"
+#include "pario/opts.h"
+
+pario_status pario_count_query_set(pario_count_query *q, pario_count_mode mode, const char *arg)
+{
+    if (q->mode != PARIO_COUNT_NONE)
+        return pario_error(PARIO_ERR_USAGE, "give one of --value, --range, --values");
+    q->mode = mode;
+    if (mode == PARIO_COUNT_RANGE) {
+        char buf[128], *a, *b;
+        if (!pario_split_pair(arg, ':', buf, sizeof buf, &a, &b))
+            return pario_error(PARIO_ERR_USAGE, "--range '%s': expected LO:HI", arg);
+        snprintf(q->text[0], sizeof q->text[0], "%s", a);
+        snprintf(q->text[1], sizeof q->text[1], "%s", b);
+        q->n = 1;
+        return pario_ok();
+    }
+    q->n = 0;
+    const char *p = arg;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == 0 || len >= sizeof q->text[0])
+            return pario_error(PARIO_ERR_USAGE, "'%s': expected a value or a comma-separated list of values", arg);
+        if (q->n == PARIO_COUNT_MAX_VALUES)
+            return pario_error(PARIO_ERR_USAGE, "at most %d values", PARIO_COUNT_MAX_VALUES);
+        memcpy(q->text[q->n], p, len);
+        q->text[q->n][len] = '\0';
+        q->n++;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    if (mode == PARIO_COUNT_VALUE && q->n != 1)
+        return pario_error(PARIO_ERR_USAGE, "--value takes one value; use --values for several");
+    return pario_ok();
+}
+
+pario_status pario_count_query_resolve(pario_count_query *q, pario_dtype t)
+{
+    pario_status st;
+    if (q->mode == PARIO_COUNT_RANGE) {
+        int ok;
+        /* bounds may lie outside the type: the kernel clamps */
+        st = pario_scalar_parse(q->text[0], t, &q->lo, &ok);
+        if (!pario_failed(&st))
+            st = pario_scalar_parse(q->text[1], t, &q->hi, &ok);
+        if (pario_failed(&st))
+            return pario_error(PARIO_ERR_USAGE, "--range %s:%s: %s", q->text[0], q->text[1], st.msg);
+        if (pario_dtype_is_float(t)) {
+            /* keep the double bounds exact for the float32 kernel */
+            sscanf(q->text[0], "%lf", &q->lo.f);
+            sscanf(q->text[1], "%lf", &q->hi.f);
+        }
+        return pario_ok();
+    }
+    for (int i = 0; i < q->n; i++) {
+        st = pario_scalar_parse(q->text[i], t, &q->value[i], &q->possible[i]);
+        if (pario_failed(&st))
+            return st;
+    }
+    return pario_ok();
+}
+
+void pario_count_chunk(const pario_count_query *q, const void *buf, size_t n, pario_dtype t, uint64_t *counts)
+{
+    if (n == 0)
+        return;
+    if (q->mode == PARIO_COUNT_RANGE) {
+        counts[0] += pario_kernel_count_range(buf, n, t, &q->lo, &q->hi);
+        return;
+    }
+    for (int i = 0; i < q->n; i++)
+        if (q->possible[i])
+            counts[i] += pario_kernel_count_eq(buf, n, t, &q->value[i]);
+}
+
+pario_status pario_count_dataset(const pario_dataset *ds, const pario_view *view, const pario_count_query *q,
+                                 const pario_io_opts *io, int per_rank, pario_progress *progress,
+                                 pario_count_result *res, MPI_Comm comm)
+{
+    memset(res, 0, sizeof *res);
+    double t0 = MPI_Wtime();
+    uint64_t local[PARIO_COUNT_MAX_VALUES] = { 0 };
+    pario_reader r;
+    pario_status st = pario_reader_open(&r, ds, view, io, comm);
+    if (pario_failed(&st))
+        return st;
+    const void *data;
+    size_t n;
+    uint64_t start;
+    while (pario_reader_next(&r, &data, &n, &start, &st)) {
+        pario_count_chunk(q, data, n, ds->dtype, local);
+        if (progress)
+            pario_progress_update(progress, r.bytes);
+    }
+    res->bytes = r.bytes;
+    pario_reader_close(&r);
+    if (pario_failed(&st))
+        return st;
+    MPI_Allreduce(local, res->counts, q->n, MPI_UINT64_T, MPI_SUM, comm);
+    if (per_rank) {
+        int rank, size;
+        MPI_Comm_rank(comm, &rank);
+        MPI_Comm_size(comm, &size);
+        if (rank == 0)
+            res->per_rank = malloc(sizeof(uint64_t) * (size_t)q->n * (size_t)size);
+        MPI_Gather(local, q->n, MPI_UINT64_T, res->per_rank, q->n, MPI_UINT64_T, 0, comm);
+    }
+    res->seconds = MPI_Wtime() - t0;
+    return pario_ok();
+}
+
+void pario_count_result_free(pario_count_result *res)
+{
+    free(res->per_rank);
+    res->per_rank = NULL;
+}

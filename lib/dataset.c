@@ -1,0 +1,231 @@
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+#include "pario/dataset.h"
+#include "pario/fileutil.h"
+
+void pario_desc_default_path(const char *data_path, char *out, size_t len)
+{
+    snprintf(out, len, "%s.yaml", data_path);
+}
+
+int pario_dataset_set_shape(pario_dataset *ds, int ndims, const uint64_t *dims)
+{
+    ds->ndims = ndims;
+    ds->shape[0] = dims[0];
+    ds->shape[1] = ndims == 2 ? dims[1] : 1;
+    if (ds->shape[1] && ds->shape[0] > UINT64_MAX / ds->shape[1])
+        return 0;
+    ds->nelems = ds->shape[0] * ds->shape[1];
+    return ds->nelems <= UINT64_MAX / 8;
+}
+
+#define LINE(node) ((unsigned long)(node)->start_mark.line + 1)
+
+static pario_status desc_err(const char *path, const yaml_node_t *node, const char *field,
+                             const char *problem)
+{
+    if (field)
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%lu: %s: %s", path, node ? LINE(node) : 1UL,
+                           field, problem);
+    return pario_error(PARIO_ERR_RUNTIME, "%s:%lu: %s", path, node ? LINE(node) : 1UL, problem);
+}
+
+static int scalar_u64(const yaml_node_t *n, uint64_t *out)
+{
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return 0;
+    const char *s = (const char *)n->data.scalar.value;
+    if (!*s || *s == '-' || *s == '+')
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_dataset *ds)
+{
+    yaml_node_t *root = yaml_document_get_root_node(doc);
+    if (!root)
+        return desc_err(path, NULL, NULL, "empty descriptor (expected a mapping with at least 'dtype')");
+    if (root->type != YAML_MAPPING_NODE)
+        return desc_err(path, root, NULL, "expected a mapping of fields (dtype, shape, offset, byte_order)");
+    int have_dtype = 0;
+    for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        yaml_node_t *v = yaml_document_get_node(doc, p->value);
+        if (k->type != YAML_SCALAR_NODE)
+            return desc_err(path, k, NULL, "field names must be plain words");
+        const char *key = (const char *)k->data.scalar.value;
+        char msg[256];
+        if (strcmp(key, "dtype") == 0) {
+            int t = v->type == YAML_SCALAR_NODE ? pario_dtype_from_name((const char *)v->data.scalar.value) : -1;
+            if (t < 0) {
+                snprintf(msg, sizeof msg, "'%s' is not a dtype (one of: %s)",
+                         v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "?",
+                         pario_dtype_names());
+                return desc_err(path, v, "dtype", msg);
+            }
+            ds->dtype = (pario_dtype)t;
+            have_dtype = 1;
+        } else if (strcmp(key, "shape") == 0) {
+            if (v->type != YAML_SEQUENCE_NODE)
+                return desc_err(path, v, "shape", "expected a list: [N] or [rows, cols]");
+            int n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
+            if (n < 1 || n > 2)
+                return desc_err(path, v, "shape", "expected 1 or 2 dimensions: [N] or [rows, cols]");
+            uint64_t dims[2];
+            for (int i = 0; i < n; i++) {
+                yaml_node_t *d = yaml_document_get_node(doc, v->data.sequence.items.start[i]);
+                if (!scalar_u64(d, &dims[i]))
+                    return desc_err(path, d, "shape", "dimensions must be non-negative integers");
+            }
+            if (!pario_dataset_set_shape(ds, n, dims))
+                return desc_err(path, v, "shape", "too many elements");
+        } else if (strcmp(key, "offset") == 0) {
+            if (!scalar_u64(v, &ds->offset))
+                return desc_err(path, v, "offset", "expected a non-negative integer number of bytes");
+        } else if (strcmp(key, "byte_order") == 0) {
+            const char *s = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
+            if (strcmp(s, "little") == 0)
+                ds->big_endian = 0;
+            else if (strcmp(s, "big") == 0)
+                ds->big_endian = 1;
+            else
+                return desc_err(path, v, "byte_order", "expected 'little' or 'big'");
+        } else if (strcmp(key, "description") == 0) {
+            if (v->type != YAML_SCALAR_NODE)
+                return desc_err(path, v, "description", "expected text");
+        } else {
+            snprintf(msg, sizeof msg,
+                     "unknown field (expected dtype, shape, offset, byte_order, description)");
+            return desc_err(path, k, key, msg);
+        }
+    }
+    if (!have_dtype)
+        return desc_err(path, root, "dtype", "missing (required)");
+    return pario_ok();
+}
+
+pario_status pario_desc_load(const char *desc_path, pario_dataset *ds)
+{
+    memset(ds, 0, sizeof *ds);
+    snprintf(ds->desc_path, sizeof ds->desc_path, "%s", desc_path);
+    FILE *f = fopen(desc_path, "rb");
+    if (!f)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open descriptor: %s", desc_path, strerror(errno));
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_file(&parser, f);
+    pario_status st;
+    if (!yaml_parser_load(&parser, &doc)) {
+        st = pario_error(PARIO_ERR_RUNTIME, "%s:%lu: not valid YAML: %s", desc_path,
+                         (unsigned long)parser.problem_mark.line + 1,
+                         parser.problem ? parser.problem : "parse error");
+    } else {
+        st = parse_doc(desc_path, &doc, ds);
+        yaml_document_delete(&doc);
+    }
+    yaml_parser_delete(&parser);
+    fclose(f);
+    return st;
+}
+
+pario_status pario_dataset_check_size(pario_dataset *ds, uint64_t file_size)
+{
+    size_t es = pario_dtype_size(ds->dtype);
+    const char *tn = pario_dtype_name(ds->dtype);
+    if (file_size < ds->offset)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: %llu bytes is shorter than the %llu-byte header",
+                           ds->path, (unsigned long long)file_size, (unsigned long long)ds->offset);
+    uint64_t data = file_size - ds->offset;
+    if (ds->ndims == 0) {
+        if (data % es) {
+            if (ds->offset)
+                return pario_error(PARIO_ERR_RUNTIME,
+                                   "%s: %llu bytes after the %llu-byte header is not a whole number of %zu-byte %s records",
+                                   ds->path, (unsigned long long)data, (unsigned long long)ds->offset, es, tn);
+            return pario_error(PARIO_ERR_RUNTIME, "%s: %llu bytes is not a whole number of %zu-byte %s records",
+                               ds->path, (unsigned long long)data, es, tn);
+        }
+        uint64_t n = data / es;
+        pario_dataset_set_shape(ds, 1, &n);
+        return pario_ok();
+    }
+    uint64_t need = pario_dataset_bytes(ds);
+    if (data != need) {
+        char shape[64];
+        if (ds->ndims == 2)
+            snprintf(shape, sizeof shape, "[%llu, %llu]", (unsigned long long)ds->shape[0],
+                     (unsigned long long)ds->shape[1]);
+        else
+            snprintf(shape, sizeof shape, "[%llu]", (unsigned long long)ds->shape[0]);
+        return pario_error(PARIO_ERR_RUNTIME,
+                           "%s: %llu bytes, but shape %s of %s%s needs %llu bytes%s", ds->path,
+                           (unsigned long long)file_size, shape, tn,
+                           ds->offset ? " after the header" : "",
+                           (unsigned long long)(need + ds->offset),
+                           data < need ? " (file too short)" : " (file longer than its descriptor says)");
+    }
+    return pario_ok();
+}
+
+pario_status pario_dataset_open(const char *data_path, const char *desc_path,
+                                pario_dataset *ds, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    pario_status st = pario_ok();
+    memset(ds, 0, sizeof *ds);
+    if (rank == 0) {
+        char dp[PARIO_PATH_MAX];
+        if (desc_path && *desc_path)
+            snprintf(dp, sizeof dp, "%s", desc_path);
+        else
+            pario_desc_default_path(data_path, dp, sizeof dp);
+        struct stat sb;
+        if (stat(data_path, &sb) != 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: %s", data_path, strerror(errno));
+        else if (!S_ISREG(sb.st_mode))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a regular file", data_path);
+        if (!pario_failed(&st))
+            st = pario_desc_load(dp, ds);
+        if (!pario_failed(&st)) {
+            snprintf(ds->path, sizeof ds->path, "%s", data_path);
+            st = pario_dataset_check_size(ds, (uint64_t)sb.st_size);
+        }
+    }
+    if (pario_agree(&st, comm))
+        return st;
+    MPI_Bcast(ds, (int)sizeof *ds, MPI_BYTE, 0, comm);
+    return st;
+}
+
+int pario_desc_format(const pario_dataset *ds, char *buf, size_t len)
+{
+    char shape[64];
+    if (ds->ndims == 2)
+        snprintf(shape, sizeof shape, "[%llu, %llu]", (unsigned long long)ds->shape[0],
+                 (unsigned long long)ds->shape[1]);
+    else
+        snprintf(shape, sizeof shape, "[%llu]", (unsigned long long)ds->shape[0]);
+    return snprintf(buf, len, "dtype: %s\nshape: %s\noffset: %llu\nbyte_order: %s\n",
+                    pario_dtype_name(ds->dtype), shape, (unsigned long long)ds->offset,
+                    ds->big_endian ? "big" : "little");
+}
+
+pario_status pario_desc_write(const pario_dataset *ds, const char *desc_path)
+{
+    char text[512];
+    pario_desc_format(ds, text, sizeof text);
+    return pario_write_file_atomic(desc_path, text, strlen(text));
+}

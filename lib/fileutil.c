@@ -1,0 +1,104 @@
+#include "config.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "pario/fileutil.h"
+
+pario_status pario_write_file_atomic(const char *path, const void *data, size_t len)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot create: %s", path, strerror(errno));
+    int ok = fwrite(data, 1, len, f) == len;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write: %s", path, strerror(e));
+    }
+    return pario_ok();
+}
+
+void pario_tmp_path(const char *final_path, char *out, size_t len, MPI_Comm comm)
+{
+    long pid = (long)getpid();
+    MPI_Bcast(&pid, 1, MPI_LONG, 0, comm);
+    snprintf(out, len, "%s.tmp.%ld", final_path, pid);
+}
+
+int pario_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
+        return 0;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+void *pario_alloc_aligned(size_t bytes)
+{
+    void *p = NULL;
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        page = 4096;
+    if (bytes == 0)
+        bytes = (size_t)page;
+    if (posix_memalign(&p, (size_t)page, bytes) != 0)
+        return NULL;
+    return p;
+}
+
+pario_status pario_parse_size(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    const char *s = text;
+    if (!*s || *s == '-')
+        return pario_error(PARIO_ERR_USAGE, "'%s' is not a non-negative count", text);
+    /* integers stay exact; "1e9" and "1.5Gi" go through double */
+    unsigned long long iv = strtoull(s, &end, 10);
+    double v = (double)iv;
+    int exact = 1;
+    if (*end == '.' || *end == 'e' || *end == 'E') {
+        v = strtod(s, &end);
+        exact = 0;
+    }
+    if (end == s || errno == ERANGE)
+        return pario_error(PARIO_ERR_USAGE, "'%s' is not a non-negative count", text);
+    uint64_t mult = 1;
+    if (*end) {
+        static const struct { const char *suf; uint64_t m; } tab[] = {
+            { "Ki", 1ULL << 10 }, { "Mi", 1ULL << 20 }, { "Gi", 1ULL << 30 }, { "Ti", 1ULL << 40 },
+            { "k", 1000ULL }, { "K", 1000ULL }, { "M", 1000000ULL }, { "G", 1000000000ULL },
+            { "T", 1000000000000ULL },
+            { "KiB", 1ULL << 10 }, { "MiB", 1ULL << 20 }, { "GiB", 1ULL << 30 }, { "TiB", 1ULL << 40 },
+        };
+        int found = 0;
+        for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+            if (strcmp(end, tab[i].suf) == 0) {
+                mult = tab[i].m;
+                found = 1;
+            }
+        if (!found)
+            return pario_error(PARIO_ERR_USAGE,
+                               "'%s': unknown suffix '%s' (use k, M, G, T or Ki, Mi, Gi, Ti)", text, end);
+    }
+    if (exact) {
+        if (iv && mult > UINT64_MAX / iv)
+            return pario_error(PARIO_ERR_USAGE, "'%s' is too large", text);
+        *out = iv * mult;
+        return pario_ok();
+    }
+    double r = v * (double)mult;
+    if (!(r >= 0) || r >= 1.8446744073709552e19)
+        return pario_error(PARIO_ERR_USAGE, "'%s' is too large", text);
+    if (r != floor(r))
+        return pario_error(PARIO_ERR_USAGE, "'%s' is not a whole number", text);
+    *out = (uint64_t)r;
+    return pario_ok();
+}

@@ -1,0 +1,164 @@
+#include "config.h"
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pario/fileutil.h"
+#include "pario/io.h"
+#include "io_internal.h"
+
+size_t pario_io_chunk_elems(const pario_io_opts *o, size_t esize)
+{
+    size_t c = (o->chunk_bytes ? o->chunk_bytes : PARIO_DEFAULT_CHUNK) / esize;
+    if (c < 1)
+        c = 1;
+    if (c > (size_t)INT_MAX / 8)
+        c = (size_t)INT_MAX / 8;
+    return c;
+}
+
+uint64_t pario_io_nsteps(uint64_t local_count, size_t chunk, MPI_Comm comm)
+{
+    uint64_t mine = (local_count + chunk - 1) / chunk, all = 0;
+    MPI_Allreduce(&mine, &all, 1, MPI_UINT64_T, MPI_MAX, comm);
+    return all;
+}
+
+static int posted_count(const pario_reader *r, uint64_t start)
+{
+    uint64_t left = r->view->local_count > start ? r->view->local_count - start : 0;
+    return (int)(left < r->chunk_elems ? left : r->chunk_elems);
+}
+
+/* Start (overlap) or do (blocking) the read of the chunk at next_local into buf[slot]. */
+static int start_read(pario_reader *r, int slot, MPI_Status *status)
+{
+    int n = posted_count(r, r->next_local);
+    MPI_Offset off = (MPI_Offset)r->next_local; /* in etypes, relative to the view */
+    r->pending_start = r->next_local;
+    r->pending_n = (size_t)n;
+    r->next_local += (uint64_t)n;
+    MPI_Datatype t = r->view->etype;
+    if (r->opts.overlap) {
+        if (r->opts.independent)
+            return n ? MPI_File_iread_at(r->fh, off, r->buf[slot], n, t, &r->req) : MPI_SUCCESS;
+        return MPI_File_iread_at_all(r->fh, off, r->buf[slot], n, t, &r->req);
+    }
+    if (r->opts.independent)
+        return n ? MPI_File_read_at(r->fh, off, r->buf[slot], n, t, status) : MPI_SUCCESS;
+    return MPI_File_read_at_all(r->fh, off, r->buf[slot], n, t, status);
+}
+
+static void check_read(pario_reader *r, int err, MPI_Status *status)
+{
+    if (err != MPI_SUCCESS) {
+        r->err = pario_mpi_error(err, "read", r->ds->path);
+        return;
+    }
+    if (r->pending_n == 0)
+        return;
+    int got = 0;
+    MPI_Get_count(status, r->view->etype, &got);
+    if (got != (int)r->pending_n)
+        r->err = pario_error(PARIO_ERR_RUNTIME, "%s: short read: %d of %zu elements (file changed?)",
+                             r->ds->path, got, r->pending_n);
+}
+
+pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const pario_view *view,
+                               const pario_io_opts *o, MPI_Comm comm)
+{
+    memset(r, 0, sizeof *r);
+    r->comm = comm;
+    r->ds = ds;
+    r->view = view;
+    r->opts = *o;
+    r->req = MPI_REQUEST_NULL;
+    r->err = pario_ok();
+    r->chunk_elems = pario_io_chunk_elems(o, view->esize);
+    r->swap = ds->big_endian == pario_host_little_endian();
+    pario_status st = pario_ok();
+    for (int i = 0; i < (o->overlap ? 2 : 1); i++)
+        if (!(r->buf[i] = pario_alloc_aligned(r->chunk_elems * view->esize)))
+            st = pario_error(PARIO_ERR_RUNTIME, "out of memory for a %zu-byte chunk", r->chunk_elems * view->esize);
+    if (pario_agree(&st, comm)) {
+        pario_reader_close(r);
+        return st;
+    }
+    r->nsteps = pario_io_nsteps(view->local_count, r->chunk_elems, comm);
+    st = pario_file_open(comm, ds->path, MPI_MODE_RDONLY, o->info, &r->fh);
+    if (pario_failed(&st)) {
+        pario_reader_close(r);
+        return st;
+    }
+    int err = MPI_File_set_view(r->fh, view->disp, view->etype, view->filetype, "native", o->info);
+    st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "setting the file view", ds->path);
+    if (pario_agree(&st, comm)) {
+        pario_reader_close(r);
+        return st;
+    }
+    if (o->show_hints)
+        pario_file_print_hints(r->fh, o->show_hints, comm);
+    if (o->overlap && r->nsteps > 0) {
+        double t0 = MPI_Wtime();
+        err = start_read(r, 0, NULL);
+        r->io_seconds += MPI_Wtime() - t0;
+        if (err != MPI_SUCCESS)
+            r->err = pario_mpi_error(err, "read", ds->path);
+    }
+    return pario_ok();
+}
+
+int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *local_start, pario_status *st)
+{
+    *n = 0;
+    *data = NULL;
+    *local_start = r->next_local;
+    if (!pario_failed(st) && pario_failed(&r->err))
+        *st = r->err;
+    if (pario_agree(st, r->comm) || r->step >= r->nsteps)
+        return 0;
+    MPI_Status status;
+    int err;
+    int slot = r->cur;
+    double t0 = MPI_Wtime();
+    if (r->opts.overlap) {
+        err = MPI_Wait(&r->req, &status);
+        size_t got_n = r->pending_n;
+        uint64_t got_start = r->pending_start;
+        check_read(r, err, &status);
+        if (r->step + 1 < r->nsteps) {
+            int e2 = start_read(r, 1 - slot, NULL);
+            if (e2 != MPI_SUCCESS && !pario_failed(&r->err))
+                r->err = pario_mpi_error(e2, "read", r->ds->path);
+        }
+        r->cur = 1 - slot;
+        *n = got_n;
+        *local_start = got_start;
+    } else {
+        err = start_read(r, slot, &status);
+        check_read(r, err, &status);
+        *n = r->pending_n;
+        *local_start = r->pending_start;
+    }
+    r->io_seconds += MPI_Wtime() - t0;
+    r->step++;
+    if (pario_failed(&r->err)) {
+        *n = 0;
+        return 1; /* agreed at the next call */
+    }
+    if (r->swap && *n)
+        pario_byteswap(r->buf[slot], *n, r->view->esize);
+    r->bytes += (uint64_t)*n * r->view->esize;
+    *data = r->buf[slot];
+    return 1;
+}
+
+void pario_reader_close(pario_reader *r)
+{
+    if (r->req != MPI_REQUEST_NULL)
+        MPI_Wait(&r->req, MPI_STATUS_IGNORE);
+    if (r->fh != MPI_FILE_NULL)
+        MPI_File_close(&r->fh);
+    free(r->buf[0]);
+    free(r->buf[1]);
+    r->buf[0] = r->buf[1] = NULL;
+}

@@ -1,0 +1,126 @@
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pario/fileutil.h"
+#include "pario/io.h"
+#include "io_internal.h"
+
+pario_status pario_writer_open(pario_writer *w, const char *path, const pario_dataset *ds,
+                               const pario_view *view, const pario_io_opts *o, MPI_Comm comm)
+{
+    memset(w, 0, sizeof *w);
+    w->comm = comm;
+    w->ds = ds;
+    w->view = view;
+    w->opts = *o;
+    w->fh = MPI_FILE_NULL;
+    w->err = pario_ok();
+    w->chunk_elems = pario_io_chunk_elems(o, view->esize);
+    w->swap = ds->big_endian == pario_host_little_endian();
+    snprintf(w->final_path, sizeof w->final_path, "%s", path);
+    pario_tmp_path(path, w->tmp_path, sizeof w->tmp_path, comm);
+    pario_status st = pario_ok();
+    if (!(w->buf = pario_alloc_aligned(w->chunk_elems * view->esize)))
+        st = pario_error(PARIO_ERR_RUNTIME, "out of memory for a %zu-byte chunk", w->chunk_elems * view->esize);
+    if (pario_agree(&st, comm)) {
+        free(w->buf);
+        w->buf = NULL;
+        return st;
+    }
+    w->nsteps = pario_io_nsteps(view->local_count, w->chunk_elems, comm);
+    st = pario_file_open(comm, w->tmp_path, MPI_MODE_CREATE | MPI_MODE_WRONLY, o->info, &w->fh);
+    if (pario_failed(&st)) {
+        /* name the file the user asked for, not our temporary one */
+        st = pario_error(st.code, "%s: cannot create (%s)", path, st.msg);
+        free(w->buf);
+        w->buf = NULL;
+        return st;
+    }
+    /* Exact size up front: the header reads as zeros, a stale longer file is cut. */
+    int err = MPI_File_set_size(w->fh, (MPI_Offset)(ds->offset + pario_dataset_bytes(ds)));
+    if (err == MPI_SUCCESS)
+        err = MPI_File_set_view(w->fh, view->disp, view->etype, view->filetype, "native", o->info);
+    st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "preparing the output", path);
+    if (pario_agree(&st, comm))
+        return pario_writer_close(w, st, 0);
+    if (o->show_hints)
+        pario_file_print_hints(w->fh, o->show_hints, comm);
+    return pario_ok();
+}
+
+void *pario_writer_buffer(pario_writer *w, size_t *n, uint64_t *local_start)
+{
+    uint64_t left = w->view->local_count - w->next_local;
+    *n = left < w->chunk_elems ? (size_t)left : w->chunk_elems;
+    *local_start = w->next_local;
+    return w->buf;
+}
+
+int pario_writer_put(pario_writer *w, pario_status *st)
+{
+    if (!pario_failed(st) && pario_failed(&w->err))
+        *st = w->err;
+    if (pario_agree(st, w->comm) || w->step >= w->nsteps)
+        return 0;
+    uint64_t left = w->view->local_count - w->next_local;
+    int n = (int)(left < w->chunk_elems ? left : w->chunk_elems);
+    if (w->swap && n)
+        pario_byteswap(w->buf, (size_t)n, w->view->esize);
+    MPI_Offset off = (MPI_Offset)w->next_local;
+    MPI_Status status;
+    double t0 = MPI_Wtime();
+    int err;
+    if (w->opts.independent)
+        err = n ? MPI_File_write_at(w->fh, off, w->buf, n, w->view->etype, &status) : MPI_SUCCESS;
+    else
+        err = MPI_File_write_at_all(w->fh, off, w->buf, n, w->view->etype, &status);
+    w->io_seconds += MPI_Wtime() - t0;
+    if (err != MPI_SUCCESS) {
+        w->err = pario_mpi_error(err, "write", w->final_path);
+    } else if (n) {
+        int got = 0;
+        MPI_Get_count(&status, w->view->etype, &got);
+        if (got != n)
+            w->err = pario_error(PARIO_ERR_RUNTIME, "%s: short write: %d of %d elements", w->final_path, got, n);
+    }
+    w->next_local += (uint64_t)n;
+    w->bytes += (uint64_t)n * w->view->esize;
+    w->step++;
+    return 1;
+}
+
+pario_status pario_writer_close(pario_writer *w, pario_status st, int write_desc)
+{
+    int rank;
+    MPI_Comm_rank(w->comm, &rank);
+    if (!pario_failed(&st) && pario_failed(&w->err))
+        st = w->err;
+    if (!pario_failed(&st) && w->step < w->nsteps)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: internal error: output closed before it was complete", w->final_path);
+    pario_agree(&st, w->comm);
+    if (w->fh != MPI_FILE_NULL) {
+        int err = MPI_File_close(&w->fh);
+        if (err != MPI_SUCCESS && !pario_failed(&st))
+            st = pario_mpi_error(err, "close", w->final_path);
+    }
+    pario_agree(&st, w->comm);
+    if (rank == 0) {
+        if (pario_failed(&st)) {
+            remove(w->tmp_path);
+        } else if (rename(w->tmp_path, w->final_path) != 0) {
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename the finished output into place", w->final_path);
+            remove(w->tmp_path);
+        } else if (write_desc) {
+            pario_dataset d = *w->ds;
+            snprintf(d.path, sizeof d.path, "%s", w->final_path);
+            char desc[PARIO_PATH_MAX + 8];
+            pario_desc_default_path(w->final_path, desc, sizeof desc);
+            st = pario_desc_write(&d, desc);
+        }
+    }
+    pario_agree(&st, w->comm);
+    free(w->buf);
+    w->buf = NULL;
+    return st;
+}

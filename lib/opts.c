@@ -1,0 +1,238 @@
+#include "config.h"
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pario/fileutil.h"
+#include "pario/opts.h"
+
+enum {
+    K_HELP = 'h', K_VERSION = 'V', K_QUIET = 'q', K_VERBOSE = 'v',
+    K_PROGRESS = 1, K_STATS, K_FORMAT, K_DESC, K_DIST, K_CHUNK, K_INDEP, K_HINT, K_SHOW_HINTS, K_EXPLAIN,
+};
+
+static const pario_optdef base_opts[] = {
+    { "help", K_HELP, 0, NULL, "print this help and exit" },
+    { "version", K_VERSION, 0, NULL, "print the version and exit" },
+    { "quiet", K_QUIET, 0, NULL, "print only results and errors" },
+    { "verbose", K_VERBOSE, 0, NULL, "say more about what is done" },
+    { "progress", K_PROGRESS, 0, NULL, "progress line on stderr even when it is not a terminal" },
+    { "stats", K_STATS, 0, NULL, "bytes moved, wall time, MiB/s, fastest and slowest rank (stderr)" },
+    { NULL, 0, 0, NULL, NULL },
+};
+static const pario_optdef format_opts[] = {
+    { "format", K_FORMAT, 1, "FMT", "output as text (default), json or yaml" },
+    { NULL, 0, 0, NULL, NULL },
+};
+static const pario_optdef data_opts[] = {
+    { "desc", K_DESC, 1, "FILE", "dataset descriptor (default: the data file's name + .yaml)" },
+    { "dist", K_DIST, 1, "D", "distribution: block (default), cyclic, cyclic:K; 2-D: rows, cols, tiles, tiles:PxQ, rows-cyclic:K" },
+    { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per I/O step (default 4Mi)" },
+    { "independent", K_INDEP, 0, NULL, "independent MPI-IO calls instead of collective ones" },
+    { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable), e.g. cb_buffer_size=16777216" },
+    { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
+    { "explain", K_EXPLAIN, 0, NULL, "print each rank's etype, filetype and displacement, and a map of who owns what" },
+    { NULL, 0, 0, NULL, NULL },
+};
+
+static void print_table(FILE *f, const pario_optdef *d)
+{
+    for (; d && d->name; d++) {
+        char left[64];
+        int shortopt = d->key < 128 && d->key > ' ';
+        if (shortopt)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", d->key, d->name, d->has_arg ? " " : "",
+                     d->has_arg ? d->metavar : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", d->name, d->has_arg ? " " : "", d->has_arg ? d->metavar : "");
+        fprintf(f, "  %-26s %s\n", left, d->help);
+    }
+}
+
+static void print_help(const pario_tool *t)
+{
+    FILE *f = stdout;
+    fprintf(f, "Usage: mpiexec -n P %s %s\n\n%s\n\nOptions:\n", t->name, t->synopsis, t->summary);
+    print_table(f, t->opts);
+    if (t->groups & PARIO_OPTS_DATA) {
+        fprintf(f, "\nData and MPI-IO options:\n");
+        print_table(f, data_opts);
+    }
+    if (t->groups & PARIO_OPTS_FORMAT)
+        print_table(f, format_opts);
+    fprintf(f, "\nCommon options:\n");
+    print_table(f, base_opts);
+    if (t->epilog)
+        fprintf(f, "\n%s", t->epilog);
+    fprintf(f, "\nExit status: 0 success, 1 runtime or data error, 2 usage error.\n");
+    fflush(f);
+}
+
+static int add_opts(struct option *lo, int n, const pario_optdef *d, const char **metavar)
+{
+    for (; d && d->name; d++) {
+        lo[n].name = d->name;
+        lo[n].has_arg = d->has_arg ? required_argument : no_argument;
+        lo[n].flag = NULL;
+        lo[n].val = d->key;
+        (void)metavar;
+        n++;
+    }
+    return n;
+}
+
+pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_common *c, void *ctx, MPI_Comm comm)
+{
+    memset(c, 0, sizeof *c);
+    c->tool = t->name;
+    MPI_Comm_rank(comm, &c->rank);
+    MPI_Comm_size(comm, &c->nranks);
+    c->format = PARIO_FMT_TEXT;
+    pario_dist_parse("block", &c->dist);
+    pario_io_opts_init(&c->io);
+
+    struct option lo[96];
+    int n = 0;
+    n = add_opts(lo, n, base_opts, NULL);
+    if (t->groups & PARIO_OPTS_FORMAT)
+        n = add_opts(lo, n, format_opts, NULL);
+    if (t->groups & PARIO_OPTS_DATA)
+        n = add_opts(lo, n, data_opts, NULL);
+    n = add_opts(lo, n, t->opts, NULL);
+    memset(&lo[n], 0, sizeof lo[n]);
+
+    pario_status st = pario_ok();
+    optind = 1;
+    opterr = 0;
+    int key, idx;
+    while (!pario_failed(&st) && (key = getopt_long(argc, argv, ":hVqv", lo, &idx)) != -1) {
+        switch (key) {
+        case K_HELP:
+            if (c->rank == 0)
+                print_help(t);
+            return pario_error(PARIO_DONE, "help");
+        case K_VERSION:
+            if (c->rank == 0)
+                printf("%s (pario) %s\n", t->name, PACKAGE_VERSION), fflush(stdout);
+            return pario_error(PARIO_DONE, "version");
+        case K_QUIET: c->quiet = 1; break;
+        case K_VERBOSE: c->verbose++; break;
+        case K_PROGRESS: c->progress = 1; break;
+        case K_STATS: c->stats = 1; break;
+        case K_FORMAT: st = pario_format_parse(optarg, &c->format); break;
+        case K_DESC: c->desc = optarg; break;
+        case K_DIST:
+            st = pario_dist_parse(optarg, &c->dist);
+            c->dist_given = 1;
+            break;
+        case K_CHUNK: {
+            uint64_t v;
+            st = pario_parse_size(optarg, &v);
+            if (!pario_failed(&st) && (v < 8 || v > ((uint64_t)1 << 30)))
+                st = pario_error(PARIO_ERR_USAGE, "--chunk %s: must be between 8 bytes and 1Gi", optarg);
+            c->io.chunk_bytes = (size_t)v;
+            break;
+        }
+        case K_INDEP: c->io.independent = 1; break;
+        case K_HINT: {
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1]) {
+                st = pario_error(PARIO_ERR_USAGE, "--hint '%s': expected KEY=VALUE", optarg);
+                break;
+            }
+            char k[MPI_MAX_INFO_KEY + 1];
+            snprintf(k, sizeof k, "%.*s", (int)(eq - optarg), optarg);
+            if (c->io.info == MPI_INFO_NULL)
+                MPI_Info_create(&c->io.info);
+            MPI_Info_set(c->io.info, k, eq + 1);
+            break;
+        }
+        case K_SHOW_HINTS: c->show_hints = 1; break;
+        case K_EXPLAIN: c->explain = 1; break;
+        case ':':
+            st = pario_error(PARIO_ERR_USAGE, "option '%s' needs an argument (try --help)", argv[optind - 1]);
+            break;
+        case '?':
+            if (optopt && optopt < 128 && optopt > ' ')
+                st = pario_error(PARIO_ERR_USAGE, "unknown option '-%c' (try --help)", optopt);
+            else
+                st = pario_error(PARIO_ERR_USAGE, "unknown option '%s' (try --help)", argv[optind - 1]);
+            break;
+        default:
+            if (t->handle)
+                st = t->handle(ctx, key, optarg);
+            break;
+        }
+    }
+    if (pario_failed(&st))
+        return st;
+    c->args = argv + optind;
+    c->nargs = argc - optind;
+    if (c->nargs < t->min_args)
+        return pario_error(PARIO_ERR_USAGE, "missing %s (usage: %s %s)", t->min_args == 1 ? "argument" : "arguments",
+                           t->name, t->synopsis);
+    if (t->max_args >= 0 && c->nargs > t->max_args)
+        return pario_error(PARIO_ERR_USAGE, "unexpected argument '%s' (usage: %s %s)", c->args[t->max_args],
+                           t->name, t->synopsis);
+    return pario_ok();
+}
+
+void pario_common_free(pario_common *c)
+{
+    if (c->io.info != MPI_INFO_NULL)
+        MPI_Info_free(&c->io.info);
+}
+
+void pario_note(const pario_common *c, const char *fmt, ...)
+{
+    if (c->rank != 0 || c->quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", c->tool);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int pario_split_pair(const char *text, char sep, char *buf, size_t len, char **a, char **b)
+{
+    if (strlen(text) + 1 > len)
+        return 0;
+    strcpy(buf, text);
+    /* the separator after the first character, so "-5:3" splits at the colon */
+    char *p = strchr(buf + (buf[0] ? 1 : 0), sep);
+    if (!p || p == buf || !p[1])
+        return 0;
+    *p = '\0';
+    *a = buf;
+    *b = p + 1;
+    return 1;
+}
+
+FILE *pario_info_stream(const pario_common *c)
+{
+    return c->format == PARIO_FMT_TEXT ? stdout : stderr;
+}
+
+pario_status pario_prepare_view(pario_common *c, const pario_dataset *ds, pario_view *v, MPI_Comm comm)
+{
+    pario_status st = pario_view_build(ds, &c->dist, c->rank, c->nranks, v);
+    if (pario_agree(&st, comm))
+        return st;
+    if (c->show_hints)
+        c->io.show_hints = pario_info_stream(c);
+    if (c->explain)
+        st = pario_view_explain(ds, v, pario_info_stream(c), 400, comm);
+    return st;
+}
+
+pario_status pario_open_data(pario_common *c, const char *path, pario_dataset *ds, pario_view *v, MPI_Comm comm)
+{
+    memset(v, 0, sizeof *v);
+    pario_status st = pario_dataset_open(path, c->desc, ds, comm);
+    if (pario_failed(&st))
+        return st;
+    return pario_prepare_view(c, ds, v, comm);
+}

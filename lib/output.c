@@ -1,0 +1,197 @@
+#include "config.h"
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pario/output.h"
+
+pario_status pario_format_parse(const char *text, int *fmt)
+{
+    if (strcmp(text, "text") == 0)
+        *fmt = PARIO_FMT_TEXT;
+    else if (strcmp(text, "json") == 0)
+        *fmt = PARIO_FMT_JSON;
+    else if (strcmp(text, "yaml") == 0)
+        *fmt = PARIO_FMT_YAML;
+    else
+        return pario_error(PARIO_ERR_USAGE, "unknown format '%s' (expected text, json or yaml)", text);
+    return pario_ok();
+}
+
+void pario_fmt_double(char *buf, size_t len, double v)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, len, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+void pario_out_open(pario_out *o, FILE *f, int fmt)
+{
+    memset(o, 0, sizeof *o);
+    o->f = f;
+    o->fmt = fmt;
+    if (fmt == PARIO_FMT_JSON)
+        fputc('{', f);
+}
+
+static void indent(pario_out *o)
+{
+    for (int i = 0; i < o->depth; i++)
+        fputs("  ", o->f);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", f);
+        else if (ch == '\t')
+            fputs("\\t", f);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+/* Write the separator and key before a value. */
+static void begin_item(pario_out *o, const char *key)
+{
+    int d = o->depth;
+    if (o->fmt == PARIO_FMT_JSON) {
+        if (o->count[d]++)
+            fputc(',', o->f);
+        if (key) {
+            json_string(o->f, key);
+            fputc(':', o->f);
+        }
+        return;
+    }
+    if (o->is_array[d]) {
+        if (o->count[d]++)
+            fputs(", ", o->f);
+        return;
+    }
+    o->count[d]++;
+    indent(o);
+    if (o->fmt == PARIO_FMT_YAML)
+        json_string(o->f, key ? key : "");
+    else
+        fputs(key ? key : "", o->f);
+    fputs(": ", o->f);
+}
+
+static void end_item(pario_out *o)
+{
+    if (o->fmt != PARIO_FMT_JSON && !o->is_array[o->depth])
+        fputc('\n', o->f);
+}
+
+void pario_out_str(pario_out *o, const char *key, const char *v)
+{
+    begin_item(o, key);
+    if (o->fmt == PARIO_FMT_TEXT)
+        fputs(v, o->f);
+    else
+        json_string(o->f, v);
+    end_item(o);
+}
+
+void pario_out_u64(pario_out *o, const char *key, uint64_t v)
+{
+    begin_item(o, key);
+    fprintf(o->f, "%" PRIu64, v);
+    end_item(o);
+}
+
+void pario_out_i64(pario_out *o, const char *key, int64_t v)
+{
+    begin_item(o, key);
+    fprintf(o->f, "%" PRId64, v);
+    end_item(o);
+}
+
+void pario_out_f64(pario_out *o, const char *key, double v)
+{
+    begin_item(o, key);
+    char buf[40];
+    if (isfinite(v))
+        pario_fmt_double(buf, sizeof buf, v);
+    else if (o->fmt == PARIO_FMT_JSON)
+        snprintf(buf, sizeof buf, "null");
+    else if (o->fmt == PARIO_FMT_YAML)
+        snprintf(buf, sizeof buf, "%s", isnan(v) ? ".nan" : v > 0 ? ".inf" : "-.inf");
+    else
+        snprintf(buf, sizeof buf, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    fputs(buf, o->f);
+    end_item(o);
+}
+
+void pario_out_bool(pario_out *o, const char *key, int v)
+{
+    begin_item(o, key);
+    fputs(v ? "true" : "false", o->f);
+    end_item(o);
+}
+
+void pario_out_null(pario_out *o, const char *key)
+{
+    begin_item(o, key);
+    fputs(o->fmt == PARIO_FMT_TEXT ? "-" : "null", o->f);
+    end_item(o);
+}
+
+static void open_nested(pario_out *o, const char *key, int array)
+{
+    if (o->fmt == PARIO_FMT_JSON) {
+        begin_item(o, key);
+        fputc(array ? '[' : '{', o->f);
+    } else if (array) {
+        begin_item(o, key);
+        fputc('[', o->f);
+    } else {
+        o->count[o->depth]++;
+        indent(o);
+        if (o->fmt == PARIO_FMT_YAML)
+            json_string(o->f, key ? key : "");
+        else
+            fputs(key ? key : "", o->f);
+        fputs(":\n", o->f);
+    }
+    if (o->depth + 1 < PARIO_OUT_DEPTH)
+        o->depth++;
+    o->count[o->depth] = 0;
+    o->is_array[o->depth] = array;
+}
+
+void pario_out_obj(pario_out *o, const char *key) { open_nested(o, key, 0); }
+void pario_out_arr(pario_out *o, const char *key) { open_nested(o, key, 1); }
+
+void pario_out_end(pario_out *o)
+{
+    int array = o->is_array[o->depth];
+    if (o->depth > 0)
+        o->depth--;
+    if (o->fmt == PARIO_FMT_JSON)
+        fputc(array ? ']' : '}', o->f);
+    else if (array) {
+        fputc(']', o->f);
+        fputc('\n', o->f);
+    }
+}
+
+void pario_out_close(pario_out *o)
+{
+    while (o->depth > 0)
+        pario_out_end(o);
+    if (o->fmt == PARIO_FMT_JSON)
+        fputs("}\n", o->f);
+    fflush(o->f);
+}

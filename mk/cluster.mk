@@ -1,0 +1,1 @@
+# cluster: build and test rules (included from Makefile.am)

@@ -1,0 +1,1 @@
+# examples: build and test rules (included from Makefile.am)

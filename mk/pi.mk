@@ -1,0 +1,1 @@
+# pi: build and test rules (included from Makefile.am)

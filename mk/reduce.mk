@@ -1,0 +1,1 @@
+# reduce: build and test rules (included from Makefile.am)

@@ -1,0 +1,1 @@
+# views: build and test rules (included from Makefile.am)

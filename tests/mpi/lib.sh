@@ -1,0 +1,50 @@
+# Shared helpers for the integration tests (sourced). Every MPI run is bounded by
+# `timeout`: an unreachable host or a rank that never reaches a collective must
+# fail the test, not hang it.
+set -u
+: "${MPIEXEC:=mpiexec.mpich}"
+: "${PYTHON3:=/usr/bin/python3}"
+: "${PARIO_BIN:=$(cd "$(dirname "$0")/../../tools" && pwd)}"
+: "${PARIO_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${TEST_TIMEOUT:=120}"
+export HWLOC_COMPONENTS="${HWLOC_COMPONENTS:--pci}"
+
+TEST_NAME=$(basename "$0" .sh)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pario-$TEST_NAME.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 99
+FAILS=0
+PASSES=0
+
+fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
+pass() { PASSES=$((PASSES + 1)); [ -n "${VERBOSE:-}" ] && echo "ok: $*"; return 0; }
+# check DESCRIPTION COMMAND...: pass if the command succeeds
+check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
+
+# mpirun N TOOL ARGS...: run a pario tool on N ranks under a time bound
+mpirun() {
+  local n=$1 tool=$2; shift 2
+  timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n "$n" "$PARIO_BIN/$tool" "$@"
+}
+
+# expect_error N CODE REGEX TOOL ARGS...: the run must exit with CODE within the
+# time bound and print exactly one line on stderr matching REGEX.
+expect_error() {
+  local n=$1 code=$2 re=$3; shift 3
+  local err=$WORK/stderr.$$ out=$WORK/stdout.$$ rc
+  mpirun "$n" "$@" >"$out" 2>"$err"; rc=$?
+  local lines; lines=$(grep -c . "$err")
+  if [ "$rc" -ne "$code" ]; then
+    fail "$* (n=$n): exit $rc, expected $code; stderr: $(head -c 400 "$err")"
+  elif [ "$lines" -ne 1 ] || ! grep -Eq -- "$re" "$err"; then
+    fail "$* (n=$n): stderr does not match /$re/ in one line: $(head -c 400 "$err")"
+  else
+    pass "$* (n=$n)"
+  fi
+}
+
+# finish: summary line and exit status (77 = skipped for automake)
+finish() {
+  echo "$TEST_NAME: $PASSES passed, $FAILS failed"
+  [ "$FAILS" -eq 0 ]
+}

@@ -51,6 +51,50 @@ static int scalar_u64(const yaml_node_t *n, uint64_t *out)
     return 1;
 }
 
+/* part: {rank: R, ranks: P, dist: D, of: [N] or [rows, cols]} */
+static pario_status parse_part(const char *path, yaml_document_t *doc, yaml_node_t *v, pario_dataset *ds)
+{
+    if (v->type != YAML_MAPPING_NODE)
+        return desc_err(path, v, "part", "expected a mapping {rank, ranks, dist, of}");
+    int seen = 0;
+    for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        yaml_node_t *x = yaml_document_get_node(doc, p->value);
+        const char *key = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+        uint64_t u;
+        if (strcmp(key, "rank") == 0 && scalar_u64(x, &u) && u < 1u << 30) {
+            ds->part.rank = (int)u;
+            seen |= 1;
+        } else if (strcmp(key, "ranks") == 0 && scalar_u64(x, &u) && u >= 1 && u < 1u << 30) {
+            ds->part.nranks = (int)u;
+            seen |= 2;
+        } else if (strcmp(key, "dist") == 0 && x->type == YAML_SCALAR_NODE &&
+                   strlen((const char *)x->data.scalar.value) < sizeof ds->part.dist) {
+            strcpy(ds->part.dist, (const char *)x->data.scalar.value);
+            seen |= 4;
+        } else if (strcmp(key, "of") == 0 && x->type == YAML_SEQUENCE_NODE) {
+            int n = (int)(x->data.sequence.items.top - x->data.sequence.items.start);
+            if (n < 1 || n > 2)
+                return desc_err(path, x, "part.of", "expected [N] or [rows, cols]");
+            for (int i = 0; i < n; i++)
+                if (!scalar_u64(yaml_document_get_node(doc, x->data.sequence.items.start[i]), &ds->part.shape[i]))
+                    return desc_err(path, x, "part.of", "dimensions must be non-negative integers");
+            ds->part.ndims = n;
+            if (n == 1)
+                ds->part.shape[1] = 1;
+            seen |= 8;
+        } else {
+            return desc_err(path, k, "part", "expected rank, ranks (positive), dist and of");
+        }
+    }
+    if (seen != 15)
+        return desc_err(path, v, "part", "needs all of rank, ranks, dist and of");
+    if (ds->part.rank >= ds->part.nranks)
+        return desc_err(path, v, "part.rank", "must be less than ranks");
+    ds->part.present = 1;
+    return pario_ok();
+}
+
 static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_dataset *ds)
 {
     yaml_node_t *root = yaml_document_get_root_node(doc);
@@ -101,12 +145,16 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
                 ds->big_endian = 1;
             else
                 return desc_err(path, v, "byte_order", "expected 'little' or 'big'");
+        } else if (strcmp(key, "part") == 0) {
+            pario_status st = parse_part(path, doc, v, ds);
+            if (pario_failed(&st))
+                return st;
         } else if (strcmp(key, "description") == 0) {
             if (v->type != YAML_SCALAR_NODE)
                 return desc_err(path, v, "description", "expected text");
         } else {
             snprintf(msg, sizeof msg,
-                     "unknown field (expected dtype, shape, offset, byte_order, description)");
+                     "unknown field (expected dtype, shape, offset, byte_order, description, part)");
             return desc_err(path, k, key, msg);
         }
     }
@@ -218,9 +266,19 @@ int pario_desc_format(const pario_dataset *ds, char *buf, size_t len)
                  (unsigned long long)ds->shape[1]);
     else
         snprintf(shape, sizeof shape, "[%llu]", (unsigned long long)ds->shape[0]);
-    return snprintf(buf, len, "dtype: %s\nshape: %s\noffset: %llu\nbyte_order: %s\n",
-                    pario_dtype_name(ds->dtype), shape, (unsigned long long)ds->offset,
-                    ds->big_endian ? "big" : "little");
+    int n = snprintf(buf, len, "dtype: %s\nshape: %s\noffset: %llu\nbyte_order: %s\n",
+                     pario_dtype_name(ds->dtype), shape, (unsigned long long)ds->offset,
+                     ds->big_endian ? "big" : "little");
+    if (ds->part.present && n >= 0 && (size_t)n < len) {
+        if (ds->part.ndims == 2)
+            snprintf(shape, sizeof shape, "[%llu, %llu]", (unsigned long long)ds->part.shape[0],
+                     (unsigned long long)ds->part.shape[1]);
+        else
+            snprintf(shape, sizeof shape, "[%llu]", (unsigned long long)ds->part.shape[0]);
+        n += snprintf(buf + n, len - (size_t)n, "part: {rank: %d, ranks: %d, dist: \"%s\", of: %s}\n",
+                      ds->part.rank, ds->part.nranks, ds->part.dist, shape);
+    }
+    return n;
 }
 
 pario_status pario_desc_write(const pario_dataset *ds, const char *desc_path)

@@ -74,7 +74,7 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
     r->req = MPI_REQUEST_NULL;
     r->err = pario_ok();
     r->chunk_elems = pario_io_chunk_elems(o, view->esize);
-    r->swap = ds->big_endian == pario_host_little_endian();
+    r->swap = !o->raw && ds->big_endian == pario_host_little_endian();
     pario_status st = pario_ok();
     for (int i = 0; i < (o->overlap ? 2 : 1); i++)
         if (!(r->buf[i] = pario_alloc_aligned(r->chunk_elems * view->esize)))

@@ -1,1 +1,9 @@
-# views: build and test rules (included from Makefile.am)
+# views: scatter, gather, convert; noncontiguous MPI-IO through derived datatypes
+pkginclude_HEADERS += include/pario/parts.h
+lib_libpario_la_SOURCES += lib/scatter.c lib/gather.c
+
+bin_PROGRAMS += tools/pario-scatter tools/pario-gather
+tools_pario_scatter_SOURCES = tools/pario-scatter.c
+tools_pario_scatter_LDADD = $(TOOL_LDADD)
+tools_pario_gather_SOURCES = tools/pario-gather.c
+tools_pario_gather_LDADD = $(TOOL_LDADD)

@@ -22,6 +22,14 @@ typedef struct pario_dataset {
     uint64_t offset;                /* header bytes before the first element */
     int big_endian;                 /* stored byte order */
     uint64_t nelems;
+    /* A part file written by pario-scatter: which rank's part of which dataset. */
+    struct pario_part {
+        int present;
+        int rank, nranks;
+        char dist[64];
+        int ndims;
+        uint64_t shape[2];  /* the whole dataset's shape */
+    } part;
 } pario_dataset;
 
 /* Default descriptor for a data file: "data.bin" -> "data.bin.yaml". */

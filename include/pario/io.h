@@ -24,6 +24,7 @@ typedef struct pario_io_opts {
     int overlap;          /* 1: read the next chunk while the caller works on this one */
     MPI_Info info;        /* ROMIO hints, or MPI_INFO_NULL */
     FILE *show_hints;     /* --show-hints: where rank 0 prints the opened file's hints */
+    int raw;              /* 1: bytes as stored, no byte-order conversion */
 } pario_io_opts;
 
 void pario_io_opts_init(pario_io_opts *o);

@@ -14,4 +14,5 @@
 #include "pario/count.h"
 #include "pario/gen.h"
 #include "pario/rng.h"
+#include "pario/parts.h"
 #endif

@@ -1,0 +1,116 @@
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "pario/parts.h"
+
+pario_status pario_gather_open(const char *prefix, const char *out, const pario_dist *dist, pario_dataset *part,
+                               pario_dataset *whole, pario_dist *used, MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    char path[PARIO_PATH_MAX];
+    pario_part_path(prefix, rank, path, sizeof path);
+    /* each rank checks its own part; serial, then agreed */
+    pario_status st = pario_ok();
+    memset(part, 0, sizeof *part);
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: missing part file for rank %d: %s", path, rank, strerror(errno));
+    else
+        fclose(probe);
+    if (!pario_failed(&st)) {
+        char desc[PARIO_PATH_MAX + 8];
+        pario_desc_default_path(path, desc, sizeof desc);
+        st = pario_desc_load(desc, part);
+        snprintf(part->path, sizeof part->path, "%s", path);
+        if (!pario_failed(&st)) {
+            FILE *f = fopen(path, "rb");
+            fseeko(f, 0, SEEK_END);
+            uint64_t sz = (uint64_t)ftello(f);
+            fclose(f);
+            st = pario_dataset_check_size(part, sz);
+        }
+        if (!pario_failed(&st) && !part->part.present)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a part file (its descriptor has no 'part' field)", path);
+        if (!pario_failed(&st) && part->part.rank != rank)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: holds the part of rank %d, not %d", path, part->part.rank, rank);
+        if (!pario_failed(&st) && part->part.nranks != size)
+            st = pario_error(PARIO_ERR_USAGE, "%s: the parts were written by %d ranks; run with -n %d", path,
+                             part->part.nranks, part->part.nranks);
+    }
+    if (pario_agree(&st, comm))
+        return st;
+    /* the parts must describe one dataset: compare with rank 0's */
+    pario_dataset first = *part;
+    MPI_Bcast(&first, (int)sizeof first, MPI_BYTE, 0, comm);
+    if (first.dtype != part->dtype || first.big_endian != part->big_endian ||
+        first.part.ndims != part->part.ndims || first.part.shape[0] != part->part.shape[0] ||
+        first.part.shape[1] != part->part.shape[1] || strcmp(first.part.dist, part->part.dist) != 0)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: does not belong with %s.0 (different dtype, shape or distribution)",
+                         path, prefix);
+    if (!pario_failed(&st)) {
+        st = pario_dist_parse(part->part.dist, used);
+        if (!pario_failed(&st) && dist) {
+            char want[64];
+            pario_dist_format(dist, want, sizeof want);
+            pario_dist given = *dist;
+            /* "tiles" without a grid matches the grid the parts were cut with */
+            if (given.kind == PARIO_DIST_TILES && !given.grid[0] && used->kind == PARIO_DIST_TILES)
+                given.grid[0] = used->grid[0], given.grid[1] = used->grid[1];
+            char have[64];
+            pario_dist_format(&given, have, sizeof have);
+            if (strcmp(have, part->part.dist) != 0)
+                st = pario_error(PARIO_ERR_USAGE, "--dist %s does not match the parts, which were cut with %s", want,
+                                 part->part.dist);
+        }
+    }
+    if (pario_agree(&st, comm))
+        return st;
+    memset(whole, 0, sizeof *whole);
+    snprintf(whole->path, sizeof whole->path, "%s", out);
+    whole->dtype = part->dtype;
+    whole->big_endian = part->big_endian;
+    pario_dataset_set_shape(whole, part->part.ndims, part->part.shape);
+    return pario_ok();
+}
+
+pario_status pario_gather(const pario_dataset *part, const pario_dataset *whole, const pario_view *view,
+                          const pario_io_opts *io, pario_progress *progress, uint64_t *bytes, MPI_Comm comm)
+{
+    pario_status st = pario_ok();
+    if (view->local_count != part->nelems)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: holds %llu elements, but this rank owns %llu", part->path,
+                         (unsigned long long)part->nelems, (unsigned long long)view->local_count);
+    FILE *f = pario_failed(&st) ? NULL : fopen(part->path, "rb");
+    if (!pario_failed(&st) && !f)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: %s", part->path, strerror(errno));
+    if (pario_agree(&st, comm)) {
+        if (f)
+            fclose(f);
+        return st;
+    }
+    pario_io_opts o = *io;
+    o.raw = 1;
+    pario_writer w;
+    st = pario_writer_open(&w, whole->path, whole, view, &o, comm);
+    if (pario_failed(&st)) {
+        fclose(f);
+        return st;
+    }
+    while (pario_writer_more(&w)) {
+        size_t n;
+        uint64_t start;
+        void *buf = pario_writer_buffer(&w, &n, &start);
+        if (n && fread(buf, view->esize, n, f) != n)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: short read", part->path);
+        if (!pario_writer_put(&w, &st))
+            break;
+        if (progress)
+            pario_progress_update(progress, w.bytes);
+    }
+    fclose(f);
+    *bytes = w.bytes;
+    return pario_writer_close(&w, st, 1);
+}

@@ -1,0 +1,77 @@
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "pario/parts.h"
+
+void pario_part_path(const char *prefix, int rank, char *out, size_t len)
+{
+    snprintf(out, len, "%s.%d", prefix, rank);
+}
+
+pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, const char *prefix,
+                           const pario_io_opts *io, pario_progress *progress, uint64_t *bytes, MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    char path[PARIO_PATH_MAX], tmp[PARIO_PATH_MAX + 32], desc[PARIO_PATH_MAX + 8];
+    pario_part_path(prefix, rank, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    pario_desc_default_path(path, desc, sizeof desc);
+    *bytes = 0;
+
+    pario_io_opts o = *io;
+    o.raw = 1; /* the part keeps the stored byte order: gather gives back the same bytes */
+    FILE *f = fopen(tmp, "wb");
+    pario_status st = f ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: cannot create: %s", path, strerror(errno));
+    if (pario_agree(&st, comm)) {
+        if (f)
+            fclose(f), remove(tmp);
+        return st;
+    }
+    pario_reader r;
+    st = pario_reader_open(&r, ds, view, &o, comm);
+    if (!pario_failed(&st)) {
+        const void *data;
+        size_t n;
+        uint64_t start;
+        while (pario_reader_next(&r, &data, &n, &start, &st)) {
+            if (n && fwrite(data, view->esize, n, f) != n)
+                st = pario_error(PARIO_ERR_RUNTIME, "%s: write failed: %s", path, strerror(errno));
+            if (progress)
+                pario_progress_update(progress, r.bytes);
+        }
+        *bytes = r.bytes;
+        pario_reader_close(&r);
+    }
+    if (fclose(f) != 0 && !pario_failed(&st))
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: write failed: %s", path, strerror(errno));
+    if (!pario_failed(&st)) {
+        pario_dataset pd;
+        memset(&pd, 0, sizeof pd);
+        snprintf(pd.path, sizeof pd.path, "%s", path);
+        pd.dtype = ds->dtype;
+        pd.big_endian = ds->big_endian;
+        pario_dataset_set_shape(&pd, view->local_ndims, view->local_shape);
+        pd.part.present = 1;
+        pd.part.rank = rank;
+        pd.part.nranks = size;
+        pario_dist_format(&view->dist, pd.part.dist, sizeof pd.part.dist);
+        pd.part.ndims = ds->ndims;
+        pd.part.shape[0] = ds->shape[0];
+        pd.part.shape[1] = ds->shape[1];
+        if (rename(tmp, path) != 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename into place: %s", path, strerror(errno));
+        else
+            st = pario_desc_write(&pd, desc);
+    }
+    if (pario_agree(&st, comm)) {
+        /* all or nothing: no rank keeps a part of a failed scatter */
+        remove(tmp);
+        remove(path);
+        remove(desc);
+    }
+    return st;
+}

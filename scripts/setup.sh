@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (run as root from the source tree):
+#   bash scripts/setup.sh demo   install, build, generate and count the sample data
+#   bash scripts/setup.sh test   install, build, run the whole test suite
+#   bash scripts/setup.sh deps   install the Debian packages only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-demo}
+
+PACKAGES="build-essential autoconf automake libtool pkg-config mpich libmpich-dev
+  libhdf5-mpich-dev hdf5-tools libyaml-dev check help2man python3 python3-numpy
+  python3-yaml python3-jsonschema"
+
+deps() {
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
+  else
+    echo "setup.sh: not root or no apt-get: assuming the packages are installed" >&2
+  fi
+}
+
+build() {
+  [ -x configure ] || autoreconf -fi
+  mkdir -p build
+  cd build
+  [ -f Makefile ] || ../configure --quiet
+  make -j"$(nproc)" >/dev/null
+  cd ..
+}
+
+case $what in
+deps) deps ;;
+demo)
+  deps
+  build
+  out=$(mktemp -d)
+  echo "== generate 3,000,017 int32 values in [0, 99] with 4 ranks"
+  mpiexec.mpich -n 4 build/tools/pario-gen --dtype int32 --count 3000017 --uniform 0:99 --seed 42 \
+    --out "$out/data.bin"
+  echo "== count the 7s, and values in [10, 20), with 4 ranks"
+  mpiexec.mpich -n 4 build/tools/pario-count --value 7 --per-rank "$out/data.bin"
+  mpiexec.mpich -n 4 build/tools/pario-count --range 10:20 --format json "$out/data.bin"
+  echo "== the bundled sample (big-endian int32 with a 64-byte header)"
+  mpiexec.mpich -n 3 build/tools/pario-count --values 0,1,2 sample-data/int32-be.bin
+  rm -rf "$out"
+  ;;
+test)
+  deps
+  build
+  cd build
+  make -j2 check
+  ;;
+*) echo "usage: bash scripts/setup.sh demo|test|deps" >&2; exit 2 ;;
+esac

@@ -162,3 +162,42 @@ void pario_reader_close(pario_reader *r)
     free(r->buf[1]);
     r->buf[0] = r->buf[1] = NULL;
 }
+
+/* Large reads go through the MPI-4 large-count call where MPICH has it. */
+static int read_at(MPI_File fh, MPI_Offset off, void *buf, uint64_t n, MPI_Datatype t, int collective, MPI_Status *s)
+{
+#ifdef PARIO_HAVE_LARGE_COUNT
+    if (collective)
+        return MPI_File_read_at_all_c(fh, off, buf, (MPI_Count)n, t, s);
+    return n ? MPI_File_read_at_c(fh, off, buf, (MPI_Count)n, t, s) : MPI_SUCCESS;
+#else
+    if (n > INT_MAX)
+        return MPI_ERR_COUNT;
+    if (collective)
+        return MPI_File_read_at_all(fh, off, buf, (int)n, t, s);
+    return n ? MPI_File_read_at(fh, off, buf, (int)n, t, s) : MPI_SUCCESS;
+#endif
+}
+
+pario_status pario_reader_read_at(pario_reader *r, uint64_t start, uint64_t n, void *buf)
+{
+    MPI_Status status;
+    double t0 = MPI_Wtime();
+    int err = read_at(r->fh, (MPI_Offset)start, buf, n, r->view->etype, !r->opts.independent, &status);
+    r->io_seconds += MPI_Wtime() - t0;
+    pario_status st = pario_ok();
+    if (err != MPI_SUCCESS) {
+        st = pario_mpi_error(err, "read", r->ds->path);
+    } else if (n) {
+        MPI_Count got = pario_status_count(&status, r->view->etype);
+        if ((uint64_t)got != n)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: short read: %lld of %llu elements", r->ds->path, (long long)got,
+                             (unsigned long long)n);
+    }
+    if (!pario_failed(&st)) {
+        if (r->swap && n)
+            pario_byteswap(buf, n, r->view->esize);
+        r->bytes += n * r->view->esize;
+    }
+    return st;
+}

@@ -1,4 +1,5 @@
 #include "config.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,4 +124,40 @@ pario_status pario_writer_close(pario_writer *w, pario_status st, int write_desc
     free(w->buf);
     w->buf = NULL;
     return st;
+}
+
+static int write_at(MPI_File fh, MPI_Offset off, const void *buf, uint64_t n, MPI_Datatype t, int collective,
+                    MPI_Status *s)
+{
+#ifdef PARIO_HAVE_LARGE_COUNT
+    if (collective)
+        return MPI_File_write_at_all_c(fh, off, buf, (MPI_Count)n, t, s);
+    return n ? MPI_File_write_at_c(fh, off, buf, (MPI_Count)n, t, s) : MPI_SUCCESS;
+#else
+    if (n > INT_MAX)
+        return MPI_ERR_COUNT;
+    if (collective)
+        return MPI_File_write_at_all(fh, off, buf, (int)n, t, s);
+    return n ? MPI_File_write_at(fh, off, buf, (int)n, t, s) : MPI_SUCCESS;
+#endif
+}
+
+pario_status pario_writer_write_at(pario_writer *w, uint64_t start, uint64_t n, void *buf)
+{
+    w->step = w->nsteps; /* the caller chooses the windows and answers for completeness */
+    if (w->swap && n)
+        pario_byteswap(buf, n, w->view->esize);
+    MPI_Status status;
+    double t0 = MPI_Wtime();
+    int err = write_at(w->fh, (MPI_Offset)start, buf, n, w->view->etype, !w->opts.independent, &status);
+    w->io_seconds += MPI_Wtime() - t0;
+    if (err != MPI_SUCCESS)
+        return pario_mpi_error(err, "write", w->final_path);
+    if (n) {
+        MPI_Count got = pario_status_count(&status, w->view->etype);
+        if ((uint64_t)got != n)
+            return pario_error(PARIO_ERR_RUNTIME, "%s: short write", w->final_path);
+    }
+    w->bytes += n * w->view->esize;
+    return pario_ok();
 }

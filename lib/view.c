@@ -42,6 +42,9 @@ pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int 
     v->etype = pario_dtype_mpi(ds->dtype);
     v->filetype = v->etype;
     v->disp = (MPI_Offset)ds->offset;
+    v->rows = ds->shape[0];
+    v->cols = ds->ndims == 2 ? ds->shape[1] : 1;
+    v->nelems = ds->nelems;
     char dname[64];
     pario_dist_format(d, dname, sizeof dname);
 
@@ -190,4 +193,67 @@ uint64_t pario_view_run(const pario_view *v, uint64_t i, uint64_t *global)
 {
     *global = pario_view_global_index(v, i);
     return v->run - i % v->run;
+}
+
+uint64_t pario_view_local_before(const pario_view *v, uint64_t g)
+{
+    if (g <= v->base || v->local_count == 0)
+        return 0;
+    uint64_t t = g - v->base, c;
+    if (v->stride == 0)
+        c = t;
+    else
+        c = (t / v->stride) * v->run + (t % v->stride < v->run ? t % v->stride : v->run);
+    return c < v->local_count ? c : v->local_count;
+}
+
+/* Owner of item i among n items split in balanced blocks over p; *end = its block's end. */
+static int split_owner(uint64_t n, int p, uint64_t i, uint64_t *end)
+{
+    uint64_t up = (uint64_t)p, base = n / up, rem = n % up, big = rem * (base + 1);
+    uint64_t r = i < big ? i / (base + 1) : rem + (i - big) / (base ? base : 1);
+    uint64_t s, len;
+    pario_split(n, p, (int)r, &s, &len);
+    *end = s + len;
+    return (int)r;
+}
+
+int pario_view_owner(const pario_view *v, uint64_t g, uint64_t *run_left)
+{
+    const uint64_t P = (uint64_t)v->nranks, k = v->dist.k, cols = v->cols;
+    uint64_t end = v->nelems, e;
+    int owner = 0;
+    switch (v->dist.kind) {
+    case PARIO_DIST_BLOCK:
+        owner = split_owner(v->nelems, v->nranks, g, &end);
+        break;
+    case PARIO_DIST_CYCLIC:
+        owner = (int)((g / k) % P);
+        end = (g / k + 1) * k;
+        break;
+    case PARIO_DIST_ROWS:
+        owner = split_owner(v->rows, v->nranks, g / cols, &e);
+        end = e * cols;
+        break;
+    case PARIO_DIST_ROWS_CYCLIC:
+        owner = (int)((g / cols / k) % P);
+        end = (g / cols / k + 1) * k * cols;
+        break;
+    case PARIO_DIST_COLS:
+        owner = split_owner(cols, v->nranks, g % cols, &e);
+        end = g - g % cols + e;
+        break;
+    case PARIO_DIST_TILES: {
+        uint64_t e1;
+        int pr = split_owner(v->rows, v->dist.grid[0], g / cols, &e1);
+        int pc = split_owner(cols, v->dist.grid[1], g % cols, &e);
+        owner = pr * v->dist.grid[1] + pc;
+        end = g - g % cols + e;
+        break;
+    }
+    }
+    if (end > v->nelems)
+        end = v->nelems;
+    *run_left = end > g ? end - g : 1;
+    return owner;
 }

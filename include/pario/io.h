@@ -63,6 +63,9 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
  * returns 0 when any rank failed or every rank is done, and then *st is agreed. */
 int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *local_start,
                       pario_status *st);
+/* Collective: read n local elements from local index start into buf (host order
+ * unless raw); for callers that choose their own windows. n may exceed the chunk. */
+pario_status pario_reader_read_at(pario_reader *r, uint64_t start, uint64_t n, void *buf);
 /* Collective. */
 void pario_reader_close(pario_reader *r);
 
@@ -93,6 +96,9 @@ static inline int pario_writer_more(const pario_writer *w) { return w->step < w-
 /* Collective: agree on *st (the caller's error, e.g. while filling), then write the
  * buffer. Returns 0 (and an agreed *st) if any rank failed. */
 int pario_writer_put(pario_writer *w, pario_status *st);
+/* Collective: write n local elements at local index start from buf (host order
+ * unless raw; buf is byte-swapped in place when the output is big-endian). */
+pario_status pario_writer_write_at(pario_writer *w, uint64_t start, uint64_t n, void *buf);
 /* Collective: on success close, rename to the final name and write the descriptor
  * (write_desc); on failure (st failed on any rank) remove the temporary file. */
 pario_status pario_writer_close(pario_writer *w, pario_status st, int write_desc);

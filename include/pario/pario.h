@@ -15,4 +15,7 @@
 #include "pario/gen.h"
 #include "pario/rng.h"
 #include "pario/parts.h"
+#include "pario/cast.h"
+#include "pario/exchange.h"
+#include "pario/convert.h"
 #endif

@@ -52,6 +52,7 @@ typedef struct pario_view {
     /* Local element i sits at global index base + (i / run) * stride + i % run. */
     uint64_t base, run, stride;
     size_t esize;
+    uint64_t rows, cols, nelems;  /* the dataset's shape (cols = 1 for 1-D) */
 } pario_view;
 
 /* Serial (any rank can build any rank's view): the view of `rank` among `nranks`. */
@@ -64,6 +65,12 @@ uint64_t pario_view_global_index(const pario_view *v, uint64_t local_i);
 /* The contiguous run of global indices that starts at local element i:
  * returns its length (up to the end of the run), sets *global to its first index. */
 uint64_t pario_view_run(const pario_view *v, uint64_t local_i, uint64_t *global);
+
+/* Local elements whose global index is below g (global indices grow with local ones). */
+uint64_t pario_view_local_before(const pario_view *v, uint64_t g);
+/* The rank that owns global element g under v's distribution; *run_left is how many
+ * elements from g on share that owner (at least 1). */
+int pario_view_owner(const pario_view *v, uint64_t g, uint64_t *run_left);
 
 /* Collective --explain: rank 0 prints every rank's etype, filetype (constructor,
  * size, extent) and displacement in rank order, and, for datasets of at most

@@ -1,0 +1,223 @@
+#include "config.h"
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pario/cast.h"
+#include "pario/convert.h"
+#include "pario/exchange.h"
+#include "pario/fileutil.h"
+#include "io_internal.h"
+
+pario_status pario_convert_output(const pario_dataset *in, const pario_convert_spec *spec, pario_dataset *out)
+{
+    if (spec->transpose && in->ndims != 2)
+        return pario_error(PARIO_ERR_USAGE, "--transpose needs a 2-D dataset, but %s is 1-D", in->path);
+    uint64_t dims[2] = { in->shape[0], in->shape[1] };
+    if (spec->transpose)
+        dims[0] = in->shape[1], dims[1] = in->shape[0];
+    pario_dataset_set_shape(out, in->ndims, dims);
+    return pario_ok();
+}
+
+/* Cast one step's elements; on a value that does not fit, name it by its global index. */
+static pario_status cast_step(const pario_dataset *in, const pario_dataset *out, const pario_convert_spec *spec,
+                              const void *src, void *dst, uint64_t n, const pario_view *v, uint64_t local0)
+{
+    size_t bad_at;
+    uint64_t bad = pario_cast(src, in->dtype, dst, out->dtype, n, spec->saturate, &bad_at);
+    if (!bad)
+        return pario_ok();
+    uint64_t g = v ? pario_view_global_index(v, local0 + bad_at) : local0 + bad_at;
+    return pario_error(PARIO_ERR_RUNTIME, "%s: element %llu (%.17g) does not fit %s; use --saturate to clamp",
+                       in->path, (unsigned long long)g, pario_load_double(src, bad_at, in->dtype),
+                       pario_dtype_name(out->dtype));
+}
+
+/* Same distribution on both sides: local element i in is local element i out. */
+static pario_status convert_aligned(pario_reader *r, pario_writer *w, const pario_dataset *in,
+                                    const pario_dataset *out, const pario_view *rv, const pario_convert_spec *spec,
+                                    const pario_io_opts *io, pario_progress *progress, MPI_Comm comm)
+{
+    size_t es = rv->esize > pario_dtype_size(out->dtype) ? rv->esize : pario_dtype_size(out->dtype);
+    size_t chunk = pario_io_chunk_elems(io, es);
+    uint64_t nsteps = pario_io_nsteps(rv->local_count, chunk, comm);
+    void *a = pario_alloc_aligned(chunk * rv->esize), *b = pario_alloc_aligned(chunk * pario_dtype_size(out->dtype));
+    pario_status st = a && b ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    for (uint64_t s = 0; s < nsteps && !pario_agree(&st, comm); s++) {
+        uint64_t start = s * chunk, n = 0;
+        if (start < rv->local_count)
+            n = rv->local_count - start < chunk ? rv->local_count - start : chunk;
+        st = pario_reader_read_at(r, start, n, a);
+        if (pario_agree(&st, comm))
+            break;
+        st = cast_step(in, out, spec, a, b, n, rv, start);
+        if (pario_agree(&st, comm))
+            break;
+        st = pario_writer_write_at(w, start, n, b);
+        if (progress)
+            pario_progress_update(progress, r->bytes);
+    }
+    free(a);
+    free(b);
+    return st;
+}
+
+/* Different distributions: per window of the file, read what we own under rv,
+ * hand every element to its owner under wv, write what we own under wv. */
+static pario_status convert_exchange(pario_reader *r, pario_writer *w, const pario_dataset *in,
+                                     const pario_dataset *out, const pario_view *rv, const pario_view *wv,
+                                     const pario_convert_spec *spec, const pario_io_opts *io,
+                                     pario_progress *progress, MPI_Comm comm)
+{
+    int P;
+    MPI_Comm_size(comm, &P);
+    size_t es = rv->esize > wv->esize ? rv->esize : wv->esize;
+    uint64_t window = (uint64_t)pario_io_chunk_elems(io, es) * (uint64_t)P;
+    if (window > INT_MAX / 2)
+        window = INT_MAX / 2;
+    const uint64_t N = in->nelems, nsteps = (N + window - 1) / window;
+    pario_exchange x;
+    pario_status st = pario_exchange_init(&x, window, rv->esize, rv->etype, comm);
+    void *a = pario_alloc_aligned(window * rv->esize), *b = pario_alloc_aligned(window * rv->esize);
+    void *c = pario_alloc_aligned(window * wv->esize);
+    if (!pario_failed(&st) && (!a || !b || !c))
+        st = pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    for (uint64_t s = 0; s < nsteps && !pario_agree(&st, comm); s++) {
+        uint64_t lo = s * window, hi = lo + window < N ? lo + window : N;
+        uint64_t r0 = pario_view_local_before(rv, lo), rn = pario_view_local_before(rv, hi) - r0;
+        uint64_t w0 = pario_view_local_before(wv, lo), wn = pario_view_local_before(wv, hi) - w0;
+        st = pario_reader_read_at(r, r0, rn, a);
+        if (pario_agree(&st, comm))
+            break;
+        st = pario_exchange_window(&x, rv, a, wv, b, lo, hi);
+        if (!pario_failed(&st))
+            st = cast_step(in, out, spec, b, c, wn, wv, w0);
+        if (pario_agree(&st, comm))
+            break;
+        st = pario_writer_write_at(w, w0, wn, c);
+        if (progress)
+            pario_progress_update(progress, r->bytes);
+    }
+    pario_exchange_free(&x);
+    free(a);
+    free(b);
+    free(c);
+    return st;
+}
+
+/* The view of one tile [r0, r0+h) x [c0, c0+w): the displacement points at its first
+ * element and an hvector (w elements every row, byte stride in MPI_Aint) selects it,
+ * so no int count or start overflows however large the matrix. An empty tile reads
+ * or writes nothing. */
+static int set_tile_view(MPI_File fh, const pario_dataset *ds, uint64_t r0, uint64_t h, uint64_t c0, uint64_t w,
+                         MPI_Info info)
+{
+    MPI_Datatype et = pario_dtype_mpi(ds->dtype), ft = et;
+    const size_t es = pario_dtype_size(ds->dtype);
+    MPI_Offset disp = (MPI_Offset)(ds->offset + (r0 * ds->shape[1] + c0) * es);
+    int err;
+    if (h && w) {
+        if (h > INT_MAX || w > INT_MAX)
+            return MPI_ERR_COUNT;
+        err = MPI_Type_create_hvector((int)h, (int)w, (MPI_Aint)(ds->shape[1] * es), et, &ft);
+        if (err == MPI_SUCCESS)
+            err = MPI_Type_commit(&ft);
+        if (err != MPI_SUCCESS)
+            return err;
+    } else {
+        disp = (MPI_Offset)ds->offset;
+    }
+    err = MPI_File_set_view(fh, disp, et, ft, "native", info);
+    if (ft != et)
+        MPI_Type_free(&ft);
+    return err;
+}
+
+/* Transpose: rank r owns a band of input columns = output rows. Each step reads a
+ * tile [h x w] of the band through a subarray view, transposes it in memory, and
+ * writes it as the tile [w x h] of the output. */
+static pario_status convert_transpose(pario_reader *r, pario_writer *w, const pario_dataset *in,
+                                      const pario_dataset *out, const pario_convert_spec *spec,
+                                      const pario_io_opts *io, pario_progress *progress, MPI_Comm comm)
+{
+    int rank, P;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &P);
+    const uint64_t R = in->shape[0], C = in->shape[1];
+    const size_t ies = pario_dtype_size(in->dtype), oes = pario_dtype_size(out->dtype);
+    uint64_t E = pario_io_chunk_elems(io, ies > oes ? ies : oes), c0, cw;
+    pario_split(C, P, rank, &c0, &cw);
+    uint64_t h = R <= E ? R : E, wcols = R <= E ? E / (R ? R : 1) : 1;
+    if (h == 0)
+        h = 1;
+    if (wcols > cw)
+        wcols = cw ? cw : 1;
+    uint64_t col_steps = (cw + wcols - 1) / wcols, row_steps = (R + h - 1) / h;
+    uint64_t mine = cw && R ? col_steps * row_steps : 0, nsteps;
+    MPI_Allreduce(&mine, &nsteps, 1, MPI_UINT64_T, MPI_MAX, comm);
+    void *a = pario_alloc_aligned(h * wcols * ies), *t = pario_alloc_aligned(h * wcols * ies),
+         *b = pario_alloc_aligned(h * wcols * oes);
+    pario_status st = a && t && b ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    for (uint64_t s = 0; s < nsteps && !pario_agree(&st, comm); s++) {
+        uint64_t tr0 = 0, th = 0, tc0 = 0, tw = 0;
+        if (s < mine) {
+            tc0 = c0 + (s / row_steps) * wcols;
+            tw = c0 + cw - tc0 < wcols ? c0 + cw - tc0 : wcols;
+            tr0 = (s % row_steps) * h;
+            th = R - tr0 < h ? R - tr0 : h;
+        }
+        uint64_t n = th * tw;
+        int err = set_tile_view(r->fh, in, tr0, th, tc0, tw, io->info);
+        st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "setting a tile view", in->path);
+        if (pario_agree(&st, comm))
+            break;
+        st = pario_reader_read_at(r, 0, n, a);
+        if (pario_agree(&st, comm))
+            break;
+        for (uint64_t i = 0; i < th; i++)
+            for (uint64_t j = 0; j < tw; j++)
+                memcpy((char *)t + (j * th + i) * ies, (char *)a + (i * tw + j) * ies, ies);
+        st = cast_step(in, out, spec, t, b, n, NULL, 0);
+        err = set_tile_view(w->fh, out, tc0, tw, tr0, th, io->info);
+        if (!pario_failed(&st) && err != MPI_SUCCESS)
+            st = pario_mpi_error(err, "setting a tile view", out->path);
+        if (pario_agree(&st, comm))
+            break;
+        st = pario_writer_write_at(w, 0, n, b);
+        if (progress)
+            pario_progress_update(progress, r->bytes);
+    }
+    free(a);
+    free(t);
+    free(b);
+    return st;
+}
+
+pario_status pario_convert(const pario_dataset *in, const pario_view *rv, const pario_dataset *out,
+                           const pario_view *wv, const pario_convert_spec *spec, const pario_io_opts *io,
+                           pario_progress *progress, uint64_t *bytes, MPI_Comm comm)
+{
+    *bytes = 0;
+    pario_reader r;
+    pario_writer w;
+    pario_status st = pario_reader_open(&r, in, rv, io, comm);
+    if (pario_failed(&st))
+        return st;
+    st = pario_writer_open(&w, out->path, out, wv, io, comm);
+    if (pario_failed(&st)) {
+        pario_reader_close(&r);
+        return st;
+    }
+    char rd[64], wd[64];
+    pario_dist_format(&rv->dist, rd, sizeof rd);
+    pario_dist_format(&wv->dist, wd, sizeof wd);
+    if (spec->transpose)
+        st = convert_transpose(&r, &w, in, out, spec, io, progress, comm);
+    else if (strcmp(rd, wd) == 0)
+        st = convert_aligned(&r, &w, in, out, rv, spec, io, progress, comm);
+    else
+        st = convert_exchange(&r, &w, in, out, rv, wv, spec, io, progress, comm);
+    *bytes = r.bytes;
+    pario_reader_close(&r);
+    return pario_writer_close(&w, st, 1);
+}

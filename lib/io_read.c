@@ -5,6 +5,7 @@
 #include "pario/fileutil.h"
 #include "pario/io.h"
 #include "io_internal.h"
+#include "pario/exchange.h"
 
 size_t pario_io_chunk_elems(const pario_io_opts *o, size_t esize)
 {
@@ -83,7 +84,20 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
         pario_reader_close(r);
         return st;
     }
-    r->nsteps = pario_io_nsteps(view->local_count, r->chunk_elems, comm);
+    const char *why;
+    int nranks;
+    MPI_Comm_size(comm, &nranks);
+    r->strategy = pario_strategy_choose(view, o, nranks, &why);
+    if (r->strategy == PARIO_STRATEGY_EXCHANGE) {
+        st = pario_exchange_reader_init(r, nranks);
+        if (pario_agree(&st, comm)) {
+            pario_reader_close(r);
+            return st;
+        }
+        view = &r->stripes;
+    } else {
+        r->nsteps = pario_io_nsteps(view->local_count, r->chunk_elems, comm);
+    }
     st = pario_file_open(comm, ds->path, MPI_MODE_RDONLY, o->info, &r->fh);
     if (pario_failed(&st)) {
         pario_reader_close(r);
@@ -116,6 +130,8 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
         *st = r->err;
     if (pario_agree(st, r->comm) || r->step >= r->nsteps)
         return 0;
+    if (r->strategy == PARIO_STRATEGY_EXCHANGE)
+        return pario_exchange_reader_next(r, data, n, local_start);
     MPI_Status status;
     int err;
     int slot = r->cur;
@@ -161,6 +177,7 @@ void pario_reader_close(pario_reader *r)
     free(r->buf[0]);
     free(r->buf[1]);
     r->buf[0] = r->buf[1] = NULL;
+    pario_exchange_reader_free(r);
 }
 
 /* Large reads go through the MPI-4 large-count call where MPICH has it. */

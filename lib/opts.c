@@ -9,7 +9,7 @@
 
 enum {
     K_HELP = 'h', K_VERSION = 'V', K_QUIET = 'q', K_VERBOSE = 'v',
-    K_PROGRESS = 1, K_STATS, K_FORMAT, K_DESC, K_DIST, K_CHUNK, K_INDEP, K_HINT, K_SHOW_HINTS, K_EXPLAIN,
+    K_PROGRESS = 1, K_STATS, K_FORMAT, K_DESC, K_DIST, K_CHUNK, K_INDEP, K_HINT, K_SHOW_HINTS, K_EXPLAIN, K_STRATEGY,
 };
 
 static const pario_optdef base_opts[] = {
@@ -32,6 +32,7 @@ static const pario_optdef data_opts[] = {
     { "independent", K_INDEP, 0, NULL, "independent MPI-IO calls instead of collective ones" },
     { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable), e.g. cb_buffer_size=16777216" },
     { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
+    { "strategy", K_STRATEGY, 1, "S", "how to read noncontiguous views: auto (default), view, exchange" },
     { "explain", K_EXPLAIN, 0, NULL, "print each rank's etype, filetype and displacement, and a map of who owns what" },
     { NULL, 0, 0, NULL, NULL },
 };
@@ -150,6 +151,7 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
         }
         case K_SHOW_HINTS: c->show_hints = 1; break;
         case K_EXPLAIN: c->explain = 1; break;
+        case K_STRATEGY: st = pario_strategy_parse(optarg, &c->io.strategy); break;
         case ':':
             st = pario_error(PARIO_ERR_USAGE, "option '%s' needs an argument (try --help)", argv[optind - 1]);
             break;
@@ -223,8 +225,17 @@ pario_status pario_prepare_view(pario_common *c, const pario_dataset *ds, pario_
         return st;
     if (c->show_hints)
         c->io.show_hints = pario_info_stream(c);
-    if (c->explain)
-        st = pario_view_explain(ds, v, pario_info_stream(c), 400, comm);
+    if (c->explain) {
+        FILE *out = pario_info_stream(c);
+        st = pario_view_explain(ds, v, out, 400, comm);
+        const char *why;
+        pario_strategy s = pario_strategy_choose(v, &c->io, c->nranks, &why);
+        if (c->rank == 0) {
+            fprintf(out, "reads: %s, strategy %s (%s)\n", c->io.independent ? "independent" : "collective",
+                    pario_strategy_name(s), why);
+            fflush(out);
+        }
+    }
     return st;
 }
 

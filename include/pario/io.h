@@ -18,6 +18,13 @@ extern "C" {
 
 #define PARIO_DEFAULT_CHUNK ((size_t)4 << 20)
 
+/* How a reader gets a rank its elements. */
+typedef enum pario_strategy {
+    PARIO_STRATEGY_AUTO,     /* exchange for views of small pieces, else view */
+    PARIO_STRATEGY_VIEW,     /* read through the rank's file view (ROMIO two-phase when collective) */
+    PARIO_STRATEGY_EXCHANGE  /* read contiguous stripes, MPI_Alltoallv the elements to their owners */
+} pario_strategy;
+
 typedef struct pario_io_opts {
     size_t chunk_bytes;   /* per rank per step; default PARIO_DEFAULT_CHUNK */
     int independent;      /* 1: independent calls instead of collective ones */
@@ -25,7 +32,13 @@ typedef struct pario_io_opts {
     MPI_Info info;        /* ROMIO hints, or MPI_INFO_NULL */
     FILE *show_hints;     /* --show-hints: where rank 0 prints the opened file's hints */
     int raw;              /* 1: bytes as stored, no byte-order conversion */
+    pario_strategy strategy;
 } pario_io_opts;
+
+/* The strategy a reader will use for this view, and why (for --explain). */
+pario_strategy pario_strategy_choose(const pario_view *view, const pario_io_opts *o, int nranks, const char **why);
+const char *pario_strategy_name(pario_strategy s);
+pario_status pario_strategy_parse(const char *text, pario_strategy *s);
 
 void pario_io_opts_init(pario_io_opts *o);
 
@@ -53,6 +66,12 @@ typedef struct pario_reader {
     pario_status err;             /* this rank's read error, agreed at the next step */
     uint64_t bytes;               /* read by this rank */
     double io_seconds;            /* spent waiting for reads */
+    /* exchange strategy: this rank's stripes, and the Alltoallv that redistributes them */
+    pario_strategy strategy;
+    pario_view stripes;
+    struct pario_exchange *xchg;
+    void *stripe_buf;
+    uint64_t window;
 } pario_reader;
 
 /* Collective: open ds for reading through view. */

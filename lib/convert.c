@@ -200,6 +200,11 @@ pario_status pario_convert(const pario_dataset *in, const pario_view *rv, const 
     *bytes = 0;
     pario_reader r;
     pario_writer w;
+    /* convert chooses its own windows: the reader must read through rv itself */
+    pario_io_opts o = *io;
+    o.strategy = PARIO_STRATEGY_VIEW;
+    o.overlap = 0;
+    io = &o;
     pario_status st = pario_reader_open(&r, in, rv, io, comm);
     if (pario_failed(&st))
         return st;

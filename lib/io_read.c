@@ -198,6 +198,8 @@ static int read_at(MPI_File fh, MPI_Offset off, void *buf, uint64_t n, MPI_Datat
 
 pario_status pario_reader_read_at(pario_reader *r, uint64_t start, uint64_t n, void *buf)
 {
+    /* offsets count elements of the view the file was opened with (the stripes
+     * under the exchange strategy, which calls this itself) */
     MPI_Status status;
     double t0 = MPI_Wtime();
     int err = read_at(r->fh, (MPI_Offset)start, buf, n, r->view->etype, !r->opts.independent, &status);

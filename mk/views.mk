@@ -13,3 +13,7 @@ lib_libpario_la_SOURCES += lib/cast.c lib/exchange.c lib/convert.c
 bin_PROGRAMS += tools/pario-convert
 tools_pario_convert_SOURCES = tools/pario-convert.c
 tools_pario_convert_LDADD = $(TOOL_LDADD)
+
+VIEW_TESTS = tests/mpi/views.sh tests/mpi/convert.sh tests/mpi/explain.sh tests/mpi/views_errors.sh
+TESTS += $(VIEW_TESTS)
+EXTRA_DIST += $(VIEW_TESTS) tests/mpi/views_ref.py

@@ -80,6 +80,7 @@ int main(int argc, char **argv)
         st = pario_dist_parse(o.to_dist, &to);
     if (!pario_failed(&st) && c.rank == 0 && pario_same_file(c.args[0], c.args[1]))
         st = pario_error(PARIO_ERR_USAGE, "%s: the output would overwrite the input", c.args[1]);
+    pario_agree(&st, MPI_COMM_WORLD); /* rank 0 looked: everyone follows its answer */
     if (!pario_failed(&st))
         st = pario_open_data(&c, c.args[0], &in, &rv, MPI_COMM_WORLD);
     if (!pario_failed(&st)) {

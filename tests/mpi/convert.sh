@@ -1,0 +1,43 @@
+#!/bin/bash
+# pario-convert against numpy: transpose, dtype casts (errors and --saturate), byte
+# order, redistribution between distributions, and files many times the chunk size.
+. "$(dirname "$0")/lib.sh"
+
+mpirun 2 pario-gen --dtype int32 --shape 37,23 --uniform -300:300 --seed 3 --byte-order big --offset 16 --out a.bin
+mpirun 2 pario-gen --dtype float64 --count 20011 --normal 0:1000 --seed 4 --out f.bin
+
+same() { # NAME PYTHON-EXPR-THAT-MUST-BE-TRUE
+  if "$PYTHON3" -c "
+import numpy as np
+a = np.fromfile('a.bin', dtype='>i4', offset=16).reshape(37, 23)
+f = np.fromfile('f.bin', dtype='<f8')
+ok = bool($2)
+raise SystemExit(0 if ok else 1)"; then pass "$1"; else fail "$1"; fi
+}
+
+for n in 1 2 3 4; do
+  rm -f t.bin o.bin
+  mpirun $n pario-convert --transpose --chunk 64 a.bin t.bin &&
+    same "transpose n=$n" "np.array_equal(np.fromfile('t.bin', dtype='>i4').reshape(23, 37), a.T)" || fail "transpose n=$n ran"
+  mpirun $n pario-convert --transpose --dtype int16 --byte-order little --chunk 1Ki a.bin t.bin &&
+    same "transpose+cast n=$n" "np.array_equal(np.fromfile('t.bin', dtype='<i2').reshape(23, 37), a.T.astype('<i2'))" || fail "transpose+cast n=$n ran"
+  mpirun $n pario-convert --dist cyclic:5 --to-dist tiles --dtype float64 --byte-order little --chunk 40 a.bin o.bin &&
+    same "cyclic:5 -> tiles n=$n" "np.array_equal(np.fromfile('o.bin', dtype='<f8').reshape(37, 23), a)" || fail "redistribute n=$n ran"
+  mpirun $n pario-convert --dist rows --to-dist cols --dtype uint8 --saturate a.bin o.bin &&
+    same "saturate uint8 n=$n" "np.array_equal(np.fromfile('o.bin', dtype='u1').reshape(37, 23), np.clip(a, 0, 255))" || fail "saturate n=$n ran"
+  # several times the chunk: 160 KB through 1 KiB steps, and a cast that truncates toward zero
+  mpirun $n pario-convert --chunk 1Ki --dist block --to-dist cyclic:7 --dtype int16 --byte-order big f.bin o.bin &&
+    same "float64 -> int16 n=$n" "np.array_equal(np.fromfile('o.bin', dtype='>i2'), np.trunc(f).astype('>i2'))" || fail "f->i16 n=$n ran"
+  mpirun $n pario-convert --chunk 1Ki --dtype float32 f.bin o.bin &&
+    same "float64 -> float32 n=$n" "np.array_equal(np.fromfile('o.bin', dtype='<f4'), f.astype('<f4'))" || fail "f->f32 n=$n ran"
+done
+# values that do not fit: one clear error, no output left behind
+rm -f o.bin o.bin.yaml
+expect_error 3 1 "^pario-convert: error: a.bin: element [0-9]+ \(-?[0-9]+\) does not fit int8; use --saturate" pario-convert --dtype int8 a.bin o.bin
+check "no output after a failed cast" test ! -e o.bin -a ! -e o.bin.yaml
+check "no temporary left" sh -c '! ls o.bin.tmp.* 2>/dev/null | grep -q .'
+expect_error 2 2 "^pario-convert: error: .*1-D" pario-convert --transpose f.bin o.bin
+expect_error 2 2 "overwrite the input" pario-convert --dtype int16 a.bin ./a.bin
+check "input untouched" "$PYTHON3" -c "
+import numpy as np, os; assert os.path.getsize('a.bin') == 16 + 37*23*4"
+finish

@@ -46,15 +46,6 @@ int main(int argc, char **argv)
     const char *path = argv[1];
     int n = b * k;
 
-    /* B blocks of K ints, a block every K*P ints. Resized to the extent of a
-     * whole round set (B*K*P ints) so that the view could tile further. */
-    MPI_Datatype vec, filetype;
-    MPI_Type_vector(b, k, k * size, MPI_INT, &vec);
-    MPI_Type_create_resized(vec, 0, (MPI_Aint)b * k * size * sizeof(int), &filetype);
-    MPI_Type_commit(&filetype);
-    MPI_Type_free(&vec);
-    MPI_Offset disp = (MPI_Offset)rank * k * sizeof(int);
-
     MPI_File fh;
     if (MPI_File_open(MPI_COMM_WORLD, path, MPI_MODE_CREATE | MPI_MODE_RDWR, MPI_INFO_NULL, &fh) != MPI_SUCCESS) {
         if (rank == 0)
@@ -63,6 +54,15 @@ int main(int argc, char **argv)
         return 1;
     }
     MPI_File_set_size(fh, 0);
+
+    /* B blocks of K ints, a block every K*P ints. Resized to the extent of a
+     * whole round set (B*K*P ints) so that the view could tile further. */
+    MPI_Datatype vec, filetype;
+    MPI_Type_vector(b, k, k * size, MPI_INT, &vec);
+    MPI_Type_create_resized(vec, 0, (MPI_Aint)b * k * size * sizeof(int), &filetype);
+    MPI_Type_commit(&filetype);
+    MPI_Type_free(&vec);
+    MPI_Offset disp = (MPI_Offset)rank * k * sizeof(int);
     /* etype MPI_INT: offsets in the view count ints; "native": bytes as in memory. */
     MPI_File_set_view(fh, disp, MPI_INT, filetype, "native", MPI_INFO_NULL);
 

@@ -42,4 +42,4 @@ EXAMPLE_TESTS = \
 	tests/examples/tutorial.sh
 TESTS += $(EXAMPLE_TESTS)
 EXTRA_DIST += $(EXAMPLE_TESTS) tests/examples/lib.sh tests/examples/reference.py \
-	tests/examples/run_doc.py doc/examples.md doc/tutorial.md
+	tests/examples/run_doc.py

@@ -1,1 +1,45 @@
-# examples: build and test rules (included from Makefile.am)
+# examples: the MPI lessons in C (examples/*.c), their tests, and the tutorial test.
+# The lessons are plain MPI programs built with the same mpicc.mpich; count and
+# mc_pi use the header-only counter-based generator include/pario/rng.h. They
+# are installed as sources, to be read, copied and built by hand.
+EXAMPLE_NAMES = hello sendrecv isend_irecv pingpong ring bcast_struct scatter_gather \
+	buffers allgather_table reduce pi_manager pi_worker count mc_pi io_contig io_vector
+EXAMPLE_SOURCES = $(EXAMPLE_NAMES:%=examples/%.c)
+
+noinst_PROGRAMS += \
+	examples/hello examples/sendrecv examples/isend_irecv examples/pingpong examples/ring \
+	examples/bcast_struct examples/scatter_gather examples/buffers examples/allgather_table \
+	examples/reduce examples/pi_manager examples/pi_worker examples/count examples/mc_pi \
+	examples/io_contig examples/io_vector
+examples_hello_SOURCES = examples/hello.c
+examples_sendrecv_SOURCES = examples/sendrecv.c
+examples_isend_irecv_SOURCES = examples/isend_irecv.c
+examples_pingpong_SOURCES = examples/pingpong.c
+examples_ring_SOURCES = examples/ring.c
+examples_bcast_struct_SOURCES = examples/bcast_struct.c
+examples_scatter_gather_SOURCES = examples/scatter_gather.c
+examples_buffers_SOURCES = examples/buffers.c
+examples_allgather_table_SOURCES = examples/allgather_table.c
+examples_reduce_SOURCES = examples/reduce.c
+examples_pi_manager_SOURCES = examples/pi_manager.c
+examples_pi_manager_LDADD = -lm
+examples_pi_worker_SOURCES = examples/pi_worker.c
+examples_count_SOURCES = examples/count.c
+examples_mc_pi_SOURCES = examples/mc_pi.c
+examples_mc_pi_LDADD = -lm
+examples_io_contig_SOURCES = examples/io_contig.c
+examples_io_vector_SOURCES = examples/io_vector.c
+
+exampledir = $(docdir)/examples
+dist_example_DATA = $(EXAMPLE_SOURCES) examples/README.md
+
+EXAMPLE_TESTS = \
+	tests/examples/point_to_point.sh \
+	tests/examples/collectives.sh \
+	tests/examples/spawn.sh \
+	tests/examples/count_pi.sh \
+	tests/examples/mpiio.sh \
+	tests/examples/tutorial.sh
+TESTS += $(EXAMPLE_TESTS)
+EXTRA_DIST += $(EXAMPLE_TESTS) tests/examples/lib.sh tests/examples/reference.py \
+	tests/examples/run_doc.py

@@ -23,6 +23,11 @@ for n in 1 2 3 4; do
     { echo "got:"; cat where.$n where.$n.err; echo "expected:"; echo "$expected"; }
 done
 
+# The README's placement check, without a helper program.
+run_f 4 sh -c 'echo "rank $PMI_RANK on $(hostname) as $MPIR_CVAR_CH3_INTERFACE_HOSTNAME"' >place.out 2>&1
+check "README placement command" test "$(sort -n -k2 place.out)" = \
+  "$(sed 's/^rank \([0-9]*\) of 4/rank \1/' where.4)"
+
 # pario across the hostfile's slots: a sequence (element i holds i), counted
 # over a range; the count is |[max(LO,0), min(HI,N))|.
 N=10007 LO=123 HI=8191

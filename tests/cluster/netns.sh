@@ -7,6 +7,7 @@
 # (the shared file system stands in for NFS or Lustre).
 # Needs root; skipped (77) where the machine forbids namespaces. Everything it
 # starts is stopped by PID, and its namespaces are deleted, even on failure.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@" # make check may run us with sh
 . "${PARIO_SRCDIR:-$(dirname "$0")/../..}/tests/mpi/lib.sh"
 : "${PARIO_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 WHEREAMI=$PARIO_BUILDDIR/tests/cluster/whereami

@@ -5,6 +5,7 @@
 # two runs (mpiexec.mpich -n 2 in the allocation, srun --mpi=pmi2 -n 2) against
 # numpy. Daemons are stopped by PID: slurmd, then slurmctld, then munged.
 # Needs root (slurmd starts jobs as their user); skipped (77) otherwise.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@" # make check may run us with sh
 . "${PARIO_SRCDIR:-$(dirname "$0")/../..}/tests/mpi/lib.sh"
 STEP=20 # seconds for any one client command or wait
 

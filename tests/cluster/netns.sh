@@ -17,7 +17,7 @@ skip() { echo "SKIP: $TEST_NAME: $*"; exit 77; }
 hard() { echo "ERROR: $TEST_NAME: $*" >&2; exit 99; }
 
 # Missing programs are an install problem, not a machine that forbids: fail.
-for p in ip unshare nsenter /usr/sbin/sshd ssh ssh-keygen; do
+for p in ip unshare /usr/sbin/sshd ssh ssh-keygen; do
   command -v "$p" >/dev/null 2>&1 ||
     hard "$p not found: apt-get install iproute2 util-linux openssh-server openssh-client"
 done

@@ -1,0 +1,49 @@
+# Shared by the benchmark scripts (sourced): timing whole processes, medians, tables.
+set -u
+: "${PARIO_BIN:=$(cd "$(dirname "$0")/../build/tools" 2>/dev/null && pwd)}"
+: "${BENCH_DIR:=/tmp/pario-bench}"
+: "${REPS:=3}"
+mkdir -p "$BENCH_DIR"
+export HWLOC_COMPONENTS=-pci
+
+# now: seconds since the epoch, with nanoseconds
+now() { date +%s.%N; }
+
+# timed NAME CMD...: run CMD, append its wall time to $BENCH_DIR/NAME.times
+timed() {
+  local name=$1; shift
+  local t0 t1
+  t0=$(now)
+  "$@" >"$BENCH_DIR/$name.out" 2>"$BENCH_DIR/$name.err" || { echo "bench: $name failed:" >&2; cat "$BENCH_DIR/$name.err" >&2; return 1; }
+  t1=$(now)
+  echo "$t0 $t1" | awk '{printf "%.4f\n", $2 - $1}' >>"$BENCH_DIR/$name.times"
+}
+
+# median NAME: median of the recorded times
+median() { sort -g "$BENCH_DIR/$1.times" | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.4f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+reset_times() { for n in "$@"; do rm -f "$BENCH_DIR/$n.times"; done; }
+
+# row NAME BASELINE LABEL: a markdown table row with the median and the ratio to BASELINE
+row() { local m b; m=$(median "$1"); b=$(median "$2"); printf '| %s | %.3f | %.2f |\n' "$3" "$m" "$(echo "$m $b" | awk '{print $1/$2}')"; }
+
+machine_line() { echo "$(date -u +%Y-%m-%d) · commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null) · $(nproc) cores · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') · load $(cut -d' ' -f1-3 /proc/loadavg)"; }
+
+# write_results NAME TABLE: replace NAME's section of bench/RESULTS.md
+write_results() {
+  /usr/bin/python3 - "$(dirname "$0")/RESULTS.md" "$1" "$2" <<'PY'
+import re, sys
+path, name, table = sys.argv[1], sys.argv[2], sys.argv[3]
+try:
+    text = open(path).read()
+except FileNotFoundError:
+    text = "# Benchmark results\n\nLatest figures from the scripts in bench/, each a ratio to a baseline measured in the same run.\n"
+begin, end = "<!-- %s:begin -->" % name, "<!-- %s:end -->" % name
+block = "%s\n%s\n%s" % (begin, table, end)
+if begin in text:
+    text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: block, text, flags=re.S)
+else:
+    text = text.rstrip("\n") + "\n\n" + block + "\n"
+open(path, "w").write(text)
+PY
+}

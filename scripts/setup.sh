@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 what=${1:-demo}
 
 PACKAGES="build-essential autoconf automake libtool pkg-config mpich libmpich-dev
-  libhdf5-mpich-dev hdf5-tools libyaml-dev check help2man python3 python3-numpy
+  libhdf5-mpich-dev hdf5-tools libyaml-dev check help2man man-db python3 python3-numpy
   python3-yaml python3-jsonschema
   openssh-server openssh-client iproute2 munge slurmctld slurmd slurm-client"
 

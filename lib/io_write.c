@@ -32,7 +32,11 @@ pario_status pario_writer_open(pario_writer *w, const char *path, const pario_da
     st = pario_file_open(comm, w->tmp_path, MPI_MODE_CREATE | MPI_MODE_WRONLY, o->info, &w->fh);
     if (pario_failed(&st)) {
         /* name the file the user asked for, not our temporary one */
-        st = pario_error(st.code, "%s: cannot create (%s)", path, st.msg);
+        size_t tl = strlen(w->tmp_path);
+        if (strncmp(st.msg, w->tmp_path, tl) == 0 && strncmp(st.msg + tl, ": ", 2) == 0)
+            st = pario_error(st.code, "%s: %s", path, st.msg + tl + 2);
+        else
+            st = pario_error(st.code, "%s: cannot create (%s)", path, st.msg);
         free(w->buf);
         w->buf = NULL;
         return st;

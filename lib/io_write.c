@@ -121,6 +121,8 @@ pario_status pario_writer_close(pario_writer *w, pario_status st, int write_desc
             char desc[PARIO_PATH_MAX + 8];
             pario_desc_default_path(w->final_path, desc, sizeof desc);
             st = pario_desc_write(&d, desc);
+            if (pario_failed(&st))
+                remove(w->final_path); /* no data file without its descriptor */
         }
     }
     pario_agree(&st, w->comm);

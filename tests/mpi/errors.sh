@@ -37,7 +37,7 @@ printf 'dtype: int16\nshape: [4, 6]\n' >mat.bin.yaml
 # bad descriptors: FILE LINE FIELD CONTENT
 bad_desc() {
   head -c 40 /dev/zero >"$1"
-  printf "$4" >"$1.yaml"
+  printf '%b' "$4" >"$1.yaml"
   for n in 1 3; do
     fails $n 1 "${E}$1\\.yaml:$2: $3" pario-count --value 0 "$1"
   done

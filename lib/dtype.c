@@ -124,7 +124,7 @@ pario_status pario_scalar_parse(const char *text, pario_dtype t, pario_scalar *o
     while (*p == ' ')
         p++;
     if (*p == '-') {
-        long long v = strtoll(text, &end, 0);
+        long long v = strtoll(text, &end, 10);
         if (end == text || *end) {
             double d = strtod(text, &end);
             if (end != text && !*end && d == floor(d) && d >= -9.3e18)
@@ -139,7 +139,7 @@ pario_status pario_scalar_parse(const char *text, pario_dtype t, pario_scalar *o
         out->f = (double)v;
         return pario_ok();
     }
-    unsigned long long v = strtoull(text, &end, 0);
+    unsigned long long v = strtoull(text, &end, 10);
     if (end == text || *end) {
         /* accept 1e6 and 3.0 for integers: integral values written as floats */
         double d = strtod(text, &end);

@@ -33,7 +33,11 @@ pario_status pario_writer_open(pario_writer *w, const char *path, const pario_da
     st = pario_file_open(comm, w->tmp_path, MPI_MODE_CREATE | MPI_MODE_WRONLY, o->info, &w->fh);
     if (pario_failed(&st)) {
         /* name the file the user asked for, not our temporary one */
-        st = pario_error(st.code, "%s: cannot create (%s)", path, st.msg);
+        size_t tl = strlen(w->tmp_path);
+        if (strncmp(st.msg, w->tmp_path, tl) == 0 && strncmp(st.msg + tl, ": ", 2) == 0)
+            st = pario_error(st.code, "%s: %s", path, st.msg + tl + 2);
+        else
+            st = pario_error(st.code, "%s: cannot create (%s)", path, st.msg);
         free(w->buf);
         w->buf = NULL;
         return st;
@@ -118,6 +122,8 @@ pario_status pario_writer_close(pario_writer *w, pario_status st, int write_desc
             char desc[PARIO_PATH_MAX + 8];
             pario_desc_default_path(w->final_path, desc, sizeof desc);
             st = pario_desc_write(&d, desc);
+            if (pario_failed(&st))
+                remove(w->final_path); /* no data file without its descriptor */
         }
     }
     pario_agree(&st, w->comm);

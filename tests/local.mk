@@ -12,8 +12,8 @@ check_PROGRAMS += tests/unit/test_units
 TESTS += tests/unit/test_units
 tests_unit_test_units_SOURCES = tests/unit/main.c tests/unit/test_dataset.c tests/unit/test_gen.c \
 	tests/unit/test_view.c tests/unit/test_misc.c tests/unit/suites.h
-tests_unit_test_units_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_unit_test_units_LDADD = lib/libpario.la $(CHECK_LIBS) -lm
+tests_unit_test_units_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(YAML_CFLAGS)
+tests_unit_test_units_LDADD = lib/libpario.la $(CHECK_LIBS) $(YAML_LIBS) -lm
 endif
 
 MPI_TESTS = \
@@ -23,4 +23,4 @@ MPI_TESTS = \
 	tests/mpi/schema.sh \
 	tests/mpi/large.sh
 TESTS += $(MPI_TESTS)
-EXTRA_DIST += $(MPI_TESTS) tests/mpi/lib.sh tests/mpi/reference.py tests/unit/data
+EXTRA_DIST += $(MPI_TESTS) tests/mpi/lib.sh tests/mpi/reference.py

@@ -1,0 +1,114 @@
+#!/bin/sh
+# Shared command-line behaviour of pario-gen and pario-count: --help, --version,
+# unknown options, --stats, --progress, --quiet and --verbose, and that stdout keeps
+# only the result (JSON stays parseable whatever goes to stderr).
+. "$(dirname "$0")/lib.sh"
+
+# run N OUT ERR TOOL ARGS...: run and keep stdout/stderr; returns the exit status
+run() { local n=$1 out=$2 err=$3; shift 3; mpirun "$n" "$@" >"$out" 2>"$err"; }
+json_ok() { "$PYTHON3" -c 'import json, sys; json.load(open(sys.argv[1]))' "$1"; }
+
+# ---- --help and --version: exit 0, printed once by rank 0, nothing on stderr
+for tool in pario-gen pario-count; do
+  for n in 1 3; do
+    if run $n help.out help.err $tool --help; then pass "$tool --help exit 0"; else fail "$tool --help (n=$n) exit status"; fi
+    check "$tool --help (n=$n): usage once" test "$(grep -c '^Usage: mpiexec -n P '$tool help.out)" -eq 1
+    check "$tool --help (n=$n): exit codes documented" grep -q 'Exit status: 0 success, 1 runtime or data error, 2 usage error' help.out
+    check "$tool --help (n=$n): stderr empty" test ! -s help.err
+    run $n ver.out ver.err $tool --version || fail "$tool --version (n=$n) exit status"
+    check "$tool --version (n=$n): one line" test "$(wc -l <ver.out)" -eq 1
+    check "$tool --version (n=$n)" grep -Eqx "$tool \\(pario\\) [0-9]+\\.[0-9]+\\.[0-9]+.*" ver.out
+  done
+  run 1 h.out h.err $tool -h && check "$tool -h = --help" cmp -s h.out help.out
+  run 1 v.out v.err $tool -V && check "$tool -V = --version" cmp -s v.out ver.out
+  # --help wins over other errors on the line, as users expect
+  run 1 h2.out h2.err $tool --help --frobnicate; rc=$?
+  check "$tool --help first: exit 0" test $rc -eq 0
+  for opt in --help --version --quiet --verbose --progress --stats --dist --chunk --independent --desc --hint; do
+    check "$tool --help lists $opt" grep -q -- "$opt" help.out
+  done
+done
+for opt in --value --range --values --per-rank --format; do
+  check "pario-count --help lists $opt" grep -q -- "$opt" help.out
+done
+run 1 gh.out gh.err pario-gen --help
+for opt in --dtype --count --shape --uniform --normal --sequence --seed --out --offset --byte-order; do
+  check "pario-gen --help lists $opt" grep -q -- "$opt" gh.out
+done
+if [ -f "${PARIO_BUILDDIR:-.}/config.h" ]; then
+  v=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"/\1/p' "$PARIO_BUILDDIR/config.h")
+  check "--version says $v" grep -qx "pario-count (pario) $v" ver.out
+fi
+
+# ---- unknown options: exit 2, one line, a hint
+for n in 1 2; do
+  expect_error $n 2 "^pario-count: error: unknown option '--bogus' \\(try --help\\)\$" pario-count --bogus x.bin
+  expect_error $n 2 "^pario-gen: error: unknown option '--bogus' \\(try --help\\)\$" pario-gen --bogus
+done
+
+# ---- data for the rest
+mpirun 2 pario-gen --dtype int32 --count 100003 --uniform 0:9 --seed 4 --out s.bin >/dev/null 2>&1 ||
+  fail "pario-gen for the CLI tests"
+
+# ---- --stats: one line on stderr with bytes, time, rate, fastest and slowest rank
+for n in 1 3; do
+  if run $n st.out st.err pario-count --value 3 --format json --stats s.bin; then
+    check "--stats (n=$n): stdout is only the JSON" json_ok st.out
+    check "--stats (n=$n): one stderr line" test "$(grep -c . st.err)" -eq 1
+    check "--stats (n=$n): format" grep -Eq \
+      "^pario-count: stats: read [0-9.]+ [KMG]?i?B \\(400012 bytes\\) in [0-9.]+ s, [0-9.]+ [KMG]?i?B/s \\([0-9.]+ MiB/s\\); $n ranks, fastest rank [0-9]+ [0-9.]+ s, slowest rank [0-9]+ [0-9.]+ s\$" st.err
+  else
+    fail "--stats (n=$n): exit status; $(cat st.err)"
+  fi
+  if run $n gs.out gs.err pario-gen --dtype int16 --count 5001 --sequence --stats --out g.bin; then
+    check "pario-gen --stats (n=$n)" grep -Eq "^pario-gen: stats: wrote .* \\(10002 bytes\\) in .*; $n ranks" gs.err
+    check "pario-gen --stats (n=$n): nothing on stdout" test ! -s gs.out
+  else
+    fail "pario-gen --stats (n=$n): exit status; $(cat gs.err)"
+  fi
+done
+
+# ---- --verbose says what was written; --quiet silences notes but not results or errors
+run 2 v.out v.err pario-gen --dtype int8 --count 100 --sequence --verbose --out g.bin
+check "pario-gen --verbose: a note on stderr" grep -q '^pario-gen: wrote g.bin' v.err
+check "pario-gen --verbose: nothing on stdout" test ! -s v.out
+run 2 q.out q.err pario-gen --dtype int8 --count 100 --sequence --verbose --quiet --out g.bin
+check "pario-gen --quiet: stderr empty" test ! -s q.err
+run 2 q.out q.err pario-count --quiet --progress --value 5 s.bin
+check "pario-count --quiet: result still printed" grep -q '^count: ' q.out
+check "pario-count --quiet --progress: stderr empty" test ! -s q.err
+expect_error 2 1 "^pario-count: error: nosuch.bin: " pario-count --quiet --value 5 nosuch.bin
+
+# ---- --progress: a line on stderr for a run longer than two seconds, stdout intact.
+# Tiny chunks make a small file slow enough; the line is only required when the run
+# really took long enough (the machine may be faster or slower than expected).
+mpirun 1 pario-gen --dtype int8 --count 6Mi --uniform 0:9 --seed 1 --out p.bin >/dev/null 2>&1 ||
+  fail "pario-gen for --progress"
+t0=$(date +%s)
+run 2 p.out p.err pario-count --progress --chunk 8 --value 3 --format json p.bin || fail "--progress: exit status"
+t1=$(date +%s)
+check "--progress: stdout is only the JSON" json_ok p.out
+if [ $((t1 - t0)) -ge 4 ]; then
+  check "--progress: a progress line after $((t1 - t0)) s" grep -Eq 'pario-count: counting +[0-9]+% \(rank 0: ' p.err
+  check "--progress: the line is ended" sh -c 'tail -c 1 p.err | od -c | grep -q "\\\\n"'
+else
+  echo "note: the --progress run took $((t1 - t0)) s, too short to require a progress line"
+fi
+"$PYTHON3" -c '
+import json, sys, numpy as np
+a = np.fromfile("p.bin", dtype="i1")
+d = json.load(open("p.out"))
+sys.exit(0 if d["count"] == int((a == 3).sum()) else 1)' && pass "--progress: count right" || fail "--progress: wrong count"
+# without a terminal and without --progress: no progress line
+run 2 np.out np.err pario-count --chunk 64 --value 3 p.bin
+check "no --progress, not a terminal: stderr empty" test ! -s np.err
+
+# ---- informational output moves to stderr when stdout carries JSON or YAML
+run 3 e.out e.err pario-count --value 3 --explain --show-hints --format json s.bin
+check "--explain --format json: stdout is only the JSON" json_ok e.out
+check "--explain --format json: the explanation is on stderr" test -s e.err
+run 3 y.out y.err pario-count --value 3 --explain --format yaml s.bin
+check "--explain --format yaml: stdout is only YAML" "$PYTHON3" -c '
+import sys, yaml; d = yaml.safe_load(open("y.out")); sys.exit(0 if set(d) == {"count", "elements"} else 1)'
+
+finish

@@ -6,16 +6,17 @@
  *
  * Build:  mpicc.mpich -o allgather_table allgather_table.c
  * Run:    mpiexec.mpich -n 3 ./allgather_table
- * Output: rank 0 prints the table it gathered, then every rank (any order)
- *         checks its copy and prints the sum of all entries, 55 * P(P+1)/2:
+ * Output: rank 0 prints the table it gathered, then what every rank found
+ *         when it checked its own copy (the sum of all entries, 55 * P(P+1)/2),
+ *         gathered to rank 0 so that one process prints everything:
  *              1    2    3    4    5    6    7    8    9   10
  *              2    4    6    8   10   12   14   16   18   20
  *              3    6    9   12   15   18   21   24   27   30
  *           rank 0: full table, sum 330
  *           rank 1: full table, sum 330
  *           rank 2: full table, sum 330
- *         Output of different ranks travels through different pipes, so the
- *         "rank" lines may come before, between or after the table rows.
+ *         (Output of different ranks travels through different pipes and can
+ *         be cut mid-line by another rank's: printing from one rank avoids it.)
  */
 #include <mpi.h>
 #include <stdio.h>
@@ -56,8 +57,13 @@ int main(int argc, char **argv)
             sum += table[r * COLS + c];
             ok &= table[r * COLS + c] == (r + 1) * (c + 1);
         }
-    printf("rank %d: %s, sum %ld\n", rank, ok ? "full table" : "WRONG table", sum);
+    long mine[2] = { ok, sum }, *all = rank == 0 ? malloc(2 * sizeof(long) * (size_t)size) : NULL;
+    MPI_Gather(mine, 2, MPI_LONG, all, 2, MPI_LONG, 0, MPI_COMM_WORLD);
+    if (rank == 0)
+        for (int r = 0; r < size; r++)
+            printf("rank %d: %s, sum %ld\n", r, all[2 * r] ? "full table" : "WRONG table", all[2 * r + 1]);
 
+    free(all);
     free(table);
     MPI_Finalize();
     return !ok;

@@ -45,7 +45,7 @@ demo)
   mpiexec.mpich -n 4 build/tools/pario-count --value 7 --per-rank "$out/data.bin"
   mpiexec.mpich -n 4 build/tools/pario-count --range 10:20 --format json "$out/data.bin"
   echo "== the bundled sample (big-endian int32 with a 64-byte header)"
-  mpiexec.mpich -n 3 build/tools/pario-count --values 0,1,2 sample-data/int32-be.bin
+  mpiexec.mpich -n 3 build/tools/pario-count --values 0,1,2 sample-data/int32-be-header.bin
   rm -rf "$out"
   ;;
 test)

@@ -140,7 +140,7 @@ class Checker:
         if want is None or (isinstance(want, float) and math.isnan(want)):
             if got is not None and not (isinstance(got, float) and math.isnan(got)):
                 self.fail(what, got, want)
-        elif got is None or got != want or type(got) is bool:
+        elif got is None or got != want or (type(got) is bool) != (type(want) is bool):
             self.fail(what, got, want)
 
     def close(self, what, got, want, tol):

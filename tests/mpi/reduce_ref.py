@@ -215,7 +215,7 @@ def lane_reference(x, dt, o, rng_lohi):
 def check_one(result, data, argv):
     ck = Checker("%s (%s)" % (result, " ".join(argv)))
     with open(result) as f:
-        got = json.load(f)
+        got = json.load(f) if result.endswith(".json") else yaml.safe_load(f)
     a, dt = load(data)
     o = parse_args(argv)
     ops = o["ops"]
@@ -296,7 +296,7 @@ def check(manifest):
         _, dt = load(data)
         key = (data, " ".join(a for a in argv if a.startswith("--op") or a.startswith("--axis")), str(parse_args(argv)))
         with open(result) as fh:
-            got = json.load(fh)
+            got = json.load(fh) if result.endswith(".json") else yaml.safe_load(fh)
         keys = INT_KEYS if dt.kind != "f" else ("min", "max", "argmin", "argmax", "count", "count_range", "hist")
         sig = {k: got.get(k) for k in keys}
         if key in first and first[key][1] != sig:

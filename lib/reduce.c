@@ -38,16 +38,26 @@ static void piece(struct pass *p, const void *buf, size_t n, uint64_t lane, uint
 {
     pario_reduce_result *res = p->res;
     const pario_dtype t = p->ds->dtype;
-    pario_acc b;
-    pario_kernel_reduce(buf, n, t, p->need, &b);
-    remap(&b, p->view, local_start, lane_base, global);
-    pario_acc_merge(&res->acc[lane], &b);
-    if (p->hist)
-        pario_kernel_hist(buf, n, t, &res->hist, res->hist_counts + lane * res->hist.bins);
-    if (p->count)
-        pario_count_chunk(&p->spec->count, buf, n, t, &res->count[lane]);
-    if (p->range)
-        pario_count_chunk(&p->spec->range, buf, n, t, &res->range_count[lane]);
+    const size_t esize = p->view->esize;
+    /* every operation on one L2-sized slice before the next: the data is read from
+     * memory once, not once per operation */
+    const size_t slice = ((size_t)256 << 10) / esize;
+    for (size_t off = 0; off < n; off += slice) {
+        const size_t m = n - off < slice ? n - off : slice;
+        const char *q = (const char *)buf + off * esize;
+        if (p->need) {
+            pario_acc b;
+            pario_kernel_reduce(q, m, t, p->need, &b);
+            remap(&b, p->view, local_start + off, lane_base + off, global);
+            pario_acc_merge(&res->acc[lane], &b);
+        }
+        if (p->hist)
+            pario_kernel_hist(q, m, t, &res->hist, res->hist_counts + lane * res->hist.bins);
+        if (p->count)
+            pario_count_chunk(&p->spec->count, q, m, t, &res->count[lane]);
+        if (p->range)
+            pario_count_chunk(&p->spec->range, q, m, t, &res->range_count[lane]);
+    }
 }
 
 static void chunk(struct pass *p, const char *data, size_t n, uint64_t local_start)

@@ -292,38 +292,57 @@ void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need
     }
 }
 
-/* Histogram: bin indices for a batch computed in a vectorisable loop (numpy's
- * arithmetic: (x - lo) * norm, then corrected against the edges), then counted. */
-#define HIST_BATCH 256
+/* Histogram: bin indices for a batch computed in a vectorisable loop with numpy's
+ * arithmetic ((x - lo) * norm, then corrected by one against the edges, gathered),
+ * then counted into 4 interleaved sub-histograms so that repeated bins do not wait
+ * on each other's increments. Index `bins` collects what is not counted. */
+#define HIST_BATCH 1024
+#define HIST_SMALL 1024 /* bins counted in the stack's sub-histograms */
 #define HIST(NAME, T)                                                                  \
     PARIO_CLONES static void NAME(const T *restrict x, size_t n, const pario_hist *h, uint64_t *counts) \
     {                                                                                  \
         const double lo = h->lo, hi = h->hi, norm = h->norm;                           \
-        const double *e = h->edges;                                                    \
-        const int64_t bins = (int64_t)h->bins;                                         \
-        int64_t idx[HIST_BATCH];                                                       \
+        const double *restrict e = h->edges;                                           \
+        const int32_t bins = (int32_t)h->bins;                                         \
+        int32_t idx[HIST_BATCH];                                                       \
+        uint32_t sub[4][HIST_SMALL + 1];                                               \
+        const int small = bins <= HIST_SMALL && n >= 4 * HIST_BATCH; /* else not worth the clearing */ \
+        if (small)                                                                     \
+            memset(sub, 0, sizeof sub);                                                \
         for (size_t off = 0; off < n; off += HIST_BATCH) {                             \
             size_t m = n - off < HIST_BATCH ? n - off : HIST_BATCH;                    \
+            const T *restrict p = x + off;                                             \
             for (size_t j = 0; j < m; j++) {                                           \
-                double v = (double)x[off + j];                                         \
-                int keep = v >= lo && v <= hi;                                         \
+                double v = (double)p[j];                                               \
+                int keep = (v >= lo) & (v <= hi);                                      \
                 double f = keep ? (v - lo) * norm : 0.0;                               \
-                int64_t k = (int64_t)f;                                                \
-                k = k >= bins ? bins - 1 : k;                                          \
-                idx[j] = keep ? k : -1;                                                \
+                int32_t k = (int32_t)f;                                                \
+                k = k < bins ? k : bins - 1;                                           \
+                k = k > 0 ? k : 0;                                                     \
+                /* unconditional loads (gathers); after a decrement v < e[k + 1] */    \
+                double el = e[k], eh = e[k + 1];                                       \
+                int32_t dec = v < el, inc = (k != bins - 1) & (v >= eh);               \
+                idx[j] = keep ? k - dec + inc : bins;                                  \
             }                                                                          \
-            for (size_t j = 0; j < m; j++) {                                           \
-                int64_t k = idx[j];                                                    \
-                if (k < 0)                                                             \
-                    continue;                                                          \
-                double v = (double)x[off + j];                                         \
-                if (v < e[k])                                                          \
-                    k--;                                                               \
-                else if (k != bins - 1 && v >= e[k + 1])                               \
-                    k++;                                                               \
-                counts[k]++;                                                           \
+            if (small) {                                                               \
+                size_t j = 0;                                                          \
+                for (; j + 4 <= m; j += 4) {                                           \
+                    sub[0][idx[j]]++;                                                  \
+                    sub[1][idx[j + 1]]++;                                              \
+                    sub[2][idx[j + 2]]++;                                              \
+                    sub[3][idx[j + 3]]++;                                              \
+                }                                                                      \
+                for (; j < m; j++)                                                     \
+                    sub[0][idx[j]]++;                                                  \
+            } else {                                                                   \
+                for (size_t j = 0; j < m; j++)                                         \
+                    if (idx[j] < bins)                                                 \
+                        counts[idx[j]]++;                                              \
             }                                                                          \
         }                                                                              \
+        if (small)                                                                     \
+            for (int32_t b = 0; b < bins; b++)                                         \
+                counts[b] += (uint64_t)sub[0][b] + sub[1][b] + sub[2][b] + sub[3][b];  \
     }
 
 HIST(hist_f32, float)

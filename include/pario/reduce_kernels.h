@@ -1,0 +1,35 @@
+/* The per-chunk loops of pario-reduce, built with the vectorising flags of
+ * lib/libkernels (see kernels.h): the only reduce code that touches every element. */
+#ifndef PARIO_REDUCE_KERNELS_H
+#define PARIO_REDUCE_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pario/dtype.h"
+#include "pario/reduce.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the chunk's accumulator must hold (cheaper work when less is asked). */
+enum pario_kernel_need {
+    PARIO_NEED_SUM = 1u << 0,     /* n, mean and sum */
+    PARIO_NEED_M2 = 1u << 1,      /* sum of squared deviations */
+    PARIO_NEED_MINMAX = 1u << 2,  /* min, max and their first positions */
+};
+
+/* The accumulator of buf[0..n) (fresh: *out is initialised here); indices are
+ * positions in buf. Works in blocks that stay in L1: each block's sum, min and max
+ * in 8 independent lanes, then its squared deviations from the block's own mean,
+ * then one merge (Chan; Neumaier for the float sum). No division per element. */
+void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need, pario_acc *out);
+
+/* counts[b] += elements of buf in bin b of h (values converted to double, NaN and
+ * values outside [lo, hi] not counted; the last bin is closed, as in numpy). */
+void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,438 @@
+/* Job files (schemas/job.schema.yaml), read with libyaml's document API so every
+ * error can name the line and the field. Everything a job asks for is checked here,
+ * before the dataset is opened. */
+#include "config.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+#include "pario/fileutil.h"
+#include "pario/job.h"
+#include "pario/output.h"
+
+typedef struct ctx {
+    const char *path;
+    yaml_document_t *doc;
+    pario_job *job;
+} ctx;
+
+#define LINE(node) ((unsigned long)(node)->start_mark.line + 1)
+
+static pario_status err(const ctx *c, const yaml_node_t *node, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static pario_status err(const ctx *c, const yaml_node_t *node, const char *field, const char *fmt, ...)
+{
+    char msg[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return pario_error(PARIO_ERR_USAGE, "%s:%lu: %s: %s", c->path, node ? LINE(node) : 1UL, field, msg);
+}
+
+static yaml_node_t *node(const ctx *c, int id) { return yaml_document_get_node(c->doc, id); }
+
+static const char *scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+/* A scalar written without quotes (numbers and booleans must not be strings). */
+static const char *plain(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+               ? (const char *)n->data.scalar.value
+               : NULL;
+}
+
+static pario_status get_bool(const ctx *c, const yaml_node_t *n, const char *field, int *out)
+{
+    const char *s = plain(n);
+    if (s && (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "yes")))
+        *out = 1;
+    else if (s && (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "no")))
+        *out = 0;
+    else
+        return err(c, n, field, "expected true or false");
+    return pario_ok();
+}
+
+static pario_status get_path(const ctx *c, const yaml_node_t *n, const char *field, char *out)
+{
+    const char *s = scalar(n);
+    if (!s || !*s)
+        return err(c, n, field, "expected a file name");
+    if (s[0] == '/' || !c->job->dir[0])
+        snprintf(out, PARIO_PATH_MAX, "%s", s);
+    else if ((size_t)snprintf(out, PARIO_PATH_MAX, "%s/%s", c->job->dir, s) >= PARIO_PATH_MAX)
+        return err(c, n, field, "path too long");
+    return pario_ok();
+}
+
+/* Check a mapping's keys against the allowed ones. */
+static pario_status check_keys(const ctx *c, const yaml_node_t *map, const char *where, const char *const *allowed)
+{
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node(c, p->key);
+        const char *key = scalar(k);
+        int ok = 0;
+        char list[256] = "";
+        for (const char *const *a = allowed; *a; a++) {
+            if (key && !strcmp(key, *a))
+                ok = 1;
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", a == allowed ? "" : ", ", *a);
+        }
+        if (!ok) {
+            char f[128];
+            snprintf(f, sizeof f, "%s%s%s", where, *where ? "." : "", key ? key : "?");
+            return err(c, k, f, "unknown field (expected %s)", list);
+        }
+    }
+    return pario_ok();
+}
+
+static yaml_node_t *lookup(const ctx *c, const yaml_node_t *map, const char *key)
+{
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        const char *k = scalar(node(c, p->key));
+        if (k && !strcmp(k, key))
+            return node(c, p->value);
+    }
+    return NULL;
+}
+
+static pario_status parse_input(const ctx *c, const yaml_node_t *n)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return err(c, n, "input", "expected a mapping with 'data' (and optionally 'descriptor')");
+    static const char *const keys[] = { "data", "descriptor", NULL };
+    pario_status st = check_keys(c, n, "input", keys);
+    if (pario_failed(&st))
+        return st;
+    yaml_node_t *d = lookup(c, n, "data");
+    if (!d)
+        return err(c, n, "input.data", "missing (required): the data file");
+    st = get_path(c, d, "input.data", c->job->data);
+    yaml_node_t *desc = lookup(c, n, "descriptor");
+    if (!pario_failed(&st) && desc)
+        st = get_path(c, desc, "input.descriptor", c->job->desc);
+    return st;
+}
+
+static pario_status parse_io(const ctx *c, const yaml_node_t *n)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return err(c, n, "io", "expected a mapping (chunk, independent, overlap, hints)");
+    static const char *const keys[] = { "chunk", "independent", "overlap", "hints", NULL };
+    pario_status st = check_keys(c, n, "io", keys);
+    pario_job *job = c->job;
+    yaml_node_t *v;
+    if (!pario_failed(&st) && (v = lookup(c, n, "chunk"))) {
+        const char *s = plain(v);
+        uint64_t b = 0;
+        pario_status e = s ? pario_parse_size(s, &b) : pario_error(PARIO_ERR_USAGE, "x");
+        if (pario_failed(&e) || b < 8 || b > ((uint64_t)1 << 30))
+            return err(c, v, "io.chunk", "expected a size from 8 bytes to 1Gi (e.g. 4194304, 4Mi)");
+        job->chunk_bytes = b;
+    }
+    if (!pario_failed(&st) && (v = lookup(c, n, "independent")))
+        st = get_bool(c, v, "io.independent", &job->independent);
+    if (!pario_failed(&st) && (v = lookup(c, n, "overlap")))
+        st = get_bool(c, v, "io.overlap", &job->overlap);
+    if (!pario_failed(&st) && (v = lookup(c, n, "hints"))) {
+        if (v->type != YAML_MAPPING_NODE)
+            return err(c, v, "io.hints", "expected a mapping of ROMIO hints (key: value)");
+        for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+            yaml_node_t *k = node(c, p->key), *val = node(c, p->value);
+            const char *ks = scalar(k), *vs = scalar(val);
+            char f[128];
+            snprintf(f, sizeof f, "io.hints.%s", ks ? ks : "?");
+            if (!ks || !*ks || strlen(ks) >= sizeof job->hint_key[0])
+                return err(c, k, "io.hints", "hint names must be words shorter than 64 characters");
+            if (!vs || !*vs || strlen(vs) >= sizeof job->hint_value[0])
+                return err(c, val, f, "expected a value (text or number)");
+            if (job->nhints == PARIO_JOB_MAX_HINTS)
+                return err(c, k, f, "at most %d hints", PARIO_JOB_MAX_HINTS);
+            snprintf(job->hint_key[job->nhints], sizeof job->hint_key[0], "%s", ks);
+            snprintf(job->hint_value[job->nhints], sizeof job->hint_value[0], "%s", vs);
+            job->nhints++;
+        }
+    }
+    return st;
+}
+
+/* A number for a field, as text (kept as given: count values are parsed per dtype). */
+static pario_status number_text(const ctx *c, const yaml_node_t *n, const char *field, const char **out)
+{
+    const char *s = plain(n);
+    char *end;
+    if (!s || !*s || (strtod(s, &end), *end))
+        return err(c, n, field, "expected a number");
+    *out = s;
+    return pario_ok();
+}
+
+static pario_status parse_op(const ctx *c, const yaml_node_t *n, int i)
+{
+    pario_reduce_spec *spec = &c->job->spec;
+    char field[64], buf[128];
+    snprintf(field, sizeof field, "operations[%d]", i);
+    pario_status st;
+    if (n->type == YAML_SCALAR_NODE) {
+        st = pario_reduce_add_op(spec, scalar(n));
+        return pario_failed(&st) ? err(c, n, field, "%s", st.msg) : st;
+    }
+    if (n->type != YAML_MAPPING_NODE)
+        return err(c, n, field, "expected an operation name or a mapping with 'op'");
+    yaml_node_t *opn = lookup(c, n, "op");
+    const char *op = scalar(opn);
+    if (!op) {
+        snprintf(buf, sizeof buf, "%s.op", field);
+        return err(c, opn ? opn : n, buf, "missing (required): sum, min, max, mean, var, std, hist, count or range");
+    }
+    static const char *const k_plain[] = { "op", NULL };
+    static const char *const k_hist[] = { "op", "bins", "min", "max", NULL };
+    static const char *const k_count[] = { "op", "value", NULL };
+    static const char *const k_range[] = { "op", "lo", "hi", NULL };
+    if (!strcmp(op, "hist")) {
+        if ((st = check_keys(c, n, field, k_hist)), pario_failed(&st))
+            return st;
+        if (spec->ops & PARIO_OP_HIST)
+            return err(c, opn, field, "hist given twice");
+        spec->ops |= PARIO_OP_HIST;
+        yaml_node_t *v;
+        const char *text;
+        if ((v = lookup(c, n, "bins"))) {
+            snprintf(buf, sizeof buf, "%s.bins", field);
+            st = plain(v) ? pario_reduce_set_bins(spec, plain(v)) : pario_error(PARIO_ERR_USAGE, "x");
+            if (pario_failed(&st))
+                return err(c, v, buf, "expected an integer from 1 to %llu", (unsigned long long)PARIO_REDUCE_MAX_BINS);
+        }
+        for (int w = 0; w < 2; w++) {
+            if (!(v = lookup(c, n, w ? "max" : "min")))
+                continue;
+            snprintf(buf, sizeof buf, "%s.%s", field, w ? "max" : "min");
+            if ((st = number_text(c, v, buf, &text)), pario_failed(&st))
+                return st;
+            st = pario_reduce_set_bound(spec, w, text);
+            if (pario_failed(&st))
+                return err(c, v, buf, "expected a finite number");
+        }
+        if (spec->have_lo && spec->have_hi && spec->lo > spec->hi) {
+            snprintf(buf, sizeof buf, "%s.min", field);
+            return err(c, lookup(c, n, "min"), buf, "%s is greater than max %s", spec->lo_text, spec->hi_text);
+        }
+        return pario_ok();
+    }
+    if (!strcmp(op, "count") || !strcmp(op, "range")) {
+        int is_count = op[0] == 'c';
+        if ((st = check_keys(c, n, field, is_count ? k_count : k_range)), pario_failed(&st))
+            return st;
+        const char *a = NULL, *b = NULL;
+        const char *names[2] = { is_count ? "value" : "lo", "hi" };
+        for (int w = 0; w < (is_count ? 1 : 2); w++) {
+            yaml_node_t *v = lookup(c, n, names[w]);
+            snprintf(buf, sizeof buf, "%s.%s", field, names[w]);
+            if (!v)
+                return err(c, n, buf, "missing (required)");
+            if ((st = number_text(c, v, buf, w ? &b : &a)), pario_failed(&st))
+                return st;
+        }
+        char text[128];
+        if (is_count)
+            snprintf(text, sizeof text, "count=%s", a);
+        else
+            snprintf(text, sizeof text, "range=%s:%s", a, b);
+        st = pario_reduce_add_op(spec, text);
+        return pario_failed(&st) ? err(c, opn, field, "%s", st.msg) : st;
+    }
+    if ((st = check_keys(c, n, field, k_plain)), pario_failed(&st))
+        return st;
+    st = pario_reduce_add_op(spec, op);
+    snprintf(buf, sizeof buf, "%s.op", field);
+    return pario_failed(&st) ? err(c, opn, buf, "%s", st.msg) : st;
+}
+
+static pario_status parse_output(const ctx *c, const yaml_node_t *n)
+{
+    if (n->type != YAML_MAPPING_NODE)
+        return err(c, n, "output", "expected a mapping (results, format, h5)");
+    static const char *const keys[] = { "results", "format", "h5", NULL };
+    pario_status st = check_keys(c, n, "output", keys);
+    pario_job *job = c->job;
+    yaml_node_t *v;
+    int have_format = 0;
+    if (!pario_failed(&st) && (v = lookup(c, n, "format"))) {
+        const char *s = scalar(v);
+        if (!s || (strcmp(s, "yaml") && strcmp(s, "json")))
+            return err(c, v, "output.format", "expected yaml or json");
+        job->format = s[0] == 'j' ? PARIO_FMT_JSON : PARIO_FMT_YAML;
+        have_format = 1;
+    }
+    if (!pario_failed(&st) && (v = lookup(c, n, "results"))) {
+        st = get_path(c, v, "output.results", job->results);
+        const char *dot = strrchr(job->results, '.');
+        if (!pario_failed(&st) && !have_format) {
+            if (dot && !strcmp(dot, ".json"))
+                job->format = PARIO_FMT_JSON;
+            else if (dot && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
+                job->format = PARIO_FMT_YAML;
+            else
+                return err(c, v, "output.results", "name a .yaml, .yml or .json file, or give output.format");
+        }
+    }
+    if (!pario_failed(&st) && (v = lookup(c, n, "h5")))
+        st = get_path(c, v, "output.h5", job->h5);
+    return st;
+}
+
+static pario_status parse_root(const ctx *c)
+{
+    yaml_node_t *root = yaml_document_get_root_node(c->doc);
+    pario_job *job = c->job;
+    if (!root)
+        return pario_error(PARIO_ERR_USAGE, "%s:1: empty job file (expected input, operations, ...)", c->path);
+    if (root->type != YAML_MAPPING_NODE)
+        return err(c, root, "job", "expected a mapping (input, distribution, io, operations, axis, skip_nan, output)");
+    static const char *const keys[] = { "name", "input", "distribution", "io", "operations", "axis", "skip_nan",
+                                        "output", NULL };
+    pario_status st = check_keys(c, root, "", keys);
+    if (pario_failed(&st))
+        return st;
+    yaml_node_t *v;
+    if ((v = lookup(c, root, "name"))) {
+        if (!scalar(v))
+            return err(c, v, "name", "expected text");
+        snprintf(job->name, sizeof job->name, "%s", scalar(v));
+    }
+    if (!(v = lookup(c, root, "input")))
+        return err(c, root, "input", "missing (required): input.data names the data file");
+    if ((st = parse_input(c, v)), pario_failed(&st))
+        return st;
+    if ((v = lookup(c, root, "distribution"))) {
+        const char *s = scalar(v);
+        st = s ? pario_dist_parse(s, &job->dist) : pario_error(PARIO_ERR_USAGE, "expected text");
+        if (pario_failed(&st))
+            return err(c, v, "distribution", "%s", st.msg);
+        snprintf(job->dist_text, sizeof job->dist_text, "%s", s);
+    }
+    if ((v = lookup(c, root, "io")) && (st = parse_io(c, v), pario_failed(&st)))
+        return st;
+    if (!(v = lookup(c, root, "operations")))
+        return err(c, root, "operations", "missing (required): a list such as [sum, min, max]");
+    job->line_ops = LINE(v);
+    if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == v->data.sequence.items.start)
+        return err(c, v, "operations", "expected a non-empty list of operations");
+    int i = 0;
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++, i++)
+        if ((st = parse_op(c, node(c, *it), i)), pario_failed(&st))
+            return st;
+    if ((v = lookup(c, root, "axis"))) {
+        const char *s = plain(v);
+        if (!s || (strcmp(s, "0") && strcmp(s, "1")))
+            return err(c, v, "axis", "expected 0 (one result per column) or 1 (per row)");
+        job->spec.axis = s[0] - '0';
+        job->line_axis = LINE(v);
+    }
+    if ((v = lookup(c, root, "skip_nan")) && (st = get_bool(c, v, "skip_nan", &job->spec.skip_nan), pario_failed(&st)))
+        return st;
+    if ((v = lookup(c, root, "output")) && (st = parse_output(c, v), pario_failed(&st)))
+        return st;
+    return pario_ok();
+}
+
+pario_status pario_job_parse(const char *path, const char *text, size_t len, pario_job *job)
+{
+    memset(job, 0, sizeof *job);
+    snprintf(job->path, sizeof job->path, "%s", path);
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(job->dir, sizeof job->dir, "%.*s", (int)(slash - path), path);
+    if (slash == path)
+        snprintf(job->dir, sizeof job->dir, "/");
+    pario_dist_parse("block", &job->dist);
+    snprintf(job->dist_text, sizeof job->dist_text, "block");
+    job->overlap = 1;
+    job->format = PARIO_FMT_YAML;
+    pario_reduce_spec_init(&job->spec);
+
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    pario_status st;
+    if (!yaml_parser_load(&parser, &doc)) {
+        st = pario_error(PARIO_ERR_USAGE, "%s:%lu: not valid YAML: %s", path,
+                         (unsigned long)parser.problem_mark.line + 1, parser.problem ? parser.problem : "parse error");
+    } else {
+        ctx c = { path, &doc, job };
+        st = parse_root(&c);
+        yaml_document_delete(&doc);
+    }
+    yaml_parser_delete(&parser);
+    return st;
+}
+
+pario_status pario_job_load(const char *path, pario_job *job, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    pario_status st = pario_ok();
+    char *text = NULL;
+    long len = 0;
+    if (rank == 0) {
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            st = pario_error(PARIO_ERR_USAGE, "%s: cannot open the job file: %s", path, strerror(errno));
+        } else {
+            if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len < (1 << 20) && fseek(f, 0, SEEK_SET) == 0 &&
+                (text = malloc((size_t)len + 1)) && fread(text, 1, (size_t)len, f) == (size_t)len)
+                text[len] = '\0';
+            else
+                st = pario_error(PARIO_ERR_USAGE, "%s: cannot read the job file (at most 1 MiB)", path);
+            fclose(f);
+        }
+    }
+    if (pario_agree(&st, comm)) {
+        free(text);
+        memset(job, 0, sizeof *job);
+        return st;
+    }
+    MPI_Bcast(&len, 1, MPI_LONG, 0, comm);
+    if (rank != 0)
+        text = malloc((size_t)len + 1);
+    MPI_Bcast(text, (int)len + 1, MPI_CHAR, 0, comm);
+    st = pario_job_parse(path, text, (size_t)len, job);
+    free(text);
+    return st;
+}
+
+void pario_job_io_opts(const pario_job *job, pario_io_opts *o)
+{
+    pario_io_opts_init(o);
+    if (job->chunk_bytes)
+        o->chunk_bytes = (size_t)job->chunk_bytes;
+    o->independent = job->independent;
+    o->overlap = job->overlap;
+    if (job->nhints) {
+        MPI_Info_create(&o->info);
+        for (int i = 0; i < job->nhints; i++)
+            MPI_Info_set(o->info, job->hint_key[i], job->hint_value[i]);
+    }
+}
+
+pario_status pario_job_check(pario_job *job, const pario_dataset *ds)
+{
+    pario_status st = pario_reduce_spec_check(&job->spec, ds);
+    if (!pario_failed(&st))
+        return st;
+    const int about_axis = strstr(st.msg, "--axis") != NULL;
+    char *m = strstr(st.msg, "--axis");
+    if (m) /* the job's words, not the command line's */
+        memmove(m, m + 2, strlen(m + 2) + 1);
+    return pario_error(PARIO_ERR_USAGE, "%s:%lu: %s: %s", job->path,
+                       about_axis && job->line_axis ? job->line_axis : job->line_ops ? job->line_ops : 1UL,
+                       about_axis ? "axis" : "operations", st.msg);
+}

@@ -1,0 +1,301 @@
+/* The reduce pipeline: one read of the data, each chunk handed to every operation
+ * asked for, then one merge across ranks. With --axis the chunk is cut at the
+ * view's runs and at row ends, so each piece belongs to known rows and columns
+ * whatever the distribution. */
+#include "config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pario/reduce.h"
+#include "pario/reduce_kernels.h"
+
+struct pass {
+    const pario_dataset *ds;
+    const pario_view *view;
+    const pario_reduce_spec *spec;
+    unsigned need;          /* enum pario_kernel_need */
+    int hist, count, range; /* per-chunk work besides the accumulators */
+    int axis;
+    uint64_t cols;
+    pario_reduce_result *res;
+};
+
+/* Positions in the chunk -> indices along the lane (pos_to_idx(start + p)). */
+static void remap(pario_acc *b, const pario_view *v, uint64_t local_start, uint64_t lane_base, int global)
+{
+    if (b->n) {
+        b->argmin = global ? pario_view_global_index(v, local_start + b->argmin) : lane_base + b->argmin;
+        b->argmax = global ? pario_view_global_index(v, local_start + b->argmax) : lane_base + b->argmax;
+    }
+    if (b->nan)
+        b->first_nan = global ? pario_view_global_index(v, local_start + b->first_nan) : lane_base + b->first_nan;
+}
+
+/* buf[0..n) are the lane's elements starting at index lane_base (axis 1) or the
+ * chunk at local_start (whole dataset). */
+static void piece(struct pass *p, const void *buf, size_t n, uint64_t lane, uint64_t local_start,
+                  uint64_t lane_base, int global)
+{
+    pario_reduce_result *res = p->res;
+    const pario_dtype t = p->ds->dtype;
+    const size_t esize = p->view->esize;
+    /* every operation on one L2-sized slice before the next: the data is read from
+     * memory once, not once per operation */
+    const size_t slice = ((size_t)256 << 10) / esize;
+    for (size_t off = 0; off < n; off += slice) {
+        const size_t m = n - off < slice ? n - off : slice;
+        const char *q = (const char *)buf + off * esize;
+        if (p->need) {
+            pario_acc b;
+            pario_kernel_reduce(q, m, t, p->need, &b);
+            remap(&b, p->view, local_start + off, lane_base + off, global);
+            pario_acc_merge(&res->acc[lane], &b);
+        }
+        if (p->hist)
+            pario_kernel_hist(q, m, t, &res->hist, res->hist_counts + lane * res->hist.bins);
+        if (p->count)
+            pario_count_chunk(&p->spec->count, q, m, t, &res->count[lane]);
+        if (p->range)
+            pario_count_chunk(&p->spec->range, q, m, t, &res->range_count[lane]);
+    }
+}
+
+static void chunk(struct pass *p, const char *data, size_t n, uint64_t local_start)
+{
+    if (n == 0)
+        return;
+    if (p->axis < 0) {
+        piece(p, data, n, 0, local_start, 0, 1);
+        return;
+    }
+    const pario_dtype t = p->ds->dtype;
+    const size_t esize = p->view->esize;
+    pario_reduce_result *res = p->res;
+    size_t i = 0;
+    while (i < n) {
+        uint64_t g;
+        uint64_t len = pario_view_run(p->view, local_start + i, &g);
+        if (len > n - i)
+            len = n - i;
+        while (len) {
+            uint64_t row = g / p->cols, col = g % p->cols;
+            uint64_t seg = p->cols - col < len ? p->cols - col : len;
+            const char *q = data + i * esize;
+            if (p->axis == 1) {
+                piece(p, q, seg, row, 0, col, 0);
+            } else {
+                /* one element per column: the element-wise path */
+                for (uint64_t j = 0; j < seg; j++) {
+                    const char *e = q + j * esize;
+                    uint64_t lane = col + j;
+                    pario_acc_push(&res->acc[lane], t, e, row);
+                    if (p->hist)
+                        pario_kernel_hist(e, 1, t, &res->hist, res->hist_counts + lane * res->hist.bins);
+                    if (p->count)
+                        pario_count_chunk(&p->spec->count, e, 1, t, &res->count[lane]);
+                    if (p->range)
+                        pario_count_chunk(&p->spec->range, e, 1, t, &res->range_count[lane]);
+                }
+            }
+            g += seg;
+            i += seg;
+            len -= seg;
+        }
+    }
+}
+
+static pario_status run_pass(struct pass *p, const pario_io_opts *io, pario_progress *progress, MPI_Comm comm)
+{
+    pario_reader r;
+    pario_status st = pario_reader_open(&r, p->ds, p->view, io, comm);
+    if (pario_failed(&st))
+        return st;
+    const void *data;
+    size_t n;
+    uint64_t start;
+    uint64_t done_before = p->res->bytes;
+    while (pario_reader_next(&r, &data, &n, &start, &st)) {
+        chunk(p, data, n, start);
+        if (progress)
+            pario_progress_update(progress, done_before + r.bytes);
+    }
+    p->res->bytes += r.bytes;
+    p->res->io_seconds += r.io_seconds;
+    pario_reader_close(&r);
+    return st;
+}
+
+static void *alloc_zero(size_t n, size_t size, pario_status *st)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p && !pario_failed(st))
+        *st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %zu results", n);
+    return p;
+}
+
+/* The histogram's range: given, or the data's min and max (numpy's rules: an empty
+ * dataset gives [0, 1]; a NaN or an infinity in the range is an error). */
+static pario_status hist_range(struct pass *p, const pario_io_opts *io, pario_progress *progress, MPI_Comm comm,
+                               double *lo, double *hi)
+{
+    const pario_reduce_spec *s = p->spec;
+    *lo = s->lo;
+    *hi = s->hi;
+    if (s->have_lo && s->have_hi)
+        return pario_ok();
+    pario_reduce_result *res = p->res;
+    pario_acc keep = res->acc[0];
+    pario_acc_init(&res->acc[0], p->ds->dtype);
+    struct pass mm = *p;
+    mm.need = PARIO_NEED_MINMAX;
+    mm.hist = mm.count = mm.range = 0;
+    mm.axis = -1;
+    pario_status st = run_pass(&mm, io, progress, comm);
+    if (pario_failed(&st))
+        return st;
+    res->passes++;
+    pario_acc_reduce(res->acc, 1, comm);
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    double range[2] = { 0, 1 };
+    if (rank == 0) {
+        pario_lane l;
+        pario_reduce_lane(s, res, 0, &l);
+        if (l.has_extremes) {
+            int f = res->acc[0].kind == PARIO_ACC_FLOAT, u = res->acc[0].kind == PARIO_ACC_UNSIGNED;
+            range[0] = f ? l.min.f : u ? (double)l.min.u : (double)l.min.i;
+            range[1] = f ? l.max.f : u ? (double)l.max.u : (double)l.max.i;
+        }
+    }
+    MPI_Bcast(range, 2, MPI_DOUBLE, 0, comm);
+    res->acc[0] = keep;
+    if (!s->have_lo)
+        *lo = range[0];
+    if (!s->have_hi)
+        *hi = range[1];
+    if (!isfinite(*lo) || !isfinite(*hi))
+        return pario_error(PARIO_ERR_RUNTIME,
+                           "hist: the data's range [%g, %g] is not finite (give --min and --max%s)", *lo, *hi,
+                           isnan(*lo) || isnan(*hi) ? ", or --skip-nan" : "");
+    if (*lo > *hi)
+        return pario_error(PARIO_ERR_USAGE, "hist: range [%g, %g]: min is greater than max", *lo, *hi);
+    return pario_ok();
+}
+
+pario_status pario_reduce_dataset(const pario_dataset *ds, const pario_view *view, const pario_reduce_spec *spec,
+                                  const pario_io_opts *io, pario_progress *progress, pario_reduce_result *res,
+                                  MPI_Comm comm)
+{
+    memset(res, 0, sizeof *res);
+    double t0 = MPI_Wtime();
+    const uint64_t rows = ds->shape[0], cols = ds->ndims == 2 ? ds->shape[1] : 1;
+    res->dtype = ds->dtype;
+    res->axis = spec->axis;
+    res->lanes = spec->axis < 0 ? 1 : spec->axis == 0 ? cols : rows;
+    res->lane_len = spec->axis < 0 ? ds->nelems : spec->axis == 0 ? rows : cols;
+    struct pass p = { ds, view, spec, 0, 0, 0, 0, spec->axis, cols ? cols : 1, res };
+    if (spec->ops & (PARIO_OP_SUM | PARIO_OP_MEAN))
+        p.need |= PARIO_NEED_SUM;
+    if (spec->ops & (PARIO_OP_VAR | PARIO_OP_STD))
+        p.need |= PARIO_NEED_SUM | PARIO_NEED_M2;
+    if (spec->ops & (PARIO_OP_MIN | PARIO_OP_MAX))
+        p.need |= PARIO_NEED_MINMAX;
+    p.hist = !!(spec->ops & PARIO_OP_HIST);
+    p.count = !!(spec->ops & PARIO_OP_COUNT);
+    p.range = !!(spec->ops & PARIO_OP_RANGE);
+
+    pario_status st = pario_ok();
+    res->acc = alloc_zero(res->lanes, sizeof(pario_acc), &st);
+    if (p.count)
+        res->count = alloc_zero(res->lanes, sizeof(uint64_t), &st);
+    if (p.range)
+        res->range_count = alloc_zero(res->lanes, sizeof(uint64_t), &st);
+    if (p.hist)
+        res->hist_counts = alloc_zero(res->lanes * spec->bins, sizeof(uint64_t), &st);
+    if (pario_agree(&st, comm))
+        return st;
+    for (uint64_t l = 0; l < res->lanes; l++)
+        pario_acc_init(&res->acc[l], ds->dtype);
+
+    if (p.hist) {
+        double lo, hi;
+        st = hist_range(&p, io, progress, comm, &lo, &hi);
+        if (!pario_failed(&st))
+            st = pario_hist_init(&res->hist, spec->bins, lo, hi);
+        if (pario_agree(&st, comm))
+            return st;
+    }
+    st = run_pass(&p, io, progress, comm);
+    if (pario_failed(&st))
+        return st;
+    res->passes++;
+    pario_acc_reduce(res->acc, res->lanes, comm);
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    /* counts: plain sums, in slices of int-sized counts */
+    uint64_t *arrays[3] = { res->hist_counts, res->count, res->range_count };
+    uint64_t sizes[3] = { p.hist ? res->lanes * spec->bins : 0, res->lanes, res->lanes };
+    for (int a = 0; a < 3; a++) {
+        if (!arrays[a])
+            continue;
+        for (uint64_t s = 0; s < sizes[a]; s += 1 << 24) {
+            int n = (int)(sizes[a] - s < (1 << 24) ? sizes[a] - s : (1 << 24));
+            MPI_Reduce(rank == 0 ? MPI_IN_PLACE : arrays[a] + s, arrays[a] + s, n, MPI_UINT64_T, MPI_SUM, 0, comm);
+        }
+    }
+    res->seconds = MPI_Wtime() - t0;
+    return pario_ok();
+}
+
+void pario_reduce_result_free(pario_reduce_result *res)
+{
+    free(res->acc);
+    free(res->hist_counts);
+    free(res->count);
+    free(res->range_count);
+    pario_hist_free(&res->hist);
+    memset(res, 0, sizeof *res);
+}
+
+void pario_reduce_lane(const pario_reduce_spec *spec, const pario_reduce_result *res, uint64_t lane,
+                       pario_lane *out)
+{
+    const pario_acc *a = &res->acc[lane];
+    memset(out, 0, sizeof *out);
+    const int is_float = a->kind == PARIO_ACC_FLOAT;
+    /* numpy propagates NaN; --skip-nan behaves as numpy's nan* functions */
+    const int nan_wins = is_float && a->nan && !spec->skip_nan;
+    const double nan = NAN;
+    if (is_float) {
+        double s = a->fs;
+        if (isfinite(s))
+            s += a->fc; /* with an infinity the compensation is NaN: the sum is the infinity */
+        out->sum.f = nan_wins ? nan : a->n ? s : 0.0;
+    } else {
+        __int128 s = (__int128)(((unsigned __int128)(uint64_t)a->isum_hi << 64) | a->isum_lo);
+        if (a->kind == PARIO_ACC_SIGNED) {
+            out->sum_overflow = s < INT64_MIN || s > INT64_MAX;
+            out->sum.i = (int64_t)s;
+        } else {
+            out->sum_overflow = s < 0 || s > (__int128)UINT64_MAX;
+            out->sum.u = (uint64_t)s;
+        }
+        out->mean = a->n ? (double)((long double)s / (long double)a->n) : nan;
+    }
+    out->has_extremes = a->n > 0 || nan_wins;
+    if (nan_wins) {
+        out->min.f = out->max.f = nan;
+        out->argmin = out->argmax = a->first_nan;
+    } else if (a->n) {
+        out->min = a->min;
+        out->max = a->max;
+        out->argmin = a->argmin;
+        out->argmax = a->argmax;
+    }
+    if (is_float)
+        out->mean = nan_wins || !a->n ? nan : out->sum.f / (double)a->n;
+    out->var = nan_wins || !a->n ? nan : (a->m2 > 0 ? a->m2 : 0.0) / (double)a->n;
+    if (isnan(a->m2) && a->n && !nan_wins)
+        out->var = nan;
+    out->std = sqrt(out->var);
+}

@@ -1,0 +1,151 @@
+/* The HDF5 results file. Results are a few numbers per lane and already sit on rank
+ * 0 after the reduction, so rank 0 writes the file alone with HDF5's default (sec2,
+ * serial) driver: no collective metadata calls to keep in step, and a failure
+ * leaves no half-written file (temporary name, then rename). */
+#include "config.h"
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "pario/reduce.h"
+
+static hid_t value_type(int kind)
+{
+    return kind == PARIO_ACC_SIGNED ? H5T_NATIVE_INT64 : kind == PARIO_ACC_UNSIGNED ? H5T_NATIVE_UINT64
+                                                                                       : H5T_NATIVE_DOUBLE;
+}
+
+/* A dataset of n values (a scalar when scalar is set). */
+static int put(hid_t where, const char *name, hid_t type, const void *data, int rank, const hsize_t *dims)
+{
+    hid_t space = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
+    hid_t d = H5Dcreate2(where, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = d >= 0 && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
+    if (d >= 0)
+        H5Dclose(d);
+    H5Sclose(space);
+    return ok;
+}
+
+static int attr_str(hid_t where, const char *name, const char *value)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, strlen(value) + 1);
+    H5Tset_strpad(type, H5T_STR_NULLTERM);
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(where, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = a >= 0 && H5Awrite(a, type, value) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    H5Tclose(type);
+    return ok;
+}
+
+static int attr_u64(hid_t where, const char *name, uint64_t v)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(where, name, H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = a >= 0 && H5Awrite(a, H5T_NATIVE_UINT64, &v) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    return ok;
+}
+
+static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_result *res, const char *const *attrs)
+{
+    const uint64_t L = res->lanes;
+    const int rank = res->axis < 0 ? 0 : 1;
+    const hsize_t dims[2] = { L, res->hist.bins };
+    const int kind = res->acc[0].kind;
+    pario_lane *l = malloc(L * sizeof *l);
+    pario_value *v = malloc(L * sizeof *v);
+    double *d = malloc(L * sizeof *d);
+    uint64_t *u = malloc(L * sizeof *u);
+    int ok = l && v && d && u;
+    uint64_t nan = 0, overflow = 0, empty = 0;
+    for (uint64_t i = 0; ok && i < L; i++) {
+        pario_reduce_lane(spec, res, i, &l[i]);
+        nan += res->acc[i].nan;
+        overflow += l[i].sum_overflow;
+        empty += !l[i].has_extremes;
+    }
+    for (const char *const *a = attrs; ok && a && a[0]; a += 2)
+        ok = attr_str(f, a[0], a[1]);
+    ok = ok && attr_u64(f, "elements", L * res->lane_len);
+    ok = ok && attr_u64(f, "nan_count", nan);
+    ok = ok && attr_str(f, "dtype", pario_dtype_name(res->dtype));
+    /* a result with no value (integer sum overflow; min of nothing) is left out and flagged */
+    if (ok && (spec->ops & PARIO_OP_SUM)) {
+        if (overflow) {
+            ok = attr_u64(f, "sum_overflow", overflow);
+        } else {
+            for (uint64_t i = 0; i < L; i++)
+                v[i] = l[i].sum;
+            ok = put(f, "sum", value_type(kind), v, rank, dims);
+        }
+    }
+    for (int which = 0; ok && which < 2; which++) {
+        unsigned bit = which ? PARIO_OP_MAX : PARIO_OP_MIN;
+        if (!(spec->ops & bit))
+            continue;
+        if (empty) {
+            ok = attr_u64(f, which ? "max_missing" : "min_missing", empty);
+            continue;
+        }
+        for (uint64_t i = 0; i < L; i++) {
+            v[i] = which ? l[i].max : l[i].min;
+            u[i] = which ? l[i].argmax : l[i].argmin;
+        }
+        ok = put(f, which ? "max" : "min", value_type(kind), v, rank, dims) &&
+             put(f, which ? "argmax" : "argmin", H5T_NATIVE_UINT64, u, rank, dims);
+    }
+    static const struct { unsigned bit; const char *name; } fops[] = {
+        { PARIO_OP_MEAN, "mean" }, { PARIO_OP_VAR, "var" }, { PARIO_OP_STD, "std" } };
+    for (int k = 0; ok && k < 3; k++) {
+        if (!(spec->ops & fops[k].bit))
+            continue;
+        for (uint64_t i = 0; i < L; i++)
+            d[i] = k == 0 ? l[i].mean : k == 1 ? l[i].var : l[i].std;
+        ok = put(f, fops[k].name, H5T_NATIVE_DOUBLE, d, rank, dims);
+    }
+    if (ok && (spec->ops & PARIO_OP_COUNT))
+        ok = put(f, "count", H5T_NATIVE_UINT64, res->count, rank, dims);
+    if (ok && (spec->ops & PARIO_OP_RANGE))
+        ok = put(f, "count_range", H5T_NATIVE_UINT64, res->range_count, rank, dims);
+    if (ok && (spec->ops & PARIO_OP_HIST)) {
+        hid_t g = H5Gcreate2(f, "hist", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        hsize_t ne = res->hist.bins + 1;
+        ok = g >= 0 && put(g, "edges", H5T_NATIVE_DOUBLE, res->hist.edges, 1, &ne);
+        if (ok)
+            ok = rank ? put(g, "counts", H5T_NATIVE_UINT64, res->hist_counts, 2, dims)
+                      : put(g, "counts", H5T_NATIVE_UINT64, res->hist_counts, 1, &dims[1]);
+        if (g >= 0)
+            H5Gclose(g);
+    }
+    free(l);
+    free(v);
+    free(d);
+    free(u);
+    return ok;
+}
+
+pario_status pario_reduce_write_h5(const char *path, const pario_reduce_spec *spec, const pario_reduce_result *res,
+                                   const char *const *attrs)
+{
+    char tmp[PARIO_PATH_MAX + 32];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as statuses, not HDF5's stack dumps */
+    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot create the HDF5 results file", path);
+    int ok = write_all(f, spec, res, attrs);
+    ok = H5Fclose(f) >= 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the HDF5 results file", path);
+    }
+    return pario_ok();
+}

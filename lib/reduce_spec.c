@@ -1,0 +1,148 @@
+/* Which reductions to compute: parsed from --op lists and job files, checked
+ * against the dataset before any data is read. */
+#include "config.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pario/reduce.h"
+
+void pario_reduce_spec_init(pario_reduce_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->axis = -1;
+    s->bins = PARIO_REDUCE_DEFAULT_BINS;
+}
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} plain_ops[] = {
+    { "sum", PARIO_OP_SUM }, { "min", PARIO_OP_MIN }, { "max", PARIO_OP_MAX }, { "mean", PARIO_OP_MEAN },
+    { "var", PARIO_OP_VAR }, { "std", PARIO_OP_STD }, { "hist", PARIO_OP_HIST },
+};
+
+pario_status pario_reduce_add_op(pario_reduce_spec *s, const char *op)
+{
+    for (size_t i = 0; i < sizeof plain_ops / sizeof plain_ops[0]; i++)
+        if (strcmp(op, plain_ops[i].name) == 0) {
+            s->ops |= plain_ops[i].bit;
+            return pario_ok();
+        }
+    pario_status st;
+    if (strncmp(op, "count=", 6) == 0) {
+        if (s->ops & PARIO_OP_COUNT)
+            return pario_error(PARIO_ERR_USAGE, "operation '%s': count= given twice", op);
+        memset(&s->count, 0, sizeof s->count);
+        st = pario_count_query_set(&s->count, PARIO_COUNT_VALUE, op + 6);
+        if (pario_failed(&st))
+            return pario_error(PARIO_ERR_USAGE, "operation '%s': %s", op, st.msg);
+        s->ops |= PARIO_OP_COUNT;
+        return pario_ok();
+    }
+    if (strncmp(op, "range=", 6) == 0) {
+        if (s->ops & PARIO_OP_RANGE)
+            return pario_error(PARIO_ERR_USAGE, "operation '%s': range= given twice", op);
+        memset(&s->range, 0, sizeof s->range);
+        st = pario_count_query_set(&s->range, PARIO_COUNT_RANGE, op + 6);
+        if (pario_failed(&st))
+            return pario_error(PARIO_ERR_USAGE, "operation '%s': expected range=LO:HI", op);
+        s->ops |= PARIO_OP_RANGE;
+        return pario_ok();
+    }
+    return pario_error(PARIO_ERR_USAGE,
+                       "unknown operation '%s' (expected sum, min, max, mean, var, std, hist, count=V, range=LO:HI)",
+                       op);
+}
+
+pario_status pario_reduce_parse_ops(pario_reduce_spec *s, const char *list)
+{
+    char buf[1024];
+    if (strlen(list) >= sizeof buf)
+        return pario_error(PARIO_ERR_USAGE, "--op list too long");
+    strcpy(buf, list);
+    char *save = NULL;
+    int any = 0;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        pario_status st = pario_reduce_add_op(s, tok);
+        if (pario_failed(&st))
+            return st;
+        any = 1;
+    }
+    if (!any)
+        return pario_error(PARIO_ERR_USAGE, "--op '%s': no operation", list);
+    return pario_ok();
+}
+
+pario_status pario_reduce_set_bins(pario_reduce_spec *s, const char *text)
+{
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (!*text || *end || *text == '-' || v < 1 || v > PARIO_REDUCE_MAX_BINS)
+        return pario_error(PARIO_ERR_USAGE, "--bins '%s': expected an integer from 1 to %llu", text,
+                           (unsigned long long)PARIO_REDUCE_MAX_BINS);
+    s->bins = v;
+    return pario_ok();
+}
+
+pario_status pario_reduce_set_bound(pario_reduce_spec *s, int which, const char *text)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end == text || *end || !isfinite(v))
+        return pario_error(PARIO_ERR_USAGE, "--%s '%s': expected a finite number", which ? "max" : "min", text);
+    if (which) {
+        s->hi = v;
+        s->have_hi = 1;
+        snprintf(s->hi_text, sizeof s->hi_text, "%s", text);
+    } else {
+        s->lo = v;
+        s->have_lo = 1;
+        snprintf(s->lo_text, sizeof s->lo_text, "%s", text);
+    }
+    return pario_ok();
+}
+
+void pario_reduce_ops_format(const pario_reduce_spec *s, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof plain_ops / sizeof plain_ops[0]; i++)
+        if (s->ops & plain_ops[i].bit)
+            used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? "," : "",
+                                     plain_ops[i].name);
+    if (s->ops & PARIO_OP_COUNT)
+        used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%scount=%s", used ? "," : "",
+                                 s->count.text[0]);
+    if (s->ops & PARIO_OP_RANGE)
+        snprintf(buf + used, used < len ? len - used : 0, "%srange=%s:%s", used ? "," : "", s->range.text[0],
+                 s->range.text[1]);
+}
+
+pario_status pario_reduce_spec_check(pario_reduce_spec *s, const pario_dataset *ds)
+{
+    if (!s->ops)
+        return pario_error(PARIO_ERR_USAGE, "say which operations: --op sum,min,max,mean,var,std,hist,count=V,range=LO:HI");
+    if (s->axis >= 0 && ds->ndims != 2)
+        return pario_error(PARIO_ERR_USAGE, "--axis %d needs a 2-D dataset, but %s is 1-D", s->axis, ds->path);
+    if (s->have_lo && s->have_hi && s->lo > s->hi)
+        return pario_error(PARIO_ERR_USAGE, "histogram range: --min %s is greater than --max %s", s->lo_text,
+                           s->hi_text);
+    uint64_t lanes = s->axis < 0 ? 1 : s->axis == 0 ? ds->shape[1] : ds->shape[0];
+    uint64_t per_lane = 16 + ((s->ops & PARIO_OP_HIST) ? s->bins : 0);
+    if (lanes > PARIO_REDUCE_MAX_CELLS / per_lane)
+        return pario_error(PARIO_ERR_USAGE, "--axis %d: %llu results of %llu cells each are too many to hold on every rank",
+                           s->axis, (unsigned long long)lanes, (unsigned long long)per_lane);
+    pario_status st;
+    if (s->ops & PARIO_OP_COUNT) {
+        st = pario_count_query_resolve(&s->count, ds->dtype);
+        if (pario_failed(&st))
+            return pario_error(PARIO_ERR_USAGE, "count=%s: %s", s->count.text[0], st.msg);
+    }
+    if (s->ops & PARIO_OP_RANGE) {
+        st = pario_count_query_resolve(&s->range, ds->dtype);
+        if (pario_failed(&st))
+            return pario_error(PARIO_ERR_USAGE, "range=%s:%s: %s", s->range.text[0], s->range.text[1], st.msg);
+    }
+    return pario_ok();
+}

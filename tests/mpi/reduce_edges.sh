@@ -1,0 +1,96 @@
+#!/bin/sh
+# pario-reduce edge cases: empty dataset, all NaN, one element, values on histogram
+# edges, 64-bit sums that overflow (and partial sums that overflow while the total
+# does not), infinities, --min > --max, and usage errors.
+. "${PARIO_SRCDIR:-$(dirname "$0")/../..}/tests/mpi/lib.sh"
+REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/reduce_ref.py"
+: > manifest
+
+run() {
+  n=$1 out=$2 data=$3; shift 3
+  if mpirun "$n" pario-reduce --format json "$@" "$data" > "$out" 2> "$out.err"; then
+    printf '%s\t%s\t%s\n' "$out" "$data" "$*" >> manifest
+  else
+    fail "pario-reduce -n $n $* $data: exit $?: $(head -c 300 "$out.err")"
+  fi
+}
+ALL=sum,min,max,mean,var,std,hist
+
+# empty: sum 0, no min/max (null), mean/var/std undefined (null), histogram of [0, 1]
+: > empty.bin; printf 'dtype: float64\nshape: [0]\n' > empty.bin.yaml
+: > iempty.bin; printf 'dtype: int32\nshape: [0]\n' > iempty.bin.yaml
+run 1 empty1.json empty.bin --op $ALL,count=1,range=0:1
+run 3 empty3.json iempty.bin --op $ALL,count=1 --bins 4
+
+# all NaN: propagated (argmin/argmax at the first NaN, as numpy), or skipped
+$REF make --dtype float64 --shape 7 --kind allnan --out allnan.bin > /dev/null
+$REF make --dtype float32 --shape 5 --kind allnan --out allnan32.bin > /dev/null
+run 2 allnan.p.json allnan.bin --op $ALL --min 0 --max 1
+run 2 allnan.s.json allnan.bin --op $ALL --skip-nan
+run 3 allnan32.s.json allnan32.bin --op $ALL --skip-nan --dist cyclic
+expect_error 2 1 'pario-reduce: error: hist: the data.s range \[nan, nan\] is not finite' pario-reduce --op hist allnan.bin
+
+# one element, on 1 and 3 ranks (two ranks own nothing); a histogram of one value
+for t in int64 float32 uint8; do
+  $REF make --dtype $t --shape 1 --out one$t.bin > /dev/null
+  run 1 one$t.1.json one$t.bin --op $ALL
+  run 3 one$t.3.json one$t.bin --op $ALL,count=0 --dist cyclic
+done
+run 2 same.json onefloat32.bin --op hist --min 3 --max 3
+$REF make --dtype float64 --shape 1001 --seed 7 --out float64.bin > /dev/null
+$REF make --dtype int32 --shape 1001 --seed 7 --out int32.bin > /dev/null
+
+# values on the edges of [0, 10] in 5 bins, and just outside
+$REF make --dtype float64 --shape 60 --kind edges --out edges.bin > /dev/null
+$REF make --dtype float32 --shape 60 --kind edges --out edges32.bin > /dev/null
+run 3 edges.json edges.bin --op hist,count=10,range=2:10 --bins 5 --min 0 --max 10 --dist cyclic:4
+run 2 edges32.json edges32.bin --op hist --bins 5 --min 0 --max 10
+run 1 edges1.json edges.bin --op hist --bins 5
+
+# 64-bit sums: overflow is reported (null + sum_overflow), never wrapped; partial
+# sums that leave the range while the total does not still give the exact total
+$REF make --dtype int64 --shape 5 --kind overflow --out ov.bin > /dev/null
+$REF make --dtype int64 --shape 4 --kind underflow --out un.bin > /dev/null
+$REF make --dtype uint64 --shape 3 --kind overflow --out uov.bin > /dev/null
+$REF make --dtype int64 --shape 9 --kind cancel --out cancel.bin > /dev/null
+$REF make --dtype int8 --shape 5000 --kind overflow --out i8.bin > /dev/null
+for n in 1 2 3; do
+  run $n ov$n.json ov.bin --op sum,mean,min,max --dist cyclic
+  run $n cancel$n.json cancel.bin --op sum,mean --dist block
+done
+run 2 un.json un.bin --op sum,mean
+run 2 uov.json uov.bin --op sum,mean
+run 3 i8.json i8.bin --op sum,mean
+mpirun 2 pario-reduce --op sum ov.bin > ov.txt 2> ov.err
+check "overflow warning on stderr" grep -q 'pario-reduce: warning: the sum of 1 the dataset overflows int64' ov.err
+check "overflow reported as null in text" grep -q '^sum: -$' ov.txt
+
+check "results match numpy" $REF check manifest
+
+# a range that is given costs one pass; one taken from the data costs two
+mpirun 2 pario-reduce --op $ALL --min 0 --max 1 --verbose float64.bin > /dev/null 2> p1.err
+mpirun 2 pario-reduce --op $ALL --verbose float64.bin > /dev/null 2> p2.err
+check "one pass with --min/--max" grep -q '1 pass over the data' p1.err
+check "two passes without" grep -q '2 passes over the data' p2.err
+
+# infinities (JSON has no inf: YAML shows them)
+$PYTHON3 -c "
+import numpy as np; a = np.array([1.0, np.inf, 2.0, -3.0]); a.tofile('inf.bin')
+open('inf.bin.yaml', 'w').write('dtype: float64\n')"
+mpirun 2 pario-reduce --op sum,max,min,mean,var --format yaml inf.bin > inf.yaml
+check "infinity propagates as in numpy" $PYTHON3 -c "
+import yaml, math, sys; r = yaml.safe_load(open('inf.yaml'))
+sys.exit(0 if r['sum'] == math.inf and r['max'] == math.inf and r['argmax'] == 1 and r['min'] == -3
+         and r['mean'] == math.inf and math.isnan(r['var']) else 1)"
+
+# usage errors: exit 2, one line, before any data is read
+expect_error 2 2 'pario-reduce: error: --min 5 is greater than --max 1' pario-reduce --op hist --min 5 --max 1 float64.bin
+expect_error 1 2 'pario-reduce: error: --axis 0 needs a 2-D dataset' pario-reduce --op sum --axis 0 float64.bin
+expect_error 2 2 "pario-reduce: error: unknown operation 'median'" pario-reduce --op sum,median float64.bin
+expect_error 1 2 "pario-reduce: error: --bins '0'" pario-reduce --op hist --bins 0 float64.bin
+expect_error 1 2 'pario-reduce: error: say what to compute' pario-reduce float64.bin
+expect_error 2 2 "pario-reduce: error: count=abc: 'abc' is not" pario-reduce --op count=abc int32.bin
+expect_error 1 2 "pario-reduce: error: operation 'range=5': expected range=LO:HI" pario-reduce --op range=5 int32.bin
+expect_error 2 2 "pario-reduce: error: --axis '2'" pario-reduce --op sum --axis 2 int32.bin
+expect_error 2 1 'pario-reduce: error: nothing.bin' pario-reduce --op sum nothing.bin
+finish

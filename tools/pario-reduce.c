@@ -1,0 +1,126 @@
+/* pario-reduce: statistics, histograms and counts over a shared file, every
+ * operation computed in one read of the data. */
+#include "config.h"
+#include <stdio.h>
+#include <string.h>
+#include "pario/pario.h"
+#include "pario/reduce.h"
+
+enum { O_OP = 256, O_BINS, O_MIN, O_MAX, O_AXIS, O_SKIP_NAN, O_OVERLAP, O_NO_OVERLAP, O_H5 };
+
+struct reduce_opts {
+    pario_reduce_spec spec;
+    int overlap;
+    const char *h5;
+};
+
+static pario_status handle(void *ctx, int key, const char *arg)
+{
+    struct reduce_opts *o = ctx;
+    switch (key) {
+    case O_OP: return pario_reduce_parse_ops(&o->spec, arg);
+    case O_BINS: return pario_reduce_set_bins(&o->spec, arg);
+    case O_MIN: return pario_reduce_set_bound(&o->spec, 0, arg);
+    case O_MAX: return pario_reduce_set_bound(&o->spec, 1, arg);
+    case O_AXIS:
+        if (strcmp(arg, "0") && strcmp(arg, "1"))
+            return pario_error(PARIO_ERR_USAGE, "--axis '%s': expected 0 (per column) or 1 (per row)", arg);
+        o->spec.axis = arg[0] - '0';
+        return pario_ok();
+    case O_SKIP_NAN: o->spec.skip_nan = 1; return pario_ok();
+    case O_OVERLAP: o->overlap = 1; return pario_ok();
+    case O_NO_OVERLAP: o->overlap = 0; return pario_ok();
+    case O_H5: o->h5 = arg; return pario_ok();
+    }
+    return pario_ok();
+}
+
+static const pario_optdef options[] = {
+    { "op", O_OP, 1, "OPS", "comma-separated: sum,min,max,mean,var,std,hist,count=V,range=LO:HI (repeatable)" },
+    { "bins", O_BINS, 1, "N", "hist: number of equal bins (default 10)" },
+    { "min", O_MIN, 1, "A", "hist: lower edge (default: the data's min; needs a first pass)" },
+    { "max", O_MAX, 1, "B", "hist: upper edge, included in the last bin (default: the data's max)" },
+    { "axis", O_AXIS, 1, "0|1", "2-D: one result per column (0) or per row (1)" },
+    { "skip-nan", O_SKIP_NAN, 0, NULL, "count NaN and leave them out (numpy's nansum, nanmin, ...)" },
+    { "overlap", O_OVERLAP, 0, NULL, "read the next chunk while reducing this one (default)" },
+    { "no-overlap", O_NO_OVERLAP, 0, NULL, "read and reduce in turn" },
+    { "h5", O_H5, 1, "FILE", "also write the results to an HDF5 file" },
+    { NULL, 0, 0, NULL, NULL },
+};
+
+static const pario_tool tool = {
+    "pario-reduce",
+    "[options] --op sum,min,max,mean,var,std,hist,count=V,range=LO:HI FILE",
+    "Reduce the dataset FILE (described by FILE.yaml or --desc): sum, min and max with\n"
+    "the index of the first extreme, mean, variance, standard deviation (population,\n"
+    "ddof=0), histogram and counts, all in one read of the data. Integers sum exactly\n"
+    "and an int64/uint64 overflow is reported; floats sum in double with Neumaier\n"
+    "compensation. NaN propagate as in numpy unless --skip-nan.",
+    "Examples:\n"
+    "  mpiexec -n 4 pario-reduce --op sum,min,max,mean,std data.bin\n"
+    "  mpiexec -n 2 pario-reduce --op hist --bins 20 --min 0 --max 1 --format json data.bin\n"
+    "  mpiexec -n 4 pario-reduce --op mean,max --axis 0 --dist tiles m.bin\n"
+    "  mpiexec -n 3 pario-reduce --op count=8,range=3:7 --dist cyclic:16 data.bin\n",
+    PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1,
+};
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    pario_common c;
+    struct reduce_opts o;
+    memset(&o, 0, sizeof o);
+    pario_reduce_spec_init(&o.spec);
+    o.overlap = 1;
+    pario_dataset ds;
+    pario_view view;
+    memset(&view, 0, sizeof view);
+    pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && !o.spec.ops)
+        st = pario_error(PARIO_ERR_USAGE, "say what to compute: --op sum,min,max,mean,var,std,hist,... (try --help)");
+    if (!pario_failed(&st) && o.spec.have_lo && o.spec.have_hi && o.spec.lo > o.spec.hi)
+        st = pario_error(PARIO_ERR_USAGE, "--min %s is greater than --max %s", o.spec.lo_text, o.spec.hi_text);
+    if (!pario_failed(&st))
+        st = pario_open_data(&c, c.args[0], &ds, &view, MPI_COMM_WORLD);
+    if (!pario_failed(&st))
+        st = pario_reduce_spec_check(&o.spec, &ds);
+    if (!pario_failed(&st)) {
+        pario_progress prog;
+        pario_reduce_result res;
+        c.io.overlap = o.overlap;
+        pario_progress_start(&prog, tool.name, "reducing", view.local_count * view.esize, c.progress, c.quiet,
+                             MPI_COMM_WORLD);
+        st = pario_reduce_dataset(&ds, &view, &o.spec, &c.io, &prog, &res, MPI_COMM_WORLD);
+        pario_progress_finish(&prog);
+        if (!pario_failed(&st) && c.rank == 0) {
+            pario_out out;
+            pario_out_open(&out, stdout, c.format);
+            uint64_t over = pario_reduce_emit(&out, &o.spec, &res);
+            pario_out_close(&out);
+            if (over)
+                fprintf(stderr, "%s: warning: the sum of %llu %s overflows %s; reported as null\n", tool.name,
+                        (unsigned long long)over, res.axis < 0 ? "the dataset" : "lanes",
+                        pario_dtype_is_signed(ds.dtype) ? "int64" : "uint64");
+        }
+        if (!pario_failed(&st) && o.h5 && c.rank == 0) {
+            char ops[512], dist[64];
+            pario_reduce_ops_format(&o.spec, ops, sizeof ops);
+            pario_dist_format(&view.dist, dist, sizeof dist);
+            const char *attrs[] = { "tool", tool.name, "data", ds.path, "descriptor", ds.desc_path,
+                                    "distribution", dist, "operations", ops, NULL };
+            st = pario_reduce_write_h5(o.h5, &o.spec, &res, attrs);
+        }
+        pario_agree(&st, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && c.stats)
+            pario_stats_print(tool.name, "read", res.bytes, res.seconds, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && c.verbose)
+            pario_note(&c, "%d pass%s over the data; %.3f s waiting for reads on rank 0", res.passes,
+                       res.passes == 1 ? "" : "es", res.io_seconds);
+        pario_reduce_result_free(&res);
+    }
+    pario_view_free(&view);
+    int code = pario_report(&st, tool.name, MPI_COMM_WORLD);
+    pario_common_free(&c);
+    MPI_Finalize();
+    return code;
+}

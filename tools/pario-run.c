@@ -1,0 +1,183 @@
+/* pario-run: run a batch job file (schemas/job.schema.yaml): one reduce pass over
+ * the job's dataset, results to a YAML or JSON file and optionally to HDF5. */
+#include "config.h"
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "pario/pario.h"
+#include "pario/job.h"
+#include "pario/reduce.h"
+
+enum { O_H5 = 256, O_CHECK };
+
+struct run_opts {
+    const char *h5;
+    int check;
+};
+
+static pario_status handle(void *ctx, int key, const char *arg)
+{
+    struct run_opts *o = ctx;
+    if (key == O_H5)
+        o->h5 = arg;
+    else if (key == O_CHECK)
+        o->check = 1;
+    return pario_ok();
+}
+
+static const pario_optdef options[] = {
+    { "h5", O_H5, 1, "FILE", "also write the results to this HDF5 file (overrides output.h5)" },
+    { "check", O_CHECK, 0, NULL, "only check the job file, and exit" },
+    { NULL, 0, 0, NULL, NULL },
+};
+
+static const pario_tool tool = {
+    "pario-run",
+    "[options] JOB.yaml",
+    "Run the batch job JOB.yaml: read the dataset it names once, with its distribution,\n"
+    "chunk size and hints, compute its operations (those of pario-reduce), and write\n"
+    "the results to output.results (YAML or JSON; stdout if absent) and output.h5 or\n"
+    "--h5 (HDF5). An invalid job is refused before any data is read, with the line\n"
+    "and the field. Relative paths in the job are relative to the job file.",
+    "Examples:\n"
+    "  mpiexec -n 4 pario-run sample-data/jobs/stats.yaml\n"
+    "  mpiexec -n 2 pario-run --h5 results.h5 job.yaml\n"
+    "  pario-run --check job.yaml\n",
+    PARIO_OPTS_FORMAT, options, handle, 1, 1,
+};
+
+/* The directory of an output must be writable before we spend a pass on the data. */
+static pario_status check_output(const char *path)
+{
+    if (!*path)
+        return pario_ok();
+    char buf[PARIO_PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    const char *dir = dirname(buf);
+    if (access(dir, W_OK) != 0)
+        return pario_error(PARIO_ERR_USAGE, "%s: cannot write there (directory %s)", path, dir);
+    return pario_ok();
+}
+
+static void emit(FILE *f, int fmt, const pario_job *job, const pario_dataset *ds, const pario_view *view, int nranks,
+                 const pario_reduce_result *res, uint64_t *overflows)
+{
+    pario_out out;
+    pario_out_open(&out, f, fmt);
+    char ops[512], dist[64];
+    pario_reduce_ops_format(&job->spec, ops, sizeof ops);
+    pario_dist_format(&view->dist, dist, sizeof dist);
+    pario_out_obj(&out, "job");
+    pario_out_str(&out, "file", job->path);
+    if (job->name[0])
+        pario_out_str(&out, "name", job->name);
+    pario_out_str(&out, "data", ds->path);
+    pario_out_str(&out, "dtype", pario_dtype_name(ds->dtype));
+    pario_out_arr(&out, "shape");
+    for (int i = 0; i < ds->ndims; i++)
+        pario_out_u64(&out, NULL, ds->shape[i]);
+    pario_out_end(&out);
+    pario_out_str(&out, "distribution", dist);
+    pario_out_i64(&out, "ranks", nranks);
+    pario_out_str(&out, "operations", ops);
+    pario_out_bool(&out, "skip_nan", job->spec.skip_nan);
+    pario_out_end(&out);
+    *overflows = pario_reduce_emit(&out, &job->spec, res);
+    pario_out_close(&out);
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    pario_common c;
+    struct run_opts o = { NULL, 0 };
+    pario_job *job = calloc(1, sizeof *job);
+    pario_dataset ds;
+    pario_view view;
+    memset(&view, 0, sizeof view);
+    pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
+    if (!pario_failed(&st))
+        st = pario_job_load(c.args[0], job, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && o.h5)
+        snprintf(job->h5, sizeof job->h5, "%s", o.h5);
+    if (!pario_failed(&st)) {
+        /* every rank has the same job here (same bytes, same parse): all agree */
+        if (c.rank == 0) {
+            st = check_output(job->results);
+            if (!pario_failed(&st))
+                st = check_output(job->h5);
+        }
+        pario_agree(&st, MPI_COMM_WORLD);
+    }
+    if (!pario_failed(&st) && o.check) {
+        if (c.rank == 0 && !c.quiet)
+            printf("%s: valid\n", job->path);
+        st = pario_error(PARIO_DONE, "checked");
+    }
+    if (!pario_failed(&st)) {
+        /* the job's settings through the same path as the command-line tools' */
+        c.dist = job->dist;
+        c.dist_given = 1;
+        c.desc = job->desc[0] ? job->desc : NULL;
+        pario_common_free(&c);
+        pario_job_io_opts(job, &c.io);
+        st = pario_open_data(&c, job->data, &ds, &view, MPI_COMM_WORLD);
+    }
+    if (!pario_failed(&st))
+        st = pario_job_check(job, &ds);
+    if (!pario_failed(&st)) {
+        pario_progress prog;
+        pario_reduce_result res;
+        pario_progress_start(&prog, tool.name, "reducing", view.local_count * view.esize, c.progress, c.quiet,
+                             MPI_COMM_WORLD);
+        st = pario_reduce_dataset(&ds, &view, &job->spec, &c.io, &prog, &res, MPI_COMM_WORLD);
+        pario_progress_finish(&prog);
+        uint64_t over = 0;
+        if (!pario_failed(&st) && c.rank == 0) {
+            if (job->results[0]) {
+                char *text = NULL;
+                size_t len = 0;
+                FILE *mem = open_memstream(&text, &len);
+                emit(mem, job->format, job, &ds, &view, c.nranks, &res, &over);
+                fclose(mem);
+                st = pario_write_file_atomic(job->results, text, len);
+                free(text);
+                if (!pario_failed(&st))
+                    pario_note(&c, "wrote %s", job->results);
+            } else {
+                emit(stdout, c.format, job, &ds, &view, c.nranks, &res, &over);
+            }
+            if (over)
+                fprintf(stderr, "%s: warning: the sum of %llu %s overflows %s; reported as null\n", tool.name,
+                        (unsigned long long)over, res.axis < 0 ? "the dataset" : "lanes",
+                        pario_dtype_is_signed(ds.dtype) ? "int64" : "uint64");
+        }
+        if (!pario_failed(&st) && job->h5[0] && c.rank == 0) {
+            char ops[512], dist[64], ranks[16], axis[8], chunk[32];
+            pario_reduce_ops_format(&job->spec, ops, sizeof ops);
+            pario_dist_format(&view.dist, dist, sizeof dist);
+            snprintf(ranks, sizeof ranks, "%d", c.nranks);
+            snprintf(axis, sizeof axis, "%d", job->spec.axis);
+            snprintf(chunk, sizeof chunk, "%zu", c.io.chunk_bytes);
+            const char *attrs[] = { "tool", tool.name, "job", job->path, "name", job->name, "data", ds.path,
+                                    "descriptor", ds.desc_path, "distribution", dist, "ranks", ranks,
+                                    "operations", ops, "axis", axis, "skip_nan", job->spec.skip_nan ? "true" : "false",
+                                    "chunk_bytes", chunk, NULL };
+            st = pario_reduce_write_h5(job->h5, &job->spec, &res, attrs);
+            if (!pario_failed(&st))
+                pario_note(&c, "wrote %s", job->h5);
+        }
+        pario_agree(&st, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && c.stats)
+            pario_stats_print(tool.name, "read", res.bytes, res.seconds, MPI_COMM_WORLD);
+        pario_reduce_result_free(&res);
+    }
+    pario_view_free(&view);
+    int code = pario_report(&st, tool.name, MPI_COMM_WORLD);
+    pario_common_free(&c);
+    free(job);
+    MPI_Finalize();
+    return code;
+}

@@ -139,6 +139,22 @@ else
   fail "--values json: exit status"
 fi
 
+# ---- edge cases: an empty dataset, more ranks than elements, empty tiles
+CHECK=1
+LZ="--dtype int32 --offset 16 --shape 0"
+LT="--dtype int16 --shape 2"
+LK="--dtype int16 --shape 3,1"
+gen 3 z.bin "$LZ" --sequence
+gen 4 t.bin "$LT" --sequence --dist cyclic
+gen 4 k.bin "$LK" --sequence --dist cols
+CHECK=0
+count 3 z.bin "$LZ" --value=0 block
+count 4 t.bin "$LT" --value=1 block
+count 4 t.bin "$LT" --range=0:2 cyclic
+for dist in cols tiles rows-cyclic:2 rows; do
+  count 4 k.bin "$LK" --range=0:9 "$dist"
+done
+
 # ---- the same bytes whatever the rank count, distribution, chunk or I/O mode
 same() { # same FILE COPY DESCRIPTION: data and descriptor identical
   check "$3: data identical" cmp -s "$1" "$2"

@@ -60,20 +60,29 @@ sys.exit(0 if ok else 1)' "$want" "$r0" "$r1" "$N"
     fail "$q $*: exit status; $(cat err.txt)"
   fi
 }
-count --value=5 "$(holds 5 0 $N)" "$(holds 5 0 $H)" "$(holds 5 $H $N)"
-count --value=-1 "$(holds -1 0 $N)" "$(holds -1 0 $H)" "$(holds -1 $H $N)"
-count --range=-10:10 "$(in_range -10 10 0 $N)" "$(in_range -10 10 0 $H)" "$(in_range -10 10 $H $N)"
-count --range=-1000:1000 $N $H $((N - H))
-count --value=56 "$(holds 56 0 $N)" -1 -1 --dist cyclic:1000
-if mpirun 2 pario-count --values=0,57,-128 --format json big.bin >out.json 2>err.txt; then
-  check "--values 0,57,-128" "$PYTHON3" -c '
+# several values in one pass: totals and each rank's block
+VALS="5 -1 0 56 57 -128"
+expect=""
+for v in $VALS; do expect="$expect $v=$(holds $v 0 $N),$(holds $v 0 $H),$(holds $v $H $N)"; done
+if mpirun 2 pario-count --values=$(echo $VALS | tr ' ' ,) --per-rank --format json big.bin >out.json 2>err.txt; then
+  check "--values $(echo $VALS | tr ' ' ,) --per-rank" "$PYTHON3" -c '
 import json, sys
 d = json.load(open("out.json"))
-sys.exit(0 if d["counts"] == {"0": int(sys.argv[1]), "57": int(sys.argv[2]), "-128": int(sys.argv[3])} else 1)' \
-    "$(holds 0 0 $N)" "$(holds 57 0 $N)" "$(holds -128 0 $N)"
+ok = d["elements"] == int(sys.argv[1])
+for item in sys.argv[2:]:
+    v, _, nums = item.partition("=")
+    total, r0, r1 = (int(x) for x in nums.split(","))
+    if d["counts"].get(v) != total or d["per_rank"].get(v) != [r0, r1]:
+        ok = False
+        print("value %s: pario %s / %s, formula %d / [%d, %d]" % (v, d["counts"].get(v), d["per_rank"].get(v), total, r0, r1),
+              file=sys.stderr)
+sys.exit(0 if ok else 1)' "$N" $expect
 else
   fail "--values: exit status; $(cat err.txt)"
 fi
+count --range=-10:10 "$(in_range -10 10 0 $N)" "$(in_range -10 10 0 $H)" "$(in_range -10 10 $H $N)"
+count --range=-1000:1000 $N $H $((N - H))
+count --value=56 "$(holds 56 0 $N)" -1 -1 --dist cyclic:1000
 t2=$(date +%s)
 echo "large: counted in $((t2 - t1)) s"
 rm -f big.bin big.bin.yaml

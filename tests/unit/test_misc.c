@@ -494,8 +494,7 @@ static void fill_small(void *buf, size_t n, pario_dtype t, uint64_t seed)
     }
 }
 
-/* Naive counts via long double, which holds every int64/uint64 exactly on x86 (64-bit mantissa);
- * compare on exact integer values for integers. */
+/* Element i as an exact integer (kind 0 signed, 1 unsigned) or a double (kind 2). */
 static int ref_cmp_value(const void *buf, size_t i, pario_dtype t, int64_t *si, uint64_t *ui, double *f)
 {
     switch (t) {
@@ -512,22 +511,58 @@ static int ref_cmp_value(const void *buf, size_t i, pario_dtype t, int64_t *si, 
     }
 }
 
-/* Does x (element i) equal / fall in [lo, hi) of the decimal texts? Compares in
- * __int128 for integers and double for floats. */
-static int ref_in(const void *buf, size_t i, pario_dtype t, const char *lo, const char *hi)
+/* A decimal text as an exact integer: digits are read one by one (no rounding
+ * through long double, which valgrind does not emulate), "1e30" through double.
+ * Returns 0 for a text that is not an integral number (0.5, inf, nan). */
+static int text_int(const char *text, __int128 *out)
+{
+    const char *p = text;
+    int neg = *p == '-';
+    p += neg;
+    if (*p >= '0' && *p <= '9' && !p[strspn(p, "0123456789")]) {
+        __int128 v = 0;
+        for (; *p; p++)
+            v = v * 10 + (*p - '0');
+        *out = neg ? -v : v;
+        return 1;
+    }
+    char *end;
+    double d = strtod(text, &end);
+    if (*end || !isfinite(d) || d != floor(d) || fabs(d) > 1e38)
+        return 0;
+    *out = (__int128)d;
+    return 1;
+}
+
+/* Element i as an exact __int128 (integer types) or double (floats); returns 1 for floats. */
+static int elem(const void *buf, size_t i, pario_dtype t, __int128 *x, double *f)
 {
     int64_t si = 0;
     uint64_t ui = 0;
-    double f = 0;
-    int kind = ref_cmp_value(buf, i, t, &si, &ui, &f);
-    if (kind == 2) {
-        double l = strtod(lo, NULL), h = strtod(hi, NULL);
-        return f >= l && f < h;
-    }
-    __int128 x = kind == 0 ? (__int128)si : (__int128)ui;
-    long double l = strtold(lo, NULL), h = strtold(hi, NULL);
-    /* integer bounds given here are integral or +-inf-like huge values */
-    return (long double)x >= l && (long double)x < h;
+    int kind = ref_cmp_value(buf, i, t, &si, &ui, f);
+    *x = kind == 0 ? (__int128)si : (__int128)ui;
+    return kind == 2;
+}
+
+/* Is element i in [lo, hi)? Exact comparisons: __int128 for integers, double for floats. */
+static int ref_in(const void *buf, size_t i, pario_dtype t, const char *lo, const char *hi)
+{
+    __int128 x, l, h;
+    double f;
+    if (elem(buf, i, t, &x, &f))
+        return f >= strtod(lo, NULL) && f < strtod(hi, NULL);
+    ck_assert_msg(text_int(lo, &l) && text_int(hi, &h), "integer bounds %s:%s", lo, hi);
+    return x >= l && x < h;
+}
+
+/* Is element i equal to the value text? */
+static int ref_eq(const void *buf, size_t i, pario_dtype t, const char *text)
+{
+    __int128 x, v;
+    double f;
+    if (elem(buf, i, t, &x, &f))
+        return f == strtod(text, NULL);
+    return text_int(text, &v) && x == v;
 }
 
 START_TEST(kernels_match_loops)
@@ -554,20 +589,8 @@ START_TEST(kernels_match_loops)
                 if (pario_failed(&st))
                     continue; /* e.g. 0.5 for integers: refused earlier, as a usage error */
                 uint64_t got = possible ? pario_kernel_count_eq(b, n, dt, &v) : 0, want = 0;
-                for (size_t i = 0; i < n; i++) {
-                    int64_t si = 0;
-                    uint64_t ui = 0;
-                    double f = 0;
-                    int kind = ref_cmp_value(b, i, dt, &si, &ui, &f);
-                    if (kind == 2)
-                        want += f == strtod(values[k], NULL);
-                    else if (kind == 0)
-                        want += (__int128)si == (__int128)strtold(values[k], NULL) && values[k][0] != 'n' &&
-                                strcmp(values[k], "0.5") && strcmp(values[k], "-2.5");
-                    else
-                        want += (__int128)ui == (__int128)strtold(values[k], NULL) && values[k][0] != 'n' &&
-                                values[k][0] != '-';
-                }
+                for (size_t i = 0; i < n; i++)
+                    want += ref_eq(b, i, dt, values[k]);
                 ck_assert_msg(got == want, "%s == %s: kernel %llu, loop %llu", pario_dtype_name(dt), values[k],
                               (unsigned long long)got, (unsigned long long)want);
             }

@@ -52,7 +52,16 @@ test)
   deps
   build
   cd build
-  make -j2 check
+  rc=0
+  make -j2 check || rc=$?
+  # the closing line CI reads: totals from automake's test-suite.log
+  pass=$(sed -n 's/^# PASS: *//p' test-suite.log)
+  fail=$(sed -n 's/^# FAIL: *//p' test-suite.log)
+  err=$(sed -n 's/^# ERROR: *//p' test-suite.log)
+  skip=$(sed -n 's/^# SKIP: *//p' test-suite.log)
+  [ "$rc" -eq 0 ] || grep -h -B2 -A30 '^FAIL\|^ERROR' tests/*/*.log tests/*.log 2>/dev/null | head -200
+  echo "${pass:-0} passed, $(( ${fail:-0} + ${err:-0} )) failed, ${skip:-0} skipped"
+  exit "$rc"
   ;;
 *) echo "usage: bash scripts/setup.sh demo|test|deps" >&2; exit 2 ;;
 esac

@@ -38,43 +38,83 @@ void pario_exchange_free(pario_exchange *x)
     x->send = x->recv = NULL;
 }
 
-/* Walk the window elements of `walk` (this rank's, in local order) split into pieces
- * that share an owner under `other`; call fn(owner, local offset in window, length). */
-#define FOR_PIECES(walk, other, l0, n, BODY)                                        \
-    for (uint64_t i_ = 0; i_ < (n);) {                                              \
-        uint64_t g_, run_ = pario_view_run((walk), (l0) + i_, &g_);                 \
-        if (run_ > (n) - i_)                                                        \
-            run_ = (n) - i_;                                                        \
-        for (uint64_t j_ = 0; j_ < run_;) {                                         \
-            uint64_t left_;                                                         \
-            int owner = pario_view_owner((other), g_ + j_, &left_);                 \
-            uint64_t len = left_ < run_ - j_ ? left_ : run_ - j_;                   \
-            uint64_t at = i_ + j_;                                                  \
-            BODY;                                                                   \
-            j_ += len;                                                              \
-        }                                                                           \
-        i_ += run_;                                                                 \
+/* Copy len elements; most pieces of fine-grained views are one element long, where a
+ * typed store beats a call to memcpy. */
+static inline void copy_elems(char *dst, const char *src, uint64_t len, size_t es)
+{
+    if (len == 1) {
+        switch (es) {
+        case 1: *dst = *src; return;
+        case 2: memcpy(dst, src, 2); return;
+        case 4: memcpy(dst, src, 4); return;
+        case 8: memcpy(dst, src, 8); return;
+        default: break;
+        }
     }
+    memcpy(dst, src, len * es);
+}
+
+enum walk_mode { COUNT, PACK, UNPACK };
+
+/* Walk this rank's elements of the window under `walk` (local l0 .. l0+n, in local
+ * order) in pieces that share an owner under `other`. Local runs of a view are
+ * uniform (run elements, stride apart), so the walk advances without divisions, and
+ * an owner holds for the whole global range pario_view_owner returned. */
+static void walk_pieces(pario_exchange *x, enum walk_mode mode, const pario_view *walk, const pario_view *other,
+                        uint64_t l0, uint64_t n, const char *in, char *out)
+{
+    const size_t es = x->esize;
+    uint64_t g, len = n ? pario_view_run(walk, l0, &g) : 0;
+    uint64_t run_start = g - (walk->run - len); /* global index where this run began */
+    uint64_t own_lo = 1, own_hi = 0;            /* [own_lo, own_hi) owned by `owner` */
+    int owner = 0;
+    for (uint64_t i = 0; i < n;) {
+        if (len > n - i)
+            len = n - i;
+        for (uint64_t j = 0; j < len;) {
+            uint64_t gj = g + j;
+            if (gj < own_lo || gj >= own_hi) {
+                uint64_t left;
+                owner = pario_view_owner(other, gj, &left);
+                own_lo = gj;
+                own_hi = gj + left;
+            }
+            uint64_t m = own_hi - gj < len - j ? own_hi - gj : len - j;
+            uint64_t at = i + j;
+            if (mode == COUNT) {
+                x->scount[owner] += (int)m;
+            } else if (mode == PACK) {
+                copy_elems(x->send + (size_t)x->sdispl[owner] * es, in + at * es, m, es);
+                x->sdispl[owner] += (int)m;
+            } else {
+                copy_elems(out + at * es, x->recv + (size_t)x->rdispl[owner] * es, m, es);
+                x->rdispl[owner] += (int)m;
+            }
+            j += m;
+        }
+        i += len;
+        run_start += walk->stride;
+        g = run_start;
+        len = walk->run;
+    }
+}
 
 pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, const void *in, const pario_view *to,
                                    void *out, uint64_t a, uint64_t b)
 {
     const int P = x->nranks;
-    const size_t es = x->esize;
     uint64_t l0 = pario_view_local_before(from, a), n = pario_view_local_before(from, b) - l0;
     uint64_t m0 = pario_view_local_before(to, a), m = pario_view_local_before(to, b) - m0;
     if (n > x->cap || m > x->cap)
         return pario_error(PARIO_ERR_RUNTIME, "internal error: exchange window over capacity");
     memset(x->scount, 0, sizeof(int) * (size_t)P);
-    FOR_PIECES(from, to, l0, n, (void)at; x->scount[owner] += (int)len)
+    walk_pieces(x, COUNT, from, to, l0, n, NULL, NULL);
     for (int r = 0, off = 0; r < P; r++) {
         x->sdispl[r] = off;
         off += x->scount[r];
     }
     /* pack in local order: each destination gets its elements in global order */
-    FOR_PIECES(from, to, l0, n,
-               memcpy(x->send + (size_t)x->sdispl[owner] * es, (const char *)in + at * es, len * es);
-               x->sdispl[owner] += (int)len)
+    walk_pieces(x, PACK, from, to, l0, n, in, NULL);
     for (int r = 0, off = 0; r < P; r++) {
         x->sdispl[r] = off;
         off += x->scount[r];
@@ -88,8 +128,6 @@ pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, co
     if (err != MPI_SUCCESS)
         return pario_mpi_error(err, "exchanging elements", NULL);
     /* unpack in our local order under `to`, taking from each source in turn */
-    FOR_PIECES(to, from, m0, m,
-               memcpy((char *)out + at * es, x->recv + (size_t)x->rdispl[owner] * es, len * es);
-               x->rdispl[owner] += (int)len)
+    walk_pieces(x, UNPACK, to, from, m0, m, NULL, out);
     return pario_ok();
 }

@@ -2,6 +2,7 @@
  * read through a cyclic:1024 view (8 KiB pieces) took 2.4x the block read and
  * cyclic:1 took 60x; contiguous stripes plus an in-memory Alltoallv cost far less. */
 #include "config.h"
+#include <stdint.h>
 #include <string.h>
 #include "pario/io.h"
 
@@ -25,6 +26,24 @@ pario_status pario_strategy_parse(const char *text, pario_strategy *s)
     return pario_ok();
 }
 
+/* Bytes of the smallest contiguous piece of the distribution, the same on every rank
+ * (a rank's own view may be empty or contiguous where others' are not): UINT64_MAX
+ * when every rank's part is one contiguous run. */
+static uint64_t piece_bytes(const pario_view *v)
+{
+    const uint64_t es = v->esize;
+    int gq;
+    switch (v->dist.kind) {
+    case PARIO_DIST_CYCLIC: return v->dist.k * es;
+    case PARIO_DIST_ROWS_CYCLIC: return v->dist.k * v->cols * es;
+    case PARIO_DIST_COLS:
+    case PARIO_DIST_TILES:
+        gq = v->dist.kind == PARIO_DIST_COLS ? v->nranks : v->dist.grid[1];
+        return gq <= 1 ? UINT64_MAX : (v->cols / (uint64_t)gq) * es;
+    default: return UINT64_MAX;
+    }
+}
+
 pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o, int nranks, const char **why)
 {
     static const char *forced = "forced by --strategy";
@@ -32,7 +51,8 @@ pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o
         *why = forced;
         return o->strategy;
     }
-    if (nranks == 1 || v->stride == 0) {
+    const uint64_t piece = piece_bytes(v);
+    if (nranks == 1 || piece == UINT64_MAX) {
         *why = "each rank's elements are contiguous in the file";
         return PARIO_STRATEGY_VIEW;
     }
@@ -44,7 +64,7 @@ pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o
         *why = "overlapped reads go through the view";
         return PARIO_STRATEGY_VIEW;
     }
-    if ((uint64_t)v->run * v->esize < SMALL_PIECE) {
+    if (piece < SMALL_PIECE) {
         *why = "the view's pieces are under 1 MiB: each rank reads contiguous stripes and one MPI_Alltoallv "
                "per window hands every rank its elements";
         return PARIO_STRATEGY_EXCHANGE;

@@ -146,6 +146,11 @@ pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int 
         v->local_ndims = 2;
         v->local_shape[0] = h;
         v->local_shape[1] = w;
+        if (w == cols && h) {
+            /* whole rows: one contiguous band, no derived type needed */
+            set_contiguous(v, r0 * cols, h * w, "a band of whole rows");
+            return pario_ok();
+        }
         v->base = r0 * cols + c0;
         v->run = w ? w : 1;
         v->stride = cols;

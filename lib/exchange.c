@@ -131,3 +131,36 @@ pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, co
     walk_pieces(x, UNPACK, to, from, m0, m, NULL, out);
     return pario_ok();
 }
+
+pario_status pario_exchange_stripes(pario_exchange *x, const pario_view *from, uint64_t stripe, const void *in,
+                                    const pario_view *to, void *out, uint64_t a, uint64_t b)
+{
+    const int P = x->nranks;
+    uint64_t l0 = pario_view_local_before(from, a), n = pario_view_local_before(from, b) - l0;
+    uint64_t m0 = pario_view_local_before(to, a), m = pario_view_local_before(to, b) - m0;
+    if (n > x->cap || m > x->cap)
+        return pario_error(PARIO_ERR_RUNTIME, "internal error: exchange window over capacity");
+    memset(x->scount, 0, sizeof(int) * (size_t)P);
+    walk_pieces(x, COUNT, from, to, l0, n, NULL, NULL);
+    for (int r = 0, off = 0; r < P; r++) {
+        x->sdispl[r] = off;
+        off += x->scount[r];
+    }
+    walk_pieces(x, PACK, from, to, l0, n, in, NULL);
+    for (int r = 0, off = 0; r < P; r++) {
+        x->sdispl[r] = off;
+        off += x->scount[r];
+    }
+    /* what source s sends us is our part of its stripe: it lands where that starts */
+    for (int s = 0; s < P; s++) {
+        uint64_t lo = a + (uint64_t)s * stripe, hi = lo + stripe;
+        lo = lo < b ? lo : b;
+        hi = hi < b ? hi : b;
+        uint64_t at = pario_view_local_before(to, lo) - m0;
+        x->rcount[s] = (int)(pario_view_local_before(to, hi) - m0 - at);
+        x->rdispl[s] = (int)at;
+    }
+    int err = MPI_Alltoallv(x->send, x->scount, x->sdispl, x->etype, out, x->rcount, x->rdispl, x->etype, x->comm);
+    (void)m;
+    return err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "exchanging elements", NULL);
+}

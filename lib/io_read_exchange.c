@@ -44,7 +44,8 @@ int pario_exchange_reader_next(pario_reader *r, const void **data, size_t *n, ui
     r->step++;
     pario_status st = pario_reader_read_at(r, s0, sn, r->stripe_buf);
     /* the exchange is collective whatever the read did; a failure is agreed at the next step */
-    pario_status xs = pario_exchange_window(r->xchg, &r->stripes, r->stripe_buf, r->view, r->buf[0], lo, hi);
+    pario_status xs = pario_exchange_stripes(r->xchg, &r->stripes, r->window / (uint64_t)r->view->nranks,
+                                             r->stripe_buf, r->view, r->buf[0], lo, hi);
     if (pario_failed(&st) || pario_failed(&xs)) {
         r->err = pario_failed(&st) ? st : xs;
         return 1;

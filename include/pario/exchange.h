@@ -33,6 +33,13 @@ void pario_exchange_free(pario_exchange *x);
 pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, const void *in, const pario_view *to,
                                    void *out, uint64_t a, uint64_t b);
 
+/* Collective, for the exchange read strategy: the same, when `from` is the stripes
+ * view (rank r holds the r-th run of `stripe` elements of each window). Each
+ * source's elements then form one contiguous stretch of the receiver's local
+ * order, so they are received in place: no unpacking pass. */
+pario_status pario_exchange_stripes(pario_exchange *x, const pario_view *from, uint64_t stripe, const void *in,
+                                    const pario_view *to, void *out, uint64_t a, uint64_t b);
+
 #ifdef __cplusplus
 }
 #endif

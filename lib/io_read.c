@@ -98,12 +98,19 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
     } else {
         r->nsteps = pario_io_nsteps(view->local_count, r->chunk_elems, comm);
     }
-    st = pario_file_open(comm, ds->path, MPI_MODE_RDONLY, o->info, &r->fh);
+    MPI_Info tuned = r->strategy == PARIO_STRATEGY_VIEW ? pario_io_tuned_info(view, o->info, "romio_cb_read")
+                                                        : MPI_INFO_NULL;
+    MPI_Info info = tuned != MPI_INFO_NULL ? tuned : o->info;
+    st = pario_file_open(comm, ds->path, MPI_MODE_RDONLY, info, &r->fh);
     if (pario_failed(&st)) {
+        if (tuned != MPI_INFO_NULL)
+            MPI_Info_free(&tuned);
         pario_reader_close(r);
         return st;
     }
-    int err = MPI_File_set_view(r->fh, view->disp, view->etype, view->filetype, "native", o->info);
+    int err = MPI_File_set_view(r->fh, view->disp, view->etype, view->filetype, "native", info);
+    if (tuned != MPI_INFO_NULL)
+        MPI_Info_free(&tuned);
     st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "setting the file view", ds->path);
     if (pario_agree(&st, comm)) {
         pario_reader_close(r);

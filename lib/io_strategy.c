@@ -72,3 +72,32 @@ pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o
     *why = "the view's pieces are large enough for collective reads through the view";
     return PARIO_STRATEGY_VIEW;
 }
+
+int pario_view_parts_contiguous(const pario_view *v)
+{
+    return piece_bytes(v) == UINT64_MAX;
+}
+
+MPI_Info pario_io_tuned_info(const pario_view *v, MPI_Info user, const char *key)
+{
+    /* When every rank's part is one contiguous run there is nothing to aggregate:
+     * with romio_cb_read/write disabled a collective call goes straight to the
+     * rank's own read or write, without ROMIO exchanging every rank's offsets
+     * first (two MPI_Allgather per call). The user's own setting wins. */
+    if (v->nranks == 1 || !pario_view_parts_contiguous(v))
+        return MPI_INFO_NULL;
+    int flag = 0;
+    if (user != MPI_INFO_NULL) {
+        char val[MPI_MAX_INFO_VAL + 1];
+        MPI_Info_get(user, key, MPI_MAX_INFO_VAL, val, &flag);
+    }
+    if (flag)
+        return MPI_INFO_NULL;
+    MPI_Info info;
+    if (user != MPI_INFO_NULL)
+        MPI_Info_dup(user, &info);
+    else
+        MPI_Info_create(&info);
+    MPI_Info_set(info, key, "disable");
+    return info;
+}

@@ -30,7 +30,9 @@ pario_status pario_writer_open(pario_writer *w, const char *path, const pario_da
         return st;
     }
     w->nsteps = pario_io_nsteps(view->local_count, w->chunk_elems, comm);
-    st = pario_file_open(comm, w->tmp_path, MPI_MODE_CREATE | MPI_MODE_WRONLY, o->info, &w->fh);
+    MPI_Info tuned = pario_io_tuned_info(view, o->info, "romio_cb_write");
+    MPI_Info info = tuned != MPI_INFO_NULL ? tuned : o->info;
+    st = pario_file_open(comm, w->tmp_path, MPI_MODE_CREATE | MPI_MODE_WRONLY, info, &w->fh);
     if (pario_failed(&st)) {
         /* name the file the user asked for, not our temporary one */
         size_t tl = strlen(w->tmp_path);
@@ -38,6 +40,8 @@ pario_status pario_writer_open(pario_writer *w, const char *path, const pario_da
             st = pario_error(st.code, "%s: %s", path, st.msg + tl + 2);
         else
             st = pario_error(st.code, "%s: cannot create (%s)", path, st.msg);
+        if (tuned != MPI_INFO_NULL)
+            MPI_Info_free(&tuned);
         free(w->buf);
         w->buf = NULL;
         return st;
@@ -45,7 +49,9 @@ pario_status pario_writer_open(pario_writer *w, const char *path, const pario_da
     /* Exact size up front: the header reads as zeros, a stale longer file is cut. */
     int err = MPI_File_set_size(w->fh, (MPI_Offset)(ds->offset + pario_dataset_bytes(ds)));
     if (err == MPI_SUCCESS)
-        err = MPI_File_set_view(w->fh, view->disp, view->etype, view->filetype, "native", o->info);
+        err = MPI_File_set_view(w->fh, view->disp, view->etype, view->filetype, "native", info);
+    if (tuned != MPI_INFO_NULL)
+        MPI_Info_free(&tuned);
     st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "preparing the output", path);
     if (pario_agree(&st, comm))
         return pario_writer_close(w, st, 0);

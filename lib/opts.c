@@ -233,6 +233,13 @@ pario_status pario_prepare_view(pario_common *c, const pario_dataset *ds, pario_
         if (c->rank == 0) {
             fprintf(out, "reads: %s, strategy %s (%s)\n", c->io.independent ? "independent" : "collective",
                     pario_strategy_name(s), why);
+            MPI_Info tuned = s == PARIO_STRATEGY_VIEW ? pario_io_tuned_info(v, c->io.info, "romio_cb_read")
+                                                      : MPI_INFO_NULL;
+            if (tuned != MPI_INFO_NULL) {
+                fprintf(out, "hints added: romio_cb_read=disable, romio_cb_write=disable (every rank's part is "
+                             "contiguous: nothing for two-phase I/O to merge)\n");
+                MPI_Info_free(&tuned);
+            }
             fflush(out);
         }
     }

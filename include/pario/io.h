@@ -38,6 +38,12 @@ typedef struct pario_io_opts {
 /* The strategy a reader will use for this view, and why (for --explain). */
 pario_strategy pario_strategy_choose(const pario_view *view, const pario_io_opts *o, int nranks, const char **why);
 const char *pario_strategy_name(pario_strategy s);
+/* 1 if every rank's part under v's distribution is one contiguous run. */
+int pario_view_parts_contiguous(const pario_view *v);
+/* Hints pario adds: key ("romio_cb_read" or "romio_cb_write") = disable where every
+ * part is contiguous and the user did not set it. Returns a new MPI_Info to free,
+ * or MPI_INFO_NULL when nothing is added. */
+MPI_Info pario_io_tuned_info(const pario_view *v, MPI_Info user, const char *key);
 pario_status pario_strategy_parse(const char *text, pario_strategy *s);
 
 void pario_io_opts_init(pario_io_opts *o);

@@ -99,28 +99,39 @@ static void walk_pieces(pario_exchange *x, enum walk_mode mode, const pario_view
     }
 }
 
-pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, const void *in, const pario_view *to,
-                                   void *out, uint64_t a, uint64_t b)
+/* Count and pack this rank's elements of [a, b) for their owners under `to`, each
+ * destination's in global order; sets *m0 and *m to our own share under `to`. */
+static pario_status pack_window(pario_exchange *x, const pario_view *from, const void *in, const pario_view *to,
+                                uint64_t a, uint64_t b, uint64_t *m0, uint64_t *m)
 {
     const int P = x->nranks;
     uint64_t l0 = pario_view_local_before(from, a), n = pario_view_local_before(from, b) - l0;
-    uint64_t m0 = pario_view_local_before(to, a), m = pario_view_local_before(to, b) - m0;
-    if (n > x->cap || m > x->cap)
+    *m0 = pario_view_local_before(to, a);
+    *m = pario_view_local_before(to, b) - *m0;
+    if (n > x->cap || *m > x->cap)
         return pario_error(PARIO_ERR_RUNTIME, "internal error: exchange window over capacity");
     memset(x->scount, 0, sizeof(int) * (size_t)P);
     walk_pieces(x, COUNT, from, to, l0, n, NULL, NULL);
-    for (int r = 0, off = 0; r < P; r++) {
-        x->sdispl[r] = off;
-        off += x->scount[r];
+    for (int pass = 0; pass < 2; pass++) {
+        for (int r = 0, off = 0; r < P; r++) {
+            x->sdispl[r] = off;
+            off += x->scount[r];
+        }
+        if (pass == 0)
+            walk_pieces(x, PACK, from, to, l0, n, in, NULL); /* advances sdispl: reset after */
     }
-    /* pack in local order: each destination gets its elements in global order */
-    walk_pieces(x, PACK, from, to, l0, n, in, NULL);
-    for (int r = 0, off = 0; r < P; r++) {
-        x->sdispl[r] = off;
-        off += x->scount[r];
-    }
+    return pario_ok();
+}
+
+pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, const void *in, const pario_view *to,
+                                   void *out, uint64_t a, uint64_t b)
+{
+    uint64_t m0, m;
+    pario_status st = pack_window(x, from, in, to, a, b, &m0, &m);
+    if (pario_failed(&st))
+        return st;
     MPI_Alltoall(x->scount, 1, MPI_INT, x->rcount, 1, MPI_INT, x->comm);
-    for (int r = 0, off = 0; r < P; r++) {
+    for (int r = 0, off = 0; r < x->nranks; r++) {
         x->rdispl[r] = off;
         off += x->rcount[r];
     }
@@ -135,24 +146,12 @@ pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, co
 pario_status pario_exchange_stripes(pario_exchange *x, const pario_view *from, uint64_t stripe, const void *in,
                                     const pario_view *to, void *out, uint64_t a, uint64_t b)
 {
-    const int P = x->nranks;
-    uint64_t l0 = pario_view_local_before(from, a), n = pario_view_local_before(from, b) - l0;
-    uint64_t m0 = pario_view_local_before(to, a), m = pario_view_local_before(to, b) - m0;
-    if (n > x->cap || m > x->cap)
-        return pario_error(PARIO_ERR_RUNTIME, "internal error: exchange window over capacity");
-    memset(x->scount, 0, sizeof(int) * (size_t)P);
-    walk_pieces(x, COUNT, from, to, l0, n, NULL, NULL);
-    for (int r = 0, off = 0; r < P; r++) {
-        x->sdispl[r] = off;
-        off += x->scount[r];
-    }
-    walk_pieces(x, PACK, from, to, l0, n, in, NULL);
-    for (int r = 0, off = 0; r < P; r++) {
-        x->sdispl[r] = off;
-        off += x->scount[r];
-    }
+    uint64_t m0, m;
+    pario_status st = pack_window(x, from, in, to, a, b, &m0, &m);
+    if (pario_failed(&st))
+        return st;
     /* what source s sends us is our part of its stripe: it lands where that starts */
-    for (int s = 0; s < P; s++) {
+    for (int s = 0; s < x->nranks; s++) {
         uint64_t lo = a + (uint64_t)s * stripe, hi = lo + stripe;
         lo = lo < b ? lo : b;
         hi = hi < b ? hi : b;
@@ -161,6 +160,5 @@ pario_status pario_exchange_stripes(pario_exchange *x, const pario_view *from, u
         x->rdispl[s] = (int)at;
     }
     int err = MPI_Alltoallv(x->send, x->scount, x->sdispl, x->etype, out, x->rcount, x->rdispl, x->etype, x->comm);
-    (void)m;
     return err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "exchanging elements", NULL);
 }

@@ -21,7 +21,7 @@ static const char *const dset_name_mid[ND] = { "sums", "samples", "estimate", "s
 struct pario_h5log {
     MPI_Comm comm;
     int rank, nranks;
-    hid_t file, dxpl, dset[ND];
+    hid_t file, dxpl, dxpl_ind, dset[ND];
     int method;
     uint64_t rows;    /* rows the datasets have */
     uint64_t cols;    /* rank columns */
@@ -110,6 +110,8 @@ static pario_h5log *log_new(const char *path, int method, MPI_Comm comm)
         l->dset[d] = H5I_INVALID_HID;
     l->dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(l->dxpl, H5FD_MPIO_COLLECTIVE);
+    l->dxpl_ind = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(l->dxpl_ind, H5FD_MPIO_INDEPENDENT);
     l->method = method;
     snprintf(l->path, sizeof l->path, "%s", path);
     return l;
@@ -123,6 +125,7 @@ static void log_free(pario_h5log *l)
     if (l->file >= 0)
         H5Fclose(l->file);
     H5Pclose(l->dxpl);
+    H5Pclose(l->dxpl_ind);
     free(l);
 }
 
@@ -227,7 +230,8 @@ pario_status pario_h5log_reopen(pario_h5log **out, const char *path, const pario
     pario_h5log *l = log_new(path, h->p.method, comm);
     pario_status st = l ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
     if (pario_agree(&st, comm)) {
-        free(l);
+        if (l)
+            log_free(l);
         return st;
     }
     l->renamed = 1;
@@ -252,7 +256,7 @@ pario_status pario_h5log_reopen(pario_h5log **out, const char *path, const pario
     }
     if (ok && l->cols > h->cols)
         ok = attr_i64(l->file, "ranks", (int64_t)l->cols);
-    if (ok && p->rounds > h->p.rounds)
+    if (ok && p->rounds != h->p.rounds)
         ok = attr_u64(l->file, "rounds", p->rounds);
     if (ok)
         ok = H5Fflush(l->file, H5F_SCOPE_GLOBAL) >= 0;
@@ -266,19 +270,21 @@ pario_status pario_h5log_reopen(pario_h5log **out, const char *path, const pario
     return st;
 }
 
-/* Write one element (or, with mine = 0, take part without data). */
-static int write_elem(pario_h5log *l, int d, uint64_t row, const void *v, int mine)
+/* Write one element of a [rounds x ranks] dataset collectively (every rank its
+ * own), or rank 0's element of a [rounds] dataset independently: the running
+ * values exist only on rank 0, and a collective call per value would cost the
+ * other ranks three more synchronisations per round for nothing. */
+static int write_elem(pario_h5log *l, int d, uint64_t row, const void *v)
 {
+    int coll = is_2d(d);
+    if (!coll && l->rank != 0)
+        return 1;
     hid_t fs = H5Dget_space(l->dset[d]);
     hsize_t one[2] = { 1, 1 }, start[2] = { row, (hsize_t)l->rank };
     hid_t ms = H5Screate_simple(1, one, NULL);
-    int ok = fs >= 0 && ms >= 0;
-    if (ok && mine)
-        ok = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, one, NULL) >= 0;
-    else if (ok)
-        ok = H5Sselect_none(fs) >= 0 && H5Sselect_none(ms) >= 0;
-    /* Collective even when empty: every rank joins every write. */
-    ok = H5Dwrite(l->dset[d], native_type(l->method, d), ms, fs, l->dxpl, v) >= 0 && ok;
+    int ok = fs >= 0 && ms >= 0 && H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, one, NULL) >= 0;
+    /* a collective write is joined by every rank, even after a local failure */
+    ok = H5Dwrite(l->dset[d], native_type(l->method, d), ms, fs, coll ? l->dxpl : l->dxpl_ind, v) >= 0 && ok;
     if (ms >= 0)
         H5Sclose(ms);
     if (fs >= 0)
@@ -315,9 +321,10 @@ pario_status pario_h5log_append(pario_h5log *l, const pario_pi_logrow *row)
     pario_status st = pario_ok();
     int ok = 1;
     if (row->round + 1 > l->rows) {
-        for (int d = 0; d < ND && ok; d++) {
+        /* every rank makes every collective call, whatever failed before */
+        for (int d = 0; d < ND; d++) {
             hsize_t dims[2] = { row->round + 1, l->cols };
-            ok = H5Dset_extent(l->dset[d], dims) >= 0;
+            ok = H5Dset_extent(l->dset[d], dims) >= 0 && ok;
         }
         if (ok)
             l->rows = row->round + 1;
@@ -327,9 +334,9 @@ pario_status pario_h5log_append(pario_h5log *l, const pario_pi_logrow *row)
     const void *vals[ND] = { l->method == PARIO_PI_MIDPOINT ? (const void *)&row->sum : (const void *)&row->hits,
                              &row->samples, &row->estimate, &row->std_err, &row->time };
     static const int order[ND] = { D_VALUE, D_SAMPLES, D_TIME, D_STDERR, D_ESTIMATE };
-    for (int i = 0; i < ND && ok; i++) {
+    for (int i = 0; i < ND; i++) {
         int d = order[i];
-        ok = write_elem(l, d, row->round, vals[d], is_2d(d) || l->rank == 0);
+        ok = write_elem(l, d, row->round, vals[d]) && ok;
     }
     if (!ok)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write round %llu to the log", l->path,

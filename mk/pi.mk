@@ -12,3 +12,4 @@ tools_pario_plot_LDADD = lib/libpario.la $(HDF5_LIBS) -lm
 PI_TESTS = tests/mpi/pi.sh
 TESTS += $(PI_TESTS)
 EXTRA_DIST += $(PI_TESTS)
+EXTRA_DIST += tests/mpi/pi_ref.py

@@ -256,7 +256,7 @@ pario_status pario_h5log_reopen(pario_h5log **out, const char *path, const pario
     }
     if (ok && l->cols > h->cols)
         ok = attr_i64(l->file, "ranks", (int64_t)l->cols);
-    if (ok && p->rounds != h->p.rounds)
+    if (ok && p->rounds != h->p.rounds && p->rounds >= h->rounds)
         ok = attr_u64(l->file, "rounds", p->rounds);
     if (ok)
         ok = H5Fflush(l->file, H5F_SCOPE_GLOBAL) >= 0;

@@ -110,6 +110,10 @@ static pario_h5log *log_new(const char *path, int method, MPI_Comm comm)
         l->dset[d] = H5I_INVALID_HID;
     l->dxpl = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(l->dxpl, H5FD_MPIO_COLLECTIVE);
+    /* Collective at the HDF5 level (every rank joins every H5Dwrite), but each
+     * rank's 8 bytes leave through its own MPI-IO call: two-phase aggregation of
+     * 8-byte pieces costs more than it saves (5x slower per round here). */
+    H5Pset_dxpl_mpio_collective_opt(l->dxpl, H5FD_MPIO_INDIVIDUAL_IO);
     l->dxpl_ind = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(l->dxpl_ind, H5FD_MPIO_INDEPENDENT);
     l->method = method;
@@ -341,12 +345,11 @@ pario_status pario_h5log_append(pario_h5log *l, const pario_pi_logrow *row)
     if (!ok)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write round %llu to the log", l->path,
                          (unsigned long long)row->round);
-    if (!pario_agree(&st, l->comm) && H5Fflush(l->file, H5F_SCOPE_GLOBAL) < 0)
+    /* Every rank flushes (collective) whatever happened, then one agreement. */
+    if (H5Fflush(l->file, H5F_SCOPE_GLOBAL) < 0 && !pario_failed(&st))
         st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot flush the log", l->path);
-    if (!pario_failed(&st) && !l->renamed)
+    if (!pario_agree(&st, l->comm) && !l->renamed)
         st = publish(l);
-    else
-        pario_agree(&st, l->comm);
     l->seconds += MPI_Wtime() - t0;
     return st;
 }

@@ -29,7 +29,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
 
 static const pario_optdef options[] = {
     { "samples", O_SAMPLES, 1, "N", "samples per round (default 1M): 1000, 1e7, 4Mi" },
-    { "rounds", O_ROUNDS, 1, "R", "rounds (default 10); with --resume, the total to reach" },
+    { "rounds", O_ROUNDS, 1, "R", "rounds in all (default 10; with --resume, the log's unless given)" },
     { "seed", O_SEED, 1, "S", "seed of the counter-based generator (darts; default 0)" },
     { "method", O_METHOD, 1, "M", "darts (default) or midpoint (integral of 4/(1+x^2))" },
     { "log", O_LOG, 1, "FILE", "log every round to this HDF5 file (parallel, collective)" },

@@ -53,7 +53,7 @@ for n in 1 2; do
     done
   done
 done
-s() { med <"$BENCH_DIR/$1.sec"; }
+s() { med <"$BENCH_DIR/$1.sec" | awk '{printf "%.2f", $1}'; }
 f() { med <"$BENCH_DIR/$1.frac" | awk '{printf "%.1f%%", 100 * $1}'; }
 ms() { med <"$BENCH_DIR/$1.frac" | awk -v t="$(s "$1")" '{printf "%.2f", $1 * t}'; }
 verdict() { med <"$BENCH_DIR/$1.frac" | awk '{print ($1 < 0.05) ? "met" : "NOT met"}'; }

@@ -111,8 +111,9 @@ pario_status pario_pi_plot_svg(const pario_pi_history *h, const pario_plot_opts 
     int W = o && o->width > 0 ? o->width : 720, H = o && o->height > 0 ? o->height : 440;
     frame f = { 78, 44, W - 78 - 20, H - 44 - 62, 0, 0, 0, 0, 0 };
     f.lx0 = floor(log10(n[0]));
-    f.lx1 = ceil(log10(n[R - 1]));
-    if (f.lx1 <= f.lx0)
+    /* end a little after the data, at least one decade wide */
+    f.lx1 = log10(n[R - 1]) + 0.05;
+    if (f.lx1 < f.lx0 + 1)
         f.lx1 = f.lx0 + 1;
     if (!(dev > 0))
         dev = 1e-3;

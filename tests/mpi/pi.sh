@@ -105,7 +105,8 @@ setsid timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$PARIO_BIN/pario-pi" --samp
 job=$!
 i=0
 while [ ! -e k.h5 ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
-env kill -s KILL -- -$job || fail "could not kill the running job"
+# SIGKILL to the whole group (dash's kill builtin cannot name a group)
+"$PYTHON3" -c 'import os, signal, sys; os.killpg(int(sys.argv[1]), signal.SIGKILL)' $job || fail "could not kill the job"
 wait $job 2>/dev/null
 check "killed run: the log exists" test -e k.h5
 check "killed run: the log opens" $H5DUMP -H k.h5 >/dev/null

@@ -1,0 +1,79 @@
+/* The run log of pario-pi: one parallel HDF5 file, one row per round.
+ *   /hits (darts) or /sums (midpoint)  [rounds x ranks] int64 / float64
+ *   /samples                           [rounds x ranks] int64
+ *   /estimate, /stderr                 [rounds] float64, running values after each round
+ *   /time                              [rounds] float64, wall seconds of each round's work
+ * The 2-D datasets are chunked and extendible along both axes (a resumed run may
+ * use more ranks; absent ranks read 0); root attributes: seed, ranks,
+ * samples_per_round, rounds, method, generator, pario_version, start_time.
+ * Written collectively through the MPI-IO driver, one element per rank per
+ * dataset and round, and flushed after every round: a killed job leaves a file
+ * that opens and holds every finished round. */
+#ifndef PARIO_H5LOG_H
+#define PARIO_H5LOG_H
+
+#include <stdint.h>
+#include <mpi.h>
+#include "pario/pi.h"
+#include "pario/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pario_h5log pario_h5log;
+
+/* What a log file holds (read serially, by any one process). */
+typedef struct pario_pi_history {
+    pario_pi_params p;        /* method, seed, samples per round, rounds planned */
+    int64_t ranks;            /* attribute: rank columns */
+    char generator[96], version[32], start_time[40];
+    uint64_t rounds;          /* complete rounds read */
+    uint64_t cols;            /* rank columns of the 2-D datasets */
+    int64_t *hits;            /* [rounds * cols], darts; NULL for midpoint */
+    double *sums;             /* [rounds * cols], midpoint; NULL for darts */
+    int64_t *samples;         /* [rounds * cols] */
+    double *estimate, *std_err, *time; /* [rounds] */
+} pario_pi_history;
+
+/* One round's row, as this rank writes it. */
+typedef struct pario_pi_logrow {
+    uint64_t round;
+    int64_t hits;       /* this rank's hits (darts) */
+    double sum;         /* this rank's sum (midpoint) */
+    int64_t samples;    /* this rank's samples */
+    double estimate, std_err, time; /* written by rank 0 */
+} pario_pi_logrow;
+
+/* Serial: read a log. Keeps the longest prefix of complete rounds (every rank's
+ * samples sum to S, and the stored running estimate matches the one recomputed
+ * from /hits or /sums): rows a killed job left half-written are dropped.
+ * Errors (exit 1): not an HDF5 file, not a pario-pi log, wrong shapes. */
+pario_status pario_h5log_read(const char *path, pario_pi_history *h);
+void pario_pi_history_free(pario_pi_history *h);
+
+/* Collective: a new log for p under a temporary name beside path; the first
+ * append renames it to path. Refuses an existing path unless force. */
+pario_status pario_h5log_create(pario_h5log **out, const char *path, const pario_pi_params *p, int force,
+                                MPI_Comm comm);
+
+/* Collective: reopen a log already read into h for writing; cuts it to h->rounds
+ * complete rounds, adds rank columns if this run has more ranks, and records
+ * p->rounds as the rounds planned. */
+pario_status pario_h5log_reopen(pario_h5log **out, const char *path, const pario_pi_history *h,
+                                const pario_pi_params *p, MPI_Comm comm);
+
+/* Collective: write one round (each rank its element; rank 0 the running values)
+ * and flush. */
+pario_status pario_h5log_append(pario_h5log *l, const pario_pi_logrow *row);
+
+/* Collective: close; a new log whose first round never came in is removed. */
+pario_status pario_h5log_close(pario_h5log *l);
+
+/* Seconds spent in pario_h5log_append on this rank. */
+double pario_h5log_seconds(const pario_h5log *l);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,189 @@
+/* Reading a pario-pi log serially (pario-plot, and --resume before reopening it
+ * in parallel), independent of how many ranks wrote it. */
+#include "config.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <hdf5.h>
+#include "pario/h5log.h"
+
+static int read_attr(hid_t f, const char *name, hid_t mtype, void *v)
+{
+    if (H5Aexists(f, name) <= 0)
+        return 0;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    int ok = a >= 0 && H5Aread(a, mtype, v) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    return ok;
+}
+
+static int read_attr_str(hid_t f, const char *name, char *buf, size_t len)
+{
+    if (H5Aexists(f, name) <= 0)
+        return 0;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    if (a < 0)
+        return 0;
+    hid_t ft = H5Aget_type(a);
+    int ok = H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft) && H5Tget_size(ft) < len;
+    if (ok) {
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5Tget_size(ft));
+        memset(buf, 0, len);
+        ok = H5Aread(a, mt, buf) >= 0;
+        H5Tclose(mt);
+    }
+    H5Tclose(ft);
+    H5Aclose(a);
+    return ok;
+}
+
+/* Read a whole 1-D or 2-D dataset; its shape into dims. */
+static pario_status read_dset(hid_t f, const char *path, const char *name, int nd, hid_t mtype, size_t esize,
+                              hsize_t dims[2], void **out)
+{
+    *out = NULL;
+    if (H5Lexists(f, name, H5P_DEFAULT) <= 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-pi log (no dataset /%s)", path, name);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
+    int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
+    pario_status st = pario_ok();
+    if (rank != nd) {
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: /%s has %d dimensions, expected %d", path, name, rank, nd);
+    } else {
+        dims[1] = 1;
+        H5Sget_simple_extent_dims(sp, dims, NULL);
+        size_t n = (size_t)dims[0] * (nd == 2 ? (size_t)dims[1] : 1);
+        *out = malloc(n ? n * esize : 1);
+        if (!*out)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: out of memory reading /%s", path, name);
+        else if (n && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /%s", path, name);
+    }
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (d >= 0)
+        H5Dclose(d);
+    if (pario_failed(&st)) {
+        free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
+{
+    char method[32] = "";
+    uint64_t seed = 0, spr = 0, rounds = 0;
+    int64_t ranks = 0;
+    static const char *const need[] = { "method", "seed", "samples_per_round", "rounds", "ranks" };
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (H5Aexists(f, need[i]) <= 0)
+            return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-pi log (no attribute '%s')", path, need[i]);
+    if (!read_attr_str(f, "method", method, sizeof method) ||
+        !read_attr(f, "seed", H5T_NATIVE_UINT64, &seed) || !read_attr(f, "samples_per_round", H5T_NATIVE_UINT64, &spr) ||
+        !read_attr(f, "rounds", H5T_NATIVE_UINT64, &rounds) || !read_attr(f, "ranks", H5T_NATIVE_INT64, &ranks))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: unreadable pario-pi attributes", path);
+    pario_status st = pario_pi_method_parse(method, &h->p.method);
+    if (pario_failed(&st))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: unknown method '%s' in the log", path, method);
+    h->p.seed = seed;
+    h->p.samples = spr;
+    h->p.rounds = rounds;
+    h->ranks = ranks;
+    st = pario_pi_params_check(&h->p);
+    if (pario_failed(&st) || ranks < 1)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: the log's attributes are inconsistent", path);
+    read_attr_str(f, "generator", h->generator, sizeof h->generator);
+    read_attr_str(f, "pario_version", h->version, sizeof h->version);
+    read_attr_str(f, "start_time", h->start_time, sizeof h->start_time);
+
+    int mid = h->p.method == PARIO_PI_MIDPOINT;
+    hsize_t dv[2], ds[2], de[2], dse[2], dt[2];
+    void *value = NULL;
+    st = read_dset(f, path, mid ? "sums" : "hits", 2, mid ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64, 8, dv, &value);
+    if (mid)
+        h->sums = value;
+    else
+        h->hits = value;
+    if (!pario_failed(&st))
+        st = read_dset(f, path, "samples", 2, H5T_NATIVE_INT64, 8, ds, (void **)&h->samples);
+    if (!pario_failed(&st))
+        st = read_dset(f, path, "estimate", 1, H5T_NATIVE_DOUBLE, 8, de, (void **)&h->estimate);
+    if (!pario_failed(&st))
+        st = read_dset(f, path, "stderr", 1, H5T_NATIVE_DOUBLE, 8, dse, (void **)&h->std_err);
+    if (!pario_failed(&st))
+        st = read_dset(f, path, "time", 1, H5T_NATIVE_DOUBLE, 8, dt, (void **)&h->time);
+    if (pario_failed(&st))
+        return st;
+    if (dv[1] != ds[1] || dv[1] < 1)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: /samples and /%s have different rank columns", path,
+                           mid ? "sums" : "hits");
+    h->cols = dv[1];
+    /* 2-D arrays are row-major with dims[1] columns: keep them, cut the row count. */
+    uint64_t n = dv[0];
+    if (ds[0] < n) n = ds[0];
+    if (de[0] < n) n = de[0];
+    if (dse[0] < n) n = dse[0];
+    if (dt[0] < n) n = dt[0];
+    /* The longest prefix of complete, consistent rounds. */
+    pario_pi_tally t;
+    pario_pi_tally_init(&t, h->p.method);
+    uint64_t good = 0;
+    for (uint64_t r = 0; r < n; r++) {
+        int64_t hits = 0, samples = 0;
+        double sum = 0;
+        for (uint64_t c = 0; c < h->cols; c++) {
+            samples += h->samples[r * h->cols + c];
+            if (mid)
+                sum += h->sums[r * h->cols + c];
+            else
+                hits += h->hits[r * h->cols + c];
+        }
+        if ((uint64_t)samples != h->p.samples)
+            break;
+        pario_pi_tally_add(&t, hits, sum, (uint64_t)samples);
+        double e = pario_pi_estimate(&t);
+        if (!(fabs(e - h->estimate[r]) <= 1e-12 * fabs(e)))
+            break;
+        good = r + 1;
+    }
+    h->rounds = good;
+    return pario_ok();
+}
+
+pario_status pario_h5log_read(const char *path, pario_pi_history *h)
+{
+    memset(h, 0, sizeof *h);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
+    fclose(probe);
+    if (H5Fis_hdf5(path) <= 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: not an HDF5 file (not a pario-pi log)", path);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: HDF5 cannot open it", path);
+    pario_status st = read_all(f, path, h);
+    H5Fclose(f);
+    if (pario_failed(&st))
+        pario_pi_history_free(h);
+    return st;
+}
+
+void pario_pi_history_free(pario_pi_history *h)
+{
+    free(h->hits);
+    free(h->sums);
+    free(h->samples);
+    free(h->estimate);
+    free(h->std_err);
+    free(h->time);
+    h->hits = h->samples = NULL;
+    h->sums = h->estimate = h->std_err = h->time = NULL;
+}

@@ -1,0 +1,168 @@
+/* A pario-pi run: rounds computed by every rank, totals in rank order (so a log
+ * read back gives bit-identical running values), optionally logged and resumed. */
+#include "config.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "pario/h5log.h"
+#include "pario/pi.h"
+
+/* Compare what the command line asks with what the log holds. */
+static pario_status match_log(const pario_pi_run_opts *o, const pario_pi_history *h, pario_pi_params *p)
+{
+    const char *path = o->log;
+    *p = h->p;
+    if (o->have_method && o->p.method != h->p.method)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: written with --method %s; it cannot continue with --method %s",
+                           path, pario_pi_method_name(h->p.method), pario_pi_method_name(o->p.method));
+    if (o->have_seed && h->p.method == PARIO_PI_DARTS && o->p.seed != h->p.seed)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: written with --seed %llu; it cannot continue with --seed %llu",
+                           path, (unsigned long long)h->p.seed, (unsigned long long)o->p.seed);
+    if (o->have_samples && o->p.samples != h->p.samples)
+        return pario_error(PARIO_ERR_RUNTIME,
+                           "%s: written with --samples %llu per round; it cannot continue with --samples %llu", path,
+                           (unsigned long long)h->p.samples, (unsigned long long)o->p.samples);
+    if (o->have_rounds) {
+        /* midpoint rounds interleave on a grid fixed by R */
+        if (h->p.method == PARIO_PI_MIDPOINT && o->p.rounds != h->p.rounds)
+            return pario_error(PARIO_ERR_RUNTIME,
+                               "%s: a midpoint log is a grid of --rounds %llu; it cannot continue with --rounds %llu",
+                               path, (unsigned long long)h->p.rounds, (unsigned long long)o->p.rounds);
+        p->rounds = o->p.rounds;
+    }
+    return pario_pi_params_check(p);
+}
+
+static void tally_history(const pario_pi_history *h, pario_pi_tally *t)
+{
+    pario_pi_tally_init(t, h->p.method);
+    for (uint64_t r = 0; r < h->rounds; r++) {
+        int64_t hits = 0, samples = 0;
+        double sum = 0;
+        for (uint64_t c = 0; c < h->cols; c++) {
+            samples += h->samples[r * h->cols + c];
+            if (h->sums)
+                sum += h->sums[r * h->cols + c];
+            else
+                hits += h->hits[r * h->cols + c];
+        }
+        pario_pi_tally_add(t, hits, sum, (uint64_t)samples);
+    }
+}
+
+pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_Comm comm)
+{
+    memset(res, 0, sizeof *res);
+    int rank, nranks;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &nranks);
+    res->nranks = nranks;
+    pario_pi_params p = o->p;
+    pario_pi_tally t;
+    pario_pi_tally_init(&t, p.method);
+    pario_h5log *log = NULL;
+    pario_status st = pario_ok();
+
+    if (o->resume && !o->log)
+        st = pario_error(PARIO_ERR_USAGE, "--resume needs --log FILE");
+    else if (!o->resume)
+        st = pario_pi_params_check(&p);
+    if (pario_agree(&st, comm))
+        return st;
+
+    if (o->resume) {
+        /* Every rank reads the (small) log serially, then all reopen it in parallel. */
+        pario_pi_history h;
+        st = pario_h5log_read(o->log, &h);
+        if (!pario_failed(&st)) {
+            st = match_log(o, &h, &p);
+            if (!pario_failed(&st) && h.rounds == 0)
+                st = pario_error(PARIO_ERR_RUNTIME, "%s: holds no complete round", o->log);
+        }
+        if (!pario_agree(&st, comm)) {
+            tally_history(&h, &t);
+            res->resumed = h.rounds;
+            st = pario_h5log_reopen(&log, o->log, &h, &p, comm);
+        }
+        pario_pi_history_free(&h);
+        if (pario_failed(&st))
+            return st;
+    } else if (o->log) {
+        st = pario_h5log_create(&log, o->log, &p, o->force, comm);
+        if (pario_failed(&st))
+            return st;
+    }
+
+    int64_t *all = malloc((size_t)nranks * 3 * sizeof *all);
+    st = all ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    pario_agree(&st, comm);
+    double t_start = MPI_Wtime();
+    /* No agreement per round: the kernels cannot fail and the log agrees itself. */
+    for (uint64_t r = t.rounds; !pario_failed(&st) && r < p.rounds; r++) {
+        double t0 = MPI_Wtime();
+        pario_pi_part part;
+        pario_pi_round_part(&p, r, rank, nranks, &part);
+        res->local_seconds += MPI_Wtime() - t0;
+        res->local_samples += part.n;
+        /* hits, samples and the sum's bits: one allgather, totals summed in rank order */
+        int64_t mine[3] = { part.hits, (int64_t)part.n, 0 };
+        memcpy(&mine[2], &part.sum, sizeof part.sum);
+        MPI_Allgather(mine, 3, MPI_INT64_T, all, 3, MPI_INT64_T, comm);
+        int64_t hits = 0, samples = 0;
+        double sum = 0;
+        for (int i = 0; i < nranks; i++) {
+            double s;
+            memcpy(&s, &all[3 * i + 2], sizeof s);
+            hits += all[3 * i];
+            samples += all[3 * i + 1];
+            sum += s;
+        }
+        pario_pi_tally_add(&t, hits, sum, (uint64_t)samples);
+        res->run_samples += (uint64_t)samples;
+        if (log) {
+            pario_pi_logrow row = { r, part.hits, part.sum, (int64_t)part.n, pario_pi_estimate(&t),
+                                    pario_pi_stderr(&t), MPI_Wtime() - t0 };
+            st = pario_h5log_append(log, &row);
+        }
+    }
+    res->seconds = MPI_Wtime() - t_start;
+    free(all);
+    res->log_seconds = pario_h5log_seconds(log);
+    pario_status cst = pario_h5log_close(log);
+    if (!pario_failed(&st))
+        st = cst;
+    res->p = p;
+    res->rounds = t.rounds;
+    res->samples = t.samples;
+    res->estimate = pario_pi_estimate(&t);
+    res->std_err = pario_pi_stderr(&t);
+    res->error = res->estimate - PARIO_PI_TRUE;
+    res->bound = p.method == PARIO_PI_MIDPOINT && t.rounds == p.rounds ? pario_pi_midpoint_bound(t.samples) : NAN;
+    return st;
+}
+
+void pario_pi_stats_print(const char *tool, const pario_pi_result *res, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    double mine = res->local_seconds > 0 ? (double)res->local_samples / res->local_seconds : 0, lo, hi, sumrate;
+    MPI_Reduce(&mine, &lo, 1, MPI_DOUBLE, MPI_MIN, 0, comm);
+    MPI_Reduce(&mine, &hi, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
+    MPI_Reduce(&mine, &sumrate, 1, MPI_DOUBLE, MPI_SUM, 0, comm);
+    if (rank != 0)
+        return;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        cores = 1;
+    int busy = res->nranks < cores ? res->nranks : (int)cores;
+    double wall = res->seconds > 0 ? res->seconds : 1e-9;
+    double total = (double)res->run_samples / wall;
+    fprintf(stderr,
+            "%s: stats: %llu samples in %.3f s: %.4g samples/s, %.4g samples/s per core (%d ranks on %d of %ld "
+            "cores); kernel rate per rank %.4g (slowest %.4g, fastest %.4g) samples/s; log %.3f s (%.1f%%)\n",
+            tool, (unsigned long long)res->run_samples, wall, total, total / busy, res->nranks, busy, cores,
+            sumrate / res->nranks, lo, hi, res->log_seconds, 100.0 * res->log_seconds / wall);
+    fflush(stderr);
+}

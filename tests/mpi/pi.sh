@@ -1,0 +1,184 @@
+#!/bin/sh
+# pario-pi and pario-plot: estimates against independent references (numpy
+# re-implementations of the generator and the midpoint grid, h5dump for reading
+# the log), rank-count independence, kill-then-resume, the HDF5 layout, bad input.
+. "$(dirname "$0")/lib.sh"
+: "${H5DUMP:=h5dump}"
+REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/pi_ref.py"
+export H5DUMP
+
+# json FILE EXPR: evaluate a Python expression over the JSON object j
+json() { "$PYTHON3" -c "import json,sys,math; j=json.load(open(sys.argv[1])); print($2)" "$1"; }
+T0=$(date +%s)
+section() { echo "section $1 at $(($(date +%s) - T0)) s"; }
+sum_of() { "$PYTHON3" -c "import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())" "$1"; }
+
+section 1
+# --- 1. darts: the same log for 1, 2, 3, 4 ranks; every value against numpy ---
+S=100003; R=4; SEED=11
+for n in 1 2 3 4; do
+  mpirun $n pario-pi --samples $S --rounds $R --seed $SEED --log d$n.h5 --format json >d$n.json 2>d$n.err
+  check "darts n=$n runs" test -s d$n.json -a -s d$n.h5
+  check "darts n=$n log matches the numpy reference" $REF check-log d$n.h5 --seed $SEED --samples $S --rounds $R --ranks $n
+  $REF dump d$n.h5 /estimate >est$n.txt
+  $H5DUMP -y -w 0 -d /hits d$n.h5 | "$PYTHON3" -c "
+import sys,re; t=sys.stdin.read(); b=t[t.index('DATA {')+6:]; v=[int(x) for x in re.findall(r'-?\d+', b)]
+n=$n; print([sum(v[i:i+n]) for i in range(0, len(v), n)])" >hits$n.txt
+  check "darts n=$n: printed estimate is the log's last" \
+    test "$(json d$n.json 'repr(j["estimate"])')" = "$(tail -n 1 est$n.txt)"
+done
+for n in 2 3 4; do
+  check "/estimate identical for 1 and $n ranks" cmp -s est1.txt est$n.txt
+  check "/hits summed over ranks identical for 1 and $n ranks" cmp -s hits1.txt hits$n.txt
+done
+check "no temporary files left" test -z "$(ls | grep '\.tmp\.' || true)"
+
+section 2
+# --- 2. within 4 standard errors of pi for several seeds ---
+for seed in 1 2 3 4 5 6; do
+  mpirun 2 pario-pi --samples 1e6 --rounds 2 --seed $seed --format json >s.json
+  check "seed $seed: estimate within 4 stderr of pi" \
+    test "$(json s.json 'abs(j["estimate"]-math.pi) <= 4*j["stderr"] and j["stderr"] > 0')" = True
+  check "seed $seed: stderr is the binomial standard error" \
+    test "$(json s.json 'abs(j["stderr"] - 4*math.sqrt((j["estimate"]/4)*(1-j["estimate"]/4)/j["samples"])) < 1e-12')" = True
+done
+
+section 3
+# --- 3. midpoint: the error within its bound, the same for 1-3 ranks ---
+for n in 1 2 3; do
+  mpirun $n pario-pi --method midpoint --samples 1001 --rounds 7 --log m$n.h5 --format json >m$n.json
+  check "midpoint n=$n log matches the numpy reference" $REF check-log m$n.h5 --method midpoint --samples 1001 --rounds 7 --ranks $n
+  # bound 1/(3 N^2) from the text book, plus rounding of N terms
+  check "midpoint n=$n: |error| <= 1/(3 N^2)" \
+    test "$(json m$n.json 'abs(j["estimate"]-math.pi) <= 1/(3*7007**2) + 7007*4*2**-52 and j["error_bound"] == 1/(3*7007**2)')" = True
+done
+check "midpoint estimate the same for 1 and 3 ranks (to rounding)" \
+  test "$("$PYTHON3" -c "import json; a,b=(json.load(open(f))['estimate'] for f in ('m1.json','m3.json')); print(abs(a-b) < 1e-14)")" = True
+mpirun 1 pario-pi --method midpoint --samples 100 --rounds 3 --format json >m.json
+check "midpoint: error shrinks like 1/N^2 (N=300 vs 7007)" \
+  test "$("$PYTHON3" -c "import json,math; a=json.load(open('m.json'))['error']; b=json.load(open('m1.json'))['error']; print(abs(a)/abs(b) > 0.5*(7007/300)**2)")" = True
+
+section 4
+# --- 4. the layout, read by h5dump alone ---
+$H5DUMP -H -p d3.h5 >layout.txt
+check "layout per h5dump -H" "$PYTHON3" - layout.txt <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+def ds(name):
+    m = re.search(r'DATASET "%s" \{\s*DATATYPE\s+(\S+)\s*DATASPACE\s+SIMPLE \{ \( ([^)]*) \) / \( ([^)]*) \) \}\s*STORAGE_LAYOUT \{\s*CHUNKED \( ([^)]*) \)' % name, t)
+    return m and tuple(x.replace(" ", "") for x in m.groups())
+want = {"hits": ("H5T_STD_I64LE", "4,3", "H5S_UNLIMITED,H5S_UNLIMITED"),
+        "samples": ("H5T_STD_I64LE", "4,3", "H5S_UNLIMITED,H5S_UNLIMITED"),
+        "estimate": ("H5T_IEEE_F64LE", "4", "H5S_UNLIMITED"),
+        "stderr": ("H5T_IEEE_F64LE", "4", "H5S_UNLIMITED"),
+        "time": ("H5T_IEEE_F64LE", "4", "H5S_UNLIMITED")}
+bad = [n for n, w in want.items() if not ds(n) or ds(n)[:3] != w]
+attrs = {"seed": "H5T_STD_U64LE", "ranks": "H5T_STD_I64LE", "samples_per_round": "H5T_STD_U64LE",
+         "rounds": "H5T_STD_U64LE", "method": "H5T_STRING", "generator": "H5T_STRING",
+         "pario_version": "H5T_STRING", "start_time": "H5T_STRING"}
+for a, ty in attrs.items():
+    if not re.search(r'ATTRIBUTE "%s" \{\s*DATATYPE\s+%s' % (a, ty), t):
+        bad.append("attribute " + a)
+if bad:
+    sys.exit("layout: " + ", ".join(bad))
+PY
+attr() { $H5DUMP -a "/$2" "$1" | sed -n 's/^ *(0): //p'; }
+check "attribute seed" test "$(attr d3.h5 seed)" = $SEED
+check "attribute ranks" test "$(attr d3.h5 ranks)" = 3
+check "attribute samples_per_round" test "$(attr d3.h5 samples_per_round)" = $S
+check "attribute rounds" test "$(attr d3.h5 rounds)" = $R
+check "attribute method" test "$(attr d3.h5 method)" = '"darts"'
+check "attribute generator is PARIO_RNG_NAME" \
+  test "$(attr d3.h5 generator)" = "$(sed -n 's/^#define PARIO_RNG_NAME //p' "$PARIO_SRCDIR/include/pario/rng.h")"
+check "attribute pario_version is the package version" \
+  test "$(attr d3.h5 pario_version)" = "\"$(sed -n 's/^AC_INIT(\[pario\], \[\([^]]*\)\].*/\1/p' "$PARIO_SRCDIR/configure.ac")\""
+check "attribute start_time is ISO 8601 UTC" sh -c "echo '$(attr d3.h5 start_time)' | grep -Eq '^\"20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z\"$'"
+check "/time holds positive seconds" test "$($REF dump d3.h5 /time | awk '$1 <= 0 {b=1} END {print b+0}')" = 0
+
+section 5
+# --- 5. killed after some rounds, then resumed (with another rank count) ---
+S=3000000; R=8
+mpirun 1 pario-pi --samples $S --rounds $R --seed 5 --log full.h5 >/dev/null
+# its own session, so one signal reaches mpiexec, the proxy and every rank
+setsid timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$PARIO_BIN/pario-pi" --samples $S --rounds 100000 --seed 5 \
+  --log k.h5 >/dev/null 2>&1 &
+job=$!
+i=0
+while [ ! -e k.h5 ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+# SIGKILL to the whole group (dash's kill builtin cannot name a group)
+"$PYTHON3" -c 'import os, signal, sys; os.killpg(int(sys.argv[1]), signal.SIGKILL)' $job || fail "could not kill the job"
+wait $job 2>/dev/null
+check "killed run: the log exists" test -e k.h5
+check "killed run: the log opens" $H5DUMP -H k.h5 >/dev/null
+done_rounds=$($REF dump k.h5 /estimate | wc -l)
+check "killed run: 1 <= rounds kept ($done_rounds) < $R" test "$done_rounds" -ge 1 -a "$done_rounds" -lt $R
+mpirun 3 pario-pi --resume --log k.h5 --rounds $R --format json >k.json
+check "resume continued from the last complete round" test "$(json k.json 'j["resumed_rounds"] >= 1 and j["rounds"] == '$R)" = True
+$REF dump full.h5 /estimate >full.txt
+$REF dump k.h5 /estimate >k.txt
+check "killed + resumed /estimate equals the uninterrupted run's" cmp -s full.txt k.txt
+check "resumed log matches the numpy reference row by row" "$PYTHON3" - k.h5 $S $R <<PY
+import sys; sys.path.insert(0, "$PARIO_SRCDIR/tests/mpi"); import pi_ref, numpy as np
+log, S, R = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+hits, samples = pi_ref.h5values(log, "/hits"), pi_ref.h5values(log, "/samples")
+assert hits.shape == (R, 3), hits.shape
+assert all(int(samples[r].sum()) == S for r in range(R))
+assert all(int(hits[r].sum()) == pi_ref.darts_hits(5, r * S, S) for r in range(R))
+PY
+check "resumed log: attribute ranks = 3 columns" test "$(attr k.h5 ranks)" = 3
+# resuming a finished log computes nothing and changes nothing
+before=$(sum_of k.h5)
+mpirun 1 pario-pi --resume --log k.h5 --rounds $R --format json >k2.json
+check "resume of a complete log: same estimate" test "$(json k2.json 'repr(j["estimate"])')" = "$(tail -n 1 k.txt)"
+check "resume of a complete log: rounds planned now $R" test "$(attr k.h5 rounds)" = $R
+
+section 6
+# --- 6. bad input: one clear line, exact exit codes, no hang, no damaged log ---
+expect_error 1 2 'pario-pi: error: --samples must be at least 1' pario-pi --samples 0
+expect_error 2 2 "pario-pi: error: '-5' is not a non-negative count" pario-pi --samples -5
+expect_error 3 2 'pario-pi: error: --rounds must be at least 1' pario-pi --rounds 0
+expect_error 2 2 'pario-pi: error: --rounds 1000000000000000000 x --samples 1000000 does not fit' pario-pi --rounds 1e18 --samples 1e6
+expect_error 1 2 'does not fit: midpoint allows at most 2\^53' pario-pi --method midpoint --rounds 1e10 --samples 1e6
+expect_error 1 2 "pario-pi: error: --method 'pie': expected darts or midpoint" pario-pi --method pie
+expect_error 1 2 'pario-pi: error: --resume needs --log FILE' pario-pi --resume
+expect_error 1 2 'pario-pi: error: give either --resume or --force' pario-pi --resume --force --log k.h5
+expect_error 2 1 'pario-pi: error: nodir/pi.h5: cannot create the log: No such file or directory' pario-pi --samples 10 --rounds 2 --log nodir/pi.h5
+check "unwritable path: nothing created" test ! -e nodir
+before=$(sum_of d1.h5)
+expect_error 2 1 'pario-pi: error: d1.h5 exists: give --force' pario-pi --samples 10 --rounds 2 --log d1.h5
+check "existing log untouched" test "$(sum_of d1.h5)" = "$before"
+echo "not a log" >foreign.txt
+expect_error 2 1 'pario-pi: error: foreign.txt: not an HDF5 file' pario-pi --resume --log foreign.txt
+check "foreign text file untouched" test "$(cat foreign.txt)" = "not a log"
+h5copy -i d1.h5 -o foreign.h5 -s /hits -d /hits
+fsum=$(sum_of foreign.h5)
+expect_error 3 1 "pario-pi: error: foreign.h5: not a pario-pi log \(no attribute 'method'\)" pario-pi --resume --log foreign.h5
+check "foreign HDF5 file untouched" test "$(sum_of foreign.h5)" = "$fsum"
+expect_error 2 1 'pario-pi: error: d1.h5: written with --seed 11; it cannot continue with --seed 12' pario-pi --resume --log d1.h5 --seed 12 --rounds 6
+expect_error 1 1 'pario-pi: error: d1.h5: written with --method darts; it cannot continue with --method midpoint' pario-pi --resume --log d1.h5 --method midpoint
+expect_error 1 1 'pario-pi: error: d1.h5: written with --samples 100003 per round; it cannot continue with --samples 100000' pario-pi --resume --log d1.h5 --samples 100000
+expect_error 1 1 'pario-pi: error: m1.h5: a midpoint log is a grid of --rounds 7' pario-pi --resume --log m1.h5 --rounds 9
+expect_error 1 1 'pario-pi: error: missing.h5: cannot open' pario-pi --resume --log missing.h5
+check "refused resumes left the log untouched" test "$(sum_of d1.h5)" = "$before"
+$REF check-log d1.h5 --seed 11 --samples 100003 --rounds 4 --ranks 1 || fail "d1.h5 damaged by refused runs"
+mpirun 2 pario-pi --samples 10 --rounds 2 --seed 1 --log d1.h5 --force >/dev/null
+check "--force replaces a log" test "$(attr d1.h5 samples_per_round)" = 10
+
+section 7
+# --- 7. the picture ---
+mpirun 1 pario-pi --samples 1000 --rounds 30 --seed 2 --log p.h5 >/dev/null
+mpirun 1 pario-plot p.h5 --out p.svg
+check "pario-plot: valid self-contained SVG on a log scale" $REF svg p.svg --rounds 30
+mpirun 1 pario-plot m3.h5 --out m.svg
+check "pario-plot: midpoint log" $REF svg m.svg --rounds 7
+expect_error 1 2 'pario-plot: error: --out FILE.svg is required' pario-plot p.h5
+expect_error 1 1 'pario-plot: error: foreign.txt: not an HDF5 file' pario-plot foreign.txt --out x.svg
+check "pario-plot: no SVG on error" test ! -e x.svg
+
+section 8
+# --- 8. --stats and the text output ---
+mpirun 2 pario-pi --samples 1e6 --rounds 2 --stats >t.out 2>t.err
+check "--stats: samples/s per core on stderr" grep -Eq '^pario-pi: stats: 2000000 samples in .* samples/s per core' t.err
+check "text output has the estimate" grep -Eq '^estimate: 3\.1[0-9]+$' t.out
+
+finish

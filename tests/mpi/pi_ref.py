@@ -1,0 +1,189 @@
+#!/usr/bin/python3
+"""Independent reference for pario-pi: the darts generator and the midpoint grid
+re-implemented in numpy from their definitions (include/pario/rng.h, pi.h), and
+a log reader that goes through h5dump, never through pario.
+
+  pi_ref.py check-log LOG  --method darts|midpoint --seed S --samples N --rounds R --ranks P
+  pi_ref.py dump LOG DATASET          print the values h5dump shows, one a line
+  pi_ref.py svg FILE.svg --rounds R   check the SVG pario-plot wrote
+"""
+import argparse, json, math, os, re, subprocess, sys
+import numpy as np
+
+U = np.uint64
+H5DUMP = os.environ.get("H5DUMP") or "h5dump"
+
+
+def mix64(z):
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> U(30))) * U(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> U(27))) * U(0x94D049BB133111EB)
+        return z ^ (z >> U(31))
+
+
+def key(seed, stream):
+    with np.errstate(over="ignore"):
+        return mix64(U(seed) ^ mix64(U(stream) + U(0x632BE59BD9B4E019)))
+
+
+def rng_at(k, idx):
+    with np.errstate(over="ignore"):
+        return mix64(k + (idx + U(1)) * U(0x9E3779B97F4A7C15))
+
+
+def darts_hits(seed, first, n):
+    """Hits among samples first..first+n-1: cell-centre points on a 2^30 grid."""
+    kx, ky, h = key(seed, 2), key(seed, 3), 0
+    for a in range(first, first + n, 1 << 20):
+        idx = np.arange(a, min(a + (1 << 20), first + n), dtype=np.uint64)
+        x = (rng_at(kx, idx) >> U(34)) * U(2) + U(1)
+        y = (rng_at(ky, idx) >> U(34)) * U(2) + U(1)
+        h += int(np.count_nonzero(x * x + y * y < U(1 << 62)))
+    return h
+
+
+def offset(r, R):
+    if R <= 1:
+        return 0
+    g = max(1, int(R * 0.6180339887498949))
+    while math.gcd(g, R) != 1:
+        g += 1
+    return (r * g) % R
+
+
+def midpoint_round(S, R, r):
+    j = np.arange(S, dtype=np.float64)
+    x = ((j * R + offset(r, R)) + 0.5) / (R * S)
+    return float(np.sum(4.0 / (1.0 + x * x), dtype=np.float64))
+
+
+def split(n, p, r):
+    q, m = divmod(n, p)
+    return q + (1 if r < m else 0)
+
+
+def h5values(path, dset):
+    out = subprocess.run([H5DUMP, "-y", "-w", "0", "-m", "%.17g", "-d", dset, path],
+                         capture_output=True, text=True, check=True).stdout
+    dims = [int(d) for d in re.search(r"DATASPACE\s+SIMPLE \{ \( ([0-9, ]+) \)", out).group(1).split(",")]
+    body = out[out.index("DATA {") + 6:out.rindex("}", 0, out.rindex("}"))]
+    vals = [v for v in re.split(r"[,\s]+", body.replace("}", " ")) if v]
+    arr = np.array([float(v) for v in vals], dtype=np.float64)
+    return arr.reshape(dims) if arr.size else np.zeros(dims)
+
+
+def check_log(a):
+    err = []
+    est, se = h5values(a.log, "/estimate"), h5values(a.log, "/stderr")
+    samples = h5values(a.log, "/samples")
+    R, P, S = a.rounds, a.ranks, a.samples
+    if est.shape != (R,) or samples.shape != (R, P):
+        return ["shapes: /estimate %s, /samples %s; expected (%d,) and (%d, %d)" % (est.shape, samples.shape, R, R, P)]
+    want = np.array([[split(S, P, r) for r in range(P)]] * R, dtype=np.float64)
+    if not np.array_equal(samples, want):
+        err.append("/samples differs from the balanced split of %d over %d" % (S, P))
+    if a.method == "darts":
+        hits = h5values(a.log, "/hits")
+        n = h = 0
+        for r in range(R):
+            ref = darts_hits(a.seed, r * S, S)
+            if int(hits[r].sum()) != ref:
+                err.append("round %d: hits %d, reference %d" % (r, int(hits[r].sum()), ref))
+            n += S
+            h += ref
+            e, s = 4.0 * h / n, 4.0 * math.sqrt((h / n) * (1 - h / n) / n)
+            if est[r] != e or abs(se[r] - s) > 1e-15 * s:
+                err.append("round %d: estimate %r stderr %r, reference %r %r" % (r, est[r], se[r], e, s))
+        # each rank's column: that rank's own share of the round
+        for r in range(R):
+            first = r * S
+            for c in range(P):
+                n_c = split(S, P, c)
+                if int(hits[r, c]) != darts_hits(a.seed, first, n_c):
+                    err.append("round %d rank %d: hits %d differ from its share" % (r, c, int(hits[r, c])))
+                first += n_c
+    else:
+        sums = h5values(a.log, "/sums")
+        total, vals = 0.0, []
+        for r in range(R):
+            ref = midpoint_round(S, R, r)
+            if abs(sums[r].sum() - ref) > 1e-12 * ref:
+                err.append("round %d: sum %r, reference %r" % (r, sums[r].sum(), ref))
+            total += ref
+            vals.append(ref / S)
+            e = total / ((r + 1) * S)
+            if abs(est[r] - e) > 1e-13:
+                err.append("round %d: estimate %r, reference %r" % (r, est[r], e))
+            s = float(np.std(vals, ddof=1) / math.sqrt(len(vals))) if r else float("nan")
+            if r and abs(se[r] - s) > 1e-9 * s:
+                err.append("round %d: stderr %r, reference %r" % (r, se[r], s))
+        N = R * S
+        exact = float(np.mean(4.0 / (1.0 + ((np.arange(N) + 0.5) / N) ** 2)))
+        if abs(est[-1] - exact) > 1e-13:
+            err.append("final estimate %r is not the %d-point midpoint rule %r" % (est[-1], N, exact))
+    return err
+
+
+def check_svg(a):
+    import xml.etree.ElementTree as ET
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.parse(a.svg).getroot()
+    err = []
+    if root.tag != ns + "svg":
+        err.append("root element is %s" % root.tag)
+    text = " ".join("".join(t.itertext()) for t in root.iter(ns + "text"))
+    for want in ("samples (log scale)", "running estimate", "2 standard errors", "\u03c0"):
+        if want not in text:
+            err.append("no text %r" % want)
+    lines = [p for p in root.iter(ns + "polyline")]
+    if len(lines) != 1:
+        return err + ["%d polylines, expected 1" % len(lines)]
+    pts = [tuple(map(float, p.split(","))) for p in lines[0].get("points").split()]
+    if len(pts) != a.rounds:
+        err.append("%d points for %d rounds" % (len(pts), a.rounds))
+    # equal rounds: x of round k at log10(k) steps from the first
+    xs = np.array([p[0] for p in pts])
+    if len(xs) > 2:
+        k = np.log10(np.arange(1, len(xs) + 1))
+        scale = (xs[-1] - xs[0]) / k[-1]
+        if np.max(np.abs(xs - xs[0] - scale * k)) > 0.05:
+            err.append("x positions are not on a log scale")
+    if not list(root.iter(ns + "polygon")):
+        err.append("no band polygon")
+    if any(e.tag in (ns + "script", ns + "image", ns + "foreignObject") for e in root.iter()):
+        err.append("not self-contained")
+    if "http" in open(a.svg).read().replace("http://www.w3.org/2000/svg", ""):
+        err.append("external reference")
+    return err
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cmd")
+    ap.add_argument("path")
+    ap.add_argument("dset", nargs="?")
+    ap.add_argument("--method", default="darts")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--samples", type=int)
+    ap.add_argument("--rounds", type=int)
+    ap.add_argument("--ranks", type=int)
+    a = ap.parse_args()
+    if a.cmd == "dump":
+        for v in h5values(a.path, a.dset).ravel():
+            print(repr(float(v)))
+        return 0
+    if a.cmd == "check-log":
+        a.log = a.path
+        err = check_log(a)
+    elif a.cmd == "svg":
+        a.svg = a.path
+        err = check_svg(a)
+    else:
+        ap.error("unknown command")
+    for e in err[:10]:
+        print("pi_ref: %s: %s" % (a.path, e), file=sys.stderr)
+    return 1 if err else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,4 +18,9 @@
 #include "pario/cast.h"
 #include "pario/exchange.h"
 #include "pario/convert.h"
+#include "pario/reduce.h"
+#include "pario/job.h"
+#include "pario/pi.h"
+#include "pario/h5log.h"
+#include "pario/pi_plot.h"
 #endif

@@ -297,6 +297,9 @@ void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need
  * then counted into 4 interleaved sub-histograms so that repeated bins do not wait
  * on each other's increments. Index `bins` collects what is not counted. */
 #define HIST_BATCH 1024
+/* bins-units distance from an edge below which rounding may have moved a value
+ * across it: (v - lo) * norm is off by a few ulps of f, far below this */
+#define HIST_NEAR 1e-7
 #define HIST_SMALL 1024 /* bins counted in the stack's sub-histograms */
 #define HIST(NAME, T)                                                                  \
     PARIO_CLONES static void NAME(const T *restrict x, size_t n, const pario_hist *h, uint64_t *counts) \
@@ -312,6 +315,9 @@ void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need
         for (size_t off = 0; off < n; off += HIST_BATCH) {                             \
             size_t m = n - off < HIST_BATCH ? n - off : HIST_BATCH;                    \
             const T *restrict p = x + off;                                             \
+            /* the bin by arithmetic; only values within rounding of an edge need   \
+             * numpy's exact edge comparison, done for them alone below */             \
+            int32_t near_any = 0;                                                      \
             for (size_t j = 0; j < m; j++) {                                           \
                 double v = (double)p[j];                                               \
                 int keep = (v >= lo) & (v <= hi);                                      \
@@ -319,11 +325,20 @@ void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need
                 int32_t k = (int32_t)f;                                                \
                 k = k < bins ? k : bins - 1;                                           \
                 k = k > 0 ? k : 0;                                                     \
-                /* unconditional loads (gathers); after a decrement v < e[k + 1] */    \
-                double el = e[k], eh = e[k + 1];                                       \
-                int32_t dec = v < el, inc = (k != bins - 1) & (v >= eh);               \
-                idx[j] = keep ? k - dec + inc : bins;                                  \
+                double frac = f - (double)k;                                           \
+                near_any |= keep & ((frac < HIST_NEAR) | (frac > 1.0 - HIST_NEAR));    \
+                idx[j] = keep ? k : bins;                                              \
             }                                                                          \
+            if (near_any)                                                              \
+                for (size_t j = 0; j < m; j++) {                                       \
+                    int32_t k = idx[j];                                                \
+                    if (k == bins)                                                     \
+                        continue;                                                      \
+                    double v = (double)p[j];                                           \
+                    /* after a decrement v < e[k + 1] */                               \
+                    int32_t dec = v < e[k], inc = (k != bins - 1) && (v >= e[k + 1]);  \
+                    idx[j] = k - dec + inc;                                            \
+                }                                                                      \
             if (small) {                                                               \
                 size_t j = 0;                                                          \
                 for (; j + 4 <= m; j += 4) {                                           \

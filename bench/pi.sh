@@ -4,7 +4,7 @@
 # medians of $REPS; then the cost of logging 1000 rounds to the HDF5 log as a
 # fraction of run time. Rates are timed in-process on both sides (pario-pi's
 # rounds, the peers' loops), so interpreter and MPI start-up do not count.
-# Usage: PARIO_BIN=build/tools bash bench/pi.sh [--write]  (--write: bench/RESULTS-pi.md)
+# Usage: PARIO_BIN=build/tools bash bench/pi.sh [--write]  (--write: its section of bench/RESULTS.md)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 : "${PARIO_BIN:=$HERE/../build/tools}"
@@ -92,5 +92,8 @@ out=$BENCH_DIR/table.md
   echo "The log costs a fixed time per round (an fsync per flush on a disk, a few collective calls), so its share falls as rounds grow."
 } >"$out"
 cat "$out"
-[ "${1:-}" = "--write" ] && cp "$out" "$HERE/RESULTS-pi.md"
+if [ "${1:-}" = "--write" ]; then
+  . "$HERE/lib.sh"
+  write_results pi "$(cat "$out")"
+fi
 exit 0

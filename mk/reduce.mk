@@ -17,4 +17,4 @@ REDUCE_TESTS = \
 	tests/mpi/run_jobs.sh \
 	tests/mpi/run_invalid.sh
 TESTS += $(REDUCE_TESTS)
-EXTRA_DIST += $(REDUCE_TESTS) tests/mpi/reduce_ref.py examples/slurm
+EXTRA_DIST += $(REDUCE_TESTS) tests/mpi/reduce_ref.py tests/mpi/reduce_lib.sh examples/slurm

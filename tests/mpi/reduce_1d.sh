@@ -2,20 +2,8 @@
 # pario-reduce on 1-D datasets: every operation, every dtype, 1-4 ranks, block and
 # cyclic distributions, sizes that divide by nothing, against numpy (reduce_ref.py).
 . "${PARIO_SRCDIR:-$(dirname "$0")/../..}/tests/mpi/lib.sh"
-REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/reduce_ref.py"
-: > manifest
+. "$PARIO_SRCDIR/tests/mpi/reduce_lib.sh"
 
-# run N OUT DATA ARGS...: one pario-reduce run, recorded for the reference check
-run() {
-  n=$1 out=$2 data=$3; shift 3
-  if mpirun "$n" pario-reduce --format json "$@" "$data" > "$out" 2> "$out.err"; then
-    printf '%s\t%s\t%s\n' "$out" "$data" "$*" >> manifest
-  else
-    fail "pario-reduce -n $n $* $data: exit $?: $(head -c 300 "$out.err")"
-  fi
-}
-
-ALL=sum,min,max,mean,var,std,hist
 i=0
 for t in int8 int16 int32 int64 uint8 uint16 uint32 uint64 float32 float64; do
   v=$($REF make --dtype $t --shape 5003 --seed $i --out $t.bin) || fail "make $t"

@@ -4,24 +4,13 @@
 # 1-D ones applied to a 2-D file (block, cyclic:K), with 1-4 ranks and a shape
 # (37 x 23) that no rank count divides; small chunks cut rows across chunks.
 . "${PARIO_SRCDIR:-$(dirname "$0")/../..}/tests/mpi/lib.sh"
-REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/reduce_ref.py"
-: > manifest
-
-run() {
-  n=$1 out=$2 data=$3; shift 3
-  if mpirun "$n" pario-reduce --format json "$@" "$data" > "$out" 2> "$out.err"; then
-    printf '%s\t%s\t%s\n' "$out" "$data" "$*" >> manifest
-  else
-    fail "pario-reduce -n $n $* $data: exit $?: $(head -c 300 "$out.err")"
-  fi
-}
+. "$PARIO_SRCDIR/tests/mpi/reduce_lib.sh"
 
 # (ranks, distribution) pairs, taken in turn
 set -- "1 rows" "2 cols" "3 tiles" "2 rows-cyclic:3" "4 tiles:2x2" "2 block" "3 cyclic:5" "2 tiles" "3 rows" "4 cols"
 COMBOS="$*"
 combo() { echo "$COMBOS" | awk -v k="$1" '{ n = split($0, a, " "); i = (k % (n / 2)) * 2 + 1; print a[i], a[i + 1] }'; }
 
-ALL=sum,min,max,mean,var,std,hist
 i=0
 for t in int8 int16 int32 int64 uint8 uint16 uint32 uint64 float32 float64; do
   v=$($REF make --dtype $t --shape 37,23 --seed $((i + 20)) --out $t.bin) || fail "make $t"

@@ -3,18 +3,7 @@
 # edges, 64-bit sums that overflow (and partial sums that overflow while the total
 # does not), infinities, --min > --max, and usage errors.
 . "${PARIO_SRCDIR:-$(dirname "$0")/../..}/tests/mpi/lib.sh"
-REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/reduce_ref.py"
-: > manifest
-
-run() {
-  n=$1 out=$2 data=$3; shift 3
-  if mpirun "$n" pario-reduce --format json "$@" "$data" > "$out" 2> "$out.err"; then
-    printf '%s\t%s\t%s\n' "$out" "$data" "$*" >> manifest
-  else
-    fail "pario-reduce -n $n $* $data: exit $?: $(head -c 300 "$out.err")"
-  fi
-}
-ALL=sum,min,max,mean,var,std,hist
+. "$PARIO_SRCDIR/tests/mpi/reduce_lib.sh"
 
 # empty: sum 0, no min/max (null), mean/var/std undefined (null), histogram of [0, 1]
 : > empty.bin; printf 'dtype: float64\nshape: [0]\n' > empty.bin.yaml

@@ -24,7 +24,9 @@ deps() {
 }
 
 build() {
-  [ -x configure ] || autoreconf -fi
+  if [ ! -x configure ]; then
+    autoreconf -fi >autoreconf.log 2>&1 || { cat autoreconf.log >&2; exit 1; }
+  fi
   mkdir -p build
   cd build
   [ -f Makefile ] || ../configure --quiet

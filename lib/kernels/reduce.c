@@ -307,6 +307,7 @@ void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need
         const double lo = h->lo, hi = h->hi, norm = h->norm;                           \
         const double *restrict e = h->edges;                                           \
         const int32_t bins = (int32_t)h->bins;                                         \
+        const double dbins = (double)bins, below_bins = nextafter(dbins, 0.0);         \
         int32_t idx[HIST_BATCH];                                                       \
         uint32_t sub[4][HIST_SMALL + 1];                                               \
         const int small = bins <= HIST_SMALL && n >= 4 * HIST_BATCH; /* else not worth the clearing */ \
@@ -315,19 +316,22 @@ void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need
         for (size_t off = 0; off < n; off += HIST_BATCH) {                             \
             size_t m = n - off < HIST_BATCH ? n - off : HIST_BATCH;                    \
             const T *restrict p = x + off;                                             \
-            /* the bin by arithmetic; only values within rounding of an edge need   \
-             * numpy's exact edge comparison, done for them alone below */             \
+            /* the bin by arithmetic, branch-free so it vectorises (selects as     \
+             * arithmetic, an integer count of near-edge values): only values      \
+             * within rounding of an edge need numpy's exact edge comparison,      \
+             * done for their batch alone below */                                 \
             int32_t near_any = 0;                                                      \
             for (size_t j = 0; j < m; j++) {                                           \
                 double v = (double)p[j];                                               \
-                int keep = (v >= lo) & (v <= hi);                                      \
-                double f = keep ? (v - lo) * norm : 0.0;                               \
-                int32_t k = (int32_t)f;                                                \
-                k = k < bins ? k : bins - 1;                                           \
-                k = k > 0 ? k : 0;                                                     \
-                double frac = f - (double)k;                                           \
-                near_any |= keep & ((frac < HIST_NEAR) | (frac > 1.0 - HIST_NEAR));    \
-                idx[j] = keep ? k : bins;                                              \
+                double f = (v - lo) * norm;                                            \
+                double fc = f > 0.0 ? f : 0.0; /* NaN -> 0 */                          \
+                fc = fc < below_bins ? fc : below_bins;                                \
+                int32_t ki = (int32_t)fc;                                              \
+                double kd = (double)ki;                                                \
+                double keepd = (double)((v >= lo) & (v <= hi));                        \
+                double dist = fabs(fc - kd - 0.5) * keepd;                             \
+                near_any += dist > 0.5 - HIST_NEAR;                                    \
+                idx[j] = (int32_t)(kd * keepd + dbins * (1.0 - keepd));                \
             }                                                                          \
             if (near_any)                                                              \
                 for (size_t j = 0; j < m; j++) {                                       \

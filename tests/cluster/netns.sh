@@ -135,10 +135,23 @@ check "ssh reaches pario-b with its own host name" \
 
 # mpi N ARGS...: mpiexec on pario-a over the hostfile, one rank per host. UCX
 # would see one machine and use shared memory: force TCP between the hosts.
+# MPICH 4.0.2 over UCX/TCP sometimes hangs in MPI_Finalize after all the work is
+# done (openucx/ucx#8738; seen once in many runs here even with one rank per
+# host): a run that times out is tried once more, and only a run that finished
+# in time gives its output.
 mpi() {
-  local n=$1; shift
-  timeout -k 5 "$STEP" "$ON" a env UCX_TLS=tcp,self \
-    "$MPIEXEC" -f "$WORK/hostfile" -n "$n" -launcher ssh -launcher-exec "$WORK/ssh-launcher" "$@"
+  local n=$1 try rc=0; shift
+  for try in 1 2; do
+    timeout -k 5 "$STEP" "$ON" a env UCX_TLS=tcp,self \
+      "$MPIEXEC" -f "$WORK/hostfile" -n "$n" -launcher ssh -launcher-exec "$WORK/ssh-launcher" "$@" \
+      >"$WORK/mpi.out"; rc=$?
+    if [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ]; then
+      cat "$WORK/mpi.out"
+      return "$rc"
+    fi
+    echo "netns: attempt $try timed out after ${STEP}s (the UCX/TCP finalize hang?)" >&2
+  done
+  return "$rc"
 }
 
 # --- where the ranks run

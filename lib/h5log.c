@@ -10,6 +10,7 @@
 #include <hdf5.h>
 #include "pario/fileutil.h"
 #include "pario/h5log.h"
+#include "h5log_sync.h"
 #include "pario/rng.h"
 
 enum { D_VALUE, D_SAMPLES, D_ESTIMATE, D_STDERR, D_TIME, ND };
@@ -29,6 +30,10 @@ struct pario_h5log {
     int force;
     char path[4096], tmp[4200];
     double seconds;
+    double sync_interval; /* fsync at most this often (seconds; 0: every round) */
+    double last_sync;     /* rank 0's clock at the last fsync */
+    int unsynced;         /* rounds flushed since the last fsync */
+    uint64_t syncs;       /* flushes that ended in an fsync */
 };
 
 static const char *const *dset_names(int method)
@@ -90,10 +95,20 @@ static int attr_str(hid_t loc, const char *name, const char *s)
 static hid_t mpio_fapl(MPI_Comm comm)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-    /* Metadata read by one rank and broadcast, written collectively. */
+    /* A round writes a few scattered 8-byte pieces: ROMIO's data sieving would
+     * read, patch and rewrite a whole block under a lock for them, and two-phase
+     * aggregation would shuffle them between ranks first. Measured per 1000
+     * rounds with 2 ranks: the flush went from 0.07 s to 0.035 s without them. */
+    MPI_Info info;
+    MPI_Info_create(&info);
+    MPI_Info_set(info, "romio_ds_write", "disable");
+    MPI_Info_set(info, "romio_cb_write", "disable");
+    H5Pset_fapl_mpio(fapl, comm, info);
+    MPI_Info_free(&info);
+    /* Metadata read by one rank and broadcast. Written by HDF5's default
+     * distributed strategy rather than one collective write: that saves two
+     * MPI_File_set_view calls (each an allreduce and a barrier) per round. */
     H5Pset_all_coll_metadata_ops(fapl, 1);
-    H5Pset_coll_metadata_write(fapl, 1);
     return fapl;
 }
 
@@ -117,6 +132,7 @@ static pario_h5log *log_new(const char *path, int method, MPI_Comm comm)
     l->dxpl_ind = H5Pcreate(H5P_DATASET_XFER);
     H5Pset_dxpl_mpio(l->dxpl_ind, H5FD_MPIO_INDEPENDENT);
     l->method = method;
+    l->last_sync = MPI_Wtime();
     snprintf(l->path, sizeof l->path, "%s", path);
     return l;
 }
@@ -345,9 +361,25 @@ pario_status pario_h5log_append(pario_h5log *l, const pario_pi_logrow *row)
     if (!ok)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write round %llu to the log", l->path,
                          (unsigned long long)row->round);
-    /* Every rank flushes (collective) whatever happened, then one agreement. */
+    /* Every rank flushes (collective) whatever happened, then one agreement.
+     * The flush puts the round in the file; its fsync is paid when rank 0's
+     * clock says the interval is up, and for the first round of a new log
+     * before it takes its final name. */
+    int sync = !l->renamed || l->sync_interval <= 0;
+    if (!sync) {
+        if (l->rank == 0)
+            sync = MPI_Wtime() - l->last_sync >= l->sync_interval;
+        MPI_Bcast(&sync, 1, MPI_INT, 0, l->comm);
+    }
+    pario_h5log_skip_sync(!sync);
     if (H5Fflush(l->file, H5F_SCOPE_GLOBAL) < 0 && !pario_failed(&st))
         st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot flush the log", l->path);
+    pario_h5log_skip_sync(0);
+    l->unsynced = !sync;
+    if (sync) {
+        l->last_sync = MPI_Wtime();
+        l->syncs++;
+    }
     if (!pario_agree(&st, l->comm) && !l->renamed)
         st = publish(l);
     l->seconds += MPI_Wtime() - t0;
@@ -364,6 +396,9 @@ pario_status pario_h5log_close(pario_h5log *l)
     for (int d = 0; d < ND; d++)
         l->dset[d] = H5I_INVALID_HID;
     pario_status st = pario_ok();
+    /* H5Fclose does not fsync: the last rounds are made durable here */
+    if (l->unsynced && H5Fflush(l->file, H5F_SCOPE_GLOBAL) < 0)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot flush the log", l->path);
     if (H5Fclose(l->file) < 0)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot close the log", l->path);
     l->file = H5I_INVALID_HID;
@@ -372,6 +407,17 @@ pario_status pario_h5log_close(pario_h5log *l)
     pario_agree(&st, l->comm);
     log_free(l);
     return st;
+}
+
+uint64_t pario_h5log_syncs(const pario_h5log *l)
+{
+    return l ? l->syncs + (uint64_t)l->unsynced : 0; /* close adds one */
+}
+
+void pario_h5log_set_sync_interval(pario_h5log *l, double seconds)
+{
+    if (l)
+        l->sync_interval = seconds > 0 ? seconds : 0;
 }
 
 double pario_h5log_seconds(const pario_h5log *l)

@@ -95,6 +95,7 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
             return st;
     }
 
+    pario_h5log_set_sync_interval(log, o->sync_seconds);
     int64_t *all = malloc((size_t)nranks * 3 * sizeof *all);
     st = all ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
     pario_agree(&st, comm);
@@ -130,6 +131,7 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
     res->seconds = MPI_Wtime() - t_start;
     free(all);
     res->log_seconds = pario_h5log_seconds(log);
+    res->log_syncs = pario_h5log_syncs(log);
     pario_status cst = pario_h5log_close(log);
     if (!pario_failed(&st))
         st = cst;

@@ -10,7 +10,7 @@ what=${1:-demo}
 PACKAGES="build-essential autoconf automake libtool pkg-config mpich libmpich-dev
   libhdf5-mpich-dev hdf5-tools libyaml-dev check help2man man-db python3 python3-numpy
   python3-yaml python3-jsonschema
-  openssh-server openssh-client iproute2 munge slurmctld slurmd slurm-client"
+  openssh-server openssh-client iproute2 strace munge slurmctld slurmd slurm-client"
 
 deps() {
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then

@@ -3,11 +3,12 @@
 #include "config.h"
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "pario/pario.h"
 #include "pario/pi.h"
 
-enum { O_SAMPLES = 256, O_ROUNDS, O_SEED, O_LOG, O_METHOD, O_RESUME, O_FORCE };
+enum { O_SAMPLES = 256, O_ROUNDS, O_SEED, O_LOG, O_METHOD, O_RESUME, O_FORCE, O_SYNC };
 
 static pario_status handle(void *ctx, int key, const char *arg)
 {
@@ -21,6 +22,13 @@ static pario_status handle(void *ctx, int key, const char *arg)
     case O_METHOD: st = pario_pi_method_parse(arg, &o->p.method); o->have_method = 1; break;
     case O_RESUME: o->resume = 1; break;
     case O_FORCE: o->force = 1; break;
+    case O_SYNC: {
+        char *end;
+        o->sync_seconds = strtod(arg, &end);
+        if (end == arg || *end || !(o->sync_seconds >= 0) || o->sync_seconds > 1e9)
+            st = pario_error(PARIO_ERR_USAGE, "--sync: '%s' is not a number of seconds >= 0", arg);
+        break;
+    }
     }
     if (pario_failed(&st))
         return pario_error(PARIO_ERR_USAGE, "%s", st.msg);
@@ -35,6 +43,7 @@ static const pario_optdef options[] = {
     { "log", O_LOG, 1, "FILE", "log every round to this HDF5 file (parallel, collective)" },
     { "resume", O_RESUME, 0, NULL, "continue --log FILE from its last complete round" },
     { "force", O_FORCE, 0, NULL, "replace an existing --log FILE" },
+    { "sync", O_SYNC, 1, "SEC", "fsync the log at most every SEC seconds (default 10; 0: every round)" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -86,6 +95,7 @@ static void print_result(const pario_common *c, const pario_pi_run_opts *o, cons
         pario_out_str(&out, "log", o->log);
         pario_out_u64(&out, "resumed_rounds", r->resumed);
         pario_out_f64(&out, "log_seconds", r->log_seconds);
+        pario_out_u64(&out, "log_fsyncs", r->log_syncs);
     }
     pario_out_close(&out);
 }
@@ -99,6 +109,7 @@ int main(int argc, char **argv)
     o.p.method = PARIO_PI_DARTS;
     o.p.samples = 1000000;
     o.p.rounds = 10;
+    o.sync_seconds = 10;
     pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
     if (!pario_failed(&st) && (o.resume || o.force) && !o.log)
         st = pario_error(PARIO_ERR_USAGE, "--%s needs --log FILE", o.resume ? "resume" : "force");

@@ -8,7 +8,8 @@
  * samples_per_round, rounds, method, generator, pario_version, start_time.
  * Written collectively through the MPI-IO driver, one element per rank per
  * dataset and round, and flushed after every round: a killed job leaves a file
- * that opens and holds every finished round. */
+ * that opens and holds every finished round. An fsync (what survives a node
+ * crash) follows the first round, then at most every sync interval, and at close. */
 #ifndef PARIO_H5LOG_H
 #define PARIO_H5LOG_H
 
@@ -69,6 +70,13 @@ pario_status pario_h5log_append(pario_h5log *l, const pario_pi_logrow *row);
 
 /* Collective: close; a new log whose first round never came in is removed. */
 pario_status pario_h5log_close(pario_h5log *l);
+
+/* Collective, the same value on every rank: fsync the log at most every
+ * `seconds` (rank 0's clock decides); 0, the default, fsyncs every round. */
+void pario_h5log_set_sync_interval(pario_h5log *l, double seconds);
+
+/* Flushes of this log that end in an fsync, the one at close included. */
+uint64_t pario_h5log_syncs(const pario_h5log *l);
 
 /* Seconds spent in pario_h5log_append on this rank. */
 double pario_h5log_seconds(const pario_h5log *l);

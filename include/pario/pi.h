@@ -90,6 +90,7 @@ typedef struct pario_pi_run_opts {
     const char *log;   /* HDF5 log, or NULL */
     int resume;        /* continue the log from its last complete round */
     int force;         /* replace an existing log */
+    double sync_seconds; /* fsync the log at most this often; 0: after every round */
 } pario_pi_run_opts;
 
 typedef struct pario_pi_result {
@@ -103,6 +104,7 @@ typedef struct pario_pi_result {
     double bound;             /* midpoint after all R rounds: pario_pi_midpoint_bound(R*S); else NaN */
     double seconds;           /* wall seconds of this run's rounds, logging included */
     double log_seconds;       /* of which writing the log (rank 0) */
+    uint64_t log_syncs;       /* log flushes that ended in an fsync */
     uint64_t run_samples;     /* samples computed by this run, all ranks */
     uint64_t local_samples;   /* ... by this rank */
     double local_seconds;     /* this rank's seconds in the kernels */

@@ -97,7 +97,7 @@ check "/time holds positive seconds" test "$($REF dump d3.h5 /time | awk '$1 <= 
 
 section 5
 # --- 5. killed after some rounds, then resumed (with another rank count) ---
-S=3000000; R=8
+S=20000000; R=8
 mpirun 1 pario-pi --samples $S --rounds $R --seed 5 --log full.h5 >/dev/null
 # its own session, so one signal reaches mpiexec, the proxy and every rank
 setsid timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$PARIO_BIN/pario-pi" --samples $S --rounds 100000 --seed 5 \
@@ -180,5 +180,30 @@ section 8
 mpirun 2 pario-pi --samples 1e6 --rounds 2 --stats >t.out 2>t.err
 check "--stats: samples/s per core on stderr" grep -Eq '^pario-pi: stats: 2000000 samples in .* samples/s per core' t.err
 check "text output has the estimate" grep -Eq '^estimate: 3\.1[0-9]+$' t.out
+
+section 9
+# --- 9. when the log pays for an fsync: counted by strace, not by pario ---
+# Every round is flushed into the file (section 5 kills a job and finds its
+# rounds); an fsync follows the first round, then at most every --sync seconds,
+# and the close. --sync 0 asks for one after every round.
+fsyncs() { grep -c 'fsync(' "$1"; }
+if command -v strace >/dev/null 2>&1; then
+  for n in 1 2; do
+    timeout -k 5 "$TEST_TIMEOUT" strace -f -qq -e trace=fsync,fdatasync -o fs0.$n.trace \
+      "$MPIEXEC" -n $n "$PARIO_BIN/pario-pi" --samples 1000 --rounds 25 --seed 3 --log fs0.$n.h5 --sync 0 --format json >fs0.$n.json
+    timeout -k 5 "$TEST_TIMEOUT" strace -f -qq -e trace=fsync,fdatasync -o fs1.$n.trace \
+      "$MPIEXEC" -n $n "$PARIO_BIN/pario-pi" --samples 1000 --rounds 25 --seed 3 --log fs1.$n.h5 --format json >fs1.$n.json
+    check "--sync 0, n=$n: an fsync for each of the 25 rounds ($(fsyncs fs0.$n.trace) seen)" test "$(fsyncs fs0.$n.trace)" -ge 25
+    check "--sync 0, n=$n: reported as 25 fsyncs" test "$(json fs0.$n.json 'j["log_fsyncs"]')" = 25
+    # first round + close, on each rank that wrote (at most n)
+    check "default, n=$n: fsync after the first round and at close only ($(fsyncs fs1.$n.trace) seen)" \
+      test "$(fsyncs fs1.$n.trace)" -ge 2 -a "$(fsyncs fs1.$n.trace)" -le $((2 * n))
+    check "default, n=$n: reported as 2 fsyncs" test "$(json fs1.$n.json 'j["log_fsyncs"]')" = 2
+    check "default, n=$n: the same log as with --sync 0" $REF check-log fs1.$n.h5 --seed 3 --samples 1000 --rounds 25 --ranks $n
+  done
+else
+  echo "strace not found: fsync counts not checked"
+fi
+expect_error 1 2 "pario-pi: error: --sync: 'soon' is not a number of seconds >= 0" pario-pi --sync soon --log x.h5
 
 finish

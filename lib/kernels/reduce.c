@@ -9,7 +9,7 @@
 #include "pario/reduce_kernels.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define PARIO_CLONES __attribute__((target_clones("avx2", "default")))
+#define PARIO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define PARIO_CLONES
 #endif
@@ -292,13 +292,16 @@ void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need
     }
 }
 
-/* Histogram: bin indices for a batch computed in a vectorisable loop with numpy's
- * arithmetic ((x - lo) * norm, then corrected by one against the edges, gathered),
- * then counted into 4 interleaved sub-histograms so that repeated bins do not wait
- * on each other's increments. Index `bins` collects what is not counted. */
+/* Histogram. A batch's bin indices come from a branch-free loop that vectorises:
+ * f = (x - lo) * norm + 1, index = floor(f) clamped to [0, bins + 1], where 0
+ * collects values below lo (and NaN) and bins + 1 values above hi; only a value
+ * whose f lies within rounding of a whole number (an edge) can differ from
+ * numpy's binning, and a batch holding one is redone with numpy's arithmetic and
+ * exact edge comparisons. The indices are then counted into 4 interleaved
+ * sub-histograms, so that repeated bins do not wait on each other's increments. */
 #define HIST_BATCH 1024
-/* bins-units distance from an edge below which rounding may have moved a value
- * across it: (v - lo) * norm is off by a few ulps of f, far below this */
+/* distance of f from a whole number below which rounding may have moved a value
+ * across an edge: f is off by a few ulps (f <= bins + 1), far below this */
 #define HIST_NEAR 1e-7
 #define HIST_SMALL 1024 /* bins counted in the stack's sub-histograms */
 #define HIST(NAME, T)                                                                  \
@@ -307,41 +310,41 @@ void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need
         const double lo = h->lo, hi = h->hi, norm = h->norm;                           \
         const double *restrict e = h->edges;                                           \
         const int32_t bins = (int32_t)h->bins;                                         \
-        const double dbins = (double)bins, below_bins = nextafter(dbins, 0.0);         \
+        const double top = (double)bins + 1.5; /* clamps to [0.5, top]: whole part is the index, \
+                                                  and a clamped value is never near an edge */ \
         int32_t idx[HIST_BATCH];                                                       \
-        uint32_t sub[4][HIST_SMALL + 1];                                               \
+        uint32_t sub[4][HIST_SMALL + 2];                                               \
         const int small = bins <= HIST_SMALL && n >= 4 * HIST_BATCH; /* else not worth the clearing */ \
         if (small)                                                                     \
             memset(sub, 0, sizeof sub);                                                \
         for (size_t off = 0; off < n; off += HIST_BATCH) {                             \
             size_t m = n - off < HIST_BATCH ? n - off : HIST_BATCH;                    \
             const T *restrict p = x + off;                                             \
-            /* the bin by arithmetic, branch-free so it vectorises (selects as     \
-             * arithmetic, an integer count of near-edge values): only values      \
-             * within rounding of an edge need numpy's exact edge comparison,      \
-             * done for their batch alone below */                                 \
             int32_t near_any = 0;                                                      \
             for (size_t j = 0; j < m; j++) {                                           \
-                double v = (double)p[j];                                               \
-                double f = (v - lo) * norm;                                            \
-                double fc = f > 0.0 ? f : 0.0; /* NaN -> 0 */                          \
-                fc = fc < below_bins ? fc : below_bins;                                \
-                int32_t ki = (int32_t)fc;                                              \
-                double kd = (double)ki;                                                \
-                double keepd = (double)((v >= lo) & (v <= hi));                        \
-                double dist = fabs(fc - kd - 0.5) * keepd;                             \
-                near_any += dist > 0.5 - HIST_NEAR;                                    \
-                idx[j] = (int32_t)(kd * keepd + dbins * (1.0 - keepd));                \
+                double f = ((double)p[j] - lo) * norm + 1.0;                           \
+                double c = f > 0.5 ? f : 0.5; /* NaN -> 0.5 */                         \
+                c = c < top ? c : top;                                                 \
+                int32_t k = (int32_t)c; /* floor: c > 0 */                             \
+                near_any += fabs((c - (double)k) - 0.5) > 0.5 - HIST_NEAR;             \
+                idx[j] = k;                                                            \
             }                                                                          \
             if (near_any)                                                              \
                 for (size_t j = 0; j < m; j++) {                                       \
-                    int32_t k = idx[j];                                                \
-                    if (k == bins)                                                     \
-                        continue;                                                      \
                     double v = (double)p[j];                                           \
-                    /* after a decrement v < e[k + 1] */                               \
-                    int32_t dec = v < e[k], inc = (k != bins - 1) && (v >= e[k + 1]);  \
-                    idx[j] = k - dec + inc;                                            \
+                    if (!(v >= lo && v <= hi)) {                                       \
+                        idx[j] = v > hi ? bins + 1 : 0;                                \
+                        continue;                                                      \
+                    }                                                                  \
+                    /* numpy: int((v - lo) * norm), the top edge into the last bin, \
+                     * then one step down or up against the edges */                  \
+                    double f = (v - lo) * norm;                                        \
+                    int32_t k = f < (double)bins ? (int32_t)f : bins - 1;              \
+                    if (v < e[k])                                                      \
+                        k--;                                                           \
+                    else if (k != bins - 1 && v >= e[k + 1])                           \
+                        k++;                                                           \
+                    idx[j] = k + 1;                                                    \
                 }                                                                      \
             if (small) {                                                               \
                 size_t j = 0;                                                          \
@@ -355,13 +358,13 @@ void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need
                     sub[0][idx[j]]++;                                                  \
             } else {                                                                   \
                 for (size_t j = 0; j < m; j++)                                         \
-                    if (idx[j] < bins)                                                 \
-                        counts[idx[j]]++;                                              \
+                    if ((uint32_t)(idx[j] - 1) < (uint32_t)bins)                       \
+                        counts[idx[j] - 1]++;                                          \
             }                                                                          \
         }                                                                              \
         if (small)                                                                     \
             for (int32_t b = 0; b < bins; b++)                                         \
-                counts[b] += (uint64_t)sub[0][b] + sub[1][b] + sub[2][b] + sub[3][b];  \
+                counts[b] += (uint64_t)sub[0][b + 1] + sub[1][b + 1] + sub[2][b + 1] + sub[3][b + 1]; \
     }
 
 HIST(hist_f32, float)
@@ -375,7 +378,10 @@ HIST(hist_u16, uint16_t)
 HIST(hist_u32, uint32_t)
 HIST(hist_u64, uint64_t)
 
-void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts)
+/* Sub-histogram counters are 32-bit: at most 2^30 elements per call below. */
+#define HIST_CALL_MAX ((size_t)1 << 30)
+
+static void hist_any(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts)
 {
     switch (t) {
     case PARIO_INT8: hist_i8(buf, n, h, counts); break;
@@ -390,4 +396,11 @@ void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_his
     case PARIO_FLOAT64: hist_f64(buf, n, h, counts); break;
     default: break;
     }
+}
+
+void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts)
+{
+    const size_t es = pario_dtype_size(t);
+    for (size_t off = 0; off < n; off += HIST_CALL_MAX)
+        hist_any((const char *)buf + off * es, n - off < HIST_CALL_MAX ? n - off : HIST_CALL_MAX, t, h, counts);
 }

@@ -36,6 +36,20 @@ run 3 edges.json edges.bin --op hist,count=10,range=2:10 --bins 5 --min 0 --max 
 run 2 edges32.json edges32.bin --op hist --bins 5 --min 0 --max 10
 run 1 edges1.json edges.bin --op hist --bins 5
 
+# many batches of values on the edges and 1-3 ulps either side (the kernel bins by
+# arithmetic and redoes a batch with numpy's edge comparisons only when a value is
+# that close): awkward decimal edges, a wide range, > 1024 bins, float32, integers
+$REF make --dtype float64 --shape 50001 --kind edgestress --hist=0.1:0.7:7 --seed 3 --out es1.bin > /dev/null
+$REF make --dtype float64 --shape 40003 --kind edgestress --hist=-1e6:3000000.3:3000 --seed 4 --out es2.bin > /dev/null
+$REF make --dtype float32 --shape 30011 --kind edgestress --hist=-6:6:100 --seed 5 --out es3.bin > /dev/null
+$REF make --dtype int32 --shape 20011 --kind edgestress --hist=-7:13:7 --out es4.bin > /dev/null
+for n in 1 2 3; do
+  run $n es1.$n.json es1.bin --op hist --bins 7 --min 0.1 --max 0.7
+done
+run 2 es2.json es2.bin --op hist --bins 3000 --min -1e6 --max 3000000.3
+run 3 es3.json es3.bin --op hist --bins 100 --min -6 --max 6 --dist cyclic:1000
+run 2 es4.json es4.bin --op hist --bins 7 --min -7 --max 13
+
 # 64-bit sums: overflow is reported (null + sum_overflow), never wrapped; partial
 # sums that leave the range while the total does not still give the exact total
 $REF make --dtype int64 --shape 5 --kind overflow --out ov.bin > /dev/null

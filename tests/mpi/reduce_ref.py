@@ -45,6 +45,7 @@ def make(args):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", required=True)
     p.add_argument("--byte-order", default="little")
+    p.add_argument("--hist", help="LO:HI:BINS, for --kind edgestress")
     o = p.parse_args(args)
     dt = DT[o.dtype]
     shape = tuple(int(s) for s in o.shape.split(","))
@@ -81,6 +82,25 @@ def make(args):
         a = np.array([info.max if i % 2 == 0 else info.min + 1 for i in range(n)], dtype=dt)
     elif o.kind == "edges":                             # every value on a bin edge of [0, 10] / 5 bins
         a = np.array([0, 2, 4, 6, 8, 10, 10, 0, 2.0000000000000004, 1.9999999999999998, -1e-300, 10.000000000000002] * (n // 12 + 1))[:n]
+    elif o.kind == "edgestress":                        # on, and 1-3 ulps around, every edge of --hist
+        lo, hi, bins = o.hist.split(":")
+        lo, hi, bins = float(lo), float(hi), int(bins)
+        if dt.kind == "f":
+            ft = dt.type
+            edges = np.linspace(lo, hi, bins + 1).astype(ft)
+            near = [edges]
+            for k in (1, 2, 3):
+                up, down = edges.copy(), edges.copy()
+                for _ in range(k):
+                    up = np.nextafter(up, ft(np.inf))
+                    down = np.nextafter(down, ft(-np.inf))
+                near += [up, down]
+            near = np.concatenate(near)
+            span = hi - lo
+            a = np.concatenate([np.resize(near, n // 2), rng.uniform(lo - 0.1 * span, hi + 0.1 * span, n - n // 2)])
+        else:                                           # integers: every value from below lo to above hi
+            a = np.resize(np.arange(int(np.floor(lo)) - 3, int(np.ceil(hi)) + 4), n)
+        a = a[rng.permutation(n)]
     else:
         raise SystemExit("unknown kind " + o.kind)
     a = np.asarray(a).astype(dt).reshape(shape)

@@ -1,54 +1,63 @@
-#!/bin/sh
+#!/bin/bash
 # bench/reduce.sh: pario-reduce --op sum,min,max,mean,std,hist in one pass over a
-# cached 4 GiB float64 file with 2 ranks, against `cat FILE > /dev/null` and an
-# mpi4py + numpy peer computing the same statistics, and pario-reduce without
-# overlap; whole processes, interleaved rounds, medians. Bench only, not a test.
-#   sh bench/reduce.sh [FILE] [ROUNDS]     (run from the build directory, or set PARIO_BIN)
-# Needs python3-mpi4py (Open MPI) for the peer.
-set -u
+# cached 4 GiB float64 file, against `cat FILE > /dev/null` and an mpi4py + numpy
+# peer computing the same statistics (2 ranks each); and reading with and without
+# overlap (a read-ahead thread) at 2 ranks and at 1 rank. Whole processes,
+# interleaved rounds, medians. Bench only, not a test.
+#   PARIO_BIN=build/tools bash bench/reduce.sh [--write]   (needs python3-mpi4py, Open MPI, for the peer)
+WRITE=${1:-}
+. "$(dirname "$0")/lib.sh"
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${PARIO_BIN:-$(pwd)/tools}
-FILE=${1:-/tmp/pario-bench/f64-4GiB.bin}
-ROUNDS=${2:-5}
+: "${REPS:=5}"
+FILE=${FILE:-$BENCH_DIR/f64-4GiB.bin}
 MPI="mpiexec.mpich -n 2"
 PEER="mpiexec.openmpi --allow-run-as-root --oversubscribe -n 2 /usr/bin/python3 $SRC/bench/reduce_peer.py"
 OPS="--op sum,min,max,mean,std,hist --bins 100 --min -6 --max 6"
-export HWLOC_COMPONENTS=-pci
 
 if [ ! -f "$FILE" ]; then
-  mkdir -p "$(dirname "$FILE")"
-  $MPI "$BIN/pario-gen" --dtype float64 --count 512Mi --normal 0:1 --seed 1 --out "$FILE" || exit 1
+  $MPI "$PARIO_BIN/pario-gen" --dtype float64 --count 512Mi --normal 0:1 --seed 1 --out "$FILE" || exit 1
 fi
 cat "$FILE" > /dev/null   # cached: the page cache holds it from here on
 
-# t NAME CMD...: wall seconds of one whole process, appended to NAME.times
-T=$(mktemp -d)
-t() {
-  name=$1; shift
-  s=$(date +%s.%N)
-  "$@" > /dev/null 2> "$T/$name.err" || { echo "$name failed: $(head -c 300 "$T/$name.err")" >&2; }
-  e=$(date +%s.%N)
-  echo "$e - $s" | bc >> "$T/$name.times"
-}
-for r in $(seq "$ROUNDS"); do
-  t cat sh -c "cat '$FILE' > /dev/null"
-  t overlap $MPI "$BIN/pario-reduce" $OPS "$FILE"
-  t nooverlap $MPI "$BIN/pario-reduce" $OPS --no-overlap "$FILE"
-  t independent $MPI "$BIN/pario-reduce" $OPS --independent "$FILE"
-  t peer $PEER "$FILE" 100 -6 6
+NAMES="r_cat r_auto r_ov r_noov r_ind r1_auto r1_noov r_peer"
+reset_times $NAMES
+for i in $(seq "$REPS"); do
+  timed r_cat sh -c "cat '$FILE' > /dev/null"
+  timed r_auto $MPI "$PARIO_BIN/pario-reduce" $OPS "$FILE"
+  timed r_ov $MPI "$PARIO_BIN/pario-reduce" $OPS --overlap "$FILE"
+  timed r_noov $MPI "$PARIO_BIN/pario-reduce" $OPS --no-overlap "$FILE"
+  timed r_ind $MPI "$PARIO_BIN/pario-reduce" $OPS --independent "$FILE"
+  timed r1_auto mpiexec.mpich -n 1 "$PARIO_BIN/pario-reduce" $OPS "$FILE"
+  timed r1_noov mpiexec.mpich -n 1 "$PARIO_BIN/pario-reduce" $OPS --no-overlap "$FILE"
+  timed r_peer $PEER "$FILE" 100 -6 6
 done
-med() { sort -n "$T/$1.times" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-all() { sort -n "$T/$1.times" | tr '\n' ' '; }
-C=$(med cat); O=$(med overlap); N=$(med nooverlap); I=$(med independent); P=$(med peer)
-echo "| run | median s | all runs (s, sorted) | vs cat |"
-echo "|---|---|---|---|"
-for k in cat overlap nooverlap independent peer; do
-  m=$(med $k)
-  echo "| $k | $m | $(all $k)| $(echo "scale=2; $m / $C" | bc) |"
-done
-echo
-echo "pario-reduce (overlap) / cat = $(echo "scale=2; $O / $C" | bc)  (target <= 1.5)"
-echo "mpi4py+numpy / pario-reduce = $(echo "scale=2; $P / $O" | bc)  (target >= 3)"
-echo "no-overlap / overlap = $(echo "scale=2; $N / $O" | bc)  (target >= 1.10)"
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-rm -rf "$T"
+ratio() { echo "$(median "$1") $(median "$2")" | awk '{printf "%.2f", $1 / $2}'; }
+verdict() { echo "$1 $2" | awk -v op="$3" '{ok = (op == "le") ? ($1 <= $2) : ($1 >= $2); print ok ? "met" : "NOT met"}'; }
+C=$(ratio r_auto r_cat) P=$(ratio r_peer r_auto) O2=$(ratio r_noov r_ov) O1=$(ratio r1_noov r1_auto)
+out=$BENCH_DIR/reduce-table.md
+{
+  echo "### reduce (bench/reduce.sh)"
+  echo "$(machine_line)"
+  echo
+  echo "4 GiB float64 file, cached; \`pario-reduce $OPS\`; medians of $REPS interleaved rounds, whole processes."
+  echo
+  echo "| run | median s | vs cat |"
+  echo "|---|---|---|"
+  row r_cat r_cat "cat FILE > /dev/null"
+  row r_auto r_cat "pario-reduce, 2 ranks (default: no spare core, so no read-ahead thread)"
+  row r_ov r_cat "pario-reduce --overlap, 2 ranks (read-ahead thread forced)"
+  row r_noov r_cat "pario-reduce --no-overlap, 2 ranks"
+  row r_ind r_cat "pario-reduce --independent, 2 ranks"
+  row r1_auto r_cat "pario-reduce, 1 rank (default: read-ahead thread on the spare core)"
+  row r1_noov r_cat "pario-reduce --no-overlap, 1 rank"
+  row r_peer r_cat "mpi4py + numpy peer, 2 ranks (Open MPI)"
+  echo
+  echo "- within 1.5x of cat: ${C}x, $(verdict "$C" 1.5 le)"
+  echo "- at least 3x faster than mpi4py + numpy: ${P}x, $(verdict "$P" 3 ge)"
+  echo "- overlap at least 10% faster (no-overlap / overlap): 2 ranks ${O2} ($(verdict "$O2" 1.10 ge)); 1 rank ${O1} ($(verdict "$O1" 1.10 ge))"
+} >"$out"
+cat "$out"
+if [ "$WRITE" = "--write" ]; then
+  write_results reduce "$(cat "$out")"
+fi
+exit 0

@@ -6,6 +6,7 @@
 #include "pario/io.h"
 #include "io_internal.h"
 #include "pario/exchange.h"
+#include "io_prefetch.h"
 
 size_t pario_io_chunk_elems(const pario_io_opts *o, size_t esize)
 {
@@ -30,23 +31,36 @@ static int posted_count(const pario_reader *r, uint64_t start)
     return (int)(left < r->chunk_elems ? left : r->chunk_elems);
 }
 
-/* Start (overlap) or do (blocking) the read of the chunk at next_local into buf[slot]. */
-static int start_read(pario_reader *r, int slot, MPI_Status *status)
+/* The next chunk's read: its offset (in etypes of the view) and count, and the
+ * reader moves past it. */
+static int plan_read(pario_reader *r, MPI_Offset *off)
 {
     int n = posted_count(r, r->next_local);
-    MPI_Offset off = (MPI_Offset)r->next_local; /* in etypes, relative to the view */
+    *off = (MPI_Offset)r->next_local;
     r->pending_start = r->next_local;
     r->pending_n = (size_t)n;
     r->next_local += (uint64_t)n;
+    return n;
+}
+
+/* Read the next chunk into buf[slot], blocking. */
+static int read_now(pario_reader *r, int slot, MPI_Status *status)
+{
+    MPI_Offset off;
+    int n = plan_read(r, &off);
     MPI_Datatype t = r->view->etype;
-    if (r->opts.overlap) {
-        if (r->opts.independent)
-            return n ? MPI_File_iread_at(r->fh, off, r->buf[slot], n, t, &r->req) : MPI_SUCCESS;
-        return MPI_File_iread_at_all(r->fh, off, r->buf[slot], n, t, &r->req);
-    }
     if (r->opts.independent)
         return n ? MPI_File_read_at(r->fh, off, r->buf[slot], n, t, status) : MPI_SUCCESS;
     return MPI_File_read_at_all(r->fh, off, r->buf[slot], n, t, status);
+}
+
+/* Hand the next chunk's read into buf[slot] to the prefetch thread. */
+static void read_ahead(pario_reader *r, int slot)
+{
+    MPI_Offset off;
+    int n = plan_read(r, &off);
+    pario_prefetch_post(r->pf, r->fh, off, r->buf[slot], n, r->view->etype, !r->opts.independent);
+    r->inflight = 1;
 }
 
 static void check_read(pario_reader *r, int err, MPI_Status *status)
@@ -72,7 +86,6 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
     r->ds = ds;
     r->view = view;
     r->opts = *o;
-    r->req = MPI_REQUEST_NULL;
     r->err = pario_ok();
     r->chunk_elems = pario_io_chunk_elems(o, view->esize);
     r->swap = !o->raw && ds->big_endian == pario_host_little_endian();
@@ -118,12 +131,17 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
     }
     if (o->show_hints)
         pario_file_print_hints(r->fh, o->show_hints, comm);
-    if (o->overlap && r->nsteps > 0) {
-        double t0 = MPI_Wtime();
-        err = start_read(r, 0, NULL);
-        r->io_seconds += MPI_Wtime() - t0;
-        if (err != MPI_SUCCESS)
-            r->err = pario_mpi_error(err, "read", ds->path);
+    if (o->overlap && r->strategy == PARIO_STRATEGY_VIEW) {
+        /* All ranks read ahead or none: a rank whose thread sits in a collective
+         * read while another rank waits in the step's agreement would hang. */
+        int ok = pario_prefetch_useful(o->overlap == PARIO_OVERLAP_ALWAYS, comm), all = 0;
+        if (ok)
+            ok = (r->pf = pario_prefetch_start()) != NULL;
+        MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
+        if (!all) {
+            pario_prefetch_stop(r->pf);
+            r->pf = NULL;
+        }
     }
     return pario_ok();
 }
@@ -133,6 +151,16 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
     *n = 0;
     *data = NULL;
     *local_start = r->next_local;
+    const int ahead = r->inflight; /* this step's chunk was read ahead */
+    if (ahead) {
+        /* the thread's read ends before this rank's next MPI call */
+        double t0 = pario_now();
+        MPI_Status status;
+        int err = pario_prefetch_wait(r->pf, &status);
+        r->io_seconds += pario_now() - t0;
+        r->inflight = 0;
+        check_read(r, err, &status);
+    }
     if (!pario_failed(st) && pario_failed(&r->err))
         *st = r->err;
     if (pario_agree(st, r->comm) || r->step >= r->nsteps)
@@ -142,27 +170,28 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
     MPI_Status status;
     int err;
     int slot = r->cur;
-    double t0 = MPI_Wtime();
-    if (r->opts.overlap) {
-        err = MPI_Wait(&r->req, &status);
+    double t0 = pario_now();
+    if (r->pf) {
+        /* this step's chunk is in buf[slot] (read ahead), or read it now (the
+         * first step); then every rank hands the next read to its thread */
+        if (!ahead) {
+            err = read_now(r, slot, &status);
+            check_read(r, err, &status);
+        }
         size_t got_n = r->pending_n;
         uint64_t got_start = r->pending_start;
-        check_read(r, err, &status);
-        if (r->step + 1 < r->nsteps) {
-            int e2 = start_read(r, 1 - slot, NULL);
-            if (e2 != MPI_SUCCESS && !pario_failed(&r->err))
-                r->err = pario_mpi_error(e2, "read", r->ds->path);
-        }
+        if (r->step + 1 < r->nsteps)
+            read_ahead(r, 1 - slot);
         r->cur = 1 - slot;
         *n = got_n;
         *local_start = got_start;
     } else {
-        err = start_read(r, slot, &status);
+        err = read_now(r, slot, &status);
         check_read(r, err, &status);
         *n = r->pending_n;
         *local_start = r->pending_start;
     }
-    r->io_seconds += MPI_Wtime() - t0;
+    r->io_seconds += pario_now() - t0;
     r->step++;
     if (pario_failed(&r->err)) {
         *n = 0;
@@ -177,8 +206,13 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
 
 void pario_reader_close(pario_reader *r)
 {
-    if (r->req != MPI_REQUEST_NULL)
-        MPI_Wait(&r->req, MPI_STATUS_IGNORE);
+    if (r->inflight) {
+        MPI_Status status;
+        pario_prefetch_wait(r->pf, &status);
+        r->inflight = 0;
+    }
+    pario_prefetch_stop(r->pf);
+    r->pf = NULL;
     if (r->fh != MPI_FILE_NULL)
         MPI_File_close(&r->fh);
     free(r->buf[0]);

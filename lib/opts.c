@@ -254,3 +254,9 @@ pario_status pario_open_data(pario_common *c, const char *path, pario_dataset *d
         return st;
     return pario_prepare_view(c, ds, v, comm);
 }
+
+void pario_mpi_init(int *argc, char ***argv)
+{
+    int provided;
+    MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
+}

@@ -121,6 +121,7 @@ static pario_status run_pass(struct pass *p, const pario_io_opts *io, pario_prog
     }
     p->res->bytes += r.bytes;
     p->res->io_seconds += r.io_seconds;
+    p->res->read_ahead = r.pf != NULL;
     pario_reader_close(&r);
     return st;
 }

@@ -64,7 +64,7 @@ static const pario_tool tool = {
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    pario_mpi_init(&argc, &argv);
     pario_common c;
     struct convert_opts o;
     memset(&o, 0, sizeof o);

@@ -108,7 +108,7 @@ static pario_status check(const struct gen_opts *o)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    pario_mpi_init(&argc, &argv);
     pario_common c;
     struct gen_opts o;
     memset(&o, 0, sizeof o);

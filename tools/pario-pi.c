@@ -102,7 +102,7 @@ static void print_result(const pario_common *c, const pario_pi_run_opts *o, cons
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    pario_mpi_init(&argc, &argv);
     pario_common c;
     pario_pi_run_opts o;
     memset(&o, 0, sizeof o);

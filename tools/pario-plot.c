@@ -84,7 +84,7 @@ static pario_status plot(const char *log, const struct plot_opts *o)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    pario_mpi_init(&argc, &argv);
     pario_common c;
     struct plot_opts o;
     memset(&o, 0, sizeof o);

@@ -28,8 +28,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
         o->spec.axis = arg[0] - '0';
         return pario_ok();
     case O_SKIP_NAN: o->spec.skip_nan = 1; return pario_ok();
-    case O_OVERLAP: o->overlap = 1; return pario_ok();
-    case O_NO_OVERLAP: o->overlap = 0; return pario_ok();
+    case O_OVERLAP: o->overlap = PARIO_OVERLAP_ALWAYS; return pario_ok();
+    case O_NO_OVERLAP: o->overlap = PARIO_OVERLAP_NEVER; return pario_ok();
     case O_H5: o->h5 = arg; return pario_ok();
     }
     return pario_ok();
@@ -42,7 +42,8 @@ static const pario_optdef options[] = {
     { "max", O_MAX, 1, "B", "hist: upper edge, included in the last bin (default: the data's max)" },
     { "axis", O_AXIS, 1, "0|1", "2-D: one result per column (0) or per row (1)" },
     { "skip-nan", O_SKIP_NAN, 0, NULL, "count NaN and leave them out (numpy's nansum, nanmin, ...)" },
-    { "overlap", O_OVERLAP, 0, NULL, "read the next chunk while reducing this one (default)" },
+    { "overlap", O_OVERLAP, 0, NULL,
+      "read the next chunk on a thread while reducing this one, even without a free core (default: only with one)" },
     { "no-overlap", O_NO_OVERLAP, 0, NULL, "read and reduce in turn" },
     { "h5", O_H5, 1, "FILE", "also write the results to an HDF5 file" },
     { NULL, 0, 0, NULL, NULL },
@@ -66,12 +67,12 @@ static const pario_tool tool = {
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    pario_mpi_init(&argc, &argv);
     pario_common c;
     struct reduce_opts o;
     memset(&o, 0, sizeof o);
     pario_reduce_spec_init(&o.spec);
-    o.overlap = 1;
+    o.overlap = PARIO_OVERLAP_AUTO;
     pario_dataset ds;
     pario_view view;
     memset(&view, 0, sizeof view);
@@ -114,8 +115,10 @@ int main(int argc, char **argv)
         if (!pario_failed(&st) && c.stats)
             pario_stats_print(tool.name, "read", res.bytes, res.seconds, MPI_COMM_WORLD);
         if (!pario_failed(&st) && c.verbose)
-            pario_note(&c, "%d pass%s over the data; %.3f s waiting for reads on rank 0", res.passes,
-                       res.passes == 1 ? "" : "es", res.io_seconds);
+            pario_note(&c, "%d pass%s over the data; reads %s; %.3f s waiting for reads on rank 0", res.passes,
+                       res.passes == 1 ? "" : "es",
+                       res.read_ahead ? "read ahead on a thread (overlapped)" : "in turn with the work",
+                       res.io_seconds);
         pario_reduce_result_free(&res);
     }
     pario_view_free(&view);

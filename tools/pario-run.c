@@ -90,7 +90,7 @@ static void emit(FILE *f, int fmt, const pario_job *job, const pario_dataset *ds
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    pario_mpi_init(&argc, &argv);
     pario_common c;
     struct run_opts o = { NULL, 0 };
     pario_job *job = calloc(1, sizeof *job);

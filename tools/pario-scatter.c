@@ -34,7 +34,7 @@ static const pario_tool tool = {
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    pario_mpi_init(&argc, &argv);
     pario_common c;
     const char *prefix = NULL;
     pario_dataset ds;

@@ -25,10 +25,18 @@ typedef enum pario_strategy {
     PARIO_STRATEGY_EXCHANGE  /* read contiguous stripes, MPI_Alltoallv the elements to their owners */
 } pario_strategy;
 
+/* Reading ahead on a thread of the rank (MPI_THREAD_SERIALIZED): worth it only
+ * when that thread has a core of its own. */
+typedef enum pario_overlap {
+    PARIO_OVERLAP_NEVER = 0,
+    PARIO_OVERLAP_AUTO = 1,   /* when the rank's CPUs number at least twice the ranks on its node */
+    PARIO_OVERLAP_ALWAYS = 2
+} pario_overlap;
+
 typedef struct pario_io_opts {
     size_t chunk_bytes;   /* per rank per step; default PARIO_DEFAULT_CHUNK */
     int independent;      /* 1: independent calls instead of collective ones */
-    int overlap;          /* 1: read the next chunk while the caller works on this one */
+    int overlap;          /* pario_overlap: read the next chunk while the caller works on this one */
     MPI_Info info;        /* ROMIO hints, or MPI_INFO_NULL */
     FILE *show_hints;     /* --show-hints: where rank 0 prints the opened file's hints */
     int raw;              /* 1: bytes as stored, no byte-order conversion */
@@ -65,7 +73,8 @@ typedef struct pario_reader {
     uint64_t next_local;          /* local index of the next chunk to post */
     void *buf[2];
     int cur;
-    MPI_Request req;              /* overlap: the read in flight */
+    struct pario_prefetch *pf;    /* overlap: the thread that reads ahead, or NULL */
+    int inflight;                 /* a read is posted to pf */
     uint64_t pending_start;
     size_t pending_n;
     int swap;                     /* stored order differs from the host's */
@@ -84,6 +93,8 @@ typedef struct pario_reader {
 pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const pario_view *view,
                                const pario_io_opts *o, MPI_Comm comm);
 /* Collective: the next chunk, in host byte order; *n may be 0 on some ranks.
+ * With overlap the next chunk's read may be running on a thread when this returns:
+ * make no MPI call until the next pario_reader_next or pario_reader_close.
  * First agrees on *st (the caller's own error so far, and the last read's):
  * returns 0 when any rank failed or every rank is done, and then *st is agreed. */
 int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *local_start,

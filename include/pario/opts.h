@@ -51,6 +51,10 @@ typedef struct pario_tool {
     int min_args, max_args; /* positional arguments */
 } pario_tool;
 
+/* MPI_Init_thread asking for MPI_THREAD_SERIALIZED, which the readers' prefetch
+ * thread needs (without it they read in turn). */
+void pario_mpi_init(int *argc, char ***argv);
+
 /* Collective in effect (every rank parses the same argv): fills c, calls handle for
  * the tool's own options. Returns PARIO_DONE after --help/--version (printed by
  * rank 0), PARIO_ERR_USAGE with a message on a bad command line. */

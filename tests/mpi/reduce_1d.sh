@@ -20,6 +20,26 @@ for t in int8 int16 int32 int64 uint8 uint16 uint32 uint64 float32 float64; do
   i=$((i + 1))
 done
 
+# reading ahead on a thread, forced where it has no core of its own: many small
+# chunks, so that most of them are read while the one before is reduced
+for t in int32 float64 uint8; do
+  run 2 $t.2o.json $t.bin --op $ALL,count=1 --bins 7 --chunk 1000 --overlap
+done
+run 3 float32.3o.json float32.bin --op $ALL --bins 5 --dist cyclic:3 --chunk 2Ki --overlap
+mpirun 2 pario-reduce --op sum --chunk 1000 --overlap --verbose float64.bin > /dev/null 2> ov2.err
+mpirun 2 pario-reduce --op sum --chunk 1000 --no-overlap --verbose float64.bin > /dev/null 2> ov0.err
+check "--overlap: the reads ran on a thread" grep -q 'reads read ahead on a thread' ov2.err
+check "--no-overlap: reads in turn" grep -q 'reads in turn with the work' ov0.err
+# by default only where the thread has a core of its own: 1 rank, 2 or more CPUs
+if [ "$(nproc)" -ge 2 ]; then
+  mpirun 1 pario-reduce --op sum --chunk 1000 --verbose float64.bin > /dev/null 2> ov1.err
+  check "default with a free core: read ahead" grep -q 'reads read ahead on a thread' ov1.err
+fi
+if [ "$(nproc)" -lt 4 ]; then
+  mpirun 2 pario-reduce --op sum --chunk 1000 --verbose float64.bin > /dev/null 2> ovd.err
+  check "default with no free core: reads in turn" grep -q 'reads in turn with the work' ovd.err
+fi
+
 # NaN: propagated as in numpy, or counted and skipped
 $REF make --dtype float64 --shape 3001 --kind nan --seed 9 --out nan.bin > /dev/null
 $REF make --dtype float32 --shape 2999 --kind nan --seed 8 --out nan32.bin > /dev/null

@@ -1,7 +1,9 @@
 /* The pi inner loops: no branches, so GCC vectorises them. splitmix64 needs
  * 64-bit multiplies, which SSE2/AVX2 only emulate (slower than scalar code), so
- * on CPUs with AVX-512DQ (vpmullq) a 512-bit clone of the darts loop is picked at
- * run time: about 1.7x the scalar rate here. */
+ * on CPUs with AVX-512DQ (vpmullq) the darts loop runs as 512-bit intrinsics:
+ * the same arithmetic, with the Weyl term advanced by additions and the squares
+ * of the 31-bit coordinates as 32x32-bit products, which GCC's vectoriser did
+ * with full 64-bit multiplies (924 -> 1335 M samples/s per core here). */
 #include "config.h"
 #include "pario/pi.h"
 #include "pario/rng.h"
@@ -26,10 +28,48 @@ static uint64_t darts_generic(uint64_t kx, uint64_t ky, uint64_t first, uint64_t
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
 #define PARIO_PI_AVX512 1
-__attribute__((target("avx512f,avx512dq,avx512vl,prefer-vector-width=512")))
+#include <immintrin.h>
+
+/* splitmix64's finaliser on 8 lanes: two 64-bit multiplies (vpmullq). */
+__attribute__((target("avx512f,avx512dq"))) static inline __m512i mix8(__m512i z)
+{
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64(0xbf58476d1ce4e5b9LL));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64(0x94d049bb133111ebLL));
+    return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+}
+
+/* Hits among 8 samples whose Weyl terms are w: darts_loop's arithmetic exactly. The
+ * coordinates have 31 bits, so their squares are 32x32-bit products (vpmuludq),
+ * where GCC's vectoriser spends a full 64-bit multiply. */
+__attribute__((target("avx512f,avx512dq"))) static inline __mmask8 hits8(__m512i kx, __m512i ky, __m512i w)
+{
+    const __m512i one = _mm512_set1_epi64(1);
+    __m512i x = _mm512_or_si512(_mm512_slli_epi64(_mm512_srli_epi64(mix8(_mm512_add_epi64(kx, w)), 34), 1), one);
+    __m512i y = _mm512_or_si512(_mm512_slli_epi64(_mm512_srli_epi64(mix8(_mm512_add_epi64(ky, w)), 34), 1), one);
+    __m512i r2 = _mm512_add_epi64(_mm512_mul_epu32(x, x), _mm512_mul_epu32(y, y));
+    return _mm512_cmplt_epu64_mask(r2, _mm512_set1_epi64((long long)((uint64_t)1 << 62)));
+}
+
+/* The Weyl term of sample g is (g + 1) * gamma: it advances by additions. */
+__attribute__((target("avx512f,avx512dq")))
 static uint64_t darts_avx512(uint64_t kx, uint64_t ky, uint64_t first, uint64_t n)
 {
-    return darts_loop(kx, ky, first, n);
+    const uint64_t gamma = 0x9e3779b97f4a7c15ULL;
+    uint64_t w0[8];
+    for (int j = 0; j < 8; j++)
+        w0[j] = (first + 1 + (uint64_t)j) * gamma;
+    const __m512i vkx = _mm512_set1_epi64((long long)kx), vky = _mm512_set1_epi64((long long)ky);
+    const __m512i step8 = _mm512_set1_epi64((long long)(8 * gamma)), step16 = _mm512_set1_epi64((long long)(16 * gamma));
+    __m512i wa = _mm512_loadu_si512(w0), wb = _mm512_add_epi64(wa, step8);
+    uint64_t hits = 0, i = 0;
+    /* two independent groups of 8 per turn: the multiplies' latency overlaps */
+    for (; i + 16 <= n; i += 16) {
+        __mmask8 ma = hits8(vkx, vky, wa), mb = hits8(vkx, vky, wb);
+        hits += (uint64_t)__builtin_popcount(ma) + (uint64_t)__builtin_popcount(mb);
+        wa = _mm512_add_epi64(wa, step16);
+        wb = _mm512_add_epi64(wb, step16);
+    }
+    return hits + darts_loop(kx, ky, first + i, n - i);
 }
 #endif
 

@@ -60,8 +60,8 @@ pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o
         *why = "--independent reads through the view (ROMIO data sieving)";
         return PARIO_STRATEGY_VIEW;
     }
-    if (o->overlap) {
-        *why = "overlapped reads go through the view";
+    if (o->overlap == PARIO_OVERLAP_ALWAYS) {
+        *why = "--overlap: reads run ahead on a thread, through the view";
         return PARIO_STRATEGY_VIEW;
     }
     if (piece < SMALL_PIECE) {

@@ -205,6 +205,12 @@ if command -v strace >/dev/null 2>&1; then
 else
   echo "strace not found: fsync counts not checked"
 fi
+# the interval is rank 0's clock: a tiny one is due every round, a long one never
+mpirun 3 pario-pi --samples 1000 --rounds 9 --seed 3 --log fs2.h5 --sync 1e-9 --format json >fs2.json
+check "--sync 1e-9: due after each of the 9 rounds" test "$(json fs2.json 'j["log_fsyncs"]')" = 9
+mpirun 3 pario-pi --samples 1000 --rounds 9 --seed 3 --log fs3.h5 --sync 3600 --format json >fs3.json
+check "--sync 3600: the first round and the close" test "$(json fs3.json 'j["log_fsyncs"]')" = 2
+check "--sync 3600: the same log" $REF check-log fs3.h5 --seed 3 --samples 1000 --rounds 9 --ranks 3
 expect_error 1 2 "pario-pi: error: --sync: 'soon' is not a number of seconds >= 0" pario-pi --sync soon --log x.h5
 
 finish

@@ -26,6 +26,7 @@ for t in int32 float64 uint8; do
   run 2 $t.2o.json $t.bin --op $ALL,count=1 --bins 7 --chunk 1000 --overlap
 done
 run 3 float32.3o.json float32.bin --op $ALL --bins 5 --dist cyclic:3 --chunk 2Ki --overlap
+run 3 int16.3oi.json int16.bin --op $ALL --bins 5 --chunk 2Ki --overlap --independent
 mpirun 2 pario-reduce --op sum --chunk 1000 --overlap --verbose float64.bin > /dev/null 2> ov2.err
 mpirun 2 pario-reduce --op sum --chunk 1000 --no-overlap --verbose float64.bin > /dev/null 2> ov0.err
 check "--overlap: the reads ran on a thread" grep -q 'reads read ahead on a thread' ov2.err

@@ -14,7 +14,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 #include "io_prefetch.h"
 
@@ -31,13 +30,6 @@ struct pario_prefetch {
     int err;
     MPI_Status status;
 };
-
-double pario_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static int usable_cpus(void)
 {

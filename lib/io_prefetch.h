@@ -21,8 +21,4 @@ int pario_prefetch_wait(pario_prefetch *p, MPI_Status *status);
 /* Stop and join the thread (no read may be in flight). */
 void pario_prefetch_stop(pario_prefetch *p);
 
-/* Seconds on a monotonic clock: timing that is not an MPI call, for the times a
- * read may be in flight on the prefetch thread. */
-double pario_now(void);
-
 #endif

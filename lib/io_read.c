@@ -7,6 +7,7 @@
 #include "io_internal.h"
 #include "pario/exchange.h"
 #include "io_prefetch.h"
+#include "pario/progress.h"
 
 size_t pario_io_chunk_elems(const pario_io_opts *o, size_t esize)
 {

@@ -15,9 +15,7 @@ void pario_fmt_bytes(char *buf, size_t len, double b)
     snprintf(buf, len, u ? "%.2f %s" : "%.0f %s", b, units[u]);
 }
 
-/* Not MPI_Wtime: updates come between reads, when a reader's prefetch thread may
- * be inside MPI (MPI_THREAD_SERIALIZED leaves MPI to it then). */
-static double clock_now(void)
+double pario_now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -32,7 +30,7 @@ void pario_progress_start(pario_progress *p, const char *tool, const char *verb,
     p->tool = tool;
     p->verb = verb;
     p->enabled = rank == 0 && !quiet && (force || isatty(STDERR_FILENO));
-    p->t0 = p->last = clock_now();
+    p->t0 = p->last = pario_now();
     p->total = local_total;
     p->printed = 0;
 }
@@ -41,7 +39,7 @@ void pario_progress_update(pario_progress *p, uint64_t done)
 {
     if (!p->enabled)
         return;
-    double now = clock_now();
+    double now = pario_now();
     if (now - p->t0 < 2.0 || now - p->last < 1.0)
         return;
     p->last = now;

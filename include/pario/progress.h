@@ -32,6 +32,11 @@ void pario_stats_print(const char *tool, const char *verb, uint64_t local_bytes,
 /* "1.50 GiB" */
 void pario_fmt_bytes(char *buf, size_t len, double bytes);
 
+/* Seconds on a monotonic clock. Not MPI_Wtime: it is read between reads, when a
+ * reader's prefetch thread may be inside MPI (MPI_THREAD_SERIALIZED leaves MPI
+ * to that thread then). */
+double pario_now(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,10 +8,16 @@
 
 #define PARIO_RNG_NAME "splitmix64(seed, index, stream)"
 
+/* splitmix64's constants: the Weyl increment and the finaliser's multipliers
+ * (named so that vector forms of the generator use the same ones). */
+#define PARIO_RNG_GAMMA 0x9e3779b97f4a7c15ULL
+#define PARIO_MIX64_M1 0xbf58476d1ce4e5b9ULL
+#define PARIO_MIX64_M2 0x94d049bb133111ebULL
+
 static inline uint64_t pario_mix64(uint64_t z)
 {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z = (z ^ (z >> 30)) * PARIO_MIX64_M1;
+    z = (z ^ (z >> 27)) * PARIO_MIX64_M2;
     return z ^ (z >> 31);
 }
 
@@ -24,7 +30,7 @@ static inline uint64_t pario_rng_key(uint64_t seed, uint64_t stream)
 /* 64 random bits for a global index. */
 static inline uint64_t pario_rng_at(uint64_t key, uint64_t index)
 {
-    return pario_mix64(key + (index + 1) * 0x9e3779b97f4a7c15ULL);
+    return pario_mix64(key + (index + 1) * PARIO_RNG_GAMMA);
 }
 
 /* Uniform double in [0, 1) with 53 random bits. */

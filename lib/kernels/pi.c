@@ -33,8 +33,8 @@ static uint64_t darts_generic(uint64_t kx, uint64_t ky, uint64_t first, uint64_t
 /* splitmix64's finaliser on 8 lanes: two 64-bit multiplies (vpmullq). */
 __attribute__((target("avx512f,avx512dq"))) static inline __m512i mix8(__m512i z)
 {
-    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64(0xbf58476d1ce4e5b9LL));
-    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64(0x94d049bb133111ebLL));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64((long long)PARIO_MIX64_M1));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64((long long)PARIO_MIX64_M2));
     return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
 }
 
@@ -54,7 +54,7 @@ __attribute__((target("avx512f,avx512dq"))) static inline __mmask8 hits8(__m512i
 __attribute__((target("avx512f,avx512dq")))
 static uint64_t darts_avx512(uint64_t kx, uint64_t ky, uint64_t first, uint64_t n)
 {
-    const uint64_t gamma = 0x9e3779b97f4a7c15ULL;
+    const uint64_t gamma = PARIO_RNG_GAMMA;
     uint64_t w0[8];
     for (int j = 0; j < 8; j++)
         w0[j] = (first + 1 + (uint64_t)j) * gamma;

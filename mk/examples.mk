@@ -3,14 +3,14 @@
 # mc_pi use the header-only counter-based generator include/pario/rng.h. They
 # are installed as sources, to be read, copied and built by hand.
 EXAMPLE_NAMES = hello sendrecv isend_irecv pingpong ring bcast_struct scatter_gather \
-	buffers allgather_table reduce pi_manager pi_worker count mc_pi io_contig io_vector
+	buffers allgather_table reduce pi_manager pi_worker count mc_pi io_contig io_vector task_pool
 EXAMPLE_SOURCES = $(EXAMPLE_NAMES:%=examples/%.c)
 
 noinst_PROGRAMS += \
 	examples/hello examples/sendrecv examples/isend_irecv examples/pingpong examples/ring \
 	examples/bcast_struct examples/scatter_gather examples/buffers examples/allgather_table \
 	examples/reduce examples/pi_manager examples/pi_worker examples/count examples/mc_pi \
-	examples/io_contig examples/io_vector
+	examples/io_contig examples/io_vector examples/task_pool
 examples_hello_SOURCES = examples/hello.c
 examples_sendrecv_SOURCES = examples/sendrecv.c
 examples_isend_irecv_SOURCES = examples/isend_irecv.c
@@ -29,6 +29,7 @@ examples_mc_pi_SOURCES = examples/mc_pi.c
 examples_mc_pi_LDADD = -lm
 examples_io_contig_SOURCES = examples/io_contig.c
 examples_io_vector_SOURCES = examples/io_vector.c
+examples_task_pool_SOURCES = examples/task_pool.c
 
 exampledir = $(docdir)/examples
 dist_example_DATA = $(EXAMPLE_SOURCES) examples/README.md
@@ -39,6 +40,7 @@ EXAMPLE_TESTS = \
 	tests/examples/spawn.sh \
 	tests/examples/count_pi.sh \
 	tests/examples/mpiio.sh \
+	tests/examples/task_pool.sh \
 	tests/examples/tutorial.sh
 TESTS += $(EXAMPLE_TESTS)
 EXTRA_DIST += $(EXAMPLE_TESTS) tests/examples/lib.sh tests/examples/reference.py \

@@ -33,6 +33,24 @@ examples_task_pool_SOURCES = examples/task_pool.c
 
 exampledir = $(docdir)/examples
 dist_example_DATA = $(EXAMPLE_SOURCES) examples/README.md
+EXTRA_DIST += examples/Makefile.lessons
+
+# The lessons install with a Makefile, so a copy builds anywhere:
+#   cp -r "$(pkg-config --variable=examplesdir pario)" lessons && make -C lessons
+install-data-local: install-lessons-makefile
+install-lessons-makefile:
+	$(MKDIR_P) '$(DESTDIR)$(exampledir)'
+	$(INSTALL_DATA) $(srcdir)/examples/Makefile.lessons '$(DESTDIR)$(exampledir)/Makefile'
+uninstall-local: uninstall-lessons-makefile
+uninstall-lessons-makefile:
+	rm -f '$(DESTDIR)$(exampledir)/Makefile'
+.PHONY: install-lessons-makefile uninstall-lessons-makefile
+
+# The guides and the schemas install too (the tutorial is read from an install).
+guidedir = $(docdir)
+dist_guide_DATA = doc/tutorial.md doc/architecture.md
+schemadir = $(pkgdatadir)/schemas
+dist_schema_DATA = schemas/dataset.schema.yaml schemas/job.schema.yaml
 
 EXAMPLE_TESTS = \
 	tests/examples/point_to_point.sh \

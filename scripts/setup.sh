@@ -7,10 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-demo}
 
-PACKAGES="build-essential autoconf automake libtool pkg-config mpich libmpich-dev
-  libhdf5-mpich-dev hdf5-tools libyaml-dev check help2man man-db python3 python3-numpy
-  python3-yaml python3-jsonschema
+# What building, installing and the demo need:
+BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config mpich libmpich-dev
+  libhdf5-mpich-dev hdf5-tools libyaml-dev check help2man man-db"
+# What only the test suite needs (references, two hosts, a real Slurm, strace):
+TEST_PACKAGES="python3 python3-numpy python3-yaml python3-jsonschema
   openssh-server openssh-client iproute2 strace munge slurmctld slurmd slurm-client"
+PACKAGES="$BUILD_PACKAGES"
 
 deps() {
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
@@ -35,10 +38,15 @@ build() {
 }
 
 case $what in
-deps) deps ;;
+deps) PACKAGES="$BUILD_PACKAGES $TEST_PACKAGES"; deps ;;
 demo)
   deps
   build
+  # install under /usr/local (tools on PATH, pario.pc, man pages, the lessons, the tutorial)
+  if [ "$(id -u)" -eq 0 ]; then
+    make -C build install >/dev/null
+    ldconfig
+  fi
   out=$(mktemp -d)
   echo "== generate 3,000,017 int32 values in [0, 99] with 4 ranks"
   mpiexec.mpich -n 4 build/tools/pario-gen --dtype int32 --count 3000017 --uniform 0:99 --seed 42 \
@@ -51,6 +59,7 @@ demo)
   rm -rf "$out"
   ;;
 test)
+  PACKAGES="$BUILD_PACKAGES $TEST_PACKAGES"
   deps
   build
   cd build

@@ -1,20 +1,28 @@
 #!/bin/sh
-# Run every marked command of doc/tutorial.md (tests/examples/run_doc.py) in a
-# temporary directory laid out like a build tree: ./examples holds the built
-# lessons and their sources, the pario-* tools are on PATH, and `mpiexec`
-# is MPICH's launcher under a time bound.
+# Run every marked command of doc/tutorial.md (tests/examples/run_doc.py) as a
+# user would after installing: `make install` into a temporary prefix, the
+# README's environment lines for it, and an empty working directory. Only
+# mpiexec.mpich is on PATH as a launcher, wrapped in the time bound; a plain
+# `mpiexec` in the tutorial would not be MPICH's here and is not provided.
 . "$(dirname "$0")/lib.sh"
 RUNNER=$PARIO_SRCDIR/tests/examples/run_doc.py
 
-mkdir -p bin examples
-for m in mpiexec mpiexec.mpich; do
-  printf '#!/bin/sh\nexec timeout -k 5 %s %s "$@"\n' "$TEST_TIMEOUT" "$(command -v "$MPIEXEC")" >"bin/$m"
-  chmod +x "bin/$m"
-done
-for f in "$PARIO_SRCDIR"/examples/* "$EXAMPLES"/*; do
-  case $f in *.o) ;; *) [ -f "$f" ] && ln -sf "$f" examples/ ;; esac
-done
-export PATH="$WORK/bin:$PARIO_BIN:$PATH"
+PREFIX=$WORK/prefix
+if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$PARIO_BUILDDIR" install prefix="$PREFIX" \
+    >install.log 2>&1; then
+  fail "make install prefix=$PREFIX: $(tail -5 install.log)"; finish
+fi
+mkdir -p bin
+printf '#!/bin/sh\nexec timeout -k 5 %s %s "$@"\n' "$TEST_TIMEOUT" "$(command -v "$MPIEXEC")" >bin/mpiexec.mpich
+chmod +x bin/mpiexec.mpich
+export PATH="$WORK/bin:$PREFIX/bin:$PATH" LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+  MANPATH="$PREFIX/share/man:" PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
+check "pario.pc of the install points into it" test "$(pkg-config --variable=prefix pario)" = "$PREFIX"
+check "the installed tools are the ones on PATH" test "$(command -v pario-count)" = "$PREFIX/bin/pario-count"
+check "the tutorial is installed" test -f "$(pkg-config --variable=docdir pario)/tutorial.md"
+check "the schemas are installed" test -f "$(pkg-config --variable=schemasdir pario)/job.schema.yaml"
+check "man pages are found through MANPATH" sh -c 'man -w pario-count | grep -q "^$0/"' "$PREFIX"
+mkdir -p tut
 
 # The runner must be able to fail: a wrong output, a wrong status, an unmarked block.
 mkdir -p selftest
@@ -53,7 +61,7 @@ oops
 MD
 check "run_doc.py passes a right document" sh -c "cd selftest && '$PYTHON3' '$RUNNER' good.md >log 2>&1"
 
-if "$PYTHON3" "$RUNNER" "$PARIO_SRCDIR/doc/tutorial.md"; then pass "doc/tutorial.md"
+if (cd tut && "$PYTHON3" "$RUNNER" "$PREFIX/share/doc/pario/tutorial.md"); then pass "doc/tutorial.md (installed)"
 else fail "doc/tutorial.md: a command or its output is stale"; fi
 
 finish

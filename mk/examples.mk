@@ -3,14 +3,16 @@
 # mc_pi use the header-only counter-based generator include/pario/rng.h. They
 # are installed as sources, to be read, copied and built by hand.
 EXAMPLE_NAMES = hello sendrecv isend_irecv pingpong ring bcast_struct scatter_gather \
-	buffers allgather_table reduce pi_manager pi_worker count mc_pi io_contig io_vector task_pool
+	buffers allgather_table reduce pi_manager pi_worker count mc_pi io_contig io_vector task_pool \
+	shared_fp consistency external32 split_collective
 EXAMPLE_SOURCES = $(EXAMPLE_NAMES:%=examples/%.c)
 
 noinst_PROGRAMS += \
 	examples/hello examples/sendrecv examples/isend_irecv examples/pingpong examples/ring \
 	examples/bcast_struct examples/scatter_gather examples/buffers examples/allgather_table \
 	examples/reduce examples/pi_manager examples/pi_worker examples/count examples/mc_pi \
-	examples/io_contig examples/io_vector examples/task_pool
+	examples/io_contig examples/io_vector examples/task_pool examples/shared_fp examples/consistency \
+	examples/external32 examples/split_collective
 examples_hello_SOURCES = examples/hello.c
 examples_sendrecv_SOURCES = examples/sendrecv.c
 examples_isend_irecv_SOURCES = examples/isend_irecv.c
@@ -30,6 +32,10 @@ examples_mc_pi_LDADD = -lm
 examples_io_contig_SOURCES = examples/io_contig.c
 examples_io_vector_SOURCES = examples/io_vector.c
 examples_task_pool_SOURCES = examples/task_pool.c
+examples_shared_fp_SOURCES = examples/shared_fp.c
+examples_consistency_SOURCES = examples/consistency.c
+examples_external32_SOURCES = examples/external32.c
+examples_split_collective_SOURCES = examples/split_collective.c
 
 exampledir = $(docdir)/examples
 dist_example_DATA = $(EXAMPLE_SOURCES) examples/README.md
@@ -59,6 +65,7 @@ EXAMPLE_TESTS = \
 	tests/examples/count_pi.sh \
 	tests/examples/mpiio.sh \
 	tests/examples/task_pool.sh \
+	tests/examples/mpiio_more.sh \
 	tests/examples/tutorial.sh
 TESTS += $(EXAMPLE_TESTS)
 EXTRA_DIST += $(EXAMPLE_TESTS) tests/examples/lib.sh tests/examples/reference.py \

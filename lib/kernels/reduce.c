@@ -229,63 +229,68 @@ static void fold(pario_acc *a, const struct blk *b)
 
 /* Levels for the sum of squares: h at sigma_1 = 2^(eh + 13) (M^2 < 2^eh, 2m <=
  * 2^12 values per level), the residuals of h and the l at sigma_2 40 bits lower,
- * theirs at sigma_3. Returns the largest residual; *tiny counts values whose
- * square would lose bits (0 < |x| < 2^-485). */
+ * theirs at sigma_3, and the l's once more at sigma_4: only a value below 2^-28
+ * of the block's largest leaves a residual. Returns the sum of the residuals'
+ * magnitudes (0: the levels were exact); *tiny is the smallest nonzero |x|'s bit
+ * pattern (a square below 2^-970 would lose bits). */
+#define SQ_STEP(T, V, ACC_A, ACC_B, ACC_C, ACC_D, RES, MINU)                           \
+    do {                                                                               \
+        double v_ = (V);                                                               \
+        double h = v_ * v_, l = fma(v_, v_, -h);                                       \
+        double q1 = (c1 + h) - c1, r1 = h - q1;                                        \
+        double q2 = (c2 + r1) - c2, r2 = r1 - q2;                                      \
+        double q2l = (c2 + l) - c2, r2l = l - q2l;                                     \
+        double q3 = (c3 + r2) - c3, r3 = r2 - q3;                                      \
+        double q3l = (c3 + r2l) - c3, r3l = r2l - q3l;                                 \
+        double q4l = (c4 + r3l) - c4, r4l = r3l - q4l;                                 \
+        ACC_A += q1;                                                                   \
+        ACC_B += q2 + q2l;                                                             \
+        ACC_C += q3 + q3l;                                                             \
+        ACC_D += q4l;                                                                  \
+        RES += fabs(r3) + fabs(r4l);                                                   \
+        uint64_t u_;                                                                   \
+        memcpy(&u_, &v_, sizeof u_);                                                   \
+        u_ = (u_ & ~((uint64_t)1 << 63)) - 1; /* 0 wraps to the largest */             \
+        MINU = u_ < MINU ? u_ : MINU;                                                  \
+    } while (0)
+
 #define SPLIT_SQ(NAME, T)                                                              \
-    PARIO_XCLONES static double NAME(const T *restrict x, size_t n, double c1, double c2, double c3, \
-                                     double *p, double *tiny)                          \
+    PARIO_XCLONES static double NAME(const T *restrict x, size_t n, const double *cs, double *p, \
+                                     uint64_t *tiny)                                   \
     {                                                                                  \
-        double a[8] = { 0 }, b[8] = { 0 }, c[8] = { 0 }, r[8] = { 0 }, t[8] = { 0 };   \
+        const double c1 = cs[0], c2 = cs[1], c3 = cs[2], c4 = cs[3];                   \
+        double a[8] = { 0 }, b[8] = { 0 }, c[8] = { 0 }, d[8] = { 0 }, r[8] = { 0 };   \
+        uint64_t t[8];                                                                 \
+        for (int j = 0; j < 8; j++)                                                    \
+            t[j] = UINT64_MAX;                                                         \
         size_t i = 0;                                                                  \
         for (; i + 8 <= n; i += 8)                                                     \
-            for (int j = 0; j < 8; j++) {                                              \
-                double v = (double)x[i + j];                                           \
-                double h = v * v, l = fma(v, v, -h);                                   \
-                double q1 = (c1 + h) - c1, r1 = h - q1;                                \
-                double q2 = (c2 + r1) - c2, r2 = r1 - q2;                              \
-                double q2l = (c2 + l) - c2, r2l = l - q2l;                             \
-                double q3 = (c3 + r2) - c3, r3 = r2 - q3;                              \
-                double q3l = (c3 + r2l) - c3, r3l = r2l - q3l;                         \
-                a[j] += q1;                                                            \
-                b[j] += q2 + q2l;                                                      \
-                c[j] += q3 + q3l;                                                      \
-                double e = fabs(r3) + fabs(r3l), av = fabs(v);                         \
-                r[j] = e > r[j] ? e : r[j];                                            \
-                t[j] += (av < 0x1p-485) & (av != 0) ? 1.0 : 0.0;                       \
-            }                                                                          \
-        for (; i < n; i++) {                                                           \
-            double v = (double)x[i];                                                   \
-            double h = v * v, l = fma(v, v, -h);                                       \
-            double q1 = (c1 + h) - c1, r1 = h - q1;                                    \
-            double q2 = (c2 + r1) - c2, r2 = r1 - q2;                                  \
-            double q2l = (c2 + l) - c2, r2l = l - q2l;                                 \
-            double q3 = (c3 + r2) - c3, r3 = r2 - q3;                                  \
-            double q3l = (c3 + r2l) - c3, r3l = r2l - q3l;                             \
-            a[0] += q1;                                                                \
-            b[0] += q2 + q2l;                                                          \
-            c[0] += q3 + q3l;                                                          \
-            double e = fabs(r3) + fabs(r3l), av = fabs(v);                             \
-            r[0] = e > r[0] ? e : r[0];                                                \
-            t[0] += (av < 0x1p-485) & (av != 0) ? 1.0 : 0.0;                           \
-        }                                                                              \
-        double A = 0, B = 0, C = 0, R = 0, U = 0;                                      \
+            for (int j = 0; j < 8; j++)                                                \
+                SQ_STEP(T, (double)x[i + j], a[j], b[j], c[j], d[j], r[j], t[j]);      \
+        for (; i < n; i++)                                                             \
+            SQ_STEP(T, (double)x[i], a[0], b[0], c[0], d[0], r[0], t[0]);              \
+        double A = 0, B = 0, C = 0, D = 0, R = 0;                                      \
+        uint64_t U = UINT64_MAX;                                                       \
         for (int j = 0; j < 8; j++) {                                                  \
             A += a[j];                                                                 \
             B += b[j];                                                                 \
             C += c[j];                                                                 \
-            R = r[j] > R ? r[j] : R;                                                   \
-            U += t[j];                                                                 \
+            D += d[j];                                                                 \
+            R += r[j];                                                                 \
+            U = t[j] < U ? t[j] : U;                                                   \
         }                                                                              \
         p[0] = A;                                                                      \
         p[1] = B;                                                                      \
         p[2] = C;                                                                      \
+        p[3] = D;                                                                      \
         *tiny = U;                                                                     \
         return R;                                                                      \
     }
 
 #define RESID_SQ(NAME, T)                                                              \
-    static void NAME(const T *x, size_t n, double c1, double c2, double c3, pario_xsum *s) \
+    static void NAME(const T *x, size_t n, const double *cs, pario_xsum *s)            \
     {                                                                                  \
+        const double c1 = cs[0], c2 = cs[1], c3 = cs[2], c4 = cs[3];                   \
         for (size_t i = 0; i < n; i++) {                                               \
             double v = (double)x[i];                                                   \
             double h = v * v, l = fma(v, v, -h);                                       \
@@ -294,12 +299,15 @@ static void fold(pario_acc *a, const struct blk *b)
             double q2l = (c2 + l) - c2, r2l = l - q2l;                                 \
             double q3 = (c3 + r2) - c3, r3 = r2 - q3;                                  \
             double q3l = (c3 + r2l) - c3, r3l = r2l - q3l;                             \
+            double q4l = (c4 + r3l) - c4, r4l = r3l - q4l;                             \
             if (r3 != 0)                                                               \
                 pario_xsum_add(s, r3);                                                 \
-            if (r3l != 0)                                                              \
-                pario_xsum_add(s, r3l);                                                \
+            if (r4l != 0)                                                              \
+                pario_xsum_add(s, r4l);                                                \
         }                                                                              \
     }
+
+#define TINY_BITS ((uint64_t)(1023 - 485) << 52) /* 2^-485 */
 
 /* The exact sum (s1) and sum of squares (s2) of a block without NaN or infinity,
  * whose |x| are at most M. */
@@ -324,23 +332,23 @@ static void fold(pario_acc *a, const struct blk *b)
             }                                                                          \
         }                                                                              \
         if (need & PARIO_NEED_M2) {                                                    \
-            double part[3] = { 0, 0, 0 }, tiny = 1, R = 0, c1 = 0, c2 = 0, c3 = 0;     \
-            if (e >= -469 && e <= 500) {                                               \
+            double part[4] = { 0, 0, 0, 0 }, cs[4] = { 0, 0, 0, 0 }, R = 0;            \
+            uint64_t tiny = 0; /* below 2^-485: lossy squares */                       \
+            if (e >= -450 && e <= 500) {                                               \
                 int eh;                                                                \
                 frexp(M * M, &eh);                                                     \
-                c1 = ldexp(1.0, eh + 13);                                              \
-                c2 = ldexp(1.0, eh - 27);                                              \
-                c3 = ldexp(1.0, eh - 67);                                              \
-                R = SPQ(x, n, c1, c2, c3, part, &tiny);                                \
+                for (int k = 0; k < 4; k++)                                            \
+                    cs[k] = ldexp(1.0, eh + 13 - 40 * k);                              \
+                R = SPQ(x, n, cs, part, &tiny);                                        \
             }                                                                          \
-            if (tiny != 0) {                                                           \
+            if (tiny + 1 < TINY_BITS) {                                                \
                 for (size_t i = 0; i < n; i++)                                         \
                     pario_xsum_add_sq(&out->s2, (double)x[i]);                         \
             } else {                                                                   \
-                for (int k = 0; k < 3; k++)                                            \
+                for (int k = 0; k < 4; k++)                                            \
                     pario_xsum_add(&out->s2, part[k]);                                 \
                 if (R != 0)                                                            \
-                    RQ(x, n, c1, c2, c3, &out->s2);                                    \
+                    RQ(x, n, cs, &out->s2);                                            \
             }                                                                          \
         }                                                                              \
     }

@@ -75,6 +75,15 @@ for name in alt f32 nan inf infinf ovf ovf2; do
   one $name -1 0 3 --dist cyclic:2 --chunk 1Ki --strategy exchange
   one $name -1 0 4 --dist cyclic --strategy view --overlap --chunk 2Ki
 done
+for name in i64; do
+  one $name -1 0 1
+  one $name -1 0 3 --dist cyclic:2 --chunk 1Ki --strategy exchange
+  one $name -1 0 5 --dist cyclic --strategy view --overlap --chunk 2Ki
+done
+for axis in -1 0 1; do
+  one i32 $axis 0 1 --dist rows
+  one i32 $axis 0 4 --dist tiles --chunk 512 --strategy exchange
+done
 one nan -1 1 2 --dist cyclic
 one nan -1 1 3 --dist block --chunk 1Ki
 # 2-D: whole, per column, per row, over the 2-D distributions

@@ -74,6 +74,11 @@ def datasets():
     w2 = (rng.choice([-1.0, 1.0], 29 * 31) * 10.0 ** rng.uniform(-150, 150, 29 * 31)).reshape(29, 31)
     w2[:, 3] = 1e9 + rng.normal(0, 1e-3, 29)
     d["w2d"] = w2
+    # integers: var and std from exact integer sums (int64 near its limits, and int32)
+    i64 = rng.integers(-2 ** 62, 2 ** 62, 3001, dtype=np.int64)
+    i64[[0, 1]] = [np.iinfo(np.int64).min, np.iinfo(np.int64).max]
+    d["i64"] = i64
+    d["i32"] = rng.integers(-2 ** 31, 2 ** 31, (41, 17), dtype=np.int64).astype(np.int32)
     return d
 
 
@@ -103,6 +108,13 @@ def exact_round(fr):
 
 def expect_lane(x, skip_nan):
     """(sum, mean, exact var as Fraction or a float special) for one lane"""
+    if x.dtype.kind in "iu":
+        f = [Fraction(int(v)) for v in x]
+        n = len(f)
+        s1 = sum(f)
+        s2 = sum(v * v for v in f)
+        s = int(s1) if -2 ** 63 <= s1 < 2 ** 63 else None        # None: sum_overflow
+        return s, s1 / n, (n * s2 - s1 * s1) / (n * n)
     x = [float(v) for v in x]
     if skip_nan:
         x = [v for v in x if not math.isnan(v)]
@@ -185,9 +197,20 @@ def check(manifest):
                 fails += 1
                 continue
             for li, (g, (s, m, v)) in enumerate(zip(got, exp)):
-                g = float(g)
+                if not isinstance(m, Fraction):
+                    g = float(g)
                 what = "%s %s[%d] (%s)" % (out, op, li, name)
-                if op == "sum":
+                if isinstance(m, Fraction):                 # integer data
+                    if op == "sum":
+                        ok, msg = (g is None and s is None) or g == s, "%s: %r, exact %r" % (what, g, s)
+                    elif op == "mean":                      # long double quotient, then double
+                        ok = abs(Fraction(float(g)) - m) <= abs(m) / 2 ** 52
+                        msg = "%s: %r, exact %r" % (what, g, float(m))
+                    elif op == "var":
+                        ok, msg = check_var(float(g), v, what)
+                    else:
+                        ok, msg = check_std(float(g), v, what)
+                elif op == "sum":
                     ok, msg = same(g, s), "%s: %r, exact sum rounded %r" % (what, g, s)
                 elif op == "mean":
                     ok, msg = same(g, m), "%s: %r, fsum/n %r" % (what, g, m)

@@ -268,10 +268,7 @@ void pario_reduce_lane(const pario_reduce_spec *spec, const pario_reduce_result 
     const int nan_wins = is_float && a->nan && !spec->skip_nan;
     const double nan = NAN;
     if (is_float) {
-        double s = a->fs;
-        if (isfinite(s))
-            s += a->fc; /* with an infinity the compensation is NaN: the sum is the infinity */
-        out->sum.f = nan_wins ? nan : a->n ? s : 0.0;
+        out->sum.f = nan_wins ? nan : pario_xsum_round(&a->s1); /* exact, rounded once */
     } else {
         __int128 s = (__int128)(((unsigned __int128)(uint64_t)a->isum_hi << 64) | a->isum_lo);
         if (a->kind == PARIO_ACC_SIGNED) {
@@ -294,9 +291,19 @@ void pario_reduce_lane(const pario_reduce_spec *spec, const pario_reduce_result 
         out->argmax = a->argmax;
     }
     if (is_float)
-        out->mean = nan_wins || !a->n ? nan : out->sum.f / (double)a->n;
-    out->var = nan_wins || !a->n ? nan : (a->m2 > 0 ? a->m2 : 0.0) / (double)a->n;
-    if (isnan(a->m2) && a->n && !nan_wins)
+        out->mean = nan_wins || !a->n ? nan : out->sum.f / (double)a->n; /* math.fsum(x) / len(x) */
+    if (nan_wins || !a->n) {
         out->var = nan;
+    } else if (is_float) {
+        out->var = pario_xsum_var(&a->s1, &a->s2, a->n);
+    } else {
+        /* the integer sum as a superaccumulator, for the exact n S2 - S1^2 */
+        pario_xsum s1;
+        pario_xsum_init(&s1);
+        __int128 s = (__int128)(((unsigned __int128)(uint64_t)a->isum_hi << 64) | a->isum_lo);
+        unsigned __int128 m = s < 0 ? -(unsigned __int128)s : (unsigned __int128)s;
+        pario_xsum_add_int(&s1, s < 0, (uint64_t)(m >> 64), (uint64_t)m, 0);
+        out->var = pario_xsum_var(&s1, &a->s2, a->n);
+    }
     out->std = sqrt(out->var);
 }

@@ -1,8 +1,8 @@
-/* Accumulators and their merge: Chan, Golub and LeVeque's pairwise update for the
- * mean and the sum of squared deviations, Neumaier's compensated sum for floats,
- * an exact 128-bit sum for integers, and min/max whose ties keep the smaller
- * index. The same merge joins blocks within a chunk, chunks on a rank, and ranks
- * (as a user-defined MPI_Op), so every level follows one rule. */
+/* Accumulators and their merge: exact sums (a 128-bit integer for integer data,
+ * the superaccumulator of xsum.h for float sums and for sums of squares), counts,
+ * and min/max whose ties keep the smaller index. Every part is exact, so merging
+ * is associative and commutative: blocks within a chunk, chunks on a rank, and
+ * ranks (a user-defined MPI_Op) may join in any order with the same result. */
 #include "config.h"
 #include <math.h>
 #include <string.h>
@@ -44,16 +44,6 @@ static inline int equal(int kind, pario_value a, pario_value b)
     return kind == PARIO_ACC_FLOAT ? a.f == b.f : a.u == b.u;
 }
 
-static inline void neumaier_add(double *s, double *c, double x)
-{
-    double t = *s + x;
-    if (fabs(*s) >= fabs(x))
-        *c += (*s - t) + x;
-    else
-        *c += (x - t) + *s;
-    *s = t;
-}
-
 void pario_acc_merge(pario_acc *a, const pario_acc *b)
 {
     a->nan += b->nan;
@@ -61,23 +51,21 @@ void pario_acc_merge(pario_acc *a, const pario_acc *b)
         a->first_nan = b->first_nan;
     if (b->n == 0)
         return;
+    pario_xsum_merge(&a->s1, &b->s1);
+    pario_xsum_merge(&a->s2, &b->s2);
     if (a->n == 0) {
-        uint64_t nan = a->nan, first = a->first_nan;
-        *a = *b;
-        a->nan = nan;
-        a->first_nan = first;
+        a->n = b->n;
+        a->isum_lo = b->isum_lo;
+        a->isum_hi = b->isum_hi;
+        a->min = b->min;
+        a->max = b->max;
+        a->argmin = b->argmin;
+        a->argmax = b->argmax;
         return;
     }
     const uint64_t n = a->n + b->n;
-    const double delta = b->mean - a->mean, fb = (double)b->n / (double)n;
-    a->mean += delta * fb;
-    a->m2 += b->m2 + delta * delta * ((double)a->n * fb);
-    if (a->kind == PARIO_ACC_FLOAT) {
-        neumaier_add(&a->fs, &a->fc, b->fs);
-        a->fc += b->fc;
-    } else {
+    if (a->kind != PARIO_ACC_FLOAT)
         set_isum(a, get_isum(a) + get_isum(b));
-    }
     if (less(a->kind, b->min, a->min) || (equal(a->kind, b->min, a->min) && b->argmin < a->argmin)) {
         a->min = b->min;
         a->argmin = b->argmin;
@@ -91,8 +79,6 @@ void pario_acc_merge(pario_acc *a, const pario_acc *b)
 
 void pario_acc_push(pario_acc *a, pario_dtype t, const void *elem, uint64_t idx)
 {
-    pario_acc one;
-    pario_acc_init(&one, t);
     pario_value v;
     double d;
     switch (t) {
@@ -107,20 +93,29 @@ void pario_acc_push(pario_acc *a, pario_dtype t, const void *elem, uint64_t idx)
     case PARIO_FLOAT32: v.f = *(const float *)elem; d = v.f; break;
     default: v.f = *(const double *)elem; d = v.f; break;
     }
-    if (one.kind == PARIO_ACC_FLOAT && isnan(d)) {
-        one.nan = 1;
-        one.first_nan = idx;
+    if (a->kind == PARIO_ACC_FLOAT) {
+        if (isnan(d)) {
+            if (a->nan++ == 0 || idx < a->first_nan)
+                a->first_nan = idx;
+            return;
+        }
+        pario_xsum_add(&a->s1, d);
+        pario_xsum_add_sq(&a->s2, d);
     } else {
-        one.n = 1;
-        one.mean = d;
-        if (one.kind == PARIO_ACC_FLOAT)
-            one.fs = d;
-        else
-            set_isum(&one, one.kind == PARIO_ACC_SIGNED ? (i128)v.i : (i128)v.u);
-        one.min = one.max = v;
-        one.argmin = one.argmax = idx;
+        i128 x = a->kind == PARIO_ACC_SIGNED ? (i128)v.i : (i128)v.u;
+        set_isum(a, get_isum(a) + x);
+        unsigned __int128 ax = (unsigned __int128)(x < 0 ? -x : x), q = ax * ax; /* < 2^128 */
+        pario_xsum_add_int(&a->s2, 0, (uint64_t)(q >> 64), (uint64_t)q, 0);
     }
-    pario_acc_merge(a, &one);
+    if (a->n == 0 || less(a->kind, v, a->min) || (equal(a->kind, v, a->min) && idx < a->argmin)) {
+        a->min = v;
+        a->argmin = idx;
+    }
+    if (a->n == 0 || less(a->kind, a->max, v) || (equal(a->kind, v, a->max) && idx < a->argmax)) {
+        a->max = v;
+        a->argmax = idx;
+    }
+    a->n++;
 }
 
 static void merge_op(void *in, void *inout, int *len, MPI_Datatype *dt)
@@ -140,10 +135,10 @@ void pario_acc_reduce(pario_acc *acc, uint64_t lanes, MPI_Comm comm)
     MPI_Op op;
     MPI_Type_contiguous((int)sizeof(pario_acc), MPI_BYTE, &t);
     MPI_Type_commit(&t);
-    /* commutative: indices travel with the values, so the order only moves float rounding */
+    /* commutative and exact: indices travel with the values, sums are exact */
     MPI_Op_create(merge_op, 1, &op);
     /* in slices, so counts stay ints and the temporary buffers small */
-    const uint64_t slice = 1 << 16;
+    const uint64_t slice = 1 << 12; /* 4096 lanes of about 2.2 KiB */
     for (uint64_t s = 0; s < lanes; s += slice) {
         int n = (int)(lanes - s < slice ? lanes - s : slice);
         MPI_Reduce(rank == 0 ? MPI_IN_PLACE : acc + s, acc + s, n, t, op, 0, comm);

@@ -129,7 +129,8 @@ pario_status pario_reduce_spec_check(pario_reduce_spec *s, const pario_dataset *
         return pario_error(PARIO_ERR_USAGE, "histogram range: --min %s is greater than --max %s", s->lo_text,
                            s->hi_text);
     uint64_t lanes = s->axis < 0 ? 1 : s->axis == 0 ? ds->shape[1] : ds->shape[0];
-    uint64_t per_lane = 16 + ((s->ops & PARIO_OP_HIST) ? s->bins : 0);
+    /* cells of 8 bytes: the accumulator (two exact sums of about 1.1 KiB) and the bins */
+    uint64_t per_lane = sizeof(pario_acc) / 8 + ((s->ops & PARIO_OP_HIST) ? s->bins : 0);
     if (lanes > PARIO_REDUCE_MAX_CELLS / per_lane)
         return pario_error(PARIO_ERR_USAGE, "--axis %d: %llu results of %llu cells each are too many to hold on every rank",
                            s->axis, (unsigned long long)lanes, (unsigned long long)per_lane);

@@ -55,8 +55,10 @@ static const pario_tool tool = {
     "Reduce the dataset FILE (described by FILE.yaml or --desc): sum, min and max with\n"
     "the index of the first extreme, mean, variance, standard deviation (population,\n"
     "ddof=0), histogram and counts, all in one read of the data. Integers sum exactly\n"
-    "and an int64/uint64 overflow is reported; floats sum in double with Neumaier\n"
-    "compensation. NaN propagate as in numpy unless --skip-nan.",
+    "and an int64/uint64 overflow is reported; float sums are exact, rounded\n"
+    "once (math.fsum), and var/std come from exact sums of x and x^2 (relative error\n"
+    "below 2^-52): every result is the same bits for any ranks, chunk, strategy and\n"
+    "distribution. NaN propagate as in numpy unless --skip-nan.",
     "Examples:\n"
     "  mpiexec -n 4 pario-reduce --op sum,min,max,mean,std data.bin\n"
     "  mpiexec -n 2 pario-reduce --op hist --bins 20 --min 0 --max 1 --format json data.bin\n"

@@ -14,6 +14,7 @@
 #include "pario/progress.h"
 #include "pario/status.h"
 #include "pario/view.h"
+#include "pario/xsum.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -74,19 +75,22 @@ enum pario_acc_kind { PARIO_ACC_SIGNED, PARIO_ACC_UNSIGNED, PARIO_ACC_FLOAT };
  * it travels through MPI as bytes and merges with pario_acc_merge. Indices are
  * positions along the lane. NaN are never accumulated: they are counted, and the
  * first one's index kept, so --skip-nan and numpy's propagation differ only when
- * the results are read. */
+ * the results are read. Every part is exact or order-free (integer sums, exact
+ * float sums, extremes with the smaller index on ties), so the merged state, and
+ * every result read from it, is the same for any split of the data and any
+ * merge order: rank count, chunk, strategy and distribution do not matter. */
 typedef struct pario_acc {
     int32_t kind;           /* enum pario_acc_kind */
     int32_t pad;
     uint64_t n;             /* values accumulated */
     uint64_t nan;           /* NaN seen */
     uint64_t first_nan;     /* index of the first NaN, UINT64_MAX if none */
-    double mean, m2;        /* Chan et al.: mean and sum of squared deviations */
-    double fs, fc;          /* floats: Neumaier sum and its running compensation */
     uint64_t isum_lo;       /* integers: the exact sum as a 128-bit two's complement */
     int64_t isum_hi;
     pario_value min, max;   /* valid when n > 0 */
     uint64_t argmin, argmax;
+    pario_xsum s1;          /* floats: the exact sum */
+    pario_xsum s2;          /* the exact sum of squares (var, std) */
 } pario_acc;
 
 void pario_acc_init(pario_acc *a, pario_dtype t);
@@ -135,7 +139,7 @@ void pario_reduce_result_free(pario_reduce_result *res);
 /* What one lane's accumulator means, with the NaN rules applied. */
 typedef struct pario_lane {
     int sum_overflow;       /* integer sum outside int64 (signed) / uint64 (unsigned) */
-    pario_value sum;        /* integers exact; floats Neumaier */
+    pario_value sum;        /* integers exact; floats the exact sum rounded once */
     int has_extremes;       /* 0 when there is no value (empty, or all NaN skipped) */
     pario_value min, max;   /* NaN (floats) when a NaN propagates */
     uint64_t argmin, argmax;

@@ -14,15 +14,15 @@ extern "C" {
 
 /* What the chunk's accumulator must hold (cheaper work when less is asked). */
 enum pario_kernel_need {
-    PARIO_NEED_SUM = 1u << 0,     /* n, mean and sum */
-    PARIO_NEED_M2 = 1u << 1,      /* sum of squared deviations */
+    PARIO_NEED_SUM = 1u << 0,     /* n and the exact sum */
+    PARIO_NEED_M2 = 1u << 1,      /* the exact sum of squares */
     PARIO_NEED_MINMAX = 1u << 2,  /* min, max and their first positions */
 };
 
 /* The accumulator of buf[0..n) (fresh: *out is initialised here); indices are
- * positions in buf. Works in blocks that stay in L1: each block's sum, min and max
- * in 8 independent lanes, then its squared deviations from the block's own mean,
- * then one merge (Chan; Neumaier for the float sum). No division per element. */
+ * positions in buf. Works in blocks that stay in L1: each block's min and max in
+ * 8 independent lanes, then its exact sums (float values and squares cut into a
+ * few doubles that add without rounding, see xsum.h), then one fold. */
 void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need, pario_acc *out);
 
 /* counts[b] += elements of buf in bin b of h (values converted to double, NaN and

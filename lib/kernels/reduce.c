@@ -1,7 +1,10 @@
 /* Reduction kernels. Each chunk is cut into blocks that stay in L1; a block costs
- * two vectorised sweeps (sum/min/max in 8 independent lanes, then squared
- * deviations from the block's mean) and one Chan merge. Float blocks holding a NaN
- * (found because their sum is NaN) take a scalar path that counts and skips it. */
+ * two vectorised sweeps (min/max and a plain sum in 8 independent lanes, then the
+ * exact sums: Rump's extraction into a few doubles per block for floats, 64-bit
+ * integer columns for integer squares) and a fold into the lane's accumulator.
+ * Every sum is exact, so the result does not depend on how the data was cut.
+ * Float blocks holding a NaN or an infinity (found because their plain sum is NaN
+ * or an extreme infinite) take a scalar path that counts and skips NaN. */
 #include "config.h"
 #include <math.h>
 #include <stdint.h>
@@ -14,7 +17,14 @@
 #define PARIO_CLONES
 #endif
 
-#define BLOCK 2048 /* elements: 16 KiB of float64, two sweeps from L1 */
+#define LOG2_BLOCK 11
+#define BLOCK (1 << LOG2_BLOCK) /* elements: 16 KiB of float64, two sweeps from L1 */
+/* the float extraction needs FMA for its vector clones (avx2 alone has none) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PARIO_XCLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
+#else
+#define PARIO_XCLONES
+#endif
 
 typedef __int128 i128;
 
@@ -88,28 +98,6 @@ typedef __int128 i128;
         *mx = b;                                                                       \
     }
 
-/* Sweep 2: sum of squared deviations from mean, and of the deviations (to correct
- * for the rounding of mean: m2 = q - d*d/n). */
-#define SWEEP2(NAME, T)                                                                \
-    PARIO_CLONES static void NAME(const T *restrict x, size_t n, double mean, double *q, double *d) \
-    {                                                                                  \
-        double a[8] = { 0 }, b[8] = { 0 };                                             \
-        size_t i = 0;                                                                  \
-        for (; i + 8 <= n; i += 8)                                                     \
-            for (int j = 0; j < 8; j++) {                                              \
-                double e = (double)x[i + j] - mean;                                    \
-                a[j] += e * e;                                                         \
-                b[j] += e;                                                             \
-            }                                                                          \
-        for (; i < n; i++) {                                                           \
-            double e = (double)x[i] - mean;                                            \
-            a[0] += e * e;                                                             \
-            b[0] += e;                                                                 \
-        }                                                                              \
-        *q = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));       \
-        *d = ((b[0] + b[1]) + (b[2] + b[3])) + ((b[4] + b[5]) + (b[6] + b[7]));       \
-    }
-
 /* Position of the first element equal to v (it exists). */
 #define FIND(NAME, T)                                                                  \
     static size_t NAME(const T *x, size_t n, T v)                                      \
@@ -119,6 +107,49 @@ typedef __int128 i128;
                 return i;                                                              \
         return 0;                                                                      \
     }
+
+/* A block's count, extremes (and integer sum), folded into the lane's accumulator
+ * by the rules of pario_acc_merge. */
+struct blk {
+    uint64_t n, nan, first_nan;
+    pario_value min, max;
+    uint64_t argmin, argmax;
+    i128 isum;
+};
+
+static inline int v_less(int kind, pario_value a, pario_value b)
+{
+    return kind == PARIO_ACC_SIGNED ? a.i < b.i : kind == PARIO_ACC_UNSIGNED ? a.u < b.u : a.f < b.f;
+}
+
+static inline int v_equal(int kind, pario_value a, pario_value b)
+{
+    return kind == PARIO_ACC_FLOAT ? a.f == b.f : a.u == b.u;
+}
+
+static void fold(pario_acc *a, const struct blk *b)
+{
+    a->nan += b->nan;
+    if (b->first_nan < a->first_nan)
+        a->first_nan = b->first_nan;
+    if (b->n == 0)
+        return;
+    if (a->kind != PARIO_ACC_FLOAT) {
+        i128 s = (i128)(((unsigned __int128)(uint64_t)a->isum_hi << 64) | a->isum_lo) + b->isum;
+        a->isum_lo = (uint64_t)s;
+        a->isum_hi = (int64_t)(s >> 64);
+    }
+    const int k = a->kind;
+    if (a->n == 0 || v_less(k, b->min, a->min) || (v_equal(k, b->min, a->min) && b->argmin < a->argmin)) {
+        a->min = b->min;
+        a->argmin = b->argmin;
+    }
+    if (a->n == 0 || v_less(k, a->max, b->max) || (v_equal(k, b->max, a->max) && b->argmax < a->argmax)) {
+        a->max = b->max;
+        a->argmax = b->argmax;
+    }
+    a->n += b->n;
+}
 
 /* A block's min/max into b: positions only when they can beat the running result
  * (ties keep the earlier index, so a block that only equals it need not search). */
@@ -133,11 +164,199 @@ typedef __int128 i128;
             b.argmax = off + FINDF(p, nb, mx);                                         \
     } while (0)
 
-/* Float block with a NaN (or +inf and -inf): scalar, NaN counted and skipped. */
-#define SLOW_F(NAME, T)                                                                \
-    static void NAME(const T *x, size_t n, size_t off, unsigned need, pario_acc *b)   \
+/* ---- exact float sums ----
+ * Rump's extraction: with sigma = 2^k >= |x|, q = fl(sigma + x) - sigma is x
+ * rounded to a multiple of 2^(k-53), and r = x - q is exact. When sigma >= 2 m M
+ * (M bounds the |x| of a block of m values), every partial sum of the q, in any
+ * order and in any of the 8 vector lanes, is a multiple of 2^(k-53) below 2^k,
+ * hence exact: the block's exact sum is a few doubles (one per level, each level
+ * taking the previous one's residuals with sigma 40 bits lower), added to the
+ * superaccumulator. A residual left after the last level (a value far below the
+ * block's largest) is added to the superaccumulator on its own, exactly; so are
+ * blocks with a NaN or an infinity, or with values too large or too small for the
+ * levels' sigmas. Squares: x*x = h + l exactly (l by fma) when no square
+ * overflows or underflows; h and l go through three levels. Built without FMA
+ * contraction and without reassociation (plain -O3), as the extraction needs. */
+
+/* Levels for the sum of x: sigma_a = 2^(e + 12) for M < 2^e, sigma_b 41 bits lower
+ * (m <= 2^11). Returns the largest residual (0: the two levels were exact). */
+#define SPLIT_SUM(NAME, T)                                                             \
+    PARIO_XCLONES static double NAME(const T *restrict x, size_t n, double sa, double sb, double *pa, \
+                                     double *pb)                                       \
     {                                                                                  \
-        double s = 0;                                                                  \
+        double a[8] = { 0 }, b[8] = { 0 }, r[8] = { 0 };                               \
+        size_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8)                                                     \
+            for (int j = 0; j < 8; j++) {                                              \
+                double v = (double)x[i + j];                                           \
+                double q1 = (sa + v) - sa, r1 = v - q1;                                \
+                double q2 = (sb + r1) - sb, r2 = fabs(r1 - q2);                        \
+                a[j] += q1;                                                            \
+                b[j] += q2;                                                            \
+                r[j] = r2 > r[j] ? r2 : r[j];                                          \
+            }                                                                          \
+        for (; i < n; i++) {                                                           \
+            double v = (double)x[i];                                                   \
+            double q1 = (sa + v) - sa, r1 = v - q1;                                    \
+            double q2 = (sb + r1) - sb, r2 = fabs(r1 - q2);                            \
+            a[0] += q1;                                                                \
+            b[0] += q2;                                                                \
+            r[0] = r2 > r[0] ? r2 : r[0];                                              \
+        }                                                                              \
+        double A = 0, B = 0, R = 0;                                                    \
+        for (int j = 0; j < 8; j++) {                                                  \
+            A += a[j];                                                                 \
+            B += b[j];                                                                 \
+            R = r[j] > R ? r[j] : R;                                                   \
+        }                                                                              \
+        *pa = A;                                                                       \
+        *pb = B;                                                                       \
+        return R;                                                                      \
+    }
+
+/* The residuals SPLIT_SUM left, one by one (the same arithmetic, scalar). */
+#define RESID_SUM(NAME, T)                                                             \
+    static void NAME(const T *x, size_t n, double sa, double sb, pario_xsum *s)        \
+    {                                                                                  \
+        for (size_t i = 0; i < n; i++) {                                               \
+            double v = (double)x[i];                                                   \
+            double q1 = (sa + v) - sa, r1 = v - q1;                                    \
+            double q2 = (sb + r1) - sb, r2 = r1 - q2;                                  \
+            if (r2 != 0)                                                               \
+                pario_xsum_add(s, r2);                                                 \
+        }                                                                              \
+    }
+
+/* Levels for the sum of squares: h at sigma_1 = 2^(eh + 13) (M^2 < 2^eh, 2m <=
+ * 2^12 values per level), the residuals of h and the l at sigma_2 40 bits lower,
+ * theirs at sigma_3, and the l's once more at sigma_4: only a value below 2^-28
+ * of the block's largest leaves a residual. Returns the sum of the residuals'
+ * magnitudes (0: the levels were exact); *tiny is the smallest nonzero |x|'s bit
+ * pattern (a square below 2^-970 would lose bits). */
+#define SQ_STEP(T, V, ACC_A, ACC_B, ACC_C, ACC_D, RES, MINU)                           \
+    do {                                                                               \
+        double v_ = (V);                                                               \
+        double h = v_ * v_, l = fma(v_, v_, -h);                                       \
+        double q1 = (c1 + h) - c1, r1 = h - q1;                                        \
+        double q2 = (c2 + r1) - c2, r2 = r1 - q2;                                      \
+        double q2l = (c2 + l) - c2, r2l = l - q2l;                                     \
+        double q3 = (c3 + r2) - c3, r3 = r2 - q3;                                      \
+        double q3l = (c3 + r2l) - c3, r3l = r2l - q3l;                                 \
+        double q4l = (c4 + r3l) - c4, r4l = r3l - q4l;                                 \
+        ACC_A += q1;                                                                   \
+        ACC_B += q2 + q2l;                                                             \
+        ACC_C += q3 + q3l;                                                             \
+        ACC_D += q4l;                                                                  \
+        RES += fabs(r3) + fabs(r4l);                                                   \
+        uint64_t u_;                                                                   \
+        memcpy(&u_, &v_, sizeof u_);                                                   \
+        u_ = (u_ & ~((uint64_t)1 << 63)) - 1; /* 0 wraps to the largest */             \
+        MINU = u_ < MINU ? u_ : MINU;                                                  \
+    } while (0)
+
+#define SPLIT_SQ(NAME, T)                                                              \
+    PARIO_XCLONES static double NAME(const T *restrict x, size_t n, const double *cs, double *p, \
+                                     uint64_t *tiny)                                   \
+    {                                                                                  \
+        const double c1 = cs[0], c2 = cs[1], c3 = cs[2], c4 = cs[3];                   \
+        double a[8] = { 0 }, b[8] = { 0 }, c[8] = { 0 }, d[8] = { 0 }, r[8] = { 0 };   \
+        uint64_t t[8];                                                                 \
+        for (int j = 0; j < 8; j++)                                                    \
+            t[j] = UINT64_MAX;                                                         \
+        size_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8)                                                     \
+            for (int j = 0; j < 8; j++)                                                \
+                SQ_STEP(T, (double)x[i + j], a[j], b[j], c[j], d[j], r[j], t[j]);      \
+        for (; i < n; i++)                                                             \
+            SQ_STEP(T, (double)x[i], a[0], b[0], c[0], d[0], r[0], t[0]);              \
+        double A = 0, B = 0, C = 0, D = 0, R = 0;                                      \
+        uint64_t U = UINT64_MAX;                                                       \
+        for (int j = 0; j < 8; j++) {                                                  \
+            A += a[j];                                                                 \
+            B += b[j];                                                                 \
+            C += c[j];                                                                 \
+            D += d[j];                                                                 \
+            R += r[j];                                                                 \
+            U = t[j] < U ? t[j] : U;                                                   \
+        }                                                                              \
+        p[0] = A;                                                                      \
+        p[1] = B;                                                                      \
+        p[2] = C;                                                                      \
+        p[3] = D;                                                                      \
+        *tiny = U;                                                                     \
+        return R;                                                                      \
+    }
+
+#define RESID_SQ(NAME, T)                                                              \
+    static void NAME(const T *x, size_t n, const double *cs, pario_xsum *s)            \
+    {                                                                                  \
+        const double c1 = cs[0], c2 = cs[1], c3 = cs[2], c4 = cs[3];                   \
+        for (size_t i = 0; i < n; i++) {                                               \
+            double v = (double)x[i];                                                   \
+            double h = v * v, l = fma(v, v, -h);                                       \
+            double q1 = (c1 + h) - c1, r1 = h - q1;                                    \
+            double q2 = (c2 + r1) - c2, r2 = r1 - q2;                                  \
+            double q2l = (c2 + l) - c2, r2l = l - q2l;                                 \
+            double q3 = (c3 + r2) - c3, r3 = r2 - q3;                                  \
+            double q3l = (c3 + r2l) - c3, r3l = r2l - q3l;                             \
+            double q4l = (c4 + r3l) - c4, r4l = r3l - q4l;                             \
+            if (r3 != 0)                                                               \
+                pario_xsum_add(s, r3);                                                 \
+            if (r4l != 0)                                                              \
+                pario_xsum_add(s, r4l);                                                \
+        }                                                                              \
+    }
+
+#define TINY_BITS ((uint64_t)(1023 - 485) << 52) /* 2^-485 */
+
+/* The exact sum (s1) and sum of squares (s2) of a block without NaN or infinity,
+ * whose |x| are at most M. */
+#define EXACT_F(NAME, T, SPS, RS, SPQ, RQ)                                             \
+    static void NAME(const T *x, size_t n, double M, unsigned need, pario_acc *out)    \
+    {                                                                                  \
+        if (M == 0)                                                                    \
+            return;                                                                    \
+        int e;                                                                         \
+        frexp(M, &e); /* M < 2^e */                                                    \
+        if (need & PARIO_NEED_SUM) {                                                   \
+            if (e < -990 || e > 1000) {                                                \
+                for (size_t i = 0; i < n; i++)                                         \
+                    pario_xsum_add(&out->s1, (double)x[i]);                            \
+            } else {                                                                   \
+                double sa = ldexp(1.0, e + 12), sb = ldexp(1.0, e - 29), A, B;         \
+                double R = SPS(x, n, sa, sb, &A, &B);                                  \
+                pario_xsum_add(&out->s1, A);                                           \
+                pario_xsum_add(&out->s1, B);                                           \
+                if (R != 0)                                                            \
+                    RS(x, n, sa, sb, &out->s1);                                        \
+            }                                                                          \
+        }                                                                              \
+        if (need & PARIO_NEED_M2) {                                                    \
+            double part[4] = { 0, 0, 0, 0 }, cs[4] = { 0, 0, 0, 0 }, R = 0;            \
+            uint64_t tiny = 0; /* below 2^-485: lossy squares */                       \
+            if (e >= -450 && e <= 500) {                                               \
+                int eh;                                                                \
+                frexp(M * M, &eh);                                                     \
+                for (int k = 0; k < 4; k++)                                            \
+                    cs[k] = ldexp(1.0, eh + 13 - 40 * k);                              \
+                R = SPQ(x, n, cs, part, &tiny);                                        \
+            }                                                                          \
+            if (tiny + 1 < TINY_BITS) {                                                \
+                for (size_t i = 0; i < n; i++)                                         \
+                    pario_xsum_add_sq(&out->s2, (double)x[i]);                         \
+            } else {                                                                   \
+                for (int k = 0; k < 4; k++)                                            \
+                    pario_xsum_add(&out->s2, part[k]);                                 \
+                if (R != 0)                                                            \
+                    RQ(x, n, cs, &out->s2);                                            \
+            }                                                                          \
+        }                                                                              \
+    }
+
+/* Float block with a NaN or an infinity: scalar, NaN counted and skipped. */
+#define SLOW_F(NAME, T)                                                                \
+    static void NAME(const T *x, size_t n, size_t off, unsigned need, pario_acc *out, struct blk *b) \
+    {                                                                                  \
         for (size_t i = 0; i < n; i++) {                                               \
             double v = x[i];                                                           \
             if (isnan(v)) {                                                            \
@@ -145,32 +364,19 @@ typedef __int128 i128;
                     b->first_nan = off + i;                                            \
                 continue;                                                              \
             }                                                                          \
-            s += v;                                                                    \
+            if (need & PARIO_NEED_SUM)                                                 \
+                pario_xsum_add(&out->s1, v);                                           \
+            if (need & PARIO_NEED_M2)                                                  \
+                pario_xsum_add_sq(&out->s2, v);                                        \
             if (!b->n || v < b->min.f)                                                 \
                 b->min.f = v, b->argmin = off + i;                                     \
             if (!b->n || v > b->max.f)                                                 \
                 b->max.f = v, b->argmax = off + i;                                     \
             b->n++;                                                                    \
         }                                                                              \
-        if (!b->n)                                                                     \
-            return;                                                                    \
-        b->fs = s;                                                                     \
-        b->mean = s / (double)b->n;                                                    \
-        if (need & PARIO_NEED_M2) {                                                    \
-            double q = 0, d = 0;                                                       \
-            for (size_t i = 0; i < n; i++) {                                           \
-                double v = x[i];                                                       \
-                if (isnan(v))                                                          \
-                    continue;                                                          \
-                double e = v - b->mean;                                                \
-                q += e * e;                                                            \
-                d += e;                                                                \
-            }                                                                          \
-            b->m2 = q - d * d / (double)b->n;                                          \
-        }                                                                              \
     }
 
-#define REDUCE_F(NAME, T, S1, S2, FINDF, SLOW)                                         \
+#define REDUCE_F(NAME, T, S1, EXACT, FINDF, SLOW)                                      \
     static void NAME(const T *x, size_t n, unsigned need, pario_acc *out)              \
     {                                                                                  \
         for (size_t off = 0; off < n; off += BLOCK) {                                  \
@@ -178,30 +384,82 @@ typedef __int128 i128;
             const T *p = x + off;                                                      \
             double s;                                                                  \
             T mn, mx;                                                                  \
-            pario_acc b;                                                               \
-            memset(&b, 0, sizeof b);                                                   \
-            b.kind = PARIO_ACC_FLOAT;                                                  \
-            b.first_nan = UINT64_MAX;                                                  \
+            struct blk b = { 0, 0, UINT64_MAX, { 0 }, { 0 }, 0, 0, 0 };                \
             S1(p, nb, &s, &mn, &mx);                                                   \
-            if (isnan(s)) {                                                            \
-                SLOW(p, nb, off, need, &b);                                            \
+            if (isnan(s) || isinf(mn) || isinf(mx)) {                                  \
+                SLOW(p, nb, off, need, out, &b);                                       \
             } else {                                                                   \
                 b.n = nb;                                                              \
-                b.fs = s;                                                              \
-                b.mean = s / (double)nb;                                               \
-                if (need & PARIO_NEED_M2) {                                            \
-                    double q, d;                                                       \
-                    S2(p, nb, b.mean, &q, &d);                                         \
-                    b.m2 = q - d * d / (double)nb;                                     \
-                }                                                                      \
+                if (need & (PARIO_NEED_SUM | PARIO_NEED_M2))                           \
+                    EXACT(p, nb, fmax(-(double)mn, (double)mx), need, out);            \
                 SET_EXTREMES(T, f, FINDF);                                             \
             }                                                                          \
-            pario_acc_merge(out, &b);                                                  \
+            fold(out, &b);                                                             \
         }                                                                              \
     }
 
+/* ---- exact integer sums of squares, per block ---- */
+/* 8 and 16 bits: x^2 < 2^32, a block's sum < 2^43 */
+#define SQ_SMALL(NAME, T)                                                              \
+    PARIO_CLONES static void NAME(const T *restrict x, size_t n, pario_xsum *s2)       \
+    {                                                                                  \
+        int64_t a[8] = { 0 };                                                          \
+        size_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8)                                                     \
+            for (int j = 0; j < 8; j++)                                                \
+                a[j] += (int64_t)x[i + j] * (int64_t)x[i + j];                         \
+        for (; i < n; i++)                                                             \
+            a[0] += (int64_t)x[i] * (int64_t)x[i];                                     \
+        uint64_t s = 0;                                                                \
+        for (int j = 0; j < 8; j++)                                                    \
+            s += (uint64_t)a[j];                                                       \
+        pario_xsum_add_int(s2, 0, 0, s, 0);                                            \
+    }
+
+/* 32 bits: x = h 2^16 + l, x^2 = h^2 2^32 + 2 h l 2^16 + l^2, three int64 sums */
+#define SQ_32(NAME, T)                                                                 \
+    PARIO_CLONES static void NAME(const T *restrict x, size_t n, pario_xsum *s2)       \
+    {                                                                                  \
+        int64_t a[8] = { 0 }, b[8] = { 0 }, c[8] = { 0 };                              \
+        size_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8)                                                     \
+            for (int j = 0; j < 8; j++) {                                              \
+                int64_t v = (int64_t)x[i + j], h = v >> 16, l = v & 0xffff;            \
+                a[j] += h * h;                                                         \
+                b[j] += h * l;                                                         \
+                c[j] += l * l;                                                         \
+            }                                                                          \
+        for (; i < n; i++) {                                                           \
+            int64_t v = (int64_t)x[i], h = v >> 16, l = v & 0xffff;                    \
+            a[0] += h * h;                                                             \
+            b[0] += h * l;                                                             \
+            c[0] += l * l;                                                             \
+        }                                                                              \
+        i128 s = 0;                                                                    \
+        for (int j = 0; j < 8; j++)                                                    \
+            s += (i128)a[j] * ((i128)1 << 32) + (i128)b[j] * ((i128)1 << 17) + (i128)c[j]; \
+        pario_xsum_add_int(s2, 0, (uint64_t)((unsigned __int128)s >> 64), (uint64_t)s, 0); \
+    }
+
+/* 64 bits: 128-bit squares into a 192-bit sum */
+#define SQ_64(NAME, T, NEG)                                                            \
+    static void NAME(const T *restrict x, size_t n, pario_xsum *s2)                    \
+    {                                                                                  \
+        unsigned __int128 lo = 0;                                                      \
+        uint64_t carry = 0;                                                            \
+        for (size_t i = 0; i < n; i++) {                                               \
+            T v = x[i];                                                                \
+            uint64_t m = NEG(v) ? -(uint64_t)v : (uint64_t)v;                          \
+            unsigned __int128 q = (unsigned __int128)m * m;                            \
+            lo += q;                                                                   \
+            carry += lo < q;                                                           \
+        }                                                                              \
+        pario_xsum_add_int(s2, 0, (uint64_t)(lo >> 64), (uint64_t)lo, 0);              \
+        pario_xsum_add_int(s2, 0, 0, carry, 128);                                      \
+    }
+
 /* Integers: SUMT is the block sum's type (int64, uint64 or i128). */
-#define REDUCE_I(NAME, T, SUMT, KIND, FIELD, S1, S2, FINDF)                            \
+#define REDUCE_I(NAME, T, SUMT, KIND, FIELD, S1, SQ, FINDF)                            \
     static void NAME(const T *x, size_t n, unsigned need, pario_acc *out)              \
     {                                                                                  \
         for (size_t off = 0; off < n; off += BLOCK) {                                  \
@@ -209,23 +467,14 @@ typedef __int128 i128;
             const T *p = x + off;                                                      \
             SUMT s;                                                                    \
             T mn, mx;                                                                  \
-            pario_acc b;                                                               \
-            memset(&b, 0, sizeof b);                                                   \
-            b.kind = KIND;                                                             \
-            b.first_nan = UINT64_MAX;                                                  \
+            struct blk b = { 0, 0, UINT64_MAX, { 0 }, { 0 }, 0, 0, 0 };                \
             S1(p, nb, &s, &mn, &mx);                                                   \
-            i128 s128 = (i128)s;                                                       \
-            b.isum_lo = (uint64_t)s128;                                                \
-            b.isum_hi = (int64_t)(s128 >> 64);                                         \
+            b.isum = (i128)s;                                                          \
             b.n = nb;                                                                  \
-            b.mean = (double)s128 / (double)nb;                                        \
-            if (need & PARIO_NEED_M2) {                                                \
-                double q, d;                                                           \
-                S2(p, nb, b.mean, &q, &d);                                             \
-                b.m2 = q - d * d / (double)nb;                                         \
-            }                                                                          \
+            if (need & PARIO_NEED_M2)                                                  \
+                SQ(p, nb, &out->s2);                                                   \
             SET_EXTREMES(T, FIELD, FINDF);                                             \
-            pario_acc_merge(out, &b);                                                  \
+            fold(out, &b);                                                             \
         }                                                                              \
     }
 
@@ -239,16 +488,26 @@ SWEEP1(s1_u16, uint16_t, uint64_t)
 SWEEP1(s1_u32, uint32_t, uint64_t)
 SWEEP1_64(s1_i64, int64_t)
 SWEEP1_64(s1_u64, uint64_t)
-SWEEP2(s2_f32, float)
-SWEEP2(s2_f64, double)
-SWEEP2(s2_i8, int8_t)
-SWEEP2(s2_i16, int16_t)
-SWEEP2(s2_i32, int32_t)
-SWEEP2(s2_i64, int64_t)
-SWEEP2(s2_u8, uint8_t)
-SWEEP2(s2_u16, uint16_t)
-SWEEP2(s2_u32, uint32_t)
-SWEEP2(s2_u64, uint64_t)
+SPLIT_SUM(sps_f32, float)
+SPLIT_SUM(sps_f64, double)
+RESID_SUM(rs_f32, float)
+RESID_SUM(rs_f64, double)
+SPLIT_SQ(spq_f32, float)
+SPLIT_SQ(spq_f64, double)
+RESID_SQ(rq_f32, float)
+RESID_SQ(rq_f64, double)
+EXACT_F(exact_f32, float, sps_f32, rs_f32, spq_f32, rq_f32)
+EXACT_F(exact_f64, double, sps_f64, rs_f64, spq_f64, rq_f64)
+SQ_SMALL(sq_i8, int8_t)
+SQ_SMALL(sq_i16, int16_t)
+SQ_SMALL(sq_u8, uint8_t)
+SQ_SMALL(sq_u16, uint16_t)
+SQ_32(sq_i32, int32_t)
+SQ_32(sq_u32, uint32_t)
+#define IS_NEG(v) ((v) < 0)
+#define NEVER_NEG(v) 0
+SQ_64(sq_i64, int64_t, IS_NEG)
+SQ_64(sq_u64, uint64_t, NEVER_NEG)
 FIND(find_f32, float)
 FIND(find_f64, double)
 FIND(find_i8, int8_t)
@@ -261,16 +520,16 @@ FIND(find_u32, uint32_t)
 FIND(find_u64, uint64_t)
 SLOW_F(slow_f32, float)
 SLOW_F(slow_f64, double)
-REDUCE_F(red_f32, float, s1_f32, s2_f32, find_f32, slow_f32)
-REDUCE_F(red_f64, double, s1_f64, s2_f64, find_f64, slow_f64)
-REDUCE_I(red_i8, int8_t, int64_t, PARIO_ACC_SIGNED, i, s1_i8, s2_i8, find_i8)
-REDUCE_I(red_i16, int16_t, int64_t, PARIO_ACC_SIGNED, i, s1_i16, s2_i16, find_i16)
-REDUCE_I(red_i32, int32_t, int64_t, PARIO_ACC_SIGNED, i, s1_i32, s2_i32, find_i32)
-REDUCE_I(red_i64, int64_t, i128, PARIO_ACC_SIGNED, i, s1_i64, s2_i64, find_i64)
-REDUCE_I(red_u8, uint8_t, uint64_t, PARIO_ACC_UNSIGNED, u, s1_u8, s2_u8, find_u8)
-REDUCE_I(red_u16, uint16_t, uint64_t, PARIO_ACC_UNSIGNED, u, s1_u16, s2_u16, find_u16)
-REDUCE_I(red_u32, uint32_t, uint64_t, PARIO_ACC_UNSIGNED, u, s1_u32, s2_u32, find_u32)
-REDUCE_I(red_u64, uint64_t, i128, PARIO_ACC_UNSIGNED, u, s1_u64, s2_u64, find_u64)
+REDUCE_F(red_f32, float, s1_f32, exact_f32, find_f32, slow_f32)
+REDUCE_F(red_f64, double, s1_f64, exact_f64, find_f64, slow_f64)
+REDUCE_I(red_i8, int8_t, int64_t, PARIO_ACC_SIGNED, i, s1_i8, sq_i8, find_i8)
+REDUCE_I(red_i16, int16_t, int64_t, PARIO_ACC_SIGNED, i, s1_i16, sq_i16, find_i16)
+REDUCE_I(red_i32, int32_t, int64_t, PARIO_ACC_SIGNED, i, s1_i32, sq_i32, find_i32)
+REDUCE_I(red_i64, int64_t, i128, PARIO_ACC_SIGNED, i, s1_i64, sq_i64, find_i64)
+REDUCE_I(red_u8, uint8_t, uint64_t, PARIO_ACC_UNSIGNED, u, s1_u8, sq_u8, find_u8)
+REDUCE_I(red_u16, uint16_t, uint64_t, PARIO_ACC_UNSIGNED, u, s1_u16, sq_u16, find_u16)
+REDUCE_I(red_u32, uint32_t, uint64_t, PARIO_ACC_UNSIGNED, u, s1_u32, sq_u32, find_u32)
+REDUCE_I(red_u64, uint64_t, i128, PARIO_ACC_UNSIGNED, u, s1_u64, sq_u64, find_u64)
 
 void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need, pario_acc *out)
 {

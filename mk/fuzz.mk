@@ -1,0 +1,1 @@
+# fuzz: placeholder, filled below

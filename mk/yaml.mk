@@ -1,0 +1,12 @@
+# yaml: the shared YAML front end of descriptors and job files (lib/yaml_load.c),
+# and the corpus test that keeps the C loaders and schemas/ in agreement.
+lib_libpario_la_SOURCES += lib/yaml_load.c lib/yaml_load.h
+
+check_PROGRAMS += tests/corpus/yamlcheck
+tests_corpus_yamlcheck_SOURCES = tests/corpus/yamlcheck.c
+tests_corpus_yamlcheck_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+tests_corpus_yamlcheck_LDADD = lib/libpario.la -lm
+
+YAML_TESTS = tests/mpi/schema_corpus.sh
+TESTS += $(YAML_TESTS)
+EXTRA_DIST += $(YAML_TESTS) tests/corpus schemas/validate.py

@@ -284,7 +284,7 @@ static pario_status parse_root(const ctx *c)
     yaml_node_t *root = yaml_document_get_root_node(c->doc);
     pario_job *job = c->job;
     if (!root)
-        return pario_error(PARIO_ERR_USAGE, "%s:1: empty job file (expected input, operations, ...)", c->path);
+        return pario_error(PARIO_ERR_USAGE, "%s:1:1: empty job file (expected input, operations, ...)", c->path);
     if (root->type != YAML_MAPPING_NODE)
         return err(c, root, "job", "expected a mapping (input, distribution, io, operations, axis, skip_nan, output)");
     static const char *const keys[] = { "name", "input", "distribution", "io", "operations", "axis", "skip_nan",

@@ -230,8 +230,11 @@ int pario_yaml_u64(const yaml_node_t *n, uint64_t *out)
     if (pario_yaml_kind(n) != PARIO_YAML_INT)
         return 0;
     const char *s = (const char *)n->data.scalar.value;
-    if (*s == '-')
-        return 0; /* the parse pass left only -?(0|[1-9][0-9]*) */
+    if (*s == '-') { /* the parse pass left only -?(0|[1-9][0-9]*): -0 is 0 */
+        if (strcmp(s, "-0"))
+            return 0;
+        s++;
+    }
     uint64_t v = 0;
     for (; *s; s++) {
         unsigned d = (unsigned)(*s - '0');

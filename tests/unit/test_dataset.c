@@ -22,7 +22,7 @@ static pario_status load_text(const char *text, pario_dataset *ds, char *path, s
     return pario_desc_load(path, ds);
 }
 
-/* The message must start with "PATH:LINE: FIELD" (FIELD may be NULL) and contain want. */
+/* The message must start with "PATH:LINE:COLUMN: FIELD" (FIELD may be NULL) and contain want. */
 static void expect_desc_error(const char *text, int line, const char *field, const char *want)
 {
     pario_dataset ds;
@@ -30,11 +30,18 @@ static void expect_desc_error(const char *text, int line, const char *field, con
     pario_status st = load_text(text, &ds, path, sizeof path);
     ck_assert_msg(pario_failed(&st), "descriptor accepted but should fail:\n%s", text);
     ck_assert_int_eq(st.code, PARIO_ERR_RUNTIME);
-    if (field)
-        snprintf(prefix, sizeof prefix, "%s:%d: %s: ", path, line, field);
-    else
-        snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
+    snprintf(prefix, sizeof prefix, "%s:%d:", path, line);
     ck_assert_msg(strncmp(st.msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'", st.msg,
+                  prefix);
+    const char *rest = st.msg + strlen(prefix);
+    ck_assert_msg(*rest >= '1' && *rest <= '9', "message '%s' has no column after the line", st.msg);
+    while (*rest >= '0' && *rest <= '9')
+        rest++;
+    if (field)
+        snprintf(prefix, sizeof prefix, ": %s: ", field);
+    else
+        snprintf(prefix, sizeof prefix, ": ");
+    ck_assert_msg(strncmp(rest, prefix, strlen(prefix)) == 0, "message '%s' does not go on with '%s'", st.msg,
                   prefix);
     if (want)
         ck_assert_msg(strstr(st.msg, want) != NULL, "message '%s' does not say '%s'", st.msg, want);

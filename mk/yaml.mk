@@ -3,9 +3,11 @@
 lib_libpario_la_SOURCES += lib/yaml_load.c lib/yaml_load.h
 
 check_PROGRAMS += tests/corpus/yamlcheck
-tests_corpus_yamlcheck_SOURCES = tests/corpus/yamlcheck.c
+# its own copy of yaml_load.c: the resolver is private to the library
+tests_corpus_yamlcheck_SOURCES = tests/corpus/yamlcheck.c lib/yaml_load.c
+tests_corpus_yamlcheck_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 tests_corpus_yamlcheck_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
-tests_corpus_yamlcheck_LDADD = lib/libpario.la -lm
+tests_corpus_yamlcheck_LDADD = lib/libpario.la $(YAML_LIBS) -lm
 
 YAML_TESTS = tests/mpi/schema_corpus.sh
 TESTS += $(YAML_TESTS)

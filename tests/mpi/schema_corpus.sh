@@ -58,6 +58,42 @@ check "job corpus has dozens of files" test "$#" -ge 60
 check "jobs: schema and loader agree on every file" \
   verdicts job "$PARIO_SRCDIR/schemas/job.schema.yaml" "$@" "$PARIO_SRCDIR"/sample-data/jobs/*.yaml
 
+# ---- the C resolver reads plain scalars as PyYAML does: the listed tricky ones and
+# 20,000 random strings over the characters numbers, booleans and nulls are made of
+"$PYTHON3" - >scalars.txt <<'EOF'
+import random
+fixed = """0 00 -0 +0 01000 0777 08 0o17 0x1F 0X1F 0x 0b101 0b 1_000 _1 1_ 1:20 1:2:3 1:60 190:20:30 1:20.5
+-1:20 +1:20.5 1.5 1. .5 -.5 +.5 1e5 1E5 1.0e5 1.0e+5 1.0E-5 1.e+5 .5e+3 -1.5e-3 1_0.5 1.5_ .inf -.inf +.inf
+.Inf .INF .iNf .nan .NaN .NAN -.nan inf nan ~ null Null NULL nUll yes Yes YES yEs no No NO true True TRUE
+tRue false False FALSE on On ON off Off OFF y n Y N - + . : e 2024-01-01 12:30 = << 18446744073709551616
+99999999999999999999999""".split()
+random.seed(42)
+chars = "0123456789_:.-+eExXoObB~nuaflsyNTFY "
+rand = ["".join(random.choice(chars) for _ in range(random.randint(1, 8))) for _ in range(20000)]
+for s in fixed + [""] + [r.strip() for r in rand]:
+    print(s)
+EOF
+check "plain scalars: the C resolver agrees with PyYAML's" "$PYTHON3" - "$VALIDATE" "$YAMLCHECK" <<'EOF'
+import importlib.util, subprocess, sys, yaml
+spec = importlib.util.spec_from_file_location("validate", sys.argv[1])
+v = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(v)
+lines = open("scalars.txt").read().split("\n")[:-1]
+out = subprocess.run([sys.argv[2], "resolve"], input="\n".join(lines) + "\n", capture_output=True,
+                     text=True, check=True).stdout.split("\n")
+r = v.StrictLoader("")
+bad = 0
+for s, got in zip(lines, out):
+    tag = r.resolve(yaml.ScalarNode, s, (True, False)).rsplit(":", 1)[1]
+    want = "%s %d" % (tag, 1 if v.PLAIN_NUMBER.match(s) else 0)
+    if got != want:
+        bad += 1
+        if bad <= 10:
+            print("FAIL: %r: C says %s, PyYAML %s" % (s, got, want))
+print("%d scalars, %d differ" % (len(lines), bad))
+sys.exit(1 if bad or len(out) < len(lines) else 0)
+EOF
+
 # ---- each case of the issue, by the message it gets (line and column counted by hand)
 said() { # NAME REGEX: the C verdict of corpus file NAME matches
   grep -Eq "^$CORPUS/desc/$1\\.yaml	invalid	$CORPUS/desc/$1\\.yaml:$2" desc-verdicts.txt

@@ -93,6 +93,22 @@ START_TEST(valid_defaults_and_2d)
 }
 END_TEST
 
+/* The buffer entry point: the text's length counts, not a NUL in it. */
+START_TEST(parse_buffer)
+{
+    pario_dataset ds;
+    static const char text[] = "dtype: int16\nshape: [3]\n";
+    pario_status st = pario_desc_parse("mem.yaml", text, sizeof text - 1, &ds);
+    ck_assert_msg(!pario_failed(&st), "%s", st.msg);
+    ck_assert_uint_eq(ds.nelems, 3);
+    st = pario_desc_parse("mem.yaml", text, 12, &ds); /* "dtype: int16" */
+    ck_assert_msg(!pario_failed(&st) && ds.ndims == 0, "%s", st.msg);
+    static const char nul[] = "dtype: int16\0\nshape: [3]\n";
+    st = pario_desc_parse("mem.yaml", nul, sizeof nul - 1, &ds);
+    ck_assert_msg(pario_failed(&st) && strstr(st.msg, "mem.yaml:1:"), "%s", st.msg);
+}
+END_TEST
+
 START_TEST(valid_every_dtype)
 {
     static const struct { const char *name; pario_dtype t; size_t size; } types[] = {
@@ -142,6 +158,18 @@ START_TEST(invalid_cases)
     expect_desc_error("- dtype\n- int32\n", 1, NULL, "expected a mapping");
     expect_desc_error("", 1, NULL, "empty descriptor");
     expect_desc_error("dtype: int32\nshape: [10\n", 3, NULL, "not valid YAML");
+    /* issue 10: what YAML readers disagree on is refused, with line and field */
+    expect_desc_error("dtype: int32\ndtype: int8\n", 2, "dtype", "duplicate key (first given at line 1, column 1)");
+    expect_desc_error("dtype: int32\npart: {rank: 0, ranks: 2, dist: block, of: [3], rank: 1}\n", 2, "part.rank",
+                      "duplicate key");
+    expect_desc_error("{dtype: int32, shape: [1000]}garbage", 1, NULL, "text after the end of the document");
+    expect_desc_error("dtype: int32\n---\ndtype: int8\n", 2, NULL, "a second document");
+    expect_desc_error("dtype: \"int32\\0x\"\n", 1, "dtype", "NUL");
+    expect_desc_error("dtype: !custom int32\n", 1, "dtype", "tags (!custom) are not allowed");
+    expect_desc_error("dtype: &a int32\n", 1, "dtype", "anchors (&a) are not allowed");
+    expect_desc_error("dtype: int32\nshape: [01000]\n", 2, "shape[0]", "not a plain decimal number");
+    expect_desc_error("dtype: int32\nshape: [1000.0]\n", 2, "shape", "non-negative integers");
+    expect_desc_error("dtype: 32\n", 1, "dtype", "not a dtype");
 }
 END_TEST
 
@@ -347,6 +375,7 @@ Suite *dataset_suite(void)
     tcase_add_test(tc, valid_full);
     tcase_add_test(tc, valid_defaults_and_2d);
     tcase_add_test(tc, valid_every_dtype);
+    tcase_add_test(tc, parse_buffer);
     tcase_add_test(tc, invalid_cases);
     tcase_add_test(tc, missing_descriptor);
     tcase_add_test(tc, write_and_reload);

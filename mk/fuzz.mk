@@ -11,7 +11,7 @@ FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -I$(top_srcdir)/include
 	$(YAML_CFLAGS) $(HDF5_CFLAGS)
 FUZZ_COMPILE = MPICH_CC='$(FUZZ_CLANG)' $(CC)
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/README.md tests/fuzz/corpus $(FUZZ_NAMES:%=tests/fuzz/fuzz_%.c)
-CLEANFILES += $(FUZZ_PROGS) tests/fuzz/libpario-fuzz.a
+CLEANFILES += $(FUZZ_PROGS) tests/fuzz/libpario-fuzz.a tests/fuzz/obj/*.o
 
 if HAVE_FUZZ
 fuzz: $(FUZZ_PROGS)

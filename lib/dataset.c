@@ -7,6 +7,7 @@
 #include <yaml.h>
 #include "pario/dataset.h"
 #include "pario/fileutil.h"
+#include "yaml_load.h"
 
 void pario_desc_default_path(const char *data_path, char *out, size_t len)
 {
@@ -24,31 +25,33 @@ int pario_dataset_set_shape(pario_dataset *ds, int ndims, const uint64_t *dims)
     return ds->nelems <= UINT64_MAX / 8;
 }
 
-#define LINE(node) ((unsigned long)(node)->start_mark.line + 1)
+/* Errors: "PATH:LINE:COLUMN: FIELD: problem" (descriptor errors are runtime errors). */
+#define desc_err(path, node, field, ...) pario_yaml_error(PARIO_ERR_RUNTIME, path, node, field, __VA_ARGS__)
 
-static pario_status desc_err(const char *path, const yaml_node_t *node, const char *field,
-                             const char *problem)
-{
-    if (field)
-        return pario_error(PARIO_ERR_RUNTIME, "%s:%lu: %s: %s", path, node ? LINE(node) : 1UL,
-                           field, problem);
-    return pario_error(PARIO_ERR_RUNTIME, "%s:%lu: %s", path, node ? LINE(node) : 1UL, problem);
-}
+static const char *const DIMS_MSG = "dimensions must be non-negative integers";
 
-static int scalar_u64(const yaml_node_t *n, uint64_t *out)
+/* [N] or [rows, cols] of non-negative integers into dims; returns the count, or 0
+ * after setting *st. */
+static int parse_dims(const char *path, yaml_document_t *doc, yaml_node_t *v, const char *field,
+                      uint64_t dims[2], pario_status *st)
 {
-    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+    if (v->type != YAML_SEQUENCE_NODE) {
+        *st = desc_err(path, v, field, "expected a list: [N] or [rows, cols]");
         return 0;
-    const char *s = (const char *)n->data.scalar.value;
-    if (!*s || *s == '-' || *s == '+')
+    }
+    int n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
+    if (n < 1 || n > 2) {
+        *st = desc_err(path, v, field, "expected 1 or 2 dimensions: [N] or [rows, cols]");
         return 0;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno)
-        return 0;
-    *out = v;
-    return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        yaml_node_t *d = yaml_document_get_node(doc, v->data.sequence.items.start[i]);
+        if (!pario_yaml_u64(d, &dims[i])) {
+            *st = desc_err(path, d, field, "%s", DIMS_MSG);
+            return 0;
+        }
+    }
+    return n;
 }
 
 /* part: {rank: R, ranks: P, dist: D, of: [N] or [rows, cols]} */
@@ -60,31 +63,29 @@ static pario_status parse_part(const char *path, yaml_document_t *doc, yaml_node
     for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(doc, p->key);
         yaml_node_t *x = yaml_document_get_node(doc, p->value);
-        const char *key = k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "";
+        const char *key = pario_yaml_str(k);
+        const char *dist = pario_yaml_str(x);
         uint64_t u;
-        if (strcmp(key, "rank") == 0 && scalar_u64(x, &u) && u < 1u << 30) {
+        pario_status st;
+        if (strcmp(key, "rank") == 0 && pario_yaml_u64(x, &u) && u < 1u << 30) {
             ds->part.rank = (int)u;
             seen |= 1;
-        } else if (strcmp(key, "ranks") == 0 && scalar_u64(x, &u) && u >= 1 && u < 1u << 30) {
+        } else if (strcmp(key, "ranks") == 0 && pario_yaml_u64(x, &u) && u >= 1 && u < 1u << 30) {
             ds->part.nranks = (int)u;
             seen |= 2;
-        } else if (strcmp(key, "dist") == 0 && x->type == YAML_SCALAR_NODE &&
-                   strlen((const char *)x->data.scalar.value) < sizeof ds->part.dist) {
-            strcpy(ds->part.dist, (const char *)x->data.scalar.value);
+        } else if (strcmp(key, "dist") == 0 && dist && strlen(dist) < sizeof ds->part.dist) {
+            strcpy(ds->part.dist, dist);
             seen |= 4;
-        } else if (strcmp(key, "of") == 0 && x->type == YAML_SEQUENCE_NODE) {
-            int n = (int)(x->data.sequence.items.top - x->data.sequence.items.start);
-            if (n < 1 || n > 2)
-                return desc_err(path, x, "part.of", "expected [N] or [rows, cols]");
-            for (int i = 0; i < n; i++)
-                if (!scalar_u64(yaml_document_get_node(doc, x->data.sequence.items.start[i]), &ds->part.shape[i]))
-                    return desc_err(path, x, "part.of", "dimensions must be non-negative integers");
+        } else if (strcmp(key, "of") == 0) {
+            int n = parse_dims(path, doc, x, "part.of", ds->part.shape, &st);
+            if (!n)
+                return st;
             ds->part.ndims = n;
             if (n == 1)
                 ds->part.shape[1] = 1;
             seen |= 8;
         } else {
-            return desc_err(path, k, "part", "expected rank, ranks (positive), dist and of");
+            return desc_err(path, k, "part", "expected rank, ranks (positive), dist (text) and of");
         }
     }
     if (seen != 15)
@@ -106,56 +107,44 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(doc, p->key);
         yaml_node_t *v = yaml_document_get_node(doc, p->value);
-        if (k->type != YAML_SCALAR_NODE)
-            return desc_err(path, k, NULL, "field names must be plain words");
-        const char *key = (const char *)k->data.scalar.value;
-        char msg[256];
+        const char *key = pario_yaml_str(k); /* keys are text: pario_yaml_parse refuses others */
+        pario_status st;
         if (strcmp(key, "dtype") == 0) {
-            int t = v->type == YAML_SCALAR_NODE ? pario_dtype_from_name((const char *)v->data.scalar.value) : -1;
-            if (t < 0) {
-                snprintf(msg, sizeof msg, "'%s' is not a dtype (one of: %s)",
-                         v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "?",
-                         pario_dtype_names());
-                return desc_err(path, v, "dtype", msg);
-            }
+            const char *name = pario_yaml_str(v);
+            int t = name ? pario_dtype_from_name(name) : -1;
+            if (t < 0)
+                return desc_err(path, v, "dtype", "'%s' is not a dtype (one of: %s)",
+                                v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "?",
+                                pario_dtype_names());
             ds->dtype = (pario_dtype)t;
             have_dtype = 1;
         } else if (strcmp(key, "shape") == 0) {
-            if (v->type != YAML_SEQUENCE_NODE)
-                return desc_err(path, v, "shape", "expected a list: [N] or [rows, cols]");
-            int n = (int)(v->data.sequence.items.top - v->data.sequence.items.start);
-            if (n < 1 || n > 2)
-                return desc_err(path, v, "shape", "expected 1 or 2 dimensions: [N] or [rows, cols]");
             uint64_t dims[2];
-            for (int i = 0; i < n; i++) {
-                yaml_node_t *d = yaml_document_get_node(doc, v->data.sequence.items.start[i]);
-                if (!scalar_u64(d, &dims[i]))
-                    return desc_err(path, d, "shape", "dimensions must be non-negative integers");
-            }
+            int n = parse_dims(path, doc, v, "shape", dims, &st);
+            if (!n)
+                return st;
             if (!pario_dataset_set_shape(ds, n, dims))
                 return desc_err(path, v, "shape", "too many elements");
         } else if (strcmp(key, "offset") == 0) {
-            if (!scalar_u64(v, &ds->offset))
+            if (!pario_yaml_u64(v, &ds->offset))
                 return desc_err(path, v, "offset", "expected a non-negative integer number of bytes");
         } else if (strcmp(key, "byte_order") == 0) {
-            const char *s = v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "";
-            if (strcmp(s, "little") == 0)
+            const char *s = pario_yaml_str(v);
+            if (s && strcmp(s, "little") == 0)
                 ds->big_endian = 0;
-            else if (strcmp(s, "big") == 0)
+            else if (s && strcmp(s, "big") == 0)
                 ds->big_endian = 1;
             else
                 return desc_err(path, v, "byte_order", "expected 'little' or 'big'");
         } else if (strcmp(key, "part") == 0) {
-            pario_status st = parse_part(path, doc, v, ds);
+            st = parse_part(path, doc, v, ds);
             if (pario_failed(&st))
                 return st;
         } else if (strcmp(key, "description") == 0) {
             if (v->type != YAML_SCALAR_NODE)
                 return desc_err(path, v, "description", "expected text");
         } else {
-            snprintf(msg, sizeof msg,
-                     "unknown field (expected dtype, shape, offset, byte_order, description, part)");
-            return desc_err(path, k, key, msg);
+            return desc_err(path, k, key, "unknown field (expected dtype, shape, offset, byte_order, description, part)");
         }
     }
     if (!have_dtype)
@@ -163,28 +152,30 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
     return pario_ok();
 }
 
-pario_status pario_desc_load(const char *desc_path, pario_dataset *ds)
+pario_status pario_desc_parse(const char *desc_path, const char *text, size_t len, pario_dataset *ds)
 {
     memset(ds, 0, sizeof *ds);
     snprintf(ds->desc_path, sizeof ds->desc_path, "%s", desc_path);
-    FILE *f = fopen(desc_path, "rb");
-    if (!f)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open descriptor: %s", desc_path, strerror(errno));
-    yaml_parser_t parser;
     yaml_document_t doc;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, f);
-    pario_status st;
-    if (!yaml_parser_load(&parser, &doc)) {
-        st = pario_error(PARIO_ERR_RUNTIME, "%s:%lu: not valid YAML: %s", desc_path,
-                         (unsigned long)parser.problem_mark.line + 1,
-                         parser.problem ? parser.problem : "parse error");
-    } else {
-        st = parse_doc(desc_path, &doc, ds);
-        yaml_document_delete(&doc);
-    }
-    yaml_parser_delete(&parser);
-    fclose(f);
+    pario_status st = pario_yaml_parse(desc_path, text, len, PARIO_ERR_RUNTIME, &doc);
+    if (pario_failed(&st))
+        return st;
+    st = parse_doc(desc_path, &doc, ds);
+    yaml_document_delete(&doc);
+    return st;
+}
+
+pario_status pario_desc_load(const char *desc_path, pario_dataset *ds)
+{
+    char *text;
+    size_t len;
+    memset(ds, 0, sizeof *ds);
+    snprintf(ds->desc_path, sizeof ds->desc_path, "%s", desc_path);
+    pario_status st = pario_yaml_read(desc_path, "descriptor", PARIO_ERR_RUNTIME, &text, &len);
+    if (pario_failed(&st))
+        return st;
+    st = pario_desc_parse(desc_path, text, len, ds);
+    free(text);
     return st;
 }
 

@@ -1,22 +1,33 @@
 #include "config.h"
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/view.h"
 
-static int parse_k(const char *s, uint64_t *k)
+/* A positive decimal integer written [1-9][0-9]* (no sign, space or leading 0),
+ * ending at stop (or at the end when stop is 0); *next: after it. */
+static int parse_pos(const char *s, char stop, uint64_t max, uint64_t *k, const char **next)
 {
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-')
+    if (*s < '1' || *s > '9')
         return 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno || v == 0)
+    uint64_t v = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (v > (max - (uint64_t)(*s - '0')) / 10)
+            return 0;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    if (*s != stop)
         return 0;
     *k = v;
+    if (next)
+        *next = s;
     return 1;
 }
+
+static int parse_k(const char *s, uint64_t *k) { return parse_pos(s, '\0', UINT64_MAX, k, NULL); }
 
 pario_status pario_dist_parse(const char *text, pario_dist *d)
 {
@@ -44,11 +55,12 @@ pario_status pario_dist_parse(const char *text, pario_dist *d)
     } else if (IS("tiles")) {
         d->kind = PARIO_DIST_TILES;
         if (arg) {
-            int p, q, used = 0;
-            if (sscanf(arg, "%dx%d%n", &p, &q, &used) != 2 || arg[used] || p < 1 || q < 1)
+            uint64_t p, q;
+            const char *x;
+            if (!parse_pos(arg, 'x', INT_MAX, &p, &x) || !parse_pos(x + 1, '\0', INT_MAX, &q, NULL))
                 return pario_error(PARIO_ERR_USAGE, "distribution '%s': expected tiles:PxQ with positive P and Q", text);
-            d->grid[0] = p;
-            d->grid[1] = q;
+            d->grid[0] = (int)p;
+            d->grid[1] = (int)q;
         }
     } else {
         return pario_error(PARIO_ERR_USAGE,

@@ -58,12 +58,15 @@ pario_status pario_parse_size(const char *text, uint64_t *out)
     char *end;
     errno = 0;
     const char *s = text;
-    if (!*s || *s == '-')
+    /* digits first: no sign, space or leading '.' (strtoull/strtod would take them) */
+    if (*s < '0' || *s > '9')
         return pario_error(PARIO_ERR_USAGE, "'%s' is not a non-negative count", text);
     /* integers stay exact; "1e9" and "1.5Gi" go through double */
     unsigned long long iv = strtoull(s, &end, 10);
     double v = (double)iv;
     int exact = 1;
+    if (*end == '.' && (end[1] < '0' || end[1] > '9'))
+        return pario_error(PARIO_ERR_USAGE, "'%s' is not a non-negative count", text);
     if (*end == '.' || *end == 'e' || *end == 'E') {
         v = strtod(s, &end);
         exact = 0;

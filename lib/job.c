@@ -1,6 +1,6 @@
-/* Job files (schemas/job.schema.yaml), read with libyaml's document API so every
- * error can name the line and the field. Everything a job asks for is checked here,
- * before the dataset is opened. */
+/* Job files (schemas/job.schema.yaml), read through pario_yaml_parse (yaml_load.c)
+ * so every error can name the line, the column and the field. Everything a job asks
+ * for is checked here, before the dataset is opened. */
 #include "config.h"
 #include <errno.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include "pario/fileutil.h"
 #include "pario/job.h"
 #include "pario/output.h"
+#include "yaml_load.h"
 
 typedef struct ctx {
     const char *path;
@@ -19,6 +20,7 @@ typedef struct ctx {
 } ctx;
 
 #define LINE(node) ((unsigned long)(node)->start_mark.line + 1)
+#define COLUMN(node) ((unsigned long)(node)->start_mark.column + 1)
 
 static pario_status err(const ctx *c, const yaml_node_t *node, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -29,32 +31,17 @@ static pario_status err(const ctx *c, const yaml_node_t *node, const char *field
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return pario_error(PARIO_ERR_USAGE, "%s:%lu: %s: %s", c->path, node ? LINE(node) : 1UL, field, msg);
+    return pario_yaml_error(PARIO_ERR_USAGE, c->path, node, field, "%s", msg);
 }
 
 static yaml_node_t *node(const ctx *c, int id) { return yaml_document_get_node(c->doc, id); }
 
-static const char *scalar(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* A scalar written without quotes (numbers and booleans must not be strings). */
-static const char *plain(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
-               ? (const char *)n->data.scalar.value
-               : NULL;
-}
+/* Text (a quoted scalar, or a plain one that is not a number, true/false or null). */
+static const char *scalar(const yaml_node_t *n) { return pario_yaml_str(n); }
 
 static pario_status get_bool(const ctx *c, const yaml_node_t *n, const char *field, int *out)
 {
-    const char *s = plain(n);
-    if (s && (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "yes")))
-        *out = 1;
-    else if (s && (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "no")))
-        *out = 0;
-    else
+    if (!pario_yaml_bool(n, out))
         return err(c, n, field, "expected true or false");
     return pario_ok();
 }
@@ -130,7 +117,8 @@ static pario_status parse_io(const ctx *c, const yaml_node_t *n)
     pario_job *job = c->job;
     yaml_node_t *v;
     if (!pario_failed(&st) && (v = lookup(c, n, "chunk"))) {
-        const char *s = plain(v);
+        /* an integer, or text such as 4Mi or 1e6 */
+        const char *s = pario_yaml_kind(v) == PARIO_YAML_INT ? pario_yaml_number(v) : scalar(v);
         uint64_t b = 0;
         pario_status e = s ? pario_parse_size(s, &b) : pario_error(PARIO_ERR_USAGE, "x");
         if (pario_failed(&e) || b < 8 || b > ((uint64_t)1 << 30))
@@ -146,7 +134,10 @@ static pario_status parse_io(const ctx *c, const yaml_node_t *n)
             return err(c, v, "io.hints", "expected a mapping of ROMIO hints (key: value)");
         for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
             yaml_node_t *k = node(c, p->key), *val = node(c, p->value);
-            const char *ks = scalar(k), *vs = scalar(val);
+            /* values: text, numbers or true/false, passed to MPI_Info as written */
+            int vk = pario_yaml_kind(val);
+            const char *ks = scalar(k);
+            const char *vs = vk == PARIO_YAML_OTHER || vk == PARIO_YAML_NULL ? NULL : (const char *)val->data.scalar.value;
             char f[128];
             snprintf(f, sizeof f, "io.hints.%s", ks ? ks : "?");
             if (!ks || !*ks || strlen(ks) >= sizeof job->hint_key[0])
@@ -166,9 +157,8 @@ static pario_status parse_io(const ctx *c, const yaml_node_t *n)
 /* A number for a field, as text (kept as given: count values are parsed per dtype). */
 static pario_status number_text(const ctx *c, const yaml_node_t *n, const char *field, const char **out)
 {
-    const char *s = plain(n);
-    char *end;
-    if (!s || !*s || (strtod(s, &end), *end))
+    const char *s = pario_yaml_number(n);
+    if (!s)
         return err(c, n, field, "expected a number");
     *out = s;
     return pario_ok();
@@ -180,7 +170,7 @@ static pario_status parse_op(const ctx *c, const yaml_node_t *n, int i)
     char field[64], buf[128];
     snprintf(field, sizeof field, "operations[%d]", i);
     pario_status st;
-    if (n->type == YAML_SCALAR_NODE) {
+    if (scalar(n)) {
         st = pario_reduce_add_op(spec, scalar(n));
         return pario_failed(&st) ? err(c, n, field, "%s", st.msg) : st;
     }
@@ -203,10 +193,11 @@ static pario_status parse_op(const ctx *c, const yaml_node_t *n, int i)
             return err(c, opn, field, "hist given twice");
         spec->ops |= PARIO_OP_HIST;
         yaml_node_t *v;
-        const char *text;
+        const char *text = NULL;
         if ((v = lookup(c, n, "bins"))) {
             snprintf(buf, sizeof buf, "%s.bins", field);
-            st = plain(v) ? pario_reduce_set_bins(spec, plain(v)) : pario_error(PARIO_ERR_USAGE, "x");
+            st = pario_yaml_kind(v) == PARIO_YAML_INT ? pario_reduce_set_bins(spec, pario_yaml_number(v))
+                                                      : pario_error(PARIO_ERR_USAGE, "x");
             if (pario_failed(&st))
                 return err(c, v, buf, "expected an integer from 1 to %llu", (unsigned long long)PARIO_REDUCE_MAX_BINS);
         }
@@ -293,7 +284,7 @@ static pario_status parse_root(const ctx *c)
     yaml_node_t *root = yaml_document_get_root_node(c->doc);
     pario_job *job = c->job;
     if (!root)
-        return pario_error(PARIO_ERR_USAGE, "%s:1: empty job file (expected input, operations, ...)", c->path);
+        return pario_error(PARIO_ERR_USAGE, "%s:1:1: empty job file (expected input, operations, ...)", c->path);
     if (root->type != YAML_MAPPING_NODE)
         return err(c, root, "job", "expected a mapping (input, distribution, io, operations, axis, skip_nan, output)");
     static const char *const keys[] = { "name", "input", "distribution", "io", "operations", "axis", "skip_nan",
@@ -323,6 +314,7 @@ static pario_status parse_root(const ctx *c)
     if (!(v = lookup(c, root, "operations")))
         return err(c, root, "operations", "missing (required): a list such as [sum, min, max]");
     job->line_ops = LINE(v);
+    job->col_ops = COLUMN(v);
     if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == v->data.sequence.items.start)
         return err(c, v, "operations", "expected a non-empty list of operations");
     int i = 0;
@@ -330,11 +322,12 @@ static pario_status parse_root(const ctx *c)
         if ((st = parse_op(c, node(c, *it), i)), pario_failed(&st))
             return st;
     if ((v = lookup(c, root, "axis"))) {
-        const char *s = plain(v);
-        if (!s || (strcmp(s, "0") && strcmp(s, "1")))
+        uint64_t a;
+        if (!pario_yaml_u64(v, &a) || a > 1)
             return err(c, v, "axis", "expected 0 (one result per column) or 1 (per row)");
-        job->spec.axis = s[0] - '0';
+        job->spec.axis = (int)a;
         job->line_axis = LINE(v);
+        job->col_axis = COLUMN(v);
     }
     if ((v = lookup(c, root, "skip_nan")) && (st = get_bool(c, v, "skip_nan", &job->spec.skip_nan), pario_failed(&st)))
         return st;
@@ -358,20 +351,13 @@ pario_status pario_job_parse(const char *path, const char *text, size_t len, par
     job->format = PARIO_FMT_YAML;
     pario_reduce_spec_init(&job->spec);
 
-    yaml_parser_t parser;
     yaml_document_t doc;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    pario_status st;
-    if (!yaml_parser_load(&parser, &doc)) {
-        st = pario_error(PARIO_ERR_USAGE, "%s:%lu: not valid YAML: %s", path,
-                         (unsigned long)parser.problem_mark.line + 1, parser.problem ? parser.problem : "parse error");
-    } else {
-        ctx c = { path, &doc, job };
-        st = parse_root(&c);
-        yaml_document_delete(&doc);
-    }
-    yaml_parser_delete(&parser);
+    pario_status st = pario_yaml_parse(path, text, len, PARIO_ERR_USAGE, &doc);
+    if (pario_failed(&st))
+        return st;
+    ctx c = { path, &doc, job };
+    st = parse_root(&c);
+    yaml_document_delete(&doc);
     return st;
 }
 
@@ -383,17 +369,9 @@ pario_status pario_job_load(const char *path, pario_job *job, MPI_Comm comm)
     char *text = NULL;
     long len = 0;
     if (rank == 0) {
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            st = pario_error(PARIO_ERR_USAGE, "%s: cannot open the job file: %s", path, strerror(errno));
-        } else {
-            if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len < (1 << 20) && fseek(f, 0, SEEK_SET) == 0 &&
-                (text = malloc((size_t)len + 1)) && fread(text, 1, (size_t)len, f) == (size_t)len)
-                text[len] = '\0';
-            else
-                st = pario_error(PARIO_ERR_USAGE, "%s: cannot read the job file (at most 1 MiB)", path);
-            fclose(f);
-        }
+        size_t n = 0;
+        st = pario_yaml_read(path, "the job file", PARIO_ERR_USAGE, &text, &n);
+        len = (long)n;
     }
     if (pario_agree(&st, comm)) {
         free(text);
@@ -432,7 +410,9 @@ pario_status pario_job_check(pario_job *job, const pario_dataset *ds)
     char *m = strstr(st.msg, "--axis");
     if (m) /* the job's words, not the command line's */
         memmove(m, m + 2, strlen(m + 2) + 1);
-    return pario_error(PARIO_ERR_USAGE, "%s:%lu: %s: %s", job->path,
-                       about_axis && job->line_axis ? job->line_axis : job->line_ops ? job->line_ops : 1UL,
+    const int at_axis = about_axis && job->line_axis;
+    return pario_error(PARIO_ERR_USAGE, "%s:%lu:%lu: %s: %s", job->path,
+                       at_axis ? job->line_axis : job->line_ops ? job->line_ops : 1UL,
+                       at_axis ? job->col_axis : job->line_ops ? job->col_ops : 1UL,
                        about_axis ? "axis" : "operations", st.msg);
 }

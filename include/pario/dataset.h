@@ -35,8 +35,11 @@ typedef struct pario_dataset {
 /* Default descriptor for a data file: "data.bin" -> "data.bin.yaml". */
 void pario_desc_default_path(const char *data_path, char *out, size_t len);
 
-/* Serial: parse a descriptor. Errors name the file, the line and the field. */
+/* Serial: parse a descriptor (a regular file of at most 1 MiB). Errors read
+ * "FILE:LINE:COLUMN: FIELD: problem". */
 pario_status pario_desc_load(const char *desc_path, pario_dataset *ds);
+/* Serial: the same from text in memory (desc_path names it in errors). */
+pario_status pario_desc_parse(const char *desc_path, const char *text, size_t len, pario_dataset *ds);
 
 /* Serial: reconcile the descriptor with the data file's size (fills a missing
  * shape; refuses a size that does not match). */

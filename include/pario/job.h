@@ -34,10 +34,13 @@ typedef struct pario_job {
     int format;                       /* pario_format: from output.format, else the file's extension */
     char h5[PARIO_PATH_MAX];          /* output.h5, resolved; "" = none */
     unsigned long line_ops, line_axis; /* where operations and axis are, for later errors */
+    unsigned long col_ops, col_axis;
 } pario_job;
 
 /* Serial: parse a job from text (path names it in errors). Every problem is
- * reported as "PATH:LINE: FIELD: what is wrong", with code PARIO_ERR_USAGE. */
+ * reported as "PATH:LINE:COLUMN: FIELD: what is wrong", with code PARIO_ERR_USAGE.
+ * Job files are at most 1 MiB, one YAML document, nested at most 32 deep, with no
+ * tags, anchors, aliases, duplicate keys or NUL characters. */
 pario_status pario_job_parse(const char *path, const char *text, size_t len, pario_job *job);
 
 /* Collective: rank 0 reads the file, every rank parses the same bytes and gets the

@@ -39,7 +39,7 @@ bad_desc() {
   head -c 40 /dev/zero >"$1"
   printf '%b' "$4" >"$1.yaml"
   for n in 1 3; do
-    fails $n 1 "${E}$1\\.yaml:$2: $3" pario-count --value 0 "$1"
+    fails $n 1 "${E}$1\\.yaml:$2:[0-9]+: $3" pario-count --value 0 "$1"
   done
 }
 

@@ -24,23 +24,23 @@ printf '%s\noperations: [sum]\noutput:\n  results: out.txt\n' "$NODATA" > result
 printf '%s\nio:\n  hints:\n    cb_nodes: {a: 1}\noperations: [sum]\n' "$NODATA" > hint.yaml
 printf '%s\noperations:\n  - {op: mean, bins: 3}\n' "$NODATA" > opfield.yaml
 
-expect_error 1 2 '^pario-run: error: yamlerr.yaml:[12]: not valid YAML' pario-run yamlerr.yaml
-expect_error 1 2 '^pario-run: error: empty.yaml:1: empty job file' pario-run empty.yaml
-expect_error 2 2 '^pario-run: error: noinput.yaml:1: input: missing \(required\)' pario-run noinput.yaml
-expect_error 1 2 '^pario-run: error: nodata.yaml:3: input.data: missing \(required\)' pario-run nodata.yaml
-expect_error 1 2 '^pario-run: error: typo.yaml:2: operation: unknown field' pario-run typo.yaml
-expect_error 1 2 '^pario-run: error: noops.yaml:2: operations: expected a non-empty list' pario-run noops.yaml
-expect_error 3 2 "^pario-run: error: badop.yaml:4: operations\[1\]: unknown operation 'median'" pario-run badop.yaml
-expect_error 1 2 '^pario-run: error: bins.yaml:4: operations\[0\].bins: expected an integer from 1' pario-run bins.yaml
-expect_error 2 2 '^pario-run: error: minmax.yaml:4: operations\[0\].min: 5 is greater than max 1' pario-run minmax.yaml
-expect_error 1 2 '^pario-run: error: novalue.yaml:3: operations\[0\].value: missing' pario-run novalue.yaml
-expect_error 1 2 '^pario-run: error: axis.yaml:3: axis: expected 0' pario-run axis.yaml
-expect_error 1 2 "^pario-run: error: dist.yaml:2: distribution: .*diagonal" pario-run dist.yaml
-expect_error 1 2 '^pario-run: error: chunk.yaml:3: io.chunk: expected a size' pario-run chunk.yaml
-expect_error 1 2 '^pario-run: error: skipnan.yaml:3: skip_nan: expected true or false' pario-run skipnan.yaml
-expect_error 1 2 '^pario-run: error: results.yaml:4: output.results: name a .yaml, .yml or .json file' pario-run results.yaml
-expect_error 1 2 '^pario-run: error: hint.yaml:4: io.hints.cb_nodes: expected a value' pario-run hint.yaml
-expect_error 1 2 "^pario-run: error: opfield.yaml:3: operations\[0\].bins: unknown field" pario-run opfield.yaml
+expect_error 1 2 '^pario-run: error: yamlerr.yaml:[12]:[0-9]+: not valid YAML' pario-run yamlerr.yaml
+expect_error 1 2 '^pario-run: error: empty.yaml:1:[0-9]+: empty job file' pario-run empty.yaml
+expect_error 2 2 '^pario-run: error: noinput.yaml:1:[0-9]+: input: missing \(required\)' pario-run noinput.yaml
+expect_error 1 2 '^pario-run: error: nodata.yaml:3:[0-9]+: input.data: missing \(required\)' pario-run nodata.yaml
+expect_error 1 2 '^pario-run: error: typo.yaml:2:[0-9]+: operation: unknown field' pario-run typo.yaml
+expect_error 1 2 '^pario-run: error: noops.yaml:2:[0-9]+: operations: expected a non-empty list' pario-run noops.yaml
+expect_error 3 2 "^pario-run: error: badop.yaml:4:[0-9]+: operations\[1\]: unknown operation 'median'" pario-run badop.yaml
+expect_error 1 2 '^pario-run: error: bins.yaml:4:[0-9]+: operations\[0\].bins: expected an integer from 1' pario-run bins.yaml
+expect_error 2 2 '^pario-run: error: minmax.yaml:4:[0-9]+: operations\[0\].min: 5 is greater than max 1' pario-run minmax.yaml
+expect_error 1 2 '^pario-run: error: novalue.yaml:3:[0-9]+: operations\[0\].value: missing' pario-run novalue.yaml
+expect_error 1 2 '^pario-run: error: axis.yaml:3:[0-9]+: axis: expected 0' pario-run axis.yaml
+expect_error 1 2 "^pario-run: error: dist.yaml:2:[0-9]+: distribution: .*diagonal" pario-run dist.yaml
+expect_error 1 2 '^pario-run: error: chunk.yaml:3:[0-9]+: io.chunk: expected a size' pario-run chunk.yaml
+expect_error 1 2 '^pario-run: error: skipnan.yaml:3:[0-9]+: skip_nan: expected true or false' pario-run skipnan.yaml
+expect_error 1 2 '^pario-run: error: results.yaml:4:[0-9]+: output.results: name a .yaml, .yml or .json file' pario-run results.yaml
+expect_error 1 2 '^pario-run: error: hint.yaml:4:[0-9]+: io.hints.cb_nodes: expected a value' pario-run hint.yaml
+expect_error 1 2 "^pario-run: error: opfield.yaml:3:[0-9]+: operations\[0\].bins: unknown field" pario-run opfield.yaml
 expect_error 1 2 '^pario-run: error: nosuch.yaml: cannot open the job file' pario-run nosuch.yaml
 check "nothing was written" test -z "$(ls | grep -v '\.yaml$' | grep -v '^stdout\.\|^stderr\.')"
 
@@ -63,6 +63,6 @@ expect_error 2 2 '^pario-run: error: nodir/r.json: cannot write there' pario-run
 printf 'dtype: int16\nshape: [0]\n' > d.bin.yaml
 printf 'input: {data: d.bin}\noperations: [sum]\naxis: 0\n' > axis1d.yaml
 printf 'input: {data: d.bin}\noperations:\n  - count=abc\n' > countval.yaml
-expect_error 2 2 '^pario-run: error: axis1d.yaml:3: axis: axis 0 needs a 2-D dataset' pario-run axis1d.yaml
-expect_error 1 2 "^pario-run: error: countval.yaml:3: operations: count=abc: 'abc' is not" pario-run countval.yaml
+expect_error 2 2 '^pario-run: error: axis1d.yaml:3:[0-9]+: axis: axis 0 needs a 2-D dataset' pario-run axis1d.yaml
+expect_error 1 2 "^pario-run: error: countval.yaml:3:[0-9]+: operations: count=abc: 'abc' is not" pario-run countval.yaml
 finish

@@ -99,7 +99,7 @@ head -c 40 /dev/zero >bad.bin
 mkdir -p badd
 bad() { # NAME LINE FIELD TEXT
   printf '%b' "$4" >badd/$1.yaml
-  expect_error 1 1 "^pario-count: error: badd/$1\\.yaml:$2: $3" pario-count --desc badd/$1.yaml --value 0 bad.bin
+  expect_error 1 1 "^pario-count: error: badd/$1\\.yaml:$2:[0-9]+: $3" pario-count --desc badd/$1.yaml --value 0 bad.bin
 }
 bad dtype 1 "dtype: 'int128' is not a dtype" 'dtype: int128\nshape: [10]\n'
 bad nodtype 1 "dtype: missing" 'shape: [10]\n'

@@ -22,7 +22,7 @@ static pario_status load_text(const char *text, pario_dataset *ds, char *path, s
     return pario_desc_load(path, ds);
 }
 
-/* The message must start with "PATH:LINE: FIELD" (FIELD may be NULL) and contain want. */
+/* The message must start with "PATH:LINE:COLUMN: FIELD" (FIELD may be NULL) and contain want. */
 static void expect_desc_error(const char *text, int line, const char *field, const char *want)
 {
     pario_dataset ds;
@@ -30,11 +30,18 @@ static void expect_desc_error(const char *text, int line, const char *field, con
     pario_status st = load_text(text, &ds, path, sizeof path);
     ck_assert_msg(pario_failed(&st), "descriptor accepted but should fail:\n%s", text);
     ck_assert_int_eq(st.code, PARIO_ERR_RUNTIME);
-    if (field)
-        snprintf(prefix, sizeof prefix, "%s:%d: %s: ", path, line, field);
-    else
-        snprintf(prefix, sizeof prefix, "%s:%d: ", path, line);
+    snprintf(prefix, sizeof prefix, "%s:%d:", path, line);
     ck_assert_msg(strncmp(st.msg, prefix, strlen(prefix)) == 0, "message '%s' does not start with '%s'", st.msg,
+                  prefix);
+    const char *rest = st.msg + strlen(prefix);
+    ck_assert_msg(*rest >= '1' && *rest <= '9', "message '%s' has no column after the line", st.msg);
+    while (*rest >= '0' && *rest <= '9')
+        rest++;
+    if (field)
+        snprintf(prefix, sizeof prefix, ": %s: ", field);
+    else
+        snprintf(prefix, sizeof prefix, ": ");
+    ck_assert_msg(strncmp(rest, prefix, strlen(prefix)) == 0, "message '%s' does not go on with '%s'", st.msg,
                   prefix);
     if (want)
         ck_assert_msg(strstr(st.msg, want) != NULL, "message '%s' does not say '%s'", st.msg, want);
@@ -83,6 +90,22 @@ START_TEST(valid_defaults_and_2d)
     st = load_text("dtype: int8\nshape: [0]\n", &ds, path, sizeof path);
     ck_assert_msg(!pario_failed(&st), "%s", st.msg);
     ck_assert_uint_eq(ds.nelems, 0);
+}
+END_TEST
+
+/* The buffer entry point: the text's length counts, not a NUL in it. */
+START_TEST(parse_buffer)
+{
+    pario_dataset ds;
+    static const char text[] = "dtype: int16\nshape: [3]\n";
+    pario_status st = pario_desc_parse("mem.yaml", text, sizeof text - 1, &ds);
+    ck_assert_msg(!pario_failed(&st), "%s", st.msg);
+    ck_assert_uint_eq(ds.nelems, 3);
+    st = pario_desc_parse("mem.yaml", text, 12, &ds); /* "dtype: int16" */
+    ck_assert_msg(!pario_failed(&st) && ds.ndims == 0, "%s", st.msg);
+    static const char nul[] = "dtype: int16\0\nshape: [3]\n";
+    st = pario_desc_parse("mem.yaml", nul, sizeof nul - 1, &ds);
+    ck_assert_msg(pario_failed(&st) && strstr(st.msg, "mem.yaml:1:"), "%s", st.msg);
 }
 END_TEST
 
@@ -135,6 +158,18 @@ START_TEST(invalid_cases)
     expect_desc_error("- dtype\n- int32\n", 1, NULL, "expected a mapping");
     expect_desc_error("", 1, NULL, "empty descriptor");
     expect_desc_error("dtype: int32\nshape: [10\n", 3, NULL, "not valid YAML");
+    /* issue 10: what YAML readers disagree on is refused, with line and field */
+    expect_desc_error("dtype: int32\ndtype: int8\n", 2, "dtype", "duplicate key (first given at line 1, column 1)");
+    expect_desc_error("dtype: int32\npart: {rank: 0, ranks: 2, dist: block, of: [3], rank: 1}\n", 2, "part.rank",
+                      "duplicate key");
+    expect_desc_error("{dtype: int32, shape: [1000]}garbage", 1, NULL, "text after the end of the document");
+    expect_desc_error("dtype: int32\n---\ndtype: int8\n", 2, NULL, "a second document");
+    expect_desc_error("dtype: \"int32\\0x\"\n", 1, "dtype", "NUL");
+    expect_desc_error("dtype: !custom int32\n", 1, "dtype", "tags (!custom) are not allowed");
+    expect_desc_error("dtype: &a int32\n", 1, "dtype", "anchors (&a) are not allowed");
+    expect_desc_error("dtype: int32\nshape: [01000]\n", 2, "shape[0]", "not a plain decimal number");
+    expect_desc_error("dtype: int32\nshape: [1000.0]\n", 2, "shape", "non-negative integers");
+    expect_desc_error("dtype: 32\n", 1, "dtype", "not a dtype");
 }
 END_TEST
 
@@ -340,6 +375,7 @@ Suite *dataset_suite(void)
     tcase_add_test(tc, valid_full);
     tcase_add_test(tc, valid_defaults_and_2d);
     tcase_add_test(tc, valid_every_dtype);
+    tcase_add_test(tc, parse_buffer);
     tcase_add_test(tc, invalid_cases);
     tcase_add_test(tc, missing_descriptor);
     tcase_add_test(tc, write_and_reload);

@@ -1,0 +1,36 @@
+# fuzz: libFuzzer harnesses (tests/fuzz/fuzz_*.c) for the descriptor and job
+# loaders and the parsers of sizes, counts (values, ranges, value lists, operation
+# lists) and distributions. `make fuzz` builds them with clang as MPICH's compiler
+# (MPICH_CC=$(FUZZ_CLANG)): the library's sources go into tests/fuzz/libpario-fuzz.a
+# instrumented with -fsanitize=fuzzer-no-link,address,undefined, each harness links
+# it with -fsanitize=fuzzer,address,undefined. tests/fuzz/run.sh runs them.
+FUZZ_NAMES = desc job size count dist
+FUZZ_PROGS = $(FUZZ_NAMES:%=tests/fuzz/fuzz_%)
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -I$(top_srcdir)/include -I$(top_builddir) \
+	$(YAML_CFLAGS) $(HDF5_CFLAGS)
+FUZZ_COMPILE = MPICH_CC='$(FUZZ_CLANG)' $(CC)
+EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/README.md tests/fuzz/corpus $(FUZZ_NAMES:%=tests/fuzz/fuzz_%.c)
+CLEANFILES += $(FUZZ_PROGS) tests/fuzz/libpario-fuzz.a tests/fuzz/obj/*.o
+
+if HAVE_FUZZ
+fuzz: $(FUZZ_PROGS)
+
+# Every library source, named at run time (fragments included later add to the lists).
+tests/fuzz/libpario-fuzz.a: $(wildcard $(srcdir)/lib/*.[ch] $(srcdir)/lib/kernels/*.c $(srcdir)/include/pario/*.h)
+	@$(MKDIR_P) tests/fuzz/obj
+	$(AM_V_GEN)rm -f $@ tests/fuzz/obj/*.o; \
+	for f in $(filter %.c,$(lib_libpario_la_SOURCES) $(lib_libkernels_la_SOURCES)); do \
+	  o=tests/fuzz/obj/$$(echo "$$f" | tr / _ | sed 's/\.c$$/.o/'); \
+	  $(FUZZ_COMPILE) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c $(srcdir)/$$f -o $$o || exit 1; \
+	done; \
+	$(AR) rcs $@ tests/fuzz/obj/*.o
+
+tests/fuzz/fuzz_%: $(srcdir)/tests/fuzz/fuzz_%.c tests/fuzz/libpario-fuzz.a
+	$(AM_V_CCLD)$(FUZZ_COMPILE) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/libpario-fuzz.a \
+	  $(YAML_LIBS) $(HDF5_LIBS) -lm -lpthread
+else
+fuzz:
+	@echo "make fuzz: configure found no clang that links libFuzzer (apt-get install clang libclang-rt-14-dev, then run configure again)"; exit 1
+endif
+.PHONY: fuzz

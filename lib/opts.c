@@ -6,6 +6,7 @@
 #include <string.h>
 #include "pario/fileutil.h"
 #include "pario/opts.h"
+#include "launcher.h"
 
 enum {
     K_HELP = 'h', K_VERSION = 'V', K_QUIET = 'q', K_VERBOSE = 'v',
@@ -259,4 +260,5 @@ void pario_mpi_init(int *argc, char ***argv)
 {
     int provided;
     MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
+    pario_launcher_check(*argc > 0 ? (*argv)[0] : NULL);
 }

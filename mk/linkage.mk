@@ -3,6 +3,9 @@
 # public headers declare, and defines no MPI function; pario-pi alone carries
 # the MPI_File_sync interposer that implements its log's --sync policy.
 
+# The reader and writer as opaque handles; the launcher check in pario_mpi_init.
+lib_libpario_la_SOURCES += lib/io_handle.c lib/launcher.c lib/launcher.h
+
 # pario-pi's log fsync policy (tools/pario-pi-sync.c); the executable exports its
 # MPI_File_sync so that libhdf5's calls reach it.
 tools_pario_pi_SOURCES += tools/pario-pi-sync.c
@@ -25,6 +28,6 @@ CLEANFILES += lib/libpario.sym
 
 AM_TESTS_ENVIRONMENT += \
 	PARIO_CC='$(CC)'; PARIO_CPPFLAGS='$(HDF5_CFLAGS) $(YAML_CFLAGS)'; export PARIO_CC PARIO_CPPFLAGS;
-LINKAGE_TESTS = tests/mpi/symbols.sh
+LINKAGE_TESTS = tests/mpi/symbols.sh tests/mpi/launcher.sh
 TESTS += $(LINKAGE_TESTS)
 EXTRA_DIST += $(LINKAGE_TESTS)

@@ -9,7 +9,7 @@ what=${1:-demo}
 
 PACKAGES="build-essential autoconf automake libtool pkg-config mpich libmpich-dev
   libhdf5-mpich-dev hdf5-tools libyaml-dev check help2man man-db python3 python3-numpy
-  python3-yaml python3-jsonschema
+  python3-yaml python3-jsonschema openmpi-bin
   openssh-server openssh-client iproute2 strace munge slurmctld slurmd slurm-client"
 
 deps() {

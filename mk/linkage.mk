@@ -28,6 +28,6 @@ CLEANFILES += lib/libpario.sym
 
 AM_TESTS_ENVIRONMENT += \
 	PARIO_CC='$(CC)'; PARIO_CPPFLAGS='$(HDF5_CFLAGS) $(YAML_CFLAGS)'; export PARIO_CC PARIO_CPPFLAGS;
-LINKAGE_TESTS = tests/mpi/symbols.sh tests/mpi/launcher.sh
+LINKAGE_TESTS = tests/mpi/symbols.sh tests/mpi/launcher.sh tests/mpi/options.sh
 TESTS += $(LINKAGE_TESTS)
 EXTRA_DIST += $(LINKAGE_TESTS)

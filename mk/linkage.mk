@@ -31,3 +31,10 @@ AM_TESTS_ENVIRONMENT += \
 LINKAGE_TESTS = tests/mpi/symbols.sh tests/mpi/launcher.sh tests/mpi/options.sh
 TESTS += $(LINKAGE_TESTS)
 EXTRA_DIST += $(LINKAGE_TESTS)
+
+# The sanitizer run (CI runs it from scripts/setup.sh test): the library and
+# tools with ASan+UBSan in build-asan/, unit, error, fault and view tests.
+EXTRA_DIST += scripts/sanitize.sh scripts/lsan.supp
+sanitize:
+	cd $(abs_top_srcdir) && bash scripts/sanitize.sh
+.PHONY: sanitize

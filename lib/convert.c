@@ -55,7 +55,7 @@ static pario_status convert_aligned(pario_reader *r, pario_writer *w, const pari
             break;
         st = pario_writer_write_at(w, start, n, b);
         if (progress)
-            pario_progress_update(progress, r->bytes);
+            pario_progress_update(progress, pario_reader_bytes(r));
     }
     free(a);
     free(b);
@@ -96,7 +96,7 @@ static pario_status convert_exchange(pario_reader *r, pario_writer *w, const par
             break;
         st = pario_writer_write_at(w, w0, wn, c);
         if (progress)
-            pario_progress_update(progress, r->bytes);
+            pario_progress_update(progress, pario_reader_bytes(r));
     }
     pario_exchange_free(&x);
     free(a);
@@ -167,7 +167,7 @@ static pario_status convert_transpose(pario_reader *r, pario_writer *w, const pa
             th = R - tr0 < h ? R - tr0 : h;
         }
         uint64_t n = th * tw;
-        int err = set_tile_view(r->fh, in, tr0, th, tc0, tw, io->info);
+        int err = set_tile_view(pario_reader_file(r), in, tr0, th, tc0, tw, io->info);
         st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "setting a tile view", in->path);
         if (pario_agree(&st, comm))
             break;
@@ -178,14 +178,14 @@ static pario_status convert_transpose(pario_reader *r, pario_writer *w, const pa
             for (uint64_t j = 0; j < tw; j++)
                 memcpy((char *)t + (j * th + i) * ies, (char *)a + (i * tw + j) * ies, ies);
         st = cast_step(in, out, spec, t, b, n, NULL, 0);
-        err = set_tile_view(w->fh, out, tc0, tw, tr0, th, io->info);
+        err = set_tile_view(pario_writer_file(w), out, tc0, tw, tr0, th, io->info);
         if (!pario_failed(&st) && err != MPI_SUCCESS)
             st = pario_mpi_error(err, "setting a tile view", out->path);
         if (pario_agree(&st, comm))
             break;
         st = pario_writer_write_at(w, 0, n, b);
         if (progress)
-            pario_progress_update(progress, r->bytes);
+            pario_progress_update(progress, pario_reader_bytes(r));
     }
     free(a);
     free(t);
@@ -198,8 +198,8 @@ pario_status pario_convert(const pario_dataset *in, const pario_view *rv, const 
                            pario_progress *progress, uint64_t *bytes, MPI_Comm comm)
 {
     *bytes = 0;
-    pario_reader r;
-    pario_writer w;
+    pario_reader *r;
+    pario_writer *w;
     /* convert chooses its own windows: the reader must read through rv itself */
     pario_io_opts o = *io;
     o.strategy = PARIO_STRATEGY_VIEW;
@@ -210,19 +210,19 @@ pario_status pario_convert(const pario_dataset *in, const pario_view *rv, const 
         return st;
     st = pario_writer_open(&w, out->path, out, wv, io, comm);
     if (pario_failed(&st)) {
-        pario_reader_close(&r);
+        pario_reader_close(r);
         return st;
     }
     char rd[64], wd[64];
     pario_dist_format(&rv->dist, rd, sizeof rd);
     pario_dist_format(&wv->dist, wd, sizeof wd);
     if (spec->transpose)
-        st = convert_transpose(&r, &w, in, out, spec, io, progress, comm);
+        st = convert_transpose(r, w, in, out, spec, io, progress, comm);
     else if (strcmp(rd, wd) == 0)
-        st = convert_aligned(&r, &w, in, out, rv, spec, io, progress, comm);
+        st = convert_aligned(r, w, in, out, rv, spec, io, progress, comm);
     else
-        st = convert_exchange(&r, &w, in, out, rv, wv, spec, io, progress, comm);
-    *bytes = r.bytes;
-    pario_reader_close(&r);
-    return pario_writer_close(&w, st, 1);
+        st = convert_exchange(r, w, in, out, rv, wv, spec, io, progress, comm);
+    *bytes = pario_reader_bytes(r);
+    pario_reader_close(r);
+    return pario_writer_close(w, st, 1);
 }

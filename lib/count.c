@@ -87,20 +87,20 @@ pario_status pario_count_dataset(const pario_dataset *ds, const pario_view *view
     memset(res, 0, sizeof *res);
     double t0 = MPI_Wtime();
     uint64_t local[PARIO_COUNT_MAX_VALUES] = { 0 };
-    pario_reader r;
+    pario_reader *r;
     pario_status st = pario_reader_open(&r, ds, view, io, comm);
     if (pario_failed(&st))
         return st;
     const void *data;
     size_t n;
     uint64_t start;
-    while (pario_reader_next(&r, &data, &n, &start, &st)) {
+    while (pario_reader_next(r, &data, &n, &start, &st)) {
         pario_count_chunk(q, data, n, ds->dtype, local);
         if (progress)
-            pario_progress_update(progress, r.bytes);
+            pario_progress_update(progress, pario_reader_bytes(r));
     }
-    res->bytes = r.bytes;
-    pario_reader_close(&r);
+    res->bytes = pario_reader_bytes(r);
+    pario_reader_close(r);
     if (pario_failed(&st))
         return st;
     MPI_Allreduce(local, res->counts, q->n, MPI_UINT64_T, MPI_SUM, comm);

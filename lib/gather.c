@@ -93,24 +93,24 @@ pario_status pario_gather(const pario_dataset *part, const pario_dataset *whole,
     }
     pario_io_opts o = *io;
     o.raw = 1;
-    pario_writer w;
+    pario_writer *w;
     st = pario_writer_open(&w, whole->path, whole, view, &o, comm);
     if (pario_failed(&st)) {
         fclose(f);
         return st;
     }
-    while (pario_writer_more(&w)) {
+    while (pario_writer_more(w)) {
         size_t n;
         uint64_t start;
-        void *buf = pario_writer_buffer(&w, &n, &start);
+        void *buf = pario_writer_buffer(w, &n, &start);
         if (n && fread(buf, view->esize, n, f) != n)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: short read", part->path);
-        if (!pario_writer_put(&w, &st))
+        if (!pario_writer_put(w, &st))
             break;
         if (progress)
-            pario_progress_update(progress, w.bytes);
+            pario_progress_update(progress, pario_writer_bytes(w));
     }
     fclose(f);
-    *bytes = w.bytes;
-    return pario_writer_close(&w, st, 1);
+    *bytes = pario_writer_bytes(w);
+    return pario_writer_close(w, st, 1);
 }

@@ -148,26 +148,26 @@ double pario_gen_value(const pario_gen_spec *g, pario_dtype t, uint64_t index)
 pario_status pario_gen_write(const pario_dataset *ds, const pario_view *view, const pario_gen_spec *g,
                              const pario_io_opts *io, pario_progress *progress, uint64_t *bytes, MPI_Comm comm)
 {
-    pario_writer w;
+    pario_writer *w;
     pario_status st = pario_writer_open(&w, ds->path, ds, view, io, comm);
     if (pario_failed(&st))
         return st;
     const size_t es = view->esize;
-    while (pario_writer_more(&w)) {
+    while (pario_writer_more(w)) {
         size_t n;
         uint64_t local;
-        char *buf = pario_writer_buffer(&w, &n, &local);
+        char *buf = pario_writer_buffer(w, &n, &local);
         for (size_t done = 0; done < n;) {
             uint64_t global, run = pario_view_run(view, local + done, &global);
             size_t m = run < n - done ? (size_t)run : n - done;
             pario_gen_fill(g, ds->dtype, buf + done * es, global, m);
             done += m;
         }
-        if (!pario_writer_put(&w, &st))
+        if (!pario_writer_put(w, &st))
             break;
         if (progress)
-            pario_progress_update(progress, w.bytes);
+            pario_progress_update(progress, pario_writer_bytes(w));
     }
-    *bytes = w.bytes;
-    return pario_writer_close(&w, st, 1);
+    *bytes = pario_writer_bytes(w);
+    return pario_writer_close(w, st, 1);
 }

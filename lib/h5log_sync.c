@@ -4,28 +4,40 @@
  * that into an fsync on every rank that wrote: about 1.4 ms per round on this
  * machine's ext4, a fifth of a 5 ms round. The log only needs each round in
  * the file (written with write(), it survives a killed job); the fsync buys
- * survival of a node crash, which can be paid for now and then.
+ * survival of a node crash, which can be paid for now and then. HDF5 1.10 has
+ * no flush without the driver's sync, so the choice is made at MPI_File_sync.
  *
- * So pario interposes MPI_File_sync through the MPI profiling interface: while
- * pario_h5log flushes a round that is not due for an fsync, the call returns at
- * once; at every other time, and for every other caller, it is PMPI_File_sync.
- * ROMIO's MPI_File_sync does not synchronise ranks either, so skipping it drops
- * nothing but the fsync. A tool that interposes MPI_File_sync itself (Darshan,
- * say) comes first in symbol lookup and simply keeps every fsync. */
+ * The library does not replace MPI_File_sync: it only says, for one file
+ * handle, whether a sync is wanted now (pario_h5log_sync_wanted). A program
+ * that wants the log's policy interposes MPI_File_sync itself and asks
+ * (tools/pario-pi-sync.c, linked into pario-pi only); every other program that
+ * links libpario keeps every sync, and pario_h5log counts each flush as an
+ * fsync unless the interposer skipped it. */
 #include "config.h"
 #include <mpi.h>
+#include "pario/h5log.h"
 #include "h5log_sync.h"
 
-static int skip_sync; /* set only around a flush, identically on every rank */
+/* The log's own handle while it flushes a round not due for an fsync (set
+ * identically on every rank around the same flush), else MPI_FILE_NULL. */
+static MPI_File skip_fh = MPI_FILE_NULL;
+static int skipped;
 
-void pario_h5log_skip_sync(int on)
+void pario_h5log_skip_sync(MPI_File fh)
 {
-    skip_sync = on;
+    skip_fh = fh;
+    skipped = 0;
 }
 
-int MPI_File_sync(MPI_File fh)
+int pario_h5log_sync_skipped(void)
 {
-    if (skip_sync)
-        return MPI_SUCCESS;
-    return PMPI_File_sync(fh);
+    return skipped;
+}
+
+int pario_h5log_sync_wanted(MPI_File fh)
+{
+    if (skip_fh == MPI_FILE_NULL || fh != skip_fh)
+        return 1;
+    skipped = 1;
+    return 0;
 }

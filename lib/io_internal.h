@@ -7,6 +7,59 @@
 #include "config.h"
 #include "pario/io.h"
 
+/* The reader and writer behind the opaque handles of pario/io.h (allocated and
+ * freed in lib/io_handle.c; the engine is io_read.c and io_write.c). */
+struct pario_reader {
+    MPI_Comm comm;
+    MPI_File fh;
+    const pario_dataset *ds;
+    const pario_view *view;
+    pario_io_opts opts;
+    size_t chunk_elems;
+    uint64_t nsteps, step;        /* the same on every rank */
+    uint64_t next_local;          /* local index of the next chunk to post */
+    void *buf[2];
+    int cur;
+    struct pario_prefetch *pf;    /* overlap: the thread that reads ahead, or NULL */
+    int inflight;                 /* a read is posted to pf */
+    uint64_t pending_start;
+    size_t pending_n;
+    int swap;                     /* stored order differs from the host's */
+    pario_status err;             /* this rank's read error, agreed at the next step */
+    uint64_t bytes;               /* read by this rank */
+    double io_seconds;            /* spent waiting for reads */
+    /* exchange strategy: this rank's stripes, and the Alltoallv that redistributes them */
+    pario_strategy strategy;
+    pario_view stripes;
+    struct pario_exchange *xchg;
+    void *stripe_buf;
+    uint64_t window;
+};
+
+struct pario_writer {
+    MPI_Comm comm;
+    MPI_File fh;
+    const pario_dataset *ds;
+    const pario_view *view;
+    pario_io_opts opts;
+    size_t chunk_elems;
+    uint64_t nsteps, step, next_local;
+    void *buf;
+    int swap;
+    pario_status err;
+    char final_path[PARIO_PATH_MAX], tmp_path[PARIO_PATH_MAX + 32];
+    uint64_t bytes;
+    double io_seconds;
+};
+
+/* Collective: open or finish a reader or writer in place (memory owned by the caller). */
+pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const pario_view *view,
+                               const pario_io_opts *o, MPI_Comm comm);
+void pario_reader_release(pario_reader *r);
+pario_status pario_writer_init(pario_writer *w, const char *path, const pario_dataset *ds,
+                               const pario_view *view, const pario_io_opts *o, MPI_Comm comm);
+pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_desc);
+
 /* Collective: the number of chunk steps every rank takes (the largest rank's). */
 uint64_t pario_io_nsteps(uint64_t local_count, size_t chunk, MPI_Comm comm);
 /* Elements per chunk for an element size. */

@@ -79,7 +79,7 @@ static void check_read(pario_reader *r, int err, MPI_Status *status)
                              r->ds->path, got, r->pending_n);
 }
 
-pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const pario_view *view,
+pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const pario_view *view,
                                const pario_io_opts *o, MPI_Comm comm)
 {
     memset(r, 0, sizeof *r);
@@ -95,7 +95,7 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
         if (!(r->buf[i] = pario_alloc_aligned(r->chunk_elems * view->esize)))
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for a %zu-byte chunk", r->chunk_elems * view->esize);
     if (pario_agree(&st, comm)) {
-        pario_reader_close(r);
+        pario_reader_release(r);
         return st;
     }
     const char *why;
@@ -105,7 +105,7 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
     if (r->strategy == PARIO_STRATEGY_EXCHANGE) {
         st = pario_exchange_reader_init(r, nranks);
         if (pario_agree(&st, comm)) {
-            pario_reader_close(r);
+            pario_reader_release(r);
             return st;
         }
         view = &r->stripes;
@@ -119,7 +119,7 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
     if (pario_failed(&st)) {
         if (tuned != MPI_INFO_NULL)
             MPI_Info_free(&tuned);
-        pario_reader_close(r);
+        pario_reader_release(r);
         return st;
     }
     int err = MPI_File_set_view(r->fh, view->disp, view->etype, view->filetype, "native", info);
@@ -127,7 +127,7 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
         MPI_Info_free(&tuned);
     st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "setting the file view", ds->path);
     if (pario_agree(&st, comm)) {
-        pario_reader_close(r);
+        pario_reader_release(r);
         return st;
     }
     if (o->show_hints)
@@ -205,7 +205,7 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
     return 1;
 }
 
-void pario_reader_close(pario_reader *r)
+void pario_reader_release(pario_reader *r)
 {
     if (r->inflight) {
         MPI_Status status;

@@ -7,7 +7,7 @@
 #include "pario/io.h"
 #include "io_internal.h"
 
-pario_status pario_writer_open(pario_writer *w, const char *path, const pario_dataset *ds,
+pario_status pario_writer_init(pario_writer *w, const char *path, const pario_dataset *ds,
                                const pario_view *view, const pario_io_opts *o, MPI_Comm comm)
 {
     memset(w, 0, sizeof *w);
@@ -54,7 +54,7 @@ pario_status pario_writer_open(pario_writer *w, const char *path, const pario_da
         MPI_Info_free(&tuned);
     st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "preparing the output", path);
     if (pario_agree(&st, comm))
-        return pario_writer_close(w, st, 0);
+        return pario_writer_finish(w, st, 0);
     if (o->show_hints)
         pario_file_print_hints(w->fh, o->show_hints, comm);
     return pario_ok();
@@ -101,7 +101,7 @@ int pario_writer_put(pario_writer *w, pario_status *st)
     return 1;
 }
 
-pario_status pario_writer_close(pario_writer *w, pario_status st, int write_desc)
+pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_desc)
 {
     int rank;
     MPI_Comm_rank(w->comm, &rank);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "pario/fileutil.h"
 #include "pario/opts.h"
+#include "launcher.h"
 
 enum {
     K_HELP = 'h', K_VERSION = 'V', K_QUIET = 'q', K_VERBOSE = 'v',
@@ -37,9 +38,19 @@ static const pario_optdef data_opts[] = {
     { NULL, 0, 0, NULL, NULL },
 };
 
-static void print_table(FILE *f, const pario_optdef *d)
+/* 1 if the tool does not take the common option with this key. */
+static int without(const pario_tool *t, int key)
+{
+    return (key == K_PROGRESS && (t->without & PARIO_WITHOUT_PROGRESS))
+        || (key == K_STATS && (t->without & PARIO_WITHOUT_STATS))
+        || (key == K_STRATEGY && (t->without & PARIO_WITHOUT_STRATEGY));
+}
+
+static void print_table(FILE *f, const pario_tool *t, const pario_optdef *d)
 {
     for (; d && d->name; d++) {
+        if (t && without(t, d->key))
+            continue;
         char left[64];
         int shortopt = d->key < 128 && d->key > ' ';
         if (shortopt)
@@ -55,24 +66,26 @@ static void print_help(const pario_tool *t)
 {
     FILE *f = stdout;
     fprintf(f, "Usage: mpiexec -n P %s %s\n\n%s\n\nOptions:\n", t->name, t->synopsis, t->summary);
-    print_table(f, t->opts);
+    print_table(f, NULL, t->opts);
     if (t->groups & PARIO_OPTS_DATA) {
         fprintf(f, "\nData and MPI-IO options:\n");
-        print_table(f, data_opts);
+        print_table(f, t, data_opts);
     }
     if (t->groups & PARIO_OPTS_FORMAT)
-        print_table(f, format_opts);
+        print_table(f, t, format_opts);
     fprintf(f, "\nCommon options:\n");
-    print_table(f, base_opts);
+    print_table(f, t, base_opts);
     if (t->epilog)
         fprintf(f, "\n%s", t->epilog);
     fprintf(f, "\nExit status: 0 success, 1 runtime or data error, 2 usage error.\n");
     fflush(f);
 }
 
-static int add_opts(struct option *lo, int n, const pario_optdef *d, const char **metavar)
+static int add_opts(struct option *lo, int n, const pario_tool *t, const pario_optdef *d, const char **metavar)
 {
     for (; d && d->name; d++) {
+        if (t && without(t, d->key))
+            continue;
         lo[n].name = d->name;
         lo[n].has_arg = d->has_arg ? required_argument : no_argument;
         lo[n].flag = NULL;
@@ -95,12 +108,12 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
 
     struct option lo[96];
     int n = 0;
-    n = add_opts(lo, n, base_opts, NULL);
+    n = add_opts(lo, n, t, base_opts, NULL);
     if (t->groups & PARIO_OPTS_FORMAT)
-        n = add_opts(lo, n, format_opts, NULL);
+        n = add_opts(lo, n, t, format_opts, NULL);
     if (t->groups & PARIO_OPTS_DATA)
-        n = add_opts(lo, n, data_opts, NULL);
-    n = add_opts(lo, n, t->opts, NULL);
+        n = add_opts(lo, n, t, data_opts, NULL);
+    n = add_opts(lo, n, NULL, t->opts, NULL);
     memset(&lo[n], 0, sizeof lo[n]);
 
     pario_status st = pario_ok();
@@ -259,4 +272,5 @@ void pario_mpi_init(int *argc, char ***argv)
 {
     int provided;
     MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
+    pario_launcher_check(*argc > 0 ? (*argv)[0] : NULL);
 }

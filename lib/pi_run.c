@@ -100,6 +100,9 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
     st = all ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
     pario_agree(&st, comm);
     double t_start = MPI_Wtime();
+    const uint64_t first = t.rounds;
+    if (o->progress)
+        o->progress->total = p.rounds > first ? p.rounds - first : 0;
     /* No agreement per round: the kernels cannot fail and the log agrees itself. */
     for (uint64_t r = t.rounds; !pario_failed(&st) && r < p.rounds; r++) {
         double t0 = MPI_Wtime();
@@ -127,6 +130,8 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
                                     pario_pi_stderr(&t), MPI_Wtime() - t0 };
             st = pario_h5log_append(log, &row);
         }
+        if (o->progress)
+            pario_progress_update(o->progress, r + 1 - first);
     }
     res->seconds = MPI_Wtime() - t_start;
     free(all);

@@ -33,29 +33,53 @@ void pario_progress_start(pario_progress *p, const char *tool, const char *verb,
     p->t0 = p->last = pario_now();
     p->total = local_total;
     p->printed = 0;
+    p->forced = force;
+    p->done = 0;
+    p->unit = NULL;
+}
+
+void pario_progress_set_unit(pario_progress *p, const char *unit)
+{
+    p->unit = unit;
+}
+
+static void print_line(pario_progress *p, double now)
+{
+    uint64_t done = p->done;
+    double frac = p->total ? (double)done / (double)p->total : 1.0;
+    double secs = now - p->t0 > 1e-9 ? now - p->t0 : 1e-9;
+    double rate = (double)done / secs;
+    double eta = rate > 0 && p->total > done ? (double)(p->total - done) / rate : 0;
+    if (p->unit) {
+        fprintf(stderr, "\r%s: %s %3.0f%% (%llu of %llu %s, %.3g %s/s, %.0f s left)   ", p->tool, p->verb,
+                100 * frac, (unsigned long long)done, (unsigned long long)p->total, p->unit, rate, p->unit, eta);
+    } else {
+        char d[32], r[32];
+        pario_fmt_bytes(d, sizeof d, (double)done);
+        pario_fmt_bytes(r, sizeof r, rate);
+        fprintf(stderr, "\r%s: %s %3.0f%% (rank 0: %s, %s/s, %.0f s left)   ", p->tool, p->verb, 100 * frac, d, r,
+                eta);
+    }
+    fflush(stderr);
+    p->printed = 1;
 }
 
 void pario_progress_update(pario_progress *p, uint64_t done)
 {
     if (!p->enabled)
         return;
+    p->done = done;
     double now = pario_now();
     if (now - p->t0 < 2.0 || now - p->last < 1.0)
         return;
     p->last = now;
-    double frac = p->total ? (double)done / (double)p->total : 1.0;
-    double rate = (double)done / (now - p->t0);
-    double eta = rate > 0 ? (double)(p->total - done) / rate : 0;
-    char d[32], r[32];
-    pario_fmt_bytes(d, sizeof d, (double)done);
-    pario_fmt_bytes(r, sizeof r, rate);
-    fprintf(stderr, "\r%s: %s %3.0f%% (rank 0: %s, %s/s, %.0f s left)   ", p->tool, p->verb, 100 * frac, d, r, eta);
-    fflush(stderr);
-    p->printed = 1;
+    print_line(p, now);
 }
 
 void pario_progress_finish(pario_progress *p)
 {
+    if (p->enabled && p->forced && !p->printed)
+        print_line(p, pario_now()); /* asked for: one line even for a short run */
     if (p->enabled && p->printed) {
         fputc('\n', stderr);
         fflush(stderr);

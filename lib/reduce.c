@@ -106,7 +106,7 @@ static void chunk(struct pass *p, const char *data, size_t n, uint64_t local_sta
 
 static pario_status run_pass(struct pass *p, const pario_io_opts *io, pario_progress *progress, MPI_Comm comm)
 {
-    pario_reader r;
+    pario_reader *r;
     pario_status st = pario_reader_open(&r, p->ds, p->view, io, comm);
     if (pario_failed(&st))
         return st;
@@ -114,15 +114,15 @@ static pario_status run_pass(struct pass *p, const pario_io_opts *io, pario_prog
     size_t n;
     uint64_t start;
     uint64_t done_before = p->res->bytes;
-    while (pario_reader_next(&r, &data, &n, &start, &st)) {
+    while (pario_reader_next(r, &data, &n, &start, &st)) {
         chunk(p, data, n, start);
         if (progress)
-            pario_progress_update(progress, done_before + r.bytes);
+            pario_progress_update(progress, done_before + pario_reader_bytes(r));
     }
-    p->res->bytes += r.bytes;
-    p->res->io_seconds += r.io_seconds;
-    p->res->read_ahead = r.pf != NULL;
-    pario_reader_close(&r);
+    p->res->bytes += pario_reader_bytes(r);
+    p->res->io_seconds += pario_reader_io_seconds(r);
+    p->res->read_ahead = pario_reader_reads_ahead(r);
+    pario_reader_close(r);
     return st;
 }
 

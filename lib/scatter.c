@@ -31,20 +31,20 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
             fclose(f), remove(tmp);
         return st;
     }
-    pario_reader r;
+    pario_reader *r;
     st = pario_reader_open(&r, ds, view, &o, comm);
     if (!pario_failed(&st)) {
         const void *data;
         size_t n;
         uint64_t start;
-        while (pario_reader_next(&r, &data, &n, &start, &st)) {
+        while (pario_reader_next(r, &data, &n, &start, &st)) {
             if (n && fwrite(data, view->esize, n, f) != n)
                 st = pario_error(PARIO_ERR_RUNTIME, "%s: write failed: %s", path, strerror(errno));
             if (progress)
-                pario_progress_update(progress, r.bytes);
+                pario_progress_update(progress, pario_reader_bytes(r));
         }
-        *bytes = r.bytes;
-        pario_reader_close(&r);
+        *bytes = pario_reader_bytes(r);
+        pario_reader_close(r);
     }
     if (fclose(f) != 0 && !pario_failed(&st))
         st = pario_error(PARIO_ERR_RUNTIME, "%s: write failed: %s", path, strerror(errno));

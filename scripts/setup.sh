@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian 12 machine (run as root from the source tree):
 #   bash scripts/setup.sh demo   install, build, generate and count the sample data
-#   bash scripts/setup.sh test   install, build, run the whole test suite
+#   bash scripts/setup.sh test   install, build, run the whole test suite, then the
+#                                sanitizer run (scripts/sanitize.sh, in build-asan/)
 #   bash scripts/setup.sh deps   install the Debian packages only
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ what=${1:-demo}
 BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config mpich libmpich-dev
   libhdf5-mpich-dev hdf5-tools libyaml-dev check help2man man-db"
 # What only the test suite needs (references, two hosts, a real Slurm, strace):
-TEST_PACKAGES="python3 python3-numpy python3-yaml python3-jsonschema
+TEST_PACKAGES="python3 python3-numpy python3-yaml python3-jsonschema openmpi-bin
   openssh-server openssh-client iproute2 strace munge slurmctld slurmd slurm-client"
 PACKAGES="$BUILD_PACKAGES"
 
@@ -71,7 +72,14 @@ test)
   err=$(sed -n 's/^# ERROR: *//p' test-suite.log)
   skip=$(sed -n 's/^# SKIP: *//p' test-suite.log)
   [ "$rc" -eq 0 ] || grep -h -B2 -A30 '^FAIL\|^ERROR' tests/*/*.log tests/*.log 2>/dev/null | head -200
-  echo "${pass:-0} passed, $(( ${fail:-0} + ${err:-0} )) failed, ${skip:-0} skipped"
+  cd ..
+  # the error, fault and view tests again under ASan+UBSan (build-asan/), added to the totals
+  echo "== sanitizers: scripts/sanitize.sh"
+  san=$(bash scripts/sanitize.sh 2>&1) || rc=1
+  echo "$san"
+  line=$(echo "$san" | sed -n 's/^sanitize: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' | tail -n 1)
+  read -r spass sfail sskip <<<"${line:-0 1 0}"
+  echo "$(( ${pass:-0} + spass )) passed, $(( ${fail:-0} + ${err:-0} + sfail )) failed, $(( ${skip:-0} + sskip )) skipped"
   exit "$rc"
   ;;
 *) echo "usage: bash scripts/setup.sh demo|test|deps" >&2; exit 2 ;;

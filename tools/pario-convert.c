@@ -59,7 +59,7 @@ static const pario_tool tool = {
     "  mpiexec -n 4 pario-convert --dtype float32 --byte-order big in.bin out.bin\n"
     "  mpiexec -n 4 pario-convert --transpose matrix.bin matrix_t.bin\n"
     "  mpiexec -n 3 pario-convert --dist block --to-dist cyclic:4 --dtype int16 --saturate in.bin out.bin\n",
-    PARIO_OPTS_DATA, options, handle, 2, 2,
+    PARIO_OPTS_DATA, options, handle, 2, 2, PARIO_WITHOUT_STRATEGY, /* convert reads through the view itself */
 };
 
 int main(int argc, char **argv)
@@ -110,6 +110,10 @@ int main(int argc, char **argv)
         pario_progress_finish(&prog);
         if (!pario_failed(&st) && c.stats)
             pario_stats_print(tool.name, "read", bytes, MPI_Wtime() - t0, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && c.verbose)
+            pario_note(&c, "wrote %s (%llu %s elements, %s-endian) and its descriptor", out.path,
+                       (unsigned long long)out.nelems, pario_dtype_name(out.dtype),
+                       out.big_endian ? "big" : "little");
     }
     pario_view_free(&rv);
     pario_view_free(&wv);

@@ -43,7 +43,7 @@ static const pario_tool tool = {
     "  mpiexec -n 4 pario-count --value 7 data.bin\n"
     "  mpiexec -n 4 pario-count --range 0:100 --per-rank --format json data.bin\n"
     "  mpiexec -n 3 pario-count --values 1,2,3 --dist cyclic:2 --explain small.bin\n",
-    PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1,
+    PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, 0,
 };
 
 static void print_result(const pario_common *c, const struct count_opts *o, const pario_dataset *ds,
@@ -108,6 +108,15 @@ int main(int argc, char **argv)
             print_result(&c, &o, &ds, &res);
         if (!pario_failed(&st) && c.stats)
             pario_stats_print(tool.name, "read", res.bytes, res.seconds, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && c.verbose) {
+            char dist[64];
+            const char *why;
+            pario_dist_format(&view.dist, dist, sizeof dist);
+            pario_strategy s = pario_strategy_choose(&view, &c.io, c.nranks, &why);
+            pario_note(&c, "counted %llu %s elements of %s on %d ranks: distribution %s, %s reads, strategy %s",
+                       (unsigned long long)ds.nelems, pario_dtype_name(ds.dtype), ds.path, c.nranks, dist,
+                       c.io.independent ? "independent" : "collective", pario_strategy_name(s));
+        }
         pario_count_result_free(&res);
     }
     pario_view_free(&view);

@@ -29,7 +29,7 @@ static const pario_tool tool = {
     "Examples:\n"
     "  mpiexec -n 3 pario-gather --out whole.bin part\n"
     "  mpiexec -n 4 pario-gather --dist tiles:2x2 --out matrix2.bin tile\n",
-    PARIO_OPTS_DATA, options, handle, 1, 1,
+    PARIO_OPTS_DATA, options, handle, 1, 1, PARIO_WITHOUT_STRATEGY, /* it only writes */
 };
 
 int main(int argc, char **argv)
@@ -60,6 +60,9 @@ int main(int argc, char **argv)
         pario_progress_finish(&prog);
         if (!pario_failed(&st) && c.stats)
             pario_stats_print(tool.name, "wrote", bytes, MPI_Wtime() - t0, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && c.verbose)
+            pario_note(&c, "wrote %s (%llu %s elements) and its descriptor, from %d part files", out,
+                       (unsigned long long)whole.nelems, pario_dtype_name(whole.dtype), c.nranks);
     }
     pario_view_free(&view);
     int code = pario_report(&st, tool.name, MPI_COMM_WORLD);

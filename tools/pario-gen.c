@@ -88,7 +88,7 @@ static const pario_tool tool = {
     "  mpiexec -n 4 pario-gen --dtype int32 --count 1e6 --uniform 0:9 --seed 42 --out data.bin\n"
     "  mpiexec -n 2 pario-gen --dtype float64 --shape 1000,300 --normal 0:1 --out m.bin\n"
     "  mpiexec -n 3 pario-gen --dtype int16 --count 10 --sequence --dist cyclic:2 --explain --out s.bin\n",
-    PARIO_OPTS_DATA, options, handle, 0, 0,
+    PARIO_OPTS_DATA, options, handle, 0, 0, PARIO_WITHOUT_STRATEGY, /* it only writes */
 };
 
 static pario_status check(const struct gen_opts *o)

@@ -61,7 +61,7 @@ static const pario_tool tool = {
     "  mpiexec -n 4 pario-pi --samples 1e7 --rounds 100 --seed 42 --log pi.h5\n"
     "  mpiexec -n 2 pario-pi --resume --log pi.h5 --rounds 200\n"
     "  mpiexec -n 2 pario-pi --method midpoint --samples 1e6 --rounds 10 --format json\n",
-    PARIO_OPTS_FORMAT, options, handle, 0, 0,
+    PARIO_OPTS_FORMAT, options, handle, 0, 0, 0,
 };
 
 static void print_result(const pario_common *c, const pario_pi_run_opts *o, const pario_pi_result *r)
@@ -117,11 +117,24 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "give either --resume or --force, not both");
     if (!pario_failed(&st)) {
         pario_pi_result res;
+        pario_progress prog;
+        pario_progress_start(&prog, tool.name, "computing", 0, c.progress, c.quiet, MPI_COMM_WORLD);
+        pario_progress_set_unit(&prog, "rounds");
+        o.progress = &prog;
         st = pario_pi_run(&o, &res, MPI_COMM_WORLD);
+        pario_progress_finish(&prog);
         if (!pario_failed(&st) && c.rank == 0)
             print_result(&c, &o, &res);
         if (!pario_failed(&st) && c.stats)
             pario_pi_stats_print(tool.name, &res, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && c.verbose) {
+            pario_note(&c, "%llu rounds of %llu samples on %d ranks in %.3f s (%llu read from the log)",
+                       (unsigned long long)(res.rounds - res.resumed), (unsigned long long)res.p.samples,
+                       res.nranks, res.seconds, (unsigned long long)res.resumed);
+            if (o.log)
+                pario_note(&c, "log %s: %llu rounds, %llu fsyncs, %.3f s writing it on rank 0", o.log,
+                           (unsigned long long)res.rounds, (unsigned long long)res.log_syncs, res.log_seconds);
+        }
     }
     int code = pario_report(&st, tool.name, MPI_COMM_WORLD);
     pario_common_free(&c);

@@ -55,7 +55,7 @@ static const pario_tool tool = {
     "Examples:\n"
     "  pario-plot pi.h5 --out pi.svg\n"
     "  pario-plot pi.h5 --out pi.svg --width 900 --title 'pi, 4 ranks'\n",
-    0, options, handle, 1, 1,
+    0, options, handle, 1, 1, PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS, /* rank 0 reads a small log */
 };
 
 static pario_status plot(const char *log, const struct plot_opts *o)

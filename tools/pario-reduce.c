@@ -64,7 +64,7 @@ static const pario_tool tool = {
     "  mpiexec -n 2 pario-reduce --op hist --bins 20 --min 0 --max 1 --format json data.bin\n"
     "  mpiexec -n 4 pario-reduce --op mean,max --axis 0 --dist tiles m.bin\n"
     "  mpiexec -n 3 pario-reduce --op count=8,range=3:7 --dist cyclic:16 data.bin\n",
-    PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1,
+    PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, 0,
 };
 
 int main(int argc, char **argv)

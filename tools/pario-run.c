@@ -45,7 +45,7 @@ static const pario_tool tool = {
     "  mpiexec -n 4 pario-run sample-data/jobs/stats.yaml\n"
     "  mpiexec -n 2 pario-run --h5 results.h5 job.yaml\n"
     "  pario-run --check job.yaml\n",
-    PARIO_OPTS_FORMAT, options, handle, 1, 1,
+    PARIO_OPTS_FORMAT, options, handle, 1, 1, 0,
 };
 
 /* The directory of an output must be writable before we spend a pass on the data. */
@@ -172,6 +172,11 @@ int main(int argc, char **argv)
         pario_agree(&st, MPI_COMM_WORLD);
         if (!pario_failed(&st) && c.stats)
             pario_stats_print(tool.name, "read", res.bytes, res.seconds, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && c.verbose)
+            pario_note(&c, "job %s: %d pass%s over %s; reads %s; %.3f s waiting for reads on rank 0", job->path,
+                       res.passes, res.passes == 1 ? "" : "es", ds.path,
+                       res.read_ahead ? "read ahead on a thread (overlapped)" : "in turn with the work",
+                       res.io_seconds);
         pario_reduce_result_free(&res);
     }
     pario_view_free(&view);

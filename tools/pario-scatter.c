@@ -29,7 +29,7 @@ static const pario_tool tool = {
     "Examples:\n"
     "  mpiexec -n 3 pario-scatter --dist cyclic:2 --out part data.bin\n"
     "  mpiexec -n 4 pario-scatter --dist tiles:2x2 --explain --out tile matrix.bin\n",
-    PARIO_OPTS_DATA, options, handle, 1, 1,
+    PARIO_OPTS_DATA, options, handle, 1, 1, 0,
 };
 
 int main(int argc, char **argv)

@@ -72,8 +72,17 @@ pario_status pario_h5log_append(pario_h5log *l, const pario_pi_logrow *row);
 pario_status pario_h5log_close(pario_h5log *l);
 
 /* Collective, the same value on every rank: fsync the log at most every
- * `seconds` (rank 0's clock decides); 0, the default, fsyncs every round. */
+ * `seconds` (rank 0's clock decides); 0, the default, fsyncs every round.
+ * HDF5's MPI-IO driver ends every flush with MPI_File_sync, and libpario does
+ * not replace that function: a program that wants the interval honoured
+ * interposes MPI_File_sync and returns MPI_SUCCESS without syncing when
+ * pario_h5log_sync_wanted(fh) is 0 (pario-pi does, in tools/pario-pi-sync.c).
+ * Without it every flush is an fsync (and counted as one). */
 void pario_h5log_set_sync_interval(pario_h5log *l, double seconds);
+
+/* 0 only for the MPI-IO handle of a log that is flushing a round not due for
+ * an fsync, and only during that flush; 1 for every other handle and time. */
+int pario_h5log_sync_wanted(MPI_File fh);
 
 /* Flushes of this log that end in an fsync, the one at close included. */
 uint64_t pario_h5log_syncs(const pario_h5log *l);

@@ -62,35 +62,11 @@ pario_status pario_file_open(MPI_Comm comm, const char *path, int amode, MPI_Inf
 void pario_file_print_hints(MPI_File fh, FILE *out, MPI_Comm comm);
 
 /* ---- reading ---- */
-typedef struct pario_reader {
-    MPI_Comm comm;
-    MPI_File fh;
-    const pario_dataset *ds;
-    const pario_view *view;
-    pario_io_opts opts;
-    size_t chunk_elems;
-    uint64_t nsteps, step;        /* the same on every rank */
-    uint64_t next_local;          /* local index of the next chunk to post */
-    void *buf[2];
-    int cur;
-    struct pario_prefetch *pf;    /* overlap: the thread that reads ahead, or NULL */
-    int inflight;                 /* a read is posted to pf */
-    uint64_t pending_start;
-    size_t pending_n;
-    int swap;                     /* stored order differs from the host's */
-    pario_status err;             /* this rank's read error, agreed at the next step */
-    uint64_t bytes;               /* read by this rank */
-    double io_seconds;            /* spent waiting for reads */
-    /* exchange strategy: this rank's stripes, and the Alltoallv that redistributes them */
-    pario_strategy strategy;
-    pario_view stripes;
-    struct pario_exchange *xchg;
-    void *stripe_buf;
-    uint64_t window;
-} pario_reader;
+/* An open reader: an opaque handle (its fields are the I/O engine's own). */
+typedef struct pario_reader pario_reader;
 
-/* Collective: open ds for reading through view. */
-pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const pario_view *view,
+/* Collective: open ds for reading through view; *r is NULL on failure. */
+pario_status pario_reader_open(pario_reader **r, const pario_dataset *ds, const pario_view *view,
                                const pario_io_opts *o, MPI_Comm comm);
 /* Collective: the next chunk, in host byte order; *n may be 0 on some ranks.
  * With overlap the next chunk's read may be running on a thread when this returns:
@@ -102,33 +78,30 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
 /* Collective: read n local elements from local index start into buf (host order
  * unless raw); for callers that choose their own windows. n may exceed the chunk. */
 pario_status pario_reader_read_at(pario_reader *r, uint64_t start, uint64_t n, void *buf);
-/* Collective. */
+/* Collective: close and free (r may be NULL). */
 void pario_reader_close(pario_reader *r);
+/* Bytes this rank has read so far. */
+uint64_t pario_reader_bytes(const pario_reader *r);
+/* Seconds this rank has spent waiting for reads. */
+double pario_reader_io_seconds(const pario_reader *r);
+/* 1 if a read-ahead thread serves this reader (--overlap). */
+int pario_reader_reads_ahead(const pario_reader *r);
+/* The open file, for a caller that sets views of its own (convert's tiles);
+ * pario_reader_read_at then counts elements of that view. */
+MPI_File pario_reader_file(const pario_reader *r);
 
 /* ---- writing ---- */
-typedef struct pario_writer {
-    MPI_Comm comm;
-    MPI_File fh;
-    const pario_dataset *ds;
-    const pario_view *view;
-    pario_io_opts opts;
-    size_t chunk_elems;
-    uint64_t nsteps, step, next_local;
-    void *buf;
-    int swap;
-    pario_status err;
-    char final_path[PARIO_PATH_MAX], tmp_path[PARIO_PATH_MAX + 32];
-    uint64_t bytes;
-    double io_seconds;
-} pario_writer;
+/* An open writer: an opaque handle. */
+typedef struct pario_writer pario_writer;
 
-/* Collective: create a temporary file beside path, sized for ds (header zeroed). */
-pario_status pario_writer_open(pario_writer *w, const char *path, const pario_dataset *ds,
+/* Collective: create a temporary file beside path, sized for ds (header zeroed);
+ * *w is NULL on failure. */
+pario_status pario_writer_open(pario_writer **w, const char *path, const pario_dataset *ds,
                                const pario_view *view, const pario_io_opts *o, MPI_Comm comm);
 /* The buffer to fill with the next chunk (host order); *n = elements this rank must put. */
 void *pario_writer_buffer(pario_writer *w, size_t *n, uint64_t *local_start);
 /* 1 while steps remain (the same answer on every rank). */
-static inline int pario_writer_more(const pario_writer *w) { return w->step < w->nsteps; }
+int pario_writer_more(const pario_writer *w);
 /* Collective: agree on *st (the caller's error, e.g. while filling), then write the
  * buffer. Returns 0 (and an agreed *st) if any rank failed. */
 int pario_writer_put(pario_writer *w, pario_status *st);
@@ -136,8 +109,13 @@ int pario_writer_put(pario_writer *w, pario_status *st);
  * unless raw; buf is byte-swapped in place when the output is big-endian). */
 pario_status pario_writer_write_at(pario_writer *w, uint64_t start, uint64_t n, void *buf);
 /* Collective: on success close, rename to the final name and write the descriptor
- * (write_desc); on failure (st failed on any rank) remove the temporary file. */
+ * (write_desc); on failure (st failed on any rank) remove the temporary file.
+ * Frees w. */
 pario_status pario_writer_close(pario_writer *w, pario_status st, int write_desc);
+/* Bytes this rank has written so far. */
+uint64_t pario_writer_bytes(const pario_writer *w);
+/* The open file, for a caller that sets views of its own (convert's tiles). */
+MPI_File pario_writer_file(const pario_writer *w);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,14 @@ enum pario_opt_groups {
     PARIO_OPTS_DATA = 1u << 1,   /* --desc --dist --chunk --independent --hint --show-hints --explain */
 };
 
+/* Common options a tool has nothing to do with (pario_tool.without): neither
+ * listed by --help nor accepted. Every option a tool lists does something. */
+enum pario_opt_without {
+    PARIO_WITHOUT_PROGRESS = 1u << 0, /* --progress: no work long enough to follow */
+    PARIO_WITHOUT_STATS = 1u << 1,    /* --stats: no data moved in parallel */
+    PARIO_WITHOUT_STRATEGY = 1u << 2, /* --strategy: the tool only writes */
+};
+
 typedef struct pario_common {
     const char *tool;
     int rank, nranks;
@@ -49,6 +57,7 @@ typedef struct pario_tool {
     const pario_optdef *opts;
     pario_status (*handle)(void *ctx, int key, const char *arg);
     int min_args, max_args; /* positional arguments */
+    unsigned without;       /* enum pario_opt_without; 0: every common option */
 } pario_tool;
 
 /* MPI_Init_thread asking for MPI_THREAD_SERIALIZED, which the readers' prefetch

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <mpi.h>
+#include "pario/progress.h"
 #include "pario/status.h"
 
 #ifdef __cplusplus
@@ -91,6 +92,7 @@ typedef struct pario_pi_run_opts {
     int resume;        /* continue the log from its last complete round */
     int force;         /* replace an existing log */
     double sync_seconds; /* fsync the log at most this often; 0: after every round */
+    pario_progress *progress; /* started by the caller (unit "rounds"), or NULL; its total is set here */
 } pario_pi_run_opts;
 
 typedef struct pario_pi_result {

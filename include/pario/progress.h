@@ -2,6 +2,7 @@
 #ifndef PARIO_PROGRESS_H
 #define PARIO_PROGRESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <mpi.h>
 
@@ -15,14 +16,20 @@ typedef struct pario_progress {
     double t0, last;
     uint64_t total;         /* this rank's total bytes */
     int printed;
+    int forced;             /* --progress: a short run still ends with one line */
+    uint64_t done;          /* the last update's count */
+    const char *unit;       /* NULL: bytes; else what is counted ("rounds") */
 } pario_progress;
 
-/* force: --progress; quiet: --quiet. Shows nothing for the first two seconds. */
+/* force: --progress; quiet: --quiet. Shows nothing for the first two seconds;
+ * with force, a run that ended sooner still prints one line at the finish. */
 void pario_progress_start(pario_progress *p, const char *tool, const char *verb, uint64_t local_total,
                           int force, int quiet, MPI_Comm comm);
 /* Rank 0's own share stands for everyone's: no communication. */
 void pario_progress_update(pario_progress *p, uint64_t local_done);
 void pario_progress_finish(pario_progress *p);
+/* Count `unit`s ("rounds") instead of bytes; call after pario_progress_start. */
+void pario_progress_set_unit(pario_progress *p, const char *unit);
 
 /* Collective --stats: rank 0 prints bytes (summed), wall time (slowest rank),
  * throughput, and the fastest and slowest rank's time, on stderr. */

@@ -10,7 +10,10 @@ with "sum_overflow": true), min, max, argmin, argmax (first occurrence), counts,
 histogram edges and counts (np.histogram on the values as float64), and every
 integer-valued result must be identical across the runs of one data file.
 
-Float tolerances (eps = 2**-52), from the error bounds of pario's algorithms:
+Float tolerances (eps = 2**-52): loose bounds kept from the compensated sums pario
+used before its sums became exact (tests/mpi/floats.sh checks the exact guarantee:
+sum and mean bit for bit as math.fsum, var within 2**-52 relative); they still catch
+a missing or doubled element:
   sum:  |got - fsum| <= 300 eps sum|x|. pario adds each lane of <= 256 elements
         sequentially (error <= 255 eps sum|lane|), joins 8 lanes pairwise (3 more)
         and joins blocks, chunks and ranks with Neumaier's compensation (2 eps |S|);

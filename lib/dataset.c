@@ -7,6 +7,7 @@
 #include <yaml.h>
 #include "pario/dataset.h"
 #include "pario/fileutil.h"
+#include "pario/guard.h"
 
 void pario_desc_default_path(const char *data_path, char *out, size_t len)
 {
@@ -167,9 +168,10 @@ pario_status pario_desc_load(const char *desc_path, pario_dataset *ds)
 {
     memset(ds, 0, sizeof *ds);
     snprintf(ds->desc_path, sizeof ds->desc_path, "%s", desc_path);
-    FILE *f = fopen(desc_path, "rb");
-    if (!f)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open descriptor: %s", desc_path, strerror(errno));
+    FILE *f;
+    pario_status ost = pario_fopen_regular(desc_path, "descriptor", PARIO_ERR_RUNTIME, &f);
+    if (pario_failed(&ost))
+        return ost;
     yaml_parser_t parser;
     yaml_document_t doc;
     yaml_parser_initialize(&parser);

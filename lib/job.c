@@ -9,6 +9,7 @@
 #include <string.h>
 #include <yaml.h>
 #include "pario/fileutil.h"
+#include "pario/guard.h"
 #include "pario/job.h"
 #include "pario/output.h"
 
@@ -383,10 +384,9 @@ pario_status pario_job_load(const char *path, pario_job *job, MPI_Comm comm)
     char *text = NULL;
     long len = 0;
     if (rank == 0) {
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            st = pario_error(PARIO_ERR_USAGE, "%s: cannot open the job file: %s", path, strerror(errno));
-        } else {
+        FILE *f;
+        st = pario_fopen_regular(path, "the job file", PARIO_ERR_USAGE, &f);
+        if (f) {
             if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 && len < (1 << 20) && fseek(f, 0, SEEK_SET) == 0 &&
                 (text = malloc((size_t)len + 1)) && fread(text, 1, (size_t)len, f) == (size_t)len)
                 text[len] = '\0';

@@ -156,7 +156,12 @@ static void resolve(struct guard_file *e)
         e->dir_errno = errno;
         return;
     }
-    if (e->output && access(real, W_OK | X_OK) != 0)
+    struct stat db;
+    if (stat(real, &db) != 0)
+        e->dir_errno = errno;
+    else if (!S_ISDIR(db.st_mode))
+        e->dir_errno = ENOTDIR;
+    else if (e->output && access(real, W_OK | X_OK) != 0)
         e->dir_errno = errno;
     if (!e->exists && *base) {
         size_t len = strlen(real) + strlen(base) + 2;

@@ -171,6 +171,8 @@ mkfifo fifo
 printf 'input: {data: small.bin, descriptor: fifo}\noperations: [sum]\n' > j_fifodesc.yaml
 mpirun 1 pario-scatter --out fp small.bin >/dev/null || fail "scatter to fp"
 rm -f fp.0.yaml && mkfifo fp.0.yaml
+mpirun 1 pario-scatter --out fq small.bin >/dev/null || fail "scatter to fq"
+rm -f fq.0 && mkfifo fq.0
 for n in 1 3; do
   TEST_TIMEOUT=20 refuse1 $n "${E}fifo: (cannot open descriptor: it is a FIFO|the input descriptor is a FIFO), not a regular file\$" \
     pario-count --value 1 --desc fifo small.bin
@@ -188,8 +190,9 @@ for n in 1 3; do
   TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the log is a FIFO, not a regular file\$" pario-pi --samples 10 --rounds 1 --resume --log fifo
 done
 TEST_TIMEOUT=20 refuse1 1 "${E}fp\\.0\\.yaml: the input part descriptor is a FIFO, not a regular file\$" pario-gather --out w fp
+TEST_TIMEOUT=20 refuse1 1 "${E}fq\\.0: the input part file is a FIFO, not a regular file\$" pario-gather --out w fq
 TEST_TIMEOUT=20 refuse1 1 "${E}fifo: the log is a FIFO, not a regular file\$" pario-plot fifo --out f.svg
-rm -f fifo fp.0.yaml fp.0
+rm -f fifo fp.0.yaml fp.0 fq.0 fq.0.yaml
 
 # An output whose directory cannot be written fails before the data is even
 # opened: nodata.bin's descriptor promises 1000 elements and the file is empty,

@@ -27,6 +27,7 @@ struct guard_file {
     char *resolved;         /* when !exists: realpath(dir)/name, NULL if dir does not resolve */
     int dir_errno;          /* outputs: why the directory cannot be written, 0 if it can */
     char *dir;              /* the directory as spelled */
+    int order;              /* registration order: errors name the first overlap */
 };
 
 struct pario_guard {
@@ -144,40 +145,49 @@ static char *dir_of(const char *path, const char **base)
     return strndup(path, (size_t)(slash - path));
 }
 
-static void resolve(struct guard_file *e)
+/* The last directory resolved: outputs and parts come in runs of one directory. */
+struct dir_cache {
+    char *dir;
+    char real[PATH_MAX]; /* "" when the directory does not resolve */
+    int err;             /* why a file cannot be made there, 0 if it can */
+};
+
+static void resolve(struct guard_file *e, struct dir_cache *c)
 {
     e->exists = stat(e->path, &e->sb) == 0;
     const char *base;
     e->dir = dir_of(e->path, &base);
     if (!e->dir)
         return;
-    char real[PATH_MAX];
-    if (!realpath(e->dir, real)) {
-        e->dir_errno = errno;
-        return;
+    if (!c->dir || strcmp(c->dir, e->dir) != 0) {
+        free(c->dir);
+        c->dir = strdup(e->dir);
+        struct stat db;
+        c->err = 0;
+        if (!realpath(e->dir, c->real)) {
+            c->err = errno;
+            c->real[0] = '\0';
+        } else if (stat(c->real, &db) != 0) {
+            c->err = errno;
+        } else if (!S_ISDIR(db.st_mode)) {
+            c->err = ENOTDIR;
+        } else if (access(c->real, W_OK | X_OK) != 0) {
+            c->err = errno;
+        }
     }
-    struct stat db;
-    if (stat(real, &db) != 0)
-        e->dir_errno = errno;
-    else if (!S_ISDIR(db.st_mode))
-        e->dir_errno = ENOTDIR;
-    else if (e->output && access(real, W_OK | X_OK) != 0)
-        e->dir_errno = errno;
-    if (!e->exists && *base) {
-        size_t len = strlen(real) + strlen(base) + 2;
+    if (e->output)
+        e->dir_errno = c->err;
+    if (!e->exists && *base && c->real[0]) {
+        size_t len = strlen(c->real) + strlen(base) + 2;
         e->resolved = malloc(len);
         if (e->resolved)
-            snprintf(e->resolved, len, "%s/%s", strcmp(real, "/") ? real : "", base);
+            snprintf(e->resolved, len, "%s/%s", strcmp(c->real, "/") ? c->real : "", base);
     }
 }
 
-static int same(const struct guard_file *a, const struct guard_file *b)
+static int cmp_dir(const void *a, const void *b)
 {
-    if (a->exists && b->exists)
-        return a->sb.st_dev == b->sb.st_dev && a->sb.st_ino == b->sb.st_ino;
-    if (!a->exists && !b->exists && a->resolved && b->resolved)
-        return strcmp(a->resolved, b->resolved) == 0;
-    return 0;
+    return strcmp((*(struct guard_file *const *)a)->dir, (*(struct guard_file *const *)b)->dir);
 }
 
 static const char *kind(mode_t m)
@@ -193,19 +203,22 @@ static const char *kind(mode_t m)
     return "a special file";
 }
 
-/* Is name PATH's base followed by ".tmp." and a PID? */
-static long tmp_pid(const char *name, const char *base)
+/* If name is "BASE.tmp.PID", the PID (and *base_len), else 0. */
+static long tmp_pid(const char *name, size_t *base_len)
 {
-    size_t bl = strlen(base);
-    if (strncmp(name, base, bl) != 0 || strncmp(name + bl, ".tmp.", 5) != 0)
+    const char *t = NULL;
+    for (const char *p = strstr(name, ".tmp."); p; p = strstr(p + 1, ".tmp."))
+        t = p;
+    if (!t || t == name)
         return 0;
-    const char *d = name + bl + 5;
+    const char *d = t + 5;
     if (!*d || strlen(d) > 10)
         return 0;
     for (const char *p = d; *p; p++)
         if (*p < '0' || *p > '9')
             return 0;
     long pid = strtol(d, NULL, 10);
+    *base_len = (size_t)(t - name);
     return pid > 0 && pid <= INT_MAX ? pid : 0;
 }
 
@@ -217,41 +230,133 @@ static int is_input(const pario_guard *g, const struct stat *sb)
     return 0;
 }
 
-static int clean(const char *path, const pario_guard *g)
+static int cmp_str(const void *a, const void *b)
 {
-    const char *base;
-    char *dir = dir_of(path, &base);
-    if (!dir || !*base) {
-        free(dir);
-        return 0;
-    }
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* One pass over dir: remove BASE.tmp.PID for each BASE in bases (sorted) whose
+ * PID is not alive here, if it is a regular file this run does not read. */
+static int clean_dir(const char *dir, const char **bases, int nb, const pario_guard *g)
+{
     DIR *d = opendir(dir);
     int removed = 0;
     struct dirent *ent;
     while (d && (ent = readdir(d))) {
-        long pid = tmp_pid(ent->d_name, base);
-        if (!pid || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        size_t bl = 0;
+        long pid = tmp_pid(ent->d_name, &bl);
+        if (!pid || pid == (long)getpid())
             continue;
+        char base[NAME_MAX + 1];
+        snprintf(base, sizeof base, "%.*s", (int)bl, ent->d_name);
+        const char *key = base;
+        if (!bsearch(&key, bases, (size_t)nb, sizeof *bases, cmp_str))
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* alive, or not ours to know */
         size_t len = strlen(dir) + strlen(ent->d_name) + 2;
         char *full = malloc(len);
         if (!full)
             break;
         snprintf(full, len, "%s/%s", dir, ent->d_name);
         struct stat sb;
-        /* only a regular file, and never one this run reads */
         if (lstat(full, &sb) == 0 && S_ISREG(sb.st_mode) && !is_input(g, &sb) && unlink(full) == 0)
             removed++;
         free(full);
     }
     if (d)
         closedir(d);
-    free(dir);
     return removed;
 }
 
 int pario_tmp_clean(const char *path)
 {
-    return clean(path, NULL);
+    const char *base;
+    char *dir = dir_of(path, &base);
+    const char *b = base;
+    int removed = dir && *base ? clean_dir(dir, &b, 1, NULL) : 0;
+    free(dir);
+    return removed;
+}
+
+/* Every output's directory read once, however many outputs it holds. */
+static void clean_outputs(const pario_guard *g)
+{
+    const struct guard_file **o = malloc((size_t)g->n * sizeof *o);
+    const char **bases = malloc((size_t)g->n * sizeof *bases);
+    int n = 0;
+    for (int i = 0; o && bases && i < g->n; i++)
+        if (g->f[i].output && !g->f[i].temporary && g->f[i].dir)
+            o[n++] = &g->f[i];
+    qsort(o, (size_t)n, sizeof *o, cmp_dir);
+    for (int s = 0, e; s < n; s = e) {
+        int nb = 0;
+        for (e = s; e < n && strcmp(o[e]->dir, o[s]->dir) == 0; e++) {
+            const char *slash = strrchr(o[e]->path, '/');
+            bases[nb++] = slash ? slash + 1 : o[e]->path;
+        }
+        qsort(bases, (size_t)nb, sizeof *bases, cmp_str);
+        clean_dir(o[s]->dir, bases, nb, g);
+    }
+    free(o);
+    free(bases);
+}
+
+/* Overlaps by sorting on the file's identity: equal neighbours are one file. */
+static int id_cmp(const struct guard_file *a, const struct guard_file *b)
+{
+    if (a->exists != b->exists)
+        return a->exists ? -1 : 1;
+    if (a->exists) {
+        if (a->sb.st_dev != b->sb.st_dev)
+            return a->sb.st_dev < b->sb.st_dev ? -1 : 1;
+        if (a->sb.st_ino != b->sb.st_ino)
+            return a->sb.st_ino < b->sb.st_ino ? -1 : 1;
+    } else {
+        return strcmp(a->resolved, b->resolved);
+    }
+    return 0;
+}
+
+static int cmp_id(const void *pa, const void *pb)
+{
+    const struct guard_file *a = *(struct guard_file *const *)pa, *b = *(struct guard_file *const *)pb;
+    int c = id_cmp(a, b);
+    return c ? c : a->order - b->order;
+}
+
+static pario_status overlaps(pario_guard *g)
+{
+    struct guard_file **s = malloc((size_t)g->n * sizeof *s);
+    if (!s)
+        return pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    int n = 0;
+    for (int i = 0; i < g->n; i++)
+        if (g->f[i].exists || g->f[i].resolved)
+            s[n++] = &g->f[i];
+    qsort(s, (size_t)n, sizeof *s, cmp_id);
+    /* in each group of one file: its first output against its first input, else
+     * its second output against its first; report the first such output named */
+    const struct guard_file *bo = NULL, *bx = NULL;
+    for (int a = 0, e; a < n; a = e) {
+        const struct guard_file *o = NULL, *in = NULL, *o2 = NULL;
+        for (e = a; e < n && id_cmp(s[a], s[e]) == 0; e++) {
+            if (!s[e]->output)
+                in = in ? in : s[e];
+            else if (!o)
+                o = s[e];
+            else
+                o2 = o2 ? o2 : s[e];
+        }
+        /* an output over an input; else the later of two outputs over the earlier */
+        const struct guard_file *subj = in ? o : o2, *x = in ? in : o;
+        if (subj && x && (!bo || subj->order < bo->order))
+            bo = subj, bx = x;
+    }
+    free(s);
+    if (bo)
+        return pario_error(PARIO_ERR_USAGE, "%s: the %s is the %s %s", bo->path, bo->what, bx->what, bx->path);
+    return pario_ok();
 }
 
 static pario_status check(pario_guard *g)
@@ -271,20 +376,16 @@ static pario_status check(pario_guard *g)
     }
     if (g->oom)
         return pario_error(PARIO_ERR_RUNTIME, "out of memory");
-    for (int i = 0; i < g->n; i++)
-        resolve(&g->f[i]);
-    /* usage errors first: nothing has been looked at but names */
+    struct dir_cache cache = { NULL, "", 0 };
     for (int i = 0; i < g->n; i++) {
-        const struct guard_file *o = &g->f[i];
-        if (!o->output)
-            continue;
-        for (int j = 0; j < g->n; j++) {
-            const struct guard_file *x = &g->f[j];
-            if (j == i || (x->output && j > i) || !same(o, x))
-                continue;
-            return pario_error(PARIO_ERR_USAGE, "%s: the %s is the %s %s", o->path, o->what, x->what, x->path);
-        }
+        g->f[i].order = i;
+        resolve(&g->f[i], &cache);
     }
+    free(cache.dir);
+    /* usage errors first: nothing has been looked at but names */
+    pario_status st = overlaps(g);
+    if (pario_failed(&st))
+        return st;
     for (int i = 0; i < g->n; i++) {
         const struct guard_file *e = &g->f[i];
         if (e->temporary)
@@ -296,9 +397,7 @@ static pario_status check(pario_guard *g)
             return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write there (directory %s: %s)", e->path,
                                e->dir ? e->dir : "?", strerror(e->dir_errno));
     }
-    for (int i = 0; i < g->n; i++)
-        if (g->f[i].output && !g->f[i].temporary)
-            clean(g->f[i].path, g);
+    clean_outputs(g);
     return pario_ok();
 }
 

@@ -8,6 +8,7 @@
 #include "pario/dataset.h"
 #include "pario/fileutil.h"
 #include "yaml_load.h"
+#include "pario/guard.h"
 
 void pario_desc_default_path(const char *data_path, char *out, size_t len)
 {

@@ -11,7 +11,7 @@
 pario_status pario_write_file_atomic(const char *path, const void *data, size_t len)
 {
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
     FILE *f = fopen(tmp, "wb");
     if (!f)
         return pario_error(PARIO_ERR_RUNTIME, "%s: cannot create: %s", path, strerror(errno));
@@ -25,19 +25,16 @@ pario_status pario_write_file_atomic(const char *path, const void *data, size_t 
     return pario_ok();
 }
 
+void pario_tmp_name(const char *final_path, long pid, char *out, size_t len)
+{
+    snprintf(out, len, "%s.tmp.%ld", final_path, pid);
+}
+
 void pario_tmp_path(const char *final_path, char *out, size_t len, MPI_Comm comm)
 {
     long pid = (long)getpid();
     MPI_Bcast(&pid, 1, MPI_LONG, 0, comm);
-    snprintf(out, len, "%s.tmp.%ld", final_path, pid);
-}
-
-int pario_same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
-        return 0;
-    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    pario_tmp_name(final_path, pid, out, len);
 }
 
 void *pario_alloc_aligned(size_t bytes)

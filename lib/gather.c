@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "pario/parts.h"
 
 pario_status pario_gather_open(const char *prefix, const char *out, const pario_dist *dist, pario_dataset *part,
@@ -15,8 +16,11 @@ pario_status pario_gather_open(const char *prefix, const char *out, const pario_
     /* each rank checks its own part; serial, then agreed */
     pario_status st = pario_ok();
     memset(part, 0, sizeof *part);
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
+    struct stat sb;
+    FILE *probe = NULL;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) /* a FIFO would block the open */
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: the part file of rank %d is not a regular file", path, rank);
+    else if (!(probe = fopen(path, "rb")))
         st = pario_error(PARIO_ERR_RUNTIME, "%s: missing part file for rank %d: %s", path, rank, strerror(errno));
     else
         fclose(probe);

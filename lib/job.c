@@ -9,6 +9,7 @@
 #include <string.h>
 #include <yaml.h>
 #include "pario/fileutil.h"
+#include "pario/guard.h"
 #include "pario/job.h"
 #include "pario/output.h"
 #include "yaml_load.h"

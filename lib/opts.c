@@ -78,6 +78,10 @@ static void print_help(const pario_tool *t)
     if (t->epilog)
         fprintf(f, "\n%s", t->epilog);
     fprintf(f, "\nExit status: 0 success, 1 runtime or data error, 2 usage error.\n");
+    fprintf(f, "Inputs must be regular files. An output that is an input (by device and inode, or\n"
+               "resolved path), or two outputs that are one file, is refused (exit 2) before\n"
+               "anything is read or written. Outputs are written as FILE.tmp.PID and renamed;\n"
+               "the next run writing FILE removes a FILE.tmp.PID whose process is gone.\n");
     fflush(f);
 }
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "pario/fileutil.h"
 #include "pario/parts.h"
 
 void pario_part_path(const char *prefix, int rank, char *out, size_t len)
@@ -18,7 +19,7 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
     MPI_Comm_size(comm, &size);
     char path[PARIO_PATH_MAX], tmp[PARIO_PATH_MAX + 32], desc[PARIO_PATH_MAX + 8];
     pario_part_path(prefix, rank, path, sizeof path);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    pario_tmp_path(path, tmp, sizeof tmp, comm);
     pario_desc_default_path(path, desc, sizeof desc);
     *bytes = 0;
 

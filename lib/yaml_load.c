@@ -12,22 +12,22 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "pario/guard.h"
 #include "yaml_load.h"
 
 pario_status pario_yaml_read(const char *path, const char *what, int code, char **text, size_t *len)
 {
     *text = NULL;
     *len = 0;
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return pario_error(code, "%s: cannot open %s: %s", path, what, strerror(errno));
+    /* a FIFO, a directory or a device is refused without blocking (guard.c) */
+    FILE *f;
+    pario_status st = pario_fopen_regular(path, what, code, &f);
+    if (pario_failed(&st))
+        return st;
+    int fd = fileno(f);
     struct stat sb;
-    pario_status st = pario_ok();
     if (fstat(fd, &sb) != 0)
         st = pario_error(code, "%s: cannot open %s: %s", path, what, strerror(errno));
-    else if (!S_ISREG(sb.st_mode))
-        st = pario_error(code, "%s: %s is not a regular file", path, what);
     else if ((uint64_t)sb.st_size > PARIO_YAML_MAX_BYTES)
         st = pario_error(code, "%s: %s is larger than 1 MiB (%llu bytes)", path, what,
                          (unsigned long long)sb.st_size);
@@ -49,7 +49,7 @@ pario_status pario_yaml_read(const char *path, const char *what, int code, char 
     }
     if (!pario_failed(&st) && n > PARIO_YAML_MAX_BYTES)
         st = pario_error(code, "%s: %s is larger than 1 MiB", path, what);
-    close(fd);
+    fclose(f);
     if (pario_failed(&st)) {
         free(buf);
         return st;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "pario/pario.h"
+#include "pario/guard.h"
 #include "pario/convert.h"
 
 enum { O_DTYPE = 256, O_SATURATE, O_ORDER, O_TRANSPOSE, O_TO_DIST, O_OFFSET };
@@ -78,9 +79,13 @@ int main(int argc, char **argv)
     pario_dist to = c.dist;
     if (!pario_failed(&st) && o.to_dist)
         st = pario_dist_parse(o.to_dist, &to);
-    if (!pario_failed(&st) && c.rank == 0 && pario_same_file(c.args[0], c.args[1]))
-        st = pario_error(PARIO_ERR_USAGE, "%s: the output would overwrite the input", c.args[1]);
-    pario_agree(&st, MPI_COMM_WORLD); /* rank 0 looked: everyone follows its answer */
+    if (!pario_failed(&st)) {
+        pario_guard *g = pario_guard_new();
+        pario_guard_data_input(g, c.args[0], c.desc);
+        pario_guard_data_output(g, c.args[1]);
+        st = pario_guard_check(g, MPI_COMM_WORLD);
+        pario_guard_free(g);
+    }
     if (!pario_failed(&st))
         st = pario_open_data(&c, c.args[0], &in, &rv, MPI_COMM_WORLD);
     if (!pario_failed(&st)) {

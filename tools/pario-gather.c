@@ -3,6 +3,7 @@
 #include "config.h"
 #include <string.h>
 #include "pario/pario.h"
+#include "pario/guard.h"
 #include "pario/parts.h"
 
 enum { O_OUT = 256 };
@@ -44,6 +45,13 @@ int main(int argc, char **argv)
     pario_status st = pario_parse(&tool, argc, argv, &c, &out, MPI_COMM_WORLD);
     if (!pario_failed(&st) && !out)
         st = pario_error(PARIO_ERR_USAGE, "--out FILE is required");
+    if (!pario_failed(&st)) {
+        pario_guard *g = pario_guard_new();
+        pario_guard_parts_input(g, c.args[0], c.nranks);
+        pario_guard_data_output(g, out);
+        st = pario_guard_check(g, MPI_COMM_WORLD);
+        pario_guard_free(g);
+    }
     if (!pario_failed(&st))
         st = pario_gather_open(c.args[0], out, c.dist_given ? &c.dist : NULL, &part, &whole, &used, MPI_COMM_WORLD);
     if (!pario_failed(&st)) {

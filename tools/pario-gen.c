@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pario/pario.h"
+#include "pario/guard.h"
 
 enum { O_DTYPE = 256, O_COUNT, O_SHAPE, O_UNIFORM, O_NORMAL, O_SEQUENCE, O_SEED, O_OUT, O_OFFSET, O_ORDER };
 
@@ -129,6 +130,12 @@ int main(int argc, char **argv)
     }
     if (!pario_failed(&st))
         st = pario_gen_spec_resolve(&o.g, ds.dtype);
+    if (!pario_failed(&st)) {
+        pario_guard *g = pario_guard_new();
+        pario_guard_data_output(g, o.out);
+        st = pario_guard_check(g, MPI_COMM_WORLD);
+        pario_guard_free(g);
+    }
     if (!pario_failed(&st))
         st = pario_prepare_view(&c, &ds, &view, MPI_COMM_WORLD);
     if (!pario_failed(&st)) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pario/pario.h"
+#include "pario/guard.h"
 #include "pario/pi.h"
 
 enum { O_SAMPLES = 256, O_ROUNDS, O_SEED, O_LOG, O_METHOD, O_RESUME, O_FORCE, O_SYNC };
@@ -115,6 +116,15 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "--%s needs --log FILE", o.resume ? "resume" : "force");
     if (!pario_failed(&st) && o.resume && o.force)
         st = pario_error(PARIO_ERR_USAGE, "give either --resume or --force, not both");
+    if (!pario_failed(&st) && o.log) {
+        pario_guard *g = pario_guard_new();
+        if (o.resume)
+            pario_guard_input(g, o.log, "log"); /* continued in place */
+        else
+            pario_guard_output(g, o.log, "log");
+        st = pario_guard_check(g, MPI_COMM_WORLD);
+        pario_guard_free(g);
+    }
     if (!pario_failed(&st)) {
         pario_pi_result res;
         pario_progress prog;

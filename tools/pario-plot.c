@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pario/pario.h"
+#include "pario/guard.h"
 #include "pario/pi_plot.h"
 
 enum { O_OUT = 256, O_WIDTH, O_HEIGHT, O_TITLE };
@@ -91,6 +92,13 @@ int main(int argc, char **argv)
     pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
     if (!pario_failed(&st) && !o.out)
         st = pario_error(PARIO_ERR_USAGE, "--out FILE.svg is required");
+    if (!pario_failed(&st)) {
+        pario_guard *g = pario_guard_new();
+        pario_guard_input(g, c.args[0], "log");
+        pario_guard_output(g, o.out, "SVG");
+        st = pario_guard_check(g, MPI_COMM_WORLD);
+        pario_guard_free(g);
+    }
     if (!pario_failed(&st) && c.rank == 0) {
         st = plot(c.args[0], &o);
         if (!pario_failed(&st) && c.verbose)

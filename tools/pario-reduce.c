@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "pario/pario.h"
+#include "pario/guard.h"
 #include "pario/reduce.h"
 
 enum { O_OP = 256, O_BINS, O_MIN, O_MAX, O_AXIS, O_SKIP_NAN, O_OVERLAP, O_NO_OVERLAP, O_H5 };
@@ -83,6 +84,13 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "say what to compute: --op sum,min,max,mean,var,std,hist,... (try --help)");
     if (!pario_failed(&st) && o.spec.have_lo && o.spec.have_hi && o.spec.lo > o.spec.hi)
         st = pario_error(PARIO_ERR_USAGE, "--min %s is greater than --max %s", o.spec.lo_text, o.spec.hi_text);
+    if (!pario_failed(&st)) {
+        pario_guard *g = pario_guard_new();
+        pario_guard_data_input(g, c.args[0], c.desc);
+        pario_guard_output(g, o.h5, "HDF5 results file");
+        st = pario_guard_check(g, MPI_COMM_WORLD);
+        pario_guard_free(g);
+    }
     if (!pario_failed(&st))
         st = pario_open_data(&c, c.args[0], &ds, &view, MPI_COMM_WORLD);
     if (!pario_failed(&st))

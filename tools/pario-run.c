@@ -1,12 +1,11 @@
 /* pario-run: run a batch job file (schemas/job.schema.yaml): one reduce pass over
  * the job's dataset, results to a YAML or JSON file and optionally to HDF5. */
 #include "config.h"
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "pario/pario.h"
+#include "pario/guard.h"
 #include "pario/job.h"
 #include "pario/reduce.h"
 
@@ -47,19 +46,6 @@ static const pario_tool tool = {
     "  pario-run --check job.yaml\n",
     PARIO_OPTS_FORMAT, options, handle, 1, 1, 0,
 };
-
-/* The directory of an output must be writable before we spend a pass on the data. */
-static pario_status check_output(const char *path)
-{
-    if (!*path)
-        return pario_ok();
-    char buf[PARIO_PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", path);
-    const char *dir = dirname(buf);
-    if (access(dir, W_OK) != 0)
-        return pario_error(PARIO_ERR_USAGE, "%s: cannot write there (directory %s)", path, dir);
-    return pario_ok();
-}
 
 static void emit(FILE *f, int fmt, const pario_job *job, const pario_dataset *ds, const pario_view *view, int nranks,
                  const pario_reduce_result *res, uint64_t *overflows)
@@ -103,13 +89,14 @@ int main(int argc, char **argv)
     if (!pario_failed(&st) && o.h5)
         snprintf(job->h5, sizeof job->h5, "%s", o.h5);
     if (!pario_failed(&st)) {
-        /* every rank has the same job here (same bytes, same parse): all agree */
-        if (c.rank == 0) {
-            st = check_output(job->results);
-            if (!pario_failed(&st))
-                st = check_output(job->h5);
-        }
-        pario_agree(&st, MPI_COMM_WORLD);
+        /* before a pass on the data: no output is an input, every output can be written */
+        pario_guard *g = pario_guard_new();
+        pario_guard_input(g, job->path, "job file");
+        pario_guard_data_input(g, job->data, job->desc);
+        pario_guard_output(g, job->results, "results file");
+        pario_guard_output(g, job->h5, "HDF5 results file");
+        st = pario_guard_check(g, MPI_COMM_WORLD);
+        pario_guard_free(g);
     }
     if (!pario_failed(&st) && o.check) {
         if (c.rank == 0 && !c.quiet)

@@ -3,6 +3,7 @@
 #include "config.h"
 #include <string.h>
 #include "pario/pario.h"
+#include "pario/guard.h"
 #include "pario/parts.h"
 
 enum { O_OUT = 256 };
@@ -43,6 +44,13 @@ int main(int argc, char **argv)
     pario_status st = pario_parse(&tool, argc, argv, &c, &prefix, MPI_COMM_WORLD);
     if (!pario_failed(&st) && !prefix)
         st = pario_error(PARIO_ERR_USAGE, "--out PREFIX is required");
+    if (!pario_failed(&st)) {
+        pario_guard *g = pario_guard_new();
+        pario_guard_data_input(g, c.args[0], c.desc);
+        pario_guard_parts_output(g, prefix, c.nranks);
+        st = pario_guard_check(g, MPI_COMM_WORLD);
+        pario_guard_free(g);
+    }
     if (!pario_failed(&st))
         st = pario_open_data(&c, c.args[0], &ds, &view, MPI_COMM_WORLD);
     if (!pario_failed(&st)) {

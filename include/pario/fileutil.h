@@ -14,11 +14,12 @@ extern "C" {
 /* Serial: write len bytes to path via "path.tmp.PID" and rename. */
 pario_status pario_write_file_atomic(const char *path, const void *data, size_t len);
 
-/* Collective: a temporary name beside final_path, the same on every rank. */
-void pario_tmp_path(const char *final_path, char *out, size_t len, MPI_Comm comm);
+/* The temporary name of final_path written by process pid: "final_path.tmp.PID".
+ * The next run writing final_path removes it when PID is not alive (guard.h). */
+void pario_tmp_name(const char *final_path, long pid, char *out, size_t len);
 
-/* 1 if a and b name the same existing file (same device and inode). */
-int pario_same_file(const char *a, const char *b);
+/* Collective: a temporary name beside final_path, the same on every rank (rank 0's PID). */
+void pario_tmp_path(const char *final_path, char *out, size_t len, MPI_Comm comm);
 
 /* Page-aligned allocation for I/O buffers (reads into unaligned buffers run 4-5x slower here). */
 void *pario_alloc_aligned(size_t bytes);

@@ -37,7 +37,7 @@ expect_error 3 1 "^pario-convert: error: a.bin: element [0-9]+ \(-?[0-9]+\) does
 check "no output after a failed cast" test ! -e o.bin -a ! -e o.bin.yaml
 check "no temporary left" sh -c '! ls o.bin.tmp.* 2>/dev/null | grep -q .'
 expect_error 2 2 "^pario-convert: error: .*1-D" pario-convert --transpose f.bin o.bin
-expect_error 2 2 "overwrite the input" pario-convert --dtype int16 a.bin ./a.bin
+expect_error 2 2 "^pario-convert: error: \\./a\\.bin: the output data is the input data a\\.bin$" pario-convert --dtype int16 a.bin ./a.bin
 check "input untouched" "$PYTHON3" -c "
 import numpy as np, os; assert os.path.getsize('a.bin') == 16 + 37*23*4"
 finish

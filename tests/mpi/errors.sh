@@ -125,18 +125,18 @@ touch afile
 mkdir -p out/x.bin.yaml   # the descriptor's name is taken by a directory
 mkdir out/adir
 for n in 1 3; do
-  fails $n 1 "${G}out/nodir/g\\.bin: cannot create: no such file" \
+  fails $n 1 "${G}out/nodir/g\\.bin: cannot write there \\(directory out/nodir: No such file" \
     pario-gen --dtype int32 --count 1000 --sequence --out out/nodir/g.bin
-  fails $n 1 "${G}afile/g\\.bin: cannot create" pario-gen --dtype int32 --count 1000 --sequence --out afile/g.bin
-  fails $n 1 "${G}out/x\\.bin\\.yaml: cannot write" pario-gen --dtype int32 --count 1000 --sequence --out out/x.bin
-  fails $n 1 "${G}out/adir: cannot rename" pario-gen --dtype int32 --count 1000 --sequence --out out/adir
+  fails $n 1 "${G}afile/g\\.bin: cannot write there \\(directory afile: Not a directory" pario-gen --dtype int32 --count 1000 --sequence --out afile/g.bin
+  fails $n 1 "${G}out/x\\.bin\\.yaml: the output descriptor is a directory, not a regular file" pario-gen --dtype int32 --count 1000 --sequence --out out/x.bin
+  fails $n 1 "${G}out/adir: the output data is a directory, not a regular file" pario-gen --dtype int32 --count 1000 --sequence --out out/adir
   check "n=$n: nothing left in out/" test "$(ls -A out | tr '\n' ' ')" = "adir x.bin.yaml "
   check "n=$n: out/adir untouched" test -d out/adir -a -z "$(ls -A out/adir)"
 done
 if [ "$(id -u)" != 0 ]; then
   mkdir ro && chmod 555 ro
   for n in 1 3; do
-    fails $n 1 "${G}ro/g\\.bin: cannot create" pario-gen --dtype int32 --count 1000 --sequence --out ro/g.bin
+    fails $n 1 "${G}ro/g\\.bin: cannot write there \\(directory ro: Permission denied" pario-gen --dtype int32 --count 1000 --sequence --out ro/g.bin
   done
   check "nothing left in ro/" test -z "$(ls -A ro)"
   chmod 755 ro

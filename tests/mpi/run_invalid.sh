@@ -59,7 +59,7 @@ sys.exit(0 if bad == ['minmax'] else (print('schema accepts', bad) or 1))"
 printf 'dtype: int16\nshape: [10]\n' > d.bin.yaml
 : > d.bin
 printf 'input: {data: d.bin}\noperations: [sum]\noutput: {results: nodir/r.json}\n' > outdir.yaml
-expect_error 2 2 '^pario-run: error: nodir/r.json: cannot write there' pario-run outdir.yaml
+expect_error 2 1 '^pario-run: error: nodir/r.json: cannot write there' pario-run outdir.yaml
 printf 'dtype: int16\nshape: [0]\n' > d.bin.yaml
 printf 'input: {data: d.bin}\noperations: [sum]\naxis: 0\n' > axis1d.yaml
 printf 'input: {data: d.bin}\noperations:\n  - count=abc\n' > countval.yaml

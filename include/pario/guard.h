@@ -1,0 +1,58 @@
+/* The guard: before a run reads or writes anything, check that no output would
+ * replace an input, that no two outputs are one file, that every input is a
+ * regular file and that every output can be written; then remove temporary files
+ * that killed runs left beside the outputs. */
+#ifndef PARIO_GUARD_H
+#define PARIO_GUARD_H
+
+#include <stdio.h>
+#include <mpi.h>
+#include "pario/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pario_guard pario_guard;
+
+/* A guard with no files yet (NULL if out of memory: the check then fails). */
+pario_guard *pario_guard_new(void);
+void pario_guard_free(pario_guard *g);
+
+/* A file the run reads, or creates/replaces; `what` names its role in errors
+ * ("input data", "output descriptor"). Both strings are copied. */
+void pario_guard_input(pario_guard *g, const char *path, const char *what);
+void pario_guard_output(pario_guard *g, const char *path, const char *what);
+
+/* The files of the common kinds of run: a dataset (FILE and its descriptor: desc,
+ * or FILE.yaml when desc is NULL or ""), and the part files PREFIX.R with
+ * PREFIX.R.yaml for R < nranks. */
+void pario_guard_data_input(pario_guard *g, const char *path, const char *desc);
+void pario_guard_data_output(pario_guard *g, const char *path);
+void pario_guard_parts_input(pario_guard *g, const char *prefix, int nranks);
+void pario_guard_parts_output(pario_guard *g, const char *prefix, int nranks);
+
+/* Collective: rank 0 checks what was registered there, every rank gets the same
+ * answer. Files are the same when they have one device and inode (existing files,
+ * through symlinks and hard links) or one resolved path (files yet to be made).
+ *   exit 2: an output (or its temporary name) is an input, or two outputs are one file;
+ *   exit 1: an input exists but is not a regular file (a FIFO would block the
+ *           open), an output exists but is not a regular file, or an output's
+ *           directory cannot be written.
+ * On success, FILE.tmp.PID beside each output FILE is removed when no process PID
+ * is alive on this host (a killed run's temporary file). Nothing else is touched. */
+pario_status pario_guard_check(pario_guard *g, MPI_Comm comm);
+
+/* Serial: open an input for reading without blocking on a FIFO and refuse
+ * anything but a regular file. Errors: "PATH: cannot open WHAT: reason" or
+ * "PATH: cannot open WHAT: it is a FIFO, not a regular file", with the given code. */
+pario_status pario_fopen_regular(const char *path, const char *what, int code, FILE **out);
+
+/* Serial: remove FILE.tmp.PID beside path for every PID not alive on this host;
+ * returns how many were removed. */
+int pario_tmp_clean(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,245 @@
+#!/bin/sh
+# No output may replace an input: every tool, every kind of output, with symlinks,
+# hard links and ./ and dir/../ spellings, at 1 and 3 ranks. Each refused run must
+# exit 2 with one line naming both roles, create nothing and leave every file
+# byte-identical (cmp against a copy taken before). Also: inputs that are not
+# regular files (a FIFO as --desc, job file, part) are refused instead of
+# blocking; an unwritable --h5 is refused before the data is opened; a killed
+# run's FILE.tmp.PID is removed by the next run of FILE only when PID is dead.
+. "$(dirname "$0")/lib.sh"
+
+# The inputs, written by python (not by the tools under test).
+"$PYTHON3" - <<'EOF' || exit 99
+import struct
+def data(name, n, dtype='int32'):
+    with open(name, 'wb') as f:
+        f.write(struct.pack('<%di' % n, *[(i * 7) % 11 for i in range(n)]))
+    with open(name + '.yaml', 'w') as f:
+        f.write('dtype: %s\nshape: [%d]\n' % (dtype, n))
+data('small.bin', 1001)
+data('foo.yaml', 37)      # a data file whose name looks like a descriptor
+data('x.0', 50)           # a data file named like part 0 of prefix x
+data('q.0.yaml', 20)      # ... like the descriptor of part 0 of prefix q
+data('d.1', 30)           # ... like part 1 of prefix d (clashes at 3 ranks only)
+EOF
+cp small.bin.yaml other.yaml
+mkdir sub
+ln -s small.bin link.bin
+ln small.bin hard.bin
+ln -s small.bin.yaml linkdesc.yaml
+timeout 60 "$PYTHON3" -c "
+import h5py, numpy as np
+with h5py.File('pi.h5', 'w') as f: f['x'] = np.arange(3)" 2>/dev/null || cp small.bin pi.h5
+
+# snapshot: a copy of every regular file; unchanged: the same files, byte for byte
+SNAP=$WORK/.snap
+files() { find . -path ./.snap -prune -o -type f ! -name 'std*.[0-9]*' ! -name .list.after -print | sort; }
+snapshot() {
+  rm -rf "$SNAP" && mkdir "$SNAP" &&
+    files > "$SNAP/.list" &&
+    while read -r f; do mkdir -p "$SNAP/$(dirname "$f")" && cp -p "$f" "$SNAP/$f"; done < "$SNAP/.list"
+}
+unchanged() {
+  files > "$WORK/.list.after"
+  if ! cmp -s "$SNAP/.list" "$WORK/.list.after"; then
+    fail "$1: files appeared or vanished: $(diff "$SNAP/.list" "$WORK/.list.after" | grep '^[<>]' | tr '\n' ' ')"
+    restore
+    return
+  fi
+  while read -r f; do
+    cmp -s "$f" "$SNAP/$f" || { fail "$1: $f changed"; restore; return; }
+  done < "$SNAP/.list"
+  pass "$1: inputs unchanged"
+}
+# after a failure (the code before the guard): put every file back, so that
+# each case is judged on its own
+restore() {
+  comm -13 "$SNAP/.list" "$WORK/.list.after" | while read -r f; do rm -f "$f"; done
+  while read -r f; do rm -f "$f"; cp -p "$SNAP/$f" "$f"; done < "$SNAP/.list"
+  ln -sf small.bin link.bin; ln -f small.bin hard.bin; ln -sf small.bin.yaml linkdesc.yaml
+}
+# refuse N REGEX TOOL ARGS...: exit 2, one line, nothing touched
+refuse() {
+  local n=$1 re=$2; shift 2
+  snapshot
+  expect_error "$n" 2 "$re" "$@"
+  unchanged "$* (n=$n)"
+}
+# refuse1: the same with exit 1 (not a regular file, directory not writable)
+refuse1() {
+  local n=$1 re=$2; shift 2
+  snapshot
+  expect_error "$n" 1 "$re" "$@"
+  unchanged "$* (n=$n)"
+}
+
+E='^pario-[a-z]+: error: '
+for n in 1 3; do
+  # pario-reduce --h5: data, descriptor, every spelling
+  refuse $n "${E}small\\.bin: the HDF5 results file is the input data small\\.bin\$" \
+    pario-reduce --op sum --h5 small.bin small.bin
+  refuse $n "${E}small\\.bin\\.yaml: the HDF5 results file is the input descriptor small\\.bin\\.yaml\$" \
+    pario-reduce --op sum --h5 small.bin.yaml small.bin
+  refuse $n "${E}\\./small\\.bin: the HDF5 results file is the input data" pario-reduce --op sum --h5 ./small.bin small.bin
+  refuse $n "${E}sub/\\.\\./small\\.bin: the HDF5 results file is the input data" \
+    pario-reduce --op sum --h5 sub/../small.bin small.bin
+  refuse $n "${E}link\\.bin: the HDF5 results file is the input data small\\.bin" \
+    pario-reduce --op sum --h5 link.bin small.bin
+  refuse $n "${E}hard\\.bin: the HDF5 results file is the input data small\\.bin" \
+    pario-reduce --op sum --h5 hard.bin small.bin
+  refuse $n "${E}other\\.yaml: the HDF5 results file is the input descriptor other\\.yaml" \
+    pario-reduce --op sum --desc other.yaml --h5 other.yaml small.bin
+  refuse $n "${E}small\\.bin\\.yaml: the HDF5 results file is the input descriptor linkdesc\\.yaml" \
+    pario-reduce --op sum --desc linkdesc.yaml --h5 small.bin.yaml link.bin
+
+  # pario-convert: data and descriptor both ways
+  refuse $n "${E}\\./small\\.bin: the output data is the input data small\\.bin" \
+    pario-convert --dtype int64 small.bin ./small.bin
+  refuse $n "${E}small\\.bin\\.yaml: the output data is the input descriptor small\\.bin\\.yaml" \
+    pario-convert --dtype int64 small.bin small.bin.yaml
+  refuse $n "${E}foo\\.yaml: the output descriptor is the input data foo\\.yaml" \
+    pario-convert --dtype int64 foo.yaml foo
+  refuse $n "${E}hard\\.bin: the output data is the input data" pario-convert --dtype int64 small.bin hard.bin
+  refuse $n "${E}sub/\\.\\./link\\.bin: the output data is the input data" \
+    pario-convert --dtype int64 small.bin sub/../link.bin
+  refuse $n "${E}other\\.yaml: the output data is the input descriptor other\\.yaml" \
+    pario-convert --desc other.yaml small.bin other.yaml
+  refuse $n "${E}linkdesc\\.yaml: the output descriptor is the input descriptor small\\.bin\\.yaml" \
+    pario-convert --dtype int16 small.bin linkdesc
+
+  # pario-scatter: a part file or a part descriptor over the input
+  refuse $n "${E}x\\.0: the output part file is the input data x\\.0\$" pario-scatter --out x x.0
+  refuse $n "${E}q\\.0\\.yaml: the output part descriptor is the input data q\\.0\\.yaml\$" \
+    pario-scatter --out q q.0.yaml
+  refuse $n "${E}sub/\\.\\./x\\.0: the output part file is the input data" pario-scatter --out sub/../x x.0
+  refuse $n "${E}\\./x\\.0\\.yaml: the output part descriptor is the input descriptor x\\.0\\.yaml\$" \
+    pario-scatter --out ./x --desc x.0.yaml small.bin
+done
+# prefix d names d.1 only when there is a rank 1
+refuse 3 "${E}d\\.1: the output part file is the input data d\\.1\$" pario-scatter --out d d.1
+check "scatter --out d d.1 at 1 rank is fine" mpirun 1 pario-scatter --out d d.1
+rm -f d.0 d.0.yaml
+
+# pario-gather: the output over a part or a part descriptor
+for n in 1 3; do
+  mpirun $n pario-scatter --dist cyclic:3 --out p$n small.bin || fail "scatter to p$n"
+  refuse $n "${E}p$n\\.0: the output data is the input part file p$n\\.0\$" pario-gather --out p$n.0 p$n
+  refuse $n "${E}p$n\\.0\\.yaml: the output data is the input part descriptor" pario-gather --out p$n.0.yaml p$n
+  refuse $n "${E}\\./p$n\\.0: the output data is the input part file" pario-gather --out ./p$n.0 p$n
+  refuse $n "${E}sub/\\.\\./p$n\\.$((n - 1)): the output data is the input part file" \
+    pario-gather --out sub/../p$n.$((n - 1)) p$n
+  ln -sf p$n.0 gl$n.yaml
+  refuse $n "${E}gl$n\\.yaml: the output descriptor is the input part file p$n\\.0\$" pario-gather --out gl$n p$n
+done
+
+# pario-run: h5 and results over the data, its descriptor, the job file, each other
+job() { printf 'input: {data: %s}\noperations: [sum]\noutput: {%s}\n' "$2" "$3" > "$1"; }
+job j_h5data.yaml small.bin 'h5: small.bin'
+job j_resdesc.yaml small.bin 'results: small.bin.yaml'
+job j_self.yaml small.bin 'results: j_self.yaml'
+job j_both.yaml small.bin 'results: r.json, h5: r.json'
+job sub/j_up.yaml ../small.bin 'h5: ./../sub/../hard.bin'
+job j_link.yaml link.bin 'results: small.bin, format: json'
+job j_ok.yaml small.bin 'results: r.json'
+for n in 1 3; do
+  refuse $n "${E}small\\.bin: the HDF5 results file is the input data small\\.bin\$" pario-run j_h5data.yaml
+  refuse $n "${E}small\\.bin\\.yaml: the results file is the input descriptor small\\.bin\\.yaml\$" pario-run j_resdesc.yaml
+  refuse $n "${E}j_self\\.yaml: the results file is the job file j_self\\.yaml\$" pario-run j_self.yaml
+  refuse $n "${E}r\\.json: the HDF5 results file is the results file r\\.json\$" pario-run j_both.yaml
+  refuse $n "${E}sub/\\./\\.\\./sub/\\.\\./hard\\.bin: the HDF5 results file is the input data sub/\\.\\./small\\.bin\$" \
+    pario-run sub/j_up.yaml
+  refuse $n "${E}small\\.bin: the results file is the input data link\\.bin\$" pario-run j_link.yaml
+  refuse $n "${E}\\./j_ok\\.yaml: the HDF5 results file is the job file j_ok\\.yaml\$" pario-run --h5 ./j_ok.yaml j_ok.yaml
+  refuse $n "${E}r\\.json: the HDF5 results file is the results file r\\.json\$" pario-run --h5 r.json j_ok.yaml
+done
+
+# pario-plot --out over its log; pario-gen's two outputs as one file
+refuse 1 "${E}pi\\.h5: the SVG is the log pi\\.h5\$" pario-plot pi.h5 --out pi.h5
+refuse 1 "${E}\\./sub/\\.\\./pi\\.h5: the SVG is the log pi\\.h5\$" pario-plot pi.h5 --out ./sub/../pi.h5
+ln -s pi.h5 pilink.svg
+refuse 1 "${E}pilink\\.svg: the SVG is the log pi\\.h5\$" pario-plot pi.h5 --out pilink.svg
+ln -s g.bin g.bin.yaml
+: > g.bin
+for n in 1 3; do
+  refuse $n "${E}g\\.bin\\.yaml: the output descriptor is the output data g\\.bin\$" \
+    pario-gen --dtype int8 --count 10 --sequence --out g.bin
+done
+rm -f g.bin g.bin.yaml
+
+# Inputs that are not regular files are refused, never waited on (exit 1 or 2 in time).
+mkfifo fifo
+printf 'input: {data: small.bin, descriptor: fifo}\noperations: [sum]\n' > j_fifodesc.yaml
+mpirun 1 pario-scatter --out fp small.bin >/dev/null || fail "scatter to fp"
+rm -f fp.0.yaml && mkfifo fp.0.yaml
+mpirun 1 pario-scatter --out fq small.bin >/dev/null || fail "scatter to fq"
+rm -f fq.0 && mkfifo fq.0
+for n in 1 3; do
+  TEST_TIMEOUT=20 refuse1 $n "${E}fifo: (cannot open descriptor: it is a FIFO|the input descriptor is a FIFO), not a regular file\$" \
+    pario-count --value 1 --desc fifo small.bin
+  TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the input descriptor is a FIFO, not a regular file\$" \
+    pario-reduce --op sum --desc fifo small.bin
+  TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the input descriptor is a FIFO, not a regular file\$" \
+    pario-convert --desc fifo small.bin c.bin
+  TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the input descriptor is a FIFO, not a regular file\$" \
+    pario-scatter --desc fifo --out s small.bin
+  TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the input data is a FIFO, not a regular file\$" pario-convert fifo c.bin
+  TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the input descriptor is a FIFO, not a regular file\$" pario-run j_fifodesc.yaml
+  TEST_TIMEOUT=20 refuse $n "${E}fifo: cannot open the job file: it is a FIFO, not a regular file\$" pario-run fifo
+  TEST_TIMEOUT=20 refuse $n "${E}fifo: cannot open the job file: it is a FIFO, not a regular file\$" pario-run --check fifo
+  TEST_TIMEOUT=20 refuse1 $n "${E}sub: the output data is a directory, not a regular file\$" pario-convert small.bin sub
+  TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the log is a FIFO, not a regular file\$" pario-pi --samples 10 --rounds 1 --resume --log fifo
+done
+TEST_TIMEOUT=20 refuse1 1 "${E}fp\\.0\\.yaml: the input part descriptor is a FIFO, not a regular file\$" pario-gather --out w fp
+TEST_TIMEOUT=20 refuse1 1 "${E}fq\\.0: the input part file is a FIFO, not a regular file\$" pario-gather --out w fq
+TEST_TIMEOUT=20 refuse1 1 "${E}fifo: the log is a FIFO, not a regular file\$" pario-plot fifo --out f.svg
+rm -f fifo fp.0.yaml fp.0 fq.0 fq.0.yaml
+
+# An output whose directory cannot be written fails before the data is even
+# opened: nodata.bin's descriptor promises 1000 elements and the file is empty,
+# so a run that got as far as the data would say so instead. (CI runs as root:
+# a path under a regular file is unwritable for everyone.)
+: > nodata.bin
+printf 'dtype: int32\nshape: [1000]\n' > nodata.bin.yaml
+: > notadir
+printf 'input: {data: nodata.bin}\noperations: [sum]\noutput: {h5: notadir/x.h5}\n' > j_notadir.yaml
+for n in 1 3; do
+  refuse1 $n "${E}notadir/x\\.h5: cannot write there \\(directory notadir: Not a directory\\)\$" \
+    pario-reduce --op sum --h5 notadir/x.h5 nodata.bin
+  refuse1 $n "${E}notadir/x\\.h5: cannot write there" pario-run j_notadir.yaml
+  refuse1 $n "${E}notadir/c\\.bin: cannot write there" pario-convert nodata.bin notadir/c.bin
+  refuse1 $n "${E}notadir/p\\.0: cannot write there" pario-scatter --out notadir/p nodata.bin
+  refuse1 $n "${E}notadir/g\\.bin: cannot write there" pario-gen --dtype int8 --count 3 --sequence --out notadir/g.bin
+done
+
+# A killed run's temporary file: removed by the next run of the same output when
+# its PID is dead, kept while it is alive, never when it is the run's input.
+sh -c 'exit 0' & dead=$!
+wait $dead
+sleep 300 & live=$!
+kill -0 $dead 2>/dev/null && dead=$((0x7ffffff0)) # reused already: take one past pid_max
+for n in 1 3; do
+  : > out.bin.tmp.$dead; : > out.bin.tmp.$live; : > out.bin.yaml.tmp.$dead; : > out.bin.tmpx.$dead
+  mpirun $n pario-gen --dtype int16 --count 100 --sequence --out out.bin || fail "gen out.bin (n=$n)"
+  check "stale out.bin.tmp.$dead removed (n=$n)" test ! -e out.bin.tmp.$dead
+  check "stale out.bin.yaml.tmp.$dead removed (n=$n)" test ! -e out.bin.yaml.tmp.$dead
+  check "live out.bin.tmp.$live kept (n=$n)" test -e out.bin.tmp.$live
+  check "out.bin.tmpx.$dead is not a temporary name: kept (n=$n)" test -e out.bin.tmpx.$dead
+  : > sp.$((n - 1)).tmp.$dead; : > r.h5.tmp.$dead; : > pl.svg.tmp.$dead; : > lg.h5.tmp.$dead
+  mpirun $n pario-scatter --out sp small.bin || fail "scatter sp (n=$n)"
+  check "stale part sp.$((n - 1)).tmp.$dead removed (n=$n)" test ! -e sp.$((n - 1)).tmp.$dead
+  mpirun $n pario-reduce --op sum --h5 r.h5 small.bin >/dev/null || fail "reduce --h5 r.h5 (n=$n)"
+  check "stale r.h5.tmp.$dead removed (n=$n)" test ! -e r.h5.tmp.$dead
+  mpirun $n pario-pi --samples 10 --rounds 1 --log lg.h5 --force >/dev/null || fail "pi --log lg.h5 (n=$n)"
+  check "stale lg.h5.tmp.$dead removed (n=$n)" test ! -e lg.h5.tmp.$dead
+  rm -f lg.h5
+done
+mpirun 1 pario-pi --samples 10 --rounds 1 --log lg.h5 >/dev/null || fail "pi --log lg.h5"
+mpirun 1 pario-plot lg.h5 --out pl.svg || fail "plot pl.svg"
+check "stale pl.svg.tmp.$dead removed" test ! -e pl.svg.tmp.$dead
+# the input of a run is never taken for a stale temporary file
+cp small.bin in.bin.tmp.$dead && cp small.bin.yaml in.bin.tmp.$dead.yaml
+mpirun 1 pario-convert in.bin.tmp.$dead in.bin || fail "convert in.bin.tmp.$dead in.bin"
+check "an input named like a stale temporary file is kept" cmp -s small.bin in.bin.tmp.$dead
+kill $live 2>/dev/null
+wait $live 2>/dev/null
+finish

@@ -7,20 +7,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "pario/fileutil.h"
+#include "fault.h"
 
 pario_status pario_write_file_atomic(const char *path, const void *data, size_t len)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot create: %s", path, strerror(errno));
-    int ok = fwrite(data, 1, len, f) == len;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
+    int fault = pario_fault(PARIO_FAULT_OPEN);
+    if (f && fault) {
+        fclose(f);
         unlink(tmp);
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write: %s", path, strerror(e));
+        f = NULL;
+        errno = EACCES;
+    }
+    if (!f)
+        return pario_sys_error(errno, "cannot create", path);
+    int ok = fwrite(data, 1, len, f) == len, e = errno;
+    if (ok && (fault = pario_fault(PARIO_FAULT_WRITE)))
+        ok = 0, e = fault;
+    if (fclose(f) != 0 && ok)
+        ok = 0, e = errno;
+    if (ok && rename(tmp, path) != 0)
+        ok = 0, e = errno;
+    if (!ok) {
+        unlink(tmp);
+        return pario_sys_error(e, "cannot write", path);
     }
     return pario_ok();
 }
@@ -40,9 +52,22 @@ int pario_same_file(const char *a, const char *b)
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+void *pario_alloc(size_t bytes)
+{
+    if (pario_fault(PARIO_FAULT_ALLOC)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return malloc(bytes ? bytes : 1);
+}
+
 void *pario_alloc_aligned(size_t bytes)
 {
     void *p = NULL;
+    if (pario_fault(PARIO_FAULT_ALLOC)) {
+        errno = ENOMEM;
+        return NULL;
+    }
     long page = sysconf(_SC_PAGESIZE);
     if (page <= 0)
         page = 4096;

@@ -20,6 +20,9 @@ void pario_tmp_path(const char *final_path, char *out, size_t len, MPI_Comm comm
 /* 1 if a and b name the same existing file (same device and inode). */
 int pario_same_file(const char *a, const char *b);
 
+/* malloc (at least 1 byte) with the alloc fault point (PARIO_FAULT); NULL when out of memory. */
+void *pario_alloc(size_t bytes);
+
 /* Page-aligned allocation for I/O buffers (reads into unaligned buffers run 4-5x slower here). */
 void *pario_alloc_aligned(size_t bytes);
 

@@ -21,7 +21,7 @@ pario_status pario_exchange_init(pario_exchange *x, uint64_t cap, size_t esize, 
     x->recv = pario_alloc_aligned(cap * esize);
     if (!x->scount || !x->send || !x->recv) {
         pario_exchange_free(x);
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory for the exchange buffers");
+        return pario_local_error("out of memory for the exchange buffers");
     }
     x->sdispl = x->scount + P;
     x->rcount = x->scount + 2 * P;

@@ -61,7 +61,7 @@ static pario_status read_dset(hid_t f, const char *path, const char *name, int n
         size_t n = (size_t)dims[0] * (nd == 2 ? (size_t)dims[1] : 1);
         *out = malloc(n ? n * esize : 1);
         if (!*out)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: out of memory reading /%s", path, name);
+            st = pario_local_error("%s: out of memory reading /%s", path, name);
         else if (n && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /%s", path, name);
     }

@@ -99,7 +99,7 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
     pario_status st = pario_ok();
     for (int i = 0; i < (o->overlap ? 2 : 1); i++)
         if (!(r->buf[i] = pario_alloc_aligned(r->chunk_elems * view->esize)))
-            st = pario_error(PARIO_ERR_RUNTIME, "out of memory for a %zu-byte chunk", r->chunk_elems * view->esize);
+            st = pario_local_error("out of memory for a %zu-byte chunk", r->chunk_elems * view->esize);
     if (pario_agree(&st, comm)) {
         pario_reader_close(r);
         return st;

@@ -25,7 +25,7 @@ pario_status pario_writer_open(pario_writer *w, const char *path, const pario_da
     pario_tmp_path(path, w->tmp_path, sizeof w->tmp_path, comm);
     pario_status st = pario_ok();
     if (!(w->buf = pario_alloc_aligned(w->chunk_elems * view->esize)))
-        st = pario_error(PARIO_ERR_RUNTIME, "out of memory for a %zu-byte chunk", w->chunk_elems * view->esize);
+        st = pario_local_error("out of memory for a %zu-byte chunk", w->chunk_elems * view->esize);
     if (pario_agree(&st, comm)) {
         free(w->buf);
         w->buf = NULL;
@@ -46,6 +46,11 @@ pario_status pario_writer_open(pario_writer *w, const char *path, const pario_da
         named.local = st.local;
         named.rank = st.rank;
         st = named;
+        /* the open may have created it on the ranks where it succeeded */
+        int rank;
+        MPI_Comm_rank(comm, &rank);
+        if (rank == 0)
+            remove(w->tmp_path);
         if (tuned != MPI_INFO_NULL)
             MPI_Info_free(&tuned);
         free(w->buf);

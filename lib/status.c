@@ -52,6 +52,18 @@ pario_status pario_error(int code, const char *fmt, ...)
     return st;
 }
 
+pario_status pario_local_error(const char *fmt, ...)
+{
+    pario_status st = pario_ok();
+    st.code = PARIO_ERR_RUNTIME;
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(&st, fmt, ap);
+    va_end(ap);
+    st.local = 1;
+    return st;
+}
+
 pario_status pario_sys_error(int err, const char *what, const char *path)
 {
     pario_status st = path && *path ? pario_error(PARIO_ERR_RUNTIME, "%s: %s: %s", path, what, strerror(err))

@@ -27,7 +27,7 @@ static pario_status owned_flags(const pario_dataset *ds, const pario_view *v, un
     if (!img || !in) {
         free(img);
         free(in);
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory for the owner map");
+        return pario_local_error("out of memory for the owner map");
     }
     memset(in, 1, v->local_count * v->esize); /* padding past local_count stays 0 */
     int pos = 0;

@@ -150,8 +150,6 @@ int main(int argc, char **argv)
                 fclose(mem);
                 st = pario_write_file_atomic(job->results, text, len);
                 free(text);
-                if (!pario_failed(&st))
-                    pario_note(&c, "wrote %s", job->results);
             } else {
                 emit(stdout, c.format, job, &ds, &view, c.nranks, &res, &over);
             }
@@ -172,10 +170,14 @@ int main(int argc, char **argv)
                                     "operations", ops, "axis", axis, "skip_nan", job->spec.skip_nan ? "true" : "false",
                                     "chunk_bytes", chunk, NULL };
             st = pario_reduce_write_h5(job->h5, &job->spec, &res, attrs);
-            if (!pario_failed(&st))
-                pario_note(&c, "wrote %s", job->h5);
-            else if (job->results[0])
+            if (pario_failed(&st) && job->results[0])
                 remove(job->results); /* both outputs or neither */
+        }
+        if (!pario_failed(&st) && c.rank == 0) {
+            if (job->results[0])
+                pario_note(&c, "wrote %s", job->results);
+            if (job->h5[0])
+                pario_note(&c, "wrote %s", job->h5);
         }
         pario_agree(&st, MPI_COMM_WORLD);
         if (!pario_failed(&st) && c.stats)

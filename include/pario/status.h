@@ -30,7 +30,9 @@ pario_status pario_ok(void);
  * with "..." in place of the middle. */
 pario_status pario_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* A runtime failure of this rank's own operation: "path: what: strerror(err)". */
+/* A runtime failure of this rank's own operation (the error line names the rank). */
+pario_status pario_local_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, as "path: what: strerror(err)". */
 pario_status pario_sys_error(int err, const char *what, const char *path);
 static inline int pario_failed(const pario_status *st) { return st->code != PARIO_OK; }
 

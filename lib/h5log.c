@@ -284,6 +284,25 @@ static pario_status create_log(pario_h5log **out, const char *path, const pario_
     l->force = force;
     l->cols = (uint64_t)l->nranks;
     pario_tmp_path(path, l->tmp, sizeof l->tmp, comm);
+    /* Room first: an HDF5 file that cannot be flushed cannot be closed either (and
+     * then crashes MPI_Finalize). The creation truncates this trial reservation;
+     * the one after the layout is the one that stays. */
+    if (l->rank == 0) {
+        int fd = open(l->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd < 0) {
+            st = pario_sys_error(errno, "cannot create the log", path);
+        } else {
+            if (fallocate(fd, 0, 0, (off_t)reserve_bytes(l)) != 0 && errno != EOPNOTSUPP && errno != ENOSYS)
+                st = pario_sys_error(errno, "cannot reserve space for the log", path);
+            close(fd);
+            if (pario_failed(&st))
+                unlink(l->tmp);
+        }
+    }
+    if (pario_agree(&st, comm)) {
+        log_free(l);
+        return st;
+    }
     hid_t fapl = mpio_fapl(comm);
     l->file = H5Fcreate(l->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     H5Pclose(fapl);

@@ -159,33 +159,45 @@ static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_
 pario_status pario_reduce_write_h5(const char *path, const pario_reduce_spec *spec, const pario_reduce_result *res,
                                    const char *const *attrs)
 {
-    char tmp[PARIO_PATH_MAX + 32];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     failure = pario_ok();
     failure_path = path;
-    int ok = 0;
-    /* errors come back as statuses, not HDF5's stack dumps; printing is restored after */
+    void *image = NULL;
+    ssize_t size = -1;
+    /* The file is built in memory (HDF5's core driver, no backing store) and
+     * written out by pario_write_file_atomic: HDF5 never meets a full disk, which
+     * it survives badly (a file it cannot flush stays open and hangs its exit);
+     * the disk's errors come back as errno. Errors come back as statuses, not
+     * HDF5's stack dumps: printing is off only inside H5E_BEGIN_TRY. */
     H5E_BEGIN_TRY {
-        hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-        int fault = f >= 0 ? pario_fault(PARIO_FAULT_OPEN) : 0;
+        hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+        H5Pset_fapl_core(fapl, 64 << 10, 0);
+        hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+        H5Pclose(fapl);
         if (f < 0) {
             failed("cannot create the HDF5 results file");
-        } else if (fault) {
-            failure = pario_sys_error(EACCES, "cannot create the HDF5 results file", path);
-            H5Fclose(f);
         } else {
-            ok = write_all(f, spec, res, attrs);
-            if (H5Fclose(f) < 0)
-                ok = failed("cannot close the HDF5 results file");
+            int ok = write_all(f, spec, res, attrs);
+            if (ok && H5Fflush(f, H5F_SCOPE_GLOBAL) < 0)
+                ok = failed("cannot write the HDF5 results file");
+            if (ok && (size = H5Fget_file_image(f, NULL, 0)) < 0)
+                ok = failed("cannot write the HDF5 results file");
+            if (ok && !(image = pario_alloc((size_t)size)))
+                ok = 0, failure = pario_sys_error(ENOMEM, "cannot write the HDF5 results file", path);
+            if (ok && H5Fget_file_image(f, image, (size_t)size) < 0)
+                ok = failed("cannot write the HDF5 results file");
+            if (H5Fclose(f) < 0 && ok)
+                ok = failed("cannot write the HDF5 results file");
+            if (!ok)
+                size = -1;
         }
     } H5E_END_TRY;
-    if (ok && rename(tmp, path) != 0)
-        ok = 0, failure = pario_sys_error(errno, "cannot rename the HDF5 results file into place", path);
-    if (!ok) {
-        unlink(tmp);
-        if (!pario_failed(&failure))
-            failure = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the HDF5 results file", path);
-        return failure;
+    if (size >= 0 && !pario_failed(&failure)) {
+        failure = pario_write_file_atomic(path, image, (size_t)size);
+        if (pario_failed(&failure))
+            failure.local = 1;
     }
-    return pario_ok();
+    free(image);
+    if (size < 0 && !pario_failed(&failure))
+        failure = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the HDF5 results file", path);
+    return failure;
 }

@@ -118,6 +118,16 @@ done
 one_case gen write 3 2 1
 one_case count read 2 1 1
 
+# a path of over 500 characters keeps the reason and the rank (issue 10, section 7)
+long=$(printf 'd%.0s' $(seq 1 120))
+mkdir -p "$long/$long/$long/$long/$long" || exit 99
+lp="$long/$long/$long/$long/$long/out.bin"
+PARIO_FAULT=write:rank=1 mpirun 2 pario-gen --dtype int32 --count 1001 --sequence --out "$lp" >/dev/null 2>"$WORK.err"
+check "a ${#lp}-character path keeps the reason: $(cat "$WORK.err")" \
+  grep -Eq '^pario-gen: error: d+\.\.\.d+/out\.bin: write: No space left on device \(rank 1\)$' "$WORK.err"
+check "and leaves nothing" test -z "$(ls "$long/$long/$long/$long/$long")"
+rm -rf "$long"
+
 echo "faults: $CASES cases"
 rm -f "$WORK.before" "$WORK.listing" "$WORK.err" "$WORK.out"
 finish

@@ -39,7 +39,9 @@ struct pario_h5log {
     double last_sync;     /* rank 0's clock at the last fsync */
     int unsynced;         /* rounds flushed since the last fsync */
     uint64_t syncs;       /* flushes that ended in an fsync */
-    int fd;               /* rank 0: the log's inode, for space reservations and the --resume lock */
+    int fd;               /* rank 0: the log's inode, for space reservations */
+    int lock_fd;          /* rank 0, --resume: the flock on LOG.lock */
+    char lock[4200];
 };
 
 static const char *const *dset_names(int method)
@@ -138,7 +140,7 @@ static pario_h5log *log_new(const char *path, int method, MPI_Comm comm)
     MPI_Comm_rank(comm, &l->rank);
     MPI_Comm_size(comm, &l->nranks);
     l->file = H5I_INVALID_HID;
-    l->fd = -1;
+    l->fd = l->lock_fd = -1;
     for (int d = 0; d < ND; d++)
         l->dset[d] = H5I_INVALID_HID;
     l->dxpl = H5Pcreate(H5P_DATASET_XFER);
@@ -180,7 +182,11 @@ static void log_free(pario_h5log *l)
         struct stat sb;
         if (fstat(l->fd, &sb) == 0)
             (void)ftruncate(l->fd, sb.st_size);
-        close(l->fd); /* drops the --resume lock */
+        close(l->fd);
+    }
+    if (l->lock_fd >= 0) {
+        unlink(l->lock); /* while still holding it */
+        close(l->lock_fd);
     }
     free(l);
 }
@@ -233,7 +239,9 @@ static int create_datasets(pario_h5log *l, pario_status *st)
         H5Pclose(dcpl);
         H5Sclose(sp);
         if (l->dset[d] < 0)
-            return h5fail(st, "cannot create a dataset", l->path);
+            h5fail(st, "cannot create a dataset", l->path);
+        if (pario_agree(st, l->comm)) /* creation is collective: agree before the next */
+            return 0;
     }
     return 1;
 }
@@ -246,19 +254,47 @@ static void iso_now(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Rank 0 holds the log's inode open: for reservations, and for the --resume lock
- * (flock on the log itself: nothing left beside it, released when the process ends). */
+/* Rank 0 holds the log's inode open, for space reservations; a --resume run
+ * also holds an flock on LOG.lock for as long as it writes (a side file: HDF5's
+ * readers, pario-plot and h5dump, take flock on the log itself and must still
+ * read a log being written). The lock file is removed at close; a killed run
+ * leaves it, harmless, as the lock goes with the process. */
+static int take_lock(pario_h5log *l, pario_status *st)
+{
+    snprintf(l->lock, sizeof l->lock, "%s.lock", l->path);
+    for (int tries = 0; tries < 5; tries++) {
+        l->lock_fd = open(l->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (l->lock_fd < 0) {
+            *st = pario_sys_error(errno, "cannot create the lock file", l->lock);
+            return 0;
+        }
+        if (flock(l->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            *st = errno == EWOULDBLOCK
+                      ? pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (%s is locked)", l->path,
+                                    l->lock)
+                      : pario_sys_error(errno, "cannot lock", l->lock);
+            close(l->lock_fd);
+            l->lock_fd = -1;
+            return 0;
+        }
+        /* the file locked must still be the one named (the last holder removes it) */
+        struct stat a, b;
+        if (fstat(l->lock_fd, &a) == 0 && stat(l->lock, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+            return 1;
+        close(l->lock_fd);
+        l->lock_fd = -1;
+    }
+    *st = pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (%s keeps changing)", l->path, l->lock);
+    return 0;
+}
+
 static pario_status open_fd(pario_h5log *l, const char *file, int lock)
 {
     pario_status st = pario_ok();
-    if (l->rank == 0) {
+    if (l->rank == 0 && (!lock || take_lock(l, &st))) {
         l->fd = open(file, O_RDWR | O_CLOEXEC);
         if (l->fd < 0)
             st = pario_sys_error(errno, "cannot open the log for writing", l->path);
-        else if (lock && flock(l->fd, LOCK_EX | LOCK_NB) != 0)
-            st = errno == EWOULDBLOCK
-                     ? pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (it is locked)", l->path)
-                     : pario_sys_error(errno, "cannot lock the log", l->path);
     }
     pario_agree(&st, l->comm);
     return st;
@@ -317,17 +353,27 @@ static pario_status create_log(pario_h5log **out, const char *path, const pario_
     if (l->rank == 0)
         iso_now(start, sizeof start);
     MPI_Bcast(start, sizeof start, MPI_CHAR, 0, comm);
-    int ok = !pario_failed(&st) && attr_u64(&st, path, l->file, "seed", p->seed) &&
-             attr_i64(&st, path, l->file, "ranks", l->nranks) &&
-             attr_u64(&st, path, l->file, "samples_per_round", p->samples) &&
-             attr_u64(&st, path, l->file, "rounds", p->rounds) &&
-             attr_str(&st, path, l->file, "method", pario_pi_method_name(p->method)) &&
-             attr_str(&st, path, l->file, "generator", p->method == PARIO_PI_DARTS ? PARIO_RNG_NAME : "none") &&
-             attr_str(&st, path, l->file, "pario_version", PACKAGE_VERSION) &&
-             attr_str(&st, path, l->file, "start_time", start) && create_datasets(l, &st);
-    if (!ok && !pario_failed(&st))
-        st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the log's layout", path);
-    if (!pario_agree(&st, comm))
+    /* each step is collective in parallel HDF5: the ranks agree after each */
+    for (int step = 0; step < 9 && !pario_failed(&st); step++) {
+        int ok = 1;
+        switch (step) {
+        case 0: ok = attr_u64(&st, path, l->file, "seed", p->seed); break;
+        case 1: ok = attr_i64(&st, path, l->file, "ranks", l->nranks); break;
+        case 2: ok = attr_u64(&st, path, l->file, "samples_per_round", p->samples); break;
+        case 3: ok = attr_u64(&st, path, l->file, "rounds", p->rounds); break;
+        case 4: ok = attr_str(&st, path, l->file, "method", pario_pi_method_name(p->method)); break;
+        case 5:
+            ok = attr_str(&st, path, l->file, "generator", p->method == PARIO_PI_DARTS ? PARIO_RNG_NAME : "none");
+            break;
+        case 6: ok = attr_str(&st, path, l->file, "pario_version", PACKAGE_VERSION); break;
+        case 7: ok = attr_str(&st, path, l->file, "start_time", start); break;
+        default: ok = create_datasets(l, &st); break;
+        }
+        if (!ok && !pario_failed(&st))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the log's layout", path);
+        pario_agree(&st, comm);
+    }
+    if (!pario_failed(&st))
         st = reserve(l, path); /* the headers just allocated are written at the first flush */
     if (pario_failed(&st)) {
         if (l->rank == 0)

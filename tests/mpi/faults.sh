@@ -40,6 +40,8 @@ cmd_of() {
   case $1 in
     gen) echo "pario-gen --dtype int32 --count 1001 --sequence --chunk 1000 --out out.bin" ;;
     count) echo "pario-count --range 10:500 --chunk 1000 d.bin" ;;
+    explain) echo "pario-count --explain --value 7 d.bin" ;;
+    count_x) echo "pario-count --strategy exchange --dist cyclic --per-rank --range 10:500 --chunk 1000 d.bin" ;;
     reduce) echo "pario-reduce --op sum,min,max --chunk 1000 d.bin" ;;
     reduce_h5) echo "pario-reduce --op sum,min,max --chunk 1000 --h5 out.h5 d.bin" ;;
     convert) echo "pario-convert --dtype int64 --chunk 1000 d.bin out.bin" ;;
@@ -117,6 +119,17 @@ done
 # a later operation than the first: the second chunk's write and read
 one_case gen write 3 2 1
 one_case count read 2 1 1
+# the exchange strategy's buffers (send, receive, window, stripe) and its stripe reads
+one_case count_x alloc 2 1 1
+one_case count_x alloc 3 2 2
+one_case count_x alloc 4 0 3
+one_case count_x alloc 3 1 4
+one_case count_x read 4 3 0
+one_case count_x read 3 1 1
+one_case count_x alloc 3 0 5 # rank 0's buffer for the per-rank counts
+# --explain: rank 0's line buffer and owner map, every rank's flags
+for a in 0 1 2 3; do one_case explain alloc 3 0 $a; done
+one_case explain alloc 2 1 0
 
 # a path of over 500 characters keeps the reason and the rank (issue 10, section 7)
 long=$(printf 'd%.0s' $(seq 1 120))

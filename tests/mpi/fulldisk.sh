@@ -89,5 +89,22 @@ for n in 1 2 3 4; do
   full $n 60 pario-pi --log "$DISK/pi.h5" --samples 100 --rounds 3000 --sync 0
   full $n 0 pario-pi --log "$DISK/pi.h5" --samples 100 --rounds 3 --sync 0
 done
+# Full in the middle of a run (room for the log's creation, not for its second
+# block of 512 rounds): one line, exit 1, and the log keeps its complete rounds.
+for n in 1 2; do
+  CASES=$((CASES + 1))
+  fill_disk 340
+  mpirun $n pario-pi --log "$DISK/pi.h5" --samples 100 --rounds 3000 --sync 0 >/dev/null 2>"$WORK/err"
+  rc=$?
+  rows=$("${H5DUMP:-h5dump}" -H -d /estimate "$DISK/pi.h5" 2>/dev/null | sed -n 's/.*SIMPLE { ( \([0-9]*\) ).*/\1/p')
+  if [ $rc -eq 1 ] && [ "$(grep -c . "$WORK/err")" -eq 1 ] && grep -q "No space left on device" "$WORK/err" &&
+     [ -n "$rows" ] && [ "$rows" -gt 0 ] && [ $((rows % 512)) -eq 0 ]; then
+    pass "pi full mid-run (n=$n): $rows rounds kept"
+  else
+    fail "pi full mid-run (n=$n): exit $rc, rows '$rows': $(head -c 400 "$WORK/err")"
+  fi
+  left=$(ls -A "$DISK" | grep -vx -e fill -e pi.h5)
+  [ -z "$left" ] || fail "pi full mid-run (n=$n): left $left"
+done
 echo "fulldisk: $CASES cases"
 finish

@@ -42,7 +42,7 @@ static pario_status convert_aligned(pario_reader *r, pario_writer *w, const pari
     size_t chunk = pario_io_chunk_elems(io, es);
     uint64_t nsteps = pario_io_nsteps(rv->local_count, chunk, comm);
     void *a = pario_alloc_aligned(chunk * rv->esize), *b = pario_alloc_aligned(chunk * pario_dtype_size(out->dtype));
-    pario_status st = a && b ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    pario_status st = a && b ? pario_ok() : pario_local_error("out of memory");
     for (uint64_t s = 0; s < nsteps && !pario_agree(&st, comm); s++) {
         uint64_t start = s * chunk, n = 0;
         if (start < rv->local_count)
@@ -81,7 +81,7 @@ static pario_status convert_exchange(pario_reader *r, pario_writer *w, const par
     void *a = pario_alloc_aligned(window * rv->esize), *b = pario_alloc_aligned(window * rv->esize);
     void *c = pario_alloc_aligned(window * wv->esize);
     if (!pario_failed(&st) && (!a || !b || !c))
-        st = pario_error(PARIO_ERR_RUNTIME, "out of memory");
+        st = pario_local_error("out of memory");
     for (uint64_t s = 0; s < nsteps && !pario_agree(&st, comm); s++) {
         uint64_t lo = s * window, hi = lo + window < N ? lo + window : N;
         uint64_t r0 = pario_view_local_before(rv, lo), rn = pario_view_local_before(rv, hi) - r0;
@@ -157,7 +157,7 @@ static pario_status convert_transpose(pario_reader *r, pario_writer *w, const pa
     MPI_Allreduce(&mine, &nsteps, 1, MPI_UINT64_T, MPI_MAX, comm);
     void *a = pario_alloc_aligned(h * wcols * ies), *t = pario_alloc_aligned(h * wcols * ies),
          *b = pario_alloc_aligned(h * wcols * oes);
-    pario_status st = a && t && b ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    pario_status st = a && t && b ? pario_ok() : pario_local_error("out of memory");
     for (uint64_t s = 0; s < nsteps && !pario_agree(&st, comm); s++) {
         uint64_t tr0 = 0, th = 0, tc0 = 0, tw = 0;
         if (s < mine) {

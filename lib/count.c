@@ -1,8 +1,10 @@
 #include "config.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/count.h"
+#include "pario/fileutil.h"
 #include "pario/kernels.h"
 #include "pario/opts.h"
 
@@ -108,8 +110,12 @@ pario_status pario_count_dataset(const pario_dataset *ds, const pario_view *view
         int rank, size;
         MPI_Comm_rank(comm, &rank);
         MPI_Comm_size(comm, &size);
-        if (rank == 0)
-            res->per_rank = malloc(sizeof(uint64_t) * (size_t)q->n * (size_t)size);
+        if (rank == 0 && !(res->per_rank = pario_alloc(sizeof(uint64_t) * (size_t)q->n * (size_t)size)))
+            st = pario_sys_error(ENOMEM, "per-rank counts", NULL);
+        if (pario_agree(&st, comm)) {
+            pario_count_result_free(res);
+            return st;
+        }
         MPI_Gather(local, q->n, MPI_UINT64_T, res->per_rank, q->n, MPI_UINT64_T, 0, comm);
     }
     res->seconds = MPI_Wtime() - t0;

@@ -21,7 +21,7 @@ pario_status pario_exchange_init(pario_exchange *x, uint64_t cap, size_t esize, 
     x->recv = pario_alloc_aligned(cap * esize);
     if (!x->scount || !x->send || !x->recv) {
         pario_exchange_free(x);
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory for the exchange buffers");
+        return pario_local_error("out of memory for the exchange buffers");
     }
     x->sdispl = x->scount + P;
     x->rcount = x->scount + 2 * P;
@@ -128,7 +128,7 @@ pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, co
 {
     uint64_t m0, m;
     pario_status st = pack_window(x, from, in, to, a, b, &m0, &m);
-    if (pario_failed(&st))
+    if (pario_agree(&st, x->comm)) /* a rank that cannot pack stops everyone before the collectives */
         return st;
     MPI_Alltoall(x->scount, 1, MPI_INT, x->rcount, 1, MPI_INT, x->comm);
     for (int r = 0, off = 0; r < x->nranks; r++) {
@@ -148,7 +148,7 @@ pario_status pario_exchange_stripes(pario_exchange *x, const pario_view *from, u
 {
     uint64_t m0, m;
     pario_status st = pack_window(x, from, in, to, a, b, &m0, &m);
-    if (pario_failed(&st))
+    if (pario_agree(&st, x->comm)) /* a rank that cannot pack stops everyone before the collectives */
         return st;
     /* what source s sends us is our part of its stripe: it lands where that starts */
     for (int s = 0; s < x->nranks; s++) {

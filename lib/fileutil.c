@@ -7,20 +7,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "pario/fileutil.h"
+#include "fault.h"
 
 pario_status pario_write_file_atomic(const char *path, const void *data, size_t len)
 {
     char tmp[4200];
     pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
     FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot create: %s", path, strerror(errno));
-    int ok = fwrite(data, 1, len, f) == len;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
+    int fault = pario_fault(PARIO_FAULT_OPEN);
+    if (f && fault) {
+        fclose(f);
         unlink(tmp);
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write: %s", path, strerror(e));
+        f = NULL;
+        errno = EACCES;
+    }
+    if (!f)
+        return pario_sys_error(errno, "cannot create", path);
+    int ok = fwrite(data, 1, len, f) == len, e = errno;
+    if (ok && (fault = pario_fault(PARIO_FAULT_WRITE)))
+        ok = 0, e = fault;
+    if (fclose(f) != 0 && ok)
+        ok = 0, e = errno;
+    if (ok && rename(tmp, path) != 0)
+        ok = 0, e = errno;
+    if (!ok) {
+        unlink(tmp);
+        return pario_sys_error(e, "cannot write", path);
     }
     return pario_ok();
 }
@@ -37,9 +49,22 @@ void pario_tmp_path(const char *final_path, char *out, size_t len, MPI_Comm comm
     pario_tmp_name(final_path, pid, out, len);
 }
 
+void *pario_alloc(size_t bytes)
+{
+    if (pario_fault(PARIO_FAULT_ALLOC)) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return malloc(bytes ? bytes : 1);
+}
+
 void *pario_alloc_aligned(size_t bytes)
 {
     void *p = NULL;
+    if (pario_fault(PARIO_FAULT_ALLOC)) {
+        errno = ENOMEM;
+        return NULL;
+    }
     long page = sysconf(_SC_PAGESIZE);
     if (page <= 0)
         page = 4096;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "pario/parts.h"
+#include "fault.h"
 
 pario_status pario_gather_open(const char *prefix, const char *out, const pario_dist *dist, pario_dataset *part,
                                pario_dataset *whole, pario_dist *used, MPI_Comm comm)
@@ -30,11 +31,11 @@ pario_status pario_gather_open(const char *prefix, const char *out, const pario_
         st = pario_desc_load(desc, part);
         snprintf(part->path, sizeof part->path, "%s", path);
         if (!pario_failed(&st)) {
-            FILE *f = fopen(path, "rb");
-            fseeko(f, 0, SEEK_END);
-            uint64_t sz = (uint64_t)ftello(f);
-            fclose(f);
-            st = pario_dataset_check_size(part, sz);
+            struct stat sb;
+            if (stat(path, &sb) != 0)
+                st = pario_sys_error(errno, "cannot open", path);
+            else
+                st = pario_dataset_check_size(part, (uint64_t)sb.st_size);
         }
         if (!pario_failed(&st) && !part->part.present)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: not a part file (its descriptor has no 'part' field)", path);
@@ -88,8 +89,13 @@ pario_status pario_gather(const pario_dataset *part, const pario_dataset *whole,
         st = pario_error(PARIO_ERR_RUNTIME, "%s: holds %llu elements, but this rank owns %llu", part->path,
                          (unsigned long long)part->nelems, (unsigned long long)view->local_count);
     FILE *f = pario_failed(&st) ? NULL : fopen(part->path, "rb");
+    if (f && pario_fault(PARIO_FAULT_OPEN)) {
+        fclose(f);
+        f = NULL;
+        errno = ENOENT;
+    }
     if (!pario_failed(&st) && !f)
-        st = pario_error(PARIO_ERR_RUNTIME, "%s: %s", part->path, strerror(errno));
+        st = pario_sys_error(errno, "cannot open", part->path);
     if (pario_agree(&st, comm)) {
         if (f)
             fclose(f);
@@ -107,8 +113,11 @@ pario_status pario_gather(const pario_dataset *part, const pario_dataset *whole,
         size_t n;
         uint64_t start;
         void *buf = pario_writer_buffer(w, &n, &start);
-        if (n && fread(buf, view->esize, n, f) != n)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: short read", part->path);
+        int fault = 0;
+        if (n && !pario_failed(&st) && (fread(buf, view->esize, n, f) != n || (fault = pario_fault(PARIO_FAULT_READ))))
+            st = fault ? pario_sys_error(fault, "read", part->path)
+                 : ferror(f) ? pario_sys_error(errno, "read", part->path)
+                             : pario_error(PARIO_ERR_RUNTIME, "%s: short read (file changed?)", part->path);
         if (!pario_writer_put(w, &st))
             break;
         if (progress)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <hdf5.h>
 #include "pario/h5log.h"
+#include "h5err.h"
 
 static int read_attr(hid_t f, const char *name, hid_t mtype, void *v)
 {
@@ -60,7 +61,7 @@ static pario_status read_dset(hid_t f, const char *path, const char *name, int n
         size_t n = (size_t)dims[0] * (nd == 2 ? (size_t)dims[1] : 1);
         *out = malloc(n ? n * esize : 1);
         if (!*out)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: out of memory reading /%s", path, name);
+            st = pario_local_error("%s: out of memory reading /%s", path, name);
         else if (n && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /%s", path, name);
     }
@@ -156,10 +157,8 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
     return pario_ok();
 }
 
-pario_status pario_h5log_read(const char *path, pario_pi_history *h)
+static pario_status read_file(const char *path, pario_pi_history *h)
 {
-    memset(h, 0, sizeof *h);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     FILE *probe = fopen(path, "rb");
     if (!probe)
         return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
@@ -168,9 +167,24 @@ pario_status pario_h5log_read(const char *path, pario_pi_history *h)
         return pario_error(PARIO_ERR_RUNTIME, "%s: not an HDF5 file (not a pario-pi log)", path);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: HDF5 cannot open it", path);
+    {
+        pario_status st = pario_h5_error("HDF5 cannot open it", path);
+        st.local = 0;
+        return st;
+    }
     pario_status st = read_all(f, path, h);
     H5Fclose(f);
+    return st;
+}
+
+pario_status pario_h5log_read(const char *path, pario_pi_history *h)
+{
+    memset(h, 0, sizeof *h);
+    pario_status st = pario_ok();
+    /* failures come back as statuses, not HDF5's stack dumps */
+    H5E_BEGIN_TRY {
+        st = read_file(path, h);
+    } H5E_END_TRY;
     if (pario_failed(&st))
         pario_pi_history_free(h);
     return st;

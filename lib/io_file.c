@@ -1,7 +1,9 @@
 #include "config.h"
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "pario/io.h"
+#include "fault.h"
 
 void pario_io_opts_init(pario_io_opts *o)
 {
@@ -16,8 +18,11 @@ pario_status pario_file_open(MPI_Comm comm, const char *path, int amode, MPI_Inf
     /* Default for files is MPI_ERRORS_RETURN; say so explicitly for every open. */
     MPI_File_set_errhandler(MPI_FILE_NULL, MPI_ERRORS_RETURN);
     int err = MPI_File_open(comm, path, amode, info, fh);
-    pario_status st = err == MPI_SUCCESS ? pario_ok()
-                      : pario_mpi_error(err, (amode & MPI_MODE_CREATE) ? "cannot create" : "cannot open", path);
+    const char *what = (amode & MPI_MODE_CREATE) ? "cannot create" : "cannot open";
+    pario_status st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, what, path);
+    int fault = pario_fault(PARIO_FAULT_OPEN);
+    if (fault && err == MPI_SUCCESS)
+        st = pario_sys_error((amode & MPI_MODE_CREATE) ? EACCES : fault, what, path);
     if (pario_agree(&st, comm) && *fh != MPI_FILE_NULL)
         MPI_File_close(fh);
     return st;

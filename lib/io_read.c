@@ -7,6 +7,7 @@
 #include "io_internal.h"
 #include "pario/exchange.h"
 #include "io_prefetch.h"
+#include "fault.h"
 #include "pario/progress.h"
 
 size_t pario_io_chunk_elems(const pario_io_opts *o, size_t esize)
@@ -66,6 +67,11 @@ static void read_ahead(pario_reader *r, int slot)
 
 static void check_read(pario_reader *r, int err, MPI_Status *status)
 {
+    int fault = pario_fault(PARIO_FAULT_READ);
+    if (fault && err == MPI_SUCCESS) {
+        r->err = pario_sys_error(fault, "read", r->ds->path);
+        return;
+    }
     if (err != MPI_SUCCESS) {
         r->err = pario_mpi_error(err, "read", r->ds->path);
         return;
@@ -93,7 +99,7 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
     pario_status st = pario_ok();
     for (int i = 0; i < (o->overlap ? 2 : 1); i++)
         if (!(r->buf[i] = pario_alloc_aligned(r->chunk_elems * view->esize)))
-            st = pario_error(PARIO_ERR_RUNTIME, "out of memory for a %zu-byte chunk", r->chunk_elems * view->esize);
+            st = pario_local_error("out of memory for a %zu-byte chunk", r->chunk_elems * view->esize);
     if (pario_agree(&st, comm)) {
         pario_reader_release(r);
         return st;
@@ -247,7 +253,10 @@ pario_status pario_reader_read_at(pario_reader *r, uint64_t start, uint64_t n, v
     int err = read_at(r->fh, (MPI_Offset)start, buf, n, r->view->etype, !r->opts.independent, &status);
     r->io_seconds += MPI_Wtime() - t0;
     pario_status st = pario_ok();
-    if (err != MPI_SUCCESS) {
+    int fault = pario_fault(PARIO_FAULT_READ);
+    if (fault && err == MPI_SUCCESS) {
+        st = pario_sys_error(fault, "read", r->ds->path);
+    } else if (err != MPI_SUCCESS) {
         st = pario_mpi_error(err, "read", r->ds->path);
     } else if (n) {
         MPI_Count got = pario_status_count(&status, r->view->etype);

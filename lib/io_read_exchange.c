@@ -22,7 +22,7 @@ pario_status pario_exchange_reader_init(pario_reader *r, int nranks)
         return st;
     r->xchg = calloc(1, sizeof *r->xchg);
     if (!r->xchg)
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory");
+        return pario_local_error("out of memory");
     st = pario_exchange_init(r->xchg, r->window, v->esize, v->etype, r->comm);
     if (pario_failed(&st))
         return st;
@@ -30,7 +30,7 @@ pario_status pario_exchange_reader_init(pario_reader *r, int nranks)
     r->buf[0] = pario_alloc_aligned(r->window * v->esize);
     r->stripe_buf = pario_alloc_aligned(E * v->esize);
     if (!r->buf[0] || !r->stripe_buf)
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory for the exchange windows");
+        return pario_local_error("out of memory for the exchange windows");
     r->nsteps = (r->ds->nelems + r->window - 1) / r->window;
     return pario_ok();
 }

@@ -1,4 +1,5 @@
 #include "config.h"
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 #include "pario/fileutil.h"
 #include "pario/io.h"
 #include "io_internal.h"
+#include "fault.h"
 
 pario_status pario_writer_init(pario_writer *w, const char *path, const pario_dataset *ds,
                                const pario_view *view, const pario_io_opts *o, MPI_Comm comm)
@@ -23,7 +25,7 @@ pario_status pario_writer_init(pario_writer *w, const char *path, const pario_da
     pario_tmp_path(path, w->tmp_path, sizeof w->tmp_path, comm);
     pario_status st = pario_ok();
     if (!(w->buf = pario_alloc_aligned(w->chunk_elems * view->esize)))
-        st = pario_error(PARIO_ERR_RUNTIME, "out of memory for a %zu-byte chunk", w->chunk_elems * view->esize);
+        st = pario_local_error("out of memory for a %zu-byte chunk", w->chunk_elems * view->esize);
     if (pario_agree(&st, comm)) {
         free(w->buf);
         w->buf = NULL;
@@ -36,10 +38,19 @@ pario_status pario_writer_init(pario_writer *w, const char *path, const pario_da
     if (pario_failed(&st)) {
         /* name the file the user asked for, not our temporary one */
         size_t tl = strlen(w->tmp_path);
+        pario_status named;
         if (strncmp(st.msg, w->tmp_path, tl) == 0 && strncmp(st.msg + tl, ": ", 2) == 0)
-            st = pario_error(st.code, "%s: %s", path, st.msg + tl + 2);
+            named = pario_error(st.code, "%s: %s", path, st.msg + tl + 2);
         else
-            st = pario_error(st.code, "%s: cannot create (%s)", path, st.msg);
+            named = pario_error(st.code, "%s: cannot create (%s)", path, st.msg);
+        named.local = st.local;
+        named.rank = st.rank;
+        st = named;
+        /* the open may have created it on the ranks where it succeeded */
+        int rank;
+        MPI_Comm_rank(comm, &rank);
+        if (rank == 0)
+            remove(w->tmp_path);
         if (tuned != MPI_INFO_NULL)
             MPI_Info_free(&tuned);
         free(w->buf);
@@ -87,7 +98,10 @@ int pario_writer_put(pario_writer *w, pario_status *st)
     else
         err = MPI_File_write_at_all(w->fh, off, w->buf, n, w->view->etype, &status);
     w->io_seconds += MPI_Wtime() - t0;
-    if (err != MPI_SUCCESS) {
+    int fault = pario_fault(PARIO_FAULT_WRITE);
+    if (fault && err == MPI_SUCCESS) {
+        w->err = pario_sys_error(fault, "write", w->final_path);
+    } else if (err != MPI_SUCCESS) {
         w->err = pario_mpi_error(err, "write", w->final_path);
     } else if (n) {
         int got = 0;
@@ -163,6 +177,9 @@ pario_status pario_writer_write_at(pario_writer *w, uint64_t start, uint64_t n, 
     double t0 = MPI_Wtime();
     int err = write_at(w->fh, (MPI_Offset)start, buf, n, w->view->etype, !w->opts.independent, &status);
     w->io_seconds += MPI_Wtime() - t0;
+    int fault = pario_fault(PARIO_FAULT_WRITE);
+    if (fault && err == MPI_SUCCESS)
+        return pario_sys_error(fault, "write", w->final_path);
     if (err != MPI_SUCCESS)
         return pario_mpi_error(err, "write", w->final_path);
     if (n) {

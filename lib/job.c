@@ -380,8 +380,13 @@ pario_status pario_job_load(const char *path, pario_job *job, MPI_Comm comm)
         return st;
     }
     MPI_Bcast(&len, 1, MPI_LONG, 0, comm);
-    if (rank != 0)
-        text = malloc((size_t)len + 1);
+    if (rank != 0 && !(text = pario_alloc((size_t)len + 1)))
+        st = pario_sys_error(ENOMEM, "cannot read the job file", path);
+    if (pario_agree(&st, comm)) {
+        free(text);
+        memset(job, 0, sizeof *job);
+        return st;
+    }
     MPI_Bcast(text, (int)len + 1, MPI_CHAR, 0, comm);
     st = pario_job_parse(path, text, (size_t)len, job);
     free(text);

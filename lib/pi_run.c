@@ -1,11 +1,13 @@
 /* A pario-pi run: rounds computed by every rank, totals in rank order (so a log
  * read back gives bit-identical running values), optionally logged and resumed. */
 #include "config.h"
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "pario/fileutil.h"
 #include "pario/h5log.h"
 #include "pario/pi.h"
 
@@ -96,8 +98,8 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
     }
 
     pario_h5log_set_sync_interval(log, o->sync_seconds);
-    int64_t *all = malloc((size_t)nranks * 3 * sizeof *all);
-    st = all ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    int64_t *all = pario_alloc((size_t)nranks * 3 * sizeof *all);
+    st = all ? pario_ok() : pario_sys_error(ENOMEM, "the round totals", NULL);
     pario_agree(&st, comm);
     double t_start = MPI_Wtime();
     const uint64_t first = t.rounds;

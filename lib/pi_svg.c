@@ -96,7 +96,7 @@ pario_status pario_pi_plot_svg(const pario_pi_history *h, const pario_plot_opts 
     uint64_t R = h->rounds;
     double *n = malloc(R * sizeof *n);
     if (!n)
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory");
+        return pario_local_error("out of memory");
     double total = 0, dev = 0;
     for (uint64_t r = 0; r < R; r++) {
         for (uint64_t c = 0; c < h->cols; c++)

@@ -130,7 +130,7 @@ static void *alloc_zero(size_t n, size_t size, pario_status *st)
 {
     void *p = calloc(n ? n : 1, size);
     if (!p && !pario_failed(st))
-        *st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %zu results", n);
+        *st = pario_local_error("out of memory for %zu results", n);
     return p;
 }
 

@@ -3,12 +3,16 @@
  * serial) driver: no collective metadata calls to keep in step, and a failure
  * leaves no half-written file (temporary name, then rename). */
 #include "config.h"
+#include <errno.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "pario/reduce.h"
+#include "pario/fileutil.h"
+#include "fault.h"
+#include "h5err.h"
 
 static hid_t value_type(int kind)
 {
@@ -16,12 +20,29 @@ static hid_t value_type(int kind)
                                                                                        : H5T_NATIVE_DOUBLE;
 }
 
+/* The first failure's reason, taken from HDF5's stack before a later call clears
+ * it (rank 0 alone writes the file, one file at a time). */
+static pario_status failure;
+static const char *failure_path;
+
+static int failed(const char *what)
+{
+    if (!pario_failed(&failure))
+        failure = pario_h5_error(what, failure_path);
+    return 0;
+}
+
 /* A dataset of n values (a scalar when scalar is set). */
 static int put(hid_t where, const char *name, hid_t type, const void *data, int rank, const hsize_t *dims)
 {
     hid_t space = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
     hid_t d = H5Dcreate2(where, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = d >= 0 && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
+    int ok = d >= 0 ? 1 : failed("cannot create a dataset in the HDF5 results file");
+    if (ok && H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        ok = failed("cannot write the HDF5 results file");
+    int fault = ok ? pario_fault(PARIO_FAULT_H5WRITE) : 0;
+    if (fault && !pario_failed(&failure))
+        failure = pario_sys_error(fault, "cannot write the HDF5 results file", failure_path), ok = 0;
     if (d >= 0)
         H5Dclose(d);
     H5Sclose(space);
@@ -35,7 +56,7 @@ static int attr_str(hid_t where, const char *name, const char *value)
     H5Tset_strpad(type, H5T_STR_NULLTERM);
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t a = H5Acreate2(where, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = a >= 0 && H5Awrite(a, type, value) >= 0;
+    int ok = (a >= 0 && H5Awrite(a, type, value) >= 0) || failed("cannot write an attribute of the HDF5 results file");
     if (a >= 0)
         H5Aclose(a);
     H5Sclose(space);
@@ -47,7 +68,8 @@ static int attr_u64(hid_t where, const char *name, uint64_t v)
 {
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t a = H5Acreate2(where, name, H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = a >= 0 && H5Awrite(a, H5T_NATIVE_UINT64, &v) >= 0;
+    int ok = (a >= 0 && H5Awrite(a, H5T_NATIVE_UINT64, &v) >= 0) ||
+             failed("cannot write an attribute of the HDF5 results file");
     if (a >= 0)
         H5Aclose(a);
     H5Sclose(space);
@@ -60,11 +82,13 @@ static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_
     const int rank = res->axis < 0 ? 0 : 1;
     const hsize_t dims[2] = { L, res->hist.bins };
     const int kind = res->acc[0].kind;
-    pario_lane *l = malloc(L * sizeof *l);
-    pario_value *v = malloc(L * sizeof *v);
-    double *d = malloc(L * sizeof *d);
-    uint64_t *u = malloc(L * sizeof *u);
+    pario_lane *l = pario_alloc(L * sizeof *l);
+    pario_value *v = pario_alloc(L * sizeof *v);
+    double *d = pario_alloc(L * sizeof *d);
+    uint64_t *u = pario_alloc(L * sizeof *u);
     int ok = l && v && d && u;
+    if (!ok)
+        failure = pario_sys_error(ENOMEM, "cannot write the HDF5 results file", failure_path);
     uint64_t nan = 0, overflow = 0, empty = 0;
     for (uint64_t i = 0; ok && i < L; i++) {
         pario_reduce_lane(spec, res, i, &l[i]);
@@ -118,7 +142,7 @@ static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_
     if (ok && (spec->ops & PARIO_OP_HIST)) {
         hid_t g = H5Gcreate2(f, "hist", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         hsize_t ne = res->hist.bins + 1;
-        ok = g >= 0 && put(g, "edges", H5T_NATIVE_DOUBLE, res->hist.edges, 1, &ne);
+        ok = (g >= 0 || failed("cannot create a group in the HDF5 results file")) && put(g, "edges", H5T_NATIVE_DOUBLE, res->hist.edges, 1, &ne);
         if (ok)
             ok = rank ? put(g, "counts", H5T_NATIVE_UINT64, res->hist_counts, 2, dims)
                       : put(g, "counts", H5T_NATIVE_UINT64, res->hist_counts, 1, &dims[1]);
@@ -135,17 +159,45 @@ static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_
 pario_status pario_reduce_write_h5(const char *path, const pario_reduce_spec *spec, const pario_reduce_result *res,
                                    const char *const *attrs)
 {
-    char tmp[PARIO_PATH_MAX + 32];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as statuses, not HDF5's stack dumps */
-    hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f < 0)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot create the HDF5 results file", path);
-    int ok = write_all(f, spec, res, attrs);
-    ok = H5Fclose(f) >= 0 && ok;
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the HDF5 results file", path);
+    failure = pario_ok();
+    failure_path = path;
+    void *image = NULL;
+    ssize_t size = -1;
+    /* The file is built in memory (HDF5's core driver, no backing store) and
+     * written out by pario_write_file_atomic: HDF5 never meets a full disk, which
+     * it survives badly (a file it cannot flush stays open and hangs its exit);
+     * the disk's errors come back as errno. Errors come back as statuses, not
+     * HDF5's stack dumps: printing is off only inside H5E_BEGIN_TRY. */
+    H5E_BEGIN_TRY {
+        hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+        H5Pset_fapl_core(fapl, 64 << 10, 0);
+        hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+        H5Pclose(fapl);
+        if (f < 0) {
+            failed("cannot create the HDF5 results file");
+        } else {
+            int ok = write_all(f, spec, res, attrs);
+            if (ok && H5Fflush(f, H5F_SCOPE_GLOBAL) < 0)
+                ok = failed("cannot write the HDF5 results file");
+            if (ok && (size = H5Fget_file_image(f, NULL, 0)) < 0)
+                ok = failed("cannot write the HDF5 results file");
+            if (ok && !(image = pario_alloc((size_t)size)))
+                ok = 0, failure = pario_sys_error(ENOMEM, "cannot write the HDF5 results file", path);
+            if (ok && H5Fget_file_image(f, image, (size_t)size) < 0)
+                ok = failed("cannot write the HDF5 results file");
+            if (H5Fclose(f) < 0 && ok)
+                ok = failed("cannot write the HDF5 results file");
+            if (!ok)
+                size = -1;
+        }
+    } H5E_END_TRY;
+    if (size >= 0 && !pario_failed(&failure)) {
+        failure = pario_write_file_atomic(path, image, (size_t)size);
+        if (pario_failed(&failure))
+            failure.local = 1;
     }
-    return pario_ok();
+    free(image);
+    if (size < 0 && !pario_failed(&failure))
+        failure = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the HDF5 results file", path);
+    return failure;
 }

@@ -26,7 +26,7 @@ pario_status pario_hist_init(pario_hist *h, uint64_t bins, double lo, double hi)
     h->norm = (double)bins / (hi - lo);
     h->edges = malloc((bins + 1) * sizeof(double));
     if (!h->edges)
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu histogram edges", (unsigned long long)bins);
+        return pario_local_error("out of memory for %llu histogram edges", (unsigned long long)bins);
     const double step = (hi - lo) / (double)bins;
     for (uint64_t i = 0; i < bins; i++) {
         volatile double p = (double)i * step;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "pario/fileutil.h"
 #include "pario/parts.h"
+#include "fault.h"
 
 void pario_part_path(const char *prefix, int rank, char *out, size_t len)
 {
@@ -26,7 +27,13 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
     pario_io_opts o = *io;
     o.raw = 1; /* the part keeps the stored byte order: gather gives back the same bytes */
     FILE *f = fopen(tmp, "wb");
-    pario_status st = f ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: cannot create: %s", path, strerror(errno));
+    if (f && pario_fault(PARIO_FAULT_OPEN)) {
+        fclose(f);
+        remove(tmp);
+        f = NULL;
+        errno = EACCES;
+    }
+    pario_status st = f ? pario_ok() : pario_sys_error(errno, "cannot create", path);
     if (pario_agree(&st, comm)) {
         if (f)
             fclose(f), remove(tmp);
@@ -39,8 +46,9 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         size_t n;
         uint64_t start;
         while (pario_reader_next(r, &data, &n, &start, &st)) {
-            if (n && fwrite(data, view->esize, n, f) != n)
-                st = pario_error(PARIO_ERR_RUNTIME, "%s: write failed: %s", path, strerror(errno));
+            int fault = 0;
+            if (n && (fwrite(data, view->esize, n, f) != n || (fault = pario_fault(PARIO_FAULT_WRITE))))
+                st = pario_sys_error(fault ? fault : errno, "write failed", path);
             if (progress)
                 pario_progress_update(progress, pario_reader_bytes(r));
         }
@@ -48,7 +56,7 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         pario_reader_close(r);
     }
     if (fclose(f) != 0 && !pario_failed(&st))
-        st = pario_error(PARIO_ERR_RUNTIME, "%s: write failed: %s", path, strerror(errno));
+        st = pario_sys_error(errno, "write failed", path);
     if (!pario_failed(&st)) {
         pario_dataset pd;
         memset(&pd, 0, sizeof pd);

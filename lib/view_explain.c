@@ -1,8 +1,10 @@
 #include "config.h"
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/view.h"
+#include "pario/fileutil.h"
 
 /* Which elements does this rank's filetype select? Unpack "owned" marks through
  * the filetype into an image of the file: no second computation of the distribution. */
@@ -25,7 +27,7 @@ static pario_status owned_flags(const pario_dataset *ds, const pario_view *v, un
     if (!img || !in) {
         free(img);
         free(in);
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory for the owner map");
+        return pario_local_error("out of memory for the owner map");
     }
     memset(in, 1, v->local_count * v->esize); /* padding past local_count stays 0 */
     int pos = 0;
@@ -48,10 +50,10 @@ pario_status pario_view_owner_map(const pario_dataset *ds, const pario_view *v, 
                                      : pario_ok();
     unsigned char *flags = NULL, *all = NULL;
     if (!pario_failed(&st)) {
-        flags = malloc(n ? n : 1);
-        all = rank == 0 ? malloc((n ? n : 1) * (size_t)size) : NULL;
+        flags = pario_alloc(n);
+        all = rank == 0 && flags ? pario_alloc(n * (size_t)size) : NULL;
         if (!flags || (rank == 0 && !all))
-            st = pario_error(PARIO_ERR_RUNTIME, "out of memory for the owner map");
+            st = pario_sys_error(ENOMEM, "the owner map", NULL);
     }
     if (!pario_failed(&st))
         st = owned_flags(ds, v, flags);
@@ -120,7 +122,10 @@ pario_status pario_view_explain(const pario_dataset *ds, const pario_view *v, FI
              "  filetype size %lld bytes, extent %lld bytes (lb %lld)\n",
              rank, (long long)v->disp, etype_name(ds->dtype), v->esize, v->esize == 1 ? "" : "s", (unsigned long long)v->local_count, shape,
              v->ctor, (long long)tsize, (long long)extent, (long long)lb);
-    char *all = rank == 0 ? malloc((size_t)LINE * size) : NULL;
+    char *all = rank == 0 ? pario_alloc((size_t)LINE * size) : NULL;
+    pario_status st = rank == 0 && !all ? pario_sys_error(ENOMEM, "--explain", NULL) : pario_ok();
+    if (pario_agree(&st, comm))
+        return st;
     MPI_Gather(mine, LINE, MPI_CHAR, all, LINE, MPI_CHAR, 0, comm);
     if (rank == 0) {
         char dname[64];
@@ -143,8 +148,12 @@ pario_status pario_view_explain(const pario_dataset *ds, const pario_view *v, FI
                     (unsigned long long)max_map);
         return pario_ok();
     }
-    int *owners = rank == 0 ? malloc(sizeof(int) * (ds->nelems ? ds->nelems : 1)) : NULL;
-    pario_status st = pario_view_owner_map(ds, v, owners, comm);
+    int *owners = rank == 0 ? pario_alloc(sizeof(int) * ds->nelems) : NULL;
+    if (rank == 0 && !owners)
+        st = pario_sys_error(ENOMEM, "the owner map", NULL);
+    if (pario_agree(&st, comm))
+        return st;
+    st = pario_view_owner_map(ds, v, owners, comm);
     if (rank == 0 && !pario_failed(&st)) {
         uint64_t cols = ds->ndims == 2 ? ds->shape[1] : ds->nelems;
         fprintf(out, "owner of each element (rank; '.' = nobody)%s:\n", ds->ndims == 2 ? ", one line per row" : "");

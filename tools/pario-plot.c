@@ -70,7 +70,7 @@ static pario_status plot(const char *log, const struct plot_opts *o)
     FILE *mem = open_memstream(&buf, &len);
     if (!mem) {
         pario_pi_history_free(&h);
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory");
+        return pario_local_error("out of memory");
     }
     st = pario_pi_plot_svg(&h, &o->p, mem);
     fclose(mem);

@@ -1,6 +1,8 @@
 /* pario-run: run a batch job file (schemas/job.schema.yaml): one reduce pass over
  * the job's dataset, results to a YAML or JSON file and optionally to HDF5. */
 #include "config.h"
+#include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,11 +81,16 @@ int main(int argc, char **argv)
     pario_mpi_init(&argc, &argv);
     pario_common c;
     struct run_opts o = { NULL, 0 };
-    pario_job *job = calloc(1, sizeof *job);
+    pario_job *job = pario_alloc(sizeof *job);
     pario_dataset ds;
     pario_view view;
     memset(&view, 0, sizeof view);
     pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && !job)
+        st = pario_sys_error(ENOMEM, "the job", NULL);
+    else if (job)
+        memset(job, 0, sizeof *job);
+    pario_agree(&st, MPI_COMM_WORLD);
     if (!pario_failed(&st))
         st = pario_job_load(c.args[0], job, MPI_COMM_WORLD);
     if (!pario_failed(&st) && o.h5)
@@ -131,8 +138,6 @@ int main(int argc, char **argv)
                 fclose(mem);
                 st = pario_write_file_atomic(job->results, text, len);
                 free(text);
-                if (!pario_failed(&st))
-                    pario_note(&c, "wrote %s", job->results);
             } else {
                 emit(stdout, c.format, job, &ds, &view, c.nranks, &res, &over);
             }
@@ -153,7 +158,13 @@ int main(int argc, char **argv)
                                     "operations", ops, "axis", axis, "skip_nan", job->spec.skip_nan ? "true" : "false",
                                     "chunk_bytes", chunk, NULL };
             st = pario_reduce_write_h5(job->h5, &job->spec, &res, attrs);
-            if (!pario_failed(&st))
+            if (pario_failed(&st) && job->results[0])
+                remove(job->results); /* both outputs or neither */
+        }
+        if (!pario_failed(&st) && c.rank == 0) {
+            if (job->results[0])
+                pario_note(&c, "wrote %s", job->results);
+            if (job->h5[0])
                 pario_note(&c, "wrote %s", job->h5);
         }
         pario_agree(&st, MPI_COMM_WORLD);

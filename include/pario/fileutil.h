@@ -21,6 +21,9 @@ void pario_tmp_name(const char *final_path, long pid, char *out, size_t len);
 /* Collective: a temporary name beside final_path, the same on every rank (rank 0's PID). */
 void pario_tmp_path(const char *final_path, char *out, size_t len, MPI_Comm comm);
 
+/* malloc (at least 1 byte) with the alloc fault point (PARIO_FAULT); NULL when out of memory. */
+void *pario_alloc(size_t bytes);
+
 /* Page-aligned allocation for I/O buffers (reads into unaligned buffers run 4-5x slower here). */
 void *pario_alloc_aligned(size_t bytes);
 

@@ -22,21 +22,30 @@ typedef struct pario_status {
     int code;                  /* enum pario_code */
     int rank;                  /* first rank that failed, -1 if unknown/none */
     char msg[PARIO_MSG_MAX];   /* one line, no trailing newline, no tool prefix */
+    int local;                 /* 1: this rank's own failure (I/O, memory): the error line names the rank */
 } pario_status;
 
 pario_status pario_ok(void);
+/* A message longer than PARIO_MSG_MAX keeps its head and its tail (the reason),
+ * with "..." in place of the middle. */
 pario_status pario_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A runtime failure of this rank's own operation (the error line names the rank). */
+pario_status pario_local_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same, as "path: what: strerror(err)". */
+pario_status pario_sys_error(int err, const char *what, const char *path);
 static inline int pario_failed(const pario_status *st) { return st->code != PARIO_OK; }
 
-/* Turn an MPI error code into a status, naming what failed ("data.bin: open"). */
+/* Turn an MPI error code into a status, naming what failed ("data.bin: open"),
+ * with the reason at the bottom of ROMIO's error stack ("No space left on device"). */
 pario_status pario_mpi_error(int mpi_err, const char *what, const char *path);
 
 /* Collective: every rank calls it, failed or not. Afterwards every rank holds
  * the status of the lowest failing rank (or OK). Returns 1 if any rank failed. */
 int pario_agree(pario_status *st, MPI_Comm comm);
 
-/* Collective: prints "tool: error: msg" once (rank 0) and returns the exit code. */
+/* Collective: prints "tool: error: msg" once (rank 0), followed by " (rank R)" when
+ * the failure was rank R's own (local), and returns the exit code. */
 int pario_report(const pario_status *st, const char *tool, MPI_Comm comm);
 
 #ifdef __cplusplus

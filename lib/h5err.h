@@ -1,0 +1,13 @@
+/* Internal: HDF5 failures as statuses carrying HDF5's innermost error. */
+#ifndef PARIO_H5ERR_H
+#define PARIO_H5ERR_H
+#include <hdf5.h>
+#include "pario/status.h"
+
+/* Right after a failed HDF5 call (inside H5E_BEGIN_TRY or after H5E_END_TRY, before
+ * any other HDF5 call): "path: what: reason", where the reason is the system's
+ * ("No space left on device") when HDF5 recorded one, else the description of the
+ * innermost error on HDF5's stack. A local (this rank's) failure. */
+pario_status pario_h5_error(const char *what, const char *path);
+
+#endif

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Two --resume runs on one log (issue 10, section 7): the second is refused while
+# the first holds the log (flock on LOG.lock), the log is left as the first run
+# writes it, the lock goes with the run, and h5dump still reads a log being
+# written. Before the fix both ran.
+TEST_TIMEOUT=${TEST_TIMEOUT_PI_LOCK:-60}
+. "$(dirname "$0")/lib.sh"
+H5DUMP=${H5DUMP:-h5dump}
+
+mpirun 2 pario-pi --samples 1000 --rounds 3 --log pi.h5 >/dev/null || exit 99
+
+# rows of /estimate, from h5dump's header
+rows() { "$H5DUMP" -H -d /estimate "$1" | sed -n 's/.*DATASPACE *SIMPLE *{ *( *\([0-9]*\) *).*/\1/p'; }
+check "the first log has 3 rounds" test "$(rows pi.h5)" = 3
+LOCKED='^pario-pi: error: pi\.h5: another run is writing this log \(pi\.h5\.lock is locked\)$'
+
+# 1. another process holds the lock (flock(1) takes the same kind of lock)
+if command -v flock >/dev/null 2>&1; then
+  # one process holds it: the shell takes the lock on fd 9, then becomes sleep
+  sh -c 'exec 9>>pi.h5.lock && flock 9 && exec sleep 120' &
+  holder=$!
+  sleep 1
+  cp pi.h5 before.h5
+  for n in 1 3; do
+    expect_error $n 1 "$LOCKED" pario-pi --resume --rounds 5 --log pi.h5
+    check "refused run left the log as it was (n=$n)" cmp -s pi.h5 before.h5
+  done
+  kill "$holder"
+  wait "$holder" 2>/dev/null
+fi
+
+# 2. the lock goes with the run: a later --resume continues
+mpirun 2 pario-pi --resume --rounds 5 --log pi.h5 >/dev/null 2>err
+check "a resume after the lock is released runs (exit 0)" test $? -eq 0
+check "and the log has 5 rounds" test "$(rows pi.h5)" = 5
+check "and no lock file is left" test ! -e pi.h5.lock
+
+# 3. two real runs at once: the one that comes second is refused, the first ends whole
+timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$PARIO_BIN/pario-pi" --resume --rounds 200000 --samples 1000 \
+  --log pi.h5 >/dev/null 2>a.err &
+first=$! # timeout's pid: it passes a TERM on to mpiexec
+# wait until the first run writes rounds (it holds the lock from its reopen on)
+i=0
+while [ "$(rows pi.h5 2>/dev/null || echo 5)" = 5 ] && [ $i -lt 100 ]; do sleep 0.3; i=$((i + 1)); done
+expect_error 2 1 "$LOCKED" pario-pi --resume --rounds 200000 --log pi.h5
+check "a log being written reads back (h5dump)" test -n "$(rows pi.h5)"
+kill "$first" 2>/dev/null
+wait "$first" 2>/dev/null
+check "the first run's log still reads back" test -n "$(rows pi.h5)"
+finish

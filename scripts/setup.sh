@@ -12,7 +12,7 @@ what=${1:-demo}
 BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config mpich libmpich-dev
   libhdf5-mpich-dev hdf5-tools libyaml-dev check help2man man-db"
 # What only the test suite needs (references, two hosts, a real Slurm, strace):
-TEST_PACKAGES="python3 python3-numpy python3-yaml python3-jsonschema openmpi-bin
+TEST_PACKAGES="python3 python3-numpy python3-yaml python3-jsonschema openmpi-bin clang libclang-rt-14-dev
   openssh-server openssh-client iproute2 strace munge slurmctld slurmd slurm-client"
 PACKAGES="$BUILD_PACKAGES"
 
@@ -72,6 +72,13 @@ test)
   err=$(sed -n 's/^# ERROR: *//p' test-suite.log)
   skip=$(sed -n 's/^# SKIP: *//p' test-suite.log)
   [ "$rc" -eq 0 ] || grep -h -B2 -A30 '^FAIL\|^ERROR' tests/*/*.log tests/*.log 2>/dev/null | head -200
+  # the libFuzzer harnesses (tests/fuzz/), each for a bounded time; 77 = no clang
+  echo "== fuzzing: tests/fuzz/run.sh (FUZZ_SECONDS=${FUZZ_SECONDS:=10} each)"
+  fz=0
+  FUZZ_SECONDS=$FUZZ_SECONDS ../tests/fuzz/run.sh || fz=$?
+  if [ "$fz" -eq 0 ]; then pass=$(( ${pass:-0} + 1 ))
+  elif [ "$fz" -eq 77 ]; then skip=$(( ${skip:-0} + 1 ))
+  else fail=$(( ${fail:-0} + 1 )); rc=1; fi
   cd ..
   # the error, fault and view tests again under ASan+UBSan (build-asan/), added to the totals
   echo "== sanitizers: scripts/sanitize.sh"

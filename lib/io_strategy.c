@@ -26,22 +26,13 @@ pario_status pario_strategy_parse(const char *text, pario_strategy *s)
     return pario_ok();
 }
 
-/* Bytes of the smallest contiguous piece of the distribution, the same on every rank
- * (a rank's own view may be empty or contiguous where others' are not): UINT64_MAX
- * when every rank's part is one contiguous run. */
+/* Bytes of the smallest contiguous piece of the distribution, from its layout (the
+ * same on every rank: a rank's own part may be empty or contiguous where others'
+ * are not); UINT64_MAX when every rank's part is one contiguous run. */
 static uint64_t piece_bytes(const pario_view *v)
 {
-    const uint64_t es = v->esize;
-    int gq;
-    switch (v->dist.kind) {
-    case PARIO_DIST_CYCLIC: return v->dist.k * es;
-    case PARIO_DIST_ROWS_CYCLIC: return v->dist.k * v->cols * es;
-    case PARIO_DIST_COLS:
-    case PARIO_DIST_TILES:
-        gq = v->dist.kind == PARIO_DIST_COLS ? v->nranks : v->dist.grid[1];
-        return gq <= 1 ? UINT64_MAX : (v->cols / (uint64_t)gq) * es;
-    default: return UINT64_MAX;
-    }
+    uint64_t piece = pario_layout_piece(&v->layout);
+    return piece == UINT64_MAX ? piece : piece * v->esize;
 }
 
 pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o, int nranks, const char **why)

@@ -5,7 +5,8 @@
 #include "pario/exchange.h"
 #include "pario/fileutil.h"
 
-pario_status pario_exchange_init(pario_exchange *x, uint64_t cap, size_t esize, MPI_Datatype etype, MPI_Comm comm)
+pario_status pario_exchange_init(pario_exchange *x, uint64_t cap, uint64_t rcap, size_t esize, MPI_Datatype etype,
+                                 MPI_Comm comm)
 {
     memset(x, 0, sizeof *x);
     x->comm = comm;
@@ -13,12 +14,14 @@ pario_status pario_exchange_init(pario_exchange *x, uint64_t cap, size_t esize, 
     x->esize = esize;
     x->etype = etype;
     x->cap = cap;
-    if (cap > INT_MAX)
-        return pario_error(PARIO_ERR_RUNTIME, "exchange window too large (%llu elements)", (unsigned long long)cap);
+    x->rcap = rcap;
+    if (cap > INT_MAX || rcap > INT_MAX)
+        return pario_error(PARIO_ERR_RUNTIME, "exchange window too large (%llu elements)",
+                           (unsigned long long)(cap > rcap ? cap : rcap));
     size_t P = (size_t)x->nranks;
     x->scount = calloc(4 * P, sizeof(int));
-    x->send = pario_alloc_aligned(cap * esize);
-    x->recv = pario_alloc_aligned(cap * esize);
+    x->send = pario_alloc_aligned((cap ? cap : 1) * esize);
+    x->recv = pario_alloc_aligned((rcap ? rcap : 1) * esize);
     if (!x->scount || !x->send || !x->recv) {
         pario_exchange_free(x);
         return pario_error(PARIO_ERR_RUNTIME, "out of memory for the exchange buffers");
@@ -108,7 +111,7 @@ static pario_status pack_window(pario_exchange *x, const pario_view *from, const
     uint64_t l0 = pario_view_local_before(from, a), n = pario_view_local_before(from, b) - l0;
     *m0 = pario_view_local_before(to, a);
     *m = pario_view_local_before(to, b) - *m0;
-    if (n > x->cap || *m > x->cap)
+    if (n > x->cap || *m > x->rcap)
         return pario_error(PARIO_ERR_RUNTIME, "internal error: exchange window over capacity");
     memset(x->scount, 0, sizeof(int) * (size_t)P);
     walk_pieces(x, COUNT, from, to, l0, n, NULL, NULL);

@@ -12,11 +12,6 @@ uint64_t pario_io_nsteps(uint64_t local_count, size_t chunk, MPI_Comm comm);
 /* Elements per chunk for an element size. */
 size_t pario_io_chunk_elems(const pario_io_opts *o, size_t esize);
 
-/* The exchange read strategy (lib/io_read_exchange.c). */
-pario_status pario_exchange_reader_init(pario_reader *r, int nranks);
-int pario_exchange_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *local_start);
-void pario_exchange_reader_free(pario_reader *r);
-
 /* Elements in a status, large-count where MPI has it. */
 static inline MPI_Count pario_status_count(const MPI_Status *s, MPI_Datatype t)
 {

@@ -130,6 +130,27 @@ uint64_t pario_view_local_before(const pario_view *v, uint64_t g)
     return c < v->local_count ? c : v->local_count;
 }
 
+uint64_t pario_view_share_bound(const pario_view *v, uint64_t w)
+{
+    if (v->local_count == 0)
+        return 0;
+    /* a window meets at most w / stride + 2 of the runs */
+    uint64_t b = v->stride ? (w / v->stride + 2) * v->run : w;
+    b = b < w ? b : w;
+    return b < v->local_count ? b : v->local_count;
+}
+
+uint64_t pario_view_window_for(const pario_view *v, uint64_t e)
+{
+    if (v->local_count == 0)
+        return UINT64_MAX;
+    if (e == 0)
+        e = 1;
+    if (v->stride == 0 || v->run >= e)
+        return e;
+    return (e / v->run) * v->stride; /* e / run runs: at most (e / run + 2) * run <= 3e */
+}
+
 int pario_view_owner(const pario_view *v, uint64_t g, uint64_t *run_left)
 {
     uint64_t end;

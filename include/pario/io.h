@@ -81,12 +81,8 @@ typedef struct pario_reader {
     pario_status err;             /* this rank's read error, agreed at the next step */
     uint64_t bytes;               /* read by this rank */
     double io_seconds;            /* spent waiting for reads */
-    /* exchange strategy: this rank's stripes, and the Alltoallv that redistributes them */
     pario_strategy strategy;
-    pario_view stripes;
-    struct pario_exchange *xchg;
-    void *stripe_buf;
-    uint64_t window;
+    struct pario_stripe_exchange *xr; /* exchange strategy: stripes and their Alltoallv */
 } pario_reader;
 
 /* Collective: open ds for reading through view. */

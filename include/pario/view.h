@@ -106,6 +106,12 @@ uint64_t pario_view_run(const pario_view *v, uint64_t local_i, uint64_t *global)
 
 /* Local elements whose global index is below g (global indices grow with local ones). */
 uint64_t pario_view_local_before(const pario_view *v, uint64_t g);
+/* Sizing windows by the data a rank really holds (the exchange strategy, convert):
+ * the most elements v's part can have among any w consecutive global indices, and
+ * the widest window in which it stays within
+ * about e elements (at most 3e; UINT64_MAX when the part is empty). */
+uint64_t pario_view_share_bound(const pario_view *v, uint64_t w);
+uint64_t pario_view_window_for(const pario_view *v, uint64_t e);
 /* The rank that owns global element g under v's distribution; *run_left is how many
  * elements from g on share that owner (at least 1). */
 int pario_view_owner(const pario_view *v, uint64_t g, uint64_t *run_left);

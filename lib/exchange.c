@@ -57,7 +57,7 @@ static inline void copy_elems(char *dst, const char *src, uint64_t len, size_t e
     memcpy(dst, src, len * es);
 }
 
-enum walk_mode { COUNT, PACK, UNPACK };
+enum walk_mode { COUNT, RCOUNT, PACK, UNPACK };
 
 /* Walk this rank's elements of the window under `walk` (local l0 .. l0+n, in local
  * order) in pieces that share an owner under `other`. Local runs of a view are
@@ -86,6 +86,8 @@ static void walk_pieces(pario_exchange *x, enum walk_mode mode, const pario_view
             uint64_t at = i + j;
             if (mode == COUNT) {
                 x->scount[owner] += (int)m;
+            } else if (mode == RCOUNT) {
+                x->rcount[owner] += (int)m;
             } else if (mode == PACK) {
                 copy_elems(x->send + (size_t)x->sdispl[owner] * es, in + at * es, m, es);
                 x->sdispl[owner] += (int)m;
@@ -133,7 +135,10 @@ pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, co
     pario_status st = pack_window(x, from, in, to, a, b, &m0, &m);
     if (pario_failed(&st))
         return st;
-    MPI_Alltoall(x->scount, 1, MPI_INT, x->rcount, 1, MPI_INT, x->comm);
+    /* what each source sends us, counted here by walking our own part: no
+     * MPI_Alltoall of counts (P^2 entries per window over the machine) */
+    memset(x->rcount, 0, sizeof(int) * (size_t)x->nranks);
+    walk_pieces(x, RCOUNT, to, from, m0, m, NULL, NULL);
     for (int r = 0, off = 0; r < x->nranks; r++) {
         x->rdispl[r] = off;
         off += x->rcount[r];

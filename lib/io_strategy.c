@@ -7,6 +7,7 @@
 #include "pario/io.h"
 
 #define SMALL_PIECE ((uint64_t)1 << 20) /* bytes: below this, pieces are "small" */
+#define MIN_MESSAGE ((uint64_t)1 << 10) /* bytes: the exchange's smallest worthwhile message */
 
 const char *pario_strategy_name(pario_strategy s)
 {
@@ -53,6 +54,13 @@ pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o
     }
     if (o->overlap == PARIO_OVERLAP_ALWAYS) {
         *why = "--overlap: reads run ahead on a thread, through the view";
+        return PARIO_STRATEGY_VIEW;
+    }
+    const uint64_t chunk = o->chunk_bytes ? o->chunk_bytes : PARIO_DEFAULT_CHUNK;
+    if (piece < SMALL_PIECE && chunk / (uint64_t)nranks < MIN_MESSAGE) {
+        *why = "the view's pieces are small, but at this rank count the exchange's messages (chunk / ranks) would be "
+               "under 1 KiB: reads go through the view, where ROMIO's aggregators (cb_nodes) take fewer, larger "
+               "messages";
         return PARIO_STRATEGY_VIEW;
     }
     if (piece < SMALL_PIECE) {

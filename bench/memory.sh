@@ -2,13 +2,13 @@
 # Memory per rank at 1, 2, 4 and 8 ranks: the largest peak address space (VmPeak)
 # and peak resident set (VmHWM) of any rank, as --stats prints them with
 # PARIO_MEMSTATS=1 (read from /proc/self/status at the end of the run), for
-# count, reduce and convert with block and cyclic. A fixed chunk (CHUNK, 16 MiB by
-# default) on 256 MiB of int32 (SIZE elements): memory should follow the
+# count, reduce and convert with block and cyclic. A fixed chunk (CHUNK, 4 MiB by
+# default) on 64 MiB of int32 (SIZE elements): memory should follow the
 # chunk, not the number of ranks. bench/memory.sh --write puts the table in
 # bench/RESULTS.md.
 . "$(dirname "$0")/lib.sh"
-: "${CHUNK:=16Mi}"
-: "${SIZE:=67108864}" # elements of int32: 256 MiB
+: "${CHUNK:=4Mi}"
+: "${SIZE:=16777216}" # elements of int32: 64 MiB
 MPIEXEC=${MPIEXEC:-mpiexec.mpich}
 f=$BENCH_DIR/mem.bin
 if [ ! -s "$f" ] || [ "$(stat -c %s "$f")" -ne $((SIZE * 4)) ]; then

@@ -104,7 +104,8 @@ pario_status pario_reader_open(pario_reader *r, const pario_dataset *ds, const p
     r->strategy = pario_strategy_choose(view, o, nranks, &why);
     if (r->strategy == PARIO_STRATEGY_EXCHANGE) {
         free(r->buf[0]); /* the exchange holds its own buffers */
-        r->buf[0] = NULL;
+        free(r->buf[1]);
+        r->buf[0] = r->buf[1] = NULL;
         st = pario_stripe_exchange_open(&r->xr, ds, view, r->chunk_elems, comm);
         if (pario_agree(&st, comm)) {
             pario_reader_close(r);

@@ -15,15 +15,15 @@ if [ ! -s "$f" ] || [ "$(stat -c %s "$f")" -ne $((SIZE * 4)) ]; then
   "$MPIEXEC" -n 2 "$PARIO_BIN/pario-gen" --dtype int32 --count "$SIZE" --uniform -1000:1000 --seed 1 --out "$f" || exit 1
 fi
 
-# peak N TOOL ARGS...: "VmPeak | VmHWM" in MiB for the run
+# peak N TOOL ARGS...: "VmPeak / VmHWM" in MiB for the run
 peak() {
   local n=$1; shift
   PARIO_MEMSTATS=1 timeout 600 "$MPIEXEC" -n "$n" "$PARIO_BIN/$@" --stats --chunk "$CHUNK" >/dev/null 2>"$BENCH_DIR/mem.err" ||
-    { echo "bench: $* failed: $(head -c 300 "$BENCH_DIR/mem.err")" >&2; echo "- | -"; return; }
-  sed -n 's/.*(VmPeak) \([0-9.]*\) MiB on rank [0-9]*, peak resident (VmHWM) \([0-9.]*\) MiB.*/\1 | \2/p' "$BENCH_DIR/mem.err"
+    { echo "bench: $* failed: $(head -c 300 "$BENCH_DIR/mem.err")" >&2; echo "- / -"; return; }
+  sed -n 's/.*(VmPeak) \([0-9.]*\) MiB on rank [0-9]*, peak resident (VmHWM) \([0-9.]*\) MiB.*/\1 \/ \2/p' "$BENCH_DIR/mem.err"
 }
 
-table="Memory per rank ($(machine_line)); file: $((SIZE * 4 / 1048576)) MiB of int32, --chunk $CHUNK; largest VmPeak | VmHWM of any rank, MiB
+table="Memory per rank ($(machine_line)); file: $((SIZE * 4 / 1048576)) MiB of int32, --chunk $CHUNK; largest VmPeak / VmHWM of any rank, MiB
 
 | tool | dist | 1 rank | 2 ranks | 4 ranks | 8 ranks |
 |---|---|---|---|---|---|"

@@ -103,11 +103,6 @@ pario_status pario_stripe_exchange_deliver(pario_stripe_exchange *x, uint64_t s,
     return st;
 }
 
-uint64_t pario_stripe_exchange_bytes(const pario_stripe_exchange *x)
-{
-    return (x->xchg.cap + x->xchg.rcap + x->stripe) * x->view->esize + 4 * sizeof(int) * (uint64_t)x->xchg.nranks;
-}
-
 void pario_stripe_exchange_free(pario_stripe_exchange *x)
 {
     if (!x)

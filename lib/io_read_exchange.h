@@ -27,8 +27,6 @@ void *pario_stripe_exchange_plan(pario_stripe_exchange *x, uint64_t s, uint64_t 
  * *local_start are this rank's elements of the window under its view. */
 pario_status pario_stripe_exchange_deliver(pario_stripe_exchange *x, uint64_t s, const void **data, size_t *n,
                                            uint64_t *local_start);
-/* Bytes of buffers this rank holds (for tests and --stats). */
-uint64_t pario_stripe_exchange_bytes(const pario_stripe_exchange *x);
 void pario_stripe_exchange_free(pario_stripe_exchange *x);
 
 #endif

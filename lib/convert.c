@@ -72,14 +72,23 @@ static pario_status convert_exchange(pario_reader *r, pario_writer *w, const par
     int P;
     MPI_Comm_size(comm, &P);
     size_t es = rv->esize > wv->esize ? rv->esize : wv->esize;
-    uint64_t window = (uint64_t)pario_io_chunk_elems(io, es) * (uint64_t)P;
+    /* The widest window in which every rank's part under either view stays within
+     * about a chunk (P chunks when both are fine-grained, one chunk when one is
+     * blocked); each of the five buffers holds what this rank has of it. */
+    const uint64_t E = (uint64_t)pario_io_chunk_elems(io, es);
+    uint64_t wr = pario_view_window_for(rv, E), ww = pario_view_window_for(wv, E);
+    uint64_t mine = wr < ww ? wr : ww, window = 0;
+    MPI_Allreduce(&mine, &window, 1, MPI_UINT64_T, MPI_MIN, comm);
+    if (window > E * (uint64_t)P)
+        window = E * (uint64_t)P;
     if (window > INT_MAX / 2)
         window = INT_MAX / 2;
     const uint64_t N = in->nelems, nsteps = (N + window - 1) / window;
+    const uint64_t rcap = pario_view_share_bound(rv, window), wcap = pario_view_share_bound(wv, window);
     pario_exchange x;
-    pario_status st = pario_exchange_init(&x, window, rv->esize, rv->etype, comm);
-    void *a = pario_alloc_aligned(window * rv->esize), *b = pario_alloc_aligned(window * rv->esize);
-    void *c = pario_alloc_aligned(window * wv->esize);
+    pario_status st = pario_exchange_init(&x, rcap, wcap, rv->esize, rv->etype, comm);
+    void *a = pario_alloc_aligned(rcap * rv->esize), *b = pario_alloc_aligned(wcap * rv->esize);
+    void *c = pario_alloc_aligned(wcap * wv->esize);
     if (!pario_failed(&st) && (!a || !b || !c))
         st = pario_local_error("out of memory");
     for (uint64_t s = 0; s < nsteps && !pario_agree(&st, comm); s++) {

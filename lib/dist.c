@@ -99,3 +99,143 @@ void pario_split(uint64_t n, int p, int r, uint64_t *start, uint64_t *len)
     *start = ur * base + (ur < rem ? ur : rem);
     *len = base + (ur < rem ? 1 : 0);
 }
+
+/* ---- the one model of a distribution (see pario/view.h) ---- */
+
+/* Items of part p when n items are dealt in blocks of k over `parts` parts. */
+static uint64_t cyclic_count(uint64_t n, uint64_t k, int parts, int p)
+{
+    uint64_t nb = n / k, tail = n % k, up = (uint64_t)parts, q = (uint64_t)p;
+    uint64_t c = (nb / up + (q < nb % up ? 1 : 0)) * k;
+    if (tail && nb % up == q)
+        c += tail;
+    return c;
+}
+
+static int axis_is_cyclic(const pario_axis *a)
+{
+    return a->k != 0 && a->parts > 1;
+}
+
+/* Part p of an axis: its first item, the length of its runs, their stride (0: one
+ * run) and its number of items. */
+static void axis_part(const pario_axis *a, int p, uint64_t *first, uint64_t *run, uint64_t *stride,
+                      uint64_t *count)
+{
+    if (!axis_is_cyclic(a)) {
+        pario_split(a->n, a->parts, p, first, count);
+        *run = *count;
+        *stride = 0;
+        return;
+    }
+    *first = (uint64_t)p * a->k;
+    *run = a->k;
+    *stride = (uint64_t)a->parts * a->k;
+    *count = cyclic_count(a->n, a->k, a->parts, p);
+}
+
+/* The part that holds item i of an axis; *end = the end of i's run in that part. */
+static int axis_owner(const pario_axis *a, uint64_t i, uint64_t *end)
+{
+    if (axis_is_cyclic(a)) {
+        uint64_t b = i / a->k;
+        *end = (b + 1) * a->k < a->n ? (b + 1) * a->k : a->n;
+        return (int)(b % (uint64_t)a->parts);
+    }
+    uint64_t up = (uint64_t)a->parts, base = a->n / up, rem = a->n % up, big = rem * (base + 1);
+    uint64_t q = i < big ? i / (base + 1) : rem + (i - big) / (base ? base : 1);
+    uint64_t s, len;
+    pario_split(a->n, a->parts, (int)q, &s, &len);
+    *end = s + len;
+    return (int)q;
+}
+
+pario_status pario_layout_make(const pario_dist *d, const pario_dataset *ds, int nranks, pario_layout *L)
+{
+    char dname[64];
+    pario_dist_format(d, dname, sizeof dname);
+    if (pario_dist_is_2d(d) && ds->ndims != 2)
+        return pario_error(PARIO_ERR_USAGE, "distribution '%s' needs a 2-D dataset, but %s is 1-D (shape [%llu])",
+                           dname, ds->path, (unsigned long long)ds->shape[0]);
+    const uint64_t rows = ds->shape[0], cols = ds->ndims == 2 ? ds->shape[1] : 1;
+    int gp = nranks, gq = 1;
+    uint64_t k = 0;
+    memset(L, 0, sizeof *L);
+    L->ndims = 2;
+    switch (d->kind) {
+    case PARIO_DIST_BLOCK: L->ndims = 1; break;
+    case PARIO_DIST_CYCLIC: L->ndims = 1; k = d->k; break;
+    case PARIO_DIST_ROWS: break;
+    case PARIO_DIST_ROWS_CYCLIC: k = d->k; break;
+    case PARIO_DIST_COLS: gp = 1; gq = nranks; break;
+    case PARIO_DIST_TILES:
+        if (d->grid[0]) {
+            gp = d->grid[0];
+            gq = d->grid[1];
+            if ((long long)gp * gq != nranks)
+                return pario_error(PARIO_ERR_USAGE, "distribution '%s' needs %lld ranks, but there are %d", dname,
+                                   (long long)gp * gq, nranks);
+        } else {
+            int dims[2] = { 0, 0 };
+            MPI_Dims_create(nranks, 2, dims);
+            gp = dims[0];
+            gq = dims[1];
+        }
+        break;
+    }
+    L->axis[0] = (pario_axis){ L->ndims == 1 ? ds->nelems : rows, gp, k };
+    L->axis[1] = (pario_axis){ L->ndims == 1 ? 1 : cols, gq, 0 };
+    /* the filetypes take MPI ints: one period of a cyclic axis, the columns of a row */
+    if (k && (k > (uint64_t)INT_MAX / (uint64_t)gp || (L->ndims == 2 && cols > INT_MAX)))
+        return pario_error(PARIO_ERR_USAGE, "distribution '%s': %d ranks x %llu %s do not fit an MPI int", dname,
+                           nranks, (unsigned long long)k, L->ndims == 2 ? "rows" : "elements");
+    if (gq > 1 && cols > INT_MAX)
+        return pario_error(PARIO_ERR_USAGE, "distribution '%s': %llu columns do not fit an MPI int", dname,
+                           (unsigned long long)cols);
+    return pario_ok();
+}
+
+void pario_layout_runs(const pario_layout *L, int rank, pario_runs *p)
+{
+    const uint64_t C = L->axis[1].n;
+    uint64_t rrun, rstride, rcount, crun, cstride, ccount;
+    axis_part(&L->axis[0], rank / L->axis[1].parts, &p->first[0], &rrun, &rstride, &rcount);
+    axis_part(&L->axis[1], rank % L->axis[1].parts, &p->first[1], &crun, &cstride, &ccount);
+    p->shape[0] = rcount;
+    p->shape[1] = ccount;
+    p->count = rcount * ccount;
+    if (ccount == C) { /* whole rows: the row axis's runs, C elements per row */
+        p->base = p->first[0] * C;
+        p->run = rrun * C;
+        p->stride = rstride * C;
+    } else {           /* a band of columns of a band of rows (columns are only blocked) */
+        p->base = p->first[0] * C + p->first[1];
+        p->run = ccount;
+        p->stride = C;
+    }
+    if (p->run == 0)
+        p->run = 1;
+}
+
+int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end)
+{
+    const uint64_t C = L->axis[1].n ? L->axis[1].n : 1, i = g / C, j = g % C;
+    uint64_t rend, cend;
+    int pr = axis_owner(&L->axis[0], i, &rend), pc = axis_owner(&L->axis[1], j, &cend);
+    *end = L->axis[1].parts == 1 ? rend * C : i * C + cend;
+    return pr * L->axis[1].parts + pc;
+}
+
+uint64_t pario_layout_piece(const pario_layout *L)
+{
+    /* from every rank's part, so that every rank gets the same answer */
+    uint64_t piece = UINT64_MAX;
+    int P = L->axis[0].parts * L->axis[1].parts;
+    for (int r = 0; r < P; r++) {
+        pario_runs p;
+        pario_layout_runs(L, r, &p);
+        if (p.stride && p.count > p.run && p.run < piece)
+            piece = p.run;
+    }
+    return piece;
+}

@@ -5,7 +5,8 @@
 #include "pario/exchange.h"
 #include "pario/fileutil.h"
 
-pario_status pario_exchange_init(pario_exchange *x, uint64_t cap, size_t esize, MPI_Datatype etype, MPI_Comm comm)
+pario_status pario_exchange_init(pario_exchange *x, uint64_t cap, uint64_t rcap, size_t esize, MPI_Datatype etype,
+                                 MPI_Comm comm)
 {
     memset(x, 0, sizeof *x);
     x->comm = comm;
@@ -13,12 +14,14 @@ pario_status pario_exchange_init(pario_exchange *x, uint64_t cap, size_t esize, 
     x->esize = esize;
     x->etype = etype;
     x->cap = cap;
-    if (cap > INT_MAX)
-        return pario_error(PARIO_ERR_RUNTIME, "exchange window too large (%llu elements)", (unsigned long long)cap);
+    x->rcap = rcap;
+    if (cap > INT_MAX || rcap > INT_MAX)
+        return pario_error(PARIO_ERR_RUNTIME, "exchange window too large (%llu elements)",
+                           (unsigned long long)(cap > rcap ? cap : rcap));
     size_t P = (size_t)x->nranks;
     x->scount = calloc(4 * P, sizeof(int));
-    x->send = pario_alloc_aligned(cap * esize);
-    x->recv = pario_alloc_aligned(cap * esize);
+    x->send = pario_alloc_aligned((cap ? cap : 1) * esize);
+    x->recv = pario_alloc_aligned((rcap ? rcap : 1) * esize);
     if (!x->scount || !x->send || !x->recv) {
         pario_exchange_free(x);
         return pario_local_error("out of memory for the exchange buffers");
@@ -54,7 +57,7 @@ static inline void copy_elems(char *dst, const char *src, uint64_t len, size_t e
     memcpy(dst, src, len * es);
 }
 
-enum walk_mode { COUNT, PACK, UNPACK };
+enum walk_mode { COUNT, RCOUNT, PACK, UNPACK };
 
 /* Walk this rank's elements of the window under `walk` (local l0 .. l0+n, in local
  * order) in pieces that share an owner under `other`. Local runs of a view are
@@ -83,6 +86,8 @@ static void walk_pieces(pario_exchange *x, enum walk_mode mode, const pario_view
             uint64_t at = i + j;
             if (mode == COUNT) {
                 x->scount[owner] += (int)m;
+            } else if (mode == RCOUNT) {
+                x->rcount[owner] += (int)m;
             } else if (mode == PACK) {
                 copy_elems(x->send + (size_t)x->sdispl[owner] * es, in + at * es, m, es);
                 x->sdispl[owner] += (int)m;
@@ -108,7 +113,7 @@ static pario_status pack_window(pario_exchange *x, const pario_view *from, const
     uint64_t l0 = pario_view_local_before(from, a), n = pario_view_local_before(from, b) - l0;
     *m0 = pario_view_local_before(to, a);
     *m = pario_view_local_before(to, b) - *m0;
-    if (n > x->cap || *m > x->cap)
+    if (n > x->cap || *m > x->rcap)
         return pario_error(PARIO_ERR_RUNTIME, "internal error: exchange window over capacity");
     memset(x->scount, 0, sizeof(int) * (size_t)P);
     walk_pieces(x, COUNT, from, to, l0, n, NULL, NULL);
@@ -130,7 +135,10 @@ pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, co
     pario_status st = pack_window(x, from, in, to, a, b, &m0, &m);
     if (pario_agree(&st, x->comm)) /* a rank that cannot pack stops everyone before the collectives */
         return st;
-    MPI_Alltoall(x->scount, 1, MPI_INT, x->rcount, 1, MPI_INT, x->comm);
+    /* what each source sends us, counted here by walking our own part: no
+     * MPI_Alltoall of counts (P^2 entries per window over the machine) */
+    memset(x->rcount, 0, sizeof(int) * (size_t)x->nranks);
+    walk_pieces(x, RCOUNT, to, from, m0, m, NULL, NULL);
     for (int r = 0, off = 0; r < x->nranks; r++) {
         x->rdispl[r] = off;
         off += x->rcount[r];

@@ -28,12 +28,8 @@ struct pario_reader {
     pario_status err;             /* this rank's read error, agreed at the next step */
     uint64_t bytes;               /* read by this rank */
     double io_seconds;            /* spent waiting for reads */
-    /* exchange strategy: this rank's stripes, and the Alltoallv that redistributes them */
     pario_strategy strategy;
-    pario_view stripes;
-    struct pario_exchange *xchg;
-    void *stripe_buf;
-    uint64_t window;
+    struct pario_stripe_exchange *xr; /* exchange strategy: stripes and their Alltoallv */
 };
 
 struct pario_writer {
@@ -64,11 +60,6 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
 uint64_t pario_io_nsteps(uint64_t local_count, size_t chunk, MPI_Comm comm);
 /* Elements per chunk for an element size. */
 size_t pario_io_chunk_elems(const pario_io_opts *o, size_t esize);
-
-/* The exchange read strategy (lib/io_read_exchange.c). */
-pario_status pario_exchange_reader_init(pario_reader *r, int nranks);
-int pario_exchange_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *local_start);
-void pario_exchange_reader_free(pario_reader *r);
 
 /* Elements in a status, large-count where MPI has it. */
 static inline MPI_Count pario_status_count(const MPI_Status *s, MPI_Datatype t)

@@ -5,7 +5,7 @@
 #include "pario/fileutil.h"
 #include "pario/io.h"
 #include "io_internal.h"
-#include "pario/exchange.h"
+#include "io_read_exchange.h"
 #include "io_prefetch.h"
 #include "fault.h"
 #include "pario/progress.h"
@@ -109,12 +109,16 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
     MPI_Comm_size(comm, &nranks);
     r->strategy = pario_strategy_choose(view, o, nranks, &why);
     if (r->strategy == PARIO_STRATEGY_EXCHANGE) {
-        st = pario_exchange_reader_init(r, nranks);
+        free(r->buf[0]); /* the exchange holds its own buffers */
+        free(r->buf[1]);
+        r->buf[0] = r->buf[1] = NULL;
+        st = pario_stripe_exchange_open(&r->xr, ds, view, r->chunk_elems, comm);
         if (pario_agree(&st, comm)) {
             pario_reader_release(r);
             return st;
         }
-        view = &r->stripes;
+        r->nsteps = pario_stripe_exchange_nsteps(r->xr);
+        view = pario_stripe_exchange_view(r->xr);
     } else {
         r->nsteps = pario_io_nsteps(view->local_count, r->chunk_elems, comm);
     }
@@ -172,8 +176,20 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
         *st = r->err;
     if (pario_agree(st, r->comm) || r->step >= r->nsteps)
         return 0;
-    if (r->strategy == PARIO_STRATEGY_EXCHANGE)
-        return pario_exchange_reader_next(r, data, n, local_start);
+    if (r->strategy == PARIO_STRATEGY_EXCHANGE) {
+        uint64_t s0, sn;
+        void *stripe = pario_stripe_exchange_plan(r->xr, r->step, &s0, &sn);
+        pario_status rs = pario_reader_read_at(r, s0, sn, stripe);
+        /* the exchange is collective whatever the read did; a failure is agreed at the next step */
+        pario_status xs = pario_stripe_exchange_deliver(r->xr, r->step, data, n, local_start);
+        r->step++;
+        if (pario_failed(&rs) || pario_failed(&xs)) {
+            r->err = pario_failed(&rs) ? rs : xs;
+            *data = NULL;
+            *n = 0;
+        }
+        return 1;
+    }
     MPI_Status status;
     int err;
     int slot = r->cur;
@@ -225,7 +241,8 @@ void pario_reader_release(pario_reader *r)
     free(r->buf[0]);
     free(r->buf[1]);
     r->buf[0] = r->buf[1] = NULL;
-    pario_exchange_reader_free(r);
+    pario_stripe_exchange_free(r->xr);
+    r->xr = NULL;
 }
 
 /* Large reads go through the MPI-4 large-count call where MPICH has it. */

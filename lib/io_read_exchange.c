@@ -1,69 +1,114 @@
-/* The exchange read strategy: per window of P*E elements, rank r reads the r-th
- * contiguous stripe of E elements (the cyclic:E view: one large piece per rank per
- * step), then one MPI_Alltoallv gives every rank the window's elements that its
- * own view owns. */
+/* The exchange read strategy: per window of W elements, rank r reads the r-th
+ * contiguous stripe of W/P elements (the cyclic:(W/P) view: one large piece per
+ * rank per step), then one MPI_Alltoallv gives every rank the window's elements
+ * that its own view owns, received in place.
+ *
+ * Memory is sized by what a rank really holds, not by the window: W is the widest
+ * window in which every rank's part stays within about one chunk (P chunks for
+ * cyclic and cols, fewer for tiles, whose rows are dense in a band), so the stripe,
+ * the send buffer and the receive buffer are each at most a few chunks, and the
+ * counts are 4 P ints. */
 #include "config.h"
 #include <limits.h>
 #include <stdlib.h>
 #include "pario/exchange.h"
 #include "pario/fileutil.h"
-#include "io_internal.h"
+#include "io_read_exchange.h"
 
-pario_status pario_exchange_reader_init(pario_reader *r, int nranks)
+struct pario_stripe_exchange {
+    const pario_dataset *ds;
+    const pario_view *view;  /* the caller's: what each rank gets */
+    pario_view stripes;      /* what each rank reads */
+    pario_exchange xchg;     /* send: the packed stripe; recv: our elements of the window */
+    void *stripe_buf;
+    uint64_t window, stripe, nsteps;
+    MPI_Comm comm;
+};
+
+pario_status pario_stripe_exchange_open(pario_stripe_exchange **out, const pario_dataset *ds,
+                                        const pario_view *view, uint64_t chunk, MPI_Comm comm)
 {
-    const pario_view *v = r->view;
-    uint64_t E = r->chunk_elems, P = (uint64_t)nranks;
-    if (E * P > INT_MAX / 2)
-        E = INT_MAX / 2 / P;
-    r->window = E * P;
-    pario_dist stripes = { PARIO_DIST_CYCLIC, E, { 0, 0 } };
-    pario_status st = pario_view_build(r->ds, &stripes, v->rank, nranks, &r->stripes);
-    if (pario_failed(&st))
-        return st;
-    r->xchg = calloc(1, sizeof *r->xchg);
-    if (!r->xchg)
+    *out = NULL;
+    const uint64_t P = (uint64_t)view->nranks;
+    /* the window: agreed first, so that every rank takes the same steps */
+    uint64_t w = pario_view_window_for(view, chunk), W = 0;
+    MPI_Allreduce(&w, &W, 1, MPI_UINT64_T, MPI_MIN, comm);
+    if (W > chunk * P)
+        W = chunk * P;
+    if (W > (uint64_t)INT_MAX / 2)
+        W = (uint64_t)INT_MAX / 2;
+    if (W < P)
+        W = P;
+    W -= W % P;
+    pario_stripe_exchange *x = calloc(1, sizeof *x);
+    if (!x)
         return pario_local_error("out of memory");
-    st = pario_exchange_init(r->xchg, r->window, v->esize, v->etype, r->comm);
+    *out = x;
+    x->ds = ds;
+    x->view = view;
+    x->comm = comm;
+    x->window = W;
+    x->stripe = W / P;
+    x->nsteps = (ds->nelems + W - 1) / W;
+    pario_dist stripes = { PARIO_DIST_CYCLIC, x->stripe, { 0, 0 } };
+    pario_status st = pario_view_build(ds, &stripes, view->rank, view->nranks, &x->stripes);
     if (pario_failed(&st))
         return st;
-    free(r->buf[0]);
-    r->buf[0] = pario_alloc_aligned(r->window * v->esize);
-    r->stripe_buf = pario_alloc_aligned(E * v->esize);
-    if (!r->buf[0] || !r->stripe_buf)
+    st = pario_exchange_init(&x->xchg, x->stripe, pario_view_share_bound(view, W), view->esize, view->etype, comm);
+    if (pario_failed(&st))
+        return st;
+    x->stripe_buf = pario_alloc_aligned(x->stripe * view->esize);
+    if (!x->stripe_buf)
         return pario_local_error("out of memory for the exchange windows");
-    r->nsteps = (r->ds->nelems + r->window - 1) / r->window;
     return pario_ok();
 }
 
-int pario_exchange_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *local_start)
+const pario_view *pario_stripe_exchange_view(const pario_stripe_exchange *x)
 {
-    const uint64_t lo = r->step * r->window, N = r->ds->nelems;
-    const uint64_t hi = lo + r->window < N ? lo + r->window : N;
-    uint64_t s0 = pario_view_local_before(&r->stripes, lo), sn = pario_view_local_before(&r->stripes, hi) - s0;
-    uint64_t m0 = pario_view_local_before(r->view, lo), mn = pario_view_local_before(r->view, hi) - m0;
-    r->step++;
-    pario_status st = pario_reader_read_at(r, s0, sn, r->stripe_buf);
-    /* the exchange is collective whatever the read did; a failure is agreed at the next step */
-    pario_status xs = pario_exchange_stripes(r->xchg, &r->stripes, r->window / (uint64_t)r->view->nranks,
-                                             r->stripe_buf, r->view, r->buf[0], lo, hi);
-    if (pario_failed(&st) || pario_failed(&xs)) {
-        r->err = pario_failed(&st) ? st : xs;
-        return 1;
-    }
-    *data = r->buf[0];
-    *n = (size_t)mn;
-    *local_start = m0;
-    return 1;
+    return &x->stripes;
 }
 
-void pario_exchange_reader_free(pario_reader *r)
+uint64_t pario_stripe_exchange_nsteps(const pario_stripe_exchange *x)
 {
-    if (r->xchg) {
-        pario_exchange_free(r->xchg);
-        free(r->xchg);
-        r->xchg = NULL;
-    }
-    pario_view_free(&r->stripes);
-    free(r->stripe_buf);
-    r->stripe_buf = NULL;
+    return x->nsteps;
+}
+
+static void window_of(const pario_stripe_exchange *x, uint64_t s, uint64_t *lo, uint64_t *hi)
+{
+    const uint64_t N = x->ds->nelems;
+    *lo = s * x->window;
+    *hi = *lo + x->window < N ? *lo + x->window : N;
+}
+
+void *pario_stripe_exchange_plan(pario_stripe_exchange *x, uint64_t s, uint64_t *start, uint64_t *n)
+{
+    uint64_t lo, hi;
+    window_of(x, s, &lo, &hi);
+    *start = pario_view_local_before(&x->stripes, lo);
+    *n = pario_view_local_before(&x->stripes, hi) - *start;
+    return x->stripe_buf;
+}
+
+pario_status pario_stripe_exchange_deliver(pario_stripe_exchange *x, uint64_t s, const void **data, size_t *n,
+                                           uint64_t *local_start)
+{
+    uint64_t lo, hi;
+    window_of(x, s, &lo, &hi);
+    const uint64_t m0 = pario_view_local_before(x->view, lo), mn = pario_view_local_before(x->view, hi) - m0;
+    pario_status st = pario_exchange_stripes(&x->xchg, &x->stripes, x->stripe, x->stripe_buf, x->view,
+                                             x->xchg.recv, lo, hi);
+    *data = x->xchg.recv;
+    *n = (size_t)mn;
+    *local_start = m0;
+    return st;
+}
+
+void pario_stripe_exchange_free(pario_stripe_exchange *x)
+{
+    if (!x)
+        return;
+    pario_exchange_free(&x->xchg);
+    pario_view_free(&x->stripes);
+    free(x->stripe_buf);
+    free(x);
 }

@@ -7,6 +7,7 @@
 #include "pario/io.h"
 
 #define SMALL_PIECE ((uint64_t)1 << 20) /* bytes: below this, pieces are "small" */
+#define MIN_MESSAGE ((uint64_t)1 << 10) /* bytes: the exchange's smallest worthwhile message */
 
 const char *pario_strategy_name(pario_strategy s)
 {
@@ -26,22 +27,13 @@ pario_status pario_strategy_parse(const char *text, pario_strategy *s)
     return pario_ok();
 }
 
-/* Bytes of the smallest contiguous piece of the distribution, the same on every rank
- * (a rank's own view may be empty or contiguous where others' are not): UINT64_MAX
- * when every rank's part is one contiguous run. */
+/* Bytes of the smallest contiguous piece of the distribution, from its layout (the
+ * same on every rank: a rank's own part may be empty or contiguous where others'
+ * are not); UINT64_MAX when every rank's part is one contiguous run. */
 static uint64_t piece_bytes(const pario_view *v)
 {
-    const uint64_t es = v->esize;
-    int gq;
-    switch (v->dist.kind) {
-    case PARIO_DIST_CYCLIC: return v->dist.k * es;
-    case PARIO_DIST_ROWS_CYCLIC: return v->dist.k * v->cols * es;
-    case PARIO_DIST_COLS:
-    case PARIO_DIST_TILES:
-        gq = v->dist.kind == PARIO_DIST_COLS ? v->nranks : v->dist.grid[1];
-        return gq <= 1 ? UINT64_MAX : (v->cols / (uint64_t)gq) * es;
-    default: return UINT64_MAX;
-    }
+    uint64_t piece = pario_layout_piece(&v->layout);
+    return piece == UINT64_MAX ? piece : piece * v->esize;
 }
 
 pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o, int nranks, const char **why)
@@ -62,6 +54,13 @@ pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o
     }
     if (o->overlap == PARIO_OVERLAP_ALWAYS) {
         *why = "--overlap: reads run ahead on a thread, through the view";
+        return PARIO_STRATEGY_VIEW;
+    }
+    const uint64_t chunk = o->chunk_bytes ? o->chunk_bytes : PARIO_DEFAULT_CHUNK;
+    if (piece < SMALL_PIECE && chunk / (uint64_t)nranks < MIN_MESSAGE) {
+        *why = "the view's pieces are small, but at this rank count the exchange's messages (chunk / ranks) would be "
+               "under 1 KiB: reads go through the view, where ROMIO's aggregators (cb_nodes) take fewer, larger "
+               "messages";
         return PARIO_STRATEGY_VIEW;
     }
     if (piece < SMALL_PIECE) {

@@ -19,7 +19,8 @@ static const pario_optdef base_opts[] = {
     { "quiet", K_QUIET, 0, NULL, "print only results and errors" },
     { "verbose", K_VERBOSE, 0, NULL, "say more about what is done" },
     { "progress", K_PROGRESS, 0, NULL, "progress line on stderr even when it is not a terminal" },
-    { "stats", K_STATS, 0, NULL, "bytes moved, wall time, MiB/s, fastest and slowest rank (stderr)" },
+    { "stats", K_STATS, 0, NULL,
+      "bytes moved, wall time, MiB/s, fastest and slowest rank (stderr); PARIO_MEMSTATS=1: peak memory too" },
     { NULL, 0, 0, NULL, NULL },
 };
 static const pario_optdef format_opts[] = {

@@ -1,5 +1,7 @@
 #include "config.h"
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include "pario/progress.h"
@@ -87,6 +89,38 @@ void pario_progress_finish(pario_progress *p)
     p->printed = 0;
 }
 
+/* kB value of a "Key:   123 kB" line of /proc/self/status, in bytes (0 if absent). */
+static double proc_status_bytes(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    double v = 0;
+    size_t n = strlen(key);
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, key, n) == 0 && line[n] == ':') {
+            v = strtod(line + n + 1, NULL) * 1024.0;
+            break;
+        }
+    if (f)
+        fclose(f);
+    return v;
+}
+
+/* With PARIO_MEMSTATS set (on rank 0): the largest peak address space (VmPeak)
+ * and peak resident set (VmHWM) of any rank, and which rank. The reductions run
+ * whether or not it is set, so ranks with different environments cannot hang. */
+static void memstats_print(const char *tool, int rank, MPI_Comm comm)
+{
+    struct { double v; int r; } mine[2] = { { proc_status_bytes("VmPeak"), rank }, { proc_status_bytes("VmHWM"), rank } },
+                                 most[2];
+    MPI_Reduce(mine, most, 2, MPI_DOUBLE_INT, MPI_MAXLOC, 0, comm);
+    if (rank != 0 || !getenv("PARIO_MEMSTATS"))
+        return;
+    fprintf(stderr, "%s: stats: memory per rank: peak address space (VmPeak) %.1f MiB on rank %d, "
+                    "peak resident (VmHWM) %.1f MiB on rank %d\n",
+            tool, most[0].v / 1048576.0, most[0].r, most[1].v / 1048576.0, most[1].r);
+}
+
 void pario_stats_print(const char *tool, const char *verb, uint64_t local_bytes, double local_seconds,
                        MPI_Comm comm)
 {
@@ -98,8 +132,10 @@ void pario_stats_print(const char *tool, const char *verb, uint64_t local_bytes,
     MPI_Reduce(&local_bytes, &bytes, 1, MPI_UINT64_T, MPI_SUM, 0, comm);
     MPI_Reduce(&mine, &slow, 1, MPI_DOUBLE_INT, MPI_MAXLOC, 0, comm);
     MPI_Reduce(&mine, &fast, 1, MPI_DOUBLE_INT, MPI_MINLOC, 0, comm);
-    if (rank != 0)
+    if (rank != 0) {
+        memstats_print(tool, rank, comm);
         return;
+    }
     char b[32], r[32];
     pario_fmt_bytes(b, sizeof b, (double)bytes);
     double wall = slow.t > 0 ? slow.t : 1e-9;
@@ -109,5 +145,6 @@ void pario_stats_print(const char *tool, const char *verb, uint64_t local_bytes,
             "slowest rank %d %.3f s\n",
             tool, verb, b, (unsigned long long)bytes, wall, r, (double)bytes / wall / 1048576.0, size, fast.r, fast.t,
             slow.r, slow.t);
+    memstats_print(tool, rank, comm);
     fflush(stderr);
 }

@@ -4,33 +4,15 @@
 #include <string.h>
 #include "pario/view.h"
 
-/* Elements owned by rank r when n items are dealt in blocks of k over p ranks. */
-static uint64_t cyclic_count(uint64_t n, uint64_t k, int p, int r)
-{
-    uint64_t nb = n / k, tail = n % k, up = (uint64_t)p, ur = (uint64_t)r;
-    uint64_t c = (nb / up + (ur < nb % up ? 1 : 0)) * k;
-    if (tail && nb % up == ur)
-        c += tail;
-    return c;
-}
-
 static pario_status mpi_type_err(int err, const char *what)
 {
     return pario_mpi_error(err, what, NULL);
 }
 
-static void set_contiguous(pario_view *v, uint64_t start, uint64_t count, const char *what)
-{
-    v->base = start;
-    v->run = count ? count : 1;
-    v->stride = 0;
-    v->disp += (MPI_Offset)(start * v->esize);
-    v->filetype = v->etype;
-    snprintf(v->ctor, sizeof v->ctor,
-             "filetype = etype: %s of %llu elements from the displacement (no derived type needed)",
-             what, (unsigned long long)count);
-}
-
+/* The view of one rank, derived from its part of the layout: the runs give the
+ * global-index arithmetic, and the filetype covers one period of the pattern
+ * (a darray of one period of a cyclic axis, a subarray of one row for a band of
+ * columns); the view tiles it, so the type stays small for any file size. */
 pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int rank, int nranks,
                               pario_view *v)
 {
@@ -45,133 +27,69 @@ pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int 
     v->rows = ds->shape[0];
     v->cols = ds->ndims == 2 ? ds->shape[1] : 1;
     v->nelems = ds->nelems;
-    char dname[64];
-    pario_dist_format(d, dname, sizeof dname);
+    pario_status st = pario_layout_make(d, ds, nranks, &v->layout);
+    if (pario_failed(&st))
+        return st;
+    const pario_layout *L = &v->layout;
+    const pario_axis *ra = &L->axis[0];
+    const uint64_t C = L->axis[1].n;
+    if (d->kind == PARIO_DIST_TILES) {
+        v->dist.grid[0] = ra->parts;
+        v->dist.grid[1] = L->axis[1].parts;
+    }
+    v->grid_pos[0] = rank / L->axis[1].parts;
+    v->grid_pos[1] = rank % L->axis[1].parts;
+    pario_runs p;
+    pario_layout_runs(L, rank, &p);
+    v->local_count = p.count;
+    v->local_ndims = L->ndims;
+    v->local_shape[0] = L->ndims == 2 ? p.shape[0] : p.count;
+    v->local_shape[1] = L->ndims == 2 ? p.shape[1] : 1;
+    v->base = p.base;
+    v->run = p.run;
+    v->stride = p.stride;
 
-    if (pario_dist_is_2d(d) && ds->ndims != 2)
-        return pario_error(PARIO_ERR_USAGE,
-                           "distribution '%s' needs a 2-D dataset, but %s is 1-D (shape [%llu])", dname,
-                           ds->path, (unsigned long long)ds->shape[0]);
-    const uint64_t rows = ds->shape[0], cols = ds->ndims == 2 ? ds->shape[1] : 1;
-    const uint64_t n = ds->nelems, P = (uint64_t)nranks;
-    int err = MPI_SUCCESS;
-
-    switch (d->kind) {
-    case PARIO_DIST_BLOCK: {
-        uint64_t s, len;
-        pario_split(n, nranks, rank, &s, &len);
-        v->local_count = len;
-        v->local_ndims = 1;
-        v->local_shape[0] = len;
-        v->local_shape[1] = 1;
-        set_contiguous(v, s, len, "a block");
+    if (p.count == 0) {
+        snprintf(v->ctor, sizeof v->ctor, "filetype = etype (this rank owns nothing)");
         return pario_ok();
     }
-    case PARIO_DIST_ROWS: {
-        uint64_t s, len;
-        pario_split(rows, nranks, rank, &s, &len);
-        v->local_count = len * cols;
-        v->local_ndims = 2;
-        v->local_shape[0] = len;
-        v->local_shape[1] = cols;
-        set_contiguous(v, s * cols, len * cols, "a band of rows");
+    if (p.stride == 0 || p.count <= p.run) {
+        v->disp += (MPI_Offset)(p.base * v->esize);
+        snprintf(v->ctor, sizeof v->ctor,
+                 "filetype = etype: one contiguous run of %llu elements from the displacement (no derived type "
+                 "needed)", (unsigned long long)p.count);
         return pario_ok();
     }
-    case PARIO_DIST_CYCLIC:
-    case PARIO_DIST_ROWS_CYCLIC: {
-        const int by_rows = d->kind == PARIO_DIST_ROWS_CYCLIC;
-        const uint64_t unit = by_rows ? cols : 1, units = by_rows ? rows : n;
-        if (d->k > (uint64_t)INT_MAX / P || (by_rows && cols > INT_MAX))
-            return pario_error(PARIO_ERR_USAGE, "distribution '%s': %d ranks x %llu %s do not fit an MPI int",
-                               dname, nranks, (unsigned long long)d->k, by_rows ? "rows" : "elements");
-        uint64_t lu = cyclic_count(units, d->k, nranks, rank);
-        v->local_count = lu * unit;
-        v->local_ndims = by_rows ? 2 : 1;
-        v->local_shape[0] = lu;
-        v->local_shape[1] = unit;
-        v->base = (uint64_t)rank * d->k * unit;
-        v->run = d->k * unit;
-        v->stride = P * d->k * unit;
-        if (v->local_count == 0)
-            break;
-        /* One period of the distribution as a darray; the view tiles it over the file,
-         * so the type (and ROMIO's flattened copy of it) stays small for any file size. */
-        int gsizes[2] = { (int)(P * d->k), (int)cols };
+    int err;
+    if (p.shape[1] < C) {
+        /* One row of a band of columns as a subarray of one file row: extent = one
+         * row, so the view tiles it down the rows of the band from the displacement. */
+        int sizes[2] = { 1, (int)C }, subsizes[2] = { 1, (int)p.shape[1] }, starts[2] = { 0, (int)p.first[1] };
+        err = MPI_Type_create_subarray(2, sizes, subsizes, starts, MPI_ORDER_C, v->etype, &v->filetype);
+        v->disp += (MPI_Offset)(p.first[0] * C * v->esize);
+        snprintf(v->ctor, sizeof v->ctor,
+                 "MPI_Type_create_subarray(ndims=2, sizes=[1,%d], subsizes=[1,%d], starts=[0,%d], ORDER_C, etype)"
+                 " tiled over %llu rows",
+                 (int)C, (int)p.shape[1], (int)p.first[1], (unsigned long long)p.shape[0]);
+    } else {
+        /* Whole rows of a cyclic row axis: one period (parts x k rows) as a darray. */
+        const int pr = v->grid_pos[0];
+        int gsizes[2] = { (int)((uint64_t)ra->parts * ra->k), (int)C };
         int distribs[2] = { MPI_DISTRIBUTE_CYCLIC, MPI_DISTRIBUTE_NONE };
-        int dargs[2] = { (int)d->k, MPI_DISTRIBUTE_DFLT_DARG };
-        int psizes[2] = { nranks, 1 };
-        int nd = by_rows ? 2 : 1;
-        err = MPI_Type_create_darray(nranks, rank, nd, gsizes, distribs, dargs, psizes, MPI_ORDER_C,
+        int dargs[2] = { (int)ra->k, MPI_DISTRIBUTE_DFLT_DARG };
+        int psizes[2] = { ra->parts, 1 };
+        err = MPI_Type_create_darray(ra->parts, pr, L->ndims, gsizes, distribs, dargs, psizes, MPI_ORDER_C,
                                      v->etype, &v->filetype);
-        if (by_rows)
+        if (L->ndims == 2)
             snprintf(v->ctor, sizeof v->ctor,
                      "MPI_Type_create_darray(size=%d, rank=%d, ndims=2, gsizes=[%d,%d], "
                      "distribs=[CYCLIC,NONE], dargs=[%d,DFLT], psizes=[%d,1], ORDER_C, etype)",
-                     nranks, rank, gsizes[0], gsizes[1], dargs[0], nranks);
+                     ra->parts, pr, gsizes[0], gsizes[1], dargs[0], ra->parts);
         else
             snprintf(v->ctor, sizeof v->ctor,
                      "MPI_Type_create_darray(size=%d, rank=%d, ndims=1, gsizes=[%d], "
                      "distribs=[CYCLIC], dargs=[%d], psizes=[%d], ORDER_C, etype)",
-                     nranks, rank, gsizes[0], dargs[0], nranks);
-        break;
-    }
-    case PARIO_DIST_COLS:
-    case PARIO_DIST_TILES: {
-        int gp = 1, gq = nranks;
-        if (d->kind == PARIO_DIST_TILES) {
-            if (d->grid[0]) {
-                gp = d->grid[0];
-                gq = d->grid[1];
-                if ((long long)gp * gq != nranks)
-                    return pario_error(PARIO_ERR_USAGE, "distribution '%s' needs %lld ranks, but there are %d",
-                                       dname, (long long)gp * gq, nranks);
-            } else {
-                int dims[2] = { 0, 0 };
-                MPI_Dims_create(nranks, 2, dims);
-                gp = dims[0];
-                gq = dims[1];
-            }
-            v->dist.grid[0] = gp;
-            v->dist.grid[1] = gq;
-        }
-        if (cols > INT_MAX)
-            return pario_error(PARIO_ERR_USAGE, "distribution '%s': %llu columns do not fit an MPI int", dname,
-                               (unsigned long long)cols);
-        v->grid_pos[0] = rank / gq;
-        v->grid_pos[1] = rank % gq;
-        uint64_t r0, h, c0, w;
-        pario_split(rows, gp, v->grid_pos[0], &r0, &h);
-        pario_split(cols, gq, v->grid_pos[1], &c0, &w);
-        v->local_count = h * w;
-        v->local_ndims = 2;
-        v->local_shape[0] = h;
-        v->local_shape[1] = w;
-        if (w == cols && h) {
-            /* whole rows: one contiguous band, no derived type needed */
-            set_contiguous(v, r0 * cols, h * w, "a band of whole rows");
-            return pario_ok();
-        }
-        v->base = r0 * cols + c0;
-        v->run = w ? w : 1;
-        v->stride = cols;
-        if (v->local_count == 0)
-            break;
-        /* One row of the tile as a subarray of one file row: extent = one row, so the
-         * view tiles it down the rows of the band starting at the displacement. */
-        int sizes[2] = { 1, (int)cols }, subsizes[2] = { 1, (int)w }, starts[2] = { 0, (int)c0 };
-        err = MPI_Type_create_subarray(2, sizes, subsizes, starts, MPI_ORDER_C, v->etype, &v->filetype);
-        v->disp += (MPI_Offset)(r0 * cols * v->esize);
-        snprintf(v->ctor, sizeof v->ctor,
-                 "MPI_Type_create_subarray(ndims=2, sizes=[1,%d], subsizes=[1,%d], starts=[0,%d], ORDER_C, etype)"
-                 " tiled over %llu rows",
-                 (int)cols, (int)w, (int)c0, (unsigned long long)h);
-        break;
-    }
-    }
-    if (v->local_count == 0) {
-        v->filetype = v->etype;
-        snprintf(v->ctor, sizeof v->ctor, "filetype = etype (this rank owns nothing)");
-        return pario_ok();
+                     ra->parts, pr, gsizes[0], dargs[0], ra->parts);
     }
     if (err != MPI_SUCCESS)
         return mpi_type_err(err, "building the filetype");
@@ -212,51 +130,31 @@ uint64_t pario_view_local_before(const pario_view *v, uint64_t g)
     return c < v->local_count ? c : v->local_count;
 }
 
-/* Owner of item i among n items split in balanced blocks over p; *end = its block's end. */
-static int split_owner(uint64_t n, int p, uint64_t i, uint64_t *end)
+uint64_t pario_view_share_bound(const pario_view *v, uint64_t w)
 {
-    uint64_t up = (uint64_t)p, base = n / up, rem = n % up, big = rem * (base + 1);
-    uint64_t r = i < big ? i / (base + 1) : rem + (i - big) / (base ? base : 1);
-    uint64_t s, len;
-    pario_split(n, p, (int)r, &s, &len);
-    *end = s + len;
-    return (int)r;
+    if (v->local_count == 0)
+        return 0;
+    /* a window meets at most w / stride + 2 of the runs */
+    uint64_t b = v->stride ? (w / v->stride + 2) * v->run : w;
+    b = b < w ? b : w;
+    return b < v->local_count ? b : v->local_count;
+}
+
+uint64_t pario_view_window_for(const pario_view *v, uint64_t e)
+{
+    if (v->local_count == 0)
+        return UINT64_MAX;
+    if (e == 0)
+        e = 1;
+    if (v->stride == 0 || v->run >= e)
+        return e;
+    return (e / v->run) * v->stride; /* e / run runs: at most (e / run + 2) * run <= 3e */
 }
 
 int pario_view_owner(const pario_view *v, uint64_t g, uint64_t *run_left)
 {
-    const uint64_t P = (uint64_t)v->nranks, k = v->dist.k, cols = v->cols;
-    uint64_t end = v->nelems, e;
-    int owner = 0;
-    switch (v->dist.kind) {
-    case PARIO_DIST_BLOCK:
-        owner = split_owner(v->nelems, v->nranks, g, &end);
-        break;
-    case PARIO_DIST_CYCLIC:
-        owner = (int)((g / k) % P);
-        end = (g / k + 1) * k;
-        break;
-    case PARIO_DIST_ROWS:
-        owner = split_owner(v->rows, v->nranks, g / cols, &e);
-        end = e * cols;
-        break;
-    case PARIO_DIST_ROWS_CYCLIC:
-        owner = (int)((g / cols / k) % P);
-        end = (g / cols / k + 1) * k * cols;
-        break;
-    case PARIO_DIST_COLS:
-        owner = split_owner(cols, v->nranks, g % cols, &e);
-        end = g - g % cols + e;
-        break;
-    case PARIO_DIST_TILES: {
-        uint64_t e1;
-        int pr = split_owner(v->rows, v->dist.grid[0], g / cols, &e1);
-        int pc = split_owner(cols, v->dist.grid[1], g % cols, &e);
-        owner = pr * v->dist.grid[1] + pc;
-        end = g - g % cols + e;
-        break;
-    }
-    }
+    uint64_t end;
+    int owner = pario_layout_owner(&v->layout, g, &end);
     if (end > v->nelems)
         end = v->nelems;
     *run_left = end > g ? end - g : 1;

@@ -37,10 +37,48 @@ static inline int pario_dist_is_2d(const pario_dist *d) { return d->kind >= PARI
 /* Balanced split of n items over p parts: part r starts at *start and has *len. */
 void pario_split(uint64_t n, int p, int r, uint64_t *start, uint64_t *len);
 
+/* ---- the one model of a distribution ----
+ * Every distribution is a split of the rows of a [rows x cols] grid over grid[0]
+ * parts and of its columns over grid[1] parts; rank = row part * grid[1] + column
+ * part. Flat distributions (block, cyclic) see the dataset as [nelems x 1]. Each
+ * axis is split in balanced blocks (k = 0) or dealt in blocks of k round-robin.
+ * pario_layout_make is the only code that knows what a --dist means; a rank's part
+ * (pario_layout_runs), the owner of an element (pario_layout_owner), the smallest
+ * piece (pario_layout_piece), the view and its filetype all derive from it. */
+typedef struct pario_axis {
+    uint64_t n;   /* items along the axis */
+    int parts;    /* parts it is split into */
+    uint64_t k;   /* 0: balanced blocks; else blocks of k dealt round-robin */
+} pario_axis;
+
+typedef struct pario_layout {
+    pario_axis axis[2]; /* rows, columns; columns are only split in blocks */
+    int ndims;          /* of the parts (1 for flat distributions) */
+} pario_layout;
+
+/* A rank's part in global (row-major) indices: count elements in runs of `run`
+ * elements, `stride` apart, the first at `base` (stride 0: one run). */
+typedef struct pario_runs {
+    uint64_t base, run, stride, count;
+    uint64_t shape[2];  /* rows x columns of the part */
+    uint64_t first[2];  /* its first row and column in the layout's grid */
+} pario_runs;
+
+/* The layout of d for a dataset of this shape over nranks (usage errors: a 2-D
+ * distribution of a 1-D dataset, a grid that does not match nranks). */
+pario_status pario_layout_make(const pario_dist *d, const pario_dataset *ds, int nranks, pario_layout *L);
+void pario_layout_runs(const pario_layout *L, int rank, pario_runs *p);
+/* The owner of global element g; *end is the first index past g whose owner may differ. */
+int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end);
+/* Elements in the smallest contiguous piece any rank's part has (UINT64_MAX when
+ * every part is one contiguous run): the same answer on every rank. */
+uint64_t pario_layout_piece(const pario_layout *L);
+
 typedef struct pario_view {
     pario_dist dist;          /* with the grid resolved */
+    pario_layout layout;      /* what the distribution means for this dataset */
     int rank, nranks;
-    int grid_pos[2];          /* tiles: this rank's (row, col) in the grid */
+    int grid_pos[2];          /* this rank's (row, col) part in the layout's grid */
     MPI_Offset disp;          /* bytes from the start of the file */
     MPI_Datatype etype;       /* the dataset's element type */
     MPI_Datatype filetype;    /* committed; equals etype for contiguous views */
@@ -68,6 +106,12 @@ uint64_t pario_view_run(const pario_view *v, uint64_t local_i, uint64_t *global)
 
 /* Local elements whose global index is below g (global indices grow with local ones). */
 uint64_t pario_view_local_before(const pario_view *v, uint64_t g);
+/* Sizing windows by the data a rank really holds (the exchange strategy, convert):
+ * the most elements v's part can have among any w consecutive global indices, and
+ * the widest window in which it stays within
+ * about e elements (at most 3e; UINT64_MAX when the part is empty). */
+uint64_t pario_view_share_bound(const pario_view *v, uint64_t w);
+uint64_t pario_view_window_for(const pario_view *v, uint64_t e);
 /* The rank that owns global element g under v's distribution; *run_left is how many
  * elements from g on share that owner (at least 1). */
 int pario_view_owner(const pario_view *v, uint64_t g, uint64_t *run_left);

@@ -23,7 +23,9 @@ for n in 1 2 3 4; do
 done
 # what each rank built: the constructors and sizes
 out=$(mpirun 3 pario-count --value 0 --dist cyclic:2 --explain s.bin)
-check "darray named" grep -q "MPI_Type_create_darray(size=3, rank=2, ndims=1, gsizes=\[6\]" <<<"$out"
+check "darray named" grep -q "MPI_Type_create_darray(size=3, rank=1, ndims=1, gsizes=\[6\]" <<<"$out"
+# rank 2 owns one run (elements 4 and 5): a contiguous view, no derived type
+check "one run, no derived type" grep -q "one contiguous run of 2 elements" <<<"$(grep -A1 "^rank 2: disp 8 bytes" <<<"$out")"
 check "filetype size and extent" grep -q "filetype size 4 bytes, extent 12 bytes" <<<"$out"
 out=$(mpirun 4 pario-count --value 0 --dist tiles --explain m.bin)
 check "subarray named" grep -q "MPI_Type_create_subarray(ndims=2, sizes=\[1,11\], subsizes=\[1,5\], starts=\[0,6\]" <<<"$out"

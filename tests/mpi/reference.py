@@ -31,6 +31,9 @@ from fractions import Fraction
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import views_ref  # noqa: E402
+
 DTYPES = {
     "int8": "i1", "int16": "i2", "int32": "i4", "int64": "i8",
     "uint8": "u1", "uint16": "u2", "uint32": "u4", "uint64": "u8",
@@ -108,60 +111,13 @@ def mask_range(a, dtype, lo_text, hi_text):
     return (a >= t(first)) & (a <= t(last))
 
 
-def split(n, p, r):
-    """Balanced split: the first n % p parts one larger."""
-    base, rem = divmod(n, p)
-    return r * base + min(r, rem), base + (1 if r < rem else 0)
-
-
-def dims_create(p):
-    """MPI_Dims_create(p, 2): the most square grid, larger dimension first."""
-    best = 1
-    for d in range(1, int(math.isqrt(p)) + 1):
-        if p % d == 0:
-            best = d
-    return p // best, best
-
-
 def owners(shape, p, dist):
-    """Owner rank of every element (row-major), from the distribution's definition."""
-    rows = shape[0]
-    cols = shape[1] if len(shape) == 2 else 1
-    n = rows * cols
-    g = np.arange(n, dtype=np.int64)
-    i, j = g // cols, g % cols
-    name, _, arg = dist.partition(":")
-    if name == "block":
-        own = np.empty(n, np.int64)
-        for r in range(p):
-            s, ln = split(n, p, r)
-            own[s:s + ln] = r
-        return own
-    if name == "cyclic":
-        k = int(arg or 1)
-        return (g // k) % p
-    if name == "rows-cyclic":
-        k = int(arg or 1)
-        return (i // k) % p
-    if name in ("rows", "cols", "tiles"):
-        if name == "rows":
-            gp, gq = p, 1
-        elif name == "cols":
-            gp, gq = 1, p
-        elif arg:
-            gp, gq = (int(x) for x in arg.split("x"))
-        else:
-            gp, gq = dims_create(p)
-        rown = np.empty(rows, np.int64)
-        for a in range(gp):
-            s, ln = split(rows, gp, a)
-            rown[s:s + ln] = a
-        coln = np.empty(cols, np.int64)
-        for b in range(gq):
-            s, ln = split(cols, gq, b)
-            coln[s:s + ln] = b
-        return rown[i] * gq + coln[j]
-    die("unknown distribution " + dist)
+    """Owner rank of every element (row-major): the one reference, views_ref.py,
+    written from the distributions' definitions."""
+    try:
+        return views_ref.owners(dist, tuple(shape), p).reshape(-1)
+    except SystemExit as e:
+        die(str(e))
 
 
 def expected(args):

@@ -41,7 +41,7 @@ def owners(dist, shape, p):
             s, l = split(rows, p, r)
             own[s * cols:(s + l) * cols] = r
     elif name == "rows-cyclic":
-        k = int(arg)
+        k = int(arg) if arg else 1
         own = ((idx // cols) // k) % p
     elif name in ("cols", "tiles"):
         if name == "cols":

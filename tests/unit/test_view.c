@@ -211,7 +211,50 @@ static void check_dist(const char *dist, int ndims, uint64_t rows, uint64_t cols
         }
         free(img);
         ck_assert_int_eq(v.disp >= (MPI_Offset)ds.offset, 1);
+        /* the owner lookup (the exchange's) agrees with the definition, for the whole run it claims */
+        for (uint64_t g = 0; g < n; g++) {
+            uint64_t left;
+            int o = pario_view_owner(&v, g, &left);
+            ck_assert_msg(o == owner[g], "%s: owner of %llu is %d, expected %d", where, (unsigned long long)g, o,
+                          owner[g]);
+            ck_assert_uint_ge(left, 1);
+            for (uint64_t h = g; h < g + left && h < n; h++)
+                ck_assert_msg(owner[h] == o, "%s: run from %llu claims %llu for rank %d", where,
+                              (unsigned long long)g, (unsigned long long)h, o);
+        }
+        /* local_before counts this rank's elements below g; share_bound bounds any window */
+        for (uint64_t g = 0, below = 0; g <= n; g++) {
+            ck_assert_uint_eq(pario_view_local_before(&v, g), below);
+            if (g < n && owner[g] == r)
+                below++;
+        }
+        for (uint64_t w = 1; w <= n; w += 1 + w / 2)
+            for (uint64_t a = 0; a + w <= n; a++) {
+                uint64_t c = pario_view_local_before(&v, a + w) - pario_view_local_before(&v, a);
+                ck_assert_msg(c <= pario_view_share_bound(&v, w), "%s: %llu elements in a window of %llu", where,
+                              (unsigned long long)c, (unsigned long long)w);
+            }
         pario_view_free(&v);
+    }
+    /* the smallest piece says "contiguous" exactly when every rank's elements are one range */
+    int all_one_range = 1;
+    for (int r = 0; r < p; r++) {
+        uint64_t first = UINT64_MAX, last = 0, cnt = 0;
+        for (uint64_t g = 0; g < n; g++)
+            if (owner[g] == r) {
+                first = first < g ? first : g;
+                last = g;
+                cnt++;
+            }
+        if (cnt && last - first + 1 != cnt)
+            all_one_range = 0;
+    }
+    {
+        pario_layout L;
+        st = pario_layout_make(&d, &ds, p, &L);
+        ck_assert(!pario_failed(&st));
+        ck_assert_msg((pario_layout_piece(&L) == UINT64_MAX) == all_one_range, "%s on %d ranks: piece %llu", dist,
+                      p, (unsigned long long)pario_layout_piece(&L));
     }
     ck_assert_msg(total == n, "%s on %d ranks: local counts sum to %llu, not %llu", dist, p,
                   (unsigned long long)total, (unsigned long long)n);

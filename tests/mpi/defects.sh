@@ -1,0 +1,72 @@
+#!/bin/bash
+# Issue 10, section 7: the smaller defects, each checked against an independent
+# reference (cmp, numpy, python's json/fractions).
+. "$(dirname "$0")/lib.sh"
+SAMPLE=$PARIO_SRCDIR/sample-data
+
+# ---- scatter then gather gives back the file byte for byte, header included ----
+# Headers of random bytes (so a zeroed header cannot pass), one larger than the
+# copy buffer, big- and little-endian data, 1-D and 2-D, uneven sizes.
+"$PYTHON3" - <<'PY'
+import numpy as np
+rng = np.random.default_rng(10)
+def write(name, header, data, dtype, shape, order):
+    names = {"i4": "int32", "f8": "float64", "u2": "uint16"}
+    with open(name, "wb") as f:
+        f.write(rng.integers(0, 256, header, dtype=np.uint8).tobytes())
+        f.write(data.astype(dtype).tobytes())
+    with open(name + ".yaml", "w") as f:
+        f.write("dtype: %s\nshape: %s\noffset: %d\nbyte_order: %s\n" % (names[dtype[1:]], shape, header, order))
+write("h1.bin", 64, rng.integers(-2**31, 2**31, 1003), ">i4", "[1003]", "big")
+write("h2.bin", 70001, rng.normal(size=13 * 7), "<f8", "[13, 7]", "little")
+write("h3.bin", 5, rng.integers(0, 2**16, 11 * 5), ">u2", "[11, 5]", "big")
+PY
+cp "$SAMPLE/int32-be-header.bin" "$SAMPLE/int32-be-header.bin.yaml" .
+
+header_roundtrip() { # FILE N DIST
+  local f=$1 n=$2 dist=$3
+  rm -f part.* out.bin out.bin.yaml
+  if ! mpirun "$n" pario-scatter --dist "$dist" --out part "$f" >/dev/null; then fail "scatter $f $dist n=$n"; return; fi
+  if ! mpirun "$n" pario-gather --out out.bin part >/dev/null; then fail "gather $f $dist n=$n"; return; fi
+  check "header round trip $f $dist n=$n" cmp -s "$f" out.bin
+  check "header round trip $f $dist n=$n: descriptor" "$PYTHON3" -c "
+import yaml,sys
+a, b = yaml.safe_load(open('$f.yaml')), yaml.safe_load(open('out.bin.yaml'))
+sys.exit(0 if a['offset'] == b['offset'] and a['shape'] == b['shape'] and a.get('byte_order') == b.get('byte_order') else 1)"
+}
+for n in 1 2 3 4; do
+  for d in block cyclic cyclic:7; do header_roundtrip int32-be-header.bin $n $d; header_roundtrip h1.bin $n $d; done
+  for d in rows cols tiles cyclic:5; do header_roundtrip h2.bin $n $d; done
+  header_roundtrip h3.bin $n rows-cyclic:2
+done
+# the parts are datasets in their own right: part 0 holds the header as its own,
+# the others none, and each part's elements are what the distribution gives it
+mpirun 3 pario-scatter --dist cyclic:7 --out part h1.bin
+check "parts hold the elements and part 0 the header" "$PYTHON3" - <<'PY'
+import numpy as np, yaml, sys
+raw = open("h1.bin", "rb").read()
+data = np.frombuffer(raw[64:], dtype=">i4")
+bad = 0
+for r in range(3):
+    d = yaml.safe_load(open("part.%d.yaml" % r))
+    b = open("part.%d" % r, "rb").read()
+    want_off = 64 if r == 0 else 0
+    idx = np.arange(data.size)
+    mine = data[(idx // 7) % 3 == r]
+    if d["offset"] != want_off or d["part"].get("offset") != 64: bad += 1; print("descriptor", r, d)
+    if r == 0 and b[:64] != raw[:64]: bad += 1; print("header not carried")
+    if not np.array_equal(np.frombuffer(b[want_off:], dtype=">i4"), mine): bad += 1; print("elements", r)
+sys.exit(bad)
+PY
+mpirun 3 pario-count --range 0:2147483647 part.0 >/dev/null
+check "part 0 with its header counts like any dataset" test $? -eq 0
+# parts that do not agree on the header are refused, and nothing is written
+cp part.1.yaml keep.yaml
+sed -i 's/}$/, offset: 8}/' part.1.yaml
+expect_error 3 1 "part\.1: does not belong with part\.0 .*header" pario-gather --out bad.bin part
+cp keep.yaml part.1.yaml
+sed -i 's/, offset: 64}/}/' part.1.yaml
+expect_error 3 1 "part\.1: does not belong with part\.0" pario-gather --out bad.bin part
+check "no output from refused gathers" test ! -e bad.bin
+
+finish

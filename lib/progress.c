@@ -1,5 +1,6 @@
 #include "config.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #include "pario/progress.h"
@@ -33,6 +34,17 @@ void pario_progress_start(pario_progress *p, const char *tool, const char *verb,
     p->t0 = p->last = pario_now();
     p->total = local_total;
     p->printed = 0;
+    p->interval = 1.0;
+    const char *e = getenv("PARIO_PROGRESS_INTERVAL");
+    char *end;
+    double s = e && *e ? strtod(e, &end) : -1;
+    if (e && *e && !*end && s >= 0)
+        p->interval = s;
+}
+
+void pario_progress_passes(pario_progress *p, unsigned passes)
+{
+    p->total *= passes ? passes : 1;
 }
 
 void pario_progress_update(pario_progress *p, uint64_t done)
@@ -40,11 +52,13 @@ void pario_progress_update(pario_progress *p, uint64_t done)
     if (!p->enabled)
         return;
     double now = pario_now();
-    if (now - p->t0 < 2.0 || now - p->last < 1.0)
+    if (now - p->t0 < 2.0 * p->interval || now - p->last < p->interval)
         return;
     p->last = now;
+    if (done > p->total)
+        done = p->total;
     double frac = p->total ? (double)done / (double)p->total : 1.0;
-    double rate = (double)done / (now - p->t0);
+    double rate = now > p->t0 ? (double)done / (now - p->t0) : 0;
     double eta = rate > 0 ? (double)(p->total - done) / rate : 0;
     char d[32], r[32];
     pario_fmt_bytes(d, sizeof d, (double)done);

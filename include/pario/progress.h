@@ -13,14 +13,21 @@ typedef struct pario_progress {
     const char *tool, *verb;
     int enabled;            /* rank 0 and (stderr is a terminal or --progress) */
     double t0, last;
+    double interval;        /* seconds before the first line and between lines */
     uint64_t total;         /* this rank's total bytes */
     int printed;
 } pario_progress;
 
-/* force: --progress; quiet: --quiet. Shows nothing for the first two seconds. */
+/* force: --progress; quiet: --quiet. Shows nothing for the first two seconds, then
+ * at most a line a second; PARIO_PROGRESS_INTERVAL=S sets both to S seconds. */
 void pario_progress_start(pario_progress *p, const char *tool, const char *verb, uint64_t local_total,
                           int force, int quiet, MPI_Comm comm);
-/* Rank 0's own share stands for everyone's: no communication. */
+/* The work reads the data `passes` times (reduce's hist without --min/--max reads
+ * twice): the total becomes passes x the bytes given to start, and local_done
+ * counts across the passes. */
+void pario_progress_passes(pario_progress *p, unsigned passes);
+/* Rank 0's own share stands for everyone's: no communication. The percentage
+ * never passes 100 and the time left never goes below 0. */
 void pario_progress_update(pario_progress *p, uint64_t local_done);
 void pario_progress_finish(pario_progress *p);
 

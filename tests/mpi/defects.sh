@@ -69,4 +69,35 @@ sed -i 's/, offset: 64}/}/' part.1.yaml
 expect_error 3 1 "part\.1: does not belong with part\.0" pario-gather --out bad.bin part
 check "no output from refused gathers" test ! -e bad.bin
 
+# ---- the progress line counts both of hist's passes: never over 100%, sane ETA ----
+mpirun 2 pario-gen --dtype float64 --count 300001 --normal 0:1 --seed 3 --out g.bin >/dev/null
+progress_ok() { # FILE: the --progress lines on a non-terminal stderr
+  "$PYTHON3" - "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+lines = [l for l in text.replace("\r", "\n").split("\n") if "reducing" in l]
+pat = re.compile(r"reducing +(\d+)% \(rank 0: [^,]+, [^,]+/s, (-?\d+) s left\)")
+pcts, etas = [], []
+for l in lines:
+    m = pat.search(l)
+    if not m: print("unparsed:", l); sys.exit(1)
+    pcts.append(int(m.group(1))); etas.append(int(m.group(2)))
+ok = (len(pcts) >= 4 and max(pcts) <= 100 and pcts == sorted(pcts) and max(pcts) >= 90
+      and min(etas) >= 0 and max(etas) < 3600)
+# the first pass ends near half way: a line between 30% and 70% must be seen
+ok = ok and any(30 <= p <= 70 for p in pcts)
+if not ok: print("percentages", pcts, "etas", etas)
+sys.exit(0 if ok else 1)
+PY
+}
+for n in 1 2 3; do
+  PARIO_PROGRESS_INTERVAL=0 mpirun $n pario-reduce --op hist --chunk 64Ki --progress g.bin >/dev/null 2>prog.err
+  check "hist progress (two passes) n=$n" progress_ok prog.err
+  PARIO_PROGRESS_INTERVAL=0 mpirun $n pario-reduce --op hist,mean --min -5 --max 5 --chunk 64Ki --progress g.bin >/dev/null 2>prog.err
+  check "hist progress (one pass) n=$n" progress_ok prog.err
+done
+printf "input: {data: g.bin}\noperations: [hist]\nio: {chunk: 64Ki}\n" > hist.yaml
+PARIO_PROGRESS_INTERVAL=0 mpirun 2 pario-run --progress hist.yaml >/dev/null 2>prog.err
+check "pario-run hist progress" progress_ok prog.err
+
 finish

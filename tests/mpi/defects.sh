@@ -100,4 +100,62 @@ printf "input: {data: g.bin}\noperations: [hist]\nio: {chunk: 64Ki}\n" > hist.ya
 PARIO_PROGRESS_INTERVAL=0 mpirun 2 pario-run --progress hist.yaml >/dev/null 2>prog.err
 check "pario-run hist progress" progress_ok prog.err
 
+# ---- JSON spells NaN and the infinities as strings; null is "no value" ----
+"$PYTHON3" -c "
+import numpy as np
+np.array([[1, np.inf, 3], [-np.inf, 2, np.nan], [5, 6, 7], [np.inf, -np.inf, 0]], '<f8').tofile('nf.bin')
+open('nf.bin.yaml', 'w').write('dtype: float64\nshape: [4, 3]\n')
+np.zeros(0, '<f8').tofile('empty.bin'); open('empty.bin.yaml', 'w').write('dtype: float64\nshape: [0]\n')"
+nonfinite_ok() { # FORMAT FILE ARGS: the results, decoded, equal numpy's
+  "$PYTHON3" - "$@" <<'PY'
+import json, sys, math, yaml, numpy as np
+fmt, out, data = sys.argv[1], sys.argv[2], sys.argv[3]
+args = sys.argv[4:]
+text = open(out).read()
+def strict(tok): raise ValueError("bare %s in JSON" % tok)
+if fmt == "json":
+    enc = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+    def dec(v):
+        if isinstance(v, str): return enc[v]   # any other string is wrong
+        if isinstance(v, list): return [dec(x) for x in v]
+        return v
+    got = {k: dec(v) if k in ("sum", "min", "max", "mean") else v
+           for k, v in json.loads(text, parse_constant=strict).items()}
+else:
+    got = yaml.safe_load(text)
+a = np.fromfile(data, '<f8').reshape(4, 3) if data == "nf.bin" else np.fromfile(data, '<f8')
+skip = "--skip-nan" in args
+axis = 0 if "--axis" in args else None
+with np.errstate(all="ignore"):
+    f = {"sum": np.nansum if skip else np.sum, "mean": np.nanmean if skip else np.mean,
+         "min": np.nanmin if skip else np.min,
+         "max": np.nanmax if skip else np.max}
+    import warnings; warnings.simplefilter("ignore")
+    bad = 0
+    for k, fn in f.items():
+        if a.size == 0 and k in ("min", "max"):
+            want = None
+        else:
+            want = np.atleast_1d(fn(a, axis=axis)).tolist()
+        g = got[k] if isinstance(got[k], list) or got[k] is None else [got[k]]
+        if want is None:
+            if g is not None: bad += 1; print(k, g, "want null")
+            continue
+        if len(g) != len(want) or not all((math.isnan(x) and math.isnan(y)) or x == y or math.isclose(x, y, rel_tol=1e-12) for x, y in zip(g, want)):
+            bad += 1; print(k, g, want)
+sys.exit(1 if bad else 0)
+PY
+}
+for fmt in json yaml; do
+  for a in "" "--skip-nan" "--axis 0" "--axis 0 --skip-nan"; do
+    mpirun 2 pario-reduce --op sum,min,max,mean --format $fmt $a nf.bin > nf.$fmt
+    check "non-finite results in $fmt ($a)" nonfinite_ok $fmt nf.$fmt nf.bin $a
+  done
+  mpirun 2 pario-reduce --op sum,min,max,mean --format $fmt empty.bin > e.$fmt
+  check "empty dataset in $fmt: null extremes, NaN mean" nonfinite_ok $fmt e.$fmt empty.bin
+done
+printf "input: {data: nf.bin}\noperations: [sum, min, max, mean]\noutput: {results: nf-results.json}\n" > nf.yaml
+mpirun 2 pario-run --quiet nf.yaml >/dev/null
+check "pario-run JSON results spell inf" nonfinite_ok json nf-results.json nf.bin
+
 finish

@@ -5,7 +5,7 @@
 . "${PARIO_SRCDIR:-$(dirname "$0")/../..}/tests/mpi/lib.sh"
 . "$PARIO_SRCDIR/tests/mpi/reduce_lib.sh"
 
-# empty: sum 0, no min/max (null), mean/var/std undefined (null), histogram of [0, 1]
+# empty: sum 0, no min/max (null), mean/var/std NaN ("nan" in JSON), histogram of [0, 1]
 : > empty.bin; printf 'dtype: float64\nshape: [0]\n' > empty.bin.yaml
 : > iempty.bin; printf 'dtype: int32\nshape: [0]\n' > iempty.bin.yaml
 run 1 empty1.json empty.bin --op $ALL,count=1,range=0:1

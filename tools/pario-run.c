@@ -149,10 +149,7 @@ int main(int argc, char **argv)
             } else {
                 emit(stdout, c.format, job, &ds, &view, c.nranks, &res, &over);
             }
-            if (over)
-                fprintf(stderr, "%s: warning: the sum of %llu %s overflows %s; reported as null\n", tool.name,
-                        (unsigned long long)over, res.axis < 0 ? "the dataset" : "lanes",
-                        pario_dtype_is_signed(ds.dtype) ? "int64" : "uint64");
+            pario_reduce_warn_overflow(stderr, tool.name, over, &res);
         }
         if (!pario_failed(&st) && job->h5[0] && c.rank == 0) {
             char ops[512], dist[64], ranks[16], axis[8], chunk[32];

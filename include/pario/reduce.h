@@ -149,6 +149,10 @@ void pario_reduce_lane(const pario_reduce_spec *spec, const pario_reduce_result 
  * "nan_count" for floats, "axis"), to an open emitter. Returns the number of lanes
  * whose integer sum overflowed. */
 uint64_t pario_reduce_emit(pario_out *o, const pario_reduce_spec *spec, const pario_reduce_result *res);
+/* The warning for `over` sums (as pario_reduce_emit counts them) that overflow
+ * int64/uint64, one line on f: "TOOL: warning: the sum of the dataset overflows
+ * int64; reported as null" or "... the sums of 2 of 7 lanes overflow ...". */
+void pario_reduce_warn_overflow(FILE *f, const char *tool, uint64_t over, const pario_reduce_result *res);
 
 /* Rank 0, serial HDF5 driver: each result as a dataset, attrs[] as root attributes
  * (pairs of strings, NULL-terminated); written to a temporary name, then renamed. */

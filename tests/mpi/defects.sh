@@ -158,4 +158,43 @@ printf "input: {data: nf.bin}\noperations: [sum, min, max, mean]\noutput: {resul
 mpirun 2 pario-run --quiet nf.yaml >/dev/null
 check "pario-run JSON results spell inf" nonfinite_ok json nf-results.json nf.bin
 
+# ---- the overflow warning is one grammatical line, with the number from Python ints ----
+"$PYTHON3" -c "
+import numpy as np
+M = 2**63 - 1
+a = np.array([[M, 1, M, -5], [M, 2, -M, 7], [3, 3, 3, 3]], dtype='<i8')   # column sums: over, ok, ok, ok
+a.tofile('ov.bin'); open('ov.bin.yaml', 'w').write('dtype: int64\nshape: [3, 4]\n')
+b = np.array([[M, M], [M, M]], dtype='<i8'); b.tofile('ov2.bin'); open('ov2.bin.yaml', 'w').write('dtype: int64\nshape: [2, 2]\n')
+u = np.array([2**64 - 1, 1], dtype='<u8'); u.tofile('uov.bin'); open('uov.bin.yaml', 'w').write('dtype: uint64\n')
+for name, arr, lo, hi in (('ov', a, -2**63, M), ('ov2', b, -2**63, M)):
+    n = sum(1 for c in arr.T if not lo <= sum(int(x) for x in c) <= hi)
+    open(name + '.want', 'w').write(str(n))
+"
+for n in 1 3; do
+  mpirun $n pario-reduce --op sum --axis 0 --dist cols ov.bin >/dev/null 2>ov.err
+  check "overflow warning, 1 lane (n=$n)" grep -qx "pario-reduce: warning: the sum of $(cat ov.want) of 4 lanes overflows int64; reported as null" ov.err
+  mpirun $n pario-reduce --op sum --axis 0 ov2.bin >/dev/null 2>ov.err
+  check "overflow warning, 2 lanes (n=$n)" grep -qx "pario-reduce: warning: the sums of $(cat ov2.want) of 2 lanes overflow int64; reported as null" ov.err
+  mpirun $n pario-reduce --op sum uov.bin >/dev/null 2>ov.err
+  check "overflow warning, whole dataset (n=$n)" grep -qx "pario-reduce: warning: the sum of the dataset overflows uint64; reported as null" ov.err
+done
+printf "input: {data: ov.bin}\naxis: 0\noperations: [sum]\n" > ovjob.yaml
+mpirun 2 pario-run ovjob.yaml >/dev/null 2>ov.err
+check "pario-run overflow warning" grep -qx "pario-run: warning: the sum of 1 of 4 lanes overflows int64; reported as null" ov.err
+
+# ---- --hint keys and values longer than MPI allows are refused, not dropped ----
+read -r MAXKEY MAXVAL < <(printf '#include <mpi.h>\n#include <stdio.h>\nint main(void){printf("%%d %%d\\n", MPI_MAX_INFO_KEY, MPI_MAX_INFO_VAL);return 0;}\n' > maxinfo.c &&
+  mpicc.mpich -o maxinfo maxinfo.c && ./maxinfo)
+longkey=$("$PYTHON3" -c "print('k' * 5000)")
+longval=$("$PYTHON3" -c "print('v' * ($MAXVAL + 1))")
+for n in 1 3; do
+  expect_error $n 2 "^pario-count: error: --hint: the key is 5000 characters; MPI allows at most $MAXKEY\$" \
+    pario-count --hint "$longkey=1" --value 1 nf.bin
+  expect_error $n 2 "^pario-reduce: error: --hint cb_nodes: the value is $((MAXVAL + 1)) characters; MPI allows at most $MAXVAL\$" \
+    pario-reduce --op sum --hint "cb_nodes=$longval" nf.bin
+done
+key255=$("$PYTHON3" -c "print('k' * $MAXKEY)")
+mpirun 2 pario-count --hint "$key255=1" --value 1 nf.bin >/dev/null
+check "a key of exactly MPI_MAX_INFO_KEY characters is accepted" test $? -eq 0
+
 finish

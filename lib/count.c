@@ -1,7 +1,11 @@
 #include "config.h"
+#include <ctype.h>
+#include <fenv.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "pario/count.h"
 #include "pario/kernels.h"
 #include "pario/opts.h"
@@ -41,22 +45,134 @@ pario_status pario_count_query_set(pario_count_query *q, pario_count_mode mode, 
     return pario_ok();
 }
 
+/* A bound of at most 2^100 in magnitude stands for any beyond a 64-bit type. */
+#define BOUND_BIG ((__int128)1 << 100)
+
+static int is_inf_text(const char *p)
+{
+    return !strcasecmp(p, "inf") || !strcasecmp(p, "infinity");
+}
+
+/* The ceiling of the number a text spells, exactly, for a bound on integer data
+ * (x >= L and x < H hold for an integer x exactly when x >= ceil(L), x < ceil(H)):
+ * decimals with a fraction and an exponent ("2.5", "1e30", "-1e-400"), hex
+ * integers ("0x7f"), and inf; saturated at +-BOUND_BIG. 0 if it is not a number. */
+static int bound_ceil(const char *text, __int128 *out)
+{
+    const char *p = text;
+    int neg = 0;
+    if (*p == '+' || *p == '-')
+        neg = *p++ == '-';
+    if (is_inf_text(p)) {
+        *out = neg ? -BOUND_BIG : BOUND_BIG;
+        return 1;
+    }
+    __int128 v = 0;
+    int frac = 0; /* a nonzero digit after the point */
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        p += 2;
+        if (!isxdigit((unsigned char)*p))
+            return 0;
+        for (; isxdigit((unsigned char)*p); p++) {
+            int d = isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10;
+            v = v >= BOUND_BIG ? BOUND_BIG : v * 16 + d;
+        }
+        if (*p)
+            return 0;
+    } else {
+        /* digits [. digits] [e [+-] digits]; the point moves by the exponent */
+        const char *digits = p;
+        size_t nint = strspn(p, "0123456789");
+        p += nint;
+        size_t nfrac = 0;
+        const char *fdigits = p;
+        if (*p == '.') {
+            fdigits = ++p;
+            nfrac = strspn(p, "0123456789");
+            p += nfrac;
+        }
+        if (nint + nfrac == 0)
+            return 0;
+        long exp = 0;
+        if (*p == 'e' || *p == 'E') {
+            p++;
+            int eneg = 0;
+            if (*p == '+' || *p == '-')
+                eneg = *p++ == '-';
+            if (!isdigit((unsigned char)*p))
+                return 0;
+            for (; isdigit((unsigned char)*p); p++)
+                exp = exp > 100000 ? exp : exp * 10 + (*p - '0');
+            if (eneg)
+                exp = -exp;
+        }
+        if (*p)
+            return 0;
+        /* digit k of the mantissa (0-based, integer digits then fraction digits);
+         * the integer part of the value is its first nint + exp digits */
+        long total = (long)(nint + nfrac), point = (long)nint + exp;
+        for (long k = 0; k < total; k++) {
+            int d = (k < (long)nint ? digits[k] : fdigits[k - (long)nint]) - '0';
+            if (k < point)
+                v = v >= BOUND_BIG ? BOUND_BIG : v * 10 + d;
+            else if (d)
+                frac = 1;
+        }
+        for (long k = total; k < point && v < BOUND_BIG; k++) /* trailing zeros of a positive exponent */
+            v = v * 10 > BOUND_BIG ? BOUND_BIG : v * 10;
+        if (v > BOUND_BIG)
+            v = BOUND_BIG;
+    }
+    /* ceil(+(v + f)) = v + 1 for a fraction f in (0, 1); ceil(-(v + f)) = -v */
+    *out = neg ? -v : v + (frac && v < BOUND_BIG);
+    return 1;
+}
+
+/* A bound on float data, rounded up to the next double: x >= L and x < H hold for
+ * a double (or float) x exactly when they hold for the rounded-up bounds, however
+ * far the decimal lies beyond the type (1e400, 1e-400). glibc's strtod rounds in
+ * the current rounding mode. */
+static int bound_up(const char *text, double *out)
+{
+    char *end;
+    int mode = fegetround();
+    fesetround(FE_UPWARD);
+    double v = strtod(text, &end);
+    fesetround(mode);
+    if (end == text || *end || isnan(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
 pario_status pario_count_query_resolve(pario_count_query *q, pario_dtype t)
 {
     pario_status st;
     if (q->mode == PARIO_COUNT_RANGE) {
-        int ok;
-        /* bounds may lie outside the type: the kernel clamps */
-        st = pario_scalar_parse(q->text[0], t, &q->lo, &ok);
-        if (!pario_failed(&st))
-            st = pario_scalar_parse(q->text[1], t, &q->hi, &ok);
-        if (pario_failed(&st))
-            return pario_error(PARIO_ERR_USAGE, "--range %s:%s: %s", q->text[0], q->text[1], st.msg);
+        q->empty = 0;
         if (pario_dtype_is_float(t)) {
-            /* keep the double bounds exact for the float32 kernel */
-            sscanf(q->text[0], "%lf", &q->lo.f);
-            sscanf(q->text[1], "%lf", &q->hi.f);
+            for (int k = 0; k < 2; k++)
+                if (!bound_up(q->text[k], k ? &q->hi.f : &q->lo.f))
+                    return pario_error(PARIO_ERR_USAGE, "--range %s:%s: '%s' is not a number", q->text[0],
+                                       q->text[1], q->text[k]);
+            return pario_ok();
         }
+        __int128 b[2];
+        for (int k = 0; k < 2; k++)
+            if (!bound_ceil(q->text[k], &b[k]))
+                return pario_error(PARIO_ERR_USAGE, "--range %s:%s: '%s' is not a number", q->text[0], q->text[1],
+                                   q->text[k]);
+        /* [ceil(LO), ceil(HI) - 1] within the type */
+        int64_t tmin;
+        uint64_t tmax;
+        pario_dtype_int_limits(t, &tmin, &tmax);
+        __int128 a = b[0] < tmin ? tmin : b[0], z = b[1] - 1 > (__int128)tmax ? (__int128)tmax : b[1] - 1;
+        if (a > z) {
+            q->empty = 1;
+            return pario_ok();
+        }
+        q->lo.i = (int64_t)a, q->lo.u = (uint64_t)a, q->lo.f = (double)a;
+        q->hi.i = (int64_t)z, q->hi.u = (uint64_t)z, q->hi.f = (double)z;
         return pario_ok();
     }
     for (int i = 0; i < q->n; i++) {
@@ -72,7 +188,10 @@ void pario_count_chunk(const pario_count_query *q, const void *buf, size_t n, pa
     if (n == 0)
         return;
     if (q->mode == PARIO_COUNT_RANGE) {
-        counts[0] += pario_kernel_count_range(buf, n, t, &q->lo, &q->hi);
+        if (pario_dtype_is_float(t))
+            counts[0] += pario_kernel_count_range(buf, n, t, &q->lo, &q->hi);
+        else if (!q->empty)
+            counts[0] += pario_kernel_count_closed(buf, n, t, &q->lo, &q->hi);
         return;
     }
     for (int i = 0; i < q->n; i++)

@@ -83,7 +83,7 @@ void pario_byteswap(void *buf, size_t n, size_t esize)
     }
 }
 
-static void int_limits(pario_dtype t, int64_t *lo, uint64_t *hi)
+void pario_dtype_int_limits(pario_dtype t, int64_t *lo, uint64_t *hi)
 {
     switch (t) {
     case PARIO_INT8: *lo = INT8_MIN; *hi = INT8_MAX; break;
@@ -107,6 +107,10 @@ pario_status pario_scalar_parse(const char *text, pario_dtype t, pario_scalar *o
         double v = strtod(text, &end);
         if (end == text || *end)
             return pario_error(PARIO_ERR_USAGE, "'%s' is not a number", text);
+        /* 1e400 is not inf and 1e-400 is not 0: a decimal beyond the double range
+         * (ERANGE, rounded to an infinity or to zero) is a value no element holds */
+        if (errno == ERANGE && (isinf(v) || v == 0))
+            *in_range = 0;
         if (t == PARIO_FLOAT32) {
             float f = (float)v;
             /* a float32 element can only equal a value float32 can hold */
@@ -119,7 +123,7 @@ pario_status pario_scalar_parse(const char *text, pario_dtype t, pario_scalar *o
     }
     int64_t lo;
     uint64_t hi;
-    int_limits(t, &lo, &hi);
+    pario_dtype_int_limits(t, &lo, &hi);
     const char *p = text;
     while (*p == ' ')
         p++;

@@ -197,4 +197,87 @@ key255=$("$PYTHON3" -c "print('k' * $MAXKEY)")
 mpirun 2 pario-count --hint "$key255=1" --value 1 nf.bin >/dev/null
 check "a key of exactly MPI_MAX_INFO_KEY characters is accepted" test $? -eq 0
 
+# ---- range bounds and values beyond a type's limits, checked with exact arithmetic ----
+# Every dtype holds its extremes; bounds lie at, just inside and beyond them, and
+# beyond 64 bits. Reference: Python's Fraction (exact decimals) on every element.
+"$PYTHON3" - <<'PY'
+import numpy as np
+ints = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+cases = []
+for t in ints:
+    i = np.iinfo(t); lo, hi = int(i.min), int(i.max)
+    vals = sorted({lo, lo + 1, 0, 1, 5, hi - 1, hi} | ({-1} if lo < 0 else set()))
+    np.array(vals, dtype=t).astype(np.dtype(t).newbyteorder("<")).tofile(t + ".bin")
+    open(t + ".bin.yaml", "w").write("dtype: %s\n" % t)
+    bounds = [(0, hi + 1), (lo - 1, 0), (lo, hi), (lo, hi + 1), (lo - 1, hi + 1), (hi, hi + 1), (hi + 1, hi + 2),
+              (lo - 2, lo), (lo - 1, lo + 1), (0, 2**64), (-2**63 - 1, 2**64 + 5), (hi - 1, 10**30)]
+    bs = [("%d" % a, "%d" % b) for a, b in bounds]
+    bs += [("-inf", "inf"), ("2.5", "5.5"), ("-1e30", "1e30"), ("0x0", "0x%x" % (hi + 1)), ("-0.5", "1e-400"),
+           ("1e19", "1e20"), ("%d.5" % (hi - 1), "%d.000001" % hi)]
+    for a, b in bs: cases.append((t, a, b))
+for t, tiny in (("float32", "1e-45"), ("float64", "5e-324")):
+    f = np.finfo(t)
+    vals = [-np.inf, float(f.min), -1.0, -float(tiny), 0.0, float(tiny), 1e-30, 0.5, 1.0, float(f.max), np.inf, np.nan]
+    np.array(vals, dtype=t).astype(np.dtype(t).newbyteorder("<")).tofile(t + ".bin")
+    open(t + ".bin.yaml", "w").write("dtype: %s\n" % t)
+    for a, b in [("1e-400", "1"), ("-1e400", "1e400"), ("0", "1e-400"), ("-1e-400", "0"), ("1e38", "1e39"),
+                 ("1e39", "inf"), ("-inf", "-1e39"), ("-inf", "inf"), ("1e308", "1e309"), ("1e309", "inf"),
+                 ("0.1", "0.5000000000000000000001"), ("1e-46", "1e-44"), ("4e-324", "6e-324"), ("-3.4028235e38", "0")]:
+        cases.append((t, a, b))
+with open("bounds.txt", "w") as out:
+    for c in cases: out.write("%s %s %s\n" % c)
+PY
+bounds_ref() { # DTYPE LO HI: the exact count of elements in [LO, HI)
+  "$PYTHON3" - "$@" <<'PY'
+import sys, math, numpy as np
+from fractions import Fraction
+t, lo, hi = sys.argv[1:4]
+a = np.fromfile(t + ".bin", dtype=np.dtype(t).newbyteorder("<"))
+def q(text):   # an exact bound, +-inf as None with a sign
+    if text.lstrip("+-").lower() in ("inf", "infinity"): return -math.inf if text.startswith("-") else math.inf
+    if text.lstrip("-").startswith("0x"): return Fraction(int(text, 16))
+    return Fraction(text)
+L, H = q(lo), q(hi)
+def ge(x, b): return b == -math.inf or (b != math.inf and (x == math.inf or (x != -math.inf and Fraction(x) >= b)))
+def lt(x, b): return b == math.inf and x != math.inf or (b != -math.inf and b != math.inf and x != math.inf and (x == -math.inf or Fraction(x) < b))
+n = 0
+for x in a.tolist():
+    if isinstance(x, float) and math.isnan(x): continue
+    n += ge(x, L) and lt(x, H)
+print(n)
+PY
+}
+bad=0; checked=0
+while read -r t lo hi; do
+  want=$(bounds_ref "$t" "$lo" "$hi")
+  got=$(mpirun 2 pario-count --format json --range="$lo:$hi" "$t.bin" | "$PYTHON3" -c "import json,sys; print(json.load(sys.stdin)['count'])")
+  red=$(mpirun 1 pario-reduce --format json --op "range=$lo:$hi" "$t.bin" | "$PYTHON3" -c "import json,sys; print(json.load(sys.stdin)['count_range'])")
+  checked=$((checked + 1))
+  if [ "$got" != "$want" ] || [ "$red" != "$want" ]; then
+    bad=$((bad + 1)); echo "range $lo:$hi on $t: count $got, reduce $red, exact $want" >&2
+  fi
+done < bounds.txt
+check "$checked range bounds at and beyond every dtype's limits match exact arithmetic" test "$bad" -eq 0
+# the cases the issue names, at 1-3 ranks
+for n in 1 3; do
+  check "uint64 [max,5,0] in 0:2^64 (n=$n)" test "$(mpirun $n pario-count --range 0:18446744073709551616 uint64.bin | sed -n 's/^count: //p')" = \
+    "$(bounds_ref uint64 0 18446744073709551616)"
+  check "int64 in 0:2^63 (n=$n)" test "$(mpirun $n pario-count --range 0:9223372036854775808 int64.bin | sed -n 's/^count: //p')" = \
+    "$(bounds_ref int64 0 9223372036854775808)"
+done
+# values: 1e400 is not inf, 1e-400 is not 0 (a value the type cannot hold counts nothing)
+"$PYTHON3" -c "
+import numpy as np
+np.array([np.inf, -np.inf, 0.0, 0.0, 1.0, 5e-324], '<f8').tofile('vals.bin'); open('vals.bin.yaml', 'w').write('dtype: float64\n')"
+for v in 1e400 -1e400 1e-400 -1e-400 inf -inf 0 5e-324 1e0; do
+  want=$("$PYTHON3" -c "
+import numpy as np, math, sys
+from fractions import Fraction
+v = '$v'; a = np.fromfile('vals.bin', '<f8'); d = float(v)
+exact_inf = v.lstrip('-') == 'inf'
+holdable = exact_inf or (not math.isinf(d) and (d != 0 or Fraction(v) == 0))
+print(int((a == d).sum()) if holdable else 0)")
+  check "--value $v on float64 counts $want" test "$(mpirun 2 pario-count --value="$v" vals.bin | sed -n 's/^count: //p')" = "$want"
+done
+
 finish

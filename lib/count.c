@@ -1,11 +1,10 @@
 #include "config.h"
-#include <ctype.h>
 #include <fenv.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
+#include "decimal.h"
 #include "pario/count.h"
 #include "pario/kernels.h"
 #include "pario/opts.h"
@@ -45,89 +44,6 @@ pario_status pario_count_query_set(pario_count_query *q, pario_count_mode mode, 
     return pario_ok();
 }
 
-/* A bound of at most 2^100 in magnitude stands for any beyond a 64-bit type. */
-#define BOUND_BIG ((__int128)1 << 100)
-
-static int is_inf_text(const char *p)
-{
-    return !strcasecmp(p, "inf") || !strcasecmp(p, "infinity");
-}
-
-/* The ceiling of the number a text spells, exactly, for a bound on integer data
- * (x >= L and x < H hold for an integer x exactly when x >= ceil(L), x < ceil(H)):
- * decimals with a fraction and an exponent ("2.5", "1e30", "-1e-400"), hex
- * integers ("0x7f"), and inf; saturated at +-BOUND_BIG. 0 if it is not a number. */
-static int bound_ceil(const char *text, __int128 *out)
-{
-    const char *p = text;
-    int neg = 0;
-    if (*p == '+' || *p == '-')
-        neg = *p++ == '-';
-    if (is_inf_text(p)) {
-        *out = neg ? -BOUND_BIG : BOUND_BIG;
-        return 1;
-    }
-    __int128 v = 0;
-    int frac = 0; /* a nonzero digit after the point */
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-        p += 2;
-        if (!isxdigit((unsigned char)*p))
-            return 0;
-        for (; isxdigit((unsigned char)*p); p++) {
-            int d = isdigit((unsigned char)*p) ? *p - '0' : tolower((unsigned char)*p) - 'a' + 10;
-            v = v >= BOUND_BIG ? BOUND_BIG : v * 16 + d;
-        }
-        if (*p)
-            return 0;
-    } else {
-        /* digits [. digits] [e [+-] digits]; the point moves by the exponent */
-        const char *digits = p;
-        size_t nint = strspn(p, "0123456789");
-        p += nint;
-        size_t nfrac = 0;
-        const char *fdigits = p;
-        if (*p == '.') {
-            fdigits = ++p;
-            nfrac = strspn(p, "0123456789");
-            p += nfrac;
-        }
-        if (nint + nfrac == 0)
-            return 0;
-        long exp = 0;
-        if (*p == 'e' || *p == 'E') {
-            p++;
-            int eneg = 0;
-            if (*p == '+' || *p == '-')
-                eneg = *p++ == '-';
-            if (!isdigit((unsigned char)*p))
-                return 0;
-            for (; isdigit((unsigned char)*p); p++)
-                exp = exp > 100000 ? exp : exp * 10 + (*p - '0');
-            if (eneg)
-                exp = -exp;
-        }
-        if (*p)
-            return 0;
-        /* digit k of the mantissa (0-based, integer digits then fraction digits);
-         * the integer part of the value is its first nint + exp digits */
-        long total = (long)(nint + nfrac), point = (long)nint + exp;
-        for (long k = 0; k < total; k++) {
-            int d = (k < (long)nint ? digits[k] : fdigits[k - (long)nint]) - '0';
-            if (k < point)
-                v = v >= BOUND_BIG ? BOUND_BIG : v * 10 + d;
-            else if (d)
-                frac = 1;
-        }
-        for (long k = total; k < point && v < BOUND_BIG; k++) /* trailing zeros of a positive exponent */
-            v = v * 10 > BOUND_BIG ? BOUND_BIG : v * 10;
-        if (v > BOUND_BIG)
-            v = BOUND_BIG;
-    }
-    /* ceil(+(v + f)) = v + 1 for a fraction f in (0, 1); ceil(-(v + f)) = -v */
-    *out = neg ? -v : v + (frac && v < BOUND_BIG);
-    return 1;
-}
-
 /* A bound on float data, rounded up to the next double: x >= L and x < H hold for
  * a double (or float) x exactly when they hold for the rounded-up bounds, however
  * far the decimal lies beyond the type (1e400, 1e-400). glibc's strtod rounds in
@@ -159,7 +75,7 @@ pario_status pario_count_query_resolve(pario_count_query *q, pario_dtype t)
         }
         __int128 b[2];
         for (int k = 0; k < 2; k++)
-            if (!bound_ceil(q->text[k], &b[k]))
+            if (!pario_decimal_ceil(q->text[k], &b[k], NULL))
                 return pario_error(PARIO_ERR_USAGE, "--range %s:%s: '%s' is not a number", q->text[0], q->text[1],
                                    q->text[k]);
         /* [ceil(LO), ceil(HI) - 1] within the type */

@@ -2,3 +2,4 @@
 DEFECT_TESTS = tests/mpi/defects.sh
 TESTS += $(DEFECT_TESTS)
 EXTRA_DIST += $(DEFECT_TESTS)
+lib_libpario_la_SOURCES += lib/decimal.c lib/decimal.h

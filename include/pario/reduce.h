@@ -158,6 +158,18 @@ void pario_reduce_warn_overflow(FILE *f, const char *tool, uint64_t over, const 
  * (pairs of strings, NULL-terminated); written to a temporary name, then renamed. */
 pario_status pario_reduce_write_h5(const char *path, const pario_reduce_spec *spec, const pario_reduce_result *res,
                                    const char *const *attrs);
+/* A numeric root attribute: type 'i' int64 (i), 'u' uint64 (u), 'b' a flag as
+ * uint8 0/1 (u) — numbers stay numbers (pario-pi's log stores ranks as int64 too). */
+typedef struct pario_h5_attr {
+    const char *name;
+    char type;
+    int64_t i;
+    uint64_t u;
+} pario_h5_attr;
+/* As pario_reduce_write_h5, with n numeric attributes as well. */
+pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_spec *spec,
+                                         const pario_reduce_result *res, const char *const *attrs,
+                                         const pario_h5_attr *num, size_t n);
 
 #ifdef __cplusplus
 }

@@ -279,5 +279,27 @@ holdable = exact_inf or (not math.isinf(d) and (d != 0 or Fraction(v) == 0))
 print(int((a == d).sum()) if holdable else 0)")
   check "--value $v on float64 counts $want" test "$(mpirun 2 pario-count --value="$v" vals.bin | sed -n 's/^count: //p')" = "$want"
 done
+# integer values: hex and exponents read exactly (numpy compares exact Python ints)
+for v in 0x7fffffffffffffff 9.223372036854775807e18 -0x8000000000000000 5e0 0x5 9223372036854775807.0 18446744073709551615; do
+  want=$("$PYTHON3" -c "
+import numpy as np
+from fractions import Fraction
+t = '$v'; x = int(t, 16) if t.lstrip('-').startswith('0x') else Fraction(t)
+a = np.fromfile('int64.bin', '<i8'); print(sum(1 for e in a.tolist() if e == x))")
+  check "--value $v on int64 counts $want" test "$(mpirun 2 pario-count --value="$v" int64.bin | sed -n 's/^count: //p')" = "$want"
+done
+
+# ---- HDF5 attributes: numbers are numbers, ranks is int64 in pario-run's results as in pi's log ----
+printf "input: {data: nf.bin}\naxis: 0\nskip_nan: true\noperations: [sum, max]\noutput: {h5: nf.h5}\n" > h5job.yaml
+mpirun 3 pario-run --quiet h5job.yaml >/dev/null
+mpirun 2 pario-pi --samples 100 --rounds 2 --seed 1 --log pi.h5 >/dev/null
+attr_type() { "$H5DUMP" -a "$2" "$1" | sed -n 's/^ *DATATYPE *\([A-Z0-9_]*\).*/\1/p'; }
+attr_val() { "$H5DUMP" -a "$2" "$1" | grep -o '(0): .*' | sed 's/^(0): //'; }
+check "pario-run ranks attribute is int64, 3" test "$(attr_type nf.h5 ranks) $(attr_val nf.h5 ranks)" = "H5T_STD_I64LE 3"
+check "pi log ranks attribute is int64 too" test "$(attr_type pi.h5 ranks)" = "$(attr_type nf.h5 ranks)"
+check "axis int64, chunk_bytes uint64, skip_nan uint8 1" test \
+  "$(attr_type nf.h5 axis) $(attr_val nf.h5 axis) $(attr_type nf.h5 chunk_bytes) $(attr_type nf.h5 skip_nan) $(attr_val nf.h5 skip_nan)" = \
+  "H5T_STD_I64LE 0 H5T_STD_U64LE H5T_STD_U8LE 1"
+check "string attributes stay strings" test "$(attr_type nf.h5 distribution)" = "H5T_STRING"
 
 finish

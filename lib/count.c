@@ -1,8 +1,11 @@
 #include "config.h"
 #include <errno.h>
+#include <fenv.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "decimal.h"
 #include "pario/count.h"
 #include "pario/fileutil.h"
 #include "pario/kernels.h"
@@ -43,22 +46,51 @@ pario_status pario_count_query_set(pario_count_query *q, pario_count_mode mode, 
     return pario_ok();
 }
 
+/* A bound on float data, rounded up to the next double: x >= L and x < H hold for
+ * a double (or float) x exactly when they hold for the rounded-up bounds, however
+ * far the decimal lies beyond the type (1e400, 1e-400). glibc's strtod rounds in
+ * the current rounding mode. */
+static int bound_up(const char *text, double *out)
+{
+    char *end;
+    int mode = fegetround();
+    fesetround(FE_UPWARD);
+    double v = strtod(text, &end);
+    fesetround(mode);
+    if (end == text || *end || isnan(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
 pario_status pario_count_query_resolve(pario_count_query *q, pario_dtype t)
 {
     pario_status st;
     if (q->mode == PARIO_COUNT_RANGE) {
-        int ok;
-        /* bounds may lie outside the type: the kernel clamps */
-        st = pario_scalar_parse(q->text[0], t, &q->lo, &ok);
-        if (!pario_failed(&st))
-            st = pario_scalar_parse(q->text[1], t, &q->hi, &ok);
-        if (pario_failed(&st))
-            return pario_error(PARIO_ERR_USAGE, "--range %s:%s: %s", q->text[0], q->text[1], st.msg);
+        q->empty = 0;
         if (pario_dtype_is_float(t)) {
-            /* keep the double bounds exact for the float32 kernel */
-            sscanf(q->text[0], "%lf", &q->lo.f);
-            sscanf(q->text[1], "%lf", &q->hi.f);
+            for (int k = 0; k < 2; k++)
+                if (!bound_up(q->text[k], k ? &q->hi.f : &q->lo.f))
+                    return pario_error(PARIO_ERR_USAGE, "--range %s:%s: '%s' is not a number", q->text[0],
+                                       q->text[1], q->text[k]);
+            return pario_ok();
         }
+        __int128 b[2];
+        for (int k = 0; k < 2; k++)
+            if (!pario_decimal_ceil(q->text[k], &b[k], NULL))
+                return pario_error(PARIO_ERR_USAGE, "--range %s:%s: '%s' is not a number", q->text[0], q->text[1],
+                                   q->text[k]);
+        /* [ceil(LO), ceil(HI) - 1] within the type */
+        int64_t tmin;
+        uint64_t tmax;
+        pario_dtype_int_limits(t, &tmin, &tmax);
+        __int128 a = b[0] < tmin ? tmin : b[0], z = b[1] - 1 > (__int128)tmax ? (__int128)tmax : b[1] - 1;
+        if (a > z) {
+            q->empty = 1;
+            return pario_ok();
+        }
+        q->lo.i = (int64_t)a, q->lo.u = (uint64_t)a, q->lo.f = (double)a;
+        q->hi.i = (int64_t)z, q->hi.u = (uint64_t)z, q->hi.f = (double)z;
         return pario_ok();
     }
     for (int i = 0; i < q->n; i++) {
@@ -74,7 +106,10 @@ void pario_count_chunk(const pario_count_query *q, const void *buf, size_t n, pa
     if (n == 0)
         return;
     if (q->mode == PARIO_COUNT_RANGE) {
-        counts[0] += pario_kernel_count_range(buf, n, t, &q->lo, &q->hi);
+        if (pario_dtype_is_float(t))
+            counts[0] += pario_kernel_count_range(buf, n, t, &q->lo, &q->hi);
+        else if (!q->empty)
+            counts[0] += pario_kernel_count_closed(buf, n, t, &q->lo, &q->hi);
         return;
     }
     for (int i = 0; i < q->n; i++)

@@ -55,7 +55,8 @@ static int parse_dims(const char *path, yaml_document_t *doc, yaml_node_t *v, co
     return n;
 }
 
-/* part: {rank: R, ranks: P, dist: D, of: [N] or [rows, cols]} */
+/* part: {rank: R, ranks: P, dist: D, of: [N] or [rows, cols], offset: H}; offset
+ * (optional, default 0) is the whole's header size, carried by part 0 as its own header. */
 static pario_status parse_part(const char *path, yaml_document_t *doc, yaml_node_t *v, pario_dataset *ds)
 {
     if (v->type != YAML_MAPPING_NODE)
@@ -85,8 +86,11 @@ static pario_status parse_part(const char *path, yaml_document_t *doc, yaml_node
             if (n == 1)
                 ds->part.shape[1] = 1;
             seen |= 8;
+        } else if (strcmp(key, "offset") == 0) {
+            if (!pario_yaml_u64(x, &ds->part.offset))
+                return desc_err(path, x, "part.offset", "expected a non-negative integer number of bytes");
         } else {
-            return desc_err(path, k, "part", "expected rank, ranks (positive), dist (text) and of");
+            return desc_err(path, k, "part", "expected rank, ranks (positive), dist (text), of and offset");
         }
     }
     if (seen != 15)
@@ -267,8 +271,12 @@ int pario_desc_format(const pario_dataset *ds, char *buf, size_t len)
                      (unsigned long long)ds->part.shape[1]);
         else
             snprintf(shape, sizeof shape, "[%llu]", (unsigned long long)ds->part.shape[0]);
-        n += snprintf(buf + n, len - (size_t)n, "part: {rank: %d, ranks: %d, dist: \"%s\", of: %s}\n",
+        n += snprintf(buf + n, len - (size_t)n, "part: {rank: %d, ranks: %d, dist: \"%s\", of: %s",
                       ds->part.rank, ds->part.nranks, ds->part.dist, shape);
+        if (n >= 0 && (size_t)n < len && ds->part.offset)
+            n += snprintf(buf + n, len - (size_t)n, ", offset: %llu", (unsigned long long)ds->part.offset);
+        if (n >= 0 && (size_t)n < len)
+            n += snprintf(buf + n, len - (size_t)n, "}\n");
     }
     return n;
 }

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "decimal.h"
 #include "pario/dtype.h"
 
 static const struct {
@@ -83,7 +84,7 @@ void pario_byteswap(void *buf, size_t n, size_t esize)
     }
 }
 
-static void int_limits(pario_dtype t, int64_t *lo, uint64_t *hi)
+void pario_dtype_int_limits(pario_dtype t, int64_t *lo, uint64_t *hi)
 {
     switch (t) {
     case PARIO_INT8: *lo = INT8_MIN; *hi = INT8_MAX; break;
@@ -107,6 +108,10 @@ pario_status pario_scalar_parse(const char *text, pario_dtype t, pario_scalar *o
         double v = strtod(text, &end);
         if (end == text || *end)
             return pario_error(PARIO_ERR_USAGE, "'%s' is not a number", text);
+        /* 1e400 is not inf and 1e-400 is not 0: a decimal beyond the double range
+         * (ERANGE, rounded to an infinity or to zero) is a value no element holds */
+        if (errno == ERANGE && (isinf(v) || v == 0))
+            *in_range = 0;
         if (t == PARIO_FLOAT32) {
             float f = (float)v;
             /* a float32 element can only equal a value float32 can hold */
@@ -119,39 +124,16 @@ pario_status pario_scalar_parse(const char *text, pario_dtype t, pario_scalar *o
     }
     int64_t lo;
     uint64_t hi;
-    int_limits(t, &lo, &hi);
-    const char *p = text;
-    while (*p == ' ')
-        p++;
-    if (*p == '-') {
-        long long v = strtoll(text, &end, 10);
-        if (end == text || *end) {
-            double d = strtod(text, &end);
-            if (end != text && !*end && d == floor(d) && d >= -9.3e18)
-                v = (long long)d;
-            else
-                return pario_error(PARIO_ERR_USAGE, "'%s' is not an integer %s value", text, pario_dtype_name(t));
-        }
-        if (errno == ERANGE || v < lo)
-            *in_range = 0;
-        out->i = v;
-        out->u = 0;
-        out->f = (double)v;
-        return pario_ok();
-    }
-    unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || *end) {
-        /* accept 1e6 and 3.0 for integers: integral values written as floats */
-        double d = strtod(text, &end);
-        if (end != text && !*end && d == floor(d) && d >= 0 && d < 1.8446744073709552e19)
-            v = (unsigned long long)d;
-        else
-            return pario_error(PARIO_ERR_USAGE, "'%s' is not an integer %s value", text, pario_dtype_name(t));
-    }
-    if (errno == ERANGE || v > hi)
+    pario_dtype_int_limits(t, &lo, &hi);
+    /* exactly, digit by digit: 1e19, 0x7fffffffffffffff, 3.0 (no rounding via double) */
+    __int128 v;
+    int integral;
+    if (!pario_decimal_ceil(text, &v, &integral) || !integral)
+        return pario_error(PARIO_ERR_USAGE, "'%s' is not an integer %s value", text, pario_dtype_name(t));
+    if (v < lo || v > (__int128)hi)
         *in_range = 0;
-    out->u = v;
-    out->i = v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
+    out->i = v < INT64_MIN ? INT64_MIN : v > INT64_MAX ? INT64_MAX : (int64_t)v;
+    out->u = v < 0 ? 0 : v > (__int128)UINT64_MAX ? UINT64_MAX : (uint64_t)v;
     out->f = (double)v;
     return pario_ok();
 }

@@ -52,9 +52,17 @@ pario_status pario_gather_open(const char *prefix, const char *out, const pario_
     MPI_Bcast(&first, (int)sizeof first, MPI_BYTE, 0, comm);
     if (first.dtype != part->dtype || first.big_endian != part->big_endian ||
         first.part.ndims != part->part.ndims || first.part.shape[0] != part->part.shape[0] ||
-        first.part.shape[1] != part->part.shape[1] || strcmp(first.part.dist, part->part.dist) != 0)
-        st = pario_error(PARIO_ERR_RUNTIME, "%s: does not belong with %s.0 (different dtype, shape or distribution)",
-                         path, prefix);
+        first.part.shape[1] != part->part.shape[1] || strcmp(first.part.dist, part->part.dist) != 0 ||
+        first.part.offset != part->part.offset)
+        st = pario_error(PARIO_ERR_RUNTIME,
+                         "%s: does not belong with %s.0 (different dtype, shape, distribution or header)", path,
+                         prefix);
+    /* part 0 carries the whole's header as its own; the other parts have none */
+    if (!pario_failed(&st) && part->offset != (rank == 0 ? part->part.offset : 0))
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: has a %llu-byte header, but %s%llu", path,
+                         (unsigned long long)part->offset,
+                         rank == 0 ? "part 0 must carry the whole's header of " : "only part 0 may have one, not ",
+                         (unsigned long long)(rank == 0 ? part->part.offset : part->offset));
     if (!pario_failed(&st)) {
         st = pario_dist_parse(part->part.dist, used);
         if (!pario_failed(&st) && dist) {
@@ -77,8 +85,36 @@ pario_status pario_gather_open(const char *prefix, const char *out, const pario_
     snprintf(whole->path, sizeof whole->path, "%s", out);
     whole->dtype = part->dtype;
     whole->big_endian = part->big_endian;
+    whole->offset = part->part.offset;
     pario_dataset_set_shape(whole, part->part.ndims, part->part.shape);
     return pario_ok();
+}
+
+/* Collective: rank 0 copies part 0's header (the whole's, see pario_scatter) to the
+ * start of the output, in pieces every rank steps through together; then every
+ * rank's part file is positioned at its first element. */
+static pario_status put_header(pario_writer *w, const pario_dataset *part, const pario_dataset *whole, FILE *f,
+                               MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    char buf[65536];
+    pario_status st = pario_ok();
+    if (rank == 0 && whole->offset && fseeko(f, 0, SEEK_SET) != 0)
+        st = pario_sys_error(errno, "cannot seek", part->path);
+    for (uint64_t at = 0; at < whole->offset; at += sizeof buf) {
+        uint64_t left = whole->offset - at;
+        size_t n = rank == 0 ? (left < sizeof buf ? (size_t)left : sizeof buf) : 0;
+        if (n && !pario_failed(&st) && fread(buf, 1, n, f) != n)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read its header", part->path);
+        st = pario_writer_put_bytes(w, at, buf, pario_failed(&st) ? 0 : n, st);
+        if (pario_failed(&st))
+            return st;
+    }
+    if (rank == 0 && whole->offset && fseeko(f, (off_t)part->offset, SEEK_SET) != 0)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: %s", part->path, strerror(errno));
+    pario_agree(&st, comm);
+    return st;
 }
 
 pario_status pario_gather(const pario_dataset *part, const pario_dataset *whole, const pario_view *view,
@@ -96,6 +132,8 @@ pario_status pario_gather(const pario_dataset *part, const pario_dataset *whole,
     }
     if (!pario_failed(&st) && !f)
         st = pario_sys_error(errno, "cannot open", part->path);
+    if (!pario_failed(&st) && fseeko(f, (off_t)part->offset, SEEK_SET) != 0)
+        st = pario_sys_error(errno, "cannot seek", part->path);
     if (pario_agree(&st, comm)) {
         if (f)
             fclose(f);
@@ -108,6 +146,11 @@ pario_status pario_gather(const pario_dataset *part, const pario_dataset *whole,
     if (pario_failed(&st)) {
         fclose(f);
         return st;
+    }
+    st = put_header(w, part, whole, f, comm);
+    if (pario_failed(&st)) {
+        fclose(f);
+        return pario_writer_close(w, st, 0);
     }
     while (pario_writer_more(w)) {
         size_t n;

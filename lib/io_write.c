@@ -190,3 +190,26 @@ pario_status pario_writer_write_at(pario_writer *w, uint64_t start, uint64_t n, 
     w->bytes += n * w->view->esize;
     return pario_ok();
 }
+
+pario_status pario_writer_put_bytes(pario_writer *w, uint64_t at, const void *buf, size_t n, pario_status st)
+{
+    if (!pario_failed(&st) && n > INT_MAX)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: internal error: %zu bytes in one header write", w->final_path, n);
+    if (pario_agree(&st, w->comm))
+        return st;
+    int err = MPI_File_set_view(w->fh, 0, MPI_BYTE, MPI_BYTE, "native", MPI_INFO_NULL);
+    if (err == MPI_SUCCESS && n) {
+        MPI_Status status;
+        err = MPI_File_write_at(w->fh, (MPI_Offset)at, buf, (int)n, MPI_BYTE, &status);
+        int got = 0;
+        if (err == MPI_SUCCESS && (MPI_Get_count(&status, MPI_BYTE, &got), (size_t)got != n))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: short write of the header", w->final_path);
+    }
+    int err2 = MPI_File_set_view(w->fh, w->view->disp, w->view->etype, w->view->filetype, "native", MPI_INFO_NULL);
+    if (err == MPI_SUCCESS)
+        err = err2;
+    if (err != MPI_SUCCESS && !pario_failed(&st))
+        st = pario_mpi_error(err, "write", w->final_path);
+    pario_agree(&st, w->comm);
+    return st;
+}

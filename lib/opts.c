@@ -160,6 +160,17 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
                 st = pario_error(PARIO_ERR_USAGE, "--hint '%s': expected KEY=VALUE", optarg);
                 break;
             }
+            /* MPI_Info_set refuses (or an implementation drops) longer ones: say so */
+            if (eq - optarg > MPI_MAX_INFO_KEY) {
+                st = pario_error(PARIO_ERR_USAGE, "--hint: the key is %zu characters; MPI allows at most %d",
+                                 (size_t)(eq - optarg), MPI_MAX_INFO_KEY);
+                break;
+            }
+            if (strlen(eq + 1) > MPI_MAX_INFO_VAL) {
+                st = pario_error(PARIO_ERR_USAGE, "--hint %.*s: the value is %zu characters; MPI allows at most %d",
+                                 (int)(eq - optarg), optarg, strlen(eq + 1), MPI_MAX_INFO_VAL);
+                break;
+            }
             char k[MPI_MAX_INFO_KEY + 1];
             snprintf(k, sizeof k, "%.*s", (int)(eq - optarg), optarg);
             if (c->io.info == MPI_INFO_NULL)

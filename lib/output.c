@@ -124,8 +124,8 @@ void pario_out_f64(pario_out *o, const char *key, double v)
     char buf[40];
     if (isfinite(v))
         pario_fmt_double(buf, sizeof buf, v);
-    else if (o->fmt == PARIO_FMT_JSON)
-        snprintf(buf, sizeof buf, "null");
+    else if (o->fmt == PARIO_FMT_JSON) /* JSON has no NaN or infinity; null means "no value" */
+        snprintf(buf, sizeof buf, "%s", isnan(v) ? "\"nan\"" : v > 0 ? "\"inf\"" : "\"-inf\"");
     else if (o->fmt == PARIO_FMT_YAML)
         snprintf(buf, sizeof buf, "%s", isnan(v) ? ".nan" : v > 0 ? ".inf" : "-.inf");
     else

@@ -38,6 +38,17 @@ void pario_progress_start(pario_progress *p, const char *tool, const char *verb,
     p->forced = force;
     p->done = 0;
     p->unit = NULL;
+    p->interval = 1.0;
+    const char *e = getenv("PARIO_PROGRESS_INTERVAL");
+    char *end;
+    double s = e && *e ? strtod(e, &end) : -1;
+    if (e && *e && !*end && s >= 0)
+        p->interval = s;
+}
+
+void pario_progress_passes(pario_progress *p, unsigned passes)
+{
+    p->total *= passes ? passes : 1;
 }
 
 void pario_progress_set_unit(pario_progress *p, const char *unit)
@@ -47,7 +58,7 @@ void pario_progress_set_unit(pario_progress *p, const char *unit)
 
 static void print_line(pario_progress *p, double now)
 {
-    uint64_t done = p->done;
+    uint64_t done = p->done > p->total ? p->total : p->done; /* never past 100% */
     double frac = p->total ? (double)done / (double)p->total : 1.0;
     double secs = now - p->t0 > 1e-9 ? now - p->t0 : 1e-9;
     double rate = (double)done / secs;
@@ -72,7 +83,7 @@ void pario_progress_update(pario_progress *p, uint64_t done)
         return;
     p->done = done;
     double now = pario_now();
-    if (now - p->t0 < 2.0 || now - p->last < 1.0)
+    if (now - p->t0 < 2.0 * p->interval || now - p->last < p->interval)
         return;
     p->last = now;
     print_line(p, now);

@@ -220,6 +220,8 @@ pario_status pario_reduce_dataset(const pario_dataset *ds, const pario_view *vie
 
     if (p.hist) {
         double lo, hi;
+        if (progress && !(spec->have_lo && spec->have_hi))
+            pario_progress_passes(progress, 2); /* hist_range reads the data once more first */
         st = hist_range(&p, io, progress, comm, &lo, &hi);
         if (!pario_failed(&st))
             st = pario_hist_init(&res->hist, spec->bins, lo, hi);

@@ -64,19 +64,35 @@ static int attr_str(hid_t where, const char *name, const char *value)
     return ok;
 }
 
-static int attr_u64(hid_t where, const char *name, uint64_t v)
+static int attr_num(hid_t where, const char *name, hid_t ftype, hid_t mtype, const void *v)
 {
     hid_t space = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(where, name, H5T_NATIVE_UINT64, space, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = (a >= 0 && H5Awrite(a, H5T_NATIVE_UINT64, &v) >= 0) ||
-             failed("cannot write an attribute of the HDF5 results file");
+    hid_t a = H5Acreate2(where, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = (a >= 0 && H5Awrite(a, mtype, v) >= 0) || failed("cannot write an attribute of the HDF5 results file");
     if (a >= 0)
         H5Aclose(a);
     H5Sclose(space);
     return ok;
 }
 
-static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_result *res, const char *const *attrs)
+static int attr_u64(hid_t where, const char *name, uint64_t v)
+{
+    return attr_num(where, name, H5T_NATIVE_UINT64, H5T_NATIVE_UINT64, &v);
+}
+
+static int attr_typed(hid_t where, const pario_h5_attr *a)
+{
+    /* little-endian file types, as pario-pi's log */
+    if (a->type == 'i')
+        return attr_num(where, a->name, H5T_STD_I64LE, H5T_NATIVE_INT64, &a->i);
+    uint8_t b = a->u != 0;
+    if (a->type == 'b')
+        return attr_num(where, a->name, H5T_STD_U8LE, H5T_NATIVE_UINT8, &b);
+    return attr_num(where, a->name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &a->u);
+}
+
+static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_result *res, const char *const *attrs,
+                     const pario_h5_attr *num, size_t nnum)
 {
     const uint64_t L = res->lanes;
     const int rank = res->axis < 0 ? 0 : 1;
@@ -98,6 +114,8 @@ static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_
     }
     for (const char *const *a = attrs; ok && a && a[0]; a += 2)
         ok = attr_str(f, a[0], a[1]);
+    for (size_t i = 0; ok && i < nnum; i++)
+        ok = attr_typed(f, &num[i]);
     ok = ok && attr_u64(f, "elements", L * res->lane_len);
     ok = ok && attr_u64(f, "nan_count", nan);
     ok = ok && attr_str(f, "dtype", pario_dtype_name(res->dtype));
@@ -159,6 +177,13 @@ static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_
 pario_status pario_reduce_write_h5(const char *path, const pario_reduce_spec *spec, const pario_reduce_result *res,
                                    const char *const *attrs)
 {
+    return pario_reduce_write_h5_typed(path, spec, res, attrs, NULL, 0);
+}
+
+pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_spec *spec,
+                                         const pario_reduce_result *res, const char *const *attrs,
+                                         const pario_h5_attr *num, size_t nnum)
+{
     failure = pario_ok();
     failure_path = path;
     void *image = NULL;
@@ -176,7 +201,7 @@ pario_status pario_reduce_write_h5(const char *path, const pario_reduce_spec *sp
         if (f < 0) {
             failed("cannot create the HDF5 results file");
         } else {
-            int ok = write_all(f, spec, res, attrs);
+            int ok = write_all(f, spec, res, attrs, num, nnum);
             if (ok && H5Fflush(f, H5F_SCOPE_GLOBAL) < 0)
                 ok = failed("cannot write the HDF5 results file");
             if (ok && (size = H5Fget_file_image(f, NULL, 0)) < 0)

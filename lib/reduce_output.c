@@ -1,6 +1,7 @@
 /* Results as one object with a key per operation (JSON, YAML or text): scalars for
  * the whole dataset, arrays of one value per lane with --axis. */
 #include "config.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include "pario/reduce.h"
 
@@ -131,4 +132,17 @@ uint64_t pario_reduce_emit(pario_out *o, const pario_reduce_spec *spec, const pa
         put(o, "count_range", F_RANGE, kind, lanes, res);
     free(lanes);
     return overflows;
+}
+
+void pario_reduce_warn_overflow(FILE *f, const char *tool, uint64_t over, const pario_reduce_result *res)
+{
+    if (!over)
+        return;
+    const char *t = pario_dtype_is_signed(res->dtype) ? "int64" : "uint64";
+    if (res->axis < 0)
+        fprintf(f, "%s: warning: the sum of the dataset overflows %s; reported as null\n", tool, t);
+    else
+        fprintf(f, "%s: warning: the %s of %llu of %llu lanes overflow%s %s; reported as null\n", tool,
+                over == 1 ? "sum" : "sums", (unsigned long long)over, (unsigned long long)res->lanes,
+                over == 1 ? "s" : "", t);
 }

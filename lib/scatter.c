@@ -7,6 +7,29 @@
 #include "pario/parts.h"
 #include "fault.h"
 
+/* Rank 0: copy the input's header (its first ds->offset bytes) to the start of
+ * part 0, which keeps them as its own header for pario-gather to put back. */
+static pario_status copy_header(const pario_dataset *ds, FILE *out, const char *path)
+{
+    FILE *in = fopen(ds->path, "rb");
+    if (!in)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: %s", ds->path, strerror(errno));
+    char buf[65536];
+    uint64_t left = ds->offset;
+    pario_status st = pario_ok();
+    while (left && !pario_failed(&st)) {
+        size_t n = left < sizeof buf ? (size_t)left : sizeof buf;
+        if (fread(buf, 1, n, in) != n)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read its %llu-byte header", ds->path,
+                             (unsigned long long)ds->offset);
+        else if (fwrite(buf, 1, n, out) != n)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: write failed: %s", path, strerror(errno));
+        left -= n;
+    }
+    fclose(in);
+    return st;
+}
+
 void pario_part_path(const char *prefix, int rank, char *out, size_t len)
 {
     snprintf(out, len, "%s.%d", prefix, rank);
@@ -34,6 +57,8 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         errno = EACCES;
     }
     pario_status st = f ? pario_ok() : pario_sys_error(errno, "cannot create", path);
+    if (f && rank == 0 && ds->offset)
+        st = copy_header(ds, f, path);
     if (pario_agree(&st, comm)) {
         if (f)
             fclose(f), remove(tmp);
@@ -63,6 +88,7 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         snprintf(pd.path, sizeof pd.path, "%s", path);
         pd.dtype = ds->dtype;
         pd.big_endian = ds->big_endian;
+        pd.offset = rank == 0 ? ds->offset : 0;
         pario_dataset_set_shape(&pd, view->local_ndims, view->local_shape);
         pd.part.present = 1;
         pd.part.rank = rank;
@@ -71,6 +97,7 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         pd.part.ndims = ds->ndims;
         pd.part.shape[0] = ds->shape[0];
         pd.part.shape[1] = ds->shape[1];
+        pd.part.offset = ds->offset;
         if (rename(tmp, path) != 0)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename into place: %s", path, strerror(errno));
         else

@@ -40,7 +40,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
 
 static const pario_optdef options[] = {
     { "dtype", O_DTYPE, 1, "T", "convert elements to dtype T (floats to integers truncate toward zero)" },
-    { "saturate", O_SATURATE, 0, NULL, "clamp values that do not fit T (NaN -> 0) instead of failing" },
+    { "saturate", O_SATURATE, 0, NULL, "clamp values that do not fit T (NaN -> 0; finite floats beyond float32 -> +-FLT_MAX) instead of failing" },
     { "byte-order", O_ORDER, 1, "ORDER", "write little- or big-endian (default: as the input)" },
     { "transpose", O_TRANSPOSE, 0, NULL, "transpose a 2-D dataset" },
     { "to-dist", O_TO_DIST, 1, "D", "write with distribution D (default: --dist): elements move between ranks" },

@@ -38,7 +38,10 @@ static const pario_tool tool = {
     "Count elements of the dataset FILE (described by FILE.yaml or --desc) that equal a\n"
     "value, fall in a half-open range, or equal each of several values. Every rank\n"
     "reads its part of the shared file in bounded chunks with collective MPI-IO;\n"
-    "the answer is the same for any number of ranks and any --dist.",
+    "the answer is the same for any number of ranks and any --dist. Values and bounds\n"
+    "are exact: on integer data hex (0xff) and whole numbers with exponents (1e6) are\n"
+    "read digit by digit; a value the type cannot hold (300 for int8, 1e400 for\n"
+    "float64) counts nothing; bounds beyond the type (or inf) are no limit.",
     "Examples:\n"
     "  mpiexec -n 4 pario-count --value 7 data.bin\n"
     "  mpiexec -n 4 pario-count --range 0:100 --per-rank --format json data.bin\n"

@@ -108,10 +108,7 @@ int main(int argc, char **argv)
             pario_out_open(&out, stdout, c.format);
             uint64_t over = pario_reduce_emit(&out, &o.spec, &res);
             pario_out_close(&out);
-            if (over)
-                fprintf(stderr, "%s: warning: the sum of %llu %s overflows %s; reported as null\n", tool.name,
-                        (unsigned long long)over, res.axis < 0 ? "the dataset" : "lanes",
-                        pario_dtype_is_signed(ds.dtype) ? "int64" : "uint64");
+            pario_reduce_warn_overflow(stderr, tool.name, over, &res);
         }
         if (!pario_failed(&st) && o.h5 && c.rank == 0) {
             char ops[512], dist[64];

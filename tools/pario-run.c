@@ -141,23 +141,19 @@ int main(int argc, char **argv)
             } else {
                 emit(stdout, c.format, job, &ds, &view, c.nranks, &res, &over);
             }
-            if (over)
-                fprintf(stderr, "%s: warning: the sum of %llu %s overflows %s; reported as null\n", tool.name,
-                        (unsigned long long)over, res.axis < 0 ? "the dataset" : "lanes",
-                        pario_dtype_is_signed(ds.dtype) ? "int64" : "uint64");
+            pario_reduce_warn_overflow(stderr, tool.name, over, &res);
         }
         if (!pario_failed(&st) && job->h5[0] && c.rank == 0) {
-            char ops[512], dist[64], ranks[16], axis[8], chunk[32];
+            char ops[512], dist[64];
             pario_reduce_ops_format(&job->spec, ops, sizeof ops);
             pario_dist_format(&view.dist, dist, sizeof dist);
-            snprintf(ranks, sizeof ranks, "%d", c.nranks);
-            snprintf(axis, sizeof axis, "%d", job->spec.axis);
-            snprintf(chunk, sizeof chunk, "%zu", c.io.chunk_bytes);
             const char *attrs[] = { "tool", tool.name, "job", job->path, "name", job->name, "data", ds.path,
-                                    "descriptor", ds.desc_path, "distribution", dist, "ranks", ranks,
-                                    "operations", ops, "axis", axis, "skip_nan", job->spec.skip_nan ? "true" : "false",
-                                    "chunk_bytes", chunk, NULL };
-            st = pario_reduce_write_h5(job->h5, &job->spec, &res, attrs);
+                                    "descriptor", ds.desc_path, "distribution", dist, "operations", ops, NULL };
+            const pario_h5_attr num[] = { { "ranks", 'i', c.nranks, 0 },
+                                          { "axis", 'i', job->spec.axis, 0 },
+                                          { "skip_nan", 'b', 0, (uint64_t)job->spec.skip_nan },
+                                          { "chunk_bytes", 'u', 0, c.io.chunk_bytes } };
+            st = pario_reduce_write_h5_typed(job->h5, &job->spec, &res, attrs, num, sizeof num / sizeof num[0]);
             if (pario_failed(&st) && job->results[0])
                 remove(job->results); /* both outputs or neither */
         }

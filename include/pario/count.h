@@ -26,7 +26,12 @@ typedef struct pario_count_query {
     /* resolved for the dataset's dtype */
     pario_scalar value[PARIO_COUNT_MAX_VALUES];
     int possible[PARIO_COUNT_MAX_VALUES];    /* 0: the dtype cannot hold this value */
+    /* a range, resolved exactly from the decimal (or hex) texts: for floats the
+     * half-open [lo.f, hi.f) with each bound rounded up to the next double (so
+     * it compares as the exact decimal would); for integers the closed [lo, hi]
+     * clipped to the dtype (bounds beyond it mean no limit), or empty */
     pario_scalar lo, hi;
+    int empty;
 } pario_count_query;
 
 /* From --value V, --range LO:HI, --values V1,V2,... */

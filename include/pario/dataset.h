@@ -29,6 +29,7 @@ typedef struct pario_dataset {
         char dist[64];
         int ndims;
         uint64_t shape[2];  /* the whole dataset's shape */
+        uint64_t offset;    /* the whole's header bytes; part 0 carries them as its own header */
     } part;
 } pario_dataset;
 

@@ -22,6 +22,8 @@ const char *pario_dtype_name(pario_dtype t);
 size_t pario_dtype_size(pario_dtype t);
 int pario_dtype_is_float(pario_dtype t);
 int pario_dtype_is_signed(pario_dtype t);   /* true for floats too */
+/* An integer dtype's smallest and largest values. */
+void pario_dtype_int_limits(pario_dtype t, int64_t *lo, uint64_t *hi);
 MPI_Datatype pario_dtype_mpi(pario_dtype t);
 /* "int32" -> PARIO_INT32; returns -1 if unknown. */
 int pario_dtype_from_name(const char *name);

@@ -108,6 +108,10 @@ int pario_writer_put(pario_writer *w, pario_status *st);
 /* Collective: write n local elements at local index start from buf (host order
  * unless raw; buf is byte-swapped in place when the output is big-endian). */
 pario_status pario_writer_write_at(pario_writer *w, uint64_t start, uint64_t n, void *buf);
+/* Collective: write n raw bytes (n may be 0 on some ranks) at absolute byte offset
+ * `at` of the file, outside the view: a header. st is the caller's error, agreed
+ * first; returns the agreed status. */
+pario_status pario_writer_put_bytes(pario_writer *w, uint64_t at, const void *buf, size_t n, pario_status st);
 /* Collective: on success close, rename to the final name and write the descriptor
  * (write_desc); on failure (st failed on any rank) remove the temporary file.
  * Frees w. */

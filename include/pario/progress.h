@@ -14,6 +14,7 @@ typedef struct pario_progress {
     const char *tool, *verb;
     int enabled;            /* rank 0 and (stderr is a terminal or --progress) */
     double t0, last;
+    double interval;        /* seconds before the first line and between lines */
     uint64_t total;         /* this rank's total bytes */
     int printed;
     int forced;             /* --progress: a short run still ends with one line */
@@ -21,11 +22,17 @@ typedef struct pario_progress {
     const char *unit;       /* NULL: bytes; else what is counted ("rounds") */
 } pario_progress;
 
-/* force: --progress; quiet: --quiet. Shows nothing for the first two seconds;
- * with force, a run that ended sooner still prints one line at the finish. */
+/* force: --progress; quiet: --quiet. Shows nothing for the first two seconds, then
+ * at most a line a second (PARIO_PROGRESS_INTERVAL=S sets both to S seconds); with
+ * force, a run that ended sooner still prints one line at the finish. */
 void pario_progress_start(pario_progress *p, const char *tool, const char *verb, uint64_t local_total,
                           int force, int quiet, MPI_Comm comm);
-/* Rank 0's own share stands for everyone's: no communication. */
+/* The work reads the data `passes` times (reduce's hist without --min/--max reads
+ * twice): the total becomes passes x the bytes given to start, and local_done
+ * counts across the passes. */
+void pario_progress_passes(pario_progress *p, unsigned passes);
+/* Rank 0's own share stands for everyone's: no communication. The percentage
+ * never passes 100 and the time left never goes below 0. */
 void pario_progress_update(pario_progress *p, uint64_t local_done);
 void pario_progress_finish(pario_progress *p);
 /* Count `unit`s ("rounds") instead of bytes; call after pario_progress_start. */

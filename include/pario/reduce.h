@@ -153,11 +153,27 @@ void pario_reduce_lane(const pario_reduce_spec *spec, const pario_reduce_result 
  * "nan_count" for floats, "axis"), to an open emitter. Returns the number of lanes
  * whose integer sum overflowed. */
 uint64_t pario_reduce_emit(pario_out *o, const pario_reduce_spec *spec, const pario_reduce_result *res);
+/* The warning for `over` sums (as pario_reduce_emit counts them) that overflow
+ * int64/uint64, one line on f: "TOOL: warning: the sum of the dataset overflows
+ * int64; reported as null" or "... the sums of 2 of 7 lanes overflow ...". */
+void pario_reduce_warn_overflow(FILE *f, const char *tool, uint64_t over, const pario_reduce_result *res);
 
 /* Rank 0, serial HDF5 driver: each result as a dataset, attrs[] as root attributes
  * (pairs of strings, NULL-terminated); written to a temporary name, then renamed. */
 pario_status pario_reduce_write_h5(const char *path, const pario_reduce_spec *spec, const pario_reduce_result *res,
                                    const char *const *attrs);
+/* A numeric root attribute: type 'i' int64 (i), 'u' uint64 (u), 'b' a flag as
+ * uint8 0/1 (u) — numbers stay numbers (pario-pi's log stores ranks as int64 too). */
+typedef struct pario_h5_attr {
+    const char *name;
+    char type;
+    int64_t i;
+    uint64_t u;
+} pario_h5_attr;
+/* As pario_reduce_write_h5, with n numeric attributes as well. */
+pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_spec *spec,
+                                         const pario_reduce_result *res, const char *const *attrs,
+                                         const pario_h5_attr *num, size_t n);
 
 #ifdef __cplusplus
 }

@@ -145,3 +145,19 @@ uint64_t pario_kernel_count_range(const void *buf, size_t n, pario_dtype t, cons
     default: return 0;
     }
 }
+
+uint64_t pario_kernel_count_closed(const void *buf, size_t n, pario_dtype t, const pario_scalar *a,
+                                   const pario_scalar *b)
+{
+    switch (t) {
+    case PARIO_INT8: return range_i8(buf, n, (int8_t)a->i, (int8_t)b->i);
+    case PARIO_INT16: return range_i16(buf, n, (int16_t)a->i, (int16_t)b->i);
+    case PARIO_INT32: return range_i32(buf, n, (int32_t)a->i, (int32_t)b->i);
+    case PARIO_INT64: return range_i64(buf, n, a->i, b->i);
+    case PARIO_UINT8: return range_u8(buf, n, (uint8_t)a->u, (uint8_t)b->u);
+    case PARIO_UINT16: return range_u16(buf, n, (uint16_t)a->u, (uint16_t)b->u);
+    case PARIO_UINT32: return range_u32(buf, n, (uint32_t)a->u, (uint32_t)b->u);
+    case PARIO_UINT64: return range_u64(buf, n, a->u, b->u);
+    default: return 0;
+    }
+}

@@ -5,7 +5,7 @@
 . "${PARIO_SRCDIR:-$(dirname "$0")/../..}/tests/mpi/lib.sh"
 . "$PARIO_SRCDIR/tests/mpi/reduce_lib.sh"
 
-# empty: sum 0, no min/max (null), mean/var/std undefined (null), histogram of [0, 1]
+# empty: sum 0, no min/max (null), mean/var/std NaN ("nan" in JSON), histogram of [0, 1]
 : > empty.bin; printf 'dtype: float64\nshape: [0]\n' > empty.bin.yaml
 : > iempty.bin; printf 'dtype: int32\nshape: [0]\n' > iempty.bin.yaml
 run 1 empty1.json empty.bin --op $ALL,count=1,range=0:1
@@ -65,7 +65,7 @@ run 2 un.json un.bin --op sum,mean
 run 2 uov.json uov.bin --op sum,mean
 run 3 i8.json i8.bin --op sum,mean
 mpirun 2 pario-reduce --op sum ov.bin > ov.txt 2> ov.err
-check "overflow warning on stderr" grep -q 'pario-reduce: warning: the sum of 1 the dataset overflows int64' ov.err
+check "overflow warning on stderr" grep -qx 'pario-reduce: warning: the sum of the dataset overflows int64; reported as null' ov.err
 check "overflow reported as null in text" grep -q '^sum: -$' ov.txt
 
 check "results match numpy" $REF check manifest

@@ -152,6 +152,24 @@ def parse_args(argv):
     return o
 
 
+NONFINITE = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
+
+
+def load_result(fh, name):
+    """A result file; JSON spells NaN and infinities as the strings "nan", "inf", "-inf"."""
+    if not name.endswith(".json"):
+        return yaml.safe_load(fh)
+    def dec(v):
+        if isinstance(v, str) and v in NONFINITE:
+            return NONFINITE[v]
+        if isinstance(v, list):
+            return [dec(x) for x in v]
+        if isinstance(v, dict):
+            return {k: dec(x) for k, x in v.items()}
+        return v
+    return dec(json.load(fh))
+
+
 class Checker:
     def __init__(self, where):
         self.where, self.errors = where, []
@@ -238,7 +256,7 @@ def lane_reference(x, dt, o, rng_lohi):
 def check_one(result, data, argv):
     ck = Checker("%s (%s)" % (result, " ".join(argv)))
     with open(result) as f:
-        got = json.load(f) if result.endswith(".json") else yaml.safe_load(f)
+        got = load_result(f, result)
     a, dt = load(data)
     o = parse_args(argv)
     ops = o["ops"]
@@ -319,7 +337,7 @@ def check(manifest):
         _, dt = load(data)
         key = (data, " ".join(a for a in argv if a.startswith("--op") or a.startswith("--axis")), str(parse_args(argv)))
         with open(result) as fh:
-            got = json.load(fh) if result.endswith(".json") else yaml.safe_load(fh)
+            got = load_result(fh, result)
         keys = INT_KEYS if dt.kind != "f" else ("min", "max", "argmin", "argmax", "count", "count_range", "hist")
         sig = {k: got.get(k) for k in keys}
         if key in first and first[key][1] != sig:

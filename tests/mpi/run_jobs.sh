@@ -70,7 +70,7 @@ a = np.fromfile('sd/counts.bin', '<i4')
 h = {l.split()[0]: [int(x) for x in l.split()[1:]] for l in open('stats.h5.txt')}
 sys.exit(0 if h == {'sum': [int(a.sum())], 'min': [int(a.min())], 'max': [int(a.max())],
                     'count': [int((a == 0).sum())], 'count_range': [int(((a >= 3) & (a < 7)).sum())]} else 1)"
-check "h5 attributes hold the job's settings" test "$(h5attr sd/jobs/daily-results.h5 distribution) $(h5attr sd/jobs/daily-results.h5 skip_nan) $(h5attr sd/jobs/daily-results.h5 axis) $(h5attr sd/jobs/daily-results.h5 operations) $(h5attr sd/jobs/daily-results.h5 ranks)" = "cols true 0 min,max,mean,var,std 2"
+check "h5 attributes hold the job's settings" test "$(h5attr sd/jobs/daily-results.h5 distribution) $(h5attr sd/jobs/daily-results.h5 skip_nan) $(h5attr sd/jobs/daily-results.h5 axis) $(h5attr sd/jobs/daily-results.h5 operations) $(h5attr sd/jobs/daily-results.h5 ranks)" = "cols 1 0 min,max,mean,var,std 2"
 check "h5 attribute names the job file" test "$(h5attr stats.h5 job)" = "sd/jobs/stats.yaml"
 check "h5 holds the dtype" test "$("$H5DUMP" -H -d /sum stats.h5 | grep -c 'H5T_STD_I64LE')" = 1
 

@@ -128,6 +128,11 @@ START_TEST(scalar_parse)
     scalar_ok("-1e300", PARIO_FLOAT64, 1, 0, 0, -1e300);
     scalar_ok("inf", PARIO_FLOAT64, 1, 0, 0, INFINITY);
     scalar_ok("-inf", PARIO_FLOAT32, 1, 0, 0, -INFINITY);
+    /* decimals beyond the double range are values no element holds, not inf or 0 */
+    scalar_ok("1e400", PARIO_FLOAT64, 0, 0, 0, 0);
+    scalar_ok("-1e400", PARIO_FLOAT64, 0, 0, 0, 0);
+    scalar_ok("1e-400", PARIO_FLOAT64, 0, 0, 0, 0);
+    scalar_ok("1e-320", PARIO_FLOAT64, 1, 0, 0, 1e-320);
     scalar_ok("nan", PARIO_FLOAT64, 1, 0, 0, NAN);
     scalar_bad("abc", PARIO_INT32);
     scalar_bad("1.5", PARIO_INT32);
@@ -381,7 +386,8 @@ START_TEST(output_json)
     ck_assert_msg(strstr(text, "\"count\":18446744073709551615"), "%s", text);
     ck_assert_msg(strstr(text, "\"min\":-9223372036854775808"), "%s", text);
     ck_assert_msg(strstr(text, "\"tenth\":0.1"), "%s", text);
-    ck_assert_msg(strstr(text, "\"nan\":null"), "%s", text);
+    ck_assert_msg(strstr(text, "\"nan\":\"nan\"") && strstr(text, "\"inf\":\"-inf\""), "%s", text);
+    ck_assert_msg(strstr(text, "\"nothing\":null"), "%s", text);
     ck_assert_msg(strstr(text, "\"per_rank\":[0,10,20]"), "%s", text);
     ck_assert_msg(strstr(text, "\"empty\":[]"), "%s", text);
     ck_assert_msg(strstr(text, "quote \\\" backslash \\\\ newline \\n tab \\t bell \\u0007"), "%s", text);
@@ -550,8 +556,16 @@ static int ref_in(const void *buf, size_t i, pario_dtype t, const char *lo, cons
     __int128 x, l, h;
     double f;
     if (elem(buf, i, t, &x, &f))
-        return f >= strtod(lo, NULL) && f < strtod(hi, NULL);
-    ck_assert_msg(text_int(lo, &l) && text_int(hi, &h), "integer bounds %s:%s", lo, hi);
+        return f >= strtod(lo, NULL) && f < strtod(hi, NULL); /* the bounds below are doubles */
+    /* integers: x >= L and x < H exactly when x >= ceil(L) and x < ceil(H) */
+    if (!text_int(lo, &l)) {
+        double d = strtod(lo, NULL);
+        l = isinf(d) ? (d < 0 ? -((__int128)1 << 100) : ((__int128)1 << 100)) : (__int128)ceil(d);
+    }
+    if (!text_int(hi, &h)) {
+        double d = strtod(hi, NULL);
+        h = isinf(d) ? (d < 0 ? -((__int128)1 << 100) : ((__int128)1 << 100)) : (__int128)ceil(d);
+    }
     return x >= l && x < h;
 }
 
@@ -575,7 +589,11 @@ START_TEST(kernels_match_loops)
                                     "nan", "300", "-300" };
     static const char *ranges[][2] = { { "0", "3" },   { "-5", "5" },     { "-1000", "1000" }, { "-3", "-3" },
                                        { "5", "-5" },  { "-1e30", "1e30" }, { "1", "2" },      { "-0.5", "0.5" },
-                                       { "-inf", "inf" }, { "-129", "-127" }, { "254", "256" }, { "0", "1e20" } };
+                                       { "-inf", "inf" }, { "-129", "-127" }, { "254", "256" }, { "0", "1e20" },
+                                       /* bounds beyond the 64-bit types keep their extremes */
+                                       { "0", "18446744073709551616" }, { "0", "9223372036854775808" },
+                                       { "-9223372036854775809", "0" }, { "-1e30", "-9223372036854775808" },
+                                       { "18446744073709551615", "1e400" }, { "-2.5", "7.5" }, { "0.5", "1" } };
     for (int t = 0; t < PARIO_DTYPE_COUNT; t++) {
         const pario_dtype dt = (pario_dtype)t;
         for (int offset = 0; offset < 3; offset++) { /* unaligned starts too */

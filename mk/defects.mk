@@ -1,0 +1,5 @@
+# defects: issue 10 section 7 (header round trip, progress, JSON inf/nan, hints, bounds)
+DEFECT_TESTS = tests/mpi/defects.sh
+TESTS += $(DEFECT_TESTS)
+EXTRA_DIST += $(DEFECT_TESTS)
+lib_libpario_la_SOURCES += lib/decimal.c lib/decimal.h

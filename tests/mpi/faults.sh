@@ -120,14 +120,14 @@ done
 # a later operation than the first: the second chunk's write and read
 one_case gen write 3 2 1
 one_case count read 2 1 1
-# the exchange strategy's buffers (send, receive, window, stripe) and its stripe reads
+# the exchange strategy's buffers (chunk, send, receive, stripe window) and its stripe reads
 one_case count_x alloc 2 1 1
 one_case count_x alloc 3 2 2
 one_case count_x alloc 4 0 3
-one_case count_x alloc 3 1 4
+one_case count_x alloc 3 1 3
 one_case count_x read 4 3 0
 one_case count_x read 3 1 1
-one_case count_x alloc 3 0 5 # rank 0's buffer for the per-rank counts
+one_case count_x alloc 3 0 4 # rank 0's buffer for the per-rank counts
 # --explain: rank 0's line buffer and owner map, every rank's flags
 for a in 0 1 2 3; do one_case explain alloc 3 0 $a; done
 one_case explain alloc 2 1 0

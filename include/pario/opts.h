@@ -17,6 +17,7 @@ extern "C" {
 enum pario_opt_groups {
     PARIO_OPTS_FORMAT = 1u << 0, /* --format */
     PARIO_OPTS_DATA = 1u << 1,   /* --desc --dist --chunk --independent --hint --show-hints --explain */
+    PARIO_OPTS_TEXT = 1u << 2,   /* --chunk --hint --show-hints (text files: no descriptor) */
 };
 
 typedef struct pario_common {
@@ -34,7 +35,8 @@ typedef struct pario_common {
 
 typedef struct pario_optdef {
     const char *name;     /* long option name; NULL ends the table */
-    int key;              /* passed to the handler; use values >= 256 */
+    int key;              /* passed to the handler; values >= 256, or a letter for a short
+                           * option (-k), which then wins over a common option's letter */
     int has_arg;          /* 0 or 1 */
     const char *metavar;  /* for --help: "N" in "--count N" */
     const char *help;

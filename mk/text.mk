@@ -1,0 +1,15 @@
+# text: pario-wc and pario-grep, lines split across ranks by where they start
+# (included from Makefile.am)
+pkginclude_HEADERS += include/pario/text.h include/pario/text_kernels.h include/pario/wc.h include/pario/grep.h
+lib_libkernels_la_SOURCES += lib/kernels/text.c
+lib_libpario_la_SOURCES += lib/text_split.c lib/text_order.c lib/wc.c lib/grep_pattern.c lib/grep.c
+
+bin_PROGRAMS += tools/pario-wc tools/pario-grep
+tools_pario_wc_SOURCES = tools/pario-wc.c
+tools_pario_wc_LDADD = $(TOOL_LDADD)
+tools_pario_grep_SOURCES = tools/pario-grep.c
+tools_pario_grep_LDADD = $(TOOL_LDADD)
+
+TEXT_TESTS = tests/mpi/text.sh
+TESTS += $(TEXT_TESTS)
+EXTRA_DIST += $(TEXT_TESTS) tests/mpi/text_files.py bench/text.sh

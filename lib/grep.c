@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pario/fileutil.h"
 #include "pario/grep.h"
 #include "pario/text.h"
 #include "pario/text_kernels.h"
@@ -124,69 +125,123 @@ static void scan_block(struct scan *s, const char *b, size_t n)
     }
 }
 
-pario_status pario_grep_file(const pario_grep_pattern *p, const pario_grep_opts *o, const char *path,
-                             const pario_io_opts *io, FILE *out, uint64_t *selected, uint64_t *bytes_read,
-                             double *secs, MPI_Comm comm)
+/* This rank's lines of one file: scanned, selected lines sent on or counted. */
+static pario_status grep_range(struct scan *s, pario_text_file *f)
 {
-    *selected = 0;
-    pario_text_file f;
-    pario_status st = pario_text_open(&f, path, io, comm);
-    if (pario_failed(&st))
-        return st;
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    pario_grep_opts oo = *o;
-    if (oo.count)
-        oo.number = 0; /* grep -c -n: the count only */
-    struct scan s;
-    memset(&s, 0, sizeof s);
-    s.p = p;
-    s.o = &oo;
-    s.stop = o->max_count == 0;
-    s.name = o->with_filename ? path : NULL;
-    s.lineno = 1;
-    if (oo.number) {
-        uint64_t before = 0;
-        st = pario_text_lines_before(&f, &before, comm);
-        if (pario_failed(&st)) {
-            pario_text_close(&f);
-            return st;
-        }
-        s.lineno = before + 1;
-    }
-    pario_ordered ord;
-    if (!o->count) {
-        pario_ordered_open(&ord, out, f.chunk, o->max_count, comm);
-        s.out = &ord;
-    }
     pario_lines L;
-    st = pario_lines_open(&L, &f, o->max_line);
+    pario_status st = pario_lines_open(&L, f, s->o->max_line);
     const char *data;
     size_t n;
     uint64_t off;
-    while (!s.stop && pario_lines_next(&L, &data, &n, &off, &st)) {
-        scan_block(&s, data, n);
-        if (s.failed)
+    while (!s->stop && pario_lines_next(&L, &data, &n, &off, &st)) {
+        scan_block(s, data, n);
+        if (s->failed)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: the regular expression engine failed (out of memory?) on "
-                             "the line at byte %" PRIu64, path, off);
+                             "the line at byte %" PRIu64, f->path, off);
     }
     pario_lines_close(&L);
-    if (s.out) {
-        pario_status wst = pario_ordered_close(&ord);
-        if (!pario_failed(&st))
-            st = wst;
-    }
-    *bytes_read += f.bytes_read;
-    *secs += f.io_seconds;
-    pario_agree(&st, comm);
-    uint64_t total = 0;
-    MPI_Allreduce(&s.selected, &total, 1, MPI_UINT64_T, MPI_SUM, comm);
-    *selected = total < o->max_count ? total : o->max_count;
-    if (o->count && rank == 0 && !pario_failed(&st)) {
-        if (s.name)
-            fprintf(out, "%s:", path);
-        fprintf(out, "%" PRIu64 "\n", *selected);
-    }
-    pario_text_close(&f);
     return st;
+}
+
+int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char *const *paths, int n,
+                     const pario_io_opts *io, FILE *out, pario_status *errs, uint64_t *bytes_read, MPI_Comm comm)
+{
+    int rank, nranks;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &nranks);
+    pario_grep_opts oo = *o;
+    if (oo.count)
+        oo.number = 0; /* grep -c -n: the count only */
+    pario_text_stat *stats = calloc((size_t)n, sizeof *stats);
+    uint64_t *before = calloc((size_t)n, sizeof *before), *sel = calloc((size_t)n, sizeof *sel);
+    uint64_t *total = calloc((size_t)n, sizeof *total);
+    pario_file_errors fe;
+    if (!stats || !before || !sel || !total || !pario_file_errors_init(&fe, n))
+        MPI_Abort(comm, 1); /* a few words per file */
+    pario_text_stat_all(paths, n, stats, comm);
+    int hints = rank == 0 && io->show_hints;
+    if (oo.number) {
+        /* lines owned by the ranks before this one, for every file at once */
+        uint64_t *mine = calloc((size_t)n, sizeof *mine);
+        size_t chunk = io->chunk_bytes ? io->chunk_bytes : PARIO_DEFAULT_CHUNK;
+        char *buf = pario_alloc_aligned(chunk);
+        if (!mine || !buf)
+            MPI_Abort(comm, 1);
+        for (int i = 0; i < n; i++) {
+            if (stats[i].err)
+                continue;
+            pario_text_file f;
+            pario_status st = pario_text_open(&f, paths[i], (uint64_t)stats[i].size, io, rank, nranks, hints);
+            hints = 0;
+            if (!pario_failed(&st))
+                st = pario_text_count_lines(&f, buf, &mine[i]);
+            *bytes_read += f.bytes_read;
+            pario_text_close(&f);
+            pario_file_errors_set(&fe, i, &st);
+        }
+        MPI_Exscan(mine, before, n, MPI_UINT64_T, MPI_SUM, comm);
+        if (rank == 0)
+            memset(before, 0, sizeof *before * (size_t)n); /* MPI_Exscan leaves rank 0's undefined */
+        free(mine);
+        free(buf);
+    }
+    pario_ordered ord;
+    if (!oo.count)
+        pario_ordered_open(&ord, out, io->chunk_bytes ? io->chunk_bytes : PARIO_DEFAULT_CHUNK, oo.max_count, comm);
+    for (int i = 0; i < n; i++) {
+        if (stats[i].err)
+            continue;
+        struct scan s;
+        memset(&s, 0, sizeof s);
+        s.p = p;
+        s.o = &oo;
+        s.name = oo.with_filename ? paths[i] : NULL;
+        s.out = oo.count ? NULL : &ord;
+        s.lineno = before[i] + 1;
+        s.stop = oo.max_count == 0 || pario_failed(&fe.mine[i]);
+        pario_text_file f;
+        pario_status st = pario_text_open(&f, paths[i], (uint64_t)stats[i].size, io, rank, nranks, hints);
+        hints = 0;
+        if (!pario_failed(&st) && !s.stop)
+            st = grep_range(&s, &f);
+        *bytes_read += f.bytes_read;
+        pario_text_close(&f);
+        pario_file_errors_set(&fe, i, &st);
+        sel[i] = s.selected;
+        if (!oo.count)
+            pario_ordered_end_file(&ord);
+    }
+    pario_status wst = pario_ok();
+    if (!oo.count)
+        wst = pario_ordered_close(&ord);
+    MPI_Allreduce(sel, total, n, MPI_UINT64_T, MPI_SUM, comm);
+    pario_file_errors_gather(&fe, errs, comm);
+    int any = 0;
+    for (int i = 0; i < n; i++) {
+        if (total[i] > oo.max_count)
+            total[i] = oo.max_count;
+        any += total[i] > 0;
+        if (rank != 0)
+            continue;
+        if (stats[i].err)
+            errs[i] = pario_text_stat_error(paths[i], &stats[i]);
+        if (oo.count && !pario_failed(&errs[i])) {
+            if (oo.with_filename)
+                fprintf(out, "%s:", paths[i]);
+            fprintf(out, "%" PRIu64 "\n", total[i]);
+        }
+    }
+    if (rank == 0 && !pario_failed(&wst)) {
+        /* a write error on standard output goes with the last file */
+        if (fflush(out) != 0 || ferror(out))
+            wst = pario_error(PARIO_ERR_RUNTIME, "standard output: write error");
+    }
+    if (rank == 0 && pario_failed(&wst) && n > 0 && !pario_failed(&errs[n - 1]))
+        errs[n - 1] = wst;
+    pario_file_errors_free(&fe);
+    free(stats);
+    free(before);
+    free(sel);
+    free(total);
+    return any;
 }

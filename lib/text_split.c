@@ -3,10 +3,12 @@
 #define _GNU_SOURCE 1
 #include "config.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "io_internal.h"
 #include "pario/fileutil.h"
 #include "pario/progress.h"
@@ -20,40 +22,61 @@ void pario_text_range(uint64_t size, int rank, int nranks, uint64_t *lo, uint64_
     *hi = *lo + base + (r < rem ? 1 : 0);
 }
 
-pario_status pario_text_open(pario_text_file *f, const char *path, const pario_io_opts *o, MPI_Comm comm)
+void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    memset(out, 0, sizeof *out * (size_t)n);
+    if (rank == 0) {
+        for (int i = 0; i < n; i++) {
+            struct stat sb;
+            if (stat(paths[i], &sb) != 0) {
+                out[i].err = errno;
+                continue;
+            }
+            if (S_ISDIR(sb.st_mode)) {
+                out[i].err = EISDIR;
+                continue;
+            }
+            /* readable? (stat says nothing about permission) */
+            int fd = open(paths[i], O_RDONLY);
+            if (fd < 0) {
+                out[i].err = errno;
+                continue;
+            }
+            close(fd);
+            out[i].size = (int64_t)sb.st_size;
+            out[i].regular = S_ISREG(sb.st_mode) ? 1 : 0;
+        }
+    }
+    MPI_Bcast(out, (int)(sizeof *out * (size_t)n), MPI_BYTE, 0, comm);
+}
+
+pario_status pario_text_stat_error(const char *path, const pario_text_stat *s)
+{
+    switch (s->err) {
+    case 0: return pario_ok();
+    case EISDIR: return pario_error(PARIO_ERR_RUNTIME, "%s: is a directory", path);
+    case ENOENT: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: no such file", path);
+    case EACCES: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: permission denied", path);
+    default: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: %s", path, strerror(s->err));
+    }
+}
+
+pario_status pario_text_open(pario_text_file *f, const char *path, uint64_t size, const pario_io_opts *o,
+                             int rank, int nranks, int print_hints)
 {
     memset(f, 0, sizeof *f);
     f->fh = MPI_FILE_NULL;
     f->path = path;
+    f->size = size;
     f->chunk = o->chunk_bytes ? o->chunk_bytes : PARIO_DEFAULT_CHUNK;
-    int rank, nranks;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &nranks);
-    /* ROMIO opens a directory without complaint; reading it fails later. */
-    pario_status st = pario_ok();
-    struct stat sb;
-    if (rank == 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-        st = pario_error(PARIO_ERR_RUNTIME, "%s: is a directory", path);
-    if (pario_agree(&st, comm))
-        return st;
-    st = pario_file_open(comm, path, MPI_MODE_RDONLY, o->info, &f->fh);
-    if (pario_failed(&st))
-        return st;
-    if (o->show_hints)
-        pario_file_print_hints(f->fh, o->show_hints, comm);
-    MPI_Offset size = 0;
-    int err = MPI_File_get_size(f->fh, &size);
-    if (err != MPI_SUCCESS)
-        st = pario_mpi_error(err, "cannot get the size", path);
-    if (pario_agree(&st, comm)) {
-        MPI_File_close(&f->fh);
-        return st;
-    }
-    /* every rank's own answer may differ on a file being written: take rank 0's */
-    uint64_t s = (uint64_t)size;
-    MPI_Bcast(&s, 1, MPI_UINT64_T, 0, comm);
-    f->size = s;
-    pario_text_range(f->size, rank, nranks, &f->lo, &f->hi);
+    pario_text_range(size, rank, nranks, &f->lo, &f->hi);
+    if (f->lo >= f->hi && !print_hints)
+        return pario_ok(); /* nothing to read: no open */
+    pario_status st = pario_file_open(MPI_COMM_SELF, path, MPI_MODE_RDONLY, o->info, &f->fh);
+    if (!pario_failed(&st) && print_hints && o->show_hints)
+        pario_file_print_hints(f->fh, o->show_hints, MPI_COMM_SELF);
     return st;
 }
 
@@ -103,24 +126,6 @@ pario_status pario_text_count_lines(pario_text_file *f, void *buf, uint64_t *lin
     }
     *lines = n;
     return pario_ok();
-}
-
-pario_status pario_text_lines_before(pario_text_file *f, uint64_t *before, MPI_Comm comm)
-{
-    *before = 0;
-    uint64_t mine = 0;
-    char *buf = pario_alloc_aligned(f->chunk);
-    pario_status st = buf ? pario_text_count_lines(f, buf, &mine)
-                          : pario_error(PARIO_ERR_RUNTIME, "out of memory for a %zu-byte buffer", f->chunk);
-    free(buf);
-    if (pario_agree(&st, comm))
-        return st;
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Exscan(&mine, before, 1, MPI_UINT64_T, MPI_SUM, comm);
-    if (rank == 0)
-        *before = 0; /* MPI_Exscan leaves rank 0's result undefined */
-    return st;
 }
 
 /* ---- owned lines ---- */

@@ -132,19 +132,22 @@ int main(int argc, char **argv)
         if (c.rank == 0)
             setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
         uint64_t bytes = 0;
-        double secs = 0, t0 = pario_now();
-        for (int i = 0; i < nfiles; i++) {
-            uint64_t sel = 0;
-            pario_status fst =
-                pario_grep_file(&pat, &o.g, files[i], &c.io, stdout, &sel, &bytes, &secs, MPI_COMM_WORLD);
-            if (c.rank == 0)
-                fflush(stdout);
-            if (pario_failed(&fst)) {
-                pario_report(&fst, tool.name, MPI_COMM_WORLD);
+        double t0 = pario_now();
+        pario_status *errs = calloc((size_t)nfiles, sizeof *errs);
+        if (!errs)
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        any = pario_grep_files(&pat, &o.g, files, nfiles, &c.io, stdout, errs, &bytes, MPI_COMM_WORLD) > 0;
+        if (c.rank == 0) {
+            for (int i = 0; i < nfiles; i++) {
+                if (!pario_failed(&errs[i]))
+                    continue;
+                fprintf(stderr, "%s: error: %s\n", tool.name, errs[i].msg);
                 file_error = 1;
             }
-            any |= sel > 0;
+            fflush(stderr);
         }
+        MPI_Bcast(&file_error, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        free(errs);
         if (c.stats)
             pario_stats_print(tool.name, "read", bytes, pario_now() - t0, MPI_COMM_WORLD);
     }

@@ -1,12 +1,14 @@
 /* pario-wc: lines, words and bytes of text files, as GNU wc counts them in the C
  * locale, each file's bytes split across ranks. */
 #include "config.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/opts.h"
 #include "pario/output.h"
 #include "pario/progress.h"
+#include "pario/text.h"
 #include "pario/wc.h"
 
 static pario_status handle(void *ctx, int key, const char *arg)
@@ -92,42 +94,49 @@ int main(int argc, char **argv)
             what = PARIO_WC_LINES | PARIO_WC_WORDS | PARIO_WC_BYTES;
         if (c.show_hints)
             c.io.show_hints = pario_info_stream(&c);
-        int width = 1;
-        if (c.rank == 0)
-            width = pario_wc_width(c.args, c.nargs, what);
-        MPI_Bcast(&width, 1, MPI_INT, 0, MPI_COMM_WORLD);
-        pario_wc_counts *counts = calloc((size_t)c.nargs, sizeof *counts), total = { 0, 0, 0 };
-        int *ok = calloc((size_t)c.nargs, sizeof *ok);
-        if (!counts || !ok)
+        int n = c.nargs;
+        pario_wc_counts *counts = calloc((size_t)n, sizeof *counts), total = { 0, 0, 0 };
+        pario_text_stat *stats = calloc((size_t)n, sizeof *stats);
+        pario_status *errs = calloc((size_t)n, sizeof *errs);
+        int *ok = calloc((size_t)n, sizeof *ok);
+        if (!counts || !stats || !errs || !ok)
             MPI_Abort(MPI_COMM_WORLD, 1);
         uint64_t bytes = 0;
-        double secs = 0, t0 = pario_now();
-        for (int i = 0; i < c.nargs; i++) {
-            pario_status fst = pario_wc_file(c.args[i], what, &c.io, &counts[i], &bytes, &secs, MPI_COMM_WORLD);
-            if (pario_failed(&fst)) {
-                /* like wc: say so, go on with the other files, exit 1 at the end */
-                code = pario_report(&fst, tool.name, MPI_COMM_WORLD);
-                continue;
+        double t0 = pario_now();
+        pario_wc_files(c.args, n, what, &c.io, counts, stats, errs, &bytes, MPI_COMM_WORLD);
+        if (c.rank == 0) {
+            int width = pario_wc_width(stats, n, what);
+            for (int i = 0; i < n; i++) {
+                if (pario_failed(&errs[i])) {
+                    /* like wc: say so and go on; a directory still gets its line of zeros */
+                    fflush(stdout);
+                    fprintf(stderr, "%s: error: %s\n", tool.name, errs[i].msg);
+                    fflush(stderr);
+                    code = 1;
+                    if (stats[i].err != EISDIR)
+                        continue;
+                } else {
+                    ok[i] = 1;
+                }
+                total.lines += counts[i].lines;
+                total.words += counts[i].words;
+                total.bytes += counts[i].bytes;
+                if (c.format == PARIO_FMT_TEXT)
+                    pario_wc_print(stdout, &counts[i], what, width, c.args[i]);
             }
-            ok[i] = 1;
-            total.lines += counts[i].lines;
-            total.words += counts[i].words;
-            total.bytes += counts[i].bytes;
-            if (c.rank == 0 && c.format == PARIO_FMT_TEXT) {
-                pario_wc_print(stdout, &counts[i], what, width, c.args[i]);
-                fflush(stdout);
-            }
+            if (c.format == PARIO_FMT_TEXT && n > 1)
+                pario_wc_print(stdout, &total, what, width, "total");
+            if (c.format != PARIO_FMT_TEXT)
+                print_json(&c, what, counts, ok, &total);
+            if (fflush(stdout) != 0)
+                st = pario_error(PARIO_ERR_RUNTIME, "standard output: write error");
         }
-        if (c.rank == 0 && c.format == PARIO_FMT_TEXT && c.nargs > 1)
-            pario_wc_print(stdout, &total, what, width, "total");
-        if (c.rank == 0 && c.format != PARIO_FMT_TEXT)
-            print_json(&c, what, counts, ok, &total);
-        if (c.rank == 0 && fflush(stdout) != 0)
-            st = pario_error(PARIO_ERR_RUNTIME, "standard output: write error");
+        MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
         if (c.stats)
             pario_stats_print(tool.name, "read", bytes, pario_now() - t0, MPI_COMM_WORLD);
-        (void)secs;
         free(counts);
+        free(stats);
+        free(errs);
         free(ok);
     }
     int rc = pario_report(&st, tool.name, MPI_COMM_WORLD);

@@ -47,12 +47,15 @@ typedef struct pario_grep_opts {
     size_t max_line;     /* longest line held whole (PARIO_TEXT_MAX_LINE) */
 } pario_grep_opts;
 
-/* Collective: search path. Rank 0 writes to out (selected lines in file order, or
- * the count); *selected is the file's number of selected lines on every rank.
- * *bytes_read and *secs gain this rank's reads. */
-pario_status pario_grep_file(const pario_grep_pattern *p, const pario_grep_opts *o, const char *path,
-                             const pario_io_opts *io, FILE *out, uint64_t *selected, uint64_t *bytes_read,
-                             double *secs, MPI_Comm comm);
+/* Collective: search paths[0..n) in order. Rank 0 writes to out the selected
+ * lines in file order (or each file's count, with -c) and gets errs[i], each
+ * file's error (code 0 if none). No collective per file: ranks go through the
+ * files on their own, their lines reach rank 0 through pario_ordered, and -n's
+ * line numbers come from one MPI_Exscan over all files' line counts (a first pass
+ * that only counts newlines). Returns on every rank the number of files in which
+ * a line was selected. *bytes_read gains this rank's reads. */
+int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char *const *paths, int n,
+                     const pario_io_opts *io, FILE *out, pario_status *errs, uint64_t *bytes_read, MPI_Comm comm);
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,19 @@ extern "C" {
  * block split: the first size % nranks ranks take one byte more). */
 void pario_text_range(uint64_t size, int rank, int nranks, uint64_t *lo, uint64_t *hi);
 
+/* What rank 0 found about a file before anyone reads it (one broadcast for all
+ * files, so that every rank splits the same size and skips the same files). */
+typedef struct pario_text_stat {
+    int64_t size;   /* bytes */
+    int err;        /* 0, or the errno of stat()/open() on rank 0 (EISDIR for a directory) */
+    int regular;    /* a regular file */
+} pario_text_stat;
+
+/* Collective: rank 0 stats and opens each of paths[0..n), every rank gets out[]. */
+void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Comm comm);
+/* "PATH: cannot open: no such file" (or "PATH: is a directory", ...) for s->err. */
+pario_status pario_text_stat_error(const char *path, const pario_text_stat *s);
+
 typedef struct pario_text_file {
     MPI_File fh;
     const char *path;
@@ -37,10 +50,12 @@ typedef struct pario_text_file {
     double io_seconds;   /* spent in reads by this rank */
 } pario_text_file;
 
-/* Collective: open path read-only with o's hints (printing them for --show-hints),
- * find its size and this rank's range. A directory is an error. Agreed status. */
-pario_status pario_text_open(pario_text_file *f, const char *path, const pario_io_opts *o, MPI_Comm comm);
-/* Collective. */
+/* Independent: this rank's range of a file of size bytes, opened read-only on
+ * MPI_COMM_SELF with o's hints when the range is not empty (print_hints: rank 0
+ * prints them for --show-hints). No collective per file: many small files cost no
+ * synchronisation. */
+pario_status pario_text_open(pario_text_file *f, const char *path, uint64_t size, const pario_io_opts *o,
+                             int rank, int nranks, int print_hints);
 void pario_text_close(pario_text_file *f);
 /* Independent: read exactly n bytes at off (fewer is an error naming the file). */
 pario_status pario_text_read(pario_text_file *f, uint64_t off, void *buf, size_t n);
@@ -48,9 +63,6 @@ pario_status pario_text_read(pario_text_file *f, uint64_t off, void *buf, size_t
 /* Lines this rank owns: newlines in [lo - 1, hi - 1), plus the first line for
  * rank 0 (no splitting needed). buf holds f->chunk bytes. Independent. */
 pario_status pario_text_count_lines(pario_text_file *f, void *buf, uint64_t *lines);
-/* Collective: lines owned by the ranks before this one (MPI_Exscan of the
- * counts), so that this rank's first line is line *before + 1. Agreed status. */
-pario_status pario_text_lines_before(pario_text_file *f, uint64_t *before, MPI_Comm comm);
 
 /* The lines a rank owns, in blocks of whole lines. */
 typedef struct pario_lines {
@@ -71,10 +83,12 @@ pario_status pario_lines_open(pario_lines *L, pario_text_file *f, size_t max_lin
 int pario_lines_next(pario_lines *L, const char **data, size_t *n, uint64_t *off, pario_status *st);
 void pario_lines_close(pario_lines *L);
 
-/* Output that reaches rank 0 in rank order: rank 0 writes its own bytes as they
- * come, then each other rank's in turn; the others send pieces of at most piece
- * bytes (two in flight at most, synchronous sends: nothing piles up anywhere).
- * With max_lines, rank 0 stops writing after that many '\n' (the rest is drained). */
+/* Output that reaches rank 0 in (file, rank) order: for each file, rank 0 writes
+ * its own bytes as they come, then each other rank's in turn. The others send
+ * pieces of at most piece bytes (at least 4 KiB; two in flight at most,
+ * synchronous sends: nothing piles up anywhere) and an empty piece at the end of
+ * each file; no collective per file. With max_lines, rank 0 writes at most that
+ * many '\n' per file (the rest is drained). */
 typedef struct pario_ordered {
     MPI_Comm comm;
     int rank, nranks;
@@ -84,14 +98,31 @@ typedef struct pario_ordered {
     int cur;
     MPI_Request req[2];
     uint64_t max_lines, lines; /* rank 0 */
+    char *rbuf;                /* rank 0 */
 } pario_ordered;
 
 /* Collective. */
 void pario_ordered_open(pario_ordered *o, FILE *out, size_t piece, uint64_t max_lines, MPI_Comm comm);
 void pario_ordered_put(pario_ordered *o, const void *p, size_t n);
-/* Collective: every rank calls it, failed or not. Returns an error status on rank
- * 0 if writing out failed (not agreed). */
+/* Every rank, failed or not, at the end of each file's output: rank 0 then writes
+ * the other ranks' output for that file. */
+void pario_ordered_end_file(pario_ordered *o);
+/* Collective. Returns an error status on rank 0 if writing out failed (not agreed). */
 pario_status pario_ordered_close(pario_ordered *o);
+
+/* Failures on some ranks for some files, reported once per file by rank 0. */
+typedef struct pario_file_errors {
+    int n;
+    int *first;             /* per file: the lowest failing rank, or nranks */
+    pario_status *mine;     /* this rank's own failures (code 0: none) */
+} pario_file_errors;
+int pario_file_errors_init(pario_file_errors *e, int n);
+void pario_file_errors_set(pario_file_errors *e, int file, const pario_status *st);
+/* Collective: afterwards msgs[i] on rank 0 holds the first failing rank's status
+ * for every file i that failed anywhere (code 0 elsewhere); returns the number of
+ * failed files on every rank. */
+int pario_file_errors_gather(pario_file_errors *e, pario_status *msgs, MPI_Comm comm);
+void pario_file_errors_free(pario_file_errors *e);
 
 #ifdef __cplusplus
 }

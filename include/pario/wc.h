@@ -8,6 +8,7 @@
 #include <mpi.h>
 #include "pario/io.h"
 #include "pario/status.h"
+#include "pario/text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,16 +20,19 @@ typedef struct pario_wc_counts {
     uint64_t lines, words, bytes;
 } pario_wc_counts;
 
-/* Collective: what's counts of path (every rank gets them). Lines are '\n' bytes;
- * words follow pario_text_wc (text_kernels.h); bytes alone need no reading. The
- * rank's bytes read and seconds spent reading are added to *bytes_read and *secs. */
-pario_status pario_wc_file(const char *path, unsigned what, const pario_io_opts *o, pario_wc_counts *out,
-                           uint64_t *bytes_read, double *secs, MPI_Comm comm);
+/* Collective: what's counts of paths[0..n) (lines are '\n' bytes; words follow
+ * pario_text_wc in text_kernels.h; bytes alone need no reading). Every rank reads
+ * its byte range of each file on its own (no collective per file); the ranks'
+ * partial counts are merged in rank order by one MPI_Reduce. On rank 0: counts[i],
+ * stats[i] (rank 0's stat of each file, for pario_wc_width) and errs[i] (the
+ * file's error, code 0 if none). *bytes_read gains this rank's reads. */
+void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opts *o, pario_wc_counts *counts,
+                    struct pario_text_stat *stats, pario_status *errs, uint64_t *bytes_read, MPI_Comm comm);
 
 /* GNU wc's column width: 1 for one file and one count; else the digits of the
- * summed sizes of the regular files among paths that stat() finds (at least 7
- * when one of them is not a regular file). */
-int pario_wc_width(char *const *paths, int n, unsigned what);
+ * summed sizes of the regular files that stat() found (at least 7 when one of
+ * them is not a regular file). */
+int pario_wc_width(const struct pario_text_stat *stats, int n, unsigned what);
 
 /* One line as GNU wc prints it: the counts asked for (lines, words, bytes), right
  * aligned in width columns separated by a space, then " name" unless name is NULL. */

@@ -122,8 +122,12 @@ agree 2 64k pario-grep "grep -a" -n -E 'ne+dle [0-9]' huge.dat one_line.txt
 
 # Failures: one line on stderr, grep's and wc's exit status, the other files done.
 expect_error 2 2 "pario-grep: error: huge_tail.dat: the line at byte [0-9]+ is longer than 1048576 bytes" \
-  pario-grep --max-line 1Mi -c short huge_tail.dat
-expect_error 3 2 "huge_tail.dat: the line at byte .* longer" pario-grep --max-line 1Mi short huge_tail.dat
+  pario-grep --chunk 64k --max-line 1Mi -c short huge_tail.dat
+expect_error 3 2 "huge_tail.dat: the line at byte .* longer" pario-grep --chunk 1Mi --max-line 1Mi short huge_tail.dat
+# the other files are still searched, and their lines printed
+mpirun 3 pario-grep --chunk 64k --max-line 1Mi -c short huge_tail.dat log.txt >got.out 2>got.err; rc=$?
+check "a line over --max-line: exit 2, the other file counted" \
+  sh -c "test $rc -eq 2 && test \"\$(cat got.out)\" = 'log.txt:0' && grep -q 'huge_tail.dat: the line at byte' got.err"
 agree 3 4Mi pario-grep "grep -a" -n needle two_lines.txt no-such-file.txt log.txt
 agree 2 64 pario-grep "grep -a" -c zzz no-such-file.txt log.txt
 agree 2 64 pario-wc wc log.txt no-such-file.txt crlf.txt
@@ -137,12 +141,14 @@ expect_error 2 2 "-F: a pattern holding a newline" pario-grep -F "$(printf 'a\nb
 expect_error 2 2 "missing FILE" pario-grep needle
 expect_error 2 2 "unknown option '-x'" pario-grep -x needle log.txt
 expect_error 2 2 "-m x: expected a number" pario-grep -m x needle log.txt
-expect_error 2 2 "unknown option '-v'" pario-wc -v log.txt
+expect_error 2 2 "unknown option '-x'" pario-wc -x log.txt
 mpirun 2 pario-grep -m 0 needle log.txt no-such-file.txt >got.out 2>&1; rc=$?
 check "-m 0: nothing read, nothing printed, exit 1" test "$rc" -eq 1 -a ! -s got.out
 
 # grep's -v is pario's --verbose elsewhere: both work here.
-agree 2 4Mi pario-grep "grep -a" --verbose -v needle log.txt
+mpirun 2 pario-grep --verbose -v needle log.txt >got.out 2>/dev/null
+LC_ALL=C grep -a -v needle log.txt >ref.out
+check "pario-grep --verbose -v: -v inverts, --verbose is accepted" cmp -s got.out ref.out
 
 # --format json: the same numbers as wc, in arrays per count.
 mpirun 3 pario-wc --format json log.txt crlf.txt empty.txt >got.json 2>got.err

@@ -13,7 +13,7 @@ if [ ! -f "$F" ] || [ "$(stat -c %s "$F")" -ne $((1 << 30)) ]; then
   /usr/bin/python3 - "$F" <<'PY' || exit 1
 import random, sys
 r = random.Random(1)
-words = [w.encode() for w in "the a of GET POST user item page error info warn ok id dle ne need idle".split()]
+words = [w.encode() for w in "the a of GET POST user item page error info warn ok id time status server request".split()]
 block = bytearray()
 while len(block) < 16 << 20:
     k = r.random()

@@ -194,16 +194,26 @@ __attribute__((target("avx2"))) static size_t find_avx2(const unsigned char *s, 
         fm = 0x20, f = fold(f);
     if (icase && fold(l) >= 'a' && fold(l) <= 'z')
         lm = 0x20, l = fold(l);
-    const __m256i vf = _mm256_set1_epi8((char)f), vl = _mm256_set1_epi8((char)l);
-    const __m256i mf = _mm256_set1_epi8((char)fm), ml = _mm256_set1_epi8((char)lm);
+    /* a third byte (the middle one) keeps candidates rare in text made of few letters */
+    size_t h = k / 2;
+    unsigned char c = nd[h], cm = 0;
+    if (icase && fold(c) >= 'a' && fold(c) <= 'z')
+        cm = 0x20, c = fold(c);
+    const __m256i vf = _mm256_set1_epi8((char)f), vl = _mm256_set1_epi8((char)l), vc = _mm256_set1_epi8((char)c);
+    const __m256i mf = _mm256_set1_epi8((char)fm), ml = _mm256_set1_epi8((char)lm), mc = _mm256_set1_epi8((char)cm);
     size_t i = 0;
     for (; i + k - 1 + 32 <= n; i += 32) {
         __m256i a = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(s + i)), mf);
         __m256i b = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(s + i + k - 1)), ml);
-        unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(a, vf), _mm256_cmpeq_epi8(b, vl)));
+        __m256i eq = _mm256_and_si256(_mm256_cmpeq_epi8(a, vf), _mm256_cmpeq_epi8(b, vl));
+        unsigned m = (unsigned)_mm256_movemask_epi8(eq);
+        if (m && k > 2) {
+            __m256i d = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(s + i + h)), mc);
+            m &= (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(d, vc));
+        }
         while (m) {
             size_t j = (size_t)__builtin_ctz(m);
-            if (k <= 2 || eq_fold(s + i + j + 1, nd + 1, k - 2, icase))
+            if (k <= 3 || eq_fold(s + i + j + 1, nd + 1, k - 2, icase))
                 return i + j;
             m &= m - 1;
         }

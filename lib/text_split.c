@@ -136,6 +136,8 @@ pario_status pario_lines_open(pario_lines *L, pario_text_file *f, size_t max_lin
     L->f = f;
     L->cap = f->chunk;
     L->max_cap = f->chunk + max_line;
+    if (L->max_cap > INT32_MAX)
+        L->max_cap = INT32_MAX; /* a line goes to the regex engine with an int length */
     L->buf = pario_alloc_aligned(L->cap);
     if (!L->buf)
         return pario_error(PARIO_ERR_RUNTIME, "out of memory for a %zu-byte buffer", L->cap);

@@ -95,10 +95,11 @@ static const pario_tool tool = {
     "  mpiexec -n 4 pario-grep -n -E 'GET /api/[a-z]+' access.log\n"
     "  mpiexec -n 2 pario-grep -F -i -m 5 error a.log b.log\n"
     "\n"
-    "Exit status (as grep): 0 a line was selected, 1 none was, 2 an error (even\n"
-    "when lines were selected: a file that cannot be read gets one error line on\n"
-    "stderr and the other files are still searched). -m 0 reads nothing, exit 1.\n",
+    "A file that cannot be read gets one error line on stderr; the other files\n"
+    "are still searched. -m 0 reads nothing and exits with 1.\n",
     PARIO_OPTS_TEXT, options, handle, 1, -1,
+    "Exit status (as grep): 0 a line was selected, 1 no line was, 2 an error or a usage error\n"
+    "(even when lines were selected).",
 };
 
 int main(int argc, char **argv)

@@ -50,7 +50,7 @@ static const pario_tool tool = {
     "With --format json or yaml: \"files\" (names), one array per count asked for\n"
     "(\"lines\", \"words\", \"bytes\") in the files' order, and \"total\".\n"
     "A file that cannot be read gets one error line on stderr; the others are\n"
-    "still counted and the exit status is 1.\n",
+    "still counted, and the exit status is 1 (as wc).\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_TEXT, options, handle, 1, -1,
 };
 

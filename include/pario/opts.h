@@ -51,6 +51,7 @@ typedef struct pario_tool {
     const pario_optdef *opts;
     pario_status (*handle)(void *ctx, int key, const char *arg);
     int min_args, max_args; /* positional arguments */
+    const char *exit_status; /* the --help line on exit codes, NULL: the common one */
 } pario_tool;
 
 /* MPI_Init_thread asking for MPI_THREAD_SERIALIZED, which the readers' prefetch

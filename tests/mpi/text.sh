@@ -167,6 +167,7 @@ EOF
 mpirun 1 pario-grep --help >got.out 2>&1
 check "pario-grep --help lists -v as invert-match and --verbose without -v" \
   sh -c 'grep -q -- "-v, --invert-match" got.out && grep -q -- "    --verbose" got.out && ! grep -q -- "-v, --verbose" got.out'
+check "pario-grep --help gives grep's exit status" grep -q "^Exit status (as grep): 0 a line was selected, 1 no line was" got.out
 mpirun 1 pario-wc --version >got.out 2>&1
 check "pario-wc --version" grep -q "^pario-wc (pario) " got.out
 

@@ -92,7 +92,8 @@ static void print_help(const pario_tool *t)
     print_table(f, base_opts, t);
     if (t->epilog)
         fprintf(f, "\n%s", t->epilog);
-    fprintf(f, "\n%s\n", t->exit_status ? t->exit_status : "Exit status: 0 success, 1 runtime or data error, 2 usage error.");
+    if (!t->epilog || !strstr(t->epilog, "Exit status"))
+        fprintf(f, "\nExit status: 0 success, 1 runtime or data error, 2 usage error.\n");
     fflush(f);
 }
 

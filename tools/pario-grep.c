@@ -96,10 +96,11 @@ static const pario_tool tool = {
     "  mpiexec -n 2 pario-grep -F -i -m 5 error a.log b.log\n"
     "\n"
     "A file that cannot be read gets one error line on stderr; the other files\n"
-    "are still searched. -m 0 reads nothing and exits with 1.\n",
+    "are still searched. -m 0 reads nothing and exits with 1.\n"
+    "\n"
+    "Exit status (as grep): 0 a line was selected, 1 no line was, 2 an error or a\n"
+    "usage error (even when lines were selected).\n",
     PARIO_OPTS_TEXT, options, handle, 1, -1,
-    "Exit status (as grep): 0 a line was selected, 1 no line was, 2 an error or a usage error\n"
-    "(even when lines were selected).",
 };
 
 int main(int argc, char **argv)

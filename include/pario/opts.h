@@ -46,12 +46,12 @@ typedef struct pario_tool {
     const char *name;       /* "pario-count" */
     const char *synopsis;   /* "[options] (--value V | --range LO:HI | --values V,..) FILE" */
     const char *summary;    /* what it does, a few lines */
-    const char *epilog;     /* examples and exit codes, printed after the options */
+    const char *epilog;     /* examples, printed after the options; an epilog holding
+                             * "Exit status" replaces the common line on exit codes */
     unsigned groups;        /* enum pario_opt_groups */
     const pario_optdef *opts;
     pario_status (*handle)(void *ctx, int key, const char *arg);
     int min_args, max_args; /* positional arguments */
-    const char *exit_status; /* the --help line on exit codes, NULL: the common one */
 } pario_tool;
 
 /* MPI_Init_thread asking for MPI_THREAD_SERIALIZED, which the readers' prefetch

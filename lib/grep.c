@@ -225,7 +225,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
             continue;
         if (stats[i].err)
             errs[i] = pario_text_stat_error(paths[i], &stats[i]);
-        if (oo.count && !pario_failed(&errs[i])) {
+        if (oo.count && !oo.silent && !pario_failed(&errs[i])) {
             if (oo.with_filename)
                 fprintf(out, "%s:", paths[i]);
             fprintf(out, "%" PRIu64 "\n", total[i]);

@@ -23,6 +23,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
     struct grep_cli *o = ctx;
     switch (key) {
     case 'c': o->g.count = 1; break;
+    case 'q': o->g.silent = 1; break;
     case 'n': o->g.number = 1; break;
     case 'v': o->g.invert = 1; break;
     case 'i': o->icase = 1; break;
@@ -66,6 +67,8 @@ static const pario_optdef options[] = {
     { "count", 'c', 0, NULL, "print the number of selected lines per file instead of the lines" },
     { "line-number", 'n', 0, NULL, "put each line's number (1-based) before it" },
     { "max-count", 'm', 1, "NUM", "stop after NUM selected lines per file" },
+    { "silent", 'q', 0, NULL, "print nothing; exit 0 if a line is selected in any file, even when a file "
+                               "fails (grep -q; --quiet is pario's)" },
     { "max-line", O_MAX_LINE, 1, "SIZE", "longest line held whole (default 1Gi); a longer line is an error" },
     { NULL, 0, 0, NULL, NULL },
 };
@@ -126,6 +129,12 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "missing FILE (usage: %s %s)", tool.name, tool.synopsis);
     if (!pario_failed(&st))
         st = pario_grep_compile(&pat, o.pattern, o.fixed, o.extended, o.icase);
+    if (o.g.silent) {
+        o.g.count = 1; /* each rank stops at its first selected line */
+        o.g.number = 0;
+        if (o.g.max_count > 1)
+            o.g.max_count = 1;
+    }
     if (!pario_failed(&st) && o.g.max_count > 0) {
         if (c.show_hints)
             c.io.show_hints = stderr;
@@ -157,6 +166,8 @@ int main(int argc, char **argv)
     int rc = pario_report(&st, tool.name, MPI_COMM_WORLD);
     pario_common_free(&c);
     MPI_Finalize();
+    if (o.g.silent && !rc && any)
+        return 0; /* grep -q: a selected line wins over a file error */
     if (rc || file_error)
         return 2;
     if (pario_failed(&st) && st.code == PARIO_DONE)

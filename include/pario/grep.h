@@ -44,6 +44,7 @@ typedef struct pario_grep_opts {
     int invert;          /* -v: select the lines that do not match */
     uint64_t max_count;  /* -m: selected lines per file at most; UINT64_MAX: no limit */
     int with_filename;   /* "FILE:" before each output line (several files) */
+    int silent;          /* -q: print nothing (with count set and max_count 1) */
     size_t max_line;     /* longest line held whole (PARIO_TEXT_MAX_LINE) */
 } pario_grep_opts;
 

@@ -97,6 +97,9 @@ done <<'EOF'
 -n -i -F|NEEDLE
 -F|
 -F -c -v|
+-q|needle
+-q -v|zzz
+-q|zzz
 EOF
 
 # A line longer than the default chunk, and than every rank's range; numbering after it.
@@ -130,6 +133,8 @@ check "a line over --max-line: exit 2, the other file counted" \
   sh -c "test $rc -eq 2 && test \"\$(cat got.out)\" = 'log.txt:0' && grep -q 'huge_tail.dat: the line at byte' got.err"
 agree 3 4Mi pario-grep "grep -a" -n needle two_lines.txt no-such-file.txt log.txt
 agree 2 64 pario-grep "grep -a" -c zzz no-such-file.txt log.txt
+agree 2 64 pario-grep "grep -a" -q needle no-such-file.txt log.txt
+agree 2 64 pario-grep "grep -a" -q zzz no-such-file.txt log.txt
 agree 2 64 pario-wc wc log.txt no-such-file.txt crlf.txt
 expect_error 2 2 "pario-grep: error: no-such-file.txt: cannot open: no such file" pario-grep x no-such-file.txt
 mkdir -p adir

@@ -92,7 +92,8 @@ static const pario_tool tool = {
     "runs only on lines holding it. Selected lines reach rank 0 in file order,\n"
     "in pieces of --chunk bytes (at most two in flight per rank); -n numbers come\n"
     "from an exclusive scan of the ranks' line counts (a first pass counting\n"
-    "newlines). Memory per rank: --chunk plus the longest line (--max-line).",
+    "newlines). Memory per rank: --chunk plus the longest line (--max-line).\n"
+    "FILEs are files: standard input is not read (\"-\" is a file named -).",
     "Examples:\n"
     "  mpiexec -n 4 pario-grep -c ' 404 ' access.log\n"
     "  mpiexec -n 4 pario-grep -n -E 'GET /api/[a-z]+' access.log\n"

@@ -41,7 +41,8 @@ static const pario_tool tool = {
     "as in coreutils 9. With no option: lines, words and bytes, in that order.\n"
     "Each file's bytes are split evenly across the ranks, read with MPI-IO in\n"
     "--chunk pieces (memory per rank: one chunk, whatever the line lengths); a word\n"
-    "cut by a rank boundary counts once. -c alone reads nothing (the file's size).",
+    "cut by a rank boundary counts once. -c alone reads nothing (the file's size).\n"
+    "FILEs are files: standard input is not read (\"-\" is a file named -).",
     "Examples:\n"
     "  mpiexec -n 4 pario-wc access.log\n"
     "  mpiexec -n 2 pario-wc -l big.log other.log\n"

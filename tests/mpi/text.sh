@@ -140,6 +140,8 @@ expect_error 2 2 "pario-grep: error: no-such-file.txt: cannot open: no such file
 mkdir -p adir
 expect_error 2 2 "pario-grep: error: adir: is a directory" pario-grep x adir
 expect_error 2 1 "pario-wc: error: adir: is a directory" pario-wc adir
+agree 2 64 pario-wc wc log.txt adir      # wc still prints a line of zeros, width 7
+agree 2 64 pario-wc wc -l adir
 expect_error 2 2 "pario-grep: error: pattern '\\\\\(': Unmatched \( or \\\\\(" pario-grep '\(' log.txt
 expect_error 2 2 "pario-grep: error: pattern 'a\(': Unmatched \( or \\\\\(" pario-grep -E 'a(' log.txt
 expect_error 2 2 "-F: a pattern holding a newline" pario-grep -F "$(printf 'a\nb')" log.txt

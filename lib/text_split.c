@@ -39,7 +39,7 @@ void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Co
                 continue;
             }
             /* readable? (stat says nothing about permission) */
-            int fd = open(paths[i], O_RDONLY);
+            int fd = open(paths[i], O_RDONLY | O_NONBLOCK); /* a FIFO must not block here */
             if (fd < 0) {
                 out[i].err = errno;
                 continue;

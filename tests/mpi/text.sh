@@ -97,6 +97,8 @@ done <<'EOF'
 -n -i -F|NEEDLE
 -F|
 -F -c -v|
+-e|- -
+-c -n -e|-
 -q|needle
 -q -v|zzz
 -q|zzz

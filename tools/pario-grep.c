@@ -100,7 +100,8 @@ static const pario_tool tool = {
     "  mpiexec -n 2 pario-grep -F -i -m 5 error a.log b.log\n"
     "\n"
     "A file that cannot be read gets one error line on stderr; the other files\n"
-    "are still searched. -m 0 reads nothing and exits with 1.\n"
+    "are still searched. -m 0, and -v with an empty pattern, read nothing, print\n"
+    "nothing and exit with 1 (as grep).\n"
     "\n"
     "Exit status (as grep): 0 a line was selected, 1 no line was, 2 an error or a\n"
     "usage error (even when lines were selected).\n",
@@ -130,6 +131,10 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "missing FILE (usage: %s %s)", tool.name, tool.synopsis);
     if (!pario_failed(&st))
         st = pario_grep_compile(&pat, o.pattern, o.fixed, o.extended, o.icase);
+    /* as GNU grep: -v with the empty pattern (which every line matches) reads
+     * nothing and prints nothing, not even -c's zeros */
+    if (!pario_failed(&st) && o.g.invert && o.pattern[0] == '\0')
+        o.g.max_count = 0;
     if (o.g.silent) {
         o.g.count = 1; /* each rank stops at its first selected line */
         o.g.number = 0;

@@ -13,8 +13,9 @@
 # reference command REF (word-split) on the same ARGS: same stdout, same status.
 agree() {
   local n=$1 chunk=$2 tool=$3 ref=$4 rrc grc; shift 4
-  LC_ALL=C timeout 60 $ref "$@" >ref.out 2>/dev/null; rrc=$?
-  mpirun "$n" "$tool" --chunk "$chunk" "$@" >got.out 2>got.err; grc=$?
+  # stdin from /dev/null: mpiexec reads its stdin, which would eat the caller's here-document
+  LC_ALL=C timeout 60 $ref "$@" >ref.out 2>/dev/null </dev/null; rrc=$?
+  mpirun "$n" "$tool" --chunk "$chunk" "$@" >got.out 2>got.err </dev/null; grc=$?
   if [ "$rrc" -ne "$grc" ]; then
     fail "$tool $* (n=$n, chunk $chunk): exit $grc, $ref says $rrc; stderr: $(head -c 300 got.err)"
   elif ! cmp -s ref.out got.out; then

@@ -38,6 +38,13 @@ static const pario_optdef data_opts[] = {
     { "explain", K_EXPLAIN, 0, NULL, "print each rank's etype, filetype and displacement, and a map of who owns what" },
     { NULL, 0, 0, NULL, NULL },
 };
+/* Tools that read text files (no descriptor, no distribution). */
+static const pario_optdef text_opts[] = {
+    { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per read (default 4Mi)" },
+    { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable)" },
+    { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
+    { NULL, 0, 0, NULL, NULL },
+};
 
 /* 1 if the tool does not take the common option with this key. */
 static int without(const pario_tool *t, int key)
@@ -47,13 +54,30 @@ static int without(const pario_tool *t, int key)
         || (key == K_STRATEGY && (t->without & PARIO_WITHOUT_STRATEGY));
 }
 
-static void print_table(FILE *f, const pario_tool *t, const pario_optdef *d)
+/* A tool's own short option (a key below 128) takes the letter from a common one:
+ * pario-grep's -v inverts the match, --verbose stays. */
+static int tool_short(const pario_tool *t, int key)
+{
+    if (key <= ' ' || key >= 128)
+        return 0;
+    for (const pario_optdef *d = t->opts; d && d->name; d++)
+        if (d->key == key)
+            return 1;
+    return 0;
+}
+
+/* getopt's value for a common option whose letter the tool took */
+#define SHADOWED 0x10000
+
+/* t: the tool whose `without` hides common options (NULL for its own table);
+ * shadow: the tool whose short letters take a common option's letter. */
+static void print_table(FILE *f, const pario_tool *t, const pario_optdef *d, const pario_tool *shadow)
 {
     for (; d && d->name; d++) {
         if (t && without(t, d->key))
             continue;
         char left[64];
-        int shortopt = d->key < 128 && d->key > ' ';
+        int shortopt = d->key < 128 && d->key > ' ' && !(shadow && tool_short(shadow, d->key));
         if (shortopt)
             snprintf(left, sizeof left, "-%c, --%s%s%s", d->key, d->name, d->has_arg ? " " : "",
                      d->has_arg ? d->metavar : "");
@@ -67,18 +91,23 @@ static void print_help(const pario_tool *t)
 {
     FILE *f = stdout;
     fprintf(f, "Usage: mpiexec -n P %s %s\n\n%s\n\nOptions:\n", t->name, t->synopsis, t->summary);
-    print_table(f, NULL, t->opts);
+    print_table(f, NULL, t->opts, NULL);
     if (t->groups & PARIO_OPTS_DATA) {
         fprintf(f, "\nData and MPI-IO options:\n");
-        print_table(f, t, data_opts);
+        print_table(f, t, data_opts, NULL);
+    }
+    if (t->groups & PARIO_OPTS_TEXT) {
+        fprintf(f, "\nMPI-IO options:\n");
+        print_table(f, t, text_opts, NULL);
     }
     if (t->groups & PARIO_OPTS_FORMAT)
-        print_table(f, t, format_opts);
+        print_table(f, t, format_opts, NULL);
     fprintf(f, "\nCommon options:\n");
-    print_table(f, t, base_opts);
+    print_table(f, t, base_opts, t);
     if (t->epilog)
         fprintf(f, "\n%s", t->epilog);
-    fprintf(f, "\nExit status: 0 success, 1 runtime or data error, 2 usage error.\n");
+    if (!t->epilog || !strstr(t->epilog, "Exit status"))
+        fprintf(f, "\nExit status: 0 success, 1 runtime or data error, 2 usage error.\n");
     fprintf(f, "Inputs must be regular files. An output that is an input (by device and inode, or\n"
                "resolved path), or two outputs that are one file, is refused (exit 2) before\n"
                "anything is read or written. Outputs are written as FILE.tmp.PID and renamed;\n"
@@ -86,7 +115,10 @@ static void print_help(const pario_tool *t)
     fflush(f);
 }
 
-static int add_opts(struct option *lo, int n, const pario_tool *t, const pario_optdef *d, const char **metavar)
+/* Long options into lo, short ones into the getopt string sh (of size 256);
+ * t hides what the tool goes without, shadow as in print_table. */
+static int add_opts(struct option *lo, int n, const pario_tool *t, const pario_optdef *d, const pario_tool *shadow,
+                    char *sh)
 {
     for (; d && d->name; d++) {
         if (t && without(t, d->key))
@@ -95,7 +127,17 @@ static int add_opts(struct option *lo, int n, const pario_tool *t, const pario_o
         lo[n].has_arg = d->has_arg ? required_argument : no_argument;
         lo[n].flag = NULL;
         lo[n].val = d->key;
-        (void)metavar;
+        if (d->key > ' ' && d->key < 128) {
+            if (shadow && tool_short(shadow, d->key)) {
+                lo[n].val = SHADOWED | d->key;
+            } else if (strlen(sh) + 3 < 256) {
+                size_t k = strlen(sh);
+                sh[k++] = (char)d->key;
+                if (d->has_arg)
+                    sh[k++] = ':';
+                sh[k] = '\0';
+            }
+        }
         n++;
     }
     return n;
@@ -112,20 +154,28 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
     pario_io_opts_init(&c->io);
 
     struct option lo[96];
+    char sh[256] = ":";
     int n = 0;
-    n = add_opts(lo, n, t, base_opts, NULL);
+    n = add_opts(lo, n, t, base_opts, t, sh);
     if (t->groups & PARIO_OPTS_FORMAT)
-        n = add_opts(lo, n, t, format_opts, NULL);
+        n = add_opts(lo, n, t, format_opts, t, sh);
     if (t->groups & PARIO_OPTS_DATA)
-        n = add_opts(lo, n, t, data_opts, NULL);
-    n = add_opts(lo, n, NULL, t->opts, NULL);
+        n = add_opts(lo, n, t, data_opts, t, sh);
+    if (t->groups & PARIO_OPTS_TEXT)
+        n = add_opts(lo, n, t, text_opts, t, sh);
+    n = add_opts(lo, n, NULL, t->opts, NULL, sh);
     memset(&lo[n], 0, sizeof lo[n]);
 
     pario_status st = pario_ok();
     optind = 1;
     opterr = 0;
     int key, idx;
-    while (!pario_failed(&st) && (key = getopt_long(argc, argv, ":hVqv", lo, &idx)) != -1) {
+    while (!pario_failed(&st) && (key = getopt_long(argc, argv, sh, lo, &idx)) != -1) {
+        if (key != ':' && key != '?' && tool_short(t, key)) {
+            st = t->handle ? t->handle(ctx, key, optarg) : pario_ok();
+            continue;
+        }
+        key &= ~SHADOWED;
         switch (key) {
         case K_HELP:
             if (c->rank == 0)

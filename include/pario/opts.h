@@ -17,6 +17,7 @@ extern "C" {
 enum pario_opt_groups {
     PARIO_OPTS_FORMAT = 1u << 0, /* --format */
     PARIO_OPTS_DATA = 1u << 1,   /* --desc --dist --chunk --independent --hint --show-hints --explain */
+    PARIO_OPTS_TEXT = 1u << 2,   /* --chunk --hint --show-hints (text files: no descriptor) */
 };
 
 /* Common options a tool has nothing to do with (pario_tool.without): neither
@@ -42,7 +43,8 @@ typedef struct pario_common {
 
 typedef struct pario_optdef {
     const char *name;     /* long option name; NULL ends the table */
-    int key;              /* passed to the handler; use values >= 256 */
+    int key;              /* passed to the handler; values >= 256, or a letter for a short
+                           * option (-k), which then wins over a common option's letter */
     int has_arg;          /* 0 or 1 */
     const char *metavar;  /* for --help: "N" in "--count N" */
     const char *help;
@@ -52,7 +54,8 @@ typedef struct pario_tool {
     const char *name;       /* "pario-count" */
     const char *synopsis;   /* "[options] (--value V | --range LO:HI | --values V,..) FILE" */
     const char *summary;    /* what it does, a few lines */
-    const char *epilog;     /* examples and exit codes, printed after the options */
+    const char *epilog;     /* examples, printed after the options; an epilog holding
+                             * "Exit status" replaces the common line on exit codes */
     unsigned groups;        /* enum pario_opt_groups */
     const pario_optdef *opts;
     pario_status (*handle)(void *ctx, int key, const char *arg);

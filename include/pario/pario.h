@@ -23,4 +23,7 @@
 #include "pario/pi.h"
 #include "pario/h5log.h"
 #include "pario/pi_plot.h"
+#include "pario/text.h"
+#include "pario/wc.h"
+#include "pario/grep.h"
 #endif

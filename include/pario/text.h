@@ -1,0 +1,130 @@
+/* Text files across ranks. Each rank gets a balanced block of the file's bytes; a
+ * line belongs to the rank in whose byte range it STARTS (Hadoop's rule): every
+ * rank but the first skips the partial line at the start of its range (unless the
+ * byte before the range is a newline), and every rank reads on past the end of its
+ * range to finish its last line. A line is the bytes up to and including '\n', or
+ * up to the end of the file for a last line without one; CR is an ordinary byte.
+ * Reads are independent MPI-IO calls on contiguous ranges, at most --chunk bytes
+ * each; memory is bounded by --chunk plus the longest line the caller needs whole. */
+#ifndef PARIO_TEXT_H
+#define PARIO_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <mpi.h>
+#include "pario/io.h"
+#include "pario/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Default bound on one line held whole (pario-grep --max-line). */
+#define PARIO_TEXT_MAX_LINE ((size_t)1 << 30)
+
+/* Bytes [lo, hi) of a file of size bytes that rank takes of nranks (balanced
+ * block split: the first size % nranks ranks take one byte more). */
+void pario_text_range(uint64_t size, int rank, int nranks, uint64_t *lo, uint64_t *hi);
+
+/* What rank 0 found about a file before anyone reads it (one broadcast for all
+ * files, so that every rank splits the same size and skips the same files). */
+typedef struct pario_text_stat {
+    int64_t size;   /* bytes */
+    int err;        /* 0, or the errno of stat()/open() on rank 0 (EISDIR for a directory) */
+    int regular;    /* a regular file */
+} pario_text_stat;
+
+/* Collective: rank 0 stats and opens each of paths[0..n), every rank gets out[]. */
+void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Comm comm);
+/* "PATH: cannot open: no such file" (or "PATH: is a directory", ...) for s->err. */
+pario_status pario_text_stat_error(const char *path, const pario_text_stat *s);
+
+typedef struct pario_text_file {
+    MPI_File fh;
+    const char *path;
+    uint64_t size;       /* bytes in the file */
+    uint64_t lo, hi;     /* this rank's byte range */
+    size_t chunk;        /* bytes per read */
+    uint64_t bytes_read; /* by this rank */
+    double io_seconds;   /* spent in reads by this rank */
+} pario_text_file;
+
+/* Independent: this rank's range of a file of size bytes, opened read-only on
+ * MPI_COMM_SELF with o's hints when the range is not empty (print_hints: rank 0
+ * prints them for --show-hints). No collective per file: many small files cost no
+ * synchronisation. */
+pario_status pario_text_open(pario_text_file *f, const char *path, uint64_t size, const pario_io_opts *o,
+                             int rank, int nranks, int print_hints);
+void pario_text_close(pario_text_file *f);
+/* Independent: read exactly n bytes at off (fewer is an error naming the file). */
+pario_status pario_text_read(pario_text_file *f, uint64_t off, void *buf, size_t n);
+
+/* Lines this rank owns: newlines in [lo - 1, hi - 1), plus the first line for
+ * rank 0 (no splitting needed). buf holds f->chunk bytes. Independent. */
+pario_status pario_text_count_lines(pario_text_file *f, void *buf, uint64_t *lines);
+
+/* The lines a rank owns, in blocks of whole lines. */
+typedef struct pario_lines {
+    pario_text_file *f;
+    char *buf;
+    size_t cap, max_cap;  /* max_cap: chunk + the longest line allowed */
+    size_t len;           /* bytes in buf, from file offset cur */
+    size_t consumed;      /* bytes of buf handed out by the last call */
+    uint64_t cur;
+    int started, done;
+} pario_lines;
+
+/* Independent: prepare to read f's owned lines, holding lines up to max_line bytes. */
+pario_status pario_lines_open(pario_lines *L, pario_text_file *f, size_t max_line);
+/* Independent: the next block of whole lines (at least one), at file offset *off,
+ * valid until the next call. Every line in it ends with '\n' but possibly the last
+ * line of the file. Returns 0 when the rank's lines are done, or on error (*st). */
+int pario_lines_next(pario_lines *L, const char **data, size_t *n, uint64_t *off, pario_status *st);
+void pario_lines_close(pario_lines *L);
+
+/* Output that reaches rank 0 in (file, rank) order: for each file, rank 0 writes
+ * its own bytes as they come, then each other rank's in turn. The others send
+ * pieces of at most piece bytes (at least 4 KiB; two in flight at most,
+ * synchronous sends: nothing piles up anywhere) and an empty piece at the end of
+ * each file; no collective per file. With max_lines, rank 0 writes at most that
+ * many '\n' per file (the rest is drained). */
+typedef struct pario_ordered {
+    MPI_Comm comm;
+    int rank, nranks;
+    FILE *out;
+    char *buf[2];
+    size_t cap, len;
+    int cur;
+    MPI_Request req[2];
+    uint64_t max_lines, lines; /* rank 0 */
+    char *rbuf;                /* rank 0 */
+} pario_ordered;
+
+/* Collective. */
+void pario_ordered_open(pario_ordered *o, FILE *out, size_t piece, uint64_t max_lines, MPI_Comm comm);
+void pario_ordered_put(pario_ordered *o, const void *p, size_t n);
+/* Every rank, failed or not, at the end of each file's output: rank 0 then writes
+ * the other ranks' output for that file. */
+void pario_ordered_end_file(pario_ordered *o);
+/* Collective. Returns an error status on rank 0 if writing out failed (not agreed). */
+pario_status pario_ordered_close(pario_ordered *o);
+
+/* Failures on some ranks for some files, reported once per file by rank 0. */
+typedef struct pario_file_errors {
+    int n;
+    int *first;             /* per file: the lowest failing rank, or nranks */
+    pario_status *mine;     /* this rank's own failures (code 0: none) */
+} pario_file_errors;
+int pario_file_errors_init(pario_file_errors *e, int n);
+void pario_file_errors_set(pario_file_errors *e, int file, const pario_status *st);
+/* Collective: afterwards msgs[i] on rank 0 holds the first failing rank's status
+ * for every file i that failed anywhere (code 0 elsewhere); returns the number of
+ * failed files on every rank. */
+int pario_file_errors_gather(pario_file_errors *e, pario_status *msgs, MPI_Comm comm);
+void pario_file_errors_free(pario_file_errors *e);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

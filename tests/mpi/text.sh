@@ -1,0 +1,184 @@
+#!/bin/sh
+# pario-wc and pario-grep against GNU wc and grep (LC_ALL=C; grep -a: pario-grep
+# treats every file as text) on adversarial files (tests/mpi/text_files.py): line
+# ends, spaces and neutral bytes at each rank's split point and one byte either
+# side, CRLF, no final newline, empty lines, lines longer than the chunk and than a
+# rank's range, NUL bytes, invalid UTF-8, empty files, more ranks than lines.
+# Every comparison is byte for byte on stdout, and on the exit status.
+. "$(dirname "$0")/lib.sh"
+
+"$PYTHON3" "$PARIO_SRCDIR/tests/mpi/text_files.py" || { echo "cannot make the test files"; exit 99; }
+
+# agree N CHUNK TOOL REF ARGS...: TOOL on N ranks with --chunk CHUNK and the
+# reference command REF (word-split) on the same ARGS: same stdout, same status.
+agree() {
+  local n=$1 chunk=$2 tool=$3 ref=$4 rrc grc; shift 4
+  # stdin from /dev/null: mpiexec reads its stdin, which would eat the caller's here-document
+  LC_ALL=C timeout 60 $ref "$@" >ref.out 2>/dev/null </dev/null; rrc=$?
+  mpirun "$n" "$tool" --chunk "$chunk" "$@" >got.out 2>got.err </dev/null; grc=$?
+  if [ "$rrc" -ne "$grc" ]; then
+    fail "$tool $* (n=$n, chunk $chunk): exit $grc, $ref says $rrc; stderr: $(head -c 300 got.err)"
+  elif ! cmp -s ref.out got.out; then
+    fail "$tool $* (n=$n, chunk $chunk): output differs from $ref: $(diff ref.out got.out | head -6)"
+  else
+    pass "$tool $* (n=$n, chunk $chunk)"
+  fi
+}
+
+# Each run takes many files (wc's and grep's multi-file layouts); at N ranks the
+# files whose boundaries sit at N ranks' split points, and all the others.
+COMMON=$(LC_ALL=C ls *.txt | grep -v '^split')
+files_for() { echo $COMMON $(LC_ALL=C ls split"$1"_*.txt 2>/dev/null); }
+
+# Every rank count, three chunk sizes.
+for n in 1 2 3 4 5; do
+  F=$(files_for "$n")
+  for chunk in 8 64 4Mi; do
+    agree "$n" "$chunk" pario-wc wc $F
+    agree "$n" "$chunk" pario-grep "grep -a" -n -E 'ne+dle [0-9]+' $F
+  done
+done
+for n in 2 3; do
+  F=$(files_for "$n")
+  for chunk in 8 4Mi; do
+    agree "$n" "$chunk" pario-wc wc -l $F
+    agree "$n" "$chunk" pario-wc wc -w $F
+    agree "$n" "$chunk" pario-grep "grep -a" -c -v -i NEEDLE $F
+    agree "$n" "$chunk" pario-grep "grep -a" -n -v -F -m 3 e $F
+  done
+done
+agree 5 8 pario-grep "grep -a" needle $(files_for 5)
+agree 4 16 pario-grep "grep -a" -c ne+dle $(files_for 4)
+
+# Single files: wc's width-1 case (one file, one count) and the others.
+for f in empty.txt newlines.txt split3_sp+0.txt; do
+  for opt in -l -w -c -lc ""; do
+    agree 3 16 pario-wc wc $opt "$f"
+  done
+done
+agree 2 64 pario-wc wc -c -l -w log.txt crlf.txt
+
+# Patterns and options: regex kinds, the literal prefilter's traps, -m per file.
+F="log.txt mix0.txt mix2.txt nul.txt utf8_invalid.txt crlf.txt long_lines.txt no_final_newline.txt split2_nl+0.txt"
+while IFS='|' read -r opts pat; do
+  # shellcheck disable=SC2086
+  agree 2 64 pario-grep "grep -a" $opts "$pat" $F
+done <<'EOF'
+|
+-c|
+-v|x
+-F|ne+dle
+-F -i|NeEdLe
+-i|needle [0-9]
+|ab*c
+|a\.b
+|x\{2\}
+|\(ne\)\1
+|e\|ne
+|[0-9][0-9]*$
+|^$
+|^n
+|e.d
+-E|ne+dle
+-E|(ab)?cd
+-E|ab?c
+-E -c|a+b
+-E|foo|needle 1
+-E|GET /api/[a-z]+/[0-9]+
+-E -i|^10\.0\.[0-3]\..*" (404|500)
+-E|[[:space:]]$
+-E -n|.
+-E|x{2,}
+-E|a{1
+-E|needle)
+-n -m 2|needle
+-c -m 5|e
+-v -m 1|e
+-c -v|.
+-n -i -F|NEEDLE
+-F|
+-F -c -v|
+-e|- -
+-c -n -e|-
+-q|needle
+-q -v|zzz
+-q|zzz
+EOF
+
+# A line longer than the default chunk, and than every rank's range; numbering after it.
+"$PYTHON3" - <<'EOF'
+import random
+r = random.Random(7)
+big = bytes(r.choice(b"abcdef ") for _ in range(5 << 20))
+with open("huge.dat", "wb") as f:
+    f.write(b"".join(b"needle %d\n" % i for i in range(1000)))
+    f.write(big[:3 << 20] + b" needle " + big[3 << 20:] + b"\n")
+    f.write(b"after 1\nneedle after 2\n")
+# a huge line that starts in the last rank's range only (failure on one rank)
+with open("huge_tail.dat", "wb") as f:
+    f.write(b"".join(b"short line %07d\n" % i for i in range(300000)))
+    f.write(b"x" * (2 << 20) + b"\n")
+EOF
+for n in 1 2 3; do
+  agree "$n" 4Mi pario-grep "grep -a" -n needle huge.dat
+  agree "$n" 1Mi pario-grep "grep -a" -c -v xyz huge.dat
+  agree "$n" 4Mi pario-wc wc huge.dat
+done
+agree 2 64k pario-grep "grep -a" -n -E 'ne+dle [0-9]' huge.dat one_line.txt
+
+# Failures: one line on stderr, grep's and wc's exit status, the other files done.
+expect_error 2 2 "pario-grep: error: huge_tail.dat: the line at byte [0-9]+ is longer than 1048576 bytes" \
+  pario-grep --chunk 64k --max-line 1Mi -c short huge_tail.dat
+expect_error 3 2 "huge_tail.dat: the line at byte .* longer" pario-grep --chunk 1Mi --max-line 1Mi short huge_tail.dat
+# the other files are still searched, and their lines printed
+mpirun 3 pario-grep --chunk 64k --max-line 1Mi -c short huge_tail.dat log.txt >got.out 2>got.err; rc=$?
+check "a line over --max-line: exit 2, the other file counted" \
+  sh -c "test $rc -eq 2 && test \"\$(cat got.out)\" = 'log.txt:0' && grep -q 'huge_tail.dat: the line at byte' got.err"
+agree 3 4Mi pario-grep "grep -a" -n needle two_lines.txt no-such-file.txt log.txt
+agree 2 64 pario-grep "grep -a" -c zzz no-such-file.txt log.txt
+agree 2 64 pario-grep "grep -a" -q needle no-such-file.txt log.txt
+agree 2 64 pario-grep "grep -a" -q zzz no-such-file.txt log.txt
+agree 2 64 pario-wc wc log.txt no-such-file.txt crlf.txt
+expect_error 2 2 "pario-grep: error: no-such-file.txt: cannot open: no such file" pario-grep x no-such-file.txt
+mkdir -p adir
+expect_error 2 2 "pario-grep: error: adir: is a directory" pario-grep x adir
+expect_error 2 1 "pario-wc: error: adir: is a directory" pario-wc adir
+agree 2 64 pario-wc wc log.txt adir      # wc still prints a line of zeros, width 7
+agree 2 64 pario-wc wc -l adir
+expect_error 2 2 "pario-grep: error: pattern '\\\\\(': Unmatched \( or \\\\\(" pario-grep '\(' log.txt
+expect_error 2 2 "pario-grep: error: pattern 'a\(': Unmatched \( or \\\\\(" pario-grep -E 'a(' log.txt
+expect_error 2 2 "-F: a pattern holding a newline" pario-grep -F "$(printf 'a\nb')" log.txt
+expect_error 2 2 "missing FILE" pario-grep needle
+expect_error 2 2 "unknown option '-x'" pario-grep -x needle log.txt
+expect_error 2 2 "-m x: expected a number" pario-grep -m x needle log.txt
+expect_error 2 2 "unknown option '-x'" pario-wc -x log.txt
+mpirun 2 pario-grep -m 0 needle log.txt no-such-file.txt >got.out 2>&1; rc=$?
+check "-m 0: nothing read, nothing printed, exit 1" test "$rc" -eq 1 -a ! -s got.out
+
+# grep's -v is pario's --verbose elsewhere: both work here.
+mpirun 2 pario-grep --verbose -v needle log.txt >got.out 2>/dev/null
+LC_ALL=C grep -a -v needle log.txt >ref.out
+check "pario-grep --verbose -v: -v inverts, --verbose is accepted" cmp -s got.out ref.out
+
+# --format json: the same numbers as wc, in arrays per count.
+mpirun 3 pario-wc --format json log.txt crlf.txt empty.txt >got.json 2>got.err
+LC_ALL=C wc log.txt crlf.txt empty.txt >ref.out
+check "pario-wc --format json equals wc" "$PYTHON3" - <<'EOF'
+import json
+got = json.load(open("got.json"))
+ref = [l.split() for l in open("ref.out")]
+assert got["files"] == [r[3] for r in ref[:-1]], got
+for k, key in enumerate(("lines", "words", "bytes")):
+    assert got[key] == [int(r[k]) for r in ref[:-1]], (key, got)
+    assert got["total"][key] == int(ref[-1][k]), (key, got)
+EOF
+
+# --help is the man page's source; --version like the other tools.
+mpirun 1 pario-grep --help >got.out 2>&1
+check "pario-grep --help lists -v as invert-match and --verbose without -v" \
+  sh -c 'grep -q -- "-v, --invert-match" got.out && grep -q -- "    --verbose" got.out && ! grep -q -- "-v, --verbose" got.out'
+check "pario-grep --help gives grep's exit status" grep -q "^Exit status (as grep): 0 a line was selected, 1 no line was" got.out
+mpirun 1 pario-wc --version >got.out 2>&1
+check "pario-wc --version" grep -q "^pario-wc (pario) " got.out
+
+finish

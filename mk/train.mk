@@ -1,0 +1,12 @@
+# train: data-parallel SGD with an exact allreduce (pario-train), the ring
+# allreduce lesson and their tests (included from Makefile.am)
+pkginclude_HEADERS += include/pario/train.h
+lib_libpario_la_SOURCES += lib/train.c lib/train_models.c lib/train_model.h lib/train_perm.c lib/allreduce.c
+
+bin_PROGRAMS += tools/pario-train
+tools_pario_train_SOURCES = tools/pario-train.c
+tools_pario_train_LDADD = $(TOOL_LDADD)
+
+TRAIN_TESTS = tests/mpi/train.sh
+TESTS += $(TRAIN_TESTS)
+EXTRA_DIST += $(TRAIN_TESTS) tests/mpi/train_ref.py

@@ -10,3 +10,11 @@ tools_pario_train_LDADD = $(TOOL_LDADD)
 TRAIN_TESTS = tests/mpi/train.sh
 TESTS += $(TRAIN_TESTS)
 EXTRA_DIST += $(TRAIN_TESTS) tests/mpi/train_ref.py
+
+# The ring allreduce lesson (examples/ring_allreduce.c): built like the others,
+# installed as source with the lessons' Makefile (examples/Makefile.lessons).
+noinst_PROGRAMS += examples/ring_allreduce
+examples_ring_allreduce_SOURCES = examples/ring_allreduce.c
+dist_example_DATA += examples/ring_allreduce.c
+TESTS += tests/examples/ring_allreduce.sh
+EXTRA_DIST += tests/examples/ring_allreduce.sh

@@ -14,6 +14,9 @@
 #include "pario/dtype.h"
 #include "pario/train.h"
 #include "pario/view.h"
+#include <signal.h>
+#include <stdio.h>
+#include "train_log.h"
 #include "train_model.h"
 
 pario_status pario_train_model_parse(const char *text, pario_train_model *m)
@@ -318,10 +321,34 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     /* Horovod's start: rank 0's weights (zeros) for everyone */
     MPI_Bcast(t.w, (int)t.nw, MPI_DOUBLE, 0, comm);
 
+    double train_loss = NAN, train_acc = NAN;
+    uint64_t first = 0;
+    pario_trainlog *log = NULL;
+    if (o->log) {
+        pario_trainlog_meta meta = { o->model, o->seed, o->batch, t.n, t.f, t.k, t.nw, o->lr, o->l2 };
+        if (o->resume)
+            st = pario_trainlog_resume(&log, o->log, &meta, &first, t.w, &train_loss, &train_acc, comm);
+        else
+            st = pario_trainlog_create(&log, o->log, &meta, o->force, comm);
+        if (!pario_failed(&st) && first > o->epochs)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: holds %llu epochs, more than --epochs %llu", o->log,
+                             (unsigned long long)first, (unsigned long long)o->epochs);
+        if (pario_failed(&st)) {
+            pario_trainlog_close(log);
+            free(t.w);
+            train_free(&t);
+            return st;
+        }
+    }
+    long kill_e = -1, kill_b = -1;
+    const char *kill_at = getenv("PARIO_TRAIN_KILL");
+    if (kill_at && sscanf(kill_at, "%ld:%ld", &kill_e, &kill_b) != 2)
+        kill_e = -1;
+
     double t0 = MPI_Wtime();
     uint64_t b = o->batch, nbatch = (t.n + b - 1) / b, steps = 0;
-    double train_loss = NAN, train_acc = NAN;
-    for (uint64_t e = 0; e < o->epochs && !pario_failed(&st); e++) {
+    for (uint64_t e = first; e < o->epochs && !pario_failed(&st); e++) {
+        double te = MPI_Wtime();
         pario_perm perm;
         pario_perm_init(&perm, t.n, o->seed, e);
         pario_xsum eloss;
@@ -330,6 +357,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         for (uint64_t bi = 0; bi < nbatch; bi++) {
             uint64_t lo = bi * b, size = t.n - lo < b ? t.n - lo : b;
             uint64_t mine = size > (uint64_t)t.rank ? (size - (uint64_t)t.rank + (uint64_t)t.p - 1) / (uint64_t)t.p : 0;
+            if (t.rank == 0 && (long)e == kill_e && (long)bi == kill_b)
+                raise(SIGKILL);
             for (uint64_t i = 0; i < t.nw; i++)
                 pario_xsum_init(&t.acc[i]);
             st = pass(&t, &perm, lo + (uint64_t)t.rank, mine, (uint64_t)t.p, t.acc, &eloss, &ecorrect);
@@ -356,6 +385,16 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             if (!isfinite(t.w[i]))
                 st = pario_error(PARIO_ERR_RUNTIME, "training diverged in epoch %llu: weight %llu is %g (try a smaller --lr)",
                                  (unsigned long long)e + 1, (unsigned long long)i, t.w[i]);
+        if (log && !pario_failed(&st)) {
+            double sec = MPI_Wtime() - te;
+            MPI_Allreduce(MPI_IN_PLACE, &sec, 1, MPI_DOUBLE, MPI_MAX, comm);
+            st = pario_trainlog_append(log, e, train_loss, train_acc, sec, (double)t.n / (sec > 0 ? sec : 1e-9), t.w);
+        }
+    }
+    {
+        pario_status cst = pario_trainlog_close(log);
+        if (!pario_failed(&st))
+            st = cst;
     }
     double seconds = MPI_Wtime() - t0;
     MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, comm);
@@ -377,7 +416,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     res->nranks = t.p;
     res->train_loss = train_loss;
     res->seconds = seconds;
-    res->samples_per_second = (double)(steps ? t.n * o->epochs : 0) / (seconds > 0 ? seconds : 1e-9);
+    res->samples_per_second = (double)(steps ? t.n * (o->epochs - first) : 0) / (seconds > 0 ? seconds : 1e-9);
+    res->resumed = first;
     res->weights = t.w;
     train_free(&t);
     return st;

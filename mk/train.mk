@@ -1,7 +1,7 @@
 # train: data-parallel SGD with an exact allreduce (pario-train), the ring
 # allreduce lesson and their tests (included from Makefile.am)
 pkginclude_HEADERS += include/pario/train.h
-lib_libpario_la_SOURCES += lib/train.c lib/train_models.c lib/train_model.h lib/train_perm.c lib/allreduce.c
+lib_libpario_la_SOURCES += lib/train.c lib/train_models.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h
 
 bin_PROGRAMS += tools/pario-train
 tools_pario_train_SOURCES = tools/pario-train.c

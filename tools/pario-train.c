@@ -8,7 +8,7 @@
 #include "pario/pario.h"
 #include "pario/train.h"
 
-enum { O_MODEL = 256, O_LABELS, O_LABEL_COLUMN, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE };
+enum { O_MODEL = 256, O_LABELS, O_LABEL_COLUMN, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE, O_LOG, O_RESUME, O_FORCE };
 
 static pario_status parse_real(const char *opt, const char *arg, double lo, double *out)
 {
@@ -58,6 +58,9 @@ static pario_status handle(void *ctx, int key, const char *arg)
         break;
     case O_L2: return parse_real("l2", arg, 0, &o->l2);
     case O_ALLREDUCE: return pario_allreduce_parse(arg, &o->allreduce);
+    case O_LOG: o->log = arg; break;
+    case O_RESUME: o->resume = 1; break;
+    case O_FORCE: o->force = 1; break;
     }
     return st;
 }
@@ -73,12 +76,15 @@ static const pario_optdef options[] = {
     { "seed", O_SEED, 1, "S", "seed of the shuffle (default 0)" },
     { "classes", O_CLASSES, 1, "K", "softmax: number of classes (default: the largest label + 1)" },
     { "allreduce", O_ALLREDUCE, 1, "A", "mpi (MPI_Allreduce, default) or ring (reduce-scatter + allgather by MPI_Sendrecv)" },
+    { "log", O_LOG, 1, "FILE", "log every epoch (loss, accuracy, seconds, samples/s, weights) to this HDF5 file" },
+    { "resume", O_RESUME, 0, NULL, "continue --log FILE from its last finished epoch (same final weights)" },
+    { "force", O_FORCE, 0, NULL, "replace an existing --log FILE" },
     { NULL, 0, 0, NULL, NULL },
 };
 
 static const pario_tool tool = {
     "pario-train",
-    "--model linear|logistic|softmax [options] (--labels LABELS | --label-column J) DATA",
+    "--model linear|logistic|softmax [options] (--labels LABELS | --label-column J) [--log FILE [--resume|--force]] DATA",
     "Train a linear model by minibatch SGD on the rows of the 2-D dataset DATA (one\n"
     "sample per row), data-parallel: every epoch shuffles the row indices with a\n"
     "Feistel permutation keyed by the seed and the epoch, global batch i is positions\n"
@@ -95,7 +101,13 @@ static const pario_tool tool = {
     "Examples:\n"
     "  mpiexec -n 4 pario-train --model linear --labels y.bin X.bin\n"
     "  mpiexec -n 2 pario-train --model logistic --label-column 0 --epochs 5 --batch 64 --lr 0.1 data.bin\n"
-    "  mpiexec -n 3 pario-train --model softmax --labels digits.bin --allreduce ring --format json X.bin\n",
+    "  mpiexec -n 3 pario-train --model softmax --labels digits.bin --allreduce ring --format json X.bin\n"
+    "  mpiexec -n 2 pario-train --model linear --labels y.bin --epochs 100 --log train.h5 X.bin\n"
+    "  mpiexec -n 4 pario-train --model linear --labels y.bin --epochs 100 --log train.h5 --resume X.bin\n"
+    "The log (parallel HDF5, written collectively, flushed every epoch, under a\n"
+    "temporary name until the first epoch is in) holds /loss, /accuracy, /seconds,\n"
+    "/samples_per_second [epochs] and /weights [epochs x W]; its attributes record the\n"
+    "model, seed, batch, lr, l2 and shape, which --resume must match.\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, PARIO_WITHOUT_STRATEGY,
 };
 
@@ -127,6 +139,10 @@ static void print_result(const pario_common *c, const pario_train_opts *o, const
         pario_out_f64(&out, "accuracy", r->accuracy);
     pario_out_f64(&out, "seconds", r->seconds);
     pario_out_f64(&out, "samples_per_second", r->samples_per_second);
+    if (o->log) {
+        pario_out_str(&out, "log", o->log);
+        pario_out_u64(&out, "resumed_epochs", r->resumed);
+    }
     pario_out_arr(&out, "weights");
     for (uint64_t i = 0; i < r->nweights; i++)
         pario_out_f64(&out, NULL, r->weights[i]);
@@ -144,6 +160,10 @@ int main(int argc, char **argv)
     if (!pario_failed(&st) && (c.dist_given || c.explain))
         st = pario_error(PARIO_ERR_USAGE, "--%s does not apply: the shuffle decides which rank reads which row",
                          c.dist_given ? "dist" : "explain");
+    if (!pario_failed(&st) && (o.resume || o.force) && !o.log)
+        st = pario_error(PARIO_ERR_USAGE, "--%s needs --log FILE", o.resume ? "resume" : "force");
+    if (!pario_failed(&st) && o.resume && o.force)
+        st = pario_error(PARIO_ERR_USAGE, "give either --resume or --force, not both");
     if (!pario_failed(&st)) {
         o.data = c.args[0];
         o.desc = c.desc;

@@ -73,6 +73,8 @@ typedef struct pario_train_opts {
     double lr, l2;             /* step size; L2 penalty (not applied to biases) */
     pario_allreduce_kind allreduce;
     pario_io_opts io;          /* chunk (bounds the rows held at once), hints */
+    const char *log;           /* per-epoch parallel HDF5 log, or NULL */
+    int resume, force;         /* continue the log from its last finished epoch; replace it */
 } pario_train_opts;
 
 void pario_train_opts_init(pario_train_opts *o);
@@ -85,10 +87,16 @@ typedef struct pario_train_result {
     double accuracy;       /* fraction of samples classified right (NaN for linear) */
     double seconds;        /* training, without the final evaluation */
     double samples_per_second;
+    uint64_t resumed;      /* epochs read from the log (--resume) */
     double *weights;       /* nweights on every rank: K rows of (F weights, then the bias) */
 } pario_train_result;
 
-/* Collective: train, then evaluate the final weights over the whole dataset. */
+/* Collective: train, then evaluate the final weights over the whole dataset.
+ * With o->log, every epoch is appended to the log (lib/train_log.h); with
+ * o->resume training starts after the log's last finished epoch, from its
+ * weights, and ends with the same weights as an uninterrupted run.
+ * Test hook: PARIO_TRAIN_KILL=E:B in the environment makes rank 0 kill itself
+ * (SIGKILL) before batch B of epoch E (both from 0). */
 pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm);
 void pario_train_result_free(pario_train_result *res);
 

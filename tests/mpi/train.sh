@@ -64,6 +64,33 @@ import json, yaml, sys
 a = yaml.safe_load(open('soft.yaml')); b = json.load(open('soft1.json'))
 sys.exit(0 if a['weights'] == b['weights'] and a['classes'] == 4 else 1)"
 
+# --log and --resume: rank 0 kills itself (SIGKILL, PARIO_TRAIN_KILL) in the
+# middle of epoch 4 of 6; the log holds 3 finished epochs; --resume on another
+# rank count ends with the uninterrupted run's weights, bit for bit
+LOG6=(--model logistic --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 log_D.bin)
+run full6 1 "${LOG6[@]}"
+PARIO_TRAIN_KILL=3:4 mpirun 2 pario-train --format json "${LOG6[@]}" --log t.h5 > killed.json 2> killed.err
+check "killed run left the log under its name" test -f t.h5
+check "killed run left no temporary file" sh -c '! ls t.h5?* .t.h5* 2>/dev/null | grep -q .'
+ref log t.h5 3
+run resumed 3 "${LOG6[@]}" --log t.h5 --resume
+ref same full6.json resumed.json
+check "resumed_epochs is 3" $PYTHON3 -c "import json, sys; sys.exit(json.load(open('resumed.json'))['resumed_epochs'] != 3)"
+# the finished log: 6 rows, the last weights the final ones, each epoch's loss
+# and weights those of the reference SGD (train_ref.py, reading it with h5dump)
+ref log t.h5 6 full6.json
+ref sgd full6.json logistic log_D.bin --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --log t.h5
+run fresh 2 "${LOG6[@]}" --log fresh.h5
+ref log fresh.h5 6 fresh.json
+expect_error 2 1 'fresh.h5 exists: give --force' pario-train "${LOG6[@]}" --log fresh.h5
+run forced 2 "${LOG6[@]}" --log fresh.h5 --force
+expect_error 2 1 'fresh.h5: written with seed 7; this run has 8' pario-train "${LOG6[@]}" --seed 8 --log fresh.h5 --resume
+expect_error 2 1 'fresh.h5: holds 6 epochs, more than --epochs 2' pario-train "${LOG6[@]}" --epochs 2 --log fresh.h5 --resume
+expect_error 2 1 'nolog.h5: no log to resume' pario-train "${LOG6[@]}" --log nolog.h5 --resume
+expect_error 2 2 '--resume needs --log' pario-train "${LOG6[@]}" --resume
+expect_error 2 1 'bad_y.bin: label' pario-train --model logistic --labels bad_y.bin --log bad.h5 nan_X.bin
+check "a run that failed before its first epoch leaves no log" sh -c '! ls | grep -q "^bad.h5"'
+
 # errors: one line, rank 0, exit 1 (data) or 2 (usage), never a hang
 expect_error 2 1 'short_y.bin: 60 labels for the 61 rows' pario-train --model linear --labels short_y.bin lin_X.bin
 expect_error 3 1 'nan_X.bin: row 13, column 1: value nan is not finite' pario-train --model linear --labels nan_y.bin nan_X.bin

@@ -9,8 +9,11 @@ sums by math.fsum per weight, numpy only to make the data and for lstsq.
         re-run the same SGD, compare with pario-train's JSON: weights within 1e-9 relative
   train_ref.py lstsq OUT.json DATA LABELS TOL   the weights against numpy's lstsq
   train_ref.py same A.json B.json    the weights are the same bits
+  train_ref.py log LOG.h5 ROWS [OUT.json]   the log (read by h5dump) has ROWS epochs, its
+        last weights are OUT.json's; with sgd, --log LOG.h5 also compares each
+        epoch's loss and weights with the reference's
 """
-import argparse, json, math, os, sys
+import argparse, json, math, os, re, subprocess, sys
 import numpy as np
 
 M64 = (1 << 64) - 1
@@ -144,14 +147,16 @@ def sgd(a):
     k = (int(max(y)) + 1) if a.model == "softmax" else 1
     nw = k * (f + 1)
     w = [0.0] * nw
+    a.history = []
     for e in range(a.epochs):
+        seen = []
         perm = Perm(n, a.seed, e)
         for lo in range(0, n, a.batch):
             size = min(a.batch, n - lo)
             grad = [[] for _ in range(nw)]
             for pos in range(lo, lo + size):
                 i = perm.at(pos)
-                sample(a.model, w, f, k, X[i], y[i], grad)
+                seen.append(sample(a.model, w, f, k, X[i], y[i], grad)[0])
             for c in range(k):
                 for j in range(f + 1):
                     i = c * (f + 1) + j
@@ -159,12 +164,22 @@ def sgd(a):
                     if j < f:
                         g = g + a.l2 * w[i]
                     w[i] = w[i] - a.lr * g
+        a.history.append((math.fsum(seen) / n, list(w)))
     losses, correct = [], 0
     for i in range(n):
         l, c = sample(a.model, w, f, k, X[i], y[i], None)
         losses.append(l)
         correct += c
     return w, math.fsum(losses) / n, correct / n
+
+
+def h5(path, dset):
+    """(shape, values) of a dataset, through h5dump (never through pario)."""
+    out = subprocess.run([os.environ.get("H5DUMP") or "h5dump", "-y", "-w", "0", "-m", "%.17g", "-d", dset, path],
+                         check=True, capture_output=True, text=True).stdout
+    shape = [int(x) for x in re.search(r"SIMPLE \{ \( ([0-9, ]*) \)", out).group(1).split(",")]
+    body = out.split("DATA {", 1)[1].split("}", 1)[0] if "DATA {" in out else ""
+    return shape, [float(x) for x in body.replace(",", " ").split()]
 
 
 def rel_close(a, b, tol):
@@ -182,6 +197,7 @@ def main():
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--l2", type=float, default=0.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--log")
     a = ap.parse_args()
     if a.cmd == "make":
         make(a.args[0])
@@ -193,7 +209,7 @@ def main():
             print("weights differ: %s vs %s" % (wa, wb))
             return 1
         return 0
-    got = json.load(open(a.args[0]))
+    got = json.load(open(a.args[0])) if a.cmd != "log" else None
     if a.cmd == "lstsq":
         X = load(a.args[1]).astype(np.float64)
         y = load(a.args[2]).astype(np.float64)
@@ -220,6 +236,29 @@ def main():
         if a.model != "linear" and not rel_close(got["accuracy"], acc, 1e-12):
             print("sgd %s: accuracy %r, reference %r" % (a.model, got["accuracy"], acc))
             return 1
+        if a.log:
+            (rows,), loss = h5(a.log, "/loss")
+            _, wl = h5(a.log, "/weights")
+            if rows != a.epochs:
+                print("log: %d epochs, expected %d" % (rows, a.epochs))
+                return 1
+            for e, (l, we) in enumerate(a.history):
+                row = wl[e * len(we):(e + 1) * len(we)]
+                if not rel_close(loss[e], l, 1e-9) or not all(rel_close(x, y, 1e-9) for x, y in zip(row, we)):
+                    print("log epoch %d: loss %r vs %r, weights %s vs %s" % (e, loss[e], l, row, we))
+                    return 1
+        return 0
+    if a.cmd == "log":
+        (rows,), _ = h5(a.args[0], "/loss")
+        shape, wl = h5(a.args[0], "/weights")
+        if rows != int(a.args[1]) or shape[0] != rows:
+            print("log: %d epochs (weights %s), expected %s" % (rows, shape, a.args[1]))
+            return 1
+        if len(a.args) > 2:
+            w = [float(x) for x in json.load(open(a.args[2]))["weights"]]
+            if wl[-len(w):] != w:
+                print("log: last weights %s, final %s" % (wl[-len(w):], w))
+                return 1
         return 0
     print("unknown command", a.cmd)
     return 2

@@ -128,8 +128,13 @@ static pario_status read_rows(struct train *t, const uint64_t *idx, uint64_t m)
     int64_t lc = t->o->label_column;
     for (uint64_t i = 0; i < m; i++) {
         double *x = t->x + i * t->f;
+        const float *rf = (const float *)(const void *)(t->raw + i * t->rowbytes);
+        const double *rd = (const double *)(const void *)(t->raw + i * t->rowbytes);
         for (uint64_t c = 0, j = 0; c < t->cols; c++) {
-            double v = pario_load_double(t->raw, i * t->cols + c, t->ds.dtype);
+            /* float32 and float64 rows directly; other dtypes through the dtype table */
+            double v = t->ds.dtype == PARIO_FLOAT32   ? (double)rf[c]
+                       : t->ds.dtype == PARIO_FLOAT64 ? rd[c]
+                                                      : pario_load_double(t->raw, i * t->cols + c, t->ds.dtype);
             if ((int64_t)c == lc) {
                 t->y[i] = v;
                 continue;

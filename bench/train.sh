@@ -9,8 +9,9 @@
 set -u
 WRITE=${1:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib.sh"
 : "${BENCH_DIR:=/tmp/pario-bench-train}"
+. "$HERE/lib.sh"
+MACHINE=$(machine_line)
 : "${ROWS:=1048576}"
 : "${BATCH:=1024}"
 mkdir -p "$BENCH_DIR"
@@ -44,7 +45,7 @@ ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 K() { echo "$1" | awk '{printf "%.0f", $1 / 1e3}'; }
 TABLE="## train: pario-train, logistic regression SGD ($(date -u +%Y-%m-%d))
 
-$(machine_line) · $(lscpu | grep 'Model name' | sed 's/  */ /g')
+$MACHINE · $(lscpu | grep 'Model name' | sed 's/  */ /g')
 
 $ROWS rows x 64 float32 features (256 MiB, cached; the issue's 2 GiB does not fit
 this shared machine's budget), labels float32, batch $BATCH, 1 epoch, samples/s
@@ -57,5 +58,5 @@ of the training loop, medians of $REPS runs alternating in one run.
 | pario-train, 2 ranks | $(K "$P2") | $(ratio "$P2" "$NP") |
 | 2 ranks / 1 rank | | $(ratio "$P2" "$P1") |"
 echo "$TABLE"
-[ "$WRITE" = --write ] && write_results train "$TABLE"
+[ "$WRITE" = --write ] && (cd "$HERE/.." && write_results train "$TABLE")
 exit 0

@@ -169,6 +169,8 @@ static pario_status open_inputs(struct train *t)
     t->swap = t->ds.big_endian == pario_host_little_endian();
     if (t->n == 0)
         return pario_error(PARIO_ERR_RUNTIME, "%s: has no rows", t->ds.path);
+    if (t->rowbytes > ((size_t)1 << 30))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: rows of %zu bytes: at most 1 GiB per row", t->ds.path, t->rowbytes);
     if (o->labels && o->label_column >= 0)
         return pario_error(PARIO_ERR_USAGE, "give --labels or --label-column, not both");
     if (!o->labels && o->label_column < 0)
@@ -196,6 +198,8 @@ static pario_status open_inputs(struct train *t)
     st = pario_file_open(t->comm, t->ds.path, MPI_MODE_RDONLY, o->io.info, &t->fh);
     if (pario_failed(&st))
         return st;
+    if (o->io.show_hints)
+        pario_file_print_hints(t->fh, o->io.show_hints, t->comm);
     if (o->labels) {
         st = pario_file_open(t->comm, t->lds.path, MPI_MODE_RDONLY, o->io.info, &t->lfh);
         if (pario_failed(&st))

@@ -108,7 +108,8 @@ static const pario_tool tool = {
     "temporary name until the first epoch is in) holds /loss, /accuracy, /seconds,\n"
     "/samples_per_second [epochs] and /weights [epochs x W]; its attributes record the\n"
     "model, seed, batch, lr, l2 and shape, which --resume must match.\n",
-    PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, PARIO_WITHOUT_STRATEGY,
+    PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1,
+    PARIO_WITHOUT_STRATEGY | PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS,
 };
 
 static void print_result(const pario_common *c, const pario_train_opts *o, const pario_train_result *r)

@@ -54,6 +54,9 @@ for n in 2 3; do
   ref same log1.json logr$n.json
   ref same soft1.json softr$n.json
 done
+# 5 ranks: the 16 softmax weights in 5 uneven ring segments, batches of 16 over 5
+run softr5 5 "${SOFT[@]}" --allreduce ring
+ref same soft1.json softr5.json
 # the batch size matters (it is not a no-op), the rank count does not
 run logb 2 "${LOG[@]}" --batch 11
 if $REF same log1.json logb.json > /dev/null; then fail "--batch 11 gave the weights of --batch 10"; else pass "batch"; fi

@@ -66,6 +66,7 @@ struct train {
     double *x, *y, *z, *w, *g;
     uint64_t *idx;
     pario_xsum *acc;
+    pario_gradbuf gb;
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -248,7 +249,7 @@ static pario_status count_classes(struct train *t, pario_status st)
 /* Collective: loss and correct predictions over this rank's positions of one batch
  * (grad: add the gradients) or of a block of rows (perm NULL). */
 static pario_status pass(struct train *t, const pario_perm *perm, uint64_t lo, uint64_t count, uint64_t stride,
-                         pario_xsum *grad, pario_xsum *loss, uint64_t *correct)
+                         pario_gradbuf *grad, pario_xsum *loss, uint64_t *correct)
 {
     pario_status st = pario_ok();
     for (uint64_t i = 0; i < count && !pario_failed(&st); i += t->group) {
@@ -265,8 +266,12 @@ static pario_status pass(struct train *t, const pario_perm *perm, uint64_t lo, u
             double l = pario_train_sample(t->o->model, t->w, t->f, t->k, t->x + q * t->f, t->y[q], grad, t->z, &ok);
             pario_xsum_add(loss, l);
             *correct += (uint64_t)ok;
+            if (grad && grad->ld && ++grad->m == grad->ld)
+                pario_gradbuf_flush(grad);
         }
     }
+    if (grad)
+        pario_gradbuf_flush(grad);
     return st;
 }
 
@@ -296,6 +301,7 @@ static void train_free(struct train *t)
     free(t->g);
     free(t->idx);
     free(t->acc);
+    free(t->gb.p);
 }
 
 pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm)
@@ -319,7 +325,14 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         t.g = malloc(t.nw * sizeof *t.g);
         t.z = malloc(t.k * sizeof *t.z);
         t.acc = malloc(t.nw * sizeof *t.acc);
-        if (!t.w || !t.g || !t.z || !t.acc)
+        /* gradient terms of up to 256 samples at a time, within --chunk; below
+         * 16 samples a block is not worth it: terms go straight to the accumulators */
+        uint64_t ld = o->io.chunk_bytes / (8 * t.nw);
+        t.gb.ld = ld > 256 ? 256 : ld < 16 ? 0 : ld;
+        t.gb.nw = t.nw;
+        t.gb.grad = t.acc;
+        t.gb.p = t.gb.ld ? malloc(t.gb.ld * t.nw * sizeof(double)) : NULL;
+        if (!t.w || !t.g || !t.z || !t.acc || (t.gb.ld && !t.gb.p))
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
     if (pario_agree(&st, comm)) {
@@ -370,7 +383,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
                 raise(SIGKILL);
             for (uint64_t i = 0; i < t.nw; i++)
                 pario_xsum_init(&t.acc[i]);
-            st = pass(&t, &perm, lo + (uint64_t)t.rank, mine, (uint64_t)t.p, t.acc, &eloss, &ecorrect);
+            st = pass(&t, &perm, lo + (uint64_t)t.rank, mine, (uint64_t)t.p, &t.gb, &eloss, &ecorrect);
             if (pario_agree(&st, comm))
                 break;
             st = pario_xsum_allreduce(t.acc, t.g, t.nw, o->allreduce, comm);

@@ -7,6 +7,15 @@ bin_PROGRAMS += tools/pario-train
 tools_pario_train_SOURCES = tools/pario-train.c
 tools_pario_train_LDADD = $(TOOL_LDADD)
 
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_train
+TESTS += tests/unit/test_train
+tests_unit_test_train_SOURCES = tests/unit/test_train.c lib/train_models.c
+tests_unit_test_train_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tests_unit_test_train_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_train_LDADD = lib/libpario.la $(CHECK_LIBS) -lm
+endif
+
 TRAIN_TESTS = tests/mpi/train.sh
 TESTS += $(TRAIN_TESTS)
 EXTRA_DIST += $(TRAIN_TESTS) tests/mpi/train_ref.py

@@ -1,0 +1,106 @@
+/* Data-parallel training of linear models (Horovod's recipe in C): every rank
+ * reads its share of each global batch from the shared file, computes the
+ * gradient of its rows, the gradients are summed across ranks by an allreduce
+ * (MPI_Allreduce, or a hand-written ring reduce-scatter + allgather) and every
+ * rank applies the same update to the same weights.
+ *
+ * The weights are the same bits for any number of ranks: a batch is defined by
+ * the seed and the epoch only (a Feistel permutation of the row indices), and
+ * each weight's gradient is summed exactly (pario_xsum, one accumulator per
+ * weight, merged exactly across ranks) and rounded once, so neither the split
+ * of a batch over ranks nor the order of the sums changes a bit. */
+#ifndef PARIO_TRAIN_H
+#define PARIO_TRAIN_H
+
+#include <stdint.h>
+#include <mpi.h>
+#include "pario/io.h"
+#include "pario/status.h"
+#include "pario/xsum.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum pario_train_model {
+    PARIO_TRAIN_LINEAR,   /* least squares: loss (z - y)^2 / 2 */
+    PARIO_TRAIN_LOGISTIC, /* labels 0/1: loss log(1 + e^-|z|) + max(z, 0) - y z */
+    PARIO_TRAIN_SOFTMAX   /* labels 0..K-1: cross-entropy of softmax(z) */
+} pario_train_model;
+
+typedef enum pario_allreduce_kind {
+    PARIO_ALLREDUCE_MPI,  /* MPI_Allreduce with a user MPI_Op merging accumulators */
+    PARIO_ALLREDUCE_RING  /* ring reduce-scatter (MPI_Sendrecv) + ring allgather */
+} pario_allreduce_kind;
+
+pario_status pario_train_model_parse(const char *text, pario_train_model *m);
+const char *pario_train_model_name(pario_train_model m);
+pario_status pario_allreduce_parse(const char *text, pario_allreduce_kind *k);
+const char *pario_allreduce_name(pario_allreduce_kind k);
+
+/* ---- the shuffle: a permutation of 0..n-1 keyed by (seed, epoch) ----
+ * bits = the smallest even number >= 2 with 2^bits >= n, h = bits / 2,
+ * key = pario_rng_key(seed, epoch). A 4-round Feistel network on bits bits:
+ *   L = x >> h, R = x & (2^h - 1); for i = 0..3: (L, R) = (R, L ^ F_i(R)),
+ *   F_i(R) = pario_mix64((key + (i + 1) * PARIO_RNG_GAMMA) ^ R) & (2^h - 1);
+ *   result (L << h) | R;
+ * applied again while the result is >= n (cycle walking). Position p of epoch e
+ * holds row perm(p). It depends on n, seed and epoch only, never on the ranks. */
+typedef struct pario_perm {
+    uint64_t n, key, mask;
+    int half;
+} pario_perm;
+
+void pario_perm_init(pario_perm *p, uint64_t n, uint64_t seed, uint64_t epoch);
+uint64_t pario_perm_at(const pario_perm *p, uint64_t pos);
+
+/* ---- exact allreduce of n accumulators, rounded once ----
+ * Collective: sums acc[0..n-1] over comm exactly and writes the rounded sums to
+ * out[0..n-1] on every rank (the same bits for both kinds and any comm size).
+ * acc is used as scratch. */
+pario_status pario_xsum_allreduce(pario_xsum *acc, double *out, uint64_t n, pario_allreduce_kind kind,
+                                  MPI_Comm comm);
+
+typedef struct pario_train_opts {
+    pario_train_model model;
+    const char *data, *desc;   /* DATA and its descriptor (NULL: DATA.yaml) */
+    const char *labels;        /* a 1-D dataset of labels, or NULL */
+    int64_t label_column;      /* the column of DATA holding the labels, or -1 */
+    uint64_t epochs;           /* default 10 */
+    uint64_t batch;            /* global batch size, default 32 */
+    uint64_t seed;             /* of the shuffle */
+    uint64_t classes;          /* softmax: 0 = the largest label + 1 */
+    double lr, l2;             /* step size; L2 penalty (not applied to biases) */
+    pario_allreduce_kind allreduce;
+    pario_io_opts io;          /* chunk (bounds the rows held at once), hints */
+    const char *log;           /* per-epoch parallel HDF5 log, or NULL */
+    int resume, force;         /* continue the log from its last finished epoch; replace it */
+} pario_train_opts;
+
+void pario_train_opts_init(pario_train_opts *o);
+
+typedef struct pario_train_result {
+    uint64_t samples, features, classes, nweights, steps;
+    int nranks;
+    double train_loss;     /* mean loss of the last epoch's samples, as seen while training */
+    double loss;           /* mean loss over every sample with the final weights (no L2 term) */
+    double accuracy;       /* fraction of samples classified right (NaN for linear) */
+    double seconds;        /* training, without the final evaluation */
+    double samples_per_second;
+    uint64_t resumed;      /* epochs read from the log (--resume) */
+    double *weights;       /* nweights on every rank: K rows of (F weights, then the bias) */
+} pario_train_result;
+
+/* Collective: train, then evaluate the final weights over the whole dataset.
+ * With o->log, every epoch is appended to the log (lib/train_log.h); with
+ * o->resume training starts after the log's last finished epoch, from its
+ * weights, and ends with the same weights as an uninterrupted run.
+ * Test hook: PARIO_TRAIN_KILL=E:B in the environment makes rank 0 kill itself
+ * (SIGKILL) before batch B of epoch E (both from 0). */
+pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm);
+void pario_train_result_free(pario_train_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,452 @@
+/* pario-train's loop: open DATA (and LABELS), then for every epoch and every
+ * global batch of the epoch's shuffle, each rank reads the batch positions
+ * rank, rank + P, ... (rows fetched by index with independent MPI-IO reads,
+ * at most --chunk bytes of rows at a time), adds their gradients exactly into
+ * one accumulator per weight, the accumulators are summed across ranks
+ * (pario_xsum_allreduce) and rounded once, and every rank takes the same step:
+ *   w <- w - lr (G / b + l2 w)   (biases: w <- w - lr G / b)
+ * where G is the batch's gradient sum and b its number of rows. */
+#include "config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pario/dataset.h"
+#include "pario/dtype.h"
+#include "pario/train.h"
+#include "pario/view.h"
+#include <signal.h>
+#include <stdio.h>
+#include "train_log.h"
+#include "train_model.h"
+
+pario_status pario_train_model_parse(const char *text, pario_train_model *m)
+{
+    if (!strcmp(text, "linear"))
+        *m = PARIO_TRAIN_LINEAR;
+    else if (!strcmp(text, "logistic"))
+        *m = PARIO_TRAIN_LOGISTIC;
+    else if (!strcmp(text, "softmax"))
+        *m = PARIO_TRAIN_SOFTMAX;
+    else
+        return pario_error(PARIO_ERR_USAGE, "--model: '%s' is not linear, logistic or softmax", text);
+    return pario_ok();
+}
+
+const char *pario_train_model_name(pario_train_model m)
+{
+    return m == PARIO_TRAIN_LINEAR ? "linear" : m == PARIO_TRAIN_LOGISTIC ? "logistic" : "softmax";
+}
+
+void pario_train_opts_init(pario_train_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->model = PARIO_TRAIN_LINEAR;
+    o->label_column = -1;
+    o->epochs = 10;
+    o->batch = 32;
+    o->lr = 0.01;
+    pario_io_opts_init(&o->io);
+}
+
+/* Labels of softmax: at most this many classes. */
+#define MAX_CLASSES 65536
+
+struct train {
+    const pario_train_opts *o;
+    MPI_Comm comm;
+    int rank, p;
+    pario_dataset ds, lds;
+    MPI_File fh, lfh;
+    int have_labels;          /* a separate labels file is open */
+    uint64_t n, cols, f, k, nw;
+    size_t esize, lesize, rowbytes;
+    int swap, lswap;
+    uint64_t group;           /* rows held at once */
+    unsigned char *raw, *lraw;
+    double *x, *y, *z, *w, *g;
+    uint64_t *idx;
+    pario_xsum *acc;
+    pario_gradbuf gb;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static pario_status read_bytes(MPI_File fh, const char *path, MPI_Offset off, void *buf, size_t len)
+{
+    MPI_Status ms;
+    int err = MPI_File_read_at(fh, off, buf, (int)len, MPI_BYTE, &ms);
+    if (err != MPI_SUCCESS)
+        return pario_mpi_error(err, "read", path);
+    int got = 0;
+    MPI_Get_count(&ms, MPI_BYTE, &got);
+    if ((size_t)got != len)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: short read at byte %lld (%d of %zu bytes): was the file truncated?",
+                           path, (long long)off, got, len);
+    return pario_ok();
+}
+
+static pario_status check_label(const struct train *t, double y, uint64_t row)
+{
+    const char *src = t->have_labels ? t->lds.path : t->ds.path;
+    if (!isfinite(y))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: label of row %llu is not finite (%g)", src,
+                           (unsigned long long)row, y);
+    if (t->o->model == PARIO_TRAIN_LOGISTIC && y != 0.0 && y != 1.0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: label of row %llu is %g, logistic labels are 0 or 1", src,
+                           (unsigned long long)row, y);
+    if (t->o->model == PARIO_TRAIN_SOFTMAX
+        && (y < 0 || y != floor(y) || y >= (double)(t->k ? t->k : MAX_CLASSES)))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: label of row %llu is %g, softmax labels are integers 0..%llu", src,
+                           (unsigned long long)row, y, (unsigned long long)(t->k ? t->k : MAX_CLASSES) - 1);
+    return pario_ok();
+}
+
+/* Rows idx[0..m-1] (sorted, m <= group) into x (m x f) and y (m). */
+static pario_status read_rows(struct train *t, const uint64_t *idx, uint64_t m)
+{
+    pario_status st = pario_ok();
+    for (uint64_t i = 0; i < m && !pario_failed(&st);) {
+        uint64_t j = i + 1;
+        while (j < m && idx[j] == idx[j - 1] + 1)
+            j++;
+        st = read_bytes(t->fh, t->ds.path, (MPI_Offset)(t->ds.offset + idx[i] * t->rowbytes), t->raw + i * t->rowbytes,
+                        (j - i) * t->rowbytes);
+        if (!pario_failed(&st) && t->have_labels)
+            st = read_bytes(t->lfh, t->lds.path, (MPI_Offset)(t->lds.offset + idx[i] * t->lesize),
+                            t->lraw + i * t->lesize, (j - i) * t->lesize);
+        i = j;
+    }
+    if (pario_failed(&st))
+        return st;
+    if (t->swap)
+        pario_byteswap(t->raw, m * t->cols, t->esize);
+    if (t->have_labels && t->lswap)
+        pario_byteswap(t->lraw, m, t->lesize);
+    int64_t lc = t->o->label_column;
+    for (uint64_t i = 0; i < m; i++) {
+        double *x = t->x + i * t->f;
+        const float *rf = (const float *)(const void *)(t->raw + i * t->rowbytes);
+        const double *rd = (const double *)(const void *)(t->raw + i * t->rowbytes);
+        for (uint64_t c = 0, j = 0; c < t->cols; c++) {
+            /* float32 and float64 rows directly; other dtypes through the dtype table */
+            double v = t->ds.dtype == PARIO_FLOAT32   ? (double)rf[c]
+                       : t->ds.dtype == PARIO_FLOAT64 ? rd[c]
+                                                      : pario_load_double(t->raw, i * t->cols + c, t->ds.dtype);
+            if ((int64_t)c == lc) {
+                t->y[i] = v;
+                continue;
+            }
+            if (!isfinite(v))
+                return pario_error(PARIO_ERR_RUNTIME, "%s: row %llu, column %llu: value %g is not finite", t->ds.path,
+                                   (unsigned long long)idx[i], (unsigned long long)c, v);
+            x[j++] = v;
+        }
+        if (t->have_labels)
+            t->y[i] = pario_load_double(t->lraw, i, t->lds.dtype);
+        st = check_label(t, t->y[i], idx[i]);
+        if (pario_failed(&st))
+            return st;
+    }
+    return st;
+}
+
+static pario_status open_inputs(struct train *t)
+{
+    const pario_train_opts *o = t->o;
+    pario_status st = pario_dataset_open(o->data, o->desc, &t->ds, t->comm);
+    if (pario_failed(&st))
+        return st;
+    if (t->ds.ndims != 2)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: is 1-D (%llu values): training needs 2-D data, one row per sample",
+                           t->ds.path, (unsigned long long)t->ds.nelems);
+    t->n = t->ds.shape[0];
+    t->cols = t->ds.shape[1];
+    t->esize = pario_dtype_size(t->ds.dtype);
+    t->rowbytes = t->cols * t->esize;
+    t->swap = t->ds.big_endian == pario_host_little_endian();
+    if (t->n == 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: has no rows", t->ds.path);
+    if (t->rowbytes > ((size_t)1 << 30))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: rows of %zu bytes: at most 1 GiB per row", t->ds.path, t->rowbytes);
+    if (o->labels && o->label_column >= 0)
+        return pario_error(PARIO_ERR_USAGE, "give --labels or --label-column, not both");
+    if (!o->labels && o->label_column < 0)
+        return pario_error(PARIO_ERR_USAGE, "say where the labels are: --labels FILE or --label-column J");
+    if (o->label_column >= 0) {
+        if ((uint64_t)o->label_column >= t->cols || t->cols < 2)
+            return pario_error(PARIO_ERR_USAGE, "--label-column %lld: %s has %llu columns (0..%llu), and at least one "
+                               "must remain for the features", (long long)o->label_column, t->ds.path,
+                               (unsigned long long)t->cols, (unsigned long long)t->cols - 1);
+        t->f = t->cols - 1;
+    } else {
+        t->f = t->cols;
+        st = pario_dataset_open(o->labels, NULL, &t->lds, t->comm);
+        if (pario_failed(&st))
+            return st;
+        if (t->lds.ndims == 2 && t->lds.shape[1] != 1)
+            return pario_error(PARIO_ERR_RUNTIME, "%s: labels must be 1-D, not %llu x %llu", t->lds.path,
+                               (unsigned long long)t->lds.shape[0], (unsigned long long)t->lds.shape[1]);
+        if (t->lds.nelems != t->n)
+            return pario_error(PARIO_ERR_RUNTIME, "%s: %llu labels for the %llu rows of %s", t->lds.path,
+                               (unsigned long long)t->lds.nelems, (unsigned long long)t->n, t->ds.path);
+        t->lesize = pario_dtype_size(t->lds.dtype);
+        t->lswap = t->lds.big_endian == pario_host_little_endian();
+    }
+    st = pario_file_open(t->comm, t->ds.path, MPI_MODE_RDONLY, o->io.info, &t->fh);
+    if (pario_failed(&st))
+        return st;
+    if (o->io.show_hints)
+        pario_file_print_hints(t->fh, o->io.show_hints, t->comm);
+    if (o->labels) {
+        st = pario_file_open(t->comm, t->lds.path, MPI_MODE_RDONLY, o->io.info, &t->lfh);
+        if (pario_failed(&st))
+            return st;
+        t->have_labels = 1;
+    }
+    t->group = o->io.chunk_bytes / t->rowbytes;
+    if (t->group < 1)
+        t->group = 1;
+    if (t->group > ((uint64_t)1 << 30) / t->rowbytes)
+        t->group = ((uint64_t)1 << 30) / t->rowbytes + 1;
+    t->raw = malloc(t->group * t->rowbytes);
+    t->lraw = malloc(t->group * (t->lesize ? t->lesize : 1));
+    t->x = malloc(t->group * t->f * sizeof(double) + 1);
+    t->y = malloc(t->group * sizeof(double));
+    t->idx = malloc(t->group * sizeof(uint64_t));
+    if (!t->raw || !t->lraw || !t->x || !t->y || !t->idx)
+        return pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu rows of %s (try a smaller --chunk)",
+                           (unsigned long long)t->group, t->ds.path);
+    return pario_ok();
+}
+
+/* Softmax without --classes: the largest label + 1, over every row (each rank a block). */
+static pario_status count_classes(struct train *t, pario_status st)
+{
+    uint64_t start, len, maxc = 0;
+    pario_split(t->n, t->p, t->rank, &start, &len);
+    for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
+        uint64_t m = len - i < t->group ? len - i : t->group;
+        for (uint64_t q = 0; q < m; q++)
+            t->idx[q] = start + i + q;
+        st = read_rows(t, t->idx, m);
+        for (uint64_t q = 0; q < m && !pario_failed(&st); q++)
+            if ((uint64_t)t->y[q] + 1 > maxc)
+                maxc = (uint64_t)t->y[q] + 1;
+    }
+    if (pario_agree(&st, t->comm))
+        return st;
+    MPI_Allreduce(&maxc, &t->k, 1, MPI_UINT64_T, MPI_MAX, t->comm);
+    if (t->k < 2)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: every label is 0: softmax needs at least two classes",
+                           t->have_labels ? t->lds.path : t->ds.path);
+    return st;
+}
+
+/* Collective: loss and correct predictions over this rank's positions of one batch
+ * (grad: add the gradients) or of a block of rows (perm NULL). */
+static pario_status pass(struct train *t, const pario_perm *perm, uint64_t lo, uint64_t count, uint64_t stride,
+                         pario_gradbuf *grad, pario_xsum *loss, uint64_t *correct)
+{
+    pario_status st = pario_ok();
+    for (uint64_t i = 0; i < count && !pario_failed(&st); i += t->group) {
+        uint64_t m = count - i < t->group ? count - i : t->group;
+        for (uint64_t q = 0; q < m; q++) {
+            uint64_t pos = lo + (i + q) * stride;
+            t->idx[q] = perm ? pario_perm_at(perm, pos) : pos;
+        }
+        if (perm)
+            qsort(t->idx, m, sizeof *t->idx, cmp_u64);
+        st = read_rows(t, t->idx, m);
+        for (uint64_t q = 0; q < m && !pario_failed(&st); q++) {
+            int ok;
+            double l = pario_train_sample(t->o->model, t->w, t->f, t->k, t->x + q * t->f, t->y[q], grad, t->z, &ok);
+            pario_xsum_add(loss, l);
+            *correct += (uint64_t)ok;
+            if (grad && grad->ld && ++grad->m == grad->ld)
+                pario_gradbuf_flush(grad);
+        }
+    }
+    if (grad)
+        pario_gradbuf_flush(grad);
+    return st;
+}
+
+static pario_status mean_over_ranks(struct train *t, pario_xsum *loss, uint64_t correct, double *mean_loss,
+                                    double *accuracy)
+{
+    double total;
+    pario_status st = pario_xsum_allreduce(loss, &total, 1, PARIO_ALLREDUCE_MPI, t->comm);
+    uint64_t all = 0;
+    MPI_Allreduce(&correct, &all, 1, MPI_UINT64_T, MPI_SUM, t->comm);
+    *mean_loss = total / (double)t->n;
+    *accuracy = t->o->model == PARIO_TRAIN_LINEAR ? NAN : (double)all / (double)t->n;
+    return st;
+}
+
+static void train_free(struct train *t)
+{
+    if (t->fh != MPI_FILE_NULL)
+        MPI_File_close(&t->fh);
+    if (t->lfh != MPI_FILE_NULL)
+        MPI_File_close(&t->lfh);
+    free(t->raw);
+    free(t->lraw);
+    free(t->x);
+    free(t->y);
+    free(t->z);
+    free(t->g);
+    free(t->idx);
+    free(t->acc);
+    free(t->gb.p);
+}
+
+pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm)
+{
+    memset(res, 0, sizeof *res);
+    struct train t;
+    memset(&t, 0, sizeof t);
+    t.o = o;
+    t.comm = comm;
+    t.fh = t.lfh = MPI_FILE_NULL;
+    MPI_Comm_rank(comm, &t.rank);
+    MPI_Comm_size(comm, &t.p);
+    pario_status st = open_inputs(&t);
+    pario_agree(&st, comm);
+    t.k = o->model == PARIO_TRAIN_SOFTMAX ? o->classes : 1;
+    if (!pario_failed(&st) && o->model == PARIO_TRAIN_SOFTMAX && t.k == 0)
+        st = count_classes(&t, st);
+    if (!pario_failed(&st)) {
+        t.nw = t.k * (t.f + 1);
+        t.w = calloc(t.nw, sizeof *t.w);
+        t.g = malloc(t.nw * sizeof *t.g);
+        t.z = malloc(t.k * sizeof *t.z);
+        t.acc = malloc(t.nw * sizeof *t.acc);
+        /* gradient terms of up to 256 samples at a time, within --chunk; below
+         * 16 samples a block is not worth it: terms go straight to the accumulators */
+        uint64_t ld = o->io.chunk_bytes / (8 * t.nw);
+        t.gb.ld = ld > 256 ? 256 : ld < 16 ? 0 : ld;
+        t.gb.nw = t.nw;
+        t.gb.grad = t.acc;
+        t.gb.p = t.gb.ld ? malloc(t.gb.ld * t.nw * sizeof(double)) : NULL;
+        if (!t.w || !t.g || !t.z || !t.acc || (t.gb.ld && !t.gb.p))
+            st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
+    }
+    if (pario_agree(&st, comm)) {
+        free(t.w);
+        train_free(&t);
+        return st;
+    }
+    /* Horovod's start: rank 0's weights (zeros) for everyone */
+    MPI_Bcast(t.w, (int)t.nw, MPI_DOUBLE, 0, comm);
+
+    double train_loss = NAN, train_acc = NAN;
+    uint64_t first = 0;
+    pario_trainlog *log = NULL;
+    if (o->log) {
+        pario_trainlog_meta meta = { o->model, o->seed, o->batch, t.n, t.f, t.k, t.nw, o->lr, o->l2 };
+        if (o->resume)
+            st = pario_trainlog_resume(&log, o->log, &meta, &first, t.w, &train_loss, &train_acc, comm);
+        else
+            st = pario_trainlog_create(&log, o->log, &meta, o->force, comm);
+        if (!pario_failed(&st) && first > o->epochs)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: holds %llu epochs, more than --epochs %llu", o->log,
+                             (unsigned long long)first, (unsigned long long)o->epochs);
+        if (pario_failed(&st)) {
+            pario_trainlog_close(log);
+            free(t.w);
+            train_free(&t);
+            return st;
+        }
+    }
+    long kill_e = -1, kill_b = -1;
+    const char *kill_at = getenv("PARIO_TRAIN_KILL");
+    if (kill_at && sscanf(kill_at, "%ld:%ld", &kill_e, &kill_b) != 2)
+        kill_e = -1;
+
+    double t0 = MPI_Wtime();
+    uint64_t b = o->batch, nbatch = (t.n + b - 1) / b, steps = 0;
+    for (uint64_t e = first; e < o->epochs && !pario_failed(&st); e++) {
+        double te = MPI_Wtime();
+        pario_perm perm;
+        pario_perm_init(&perm, t.n, o->seed, e);
+        pario_xsum eloss;
+        pario_xsum_init(&eloss);
+        uint64_t ecorrect = 0;
+        for (uint64_t bi = 0; bi < nbatch; bi++) {
+            uint64_t lo = bi * b, size = t.n - lo < b ? t.n - lo : b;
+            uint64_t mine = size > (uint64_t)t.rank ? (size - (uint64_t)t.rank + (uint64_t)t.p - 1) / (uint64_t)t.p : 0;
+            if (t.rank == 0 && (long)e == kill_e && (long)bi == kill_b)
+                raise(SIGKILL);
+            for (uint64_t i = 0; i < t.nw; i++)
+                pario_xsum_init(&t.acc[i]);
+            st = pass(&t, &perm, lo + (uint64_t)t.rank, mine, (uint64_t)t.p, &t.gb, &eloss, &ecorrect);
+            if (pario_agree(&st, comm))
+                break;
+            st = pario_xsum_allreduce(t.acc, t.g, t.nw, o->allreduce, comm);
+            if (pario_failed(&st))
+                break;
+            double inv = (double)size;
+            for (uint64_t c = 0; c < t.k; c++)
+                for (uint64_t j = 0; j <= t.f; j++) {
+                    uint64_t i = c * (t.f + 1) + j;
+                    double grad = t.g[i] / inv;
+                    if (j < t.f)
+                        grad = grad + o->l2 * t.w[i];
+                    t.w[i] = t.w[i] - o->lr * grad;
+                }
+            steps++;
+        }
+        if (pario_failed(&st))
+            break;
+        st = mean_over_ranks(&t, &eloss, ecorrect, &train_loss, &train_acc);
+        for (uint64_t i = 0; i < t.nw && !pario_failed(&st); i++)
+            if (!isfinite(t.w[i]))
+                st = pario_error(PARIO_ERR_RUNTIME, "training diverged in epoch %llu: weight %llu is %g (try a smaller --lr)",
+                                 (unsigned long long)e + 1, (unsigned long long)i, t.w[i]);
+        if (log && !pario_failed(&st)) {
+            double sec = MPI_Wtime() - te;
+            MPI_Allreduce(MPI_IN_PLACE, &sec, 1, MPI_DOUBLE, MPI_MAX, comm);
+            st = pario_trainlog_append(log, e, train_loss, train_acc, sec, (double)t.n / (sec > 0 ? sec : 1e-9), t.w);
+        }
+    }
+    {
+        pario_status cst = pario_trainlog_close(log);
+        if (!pario_failed(&st))
+            st = cst;
+    }
+    double seconds = MPI_Wtime() - t0;
+    MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, comm);
+    if (!pario_failed(&st)) {
+        /* the final weights over every row, each rank a block */
+        uint64_t start, len, correct = 0;
+        pario_xsum loss;
+        pario_xsum_init(&loss);
+        pario_split(t.n, t.p, t.rank, &start, &len);
+        st = pass(&t, NULL, start, len, 1, NULL, &loss, &correct);
+        if (!pario_agree(&st, comm))
+            st = mean_over_ranks(&t, &loss, correct, &res->loss, &res->accuracy);
+    }
+    res->samples = t.n;
+    res->features = t.f;
+    res->classes = t.k;
+    res->nweights = t.nw;
+    res->steps = steps;
+    res->nranks = t.p;
+    res->train_loss = train_loss;
+    res->seconds = seconds;
+    res->samples_per_second = (double)(steps ? t.n * (o->epochs - first) : 0) / (seconds > 0 ? seconds : 1e-9);
+    res->resumed = first;
+    res->weights = t.w;
+    train_free(&t);
+    return st;
+}
+
+void pario_train_result_free(pario_train_result *res)
+{
+    free(res->weights);
+    res->weights = NULL;
+}

@@ -1,0 +1,315 @@
+/* pario-train's epoch log in parallel HDF5 (see lib/train_log.h). */
+#include "config.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <hdf5.h>
+#include "pario/fileutil.h"
+#include "train_log.h"
+
+enum { D_LOSS, D_ACC, D_SECONDS, D_SPS, D_WEIGHTS, ND };
+static const char *const names[ND] = { "loss", "accuracy", "seconds", "samples_per_second", "weights" };
+
+struct pario_trainlog {
+    MPI_Comm comm;
+    int rank;
+    hid_t file, dxpl, dset[ND];
+    uint64_t nw, rows;
+    int renamed;
+    char path[4096], tmp[4200];
+};
+
+static pario_trainlog *log_new(const char *path, uint64_t nw, MPI_Comm comm)
+{
+    pario_trainlog *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->comm = comm;
+    MPI_Comm_rank(comm, &l->rank);
+    l->file = H5I_INVALID_HID;
+    for (int d = 0; d < ND; d++)
+        l->dset[d] = H5I_INVALID_HID;
+    l->dxpl = H5Pcreate(H5P_DATASET_XFER);
+    H5Pset_dxpl_mpio(l->dxpl, H5FD_MPIO_COLLECTIVE);
+    l->nw = nw;
+    snprintf(l->path, sizeof l->path, "%s", path);
+    return l;
+}
+
+static void log_free(pario_trainlog *l)
+{
+    if (!l)
+        return;
+    for (int d = 0; d < ND; d++)
+        if (l->dset[d] >= 0)
+            H5Dclose(l->dset[d]);
+    if (l->file >= 0)
+        H5Fclose(l->file);
+    H5Pclose(l->dxpl);
+    free(l);
+}
+
+static hid_t mpio_fapl(MPI_Comm comm)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+    H5Pset_all_coll_metadata_ops(fapl, 1);
+    return fapl;
+}
+
+static int attr_put(hid_t loc, const char *name, hid_t ft, hid_t mt, const void *v)
+{
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(loc, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = a >= 0 && H5Awrite(a, mt, v) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(sp);
+    return ok;
+}
+
+static int attr_get(hid_t loc, const char *name, hid_t mt, void *v)
+{
+    int ok = 0;
+    H5E_BEGIN_TRY {
+        hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+        if (a >= 0) {
+            ok = H5Aread(a, mt, v) >= 0;
+            H5Aclose(a);
+        }
+    } H5E_END_TRY;
+    return ok;
+}
+
+/* The meta attributes as doubles and integers, in one order for writing and checking. */
+#define NU 6
+#define NF 2
+static const char *const u_names[NU] = { "model", "seed", "batch", "samples", "features", "classes" };
+static const char *const f_names[NF] = { "lr", "l2" };
+static void meta_values(const pario_trainlog_meta *m, uint64_t *u, double *f)
+{
+    u[0] = (uint64_t)m->model, u[1] = m->seed, u[2] = m->batch, u[3] = m->samples, u[4] = m->features,
+    u[5] = m->classes;
+    f[0] = m->lr, f[1] = m->l2;
+}
+
+pario_status pario_trainlog_create(pario_trainlog **out, const char *path, const pario_trainlog_meta *m, int force,
+                                   MPI_Comm comm)
+{
+    *out = NULL;
+    pario_status st = pario_ok();
+    if (!force && access(path, F_OK) == 0)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s exists: give --force to replace it or --resume to continue it", path);
+    if (pario_agree(&st, comm))
+        return st;
+    pario_trainlog *l = log_new(path, m->nweights, comm);
+    pario_tmp_path(path, l->tmp, sizeof l->tmp, comm);
+    hid_t fapl = mpio_fapl(comm);
+    H5E_BEGIN_TRY { l->file = H5Fcreate(l->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl); } H5E_END_TRY;
+    H5Pclose(fapl);
+    if (l->file < 0) {
+        log_free(l);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot create the log (directory missing or not writable?)", path);
+    }
+    int ok = 1;
+    uint64_t u[NU];
+    double f[NF];
+    meta_values(m, u, f);
+    for (int i = 0; i < NU; i++)
+        ok &= attr_put(l->file, u_names[i], H5T_STD_U64LE, H5T_NATIVE_UINT64, &u[i]);
+    for (int i = 0; i < NF; i++)
+        ok &= attr_put(l->file, f_names[i], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f[i]);
+    double nan = NAN;
+    for (int d = 0; d < ND && ok; d++) {
+        int two = d == D_WEIGHTS;
+        hsize_t dims[2] = { 0, m->nweights }, maxd[2] = { H5S_UNLIMITED, m->nweights };
+        hsize_t chunk[2] = { two ? 1 : 256, m->nweights < 65536 ? m->nweights : 65536 };
+        hid_t sp = H5Screate_simple(two ? 2 : 1, dims, maxd), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+        H5Pset_chunk(dcpl, two ? 2 : 1, chunk);
+        H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
+        l->dset[d] = H5Dcreate2(l->file, names[d], H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        ok = l->dset[d] >= 0;
+        H5Pclose(dcpl);
+        H5Sclose(sp);
+    }
+    if (!ok) {
+        if (l->rank == 0)
+            unlink(l->tmp);
+        log_free(l);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the log's datasets", path);
+    }
+    *out = l;
+    return st;
+}
+
+/* Serial (rank 0): what the log holds. */
+static pario_status read_log(const char *path, const pario_trainlog_meta *m, uint64_t *done, double *w, double *loss,
+                             double *acc)
+{
+    hid_t file;
+    H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); } H5E_END_TRY;
+    if (file < 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: no log to resume (missing, or not an HDF5 file)", path);
+    pario_status st = pario_ok();
+    uint64_t u[NU], got;
+    double f[NF], gotf;
+    meta_values(m, u, f);
+    for (int i = 0; i < NU && !pario_failed(&st); i++) {
+        if (!attr_get(file, u_names[i], H5T_NATIVE_UINT64, &got))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, u_names[i]);
+        else if (got != u[i])
+            st = i == 0 ? pario_error(PARIO_ERR_RUNTIME, "%s: written by --model %s; it cannot continue with --model %s",
+                                      path, pario_train_model_name((pario_train_model)got), pario_train_model_name(m->model))
+                        : pario_error(PARIO_ERR_RUNTIME, "%s: written with %s %llu; this run has %llu", path, u_names[i],
+                                      (unsigned long long)got, (unsigned long long)u[i]);
+    }
+    for (int i = 0; i < NF && !pario_failed(&st); i++)
+        if (!attr_get(file, f_names[i], H5T_NATIVE_DOUBLE, &gotf) || gotf != f[i])
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: written with --%s %g; this run has %g", path, f_names[i], gotf, f[i]);
+    hid_t dl = H5I_INVALID_HID, dw = H5I_INVALID_HID, da = H5I_INVALID_HID;
+    double *lv = NULL;
+    if (!pario_failed(&st)) {
+        H5E_BEGIN_TRY {
+            dl = H5Dopen2(file, "loss", H5P_DEFAULT);
+            da = H5Dopen2(file, "accuracy", H5P_DEFAULT);
+            dw = H5Dopen2(file, "weights", H5P_DEFAULT);
+        } H5E_END_TRY;
+        if (dl < 0 || dw < 0 || da < 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (datasets missing)", path);
+    }
+    *done = 0;
+    if (!pario_failed(&st)) {
+        hid_t sp = H5Dget_space(dl);
+        hsize_t n = 0;
+        H5Sget_simple_extent_dims(sp, &n, NULL);
+        H5Sclose(sp);
+        lv = malloc(sizeof *lv * (n + 1));
+        if (!lv || (n && H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, lv) < 0))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /loss", path);
+        /* the last epoch whose loss and weights are finite */
+        for (hsize_t e = n; e > 0 && !pario_failed(&st) && *done == 0; e--) {
+            if (!isfinite(lv[e - 1]))
+                continue;
+            hsize_t start[2] = { e - 1, 0 }, cnt[2] = { 1, m->nweights };
+            hid_t fs = H5Dget_space(dw), ms = H5Screate_simple(1, &cnt[1], NULL);
+            H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
+            int ok = H5Dread(dw, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, w) >= 0;
+            hid_t fa = H5Dget_space(da), ma = H5Screate(H5S_SCALAR);
+            H5Sselect_elements(fa, H5S_SELECT_SET, 1, start);
+            ok = ok && H5Dread(da, H5T_NATIVE_DOUBLE, ma, fa, H5P_DEFAULT, acc) >= 0;
+            H5Sclose(fa), H5Sclose(ma), H5Sclose(fs), H5Sclose(ms);
+            if (!ok)
+                st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /weights", path);
+            int fin = 1;
+            for (uint64_t i = 0; i < m->nweights && fin; i++)
+                fin = isfinite(w[i]);
+            if (fin) {
+                *done = e;
+                *loss = lv[e - 1];
+            }
+        }
+    }
+    free(lv);
+    if (dl >= 0) H5Dclose(dl);
+    if (da >= 0) H5Dclose(da);
+    if (dw >= 0) H5Dclose(dw);
+    H5Fclose(file);
+    return st;
+}
+
+pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const pario_trainlog_meta *m,
+                                   uint64_t *done, double *w, double *loss, double *acc, MPI_Comm comm)
+{
+    *out = NULL;
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    pario_status st = pario_ok();
+    double v[2] = { NAN, NAN };
+    *done = 0;
+    if (rank == 0)
+        st = read_log(path, m, done, w, &v[0], &v[1]);
+    if (pario_agree(&st, comm))
+        return st;
+    MPI_Bcast(done, 1, MPI_UINT64_T, 0, comm);
+    MPI_Bcast(v, 2, MPI_DOUBLE, 0, comm);
+    MPI_Bcast(w, (int)m->nweights, MPI_DOUBLE, 0, comm);
+    *loss = v[0];
+    *acc = v[1];
+    pario_trainlog *l = log_new(path, m->nweights, comm);
+    l->renamed = 1;
+    hid_t fapl = mpio_fapl(comm);
+    H5E_BEGIN_TRY { l->file = H5Fopen(path, H5F_ACC_RDWR, fapl); } H5E_END_TRY;
+    H5Pclose(fapl);
+    int ok = l->file >= 0;
+    for (int d = 0; d < ND && ok; d++) {
+        H5E_BEGIN_TRY { l->dset[d] = H5Dopen2(l->file, names[d], H5P_DEFAULT); } H5E_END_TRY;
+        hsize_t dims[2] = { *done, m->nweights };
+        ok = l->dset[d] >= 0 && H5Dset_extent(l->dset[d], dims) >= 0;
+    }
+    l->rows = *done;
+    if (!ok) {
+        log_free(l);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot reopen the log for writing", path);
+    }
+    *out = l;
+    return st;
+}
+
+pario_status pario_trainlog_append(pario_trainlog *l, uint64_t epoch, double loss, double acc, double seconds,
+                                   double sps, const double *w)
+{
+    double vals[ND] = { loss, acc, seconds, sps, 0 };
+    int ok = 1;
+    hsize_t rows = epoch + 1;
+    /* weights first: a row whose loss is written has its weights */
+    for (int k = 0; k < ND && ok; k++) {
+        int d = k == 0 ? D_WEIGHTS : k - 1;
+        int two = d == D_WEIGHTS;
+        hsize_t dims[2] = { rows, l->nw }, start[2] = { epoch, 0 }, cnt[2] = { 1, two ? l->nw : 1 };
+        ok = H5Dset_extent(l->dset[d], dims) >= 0;
+        hid_t fs = H5Dget_space(l->dset[d]), ms = H5Screate_simple(1, &cnt[1], NULL);
+        if (l->rank == 0)
+            H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
+        else {
+            H5Sselect_none(fs);
+            H5Sselect_none(ms);
+        }
+        ok = ok && H5Dwrite(l->dset[d], H5T_NATIVE_DOUBLE, ms, fs, l->dxpl, two ? w : &vals[d]) >= 0;
+        H5Sclose(fs);
+        H5Sclose(ms);
+    }
+    ok = ok && H5Fflush(l->file, H5F_SCOPE_GLOBAL) >= 0;
+    l->rows = rows;
+    pario_status st = ok ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: cannot write epoch %llu to the log",
+                                                    l->path, (unsigned long long)epoch + 1);
+    if (ok && !l->renamed) {
+        if (l->rank == 0 && rename(l->tmp, l->path) != 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename the log from %s", l->path, l->tmp);
+        l->renamed = 1;
+    }
+    pario_agree(&st, l->comm);
+    return st;
+}
+
+pario_status pario_trainlog_close(pario_trainlog *l)
+{
+    if (!l)
+        return pario_ok();
+    int renamed = l->renamed, rank = l->rank;
+    char tmp[sizeof l->tmp];
+    snprintf(tmp, sizeof tmp, "%s", l->tmp);
+    for (int d = 0; d < ND; d++)
+        if (l->dset[d] >= 0)
+            H5Dclose(l->dset[d]);
+    for (int d = 0; d < ND; d++)
+        l->dset[d] = H5I_INVALID_HID;
+    int ok = H5Fclose(l->file) >= 0;
+    l->file = H5I_INVALID_HID;
+    pario_status st = ok ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: cannot close the log", l->path);
+    log_free(l);
+    if (!renamed && rank == 0)
+        unlink(tmp);
+    return st;
+}

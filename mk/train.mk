@@ -1,0 +1,29 @@
+# train: data-parallel SGD with an exact allreduce (pario-train), the ring
+# allreduce lesson and their tests (included from Makefile.am)
+pkginclude_HEADERS += include/pario/train.h
+lib_libpario_la_SOURCES += lib/train.c lib/train_models.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h
+
+bin_PROGRAMS += tools/pario-train
+tools_pario_train_SOURCES = tools/pario-train.c
+tools_pario_train_LDADD = $(TOOL_LDADD)
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/test_train
+TESTS += tests/unit/test_train
+tests_unit_test_train_SOURCES = tests/unit/test_train.c lib/train_models.c
+tests_unit_test_train_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tests_unit_test_train_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_train_LDADD = lib/libpario.la $(CHECK_LIBS) -lm
+endif
+
+TRAIN_TESTS = tests/mpi/train.sh
+TESTS += $(TRAIN_TESTS)
+EXTRA_DIST += $(TRAIN_TESTS) tests/mpi/train_ref.py
+
+# The ring allreduce lesson (examples/ring_allreduce.c): built like the others,
+# installed as source with the lessons' Makefile (examples/Makefile.lessons).
+noinst_PROGRAMS += examples/ring_allreduce
+examples_ring_allreduce_SOURCES = examples/ring_allreduce.c
+dist_example_DATA += examples/ring_allreduce.c
+TESTS += tests/examples/ring_allreduce.sh
+EXTRA_DIST += tests/examples/ring_allreduce.sh

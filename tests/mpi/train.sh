@@ -1,0 +1,114 @@
+#!/bin/bash
+# pario-train against independent references (tests/mpi/train_ref.py, plain
+# Python from the documented formulas, math.fsum per weight, numpy's lstsq):
+# linear regression converges to lstsq; logistic and softmax SGD give the
+# reference's weights within 1e-9 relative; the weights are the same bits at
+# 1, 2, 3 and 4 ranks, with --allreduce ring and mpi, and with a tiny --chunk;
+# bad inputs (labels shorter than the data, NaN, 1-D data, bad labels, bad
+# options, a missing file) give one line and exit 1 or 2.
+. "$(dirname "$0")/lib.sh"
+REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/train_ref.py"
+$REF make . || { echo "train: could not make the datasets"; exit 99; }
+
+# run NAME N ARGS...: pario-train on N ranks, JSON into NAME.json
+run() {
+  local name=$1 n=$2; shift 2
+  if mpirun "$n" pario-train --format json "$@" > "$name.json" 2> "$name.err"; then
+    pass "$name"
+  else
+    fail "pario-train -n $n $*: $(head -c 300 "$name.err")"
+  fi
+}
+ref() { local out; if out=$($REF "$@" 2>&1); then pass "ref $*"; else fail "ref $*: $out"; fi; }
+
+# linear: one batch of every row per step (plain gradient descent: SGD with a
+# constant lr only hovers around the optimum) reaches lstsq; minibatches give
+# the reference's SGD
+LIN=(--model linear --labels lin_y.bin --epochs 300 --batch 64 --lr 0.5 lin_X.bin)
+run lin1 1 "${LIN[@]}"
+ref lstsq lin1.json lin_X.bin lin_y.bin 1e-6
+run lin3 3 "${LIN[@]}" --allreduce ring
+ref same lin1.json lin3.json
+run linb2 2 --model linear --labels lin_y.bin --epochs 5 --batch 8 --lr 0.05 --seed 3 lin_X.bin
+ref sgd linb2.json linear lin_X.bin --labels lin_y.bin --epochs 5 --batch 8 --lr 0.05 --seed 3
+
+# logistic (float32, label in column 2) and softmax (int32 labels): same SGD as the reference
+LOG=(--model logistic --label-column 2 --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7 log_D.bin)
+SOFT=(--model softmax --labels soft_y.bin --epochs 3 --batch 16 --lr 0.2 --l2 0.001 --seed 11 soft_X.bin)
+for n in 1 2 3 4; do
+  run log$n "$n" "${LOG[@]}"
+  run soft$n "$n" "${SOFT[@]}"
+done
+# ring at 2 and 3 ranks (3 does not divide the 5 or 16 weights), rows read 2 at a time
+for n in 2 3; do
+  run logr$n "$n" "${LOG[@]}" --allreduce ring --chunk 40
+  run softr$n "$n" "${SOFT[@]}" --allreduce ring --chunk 48
+done
+ref sgd log1.json logistic log_D.bin --label-column 2 --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7
+ref sgd soft1.json softmax soft_X.bin --labels soft_y.bin --epochs 3 --batch 16 --lr 0.2 --l2 0.001 --seed 11
+for n in 2 3 4; do
+  ref same log1.json log$n.json
+  ref same soft1.json soft$n.json
+done
+for n in 2 3; do
+  ref same log1.json logr$n.json
+  ref same soft1.json softr$n.json
+done
+# 5 ranks: the 16 softmax weights in 5 uneven ring segments, batches of 16 over 5
+run softr5 5 "${SOFT[@]}" --allreduce ring
+ref same soft1.json softr5.json
+# the batch size matters (it is not a no-op), the rank count does not
+run logb 2 "${LOG[@]}" --batch 11
+if $REF same log1.json logb.json > /dev/null; then fail "--batch 11 gave the weights of --batch 10"; else pass "batch"; fi
+# text and YAML outputs carry the same weights
+mpirun 2 pario-train --format yaml "${SOFT[@]}" > soft.yaml 2>/dev/null
+check "yaml output" $PYTHON3 -c "
+import json, yaml, sys
+a = yaml.safe_load(open('soft.yaml')); b = json.load(open('soft1.json'))
+sys.exit(0 if a['weights'] == b['weights'] and a['classes'] == 4 else 1)"
+
+# --log and --resume: rank 0 kills itself (SIGKILL, PARIO_TRAIN_KILL) in the
+# middle of epoch 4 of 6; the log holds 3 finished epochs; --resume on another
+# rank count ends with the uninterrupted run's weights, bit for bit
+LOG6=(--model logistic --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 log_D.bin)
+run full6 1 "${LOG6[@]}"
+PARIO_TRAIN_KILL=3:4 mpirun 2 pario-train --format json "${LOG6[@]}" --log t.h5 > killed.json 2> killed.err
+check "killed run left the log under its name" test -f t.h5
+check "killed run left no temporary file" sh -c '! ls t.h5?* .t.h5* 2>/dev/null | grep -q .'
+ref log t.h5 3
+run resumed 3 "${LOG6[@]}" --log t.h5 --resume
+ref same full6.json resumed.json
+check "resumed_epochs is 3" $PYTHON3 -c "import json, sys; sys.exit(json.load(open('resumed.json'))['resumed_epochs'] != 3)"
+# the finished log: 6 rows, the last weights the final ones, each epoch's loss
+# and weights those of the reference SGD (train_ref.py, reading it with h5dump)
+ref log t.h5 6 full6.json
+ref sgd full6.json logistic log_D.bin --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --log t.h5
+run fresh 2 "${LOG6[@]}" --log fresh.h5
+ref log fresh.h5 6 fresh.json
+expect_error 2 1 'fresh.h5 exists: give --force' pario-train "${LOG6[@]}" --log fresh.h5
+run forced 2 "${LOG6[@]}" --log fresh.h5 --force
+expect_error 2 1 'fresh.h5: written with seed 7; this run has 8' pario-train "${LOG6[@]}" --seed 8 --log fresh.h5 --resume
+expect_error 2 1 'fresh.h5: holds 6 epochs, more than --epochs 2' pario-train "${LOG6[@]}" --epochs 2 --log fresh.h5 --resume
+expect_error 2 1 'nolog.h5: no log to resume' pario-train "${LOG6[@]}" --log nolog.h5 --resume
+expect_error 2 2 '--resume needs --log' pario-train "${LOG6[@]}" --resume
+expect_error 2 1 'bad_y.bin: label' pario-train --model logistic --labels bad_y.bin --log bad.h5 nan_X.bin
+check "a run that failed before its first epoch leaves no log" sh -c '! ls | grep -q "^bad.h5"'
+
+# errors: one line, rank 0, exit 1 (data) or 2 (usage), never a hang
+expect_error 2 1 'short_y.bin: 60 labels for the 61 rows' pario-train --model linear --labels short_y.bin lin_X.bin
+expect_error 3 1 'nan_X.bin: row 13, column 1: value nan is not finite' pario-train --model linear --labels nan_y.bin nan_X.bin
+expect_error 1 1 'nan_X.bin: row 13, column 1' pario-train --model linear --labels nan_y.bin --batch 7 nan_X.bin
+expect_error 2 1 'one_d.bin: is 1-D' pario-train --model linear --labels lin_y.bin one_d.bin
+expect_error 2 1 'bad_y.bin: label of row [0-9]+ is 2, logistic labels are 0 or 1' pario-train --model logistic --labels bad_y.bin nan_X.bin
+expect_error 2 1 'soft_y.bin: label of row [0-9]+ is 3, softmax labels are integers 0..2' pario-train --model softmax --classes 3 --labels soft_y.bin soft_X.bin
+expect_error 2 2 'say where the labels are' pario-train --model linear lin_X.bin
+expect_error 2 2 'not both' pario-train --model linear --labels lin_y.bin --label-column 0 lin_X.bin
+expect_error 2 2 '--label-column 3: lin_X.bin has 3 columns' pario-train --model linear --label-column 3 lin_X.bin
+expect_error 2 2 "--model: 'svm' is not linear" pario-train --model svm --labels lin_y.bin lin_X.bin
+expect_error 2 2 "--allreduce: 'tree'" pario-train --allreduce tree --labels lin_y.bin lin_X.bin
+expect_error 2 2 "--batch: '0'" pario-train --batch 0 --labels lin_y.bin lin_X.bin
+expect_error 2 2 "--lr" pario-train --lr -1 --labels lin_y.bin lin_X.bin
+expect_error 2 2 "--dist does not apply" pario-train --dist rows --labels lin_y.bin lin_X.bin
+expect_error 2 1 'missing.bin' pario-train --labels lin_y.bin missing.bin
+expect_error 2 1 'training diverged' pario-train --model linear --labels lin_y.bin --lr 1e30 lin_X.bin
+finish

@@ -1,0 +1,268 @@
+#!/usr/bin/python3
+"""Independent reference for pario-train, written from the documented formulas
+(include/pario/train.h: the Feistel shuffle; lib/train_models.c: the order of
+operations; the update in pario-train --help) in plain Python: exact gradient
+sums by math.fsum per weight, numpy only to make the data and for lstsq.
+
+  train_ref.py make DIR              write the test datasets (raw + .yaml)
+  train_ref.py sgd OUT.json MODEL DATA (--labels L | --label-column J) --epochs E --batch B --lr LR --l2 L2 --seed S
+        re-run the same SGD, compare with pario-train's JSON: weights within 1e-9 relative
+  train_ref.py lstsq OUT.json DATA LABELS TOL   the weights against numpy's lstsq
+  train_ref.py same A.json B.json    the weights are the same bits
+  train_ref.py log LOG.h5 ROWS [OUT.json]   the log (read by h5dump) has ROWS epochs, its
+        last weights are OUT.json's; with sgd, --log LOG.h5 also compares each
+        epoch's loss and weights with the reference's
+"""
+import argparse, json, math, os, re, subprocess, sys
+import numpy as np
+
+M64 = (1 << 64) - 1
+GAMMA = 0x9E3779B97F4A7C15
+
+
+def mix64(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+def rng_key(seed, stream):
+    return mix64(seed ^ mix64((stream + 0x632BE59BD9B4E019) & M64))
+
+
+class Perm:
+    def __init__(self, n, seed, epoch):
+        bits = 2
+        while bits < 64 and (1 << bits) < n:
+            bits += 2
+        self.n, self.h = n, bits // 2
+        self.mask = (1 << self.h) - 1
+        self.key = rng_key(seed, epoch)
+
+    def feistel(self, x):
+        l, r = x >> self.h, x & self.mask
+        for i in range(4):
+            f = mix64(((self.key + (i + 1) * GAMMA) & M64) ^ r) & self.mask
+            l, r = r, l ^ f
+        return (l << self.h) | r
+
+    def at(self, pos):
+        x = self.feistel(pos)
+        while x >= self.n:
+            x = self.feistel(x)
+        return x
+
+
+def write(d, name, arr):
+    arr = np.ascontiguousarray(arr)
+    arr.tofile(os.path.join(d, name))
+    with open(os.path.join(d, name + ".yaml"), "w") as f:
+        f.write("dtype: %s\nshape: [%s]\nbyte_order: little\n" % (arr.dtype.name, ", ".join(map(str, arr.shape))))
+
+
+def make(d):
+    rng = np.random.default_rng(20261130)
+    # linear: 61 rows, 3 features, known weights + small noise
+    X = rng.normal(size=(61, 3))
+    y = X @ np.array([1.5, -2.0, 0.5]) + 0.25 + rng.normal(scale=0.01, size=61)
+    write(d, "lin_X.bin", X)
+    write(d, "lin_y.bin", y)
+    # logistic: float32, 103 rows, label in column 2 of 5
+    X = rng.normal(size=(103, 4)).astype(np.float32)
+    p = 1 / (1 + np.exp(-(X.astype(np.float64) @ np.array([2.0, -1.0, 0.5, 1.0]) - 0.3)))
+    lab = (rng.random(103) < p).astype(np.float32)
+    D = np.concatenate([X[:, :2], lab[:, None], X[:, 2:]], axis=1)
+    write(d, "log_D.bin", D)
+    # softmax: 97 rows, 3 features, 4 classes, int32 labels
+    C = rng.normal(scale=2.0, size=(4, 3))
+    cls = rng.integers(0, 4, size=97)
+    X = C[cls] + rng.normal(size=(97, 3))
+    write(d, "soft_X.bin", X)
+    write(d, "soft_y.bin", cls.astype(np.int32))
+    # errors: labels shorter than data, NaN in data, 1-D data, bad logistic label
+    write(d, "short_y.bin", y[:60])
+    Xn = rng.normal(size=(20, 3)); Xn[13, 1] = np.nan
+    write(d, "nan_X.bin", Xn)
+    write(d, "nan_y.bin", np.zeros(20))
+    write(d, "one_d.bin", np.arange(10.0))
+    write(d, "bad_y.bin", np.full(20, 2.0))
+
+
+def load(path):
+    meta = {}
+    for line in open(path + ".yaml"):
+        k, _, v = line.partition(":")
+        meta[k.strip()] = v.strip()
+    shape = [int(s) for s in meta["shape"].strip("[]").split(",")]
+    return np.fromfile(path, dtype=np.dtype(meta["dtype"]).newbyteorder("<")).reshape(shape)
+
+
+def sample(model, w, f, k, x, y, grad):
+    """One sample (lib/train_models.c's order): adds r*x_j / r to grad lists, returns (loss, correct)."""
+    def dot(c):
+        s = 0.0
+        for j in range(f):
+            s += w[c * (f + 1) + j] * x[j]
+        return s + w[c * (f + 1) + f]
+
+    def add(c, r):
+        if grad is not None:
+            for j in range(f):
+                grad[c * (f + 1) + j].append(r * x[j])
+            grad[c * (f + 1) + f].append(r)
+
+    if model == "linear":
+        r = dot(0) - y
+        add(0, r)
+        return r * r / 2, 0
+    if model == "logistic":
+        z = dot(0)
+        p = 1.0 / (1.0 + math.exp(-z))
+        add(0, p - y)
+        return math.log1p(math.exp(-abs(z))) + max(z, 0.0) - y * z, int((z > 0) == (y == 1.0))
+    z = [dot(c) for c in range(k)]
+    best = 0
+    for c in range(k):
+        if z[c] > z[best]:
+            best = c
+    m, s = z[best], 0.0
+    for c in range(k):
+        s += math.exp(z[c] - m)
+    yc = int(y)
+    for c in range(k):
+        add(c, math.exp(z[c] - m) / s - (1.0 if c == yc else 0.0))
+    return math.log(s) - (z[yc] - m), int(best == yc)
+
+
+def sgd(a):
+    D = load(a.data).astype(np.float64)
+    if a.label_column is not None:
+        y = D[:, a.label_column].tolist()
+        X = np.delete(D, a.label_column, axis=1)
+    else:
+        y = load(a.labels).astype(np.float64).ravel().tolist()
+        X = D
+    n, f = X.shape
+    X = X.tolist()
+    k = (int(max(y)) + 1) if a.model == "softmax" else 1
+    nw = k * (f + 1)
+    w = [0.0] * nw
+    a.history = []
+    for e in range(a.epochs):
+        seen = []
+        perm = Perm(n, a.seed, e)
+        for lo in range(0, n, a.batch):
+            size = min(a.batch, n - lo)
+            grad = [[] for _ in range(nw)]
+            for pos in range(lo, lo + size):
+                i = perm.at(pos)
+                seen.append(sample(a.model, w, f, k, X[i], y[i], grad)[0])
+            for c in range(k):
+                for j in range(f + 1):
+                    i = c * (f + 1) + j
+                    g = math.fsum(grad[i]) / float(size)
+                    if j < f:
+                        g = g + a.l2 * w[i]
+                    w[i] = w[i] - a.lr * g
+        a.history.append((math.fsum(seen) / n, list(w)))
+    losses, correct = [], 0
+    for i in range(n):
+        l, c = sample(a.model, w, f, k, X[i], y[i], None)
+        losses.append(l)
+        correct += c
+    return w, math.fsum(losses) / n, correct / n
+
+
+def h5(path, dset):
+    """(shape, values) of a dataset, through h5dump (never through pario)."""
+    out = subprocess.run([os.environ.get("H5DUMP") or "h5dump", "-y", "-w", "0", "-m", "%.17g", "-d", dset, path],
+                         check=True, capture_output=True, text=True).stdout
+    shape = [int(x) for x in re.search(r"SIMPLE \{ \( ([0-9, ]*) \)", out).group(1).split(",")]
+    body = out.split("DATA {", 1)[1].split("}", 1)[0] if "DATA {" in out else ""
+    return shape, [float(x) for x in body.replace(",", " ").split()]
+
+
+def rel_close(a, b, tol):
+    return abs(a - b) <= tol * max(abs(a), abs(b), 1e-300) or a == b
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cmd")
+    ap.add_argument("args", nargs="*")
+    ap.add_argument("--labels")
+    ap.add_argument("--label-column", type=int)
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=0.01)
+    ap.add_argument("--l2", type=float, default=0.0)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--log")
+    a = ap.parse_args()
+    if a.cmd == "make":
+        make(a.args[0])
+        return 0
+    if a.cmd == "same":
+        wa = json.load(open(a.args[0]))["weights"]
+        wb = json.load(open(a.args[1]))["weights"]
+        if [x.hex() for x in map(float, wa)] != [x.hex() for x in map(float, wb)]:
+            print("weights differ: %s vs %s" % (wa, wb))
+            return 1
+        return 0
+    got = json.load(open(a.args[0])) if a.cmd != "log" else None
+    if a.cmd == "lstsq":
+        X = load(a.args[1]).astype(np.float64)
+        y = load(a.args[2]).astype(np.float64)
+        tol = float(a.args[3])
+        A = np.concatenate([X, np.ones((X.shape[0], 1))], axis=1)
+        ref = np.linalg.lstsq(A, y, rcond=None)[0]
+        w = np.array(got["weights"], dtype=np.float64)
+        err = np.max(np.abs(w - ref) / np.abs(ref))
+        if not err <= tol:
+            print("lstsq: relative error %g > %g: got %s, lstsq %s" % (err, tol, w.tolist(), ref.tolist()))
+            return 1
+        return 0
+    if a.cmd == "sgd":
+        a.model, a.data = a.args[1], a.args[2]
+        w, loss, acc = sgd(a)
+        gw = got["weights"]
+        bad = [(i, x, y) for i, (x, y) in enumerate(zip(gw, w)) if not rel_close(float(x), y, 1e-9)]
+        if len(gw) != len(w) or bad:
+            print("sgd %s: weights differ (index, pario, reference): %s; %d vs %d weights" % (a.model, bad[:5], len(gw), len(w)))
+            return 1
+        if not rel_close(got["loss"], loss, 1e-9):
+            print("sgd %s: loss %r, reference %r" % (a.model, got["loss"], loss))
+            return 1
+        if a.model != "linear" and not rel_close(got["accuracy"], acc, 1e-12):
+            print("sgd %s: accuracy %r, reference %r" % (a.model, got["accuracy"], acc))
+            return 1
+        if a.log:
+            (rows,), loss = h5(a.log, "/loss")
+            _, wl = h5(a.log, "/weights")
+            if rows != a.epochs:
+                print("log: %d epochs, expected %d" % (rows, a.epochs))
+                return 1
+            for e, (l, we) in enumerate(a.history):
+                row = wl[e * len(we):(e + 1) * len(we)]
+                if not rel_close(loss[e], l, 1e-9) or not all(rel_close(x, y, 1e-9) for x, y in zip(row, we)):
+                    print("log epoch %d: loss %r vs %r, weights %s vs %s" % (e, loss[e], l, row, we))
+                    return 1
+        return 0
+    if a.cmd == "log":
+        (rows,), _ = h5(a.args[0], "/loss")
+        shape, wl = h5(a.args[0], "/weights")
+        if rows != int(a.args[1]) or shape[0] != rows:
+            print("log: %d epochs (weights %s), expected %s" % (rows, shape, a.args[1]))
+            return 1
+        if len(a.args) > 2:
+            w = [float(x) for x in json.load(open(a.args[2]))["weights"]]
+            if wl[-len(w):] != w:
+                print("log: last weights %s, final %s" % (wl[-len(w):], w))
+                return 1
+        return 0
+    print("unknown command", a.cmd)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+/* pario-train: data-parallel training of linear, logistic and softmax regression
+ * over a shared-file dataset, gradients summed by an allreduce (Horovod's recipe). */
+#include "config.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "pario/pario.h"
+#include "pario/train.h"
+
+enum { O_MODEL = 256, O_LABELS, O_LABEL_COLUMN, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE, O_LOG, O_RESUME, O_FORCE };
+
+static pario_status parse_real(const char *opt, const char *arg, double lo, double *out)
+{
+    char *end;
+    double v = strtod(arg, &end);
+    if (end == arg || *end || !isfinite(v) || v < lo)
+        return pario_error(PARIO_ERR_USAGE, "--%s: '%s' is not a number >= %g", opt, arg, lo);
+    *out = v;
+    return pario_ok();
+}
+
+static pario_status parse_count(const char *opt, const char *arg, uint64_t lo, uint64_t *out)
+{
+    pario_status st = pario_parse_size(arg, out);
+    if (pario_failed(&st) || *out < lo)
+        return pario_error(PARIO_ERR_USAGE, "--%s: '%s' is not a whole number >= %llu", opt, arg,
+                           (unsigned long long)lo);
+    return st;
+}
+
+static pario_status handle(void *ctx, int key, const char *arg)
+{
+    pario_train_opts *o = ctx;
+    uint64_t v;
+    pario_status st = pario_ok();
+    switch (key) {
+    case O_MODEL: return pario_train_model_parse(arg, &o->model);
+    case O_LABELS: o->labels = arg; break;
+    case O_LABEL_COLUMN:
+        st = parse_count("label-column", arg, 0, &v);
+        if (!pario_failed(&st) && v > INT64_MAX / 2)
+            st = pario_error(PARIO_ERR_USAGE, "--label-column: '%s' is too large", arg);
+        o->label_column = (int64_t)v;
+        break;
+    case O_EPOCHS: return parse_count("epochs", arg, 0, &o->epochs);
+    case O_BATCH: return parse_count("batch", arg, 1, &o->batch);
+    case O_SEED: return parse_count("seed", arg, 0, &o->seed);
+    case O_CLASSES:
+        st = parse_count("classes", arg, 2, &o->classes);
+        if (!pario_failed(&st) && o->classes > 65536)
+            st = pario_error(PARIO_ERR_USAGE, "--classes: at most 65536");
+        break;
+    case O_LR:
+        st = parse_real("lr", arg, 0, &o->lr);
+        if (!pario_failed(&st) && o->lr == 0)
+            st = pario_error(PARIO_ERR_USAGE, "--lr: must be > 0");
+        break;
+    case O_L2: return parse_real("l2", arg, 0, &o->l2);
+    case O_ALLREDUCE: return pario_allreduce_parse(arg, &o->allreduce);
+    case O_LOG: o->log = arg; break;
+    case O_RESUME: o->resume = 1; break;
+    case O_FORCE: o->force = 1; break;
+    }
+    return st;
+}
+
+static const pario_optdef options[] = {
+    { "model", O_MODEL, 1, "M", "linear (least squares), logistic (labels 0/1) or softmax (labels 0..K-1)" },
+    { "labels", O_LABELS, 1, "FILE", "the labels: a 1-D dataset with one value per row of DATA" },
+    { "label-column", O_LABEL_COLUMN, 1, "J", "the labels: column J (from 0) of DATA; the others are the features" },
+    { "epochs", O_EPOCHS, 1, "E", "passes over the data (default 10)" },
+    { "batch", O_BATCH, 1, "B", "global batch size, split over the ranks (default 32)" },
+    { "lr", O_LR, 1, "LR", "learning rate (default 0.01)" },
+    { "l2", O_L2, 1, "L", "L2 penalty on the weights, not the biases (default 0)" },
+    { "seed", O_SEED, 1, "S", "seed of the shuffle (default 0)" },
+    { "classes", O_CLASSES, 1, "K", "softmax: number of classes (default: the largest label + 1)" },
+    { "allreduce", O_ALLREDUCE, 1, "A", "mpi (MPI_Allreduce, default) or ring (reduce-scatter + allgather by MPI_Sendrecv)" },
+    { "log", O_LOG, 1, "FILE", "log every epoch (loss, accuracy, seconds, samples/s, weights) to this HDF5 file" },
+    { "resume", O_RESUME, 0, NULL, "continue --log FILE from its last finished epoch (same final weights)" },
+    { "force", O_FORCE, 0, NULL, "replace an existing --log FILE" },
+    { NULL, 0, 0, NULL, NULL },
+};
+
+static const pario_tool tool = {
+    "pario-train",
+    "--model linear|logistic|softmax [options] (--labels LABELS | --label-column J) [--log FILE [--resume|--force]] DATA",
+    "Train a linear model by minibatch SGD on the rows of the 2-D dataset DATA (one\n"
+    "sample per row), data-parallel: every epoch shuffles the row indices with a\n"
+    "Feistel permutation keyed by the seed and the epoch, global batch i is positions\n"
+    "i*B..i*B+B-1, and rank r reads positions r, r+P, .. of it from the shared file\n"
+    "(independent MPI-IO reads, at most --chunk bytes of rows at a time). Each\n"
+    "weight's gradient is summed exactly (a superaccumulator per weight, merged\n"
+    "across ranks by --allreduce) and rounded once; every rank applies\n"
+    "  w <- w - lr * (G/b + l2*w)      (biases: w <- w - lr * G/b)\n"
+    "to the same weights, which start at zero on rank 0 and are broadcast. The\n"
+    "weights are therefore the same bits for any number of ranks and either\n"
+    "allreduce. Printed: the last epoch's mean training loss, the final weights'\n"
+    "mean loss (without the L2 term) and accuracy over all rows, and the weights:\n"
+    "K rows (K = 1 unless softmax) of the F feature weights followed by the bias.",
+    "Examples:\n"
+    "  mpiexec -n 4 pario-train --model linear --labels y.bin X.bin\n"
+    "  mpiexec -n 2 pario-train --model logistic --label-column 0 --epochs 5 --batch 64 --lr 0.1 data.bin\n"
+    "  mpiexec -n 3 pario-train --model softmax --labels digits.bin --allreduce ring --format json X.bin\n"
+    "  mpiexec -n 2 pario-train --model linear --labels y.bin --epochs 100 --log train.h5 X.bin\n"
+    "  mpiexec -n 4 pario-train --model linear --labels y.bin --epochs 100 --log train.h5 --resume X.bin\n"
+    "The log (parallel HDF5, written collectively, flushed every epoch, under a\n"
+    "temporary name until the first epoch is in) holds /loss, /accuracy, /seconds,\n"
+    "/samples_per_second [epochs] and /weights [epochs x W]; its attributes record the\n"
+    "model, seed, batch, lr, l2 and shape, which --resume must match.\n",
+    PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1,
+    PARIO_WITHOUT_STRATEGY | PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS,
+};
+
+static void print_result(const pario_common *c, const pario_train_opts *o, const pario_train_result *r)
+{
+    pario_out out;
+    pario_out_open(&out, stdout, c->format);
+    pario_out_str(&out, "model", pario_train_model_name(o->model));
+    pario_out_u64(&out, "samples", r->samples);
+    pario_out_u64(&out, "features", r->features);
+    if (o->model == PARIO_TRAIN_SOFTMAX)
+        pario_out_u64(&out, "classes", r->classes);
+    pario_out_u64(&out, "epochs", o->epochs);
+    pario_out_u64(&out, "batch", o->batch);
+    pario_out_u64(&out, "steps", r->steps);
+    pario_out_f64(&out, "lr", o->lr);
+    pario_out_f64(&out, "l2", o->l2);
+    pario_out_u64(&out, "seed", o->seed);
+    pario_out_str(&out, "allreduce", pario_allreduce_name(o->allreduce));
+    pario_out_i64(&out, "ranks", r->nranks);
+    if (isnan(r->train_loss))
+        pario_out_null(&out, "train_loss");
+    else
+        pario_out_f64(&out, "train_loss", r->train_loss);
+    pario_out_f64(&out, "loss", r->loss);
+    if (o->model == PARIO_TRAIN_LINEAR)
+        pario_out_null(&out, "accuracy");
+    else
+        pario_out_f64(&out, "accuracy", r->accuracy);
+    pario_out_f64(&out, "seconds", r->seconds);
+    pario_out_f64(&out, "samples_per_second", r->samples_per_second);
+    if (o->log) {
+        pario_out_str(&out, "log", o->log);
+        pario_out_u64(&out, "resumed_epochs", r->resumed);
+    }
+    pario_out_arr(&out, "weights");
+    for (uint64_t i = 0; i < r->nweights; i++)
+        pario_out_f64(&out, NULL, r->weights[i]);
+    pario_out_end(&out);
+    pario_out_close(&out);
+}
+
+int main(int argc, char **argv)
+{
+    pario_mpi_init(&argc, &argv);
+    pario_common c;
+    pario_train_opts o;
+    pario_train_opts_init(&o);
+    pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && (c.dist_given || c.explain))
+        st = pario_error(PARIO_ERR_USAGE, "--%s does not apply: the shuffle decides which rank reads which row",
+                         c.dist_given ? "dist" : "explain");
+    if (!pario_failed(&st) && (o.resume || o.force) && !o.log)
+        st = pario_error(PARIO_ERR_USAGE, "--%s needs --log FILE", o.resume ? "resume" : "force");
+    if (!pario_failed(&st) && o.resume && o.force)
+        st = pario_error(PARIO_ERR_USAGE, "give either --resume or --force, not both");
+    if (!pario_failed(&st)) {
+        o.data = c.args[0];
+        o.desc = c.desc;
+        o.io = c.io;
+        pario_train_result res;
+        st = pario_train_run(&o, &res, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && c.rank == 0)
+            print_result(&c, &o, &res);
+        if (!pario_failed(&st) && c.verbose)
+            pario_note(&c, "%llu steps of %llu rows on %d ranks in %.3f s (%.0f samples/s), allreduce %s",
+                       (unsigned long long)res.steps, (unsigned long long)o.batch, res.nranks, res.seconds,
+                       res.samples_per_second, pario_allreduce_name(o.allreduce));
+        pario_train_result_free(&res);
+    }
+    int code = pario_report(&st, tool.name, MPI_COMM_WORLD);
+    pario_common_free(&c);
+    MPI_Finalize();
+    return code;
+}

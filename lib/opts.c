@@ -37,7 +37,7 @@ static const pario_optdef data_opts[] = {
     { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable), e.g. cb_buffer_size=16777216" },
     { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
     { "strategy", K_STRATEGY, 1, "S", "how to read noncontiguous views: auto (default), view, exchange" },
-    { "explain", K_EXPLAIN, 0, NULL, "print each rank's etype, filetype and displacement, and a map of who owns what" },
+    { "explain", K_EXPLAIN, 0, NULL, "print each rank's etype, filetype and displacement, a map of who owns what, and how the file is really read or written (strategy, hints pario adds)" },
     { NULL, 0, 0, NULL, NULL },
 };
 

@@ -25,10 +25,8 @@ struct pario_stripe_exchange {
     MPI_Comm comm;
 };
 
-pario_status pario_stripe_exchange_open(pario_stripe_exchange **out, const pario_dataset *ds,
-                                        const pario_view *view, uint64_t chunk, MPI_Comm comm)
+uint64_t pario_stripe_exchange_window(const pario_view *view, uint64_t chunk, MPI_Comm comm)
 {
-    *out = NULL;
     const uint64_t P = (uint64_t)view->nranks;
     /* the window: agreed first, so that every rank takes the same steps */
     uint64_t w = pario_view_window_for(view, chunk), W = 0;
@@ -39,7 +37,15 @@ pario_status pario_stripe_exchange_open(pario_stripe_exchange **out, const pario
         W = (uint64_t)INT_MAX / 2;
     if (W < P)
         W = P;
-    W -= W % P;
+    return W - W % P;
+}
+
+pario_status pario_stripe_exchange_open(pario_stripe_exchange **out, const pario_dataset *ds,
+                                        const pario_view *view, uint64_t chunk, MPI_Comm comm)
+{
+    *out = NULL;
+    const uint64_t P = (uint64_t)view->nranks;
+    const uint64_t W = pario_stripe_exchange_window(view, chunk, comm);
     pario_stripe_exchange *x = calloc(1, sizeof *x);
     if (!x)
         return pario_local_error("out of memory");

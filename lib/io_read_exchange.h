@@ -17,6 +17,9 @@ typedef struct pario_stripe_exchange pario_stripe_exchange;
  * buffer is bounded by a few chunks, whatever the number of ranks. */
 pario_status pario_stripe_exchange_open(pario_stripe_exchange **x, const pario_dataset *ds, const pario_view *view,
                                         uint64_t chunk, MPI_Comm comm);
+/* Collective: the window (elements) the exchange takes per step for this view and
+ * chunk (elements); each rank's stripe is window / ranks elements. */
+uint64_t pario_stripe_exchange_window(const pario_view *view, uint64_t chunk, MPI_Comm comm);
 /* The view each rank reads its stripes through (open the file with it). */
 const pario_view *pario_stripe_exchange_view(const pario_stripe_exchange *x);
 uint64_t pario_stripe_exchange_nsteps(const pario_stripe_exchange *x);

@@ -7,6 +7,8 @@
 #include "pario/fileutil.h"
 #include "pario/opts.h"
 #include "launcher.h"
+#include "io_internal.h"
+#include "io_read_exchange.h"
 
 enum {
     K_HELP = 'h', K_VERSION = 'V', K_QUIET = 'q', K_VERBOSE = 'v',
@@ -35,7 +37,7 @@ static const pario_optdef data_opts[] = {
     { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable), e.g. cb_buffer_size=16777216" },
     { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
     { "strategy", K_STRATEGY, 1, "S", "how to read noncontiguous views: auto (default), view, exchange" },
-    { "explain", K_EXPLAIN, 0, NULL, "print each rank's etype, filetype and displacement, and a map of who owns what" },
+    { "explain", K_EXPLAIN, 0, NULL, "print each rank's etype, filetype and displacement, a map of who owns what, and how the file is really read or written (strategy, hints pario adds)" },
     { NULL, 0, 0, NULL, NULL },
 };
 /* Tools that read text files (no descriptor, no distribution). */
@@ -297,7 +299,43 @@ FILE *pario_info_stream(const pario_common *c)
     return c->format == PARIO_FMT_TEXT ? stdout : stderr;
 }
 
-pario_status pario_prepare_view(pario_common *c, const pario_dataset *ds, pario_view *v, MPI_Comm comm)
+/* --explain's last lines: how the file is really accessed, and the hints pario adds
+ * to the open (the same pario_io_tuned_info call, for the same key, as the reader
+ * or writer makes: --show-hints on that open shows the same values). */
+static void explain_access(pario_common *c, const pario_dataset *ds, const pario_view *v, int writing,
+                           FILE *out, MPI_Comm comm)
+{
+    const char *mode = c->io.independent ? "independent" : "collective";
+    const char *why = "writes always go through the view";
+    pario_strategy s = writing ? PARIO_STRATEGY_VIEW : pario_strategy_choose(v, &c->io, c->nranks, &why);
+    uint64_t stripe = 0;
+    if (s == PARIO_STRATEGY_EXCHANGE) /* collective: every rank chose the same strategy */
+        stripe = pario_stripe_exchange_window(v, pario_io_chunk_elems(&c->io, v->esize), comm) /
+                 (uint64_t)c->nranks;
+    if (stripe > ds->nelems) /* a small file: one stripe holds it */
+        stripe = ds->nelems;
+    if (c->rank != 0)
+        return;
+    if (writing)
+        fprintf(out, "writes: %s, through the view above\n", mode);
+    else
+        fprintf(out, "reads: %s, strategy %s (%s)\n", mode, pario_strategy_name(s), why);
+    if (s == PARIO_STRATEGY_EXCHANGE)
+        fprintf(out, "the view above is not used for reading: each rank reads contiguous stripes of up to %llu elements "
+                     "(%llu bytes) per step and redistributes them with MPI_Alltoallv\n",
+                (unsigned long long)stripe, (unsigned long long)(stripe * v->esize));
+    const char *key = writing ? "romio_cb_write" : "romio_cb_read";
+    MPI_Info tuned = s == PARIO_STRATEGY_VIEW ? pario_io_tuned_info(v, c->io.info, key) : MPI_INFO_NULL;
+    if (tuned != MPI_INFO_NULL) {
+        fprintf(out, "hints added: %s=disable (every rank's part is contiguous: nothing for two-phase I/O to "
+                     "merge)\n", key);
+        MPI_Info_free(&tuned);
+    }
+    fflush(out);
+}
+
+static pario_status prepare_view(pario_common *c, const pario_dataset *ds, pario_view *v, int writing,
+                                 MPI_Comm comm)
 {
     pario_status st = pario_view_build(ds, &c->dist, c->rank, c->nranks, v);
     if (pario_agree(&st, comm))
@@ -307,22 +345,20 @@ pario_status pario_prepare_view(pario_common *c, const pario_dataset *ds, pario_
     if (c->explain) {
         FILE *out = pario_info_stream(c);
         st = pario_view_explain(ds, v, out, 400, comm);
-        const char *why;
-        pario_strategy s = pario_strategy_choose(v, &c->io, c->nranks, &why);
-        if (c->rank == 0) {
-            fprintf(out, "reads: %s, strategy %s (%s)\n", c->io.independent ? "independent" : "collective",
-                    pario_strategy_name(s), why);
-            MPI_Info tuned = s == PARIO_STRATEGY_VIEW ? pario_io_tuned_info(v, c->io.info, "romio_cb_read")
-                                                      : MPI_INFO_NULL;
-            if (tuned != MPI_INFO_NULL) {
-                fprintf(out, "hints added: romio_cb_read=disable, romio_cb_write=disable (every rank's part is "
-                             "contiguous: nothing for two-phase I/O to merge)\n");
-                MPI_Info_free(&tuned);
-            }
-            fflush(out);
-        }
+        if (!pario_failed(&st))
+            explain_access(c, ds, v, writing, out, comm);
     }
     return st;
+}
+
+pario_status pario_prepare_view(pario_common *c, const pario_dataset *ds, pario_view *v, MPI_Comm comm)
+{
+    return prepare_view(c, ds, v, 0, comm);
+}
+
+pario_status pario_prepare_write_view(pario_common *c, const pario_dataset *ds, pario_view *v, MPI_Comm comm)
+{
+    return prepare_view(c, ds, v, 1, comm);
 }
 
 pario_status pario_open_data(pario_common *c, const char *path, pario_dataset *ds, pario_view *v, MPI_Comm comm)

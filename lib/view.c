@@ -50,13 +50,13 @@ pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int 
     v->stride = p.stride;
 
     if (p.count == 0) {
-        snprintf(v->ctor, sizeof v->ctor, "filetype = etype (this rank owns nothing)");
+        snprintf(v->ctor, sizeof v->ctor, "etype (this rank owns nothing)");
         return pario_ok();
     }
     if (p.stride == 0 || p.count <= p.run) {
         v->disp += (MPI_Offset)(p.base * v->esize);
         snprintf(v->ctor, sizeof v->ctor,
-                 "filetype = etype: one contiguous run of %llu elements from the displacement (no derived type "
+                 "etype: one contiguous run of %llu elements from the displacement (no derived type "
                  "needed)", (unsigned long long)p.count);
         return pario_ok();
     }

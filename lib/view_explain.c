@@ -118,7 +118,7 @@ pario_status pario_view_explain(const pario_dataset *ds, const pario_view *v, FI
         snprintf(shape, sizeof shape, "[%llu]", (unsigned long long)v->local_shape[0]);
     snprintf(mine, sizeof mine,
              "rank %d: disp %lld bytes, etype %s (%zu byte%s), owns %llu elements, local shape %s\n"
-             "  filetype %s\n"
+             "  filetype = %s\n"
              "  filetype size %lld bytes, extent %lld bytes (lb %lld)\n",
              rank, (long long)v->disp, etype_name(ds->dtype), v->esize, v->esize == 1 ? "" : "s", (unsigned long long)v->local_count, shape,
              v->ctor, (long long)tsize, (long long)extent, (long long)lb);

@@ -102,7 +102,7 @@ int main(int argc, char **argv)
     if (!pario_failed(&st)) {
         pario_dist read_dist = c.dist;
         c.dist = to;
-        st = pario_prepare_view(&c, &out, &wv, MPI_COMM_WORLD);
+        st = pario_prepare_write_view(&c, &out, &wv, MPI_COMM_WORLD);
         c.dist = read_dist;
     }
     if (!pario_failed(&st)) {

@@ -137,7 +137,7 @@ int main(int argc, char **argv)
         pario_guard_free(g);
     }
     if (!pario_failed(&st))
-        st = pario_prepare_view(&c, &ds, &view, MPI_COMM_WORLD);
+        st = pario_prepare_write_view(&c, &ds, &view, MPI_COMM_WORLD);
     if (!pario_failed(&st)) {
         pario_progress prog;
         uint64_t bytes = 0;

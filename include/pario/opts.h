@@ -89,8 +89,11 @@ FILE *pario_info_stream(const pario_common *c);
 pario_status pario_open_data(pario_common *c, const char *path, pario_dataset *ds, pario_view *v,
                              MPI_Comm comm);
 
-/* Collective: build this rank's view of ds for --dist and print --explain. */
+/* Collective: build this rank's view of ds for --dist and print --explain (for
+ * reading ds: the strategy and the hints the reader adds). */
 pario_status pario_prepare_view(pario_common *c, const pario_dataset *ds, pario_view *v, MPI_Comm comm);
+/* The same for a view that will be written (--explain names the writer's hints). */
+pario_status pario_prepare_write_view(pario_common *c, const pario_dataset *ds, pario_view *v, MPI_Comm comm);
 
 #ifdef __cplusplus
 }

@@ -33,4 +33,44 @@ check "strategy said" grep -q "^reads: collective, strategy exchange" <<<"$out"
 out=$(mpirun 2 pario-count --value 0 --explain --format json s.bin 2>err)
 check "explain goes to stderr with --format json" "$PYTHON3" -c "import json,sys; json.loads(sys.argv[1])" "$out"
 check "explain on stderr" grep -q "^rank 1: disp" err
+# --explain and --show-hints describe the same open: every hint --explain says pario
+# added is in the hints the opened file really has, and no key is claimed that the
+# open did not set (a read sets romio_cb_read, a write romio_cb_write).
+hints_agree() { # FILE-WITH-BOTH-OUTPUTS: each "hints added: K=V" is "  K = V" in show-hints
+  local added; added=$(sed -n 's/^hints added: \([^(]*\) (.*/\1/p' "$1" | tr ',' '\n' | tr -d ' ')
+  [ -n "$added" ] || { echo "no 'hints added' line in $1" >&2; return 1; }
+  local kv; for kv in $added; do
+    grep -qx "  ${kv%%=*} = ${kv#*=}" "$1" || { echo "$kv claimed but not in effect: $(grep -A40 '^hints in effect' "$1")" >&2; return 1; }
+  done
+}
+mpirun 2 pario-count --value 0 --dist block --explain --show-hints s.bin >rd.txt
+check "read: --explain's hints are in --show-hints" hints_agree rd.txt
+check "read: only romio_cb_read claimed" grep -qx "hints added: romio_cb_read=disable (.*" rd.txt
+mpirun 3 pario-gen --dtype int16 --count 10 --sequence --dist block --explain --show-hints --out w.bin >wr.txt
+check "write: --explain's hints are in --show-hints" hints_agree wr.txt
+check "write: only romio_cb_write claimed" grep -qx "hints added: romio_cb_write=disable (.*" wr.txt
+check "write: says it writes" grep -q "^writes: collective, through the view above" wr.txt
+check "written file intact" cmp s.bin w.bin
+# a hint the user set is the user's: pario adds nothing, and says nothing
+mpirun 2 pario-count --value 0 --dist block --hint romio_cb_read=enable --explain --show-hints s.bin >rd2.txt
+check "user's hint wins, nothing claimed" test "$(grep -c '^hints added' rd2.txt)" = 0
+check "user's hint in effect" grep -qx "  romio_cb_read = enable" rd2.txt
+
+# exchange: --explain says the view is not what the file is read through
+out=$(mpirun 3 pario-count --value 0 --dist cyclic:2 --explain s.bin)
+check "exchange: view not used" grep -q "^the view above is not used for reading: each rank reads contiguous stripes of up to [0-9]* elements ([0-9]* bytes) per step and redistributes them with MPI_Alltoallv" <<<"$out"
+check "exchange: no hints claimed" test "$(grep -c '^hints added' <<<"$out")" = 0
+# stripe bytes = stripe elements x 2 (int16), and never more than the file
+check "exchange: stripe sizes consistent" "$PYTHON3" -c '
+import re,sys
+m=re.search(r"stripes of up to (\d+) elements \((\d+) bytes\)", sys.argv[1])
+e,b=int(m.group(1)),int(m.group(2)); sys.exit(not (b==2*e and 0<e<=10))' "$out"
+out=$(mpirun 3 pario-count --value 0 --dist cyclic:2 --strategy view --explain s.bin)
+check "view strategy: no such sentence" test "$(grep -c 'not used for reading' <<<"$out")" = 0
+# the filetype line reads "filetype = ...", never "filetype filetype"
+out=$(mpirun 2 pario-count --value 0 --dist block --explain s.bin)
+check "no 'filetype filetype'" test "$(grep -c 'filetype filetype' <<<"$out")" = 0
+check "contiguous run worded" grep -qx "  filetype = etype: one contiguous run of 5 elements from the displacement (no derived type needed)" <<<"$out"
+out=$(mpirun 3 pario-count --value 0 --dist cyclic:2 --explain s.bin)
+check "darray worded" grep -q "^  filetype = MPI_Type_create_darray(size=3, rank=1," <<<"$out"
 finish

@@ -165,11 +165,16 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         uint64_t *mine = calloc((size_t)n, sizeof *mine);
         size_t chunk = io->chunk_bytes ? io->chunk_bytes : PARIO_DEFAULT_CHUNK;
         char *buf = pario_alloc_aligned(chunk);
-        if (!mine || !buf)
-            MPI_Abort(comm, 1);
+        if (!mine)
+            MPI_Abort(comm, 1); /* a few words per file */
         for (int i = 0; i < n; i++) {
             if (stats[i].err)
                 continue;
+            if (!buf) { /* this rank cannot count its lines: the file fails, the others go on */
+                pario_status st = pario_local_error("%s: out of memory for a %zu-byte chunk", paths[i], chunk);
+                pario_file_errors_set(&fe, i, &st);
+                continue;
+            }
             pario_text_file f;
             pario_status st = pario_text_open(&f, paths[i], (uint64_t)stats[i].size, io, rank, nranks, hints);
             hints = 0;

@@ -47,17 +47,24 @@ int pario_file_errors_gather(pario_file_errors *e, pario_status *msgs, MPI_Comm 
         if (rank == 0 && e->first[i] == 0) {
             msgs[i] = e->mine[i];
         } else if (rank == 0) {
-            struct { int code; char msg[PARIO_MSG_MAX]; } wire;
+            struct { int code, local; char msg[PARIO_MSG_MAX]; } wire;
             MPI_Recv(&wire, (int)sizeof wire, MPI_BYTE, e->first[i], ERRORS_TAG, comm, MPI_STATUS_IGNORE);
             msgs[i] = pario_error(wire.code, "%s", wire.msg);
+            msgs[i].local = wire.local;
         } else if (e->first[i] == rank) {
-            struct { int code; char msg[PARIO_MSG_MAX]; } wire;
+            struct { int code, local; char msg[PARIO_MSG_MAX]; } wire;
             wire.code = e->mine[i].code;
+            wire.local = e->mine[i].local;
             memcpy(wire.msg, e->mine[i].msg, sizeof wire.msg);
             MPI_Send(&wire, (int)sizeof wire, MPI_BYTE, 0, ERRORS_TAG, comm);
         }
-        if (rank == 0)
+        if (rank == 0) {
             msgs[i].rank = e->first[i];
+            /* a rank's own failure (I/O, memory) names the rank, as pario_report does */
+            size_t len = strlen(msgs[i].msg);
+            if (msgs[i].local && len + 16 < sizeof msgs[i].msg)
+                snprintf(msgs[i].msg + len, sizeof msgs[i].msg - len, " (rank %d)", e->first[i]);
+        }
     }
     return failed;
 }

@@ -13,6 +13,7 @@
 #include "pario/fileutil.h"
 #include "pario/progress.h"
 #include "pario/text.h"
+#include "fault.h"
 #include "pario/text_kernels.h"
 
 void pario_text_range(uint64_t size, int rank, int nranks, uint64_t *lo, uint64_t *hi)
@@ -94,9 +95,11 @@ pario_status pario_text_read(pario_text_file *f, uint64_t off, void *buf, size_t
         /* pieces that fit an int count whatever the MPI */
         size_t m = n < ((size_t)1 << 30) ? n : ((size_t)1 << 30);
         MPI_Status status;
-        int err = MPI_File_read_at(f->fh, (MPI_Offset)off, p, (int)m, MPI_BYTE, &status);
+        int err = MPI_File_read_at(f->fh, (MPI_Offset)off, p, (int)m, MPI_BYTE, &status), fault;
         if (err != MPI_SUCCESS)
             return pario_mpi_error(err, "read failed", f->path);
+        if ((fault = pario_fault(PARIO_FAULT_READ)))
+            return pario_sys_error(fault, "read failed", f->path);
         MPI_Count got = pario_status_count(&status, MPI_BYTE);
         if ((size_t)got != m)
             return pario_error(PARIO_ERR_RUNTIME, "%s: unexpected end of file at byte %" PRIu64
@@ -140,7 +143,7 @@ pario_status pario_lines_open(pario_lines *L, pario_text_file *f, size_t max_lin
         L->max_cap = INT32_MAX; /* a line goes to the regex engine with an int length */
     L->buf = pario_alloc_aligned(L->cap);
     if (!L->buf)
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory for a %zu-byte buffer", L->cap);
+        return pario_local_error("%s: out of memory for a %zu-byte buffer", f->path, L->cap);
     return pario_ok();
 }
 
@@ -194,8 +197,8 @@ static pario_status grow(pario_lines *L)
     size_t cap = L->cap * 2 < L->max_cap ? L->cap * 2 : L->max_cap;
     char *nb = pario_alloc_aligned(cap);
     if (!nb)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for the line at byte %" PRIu64 " (%zu bytes)",
-                           L->f->path, L->cur, cap);
+        return pario_local_error("%s: out of memory for the line at byte %" PRIu64 " (%zu bytes)", L->f->path,
+                                 L->cur, cap);
     memcpy(nb, L->buf, L->len);
     free(L->buf);
     L->buf = nb;

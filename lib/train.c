@@ -13,6 +13,8 @@
 #include "pario/dataset.h"
 #include "pario/dtype.h"
 #include "pario/train.h"
+#include "pario/fileutil.h"
+#include "fault.h"
 #include "pario/view.h"
 #include <signal.h>
 #include <stdio.h>
@@ -78,9 +80,11 @@ static int cmp_u64(const void *a, const void *b)
 static pario_status read_bytes(MPI_File fh, const char *path, MPI_Offset off, void *buf, size_t len)
 {
     MPI_Status ms;
-    int err = MPI_File_read_at(fh, off, buf, (int)len, MPI_BYTE, &ms);
+    int err = MPI_File_read_at(fh, off, buf, (int)len, MPI_BYTE, &ms), fault;
     if (err != MPI_SUCCESS)
         return pario_mpi_error(err, "read", path);
+    if ((fault = pario_fault(PARIO_FAULT_READ)))
+        return pario_sys_error(fault, "read", path);
     int got = 0;
     MPI_Get_count(&ms, MPI_BYTE, &got);
     if ((size_t)got != len)
@@ -212,14 +216,14 @@ static pario_status open_inputs(struct train *t)
         t->group = 1;
     if (t->group > ((uint64_t)1 << 30) / t->rowbytes)
         t->group = ((uint64_t)1 << 30) / t->rowbytes + 1;
-    t->raw = malloc(t->group * t->rowbytes);
-    t->lraw = malloc(t->group * (t->lesize ? t->lesize : 1));
-    t->x = malloc(t->group * t->f * sizeof(double) + 1);
-    t->y = malloc(t->group * sizeof(double));
-    t->idx = malloc(t->group * sizeof(uint64_t));
+    t->raw = pario_alloc(t->group * t->rowbytes);
+    t->lraw = pario_alloc(t->group * (t->lesize ? t->lesize : 1));
+    t->x = pario_alloc(t->group * t->f * sizeof(double) + 1);
+    t->y = pario_alloc(t->group * sizeof(double));
+    t->idx = pario_alloc(t->group * sizeof(uint64_t));
     if (!t->raw || !t->lraw || !t->x || !t->y || !t->idx)
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu rows of %s (try a smaller --chunk)",
-                           (unsigned long long)t->group, t->ds.path);
+        return pario_local_error("out of memory for %llu rows of %s (try a smaller --chunk)",
+                                 (unsigned long long)t->group, t->ds.path);
     return pario_ok();
 }
 

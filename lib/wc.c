@@ -73,12 +73,19 @@ void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opt
     wc_part *parts = calloc((size_t)n, sizeof *parts), *merged = calloc((size_t)n, sizeof *merged);
     char *buf = reads ? pario_alloc_aligned(chunk) : NULL;
     pario_file_errors fe;
-    if (!parts || !merged || (reads && !buf) || !pario_file_errors_init(&fe, n))
-        MPI_Abort(comm, 1); /* a chunk and a few words per file */
+    if (!parts || !merged || !pario_file_errors_init(&fe, n))
+        MPI_Abort(comm, 1); /* a few words per file */
+    /* no chunk buffer: every file this rank would read fails here, the others go on */
+    pario_status nobuf = reads && !buf ? pario_local_error("out of memory for a %zu-byte chunk", chunk) : pario_ok();
     int hints = rank == 0 && o->show_hints;
     for (int i = 0; i < n; i++) {
         if (stats[i].err || !reads)
             continue;
+        if (pario_failed(&nobuf)) {
+            pario_status st = pario_local_error("%s: %s", paths[i], nobuf.msg);
+            pario_file_errors_set(&fe, i, &st);
+            continue;
+        }
         pario_status st = count_range(paths[i], (uint64_t)stats[i].size, what, o, rank, nranks, hints, buf,
                                       &parts[i], bytes_read);
         hints = 0;

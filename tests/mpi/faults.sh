@@ -14,6 +14,9 @@ mpirun 1 pario-gen --dtype int8 --count 100 --sequence --out small.bin >/dev/nul
 for n in 1 2 3 4; do
   mpirun "$n" pario-scatter --dist block --out p$n d.bin >/dev/null || exit 99
 done
+mpirun 1 pario-gen --dtype float64 --shape 200,3 --normal 0:1 --seed 3 --out X.bin >/dev/null || exit 99
+mpirun 1 pario-gen --dtype int8 --count 200 --uniform 0:1 --seed 4 --out y.bin >/dev/null || exit 99
+printf 'alpha beta\nneedle one\n\ngamma needle\nlast line' >t.txt
 cat >job.yaml <<EOF
 name: faults
 input:
@@ -50,8 +53,13 @@ cmd_of() {
     gather) echo "pario-gather --chunk 1000 --out out.bin p$2" ;;
     run) echo "pario-run --h5 out.h5 job.yaml" ;;
     pi) echo "pario-pi --samples 1000 --rounds 3 --log out.h5" ;;
+    wc) echo "pario-wc --chunk 8 t.txt" ;;
+    grep) echo "pario-grep -n --chunk 8 needle t.txt" ;;
+    train) echo "pario-train --model logistic --labels y.bin --epochs 2 --batch 16 --chunk 240 X.bin" ;;
   esac
 }
+# the exit status of a failed run: 1, but grep's is 2 (as GNU grep)
+rc_of() { case $1 in grep) echo 2 ;; *) echo 1 ;; esac; }
 
 # kinds every rank performs, and kinds only rank 0 performs
 all_kinds() {
@@ -61,6 +69,7 @@ all_kinds() {
     convert|scatter|gather) echo "open read write alloc" ;;
     run) echo "open read alloc" ;;
     pi) echo "open alloc h5write h5flush sync" ;;
+    wc|grep|train) echo "open read alloc" ;;
   esac
 }
 root_kinds() {
@@ -81,8 +90,8 @@ one_case() {
   # shellcheck disable=SC2046
   PARIO_FAULT="$kind:rank=$r:after=$after" mpirun "$n" $(cmd_of "$tool" "$n") >"$out" 2>"$err"; rc=$?
   t1=$(date +%s)
-  if [ "$rc" -ne 1 ]; then
-    fail "$what: exit $rc, expected 1; stderr: $(head -c 300 "$err")"
+  if [ "$rc" -ne "$(rc_of "$tool")" ]; then
+    fail "$what: exit $rc, expected $(rc_of "$tool"); stderr: $(head -c 300 "$err")"
   elif [ "$(grep -c . "$err")" -ne 1 ]; then
     fail "$what: not one line on stderr: $(head -c 600 "$err")"
   elif ! grep -Eq -- "^pario-[a-z]+: error: .*$(reason_of "$kind").* \\(rank $r\\)\$" "$err"; then
@@ -100,7 +109,7 @@ one_case() {
 
 # The rank counts rotate; first, middle and last rank of each count.
 i=0
-for tool in gen count reduce reduce_h5 convert scatter gather run pi; do
+for tool in gen count reduce reduce_h5 convert scatter gather run pi wc grep train; do
   for kind in $(all_kinds $tool); do
     for pos in first middle last; do
       n=$((i % 4 + 1)); i=$((i + 1))

@@ -9,6 +9,7 @@
 #include "pario/fileutil.h"
 #include "yaml_load.h"
 #include "pario/guard.h"
+#include "source.h"
 
 void pario_desc_default_path(const char *data_path, char *out, size_t len)
 {
@@ -219,35 +220,66 @@ pario_status pario_dataset_check_size(pario_dataset *ds, uint64_t file_size)
     return pario_ok();
 }
 
-pario_status pario_dataset_open(const char *data_path, const char *desc_path,
-                                pario_dataset *ds, MPI_Comm comm)
+/* Rank 0: the dataset the argument names, whatever its format. */
+static pario_status open_serial(const char *arg, const char *desc_path, const char *dset, pario_dataset *ds)
+{
+    char file[PARIO_PATH_MAX], inner[sizeof ds->dataset];
+    int split = pario_dataset_split(arg, file, sizeof file, inner, sizeof inner);
+    if (split && dset && *dset && strcmp(dset, inner) != 0)
+        return pario_error(PARIO_ERR_USAGE, "%s: names dataset '%s' but --dataset says '%s'", arg, inner, dset);
+    if (!split && dset && *dset)
+        snprintf(inner, sizeof inner, "%s", dset);
+    struct stat sb;
+    if (stat(file, &sb) != 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: %s", file, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: not a regular file", file);
+    int kind = pario_source_sniff(file);
+    if (kind != PARIO_SOURCE_RAW) {
+        if (desc_path && *desc_path)
+            return pario_error(PARIO_ERR_USAGE, "%s: a %s file describes itself: --desc is for raw files", file,
+                               pario_source_name(kind));
+        if (kind == PARIO_SOURCE_NPY && inner[0])
+            return pario_error(PARIO_ERR_USAGE, "%s: a .npy file holds one array: no dataset path '%s'", file, inner);
+        snprintf(ds->path, sizeof ds->path, "%s", file);
+        snprintf(ds->dataset, sizeof ds->dataset, "%s", inner);
+        return kind == PARIO_SOURCE_NPY ? pario_source_npy_open(ds, (uint64_t)sb.st_size)
+                                        : pario_source_h5_open(ds, (uint64_t)sb.st_size);
+    }
+    if (inner[0])
+        return pario_error(PARIO_ERR_USAGE, "%s: not an HDF5 file (no HDF5 signature): no dataset path '%s'", file,
+                           inner);
+    char dp[PARIO_PATH_MAX];
+    if (desc_path && *desc_path)
+        snprintf(dp, sizeof dp, "%s", desc_path);
+    else
+        pario_desc_default_path(file, dp, sizeof dp);
+    pario_status st = pario_desc_load(dp, ds);
+    if (pario_failed(&st))
+        return st;
+    snprintf(ds->path, sizeof ds->path, "%s", file);
+    return pario_dataset_check_size(ds, (uint64_t)sb.st_size);
+}
+
+pario_status pario_dataset_open_named(const char *data_path, const char *desc_path, const char *dset,
+                                      pario_dataset *ds, MPI_Comm comm)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
     pario_status st = pario_ok();
     memset(ds, 0, sizeof *ds);
-    if (rank == 0) {
-        char dp[PARIO_PATH_MAX];
-        if (desc_path && *desc_path)
-            snprintf(dp, sizeof dp, "%s", desc_path);
-        else
-            pario_desc_default_path(data_path, dp, sizeof dp);
-        struct stat sb;
-        if (stat(data_path, &sb) != 0)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: %s", data_path, strerror(errno));
-        else if (!S_ISREG(sb.st_mode))
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a regular file", data_path);
-        if (!pario_failed(&st))
-            st = pario_desc_load(dp, ds);
-        if (!pario_failed(&st)) {
-            snprintf(ds->path, sizeof ds->path, "%s", data_path);
-            st = pario_dataset_check_size(ds, (uint64_t)sb.st_size);
-        }
-    }
+    if (rank == 0)
+        st = open_serial(data_path, desc_path, dset, ds);
     if (pario_agree(&st, comm))
         return st;
     MPI_Bcast(ds, (int)sizeof *ds, MPI_BYTE, 0, comm);
     return st;
+}
+
+pario_status pario_dataset_open(const char *data_path, const char *desc_path,
+                                pario_dataset *ds, MPI_Comm comm)
+{
+    return pario_dataset_open_named(data_path, desc_path, NULL, ds, comm);
 }
 
 int pario_desc_format(const pario_dataset *ds, char *buf, size_t len)

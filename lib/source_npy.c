@@ -99,12 +99,6 @@ static int descr_type(const char *d, pario_dtype *t, int *big, const char **why)
         return 0;
     }
     char kind = d[1];
-    char *end;
-    long size = strtol(d + 2, &end, 10);
-    if (kind == 0 || d[2] == 0 || *end || size <= 0) {
-        *why = "not a simple dtype";
-        return 0;
-    }
     switch (kind) {
     case 'O': *why = "object"; return 0;
     case 'U': case 'S': case 'a': *why = "string"; return 0;
@@ -113,6 +107,12 @@ static int descr_type(const char *d, pario_dtype *t, int *big, const char **why)
     case 'V': *why = "void/structured"; return 0;
     case 'M': case 'm': *why = "datetime"; return 0;
     default: break;
+    }
+    char *end;
+    long size = strtol(d + 2, &end, 10);
+    if (kind == 0 || d[2] == 0 || *end || size <= 0) {
+        *why = "not a simple dtype";
+        return 0;
     }
     int k = -1;
     if (kind == 'i')

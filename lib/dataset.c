@@ -106,6 +106,7 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
     if (root->type != YAML_MAPPING_NODE)
         return desc_err(path, root, NULL, "expected a mapping of fields (dtype, shape, offset, byte_order)");
     int have_dtype = 0;
+    yaml_node_t *fmt_node = NULL, *dset_node = NULL, *layout_node = NULL;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(doc, p->key);
         yaml_node_t *v = yaml_document_get_node(doc, p->value);
@@ -142,13 +143,47 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
             st = parse_part(path, doc, v, ds);
             if (pario_failed(&st))
                 return st;
+        } else if (strcmp(key, "format") == 0) {
+            const char *f = pario_yaml_str(v);
+            if (f && strcmp(f, "raw") == 0)
+                ds->format = PARIO_SOURCE_RAW;
+            else if (f && strcmp(f, "npy") == 0)
+                ds->format = PARIO_SOURCE_NPY;
+            else if (f && strcmp(f, "hdf5") == 0)
+                ds->format = PARIO_SOURCE_HDF5;
+            else
+                return desc_err(path, v, "format", "expected raw, npy or hdf5");
+            fmt_node = v;
+        } else if (strcmp(key, "dataset") == 0) {
+            const char *d = pario_yaml_str(v);
+            if (!d || !*d || strlen(d) >= sizeof ds->dataset)
+                return desc_err(path, v, "dataset", "expected the dataset's path in the HDF5 file, e.g. /group/dset");
+            snprintf(ds->dataset, sizeof ds->dataset, "%s", d);
+            dset_node = v;
         } else if (strcmp(key, "description") == 0) {
             if (v->type != YAML_SCALAR_NODE)
                 return desc_err(path, v, "description", "expected text");
         } else {
-            return desc_err(path, k, key, "unknown field (expected dtype, shape, offset, byte_order, description, part)");
+            return desc_err(path, k, key, "unknown field (expected dtype, shape, offset, byte_order, format, "
+                            "dataset, description, part)");
         }
+        if (strcmp(key, "dtype") == 0 || strcmp(key, "shape") == 0 || strcmp(key, "offset") == 0
+            || strcmp(key, "byte_order") == 0 || strcmp(key, "part") == 0)
+            layout_node = k;
     }
+    if (ds->format != PARIO_SOURCE_RAW) {
+        if (layout_node)
+            return desc_err(path, layout_node, pario_yaml_str(layout_node),
+                            "not with format %s: the file's header gives the type, shape and offset",
+                            pario_source_name(ds->format));
+        if (ds->format == PARIO_SOURCE_HDF5 && !dset_node)
+            return desc_err(path, fmt_node, "dataset", "missing (required with format hdf5)");
+        if (ds->format == PARIO_SOURCE_NPY && dset_node)
+            return desc_err(path, dset_node, "dataset", "only with format hdf5");
+        return pario_ok();
+    }
+    if (dset_node)
+        return desc_err(path, dset_node, "dataset", "only with format hdf5");
     if (!have_dtype)
         return desc_err(path, root, "dtype", "missing (required)");
     return pario_ok();
@@ -236,9 +271,21 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
         return pario_error(PARIO_ERR_RUNTIME, "%s: not a regular file", file);
     int kind = pario_source_sniff(file);
     if (kind != PARIO_SOURCE_RAW) {
-        if (desc_path && *desc_path)
-            return pario_error(PARIO_ERR_USAGE, "%s: a %s file describes itself: --desc is for raw files", file,
-                               pario_source_name(kind));
+        if (desc_path && *desc_path) { /* a descriptor saying format: npy / hdf5 (and dataset:) */
+            pario_status st = pario_desc_load(desc_path, ds);
+            if (pario_failed(&st))
+                return st;
+            if (ds->format != kind)
+                return pario_error(PARIO_ERR_RUNTIME, "%s: a %s file, but its descriptor %s says format %s", file,
+                                   pario_source_name(kind), desc_path, pario_source_name(ds->format));
+            if (!inner[0])
+                snprintf(inner, sizeof inner, "%s", ds->dataset);
+            else if (ds->dataset[0] && strcmp(inner, ds->dataset) != 0)
+                return pario_error(PARIO_ERR_USAGE, "%s: dataset '%s' given, but its descriptor %s says '%s'", file,
+                                   inner, desc_path, ds->dataset);
+            memset(ds, 0, sizeof *ds);
+            snprintf(ds->desc_path, sizeof ds->desc_path, "%s", desc_path);
+        }
         if (kind == PARIO_SOURCE_NPY && inner[0])
             return pario_error(PARIO_ERR_USAGE, "%s: a .npy file holds one array: no dataset path '%s'", file, inner);
         snprintf(ds->path, sizeof ds->path, "%s", file);
@@ -257,6 +304,9 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
     pario_status st = pario_desc_load(dp, ds);
     if (pario_failed(&st))
         return st;
+    if (ds->format != PARIO_SOURCE_RAW)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: descriptor %s says format %s, but the file has no %s signature",
+                           file, dp, pario_source_name(ds->format), pario_source_name(ds->format));
     snprintf(ds->path, sizeof ds->path, "%s", file);
     return pario_dataset_check_size(ds, (uint64_t)sb.st_size);
 }

@@ -75,7 +75,29 @@ for n in 1 2 3 4; do
 done
 expect_error 2 2 "^pario-reduce: error: data.h5: an HDF5 file: name the dataset" pario-reduce --op sum data.h5
 expect_error 2 2 "^pario-reduce: error: v1.npy: a .npy file holds one array" pario-reduce --op sum --dataset /x v1.npy
-expect_error 2 2 "^pario-reduce: error: v1.npy: a npy file describes itself" pario-reduce --op sum --desc raw.bin.yaml v1.npy
+expect_error 2 1 "^pario-reduce: error: v1.npy: a npy file, but its descriptor raw.bin.yaml says format raw" pario-reduce --op sum --desc raw.bin.yaml v1.npy
+printf 'format: npy\n' >npy.yaml
+expect_error 2 1 "^pario-reduce: error: raw.bin: descriptor npy.yaml says format npy, but the file has no npy signature" pario-reduce --op sum --desc npy.yaml raw.bin
+
+# a descriptor (format: hdf5, dataset:) and a job file (input.dataset) name the inputs too
+printf 'format: hdf5\ndataset: /a/b/c/be\n' >h5.yaml
+for n in 1 3; do
+  REFSPEC=data.h5:/a/b/c/be reduce_ok $n data.h5 --desc h5.yaml
+  REFSPEC=v2.npy reduce_ok $n v2.npy --desc npy.yaml
+done
+cat >job.yaml <<EOJ
+input: {data: data.h5, dataset: /m}
+operations: [sum, min, max, mean, std]
+EOJ
+for n in 1 2 4; do
+  out=$(mpirun $n pario-run --format json job.yaml) || fail "pario-run h5 job n=$n ran"
+  check "pario-run h5 job n=$n" "$PYTHON3" -c "
+import json, sys, numpy as np, h5py
+r = json.loads(sys.argv[1])
+r = r.get('results', r)
+m = h5py.File('data.h5', 'r')['m'][()].astype(np.int64)
+assert r['sum'] == int(m.sum()) and r['min'] == int(m.min()) and r['max'] == int(m.max()), r" "$out"
+done
 check "inputs untouched" "$PYTHON3" -c "
 import numpy as np, h5py
 assert np.load('v1.npy').size == 1009

@@ -52,6 +52,14 @@ for n in 1 2 3 4; do
     check "scatter/gather npy n=$n" "$PYTHON3" "$REF" bytes v3.npy g.bin || fail "scatter/gather npy n=$n ran"
 done
 
+# the committed samples (written by sample-data/make_formats.py) read as numpy reads them
+S=$PARIO_SRCDIR/sample-data
+for n in 2 3; do
+  reduce_ok $n "$S/grid-float32.npy"
+  reduce_ok $n "$S/measurements.h5:/station/a/counts"
+  reduce_ok $n "$S/measurements.h5:/station/a/temperature" --dist cols
+done
+
 # --explain says what was found
 mpirun 2 pario-reduce --op sum --explain data.h5:/a/b/c/be >ex.txt 2>&1
 check "explain hdf5" grep -Eq "^source: hdf5 data.h5:/a/b/c/be, int16 big-endian, layout contiguous, byte offset [0-9]+, filters none" ex.txt

@@ -9,6 +9,7 @@
 #include "pario/fileutil.h"
 #include "yaml_load.h"
 #include "pario/guard.h"
+#include "source.h"
 
 void pario_desc_default_path(const char *data_path, char *out, size_t len)
 {
@@ -109,6 +110,7 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
     if (root->type != YAML_MAPPING_NODE)
         return desc_err(path, root, NULL, "expected a mapping of fields (dtype, shape, offset, byte_order)");
     int have_dtype = 0;
+    yaml_node_t *fmt_node = NULL, *dset_node = NULL, *layout_node = NULL;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(doc, p->key);
         yaml_node_t *v = yaml_document_get_node(doc, p->value);
@@ -145,13 +147,47 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
             st = parse_part(path, doc, v, ds);
             if (pario_failed(&st))
                 return st;
+        } else if (strcmp(key, "format") == 0) {
+            const char *f = pario_yaml_str(v);
+            if (f && strcmp(f, "raw") == 0)
+                ds->format = PARIO_SOURCE_RAW;
+            else if (f && strcmp(f, "npy") == 0)
+                ds->format = PARIO_SOURCE_NPY;
+            else if (f && strcmp(f, "hdf5") == 0)
+                ds->format = PARIO_SOURCE_HDF5;
+            else
+                return desc_err(path, v, "format", "expected raw, npy or hdf5");
+            fmt_node = v;
+        } else if (strcmp(key, "dataset") == 0) {
+            const char *d = pario_yaml_str(v);
+            if (!d || !*d || strlen(d) >= sizeof ds->dataset)
+                return desc_err(path, v, "dataset", "expected the dataset's path in the HDF5 file, e.g. /group/dset");
+            snprintf(ds->dataset, sizeof ds->dataset, "%s", d);
+            dset_node = v;
         } else if (strcmp(key, "description") == 0) {
             if (v->type != YAML_SCALAR_NODE)
                 return desc_err(path, v, "description", "expected text");
         } else {
-            return desc_err(path, k, key, "unknown field (expected dtype, shape, offset, byte_order, description, part)");
+            return desc_err(path, k, key, "unknown field (expected dtype, shape, offset, byte_order, format, "
+                            "dataset, description, part)");
         }
+        if (strcmp(key, "dtype") == 0 || strcmp(key, "shape") == 0 || strcmp(key, "offset") == 0
+            || strcmp(key, "byte_order") == 0 || strcmp(key, "part") == 0)
+            layout_node = k;
     }
+    if (ds->format != PARIO_SOURCE_RAW) {
+        if (layout_node)
+            return desc_err(path, layout_node, pario_yaml_str(layout_node),
+                            "not with format %s: the file's header gives the type, shape and offset",
+                            pario_source_name(ds->format));
+        if (ds->format == PARIO_SOURCE_HDF5 && !dset_node)
+            return desc_err(path, fmt_node, "dataset", "missing (required with format hdf5)");
+        if (ds->format == PARIO_SOURCE_NPY && dset_node)
+            return desc_err(path, dset_node, "dataset", "only with format hdf5");
+        return pario_ok();
+    }
+    if (dset_node)
+        return desc_err(path, dset_node, "dataset", "only with format hdf5");
     if (!have_dtype)
         return desc_err(path, root, "dtype", "missing (required)");
     return pario_ok();
@@ -223,35 +259,81 @@ pario_status pario_dataset_check_size(pario_dataset *ds, uint64_t file_size)
     return pario_ok();
 }
 
-pario_status pario_dataset_open(const char *data_path, const char *desc_path,
-                                pario_dataset *ds, MPI_Comm comm)
+/* Rank 0: the dataset the argument names, whatever its format. */
+static pario_status open_serial(const char *arg, const char *desc_path, const char *dset, pario_dataset *ds)
+{
+    char file[PARIO_PATH_MAX], inner[sizeof ds->dataset];
+    int split = pario_dataset_split(arg, file, sizeof file, inner, sizeof inner);
+    if (split && dset && *dset && strcmp(dset, inner) != 0)
+        return pario_error(PARIO_ERR_USAGE, "%s: names dataset '%s' but --dataset says '%s'", arg, inner, dset);
+    if (!split && dset && *dset)
+        snprintf(inner, sizeof inner, "%s", dset);
+    struct stat sb;
+    if (stat(file, &sb) != 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: %s", file, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: not a regular file", file);
+    int kind = pario_source_sniff(file);
+    if (kind != PARIO_SOURCE_RAW) {
+        if (desc_path && *desc_path) { /* a descriptor saying format: npy / hdf5 (and dataset:) */
+            pario_status st = pario_desc_load(desc_path, ds);
+            if (pario_failed(&st))
+                return st;
+            if (ds->format != kind)
+                return pario_error(PARIO_ERR_RUNTIME, "%s: a %s file, but its descriptor %s says format %s", file,
+                                   pario_source_name(kind), desc_path, pario_source_name(ds->format));
+            if (!inner[0])
+                snprintf(inner, sizeof inner, "%s", ds->dataset);
+            else if (ds->dataset[0] && strcmp(inner, ds->dataset) != 0)
+                return pario_error(PARIO_ERR_USAGE, "%s: dataset '%s' given, but its descriptor %s says '%s'", file,
+                                   inner, desc_path, ds->dataset);
+            memset(ds, 0, sizeof *ds);
+            snprintf(ds->desc_path, sizeof ds->desc_path, "%s", desc_path);
+        }
+        if (kind == PARIO_SOURCE_NPY && inner[0])
+            return pario_error(PARIO_ERR_USAGE, "%s: a .npy file holds one array: no dataset path '%s'", file, inner);
+        snprintf(ds->path, sizeof ds->path, "%s", file);
+        snprintf(ds->dataset, sizeof ds->dataset, "%s", inner);
+        return kind == PARIO_SOURCE_NPY ? pario_source_npy_open(ds, (uint64_t)sb.st_size)
+                                        : pario_source_h5_open(ds, (uint64_t)sb.st_size);
+    }
+    if (inner[0])
+        return pario_error(PARIO_ERR_USAGE, "%s: not an HDF5 file (no HDF5 signature): no dataset path '%s'", file,
+                           inner);
+    char dp[PARIO_PATH_MAX];
+    if (desc_path && *desc_path)
+        snprintf(dp, sizeof dp, "%s", desc_path);
+    else
+        pario_desc_default_path(file, dp, sizeof dp);
+    pario_status st = pario_desc_load(dp, ds);
+    if (pario_failed(&st))
+        return st;
+    if (ds->format != PARIO_SOURCE_RAW)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: descriptor %s says format %s, but the file has no %s signature",
+                           file, dp, pario_source_name(ds->format), pario_source_name(ds->format));
+    snprintf(ds->path, sizeof ds->path, "%s", file);
+    return pario_dataset_check_size(ds, (uint64_t)sb.st_size);
+}
+
+pario_status pario_dataset_open_named(const char *data_path, const char *desc_path, const char *dset,
+                                      pario_dataset *ds, MPI_Comm comm)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
     pario_status st = pario_ok();
     memset(ds, 0, sizeof *ds);
-    if (rank == 0) {
-        char dp[PARIO_PATH_MAX];
-        if (desc_path && *desc_path)
-            snprintf(dp, sizeof dp, "%s", desc_path);
-        else
-            pario_desc_default_path(data_path, dp, sizeof dp);
-        struct stat sb;
-        if (stat(data_path, &sb) != 0)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: %s", data_path, strerror(errno));
-        else if (!S_ISREG(sb.st_mode))
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a regular file", data_path);
-        if (!pario_failed(&st))
-            st = pario_desc_load(dp, ds);
-        if (!pario_failed(&st)) {
-            snprintf(ds->path, sizeof ds->path, "%s", data_path);
-            st = pario_dataset_check_size(ds, (uint64_t)sb.st_size);
-        }
-    }
+    if (rank == 0)
+        st = open_serial(data_path, desc_path, dset, ds);
     if (pario_agree(&st, comm))
         return st;
     MPI_Bcast(ds, (int)sizeof *ds, MPI_BYTE, 0, comm);
     return st;
+}
+
+pario_status pario_dataset_open(const char *data_path, const char *desc_path,
+                                pario_dataset *ds, MPI_Comm comm)
+{
+    return pario_dataset_open_named(data_path, desc_path, NULL, ds, comm);
 }
 
 int pario_desc_format(const pario_dataset *ds, char *buf, size_t len)

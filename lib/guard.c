@@ -95,7 +95,9 @@ void pario_guard_output(pario_guard *g, const char *path, const char *what)
 
 void pario_guard_data_input(pario_guard *g, const char *path, const char *desc)
 {
-    char dp[PARIO_PATH_MAX + 8];
+    char dp[PARIO_PATH_MAX + 8], file[PARIO_PATH_MAX], dset[8];
+    pario_dataset_split(path, file, sizeof file, dset, 0); /* file.h5:/dset: the file */
+    path = file;
     if (desc && *desc)
         snprintf(dp, sizeof dp, "%s", desc);
     else

@@ -94,8 +94,8 @@ static yaml_node_t *lookup(const ctx *c, const yaml_node_t *map, const char *key
 static pario_status parse_input(const ctx *c, const yaml_node_t *n)
 {
     if (n->type != YAML_MAPPING_NODE)
-        return err(c, n, "input", "expected a mapping with 'data' (and optionally 'descriptor')");
-    static const char *const keys[] = { "data", "descriptor", NULL };
+        return err(c, n, "input", "expected a mapping with 'data' (and optionally 'descriptor', 'dataset')");
+    static const char *const keys[] = { "data", "descriptor", "dataset", NULL };
     pario_status st = check_keys(c, n, "input", keys);
     if (pario_failed(&st))
         return st;
@@ -106,6 +106,13 @@ static pario_status parse_input(const ctx *c, const yaml_node_t *n)
     yaml_node_t *desc = lookup(c, n, "descriptor");
     if (!pario_failed(&st) && desc)
         st = get_path(c, desc, "input.descriptor", c->job->desc);
+    yaml_node_t *ds = lookup(c, n, "dataset");
+    if (!pario_failed(&st) && ds) {
+        const char *v = pario_yaml_str(ds);
+        if (!v || !*v || strlen(v) >= sizeof c->job->dataset)
+            return err(c, ds, "input.dataset", "expected the dataset's path in the HDF5 file, e.g. /group/dset");
+        snprintf(c->job->dataset, sizeof c->job->dataset, "%s", v);
+    }
     return st;
 }
 

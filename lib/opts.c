@@ -12,7 +12,7 @@
 
 enum {
     K_HELP = 'h', K_VERSION = 'V', K_QUIET = 'q', K_VERBOSE = 'v',
-    K_PROGRESS = 1, K_STATS, K_FORMAT, K_DESC, K_DIST, K_CHUNK, K_INDEP, K_HINT, K_SHOW_HINTS, K_EXPLAIN, K_STRATEGY,
+    K_PROGRESS = 1, K_STATS, K_FORMAT, K_DESC, K_DIST, K_CHUNK, K_INDEP, K_HINT, K_SHOW_HINTS, K_EXPLAIN, K_STRATEGY, K_DATASET,
 };
 
 static const pario_optdef base_opts[] = {
@@ -31,6 +31,7 @@ static const pario_optdef format_opts[] = {
 };
 static const pario_optdef data_opts[] = {
     { "desc", K_DESC, 1, "FILE", "dataset descriptor (default: the data file's name + .yaml)" },
+    { "dataset", K_DATASET, 1, "PATH", "the dataset inside an HDF5 file (same as FILE:PATH), e.g. /group/dset" },
     { "dist", K_DIST, 1, "D", "distribution: block (default), cyclic, cyclic:K; 2-D: rows, cols, tiles, tiles:PxQ, rows-cyclic:K" },
     { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per I/O step (default 4Mi)" },
     { "independent", K_INDEP, 0, NULL, "independent MPI-IO calls instead of collective ones" },
@@ -193,6 +194,7 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
         case K_STATS: c->stats = 1; break;
         case K_FORMAT: st = pario_format_parse(optarg, &c->format); break;
         case K_DESC: c->desc = optarg; break;
+        case K_DATASET: c->dataset = optarg; break;
         case K_DIST:
             st = pario_dist_parse(optarg, &c->dist);
             c->dist_given = 1;
@@ -344,6 +346,11 @@ static pario_status prepare_view(pario_common *c, const pario_dataset *ds, pario
         c->io.show_hints = pario_info_stream(c);
     if (c->explain) {
         FILE *out = pario_info_stream(c);
+        if (c->rank == 0) {
+            char what[2048];
+            pario_dataset_describe(ds, what, sizeof what);
+            fprintf(out, "%s\n", what);
+        }
         st = pario_view_explain(ds, v, out, 400, comm);
         if (!pario_failed(&st))
             explain_access(c, ds, v, writing, out, comm);
@@ -364,7 +371,7 @@ pario_status pario_prepare_write_view(pario_common *c, const pario_dataset *ds, 
 pario_status pario_open_data(pario_common *c, const char *path, pario_dataset *ds, pario_view *v, MPI_Comm comm)
 {
     memset(v, 0, sizeof *v);
-    pario_status st = pario_dataset_open(path, c->desc, ds, comm);
+    pario_status st = pario_dataset_open_named(path, c->desc, c->dataset, ds, comm);
     if (pario_failed(&st))
         return st;
     return pario_prepare_view(c, ds, v, comm);

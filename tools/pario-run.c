@@ -115,6 +115,7 @@ int main(int argc, char **argv)
         c.dist = job->dist;
         c.dist_given = 1;
         c.desc = job->desc[0] ? job->desc : NULL;
+        c.dataset = job->dataset[0] ? job->dataset : NULL;
         pario_common_free(&c);
         pario_job_io_opts(job, &c.io);
         st = pario_open_data(&c, job->data, &ds, &view, MPI_COMM_WORLD);

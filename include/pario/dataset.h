@@ -1,4 +1,6 @@
-/* A dataset: a raw binary file plus a YAML descriptor (dtype, shape, offset, byte order). */
+/* A dataset: a raw binary file plus a YAML descriptor (dtype, shape, offset, byte order),
+ * or a NumPy .npy file, or a contiguous HDF5 dataset (file.h5:/group/dset): every source
+ * fills the same fields, so views, strategies and readers never know which it was. */
 #ifndef PARIO_DATASET_H
 #define PARIO_DATASET_H
 
@@ -13,6 +15,9 @@ extern "C" {
 
 #define PARIO_PATH_MAX 4096
 
+/* Where a dataset came from (recognised from the file's magic bytes). */
+typedef enum pario_source_kind { PARIO_SOURCE_RAW, PARIO_SOURCE_NPY, PARIO_SOURCE_HDF5 } pario_source_kind;
+
 typedef struct pario_dataset {
     char path[PARIO_PATH_MAX];      /* the data file */
     char desc_path[PARIO_PATH_MAX]; /* its descriptor */
@@ -22,6 +27,9 @@ typedef struct pario_dataset {
     uint64_t offset;                /* header bytes before the first element */
     int big_endian;                 /* stored byte order */
     uint64_t nelems;
+    int format;                     /* pario_source_kind */
+    char dataset[1024];             /* HDF5: the dataset's path in the file */
+    char note[256];                 /* a remark for --explain (e.g. Fortran order), or "" */
     /* A part file written by pario-scatter: which rank's part of which dataset. */
     struct pario_part {
         int present;
@@ -46,10 +54,28 @@ pario_status pario_desc_parse(const char *desc_path, const char *text, size_t le
  * shape; refuses a size that does not match). */
 pario_status pario_dataset_check_size(pario_dataset *ds, uint64_t file_size);
 
-/* Collective: rank 0 loads the descriptor (desc_path NULL: the default) and checks
- * the file's size; every rank gets the same dataset or the same error. */
+/* Collective: rank 0 recognises the file's format from its magic bytes (raw, .npy,
+ * HDF5), loads the descriptor or header (desc_path NULL: the default) and checks the
+ * file's size; every rank gets the same dataset or the same error. data_path may be
+ * "file.h5:/group/dset". */
 pario_status pario_dataset_open(const char *data_path, const char *desc_path,
                                 pario_dataset *ds, MPI_Comm comm);
+/* The same with the HDF5 dataset path given apart (--dataset; NULL: none). */
+pario_status pario_dataset_open_named(const char *data_path, const char *desc_path, const char *dset,
+                                      pario_dataset *ds, MPI_Comm comm);
+
+/* Serial: split a dataset argument "file.h5:/group/dset" into the file and the dataset
+ * path: the first ':' after which the prefix is an existing file with HDF5's
+ * signature. An argument that names an existing file, or has no such ':', is all
+ * file (dset ""). Returns 1 if it split. */
+int pario_dataset_split(const char *arg, char *file, size_t flen, char *dset, size_t dlen);
+
+/* One line for --explain: the format, where the data lie (layout, byte offset,
+ * filters) and how they are read. */
+void pario_dataset_describe(const pario_dataset *ds, char *buf, size_t len);
+
+/* "raw", "npy" or "hdf5". */
+const char *pario_source_name(int kind);
 
 /* Serial: write the descriptor (to a temporary name, then renamed). */
 pario_status pario_desc_write(const pario_dataset *ds, const char *desc_path);

@@ -22,6 +22,7 @@ typedef struct pario_job {
     char name[128];                   /* optional: name */
     char data[PARIO_PATH_MAX];        /* input.data, resolved */
     char desc[PARIO_PATH_MAX];        /* input.descriptor, resolved; "" = the default */
+    char dataset[1024];               /* input.dataset: the HDF5 dataset path; "" = none */
     pario_dist dist;
     char dist_text[64];
     uint64_t chunk_bytes;             /* 0 = default */

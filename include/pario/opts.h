@@ -16,7 +16,7 @@ extern "C" {
 
 enum pario_opt_groups {
     PARIO_OPTS_FORMAT = 1u << 0, /* --format */
-    PARIO_OPTS_DATA = 1u << 1,   /* --desc --dist --chunk --independent --hint --show-hints --explain */
+    PARIO_OPTS_DATA = 1u << 1,   /* --desc --dataset --dist --chunk --independent --hint --show-hints --explain */
     PARIO_OPTS_TEXT = 1u << 2,   /* --chunk --hint --show-hints (text files: no descriptor) */
 };
 
@@ -34,6 +34,7 @@ typedef struct pario_common {
     int quiet, verbose, progress, stats, explain, show_hints;
     int format;                  /* pario_format */
     const char *desc;            /* --desc, or NULL */
+    const char *dataset;         /* --dataset (HDF5 dataset path), or NULL */
     pario_dist dist;             /* --dist (default block) */
     int dist_given;
     pario_io_opts io;            /* --chunk, --independent, --hint */

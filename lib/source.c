@@ -1,0 +1,77 @@
+/* Sources: which backend a dataset argument names, from the file's magic bytes. */
+#include "config.h"
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "source.h"
+
+static const unsigned char H5_SIG[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
+
+const char *pario_source_name(int kind)
+{
+    return kind == PARIO_SOURCE_NPY ? "npy" : kind == PARIO_SOURCE_HDF5 ? "hdf5" : "raw";
+}
+
+int pario_source_sniff(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return PARIO_SOURCE_RAW;
+    unsigned char b[8];
+    int kind = PARIO_SOURCE_RAW;
+    if (fread(b, 1, 8, f) == 8) {
+        if (memcmp(b, "\x93NUMPY", 6) == 0)
+            kind = PARIO_SOURCE_NPY;
+        /* HDF5 looks for its superblock at 0, 512, 1024, 2048, ... */
+        for (long off = 0; kind == PARIO_SOURCE_RAW && off <= (1L << 30); off = off ? 2 * off : 512) {
+            if (off && (fseek(f, off, SEEK_SET) != 0 || fread(b, 1, 8, f) != 8))
+                break;
+            if (memcmp(b, H5_SIG, 8) == 0)
+                kind = PARIO_SOURCE_HDF5;
+        }
+    }
+    fclose(f);
+    return kind;
+}
+
+int pario_dataset_split(const char *arg, char *file, size_t flen, char *dset, size_t dlen)
+{
+    struct stat sb;
+    snprintf(file, flen, "%s", arg);
+    if (dlen)
+        dset[0] = 0;
+    if (stat(arg, &sb) == 0)
+        return 0;
+    for (const char *c = strchr(arg, ':'); c; c = strchr(c + 1, ':')) {
+        size_t n = (size_t)(c - arg);
+        if (n == 0 || n >= flen)
+            continue;
+        memcpy(file, arg, n);
+        file[n] = 0;
+        if (stat(file, &sb) == 0 && S_ISREG(sb.st_mode) && pario_source_sniff(file) == PARIO_SOURCE_HDF5) {
+            snprintf(dset, dlen, "%s", c + 1);
+            return 1;
+        }
+    }
+    snprintf(file, flen, "%s", arg);
+    return 0;
+}
+
+void pario_dataset_describe(const pario_dataset *ds, char *buf, size_t len)
+{
+    const char *bo = pario_dtype_size(ds->dtype) == 1 ? "" : ds->big_endian ? " big-endian" : " little-endian";
+    int n;
+    if (ds->format == PARIO_SOURCE_HDF5)
+        n = snprintf(buf, len, "source: hdf5 %s:%s, %s%s, layout contiguous, byte offset %llu, filters none: "
+                     "read with MPI-IO like a raw file at that offset", ds->path, ds->dataset,
+                     pario_dtype_name(ds->dtype), bo, (unsigned long long)ds->offset);
+    else if (ds->format == PARIO_SOURCE_NPY)
+        n = snprintf(buf, len, "source: npy %s, %s%s, header %llu bytes, data contiguous at byte offset %llu: "
+                     "read with MPI-IO like a raw file at that offset", ds->path, pario_dtype_name(ds->dtype), bo,
+                     (unsigned long long)ds->offset, (unsigned long long)ds->offset);
+    else
+        n = snprintf(buf, len, "source: raw %s (descriptor %s), %s%s, byte offset %llu", ds->path, ds->desc_path,
+                     pario_dtype_name(ds->dtype), bo, (unsigned long long)ds->offset);
+    if (ds->note[0] && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, "; %s", ds->note);
+}

@@ -1,0 +1,154 @@
+/* The HDF5 source: a contiguous, unfiltered integer or float dataset of 1 or 2
+ * dimensions. Rank 0 opens the file serially to find the type, the shape and the
+ * data's byte address (H5Dget_offset); the data are then read through pario's own
+ * MPI-IO path exactly like a raw file. */
+#include "config.h"
+#include <stdio.h>
+#include <string.h>
+#include <hdf5.h>
+#include "h5err.h"
+#include "source.h"
+
+static const char *class_name(H5T_class_t c)
+{
+    switch (c) {
+    case H5T_INTEGER: return "integer";
+    case H5T_FLOAT: return "float";
+    case H5T_TIME: return "time";
+    case H5T_STRING: return "string";
+    case H5T_BITFIELD: return "bitfield";
+    case H5T_OPAQUE: return "opaque";
+    case H5T_COMPOUND: return "compound";
+    case H5T_REFERENCE: return "reference";
+    case H5T_ENUM: return "enum";
+    case H5T_VLEN: return "variable-length";
+    case H5T_ARRAY: return "array";
+    default: return "unknown";
+    }
+}
+
+/* The type, or a status naming what it is. */
+static pario_status map_type(pario_dataset *ds, hid_t type)
+{
+    H5T_class_t cls = H5Tget_class(type);
+    size_t size = H5Tget_size(type);
+    const char *where = ds->path;
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: %s datasets are not supported (pario reads integers and floats: %s)",
+                           where, ds->dataset, class_name(cls), pario_dtype_names());
+    int k = -1;
+    if (cls == H5T_INTEGER) {
+        int sgn = H5Tget_sign(type) == H5T_SGN_2;
+        k = size == 1 ? (sgn ? PARIO_INT8 : PARIO_UINT8) : size == 2 ? (sgn ? PARIO_INT16 : PARIO_UINT16)
+          : size == 4 ? (sgn ? PARIO_INT32 : PARIO_UINT32) : size == 8 ? (sgn ? PARIO_INT64 : PARIO_UINT64) : -1;
+    } else if (H5Tequal(type, H5T_IEEE_F32LE) > 0 || H5Tequal(type, H5T_IEEE_F32BE) > 0) {
+        k = PARIO_FLOAT32;
+    } else if (H5Tequal(type, H5T_IEEE_F64LE) > 0 || H5Tequal(type, H5T_IEEE_F64BE) > 0) {
+        k = PARIO_FLOAT64;
+    }
+    if (k < 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: %zu-byte %s type is not supported (pario reads %s)", where,
+                           ds->dataset, size, class_name(cls), pario_dtype_names());
+    H5T_order_t order = H5Tget_order(type);
+    if (size > 1 && order != H5T_ORDER_LE && order != H5T_ORDER_BE)
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: byte order of the type is neither little- nor big-endian",
+                           where, ds->dataset);
+    ds->dtype = (pario_dtype)k;
+    ds->big_endian = size > 1 && order == H5T_ORDER_BE;
+    return pario_ok();
+}
+
+static pario_status inspect(pario_dataset *ds, hid_t d, uint64_t file_size)
+{
+    pario_status st = pario_ok();
+    hid_t type = H5Dget_type(d), space = H5Dget_space(d), dcpl = H5Dget_create_plist(d);
+    if (type < 0 || space < 0 || dcpl < 0) {
+        st = pario_h5_error("cannot read the dataset's header", ds->path);
+        goto out;
+    }
+    st = map_type(ds, type);
+    if (pario_failed(&st))
+        goto out;
+    int nd = H5Sget_simple_extent_ndims(space);
+    hsize_t dims[H5S_MAX_RANK];
+    if (nd < 0 || H5Sget_simple_extent_type(space) == H5S_NULL) {
+        st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: dataset has no dataspace", ds->path, ds->dataset);
+        goto out;
+    }
+    if (nd > 2) {
+        st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: %d-dimensional dataset (pario reads 1-D and 2-D)", ds->path,
+                         ds->dataset, nd);
+        goto out;
+    }
+    H5Sget_simple_extent_dims(space, dims, NULL);
+    uint64_t u[2] = { nd ? dims[0] : 1, nd == 2 ? dims[1] : 1 };
+    if (!pario_dataset_set_shape(ds, nd ? nd : 1, u)) {
+        st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: too many elements", ds->path, ds->dataset);
+        goto out;
+    }
+    H5D_layout_t layout = H5Pget_layout(dcpl);
+    if (layout == H5D_CHUNKED) {
+        st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: chunked datasets are not read yet (only contiguous ones; "
+                         "h5repack -l CONTI makes a contiguous copy)", ds->path, ds->dataset);
+        goto out;
+    }
+    if (layout != H5D_CONTIGUOUS) {
+        st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: %s datasets are not read yet (only contiguous ones; "
+                         "h5repack -l CONTI makes a contiguous copy)", ds->path, ds->dataset,
+                         layout == H5D_COMPACT ? "compact" : layout == H5D_VIRTUAL ? "virtual" : "this layout of");
+        goto out;
+    }
+    if (H5Pget_external_count(dcpl) > 0) {
+        st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: dataset stored in external files is not supported", ds->path,
+                         ds->dataset);
+        goto out;
+    }
+    haddr_t off = H5Dget_offset(d);
+    if (off == HADDR_UNDEF) {
+        if (ds->nelems) {
+            st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: dataset has no storage allocated (never written)", ds->path,
+                             ds->dataset);
+            goto out;
+        }
+        off = 0;
+    }
+    ds->offset = (uint64_t)off;
+    ds->format = PARIO_SOURCE_HDF5;
+    if (ds->offset > file_size || pario_dataset_bytes(ds) > file_size - ds->offset)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: the file (%llu bytes) is shorter than the dataset's data "
+                         "(%llu bytes at byte %llu)", ds->path, ds->dataset, (unsigned long long)file_size,
+                         (unsigned long long)pario_dataset_bytes(ds), (unsigned long long)ds->offset);
+out:
+    if (type >= 0)
+        H5Tclose(type);
+    if (space >= 0)
+        H5Sclose(space);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    return st;
+}
+
+pario_status pario_source_h5_open(pario_dataset *ds, uint64_t file_size)
+{
+    if (!ds->dataset[0])
+        return pario_error(PARIO_ERR_USAGE, "%s: an HDF5 file: name the dataset as %s:/group/dset or with --dataset",
+                           ds->path, ds->path);
+    pario_status st = pario_ok();
+    hid_t f = -1, d = -1;
+    H5E_BEGIN_TRY {
+        f = H5Fopen(ds->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        if (f < 0)
+            st = pario_h5_error("cannot open as HDF5", ds->path);
+        else if (H5Lexists(f, ds->dataset, H5P_DEFAULT) <= 0 || H5Oexists_by_name(f, ds->dataset, H5P_DEFAULT) <= 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: no dataset '%s' in the file", ds->path, ds->dataset);
+        else if ((d = H5Dopen2(f, ds->dataset, H5P_DEFAULT)) < 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: '%s' is not a dataset", ds->path, ds->dataset);
+        if (!pario_failed(&st))
+            st = inspect(ds, d, file_size);
+        if (d >= 0)
+            H5Dclose(d);
+        if (f >= 0)
+            H5Fclose(f);
+    } H5E_END_TRY;
+    return st;
+}

@@ -1,0 +1,113 @@
+#!/bin/bash
+# .npy files (v1/v2/v3, C and Fortran order, big-endian) and contiguous HDF5 datasets
+# (1-D, 2-D, big-endian, nested group, empty), all written by numpy and h5py in the
+# test: pario-count, pario-reduce, pario-scatter/gather and pario-convert give
+# numpy's answers at 1-4 ranks and the raw file's; bad inputs fail in one line.
+. "$(dirname "$0")/lib.sh"
+
+"$PYTHON3" -c "import numpy, h5py" 2>/dev/null || { echo "formats: numpy/h5py missing: skipped"; exit 77; }
+REF="$PARIO_SRCDIR/tests/mpi/formats_ref.py"
+"$PYTHON3" "$REF" make || { echo "formats_ref.py make failed"; exit 99; }
+
+OPS=sum,min,max,mean,std
+reduce_ok() { # N SPEC [extra args]; REFSPEC: what numpy loads, if not SPEC
+  local n=$1 spec=$2; shift 2
+  local out
+  out=$(mpirun "$n" pario-reduce --op $OPS --format json --chunk 1Ki "$@" "$spec") || { fail "reduce $spec n=$n ran"; return; }
+  spec=${REFSPEC:-$spec}
+  check "reduce $spec $* n=$n" "$PYTHON3" "$REF" reduce "$spec" "$out"
+}
+
+for n in 1 2 3 4; do
+  for spec in v1.npy v2.npy v3.npy fortran.npy be.npy i1.npy \
+              data.h5:/f8 data.h5:/m data.h5:/a/b/c/be data.h5:/bef8 data.h5:u8 data.h5:/empty; do
+    reduce_ok $n $spec
+  done
+  REFSPEC=data.h5:/a/b/c/be reduce_ok $n data.h5 --dataset /a/b/c/be
+  reduce_ok $n data.h5:/m --dist tiles
+  reduce_ok $n v2.npy --dist cyclic:5
+  out=$(mpirun $n pario-count --format json --value 7 v2.npy) &&
+    check "count v2.npy n=$n" "$PYTHON3" "$REF" count v2.npy 7 "$out" || fail "count v2.npy n=$n ran"
+  out=$(mpirun $n pario-count --format json --value 0 data.h5:/m) &&
+    check "count h5 m n=$n" "$PYTHON3" "$REF" count data.h5:/m 0 "$out" || fail "count h5 n=$n ran"
+  # the same answer as on the raw-file equivalent
+  a=$(mpirun $n pario-reduce --op $OPS --format json raw.bin)
+  b=$(mpirun $n pario-reduce --op $OPS --format json v1.npy)
+  c=$(mpirun $n pario-reduce --op $OPS --format json data.h5:/f8)
+  check "npy == raw n=$n" test -n "$a" -a "$a" = "$b"
+  check "h5 == raw n=$n" test -n "$a" -a "$a" = "$c"
+  # convert to raw: the bytes numpy holds
+  rm -f o.bin o.bin.yaml
+  mpirun $n pario-convert --chunk 1Ki fortran.npy o.bin &&
+    check "convert fortran.npy n=$n" "$PYTHON3" "$REF" bytes fortran.npy o.bin || fail "convert npy n=$n ran"
+  rm -f o.bin o.bin.yaml
+  mpirun $n pario-convert --dist cyclic:3 data.h5:/a/b/c/be o.bin &&
+    check "convert h5 n=$n" "$PYTHON3" "$REF" bytes data.h5:/a/b/c/be o.bin || fail "convert h5 n=$n ran"
+  # scatter then gather back: the input's elements
+  rm -f p.* g.bin g.bin.yaml
+  mpirun $n pario-scatter --dist tiles --out p data.h5:/m && mpirun $n pario-gather --out g.bin p &&
+    check "scatter/gather h5 n=$n" "$PYTHON3" "$REF" bytes data.h5:/m g.bin || fail "scatter/gather h5 n=$n ran"
+  rm -f p.* g.bin g.bin.yaml
+  mpirun $n pario-scatter --dist cyclic:4 --out p v3.npy && mpirun $n pario-gather --out g.bin p &&
+    check "scatter/gather npy n=$n" "$PYTHON3" "$REF" bytes v3.npy g.bin || fail "scatter/gather npy n=$n ran"
+done
+
+# the committed samples (written by sample-data/make_formats.py) read as numpy reads them
+S=$PARIO_SRCDIR/sample-data
+for n in 2 3; do
+  reduce_ok $n "$S/grid-float32.npy"
+  reduce_ok $n "$S/measurements.h5:/station/a/counts"
+  reduce_ok $n "$S/measurements.h5:/station/a/temperature" --dist cols
+done
+
+# --explain says what was found
+mpirun 2 pario-reduce --op sum --explain data.h5:/a/b/c/be >ex.txt 2>&1
+check "explain hdf5" grep -Eq "^source: hdf5 data.h5:/a/b/c/be, int16 big-endian, layout contiguous, byte offset [0-9]+, filters none" ex.txt
+mpirun 2 pario-count --value 1 --explain fortran.npy >ex.txt 2>&1
+check "explain npy fortran" grep -Eq "^source: npy fortran.npy, int32 little-endian, .*fortran_order: shape \(37, 23\) stored column-major, read as its transpose \(23, 37\)" ex.txt
+
+# bad inputs: one line, exit 1 or 2, at 1-4 ranks
+for n in 1 2 3 4; do
+  expect_error $n 1 "^pario-reduce: error: trunc.npy: .*file too short" pario-reduce --op sum trunc.npy
+  expect_error $n 1 "^pario-reduce: error: obj.npy: .npy dtype '\|O' \(object\)" pario-reduce --op sum obj.npy
+  expect_error $n 1 "^pario-count: error: cplx.npy: .npy dtype '<c16' \(complex\)" pario-count --value 1 cplx.npy
+  expect_error $n 1 "^pario-reduce: error: rec.npy: structured dtype" pario-reduce --op sum rec.npy
+  expect_error $n 1 "^pario-reduce: error: data.h5:/chunked: chunked datasets are not read yet" pario-reduce --op sum data.h5:/chunked
+  expect_error $n 1 "^pario-reduce: error: data.h5:/gz: chunked datasets are not read yet" pario-reduce --op sum data.h5:/gz
+  expect_error $n 1 "^pario-reduce: error: data.h5:/cmp: compound datasets are not supported" pario-reduce --op sum data.h5:/cmp
+  expect_error $n 1 "^pario-reduce: error: data.h5:/s: string datasets are not supported" pario-reduce --op sum data.h5:/s
+  expect_error $n 1 "^pario-reduce: error: data.h5:/three: 3-dimensional dataset" pario-reduce --op sum data.h5:/three
+  expect_error $n 1 "^pario-reduce: error: data.h5: no dataset '/nope/x' in the file" pario-reduce --op sum data.h5:/nope/x
+  expect_error $n 1 "^pario-reduce: error: data.h5:/unwritten: dataset has no storage allocated" pario-reduce --op sum data.h5:/unwritten
+  expect_error $n 1 "^pario-reduce: error: corrupt.h5: cannot open as HDF5" pario-reduce --op sum corrupt.h5:/f8
+done
+expect_error 2 2 "^pario-reduce: error: data.h5: an HDF5 file: name the dataset" pario-reduce --op sum data.h5
+expect_error 2 2 "^pario-reduce: error: v1.npy: a .npy file holds one array" pario-reduce --op sum --dataset /x v1.npy
+expect_error 2 1 "^pario-reduce: error: v1.npy: a npy file, but its descriptor raw.bin.yaml says format raw" pario-reduce --op sum --desc raw.bin.yaml v1.npy
+printf 'format: npy\n' >npy.yaml
+expect_error 2 1 "^pario-reduce: error: raw.bin: descriptor npy.yaml says format npy, but the file has no npy signature" pario-reduce --op sum --desc npy.yaml raw.bin
+
+# a descriptor (format: hdf5, dataset:) and a job file (input.dataset) name the inputs too
+printf 'format: hdf5\ndataset: /a/b/c/be\n' >h5.yaml
+for n in 1 3; do
+  REFSPEC=data.h5:/a/b/c/be reduce_ok $n data.h5 --desc h5.yaml
+  REFSPEC=v2.npy reduce_ok $n v2.npy --desc npy.yaml
+done
+cat >job.yaml <<EOJ
+input: {data: data.h5, dataset: /m}
+operations: [sum, min, max, mean, std]
+EOJ
+for n in 1 2 4; do
+  out=$(mpirun $n pario-run --format json job.yaml) || fail "pario-run h5 job n=$n ran"
+  check "pario-run h5 job n=$n" "$PYTHON3" -c "
+import json, sys, numpy as np, h5py
+r = json.loads(sys.argv[1])
+r = r.get('results', r)
+m = h5py.File('data.h5', 'r')['m'][()].astype(np.int64)
+assert r['sum'] == int(m.sum()) and r['min'] == int(m.min()) and r['max'] == int(m.max()), r" "$out"
+done
+check "inputs untouched" "$PYTHON3" -c "
+import numpy as np, h5py
+assert np.load('v1.npy').size == 1009
+with h5py.File('data.h5', 'r') as h: assert h['m'].shape == (37, 23)"
+finish

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Independent reference for tests/mpi/formats.sh: writes .npy and HDF5 inputs with
+numpy and h5py (never with pario), and checks pario's JSON answers against numpy.
+
+  formats_ref.py make                      write every input into the current directory
+  formats_ref.py reduce FILE[:DSET] JSON   check pario-reduce --op sum,min,max,mean,std
+  formats_ref.py count FILE[:DSET] V JSON  check pario-count --value V
+  formats_ref.py bytes FILE[:DSET] RAW     RAW holds the array's elements in its byte order
+"""
+import json
+import math
+import sys
+
+import numpy as np
+
+
+def npy_v3(path, a):
+    """A version 3.0 .npy (utf-8 header) written by hand after numpy's format."""
+    hdr = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % (a.dtype.str, a.shape)
+    pad = 64 - (12 + len(hdr) + 1) % 64
+    hdr = hdr + " " * pad + "\n"
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x03\x00" + len(hdr.encode()).to_bytes(4, "little") + hdr.encode("utf-8"))
+        f.write(np.ascontiguousarray(a).tobytes())
+
+
+def make():
+    import h5py
+    from numpy.lib import format as npf
+    rng = np.random.default_rng(12)
+    f8 = rng.normal(0, 100, 1009)
+    i4 = rng.integers(-1000, 1000, (37, 23)).astype("<i4")
+    np.save("v1.npy", f8)  # version 1.0
+    with open("v2.npy", "wb") as f:
+        npf.write_array(f, i4.astype(">i4"), version=(2, 0))
+    npy_v3("v3.npy", rng.integers(0, 60000, 777).astype("<u2"))
+    np.save("fortran.npy", np.asfortranarray(i4))
+    np.save("be.npy", f8.astype(">f4"))
+    np.save("i1.npy", rng.integers(-128, 128, 501).astype("i1"))
+    np.save("obj.npy", np.array([1, "a", None], dtype=object), allow_pickle=True)
+    np.save("cplx.npy", np.arange(5) + 1j)
+    np.save("rec.npy", np.zeros(4, dtype=[("a", "<i4"), ("b", "<f8")]))
+    np.save("full.npy", f8)
+    with open("full.npy", "rb") as f:
+        data = f.read()
+    with open("trunc.npy", "wb") as f:
+        f.write(data[:-5])
+    # raw equivalent of v1.npy
+    f8.astype("<f8").tofile("raw.bin")
+    with open("raw.bin.yaml", "w") as f:
+        f.write("dtype: float64\nshape: [1009]\n")
+    with h5py.File("data.h5", "w") as h:
+        h.create_dataset("f8", data=f8)
+        h.create_dataset("m", data=i4)
+        h.create_dataset("/a/b/c/be", data=rng.integers(-30000, 30000, 1001).astype(">i2"))
+        h.create_dataset("bef8", data=f8.astype(">f8"))
+        h.create_dataset("u8", data=rng.integers(2**40, 2**41, 333, dtype="<u8"))
+        h.create_dataset("empty", shape=(0,), dtype="<f4")
+        h.create_dataset("chunked", data=f8, chunks=(100,))
+        h.create_dataset("gz", data=f8, chunks=(64,), compression="gzip", shuffle=True)
+        h.create_dataset("cmp", data=np.zeros(5, dtype=[("a", "<i4"), ("b", "<f8")]))
+        h.create_dataset("s", data=np.array([b"ab", b"cd"]))
+        h.create_dataset("three", data=np.zeros((2, 3, 4)))
+        h.create_dataset("unwritten", shape=(10,), dtype="<i4")
+    with open("data.h5", "rb") as f:
+        data = bytearray(f.read())
+    data[0:8] = b"\x89HDF\r\n\x1a\n"
+    data[9:40] = b"\xff" * 31  # the superblock after the signature: garbage
+    with open("corrupt.h5", "wb") as f:
+        f.write(data)
+
+
+def load(spec):
+    if ":" in spec and spec.split(":", 1)[0].endswith(".h5"):
+        import h5py
+        path, dset = spec.split(":", 1)
+        with h5py.File(path, "r") as h:
+            return h[dset][()]
+    a = np.load(spec)
+    return a
+
+
+def fail(msg):
+    print("formats_ref: " + msg, file=sys.stderr)
+    raise SystemExit(1)
+
+
+def reduce(spec, js):
+    got = json.loads(js)
+    a = load(spec).ravel(order="K" if spec.endswith(".npy") else "C")
+    n = a.size
+    if got["elements"] != n:
+        fail("%s: elements %s, numpy %d" % (spec, got["elements"], n))
+    if n == 0:
+        return
+    if a.dtype.kind == "f":
+        x = a.astype(np.float64)
+        want = {"sum": math.fsum(x), "min": float(x.min()), "max": float(x.max()),
+                "mean": math.fsum(x) / n}
+        m = want["mean"]
+        want["std"] = math.sqrt(math.fsum((v - m) ** 2 for v in x) / n)
+        for k, v in want.items():
+            if not math.isclose(got[k], v, rel_tol=1e-12, abs_tol=1e-9):
+                fail("%s: %s %r, numpy %r" % (spec, k, got[k], v))
+    else:
+        ints = [int(v) for v in a]
+        want = {"sum": sum(ints), "min": min(ints), "max": max(ints)}
+        for k, v in want.items():
+            if got[k] != v:
+                fail("%s: %s %r, numpy %r" % (spec, k, got[k], v))
+        mean = sum(ints) / n
+        if not math.isclose(got["mean"], mean, rel_tol=1e-12):
+            fail("%s: mean %r, numpy %r" % (spec, got["mean"], mean))
+        std = math.sqrt(sum((v - mean) ** 2 for v in ints) / n)
+        if not math.isclose(got["std"], std, rel_tol=1e-9, abs_tol=1e-9):
+            fail("%s: std %r, numpy %r" % (spec, got["std"], std))
+
+
+def count(spec, value, js):
+    got = json.loads(js)
+    a = load(spec)
+    want = int(np.count_nonzero(a == a.dtype.type(value)))
+    if got["count"] != want or got["elements"] != a.size:
+        fail("%s: count %r of %r, numpy %d of %d" % (spec, got["count"], got["elements"], want, a.size))
+
+
+def same_bytes(spec, raw):
+    a = load(spec)
+    if spec.endswith(".npy") and np.isfortran(a) and a.ndim == 2:
+        a = a.T  # pario reads a Fortran-order (r, c) array as its (c, r) transpose
+    with open(raw, "rb") as f:
+        data = f.read()
+    if data != np.ascontiguousarray(a).tobytes():
+        fail("%s: %s differs from numpy's bytes" % (spec, raw))
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "make":
+        make()
+    elif cmd == "reduce":
+        reduce(sys.argv[2], sys.argv[3])
+    elif cmd == "count":
+        count(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif cmd == "bytes":
+        same_bytes(sys.argv[2], sys.argv[3])
+    else:
+        fail("unknown command " + cmd)

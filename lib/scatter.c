@@ -57,7 +57,10 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         errno = EACCES;
     }
     pario_status st = f ? pario_ok() : pario_sys_error(errno, "cannot create", path);
-    if (f && rank == 0 && ds->offset)
+    /* a raw file's header travels with part 0 (gather puts it back); the header of
+     * an .npy or HDF5 file is its format's own, and the parts are plain raw data */
+    const uint64_t header = ds->format == PARIO_SOURCE_RAW ? ds->offset : 0;
+    if (f && rank == 0 && header)
         st = copy_header(ds, f, path);
     if (pario_agree(&st, comm)) {
         if (f)
@@ -88,7 +91,7 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         snprintf(pd.path, sizeof pd.path, "%s", path);
         pd.dtype = ds->dtype;
         pd.big_endian = ds->big_endian;
-        pd.offset = rank == 0 ? ds->offset : 0;
+        pd.offset = rank == 0 ? header : 0;
         pario_dataset_set_shape(&pd, view->local_ndims, view->local_shape);
         pd.part.present = 1;
         pd.part.rank = rank;
@@ -97,7 +100,7 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         pd.part.ndims = ds->ndims;
         pd.part.shape[0] = ds->shape[0];
         pd.part.shape[1] = ds->shape[1];
-        pd.part.offset = ds->offset;
+        pd.part.offset = header;
         if (rename(tmp, path) != 0)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename into place: %s", path, strerror(errno));
         else

@@ -61,11 +61,13 @@ int main(int argc, char **argv)
     int same = 1;
     for (int i = 0; i < n; i++)
         same &= v[i] == ref[i];
-    if (rank == 0) {
-        printf("ring allreduce of %d values on %d ranks in %d steps:", n, p, 2 * (p - 1));
+    if (rank == 0) { /* the line in one printf, or other ranks' lines cut into it */
+        char *line = malloc(64 + 32 * (size_t)n);
+        int k = sprintf(line, "ring allreduce of %d values on %d ranks in %d steps:", n, p, 2 * (p - 1));
         for (int i = 0; i < n; i++)
-            printf(" %g", v[i]);
-        printf("\n");
+            k += sprintf(line + k, " %g", v[i]);
+        printf("%s\n", line);
+        free(line);
     }
     printf("rank %d: %s MPI_Allreduce\n", rank, same ? "the same as" : "DIFFERENT from");
     free(v);

@@ -39,6 +39,10 @@ static void vformat(pario_status *st, const char *fmt, va_list ap)
         }
     }
     va_end(ap2);
+    /* one line, whatever text a message quotes (a YAML key can hold a newline) */
+    for (char *c = st->msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
 }
 
 pario_status pario_error(int code, const char *fmt, ...)

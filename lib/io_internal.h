@@ -16,7 +16,10 @@ struct pario_reader {
     const pario_view *view;
     pario_io_opts opts;
     size_t chunk_elems;
-    uint64_t nsteps, step;        /* the same on every rank */
+    uint64_t nsteps, step;        /* the same on every rank, unless local */
+    int local;                    /* every rank reads its own part independently, with no
+                                   * collective per chunk; ranks agree once, at the end */
+    int finished;                 /* local: the closing agreement was made */
     uint64_t next_local;          /* local index of the next chunk to post */
     void *buf[2];
     int cur;

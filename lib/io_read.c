@@ -51,7 +51,7 @@ static int read_now(pario_reader *r, int slot, MPI_Status *status)
     MPI_Offset off;
     int n = plan_read(r, &off);
     MPI_Datatype t = r->view->etype;
-    if (r->opts.independent)
+    if (r->opts.independent || r->local)
         return n ? MPI_File_read_at(r->fh, off, r->buf[slot], n, t, status) : MPI_SUCCESS;
     return MPI_File_read_at_all(r->fh, off, r->buf[slot], n, t, status);
 }
@@ -61,7 +61,7 @@ static void read_ahead(pario_reader *r, int slot)
 {
     MPI_Offset off;
     int n = plan_read(r, &off);
-    pario_prefetch_post(r->pf, r->fh, off, r->buf[slot], n, r->view->etype, !r->opts.independent);
+    pario_prefetch_post(r->pf, r->fh, off, r->buf[slot], n, r->view->etype, !(r->opts.independent || r->local));
     r->inflight = 1;
 }
 
@@ -119,11 +119,21 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
         }
         r->nsteps = pario_stripe_exchange_nsteps(r->xr);
         view = pario_stripe_exchange_view(r->xr);
-    } else {
-        r->nsteps = pario_io_nsteps(view->local_count, r->chunk_elems, comm);
     }
     MPI_Info tuned = r->strategy == PARIO_STRATEGY_VIEW ? pario_io_tuned_info(view, o->info, "romio_cb_read")
                                                         : MPI_INFO_NULL;
+    /* When no read of the loop needs the other ranks (independent reads, one rank,
+     * or every part one contiguous run with collective buffering off, which is
+     * what ROMIO would do anyway), the loop has no collective at all: each rank
+     * reads its own chunks and the ranks agree once, when each is done or has
+     * failed. Every input to this choice is shared (options, the distribution),
+     * so all ranks choose alike. With more ranks than cores, each collective per
+     * chunk cost milliseconds of polling (issue 11, section 3). */
+    if (r->strategy == PARIO_STRATEGY_VIEW) {
+        r->local = pario_reads_local(view, o, nranks);
+        r->nsteps = r->local ? (view->local_count + r->chunk_elems - 1) / r->chunk_elems
+                             : pario_io_nsteps(view->local_count, r->chunk_elems, comm);
+    }
     MPI_Info info = tuned != MPI_INFO_NULL ? tuned : o->info;
     st = pario_file_open(comm, ds->path, MPI_MODE_RDONLY, info, &r->fh);
     if (pario_failed(&st)) {
@@ -174,8 +184,22 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
     }
     if (!pario_failed(st) && pario_failed(&r->err))
         *st = r->err;
-    if (pario_agree(st, r->comm) || r->step >= r->nsteps)
+    if (r->local) {
+        if (r->finished)
+            return 0;
+        if (pario_failed(st) || r->step >= r->nsteps) {
+            if (r->inflight) { /* a caller's error: the read ahead ends before the agreement */
+                MPI_Status status;
+                pario_prefetch_wait(r->pf, &status);
+                r->inflight = 0;
+            }
+            r->finished = 1;
+            pario_agree(st, r->comm);
+            return 0;
+        }
+    } else if (pario_agree(st, r->comm) || r->step >= r->nsteps) {
         return 0;
+    }
     if (r->strategy == PARIO_STRATEGY_EXCHANGE) {
         uint64_t s0, sn;
         void *stripe = pario_stripe_exchange_plan(r->xr, r->step, &s0, &sn);

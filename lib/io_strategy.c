@@ -77,6 +77,28 @@ int pario_view_parts_contiguous(const pario_view *v)
     return piece_bytes(v) == UINT64_MAX;
 }
 
+static int user_sets(MPI_Info user, const char *key)
+{
+    int flag = 0;
+    if (user != MPI_INFO_NULL) {
+        char val[MPI_MAX_INFO_VAL + 1];
+        MPI_Info_get(user, key, MPI_MAX_INFO_VAL, val, &flag);
+    }
+    return flag;
+}
+
+int pario_reads_local(const pario_view *v, const pario_io_opts *o, int nranks)
+{
+    /* Through the view, with nothing a collective call could merge: --independent,
+     * one rank, or every part one contiguous run (pario turns collective buffering
+     * off there, so ROMIO would read each rank's part on its own anyway). A user's
+     * romio_cb_read hint asks for collective calls and gets them. */
+    const char *why;
+    if (pario_strategy_choose(v, o, nranks, &why) != PARIO_STRATEGY_VIEW)
+        return 0;
+    return o->independent || nranks == 1 || (pario_view_parts_contiguous(v) && !user_sets(o->info, "romio_cb_read"));
+}
+
 MPI_Info pario_io_tuned_info(const pario_view *v, MPI_Info user, const char *key)
 {
     /* When every rank's part is one contiguous run there is nothing to aggregate:
@@ -85,12 +107,7 @@ MPI_Info pario_io_tuned_info(const pario_view *v, MPI_Info user, const char *key
      * first (two MPI_Allgather per call). The user's own setting wins. */
     if (v->nranks == 1 || !pario_view_parts_contiguous(v))
         return MPI_INFO_NULL;
-    int flag = 0;
-    if (user != MPI_INFO_NULL) {
-        char val[MPI_MAX_INFO_VAL + 1];
-        MPI_Info_get(user, key, MPI_MAX_INFO_VAL, val, &flag);
-    }
-    if (flag)
+    if (user_sets(user, key))
         return MPI_INFO_NULL;
     MPI_Info info;
     if (user != MPI_INFO_NULL)

@@ -310,6 +310,13 @@ static void explain_access(pario_common *c, const pario_dataset *ds, const pario
     const char *mode = c->io.independent ? "independent" : "collective";
     const char *why = "writes always go through the view";
     pario_strategy s = writing ? PARIO_STRATEGY_VIEW : pario_strategy_choose(v, &c->io, c->nranks, &why);
+    if (!writing && !c->io.independent && pario_reads_local(v, &c->io, c->nranks)) {
+        mode = "independent";
+        why = c->nranks == 1 ? "one rank: MPI_File_read_at, chunk after chunk"
+                             : "every rank's part is one contiguous run: each rank reads its own chunks with "
+                               "MPI_File_read_at, no collective call per chunk; --hint romio_cb_read=automatic "
+                               "makes them collective";
+    }
     uint64_t stripe = 0;
     if (s == PARIO_STRATEGY_EXCHANGE) /* collective: every rank chose the same strategy */
         stripe = pario_stripe_exchange_window(v, pario_io_chunk_elems(&c->io, v->esize), comm) /

@@ -48,6 +48,10 @@ pario_strategy pario_strategy_choose(const pario_view *view, const pario_io_opts
 const char *pario_strategy_name(pario_strategy s);
 /* 1 if every rank's part under v's distribution is one contiguous run. */
 int pario_view_parts_contiguous(const pario_view *v);
+/* 1 when a reader of v needs no collective call per chunk: each rank reads its own
+ * chunks independently and the ranks agree once, at the end (--independent, one
+ * rank, or contiguous parts without a user romio_cb_read hint). Shared facts only. */
+int pario_reads_local(const pario_view *v, const pario_io_opts *o, int nranks);
 /* Hints pario adds: key ("romio_cb_read" or "romio_cb_write") = disable where every
  * part is contiguous and the user did not set it. Returns a new MPI_Info to free,
  * or MPI_INFO_NULL when nothing is added. */

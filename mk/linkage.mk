@@ -34,7 +34,10 @@ EXTRA_DIST += $(LINKAGE_TESTS)
 
 # The sanitizer run (CI runs it from scripts/setup.sh test): the library and
 # tools with ASan+UBSan in build-asan/, unit, error, fault and view tests.
-EXTRA_DIST += scripts/sanitize.sh scripts/lsan.supp
+EXTRA_DIST += scripts/sanitize.sh scripts/sanitized-tests.sh scripts/lsan.supp
 sanitize:
 	cd $(abs_top_srcdir) && bash scripts/sanitize.sh
-.PHONY: sanitize
+# the test list (scripts/setup.sh and scripts/sanitize.sh split it)
+print-tests:
+	@echo $(TESTS)
+.PHONY: sanitize print-tests

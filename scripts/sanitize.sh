@@ -27,13 +27,7 @@ cd "$dir"
 [ -f Makefile ] || ../configure --quiet CFLAGS="$flags" LDFLAGS='-fsanitize=address,undefined'
 make -j"$(nproc)" >make.log 2>&1 || { tail -40 make.log >&2; exit 1; }
 
-tests=${PARIO_ASAN_TESTS:-}
-if [ -z "$tests" ]; then
-  tests="tests/mpi/errors.sh tests/mpi/views_errors.sh tests/mpi/views.sh"
-  [ -f "$src/tests/mpi/faults.sh" ] && tests="$tests tests/mpi/faults.sh"
-  # the Check suites, when configure found Check
-  grep -qE '^am__append_[0-9]+ = tests/unit/test_units' Makefile && tests="tests/unit/test_units $tests"
-fi
+tests=${PARIO_ASAN_TESTS:-$(bash "$src/scripts/sanitized-tests.sh" .)}
 
 reports=$PWD/sanitizer-reports
 rm -rf "$reports"

@@ -9,7 +9,7 @@ dist_man5_MANS = man/pario-dataset.5
 dist_man7_MANS = man/pario.7 man/pario-hints.7
 
 TESTS += tests/examples/docs.sh
-EXTRA_DIST += tests/examples/docs.sh tests/examples/install.sh
+EXTRA_DIST += tests/examples/docs.sh tests/examples/install.sh tests/examples/links.py
 
 # The pages name installed documents by their installed paths: @docdir@ and
 # @pkgdatadir@ are replaced when installing (as in pario.pc), so that

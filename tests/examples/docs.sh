@@ -27,6 +27,15 @@ for f in "$PARIO_SRCDIR"/doc/*.md; do
   esac
 done
 
+# Every relative link of the README, the guides and the sample data's and
+# lessons' READMEs leads to a file and, with a #fragment, to a heading of it.
+# Pending: guides written on other branches at the same time (drop them from
+# the list once they are merged).
+if (cd "$PARIO_SRCDIR" && LINKS_PENDING="doc/csv.md doc/formats.md doc/pool.md" \
+    "$PYTHON3" tests/examples/links.py . README.md doc/*.md sample-data/README.md examples/README.md); then
+  pass "links"
+else fail "a link in the documents leads nowhere"; fi
+
 # run_in DIR DOC: run DOC's command blocks in DIR, a fresh copy of sample-data/ beside them.
 run_in() {
   mkdir -p "$1" && cp -r "$PARIO_SRCDIR/sample-data" "$1/" && chmod -R u+w "$1"

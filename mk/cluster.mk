@@ -14,7 +14,7 @@ CLUSTER_TESTS = \
 TESTS += $(CLUSTER_TESTS)
 EXTRA_DIST += $(CLUSTER_TESTS)
 
-# The batch script and the localhost hostfile the README shows (both tested).
+# The batch script and the localhost hostfile doc/clusters.md shows (both tested).
 hostfileexamplesdir = $(docdir)/examples
 dist_hostfileexamples_DATA = examples/hostfile.localhost
 slurmexamplesdir = $(docdir)/examples/slurm

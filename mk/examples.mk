@@ -3,14 +3,14 @@
 # mc_pi use the header-only counter-based generator include/pario/rng.h. They
 # are installed as sources, to be read, copied and built by hand.
 EXAMPLE_NAMES = hello sendrecv isend_irecv pingpong ring bcast_struct scatter_gather \
-	buffers allgather_table reduce pi_manager pi_worker count mc_pi io_contig io_vector task_pool \
+	buffers allgather_table reduce intercomm pi_manager pi_worker count mc_pi io_contig io_vector task_pool \
 	shared_fp consistency external32 split_collective
 EXAMPLE_SOURCES = $(EXAMPLE_NAMES:%=examples/%.c)
 
 noinst_PROGRAMS += \
 	examples/hello examples/sendrecv examples/isend_irecv examples/pingpong examples/ring \
 	examples/bcast_struct examples/scatter_gather examples/buffers examples/allgather_table \
-	examples/reduce examples/pi_manager examples/pi_worker examples/count examples/mc_pi \
+	examples/reduce examples/intercomm examples/pi_manager examples/pi_worker examples/count examples/mc_pi \
 	examples/io_contig examples/io_vector examples/task_pool examples/shared_fp examples/consistency \
 	examples/external32 examples/split_collective
 examples_hello_SOURCES = examples/hello.c
@@ -23,9 +23,10 @@ examples_scatter_gather_SOURCES = examples/scatter_gather.c
 examples_buffers_SOURCES = examples/buffers.c
 examples_allgather_table_SOURCES = examples/allgather_table.c
 examples_reduce_SOURCES = examples/reduce.c
-examples_pi_manager_SOURCES = examples/pi_manager.c
+examples_intercomm_SOURCES = examples/intercomm.c
+examples_pi_manager_SOURCES = examples/pi_manager.c examples/mpmd.h
 examples_pi_manager_LDADD = -lm
-examples_pi_worker_SOURCES = examples/pi_worker.c
+examples_pi_worker_SOURCES = examples/pi_worker.c examples/mpmd.h
 examples_count_SOURCES = examples/count.c
 examples_mc_pi_SOURCES = examples/mc_pi.c
 examples_mc_pi_LDADD = -lm
@@ -38,7 +39,7 @@ examples_external32_SOURCES = examples/external32.c
 examples_split_collective_SOURCES = examples/split_collective.c
 
 exampledir = $(docdir)/examples
-dist_example_DATA = $(EXAMPLE_SOURCES) examples/README.md
+dist_example_DATA = $(EXAMPLE_SOURCES) examples/mpmd.h examples/README.md
 EXTRA_DIST += examples/Makefile.lessons
 
 # The lessons install with a Makefile, so a copy builds anywhere:

@@ -1,15 +1,16 @@
 # Manual pages, generated from each tool's --help and --version by help2man, with
-# the dataset format and the exit codes from man/common.h2m.
+# the dataset format and the exit codes from man/common.h2m; man/examples.awk
+# keeps the EXAMPLES one command per line.
 MAN_TOOLS = $(bin_PROGRAMS:tools/%=%)
 man1_MANS = $(MAN_TOOLS:%=man/%.1)
 CLEANFILES += $(man1_MANS)
-EXTRA_DIST += man/common.h2m man/names.txt
+EXTRA_DIST += man/common.h2m man/names.txt man/examples.awk
 
-man/%.1: tools/% $(srcdir)/man/common.h2m $(srcdir)/man/names.txt
+man/%.1: tools/% $(srcdir)/man/common.h2m $(srcdir)/man/names.txt $(srcdir)/man/examples.awk
 	@$(MKDIR_P) man
 	$(AM_V_GEN)HWLOC_COMPONENTS=-pci $(HELP2MAN) --no-info --no-discard-stderr \
 	  --include=$(srcdir)/man/common.h2m --name="$$(sed -n 's/^$*|//p' $(srcdir)/man/names.txt)" \
-	  --output=$@ ./tools/$*
+	  --output=$@.tmp ./tools/$* && awk -f $(srcdir)/man/examples.awk $@.tmp >$@ && rm -f $@.tmp
 
 TESTS += tests/mpi/man.sh
 EXTRA_DIST += tests/mpi/man.sh

@@ -1,5 +1,5 @@
 #!/bin/sh
-# MPICH hostfile on one machine: the README's examples/hostfile.localhost
+# MPICH hostfile on one machine: doc/clusters.md's examples/hostfile.localhost
 # ("localhost:2", "127.0.0.1:1"). Checks that Hydra places ranks by slots
 # (rank r on entry r mod 3) and that pario-gen/pario-count launched with
 # -f give the count a closed formula and numpy give, at 1 to 4 ranks.
@@ -23,9 +23,9 @@ for n in 1 2 3 4; do
     { echo "got:"; cat where.$n where.$n.err; echo "expected:"; echo "$expected"; }
 done
 
-# The README's placement check, without a helper program.
+# doc/clusters.md's placement check, without a helper program.
 run_f 4 sh -c 'echo "rank $PMI_RANK on $(hostname) as $MPIR_CVAR_CH3_INTERFACE_HOSTNAME"' >place.out 2>&1
-check "README placement command" test "$(sort -n -k2 place.out)" = \
+check "doc/clusters.md placement command" test "$(sort -n -k2 place.out)" = \
   "$(sed 's/^rank \([0-9]*\) of 4/rank \1/' where.4)"
 
 # pario across the hostfile's slots: a sequence (element i holds i), counted

@@ -136,7 +136,7 @@ check "ssh reaches pario-b with its own host name" \
 # mpi N ARGS...: mpiexec on pario-a over the hostfile, one rank per host. UCX
 # would see one machine and use shared memory: force TCP between the hosts.
 # MPICH 4.0.2 over UCX/TCP sometimes hangs in MPI_Finalize after all the work is
-# done (README, "a hang in MPI_Finalize over TCP": about 1.5% of runs with one
+# done (doc/clusters.md, "a hang in MPI_Finalize over TCP": about 1.5% of runs with one
 # rank per host): a run that times out is tried up to three times, and only a
 # run that finished in time gives its output.
 mpi() {

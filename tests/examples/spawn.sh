@@ -5,6 +5,22 @@
 . "$(dirname "$0")/lib.sh"
 TEST_TIMEOUT=60   # a hang in Disconnect/Finalize must fail fast
 
+# 0. Lesson 11a: two programs in one MPI_COMM_WORLD joined by
+# MPI_Intercomm_create; the lines every rank must print, built here.
+for case in "1 1" "2 3" "3 2"; do
+  set -- $case
+  timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n "$1" "$EXAMPLES/intercomm" : -n "$2" "$EXAMPLES/intercomm" >out 2>err
+  rc=$?
+  if ran $rc "intercomm $1 : $2"; then
+    { echo "program 0, rank 0 of $1: sent 42 to the $2 ranks of program 1"
+      r=1; while [ $r -lt "$1" ]; do echo "program 0, rank $r of $1: not the root, sent nothing"; r=$((r + 1)); done
+      r=0; while [ $r -lt "$2" ]; do echo "program 1, rank $r of $2: got 42 from program 0 ($1 ranks)"; r=$((r + 1)); done
+    } >expected
+    same_lines "intercomm $1 : $2: every rank's line" expected out
+  fi
+done
+ex 2 intercomm; usage_error $? "intercomm: one program only" 2 '^intercomm: error: start two programs'
+
 # 1. MPI_Comm_spawn under mpiexec -n 1. Debian's MPICH 4.0 (ch4:ucx) cannot
 # open the port a spawn needs: then the manager must fail cleanly, in one line.
 ex 1 pi_manager 3 1000; rc=$?

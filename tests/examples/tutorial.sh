@@ -1,22 +1,10 @@
 #!/bin/sh
 # Run every marked command of doc/tutorial.md (tests/examples/run_doc.py) as a
-# user would after installing: `make install` into a temporary prefix, the
-# README's environment lines for it, and an empty working directory. Only
-# mpiexec.mpich is on PATH as a launcher, wrapped in the time bound; a plain
-# `mpiexec` in the tutorial would not be MPICH's here and is not provided.
+# user would after installing (tests/examples/install.sh: `make install` into a
+# temporary prefix, the README's environment lines for it, only mpiexec.mpich
+# as a launcher) in an empty working directory.
 . "$(dirname "$0")/lib.sh"
-RUNNER=$PARIO_SRCDIR/tests/examples/run_doc.py
-
-PREFIX=$WORK/prefix
-if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$PARIO_BUILDDIR" install prefix="$PREFIX" \
-    >install.log 2>&1; then
-  fail "make install prefix=$PREFIX: $(tail -5 install.log)"; finish
-fi
-mkdir -p bin
-printf '#!/bin/sh\nexec timeout -k 5 %s %s "$@"\n' "$TEST_TIMEOUT" "$(command -v "$MPIEXEC")" >bin/mpiexec.mpich
-chmod +x bin/mpiexec.mpich
-export PATH="$WORK/bin:$PREFIX/bin:$PATH" LD_LIBRARY_PATH="$PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-  MANPATH="$PREFIX/share/man:" PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
+. "$PARIO_SRCDIR/tests/examples/install.sh"
 check "pario.pc of the install points into it" test "$(pkg-config --variable=prefix pario)" = "$PREFIX"
 check "the installed tools are the ones on PATH" test "$(command -v pario-count)" = "$PREFIX/bin/pario-count"
 check "the tutorial is installed" test -f "$(pkg-config --variable=docdir pario)/tutorial.md"
@@ -61,7 +49,7 @@ oops
 MD
 check "run_doc.py passes a right document" sh -c "cd selftest && '$PYTHON3' '$RUNNER' good.md >log 2>&1"
 
-if (cd tut && unset MAKEFLAGS MFLAGS MAKELEVEL && "$PYTHON3" "$RUNNER" "$PREFIX/share/doc/pario/tutorial.md"); then pass "doc/tutorial.md (installed)"
+if (cd tut && "$PYTHON3" "$RUNNER" "$PREFIX/share/doc/pario/tutorial.md"); then pass "doc/tutorial.md (installed)"
 else fail "doc/tutorial.md: a command or its output is stale"; fi
 
 finish

@@ -9,10 +9,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <mpi.h>
 #include "pario/count.h"
 #include "pario/dataset.h"
 #include "pario/io.h"
+#include "pario/output.h"
 #include "pario/pool.h"
 #include "pario/reduce.h"
 #include "pario/status.h"
@@ -72,6 +74,22 @@ pario_status pario_reduce_inputs(const pario_dataset *ds, size_t n, const pario_
  * rank, per_rank (the tasks each rank did) on rank 0 if asked. */
 pario_status pario_count_tasks(const pario_dataset *ds, const pario_count_query *q, const pario_task_opts *o,
                                int per_rank, pario_count_result *res, MPI_Comm comm);
+
+/* Rank 0: a many-input run's results to an open emitter: "inputs" (one object per
+ * input, keyed by its path, in input order: dtype, shape and pario_reduce_emit's
+ * keys, or "error") and "totals" (inputs, failed, bytes; with one dtype and no
+ * axis also the operations over all inputs as one dataset, histogram aside).
+ * Overflow warnings go to warn (NULL: none). Returns the overflowed sums. */
+uint64_t pario_inputs_emit(pario_out *o, const pario_reduce_spec *spec, char *const *paths, const pario_dataset *ds,
+                           const pario_reduce_result *res, const pario_status *st, size_t n, FILE *warn,
+                           const char *tool);
+/* Rank 0: the same as an HDF5 file: root attributes attrs/num, "inputs" and
+ * "failed"; a group /inputs/NNNNNN per input (input order) with attribute "data"
+ * and either "error" or the datasets pario_reduce_write_h5 writes. Written whole
+ * or not at all. */
+pario_status pario_inputs_write_h5(const char *path, const pario_reduce_spec *spec, char *const *paths,
+                                   const pario_reduce_result *res, const pario_status *st, size_t n,
+                                   const char *const *attrs, const pario_h5_attr *num, size_t nnum);
 
 #ifdef __cplusplus
 }

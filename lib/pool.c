@@ -131,6 +131,17 @@ static void prefetch_locked(pario_pool *p)
         atomic_store(&s->done, 1);
 }
 
+/* Rank 0 hosts the global counter: let MPI progress other ranks' requests on it
+ * (each time rank 0 asks for a task, and while it waits for its node's lock,
+ * which a rank of its node may hold while it waits for this very progress). */
+static void poke(pario_pool *p)
+{
+    if (p->gwin != MPI_WIN_NULL && p->rank == 0) {
+        int flag;
+        MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, p->comm, &flag, MPI_STATUS_IGNORE);
+    }
+}
+
 /* Claim this rank's next batch into p->next, p->left; 0 when the pool is empty. */
 static int claim(pario_pool *p)
 {
@@ -165,6 +176,7 @@ static int claim(pario_pool *p)
         if (!atomic_load(&s->pending) && atomic_load(&s->done))
             return 0;
         if (!try_lock(s)) {
+            poke(p);
             relax();
             continue;
         }
@@ -197,7 +209,6 @@ pario_status pario_pool_create(pario_pool **pp, uint64_t ntasks, pario_schedule 
         free(p);
         return st;
     }
-    p->t0 = MPI_Wtime();
     p->sched = sched;
     p->n = ntasks;
     MPI_Comm_dup(comm, &p->comm);
@@ -249,6 +260,7 @@ pario_status pario_pool_create(pario_pool **pp, uint64_t ntasks, pario_schedule 
     }
     atomic_thread_fence(memory_order_seq_cst); /* the stores above before the barrier: C11 atomics, no RMA epoch */
     MPI_Barrier(p->comm);
+    p->t0 = MPI_Wtime();
     if (sched == PARIO_SCHEDULE_STATIC) {
         p->next = ntasks * (uint64_t)p->rank / (uint64_t)p->size;
         p->left = ntasks * (uint64_t)(p->rank + 1) / (uint64_t)p->size - p->next;
@@ -268,11 +280,7 @@ int pario_pool_next(pario_pool *p, uint64_t *task)
         p->t_end = MPI_Wtime();
         return 0;
     }
-    if (p->gwin != MPI_WIN_NULL && p->rank == 0) {
-        /* rank 0 hosts the global counter: let MPI progress other nodes' requests */
-        int flag;
-        MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, p->comm, &flag, MPI_STATUS_IGNORE);
-    }
+    poke(p);
     *task = p->next++;
     p->left--;
     p->tasks++;

@@ -170,28 +170,23 @@ static pario_status hist_range(struct pass *p, const pario_io_opts *io, pario_pr
     return st;
 }
 
-pario_status pario_reduce_hist_bounds(const pario_reduce_spec *s, const pario_reduce_result *res, MPI_Comm comm,
-                                      double *lo, double *hi)
+void pario_reduce_data_range(const pario_reduce_spec *s, const pario_reduce_result *res, double range[2])
 {
-    *lo = s->lo;
-    *hi = s->hi;
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    double range[2] = { 0, 1 };
-    if (rank == 0) {
-        pario_lane l;
-        pario_reduce_lane(s, res, 0, &l);
-        if (l.has_extremes) {
-            int f = res->acc[0].kind == PARIO_ACC_FLOAT, u = res->acc[0].kind == PARIO_ACC_UNSIGNED;
-            range[0] = f ? l.min.f : u ? (double)l.min.u : (double)l.min.i;
-            range[1] = f ? l.max.f : u ? (double)l.max.u : (double)l.max.i;
-        }
+    range[0] = 0;
+    range[1] = 1;
+    pario_lane l;
+    pario_reduce_lane(s, res, 0, &l);
+    if (l.has_extremes) {
+        int f = res->acc[0].kind == PARIO_ACC_FLOAT, u = res->acc[0].kind == PARIO_ACC_UNSIGNED;
+        range[0] = f ? l.min.f : u ? (double)l.min.u : (double)l.min.i;
+        range[1] = f ? l.max.f : u ? (double)l.max.u : (double)l.max.i;
     }
-    MPI_Bcast(range, 2, MPI_DOUBLE, 0, comm);
-    if (!s->have_lo)
-        *lo = range[0];
-    if (!s->have_hi)
-        *hi = range[1];
+}
+
+pario_status pario_reduce_hist_range_check(const pario_reduce_spec *s, const double range[2], double *lo, double *hi)
+{
+    *lo = s->have_lo ? s->lo : range[0];
+    *hi = s->have_hi ? s->hi : range[1];
     if (!isfinite(*lo) || !isfinite(*hi))
         return pario_error(PARIO_ERR_RUNTIME,
                            "hist: the data's range [%g, %g] is not finite (give --min and --max%s)", *lo, *hi,
@@ -199,6 +194,18 @@ pario_status pario_reduce_hist_bounds(const pario_reduce_spec *s, const pario_re
     if (*lo > *hi)
         return pario_error(PARIO_ERR_USAGE, "hist: range [%g, %g]: min is greater than max", *lo, *hi);
     return pario_ok();
+}
+
+pario_status pario_reduce_hist_bounds(const pario_reduce_spec *s, const pario_reduce_result *res, MPI_Comm comm,
+                                      double *lo, double *hi)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    double range[2] = { 0, 1 };
+    if (rank == 0)
+        pario_reduce_data_range(s, res, range);
+    MPI_Bcast(range, 2, MPI_DOUBLE, 0, comm);
+    return pario_reduce_hist_range_check(s, range, lo, hi);
 }
 
 static void pass_init(struct pass *p, const pario_dataset *ds, const pario_view *view, const pario_reduce_spec *spec,

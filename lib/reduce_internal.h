@@ -18,5 +18,10 @@ void pario_reduce_result_merge(pario_reduce_result *res, const pario_reduce_spec
  * max), or spec's --min/--max; numpy's rules (empty: [0, 1]; not finite: error). */
 pario_status pario_reduce_hist_bounds(const pario_reduce_spec *s, const pario_reduce_result *res, MPI_Comm comm,
                                       double *lo, double *hi);
+/* Local (rank 0, after the merge): the data's [min, max] from acc[0] ([0, 1] when
+ * there is no value). */
+void pario_reduce_data_range(const pario_reduce_spec *s, const pario_reduce_result *res, double range[2]);
+/* Local: the histogram's range from --min/--max or the data's range, checked. */
+pario_status pario_reduce_hist_range_check(const pario_reduce_spec *s, const double range[2], double *lo, double *hi);
 
 #endif

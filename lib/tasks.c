@@ -20,20 +20,41 @@ pario_status pario_inputs_open(char *const *paths, size_t n, const char *desc, c
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    for (size_t i = 0; i < n; i++) {
-        int opener = (int)(i % (size_t)size);
-        if (rank == opener) {
-            memset(&ds[i], 0, sizeof ds[i]);
-            st[i] = pario_dataset_open_named(paths[i], desc, dset, &ds[i], MPI_COMM_SELF);
+    /* rank r opens inputs r, r + P, ...; one MPI_Allgatherv shares them all */
+    struct opened { pario_status st; pario_dataset ds; };
+    const size_t P = (size_t)size, mine = n / P + ((size_t)rank < n % P);
+    struct opened *out = malloc(sizeof *out * (mine ? mine : 1)), *all = malloc(sizeof *all * (n ? n : 1));
+    int *counts = malloc(sizeof(int) * P), *displs = malloc(sizeof(int) * P);
+    pario_status gst = pario_ok();
+    if (!out || !all || !counts || !displs)
+        gst = pario_local_error("out of memory opening %zu inputs", n);
+    else if (n * sizeof *all > (size_t)INT_MAX)
+        gst = pario_error(PARIO_ERR_RUNTIME, "%zu inputs: too many for one run (at most %zu)", n,
+                          (size_t)INT_MAX / sizeof *all);
+    if (!pario_agree(&gst, comm)) {
+        for (size_t k = 0; k < mine; k++) {
+            size_t i = (size_t)rank + k * P;
+            memset(&out[k], 0, sizeof out[k]);
+            out[k].st = pario_dataset_open_named(paths[i], desc, dset, &out[k].ds, MPI_COMM_SELF);
         }
+        for (size_t r = 0, off = 0; r < P; r++) {
+            size_t m = n / P + (r < n % P);
+            counts[r] = (int)(m * sizeof *all);
+            displs[r] = (int)off;
+            off += m * sizeof *all;
+        }
+        MPI_Allgatherv(out, (int)(mine * sizeof *out), MPI_BYTE, all, counts, displs, MPI_BYTE, comm);
+        for (size_t r = 0, j = 0; r < P; r++)
+            for (size_t i = r; i < n; i += P, j++) {
+                st[i] = all[j].st;
+                ds[i] = all[j].ds;
+            }
     }
-    for (size_t i = 0; i < n; i++) {
-        int opener = (int)(i % (size_t)size);
-        MPI_Bcast(&st[i], (int)sizeof st[i], MPI_BYTE, opener, comm);
-        if (!pario_failed(&st[i]))
-            MPI_Bcast(&ds[i], (int)sizeof ds[i], MPI_BYTE, opener, comm);
-    }
-    return pario_ok();
+    free(out);
+    free(all);
+    free(counts);
+    free(displs);
+    return gst;
 }
 
 struct reading {
@@ -106,8 +127,11 @@ static void agree_inputs(pario_status *st, size_t n, MPI_Comm comm)
         MPI_Allreduce(MPI_IN_PLACE, who + i, m, MPI_INT, MPI_MIN, comm);
     }
     for (size_t i = 0; i < n; i++)
-        if (who[i] != INT_MAX)
+        if (who[i] != INT_MAX) {
+            if (rank == who[i] && st[i].rank < 0)
+                st[i].rank = rank; /* for "(rank R)" when the failure was the rank's own */
             MPI_Bcast(&st[i], (int)sizeof st[i], MPI_BYTE, who[i], comm);
+        }
     free(who);
 }
 

@@ -246,10 +246,14 @@ static pario_status run_many(pario_common *c, const struct run_opts *o, pario_jo
         pario_agree(&st, comm);
         if (!pario_failed(&st) && out.failed) {
             /* --keep-going: every failure named, the others' results written */
-            if (c->rank == 0)
-                for (size_t i = 0; i < n; i++)
-                    if (pario_failed(&ist[i]))
-                        fprintf(stderr, "%s: error: %s\n", tool.name, ist[i].msg);
+            for (size_t i = 0; c->rank == 0 && i < n; i++) {
+                if (!pario_failed(&ist[i]))
+                    continue;
+                if (ist[i].local && ist[i].rank >= 0)
+                    fprintf(stderr, "%s: error: %s (rank %d)\n", tool.name, ist[i].msg, ist[i].rank);
+                else
+                    fprintf(stderr, "%s: error: %s\n", tool.name, ist[i].msg);
+            }
             st = pario_error(PARIO_ERR_RUNTIME, "%zu of %zu inputs failed (--keep-going: the others' results are written)",
                              out.failed, n);
         }

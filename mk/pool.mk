@@ -13,4 +13,4 @@ bench_pool_tasks_LDADD = lib/libpario.la
 
 POOL_TESTS = tests/mpi/pool.sh
 TESTS += $(POOL_TESTS)
-EXTRA_DIST += $(POOL_TESTS) tests/mpi/pool_ref.py bench/pool.sh
+EXTRA_DIST += $(POOL_TESTS) tests/mpi/pool_ref.py

@@ -141,4 +141,9 @@ if [ -x "$BENCH_BIN/pool_tasks" ]; then
   check "pool: 20000 tasks on 3 nodes, each once ($out)" test "${out##* }" = ok
 fi
 
+# ---- doc/pool.md's examples, run as written (tests/examples/run_doc.py)
+mkdir -p docrun
+check "doc/pool.md: every example prints what the guide shows" sh -c \
+  "cd docrun && PATH='$PARIO_BIN':\"\$PATH\" '$PYTHON3' '$PARIO_SRCDIR/tests/examples/run_doc.py' '$PARIO_SRCDIR/doc/pool.md' >log 2>&1 || { cat log >&2; exit 1; }"
+
 finish

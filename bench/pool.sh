@@ -7,11 +7,11 @@
 #  (c) FILES files of 1 MiB: pario-run --schedule dynamic vs static vs a shell loop
 #      of one serial pario-reduce per file.
 # Medians of REPS alternating runs. The machine is shared: its load is printed.
-#   bench/pool.sh [SIZE (default 512Mi)] [FILES (default 1000)]
+#   bench/pool.sh [SIZE (default 1Gi)] [FILES (default 1000)]
 # SKIP_LOOP=1 reuses the shell loop's time from an earlier run (it takes minutes).
 case $0 in /*) ;; *) exec /bin/bash "$PWD/$0" "$@" ;; esac # lib.sh finds RESULTS.md beside $0
 . "$(dirname "$0")/lib.sh"
-SIZE=${1:-512Mi}
+SIZE=${1:-1Gi}
 FILES=${2:-1000}
 SLOW=${SLOW:-4}
 MPIEXEC=${MPIEXEC:-mpiexec.mpich}

@@ -4,7 +4,7 @@
  * Each node (MPI_COMM_TYPE_SHARED, or PARIO_POOL_NODE_SIZE ranks for tests) shares
  * one struct node_shm in an MPI_Win_allocate_shared window. `cur` packs the node's
  * current batch as (begin << 24 | left); a rank claims k tasks with one
- * compare-and-swap on it (guided self-scheduling: k is about 1/(2P) of the tasks
+ * compare-and-swap on it (guided self-scheduling: k is about 1/(4P) of the tasks
  * left anywhere, at least 1). When `cur` runs half out, one rank of the node (the
  * one that noticed, holding the node's `lock`) draws the next batch into `pending`
  * from the global counter, so the node rarely waits; when `cur` is empty, the next
@@ -157,7 +157,7 @@ static int claim(pario_pool *p)
             uint64_t pend = atomic_load_explicit(&s->pending, memory_order_relaxed) & LEFT_MASK;
             uint64_t seen = atomic_load_explicit(&s->gseen, memory_order_relaxed);
             uint64_t rest = left + pend + (seen < p->n ? p->n - seen : 0);
-            uint64_t k = ceil_div(rest, 2 * P);
+            uint64_t k = ceil_div(rest, 4 * P); /* 1/P (GSS) gives a slow rank too much at first */
             if (k > left)
                 k = left;
             if (!atomic_compare_exchange_weak(&s->cur, &w, pack(begin + k, left - k)))

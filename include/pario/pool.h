@@ -2,7 +2,7 @@
  * counters that need no MPI progress. Within a node the counter is a word of an
  * MPI_Win_allocate_shared window updated with C11 atomics; across nodes, each
  * node's queue is refilled from one global counter (MPI_Fetch_and_op on rank 0).
- * Batch sizes follow guided self-scheduling: about R / (2 P) of the R tasks left,
+ * Batch sizes follow guided self-scheduling: about R / (4 P) of the R tasks left,
  * never below 1. doc/pool.md tells the model. */
 #ifndef PARIO_POOL_H
 #define PARIO_POOL_H

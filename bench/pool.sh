@@ -3,7 +3,8 @@
 #  (a) one rank slowed (PARIO_SLOW=1:FACTOR): pario-reduce on 2 ranks of a
 #      SIZE float64 dataset, --schedule static vs dynamic (target: dynamic <= 0.6x);
 #  (b) 100,000 empty tasks through the pool (bench/pool_tasks): tasks/s at 2 and 4
-#      ranks (target: >= 100k/s at 2), and tasks of 1 ms and 100 ms against the ideal;
+#      ranks (target: >= 100k/s at 2), and tasks of 1 ms and 100 ms (asleep) against
+#      the ideal;
 #  (c) FILES files of 1 MiB: pario-run --schedule dynamic vs static vs a shell loop
 #      of one serial pario-reduce per file.
 # Medians of REPS alternating runs. The machine is shared: its load is printed.
@@ -45,7 +46,7 @@ SPLIT=$(grep -E 'stats: rank [01]:' "$BENCH_DIR/slow_dynamic.err" | sed 's/.*sta
 pool_row() { # N US RANKS LABEL
   local best="" out
   for r in $(seq "$REPS"); do
-    out=$("$MPIEXEC" -n "$3" "$POOL_TASKS" "$1" "$2" dynamic) || return 1
+    out=$("$MPIEXEC" -n "$3" "$POOL_TASKS" "$1" "$2" dynamic sleep) || return 1
     echo "$out" >> "$BENCH_DIR/pool_tasks.log"
     best="$best $out"
   done
@@ -103,12 +104,13 @@ TABLE="### Task pool (bench/pool.sh)
 $(machine_line). The machine is shared with other jobs and was loaded: figures are
 for comparison within this run, not absolute. MPICH $($MPIEXEC --version 2>/dev/null | awk '/Version:/ {print $2; exit}').
 
-(a) One rank slowed (PARIO_SLOW=1:$SLOW: after each chunk, rank 1 busy-waits ${SLOW}x-1 the time the chunk took);
+(a) One rank slowed (PARIO_SLOW=1:$SLOW: after each chunk, rank 1 sleeps $((SLOW - 1)) times the time the chunk took);
 $SIZE of float64 ($N elements), page cache warm. Dynamic split: $SPLIT
 
 $TABLE_A
 
-(b) The pool alone (bench/pool_tasks: empty or busy-wait tasks, every task counted once)
+(b) The pool alone (bench/pool_tasks: empty tasks, or tasks that sleep 1 ms or 100 ms — a busy task
+would measure the other jobs on this loaded machine as much as the pool; every task is checked to run once)
 
 $TABLE_B
 

@@ -1,5 +1,7 @@
-/* bench/pool.sh's program: N tasks of a fixed cost (busy-wait of US microseconds;
- * 0: empty tasks) drawn from the pool (lib/pool.c) under a schedule. Rank 0
+/* bench/pool.sh's program: N tasks of a fixed cost (US microseconds, 0: empty
+ * tasks; spent asleep, or busy with "busy": on a loaded shared machine a busy task
+ * measures the other jobs as much as the pool) drawn from the pool (lib/pool.c)
+ * under a schedule. Rank 0
  * prints: schedule, ranks, tasks, seconds and tasks/s from before the pool's
  * creation to after its free, the same for the task loop alone (the slowest
  * rank's), and checks that every task ran
@@ -8,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "pario/pool.h"
 
 int main(int argc, char **argv)
@@ -18,7 +21,7 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     if (argc < 3) {
         if (rank == 0)
-            fprintf(stderr, "usage: pool_tasks N US [static|dynamic] [stats]\n");
+            fprintf(stderr, "usage: pool_tasks N US [static|dynamic] [sleep|busy] [stats]\n");
         MPI_Finalize();
         return 2;
     }
@@ -27,6 +30,8 @@ int main(int argc, char **argv)
     pario_schedule s = PARIO_SCHEDULE_DYNAMIC;
     if (argc > 3 && strcmp(argv[3], "static") == 0)
         s = PARIO_SCHEDULE_STATIC;
+    int busy = argc > 4 && strcmp(argv[4], "busy") == 0;
+    struct timespec nap = { (time_t)(us / 1e6), (long)((us - 1e6 * (double)(time_t)(us / 1e6)) * 1e3) };
     MPI_Barrier(MPI_COMM_WORLD);
     double t0 = MPI_Wtime();
     pario_pool *p;
@@ -40,14 +45,18 @@ int main(int argc, char **argv)
     while (pario_pool_next(p, &t)) {
         sum += t + 1;
         mine++;
-        if (us > 0) {
+        if (us > 0 && busy) {
             double until = MPI_Wtime() + us * 1e-6;
             while (MPI_Wtime() < until)
+                ;
+        } else if (us > 0) {
+            struct timespec left = nap;
+            while (nanosleep(&left, &left) == -1)
                 ;
         }
     }
     double loop = MPI_Wtime() - t1, slowest = 0;
-    pario_pool_free(p, argc > 4 ? "pool_tasks" : NULL);
+    pario_pool_free(p, argc > 5 ? "pool_tasks" : NULL);
     double secs = MPI_Wtime() - t0;
     MPI_Reduce(&loop, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     uint64_t total = 0;

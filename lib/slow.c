@@ -3,6 +3,8 @@
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <time.h>
 #include "slow.h"
 
 int pario_slow_state = 1;
@@ -29,7 +31,10 @@ void pario_slow_wait(double started)
         if (pario_slow_state == 0)
             return;
     }
-    double now = MPI_Wtime(), until = now + (factor - 1) * (now - started);
-    while (MPI_Wtime() < until)
+    /* sleep, not spin: on a shared or oversubscribed machine a spinning rank
+     * would take the CPU of the ranks it is compared with */
+    double extra = (factor - 1) * (MPI_Wtime() - started);
+    struct timespec ts = { (time_t)extra, (long)((extra - (double)(time_t)extra) * 1e9) };
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
         ;
 }

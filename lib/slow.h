@@ -1,7 +1,9 @@
 /* Internal: PARIO_SLOW=RANK:FACTOR, a documented test hook (doc/pool.md). After
- * work that took t seconds, rank RANK of MPI_COMM_WORLD busy-waits (FACTOR - 1) t
+ * work that took t seconds, rank RANK of MPI_COMM_WORLD waits (FACTOR - 1) t
  * more, as if its core were FACTOR times slower: the imbalance a dynamic schedule
- * must absorb. Read on first use; one predictable branch when unset. */
+ * must absorb. The rank sleeps through the extra time rather than spin, so on a
+ * shared machine it does not take the CPU of the ranks it is compared with.
+ * Read on first use; one predictable branch when unset. */
 #ifndef PARIO_SLOW_H
 #define PARIO_SLOW_H
 

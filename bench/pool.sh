@@ -98,6 +98,8 @@ TABLE_C=$(printf '| what | seconds | ratio to the shell loop |\n|---|---|---|\n'
   row files_loop files_loop "$FILES files of 1 MiB: a shell loop of serial pario-reduce ($LOOP_NOTE)"
   row files_static files_loop "pario-run, 2 ranks, --schedule static (median of $REPS)"
   row files_dynamic files_loop "pario-run, 2 ranks, --schedule dynamic (median of $REPS)")
+SPEEDUP=$(echo "$(median files_loop) $(median files_static) $(median files_dynamic)" \
+  | awk '{printf "Speed-up over the shell loop: static %.0fx, dynamic %.0fx.", $1 / $2, $1 / $3}')
 
 TABLE="### Task pool (bench/pool.sh)
 
@@ -116,6 +118,8 @@ $TABLE_B
 
 (c) Many files
 
-$TABLE_C"
+$TABLE_C
+
+$SPEEDUP"
 echo "$TABLE"
 write_results pool "$TABLE"

@@ -10,6 +10,7 @@
 #include "pario/fileutil.h"
 #include "pario/kernels.h"
 #include "pario/opts.h"
+#include "slow.h"
 
 pario_status pario_count_query_set(pario_count_query *q, pario_count_mode mode, const char *arg)
 {
@@ -132,7 +133,9 @@ pario_status pario_count_dataset(const pario_dataset *ds, const pario_view *view
     size_t n;
     uint64_t start;
     while (pario_reader_next(r, &data, &n, &start, &st)) {
+        double t0 = MPI_Wtime();
         pario_count_chunk(q, data, n, ds->dtype, local);
+        pario_slow_after(t0);
         if (progress)
             pario_progress_update(progress, pario_reader_bytes(r));
     }

@@ -102,7 +102,35 @@ static pario_status parse_input(const ctx *c, const yaml_node_t *n)
     yaml_node_t *d = lookup(c, n, "data");
     if (!d)
         return err(c, n, "input.data", "missing (required): the data file");
-    st = get_path(c, d, "input.data", c->job->data);
+    if (d->type == YAML_SEQUENCE_NODE) {
+        /* many inputs (doc/pool.md): each a path or a glob pattern; job->data is the first */
+        if (d->data.sequence.items.top == d->data.sequence.items.start)
+            return err(c, d, "input.data", "expected a file name or a non-empty list of file names");
+        size_t cap = 0;
+        for (yaml_node_item_t *it = d->data.sequence.items.start; it < d->data.sequence.items.top; it++) {
+            char one[PARIO_PATH_MAX];
+            yaml_node_t *item = node(c, *it);
+            st = item->type == YAML_SCALAR_NODE ? get_path(c, item, "input.data", one)
+                                                : err(c, item, "input.data", "expected a file name");
+            if (pario_failed(&st))
+                return st;
+            size_t l = strlen(one) + 1;
+            if (c->job->data_len + l > cap) {
+                size_t ncap = cap ? 2 * cap + l : 4096 + l;
+                char *p = realloc(c->job->data_list, ncap);
+                if (!p)
+                    return pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for input.data", c->path);
+                c->job->data_list = p;
+                cap = ncap;
+            }
+            memcpy(c->job->data_list + c->job->data_len, one, l);
+            c->job->data_len += l;
+            c->job->ndata++;
+        }
+        snprintf(c->job->data, sizeof c->job->data, "%s", c->job->data_list);
+    } else {
+        st = get_path(c, d, "input.data", c->job->data);
+    }
     yaml_node_t *desc = lookup(c, n, "descriptor");
     if (!pario_failed(&st) && desc)
         st = get_path(c, desc, "input.descriptor", c->job->desc);
@@ -296,7 +324,7 @@ static pario_status parse_root(const ctx *c)
     if (root->type != YAML_MAPPING_NODE)
         return err(c, root, "job", "expected a mapping (input, distribution, io, operations, axis, skip_nan, output)");
     static const char *const keys[] = { "name", "input", "distribution", "io", "operations", "axis", "skip_nan",
-                                        "output", NULL };
+                                        "output", "schedule", "keep_going", NULL };
     pario_status st = check_keys(c, root, "", keys);
     if (pario_failed(&st))
         return st;
@@ -341,7 +369,23 @@ static pario_status parse_root(const ctx *c)
         return st;
     if ((v = lookup(c, root, "output")) && (st = parse_output(c, v), pario_failed(&st)))
         return st;
+    if ((v = lookup(c, root, "schedule"))) {
+        const char *s = scalar(v);
+        if (!s || (strcmp(s, "static") && strcmp(s, "dynamic")))
+            return err(c, v, "schedule", "expected static or dynamic");
+        job->schedule = strcmp(s, "dynamic") == 0;
+    }
+    if ((v = lookup(c, root, "keep_going")) && (st = get_bool(c, v, "keep_going", &job->keep_going), pario_failed(&st)))
+        return st;
     return pario_ok();
+}
+
+void pario_job_free(pario_job *job)
+{
+    free(job->data_list);
+    job->data_list = NULL;
+    job->data_len = 0;
+    job->ndata = 0;
 }
 
 pario_status pario_job_parse(const char *path, const char *text, size_t len, pario_job *job)
@@ -366,6 +410,8 @@ pario_status pario_job_parse(const char *path, const char *text, size_t len, par
     ctx c = { path, &doc, job };
     st = parse_root(&c);
     yaml_document_delete(&doc);
+    if (pario_failed(&st))
+        pario_job_free(job);
     return st;
 }
 

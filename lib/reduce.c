@@ -8,6 +8,8 @@
 #include <string.h>
 #include "pario/reduce.h"
 #include "pario/reduce_kernels.h"
+#include "reduce_internal.h"
+#include "slow.h"
 
 struct pass {
     const pario_dataset *ds;
@@ -21,14 +23,19 @@ struct pass {
 };
 
 /* Positions in the chunk -> indices along the lane (pos_to_idx(start + p)). */
+static uint64_t global_index(const pario_view *v, uint64_t local)
+{
+    return v ? pario_view_global_index(v, local) : local; /* no view: a task's range, indices are global */
+}
+
 static void remap(pario_acc *b, const pario_view *v, uint64_t local_start, uint64_t lane_base, int global)
 {
     if (b->n) {
-        b->argmin = global ? pario_view_global_index(v, local_start + b->argmin) : lane_base + b->argmin;
-        b->argmax = global ? pario_view_global_index(v, local_start + b->argmax) : lane_base + b->argmax;
+        b->argmin = global ? global_index(v, local_start + b->argmin) : lane_base + b->argmin;
+        b->argmax = global ? global_index(v, local_start + b->argmax) : lane_base + b->argmax;
     }
     if (b->nan)
-        b->first_nan = global ? pario_view_global_index(v, local_start + b->first_nan) : lane_base + b->first_nan;
+        b->first_nan = global ? global_index(v, local_start + b->first_nan) : lane_base + b->first_nan;
 }
 
 /* buf[0..n) are the lane's elements starting at index lane_base (axis 1) or the
@@ -38,7 +45,7 @@ static void piece(struct pass *p, const void *buf, size_t n, uint64_t lane, uint
 {
     pario_reduce_result *res = p->res;
     const pario_dtype t = p->ds->dtype;
-    const size_t esize = p->view->esize;
+    const size_t esize = pario_dtype_size(t);
     /* every operation on one L2-sized slice before the next: the data is read from
      * memory once, not once per operation */
     const size_t slice = ((size_t)256 << 10) / esize;
@@ -69,12 +76,12 @@ static void chunk(struct pass *p, const char *data, size_t n, uint64_t local_sta
         return;
     }
     const pario_dtype t = p->ds->dtype;
-    const size_t esize = p->view->esize;
+    const size_t esize = pario_dtype_size(t);
     pario_reduce_result *res = p->res;
     size_t i = 0;
     while (i < n) {
-        uint64_t g;
-        uint64_t len = pario_view_run(p->view, local_start + i, &g);
+        uint64_t g = local_start + i;
+        uint64_t len = p->view ? pario_view_run(p->view, local_start + i, &g) : n - i;
         if (len > n - i)
             len = n - i;
         while (len) {
@@ -115,7 +122,9 @@ static pario_status run_pass(struct pass *p, const pario_io_opts *io, pario_prog
     uint64_t start;
     uint64_t done_before = p->res->bytes;
     while (pario_reader_next(r, &data, &n, &start, &st)) {
+        double t0 = MPI_Wtime();
         chunk(p, data, n, start);
+        pario_slow_after(t0);
         if (progress)
             pario_progress_update(progress, done_before + pario_reader_bytes(r));
     }
@@ -156,24 +165,28 @@ static pario_status hist_range(struct pass *p, const pario_io_opts *io, pario_pr
         return st;
     res->passes++;
     pario_acc_reduce(res->acc, 1, comm);
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    double range[2] = { 0, 1 };
-    if (rank == 0) {
-        pario_lane l;
-        pario_reduce_lane(s, res, 0, &l);
-        if (l.has_extremes) {
-            int f = res->acc[0].kind == PARIO_ACC_FLOAT, u = res->acc[0].kind == PARIO_ACC_UNSIGNED;
-            range[0] = f ? l.min.f : u ? (double)l.min.u : (double)l.min.i;
-            range[1] = f ? l.max.f : u ? (double)l.max.u : (double)l.max.i;
-        }
-    }
-    MPI_Bcast(range, 2, MPI_DOUBLE, 0, comm);
+    st = pario_reduce_hist_bounds(s, res, comm, lo, hi);
     res->acc[0] = keep;
-    if (!s->have_lo)
-        *lo = range[0];
-    if (!s->have_hi)
-        *hi = range[1];
+    return st;
+}
+
+void pario_reduce_data_range(const pario_reduce_spec *s, const pario_reduce_result *res, double range[2])
+{
+    range[0] = 0;
+    range[1] = 1;
+    pario_lane l;
+    pario_reduce_lane(s, res, 0, &l);
+    if (l.has_extremes) {
+        int f = res->acc[0].kind == PARIO_ACC_FLOAT, u = res->acc[0].kind == PARIO_ACC_UNSIGNED;
+        range[0] = f ? l.min.f : u ? (double)l.min.u : (double)l.min.i;
+        range[1] = f ? l.max.f : u ? (double)l.max.u : (double)l.max.i;
+    }
+}
+
+pario_status pario_reduce_hist_range_check(const pario_reduce_spec *s, const double range[2], double *lo, double *hi)
+{
+    *lo = s->have_lo ? s->lo : range[0];
+    *hi = s->have_hi ? s->hi : range[1];
     if (!isfinite(*lo) || !isfinite(*hi))
         return pario_error(PARIO_ERR_RUNTIME,
                            "hist: the data's range [%g, %g] is not finite (give --min and --max%s)", *lo, *hi,
@@ -183,40 +196,99 @@ static pario_status hist_range(struct pass *p, const pario_io_opts *io, pario_pr
     return pario_ok();
 }
 
-pario_status pario_reduce_dataset(const pario_dataset *ds, const pario_view *view, const pario_reduce_spec *spec,
-                                  const pario_io_opts *io, pario_progress *progress, pario_reduce_result *res,
-                                  MPI_Comm comm)
+pario_status pario_reduce_hist_bounds(const pario_reduce_spec *s, const pario_reduce_result *res, MPI_Comm comm,
+                                      double *lo, double *hi)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    double range[2] = { 0, 1 };
+    if (rank == 0)
+        pario_reduce_data_range(s, res, range);
+    MPI_Bcast(range, 2, MPI_DOUBLE, 0, comm);
+    return pario_reduce_hist_range_check(s, range, lo, hi);
+}
+
+static void pass_init(struct pass *p, const pario_dataset *ds, const pario_view *view, const pario_reduce_spec *spec,
+                      pario_reduce_result *res)
+{
+    const uint64_t cols = ds->ndims == 2 ? ds->shape[1] : 1;
+    struct pass q = { ds, view, spec, 0, 0, 0, 0, spec->axis, cols ? cols : 1, res };
+    if (spec->ops & (PARIO_OP_SUM | PARIO_OP_MEAN))
+        q.need |= PARIO_NEED_SUM;
+    if (spec->ops & (PARIO_OP_VAR | PARIO_OP_STD))
+        q.need |= PARIO_NEED_SUM | PARIO_NEED_M2;
+    if (spec->ops & (PARIO_OP_MIN | PARIO_OP_MAX))
+        q.need |= PARIO_NEED_MINMAX;
+    q.hist = !!(spec->ops & PARIO_OP_HIST);
+    q.count = !!(spec->ops & PARIO_OP_COUNT);
+    q.range = !!(spec->ops & PARIO_OP_RANGE);
+    *p = q;
+}
+
+pario_status pario_reduce_result_setup(const pario_dataset *ds, const pario_reduce_spec *spec,
+                                       pario_reduce_result *res)
 {
     memset(res, 0, sizeof *res);
-    double t0 = MPI_Wtime();
     const uint64_t rows = ds->shape[0], cols = ds->ndims == 2 ? ds->shape[1] : 1;
     res->dtype = ds->dtype;
     res->axis = spec->axis;
     res->lanes = spec->axis < 0 ? 1 : spec->axis == 0 ? cols : rows;
     res->lane_len = spec->axis < 0 ? ds->nelems : spec->axis == 0 ? rows : cols;
-    struct pass p = { ds, view, spec, 0, 0, 0, 0, spec->axis, cols ? cols : 1, res };
-    if (spec->ops & (PARIO_OP_SUM | PARIO_OP_MEAN))
-        p.need |= PARIO_NEED_SUM;
-    if (spec->ops & (PARIO_OP_VAR | PARIO_OP_STD))
-        p.need |= PARIO_NEED_SUM | PARIO_NEED_M2;
-    if (spec->ops & (PARIO_OP_MIN | PARIO_OP_MAX))
-        p.need |= PARIO_NEED_MINMAX;
-    p.hist = !!(spec->ops & PARIO_OP_HIST);
-    p.count = !!(spec->ops & PARIO_OP_COUNT);
-    p.range = !!(spec->ops & PARIO_OP_RANGE);
-
     pario_status st = pario_ok();
     res->acc = alloc_zero(res->lanes, sizeof(pario_acc), &st);
-    if (p.count)
+    if (spec->ops & PARIO_OP_COUNT)
         res->count = alloc_zero(res->lanes, sizeof(uint64_t), &st);
-    if (p.range)
+    if (spec->ops & PARIO_OP_RANGE)
         res->range_count = alloc_zero(res->lanes, sizeof(uint64_t), &st);
-    if (p.hist)
+    if (spec->ops & PARIO_OP_HIST)
         res->hist_counts = alloc_zero(res->lanes * spec->bins, sizeof(uint64_t), &st);
+    if (res->acc)
+        for (uint64_t l = 0; l < res->lanes; l++)
+            pario_acc_init(&res->acc[l], ds->dtype);
+    return st;
+}
+
+void pario_reduce_add_range(const pario_dataset *ds, const pario_reduce_spec *spec, pario_reduce_result *res,
+                            int minmax_only, const void *data, size_t n, uint64_t start)
+{
+    struct pass p;
+    pass_init(&p, ds, NULL, spec, res);
+    if (minmax_only) {
+        p.need = PARIO_NEED_MINMAX;
+        p.hist = p.count = p.range = 0;
+        p.axis = -1;
+    }
+    chunk(&p, data, n, start);
+}
+
+void pario_reduce_result_merge(pario_reduce_result *res, const pario_reduce_spec *spec, MPI_Comm comm)
+{
+    pario_acc_reduce(res->acc, res->lanes, comm);
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    /* counts: plain sums, in slices of int-sized counts */
+    uint64_t *arrays[3] = { res->hist_counts, res->count, res->range_count };
+    uint64_t sizes[3] = { res->hist_counts ? res->lanes * spec->bins : 0, res->lanes, res->lanes };
+    for (int a = 0; a < 3; a++) {
+        if (!arrays[a])
+            continue;
+        for (uint64_t s = 0; s < sizes[a]; s += 1 << 24) {
+            int n = (int)(sizes[a] - s < (1 << 24) ? sizes[a] - s : (1 << 24));
+            MPI_Reduce(rank == 0 ? MPI_IN_PLACE : arrays[a] + s, arrays[a] + s, n, MPI_UINT64_T, MPI_SUM, 0, comm);
+        }
+    }
+}
+
+pario_status pario_reduce_dataset(const pario_dataset *ds, const pario_view *view, const pario_reduce_spec *spec,
+                                  const pario_io_opts *io, pario_progress *progress, pario_reduce_result *res,
+                                  MPI_Comm comm)
+{
+    double t0 = MPI_Wtime();
+    struct pass p;
+    pario_status st = pario_reduce_result_setup(ds, spec, res);
+    pass_init(&p, ds, view, spec, res);
     if (pario_agree(&st, comm))
         return st;
-    for (uint64_t l = 0; l < res->lanes; l++)
-        pario_acc_init(&res->acc[l], ds->dtype);
 
     if (p.hist) {
         double lo, hi;
@@ -232,20 +304,7 @@ pario_status pario_reduce_dataset(const pario_dataset *ds, const pario_view *vie
     if (pario_failed(&st))
         return st;
     res->passes++;
-    pario_acc_reduce(res->acc, res->lanes, comm);
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    /* counts: plain sums, in slices of int-sized counts */
-    uint64_t *arrays[3] = { res->hist_counts, res->count, res->range_count };
-    uint64_t sizes[3] = { p.hist ? res->lanes * spec->bins : 0, res->lanes, res->lanes };
-    for (int a = 0; a < 3; a++) {
-        if (!arrays[a])
-            continue;
-        for (uint64_t s = 0; s < sizes[a]; s += 1 << 24) {
-            int n = (int)(sizes[a] - s < (1 << 24) ? sizes[a] - s : (1 << 24));
-            MPI_Reduce(rank == 0 ? MPI_IN_PLACE : arrays[a] + s, arrays[a] + s, n, MPI_UINT64_T, MPI_SUM, 0, comm);
-        }
-    }
+    pario_reduce_result_merge(res, spec, comm);
     res->seconds = MPI_Wtime() - t0;
     return pario_ok();
 }

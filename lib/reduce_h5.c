@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "pario/reduce.h"
+#include "pario/tasks.h"
 #include "pario/fileutil.h"
 #include "fault.h"
 #include "h5err.h"
@@ -180,10 +181,59 @@ pario_status pario_reduce_write_h5(const char *path, const pario_reduce_spec *sp
     return pario_reduce_write_h5_typed(path, spec, res, attrs, NULL, 0);
 }
 
-pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_spec *spec,
-                                         const pario_reduce_result *res, const char *const *attrs,
-                                         const pario_h5_attr *num, size_t nnum)
+/* What goes into the file: one result, or many inputs' (pario_inputs_write_h5). */
+struct content {
+    const pario_reduce_spec *spec;
+    const pario_reduce_result *res;
+    const char *const *attrs;
+    const pario_h5_attr *num;
+    size_t nnum;
+    char *const *paths;       /* many inputs: n > 0 */
+    const pario_status *st;
+    size_t n;
+};
+
+static int write_inputs(hid_t f, const struct content *c)
 {
+    int ok = 1;
+    size_t failed_inputs = 0;
+    for (size_t i = 0; i < c->n; i++)
+        failed_inputs += pario_failed(&c->st[i]);
+    for (const char *const *a = c->attrs; ok && a && a[0]; a += 2)
+        ok = attr_str(f, a[0], a[1]);
+    for (size_t i = 0; ok && i < c->nnum; i++)
+        ok = attr_typed(f, &c->num[i]);
+    ok = ok && attr_u64(f, "inputs", c->n) && attr_u64(f, "failed", failed_inputs);
+    hid_t g = ok ? H5Gcreate2(f, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    if (ok && g < 0)
+        ok = failed("cannot create a group in the HDF5 results file");
+    for (size_t i = 0; ok && i < c->n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%06zu", i); /* input order, whatever the paths */
+        hid_t gi = H5Gcreate2(g, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (gi < 0) {
+            ok = failed("cannot create a group in the HDF5 results file");
+            break;
+        }
+        ok = attr_str(gi, "data", c->paths[i]);
+        if (ok && pario_failed(&c->st[i]))
+            ok = attr_str(gi, "error", c->st[i].msg);
+        else if (ok)
+            ok = write_all(gi, c->spec, &c->res[i], NULL, NULL, 0);
+        H5Gclose(gi);
+    }
+    if (g >= 0)
+        H5Gclose(g);
+    return ok;
+}
+
+static pario_status write_file(const char *path, const struct content *c)
+{
+    const pario_reduce_spec *spec = c->spec;
+    const pario_reduce_result *res = c->res;
+    const char *const *attrs = c->attrs;
+    const pario_h5_attr *num = c->num;
+    size_t nnum = c->nnum;
     failure = pario_ok();
     failure_path = path;
     void *image = NULL;
@@ -201,7 +251,7 @@ pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_sp
         if (f < 0) {
             failed("cannot create the HDF5 results file");
         } else {
-            int ok = write_all(f, spec, res, attrs, num, nnum);
+            int ok = c->n ? write_inputs(f, c) : write_all(f, spec, res, attrs, num, nnum);
             if (ok && H5Fflush(f, H5F_SCOPE_GLOBAL) < 0)
                 ok = failed("cannot write the HDF5 results file");
             if (ok && (size = H5Fget_file_image(f, NULL, 0)) < 0)
@@ -225,4 +275,20 @@ pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_sp
     if (size < 0 && !pario_failed(&failure))
         failure = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the HDF5 results file", path);
     return failure;
+}
+
+pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_spec *spec,
+                                         const pario_reduce_result *res, const char *const *attrs,
+                                         const pario_h5_attr *num, size_t nnum)
+{
+    struct content c = { spec, res, attrs, num, nnum, NULL, NULL, 0 };
+    return write_file(path, &c);
+}
+
+pario_status pario_inputs_write_h5(const char *path, const pario_reduce_spec *spec, char *const *paths,
+                                   const pario_reduce_result *res, const pario_status *st, size_t n,
+                                   const char *const *attrs, const pario_h5_attr *num, size_t nnum)
+{
+    struct content c = { spec, res, attrs, num, nnum, paths, st, n };
+    return write_file(path, &c);
 }

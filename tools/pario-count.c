@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 #include "pario/pario.h"
+#include "pario/tasks.h"
 
-enum { O_VALUE = 256, O_RANGE, O_VALUES, O_PER_RANK };
+enum { O_VALUE = 256, O_RANGE, O_VALUES, O_PER_RANK, O_SCHEDULE };
 
 struct count_opts {
     pario_count_query q;
     int per_rank;
+    pario_schedule schedule;
 };
 
 static pario_status handle(void *ctx, int key, const char *arg)
@@ -20,6 +22,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
     case O_RANGE: return pario_count_query_set(&o->q, PARIO_COUNT_RANGE, arg);
     case O_VALUES: return pario_count_query_set(&o->q, PARIO_COUNT_VALUES, arg);
     case O_PER_RANK: o->per_rank = 1; return pario_ok();
+    case O_SCHEDULE: return pario_schedule_parse(arg, &o->schedule);
     }
     return pario_ok();
 }
@@ -29,6 +32,9 @@ static const pario_optdef options[] = {
     { "range", O_RANGE, 1, "LO:HI", "count elements x with LO <= x < HI" },
     { "values", O_VALUES, 1, "V1,V2,..", "count elements equal to each value (one count per value)" },
     { "per-rank", O_PER_RANK, 0, NULL, "also gather each rank's count to rank 0 and print them" },
+    { "schedule", O_SCHEDULE, 1, "static|dynamic",
+      "static (default): each rank reads its part (--dist); dynamic: ranks draw chunks from a shared counter "
+      "(doc/pool.md), the same answer" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -45,7 +51,8 @@ static const pario_tool tool = {
     "Examples:\n"
     "  mpiexec -n 4 pario-count --value 7 data.bin\n"
     "  mpiexec -n 4 pario-count --range 0:100 --per-rank --format json data.bin\n"
-    "  mpiexec -n 3 pario-count --values 1,2,3 --dist cyclic:2 --explain small.bin\n",
+    "  mpiexec -n 3 pario-count --values 1,2,3 --dist cyclic:2 --explain small.bin\n"
+    "  mpiexec -n 4 pario-count --value 0 --schedule dynamic --stats data.bin\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, 0,
 };
 
@@ -105,7 +112,12 @@ int main(int argc, char **argv)
         pario_count_result res;
         pario_progress_start(&prog, tool.name, "counting", view.local_count * view.esize, c.progress, c.quiet,
                              MPI_COMM_WORLD);
-        st = pario_count_dataset(&ds, &view, &o.q, &c.io, o.per_rank, &prog, &res, MPI_COMM_WORLD);
+        if (o.schedule == PARIO_SCHEDULE_DYNAMIC) {
+            pario_task_opts to = { o.schedule, 0, 0, &c.io, c.stats ? tool.name : NULL };
+            st = pario_count_tasks(&ds, &o.q, &to, o.per_rank, &res, MPI_COMM_WORLD);
+        } else {
+            st = pario_count_dataset(&ds, &view, &o.q, &c.io, o.per_rank, &prog, &res, MPI_COMM_WORLD);
+        }
         pario_progress_finish(&prog);
         if (!pario_failed(&st) && c.rank == 0)
             print_result(&c, &o, &ds, &res);

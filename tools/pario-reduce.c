@@ -6,13 +6,15 @@
 #include "pario/pario.h"
 #include "pario/guard.h"
 #include "pario/reduce.h"
+#include "pario/tasks.h"
 
-enum { O_OP = 256, O_BINS, O_MIN, O_MAX, O_AXIS, O_SKIP_NAN, O_OVERLAP, O_NO_OVERLAP, O_H5 };
+enum { O_OP = 256, O_BINS, O_MIN, O_MAX, O_AXIS, O_SKIP_NAN, O_OVERLAP, O_NO_OVERLAP, O_H5, O_SCHEDULE };
 
 struct reduce_opts {
     pario_reduce_spec spec;
     int overlap;
     const char *h5;
+    pario_schedule schedule;
 };
 
 static pario_status handle(void *ctx, int key, const char *arg)
@@ -32,6 +34,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
     case O_OVERLAP: o->overlap = PARIO_OVERLAP_ALWAYS; return pario_ok();
     case O_NO_OVERLAP: o->overlap = PARIO_OVERLAP_NEVER; return pario_ok();
     case O_H5: o->h5 = arg; return pario_ok();
+    case O_SCHEDULE: return pario_schedule_parse(arg, &o->schedule);
     }
     return pario_ok();
 }
@@ -47,6 +50,9 @@ static const pario_optdef options[] = {
       "read the next chunk on a thread while reducing this one, even without a free core (default: only with one)" },
     { "no-overlap", O_NO_OVERLAP, 0, NULL, "read and reduce in turn" },
     { "h5", O_H5, 1, "FILE", "also write the results to an HDF5 file" },
+    { "schedule", O_SCHEDULE, 1, "static|dynamic",
+      "static (default): each rank reads its part (--dist); dynamic: ranks draw chunks from a shared counter, "
+      "so a slow rank does less (doc/pool.md); the same bytes out" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -64,7 +70,8 @@ static const pario_tool tool = {
     "  mpiexec -n 4 pario-reduce --op sum,min,max,mean,std data.bin\n"
     "  mpiexec -n 2 pario-reduce --op hist --bins 20 --min 0 --max 1 --format json data.bin\n"
     "  mpiexec -n 4 pario-reduce --op mean,max --axis 0 --dist tiles m.bin\n"
-    "  mpiexec -n 3 pario-reduce --op count=8,range=3:7 --dist cyclic:16 data.bin\n",
+    "  mpiexec -n 3 pario-reduce --op count=8,range=3:7 --dist cyclic:16 data.bin\n"
+    "  mpiexec -n 4 pario-reduce --op sum,std --schedule dynamic --stats data.bin\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, 0,
 };
 
@@ -101,7 +108,16 @@ int main(int argc, char **argv)
         c.io.overlap = o.overlap;
         pario_progress_start(&prog, tool.name, "reducing", view.local_count * view.esize, c.progress, c.quiet,
                              MPI_COMM_WORLD);
-        st = pario_reduce_dataset(&ds, &view, &o.spec, &c.io, &prog, &res, MPI_COMM_WORLD);
+        if (o.schedule == PARIO_SCHEDULE_DYNAMIC) {
+            pario_task_opts to = { o.schedule, 0, 0, &c.io, c.stats ? tool.name : NULL };
+            pario_status ist = pario_ok();
+            pario_inputs_outcome out;
+            st = pario_reduce_inputs(&ds, 1, &o.spec, &to, &res, &ist, &out, MPI_COMM_WORLD);
+            if (!pario_failed(&st))
+                st = ist;
+        } else {
+            st = pario_reduce_dataset(&ds, &view, &o.spec, &c.io, &prog, &res, MPI_COMM_WORLD);
+        }
         pario_progress_finish(&prog);
         if (!pario_failed(&st) && c.rank == 0) {
             pario_out out;

@@ -6,16 +6,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "pario/pario.h"
 #include "pario/guard.h"
 #include "pario/job.h"
 #include "pario/reduce.h"
+#include "pario/tasks.h"
 
-enum { O_H5 = 256, O_CHECK };
+enum { O_H5 = 256, O_CHECK, O_SCHEDULE, O_KEEP_GOING, O_INPUTS };
 
 struct run_opts {
     const char *h5;
     int check;
+    int schedule_given, keep_going;
+    pario_schedule schedule;
+    const char *inputs;
 };
 
 static pario_status handle(void *ctx, int key, const char *arg)
@@ -25,28 +30,48 @@ static pario_status handle(void *ctx, int key, const char *arg)
         o->h5 = arg;
     else if (key == O_CHECK)
         o->check = 1;
+    else if (key == O_SCHEDULE)
+        return o->schedule_given = 1, pario_schedule_parse(arg, &o->schedule);
+    else if (key == O_KEEP_GOING)
+        o->keep_going = 1;
+    else if (key == O_INPUTS)
+        o->inputs = arg;
     return pario_ok();
 }
 
 static const pario_optdef options[] = {
     { "h5", O_H5, 1, "FILE", "also write the results to this HDF5 file (overrides output.h5)" },
     { "check", O_CHECK, 0, NULL, "only check the job file, and exit" },
+    { "schedule", O_SCHEDULE, 1, "static|dynamic",
+      "how tasks (inputs, chunks of big ones) go to ranks: static blocks (default, or the job's schedule:), or "
+      "drawn from a shared counter so no rank waits for a slow one (doc/pool.md); the same results" },
+    { "keep-going", O_KEEP_GOING, 0, NULL,
+      "many inputs: a failed input is reported and the others finish (exit status 1); without it every rank stops "
+      "at its next task" },
+    { "inputs", O_INPUTS, 1, "LIST", "the inputs, one path a line ('-': stdin), instead of the job's input.data" },
     { NULL, 0, 0, NULL, NULL },
 };
 
 static const pario_tool tool = {
     "pario-run",
-    "[options] JOB.yaml",
+    "[options] JOB.yaml [INPUT...]",
     "Run the batch job JOB.yaml: read the dataset it names once, with its distribution,\n"
     "chunk size and hints, compute its operations (those of pario-reduce), and write\n"
     "the results to output.results (YAML or JSON; stdout if absent) and output.h5 or\n"
     "--h5 (HDF5). An invalid job is refused before any data is read, with the line\n"
-    "and the field. Relative paths in the job are relative to the job file.",
+    "and the field. Relative paths in the job are relative to the job file.\n"
+    "Many inputs: input.data as a list or a glob pattern (data/*.bin, expanded by pario,\n"
+    "sorted), INPUT arguments or --inputs LIST replace the job's data; each input is\n"
+    "reduced on its own (a small file by one rank, a big one in chunk-sized tasks) and\n"
+    "the results have one entry per input, in input order, then totals. A failed\n"
+    "input is named; see --keep-going.",
     "Examples:\n"
     "  mpiexec -n 4 pario-run sample-data/jobs/stats.yaml\n"
     "  mpiexec -n 2 pario-run --h5 results.h5 job.yaml\n"
-    "  pario-run --check job.yaml\n",
-    PARIO_OPTS_FORMAT, options, handle, 1, 1, 0,
+    "  pario-run --check job.yaml\n"
+    "  mpiexec -n 4 pario-run --schedule dynamic --keep-going job.yaml 'data/*.bin'\n"
+    "  mpiexec -n 4 pario-run --schedule dynamic --stats --inputs files.txt job.yaml\n",
+    PARIO_OPTS_FORMAT, options, handle, 1, -1, 0,
 };
 
 static void emit(FILE *f, int fmt, const pario_job *job, const pario_dataset *ds, const pario_view *view, int nranks,
@@ -76,11 +101,184 @@ static void emit(FILE *f, int fmt, const pario_job *job, const pario_dataset *ds
     pario_out_close(&out);
 }
 
+/* The results document of a many-input run. */
+static void emit_many(FILE *f, int fmt, const pario_job *job, int nranks, const pario_inputs *in, const pario_dataset *ds,
+                      const pario_reduce_result *res, const pario_status *ist)
+{
+    pario_out out;
+    pario_out_open(&out, f, fmt);
+    char ops[512];
+    pario_reduce_ops_format(&job->spec, ops, sizeof ops);
+    pario_out_obj(&out, "job");
+    pario_out_str(&out, "file", job->path);
+    if (job->name[0])
+        pario_out_str(&out, "name", job->name);
+    pario_out_u64(&out, "inputs", in->n);
+    pario_out_i64(&out, "ranks", nranks);
+    pario_out_str(&out, "operations", ops);
+    pario_out_bool(&out, "skip_nan", job->spec.skip_nan);
+    pario_out_end(&out);
+    pario_inputs_emit(&out, &job->spec, in->paths, ds, res, ist, in->n, stderr, tool.name);
+    pario_out_close(&out);
+}
+
+static int cmp_path(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Rank 0: the inputs from --inputs, the arguments after the job, or input.data. */
+static pario_status gather_inputs(const pario_common *c, const struct run_opts *o, const pario_job *job,
+                                  pario_inputs *in)
+{
+    pario_status st = pario_ok();
+    if (o->inputs)
+        st = pario_inputs_add_list(in, o->inputs);
+    else if (c->nargs > 1)
+        for (int i = 1; i < c->nargs && !pario_failed(&st); i++)
+            st = pario_inputs_add(in, c->args[i]);
+    else if (job->ndata)
+        for (size_t off = 0; off < job->data_len && !pario_failed(&st); off += strlen(job->data_list + off) + 1)
+            st = pario_inputs_add(in, job->data_list + off);
+    else
+        st = pario_inputs_add(in, job->data);
+    if (pario_failed(&st))
+        return st;
+    char **sorted = malloc(sizeof *sorted * (in->n ? in->n : 1));
+    if (!sorted)
+        return pario_sys_error(ENOMEM, "the list of inputs", NULL);
+    memcpy(sorted, in->paths, sizeof *sorted * in->n);
+    qsort(sorted, in->n, sizeof *sorted, cmp_path);
+    for (size_t i = 1; i < in->n && !pario_failed(&st); i++)
+        if (strcmp(sorted[i], sorted[i - 1]) == 0)
+            st = pario_error(PARIO_ERR_USAGE, "%s: listed twice among the inputs (each input once)", sorted[i]);
+    free(sorted);
+    return st;
+}
+
+/* pario-run with many inputs (doc/pool.md). */
+static pario_status run_many(pario_common *c, const struct run_opts *o, pario_job *job)
+{
+    MPI_Comm comm = MPI_COMM_WORLD;
+    pario_inputs in;
+    memset(&in, 0, sizeof in);
+    pario_status st = pario_ok();
+    if (c->rank == 0)
+        st = gather_inputs(c, o, job, &in);
+    st = pario_inputs_share(&in, st, comm);
+    if (!pario_failed(&st)) {
+        pario_guard *g = pario_guard_new();
+        pario_guard_input(g, job->path, "job file");
+        for (size_t i = 0; i < in.n; i++)
+            pario_guard_data_input(g, in.paths[i], job->desc);
+        pario_guard_output(g, job->results, "results file");
+        pario_guard_output(g, job->h5, "HDF5 results file");
+        st = pario_guard_check(g, comm);
+        pario_guard_free(g);
+    }
+    if (!pario_failed(&st) && o->check) {
+        if (c->rank == 0 && !c->quiet)
+            printf("%s: valid (%zu inputs)\n", job->path, in.n);
+        st = pario_error(PARIO_DONE, "checked");
+    }
+    size_t n = in.n;
+    pario_dataset *ds = NULL;
+    pario_status *ist = NULL;
+    pario_reduce_result *res = NULL;
+    if (!pario_failed(&st)) {
+        ds = calloc(n, sizeof *ds);
+        ist = calloc(n, sizeof *ist);
+        res = calloc(n, sizeof *res);
+        if (!ds || !ist || !res)
+            st = pario_local_error("out of memory for %zu inputs", n);
+        pario_agree(&st, comm);
+    }
+    const int keep_going = o->keep_going || job->keep_going;
+    if (!pario_failed(&st)) {
+        pario_common_free(c);
+        pario_job_io_opts(job, &c->io);
+        st = pario_inputs_open(in.paths, n, job->desc[0] ? job->desc : NULL, job->dataset[0] ? job->dataset : NULL,
+                               ds, ist, comm);
+        for (size_t i = 0; i < n && !pario_failed(&st); i++)
+            if (!pario_failed(&ist[i])) {
+                pario_status js = pario_job_check(job, &ds[i]);
+                if (pario_failed(&js))
+                    ist[i] = pario_error(js.code, "%s: %s", in.paths[i], js.msg);
+            }
+    }
+    if (!pario_failed(&st)) {
+        pario_task_opts to = { o->schedule_given ? o->schedule : (pario_schedule)job->schedule, keep_going, 0, &c->io,
+                               c->stats ? tool.name : NULL };
+        pario_inputs_outcome out;
+        double t0 = MPI_Wtime();
+        st = pario_reduce_inputs(ds, n, &job->spec, &to, res, ist, &out, comm);
+        if (!pario_failed(&st) && out.failed && !keep_going)
+            st = ist[out.first_failed];
+        if (!pario_failed(&st) && c->rank == 0) {
+            if (job->results[0]) {
+                char *text = NULL;
+                size_t len = 0;
+                FILE *mem = open_memstream(&text, &len);
+                emit_many(mem, job->format, job, c->nranks, &in, ds, res, ist);
+                fclose(mem);
+                st = pario_write_file_atomic(job->results, text, len);
+                free(text);
+            } else {
+                emit_many(stdout, c->format, job, c->nranks, &in, ds, res, ist);
+            }
+        }
+        if (!pario_failed(&st) && job->h5[0] && c->rank == 0) {
+            char ops[512];
+            pario_reduce_ops_format(&job->spec, ops, sizeof ops);
+            const char *attrs[] = { "tool", tool.name, "job", job->path, "name", job->name, "operations", ops, NULL };
+            const pario_h5_attr num[] = { { "ranks", 'i', c->nranks, 0 },
+                                          { "axis", 'i', job->spec.axis, 0 },
+                                          { "skip_nan", 'b', 0, (uint64_t)job->spec.skip_nan },
+                                          { "chunk_bytes", 'u', 0, c->io.chunk_bytes } };
+            st = pario_inputs_write_h5(job->h5, &job->spec, in.paths, res, ist, n, attrs, num,
+                                       sizeof num / sizeof num[0]);
+            if (pario_failed(&st) && job->results[0])
+                remove(job->results); /* both outputs or neither */
+        }
+        if (!pario_failed(&st) && c->rank == 0) {
+            if (job->results[0])
+                pario_note(c, "wrote %s", job->results);
+            if (job->h5[0])
+                pario_note(c, "wrote %s", job->h5);
+        }
+        pario_agree(&st, comm);
+        if (!pario_failed(&st) && out.failed) {
+            /* --keep-going: every failure named, the others' results written */
+            for (size_t i = 0; c->rank == 0 && i < n; i++) {
+                if (!pario_failed(&ist[i]))
+                    continue;
+                if (ist[i].local && ist[i].rank >= 0)
+                    fprintf(stderr, "%s: error: %s (rank %d)\n", tool.name, ist[i].msg, ist[i].rank);
+                else
+                    fprintf(stderr, "%s: error: %s\n", tool.name, ist[i].msg);
+            }
+            st = pario_error(PARIO_ERR_RUNTIME, "%zu of %zu inputs failed (--keep-going: the others' results are written)",
+                             out.failed, n);
+        }
+        if (c->stats) {
+            uint64_t bytes = 0;
+            for (size_t i = 0; i < n; i++)
+                bytes += res[i].bytes;
+            pario_stats_print(tool.name, "read", bytes, MPI_Wtime() - t0, comm);
+        }
+    }
+    for (size_t i = 0; res && i < n; i++)
+        pario_reduce_result_free(&res[i]);
+    free(res);
+    free(ist);
+    free(ds);
+    pario_inputs_free(&in);
+    return st;
+}
+
 int main(int argc, char **argv)
 {
     pario_mpi_init(&argc, &argv);
     pario_common c;
-    struct run_opts o = { NULL, 0 };
+    struct run_opts o;
+    memset(&o, 0, sizeof o);
     pario_job *job = pario_alloc(sizeof *job);
     pario_dataset ds;
     pario_view view;
@@ -95,6 +293,17 @@ int main(int argc, char **argv)
         st = pario_job_load(c.args[0], job, MPI_COMM_WORLD);
     if (!pario_failed(&st) && o.h5)
         snprintf(job->h5, sizeof job->h5, "%s", o.h5);
+    int many = !pario_failed(&st) && (c.nargs > 1 || o.inputs || job->ndata
+                                      || (strpbrk(job->data, "*?[") && access(job->data, F_OK) != 0));
+    if (many) {
+        st = run_many(&c, &o, job);
+        int code = pario_report(&st, tool.name, MPI_COMM_WORLD);
+        pario_common_free(&c);
+        pario_job_free(job);
+        free(job);
+        MPI_Finalize();
+        return code;
+    }
     if (!pario_failed(&st)) {
         /* before a pass on the data: no output is an input, every output can be written */
         pario_guard *g = pario_guard_new();
@@ -127,7 +336,17 @@ int main(int argc, char **argv)
         pario_reduce_result res;
         pario_progress_start(&prog, tool.name, "reducing", view.local_count * view.esize, c.progress, c.quiet,
                              MPI_COMM_WORLD);
-        st = pario_reduce_dataset(&ds, &view, &job->spec, &c.io, &prog, &res, MPI_COMM_WORLD);
+        pario_schedule sched = o.schedule_given ? o.schedule : (pario_schedule)job->schedule;
+        if (sched == PARIO_SCHEDULE_DYNAMIC) {
+            pario_task_opts to = { sched, 0, 0, &c.io, c.stats ? tool.name : NULL };
+            pario_status ist = pario_ok();
+            pario_inputs_outcome io;
+            st = pario_reduce_inputs(&ds, 1, &job->spec, &to, &res, &ist, &io, MPI_COMM_WORLD);
+            if (!pario_failed(&st))
+                st = ist;
+        } else {
+            st = pario_reduce_dataset(&ds, &view, &job->spec, &c.io, &prog, &res, MPI_COMM_WORLD);
+        }
         pario_progress_finish(&prog);
         uint64_t over = 0;
         if (!pario_failed(&st) && c.rank == 0) {
@@ -177,6 +396,8 @@ int main(int argc, char **argv)
     pario_view_free(&view);
     int code = pario_report(&st, tool.name, MPI_COMM_WORLD);
     pario_common_free(&c);
+    if (job)
+        pario_job_free(job);
     free(job);
     MPI_Finalize();
     return code;

@@ -36,6 +36,12 @@ typedef struct pario_job {
     char h5[PARIO_PATH_MAX];          /* output.h5, resolved; "" = none */
     unsigned long line_ops, line_axis; /* where operations and axis are, for later errors */
     unsigned long col_ops, col_axis;
+    /* many inputs (doc/pool.md): input.data as a list: ndata resolved paths or
+     * patterns, NUL-separated in data_list (malloc'ed: pario_job_free) */
+    char *data_list;
+    size_t data_len, ndata;
+    int schedule;                     /* pario_schedule: from schedule: (default static) */
+    int keep_going;                   /* keep_going: true */
 } pario_job;
 
 /* Serial: parse a job from text (path names it in errors). Every problem is
@@ -43,6 +49,9 @@ typedef struct pario_job {
  * Job files are at most 1 MiB, one YAML document, nested at most 32 deep, with no
  * tags, anchors, aliases, duplicate keys or NUL characters. */
 pario_status pario_job_parse(const char *path, const char *text, size_t len, pario_job *job);
+
+/* Free what a parsed job holds (the list of inputs); the struct itself stays. */
+void pario_job_free(pario_job *job);
 
 /* Collective: rank 0 reads the file, every rank parses the same bytes and gets the
  * same job or the same error. No data is touched. */

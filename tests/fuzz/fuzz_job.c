@@ -15,5 +15,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (!job.data[0] || job.nhints < 0 || job.nhints > PARIO_JOB_MAX_HINTS || !job.spec.ops)
         abort();
+    pario_job_free(&job);
     return 0;
 }

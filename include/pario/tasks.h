@@ -1,0 +1,97 @@
+/* Work as tasks of the pool (pool.h): one or many inputs, each cut into tasks of
+ * about a chunk (a small file is one task, read whole by one rank with
+ * independent MPI-IO on MPI_COMM_SELF; a big one is several), scheduled static or
+ * dynamic, with per-input failures and --keep-going. Results are exact and
+ * order-free, merged per input and placed by input index: the same bytes for any
+ * schedule and rank count. */
+#ifndef PARIO_TASKS_H
+#define PARIO_TASKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <mpi.h>
+#include "pario/count.h"
+#include "pario/dataset.h"
+#include "pario/io.h"
+#include "pario/output.h"
+#include "pario/pool.h"
+#include "pario/reduce.h"
+#include "pario/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct pario_task_opts {
+    pario_schedule schedule;
+    int keep_going;            /* 1: a failed input does not stop the others */
+    size_t task_bytes;         /* the most bytes of one input in one task (0: the chunk size) */
+    const pario_io_opts *io;   /* chunk (the read buffer), hints */
+    const char *stats_tool;    /* --stats: rank 0 prints tasks and waits per rank (NULL: no) */
+} pario_task_opts;
+
+/* A run's inputs, in order. */
+typedef struct pario_inputs {
+    char **paths;
+    size_t n, cap;
+} pario_inputs;
+
+/* Local (rank 0): add a path, or a glob pattern (a name with * ? [ that is not an
+ * existing file): its matches sorted by byte value, leaving out *.yaml
+ * descriptors; a pattern that matches nothing is an error. */
+pario_status pario_inputs_add(pario_inputs *in, const char *pattern);
+/* Local (rank 0): add the paths of a list file, one a line ("-": stdin); blank
+ * lines and lines starting with '#' are skipped; paths are taken as written. */
+pario_status pario_inputs_add_list(pario_inputs *in, const char *list);
+/* Collective: agree on st (rank 0's building), then give every rank rank 0's list. */
+pario_status pario_inputs_share(pario_inputs *in, pario_status st, MPI_Comm comm);
+void pario_inputs_free(pario_inputs *in);
+
+/* Collective: open n inputs (descriptor: desc, or each input's default; dset: the
+ * HDF5 dataset path, or NULL), the ranks taking them in turn on MPI_COMM_SELF.
+ * ds[i] and st[i] on every rank: st[i] is input i's own error (open failed).
+ * Returns OK unless memory failed; a failed input is not an error here. */
+pario_status pario_inputs_open(char *const *paths, size_t n, const char *desc, const char *dset, pario_dataset *ds,
+                               pario_status *st, MPI_Comm comm);
+
+/* Per-input outcome after a run. */
+typedef struct pario_inputs_outcome {
+    size_t failed;             /* inputs that failed */
+    size_t first_failed;       /* the lowest failed input's index (when failed > 0) */
+} pario_inputs_outcome;
+
+/* Collective: reduce every input whose st[i] is OK under o, results in res[i]
+ * (complete on rank 0; res[i] is set up for every input). A task that fails sets
+ * st[i] (agreed on every rank afterwards); without o->keep_going no rank starts a
+ * task after the first failure. Returns OK unless something outside the inputs
+ * failed (memory); the caller reads st[]. */
+pario_status pario_reduce_inputs(const pario_dataset *ds, size_t n, const pario_reduce_spec *spec,
+                                 const pario_task_opts *o, pario_reduce_result *res, pario_status *st,
+                                 pario_inputs_outcome *out, MPI_Comm comm);
+
+/* Collective: pario_count_dataset's answer by tasks (one input): counts on every
+ * rank, per_rank (the tasks each rank did) on rank 0 if asked. */
+pario_status pario_count_tasks(const pario_dataset *ds, const pario_count_query *q, const pario_task_opts *o,
+                               int per_rank, pario_count_result *res, MPI_Comm comm);
+
+/* Rank 0: a many-input run's results to an open emitter: "inputs" (one object per
+ * input, keyed by its path, in input order: dtype, shape and pario_reduce_emit's
+ * keys, or "error") and "totals" (inputs, failed, bytes; with one dtype and no
+ * axis also the operations over all inputs as one dataset, histogram aside).
+ * Overflow warnings go to warn (NULL: none). Returns the overflowed sums. */
+uint64_t pario_inputs_emit(pario_out *o, const pario_reduce_spec *spec, char *const *paths, const pario_dataset *ds,
+                           const pario_reduce_result *res, const pario_status *st, size_t n, FILE *warn,
+                           const char *tool);
+/* Rank 0: the same as an HDF5 file: root attributes attrs/num, "inputs" and
+ * "failed"; a group /inputs/NNNNNN per input (input order) with attribute "data"
+ * and either "error" or the datasets pario_reduce_write_h5 writes. Written whole
+ * or not at all. */
+pario_status pario_inputs_write_h5(const char *path, const pario_reduce_spec *spec, char *const *paths,
+                                   const pario_reduce_result *res, const pario_status *st, size_t n,
+                                   const char *const *attrs, const pario_h5_attr *num, size_t nnum);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,131 @@
+/* A run's list of inputs: paths, glob patterns expanded by pario (sorted by
+ * byte value, so the order is the same in every locale), and list files of one
+ * path a line (--inputs). Built on rank 0, then shared. */
+#include "config.h"
+#include <errno.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "pario/fileutil.h"
+#include "pario/tasks.h"
+
+static pario_status push(pario_inputs *in, const char *path)
+{
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? 2 * in->cap : 64;
+        char **p = realloc(in->paths, cap * sizeof *p);
+        if (!p)
+            return pario_sys_error(ENOMEM, "the list of inputs", NULL);
+        in->paths = p;
+        in->cap = cap;
+    }
+    if (!(in->paths[in->n] = strdup(path)))
+        return pario_sys_error(ENOMEM, "the list of inputs", NULL);
+    in->n++;
+    return pario_ok();
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+pario_status pario_inputs_add(pario_inputs *in, const char *pattern)
+{
+    struct stat sb;
+    if (!strpbrk(pattern, "*?[") || stat(pattern, &sb) == 0)
+        return push(in, pattern); /* a path (a missing one fails when it is opened, naming it) */
+    glob_t g;
+    int rc = glob(pattern, GLOB_NOSORT, NULL, &g);
+    if (rc == GLOB_NOMATCH)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: no file matches this pattern", pattern);
+    if (rc != 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot expand the pattern (%s)", pattern,
+                           rc == GLOB_NOSPACE ? "out of memory" : "read error");
+    qsort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, cmp_str);
+    pario_status st = pario_ok();
+    for (size_t i = 0; i < g.gl_pathc && !pario_failed(&st); i++) {
+        /* descriptors beside the data: a pattern ending in a star matches them too */
+        size_t len = strlen(g.gl_pathv[i]);
+        if (len > 5 && strcmp(g.gl_pathv[i] + len - 5, ".yaml") == 0)
+            continue;
+        st = push(in, g.gl_pathv[i]);
+    }
+    globfree(&g);
+    return st;
+}
+
+pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
+{
+    FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    if (!f)
+        return pario_sys_error(errno, "cannot open the list of inputs", list);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    unsigned long lineno = 0;
+    pario_status st = pario_ok();
+    while (!pario_failed(&st) && (len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len == 0 || line[0] == '#')
+            continue; /* blank lines and comments */
+        if ((size_t)len >= PARIO_PATH_MAX)
+            st = pario_error(PARIO_ERR_USAGE, "%s:%lu: path too long", list, lineno);
+        else
+            st = push(in, line);
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    if (!pario_failed(&st) && lineno == 0)
+        st = pario_error(PARIO_ERR_USAGE, "%s: the list of inputs is empty", list);
+    return st;
+}
+
+pario_status pario_inputs_share(pario_inputs *in, pario_status st, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    if (pario_agree(&st, comm))
+        return st;
+    /* lengths, then the paths as one block of NUL-terminated strings */
+    uint64_t n = in->n, bytes = 0;
+    if (rank == 0)
+        for (size_t i = 0; i < in->n; i++)
+            bytes += strlen(in->paths[i]) + 1;
+    uint64_t hdr[2] = { n, bytes };
+    MPI_Bcast(hdr, 2, MPI_UINT64_T, 0, comm);
+    char *block = malloc(hdr[1] ? hdr[1] : 1);
+    if (!block)
+        st = pario_sys_error(ENOMEM, "the list of inputs", NULL);
+    if (pario_agree(&st, comm)) {
+        free(block);
+        return st;
+    }
+    if (rank == 0)
+        for (size_t i = 0, off = 0; i < in->n; i++) {
+            size_t l = strlen(in->paths[i]) + 1;
+            memcpy(block + off, in->paths[i], l);
+            off += l;
+        }
+    for (uint64_t off = 0; off < hdr[1]; off += 1 << 30)
+        MPI_Bcast(block + off, (int)(hdr[1] - off < (1 << 30) ? hdr[1] - off : (1 << 30)), MPI_BYTE, 0, comm);
+    if (rank != 0) {
+        for (size_t off = 0; off < hdr[1] && !pario_failed(&st);) {
+            st = push(in, block + off);
+            off += strlen(block + off) + 1;
+        }
+    }
+    free(block);
+    pario_agree(&st, comm);
+    return st;
+}
+
+void pario_inputs_free(pario_inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++)
+        free(in->paths[i]);
+    free(in->paths);
+    memset(in, 0, sizeof *in);
+}

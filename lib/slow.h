@@ -1,0 +1,20 @@
+/* Internal: PARIO_SLOW=RANK:FACTOR, a documented test hook (doc/pool.md). After
+ * work that took t seconds, rank RANK of MPI_COMM_WORLD waits (FACTOR - 1) t
+ * more, as if its core were FACTOR times slower: the imbalance a dynamic schedule
+ * must absorb. The rank sleeps through the extra time rather than spin, so on a
+ * shared machine it does not take the CPU of the ranks it is compared with.
+ * Read on first use; one predictable branch when unset. */
+#ifndef PARIO_SLOW_H
+#define PARIO_SLOW_H
+
+extern int pario_slow_state; /* 1 until PARIO_SLOW was read, then 0 (off) or 2 (this rank is slowed) */
+void pario_slow_wait(double started);
+
+/* Call after a piece of work that began at `started` (MPI_Wtime()). */
+static inline void pario_slow_after(double started)
+{
+    if (__builtin_expect(pario_slow_state != 0, 0))
+        pario_slow_wait(started);
+}
+
+#endif

@@ -1,0 +1,264 @@
+/* Inputs cut into tasks and run through the pool (tasks.h): a task is a range of
+ * one input's elements of at most task_bytes; the rank that draws it reads it with
+ * independent MPI-IO (the input's file opened on MPI_COMM_SELF, kept open while
+ * the rank's tasks stay in that input) in pieces of at most a chunk, converts the
+ * byte order and hands each piece to the caller. */
+#include "config.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fault.h"
+#include "io_internal.h"
+#include "pario/fileutil.h"
+#include "slow.h"
+#include "tasks_internal.h"
+
+pario_status pario_inputs_open(char *const *paths, size_t n, const char *desc, const char *dset, pario_dataset *ds,
+                               pario_status *st, MPI_Comm comm)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    /* rank r opens inputs r, r + P, ...; one MPI_Allgatherv shares them all */
+    struct opened { pario_status st; pario_dataset ds; };
+    const size_t P = (size_t)size, mine = n / P + ((size_t)rank < n % P);
+    struct opened *out = malloc(sizeof *out * (mine ? mine : 1)), *all = malloc(sizeof *all * (n ? n : 1));
+    int *counts = malloc(sizeof(int) * P), *displs = malloc(sizeof(int) * P);
+    pario_status gst = pario_ok();
+    if (!out || !all || !counts || !displs)
+        gst = pario_local_error("out of memory opening %zu inputs", n);
+    else if (n * sizeof *all > (size_t)INT_MAX)
+        gst = pario_error(PARIO_ERR_RUNTIME, "%zu inputs: too many for one run (at most %zu)", n,
+                          (size_t)INT_MAX / sizeof *all);
+    if (!pario_agree(&gst, comm)) {
+        for (size_t k = 0; k < mine; k++) {
+            size_t i = (size_t)rank + k * P;
+            memset(&out[k], 0, sizeof out[k]);
+            out[k].st = pario_dataset_open_named(paths[i], desc, dset, &out[k].ds, MPI_COMM_SELF);
+        }
+        for (size_t r = 0, off = 0; r < P; r++) {
+            size_t m = n / P + (r < n % P);
+            counts[r] = (int)(m * sizeof *all);
+            displs[r] = (int)off;
+            off += m * sizeof *all;
+        }
+        MPI_Allgatherv(out, (int)(mine * sizeof *out), MPI_BYTE, all, counts, displs, MPI_BYTE, comm);
+        for (size_t r = 0, j = 0; r < P; r++)
+            for (size_t i = r; i < n; i += P, j++) {
+                st[i] = all[j].st;
+                ds[i] = all[j].ds;
+            }
+    }
+    free(out);
+    free(all);
+    free(counts);
+    free(displs);
+    return gst;
+}
+
+struct reading {
+    const pario_dataset *ds;
+    MPI_File fh;
+    size_t input;
+    int open;
+};
+
+static pario_status read_piece(struct reading *r, uint64_t start, size_t n, void *buf)
+{
+    const pario_dataset *ds = r->ds;
+    const size_t es = pario_dtype_size(ds->dtype);
+    uint64_t off = ds->offset + start * es;
+    size_t bytes = n * es;
+    char *p = buf;
+    while (bytes) {
+        size_t m = bytes < ((size_t)1 << 30) ? bytes : ((size_t)1 << 30);
+        MPI_Status s;
+        int err = MPI_File_read_at(r->fh, (MPI_Offset)off, p, (int)m, MPI_BYTE, &s), fault;
+        if (err != MPI_SUCCESS)
+            return pario_mpi_error(err, "read", ds->path);
+        if ((fault = pario_fault(PARIO_FAULT_READ)))
+            return pario_sys_error(fault, "read", ds->path);
+        if ((size_t)pario_status_count(&s, MPI_BYTE) != m)
+            return pario_error(PARIO_ERR_RUNTIME, "%s: unexpected end of file at byte %llu (was the file changed?)",
+                               ds->path, (unsigned long long)(off + (uint64_t)pario_status_count(&s, MPI_BYTE)));
+        off += m;
+        p += m;
+        bytes -= m;
+    }
+    if (ds->big_endian == pario_host_little_endian())
+        pario_byteswap(buf, n, es);
+    return pario_ok();
+}
+
+/* Input i's tasks: first[i] .. first[i + 1] - 1; each covers per[i] elements. */
+static size_t input_of(const uint64_t *first, size_t n, uint64_t task)
+{
+    size_t lo = 0, hi = n; /* first[lo] <= task < first[hi] */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (first[mid] <= task)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Agree on st[] after a run: the lowest failing rank's error per input. */
+static void agree_inputs(pario_status *st, size_t n, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    int *who = malloc(sizeof(int) * (n ? n : 1));
+    int ok = who != NULL, all_ok;
+    MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+    if (!all_ok) {
+        /* no memory for the table: every input keeps its own state, the run fails */
+        free(who);
+        for (size_t i = 0; i < n; i++)
+            pario_agree(&st[i], comm);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        who[i] = pario_failed(&st[i]) ? rank : INT_MAX;
+    for (size_t i = 0; i < n; i += 1 << 24) {
+        int m = (int)(n - i < (1 << 24) ? n - i : (1 << 24));
+        MPI_Allreduce(MPI_IN_PLACE, who + i, m, MPI_INT, MPI_MIN, comm);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (who[i] != INT_MAX) {
+            if (rank == who[i] && st[i].rank < 0)
+                st[i].rank = rank; /* for "(rank R)" when the failure was the rank's own */
+            MPI_Bcast(&st[i], (int)sizeof st[i], MPI_BYTE, who[i], comm);
+        }
+    free(who);
+}
+
+pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st, const pario_task_opts *o,
+                             pario_task_fn fn, void *ctx, MPI_Comm comm)
+{
+    const size_t chunk = o->io && o->io->chunk_bytes ? o->io->chunk_bytes : PARIO_DEFAULT_CHUNK;
+    const size_t tb = o->task_bytes ? o->task_bytes : chunk;
+    pario_status gst = pario_ok();
+    uint64_t *first = malloc(sizeof(uint64_t) * (n + 1)), *per = malloc(sizeof(uint64_t) * (n ? n : 1));
+    void *buf = pario_alloc_aligned(chunk);
+    if (!first || !per || !buf)
+        gst = pario_local_error("out of memory for the task list (%zu inputs)", n);
+    pario_pool *pool = NULL;
+    if (!pario_agree(&gst, comm)) {
+        first[0] = 0;
+        for (size_t i = 0; i < n; i++) {
+            const size_t es = pario_dtype_size(ds[i].dtype);
+            uint64_t elems = pario_failed(&st[i]) ? 0 : ds[i].nelems;
+            per[i] = tb / es ? tb / es : 1;
+            uint64_t k = pario_failed(&st[i]) ? 0 : elems ? (elems + per[i] - 1) / per[i] : 1;
+            first[i + 1] = first[i] + k;
+        }
+        gst = pario_pool_create(&pool, first[n], o->schedule, comm);
+    }
+    if (pool) {
+        const size_t n_chunk_max = chunk;
+        struct reading r = { NULL, MPI_FILE_NULL, 0, 0 };
+        uint64_t t;
+        while (pario_pool_next(pool, &t)) {
+            size_t i = input_of(first, n, t);
+            if (pario_failed(&st[i]))
+                continue; /* this rank saw the input fail: its other tasks are skipped */
+            const pario_dataset *d = &ds[i];
+            const size_t es = pario_dtype_size(d->dtype);
+            uint64_t start = (t - first[i]) * per[i];
+            uint64_t count = d->nelems - start < per[i] ? d->nelems - start : per[i];
+            if (r.open && r.input != i) {
+                MPI_File_close(&r.fh);
+                r.open = 0;
+            }
+            pario_status ts = pario_ok();
+            if (!r.open && count) {
+                ts = pario_file_open(MPI_COMM_SELF, d->path, MPI_MODE_RDONLY, o->io ? o->io->info : MPI_INFO_NULL,
+                                     &r.fh);
+                r.open = !pario_failed(&ts);
+                r.ds = d;
+                r.input = i;
+            }
+            const size_t piece = n_chunk_max / es ? n_chunk_max / es : 1;
+            if (!pario_failed(&ts) && !count)
+                ts = fn(ctx, i, buf, 0, start);
+            for (uint64_t done = 0; done < count && !pario_failed(&ts);) {
+                size_t m = count - done < piece ? (size_t)(count - done) : piece;
+                ts = read_piece(&r, start + done, m, buf);
+                double t0 = MPI_Wtime();
+                if (!pario_failed(&ts))
+                    ts = fn(ctx, i, buf, m, start + done);
+                pario_slow_after(t0);
+                done += m;
+            }
+            if (pario_failed(&ts)) {
+                st[i] = ts;
+                if (!o->keep_going)
+                    pario_pool_stop(pool);
+            }
+        }
+        if (r.open)
+            MPI_File_close(&r.fh);
+        pario_pool_free(pool, o->stats_tool);
+        agree_inputs(st, n, comm);
+    }
+    free(first);
+    free(per);
+    free(buf);
+    return gst;
+}
+
+/* ---- count by tasks ---- */
+struct count_ctx {
+    const pario_count_query *q;
+    pario_dtype t;
+    uint64_t local[PARIO_COUNT_MAX_VALUES];
+    uint64_t bytes;
+};
+
+static pario_status count_fn(void *ctx, size_t input, const void *data, size_t n, uint64_t start)
+{
+    (void)input;
+    (void)start;
+    struct count_ctx *c = ctx;
+    pario_count_chunk(c->q, data, n, c->t, c->local);
+    c->bytes += n * pario_dtype_size(c->t);
+    return pario_ok();
+}
+
+pario_status pario_count_tasks(const pario_dataset *ds, const pario_count_query *q, const pario_task_opts *o,
+                               int per_rank, pario_count_result *res, MPI_Comm comm)
+{
+    memset(res, 0, sizeof *res);
+    double t0 = MPI_Wtime();
+    struct count_ctx c;
+    memset(&c, 0, sizeof c);
+    c.q = q;
+    c.t = ds->dtype;
+    pario_status ist = pario_ok();
+    pario_task_opts oo = *o;
+    oo.keep_going = 0;
+    pario_status st = pario_tasks_run(ds, 1, &ist, &oo, count_fn, &c, comm);
+    if (pario_failed(&st))
+        return st;
+    if (pario_failed(&ist))
+        return ist;
+    res->bytes = c.bytes;
+    MPI_Allreduce(c.local, res->counts, q->n, MPI_UINT64_T, MPI_SUM, comm);
+    if (per_rank) {
+        int rank, size;
+        MPI_Comm_rank(comm, &rank);
+        MPI_Comm_size(comm, &size);
+        if (rank == 0 && !(res->per_rank = pario_alloc(sizeof(uint64_t) * (size_t)q->n * (size_t)size)))
+            st = pario_sys_error(ENOMEM, "per-rank counts", NULL);
+        if (pario_agree(&st, comm)) {
+            pario_count_result_free(res);
+            return st;
+        }
+        MPI_Gather(c.local, q->n, MPI_UINT64_T, res->per_rank, q->n, MPI_UINT64_T, 0, comm);
+    }
+    res->seconds = MPI_Wtime() - t0;
+    return pario_ok();
+}

@@ -1,0 +1,149 @@
+#!/bin/bash
+# The task pool (doc/pool.md): many-input pario-run jobs (160 tiny inputs of eight
+# dtypes and both byte orders, raw and .npy, made with numpy) checked against numpy
+# (tests/mpi/pool_ref.py) at 1-4 ranks; --schedule dynamic gives the same bytes as
+# static for pario-run, pario-count and pario-reduce (float sum/mean/var/std, hist,
+# --axis), also with one rank slowed (PARIO_SLOW) and with the hierarchy of
+# counters across "nodes" (PARIO_POOL_NODE_SIZE); a failing input in the middle
+# with and without --keep-going, a read failure on one rank, globs, --inputs,
+# and the guard (no output replaces an input).
+. "${PARIO_SRCDIR:-$(dirname "$0")/../..}/tests/mpi/lib.sh"
+REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/pool_ref.py"
+BENCH_BIN=${PARIO_BIN%/tools}/bench
+
+$REF make d 160 7 > all.list || { fail "making the inputs"; finish; exit; }
+cat > job.yaml <<'EOF'
+name: many
+input:
+  data: "d/f*"
+operations: [sum, min, max, mean, std, {op: count, value: 0}]
+EOF
+
+# ---- many inputs against numpy, static == dynamic byte for byte
+mpirun 1 pario-run --format json job.yaml > s1.json 2> s1.err || fail "static, 1 rank: $(cat s1.err)"
+check "1 rank, static: every input matches numpy" $REF check s1.json all.list
+mpirun 2 pario-run --format json --schedule dynamic job.yaml > d2.json 2> d2.err || fail "dynamic 2: $(cat d2.err)"
+mpirun 2 pario-run --format json job.yaml > s2.json 2> s2.err || fail "static 2: $(cat s2.err)"
+check "2 ranks: dynamic == static, byte for byte" cmp -s d2.json s2.json
+check "2 ranks, dynamic: every input matches numpy" $REF check d2.json all.list
+# four ranks as two "nodes" of two: node counters refilled from the global one
+PARIO_POOL_NODE_SIZE=2 PARIO_SLOW=0:4 mpirun 4 pario-run --format json --schedule dynamic --stats job.yaml \
+  > d4.json 2> d4.err || fail "dynamic 4: $(cat d4.err)"
+mpirun 4 pario-run --format json job.yaml > s4.json 2> s4.err || fail "static 4: $(cat s4.err)"
+check "4 ranks on 2 nodes, rank 0 slowed: dynamic == static" cmp -s d4.json s4.json
+check "--stats: one line per rank with tasks and waits" \
+  test "$(grep -Ec 'pario-run: stats: rank [0-3]: [0-9]+ tasks in [0-9]+ batches, [0-9.]+ s working, [0-9.]+ s waiting' d4.err)" = 4
+check "--stats: the schedule and the nodes" grep -q 'schedule dynamic, 160 tasks, 4 ranks on 2 nodes' d4.err
+
+# ---- the same inputs by a glob argument, by --inputs, by a list in the job
+mpirun 3 pario-run --format json --schedule dynamic job.yaml 'd/f*' > g3.json 2> g3.err || fail "glob: $(cat g3.err)"
+mpirun 3 pario-run --format json --schedule dynamic --inputs all.list job.yaml > l3.json 2> l3.err \
+  || fail "--inputs: $(cat l3.err)"
+{ echo 'input:'; echo '  data:'; sed 's/^/    - /' all.list; echo 'operations: [sum, min, max, mean, std, {op: count, value: 0}]'
+  echo 'schedule: dynamic'; } > listjob.yaml
+mpirun 3 pario-run --format json listjob.yaml > j3.json 2> j3.err || fail "listed in the job: $(cat j3.err)"
+check "3 ranks: glob argument matches numpy" $REF check g3.json all.list
+check "--inputs LIST gives the same bytes as the glob" cmp -s g3.json l3.json
+check "input.data as a list: the same results" cmp -s <(sed 's/"file":"[^"]*"//;s/"name":"many",//' j3.json) \
+  <(sed 's/"file":"[^"]*"//;s/"name":"many",//' g3.json)
+check "a job with a list of inputs validates against the schema" $PYTHON3 -c "
+import sys, yaml, jsonschema
+s = yaml.safe_load(open('$PARIO_SRCDIR/schemas/job.schema.yaml'))
+jsonschema.Draft202012Validator(s).validate(yaml.safe_load(open('listjob.yaml')))"
+expect_error 2 1 "pario-run: error: d/none\\*: no file matches this pattern" pario-run job.yaml 'd/none*'
+{ echo d/f001.bin; echo d/f001.bin; } > twice.list
+expect_error 2 2 "d/f001.bin: listed twice" pario-run --inputs twice.list job.yaml
+
+# ---- HDF5 results, one group per input in input order
+mpirun 2 pario-run --schedule dynamic --h5 many.h5 job.yaml > /dev/null 2> h5.err || fail "h5: $(cat h5.err)"
+check "HDF5: /inputs/NNNNNN per input with its data path and the same sums as JSON" $PYTHON3 -c "
+import json, h5py, sys
+r = json.load(open('s2.json'))['inputs']
+with h5py.File('many.h5', 'r') as f:
+    g = f['inputs']
+    assert len(g) == len(r) == f.attrs['inputs'], (len(g), len(r))
+    for i, (p, e) in enumerate(r.items()):
+        gi = g['%06d' % i]
+        d = gi.attrs['data']
+        assert (d.decode() if isinstance(d, bytes) else d) == p, (d, p)
+        assert gi.attrs['elements'] == e['elements']
+        assert gi['sum'][()] == e['sum'], (p, gi['sum'][()], e['sum'])
+"
+
+# ---- pario-reduce and pario-count: dynamic == static (tasks = chunks)
+$PYTHON3 -c "
+import numpy as np
+r = np.random.default_rng(3)
+x = r.standard_normal(100003) * np.exp(r.uniform(-20, 20, 100003))
+x[::9973] = 0
+x.astype('>f8').tofile('big.bin')
+open('big.bin.yaml', 'w').write('dtype: float64\nshape: [100003]\nbyte_order: big\n')
+m = (r.standard_normal((331, 157)) * 100).astype('<f4'); m.tofile('m.bin')
+open('m.bin.yaml', 'w').write('dtype: float32\nshape: [331, 157]\n')"
+OPS="--op sum,min,max,mean,var,std,hist,count=0 --chunk 16Ki"
+mpirun 3 pario-reduce $OPS --format json big.bin > rs.json 2> rs.err || fail "reduce static: $(cat rs.err)"
+PARIO_SLOW=1:5 mpirun 3 pario-reduce $OPS --format json --schedule dynamic big.bin > rd.json 2> rd.err \
+  || fail "reduce dynamic: $(cat rd.err)"
+check "pario-reduce: dynamic == static (float sum, mean, var, std, hist), rank 1 slowed" cmp -s rs.json rd.json
+check "pario-reduce: the sum is math.fsum's" $PYTHON3 -c "
+import json, math, numpy as np
+x = np.fromfile('big.bin', '>f8')
+assert json.load(open('rd.json'))['sum'] == math.fsum(map(float, x))"
+mpirun 2 pario-reduce --op sum,max,std --axis 1 --chunk 4Ki m.bin > as.txt 2> as.err || fail "axis static: $(cat as.err)"
+PARIO_POOL_NODE_SIZE=1 mpirun 2 pario-reduce --op sum,max,std --axis 1 --chunk 4Ki --schedule dynamic m.bin \
+  > ad.txt 2> ad.err || fail "axis dynamic: $(cat ad.err)"
+check "pario-reduce --axis 1: dynamic == static" cmp -s as.txt ad.txt
+mpirun 4 pario-count --values 0,1 --chunk 8Ki big.bin > cs.txt 2> cs.err || fail "count static: $(cat cs.err)"
+mpirun 4 pario-count --values 0,1 --chunk 8Ki --schedule dynamic big.bin > cd.txt 2> cd.err \
+  || fail "count dynamic: $(cat cd.err)"
+check "pario-count: dynamic == static" cmp -s cs.txt cd.txt
+check "pario-count: numpy's count" $PYTHON3 -c "
+import numpy as np, re
+x = np.fromfile('big.bin', '>f8')
+assert re.search(r'\b0: %d\b' % np.count_nonzero(x == 0), open('cd.txt').read())"
+expect_error 1 2 "--schedule 'guided': expected static or dynamic" pario-reduce --op sum --schedule guided big.bin
+
+# ---- a failing input in the middle (f080: its descriptor promises more than the file)
+cp -R d dbad
+head -c 5 d/f081.bin > dbad/f081.bin
+sed 's|^d/|dbad/|' all.list > bad.list
+cat > outjob.yaml <<'EOF'
+input:
+  data: "dbad/f*"
+operations: [sum, min, max, mean, std, {op: count, value: 0}]
+output:
+  results: out.json
+EOF
+expect_error 3 1 "pario-run: error: dbad/f081.bin: .*" pario-run --schedule dynamic outjob.yaml
+check "without --keep-going: no results file" test ! -e out.json
+mpirun 2 pario-run --schedule dynamic --keep-going outjob.yaml 2> kg.err; rc=$?
+check "--keep-going: exit status 1" test "$rc" = 1
+check "--keep-going: the failed input named on stderr" grep -q '^pario-run: error: dbad/f081.bin: ' kg.err
+check "--keep-going: the summary line last" sh -c "tail -n 1 kg.err | grep -q '1 of 160 inputs failed'"
+check "--keep-going: every other input's result, matching numpy" $REF check out.json bad.list dbad/f081.bin
+rm -f out.json
+# a read failing on one rank mid-run: every rank stops, one line names the file and the rank
+PARIO_SLOW=0:10 PARIO_FAULT=read:rank=1:after=0 expect_error 2 1 "pario-run: error: d/f[0-9]+\\.(bin|npy): .*\\(rank 1\\)" \
+  pario-run --schedule dynamic job.yaml
+PARIO_FAULT=read:rank=0:after=0 expect_error 3 1 "pario-reduce: error: big.bin: .*\\(rank 0\\)" \
+  pario-reduce --op sum --chunk 16Ki --schedule dynamic big.bin
+
+# ---- the guard: no output replaces one of the many inputs
+cp d/f042.bin keep.bin
+sed 's|results: out.json|results: d/f042.bin\n  format: json|;s|dbad/|d/|' outjob.yaml > guardjob.yaml
+expect_error 2 2 "d/f042.bin" pario-run --schedule dynamic guardjob.yaml
+expect_error 2 2 "d/f044.bin" pario-run --schedule dynamic --h5 d/f044.bin job.yaml
+check "the inputs are untouched" cmp -s d/f042.bin keep.bin
+
+# ---- the pool itself: every task once, across 3 one-rank "nodes" (the global counter by RMA)
+if [ -x "$BENCH_BIN/pool_tasks" ]; then
+  out=$(PARIO_POOL_NODE_SIZE=1 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 3 "$BENCH_BIN/pool_tasks" 20000 1 dynamic busy)
+  check "pool: 20000 tasks on 3 nodes, each once ($out)" test "${out##* }" = ok
+fi
+
+# ---- doc/pool.md's examples, run as written (tests/examples/run_doc.py)
+mkdir -p docrun
+check "doc/pool.md: every example prints what the guide shows" sh -c \
+  "cd docrun && PATH='$PARIO_BIN':\"\$PATH\" '$PYTHON3' '$PARIO_SRCDIR/tests/examples/run_doc.py' '$PARIO_SRCDIR/doc/pool.md' >log 2>&1 || { cat log >&2; exit 1; }"
+
+finish

@@ -225,8 +225,10 @@ pario_status pario_convert(const pario_dataset *in, const pario_view *rv, const 
     char rd[64], wd[64];
     pario_dist_format(&rv->dist, rd, sizeof rd);
     pario_dist_format(&wv->dist, wd, sizeof wd);
+    pario_dataset placed = *out; /* an HDF5 output's data lie where the writer made room */
+    placed.offset = pario_writer_data_offset(w);
     if (spec->transpose)
-        st = convert_transpose(r, w, in, out, spec, io, progress, comm);
+        st = convert_transpose(r, w, in, &placed, spec, io, progress, comm);
     else if (strcmp(rd, wd) == 0)
         st = convert_aligned(r, w, in, out, rv, spec, io, progress, comm);
     else

@@ -44,6 +44,8 @@ struct pario_writer {
     int swap;
     pario_status err;
     char final_path[PARIO_PATH_MAX], tmp_path[PARIO_PATH_MAX + 32];
+    pario_view moved;             /* the view at the data's real offset (HDF5 outputs) */
+    uint64_t data_offset;
     uint64_t bytes;
     double io_seconds;
 };

@@ -155,6 +155,7 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
     c->format = PARIO_FMT_TEXT;
     pario_dist_parse("block", &c->dist);
     pario_io_opts_init(&c->io);
+    c->io.tool = t->name;
 
     struct option lo[96];
     char sh[256] = ":";

@@ -55,11 +55,15 @@ static const pario_tool tool = {
     "layout (--transpose) or the distribution it is written with (--dist for the read,\n"
     "--to-dist for the write: a collective noncontiguous read, an MPI_Alltoallv that\n"
     "hands each element to its new owner, and a collective noncontiguous write, per\n"
-    "window of the file). Memory is bounded by --chunk, not by the file size.",
+    "window of the file). Memory is bounded by --chunk, not by the file size.\n"
+    "IN and OUT may each be raw (OUT.yaml is written), FILE.npy or FILE.h5:/group/dset\n"
+    "(an existing FILE.h5 gets the dataset added; see doc/formats.md).",
     "Examples:\n"
     "  mpiexec -n 4 pario-convert --dtype float32 --byte-order big in.bin out.bin\n"
     "  mpiexec -n 4 pario-convert --transpose matrix.bin matrix_t.bin\n"
-    "  mpiexec -n 3 pario-convert --dist block --to-dist cyclic:4 --dtype int16 --saturate in.bin out.bin\n",
+    "  mpiexec -n 3 pario-convert --dist block --to-dist cyclic:4 --dtype int16 --saturate in.bin out.bin\n"
+    "  mpiexec -n 2 pario-convert data.h5:/grid/t out.npy\n"
+    "  mpiexec -n 2 pario-convert --dtype float32 in.npy results.h5:/run1/x\n",
     PARIO_OPTS_DATA, options, handle, 2, 2, PARIO_WITHOUT_STRATEGY, /* convert reads through the view itself */
 };
 
@@ -90,14 +94,15 @@ int main(int argc, char **argv)
         st = pario_open_data(&c, c.args[0], &in, &rv, MPI_COMM_WORLD);
     if (!pario_failed(&st)) {
         out = in;
-        memset(&out.part, 0, sizeof out.part);
-        snprintf(out.path, sizeof out.path, "%s", c.args[1]);
         if (o.dtype)
             out.dtype = (pario_dtype)pario_dtype_from_name(o.dtype);
         if (o.order)
             out.big_endian = strcmp(o.order, "big") == 0;
         out.offset = o.have_offset ? o.offset : 0;
         st = pario_convert_output(&in, &o.spec, &out);
+        if (!pario_failed(&st))
+            st = pario_dataset_set_output(&out, c.args[1]);
+        c.io.source = c.args[0];
     }
     if (!pario_failed(&st)) {
         pario_dist read_dist = c.dist;
@@ -116,9 +121,10 @@ int main(int argc, char **argv)
         if (!pario_failed(&st) && c.stats)
             pario_stats_print(tool.name, "read", bytes, MPI_Wtime() - t0, MPI_COMM_WORLD);
         if (!pario_failed(&st) && c.verbose)
-            pario_note(&c, "wrote %s (%llu %s elements, %s-endian) and its descriptor", out.path,
-                       (unsigned long long)out.nelems, pario_dtype_name(out.dtype),
-                       out.big_endian ? "big" : "little");
+            pario_note(&c, "wrote %s%s%s (%s, %llu %s elements, %s-endian)%s", out.path, out.dataset[0] ? ":" : "",
+                       out.dataset, pario_source_name(out.format), (unsigned long long)out.nelems,
+                       pario_dtype_name(out.dtype), out.big_endian ? "big" : "little",
+                       out.format == PARIO_SOURCE_RAW ? " and its descriptor" : "");
     }
     pario_view_free(&rv);
     pario_view_free(&wv);

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
         st = pario_gather_open(c.args[0], out, c.dist_given ? &c.dist : NULL, &part, &whole, &used, MPI_COMM_WORLD);
     if (!pario_failed(&st)) {
         c.dist = used;
+        c.io.source = c.args[0];
         st = pario_prepare_write_view(&c, &whole, &view, MPI_COMM_WORLD);
     }
     if (!pario_failed(&st)) {

@@ -74,6 +74,16 @@ int pario_dataset_split(const char *arg, char *file, size_t flen, char *dset, si
  * filters) and how they are read. */
 void pario_dataset_describe(const pario_dataset *ds, char *buf, size_t len);
 
+/* Serial: name an output, whose dtype and shape are set: "x.npy" (ds->offset: the
+ * header's length), "file.h5:/group/dset" (FILE ends in .h5, .hdf5, .he5 or .hdf,
+ * or is an existing HDF5 file; the dataset is added to it), anything else raw.
+ * Sets path, dataset and format; "x.h5" without a dataset path, or a nonzero
+ * ds->offset with a format that has its own header, is a usage error. */
+pario_status pario_dataset_set_output(pario_dataset *ds, const char *arg);
+/* Serial: the file an output argument names, and its format (pario_source_kind;
+ * -1 for an HDF5 file named without a dataset path). */
+int pario_output_split(const char *arg, char *file, size_t flen, char *dset, size_t dlen);
+
 /* "raw", "npy" or "hdf5". */
 const char *pario_source_name(int kind);
 

@@ -41,6 +41,8 @@ typedef struct pario_io_opts {
     FILE *show_hints;     /* --show-hints: where rank 0 prints the opened file's hints */
     int raw;              /* 1: bytes as stored, no byte-order conversion */
     pario_strategy strategy;
+    const char *tool;     /* what an HDF5 output's attributes record: the tool writing it ... */
+    const char *source;   /* ... and where its data come from (NULL: none) */
 } pario_io_opts;
 
 /* The strategy a reader will use for this view, and why (for --explain). */
@@ -95,7 +97,10 @@ MPI_File pario_reader_file(const pario_reader *r);
 typedef struct pario_writer pario_writer;
 
 /* Collective: create a temporary file beside path, sized for ds (header zeroed);
- * *w is NULL on failure. */
+ * *w is NULL on failure. ds->format says what the file is (pario_dataset_set_output):
+ * raw, .npy (rank 0 writes the header first) or HDF5 (rank 0 makes the file with the
+ * dataset ds->dataset, attributes from o->tool, o->source and view's distribution;
+ * the data go at its address, view's displacement moved there). */
 pario_status pario_writer_open(pario_writer **w, const char *path, const pario_dataset *ds,
                                const pario_view *view, const pario_io_opts *o, MPI_Comm comm);
 /* The buffer to fill with the next chunk (host order); *n = elements this rank must put. */
@@ -113,13 +118,16 @@ pario_status pario_writer_write_at(pario_writer *w, uint64_t start, uint64_t n, 
  * first; returns the agreed status. */
 pario_status pario_writer_put_bytes(pario_writer *w, uint64_t at, const void *buf, size_t n, pario_status st);
 /* Collective: on success close, rename to the final name and write the descriptor
- * (write_desc); on failure (st failed on any rank) remove the temporary file.
+ * (write_desc, raw outputs only); on failure (st failed on any rank) remove the temporary file.
  * Frees w. */
 pario_status pario_writer_close(pario_writer *w, pario_status st, int write_desc);
 /* Bytes this rank has written so far. */
 uint64_t pario_writer_bytes(const pario_writer *w);
 /* The open file, for a caller that sets views of its own (convert's tiles). */
 MPI_File pario_writer_file(const pario_writer *w);
+/* The byte offset of the output's first element (an HDF5 output's is known only
+ * once the writer has made the file). */
+uint64_t pario_writer_data_offset(const pario_writer *w);
 
 #ifdef __cplusplus
 }

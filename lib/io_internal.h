@@ -30,6 +30,7 @@ struct pario_reader {
     double io_seconds;            /* spent waiting for reads */
     pario_strategy strategy;
     struct pario_stripe_exchange *xr; /* exchange strategy: stripes and their Alltoallv */
+    struct pario_h5read *h5;      /* chunked/compact HDF5: read through H5Dread (io_read_h5.c), or NULL */
 };
 
 struct pario_writer {
@@ -57,6 +58,14 @@ void pario_reader_release(pario_reader *r);
 pario_status pario_writer_init(pario_writer *w, const char *path, const pario_dataset *ds,
                                const pario_view *view, const pario_io_opts *o, MPI_Comm comm);
 pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_desc);
+
+/* The HDF5 path of the reader (io_read_h5.c), for datasets not stored contiguously:
+ * open the file once with the MPI-IO driver and collective metadata, read a rank's
+ * local elements [start, start+n) as a hyperslab union (host order, or stored order
+ * when raw), close (rank 0 reports the transfer mode HDF5 really used under verbose). */
+pario_status pario_h5read_open(pario_reader *r);
+pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *buf);
+void pario_h5read_close(pario_reader *r);
 
 /* Collective: the number of chunk steps every rank takes (the largest rank's). */
 uint64_t pario_io_nsteps(uint64_t local_count, size_t chunk, MPI_Comm comm);

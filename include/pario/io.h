@@ -43,6 +43,7 @@ typedef struct pario_io_opts {
     pario_strategy strategy;
     const char *tool;     /* what an HDF5 output's attributes record: the tool writing it ... */
     const char *source;   /* ... and where its data come from (NULL: none) */
+    int verbose;          /* say which transfer mode parallel HDF5 really used */
 } pario_io_opts;
 
 /* The strategy a reader will use for this view, and why (for --explain). */

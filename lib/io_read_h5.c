@@ -144,6 +144,21 @@ static herr_t add_range(hid_t space, int nd, uint64_t cols, uint64_t g, uint64_t
     return 0;
 }
 
+herr_t pario_h5_select(hid_t space, const pario_view *v, const pario_dataset *ds, uint64_t start, uint64_t n)
+{
+    if (n == 0)
+        return H5Sselect_none(space);
+    int first = 1;
+    herr_t e = 0;
+    for (uint64_t done = 0; done < n && e >= 0;) {
+        uint64_t g, run = pario_view_run(v, start + done, &g);
+        uint64_t m = run < n - done ? run : n - done;
+        e = add_range(space, ds->ndims == 2 ? 2 : 1, v->cols, g, m, &first);
+        done += m;
+    }
+    return e;
+}
+
 pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *buf)
 {
     struct pario_h5read *h = r->h5;
@@ -153,16 +168,7 @@ pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *
     hid_t mem = -1;
     double t0 = MPI_Wtime();
     H5E_BEGIN_TRY {
-        int first = 1;
-        herr_t e = 0;
-        for (uint64_t done = 0; done < n && e >= 0;) {
-            uint64_t g, run = pario_view_run(v, start + done, &g);
-            uint64_t m = run < n - done ? run : n - done;
-            e = add_range(h->space, ds->ndims == 2 ? 2 : 1, v->cols, g, m, &first);
-            done += m;
-        }
-        if (n == 0)
-            e = H5Sselect_none(h->space);
+        herr_t e = pario_h5_select(h->space, v, ds, start, n);
         hsize_t mn = n ? n : 1;
         mem = H5Screate_simple(1, &mn, NULL);
         if (mem >= 0 && n == 0)

@@ -22,6 +22,10 @@ static pario_status prepare_sink(pario_writer *w, const char *path, MPI_Comm com
     MPI_Comm_rank(comm, &rank);
     pario_status st = pario_ok();
     uint64_t off = ds->offset;
+    if (ds->format == PARIO_SOURCE_HDF5 && w->opts.out_chunk_ndims) {
+        w->data_offset = 0; /* chunked: written through HDF5, no offset */
+        return pario_h5write_open(w);
+    }
     if (rank == 0 && ds->format == PARIO_SOURCE_NPY) {
         st = pario_sink_npy_create(ds, w->tmp_path);
     } else if (rank == 0) {
@@ -73,6 +77,8 @@ pario_status pario_writer_init(pario_writer *w, const char *path, const pario_da
         return st;
     }
     view = w->view;
+    if (w->h5)
+        return pario_ok();
     MPI_Info tuned = pario_io_tuned_info(view, o->info, "romio_cb_write");
     MPI_Info info = tuned != MPI_INFO_NULL ? tuned : o->info;
     st = pario_file_open(comm, w->tmp_path, MPI_MODE_CREATE | MPI_MODE_WRONLY, info, &w->fh);
@@ -146,6 +152,14 @@ int pario_writer_put(pario_writer *w, pario_status *st)
     int n = (int)(left < w->chunk_elems ? left : w->chunk_elems);
     if (w->swap && n)
         pario_byteswap(w->buf, (size_t)n, w->view->esize);
+    if (w->h5) {
+        pario_status ws = pario_h5write_at(w, w->next_local, (uint64_t)n, w->buf);
+        if (pario_failed(&ws))
+            w->err = ws;
+        w->next_local += (uint64_t)n;
+        w->step++;
+        return 1;
+    }
     MPI_Offset off = (MPI_Offset)w->next_local;
     MPI_Status status;
     double t0 = MPI_Wtime();
@@ -181,6 +195,11 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
     if (!pario_failed(&st) && w->step < w->nsteps)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: internal error: output closed before it was complete", w->final_path);
     pario_agree(&st, w->comm);
+    if (w->h5) {
+        pario_status cs = pario_h5write_close(w);
+        if (!pario_failed(&st))
+            st = cs;
+    }
     if (w->fh != MPI_FILE_NULL) {
         int err = MPI_File_close(&w->fh);
         if (err != MPI_SUCCESS && !pario_failed(&st))
@@ -230,6 +249,8 @@ pario_status pario_writer_write_at(pario_writer *w, uint64_t start, uint64_t n, 
     w->step = w->nsteps; /* the caller chooses the windows and answers for completeness */
     if (w->swap && n)
         pario_byteswap(buf, n, w->view->esize);
+    if (w->h5)
+        return pario_h5write_at(w, start, n, buf);
     MPI_Status status;
     double t0 = MPI_Wtime();
     int err = write_at(w->fh, (MPI_Offset)start, buf, n, w->view->etype, !w->opts.independent, &status);

@@ -26,4 +26,12 @@ pario_status pario_sink_npy_create(const pario_dataset *ds, const char *tmp);
  * ds->dataset; *offset = the address of its data. */
 pario_status pario_sink_h5_create(const pario_dataset *ds, const char *tmp, const struct pario_sink_meta *meta,
                                   uint64_t *offset);
+/* The HDF5 file type of ds's dtype and byte order. */
+#include <hdf5.h>
+hid_t pario_sink_h5_type(const pario_dataset *ds);
+/* The attributes pario records on a dataset it writes; -1 on failure. */
+int pario_sink_h5_attrs(hid_t dset, const struct pario_sink_meta *meta);
+/* Rank 0, serial, before the collective create of a chunked output: an existing
+ * ds->path must be HDF5 with room for ds->dataset, and is copied to tmp. */
+pario_status pario_sink_h5_prepare(const pario_dataset *ds, const char *tmp, int exists);
 #endif

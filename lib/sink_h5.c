@@ -56,7 +56,7 @@ static pario_status copy_file(const char *src, const char *dst, const char *name
     return st;
 }
 
-static hid_t file_type(const pario_dataset *ds)
+hid_t pario_sink_h5_type(const pario_dataset *ds)
 {
     int be = ds->big_endian;
     switch (ds->dtype) {
@@ -85,6 +85,15 @@ static int put_attr(hid_t obj, const char *name, const char *value)
     if (t >= 0)
         H5Tclose(t);
     return ok;
+}
+
+int pario_sink_h5_attrs(hid_t d, const struct pario_sink_meta *meta)
+{
+    return put_attr(d, "pario_tool", meta->tool ? meta->tool : "pario") && put_attr(d, "pario_version", PACKAGE_VERSION) &&
+                   put_attr(d, "pario_source", meta->source ? meta->source : "") &&
+                   put_attr(d, "pario_distribution", meta->dist ? meta->dist : "")
+               ? 0
+               : -1;
 }
 
 /* Does some prefix of path name something that is not a group, or path itself exist? */
@@ -143,14 +152,10 @@ pario_status pario_sink_h5_create(const pario_dataset *ds, const char *tmp, cons
             if (lcpl < 0 || dcpl < 0 || space < 0 || H5Pset_create_intermediate_group(lcpl, 1) < 0 ||
                 H5Pset_layout(dcpl, H5D_CONTIGUOUS) < 0 || H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0 ||
                 H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0 ||
-                (d = H5Dcreate2(f, ds->dataset, file_type(ds), space, lcpl, dcpl, H5P_DEFAULT)) < 0)
+                (d = H5Dcreate2(f, ds->dataset, pario_sink_h5_type(ds), space, lcpl, dcpl, H5P_DEFAULT)) < 0)
                 st = pario_h5_error("cannot create the dataset", ds->path);
         }
-        if (!pario_failed(&st) &&
-            !(put_attr(d, "pario_tool", meta->tool ? meta->tool : "pario") &&
-              put_attr(d, "pario_version", PACKAGE_VERSION) &&
-              put_attr(d, "pario_source", meta->source ? meta->source : "") &&
-              put_attr(d, "pario_distribution", meta->dist ? meta->dist : "")))
+        if (!pario_failed(&st) && pario_sink_h5_attrs(d, meta) < 0)
             st = pario_h5_error("cannot write the attributes", ds->path);
         int fault = pario_failed(&st) ? 0 : pario_fault(PARIO_FAULT_H5WRITE);
         if (fault)
@@ -174,5 +179,26 @@ pario_status pario_sink_h5_create(const pario_dataset *ds, const char *tmp, cons
     } H5E_END_TRY;
     if (pario_failed(&st))
         remove(tmp);
+    return st;
+}
+
+pario_status pario_sink_h5_prepare(const pario_dataset *ds, const char *tmp, int exists)
+{
+    struct stat sb;
+    if (!exists)
+        return pario_ok();
+    if (stat(ds->path, &sb) != 0 || !S_ISREG(sb.st_mode) || pario_source_sniff(ds->path) != PARIO_SOURCE_HDF5)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: exists and is not an HDF5 file (pario adds datasets to an HDF5 "
+                           "file; remove it or name another)", ds->path);
+    pario_status st = pario_ok();
+    hid_t f = -1;
+    H5E_BEGIN_TRY {
+        f = H5Fopen(ds->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        st = f < 0 ? pario_h5_error("cannot open to add a dataset", ds->path) : check_path(f, ds);
+        if (f >= 0)
+            H5Fclose(f);
+    } H5E_END_TRY;
+    if (!pario_failed(&st))
+        st = copy_file(ds->path, tmp, ds->path);
     return st;
 }

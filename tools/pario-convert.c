@@ -7,11 +7,11 @@
 #include "pario/guard.h"
 #include "pario/convert.h"
 
-enum { O_DTYPE = 256, O_SATURATE, O_ORDER, O_TRANSPOSE, O_TO_DIST, O_OFFSET };
+enum { O_DTYPE = 256, O_SATURATE, O_ORDER, O_TRANSPOSE, O_TO_DIST, O_OFFSET, O_CHUNK_SHAPE, O_GZIP };
 
 struct convert_opts {
     pario_convert_spec spec;
-    const char *dtype, *order, *to_dist;
+    const char *dtype, *order, *to_dist, *chunk_shape, *gzip;
     uint64_t offset;
     int have_offset;
 };
@@ -29,6 +29,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
         break;
     case O_TRANSPOSE: o->spec.transpose = 1; break;
     case O_TO_DIST: o->to_dist = arg; break;
+    case O_CHUNK_SHAPE: o->chunk_shape = arg; break;
+    case O_GZIP: o->gzip = arg; break;
     case O_OFFSET: {
         pario_status st = pario_parse_size(arg, &o->offset);
         o->have_offset = 1;
@@ -44,7 +46,9 @@ static const pario_optdef options[] = {
     { "byte-order", O_ORDER, 1, "ORDER", "write little- or big-endian (default: as the input)" },
     { "transpose", O_TRANSPOSE, 0, NULL, "transpose a 2-D dataset" },
     { "to-dist", O_TO_DIST, 1, "D", "write with distribution D (default: --dist): elements move between ranks" },
-    { "offset", O_OFFSET, 1, "BYTES", "header bytes (zeros) before the output data (default 0)" },
+    { "offset", O_OFFSET, 1, "BYTES", "header bytes (zeros) before the data of a raw output (default 0)" },
+    { "chunk-shape", O_CHUNK_SHAPE, 1, "N|R,C", "HDF5 output: chunked, this chunk shape (default: contiguous)" },
+    { "gzip", O_GZIP, 1, "LEVEL", "HDF5 output: chunked, shuffle + gzip LEVEL 0-9 (chunks of about 1 MiB unless --chunk-shape)" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -102,6 +106,14 @@ int main(int argc, char **argv)
         st = pario_convert_output(&in, &o.spec, &out);
         if (!pario_failed(&st))
             st = pario_dataset_set_output(&out, c.args[1]);
+        if (!pario_failed(&st) && o.chunk_shape)
+            st = pario_io_parse_chunk_shape(o.chunk_shape, &c.io);
+        if (!pario_failed(&st) && o.gzip)
+            st = pario_io_parse_gzip(o.gzip, &c.io);
+        if (!pario_failed(&st))
+            st = pario_io_out_check(&c.io, &out);
+        if (!pario_failed(&st) && o.spec.transpose && c.io.out_chunk_ndims)
+            st = pario_error(PARIO_ERR_USAGE, "--transpose writes tiles at byte offsets: not into a chunked output");
         c.io.source = c.args[0];
     }
     if (!pario_failed(&st)) {

@@ -7,11 +7,11 @@
 #include "pario/pario.h"
 #include "pario/guard.h"
 
-enum { O_DTYPE = 256, O_COUNT, O_SHAPE, O_UNIFORM, O_NORMAL, O_SEQUENCE, O_SEED, O_OUT, O_OFFSET, O_ORDER };
+enum { O_DTYPE = 256, O_COUNT, O_SHAPE, O_UNIFORM, O_NORMAL, O_SEQUENCE, O_SEED, O_OUT, O_OFFSET, O_ORDER, O_CHUNK_SHAPE, O_GZIP };
 
 struct gen_opts {
     pario_gen_spec g;
-    const char *dtype, *out;
+    const char *dtype, *out, *chunk_shape, *gzip;
     int ndims;
     uint64_t dims[2], offset;
     int big_endian, have_seed;
@@ -49,6 +49,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
     case O_SEQUENCE: return pario_gen_spec_set(&o->g, PARIO_GEN_SEQUENCE, arg);
     case O_SEED: st = pario_parse_size(arg, &o->g.seed); o->have_seed = 1; break;
     case O_OUT: o->out = arg; break;
+    case O_CHUNK_SHAPE: o->chunk_shape = arg; break;
+    case O_GZIP: o->gzip = arg; break;
     case O_OFFSET: st = pario_parse_size(arg, &o->offset); break;
     case O_ORDER:
         if (strcmp(arg, "little") == 0)
@@ -76,6 +78,8 @@ static const pario_optdef options[] = {
       "(added to FILE.h5 if it exists; see doc/formats.md)" },
     { "offset", O_OFFSET, 1, "BYTES", "header bytes (zeros) before the data of a raw output (default 0)" },
     { "byte-order", O_ORDER, 1, "ORDER", "little (default) or big" },
+    { "chunk-shape", O_CHUNK_SHAPE, 1, "N|R,C", "HDF5 output: chunked, this chunk shape (default: contiguous)" },
+    { "gzip", O_GZIP, 1, "LEVEL", "HDF5 output: chunked, shuffle + gzip LEVEL 0-9 (chunks of about 1 MiB unless --chunk-shape)" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -131,6 +135,12 @@ int main(int argc, char **argv)
             st = pario_error(PARIO_ERR_USAGE, "shape too large");
         else
             st = pario_dataset_set_output(&ds, o.out);
+        if (!pario_failed(&st) && o.chunk_shape)
+            st = pario_io_parse_chunk_shape(o.chunk_shape, &c.io);
+        if (!pario_failed(&st) && o.gzip)
+            st = pario_io_parse_gzip(o.gzip, &c.io);
+        if (!pario_failed(&st))
+            st = pario_io_out_check(&c.io, &ds);
     }
     char source[256];
     if (!pario_failed(&st)) {

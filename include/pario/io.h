@@ -44,6 +44,9 @@ typedef struct pario_io_opts {
     const char *tool;     /* what an HDF5 output's attributes record: the tool writing it ... */
     const char *source;   /* ... and where its data come from (NULL: none) */
     int verbose;          /* say which transfer mode parallel HDF5 really used */
+    int out_chunk_ndims;  /* HDF5 outputs: 0 contiguous, else chunked with chunk shape out_chunk */
+    uint64_t out_chunk[2];
+    int out_gzip;         /* HDF5 outputs: gzip level 0-9 (with shuffle), or -1: no filter */
 } pario_io_opts;
 
 /* The strategy a reader will use for this view, and why (for --explain). */
@@ -58,6 +61,11 @@ MPI_Info pario_io_tuned_info(const pario_view *v, MPI_Info user, const char *key
 pario_status pario_strategy_parse(const char *text, pario_strategy *s);
 
 void pario_io_opts_init(pario_io_opts *o);
+/* --chunk-shape N or R,C, and --gzip LEVEL (0-9), of the tools that write a dataset:
+ * HDF5 outputs only; usage errors. pario_io_out_check: against the output (dims). */
+pario_status pario_io_parse_chunk_shape(const char *arg, pario_io_opts *o);
+pario_status pario_io_parse_gzip(const char *arg, pario_io_opts *o);
+pario_status pario_io_out_check(pario_io_opts *o, const pario_dataset *out);
 
 /* Collective open with errors returned, not fatal; the status is agreed. */
 pario_status pario_file_open(MPI_Comm comm, const char *path, int amode, MPI_Info info, MPI_File *fh);

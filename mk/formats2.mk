@@ -5,3 +5,7 @@ lib_libpario_la_SOURCES += lib/sink.c lib/sink.h lib/sink_npy.c lib/sink_h5.c li
 FORMATS2_TESTS = tests/mpi/formats_write.sh
 TESTS += $(FORMATS2_TESTS)
 EXTRA_DIST += $(FORMATS2_TESTS) tests/mpi/formats_write.py
+
+# the .npy header parser under libFuzzer (tests/fuzz/fuzz_npy.c, seeds in corpus/npy)
+FUZZ_NAMES += npy
+EXTRA_DIST += tests/fuzz/fuzz_npy.c

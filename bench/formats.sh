@@ -42,7 +42,7 @@ for i in $(seq "$REPS"); do
   timed f_peer_gz $PEER "$H5" /gzip1
 done
 mem() { # the largest VmHWM of any rank, from --stats
-  PARIO_MEMSTATS=1 $MPI "$PARIO_BIN/pario-reduce" $OPS --stats "$@" 2>&1 >/dev/null | grep -o 'VmHWM[^,;)]*' | head -1
+  PARIO_MEMSTATS=1 $MPI "$PARIO_BIN/pario-reduce" $OPS --stats "$@" 2>&1 >/dev/null | grep -o 'VmHWM) [0-9.]* MiB' | sed 's/VmHWM) //' | head -1
 }
 M_RAW=$(mem "$RAW") M_CH=$(mem "$H5:/chunked") M_GZ=$(mem "$H5:/gzip1")
 ratio() { echo "$(median "$1") $(median "$2")" | awk '{printf "%.2f", $1 / $2}'; }

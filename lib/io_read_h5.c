@@ -17,6 +17,7 @@
 
 struct pario_h5read {
     hid_t file, dset, space, memtype, dxpl;
+    int collective; /* 0: --independent, or every chunk belongs to one rank */
     unsigned modes; /* bits: no collective, contiguous collective, chunk collective, chunk independent, mixed */
     unsigned causes; /* H5Pget_mpio_no_collective_cause, global, of every read */
 };
@@ -86,9 +87,17 @@ pario_status pario_h5read_open(pario_reader *r)
         if (!pario_failed(&st)) {
             /* raw: the bytes as stored (the file's type); else host order */
             h->memtype = r->opts.raw ? H5Dget_type(h->dset) : H5Tcopy(native_type(ds->dtype));
+            /* When the split follows the chunks (each chunk read by one rank), a
+             * collective read has nothing to merge and HDF5's per-chunk collective
+             * steps only cost (7x slower in bench/formats.sh): read independently,
+             * as pario disables two-phase I/O for contiguous parts. Decided from the
+             * distribution, the same on every rank. */
+            uint64_t band = pario_h5_chunk_band(ds);
+            int follows = band && r->view->dist.kind == PARIO_DIST_CYCLIC && r->view->dist.k == band;
+            h->collective = !r->opts.independent && !follows && ds->h5_layout == PARIO_H5_CHUNKED;
             h->dxpl = H5Pcreate(H5P_DATASET_XFER);
             if (h->memtype < 0 || h->dxpl < 0 ||
-                H5Pset_dxpl_mpio(h->dxpl, r->opts.independent ? H5FD_MPIO_INDEPENDENT : H5FD_MPIO_COLLECTIVE) < 0)
+                H5Pset_dxpl_mpio(h->dxpl, h->collective ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT) < 0)
                 st = pario_h5_error("cannot set up the transfer", ds->path);
         }
         if (dapl >= 0)
@@ -179,11 +188,11 @@ pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *
         if (H5Dread(h->dset, h->memtype, mem, h->space, h->dxpl, buf) < 0 && !pario_failed(&st))
             st = pario_h5_error("read", ds->path);
         H5D_mpio_actual_io_mode_t mode;
-        if (n && !r->opts.independent && H5Pget_mpio_actual_io_mode(h->dxpl, &mode) >= 0)
+        if (n && h->collective && H5Pget_mpio_actual_io_mode(h->dxpl, &mode) >= 0)
             h->modes |= mode == H5D_MPIO_CHUNK_COLLECTIVE ? 4u : mode == H5D_MPIO_CONTIGUOUS_COLLECTIVE ? 2u
                         : mode == H5D_MPIO_CHUNK_MIXED ? 16u : mode == H5D_MPIO_CHUNK_INDEPENDENT ? 8u : 1u;
         uint32_t local_cause = 0, global_cause = 0;
-        if (n && !r->opts.independent && H5Pget_mpio_no_collective_cause(h->dxpl, &local_cause, &global_cause) >= 0)
+        if (n && h->collective && H5Pget_mpio_no_collective_cause(h->dxpl, &local_cause, &global_cause) >= 0)
             h->causes |= global_cause;
         if (mem >= 0)
             H5Sclose(mem);
@@ -227,8 +236,10 @@ void pario_h5read_close(pario_reader *r)
         fprintf(stderr, "%s: %s:%s read through parallel HDF5: %s%s%s\n", r->opts.tool ? r->opts.tool : "pario",
                 r->ds->path, r->ds->dataset,
                 r->opts.independent ? "independent transfers (--independent)"
+                : !h->collective    ? "independent transfers (every chunk is read by one rank: nothing for "
+                                      "collective I/O to merge)"
                                     : "collective transfers requested; H5Pget_mpio_actual_io_mode: ",
-                r->opts.independent ? "" : all ? modes : "no data read", "");
+                h->collective ? (all ? modes : "no data read") : "", "");
     }
     H5E_BEGIN_TRY { free_h5(h); } H5E_END_TRY;
     r->h5 = NULL;

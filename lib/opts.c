@@ -310,9 +310,12 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
 {
     size_t step = pario_io_chunk_elems(&c->io, v->esize);
     uint64_t band = pario_h5_chunk_band(ds);
+    int follows = band && v->dist.kind == PARIO_DIST_CYCLIC && v->dist.k == band;
     fprintf(out, "reads: %s H5Dread per step of up to %zu elements, each rank's elements selected as a hyperslab "
-                 "union (HDF5 decompresses; the file is opened once, metadata read collectively)\n",
-            c->io.independent ? "independent" : "collective", band && band <= step ? step / band * band : step);
+                 "union (HDF5 decompresses; the file is opened once, metadata read collectively)%s\n",
+            c->io.independent || follows || !band ? "independent" : "collective",
+            band && band <= step ? step / band * band : step,
+            follows && !c->io.independent ? "; independent because every chunk is read by one rank" : "");
     if (!band)
         return;
     uint64_t rows = ds->shape[0], crow = ds->h5_chunk[0];

@@ -79,7 +79,9 @@ mpirun 2 pario-scatter --out p data.h5:/cbe && mpirun 2 pario-gather --out g.bin
 mpirun 3 pario-reduce --op sum --explain --verbose data.h5:/gz2 >ex.txt 2>&1
 check "explain chunked" grep -Eq "^source: hdf5 data.h5:/gz2, float64 big-endian, layout chunked \(chunk shape 6 x 4\), filters shuffle, gzip\(1\)" ex.txt
 check "explain chunks per rank" grep -Eq "^chunks: 7 bands of 5 chunk\(s\), dealt round-robin: .* rank 0 15, rank 1 10, rank 2 10" ex.txt
-check "verbose transfer mode" grep -Eq "read through parallel HDF5: collective transfers requested; H5Pget_mpio_actual_io_mode: " ex.txt
+check "verbose transfer mode" grep -Eq "read through parallel HDF5: independent transfers \(every chunk is read by one rank" ex.txt
+mpirun 2 pario-reduce --op sum --verbose --dist block data.h5:/c2 >ex.txt 2>&1
+check "verbose collective mode" grep -Eq "read through parallel HDF5: collective transfers requested; H5Pget_mpio_actual_io_mode: chunk" ex.txt
 # a netCDF-4 file written by python3-netcdf4: its variables are HDF5 datasets
 if [ -f data.nc ]; then
   reduce_ok 2 data.nc:/temp

@@ -82,6 +82,14 @@ check "explain chunks per rank" grep -Eq "^chunks: 7 bands of 5 chunk\(s\), deal
 check "verbose transfer mode" grep -Eq "read through parallel HDF5: independent transfers \(every chunk is read by one rank" ex.txt
 mpirun 2 pario-reduce --op sum --verbose --dist block data.h5:/c2 >ex.txt 2>&1
 check "verbose collective mode" grep -Eq "read through parallel HDF5: collective transfers requested; H5Pget_mpio_actual_io_mode: chunk" ex.txt
+# one rank's failed read or allocation, a filter this HDF5 does not have: one line, no hang
+PARIO_FAULT=read:rank=1 expect_error 3 1 "^pario-reduce: error: data.h5: read: Input/output error \(rank 1\)" pario-reduce --op sum --chunk 1Ki data.h5:/gz2
+PARIO_FAULT=read:rank=0:after=1 expect_error 2 1 "^pario-reduce: error: data.h5: read: .*\(rank 0\)" pario-reduce --op sum --chunk 1Ki --dist block data.h5:/c2
+PARIO_FAULT=alloc:rank=3 expect_error 4 1 "^pario-count: error: out of memory.*\(rank 3\)" pario-count --value 1 data.h5:/gz
+for n in 1 4; do
+  expect_error $n 1 "^pario-reduce: error: data.h5:/lzf: filter 32000 \(lzf\) is not available" pario-reduce --op sum data.h5:/lzf
+done
+
 # a netCDF-4 file written by python3-netcdf4: its variables are HDF5 datasets
 if [ -f data.nc ]; then
   reduce_ok 2 data.nc:/temp

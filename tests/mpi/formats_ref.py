@@ -70,6 +70,7 @@ def make():
                          compression="gzip")
         h.create_dataset("cempty", shape=(0,), maxshape=(None,), dtype="<f8", chunks=(16,))
         h.create_dataset("cbe", data=rng.integers(-2**40, 2**40, (13, 11)).astype(">i8"), chunks=(13, 2))
+        h.create_dataset("lzf", data=f8, chunks=(100,), compression="lzf")  # h5py's own filter
         # compact: the data in the object header
         dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
         dcpl.set_layout(h5py.h5d.COMPACT)

@@ -86,6 +86,8 @@ check "verbose collective mode" grep -Eq "read through parallel HDF5: collective
 PARIO_FAULT=read:rank=1 expect_error 3 1 "^pario-reduce: error: data.h5: read: Input/output error \(rank 1\)" pario-reduce --op sum --chunk 1Ki data.h5:/gz2
 PARIO_FAULT=read:rank=0:after=1 expect_error 2 1 "^pario-reduce: error: data.h5: read: .*\(rank 0\)" pario-reduce --op sum --chunk 1Ki --dist block data.h5:/c2
 PARIO_FAULT=alloc:rank=3 expect_error 4 1 "^pario-count: error: out of memory.*\(rank 3\)" pario-count --value 1 data.h5:/gz
+expect_error 2 1 "^pario-train: error: data.h5:/c2: pario-train reads rows at byte offsets: not from a chunked" pario-train --model linear --label-column 0 data.h5:/c2
+expect_error 2 1 "^pario-convert: error: data.h5:/c2: --transpose reads tiles at byte offsets: not from a chunked" pario-convert --transpose data.h5:/c2 t.bin
 for n in 1 4; do
   expect_error $n 1 "^pario-reduce: error: data.h5:/lzf: filter 32000 \(lzf\) is not available" pario-reduce --op sum data.h5:/lzf
 done

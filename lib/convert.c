@@ -12,6 +12,10 @@ pario_status pario_convert_output(const pario_dataset *in, const pario_convert_s
 {
     if (spec->transpose && in->ndims != 2)
         return pario_error(PARIO_ERR_USAGE, "--transpose needs a 2-D dataset, but %s is 1-D", in->path);
+    if (spec->transpose && in->format == PARIO_SOURCE_HDF5 && in->h5_layout != PARIO_H5_CONTIGUOUS)
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: --transpose reads tiles at byte offsets: not from a %s dataset "
+                           "(convert it to a contiguous one first)", in->path, in->dataset,
+                           in->h5_layout == PARIO_H5_CHUNKED ? "chunked" : "compact");
     uint64_t dims[2] = { in->shape[0], in->shape[1] };
     if (spec->transpose)
         dims[0] = in->shape[1], dims[1] = in->shape[0];
@@ -225,8 +229,10 @@ pario_status pario_convert(const pario_dataset *in, const pario_view *rv, const 
     char rd[64], wd[64];
     pario_dist_format(&rv->dist, rd, sizeof rd);
     pario_dist_format(&wv->dist, wd, sizeof wd);
+    pario_dataset placed = *out; /* an HDF5 output's data lie where the writer made room */
+    placed.offset = pario_writer_data_offset(w);
     if (spec->transpose)
-        st = convert_transpose(r, w, in, out, spec, io, progress, comm);
+        st = convert_transpose(r, w, in, &placed, spec, io, progress, comm);
     else if (strcmp(rd, wd) == 0)
         st = convert_aligned(r, w, in, out, rv, spec, io, progress, comm);
     else

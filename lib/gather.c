@@ -82,12 +82,14 @@ pario_status pario_gather_open(const char *prefix, const char *out, const pario_
     if (pario_agree(&st, comm))
         return st;
     memset(whole, 0, sizeof *whole);
-    snprintf(whole->path, sizeof whole->path, "%s", out);
     whole->dtype = part->dtype;
     whole->big_endian = part->big_endian;
-    whole->offset = part->part.offset;
     pario_dataset_set_shape(whole, part->part.ndims, part->part.shape);
-    return pario_ok();
+    st = pario_dataset_set_output(whole, out);
+    /* a raw output gets the raw header back; .npy and HDF5 make their own */
+    if (!pario_failed(&st) && whole->format == PARIO_SOURCE_RAW)
+        whole->offset = part->part.offset;
+    return st;
 }
 
 /* Collective: rank 0 copies part 0's header (the whole's, see pario_scatter) to the
@@ -147,7 +149,8 @@ pario_status pario_gather(const pario_dataset *part, const pario_dataset *whole,
         fclose(f);
         return st;
     }
-    st = put_header(w, part, whole, f, comm);
+    if (whole->format == PARIO_SOURCE_RAW)
+        st = put_header(w, part, whole, f, comm);
     if (pario_failed(&st)) {
         fclose(f);
         return pario_writer_close(w, st, 0);

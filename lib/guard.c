@@ -108,7 +108,11 @@ void pario_guard_data_input(pario_guard *g, const char *path, const char *desc)
 
 void pario_guard_data_output(pario_guard *g, const char *path)
 {
-    char dp[PARIO_PATH_MAX + 8];
+    char dp[PARIO_PATH_MAX + 8], file[PARIO_PATH_MAX], dset[8];
+    if (pario_output_split(path, file, sizeof file, dset, 0) > 0) { /* .npy, file.h5:/dset: the file, no descriptor */
+        pario_guard_output(g, file, "output data");
+        return;
+    }
     pario_desc_default_path(path, dp, sizeof dp);
     pario_guard_output(g, path, "output data");
     pario_guard_output(g, dp, "output descriptor");

@@ -10,6 +10,7 @@ void pario_io_opts_init(pario_io_opts *o)
     memset(o, 0, sizeof *o);
     o->chunk_bytes = PARIO_DEFAULT_CHUNK;
     o->info = MPI_INFO_NULL;
+    o->out_gzip = -1;
 }
 
 pario_status pario_file_open(MPI_Comm comm, const char *path, int amode, MPI_Info info, MPI_File *fh)

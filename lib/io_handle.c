@@ -103,3 +103,8 @@ MPI_File pario_writer_file(const pario_writer *w)
 {
     return w->fh;
 }
+
+uint64_t pario_writer_data_offset(const pario_writer *w)
+{
+    return w->data_offset;
+}

@@ -33,6 +33,7 @@ struct pario_reader {
     double io_seconds;            /* spent waiting for reads */
     pario_strategy strategy;
     struct pario_stripe_exchange *xr; /* exchange strategy: stripes and their Alltoallv */
+    struct pario_h5read *h5;      /* chunked/compact HDF5: read through H5Dread (io_read_h5.c), or NULL */
 };
 
 struct pario_writer {
@@ -47,6 +48,9 @@ struct pario_writer {
     int swap;
     pario_status err;
     char final_path[PARIO_PATH_MAX], tmp_path[PARIO_PATH_MAX + 32];
+    pario_view moved;             /* the view at the data's real offset (HDF5 outputs) */
+    struct pario_h5write *h5;     /* chunked HDF5 output: written by H5Dwrite (io_write_h5.c), or NULL */
+    uint64_t data_offset;
     uint64_t bytes;
     double io_seconds;
 };
@@ -58,6 +62,26 @@ void pario_reader_release(pario_reader *r);
 pario_status pario_writer_init(pario_writer *w, const char *path, const pario_dataset *ds,
                                const pario_view *view, const pario_io_opts *o, MPI_Comm comm);
 pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_desc);
+
+/* The HDF5 path of the reader (io_read_h5.c), for datasets not stored contiguously:
+ * open the file once with the MPI-IO driver and collective metadata, read a rank's
+ * local elements [start, start+n) as a hyperslab union (host order, or stored order
+ * when raw), close (rank 0 reports the transfer mode HDF5 really used under verbose). */
+pario_status pario_h5read_open(pario_reader *r);
+pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *buf);
+void pario_h5read_close(pario_reader *r);
+/* Select local elements [start, start+n) of view v in the dataspace of ds (a union
+ * of hyperslabs: ranges, or for 2-D partial rows and blocks of whole rows). */
+#include <hdf5.h>
+herr_t pario_h5_select(hid_t space, const pario_view *v, const pario_dataset *ds, uint64_t start, uint64_t n);
+
+/* The writer's HDF5 path (io_write_h5.c), for chunked (--chunk-shape, --gzip)
+ * outputs: rank 0 copies an existing file to the temporary name, every rank opens
+ * it with the MPI-IO driver, the dataset is created collectively, each step is one
+ * collective H5Dwrite of a hyperslab union in the stored byte order. */
+pario_status pario_h5write_open(pario_writer *w);
+pario_status pario_h5write_at(pario_writer *w, uint64_t start, uint64_t n, const void *buf);
+pario_status pario_h5write_close(pario_writer *w);
 
 /* Collective: the number of chunk steps every rank takes (the largest rank's). */
 uint64_t pario_io_nsteps(uint64_t local_count, size_t chunk, MPI_Comm comm);

@@ -97,11 +97,25 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
     r->chunk_elems = pario_io_chunk_elems(o, view->esize);
     r->swap = !o->raw && ds->big_endian == pario_host_little_endian();
     pario_status st = pario_ok();
-    for (int i = 0; i < (o->overlap ? 2 : 1); i++)
+    const int via_h5 = ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout != PARIO_H5_CONTIGUOUS;
+    for (int i = 0; i < (o->overlap && !via_h5 ? 2 : 1); i++)
         if (!(r->buf[i] = pario_alloc_aligned(r->chunk_elems * view->esize)))
             st = pario_local_error("out of memory for a %zu-byte chunk", r->chunk_elems * view->esize);
     if (pario_agree(&st, comm)) {
         pario_reader_release(r);
+        return st;
+    }
+    if (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout != PARIO_H5_CONTIGUOUS) {
+        /* through HDF5: steps of whole bands of chunks where the band fits a chunk */
+        uint64_t band = pario_h5_chunk_band(ds);
+        if (band && band <= r->chunk_elems && view->run % band == 0)
+            r->chunk_elems = (size_t)(r->chunk_elems / band * band);
+        r->strategy = PARIO_STRATEGY_VIEW;
+        r->nsteps = pario_io_nsteps(view->local_count, r->chunk_elems, comm);
+        r->swap = 0; /* HDF5 converts to host order (or keeps the stored one when raw) */
+        st = pario_h5read_open(r);
+        if (pario_failed(&st))
+            pario_reader_release(r);
         return st;
     }
     const char *why;
@@ -214,6 +228,21 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
         }
         return 1;
     }
+    if (r->h5) {
+        uint64_t left = r->view->local_count - r->next_local;
+        size_t m = left < r->chunk_elems ? (size_t)left : r->chunk_elems;
+        *local_start = r->next_local;
+        pario_status rs = pario_h5read_at(r, r->next_local, m, r->buf[0]);
+        r->step++;
+        r->next_local += m;
+        if (pario_failed(&rs)) {
+            r->err = rs;
+            return 1; /* agreed at the next call */
+        }
+        *n = m;
+        *data = r->buf[0];
+        return 1;
+    }
     MPI_Status status;
     int err;
     int slot = r->cur;
@@ -260,6 +289,7 @@ void pario_reader_release(pario_reader *r)
     }
     pario_prefetch_stop(r->pf);
     r->pf = NULL;
+    pario_h5read_close(r);
     if (r->fh != MPI_FILE_NULL)
         MPI_File_close(&r->fh);
     free(r->buf[0]);
@@ -289,6 +319,8 @@ pario_status pario_reader_read_at(pario_reader *r, uint64_t start, uint64_t n, v
 {
     /* offsets count elements of the view the file was opened with (the stripes
      * under the exchange strategy, which calls this itself) */
+    if (r->h5)
+        return pario_h5read_at(r, start, n, buf);
     MPI_Status status;
     double t0 = MPI_Wtime();
     int err = read_at(r->fh, (MPI_Offset)start, buf, n, r->view->etype, !r->opts.independent, &status);

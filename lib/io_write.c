@@ -8,6 +8,44 @@
 #include "pario/io.h"
 #include "io_internal.h"
 #include "fault.h"
+#include "sink.h"
+
+/* The output's format: rank 0 makes the temporary file's header (.npy) or the
+ * whole HDF5 file with the dataset; every rank learns where the data go. */
+static pario_status prepare_sink(pario_writer *w, const char *path, MPI_Comm comm)
+{
+    const pario_dataset *ds = w->ds;
+    w->data_offset = ds->offset;
+    if (ds->format == PARIO_SOURCE_RAW)
+        return pario_ok();
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    pario_status st = pario_ok();
+    uint64_t off = ds->offset;
+    if (ds->format == PARIO_SOURCE_HDF5 && w->opts.out_chunk_ndims) {
+        w->data_offset = 0; /* chunked: written through HDF5, no offset */
+        return pario_h5write_open(w);
+    }
+    if (rank == 0 && ds->format == PARIO_SOURCE_NPY) {
+        st = pario_sink_npy_create(ds, w->tmp_path);
+    } else if (rank == 0) {
+        char dist[64];
+        pario_dist_format(&w->view->dist, dist, sizeof dist);
+        struct pario_sink_meta meta = { w->opts.tool, w->opts.source, dist };
+        st = pario_sink_h5_create(ds, w->tmp_path, &meta, &off);
+    }
+    (void)path;
+    if (pario_agree(&st, comm))
+        return st;
+    MPI_Bcast(&off, 1, MPI_UINT64_T, 0, comm);
+    if (off != ds->offset) {
+        w->moved = *w->view; /* the same types, a displacement moved by the header's size */
+        w->moved.disp += (MPI_Offset)(off - ds->offset);
+        w->view = &w->moved;
+    }
+    w->data_offset = off;
+    return pario_ok();
+}
 
 pario_status pario_writer_init(pario_writer *w, const char *path, const pario_dataset *ds,
                                const pario_view *view, const pario_io_opts *o, MPI_Comm comm)
@@ -32,6 +70,15 @@ pario_status pario_writer_init(pario_writer *w, const char *path, const pario_da
         return st;
     }
     w->nsteps = pario_io_nsteps(view->local_count, w->chunk_elems, comm);
+    st = prepare_sink(w, path, comm);
+    if (pario_failed(&st)) {
+        free(w->buf);
+        w->buf = NULL;
+        return st;
+    }
+    view = w->view;
+    if (w->h5)
+        return pario_ok();
     MPI_Info tuned = pario_io_tuned_info(view, o->info, "romio_cb_write");
     MPI_Info info = tuned != MPI_INFO_NULL ? tuned : o->info;
     st = pario_file_open(comm, w->tmp_path, MPI_MODE_CREATE | MPI_MODE_WRONLY, info, &w->fh);
@@ -57,8 +104,14 @@ pario_status pario_writer_init(pario_writer *w, const char *path, const pario_da
         w->buf = NULL;
         return st;
     }
-    /* Exact size up front: the header reads as zeros, a stale longer file is cut. */
-    int err = MPI_File_set_size(w->fh, (MPI_Offset)(ds->offset + pario_dataset_bytes(ds)));
+    /* Exact size up front: the header reads as zeros, a stale longer file is cut.
+     * An HDF5 file made by the sink ends where HDF5 put its last object: never cut. */
+    MPI_Offset want = (MPI_Offset)(w->data_offset + pario_dataset_bytes(ds)), have = 0;
+    int err = MPI_SUCCESS;
+    if (ds->format == PARIO_SOURCE_HDF5)
+        err = MPI_File_get_size(w->fh, &have);
+    if (err == MPI_SUCCESS && have < want)
+        err = MPI_File_set_size(w->fh, want);
     if (err == MPI_SUCCESS)
         err = MPI_File_set_view(w->fh, view->disp, view->etype, view->filetype, "native", info);
     if (tuned != MPI_INFO_NULL)
@@ -69,6 +122,16 @@ pario_status pario_writer_init(pario_writer *w, const char *path, const pario_da
     if (o->show_hints)
         pario_file_print_hints(w->fh, o->show_hints, comm);
     return pario_ok();
+}
+
+/* A write's injected fault: PARIO_FAULT=write, and h5write for an HDF5 output's
+ * data (written here, not by H5Dwrite). */
+static int write_fault(pario_writer *w)
+{
+    int fault = pario_fault(PARIO_FAULT_WRITE);
+    if (!fault && w->ds->format == PARIO_SOURCE_HDF5)
+        fault = pario_fault(PARIO_FAULT_H5WRITE);
+    return fault;
 }
 
 void *pario_writer_buffer(pario_writer *w, size_t *n, uint64_t *local_start)
@@ -89,6 +152,14 @@ int pario_writer_put(pario_writer *w, pario_status *st)
     int n = (int)(left < w->chunk_elems ? left : w->chunk_elems);
     if (w->swap && n)
         pario_byteswap(w->buf, (size_t)n, w->view->esize);
+    if (w->h5) {
+        pario_status ws = pario_h5write_at(w, w->next_local, (uint64_t)n, w->buf);
+        if (pario_failed(&ws))
+            w->err = ws;
+        w->next_local += (uint64_t)n;
+        w->step++;
+        return 1;
+    }
     MPI_Offset off = (MPI_Offset)w->next_local;
     MPI_Status status;
     double t0 = MPI_Wtime();
@@ -98,7 +169,7 @@ int pario_writer_put(pario_writer *w, pario_status *st)
     else
         err = MPI_File_write_at_all(w->fh, off, w->buf, n, w->view->etype, &status);
     w->io_seconds += MPI_Wtime() - t0;
-    int fault = pario_fault(PARIO_FAULT_WRITE);
+    int fault = write_fault(w);
     if (fault && err == MPI_SUCCESS) {
         w->err = pario_sys_error(fault, "write", w->final_path);
     } else if (err != MPI_SUCCESS) {
@@ -124,6 +195,11 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
     if (!pario_failed(&st) && w->step < w->nsteps)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: internal error: output closed before it was complete", w->final_path);
     pario_agree(&st, w->comm);
+    if (w->h5) {
+        pario_status cs = pario_h5write_close(w);
+        if (!pario_failed(&st))
+            st = cs;
+    }
     if (w->fh != MPI_FILE_NULL) {
         int err = MPI_File_close(&w->fh);
         if (err != MPI_SUCCESS && !pario_failed(&st))
@@ -136,7 +212,7 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
         } else if (rename(w->tmp_path, w->final_path) != 0) {
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename the finished output into place", w->final_path);
             remove(w->tmp_path);
-        } else if (write_desc) {
+        } else if (write_desc && w->ds->format == PARIO_SOURCE_RAW) {
             pario_dataset d = *w->ds;
             snprintf(d.path, sizeof d.path, "%s", w->final_path);
             char desc[PARIO_PATH_MAX + 8];
@@ -173,11 +249,13 @@ pario_status pario_writer_write_at(pario_writer *w, uint64_t start, uint64_t n, 
     w->step = w->nsteps; /* the caller chooses the windows and answers for completeness */
     if (w->swap && n)
         pario_byteswap(buf, n, w->view->esize);
+    if (w->h5)
+        return pario_h5write_at(w, start, n, buf);
     MPI_Status status;
     double t0 = MPI_Wtime();
     int err = write_at(w->fh, (MPI_Offset)start, buf, n, w->view->etype, !w->opts.independent, &status);
     w->io_seconds += MPI_Wtime() - t0;
-    int fault = pario_fault(PARIO_FAULT_WRITE);
+    int fault = write_fault(w);
     if (fault && err == MPI_SUCCESS)
         return pario_sys_error(fault, "write", w->final_path);
     if (err != MPI_SUCCESS)

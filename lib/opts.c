@@ -155,6 +155,7 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
     c->format = PARIO_FMT_TEXT;
     pario_dist_parse("block", &c->dist);
     pario_io_opts_init(&c->io);
+    c->io.tool = t->name;
 
     struct option lo[96];
     char sh[256] = ":";
@@ -189,7 +190,7 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
                 printf("%s (pario) %s\n", t->name, PACKAGE_VERSION), fflush(stdout);
             return pario_error(PARIO_DONE, "version");
         case K_QUIET: c->quiet = 1; break;
-        case K_VERBOSE: c->verbose++; break;
+        case K_VERBOSE: c->verbose++; c->io.verbose = 1; break;
         case K_PROGRESS: c->progress = 1; break;
         case K_STATS: c->stats = 1; break;
         case K_FORMAT: st = pario_format_parse(optarg, &c->format); break;
@@ -304,10 +305,47 @@ FILE *pario_info_stream(const pario_common *c)
 /* --explain's last lines: how the file is really accessed, and the hints pario adds
  * to the open (the same pario_io_tuned_info call, for the same key, as the reader
  * or writer makes: --show-hints on that open shows the same values). */
+/* How the ranks read a chunked or compact HDF5 dataset (rank 0). */
+static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pario_view *v, FILE *out)
+{
+    size_t step = pario_io_chunk_elems(&c->io, v->esize);
+    uint64_t band = pario_h5_chunk_band(ds);
+    int follows = band && v->dist.kind == PARIO_DIST_CYCLIC && v->dist.k == band;
+    fprintf(out, "reads: %s H5Dread per step of up to %zu elements, each rank's elements selected as a hyperslab "
+                 "union (HDF5 decompresses; the file is opened once, metadata read collectively)%s\n",
+            c->io.independent || follows || !band ? "independent" : "collective",
+            band && band <= step ? step / band * band : step,
+            follows && !c->io.independent ? "; independent because every chunk is read by one rank" : "");
+    if (!band)
+        return;
+    uint64_t rows = ds->shape[0], crow = ds->h5_chunk[0];
+    uint64_t cols = ds->ndims == 2 ? ds->shape[1] : 1, ccol = ds->ndims == 2 ? ds->h5_chunk[1] : 1;
+    uint64_t nbands = crow ? (rows + crow - 1) / crow : 0, per_band = ccol ? (cols + ccol - 1) / ccol : 0;
+    if (v->dist.kind == PARIO_DIST_CYCLIC && v->dist.k == band) {
+        fprintf(out, "chunks: %llu bands of %llu chunk(s), dealt round-robin: every chunk is read and decompressed by "
+                     "one rank",
+                (unsigned long long)nbands, (unsigned long long)per_band);
+        for (int r = 0; r < c->nranks && r < 16; r++) {
+            uint64_t mine = nbands > (uint64_t)r ? (nbands - (uint64_t)r + (uint64_t)c->nranks - 1) / (uint64_t)c->nranks : 0;
+            fprintf(out, "%s rank %d %llu", r ? "," : ";", r, (unsigned long long)(mine * per_band));
+        }
+        fprintf(out, "%s\n", c->nranks > 16 ? ", ..." : "");
+    } else {
+        fprintf(out, "chunks: %llu bands of %llu chunk(s); this --dist does not deal whole bands (the default, "
+                     "cyclic:%llu, does): a chunk holding elements of several ranks is read and decompressed by each\n",
+                (unsigned long long)nbands, (unsigned long long)per_band, (unsigned long long)band);
+    }
+}
+
 static void explain_access(pario_common *c, const pario_dataset *ds, const pario_view *v, int writing,
                            FILE *out, MPI_Comm comm)
 {
     const char *mode = c->io.independent ? "independent" : "collective";
+    if (!writing && ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout != PARIO_H5_CONTIGUOUS) {
+        if (c->rank == 0)
+            explain_h5_read(c, ds, v, out);
+        return;
+    }
     const char *why = "writes always go through the view";
     pario_strategy s = writing ? PARIO_STRATEGY_VIEW : pario_strategy_choose(v, &c->io, c->nranks, &why);
     if (!writing && !c->io.independent && pario_reads_local(v, &c->io, c->nranks)) {
@@ -353,7 +391,16 @@ static pario_status prepare_view(pario_common *c, const pario_dataset *ds, pario
         c->io.show_hints = pario_info_stream(c);
     if (c->explain) {
         FILE *out = pario_info_stream(c);
-        if (c->rank == 0) {
+        if (c->rank == 0 && writing && ds->format == PARIO_SOURCE_NPY)
+            fprintf(out, "output: npy %s, %s, header %llu bytes (written by rank 0 first): the data with MPI-IO at "
+                         "that offset, through the view below\n", ds->path, pario_dtype_name(ds->dtype),
+                    (unsigned long long)ds->offset);
+        else if (c->rank == 0 && writing && ds->format == PARIO_SOURCE_HDF5)
+            fprintf(out, "output: hdf5 %s:%s, %s, contiguous: rank 0 makes the file under a temporary name (a copy of "
+                         "an existing one), the dataset allocated at creation, never filled, with attributes; the data "
+                         "with MPI-IO at its address (H5Dget_offset; the displacements below move there)\n",
+                    ds->path, ds->dataset, pario_dtype_name(ds->dtype));
+        else if (c->rank == 0) {
             char what[2048];
             pario_dataset_describe(ds, what, sizeof what);
             fprintf(out, "%s\n", what);
@@ -381,6 +428,16 @@ pario_status pario_open_data(pario_common *c, const char *path, pario_dataset *d
     pario_status st = pario_dataset_open_named(path, c->desc, c->dataset, ds, comm);
     if (pario_failed(&st))
         return st;
+    uint64_t band = pario_h5_chunk_band(ds);
+    if (band && !c->dist_given) {
+        /* a chunked HDF5 dataset: whole bands of chunks dealt round-robin, so every
+         * chunk is read and decompressed by one rank */
+        char d[64];
+        snprintf(d, sizeof d, "cyclic:%llu", (unsigned long long)band);
+        st = pario_dist_parse(d, &c->dist);
+        if (pario_failed(&st))
+            return st;
+    }
     return pario_prepare_view(c, ds, v, comm);
 }
 

@@ -61,7 +61,17 @@ void pario_dataset_describe(const pario_dataset *ds, char *buf, size_t len)
 {
     const char *bo = pario_dtype_size(ds->dtype) == 1 ? "" : ds->big_endian ? " big-endian" : " little-endian";
     int n;
-    if (ds->format == PARIO_SOURCE_HDF5)
+    if (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout == PARIO_H5_CHUNKED)
+        n = snprintf(buf, len, "source: hdf5 %s:%s, %s%s, layout chunked (chunk shape %llu%s%.0llu), filters %s: "
+                     "read through parallel HDF5 (H5Dread, collective metadata, collective transfer), whole chunks "
+                     "per rank when --dist follows the chunks (the default: cyclic:%llu)", ds->path, ds->dataset,
+                     pario_dtype_name(ds->dtype), bo, (unsigned long long)ds->h5_chunk[0],
+                     ds->h5_chunk_ndims == 2 ? " x " : "", ds->h5_chunk_ndims == 2 ? (unsigned long long)ds->h5_chunk[1] : 0ULL,
+                     ds->h5_filters[0] ? ds->h5_filters : "none", (unsigned long long)pario_h5_chunk_band(ds));
+    else if (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout == PARIO_H5_COMPACT)
+        n = snprintf(buf, len, "source: hdf5 %s:%s, %s%s, layout compact (the data are in the object header): read "
+                     "through parallel HDF5 (H5Dread)", ds->path, ds->dataset, pario_dtype_name(ds->dtype), bo);
+    else if (ds->format == PARIO_SOURCE_HDF5)
         n = snprintf(buf, len, "source: hdf5 %s:%s, %s%s, layout contiguous, byte offset %llu, filters none: "
                      "read with MPI-IO like a raw file at that offset", ds->path, ds->dataset,
                      pario_dtype_name(ds->dtype), bo, (unsigned long long)ds->offset);
@@ -74,4 +84,13 @@ void pario_dataset_describe(const pario_dataset *ds, char *buf, size_t len)
                      pario_dtype_name(ds->dtype), bo, (unsigned long long)ds->offset);
     if (ds->note[0] && n >= 0 && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, "; %s", ds->note);
+}
+
+uint64_t pario_h5_chunk_band(const pario_dataset *ds)
+{
+    if (ds->h5_layout != PARIO_H5_CHUNKED)
+        return 0;
+    uint64_t cols = ds->ndims == 2 ? ds->shape[1] : 1;
+    uint64_t rows = ds->h5_chunk[0] < ds->shape[0] ? ds->h5_chunk[0] : ds->shape[0];
+    return (rows ? rows : 1) * (cols ? cols : 1);
 }

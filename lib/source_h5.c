@@ -58,6 +58,51 @@ static pario_status map_type(pario_dataset *ds, hid_t type)
     return pario_ok();
 }
 
+/* A chunked or compact dataset: read through HDF5. Its chunk shape and filters
+ * (each one available in this HDF5, or a status naming it). */
+static pario_status describe_storage(pario_dataset *ds, hid_t dcpl, H5D_layout_t layout)
+{
+    ds->format = PARIO_SOURCE_HDF5;
+    ds->offset = 0;
+    ds->h5_layout = layout == H5D_CHUNKED ? PARIO_H5_CHUNKED : PARIO_H5_COMPACT;
+    if (layout == H5D_CHUNKED) {
+        hsize_t c[H5S_MAX_RANK];
+        int nd = H5Pget_chunk(dcpl, H5S_MAX_RANK, c);
+        if (nd < 1 || nd > 2)
+            return pario_h5_error("cannot read the chunk shape", ds->path);
+        ds->h5_chunk_ndims = nd;
+        ds->h5_chunk[0] = c[0];
+        ds->h5_chunk[1] = nd == 2 ? c[1] : 1;
+    }
+    int nf = H5Pget_nfilters(dcpl);
+    size_t used = 0;
+    ds->h5_filters[0] = 0;
+    for (int i = 0; i < nf; i++) {
+        unsigned flags, cd[8];
+        size_t ncd = 8;
+        char name[64] = "";
+        H5Z_filter_t id = H5Pget_filter2(dcpl, (unsigned)i, &flags, &ncd, cd, sizeof name, name, NULL);
+        if (id < 0)
+            return pario_h5_error("cannot read the filters", ds->path);
+        if (H5Zfilter_avail(id) <= 0)
+            return pario_error(PARIO_ERR_RUNTIME, "%s:%s: filter %d (%s) is not available in this HDF5 library",
+                               ds->path, ds->dataset, (int)id, name[0] ? name : "unnamed");
+        char one[64];
+        if (id == H5Z_FILTER_DEFLATE)
+            snprintf(one, sizeof one, "gzip(%u)", ncd ? cd[0] : 0);
+        else if (id == H5Z_FILTER_SHUFFLE)
+            snprintf(one, sizeof one, "shuffle");
+        else if (id == H5Z_FILTER_FLETCHER32)
+            snprintf(one, sizeof one, "fletcher32");
+        else
+            snprintf(one, sizeof one, "%s", name[0] ? name : "filter");
+        int n = snprintf(ds->h5_filters + used, sizeof ds->h5_filters - used, "%s%s", used ? ", " : "", one);
+        if (n > 0 && used + (size_t)n < sizeof ds->h5_filters)
+            used += (size_t)n;
+    }
+    return pario_ok();
+}
+
 static pario_status inspect(pario_dataset *ds, hid_t d, uint64_t file_size)
 {
     pario_status st = pario_ok();
@@ -87,15 +132,13 @@ static pario_status inspect(pario_dataset *ds, hid_t d, uint64_t file_size)
         goto out;
     }
     H5D_layout_t layout = H5Pget_layout(dcpl);
-    if (layout == H5D_CHUNKED) {
-        st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: chunked datasets are not read yet (only contiguous ones; "
-                         "h5repack -l CONTI makes a contiguous copy)", ds->path, ds->dataset);
+    if (layout != H5D_CONTIGUOUS && layout != H5D_CHUNKED && layout != H5D_COMPACT) {
+        st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: %s datasets are not read (h5repack -l CONTI makes a contiguous "
+                         "copy)", ds->path, ds->dataset, layout == H5D_VIRTUAL ? "virtual" : "this layout of");
         goto out;
     }
     if (layout != H5D_CONTIGUOUS) {
-        st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: %s datasets are not read yet (only contiguous ones; "
-                         "h5repack -l CONTI makes a contiguous copy)", ds->path, ds->dataset,
-                         layout == H5D_COMPACT ? "compact" : layout == H5D_VIRTUAL ? "virtual" : "this layout of");
+        st = describe_storage(ds, dcpl, layout);
         goto out;
     }
     if (H5Pget_external_count(dcpl) > 0) {

@@ -146,7 +146,9 @@ pario_status pario_source_npy_open(pario_dataset *ds, uint64_t file_size)
     char *hdr = NULL;
     uint64_t hlen = 0, start = 0;
     int major = got >= 8 ? pre[6] : 0;
-    if (got < 10 || (major >= 2 && got < 12)) {
+    if (got < 6 || memcmp(pre, "\x93NUMPY", 6) != 0) {
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: not a .npy file (no \\x93NUMPY signature)", path);
+    } else if (got < 10 || (major >= 2 && got < 12)) {
         st = pario_error(PARIO_ERR_RUNTIME, "%s: truncated .npy header", path);
     } else if (major < 1 || major > 3 || pre[7] != 0) {
         st = pario_error(PARIO_ERR_RUNTIME, "%s: .npy version %d.%d is not one of 1.0, 2.0, 3.0", path, pre[6], pre[7]);

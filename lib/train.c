@@ -200,6 +200,13 @@ static pario_status open_inputs(struct train *t)
         t->lesize = pario_dtype_size(t->lds.dtype);
         t->lswap = t->lds.big_endian == pario_host_little_endian();
     }
+    const pario_dataset *via_h5 = t->ds.format == PARIO_SOURCE_HDF5 && t->ds.h5_layout != PARIO_H5_CONTIGUOUS ? &t->ds
+                                  : o->labels && t->lds.format == PARIO_SOURCE_HDF5 &&
+                                            t->lds.h5_layout != PARIO_H5_CONTIGUOUS ? &t->lds : NULL;
+    if (via_h5)
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: pario-train reads rows at byte offsets: not from a chunked or "
+                           "compact dataset (pario-convert it to a contiguous one first)", via_h5->path,
+                           via_h5->dataset);
     st = pario_file_open(t->comm, t->ds.path, MPI_MODE_RDONLY, o->io.info, &t->fh);
     if (pario_failed(&st))
         return st;

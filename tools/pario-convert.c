@@ -7,11 +7,11 @@
 #include "pario/guard.h"
 #include "pario/convert.h"
 
-enum { O_DTYPE = 256, O_SATURATE, O_ORDER, O_TRANSPOSE, O_TO_DIST, O_OFFSET };
+enum { O_DTYPE = 256, O_SATURATE, O_ORDER, O_TRANSPOSE, O_TO_DIST, O_OFFSET, O_CHUNK_SHAPE, O_GZIP };
 
 struct convert_opts {
     pario_convert_spec spec;
-    const char *dtype, *order, *to_dist;
+    const char *dtype, *order, *to_dist, *chunk_shape, *gzip;
     uint64_t offset;
     int have_offset;
 };
@@ -29,6 +29,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
         break;
     case O_TRANSPOSE: o->spec.transpose = 1; break;
     case O_TO_DIST: o->to_dist = arg; break;
+    case O_CHUNK_SHAPE: o->chunk_shape = arg; break;
+    case O_GZIP: o->gzip = arg; break;
     case O_OFFSET: {
         pario_status st = pario_parse_size(arg, &o->offset);
         o->have_offset = 1;
@@ -44,7 +46,9 @@ static const pario_optdef options[] = {
     { "byte-order", O_ORDER, 1, "ORDER", "write little- or big-endian (default: as the input)" },
     { "transpose", O_TRANSPOSE, 0, NULL, "transpose a 2-D dataset" },
     { "to-dist", O_TO_DIST, 1, "D", "write with distribution D (default: --dist): elements move between ranks" },
-    { "offset", O_OFFSET, 1, "BYTES", "header bytes (zeros) before the output data (default 0)" },
+    { "offset", O_OFFSET, 1, "BYTES", "header bytes (zeros) before the data of a raw output (default 0)" },
+    { "chunk-shape", O_CHUNK_SHAPE, 1, "N|R,C", "HDF5 output: chunked, this chunk shape (default: contiguous)" },
+    { "gzip", O_GZIP, 1, "LEVEL", "HDF5 output: chunked, shuffle + gzip LEVEL 0-9 (chunks of about 1 MiB unless --chunk-shape)" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -55,11 +59,15 @@ static const pario_tool tool = {
     "layout (--transpose) or the distribution it is written with (--dist for the read,\n"
     "--to-dist for the write: a collective noncontiguous read, an MPI_Alltoallv that\n"
     "hands each element to its new owner, and a collective noncontiguous write, per\n"
-    "window of the file). Memory is bounded by --chunk, not by the file size.",
+    "window of the file). Memory is bounded by --chunk, not by the file size.\n"
+    "IN and OUT may each be raw (OUT.yaml is written), FILE.npy or FILE.h5:/group/dset\n"
+    "(an existing FILE.h5 gets the dataset added; see doc/formats.md).",
     "Examples:\n"
     "  mpiexec -n 4 pario-convert --dtype float32 --byte-order big in.bin out.bin\n"
     "  mpiexec -n 4 pario-convert --transpose matrix.bin matrix_t.bin\n"
-    "  mpiexec -n 3 pario-convert --dist block --to-dist cyclic:4 --dtype int16 --saturate in.bin out.bin\n",
+    "  mpiexec -n 3 pario-convert --dist block --to-dist cyclic:4 --dtype int16 --saturate in.bin out.bin\n"
+    "  mpiexec -n 2 pario-convert data.h5:/grid/t out.npy\n"
+    "  mpiexec -n 2 pario-convert --dtype float32 in.npy results.h5:/run1/x\n",
     PARIO_OPTS_DATA, options, handle, 2, 2, PARIO_WITHOUT_STRATEGY, /* convert reads through the view itself */
 };
 
@@ -90,14 +98,23 @@ int main(int argc, char **argv)
         st = pario_open_data(&c, c.args[0], &in, &rv, MPI_COMM_WORLD);
     if (!pario_failed(&st)) {
         out = in;
-        memset(&out.part, 0, sizeof out.part);
-        snprintf(out.path, sizeof out.path, "%s", c.args[1]);
         if (o.dtype)
             out.dtype = (pario_dtype)pario_dtype_from_name(o.dtype);
         if (o.order)
             out.big_endian = strcmp(o.order, "big") == 0;
         out.offset = o.have_offset ? o.offset : 0;
         st = pario_convert_output(&in, &o.spec, &out);
+        if (!pario_failed(&st))
+            st = pario_dataset_set_output(&out, c.args[1]);
+        if (!pario_failed(&st) && o.chunk_shape)
+            st = pario_io_parse_chunk_shape(o.chunk_shape, &c.io);
+        if (!pario_failed(&st) && o.gzip)
+            st = pario_io_parse_gzip(o.gzip, &c.io);
+        if (!pario_failed(&st))
+            st = pario_io_out_check(&c.io, &out);
+        if (!pario_failed(&st) && o.spec.transpose && c.io.out_chunk_ndims)
+            st = pario_error(PARIO_ERR_USAGE, "--transpose writes tiles at byte offsets: not into a chunked output");
+        c.io.source = c.args[0];
     }
     if (!pario_failed(&st)) {
         pario_dist read_dist = c.dist;
@@ -116,9 +133,10 @@ int main(int argc, char **argv)
         if (!pario_failed(&st) && c.stats)
             pario_stats_print(tool.name, "read", bytes, MPI_Wtime() - t0, MPI_COMM_WORLD);
         if (!pario_failed(&st) && c.verbose)
-            pario_note(&c, "wrote %s (%llu %s elements, %s-endian) and its descriptor", out.path,
-                       (unsigned long long)out.nelems, pario_dtype_name(out.dtype),
-                       out.big_endian ? "big" : "little");
+            pario_note(&c, "wrote %s%s%s (%s, %llu %s elements, %s-endian)%s", out.path, out.dataset[0] ? ":" : "",
+                       out.dataset, pario_source_name(out.format), (unsigned long long)out.nelems,
+                       pario_dtype_name(out.dtype), out.big_endian ? "big" : "little",
+                       out.format == PARIO_SOURCE_RAW ? " and its descriptor" : "");
     }
     pario_view_free(&rv);
     pario_view_free(&wv);

@@ -6,17 +6,28 @@
 #include "pario/guard.h"
 #include "pario/parts.h"
 
-enum { O_OUT = 256 };
+enum { O_OUT = 256, O_CHUNK_SHAPE, O_GZIP };
+
+struct gather_opts {
+    const char *out, *chunk_shape, *gzip;
+};
 
 static pario_status handle(void *ctx, int key, const char *arg)
 {
+    struct gather_opts *o = ctx;
     if (key == O_OUT)
-        *(const char **)ctx = arg;
+        o->out = arg;
+    else if (key == O_CHUNK_SHAPE)
+        o->chunk_shape = arg;
+    else if (key == O_GZIP)
+        o->gzip = arg;
     return pario_ok();
 }
 
 static const pario_optdef options[] = {
-    { "out", O_OUT, 1, "FILE", "the shared output file (and FILE.yaml)" },
+    { "out", O_OUT, 1, "FILE", "the shared output: FILE (raw, and FILE.yaml), FILE.npy or FILE.h5:/group/dset" },
+    { "chunk-shape", O_CHUNK_SHAPE, 1, "N|R,C", "HDF5 output: chunked, this chunk shape (default: contiguous)" },
+    { "gzip", O_GZIP, 1, "LEVEL", "HDF5 output: chunked, shuffle + gzip LEVEL 0-9 (chunks of about 1 MiB unless --chunk-shape)" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -29,7 +40,8 @@ static const pario_tool tool = {
     "many ranks as wrote the parts.",
     "Examples:\n"
     "  mpiexec -n 3 pario-gather --out whole.bin part\n"
-    "  mpiexec -n 4 pario-gather --dist tiles:2x2 --out matrix2.bin tile\n",
+    "  mpiexec -n 4 pario-gather --dist tiles:2x2 --out matrix2.bin tile\n"
+    "  mpiexec -n 3 pario-gather --gzip 1 --out whole.h5:/data part\n",
     PARIO_OPTS_DATA, options, handle, 1, 1, PARIO_WITHOUT_STRATEGY, /* it only writes */
 };
 
@@ -37,12 +49,18 @@ int main(int argc, char **argv)
 {
     pario_mpi_init(&argc, &argv);
     pario_common c;
+    struct gather_opts go = { NULL, NULL, NULL };
     const char *out = NULL;
     pario_dataset part, whole;
     pario_dist used;
     pario_view view;
     memset(&view, 0, sizeof view);
-    pario_status st = pario_parse(&tool, argc, argv, &c, &out, MPI_COMM_WORLD);
+    pario_status st = pario_parse(&tool, argc, argv, &c, &go, MPI_COMM_WORLD);
+    out = go.out;
+    if (!pario_failed(&st) && go.chunk_shape)
+        st = pario_io_parse_chunk_shape(go.chunk_shape, &c.io);
+    if (!pario_failed(&st) && go.gzip)
+        st = pario_io_parse_gzip(go.gzip, &c.io);
     if (!pario_failed(&st) && !out)
         st = pario_error(PARIO_ERR_USAGE, "--out FILE is required");
     if (!pario_failed(&st)) {
@@ -54,8 +72,11 @@ int main(int argc, char **argv)
     }
     if (!pario_failed(&st))
         st = pario_gather_open(c.args[0], out, c.dist_given ? &c.dist : NULL, &part, &whole, &used, MPI_COMM_WORLD);
+    if (!pario_failed(&st))
+        st = pario_io_out_check(&c.io, &whole);
     if (!pario_failed(&st)) {
         c.dist = used;
+        c.io.source = c.args[0];
         st = pario_prepare_write_view(&c, &whole, &view, MPI_COMM_WORLD);
     }
     if (!pario_failed(&st)) {

@@ -7,11 +7,11 @@
 #include "pario/pario.h"
 #include "pario/guard.h"
 
-enum { O_DTYPE = 256, O_COUNT, O_SHAPE, O_UNIFORM, O_NORMAL, O_SEQUENCE, O_SEED, O_OUT, O_OFFSET, O_ORDER };
+enum { O_DTYPE = 256, O_COUNT, O_SHAPE, O_UNIFORM, O_NORMAL, O_SEQUENCE, O_SEED, O_OUT, O_OFFSET, O_ORDER, O_CHUNK_SHAPE, O_GZIP };
 
 struct gen_opts {
     pario_gen_spec g;
-    const char *dtype, *out;
+    const char *dtype, *out, *chunk_shape, *gzip;
     int ndims;
     uint64_t dims[2], offset;
     int big_endian, have_seed;
@@ -49,6 +49,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
     case O_SEQUENCE: return pario_gen_spec_set(&o->g, PARIO_GEN_SEQUENCE, arg);
     case O_SEED: st = pario_parse_size(arg, &o->g.seed); o->have_seed = 1; break;
     case O_OUT: o->out = arg; break;
+    case O_CHUNK_SHAPE: o->chunk_shape = arg; break;
+    case O_GZIP: o->gzip = arg; break;
     case O_OFFSET: st = pario_parse_size(arg, &o->offset); break;
     case O_ORDER:
         if (strcmp(arg, "little") == 0)
@@ -72,9 +74,12 @@ static const pario_optdef options[] = {
     { "normal", O_NORMAL, 1, "MEAN:SD", "normal values (Box-Muller); integers are rounded and saturated" },
     { "sequence", O_SEQUENCE, 0, NULL, "element i holds i (integers wrap modulo 2^bits)" },
     { "seed", O_SEED, 1, "S", "seed of the counter-based generator (default 0)" },
-    { "out", O_OUT, 1, "FILE", "output data file; its descriptor is FILE.yaml" },
-    { "offset", O_OFFSET, 1, "BYTES", "header bytes (zeros) before the data (default 0)" },
+    { "out", O_OUT, 1, "FILE", "output: FILE (raw, its descriptor FILE.yaml), FILE.npy, or FILE.h5:/group/dset "
+      "(added to FILE.h5 if it exists; see doc/formats.md)" },
+    { "offset", O_OFFSET, 1, "BYTES", "header bytes (zeros) before the data of a raw output (default 0)" },
     { "byte-order", O_ORDER, 1, "ORDER", "little (default) or big" },
+    { "chunk-shape", O_CHUNK_SHAPE, 1, "N|R,C", "HDF5 output: chunked, this chunk shape (default: contiguous)" },
+    { "gzip", O_GZIP, 1, "LEVEL", "HDF5 output: chunked, shuffle + gzip LEVEL 0-9 (chunks of about 1 MiB unless --chunk-shape)" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -88,7 +93,9 @@ static const pario_tool tool = {
     "Examples:\n"
     "  mpiexec -n 4 pario-gen --dtype int32 --count 1e6 --uniform 0:9 --seed 42 --out data.bin\n"
     "  mpiexec -n 2 pario-gen --dtype float64 --shape 1000,300 --normal 0:1 --out m.bin\n"
-    "  mpiexec -n 3 pario-gen --dtype int16 --count 10 --sequence --dist cyclic:2 --explain --out s.bin\n",
+    "  mpiexec -n 3 pario-gen --dtype int16 --count 10 --sequence --dist cyclic:2 --explain --out s.bin\n"
+    "  mpiexec -n 2 pario-gen --dtype float32 --shape 100,8 --uniform 0:1 --out grid.npy\n"
+    "  mpiexec -n 4 pario-gen --dtype int64 --count 1e6 --sequence --out run.h5:/results/ids\n",
     PARIO_OPTS_DATA, options, handle, 0, 0, PARIO_WITHOUT_STRATEGY, /* it only writes */
 };
 
@@ -124,9 +131,26 @@ int main(int argc, char **argv)
         ds.dtype = (pario_dtype)pario_dtype_from_name(o.dtype);
         ds.offset = o.offset;
         ds.big_endian = o.big_endian;
-        snprintf(ds.path, sizeof ds.path, "%s", o.out);
         if (!pario_dataset_set_shape(&ds, o.ndims, o.dims))
             st = pario_error(PARIO_ERR_USAGE, "shape too large");
+        else
+            st = pario_dataset_set_output(&ds, o.out);
+        if (!pario_failed(&st) && o.chunk_shape)
+            st = pario_io_parse_chunk_shape(o.chunk_shape, &c.io);
+        if (!pario_failed(&st) && o.gzip)
+            st = pario_io_parse_gzip(o.gzip, &c.io);
+        if (!pario_failed(&st))
+            st = pario_io_out_check(&c.io, &ds);
+    }
+    char source[256];
+    if (!pario_failed(&st)) {
+        const pario_gen_spec *g = &o.g;
+        if (g->kind == PARIO_GEN_SEQUENCE)
+            snprintf(source, sizeof source, "generated: --sequence");
+        else
+            snprintf(source, sizeof source, "generated: --%s %s:%s --seed %llu",
+                     g->kind == PARIO_GEN_UNIFORM ? "uniform" : "normal", g->a, g->b, (unsigned long long)g->seed);
+        c.io.source = source;
     }
     if (!pario_failed(&st))
         st = pario_gen_spec_resolve(&o.g, ds.dtype);

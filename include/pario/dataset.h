@@ -18,6 +18,9 @@ extern "C" {
 /* Where a dataset came from (recognised from the file's magic bytes). */
 typedef enum pario_source_kind { PARIO_SOURCE_RAW, PARIO_SOURCE_NPY, PARIO_SOURCE_HDF5 } pario_source_kind;
 
+/* The storage of an HDF5 dataset. */
+typedef enum pario_h5_layout { PARIO_H5_CONTIGUOUS, PARIO_H5_CHUNKED, PARIO_H5_COMPACT } pario_h5_layout;
+
 typedef struct pario_dataset {
     char path[PARIO_PATH_MAX];      /* the data file */
     char desc_path[PARIO_PATH_MAX]; /* its descriptor */
@@ -30,6 +33,12 @@ typedef struct pario_dataset {
     int format;                     /* pario_source_kind */
     char dataset[1024];             /* HDF5: the dataset's path in the file */
     char note[256];                 /* a remark for --explain (e.g. Fortran order), or "" */
+    /* HDF5: how the dataset is stored. Contiguous data are read with MPI-IO at offset;
+     * chunked and compact ones through parallel HDF5 (H5Dread), offset 0. */
+    int h5_layout;                  /* pario_h5_layout */
+    int h5_chunk_ndims;
+    uint64_t h5_chunk[2];           /* chunk shape (chunked) */
+    char h5_filters[96];            /* "shuffle, deflate(1)" or "" */
     /* A part file written by pario-scatter: which rank's part of which dataset. */
     struct pario_part {
         int present;
@@ -73,6 +82,21 @@ int pario_dataset_split(const char *arg, char *file, size_t flen, char *dset, si
 /* One line for --explain: the format, where the data lie (layout, byte offset,
  * filters) and how they are read. */
 void pario_dataset_describe(const pario_dataset *ds, char *buf, size_t len);
+
+/* Serial: name an output, whose dtype and shape are set: "x.npy" (ds->offset: the
+ * header's length), "file.h5:/group/dset" (FILE ends in .h5, .hdf5, .he5 or .hdf,
+ * or is an existing HDF5 file; the dataset is added to it), anything else raw.
+ * Sets path, dataset and format; "x.h5" without a dataset path, or a nonzero
+ * ds->offset with a format that has its own header, is a usage error. */
+pario_status pario_dataset_set_output(pario_dataset *ds, const char *arg);
+/* Serial: the file an output argument names, and its format (pario_source_kind;
+ * -1 for an HDF5 file named without a dataset path). */
+int pario_output_split(const char *arg, char *file, size_t flen, char *dset, size_t dlen);
+
+/* A chunked HDF5 dataset: the elements of one band of chunk rows (chunk rows x
+ * columns; the chunk length for 1-D), the block size of the distribution that gives
+ * every rank whole chunks (cyclic:band). 0 for other datasets. */
+uint64_t pario_h5_chunk_band(const pario_dataset *ds);
 
 /* "raw", "npy" or "hdf5". */
 const char *pario_source_name(int kind);

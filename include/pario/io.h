@@ -41,6 +41,12 @@ typedef struct pario_io_opts {
     FILE *show_hints;     /* --show-hints: where rank 0 prints the opened file's hints */
     int raw;              /* 1: bytes as stored, no byte-order conversion */
     pario_strategy strategy;
+    const char *tool;     /* what an HDF5 output's attributes record: the tool writing it ... */
+    const char *source;   /* ... and where its data come from (NULL: none) */
+    int verbose;          /* say which transfer mode parallel HDF5 really used */
+    int out_chunk_ndims;  /* HDF5 outputs: 0 contiguous, else chunked with chunk shape out_chunk */
+    uint64_t out_chunk[2];
+    int out_gzip;         /* HDF5 outputs: gzip level 0-9 (with shuffle), or -1: no filter */
 } pario_io_opts;
 
 /* The strategy a reader will use for this view, and why (for --explain). */
@@ -59,6 +65,11 @@ MPI_Info pario_io_tuned_info(const pario_view *v, MPI_Info user, const char *key
 pario_status pario_strategy_parse(const char *text, pario_strategy *s);
 
 void pario_io_opts_init(pario_io_opts *o);
+/* --chunk-shape N or R,C, and --gzip LEVEL (0-9), of the tools that write a dataset:
+ * HDF5 outputs only; usage errors. pario_io_out_check: against the output (dims). */
+pario_status pario_io_parse_chunk_shape(const char *arg, pario_io_opts *o);
+pario_status pario_io_parse_gzip(const char *arg, pario_io_opts *o);
+pario_status pario_io_out_check(pario_io_opts *o, const pario_dataset *out);
 
 /* Collective open with errors returned, not fatal; the status is agreed. */
 pario_status pario_file_open(MPI_Comm comm, const char *path, int amode, MPI_Info info, MPI_File *fh);
@@ -99,7 +110,10 @@ MPI_File pario_reader_file(const pario_reader *r);
 typedef struct pario_writer pario_writer;
 
 /* Collective: create a temporary file beside path, sized for ds (header zeroed);
- * *w is NULL on failure. */
+ * *w is NULL on failure. ds->format says what the file is (pario_dataset_set_output):
+ * raw, .npy (rank 0 writes the header first) or HDF5 (rank 0 makes the file with the
+ * dataset ds->dataset, attributes from o->tool, o->source and view's distribution;
+ * the data go at its address, view's displacement moved there). */
 pario_status pario_writer_open(pario_writer **w, const char *path, const pario_dataset *ds,
                                const pario_view *view, const pario_io_opts *o, MPI_Comm comm);
 /* The buffer to fill with the next chunk (host order); *n = elements this rank must put. */
@@ -117,13 +131,16 @@ pario_status pario_writer_write_at(pario_writer *w, uint64_t start, uint64_t n, 
  * first; returns the agreed status. */
 pario_status pario_writer_put_bytes(pario_writer *w, uint64_t at, const void *buf, size_t n, pario_status st);
 /* Collective: on success close, rename to the final name and write the descriptor
- * (write_desc); on failure (st failed on any rank) remove the temporary file.
+ * (write_desc, raw outputs only); on failure (st failed on any rank) remove the temporary file.
  * Frees w. */
 pario_status pario_writer_close(pario_writer *w, pario_status st, int write_desc);
 /* Bytes this rank has written so far. */
 uint64_t pario_writer_bytes(const pario_writer *w);
 /* The open file, for a caller that sets views of its own (convert's tiles). */
 MPI_File pario_writer_file(const pario_writer *w);
+/* The byte offset of the output's first element (an HDF5 output's is known only
+ * once the writer has made the file). */
+uint64_t pario_writer_data_offset(const pario_writer *w);
 
 #ifdef __cplusplus
 }

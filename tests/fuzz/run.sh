@@ -19,7 +19,8 @@ if [ -z "$(sed -n 's/^FUZZ_CLANG = //p' Makefile)" ]; then
 fi
 make -s fuzz >/dev/null || { echo "fuzz: make fuzz failed" >&2; exit 1; }
 seconds=${FUZZ_SECONDS:-30}
-names=${*:-desc job size count dist}
+names=${*:-$(sed -n 's/^FUZZ_NAMES = //p' Makefile)}
+names=${names:-desc job size count dist}
 keep=${FUZZ_WORK:-}
 work=${FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/pario-fuzz.XXXXXX")}
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT

@@ -62,6 +62,32 @@ def make():
         h.create_dataset("s", data=np.array([b"ab", b"cd"]))
         h.create_dataset("three", data=np.zeros((2, 3, 4)))
         h.create_dataset("unwritten", shape=(10,), dtype="<i4")
+        # chunked: chunk shapes that do not divide the shape, gzip+shuffle, big-endian, 2-D, nested, empty
+        h.create_dataset("c2", data=i4, chunks=(5, 7))
+        h.create_dataset("gz2", data=rng.normal(0, 1e3, (41, 19)).astype(">f8"), chunks=(6, 4),
+                         compression="gzip", compression_opts=1, shuffle=True)
+        h.create_dataset("/x/y/nested", data=rng.integers(0, 255, 999).astype("u1"), chunks=(77,),
+                         compression="gzip")
+        h.create_dataset("cempty", shape=(0,), maxshape=(None,), dtype="<f8", chunks=(16,))
+        h.create_dataset("cbe", data=rng.integers(-2**40, 2**40, (13, 11)).astype(">i8"), chunks=(13, 2))
+        h.create_dataset("lzf", data=f8, chunks=(100,), compression="lzf")  # h5py's own filter
+        # compact: the data in the object header
+        dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+        dcpl.set_layout(h5py.h5d.COMPACT)
+        space = h5py.h5s.create_simple((6, 5))
+        d = h5py.h5d.create(h.id, b"compact", h5py.h5t.STD_I32LE, space, dcpl=dcpl)
+        d.write(h5py.h5s.ALL, h5py.h5s.ALL, np.arange(30, dtype="<i4").reshape(6, 5))
+    try:  # a netCDF-4 file: each variable is an HDF5 dataset
+        import netCDF4
+        with netCDF4.Dataset("data.nc", "w", format="NETCDF4") as nc:
+            nc.createDimension("time", 53)
+            nc.createDimension("station", 7)
+            v = nc.createVariable("temp", "f4", ("time", "station"), zlib=True, complevel=2, chunksizes=(10, 7))
+            v[:] = rng.normal(10, 5, (53, 7)).astype("f4")
+            w = nc.createVariable("count", "i4", ("time",), contiguous=True)
+            w[:] = np.arange(53, dtype="i4")
+    except ImportError:
+        pass
     with open("data.h5", "rb") as f:
         data = bytearray(f.read())
     data[0:8] = b"\x89HDF\r\n\x1a\n"
@@ -71,7 +97,7 @@ def make():
 
 
 def load(spec):
-    if ":" in spec and spec.split(":", 1)[0].endswith(".h5"):
+    if ":" in spec and spec.split(":", 1)[0].endswith((".h5", ".nc")):
         import h5py
         path, dset = spec.split(":", 1)
         with h5py.File(path, "r") as h:

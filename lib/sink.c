@@ -1,0 +1,89 @@
+/* Outputs: which format an output argument names ("x.npy", "file.h5:/group/dset",
+ * anything else raw), from its name since the file does not exist yet. */
+#include "config.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include "sink.h"
+#include "source.h"
+
+static int ends_with(const char *s, size_t n, const char *ext)
+{
+    size_t e = strlen(ext);
+    return n >= e && strncasecmp(s + n - e, ext, e) == 0;
+}
+
+static int h5_name(const char *s, size_t n)
+{
+    return ends_with(s, n, ".h5") || ends_with(s, n, ".hdf5") || ends_with(s, n, ".he5") || ends_with(s, n, ".hdf");
+}
+
+int pario_output_split(const char *arg, char *file, size_t flen, char *dset, size_t dlen)
+{
+    snprintf(file, flen, "%s", arg);
+    if (dlen)
+        dset[0] = 0;
+    /* FILE:/PATH where FILE is named like HDF5 or is an existing HDF5 file */
+    for (const char *c = strchr(arg, ':'); c; c = strchr(c + 1, ':')) {
+        size_t n = (size_t)(c - arg);
+        if (n == 0 || n >= flen || c[1] != '/')
+            continue;
+        memcpy(file, arg, n);
+        file[n] = 0;
+        struct stat sb;
+        if (h5_name(arg, n) || (stat(file, &sb) == 0 && S_ISREG(sb.st_mode) &&
+                                pario_source_sniff(file) == PARIO_SOURCE_HDF5)) {
+            snprintf(dset, dlen, "%s", c + 1);
+            return PARIO_SOURCE_HDF5;
+        }
+    }
+    snprintf(file, flen, "%s", arg);
+    size_t n = strlen(arg);
+    if (ends_with(arg, n, ".npy"))
+        return PARIO_SOURCE_NPY;
+    if (h5_name(arg, n))
+        return -1; /* an HDF5 file without a dataset path */
+    return PARIO_SOURCE_RAW;
+}
+
+pario_status pario_dataset_set_output(pario_dataset *ds, const char *arg)
+{
+    char dset[sizeof ds->dataset];
+    int kind = pario_output_split(arg, ds->path, sizeof ds->path, dset, sizeof dset);
+    ds->desc_path[0] = 0;
+    ds->note[0] = 0;
+    ds->dataset[0] = 0;
+    memset(&ds->part, 0, sizeof ds->part);
+    if (kind < 0)
+        return pario_error(PARIO_ERR_USAGE, "%s: an HDF5 output needs a dataset path: %s:/group/dset", arg, arg);
+    ds->format = kind;
+    if (kind == PARIO_SOURCE_RAW)
+        return pario_ok();
+    if (ds->offset)
+        return pario_error(PARIO_ERR_USAGE, "%s: --offset applies to raw outputs only (an %s file has its own header)",
+                           arg, pario_source_name(kind));
+    if (kind == PARIO_SOURCE_NPY) {
+        char hdr[512];
+        ds->offset = pario_sink_npy_header(ds, hdr, sizeof hdr);
+        return pario_ok();
+    }
+    /* an HDF5 path: absolute, no empty or dot components */
+    const char *bad = NULL;
+    if (strlen(dset) < 2 || dset[strlen(dset) - 1] == '/')
+        bad = "expected /group/dset";
+    for (const char *p = dset; !bad && *p; p++) {
+        if (p[0] == '/' && p[1] == '/')
+            bad = "empty group name";
+        else if (p[0] == '/' && p[1] == '.' && (p[2] == '/' || p[2] == 0 || (p[2] == '.' && (p[3] == '/' || !p[3]))))
+            bad = "'.' and '..' are not group names";
+        else if (iscntrl((unsigned char)*p))
+            bad = "control character";
+    }
+    if (bad)
+        return pario_error(PARIO_ERR_USAGE, "%s: dataset path '%s': %s", arg, dset, bad);
+    snprintf(ds->dataset, sizeof ds->dataset, "%s", dset);
+    ds->offset = 0; /* known once the file is made (the writer's sink) */
+    return pario_ok();
+}

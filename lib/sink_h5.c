@@ -1,0 +1,204 @@
+/* The HDF5 sink: rank 0 makes the whole output file under its temporary name
+ * (a copy of FILE when it exists, so the dataset is added to what FILE holds, or a
+ * new file), creates the dataset contiguous with its space allocated at creation
+ * and never filled, writes the attributes, and closes it; the data are then
+ * written through pario's MPI-IO path at H5Dget_offset, like a raw file's. The
+ * rename of the finished file is the only change FILE ever sees. */
+#define _GNU_SOURCE
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <hdf5.h>
+#include "h5err.h"
+#include "sink.h"
+#include "source.h"
+#include "fault.h"
+
+/* Copy src to dst (created): copy_file_range, which a file system may share
+ * (reflink) instead of copying. */
+static pario_status copy_file(const char *src, const char *dst, const char *name)
+{
+    int in = open(src, O_RDONLY), out = -1;
+    pario_status st = pario_ok();
+    if (in < 0)
+        return pario_sys_error(errno, "cannot open", name);
+    struct stat sb;
+    if (fstat(in, &sb) != 0 || (out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, sb.st_mode & 0777)) < 0) {
+        st = pario_sys_error(errno, "cannot copy", name);
+        close(in);
+        return st;
+    }
+    off_t left = sb.st_size;
+    while (left > 0) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
+        if (n <= 0) { /* not supported here: read and write */
+            char buf[1 << 16];
+            n = read(in, buf, sizeof buf);
+            if (n > 0 && write(out, buf, (size_t)n) != n)
+                n = -1;
+        }
+        if (n <= 0) {
+            st = n == 0 ? pario_error(PARIO_ERR_RUNTIME, "%s: changed while it was copied", name)
+                        : pario_sys_error(errno, "cannot copy", name);
+            break;
+        }
+        left -= n;
+    }
+    close(in);
+    if (close(out) != 0 && !pario_failed(&st))
+        st = pario_sys_error(errno, "cannot copy", name);
+    if (pario_failed(&st))
+        remove(dst);
+    return st;
+}
+
+hid_t pario_sink_h5_type(const pario_dataset *ds)
+{
+    int be = ds->big_endian;
+    switch (ds->dtype) {
+    case PARIO_INT8: return be ? H5T_STD_I8BE : H5T_STD_I8LE;
+    case PARIO_INT16: return be ? H5T_STD_I16BE : H5T_STD_I16LE;
+    case PARIO_INT32: return be ? H5T_STD_I32BE : H5T_STD_I32LE;
+    case PARIO_INT64: return be ? H5T_STD_I64BE : H5T_STD_I64LE;
+    case PARIO_UINT8: return be ? H5T_STD_U8BE : H5T_STD_U8LE;
+    case PARIO_UINT16: return be ? H5T_STD_U16BE : H5T_STD_U16LE;
+    case PARIO_UINT32: return be ? H5T_STD_U32BE : H5T_STD_U32LE;
+    case PARIO_UINT64: return be ? H5T_STD_U64BE : H5T_STD_U64LE;
+    case PARIO_FLOAT32: return be ? H5T_IEEE_F32BE : H5T_IEEE_F32LE;
+    default: return be ? H5T_IEEE_F64BE : H5T_IEEE_F64LE;
+    }
+}
+
+static int put_attr(hid_t obj, const char *name, const char *value)
+{
+    hid_t t = H5Tcopy(H5T_C_S1), s = H5Screate(H5S_SCALAR), a = -1;
+    int ok = t >= 0 && s >= 0 && H5Tset_size(t, strlen(value) + 1) >= 0 && H5Tset_strpad(t, H5T_STR_NULLTERM) >= 0 &&
+             (a = H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT)) >= 0 && H5Awrite(a, t, value) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    if (s >= 0)
+        H5Sclose(s);
+    if (t >= 0)
+        H5Tclose(t);
+    return ok;
+}
+
+int pario_sink_h5_attrs(hid_t d, const struct pario_sink_meta *meta)
+{
+    return put_attr(d, "pario_tool", meta->tool ? meta->tool : "pario") && put_attr(d, "pario_version", PACKAGE_VERSION) &&
+                   put_attr(d, "pario_source", meta->source ? meta->source : "") &&
+                   put_attr(d, "pario_distribution", meta->dist ? meta->dist : "")
+               ? 0
+               : -1;
+}
+
+/* Does some prefix of path name something that is not a group, or path itself exist? */
+static pario_status check_path(hid_t f, const pario_dataset *ds)
+{
+    char p[sizeof ds->dataset];
+    snprintf(p, sizeof p, "%s", ds->dataset);
+    for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
+        if (s)
+            *s = 0;
+        htri_t e = H5Lexists(f, p, H5P_DEFAULT);
+        if (e > 0 && !s)
+            return pario_error(PARIO_ERR_RUNTIME, "%s: already has '%s' (pario adds datasets to a file, it does not "
+                               "replace them: write another name, or delete it with h5py first)", ds->path, p);
+        if (e > 0) {
+            hid_t o = H5Oopen(f, p, H5P_DEFAULT);
+            int group = o >= 0 && H5Iget_type(o) == H5I_GROUP;
+            if (o >= 0)
+                H5Oclose(o);
+            if (!group)
+                return pario_error(PARIO_ERR_RUNTIME, "%s: '%s' is not a group", ds->path, p);
+        }
+        if (e <= 0 || !s)
+            return pario_ok();
+        *s = '/';
+    }
+}
+
+pario_status pario_sink_h5_create(const pario_dataset *ds, const char *tmp, const struct pario_sink_meta *meta,
+                                  uint64_t *offset)
+{
+    *offset = 0;
+    struct stat sb;
+    int exists = stat(ds->path, &sb) == 0;
+    pario_status st = pario_ok();
+    if (exists && (!S_ISREG(sb.st_mode) || pario_source_sniff(ds->path) != PARIO_SOURCE_HDF5))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: exists and is not an HDF5 file (pario adds datasets to an HDF5 "
+                           "file; remove it or name another)", ds->path);
+    if (exists) {
+        st = copy_file(ds->path, tmp, ds->path);
+        if (pario_failed(&st))
+            return st;
+    }
+    hid_t f = -1, lcpl = -1, dcpl = -1, space = -1, d = -1;
+    H5E_BEGIN_TRY {
+        f = exists ? H5Fopen(tmp, H5F_ACC_RDWR, H5P_DEFAULT) : H5Fcreate(tmp, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+        if (f < 0)
+            st = pario_h5_error(exists ? "cannot open to add a dataset" : "cannot create", ds->path);
+        if (!pario_failed(&st))
+            st = check_path(f, ds);
+        if (!pario_failed(&st)) {
+            hsize_t dims[2] = { ds->ndims == 2 ? ds->shape[0] : ds->nelems, ds->shape[1] };
+            lcpl = H5Pcreate(H5P_LINK_CREATE);
+            dcpl = H5Pcreate(H5P_DATASET_CREATE);
+            space = H5Screate_simple(ds->ndims == 2 ? 2 : 1, dims, NULL);
+            if (lcpl < 0 || dcpl < 0 || space < 0 || H5Pset_create_intermediate_group(lcpl, 1) < 0 ||
+                H5Pset_layout(dcpl, H5D_CONTIGUOUS) < 0 || H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY) < 0 ||
+                H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0 ||
+                (d = H5Dcreate2(f, ds->dataset, pario_sink_h5_type(ds), space, lcpl, dcpl, H5P_DEFAULT)) < 0)
+                st = pario_h5_error("cannot create the dataset", ds->path);
+        }
+        if (!pario_failed(&st) && pario_sink_h5_attrs(d, meta) < 0)
+            st = pario_h5_error("cannot write the attributes", ds->path);
+        int fault = pario_failed(&st) ? 0 : pario_fault(PARIO_FAULT_H5WRITE);
+        if (fault)
+            st = pario_sys_error(fault, "cannot create the dataset", ds->path);
+        if (!pario_failed(&st)) {
+            haddr_t a = H5Dget_offset(d);
+            if (a == HADDR_UNDEF && ds->nelems)
+                st = pario_error(PARIO_ERR_RUNTIME, "%s: internal error: the dataset has no address", ds->path);
+            *offset = a == HADDR_UNDEF ? 0 : (uint64_t)a;
+        }
+        if (d >= 0)
+            H5Dclose(d);
+        if (space >= 0)
+            H5Sclose(space);
+        if (dcpl >= 0)
+            H5Pclose(dcpl);
+        if (lcpl >= 0)
+            H5Pclose(lcpl);
+        if (f >= 0 && H5Fclose(f) < 0 && !pario_failed(&st))
+            st = pario_h5_error("cannot close", ds->path);
+    } H5E_END_TRY;
+    if (pario_failed(&st))
+        remove(tmp);
+    return st;
+}
+
+pario_status pario_sink_h5_prepare(const pario_dataset *ds, const char *tmp, int exists)
+{
+    struct stat sb;
+    if (!exists)
+        return pario_ok();
+    if (stat(ds->path, &sb) != 0 || !S_ISREG(sb.st_mode) || pario_source_sniff(ds->path) != PARIO_SOURCE_HDF5)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: exists and is not an HDF5 file (pario adds datasets to an HDF5 "
+                           "file; remove it or name another)", ds->path);
+    pario_status st = pario_ok();
+    hid_t f = -1;
+    H5E_BEGIN_TRY {
+        f = H5Fopen(ds->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+        st = f < 0 ? pario_h5_error("cannot open to add a dataset", ds->path) : check_path(f, ds);
+        if (f >= 0)
+            H5Fclose(f);
+    } H5E_END_TRY;
+    if (!pario_failed(&st))
+        st = copy_file(ds->path, tmp, ds->path);
+    return st;
+}

@@ -8,7 +8,7 @@
 #include "pario/pario.h"
 #include "pario/train.h"
 
-enum { O_MODEL = 256, O_LABELS, O_LABEL_COLUMN, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE, O_LOG, O_RESUME, O_FORCE };
+enum { O_MODEL = 256, O_LABELS, O_LABEL_COLUMN, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE, O_LOG, O_RESUME, O_FORCE, O_BLOCK };
 
 static pario_status parse_real(const char *opt, const char *arg, double lo, double *out)
 {
@@ -45,6 +45,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
         break;
     case O_EPOCHS: return parse_count("epochs", arg, 0, &o->epochs);
     case O_BATCH: return parse_count("batch", arg, 1, &o->batch);
+    case O_BLOCK: return parse_count("shuffle-block", arg, 1, &o->block);
     case O_SEED: return parse_count("seed", arg, 0, &o->seed);
     case O_CLASSES:
         st = parse_count("classes", arg, 2, &o->classes);
@@ -74,6 +75,7 @@ static const pario_optdef options[] = {
     { "lr", O_LR, 1, "LR", "learning rate (default 0.01)" },
     { "l2", O_L2, 1, "L", "L2 penalty on the weights, not the biases (default 0)" },
     { "seed", O_SEED, 1, "S", "seed of the shuffle (default 0)" },
+    { "shuffle-block", O_BLOCK, 1, "R", "rows per shuffled block, read with one call (default 64; 1: shuffle single rows)" },
     { "classes", O_CLASSES, 1, "K", "softmax: number of classes (default: the largest label + 1)" },
     { "allreduce", O_ALLREDUCE, 1, "A", "mpi (MPI_Allreduce, default) or ring (reduce-scatter + allgather by MPI_Sendrecv)" },
     { "log", O_LOG, 1, "FILE", "log every epoch (loss, accuracy, seconds, samples/s, weights) to this HDF5 file" },

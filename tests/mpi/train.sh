@@ -29,23 +29,26 @@ run lin1 1 "${LIN[@]}"
 ref lstsq lin1.json lin_X.bin lin_y.bin 1e-6
 run lin3 3 "${LIN[@]}" --allreduce ring
 ref same lin1.json lin3.json
-run linb2 2 --model linear --labels lin_y.bin --epochs 5 --batch 8 --lr 0.05 --seed 3 lin_X.bin
-ref sgd linb2.json linear lin_X.bin --labels lin_y.bin --epochs 5 --batch 8 --lr 0.05 --seed 3
+run linb2 2 --model linear --labels lin_y.bin --epochs 5 --batch 8 --lr 0.05 --seed 3 --shuffle-block 1 lin_X.bin
+ref sgd linb2.json linear lin_X.bin --labels lin_y.bin --epochs 5 --batch 8 --lr 0.05 --seed 3 --block 1
 
-# logistic (float32, label in column 2) and softmax (int32 labels): same SGD as the reference
-LOG=(--model logistic --label-column 2 --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7 log_D.bin)
-SOFT=(--model softmax --labels soft_y.bin --epochs 3 --batch 16 --lr 0.2 --l2 0.001 --seed 11 soft_X.bin)
+# logistic (float32, label in column 2; blocks of 3 rows, a batch of 10 cuts
+# them, the last block is 1 row) and softmax (int32 labels, blocks of 5, the
+# last 2 rows): same SGD as the reference
+LOG=(--model logistic --label-column 2 --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --shuffle-block 3 log_D.bin)
+SOFT=(--model softmax --labels soft_y.bin --epochs 3 --batch 16 --lr 0.2 --l2 0.001 --seed 11 --shuffle-block 5 soft_X.bin)
 for n in 1 2 3 4; do
   run log$n "$n" "${LOG[@]}"
   run soft$n "$n" "${SOFT[@]}"
 done
-# ring at 2 and 3 ranks (3 does not divide the 5 or 16 weights), rows read 2 at a time
+# ring at 2 and 3 ranks (3 does not divide the 5 or 16 weights), rows read 2
+# at a time (a segment of 3 or 5 rows in pieces)
 for n in 2 3; do
   run logr$n "$n" "${LOG[@]}" --allreduce ring --chunk 40
   run softr$n "$n" "${SOFT[@]}" --allreduce ring --chunk 48
 done
-ref sgd log1.json logistic log_D.bin --label-column 2 --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7
-ref sgd soft1.json softmax soft_X.bin --labels soft_y.bin --epochs 3 --batch 16 --lr 0.2 --l2 0.001 --seed 11
+ref sgd log1.json logistic log_D.bin --label-column 2 --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --block 3
+ref sgd soft1.json softmax soft_X.bin --labels soft_y.bin --epochs 3 --batch 16 --lr 0.2 --l2 0.001 --seed 11 --block 5
 for n in 2 3 4; do
   ref same log1.json log$n.json
   ref same soft1.json soft$n.json
@@ -60,6 +63,11 @@ ref same soft1.json softr5.json
 # the batch size matters (it is not a no-op), the rank count does not
 run logb 2 "${LOG[@]}" --batch 11
 if $REF same log1.json logb.json > /dev/null; then fail "--batch 11 gave the weights of --batch 10"; else pass "batch"; fi
+run logk 2 "${LOG[@]}" --shuffle-block 2
+if $REF same log1.json logk.json > /dev/null; then fail "--shuffle-block 2 gave the weights of 3"; else pass "shuffle-block"; fi
+# the default block (64 rows) and the default batch
+run lindef 2 --model linear --labels lin_y.bin --epochs 2 lin_X.bin
+ref sgd lindef.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 32 --lr 0.01 --seed 0
 # text and YAML outputs carry the same weights
 mpirun 2 pario-train --format yaml "${SOFT[@]}" > soft.yaml 2>/dev/null
 check "yaml output" $PYTHON3 -c "
@@ -70,7 +78,7 @@ sys.exit(0 if a['weights'] == b['weights'] and a['classes'] == 4 else 1)"
 # --log and --resume: rank 0 kills itself (SIGKILL, PARIO_TRAIN_KILL) in the
 # middle of epoch 4 of 6; the log holds 3 finished epochs; --resume on another
 # rank count ends with the uninterrupted run's weights, bit for bit
-LOG6=(--model logistic --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 log_D.bin)
+LOG6=(--model logistic --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --shuffle-block 4 log_D.bin)
 run full6 1 "${LOG6[@]}"
 PARIO_TRAIN_KILL=3:4 mpirun 2 pario-train --format json "${LOG6[@]}" --log t.h5 > killed.json 2> killed.err
 check "killed run left the log under its name" test -f t.h5
@@ -82,7 +90,7 @@ check "resumed_epochs is 3" $PYTHON3 -c "import json, sys; sys.exit(json.load(op
 # the finished log: 6 rows, the last weights the final ones, each epoch's loss
 # and weights those of the reference SGD (train_ref.py, reading it with h5dump)
 ref log t.h5 6 full6.json
-ref sgd full6.json logistic log_D.bin --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --log t.h5
+ref sgd full6.json logistic log_D.bin --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --block 4 --log t.h5
 run fresh 2 "${LOG6[@]}" --log fresh.h5
 ref log fresh.h5 6 fresh.json
 expect_error 2 1 'fresh.h5 exists: give --force' pario-train "${LOG6[@]}" --log fresh.h5

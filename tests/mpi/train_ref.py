@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Independent reference for pario-train, written from the documented formulas
-(include/pario/train.h: the Feistel shuffle; lib/train_models.c: the order of
-operations; the update in pario-train --help) in plain Python: exact gradient
-sums by math.fsum per weight, numpy only to make the data and for lstsq.
+(include/pario/train.h: the Feistel shuffle of blocks of rows and the segments
+of a batch; lib/kernels/train.c: the order of operations; the update in
+pario-train --help) in plain Python: each segment's gradient summed in row
+order, the segments' sums added exactly by math.fsum per weight, numpy only to
+make the data and for lstsq.
 
   train_ref.py make DIR              write the test datasets (raw + .yaml)
-  train_ref.py sgd OUT.json MODEL DATA (--labels L | --label-column J) --epochs E --batch B --lr LR --l2 L2 --seed S
+  train_ref.py sgd OUT.json MODEL DATA (--labels L | --label-column J) --epochs E --batch B --lr LR --l2 L2 --seed S [--block R]
         re-run the same SGD, compare with pario-train's JSON: weights within 1e-9 relative
   train_ref.py lstsq OUT.json DATA LABELS TOL   the weights against numpy's lstsq
   train_ref.py same A.json B.json    the weights are the same bits
@@ -97,41 +99,74 @@ def load(path):
     return np.fromfile(path, dtype=np.dtype(meta["dtype"]).newbyteorder("<")).reshape(shape)
 
 
-def sample(model, w, f, k, x, y, grad):
-    """One sample (lib/train_models.c's order): adds r*x_j / r to grad lists, returns (loss, correct)."""
-    def dot(c):
-        s = 0.0
-        for j in range(f):
-            s += w[c * (f + 1) + j] * x[j]
-        return s + w[c * (f + 1) + f]
+def dot(w, o, x, f):
+    """w[o..o+f-1] . x + w[o+f]: 8 partial sums (lane j mod 8), combined pairwise."""
+    s = [0.0] * 8
+    for j in range(f):
+        s[j % 8] = s[j % 8] + w[o + j] * x[j]
+    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + w[o + f]
 
+
+def sample(model, w, f, k, x, y, g):
+    """One sample (lib/kernels/train.c's order): adds its terms into the segment
+    sums g (a list, or None), returns (loss, correct)."""
     def add(c, r):
-        if grad is not None:
+        if g is not None:
+            o = c * (f + 1)
             for j in range(f):
-                grad[c * (f + 1) + j].append(r * x[j])
-            grad[c * (f + 1) + f].append(r)
+                g[o + j] = g[o + j] + r * x[j]
+            g[o + f] = g[o + f] + r
 
     if model == "linear":
-        r = dot(0) - y
+        r = dot(w, 0, x, f) - y
         add(0, r)
         return r * r / 2, 0
     if model == "logistic":
-        z = dot(0)
+        z = dot(w, 0, x, f)
         p = 1.0 / (1.0 + math.exp(-z))
         add(0, p - y)
         return math.log1p(math.exp(-abs(z))) + max(z, 0.0) - y * z, int((z > 0) == (y == 1.0))
-    z = [dot(c) for c in range(k)]
+    z = [dot(w, c * (f + 1), x, f) for c in range(k)]
     best = 0
     for c in range(k):
         if z[c] > z[best]:
             best = c
     m, s = z[best], 0.0
+    e = [math.exp(z[c] - m) for c in range(k)]
     for c in range(k):
-        s += math.exp(z[c] - m)
+        s += e[c]
     yc = int(y)
     for c in range(k):
-        add(c, math.exp(z[c] - m) / s - (1.0 if c == yc else 0.0))
+        add(c, e[c] / s - (1.0 if c == yc else 0.0))
     return math.log(s) - (z[yc] - m), int(best == yc)
+
+
+def segments(n, R, seed, epoch):
+    """The epoch's row sequence as (first row, rows) blocks in visiting order."""
+    nb = (n + R - 1) // R
+    perm = Perm(nb, seed, epoch)
+    out = []
+    for q in range(nb):
+        b = perm.at(q)
+        out.append((b * R, min(R, n - b * R)))
+    return out
+
+
+def batches(n, R, B, seed, epoch):
+    """Each batch as its list of segments (first row, rows): runs inside one block."""
+    seq = segments(n, R, seed, epoch)
+    out, cur, room = [], [], B
+    for first, rows in seq:
+        while rows:
+            take = min(rows, room)
+            cur.append((first, take))
+            first, rows, room = first + take, rows - take, room - take
+            if room == 0:
+                out.append(cur)
+                cur, room = [], B
+    if cur:
+        out.append(cur)
+    return out
 
 
 def sgd(a):
@@ -150,13 +185,15 @@ def sgd(a):
     a.history = []
     for e in range(a.epochs):
         seen = []
-        perm = Perm(n, a.seed, e)
-        for lo in range(0, n, a.batch):
-            size = min(a.batch, n - lo)
+        for batch in batches(n, a.block, a.batch, a.seed, e):
+            size = sum(rows for _, rows in batch)
             grad = [[] for _ in range(nw)]
-            for pos in range(lo, lo + size):
-                i = perm.at(pos)
-                seen.append(sample(a.model, w, f, k, X[i], y[i], grad)[0])
+            for first, rows in batch:
+                g = [0.0] * nw
+                for i in range(first, first + rows):
+                    seen.append(sample(a.model, w, f, k, X[i], y[i], g)[0])
+                for i in range(nw):
+                    grad[i].append(g[i])
             for c in range(k):
                 for j in range(f + 1):
                     i = c * (f + 1) + j
@@ -197,6 +234,7 @@ def main():
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--l2", type=float, default=0.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--block", type=int, default=64)
     ap.add_argument("--log")
     a = ap.parse_args()
     if a.cmd == "make":

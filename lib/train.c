@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include "train_log.h"
+#include "train_internal.h"
 #include "train_model.h"
 
 pario_status pario_train_model_parse(const char *text, pario_train_model *m)
@@ -51,25 +52,6 @@ void pario_train_opts_init(pario_train_opts *o)
     o->lr = 0.01;
     pario_io_opts_init(&o->io);
 }
-
-/* Labels of softmax: at most this many classes. */
-#define MAX_CLASSES 65536
-
-struct train {
-    const pario_train_opts *o;
-    MPI_Comm comm;
-    int rank, p;
-    pario_dataset ds, lds;
-    MPI_File fh, lfh;
-    int have_labels;          /* a separate labels file is open */
-    uint64_t n, cols, f, k, nw;
-    size_t esize, lesize, rowbytes;
-    int swap, lswap;
-    uint64_t group;           /* rows held at once */
-    unsigned char *raw, *lraw;
-    double *x, *y, *z, *w, *g, *gs, *lossv;
-    pario_xsum *acc;
-};
 
 static pario_status read_bytes(MPI_File fh, const char *path, MPI_Offset off, void *buf, size_t len)
 {
@@ -115,7 +97,7 @@ static pario_status label_error(const struct train *t, double y, uint64_t row)
 
 /* Rows row..row+m-1 (m <= group) into x (m x f doubles) and y (m), checked:
  * features finite, labels valid (the first bad value in row order is named). */
-static pario_status read_range(struct train *t, uint64_t row, uint64_t m, int labels)
+pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels)
 {
     pario_status st = read_bytes(t->fh, t->ds.path, (MPI_Offset)(t->ds.offset + row * t->rowbytes), t->raw,
                                  m * t->rowbytes);
@@ -128,9 +110,7 @@ static pario_status read_range(struct train *t, uint64_t row, uint64_t m, int la
     uint64_t ne = m * t->cols;
     double *x = t->x;
     if (t->ds.dtype == PARIO_FLOAT32) {
-        const float *rf = (const float *)(const void *)t->raw;
-        for (uint64_t i = 0; i < ne; i++)
-            x[i] = (double)rf[i];
+        pario_train_widen((const float *)(const void *)t->raw, x, ne);
     } else if (t->ds.dtype == PARIO_FLOAT64) {
         memcpy(x, t->raw, ne * sizeof(double));
     } else {
@@ -151,8 +131,13 @@ static pario_status read_range(struct train *t, uint64_t row, uint64_t m, int la
     } else if (labels) {
         if (t->lswap)
             pario_byteswap(t->lraw, m, t->lesize);
-        for (uint64_t i = 0; i < m; i++)
-            t->y[i] = pario_load_double(t->lraw, i, t->lds.dtype);
+        if (t->lds.dtype == PARIO_FLOAT32)
+            pario_train_widen((const float *)(const void *)t->lraw, t->y, m);
+        else if (t->lds.dtype == PARIO_FLOAT64)
+            memcpy(t->y, t->lraw, m * sizeof(double));
+        else
+            for (uint64_t i = 0; i < m; i++)
+                t->y[i] = pario_load_double(t->lraw, i, t->lds.dtype);
     }
     uint64_t bad = m, badc = 0;
     if (!pario_train_finite(x, m * t->f))
@@ -172,7 +157,7 @@ static pario_status read_range(struct train *t, uint64_t row, uint64_t m, int la
     return st;
 }
 
-static pario_status open_inputs(struct train *t)
+pario_status pario_train_open(struct train *t)
 {
     const pario_train_opts *o = t->o;
     pario_status st = pario_dataset_open(o->data, o->desc, &t->ds, t->comm);
@@ -192,7 +177,7 @@ static pario_status open_inputs(struct train *t)
         return pario_error(PARIO_ERR_RUNTIME, "%s: rows of %zu bytes: at most 1 GiB per row", t->ds.path, t->rowbytes);
     if (o->labels && o->label_column >= 0)
         return pario_error(PARIO_ERR_USAGE, "give --labels or --label-column, not both");
-    if (!o->labels && o->label_column < 0)
+    if (!o->labels && o->label_column < 0 && !o->predict)
         return pario_error(PARIO_ERR_USAGE, "say where the labels are: --labels FILE or --label-column J");
     if (o->label_column >= 0) {
         if ((uint64_t)o->label_column >= t->cols || t->cols < 2)
@@ -200,6 +185,8 @@ static pario_status open_inputs(struct train *t)
                                "must remain for the features", (long long)o->label_column, t->ds.path,
                                (unsigned long long)t->cols, (unsigned long long)t->cols - 1);
         t->f = t->cols - 1;
+    } else if (!o->labels) {
+        t->f = t->cols;   /* --predict: no labels */
     } else {
         t->f = t->cols;
         st = pario_dataset_open(o->labels, NULL, &t->lds, t->comm);
@@ -248,7 +235,7 @@ static pario_status count_classes(struct train *t, pario_status st)
     pario_split(t->n, t->p, t->rank, &start, &len);
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
-        st = read_range(t, start + i, m, 1);
+        st = pario_train_read(t, start + i, m, 1);
         for (uint64_t q = 0; q < m && !pario_failed(&st); q++)
             if ((uint64_t)t->y[q] + 1 > maxc)
                 maxc = (uint64_t)t->y[q] + 1;
@@ -273,7 +260,7 @@ static pario_status run_rows(struct train *t, uint64_t row, uint64_t len, int gr
         memset(t->gs, 0, t->nw * sizeof *t->gs);
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
-        st = read_range(t, row + i, m, 1);
+        st = pario_train_read(t, row + i, m, 1);
         if (pario_failed(&st))
             break;
         pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, grad ? t->gs : NULL, t->lossv, correct,
@@ -351,7 +338,7 @@ static pario_status mean_over_ranks(struct train *t, pario_xsum *loss, uint64_t 
     return st;
 }
 
-static void train_free(struct train *t)
+void pario_train_close(struct train *t)
 {
     if (t->fh != MPI_FILE_NULL)
         MPI_File_close(&t->fh);
@@ -378,7 +365,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     t.fh = t.lfh = MPI_FILE_NULL;
     MPI_Comm_rank(comm, &t.rank);
     MPI_Comm_size(comm, &t.p);
-    pario_status st = open_inputs(&t);
+    pario_status st = pario_train_open(&t);
     pario_agree(&st, comm);
     t.k = o->model == PARIO_TRAIN_SOFTMAX ? o->classes : 1;
     if (!pario_failed(&st) && o->model == PARIO_TRAIN_SOFTMAX && t.k == 0)
@@ -386,16 +373,16 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     if (!pario_failed(&st)) {
         t.nw = t.k * (t.f + 1);
         t.w = calloc(t.nw, sizeof *t.w);
-        t.g = malloc(t.nw * sizeof *t.g);
+        t.g = malloc((t.nw + 1) * sizeof *t.g);
         t.z = malloc(2 * t.k * sizeof *t.z);
         t.gs = malloc(t.nw * sizeof *t.gs);
-        t.acc = malloc(t.nw * sizeof *t.acc);
+        t.acc = malloc((t.nw + 1) * sizeof *t.acc);
         if (!t.w || !t.g || !t.z || !t.gs || !t.acc)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
     if (pario_agree(&st, comm)) {
         free(t.w);
-        train_free(&t);
+        pario_train_close(&t);
         return st;
     }
     /* Horovod's start: rank 0's weights (zeros) for everyone */
@@ -416,7 +403,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         if (pario_failed(&st)) {
             pario_trainlog_close(log);
             free(t.w);
-            train_free(&t);
+            pario_train_close(&t);
             return st;
         }
     }
@@ -438,12 +425,19 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             uint64_t lo = bi * b, size = t.n - lo < b ? t.n - lo : b;
             if (t.rank == 0 && (long)e == kill_e && (long)bi == kill_b)
                 raise(SIGKILL);
-            for (uint64_t i = 0; i < t.nw; i++)
+            for (uint64_t i = 0; i <= t.nw; i++)
                 pario_xsum_init(&t.acc[i]);
             st = run_batch(&t, &ord, lo, size, &eloss, &ecorrect);
-            if (pario_agree(&st, comm))
-                break;
-            st = pario_xsum_allreduce(t.acc, t.g, t.nw, o->allreduce, comm);
+            /* one collective per step: the ranks that failed count themselves
+             * in an extra accumulator of the allreduce (every rank joins it,
+             * failed or not), and agree on the message only when one did */
+            if (pario_failed(&st))
+                pario_xsum_add(&t.acc[t.nw], 1.0);
+            pario_status ast = pario_xsum_allreduce(t.acc, t.g, t.nw + 1, o->allreduce, comm);
+            if (!pario_failed(&ast) && t.g[t.nw] != 0.0)
+                pario_agree(&st, comm);
+            else if (pario_failed(&ast))
+                st = ast;
             if (pario_failed(&st))
                 break;
             double inv = (double)size;
@@ -498,7 +492,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     res->samples_per_second = (double)(steps ? t.n * (o->epochs - first) : 0) / (seconds > 0 ? seconds : 1e-9);
     res->resumed = first;
     res->weights = t.w;
-    train_free(&t);
+    pario_train_close(&t);
     return st;
 }
 

@@ -313,3 +313,102 @@ pario_status pario_trainlog_close(pario_trainlog *l)
         unlink(tmp);
     return st;
 }
+
+/* Serial (rank 0): the model, shape and last finished weights of a log. */
+static pario_status read_model(const char *path, uint64_t *u, double **w)
+{
+    hid_t file;
+    H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); } H5E_END_TRY;
+    if (file < 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open the model (missing, or not an HDF5 file)", path);
+    pario_status st = pario_ok();
+    static const char *const want[3] = { "model", "features", "classes" };
+    for (int i = 0; i < 3 && !pario_failed(&st); i++)
+        if (!attr_get(file, want[i], H5T_NATIVE_UINT64, &u[i]))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, want[i]);
+    if (!pario_failed(&st) && (u[0] > PARIO_TRAIN_SOFTMAX || u[1] == 0 || u[1] > ((uint64_t)1 << 32) || u[2] == 0
+                               || u[2] > 65536))
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (model %llu, %llu features, %llu classes)", path,
+                         (unsigned long long)u[0], (unsigned long long)u[1], (unsigned long long)u[2]);
+    hid_t dl = H5I_INVALID_HID, dw = H5I_INVALID_HID;
+    if (!pario_failed(&st)) {
+        H5E_BEGIN_TRY {
+            dl = H5Dopen2(file, "loss", H5P_DEFAULT);
+            dw = H5Dopen2(file, "weights", H5P_DEFAULT);
+        } H5E_END_TRY;
+        if (dl < 0 || dw < 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (datasets missing)", path);
+    }
+    uint64_t nw = u[2] * (u[1] + 1);
+    double *lv = NULL;
+    *w = NULL;
+    if (!pario_failed(&st)) {
+        hsize_t n = 0, wd[2] = { 0, 0 };
+        hid_t sp = H5Dget_space(dl);
+        H5Sget_simple_extent_dims(sp, &n, NULL);
+        H5Sclose(sp);
+        sp = H5Dget_space(dw);
+        int nd = H5Sget_simple_extent_ndims(sp);
+        H5Sget_simple_extent_dims(sp, wd, NULL);
+        H5Sclose(sp);
+        lv = malloc(sizeof *lv * (n + 1));
+        *w = malloc(sizeof **w * nw);
+        if (nd != 2 || wd[1] != nw || wd[0] < n)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: /weights is not %llu epochs x %llu weights", path,
+                             (unsigned long long)n, (unsigned long long)nw);
+        else if (!lv || !*w || (n && H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, lv) < 0))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /loss", path);
+        int found = 0;
+        for (hsize_t e = n; e > 0 && !pario_failed(&st) && !found; e--) {
+            if (!isfinite(lv[e - 1]))
+                continue;
+            hsize_t start[2] = { e - 1, 0 }, cnt[2] = { 1, nw };
+            hid_t fs = H5Dget_space(dw), ms = H5Screate_simple(1, &cnt[1], NULL);
+            H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
+            if (H5Dread(dw, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, *w) < 0)
+                st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /weights", path);
+            H5Sclose(fs), H5Sclose(ms);
+            found = 1;
+            for (uint64_t i = 0; i < nw && found; i++)
+                found = isfinite((*w)[i]);
+        }
+        if (!pario_failed(&st) && !found)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: holds no finished epoch", path);
+    }
+    free(lv);
+    if (dl >= 0) H5Dclose(dl);
+    if (dw >= 0) H5Dclose(dw);
+    H5Fclose(file);
+    if (pario_failed(&st)) {
+        free(*w);
+        *w = NULL;
+    }
+    return st;
+}
+
+pario_status pario_trainlog_model(const char *path, pario_train_model *model, uint64_t *features, uint64_t *classes,
+                                  double **w, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    uint64_t u[3] = { 0, 0, 0 };
+    *w = NULL;
+    pario_status st = rank == 0 ? read_model(path, u, w) : pario_ok();
+    if (pario_agree(&st, comm))
+        return st;
+    MPI_Bcast(u, 3, MPI_UINT64_T, 0, comm);
+    uint64_t nw = u[2] * (u[1] + 1);
+    if (rank != 0)
+        *w = malloc(sizeof **w * nw);
+    st = *w ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)nw);
+    if (pario_agree(&st, comm)) {
+        free(*w);
+        *w = NULL;
+        return st;
+    }
+    MPI_Bcast(*w, (int)nw, MPI_DOUBLE, 0, comm);
+    *model = (pario_train_model)u[0];
+    *features = u[1];
+    *classes = u[2];
+    return st;
+}

@@ -34,6 +34,11 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
 /* Collective: append epoch `epoch` (rank 0's values) and flush. */
 pario_status pario_trainlog_append(pario_trainlog *l, uint64_t epoch, double loss, double acc, double seconds,
                                    double sps, const double *w);
+/* Collective: the model of a finished log for --predict: its model, features
+ * and classes attributes and the weights of its last finished epoch (*w
+ * allocated, every rank). */
+pario_status pario_trainlog_model(const char *path, pario_train_model *model, uint64_t *features, uint64_t *classes,
+                                  double **w, MPI_Comm comm);
 /* Collective: close; a new log with no epoch is removed. */
 pario_status pario_trainlog_close(pario_trainlog *l);
 

@@ -2,7 +2,7 @@
 # allreduce lesson and their tests (included from Makefile.am)
 pkginclude_HEADERS += include/pario/train.h
 lib_libkernels_la_SOURCES += lib/kernels/train.c
-lib_libpario_la_SOURCES += lib/train.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h
+lib_libpario_la_SOURCES += lib/train.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h lib/train_internal.h lib/train_predict.c
 
 bin_PROGRAMS += tools/pario-train
 tools_pario_train_SOURCES = tools/pario-train.c

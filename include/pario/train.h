@@ -87,6 +87,8 @@ typedef struct pario_train_opts {
     pario_io_opts io;          /* chunk (bounds the rows held at once), hints */
     const char *log;           /* per-epoch parallel HDF5 log, or NULL */
     int resume, force;         /* continue the log from its last finished epoch; replace it */
+    const char *predict;       /* --predict MODEL: a --log file whose last epoch's weights predict */
+    const char *out;           /* --out: the predictions (raw file + descriptor) */
 } pario_train_opts;
 
 void pario_train_opts_init(pario_train_opts *o);
@@ -111,6 +113,15 @@ typedef struct pario_train_result {
  * (SIGKILL) before batch B of epoch E (both from 0). */
 pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm);
 void pario_train_result_free(pario_train_result *res);
+
+/* Collective: predictions of the rows of o->data (o->label_column, if given, is
+ * skipped) by the model in the pario-train log o->predict (its model and the
+ * weights of its last finished epoch), written to o->out (a raw file written
+ * collectively under a temporary name, renamed, then its descriptor
+ * OUT.yaml): linear, float64 z = w.x + b; logistic, int32 1 when z > 0 else 0;
+ * softmax, int32 the first class of the largest z (lib/kernels/train.c's
+ * arithmetic). *rows: the rows predicted. The caller guards the paths. */
+pario_status pario_train_predict_file(const pario_train_opts *o, uint64_t *rows, MPI_Comm comm);
 
 #ifdef __cplusplus
 }

@@ -102,6 +102,27 @@ expect_error 2 2 '--resume needs --log' pario-train "${LOG6[@]}" --resume
 expect_error 2 1 'bad_y.bin: label' pario-train --model logistic --labels bad_y.bin --log bad.h5 nan_X.bin
 check "a run that failed before its first epoch leaves no log" sh -c '! ls | grep -q "^bad.h5"'
 
+# --predict: the log's last weights applied to every row, written as a dataset
+# (raw + .yaml), against the same weights applied in Python by train_ref.py
+# (the documented order, same bits) and by numpy; rows 2 at a time on 4 ranks
+mpirun 3 pario-train --predict t.h5 --label-column 2 --out pred_log.bin log_D.bin
+ref predict t.h5 log_D.bin pred_log.bin --label-column 2
+run softlog 2 "${SOFT[@]}" --log soft.h5
+mpirun 4 pario-train --predict soft.h5 --chunk 48 --out pred_soft.bin soft_X.bin
+ref predict soft.h5 soft_X.bin pred_soft.bin
+mpirun 1 pario-train --model linear --labels lin_y.bin --epochs 3 --log lin.h5 lin_X.bin > /dev/null
+mpirun 2 pario-train --predict lin.h5 --out pred_lin.bin lin_X.bin
+ref predict lin.h5 lin_X.bin pred_lin.bin
+expect_error 2 1 'soft_X.bin: 3 features per row; the model in t.h5 was trained on 4' pario-train --predict t.h5 --out p.bin soft_X.bin
+expect_error 2 2 'output data is the input data' pario-train --predict soft.h5 --out soft_X.bin soft_X.bin
+expect_error 1 2 '--predict needs --out' pario-train --predict soft.h5 soft_X.bin
+expect_error 2 2 '--labels does not apply to --predict' pario-train --predict soft.h5 --labels soft_y.bin --out p.bin soft_X.bin
+expect_error 2 1 'soft_y.bin: cannot open the model' pario-train --predict soft_y.bin --out p.bin soft_X.bin
+# a read failing on rank 1 only: one line, no output and no temporary file left
+PARIO_FAULT=read:rank=1 mpirun 2 pario-train --predict soft.h5 --out p.bin soft_X.bin > /dev/null 2> fault.err
+check "predict: a read failing on rank 1 exits 1 with one line" sh -c 'test $(grep -c . fault.err) -eq 1'
+check "predict: no output after a failure" sh -c '! ls | grep -q "^p\.bin"'
+
 # errors: one line, rank 0, exit 1 (data) or 2 (usage), never a hang
 expect_error 2 1 'short_y.bin: 60 labels for the 61 rows' pario-train --model linear --labels short_y.bin lin_X.bin
 expect_error 3 1 'nan_X.bin: row 13, column 1: value nan is not finite' pario-train --model linear --labels nan_y.bin nan_X.bin

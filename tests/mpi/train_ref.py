@@ -11,6 +11,9 @@ make the data and for lstsq.
         re-run the same SGD, compare with pario-train's JSON: weights within 1e-9 relative
   train_ref.py lstsq OUT.json DATA LABELS TOL   the weights against numpy's lstsq
   train_ref.py same A.json B.json    the weights are the same bits
+  train_ref.py predict LOG.h5 DATA PRED [--label-column J]   pario-train --predict's output
+        against the log's last weights (read by h5dump) applied in Python (the
+        documented order: the same bits) and by numpy (within 1e-12)
   train_ref.py log LOG.h5 ROWS [OUT.json]   the log (read by h5dump) has ROWS epochs, its
         last weights are OUT.json's; with sgd, --log LOG.h5 also compares each
         epoch's loss and weights with the reference's
@@ -247,7 +250,7 @@ def main():
             print("weights differ: %s vs %s" % (wa, wb))
             return 1
         return 0
-    got = json.load(open(a.args[0])) if a.cmd != "log" else None
+    got = json.load(open(a.args[0])) if a.cmd not in ("log", "predict") else None
     if a.cmd == "lstsq":
         X = load(a.args[1]).astype(np.float64)
         y = load(a.args[2]).astype(np.float64)
@@ -285,6 +288,39 @@ def main():
                 if not rel_close(loss[e], l, 1e-9) or not all(rel_close(x, y, 1e-9) for x, y in zip(row, we)):
                     print("log epoch %d: loss %r vs %r, weights %s vs %s" % (e, loss[e], l, row, we))
                     return 1
+        return 0
+    if a.cmd == "predict":
+        logp, data, pred = a.args
+        (rows,), loss = h5(logp, "/loss")
+        shape, wl = h5(logp, "/weights")
+        model = int(subprocess.run([os.environ.get("H5DUMP") or "h5dump", "-a", "/model", logp], check=True,
+                                   capture_output=True, text=True).stdout.split("(0):")[1].split()[0])
+        w = wl[(rows - 1) * shape[1]:rows * shape[1]]
+        X = load(data).astype(np.float64)
+        if a.label_column is not None:
+            X = np.delete(X, a.label_column, axis=1)
+        n, f = X.shape
+        k = len(w) // (f + 1)
+        got = load(pred)
+        want_dtype = np.float64 if model == 0 else np.int32
+        if got.dtype != want_dtype or got.shape != (n,):
+            print("predict: %s %s, expected %s [%d]" % (got.dtype, got.shape, want_dtype, n))
+            return 1
+        Xl = X.tolist()
+        for i in range(n):
+            z = [dot(w, c * (f + 1), Xl[i], f) for c in range(k)]
+            want = z[0] if model == 0 else int(z[0] > 0) if model == 1 else z.index(max(z))
+            if got[i] != want:
+                print("predict: row %d: %r, expected %r" % (i, got[i], want))
+                return 1
+        W = np.array(w).reshape(k, f + 1)
+        Z = X @ W[:, :f].T + W[:, f]
+        if model == 0 and not np.allclose(got, Z[:, 0], rtol=1e-12, atol=0):
+            print("predict: numpy's X @ w differs")
+            return 1
+        if model != 0 and np.mean(got == (Z[:, 0] > 0 if model == 1 else Z.argmax(axis=1))) < 0.99:
+            print("predict: numpy's classes differ")
+            return 1
         return 0
     if a.cmd == "log":
         (rows,), _ = h5(a.args[0], "/loss")

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <hdf5.h>
 #include "pario/fileutil.h"
+#include "pario/train_plot.h"
 #include "train_log.h"
 
 enum { D_LOSS, D_ACC, D_SECONDS, D_SPS, D_WEIGHTS, ND };
@@ -410,5 +411,81 @@ pario_status pario_trainlog_model(const char *path, pario_train_model *model, ui
     *model = (pario_train_model)u[0];
     *features = u[1];
     *classes = u[2];
+    return st;
+}
+
+int pario_train_log_is(const char *path)
+{
+    hid_t file;
+    H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); } H5E_END_TRY;
+    if (file < 0)
+        return 0;
+    uint64_t v;
+    int yes = attr_get(file, "batch", H5T_NATIVE_UINT64, &v) && attr_get(file, "features", H5T_NATIVE_UINT64, &v);
+    H5E_BEGIN_TRY { yes = yes && H5Lexists(file, "weights", H5P_DEFAULT) > 0; } H5E_END_TRY;
+    H5Fclose(file);
+    return yes;
+}
+
+void pario_train_history_free(pario_train_history *h)
+{
+    free(h->loss);
+    free(h->accuracy);
+    h->loss = h->accuracy = NULL;
+}
+
+pario_status pario_train_history_read(const char *path, pario_train_history *h)
+{
+    memset(h, 0, sizeof *h);
+    hid_t file;
+    H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); } H5E_END_TRY;
+    if (file < 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open the log (missing, or not an HDF5 file)", path);
+    pario_status st = pario_ok();
+    uint64_t u[NU];
+    double f[NF];
+    for (int i = 0; i < NU && !pario_failed(&st); i++)
+        if (!attr_get(file, u_names[i], H5T_NATIVE_UINT64, &u[i]))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, u_names[i]);
+    for (int i = 0; i < NF && !pario_failed(&st); i++)
+        if (!attr_get(file, f_names[i], H5T_NATIVE_DOUBLE, &f[i]))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, f_names[i]);
+    hid_t dl = H5I_INVALID_HID, da = H5I_INVALID_HID;
+    if (!pario_failed(&st)) {
+        h->model = (pario_train_model)u[0], h->seed = u[1], h->batch = u[2], h->samples = u[3];
+        h->features = u[4], h->classes = u[5], h->lr = f[0], h->l2 = f[1];
+        H5E_BEGIN_TRY {
+            dl = H5Dopen2(file, "loss", H5P_DEFAULT);
+            da = H5Dopen2(file, "accuracy", H5P_DEFAULT);
+        } H5E_END_TRY;
+        if (dl < 0 || da < 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (datasets missing)", path);
+    }
+    if (!pario_failed(&st)) {
+        hsize_t n = 0, na = 0;
+        hid_t sp = H5Dget_space(dl);
+        H5Sget_simple_extent_dims(sp, &n, NULL);
+        H5Sclose(sp);
+        sp = H5Dget_space(da);
+        H5Sget_simple_extent_dims(sp, &na, NULL);
+        H5Sclose(sp);
+        h->loss = malloc(sizeof *h->loss * (n + 1));
+        h->accuracy = malloc(sizeof *h->accuracy * (n + 1));
+        if (na != n)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: /loss and /accuracy differ in length", path);
+        else if (!h->loss || !h->accuracy
+                 || (n && (H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, h->loss) < 0
+                           || H5Dread(da, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, h->accuracy) < 0)))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /loss and /accuracy", path);
+        /* finished epochs: up to the last finite loss (a killed run's fill is NaN) */
+        h->epochs = n;
+        while (!pario_failed(&st) && h->epochs > 0 && !isfinite(h->loss[h->epochs - 1]))
+            h->epochs--;
+    }
+    if (dl >= 0) H5Dclose(dl);
+    if (da >= 0) H5Dclose(da);
+    H5Fclose(file);
+    if (pario_failed(&st))
+        pario_train_history_free(h);
     return st;
 }

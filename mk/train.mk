@@ -1,8 +1,8 @@
 # train: data-parallel SGD with an exact allreduce (pario-train), the ring
 # allreduce lesson and their tests (included from Makefile.am)
-pkginclude_HEADERS += include/pario/train.h
+pkginclude_HEADERS += include/pario/train.h include/pario/train_plot.h
 lib_libkernels_la_SOURCES += lib/kernels/train.c
-lib_libpario_la_SOURCES += lib/train.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h lib/train_internal.h lib/train_predict.c
+lib_libpario_la_SOURCES += lib/train.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h lib/train_internal.h lib/train_predict.c lib/train_svg.c
 
 bin_PROGRAMS += tools/pario-train
 tools_pario_train_SOURCES = tools/pario-train.c

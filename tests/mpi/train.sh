@@ -123,6 +123,28 @@ PARIO_FAULT=read:rank=1 mpirun 2 pario-train --predict soft.h5 --out p.bin soft_
 check "predict: a read failing on rank 1 exits 1 with one line" sh -c 'test $(grep -c . fault.err) -eq 1'
 check "predict: no output after a failure" sh -c '! ls | grep -q "^p\.bin"'
 
+# pario-plot draws a training log's loss curve: valid XML (python's parser),
+# one polyline point per epoch, equally spaced, heights an affine (decreasing)
+# function of the losses h5py reads, and each point's tooltip the exact loss
+mpirun 1 pario-plot t.h5 --out t.svg
+check "pario-plot train.h5: loss curve" $PYTHON3 -c "
+import h5py, re, sys, xml.etree.ElementTree as ET
+loss = h5py.File('t.h5', 'r')['loss'][:].tolist()
+ns = '{http://www.w3.org/2000/svg}'
+root = ET.parse('t.svg').getroot()
+lines = root.findall('.//' + ns + 'polyline')
+pts = [tuple(map(float, p.split(','))) for p in lines[0].get('points').split()]
+titles = [c.find(ns + 'title').text for c in root.iter(ns + 'circle')]
+ok = len(lines) == 1 and len(pts) == len(loss) == 6 and len(titles) == 6
+dx = [b[0] - a[0] for a, b in zip(pts, pts[1:])]
+ok = ok and min(dx) > 0 and max(dx) - min(dx) < 0.01
+i, j = min(range(6), key=lambda k: loss[k]), max(range(6), key=lambda k: loss[k])
+a = (pts[j][1] - pts[i][1]) / (loss[j] - loss[i])
+ok = ok and a < 0 and all(abs(pts[i][1] + a * (l - loss[i]) - y) < 0.01 for (x, y), l in zip(pts, loss))
+ok = ok and all(float(re.search('loss ([^,]*)', t).group(1)) == l for t, l in zip(titles, loss))
+sys.exit(0 if ok else 1)"
+expect_error 1 1 'lin_X.bin: not an HDF5 file' pario-plot lin_X.bin --out x.svg
+
 # errors: one line, rank 0, exit 1 (data) or 2 (usage), never a hang
 expect_error 2 1 'short_y.bin: 60 labels for the 61 rows' pario-train --model linear --labels short_y.bin lin_X.bin
 expect_error 3 1 'nan_X.bin: row 13, column 1: value nan is not finite' pario-train --model linear --labels nan_y.bin nan_X.bin

@@ -1,25 +1,23 @@
-/* pario-train's epoch log in parallel HDF5 (see lib/train_log.h). */
+/* pario-train's epoch log in parallel HDF5 (see lib/train_log.h): its columns
+ * and attributes on the appendable table of lib/h5table.c, which it shares with
+ * the pario-pi log (creation under a temporary name, space reservations,
+ * flushes, publication, the resume lock). */
 #include "config.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <hdf5.h>
-#include "pario/fileutil.h"
 #include "pario/train_plot.h"
+#include "h5table.h"
 #include "train_log.h"
 
 enum { D_LOSS, D_ACC, D_SECONDS, D_SPS, D_WEIGHTS, ND };
 static const char *const names[ND] = { "loss", "accuracy", "seconds", "samples_per_second", "weights" };
 
 struct pario_trainlog {
-    MPI_Comm comm;
-    int rank;
-    hid_t file, dxpl, dset[ND];
-    uint64_t nw, rows;
-    int renamed;
-    char path[4096], tmp[4200];
+    pario_h5table *t;
+    uint64_t nw;
 };
 
 static pario_trainlog *log_new(const char *path, uint64_t nw, MPI_Comm comm)
@@ -27,48 +25,19 @@ static pario_trainlog *log_new(const char *path, uint64_t nw, MPI_Comm comm)
     pario_trainlog *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    l->comm = comm;
-    MPI_Comm_rank(comm, &l->rank);
-    l->file = H5I_INVALID_HID;
+    static const double nan = NAN;
+    uint64_t wrows = nw < 256 ? 256 / nw : 1;
+    pario_h5table_col cols[ND];
     for (int d = 0; d < ND; d++)
-        l->dset[d] = H5I_INVALID_HID;
-    l->dxpl = H5Pcreate(H5P_DATASET_XFER);
-    H5Pset_dxpl_mpio(l->dxpl, H5FD_MPIO_COLLECTIVE);
+        cols[d] = (pario_h5table_col){ names[d], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, d == D_WEIGHTS,
+                                       d == D_WEIGHTS ? wrows : 256, &nan };
+    l->t = pario_h5table_new(path, cols, ND, comm);
+    if (!l->t) {
+        free(l);
+        return NULL;
+    }
     l->nw = nw;
-    snprintf(l->path, sizeof l->path, "%s", path);
     return l;
-}
-
-static void log_free(pario_trainlog *l)
-{
-    if (!l)
-        return;
-    for (int d = 0; d < ND; d++)
-        if (l->dset[d] >= 0)
-            H5Dclose(l->dset[d]);
-    if (l->file >= 0)
-        H5Fclose(l->file);
-    H5Pclose(l->dxpl);
-    free(l);
-}
-
-static hid_t mpio_fapl(MPI_Comm comm)
-{
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-    H5Pset_all_coll_metadata_ops(fapl, 1);
-    return fapl;
-}
-
-static int attr_put(hid_t loc, const char *name, hid_t ft, hid_t mt, const void *v)
-{
-    hid_t sp = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(loc, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = a >= 0 && H5Awrite(a, mt, v) >= 0;
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(sp);
-    return ok;
 }
 
 static int attr_get(hid_t loc, const char *name, hid_t mt, void *v)
@@ -85,14 +54,14 @@ static int attr_get(hid_t loc, const char *name, hid_t mt, void *v)
 }
 
 /* The meta attributes as doubles and integers, in one order for writing and checking. */
-#define NU 6
+#define NU 7
 #define NF 2
-static const char *const u_names[NU] = { "model", "seed", "batch", "samples", "features", "classes" };
+static const char *const u_names[NU] = { "model", "seed", "batch", "samples", "features", "classes", "shuffle_block" };
 static const char *const f_names[NF] = { "lr", "l2" };
 static void meta_values(const pario_trainlog_meta *m, uint64_t *u, double *f)
 {
     u[0] = (uint64_t)m->model, u[1] = m->seed, u[2] = m->batch, u[3] = m->samples, u[4] = m->features,
-    u[5] = m->classes;
+    u[5] = m->classes, u[6] = m->block;
     f[0] = m->lr, f[1] = m->l2;
 }
 
@@ -100,46 +69,39 @@ pario_status pario_trainlog_create(pario_trainlog **out, const char *path, const
                                    MPI_Comm comm)
 {
     *out = NULL;
-    pario_status st = pario_ok();
-    if (!force && access(path, F_OK) == 0)
-        st = pario_error(PARIO_ERR_RUNTIME, "%s exists: give --force to replace it or --resume to continue it", path);
-    if (pario_agree(&st, comm))
-        return st;
     pario_trainlog *l = log_new(path, m->nweights, comm);
-    pario_tmp_path(path, l->tmp, sizeof l->tmp, comm);
-    hid_t fapl = mpio_fapl(comm);
-    H5E_BEGIN_TRY { l->file = H5Fcreate(l->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl); } H5E_END_TRY;
-    H5Pclose(fapl);
-    if (l->file < 0) {
-        log_free(l);
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot create the log (directory missing or not writable?)", path);
+    pario_status st = l ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for the log", path);
+    if (pario_agree(&st, comm)) {
+        if (l)
+            pario_h5table_free(l->t), free(l);
+        return st;
     }
-    int ok = 1;
+    st = pario_h5table_create(l->t, force, m->nweights);
+    if (pario_failed(&st)) {
+        free(l);
+        return st;
+    }
     uint64_t u[NU];
     double f[NF];
     meta_values(m, u, f);
-    for (int i = 0; i < NU; i++)
-        ok &= attr_put(l->file, u_names[i], H5T_STD_U64LE, H5T_NATIVE_UINT64, &u[i]);
-    for (int i = 0; i < NF; i++)
-        ok &= attr_put(l->file, f_names[i], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f[i]);
-    double nan = NAN;
-    for (int d = 0; d < ND && ok; d++) {
-        int two = d == D_WEIGHTS;
-        hsize_t dims[2] = { 0, m->nweights }, maxd[2] = { H5S_UNLIMITED, m->nweights };
-        hsize_t chunk[2] = { two ? 1 : 256, m->nweights < 65536 ? m->nweights : 65536 };
-        hid_t sp = H5Screate_simple(two ? 2 : 1, dims, maxd), dcpl = H5Pcreate(H5P_DATASET_CREATE);
-        H5Pset_chunk(dcpl, two ? 2 : 1, chunk);
-        H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
-        l->dset[d] = H5Dcreate2(l->file, names[d], H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-        ok = l->dset[d] >= 0;
-        H5Pclose(dcpl);
-        H5Sclose(sp);
+    /* each attribute is collective in parallel HDF5: agree after each */
+    for (int i = 0; i < NU + NF + 1 && !pario_failed(&st); i++) {
+        int ok = i < NU ? pario_h5table_attr_u64(l->t, &st, u_names[i], u[i])
+                 : i < NU + NF ? pario_h5table_attr_f64(l->t, &st, f_names[i - NU], f[i - NU])
+                               : pario_h5table_attr_str(l->t, &st, "pario_version", PACKAGE_VERSION);
+        if (!ok && !pario_failed(&st))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the log's layout", path);
+        pario_agree(&st, comm);
     }
-    if (!ok) {
-        if (l->rank == 0)
-            unlink(l->tmp);
-        log_free(l);
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the log's datasets", path);
+    if (pario_failed(&st)) {
+        pario_h5table_free(l->t);
+        free(l);
+        return st;
+    }
+    st = pario_h5table_create_columns(l->t);
+    if (pario_failed(&st)) {
+        free(l);
+        return st;
     }
     *out = l;
     return st;
@@ -239,20 +201,17 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
     *loss = v[0];
     *acc = v[1];
     pario_trainlog *l = log_new(path, m->nweights, comm);
-    l->renamed = 1;
-    hid_t fapl = mpio_fapl(comm);
-    H5E_BEGIN_TRY { l->file = H5Fopen(path, H5F_ACC_RDWR, fapl); } H5E_END_TRY;
-    H5Pclose(fapl);
-    int ok = l->file >= 0;
-    for (int d = 0; d < ND && ok; d++) {
-        H5E_BEGIN_TRY { l->dset[d] = H5Dopen2(l->file, names[d], H5P_DEFAULT); } H5E_END_TRY;
-        hsize_t dims[2] = { *done, m->nweights };
-        ok = l->dset[d] >= 0 && H5Dset_extent(l->dset[d], dims) >= 0;
+    st = l ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for the log", path);
+    if (pario_agree(&st, comm)) {
+        if (l)
+            pario_h5table_free(l->t), free(l);
+        return st;
     }
-    l->rows = *done;
-    if (!ok) {
-        log_free(l);
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot reopen the log for writing", path);
+    /* cut to the finished epochs (a killed run's last rows go) */
+    st = pario_h5table_reopen(l->t, *done, m->nweights);
+    if (pario_failed(&st)) {
+        free(l);
+        return st;
     }
     *out = l;
     return st;
@@ -261,57 +220,28 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
 pario_status pario_trainlog_append(pario_trainlog *l, uint64_t epoch, double loss, double acc, double seconds,
                                    double sps, const double *w)
 {
+    pario_status st = pario_h5table_extend(l->t, epoch);
+    if (pario_failed(&st))
+        return st;
+    /* rank 0 alone writes (every rank has the same values); the weights first:
+     * a row whose loss is written has its weights */
     double vals[ND] = { loss, acc, seconds, sps, 0 };
-    int ok = 1;
-    hsize_t rows = epoch + 1;
-    /* weights first: a row whose loss is written has its weights */
-    for (int k = 0; k < ND && ok; k++) {
-        int d = k == 0 ? D_WEIGHTS : k - 1;
-        int two = d == D_WEIGHTS;
-        hsize_t dims[2] = { rows, l->nw }, start[2] = { epoch, 0 }, cnt[2] = { 1, two ? l->nw : 1 };
-        ok = H5Dset_extent(l->dset[d], dims) >= 0;
-        hid_t fs = H5Dget_space(l->dset[d]), ms = H5Screate_simple(1, &cnt[1], NULL);
-        if (l->rank == 0)
-            H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
-        else {
-            H5Sselect_none(fs);
-            H5Sselect_none(ms);
-        }
-        ok = ok && H5Dwrite(l->dset[d], H5T_NATIVE_DOUBLE, ms, fs, l->dxpl, two ? w : &vals[d]) >= 0;
-        H5Sclose(fs);
-        H5Sclose(ms);
+    static const int order[ND] = { D_WEIGHTS, D_ACC, D_SECONDS, D_SPS, D_LOSS };
+    for (int i = 0; i < ND && !pario_failed(&st); i++) {
+        int d = order[i];
+        pario_h5table_write(l->t, d, epoch, 0, d == D_WEIGHTS ? l->nw : 1, d == D_WEIGHTS ? w : &vals[d], 0, &st);
     }
-    ok = ok && H5Fflush(l->file, H5F_SCOPE_GLOBAL) >= 0;
-    l->rows = rows;
-    pario_status st = ok ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: cannot write epoch %llu to the log",
-                                                    l->path, (unsigned long long)epoch + 1);
-    if (ok && !l->renamed) {
-        if (l->rank == 0 && rename(l->tmp, l->path) != 0)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename the log from %s", l->path, l->tmp);
-        l->renamed = 1;
-    }
-    pario_agree(&st, l->comm);
-    return st;
+    if (pario_agree(&st, pario_h5table_comm(l->t)))
+        return st;
+    return pario_h5table_flush(l->t);
 }
 
 pario_status pario_trainlog_close(pario_trainlog *l)
 {
     if (!l)
         return pario_ok();
-    int renamed = l->renamed, rank = l->rank;
-    char tmp[sizeof l->tmp];
-    snprintf(tmp, sizeof tmp, "%s", l->tmp);
-    for (int d = 0; d < ND; d++)
-        if (l->dset[d] >= 0)
-            H5Dclose(l->dset[d]);
-    for (int d = 0; d < ND; d++)
-        l->dset[d] = H5I_INVALID_HID;
-    int ok = H5Fclose(l->file) >= 0;
-    l->file = H5I_INVALID_HID;
-    pario_status st = ok ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: cannot close the log", l->path);
-    log_free(l);
-    if (!renamed && rank == 0)
-        unlink(tmp);
+    pario_status st = pario_h5table_close(l->t);
+    free(l);
     return st;
 }
 

@@ -2,7 +2,7 @@
 # allreduce lesson and their tests (included from Makefile.am)
 pkginclude_HEADERS += include/pario/train.h include/pario/train_plot.h
 lib_libkernels_la_SOURCES += lib/kernels/train.c
-lib_libpario_la_SOURCES += lib/train.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h lib/train_internal.h lib/train_predict.c lib/train_svg.c
+lib_libpario_la_SOURCES += lib/train.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h lib/train_internal.h lib/train_predict.c lib/train_svg.c lib/h5table.c lib/h5table.h
 
 bin_PROGRAMS += tools/pario-train
 tools_pario_train_SOURCES = tools/pario-train.c
@@ -17,7 +17,7 @@ tests_unit_test_train_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_train_LDADD = lib/libpario.la $(CHECK_LIBS) -lm
 endif
 
-TRAIN_TESTS = tests/mpi/train.sh
+TRAIN_TESTS = tests/mpi/train.sh tests/mpi/train_digits.sh
 TESTS += $(TRAIN_TESTS)
 EXTRA_DIST += $(TRAIN_TESTS) tests/mpi/train_ref.py
 

@@ -109,8 +109,9 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
         pario_byteswap(t->raw, m * t->cols, t->esize);
     uint64_t ne = m * t->cols;
     double *x = t->x;
+    int finite = -1;   /* not known yet */
     if (t->ds.dtype == PARIO_FLOAT32) {
-        pario_train_widen((const float *)(const void *)t->raw, x, ne);
+        finite = pario_train_widen((const float *)(const void *)t->raw, x, ne);
     } else if (t->ds.dtype == PARIO_FLOAT64) {
         memcpy(x, t->raw, ne * sizeof(double));
     } else {
@@ -132,7 +133,7 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
         if (t->lswap)
             pario_byteswap(t->lraw, m, t->lesize);
         if (t->lds.dtype == PARIO_FLOAT32)
-            pario_train_widen((const float *)(const void *)t->lraw, t->y, m);
+            (void)pario_train_widen((const float *)(const void *)t->lraw, t->y, m);
         else if (t->lds.dtype == PARIO_FLOAT64)
             memcpy(t->y, t->lraw, m * sizeof(double));
         else
@@ -140,7 +141,8 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
                 t->y[i] = pario_load_double(t->lraw, i, t->lds.dtype);
     }
     uint64_t bad = m, badc = 0;
-    if (!pario_train_finite(x, m * t->f))
+    /* a float32 row whose only non-finite value is the label column is checked again */
+    if (finite != 1 && !pario_train_finite(x, m * t->f))
         for (uint64_t i = 0; i < m * t->f && bad == m; i++)
             if (!isfinite(x[i])) {
                 bad = i / t->f;
@@ -282,6 +284,7 @@ struct order {
 
 static void order_init(struct order *ord, uint64_t n, uint64_t R, uint64_t seed, uint64_t epoch)
 {
+    R = R < n ? R : n;   /* one block of every row, without overflowing n + R */
     ord->R = R;
     ord->nb = (n + R - 1) / R;
     ord->tail = n - (ord->nb - 1) * R;

@@ -22,7 +22,7 @@ void pario_train_predict(pario_train_model model, const double *w, uint64_t f, u
 /* 1 when x[0..n-1] are all finite. */
 int pario_train_finite(const double *x, uint64_t n);
 
-/* out[i] = in[i] for i < n (float32 rows to doubles). */
-void pario_train_widen(const float *in, double *out, uint64_t n);
+/* out[i] = in[i] for i < n (float32 rows to doubles); 1 when all are finite. */
+int pario_train_widen(const float *in, double *out, uint64_t n);
 
 #endif

@@ -127,8 +127,15 @@ int pario_train_finite(const double *restrict x, uint64_t n)
 }
 
 PARIO_CLONES
-void pario_train_widen(const float *restrict in, double *restrict out, uint64_t n)
+int pario_train_widen(const float *restrict in, double *restrict out, uint64_t n)
 {
-    for (uint64_t i = 0; i < n; i++)
+    /* one pass: the widening and the float32 exponent check */
+    uint32_t bad = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &in[i], sizeof u);
+        bad |= (~u & 0x7f800000u) == 0;
         out[i] = (double)in[i];
+    }
+    return !bad;
 }

@@ -145,6 +145,14 @@ ok = ok and all(float(re.search('loss ([^,]*)', t).group(1)) == l for t, l in zi
 sys.exit(0 if ok else 1)"
 expect_error 1 1 'lin_X.bin: not an HDF5 file' pario-plot lin_X.bin --out x.svg
 
+# a read failing on one rank in the middle of training (rank 1's 4th read, rank
+# 2 of 3's 1st): the failure rides in that step's allreduce, every rank stops,
+# one line; a block larger than the data is one block
+PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 'log_D.bin: read' pario-train "${LOG[@]}"
+PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce ring
+run bigblock 2 --model linear --labels lin_y.bin --epochs 2 --shuffle-block 1e18 lin_X.bin
+ref sgd bigblock.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 32 --lr 0.01 --seed 0 --block 61
+
 # errors: one line, rank 0, exit 1 (data) or 2 (usage), never a hang
 expect_error 2 1 'short_y.bin: 60 labels for the 61 rows' pario-train --model linear --labels short_y.bin lin_X.bin
 expect_error 3 1 'nan_X.bin: row 13, column 1: value nan is not finite' pario-train --model linear --labels nan_y.bin nan_X.bin

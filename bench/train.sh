@@ -53,7 +53,7 @@ ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 K() { echo "$1" | awk '{printf "%.0f", $1 / 1e3}'; }
 TABLE="## train: pario-train, logistic regression SGD ($(date -u +%Y-%m-%d))
 
-$MACHINE · $(lscpu | grep 'Model name' | sed 's/  */ /g')
+$MACHINE
 
 $ROWS rows x 64 float32 features (256 MiB, cached; the issue's 2 GiB does not fit
 this shared machine's budget), labels float32, batch $BATCH, 1 epoch, rows

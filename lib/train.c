@@ -214,7 +214,12 @@ pario_status pario_train_open(struct train *t)
             return st;
         t->have_labels = 1;
     }
-    t->group = o->io.chunk_bytes / t->rowbytes;
+    /* rows held at once: within --chunk, and within 128 KiB when rows are
+     * small, so that a piece, widened to doubles, stays in the core's cache
+     * between the read, the conversion and the kernel (4 MiB pieces made the
+     * final evaluation pass memory-bound) */
+    size_t piece = o->io.chunk_bytes < ((size_t)128 << 10) ? o->io.chunk_bytes : ((size_t)128 << 10);
+    t->group = piece / t->rowbytes;
     if (t->group < 1)
         t->group = 1;
     if (t->group > ((uint64_t)1 << 30) / t->rowbytes)

@@ -1,11 +1,14 @@
 #!/bin/bash
 # pario-train against independent references (tests/mpi/train_ref.py, plain
-# Python from the documented formulas, math.fsum per weight, numpy's lstsq):
-# linear regression converges to lstsq; logistic and softmax SGD give the
-# reference's weights within 1e-9 relative; the weights are the same bits at
-# 1, 2, 3 and 4 ranks, with --allreduce ring and mpi, and with a tiny --chunk;
-# bad inputs (labels shorter than the data, NaN, 1-D data, bad labels, bad
-# options, a missing file) give one line and exit 1 or 2.
+# Python from the documented formulas: the block shuffle, each segment's sum in
+# row order, math.fsum over the segments per weight; numpy's lstsq): linear
+# regression converges to lstsq; logistic and softmax SGD give the reference's
+# weights within 1e-9 relative; the weights are the same bits at 1 to 5 ranks,
+# with --allreduce ring and mpi, and with a tiny --chunk; --log/--resume after a
+# kill; --predict against the log's weights applied in Python and numpy;
+# pario-plot's loss curve against h5py; bad inputs (labels shorter than the
+# data, NaN, 1-D data, bad labels, bad options, a missing file, a read failing
+# on one rank) give one line and exit 1 or 2.
 . "$(dirname "$0")/lib.sh"
 REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/train_ref.py"
 $REF make . || { echo "train: could not make the datasets"; exit 99; }

@@ -3,13 +3,14 @@
  *   mpi:  MPI_Allreduce of the accumulators with a user MPI_Op that merges them
  *         exactly, then each rank rounds all n sums;
  *   ring: Horovod's algorithm. The n accumulators are cut into P segments; in
- *         P-1 steps of MPI_Sendrecv each rank passes a segment to its right
+ *         P-1 steps of a send-receive pair each rank passes a segment to its right
  *         neighbour and merges the one from its left (reduce-scatter), after
  *         which rank r holds segment (r+1) mod P summed over every rank; it rounds
  *         that segment once, and P-1 more steps pass the rounded segments round
  *         the ring until everyone has all n (allgather).
  * The merge is exact, so both give the sums of math.fsum, bit for bit. */
 #include "config.h"
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/train.h"
@@ -40,6 +41,44 @@ static void merge_op(void *in, void *inout, int *len, MPI_Datatype *dt)
         pario_xsum_merge(&b[i], &a[i]);
 }
 
+/* Wait for a request, giving the core away between polls: on a machine with
+ * more runnable processes than cores, a rank that spins in MPI_Wait takes the
+ * time slice its partner needs to arrive (see bench/RESULTS.md, train). */
+static int wait_yielding(MPI_Request *rq)
+{
+    int done = 0, err = MPI_SUCCESS;
+    while (!done && err == MPI_SUCCESS) {
+        err = MPI_Test(rq, &done, MPI_STATUS_IGNORE);
+        if (!done)
+            sched_yield();
+    }
+    return err;
+}
+
+/* MPI_Sendrecv, waiting as wait_yielding does. */
+static int sendrecv_yielding(const void *sb, int sc, MPI_Datatype st, int dst, void *rb, int rc, MPI_Datatype rt,
+                             int src, int tag, MPI_Comm comm)
+{
+    MPI_Request rq[2];
+    int err = MPI_Irecv(rb, rc, rt, src, tag, comm, &rq[0]);
+    if (err != MPI_SUCCESS)
+        return err;
+    err = MPI_Isend(sb, sc, st, dst, tag, comm, &rq[1]);
+    if (err != MPI_SUCCESS) {
+        MPI_Cancel(&rq[0]);
+        MPI_Request_free(&rq[0]);
+        return err;
+    }
+    int done = 0;
+    MPI_Status ms[2];
+    while (!done && err == MPI_SUCCESS) {
+        err = MPI_Testall(2, rq, &done, ms);
+        if (!done)
+            sched_yield();
+    }
+    return err;
+}
+
 /* At most this many accumulators per MPI call (counts stay far below INT_MAX). */
 #define PIECE 4096
 
@@ -50,7 +89,9 @@ static pario_status allreduce_mpi(pario_xsum *acc, double *out, uint64_t n, MPI_
     int err = MPI_SUCCESS;
     for (uint64_t s = 0; s < n && err == MPI_SUCCESS; s += PIECE) {
         int c = (int)(n - s < PIECE ? n - s : PIECE);
-        err = MPI_Allreduce(MPI_IN_PLACE, acc + s, c, t, op, comm);
+        MPI_Request rq;
+        err = MPI_Iallreduce(MPI_IN_PLACE, acc + s, c, t, op, comm, &rq);
+        err = err == MPI_SUCCESS ? wait_yielding(&rq) : err;
     }
     MPI_Op_free(&op);
     if (err != MPI_SUCCESS)
@@ -81,8 +122,7 @@ static pario_status allreduce_ring(pario_xsum *acc, double *out, uint64_t n, MPI
             uint64_t so = k * PIECE, ro = k * PIECE;
             int sc = so < len ? (int)(len - so < PIECE ? len - so : PIECE) : 0;
             int rc = ro < rlen ? (int)(rlen - ro < PIECE ? rlen - ro : PIECE) : 0;
-            MPI_Status ms;
-            err = MPI_Sendrecv(acc + start + (sc ? so : 0), sc, t, right, 71, buf, rc, t, left, 71, comm, &ms);
+            err = sendrecv_yielding(acc + start + (sc ? so : 0), sc, t, right, buf, rc, t, left, 71, comm);
             for (int i = 0; i < rc; i++)
                 pario_xsum_merge(&acc[rstart + ro + (uint64_t)i], &buf[i]);
         }
@@ -101,9 +141,8 @@ static pario_status allreduce_ring(pario_xsum *acc, double *out, uint64_t n, MPI
             uint64_t o = k * PIECE;
             int sc = o < len ? (int)(len - o < PIECE ? len - o : PIECE) : 0;
             int rc = o < rlen ? (int)(rlen - o < PIECE ? rlen - o : PIECE) : 0;
-            MPI_Status ms;
-            err = MPI_Sendrecv(out + start + (sc ? o : 0), sc, MPI_DOUBLE, right, 72, out + rstart + (rc ? o : 0),
-                               rc, MPI_DOUBLE, left, 72, comm, &ms);
+            err = sendrecv_yielding(out + start + (sc ? o : 0), sc, MPI_DOUBLE, right, out + rstart + (rc ? o : 0),
+                                    rc, MPI_DOUBLE, left, 72, comm);
         }
     }
     if (err != MPI_SUCCESS)

@@ -1,8 +1,9 @@
 /* pario-train's loop: open DATA (and LABELS), then for every epoch and every
- * global batch of the epoch's shuffle, each rank reads the batch positions
- * rank, rank + P, ... (rows fetched by index with independent MPI-IO reads,
- * at most --chunk bytes of rows at a time), adds their gradients exactly into
- * one accumulator per weight, the accumulators are summed across ranks
+ * global batch of the epoch's block shuffle (include/pario/train.h), each rank
+ * reads its segments of the batch (runs of consecutive rows, one independent
+ * MPI-IO read each, at most --chunk bytes of rows at a time), sums each
+ * segment's gradient in doubles (lib/kernels/train.c) and adds the sums exactly
+ * into one accumulator per weight; the accumulators are summed across ranks
  * (pario_xsum_allreduce) and rounded once, and every rank takes the same step:
  *   w <- w - lr (G / b + l2 w)   (biases: w <- w - lr G / b)
  * where G is the batch's gradient sum and b its number of rows. */
@@ -19,6 +20,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include "train_log.h"
+#include "train_internal.h"
 #include "train_model.h"
 
 pario_status pario_train_model_parse(const char *text, pario_train_model *m)
@@ -46,35 +48,9 @@ void pario_train_opts_init(pario_train_opts *o)
     o->label_column = -1;
     o->epochs = 10;
     o->batch = 32;
+    o->block = 64;
     o->lr = 0.01;
     pario_io_opts_init(&o->io);
-}
-
-/* Labels of softmax: at most this many classes. */
-#define MAX_CLASSES 65536
-
-struct train {
-    const pario_train_opts *o;
-    MPI_Comm comm;
-    int rank, p;
-    pario_dataset ds, lds;
-    MPI_File fh, lfh;
-    int have_labels;          /* a separate labels file is open */
-    uint64_t n, cols, f, k, nw;
-    size_t esize, lesize, rowbytes;
-    int swap, lswap;
-    uint64_t group;           /* rows held at once */
-    unsigned char *raw, *lraw;
-    double *x, *y, *z, *w, *g;
-    uint64_t *idx;
-    pario_xsum *acc;
-    pario_gradbuf gb;
-};
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
 }
 
 static pario_status read_bytes(MPI_File fh, const char *path, MPI_Offset off, void *buf, size_t len)
@@ -93,72 +69,97 @@ static pario_status read_bytes(MPI_File fh, const char *path, MPI_Offset off, vo
     return pario_ok();
 }
 
-static pario_status check_label(const struct train *t, double y, uint64_t row)
+/* The first bad label of rows 0..m-1 (first row is global row `row`), or m. */
+static uint64_t bad_label(const struct train *t, uint64_t m)
+{
+    double top = (double)(t->k ? t->k : MAX_CLASSES);
+    for (uint64_t i = 0; i < m; i++) {
+        double y = t->y[i];
+        if (!isfinite(y) || (t->o->model == PARIO_TRAIN_LOGISTIC && y != 0.0 && y != 1.0)
+            || (t->o->model == PARIO_TRAIN_SOFTMAX && (y < 0 || y != floor(y) || y >= top)))
+            return i;
+    }
+    return m;
+}
+
+static pario_status label_error(const struct train *t, double y, uint64_t row)
 {
     const char *src = t->have_labels ? t->lds.path : t->ds.path;
     if (!isfinite(y))
         return pario_error(PARIO_ERR_RUNTIME, "%s: label of row %llu is not finite (%g)", src,
                            (unsigned long long)row, y);
-    if (t->o->model == PARIO_TRAIN_LOGISTIC && y != 0.0 && y != 1.0)
+    if (t->o->model == PARIO_TRAIN_LOGISTIC)
         return pario_error(PARIO_ERR_RUNTIME, "%s: label of row %llu is %g, logistic labels are 0 or 1", src,
                            (unsigned long long)row, y);
-    if (t->o->model == PARIO_TRAIN_SOFTMAX
-        && (y < 0 || y != floor(y) || y >= (double)(t->k ? t->k : MAX_CLASSES)))
-        return pario_error(PARIO_ERR_RUNTIME, "%s: label of row %llu is %g, softmax labels are integers 0..%llu", src,
-                           (unsigned long long)row, y, (unsigned long long)(t->k ? t->k : MAX_CLASSES) - 1);
-    return pario_ok();
+    return pario_error(PARIO_ERR_RUNTIME, "%s: label of row %llu is %g, softmax labels are integers 0..%llu", src,
+                       (unsigned long long)row, y, (unsigned long long)(t->k ? t->k : MAX_CLASSES) - 1);
 }
 
-/* Rows idx[0..m-1] (sorted, m <= group) into x (m x f) and y (m). */
-static pario_status read_rows(struct train *t, const uint64_t *idx, uint64_t m)
+/* Rows row..row+m-1 (m <= group) into x (m x f doubles) and y (m), checked:
+ * features finite, labels valid (the first bad value in row order is named). */
+pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels)
 {
-    pario_status st = pario_ok();
-    for (uint64_t i = 0; i < m && !pario_failed(&st);) {
-        uint64_t j = i + 1;
-        while (j < m && idx[j] == idx[j - 1] + 1)
-            j++;
-        st = read_bytes(t->fh, t->ds.path, (MPI_Offset)(t->ds.offset + idx[i] * t->rowbytes), t->raw + i * t->rowbytes,
-                        (j - i) * t->rowbytes);
-        if (!pario_failed(&st) && t->have_labels)
-            st = read_bytes(t->lfh, t->lds.path, (MPI_Offset)(t->lds.offset + idx[i] * t->lesize),
-                            t->lraw + i * t->lesize, (j - i) * t->lesize);
-        i = j;
-    }
+    pario_status st = read_bytes(t->fh, t->ds.path, (MPI_Offset)(t->ds.offset + row * t->rowbytes), t->raw,
+                                 m * t->rowbytes);
+    if (!pario_failed(&st) && labels && t->have_labels)
+        st = read_bytes(t->lfh, t->lds.path, (MPI_Offset)(t->lds.offset + row * t->lesize), t->lraw, m * t->lesize);
     if (pario_failed(&st))
         return st;
     if (t->swap)
         pario_byteswap(t->raw, m * t->cols, t->esize);
-    if (t->have_labels && t->lswap)
-        pario_byteswap(t->lraw, m, t->lesize);
-    int64_t lc = t->o->label_column;
-    for (uint64_t i = 0; i < m; i++) {
-        double *x = t->x + i * t->f;
-        const float *rf = (const float *)(const void *)(t->raw + i * t->rowbytes);
-        const double *rd = (const double *)(const void *)(t->raw + i * t->rowbytes);
-        for (uint64_t c = 0, j = 0; c < t->cols; c++) {
-            /* float32 and float64 rows directly; other dtypes through the dtype table */
-            double v = t->ds.dtype == PARIO_FLOAT32   ? (double)rf[c]
-                       : t->ds.dtype == PARIO_FLOAT64 ? rd[c]
-                                                      : pario_load_double(t->raw, i * t->cols + c, t->ds.dtype);
-            if ((int64_t)c == lc) {
-                t->y[i] = v;
-                continue;
-            }
-            if (!isfinite(v))
-                return pario_error(PARIO_ERR_RUNTIME, "%s: row %llu, column %llu: value %g is not finite", t->ds.path,
-                                   (unsigned long long)idx[i], (unsigned long long)c, v);
-            x[j++] = v;
-        }
-        if (t->have_labels)
-            t->y[i] = pario_load_double(t->lraw, i, t->lds.dtype);
-        st = check_label(t, t->y[i], idx[i]);
-        if (pario_failed(&st))
-            return st;
+    uint64_t ne = m * t->cols;
+    double *x = t->x;
+    int finite = -1;   /* not known yet */
+    if (t->ds.dtype == PARIO_FLOAT32) {
+        finite = pario_train_widen((const float *)(const void *)t->raw, x, ne);
+    } else if (t->ds.dtype == PARIO_FLOAT64) {
+        memcpy(x, t->raw, ne * sizeof(double));
+    } else {
+        for (uint64_t i = 0; i < ne; i++)
+            x[i] = pario_load_double(t->raw, i, t->ds.dtype);
     }
+    int64_t lc = t->o->label_column;
+    if (lc >= 0) {
+        /* take the label column out, rows packed in place (each row moves down) */
+        uint64_t c = (uint64_t)lc, f = t->f;
+        for (uint64_t i = 0; i < m; i++) {
+            const double *src = x + i * t->cols;
+            double v = src[c];
+            memmove(x + i * f, src, c * sizeof(double));
+            memmove(x + i * f + c, src + c + 1, (f - c) * sizeof(double));
+            t->y[i] = v;
+        }
+    } else if (labels) {
+        if (t->lswap)
+            pario_byteswap(t->lraw, m, t->lesize);
+        if (t->lds.dtype == PARIO_FLOAT32)
+            (void)pario_train_widen((const float *)(const void *)t->lraw, t->y, m);
+        else if (t->lds.dtype == PARIO_FLOAT64)
+            memcpy(t->y, t->lraw, m * sizeof(double));
+        else
+            for (uint64_t i = 0; i < m; i++)
+                t->y[i] = pario_load_double(t->lraw, i, t->lds.dtype);
+    }
+    uint64_t bad = m, badc = 0;
+    /* a float32 row whose only non-finite value is the label column is checked again */
+    if (finite != 1 && !pario_train_finite(x, m * t->f))
+        for (uint64_t i = 0; i < m * t->f && bad == m; i++)
+            if (!isfinite(x[i])) {
+                bad = i / t->f;
+                badc = i % t->f;
+                badc += lc >= 0 && badc >= (uint64_t)lc;
+            }
+    uint64_t badl = labels ? bad_label(t, m) : m;
+    if (bad < m && bad <= badl)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: row %llu, column %llu: value %g is not finite", t->ds.path,
+                           (unsigned long long)(row + bad), (unsigned long long)badc,
+                           x[bad * t->f + badc - (lc >= 0 && badc > (uint64_t)lc)]);
+    if (badl < m)
+        return label_error(t, t->y[badl], row + badl);
     return st;
 }
 
-static pario_status open_inputs(struct train *t)
+pario_status pario_train_open(struct train *t)
 {
     const pario_train_opts *o = t->o;
     pario_status st = pario_dataset_open(o->data, o->desc, &t->ds, t->comm);
@@ -178,7 +179,7 @@ static pario_status open_inputs(struct train *t)
         return pario_error(PARIO_ERR_RUNTIME, "%s: rows of %zu bytes: at most 1 GiB per row", t->ds.path, t->rowbytes);
     if (o->labels && o->label_column >= 0)
         return pario_error(PARIO_ERR_USAGE, "give --labels or --label-column, not both");
-    if (!o->labels && o->label_column < 0)
+    if (!o->labels && o->label_column < 0 && !o->predict)
         return pario_error(PARIO_ERR_USAGE, "say where the labels are: --labels FILE or --label-column J");
     if (o->label_column >= 0) {
         if ((uint64_t)o->label_column >= t->cols || t->cols < 2)
@@ -186,6 +187,8 @@ static pario_status open_inputs(struct train *t)
                                "must remain for the features", (long long)o->label_column, t->ds.path,
                                (unsigned long long)t->cols, (unsigned long long)t->cols - 1);
         t->f = t->cols - 1;
+    } else if (!o->labels) {
+        t->f = t->cols;   /* --predict: no labels */
     } else {
         t->f = t->cols;
         st = pario_dataset_open(o->labels, NULL, &t->lds, t->comm);
@@ -218,17 +221,22 @@ static pario_status open_inputs(struct train *t)
             return st;
         t->have_labels = 1;
     }
-    t->group = o->io.chunk_bytes / t->rowbytes;
+    /* rows held at once: within --chunk, and within 128 KiB when rows are
+     * small, so that a piece, widened to doubles, stays in the core's cache
+     * between the read, the conversion and the kernel (4 MiB pieces made the
+     * final evaluation pass memory-bound) */
+    size_t piece = o->io.chunk_bytes < ((size_t)128 << 10) ? o->io.chunk_bytes : ((size_t)128 << 10);
+    t->group = piece / t->rowbytes;
     if (t->group < 1)
         t->group = 1;
     if (t->group > ((uint64_t)1 << 30) / t->rowbytes)
         t->group = ((uint64_t)1 << 30) / t->rowbytes + 1;
     t->raw = pario_alloc(t->group * t->rowbytes);
     t->lraw = pario_alloc(t->group * (t->lesize ? t->lesize : 1));
-    t->x = pario_alloc(t->group * t->f * sizeof(double) + 1);
+    t->x = pario_alloc(t->group * t->cols * sizeof(double));
     t->y = pario_alloc(t->group * sizeof(double));
-    t->idx = pario_alloc(t->group * sizeof(uint64_t));
-    if (!t->raw || !t->lraw || !t->x || !t->y || !t->idx)
+    t->lossv = pario_alloc(t->group * sizeof(double));
+    if (!t->raw || !t->lraw || !t->x || !t->y || !t->lossv)
         return pario_local_error("out of memory for %llu rows of %s (try a smaller --chunk)",
                                  (unsigned long long)t->group, t->ds.path);
     return pario_ok();
@@ -241,9 +249,7 @@ static pario_status count_classes(struct train *t, pario_status st)
     pario_split(t->n, t->p, t->rank, &start, &len);
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
-        for (uint64_t q = 0; q < m; q++)
-            t->idx[q] = start + i + q;
-        st = read_rows(t, t->idx, m);
+        st = pario_train_read(t, start + i, m, 1);
         for (uint64_t q = 0; q < m && !pario_failed(&st); q++)
             if ((uint64_t)t->y[q] + 1 > maxc)
                 maxc = (uint64_t)t->y[q] + 1;
@@ -257,32 +263,81 @@ static pario_status count_classes(struct train *t, pario_status st)
     return st;
 }
 
-/* Collective: loss and correct predictions over this rank's positions of one batch
- * (grad: add the gradients) or of a block of rows (perm NULL). */
-static pario_status pass(struct train *t, const pario_perm *perm, uint64_t lo, uint64_t count, uint64_t stride,
-                         pario_gradbuf *grad, pario_xsum *loss, uint64_t *correct)
+/* Rows row..row+len-1, read at most group at a time: their losses into loss,
+ * right predictions into correct, and (g not NULL) their gradient summed in
+ * row order into g (zeroed first), then added exactly into the accumulators. */
+static pario_status run_rows(struct train *t, uint64_t row, uint64_t len, int grad, pario_xsum *loss,
+                             uint64_t *correct)
 {
     pario_status st = pario_ok();
-    for (uint64_t i = 0; i < count && !pario_failed(&st); i += t->group) {
-        uint64_t m = count - i < t->group ? count - i : t->group;
-        for (uint64_t q = 0; q < m; q++) {
-            uint64_t pos = lo + (i + q) * stride;
-            t->idx[q] = perm ? pario_perm_at(perm, pos) : pos;
-        }
-        if (perm)
-            qsort(t->idx, m, sizeof *t->idx, cmp_u64);
-        st = read_rows(t, t->idx, m);
-        for (uint64_t q = 0; q < m && !pario_failed(&st); q++) {
-            int ok;
-            double l = pario_train_sample(t->o->model, t->w, t->f, t->k, t->x + q * t->f, t->y[q], grad, t->z, &ok);
-            pario_xsum_add(loss, l);
-            *correct += (uint64_t)ok;
-            if (grad && grad->ld && ++grad->m == grad->ld)
-                pario_gradbuf_flush(grad);
-        }
-    }
     if (grad)
-        pario_gradbuf_flush(grad);
+        memset(t->gs, 0, t->nw * sizeof *t->gs);
+    for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
+        uint64_t m = len - i < t->group ? len - i : t->group;
+        st = pario_train_read(t, row + i, m, 1);
+        if (pario_failed(&st))
+            break;
+        pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, grad ? t->gs : NULL, t->lossv, correct,
+                            t->z);
+        pario_xsum_add_array(loss, t->lossv, m, 1);
+    }
+    if (grad && !pario_failed(&st))
+        for (uint64_t i = 0; i < t->nw; i++)
+            pario_xsum_add(&t->acc[i], t->gs[i]);
+    return st;
+}
+
+/* The epoch's sequence of blocks (include/pario/train.h): block position q
+ * holds block perm(q); the short last block (if any) sits at position qs. */
+struct order {
+    pario_perm perm;
+    uint64_t R, nb, tail, qs;   /* rows per block, blocks, rows of the last block, its position */
+};
+
+static void order_init(struct order *ord, uint64_t n, uint64_t R, uint64_t seed, uint64_t epoch)
+{
+    R = R < n ? R : n;   /* one block of every row, without overflowing n + R */
+    ord->R = R;
+    ord->nb = (n + R - 1) / R;
+    ord->tail = n - (ord->nb - 1) * R;
+    pario_perm_init(&ord->perm, ord->nb, seed, epoch);
+    ord->qs = ord->nb - 1;
+    if (ord->tail != R)
+        for (uint64_t q = 0; q < ord->nb; q++)
+            if (pario_perm_at(&ord->perm, q) == ord->nb - 1) {
+                ord->qs = q;
+                break;
+            }
+}
+
+/* Position pos of the sequence: its block position *q and the position where
+ * that block starts. */
+static uint64_t order_locate(const struct order *o, uint64_t pos, uint64_t *q)
+{
+    uint64_t split = o->qs * o->R;
+    if (pos < split + o->tail) {
+        *q = pos < split ? pos / o->R : o->qs;
+        return *q * o->R;
+    }
+    *q = o->qs + 1 + (pos - split - o->tail) / o->R;
+    return split + o->tail + (*q - o->qs - 1) * o->R;
+}
+
+/* This rank's segments of the batch at positions lo..lo+size-1. */
+static pario_status run_batch(struct train *t, const struct order *o, uint64_t lo, uint64_t size, pario_xsum *loss,
+                              uint64_t *correct)
+{
+    pario_status st = pario_ok();
+    uint64_t pos = lo, end = lo + size;
+    for (uint64_t s = 0; pos < end && !pario_failed(&st); s++) {
+        uint64_t q, start = order_locate(o, pos, &q);
+        uint64_t blk = pario_perm_at(&o->perm, q);
+        uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
+        uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
+        if (s % (uint64_t)t->p == (uint64_t)t->rank)
+            st = run_rows(t, blk * o->R + (pos - start), take, 1, loss, correct);
+        pos += take;
+    }
     return st;
 }
 
@@ -298,7 +353,7 @@ static pario_status mean_over_ranks(struct train *t, pario_xsum *loss, uint64_t 
     return st;
 }
 
-static void train_free(struct train *t)
+void pario_train_close(struct train *t)
 {
     if (t->fh != MPI_FILE_NULL)
         MPI_File_close(&t->fh);
@@ -310,9 +365,9 @@ static void train_free(struct train *t)
     free(t->y);
     free(t->z);
     free(t->g);
-    free(t->idx);
+    free(t->lossv);
+    free(t->gs);
     free(t->acc);
-    free(t->gb.p);
 }
 
 pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm)
@@ -325,7 +380,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     t.fh = t.lfh = MPI_FILE_NULL;
     MPI_Comm_rank(comm, &t.rank);
     MPI_Comm_size(comm, &t.p);
-    pario_status st = open_inputs(&t);
+    pario_status st = pario_train_open(&t);
     pario_agree(&st, comm);
     t.k = o->model == PARIO_TRAIN_SOFTMAX ? o->classes : 1;
     if (!pario_failed(&st) && o->model == PARIO_TRAIN_SOFTMAX && t.k == 0)
@@ -333,22 +388,16 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     if (!pario_failed(&st)) {
         t.nw = t.k * (t.f + 1);
         t.w = calloc(t.nw, sizeof *t.w);
-        t.g = malloc(t.nw * sizeof *t.g);
-        t.z = malloc(t.k * sizeof *t.z);
-        t.acc = malloc(t.nw * sizeof *t.acc);
-        /* gradient terms of up to 256 samples at a time, within --chunk; below
-         * 16 samples a block is not worth it: terms go straight to the accumulators */
-        uint64_t ld = o->io.chunk_bytes / (8 * t.nw);
-        t.gb.ld = ld > 256 ? 256 : ld < 16 ? 0 : ld;
-        t.gb.nw = t.nw;
-        t.gb.grad = t.acc;
-        t.gb.p = t.gb.ld ? malloc(t.gb.ld * t.nw * sizeof(double)) : NULL;
-        if (!t.w || !t.g || !t.z || !t.acc || (t.gb.ld && !t.gb.p))
+        t.g = malloc((t.nw + 1) * sizeof *t.g);
+        t.z = malloc(2 * t.k * sizeof *t.z);
+        t.gs = malloc(t.nw * sizeof *t.gs);
+        t.acc = malloc((t.nw + 1) * sizeof *t.acc);
+        if (!t.w || !t.g || !t.z || !t.gs || !t.acc)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
     if (pario_agree(&st, comm)) {
         free(t.w);
-        train_free(&t);
+        pario_train_close(&t);
         return st;
     }
     /* Horovod's start: rank 0's weights (zeros) for everyone */
@@ -358,7 +407,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     uint64_t first = 0;
     pario_trainlog *log = NULL;
     if (o->log) {
-        pario_trainlog_meta meta = { o->model, o->seed, o->batch, t.n, t.f, t.k, t.nw, o->lr, o->l2 };
+        pario_trainlog_meta meta = { o->model, o->seed, o->batch, t.n, t.f, t.k, t.nw, o->block ? o->block : 64, o->lr, o->l2 };
         if (o->resume)
             st = pario_trainlog_resume(&log, o->log, &meta, &first, t.w, &train_loss, &train_acc, comm);
         else
@@ -369,7 +418,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         if (pario_failed(&st)) {
             pario_trainlog_close(log);
             free(t.w);
-            train_free(&t);
+            pario_train_close(&t);
             return st;
         }
     }
@@ -382,22 +431,28 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     uint64_t b = o->batch, nbatch = (t.n + b - 1) / b, steps = 0;
     for (uint64_t e = first; e < o->epochs && !pario_failed(&st); e++) {
         double te = MPI_Wtime();
-        pario_perm perm;
-        pario_perm_init(&perm, t.n, o->seed, e);
+        struct order ord;
+        order_init(&ord, t.n, o->block ? o->block : 64, o->seed, e);
         pario_xsum eloss;
         pario_xsum_init(&eloss);
         uint64_t ecorrect = 0;
         for (uint64_t bi = 0; bi < nbatch; bi++) {
             uint64_t lo = bi * b, size = t.n - lo < b ? t.n - lo : b;
-            uint64_t mine = size > (uint64_t)t.rank ? (size - (uint64_t)t.rank + (uint64_t)t.p - 1) / (uint64_t)t.p : 0;
             if (t.rank == 0 && (long)e == kill_e && (long)bi == kill_b)
                 raise(SIGKILL);
-            for (uint64_t i = 0; i < t.nw; i++)
+            for (uint64_t i = 0; i <= t.nw; i++)
                 pario_xsum_init(&t.acc[i]);
-            st = pass(&t, &perm, lo + (uint64_t)t.rank, mine, (uint64_t)t.p, &t.gb, &eloss, &ecorrect);
-            if (pario_agree(&st, comm))
-                break;
-            st = pario_xsum_allreduce(t.acc, t.g, t.nw, o->allreduce, comm);
+            st = run_batch(&t, &ord, lo, size, &eloss, &ecorrect);
+            /* one collective per step: the ranks that failed count themselves
+             * in an extra accumulator of the allreduce (every rank joins it,
+             * failed or not), and agree on the message only when one did */
+            if (pario_failed(&st))
+                pario_xsum_add(&t.acc[t.nw], 1.0);
+            pario_status ast = pario_xsum_allreduce(t.acc, t.g, t.nw + 1, o->allreduce, comm);
+            if (!pario_failed(&ast) && t.g[t.nw] != 0.0)
+                pario_agree(&st, comm);
+            else if (pario_failed(&ast))
+                st = ast;
             if (pario_failed(&st))
                 break;
             double inv = (double)size;
@@ -437,7 +492,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         pario_xsum loss;
         pario_xsum_init(&loss);
         pario_split(t.n, t.p, t.rank, &start, &len);
-        st = pass(&t, NULL, start, len, 1, NULL, &loss, &correct);
+        st = run_rows(&t, start, len, 0, &loss, &correct);
         if (!pario_agree(&st, comm))
             st = mean_over_ranks(&t, &loss, correct, &res->loss, &res->accuracy);
     }
@@ -452,7 +507,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     res->samples_per_second = (double)(steps ? t.n * (o->epochs - first) : 0) / (seconds > 0 ? seconds : 1e-9);
     res->resumed = first;
     res->weights = t.w;
-    train_free(&t);
+    pario_train_close(&t);
     return st;
 }
 

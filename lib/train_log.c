@@ -1,24 +1,23 @@
-/* pario-train's epoch log in parallel HDF5 (see lib/train_log.h). */
+/* pario-train's epoch log in parallel HDF5 (see lib/train_log.h): its columns
+ * and attributes on the appendable table of lib/h5table.c, which it shares with
+ * the pario-pi log (creation under a temporary name, space reservations,
+ * flushes, publication, the resume lock). */
 #include "config.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <hdf5.h>
-#include "pario/fileutil.h"
+#include "pario/train_plot.h"
+#include "h5table.h"
 #include "train_log.h"
 
 enum { D_LOSS, D_ACC, D_SECONDS, D_SPS, D_WEIGHTS, ND };
 static const char *const names[ND] = { "loss", "accuracy", "seconds", "samples_per_second", "weights" };
 
 struct pario_trainlog {
-    MPI_Comm comm;
-    int rank;
-    hid_t file, dxpl, dset[ND];
-    uint64_t nw, rows;
-    int renamed;
-    char path[4096], tmp[4200];
+    pario_h5table *t;
+    uint64_t nw;
 };
 
 static pario_trainlog *log_new(const char *path, uint64_t nw, MPI_Comm comm)
@@ -26,48 +25,19 @@ static pario_trainlog *log_new(const char *path, uint64_t nw, MPI_Comm comm)
     pario_trainlog *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    l->comm = comm;
-    MPI_Comm_rank(comm, &l->rank);
-    l->file = H5I_INVALID_HID;
+    static const double nan = NAN;
+    uint64_t wrows = nw < 256 ? 256 / nw : 1;
+    pario_h5table_col cols[ND];
     for (int d = 0; d < ND; d++)
-        l->dset[d] = H5I_INVALID_HID;
-    l->dxpl = H5Pcreate(H5P_DATASET_XFER);
-    H5Pset_dxpl_mpio(l->dxpl, H5FD_MPIO_COLLECTIVE);
+        cols[d] = (pario_h5table_col){ names[d], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, d == D_WEIGHTS,
+                                       d == D_WEIGHTS ? wrows : 256, &nan };
+    l->t = pario_h5table_new(path, cols, ND, comm);
+    if (!l->t) {
+        free(l);
+        return NULL;
+    }
     l->nw = nw;
-    snprintf(l->path, sizeof l->path, "%s", path);
     return l;
-}
-
-static void log_free(pario_trainlog *l)
-{
-    if (!l)
-        return;
-    for (int d = 0; d < ND; d++)
-        if (l->dset[d] >= 0)
-            H5Dclose(l->dset[d]);
-    if (l->file >= 0)
-        H5Fclose(l->file);
-    H5Pclose(l->dxpl);
-    free(l);
-}
-
-static hid_t mpio_fapl(MPI_Comm comm)
-{
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
-    H5Pset_all_coll_metadata_ops(fapl, 1);
-    return fapl;
-}
-
-static int attr_put(hid_t loc, const char *name, hid_t ft, hid_t mt, const void *v)
-{
-    hid_t sp = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(loc, name, ft, sp, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = a >= 0 && H5Awrite(a, mt, v) >= 0;
-    if (a >= 0)
-        H5Aclose(a);
-    H5Sclose(sp);
-    return ok;
 }
 
 static int attr_get(hid_t loc, const char *name, hid_t mt, void *v)
@@ -84,14 +54,14 @@ static int attr_get(hid_t loc, const char *name, hid_t mt, void *v)
 }
 
 /* The meta attributes as doubles and integers, in one order for writing and checking. */
-#define NU 6
+#define NU 7
 #define NF 2
-static const char *const u_names[NU] = { "model", "seed", "batch", "samples", "features", "classes" };
+static const char *const u_names[NU] = { "model", "seed", "batch", "samples", "features", "classes", "shuffle_block" };
 static const char *const f_names[NF] = { "lr", "l2" };
 static void meta_values(const pario_trainlog_meta *m, uint64_t *u, double *f)
 {
     u[0] = (uint64_t)m->model, u[1] = m->seed, u[2] = m->batch, u[3] = m->samples, u[4] = m->features,
-    u[5] = m->classes;
+    u[5] = m->classes, u[6] = m->block;
     f[0] = m->lr, f[1] = m->l2;
 }
 
@@ -99,46 +69,39 @@ pario_status pario_trainlog_create(pario_trainlog **out, const char *path, const
                                    MPI_Comm comm)
 {
     *out = NULL;
-    pario_status st = pario_ok();
-    if (!force && access(path, F_OK) == 0)
-        st = pario_error(PARIO_ERR_RUNTIME, "%s exists: give --force to replace it or --resume to continue it", path);
-    if (pario_agree(&st, comm))
-        return st;
     pario_trainlog *l = log_new(path, m->nweights, comm);
-    pario_tmp_path(path, l->tmp, sizeof l->tmp, comm);
-    hid_t fapl = mpio_fapl(comm);
-    H5E_BEGIN_TRY { l->file = H5Fcreate(l->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl); } H5E_END_TRY;
-    H5Pclose(fapl);
-    if (l->file < 0) {
-        log_free(l);
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot create the log (directory missing or not writable?)", path);
+    pario_status st = l ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for the log", path);
+    if (pario_agree(&st, comm)) {
+        if (l)
+            pario_h5table_free(l->t), free(l);
+        return st;
     }
-    int ok = 1;
+    st = pario_h5table_create(l->t, force, m->nweights);
+    if (pario_failed(&st)) {
+        free(l);
+        return st;
+    }
     uint64_t u[NU];
     double f[NF];
     meta_values(m, u, f);
-    for (int i = 0; i < NU; i++)
-        ok &= attr_put(l->file, u_names[i], H5T_STD_U64LE, H5T_NATIVE_UINT64, &u[i]);
-    for (int i = 0; i < NF; i++)
-        ok &= attr_put(l->file, f_names[i], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f[i]);
-    double nan = NAN;
-    for (int d = 0; d < ND && ok; d++) {
-        int two = d == D_WEIGHTS;
-        hsize_t dims[2] = { 0, m->nweights }, maxd[2] = { H5S_UNLIMITED, m->nweights };
-        hsize_t chunk[2] = { two ? 1 : 256, m->nweights < 65536 ? m->nweights : 65536 };
-        hid_t sp = H5Screate_simple(two ? 2 : 1, dims, maxd), dcpl = H5Pcreate(H5P_DATASET_CREATE);
-        H5Pset_chunk(dcpl, two ? 2 : 1, chunk);
-        H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan);
-        l->dset[d] = H5Dcreate2(l->file, names[d], H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-        ok = l->dset[d] >= 0;
-        H5Pclose(dcpl);
-        H5Sclose(sp);
+    /* each attribute is collective in parallel HDF5: agree after each */
+    for (int i = 0; i < NU + NF + 1 && !pario_failed(&st); i++) {
+        int ok = i < NU ? pario_h5table_attr_u64(l->t, &st, u_names[i], u[i])
+                 : i < NU + NF ? pario_h5table_attr_f64(l->t, &st, f_names[i - NU], f[i - NU])
+                               : pario_h5table_attr_str(l->t, &st, "pario_version", PACKAGE_VERSION);
+        if (!ok && !pario_failed(&st))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the log's layout", path);
+        pario_agree(&st, comm);
     }
-    if (!ok) {
-        if (l->rank == 0)
-            unlink(l->tmp);
-        log_free(l);
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the log's datasets", path);
+    if (pario_failed(&st)) {
+        pario_h5table_free(l->t);
+        free(l);
+        return st;
+    }
+    st = pario_h5table_create_columns(l->t);
+    if (pario_failed(&st)) {
+        free(l);
+        return st;
     }
     *out = l;
     return st;
@@ -238,20 +201,17 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
     *loss = v[0];
     *acc = v[1];
     pario_trainlog *l = log_new(path, m->nweights, comm);
-    l->renamed = 1;
-    hid_t fapl = mpio_fapl(comm);
-    H5E_BEGIN_TRY { l->file = H5Fopen(path, H5F_ACC_RDWR, fapl); } H5E_END_TRY;
-    H5Pclose(fapl);
-    int ok = l->file >= 0;
-    for (int d = 0; d < ND && ok; d++) {
-        H5E_BEGIN_TRY { l->dset[d] = H5Dopen2(l->file, names[d], H5P_DEFAULT); } H5E_END_TRY;
-        hsize_t dims[2] = { *done, m->nweights };
-        ok = l->dset[d] >= 0 && H5Dset_extent(l->dset[d], dims) >= 0;
+    st = l ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for the log", path);
+    if (pario_agree(&st, comm)) {
+        if (l)
+            pario_h5table_free(l->t), free(l);
+        return st;
     }
-    l->rows = *done;
-    if (!ok) {
-        log_free(l);
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot reopen the log for writing", path);
+    /* cut to the finished epochs (a killed run's last rows go) */
+    st = pario_h5table_reopen(l->t, *done, m->nweights);
+    if (pario_failed(&st)) {
+        free(l);
+        return st;
     }
     *out = l;
     return st;
@@ -260,56 +220,202 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
 pario_status pario_trainlog_append(pario_trainlog *l, uint64_t epoch, double loss, double acc, double seconds,
                                    double sps, const double *w)
 {
+    pario_status st = pario_h5table_extend(l->t, epoch);
+    if (pario_failed(&st))
+        return st;
+    /* rank 0 alone writes (every rank has the same values); the weights first:
+     * a row whose loss is written has its weights */
     double vals[ND] = { loss, acc, seconds, sps, 0 };
-    int ok = 1;
-    hsize_t rows = epoch + 1;
-    /* weights first: a row whose loss is written has its weights */
-    for (int k = 0; k < ND && ok; k++) {
-        int d = k == 0 ? D_WEIGHTS : k - 1;
-        int two = d == D_WEIGHTS;
-        hsize_t dims[2] = { rows, l->nw }, start[2] = { epoch, 0 }, cnt[2] = { 1, two ? l->nw : 1 };
-        ok = H5Dset_extent(l->dset[d], dims) >= 0;
-        hid_t fs = H5Dget_space(l->dset[d]), ms = H5Screate_simple(1, &cnt[1], NULL);
-        if (l->rank == 0)
-            H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
-        else {
-            H5Sselect_none(fs);
-            H5Sselect_none(ms);
-        }
-        ok = ok && H5Dwrite(l->dset[d], H5T_NATIVE_DOUBLE, ms, fs, l->dxpl, two ? w : &vals[d]) >= 0;
-        H5Sclose(fs);
-        H5Sclose(ms);
+    static const int order[ND] = { D_WEIGHTS, D_ACC, D_SECONDS, D_SPS, D_LOSS };
+    for (int i = 0; i < ND && !pario_failed(&st); i++) {
+        int d = order[i];
+        pario_h5table_write(l->t, d, epoch, 0, d == D_WEIGHTS ? l->nw : 1, d == D_WEIGHTS ? w : &vals[d], 0, &st);
     }
-    ok = ok && H5Fflush(l->file, H5F_SCOPE_GLOBAL) >= 0;
-    l->rows = rows;
-    pario_status st = ok ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: cannot write epoch %llu to the log",
-                                                    l->path, (unsigned long long)epoch + 1);
-    if (ok && !l->renamed) {
-        if (l->rank == 0 && rename(l->tmp, l->path) != 0)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename the log from %s", l->path, l->tmp);
-        l->renamed = 1;
-    }
-    pario_agree(&st, l->comm);
-    return st;
+    if (pario_agree(&st, pario_h5table_comm(l->t)))
+        return st;
+    return pario_h5table_flush(l->t);
 }
 
 pario_status pario_trainlog_close(pario_trainlog *l)
 {
     if (!l)
         return pario_ok();
-    int renamed = l->renamed, rank = l->rank;
-    char tmp[sizeof l->tmp];
-    snprintf(tmp, sizeof tmp, "%s", l->tmp);
-    for (int d = 0; d < ND; d++)
-        if (l->dset[d] >= 0)
-            H5Dclose(l->dset[d]);
-    for (int d = 0; d < ND; d++)
-        l->dset[d] = H5I_INVALID_HID;
-    int ok = H5Fclose(l->file) >= 0;
-    l->file = H5I_INVALID_HID;
-    pario_status st = ok ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: cannot close the log", l->path);
-    log_free(l);
-    if (!renamed && rank == 0)
-        unlink(tmp);
+    pario_status st = pario_h5table_close(l->t);
+    free(l);
+    return st;
+}
+
+/* Serial (rank 0): the model, shape and last finished weights of a log. */
+static pario_status read_model(const char *path, uint64_t *u, double **w)
+{
+    hid_t file;
+    H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); } H5E_END_TRY;
+    if (file < 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open the model (missing, or not an HDF5 file)", path);
+    pario_status st = pario_ok();
+    static const char *const want[3] = { "model", "features", "classes" };
+    for (int i = 0; i < 3 && !pario_failed(&st); i++)
+        if (!attr_get(file, want[i], H5T_NATIVE_UINT64, &u[i]))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, want[i]);
+    if (!pario_failed(&st) && (u[0] > PARIO_TRAIN_SOFTMAX || u[1] == 0 || u[1] > ((uint64_t)1 << 32) || u[2] == 0
+                               || u[2] > 65536))
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (model %llu, %llu features, %llu classes)", path,
+                         (unsigned long long)u[0], (unsigned long long)u[1], (unsigned long long)u[2]);
+    hid_t dl = H5I_INVALID_HID, dw = H5I_INVALID_HID;
+    if (!pario_failed(&st)) {
+        H5E_BEGIN_TRY {
+            dl = H5Dopen2(file, "loss", H5P_DEFAULT);
+            dw = H5Dopen2(file, "weights", H5P_DEFAULT);
+        } H5E_END_TRY;
+        if (dl < 0 || dw < 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (datasets missing)", path);
+    }
+    uint64_t nw = u[2] * (u[1] + 1);
+    double *lv = NULL;
+    *w = NULL;
+    if (!pario_failed(&st)) {
+        hsize_t n = 0, wd[2] = { 0, 0 };
+        hid_t sp = H5Dget_space(dl);
+        H5Sget_simple_extent_dims(sp, &n, NULL);
+        H5Sclose(sp);
+        sp = H5Dget_space(dw);
+        int nd = H5Sget_simple_extent_ndims(sp);
+        H5Sget_simple_extent_dims(sp, wd, NULL);
+        H5Sclose(sp);
+        lv = malloc(sizeof *lv * (n + 1));
+        *w = malloc(sizeof **w * nw);
+        if (nd != 2 || wd[1] != nw || wd[0] < n)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: /weights is not %llu epochs x %llu weights", path,
+                             (unsigned long long)n, (unsigned long long)nw);
+        else if (!lv || !*w || (n && H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, lv) < 0))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /loss", path);
+        int found = 0;
+        for (hsize_t e = n; e > 0 && !pario_failed(&st) && !found; e--) {
+            if (!isfinite(lv[e - 1]))
+                continue;
+            hsize_t start[2] = { e - 1, 0 }, cnt[2] = { 1, nw };
+            hid_t fs = H5Dget_space(dw), ms = H5Screate_simple(1, &cnt[1], NULL);
+            H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
+            if (H5Dread(dw, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, *w) < 0)
+                st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /weights", path);
+            H5Sclose(fs), H5Sclose(ms);
+            found = 1;
+            for (uint64_t i = 0; i < nw && found; i++)
+                found = isfinite((*w)[i]);
+        }
+        if (!pario_failed(&st) && !found)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: holds no finished epoch", path);
+    }
+    free(lv);
+    if (dl >= 0) H5Dclose(dl);
+    if (dw >= 0) H5Dclose(dw);
+    H5Fclose(file);
+    if (pario_failed(&st)) {
+        free(*w);
+        *w = NULL;
+    }
+    return st;
+}
+
+pario_status pario_trainlog_model(const char *path, pario_train_model *model, uint64_t *features, uint64_t *classes,
+                                  double **w, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    uint64_t u[3] = { 0, 0, 0 };
+    *w = NULL;
+    pario_status st = rank == 0 ? read_model(path, u, w) : pario_ok();
+    if (pario_agree(&st, comm))
+        return st;
+    MPI_Bcast(u, 3, MPI_UINT64_T, 0, comm);
+    uint64_t nw = u[2] * (u[1] + 1);
+    if (rank != 0)
+        *w = malloc(sizeof **w * nw);
+    st = *w ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)nw);
+    if (pario_agree(&st, comm)) {
+        free(*w);
+        *w = NULL;
+        return st;
+    }
+    MPI_Bcast(*w, (int)nw, MPI_DOUBLE, 0, comm);
+    *model = (pario_train_model)u[0];
+    *features = u[1];
+    *classes = u[2];
+    return st;
+}
+
+int pario_train_log_is(const char *path)
+{
+    hid_t file;
+    H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); } H5E_END_TRY;
+    if (file < 0)
+        return 0;
+    uint64_t v;
+    int yes = attr_get(file, "batch", H5T_NATIVE_UINT64, &v) && attr_get(file, "features", H5T_NATIVE_UINT64, &v);
+    H5E_BEGIN_TRY { yes = yes && H5Lexists(file, "weights", H5P_DEFAULT) > 0; } H5E_END_TRY;
+    H5Fclose(file);
+    return yes;
+}
+
+void pario_train_history_free(pario_train_history *h)
+{
+    free(h->loss);
+    free(h->accuracy);
+    h->loss = h->accuracy = NULL;
+}
+
+pario_status pario_train_history_read(const char *path, pario_train_history *h)
+{
+    memset(h, 0, sizeof *h);
+    hid_t file;
+    H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); } H5E_END_TRY;
+    if (file < 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open the log (missing, or not an HDF5 file)", path);
+    pario_status st = pario_ok();
+    uint64_t u[NU];
+    double f[NF];
+    for (int i = 0; i < NU && !pario_failed(&st); i++)
+        if (!attr_get(file, u_names[i], H5T_NATIVE_UINT64, &u[i]))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, u_names[i]);
+    for (int i = 0; i < NF && !pario_failed(&st); i++)
+        if (!attr_get(file, f_names[i], H5T_NATIVE_DOUBLE, &f[i]))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, f_names[i]);
+    hid_t dl = H5I_INVALID_HID, da = H5I_INVALID_HID;
+    if (!pario_failed(&st)) {
+        h->model = (pario_train_model)u[0], h->seed = u[1], h->batch = u[2], h->samples = u[3];
+        h->features = u[4], h->classes = u[5], h->lr = f[0], h->l2 = f[1];
+        H5E_BEGIN_TRY {
+            dl = H5Dopen2(file, "loss", H5P_DEFAULT);
+            da = H5Dopen2(file, "accuracy", H5P_DEFAULT);
+        } H5E_END_TRY;
+        if (dl < 0 || da < 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (datasets missing)", path);
+    }
+    if (!pario_failed(&st)) {
+        hsize_t n = 0, na = 0;
+        hid_t sp = H5Dget_space(dl);
+        H5Sget_simple_extent_dims(sp, &n, NULL);
+        H5Sclose(sp);
+        sp = H5Dget_space(da);
+        H5Sget_simple_extent_dims(sp, &na, NULL);
+        H5Sclose(sp);
+        h->loss = malloc(sizeof *h->loss * (n + 1));
+        h->accuracy = malloc(sizeof *h->accuracy * (n + 1));
+        if (na != n)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: /loss and /accuracy differ in length", path);
+        else if (!h->loss || !h->accuracy
+                 || (n && (H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, h->loss) < 0
+                           || H5Dread(da, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, h->accuracy) < 0)))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /loss and /accuracy", path);
+        /* finished epochs: up to the last finite loss (a killed run's fill is NaN) */
+        h->epochs = n;
+        while (!pario_failed(&st) && h->epochs > 0 && !isfinite(h->loss[h->epochs - 1]))
+            h->epochs--;
+    }
+    if (dl >= 0) H5Dclose(dl);
+    if (da >= 0) H5Dclose(da);
+    H5Fclose(file);
+    if (pario_failed(&st))
+        pario_train_history_free(h);
     return st;
 }

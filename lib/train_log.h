@@ -1,12 +1,13 @@
 /* pario-train's epoch log (private): one parallel HDF5 file, one row per epoch.
  *   /loss, /accuracy, /seconds, /samples_per_second  [epochs] float64
  *   /weights                                          [epochs x W] float64
- * Root attributes: model, seed, batch, lr, l2, samples, features, classes,
- * allreduce, pario_version. Created collectively through the MPI-IO driver under
- * a temporary name, renamed when the first epoch is in; every epoch is written
- * collectively (rank 0 selects the elements, the others none), weights first,
- * and flushed. A killed run leaves every finished epoch; --resume continues from
- * the last one whose loss and weights are finite (the fill value is NaN). */
+ * Root attributes: model, seed, batch, samples, features, classes,
+ * shuffle_block, lr, l2, pario_version. The file's lifecycle is lib/h5table.c's
+ * (shared with the pario-pi log): created collectively under a temporary name,
+ * published when the first epoch is in; every epoch is written by rank 0,
+ * weights first, and flushed. A killed run leaves every finished epoch;
+ * --resume (under the lock LOG.lock) continues from the last one whose loss and
+ * weights are finite (the fill value is NaN). */
 #ifndef PARIO_TRAIN_LOG_H
 #define PARIO_TRAIN_LOG_H
 
@@ -19,7 +20,7 @@ typedef struct pario_trainlog pario_trainlog;
 
 typedef struct pario_trainlog_meta {
     pario_train_model model;
-    uint64_t seed, batch, samples, features, classes, nweights;
+    uint64_t seed, batch, samples, features, classes, nweights, block;
     double lr, l2;
 } pario_trainlog_meta;
 
@@ -34,6 +35,11 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
 /* Collective: append epoch `epoch` (rank 0's values) and flush. */
 pario_status pario_trainlog_append(pario_trainlog *l, uint64_t epoch, double loss, double acc, double seconds,
                                    double sps, const double *w);
+/* Collective: the model of a finished log for --predict: its model, features
+ * and classes attributes and the weights of its last finished epoch (*w
+ * allocated, every rank). */
+pario_status pario_trainlog_model(const char *path, pario_train_model *model, uint64_t *features, uint64_t *classes,
+                                  double **w, MPI_Comm comm);
 /* Collective: close; a new log with no epoch is removed. */
 pario_status pario_trainlog_close(pario_trainlog *l);
 

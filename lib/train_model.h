@@ -1,29 +1,28 @@
-/* The models of pario-train (private): one sample's prediction, loss and
- * gradient, in the order of operations tests/mpi/train_ref.py repeats. */
+/* The models of pario-train (private): prediction, loss and gradient of a
+ * segment of rows, in the order of operations tests/mpi/train_ref.py repeats
+ * (lib/kernels/train.c). */
 #ifndef PARIO_TRAIN_MODEL_H
 #define PARIO_TRAIN_MODEL_H
 
 #include <stdint.h>
 #include "pario/train.h"
-#include "pario/xsum.h"
 
-/* Gradient terms waiting to be summed: term i of sample s at p[i * ld + s]
- * (ld 0: each term goes straight into grad[i]). */
-typedef struct pario_gradbuf {
-    pario_xsum *grad;   /* one exact accumulator per weight */
-    double *p;
-    uint64_t ld, m, nw; /* rows of p per weight, samples held, weights */
-} pario_gradbuf;
+/* Rows x[0..m-1] (m x f, row-major), labels y[0..m-1]; w holds k rows of (f
+ * weights, bias). Adds the rows' gradient terms into g[0..k(f+1)-1] (NULL: none)
+ * in row order, writes each row's loss to loss[i], adds the rows classified
+ * right to *correct (classification). z: 2k doubles of scratch. */
+void pario_train_segment(pario_train_model model, const double *w, uint64_t f, uint64_t k, const double *x,
+                         const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z);
 
-/* One sample: x[0..f-1], label y; w holds k rows of (f weights, bias).
- * Adds the sample's gradient terms to g (NULL: none; the caller flushes when
- * g->m == g->ld), returns its loss; *correct is 1 when the predicted class is y
- * (classification). z holds k doubles of scratch. */
-double pario_train_sample(pario_train_model m, const double *w, uint64_t f, uint64_t k, const double *x, double y,
-                          pario_gradbuf *g, double *z, int *correct);
+/* Predictions of rows x[0..m-1] into out: linear z, logistic 1 when z > 0 else 0,
+ * softmax the first class of the largest z. z: k doubles of scratch. */
+void pario_train_predict(pario_train_model model, const double *w, uint64_t f, uint64_t k, const double *x,
+                         uint64_t m, double *out, double *z);
 
-/* Add the held terms into g->grad exactly (pario_kernel_reduce's blocks of
- * error-free sums, then the accumulator), and empty the buffer. */
-void pario_gradbuf_flush(pario_gradbuf *g);
+/* 1 when x[0..n-1] are all finite. */
+int pario_train_finite(const double *x, uint64_t n);
+
+/* out[i] = in[i] for i < n (float32 rows to doubles); 1 when all are finite. */
+int pario_train_widen(const float *in, double *out, uint64_t n);
 
 #endif

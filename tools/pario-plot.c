@@ -1,4 +1,5 @@
-/* pario-plot: draw a pario-pi log as a self-contained SVG. */
+/* pario-plot: draw a pario-pi log (running estimate) or a pario-train log
+ * (loss curve) as a self-contained SVG. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,7 @@
 #include "pario/pario.h"
 #include "pario/guard.h"
 #include "pario/pi_plot.h"
+#include "pario/train_plot.h"
 
 enum { O_OUT = 256, O_WIDTH, O_HEIGHT, O_TITLE };
 
@@ -43,7 +45,7 @@ static const pario_optdef options[] = {
     { "out", O_OUT, 1, "FILE", "the SVG file to write (required)" },
     { "width", O_WIDTH, 1, "PX", "width in pixels (default 720)" },
     { "height", O_HEIGHT, 1, "PX", "height in pixels (default 440)" },
-    { "title", O_TITLE, 1, "TEXT", "title (default: method, seed, rounds and samples from the log)" },
+    { "title", O_TITLE, 1, "TEXT", "title (default: from the log's attributes)" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -51,16 +53,48 @@ static const pario_tool tool = {
     "pario-plot",
     "LOG --out FILE.svg [--width PX] [--height PX] [--title TEXT]",
     "Draw the running estimate of a pario-pi log with its +-2 standard-error band\n"
-    "against the true value of pi, samples on a log scale, as a self-contained SVG.\n"
+    "against the true value of pi, samples on a log scale, as a self-contained SVG;\n"
+    "or, for a pario-train --log file (told apart by its attributes), the mean\n"
+    "training loss of every finished epoch (each point's tooltip gives the epoch,\n"
+    "its loss and accuracy).\n"
     "The log is read serially (rank 0); run it without mpiexec.",
     "Examples:\n"
     "  pario-plot pi.h5 --out pi.svg\n"
-    "  pario-plot pi.h5 --out pi.svg --width 900 --title 'pi, 4 ranks'\n",
+    "  pario-plot pi.h5 --out pi.svg --width 900 --title 'pi, 4 ranks'\n"
+    "  pario-plot train.h5 --out loss.svg\n",
     0, options, handle, 1, 1, PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS, /* rank 0 reads a small log */
 };
 
+static pario_status plot_train(const char *log, const struct plot_opts *o)
+{
+    pario_train_history h;
+    pario_status st = pario_train_history_read(log, &h);
+    if (pario_failed(&st))
+        return st;
+    if (h.epochs == 0) {
+        pario_train_history_free(&h);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: holds no finished epoch", log);
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem) {
+        pario_train_history_free(&h);
+        return pario_local_error("out of memory");
+    }
+    st = pario_train_plot_svg(&h, &o->p, mem);
+    fclose(mem);
+    if (!pario_failed(&st))
+        st = pario_write_file_atomic(o->out, buf, len);
+    free(buf);
+    pario_train_history_free(&h);
+    return st;
+}
+
 static pario_status plot(const char *log, const struct plot_opts *o)
 {
+    if (pario_train_log_is(log))
+        return plot_train(log, o);
     pario_pi_history h;
     pario_status st = pario_h5log_read(log, &h);
     if (pario_failed(&st))

@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pario/pario.h"
+#include "pario/guard.h"
 #include "pario/train.h"
 
-enum { O_MODEL = 256, O_LABELS, O_LABEL_COLUMN, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE, O_LOG, O_RESUME, O_FORCE };
+enum { O_MODEL = 256, O_LABELS, O_LABEL_COLUMN, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE, O_LOG, O_RESUME, O_FORCE, O_BLOCK, O_PREDICT, O_OUT };
 
 static pario_status parse_real(const char *opt, const char *arg, double lo, double *out)
 {
@@ -45,6 +46,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
         break;
     case O_EPOCHS: return parse_count("epochs", arg, 0, &o->epochs);
     case O_BATCH: return parse_count("batch", arg, 1, &o->batch);
+    case O_BLOCK: return parse_count("shuffle-block", arg, 1, &o->block);
     case O_SEED: return parse_count("seed", arg, 0, &o->seed);
     case O_CLASSES:
         st = parse_count("classes", arg, 2, &o->classes);
@@ -61,6 +63,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
     case O_LOG: o->log = arg; break;
     case O_RESUME: o->resume = 1; break;
     case O_FORCE: o->force = 1; break;
+    case O_PREDICT: o->predict = arg; break;
+    case O_OUT: o->out = arg; break;
     }
     return st;
 }
@@ -74,11 +78,14 @@ static const pario_optdef options[] = {
     { "lr", O_LR, 1, "LR", "learning rate (default 0.01)" },
     { "l2", O_L2, 1, "L", "L2 penalty on the weights, not the biases (default 0)" },
     { "seed", O_SEED, 1, "S", "seed of the shuffle (default 0)" },
+    { "shuffle-block", O_BLOCK, 1, "R", "rows per shuffled block, read with one call (default 64; 1: shuffle single rows)" },
     { "classes", O_CLASSES, 1, "K", "softmax: number of classes (default: the largest label + 1)" },
     { "allreduce", O_ALLREDUCE, 1, "A", "mpi (MPI_Allreduce, default) or ring (reduce-scatter + allgather by MPI_Sendrecv)" },
     { "log", O_LOG, 1, "FILE", "log every epoch (loss, accuracy, seconds, samples/s, weights) to this HDF5 file" },
     { "resume", O_RESUME, 0, NULL, "continue --log FILE from its last finished epoch (same final weights)" },
     { "force", O_FORCE, 0, NULL, "replace an existing --log FILE" },
+    { "predict", O_PREDICT, 1, "MODEL", "predict instead of training: the weights of the last epoch of the --log file MODEL" },
+    { "out", O_OUT, 1, "FILE", "--predict: write the predictions to FILE (raw) and FILE.yaml" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -86,17 +93,21 @@ static const pario_tool tool = {
     "pario-train",
     "--model linear|logistic|softmax [options] (--labels LABELS | --label-column J) [--log FILE [--resume|--force]] DATA",
     "Train a linear model by minibatch SGD on the rows of the 2-D dataset DATA (one\n"
-    "sample per row), data-parallel: every epoch shuffles the row indices with a\n"
-    "Feistel permutation keyed by the seed and the epoch, global batch i is positions\n"
-    "i*B..i*B+B-1, and rank r reads positions r, r+P, .. of it from the shared file\n"
-    "(independent MPI-IO reads, at most --chunk bytes of rows at a time). Each\n"
-    "weight's gradient is summed exactly (a superaccumulator per weight, merged\n"
-    "across ranks by --allreduce) and rounded once; every rank applies\n"
+    "sample per row), data-parallel: the rows are cut into blocks of R consecutive\n"
+    "rows (--shuffle-block), every epoch visits the blocks in the order of a Feistel\n"
+    "permutation keyed by the seed and the epoch, global batch i is positions\n"
+    "i*B..i*B+B-1 of that row sequence, and its segments (its runs inside one block)\n"
+    "are dealt to the ranks round-robin; a rank reads a segment with one independent\n"
+    "MPI-IO call (at most --chunk bytes of rows at a time). Each segment's gradient\n"
+    "is summed in doubles in row order, the segments' sums exactly (a\n"
+    "superaccumulator per weight, merged across ranks by --allreduce) and rounded\n"
+    "once; every rank applies\n"
     "  w <- w - lr * (G/b + l2*w)      (biases: w <- w - lr * G/b)\n"
     "to the same weights, which start at zero on rank 0 and are broadcast. The\n"
     "weights are therefore the same bits for any number of ranks and either\n"
-    "allreduce. Printed: the last epoch's mean training loss, the final weights'\n"
-    "mean loss (without the L2 term) and accuracy over all rows, and the weights:\n"
+    "allreduce (doc/train.md). Printed: the last epoch's mean training loss, the\n"
+    "final weights' mean loss (without the L2 term) and accuracy over all rows, and\n"
+    "the weights:\n"
     "K rows (K = 1 unless softmax) of the F feature weights followed by the bias.",
     "Examples:\n"
     "  mpiexec -n 4 pario-train --model linear --labels y.bin X.bin\n"
@@ -107,7 +118,14 @@ static const pario_tool tool = {
     "The log (parallel HDF5, written collectively, flushed every epoch, under a\n"
     "temporary name until the first epoch is in) holds /loss, /accuracy, /seconds,\n"
     "/samples_per_second [epochs] and /weights [epochs x W]; its attributes record the\n"
-    "model, seed, batch, lr, l2 and shape, which --resume must match.\n",
+    "model, seed, batch, lr, l2 and shape, which --resume must match.\n"
+    "\n"
+    "Prediction: mpiexec -n P pario-train --predict train.h5 [--label-column J] --out PRED DATA\n"
+    "applies the model of the log train.h5 (its last finished epoch's weights) to\n"
+    "every row of DATA (column J skipped) and writes PRED, one value per row, with\n"
+    "its descriptor PRED.yaml: linear float64 w.x + b; logistic int32 1 when\n"
+    "w.x + b > 0, else 0; softmax int32 the first class of the largest score.\n"
+    "PRED is written under a temporary name and renamed; it may not be an input.\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1,
     PARIO_WITHOUT_STRATEGY | PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS,
 };
@@ -165,7 +183,32 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "--%s needs --log FILE", o.resume ? "resume" : "force");
     if (!pario_failed(&st) && o.resume && o.force)
         st = pario_error(PARIO_ERR_USAGE, "give either --resume or --force, not both");
-    if (!pario_failed(&st)) {
+    if (!pario_failed(&st) && o.predict) {
+        if (!o.out)
+            st = pario_error(PARIO_ERR_USAGE, "--predict needs --out FILE");
+        else if (o.labels || o.log || o.resume || o.force)
+            st = pario_error(PARIO_ERR_USAGE, "--%s does not apply to --predict",
+                             o.labels ? "labels" : o.log ? "log" : o.resume ? "resume" : "force");
+        if (!pario_failed(&st)) {
+            pario_guard *g = pario_guard_new();
+            pario_guard_input(g, o.predict, "model");
+            pario_guard_data_input(g, c.args[0], c.desc);
+            pario_guard_data_output(g, o.out);
+            st = pario_guard_check(g, MPI_COMM_WORLD);
+            pario_guard_free(g);
+        }
+        if (!pario_failed(&st)) {
+            o.data = c.args[0];
+            o.desc = c.desc;
+            o.io = c.io;
+            uint64_t rows = 0;
+            st = pario_train_predict_file(&o, &rows, MPI_COMM_WORLD);
+            if (!pario_failed(&st) && c.verbose)
+                pario_note(&c, "wrote %llu predictions to %s and %s.yaml", (unsigned long long)rows, o.out, o.out);
+        }
+    } else if (!pario_failed(&st) && o.out) {
+        st = pario_error(PARIO_ERR_USAGE, "--out needs --predict MODEL");
+    } else if (!pario_failed(&st)) {
         o.data = c.args[0];
         o.desc = c.desc;
         o.io = c.io;

@@ -5,10 +5,12 @@
  * rank applies the same update to the same weights.
  *
  * The weights are the same bits for any number of ranks: a batch is defined by
- * the seed and the epoch only (a Feistel permutation of the row indices), and
- * each weight's gradient is summed exactly (pario_xsum, one accumulator per
- * weight, merged exactly across ranks) and rounded once, so neither the split
- * of a batch over ranks nor the order of the sums changes a bit. */
+ * the seed and the epoch only (a Feistel permutation of blocks of rows), it is
+ * cut into segments that do not depend on the ranks either (its runs inside one
+ * block), each segment's gradient is summed in row order in doubles, and the
+ * segments' sums are added exactly (pario_xsum, one accumulator per weight,
+ * merged exactly across ranks) and rounded once: neither the split of a batch
+ * over ranks nor the order of the exact sums changes a bit. */
 #ifndef PARIO_TRAIN_H
 #define PARIO_TRAIN_H
 
@@ -44,8 +46,17 @@ const char *pario_allreduce_name(pario_allreduce_kind k);
  *   L = x >> h, R = x & (2^h - 1); for i = 0..3: (L, R) = (R, L ^ F_i(R)),
  *   F_i(R) = pario_mix64((key + (i + 1) * PARIO_RNG_GAMMA) ^ R) & (2^h - 1);
  *   result (L << h) | R;
- * applied again while the result is >= n (cycle walking). Position p of epoch e
- * holds row perm(p). It depends on n, seed and epoch only, never on the ranks. */
+ * applied again while the result is >= n (cycle walking). It depends on n,
+ * seed and epoch only, never on the ranks.
+ *
+ * pario-train shuffles blocks of rows, not rows, so that a rank reads a run of
+ * rows with one call: the rows are cut into nb = ceil(n / R) blocks of R
+ * consecutive rows (R = --shuffle-block; the last block holds the remainder),
+ * epoch e visits the blocks in the order perm(0), perm(1), .. of the
+ * permutation of 0..nb-1 keyed by (seed, e), the rows of a block in file order;
+ * global batch i is positions i*B .. i*B+B-1 of that sequence. A batch's
+ * segments are its maximal runs inside one block, numbered s = 0, 1, .. in
+ * order; segment s is read and summed by rank s mod P. */
 typedef struct pario_perm {
     uint64_t n, key, mask;
     int half;
@@ -70,11 +81,14 @@ typedef struct pario_train_opts {
     uint64_t batch;            /* global batch size, default 32 */
     uint64_t seed;             /* of the shuffle */
     uint64_t classes;          /* softmax: 0 = the largest label + 1 */
+    uint64_t block;            /* rows per shuffled block (--shuffle-block), default 64 */
     double lr, l2;             /* step size; L2 penalty (not applied to biases) */
     pario_allreduce_kind allreduce;
     pario_io_opts io;          /* chunk (bounds the rows held at once), hints */
     const char *log;           /* per-epoch parallel HDF5 log, or NULL */
     int resume, force;         /* continue the log from its last finished epoch; replace it */
+    const char *predict;       /* --predict MODEL: a --log file whose last epoch's weights predict */
+    const char *out;           /* --out: the predictions (raw file + descriptor) */
 } pario_train_opts;
 
 void pario_train_opts_init(pario_train_opts *o);
@@ -99,6 +113,15 @@ typedef struct pario_train_result {
  * (SIGKILL) before batch B of epoch E (both from 0). */
 pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm);
 void pario_train_result_free(pario_train_result *res);
+
+/* Collective: predictions of the rows of o->data (o->label_column, if given, is
+ * skipped) by the model in the pario-train log o->predict (its model and the
+ * weights of its last finished epoch), written to o->out (a raw file written
+ * collectively under a temporary name, renamed, then its descriptor
+ * OUT.yaml): linear, float64 z = w.x + b; logistic, int32 1 when z > 0 else 0;
+ * softmax, int32 the first class of the largest z (lib/kernels/train.c's
+ * arithmetic). *rows: the rows predicted. The caller guards the paths. */
+pario_status pario_train_predict_file(const pario_train_opts *o, uint64_t *rows, MPI_Comm comm);
 
 #ifdef __cplusplus
 }

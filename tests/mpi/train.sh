@@ -1,11 +1,14 @@
 #!/bin/bash
 # pario-train against independent references (tests/mpi/train_ref.py, plain
-# Python from the documented formulas, math.fsum per weight, numpy's lstsq):
-# linear regression converges to lstsq; logistic and softmax SGD give the
-# reference's weights within 1e-9 relative; the weights are the same bits at
-# 1, 2, 3 and 4 ranks, with --allreduce ring and mpi, and with a tiny --chunk;
-# bad inputs (labels shorter than the data, NaN, 1-D data, bad labels, bad
-# options, a missing file) give one line and exit 1 or 2.
+# Python from the documented formulas: the block shuffle, each segment's sum in
+# row order, math.fsum over the segments per weight; numpy's lstsq): linear
+# regression converges to lstsq; logistic and softmax SGD give the reference's
+# weights within 1e-9 relative; the weights are the same bits at 1 to 5 ranks,
+# with --allreduce ring and mpi, and with a tiny --chunk; --log/--resume after a
+# kill; --predict against the log's weights applied in Python and numpy;
+# pario-plot's loss curve against h5py; bad inputs (labels shorter than the
+# data, NaN, 1-D data, bad labels, bad options, a missing file, a read failing
+# on one rank) give one line and exit 1 or 2.
 . "$(dirname "$0")/lib.sh"
 REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/train_ref.py"
 $REF make . || { echo "train: could not make the datasets"; exit 99; }
@@ -29,23 +32,26 @@ run lin1 1 "${LIN[@]}"
 ref lstsq lin1.json lin_X.bin lin_y.bin 1e-6
 run lin3 3 "${LIN[@]}" --allreduce ring
 ref same lin1.json lin3.json
-run linb2 2 --model linear --labels lin_y.bin --epochs 5 --batch 8 --lr 0.05 --seed 3 lin_X.bin
-ref sgd linb2.json linear lin_X.bin --labels lin_y.bin --epochs 5 --batch 8 --lr 0.05 --seed 3
+run linb2 2 --model linear --labels lin_y.bin --epochs 5 --batch 8 --lr 0.05 --seed 3 --shuffle-block 1 lin_X.bin
+ref sgd linb2.json linear lin_X.bin --labels lin_y.bin --epochs 5 --batch 8 --lr 0.05 --seed 3 --block 1
 
-# logistic (float32, label in column 2) and softmax (int32 labels): same SGD as the reference
-LOG=(--model logistic --label-column 2 --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7 log_D.bin)
-SOFT=(--model softmax --labels soft_y.bin --epochs 3 --batch 16 --lr 0.2 --l2 0.001 --seed 11 soft_X.bin)
+# logistic (float32, label in column 2; blocks of 3 rows, a batch of 10 cuts
+# them, the last block is 1 row) and softmax (int32 labels, blocks of 5, the
+# last 2 rows): same SGD as the reference
+LOG=(--model logistic --label-column 2 --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --shuffle-block 3 log_D.bin)
+SOFT=(--model softmax --labels soft_y.bin --epochs 3 --batch 16 --lr 0.2 --l2 0.001 --seed 11 --shuffle-block 5 soft_X.bin)
 for n in 1 2 3 4; do
   run log$n "$n" "${LOG[@]}"
   run soft$n "$n" "${SOFT[@]}"
 done
-# ring at 2 and 3 ranks (3 does not divide the 5 or 16 weights), rows read 2 at a time
+# ring at 2 and 3 ranks (3 does not divide the 5 or 16 weights), rows read 2
+# at a time (a segment of 3 or 5 rows in pieces)
 for n in 2 3; do
   run logr$n "$n" "${LOG[@]}" --allreduce ring --chunk 40
   run softr$n "$n" "${SOFT[@]}" --allreduce ring --chunk 48
 done
-ref sgd log1.json logistic log_D.bin --label-column 2 --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7
-ref sgd soft1.json softmax soft_X.bin --labels soft_y.bin --epochs 3 --batch 16 --lr 0.2 --l2 0.001 --seed 11
+ref sgd log1.json logistic log_D.bin --label-column 2 --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --block 3
+ref sgd soft1.json softmax soft_X.bin --labels soft_y.bin --epochs 3 --batch 16 --lr 0.2 --l2 0.001 --seed 11 --block 5
 for n in 2 3 4; do
   ref same log1.json log$n.json
   ref same soft1.json soft$n.json
@@ -60,6 +66,11 @@ ref same soft1.json softr5.json
 # the batch size matters (it is not a no-op), the rank count does not
 run logb 2 "${LOG[@]}" --batch 11
 if $REF same log1.json logb.json > /dev/null; then fail "--batch 11 gave the weights of --batch 10"; else pass "batch"; fi
+run logk 2 "${LOG[@]}" --shuffle-block 2
+if $REF same log1.json logk.json > /dev/null; then fail "--shuffle-block 2 gave the weights of 3"; else pass "shuffle-block"; fi
+# the default block (64 rows) and the default batch
+run lindef 2 --model linear --labels lin_y.bin --epochs 2 lin_X.bin
+ref sgd lindef.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 32 --lr 0.01 --seed 0
 # text and YAML outputs carry the same weights
 mpirun 2 pario-train --format yaml "${SOFT[@]}" > soft.yaml 2>/dev/null
 check "yaml output" $PYTHON3 -c "
@@ -70,7 +81,7 @@ sys.exit(0 if a['weights'] == b['weights'] and a['classes'] == 4 else 1)"
 # --log and --resume: rank 0 kills itself (SIGKILL, PARIO_TRAIN_KILL) in the
 # middle of epoch 4 of 6; the log holds 3 finished epochs; --resume on another
 # rank count ends with the uninterrupted run's weights, bit for bit
-LOG6=(--model logistic --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 log_D.bin)
+LOG6=(--model logistic --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --shuffle-block 4 log_D.bin)
 run full6 1 "${LOG6[@]}"
 PARIO_TRAIN_KILL=3:4 mpirun 2 pario-train --format json "${LOG6[@]}" --log t.h5 > killed.json 2> killed.err
 check "killed run left the log under its name" test -f t.h5
@@ -82,7 +93,7 @@ check "resumed_epochs is 3" $PYTHON3 -c "import json, sys; sys.exit(json.load(op
 # the finished log: 6 rows, the last weights the final ones, each epoch's loss
 # and weights those of the reference SGD (train_ref.py, reading it with h5dump)
 ref log t.h5 6 full6.json
-ref sgd full6.json logistic log_D.bin --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --log t.h5
+ref sgd full6.json logistic log_D.bin --label-column 2 --epochs 6 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --block 4 --log t.h5
 run fresh 2 "${LOG6[@]}" --log fresh.h5
 ref log fresh.h5 6 fresh.json
 expect_error 2 1 'fresh.h5 exists: give --force' pario-train "${LOG6[@]}" --log fresh.h5
@@ -93,6 +104,57 @@ expect_error 2 1 'nolog.h5: no log to resume' pario-train "${LOG6[@]}" --log nol
 expect_error 2 2 '--resume needs --log' pario-train "${LOG6[@]}" --resume
 expect_error 2 1 'bad_y.bin: label' pario-train --model logistic --labels bad_y.bin --log bad.h5 nan_X.bin
 check "a run that failed before its first epoch leaves no log" sh -c '! ls | grep -q "^bad.h5"'
+
+# --predict: the log's last weights applied to every row, written as a dataset
+# (raw + .yaml), against the same weights applied in Python by train_ref.py
+# (the documented order, same bits) and by numpy; rows 2 at a time on 4 ranks
+mpirun 3 pario-train --predict t.h5 --label-column 2 --out pred_log.bin log_D.bin
+ref predict t.h5 log_D.bin pred_log.bin --label-column 2
+run softlog 2 "${SOFT[@]}" --log soft.h5
+mpirun 4 pario-train --predict soft.h5 --chunk 48 --out pred_soft.bin soft_X.bin
+ref predict soft.h5 soft_X.bin pred_soft.bin
+mpirun 1 pario-train --model linear --labels lin_y.bin --epochs 3 --log lin.h5 lin_X.bin > /dev/null
+mpirun 2 pario-train --predict lin.h5 --out pred_lin.bin lin_X.bin
+ref predict lin.h5 lin_X.bin pred_lin.bin
+expect_error 2 1 'soft_X.bin: 3 features per row; the model in t.h5 was trained on 4' pario-train --predict t.h5 --out p.bin soft_X.bin
+expect_error 2 2 'output data is the input data' pario-train --predict soft.h5 --out soft_X.bin soft_X.bin
+expect_error 1 2 '--predict needs --out' pario-train --predict soft.h5 soft_X.bin
+expect_error 2 2 '--labels does not apply to --predict' pario-train --predict soft.h5 --labels soft_y.bin --out p.bin soft_X.bin
+expect_error 2 1 'soft_y.bin: cannot open the model' pario-train --predict soft_y.bin --out p.bin soft_X.bin
+# a read failing on rank 1 only: one line, no output and no temporary file left
+PARIO_FAULT=read:rank=1 mpirun 2 pario-train --predict soft.h5 --out p.bin soft_X.bin > /dev/null 2> fault.err
+check "predict: a read failing on rank 1 exits 1 with one line" sh -c 'test $(grep -c . fault.err) -eq 1'
+check "predict: no output after a failure" sh -c '! ls | grep -q "^p\.bin"'
+
+# pario-plot draws a training log's loss curve: valid XML (python's parser),
+# one polyline point per epoch, equally spaced, heights an affine (decreasing)
+# function of the losses h5py reads, and each point's tooltip the exact loss
+mpirun 1 pario-plot t.h5 --out t.svg
+check "pario-plot train.h5: loss curve" $PYTHON3 -c "
+import h5py, re, sys, xml.etree.ElementTree as ET
+loss = h5py.File('t.h5', 'r')['loss'][:].tolist()
+ns = '{http://www.w3.org/2000/svg}'
+root = ET.parse('t.svg').getroot()
+lines = root.findall('.//' + ns + 'polyline')
+pts = [tuple(map(float, p.split(','))) for p in lines[0].get('points').split()]
+titles = [c.find(ns + 'title').text for c in root.iter(ns + 'circle')]
+ok = len(lines) == 1 and len(pts) == len(loss) == 6 and len(titles) == 6
+dx = [b[0] - a[0] for a, b in zip(pts, pts[1:])]
+ok = ok and min(dx) > 0 and max(dx) - min(dx) < 0.01
+i, j = min(range(6), key=lambda k: loss[k]), max(range(6), key=lambda k: loss[k])
+a = (pts[j][1] - pts[i][1]) / (loss[j] - loss[i])
+ok = ok and a < 0 and all(abs(pts[i][1] + a * (l - loss[i]) - y) < 0.01 for (x, y), l in zip(pts, loss))
+ok = ok and all(float(re.search('loss ([^,]*)', t).group(1)) == l for t, l in zip(titles, loss))
+sys.exit(0 if ok else 1)"
+expect_error 1 1 'lin_X.bin: not an HDF5 file' pario-plot lin_X.bin --out x.svg
+
+# a read failing on one rank in the middle of training (rank 1's 4th read, rank
+# 2 of 3's 1st): the failure rides in that step's allreduce, every rank stops,
+# one line; a block larger than the data is one block
+PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 'log_D.bin: read' pario-train "${LOG[@]}"
+PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce ring
+run bigblock 2 --model linear --labels lin_y.bin --epochs 2 --shuffle-block 1e18 lin_X.bin
+ref sgd bigblock.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 32 --lr 0.01 --seed 0 --block 61
 
 # errors: one line, rank 0, exit 1 (data) or 2 (usage), never a hang
 expect_error 2 1 'short_y.bin: 60 labels for the 61 rows' pario-train --model linear --labels short_y.bin lin_X.bin

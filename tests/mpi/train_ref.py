@@ -1,14 +1,19 @@
 #!/usr/bin/python3
 """Independent reference for pario-train, written from the documented formulas
-(include/pario/train.h: the Feistel shuffle; lib/train_models.c: the order of
-operations; the update in pario-train --help) in plain Python: exact gradient
-sums by math.fsum per weight, numpy only to make the data and for lstsq.
+(include/pario/train.h: the Feistel shuffle of blocks of rows and the segments
+of a batch; lib/kernels/train.c: the order of operations; the update in
+pario-train --help) in plain Python: each segment's gradient summed in row
+order, the segments' sums added exactly by math.fsum per weight, numpy only to
+make the data and for lstsq.
 
   train_ref.py make DIR              write the test datasets (raw + .yaml)
-  train_ref.py sgd OUT.json MODEL DATA (--labels L | --label-column J) --epochs E --batch B --lr LR --l2 L2 --seed S
+  train_ref.py sgd OUT.json MODEL DATA (--labels L | --label-column J) --epochs E --batch B --lr LR --l2 L2 --seed S [--block R]
         re-run the same SGD, compare with pario-train's JSON: weights within 1e-9 relative
   train_ref.py lstsq OUT.json DATA LABELS TOL   the weights against numpy's lstsq
   train_ref.py same A.json B.json    the weights are the same bits
+  train_ref.py predict LOG.h5 DATA PRED [--label-column J]   pario-train --predict's output
+        against the log's last weights (read by h5dump) applied in Python (the
+        documented order: the same bits) and by numpy (within 1e-12)
   train_ref.py log LOG.h5 ROWS [OUT.json]   the log (read by h5dump) has ROWS epochs, its
         last weights are OUT.json's; with sgd, --log LOG.h5 also compares each
         epoch's loss and weights with the reference's
@@ -97,41 +102,74 @@ def load(path):
     return np.fromfile(path, dtype=np.dtype(meta["dtype"]).newbyteorder("<")).reshape(shape)
 
 
-def sample(model, w, f, k, x, y, grad):
-    """One sample (lib/train_models.c's order): adds r*x_j / r to grad lists, returns (loss, correct)."""
-    def dot(c):
-        s = 0.0
-        for j in range(f):
-            s += w[c * (f + 1) + j] * x[j]
-        return s + w[c * (f + 1) + f]
+def dot(w, o, x, f):
+    """w[o..o+f-1] . x + w[o+f]: 8 partial sums (lane j mod 8), combined pairwise."""
+    s = [0.0] * 8
+    for j in range(f):
+        s[j % 8] = s[j % 8] + w[o + j] * x[j]
+    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + w[o + f]
 
+
+def sample(model, w, f, k, x, y, g):
+    """One sample (lib/kernels/train.c's order): adds its terms into the segment
+    sums g (a list, or None), returns (loss, correct)."""
     def add(c, r):
-        if grad is not None:
+        if g is not None:
+            o = c * (f + 1)
             for j in range(f):
-                grad[c * (f + 1) + j].append(r * x[j])
-            grad[c * (f + 1) + f].append(r)
+                g[o + j] = g[o + j] + r * x[j]
+            g[o + f] = g[o + f] + r
 
     if model == "linear":
-        r = dot(0) - y
+        r = dot(w, 0, x, f) - y
         add(0, r)
         return r * r / 2, 0
     if model == "logistic":
-        z = dot(0)
+        z = dot(w, 0, x, f)
         p = 1.0 / (1.0 + math.exp(-z))
         add(0, p - y)
         return math.log1p(math.exp(-abs(z))) + max(z, 0.0) - y * z, int((z > 0) == (y == 1.0))
-    z = [dot(c) for c in range(k)]
+    z = [dot(w, c * (f + 1), x, f) for c in range(k)]
     best = 0
     for c in range(k):
         if z[c] > z[best]:
             best = c
     m, s = z[best], 0.0
+    e = [math.exp(z[c] - m) for c in range(k)]
     for c in range(k):
-        s += math.exp(z[c] - m)
+        s += e[c]
     yc = int(y)
     for c in range(k):
-        add(c, math.exp(z[c] - m) / s - (1.0 if c == yc else 0.0))
+        add(c, e[c] / s - (1.0 if c == yc else 0.0))
     return math.log(s) - (z[yc] - m), int(best == yc)
+
+
+def segments(n, R, seed, epoch):
+    """The epoch's row sequence as (first row, rows) blocks in visiting order."""
+    nb = (n + R - 1) // R
+    perm = Perm(nb, seed, epoch)
+    out = []
+    for q in range(nb):
+        b = perm.at(q)
+        out.append((b * R, min(R, n - b * R)))
+    return out
+
+
+def batches(n, R, B, seed, epoch):
+    """Each batch as its list of segments (first row, rows): runs inside one block."""
+    seq = segments(n, R, seed, epoch)
+    out, cur, room = [], [], B
+    for first, rows in seq:
+        while rows:
+            take = min(rows, room)
+            cur.append((first, take))
+            first, rows, room = first + take, rows - take, room - take
+            if room == 0:
+                out.append(cur)
+                cur, room = [], B
+    if cur:
+        out.append(cur)
+    return out
 
 
 def sgd(a):
@@ -150,13 +188,15 @@ def sgd(a):
     a.history = []
     for e in range(a.epochs):
         seen = []
-        perm = Perm(n, a.seed, e)
-        for lo in range(0, n, a.batch):
-            size = min(a.batch, n - lo)
+        for batch in batches(n, a.block, a.batch, a.seed, e):
+            size = sum(rows for _, rows in batch)
             grad = [[] for _ in range(nw)]
-            for pos in range(lo, lo + size):
-                i = perm.at(pos)
-                seen.append(sample(a.model, w, f, k, X[i], y[i], grad)[0])
+            for first, rows in batch:
+                g = [0.0] * nw
+                for i in range(first, first + rows):
+                    seen.append(sample(a.model, w, f, k, X[i], y[i], g)[0])
+                for i in range(nw):
+                    grad[i].append(g[i])
             for c in range(k):
                 for j in range(f + 1):
                     i = c * (f + 1) + j
@@ -197,6 +237,7 @@ def main():
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--l2", type=float, default=0.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--block", type=int, default=64)
     ap.add_argument("--log")
     a = ap.parse_args()
     if a.cmd == "make":
@@ -209,7 +250,7 @@ def main():
             print("weights differ: %s vs %s" % (wa, wb))
             return 1
         return 0
-    got = json.load(open(a.args[0])) if a.cmd != "log" else None
+    got = json.load(open(a.args[0])) if a.cmd not in ("log", "predict") else None
     if a.cmd == "lstsq":
         X = load(a.args[1]).astype(np.float64)
         y = load(a.args[2]).astype(np.float64)
@@ -247,6 +288,39 @@ def main():
                 if not rel_close(loss[e], l, 1e-9) or not all(rel_close(x, y, 1e-9) for x, y in zip(row, we)):
                     print("log epoch %d: loss %r vs %r, weights %s vs %s" % (e, loss[e], l, row, we))
                     return 1
+        return 0
+    if a.cmd == "predict":
+        logp, data, pred = a.args
+        (rows,), loss = h5(logp, "/loss")
+        shape, wl = h5(logp, "/weights")
+        model = int(subprocess.run([os.environ.get("H5DUMP") or "h5dump", "-a", "/model", logp], check=True,
+                                   capture_output=True, text=True).stdout.split("(0):")[1].split()[0])
+        w = wl[(rows - 1) * shape[1]:rows * shape[1]]
+        X = load(data).astype(np.float64)
+        if a.label_column is not None:
+            X = np.delete(X, a.label_column, axis=1)
+        n, f = X.shape
+        k = len(w) // (f + 1)
+        got = load(pred)
+        want_dtype = np.float64 if model == 0 else np.int32
+        if got.dtype != want_dtype or got.shape != (n,):
+            print("predict: %s %s, expected %s [%d]" % (got.dtype, got.shape, want_dtype, n))
+            return 1
+        Xl = X.tolist()
+        for i in range(n):
+            z = [dot(w, c * (f + 1), Xl[i], f) for c in range(k)]
+            want = z[0] if model == 0 else int(z[0] > 0) if model == 1 else z.index(max(z))
+            if got[i] != want:
+                print("predict: row %d: %r, expected %r" % (i, got[i], want))
+                return 1
+        W = np.array(w).reshape(k, f + 1)
+        Z = X @ W[:, :f].T + W[:, f]
+        if model == 0 and not np.allclose(got, Z[:, 0], rtol=1e-12, atol=0):
+            print("predict: numpy's X @ w differs")
+            return 1
+        if model != 0 and np.mean(got == (Z[:, 0] > 0 if model == 1 else Z.argmax(axis=1))) < 0.99:
+            print("predict: numpy's classes differ")
+            return 1
         return 0
     if a.cmd == "log":
         (rows,), _ = h5(a.args[0], "/loss")

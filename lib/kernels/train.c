@@ -1,0 +1,141 @@
+/* Linear, logistic and softmax regression over a segment of rows. The order of
+ * the floating-point operations is fixed and documented (tests/mpi/train_ref.py
+ * repeats it in Python), and written so that vectorising it changes no bit:
+ *   z_k = dot(w_k, x) + b_k, where dot keeps 8 partial sums s_l, l = j mod 8
+ *         (s_l = 0.0, then s_l + w_j x_j for j = l, l + 8, .. in order) and returns
+ *         ((s_0 + s_1) + (s_2 + s_3)) + ((s_4 + s_5) + (s_6 + s_7))
+ *   linear:   r = z - y                    loss = r r / 2
+ *   logistic: p = 1 / (1 + exp(-z)), r = p - y,
+ *             loss = log1p(exp(-|z|)) + max(z, 0) - y z,   predicted 1 when z > 0
+ *   softmax:  m = max_k z_k, e_k = exp(z_k - m), s = sum_k e_k (k = 0, 1, ..),
+ *             r_k = e_k / s - [k == y],  loss = log(s) - (z_y - m),
+ *             predicted: the first k with the largest z_k
+ *   gradient of a segment: g_kj = g_kj + r_k x_j (x_j = 1 for the bias), the
+ *   segment's rows in order, from g = 0.0 (each weight on its own: the vector
+ *   lanes are weights, never rows).
+ * Built with -O3 and cloned for AVX-512/AVX2; no fused multiply-adds (the
+ * pragma), so every product and sum is rounded as written, on any machine. */
+#include "config.h"
+#include <math.h>
+#include <string.h>
+#include "../train_model.h"
+
+#pragma GCC optimize("fp-contract=off")
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#define PARIO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define PARIO_CLONES
+#endif
+
+static inline __attribute__((always_inline)) double dot8(const double *restrict w, const double *restrict x,
+                                                         uint64_t f)
+{
+    double s[8] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };
+    uint64_t j = 0;
+    for (; j + 8 <= f; j += 8)
+        for (int l = 0; l < 8; l++)
+            s[l] = s[l] + w[j + l] * x[j + l];
+    for (int l = 0; j < f; j++, l++)
+        s[l] = s[l] + w[j] * x[j];
+    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + w[f];
+}
+
+static inline __attribute__((always_inline)) void axpy(double *restrict g, double r, const double *restrict x,
+                                                       uint64_t f)
+{
+    for (uint64_t j = 0; j < f; j++)
+        g[j] = g[j] + r * x[j];
+    g[f] = g[f] + r;
+}
+
+PARIO_CLONES
+void pario_train_segment(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
+                         const double *restrict x, const double *restrict y, uint64_t m, double *restrict g,
+                         double *restrict loss, uint64_t *correct, double *restrict z)
+{
+    uint64_t ok = 0;
+    for (uint64_t i = 0; i < m; i++) {
+        const double *xi = x + i * f;
+        if (model == PARIO_TRAIN_LINEAR) {
+            double r = dot8(w, xi, f) - y[i];
+            if (g)
+                axpy(g, r, xi, f);
+            loss[i] = r * r / 2;
+        } else if (model == PARIO_TRAIN_LOGISTIC) {
+            double zz = dot8(w, xi, f);
+            if (g)
+                axpy(g, 1.0 / (1.0 + exp(-zz)) - y[i], xi, f);
+            ok += (zz > 0) == (y[i] == 1.0);
+            loss[i] = log1p(exp(-fabs(zz))) + fmax(zz, 0.0) - y[i] * zz;
+        } else {
+            uint64_t best = 0;
+            for (uint64_t c = 0; c < k; c++) {
+                z[c] = dot8(w + c * (f + 1), xi, f);
+                if (z[c] > z[best])
+                    best = c;
+            }
+            double mx = z[best], s = 0.0;
+            for (uint64_t c = 0; c < k; c++) {
+                z[k + c] = exp(z[c] - mx);
+                s += z[k + c];
+            }
+            uint64_t yc = (uint64_t)y[i];
+            if (g)
+                for (uint64_t c = 0; c < k; c++)
+                    axpy(g + c * (f + 1), z[k + c] / s - (c == yc ? 1.0 : 0.0), xi, f);
+            ok += best == yc;
+            loss[i] = log(s) - (z[yc] - mx);
+        }
+    }
+    *correct += ok;
+}
+
+PARIO_CLONES
+void pario_train_predict(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
+                         const double *restrict x, uint64_t m, double *restrict out, double *restrict z)
+{
+    for (uint64_t i = 0; i < m; i++) {
+        const double *xi = x + i * f;
+        if (model == PARIO_TRAIN_LINEAR) {
+            out[i] = dot8(w, xi, f);
+        } else if (model == PARIO_TRAIN_LOGISTIC) {
+            out[i] = dot8(w, xi, f) > 0;
+        } else {
+            uint64_t best = 0;
+            for (uint64_t c = 0; c < k; c++) {
+                z[c] = dot8(w + c * (f + 1), xi, f);
+                if (z[c] > z[best])
+                    best = c;
+            }
+            out[i] = (double)best;
+        }
+    }
+}
+
+PARIO_CLONES
+int pario_train_finite(const double *restrict x, uint64_t n)
+{
+    /* exponent bits all ones: inf or NaN (integer lanes, so it vectorises) */
+    uint64_t bad = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t u;
+        memcpy(&u, &x[i], sizeof u);
+        bad |= (~u & 0x7ff0000000000000ULL) == 0;
+    }
+    return !bad;
+}
+
+PARIO_CLONES
+int pario_train_widen(const float *restrict in, double *restrict out, uint64_t n)
+{
+    /* one pass: the widening and the float32 exponent check */
+    uint32_t bad = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &in[i], sizeof u);
+        bad |= (~u & 0x7f800000u) == 0;
+        out[i] = (double)in[i];
+    }
+    return !bad;
+}

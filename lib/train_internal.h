@@ -1,0 +1,41 @@
+/* pario-train's state shared by training (train.c) and prediction
+ * (train_predict.c), private. */
+#ifndef PARIO_TRAIN_INTERNAL_H
+#define PARIO_TRAIN_INTERNAL_H
+
+#include <stdint.h>
+#include <mpi.h>
+#include "pario/dataset.h"
+#include "pario/train.h"
+#include "pario/xsum.h"
+
+/* Labels of softmax: at most this many classes. */
+#define MAX_CLASSES 65536
+
+struct train {
+    const pario_train_opts *o;
+    MPI_Comm comm;
+    int rank, p;
+    pario_dataset ds, lds;
+    MPI_File fh, lfh;
+    int have_labels;          /* a separate labels file is open */
+    uint64_t n, cols, f, k, nw;
+    size_t esize, lesize, rowbytes;
+    int swap, lswap;
+    uint64_t group;           /* rows held at once */
+    unsigned char *raw, *lraw;
+    double *x, *y, *z, *w, *g, *gs, *lossv;
+    pario_xsum *acc;
+};
+
+/* Open DATA (and LABELS, or the label column), check them, size the buffers
+ * (t->o, t->comm, t->rank, t->p set by the caller; t->fh and t->lfh
+ * MPI_FILE_NULL). Collective (the opens); the caller agrees on the status. */
+pario_status pario_train_open(struct train *t);
+/* Rows row..row+m-1 (m <= t->group) into t->x (m x f doubles) and, with
+ * labels, t->y, checked (features finite, labels valid). Independent I/O. */
+pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels);
+/* Close the files and free the buffers. */
+void pario_train_close(struct train *t);
+
+#endif

@@ -37,6 +37,7 @@ int pario_desc_text_field(const char *path, yaml_document_t *doc, yaml_node_t *k
 {
     const char *key = pario_yaml_str(k);
     struct pario_text_desc *t = &ds->text;
+    *st = pario_ok();
     if (strcmp(key, "delimiter") == 0) {
         if (!one_byte(v, 0, &t->delimiter))
             *st = text_err(path, v, "delimiter", "expected one character (or 'tab'), not a line end");

@@ -26,6 +26,14 @@ grep '^FAIL' check.log >&2
 tail -1 check.log
 [ $rc -eq 0 ] && pass "csv_ref check" || fail "csv_ref check"
 
+# pario-run: a job whose input's descriptor says format csv gives pario-reduce's numbers
+printf 'name: csv job\ninput:\n  data: desc.csv\nio:\n  chunk: 16\noperations: [sum, min, max, mean, var, std]\n' >job.yaml
+mpirun 3 pario-run --format json job.yaml >job.out 2>job.err
+check "pario-run on a CSV column" "$PYTHON3" -c '
+import json, sys
+job, ref = json.load(open("job.out")), json.load(open("desc.n3.exp"))["json"]
+sys.exit(0 if job["job"]["format"] == "csv" and all(job[k] == ref[k] for k in ("sum", "min", "argmin", "max", "mean", "records")) else 1)'
+
 # an unclosed quote: the line where the last field opened, at any rank count
 printf 'a,b\n1,2\n3,"x\n4,5\n6,7\n' >open.csv
 for n in 1 3; do

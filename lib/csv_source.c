@@ -27,6 +27,7 @@ struct pario_csv_reader {
     uint64_t cur;
     uint64_t pos, line;       /* the next record's start and its line (1-based) */
     int done;
+    int any_start;            /* rank 0 reading the header: records may start past hi */
     double vals[BLOCK];
     uint64_t recs[BLOCK];
     pario_csv_stats stats;    /* this rank's */
@@ -77,7 +78,7 @@ static int more(pario_csv_reader *r, pario_status *st)
  * rank's records or on error. */
 static int record(pario_csv_reader *r, const char **rec, size_t *n, uint64_t *next, uint64_t *nl, pario_status *st)
 {
-    if (r->done || r->pos >= r->f.hi || r->pos >= r->f.size) {
+    if (r->done || (r->pos >= r->f.hi && !r->any_start) || r->pos >= r->f.size) {
         r->done = 1;
         return 0;
     }
@@ -272,7 +273,9 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
         r->line = 1;
         if (o->header) {
             int found;
+            r->any_start = 1; /* the header is the first non-empty record, wherever it starts */
             st = read_header(r, &found);
+            r->any_start = 0;
             if (!pario_failed(&st) && !found && !all_digits(o->column))
                 st = pario_error(PARIO_ERR_USAGE, "%s: no header: the file has no record to name column '%s'", path,
                                  o->column);
@@ -321,8 +324,8 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
         uint64_t line = r->line;
         r->pos = next;
         r->line += nl + 1;
-        if (n == 0)
-            continue; /* an empty line is no record */
+        if (n == 0 || next <= r->header_end)
+            continue; /* an empty line is no record; the header is no data */
         const char *fld;
         size_t fl;
         int esc;

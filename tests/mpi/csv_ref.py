@@ -241,6 +241,9 @@ def gen():
     with open('two.csv', 'w') as f:
         f.write('v\n4\n')
     reduce_case('two.n5', 'two.csv', 5, 8, 'v', value='4')
+    with open('blanks.csv', 'w') as f:  # the header starts past rank 0's block
+        f.write('\n' * 30 + '\r\n' * 10 + 'a,b\n' + ''.join('%d,%d\n' % (i, i * i) for i in range(12)))
+    reduce_case('blanks.n4', 'blanks.csv', 4, 8, 'b')
     open('empty.csv', 'w').close()
     reduce_case('empty.n3', 'empty.csv', 3, 8, '0')
     # tabs, CRLF everywhere

@@ -29,12 +29,13 @@ total = int(sys.argv[2]) << 20
 with open(sys.argv[1], "wb") as f:
     f.write(b"id,a,b,c,price,e\n")
     left = total - 17
-    while left > len(block):
+    while left > len(block) + 64:
         f.write(block)
         left -= len(block)
-    f.write(block[:block.rindex(b"\n", 0, left - 20) + 1])
+    if left > 64:
+        f.write(block[:block.rindex(b"\n", 0, left - 40) + 1])
     left = total - f.tell()
-    f.write(b"0,0,0,0,1.5,0" + b"0" * (left - 14) + b"\n")
+    f.write(b"0,0,0,0,1.5," + b"0" * (left - 13) + b"\n")
 PY
 fi
 cat "$F" >/dev/null   # cached

@@ -11,6 +11,9 @@
 #include "fault.h"
 #include "pario/fileutil.h"
 #include "pario/text_kernels.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define BLOCK 4096                         /* values handed out per call */
 #define MAX_RECORD ((size_t)1 << 30)       /* the longest record held whole */
@@ -28,6 +31,7 @@ struct pario_csv_reader {
     uint64_t pos, line;       /* the next record's start and its line (1-based) */
     int done;
     int any_start;            /* rank 0 reading the header: records may start past hi */
+    unsigned char stop[256];  /* the bytes the fast scan stops at: delimiter, quote, newline */
     double vals[BLOCK];
     uint64_t recs[BLOCK];
     pario_csv_stats stats;    /* this rank's */
@@ -244,6 +248,11 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
     if (!pario_failed(&st)) {
         r->o = *o;
         r->comm = comm;
+        r->stop['\n'] = 1;
+        if (o->delimiter)
+            r->stop[(unsigned char)o->delimiter] = 1;
+        if (o->quote)
+            r->stop[(unsigned char)o->quote] = 1;
         if (!o->column[0] && !o->text)
             st = pario_error(PARIO_ERR_USAGE, "%s: say which column: --column NAME|INDEX", path);
         else if (!o->header && o->column[0] && !all_digits(o->column))
@@ -312,6 +321,63 @@ static pario_status invalid(pario_csv_reader *r, uint64_t line, const char *what
                        r->f.path, line, r->label, what);
 }
 
+/* The first byte at or after i in p[0..n) that is a delimiter, quote or newline
+ * (n if none): 16 bytes at a time where SSE2 is there (x86-64 always). */
+static inline size_t next_stop(const pario_csv_reader *r, const unsigned char *p, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i a = _mm_set1_epi8('\n'), b = _mm_set1_epi8(r->o.delimiter ? r->o.delimiter : '\n'),
+                  c = _mm_set1_epi8(r->o.quote ? r->o.quote : '\n');
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        int m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, a), _mm_cmpeq_epi8(x, b)),
+                                               _mm_cmpeq_epi8(x, c)));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    while (i < n && !r->stop[p[i]])
+        i++;
+    return i;
+}
+
+/* The common case in one scan: a record wholly in the buffer, without quotes.
+ * Returns 0 when the record needs the general path (a quote, or its end not read
+ * yet). *have: the record has the column (*f, *fl), else *nf fields. */
+static int fast_record(pario_csv_reader *r, size_t *n, uint64_t *next, const char **f, size_t *fl, int *have,
+                       uint64_t *nf)
+{
+    if (r->pos >= r->f.hi || r->pos >= r->f.size)
+        return 0;
+    const size_t off = (size_t)(r->pos - r->cur), avail = r->len - off;
+    const unsigned char *p = (const unsigned char *)r->buf + off;
+    const uint64_t col = r->col;
+    uint64_t field = 0;
+    size_t i = 0, fs = 0, fe = SIZE_MAX;
+    for (;;) {
+        i = next_stop(r, p, i, avail);
+        if (i == avail || p[i] == (unsigned char)r->o.quote)
+            return 0;
+        if (p[i] == '\n')
+            break;
+        if (field == col) /* a delimiter */
+            fe = i;
+        field++;
+        if (field == col)
+            fs = i + 1;
+        i++;
+    }
+    *next = r->pos + i + 1;
+    *n = i && p[i - 1] == '\r' ? i - 1 : i;
+    *have = field >= col;
+    *nf = field + 1;
+    if (fe == SIZE_MAX)
+        fe = *n; /* the column is the last field */
+    *f = (const char *)p + fs;
+    *fl = *have ? fe - fs : 0;
+    return 1;
+}
+
 int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **recs, size_t *count, pario_status *st)
 {
     if (pario_failed(st))
@@ -320,18 +386,25 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
     const char *rec;
     size_t n;
     uint64_t next, nl;
-    while (k < BLOCK && record(r, &rec, &n, &next, &nl, st)) {
+    while (k < BLOCK) {
+        const char *fld;
+        size_t fl;
+        int esc = 0, have = 0;
+        uint64_t nf;
+        const int fast = !r->done && fast_record(r, &n, &next, &fld, &fl, &have, &nf);
+        if (fast)
+            nl = 0;
+        else if (!record(r, &rec, &n, &next, &nl, st))
+            break;
         uint64_t line = r->line;
         r->pos = next;
         r->line += nl + 1;
         if (n == 0 || next <= r->header_end)
             continue; /* an empty line is no record; the header is no data */
-        const char *fld;
-        size_t fl;
-        int esc;
-        uint64_t nf;
         uint64_t idx = r->stats.records++;
-        if (!pario_csv_field(rec, n, r->o.delimiter, r->o.quote, r->col, &fld, &fl, &esc, &nf)) {
+        if (!fast)
+            have = pario_csv_field(rec, n, r->o.delimiter, r->o.quote, r->col, &fld, &fl, &esc, &nf);
+        if (!have) {
             r->stats.missing++;
             if (!r->o.skip_invalid) {
                 char what[64];

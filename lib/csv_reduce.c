@@ -129,12 +129,9 @@ static pario_status hist_range(struct csv_pass *p, const char *path, const pario
     return pario_ok();
 }
 
-pario_status pario_reduce_csv(const char *path, const pario_csv_opts *o, const pario_reduce_spec *spec,
-                              const pario_io_opts *io, pario_progress *progress, pario_reduce_result *res,
-                              pario_csv_stats *stats, MPI_Comm comm)
+static pario_status reduce_csv(const char *path, const pario_csv_opts *o, const pario_reduce_spec *spec,
+                               const pario_io_opts *io, pario_reduce_result *res, pario_csv_stats *stats, MPI_Comm comm)
 {
-    (void)progress;
-    memset(res, 0, sizeof *res);
     memset(stats, 0, sizeof *stats);
     double t0 = MPI_Wtime();
     if (spec->axis >= 0)
@@ -195,6 +192,18 @@ pario_status pario_reduce_csv(const char *path, const pario_csv_opts *o, const p
     return pario_ok();
 }
 
+pario_status pario_reduce_csv(const char *path, const pario_csv_opts *o, const pario_reduce_spec *spec,
+                              const pario_io_opts *io, pario_progress *progress, pario_reduce_result *res,
+                              pario_csv_stats *stats, MPI_Comm comm)
+{
+    (void)progress;
+    memset(res, 0, sizeof *res);
+    pario_status st = reduce_csv(path, o, spec, io, res, stats, comm);
+    if (pario_failed(&st))
+        pario_reduce_result_free(res); /* nothing half-made is left to the caller */
+    return st;
+}
+
 pario_status pario_count_csv(const char *path, const pario_csv_opts *o, const pario_count_query *q,
                              const pario_io_opts *io, int per_rank, pario_progress *progress,
                              pario_count_result *res, pario_csv_stats *stats, MPI_Comm comm)
@@ -227,8 +236,10 @@ pario_status pario_count_csv(const char *path, const pario_csv_opts *o, const pa
         MPI_Comm_size(comm, &size);
         if (rank == 0 && !(res->per_rank = malloc(sizeof(uint64_t) * (size_t)q->n * (size_t)size)))
             st = pario_sys_error(ENOMEM, "per-rank counts", NULL);
-        if (pario_agree(&st, comm))
+        if (pario_agree(&st, comm)) {
+            pario_count_result_free(res);
             return st;
+        }
         MPI_Gather(local, q->n, MPI_UINT64_T, res->per_rank, q->n, MPI_UINT64_T, 0, comm);
     }
     res->seconds = MPI_Wtime() - t0;

@@ -65,6 +65,16 @@ for r in 0 2; do
 done
 PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 "^pario-count: error: split3_0.csv: read failed: .*\\(rank 1\\)$" \
   pario-count --value 1 --column value --chunk 8 split3_0.csv
+# CSV options on a file whose descriptor says raw
+printf 'dtype: float64\n' >raw.csv.yaml; cp holes.csv raw.csv
+expect_error 2 2 "^pario-reduce: error: raw.csv: the CSV options read a CSV file, but descriptor raw.csv.yaml says format raw" \
+  pario-reduce --op sum --column b raw.csv
+# --per-rank: each rank's count of the values it owns, adding up to the count
+mpirun 3 pario-count --values 5,1.25 --per-rank --column value --format json split3_0.csv >pr.out 2>pr.err
+check "pario-count --per-rank on a CSV column" "$PYTHON3" -c '
+import json, sys
+o = json.load(open("pr.out"))
+sys.exit(0 if all(sum(o["per_rank"][v]) == o["counts"][v] and len(o["per_rank"][v]) == 3 for v in o["counts"]) else 1)'
 # --skip-invalid says how many it skipped on stderr (and in the results)
 mpirun 2 pario-reduce --op sum --column b --skip-invalid holes.csv >skip.out 2>skip.err
 check "skip note" grep -q '^pario-reduce: skipped 5 invalid fields in holes.csv: 2 empty, 1 missing, 2 non-numeric$' skip.err

@@ -220,6 +220,8 @@ def gen():
     for n in (1, 2, 3, 4):
         reduce_case('holes.err%d' % n, 'holes.csv', n, 8, 'b', group='holes_err')
         reduce_case('holes.skip%d' % n, 'holes.csv', n, [8, 16, 64, '1Mi'][n - 1], 'b', skip=True, group='holes_skip')
+    # --quote none: quotes are text, "1,5" is two fields
+    reduce_case('holes.noquote', 'holes.csv', 2, 8, 2, extra=['--quote', 'none'], quote=None, skip=True)
     # an error late in the file, on the last rank
     with open('late.csv', 'w') as f:
         f.write('v\n' + ''.join('%d.25\n' % i for i in range(200)) + 'oops\n1\n')

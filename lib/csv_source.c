@@ -261,8 +261,10 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
         else
             r->col = o->column[0] ? strtoull(o->column, NULL, 10) : 0;
     }
-    if (!pario_failed(&st))
+    if (!pario_failed(&st)) {
         st = pario_text_open(&r->f, path, (uint64_t)ts.size, io, rank, nranks, 0);
+        st.rank = -1; /* agreed on MPI_COMM_SELF: its rank 0 is this rank, which comm's agreement names */
+    }
     if (!pario_failed(&st)) {
         r->cap = r->f.chunk;
         r->buf = pario_alloc_aligned(r->cap);

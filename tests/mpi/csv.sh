@@ -63,6 +63,10 @@ for r in 0 2; do
   PARIO_FAULT=read:rank=$r expect_error 3 1 "^pario-reduce: error: split3_0.csv: read failed: .*\\(rank $r\\)$" \
     pario-reduce --op mean --column value --chunk 16 split3_0.csv
 done
+PARIO_FAULT=open:rank=2 expect_error 3 1 "^pario-reduce: error: split3_0.csv: cannot open: .*\\(rank 2\\)$" \
+  pario-reduce --op sum --column value split3_0.csv
+PARIO_FAULT=alloc:rank=1 expect_error 2 1 "^pario-count: error: split3_0.csv: out of memory .*\\(rank 1\\)$" \
+  pario-count --value 1 --column value split3_0.csv
 PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 "^pario-count: error: split3_0.csv: read failed: .*\\(rank 1\\)$" \
   pario-count --value 1 --column value --chunk 8 split3_0.csv
 # CSV options on a file whose descriptor says raw

@@ -253,7 +253,9 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
             r->stop[(unsigned char)o->delimiter] = 1;
         if (o->quote)
             r->stop[(unsigned char)o->quote] = 1;
-        if (!o->column[0] && !o->text)
+        if (o->delimiter && o->delimiter == o->quote)
+            st = pario_error(PARIO_ERR_USAGE, "the delimiter and the quote character are both '%c'", o->quote);
+        else if (!o->column[0] && !o->text)
             st = pario_error(PARIO_ERR_USAGE, "%s: say which column: --column NAME|INDEX", path);
         else if (!o->header && o->column[0] && !all_digits(o->column))
             st = pario_error(PARIO_ERR_USAGE, "--column '%s': a name needs a header (--header), or give a 0-based "

@@ -49,6 +49,8 @@ expect_error 1 2 "^pario-reduce: error: --column 'b': a name needs a header" \
   pario-reduce --op sum --column b --no-header holes.csv
 expect_error 1 2 "^pario-reduce: error: --delimiter 'ab': expected one byte" \
   pario-reduce --op sum --column b --delimiter ab holes.csv
+expect_error 1 2 "^pario-reduce: error: the delimiter and the quote character are both '\"'" \
+  pario-reduce --op sum --column b --delimiter '"' holes.csv
 expect_error 2 2 "^pario-reduce: error: --axis 0 needs a 2-D dataset, but holes.csv is 1-D" \
   pario-reduce --op sum --axis 0 --column b holes.csv
 expect_error 2 1 "^pario-reduce: error: nosuch.csv: cannot open: no such file" \

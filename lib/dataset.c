@@ -110,7 +110,7 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
     if (root->type != YAML_MAPPING_NODE)
         return desc_err(path, root, NULL, "expected a mapping of fields (dtype, shape, offset, byte_order)");
     int have_dtype = 0;
-    yaml_node_t *fmt_node = NULL, *dset_node = NULL, *layout_node = NULL;
+    yaml_node_t *fmt_node = NULL, *dset_node = NULL, *layout_node = NULL, *text_node = NULL;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(doc, p->key);
         yaml_node_t *v = yaml_document_get_node(doc, p->value);
@@ -155,8 +155,12 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
                 ds->format = PARIO_SOURCE_NPY;
             else if (f && strcmp(f, "hdf5") == 0)
                 ds->format = PARIO_SOURCE_HDF5;
+            else if (f && strcmp(f, "text") == 0)
+                ds->format = PARIO_SOURCE_TEXT;
+            else if (f && strcmp(f, "csv") == 0)
+                ds->format = PARIO_SOURCE_CSV;
             else
-                return desc_err(path, v, "format", "expected raw, npy or hdf5");
+                return desc_err(path, v, "format", "expected raw, npy, hdf5, text or csv");
             fmt_node = v;
         } else if (strcmp(key, "dataset") == 0) {
             const char *d = pario_yaml_str(v);
@@ -167,22 +171,33 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
         } else if (strcmp(key, "description") == 0) {
             if (v->type != YAML_SCALAR_NODE)
                 return desc_err(path, v, "description", "expected text");
+        } else if (pario_desc_text_field(path, doc, k, v, ds, &st)) {
+            if (pario_failed(&st))
+                return st;
+            text_node = k;
         } else {
             return desc_err(path, k, key, "unknown field (expected dtype, shape, offset, byte_order, format, "
-                            "dataset, description, part)");
+                            "dataset, description, part; delimiter, quote, header, column, columns with "
+                            "format csv or text)");
         }
         if (strcmp(key, "dtype") == 0 || strcmp(key, "shape") == 0 || strcmp(key, "offset") == 0
             || strcmp(key, "byte_order") == 0 || strcmp(key, "part") == 0)
             layout_node = k;
     }
+    const int textual = ds->format == PARIO_SOURCE_TEXT || ds->format == PARIO_SOURCE_CSV;
+    if (text_node && !textual)
+        return desc_err(path, text_node, pario_yaml_str(text_node), "only with format csv or text");
     if (ds->format != PARIO_SOURCE_RAW) {
+        if (layout_node && textual)
+            return desc_err(path, layout_node, pario_yaml_str(layout_node),
+                            "not with format %s: its fields are numbers in text", pario_source_name(ds->format));
         if (layout_node)
             return desc_err(path, layout_node, pario_yaml_str(layout_node),
                             "not with format %s: the file's header gives the type, shape and offset",
                             pario_source_name(ds->format));
         if (ds->format == PARIO_SOURCE_HDF5 && !dset_node)
             return desc_err(path, fmt_node, "dataset", "missing (required with format hdf5)");
-        if (ds->format == PARIO_SOURCE_NPY && dset_node)
+        if (ds->format != PARIO_SOURCE_HDF5 && dset_node)
             return desc_err(path, dset_node, "dataset", "only with format hdf5");
         return pario_ok();
     }
@@ -308,6 +323,9 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
     pario_status st = pario_desc_load(dp, ds);
     if (pario_failed(&st))
         return st;
+    if (ds->format == PARIO_SOURCE_TEXT || ds->format == PARIO_SOURCE_CSV)
+        return pario_error(PARIO_ERR_USAGE, "%s: descriptor %s says format %s: only pario-reduce, pario-count and "
+                           "pario-run read it (a column of numbers)", file, dp, pario_source_name(ds->format));
     if (ds->format != PARIO_SOURCE_RAW)
         return pario_error(PARIO_ERR_RUNTIME, "%s: descriptor %s says format %s, but the file has no %s signature",
                            file, dp, pario_source_name(ds->format), pario_source_name(ds->format));

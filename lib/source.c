@@ -9,7 +9,8 @@ static const unsigned char H5_SIG[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, 
 
 const char *pario_source_name(int kind)
 {
-    return kind == PARIO_SOURCE_NPY ? "npy" : kind == PARIO_SOURCE_HDF5 ? "hdf5" : "raw";
+    return kind == PARIO_SOURCE_NPY ? "npy" : kind == PARIO_SOURCE_HDF5 ? "hdf5" : kind == PARIO_SOURCE_TEXT ? "text"
+           : kind == PARIO_SOURCE_CSV ? "csv" : "raw";
 }
 
 int pario_source_sniff(const char *path)

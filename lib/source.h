@@ -14,4 +14,10 @@ pario_status pario_source_npy_open(pario_dataset *ds, uint64_t file_size);
 /* ds->path and ds->dataset set: inspect the HDF5 dataset (contiguous only). */
 pario_status pario_source_h5_open(pario_dataset *ds, uint64_t file_size);
 
+/* A descriptor field of format text/csv (dataset_text.c): 1 if key is one (*st set
+ * on a bad value), 0 otherwise. */
+#include <yaml.h>
+int pario_desc_text_field(const char *path, yaml_document_t *doc, yaml_node_t *k, yaml_node_t *v,
+                          pario_dataset *ds, pario_status *st);
+
 #endif

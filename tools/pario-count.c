@@ -5,6 +5,7 @@
 #include <string.h>
 #include "pario/pario.h"
 #include "pario/tasks.h"
+#include "pario/csv.h"
 
 enum { O_VALUE = 256, O_RANGE, O_VALUES, O_PER_RANK, O_SCHEDULE };
 
@@ -12,11 +13,15 @@ struct count_opts {
     pario_count_query q;
     int per_rank;
     pario_schedule schedule;
+    pario_csv_opts csv;
 };
 
 static pario_status handle(void *ctx, int key, const char *arg)
 {
     struct count_opts *o = ctx;
+    pario_status st = pario_ok();
+    if (pario_csv_handle(&o->csv, key, arg, &st))
+        return st;
     switch (key) {
     case O_VALUE: return pario_count_query_set(&o->q, PARIO_COUNT_VALUE, arg);
     case O_RANGE: return pario_count_query_set(&o->q, PARIO_COUNT_RANGE, arg);
@@ -35,6 +40,7 @@ static const pario_optdef options[] = {
     { "schedule", O_SCHEDULE, 1, "static|dynamic",
       "static (default): each rank reads its part (--dist); dynamic: ranks draw chunks from a shared counter "
       "(doc/pool.md), the same answer" },
+    PARIO_CSV_OPTDEFS,
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -47,17 +53,21 @@ static const pario_tool tool = {
     "the answer is the same for any number of ranks and any --dist. Values and bounds\n"
     "are exact: on integer data hex (0xff) and whole numbers with exponents (1e6) are\n"
     "read digit by digit; a value the type cannot hold (300 for int8, 1e400 for\n"
-    "float64) counts nothing; bounds beyond the type (or inf) are no limit.",
+    "float64) counts nothing; bounds beyond the type (or inf) are no limit.\n"
+    "A CSV file's column (--column, or a descriptor saying format: csv or text) is\n"
+    "counted as float64 values; empty, missing and non-numeric fields are an error\n"
+    "naming the line unless --skip-invalid (see doc/csv.md).",
     "Examples:\n"
     "  mpiexec -n 4 pario-count --value 7 data.bin\n"
     "  mpiexec -n 4 pario-count --range 0:100 --per-rank --format json data.bin\n"
     "  mpiexec -n 3 pario-count --values 1,2,3 --dist cyclic:2 --explain small.bin\n"
-    "  mpiexec -n 4 pario-count --value 0 --schedule dynamic --stats data.bin\n",
+    "  mpiexec -n 4 pario-count --value 0 --schedule dynamic --stats data.bin\n"
+    "  mpiexec -n 2 pario-count --range 10:20 --column price sample-data/prices.csv\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, 0,
 };
 
 static void print_result(const pario_common *c, const struct count_opts *o, const pario_dataset *ds,
-                         const pario_count_result *res)
+                         const pario_count_result *res, const pario_csv_stats *csv)
 {
     pario_out out;
     pario_out_open(&out, stdout, c->format);
@@ -70,7 +80,10 @@ static void print_result(const pario_common *c, const struct count_opts *o, cons
     } else {
         pario_out_u64(&out, "count", res->counts[0]);
     }
-    pario_out_u64(&out, "elements", ds->nelems);
+    if (csv)
+        pario_csv_emit_stats(&out, csv);
+    else
+        pario_out_u64(&out, "elements", ds->nelems);
     if (res->per_rank) {
         if (q->mode == PARIO_COUNT_VALUES) {
             pario_out_obj(&out, "per_rank");
@@ -91,18 +104,51 @@ static void print_result(const pario_common *c, const struct count_opts *o, cons
     pario_out_close(&out);
 }
 
+/* A CSV column's values, counted as float64. */
+static pario_status count_csv(pario_common *c, struct count_opts *o)
+{
+    pario_status st = pario_count_query_resolve(&o->q, PARIO_FLOAT64);
+    if (pario_failed(&st))
+        return st;
+    pario_count_result res;
+    pario_csv_stats stats;
+    st = pario_count_csv(c->args[0], &o->csv, &o->q, &c->io, o->per_rank, NULL, &res, &stats, MPI_COMM_WORLD);
+    if (pario_failed(&st))
+        return st;
+    if (c->rank == 0) {
+        print_result(c, o, NULL, &res, &stats);
+        if (stats.empty + stats.missing + stats.non_numeric)
+            pario_note(c, "skipped %llu invalid field%s in %s: %llu empty, %llu missing, %llu non-numeric",
+                       (unsigned long long)(stats.empty + stats.missing + stats.non_numeric),
+                       stats.empty + stats.missing + stats.non_numeric == 1 ? "" : "s", c->args[0],
+                       (unsigned long long)stats.empty, (unsigned long long)stats.missing,
+                       (unsigned long long)stats.non_numeric);
+    }
+    if (c->stats)
+        pario_stats_print("pario-count", "read", res.bytes, res.seconds, MPI_COMM_WORLD);
+    pario_count_result_free(&res);
+    return st;
+}
+
 int main(int argc, char **argv)
 {
     pario_mpi_init(&argc, &argv);
     pario_common c;
     struct count_opts o;
     memset(&o, 0, sizeof o);
+    pario_csv_opts_init(&o.csv);
     pario_dataset ds;
     pario_view view;
     memset(&view, 0, sizeof view);
     pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
     if (!pario_failed(&st) && o.q.mode == PARIO_COUNT_NONE)
         st = pario_error(PARIO_ERR_USAGE, "say what to count: --value V, --range LO:HI or --values V1,V2,.. (try --help)");
+    if (!pario_failed(&st))
+        st = pario_csv_resolve(&o.csv, c.args[0], c.desc, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && o.csv.active) {
+        st = count_csv(&c, &o);
+        goto done;
+    }
     if (!pario_failed(&st))
         st = pario_open_data(&c, c.args[0], &ds, &view, MPI_COMM_WORLD);
     if (!pario_failed(&st))
@@ -120,7 +166,7 @@ int main(int argc, char **argv)
         }
         pario_progress_finish(&prog);
         if (!pario_failed(&st) && c.rank == 0)
-            print_result(&c, &o, &ds, &res);
+            print_result(&c, &o, &ds, &res, NULL);
         if (!pario_failed(&st) && c.stats)
             pario_stats_print(tool.name, "read", res.bytes, res.seconds, MPI_COMM_WORLD);
         if (!pario_failed(&st) && c.verbose) {
@@ -134,6 +180,7 @@ int main(int argc, char **argv)
         }
         pario_count_result_free(&res);
     }
+done:
     pario_view_free(&view);
     int code = pario_report(&st, tool.name, MPI_COMM_WORLD);
     pario_common_free(&c);

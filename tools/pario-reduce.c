@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "pario/pario.h"
+#include "pario/csv.h"
 #include "pario/guard.h"
 #include "pario/reduce.h"
 #include "pario/tasks.h"
@@ -15,11 +16,15 @@ struct reduce_opts {
     int overlap;
     const char *h5;
     pario_schedule schedule;
+    pario_csv_opts csv;
 };
 
 static pario_status handle(void *ctx, int key, const char *arg)
 {
     struct reduce_opts *o = ctx;
+    pario_status st = pario_ok();
+    if (pario_csv_handle(&o->csv, key, arg, &st))
+        return st;
     switch (key) {
     case O_OP: return pario_reduce_parse_ops(&o->spec, arg);
     case O_BINS: return pario_reduce_set_bins(&o->spec, arg);
@@ -53,6 +58,7 @@ static const pario_optdef options[] = {
     { "schedule", O_SCHEDULE, 1, "static|dynamic",
       "static (default): each rank reads its part (--dist); dynamic: ranks draw chunks from a shared counter, "
       "so a slow rank does less (doc/pool.md); the same bytes out" },
+    PARIO_CSV_OPTDEFS,
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -65,15 +71,65 @@ static const pario_tool tool = {
     "and an int64/uint64 overflow is reported; float sums are exact, rounded\n"
     "once (math.fsum), and var/std come from exact sums of x and x^2 (relative error\n"
     "below 2^-52): every result is the same bits for any ranks, chunk, strategy and\n"
-    "distribution. NaN propagate as in numpy unless --skip-nan.",
+    "distribution. NaN propagate as in numpy unless --skip-nan.\n"
+    "A CSV file's column (--column, or a descriptor saying format: csv or text) is\n"
+    "read as float64: records belong to the rank where they start (quoted fields may\n"
+    "hold newlines and delimiters), empty, missing and non-numeric fields are an error\n"
+    "naming the line unless --skip-invalid, and the results add records, values and\n"
+    "the invalid counts; argmin/argmax are data record indices (see doc/csv.md).",
     "Examples:\n"
     "  mpiexec -n 4 pario-reduce --op sum,min,max,mean,std data.bin\n"
     "  mpiexec -n 2 pario-reduce --op hist --bins 20 --min 0 --max 1 --format json data.bin\n"
     "  mpiexec -n 4 pario-reduce --op mean,max --axis 0 --dist tiles m.bin\n"
     "  mpiexec -n 3 pario-reduce --op count=8,range=3:7 --dist cyclic:16 data.bin\n"
-    "  mpiexec -n 4 pario-reduce --op sum,std --schedule dynamic --stats data.bin\n",
+    "  mpiexec -n 4 pario-reduce --op sum,std --schedule dynamic --stats data.bin\n"
+    "  mpiexec -n 2 pario-reduce --op mean,std,max --column price sample-data/prices.csv\n"
+    "  mpiexec -n 2 pario-reduce --op sum --column 4 --no-header --skip-invalid data.csv\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, 0,
 };
+
+/* A CSV column: the same operations on its numbers, plus what the column held. */
+static pario_status reduce_csv(pario_common *c, struct reduce_opts *o)
+{
+    pario_dataset ds; /* what the operations are checked against: a 1-D float64 column */
+    memset(&ds, 0, sizeof ds);
+    snprintf(ds.path, sizeof ds.path, "%s", c->args[0]);
+    ds.dtype = PARIO_FLOAT64;
+    ds.ndims = 1;
+    ds.shape[0] = ds.nelems = 1;
+    pario_status st = pario_reduce_spec_check(&o->spec, &ds);
+    if (pario_failed(&st))
+        return st;
+    pario_reduce_result res;
+    pario_csv_stats stats;
+    st = pario_reduce_csv(c->args[0], &o->csv, &o->spec, &c->io, NULL, &res, &stats, MPI_COMM_WORLD);
+    if (pario_failed(&st))
+        return st;
+    if (c->rank == 0) {
+        pario_out out;
+        pario_out_open(&out, stdout, c->format);
+        pario_reduce_emit(&out, &o->spec, &res);
+        pario_csv_emit_stats(&out, &stats);
+        pario_out_close(&out);
+        if (stats.empty + stats.missing + stats.non_numeric)
+            pario_note(c, "skipped %llu invalid field%s in %s: %llu empty, %llu missing, %llu non-numeric",
+                       (unsigned long long)(stats.empty + stats.missing + stats.non_numeric),
+                       stats.empty + stats.missing + stats.non_numeric == 1 ? "" : "s", c->args[0],
+                       (unsigned long long)stats.empty, (unsigned long long)stats.missing,
+                       (unsigned long long)stats.non_numeric);
+    }
+    if (o->h5 && c->rank == 0) {
+        char ops[512];
+        pario_reduce_ops_format(&o->spec, ops, sizeof ops);
+        const char *attrs[] = { "tool", "pario-reduce", "data", c->args[0], "format", "csv", "operations", ops, NULL };
+        st = pario_reduce_write_h5(o->h5, &o->spec, &res, attrs);
+    }
+    pario_agree(&st, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && c->stats)
+        pario_stats_print("pario-reduce", "read", res.bytes, res.seconds, MPI_COMM_WORLD);
+    pario_reduce_result_free(&res);
+    return st;
+}
 
 int main(int argc, char **argv)
 {
@@ -82,6 +138,7 @@ int main(int argc, char **argv)
     struct reduce_opts o;
     memset(&o, 0, sizeof o);
     pario_reduce_spec_init(&o.spec);
+    pario_csv_opts_init(&o.csv);
     o.overlap = PARIO_OVERLAP_AUTO;
     pario_dataset ds;
     pario_view view;
@@ -97,6 +154,12 @@ int main(int argc, char **argv)
         pario_guard_output(g, o.h5, "HDF5 results file");
         st = pario_guard_check(g, MPI_COMM_WORLD);
         pario_guard_free(g);
+    }
+    if (!pario_failed(&st))
+        st = pario_csv_resolve(&o.csv, c.args[0], c.desc, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && o.csv.active) {
+        st = reduce_csv(&c, &o);
+        goto done;
     }
     if (!pario_failed(&st))
         st = pario_open_data(&c, c.args[0], &ds, &view, MPI_COMM_WORLD);
@@ -144,6 +207,7 @@ int main(int argc, char **argv)
                        res.io_seconds);
         pario_reduce_result_free(&res);
     }
+done:
     pario_view_free(&view);
     int code = pario_report(&st, tool.name, MPI_COMM_WORLD);
     pario_common_free(&c);

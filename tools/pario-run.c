@@ -12,6 +12,7 @@
 #include "pario/job.h"
 #include "pario/reduce.h"
 #include "pario/tasks.h"
+#include "pario/csv.h"
 
 enum { O_H5 = 256, O_CHECK, O_SCHEDULE, O_KEEP_GOING, O_INPUTS };
 
@@ -75,7 +76,8 @@ static const pario_tool tool = {
 };
 
 static void emit(FILE *f, int fmt, const pario_job *job, const pario_dataset *ds, const pario_view *view, int nranks,
-                 const pario_reduce_result *res, uint64_t *overflows)
+                 const pario_reduce_result *res, uint64_t *overflows, const pario_csv_opts *csv,
+                 const pario_csv_stats *cs)
 {
     pario_out out;
     pario_out_open(&out, f, fmt);
@@ -87,17 +89,24 @@ static void emit(FILE *f, int fmt, const pario_job *job, const pario_dataset *ds
     if (job->name[0])
         pario_out_str(&out, "name", job->name);
     pario_out_str(&out, "data", ds->path);
-    pario_out_str(&out, "dtype", pario_dtype_name(ds->dtype));
-    pario_out_arr(&out, "shape");
-    for (int i = 0; i < ds->ndims; i++)
-        pario_out_u64(&out, NULL, ds->shape[i]);
-    pario_out_end(&out);
-    pario_out_str(&out, "distribution", dist);
+    if (csv->active) { /* a column of a CSV or text file (doc/csv.md) */
+        pario_out_str(&out, "format", csv->text ? "text" : "csv");
+        pario_out_str(&out, "column", csv->column[0] ? csv->column : "0");
+    } else {
+        pario_out_str(&out, "dtype", pario_dtype_name(ds->dtype));
+        pario_out_arr(&out, "shape");
+        for (int i = 0; i < ds->ndims; i++)
+            pario_out_u64(&out, NULL, ds->shape[i]);
+        pario_out_end(&out);
+        pario_out_str(&out, "distribution", dist);
+    }
     pario_out_i64(&out, "ranks", nranks);
     pario_out_str(&out, "operations", ops);
     pario_out_bool(&out, "skip_nan", job->spec.skip_nan);
     pario_out_end(&out);
     *overflows = pario_reduce_emit(&out, &job->spec, res);
+    if (csv->active)
+        pario_csv_emit_stats(&out, cs);
     pario_out_close(&out);
 }
 
@@ -283,6 +292,10 @@ int main(int argc, char **argv)
     pario_dataset ds;
     pario_view view;
     memset(&view, 0, sizeof view);
+    pario_csv_opts csv;
+    pario_csv_stats cs;
+    pario_csv_opts_init(&csv);
+    memset(&cs, 0, sizeof cs);
     pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
     if (!pario_failed(&st) && !job)
         st = pario_sys_error(ENOMEM, "the job", NULL);
@@ -327,7 +340,17 @@ int main(int argc, char **argv)
         c.dataset = job->dataset[0] ? job->dataset : NULL;
         pario_common_free(&c);
         pario_job_io_opts(job, &c.io);
-        st = pario_open_data(&c, job->data, &ds, &view, MPI_COMM_WORLD);
+        st = pario_csv_resolve(&csv, job->data, c.desc, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && csv.active) { /* checked as a 1-D float64 column */
+            memset(&ds, 0, sizeof ds);
+            snprintf(ds.path, sizeof ds.path, "%s", job->data);
+            snprintf(ds.desc_path, sizeof ds.desc_path, "%s", csv.desc_path);
+            ds.dtype = PARIO_FLOAT64;
+            ds.ndims = 1;
+            ds.shape[0] = ds.nelems = 1;
+        } else if (!pario_failed(&st)) {
+            st = pario_open_data(&c, job->data, &ds, &view, MPI_COMM_WORLD);
+        }
     }
     if (!pario_failed(&st))
         st = pario_job_check(job, &ds);
@@ -337,7 +360,9 @@ int main(int argc, char **argv)
         pario_progress_start(&prog, tool.name, "reducing", view.local_count * view.esize, c.progress, c.quiet,
                              MPI_COMM_WORLD);
         pario_schedule sched = o.schedule_given ? o.schedule : (pario_schedule)job->schedule;
-        if (sched == PARIO_SCHEDULE_DYNAMIC) {
+        if (csv.active) {
+            st = pario_reduce_csv(job->data, &csv, &job->spec, &c.io, &prog, &res, &cs, MPI_COMM_WORLD);
+        } else if (sched == PARIO_SCHEDULE_DYNAMIC) {
             pario_task_opts to = { sched, 0, 0, &c.io, c.stats ? tool.name : NULL };
             pario_status ist = pario_ok();
             pario_inputs_outcome io;
@@ -354,12 +379,12 @@ int main(int argc, char **argv)
                 char *text = NULL;
                 size_t len = 0;
                 FILE *mem = open_memstream(&text, &len);
-                emit(mem, job->format, job, &ds, &view, c.nranks, &res, &over);
+                emit(mem, job->format, job, &ds, &view, c.nranks, &res, &over, &csv, &cs);
                 fclose(mem);
                 st = pario_write_file_atomic(job->results, text, len);
                 free(text);
             } else {
-                emit(stdout, c.format, job, &ds, &view, c.nranks, &res, &over);
+                emit(stdout, c.format, job, &ds, &view, c.nranks, &res, &over, &csv, &cs);
             }
             pario_reduce_warn_overflow(stderr, tool.name, over, &res);
         }

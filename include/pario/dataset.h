@@ -16,7 +16,8 @@ extern "C" {
 #define PARIO_PATH_MAX 4096
 
 /* Where a dataset came from (recognised from the file's magic bytes). */
-typedef enum pario_source_kind { PARIO_SOURCE_RAW, PARIO_SOURCE_NPY, PARIO_SOURCE_HDF5 } pario_source_kind;
+typedef enum pario_source_kind { PARIO_SOURCE_RAW, PARIO_SOURCE_NPY, PARIO_SOURCE_HDF5, PARIO_SOURCE_TEXT,
+                                 PARIO_SOURCE_CSV } pario_source_kind;
 
 /* The storage of an HDF5 dataset. */
 typedef enum pario_h5_layout { PARIO_H5_CONTIGUOUS, PARIO_H5_CHUNKED, PARIO_H5_COMPACT } pario_h5_layout;
@@ -39,6 +40,15 @@ typedef struct pario_dataset {
     int h5_chunk_ndims;
     uint64_t h5_chunk[2];           /* chunk shape (chunked) */
     char h5_filters[96];            /* "shuffle, deflate(1)" or "" */
+    /* format text / csv (pario/csv.h reads them): what the descriptor says */
+    struct pario_text_desc {
+        unsigned given;             /* enum pario_csv_given: the fields present */
+        char delimiter, quote;      /* 0: none */
+        int header;
+        char column[256];           /* the column to read: a name or a 0-based index */
+        int ncolumns;               /* columns: the names of the columns in order */
+        char columns[1024];         /* ncolumns NUL-terminated names */
+    } text;
     /* A part file written by pario-scatter: which rank's part of which dataset. */
     struct pario_part {
         int present;

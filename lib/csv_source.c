@@ -1,0 +1,485 @@
+/* The per-rank column reader of a CSV file: records owned by the rank where they
+ * start (the quote pre-pass says where that is), the column's field of each, as
+ * blocks of doubles. After pario_csv_open everything is independent I/O on the
+ * rank's own range plus the tail of its last record. */
+#define _GNU_SOURCE 1
+#include "config.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "csv_internal.h"
+#include "fault.h"
+#include "pario/fileutil.h"
+#include "pario/text_kernels.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#define BLOCK 4096                         /* values handed out per call */
+#define MAX_RECORD ((size_t)1 << 30)       /* the longest record held whole */
+
+struct pario_csv_reader {
+    pario_text_file f;
+    pario_csv_opts o;
+    MPI_Comm comm;
+    uint64_t col;
+    char label[PARIO_CSV_NAME_MAX + 48];
+    uint64_t header_end;      /* records starting before it are not data */
+    char *buf;
+    size_t cap, len;          /* buf holds file bytes [cur, cur + len) */
+    uint64_t cur;
+    uint64_t pos, line;       /* the next record's start and its line (1-based) */
+    int done;
+    int any_start;            /* rank 0 reading the header: records may start past hi */
+    unsigned char stop[256];  /* the bytes the fast scan stops at: delimiter, quote, newline */
+    double vals[BLOCK];
+    uint64_t recs[BLOCK];
+    pario_csv_stats stats;    /* this rank's */
+};
+
+/* Read on so that buf holds bytes from pos; at least one more byte unless the
+ * file has ended (returns 0 then). */
+static int more(pario_csv_reader *r, pario_status *st)
+{
+    uint64_t end = r->cur + r->len;
+    if (end >= r->f.size)
+        return 0;
+    if (r->pos > r->cur) { /* drop what is behind the record */
+        size_t k = (size_t)(r->pos - r->cur);
+        memmove(r->buf, r->buf + k, r->len - k);
+        r->len -= k;
+        r->cur = r->pos;
+    }
+    if (r->len == r->cap) {
+        if (r->cap >= MAX_RECORD + r->f.chunk) {
+            *st = pario_error(PARIO_ERR_RUNTIME, "%s: line %" PRIu64 ": a record longer than %zu bytes", r->f.path,
+                              r->line, MAX_RECORD);
+            return 0;
+        }
+        size_t cap = r->cap * 2;
+        char *nb = pario_alloc_aligned(cap);
+        if (!nb) {
+            *st = pario_local_error("%s: out of memory for the record at line %" PRIu64 " (%zu bytes)", r->f.path,
+                                    r->line, cap);
+            return 0;
+        }
+        memcpy(nb, r->buf, r->len);
+        free(r->buf);
+        r->buf = nb;
+        r->cap = cap;
+    }
+    size_t room = r->cap - r->len;
+    size_t m = r->f.size - end < room ? (size_t)(r->f.size - end) : room;
+    *st = pario_text_read(&r->f, end, r->buf + r->len, m);
+    if (pario_failed(st))
+        return 0;
+    r->len += m;
+    return 1;
+}
+
+/* The record at pos: [pos, pos + *n) without its line end; *next: where the next
+ * one starts; *nl: newlines inside it (quoted). Returns 0 at the end of the
+ * rank's records or on error. */
+static int record(pario_csv_reader *r, const char **rec, size_t *n, uint64_t *next, uint64_t *nl, pario_status *st)
+{
+    if (r->done || (r->pos >= r->f.hi && !r->any_start) || r->pos >= r->f.size) {
+        r->done = 1;
+        return 0;
+    }
+    const char q = r->o.quote;
+    size_t scanned = 0; /* bytes of the record known to hold no end */
+    int inq = 0;
+    uint64_t lines = 0;
+    for (;;) {
+        size_t off = (size_t)(r->pos - r->cur), avail = r->len - off;
+        const char *p = r->buf + off;
+        size_t e = avail;
+        if (!q) {
+            const char *z = memchr(p + scanned, '\n', avail - scanned);
+            e = z ? (size_t)(z - p) : avail;
+        } else {
+            size_t i = scanned;
+            while (i < avail) {
+                const char *z = memchr(p + i, '\n', avail - i);
+                size_t stop = z ? (size_t)(z - p) : avail;
+                /* the quotes before the newline say whether it ends the record */
+                for (const char *c = memchr(p + i, q, stop - i); c; c = memchr(c + 1, q, (size_t)(p + stop - c - 1)))
+                    inq ^= 1;
+                if (!z || !inq) {
+                    i = stop;
+                    break;
+                }
+                lines++;
+                i = stop + 1;
+            }
+            e = i < avail ? i : avail;
+        }
+        if (e < avail || r->cur + r->len >= r->f.size) {
+            /* a newline at e, or the end of the file */
+            *rec = p;
+            *n = e;
+            *next = r->pos + e + (e < avail);
+            *nl = lines;
+            if (*n && p[*n - 1] == '\r')
+                (*n)--; /* "\r\n" ends a record too (and a last "\r", as Python's csv) */
+            return 1;
+        }
+        scanned = e;
+        if (!more(r, st))
+            return 0;
+    }
+}
+
+/* This rank's first record: pos = lo when the byte before is a newline outside
+ * quotes, else just after the first such newline in [lo - 1, hi - 1). */
+static pario_status find_start(pario_csv_reader *r, const pario_csv_prepass *pp)
+{
+    pario_text_file *f = &r->f;
+    if (f->lo >= f->hi) {
+        r->done = 1;
+        return pario_ok();
+    }
+    r->line = pp->lines_before + 1;
+    if (f->lo == 0) {
+        r->pos = r->cur = 0;
+        return pario_ok();
+    }
+    int inq = (int)(pp->quotes_before & 1);
+    const char q = r->o.quote;
+    uint64_t a = f->lo - 1;
+    while (a < f->hi - 1) {
+        size_t m = f->size - a < r->cap ? (size_t)(f->size - a) : r->cap;
+        pario_status st = pario_text_read(f, a, r->buf, m);
+        if (pario_failed(&st))
+            return st;
+        size_t look = f->hi - 1 - a < m ? (size_t)(f->hi - 1 - a) : m;
+        for (size_t i = 0; i < look; i++) {
+            char c = r->buf[i];
+            if (q && c == q) {
+                inq ^= 1;
+            } else if (c == '\n') {
+                r->line++;
+                if (!inq) {
+                    r->cur = a;
+                    r->len = m;
+                    r->pos = a + i + 1;
+                    return pario_ok();
+                }
+            }
+        }
+        a += m;
+    }
+    r->done = 1; /* no record starts in the range */
+    return pario_ok();
+}
+
+static void set_label(pario_csv_reader *r, const char *name)
+{
+    if (name)
+        snprintf(r->label, sizeof r->label, "column '%s' (index %" PRIu64 ")", name, r->col);
+    else
+        snprintf(r->label, sizeof r->label, "column %" PRIu64, r->col);
+}
+
+static int all_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* Rank 0: the header record (the first non-empty one) and the column it names. */
+static pario_status read_header(pario_csv_reader *r, int *found)
+{
+    pario_status st = pario_ok();
+    const char *rec;
+    size_t n;
+    uint64_t next, nl;
+    *found = 0;
+    while (record(r, &rec, &n, &next, &nl, &st)) {
+        uint64_t here = r->line;
+        r->pos = next;
+        r->line += nl + 1;
+        if (n == 0)
+            continue;
+        r->header_end = next;
+        *found = 1;
+        if (all_digits(r->o.column))
+            return pario_ok();
+        for (uint64_t k = 0;; k++) {
+            const char *fld;
+            size_t fl;
+            int esc;
+            uint64_t nf;
+            if (!pario_csv_field(rec, n, r->o.delimiter, r->o.quote, k, &fld, &fl, &esc, &nf))
+                return pario_error(PARIO_ERR_USAGE, "%s: no column named '%s' in the header (line %" PRIu64
+                                   ", %" PRIu64 " fields)", r->f.path, r->o.column, here, nf);
+            if (!esc && fl == strlen(r->o.column) && memcmp(fld, r->o.column, fl) == 0) {
+                r->col = k;
+                return pario_ok();
+            }
+        }
+    }
+    return st;
+}
+
+pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pario_csv_opts *o,
+                            const pario_io_opts *io, MPI_Comm comm)
+{
+    int rank, nranks;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &nranks);
+    *out = NULL;
+    pario_csv_reader *r = calloc(1, sizeof *r);
+    pario_status st = pario_ok();
+    if (!r)
+        st = pario_local_error("%s: out of memory", path);
+    /* rank 0 stats the file once for everyone */
+    pario_text_stat ts;
+    char *paths[1] = { (char *)path };
+    pario_text_stat_all(paths, 1, &ts, comm);
+    if (!pario_failed(&st))
+        st = pario_text_stat_error(path, &ts);
+    if (!pario_failed(&st) && !ts.regular)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: not a regular file", path);
+    if (!pario_failed(&st)) {
+        r->o = *o;
+        r->comm = comm;
+        r->stop['\n'] = 1;
+        if (o->delimiter)
+            r->stop[(unsigned char)o->delimiter] = 1;
+        if (o->quote)
+            r->stop[(unsigned char)o->quote] = 1;
+        if (o->delimiter && o->delimiter == o->quote)
+            st = pario_error(PARIO_ERR_USAGE, "the delimiter and the quote character are both '%c'", o->quote);
+        else if (!o->column[0] && !o->text)
+            st = pario_error(PARIO_ERR_USAGE, "%s: say which column: --column NAME|INDEX", path);
+        else if (!o->header && o->column[0] && !all_digits(o->column))
+            st = pario_error(PARIO_ERR_USAGE, "--column '%s': a name needs a header (--header), or give a 0-based "
+                             "index", o->column);
+        else
+            r->col = o->column[0] ? strtoull(o->column, NULL, 10) : 0;
+    }
+    if (!pario_failed(&st)) {
+        st = pario_text_open(&r->f, path, (uint64_t)ts.size, io, rank, nranks, 0);
+        st.rank = -1; /* agreed on MPI_COMM_SELF: its rank 0 is this rank, which comm's agreement names */
+    }
+    if (!pario_failed(&st)) {
+        r->cap = r->f.chunk;
+        r->buf = pario_alloc_aligned(r->cap);
+        if (!r->buf)
+            st = pario_local_error("%s: out of memory for a %zu-byte buffer", path, r->cap);
+    }
+    if (pario_agree(&st, comm)) {
+        pario_csv_close(r);
+        return st;
+    }
+    /* the quotes and lines before every rank's range (buf is scratch here) */
+    pario_csv_prepass pp;
+    st = pario_csv_quote_prepass(&r->f, o->quote, r->buf, &pp, comm);
+    /* the header (rank 0 owns the file's first record) */
+    uint64_t head[2] = { 0, 0 }; /* column, header_end */
+    if (!pario_failed(&st) && rank == 0 && r->f.lo < r->f.hi) {
+        r->line = 1;
+        if (o->header) {
+            int found;
+            r->any_start = 1; /* the header is the first non-empty record, wherever it starts */
+            st = read_header(r, &found);
+            r->any_start = 0;
+            if (!pario_failed(&st) && !found && !all_digits(o->column))
+                st = pario_error(PARIO_ERR_USAGE, "%s: no header: the file has no record to name column '%s'", path,
+                                 o->column);
+        }
+        head[0] = r->col;
+        head[1] = r->header_end;
+    }
+    if (pario_agree(&st, comm)) {
+        pario_csv_close(r);
+        return st;
+    }
+    MPI_Bcast(head, 2, MPI_UINT64_T, 0, comm);
+    r->col = head[0];
+    r->header_end = head[1];
+    set_label(r, o->column[0] && !all_digits(o->column) ? o->column : NULL);
+    /* where every rank's records start */
+    if (!pario_failed(&st) && rank != 0)
+        st = find_start(r, &pp);
+    if (pario_agree(&st, comm)) {
+        pario_csv_close(r);
+        return st;
+    }
+    *out = r;
+    return st;
+}
+
+static pario_status invalid(pario_csv_reader *r, uint64_t line, const char *what, const char *fld, size_t fl)
+{
+    if (fld)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: line %" PRIu64 ", %s: %s '%.*s'%s (--skip-invalid leaves such "
+                           "fields out)", r->f.path, line, r->label, what, (int)(fl > 40 ? 40 : fl), fld,
+                           fl > 40 ? "..." : "");
+    return pario_error(PARIO_ERR_RUNTIME, "%s: line %" PRIu64 ", %s: %s (--skip-invalid leaves such fields out)",
+                       r->f.path, line, r->label, what);
+}
+
+/* The first byte at or after i in p[0..n) that is a delimiter, quote or newline
+ * (n if none): 16 bytes at a time where SSE2 is there (x86-64 always). */
+static inline size_t next_stop(const pario_csv_reader *r, const unsigned char *p, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i a = _mm_set1_epi8('\n'), b = _mm_set1_epi8(r->o.delimiter ? r->o.delimiter : '\n'),
+                  c = _mm_set1_epi8(r->o.quote ? r->o.quote : '\n');
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        int m = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, a), _mm_cmpeq_epi8(x, b)),
+                                               _mm_cmpeq_epi8(x, c)));
+        if (m)
+            return i + (size_t)__builtin_ctz((unsigned)m);
+    }
+#endif
+    while (i < n && !r->stop[p[i]])
+        i++;
+    return i;
+}
+
+/* The common case in one scan: a record wholly in the buffer, without quotes.
+ * Returns 0 when the record needs the general path (a quote, or its end not read
+ * yet). *have: the record has the column (*f, *fl), else *nf fields. */
+static int fast_record(pario_csv_reader *r, size_t *n, uint64_t *next, const char **f, size_t *fl, int *have,
+                       uint64_t *nf)
+{
+    if (r->pos >= r->f.hi || r->pos >= r->f.size)
+        return 0;
+    const size_t off = (size_t)(r->pos - r->cur), avail = r->len - off;
+    const unsigned char *p = (const unsigned char *)r->buf + off;
+    const uint64_t col = r->col;
+    uint64_t field = 0;
+    size_t i = 0, fs = 0, fe = SIZE_MAX;
+    for (;;) {
+        i = next_stop(r, p, i, avail);
+        if (i == avail || p[i] == (unsigned char)r->o.quote)
+            return 0;
+        if (p[i] == '\n')
+            break;
+        if (field == col) /* a delimiter */
+            fe = i;
+        field++;
+        if (field == col)
+            fs = i + 1;
+        i++;
+    }
+    *next = r->pos + i + 1;
+    *n = i && p[i - 1] == '\r' ? i - 1 : i;
+    *have = field >= col;
+    *nf = field + 1;
+    if (fe == SIZE_MAX)
+        fe = *n; /* the column is the last field */
+    *f = (const char *)p + fs;
+    *fl = *have ? fe - fs : 0;
+    return 1;
+}
+
+int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **recs, size_t *count, pario_status *st)
+{
+    if (pario_failed(st))
+        return 0;
+    size_t k = 0;
+    const char *rec;
+    size_t n;
+    uint64_t next, nl;
+    while (k < BLOCK) {
+        const char *fld;
+        size_t fl;
+        int esc = 0, have = 0;
+        uint64_t nf;
+        const int fast = !r->done && fast_record(r, &n, &next, &fld, &fl, &have, &nf);
+        if (fast)
+            nl = 0;
+        else if (!record(r, &rec, &n, &next, &nl, st))
+            break;
+        uint64_t line = r->line;
+        r->pos = next;
+        r->line += nl + 1;
+        if (n == 0 || next <= r->header_end)
+            continue; /* an empty line is no record; the header is no data */
+        uint64_t idx = r->stats.records++;
+        if (!fast)
+            have = pario_csv_field(rec, n, r->o.delimiter, r->o.quote, r->col, &fld, &fl, &esc, &nf);
+        if (!have) {
+            r->stats.missing++;
+            if (!r->o.skip_invalid) {
+                char what[64];
+                snprintf(what, sizeof what, "missing (the record has %" PRIu64 " field%s)", nf, nf == 1 ? "" : "s");
+                *st = invalid(r, line, what, NULL, 0);
+                return 0;
+            }
+            continue;
+        }
+        double v;
+        size_t blank = 0;
+        while (blank < fl && (fld[blank] == ' ' || fld[blank] == '\t'))
+            blank++;
+        if (blank == fl) {
+            r->stats.empty++;
+            if (!r->o.skip_invalid) {
+                *st = invalid(r, line, "empty field", NULL, 0);
+                return 0;
+            }
+            continue;
+        }
+        if (esc || !pario_csv_number(fld, fl, &v)) {
+            r->stats.non_numeric++;
+            if (!r->o.skip_invalid) {
+                *st = invalid(r, line, "not a number:", fld, fl);
+                return 0;
+            }
+            continue;
+        }
+        r->vals[k] = v;
+        r->recs[k] = idx;
+        k++;
+    }
+    if (pario_failed(st))
+        return 0;
+    r->stats.values += k;
+    *vals = r->vals;
+    *recs = r->recs;
+    *count = k;
+    return k > 0;
+}
+
+uint64_t pario_csv_record_base(pario_csv_reader *r)
+{
+    uint64_t base = 0, mine = r->stats.records;
+    int rank;
+    MPI_Comm_rank(r->comm, &rank);
+    MPI_Exscan(&mine, &base, 1, MPI_UINT64_T, MPI_SUM, r->comm);
+    return rank == 0 ? 0 : base;
+}
+
+void pario_csv_local_stats(const pario_csv_reader *r, pario_csv_stats *s)
+{
+    *s = r->stats;
+}
+
+uint64_t pario_csv_bytes(const pario_csv_reader *r)
+{
+    return r->f.bytes_read;
+}
+
+const char *pario_csv_column_label(const pario_csv_reader *r)
+{
+    return r->label;
+}
+
+void pario_csv_close(pario_csv_reader *r)
+{
+    if (!r)
+        return;
+    pario_text_close(&r->f);
+    free(r->buf);
+    free(r);
+}

@@ -1,0 +1,88 @@
+#!/bin/sh
+# CSV columns in pario-reduce and pario-count against Python's csv module with
+# math.fsum, statistics and numpy (tests/mpi/csv_ref.py) on adversarial files:
+# quoted fields holding newlines, delimiters and "" exactly at each rank's split
+# point and one byte either side, quote opening, closing and CRLF there too,
+# empty lines, missing, empty and non-numeric fields (the error's line, and
+# --skip-invalid's counts), header or not, other delimiters and quotes, a record
+# longer than --chunk and than a rank's range, more ranks than bytes, an empty
+# file, descriptors with format csv and text. Ranks 1-5 rotate across the cases,
+# with chunks of 8 bytes to 1 MiB; runs of one file at several rank counts and
+# chunks must print the same bytes. Then the errors: an unclosed quote, usage
+# mistakes, a read failing on one rank.
+. "$(dirname "$0")/lib.sh"
+
+"$PYTHON3" "$PARIO_SRCDIR/tests/mpi/csv_ref.py" gen || { echo "cannot make the test files"; exit 99; }
+while IFS='|' read -r name n chunk tool rest; do
+  # shellcheck disable=SC2086
+  set -f; IFS='|'; set -- $rest; IFS=' '; set +f
+  mpirun "$n" "$tool" --chunk "$chunk" "$@" >"$name.out" 2>"$name.err" </dev/null
+  echo $? >"$name.rc"
+done <cases
+IFS=' '
+"$PYTHON3" "$PARIO_SRCDIR/tests/mpi/csv_ref.py" check >check.log
+rc=$?
+grep '^FAIL' check.log >&2
+tail -1 check.log
+[ $rc -eq 0 ] && pass "csv_ref check" || fail "csv_ref check"
+
+# pario-run: a job whose input's descriptor says format csv gives pario-reduce's numbers
+printf 'name: csv job\ninput:\n  data: desc.csv\nio:\n  chunk: 16\noperations: [sum, min, max, mean, var, std]\n' >job.yaml
+mpirun 3 pario-run --format json job.yaml >job.out 2>job.err
+check "pario-run on a CSV column" "$PYTHON3" -c '
+import json, sys
+job, ref = json.load(open("job.out")), json.load(open("desc.n3.exp"))["json"]
+sys.exit(0 if job["job"]["format"] == "csv" and all(job[k] == ref[k] for k in ("sum", "min", "argmin", "max", "mean", "records")) else 1)'
+
+# an unclosed quote: the line where the last field opened, at any rank count
+printf 'a,b\n1,2\n3,"x\n4,5\n6,7\n' >open.csv
+for n in 1 3; do
+  expect_error "$n" 1 '^pario-reduce: error: open.csv: line 3: a quoted field opens here and never closes' \
+    pario-reduce --op sum --column b --chunk 8 open.csv
+done
+expect_error 2 1 '^pario-count: error: open.csv: line 3: a quoted field opens' \
+  pario-count --value 1 --column 0 --no-header open.csv
+# usage: no such column, a name without a header, a bad delimiter, --axis
+expect_error 2 2 "^pario-reduce: error: holes.csv: no column named 'zz' in the header \\(line 1, 3 fields\\)" \
+  pario-reduce --op sum --column zz holes.csv
+expect_error 1 2 "^pario-reduce: error: --column 'b': a name needs a header" \
+  pario-reduce --op sum --column b --no-header holes.csv
+expect_error 1 2 "^pario-reduce: error: --delimiter 'ab': expected one byte" \
+  pario-reduce --op sum --column b --delimiter ab holes.csv
+expect_error 1 2 "^pario-reduce: error: the delimiter and the quote character are both '\"'" \
+  pario-reduce --op sum --column b --delimiter '"' holes.csv
+expect_error 2 2 "^pario-reduce: error: --axis 0 needs a 2-D dataset, but holes.csv is 1-D" \
+  pario-reduce --op sum --axis 0 --column b holes.csv
+expect_error 2 1 "^pario-reduce: error: nosuch.csv: cannot open: no such file" \
+  pario-reduce --op sum --column b nosuch.csv
+# a descriptor with format csv refuses layout fields; other tools refuse CSV
+printf 'format: csv\ndtype: float64\n' >bad.csv.yaml; cp holes.csv bad.csv
+expect_error 1 1 "bad.csv.yaml:2:1: dtype: not with format csv" pario-reduce --op sum bad.csv
+expect_error 1 2 "desc.csv: descriptor desc.csv.yaml says format csv: only pario-reduce" \
+  pario-scatter --dist block --out part desc.csv
+# a read failing on one rank: one line naming that rank, exit 1, no output
+for r in 0 2; do
+  PARIO_FAULT=read:rank=$r expect_error 3 1 "^pario-reduce: error: split3_0.csv: read failed: .*\\(rank $r\\)$" \
+    pario-reduce --op mean --column value --chunk 16 split3_0.csv
+done
+PARIO_FAULT=open:rank=2 expect_error 3 1 "^pario-reduce: error: split3_0.csv: cannot open: .*\\(rank 2\\)$" \
+  pario-reduce --op sum --column value split3_0.csv
+PARIO_FAULT=alloc:rank=1 expect_error 2 1 "^pario-count: error: split3_0.csv: out of memory .*\\(rank 1\\)$" \
+  pario-count --value 1 --column value split3_0.csv
+PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 "^pario-count: error: split3_0.csv: read failed: .*\\(rank 1\\)$" \
+  pario-count --value 1 --column value --chunk 8 split3_0.csv
+# CSV options on a file whose descriptor says raw
+printf 'dtype: float64\n' >raw.csv.yaml; cp holes.csv raw.csv
+expect_error 2 2 "^pario-reduce: error: raw.csv: the CSV options read a CSV file, but descriptor raw.csv.yaml says format raw" \
+  pario-reduce --op sum --column b raw.csv
+# --per-rank: each rank's count of the values it owns, adding up to the count
+mpirun 3 pario-count --values 5,1.25 --per-rank --column value --format json split3_0.csv >pr.out 2>pr.err
+check "pario-count --per-rank on a CSV column" "$PYTHON3" -c '
+import json, sys
+o = json.load(open("pr.out"))
+sys.exit(0 if all(sum(o["per_rank"][v]) == o["counts"][v] and len(o["per_rank"][v]) == 3 for v in o["counts"]) else 1)'
+# --skip-invalid says how many it skipped on stderr (and in the results)
+mpirun 2 pario-reduce --op sum --column b --skip-invalid holes.csv >skip.out 2>skip.err
+check "skip note" grep -q '^pario-reduce: skipped 5 invalid fields in holes.csv: 2 empty, 1 missing, 2 non-numeric$' skip.err
+check "skip text output" grep -q '^  non_numeric: 2$' skip.out
+finish

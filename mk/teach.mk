@@ -3,7 +3,7 @@
 # pario-dataset(5) and pario-hints(7).
 dist_guide_DATA += README.md doc/datasets.md doc/tools.md doc/views.md doc/reduce.md \
 	doc/montecarlo.md doc/text.md doc/train.md doc/options.md doc/clusters.md \
-	doc/performance.md doc/testing.md doc/pool.md doc/formats.md doc/pi.svg
+	doc/performance.md doc/testing.md doc/pool.md doc/formats.md doc/csv.md doc/pi.svg
 
 dist_man5_MANS = man/pario-dataset.5
 dist_man7_MANS = man/pario.7 man/pario-hints.7

@@ -63,11 +63,11 @@ static const pario_tool tool = {
     "IN and OUT may each be raw (OUT.yaml is written), FILE.npy or FILE.h5:/group/dset\n"
     "(an existing FILE.h5 gets the dataset added; see doc/formats.md).",
     "Examples:\n"
-    "  mpiexec -n 4 pario-convert --dtype float32 --byte-order big in.bin out.bin\n"
-    "  mpiexec -n 4 pario-convert --transpose matrix.bin matrix_t.bin\n"
-    "  mpiexec -n 3 pario-convert --dist block --to-dist cyclic:4 --dtype int16 --saturate in.bin out.bin\n"
-    "  mpiexec -n 2 pario-convert data.h5:/grid/t out.npy\n"
-    "  mpiexec -n 2 pario-convert --dtype float32 in.npy results.h5:/run1/x\n",
+    "  mpiexec.mpich -n 4 pario-convert --dtype float32 --byte-order big in.bin out.bin\n"
+    "  mpiexec.mpich -n 4 pario-convert --transpose matrix.bin matrix_t.bin\n"
+    "  mpiexec.mpich -n 3 pario-convert --dist block --to-dist cyclic:4 --dtype int16 --saturate in.bin out.bin\n"
+    "  mpiexec.mpich -n 2 pario-convert data.h5:/grid/t out.npy\n"
+    "  mpiexec.mpich -n 2 pario-convert --dtype float32 in.npy results.h5:/run1/x\n",
     PARIO_OPTS_DATA, options, handle, 2, 2, PARIO_WITHOUT_STRATEGY, /* convert reads through the view itself */
 };
 

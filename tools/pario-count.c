@@ -58,11 +58,11 @@ static const pario_tool tool = {
     "counted as float64 values; empty, missing and non-numeric fields are an error\n"
     "naming the line unless --skip-invalid (see doc/csv.md).",
     "Examples:\n"
-    "  mpiexec -n 4 pario-count --value 7 data.bin\n"
-    "  mpiexec -n 4 pario-count --range 0:100 --per-rank --format json data.bin\n"
-    "  mpiexec -n 3 pario-count --values 1,2,3 --dist cyclic:2 --explain small.bin\n"
-    "  mpiexec -n 4 pario-count --value 0 --schedule dynamic --stats data.bin\n"
-    "  mpiexec -n 2 pario-count --range 10:20 --column price sample-data/prices.csv\n",
+    "  mpiexec.mpich -n 4 pario-count --value 7 data.bin\n"
+    "  mpiexec.mpich -n 4 pario-count --range 0:100 --per-rank --format json data.bin\n"
+    "  mpiexec.mpich -n 3 pario-count --values 1,2,3 --dist cyclic:2 --explain small.bin\n"
+    "  mpiexec.mpich -n 4 pario-count --value 0 --schedule dynamic --stats data.bin\n"
+    "  mpiexec.mpich -n 2 pario-count --range 10:20 --column price sample-data/prices.csv\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, 0,
 };
 

@@ -39,9 +39,9 @@ static const pario_tool tool = {
     "were cut with) in one collective, noncontiguous write per chunk. Run it with as\n"
     "many ranks as wrote the parts.",
     "Examples:\n"
-    "  mpiexec -n 3 pario-gather --out whole.bin part\n"
-    "  mpiexec -n 4 pario-gather --dist tiles:2x2 --out matrix2.bin tile\n"
-    "  mpiexec -n 3 pario-gather --gzip 1 --out whole.h5:/data part\n",
+    "  mpiexec.mpich -n 3 pario-gather --out whole.bin part\n"
+    "  mpiexec.mpich -n 4 pario-gather --dist tiles:2x2 --out matrix2.bin tile\n"
+    "  mpiexec.mpich -n 3 pario-gather --gzip 1 --out whole.h5:/data part\n",
     PARIO_OPTS_DATA, options, handle, 1, 1, PARIO_WITHOUT_STRATEGY, /* it only writes */
 };
 

@@ -91,11 +91,11 @@ static const pario_tool tool = {
     "counter-based generator (" PARIO_RNG_NAME "), so the file is\n"
     "byte-identical for any number of ranks and any --dist.",
     "Examples:\n"
-    "  mpiexec -n 4 pario-gen --dtype int32 --count 1e6 --uniform 0:9 --seed 42 --out data.bin\n"
-    "  mpiexec -n 2 pario-gen --dtype float64 --shape 1000,300 --normal 0:1 --out m.bin\n"
-    "  mpiexec -n 3 pario-gen --dtype int16 --count 10 --sequence --dist cyclic:2 --explain --out s.bin\n"
-    "  mpiexec -n 2 pario-gen --dtype float32 --shape 100,8 --uniform 0:1 --out grid.npy\n"
-    "  mpiexec -n 4 pario-gen --dtype int64 --count 1e6 --sequence --out run.h5:/results/ids\n",
+    "  mpiexec.mpich -n 4 pario-gen --dtype int32 --count 1e6 --uniform 0:9 --seed 42 --out data.bin\n"
+    "  mpiexec.mpich -n 2 pario-gen --dtype float64 --shape 1000,300 --normal 0:1 --out m.bin\n"
+    "  mpiexec.mpich -n 3 pario-gen --dtype int16 --count 10 --sequence --dist cyclic:2 --explain --out s.bin\n"
+    "  mpiexec.mpich -n 2 pario-gen --dtype float32 --shape 100,8 --uniform 0:1 --out grid.npy\n"
+    "  mpiexec.mpich -n 4 pario-gen --dtype int64 --count 1e6 --sequence --out run.h5:/results/ids\n",
     PARIO_OPTS_DATA, options, handle, 0, 0, PARIO_WITHOUT_STRATEGY, /* it only writes */
 };
 

@@ -95,9 +95,9 @@ static const pario_tool tool = {
     "newlines). Memory per rank: --chunk plus the longest line (--max-line).\n"
     "FILEs are files: standard input is not read (\"-\" is a file named -).",
     "Examples:\n"
-    "  mpiexec -n 4 pario-grep -c ' 404 ' access.log\n"
-    "  mpiexec -n 4 pario-grep -n -E 'GET /api/[a-z]+' access.log\n"
-    "  mpiexec -n 2 pario-grep -F -i -m 5 error a.log b.log\n"
+    "  mpiexec.mpich -n 4 pario-grep -c ' 404 ' access.log\n"
+    "  mpiexec.mpich -n 4 pario-grep -n -E 'GET /api/[a-z]+' access.log\n"
+    "  mpiexec.mpich -n 2 pario-grep -F -i -m 5 error a.log b.log\n"
     "\n"
     "A file that cannot be read gets one error line on stderr; the other files\n"
     "are still searched. -m 0, and -v with an empty pattern, read nothing, print\n"

@@ -59,9 +59,9 @@ static const pario_tool tool = {
     "any number of ranks. stderr is the standard error of the estimate (darts: from\n"
     "the binomial variance of the hits; midpoint: from the spread of the rounds).",
     "Examples:\n"
-    "  mpiexec -n 4 pario-pi --samples 1e7 --rounds 100 --seed 42 --log pi.h5\n"
-    "  mpiexec -n 2 pario-pi --resume --log pi.h5 --rounds 200\n"
-    "  mpiexec -n 2 pario-pi --method midpoint --samples 1e6 --rounds 10 --format json\n",
+    "  mpiexec.mpich -n 4 pario-pi --samples 1e7 --rounds 100 --seed 42 --log pi.h5\n"
+    "  mpiexec.mpich -n 2 pario-pi --resume --log pi.h5 --rounds 200\n"
+    "  mpiexec.mpich -n 2 pario-pi --method midpoint --samples 1e6 --rounds 10 --format json\n",
     PARIO_OPTS_FORMAT, options, handle, 0, 0, 0,
 };
 

@@ -78,13 +78,13 @@ static const pario_tool tool = {
     "naming the line unless --skip-invalid, and the results add records, values and\n"
     "the invalid counts; argmin/argmax are data record indices (see doc/csv.md).",
     "Examples:\n"
-    "  mpiexec -n 4 pario-reduce --op sum,min,max,mean,std data.bin\n"
-    "  mpiexec -n 2 pario-reduce --op hist --bins 20 --min 0 --max 1 --format json data.bin\n"
-    "  mpiexec -n 4 pario-reduce --op mean,max --axis 0 --dist tiles m.bin\n"
-    "  mpiexec -n 3 pario-reduce --op count=8,range=3:7 --dist cyclic:16 data.bin\n"
-    "  mpiexec -n 4 pario-reduce --op sum,std --schedule dynamic --stats data.bin\n"
-    "  mpiexec -n 2 pario-reduce --op mean,std,max --column price sample-data/prices.csv\n"
-    "  mpiexec -n 2 pario-reduce --op sum --column 4 --no-header --skip-invalid data.csv\n",
+    "  mpiexec.mpich -n 4 pario-reduce --op sum,min,max,mean,std data.bin\n"
+    "  mpiexec.mpich -n 2 pario-reduce --op hist --bins 20 --min 0 --max 1 --format json data.bin\n"
+    "  mpiexec.mpich -n 4 pario-reduce --op mean,max --axis 0 --dist tiles m.bin\n"
+    "  mpiexec.mpich -n 3 pario-reduce --op count=8,range=3:7 --dist cyclic:16 data.bin\n"
+    "  mpiexec.mpich -n 4 pario-reduce --op sum,std --schedule dynamic --stats data.bin\n"
+    "  mpiexec.mpich -n 2 pario-reduce --op mean,std,max --column price sample-data/prices.csv\n"
+    "  mpiexec.mpich -n 2 pario-reduce --op sum --column 4 --no-header --skip-invalid data.csv\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, 0,
 };
 

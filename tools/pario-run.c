@@ -67,11 +67,11 @@ static const pario_tool tool = {
     "the results have one entry per input, in input order, then totals. A failed\n"
     "input is named; see --keep-going.",
     "Examples:\n"
-    "  mpiexec -n 4 pario-run sample-data/jobs/stats.yaml\n"
-    "  mpiexec -n 2 pario-run --h5 results.h5 job.yaml\n"
+    "  mpiexec.mpich -n 4 pario-run sample-data/jobs/stats.yaml\n"
+    "  mpiexec.mpich -n 2 pario-run --h5 results.h5 job.yaml\n"
     "  pario-run --check job.yaml\n"
-    "  mpiexec -n 4 pario-run --schedule dynamic --keep-going job.yaml 'data/*.bin'\n"
-    "  mpiexec -n 4 pario-run --schedule dynamic --stats --inputs files.txt job.yaml\n",
+    "  mpiexec.mpich -n 4 pario-run --schedule dynamic --keep-going job.yaml 'data/*.bin'\n"
+    "  mpiexec.mpich -n 4 pario-run --schedule dynamic --stats --inputs files.txt job.yaml\n",
     PARIO_OPTS_FORMAT, options, handle, 1, -1, 0,
 };
 

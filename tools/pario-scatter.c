@@ -28,8 +28,8 @@ static const pario_tool tool = {
     "its own order (row-major within a tile), to PREFIX.R with a descriptor that\n"
     "records the whole dataset, the rank count and the distribution (for pario-gather).",
     "Examples:\n"
-    "  mpiexec -n 3 pario-scatter --dist cyclic:2 --out part data.bin\n"
-    "  mpiexec -n 4 pario-scatter --dist tiles:2x2 --explain --out tile matrix.bin\n",
+    "  mpiexec.mpich -n 3 pario-scatter --dist cyclic:2 --out part data.bin\n"
+    "  mpiexec.mpich -n 4 pario-scatter --dist tiles:2x2 --explain --out tile matrix.bin\n",
     PARIO_OPTS_DATA, options, handle, 1, 1, 0,
 };
 

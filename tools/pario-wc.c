@@ -44,9 +44,9 @@ static const pario_tool tool = {
     "cut by a rank boundary counts once. -c alone reads nothing (the file's size).\n"
     "FILEs are files: standard input is not read (\"-\" is a file named -).",
     "Examples:\n"
-    "  mpiexec -n 4 pario-wc access.log\n"
-    "  mpiexec -n 2 pario-wc -l big.log other.log\n"
-    "  mpiexec -n 2 pario-wc --format json access.log\n"
+    "  mpiexec.mpich -n 4 pario-wc access.log\n"
+    "  mpiexec.mpich -n 2 pario-wc -l big.log other.log\n"
+    "  mpiexec.mpich -n 2 pario-wc --format json access.log\n"
     "\n"
     "With --format json or yaml: \"files\" (names), one array per count asked for\n"
     "(\"lines\", \"words\", \"bytes\") in the files' order, and \"total\".\n"

@@ -149,6 +149,19 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
     if (!pario_agree(&gst, comm)) {
         first[0] = 0;
         for (size_t i = 0; i < n; i++) {
+            /* a task reads elements at a byte offset: chunked or compact HDF5
+             * datasets and text/CSV files have none (shared facts: every rank
+             * fails the same inputs) */
+            if (!pario_failed(&st[i]) && ds[i].format == PARIO_SOURCE_HDF5 && ds[i].h5_layout != PARIO_H5_CONTIGUOUS)
+                st[i] = pario_error(PARIO_ERR_USAGE,
+                                    "%s: a chunked or compact HDF5 dataset cannot be split into tasks (--schedule "
+                                    "dynamic, many inputs) yet: reduce it on its own with --schedule static",
+                                    ds[i].path);
+            else if (!pario_failed(&st[i]) && (ds[i].format == PARIO_SOURCE_TEXT || ds[i].format == PARIO_SOURCE_CSV))
+                st[i] = pario_error(PARIO_ERR_USAGE,
+                                    "%s: a text or CSV file cannot be split into tasks (--schedule dynamic, many "
+                                    "inputs) yet: reduce it on its own with --schedule static",
+                                    ds[i].path);
             const size_t es = pario_dtype_size(ds[i].dtype);
             uint64_t elems = pario_failed(&st[i]) ? 0 : ds[i].nelems;
             per[i] = tb / es ? tb / es : 1;

@@ -142,6 +142,17 @@ if [ -x "$BENCH_BIN/pool_tasks" ]; then
 fi
 
 # ---- doc/pool.md's examples, run as written (tests/examples/run_doc.py)
+# a chunked HDF5 dataset has no byte offset to cut tasks at: refused by name, not
+# read as raw bytes (it was: NaNs from the chunk index)
+$PYTHON3 -c "
+import h5py, numpy as np
+with h5py.File('ch.h5', 'w') as f: f.create_dataset('x', data=np.arange(1000, dtype='f8'), chunks=(100,))" || exit 99
+expect_error 2 2 "^pario-reduce: error: ch\\.h5: a chunked or compact HDF5 dataset cannot be split into tasks" \
+  pario-reduce --op sum --schedule dynamic ch.h5:/x
+expect_error 3 2 "^pario-run: error: ch\\.h5: a chunked or compact HDF5 dataset cannot be split into tasks" \
+  pario-run job.yaml d/f001.bin ch.h5:/x
+check "the static read of it is numpy's sum" test "$(mpirun 2 pario-reduce --op sum ch.h5:/x | sed -n 's/^sum: //p')" = 499500
+
 mkdir -p docrun
 check "doc/pool.md: every example prints what the guide shows" sh -c \
   "cd docrun && PATH='$PARIO_BIN':\"\$PATH\" '$PYTHON3' '$PARIO_SRCDIR/tests/examples/run_doc.py' '$PARIO_SRCDIR/doc/pool.md' >log 2>&1 || { cat log >&2; exit 1; }"

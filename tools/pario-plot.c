@@ -54,7 +54,7 @@ static const pario_tool tool = {
     "LOG --out FILE.svg [--width PX] [--height PX] [--title TEXT]",
     "Draw the running estimate of a pario-pi log with its +-2 standard-error band\n"
     "against the true value of pi, samples on a log scale, as a self-contained SVG;\n"
-    "or, for a pario-train --log file (told apart by its attributes), the mean\n"
+    "or, for a log written by pario-train (told apart by its attributes), the mean\n"
     "training loss of every finished epoch (each point's tooltip gives the epoch,\n"
     "its loss and accuracy).\n"
     "The log is read serially (rank 0); run it without mpiexec.",

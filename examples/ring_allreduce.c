@@ -61,15 +61,19 @@ int main(int argc, char **argv)
     int same = 1;
     for (int i = 0; i < n; i++)
         same &= v[i] == ref[i];
-    if (rank == 0) { /* the line in one printf, or other ranks' lines cut into it */
-        char *line = malloc(64 + 32 * (size_t)n);
-        int k = sprintf(line, "ring allreduce of %d values on %d ranks in %d steps:", n, p, 2 * (p - 1));
+    /* Only rank 0 prints: lines from several ranks can be cut into each other
+     * on their way through mpiexec. */
+    int *all = rank == 0 ? malloc(sizeof(int) * (size_t)p) : NULL;
+    MPI_Gather(&same, 1, MPI_INT, all, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (rank == 0) {
+        printf("ring allreduce of %d values on %d ranks in %d steps:", n, p, 2 * (p - 1));
         for (int i = 0; i < n; i++)
-            k += sprintf(line + k, " %g", v[i]);
-        printf("%s\n", line);
-        free(line);
+            printf(" %g", v[i]);
+        printf("\n");
+        for (int r = 0; r < p; r++)
+            printf("rank %d: %s MPI_Allreduce\n", r, all[r] ? "the same as" : "DIFFERENT from");
+        free(all);
     }
-    printf("rank %d: %s MPI_Allreduce\n", rank, same ? "the same as" : "DIFFERENT from");
     free(v);
     free(in);
     free(ref);

@@ -3,3 +3,7 @@ DEFECT_TESTS = tests/mpi/defects.sh
 TESTS += $(DEFECT_TESTS)
 EXTRA_DIST += $(DEFECT_TESTS)
 lib_libpario_la_SOURCES += lib/decimal.c lib/decimal.h
+# every range bound of defects.sh through both parsers, in one process
+check_PROGRAMS += tests/mpi/range_cases
+tests_mpi_range_cases_SOURCES = tests/mpi/range_cases.c
+tests_mpi_range_cases_LDADD = lib/libpario.la

@@ -45,9 +45,16 @@ roundtrip() { # FILE DT N DIST [extra options]; SHAPE from the descriptor
   check "round trip $f $dist n=$n $opts" cmp -s "$f" out.bin
 }
 
+# every distribution at 3 of the 5 rank counts (rotating, so each count meets
+# every kind of distribution)
 for n in 1 2 3 4 5; do
-  for d in block cyclic cyclic:3 cyclic:1000; do roundtrip d1.bin '>i4' $n $d; done
-  for d in rows cols tiles rows-cyclic:2 block cyclic:5; do roundtrip d2.bin '<f8' $n $d; done
+  k=0
+  for d in block cyclic cyclic:3 cyclic:1000; do
+    k=$((k + 1)); [ $(((k + n) % 5)) -lt 3 ] && roundtrip d1.bin '>i4' $n $d
+  done
+  for d in rows cols tiles rows-cyclic:2 block cyclic:5; do
+    k=$((k + 1)); [ $(((k + n) % 5)) -lt 3 ] && roundtrip d2.bin '<f8' $n $d
+  done
 done
 # a grid given explicitly, and one with more ranks than rows
 roundtrip d2.bin '<f8' 4 tiles:4x1

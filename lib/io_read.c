@@ -2,7 +2,6 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "pario/fileutil.h"
 #include "pario/io.h"
 #include "io_internal.h"
@@ -44,21 +43,6 @@ static int plan_read(pario_reader *r, MPI_Offset *off)
     r->pending_n = (size_t)n;
     r->next_local += (uint64_t)n;
     return n;
-}
-
-/* Wait for every rank to arrive without spinning: a rank that is done polls a
- * nonblocking barrier and sleeps between polls, so with more ranks than cores
- * it leaves its core to the ranks still reading (a blocking collective in
- * MPICH busy-polls). Costs a few tens of microseconds once per read. */
-static void arrive_politely(MPI_Comm comm)
-{
-    MPI_Request rq;
-    int done = 0;
-    if (MPI_Ibarrier(comm, &rq) != MPI_SUCCESS)
-        return;
-    const struct timespec pause = { 0, 50000 }; /* 50 us */
-    while (MPI_Test(&rq, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done)
-        nanosleep(&pause, NULL);
 }
 
 /* Read the next chunk into buf[slot], blocking. */
@@ -224,7 +208,6 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
                 r->inflight = 0;
             }
             r->finished = 1;
-            arrive_politely(r->comm);
             pario_agree(st, r->comm);
             return 0;
         }

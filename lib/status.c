@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "pario/status.h"
 
 pario_status pario_ok(void)
@@ -135,35 +134,13 @@ pario_status pario_mpi_error(int mpi_err, const char *what, const char *path)
     return st;
 }
 
-/* MPI_Allreduce(MPI_MIN) of one int that waits without spinning: with more
- * ranks than cores MPICH's busy polling in a blocking collective takes the core
- * a rank still working needs, and each agreement cost milliseconds. A nonblocking
- * reduction is polled at once a few times (the common case: everyone is there),
- * then with 20 us sleeps between polls. */
-static void pario_polite_allreduce_min(const int *in, int *out, MPI_Comm comm)
-{
-    MPI_Request rq;
-    if (MPI_Iallreduce(in, out, 1, MPI_INT, MPI_MIN, comm, &rq) != MPI_SUCCESS) {
-        MPI_Allreduce(in, out, 1, MPI_INT, MPI_MIN, comm);
-        return;
-    }
-    int done = 0;
-    for (int spin = 0; spin < 64 && !done; spin++)
-        MPI_Test(&rq, &done, MPI_STATUS_IGNORE);
-    const struct timespec pause = { 0, 20000 };
-    while (!done) {
-        nanosleep(&pause, NULL);
-        MPI_Test(&rq, &done, MPI_STATUS_IGNORE);
-    }
-}
-
 int pario_agree(pario_status *st, MPI_Comm comm)
 {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     int mine = pario_failed(st) ? rank : size, first;
-    pario_polite_allreduce_min(&mine, &first, comm);
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
     if (first == size)
         return 0;
     /* The first failing rank tells everyone what went wrong. */

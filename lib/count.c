@@ -143,6 +143,17 @@ pario_status pario_count_dataset(const pario_dataset *ds, const pario_view *view
     pario_reader_close(r);
     if (pario_failed(&st))
         return st;
+    st = pario_count_combine(local, q, per_rank, res, comm);
+    if (pario_failed(&st))
+        return st;
+    res->seconds = MPI_Wtime() - t0;
+    return pario_ok();
+}
+
+pario_status pario_count_combine(const uint64_t *local, const pario_count_query *q, int per_rank,
+                                 pario_count_result *res, MPI_Comm comm)
+{
+    pario_status st = pario_ok();
     MPI_Allreduce(local, res->counts, q->n, MPI_UINT64_T, MPI_SUM, comm);
     if (per_rank) {
         int rank, size;
@@ -156,8 +167,7 @@ pario_status pario_count_dataset(const pario_dataset *ds, const pario_view *view
         }
         MPI_Gather(local, q->n, MPI_UINT64_T, res->per_rank, q->n, MPI_UINT64_T, 0, comm);
     }
-    res->seconds = MPI_Wtime() - t0;
-    return pario_ok();
+    return st;
 }
 
 void pario_count_result_free(pario_count_result *res)

@@ -229,19 +229,9 @@ pario_status pario_count_csv(const char *path, const pario_csv_opts *o, const pa
     }
     stats_sum(r, stats, comm);
     pario_csv_close(r);
-    MPI_Allreduce(local, res->counts, q->n, MPI_UINT64_T, MPI_SUM, comm);
-    if (per_rank) {
-        int rank, size;
-        MPI_Comm_rank(comm, &rank);
-        MPI_Comm_size(comm, &size);
-        if (rank == 0 && !(res->per_rank = malloc(sizeof(uint64_t) * (size_t)q->n * (size_t)size)))
-            st = pario_sys_error(ENOMEM, "per-rank counts", NULL);
-        if (pario_agree(&st, comm)) {
-            pario_count_result_free(res);
-            return st;
-        }
-        MPI_Gather(local, q->n, MPI_UINT64_T, res->per_rank, q->n, MPI_UINT64_T, 0, comm);
-    }
+    st = pario_count_combine(local, q, per_rank, res, comm);
+    if (pario_failed(&st))
+        return st;
     res->seconds = MPI_Wtime() - t0;
     return pario_ok();
 }

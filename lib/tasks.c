@@ -259,19 +259,9 @@ pario_status pario_count_tasks(const pario_dataset *ds, const pario_count_query 
     if (pario_failed(&ist))
         return ist;
     res->bytes = c.bytes;
-    MPI_Allreduce(c.local, res->counts, q->n, MPI_UINT64_T, MPI_SUM, comm);
-    if (per_rank) {
-        int rank, size;
-        MPI_Comm_rank(comm, &rank);
-        MPI_Comm_size(comm, &size);
-        if (rank == 0 && !(res->per_rank = pario_alloc(sizeof(uint64_t) * (size_t)q->n * (size_t)size)))
-            st = pario_sys_error(ENOMEM, "per-rank counts", NULL);
-        if (pario_agree(&st, comm)) {
-            pario_count_result_free(res);
-            return st;
-        }
-        MPI_Gather(c.local, q->n, MPI_UINT64_T, res->per_rank, q->n, MPI_UINT64_T, 0, comm);
-    }
+    st = pario_count_combine(c.local, q, per_rank, res, comm);
+    if (pario_failed(&st))
+        return st;
     res->seconds = MPI_Wtime() - t0;
     return pario_ok();
 }

@@ -55,6 +55,11 @@ typedef struct pario_count_result {
 pario_status pario_count_dataset(const pario_dataset *ds, const pario_view *view, const pario_count_query *q,
                                  const pario_io_opts *io, int per_rank, pario_progress *progress,
                                  pario_count_result *res, MPI_Comm comm);
+/* Collective: the totals of every rank's partial counts into res->counts and,
+ * with per_rank, each rank's counts gathered on rank 0 (res->per_rank). Every
+ * count path (datasets, CSV columns, tasks) ends here. */
+pario_status pario_count_combine(const uint64_t *local, const pario_count_query *q, int per_rank,
+                                 pario_count_result *res, MPI_Comm comm);
 void pario_count_result_free(pario_count_result *res);
 
 #ifdef __cplusplus

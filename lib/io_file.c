@@ -24,7 +24,10 @@ pario_status pario_file_open(MPI_Comm comm, const char *path, int amode, MPI_Inf
     int fault = pario_fault(PARIO_FAULT_OPEN);
     if (fault && err == MPI_SUCCESS)
         st = pario_sys_error((amode & MPI_MODE_CREATE) ? EACCES : fault, what, path);
-    if (pario_agree(&st, comm) && *fh != MPI_FILE_NULL)
+    /* on MPI_COMM_SELF the caller agrees with the other ranks (and the status
+     * keeps this rank's number, not 0 of the one-rank communicator) */
+    const int failed = comm == MPI_COMM_SELF ? pario_failed(&st) : pario_agree(&st, comm);
+    if (failed && *fh != MPI_FILE_NULL)
         MPI_File_close(fh);
     return st;
 }

@@ -149,17 +149,24 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
                              : pario_io_nsteps(view->local_count, r->chunk_elems, comm);
     }
     MPI_Info info = tuned != MPI_INFO_NULL ? tuned : o->info;
-    st = pario_file_open(comm, ds->path, MPI_MODE_RDONLY, info, &r->fh);
-    if (pario_failed(&st)) {
+    /* A rank that reads on its own opens the file on its own: ROMIO's collective
+     * open, set_view and close (communicator duplication, agreement on the access
+     * mode and file system, aggregator lists) are a dozen collectives that cost a
+     * time slice each when ranks outnumber cores. One agreement below stands for
+     * them. */
+    st = pario_file_open(r->local ? MPI_COMM_SELF : comm, ds->path, MPI_MODE_RDONLY, info, &r->fh);
+    if (pario_failed(&st) && !r->local) {
         if (tuned != MPI_INFO_NULL)
             MPI_Info_free(&tuned);
         pario_reader_release(r);
         return st;
     }
-    int err = MPI_File_set_view(r->fh, view->disp, view->etype, view->filetype, "native", info);
+    if (!pario_failed(&st)) {
+        int err = MPI_File_set_view(r->fh, view->disp, view->etype, view->filetype, "native", info);
+        st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "setting the file view", ds->path);
+    }
     if (tuned != MPI_INFO_NULL)
         MPI_Info_free(&tuned);
-    st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "setting the file view", ds->path);
     if (pario_agree(&st, comm)) {
         pario_reader_release(r);
         return st;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pario/pi_plot.h"
+#include "svg.h"
 
 typedef struct frame {
     double x0, y0, w, h;       /* plot area in pixels */
@@ -15,24 +16,6 @@ typedef struct frame {
 
 static double px(const frame *f, double n) { return f->x0 + (log10(n) - f->lx0) / (f->lx1 - f->lx0) * f->w; }
 static double py(const frame *f, double v) { return f->y0 + f->h - (v - f->shift - f->ylo) / (f->yhi - f->ylo) * f->h; }
-
-static void xml_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<') fputs("&lt;", out);
-        else if (*s == '>') fputs("&gt;", out);
-        else if (*s == '&') fputs("&amp;", out);
-        else if (*s == '"') fputs("&quot;", out);
-        else fputc(*s, out);
-    }
-}
-
-/* A round step (1, 2 or 5 times a power of ten) giving about n intervals over span. */
-static double nice_step(double span, int n)
-{
-    double raw = span / n, p = pow(10, floor(log10(raw))), m = raw / p;
-    return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
-}
 
 static void axes(FILE *out, const frame *f, const char *ylabel)
 {
@@ -56,7 +39,7 @@ static void axes(FILE *out, const frame *f, const char *ylabel)
             }
         }
     }
-    double step = nice_step(f->yhi - f->ylo, 6);
+    double step = pario_svg_step(f->yhi - f->ylo, 6);
     int decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
     for (double v = ceil(f->ylo / step) * step; v <= f->yhi + step * 1e-6; v += step) {
         double y = py(f, v + f->shift);
@@ -131,7 +114,7 @@ pario_status pario_pi_plot_svg(const pario_pi_history *h, const pario_plot_opts 
             f.x0, f.y0, f.w, f.h);
     fprintf(out, "<text x=\"%.1f\" y=\"26\" text-anchor=\"middle\" font-size=\"15\">", W / 2.0);
     if (o && o->title) {
-        xml_text(out, o->title);
+        pario_svg_text(out, o->title);
     } else {
         fprintf(out, "pario-pi %s", pario_pi_method_name(h->p.method));
         if (h->p.method == PARIO_PI_DARTS)

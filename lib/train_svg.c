@@ -4,24 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "pario/train_plot.h"
-
-static void xml_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<') fputs("&lt;", out);
-        else if (*s == '>') fputs("&gt;", out);
-        else if (*s == '&') fputs("&amp;", out);
-        else if (*s == '"') fputs("&quot;", out);
-        else fputc(*s, out);
-    }
-}
-
-/* A round step (1, 2 or 5 times a power of ten) giving about n intervals over span. */
-static double nice_step(double span, int n)
-{
-    double raw = span / n, p = pow(10, floor(log10(raw))), m = raw / p;
-    return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
-}
+#include "svg.h"
 
 typedef struct frame {
     double x0, y0, w, h, xlo, xhi, ylo, yhi;
@@ -55,7 +38,7 @@ pario_status pario_train_plot_svg(const pario_train_history *h, const pario_plot
     fprintf(out, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
     fprintf(out, "<text x=\"%.1f\" y=\"26\" text-anchor=\"middle\" font-size=\"15\">", W / 2.0);
     if (o && o->title)
-        xml_text(out, o->title);
+        pario_svg_text(out, o->title);
     else
         fprintf(out, "pario-train %s, %llu samples, batch %llu, lr %g, seed %llu: %llu epochs",
                 pario_train_model_name(h->model), (unsigned long long)h->samples, (unsigned long long)h->batch, h->lr,
@@ -64,7 +47,7 @@ pario_status pario_train_plot_svg(const pario_train_history *h, const pario_plot
     fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#333\"/>\n", f.x0,
             f.y0, f.w, f.h);
     /* epochs axis: whole epochs */
-    double xs = nice_step(f.xhi - f.xlo, 8);
+    double xs = pario_svg_step(f.xhi - f.xlo, 8);
     if (xs < 1)
         xs = 1;
     for (double e = ceil(f.xlo / xs) * xs; e <= f.xhi + 1e-9; e += xs) {
@@ -73,7 +56,7 @@ pario_status pario_train_plot_svg(const pario_train_history *h, const pario_plot
                 f.y0 + f.h + 6);
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.0f</text>\n", x, f.y0 + f.h + 22, e);
     }
-    double ys = nice_step(f.yhi - f.ylo, 6);
+    double ys = pario_svg_step(f.yhi - f.ylo, 6);
     for (double v = ceil(f.ylo / ys) * ys; v <= f.yhi + ys * 1e-6; v += ys) {
         double y = py(&f, v);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", f.x0 - 6, y, f.x0, y);

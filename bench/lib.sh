@@ -1,6 +1,15 @@
 # Shared by the benchmark scripts (sourced): timing whole processes, medians, tables.
 set -u
 : "${PARIO_BIN:=$(cd "$(dirname "$0")/../build/tools" 2>/dev/null && pwd)}"
+PARIO_BUILD=$(cd "$PARIO_BIN/.." 2>/dev/null && pwd)
+# Time the programs users run, not libtool's wrapper scripts: in a build tree
+# build/tools/pario-x is a shell script that execs build/tools/.libs/pario-x
+# (measured here: 0.02-0.04 s of CPU and a bash per rank, every run).
+if [ -x "$PARIO_BIN/.libs/pario-count" ] && [ -d "$PARIO_BUILD/lib/.libs" ]; then
+  LD_LIBRARY_PATH="$PARIO_BUILD/lib/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  export LD_LIBRARY_PATH
+  PARIO_BIN=$PARIO_BIN/.libs
+fi
 : "${BENCH_DIR:=/tmp/pario-bench}"
 : "${REPS:=3}"
 mkdir -p "$BENCH_DIR"

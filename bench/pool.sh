@@ -16,7 +16,7 @@ SIZE=${1:-1Gi}
 FILES=${2:-1000}
 SLOW=${SLOW:-4}
 MPIEXEC=${MPIEXEC:-mpiexec.mpich}
-POOL_TASKS=${PARIO_BIN%/tools}/bench/pool_tasks
+POOL_TASKS=$PARIO_BUILD/bench/pool_tasks
 D=$BENCH_DIR/pool
 mkdir -p "$D"
 cd "$D" || exit 1

@@ -87,32 +87,17 @@ pario_status pario_h5log_create(pario_h5log **out, const char *path, const pario
     if (pario_h5table_rank(l->t) == 0)
         iso_now(start, sizeof start);
     MPI_Bcast(start, sizeof start, MPI_CHAR, 0, comm);
-    /* each step is collective in parallel HDF5: the ranks agree after each */
-    pario_h5table *t = l->t;
-    for (int step = 0; step < 8 && !pario_failed(&st); step++) {
-        int ok = 1;
-        switch (step) {
-        case 0: ok = pario_h5table_attr_u64(t, &st, "seed", p->seed); break;
-        case 1: ok = pario_h5table_attr_i64(t, &st, "ranks", nranks); break;
-        case 2: ok = pario_h5table_attr_u64(t, &st, "samples_per_round", p->samples); break;
-        case 3: ok = pario_h5table_attr_u64(t, &st, "rounds", p->rounds); break;
-        case 4: ok = pario_h5table_attr_str(t, &st, "method", pario_pi_method_name(p->method)); break;
-        case 5:
-            ok = pario_h5table_attr_str(t, &st, "generator", p->method == PARIO_PI_DARTS ? PARIO_RNG_NAME : "none");
-            break;
-        case 6: ok = pario_h5table_attr_str(t, &st, "pario_version", PACKAGE_VERSION); break;
-        default: ok = pario_h5table_attr_str(t, &st, "start_time", start); break;
-        }
-        if (!ok && !pario_failed(&st))
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the log's layout", path);
-        pario_agree(&st, comm);
-    }
-    if (pario_failed(&st)) {
-        pario_h5table_free(l->t);
-        free(l);
-        return st;
-    }
-    st = pario_h5table_create_columns(l->t);
+    const pario_h5table_attr a[] = {
+        { .name = "seed", .kind = 'u', .u = p->seed },
+        { .name = "ranks", .kind = 'i', .i = nranks },
+        { .name = "samples_per_round", .kind = 'u', .u = p->samples },
+        { .name = "rounds", .kind = 'u', .u = p->rounds },
+        { .name = "method", .kind = 's', .s = pario_pi_method_name(p->method) },
+        { .name = "generator", .kind = 's', .s = p->method == PARIO_PI_DARTS ? PARIO_RNG_NAME : "none" },
+        { .name = "pario_version", .kind = 's', .s = PACKAGE_VERSION },
+        { .name = "start_time", .kind = 's', .s = start },
+    };
+    st = pario_h5table_create_layout(l->t, a, (int)(sizeof a / sizeof a[0]));
     if (pario_failed(&st)) {
         free(l);
         return st;

@@ -352,6 +352,26 @@ pario_status pario_h5table_create_columns(pario_h5table *t)
     return st;
 }
 
+pario_status pario_h5table_create_layout(pario_h5table *t, const pario_h5table_attr *a, int n)
+{
+    pario_status st = pario_ok();
+    /* each attribute is collective in parallel HDF5: agree after each */
+    for (int k = 0; k < n && !pario_failed(&st); k++) {
+        int ok = a[k].kind == 'u'   ? pario_h5table_attr_u64(t, &st, a[k].name, a[k].u)
+                 : a[k].kind == 'i' ? pario_h5table_attr_i64(t, &st, a[k].name, a[k].i)
+                 : a[k].kind == 'f' ? pario_h5table_attr_f64(t, &st, a[k].name, a[k].f)
+                                    : pario_h5table_attr_str(t, &st, a[k].name, a[k].s);
+        if (!ok && !pario_failed(&st))
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the log's layout", t->path);
+        pario_agree(&st, t->comm);
+    }
+    if (pario_failed(&st)) {
+        pario_h5table_free(t);
+        return st;
+    }
+    return pario_h5table_create_columns(t);
+}
+
 pario_status pario_h5table_reopen(pario_h5table *t, uint64_t rows, uint64_t width)
 {
     t->renamed = 1;

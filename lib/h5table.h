@@ -48,6 +48,19 @@ int pario_h5table_attr_f64(pario_h5table *t, pario_status *st, const char *name,
 int pario_h5table_attr_str(pario_h5table *t, pario_status *st, const char *name, const char *s);
 /* The columns, then the first reservation. */
 pario_status pario_h5table_create_columns(pario_h5table *t);
+
+/* One root attribute of a log's layout: kind 'u' (u), 'i' (i), 'f' (f) or 's' (s). */
+typedef struct pario_h5table_attr {
+    const char *name;
+    char kind;
+    uint64_t u;
+    int64_t i;
+    double f;
+    const char *s;
+} pario_h5table_attr;
+/* After pario_h5table_create: the attributes a[0..n) in order (each collective,
+ * the ranks agreeing after each), then the columns. On failure the table is freed. */
+pario_status pario_h5table_create_layout(pario_h5table *t, const pario_h5table_attr *a, int n);
 /* Reopen an existing table for appending, cut (or grown) to rows x width. */
 pario_status pario_h5table_reopen(pario_h5table *t, uint64_t rows, uint64_t width);
 /* Make row `row` exist (extends every column; reserves first). */

@@ -84,21 +84,12 @@ pario_status pario_trainlog_create(pario_trainlog **out, const char *path, const
     uint64_t u[NU];
     double f[NF];
     meta_values(m, u, f);
-    /* each attribute is collective in parallel HDF5: agree after each */
-    for (int i = 0; i < NU + NF + 1 && !pario_failed(&st); i++) {
-        int ok = i < NU ? pario_h5table_attr_u64(l->t, &st, u_names[i], u[i])
-                 : i < NU + NF ? pario_h5table_attr_f64(l->t, &st, f_names[i - NU], f[i - NU])
-                               : pario_h5table_attr_str(l->t, &st, "pario_version", PACKAGE_VERSION);
-        if (!ok && !pario_failed(&st))
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the log's layout", path);
-        pario_agree(&st, comm);
-    }
-    if (pario_failed(&st)) {
-        pario_h5table_free(l->t);
-        free(l);
-        return st;
-    }
-    st = pario_h5table_create_columns(l->t);
+    pario_h5table_attr a[NU + NF + 1];
+    for (int i = 0; i < NU + NF; i++)
+        a[i] = i < NU ? (pario_h5table_attr){ .name = u_names[i], .kind = 'u', .u = u[i] }
+                      : (pario_h5table_attr){ .name = f_names[i - NU], .kind = 'f', .f = f[i - NU] };
+    a[NU + NF] = (pario_h5table_attr){ .name = "pario_version", .kind = 's', .s = PACKAGE_VERSION };
+    st = pario_h5table_create_layout(l->t, a, NU + NF + 1);
     if (pario_failed(&st)) {
         free(l);
         return st;

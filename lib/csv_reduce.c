@@ -51,6 +51,19 @@ static void block(struct csv_pass *p, const double *v, const uint64_t *recs, siz
         pario_count_chunk(&p->spec->range, v, n, PARIO_FLOAT64, res->range_count);
 }
 
+/* Back to the state before the pass (a rank reads again from the right start). */
+static void reset(struct csv_pass *p)
+{
+    pario_reduce_result *res = p->res;
+    pario_acc_init(&res->acc[0], PARIO_FLOAT64);
+    if (p->hist)
+        memset(res->hist_counts, 0, sizeof(uint64_t) * p->spec->bins);
+    if (res->count)
+        memset(res->count, 0, sizeof(uint64_t));
+    if (res->range_count)
+        memset(res->range_count, 0, sizeof(uint64_t));
+}
+
 /* Sum every rank's stats into s (on every rank). */
 static void stats_sum(pario_csv_reader *r, pario_csv_stats *s, MPI_Comm comm)
 {
@@ -75,8 +88,13 @@ static pario_status run_pass(struct csv_pass *p, const char *path, const pario_c
     const double *v;
     const uint64_t *recs;
     size_t n;
-    while (pario_csv_next(r, &v, &recs, &n, &st))
-        block(p, v, recs, n);
+    int got;
+    while ((got = pario_csv_next(r, &v, &recs, &n, &st)) != 0) {
+        if (got < 0)
+            reset(p); /* this rank read from a wrong start: what it had is void */
+        else
+            block(p, v, recs, n);
+    }
     p->res->bytes += pario_csv_bytes(r);
     if (pario_agree(&st, comm)) {
         pario_csv_close(r);
@@ -220,8 +238,13 @@ pario_status pario_count_csv(const char *path, const pario_csv_opts *o, const pa
     const double *v;
     const uint64_t *recs;
     size_t n;
-    while (pario_csv_next(r, &v, &recs, &n, &st))
-        pario_count_chunk(q, v, n, PARIO_FLOAT64, local);
+    int got;
+    while ((got = pario_csv_next(r, &v, &recs, &n, &st)) != 0) {
+        if (got < 0)
+            memset(local, 0, sizeof local); /* read from a wrong start: void */
+        else
+            pario_count_chunk(q, v, n, PARIO_FLOAT64, local);
+    }
     res->bytes = pario_csv_bytes(r);
     if (pario_agree(&st, comm)) {
         pario_csv_close(r);

@@ -1,7 +1,12 @@
 /* The per-rank column reader of a CSV file: records owned by the rank where they
- * start (the quote pre-pass says where that is), the column's field of each, as
- * blocks of doubles. After pario_csv_open everything is independent I/O on the
- * rank's own range plus the tail of its last record. */
+ * start, the column's field of each, as blocks of doubles. One pass, speculative:
+ * every rank parses its range as if it started outside quotes, counting the
+ * quotes and newlines of its block [A, E) as it goes; one exchange of those counts
+ * (csv_quote.c, when the rank reaches E, or sooner: at an error, or before a
+ * record would grow past its chunk) says whether it was right. A rank that was
+ * not (its block starts inside a quoted field: rare) reads its range again from
+ * the right start, and its consumer discards what it had (pario_csv_next returns
+ * -1). Line numbers are counted from A until the exchange gives the lines before. */
 #define _GNU_SOURCE 1
 #include "config.h"
 #include <inttypes.h>
@@ -32,10 +37,98 @@ struct pario_csv_reader {
     int done;
     int any_start;            /* rank 0 reading the header: records may start past hi */
     unsigned char stop[256];  /* the bytes the fast scan stops at: delimiter, quote, newline */
+    int settled;              /* the exchange is done: the start and line numbers are right */
+    int restart;              /* the exchange found the speculative start wrong: read again */
+    uint64_t A, E;            /* the block this rank counts for the exchange */
+    uint64_t acct;            /* counted up to here */
+    uint64_t counts[PARIO_CSV_Q_N];
+    uint64_t lines_before;    /* newlines before A (after the exchange) */
     double vals[BLOCK];
     uint64_t recs[BLOCK];
     pario_csv_stats stats;    /* this rank's */
 };
+
+/* Count the quotes and newlines of s[0..m) into the exchange's counts. */
+static void count_span(pario_csv_reader *r, const char *s, size_t m)
+{
+    uint64_t *c = r->counts;
+    const char q = r->o.quote;
+    uint64_t nq = q ? pario_text_count_byte(s, m, (unsigned char)q) : 0;
+    if (nq) {
+        const char *last = memrchr(s, q, m);
+        c[PARIO_CSV_Q_HAS_LAST] = 1;
+        c[PARIO_CSV_Q_LINES_BEFORE_LAST] = c[PARIO_CSV_Q_LINES] + pario_text_count_byte(s, (size_t)(last - s), '\n');
+    }
+    c[PARIO_CSV_Q_QUOTES] += nq;
+    c[PARIO_CSV_Q_LINES] += pario_text_count_byte(s, m, '\n');
+}
+
+/* Count the block's bytes [acct, to) (clipped to E); p holds file byte off, and
+ * off <= acct. */
+static inline void account(pario_csv_reader *r, const char *p, uint64_t off, uint64_t to)
+{
+    if (r->settled)
+        return;
+    if (to > r->E)
+        to = r->E;
+    if (r->acct >= to)
+        return;
+    count_span(r, p + (r->acct - off), (size_t)(to - r->acct));
+    r->acct = to;
+}
+
+static pario_status find_start(pario_csv_reader *r, int inq);
+
+/* The exchange, once per rank: count the rest of the block from the file if the
+ * parse stopped short of E, swap counts, and learn the line numbers' base.
+ * Returns 1 when this rank started in the wrong place and has found the right
+ * start (its records are to be read again), 0 otherwise (*st: an error; done
+ * set when another rank failed). */
+static int settle(pario_csv_reader *r, pario_status *st)
+{
+    r->settled = 1;
+    if (!pario_failed(st) && r->acct < r->E) {
+        size_t cap = r->f.chunk;
+        char *tmp = pario_alloc_aligned(cap);
+        if (!tmp)
+            *st = pario_local_error("%s: out of memory for a %zu-byte buffer", r->f.path, cap);
+        while (tmp && r->acct < r->E) {
+            size_t m = r->E - r->acct < cap ? (size_t)(r->E - r->acct) : cap;
+            *st = pario_text_read(&r->f, r->acct, tmp, m);
+            if (pario_failed(st))
+                break;
+            count_span(r, tmp, m);
+            r->acct += m;
+        }
+        free(tmp);
+    }
+    r->counts[PARIO_CSV_Q_FAILED] = pario_failed(st);
+    pario_csv_before b;
+    pario_status x = pario_csv_quote_exchange(r->counts, r->f.path, r->o.quote, &b, r->comm);
+    if (pario_failed(st))
+        return 0;
+    if (b.others_failed) {
+        r->done = 1;
+        return 0;
+    }
+    if (pario_failed(&x)) {
+        *st = x;
+        r->done = 1;
+        return 0;
+    }
+    r->lines_before = b.lines;
+    r->line += b.lines;
+    if (r->f.lo == 0 || r->f.lo >= r->f.hi || !(b.quotes & 1))
+        return 0; /* the speculation was right */
+    /* the block starts inside a quoted field: from the right start again */
+    memset(&r->stats, 0, sizeof r->stats);
+    r->done = 0;
+    r->len = 0;
+    r->line = b.lines + 1;
+    *st = find_start(r, 1);
+    r->restart = !pario_failed(st);
+    return r->restart;
+}
 
 /* Read on so that buf holds bytes from pos; at least one more byte unless the
  * file has ended (returns 0 then). */
@@ -53,7 +146,7 @@ static int more(pario_csv_reader *r, pario_status *st)
     if (r->len == r->cap) {
         if (r->cap >= MAX_RECORD + r->f.chunk) {
             *st = pario_error(PARIO_ERR_RUNTIME, "%s: line %" PRIu64 ": a record longer than %zu bytes", r->f.path,
-                              r->line, MAX_RECORD);
+                              r->line, MAX_RECORD); /* settled: record() exchanges before growing */
             return 0;
         }
         size_t cap = r->cap * 2;
@@ -125,26 +218,33 @@ static int record(pario_csv_reader *r, const char **rec, size_t *n, uint64_t *ne
             return 1;
         }
         scanned = e;
+        if (!r->settled && !r->any_start) {
+            /* the buffer holds the rest of the block, or the record would grow
+             * past it: exchange first (the speculation may be wrong, or a quote
+             * never close), so a wrong start costs no more than a chunk */
+            uint64_t bufend = r->cur + r->len;
+            if (bufend >= r->E || r->len - off == r->cap) {
+                account(r, r->buf, r->cur, bufend);
+                if (settle(r, st) || pario_failed(st) || r->done)
+                    return 0;
+            }
+        }
         if (!more(r, st))
             return 0;
     }
 }
 
-/* This rank's first record: pos = lo when the byte before is a newline outside
- * quotes, else just after the first such newline in [lo - 1, hi - 1). */
-static pario_status find_start(pario_csv_reader *r, const pario_csv_prepass *pp)
+/* This rank's first record (ranks but 0): pos = lo when the byte before is a
+ * newline outside quotes, else just after the first such newline in
+ * [lo - 1, hi - 1); inq: whether lo - 1 is inside a quoted field. r->line is the
+ * line at lo - 1 on entry. */
+static pario_status find_start(pario_csv_reader *r, int inq)
 {
     pario_text_file *f = &r->f;
     if (f->lo >= f->hi) {
         r->done = 1;
         return pario_ok();
     }
-    r->line = pp->lines_before + 1;
-    if (f->lo == 0) {
-        r->pos = r->cur = 0;
-        return pario_ok();
-    }
-    int inq = (int)(pp->quotes_before & 1);
     const char q = r->o.quote;
     uint64_t a = f->lo - 1;
     while (a < f->hi - 1) {
@@ -163,10 +263,12 @@ static pario_status find_start(pario_csv_reader *r, const pario_csv_prepass *pp)
                     r->cur = a;
                     r->len = m;
                     r->pos = a + i + 1;
+                    account(r, r->buf, a, r->pos);
                     return pario_ok();
                 }
             }
         }
+        account(r, r->buf, a, a + look);
         a += m;
     }
     r->done = 1; /* no record starts in the range */
@@ -201,6 +303,7 @@ static pario_status read_header(pario_csv_reader *r, int *found)
     *found = 0;
     while (record(r, &rec, &n, &next, &nl, &st)) {
         uint64_t here = r->line;
+        account(r, rec, r->pos, next);
         r->pos = next;
         r->line += nl + 1;
         if (n == 0)
@@ -277,13 +380,16 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
         pario_csv_close(r);
         return st;
     }
-    /* the quotes and lines before every rank's range (buf is scratch here) */
-    pario_csv_prepass pp;
-    st = pario_csv_quote_prepass(&r->f, o->quote, r->buf, &pp, comm);
+    /* the block counted for the quote exchange */
+    r->A = r->f.lo ? r->f.lo - 1 : 0;
+    r->E = r->f.hi == r->f.size ? r->f.size : r->f.hi ? r->f.hi - 1 : 0;
+    if (r->f.lo >= r->f.hi)
+        r->A = r->E = 0;
+    r->acct = r->A;
+    r->line = 1; /* from A until the exchange */
     /* the header (rank 0 owns the file's first record) */
     uint64_t head[2] = { 0, 0 }; /* column, header_end */
     if (!pario_failed(&st) && rank == 0 && r->f.lo < r->f.hi) {
-        r->line = 1;
         if (o->header) {
             int found;
             r->any_start = 1; /* the header is the first non-empty record, wherever it starts */
@@ -304,9 +410,9 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
     r->col = head[0];
     r->header_end = head[1];
     set_label(r, o->column[0] && !all_digits(o->column) ? o->column : NULL);
-    /* where every rank's records start */
+    /* where every rank's records start, if its block starts outside quotes */
     if (!pario_failed(&st) && rank != 0)
-        st = find_start(r, &pp);
+        st = find_start(r, 0);
     if (pario_agree(&st, comm)) {
         pario_csv_close(r);
         return st;
@@ -382,6 +488,23 @@ static int fast_record(pario_csv_reader *r, size_t *n, uint64_t *next, const cha
     return 1;
 }
 
+/* Before an error naming a line: exchange (if not yet) so the line is right, or
+ * the error turns out to come from a wrong start. Returns -1 (read again), 0
+ * (stop: *st says why, or another rank failed) or 1 (report the error; *line
+ * made absolute when it was counted from A). */
+static int before_error(pario_csv_reader *r, pario_status *st, uint64_t *line, int relative)
+{
+    if (!r->settled) {
+        if (settle(r, st))
+            return -1;
+        if (pario_failed(st) || r->done)
+            return 0;
+    }
+    if (relative)
+        *line += r->lines_before;
+    return 1;
+}
+
 int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **recs, size_t *count, pario_status *st)
 {
     if (pario_failed(st))
@@ -396,11 +519,27 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
         int esc = 0, have = 0;
         uint64_t nf;
         const int fast = !r->done && fast_record(r, &n, &next, &fld, &fl, &have, &nf);
-        if (fast)
+        if (fast) {
             nl = 0;
-        else if (!record(r, &rec, &n, &next, &nl, st))
+            if (!r->settled) {
+                if (next <= r->E && r->acct == r->pos) {
+                    r->counts[PARIO_CSV_Q_LINES]++;
+                    r->acct = next;
+                } else {
+                    account(r, r->buf, r->cur, next);
+                }
+            }
+        } else if (!record(r, &rec, &n, &next, &nl, st)) {
+            if (r->restart) {
+                r->restart = 0;
+                return -1;
+            }
             break;
+        } else {
+            account(r, rec, r->pos, next);
+        }
         uint64_t line = r->line;
+        const int relative = !r->settled;
         r->pos = next;
         r->line += nl + 1;
         if (n == 0 || next <= r->header_end)
@@ -408,39 +547,54 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
         uint64_t idx = r->stats.records++;
         if (!fast)
             have = pario_csv_field(rec, n, r->o.delimiter, r->o.quote, r->col, &fld, &fl, &esc, &nf);
+        int why = 0; /* 1 missing, 2 empty, 3 not a number */
+        double v;
         if (!have) {
             r->stats.missing++;
-            if (!r->o.skip_invalid) {
+            why = 1;
+        } else {
+            size_t blank = 0;
+            while (blank < fl && (fld[blank] == ' ' || fld[blank] == '\t'))
+                blank++;
+            if (blank == fl) {
+                r->stats.empty++;
+                why = 2;
+            } else if (esc || !pario_csv_number(fld, fl, &v)) {
+                r->stats.non_numeric++;
+                why = 3;
+            }
+        }
+        if (why) {
+            if (r->o.skip_invalid)
+                continue;
+            int go = before_error(r, st, &line, relative);
+            if (go < 0) {
+                r->restart = 0;
+                return -1;
+            }
+            if (go == 0)
+                return 0;
+            if (why == 1) {
                 char what[64];
                 snprintf(what, sizeof what, "missing (the record has %" PRIu64 " field%s)", nf, nf == 1 ? "" : "s");
                 *st = invalid(r, line, what, NULL, 0);
-                return 0;
-            }
-            continue;
-        }
-        double v;
-        size_t blank = 0;
-        while (blank < fl && (fld[blank] == ' ' || fld[blank] == '\t'))
-            blank++;
-        if (blank == fl) {
-            r->stats.empty++;
-            if (!r->o.skip_invalid) {
+            } else if (why == 2) {
                 *st = invalid(r, line, "empty field", NULL, 0);
-                return 0;
-            }
-            continue;
-        }
-        if (esc || !pario_csv_number(fld, fl, &v)) {
-            r->stats.non_numeric++;
-            if (!r->o.skip_invalid) {
+            } else {
                 *st = invalid(r, line, "not a number:", fld, fl);
-                return 0;
             }
-            continue;
+            return 0;
         }
         r->vals[k] = v;
         r->recs[k] = idx;
         k++;
+    }
+    if (!r->settled && (pario_failed(st) || k == 0)) {
+        /* the end of this rank's records (or an error): the exchange */
+        if (settle(r, st)) {
+            r->restart = 0;
+            return -1;
+        }
     }
     if (pario_failed(st))
         return 0;

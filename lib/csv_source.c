@@ -719,6 +719,15 @@ void pario_csv_local_stats(const pario_csv_reader *r, pario_csv_stats *s)
     *s = r->stats;
 }
 
+uint64_t pario_csv_progress(const pario_csv_reader *r, uint64_t *total)
+{
+    const pario_text_file *f = &r->f;
+    *total = f->hi > f->lo ? f->hi - f->lo : 0;
+    if (r->done || r->pos >= f->hi)
+        return *total;
+    return r->pos > f->lo ? r->pos - f->lo : 0;
+}
+
 uint64_t pario_csv_bytes(const pario_csv_reader *r)
 {
     return r->f.bytes_read;

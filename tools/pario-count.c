@@ -112,7 +112,10 @@ static pario_status count_csv(pario_common *c, struct count_opts *o)
         return st;
     pario_count_result res;
     pario_csv_stats stats;
-    st = pario_count_csv(c->args[0], &o->csv, &o->q, &c->io, o->per_rank, NULL, &res, &stats, MPI_COMM_WORLD);
+    pario_progress prog;
+    pario_progress_start(&prog, "pario-count", "counting", 0, c->progress, c->quiet, MPI_COMM_WORLD);
+    st = pario_count_csv(c->args[0], &o->csv, &o->q, &c->io, o->per_rank, &prog, &res, &stats, MPI_COMM_WORLD);
+    pario_progress_finish(&prog);
     if (pario_failed(&st))
         return st;
     if (c->rank == 0) {
@@ -145,6 +148,8 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "say what to count: --value V, --range LO:HI or --values V1,V2,.. (try --help)");
     if (!pario_failed(&st))
         st = pario_csv_resolve(&o.csv, c.args[0], c.desc, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && o.csv.active)
+        st = pario_csv_schedule_check(c.args[0], o.schedule == PARIO_SCHEDULE_DYNAMIC);
     if (!pario_failed(&st) && o.csv.active) {
         st = count_csv(&c, &o);
         goto done;

@@ -102,7 +102,10 @@ static pario_status reduce_csv(pario_common *c, struct reduce_opts *o)
         return st;
     pario_reduce_result res;
     pario_csv_stats stats;
-    st = pario_reduce_csv(c->args[0], &o->csv, &o->spec, &c->io, NULL, &res, &stats, MPI_COMM_WORLD);
+    pario_progress prog;
+    pario_progress_start(&prog, "pario-reduce", "reducing", 0, c->progress, c->quiet, MPI_COMM_WORLD);
+    st = pario_reduce_csv(c->args[0], &o->csv, &o->spec, &c->io, &prog, &res, &stats, MPI_COMM_WORLD);
+    pario_progress_finish(&prog);
     if (pario_failed(&st))
         return st;
     if (c->rank == 0) {
@@ -157,6 +160,8 @@ int main(int argc, char **argv)
     }
     if (!pario_failed(&st))
         st = pario_csv_resolve(&o.csv, c.args[0], c.desc, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && o.csv.active)
+        st = pario_csv_schedule_check(c.args[0], o.schedule == PARIO_SCHEDULE_DYNAMIC);
     if (!pario_failed(&st) && o.csv.active) {
         st = reduce_csv(&c, &o);
         goto done;

@@ -39,7 +39,7 @@ static const pario_optdef options[] = {
     { "per-rank", O_PER_RANK, 0, NULL, "also gather each rank's count to rank 0 and print them" },
     { "schedule", O_SCHEDULE, 1, "static|dynamic",
       "static (default): each rank reads its part (--dist); dynamic: ranks draw chunks from a shared counter "
-      "(doc/pool.md), the same answer" },
+      "(doc/pool.md), the same answer; not for a CSV column" },
     PARIO_CSV_OPTDEFS,
     { NULL, 0, 0, NULL, NULL },
 };
@@ -56,7 +56,8 @@ static const pario_tool tool = {
     "float64) counts nothing; bounds beyond the type (or inf) are no limit.\n"
     "A CSV file's column (--column, or a descriptor saying format: csv or text) is\n"
     "counted as float64 values; empty, missing and non-numeric fields are an error\n"
-    "naming the line unless --skip-invalid (see doc/csv.md).",
+    "naming the line unless --skip-invalid (see doc/csv.md); --progress works,\n"
+    "--schedule dynamic is refused.",
     "Examples:\n"
     "  mpiexec.mpich -n 4 pario-count --value 7 data.bin\n"
     "  mpiexec.mpich -n 4 pario-count --range 0:100 --per-rank --format json data.bin\n"

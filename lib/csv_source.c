@@ -22,6 +22,7 @@
 
 #define BLOCK 4096                         /* values handed out per call */
 #define MAX_RECORD ((size_t)1 << 30)       /* the longest record held whole */
+#define TAIL ((uint64_t)64 << 10)           /* read past the range this much at a time */
 
 struct pario_csv_reader {
     pario_text_file f;
@@ -163,6 +164,10 @@ static int more(pario_csv_reader *r, pario_status *st)
     }
     size_t room = r->cap - r->len;
     size_t m = r->f.size - end < room ? (size_t)(r->f.size - end) : room;
+    /* past the range only the last record is wanted: read on a little at a time */
+    uint64_t stop = r->f.hi + TAIL > end + TAIL ? r->f.hi + TAIL : end + TAIL;
+    if (!r->any_start && m > stop - end)
+        m = (size_t)(stop - end);
     *st = pario_text_read(&r->f, end, r->buf + r->len, m);
     if (pario_failed(st))
         return 0;

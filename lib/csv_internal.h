@@ -1,4 +1,4 @@
-/* Internal: CSV field splitting and the quote pre-pass (csv_parse.c, csv_quote.c). */
+/* Internal: CSV field splitting and the quote exchange (csv_parse.c, csv_quote.c). */
 #ifndef PARIO_CSV_INTERNAL_H
 #define PARIO_CSV_INTERNAL_H
 #include <stddef.h>
@@ -13,17 +13,23 @@
 int pario_csv_field(const char *rec, size_t n, char delim, char quote, uint64_t col, const char **f,
                     size_t *flen, int *escaped, uint64_t *nfields);
 
-/* What the pre-pass found before this rank's first byte to look at. */
-typedef struct pario_csv_prepass {
-    uint64_t quotes_before;   /* quote characters in [0, a) */
-    uint64_t lines_before;    /* newlines in [0, a) */
-} pario_csv_prepass;
+/* The counts a rank makes of its block [A, E) for the quote exchange
+ * (A = lo - 1, or 0 on rank 0; E = hi - 1, or the file's size on the last rank
+ * with bytes: the blocks cover the file once). */
+enum { PARIO_CSV_Q_QUOTES, PARIO_CSV_Q_LINES, PARIO_CSV_Q_HAS_LAST, PARIO_CSV_Q_LINES_BEFORE_LAST,
+       PARIO_CSV_Q_FAILED, PARIO_CSV_Q_N };
 
-/* Collective: count quotes and newlines of every rank's block ([lo - 1, hi - 1);
- * rank 0 from 0, the last non-empty rank to the end), scan them, and check that
- * the quotes close (an error naming the line of the unclosed field's opening quote
- * otherwise). buf holds f->chunk bytes. A failed read is this rank's error; every
- * rank joins the exchange anyway. */
-pario_status pario_csv_quote_prepass(pario_text_file *f, char quote, char *buf, pario_csv_prepass *out,
-                                     MPI_Comm comm);
+/* What the exchange found before this rank's block. */
+typedef struct pario_csv_before {
+    uint64_t quotes;   /* quote characters in [0, A) */
+    uint64_t lines;    /* newlines in [0, A) */
+    int others_failed; /* another rank's counts are missing (its error wins) */
+} pario_csv_before;
+
+/* Collective: exchange every rank's counts (mine[PARIO_CSV_Q_FAILED] set when this
+ * rank could not count), give each the quotes and newlines before its block, and
+ * check that the quotes close (an error naming the line of the unclosed field's
+ * opening quote otherwise). */
+pario_status pario_csv_quote_exchange(const uint64_t mine[PARIO_CSV_Q_N], const char *path, char quote,
+                                      pario_csv_before *out, MPI_Comm comm);
 #endif

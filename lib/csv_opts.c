@@ -135,3 +135,12 @@ pario_status pario_csv_resolve(pario_csv_opts *o, const char *path, const char *
     MPI_Bcast(o, (int)sizeof *o, MPI_BYTE, 0, comm);
     return st;
 }
+
+pario_status pario_csv_schedule_check(const char *path, int dynamic)
+{
+    if (!dynamic)
+        return pario_ok();
+    return pario_error(PARIO_ERR_USAGE, "%s: --schedule dynamic does not apply to a CSV or text column (its records "
+                       "are split by where they start, each rank reading its own range once): leave it out, or say "
+                       "--schedule static", path);
+}

@@ -17,7 +17,23 @@ struct csv_pass {
     unsigned need;
     int hist, count, range;
     pario_reduce_result *res;
+    pario_progress *progress; /* or NULL */
+    unsigned passes;          /* over the file, for the progress line's total */
+    uint64_t done_before;     /* progress of earlier passes */
 };
+
+/* The progress line after a block (its total set on the first). */
+static void progress(pario_progress *pg, const pario_csv_reader *r, unsigned passes, uint64_t *done_before,
+                     int last)
+{
+    if (!pg)
+        return;
+    uint64_t total, done = pario_csv_progress(r, &total);
+    pg->total = total * (passes ? passes : 1);
+    pario_progress_update(pg, *done_before + done);
+    if (last)
+        *done_before += total;
+}
 
 static void shift(pario_acc *a, uint64_t base)
 {
@@ -51,6 +67,19 @@ static void block(struct csv_pass *p, const double *v, const uint64_t *recs, siz
         pario_count_chunk(&p->spec->range, v, n, PARIO_FLOAT64, res->range_count);
 }
 
+/* Back to the state before the pass (a rank reads again from the right start). */
+static void reset(struct csv_pass *p)
+{
+    pario_reduce_result *res = p->res;
+    pario_acc_init(&res->acc[0], PARIO_FLOAT64);
+    if (p->hist)
+        memset(res->hist_counts, 0, sizeof(uint64_t) * p->spec->bins);
+    if (res->count)
+        memset(res->count, 0, sizeof(uint64_t));
+    if (res->range_count)
+        memset(res->range_count, 0, sizeof(uint64_t));
+}
+
 /* Sum every rank's stats into s (on every rank). */
 static void stats_sum(pario_csv_reader *r, pario_csv_stats *s, MPI_Comm comm)
 {
@@ -75,8 +104,15 @@ static pario_status run_pass(struct csv_pass *p, const char *path, const pario_c
     const double *v;
     const uint64_t *recs;
     size_t n;
-    while (pario_csv_next(r, &v, &recs, &n, &st))
-        block(p, v, recs, n);
+    int got;
+    while ((got = pario_csv_next(r, &v, &recs, &n, &st)) != 0) {
+        if (got < 0)
+            reset(p); /* this rank read from a wrong start: what it had is void */
+        else
+            block(p, v, recs, n);
+        progress(p->progress, r, p->passes, &p->done_before, 0);
+    }
+    progress(p->progress, r, p->passes, &p->done_before, 1);
     p->res->bytes += pario_csv_bytes(r);
     if (pario_agree(&st, comm)) {
         pario_csv_close(r);
@@ -97,10 +133,11 @@ static pario_status hist_range(struct csv_pass *p, const char *path, const pario
     if (s->have_lo && s->have_hi)
         return pario_ok();
     pario_reduce_result *res = p->res;
-    struct csv_pass mm = { s, PARIO_NEED_MINMAX, 0, 0, 0, res };
+    struct csv_pass mm = { s, PARIO_NEED_MINMAX, 0, 0, 0, res, p->progress, p->passes, p->done_before };
     pario_status st = run_pass(&mm, path, o, io, stats, comm);
     if (pario_failed(&st))
         return st;
+    p->done_before = mm.done_before;
     res->passes++;
     pario_acc_reduce(res->acc, 1, comm);
     int rank;
@@ -130,7 +167,8 @@ static pario_status hist_range(struct csv_pass *p, const char *path, const pario
 }
 
 static pario_status reduce_csv(const char *path, const pario_csv_opts *o, const pario_reduce_spec *spec,
-                               const pario_io_opts *io, pario_reduce_result *res, pario_csv_stats *stats, MPI_Comm comm)
+                               const pario_io_opts *io, pario_progress *progress, pario_reduce_result *res,
+                               pario_csv_stats *stats, MPI_Comm comm)
 {
     memset(stats, 0, sizeof *stats);
     double t0 = MPI_Wtime();
@@ -139,7 +177,7 @@ static pario_status reduce_csv(const char *path, const pario_csv_opts *o, const 
     res->dtype = PARIO_FLOAT64;
     res->axis = -1;
     res->lanes = 1;
-    struct csv_pass p = { spec, 0, 0, 0, 0, res };
+    struct csv_pass p = { spec, 0, 0, 0, 0, res, progress, 1, 0 };
     if (spec->ops & (PARIO_OP_SUM | PARIO_OP_MEAN))
         p.need |= PARIO_NEED_SUM;
     if (spec->ops & (PARIO_OP_VAR | PARIO_OP_STD))
@@ -149,6 +187,8 @@ static pario_status reduce_csv(const char *path, const pario_csv_opts *o, const 
     p.hist = !!(spec->ops & PARIO_OP_HIST);
     p.count = !!(spec->ops & PARIO_OP_COUNT);
     p.range = !!(spec->ops & PARIO_OP_RANGE);
+    if (p.hist && !(spec->have_lo && spec->have_hi))
+        p.passes = 2; /* the range first */
     pario_status st = pario_ok();
     res->acc = calloc(1, sizeof(pario_acc));
     res->count = calloc(1, sizeof(uint64_t));
@@ -196,21 +236,20 @@ pario_status pario_reduce_csv(const char *path, const pario_csv_opts *o, const p
                               const pario_io_opts *io, pario_progress *progress, pario_reduce_result *res,
                               pario_csv_stats *stats, MPI_Comm comm)
 {
-    (void)progress;
     memset(res, 0, sizeof *res);
-    pario_status st = reduce_csv(path, o, spec, io, res, stats, comm);
+    pario_status st = reduce_csv(path, o, spec, io, progress, res, stats, comm);
     if (pario_failed(&st))
         pario_reduce_result_free(res); /* nothing half-made is left to the caller */
     return st;
 }
 
 pario_status pario_count_csv(const char *path, const pario_csv_opts *o, const pario_count_query *q,
-                             const pario_io_opts *io, int per_rank, pario_progress *progress,
+                             const pario_io_opts *io, int per_rank, pario_progress *progress_line,
                              pario_count_result *res, pario_csv_stats *stats, MPI_Comm comm)
 {
-    (void)progress;
     memset(res, 0, sizeof *res);
     memset(stats, 0, sizeof *stats);
+    uint64_t done_before = 0;
     double t0 = MPI_Wtime();
     uint64_t local[PARIO_COUNT_MAX_VALUES] = { 0 };
     pario_csv_reader *r;
@@ -220,8 +259,15 @@ pario_status pario_count_csv(const char *path, const pario_csv_opts *o, const pa
     const double *v;
     const uint64_t *recs;
     size_t n;
-    while (pario_csv_next(r, &v, &recs, &n, &st))
-        pario_count_chunk(q, v, n, PARIO_FLOAT64, local);
+    int got;
+    while ((got = pario_csv_next(r, &v, &recs, &n, &st)) != 0) {
+        if (got < 0)
+            memset(local, 0, sizeof local); /* read from a wrong start: void */
+        else
+            pario_count_chunk(q, v, n, PARIO_FLOAT64, local);
+        progress(progress_line, r, 1, &done_before, 0);
+    }
+    progress(progress_line, r, 1, &done_before, 1);
     res->bytes = pario_csv_bytes(r);
     if (pario_agree(&st, comm)) {
         pario_csv_close(r);

@@ -1,7 +1,12 @@
 /* The per-rank column reader of a CSV file: records owned by the rank where they
- * start (the quote pre-pass says where that is), the column's field of each, as
- * blocks of doubles. After pario_csv_open everything is independent I/O on the
- * rank's own range plus the tail of its last record. */
+ * start, the column's field of each, as blocks of doubles. One pass, speculative:
+ * every rank parses its range as if it started outside quotes, counting the
+ * quotes and newlines of its block [A, E) as it goes; one exchange of those counts
+ * (csv_quote.c, when the rank reaches E, or sooner: at an error, or before a
+ * record would grow past its chunk) says whether it was right. A rank that was
+ * not (its block starts inside a quoted field: rare) reads its range again from
+ * the right start, and its consumer discards what it had (pario_csv_next returns
+ * -1). Line numbers are counted from A until the exchange gives the lines before. */
 #define _GNU_SOURCE 1
 #include "config.h"
 #include <inttypes.h>
@@ -17,6 +22,7 @@
 
 #define BLOCK 4096                         /* values handed out per call */
 #define MAX_RECORD ((size_t)1 << 30)       /* the longest record held whole */
+#define TAIL ((uint64_t)64 << 10)           /* read past the range this much at a time */
 
 struct pario_csv_reader {
     pario_text_file f;
@@ -32,10 +38,98 @@ struct pario_csv_reader {
     int done;
     int any_start;            /* rank 0 reading the header: records may start past hi */
     unsigned char stop[256];  /* the bytes the fast scan stops at: delimiter, quote, newline */
+    int settled;              /* the exchange is done: the start and line numbers are right */
+    int restart;              /* the exchange found the speculative start wrong: read again */
+    uint64_t A, E;            /* the block this rank counts for the exchange */
+    uint64_t acct;            /* counted up to here */
+    uint64_t counts[PARIO_CSV_Q_N];
+    uint64_t lines_before;    /* newlines before A (after the exchange) */
     double vals[BLOCK];
     uint64_t recs[BLOCK];
     pario_csv_stats stats;    /* this rank's */
 };
+
+/* Count the quotes and newlines of s[0..m) into the exchange's counts. */
+static void count_span(pario_csv_reader *r, const char *s, size_t m)
+{
+    uint64_t *c = r->counts;
+    const char q = r->o.quote;
+    uint64_t nq = q ? pario_text_count_byte(s, m, (unsigned char)q) : 0;
+    if (nq) {
+        const char *last = memrchr(s, q, m);
+        c[PARIO_CSV_Q_HAS_LAST] = 1;
+        c[PARIO_CSV_Q_LINES_BEFORE_LAST] = c[PARIO_CSV_Q_LINES] + pario_text_count_byte(s, (size_t)(last - s), '\n');
+    }
+    c[PARIO_CSV_Q_QUOTES] += nq;
+    c[PARIO_CSV_Q_LINES] += pario_text_count_byte(s, m, '\n');
+}
+
+/* Count the block's bytes [acct, to) (clipped to E); p holds file byte off, and
+ * off <= acct. */
+static inline void account(pario_csv_reader *r, const char *p, uint64_t off, uint64_t to)
+{
+    if (r->settled)
+        return;
+    if (to > r->E)
+        to = r->E;
+    if (r->acct >= to)
+        return;
+    count_span(r, p + (r->acct - off), (size_t)(to - r->acct));
+    r->acct = to;
+}
+
+static pario_status find_start(pario_csv_reader *r, int inq);
+
+/* The exchange, once per rank: count the rest of the block from the file if the
+ * parse stopped short of E, swap counts, and learn the line numbers' base.
+ * Returns 1 when this rank started in the wrong place and has found the right
+ * start (its records are to be read again), 0 otherwise (*st: an error; done
+ * set when another rank failed). */
+static int settle(pario_csv_reader *r, pario_status *st)
+{
+    r->settled = 1;
+    if (!pario_failed(st) && r->acct < r->E) {
+        size_t cap = r->f.chunk;
+        char *tmp = pario_alloc_aligned(cap);
+        if (!tmp)
+            *st = pario_local_error("%s: out of memory for a %zu-byte buffer", r->f.path, cap);
+        while (tmp && r->acct < r->E) {
+            size_t m = r->E - r->acct < cap ? (size_t)(r->E - r->acct) : cap;
+            *st = pario_text_read(&r->f, r->acct, tmp, m);
+            if (pario_failed(st))
+                break;
+            count_span(r, tmp, m);
+            r->acct += m;
+        }
+        free(tmp);
+    }
+    r->counts[PARIO_CSV_Q_FAILED] = pario_failed(st);
+    pario_csv_before b;
+    pario_status x = pario_csv_quote_exchange(r->counts, r->f.path, r->o.quote, &b, r->comm);
+    if (pario_failed(st))
+        return 0;
+    if (b.others_failed) {
+        r->done = 1;
+        return 0;
+    }
+    if (pario_failed(&x)) {
+        *st = x;
+        r->done = 1;
+        return 0;
+    }
+    r->lines_before = b.lines;
+    r->line += b.lines;
+    if (r->f.lo == 0 || r->f.lo >= r->f.hi || !(b.quotes & 1))
+        return 0; /* the speculation was right */
+    /* the block starts inside a quoted field: from the right start again */
+    memset(&r->stats, 0, sizeof r->stats);
+    r->done = 0;
+    r->len = 0;
+    r->line = b.lines + 1;
+    *st = find_start(r, 1);
+    r->restart = !pario_failed(st);
+    return r->restart;
+}
 
 /* Read on so that buf holds bytes from pos; at least one more byte unless the
  * file has ended (returns 0 then). */
@@ -53,7 +147,7 @@ static int more(pario_csv_reader *r, pario_status *st)
     if (r->len == r->cap) {
         if (r->cap >= MAX_RECORD + r->f.chunk) {
             *st = pario_error(PARIO_ERR_RUNTIME, "%s: line %" PRIu64 ": a record longer than %zu bytes", r->f.path,
-                              r->line, MAX_RECORD);
+                              r->line, MAX_RECORD); /* settled: record() exchanges before growing */
             return 0;
         }
         size_t cap = r->cap * 2;
@@ -70,6 +164,10 @@ static int more(pario_csv_reader *r, pario_status *st)
     }
     size_t room = r->cap - r->len;
     size_t m = r->f.size - end < room ? (size_t)(r->f.size - end) : room;
+    /* past the range only the last record is wanted: read on a little at a time */
+    uint64_t stop = r->f.hi + TAIL > end + TAIL ? r->f.hi + TAIL : end + TAIL;
+    if (!r->any_start && m > stop - end)
+        m = (size_t)(stop - end);
     *st = pario_text_read(&r->f, end, r->buf + r->len, m);
     if (pario_failed(st))
         return 0;
@@ -125,26 +223,33 @@ static int record(pario_csv_reader *r, const char **rec, size_t *n, uint64_t *ne
             return 1;
         }
         scanned = e;
+        if (!r->settled && !r->any_start) {
+            /* the buffer holds the rest of the block, or the record would grow
+             * past it: exchange first (the speculation may be wrong, or a quote
+             * never close), so a wrong start costs no more than a chunk */
+            uint64_t bufend = r->cur + r->len;
+            if (bufend >= r->E || r->len - off == r->cap) {
+                account(r, r->buf, r->cur, bufend);
+                if (settle(r, st) || pario_failed(st) || r->done)
+                    return 0;
+            }
+        }
         if (!more(r, st))
             return 0;
     }
 }
 
-/* This rank's first record: pos = lo when the byte before is a newline outside
- * quotes, else just after the first such newline in [lo - 1, hi - 1). */
-static pario_status find_start(pario_csv_reader *r, const pario_csv_prepass *pp)
+/* This rank's first record (ranks but 0): pos = lo when the byte before is a
+ * newline outside quotes, else just after the first such newline in
+ * [lo - 1, hi - 1); inq: whether lo - 1 is inside a quoted field. r->line is the
+ * line at lo - 1 on entry. */
+static pario_status find_start(pario_csv_reader *r, int inq)
 {
     pario_text_file *f = &r->f;
     if (f->lo >= f->hi) {
         r->done = 1;
         return pario_ok();
     }
-    r->line = pp->lines_before + 1;
-    if (f->lo == 0) {
-        r->pos = r->cur = 0;
-        return pario_ok();
-    }
-    int inq = (int)(pp->quotes_before & 1);
     const char q = r->o.quote;
     uint64_t a = f->lo - 1;
     while (a < f->hi - 1) {
@@ -163,10 +268,12 @@ static pario_status find_start(pario_csv_reader *r, const pario_csv_prepass *pp)
                     r->cur = a;
                     r->len = m;
                     r->pos = a + i + 1;
+                    account(r, r->buf, a, r->pos);
                     return pario_ok();
                 }
             }
         }
+        account(r, r->buf, a, a + look);
         a += m;
     }
     r->done = 1; /* no record starts in the range */
@@ -201,6 +308,7 @@ static pario_status read_header(pario_csv_reader *r, int *found)
     *found = 0;
     while (record(r, &rec, &n, &next, &nl, &st)) {
         uint64_t here = r->line;
+        account(r, rec, r->pos, next);
         r->pos = next;
         r->line += nl + 1;
         if (n == 0)
@@ -277,13 +385,16 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
         pario_csv_close(r);
         return st;
     }
-    /* the quotes and lines before every rank's range (buf is scratch here) */
-    pario_csv_prepass pp;
-    st = pario_csv_quote_prepass(&r->f, o->quote, r->buf, &pp, comm);
+    /* the block counted for the quote exchange */
+    r->A = r->f.lo ? r->f.lo - 1 : 0;
+    r->E = r->f.hi == r->f.size ? r->f.size : r->f.hi ? r->f.hi - 1 : 0;
+    if (r->f.lo >= r->f.hi)
+        r->A = r->E = 0;
+    r->acct = r->A;
+    r->line = 1; /* from A until the exchange */
     /* the header (rank 0 owns the file's first record) */
     uint64_t head[2] = { 0, 0 }; /* column, header_end */
     if (!pario_failed(&st) && rank == 0 && r->f.lo < r->f.hi) {
-        r->line = 1;
         if (o->header) {
             int found;
             r->any_start = 1; /* the header is the first non-empty record, wherever it starts */
@@ -304,9 +415,9 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
     r->col = head[0];
     r->header_end = head[1];
     set_label(r, o->column[0] && !all_digits(o->column) ? o->column : NULL);
-    /* where every rank's records start */
+    /* where every rank's records start, if its block starts outside quotes */
     if (!pario_failed(&st) && rank != 0)
-        st = find_start(r, &pp);
+        st = find_start(r, 0);
     if (pario_agree(&st, comm)) {
         pario_csv_close(r);
         return st;
@@ -345,6 +456,63 @@ static inline size_t next_stop(const pario_csv_reader *r, const unsigned char *p
     return i;
 }
 
+/* Bit i of *d, *nl, *q: p[i] is the delimiter, a newline, the quote (64 bytes;
+ * a missing delimiter or quote matches nothing). */
+static inline void masks64(const unsigned char *p, char delim, char quote, uint64_t *d, uint64_t *nl, uint64_t *q)
+{
+    uint64_t md = 0, mn = 0, mq = 0;
+#if defined(__SSE2__)
+    const __m128i vd = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n'), vq = _mm_set1_epi8(quote);
+    for (int j = 0; j < 4; j++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
+        md |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << (16 * j);
+        mn |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn)) << (16 * j);
+        mq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << (16 * j);
+    }
+#else
+    for (int j = 0; j < 64; j++) {
+        md |= (uint64_t)(p[j] == (unsigned char)delim) << j;
+        mn |= (uint64_t)(p[j] == '\n') << j;
+        mq |= (uint64_t)(p[j] == (unsigned char)quote) << j;
+    }
+#endif
+    *d = delim ? md : 0;
+    *nl = mn;
+    *q = quote ? mq : 0;
+}
+
+/* A record of at most 63 bytes and its line end in the 64 bytes at p, without
+ * quotes: its fields from bit masks, no loop over bytes. Returns 0 otherwise. */
+static inline int short_record(const pario_csv_reader *r, const unsigned char *p, size_t *n, size_t *e,
+                               size_t *fs, size_t *fe, int *have, uint64_t *nf)
+{
+    uint64_t d, nl, q;
+    masks64(p, r->o.delimiter, r->o.quote, &d, &nl, &q);
+    if (!nl)
+        return 0;
+    unsigned end = (unsigned)__builtin_ctzll(nl);
+    uint64_t before = ((uint64_t)1 << end) - 1; /* end <= 63 */
+    if (q & before)
+        return 0;
+    d &= before;
+    *e = end;
+    *n = end && p[end - 1] == '\r' ? end - 1 : end;
+    size_t start = 0;
+    for (uint64_t k = 0; k < r->col; k++) { /* past col delimiters */
+        if (!d) {
+            *have = 0;
+            *nf = k + 1;
+            return 1;
+        }
+        start = (size_t)__builtin_ctzll(d) + 1;
+        d &= d - 1;
+    }
+    *have = 1;
+    *fs = start;
+    *fe = d ? (size_t)__builtin_ctzll(d) : *n;
+    return 1;
+}
+
 /* The common case in one scan: a record wholly in the buffer, without quotes.
  * Returns 0 when the record needs the general path (a quote, or its end not read
  * yet). *have: the record has the column (*f, *fl), else *nf fields. */
@@ -355,6 +523,15 @@ static int fast_record(pario_csv_reader *r, size_t *n, uint64_t *next, const cha
         return 0;
     const size_t off = (size_t)(r->pos - r->cur), avail = r->len - off;
     const unsigned char *p = (const unsigned char *)r->buf + off;
+    if (avail >= 64) {
+        size_t e, fs = 0, fe = 0;
+        if (short_record(r, p, n, &e, &fs, &fe, have, nf)) {
+            *next = r->pos + e + 1;
+            *f = (const char *)p + fs;
+            *fl = *have ? fe - fs : 0;
+            return 1;
+        }
+    }
     const uint64_t col = r->col;
     uint64_t field = 0;
     size_t i = 0, fs = 0, fe = SIZE_MAX;
@@ -382,6 +559,99 @@ static int fast_record(pario_csv_reader *r, size_t *n, uint64_t *next, const cha
     return 1;
 }
 
+/* Before an error naming a line: exchange (if not yet) so the line is right, or
+ * the error turns out to come from a wrong start. Returns -1 (read again), 0
+ * (stop: *st says why, or another rank failed) or 1 (report the error; *line
+ * made absolute when it was counted from A). */
+static int before_error(pario_csv_reader *r, pario_status *st, uint64_t *line, int relative)
+{
+    if (!r->settled) {
+        if (settle(r, st))
+            return -1;
+        if (pario_failed(st) || r->done)
+            return 0;
+    }
+    if (relative)
+        *line += r->lines_before;
+    return 1;
+}
+
+static const double POW10[23] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+
+/* The leading decimal digits of the 8 bytes x (memory order: the low byte
+ * first): their count *k and their value, without a loop (SWAR: per-byte tests,
+ * then pairs, quads and the eight combined by two multiplications). Bytes after
+ * the first non-digit do not matter. */
+static inline uint64_t digits8(uint64_t x, unsigned *k)
+{
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, zeros = 0x3030303030303030ull;
+    uint64_t bad = ((x & hi) ^ zeros) | (((x + 0x0606060606060606ull) & hi) ^ zeros);
+    unsigned n = bad ? (unsigned)__builtin_ctzll(bad) / 8 : 8;
+    *k = n;
+    if (!n)
+        return 0;
+    uint64_t t = (x - zeros) << (8 * (8 - n)); /* the digits on top: leading zeros below */
+    t = t * 10 + (t >> 8);
+    return (((t & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+            (((t >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >> 32;
+}
+
+static const uint64_t IPOW10[9] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
+
+/* The common numbers ([sign] digits [. digits], no exponent, no blanks, at most
+ * 19 digits spelling at most 2^53) without the full parser: the digits are then
+ * an exact double and so is the power of ten, so the one division rounds once,
+ * to the nearest (Clinger). Up to 7 digits before and after the point go 8 bytes
+ * at a time when 8 bytes can be read there (s + n <= lim - 16); others in a loop.
+ * Anything else goes to pario_csv_number. */
+static inline int number(const char *s, size_t n, const char *lim, double *out)
+{
+    size_t i = 0;
+    const int neg = n && s[0] == '-';
+    if (n && (s[0] == '-' || s[0] == '+'))
+        i = 1;
+    if (lim - s >= (ptrdiff_t)(n + 16)) {
+        uint64_t x;
+        unsigned k1, k2 = 0;
+        memcpy(&x, s + i, 8);
+        uint64_t w = digits8(x, &k1);
+        size_t j = i + k1;
+        if (k1 < 8 && j < n && s[j] == '.') {
+            memcpy(&x, s + j + 1, 8);
+            uint64_t f = digits8(x, &k2);
+            w = w * IPOW10[k2] + f;
+            j += 1 + k2;
+        }
+        if (k1 < 8 && k2 < 8 && j == n && k1 + k2 > 0) { /* at most 14 digits: exact */
+            double v = (double)w;
+            if (k2)
+                v /= POW10[k2];
+            *out = neg ? -v : v;
+            return 1;
+        }
+    }
+    uint64_t w = 0;
+    const size_t d0 = i;
+    while (i < n && (unsigned)(s[i] - '0') < 10)
+        w = w * 10 + (uint64_t)(s[i++] - '0');
+    size_t digits = i - d0, frac = 0;
+    if (i < n && s[i] == '.') {
+        const size_t f0 = ++i;
+        while (i < n && (unsigned)(s[i] - '0') < 10)
+            w = w * 10 + (uint64_t)(s[i++] - '0');
+        frac = i - f0;
+        digits += frac;
+    }
+    if (i != n || digits == 0 || digits > 19 || frac > 22 || w > ((uint64_t)1 << 53))
+        return pario_csv_number(s, n, out);
+    double v = (double)w;
+    if (frac)
+        v /= POW10[frac];
+    *out = neg ? -v : v;
+    return 1;
+}
+
 int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **recs, size_t *count, pario_status *st)
 {
     if (pario_failed(st))
@@ -396,11 +666,27 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
         int esc = 0, have = 0;
         uint64_t nf;
         const int fast = !r->done && fast_record(r, &n, &next, &fld, &fl, &have, &nf);
-        if (fast)
+        if (fast) {
             nl = 0;
-        else if (!record(r, &rec, &n, &next, &nl, st))
+            if (!r->settled) {
+                if (next <= r->E && r->acct == r->pos) {
+                    r->counts[PARIO_CSV_Q_LINES]++;
+                    r->acct = next;
+                } else {
+                    account(r, r->buf, r->cur, next);
+                }
+            }
+        } else if (!record(r, &rec, &n, &next, &nl, st)) {
+            if (r->restart) {
+                r->restart = 0;
+                return -1;
+            }
             break;
+        } else {
+            account(r, rec, r->pos, next);
+        }
         uint64_t line = r->line;
+        const int relative = !r->settled;
         r->pos = next;
         r->line += nl + 1;
         if (n == 0 || next <= r->header_end)
@@ -408,39 +694,54 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
         uint64_t idx = r->stats.records++;
         if (!fast)
             have = pario_csv_field(rec, n, r->o.delimiter, r->o.quote, r->col, &fld, &fl, &esc, &nf);
+        int why = 0; /* 1 missing, 2 empty, 3 not a number */
+        double v;
         if (!have) {
             r->stats.missing++;
-            if (!r->o.skip_invalid) {
+            why = 1;
+        } else {
+            size_t blank = 0;
+            while (blank < fl && (fld[blank] == ' ' || fld[blank] == '\t'))
+                blank++;
+            if (blank == fl) {
+                r->stats.empty++;
+                why = 2;
+            } else if (esc || !number(fld, fl, r->buf + r->len, &v)) {
+                r->stats.non_numeric++;
+                why = 3;
+            }
+        }
+        if (why) {
+            if (r->o.skip_invalid)
+                continue;
+            int go = before_error(r, st, &line, relative);
+            if (go < 0) {
+                r->restart = 0;
+                return -1;
+            }
+            if (go == 0)
+                return 0;
+            if (why == 1) {
                 char what[64];
                 snprintf(what, sizeof what, "missing (the record has %" PRIu64 " field%s)", nf, nf == 1 ? "" : "s");
                 *st = invalid(r, line, what, NULL, 0);
-                return 0;
-            }
-            continue;
-        }
-        double v;
-        size_t blank = 0;
-        while (blank < fl && (fld[blank] == ' ' || fld[blank] == '\t'))
-            blank++;
-        if (blank == fl) {
-            r->stats.empty++;
-            if (!r->o.skip_invalid) {
+            } else if (why == 2) {
                 *st = invalid(r, line, "empty field", NULL, 0);
-                return 0;
-            }
-            continue;
-        }
-        if (esc || !pario_csv_number(fld, fl, &v)) {
-            r->stats.non_numeric++;
-            if (!r->o.skip_invalid) {
+            } else {
                 *st = invalid(r, line, "not a number:", fld, fl);
-                return 0;
             }
-            continue;
+            return 0;
         }
         r->vals[k] = v;
         r->recs[k] = idx;
         k++;
+    }
+    if (!r->settled && (pario_failed(st) || k == 0)) {
+        /* the end of this rank's records (or an error): the exchange */
+        if (settle(r, st)) {
+            r->restart = 0;
+            return -1;
+        }
     }
     if (pario_failed(st))
         return 0;
@@ -463,6 +764,15 @@ uint64_t pario_csv_record_base(pario_csv_reader *r)
 void pario_csv_local_stats(const pario_csv_reader *r, pario_csv_stats *s)
 {
     *s = r->stats;
+}
+
+uint64_t pario_csv_progress(const pario_csv_reader *r, uint64_t *total)
+{
+    const pario_text_file *f = &r->f;
+    *total = f->hi > f->lo ? f->hi - f->lo : 0;
+    if (r->done || r->pos >= f->hi)
+        return *total;
+    return r->pos > f->lo ? r->pos - f->lo : 0;
 }
 
 uint64_t pario_csv_bytes(const pario_csv_reader *r)

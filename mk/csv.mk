@@ -1,5 +1,5 @@
 # csv: CSV and text columns in pario-reduce, pario-count and pario-run (records
-# split across ranks by where they start, quotes found by a parity pre-pass)
+# split across ranks by where they start, quotes found by a speculative pass and one parity exchange)
 # (included from Makefile.am)
 pkginclude_HEADERS += include/pario/csv.h
 lib_libpario_la_SOURCES += lib/csv_parse.c lib/csv_opts.c lib/csv_quote.c lib/csv_source.c lib/csv_reduce.c \

@@ -39,7 +39,7 @@ static const pario_optdef options[] = {
     { "per-rank", O_PER_RANK, 0, NULL, "also gather each rank's count to rank 0 and print them" },
     { "schedule", O_SCHEDULE, 1, "static|dynamic",
       "static (default): each rank reads its part (--dist); dynamic: ranks draw chunks from a shared counter "
-      "(doc/pool.md), the same answer" },
+      "(doc/pool.md), the same answer; not for a CSV column" },
     PARIO_CSV_OPTDEFS,
     { NULL, 0, 0, NULL, NULL },
 };
@@ -56,7 +56,8 @@ static const pario_tool tool = {
     "float64) counts nothing; bounds beyond the type (or inf) are no limit.\n"
     "A CSV file's column (--column, or a descriptor saying format: csv or text) is\n"
     "counted as float64 values; empty, missing and non-numeric fields are an error\n"
-    "naming the line unless --skip-invalid (see doc/csv.md).",
+    "naming the line unless --skip-invalid (see doc/csv.md); --progress works,\n"
+    "--schedule dynamic is refused.",
     "Examples:\n"
     "  mpiexec.mpich -n 4 pario-count --value 7 data.bin\n"
     "  mpiexec.mpich -n 4 pario-count --range 0:100 --per-rank --format json data.bin\n"
@@ -112,7 +113,10 @@ static pario_status count_csv(pario_common *c, struct count_opts *o)
         return st;
     pario_count_result res;
     pario_csv_stats stats;
-    st = pario_count_csv(c->args[0], &o->csv, &o->q, &c->io, o->per_rank, NULL, &res, &stats, MPI_COMM_WORLD);
+    pario_progress prog;
+    pario_progress_start(&prog, "pario-count", "counting", 0, c->progress, c->quiet, MPI_COMM_WORLD);
+    st = pario_count_csv(c->args[0], &o->csv, &o->q, &c->io, o->per_rank, &prog, &res, &stats, MPI_COMM_WORLD);
+    pario_progress_finish(&prog);
     if (pario_failed(&st))
         return st;
     if (c->rank == 0) {
@@ -145,6 +149,8 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "say what to count: --value V, --range LO:HI or --values V1,V2,.. (try --help)");
     if (!pario_failed(&st))
         st = pario_csv_resolve(&o.csv, c.args[0], c.desc, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && o.csv.active)
+        st = pario_csv_schedule_check(c.args[0], o.schedule == PARIO_SCHEDULE_DYNAMIC);
     if (!pario_failed(&st) && o.csv.active) {
         st = count_csv(&c, &o);
         goto done;

@@ -57,7 +57,7 @@ static const pario_optdef options[] = {
     { "h5", O_H5, 1, "FILE", "also write the results to an HDF5 file" },
     { "schedule", O_SCHEDULE, 1, "static|dynamic",
       "static (default): each rank reads its part (--dist); dynamic: ranks draw chunks from a shared counter, "
-      "so a slow rank does less (doc/pool.md); the same bytes out" },
+      "so a slow rank does less (doc/pool.md); the same bytes out; not for a CSV column" },
     PARIO_CSV_OPTDEFS,
     { NULL, 0, 0, NULL, NULL },
 };
@@ -76,7 +76,10 @@ static const pario_tool tool = {
     "read as float64: records belong to the rank where they start (quoted fields may\n"
     "hold newlines and delimiters), empty, missing and non-numeric fields are an error\n"
     "naming the line unless --skip-invalid, and the results add records, values and\n"
-    "the invalid counts; argmin/argmax are data record indices (see doc/csv.md).",
+    "the invalid counts; argmin/argmax are data record indices (see doc/csv.md).\n"
+    "Each rank parses its range in one pass, guessing it starts outside quotes; one\n"
+    "exchange of quote counts at the end says if it did (a rank that did not parses\n"
+    "its range again). --progress works; --schedule dynamic is refused.",
     "Examples:\n"
     "  mpiexec.mpich -n 4 pario-reduce --op sum,min,max,mean,std data.bin\n"
     "  mpiexec.mpich -n 2 pario-reduce --op hist --bins 20 --min 0 --max 1 --format json data.bin\n"
@@ -102,7 +105,10 @@ static pario_status reduce_csv(pario_common *c, struct reduce_opts *o)
         return st;
     pario_reduce_result res;
     pario_csv_stats stats;
-    st = pario_reduce_csv(c->args[0], &o->csv, &o->spec, &c->io, NULL, &res, &stats, MPI_COMM_WORLD);
+    pario_progress prog;
+    pario_progress_start(&prog, "pario-reduce", "reducing", 0, c->progress, c->quiet, MPI_COMM_WORLD);
+    st = pario_reduce_csv(c->args[0], &o->csv, &o->spec, &c->io, &prog, &res, &stats, MPI_COMM_WORLD);
+    pario_progress_finish(&prog);
     if (pario_failed(&st))
         return st;
     if (c->rank == 0) {
@@ -157,6 +163,8 @@ int main(int argc, char **argv)
     }
     if (!pario_failed(&st))
         st = pario_csv_resolve(&o.csv, c.args[0], c.desc, MPI_COMM_WORLD);
+    if (!pario_failed(&st) && o.csv.active)
+        st = pario_csv_schedule_check(c.args[0], o.schedule == PARIO_SCHEDULE_DYNAMIC);
     if (!pario_failed(&st) && o.csv.active) {
         st = reduce_csv(&c, &o);
         goto done;

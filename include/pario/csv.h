@@ -3,10 +3,11 @@
  * The splitting rule is the text files' (pario/text.h): each rank takes a balanced
  * block of bytes, and a record belongs to the rank in whose block it STARTS. A
  * record ends at a newline outside quotes, so a rank must know whether its block
- * starts inside a quoted field: a pre-pass counts the quote characters and the
- * newlines of every rank's block, and an exclusive scan of those counts gives each
- * rank the parity of the quotes before its block (odd: inside a quoted field) and
- * the line number where it starts. The one assumption: a quote character only
+ * starts inside a quoted field. Each rank parses its block as if it started
+ * outside quotes, counting the quote characters and newlines as it goes; an
+ * exchange of those counts gives each rank the parity of the quotes before its
+ * block (odd: inside a quoted field, and the rank reads its block again from the
+ * right start: rare) and the line number where it starts. The one assumption: a quote character only
  * delimits quoted fields (it opens a field, closes it, or is doubled inside it, as
  * RFC 4180 says); a quote inside an unquoted field (5"3) would flip the parity.
  * An odd number of quotes in the whole file is an error naming the line where the
@@ -85,6 +86,10 @@ int pario_csv_handle(pario_csv_opts *o, int key, const char *arg, pario_status *
  * text. The descriptor's settings fill what the command line left unset. */
 pario_status pario_csv_resolve(pario_csv_opts *o, const char *path, const char *desc_path, MPI_Comm comm);
 
+/* A usage error when dynamic (--schedule dynamic): a CSV column is split by
+ * where its records start, not into tasks. */
+pario_status pario_csv_schedule_check(const char *path, int dynamic);
+
 /* Serial: the number a field's text spells (see above); 0 if it is not one. */
 int pario_csv_number(const char *s, size_t n, double *out);
 
@@ -100,19 +105,26 @@ typedef struct pario_csv_stats {
 /* ---- the per-rank column reader (csv_source.c) ---- */
 typedef struct pario_csv_reader pario_csv_reader;
 
-/* Collective: open path, read the header (rank 0), find the column, run the quote
- * pre-pass. Everything after it is independent. */
+/* Collective: open path, read the header (rank 0), find the column, and each
+ * rank's first record on the guess that its range starts outside quotes. */
 pario_status pario_csv_open(pario_csv_reader **r, const char *path, const pario_csv_opts *o,
                             const pario_io_opts *io, MPI_Comm comm);
-/* Independent: the next block of the column's values owned by this rank, with each
- * value's record index on this rank (0-based, rank-local). Returns 0 when done or
- * on error (*st). */
+/* The next block of the column's values owned by this rank, with each value's
+ * record index on this rank (0-based, rank-local). Returns 1 with a block, 0 when
+ * done or on error (*st), or -1: this rank started reading in the wrong place
+ * (its range starts inside a quoted field), so everything it returned so far is
+ * void (drop it) and the blocks from now on are right. Call it on every rank until
+ * it returns 0: once per rank, at the end of its range (or sooner), it joins the
+ * one exchange of quote and newline counts (collective); between, it is
+ * independent I/O. */
 int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **recs, size_t *n, pario_status *st);
 /* Collective: the exclusive scan of records: this rank's first record's global index. */
 uint64_t pario_csv_record_base(pario_csv_reader *r);
 /* This rank's counts so far. */
 void pario_csv_local_stats(const pario_csv_reader *r, pario_csv_stats *s);
 uint64_t pario_csv_bytes(const pario_csv_reader *r);
+/* For a progress line: the bytes of this rank's range behind the reader, of *total. */
+uint64_t pario_csv_progress(const pario_csv_reader *r, uint64_t *total);
 /* "column 'price' (index 4)" */
 const char *pario_csv_column_label(const pario_csv_reader *r);
 void pario_csv_close(pario_csv_reader *r);

@@ -85,4 +85,20 @@ sys.exit(0 if all(sum(o["per_rank"][v]) == o["counts"][v] and len(o["per_rank"][
 mpirun 2 pario-reduce --op sum --column b --skip-invalid holes.csv >skip.out 2>skip.err
 check "skip note" grep -q '^pario-reduce: skipped 5 invalid fields in holes.csv: 2 empty, 1 missing, 2 non-numeric$' skip.err
 check "skip text output" grep -q '^  non_numeric: 2$' skip.out
+# --schedule dynamic does not split a CSV column into tasks: refused, one line, exit 2
+expect_error 1 2 "^pario-reduce: error: holes.csv: --schedule dynamic does not apply to a CSV or text column" \
+  pario-reduce --op sum --column b --skip-invalid --schedule dynamic holes.csv
+expect_error 4 2 "^pario-count: error: desc.csv: --schedule dynamic does not apply to a CSV or text column" \
+  pario-count --value 1 --schedule dynamic desc.csv
+# --progress: one line on stderr (rank 0's share, 100% at the end), stdout the same
+# bytes as without (hist without a range reads twice: both passes in the total)
+mpirun 3 pario-reduce --op mean,hist --bins 4 --column value --chunk 16 split3_0.csv >p0.out 2>p0.err
+mpirun 3 pario-reduce --op mean,hist --bins 4 --column value --chunk 16 --progress split3_0.csv >p1.out 2>p1.err
+check "pario-reduce --progress on CSV: stdout unchanged" cmp -s p0.out p1.out
+check "pario-reduce --progress on CSV: the line" sh -c "tr '\\r' '\\n' <p1.err | grep -q '^pario-reduce: reducing 100% (rank 0: '"
+mpirun 2 pario-count --range 0:10 --column value --progress split3_0.csv >p2.out 2>p2.err
+mpirun 2 pario-count --range 0:10 --column value split3_0.csv >p3.out 2>p3.err
+check "pario-count --progress on CSV: stdout unchanged" cmp -s p2.out p3.out
+check "pario-count --progress on CSV: the line" sh -c "tr '\\r' '\\n' <p2.err | grep -q '^pario-count: counting 100% (rank 0: '"
+check "no progress line without --progress" test ! -s p3.err
 finish

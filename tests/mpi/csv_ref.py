@@ -272,6 +272,24 @@ def gen():
     reduce_case('named.n4', 'named.csv', 4, 8, 1, extra=['--column', 'b'], header=False, give_column=False)
     reduce_case('tabs.n4', 'tabs.csv', 4, 16, 'v', extra=['--delimiter', 'tab'], delimiter='\t', value='0',
                 lo='-100', hi='100')
+    # exact numbers: each plain decimal (pario's fast path: up to 19 digits, at
+    # most 2^53, and its edges) followed by its negation written by Python with
+    # 17 significant digits and an exponent (the full parser, strtod): the sum
+    # is exactly 0 only if every plain decimal was read as the nearest double
+    import random
+    rnd = random.Random(13)
+    texts = ['9007199254740992', '9007199254740993', '0.9007199254740993', '1234567890123456789', '+.5', '5.',
+             '-0.0', '00000000000000000001.5', '0.0000000000000000000001', '4.35', '0.1', '1.0000000000000001',
+             '123456789012345.67', '-922337203685.4775807']
+    for _ in range(400):
+        nd = rnd.randint(1, 19)
+        d = ''.join(rnd.choice('0123456789') for _ in range(nd))
+        p = rnd.randint(0, nd)
+        texts.append(rnd.choice(['', '-', '+']) + d[:p] + ('.' if p < nd or rnd.random() < 0.2 else '') + d[p:])
+    with open('exact.csv', 'w') as f:
+        f.write('k,v\n' + ''.join('%d,%s\n%d,%.16e\n' % (i, t, i, -float(t)) for i, t in enumerate(texts)))
+    reduce_case('exact.n2', 'exact.csv', 2, 64, 'v', group='exact')
+    reduce_case('exact.n5', 'exact.csv', 5, '1Mi', 'v', group='exact')
 
 
 def count_case(name, path, n, chunk, col, values, rng):

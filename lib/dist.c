@@ -217,6 +217,18 @@ void pario_layout_runs(const pario_layout *L, int rank, pario_runs *p)
         p->run = 1;
 }
 
+uint64_t pario_runs_before(const pario_runs *p, uint64_t g)
+{
+    if (g <= p->base || p->count == 0)
+        return 0;
+    uint64_t t = g - p->base, c;
+    if (p->stride == 0)
+        c = t;
+    else
+        c = (t / p->stride) * p->run + (t % p->stride < p->run ? t % p->stride : p->run);
+    return c < p->count ? c : p->count;
+}
+
 int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end)
 {
     const uint64_t C = L->axis[1].n ? L->axis[1].n : 1, i = g / C, j = g % C;

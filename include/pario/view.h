@@ -68,6 +68,8 @@ typedef struct pario_runs {
  * distribution of a 1-D dataset, a grid that does not match nranks). */
 pario_status pario_layout_make(const pario_dist *d, const pario_dataset *ds, int nranks, pario_layout *L);
 void pario_layout_runs(const pario_layout *L, int rank, pario_runs *p);
+/* Elements of the part whose global index is below g. */
+uint64_t pario_runs_before(const pario_runs *p, uint64_t g);
 /* The owner of global element g; *end is the first index past g whose owner may differ. */
 int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end);
 /* Elements in the smallest contiguous piece any rank's part has (UINT64_MAX when

@@ -15,7 +15,10 @@
 
 const char *pario_strategy_name(pario_strategy s)
 {
-    return s == PARIO_STRATEGY_EXCHANGE ? "exchange" : s == PARIO_STRATEGY_VIEW ? "view" : "auto";
+    return s == PARIO_STRATEGY_EXCHANGE ? "exchange"
+           : s == PARIO_STRATEGY_SIEVE  ? "sieve"
+           : s == PARIO_STRATEGY_VIEW   ? "view"
+                                        : "auto";
 }
 
 pario_status pario_strategy_parse(const char *text, pario_strategy *s)
@@ -26,8 +29,10 @@ pario_status pario_strategy_parse(const char *text, pario_strategy *s)
         *s = PARIO_STRATEGY_VIEW;
     else if (strcmp(text, "exchange") == 0)
         *s = PARIO_STRATEGY_EXCHANGE;
+    else if (strcmp(text, "sieve") == 0)
+        *s = PARIO_STRATEGY_SIEVE;
     else
-        return pario_error(PARIO_ERR_USAGE, "--strategy '%s': expected auto, view or exchange", text);
+        return pario_error(PARIO_ERR_USAGE, "--strategy '%s': expected auto, view, exchange or sieve", text);
     return pario_ok();
 }
 
@@ -74,6 +79,12 @@ pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o
                "collective";
         return PARIO_STRATEGY_VIEW;
     }
+    if (nranks == 2 && !user_sets(o->info, "romio_cb_read")) {
+        *why = "2 ranks and pieces under 4 KiB: each rank reads the spans of the file that hold its elements "
+               "(contiguous, independent, about two chunks per step) and keeps its own; at 2 ranks that costs "
+               "less than exchanging stripes";
+        return PARIO_STRATEGY_SIEVE;
+    }
     const uint64_t chunk = o->chunk_bytes ? o->chunk_bytes : PARIO_DEFAULT_CHUNK;
     if (piece < SMALL_PIECE && chunk / (uint64_t)nranks < MIN_MESSAGE) {
         *why = "the view's pieces are small, but at this rank count the exchange's messages (chunk / ranks) would be "
@@ -113,7 +124,10 @@ int pario_reads_local(const pario_view *v, const pario_io_opts *o, int nranks)
      * of 4 KiB and more, each read on its own. A user's romio_cb_read hint asks for
      * collective calls and gets them. */
     const char *why;
-    if (pario_strategy_choose(v, o, nranks, &why) != PARIO_STRATEGY_VIEW)
+    pario_strategy s = pario_strategy_choose(v, o, nranks, &why);
+    if (s == PARIO_STRATEGY_SIEVE)
+        return 1;
+    if (s != PARIO_STRATEGY_VIEW)
         return 0;
     return o->independent || nranks == 1 ||
            ((pario_view_parts_contiguous(v) || pario_view_reads_pieces(v)) && !user_sets(o->info, "romio_cb_read"));

@@ -22,7 +22,8 @@ extern "C" {
 typedef enum pario_strategy {
     PARIO_STRATEGY_AUTO,     /* exchange for views of small pieces, else view */
     PARIO_STRATEGY_VIEW,     /* read through the rank's file view (ROMIO two-phase when collective) */
-    PARIO_STRATEGY_EXCHANGE  /* read contiguous stripes, MPI_Alltoallv the elements to their owners */
+    PARIO_STRATEGY_EXCHANGE, /* read contiguous stripes, MPI_Alltoallv the elements to their owners */
+    PARIO_STRATEGY_SIEVE     /* read the spans that hold a rank's elements, keep its own (no messages) */
 } pario_strategy;
 
 /* Reading ahead on a thread of the rank (MPI_THREAD_SERIALIZED): worth it only

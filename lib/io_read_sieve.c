@@ -6,8 +6,9 @@
  * rank's share for cyclic), so auto takes it at 2 ranks only, where that costs
  * less than the exchange's pack and Alltoallv (bench/views.sh).
  *
- * Memory: the span buffer (about two chunks) and the chunk of kept elements,
- * whatever the number of ranks: sparser parts take fewer elements per step. */
+ * Memory: the span buffer (at most two chunks) and the chunk of kept elements,
+ * whatever the number of ranks: sparser parts take fewer elements per step, and
+ * runs longer than a chunk are read a chunk at a time. */
 #include "config.h"
 #include <stdlib.h>
 #include "pario/fileutil.h"
@@ -17,7 +18,8 @@ struct pario_sieve {
     const pario_view *view;
     pario_view whole;  /* the dataset as one run: what the file is opened with */
     pario_runs mine;   /* this rank's part */
-    uint64_t step;     /* this rank's elements per step */
+    uint64_t step;     /* this rank's elements per step (at most) */
+    uint64_t per_run;  /* steps per run when runs are longer than a chunk, else 0 */
     uint64_t nsteps;
     void *span, *kept;
 };
@@ -39,21 +41,29 @@ pario_status pario_sieve_open(pario_sieve **out, const pario_dataset *ds, const 
     const pario_runs *p = &s->mine;
     if (chunk == 0)
         chunk = 1;
-    /* elements per step: whole runs whose span stays within two chunks */
-    uint64_t c = chunk;
-    if (p->stride) {
-        c = 2 * chunk / p->stride * p->run;
-        if (c == 0)
-            c = p->run;
-        if (c > chunk)
-            c = chunk;
+    uint64_t span;
+    if (p->stride == 0 || p->run <= chunk) {
+        /* whole runs per step, as many as keep the span within two chunks */
+        uint64_t runs = p->stride ? 2 * chunk / p->stride : chunk;
+        if (runs > chunk / p->run)
+            runs = chunk / p->run;
+        if (runs == 0)
+            runs = 1;
+        s->step = p->stride ? runs * p->run : chunk;
+        s->per_run = 0;
+        s->nsteps = (p->count + s->step - 1) / s->step;
+        span = p->stride ? (runs - 1) * p->stride + p->run : s->step;
+    } else {
+        /* runs longer than a chunk: steps of a chunk within one run (a step never
+         * spans the gap between two runs) */
+        s->step = chunk;
+        s->per_run = (p->run + chunk - 1) / chunk;
+        s->nsteps = p->count / p->run * s->per_run + (p->count % p->run + chunk - 1) / chunk;
+        span = chunk;
     }
-    s->step = c;
-    s->nsteps = (p->count + c - 1) / c;
-    /* a step's span: its elements meet at most c / run + 2 runs */
-    uint64_t span = p->stride ? (c / p->run + 2) * p->stride : c;
     if (span > ds->nelems)
         span = ds->nelems;
+    const uint64_t c = s->step;
     s->span = pario_alloc_aligned((span ? span : 1) * view->esize);
     s->kept = pario_alloc_aligned(c * view->esize);
     if (!s->span || !s->kept)
@@ -74,8 +84,16 @@ uint64_t pario_sieve_nsteps(const pario_sieve *s)
 
 static void step_of(const pario_sieve *s, uint64_t k, uint64_t *l0, uint64_t *l1)
 {
-    *l0 = k * s->step;
-    *l1 = *l0 + s->step < s->mine.count ? *l0 + s->step : s->mine.count;
+    uint64_t end = s->mine.count;
+    if (s->per_run) {
+        const uint64_t t = k / s->per_run;
+        *l0 = t * s->mine.run + k % s->per_run * s->step;
+        if ((t + 1) * s->mine.run < end)
+            end = (t + 1) * s->mine.run;
+    } else {
+        *l0 = k * s->step;
+    }
+    *l1 = *l0 + s->step < end ? *l0 + s->step : end;
 }
 
 void *pario_sieve_plan(pario_sieve *s, uint64_t k, uint64_t *start, uint64_t *n)

@@ -82,5 +82,6 @@ roundtrip d5.bin '<f8' 4 tiles
 # steps shorter than a run and longer than several
 roundtrip d1.bin '>i4' 3 cyclic --strategy sieve --chunk 64
 roundtrip d4.bin '>i4' 4 cyclic:1024 --strategy sieve --chunk 6000
-roundtrip d2.bin '<f8' 5 tiles --strategy sieve --chunk 24
+roundtrip d2.bin '<f8' 4 tiles --strategy sieve --chunk 24
+roundtrip d5.bin '<f8' 3 cols --strategy sieve --chunk 4000
 finish

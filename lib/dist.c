@@ -286,10 +286,16 @@ uint64_t pario_runs_gather(const pario_runs *p, uint64_t g0, uint64_t g1, const 
 
 int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end)
 {
-    const uint64_t C = L->axis[1].n ? L->axis[1].n : 1, i = g / C, j = g % C;
+    const uint64_t C = L->axis[1].n ? L->axis[1].n : 1;
     uint64_t rend, cend;
+    if (L->axis[1].parts == 1) { /* whole rows (and flat distributions): the row axis alone */
+        int pr = axis_owner(&L->axis[0], C == 1 ? g : g / C, &rend);
+        *end = rend * C;
+        return pr;
+    }
+    const uint64_t i = g / C, j = g % C;
     int pr = axis_owner(&L->axis[0], i, &rend), pc = axis_owner(&L->axis[1], j, &cend);
-    *end = L->axis[1].parts == 1 ? rend * C : i * C + cend;
+    *end = i * C + cend;
     return pr * L->axis[1].parts + pc;
 }
 

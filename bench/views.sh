@@ -63,7 +63,7 @@ table=$(cat <<T
 ### views (bench/views.sh)
 $(machine_line)
 
-1 GiB int64 dataset [8192, 16384], cached; \`pario-count --value 7\` with 2 ranks; medians of $REPS; ratio to the block read. \`auto\` reads pieces of 4 KiB and more one by one (independent, data sieving off: cyclic:1024, cols), and smaller pieces with the sieve at 2 ranks (each rank reads the spans that hold its elements and keeps its own) or the exchange at more. Targets, auto rows: cyclic:1024, cols and tiles within 1.5x of block, cyclic within 4x. This run: ${targets% }
+1 GiB int64 dataset [8192, 16384], cached; \`pario-count --value 7\` with 2 ranks; medians of $REPS; ratio to the block read. \`auto\` reads pieces of 4 KiB and more one by one (independent, data sieving off: cyclic:1024, cols), and smaller pieces with the sieve at 2 ranks (each rank reads the spans that hold its elements and keeps its own) or the exchange at more. Targets, auto rows: cyclic:1024, cols and tiles within 1.5x of block, cyclic within 4x. This run: ${targets%; }.
 
 | options | seconds | ratio to block |
 |---|---|---|

@@ -1,8 +1,10 @@
 #!/bin/bash
 # bench/views.sh: read a cached 1 GiB int64 dataset [8192 x 16384] with 2 ranks through
-# block, cyclic:1024, cyclic:1 and tiles views, collective and independent, and with
-# both read strategies; each as a ratio to the block read in the same run. Also the
-# effect of cb_buffer_size on the collective cyclic:1024 read through the view.
+# block, cyclic:1024, cyclic:1, tiles and cols views, with each read strategy (auto,
+# view piece by piece or collective, exchange, sieve); each as a ratio to the block
+# read in the same run. Also the effect of cb_buffer_size on the collective
+# cyclic:1024 read through the view. Targets (issue 11, section 4), auto rows:
+# cyclic:1024, cols and tiles within 1.5x of block, cyclic (k = 1) within 4x.
 # Usage: bash bench/views.sh [--write]
 . "$(dirname "$0")/lib.sh"
 F=$BENCH_DIR/views-1g.bin
@@ -15,18 +17,21 @@ CASES=(
   "block|--dist block"
   "block-ind|--dist block --independent"
   "c1024-auto|--dist cyclic:1024"
-  "c1024-view|--dist cyclic:1024 --strategy view"
   "c1024-view-ind|--dist cyclic:1024 --strategy view --independent"
+  "c1024-view-coll|--dist cyclic:1024 --strategy view --hint romio_cb_read=enable"
   "c1024-exch|--dist cyclic:1024 --strategy exchange"
-  "c1024-cb1m|--dist cyclic:1024 --strategy view --hint cb_buffer_size=1048576"
-  "c1024-cb64m|--dist cyclic:1024 --strategy view --hint cb_buffer_size=67108864"
+  "c1024-sieve|--dist cyclic:1024 --strategy sieve"
+  "c1024-cb1m|--dist cyclic:1024 --strategy view --hint romio_cb_read=enable --hint cb_buffer_size=1048576"
+  "c1024-cb64m|--dist cyclic:1024 --strategy view --hint romio_cb_read=enable --hint cb_buffer_size=67108864"
+  "c1-auto|--dist cyclic"
+  "c1-exch|--dist cyclic --strategy exchange"
   "c1-view|--dist cyclic --strategy view"
   "c1-view-ind|--dist cyclic --strategy view --independent"
-  "c1-exch|--dist cyclic --strategy exchange"
   "tiles|--dist tiles"
   "tiles-ind|--dist tiles --independent"
-  "cols-view|--dist cols --strategy view"
+  "cols-auto|--dist cols"
   "cols-exch|--dist cols --strategy exchange"
+  "cols-sieve|--dist cols --strategy sieve"
 )
 names=()
 for c in "${CASES[@]}"; do names+=("${c%%|*}"); done
@@ -44,11 +49,21 @@ for n in "${names[@]}"; do
 done
 rows=""
 for c in "${CASES[@]}"; do rows+="$(row "${c%%|*}" block "\`${c#*|}\`")"$'\n'; done
+# target NAME LIMIT: the auto row against its target
+targets=""
+target() {
+  local r; r=$(echo "$(median "$1") $(median block)" | awk '{printf "%.2f", $1/$2}')
+  targets+="$1 ${r}x (target ${2}x: $(echo "$r $2" | awk '{print ($1 <= $2) ? "met" : "NOT met"}')); "
+}
+target c1024-auto 1.5
+target c1-auto 4
+target cols-auto 1.5
+target tiles 1.5
 table=$(cat <<T
 ### views (bench/views.sh)
 $(machine_line)
 
-1 GiB int64 dataset [8192, 16384], cached; \`pario-count --value 7\` with 2 ranks; medians of $REPS; ratio to the collective block read. \`auto\` picks the exchange strategy for pieces under 1 MiB (target: cyclic:1024 within 2x of block).
+1 GiB int64 dataset [8192, 16384], cached; \`pario-count --value 7\` with 2 ranks; medians of $REPS; ratio to the block read. \`auto\` reads pieces of 4 KiB and more one by one (independent, data sieving off: cyclic:1024, cols), and smaller pieces with the sieve at 2 ranks (each rank reads the spans that hold its elements and keeps its own) or the exchange at more. Targets, auto rows: cyclic:1024, cols and tiles within 1.5x of block, cyclic within 4x. This run: ${targets%; }.
 
 | options | seconds | ratio to block |
 |---|---|---|

@@ -217,12 +217,85 @@ void pario_layout_runs(const pario_layout *L, int rank, pario_runs *p)
         p->run = 1;
 }
 
+uint64_t pario_runs_before(const pario_runs *p, uint64_t g)
+{
+    if (g <= p->base || p->count == 0)
+        return 0;
+    uint64_t t = g - p->base, c;
+    if (p->stride == 0)
+        c = t;
+    else
+        c = (t / p->stride) * p->run + (t % p->stride < p->run ? t % p->stride : p->run);
+    return c < p->count ? c : p->count;
+}
+
+/* A strided gather of n elements, `stride` elements apart: the inner loop of
+ * element-wise views (cyclic at k = 1), with fixed-size copies the compiler turns
+ * into plain loads and stores. */
+static void gather_strided(char *dst, const char *src, uint64_t n, uint64_t stride, size_t es)
+{
+    const size_t step = (size_t)stride * es;
+    switch (es) {
+    case 8:
+        for (uint64_t j = 0; j < n; j++)
+            memcpy(dst + j * 8, src + j * step, 8);
+        return;
+    case 4:
+        for (uint64_t j = 0; j < n; j++)
+            memcpy(dst + j * 4, src + j * step, 4);
+        return;
+    case 2:
+        for (uint64_t j = 0; j < n; j++)
+            memcpy(dst + j * 2, src + j * step, 2);
+        return;
+    case 1:
+        for (uint64_t j = 0; j < n; j++)
+            dst[j] = src[j * step];
+        return;
+    default:
+        for (uint64_t j = 0; j < n; j++)
+            memcpy(dst + j * es, src + j * step, es);
+    }
+}
+
+/* The part's runs (base, run, stride) say where each element is: no owner lookup
+ * per element, one memcpy per run, a strided loop for runs of one. */
+uint64_t pario_runs_gather(const pario_runs *p, uint64_t g0, uint64_t g1, const void *from, void *to, size_t es)
+{
+    const char *src = from;
+    char *dst = to;
+    const uint64_t l0 = pario_runs_before(p, g0), l1 = pario_runs_before(p, g1);
+    if (l1 <= l0)
+        return 0;
+    const uint64_t n = l1 - l0;
+    if (p->stride == 0) {
+        memcpy(dst, src + (p->base + l0 - g0) * es, n * es);
+    } else if (p->run == 1) {
+        gather_strided(dst, src + (p->base + l0 * p->stride - g0) * es, n, p->stride, es);
+    } else {
+        uint64_t t = l0 / p->run, o = l0 % p->run;
+        for (uint64_t i = l0; i < l1; t++, o = 0) {
+            uint64_t g = p->base + t * p->stride + o, len = p->run - o < l1 - i ? p->run - o : l1 - i;
+            memcpy(dst, src + (g - g0) * es, len * es);
+            dst += len * es;
+            i += len;
+        }
+    }
+    return n;
+}
+
 int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end)
 {
-    const uint64_t C = L->axis[1].n ? L->axis[1].n : 1, i = g / C, j = g % C;
+    const uint64_t C = L->axis[1].n ? L->axis[1].n : 1;
     uint64_t rend, cend;
+    if (L->axis[1].parts == 1) { /* whole rows (and flat distributions): the row axis alone */
+        int pr = axis_owner(&L->axis[0], C == 1 ? g : g / C, &rend);
+        *end = rend * C;
+        return pr;
+    }
+    const uint64_t i = g / C, j = g % C;
     int pr = axis_owner(&L->axis[0], i, &rend), pc = axis_owner(&L->axis[1], j, &cend);
-    *end = L->axis[1].parts == 1 ? rend * C : i * C + cend;
+    *end = i * C + cend;
     return pr * L->axis[1].parts + pc;
 }
 

@@ -154,18 +154,42 @@ pario_status pario_exchange_window(pario_exchange *x, const pario_view *from, co
 pario_status pario_exchange_stripes(pario_exchange *x, const pario_view *from, uint64_t stripe, const void *in,
                                     const pario_view *to, void *out, uint64_t a, uint64_t b)
 {
-    uint64_t m0, m;
-    pario_status st = pack_window(x, from, in, to, a, b, &m0, &m);
+    const int P = x->nranks, me = from->rank;
+    const size_t es = x->esize;
+    /* our stripe of the window: global [g0, g1), held contiguously in `in` */
+    uint64_t g0 = a + (uint64_t)me * stripe, g1 = g0 + stripe;
+    g0 = g0 < b ? g0 : b;
+    g1 = g1 < b ? g1 : b;
+    const uint64_t m0 = pario_view_local_before(to, a), m = pario_view_local_before(to, b) - m0;
+    pario_status st = pario_ok();
+    if (g1 - g0 > x->cap || m > x->rcap)
+        st = pario_error(PARIO_ERR_RUNTIME, "internal error: exchange window over capacity");
     if (pario_agree(&st, x->comm)) /* a rank that cannot pack stops everyone before the collectives */
         return st;
-    /* what source s sends us is our part of its stripe: it lands where that starts */
-    for (int s = 0; s < x->nranks; s++) {
+    /* what source s sends us is our part of its stripe: it lands where that starts;
+     * our own part of our stripe is copied there directly, not through MPI */
+    char *o = out;
+    for (int s = 0; s < P; s++) {
         uint64_t lo = a + (uint64_t)s * stripe, hi = lo + stripe;
         lo = lo < b ? lo : b;
         hi = hi < b ? hi : b;
         uint64_t at = pario_view_local_before(to, lo) - m0;
-        x->rcount[s] = (int)(pario_view_local_before(to, hi) - m0 - at);
+        x->rcount[s] = s == me ? 0 : (int)(pario_view_local_before(to, hi) - m0 - at);
         x->rdispl[s] = (int)at;
+    }
+    /* each destination's part of our stripe, packed from its runs */
+    uint64_t off = 0;
+    for (int d = 0; d < P; d++) {
+        pario_runs p;
+        pario_layout_runs(&to->layout, d, &p);
+        x->sdispl[d] = (int)off;
+        if (d == me) {
+            pario_runs_gather(&p, g0, g1, in, o + (size_t)x->rdispl[me] * es, es);
+            x->scount[d] = 0;
+        } else {
+            x->scount[d] = (int)pario_runs_gather(&p, g0, g1, in, x->send + off * es, es);
+            off += (uint64_t)x->scount[d];
+        }
     }
     int err = MPI_Alltoallv(x->send, x->scount, x->sdispl, x->etype, out, x->rcount, x->rdispl, x->etype, x->comm);
     return err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "exchanging elements", NULL);

@@ -33,6 +33,7 @@ struct pario_reader {
     double io_seconds;            /* spent waiting for reads */
     pario_strategy strategy;
     struct pario_stripe_exchange *xr; /* exchange strategy: stripes and their Alltoallv */
+    struct pario_sieve *sv;       /* sieve strategy: spans read, own elements kept */
     struct pario_h5read *h5;      /* chunked/compact HDF5: read through H5Dread (io_read_h5.c), or NULL */
 };
 

@@ -6,6 +6,7 @@
 #include "pario/io.h"
 #include "io_internal.h"
 #include "io_read_exchange.h"
+#include "io_read_sieve.h"
 #include "io_prefetch.h"
 #include "fault.h"
 #include "pario/progress.h"
@@ -134,6 +135,19 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
         r->nsteps = pario_stripe_exchange_nsteps(r->xr);
         view = pario_stripe_exchange_view(r->xr);
     }
+    if (r->strategy == PARIO_STRATEGY_SIEVE) {
+        free(r->buf[0]); /* the sieve holds its own buffers */
+        free(r->buf[1]);
+        r->buf[0] = r->buf[1] = NULL;
+        st = pario_sieve_open(&r->sv, ds, view, r->chunk_elems);
+        if (pario_agree(&st, comm)) {
+            pario_reader_release(r);
+            return st;
+        }
+        r->local = 1; /* independent reads, one agreement at the end */
+        r->nsteps = pario_sieve_nsteps(r->sv);
+        view = pario_sieve_view(r->sv);
+    }
     MPI_Info tuned = r->strategy == PARIO_STRATEGY_VIEW ? pario_io_tuned_info(view, o->info, "romio_cb_read")
                                                         : MPI_INFO_NULL;
     /* When no read of the loop needs the other ranks (independent reads, one rank,
@@ -221,6 +235,19 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
     } else if (pario_agree(st, r->comm) || r->step >= r->nsteps) {
         return 0;
     }
+    if (r->strategy == PARIO_STRATEGY_SIEVE) {
+        uint64_t s0, sn;
+        void *span = pario_sieve_plan(r->sv, r->step, &s0, &sn);
+        pario_status rs = pario_reader_read_at(r, s0, sn, span);
+        if (pario_failed(&rs)) {
+            r->err = rs;
+            r->step = r->nsteps; /* agreed at the next call */
+            return 1;
+        }
+        pario_sieve_deliver(r->sv, r->step, data, n, local_start);
+        r->step++;
+        return 1;
+    }
     if (r->strategy == PARIO_STRATEGY_EXCHANGE) {
         uint64_t s0, sn;
         void *stripe = pario_stripe_exchange_plan(r->xr, r->step, &s0, &sn);
@@ -304,6 +331,8 @@ void pario_reader_release(pario_reader *r)
     r->buf[0] = r->buf[1] = NULL;
     pario_stripe_exchange_free(r->xr);
     r->xr = NULL;
+    pario_sieve_free(r->sv);
+    r->sv = NULL;
 }
 
 /* Large reads go through the MPI-4 large-count call where MPICH has it. */
@@ -330,7 +359,7 @@ pario_status pario_reader_read_at(pario_reader *r, uint64_t start, uint64_t n, v
         return pario_h5read_at(r, start, n, buf);
     MPI_Status status;
     double t0 = MPI_Wtime();
-    int err = read_at(r->fh, (MPI_Offset)start, buf, n, r->view->etype, !r->opts.independent, &status);
+    int err = read_at(r->fh, (MPI_Offset)start, buf, n, r->view->etype, !(r->opts.independent || r->local), &status);
     r->io_seconds += MPI_Wtime() - t0;
     pario_status st = pario_ok();
     int fault = pario_fault(PARIO_FAULT_READ);

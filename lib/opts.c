@@ -37,7 +37,7 @@ static const pario_optdef data_opts[] = {
     { "independent", K_INDEP, 0, NULL, "independent MPI-IO calls instead of collective ones" },
     { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable), e.g. cb_buffer_size=16777216" },
     { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
-    { "strategy", K_STRATEGY, 1, "S", "how to read noncontiguous views: auto (default), view, exchange" },
+    { "strategy", K_STRATEGY, 1, "S", "how to read noncontiguous views: auto (default), view, exchange, sieve" },
     { "explain", K_EXPLAIN, 0, NULL, "print each rank's etype, filetype and displacement, a map of who owns what, and how the file is really read or written (strategy, hints pario adds)" },
     { NULL, 0, 0, NULL, NULL },
 };
@@ -350,10 +350,12 @@ static void explain_access(pario_common *c, const pario_dataset *ds, const pario
     pario_strategy s = writing ? PARIO_STRATEGY_VIEW : pario_strategy_choose(v, &c->io, c->nranks, &why);
     if (!writing && !c->io.independent && pario_reads_local(v, &c->io, c->nranks)) {
         mode = "independent";
-        why = c->nranks == 1 ? "one rank: MPI_File_read_at, chunk after chunk"
-                             : "every rank's part is one contiguous run: each rank reads its own chunks with "
-                               "MPI_File_read_at, no collective call per chunk; --hint romio_cb_read=automatic "
-                               "makes them collective";
+        if (c->nranks == 1)
+            why = "one rank: MPI_File_read_at, chunk after chunk";
+        else if (pario_view_parts_contiguous(v))
+            why = "every rank's part is one contiguous run: each rank reads its own chunks with "
+                  "MPI_File_read_at, no collective call per chunk; --hint romio_cb_read=automatic "
+                  "makes them collective";
     }
     uint64_t stripe = 0;
     if (s == PARIO_STRATEGY_EXCHANGE) /* collective: every rank chose the same strategy */
@@ -371,11 +373,18 @@ static void explain_access(pario_common *c, const pario_dataset *ds, const pario
         fprintf(out, "the view above is not used for reading: each rank reads contiguous stripes of up to %llu elements "
                      "(%llu bytes) per step and redistributes them with MPI_Alltoallv\n",
                 (unsigned long long)stripe, (unsigned long long)(stripe * v->esize));
+    if (s == PARIO_STRATEGY_SIEVE)
+        fprintf(out, "the view above is not used for reading: each rank reads the spans of the file that hold its next "
+                     "elements (about two chunks per step, one MPI_File_read_at each) and keeps its own\n");
     const char *key = writing ? "romio_cb_write" : "romio_cb_read";
     MPI_Info tuned = s == PARIO_STRATEGY_VIEW ? pario_io_tuned_info(v, c->io.info, key) : MPI_INFO_NULL;
     if (tuned != MPI_INFO_NULL) {
-        fprintf(out, "hints added: %s=disable (every rank's part is contiguous: nothing for two-phase I/O to "
-                     "merge)\n", key);
+        if (pario_view_parts_contiguous(v))
+            fprintf(out, "hints added: %s=disable (every rank's part is contiguous: nothing for two-phase I/O to "
+                         "merge)\n", key);
+        else
+            fprintf(out, "hints added: romio_ds_read=disable (pieces of 4 KiB and more are read one by one: data "
+                         "sieving would read the other ranks' pieces too)\n");
         MPI_Info_free(&tuned);
     }
     fflush(out);

@@ -120,14 +120,8 @@ uint64_t pario_view_run(const pario_view *v, uint64_t i, uint64_t *global)
 
 uint64_t pario_view_local_before(const pario_view *v, uint64_t g)
 {
-    if (g <= v->base || v->local_count == 0)
-        return 0;
-    uint64_t t = g - v->base, c;
-    if (v->stride == 0)
-        c = t;
-    else
-        c = (t / v->stride) * v->run + (t % v->stride < v->run ? t % v->stride : v->run);
-    return c < v->local_count ? c : v->local_count;
+    const pario_runs p = { .base = v->base, .run = v->run, .stride = v->stride, .count = v->local_count };
+    return pario_runs_before(&p, g);
 }
 
 uint64_t pario_view_share_bound(const pario_view *v, uint64_t w)

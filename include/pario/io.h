@@ -22,7 +22,8 @@ extern "C" {
 typedef enum pario_strategy {
     PARIO_STRATEGY_AUTO,     /* exchange for views of small pieces, else view */
     PARIO_STRATEGY_VIEW,     /* read through the rank's file view (ROMIO two-phase when collective) */
-    PARIO_STRATEGY_EXCHANGE  /* read contiguous stripes, MPI_Alltoallv the elements to their owners */
+    PARIO_STRATEGY_EXCHANGE, /* read contiguous stripes, MPI_Alltoallv the elements to their owners */
+    PARIO_STRATEGY_SIEVE     /* read the spans that hold a rank's elements, keep its own (no messages) */
 } pario_strategy;
 
 /* Reading ahead on a thread of the rank (MPI_THREAD_SERIALIZED): worth it only
@@ -54,12 +55,18 @@ pario_strategy pario_strategy_choose(const pario_view *view, const pario_io_opts
 const char *pario_strategy_name(pario_strategy s);
 /* 1 if every rank's part under v's distribution is one contiguous run. */
 int pario_view_parts_contiguous(const pario_view *v);
+/* 1 if v's parts are not contiguous and their smallest piece is at least 4 KiB:
+ * reads take each piece on its own, independently, with data sieving off. */
+int pario_view_reads_pieces(const pario_view *v);
 /* 1 when a reader of v needs no collective call per chunk: each rank reads its own
  * chunks independently and the ranks agree once, at the end (--independent, one
- * rank, or contiguous parts without a user romio_cb_read hint). Shared facts only. */
+ * rank, or contiguous parts or pieces of 4 KiB and more without a user
+ * romio_cb_read hint). Shared facts only. */
 int pario_reads_local(const pario_view *v, const pario_io_opts *o, int nranks);
 /* Hints pario adds: key ("romio_cb_read" or "romio_cb_write") = disable where every
- * part is contiguous and the user did not set it. Returns a new MPI_Info to free,
+ * part is contiguous and the user did not set it; for reads of pieces of 4 KiB and
+ * more (pario_view_reads_pieces) romio_ds_read = disable, unless the user set it
+ * or romio_cb_read. Returns a new MPI_Info to free,
  * or MPI_INFO_NULL when nothing is added. */
 MPI_Info pario_io_tuned_info(const pario_view *v, MPI_Info user, const char *key);
 pario_status pario_strategy_parse(const char *text, pario_strategy *s);

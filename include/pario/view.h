@@ -68,6 +68,12 @@ typedef struct pario_runs {
  * distribution of a 1-D dataset, a grid that does not match nranks). */
 pario_status pario_layout_make(const pario_dist *d, const pario_dataset *ds, int nranks, pario_layout *L);
 void pario_layout_runs(const pario_layout *L, int rank, pario_runs *p);
+/* Elements of the part whose global index is below g. */
+uint64_t pario_runs_before(const pario_runs *p, uint64_t g);
+/* Copy the elements of part p whose global indices lie in [g0, g1) from `from`,
+ * which holds that whole global range (g0 at its start), to `to` in the part's
+ * local order; returns how many (the exchange's pack, the sieve's keep). */
+uint64_t pario_runs_gather(const pario_runs *p, uint64_t g0, uint64_t g1, const void *from, void *to, size_t es);
 /* The owner of global element g; *end is the first index past g whose owner may differ. */
 int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end);
 /* Elements in the smallest contiguous piece any rank's part has (UINT64_MAX when

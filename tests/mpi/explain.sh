@@ -65,6 +65,20 @@ check "exchange: stripe sizes consistent" "$PYTHON3" -c '
 import re,sys
 m=re.search(r"stripes of up to (\d+) elements \((\d+) bytes\)", sys.argv[1])
 e,b=int(m.group(1)),int(m.group(2)); sys.exit(not (b==2*e and 0<e<=10))' "$out"
+# 2 ranks, small pieces: the sieve, independent, the view not used either
+out=$(mpirun 2 pario-count --value 0 --dist cyclic:2 --explain s.bin)
+check "sieve at 2 ranks" grep -q "^reads: independent, strategy sieve (2 ranks and pieces under 4 KiB" <<<"$out"
+check "sieve: view not used" grep -q "^the view above is not used for reading: each rank reads the spans" <<<"$out"
+# pieces of 4 KiB (cyclic:1024 of int32): read one by one, data sieving off, and
+# --show-hints agrees; a user's romio_cb_read makes them collective again
+mpirun 1 pario-gen --dtype int32 --count 5000 --sequence --out p.bin
+mpirun 2 pario-count --value 0 --dist cyclic:1024 --explain --show-hints p.bin >pc.txt
+check "pieces: independent view reads" grep -q "^reads: independent, strategy view (the view's pieces are at least 4 KiB" pc.txt
+check "pieces: --explain's hints are in --show-hints" hints_agree pc.txt
+check "pieces: romio_ds_read claimed" grep -qx "hints added: romio_ds_read=disable (.*" pc.txt
+mpirun 2 pario-count --value 0 --dist cyclic:1024 --hint romio_cb_read=enable --explain p.bin >pc2.txt
+check "pieces: user's romio_cb_read, collective" grep -q "^reads: collective, strategy exchange" pc2.txt
+check "pieces: user's hint, nothing claimed" test "$(grep -c '^hints added' pc2.txt)" = 0
 out=$(mpirun 3 pario-count --value 0 --dist cyclic:2 --strategy view --explain s.bin)
 check "view strategy: no such sentence" test "$(grep -c 'not used for reading' <<<"$out")" = 0
 # the filetype line reads "filetype = ...", never "filetype filetype"

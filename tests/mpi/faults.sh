@@ -46,6 +46,7 @@ cmd_of() {
     count) echo "pario-count --range 10:500 --chunk 1000 d.bin" ;;
     explain) echo "pario-count --explain --value 7 small.bin" ;;
     count_x) echo "pario-count --strategy exchange --dist cyclic --per-rank --range 10:500 --chunk 1000 d.bin" ;;
+    count_s) echo "pario-count --dist cyclic --per-rank --range 10:500 --chunk 1000 d.bin" ;;
     reduce) echo "pario-reduce --op sum,min,max --chunk 1000 d.bin" ;;
     reduce_h5) echo "pario-reduce --op sum,min,max --chunk 1000 --h5 out.h5 d.bin" ;;
     convert) echo "pario-convert --dtype int64 --chunk 1000 d.bin out.bin" ;;
@@ -137,6 +138,11 @@ one_case count_x alloc 3 1 3
 one_case count_x read 4 3 0
 one_case count_x read 3 1 1
 one_case count_x alloc 3 0 4 # rank 0's buffer for the per-rank counts
+# the sieve (cyclic at 2 ranks): its span and kept buffers, a later span's read
+one_case count_s alloc 2 1 1
+one_case count_s alloc 2 0 2
+one_case count_s read 2 0 2
+one_case count_s read 2 1 0
 # --explain: rank 0's line buffer and owner map, every rank's flags
 for a in 0 1 2 3; do one_case explain alloc 3 0 $a; done
 one_case explain alloc 2 1 0

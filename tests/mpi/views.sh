@@ -2,13 +2,19 @@
 # Scatter then gather through every distribution: each part holds exactly the
 # elements the distribution's definition gives its rank (tests/mpi/views_ref.py),
 # and the gathered file is byte-identical to the input. 1 to 5 ranks, uneven sizes,
-# collective and independent, big-endian data, both read strategies.
+# collective and independent, big-endian data, every read strategy: the view
+# (collective, or piece by piece for pieces of 4 KiB and more), the exchange and
+# the sieve.
 . "$(dirname "$0")/lib.sh"
 REF=$PARIO_SRCDIR/tests/mpi
 
 mpirun 2 pario-gen --dtype int32 --count 1001 --uniform -1000:1000 --seed 5 --byte-order big --out d1.bin
 mpirun 1 pario-gen --dtype float64 --shape 13,7 --normal 0:1 --seed 6 --out d2.bin
 mpirun 1 pario-gen --dtype int16 --shape 1,9 --sequence --out d3.bin
+# pieces of 4 KiB and more (read one by one, data sieving off): cyclic:1024 of int32,
+# columns and tiles of 3001-column float64 rows
+mpirun 1 pario-gen --dtype int32 --count 30001 --uniform -1000:1000 --seed 9 --byte-order big --out d4.bin
+mpirun 1 pario-gen --dtype float64 --shape 5,3001 --uniform -9:9 --seed 10 --out d5.bin
 
 verify_parts() { # FILE NUMPY_DTYPE DIST P SHAPE...
   "$PYTHON3" - "$@" <<'PY'
@@ -68,4 +74,14 @@ for n in 2 3; do
   roundtrip d2.bin '<f8' $n cols --strategy exchange --chunk 40
   roundtrip d1.bin '>i4' $n cyclic --strategy view --chunk 64
 done
+roundtrip d4.bin '>i4' 2 cyclic:1024 --chunk 6000
+roundtrip d4.bin '>i4' 3 cyclic:1024
+roundtrip d5.bin '<f8' 3 cols --chunk 20000
+roundtrip d5.bin '<f8' 4 tiles
+# the sieve (auto at 2 ranks for small pieces, above) forced at other rank counts,
+# steps shorter than a run and longer than several
+roundtrip d1.bin '>i4' 3 cyclic --strategy sieve --chunk 64
+roundtrip d4.bin '>i4' 4 cyclic:1024 --strategy sieve --chunk 6000
+roundtrip d2.bin '<f8' 4 tiles --strategy sieve --chunk 24
+roundtrip d5.bin '<f8' 3 cols --strategy sieve --chunk 4000
 finish

@@ -234,6 +234,34 @@ static void check_dist(const char *dist, int ndims, uint64_t rows, uint64_t cols
                 ck_assert_msg(c <= pario_view_share_bound(&v, w), "%s: %llu elements in a window of %llu", where,
                               (unsigned long long)c, (unsigned long long)w);
             }
+        /* the gather of the rank's runs (the exchange's pack, the sieve's keep) takes
+         * exactly the definition's elements of [a, b), in order, for windows of
+         * every width (source values = global indices) */
+        {
+            pario_layout L;
+            st = pario_layout_make(&d, &ds, p, &L);
+            ck_assert(!pario_failed(&st));
+            pario_runs pr;
+            pario_layout_runs(&L, r, &pr);
+            uint64_t *src = malloc((n + 1) * sizeof *src), *dst = malloc((n + 1) * sizeof *dst);
+            for (uint64_t g = 0; g < n; g++)
+                src[g] = g;
+            for (uint64_t w = 1; w <= n; w += 1 + w / 3)
+                for (uint64_t a = 0; a + w <= n; a += 1 + w / 4) {
+                    uint64_t got = pario_runs_gather(&pr, a, a + w, src + a, dst, sizeof *src), k = 0;
+                    for (uint64_t g = a; g < a + w; g++)
+                        if (owner[g] == r) {
+                            ck_assert_msg(k < got && dst[k] == g, "%s: gather of [%llu, %llu) misses %llu", where,
+                                          (unsigned long long)a, (unsigned long long)(a + w), (unsigned long long)g);
+                            k++;
+                        }
+                    ck_assert_msg(k == got, "%s: gather of [%llu, %llu) took %llu elements, expected %llu", where,
+                                  (unsigned long long)a, (unsigned long long)(a + w), (unsigned long long)got,
+                                  (unsigned long long)k);
+                }
+            free(src);
+            free(dst);
+        }
         pario_view_free(&v);
     }
     /* the smallest piece says "contiguous" exactly when every rank's elements are one range */

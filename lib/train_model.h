@@ -10,7 +10,7 @@
 /* Rows x[0..m-1] (m x f, row-major), labels y[0..m-1]; w holds k rows of (f
  * weights, bias). Adds the rows' gradient terms into g[0..k(f+1)-1] (NULL: none)
  * in row order, writes each row's loss to loss[i], adds the rows classified
- * right to *correct (classification). z: 2k doubles of scratch. */
+ * right to *correct (classification). z: 2 max(k, m) doubles of scratch. */
 void pario_train_segment(pario_train_model model, const double *w, uint64_t f, uint64_t k, const double *x,
                          const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z);
 

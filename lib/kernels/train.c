@@ -5,22 +5,29 @@
  *         (s_l = 0.0, then s_l + w_j x_j for j = l, l + 8, .. in order) and returns
  *         ((s_0 + s_1) + (s_2 + s_3)) + ((s_4 + s_5) + (s_6 + s_7))
  *   linear:   r = z - y                    loss = r r / 2
- *   logistic: p = 1 / (1 + exp(-z)), r = p - y,
- *             loss = log1p(exp(-|z|)) + max(z, 0) - y z,   predicted 1 when z > 0
+ *   logistic: e = exp(-|z|), p = 1 / (1 + e) when z >= 0, else e / (1 + e),
+ *             r = p - y, loss = log1p(e) + max(z, 0) - y z,   predicted 1 when z > 0
+ *             (one exp per row; the z of a segment first, then its e, r and
+ *             losses as vectors across rows, then the gradient)
  *   softmax:  m = max_k z_k, e_k = exp(z_k - m), s = sum_k e_k (k = 0, 1, ..),
  *             r_k = e_k / s - [k == y],  loss = log(s) - (z_y - m),
  *             predicted: the first k with the largest z_k
  *   gradient of a segment: g_kj = g_kj + r_k x_j (x_j = 1 for the bias), the
  *   segment's rows in order, from g = 0.0 (each weight on its own: the vector
  *   lanes are weights, never rows).
- * Built with -O3 and cloned for AVX-512/AVX2; no fused multiply-adds (the
- * pragma), so every product and sum is rounded as written, on any machine. */
+ * exp, log and log1p are pario's own (xmath.h: + - * / only), not libm's,
+ * whose versions differ between machines (glibc picks an FMA variant at run
+ * time). Built with -O3 and cloned for AVX-512/AVX2; no fused multiply-adds
+ * (the pragma), so every product and sum is rounded as written, on any machine. */
 #include "config.h"
 #include <math.h>
 #include <string.h>
 #include "../train_model.h"
+#include "xmath.h"
 
-#pragma GCC optimize("fp-contract=off")
+/* no-trapping-math: lets the selects of xmath.h vectorise without AVX-512 masks
+ * (a comparison may no longer raise FE_INVALID; no value changes) */
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
 #define PARIO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -49,12 +56,42 @@ static inline __attribute__((always_inline)) void axpy(double *restrict g, doubl
     g[f] = g[f] + r;
 }
 
+/* Logistic regression's per-row terms, as vectors across the rows: from
+ * z[i], r[i] = p - y and the loss; returns the rows classified right. */
+static inline __attribute__((always_inline)) uint64_t logistic_rows(const double *restrict z, const double *restrict y,
+                                                                    uint64_t m, double *restrict r,
+                                                                    double *restrict loss)
+{
+    uint64_t ok = 0;
+    for (uint64_t i = 0; i < m; i++) {
+        double zz = z[i], yy = y[i];
+        double a = zz < 0 ? -zz : zz;
+        double e = xexp(-a), d = 1.0 + e;
+        double p = (zz >= 0 ? 1.0 : e) / d;
+        r[i] = p - yy;
+        loss[i] = xlog1p(e) + (zz > 0 ? zz : 0.0) - yy * zz;
+        ok += (zz > 0) == (yy == 1.0);
+    }
+    return ok;
+}
+
 PARIO_CLONES
 void pario_train_segment(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
                          const double *restrict x, const double *restrict y, uint64_t m, double *restrict g,
                          double *restrict loss, uint64_t *correct, double *restrict z)
 {
     uint64_t ok = 0;
+    if (model == PARIO_TRAIN_LOGISTIC) {
+        double *restrict r = z + m;
+        for (uint64_t i = 0; i < m; i++)
+            z[i] = dot8(w, x + i * f, f);
+        ok = logistic_rows(z, y, m, r, loss);
+        if (g)
+            for (uint64_t i = 0; i < m; i++)
+                axpy(g, r[i], x + i * f, f);
+        *correct += ok;
+        return;
+    }
     for (uint64_t i = 0; i < m; i++) {
         const double *xi = x + i * f;
         if (model == PARIO_TRAIN_LINEAR) {
@@ -62,12 +99,6 @@ void pario_train_segment(pario_train_model model, const double *restrict w, uint
             if (g)
                 axpy(g, r, xi, f);
             loss[i] = r * r / 2;
-        } else if (model == PARIO_TRAIN_LOGISTIC) {
-            double zz = dot8(w, xi, f);
-            if (g)
-                axpy(g, 1.0 / (1.0 + exp(-zz)) - y[i], xi, f);
-            ok += (zz > 0) == (y[i] == 1.0);
-            loss[i] = log1p(exp(-fabs(zz))) + fmax(zz, 0.0) - y[i] * zz;
         } else {
             uint64_t best = 0;
             for (uint64_t c = 0; c < k; c++) {
@@ -77,7 +108,7 @@ void pario_train_segment(pario_train_model model, const double *restrict w, uint
             }
             double mx = z[best], s = 0.0;
             for (uint64_t c = 0; c < k; c++) {
-                z[k + c] = exp(z[c] - mx);
+                z[k + c] = xexp(z[c] - mx);
                 s += z[k + c];
             }
             uint64_t yc = (uint64_t)y[i];
@@ -85,7 +116,7 @@ void pario_train_segment(pario_train_model model, const double *restrict w, uint
                 for (uint64_t c = 0; c < k; c++)
                     axpy(g + c * (f + 1), z[k + c] / s - (c == yc ? 1.0 : 0.0), xi, f);
             ok += best == yc;
-            loss[i] = log(s) - (z[yc] - mx);
+            loss[i] = xlog(s) - (z[yc] - mx);
         }
     }
     *correct += ok;

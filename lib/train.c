@@ -390,9 +390,10 @@ static pario_status run_batch(struct train *t, const struct order *o, uint64_t l
  * slots of one vector of nseg x nw doubles (zeros elsewhere) and a failure
  * count at the end; one MPI_Allreduce (MPI_SUM: each slot is one rank's value
  * plus zeros, so exact in any order) gives every rank every segment's sum,
- * which each adds exactly (pario_xsum per weight, in segment order) and rounds
- * once: the bits of the accumulators' allreduce, with nseg x 8 bytes per weight
- * on the wire instead of an accumulator of 1,096, and no user MPI_Op. */
+ * which each adds exactly and rounds once (math.fsum's algorithm,
+ * pario_train_fsum; a pario_xsum for non-finite or huge values): the bits of
+ * the accumulators' allreduce, with nseg x 8 bytes per weight on the wire
+ * instead of an accumulator of 1,096, and no user MPI_Op. */
 #define SLOT_SEGMENTS 128
 
 static pario_status allreduce_slots(struct train *t, double *slots, uint64_t nseg, int failed)
@@ -405,10 +406,14 @@ static pario_status allreduce_slots(struct train *t, double *slots, uint64_t nse
     if (err != MPI_SUCCESS)
         return pario_mpi_error(err, "MPI_Allreduce of the gradients", NULL);
     for (uint64_t i = 0; i < t->nw; i++) {
-        pario_xsum_init(&t->acc[i]);
-        for (uint64_t s = 0; s < nseg; s++)
-            pario_xsum_add(&t->acc[i], slots[s * t->nw + i]);
-        t->g[i] = pario_xsum_round(&t->acc[i]);
+        int ok;
+        t->g[i] = pario_train_fsum(slots + i, nseg, t->nw, &ok);
+        if (!ok) {
+            pario_xsum_init(&t->acc[i]);
+            for (uint64_t s = 0; s < nseg; s++)
+                pario_xsum_add(&t->acc[i], slots[s * t->nw + i]);
+            t->g[i] = pario_xsum_round(&t->acc[i]);
+        }
     }
     t->g[t->nw] = slots[len];
     return pario_ok();

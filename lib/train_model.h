@@ -19,6 +19,11 @@ void pario_train_segment(pario_train_model model, const double *w, uint64_t f, u
 void pario_train_predict(pario_train_model model, const double *w, uint64_t f, uint64_t k, const double *x,
                          uint64_t m, double *out, double *z);
 
+/* The exactly rounded sum of x[i stride], i < n (math.fsum's algorithm and
+ * bits); *ok = 0 when a value is not finite or |value| >= 2^1000 (then use
+ * a pario_xsum). */
+double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok);
+
 /* 1 when x[0..n-1] are all finite. */
 int pario_train_finite(const double *x, uint64_t n);
 

@@ -170,3 +170,58 @@ int pario_train_widen(const float *restrict in, double *restrict out, uint64_t n
     }
     return !bad;
 }
+
+/* The exactly rounded sum of x[0], x[stride], .., x[(n-1) stride] by
+ * Shewchuk's partials and CPython's math.fsum rounding (round half to even),
+ * the bits of pario_xsum_round for the same values; 0 (and *ok = 0) when a
+ * value is not finite or as large as 2^1000, or the partials overflow their
+ * array, for the caller to use an accumulator instead. */
+PARIO_CLONES
+double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok)
+{
+    double p[64];
+    int np = 0;
+    *ok = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        double v = x[i * stride];
+        if (!(fabs(v) < 0x1p1000))
+            return 0.0;
+        int j = 0;
+        for (int q = 0; q < np; q++) {
+            double y = p[q];
+            if (fabs(v) < fabs(y)) {
+                double tmp = v;
+                v = y;
+                y = tmp;
+            }
+            double hi = v + y, lo = y - (hi - v);
+            if (lo != 0.0)
+                p[j++] = lo;
+            v = hi;
+        }
+        np = j;
+        if (v != 0.0) {
+            if (np >= 64)
+                return 0.0;
+            p[np++] = v;
+        }
+    }
+    double hi = 0.0, lo = 0.0;
+    if (np > 0) {
+        hi = p[--np];
+        while (np > 0) {
+            double v = hi, y = p[--np];
+            hi = v + y;
+            lo = y - (hi - v);
+            if (lo != 0.0)
+                break;
+        }
+        if (np > 0 && ((lo < 0.0 && p[np - 1] < 0.0) || (lo > 0.0 && p[np - 1] > 0.0))) {
+            double y = lo * 2.0, v = hi + y;
+            if (y == v - hi)
+                hi = v;
+        }
+    }
+    *ok = 1;
+    return hi + 0.0;
+}

@@ -66,11 +66,11 @@ ref same soft1.json softr5.json
 # --allreduce mpi sums the segments of a batch in slots of a vector of doubles
 # up to 128 segments, in exact accumulators above: a batch of 130 one-row
 # segments takes the accumulators (3 ranks), the ring and the reference agree
-MANY=(--model logistic --label-column 2 --epochs 2 --batch 130 --lr 0.5 --seed 5 --shuffle-block 1 log_D.bin)
+MANY=(--model logistic --label-column 3 --epochs 2 --batch 130 --lr 0.5 --seed 5 --shuffle-block 1 many_D.bin)
 run logm3 3 "${MANY[@]}"
 run logm2 2 "${MANY[@]}" --allreduce ring
 ref same logm3.json logm2.json
-ref sgd logm3.json logistic log_D.bin --label-column 2 --epochs 2 --batch 130 --lr 0.5 --seed 5 --block 1
+ref sgd logm3.json logistic many_D.bin --label-column 3 --epochs 2 --batch 130 --lr 0.5 --seed 5 --block 1
 # the batch size matters (it is not a no-op), the rank count does not
 run logb 2 "${LOG[@]}" --batch 11
 if $REF same log1.json logb.json > /dev/null; then fail "--batch 11 gave the weights of --batch 10"; else pass "batch"; fi

@@ -94,6 +94,11 @@ def make(d):
     write(d, "nan_y.bin", np.zeros(20))
     write(d, "one_d.bin", np.arange(10.0))
     write(d, "bad_y.bin", np.full(20, 2.0))
+    # logistic, 150 rows (more one-row segments in a batch than --allreduce mpi's slots)
+    rng = np.random.default_rng(150)
+    X = rng.normal(size=(150, 3))
+    lab = (X @ np.array([1.0, -0.5, 0.25]) + rng.normal(scale=0.5, size=150) > 0).astype(np.float64)
+    write(d, "many_D.bin", np.concatenate([X, lab[:, None]], axis=1))
 
 
 def load(path):

@@ -73,6 +73,19 @@ static pario_status read_bytes(MPI_File fh, const char *path, MPI_Offset off, vo
 /* The first bad label of rows 0..m-1 (first row is global row `row`), or m. */
 static uint64_t bad_label(const struct train *t, uint64_t m)
 {
+    /* all good, the common case, in one pass without branches */
+    int bad = 0;
+    if (t->o->model == PARIO_TRAIN_LOGISTIC) {
+        for (uint64_t i = 0; i < m; i++)
+            bad |= (t->y[i] != 0.0) & (t->y[i] != 1.0);
+        if (!bad)
+            return m;
+    } else if (t->o->model == PARIO_TRAIN_LINEAR) {
+        for (uint64_t i = 0; i < m; i++)
+            bad |= t->y[i] - t->y[i] != 0.0;   /* inf - inf and NaN are NaN */
+        if (!bad)
+            return m;
+    }
     double top = (double)(t->k ? t->k : MAX_CLASSES);
     for (uint64_t i = 0; i < m; i++) {
         double y = t->y[i];
@@ -111,7 +124,11 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
     uint64_t ne = m * t->cols;
     double *x = t->x;
     int finite = -1;   /* not known yet */
-    if (t->ds.dtype == PARIO_FLOAT32) {
+    t->xf = NULL;
+    if (t->ds.dtype == PARIO_FLOAT32 && t->f32 && t->o->label_column < 0 && pario_train_finite_f32((const float *)(const void *)t->raw, ne)) {
+        t->xf = (const float *)(const void *)t->raw;   /* the kernel widens as it goes */
+        finite = 1;
+    } else if (t->ds.dtype == PARIO_FLOAT32) {
         finite = pario_train_widen((const float *)(const void *)t->raw, x, ne);
     } else if (t->ds.dtype == PARIO_FLOAT64) {
         memcpy(x, t->raw, ne * sizeof(double));
@@ -264,6 +281,15 @@ static pario_status count_classes(struct train *t, pario_status st)
     return st;
 }
 
+/* The kernel over the m rows just read (float32 rows as they are, or widened) */
+static void segment(struct train *t, uint64_t m, double *gsum, uint64_t *correct)
+{
+    if (t->xf)
+        pario_train_segment_f32(t->o->model, t->w, t->f, t->k, t->xf, t->y, m, gsum, t->lossv, correct, t->z);
+    else
+        pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, gsum, t->lossv, correct, t->z);
+}
+
 /* Rows row..row+len-1 (a segment), read at most group at a time: the sum
  * of their losses in row order added exactly into loss, right predictions
  * into correct, and their gradient summed in row order into gsum (zeroed
@@ -279,7 +305,7 @@ static pario_status run_rows(struct train *t, uint64_t row, uint64_t len, double
         st = pario_train_read(t, row + i, m, 1);
         if (pario_failed(&st))
             break;
-        pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, gsum, t->lossv, correct, t->z);
+        segment(t, m, gsum, correct);
         for (uint64_t q = 0; q < m; q++)
             ls = ls + t->lossv[q];
     }
@@ -300,7 +326,7 @@ static pario_status eval_rows(struct train *t, uint64_t row, uint64_t len, uint6
         st = pario_train_read(t, row + i, m, 1);
         if (pario_failed(&st))
             break;
-        pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, NULL, t->lossv, correct, t->z);
+        segment(t, m, NULL, correct);
         for (uint64_t q = 0; q < m; q++) {
             ls = ls + t->lossv[q];
             if ((row + i + q + 1) % R == 0 || i + q + 1 == len) {
@@ -459,6 +485,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     t.fh = t.lfh = MPI_FILE_NULL;
     MPI_Comm_rank(comm, &t.rank);
     MPI_Comm_size(comm, &t.p);
+    t.f32 = 1;
     pario_status st = pario_train_open(&t);
     pario_agree(&st, comm);
     t.k = o->model == PARIO_TRAIN_SOFTMAX ? o->classes : 1;

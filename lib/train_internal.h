@@ -26,6 +26,8 @@ struct train {
     unsigned char *raw, *lraw;
     double *x, *y, *z, *w, *g, *gs, *lossv, *slots;
     pario_xsum *acc;
+    int f32;                  /* float32 rows without a label column: not widened (t->xf) */
+    const float *xf;          /* the rows just read, when not widened; else NULL (t->x) */
 };
 
 /* Open DATA (and LABELS, or the label column), check them, size the buffers

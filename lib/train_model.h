@@ -14,6 +14,13 @@
 void pario_train_segment(pario_train_model model, const double *w, uint64_t f, uint64_t k, const double *x,
                          const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z);
 
+/* The same, rows of float32 (each value widened to a double exactly: the same bits). */
+void pario_train_segment_f32(pario_train_model model, const double *w, uint64_t f, uint64_t k, const float *x,
+                             const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z);
+
+/* 1 when x[0..n-1] (float32) are all finite. */
+int pario_train_finite_f32(const float *x, uint64_t n);
+
 /* Predictions of rows x[0..m-1] into out: linear z, logistic 1 when z > 0 else 0,
  * softmax the first class of the largest z. z: k doubles of scratch. */
 void pario_train_predict(pario_train_model model, const double *w, uint64_t f, uint64_t k, const double *x,

@@ -35,26 +35,36 @@
 #define PARIO_CLONES
 #endif
 
-static inline __attribute__((always_inline)) double dot8(const double *restrict w, const double *restrict x,
-                                                         uint64_t f)
-{
-    double s[8] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };
-    uint64_t j = 0;
-    for (; j + 8 <= f; j += 8)
-        for (int l = 0; l < 8; l++)
-            s[l] = s[l] + w[j + l] * x[j + l];
-    for (int l = 0; j < f; j++, l++)
-        s[l] = s[l] + w[j] * x[j];
-    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + w[f];
-}
-
-static inline __attribute__((always_inline)) void axpy(double *restrict g, double r, const double *restrict x,
-                                                       uint64_t f)
-{
-    for (uint64_t j = 0; j < f; j++)
-        g[j] = g[j] + r * x[j];
-    g[f] = g[f] + r;
-}
+/* dot8 and axpy over rows of doubles (dot8d, axpyd) or of float32 (dot8f,
+ * axpyf: each x_j widened exactly to a double first, so the same bits) */
+#define PARIO_DOT8(NAME, T)                                                                              \
+    static inline __attribute__((always_inline)) double NAME(const double *restrict w, const T *restrict x, \
+                                                             uint64_t f)                                  \
+    {                                                                                                     \
+        double s[8] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };                                         \
+        uint64_t j = 0;                                                                                   \
+        for (; j + 8 <= f; j += 8)                                                                        \
+            for (int l = 0; l < 8; l++)                                                                   \
+                s[l] = s[l] + w[j + l] * (double)x[j + l];                                                \
+        for (int l = 0; j < f; j++, l++)                                                                  \
+            s[l] = s[l] + w[j] * (double)x[j];                                                            \
+        return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + w[f];                \
+    }
+#define PARIO_AXPY(NAME, T)                                                                              \
+    static inline __attribute__((always_inline)) void NAME(double *restrict g, double r, const T *restrict x, \
+                                                           uint64_t f)                                    \
+    {                                                                                                     \
+        for (uint64_t j = 0; j < f; j++)                                                                  \
+            g[j] = g[j] + r * (double)x[j];                                                               \
+        g[f] = g[f] + r;                                                                                  \
+    }
+PARIO_DOT8(dot8d, double)
+PARIO_DOT8(dot8f, float)
+PARIO_AXPY(axpyd, double)
+PARIO_AXPY(axpyf, float)
+/* row i of x (doubles) or xf (float32, when not NULL) */
+#define dot8(w, i) (xf ? dot8f((w), xf + (i) * f, f) : dot8d((w), x + (i) * f, f))
+#define axpy(g, r, i) (xf ? axpyf((g), (r), xf + (i) * f, f) : axpyd((g), (r), x + (i) * f, f))
 
 /* Logistic regression's per-row terms, as vectors across the rows: from
  * z[i], r[i] = p - y and the loss; returns the rows classified right. */
@@ -75,34 +85,34 @@ static inline __attribute__((always_inline)) uint64_t logistic_rows(const double
     return ok;
 }
 
-PARIO_CLONES
-void pario_train_segment(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
-                         const double *restrict x, const double *restrict y, uint64_t m, double *restrict g,
-                         double *restrict loss, uint64_t *correct, double *restrict z)
+static inline __attribute__((always_inline)) void segment(pario_train_model model, const double *restrict w,
+                                                          uint64_t f, uint64_t k, const double *restrict x,
+                                                          const float *restrict xf, const double *restrict y,
+                                                          uint64_t m, double *restrict g, double *restrict loss,
+                                                          uint64_t *correct, double *restrict z)
 {
     uint64_t ok = 0;
     if (model == PARIO_TRAIN_LOGISTIC) {
         double *restrict r = z + m;
         for (uint64_t i = 0; i < m; i++)
-            z[i] = dot8(w, x + i * f, f);
+            z[i] = dot8(w, i);
         ok = logistic_rows(z, y, m, r, loss);
         if (g)
             for (uint64_t i = 0; i < m; i++)
-                axpy(g, r[i], x + i * f, f);
+                axpy(g, r[i], i);
         *correct += ok;
         return;
     }
     for (uint64_t i = 0; i < m; i++) {
-        const double *xi = x + i * f;
         if (model == PARIO_TRAIN_LINEAR) {
-            double r = dot8(w, xi, f) - y[i];
+            double r = dot8(w, i) - y[i];
             if (g)
-                axpy(g, r, xi, f);
+                axpy(g, r, i);
             loss[i] = r * r / 2;
         } else {
             uint64_t best = 0;
             for (uint64_t c = 0; c < k; c++) {
-                z[c] = dot8(w + c * (f + 1), xi, f);
+                z[c] = dot8(w + c * (f + 1), i);
                 if (z[c] > z[best])
                     best = c;
             }
@@ -114,7 +124,7 @@ void pario_train_segment(pario_train_model model, const double *restrict w, uint
             uint64_t yc = (uint64_t)y[i];
             if (g)
                 for (uint64_t c = 0; c < k; c++)
-                    axpy(g + c * (f + 1), z[k + c] / s - (c == yc ? 1.0 : 0.0), xi, f);
+                    axpy(g + c * (f + 1), z[k + c] / s - (c == yc ? 1.0 : 0.0), i);
             ok += best == yc;
             loss[i] = xlog(s) - (z[yc] - mx);
         }
@@ -123,19 +133,34 @@ void pario_train_segment(pario_train_model model, const double *restrict w, uint
 }
 
 PARIO_CLONES
+void pario_train_segment(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
+                         const double *restrict x, const double *restrict y, uint64_t m, double *restrict g,
+                         double *restrict loss, uint64_t *correct, double *restrict z)
+{
+    segment(model, w, f, k, x, NULL, y, m, g, loss, correct, z);
+}
+
+PARIO_CLONES
+void pario_train_segment_f32(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
+                             const float *restrict x, const double *restrict y, uint64_t m, double *restrict g,
+                             double *restrict loss, uint64_t *correct, double *restrict z)
+{
+    segment(model, w, f, k, NULL, x, y, m, g, loss, correct, z);
+}
+
+PARIO_CLONES
 void pario_train_predict(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
                          const double *restrict x, uint64_t m, double *restrict out, double *restrict z)
 {
     for (uint64_t i = 0; i < m; i++) {
-        const double *xi = x + i * f;
         if (model == PARIO_TRAIN_LINEAR) {
-            out[i] = dot8(w, xi, f);
+            out[i] = dot8d(w, x + i * f, f);
         } else if (model == PARIO_TRAIN_LOGISTIC) {
-            out[i] = dot8(w, xi, f) > 0;
+            out[i] = dot8d(w, x + i * f, f) > 0;
         } else {
             uint64_t best = 0;
             for (uint64_t c = 0; c < k; c++) {
-                z[c] = dot8(w + c * (f + 1), xi, f);
+                z[c] = dot8d(w + c * (f + 1), x + i * f, f);
                 if (z[c] > z[best])
                     best = c;
             }
@@ -187,16 +212,11 @@ double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok)
         if (!(fabs(v) < 0x1p1000))
             return 0.0;
         int j = 0;
-        for (int q = 0; q < np; q++) {
-            double y = p[q];
-            if (fabs(v) < fabs(y)) {
-                double tmp = v;
-                v = y;
-                y = tmp;
-            }
-            double hi = v + y, lo = y - (hi - v);
-            if (lo != 0.0)
-                p[j++] = lo;
+        for (int q = 0; q < np; q++) {   /* without branches: the swaps and the zeros mispredict */
+            double y = p[q], a = fabs(v) < fabs(y) ? y : v, b = fabs(v) < fabs(y) ? v : y;
+            double hi = a + b, lo = b - (hi - a);
+            p[j] = lo;
+            j += lo != 0.0;
             v = hi;
         }
         np = j;
@@ -224,4 +244,16 @@ double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok)
     }
     *ok = 1;
     return hi + 0.0;
+}
+
+PARIO_CLONES
+int pario_train_finite_f32(const float *restrict x, uint64_t n)
+{
+    uint32_t bad = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &x[i], sizeof u);
+        bad |= (~u & 0x7f800000u) == 0;
+    }
+    return !bad;
 }

@@ -168,6 +168,7 @@ ref sgd bigblock.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 32 
 expect_error 2 1 'short_y.bin: 60 labels for the 61 rows' pario-train --model linear --labels short_y.bin lin_X.bin
 expect_error 3 1 'nan_X.bin: row 13, column 1: value nan is not finite' pario-train --model linear --labels nan_y.bin nan_X.bin
 expect_error 1 1 'nan_X.bin: row 13, column 1' pario-train --model linear --labels nan_y.bin --batch 7 nan_X.bin
+expect_error 2 1 'inf_X32.bin: row 17, column 2: value inf is not finite' pario-train --model logistic --labels nan_y.bin --batch 7 inf_X32.bin
 expect_error 2 1 'one_d.bin: is 1-D' pario-train --model linear --labels lin_y.bin one_d.bin
 expect_error 2 1 'bad_y.bin: label of row [0-9]+ is 2, logistic labels are 0 or 1' pario-train --model logistic --labels bad_y.bin nan_X.bin
 expect_error 2 1 'soft_y.bin: label of row [0-9]+ is 3, softmax labels are integers 0..2' pario-train --model softmax --classes 3 --labels soft_y.bin soft_X.bin

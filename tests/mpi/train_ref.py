@@ -91,6 +91,8 @@ def make(d):
     write(d, "short_y.bin", y[:60])
     Xn = rng.normal(size=(20, 3)); Xn[13, 1] = np.nan
     write(d, "nan_X.bin", Xn)
+    Xf = Xn.astype(np.float32); Xf[13, 1] = 1.0; Xf[17, 2] = np.inf   # float32 rows reach the kernel unwidened
+    write(d, "inf_X32.bin", Xf)
     write(d, "nan_y.bin", np.zeros(20))
     write(d, "one_d.bin", np.arange(10.0))
     write(d, "bad_y.bin", np.full(20, 2.0))

@@ -120,6 +120,20 @@ START_TEST(fsum_matches_xsum)
         ck_assert(ok);
         ck_assert_msg(got == pario_xsum_round(&a) && signbit(got) == signbit(pario_xsum_round(&a)), "case %d", t);
     }
+    /* ties and near-ties, within 64 bits of exponent (the 128-bit path) and beyond */
+    static const double ties[][3] = { { 1.0, 0x1p-53, 0 }, { 1.0 + 0x1p-52, 0x1p-53, 0 }, { 1.0, 0x1p-53, 0x1p-60 },
+                                      { -1.0, -0x1p-53, 0x1p-100 }, { 1.0, 0x1p-53, -0x1p-110 },
+                                      { 0x1p60, -1.0, 0x1p-5 }, { 3.0, -3.0, 0.0 } };
+    for (size_t t = 0; t < sizeof ties / sizeof ties[0]; t++) {
+        pario_xsum a;
+        pario_xsum_init(&a);
+        for (int i = 0; i < 3; i++)
+            pario_xsum_add(&a, ties[t][i]);
+        int ok;
+        double got = pario_train_fsum(ties[t], 3, 1, &ok);
+        ck_assert_msg(ok && got == pario_xsum_round(&a) && !signbit(got) == !signbit(pario_xsum_round(&a)),
+                      "tie case %zu: %a vs %a", t, got, pario_xsum_round(&a));
+    }
     double bad[3] = { 1.0, INFINITY, 2.0 }, big[2] = { 0x1p1000, 1.0 };
     int ok;
     (void)pario_train_fsum(bad, 3, 1, &ok);

@@ -125,7 +125,8 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
     double *x = t->x;
     int finite = -1;   /* not known yet */
     t->xf = NULL;
-    if (t->ds.dtype == PARIO_FLOAT32 && t->f32 && t->o->label_column < 0 && pario_train_finite_f32((const float *)(const void *)t->raw, ne)) {
+    if (t->ds.dtype == PARIO_FLOAT32 && t->f32 && t->o->label_column < 0
+        && pario_train_finite_f32((const float *)(const void *)t->raw, ne)) {
         t->xf = (const float *)(const void *)t->raw;   /* the kernel widens as it goes */
         finite = 1;
     } else if (t->ds.dtype == PARIO_FLOAT32) {

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "pario/train.h"
 #include "pario/view.h"
+#include "train_internal.h"
 
 pario_status pario_allreduce_parse(const char *text, pario_allreduce_kind *k)
 {
@@ -44,7 +45,7 @@ static void merge_op(void *in, void *inout, int *len, MPI_Datatype *dt)
 /* Wait for a request, giving the core away between polls: on a machine with
  * more runnable processes than cores, a rank that spins in MPI_Wait takes the
  * time slice its partner needs to arrive (see bench/RESULTS.md, train). */
-static int wait_yielding(MPI_Request *rq)
+int pario_wait_yielding(MPI_Request *rq)
 {
     int done = 0, err = MPI_SUCCESS;
     while (!done && err == MPI_SUCCESS) {
@@ -91,7 +92,7 @@ static pario_status allreduce_mpi(pario_xsum *acc, double *out, uint64_t n, MPI_
         int c = (int)(n - s < PIECE ? n - s : PIECE);
         MPI_Request rq;
         err = MPI_Iallreduce(MPI_IN_PLACE, acc + s, c, t, op, comm, &rq);
-        err = err == MPI_SUCCESS ? wait_yielding(&rq) : err;
+        err = err == MPI_SUCCESS ? pario_wait_yielding(&rq) : err;
     }
     MPI_Op_free(&op);
     if (err != MPI_SUCCESS)

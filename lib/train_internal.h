@@ -24,8 +24,10 @@ struct train {
     int swap, lswap;
     uint64_t group;           /* rows held at once */
     unsigned char *raw, *lraw;
-    double *x, *y, *z, *w, *g, *gs, *lossv;
+    double *x, *y, *z, *w, *g, *gs, *lossv, *slots;
     pario_xsum *acc;
+    int f32;                  /* float32 rows without a label column: not widened (t->xf) */
+    const float *xf;          /* the rows just read, when not widened; else NULL (t->x) */
 };
 
 /* Open DATA (and LABELS, or the label column), check them, size the buffers
@@ -35,6 +37,9 @@ pario_status pario_train_open(struct train *t);
 /* Rows row..row+m-1 (m <= t->group) into t->x (m x f doubles) and, with
  * labels, t->y, checked (features finite, labels valid). Independent I/O. */
 pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels);
+/* Wait for a request, giving the core away (sched_yield) between MPI_Tests
+ * (lib/allreduce.c). */
+int pario_wait_yielding(MPI_Request *rq);
 /* Close the files and free the buffers. */
 void pario_train_close(struct train *t);
 

@@ -10,14 +10,26 @@
 /* Rows x[0..m-1] (m x f, row-major), labels y[0..m-1]; w holds k rows of (f
  * weights, bias). Adds the rows' gradient terms into g[0..k(f+1)-1] (NULL: none)
  * in row order, writes each row's loss to loss[i], adds the rows classified
- * right to *correct (classification). z: 2k doubles of scratch. */
+ * right to *correct (classification). z: 2 max(k, m) doubles of scratch. */
 void pario_train_segment(pario_train_model model, const double *w, uint64_t f, uint64_t k, const double *x,
                          const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z);
+
+/* The same, rows of float32 (each value widened to a double exactly: the same bits). */
+void pario_train_segment_f32(pario_train_model model, const double *w, uint64_t f, uint64_t k, const float *x,
+                             const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z);
+
+/* 1 when x[0..n-1] (float32) are all finite. */
+int pario_train_finite_f32(const float *x, uint64_t n);
 
 /* Predictions of rows x[0..m-1] into out: linear z, logistic 1 when z > 0 else 0,
  * softmax the first class of the largest z. z: k doubles of scratch. */
 void pario_train_predict(pario_train_model model, const double *w, uint64_t f, uint64_t k, const double *x,
                          uint64_t m, double *out, double *z);
+
+/* The exactly rounded sum of x[i stride], i < n (math.fsum's algorithm and
+ * bits); *ok = 0 when a value is not finite or |value| >= 2^1000 (then use
+ * a pario_xsum). */
+double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok);
 
 /* 1 when x[0..n-1] are all finite. */
 int pario_train_finite(const double *x, uint64_t n);

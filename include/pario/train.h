@@ -8,9 +8,10 @@
  * the seed and the epoch only (a Feistel permutation of blocks of rows), it is
  * cut into segments that do not depend on the ranks either (its runs inside one
  * block), each segment's gradient is summed in row order in doubles, and the
- * segments' sums are added exactly (pario_xsum, one accumulator per weight,
- * merged exactly across ranks) and rounded once: neither the split of a batch
- * over ranks nor the order of the exact sums changes a bit. */
+ * segments' sums are added exactly (every segment's sums allreduced as doubles
+ * and added exactly on every rank, or pario_xsum accumulators merged exactly
+ * across ranks) and rounded once: neither the split of a batch over ranks nor
+ * the order of the exact sums changes a bit. */
 #ifndef PARIO_TRAIN_H
 #define PARIO_TRAIN_H
 
@@ -31,7 +32,8 @@ typedef enum pario_train_model {
 } pario_train_model;
 
 typedef enum pario_allreduce_kind {
-    PARIO_ALLREDUCE_MPI,  /* MPI_Allreduce with a user MPI_Op merging accumulators */
+    PARIO_ALLREDUCE_MPI,  /* MPI_Allreduce of the segments' sums (MPI_SUM), or of
+                             accumulators with a user MPI_Op (many segments) */
     PARIO_ALLREDUCE_RING  /* ring reduce-scatter (MPI_Sendrecv) + ring allgather */
 } pario_allreduce_kind;
 

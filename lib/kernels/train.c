@@ -5,22 +5,29 @@
  *         (s_l = 0.0, then s_l + w_j x_j for j = l, l + 8, .. in order) and returns
  *         ((s_0 + s_1) + (s_2 + s_3)) + ((s_4 + s_5) + (s_6 + s_7))
  *   linear:   r = z - y                    loss = r r / 2
- *   logistic: p = 1 / (1 + exp(-z)), r = p - y,
- *             loss = log1p(exp(-|z|)) + max(z, 0) - y z,   predicted 1 when z > 0
+ *   logistic: e = exp(-|z|), p = 1 / (1 + e) when z >= 0, else e / (1 + e),
+ *             r = p - y, loss = log1p(e) + max(z, 0) - y z,   predicted 1 when z > 0
+ *             (one exp per row; the z of a segment first, then its e, r and
+ *             losses as vectors across rows, then the gradient)
  *   softmax:  m = max_k z_k, e_k = exp(z_k - m), s = sum_k e_k (k = 0, 1, ..),
  *             r_k = e_k / s - [k == y],  loss = log(s) - (z_y - m),
  *             predicted: the first k with the largest z_k
  *   gradient of a segment: g_kj = g_kj + r_k x_j (x_j = 1 for the bias), the
  *   segment's rows in order, from g = 0.0 (each weight on its own: the vector
  *   lanes are weights, never rows).
- * Built with -O3 and cloned for AVX-512/AVX2; no fused multiply-adds (the
- * pragma), so every product and sum is rounded as written, on any machine. */
+ * exp, log and log1p are pario's own (xmath.h: + - * / only), not libm's,
+ * whose versions differ between machines (glibc picks an FMA variant at run
+ * time). Built with -O3 and cloned for AVX-512/AVX2; no fused multiply-adds
+ * (the pragma), so every product and sum is rounded as written, on any machine. */
 #include "config.h"
 #include <math.h>
 #include <string.h>
 #include "../train_model.h"
+#include "xmath.h"
 
-#pragma GCC optimize("fp-contract=off")
+/* no-trapping-math: lets the selects of xmath.h vectorise without AVX-512 masks
+ * (a comparison may no longer raise FE_INVALID; no value changes) */
+#pragma GCC optimize("fp-contract=off", "no-trapping-math")
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
 #define PARIO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -28,25 +35,101 @@
 #define PARIO_CLONES
 #endif
 
-static inline __attribute__((always_inline)) double dot8(const double *restrict w, const double *restrict x,
-                                                         uint64_t f)
+/* dot8 and axpy over rows of doubles (dot8d, axpyd) or of float32 (dot8f,
+ * axpyf: each x_j widened exactly to a double first, so the same bits) */
+#define PARIO_DOT8(NAME, T)                                                                              \
+    static inline __attribute__((always_inline)) double NAME(const double *restrict w, const T *restrict x, \
+                                                             uint64_t f)                                  \
+    {                                                                                                     \
+        double s[8] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };                                         \
+        uint64_t j = 0;                                                                                   \
+        for (; j + 8 <= f; j += 8)                                                                        \
+            for (int l = 0; l < 8; l++)                                                                   \
+                s[l] = s[l] + w[j + l] * (double)x[j + l];                                                \
+        for (int l = 0; j < f; j++, l++)                                                                  \
+            s[l] = s[l] + w[j] * (double)x[j];                                                            \
+        return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + w[f];                \
+    }
+#define PARIO_AXPY(NAME, T)                                                                              \
+    static inline __attribute__((always_inline)) void NAME(double *restrict g, double r, const T *restrict x, \
+                                                           uint64_t f)                                    \
+    {                                                                                                     \
+        for (uint64_t j = 0; j < f; j++)                                                                  \
+            g[j] = g[j] + r * (double)x[j];                                                               \
+        g[f] = g[f] + r;                                                                                  \
+    }
+PARIO_DOT8(dot8d, double)
+PARIO_DOT8(dot8f, float)
+PARIO_AXPY(axpyd, double)
+PARIO_AXPY(axpyf, float)
+/* row i of x (doubles) or xf (float32, when not NULL) */
+#define dot8(w, i) (xf ? dot8f((w), xf + (i) * f, f) : dot8d((w), x + (i) * f, f))
+#define axpy(g, r, i) (xf ? axpyf((g), (r), xf + (i) * f, f) : axpyd((g), (r), x + (i) * f, f))
+
+/* Logistic regression's per-row terms, as vectors across the rows: from
+ * z[i], r[i] = p - y and the loss; returns the rows classified right. */
+static inline __attribute__((always_inline)) uint64_t logistic_rows(const double *restrict z, const double *restrict y,
+                                                                    uint64_t m, double *restrict r,
+                                                                    double *restrict loss)
 {
-    double s[8] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };
-    uint64_t j = 0;
-    for (; j + 8 <= f; j += 8)
-        for (int l = 0; l < 8; l++)
-            s[l] = s[l] + w[j + l] * x[j + l];
-    for (int l = 0; j < f; j++, l++)
-        s[l] = s[l] + w[j] * x[j];
-    return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + w[f];
+    uint64_t ok = 0;
+    for (uint64_t i = 0; i < m; i++) {
+        double zz = z[i], yy = y[i];
+        double a = zz < 0 ? -zz : zz;
+        double e = xexp(-a), d = 1.0 + e;
+        double p = (zz >= 0 ? 1.0 : e) / d;
+        r[i] = p - yy;
+        loss[i] = xlog1p(e) + (zz > 0 ? zz : 0.0) - yy * zz;
+        ok += (zz > 0) == (yy == 1.0);
+    }
+    return ok;
 }
 
-static inline __attribute__((always_inline)) void axpy(double *restrict g, double r, const double *restrict x,
-                                                       uint64_t f)
+static inline __attribute__((always_inline)) void segment(pario_train_model model, const double *restrict w,
+                                                          uint64_t f, uint64_t k, const double *restrict x,
+                                                          const float *restrict xf, const double *restrict y,
+                                                          uint64_t m, double *restrict g, double *restrict loss,
+                                                          uint64_t *correct, double *restrict z)
 {
-    for (uint64_t j = 0; j < f; j++)
-        g[j] = g[j] + r * x[j];
-    g[f] = g[f] + r;
+    uint64_t ok = 0;
+    if (model == PARIO_TRAIN_LOGISTIC) {
+        double *restrict r = z + m;
+        for (uint64_t i = 0; i < m; i++)
+            z[i] = dot8(w, i);
+        ok = logistic_rows(z, y, m, r, loss);
+        if (g)
+            for (uint64_t i = 0; i < m; i++)
+                axpy(g, r[i], i);
+        *correct += ok;
+        return;
+    }
+    for (uint64_t i = 0; i < m; i++) {
+        if (model == PARIO_TRAIN_LINEAR) {
+            double r = dot8(w, i) - y[i];
+            if (g)
+                axpy(g, r, i);
+            loss[i] = r * r / 2;
+        } else {
+            uint64_t best = 0;
+            for (uint64_t c = 0; c < k; c++) {
+                z[c] = dot8(w + c * (f + 1), i);
+                if (z[c] > z[best])
+                    best = c;
+            }
+            double mx = z[best], s = 0.0;
+            for (uint64_t c = 0; c < k; c++) {
+                z[k + c] = xexp(z[c] - mx);
+                s += z[k + c];
+            }
+            uint64_t yc = (uint64_t)y[i];
+            if (g)
+                for (uint64_t c = 0; c < k; c++)
+                    axpy(g + c * (f + 1), z[k + c] / s - (c == yc ? 1.0 : 0.0), i);
+            ok += best == yc;
+            loss[i] = xlog(s) - (z[yc] - mx);
+        }
+    }
+    *correct += ok;
 }
 
 PARIO_CLONES
@@ -54,41 +137,15 @@ void pario_train_segment(pario_train_model model, const double *restrict w, uint
                          const double *restrict x, const double *restrict y, uint64_t m, double *restrict g,
                          double *restrict loss, uint64_t *correct, double *restrict z)
 {
-    uint64_t ok = 0;
-    for (uint64_t i = 0; i < m; i++) {
-        const double *xi = x + i * f;
-        if (model == PARIO_TRAIN_LINEAR) {
-            double r = dot8(w, xi, f) - y[i];
-            if (g)
-                axpy(g, r, xi, f);
-            loss[i] = r * r / 2;
-        } else if (model == PARIO_TRAIN_LOGISTIC) {
-            double zz = dot8(w, xi, f);
-            if (g)
-                axpy(g, 1.0 / (1.0 + exp(-zz)) - y[i], xi, f);
-            ok += (zz > 0) == (y[i] == 1.0);
-            loss[i] = log1p(exp(-fabs(zz))) + fmax(zz, 0.0) - y[i] * zz;
-        } else {
-            uint64_t best = 0;
-            for (uint64_t c = 0; c < k; c++) {
-                z[c] = dot8(w + c * (f + 1), xi, f);
-                if (z[c] > z[best])
-                    best = c;
-            }
-            double mx = z[best], s = 0.0;
-            for (uint64_t c = 0; c < k; c++) {
-                z[k + c] = exp(z[c] - mx);
-                s += z[k + c];
-            }
-            uint64_t yc = (uint64_t)y[i];
-            if (g)
-                for (uint64_t c = 0; c < k; c++)
-                    axpy(g + c * (f + 1), z[k + c] / s - (c == yc ? 1.0 : 0.0), xi, f);
-            ok += best == yc;
-            loss[i] = log(s) - (z[yc] - mx);
-        }
-    }
-    *correct += ok;
+    segment(model, w, f, k, x, NULL, y, m, g, loss, correct, z);
+}
+
+PARIO_CLONES
+void pario_train_segment_f32(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
+                             const float *restrict x, const double *restrict y, uint64_t m, double *restrict g,
+                             double *restrict loss, uint64_t *correct, double *restrict z)
+{
+    segment(model, w, f, k, NULL, x, y, m, g, loss, correct, z);
 }
 
 PARIO_CLONES
@@ -96,15 +153,14 @@ void pario_train_predict(pario_train_model model, const double *restrict w, uint
                          const double *restrict x, uint64_t m, double *restrict out, double *restrict z)
 {
     for (uint64_t i = 0; i < m; i++) {
-        const double *xi = x + i * f;
         if (model == PARIO_TRAIN_LINEAR) {
-            out[i] = dot8(w, xi, f);
+            out[i] = dot8d(w, x + i * f, f);
         } else if (model == PARIO_TRAIN_LOGISTIC) {
-            out[i] = dot8(w, xi, f) > 0;
+            out[i] = dot8d(w, x + i * f, f) > 0;
         } else {
             uint64_t best = 0;
             for (uint64_t c = 0; c < k; c++) {
-                z[c] = dot8(w + c * (f + 1), xi, f);
+                z[c] = dot8d(w + c * (f + 1), x + i * f, f);
                 if (z[c] > z[best])
                     best = c;
             }
@@ -136,6 +192,112 @@ int pario_train_widen(const float *restrict in, double *restrict out, uint64_t n
         memcpy(&u, &in[i], sizeof u);
         bad |= (~u & 0x7f800000u) == 0;
         out[i] = (double)in[i];
+    }
+    return !bad;
+}
+
+/* The exactly rounded sum of x[0], x[stride], .., x[(n-1) stride] by
+ * Shewchuk's partials and CPython's math.fsum rounding (round half to even),
+ * the bits of pario_xsum_round for the same values; 0 (and *ok = 0) when a
+ * value is not finite or as large as 2^1000, or the partials overflow their
+ * array, for the caller to use an accumulator instead. */
+/* The fast path of pario_train_fsum: when the values' exponents span at most
+ * 64 bits (and stay far from overflow and the subnormals), each value m 2^e is
+ * m 2^(e - emin) as a 128-bit integer, their sum is exact, and converting it
+ * to a double (round to nearest even, as C requires) then scaling by 2^emin
+ * (exact: the result is normal) rounds it once. Returns 0 when it does not apply. */
+static inline __attribute__((always_inline)) int fsum_fixed(const double *x, uint64_t n, uint64_t stride,
+                                                            double *out)
+{
+    int emin = 4096, emax = -4096;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t b;
+        memcpy(&b, &x[i * stride], sizeof b);
+        int be = (int)((b >> 52) & 0x7ff);
+        if (b << 1 == 0)
+            continue;   /* a zero */
+        if (be == 0 || be > 1023 + 900)
+            return 0;   /* subnormal, or large: leave it to the partials */
+        emin = be < emin ? be : emin;
+        emax = be > emax ? be : emax;
+    }
+    if (emax < emin) {
+        *out = 0.0;
+        return 1;
+    }
+    if (emax - emin > 64 || n > 1024 || emin < 80)
+        return 0;
+    __int128 t = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t b;
+        memcpy(&b, &x[i * stride], sizeof b);
+        int be = (int)((b >> 52) & 0x7ff);
+        if (b << 1 == 0)
+            continue;
+        __int128 m = (__int128)((b & 0x000fffffffffffffULL) | 0x0010000000000000ULL) << (be - emin);
+        t += b >> 63 ? -m : m;
+    }
+    *out = ldexp((double)t, emin - 1075) + 0.0;
+    return 1;
+}
+
+PARIO_CLONES
+double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok)
+{
+    double p[64];
+    if (fsum_fixed(x, n, stride, &p[0])) {
+        *ok = 1;
+        return p[0];
+    }
+    int np = 0;
+    *ok = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        double v = x[i * stride];
+        if (!(fabs(v) < 0x1p1000))
+            return 0.0;
+        int j = 0;
+        for (int q = 0; q < np; q++) {   /* without branches: the swaps and the zeros mispredict */
+            double y = p[q], a = fabs(v) < fabs(y) ? y : v, b = fabs(v) < fabs(y) ? v : y;
+            double hi = a + b, lo = b - (hi - a);
+            p[j] = lo;
+            j += lo != 0.0;
+            v = hi;
+        }
+        np = j;
+        if (v != 0.0) {
+            if (np >= 64)
+                return 0.0;
+            p[np++] = v;
+        }
+    }
+    double hi = 0.0, lo = 0.0;
+    if (np > 0) {
+        hi = p[--np];
+        while (np > 0) {
+            double v = hi, y = p[--np];
+            hi = v + y;
+            lo = y - (hi - v);
+            if (lo != 0.0)
+                break;
+        }
+        if (np > 0 && ((lo < 0.0 && p[np - 1] < 0.0) || (lo > 0.0 && p[np - 1] > 0.0))) {
+            double y = lo * 2.0, v = hi + y;
+            if (y == v - hi)
+                hi = v;
+        }
+    }
+    *ok = 1;
+    return hi + 0.0;
+}
+
+PARIO_CLONES
+int pario_train_finite_f32(const float *restrict x, uint64_t n)
+{
+    uint32_t bad = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &x[i], sizeof u);
+        bad |= (~u & 0x7f800000u) == 0;
     }
     return !bad;
 }

@@ -63,6 +63,14 @@ done
 # 5 ranks: the 16 softmax weights in 5 uneven ring segments, batches of 16 over 5
 run softr5 5 "${SOFT[@]}" --allreduce ring
 ref same soft1.json softr5.json
+# --allreduce mpi sums the segments of a batch in slots of a vector of doubles
+# up to 128 segments, in exact accumulators above: a batch of 130 one-row
+# segments takes the accumulators (3 ranks), the ring and the reference agree
+MANY=(--model logistic --label-column 3 --epochs 2 --batch 130 --lr 0.5 --seed 5 --shuffle-block 1 many_D.bin)
+run logm3 3 "${MANY[@]}"
+run logm2 2 "${MANY[@]}" --allreduce ring
+ref same logm3.json logm2.json
+ref sgd logm3.json logistic many_D.bin --label-column 3 --epochs 2 --batch 130 --lr 0.5 --seed 5 --block 1
 # the batch size matters (it is not a no-op), the rank count does not
 run logb 2 "${LOG[@]}" --batch 11
 if $REF same log1.json logb.json > /dev/null; then fail "--batch 11 gave the weights of --batch 10"; else pass "batch"; fi
@@ -160,6 +168,7 @@ ref sgd bigblock.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 32 
 expect_error 2 1 'short_y.bin: 60 labels for the 61 rows' pario-train --model linear --labels short_y.bin lin_X.bin
 expect_error 3 1 'nan_X.bin: row 13, column 1: value nan is not finite' pario-train --model linear --labels nan_y.bin nan_X.bin
 expect_error 1 1 'nan_X.bin: row 13, column 1' pario-train --model linear --labels nan_y.bin --batch 7 nan_X.bin
+expect_error 2 1 'inf_X32.bin: row 17, column 2: value inf is not finite' pario-train --model logistic --labels nan_y.bin --batch 7 inf_X32.bin
 expect_error 2 1 'one_d.bin: is 1-D' pario-train --model linear --labels lin_y.bin one_d.bin
 expect_error 2 1 'bad_y.bin: label of row [0-9]+ is 2, logistic labels are 0 or 1' pario-train --model logistic --labels bad_y.bin nan_X.bin
 expect_error 2 1 'soft_y.bin: label of row [0-9]+ is 3, softmax labels are integers 0..2' pario-train --model softmax --classes 3 --labels soft_y.bin soft_X.bin

@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """Independent reference for pario-train, written from the documented formulas
 (include/pario/train.h: the Feistel shuffle of blocks of rows and the segments
-of a batch; lib/kernels/train.c: the order of operations; the update in
-pario-train --help) in plain Python: each segment's gradient summed in row
-order, the segments' sums added exactly by math.fsum per weight, numpy only to
-make the data and for lstsq.
+of a batch; lib/kernels/train.c: the order of operations, with exp, log and
+log1p as lib/kernels/xmath.h computes them, checked against libm's within
+1 ulp; the update in
+pario-train --help) in plain Python: each segment's gradient and loss summed
+in row order, the segments' sums added exactly by math.fsum per weight (and
+for the epoch's loss), the final loss summed per block of R rows in file order
+and the blocks' sums by math.fsum, numpy only to make the data and for lstsq.
 
   train_ref.py make DIR              write the test datasets (raw + .yaml)
   train_ref.py sgd OUT.json MODEL DATA (--labels L | --label-column J) --epochs E --batch B --lr LR --l2 L2 --seed S [--block R]
@@ -88,9 +91,16 @@ def make(d):
     write(d, "short_y.bin", y[:60])
     Xn = rng.normal(size=(20, 3)); Xn[13, 1] = np.nan
     write(d, "nan_X.bin", Xn)
+    Xf = Xn.astype(np.float32); Xf[13, 1] = 1.0; Xf[17, 2] = np.inf   # float32 rows reach the kernel unwidened
+    write(d, "inf_X32.bin", Xf)
     write(d, "nan_y.bin", np.zeros(20))
     write(d, "one_d.bin", np.arange(10.0))
     write(d, "bad_y.bin", np.full(20, 2.0))
+    # logistic, 150 rows (more one-row segments in a batch than --allreduce mpi's slots)
+    rng = np.random.default_rng(150)
+    X = rng.normal(size=(150, 3))
+    lab = (X @ np.array([1.0, -0.5, 0.25]) + rng.normal(scale=0.5, size=150) > 0).astype(np.float64)
+    write(d, "many_D.bin", np.concatenate([X, lab[:, None]], axis=1))
 
 
 def load(path):
@@ -100,6 +110,78 @@ def load(path):
         meta[k.strip()] = v.strip()
     shape = [int(s) for s in meta["shape"].strip("[]").split(",")]
     return np.fromfile(path, dtype=np.dtype(meta["dtype"]).newbyteorder("<")).reshape(shape)
+
+
+H = float.fromhex
+LN2_HI, LN2_LO, INV_LN2 = H("0x1.62e42fee00000p-1"), H("0x1.a39ef35793c76p-33"), H("0x1.71547652b82fep+0")
+SHIFT, SQRT2 = H("0x1.8p52"), H("0x1.6a09e667f3bcdp+0")
+# 1/13!, 1/12!, .., 1/2 (Horner, then r + 1, r + 1) and 2/23, 2/21, .., 2/3
+EXP_C = [H(c) for c in ("0x1.6124613a86d09p-33", "0x1.1eed8eff8d898p-29", "0x1.ae64567f544e4p-26",
+                        "0x1.27e4fb7789f5cp-22", "0x1.71de3a556c734p-19", "0x1.a01a01a01a01ap-16",
+                        "0x1.a01a01a01a01ap-13", "0x1.6c16c16c16c17p-10", "0x1.1111111111111p-7",
+                        "0x1.5555555555555p-5", "0x1.5555555555555p-3", "0x1.0000000000000p-1", "1", "1")]
+LOG_C = [H(c) for c in ("0x1.642c8590b2164p-4", "0x1.8618618618618p-4", "0x1.af286bca1af28p-4",
+                        "0x1.e1e1e1e1e1e1ep-4", "0x1.1111111111111p-3", "0x1.3b13b13b13b14p-3",
+                        "0x1.745d1745d1746p-3", "0x1.c71c71c71c71cp-3", "0x1.2492492492492p-2",
+                        "0x1.999999999999ap-2", "0x1.5555555555555p-1")]
+
+
+def xexp(x):
+    """e^x for x <= 0, lib/kernels/xmath.h's operations in order."""
+    if x != x:
+        return x
+    xc = max(x, -746.0)
+    kd = xc * INV_LN2 + SHIFT
+    k = kd - SHIFT
+    r = (xc - k * LN2_HI) - k * LN2_LO
+    p = EXP_C[0]
+    for c in EXP_C[1:]:
+        p = p * r + c
+    ki = int(k)
+    if ki < -1000:
+        return math.ldexp(p, ki + 1000) * H("0x1p-1000")
+    return math.ldexp(p, ki)
+
+
+def log_core(f, k, c):
+    s = f / (2.0 + f)
+    z = s * s
+    R = LOG_C[0]
+    for co in LOG_C[1:]:
+        R = R * z + co
+    R = R * z
+    h = 0.5 * f * f
+    return k * LN2_HI + (f - (h - (s * (h + R) + (k * LN2_LO + c))))
+
+
+def xlog1p(e):
+    """log(1 + e) for 0 <= e <= 1."""
+    u = 1.0 + e
+    m = u * 0.5 if u > SQRT2 else u
+    c = (e - (u - 1.0)) / u
+    return log_core(m - 1.0, 1.0 if u > SQRT2 else 0.0, c)
+
+
+def xlog(x):
+    """log(x) for x >= 1."""
+    if x != x or x == math.inf:
+        return x
+    m, k = math.frexp(x)   # x = m 2^k, m in [0.5, 1)
+    m, k = m * 2.0, k - 1
+    if m > SQRT2:
+        m, k = m * 0.5, k + 1
+    return log_core(m - 1.0, float(k), 0.0)
+
+
+def check_xmath():
+    """The kernel's own exp/log agree with libm's (math) within 1 ulp."""
+    rng = np.random.default_rng(5)
+    for x in list(-np.abs(rng.normal(scale=20, size=3000))) + [0.0, -1e-300, -708.5, -744.0, -745.5, -800.0]:
+        x = float(x)
+        for got, want in ((xexp(x), math.exp(x)), (xlog1p(math.exp(x)), math.log1p(math.exp(x))),
+                          (xlog(1.0 - x), math.log(1.0 - x))):
+            if not abs(got - want) <= math.ulp(want) + 5e-324:
+                sys.exit("xmath: %r: %r vs libm %r" % (x, got, want))
 
 
 def dot(w, o, x, f):
@@ -126,22 +208,23 @@ def sample(model, w, f, k, x, y, g):
         return r * r / 2, 0
     if model == "logistic":
         z = dot(w, 0, x, f)
-        p = 1.0 / (1.0 + math.exp(-z))
+        e = xexp(-abs(z))
+        p = (1.0 if z >= 0 else e) / (1.0 + e)
         add(0, p - y)
-        return math.log1p(math.exp(-abs(z))) + max(z, 0.0) - y * z, int((z > 0) == (y == 1.0))
+        return xlog1p(e) + (z if z > 0 else 0.0) - y * z, int((z > 0) == (y == 1.0))
     z = [dot(w, c * (f + 1), x, f) for c in range(k)]
     best = 0
     for c in range(k):
         if z[c] > z[best]:
             best = c
     m, s = z[best], 0.0
-    e = [math.exp(z[c] - m) for c in range(k)]
+    e = [xexp(z[c] - m) for c in range(k)]
     for c in range(k):
         s += e[c]
     yc = int(y)
     for c in range(k):
         add(c, e[c] / s - (1.0 if c == yc else 0.0))
-    return math.log(s) - (z[yc] - m), int(best == yc)
+    return xlog(s) - (z[yc] - m), int(best == yc)
 
 
 def segments(n, R, seed, epoch):
@@ -193,8 +276,10 @@ def sgd(a):
             grad = [[] for _ in range(nw)]
             for first, rows in batch:
                 g = [0.0] * nw
+                ls = 0.0
                 for i in range(first, first + rows):
-                    seen.append(sample(a.model, w, f, k, X[i], y[i], g)[0])
+                    ls = ls + sample(a.model, w, f, k, X[i], y[i], g)[0]
+                seen.append(ls)
                 for i in range(nw):
                     grad[i].append(g[i])
             for c in range(k):
@@ -206,10 +291,14 @@ def sgd(a):
                     w[i] = w[i] - a.lr * g
         a.history.append((math.fsum(seen) / n, list(w)))
     losses, correct = [], 0
-    for i in range(n):
-        l, c = sample(a.model, w, f, k, X[i], y[i], None)
-        losses.append(l)
-        correct += c
+    R = min(a.block, n)
+    for b in range(0, n, R):
+        ls = 0.0
+        for i in range(b, min(b + R, n)):
+            l, c = sample(a.model, w, f, k, X[i], y[i], None)
+            ls = ls + l
+            correct += c
+        losses.append(ls)
     return w, math.fsum(losses) / n, correct / n
 
 
@@ -264,6 +353,7 @@ def main():
             return 1
         return 0
     if a.cmd == "sgd":
+        check_xmath()
         a.model, a.data = a.args[1], a.args[2]
         w, loss, acc = sgd(a)
         gw = got["weights"]

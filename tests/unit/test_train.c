@@ -7,7 +7,12 @@
 #include <math.h>
 #include <string.h>
 #include "pario/train.h"
+#include "pario/xsum.h"
 #include "train_model.h"
+/* the kernel's exp and log (tests/mpi/train_ref.py checks them against libm),
+ * compiled as the kernel is: no fused multiply-adds */
+#pragma GCC optimize("fp-contract=off")
+#include "../../lib/kernels/xmath.h"
 
 START_TEST(perm_is_a_permutation)
 {
@@ -73,17 +78,68 @@ START_TEST(segment_matches_documented_order)
         }
         mx = zz[best];
         for (int c = 0; c < K; c++)
-            e[c] = exp(zz[c] - mx), s += e[c];
+            e[c] = xexp(zz[c] - mx), s += e[c];
         for (int c = 0; c < K; c++) {
             double r = e[c] / s - (c == (int)y[i] ? 1.0 : 0.0);
             for (int j = 0; j < F; j++)
                 v = r * x[i * F + j], ref[c * (F + 1) + j] = ref[c * (F + 1) + j] + v;
             ref[c * (F + 1) + F] = ref[c * (F + 1) + F] + r;
         }
-        ck_assert(loss[i] == log(s) - (zz[(int)y[i]] - mx));
+        ck_assert(loss[i] == xlog(s) - (zz[(int)y[i]] - mx));
     }
     for (int i = 0; i < NW; i++)
         ck_assert(g[i] == ref[i]);
+}
+END_TEST
+
+/* The exactly rounded sum of the slots' path (math.fsum's algorithm) gives the
+ * bits of the exact accumulator, on sums that cancel, ties, tiny and huge
+ * values; a non-finite or huge value is left to the accumulator. */
+START_TEST(fsum_matches_xsum)
+{
+    double v[100];
+    unsigned r = 12345;
+    for (int t = 0; t < 2000; t++) {
+        int n = 1 + t % 100;
+        for (int i = 0; i < n; i++) {
+            r = r * 1103515245u + 12345u;
+            double m = (double)(r >> 8) / 16777216.0 - 0.5;
+            int e = (int)(r % 7) * (t % 3 == 0 ? 150 : 9) - (t % 3 == 0 ? 450 : 27);
+            v[i] = ldexp(m, e);
+            if (t % 5 == 0 && i % 2)
+                v[i] = -v[i - 1] * (1 + ldexp(1, -52) * (i % 3));   /* near cancellation */
+        }
+        if (t % 7 == 0)
+            v[0] = 1.0, v[n - 1] = ldexp(1.0, -53);   /* a tie */
+        pario_xsum a;
+        pario_xsum_init(&a);
+        for (int i = 0; i < n; i++)
+            pario_xsum_add(&a, v[i]);
+        int ok;
+        double got = pario_train_fsum(v, (uint64_t)n, 1, &ok);
+        ck_assert(ok);
+        ck_assert_msg(got == pario_xsum_round(&a) && signbit(got) == signbit(pario_xsum_round(&a)), "case %d", t);
+    }
+    /* ties and near-ties, within 64 bits of exponent (the 128-bit path) and beyond */
+    static const double ties[][3] = { { 1.0, 0x1p-53, 0 }, { 1.0 + 0x1p-52, 0x1p-53, 0 }, { 1.0, 0x1p-53, 0x1p-60 },
+                                      { -1.0, -0x1p-53, 0x1p-100 }, { 1.0, 0x1p-53, -0x1p-110 },
+                                      { 0x1p60, -1.0, 0x1p-5 }, { 3.0, -3.0, 0.0 } };
+    for (size_t t = 0; t < sizeof ties / sizeof ties[0]; t++) {
+        pario_xsum a;
+        pario_xsum_init(&a);
+        for (int i = 0; i < 3; i++)
+            pario_xsum_add(&a, ties[t][i]);
+        int ok;
+        double got = pario_train_fsum(ties[t], 3, 1, &ok);
+        ck_assert_msg(ok && got == pario_xsum_round(&a) && !signbit(got) == !signbit(pario_xsum_round(&a)),
+                      "tie case %zu: %a vs %a", t, got, pario_xsum_round(&a));
+    }
+    double bad[3] = { 1.0, INFINITY, 2.0 }, big[2] = { 0x1p1000, 1.0 };
+    int ok;
+    (void)pario_train_fsum(bad, 3, 1, &ok);
+    ck_assert(!ok);
+    (void)pario_train_fsum(big, 2, 1, &ok);
+    ck_assert(!ok);
 }
 END_TEST
 
@@ -95,6 +151,7 @@ int main(void)
     tcase_add_test(tc, perm_is_a_permutation);
     tcase_add_test(tc, epochs_differ);
     tcase_add_test(tc, segment_matches_documented_order);
+    tcase_add_test(tc, fsum_matches_xsum);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

@@ -118,25 +118,36 @@ void pario_guard_data_output(pario_guard *g, const char *path)
     pario_guard_output(g, dp, "output descriptor");
 }
 
-static void parts(pario_guard *g, const char *prefix, int nranks, int output)
+static void parts(pario_guard *g, const char *prefix, int nranks, int format, int output)
 {
     for (int r = 0; r < nranks; r++) {
         char path[PARIO_PATH_MAX], dp[PARIO_PATH_MAX + 8];
-        pario_part_path(prefix, r, path, sizeof path);
+        pario_part_path_as(prefix, r, format, path, sizeof path);
         pario_desc_default_path(path, dp, sizeof dp);
         add(g, path, output ? "output part file" : "input part file", output, 0);
-        add(g, dp, output ? "output part descriptor" : "input part descriptor", output, 0);
+        if (format != PARIO_SOURCE_HDF5) /* an HDF5 part records its place in attributes */
+            add(g, dp, output ? "output part descriptor" : "input part descriptor", output, 0);
     }
 }
 
 void pario_guard_parts_input(pario_guard *g, const char *prefix, int nranks)
 {
-    parts(g, prefix, nranks, 0);
+    parts(g, prefix, nranks, PARIO_SOURCE_RAW, 0);
 }
 
 void pario_guard_parts_output(pario_guard *g, const char *prefix, int nranks)
 {
-    parts(g, prefix, nranks, 1);
+    parts(g, prefix, nranks, PARIO_SOURCE_RAW, 1);
+}
+
+void pario_guard_parts_input_as(pario_guard *g, const char *prefix, int nranks, int format)
+{
+    parts(g, prefix, nranks, format, 0);
+}
+
+void pario_guard_parts_output_as(pario_guard *g, const char *prefix, int nranks, int format)
+{
+    parts(g, prefix, nranks, format, 1);
 }
 
 /* The directory a path names its file in, as spelled ("." for a bare name). */

@@ -95,8 +95,29 @@ void pario_guard_output(pario_guard *g, const char *path, const char *what)
 
 void pario_guard_data_input(pario_guard *g, const char *path, const char *desc)
 {
-    char dp[PARIO_PATH_MAX + 8], file[PARIO_PATH_MAX], dset[8];
-    pario_dataset_split(path, file, sizeof file, dset, 0); /* file.h5:/dset: the file */
+    char dp[PARIO_PATH_MAX + 8], file[PARIO_PATH_MAX];
+    struct stat sb;
+    /* file.h5:/dset: the file. Without reading any file (every rank registers, and
+     * the one open of an HDF5 input is the collective one): every existing regular
+     * file that a prefix ending before a ':' names is protected. */
+    int found = 0;
+    for (const char *c = stat(path, &sb) == 0 ? NULL : strchr(path, ':'); c; c = strchr(c + 1, ':')) {
+        size_t n = (size_t)(c - path);
+        if (n == 0 || n >= sizeof file)
+            continue;
+        memcpy(file, path, n);
+        file[n] = 0;
+        if (stat(file, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            pario_guard_input(g, file, "input data");
+            found = 1;
+        }
+    }
+    if (found) { /* an HDF5 file: its own header; a descriptor only if given */
+        if (desc && *desc)
+            pario_guard_input(g, desc, "input descriptor");
+        return;
+    }
+    snprintf(file, sizeof file, "%s", path);
     path = file;
     if (desc && *desc)
         snprintf(dp, sizeof dp, "%s", desc);

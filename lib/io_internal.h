@@ -34,6 +34,8 @@ struct pario_reader {
     pario_strategy strategy;
     struct pario_stripe_exchange *xr; /* exchange strategy: stripes and their Alltoallv */
     struct pario_h5read *h5;      /* chunked/compact HDF5: read through H5Dread (io_read_h5.c), or NULL */
+    int64_t h5file;               /* contiguous HDF5: the file the inspection opened, whose MPI-IO
+                                   * handle fh is (closed with it), or 0 */
 };
 
 struct pario_writer {

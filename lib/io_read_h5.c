@@ -13,6 +13,7 @@
 #include <hdf5.h>
 #include "h5err.h"
 #include "io_internal.h"
+#include "source.h"
 #include "fault.h"
 
 struct pario_h5read {
@@ -70,8 +71,14 @@ pario_status pario_h5read_open(pario_reader *r)
                 H5Pset_all_coll_metadata_ops(fapl, 1) < 0 || H5Pset_coll_metadata_write(fapl, 1) < 0)
                 st = pario_h5_error("cannot set up parallel HDF5", ds->path);
         }
-        /* every rank opens (collective), whatever happened above on another rank */
-        hid_t f = pario_failed(&st) ? -1 : H5Fopen(ds->path, H5F_ACC_RDONLY, fapl);
+        /* the file the inspection opened (collectively, with collective metadata
+         * reads) when it is there; else every rank opens it (collective), whatever
+         * happened above on another rank */
+        hid_t kd = -1, f = pario_source_h5_take(ds, r->comm, &kd);
+        if (f >= 0)
+            H5Dclose(kd); /* reopened below with the chunk cache */
+        else
+            f = pario_failed(&st) ? -1 : H5Fopen(ds->path, H5F_ACC_RDONLY, fapl);
         if (h)
             h->file = f;
         if (!pario_failed(&st) && f < 0)

@@ -14,6 +14,7 @@
 #include "pario/parts.h"
 #include "h5err.h"
 #include "sink.h"
+#include "source.h"
 
 pario_status pario_part_format_parse(const char *text, int *format)
 {
@@ -74,10 +75,12 @@ static pario_status load_h5(const char *path, pario_dataset *part)
                          path, PARIO_PART_H5_DATASET, part->h5_layout == PARIO_H5_CHUNKED ? "chunked" : "compact");
     if (pario_failed(&st))
         return st;
-    hid_t f = -1, d = -1;
+    hid_t d = -1, f = pario_source_h5_take(part, MPI_COMM_SELF, &d); /* the inspection's open file */
     H5E_BEGIN_TRY {
-        f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-        d = f >= 0 ? H5Dopen2(f, PARIO_PART_H5_DATASET, H5P_DEFAULT) : -1;
+        if (f < 0) {
+            f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+            d = f >= 0 ? H5Dopen2(f, PARIO_PART_H5_DATASET, H5P_DEFAULT) : -1;
+        }
         st = d < 0 ? pario_h5_error("cannot open", path) : pario_sink_h5_part_read(d, part, &part->part);
         if (d >= 0)
             H5Dclose(d);

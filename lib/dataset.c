@@ -275,7 +275,8 @@ pario_status pario_dataset_check_size(pario_dataset *ds, uint64_t file_size)
 }
 
 /* Rank 0: the dataset the argument names, whatever its format. */
-static pario_status open_serial(const char *arg, const char *desc_path, const char *dset, pario_dataset *ds)
+static pario_status open_serial(const char *arg, const char *desc_path, const char *dset, pario_dataset *ds,
+                                uint64_t *h5_size)
 {
     char file[PARIO_PATH_MAX], inner[sizeof ds->dataset];
     int split = pario_dataset_split(arg, file, sizeof file, inner, sizeof inner);
@@ -288,7 +289,7 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
         return pario_error(PARIO_ERR_RUNTIME, "%s: %s", file, strerror(errno));
     if (!S_ISREG(sb.st_mode))
         return pario_error(PARIO_ERR_RUNTIME, "%s: not a regular file", file);
-    int kind = pario_source_sniff(file);
+    int kind = split ? PARIO_SOURCE_HDF5 : pario_source_sniff(file); /* the split read the signature */
     if (kind != PARIO_SOURCE_RAW) {
         if (desc_path && *desc_path) { /* a descriptor saying format: npy / hdf5 (and dataset:) */
             pario_status st = pario_desc_load(desc_path, ds);
@@ -309,8 +310,12 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
             return pario_error(PARIO_ERR_USAGE, "%s: a .npy file holds one array: no dataset path '%s'", file, inner);
         snprintf(ds->path, sizeof ds->path, "%s", file);
         snprintf(ds->dataset, sizeof ds->dataset, "%s", inner);
-        return kind == PARIO_SOURCE_NPY ? pario_source_npy_open(ds, (uint64_t)sb.st_size)
-                                        : pario_source_h5_open(ds, (uint64_t)sb.st_size);
+        if (kind == PARIO_SOURCE_NPY)
+            return pario_source_npy_open(ds, (uint64_t)sb.st_size);
+        /* HDF5: inspected by every rank, through the one collective open of the run */
+        ds->format = PARIO_SOURCE_HDF5;
+        *h5_size = (uint64_t)sb.st_size;
+        return pario_ok();
     }
     if (inner[0])
         return pario_error(PARIO_ERR_USAGE, "%s: not an HDF5 file (no HDF5 signature): no dataset path '%s'", file,
@@ -340,11 +345,15 @@ pario_status pario_dataset_open_named(const char *data_path, const char *desc_pa
     MPI_Comm_rank(comm, &rank);
     pario_status st = pario_ok();
     memset(ds, 0, sizeof *ds);
+    uint64_t h5_size = 0;
     if (rank == 0)
-        st = open_serial(data_path, desc_path, dset, ds);
+        st = open_serial(data_path, desc_path, dset, ds, &h5_size);
     if (pario_agree(&st, comm))
         return st;
     MPI_Bcast(ds, (int)sizeof *ds, MPI_BYTE, 0, comm);
+    MPI_Bcast(&h5_size, 1, MPI_UINT64_T, 0, comm);
+    if (h5_size)
+        st = pario_source_h5_open_coll(ds, h5_size, comm);
     return st;
 }
 

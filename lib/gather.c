@@ -4,16 +4,17 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "pario/parts.h"
+#include "parts_internal.h"
 #include "fault.h"
 
-pario_status pario_gather_open(const char *prefix, const char *out, const pario_dist *dist, pario_dataset *part,
-                               pario_dataset *whole, pario_dist *used, MPI_Comm comm)
+pario_status pario_gather_open(const char *prefix, int format, const char *out, const pario_dist *dist,
+                               pario_dataset *part, pario_dataset *whole, pario_dist *used, MPI_Comm comm)
 {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     char path[PARIO_PATH_MAX];
-    pario_part_path(prefix, rank, path, sizeof path);
+    pario_part_path_as(prefix, rank, format, path, sizeof path);
     /* each rank checks its own part; serial, then agreed */
     pario_status st = pario_ok();
     memset(part, 0, sizeof *part);
@@ -26,17 +27,7 @@ pario_status pario_gather_open(const char *prefix, const char *out, const pario_
     else
         fclose(probe);
     if (!pario_failed(&st)) {
-        char desc[PARIO_PATH_MAX + 8];
-        pario_desc_default_path(path, desc, sizeof desc);
-        st = pario_desc_load(desc, part);
-        snprintf(part->path, sizeof part->path, "%s", path);
-        if (!pario_failed(&st)) {
-            struct stat sb;
-            if (stat(path, &sb) != 0)
-                st = pario_sys_error(errno, "cannot open", path);
-            else
-                st = pario_dataset_check_size(part, (uint64_t)sb.st_size);
-        }
+        st = pario_part_load(path, format, part);
         if (!pario_failed(&st) && !part->part.present)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: not a part file (its descriptor has no 'part' field)", path);
         if (!pario_failed(&st) && part->part.rank != rank)
@@ -57,8 +48,9 @@ pario_status pario_gather_open(const char *prefix, const char *out, const pario_
         st = pario_error(PARIO_ERR_RUNTIME,
                          "%s: does not belong with %s.0 (different dtype, shape, distribution or header)", path,
                          prefix);
-    /* part 0 carries the whole's header as its own; the other parts have none */
-    if (!pario_failed(&st) && part->offset != (rank == 0 ? part->part.offset : 0))
+    /* raw parts: part 0 carries the whole's header as its own; the other parts have none
+     * (.npy and HDF5 parts have their format's own header and carry none of the whole's) */
+    if (!pario_failed(&st) && format == PARIO_SOURCE_RAW && part->offset != (rank == 0 ? part->part.offset : 0))
         st = pario_error(PARIO_ERR_RUNTIME, "%s: has a %llu-byte header, but %s%llu", path,
                          (unsigned long long)part->offset,
                          rank == 0 ? "part 0 must carry the whole's header of " : "only part 0 may have one, not ",

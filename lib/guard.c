@@ -95,8 +95,29 @@ void pario_guard_output(pario_guard *g, const char *path, const char *what)
 
 void pario_guard_data_input(pario_guard *g, const char *path, const char *desc)
 {
-    char dp[PARIO_PATH_MAX + 8], file[PARIO_PATH_MAX], dset[8];
-    pario_dataset_split(path, file, sizeof file, dset, 0); /* file.h5:/dset: the file */
+    char dp[PARIO_PATH_MAX + 8], file[PARIO_PATH_MAX];
+    struct stat sb;
+    /* file.h5:/dset: the file. Without reading any file (every rank registers, and
+     * the one open of an HDF5 input is the collective one): every existing regular
+     * file that a prefix ending before a ':' names is protected. */
+    int found = 0;
+    for (const char *c = stat(path, &sb) == 0 ? NULL : strchr(path, ':'); c; c = strchr(c + 1, ':')) {
+        size_t n = (size_t)(c - path);
+        if (n == 0 || n >= sizeof file)
+            continue;
+        memcpy(file, path, n);
+        file[n] = 0;
+        if (stat(file, &sb) == 0 && S_ISREG(sb.st_mode)) {
+            pario_guard_input(g, file, "input data");
+            found = 1;
+        }
+    }
+    if (found) { /* an HDF5 file: its own header; a descriptor only if given */
+        if (desc && *desc)
+            pario_guard_input(g, desc, "input descriptor");
+        return;
+    }
+    snprintf(file, sizeof file, "%s", path);
     path = file;
     if (desc && *desc)
         snprintf(dp, sizeof dp, "%s", desc);
@@ -118,25 +139,36 @@ void pario_guard_data_output(pario_guard *g, const char *path)
     pario_guard_output(g, dp, "output descriptor");
 }
 
-static void parts(pario_guard *g, const char *prefix, int nranks, int output)
+static void parts(pario_guard *g, const char *prefix, int nranks, int format, int output)
 {
     for (int r = 0; r < nranks; r++) {
         char path[PARIO_PATH_MAX], dp[PARIO_PATH_MAX + 8];
-        pario_part_path(prefix, r, path, sizeof path);
+        pario_part_path_as(prefix, r, format, path, sizeof path);
         pario_desc_default_path(path, dp, sizeof dp);
         add(g, path, output ? "output part file" : "input part file", output, 0);
-        add(g, dp, output ? "output part descriptor" : "input part descriptor", output, 0);
+        if (format != PARIO_SOURCE_HDF5) /* an HDF5 part records its place in attributes */
+            add(g, dp, output ? "output part descriptor" : "input part descriptor", output, 0);
     }
 }
 
 void pario_guard_parts_input(pario_guard *g, const char *prefix, int nranks)
 {
-    parts(g, prefix, nranks, 0);
+    parts(g, prefix, nranks, PARIO_SOURCE_RAW, 0);
 }
 
 void pario_guard_parts_output(pario_guard *g, const char *prefix, int nranks)
 {
-    parts(g, prefix, nranks, 1);
+    parts(g, prefix, nranks, PARIO_SOURCE_RAW, 1);
+}
+
+void pario_guard_parts_input_as(pario_guard *g, const char *prefix, int nranks, int format)
+{
+    parts(g, prefix, nranks, format, 0);
+}
+
+void pario_guard_parts_output_as(pario_guard *g, const char *prefix, int nranks, int format)
+{
+    parts(g, prefix, nranks, format, 1);
 }
 
 /* The directory a path names its file in, as spelled ("." for a bare name). */

@@ -35,6 +35,8 @@ struct pario_reader {
     struct pario_stripe_exchange *xr; /* exchange strategy: stripes and their Alltoallv */
     struct pario_sieve *sv;       /* sieve strategy: spans read, own elements kept */
     struct pario_h5read *h5;      /* chunked/compact HDF5: read through H5Dread (io_read_h5.c), or NULL */
+    int64_t h5file;               /* contiguous HDF5: the file the inspection opened, whose MPI-IO
+                                   * handle fh is (closed with it), or 0 */
 };
 
 struct pario_writer {
@@ -75,6 +77,15 @@ void pario_h5read_close(pario_reader *r);
  * of hyperslabs: ranges, or for 2-D partial rows and blocks of whole rows). */
 #include <hdf5.h>
 herr_t pario_h5_select(hid_t space, const pario_view *v, const pario_dataset *ds, uint64_t start, uint64_t n);
+/* The direct path for deflate/shuffle chunks read by one rank each
+ * (io_read_h5_direct.c): collective open (NULL: not this dataset, read with
+ * H5Dread), then per rank: local elements [start, start+n) of v into buf, as
+ * stored (the caller swaps); 0 if a chunk did not read or inflate (then H5Dread). */
+struct pario_h5direct;
+struct pario_h5direct *pario_h5direct_open(hid_t file, hid_t dset, const pario_dataset *ds, size_t esize,
+                                           MPI_Comm comm);
+int pario_h5direct_read(struct pario_h5direct *d, const pario_view *v, uint64_t start, uint64_t n, void *buf);
+void pario_h5direct_free(struct pario_h5direct *d);
 
 /* The writer's HDF5 path (io_write_h5.c), for chunked (--chunk-shape, --gzip)
  * outputs: rank 0 copies an existing file to the temporary name, every rank opens

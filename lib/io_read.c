@@ -5,6 +5,7 @@
 #include "pario/fileutil.h"
 #include "pario/io.h"
 #include "io_internal.h"
+#include "source.h"
 #include "io_read_exchange.h"
 #include "io_read_sieve.h"
 #include "io_prefetch.h"
@@ -163,12 +164,17 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
                              : pario_io_nsteps(view->local_count, r->chunk_elems, comm);
     }
     MPI_Info info = tuned != MPI_INFO_NULL ? tuned : o->info;
-    /* A rank that reads on its own opens the file on its own: ROMIO's collective
-     * open, set_view and close (communicator duplication, agreement on the access
-     * mode and file system, aggregator lists) are a dozen collectives that cost a
-     * time slice each when ranks outnumber cores. One agreement below stands for
-     * them. */
-    st = pario_file_open(r->local ? MPI_COMM_SELF : comm, ds->path, MPI_MODE_RDONLY, info, &r->fh);
+    /* An HDF5 file is open already (the inspection's collective open): its
+     * handle. Otherwise a rank that reads on its own opens the file on its own:
+     * ROMIO's collective open, set_view and close (communicator duplication,
+     * agreement on the access mode and file system, aggregator lists) are a dozen
+     * collectives that cost a time slice each when ranks outnumber cores. One
+     * agreement below stands for them. */
+    st = ds->format == PARIO_SOURCE_HDF5 ? pario_source_h5_take_mpi(ds, comm, info, &r->fh, &r->h5file) : pario_ok();
+    if (!pario_failed(&st) && !r->h5file)
+        st = pario_file_open(r->local ? MPI_COMM_SELF : comm, ds->path, MPI_MODE_RDONLY, info, &r->fh);
+    else
+        pario_agree(&st, comm);
     if (pario_failed(&st) && !r->local) {
         if (tuned != MPI_INFO_NULL)
             MPI_Info_free(&tuned);
@@ -324,6 +330,11 @@ void pario_reader_release(pario_reader *r)
     pario_prefetch_stop(r->pf);
     r->pf = NULL;
     pario_h5read_close(r);
+    if (r->h5file) { /* HDF5's own MPI-IO handle: closed with its file */
+        pario_source_h5_close(r->h5file);
+        r->h5file = 0;
+        r->fh = MPI_FILE_NULL;
+    }
     if (r->fh != MPI_FILE_NULL)
         MPI_File_close(&r->fh);
     free(r->buf[0]);

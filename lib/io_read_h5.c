@@ -13,6 +13,7 @@
 #include <hdf5.h>
 #include "h5err.h"
 #include "io_internal.h"
+#include "source.h"
 #include "fault.h"
 
 struct pario_h5read {
@@ -20,10 +21,13 @@ struct pario_h5read {
     int collective; /* 0: --independent, or every chunk belongs to one rank */
     unsigned modes; /* bits: no collective, contiguous collective, chunk collective, chunk independent, mixed */
     unsigned causes; /* H5Pget_mpio_no_collective_cause, global, of every read */
+    struct pario_h5direct *direct; /* deflate/shuffle chunks inflated by pario, or NULL */
+    int swap;        /* direct: the stored byte order is not the one asked for */
 };
 
 static void free_h5(struct pario_h5read *h)
 {
+    pario_h5direct_free(h->direct);
     if (h->dxpl >= 0)
         H5Pclose(h->dxpl);
     if (h->memtype >= 0)
@@ -70,8 +74,14 @@ pario_status pario_h5read_open(pario_reader *r)
                 H5Pset_all_coll_metadata_ops(fapl, 1) < 0 || H5Pset_coll_metadata_write(fapl, 1) < 0)
                 st = pario_h5_error("cannot set up parallel HDF5", ds->path);
         }
-        /* every rank opens (collective), whatever happened above on another rank */
-        hid_t f = pario_failed(&st) ? -1 : H5Fopen(ds->path, H5F_ACC_RDONLY, fapl);
+        /* the file the inspection opened (collectively, with collective metadata
+         * reads) when it is there; else every rank opens it (collective), whatever
+         * happened above on another rank */
+        hid_t kd = -1, f = pario_source_h5_take(ds, r->comm, &kd);
+        if (f >= 0)
+            H5Dclose(kd); /* reopened below with the chunk cache */
+        else
+            f = pario_failed(&st) ? -1 : H5Fopen(ds->path, H5F_ACC_RDONLY, fapl);
         if (h)
             h->file = f;
         if (!pario_failed(&st) && f < 0)
@@ -95,6 +105,11 @@ pario_status pario_h5read_open(pario_reader *r)
             uint64_t band = pario_h5_chunk_band(ds);
             int follows = band && r->view->dist.kind == PARIO_DIST_CYCLIC && r->view->dist.k == band;
             h->collective = !r->opts.independent && !follows && ds->h5_layout == PARIO_H5_CHUNKED;
+            /* every chunk read by one rank: pario reads and inflates deflate/shuffle
+             * chunks itself (the same on every rank: collective lookups) */
+            if (!h->collective && h->dset >= 0 && !getenv("PARIO_H5_PIPELINE"))
+                h->direct = pario_h5direct_open(f, h->dset, ds, r->view->esize, r->comm);
+            h->swap = !r->opts.raw && ds->big_endian == pario_host_little_endian() && r->view->esize > 1;
             h->dxpl = H5Pcreate(H5P_DATASET_XFER);
             if (h->memtype < 0 || h->dxpl < 0 ||
                 H5Pset_dxpl_mpio(h->dxpl, h->collective ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT) < 0)
@@ -176,6 +191,17 @@ pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *
     pario_status st = pario_ok();
     hid_t mem = -1;
     double t0 = MPI_Wtime();
+    if (h->direct && n && pario_h5direct_read(h->direct, v, start, n, buf)) {
+        if (h->swap)
+            pario_byteswap(buf, (size_t)n, v->esize);
+        h->modes |= 32u;
+        r->io_seconds += MPI_Wtime() - t0;
+        int fault = pario_fault(PARIO_FAULT_READ);
+        if (fault)
+            return pario_sys_error(fault, "read", ds->path);
+        r->bytes += n * v->esize;
+        return st;
+    }
     H5E_BEGIN_TRY {
         herr_t e = pario_h5_select(h->space, v, ds, start, n);
         hsize_t mn = n ? n : 1;
@@ -235,7 +261,9 @@ void pario_h5read_close(pario_reader *r)
                          ? "; why (H5Pget_mpio_no_collective_cause): " : ", ", cause[b]);
         fprintf(stderr, "%s: %s:%s read through parallel HDF5: %s%s%s\n", r->opts.tool ? r->opts.tool : "pario",
                 r->ds->path, r->ds->dataset,
-                r->opts.independent ? "independent transfers (--independent)"
+                (all & 32u) ? "chunks read with MPI-IO at their addresses and inflated by pario (every chunk is "
+                              "read by one rank; deflate/shuffle only)"
+                : r->opts.independent ? "independent transfers (--independent)"
                 : !h->collective    ? "independent transfers (every chunk is read by one rank: nothing for "
                                       "collective I/O to merge)"
                                     : "collective transfers requested; H5Pget_mpio_actual_io_mode: ",

@@ -31,7 +31,7 @@ static pario_status prepare_sink(pario_writer *w, const char *path, MPI_Comm com
     } else if (rank == 0) {
         char dist[64];
         pario_dist_format(&w->view->dist, dist, sizeof dist);
-        struct pario_sink_meta meta = { w->opts.tool, w->opts.source, dist };
+        struct pario_sink_meta meta = { w->opts.tool, w->opts.source, dist, NULL, 0 };
         st = pario_sink_h5_create(ds, w->tmp_path, &meta, &off);
     }
     (void)path;

@@ -154,7 +154,7 @@ pario_status pario_h5write_open(pario_writer *w)
                 (o->out_gzip < 0 && H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) < 0) ||
                 (h->dset = H5Dcreate2(f, ds->dataset, h->type, h->space, lcpl, dcpl, H5P_DEFAULT)) < 0)
                 st = pario_h5_error("cannot create the dataset", ds->path);
-            struct pario_sink_meta meta = { o->tool, o->source, dist };
+            struct pario_sink_meta meta = { o->tool, o->source, dist, NULL, 0 };
             if (!pario_failed(&st) && pario_sink_h5_attrs(h->dset, &meta) < 0)
                 st = pario_h5_error("cannot write the attributes", ds->path);
             h->dxpl = H5Pcreate(H5P_DATASET_XFER);

@@ -311,11 +311,17 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
     size_t step = pario_io_chunk_elems(&c->io, v->esize);
     uint64_t band = pario_h5_chunk_band(ds);
     int follows = band && v->dist.kind == PARIO_DIST_CYCLIC && v->dist.k == band;
+    /* deflate/shuffle chunks each read by one rank: pario inflates them (io_read_h5_direct.c) */
+    int own = band && (follows || c->io.independent) && ds->h5_filters[0];
+    for (const char *f = ds->h5_filters; own && *f; f += strcspn(f, ",") + (f[strcspn(f, ",")] ? 2 : 0))
+        own = strncmp(f, "shuffle", 7) == 0 || strncmp(f, "gzip(", 5) == 0;
     fprintf(out, "reads: %s H5Dread per step of up to %zu elements, each rank's elements selected as a hyperslab "
-                 "union (HDF5 decompresses; the file is opened once, metadata read collectively)%s\n",
+                 "union (HDF5 decompresses; the file is opened once, metadata read collectively)%s%s\n",
             c->io.independent || follows || !band ? "independent" : "collective",
             band && band <= step ? step / band * band : step,
-            follows && !c->io.independent ? "; independent because every chunk is read by one rank" : "");
+            follows && !c->io.independent ? "; independent because every chunk is read by one rank" : "",
+            own && !getenv("PARIO_H5_PIPELINE") ? "; instead of H5Dread, each chunk's stored bytes are read with MPI-IO at "
+                                                  "its address and inflated and unshuffled by pario" : "");
     if (!band)
         return;
     uint64_t rows = ds->shape[0], crow = ds->h5_chunk[0];

@@ -6,6 +6,7 @@
 #include "pario/fileutil.h"
 #include "pario/parts.h"
 #include "fault.h"
+#include "sink.h"
 
 /* Rank 0: copy the input's header (its first ds->offset bytes) to the start of
  * part 0, which keeps them as its own header for pario-gather to put back. */
@@ -35,33 +36,116 @@ void pario_part_path(const char *prefix, int rank, char *out, size_t len)
     snprintf(out, len, "%s.%d", prefix, rank);
 }
 
-pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, const char *prefix,
+/* Create this rank's part file under its temporary name, positioned where the
+ * data go: raw (part 0 with the whole's header first), or through the .npy and
+ * HDF5 sinks (numpy's header; a new HDF5 file with the dataset contiguous,
+ * allocated, and its attributes), then the data at their offset. */
+static pario_status create_part(const pario_dataset *ds, pario_dataset *pd, int format, const char *tmp,
+                                FILE **out)
+{
+    int rank = pd->part.rank;
+    uint64_t at = 0;
+    pario_status st = pario_ok();
+    FILE *f = NULL;
+    *out = NULL;
+    if (format == PARIO_SOURCE_RAW) {
+        f = fopen(tmp, "wb");
+        int fault = f ? pario_fault(PARIO_FAULT_OPEN) : 0;
+        if (fault) {
+            fclose(f);
+            remove(tmp);
+            f = NULL;
+            errno = fault;
+        }
+        if (!f)
+            return pario_sys_error(errno, "cannot create", pd->path);
+        if (rank == 0 && pd->offset)
+            st = copy_header(ds, f, pd->path);
+        if (pario_failed(&st)) {
+            fclose(f);
+            remove(tmp);
+            return st;
+        }
+        *out = f;
+        return st;
+    }
+    if (format == PARIO_SOURCE_NPY) {
+        st = pario_sink_npy_create(pd, tmp);
+        at = pd->offset;
+    } else {
+        char dist[64], source[PARIO_PATH_MAX + 1040];
+        snprintf(dist, sizeof dist, "%s", pd->part.dist);
+        snprintf(source, sizeof source, "%s%s%s", ds->path, ds->dataset[0] ? ":" : "", ds->dataset);
+        struct pario_sink_meta meta = { "pario-scatter", source, dist, &pd->part, 1 };
+        st = pario_sink_h5_create(pd, tmp, &meta, &at);
+    }
+    if (pario_failed(&st))
+        return st;
+    f = fopen(tmp, "r+b");
+    if (!f || fseeko(f, (off_t)at, SEEK_SET) != 0) {
+        st = pario_sys_error(errno, "cannot write", pd->path);
+        if (f)
+            fclose(f);
+        remove(tmp);
+        return st;
+    }
+    *out = f;
+    return st;
+}
+
+pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, const char *prefix, int format,
                            const pario_io_opts *io, pario_progress *progress, uint64_t *bytes, MPI_Comm comm)
 {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     char path[PARIO_PATH_MAX], tmp[PARIO_PATH_MAX + 32], desc[PARIO_PATH_MAX + 8];
-    pario_part_path(prefix, rank, path, sizeof path);
+    pario_part_path_as(prefix, rank, format, path, sizeof path);
     pario_tmp_path(path, tmp, sizeof tmp, comm);
     pario_desc_default_path(path, desc, sizeof desc);
     *bytes = 0;
 
     pario_io_opts o = *io;
     o.raw = 1; /* the part keeps the stored byte order: gather gives back the same bytes */
-    FILE *f = fopen(tmp, "wb");
-    if (f && pario_fault(PARIO_FAULT_OPEN)) {
-        fclose(f);
-        remove(tmp);
-        f = NULL;
-        errno = EACCES;
-    }
-    pario_status st = f ? pario_ok() : pario_sys_error(errno, "cannot create", path);
-    /* a raw file's header travels with part 0 (gather puts it back); the header of
+    /* a raw file's header travels with raw part 0 (gather puts it back); the header of
      * an .npy or HDF5 file is its format's own, and the parts are plain raw data */
     const uint64_t header = ds->format == PARIO_SOURCE_RAW ? ds->offset : 0;
-    if (f && rank == 0 && header)
-        st = copy_header(ds, f, path);
+    pario_status st = pario_ok();
+    if (header && format != PARIO_SOURCE_RAW)
+        st = pario_error(PARIO_ERR_USAGE, "%s: has a %llu-byte header, which only raw parts carry back to "
+                         "pario-gather: use --part-format raw", ds->path, (unsigned long long)header);
+    /* the part as a dataset: its shape, the whole's dtype and byte order, its place */
+    pario_dataset pd;
+    memset(&pd, 0, sizeof pd);
+    pd.dtype = ds->dtype;
+    pd.big_endian = ds->big_endian;
+    pario_dataset_set_shape(&pd, view->local_ndims, view->local_shape);
+    pd.part.present = 1;
+    pd.part.rank = rank;
+    pd.part.nranks = size;
+    pario_dist_format(&view->dist, pd.part.dist, sizeof pd.part.dist);
+    pd.part.ndims = ds->ndims;
+    pd.part.shape[0] = ds->shape[0];
+    pd.part.shape[1] = ds->shape[1];
+    pd.part.offset = header;
+    if (!pario_failed(&st) && format == PARIO_SOURCE_RAW) {
+        snprintf(pd.path, sizeof pd.path, "%s", path);
+        pd.offset = rank == 0 ? header : 0;
+    } else if (!pario_failed(&st)) {
+        char name[PARIO_PATH_MAX + 16];
+        snprintf(name, sizeof name, "%s%s", path, format == PARIO_SOURCE_HDF5 ? ":" PARIO_PART_H5_DATASET : "");
+        st = pario_dataset_set_output(&pd, name); /* .npy: the header's length; HDF5: the dataset */
+        pd.part.present = 1; /* set_output clears it */
+        pd.part.rank = rank;
+        pd.part.nranks = size;
+        pario_dist_format(&view->dist, pd.part.dist, sizeof pd.part.dist);
+        pd.part.ndims = ds->ndims;
+        pd.part.shape[0] = ds->shape[0];
+        pd.part.shape[1] = ds->shape[1];
+    }
+    FILE *f = NULL;
+    if (!pario_failed(&st))
+        st = create_part(ds, &pd, format, tmp, &f);
     if (pario_agree(&st, comm)) {
         if (f)
             fclose(f), remove(tmp);
@@ -85,32 +169,20 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
     }
     if (fclose(f) != 0 && !pario_failed(&st))
         st = pario_sys_error(errno, "write failed", path);
+    /* every rank wrote its part: only then does any part take its name */
+    pario_agree(&st, comm);
     if (!pario_failed(&st)) {
-        pario_dataset pd;
-        memset(&pd, 0, sizeof pd);
-        snprintf(pd.path, sizeof pd.path, "%s", path);
-        pd.dtype = ds->dtype;
-        pd.big_endian = ds->big_endian;
-        pd.offset = rank == 0 ? header : 0;
-        pario_dataset_set_shape(&pd, view->local_ndims, view->local_shape);
-        pd.part.present = 1;
-        pd.part.rank = rank;
-        pd.part.nranks = size;
-        pario_dist_format(&view->dist, pd.part.dist, sizeof pd.part.dist);
-        pd.part.ndims = ds->ndims;
-        pd.part.shape[0] = ds->shape[0];
-        pd.part.shape[1] = ds->shape[1];
-        pd.part.offset = header;
         if (rename(tmp, path) != 0)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename into place: %s", path, strerror(errno));
-        else
-            st = pario_desc_write(&pd, desc);
+        else if (format != PARIO_SOURCE_HDF5)
+            st = pario_desc_write(&pd, desc); /* a .npy part's descriptor also describes its bytes */
     }
     if (pario_agree(&st, comm)) {
         /* all or nothing: no rank keeps a part of a failed scatter */
         remove(tmp);
         remove(path);
-        remove(desc);
+        if (format != PARIO_SOURCE_HDF5)
+            remove(desc);
     }
     return st;
 }

@@ -15,6 +15,8 @@
 /* What the attributes of an HDF5 output record. */
 struct pario_sink_meta {
     const char *tool, *source, *dist;
+    const struct pario_part *part; /* a part file's place in the whole (pario-scatter), or NULL */
+    int fresh;                     /* 1: a new file even if ds->path exists (a part is replaced whole) */
 };
 
 /* The .npy header (magic, version 1.0, dict padded to 64 bytes) of ds into buf;
@@ -22,8 +24,10 @@ struct pario_sink_meta {
 size_t pario_sink_npy_header(const pario_dataset *ds, char *buf, size_t len);
 /* Rank 0, serial: create tmp holding the header of ds (ds->offset bytes). */
 pario_status pario_sink_npy_create(const pario_dataset *ds, const char *tmp);
-/* Rank 0, serial: create tmp as ds->path's content (if it exists) plus the dataset
- * ds->dataset; *offset = the address of its data. */
+/* Rank 0, serial: create tmp as ds->path's content (if it exists and not
+ * meta->fresh) plus the dataset ds->dataset; *offset = the address of its data.
+ * With meta->part, the dataset also records the part's place in the whole:
+ * pario_rank, pario_nranks (int64), pario_shape (uint64, the whole's), pario_dtype. */
 pario_status pario_sink_h5_create(const pario_dataset *ds, const char *tmp, const struct pario_sink_meta *meta,
                                   uint64_t *offset);
 /* The HDF5 file type of ds's dtype and byte order. */
@@ -31,6 +35,9 @@ pario_status pario_sink_h5_create(const pario_dataset *ds, const char *tmp, cons
 hid_t pario_sink_h5_type(const pario_dataset *ds);
 /* The attributes pario records on a dataset it writes; -1 on failure. */
 int pario_sink_h5_attrs(hid_t dset, const struct pario_sink_meta *meta);
+/* A part's place from the attributes of pario_sink_h5_create (ds->path, ds->dataset
+ * open as d): part->rank, nranks, dist, ndims, shape. */
+pario_status pario_sink_h5_part_read(hid_t d, const pario_dataset *ds, struct pario_part *part);
 /* Rank 0, serial, before the collective create of a chunked output: an existing
  * ds->path must be HDF5 with room for ds->dataset, and is copied to tmp. */
 pario_status pario_sink_h5_prepare(const pario_dataset *ds, const char *tmp, int exists);

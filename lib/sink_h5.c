@@ -8,6 +8,7 @@
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -96,6 +97,85 @@ int pario_sink_h5_attrs(hid_t d, const struct pario_sink_meta *meta)
                : -1;
 }
 
+static int put_i64(hid_t obj, const char *name, int ndims, const int64_t *v, hid_t type)
+{
+    hsize_t n = (hsize_t)ndims;
+    hid_t s = ndims ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR), a = -1;
+    int ok = s >= 0 && (a = H5Acreate2(obj, name, type, s, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+             H5Awrite(a, type == H5T_STD_U64LE ? H5T_NATIVE_UINT64 : H5T_NATIVE_INT64, v) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    if (s >= 0)
+        H5Sclose(s);
+    return ok;
+}
+
+/* A part's place in the whole (pario-scatter --part-format h5). */
+static int put_part_attrs(hid_t d, const pario_dataset *ds, const struct pario_part *p)
+{
+    int64_t rank = p->rank, nranks = p->nranks;
+    int64_t shape[2] = { (int64_t)p->shape[0], (int64_t)p->shape[1] };
+    return put_i64(d, "pario_rank", 0, &rank, H5T_STD_I64LE) && put_i64(d, "pario_nranks", 0, &nranks, H5T_STD_I64LE) &&
+           put_i64(d, "pario_shape", p->ndims == 2 ? 2 : 1, shape, H5T_STD_U64LE) &&
+           put_attr(d, "pario_dtype", pario_dtype_name(ds->dtype));
+}
+
+static int get_i64(hid_t d, const char *name, int64_t *v, int max)
+{
+    hid_t a = H5Aopen(d, name, H5P_DEFAULT), s = a >= 0 ? H5Aget_space(a) : -1;
+    hssize_t n = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;
+    int got = a >= 0 && s >= 0 && n >= 1 && n <= max && H5Aread(a, H5T_NATIVE_INT64, v) >= 0 ? (int)n : -1;
+    if (s >= 0)
+        H5Sclose(s);
+    if (a >= 0)
+        H5Aclose(a);
+    return got;
+}
+
+static int get_str(hid_t d, const char *name, char *buf, size_t len)
+{
+    hid_t a = H5Aopen(d, name, H5P_DEFAULT), ft = a >= 0 ? H5Aget_type(a) : -1, mt = -1;
+    int ok = ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft) && H5Tget_size(ft) < len &&
+             (mt = H5Tcopy(H5T_C_S1)) >= 0 && H5Tset_size(mt, H5Tget_size(ft) + 1) >= 0 &&
+             H5Tset_strpad(mt, H5T_STR_NULLTERM) >= 0 && H5Aread(a, mt, buf) >= 0;
+    if (mt >= 0)
+        H5Tclose(mt);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (a >= 0)
+        H5Aclose(a);
+    return ok;
+}
+
+pario_status pario_sink_h5_part_read(hid_t d, const pario_dataset *ds, struct pario_part *p)
+{
+    int64_t rank = -1, nranks = 0, shape[2] = { 0, 1 };
+    char dtype[32] = "";
+    int nd = 0;
+    memset(p, 0, sizeof *p);
+    H5E_BEGIN_TRY {
+        if (get_i64(d, "pario_rank", &rank, 1) == 1 && get_i64(d, "pario_nranks", &nranks, 1) == 1 &&
+            get_str(d, "pario_distribution", p->dist, sizeof p->dist) && get_str(d, "pario_dtype", dtype, sizeof dtype))
+            nd = get_i64(d, "pario_shape", shape, 2);
+    } H5E_END_TRY;
+    if (nd < 1)
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: not a part file (no pario_rank, pario_nranks, pario_distribution, "
+                           "pario_shape and pario_dtype attributes)", ds->path, ds->dataset);
+    if (nranks < 1 || nranks > INT32_MAX || rank < 0 || rank >= nranks || shape[0] < 0 || shape[1] < 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: part attributes out of range (rank %lld of %lld)", ds->path,
+                           ds->dataset, (long long)rank, (long long)nranks);
+    if (strcmp(dtype, pario_dtype_name(ds->dtype)) != 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: pario_dtype says %s, but the dataset is %s", ds->path,
+                           ds->dataset, dtype, pario_dtype_name(ds->dtype));
+    p->present = 1;
+    p->rank = (int)rank;
+    p->nranks = (int)nranks;
+    p->ndims = nd;
+    p->shape[0] = (uint64_t)shape[0];
+    p->shape[1] = nd == 2 ? (uint64_t)shape[1] : 1;
+    return pario_ok();
+}
+
 /* Does some prefix of path name something that is not a group, or path itself exist? */
 static pario_status check_path(hid_t f, const pario_dataset *ds)
 {
@@ -127,7 +207,7 @@ pario_status pario_sink_h5_create(const pario_dataset *ds, const char *tmp, cons
 {
     *offset = 0;
     struct stat sb;
-    int exists = stat(ds->path, &sb) == 0;
+    int exists = !meta->fresh && stat(ds->path, &sb) == 0;
     pario_status st = pario_ok();
     if (exists && (!S_ISREG(sb.st_mode) || pario_source_sniff(ds->path) != PARIO_SOURCE_HDF5))
         return pario_error(PARIO_ERR_RUNTIME, "%s: exists and is not an HDF5 file (pario adds datasets to an HDF5 "
@@ -155,7 +235,7 @@ pario_status pario_sink_h5_create(const pario_dataset *ds, const char *tmp, cons
                 (d = H5Dcreate2(f, ds->dataset, pario_sink_h5_type(ds), space, lcpl, dcpl, H5P_DEFAULT)) < 0)
                 st = pario_h5_error("cannot create the dataset", ds->path);
         }
-        if (!pario_failed(&st) && pario_sink_h5_attrs(d, meta) < 0)
+        if (!pario_failed(&st) && (pario_sink_h5_attrs(d, meta) < 0 || (meta->part && !put_part_attrs(d, ds, meta->part))))
             st = pario_h5_error("cannot write the attributes", ds->path);
         int fault = pario_failed(&st) ? 0 : pario_fault(PARIO_FAULT_H5WRITE);
         if (fault)

@@ -11,8 +11,22 @@ int pario_source_sniff(const char *path);
 
 /* ds->path set: read the .npy header. file_size: the file's size in bytes. */
 pario_status pario_source_npy_open(pario_dataset *ds, uint64_t file_size);
-/* ds->path and ds->dataset set: inspect the HDF5 dataset (contiguous only). */
-pario_status pario_source_h5_open(pario_dataset *ds, uint64_t file_size);
+/* Collective over comm, ds->path and ds->dataset set: open the HDF5 file once,
+ * collectively with collective metadata reads, inspect the dataset (agreed) and
+ * keep the file and dataset open for the reader of the same dataset on the same
+ * ranks (pario_source_h5_take). */
+#include <mpi.h>
+#include <hdf5.h>
+pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MPI_Comm comm);
+/* The file (and *dset) the inspection of ds kept on ranks congruent with comm,
+ * now the caller's to close; -1 if there is none: open it yourself. No MPI call. */
+hid_t pario_source_h5_take(const pario_dataset *ds, MPI_Comm comm, hid_t *dset);
+/* Collective: the same as an MPI-IO handle for a contiguous dataset (*file: the
+ * HDF5 file to close with pario_source_h5_close instead of MPI_File_close, or 0
+ * when nothing was kept), with info's hints set on it. */
+pario_status pario_source_h5_take_mpi(const pario_dataset *ds, MPI_Comm comm, MPI_Info info, MPI_File *fh,
+                                      int64_t *file);
+void pario_source_h5_close(int64_t file);
 
 /* A descriptor field of format text/csv (dataset_text.c): 1 if key is one (*st set
  * on a bad value), 0 otherwise. */

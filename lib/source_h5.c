@@ -1,7 +1,9 @@
-/* The HDF5 source: a contiguous, unfiltered integer or float dataset of 1 or 2
- * dimensions. Rank 0 opens the file serially to find the type, the shape and the
- * data's byte address (H5Dget_offset); the data are then read through pario's own
- * MPI-IO path exactly like a raw file. */
+/* The HDF5 source: an integer or float dataset of 1 or 2 dimensions. Every rank
+ * opens the file once, collectively, with collective metadata reads, to find the
+ * type, the shape, the layout and (contiguous) the data's byte address
+ * (H5Dget_offset); the open file is kept for the reader, which reads contiguous
+ * data through its MPI-IO handle like a raw file, and chunked or compact data
+ * with H5Dread. */
 #include "config.h"
 #include <stdio.h>
 #include <string.h>
@@ -171,27 +173,124 @@ out:
     return st;
 }
 
-pario_status pario_source_h5_open(pario_dataset *ds, uint64_t file_size)
+/* The file and dataset the collective inspection left open, for the reader of the
+ * same dataset on the same ranks to take: one open of the file per run. */
+static struct {
+    int used;
+    char path[PARIO_PATH_MAX];
+    char dataset[1024];
+    MPI_Comm comm; /* a duplicate of the inspecting communicator */
+    hid_t file, dset;
+} kept;
+
+static int same_ranks(MPI_Comm a, MPI_Comm b)
+{
+    int cmp = MPI_UNEQUAL;
+    MPI_Comm_compare(a, b, &cmp);
+    return cmp == MPI_IDENT || cmp == MPI_CONGRUENT;
+}
+
+/* Collective over comm: close what an earlier inspection on the same ranks kept
+ * and nobody took (a handle kept on other ranks is left to HDF5's close at
+ * MPI_Finalize: closing it here would be a collective call they do not make). */
+static void release_kept(MPI_Comm comm)
+{
+    if (!kept.used || !same_ranks(kept.comm, comm))
+        return;
+    H5E_BEGIN_TRY {
+        H5Dclose(kept.dset);
+        H5Fclose(kept.file);
+    } H5E_END_TRY;
+    MPI_Comm_free(&kept.comm);
+    kept.used = 0;
+}
+
+pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MPI_Comm comm)
 {
     if (!ds->dataset[0])
         return pario_error(PARIO_ERR_USAGE, "%s: an HDF5 file: name the dataset as %s:/group/dset or with --dataset",
                            ds->path, ds->path);
+    release_kept(comm);
     pario_status st = pario_ok();
-    hid_t f = -1, d = -1;
+    hid_t fapl = -1, f = -1, d = -1;
     H5E_BEGIN_TRY {
-        f = H5Fopen(ds->path, H5F_ACC_RDONLY, H5P_DEFAULT);
-        if (f < 0)
+        /* every rank opens, collectively, with collective metadata reads: rank 0
+         * reads the superblock and object headers and broadcasts them */
+        fapl = H5Pcreate(H5P_FILE_ACCESS);
+        if (fapl < 0 || H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0 || H5Pset_all_coll_metadata_ops(fapl, 1) < 0)
+            st = pario_h5_error("cannot set up parallel HDF5", ds->path);
+        f = pario_failed(&st) ? -1 : H5Fopen(ds->path, H5F_ACC_RDONLY, fapl);
+        if (!pario_failed(&st) && f < 0)
             st = pario_h5_error("cannot open as HDF5", ds->path);
-        else if (H5Lexists(f, ds->dataset, H5P_DEFAULT) <= 0 || H5Oexists_by_name(f, ds->dataset, H5P_DEFAULT) <= 0)
+        else if (!pario_failed(&st) &&
+                 (H5Lexists(f, ds->dataset, H5P_DEFAULT) <= 0 || H5Oexists_by_name(f, ds->dataset, H5P_DEFAULT) <= 0))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: no dataset '%s' in the file", ds->path, ds->dataset);
-        else if ((d = H5Dopen2(f, ds->dataset, H5P_DEFAULT)) < 0)
+        else if (!pario_failed(&st) && (d = H5Dopen2(f, ds->dataset, H5P_DEFAULT)) < 0)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: '%s' is not a dataset", ds->path, ds->dataset);
         if (!pario_failed(&st))
             st = inspect(ds, d, file_size);
-        if (d >= 0)
-            H5Dclose(d);
-        if (f >= 0)
-            H5Fclose(f);
+        if (fapl >= 0)
+            H5Pclose(fapl);
     } H5E_END_TRY;
+    /* the same metadata on every rank, so the same verdict; agreed all the same */
+    if (pario_agree(&st, comm)) {
+        H5E_BEGIN_TRY {
+            if (d >= 0)
+                H5Dclose(d);
+            if (f >= 0)
+                H5Fclose(f);
+        } H5E_END_TRY;
+        return st;
+    }
+    kept.used = 1;
+    snprintf(kept.path, sizeof kept.path, "%s", ds->path);
+    snprintf(kept.dataset, sizeof kept.dataset, "%s", ds->dataset);
+    MPI_Comm_dup(comm, &kept.comm);
+    kept.file = f;
+    kept.dset = d;
     return st;
+}
+
+hid_t pario_source_h5_take(const pario_dataset *ds, MPI_Comm comm, hid_t *dset)
+{
+    if (!kept.used || strcmp(kept.path, ds->path) != 0 || strcmp(kept.dataset, ds->dataset) != 0 ||
+        !same_ranks(kept.comm, comm))
+        return -1;
+    MPI_Comm_free(&kept.comm);
+    kept.used = 0;
+    *dset = kept.dset;
+    return kept.file;
+}
+
+pario_status pario_source_h5_take_mpi(const pario_dataset *ds, MPI_Comm comm, MPI_Info info, MPI_File *fh,
+                                      int64_t *file)
+{
+    hid_t d = -1, f = pario_source_h5_take(ds, comm, &d);
+    *file = 0;
+    if (f < 0)
+        return pario_ok();
+    void *handle = NULL;
+    pario_status st = pario_ok();
+    H5E_BEGIN_TRY {
+        H5Dclose(d);
+        if (H5Fget_vfd_handle(f, H5P_DEFAULT, &handle) < 0 || !handle)
+            st = pario_h5_error("cannot get the MPI-IO handle of", ds->path);
+    } H5E_END_TRY;
+    if (!pario_failed(&st)) {
+        *fh = *(MPI_File *)handle;
+        *file = (int64_t)f;
+        if (info != MPI_INFO_NULL) { /* the hints a reader's own open would have had */
+            int err = MPI_File_set_info(*fh, info);
+            if (err != MPI_SUCCESS)
+                st = pario_mpi_error(err, "setting hints", ds->path);
+        }
+    }
+    return st;
+}
+
+void pario_source_h5_close(int64_t file)
+{
+    H5E_BEGIN_TRY {
+        H5Fclose((hid_t)file);
+    } H5E_END_TRY;
 }

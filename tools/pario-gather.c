@@ -6,10 +6,10 @@
 #include "pario/guard.h"
 #include "pario/parts.h"
 
-enum { O_OUT = 256, O_CHUNK_SHAPE, O_GZIP };
+enum { O_OUT = 256, O_CHUNK_SHAPE, O_GZIP, O_PART_FORMAT };
 
 struct gather_opts {
-    const char *out, *chunk_shape, *gzip;
+    const char *out, *chunk_shape, *gzip, *part_format;
 };
 
 static pario_status handle(void *ctx, int key, const char *arg)
@@ -21,6 +21,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
         o->chunk_shape = arg;
     else if (key == O_GZIP)
         o->gzip = arg;
+    else if (key == O_PART_FORMAT)
+        o->part_format = arg;
     return pario_ok();
 }
 
@@ -28,6 +30,8 @@ static const pario_optdef options[] = {
     { "out", O_OUT, 1, "FILE", "the shared output: FILE (raw, and FILE.yaml), FILE.npy or FILE.h5:/group/dset" },
     { "chunk-shape", O_CHUNK_SHAPE, 1, "N|R,C", "HDF5 output: chunked, this chunk shape (default: contiguous)" },
     { "gzip", O_GZIP, 1, "LEVEL", "HDF5 output: chunked, shuffle + gzip LEVEL 0-9 (chunks of about 1 MiB unless --chunk-shape)" },
+    { "part-format", O_PART_FORMAT, 1, "raw|npy|h5",
+      "the parts' format (default: the one PREFIX.0, PREFIX.0.npy or PREFIX.0.h5 exists in)" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -37,11 +41,13 @@ static const pario_tool tool = {
     "The reverse of pario-scatter: rank R reads PREFIX.R and writes its elements into\n"
     "FILE through the file view of --dist (by default the distribution the parts\n"
     "were cut with) in one collective, noncontiguous write per chunk. Run it with as\n"
-    "many ranks as wrote the parts.",
+    "many ranks as wrote the parts. Parts of every --part-format of pario-scatter\n"
+    "(PREFIX.R, PREFIX.R.npy, PREFIX.R.h5) give back the original's bytes.",
     "Examples:\n"
     "  mpiexec.mpich -n 3 pario-gather --out whole.bin part\n"
     "  mpiexec.mpich -n 4 pario-gather --dist tiles:2x2 --out matrix2.bin tile\n"
-    "  mpiexec.mpich -n 3 pario-gather --gzip 1 --out whole.h5:/data part\n",
+    "  mpiexec.mpich -n 3 pario-gather --gzip 1 --out whole.h5:/data part\n"
+    "  mpiexec.mpich -n 2 pario-gather --part-format npy --out whole.npy part\n",
     PARIO_OPTS_DATA, options, handle, 1, 1, PARIO_WITHOUT_STRATEGY, /* it only writes */
 };
 
@@ -49,7 +55,8 @@ int main(int argc, char **argv)
 {
     pario_mpi_init(&argc, &argv);
     pario_common c;
-    struct gather_opts go = { NULL, NULL, NULL };
+    struct gather_opts go = { NULL, NULL, NULL, NULL };
+    int format = PARIO_SOURCE_RAW;
     const char *out = NULL;
     pario_dataset part, whole;
     pario_dist used;
@@ -63,15 +70,18 @@ int main(int argc, char **argv)
         st = pario_io_parse_gzip(go.gzip, &c.io);
     if (!pario_failed(&st) && !out)
         st = pario_error(PARIO_ERR_USAGE, "--out FILE is required");
+    if (!pario_failed(&st))
+        st = go.part_format ? pario_part_format_parse(go.part_format, &format)
+                            : pario_parts_detect(c.args[0], &format, MPI_COMM_WORLD);
     if (!pario_failed(&st)) {
         pario_guard *g = pario_guard_new();
-        pario_guard_parts_input(g, c.args[0], c.nranks);
+        pario_guard_parts_input_as(g, c.args[0], c.nranks, format);
         pario_guard_data_output(g, out);
         st = pario_guard_check(g, MPI_COMM_WORLD);
         pario_guard_free(g);
     }
     if (!pario_failed(&st))
-        st = pario_gather_open(c.args[0], out, c.dist_given ? &c.dist : NULL, &part, &whole, &used, MPI_COMM_WORLD);
+        st = pario_gather_open(c.args[0], format, out, c.dist_given ? &c.dist : NULL, &part, &whole, &used, MPI_COMM_WORLD);
     if (!pario_failed(&st))
         st = pario_io_out_check(&c.io, &whole);
     if (!pario_failed(&st)) {

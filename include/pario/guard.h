@@ -31,6 +31,10 @@ void pario_guard_data_input(pario_guard *g, const char *path, const char *desc);
 void pario_guard_data_output(pario_guard *g, const char *path);
 void pario_guard_parts_input(pario_guard *g, const char *prefix, int nranks);
 void pario_guard_parts_output(pario_guard *g, const char *prefix, int nranks);
+/* The same for parts in a format (pario_part_path_as): PREFIX.R.npy with its
+ * descriptor, PREFIX.R.h5 alone. */
+void pario_guard_parts_input_as(pario_guard *g, const char *prefix, int nranks, int format);
+void pario_guard_parts_output_as(pario_guard *g, const char *prefix, int nranks, int format);
 
 /* Collective: rank 0 checks what was registered there, every rank gets the same
  * answer. Files are the same when they have one device and inode (existing files,

@@ -1,0 +1,91 @@
+#!/bin/bash
+# Reading HDF5 inputs (doc/formats.md):
+# 1. gzip/shuffle chunks read whole by one rank each are read and inflated by
+#    pario itself (io_read_h5_direct.c): the values equal what h5py reads, for a
+#    file with a user block, 2-D chunks that do not divide the shape, big-endian,
+#    deflate without shuffle, shuffle without deflate, a chunk never written (fill
+#    value: HDF5's own pipeline), and the same as HDF5's pipeline (PARIO_H5_PIPELINE).
+# 2. An HDF5 input is opened once per run: every rank opens the file once, in the
+#    one collective H5Fopen (MPI-IO driver, collective metadata reads) whose handle
+#    serves both the inspection and the reads; rank 0 alone also reads the first
+#    bytes (the signature that says the file is HDF5). Counted by strace (openat of
+#    the file, per process), not by pario, for contiguous, chunked (gzip) and
+#    compact datasets and several tools, rank counts rotating over 1-4.
+. "$(dirname "$0")/lib.sh"
+
+"$PYTHON3" -c "import numpy, h5py" 2>/dev/null || { echo "h5_read: numpy/h5py missing: skipped"; exit 77; }
+"$PYTHON3" -c "
+import h5py, numpy as np
+with h5py.File('data.h5', 'w') as h:
+    h['g/contig'] = np.arange(1001, dtype='<f8')
+    h.create_dataset('g/gz', data=np.arange(1001, dtype='>i4'), chunks=(97,), compression='gzip', shuffle=True)
+    s = h5py.h5s.create_simple((4, 5))
+    p = h5py.h5p.create(h5py.h5p.DATASET_CREATE); p.set_layout(h5py.h5d.COMPACT)
+    h5py.h5d.create(h.id, b'compact', h5py.h5t.STD_I16LE, s, p).write(h5py.h5s.ALL, h5py.h5s.ALL,
+                                                                        np.arange(20, dtype='<i2').reshape(4, 5))
+rng = np.random.default_rng(3)
+with h5py.File('ub.h5', 'w', userblock_size=1024) as h:
+    h.create_dataset('a', data=rng.normal(size=(37, 23)).astype('>f8'), chunks=(5, 7), compression='gzip', shuffle=True)
+    h.create_dataset('b', data=rng.integers(-9, 9, size=1001).astype('<i2'), chunks=(64,), compression='gzip')
+    h.create_dataset('c', data=rng.normal(size=(37, 23)).astype('<f4'), chunks=(4, 23), compression='gzip', shuffle=True)
+    h.create_dataset('e', data=rng.normal(size=(10, 6)), chunks=(3, 6), shuffle=True)
+    d = h.create_dataset('f', shape=(500,), dtype='<u4', chunks=(50,), compression='gzip', fillvalue=7)
+    d[:120] = np.arange(120)
+" || exit 99
+
+# 1. pario's own inflate path: pario-convert (stored order) and pario-reduce (host order)
+n=1
+for d in a b c e f; do
+  n=$((n % 4 + 1))
+  rm -f o.npy
+  if ! mpirun $n pario-convert --chunk 200 ub.h5:/$d o.npy; then fail "convert ub.h5:/$d n=$n ran"; continue; fi
+  check "inflated by pario == h5py: ub.h5:/$d n=$n" "$PYTHON3" -c "
+import h5py, numpy as np
+x = h5py.File('ub.h5', 'r')['$d'][()]; y = np.load('o.npy')
+assert x.dtype == y.dtype and np.array_equal(x, y), (x.dtype, y.dtype)"
+  mpirun $n pario-reduce --op sum,min,max,argmax ub.h5:/$d >direct.out 2>&1
+  PARIO_H5_PIPELINE=1 mpirun $n pario-reduce --op sum,min,max,argmax ub.h5:/$d >pipeline.out 2>&1
+  check "pario's inflate == HDF5's pipeline: ub.h5:/$d n=$n" cmp -s direct.out pipeline.out
+done
+mpirun 2 pario-reduce --op sum --verbose ub.h5:/a >v.out 2>&1
+check "--verbose says pario inflated the chunks" grep -q "inflated by pario" v.out
+mpirun 2 pario-reduce --op sum --verbose ub.h5:/f >v.out 2>&1
+check "a chunk never written: HDF5's pipeline (fill value)" grep -q "independent transfers" v.out
+
+# 2. one open per run
+if ! command -v strace >/dev/null 2>&1 || ! strace -f -qq -e trace=openat -o probe.trace true 2>/dev/null; then
+  echo "h5_read: strace missing or ptrace not permitted: opens not counted"
+  finish; exit
+fi
+
+# N TOOL ARGS...: run under strace; the opens of data.h5 per process must be one
+# per rank, plus rank 0's signature read: N processes, N + 1 opens, none more than 2
+once() {
+  local n=$1; shift
+  rm -f run.trace
+  if ! timeout -k 5 "$TEST_TIMEOUT" strace -f -qq -e trace=openat -o run.trace \
+       "$MPIEXEC" -n "$n" "$PARIO_BIN/$1" "${@:2}" >run.out 2>run.err; then
+    fail "$* (n=$n) ran: $(head -c 300 run.err)"; return
+  fi
+  local counts procs total most
+  counts=$(grep -E 'openat\(AT_FDCWD, "([^"]*/)?data\.h5"' run.trace | grep -v ENOENT | awk '{print $1}' | sort | uniq -c)
+  procs=$(echo "$counts" | grep -c .)
+  total=$(echo "$counts" | awk '{s += $1} END {print s + 0}')
+  most=$(echo "$counts" | awk '$1 > m {m = $1} END {print m + 0}')
+  if [ "$procs" -eq "$n" ] && [ "$total" -eq $((n + 1)) ] && [ "$most" -le 2 ]; then
+    pass "$* (n=$n): opens per process $(echo $counts)"
+  else
+    fail "$* (n=$n): $procs processes opened data.h5, $total opens (want $n and $((n + 1))): $(echo $counts)"
+  fi
+}
+
+once 1 pario-reduce --op sum data.h5:/g/contig
+once 2 pario-reduce --op sum,min data.h5:/g/gz
+once 3 pario-count --value 3 data.h5:/compact
+once 4 pario-reduce --op max data.h5:/g/gz
+once 2 pario-count --range 0:9 --dist cyclic:7 data.h5:/g/contig
+once 3 pario-convert --dtype float64 data.h5:/g/gz out.npy
+check "convert wrote numpy's values" "$PYTHON3" -c "
+import numpy as np; assert np.array_equal(np.load('out.npy'), np.arange(1001, dtype='f8'))"
+once 4 pario-scatter --part-format h5 --out p data.h5:/g/contig
+finish

@@ -1,0 +1,80 @@
+#!/bin/bash
+# pario-scatter --part-format npy|h5: every part is a file numpy.load / h5py opens
+# as it is and holds numpy's share of the input for its rank (views_ref.owners),
+# with the part's place in the whole (sidecar descriptor, HDF5 attributes);
+# pario-gather puts every part format back into the original's bytes (cmp). Rank
+# counts rotate over 1-4 across cases; a failure on one rank leaves no part file.
+. "$(dirname "$0")/lib.sh"
+
+"$PYTHON3" -c "import numpy, h5py, yaml" 2>/dev/null || { echo "parts_formats: numpy/h5py/yaml missing: skipped"; exit 77; }
+REF="$PARIO_SRCDIR/tests/mpi/parts_formats.py"
+"$PYTHON3" "$REF" make || { echo "parts_formats.py make failed"; exit 99; }
+ref() { "$PYTHON3" "$REF" "$@"; }
+noparts() { ! ls p.* ./*.tmp.* >/dev/null 2>&1; }
+
+# FMT INPUT DIST N OUT: scatter, check the parts, gather back, compare
+roundtrip() {
+  local fmt=$1 in=$2 dist=$3 n=$4 out=$5
+  rm -f p.* out.*
+  if ! mpirun "$n" pario-scatter --part-format "$fmt" --dist "$dist" --chunk 256 --out p "$in"; then
+    fail "scatter $fmt $in $dist n=$n ran"; return
+  fi
+  check "parts $fmt $in $dist n=$n" ref check p "$fmt" "$in" "$dist" "$n"
+  check "no raw part or descriptor beside $fmt parts" test ! -e p.0 -a ! -e p.0.yaml -a ! -e p.0.h5.yaml
+  if ! mpirun "$n" pario-gather --chunk 256 --out "$out" p; then fail "gather $fmt $in $dist n=$n ran"; return; fi
+  case $out in
+    out.bin) ref raw "$in" want.bin && check "gather $fmt $in $dist n=$n: the input's bytes" cmp -s want.bin out.bin ;;
+    out.npy) check "gather $fmt $in $dist n=$n: numpy's own file" cmp -s "$in" out.npy ;;
+    *) check "gather $fmt $in $dist n=$n: h5py reads the input's values" ref same "$in" "$out" ;;
+  esac
+}
+
+roundtrip npy d1.bin block 3 out.bin
+roundtrip h5 d1.bin cyclic:4 2 out.bin
+roundtrip npy d2.npy tiles 4 out.npy
+roundtrip h5 d2.npy tiles:1x3 3 out.npy
+roundtrip h5 d2.npy rows 1 out.bin
+roundtrip npy d2.npy cyclic:3 2 out.bin
+roundtrip npy d3.npy cyclic:5 4 out.npy         # ranks 2, 3 hold nothing
+roundtrip h5 d3.npy block 4 out.bin             # 7 over 4
+roundtrip h5 d4.h5:/g/x cols 3 out.h5:/y
+roundtrip npy d4.h5:/g/x rows-cyclic:2 2 out.bin
+# raw parts still work, and the default is raw
+rm -f p.*; mpirun 2 pario-scatter --dist cyclic:3 --out p d1.bin && check "default raw parts" test -e p.1 -a -e p.1.yaml
+
+# gather: an explicit --part-format, a wrong one, an ambiguous prefix
+rm -f p.* out.*
+mpirun 2 pario-scatter --part-format h5 --out p d1.bin || fail "scatter h5 n=2 ran"
+mpirun 2 pario-gather --part-format h5 --out out.bin p && check "gather --part-format h5" cmp -s d1.bin out.bin
+expect_error 2 1 "p\.0\.npy: missing part file" pario-gather --part-format npy --out out2.bin p
+cp p.0.h5 p.0.npy.yaml 2>/dev/null; touch p.0.npy
+expect_error 2 2 "p\.0\.npy and p\.0\.h5 both exist.*--part-format" pario-gather --out out3.bin p
+rm -f p.0.npy p.0.npy.yaml
+expect_error 1 2 "part-format 'hdf6'" pario-scatter --part-format hdf6 --out q d1.bin
+# an HDF5 file that is not a part (no attributes), and a .npy part that does not match its descriptor
+"$PYTHON3" -c "import h5py, numpy as np; h5py.File('z.0.h5', 'w')['data'] = np.arange(3)"
+expect_error 1 1 "z\.0\.h5:/data: not a part file" pario-gather --out out4.bin z
+rm -f p.*; mpirun 2 pario-scatter --part-format npy --out p d1.bin || fail "scatter npy n=2 ran"
+"$PYTHON3" -c "import numpy as np; np.save('p.1.npy', np.load('p.1.npy')[:-1])"
+expect_error 2 1 "p\.1\.npy: does not match its descriptor" pario-gather --out out5.bin p
+check "failed gathers leave no output" test ! -e out2.bin -a ! -e out3.bin -a ! -e out4.bin -a ! -e out5.bin
+# a raw input with a header: only raw parts carry it
+expect_error 2 2 "hdr\.bin: has a 8-byte header.*--part-format raw" pario-scatter --part-format h5 --out q hdr.bin
+# a part may not replace the input
+cp d3.npy in.0.npy
+expect_error 1 2 "in\.0\.npy" pario-scatter --part-format npy --out in in.0.npy
+check "the input is untouched" cmp -s d3.npy in.0.npy
+
+# one rank's failure: no part file of any rank, no temporary file, no hang
+rm -f p.*
+n=1
+for fault in write:rank=1 h5write:rank=2 write:rank=0:after=1 open:rank=1; do
+  for fmt in npy h5; do
+    n=$((n % 3 + 2))
+    case $fault in *rank=2*) n=3 ;; esac
+    case $fault in h5write*) [ $fmt = npy ] && continue ;; open*) [ $fmt = h5 ] && continue ;; esac
+    PARIO_FAULT=$fault expect_error $n 1 "rank" pario-scatter --part-format $fmt --chunk 256 --out p d1.bin
+    check "no parts after $fault ($fmt, n=$n)" noparts
+  done
+done
+finish

@@ -66,7 +66,7 @@ table=$(cat <<T
 ### csv (bench/csv.sh)
 $(machine_line)
 
-A cached $MIB MiB numeric CSV file ($((ROWS - 1)) records of 6 columns, a header): the mean of column \`price\` (\$5). pario-reduce with 2 ranks (default 4 MiB chunks; one speculative pass, the quote parity exchanged at the end), awk one process, pandas $(/usr/bin/python3 -c 'import pandas; print(pandas.__version__)') + mpi4py with 2 ranks (Open MPI) each parsing the lines that start in its half; medians of $REPS, whole processes, the three means checked equal (to 1e-9: awk and pandas add in double). The machine is shared and was loaded (see the load above): absolute times are noisy, the ratios less so. The issue's target is for a 4 GiB file; this runs $MIB MiB to keep the time and disk use modest, so start-up (last row) weighs more here.
+A cached $MIB MiB numeric CSV file ($((ROWS - 1)) records of 6 columns, a header): the mean of column \`price\` (\$5). pario-reduce with 2 ranks (default chunk; one speculative pass, the quote parity exchanged at the end), awk one process, pandas $(/usr/bin/python3 -c 'import pandas; print(pandas.__version__)') + mpi4py with 2 ranks (Open MPI) each parsing the lines that start in its half; medians of $REPS, whole processes, the three means checked equal (to 1e-9: awk and pandas add in double). The machine is shared and was loaded (see the load above): absolute times are noisy, the ratios less so. The issue's target is for a 4 GiB file; this runs $MIB MiB to keep the time and disk use modest, so start-up (last row) weighs more here.
 
 | run | seconds | pandas + mpi4py / this | this / awk |
 |---|---|---|---|

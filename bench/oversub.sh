@@ -43,7 +43,7 @@ table=$(cat <<T
 ### more ranks than cores (bench/oversub.sh)
 $(machine_line)
 
-1 GiB int32 file (2^28 elements), cached; whole-process seconds, medians of $REPS; the ratio is -n 4 over -n 2 on the same $(nproc)-core machine (target: at most 2 for count and reduce). The -collective rows force a collective read and an agreement per 4 MiB chunk (a user romio_cb_read hint), as every block read was before this commit.
+1 GiB int32 file (2^28 elements), cached; whole-process seconds, medians of $REPS; the ratio is -n 4 over -n 2 on the same $(nproc)-core machine (target: at most 2 for count and reduce). The -collective rows force a collective read and an agreement per chunk (a user romio_cb_read hint), as every block read did before session 4.
 
 | command | -n 2 s | -n 4 s | ratio |
 |---|---|---|---|

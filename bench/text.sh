@@ -58,7 +58,7 @@ table=$(cat <<T
 ### text (bench/text.sh)
 $(machine_line)
 
-$GIB GiB text file, cached: $(awk '{print $1}' "$BENCH_DIR/wcl.out") short lines, $(cat "$BENCH_DIR/grepf.out") holding \`needle\`; pario tools with 2 ranks (4 MiB chunks), GNU coreutils $(wc --version | head -1 | awk '{print $4}') and grep $(grep --version | head -1 | awk '{print $4}') with LC_ALL=C, grep writing to a file; medians of $REPS, whole processes, outputs checked equal. The issue's targets are for a 4 GiB file (GIB=4)$([ "$GIB" -lt 4 ] && echo "; this runs $GIB GiB to keep the disk use sane, so start-up (last row) weighs more here").
+$GIB GiB text file, cached: $(awk '{print $1}' "$BENCH_DIR/wcl.out") short lines, $(cat "$BENCH_DIR/grepf.out") holding \`needle\`; pario tools with 2 ranks (1 MiB chunks), GNU coreutils $(wc --version | head -1 | awk '{print $4}') and grep $(grep --version | head -1 | awk '{print $4}') with LC_ALL=C, grep writing to a file; medians of $REPS, whole processes, outputs checked equal. The issue's targets are for a 4 GiB file (GIB=4)$([ "$GIB" -lt 4 ] && echo "; this runs $GIB GiB to keep the disk use sane, so start-up (last row) weighs more here").
 
 | run | seconds | ratio to GNU (target) |
 |---|---|---|

@@ -33,7 +33,7 @@ static const pario_optdef data_opts[] = {
     { "desc", K_DESC, 1, "FILE", "dataset descriptor (default: the data file's name + .yaml)" },
     { "dataset", K_DATASET, 1, "PATH", "the dataset inside an HDF5 file (same as FILE:PATH), e.g. /group/dset" },
     { "dist", K_DIST, 1, "D", "distribution: block (default), cyclic, cyclic:K; 2-D: rows, cols, tiles, tiles:PxQ, rows-cyclic:K" },
-    { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per I/O step (default 4Mi)" },
+    { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per I/O step (default 1Mi)" },
     { "independent", K_INDEP, 0, NULL, "independent MPI-IO calls instead of collective ones" },
     { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable), e.g. cb_buffer_size=16777216" },
     { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
@@ -43,7 +43,7 @@ static const pario_optdef data_opts[] = {
 };
 /* Tools that read text files (no descriptor, no distribution). */
 static const pario_optdef text_opts[] = {
-    { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per read (default 4Mi)" },
+    { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per read (default 1Mi)" },
     { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable)" },
     { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
     { NULL, 0, 0, NULL, NULL },

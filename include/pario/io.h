@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define PARIO_DEFAULT_CHUNK ((size_t)4 << 20)
+#define PARIO_DEFAULT_CHUNK ((size_t)1 << 20)
 
 /* How a reader gets a rank its elements. */
 typedef enum pario_strategy {

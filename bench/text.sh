@@ -6,6 +6,7 @@
 # grep writes to a file (to /dev/null it would stop at the first match). The file
 # is deleted at the end unless KEEP=1.
 # Usage: [GIB=4] bash bench/text.sh [--write]   (--write updates bench/RESULTS.md)
+WRITE=${1:-}
 . "$(dirname "$0")/lib.sh"
 GIB=${GIB:-1}
 case $GIB in ''|*[!0-9]*|0) echo "bench/text.sh: GIB=$GIB: expected a whole number of GiB (1, 4, ...)" >&2; exit 2;; esac
@@ -77,6 +78,6 @@ Limits of these figures: \`wc -l\` is about as fast as reading the file, so at $
 T
 )
 echo "$table"
-[ "${1:-}" = "--write" ] && write_results text "$table"
+[ "$WRITE" = "--write" ] && write_results text "$table"
 [ "${KEEP:-0}" = 1 ] || rm -f "$F"
 exit 0

@@ -102,3 +102,15 @@ int pario_fault_hit(enum pario_fault_kind kind)
             return errnos[kind];
     return 0;
 }
+
+FILE *pario_fault_create(const char *path, const char *mode)
+{
+    FILE *f = fopen(path, mode);
+    if (f && pario_fault(PARIO_FAULT_OPEN)) {
+        fclose(f);
+        remove(path);
+        f = NULL;
+        errno = EACCES;
+    }
+    return f;
+}

@@ -32,4 +32,9 @@ static inline int pario_fault(enum pario_fault_kind kind)
     return 0;
 }
 
+/* fopen(path, mode) of a file being created, with the open fault point: an
+ * injected fault removes the file and returns NULL with errno EACCES. */
+#include <stdio.h>
+FILE *pario_fault_create(const char *path, const char *mode);
+
 #endif

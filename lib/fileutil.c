@@ -13,17 +13,11 @@ pario_status pario_write_file_atomic(const char *path, const void *data, size_t 
 {
     char tmp[4200];
     pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
-    FILE *f = fopen(tmp, "wb");
-    int fault = pario_fault(PARIO_FAULT_OPEN);
-    if (f && fault) {
-        fclose(f);
-        unlink(tmp);
-        f = NULL;
-        errno = EACCES;
-    }
+    FILE *f = pario_fault_create(tmp, "wb");
     if (!f)
         return pario_sys_error(errno, "cannot create", path);
     int ok = fwrite(data, 1, len, f) == len, e = errno;
+    int fault;
     if (ok && (fault = pario_fault(PARIO_FAULT_WRITE)))
         ok = 0, e = fault;
     if (fclose(f) != 0 && ok)

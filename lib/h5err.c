@@ -61,3 +61,17 @@ pario_status pario_h5_error(const char *what, const char *path)
     st.local = 1;
     return st;
 }
+
+void pario_h5_close(hid_t dxpl, hid_t type, hid_t space, hid_t dset, hid_t file)
+{
+    if (dxpl >= 0)
+        H5Pclose(dxpl);
+    if (type >= 0)
+        H5Tclose(type);
+    if (space >= 0)
+        H5Sclose(space);
+    if (dset >= 0)
+        H5Dclose(dset);
+    if (file >= 0)
+        H5Fclose(file);
+}

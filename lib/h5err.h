@@ -10,4 +10,7 @@
  * innermost error on HDF5's stack. A local (this rank's) failure. */
 pario_status pario_h5_error(const char *what, const char *path);
 
+/* Close a dataset's handles, innermost first; negative ones are skipped. */
+void pario_h5_close(hid_t dxpl, hid_t type, hid_t space, hid_t dset, hid_t file);
+
 #endif

@@ -28,16 +28,7 @@ struct pario_h5read {
 static void free_h5(struct pario_h5read *h)
 {
     pario_h5direct_free(h->direct);
-    if (h->dxpl >= 0)
-        H5Pclose(h->dxpl);
-    if (h->memtype >= 0)
-        H5Tclose(h->memtype);
-    if (h->space >= 0)
-        H5Sclose(h->space);
-    if (h->dset >= 0)
-        H5Dclose(h->dset);
-    if (h->file >= 0)
-        H5Fclose(h->file);
+    pario_h5_close(h->dxpl, h->memtype, h->space, h->dset, h->file);
     free(h);
 }
 

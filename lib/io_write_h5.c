@@ -85,16 +85,7 @@ pario_status pario_io_out_check(pario_io_opts *o, const pario_dataset *out)
 
 static void free_h5(struct pario_h5write *h)
 {
-    if (h->dxpl >= 0)
-        H5Pclose(h->dxpl);
-    if (h->type >= 0)
-        H5Tclose(h->type);
-    if (h->space >= 0)
-        H5Sclose(h->space);
-    if (h->dset >= 0)
-        H5Dclose(h->dset);
-    if (h->file >= 0)
-        H5Fclose(h->file);
+    pario_h5_close(h->dxpl, h->type, h->space, h->dset, h->file);
     free(h);
 }
 

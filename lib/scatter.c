@@ -49,14 +49,7 @@ static pario_status create_part(const pario_dataset *ds, pario_dataset *pd, int 
     FILE *f = NULL;
     *out = NULL;
     if (format == PARIO_SOURCE_RAW) {
-        f = fopen(tmp, "wb");
-        int fault = f ? pario_fault(PARIO_FAULT_OPEN) : 0;
-        if (fault) {
-            fclose(f);
-            remove(tmp);
-            f = NULL;
-            errno = fault;
-        }
+        f = pario_fault_create(tmp, "wb");
         if (!f)
             return pario_sys_error(errno, "cannot create", pd->path);
         if (rank == 0 && pd->offset)
@@ -120,14 +113,6 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
     pd.dtype = ds->dtype;
     pd.big_endian = ds->big_endian;
     pario_dataset_set_shape(&pd, view->local_ndims, view->local_shape);
-    pd.part.present = 1;
-    pd.part.rank = rank;
-    pd.part.nranks = size;
-    pario_dist_format(&view->dist, pd.part.dist, sizeof pd.part.dist);
-    pd.part.ndims = ds->ndims;
-    pd.part.shape[0] = ds->shape[0];
-    pd.part.shape[1] = ds->shape[1];
-    pd.part.offset = header;
     if (!pario_failed(&st) && format == PARIO_SOURCE_RAW) {
         snprintf(pd.path, sizeof pd.path, "%s", path);
         pd.offset = rank == 0 ? header : 0;
@@ -135,14 +120,16 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         char name[PARIO_PATH_MAX + 16];
         snprintf(name, sizeof name, "%s%s", path, format == PARIO_SOURCE_HDF5 ? ":" PARIO_PART_H5_DATASET : "");
         st = pario_dataset_set_output(&pd, name); /* .npy: the header's length; HDF5: the dataset */
-        pd.part.present = 1; /* set_output clears it */
-        pd.part.rank = rank;
-        pd.part.nranks = size;
-        pario_dist_format(&view->dist, pd.part.dist, sizeof pd.part.dist);
-        pd.part.ndims = ds->ndims;
-        pd.part.shape[0] = ds->shape[0];
-        pd.part.shape[1] = ds->shape[1];
     }
+    /* the part's place (after set_output, which clears it) */
+    pd.part.present = 1;
+    pd.part.rank = rank;
+    pd.part.nranks = size;
+    pario_dist_format(&view->dist, pd.part.dist, sizeof pd.part.dist);
+    pd.part.ndims = ds->ndims;
+    pd.part.shape[0] = ds->shape[0];
+    pd.part.shape[1] = ds->shape[1];
+    pd.part.offset = format == PARIO_SOURCE_RAW ? header : 0;
     FILE *f = NULL;
     if (!pario_failed(&st))
         st = create_part(ds, &pd, format, tmp, &f);

@@ -43,14 +43,7 @@ pario_status pario_sink_npy_create(const pario_dataset *ds, const char *tmp)
     if (n != ds->offset)
         return pario_error(PARIO_ERR_RUNTIME, "%s: internal error: .npy header of %zu bytes, %llu planned", ds->path, n,
                            (unsigned long long)ds->offset);
-    FILE *f = fopen(tmp, "wb");
-    int fault = f ? pario_fault(PARIO_FAULT_OPEN) : 0;
-    if (fault) {
-        fclose(f);
-        remove(tmp);
-        f = NULL;
-        errno = fault;
-    }
+    FILE *f = pario_fault_create(tmp, "wb");
     if (!f)
         return pario_sys_error(errno, "cannot create", ds->path);
     int ok = fwrite(hdr, 1, n, f) == n, e = errno;

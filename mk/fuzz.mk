@@ -28,7 +28,7 @@ tests/fuzz/libpario-fuzz.a: $(wildcard $(srcdir)/lib/*.[ch] $(srcdir)/lib/kernel
 
 tests/fuzz/fuzz_%: $(srcdir)/tests/fuzz/fuzz_%.c tests/fuzz/libpario-fuzz.a
 	$(AM_V_CCLD)$(FUZZ_COMPILE) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< tests/fuzz/libpario-fuzz.a \
-	  $(YAML_LIBS) $(HDF5_LIBS) -lm -lpthread
+	  $(YAML_LIBS) $(HDF5_LIBS) -lz -lm -lpthread
 else
 fuzz:
 	@echo "make fuzz: configure found no clang that links libFuzzer (apt-get install clang libclang-rt-14-dev, then run configure again)"; exit 1

@@ -82,10 +82,7 @@ static pario_status load_h5(const char *path, pario_dataset *part)
             d = f >= 0 ? H5Dopen2(f, PARIO_PART_H5_DATASET, H5P_DEFAULT) : -1;
         }
         st = d < 0 ? pario_h5_error("cannot open", path) : pario_sink_h5_part_read(d, part, &part->part);
-        if (d >= 0)
-            H5Dclose(d);
-        if (f >= 0)
-            H5Fclose(f);
+        pario_h5_close(-1, -1, -1, d, f);
     } H5E_END_TRY;
     return st;
 }

@@ -235,10 +235,7 @@ pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MP
     /* the same metadata on every rank, so the same verdict; agreed all the same */
     if (pario_agree(&st, comm)) {
         H5E_BEGIN_TRY {
-            if (d >= 0)
-                H5Dclose(d);
-            if (f >= 0)
-                H5Fclose(f);
+            pario_h5_close(-1, -1, -1, d, f);
         } H5E_END_TRY;
         return st;
     }

@@ -120,7 +120,8 @@ static pario_status resolve_serial(pario_csv_opts *o, const char *path, const ch
     return pario_ok();
 }
 
-pario_status pario_csv_resolve(pario_csv_opts *o, const char *path, const char *desc_path, MPI_Comm comm)
+pario_status pario_csv_resolve(pario_csv_opts *o, const char *path, const char *desc_path, int dynamic,
+                               MPI_Comm comm)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
@@ -133,14 +134,10 @@ pario_status pario_csv_resolve(pario_csv_opts *o, const char *path, const char *
     if (pario_agree(&st, comm))
         return st;
     MPI_Bcast(o, (int)sizeof *o, MPI_BYTE, 0, comm);
+    if (o->active && dynamic) /* the same on every rank */
+        return pario_error(PARIO_ERR_USAGE, "%s: --schedule dynamic does not apply to a CSV or text column (its "
+                           "records are split by where they start, each rank reading its own range once): leave it "
+                           "out, or say --schedule static", path);
     return st;
 }
 
-pario_status pario_csv_schedule_check(const char *path, int dynamic)
-{
-    if (!dynamic)
-        return pario_ok();
-    return pario_error(PARIO_ERR_USAGE, "%s: --schedule dynamic does not apply to a CSV or text column (its records "
-                       "are split by where they start, each rank reading its own range once): leave it out, or say "
-                       "--schedule static", path);
-}

@@ -148,9 +148,7 @@ int main(int argc, char **argv)
     if (!pario_failed(&st) && o.q.mode == PARIO_COUNT_NONE)
         st = pario_error(PARIO_ERR_USAGE, "say what to count: --value V, --range LO:HI or --values V1,V2,.. (try --help)");
     if (!pario_failed(&st))
-        st = pario_csv_resolve(&o.csv, c.args[0], c.desc, MPI_COMM_WORLD);
-    if (!pario_failed(&st) && o.csv.active)
-        st = pario_csv_schedule_check(c.args[0], o.schedule == PARIO_SCHEDULE_DYNAMIC);
+        st = pario_csv_resolve(&o.csv, c.args[0], c.desc, o.schedule == PARIO_SCHEDULE_DYNAMIC, MPI_COMM_WORLD);
     if (!pario_failed(&st) && o.csv.active) {
         st = count_csv(&c, &o);
         goto done;

@@ -162,9 +162,7 @@ int main(int argc, char **argv)
         pario_guard_free(g);
     }
     if (!pario_failed(&st))
-        st = pario_csv_resolve(&o.csv, c.args[0], c.desc, MPI_COMM_WORLD);
-    if (!pario_failed(&st) && o.csv.active)
-        st = pario_csv_schedule_check(c.args[0], o.schedule == PARIO_SCHEDULE_DYNAMIC);
+        st = pario_csv_resolve(&o.csv, c.args[0], c.desc, o.schedule == PARIO_SCHEDULE_DYNAMIC, MPI_COMM_WORLD);
     if (!pario_failed(&st) && o.csv.active) {
         st = reduce_csv(&c, &o);
         goto done;

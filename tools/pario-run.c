@@ -340,7 +340,8 @@ int main(int argc, char **argv)
         c.dataset = job->dataset[0] ? job->dataset : NULL;
         pario_common_free(&c);
         pario_job_io_opts(job, &c.io);
-        st = pario_csv_resolve(&csv, job->data, c.desc, MPI_COMM_WORLD);
+        pario_schedule sched = o.schedule_given ? o.schedule : (pario_schedule)job->schedule;
+        st = pario_csv_resolve(&csv, job->data, c.desc, sched == PARIO_SCHEDULE_DYNAMIC, MPI_COMM_WORLD);
         if (!pario_failed(&st) && csv.active) { /* checked as a 1-D float64 column */
             memset(&ds, 0, sizeof ds);
             snprintf(ds.path, sizeof ds.path, "%s", job->data);

@@ -83,12 +83,11 @@ int pario_csv_handle(pario_csv_opts *o, int key, const char *arg, pario_status *
 
 /* Collective: decide whether path is read as CSV: when any CSV option was given,
  * or its descriptor (desc_path, or PATH.yaml if it exists) says format csv or
- * text. The descriptor's settings fill what the command line left unset. */
-pario_status pario_csv_resolve(pario_csv_opts *o, const char *path, const char *desc_path, MPI_Comm comm);
-
-/* A usage error when dynamic (--schedule dynamic): a CSV column is split by
- * where its records start, not into tasks. */
-pario_status pario_csv_schedule_check(const char *path, int dynamic);
+ * text. The descriptor's settings fill what the command line left unset. A CSV
+ * column with dynamic set (--schedule dynamic, or a job's schedule: dynamic) is a
+ * usage error: its records are split by where they start, not into tasks. */
+pario_status pario_csv_resolve(pario_csv_opts *o, const char *path, const char *desc_path, int dynamic,
+                               MPI_Comm comm);
 
 /* Serial: the number a field's text spells (see above); 0 if it is not one. */
 int pario_csv_number(const char *s, size_t n, double *out);

@@ -34,6 +34,14 @@ import json, sys
 job, ref = json.load(open("job.out")), json.load(open("desc.n3.exp"))["json"]
 sys.exit(0 if job["job"]["format"] == "csv" and all(job[k] == ref[k] for k in ("sum", "min", "argmin", "max", "mean", "records")) else 1)'
 
+# ... and refuses to draw a CSV column's chunks as tasks, from the command line
+# or from the job file (schedule: dynamic), as pario-reduce does
+expect_error 2 2 "^pario-run: error: desc.csv: --schedule dynamic does not apply to a CSV or text column" \
+  pario-run --schedule dynamic job.yaml
+printf 'schedule: dynamic\n' | cat job.yaml - >jobdyn.yaml
+expect_error 3 2 "^pario-run: error: desc.csv: --schedule dynamic does not apply to a CSV or text column" \
+  pario-run jobdyn.yaml
+
 # an unclosed quote: the line where the last field opened, at any rank count
 printf 'a,b\n1,2\n3,"x\n4,5\n6,7\n' >open.csv
 for n in 1 3; do

@@ -69,17 +69,29 @@ test)
   # The unit, error, fault-injection and view tests run under ASan+UBSan below
   # (scripts/sanitize.sh); the plain build runs every other test. With
   # PARIO_CI_SANITIZE=0 the plain build runs them all and no sanitizer build is made.
+  # The two-host test (UCX over TCP between network namespaces) runs alone after
+  # the others: beside a busy-polling test on 2 cores its trivial MPI program
+  # hung at finalize in 3 attempts of 20 s (once in six CI runs); alone it has
+  # not (doc/clusters.md says what is known of the hang).
+  ALONE="tests/cluster/netns.sh"
   if [ "${PARIO_CI_SANITIZE:-1}" = 1 ]; then
-    make -j2 check TESTS="$(bash ../scripts/sanitized-tests.sh . --rest)" || rc=$?
+    list=$(bash ../scripts/sanitized-tests.sh . --rest)
   else
-    make -j2 check || rc=$?
+    list=$(make -s print-tests | grep -o 'tests/[^ ]*' | tr '\n' ' ')
   fi
-  # the closing line CI reads: totals from automake's test-suite.log
-  pass=$(sed -n 's/^# PASS: *//p' test-suite.log)
-  fail=$(sed -n 's/^# FAIL: *//p' test-suite.log)
-  err=$(sed -n 's/^# ERROR: *//p' test-suite.log)
-  skip=$(sed -n 's/^# SKIP: *//p' test-suite.log)
+  for t in $ALONE; do list=$(echo " $list " | sed "s| $t | |"); done
+  make -j2 check TESTS="$list" || rc=$?
+  # the closing line CI reads: totals from automake's test-suite.log (each run)
+  total() { local v; v=$(sed -n "s/^# $1: *//p" test-suite.log 2>/dev/null); echo "${v:-0}"; }
+  pass=$(total PASS) fail=$(total FAIL) err=$(total ERROR) skip=$(total SKIP)
   [ "$rc" -eq 0 ] || grep -h -B2 -A30 '^FAIL\|^ERROR' tests/*/*.log 2>/dev/null | head -200 || true
+  for t in $ALONE; do
+    r=0
+    make check TESTS="$t" || r=$?
+    pass=$(( ${pass:-0} + $(total PASS) )) fail=$(( ${fail:-0} + $(total FAIL) ))
+    err=$(( ${err:-0} + $(total ERROR) )) skip=$(( ${skip:-0} + $(total SKIP) ))
+    [ "$r" -eq 0 ] || { rc=$r; grep -h -B2 -A30 '^FAIL\|^ERROR' "${t%.sh}.log" 2>/dev/null | head -60 || true; }
+  done
   # the libFuzzer harnesses (tests/fuzz/), each for a bounded time; 77 = no clang
   echo "== fuzzing: tests/fuzz/run.sh (FUZZ_SECONDS=${FUZZ_SECONDS:=5} each)"
   fz=0

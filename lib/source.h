@@ -14,7 +14,9 @@ pario_status pario_source_npy_open(pario_dataset *ds, uint64_t file_size);
 /* Collective over comm, ds->path and ds->dataset set: open the HDF5 file once,
  * collectively with collective metadata reads, inspect the dataset (agreed) and
  * keep the file and dataset open for the reader of the same dataset on the same
- * ranks (pario_source_h5_take). */
+ * ranks (pario_source_h5_take). A file held open on the same ranks through
+ * pario_source_h5_take_mpi (another dataset of it) is reopened instead, so
+ * pario-train's data and labels in one file open it once. */
 #include <mpi.h>
 #include <hdf5.h>
 pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MPI_Comm comm);
@@ -23,7 +25,7 @@ pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MP
 hid_t pario_source_h5_take(const pario_dataset *ds, MPI_Comm comm, hid_t *dset);
 /* Collective: the same as an MPI-IO handle for a contiguous dataset (*file: the
  * HDF5 file to close with pario_source_h5_close instead of MPI_File_close, or 0
- * when nothing was kept), with info's hints set on it. */
+ * when nothing was kept: open it yourself), with info's hints set on it. */
 pario_status pario_source_h5_take_mpi(const pario_dataset *ds, MPI_Comm comm, MPI_Info info, MPI_File *fh,
                                       int64_t *file);
 void pario_source_h5_close(int64_t file);

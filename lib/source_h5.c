@@ -205,6 +205,56 @@ static void release_kept(MPI_Comm comm)
     kept.used = 0;
 }
 
+/* Files taken as MPI-IO handles (pario_source_h5_take_mpi) and still open:
+ * the inspection of another dataset of the same file on the same ranks reopens
+ * one (H5Freopen shares the open file: no second open of it). An entry whose
+ * file was closed by other means is dropped when found (H5Iis_valid). */
+#define HELD_MAX 8
+static struct {
+    int used;
+    char path[PARIO_PATH_MAX];
+    MPI_Comm comm;
+    hid_t file;
+} held[HELD_MAX];
+
+static void hold(const char *path, MPI_Comm comm, hid_t file)
+{
+    for (int i = 0; i < HELD_MAX; i++)
+        if (!held[i].used) {
+            held[i].used = 1;
+            snprintf(held[i].path, sizeof held[i].path, "%s", path);
+            MPI_Comm_dup(comm, &held[i].comm);
+            held[i].file = file;
+            return;
+        }
+}
+
+static void unhold(int i)
+{
+    MPI_Comm_free(&held[i].comm);
+    held[i].used = 0;
+}
+
+/* A new identifier of path's file if it is held open on these ranks, else -1. */
+static hid_t reopen_held(const char *path, MPI_Comm comm)
+{
+    hid_t f = -1;
+    for (int i = 0; i < HELD_MAX && f < 0; i++) {
+        if (!held[i].used)
+            continue;
+        htri_t valid;
+        H5E_BEGIN_TRY { valid = H5Iis_valid(held[i].file); } H5E_END_TRY;
+        if (valid <= 0) {
+            unhold(i);
+            continue;
+        }
+        if (strcmp(held[i].path, path) == 0 && same_ranks(held[i].comm, comm)) {
+            H5E_BEGIN_TRY { f = H5Freopen(held[i].file); } H5E_END_TRY;
+        }
+    }
+    return f;
+}
+
 pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MPI_Comm comm)
 {
     if (!ds->dataset[0])
@@ -219,7 +269,17 @@ pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MP
         fapl = H5Pcreate(H5P_FILE_ACCESS);
         if (fapl < 0 || H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0 || H5Pset_all_coll_metadata_ops(fapl, 1) < 0)
             st = pario_h5_error("cannot set up parallel HDF5", ds->path);
-        f = pario_failed(&st) ? -1 : H5Fopen(ds->path, H5F_ACC_RDONLY, fapl);
+        /* the file already open on these ranks for another of its datasets
+         * (pario-train's data and labels) is reopened, on every rank or none */
+        f = pario_failed(&st) ? -1 : reopen_held(ds->path, comm);
+        int all = f >= 0, mine = all;
+        MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_LAND, comm);
+        if (f >= 0 && !all) {
+            H5Fclose(f);
+            f = -1;
+        }
+        if (f < 0)
+            f = pario_failed(&st) ? -1 : H5Fopen(ds->path, H5F_ACC_RDONLY, fapl);
         if (!pario_failed(&st) && f < 0)
             st = pario_h5_error("cannot open as HDF5", ds->path);
         else if (!pario_failed(&st) &&
@@ -276,6 +336,7 @@ pario_status pario_source_h5_take_mpi(const pario_dataset *ds, MPI_Comm comm, MP
     if (!pario_failed(&st)) {
         *fh = *(MPI_File *)handle;
         *file = (int64_t)f;
+        hold(ds->path, comm, f);
         if (info != MPI_INFO_NULL) { /* the hints a reader's own open would have had */
             int err = MPI_File_set_info(*fh, info);
             if (err != MPI_SUCCESS)
@@ -287,6 +348,9 @@ pario_status pario_source_h5_take_mpi(const pario_dataset *ds, MPI_Comm comm, MP
 
 void pario_source_h5_close(int64_t file)
 {
+    for (int i = 0; i < HELD_MAX; i++)
+        if (held[i].used && held[i].file == (hid_t)file)
+            unhold(i);
     H5E_BEGIN_TRY {
         H5Fclose((hid_t)file);
     } H5E_END_TRY;

@@ -23,6 +23,7 @@
 #include "train_log.h"
 #include "train_internal.h"
 #include "train_model.h"
+#include "source.h"
 
 pario_status pario_train_model_parse(const char *text, pario_train_model *m)
 {
@@ -178,6 +179,31 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
     return st;
 }
 
+/* An MPI-IO handle on ds's file for reading rows at byte offsets: an HDF5
+ * input's is the inspection's own open file (one open per run), closed by
+ * close_rows. Collective. */
+static pario_status open_rows(struct train *t, const pario_dataset *ds, MPI_File *fh, int64_t *h5file)
+{
+    if (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout != PARIO_H5_CONTIGUOUS)
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: pario-train reads rows at byte offsets: not from a chunked or "
+                           "compact dataset (pario-convert it to a contiguous one first)", ds->path, ds->dataset);
+    pario_status st = ds->format == PARIO_SOURCE_HDF5
+                          ? pario_source_h5_take_mpi(ds, t->comm, t->o->io.info, fh, h5file) : pario_ok();
+    if (!pario_failed(&st) && !*h5file)
+        st = pario_file_open(t->comm, ds->path, MPI_MODE_RDONLY, t->o->io.info, fh);
+    return st;
+}
+
+static void close_rows(MPI_File *fh, int64_t *h5file)
+{
+    if (*h5file)
+        pario_source_h5_close(*h5file);
+    else if (*fh != MPI_FILE_NULL)
+        MPI_File_close(fh);
+    *fh = MPI_FILE_NULL;
+    *h5file = 0;
+}
+
 pario_status pario_train_open(struct train *t)
 {
     const pario_train_opts *o = t->o;
@@ -198,6 +224,11 @@ pario_status pario_train_open(struct train *t)
         return pario_error(PARIO_ERR_RUNTIME, "%s: rows of %zu bytes: at most 1 GiB per row", t->ds.path, t->rowbytes);
     if (o->labels && o->label_column >= 0)
         return pario_error(PARIO_ERR_USAGE, "give --labels or --label-column, not both");
+    st = open_rows(t, &t->ds, &t->fh, &t->h5file);
+    if (pario_failed(&st))
+        return st;
+    if (o->io.show_hints)
+        pario_file_print_hints(t->fh, o->io.show_hints, t->comm);
     if (!o->labels && o->label_column < 0 && !o->predict)
         return pario_error(PARIO_ERR_USAGE, "say where the labels are: --labels FILE or --label-column J");
     if (o->label_column >= 0) {
@@ -221,21 +252,7 @@ pario_status pario_train_open(struct train *t)
                                (unsigned long long)t->lds.nelems, (unsigned long long)t->n, t->ds.path);
         t->lesize = pario_dtype_size(t->lds.dtype);
         t->lswap = t->lds.big_endian == pario_host_little_endian();
-    }
-    const pario_dataset *via_h5 = t->ds.format == PARIO_SOURCE_HDF5 && t->ds.h5_layout != PARIO_H5_CONTIGUOUS ? &t->ds
-                                  : o->labels && t->lds.format == PARIO_SOURCE_HDF5 &&
-                                            t->lds.h5_layout != PARIO_H5_CONTIGUOUS ? &t->lds : NULL;
-    if (via_h5)
-        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: pario-train reads rows at byte offsets: not from a chunked or "
-                           "compact dataset (pario-convert it to a contiguous one first)", via_h5->path,
-                           via_h5->dataset);
-    st = pario_file_open(t->comm, t->ds.path, MPI_MODE_RDONLY, o->io.info, &t->fh);
-    if (pario_failed(&st))
-        return st;
-    if (o->io.show_hints)
-        pario_file_print_hints(t->fh, o->io.show_hints, t->comm);
-    if (o->labels) {
-        st = pario_file_open(t->comm, t->lds.path, MPI_MODE_RDONLY, o->io.info, &t->lfh);
+        st = open_rows(t, &t->lds, &t->lfh, &t->lh5file);
         if (pario_failed(&st))
             return st;
         t->have_labels = 1;
@@ -460,10 +477,8 @@ static pario_status mean_over_ranks(struct train *t, pario_xsum *loss, uint64_t 
 
 void pario_train_close(struct train *t)
 {
-    if (t->fh != MPI_FILE_NULL)
-        MPI_File_close(&t->fh);
-    if (t->lfh != MPI_FILE_NULL)
-        MPI_File_close(&t->lfh);
+    close_rows(&t->lfh, &t->lh5file); /* the labels first: the same file reopened closes last */
+    close_rows(&t->fh, &t->h5file);
     free(t->raw);
     free(t->lraw);
     free(t->x);

@@ -18,6 +18,7 @@ struct train {
     int rank, p;
     pario_dataset ds, lds;
     MPI_File fh, lfh;
+    int64_t h5file, lh5file;  /* HDF5 inputs: the inspection's open file, whose MPI-IO handle fh/lfh is, or 0 */
     int have_labels;          /* a separate labels file is open */
     uint64_t n, cols, f, k, nw;
     size_t esize, lesize, rowbytes;

@@ -42,20 +42,6 @@ static void merge_op(void *in, void *inout, int *len, MPI_Datatype *dt)
         pario_xsum_merge(&b[i], &a[i]);
 }
 
-/* Wait for a request, giving the core away between polls: on a machine with
- * more runnable processes than cores, a rank that spins in MPI_Wait takes the
- * time slice its partner needs to arrive (see bench/RESULTS.md, train). */
-int pario_wait_yielding(MPI_Request *rq)
-{
-    int done = 0, err = MPI_SUCCESS;
-    while (!done && err == MPI_SUCCESS) {
-        err = MPI_Test(rq, &done, MPI_STATUS_IGNORE);
-        if (!done)
-            sched_yield();
-    }
-    return err;
-}
-
 /* MPI_Sendrecv, waiting as wait_yielding does. */
 static int sendrecv_yielding(const void *sb, int sc, MPI_Datatype st, int dst, void *rb, int rc, MPI_Datatype rt,
                              int src, int tag, MPI_Comm comm)

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include "pario/status.h"
+#include "wait.h"
 
 pario_status pario_ok(void)
 {
@@ -140,7 +142,11 @@ int pario_agree(pario_status *st, MPI_Comm comm)
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     int mine = pario_failed(st) ? rank : size, first;
-    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+    /* ranks that finished their part wait here for the others: yielding the
+     * core between polls leaves it to them when ranks outnumber cores */
+    MPI_Request rq;
+    MPI_Iallreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm, &rq);
+    pario_wait_yielding(&rq);
     if (first == size)
         return 0;
     /* The first failing rank tells everyone what went wrong. */

@@ -8,6 +8,7 @@
 #include "pario/dataset.h"
 #include "pario/train.h"
 #include "pario/xsum.h"
+#include "wait.h"
 
 /* Labels of softmax: at most this many classes. */
 #define MAX_CLASSES 65536
@@ -38,9 +39,6 @@ pario_status pario_train_open(struct train *t);
 /* Rows row..row+m-1 (m <= t->group) into t->x (m x f doubles) and, with
  * labels, t->y, checked (features finite, labels valid). Independent I/O. */
 pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels);
-/* Wait for a request, giving the core away (sched_yield) between MPI_Tests
- * (lib/allreduce.c). */
-int pario_wait_yielding(MPI_Request *rq);
 /* Close the files and free the buffers. */
 void pario_train_close(struct train *t);
 

@@ -53,13 +53,20 @@ double pario_reader_io_seconds(const pario_reader *r)
     return r->io_seconds;
 }
 
+const char *pario_reader_reads_how(const pario_reader *r)
+{
+    return r->map ? "from a memory map of the file (no copy)"
+           : r->pf ? "read ahead on a thread (overlapped)" : "in turn with the work";
+}
+
 int pario_reader_reads_ahead(const pario_reader *r)
 {
     return r->pf != NULL;
 }
 
-MPI_File pario_reader_file(const pario_reader *r)
+MPI_File pario_reader_file(pario_reader *r)
 {
+    pario_reader_ensure_fh(r); /* a mapped part: opened now (a failure shows as MPI_FILE_NULL) */
     return r->fh;
 }
 

@@ -35,9 +35,15 @@ struct pario_reader {
     struct pario_stripe_exchange *xr; /* exchange strategy: stripes and their Alltoallv */
     struct pario_sieve *sv;       /* sieve strategy: spans read, own elements kept */
     struct pario_h5read *h5;      /* chunked/compact HDF5: read through H5Dread (io_read_h5.c), or NULL */
+    struct pario_map *map;        /* this rank's contiguous part through a memory map (io_map.c), or NULL */
     int64_t h5file;               /* contiguous HDF5: the file the inspection opened, whose MPI-IO
                                    * handle fh is (closed with it), or 0 */
 };
+
+/* A reader whose part is mapped has no MPI-IO handle until one is asked for
+ * (pario_reader_read_at, pario_reader_file: pario-convert's own reads and
+ * views): open it now, on MPI_COMM_SELF, with the reader's view. */
+pario_status pario_reader_ensure_fh(pario_reader *r);
 
 struct pario_writer {
     MPI_Comm comm;

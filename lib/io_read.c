@@ -5,6 +5,7 @@
 #include "pario/fileutil.h"
 #include "pario/io.h"
 #include "io_internal.h"
+#include "io_map.h"
 #include "source.h"
 #include "io_read_exchange.h"
 #include "io_read_sieve.h"
@@ -87,6 +88,21 @@ static void check_read(pario_reader *r, int err, MPI_Status *status)
                              r->ds->path, got, r->pending_n);
 }
 
+/* A rank that reads its own part on its own, one contiguous run of the file in
+ * the host's byte order and aligned to its elements, takes it from a memory map
+ * (io_map.c): no copy. Not with --no-mmap, --overlap on (a read-ahead thread is
+ * what was asked for) or --show-hints (which shows an MPI-IO handle's). */
+static int map_wanted(const pario_reader *r, const pario_view *v)
+{
+    const pario_io_opts *o = &r->opts;
+    if (!r->local || r->strategy != PARIO_STRATEGY_VIEW || r->swap || o->no_mmap || o->show_hints ||
+        o->overlap == PARIO_OVERLAP_ALWAYS || v->local_count == 0)
+        return 0;
+    if (v->local_count > v->run && v->stride != v->run)
+        return 0; /* several runs */
+    return (r->ds->offset + v->base * v->esize) % v->esize == 0;
+}
+
 pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const pario_view *view,
                                const pario_io_opts *o, MPI_Comm comm)
 {
@@ -164,6 +180,14 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
                              : pario_io_nsteps(view->local_count, r->chunk_elems, comm);
     }
     MPI_Info info = tuned != MPI_INFO_NULL ? tuned : o->info;
+    pario_status mst = pario_ok(); /* this rank's map: agreed with the open's status below */
+    if (map_wanted(r, view)) {
+        /* windows of 4 chunks, at least 4 MiB: few mmap calls, memory still
+         * bounded by the chunk; if the map fails, MPI-IO reads instead */
+        size_t cb = r->chunk_elems * view->esize, win = 4 * cb < ((size_t)4 << 20) ? ((size_t)4 << 20) : 4 * cb;
+        mst = pario_map_open(&r->map, ds->path, ds->offset + view->base * view->esize,
+                             view->local_count * view->esize, win);
+    }
     /* An HDF5 file is open already (the inspection's collective open): its
      * handle. Otherwise a rank that reads on its own opens the file on its own:
      * ROMIO's collective open, set_view and close (communicator duplication,
@@ -171,17 +195,21 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
      * collectives that cost a time slice each when ranks outnumber cores. One
      * agreement below stands for them. */
     st = ds->format == PARIO_SOURCE_HDF5 ? pario_source_h5_take_mpi(ds, comm, info, &r->fh, &r->h5file) : pario_ok();
-    if (!pario_failed(&st) && !r->h5file)
-        st = pario_file_open(r->local ? MPI_COMM_SELF : comm, ds->path, MPI_MODE_RDONLY, info, &r->fh);
-    else
+    if (!pario_failed(&st) && !r->h5file) {
+        if (!r->map) /* (a mapped part needs no MPI-IO handle; r->local: no collective skipped) */
+            st = pario_file_open(r->local ? MPI_COMM_SELF : comm, ds->path, MPI_MODE_RDONLY, info, &r->fh);
+    } else {
         pario_agree(&st, comm);
+    }
+    if (!pario_failed(&st) && pario_failed(&mst))
+        st = mst;
     if (pario_failed(&st) && !r->local) {
         if (tuned != MPI_INFO_NULL)
             MPI_Info_free(&tuned);
         pario_reader_release(r);
         return st;
     }
-    if (!pario_failed(&st)) {
+    if (!pario_failed(&st) && r->fh != MPI_FILE_NULL) {
         int err = MPI_File_set_view(r->fh, view->disp, view->etype, view->filetype, "native", info);
         st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "setting the file view", ds->path);
     }
@@ -196,7 +224,7 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
     if (o->overlap && r->strategy == PARIO_STRATEGY_VIEW) {
         /* All ranks read ahead or none: a rank whose thread sits in a collective
          * read while another rank waits in the step's agreement would hang. */
-        int ok = pario_prefetch_useful(o->overlap == PARIO_OVERLAP_ALWAYS, comm), all = 0;
+        int ok = pario_prefetch_useful(o->overlap == PARIO_OVERLAP_ALWAYS, comm) && !r->map, all = 0;
         if (ok)
             ok = (r->pf = pario_prefetch_start()) != NULL;
         MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
@@ -235,8 +263,29 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
                 r->inflight = 0;
             }
             r->finished = 1;
+            if (!pario_failed(st)) /* the last chunk's pages, lost to a shrinking file? */
+                *st = pario_map_check(r->map);
             pario_agree(st, r->comm);
             return 0;
+        }
+        if (r->map) {
+            const size_t es = r->view->esize;
+            uint64_t left = r->view->local_count - r->next_local;
+            size_t m = left < r->chunk_elems ? (size_t)left : r->chunk_elems;
+            double t0 = pario_now();
+            pario_status rs;
+            const void *p = pario_map_get(r->map, r->next_local * es, m * es, &rs);
+            r->io_seconds += pario_now() - t0;
+            r->step++;
+            r->next_local += m;
+            if (pario_failed(&rs)) {
+                r->err = rs;
+                return 1; /* agreed at the next call */
+            }
+            r->bytes += (uint64_t)m * es;
+            *n = m;
+            *data = p;
+            return 1;
         }
     } else if (pario_agree(st, r->comm) || r->step >= r->nsteps) {
         return 0;
@@ -329,6 +378,8 @@ void pario_reader_release(pario_reader *r)
     }
     pario_prefetch_stop(r->pf);
     r->pf = NULL;
+    pario_map_close(r->map);
+    r->map = NULL;
     pario_h5read_close(r);
     if (r->h5file) { /* HDF5's own MPI-IO handle: closed with its file */
         pario_source_h5_close(r->h5file);
@@ -362,12 +413,30 @@ static int read_at(MPI_File fh, MPI_Offset off, void *buf, uint64_t n, MPI_Datat
 #endif
 }
 
+pario_status pario_reader_ensure_fh(pario_reader *r)
+{
+    if (r->fh != MPI_FILE_NULL || !r->map)
+        return pario_ok();
+    pario_status st = pario_file_open(MPI_COMM_SELF, r->ds->path, MPI_MODE_RDONLY, r->opts.info, &r->fh);
+    if (!pario_failed(&st)) {
+        int err = MPI_File_set_view(r->fh, r->view->disp, r->view->etype, r->view->filetype, "native", r->opts.info);
+        if (err != MPI_SUCCESS) {
+            st = pario_mpi_error(err, "setting the file view", r->ds->path);
+            MPI_File_close(&r->fh);
+        }
+    }
+    return st;
+}
+
 pario_status pario_reader_read_at(pario_reader *r, uint64_t start, uint64_t n, void *buf)
 {
     /* offsets count elements of the view the file was opened with (the stripes
      * under the exchange strategy, which calls this itself) */
     if (r->h5)
         return pario_h5read_at(r, start, n, buf);
+    pario_status ost = pario_reader_ensure_fh(r);
+    if (pario_failed(&ost))
+        return ost;
     MPI_Status status;
     double t0 = MPI_Wtime();
     int err = read_at(r->fh, (MPI_Offset)start, buf, n, r->view->etype, !(r->opts.independent || r->local), &status);

@@ -13,6 +13,7 @@
 enum {
     K_HELP = 'h', K_VERSION = 'V', K_QUIET = 'q', K_VERBOSE = 'v',
     K_PROGRESS = 1, K_STATS, K_FORMAT, K_DESC, K_DIST, K_CHUNK, K_INDEP, K_HINT, K_SHOW_HINTS, K_EXPLAIN, K_STRATEGY, K_DATASET,
+    K_NO_MMAP,
 };
 
 static const pario_optdef base_opts[] = {
@@ -35,6 +36,7 @@ static const pario_optdef data_opts[] = {
     { "dist", K_DIST, 1, "D", "distribution: block (default), cyclic, cyclic:K; 2-D: rows, cols, tiles, tiles:PxQ, rows-cyclic:K" },
     { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per I/O step (default 1Mi)" },
     { "independent", K_INDEP, 0, NULL, "independent MPI-IO calls instead of collective ones" },
+    { "no-mmap", K_NO_MMAP, 0, NULL, "read a rank's contiguous part with MPI-IO too (default: through a memory map of the file, no copy)" },
     { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable), e.g. cb_buffer_size=16777216" },
     { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
     { "strategy", K_STRATEGY, 1, "S", "how to read noncontiguous views: auto (default), view, exchange, sieve" },
@@ -209,6 +211,7 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
             break;
         }
         case K_INDEP: c->io.independent = 1; break;
+        case K_NO_MMAP: c->io.no_mmap = 1; break;
         case K_HINT: {
             const char *eq = strchr(optarg, '=');
             if (!eq || eq == optarg || !eq[1]) {

@@ -209,7 +209,7 @@ int main(int argc, char **argv)
         if (!pario_failed(&st) && c.verbose)
             pario_note(&c, "%d pass%s over the data; reads %s; %.3f s waiting for reads on rank 0", res.passes,
                        res.passes == 1 ? "" : "es",
-                       res.read_ahead ? "read ahead on a thread (overlapped)" : "in turn with the work",
+                       res.reads ? res.reads : "in turn with the work",
                        res.io_seconds);
         pario_reduce_result_free(&res);
     }

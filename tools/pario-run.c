@@ -415,7 +415,7 @@ int main(int argc, char **argv)
         if (!pario_failed(&st) && c.verbose)
             pario_note(&c, "job %s: %d pass%s over %s; reads %s; %.3f s waiting for reads on rank 0", job->path,
                        res.passes, res.passes == 1 ? "" : "es", ds.path,
-                       res.read_ahead ? "read ahead on a thread (overlapped)" : "in turn with the work",
+                       res.reads ? res.reads : "in turn with the work",
                        res.io_seconds);
         pario_reduce_result_free(&res);
     }

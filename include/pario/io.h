@@ -37,6 +37,7 @@ typedef enum pario_overlap {
 typedef struct pario_io_opts {
     size_t chunk_bytes;   /* per rank per step; default PARIO_DEFAULT_CHUNK */
     int independent;      /* 1: independent calls instead of collective ones */
+    int no_mmap;          /* 1: a rank's contiguous part is read with MPI-IO, not through a memory map */
     int overlap;          /* pario_overlap: read the next chunk while the caller works on this one */
     MPI_Info info;        /* ROMIO hints, or MPI_INFO_NULL */
     FILE *show_hints;     /* --show-hints: where rank 0 prints the opened file's hints */
@@ -108,9 +109,12 @@ uint64_t pario_reader_bytes(const pario_reader *r);
 double pario_reader_io_seconds(const pario_reader *r);
 /* 1 if a read-ahead thread serves this reader (--overlap). */
 int pario_reader_reads_ahead(const pario_reader *r);
+/* How this rank's reads ran, for --verbose: "from a memory map of the file (no
+ * copy)", "read ahead on a thread (overlapped)" or "in turn with the work". */
+const char *pario_reader_reads_how(const pario_reader *r);
 /* The open file, for a caller that sets views of its own (convert's tiles);
  * pario_reader_read_at then counts elements of that view. */
-MPI_File pario_reader_file(const pario_reader *r);
+MPI_File pario_reader_file(pario_reader *r);
 
 /* ---- writing ---- */
 /* An open writer: an opaque handle. */

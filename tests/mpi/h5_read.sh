@@ -66,9 +66,11 @@ fi
 
 # N TOOL ARGS...: run under strace; the opens of data.h5 per process must be one
 # per rank, plus rank 0's signature read (SNIFFS of them: one per dataset named
-# in the file): N processes, N + SNIFFS opens, none more than 1 + SNIFFS
+# in the file) and, with MAPPED=1, each rank's map of its contiguous part (its own
+# open(), io_map.c): N processes, N (1 + MAPPED) + SNIFFS opens, none more than
+# 1 + MAPPED + SNIFFS
 once() {
-  local sniffs=${SNIFFS:-1}
+  local sniffs=${SNIFFS:-1} mapped=${MAPPED:-0}
   local n=$1; shift
   rm -f run.trace
   if ! timeout -k 5 "$TEST_TIMEOUT" strace -f -qq -e trace=openat -o run.trace \
@@ -80,14 +82,16 @@ once() {
   procs=$(echo "$counts" | grep -c .)
   total=$(echo "$counts" | awk '{s += $1} END {print s + 0}')
   most=$(echo "$counts" | awk '$1 > m {m = $1} END {print m + 0}')
-  if [ "$procs" -eq "$n" ] && [ "$total" -eq $((n + sniffs)) ] && [ "$most" -le $((1 + sniffs)) ]; then
+  if [ "$procs" -eq "$n" ] && [ "$total" -eq $((n * (1 + mapped) + sniffs)) ] &&
+     [ "$most" -le $((1 + mapped + sniffs)) ]; then
     pass "$* (n=$n): opens per process $(echo $counts)"
   else
-    fail "$* (n=$n): $procs processes opened data.h5, $total opens (want $n and $((n + sniffs))): $(echo $counts)"
+    fail "$* (n=$n): $procs processes opened data.h5, $total opens (want $n and $((n * (1 + mapped) + sniffs))): $(echo $counts)"
   fi
 }
 
-once 1 pario-reduce --op sum data.h5:/g/contig
+once 1 pario-reduce --op sum --no-mmap data.h5:/g/contig
+MAPPED=1 once 2 pario-reduce --op sum data.h5:/g/contig
 once 2 pario-reduce --op sum,min data.h5:/g/gz
 once 3 pario-count --value 3 data.h5:/compact
 once 4 pario-reduce --op max data.h5:/g/gz
@@ -95,7 +99,7 @@ once 2 pario-count --range 0:9 --dist cyclic:7 data.h5:/g/contig
 once 3 pario-convert --dtype float64 data.h5:/g/gz out.npy
 check "convert wrote numpy's values" "$PYTHON3" -c "
 import numpy as np; assert np.array_equal(np.load('out.npy'), np.arange(1001, dtype='f8'))"
-once 4 pario-scatter --part-format h5 --out p data.h5:/g/contig
+MAPPED=1 once 4 pario-scatter --part-format h5 --out p data.h5:/g/contig
 # pario-train reads rows through the inspection's MPI-IO handle; labels in the
 # same file reopen the open file (H5Freopen), in another file open that one once
 once 2 pario-train --model logistic --epochs 1 --labels lab.h5:/y data.h5:/train/x

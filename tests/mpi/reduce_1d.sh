@@ -28,17 +28,23 @@ done
 run 3 float32.3o.json float32.bin --op $ALL --bins 5 --dist cyclic:3 --chunk 2Ki --overlap
 run 3 int16.3oi.json int16.bin --op $ALL --bins 5 --chunk 2Ki --overlap --independent
 mpirun 2 pario-reduce --op sum --chunk 1000 --overlap --verbose float64.bin > /dev/null 2> ov2.err
-mpirun 2 pario-reduce --op sum --chunk 1000 --no-overlap --verbose float64.bin > /dev/null 2> ov0.err
+mpirun 2 pario-reduce --op sum --chunk 1000 --no-overlap --no-mmap --verbose float64.bin > /dev/null 2> ov0.err
 check "--overlap: the reads ran on a thread" grep -q 'reads read ahead on a thread' ov2.err
-check "--no-overlap: reads in turn" grep -q 'reads in turn with the work' ov0.err
-# by default only where the thread has a core of its own: 1 rank, 2 or more CPUs
+check "--no-overlap --no-mmap: reads in turn" grep -q 'reads in turn with the work' ov0.err
+# by default a rank's contiguous part comes from a memory map (no copy, nothing
+# to read ahead); with --no-mmap the thread reads ahead only where it has a core
+# of its own: 1 rank, 2 or more CPUs
+mpirun 2 pario-reduce --op sum --chunk 1000 --verbose float64.bin > /dev/null 2> ovm.err
+check "default: reads from a memory map" grep -q 'reads from a memory map of the file' ovm.err
+mpirun 2 pario-reduce --op sum --chunk 1000 --dist cyclic:7 --verbose float64.bin > /dev/null 2> ovc.err
+check "cyclic parts are not mapped" bash -c "! grep -q 'memory map' ovc.err"
 if [ "$(nproc)" -ge 2 ]; then
-  mpirun 1 pario-reduce --op sum --chunk 1000 --verbose float64.bin > /dev/null 2> ov1.err
-  check "default with a free core: read ahead" grep -q 'reads read ahead on a thread' ov1.err
+  mpirun 1 pario-reduce --op sum --chunk 1000 --no-mmap --verbose float64.bin > /dev/null 2> ov1.err
+  check "--no-mmap, a free core: read ahead" grep -q 'reads read ahead on a thread' ov1.err
 fi
 if [ "$(nproc)" -lt 4 ]; then
-  mpirun 2 pario-reduce --op sum --chunk 1000 --verbose float64.bin > /dev/null 2> ovd.err
-  check "default with no free core: reads in turn" grep -q 'reads in turn with the work' ovd.err
+  mpirun 2 pario-reduce --op sum --chunk 1000 --no-mmap --verbose float64.bin > /dev/null 2> ovd.err
+  check "--no-mmap, no free core: reads in turn" grep -q 'reads in turn with the work' ovd.err
 fi
 
 # NaN: propagated as in numpy, or counted and skipped

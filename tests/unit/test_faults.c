@@ -4,11 +4,18 @@
  * names. Its own program: PARIO_FAULT is read once per process. */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <mpi.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/fileutil.h"
 #include "pario/status.h"
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "io_map.h"
 
 START_TEST(long_message_keeps_reason)
 {
@@ -74,9 +81,108 @@ START_TEST(fault_alloc_after)
 }
 END_TEST
 
+/* A temporary file of `pages` pages, page i filled with byte i + 1. */
+static void page_file(char *path, size_t pages)
+{
+    strcpy(path, "/tmp/pario-map-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    char *b = malloc(pg);
+    for (size_t i = 0; i < pages; i++) {
+        memset(b, (int)(i + 1), pg);
+        ck_assert_int_eq(write(fd, b, pg), (ssize_t)pg);
+    }
+    free(b);
+    close(fd);
+}
+
+START_TEST(map_survives_shrinking_file)
+{
+    /* io_map.c: a file truncated under a mapped window raises SIGBUS on the next
+     * access; the handler maps zeros over the lost page, the access completes,
+     * and the map reports the short file (the reader fails the run with it) */
+    char path[64];
+    const size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    page_file(path, 64);
+    struct pario_map *m;
+    pario_status st = pario_map_open(&m, path, pg, 60 * pg, 16 * pg); /* from page 1: a window not at 0 */
+    ck_assert(!pario_failed(&st));
+    ck_assert_ptr_nonnull(m);
+    const unsigned char *p = pario_map_get(m, 0, pg, &st);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(p[0], 2);
+    ck_assert_uint_eq(p[pg - 1], 2);
+    p = pario_map_get(m, 9 * pg, pg, &st); /* the same window */
+    ck_assert_uint_eq(p[5], 11);
+    ck_assert_int_eq(truncate(path, 8 * pg), 0);
+    p = pario_map_get(m, 12 * pg, pg, &st); /* still mapped, no longer in the file */
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(p[17], 0); /* SIGBUS, repaired */
+    st = pario_map_check(m);
+    ck_assert(pario_failed(&st));
+    ck_assert_ptr_nonnull(strstr(st.msg, "shrank"));
+    ck_assert_ptr_null(pario_map_get(m, 13 * pg, pg, &st));
+    ck_assert(pario_failed(&st));
+    pario_map_close(m);
+    /* a new map of the short file: refused at open, not at the first access */
+    st = pario_map_open(&m, path, 0, 60 * pg, 16 * pg);
+    ck_assert(pario_failed(&st));
+    ck_assert_ptr_null(m);
+    ck_assert_ptr_nonnull(strstr(st.msg, "shorter"));
+    /* one that fits still reads, and its slot was freed */
+    st = pario_map_open(&m, path, 0, 8 * pg, 4 * pg);
+    ck_assert(!pario_failed(&st));
+    p = pario_map_get(m, 6 * pg, pg, &st);
+    ck_assert_uint_eq(p[3], 7);
+    pario_status cs = pario_map_check(m);
+    ck_assert(!pario_failed(&cs));
+    pario_map_close(m);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(map_leaves_other_sigbus_fatal)
+{
+    /* the handler repairs only its own windows: any other SIGBUS still kills */
+    char path[64];
+    const size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    page_file(path, 8);
+    for (int how = 0; how < 2; how++) {
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            struct pario_map *m;
+            pario_status st = pario_map_open(&m, path, 0, 8 * pg, 4 * pg); /* installs the handler */
+            if (pario_failed(&st) || !m)
+                _exit(3);
+            if (how == 0)
+                raise(SIGBUS);
+            int fd = open(path, O_RDONLY); /* a mapping of our own, not the reader's */
+            volatile const char *q = mmap(NULL, 8 * pg, PROT_READ, MAP_SHARED, fd, 0);
+            if (ftruncate(open(path, O_RDWR), 0) != 0)
+                _exit(4);
+            (void)q[5 * pg];
+            _exit(0);
+        }
+        int status;
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        /* killed by SIGBUS (or aborted by ASan's handler, which ours passes it to) */
+        if (WIFSIGNALED(status))
+            ck_assert_int_eq(WTERMSIG(status), SIGBUS);
+        else
+            ck_assert(WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 3 &&
+                      WEXITSTATUS(status) != 4);
+        unlink(path);
+        page_file(path, 8); /* (a new file for the second case) */
+    }
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     setenv("PARIO_FAULT", "alloc:rank=0:after=2;alloc:after=4", 1);
+    setenv("UCX_HANDLE_ERRORS", "none", 1); /* the SIGBUS deaths expected below: no UCX backtraces */
     MPI_Init(&argc, &argv);
     Suite *s = suite_create("faults");
     TCase *tc = tcase_create("faults");
@@ -84,6 +190,8 @@ int main(int argc, char **argv)
     tcase_add_test(tc, mpi_error_reason);
     tcase_add_test(tc, agree_keeps_rank);
     tcase_add_test(tc, fault_alloc_after);
+    tcase_add_test(tc, map_survives_shrinking_file);
+    tcase_add_test(tc, map_leaves_other_sigbus_fatal);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

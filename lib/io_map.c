@@ -1,0 +1,193 @@
+/* A rank's contiguous byte range of a regular file through a memory map (io_map.h). */
+#include "config.h"
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "fault.h"
+#include "io_map.h"
+
+struct pario_map {
+    int fd;
+    char path[4096];
+    uint64_t off, len;       /* the range in the file */
+    size_t window, page;
+    uint64_t wpos;           /* the mapped window: range bytes [wpos, wpos + wlen) ... */
+    size_t wlen;
+    char *base;              /* ... mapped at base + lead (lead: page alignment) */
+    size_t lead, maplen;
+    int slot;                /* in the handler's table */
+};
+
+/* The windows the SIGBUS handler may repair: written outside the handler only
+ * with the handler's signal blocked, read inside it. */
+#define SLOTS 8
+#define TAKEN ((char *)1) /* a slot in use with no window mapped: covers no address */
+static struct {
+    char *volatile base;
+    volatile size_t len;
+    volatile sig_atomic_t bus;
+} slots[SLOTS];
+static struct sigaction previous;
+static int installed;
+
+static void on_bus(int sig, siginfo_t *si, void *uc)
+{
+    char *a = si->si_addr;
+    for (int i = 0; i < SLOTS && si->si_code > 0; i++) { /* a fault, not a kill(2) */
+        char *b = slots[i].base;
+        if (b && a >= b && a < b + slots[i].len) {
+            /* the file shrank: zero pages over the lost ones, and say so */
+            size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+            char *p = (char *)((uintptr_t)a & ~(uintptr_t)(pg - 1));
+            if (mmap(p, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+                slots[i].bus = 1;
+                return;
+            }
+        }
+    }
+    /* not ours: as if no handler of ours were there */
+    if (previous.sa_flags & SA_SIGINFO && previous.sa_sigaction) {
+        previous.sa_sigaction(sig, si, uc);
+        return;
+    }
+    if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN && previous.sa_handler) {
+        previous.sa_handler(sig);
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void guard(int slot, char *base, size_t len)
+{
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGBUS);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    slots[slot].base = base;
+    slots[slot].len = len;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void unmap(struct pario_map *m)
+{
+    if (!m->base)
+        return;
+    guard(m->slot, TAKEN, 0);
+    munmap(m->base, m->maplen);
+    m->base = NULL;
+}
+
+pario_status pario_map_open(struct pario_map **mp, const char *path, uint64_t off, uint64_t len, size_t window)
+{
+    *mp = NULL;
+    struct pario_map *m = calloc(1, sizeof *m);
+    if (!m)
+        return pario_ok(); /* MPI-IO reads instead */
+    m->slot = -1;
+    m->fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    pario_status st = pario_ok();
+    int fault = pario_fault(PARIO_FAULT_OPEN), usable = 0;
+    if (m->fd < 0 || fstat(m->fd, &sb) != 0)
+        st = pario_sys_error(errno, "cannot open", path);
+    else if (fault)
+        st = pario_sys_error(fault, "cannot open", path);
+    else if (!S_ISREG(sb.st_mode))
+        usable = 0; /* a device or a pipe: MPI-IO reads it */
+    else if ((uint64_t)sb.st_size < off + len)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: %llu bytes, shorter than the %llu its dataset needs (was the file "
+                         "changed?)", path, (unsigned long long)sb.st_size, (unsigned long long)(off + len));
+    else
+        usable = 1;
+    for (int i = 0; i < SLOTS && usable && m->slot < 0; i++)
+        if (!slots[i].base && !slots[i].bus) {
+            m->slot = i;
+            guard(i, TAKEN, 0);
+        }
+    usable = usable && m->slot >= 0;
+    if (usable && !installed) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = on_bus;
+        sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+        sigemptyset(&sa.sa_mask);
+        installed = sigaction(SIGBUS, &sa, &previous) == 0;
+        usable = installed;
+    }
+    if (pario_failed(&st) || !usable) {
+        pario_map_close(m);
+        return st;
+    }
+    snprintf(m->path, sizeof m->path, "%s", path);
+    m->off = off;
+    m->len = len;
+    m->page = (size_t)sysconf(_SC_PAGESIZE);
+    m->window = window < m->page ? m->page : window / m->page * m->page;
+    *mp = m;
+    return st;
+}
+
+/* Map range bytes [pos, pos + window) (or up to the end). */
+static pario_status map_window(struct pario_map *m, uint64_t pos)
+{
+    unmap(m);
+    uint64_t at = m->off + pos, start = at / m->page * m->page;
+    m->lead = (size_t)(at - start);
+    m->wpos = pos;
+    m->wlen = m->len - pos < m->window ? (size_t)(m->len - pos) : m->window;
+    m->maplen = m->lead + m->wlen;
+    /* pages prepared in one call rather than one fault per 16 pages */
+    void *p = mmap(NULL, m->maplen, PROT_READ, MAP_SHARED | MAP_POPULATE, m->fd, (off_t)start);
+    if (p == MAP_FAILED)
+        return pario_sys_error(errno, "mmap", m->path);
+    m->base = p;
+    guard(m->slot, m->base, m->maplen);
+    return pario_ok();
+}
+
+const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_status *st)
+{
+    *st = pario_map_check(m);
+    if (pario_failed(st))
+        return NULL;
+    int fault = pario_fault(PARIO_FAULT_READ);
+    if (fault) {
+        *st = pario_sys_error(fault, "read", m->path);
+        return NULL;
+    }
+    if (!m->base || pos < m->wpos || pos + n > m->wpos + m->wlen) {
+        *st = map_window(m, pos);
+        if (pario_failed(st))
+            return NULL;
+    }
+    return m->base + m->lead + (pos - m->wpos);
+}
+
+pario_status pario_map_check(struct pario_map *m)
+{
+    if (!m || m->slot < 0 || !slots[m->slot].bus)
+        return pario_ok();
+    return pario_error(PARIO_ERR_RUNTIME, "%s: the file shrank while it was being read (was it changed?)", m->path);
+}
+
+void pario_map_close(struct pario_map *m)
+{
+    if (!m)
+        return;
+    unmap(m);
+    if (m->slot >= 0) {
+        slots[m->slot].bus = 0;
+        guard(m->slot, NULL, 0);
+    }
+    if (m->fd >= 0)
+        close(m->fd);
+    free(m);
+}

@@ -1,0 +1,30 @@
+/* Internal: a rank's contiguous byte range of a regular file, read through a
+ * memory map in windows instead of copied by pread (io_map.c). The page cache is
+ * handed to the caller as it is: no copy, which was most of what a count or a
+ * reduction of a cached file cost over a bare read loop (doc/performance.md).
+ * A file that shrinks under a mapping raises SIGBUS on the next access: a
+ * process-wide handler maps zero pages over the lost ones and marks the map, so
+ * the access completes and the reader reports the short file as a read error at
+ * its next step (the run fails; nothing computed from the zeros is written). */
+#ifndef PARIO_IO_MAP_H
+#define PARIO_IO_MAP_H
+#include <stddef.h>
+#include <stdint.h>
+#include "pario/status.h"
+
+struct pario_map;
+
+/* Map bytes [off, off + len) of path in windows of about `window` bytes (a whole
+ * number of pages, at least one chunk). A file that cannot be opened, or is
+ * shorter than off + len, is an error; one that cannot be mapped (not a regular
+ * file, no handler slot) leaves *m NULL with no error: read it with MPI-IO. */
+pario_status pario_map_open(struct pario_map **m, const char *path, uint64_t off, uint64_t len, size_t window);
+/* Bytes [pos, pos + n) of the range (pos relative to off; n at most the window),
+ * mapping the next window when the last one is passed. NULL with *st set on a
+ * failure (mmap, an injected read fault, a file that shrank). */
+const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_status *st);
+/* A failure since the last call (the file shrank under the map), else ok. */
+pario_status pario_map_check(struct pario_map *m);
+void pario_map_close(struct pario_map *m);
+
+#endif

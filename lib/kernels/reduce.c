@@ -307,6 +307,81 @@ static void fold(pario_acc *a, const struct blk *b)
         }                                                                              \
     }
 
+/* Shifted squares (the default variance): d = fl(x - s), q = fl(d * d), each q
+ * a double >= 0 summed exactly by SPLIT_SUM's two levels (sigma from the block's
+ * largest q, known from its min and max: fl is monotone). Returns the largest
+ * residual (0: the two levels were exact). */
+#define SPLIT_SQS(NAME, T)                                                             \
+    PARIO_XCLONES static double NAME(const T *restrict x, size_t n, double sh, double sa, double sb, \
+                                     double *pa, double *pb)                           \
+    {                                                                                  \
+        double a[8] = { 0 }, b[8] = { 0 }, r[8] = { 0 };                               \
+        size_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8)                                                     \
+            for (int j = 0; j < 8; j++) {                                              \
+                double d = (double)x[i + j] - sh, v = d * d;                           \
+                double q1 = (sa + v) - sa, r1 = v - q1;                                \
+                double q2 = (sb + r1) - sb, r2 = fabs(r1 - q2);                        \
+                a[j] += q1;                                                            \
+                b[j] += q2;                                                            \
+                r[j] = r2 > r[j] ? r2 : r[j];                                          \
+            }                                                                          \
+        for (; i < n; i++) {                                                           \
+            double d = (double)x[i] - sh, v = d * d;                                   \
+            double q1 = (sa + v) - sa, r1 = v - q1;                                    \
+            double q2 = (sb + r1) - sb, r2 = fabs(r1 - q2);                            \
+            a[0] += q1;                                                                \
+            b[0] += q2;                                                                \
+            r[0] = r2 > r[0] ? r2 : r[0];                                              \
+        }                                                                              \
+        double A = 0, B = 0, R = 0;                                                    \
+        for (int j = 0; j < 8; j++) {                                                  \
+            A += a[j];                                                                 \
+            B += b[j];                                                                 \
+            R = r[j] > R ? r[j] : R;                                                   \
+        }                                                                              \
+        *pa = A;                                                                       \
+        *pb = B;                                                                       \
+        return R;                                                                      \
+    }
+
+#define RESID_SQS(NAME, T)                                                             \
+    static void NAME(const T *x, size_t n, double sh, double sa, double sb, pario_xsum *s) \
+    {                                                                                  \
+        for (size_t i = 0; i < n; i++) {                                               \
+            double d = (double)x[i] - sh, v = d * d;                                   \
+            double q1 = (sa + v) - sa, r1 = v - q1;                                    \
+            double q2 = (sb + r1) - sb, r2 = r1 - q2;                                  \
+            if (r2 != 0)                                                               \
+                pario_xsum_add(s, r2);                                                 \
+        }                                                                              \
+    }
+
+/* The shifted squares of a block without NaN or infinity (values in [mn, mx]). */
+#define SHIFTED_F(NAME, T, SPQS, RQS)                                                  \
+    static void NAME(const T *x, size_t n, double mn, double mx, double sh, pario_xsum *s2) \
+    {                                                                                  \
+        double dl = fabs(mn - sh), dh = fabs(mx - sh), dm = dl > dh ? dl : dh;         \
+        double M = dm * dm; /* the block's largest q */                                \
+        if (M == 0)                                                                    \
+            return;                                                                    \
+        int e;                                                                         \
+        frexp(M, &e);                                                                  \
+        if (isinf(M) || e < -990 || e > 1000) {                                        \
+            for (size_t i = 0; i < n; i++) {                                           \
+                double d = (double)x[i] - sh;                                          \
+                pario_xsum_add(s2, d * d); /* an overflow is recorded as +inf */       \
+            }                                                                          \
+            return;                                                                    \
+        }                                                                              \
+        double sa = ldexp(1.0, e + 12), sb = ldexp(1.0, e - 29), A, B;                 \
+        double R = SPQS(x, n, sh, sa, sb, &A, &B);                                     \
+        pario_xsum_add(s2, A);                                                         \
+        pario_xsum_add(s2, B);                                                         \
+        if (R != 0)                                                                    \
+            RQS(x, n, sh, sa, sb, s2);                                                 \
+    }
+
 #define TINY_BITS ((uint64_t)(1023 - 485) << 52) /* 2^-485 */
 
 /* The exact sum (s1) and sum of squares (s2) of a block without NaN or infinity,
@@ -331,7 +406,7 @@ static void fold(pario_acc *a, const struct blk *b)
                     RS(x, n, sa, sb, &out->s1);                                        \
             }                                                                          \
         }                                                                              \
-        if (need & PARIO_NEED_M2) {                                                    \
+        if ((need & PARIO_NEED_M2) && !out->shifted) {                                 \
             double part[4] = { 0, 0, 0, 0 }, cs[4] = { 0, 0, 0, 0 }, R = 0;            \
             uint64_t tiny = 0; /* below 2^-485: lossy squares */                       \
             if (e >= -450 && e <= 500) {                                               \
@@ -366,8 +441,12 @@ static void fold(pario_acc *a, const struct blk *b)
             }                                                                          \
             if (need & PARIO_NEED_SUM)                                                 \
                 pario_xsum_add(&out->s1, v);                                           \
-            if (need & PARIO_NEED_M2)                                                  \
+            if ((need & PARIO_NEED_M2) && out->shifted) {                              \
+                double d = v - out->shift;                                             \
+                pario_xsum_add(&out->s2, d * d);                                       \
+            } else if (need & PARIO_NEED_M2) {                                         \
                 pario_xsum_add_sq(&out->s2, v);                                        \
+            }                                                                          \
             if (!b->n || v < b->min.f)                                                 \
                 b->min.f = v, b->argmin = off + i;                                     \
             if (!b->n || v > b->max.f)                                                 \
@@ -376,7 +455,7 @@ static void fold(pario_acc *a, const struct blk *b)
         }                                                                              \
     }
 
-#define REDUCE_F(NAME, T, S1, EXACT, FINDF, SLOW)                                      \
+#define REDUCE_F(NAME, T, S1, EXACT, SHIFTED, FINDF, SLOW)                                    \
     static void NAME(const T *x, size_t n, unsigned need, pario_acc *out)              \
     {                                                                                  \
         for (size_t off = 0; off < n; off += BLOCK) {                                  \
@@ -392,6 +471,8 @@ static void fold(pario_acc *a, const struct blk *b)
                 b.n = nb;                                                              \
                 if (need & (PARIO_NEED_SUM | PARIO_NEED_M2))                           \
                     EXACT(p, nb, fmax(-(double)mn, (double)mx), need, out);            \
+                if ((need & PARIO_NEED_M2) && out->shifted)                            \
+                    SHIFTED(p, nb, (double)mn, (double)mx, out->shift, &out->s2);      \
                 SET_EXTREMES(T, f, FINDF);                                             \
             }                                                                          \
             fold(out, &b);                                                             \
@@ -520,8 +601,14 @@ FIND(find_u32, uint32_t)
 FIND(find_u64, uint64_t)
 SLOW_F(slow_f32, float)
 SLOW_F(slow_f64, double)
-REDUCE_F(red_f32, float, s1_f32, exact_f32, find_f32, slow_f32)
-REDUCE_F(red_f64, double, s1_f64, exact_f64, find_f64, slow_f64)
+SPLIT_SQS(spqs_f32, float)
+SPLIT_SQS(spqs_f64, double)
+RESID_SQS(rqs_f32, float)
+RESID_SQS(rqs_f64, double)
+SHIFTED_F(shifted_f32, float, spqs_f32, rqs_f32)
+SHIFTED_F(shifted_f64, double, spqs_f64, rqs_f64)
+REDUCE_F(red_f32, float, s1_f32, exact_f32, shifted_f32, find_f32, slow_f32)
+REDUCE_F(red_f64, double, s1_f64, exact_f64, shifted_f64, find_f64, slow_f64)
 REDUCE_I(red_i8, int8_t, int64_t, PARIO_ACC_SIGNED, i, s1_i8, sq_i8, find_i8)
 REDUCE_I(red_i16, int16_t, int64_t, PARIO_ACC_SIGNED, i, s1_i16, sq_i16, find_i16)
 REDUCE_I(red_i32, int32_t, int64_t, PARIO_ACC_SIGNED, i, s1_i32, sq_i32, find_i32)
@@ -533,7 +620,15 @@ REDUCE_I(red_u64, uint64_t, i128, PARIO_ACC_UNSIGNED, u, s1_u64, sq_u64, find_u6
 
 void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need, pario_acc *out)
 {
+    pario_kernel_reduce_shifted(buf, n, t, need, 0, 0, out);
+}
+
+void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsigned need, int shifted,
+                                 double shift, pario_acc *out)
+{
     pario_acc_init(out, t);
+    if (shifted && out->kind == PARIO_ACC_FLOAT)
+        pario_acc_set_shift(out, shift);
     if (n == 0)
         return;
     switch (t) {

@@ -307,53 +307,59 @@ static void fold(pario_acc *a, const struct blk *b)
         }                                                                              \
     }
 
-/* Shifted squares (the default variance): d = fl(x - s), q = fl(d * d), each q
- * a double >= 0 summed exactly by SPLIT_SUM's two levels (sigma from the block's
- * largest q, known from its min and max: fl is monotone). Returns the largest
- * residual (0: the two levels were exact). */
+/* Shifted squares (the default variance): d = fl(x - s), q = fl(d * d), each q a
+ * double >= 0 summed exactly in three levels 41 bits apart (sigma from the
+ * block's largest q, known from its min and max since fl is monotone): squares
+ * span twice the range of the values, and two levels would leave residuals for
+ * every |d| below 2^-14.5 of the block's largest. Returns the largest residual
+ * (0: the levels were exact). */
+#define SQS_STEP(V, ACC_A, ACC_B, ACC_C, RES)                                          \
+    do {                                                                               \
+        double d_ = (V) - sh, v_ = d_ * d_;                                            \
+        double q1 = (sa + v_) - sa, r1 = v_ - q1;                                      \
+        double q2 = (sb + r1) - sb, r2 = r1 - q2;                                      \
+        double q3 = (sc + r2) - sc, r3 = fabs(r2 - q3);                                \
+        ACC_A += q1;                                                                   \
+        ACC_B += q2;                                                                   \
+        ACC_C += q3;                                                                   \
+        RES = r3 > RES ? r3 : RES;                                                     \
+    } while (0)
+
 #define SPLIT_SQS(NAME, T)                                                             \
-    PARIO_XCLONES static double NAME(const T *restrict x, size_t n, double sh, double sa, double sb, \
-                                     double *pa, double *pb)                           \
+    PARIO_XCLONES static double NAME(const T *restrict x, size_t n, double sh, const double *cs, double *p) \
     {                                                                                  \
-        double a[8] = { 0 }, b[8] = { 0 }, r[8] = { 0 };                               \
+        const double sa = cs[0], sb = cs[1], sc = cs[2];                               \
+        double a[8] = { 0 }, b[8] = { 0 }, c[8] = { 0 }, r[8] = { 0 };                 \
         size_t i = 0;                                                                  \
         for (; i + 8 <= n; i += 8)                                                     \
-            for (int j = 0; j < 8; j++) {                                              \
-                double d = (double)x[i + j] - sh, v = d * d;                           \
-                double q1 = (sa + v) - sa, r1 = v - q1;                                \
-                double q2 = (sb + r1) - sb, r2 = fabs(r1 - q2);                        \
-                a[j] += q1;                                                            \
-                b[j] += q2;                                                            \
-                r[j] = r2 > r[j] ? r2 : r[j];                                          \
-            }                                                                          \
-        for (; i < n; i++) {                                                           \
-            double d = (double)x[i] - sh, v = d * d;                                   \
-            double q1 = (sa + v) - sa, r1 = v - q1;                                    \
-            double q2 = (sb + r1) - sb, r2 = fabs(r1 - q2);                            \
-            a[0] += q1;                                                                \
-            b[0] += q2;                                                                \
-            r[0] = r2 > r[0] ? r2 : r[0];                                              \
-        }                                                                              \
-        double A = 0, B = 0, R = 0;                                                    \
+            for (int j = 0; j < 8; j++)                                                \
+                SQS_STEP((double)x[i + j], a[j], b[j], c[j], r[j]);                    \
+        for (; i < n; i++)                                                             \
+            SQS_STEP((double)x[i], a[0], b[0], c[0], r[0]);                            \
+        double A = 0, B = 0, C = 0, R = 0;                                             \
         for (int j = 0; j < 8; j++) {                                                  \
             A += a[j];                                                                 \
             B += b[j];                                                                 \
+            C += c[j];                                                                 \
             R = r[j] > R ? r[j] : R;                                                   \
         }                                                                              \
-        *pa = A;                                                                       \
-        *pb = B;                                                                       \
+        p[0] = A;                                                                      \
+        p[1] = B;                                                                      \
+        p[2] = C;                                                                      \
         return R;                                                                      \
     }
 
 #define RESID_SQS(NAME, T)                                                             \
-    static void NAME(const T *x, size_t n, double sh, double sa, double sb, pario_xsum *s) \
+    static void NAME(const T *x, size_t n, double sh, const double *cs, pario_xsum *s) \
     {                                                                                  \
+        const double sa = cs[0], sb = cs[1], sc = cs[2];                               \
         for (size_t i = 0; i < n; i++) {                                               \
             double d = (double)x[i] - sh, v = d * d;                                   \
             double q1 = (sa + v) - sa, r1 = v - q1;                                    \
             double q2 = (sb + r1) - sb, r2 = r1 - q2;                                  \
-            if (r2 != 0)                                                               \
-                pario_xsum_add(s, r2);                                                 \
+            double q3 = (sc + r2) - sc, r3 = r2 - q3;                                  \
+            if (r3 != 0)                                                               \
+                pario_xsum_add(s, r3);                                                 \
         }                                                                              \
     }
 
@@ -366,20 +372,22 @@ static void fold(pario_acc *a, const struct blk *b)
         if (M == 0)                                                                    \
             return;                                                                    \
         int e;                                                                         \
-        frexp(M, &e);                                                                  \
-        if (isinf(M) || e < -990 || e > 1000) {                                        \
+        frexp(M, &e); /* M < 2^e; the last level's ulp 2^(e - 122) stays normal */     \
+        if (isinf(M) || e < -890 || e > 1000) {                                        \
             for (size_t i = 0; i < n; i++) {                                           \
                 double d = (double)x[i] - sh;                                          \
                 pario_xsum_add(s2, d * d); /* an overflow is recorded as +inf */       \
             }                                                                          \
             return;                                                                    \
         }                                                                              \
-        double sa = ldexp(1.0, e + 12), sb = ldexp(1.0, e - 29), A, B;                 \
-        double R = SPQS(x, n, sh, sa, sb, &A, &B);                                     \
-        pario_xsum_add(s2, A);                                                         \
-        pario_xsum_add(s2, B);                                                         \
+        double cs[3], part[3];                                                         \
+        for (int k = 0; k < 3; k++)                                                    \
+            cs[k] = ldexp(1.0, e + 12 - 41 * k);                                       \
+        double R = SPQS(x, n, sh, cs, part);                                           \
+        for (int k = 0; k < 3; k++)                                                    \
+            pario_xsum_add(s2, part[k]);                                               \
         if (R != 0)                                                                    \
-            RQS(x, n, sh, sa, sb, s2);                                                 \
+            RQS(x, n, sh, cs, s2);                                                     \
     }
 
 #define TINY_BITS ((uint64_t)(1023 - 485) << 52) /* 2^-485 */

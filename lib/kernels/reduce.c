@@ -6,6 +6,7 @@
  * Float blocks holding a NaN or an infinity (found because their plain sum is NaN
  * or an extreme infinite) take a scalar path that counts and skips NaN. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -100,11 +101,19 @@ typedef __int128 i128;
 
 /* Position of the first element equal to v (it exists). */
 #define FIND(NAME, T)                                                                  \
-    static size_t NAME(const T *x, size_t n, T v)                                      \
+    PARIO_CLONES static size_t NAME(const T *restrict x, size_t n, T v)                \
     {                                                                                  \
-        for (size_t i = 0; i < n; i++)                                                 \
-            if (x[i] == v)                                                             \
-                return i;                                                              \
+        /* 64 at a time without an early exit (vectorises), then the first of them */ \
+        for (size_t i = 0; i < n; i += 64) {                                           \
+            size_t m = n - i < 64 ? n - i : 64;                                        \
+            int hit = 0;                                                               \
+            for (size_t j = 0; j < m; j++)                                             \
+                hit |= x[i + j] == v;                                                  \
+            if (hit)                                                                   \
+                for (size_t j = 0; j < m; j++)                                         \
+                    if (x[i + j] == v)                                                 \
+                        return i + j;                                                  \
+        }                                                                              \
         return 0;                                                                      \
     }
 
@@ -463,15 +472,137 @@ static void fold(pario_acc *a, const struct blk *b)
         }                                                                              \
     }
 
-#define REDUCE_F(NAME, T, S1, EXACT, SHIFTED, FINDF, SLOW)                                    \
+/* The default's whole set in one sweep of a block (after a min/max sweep that
+ * gives both sigmas): the two levels of the sum of x and the three of the
+ * shifted squares. A NaN turns the first level's sum into NaN (the caller then
+ * takes the scalar path). Returns the residual flags: bit 0 the sum's, bit 1 the
+ * squares'. */
+#define SPLIT_BOTH(NAME, T)                                                            \
+    PARIO_XCLONES static int NAME(const T *restrict x, size_t n, double xa, double xb, double sh, \
+                                  const double *cs, double *px, double *pq)            \
+    {                                                                                  \
+        const double sa = cs[0], sb = cs[1], sc = cs[2];                               \
+        double a[8] = { 0 }, b[8] = { 0 }, c[8] = { 0 }, r[8] = { 0 };                 \
+        double u[8] = { 0 }, w[8] = { 0 }, rx[8] = { 0 };                              \
+        size_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8)                                                     \
+            for (int j = 0; j < 8; j++) {                                              \
+                double v = (double)x[i + j];                                           \
+                double q1 = (xa + v) - xa, r1 = v - q1;                                \
+                double q2 = (xb + r1) - xb, r2 = fabs(r1 - q2);                        \
+                u[j] += q1;                                                            \
+                w[j] += q2;                                                            \
+                rx[j] = r2 > rx[j] ? r2 : rx[j];                                       \
+                SQS_STEP(v, a[j], b[j], c[j], r[j]);                                   \
+            }                                                                          \
+        for (; i < n; i++) {                                                           \
+            double v = (double)x[i];                                                   \
+            double q1 = (xa + v) - xa, r1 = v - q1;                                    \
+            double q2 = (xb + r1) - xb, r2 = fabs(r1 - q2);                            \
+            u[0] += q1;                                                                \
+            w[0] += q2;                                                                \
+            rx[0] = r2 > rx[0] ? r2 : rx[0];                                           \
+            SQS_STEP(v, a[0], b[0], c[0], r[0]);                                       \
+        }                                                                              \
+        double A = 0, B = 0, C = 0, R = 0, U = 0, W = 0, RX = 0;                       \
+        for (int j = 0; j < 8; j++) {                                                  \
+            A += a[j];                                                                 \
+            B += b[j];                                                                 \
+            C += c[j];                                                                 \
+            R = r[j] > R ? r[j] : R;                                                   \
+            U += u[j];                                                                 \
+            W += w[j];                                                                 \
+            RX = rx[j] > RX ? rx[j] : RX;                                              \
+        }                                                                              \
+        px[0] = U;                                                                     \
+        px[1] = W;                                                                     \
+        pq[0] = A;                                                                     \
+        pq[1] = B;                                                                     \
+        pq[2] = C;                                                                     \
+        return (RX != 0) | (R != 0) << 1;                                              \
+    }
+
+/* min and max only (NaN is not seen: the caller finds it otherwise) */
+#define MINMAX(NAME, T)                                                                \
+    PARIO_CLONES static void NAME(const T *restrict x, size_t n, T *mn, T *mx)         \
+    {                                                                                  \
+        T lo[8], hi[8];                                                                \
+        for (int j = 0; j < 8; j++)                                                    \
+            lo[j] = hi[j] = x[0];                                                      \
+        size_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8)                                                     \
+            for (int j = 0; j < 8; j++) {                                              \
+                T v = x[i + j];                                                        \
+                lo[j] = v < lo[j] ? v : lo[j];                                         \
+                hi[j] = v > hi[j] ? v : hi[j];                                         \
+            }                                                                          \
+        for (; i < n; i++) {                                                           \
+            T v = x[i];                                                                \
+            lo[0] = v < lo[0] ? v : lo[0];                                             \
+            hi[0] = v > hi[0] ? v : hi[0];                                             \
+        }                                                                              \
+        T a = lo[0], b = hi[0];                                                        \
+        for (int j = 1; j < 8; j++) {                                                  \
+            a = lo[j] < a ? lo[j] : a;                                                 \
+            b = hi[j] > b ? hi[j] : b;                                                 \
+        }                                                                              \
+        *mn = a;                                                                       \
+        *mx = b;                                                                       \
+    }
+
+/* One block of the default's full set (sum and shifted squares): 1 when done, 0
+ * when the block needs the general path (a NaN, an infinity, or values too large
+ * or too small for the levels' sigmas). */
+#define FUSED_F(NAME, T, MM, BOTH, RS, RQS)                                            \
+    static int NAME(const T *p, size_t nb, double sh, pario_acc *out, T *pmn, T *pmx)  \
+    {                                                                                  \
+        T mn, mx;                                                                      \
+        MM(p, nb, &mn, &mx);                                                           \
+        *pmn = mn;                                                                     \
+        *pmx = mx;                                                                     \
+        double dmn = (double)mn, dmx = (double)mx;                                     \
+        if (!(dmn >= -DBL_MAX && dmx <= DBL_MAX)) /* NaN first, or an infinity */      \
+            return 0;                                                                  \
+        double M = fmax(-dmn, dmx), dl = fabs(dmn - sh), dh = fabs(dmx - sh);          \
+        double dm = dl > dh ? dl : dh, M2 = dm * dm;                                   \
+        int e, e2;                                                                     \
+        frexp(M, &e);                                                                  \
+        frexp(M2, &e2);                                                                \
+        if (M == 0 || M2 == 0 || e < -990 || e > 1000 || !(M2 <= DBL_MAX) || e2 < -890 || e2 > 1000) \
+            return 0;                                                                  \
+        double xa = ldexp(1.0, e + 12), xb = ldexp(1.0, e - 29), cs[3], px[2], pq[3];  \
+        for (int k = 0; k < 3; k++)                                                    \
+            cs[k] = ldexp(1.0, e2 + 12 - 41 * k);                                      \
+        int res = BOTH(p, nb, xa, xb, sh, cs, px, pq);                                 \
+        if (isnan(px[0]))                                                              \
+            return 0;                                                                  \
+        pario_xsum_add(&out->s1, px[0]);                                               \
+        pario_xsum_add(&out->s1, px[1]);                                               \
+        if (res & 1)                                                                   \
+            RS(p, nb, xa, xb, &out->s1);                                               \
+        for (int k = 0; k < 3; k++)                                                    \
+            pario_xsum_add(&out->s2, pq[k]);                                           \
+        if (res & 2)                                                                   \
+            RQS(p, nb, sh, cs, &out->s2);                                              \
+        return 1;                                                                      \
+    }
+
+#define REDUCE_F(NAME, T, S1, EXACT, SHIFTED, FUSED, FINDF, SLOW)                      \
     static void NAME(const T *x, size_t n, unsigned need, pario_acc *out)              \
     {                                                                                  \
+        const int fused = out->shifted && (need & PARIO_NEED_SUM) && (need & PARIO_NEED_M2); \
         for (size_t off = 0; off < n; off += BLOCK) {                                  \
             size_t nb = n - off < BLOCK ? n - off : BLOCK;                             \
             const T *p = x + off;                                                      \
             double s;                                                                  \
             T mn, mx;                                                                  \
             struct blk b = { 0, 0, UINT64_MAX, { 0 }, { 0 }, 0, 0, 0 };                \
+            if (fused && FUSED(p, nb, out->shift, out, &mn, &mx)) {                    \
+                b.n = nb;                                                              \
+                SET_EXTREMES(T, f, FINDF);                                             \
+                fold(out, &b);                                                         \
+                continue;                                                              \
+            }                                                                          \
             S1(p, nb, &s, &mn, &mx);                                                   \
             if (isnan(s) || isinf(mn) || isinf(mx)) {                                  \
                 SLOW(p, nb, off, need, out, &b);                                       \
@@ -615,8 +746,14 @@ RESID_SQS(rqs_f32, float)
 RESID_SQS(rqs_f64, double)
 SHIFTED_F(shifted_f32, float, spqs_f32, rqs_f32)
 SHIFTED_F(shifted_f64, double, spqs_f64, rqs_f64)
-REDUCE_F(red_f32, float, s1_f32, exact_f32, shifted_f32, find_f32, slow_f32)
-REDUCE_F(red_f64, double, s1_f64, exact_f64, shifted_f64, find_f64, slow_f64)
+SPLIT_BOTH(spb_f32, float)
+SPLIT_BOTH(spb_f64, double)
+MINMAX(mm_f32, float)
+MINMAX(mm_f64, double)
+FUSED_F(fused_f32, float, mm_f32, spb_f32, rs_f32, rqs_f32)
+FUSED_F(fused_f64, double, mm_f64, spb_f64, rs_f64, rqs_f64)
+REDUCE_F(red_f32, float, s1_f32, exact_f32, shifted_f32, fused_f32, find_f32, slow_f32)
+REDUCE_F(red_f64, double, s1_f64, exact_f64, shifted_f64, fused_f64, find_f64, slow_f64)
 REDUCE_I(red_i8, int8_t, int64_t, PARIO_ACC_SIGNED, i, s1_i8, sq_i8, find_i8)
 REDUCE_I(red_i16, int16_t, int64_t, PARIO_ACC_SIGNED, i, s1_i16, sq_i16, find_i16)
 REDUCE_I(red_i32, int32_t, int64_t, PARIO_ACC_SIGNED, i, s1_i32, sq_i32, find_i32)

@@ -814,8 +814,9 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
         int32_t idx[HIST_BATCH];                                                       \
         uint32_t sub[4][HIST_SMALL + 2];                                               \
         const int small = bins <= HIST_SMALL && n >= 4 * HIST_BATCH; /* else not worth the clearing */ \
-        if (small)                                                                     \
-            memset(sub, 0, sizeof sub);                                                \
+        if (small) /* only the bins in use (the drive calls this per 256 KiB slice) */ \
+            for (int r_ = 0; r_ < 4; r_++)                                             \
+                memset(sub[r_], 0, sizeof(uint32_t) * (size_t)(bins + 2));             \
         for (size_t off = 0; off < n; off += HIST_BATCH) {                             \
             size_t m = n - off < HIST_BATCH ? n - off : HIST_BATCH;                    \
             const T *restrict p = x + off;                                             \

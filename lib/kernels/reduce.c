@@ -322,9 +322,15 @@ static void fold(pario_acc *a, const struct blk *b)
  * span twice the range of the values, and two levels would leave residuals for
  * every |d| below 2^-14.5 of the block's largest. Returns the largest residual
  * (0: the levels were exact). */
+/* fl(d^2) as an add's result: GCC contracts (gnu C's default -ffp-contract=fast on
+ * FMA clones) a product feeding an add into an fma, which would feed the levels
+ * the exact square instead of the rounded one, differently per sigma, so per
+ * block; d * d + 0.0 contracts at most into fma(d, d, 0.0) = fl(d^2), and an
+ * fma's result is not contracted again (x + 0.0 is kept: signed zeros). */
+#define SQR(d) ((d) * (d) + 0.0)
 #define SQS_STEP(V, ACC_A, ACC_B, ACC_C, RES)                                          \
     do {                                                                               \
-        double d_ = (V) - sh, v_ = d_ * d_;                                            \
+        double d_ = (V) - sh, v_ = SQR(d_);                                            \
         double q1 = (sa + v_) - sa, r1 = v_ - q1;                                      \
         double q2 = (sb + r1) - sb, r2 = r1 - q2;                                      \
         double q3 = (sc + r2) - sc, r3 = fabs(r2 - q3);                                \
@@ -363,7 +369,7 @@ static void fold(pario_acc *a, const struct blk *b)
     {                                                                                  \
         const double sa = cs[0], sb = cs[1], sc = cs[2];                               \
         for (size_t i = 0; i < n; i++) {                                               \
-            double d = (double)x[i] - sh, v = d * d;                                   \
+            double d = (double)x[i] - sh, v = SQR(d);                                  \
             double q1 = (sa + v) - sa, r1 = v - q1;                                    \
             double q2 = (sb + r1) - sb, r2 = r1 - q2;                                  \
             double q3 = (sc + r2) - sc, r3 = r2 - q3;                                  \
@@ -385,7 +391,7 @@ static void fold(pario_acc *a, const struct blk *b)
         if (isinf(M) || e < -890 || e > 1000) {                                        \
             for (size_t i = 0; i < n; i++) {                                           \
                 double d = (double)x[i] - sh;                                          \
-                pario_xsum_add(s2, d * d); /* an overflow is recorded as +inf */       \
+                pario_xsum_add(s2, SQR(d)); /* an overflow is recorded as +inf */      \
             }                                                                          \
             return;                                                                    \
         }                                                                              \
@@ -460,7 +466,7 @@ static void fold(pario_acc *a, const struct blk *b)
                 pario_xsum_add(&out->s1, v);                                           \
             if ((need & PARIO_NEED_M2) && out->shifted) {                              \
                 double d = v - out->shift;                                             \
-                pario_xsum_add(&out->s2, d * d);                                       \
+                pario_xsum_add(&out->s2, SQR(d));                                      \
             } else if (need & PARIO_NEED_M2) {                                         \
                 pario_xsum_add_sq(&out->s2, v);                                        \
             }                                                                          \

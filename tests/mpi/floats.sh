@@ -98,11 +98,21 @@ for axis in -1 0 1; do
   one m2d $axis 0 3 --dist cols --chunk 1Ki
   one m2d $axis 0 4 --dist tiles --strategy exchange
 done
+# the default's shift is the dataset's first element (0 when it is NaN), the same
+# through the task pool (--schedule dynamic)
+for name in nan0 huge; do
+  one $name -1 1 1
+  one $name -1 1 3 --dist cyclic:2 --chunk 1Ki --strategy exchange
+  one $name -1 1 2 --schedule dynamic --chunk 1Ki
+done
+one shift -1 0 3 --schedule dynamic --chunk 2Ki
+one shift -1 0 1 --schedule dynamic
 # --exact: the correctly rounded variance (exact squares), the same bytes at any split
 for name in adv1 adv2 shift wide; do
   one $name -1 0 2 --exact --dist cyclic:3 --chunk 1Ki
   one $name -1 0 3 --exact --dist block --chunk 2Ki --strategy exchange
 done
+one huge -1 0 2 --exact --dist cyclic --chunk 1Ki
 for name in f32 ovf ovf2 inf; do
   one $name -1 0 2 --exact --dist cyclic --chunk 1Ki
 done

@@ -71,6 +71,12 @@ def datasets():
     infinf = rng.normal(0.0, 1.0, 2001)
     infinf[[10, 1999]] = [np.inf, -np.inf]
     d["infinf"] = infinf
+    nan0 = 1e6 + rng.normal(0.0, 1.0, 2001)
+    nan0[0] = np.nan                                                         # the default's shift falls back to 0
+    d["nan0"] = nan0
+    huge = 1e15 + rng.normal(0.0, 1.0, 3001)
+    huge[0] = -1e15                                                          # a far first element: a poor shift
+    d["huge"] = huge
     d["ovf"] = np.array([1e308, 1e308, -1e308])                               # numpy: sum inf, var inf
     d["ovf2"] = np.tile(np.array([1.7e308, 1.7e308, -1.0]), 700)              # the exact sum overflows
     # 2-D: rows of [1e16, 1, -1e16] cycles with small noise, and a wide-range matrix

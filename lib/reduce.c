@@ -5,7 +5,9 @@
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include "pario/reduce.h"
 #include "pario/reduce_kernels.h"
 #include "reduce_internal.h"
@@ -54,7 +56,7 @@ static void piece(struct pass *p, const void *buf, size_t n, uint64_t lane, uint
         const char *q = (const char *)buf + off * esize;
         if (p->need) {
             pario_acc b;
-            pario_kernel_reduce(q, m, t, p->need, &b);
+            pario_kernel_reduce_shifted(q, m, t, p->need, res->acc[lane].shifted, res->acc[lane].shift, &b);
             remap(&b, p->view, local_start + off, lane_base + off, global);
             pario_acc_merge(&res->acc[lane], &b);
         }
@@ -280,6 +282,49 @@ void pario_reduce_result_merge(pario_reduce_result *res, const pario_reduce_spec
     }
 }
 
+/* The default variance's shift: the dataset's first element (0 if it is not
+ * finite), read by rank 0 straight from the file and broadcast, so that every
+ * rank rounds the same squares whatever the ranks, chunks or distribution.
+ * Exact squares (a correctly rounded variance) with --exact, for integers, per
+ * axis, and for sources whose first element is not at a known file offset. */
+void pario_reduce_choose_shift(const pario_dataset *ds, const pario_reduce_spec *spec, pario_reduce_result *res,
+                               MPI_Comm comm)
+{
+    if (spec->exact || spec->axis >= 0 || !pario_dtype_is_float(ds->dtype) || !(spec->ops & (PARIO_OP_VAR | PARIO_OP_STD))
+        || ds->nelems == 0 || ds->part.present
+        || !(ds->format == PARIO_SOURCE_RAW || ds->format == PARIO_SOURCE_NPY
+             || (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout == PARIO_H5_CONTIGUOUS)))
+        return;
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    double got[2] = { 0, 0 }; /* read, value */
+    if (rank == 0) {
+        const size_t es = pario_dtype_size(ds->dtype);
+        unsigned char b[8];
+        int fd = open(ds->path, O_RDONLY);
+        if (fd >= 0) {
+            if (pread(fd, b, es, (off_t)ds->offset) == (ssize_t)es) {
+                if (ds->big_endian == pario_host_little_endian())
+                    pario_byteswap(b, 1, es);
+                float f;
+                double d;
+                if (es == 4) {
+                    memcpy(&f, b, 4);
+                    d = f;
+                } else {
+                    memcpy(&d, b, 8);
+                }
+                got[0] = 1;
+                got[1] = isfinite(d) ? d : 0;
+            }
+            close(fd);
+        }
+    }
+    MPI_Bcast(got, 2, MPI_DOUBLE, 0, comm);
+    if (got[0])
+        pario_acc_set_shift(&res->acc[0], got[1]);
+}
+
 pario_status pario_reduce_dataset(const pario_dataset *ds, const pario_view *view, const pario_reduce_spec *spec,
                                   const pario_io_opts *io, pario_progress *progress, pario_reduce_result *res,
                                   MPI_Comm comm)
@@ -290,6 +335,7 @@ pario_status pario_reduce_dataset(const pario_dataset *ds, const pario_view *vie
     pass_init(&p, ds, view, spec, res);
     if (pario_agree(&st, comm))
         return st;
+    pario_reduce_choose_shift(ds, spec, res, comm);
 
     if (p.hist) {
         double lo, hi;
@@ -357,7 +403,7 @@ void pario_reduce_lane(const pario_reduce_spec *spec, const pario_reduce_result 
     if (nan_wins || !a->n) {
         out->var = nan;
     } else if (is_float) {
-        out->var = pario_xsum_var(&a->s1, &a->s2, a->n);
+        out->var = pario_acc_var(a);
     } else {
         /* the integer sum as a superaccumulator, for the exact n S2 - S1^2 */
         pario_xsum s1;

@@ -12,6 +12,10 @@ pario_status pario_reduce_result_setup(const pario_dataset *ds, const pario_redu
  * minmax_only: the histogram range's first pass (acc[0] min and max only). */
 void pario_reduce_add_range(const pario_dataset *ds, const pario_reduce_spec *spec, pario_reduce_result *res,
                             int minmax_only, const void *data, size_t n, uint64_t start);
+/* Collective: unless spec asks --exact (or the data cannot use it), set the
+ * default variance's shift in res->acc[0]: ds's first element, read by rank 0. */
+void pario_reduce_choose_shift(const pario_dataset *ds, const pario_reduce_spec *spec, pario_reduce_result *res,
+                               MPI_Comm comm);
 /* Collective: merge every rank's res into rank 0's (exact, order-free). */
 void pario_reduce_result_merge(pario_reduce_result *res, const pario_reduce_spec *spec, MPI_Comm comm);
 /* Collective: the histogram's range from res->acc[0] merged on rank 0 (min and

@@ -29,6 +29,36 @@ void pario_acc_init(pario_acc *a, pario_dtype t)
     a->first_nan = UINT64_MAX;
 }
 
+void pario_acc_set_shift(pario_acc *a, double shift)
+{
+    a->shifted = 1;
+    a->shift = shift;
+}
+
+/* Shifted squares: Q = sum fl(fl(x - s)^2) exactly, T = S1 - n s exactly, and
+ * var = (n Q - T^2) / n^2 by pario_xsum_var's exact big-integer arithmetic. The
+ * only errors are the squares' roundings: each fl(fl(x - s)^2) is within
+ * (1 + 2^-53)^3 - 1 < 3.0001 2^-53 of (x - s)^2, so |var - exact| <=
+ * 3.0001 2^-53 Q / n, plus the last rounding (2^-52 var); clamped at 0. */
+double pario_acc_var(const pario_acc *a)
+{
+    if (!a->shifted)
+        return pario_xsum_var(&a->s1, &a->s2, a->n);
+    if (a->n == 0 || a->s1.special)
+        return NAN;
+    if (a->s2.special) /* a shifted square overflowed: some |x - y| > DBL_MAX */
+        return INFINITY;
+    pario_xsum t = a->s1;
+    if (a->shift != 0) {
+        int e;
+        double f = frexp(fabs(a->shift), &e); /* |shift| = f 2^e, f in [0.5, 1) */
+        uint64_t m = (uint64_t)ldexp(f, 53);
+        unsigned __int128 p = (unsigned __int128)m * a->n;
+        pario_xsum_add_int(&t, a->shift > 0, (uint64_t)(p >> 64), (uint64_t)p, e - 53);
+    }
+    return pario_xsum_var(&t, &a->s2, a->n);
+}
+
 /* a < b in the lane's kind */
 static inline int less(int kind, pario_value a, pario_value b)
 {
@@ -100,7 +130,12 @@ void pario_acc_push(pario_acc *a, pario_dtype t, const void *elem, uint64_t idx)
             return;
         }
         pario_xsum_add(&a->s1, d);
-        pario_xsum_add_sq(&a->s2, d);
+        if (a->shifted) {
+            double q = d - a->shift;
+            pario_xsum_add(&a->s2, q * q);
+        } else {
+            pario_xsum_add_sq(&a->s2, d);
+        }
     } else {
         i128 x = a->kind == PARIO_ACC_SIGNED ? (i128)v.i : (i128)v.u;
         set_isum(a, get_isum(a) + x);

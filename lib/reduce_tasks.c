@@ -165,6 +165,9 @@ pario_status pario_reduce_inputs(const pario_dataset *ds, size_t n, const pario_
         if (pario_agree(&gst, comm))
             return gst;
     }
+    for (size_t i = 0; i < n; i++) /* st[] is agreed: every rank calls it for the same inputs */
+        if (!pario_failed(&st[i]))
+            pario_reduce_choose_shift(&ds[i], spec, &res[i], comm);
     gst = pario_tasks_run(ds, n, st, o, reduce_fn, &c, comm);
     if (!pario_failed(&gst))
         gst = merge_all(res, n, spec, 0, comm);

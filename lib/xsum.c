@@ -259,7 +259,10 @@ double pario_xsum_var(const pario_xsum *s1, const pario_xsum *s2, uint64_t n)
         d[k] = (int64_t)(v & MASK32);
         carry = v >> 32;
     }
-    /* carry == 0: n S2 >= S1^2 (Cauchy-Schwarz), exactly */
+    /* carry == 0: n S2 >= S1^2 (Cauchy-Schwarz), exactly; below zero only for
+     * sums of rounded shifted squares (pario_acc_var), whose variance is then 0 */
+    if (carry < 0)
+        return 0.0;
     uint64_t q;
     long u;
     if (!round_mag(d, ND, 2L * LOW, 63, 2L * LOW, &q, &u))

@@ -41,6 +41,8 @@ typedef struct pario_reduce_spec {
     unsigned ops;               /* enum pario_reduce_op */
     int axis;                   /* -1: the whole dataset; 0: one result per column; 1: per row */
     int skip_nan;               /* 1: NaN counted and skipped (numpy's nan* functions) */
+    int exact;                  /* 1: var/std of floats from exact squares (correctly rounded);
+                                   0: from shifted squares (reproducible, bounded error) */
     uint64_t bins;              /* hist */
     int have_lo, have_hi;       /* hist range given (--min, --max) */
     double lo, hi;
@@ -81,7 +83,7 @@ enum pario_acc_kind { PARIO_ACC_SIGNED, PARIO_ACC_UNSIGNED, PARIO_ACC_FLOAT };
  * merge order: rank count, chunk, strategy and distribution do not matter. */
 typedef struct pario_acc {
     int32_t kind;           /* enum pario_acc_kind */
-    int32_t pad;
+    int32_t shifted;        /* floats: s2 sums the shifted squares fl(fl(x - shift)^2) */
     uint64_t n;             /* values accumulated */
     uint64_t nan;           /* NaN seen */
     uint64_t first_nan;     /* index of the first NaN, UINT64_MAX if none */
@@ -90,10 +92,18 @@ typedef struct pario_acc {
     pario_value min, max;   /* valid when n > 0 */
     uint64_t argmin, argmax;
     pario_xsum s1;          /* floats: the exact sum */
-    pario_xsum s2;          /* the exact sum of squares (var, std) */
+    pario_xsum s2;          /* the exact sum of squares (var, std), or of shifted squares */
+    double shift;           /* the shift of s2's squares when shifted (the same on every rank) */
 } pario_acc;
 
 void pario_acc_init(pario_acc *a, pario_dtype t);
+/* Floats: s2 becomes the exact sum of the rounded shifted squares fl(fl(x - shift)^2)
+ * (the default variance, see pario_acc_var); every accumulator merged with a must
+ * carry the same shift. */
+void pario_acc_set_shift(pario_acc *a, double shift);
+/* The variance of a float lane (n > 0, no NaN accumulated): exact squares give
+ * pario_xsum_var; shifted ones (n Q - T^2) / n^2 with T = S1 - n shift exact. */
+double pario_acc_var(const pario_acc *a);
 /* into += from (Chan's formula for mean/m2; ties keep the smaller index). */
 void pario_acc_merge(pario_acc *into, const pario_acc *from);
 /* Add one value at index idx (for per-column results). */

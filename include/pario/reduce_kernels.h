@@ -25,6 +25,11 @@ enum pario_kernel_need {
  * few doubles that add without rounding, see xsum.h), then one fold. */
 void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need, pario_acc *out);
 
+/* The same, with the default variance's shifted squares (floats): out->s2 holds
+ * the exact sum of fl(fl(x - shift)^2) when shifted (see pario_acc_set_shift). */
+void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsigned need, int shifted,
+                                 double shift, pario_acc *out);
+
 /* counts[b] += elements of buf in bin b of h (values converted to double, NaN and
  * values outside [lo, hi] not counted; the last bin is closed, as in numpy). */
 void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts);

@@ -6,6 +6,7 @@
  * Float blocks holding a NaN or an infinity (found because their plain sum is NaN
  * or an extreme infinite) take a scalar path that counts and skips NaN. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -100,11 +101,19 @@ typedef __int128 i128;
 
 /* Position of the first element equal to v (it exists). */
 #define FIND(NAME, T)                                                                  \
-    static size_t NAME(const T *x, size_t n, T v)                                      \
+    PARIO_CLONES static size_t NAME(const T *restrict x, size_t n, T v)                \
     {                                                                                  \
-        for (size_t i = 0; i < n; i++)                                                 \
-            if (x[i] == v)                                                             \
-                return i;                                                              \
+        /* 64 at a time without an early exit (vectorises), then the first of them */ \
+        for (size_t i = 0; i < n; i += 64) {                                           \
+            size_t m = n - i < 64 ? n - i : 64;                                        \
+            int hit = 0;                                                               \
+            for (size_t j = 0; j < m; j++)                                             \
+                hit |= x[i + j] == v;                                                  \
+            if (hit)                                                                   \
+                for (size_t j = 0; j < m; j++)                                         \
+                    if (x[i + j] == v)                                                 \
+                        return i + j;                                                  \
+        }                                                                              \
         return 0;                                                                      \
     }
 
@@ -307,6 +316,95 @@ static void fold(pario_acc *a, const struct blk *b)
         }                                                                              \
     }
 
+/* Shifted squares (the default variance): d = fl(x - s), q = fl(d * d), each q a
+ * double >= 0 summed exactly in three levels 41 bits apart (sigma from the
+ * block's largest q, known from its min and max since fl is monotone): squares
+ * span twice the range of the values, and two levels would leave residuals for
+ * every |d| below 2^-14.5 of the block's largest. Returns the largest residual
+ * (0: the levels were exact). */
+/* fl(d^2) as an add's result: GCC contracts (gnu C's default -ffp-contract=fast on
+ * FMA clones) a product feeding an add into an fma, which would feed the levels
+ * the exact square instead of the rounded one, differently per sigma, so per
+ * block; d * d + 0.0 contracts at most into fma(d, d, 0.0) = fl(d^2), and an
+ * fma's result is not contracted again (x + 0.0 is kept: signed zeros). */
+#define SQR(d) ((d) * (d) + 0.0)
+#define SQS_STEP(V, ACC_A, ACC_B, ACC_C, RES)                                          \
+    do {                                                                               \
+        double d_ = (V) - sh, v_ = SQR(d_);                                            \
+        double q1 = (sa + v_) - sa, r1 = v_ - q1;                                      \
+        double q2 = (sb + r1) - sb, r2 = r1 - q2;                                      \
+        double q3 = (sc + r2) - sc, r3 = fabs(r2 - q3);                                \
+        ACC_A += q1;                                                                   \
+        ACC_B += q2;                                                                   \
+        ACC_C += q3;                                                                   \
+        RES = r3 > RES ? r3 : RES;                                                     \
+    } while (0)
+
+#define SPLIT_SQS(NAME, T)                                                             \
+    PARIO_XCLONES static double NAME(const T *restrict x, size_t n, double sh, const double *cs, double *p) \
+    {                                                                                  \
+        const double sa = cs[0], sb = cs[1], sc = cs[2];                               \
+        double a[8] = { 0 }, b[8] = { 0 }, c[8] = { 0 }, r[8] = { 0 };                 \
+        size_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8)                                                     \
+            for (int j = 0; j < 8; j++)                                                \
+                SQS_STEP((double)x[i + j], a[j], b[j], c[j], r[j]);                    \
+        for (; i < n; i++)                                                             \
+            SQS_STEP((double)x[i], a[0], b[0], c[0], r[0]);                            \
+        double A = 0, B = 0, C = 0, R = 0;                                             \
+        for (int j = 0; j < 8; j++) {                                                  \
+            A += a[j];                                                                 \
+            B += b[j];                                                                 \
+            C += c[j];                                                                 \
+            R = r[j] > R ? r[j] : R;                                                   \
+        }                                                                              \
+        p[0] = A;                                                                      \
+        p[1] = B;                                                                      \
+        p[2] = C;                                                                      \
+        return R;                                                                      \
+    }
+
+#define RESID_SQS(NAME, T)                                                             \
+    static void NAME(const T *x, size_t n, double sh, const double *cs, pario_xsum *s) \
+    {                                                                                  \
+        const double sa = cs[0], sb = cs[1], sc = cs[2];                               \
+        for (size_t i = 0; i < n; i++) {                                               \
+            double d = (double)x[i] - sh, v = SQR(d);                                  \
+            double q1 = (sa + v) - sa, r1 = v - q1;                                    \
+            double q2 = (sb + r1) - sb, r2 = r1 - q2;                                  \
+            double q3 = (sc + r2) - sc, r3 = r2 - q3;                                  \
+            if (r3 != 0)                                                               \
+                pario_xsum_add(s, r3);                                                 \
+        }                                                                              \
+    }
+
+/* The shifted squares of a block without NaN or infinity (values in [mn, mx]). */
+#define SHIFTED_F(NAME, T, SPQS, RQS)                                                  \
+    static void NAME(const T *x, size_t n, double mn, double mx, double sh, pario_xsum *s2) \
+    {                                                                                  \
+        double dl = fabs(mn - sh), dh = fabs(mx - sh), dm = dl > dh ? dl : dh;         \
+        double M = dm * dm; /* the block's largest q */                                \
+        if (M == 0)                                                                    \
+            return;                                                                    \
+        int e;                                                                         \
+        frexp(M, &e); /* M < 2^e; the last level's ulp 2^(e - 122) stays normal */     \
+        if (isinf(M) || e < -890 || e > 1000) {                                        \
+            for (size_t i = 0; i < n; i++) {                                           \
+                double d = (double)x[i] - sh;                                          \
+                pario_xsum_add(s2, SQR(d)); /* an overflow is recorded as +inf */      \
+            }                                                                          \
+            return;                                                                    \
+        }                                                                              \
+        double cs[3], part[3];                                                         \
+        for (int k = 0; k < 3; k++)                                                    \
+            cs[k] = ldexp(1.0, e + 12 - 41 * k);                                       \
+        double R = SPQS(x, n, sh, cs, part);                                           \
+        for (int k = 0; k < 3; k++)                                                    \
+            pario_xsum_add(s2, part[k]);                                               \
+        if (R != 0)                                                                    \
+            RQS(x, n, sh, cs, s2);                                                     \
+    }
+
 #define TINY_BITS ((uint64_t)(1023 - 485) << 52) /* 2^-485 */
 
 /* The exact sum (s1) and sum of squares (s2) of a block without NaN or infinity,
@@ -331,7 +429,7 @@ static void fold(pario_acc *a, const struct blk *b)
                     RS(x, n, sa, sb, &out->s1);                                        \
             }                                                                          \
         }                                                                              \
-        if (need & PARIO_NEED_M2) {                                                    \
+        if ((need & PARIO_NEED_M2) && !out->shifted) {                                 \
             double part[4] = { 0, 0, 0, 0 }, cs[4] = { 0, 0, 0, 0 }, R = 0;            \
             uint64_t tiny = 0; /* below 2^-485: lossy squares */                       \
             if (e >= -450 && e <= 500) {                                               \
@@ -366,8 +464,12 @@ static void fold(pario_acc *a, const struct blk *b)
             }                                                                          \
             if (need & PARIO_NEED_SUM)                                                 \
                 pario_xsum_add(&out->s1, v);                                           \
-            if (need & PARIO_NEED_M2)                                                  \
+            if ((need & PARIO_NEED_M2) && out->shifted) {                              \
+                double d = v - out->shift;                                             \
+                pario_xsum_add(&out->s2, SQR(d));                                      \
+            } else if (need & PARIO_NEED_M2) {                                         \
                 pario_xsum_add_sq(&out->s2, v);                                        \
+            }                                                                          \
             if (!b->n || v < b->min.f)                                                 \
                 b->min.f = v, b->argmin = off + i;                                     \
             if (!b->n || v > b->max.f)                                                 \
@@ -376,15 +478,137 @@ static void fold(pario_acc *a, const struct blk *b)
         }                                                                              \
     }
 
-#define REDUCE_F(NAME, T, S1, EXACT, FINDF, SLOW)                                      \
+/* The default's whole set in one sweep of a block (after a min/max sweep that
+ * gives both sigmas): the two levels of the sum of x and the three of the
+ * shifted squares. A NaN turns the first level's sum into NaN (the caller then
+ * takes the scalar path). Returns the residual flags: bit 0 the sum's, bit 1 the
+ * squares'. */
+#define SPLIT_BOTH(NAME, T)                                                            \
+    PARIO_XCLONES static int NAME(const T *restrict x, size_t n, double xa, double xb, double sh, \
+                                  const double *cs, double *px, double *pq)            \
+    {                                                                                  \
+        const double sa = cs[0], sb = cs[1], sc = cs[2];                               \
+        double a[8] = { 0 }, b[8] = { 0 }, c[8] = { 0 }, r[8] = { 0 };                 \
+        double u[8] = { 0 }, w[8] = { 0 }, rx[8] = { 0 };                              \
+        size_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8)                                                     \
+            for (int j = 0; j < 8; j++) {                                              \
+                double v = (double)x[i + j];                                           \
+                double q1 = (xa + v) - xa, r1 = v - q1;                                \
+                double q2 = (xb + r1) - xb, r2 = fabs(r1 - q2);                        \
+                u[j] += q1;                                                            \
+                w[j] += q2;                                                            \
+                rx[j] = r2 > rx[j] ? r2 : rx[j];                                       \
+                SQS_STEP(v, a[j], b[j], c[j], r[j]);                                   \
+            }                                                                          \
+        for (; i < n; i++) {                                                           \
+            double v = (double)x[i];                                                   \
+            double q1 = (xa + v) - xa, r1 = v - q1;                                    \
+            double q2 = (xb + r1) - xb, r2 = fabs(r1 - q2);                            \
+            u[0] += q1;                                                                \
+            w[0] += q2;                                                                \
+            rx[0] = r2 > rx[0] ? r2 : rx[0];                                           \
+            SQS_STEP(v, a[0], b[0], c[0], r[0]);                                       \
+        }                                                                              \
+        double A = 0, B = 0, C = 0, R = 0, U = 0, W = 0, RX = 0;                       \
+        for (int j = 0; j < 8; j++) {                                                  \
+            A += a[j];                                                                 \
+            B += b[j];                                                                 \
+            C += c[j];                                                                 \
+            R = r[j] > R ? r[j] : R;                                                   \
+            U += u[j];                                                                 \
+            W += w[j];                                                                 \
+            RX = rx[j] > RX ? rx[j] : RX;                                              \
+        }                                                                              \
+        px[0] = U;                                                                     \
+        px[1] = W;                                                                     \
+        pq[0] = A;                                                                     \
+        pq[1] = B;                                                                     \
+        pq[2] = C;                                                                     \
+        return (RX != 0) | (R != 0) << 1;                                              \
+    }
+
+/* min and max only (NaN is not seen: the caller finds it otherwise) */
+#define MINMAX(NAME, T)                                                                \
+    PARIO_CLONES static void NAME(const T *restrict x, size_t n, T *mn, T *mx)         \
+    {                                                                                  \
+        T lo[8], hi[8];                                                                \
+        for (int j = 0; j < 8; j++)                                                    \
+            lo[j] = hi[j] = x[0];                                                      \
+        size_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8)                                                     \
+            for (int j = 0; j < 8; j++) {                                              \
+                T v = x[i + j];                                                        \
+                lo[j] = v < lo[j] ? v : lo[j];                                         \
+                hi[j] = v > hi[j] ? v : hi[j];                                         \
+            }                                                                          \
+        for (; i < n; i++) {                                                           \
+            T v = x[i];                                                                \
+            lo[0] = v < lo[0] ? v : lo[0];                                             \
+            hi[0] = v > hi[0] ? v : hi[0];                                             \
+        }                                                                              \
+        T a = lo[0], b = hi[0];                                                        \
+        for (int j = 1; j < 8; j++) {                                                  \
+            a = lo[j] < a ? lo[j] : a;                                                 \
+            b = hi[j] > b ? hi[j] : b;                                                 \
+        }                                                                              \
+        *mn = a;                                                                       \
+        *mx = b;                                                                       \
+    }
+
+/* One block of the default's full set (sum and shifted squares): 1 when done, 0
+ * when the block needs the general path (a NaN, an infinity, or values too large
+ * or too small for the levels' sigmas). */
+#define FUSED_F(NAME, T, MM, BOTH, RS, RQS)                                            \
+    static int NAME(const T *p, size_t nb, double sh, pario_acc *out, T *pmn, T *pmx)  \
+    {                                                                                  \
+        T mn, mx;                                                                      \
+        MM(p, nb, &mn, &mx);                                                           \
+        *pmn = mn;                                                                     \
+        *pmx = mx;                                                                     \
+        double dmn = (double)mn, dmx = (double)mx;                                     \
+        if (!(dmn >= -DBL_MAX && dmx <= DBL_MAX)) /* NaN first, or an infinity */      \
+            return 0;                                                                  \
+        double M = fmax(-dmn, dmx), dl = fabs(dmn - sh), dh = fabs(dmx - sh);          \
+        double dm = dl > dh ? dl : dh, M2 = dm * dm;                                   \
+        int e, e2;                                                                     \
+        frexp(M, &e);                                                                  \
+        frexp(M2, &e2);                                                                \
+        if (M == 0 || M2 == 0 || e < -990 || e > 1000 || !(M2 <= DBL_MAX) || e2 < -890 || e2 > 1000) \
+            return 0;                                                                  \
+        double xa = ldexp(1.0, e + 12), xb = ldexp(1.0, e - 29), cs[3], px[2], pq[3];  \
+        for (int k = 0; k < 3; k++)                                                    \
+            cs[k] = ldexp(1.0, e2 + 12 - 41 * k);                                      \
+        int res = BOTH(p, nb, xa, xb, sh, cs, px, pq);                                 \
+        if (isnan(px[0]))                                                              \
+            return 0;                                                                  \
+        pario_xsum_add(&out->s1, px[0]);                                               \
+        pario_xsum_add(&out->s1, px[1]);                                               \
+        if (res & 1)                                                                   \
+            RS(p, nb, xa, xb, &out->s1);                                               \
+        for (int k = 0; k < 3; k++)                                                    \
+            pario_xsum_add(&out->s2, pq[k]);                                           \
+        if (res & 2)                                                                   \
+            RQS(p, nb, sh, cs, &out->s2);                                              \
+        return 1;                                                                      \
+    }
+
+#define REDUCE_F(NAME, T, S1, EXACT, SHIFTED, FUSED, FINDF, SLOW)                      \
     static void NAME(const T *x, size_t n, unsigned need, pario_acc *out)              \
     {                                                                                  \
+        const int fused = out->shifted && (need & PARIO_NEED_SUM) && (need & PARIO_NEED_M2); \
         for (size_t off = 0; off < n; off += BLOCK) {                                  \
             size_t nb = n - off < BLOCK ? n - off : BLOCK;                             \
             const T *p = x + off;                                                      \
             double s;                                                                  \
             T mn, mx;                                                                  \
             struct blk b = { 0, 0, UINT64_MAX, { 0 }, { 0 }, 0, 0, 0 };                \
+            if (fused && FUSED(p, nb, out->shift, out, &mn, &mx)) {                    \
+                b.n = nb;                                                              \
+                SET_EXTREMES(T, f, FINDF);                                             \
+                fold(out, &b);                                                         \
+                continue;                                                              \
+            }                                                                          \
             S1(p, nb, &s, &mn, &mx);                                                   \
             if (isnan(s) || isinf(mn) || isinf(mx)) {                                  \
                 SLOW(p, nb, off, need, out, &b);                                       \
@@ -392,6 +616,8 @@ static void fold(pario_acc *a, const struct blk *b)
                 b.n = nb;                                                              \
                 if (need & (PARIO_NEED_SUM | PARIO_NEED_M2))                           \
                     EXACT(p, nb, fmax(-(double)mn, (double)mx), need, out);            \
+                if ((need & PARIO_NEED_M2) && out->shifted)                            \
+                    SHIFTED(p, nb, (double)mn, (double)mx, out->shift, &out->s2);      \
                 SET_EXTREMES(T, f, FINDF);                                             \
             }                                                                          \
             fold(out, &b);                                                             \
@@ -520,8 +746,20 @@ FIND(find_u32, uint32_t)
 FIND(find_u64, uint64_t)
 SLOW_F(slow_f32, float)
 SLOW_F(slow_f64, double)
-REDUCE_F(red_f32, float, s1_f32, exact_f32, find_f32, slow_f32)
-REDUCE_F(red_f64, double, s1_f64, exact_f64, find_f64, slow_f64)
+SPLIT_SQS(spqs_f32, float)
+SPLIT_SQS(spqs_f64, double)
+RESID_SQS(rqs_f32, float)
+RESID_SQS(rqs_f64, double)
+SHIFTED_F(shifted_f32, float, spqs_f32, rqs_f32)
+SHIFTED_F(shifted_f64, double, spqs_f64, rqs_f64)
+SPLIT_BOTH(spb_f32, float)
+SPLIT_BOTH(spb_f64, double)
+MINMAX(mm_f32, float)
+MINMAX(mm_f64, double)
+FUSED_F(fused_f32, float, mm_f32, spb_f32, rs_f32, rqs_f32)
+FUSED_F(fused_f64, double, mm_f64, spb_f64, rs_f64, rqs_f64)
+REDUCE_F(red_f32, float, s1_f32, exact_f32, shifted_f32, fused_f32, find_f32, slow_f32)
+REDUCE_F(red_f64, double, s1_f64, exact_f64, shifted_f64, fused_f64, find_f64, slow_f64)
 REDUCE_I(red_i8, int8_t, int64_t, PARIO_ACC_SIGNED, i, s1_i8, sq_i8, find_i8)
 REDUCE_I(red_i16, int16_t, int64_t, PARIO_ACC_SIGNED, i, s1_i16, sq_i16, find_i16)
 REDUCE_I(red_i32, int32_t, int64_t, PARIO_ACC_SIGNED, i, s1_i32, sq_i32, find_i32)
@@ -533,7 +771,15 @@ REDUCE_I(red_u64, uint64_t, i128, PARIO_ACC_UNSIGNED, u, s1_u64, sq_u64, find_u6
 
 void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need, pario_acc *out)
 {
+    pario_kernel_reduce_shifted(buf, n, t, need, 0, 0, out);
+}
+
+void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsigned need, int shifted,
+                                 double shift, pario_acc *out)
+{
     pario_acc_init(out, t);
+    if (shifted && out->kind == PARIO_ACC_FLOAT)
+        pario_acc_set_shift(out, shift);
     if (n == 0)
         return;
     switch (t) {
@@ -574,8 +820,9 @@ void pario_kernel_reduce(const void *buf, size_t n, pario_dtype t, unsigned need
         int32_t idx[HIST_BATCH];                                                       \
         uint32_t sub[4][HIST_SMALL + 2];                                               \
         const int small = bins <= HIST_SMALL && n >= 4 * HIST_BATCH; /* else not worth the clearing */ \
-        if (small)                                                                     \
-            memset(sub, 0, sizeof sub);                                                \
+        if (small) /* only the bins in use (the drive calls this per 256 KiB slice) */ \
+            for (int r_ = 0; r_ < 4; r_++)                                             \
+                memset(sub[r_], 0, sizeof(uint32_t) * (size_t)(bins + 2));             \
         for (size_t off = 0; off < n; off += HIST_BATCH) {                             \
             size_t m = n - off < HIST_BATCH ? n - off : HIST_BATCH;                    \
             const T *restrict p = x + off;                                             \

@@ -314,6 +314,91 @@ START_TEST(kernel_exact)
 }
 END_TEST
 
+/* The default variance's shifted squares: the kernel's s2 equals the one-by-one
+ * exact sum of fl(fl(x - s)^2) (each rounded product stored through a volatile, so
+ * no contraction can make it exact), bit for bit, and so does every split of the
+ * data into pieces merged afterwards (the rank-, chunk- and block-independence of
+ * the default; the contraction of d * d into the levels broke it once). */
+static void shifted_vs_scalar(const double *x, size_t n, double sh)
+{
+    pario_xsum s1, s2;
+    pario_xsum_init(&s1);
+    pario_xsum_init(&s2);
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(x[i])) {
+            volatile double d = x[i] - sh;
+            volatile double q = d * d;
+            pario_xsum_add(&s1, x[i]);
+            pario_xsum_add(&s2, q);
+        }
+    pario_xsum_normalize(&s1);
+    pario_xsum_normalize(&s2);
+    const size_t splits[] = { n, 1, 7, 128, 2048, 2049 };
+    for (size_t k = 0; k < sizeof splits / sizeof splits[0]; k++) {
+        pario_acc t;
+        pario_acc_init(&t, PARIO_FLOAT64);
+        pario_acc_set_shift(&t, sh);
+        for (size_t o = 0; o < n; o += splits[k]) {
+            size_t m = n - o < splits[k] ? n - o : splits[k];
+            pario_acc b;
+            pario_kernel_reduce_shifted(x + o, m, PARIO_FLOAT64, PARIO_NEED_SUM | PARIO_NEED_M2 | PARIO_NEED_MINMAX, 1,
+                                        sh, &b);
+            pario_acc_merge(&t, &b);
+        }
+        pario_xsum_normalize(&t.s1);
+        pario_xsum_normalize(&t.s2);
+        ck_assert_msg(memcmp(t.s1.limb, s1.limb, sizeof s1.limb) == 0, "sum, split %zu", splits[k]);
+        ck_assert_msg(memcmp(t.s2.limb, s2.limb, sizeof s2.limb) == 0 && t.s2.special == s2.special,
+                      "shifted squares, split %zu, shift %g", splits[k], sh);
+    }
+}
+
+START_TEST(kernel_shifted)
+{
+    enum { N = 3 * 2048 + 77 };
+    static double x[N];
+    const int windows[][2] = { { -3, 3 }, { -60, 60 }, { -400, 400 }, { -1074, 1023 }, { -1074, -1000 },
+                               { 990, 1023 } };
+    for (size_t w = 0; w < sizeof windows / sizeof windows[0]; w++)
+        for (int t = 0; t < 3; t++) {
+            for (int i = 0; i < N; i++)
+                x[i] = rnd_double(windows[w][0], windows[w][1], 53);
+            if (t == 1)
+                for (int i = 0; i < N; i += 97)
+                    x[i] = x[0]; /* squares of zero beside the others */
+            shifted_vs_scalar(x, N, t == 2 ? 0.0 : x[0]);
+        }
+    /* 1e9 + small noise with shift x[0] and with shift 0 (rounded squares of ~1e18) */
+    for (int i = 0; i < N; i++)
+        x[i] = 1e9 + rnd_double(-12, -8, 53);
+    shifted_vs_scalar(x, N, x[0]);
+    shifted_vs_scalar(x, N, 0.0);
+    shifted_vs_scalar(x, N, -1e15);
+    x[100] = NAN; /* the scalar path of a NaN block */
+    shifted_vs_scalar(x, N, x[0]);
+    x[0] = NAN;
+    shifted_vs_scalar(x, N, 0.0);
+    /* [1e16, 1, -1e16]: the shift 1e16 makes rounded differences */
+    for (int i = 0; i < N; i++)
+        x[i] = i % 3 == 0 ? 1e16 : i % 3 == 1 ? 1 : -1e16;
+    shifted_vs_scalar(x, N, 1e16);
+    /* a shifted square that overflows: +inf recorded, the variance is inf */
+    x[5] = -1.5e308;
+    x[6] = 1.5e308;
+    shifted_vs_scalar(x, N, 1.5e308);
+    pario_acc a;
+    pario_kernel_reduce_shifted(x, N, PARIO_FLOAT64, PARIO_NEED_SUM | PARIO_NEED_M2, 1, 1.5e308, &a);
+    ck_assert(isinf(pario_acc_var(&a)) && pario_acc_var(&a) > 0);
+    /* constant data shifted by itself: exactly 0; shifted by 0.1: clamped, >= 0 */
+    for (int i = 0; i < N; i++)
+        x[i] = 0.3;
+    pario_kernel_reduce_shifted(x, N, PARIO_FLOAT64, PARIO_NEED_SUM | PARIO_NEED_M2, 1, 0.3, &a);
+    ck_assert(pario_acc_var(&a) == 0.0);
+    pario_kernel_reduce_shifted(x, N, PARIO_FLOAT64, PARIO_NEED_SUM | PARIO_NEED_M2, 1, 0.1, &a);
+    ck_assert(pario_acc_var(&a) >= 0.0 && pario_acc_var(&a) <= 3.0001 * 0x1p-53 * 0.04 + 1e-300);
+}
+END_TEST
+
 START_TEST(kernel_integer_squares)
 {
     enum { N = 2048 + 5 };
@@ -360,6 +445,7 @@ int main(void)
     tcase_add_test(tc, variance);
     tcase_add_test(tc, kernel_exact);
     tcase_add_test(tc, kernel_integer_squares);
+    tcase_add_test(tc, kernel_shifted);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

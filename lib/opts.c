@@ -56,7 +56,7 @@ static int without(const pario_tool *t, int key)
 {
     return (key == K_PROGRESS && (t->without & PARIO_WITHOUT_PROGRESS))
         || (key == K_STATS && (t->without & PARIO_WITHOUT_STATS))
-        || (key == K_STRATEGY && (t->without & PARIO_WITHOUT_STRATEGY));
+        || ((key == K_STRATEGY || key == K_NO_MMAP) && (t->without & PARIO_WITHOUT_STRATEGY));
 }
 
 /* A tool's own short option (a key below 128) takes the letter from a common one:

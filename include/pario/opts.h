@@ -25,7 +25,7 @@ enum pario_opt_groups {
 enum pario_opt_without {
     PARIO_WITHOUT_PROGRESS = 1u << 0, /* --progress: no work long enough to follow */
     PARIO_WITHOUT_STATS = 1u << 1,    /* --stats: no data moved in parallel */
-    PARIO_WITHOUT_STRATEGY = 1u << 2, /* --strategy: the tool only writes */
+    PARIO_WITHOUT_STRATEGY = 1u << 2, /* --strategy and --no-mmap: the tool only writes, or reads on its own */
 };
 
 typedef struct pario_common {

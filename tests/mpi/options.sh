@@ -113,6 +113,10 @@ for t in pario-gen pario-count pario-reduce pario-scatter pario-gather pario-con
         check "$t --format json: stdout is one JSON object" \
           "$PYTHON3" -c 'import json, sys; sys.exit(0 if isinstance(json.load(open("o")), dict) else 1)'
         ;;
+      --no-mmap)
+        go "$t" --no-mmap
+        check "$t --no-mmap: exit 0" ok
+        ;;
       --desc | --dist | --chunk | --independent | --hint | --strategy) ;; # data options: views.sh, gen_count.sh, ...
       --*)
         # a tool's own options have their own tests; only common ones must be known here

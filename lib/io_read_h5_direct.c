@@ -9,9 +9,12 @@
  * refuses) into one reused buffer and unshuffles it straight into the step's buffer (or,
  * for a band a step only partly holds, into a band buffer kept for the next
  * step). H5Dread_chunk would do the read, but HDF5 1.10 does not support it with
- * parallel HDF5. Anything else (another filter, a chunk never written, a read
- * that does not inflate to a whole chunk) is left to H5Dread. Exact: the same
- * bytes HDF5's pipeline gives. */
+ * parallel HDF5. Anything else (another filter, a chunk never written) is left to
+ * H5Dread. The open is all ranks or none; on this path the reader's steps have
+ * no collective call (each rank its own count of steps, one agreement at the
+ * end: io_read.c), so a chunk that does not read or inflate to a whole chunk is
+ * an error, never an H5Dread on one rank alone. Exact: the same bytes HDF5's
+ * pipeline gives (the adler32 of every chunk is checked, as zlib does). */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +121,10 @@ struct pario_h5direct *pario_h5direct_open(hid_t file, hid_t dset, const pario_d
         ok = d->cbuf && d->ibuf && d->sbuf;
     }
     d->band_at = UINT64_MAX;
+    /* all ranks or none: the reader's steps then have no collective call (io_read.c) */
+    int all = 0;
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
+    ok = all;
     if (!ok) {
         pario_h5direct_free(d);
         return NULL;

@@ -269,10 +269,13 @@ static int inflate_buf(const unsigned char *in, size_t inlen, unsigned char *out
         if (build(ll, LL_MAIN, lens, nll, ll_sym, 0) < 0 || build(dt, D_MAIN, lens + nll, nd, d_sym, 0) < 0)
             return -1;
         /* the block's symbols: after a refill, at least 56 bits; a literal/length
-         * code and its extra bits take at most 20, a distance and its extra 28 */
+         * code and its extra bits take at most 20, a distance and its extra 28.
+         * e is the next symbol's main-table entry, looked up with at least 11
+         * bits in the buffer (a refill adds bits above, so it stays right) */
+        REFILL();
+        uint32_t e = ll[BITS(LL_MAIN)];
         for (;;) {
             REFILL();
-            uint32_t e = ll[BITS(LL_MAIN)];
             if (E_KIND(e) == K_SUB) {
                 DROP(LL_MAIN);
                 e = ll[E_VAL(e) + BITS(E_EXTRA(e))];
@@ -282,7 +285,7 @@ static int inflate_buf(const unsigned char *in, size_t inlen, unsigned char *out
                 if (op == oend)
                     return -1;
                 *op++ = (unsigned char)E_VAL(e);
-                /* two more literals fit the 41 bits left */
+                /* two more literals of at most 15 bits, and the next lookup's 11 */
                 e = ll[BITS(LL_MAIN)];
                 if (E_KIND(e) != K_LIT)
                     continue;
@@ -297,6 +300,7 @@ static int inflate_buf(const unsigned char *in, size_t inlen, unsigned char *out
                 if (op == oend)
                     return -1;
                 *op++ = (unsigned char)E_VAL(e);
+                e = ll[BITS(LL_MAIN)];
                 continue;
             }
             if (E_KIND(e) != K_LEN) {
@@ -316,22 +320,20 @@ static int inflate_buf(const unsigned char *in, size_t inlen, unsigned char *out
             DROP(E_BITS(de));
             size_t dist = E_VAL(de) + BITS(E_EXTRA(de));
             DROP(E_EXTRA(de));
+            /* the next symbol's lookup before the copy, whose branches mispredict */
+            REFILL();
+            e = ll[BITS(LL_MAIN)];
             if (dist > (size_t)(op - out) || len > (size_t)(oend - op))
                 return -1;
             unsigned char *dst = op;
             const unsigned char *src = op - dist;
             op += len;
-            if (dist >= 16) {
-                do {
-                    memcpy(dst, src, 16);
-                    dst += 16;
-                    src += 16;
-                } while (dst < op);
-            } else if (dist >= 8) {
+            if (dist >= 8) { /* 16 bytes a step, 8 at a time: most matches take one step */
                 do {
                     memcpy(dst, src, 8);
-                    dst += 8;
-                    src += 8;
+                    memcpy(dst + 8, src + 8, 8);
+                    dst += 16;
+                    src += 16;
                 } while (dst < op);
             } else if (dist == 1) {
                 uint64_t v = UINT64_C(0x0101010101010101) * src[0];

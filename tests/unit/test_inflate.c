@@ -72,7 +72,8 @@ static void roundtrip(const unsigned char *a, size_t n, const unsigned char *c, 
     free(out);
 }
 
-/* data of a kind: random, few symbols, repeats at short and long distances, runs */
+/* data of a kind: random, few symbols, repeats at distances 1-7, 8-15 and the
+ * farthest, runs, long matches */
 static void fill(unsigned char *a, size_t n, int kind)
 {
     for (size_t i = 0; i < n; i++) {
@@ -83,6 +84,7 @@ static void fill(unsigned char *a, size_t n, int kind)
         case 2: a[i] = i < 7 ? (unsigned char)r : a[i - 1 - (r >> 8) % 7]; break; /* distances 1-7 */
         case 3: a[i] = (unsigned char)((i / 1000) % 7); break;                   /* long runs: distance 1, length 258 */
         case 4: a[i] = i < 32768 ? (unsigned char)r : a[i - 32768]; break;       /* the farthest distance */
+        case 5: a[i] = i < 15 ? (unsigned char)r : a[i - 8 - (r >> 8) % 8]; break;     /* distances 8-15 */
         default: a[i] = i < 300 ? (unsigned char)r : r % 50 ? a[i - 300 + r % 17] : (unsigned char)r; break;
         }
     }
@@ -94,7 +96,7 @@ START_TEST(zlib_streams_every_level_and_strategy)
     const size_t sizes[] = { 0, 1, 7, 258, 4099, 70001, 200003 };
     unsigned char *a = malloc(200003);
     ck_assert_ptr_nonnull(a);
-    for (int kind = 0; kind < 6; kind++)
+    for (int kind = 0; kind < 7; kind++)
         for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
             size_t n = sizes[si];
             fill(a, n, kind);

@@ -79,6 +79,9 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
 pario_status pario_h5read_open(pario_reader *r);
 pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *buf);
 void pario_h5read_close(pario_reader *r);
+/* 1 when every rank reads its chunks on the direct path (io_read_h5_direct.c):
+ * the steps then have no collective call, so the reader agrees once at the end. */
+int pario_h5read_direct(const pario_reader *r);
 /* Select local elements [start, start+n) of view v in the dataspace of ds (a union
  * of hyperslabs: ranges, or for 2-D partial rows and blocks of whole rows). */
 #include <hdf5.h>
@@ -86,7 +89,8 @@ herr_t pario_h5_select(hid_t space, const pario_view *v, const pario_dataset *ds
 /* The direct path for deflate/shuffle chunks read by one rank each
  * (io_read_h5_direct.c): collective open (NULL: not this dataset, read with
  * H5Dread), then per rank: local elements [start, start+n) of v into buf, as
- * stored (the caller swaps); 0 if a chunk did not read or inflate (then H5Dread). */
+ * stored (the caller swaps); 0 if a chunk did not read or inflate (an error: the
+ * open is all ranks or none, and the reader's steps are then local). */
 struct pario_h5direct;
 struct pario_h5direct *pario_h5direct_open(hid_t file, hid_t dset, const pario_dataset *ds, size_t esize,
                                            MPI_Comm comm);

@@ -134,6 +134,10 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
         st = pario_h5read_open(r);
         if (pario_failed(&st))
             pario_reader_release(r);
+        else if (pario_h5read_direct(r)) { /* each rank its own steps, one agreement at the end */
+            r->local = 1;
+            r->nsteps = (view->local_count + r->chunk_elems - 1) / r->chunk_elems;
+        }
         return st;
     }
     const char *why;

@@ -182,7 +182,13 @@ pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *
     pario_status st = pario_ok();
     hid_t mem = -1;
     double t0 = MPI_Wtime();
-    if (h->direct && n && pario_h5direct_read(h->direct, v, start, n, buf)) {
+    if (h->direct && n) {
+        /* every rank reads its own steps (io_read.c): no H5Dread on one rank alone,
+         * which may read metadata collectively */
+        if (!pario_h5direct_read(h->direct, v, start, n, buf)) {
+            r->io_seconds += MPI_Wtime() - t0;
+            return pario_local_error("%s: a chunk of %s did not read or inflate (corrupt?)", ds->path, ds->dataset);
+        }
         if (h->swap)
             pario_byteswap(buf, (size_t)n, v->esize);
         h->modes |= 32u;
@@ -221,6 +227,11 @@ pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *
     if (!pario_failed(&st))
         r->bytes += n * v->esize;
     return st;
+}
+
+int pario_h5read_direct(const pario_reader *r)
+{
+    return r->h5 && r->h5->direct;
 }
 
 void pario_h5read_close(pario_reader *r)

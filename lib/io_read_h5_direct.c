@@ -4,20 +4,24 @@
  * the unshuffled chunk into its cache and from there into the caller's buffer.
  * Here each rank reads a chunk's stored bytes with MPI-IO on HDF5's own handle
  * at the address HDF5 gives (H5Dget_chunk_info_by_coord, looked up for every
- * chunk by every rank at open: collective metadata reads), inflates it with zlib
- * into one reused buffer and unshuffles it straight into the step's buffer (or,
+ * chunk by every rank at open: collective metadata reads), inflates it with
+ * pario's whole-buffer decoder (lib/inflate.c: adler32 checked; zlib for what it
+ * refuses) into one reused buffer and unshuffles it straight into the step's buffer (or,
  * for a band a step only partly holds, into a band buffer kept for the next
  * step). H5Dread_chunk would do the read, but HDF5 1.10 does not support it with
- * parallel HDF5. Anything else (another filter, a chunk never written, a read
- * that does not inflate to a whole chunk) is left to H5Dread. Exact: the same
- * bytes HDF5's pipeline gives. */
+ * parallel HDF5. Anything else (another filter, a chunk never written) is left to
+ * H5Dread. The open is all ranks or none; on this path the reader's steps have
+ * no collective call (each rank its own count of steps, one agreement at the
+ * end: io_read.c), so a chunk that does not read or inflate to a whole chunk is
+ * an error, never an H5Dread on one rank alone. Exact: the same bytes HDF5's
+ * pipeline gives (the adler32 of every chunk is checked, as zlib does). */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#include "inflate.h"
 #include "io_internal.h"
 
 struct pario_h5direct {
@@ -112,11 +116,15 @@ struct pario_h5direct *pario_h5direct_open(hid_t file, hid_t dset, const pario_d
     size_t cbytes = (size_t)(d->crows * d->ccols) * esize;
     if (ok) {
         d->cbuf = malloc(d->cmax);
-        d->ibuf = malloc(cbytes);
-        d->sbuf = malloc(cbytes);
+        d->ibuf = malloc(cbytes + PARIO_INFLATE_SLACK);
+        d->sbuf = malloc(cbytes + PARIO_INFLATE_SLACK);
         ok = d->cbuf && d->ibuf && d->sbuf;
     }
     d->band_at = UINT64_MAX;
+    /* all ranks or none: the reader's steps then have no collective call (io_read.c) */
+    int all = 0;
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
+    ok = all;
     if (!ok) {
         pario_h5direct_free(d);
         return NULL;
@@ -189,10 +197,10 @@ static int decode_band(struct pario_h5direct *d, uint64_t b, unsigned char *out)
             if (d->mask[k] & (1u << i))
                 continue;
             if (d->filter[i] == H5Z_FILTER_DEFLATE) {
-                uLongf n = (uLongf)cbytes;
-                if (uncompress(d->ibuf, &n, data, (uLong)len) != Z_OK || n != cbytes)
+                unsigned char *to = data == d->ibuf ? d->sbuf : d->ibuf;
+                if (pario_inflate(data, len, to, cbytes) != 0)
                     return 0;
-                data = d->ibuf;
+                data = to;
                 len = cbytes;
             } else {
                 if (len != cbytes)

@@ -58,6 +58,35 @@ check "--verbose says pario inflated the chunks" grep -q "inflated by pario" v.o
 mpirun 2 pario-reduce --op sum --verbose ub.h5:/f >v.out 2>&1
 check "a chunk never written: HDF5's pipeline (fill value)" grep -q "independent transfers" v.out
 
+# corrupt chunks: pario's decoder checks every chunk (its adler32 trailer too, as
+# zlib does) and never falls back to H5Dread alone on one rank: one line, exit 1,
+# the failing rank named, no hang; h5py refuses the same chunks
+"$PYTHON3" -c "
+import h5py, numpy as np, shutil
+rng = np.random.default_rng(5)
+with h5py.File('ok.h5', 'w') as h:
+    h.create_dataset('g', data=rng.integers(0, 1000, size=1000).astype('<i4'), chunks=(100,), compression='gzip', shuffle=True)
+for name, chunk, back in (('bad1.h5', 1, 40), ('bad3.h5', 3, 1)):  # inside the deflate data; the trailer's last byte
+    shutil.copy('ok.h5', name)
+    with h5py.File(name, 'r') as h:
+        info = h['g'].id.get_chunk_info(chunk)
+    with open(name, 'r+b') as f:
+        f.seek(info.byte_offset + info.size - back); b = f.read(1); f.seek(-1, 1); f.write(bytes([b[0] ^ 0x10]))
+    try:
+        h5py.File(name, 'r')['g'][()]
+        raise SystemExit(name + ': h5py read the corrupt chunk')
+    except OSError:
+        pass
+" || exit 99
+expect_error 2 1 "^pario-reduce: error: bad1.h5: a chunk of /g did not read or inflate.*\\(rank 1\\)" pario-reduce --op sum bad1.h5:/g
+expect_error 3 1 "^pario-reduce: error: bad3.h5: a chunk of /g did not read or inflate.*\\(rank 0\\)" pario-reduce --op sum --chunk 100 bad3.h5:/g
+mpirun 3 pario-reduce --op sum,min,max ok.h5:/g >ok.out 2>&1
+check "the intact file reads (3 ranks)" "$PYTHON3" -c "
+import h5py
+x = h5py.File('ok.h5', 'r')['g'][()]
+r = dict(l.split(': ') for l in open('ok.out').read().splitlines())
+assert (r['elements'], r['sum'], r['min'], r['max']) == ('1000', str(x.sum()), str(x.min()), str(x.max())), r"
+
 # 2. one open per run
 if ! command -v strace >/dev/null 2>&1 || ! strace -f -qq -e trace=openat -o probe.trace true 2>/dev/null; then
   echo "h5_read: strace missing or ptrace not permitted: opens not counted"

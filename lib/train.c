@@ -109,33 +109,61 @@ static pario_status label_error(const struct train *t, double y, uint64_t row)
                        (unsigned long long)row, y, (unsigned long long)(t->k ? t->k : MAX_CLASSES) - 1);
 }
 
-/* Rows row..row+m-1 (m <= group) into x (m x f doubles) and y (m), checked:
- * features finite, labels valid (the first bad value in row order is named). */
-pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels)
+/* The bytes of rows row..row+m-1 (and their labels): where they lie in the
+ * mappings, or read into t->raw (t->lraw). A mapped "read" passes the read
+ * fault point as a real one does. */
+static pario_status get_rows(struct train *t, uint64_t row, uint64_t m, int labels, const unsigned char **raw,
+                             const unsigned char **lraw)
 {
+    int fault;
+    *raw = t->raw;
+    *lraw = t->lraw;
+    if (t->map) {
+        if ((fault = pario_fault(PARIO_FAULT_READ)))
+            return pario_sys_error(fault, "read", t->ds.path);
+        *raw = t->map + t->ds.offset + row * t->rowbytes;
+        if (labels && t->have_labels) {
+            if ((fault = pario_fault(PARIO_FAULT_READ)))
+                return pario_sys_error(fault, "read", t->lds.path);
+            *lraw = t->lmap + t->lds.offset + row * t->lesize;
+        }
+        return pario_ok();
+    }
     pario_status st = read_bytes(t->fh, t->ds.path, (MPI_Offset)(t->ds.offset + row * t->rowbytes), t->raw,
                                  m * t->rowbytes);
     if (!pario_failed(&st) && labels && t->have_labels)
         st = read_bytes(t->lfh, t->lds.path, (MPI_Offset)(t->lds.offset + row * t->lesize), t->lraw, m * t->lesize);
+    if (!pario_failed(&st) && t->swap)
+        pario_byteswap(t->raw, m * t->cols, t->esize);
+    if (!pario_failed(&st) && labels && t->have_labels && t->lswap)
+        pario_byteswap(t->lraw, m, t->lesize);
+    return st;
+}
+
+/* Rows row..row+m-1 (m <= group) into x (m x f doubles) and y (m), checked:
+ * features finite, labels valid (the first bad value in row order is named).
+ * Unguarded: the caller guards the accesses to a mapping. */
+static pario_status read_rows(struct train *t, uint64_t row, uint64_t m, int labels)
+{
+    const unsigned char *raw, *lraw;
+    pario_status st = get_rows(t, row, m, labels, &raw, &lraw);
     if (pario_failed(&st))
         return st;
-    if (t->swap)
-        pario_byteswap(t->raw, m * t->cols, t->esize);
     uint64_t ne = m * t->cols;
     double *x = t->x;
     int finite = -1;   /* not known yet */
     t->xf = NULL;
     if (t->ds.dtype == PARIO_FLOAT32 && t->f32 && t->o->label_column < 0
-        && pario_train_finite_f32((const float *)(const void *)t->raw, ne)) {
-        t->xf = (const float *)(const void *)t->raw;   /* the kernel widens as it goes */
+        && pario_train_finite_f32((const float *)(const void *)raw, ne)) {
+        t->xf = (const float *)(const void *)raw;   /* the kernel widens as it goes */
         finite = 1;
     } else if (t->ds.dtype == PARIO_FLOAT32) {
-        finite = pario_train_widen((const float *)(const void *)t->raw, x, ne);
+        finite = pario_train_widen((const float *)(const void *)raw, x, ne);
     } else if (t->ds.dtype == PARIO_FLOAT64) {
-        memcpy(x, t->raw, ne * sizeof(double));
+        memcpy(x, raw, ne * sizeof(double));
     } else {
         for (uint64_t i = 0; i < ne; i++)
-            x[i] = pario_load_double(t->raw, i, t->ds.dtype);
+            x[i] = pario_load_double(raw, i, t->ds.dtype);
     }
     int64_t lc = t->o->label_column;
     if (lc >= 0) {
@@ -149,15 +177,13 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
             t->y[i] = v;
         }
     } else if (labels) {
-        if (t->lswap)
-            pario_byteswap(t->lraw, m, t->lesize);
         if (t->lds.dtype == PARIO_FLOAT32)
-            (void)pario_train_widen((const float *)(const void *)t->lraw, t->y, m);
+            (void)pario_train_widen((const float *)(const void *)lraw, t->y, m);
         else if (t->lds.dtype == PARIO_FLOAT64)
-            memcpy(t->y, t->lraw, m * sizeof(double));
+            memcpy(t->y, lraw, m * sizeof(double));
         else
             for (uint64_t i = 0; i < m; i++)
-                t->y[i] = pario_load_double(t->lraw, i, t->lds.dtype);
+                t->y[i] = pario_load_double(lraw, i, t->lds.dtype);
     }
     uint64_t bad = m, badc = 0;
     /* a float32 row whose only non-finite value is the label column is checked again */
@@ -175,6 +201,26 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
                            x[bad * t->f + badc - (lc >= 0 && badc > (uint64_t)lc)]);
     if (badl < m)
         return label_error(t, t->y[badl], row + badl);
+    return st;
+}
+
+/* A SIGBUS in a mapping (lib/train_map.c): the file shrank under it. */
+static pario_status truncated(const struct train *t, int which, uint64_t row)
+{
+    return pario_error(PARIO_ERR_RUNTIME, "%s: read of row %llu failed: the file was truncated while mapped",
+                       which == 2 ? t->lds.path : t->ds.path, (unsigned long long)row);
+}
+
+pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels)
+{
+    if (!t->map)
+        return read_rows(t, row, m, labels);
+    int which = sigsetjmp(pario_train_map_jmp, 0);
+    if (which)
+        return truncated(t, which, row);
+    pario_train_map_armed = 1;
+    pario_status st = read_rows(t, row, m, labels);
+    pario_train_map_armed = 0;
     return st;
 }
 
@@ -258,6 +304,7 @@ pario_status pario_train_open(struct train *t)
     if (!t->raw || !t->lraw || !t->x || !t->y || !t->lossv)
         return pario_local_error("out of memory for %llu rows of %s (try a smaller --chunk)",
                                  (unsigned long long)t->group, t->ds.path);
+    pario_train_map(t);
     return pario_ok();
 }
 
@@ -291,6 +338,27 @@ static void segment(struct train *t, uint64_t m, double *gsum, uint64_t *correct
         pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, gsum, t->lossv, correct, t->z);
 }
 
+/* Rows row..row+m-1 read (with labels) and through the kernel, under one
+ * guard of the mapping's accesses (the kernel reads mapped rows too). */
+static pario_status read_segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint64_t *correct)
+{
+    if (!t->map) {
+        pario_status st = read_rows(t, row, m, 1);
+        if (!pario_failed(&st))
+            segment(t, m, gsum, correct);
+        return st;
+    }
+    int which = sigsetjmp(pario_train_map_jmp, 0);
+    if (which)
+        return truncated(t, which, row);
+    pario_train_map_armed = 1;
+    pario_status st = read_rows(t, row, m, 1);
+    if (!pario_failed(&st))
+        segment(t, m, gsum, correct);
+    pario_train_map_armed = 0;
+    return st;
+}
+
 /* Rows row..row+len-1 (a segment), read at most group at a time: the sum
  * of their losses in row order added exactly into loss, right predictions
  * into correct, and their gradient summed in row order into gsum (zeroed
@@ -303,10 +371,9 @@ static pario_status run_rows(struct train *t, uint64_t row, uint64_t len, double
     memset(gsum, 0, t->nw * sizeof *gsum);
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
-        st = pario_train_read(t, row + i, m, 1);
+        st = read_segment(t, row + i, m, gsum, correct);
         if (pario_failed(&st))
             break;
-        segment(t, m, gsum, correct);
         for (uint64_t q = 0; q < m; q++)
             ls = ls + t->lossv[q];
     }
@@ -324,10 +391,9 @@ static pario_status eval_rows(struct train *t, uint64_t row, uint64_t len, uint6
     double ls = 0.0;
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
-        st = pario_train_read(t, row + i, m, 1);
+        st = read_segment(t, row + i, m, NULL, correct);
         if (pario_failed(&st))
             break;
-        segment(t, m, NULL, correct);
         for (uint64_t q = 0; q < m; q++) {
             ls = ls + t->lossv[q];
             if ((row + i + q + 1) % R == 0 || i + q + 1 == len) {
@@ -460,6 +526,7 @@ static pario_status mean_over_ranks(struct train *t, pario_xsum *loss, uint64_t 
 
 void pario_train_close(struct train *t)
 {
+    pario_train_unmap(t);
     if (t->fh != MPI_FILE_NULL)
         MPI_File_close(&t->fh);
     if (t->lfh != MPI_FILE_NULL)

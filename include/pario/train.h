@@ -89,6 +89,7 @@ typedef struct pario_train_opts {
     pario_io_opts io;          /* chunk (bounds the rows held at once), hints */
     const char *log;           /* per-epoch parallel HDF5 log, or NULL */
     int resume, force;         /* continue the log from its last finished epoch; replace it */
+    int no_mmap;               /* --no-mmap: read the rows through MPI-IO, never from a memory map */
     const char *predict;       /* --predict MODEL: a --log file whose last epoch's weights predict */
     const char *out;           /* --out: the predictions (raw file + descriptor) */
 } pario_train_opts;

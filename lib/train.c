@@ -142,8 +142,10 @@ static pario_status get_rows(struct train *t, uint64_t row, uint64_t m, int labe
 
 /* Rows row..row+m-1 (m <= group) into x (m x f doubles) and y (m), checked:
  * features finite, labels valid (the first bad value in row order is named).
- * Unguarded: the caller guards the accesses to a mapping. */
-static pario_status read_rows(struct train *t, uint64_t row, uint64_t m, int labels)
+ * defer: float32 rows used as they lie (t->xf) are not checked here but by
+ * the kernel (t->unchecked; read_segment). Unguarded: the caller guards the
+ * accesses to a mapping. */
+static pario_status read_rows(struct train *t, uint64_t row, uint64_t m, int labels, int defer)
 {
     const unsigned char *raw, *lraw;
     pario_status st = get_rows(t, row, m, labels, &raw, &lraw);
@@ -153,8 +155,13 @@ static pario_status read_rows(struct train *t, uint64_t row, uint64_t m, int lab
     double *x = t->x;
     int finite = -1;   /* not known yet */
     t->xf = NULL;
-    if (t->ds.dtype == PARIO_FLOAT32 && t->f32 && t->o->label_column < 0
-        && pario_train_finite_f32((const float *)(const void *)raw, ne)) {
+    t->unchecked = 0;
+    if (defer && t->ds.dtype == PARIO_FLOAT32 && t->f32 && t->o->label_column < 0) {
+        t->xf = (const float *)(const void *)raw;
+        t->unchecked = 1;
+        finite = 1;
+    } else if (t->ds.dtype == PARIO_FLOAT32 && t->f32 && t->o->label_column < 0
+               && pario_train_finite_f32((const float *)(const void *)raw, ne)) {
         t->xf = (const float *)(const void *)raw;   /* the kernel widens as it goes */
         finite = 1;
     } else if (t->ds.dtype == PARIO_FLOAT32) {
@@ -195,6 +202,8 @@ static pario_status read_rows(struct train *t, uint64_t row, uint64_t m, int lab
                 badc += lc >= 0 && badc >= (uint64_t)lc;
             }
     uint64_t badl = labels ? bad_label(t, m) : m;
+    if (badl < m && t->unchecked)
+        return read_rows(t, row, m, labels, 0);   /* a bad row before the bad label? */
     if (bad < m && bad <= badl)
         return pario_error(PARIO_ERR_RUNTIME, "%s: row %llu, column %llu: value %g is not finite", t->ds.path,
                            (unsigned long long)(row + bad), (unsigned long long)badc,
@@ -214,12 +223,12 @@ static pario_status truncated(const struct train *t, int which, uint64_t row)
 pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels)
 {
     if (!t->map)
-        return read_rows(t, row, m, labels);
+        return read_rows(t, row, m, labels, 0);
     int which = sigsetjmp(pario_train_map_jmp, 0);
     if (which)
         return truncated(t, which, row);
     pario_train_map_armed = 1;
-    pario_status st = read_rows(t, row, m, labels);
+    pario_status st = read_rows(t, row, m, labels, 0);
     pario_train_map_armed = 0;
     return st;
 }
@@ -329,13 +338,19 @@ static pario_status count_classes(struct train *t, pario_status st)
     return st;
 }
 
-/* The kernel over the m rows just read (float32 rows as they are, or widened) */
-static void segment(struct train *t, uint64_t m, double *gsum, uint64_t *correct)
+/* The kernel over rows row..row+m-1 just read (float32 rows as they are, or
+ * widened). Rows not checked yet (t->unchecked) are checked when a score was
+ * not finite (the kernel's return): an error, or fine and the kernel's sums
+ * stand (a score overflowed, or a weight is not finite). */
+static pario_status segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint64_t *correct)
 {
+    int zok;
     if (t->xf)
-        pario_train_segment_f32(t->o->model, t->w, t->f, t->k, t->xf, t->y, m, gsum, t->lossv, correct, t->z);
+        zok = pario_train_segment_f32(t->o->model, t->w, t->f, t->k, t->xf, t->y, m, gsum, t->lossv, correct, t->z,
+                                      t->pf, t->pfbytes);
     else
-        pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, gsum, t->lossv, correct, t->z);
+        zok = pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, gsum, t->lossv, correct, t->z);
+    return zok || !t->unchecked ? pario_ok() : read_rows(t, row, m, 1, 0);
 }
 
 /* Rows row..row+m-1 read (with labels) and through the kernel, under one
@@ -343,34 +358,53 @@ static void segment(struct train *t, uint64_t m, double *gsum, uint64_t *correct
 static pario_status read_segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint64_t *correct)
 {
     if (!t->map) {
-        pario_status st = read_rows(t, row, m, 1);
-        if (!pario_failed(&st))
-            segment(t, m, gsum, correct);
-        return st;
+        pario_status st = read_rows(t, row, m, 1, 1);
+        return pario_failed(&st) ? st : segment(t, row, m, gsum, correct);
     }
     int which = sigsetjmp(pario_train_map_jmp, 0);
     if (which)
         return truncated(t, which, row);
     pario_train_map_armed = 1;
-    pario_status st = read_rows(t, row, m, 1);
+    pario_status st = read_rows(t, row, m, 1, 1);
     if (!pario_failed(&st))
-        segment(t, m, gsum, correct);
+        st = segment(t, row, m, gsum, correct);
     pario_train_map_armed = 0;
     return st;
+}
+
+/* The rows the kernel prefetches while it works on the current ones: at
+ * most group rows from row (rows 0: none); their labels at once. Only from
+ * a mapping (a prefetch of an address outside one is harmless, but useless). */
+static void prefetch_next(struct train *t, uint64_t row, uint64_t rows)
+{
+    t->pf = NULL;
+    t->pfbytes = 0;
+    if (!t->map || !rows)
+        return;
+    rows = rows < t->group ? rows : t->group;
+    t->pf = t->map + t->ds.offset + row * t->rowbytes;
+    t->pfbytes = rows * t->rowbytes;
+    if (t->lmap)
+        for (uint64_t b = 0; b < rows * t->lesize; b += 64)
+            __builtin_prefetch(t->lmap + t->lds.offset + row * t->lesize + b, 0, 2);
 }
 
 /* Rows row..row+len-1 (a segment), read at most group at a time: the sum
  * of their losses in row order added exactly into loss, right predictions
  * into correct, and their gradient summed in row order into gsum (zeroed
- * first). */
-static pario_status run_rows(struct train *t, uint64_t row, uint64_t len, double *gsum, pario_xsum *loss,
-                             uint64_t *correct)
+ * first). The rows after it: next..next+nlen-1 (prefetched). */
+static pario_status run_rows(struct train *t, uint64_t row, uint64_t len, uint64_t next, uint64_t nlen, double *gsum,
+                             pario_xsum *loss, uint64_t *correct)
 {
     pario_status st = pario_ok();
     double ls = 0.0;
     memset(gsum, 0, t->nw * sizeof *gsum);
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
+        if (i + m < len)
+            prefetch_next(t, row + i + m, len - i - m);
+        else
+            prefetch_next(t, next, nlen);
         st = read_segment(t, row + i, m, gsum, correct);
         if (pario_failed(&st))
             break;
@@ -391,6 +425,7 @@ static pario_status eval_rows(struct train *t, uint64_t row, uint64_t len, uint6
     double ls = 0.0;
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
+        prefetch_next(t, row + i + m, len - i - m);
         st = read_segment(t, row + i, m, NULL, correct);
         if (pario_failed(&st))
             break;
@@ -453,13 +488,50 @@ static uint64_t batch_segments(const struct order *o, uint64_t lo, uint64_t size
     return s;
 }
 
-/* This rank's segments of the batch at positions lo..lo+size-1: segment s's
- * gradient sum into slots + s nw (slots not NULL), else added exactly into
- * the accumulators t->acc. */
-static pario_status run_batch(struct train *t, const struct order *o, uint64_t lo, uint64_t size, double *slots,
-                              pario_xsum *loss, uint64_t *correct)
+/* A segment of a batch: its first row, its rows (0: none), its index in the batch. */
+struct seg {
+    uint64_t row, len, s;
+};
+
+/* This rank's first segment of the batch at positions lo..lo+size-1. */
+static struct seg first_mine(const struct train *t, const struct order *o, uint64_t lo, uint64_t size)
+{
+    struct seg me = { 0, 0, 0 };
+    uint64_t pos = lo, end = lo + size;
+    for (uint64_t s = 0; pos < end && s <= (uint64_t)t->rank; s++) {
+        uint64_t q, start = order_locate(o, pos, &q);
+        uint64_t blk = pario_perm_at(&o->perm, q);
+        uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
+        uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
+        if (s == (uint64_t)t->rank)
+            me = (struct seg){ blk * o->R + (pos - start), take, s };
+        pos += take;
+    }
+    return me;
+}
+
+/* Segment cur of this rank (then next's rows are prefetched): its gradient sum
+ * into slots + s nw (slots not NULL), else added exactly into the
+ * accumulators t->acc. */
+static pario_status run_seg(struct train *t, struct seg cur, struct seg next, double *slots, pario_xsum *loss,
+                            uint64_t *correct)
+{
+    double *gsum = slots ? slots + cur.s * t->nw : t->gs;
+    pario_status st = run_rows(t, cur.row, cur.len, next.row, next.len, gsum, loss, correct);
+    if (!slots && !pario_failed(&st))
+        for (uint64_t i = 0; i < t->nw; i++)
+            pario_xsum_add(&t->acc[i], gsum[i]);
+    return st;
+}
+
+/* This rank's segments of the batch at positions lo..lo+size-1 (segments s
+ * with s mod P = rank), each while the next one's rows are prefetched; after
+ * the last, the next batch's first (after). */
+static pario_status run_batch(struct train *t, const struct order *o, uint64_t lo, uint64_t size, struct seg after,
+                              double *slots, pario_xsum *loss, uint64_t *correct)
 {
     pario_status st = pario_ok();
+    struct seg cur = { 0, 0, 0 };
     uint64_t pos = lo, end = lo + size;
     for (uint64_t s = 0; pos < end && !pario_failed(&st); s++) {
         uint64_t q, start = order_locate(o, pos, &q);
@@ -467,14 +539,15 @@ static pario_status run_batch(struct train *t, const struct order *o, uint64_t l
         uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
         uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
         if (s % (uint64_t)t->p == (uint64_t)t->rank) {
-            double *gsum = slots ? slots + s * t->nw : t->gs;
-            st = run_rows(t, blk * o->R + (pos - start), take, gsum, loss, correct);
-            if (!slots && !pario_failed(&st))
-                for (uint64_t i = 0; i < t->nw; i++)
-                    pario_xsum_add(&t->acc[i], gsum[i]);
+            struct seg me = { blk * o->R + (pos - start), take, s };
+            if (cur.len)
+                st = run_seg(t, cur, me, slots, loss, correct);
+            cur = me;
         }
         pos += take;
     }
+    if (cur.len && !pario_failed(&st))
+        st = run_seg(t, cur, after, slots, loss, correct);
     return st;
 }
 
@@ -622,7 +695,10 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             else
                 for (uint64_t i = 0; i <= t.nw; i++)
                     pario_xsum_init(&t.acc[i]);
-            st = run_batch(&t, &ord, lo, size, slots, &eloss, &ecorrect);
+            struct seg after = { 0, 0, 0 };
+            if (size == b && lo + b < t.n)
+                after = first_mine(&t, &ord, lo + b, t.n - lo - b < b ? t.n - lo - b : b);
+            st = run_batch(&t, &ord, lo, size, after, slots, &eloss, &ecorrect);
             /* one collective per step: the ranks that failed count themselves
              * in an extra sum of the allreduce (every rank joins it, failed or
              * not), and agree on the message only when one did */

@@ -31,6 +31,9 @@ struct train {
     pario_xsum *acc;
     int f32;                  /* float32 rows without a label column: not widened (t->xf) */
     const float *xf;          /* the rows just read, when not widened; else NULL (t->x) */
+    int unchecked;            /* t->xf not checked for inf/NaN yet (the kernel's scores tell) */
+    const void *pf;           /* the rows the kernel prefetches meanwhile (mapped), or NULL */
+    uint64_t pfbytes;
     const unsigned char *map, *lmap;   /* DATA and LABELS mapped (lib/train_map.c), or NULL */
     size_t maplen, lmaplen;
 };

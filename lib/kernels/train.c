@@ -70,11 +70,13 @@ PARIO_AXPY(axpyf, float)
  * z[i], r[i] = p - y and the loss; returns the rows classified right. */
 static inline __attribute__((always_inline)) uint64_t logistic_rows(const double *restrict z, const double *restrict y,
                                                                     uint64_t m, double *restrict r,
-                                                                    double *restrict loss)
+                                                                    double *restrict loss, int *restrict bad)
 {
     uint64_t ok = 0;
+    int nf = 0;
     for (uint64_t i = 0; i < m; i++) {
         double zz = z[i], yy = y[i];
+        nf |= !(zz - zz == 0.0);   /* z is inf or NaN */
         double a = zz < 0 ? -zz : zz;
         double e = xexp(-a), d = 1.0 + e;
         double p = (zz >= 0 ? 1.0 : e) / d;
@@ -82,30 +84,51 @@ static inline __attribute__((always_inline)) uint64_t logistic_rows(const double
         loss[i] = xlog1p(e) + (zz > 0 ? zz : 0.0) - yy * zz;
         ok += (zz > 0) == (yy == 1.0);
     }
+    *bad = nf;
     return ok;
 }
 
-static inline __attribute__((always_inline)) void segment(pario_train_model model, const double *restrict w,
+/* Row i's share of the bytes pf[0..pfbytes-1] the caller reads next,
+ * prefetched into L2 (step bytes a row, in 64-byte lines): the rows of the
+ * next segment arrive while these are being computed. */
+static inline __attribute__((always_inline)) void prefetch_share(const char *pf, uint64_t pfbytes, uint64_t step,
+                                                                 uint64_t i)
+{
+    uint64_t b = i * step, e = b + step < pfbytes ? b + step : pfbytes;
+    for (; b < e; b += 64)
+        __builtin_prefetch(pf + b, 0, 2);
+}
+
+static inline __attribute__((always_inline)) int segment(pario_train_model model, const double *restrict w,
                                                           uint64_t f, uint64_t k, const double *restrict x,
                                                           const float *restrict xf, const double *restrict y,
                                                           uint64_t m, double *restrict g, double *restrict loss,
-                                                          uint64_t *correct, double *restrict z)
+                                                          uint64_t *correct, double *restrict z, const char *pf,
+                                                          uint64_t pfbytes)
 {
     uint64_t ok = 0;
+    int bad = 0;
+    uint64_t step = pf && m ? ((pfbytes + m - 1) / m + 63) & ~(uint64_t)63 : 0;
     if (model == PARIO_TRAIN_LOGISTIC) {
         double *restrict r = z + m;
-        for (uint64_t i = 0; i < m; i++)
+        for (uint64_t i = 0; i < m; i++) {
+            if (step)
+                prefetch_share(pf, pfbytes, step, i);
             z[i] = dot8(w, i);
-        ok = logistic_rows(z, y, m, r, loss);
+        }
+        ok = logistic_rows(z, y, m, r, loss, &bad);
         if (g)
             for (uint64_t i = 0; i < m; i++)
                 axpy(g, r[i], i);
         *correct += ok;
-        return;
+        return !bad;
     }
     for (uint64_t i = 0; i < m; i++) {
+        if (step)
+            prefetch_share(pf, pfbytes, step, i);
         if (model == PARIO_TRAIN_LINEAR) {
-            double r = dot8(w, i) - y[i];
+            double zz = dot8(w, i), r = zz - y[i];
+            bad |= !(zz - zz == 0.0);
             if (g)
                 axpy(g, r, i);
             loss[i] = r * r / 2;
@@ -113,6 +136,7 @@ static inline __attribute__((always_inline)) void segment(pario_train_model mode
             uint64_t best = 0;
             for (uint64_t c = 0; c < k; c++) {
                 z[c] = dot8(w + c * (f + 1), i);
+                bad |= !(z[c] - z[c] == 0.0);
                 if (z[c] > z[best])
                     best = c;
             }
@@ -130,22 +154,24 @@ static inline __attribute__((always_inline)) void segment(pario_train_model mode
         }
     }
     *correct += ok;
+    return !bad;
 }
 
 PARIO_CLONES
-void pario_train_segment(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
-                         const double *restrict x, const double *restrict y, uint64_t m, double *restrict g,
-                         double *restrict loss, uint64_t *correct, double *restrict z)
+int pario_train_segment(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
+                        const double *restrict x, const double *restrict y, uint64_t m, double *restrict g,
+                        double *restrict loss, uint64_t *correct, double *restrict z)
 {
-    segment(model, w, f, k, x, NULL, y, m, g, loss, correct, z);
+    return segment(model, w, f, k, x, NULL, y, m, g, loss, correct, z, NULL, 0);
 }
 
 PARIO_CLONES
-void pario_train_segment_f32(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
-                             const float *restrict x, const double *restrict y, uint64_t m, double *restrict g,
-                             double *restrict loss, uint64_t *correct, double *restrict z)
+int pario_train_segment_f32(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
+                            const float *restrict x, const double *restrict y, uint64_t m, double *restrict g,
+                            double *restrict loss, uint64_t *correct, double *restrict z, const void *pf,
+                            uint64_t pfbytes)
 {
-    segment(model, w, f, k, NULL, x, y, m, g, loss, correct, z);
+    return segment(model, w, f, k, NULL, x, y, m, g, loss, correct, z, pf, pfbytes);
 }
 
 PARIO_CLONES

@@ -567,8 +567,12 @@ static pario_status allreduce_slots(struct train *t, double *slots, uint64_t nse
     uint64_t len = nseg * t->nw;
     slots[len] = failed ? 1.0 : 0.0;
     MPI_Request rq;
+    double t0 = MPI_Wtime();
     int err = MPI_Iallreduce(MPI_IN_PLACE, slots, (int)(len + 1), MPI_DOUBLE, MPI_SUM, t->comm, &rq);
     err = err == MPI_SUCCESS ? pario_wait_yielding(&rq) : err;
+    double t1 = MPI_Wtime();
+    t->secs[1] += t1 - t0;
+    t->secs[2] -= t1;   /* the exact sums: until the update is done */
     if (err != MPI_SUCCESS)
         return pario_mpi_error(err, "MPI_Allreduce of the gradients", NULL);
     for (uint64_t i = 0; i < t->nw; i++) {
@@ -698,7 +702,12 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             struct seg after = { 0, 0, 0 };
             if (size == b && lo + b < t.n)
                 after = first_mine(&t, &ord, lo + b, t.n - lo - b < b ? t.n - lo - b : b);
+            double tb = MPI_Wtime();
             st = run_batch(&t, &ord, lo, size, after, slots, &eloss, &ecorrect);
+            double ta = MPI_Wtime();
+            t.secs[0] += ta - tb;
+            if (!slots)
+                t.secs[1] -= ta;   /* the accumulators' allreduce: until the update */
             /* one collective per step: the ranks that failed count themselves
              * in an extra sum of the allreduce (every rank joins it, failed or
              * not), and agree on the message only when one did */
@@ -721,6 +730,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
                         grad = grad + o->l2 * t.w[i];
                     t.w[i] = t.w[i] - o->lr * grad;
                 }
+            t.secs[slots ? 2 : 1] += MPI_Wtime();
             steps++;
         }
         if (pario_failed(&st))
@@ -753,7 +763,9 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         uint64_t end = (start + len) * R < t.n ? (start + len) * R : t.n;
         start = start * R < t.n ? start * R : t.n;
         len = end - start;
+        double tv = MPI_Wtime();
         st = eval_rows(&t, start, len, R, &loss, &correct);
+        t.secs[3] = MPI_Wtime() - tv;
         if (!pario_agree(&st, comm))
             st = mean_over_ranks(&t, &loss, correct, &res->loss, &res->accuracy);
     }
@@ -768,6 +780,11 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     res->samples_per_second = (double)(steps ? t.n * (o->epochs - first) : 0) / (seconds > 0 ? seconds : 1e-9);
     res->resumed = first;
     res->weights = t.w;
+    res->rank_seconds = t.rank == 0 ? malloc(4 * (size_t)t.p * sizeof(double)) : NULL;
+    int have = t.rank != 0 || res->rank_seconds;
+    MPI_Bcast(&have, 1, MPI_INT, 0, comm);
+    if (have)
+        MPI_Gather(t.secs, 4, MPI_DOUBLE, res->rank_seconds, 4, MPI_DOUBLE, 0, comm);
     pario_train_close(&t);
     return st;
 }
@@ -775,5 +792,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
 void pario_train_result_free(pario_train_result *res)
 {
     free(res->weights);
+    free(res->rank_seconds);
     res->weights = NULL;
+    res->rank_seconds = NULL;
 }

@@ -32,6 +32,7 @@ struct train {
     int f32;                  /* float32 rows without a label column: not widened (t->xf) */
     const float *xf;          /* the rows just read, when not widened; else NULL (t->x) */
     int unchecked;            /* t->xf not checked for inf/NaN yet (the kernel's scores tell) */
+    double secs[4];           /* timers: compute, allreduce, exact sums + update, evaluation */
     const void *pf;           /* the rows the kernel prefetches meanwhile (mapped), or NULL */
     uint64_t pfbytes;
     const unsigned char *map, *lmap;   /* DATA and LABELS mapped (lib/train_map.c), or NULL */

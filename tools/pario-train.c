@@ -225,6 +225,10 @@ int main(int argc, char **argv)
             pario_note(&c, "%llu steps of %llu rows on %d ranks in %.3f s (%.0f samples/s), allreduce %s",
                        (unsigned long long)res.steps, (unsigned long long)o.batch, res.nranks, res.seconds,
                        res.samples_per_second, pario_allreduce_name(o.allreduce));
+        for (int r = 0; !pario_failed(&st) && c.verbose && res.rank_seconds && r < res.nranks; r++)
+            pario_note(&c, "rank %d: %.3f s reading + kernel, %.3f s allreduce (waiting included), %.3f s exact sums + "
+                       "update, %.3f s final evaluation", r, res.rank_seconds[4 * r], res.rank_seconds[4 * r + 1],
+                       res.rank_seconds[4 * r + 2], res.rank_seconds[4 * r + 3]);
         pario_train_result_free(&res);
     }
     int code = pario_report(&st, tool.name, MPI_COMM_WORLD);

@@ -106,6 +106,9 @@ typedef struct pario_train_result {
     double samples_per_second;
     uint64_t resumed;      /* epochs read from the log (--resume) */
     double *weights;       /* nweights on every rank: K rows of (F weights, then the bias) */
+    double *rank_seconds;  /* rank 0 (else NULL): per rank, 4 wall-clock timers: reading and the
+                              kernel, the gradients' allreduce (waiting included), the exact sums
+                              and the update, the final evaluation */
 } pario_train_result;
 
 /* Collective: train, then evaluate the final weights over the whole dataset.

@@ -575,8 +575,11 @@ static pario_status allreduce_slots(struct train *t, double *slots, uint64_t nse
     t->secs[2] -= t1;   /* the exact sums: until the update is done */
     if (err != MPI_SUCCESS)
         return pario_mpi_error(err, "MPI_Allreduce of the gradients", NULL);
+    pario_train_fsum_cols(slots, nseg, t->nw, t->g, t->fsok);
     for (uint64_t i = 0; i < t->nw; i++) {
         int ok;
+        if (t->fsok[i])
+            continue;
         t->g[i] = pario_train_fsum(slots + i, nseg, t->nw, &ok);
         if (!ok) {
             pario_xsum_init(&t->acc[i]);
@@ -618,6 +621,7 @@ void pario_train_close(struct train *t)
     free(t->gs);
     free(t->acc);
     free(t->slots);
+    free(t->fsok);
 }
 
 pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm)
@@ -644,7 +648,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         t.gs = malloc(t.nw * sizeof *t.gs);
         t.acc = malloc((t.nw + 1) * sizeof *t.acc);
         t.slots = malloc((SLOT_SEGMENTS * t.nw + 1) * sizeof *t.slots);
-        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots)
+        t.fsok = malloc(t.nw);
+        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
     if (pario_agree(&st, comm)) {

@@ -29,6 +29,7 @@ struct train {
     unsigned char *raw, *lraw;
     double *x, *y, *z, *w, *g, *gs, *lossv, *slots;
     pario_xsum *acc;
+    unsigned char *fsok;      /* nw flags of pario_train_fsum_cols */
     int f32;                  /* float32 rows without a label column: not widened (t->xf) */
     const float *xf;          /* the rows just read, when not widened; else NULL (t->x) */
     int unchecked;            /* t->xf not checked for inf/NaN yet (the kernel's scores tell) */

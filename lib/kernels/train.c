@@ -297,6 +297,68 @@ static inline __attribute__((always_inline)) int fsum_fixed(const double *x, uin
     return 1;
 }
 
+/* fsum_fixed for 8 weights at once (lanes), each 128-bit sum as two 64-bit
+ * halves with the carry: the same integers, so the same bits. */
+typedef uint64_t v8u __attribute__((vector_size(64)));
+typedef int64_t v8i __attribute__((vector_size(64)));
+
+static inline __attribute__((always_inline)) v8u load8u(const double *p)
+{
+    v8u v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+PARIO_CLONES
+void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t nw, double *out, unsigned char *ok)
+{
+    const v8u one = { 1, 1, 1, 1, 1, 1, 1, 1 };
+    uint64_t i = 0;
+    for (; n <= 1024 && i + 8 <= nw; i += 8) {
+        v8i emin = { 4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096 }, emax = -emin, bad = emin - emin;
+        for (uint64_t s = 0; s < n; s++) {
+            v8u b = load8u(x + s * nw + i);
+            v8i e = (v8i)((b >> 52) & 0x7ff);
+            v8i nz = (v8i)((b << 1) != 0);
+            bad |= nz & ((e == 0) | (e > 1023 + 900));
+            v8i lt = nz & (e < emin), gt = nz & (e > emax);
+            emin = (lt & e) | (~lt & emin);
+            emax = (gt & e) | (~gt & emax);
+        }
+        v8u H = (v8u)(bad - bad), L = H;
+        for (uint64_t s = 0; s < n; s++) {
+            v8u b = load8u(x + s * nw + i);
+            v8i e = (v8i)((b >> 52) & 0x7ff);
+            v8u nz = (v8u)((b << 1) != 0);
+            v8u m = ((b & 0x000fffffffffffffULL) | 0x0010000000000000ULL) & nz;
+            v8u d = (v8u)(e - emin);   /* 0..64 in the lanes that count */
+            v8u lo = (m << (d & 63)) & (v8u)(d < 64);
+            v8u hi = (m >> ((64 - d) & 63)) & (v8u)((d >= 1) & (d <= 64));
+            v8u neg = -(b >> 63);   /* all ones for a negative value: (hi, lo) = -(hi, lo) */
+            v8u lon = (lo ^ neg) - neg;
+            v8u hin = (hi ^ neg) + (neg & (v8u)(lo == 0) & one);
+            L = L + lon;
+            H = H + hin + ((v8u)(L < lon) & one);
+        }
+        for (int l = 0; l < 8; l++) {
+            if (bad[l] || (emax[l] >= emin[l] && (emax[l] - emin[l] > 64 || emin[l] < 80))) {
+                ok[i + l] = 0;
+                continue;
+            }
+            ok[i + l] = 1;
+            if (emax[l] < emin[l]) {
+                out[i + l] = 0.0;
+                continue;
+            }
+            __int128 t = (__int128)(((unsigned __int128)H[l] << 64) | L[l]);
+            /* times 2^(emin - 1075), exact (a normal result), as ldexp */
+            out[i + l] = (double)t * xm_double((uint64_t)(emin[l] - 1075 + 1023) << 52) + 0.0;
+        }
+    }
+    for (; i < nw; i++)
+        ok[i] = 0;
+}
+
 PARIO_CLONES
 double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok)
 {

@@ -30,7 +30,7 @@
 #pragma GCC optimize("fp-contract=off", "no-trapping-math")
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
-#define PARIO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define PARIO_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define PARIO_CLONES
 #endif
@@ -309,36 +309,65 @@ static inline __attribute__((always_inline)) v8u load8u(const double *p)
     return v;
 }
 
+/* Branch- and comparison-free helpers on 64-bit lanes (vector comparisons
+ * scalarise in places): 1 where v != 0, the signed minimum and maximum, all
+ * ones where a signed v < 0. */
+static inline __attribute__((always_inline)) v8u nonzero01(v8u v)
+{
+    return (v | -v) >> 63;
+}
+
+static inline __attribute__((always_inline)) v8i negmask(v8i v)
+{
+    return v >> 63;   /* arithmetic: all ones when v < 0 */
+}
+
+static inline __attribute__((always_inline)) v8i min8i(v8i a, v8i b)
+{
+    v8i d = a - b;   /* |values| < 2^13: no overflow */
+    return b + (d & negmask(d));
+}
+
+static inline __attribute__((always_inline)) v8i max8i(v8i a, v8i b)
+{
+    v8i d = a - b;
+    return a - (d & negmask(d));
+}
+
 PARIO_CLONES
 void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t nw, double *out, unsigned char *ok)
 {
-    const v8u one = { 1, 1, 1, 1, 1, 1, 1, 1 };
     uint64_t i = 0;
     for (; n <= 1024 && i + 8 <= nw; i += 8) {
+        /* the exponents' range of the nonzero values; a subnormal or a huge value is bad */
         v8i emin = { 4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096 }, emax = -emin, bad = emin - emin;
         for (uint64_t s = 0; s < n; s++) {
             v8u b = load8u(x + s * nw + i);
             v8i e = (v8i)((b >> 52) & 0x7ff);
-            v8i nz = (v8i)((b << 1) != 0);
-            bad |= nz & ((e == 0) | (e > 1023 + 900));
-            v8i lt = nz & (e < emin), gt = nz & (e > emax);
-            emin = (lt & e) | (~lt & emin);
-            emax = (gt & e) | (~gt & emax);
+            v8i z = (v8i)(1 - nonzero01(b << 1));              /* 1 for a zero */
+            v8i sub = (v8i)(1 - nonzero01((v8u)e)) & (1 - z);  /* exponent 0, not zero */
+            v8i huge = negmask(1023 + 900 - e) & 1;
+            bad |= sub | huge;
+            emin = min8i(emin, e + (z << 12));   /* a zero counts as 4096 */
+            emax = max8i(emax, e - (z << 12));   /* and as -4096 */
         }
+        /* each value m 2^(e - emin) (m with its implicit bit; 0 for a zero)
+         * added into the 128-bit lanes (H, L), negated when negative */
         v8u H = (v8u)(bad - bad), L = H;
         for (uint64_t s = 0; s < n; s++) {
             v8u b = load8u(x + s * nw + i);
             v8i e = (v8i)((b >> 52) & 0x7ff);
-            v8u nz = (v8u)((b << 1) != 0);
-            v8u m = ((b & 0x000fffffffffffffULL) | 0x0010000000000000ULL) & nz;
-            v8u d = (v8u)(e - emin);   /* 0..64 in the lanes that count */
-            v8u lo = (m << (d & 63)) & (v8u)(d < 64);
-            v8u hi = (m >> ((64 - d) & 63)) & (v8u)((d >= 1) & (d <= 64));
-            v8u neg = -(b >> 63);   /* all ones for a negative value: (hi, lo) = -(hi, lo) */
+            v8u m = ((b & 0x000fffffffffffffULL) | 0x0010000000000000ULL) & -nonzero01(b << 1);
+            v8i d = e - emin;   /* 0..64 in the lanes that count */
+            v8u lo = (m << ((v8u)d & 63)) & (v8u)negmask(d - 64);                 /* d < 64 */
+            v8u hi = (m >> ((v8u)(64 - d) & 63)) & (v8u)~negmask((d - 1) | (64 - d));   /* 1 <= d <= 64 */
+            v8u neg = -(b >> 63);   /* all ones for a negative value */
             v8u lon = (lo ^ neg) - neg;
-            v8u hin = (hi ^ neg) + (neg & (v8u)(lo == 0) & one);
-            L = L + lon;
-            H = H + hin + ((v8u)(L < lon) & one);
+            v8u hin = (hi ^ neg) + (neg & (1 - nonzero01(lo)));   /* two's complement's carry */
+            v8u sum = L + lon;
+            v8u carry = ((L & lon) | ((L | lon) & ~sum)) >> 63;
+            L = sum;
+            H = H + hin + carry;
         }
         for (int l = 0; l < 8; l++) {
             if (bad[l] || (emax[l] >= emin[l] && (emax[l] - emin[l] > 64 || emin[l] < 80))) {

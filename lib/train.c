@@ -112,45 +112,43 @@ static pario_status label_error(const struct train *t, double y, uint64_t row)
 /* The bytes of rows row..row+m-1 (and their labels): where they lie in the
  * mappings, or read into t->raw (t->lraw). A mapped "read" passes the read
  * fault point as a real one does. */
-static pario_status get_rows(struct train *t, uint64_t row, uint64_t m, int labels, const unsigned char **raw,
-                             const unsigned char **lraw)
+static int get_rows(struct train *t, uint64_t row, uint64_t m, int labels, const unsigned char **raw,
+                    const unsigned char **lraw, pario_status *err)
 {
     int fault;
     *raw = t->raw;
     *lraw = t->lraw;
     if (t->map) {
         if ((fault = pario_fault(PARIO_FAULT_READ)))
-            return pario_sys_error(fault, "read", t->ds.path);
+            return *err = pario_sys_error(fault, "read", t->ds.path), 1;
         *raw = t->map + t->ds.offset + row * t->rowbytes;
         if (labels && t->have_labels) {
             if ((fault = pario_fault(PARIO_FAULT_READ)))
-                return pario_sys_error(fault, "read", t->lds.path);
+                return *err = pario_sys_error(fault, "read", t->lds.path), 1;
             *lraw = t->lmap + t->lds.offset + row * t->lesize;
         }
-        return pario_ok();
+        return 0;
     }
-    pario_status st = read_bytes(t->fh, t->ds.path, (MPI_Offset)(t->ds.offset + row * t->rowbytes), t->raw,
-                                 m * t->rowbytes);
-    if (!pario_failed(&st) && labels && t->have_labels)
-        st = read_bytes(t->lfh, t->lds.path, (MPI_Offset)(t->lds.offset + row * t->lesize), t->lraw, m * t->lesize);
-    if (!pario_failed(&st) && t->swap)
+    *err = read_bytes(t->fh, t->ds.path, (MPI_Offset)(t->ds.offset + row * t->rowbytes), t->raw, m * t->rowbytes);
+    if (!pario_failed(err) && labels && t->have_labels)
+        *err = read_bytes(t->lfh, t->lds.path, (MPI_Offset)(t->lds.offset + row * t->lesize), t->lraw, m * t->lesize);
+    if (!pario_failed(err) && t->swap)
         pario_byteswap(t->raw, m * t->cols, t->esize);
-    if (!pario_failed(&st) && labels && t->have_labels && t->lswap)
+    if (!pario_failed(err) && labels && t->have_labels && t->lswap)
         pario_byteswap(t->lraw, m, t->lesize);
-    return st;
+    return pario_failed(err);
 }
 
 /* Rows row..row+m-1 (m <= group) into x (m x f doubles) and y (m), checked:
  * features finite, labels valid (the first bad value in row order is named).
  * defer: float32 rows used as they lie (t->xf) are not checked here but by
  * the kernel (t->unchecked; read_segment). Unguarded: the caller guards the
- * accesses to a mapping. */
-static pario_status read_rows(struct train *t, uint64_t row, uint64_t m, int labels, int defer)
+ * accesses to a mapping. Returns 1 (and the error in *err) on failure. */
+static int read_rows(struct train *t, uint64_t row, uint64_t m, int labels, int defer, pario_status *err)
 {
     const unsigned char *raw, *lraw;
-    pario_status st = get_rows(t, row, m, labels, &raw, &lraw);
-    if (pario_failed(&st))
-        return st;
+    if (get_rows(t, row, m, labels, &raw, &lraw, err))
+        return 1;
     uint64_t ne = m * t->cols;
     double *x = t->x;
     int finite = -1;   /* not known yet */
@@ -203,14 +201,14 @@ static pario_status read_rows(struct train *t, uint64_t row, uint64_t m, int lab
             }
     uint64_t badl = labels ? bad_label(t, m) : m;
     if (badl < m && t->unchecked)
-        return read_rows(t, row, m, labels, 0);   /* a bad row before the bad label? */
+        return read_rows(t, row, m, labels, 0, err);   /* a bad row before the bad label? */
     if (bad < m && bad <= badl)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: row %llu, column %llu: value %g is not finite", t->ds.path,
-                           (unsigned long long)(row + bad), (unsigned long long)badc,
-                           x[bad * t->f + badc - (lc >= 0 && badc > (uint64_t)lc)]);
+        return *err = pario_error(PARIO_ERR_RUNTIME, "%s: row %llu, column %llu: value %g is not finite",
+                                  t->ds.path, (unsigned long long)(row + bad), (unsigned long long)badc,
+                                  x[bad * t->f + badc - (lc >= 0 && badc > (uint64_t)lc)]), 1;
     if (badl < m)
-        return label_error(t, t->y[badl], row + badl);
-    return st;
+        return *err = label_error(t, t->y[badl], row + badl), 1;
+    return 0;
 }
 
 /* A SIGBUS in a mapping (lib/train_map.c): the file shrank under it. */
@@ -222,13 +220,16 @@ static pario_status truncated(const struct train *t, int which, uint64_t row)
 
 pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels)
 {
-    if (!t->map)
-        return read_rows(t, row, m, labels, 0);
+    pario_status st = pario_ok();
+    if (!t->map) {
+        read_rows(t, row, m, labels, 0, &st);
+        return st;
+    }
     int which = sigsetjmp(pario_train_map_jmp, 0);
     if (which)
         return truncated(t, which, row);
     pario_train_map_armed = 1;
-    pario_status st = read_rows(t, row, m, labels, 0);
+    read_rows(t, row, m, labels, 0, &st);
     pario_train_map_armed = 0;
     return st;
 }
@@ -342,7 +343,7 @@ static pario_status count_classes(struct train *t, pario_status st)
  * widened). Rows not checked yet (t->unchecked) are checked when a score was
  * not finite (the kernel's return): an error, or fine and the kernel's sums
  * stand (a score overflowed, or a weight is not finite). */
-static pario_status segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint64_t *correct)
+static int segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint64_t *correct, pario_status *err)
 {
     int zok;
     if (t->xf)
@@ -350,26 +351,23 @@ static pario_status segment(struct train *t, uint64_t row, uint64_t m, double *g
                                       t->pf, t->pfbytes);
     else
         zok = pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, gsum, t->lossv, correct, t->z);
-    return zok || !t->unchecked ? pario_ok() : read_rows(t, row, m, 1, 0);
+    return zok || !t->unchecked ? 0 : read_rows(t, row, m, 1, 0, err);
 }
 
 /* Rows row..row+m-1 read (with labels) and through the kernel, under one
  * guard of the mapping's accesses (the kernel reads mapped rows too). */
-static pario_status read_segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint64_t *correct)
+static int read_segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint64_t *correct,
+                        pario_status *err)
 {
-    if (!t->map) {
-        pario_status st = read_rows(t, row, m, 1, 1);
-        return pario_failed(&st) ? st : segment(t, row, m, gsum, correct);
-    }
+    if (!t->map)
+        return read_rows(t, row, m, 1, 1, err) || segment(t, row, m, gsum, correct, err);
     int which = sigsetjmp(pario_train_map_jmp, 0);
     if (which)
-        return truncated(t, which, row);
+        return *err = truncated(t, which, row), 1;
     pario_train_map_armed = 1;
-    pario_status st = read_rows(t, row, m, 1, 1);
-    if (!pario_failed(&st))
-        st = segment(t, row, m, gsum, correct);
+    int failed = read_rows(t, row, m, 1, 1, err) || segment(t, row, m, gsum, correct, err);
     pario_train_map_armed = 0;
-    return st;
+    return failed;
 }
 
 /* The rows the kernel prefetches while it works on the current ones: at
@@ -392,27 +390,27 @@ static void prefetch_next(struct train *t, uint64_t row, uint64_t rows)
 /* Rows row..row+len-1 (a segment), read at most group at a time: the sum
  * of their losses in row order added exactly into loss, right predictions
  * into correct, and their gradient summed in row order into gsum (zeroed
- * first). The rows after it: next..next+nlen-1 (prefetched). */
-static pario_status run_rows(struct train *t, uint64_t row, uint64_t len, uint64_t next, uint64_t nlen, double *gsum,
-                             pario_xsum *loss, uint64_t *correct)
+ * first). The rows after it: next..next+nlen-1 (prefetched). Returns 1 on
+ * failure (the error in *err). */
+static int run_rows(struct train *t, uint64_t row, uint64_t len, uint64_t next, uint64_t nlen, double *gsum,
+                    pario_xsum *loss, uint64_t *correct, pario_status *err)
 {
-    pario_status st = pario_ok();
+    int failed = 0;
     double ls = 0.0;
     memset(gsum, 0, t->nw * sizeof *gsum);
-    for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
+    for (uint64_t i = 0; i < len && !failed; i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
         if (i + m < len)
             prefetch_next(t, row + i + m, len - i - m);
         else
             prefetch_next(t, next, nlen);
-        st = read_segment(t, row + i, m, gsum, correct);
-        if (pario_failed(&st))
+        if ((failed = read_segment(t, row + i, m, gsum, correct, err)))
             break;
         for (uint64_t q = 0; q < m; q++)
             ls = ls + t->lossv[q];
     }
     pario_xsum_add(loss, ls);
-    return st;
+    return failed;
 }
 
 /* The final evaluation: rows row..row+len-1 (row a multiple of R), read at
@@ -426,8 +424,7 @@ static pario_status eval_rows(struct train *t, uint64_t row, uint64_t len, uint6
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
         prefetch_next(t, row + i + m, len - i - m);
-        st = read_segment(t, row + i, m, NULL, correct);
-        if (pario_failed(&st))
+        if (read_segment(t, row + i, m, NULL, correct, &st))
             break;
         for (uint64_t q = 0; q < m; q++) {
             ls = ls + t->lossv[q];
@@ -513,15 +510,15 @@ static struct seg first_mine(const struct train *t, const struct order *o, uint6
 /* Segment cur of this rank (then next's rows are prefetched): its gradient sum
  * into slots + s nw (slots not NULL), else added exactly into the
  * accumulators t->acc. */
-static pario_status run_seg(struct train *t, struct seg cur, struct seg next, double *slots, pario_xsum *loss,
-                            uint64_t *correct)
+static int run_seg(struct train *t, struct seg cur, struct seg next, double *slots, pario_xsum *loss,
+                   uint64_t *correct, pario_status *err)
 {
     double *gsum = slots ? slots + cur.s * t->nw : t->gs;
-    pario_status st = run_rows(t, cur.row, cur.len, next.row, next.len, gsum, loss, correct);
-    if (!slots && !pario_failed(&st))
+    int failed = run_rows(t, cur.row, cur.len, next.row, next.len, gsum, loss, correct, err);
+    if (!slots && !failed)
         for (uint64_t i = 0; i < t->nw; i++)
             pario_xsum_add(&t->acc[i], gsum[i]);
-    return st;
+    return failed;
 }
 
 /* This rank's segments of the batch at positions lo..lo+size-1 (segments s
@@ -531,9 +528,10 @@ static pario_status run_batch(struct train *t, const struct order *o, uint64_t l
                               double *slots, pario_xsum *loss, uint64_t *correct)
 {
     pario_status st = pario_ok();
+    int failed = 0;
     struct seg cur = { 0, 0, 0 };
     uint64_t pos = lo, end = lo + size;
-    for (uint64_t s = 0; pos < end && !pario_failed(&st); s++) {
+    for (uint64_t s = 0; pos < end && !failed; s++) {
         uint64_t q, start = order_locate(o, pos, &q);
         uint64_t blk = pario_perm_at(&o->perm, q);
         uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
@@ -541,13 +539,13 @@ static pario_status run_batch(struct train *t, const struct order *o, uint64_t l
         if (s % (uint64_t)t->p == (uint64_t)t->rank) {
             struct seg me = { blk * o->R + (pos - start), take, s };
             if (cur.len)
-                st = run_seg(t, cur, me, slots, loss, correct);
+                failed = run_seg(t, cur, me, slots, loss, correct, &st);
             cur = me;
         }
         pos += take;
     }
-    if (cur.len && !pario_failed(&st))
-        st = run_seg(t, cur, after, slots, loss, correct);
+    if (cur.len && !failed)
+        run_seg(t, cur, after, slots, loss, correct, &st);
     return st;
 }
 

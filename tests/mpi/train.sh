@@ -170,6 +170,17 @@ expect_error 1 1 'lin_X.bin: not an HDF5 file' pario-plot lin_X.bin --out x.svg
 PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 'log_D.bin: read' pario-train "${LOG[@]}"
 PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce ring --no-mmap
 PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 'log32_y.bin: read' pario-train "${LOG32[@]}" log32_X.bin
+# a file truncated under a running training (2,013 rows, 12 pages, cut to
+# 100 bytes): one line, exit 1, never a crash (the SIGBUS of the memory map is
+# caught as a failed read; truncated before it was mapped, the short file is
+# an error of its own)
+for i in $(seq 33); do cat lin_X.bin; done > trunc_X.bin
+for i in $(seq 33); do cat lin_y.bin; done > trunc_y.bin
+printf 'dtype: float64\nshape: [2013, 3]\n' > trunc_X.bin.yaml
+printf 'dtype: float64\nshape: [2013]\n' > trunc_y.bin.yaml
+(sleep 2; truncate -s 100 trunc_X.bin) &
+expect_error 2 1 'trunc_X.bin' pario-train --model linear --labels trunc_y.bin --epochs 1e15 trunc_X.bin
+wait
 run bigblock 2 --model linear --labels lin_y.bin --epochs 2 --shuffle-block 1e18 lin_X.bin
 ref sgd bigblock.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 32 --lr 0.01 --seed 0 --block 61
 

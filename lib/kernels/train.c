@@ -59,9 +59,11 @@ static inline __attribute__((always_inline)) v8d load8f(const float *p)
     return __builtin_convertvector(v, v8d);
 }
 
-/* ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) */
-static inline __attribute__((always_inline)) double hsum8(v8d s)
+/* ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) of the lanes of *sp (a
+ * pointer: a 64-byte vector passed by value draws GCC's ABI note) */
+static inline __attribute__((always_inline)) double hsum8(const v8d *sp)
 {
+    v8d s = *sp;
     v8d a = s + __builtin_shufflevector(s, s, 1, 0, 3, 2, 5, 4, 7, 6);   /* lane 2l: s_2l + s_2l+1 */
     v8d b = a + __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5);   /* lanes 0, 4: the quads */
     v8d c = b + __builtin_shufflevector(b, b, 4, 5, 6, 7, 0, 1, 2, 3);
@@ -78,7 +80,7 @@ static inline __attribute__((always_inline)) double hsum8(v8d s)
             s = s + load8d(w + j) * LOAD(x + j);                                                          \
         for (int l = 0; j < f; j++, l++)                                                                  \
             s[l] = s[l] + w[j] * (double)x[j];                                                            \
-        return hsum8(s) + w[f];                                                                           \
+        return hsum8(&s) + w[f];                                                                           \
     }
 #define PARIO_AXPY(NAME, T)                                                                              \
     static inline __attribute__((always_inline)) void NAME(double *restrict g, double r, const T *restrict x, \
@@ -310,29 +312,13 @@ static inline __attribute__((always_inline)) v8u load8u(const double *p)
 }
 
 /* Branch- and comparison-free helpers on 64-bit lanes (vector comparisons
- * scalarise in places): 1 where v != 0, the signed minimum and maximum, all
- * ones where a signed v < 0. */
-static inline __attribute__((always_inline)) v8u nonzero01(v8u v)
-{
-    return (v | -v) >> 63;
-}
-
-static inline __attribute__((always_inline)) v8i negmask(v8i v)
-{
-    return v >> 63;   /* arithmetic: all ones when v < 0 */
-}
-
-static inline __attribute__((always_inline)) v8i min8i(v8i a, v8i b)
-{
-    v8i d = a - b;   /* |values| < 2^13: no overflow */
-    return b + (d & negmask(d));
-}
-
-static inline __attribute__((always_inline)) v8i max8i(v8i a, v8i b)
-{
-    v8i d = a - b;
-    return a - (d & negmask(d));
-}
+ * scalarise in places; macros: a 64-byte vector passed by value draws GCC's
+ * ABI note): 1 where v != 0, all ones where a signed v < 0 (arithmetic
+ * shift), the signed minimum and maximum (|values| < 2^13: no overflow). */
+#define nonzero01(v) ((v8u)(((v) | -(v)) >> 63))
+#define negmask(v) ((v8i)((v) >> 63))
+#define min8i(a, b) ({ v8i d_ = (a) - (b); (b) + (d_ & negmask(d_)); })
+#define max8i(a, b) ({ v8i d_ = (a) - (b); (a) - (d_ & negmask(d_)); })
 
 PARIO_CLONES
 void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t nw, double *out, unsigned char *ok)

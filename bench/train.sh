@@ -2,7 +2,8 @@
 # bench/train.sh: pario-train against the same data-parallel SGD written with
 # numpy + mpi4py (bench/train_peer.py, run by Open MPI's mpiexec at the same
 # rank count), for logistic regression on a cached float32 dataset of ROWS x 64
-# features (default 2^20 rows, 256 MiB; ROWS=8388608 is the 2 GiB), at
+# features (default 2^23 rows: the 2 GiB, written once in ~15 s, each
+# run 1-4 s; ROWS=1048576 for 256 MiB), at
 # 1 and 2 ranks, alternating in one run, medians of $REPS: the training loop's
 # own rate, and the whole process's wall and CPU time (start-up, loading, the
 # epoch and the final evaluation pass over every row: both programs do all of
@@ -15,7 +16,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 : "${BENCH_DIR:=/tmp/pario-bench-train}"
 . "$HERE/lib.sh"
 MACHINE=$(machine_line)
-: "${ROWS:=1048576}"
+: "${ROWS:=8388608}"
 : "${BATCH:=1024}"
 mkdir -p "$BENCH_DIR"
 PY=/usr/bin/python3

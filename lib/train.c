@@ -110,33 +110,66 @@ static pario_status label_error(const struct train *t, double y, uint64_t row)
                        (unsigned long long)row, y, (unsigned long long)(t->k ? t->k : MAX_CLASSES) - 1);
 }
 
-/* Rows row..row+m-1 (m <= group) into x (m x f doubles) and y (m), checked:
- * features finite, labels valid (the first bad value in row order is named). */
-pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels)
+/* The bytes of rows row..row+m-1 (and their labels): where they lie in the
+ * mappings, or read into t->raw (t->lraw). A mapped "read" passes the read
+ * fault point as a real one does. */
+static int get_rows(struct train *t, uint64_t row, uint64_t m, int labels, const unsigned char **raw,
+                    const unsigned char **lraw, pario_status *err)
 {
-    pario_status st = read_bytes(t->fh, t->ds.path, (MPI_Offset)(t->ds.offset + row * t->rowbytes), t->raw,
-                                 m * t->rowbytes);
-    if (!pario_failed(&st) && labels && t->have_labels)
-        st = read_bytes(t->lfh, t->lds.path, (MPI_Offset)(t->lds.offset + row * t->lesize), t->lraw, m * t->lesize);
-    if (pario_failed(&st))
-        return st;
-    if (t->swap)
+    int fault;
+    *raw = t->raw;
+    *lraw = t->lraw;
+    if (t->map) {
+        if ((fault = pario_fault(PARIO_FAULT_READ)))
+            return *err = pario_sys_error(fault, "read", t->ds.path), 1;
+        *raw = t->map + t->ds.offset + row * t->rowbytes;
+        if (labels && t->have_labels) {
+            if ((fault = pario_fault(PARIO_FAULT_READ)))
+                return *err = pario_sys_error(fault, "read", t->lds.path), 1;
+            *lraw = t->lmap + t->lds.offset + row * t->lesize;
+        }
+        return 0;
+    }
+    *err = read_bytes(t->fh, t->ds.path, (MPI_Offset)(t->ds.offset + row * t->rowbytes), t->raw, m * t->rowbytes);
+    if (!pario_failed(err) && labels && t->have_labels)
+        *err = read_bytes(t->lfh, t->lds.path, (MPI_Offset)(t->lds.offset + row * t->lesize), t->lraw, m * t->lesize);
+    if (!pario_failed(err) && t->swap)
         pario_byteswap(t->raw, m * t->cols, t->esize);
+    if (!pario_failed(err) && labels && t->have_labels && t->lswap)
+        pario_byteswap(t->lraw, m, t->lesize);
+    return pario_failed(err);
+}
+
+/* Rows row..row+m-1 (m <= group) into x (m x f doubles) and y (m), checked:
+ * features finite, labels valid (the first bad value in row order is named).
+ * defer: float32 rows used as they lie (t->xf) are not checked here but by
+ * the kernel (t->unchecked; read_segment). Unguarded: the caller guards the
+ * accesses to a mapping. Returns 1 (and the error in *err) on failure. */
+static int read_rows(struct train *t, uint64_t row, uint64_t m, int labels, int defer, pario_status *err)
+{
+    const unsigned char *raw, *lraw;
+    if (get_rows(t, row, m, labels, &raw, &lraw, err))
+        return 1;
     uint64_t ne = m * t->cols;
     double *x = t->x;
     int finite = -1;   /* not known yet */
     t->xf = NULL;
-    if (t->ds.dtype == PARIO_FLOAT32 && t->f32 && t->o->label_column < 0
-        && pario_train_finite_f32((const float *)(const void *)t->raw, ne)) {
-        t->xf = (const float *)(const void *)t->raw;   /* the kernel widens as it goes */
+    t->unchecked = 0;
+    if (defer && t->ds.dtype == PARIO_FLOAT32 && t->f32 && t->o->label_column < 0) {
+        t->xf = (const float *)(const void *)raw;
+        t->unchecked = 1;
+        finite = 1;
+    } else if (t->ds.dtype == PARIO_FLOAT32 && t->f32 && t->o->label_column < 0
+               && pario_train_finite_f32((const float *)(const void *)raw, ne)) {
+        t->xf = (const float *)(const void *)raw;   /* the kernel widens as it goes */
         finite = 1;
     } else if (t->ds.dtype == PARIO_FLOAT32) {
-        finite = pario_train_widen((const float *)(const void *)t->raw, x, ne);
+        finite = pario_train_widen((const float *)(const void *)raw, x, ne);
     } else if (t->ds.dtype == PARIO_FLOAT64) {
-        memcpy(x, t->raw, ne * sizeof(double));
+        memcpy(x, raw, ne * sizeof(double));
     } else {
         for (uint64_t i = 0; i < ne; i++)
-            x[i] = pario_load_double(t->raw, i, t->ds.dtype);
+            x[i] = pario_load_double(raw, i, t->ds.dtype);
     }
     int64_t lc = t->o->label_column;
     if (lc >= 0) {
@@ -150,15 +183,13 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
             t->y[i] = v;
         }
     } else if (labels) {
-        if (t->lswap)
-            pario_byteswap(t->lraw, m, t->lesize);
         if (t->lds.dtype == PARIO_FLOAT32)
-            (void)pario_train_widen((const float *)(const void *)t->lraw, t->y, m);
+            (void)pario_train_widen((const float *)(const void *)lraw, t->y, m);
         else if (t->lds.dtype == PARIO_FLOAT64)
-            memcpy(t->y, t->lraw, m * sizeof(double));
+            memcpy(t->y, lraw, m * sizeof(double));
         else
             for (uint64_t i = 0; i < m; i++)
-                t->y[i] = pario_load_double(t->lraw, i, t->lds.dtype);
+                t->y[i] = pario_load_double(lraw, i, t->lds.dtype);
     }
     uint64_t bad = m, badc = 0;
     /* a float32 row whose only non-finite value is the label column is checked again */
@@ -170,12 +201,37 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
                 badc += lc >= 0 && badc >= (uint64_t)lc;
             }
     uint64_t badl = labels ? bad_label(t, m) : m;
+    if (badl < m && t->unchecked)
+        return read_rows(t, row, m, labels, 0, err);   /* a bad row before the bad label? */
     if (bad < m && bad <= badl)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: row %llu, column %llu: value %g is not finite", t->ds.path,
-                           (unsigned long long)(row + bad), (unsigned long long)badc,
-                           x[bad * t->f + badc - (lc >= 0 && badc > (uint64_t)lc)]);
+        return *err = pario_error(PARIO_ERR_RUNTIME, "%s: row %llu, column %llu: value %g is not finite",
+                                  t->ds.path, (unsigned long long)(row + bad), (unsigned long long)badc,
+                                  x[bad * t->f + badc - (lc >= 0 && badc > (uint64_t)lc)]), 1;
     if (badl < m)
-        return label_error(t, t->y[badl], row + badl);
+        return *err = label_error(t, t->y[badl], row + badl), 1;
+    return 0;
+}
+
+/* A SIGBUS in a mapping (lib/train_map.c): the file shrank under it. */
+static pario_status truncated(const struct train *t, int which, uint64_t row)
+{
+    return pario_error(PARIO_ERR_RUNTIME, "%s: read of row %llu failed: the file was truncated while mapped",
+                       which == 2 ? t->lds.path : t->ds.path, (unsigned long long)row);
+}
+
+pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels)
+{
+    pario_status st = pario_ok();
+    if (!t->map) {
+        read_rows(t, row, m, labels, 0, &st);
+        return st;
+    }
+    int which = sigsetjmp(pario_train_map_jmp, 0);
+    if (which)
+        return truncated(t, which, row);
+    pario_train_map_armed = 1;
+    read_rows(t, row, m, labels, 0, &st);
+    pario_train_map_armed = 0;
     return st;
 }
 
@@ -275,6 +331,7 @@ pario_status pario_train_open(struct train *t)
     if (!t->raw || !t->lraw || !t->x || !t->y || !t->lossv)
         return pario_local_error("out of memory for %llu rows of %s (try a smaller --chunk)",
                                  (unsigned long long)t->group, t->ds.path);
+    pario_train_map(t);
     return pario_ok();
 }
 
@@ -299,36 +356,78 @@ static pario_status count_classes(struct train *t, pario_status st)
     return st;
 }
 
-/* The kernel over the m rows just read (float32 rows as they are, or widened) */
-static void segment(struct train *t, uint64_t m, double *gsum, uint64_t *correct)
+/* The kernel over rows row..row+m-1 just read (float32 rows as they are, or
+ * widened). Rows not checked yet (t->unchecked) are checked when a score was
+ * not finite (the kernel's return): an error, or fine and the kernel's sums
+ * stand (a score overflowed, or a weight is not finite). */
+static int segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint64_t *correct, pario_status *err)
 {
+    int zok;
     if (t->xf)
-        pario_train_segment_f32(t->o->model, t->w, t->f, t->k, t->xf, t->y, m, gsum, t->lossv, correct, t->z);
+        zok = pario_train_segment_f32(t->o->model, t->w, t->f, t->k, t->xf, t->y, m, gsum, t->lossv, correct, t->z,
+                                      t->pf, t->pfbytes);
     else
-        pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, gsum, t->lossv, correct, t->z);
+        zok = pario_train_segment(t->o->model, t->w, t->f, t->k, t->x, t->y, m, gsum, t->lossv, correct, t->z);
+    return zok || !t->unchecked ? 0 : read_rows(t, row, m, 1, 0, err);
+}
+
+/* Rows row..row+m-1 read (with labels) and through the kernel, under one
+ * guard of the mapping's accesses (the kernel reads mapped rows too). */
+static int read_segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint64_t *correct,
+                        pario_status *err)
+{
+    if (!t->map)
+        return read_rows(t, row, m, 1, 1, err) || segment(t, row, m, gsum, correct, err);
+    int which = sigsetjmp(pario_train_map_jmp, 0);
+    if (which)
+        return *err = truncated(t, which, row), 1;
+    pario_train_map_armed = 1;
+    int failed = read_rows(t, row, m, 1, 1, err) || segment(t, row, m, gsum, correct, err);
+    pario_train_map_armed = 0;
+    return failed;
+}
+
+/* The rows the kernel prefetches while it works on the current ones: at
+ * most group rows from row (rows 0: none); their labels at once. Only from
+ * a mapping (a prefetch of an address outside one is harmless, but useless). */
+static void prefetch_next(struct train *t, uint64_t row, uint64_t rows)
+{
+    t->pf = NULL;
+    t->pfbytes = 0;
+    if (!t->map || !rows)
+        return;
+    rows = rows < t->group ? rows : t->group;
+    t->pf = t->map + t->ds.offset + row * t->rowbytes;
+    t->pfbytes = rows * t->rowbytes;
+    if (t->lmap)
+        for (uint64_t b = 0; b < rows * t->lesize; b += 64)
+            __builtin_prefetch(t->lmap + t->lds.offset + row * t->lesize + b, 0, 2);
 }
 
 /* Rows row..row+len-1 (a segment), read at most group at a time: the sum
  * of their losses in row order added exactly into loss, right predictions
  * into correct, and their gradient summed in row order into gsum (zeroed
- * first). */
-static pario_status run_rows(struct train *t, uint64_t row, uint64_t len, double *gsum, pario_xsum *loss,
-                             uint64_t *correct)
+ * first). The rows after it: next..next+nlen-1 (prefetched). Returns 1 on
+ * failure (the error in *err). */
+static int run_rows(struct train *t, uint64_t row, uint64_t len, uint64_t next, uint64_t nlen, double *gsum,
+                    pario_xsum *loss, uint64_t *correct, pario_status *err)
 {
-    pario_status st = pario_ok();
+    int failed = 0;
     double ls = 0.0;
     memset(gsum, 0, t->nw * sizeof *gsum);
-    for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
+    for (uint64_t i = 0; i < len && !failed; i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
-        st = pario_train_read(t, row + i, m, 1);
-        if (pario_failed(&st))
+        if (i + m < len)
+            prefetch_next(t, row + i + m, len - i - m);
+        else
+            prefetch_next(t, next, nlen);
+        if ((failed = read_segment(t, row + i, m, gsum, correct, err)))
             break;
-        segment(t, m, gsum, correct);
         for (uint64_t q = 0; q < m; q++)
             ls = ls + t->lossv[q];
     }
     pario_xsum_add(loss, ls);
-    return st;
+    return failed;
 }
 
 /* The final evaluation: rows row..row+len-1 (row a multiple of R), read at
@@ -341,10 +440,9 @@ static pario_status eval_rows(struct train *t, uint64_t row, uint64_t len, uint6
     double ls = 0.0;
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
-        st = pario_train_read(t, row + i, m, 1);
-        if (pario_failed(&st))
+        prefetch_next(t, row + i + m, len - i - m);
+        if (read_segment(t, row + i, m, NULL, correct, &st))
             break;
-        segment(t, m, NULL, correct);
         for (uint64_t q = 0; q < m; q++) {
             ls = ls + t->lossv[q];
             if ((row + i + q + 1) % R == 0 || i + q + 1 == len) {
@@ -404,28 +502,67 @@ static uint64_t batch_segments(const struct order *o, uint64_t lo, uint64_t size
     return s;
 }
 
-/* This rank's segments of the batch at positions lo..lo+size-1: segment s's
- * gradient sum into slots + s nw (slots not NULL), else added exactly into
- * the accumulators t->acc. */
-static pario_status run_batch(struct train *t, const struct order *o, uint64_t lo, uint64_t size, double *slots,
-                              pario_xsum *loss, uint64_t *correct)
+/* A segment of a batch: its first row, its rows (0: none), its index in the batch. */
+struct seg {
+    uint64_t row, len, s;
+};
+
+/* This rank's first segment of the batch at positions lo..lo+size-1. */
+static struct seg first_mine(const struct train *t, const struct order *o, uint64_t lo, uint64_t size)
+{
+    struct seg me = { 0, 0, 0 };
+    uint64_t pos = lo, end = lo + size;
+    for (uint64_t s = 0; pos < end && s <= (uint64_t)t->rank; s++) {
+        uint64_t q, start = order_locate(o, pos, &q);
+        uint64_t blk = pario_perm_at(&o->perm, q);
+        uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
+        uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
+        if (s == (uint64_t)t->rank)
+            me = (struct seg){ blk * o->R + (pos - start), take, s };
+        pos += take;
+    }
+    return me;
+}
+
+/* Segment cur of this rank (then next's rows are prefetched): its gradient sum
+ * into slots + s nw (slots not NULL), else added exactly into the
+ * accumulators t->acc. */
+static int run_seg(struct train *t, struct seg cur, struct seg next, double *slots, pario_xsum *loss,
+                   uint64_t *correct, pario_status *err)
+{
+    double *gsum = slots ? slots + cur.s * t->nw : t->gs;
+    int failed = run_rows(t, cur.row, cur.len, next.row, next.len, gsum, loss, correct, err);
+    if (!slots && !failed)
+        for (uint64_t i = 0; i < t->nw; i++)
+            pario_xsum_add(&t->acc[i], gsum[i]);
+    return failed;
+}
+
+/* This rank's segments of the batch at positions lo..lo+size-1 (segments s
+ * with s mod P = rank), each while the next one's rows are prefetched; after
+ * the last, the next batch's first (after). */
+static pario_status run_batch(struct train *t, const struct order *o, uint64_t lo, uint64_t size, struct seg after,
+                              double *slots, pario_xsum *loss, uint64_t *correct)
 {
     pario_status st = pario_ok();
+    int failed = 0;
+    struct seg cur = { 0, 0, 0 };
     uint64_t pos = lo, end = lo + size;
-    for (uint64_t s = 0; pos < end && !pario_failed(&st); s++) {
+    for (uint64_t s = 0; pos < end && !failed; s++) {
         uint64_t q, start = order_locate(o, pos, &q);
         uint64_t blk = pario_perm_at(&o->perm, q);
         uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
         uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
         if (s % (uint64_t)t->p == (uint64_t)t->rank) {
-            double *gsum = slots ? slots + s * t->nw : t->gs;
-            st = run_rows(t, blk * o->R + (pos - start), take, gsum, loss, correct);
-            if (!slots && !pario_failed(&st))
-                for (uint64_t i = 0; i < t->nw; i++)
-                    pario_xsum_add(&t->acc[i], gsum[i]);
+            struct seg me = { blk * o->R + (pos - start), take, s };
+            if (cur.len)
+                failed = run_seg(t, cur, me, slots, loss, correct, &st);
+            cur = me;
         }
         pos += take;
     }
+    if (cur.len && !failed)
+        run_seg(t, cur, after, slots, loss, correct, &st);
     return st;
 }
 
@@ -445,12 +582,19 @@ static pario_status allreduce_slots(struct train *t, double *slots, uint64_t nse
     uint64_t len = nseg * t->nw;
     slots[len] = failed ? 1.0 : 0.0;
     MPI_Request rq;
+    double t0 = MPI_Wtime();
     int err = MPI_Iallreduce(MPI_IN_PLACE, slots, (int)(len + 1), MPI_DOUBLE, MPI_SUM, t->comm, &rq);
     err = err == MPI_SUCCESS ? pario_wait_yielding(&rq) : err;
+    double t1 = MPI_Wtime();
+    t->secs[1] += t1 - t0;
+    t->secs[2] -= t1;   /* the exact sums: until the update is done */
     if (err != MPI_SUCCESS)
         return pario_mpi_error(err, "MPI_Allreduce of the gradients", NULL);
+    pario_train_fsum_cols(slots, nseg, t->nw, t->g, t->fsok);
     for (uint64_t i = 0; i < t->nw; i++) {
         int ok;
+        if (t->fsok[i])
+            continue;
         t->g[i] = pario_train_fsum(slots + i, nseg, t->nw, &ok);
         if (!ok) {
             pario_xsum_init(&t->acc[i]);
@@ -477,6 +621,7 @@ static pario_status mean_over_ranks(struct train *t, pario_xsum *loss, uint64_t 
 
 void pario_train_close(struct train *t)
 {
+    pario_train_unmap(t);
     close_rows(&t->lfh, &t->lh5file); /* the labels first: the same file reopened closes last */
     close_rows(&t->fh, &t->h5file);
     free(t->raw);
@@ -489,6 +634,7 @@ void pario_train_close(struct train *t)
     free(t->gs);
     free(t->acc);
     free(t->slots);
+    free(t->fsok);
 }
 
 pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm)
@@ -515,7 +661,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         t.gs = malloc(t.nw * sizeof *t.gs);
         t.acc = malloc((t.nw + 1) * sizeof *t.acc);
         t.slots = malloc((SLOT_SEGMENTS * t.nw + 1) * sizeof *t.slots);
-        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots)
+        t.fsok = malloc(t.nw);
+        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
     if (pario_agree(&st, comm)) {
@@ -570,7 +717,15 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             else
                 for (uint64_t i = 0; i <= t.nw; i++)
                     pario_xsum_init(&t.acc[i]);
-            st = run_batch(&t, &ord, lo, size, slots, &eloss, &ecorrect);
+            struct seg after = { 0, 0, 0 };
+            if (size == b && lo + b < t.n)
+                after = first_mine(&t, &ord, lo + b, t.n - lo - b < b ? t.n - lo - b : b);
+            double tb = MPI_Wtime();
+            st = run_batch(&t, &ord, lo, size, after, slots, &eloss, &ecorrect);
+            double ta = MPI_Wtime();
+            t.secs[0] += ta - tb;
+            if (!slots)
+                t.secs[1] -= ta;   /* the accumulators' allreduce: until the update */
             /* one collective per step: the ranks that failed count themselves
              * in an extra sum of the allreduce (every rank joins it, failed or
              * not), and agree on the message only when one did */
@@ -593,6 +748,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
                         grad = grad + o->l2 * t.w[i];
                     t.w[i] = t.w[i] - o->lr * grad;
                 }
+            t.secs[slots ? 2 : 1] += MPI_Wtime();
             steps++;
         }
         if (pario_failed(&st))
@@ -625,7 +781,9 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         uint64_t end = (start + len) * R < t.n ? (start + len) * R : t.n;
         start = start * R < t.n ? start * R : t.n;
         len = end - start;
+        double tv = MPI_Wtime();
         st = eval_rows(&t, start, len, R, &loss, &correct);
+        t.secs[3] = MPI_Wtime() - tv;
         if (!pario_agree(&st, comm))
             st = mean_over_ranks(&t, &loss, correct, &res->loss, &res->accuracy);
     }
@@ -640,6 +798,11 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     res->samples_per_second = (double)(steps ? t.n * (o->epochs - first) : 0) / (seconds > 0 ? seconds : 1e-9);
     res->resumed = first;
     res->weights = t.w;
+    res->rank_seconds = t.rank == 0 ? malloc(4 * (size_t)t.p * sizeof(double)) : NULL;
+    int have = t.rank != 0 || res->rank_seconds;
+    MPI_Bcast(&have, 1, MPI_INT, 0, comm);
+    if (have)
+        MPI_Gather(t.secs, 4, MPI_DOUBLE, res->rank_seconds, 4, MPI_DOUBLE, 0, comm);
     pario_train_close(&t);
     return st;
 }
@@ -647,5 +810,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
 void pario_train_result_free(pario_train_result *res)
 {
     free(res->weights);
+    free(res->rank_seconds);
     res->weights = NULL;
+    res->rank_seconds = NULL;
 }

@@ -3,6 +3,9 @@
 #ifndef PARIO_TRAIN_INTERNAL_H
 #define PARIO_TRAIN_INTERNAL_H
 
+#include <setjmp.h>
+#include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <mpi.h>
 #include "pario/dataset.h"
@@ -28,8 +31,15 @@ struct train {
     unsigned char *raw, *lraw;
     double *x, *y, *z, *w, *g, *gs, *lossv, *slots;
     pario_xsum *acc;
+    unsigned char *fsok;      /* nw flags of pario_train_fsum_cols */
     int f32;                  /* float32 rows without a label column: not widened (t->xf) */
     const float *xf;          /* the rows just read, when not widened; else NULL (t->x) */
+    int unchecked;            /* t->xf not checked for inf/NaN yet (the kernel's scores tell) */
+    double secs[4];           /* timers: compute, allreduce, exact sums + update, evaluation */
+    const void *pf;           /* the rows the kernel prefetches meanwhile (mapped), or NULL */
+    uint64_t pfbytes;
+    const unsigned char *map, *lmap;   /* DATA and LABELS mapped (lib/train_map.c), or NULL */
+    size_t maplen, lmaplen;
 };
 
 /* Open DATA (and LABELS, or the label column), check them, size the buffers
@@ -39,6 +49,16 @@ pario_status pario_train_open(struct train *t);
 /* Rows row..row+m-1 (m <= t->group) into t->x (m x f doubles) and, with
  * labels, t->y, checked (features finite, labels valid). Independent I/O. */
 pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels);
+/* Map DATA (and LABELS) when their rows can be used where they lie (no
+ * --no-mmap, a regular file, host byte order, aligned values): t->map and
+ * t->lmap, or both NULL (read through MPI-IO). Local, after pario_train_open. */
+void pario_train_map(struct train *t);
+void pario_train_unmap(struct train *t);
+/* The guard of the accesses to a mapping: sigsetjmp(pario_train_map_jmp, 0)
+ * then pario_train_map_armed = 1; a SIGBUS inside a mapping (the file was
+ * truncated) jumps back with 1 + (0: DATA, 1: LABELS). Disarm after. */
+extern sigjmp_buf pario_train_map_jmp;
+extern volatile sig_atomic_t pario_train_map_armed;
 /* Close the files and free the buffers. */
 void pario_train_close(struct train *t);
 

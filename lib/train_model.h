@@ -10,13 +10,18 @@
 /* Rows x[0..m-1] (m x f, row-major), labels y[0..m-1]; w holds k rows of (f
  * weights, bias). Adds the rows' gradient terms into g[0..k(f+1)-1] (NULL: none)
  * in row order, writes each row's loss to loss[i], adds the rows classified
- * right to *correct (classification). z: 2 max(k, m) doubles of scratch. */
-void pario_train_segment(pario_train_model model, const double *w, uint64_t f, uint64_t k, const double *x,
+ * right to *correct (classification). z: 2 max(k, m) doubles of scratch.
+ * Returns 1 when every score z = w.x + b was finite: then (w being finite)
+ * every x was, as inf or NaN in x makes z inf or NaN; 0 says "check x". */
+int pario_train_segment(pario_train_model model, const double *w, uint64_t f, uint64_t k, const double *x,
                          const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z);
 
-/* The same, rows of float32 (each value widened to a double exactly: the same bits). */
-void pario_train_segment_f32(pario_train_model model, const double *w, uint64_t f, uint64_t k, const float *x,
-                             const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z);
+/* The same, rows of float32 (each value widened to a double exactly: the same
+ * bits); meanwhile pf[0..pfbytes-1] (pf not NULL: the rows read next) is
+ * prefetched into L2, a share with each row. */
+int pario_train_segment_f32(pario_train_model model, const double *w, uint64_t f, uint64_t k, const float *x,
+                            const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z,
+                            const void *pf, uint64_t pfbytes);
 
 /* 1 when x[0..n-1] (float32) are all finite. */
 int pario_train_finite_f32(const float *x, uint64_t n);
@@ -30,6 +35,12 @@ void pario_train_predict(pario_train_model model, const double *w, uint64_t f, u
  * bits); *ok = 0 when a value is not finite or |value| >= 2^1000 (then use
  * a pario_xsum). */
 double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok);
+
+/* out[i] = the exactly rounded sum of x[s nw + i], s < n (the bits of
+ * pario_train_fsum), for the weights i < nw where the fast path applies
+ * (ok[i] = 1: exponents within 64 bits, far from overflow and the
+ * subnormals); ok[i] = 0 elsewhere, for pario_train_fsum. */
+void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t nw, double *out, unsigned char *ok);
 
 /* 1 when x[0..n-1] are all finite. */
 int pario_train_finite(const double *x, uint64_t n);

@@ -9,7 +9,7 @@
 #include "pario/guard.h"
 #include "pario/train.h"
 
-enum { O_MODEL = 256, O_LABELS, O_LABEL_COLUMN, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE, O_LOG, O_RESUME, O_FORCE, O_BLOCK, O_PREDICT, O_OUT };
+enum { O_MODEL = 256, O_LABELS, O_LABEL_COLUMN, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE, O_LOG, O_RESUME, O_FORCE, O_BLOCK, O_PREDICT, O_OUT, O_NO_MMAP };
 
 static pario_status parse_real(const char *opt, const char *arg, double lo, double *out)
 {
@@ -65,6 +65,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
     case O_FORCE: o->force = 1; break;
     case O_PREDICT: o->predict = arg; break;
     case O_OUT: o->out = arg; break;
+    case O_NO_MMAP: o->no_mmap = 1; break;
     }
     return st;
 }
@@ -86,6 +87,7 @@ static const pario_optdef options[] = {
     { "force", O_FORCE, 0, NULL, "replace an existing --log FILE" },
     { "predict", O_PREDICT, 1, "MODEL", "predict instead of training: the weights of the last epoch of the --log file MODEL" },
     { "out", O_OUT, 1, "FILE", "--predict: write the predictions to FILE (raw) and FILE.yaml" },
+    { "no-mmap", O_NO_MMAP, 0, NULL, "read the rows with MPI-IO calls into a buffer, never from a memory map of DATA" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -97,12 +99,14 @@ static const pario_tool tool = {
     "rows (--shuffle-block), every epoch visits the blocks in the order of a Feistel\n"
     "permutation keyed by the seed and the epoch, global batch i is positions\n"
     "i*B..i*B+B-1 of that row sequence, and its segments (its runs inside one block)\n"
-    "are dealt to the ranks round-robin; a rank reads a segment with one independent\n"
-    "MPI-IO call (at most --chunk bytes of rows at a time). Each segment's gradient\n"
-    "is summed in doubles in row order, the segments' sums exactly and rounded\n"
-    "once (--allreduce mpi: the segments' sums of at most 128 segments allreduced\n"
-    "as doubles and added exactly on every rank, else a superaccumulator per\n"
-    "weight merged across ranks; ring: superaccumulators); every rank applies\n"
+    "are dealt to the ranks round-robin; a rank takes a segment's rows from a memory\n"
+    "map of DATA (a regular file in host byte order; else, and with --no-mmap, one\n"
+    "independent MPI-IO read, at most --chunk bytes of rows at a time). Each\n"
+    "segment's gradient is summed in doubles in row order, the segments' sums\n"
+    "exactly and rounded once (--allreduce mpi: the segments' sums of at most 128\n"
+    "segments allreduced as doubles and added exactly on every rank, else a\n"
+    "superaccumulator per weight merged across ranks; ring: superaccumulators);\n"
+    "every rank applies\n"
     "  w <- w - lr * (G/b + l2*w)      (biases: w <- w - lr * G/b)\n"
     "to the same weights, which start at zero on rank 0 and are broadcast. The\n"
     "weights are therefore the same bits for any number of ranks and either\n"
@@ -221,6 +225,10 @@ int main(int argc, char **argv)
             pario_note(&c, "%llu steps of %llu rows on %d ranks in %.3f s (%.0f samples/s), allreduce %s",
                        (unsigned long long)res.steps, (unsigned long long)o.batch, res.nranks, res.seconds,
                        res.samples_per_second, pario_allreduce_name(o.allreduce));
+        for (int r = 0; !pario_failed(&st) && c.verbose && res.rank_seconds && r < res.nranks; r++)
+            pario_note(&c, "rank %d: %.3f s reading + kernel, %.3f s allreduce (waiting included), %.3f s exact sums + "
+                       "update, %.3f s final evaluation", r, res.rank_seconds[4 * r], res.rank_seconds[4 * r + 1],
+                       res.rank_seconds[4 * r + 2], res.rank_seconds[4 * r + 3]);
         pario_train_result_free(&res);
     }
     int code = pario_report(&st, tool.name, MPI_COMM_WORLD);

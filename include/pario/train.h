@@ -89,6 +89,7 @@ typedef struct pario_train_opts {
     pario_io_opts io;          /* chunk (bounds the rows held at once), hints */
     const char *log;           /* per-epoch parallel HDF5 log, or NULL */
     int resume, force;         /* continue the log from its last finished epoch; replace it */
+    int no_mmap;               /* --no-mmap: read the rows through MPI-IO, never from a memory map */
     const char *predict;       /* --predict MODEL: a --log file whose last epoch's weights predict */
     const char *out;           /* --out: the predictions (raw file + descriptor) */
 } pario_train_opts;
@@ -105,6 +106,9 @@ typedef struct pario_train_result {
     double samples_per_second;
     uint64_t resumed;      /* epochs read from the log (--resume) */
     double *weights;       /* nweights on every rank: K rows of (F weights, then the bias) */
+    double *rank_seconds;  /* rank 0 (else NULL): per rank, 4 wall-clock timers: reading and the
+                              kernel, the gradients' allreduce (waiting included), the exact sums
+                              and the update, the final evaluation */
 } pario_train_result;
 
 /* Collective: train, then evaluate the final weights over the whole dataset.

@@ -30,25 +30,57 @@
 #pragma GCC optimize("fp-contract=off", "no-trapping-math")
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
-#define PARIO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define PARIO_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define PARIO_CLONES
 #endif
 
 /* dot8 and axpy over rows of doubles (dot8d, axpyd) or of float32 (dot8f,
- * axpyf: each x_j widened exactly to a double first, so the same bits) */
-#define PARIO_DOT8(NAME, T)                                                                              \
+ * axpyf: each x_j widened exactly to a double first, so the same bits). The
+ * 8 partial sums of dot8 are the 8 lanes of one vector (GCC's vector
+ * extension, GCC >= 12 or clang: one AVX-512 register, two AVX2 ones, four
+ * SSE2 ones), added pairwise by shuffles in the documented order (a + b is
+ * b + a, bit for bit). */
+#pragma GCC diagnostic ignored "-Wpsabi"   /* v8d passes between always_inline functions only: no ABI */
+typedef double v8d __attribute__((vector_size(64)));
+typedef float v8f __attribute__((vector_size(32)));
+
+static inline __attribute__((always_inline)) v8d load8d(const double *p)
+{
+    v8d v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline __attribute__((always_inline)) v8d load8f(const float *p)
+{
+    v8f v;
+    memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v, v8d);
+}
+
+/* ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) of the lanes of *sp (a
+ * pointer: a 64-byte vector passed by value draws GCC's ABI note) */
+static inline __attribute__((always_inline)) double hsum8(const v8d *sp)
+{
+    v8d s = *sp;
+    v8d a = s + __builtin_shufflevector(s, s, 1, 0, 3, 2, 5, 4, 7, 6);   /* lane 2l: s_2l + s_2l+1 */
+    v8d b = a + __builtin_shufflevector(a, a, 2, 3, 0, 1, 6, 7, 4, 5);   /* lanes 0, 4: the quads */
+    v8d c = b + __builtin_shufflevector(b, b, 4, 5, 6, 7, 0, 1, 2, 3);
+    return c[0];
+}
+
+#define PARIO_DOT8(NAME, T, LOAD)                                                                        \
     static inline __attribute__((always_inline)) double NAME(const double *restrict w, const T *restrict x, \
                                                              uint64_t f)                                  \
     {                                                                                                     \
-        double s[8] = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };                                         \
+        v8d s = { 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };                                               \
         uint64_t j = 0;                                                                                   \
         for (; j + 8 <= f; j += 8)                                                                        \
-            for (int l = 0; l < 8; l++)                                                                   \
-                s[l] = s[l] + w[j + l] * (double)x[j + l];                                                \
+            s = s + load8d(w + j) * LOAD(x + j);                                                          \
         for (int l = 0; j < f; j++, l++)                                                                  \
             s[l] = s[l] + w[j] * (double)x[j];                                                            \
-        return (((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))) + w[f];                \
+        return hsum8(&s) + w[f];                                                                           \
     }
 #define PARIO_AXPY(NAME, T)                                                                              \
     static inline __attribute__((always_inline)) void NAME(double *restrict g, double r, const T *restrict x, \
@@ -58,8 +90,8 @@
             g[j] = g[j] + r * (double)x[j];                                                               \
         g[f] = g[f] + r;                                                                                  \
     }
-PARIO_DOT8(dot8d, double)
-PARIO_DOT8(dot8f, float)
+PARIO_DOT8(dot8d, double, load8d)
+PARIO_DOT8(dot8f, float, load8f)
 PARIO_AXPY(axpyd, double)
 PARIO_AXPY(axpyf, float)
 /* row i of x (doubles) or xf (float32, when not NULL) */
@@ -70,11 +102,13 @@ PARIO_AXPY(axpyf, float)
  * z[i], r[i] = p - y and the loss; returns the rows classified right. */
 static inline __attribute__((always_inline)) uint64_t logistic_rows(const double *restrict z, const double *restrict y,
                                                                     uint64_t m, double *restrict r,
-                                                                    double *restrict loss)
+                                                                    double *restrict loss, int *restrict bad)
 {
     uint64_t ok = 0;
+    int nf = 0;
     for (uint64_t i = 0; i < m; i++) {
         double zz = z[i], yy = y[i];
+        nf |= !(zz - zz == 0.0);   /* z is inf or NaN */
         double a = zz < 0 ? -zz : zz;
         double e = xexp(-a), d = 1.0 + e;
         double p = (zz >= 0 ? 1.0 : e) / d;
@@ -82,30 +116,51 @@ static inline __attribute__((always_inline)) uint64_t logistic_rows(const double
         loss[i] = xlog1p(e) + (zz > 0 ? zz : 0.0) - yy * zz;
         ok += (zz > 0) == (yy == 1.0);
     }
+    *bad = nf;
     return ok;
 }
 
-static inline __attribute__((always_inline)) void segment(pario_train_model model, const double *restrict w,
+/* Row i's share of the bytes pf[0..pfbytes-1] the caller reads next,
+ * prefetched into L2 (step bytes a row, in 64-byte lines): the rows of the
+ * next segment arrive while these are being computed. */
+static inline __attribute__((always_inline)) void prefetch_share(const char *pf, uint64_t pfbytes, uint64_t step,
+                                                                 uint64_t i)
+{
+    uint64_t b = i * step, e = b + step < pfbytes ? b + step : pfbytes;
+    for (; b < e; b += 64)
+        __builtin_prefetch(pf + b, 0, 2);
+}
+
+static inline __attribute__((always_inline)) int segment(pario_train_model model, const double *restrict w,
                                                           uint64_t f, uint64_t k, const double *restrict x,
                                                           const float *restrict xf, const double *restrict y,
                                                           uint64_t m, double *restrict g, double *restrict loss,
-                                                          uint64_t *correct, double *restrict z)
+                                                          uint64_t *correct, double *restrict z, const char *pf,
+                                                          uint64_t pfbytes)
 {
     uint64_t ok = 0;
+    int bad = 0;
+    uint64_t step = pf && m ? ((pfbytes + m - 1) / m + 63) & ~(uint64_t)63 : 0;
     if (model == PARIO_TRAIN_LOGISTIC) {
         double *restrict r = z + m;
-        for (uint64_t i = 0; i < m; i++)
+        for (uint64_t i = 0; i < m; i++) {
+            if (step)
+                prefetch_share(pf, pfbytes, step, i);
             z[i] = dot8(w, i);
-        ok = logistic_rows(z, y, m, r, loss);
+        }
+        ok = logistic_rows(z, y, m, r, loss, &bad);
         if (g)
             for (uint64_t i = 0; i < m; i++)
                 axpy(g, r[i], i);
         *correct += ok;
-        return;
+        return !bad;
     }
     for (uint64_t i = 0; i < m; i++) {
+        if (step)
+            prefetch_share(pf, pfbytes, step, i);
         if (model == PARIO_TRAIN_LINEAR) {
-            double r = dot8(w, i) - y[i];
+            double zz = dot8(w, i), r = zz - y[i];
+            bad |= !(zz - zz == 0.0);
             if (g)
                 axpy(g, r, i);
             loss[i] = r * r / 2;
@@ -113,6 +168,7 @@ static inline __attribute__((always_inline)) void segment(pario_train_model mode
             uint64_t best = 0;
             for (uint64_t c = 0; c < k; c++) {
                 z[c] = dot8(w + c * (f + 1), i);
+                bad |= !(z[c] - z[c] == 0.0);
                 if (z[c] > z[best])
                     best = c;
             }
@@ -130,22 +186,24 @@ static inline __attribute__((always_inline)) void segment(pario_train_model mode
         }
     }
     *correct += ok;
+    return !bad;
 }
 
 PARIO_CLONES
-void pario_train_segment(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
-                         const double *restrict x, const double *restrict y, uint64_t m, double *restrict g,
-                         double *restrict loss, uint64_t *correct, double *restrict z)
+int pario_train_segment(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
+                        const double *restrict x, const double *restrict y, uint64_t m, double *restrict g,
+                        double *restrict loss, uint64_t *correct, double *restrict z)
 {
-    segment(model, w, f, k, x, NULL, y, m, g, loss, correct, z);
+    return segment(model, w, f, k, x, NULL, y, m, g, loss, correct, z, NULL, 0);
 }
 
 PARIO_CLONES
-void pario_train_segment_f32(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
-                             const float *restrict x, const double *restrict y, uint64_t m, double *restrict g,
-                             double *restrict loss, uint64_t *correct, double *restrict z)
+int pario_train_segment_f32(pario_train_model model, const double *restrict w, uint64_t f, uint64_t k,
+                            const float *restrict x, const double *restrict y, uint64_t m, double *restrict g,
+                            double *restrict loss, uint64_t *correct, double *restrict z, const void *pf,
+                            uint64_t pfbytes)
 {
-    segment(model, w, f, k, NULL, x, y, m, g, loss, correct, z);
+    return segment(model, w, f, k, NULL, x, y, m, g, loss, correct, z, pf, pfbytes);
 }
 
 PARIO_CLONES
@@ -239,6 +297,81 @@ static inline __attribute__((always_inline)) int fsum_fixed(const double *x, uin
     }
     *out = ldexp((double)t, emin - 1075) + 0.0;
     return 1;
+}
+
+/* fsum_fixed for 8 weights at once (lanes), each 128-bit sum as two 64-bit
+ * halves with the carry: the same integers, so the same bits. */
+typedef uint64_t v8u __attribute__((vector_size(64)));
+typedef int64_t v8i __attribute__((vector_size(64)));
+
+static inline __attribute__((always_inline)) v8u load8u(const double *p)
+{
+    v8u v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Branch- and comparison-free helpers on 64-bit lanes (vector comparisons
+ * scalarise in places; macros: a 64-byte vector passed by value draws GCC's
+ * ABI note): 1 where v != 0, all ones where a signed v < 0 (arithmetic
+ * shift), the signed minimum and maximum (|values| < 2^13: no overflow). */
+#define nonzero01(v) ((v8u)(((v) | -(v)) >> 63))
+#define negmask(v) ((v8i)((v) >> 63))
+#define min8i(a, b) ({ v8i d_ = (a) - (b); (b) + (d_ & negmask(d_)); })
+#define max8i(a, b) ({ v8i d_ = (a) - (b); (a) - (d_ & negmask(d_)); })
+
+PARIO_CLONES
+void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t nw, double *out, unsigned char *ok)
+{
+    uint64_t i = 0;
+    for (; n <= 1024 && i + 8 <= nw; i += 8) {
+        /* the exponents' range of the nonzero values; a subnormal or a huge value is bad */
+        v8i emin = { 4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096 }, emax = -emin, bad = emin - emin;
+        for (uint64_t s = 0; s < n; s++) {
+            v8u b = load8u(x + s * nw + i);
+            v8i e = (v8i)((b >> 52) & 0x7ff);
+            v8i z = (v8i)(1 - nonzero01(b << 1));              /* 1 for a zero */
+            v8i sub = (v8i)(1 - nonzero01((v8u)e)) & (1 - z);  /* exponent 0, not zero */
+            v8i huge = negmask(1023 + 900 - e) & 1;
+            bad |= sub | huge;
+            emin = min8i(emin, e + (z << 12));   /* a zero counts as 4096 */
+            emax = max8i(emax, e - (z << 12));   /* and as -4096 */
+        }
+        /* each value m 2^(e - emin) (m with its implicit bit; 0 for a zero)
+         * added into the 128-bit lanes (H, L), negated when negative */
+        v8u H = (v8u)(bad - bad), L = H;
+        for (uint64_t s = 0; s < n; s++) {
+            v8u b = load8u(x + s * nw + i);
+            v8i e = (v8i)((b >> 52) & 0x7ff);
+            v8u m = ((b & 0x000fffffffffffffULL) | 0x0010000000000000ULL) & -nonzero01(b << 1);
+            v8i d = e - emin;   /* 0..64 in the lanes that count */
+            v8u lo = (m << ((v8u)d & 63)) & (v8u)negmask(d - 64);                 /* d < 64 */
+            v8u hi = (m >> ((v8u)(64 - d) & 63)) & (v8u)~negmask((d - 1) | (64 - d));   /* 1 <= d <= 64 */
+            v8u neg = -(b >> 63);   /* all ones for a negative value */
+            v8u lon = (lo ^ neg) - neg;
+            v8u hin = (hi ^ neg) + (neg & (1 - nonzero01(lo)));   /* two's complement's carry */
+            v8u sum = L + lon;
+            v8u carry = ((L & lon) | ((L | lon) & ~sum)) >> 63;
+            L = sum;
+            H = H + hin + carry;
+        }
+        for (int l = 0; l < 8; l++) {
+            if (bad[l] || (emax[l] >= emin[l] && (emax[l] - emin[l] > 64 || emin[l] < 80))) {
+                ok[i + l] = 0;
+                continue;
+            }
+            ok[i + l] = 1;
+            if (emax[l] < emin[l]) {
+                out[i + l] = 0.0;
+                continue;
+            }
+            __int128 t = (__int128)(((unsigned __int128)H[l] << 64) | L[l]);
+            /* times 2^(emin - 1075), exact (a normal result), as ldexp */
+            out[i + l] = (double)t * xm_double((uint64_t)(emin[l] - 1075 + 1023) << 52) + 0.0;
+        }
+    }
+    for (; i < nw; i++)
+        ok[i] = 0;
 }
 
 PARIO_CLONES

@@ -129,9 +129,11 @@ once 3 pario-convert --dtype float64 data.h5:/g/gz out.npy
 check "convert wrote numpy's values" "$PYTHON3" -c "
 import numpy as np; assert np.array_equal(np.load('out.npy'), np.arange(1001, dtype='f8'))"
 MAPPED=1 once 4 pario-scatter --part-format h5 --out p data.h5:/g/contig
-# pario-train reads rows through the inspection's MPI-IO handle; labels in the
-# same file reopen the open file (H5Freopen), in another file open that one once
-once 2 pario-train --model logistic --epochs 1 --labels lab.h5:/y data.h5:/train/x
-SNIFFS=2 once 3 pario-train --model logistic --epochs 1 --labels data.h5:/train/y data.h5:/train/x
-SNIFFS=2 once 1 pario-train --model linear --epochs 1 --labels data.h5:/train/y data.h5:/train/x
+# pario-train (--no-mmap) reads rows through the inspection's MPI-IO handle;
+# labels in the same file reopen the open file (H5Freopen), in another file open
+# that one once. By default it maps the rows as well (its own open per rank)
+once 2 pario-train --no-mmap --model logistic --epochs 1 --labels lab.h5:/y data.h5:/train/x
+SNIFFS=2 once 3 pario-train --no-mmap --model logistic --epochs 1 --labels data.h5:/train/y data.h5:/train/x
+SNIFFS=2 once 1 pario-train --no-mmap --model linear --epochs 1 --labels data.h5:/train/y data.h5:/train/x
+MAPPED=1 once 2 pario-train --model logistic --epochs 1 --labels lab.h5:/y data.h5:/train/x
 finish

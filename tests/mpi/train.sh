@@ -60,6 +60,14 @@ for n in 2 3; do
   ref same log1.json logr$n.json
   ref same soft1.json softr$n.json
 done
+# float32 rows with their labels in another file reach the kernel as they lie
+# in a memory map of the file; read through MPI-IO (--no-mmap), or big-endian
+# (read and swapped), the same bits; all those of the label column's rows
+LOG32=(--model logistic --labels log32_y.bin --epochs 4 --batch 10 --lr 0.5 --l2 0.01 --seed 7 --shuffle-block 3)
+run log32 2 "${LOG32[@]}" log32_X.bin
+run log32n 3 "${LOG32[@]}" --no-mmap --chunk 40 log32_X.bin
+run log32be 1 "${LOG32[@]}" log32_Xbe.bin
+for v in log32 log32n log32be; do ref same log1.json $v.json; done
 # 5 ranks: the 16 softmax weights in 5 uneven ring segments, batches of 16 over 5
 run softr5 5 "${SOFT[@]}" --allreduce ring
 ref same soft1.json softr5.json
@@ -160,7 +168,19 @@ expect_error 1 1 'lin_X.bin: not an HDF5 file' pario-plot lin_X.bin --out x.svg
 # 2 of 3's 1st): the failure rides in that step's allreduce, every rank stops,
 # one line; a block larger than the data is one block
 PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 'log_D.bin: read' pario-train "${LOG[@]}"
-PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce ring
+PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce ring --no-mmap
+PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 'log32_y.bin: read' pario-train "${LOG32[@]}" log32_X.bin
+# a file truncated under a running training (2,013 rows, 12 pages, cut to
+# 100 bytes): one line, exit 1, never a crash (the SIGBUS of the memory map is
+# caught as a failed read; truncated before it was mapped, the short file is
+# an error of its own)
+for i in $(seq 33); do cat lin_X.bin; done > trunc_X.bin
+for i in $(seq 33); do cat lin_y.bin; done > trunc_y.bin
+printf 'dtype: float64\nshape: [2013, 3]\n' > trunc_X.bin.yaml
+printf 'dtype: float64\nshape: [2013]\n' > trunc_y.bin.yaml
+(sleep 2; truncate -s 100 trunc_X.bin) &
+expect_error 2 1 'trunc_X.bin' pario-train --model linear --labels trunc_y.bin --epochs 1e15 trunc_X.bin
+wait
 run bigblock 2 --model linear --labels lin_y.bin --epochs 2 --shuffle-block 1e18 lin_X.bin
 ref sgd bigblock.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 32 --lr 0.01 --seed 0 --block 61
 

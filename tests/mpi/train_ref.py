@@ -81,6 +81,13 @@ def make(d):
     lab = (rng.random(103) < p).astype(np.float32)
     D = np.concatenate([X[:, :2], lab[:, None], X[:, 2:]], axis=1)
     write(d, "log_D.bin", D)
+    # the same rows as float32 features with float32 labels beside them (the
+    # kernel's float32 rows, from the memory map), and big-endian (read and swapped)
+    write(d, "log32_X.bin", X)
+    write(d, "log32_y.bin", lab)
+    X.astype(">f4").tofile(os.path.join(d, "log32_Xbe.bin"))
+    with open(os.path.join(d, "log32_Xbe.bin.yaml"), "w") as f:
+        f.write("dtype: float32\nshape: [103, 4]\nbyte_order: big\n")
     # softmax: 97 rows, 3 features, 4 classes, int32 labels
     C = rng.normal(scale=2.0, size=(4, 3))
     cls = rng.integers(0, 4, size=97)

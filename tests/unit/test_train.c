@@ -143,6 +143,85 @@ START_TEST(fsum_matches_xsum)
 }
 END_TEST
 
+/* The slots' sums 8 weights at a time: the exact accumulator's bits wherever
+ * they say ok (columns whose exponents span at most 64 bits, with zeros,
+ * cancellation and ties), not ok for a wider span, a subnormal or inf. */
+START_TEST(fsum_cols_matches_xsum)
+{
+    enum { NW = 19, N = 40 };
+    static double x[N * NW], out[NW];
+    unsigned char ok[NW];
+    unsigned r = 777;
+    for (int t = 0; t < 300; t++) {
+        int n = 1 + t % N, fast = 0;
+        for (int i = 0; i < NW; i++)
+            for (int s = 0; s < n; s++) {
+                r = r * 1103515245u + 12345u;
+                double m = (double)(r >> 8) / 16777216.0 - 0.5;
+                int span = i % 4 == 3 ? 90 : 60;   /* column 3 mod 4: too wide, the others within 64 bits */
+                double v = ldexp(m, (int)(r % (unsigned)span) - 30);
+                if ((s + i) % 5 == 0)
+                    v = 0.0;
+                if (t % 4 == 1 && s % 2)
+                    v = -x[(s - 1) * NW + i];   /* cancellation */
+                x[s * NW + i] = v;
+            }
+        if (t % 9 == 2)
+            x[0 * NW + 1] = 1.0, x[(n - 1) * NW + 1] = n > 1 ? 0x1p-53 : 1.0;   /* a tie */
+        if (t % 7 == 3)
+            x[(n - 1) * NW + 2] = 0x1p-1070, x[(n - 1) * NW + 4] = INFINITY;
+        pario_train_fsum_cols(x, (uint64_t)n, NW, out, ok);
+        for (int i = 0; i < NW; i++) {
+            pario_xsum a;
+            pario_xsum_init(&a);
+            for (int s = 0; s < n; s++)
+                pario_xsum_add(&a, x[s * NW + i]);
+            if (!ok[i])
+                continue;
+            fast++;
+            ck_assert_msg(i < 16, "a tail weight took the 8-lane path");
+            ck_assert_msg(out[i] == pario_xsum_round(&a) && !signbit(out[i]) == !signbit(pario_xsum_round(&a)),
+                          "case %d weight %d: %a vs %a", t, i, out[i], pario_xsum_round(&a));
+            ck_assert(isfinite(out[i]) && !(t % 7 == 3 && (i == 2 || i == 4)));
+        }
+        ck_assert(fast >= 8);   /* the fast path served most columns */
+    }
+}
+END_TEST
+
+/* float32 rows give the bits of the same rows widened; the kernel's return
+ * says when a score was not finite (an inf in x), and a prefetch changes nothing. */
+START_TEST(segment_f32_matches_widened)
+{
+    enum { F = 21, M = 29 };
+    static float xf[M * F];
+    static double x[M * F], w[F + 1], y[M], g1[F + 1], g2[F + 1], l1[M], l2[M], z[2 * M];
+    for (int i = 0; i < M * F; i++)
+        x[i] = xf[i] = (float)((i * 7919) % 1000) / 37.0f - 13.0f;
+    for (int j = 0; j <= F; j++)
+        w[j] = (j % 5 - 2) * 0.11 + 1e-3 * j;
+    for (int i = 0; i < M; i++)
+        y[i] = i % 3 == 0;
+    for (int model = 0; model < 3; model++) {
+        uint64_t c1 = 0, c2 = 0, k = model == PARIO_TRAIN_SOFTMAX ? 1 : 1;
+        memset(g1, 0, sizeof g1);
+        memset(g2, 0, sizeof g2);
+        int ok1 = pario_train_segment((pario_train_model)model, w, F, k, x, y, M, g1, l1, &c1, z);
+        int ok2 = pario_train_segment_f32((pario_train_model)model, w, F, k, xf, y, M, g2, l2, &c2, z, xf, sizeof xf);
+        ck_assert(ok1 && ok2 && c1 == c2);
+        for (int j = 0; j <= F; j++)
+            ck_assert(g1[j] == g2[j]);
+        for (int i = 0; i < M; i++)
+            ck_assert(l1[i] == l2[i]);
+    }
+    uint64_t c = 0;
+    xf[17 * F + 20] = INFINITY;
+    ck_assert(!pario_train_segment_f32(PARIO_TRAIN_LOGISTIC, w, F, 1, xf, y, M, g2, l2, &c, z, NULL, 0));
+    w[20] = 0.0;   /* 0 inf is NaN: still not finite */
+    ck_assert(!pario_train_segment_f32(PARIO_TRAIN_LINEAR, w, F, 1, xf, y, M, g2, l2, &c, z, NULL, 0));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("train");
@@ -152,6 +231,8 @@ int main(void)
     tcase_add_test(tc, epochs_differ);
     tcase_add_test(tc, segment_matches_documented_order);
     tcase_add_test(tc, fsum_matches_xsum);
+    tcase_add_test(tc, fsum_cols_matches_xsum);
+    tcase_add_test(tc, segment_f32_matches_widened);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);

@@ -19,6 +19,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CSV_AVX512 1
+#endif
 
 #define BLOCK 4096                         /* values handed out per call */
 #define MAX_RECORD ((size_t)1 << 30)       /* the longest record held whole */
@@ -47,7 +51,11 @@ struct pario_csv_reader {
     double vals[BLOCK];
     uint64_t recs[BLOCK];
     pario_csv_stats stats;    /* this rank's */
+    size_t (*batch)(pario_csv_reader *, size_t);  /* the run of plain records (csv_batch.h), or NULL */
 };
+
+typedef size_t csv_batch_fn(pario_csv_reader *, size_t);
+static csv_batch_fn *choose_batch(void);
 
 /* Count the quotes and newlines of s[0..m) into the exchange's counts. */
 static void count_span(pario_csv_reader *r, const char *s, size_t m)
@@ -415,6 +423,7 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
     r->col = head[0];
     r->header_end = head[1];
     set_label(r, o->column[0] && !all_digits(o->column) ? o->column : NULL);
+    r->batch = choose_batch();
     /* where every rank's records start, if its block starts outside quotes */
     if (!pario_failed(&st) && rank != 0)
         st = find_start(r, 0);
@@ -605,7 +614,7 @@ static const uint64_t IPOW10[9] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10
  * to the nearest (Clinger). Up to 7 digits before and after the point go 8 bytes
  * at a time when 8 bytes can be read there (s + n <= lim - 16); others in a loop.
  * Anything else goes to pario_csv_number. */
-static inline int number(const char *s, size_t n, const char *lim, double *out)
+static inline __attribute__((always_inline)) int number(const char *s, size_t n, const char *lim, double *out)
 {
     size_t i = 0;
     const int neg = n && s[0] == '-';
@@ -652,6 +661,60 @@ static inline int number(const char *s, size_t n, const char *lim, double *out)
     return 1;
 }
 
+/* The n-th (from 0) set bit of m, or 64: n bits cleared from the bottom. */
+static inline unsigned pick_loop(uint64_t m, uint64_t n)
+{
+    for (; n && m; n--)
+        m &= m - 1;
+    return m ? (unsigned)__builtin_ctzll(m) : 64;
+}
+
+#define CSV_BATCH batch_portable
+#define CSV_BATCH_TARGET
+#define CSV_BATCH_MASKS masks64
+#define CSV_BATCH_PICK pick_loop
+#include "csv_batch.h"
+
+#if defined(CSV_AVX512)
+/* The masks of masks64 from one 64-byte load and three compares. */
+__attribute__((target("avx512bw,bmi,bmi2"))) static inline void masks64_avx512(const unsigned char *p, char delim,
+                                                                              char quote, uint64_t *d, uint64_t *nl,
+                                                                              uint64_t *q)
+{
+    const __m512i x = _mm512_loadu_si512((const void *)p);
+    *d = delim ? _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(delim)) : 0;
+    *nl = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\n'));
+    *q = quote ? _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(quote)) : 0;
+}
+
+/* pick_loop in two instructions: deposit bit n onto m's set bits. */
+__attribute__((target("avx512bw,bmi,bmi2"))) static inline unsigned pick_pdep(uint64_t m, uint64_t n)
+{
+    uint64_t b = _pdep_u64((uint64_t)1 << n, m);
+    return b ? (unsigned)__builtin_ctzll(b) : 64;
+}
+
+#define CSV_BATCH batch_avx512
+#define CSV_BATCH_TARGET __attribute__((target("avx512bw,bmi,bmi2")))
+#define CSV_BATCH_MASKS masks64_avx512
+#define CSV_BATCH_PICK pick_pdep
+#include "csv_batch.h"
+#endif
+
+/* The batch this CPU runs best; PARIO_CSV_BATCH=portable or =off (A/B
+ * measurements, tests of the portable path) choose another. */
+static csv_batch_fn *choose_batch(void)
+{
+    const char *e = getenv("PARIO_CSV_BATCH");
+    if (e && !strcmp(e, "off"))
+        return NULL;
+#if defined(CSV_AVX512)
+    if (!(e && !strcmp(e, "portable")) && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("bmi2"))
+        return batch_avx512;
+#endif
+    return batch_portable;
+}
+
 int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **recs, size_t *count, pario_status *st)
 {
     if (pario_failed(st))
@@ -661,6 +724,11 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
     size_t n;
     uint64_t next, nl;
     while (k < BLOCK) {
+        if (r->batch && !r->done) {
+            k = r->batch(r, k);
+            if (k == BLOCK)
+                break;
+        }
         const char *fld;
         size_t fl;
         int esc = 0, have = 0;

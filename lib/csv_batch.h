@@ -15,7 +15,7 @@
 CSV_BATCH_TARGET static size_t CSV_BATCH(pario_csv_reader *r, size_t k)
 {
     const uint64_t col = r->col, hi = r->f.hi < r->f.size ? r->f.hi : r->f.size, E = r->E, cur = r->cur;
-    if (col >= 63 || r->done)
+    if (col >= 63 || r->done || !r->o.delimiter)
         return k;
     const char *const buf = r->buf;
     const char *const lim = buf + r->len;

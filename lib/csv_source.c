@@ -669,22 +669,50 @@ static inline unsigned pick_loop(uint64_t m, uint64_t n)
     return m ? (unsigned)__builtin_ctzll(m) : 64;
 }
 
+/* masks64 for the batch, which runs only with a delimiter: a missing quote (0)
+ * matches NUL bytes, whose records then take the general path. */
+static inline void masks64_plain(const unsigned char *p, char delim, char quote, uint64_t *d, uint64_t *nl,
+                                 uint64_t *q)
+{
+    uint64_t md = 0, mn = 0, mq = 0;
+#if defined(__SSE2__)
+    const __m128i vd = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n'), vq = _mm_set1_epi8(quote);
+    for (int j = 0; j < 4; j++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
+        md |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << (16 * j);
+        mn |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn)) << (16 * j);
+        mq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << (16 * j);
+    }
+#else
+    for (int j = 0; j < 64; j++) {
+        md |= (uint64_t)(p[j] == (unsigned char)delim) << j;
+        mn |= (uint64_t)(p[j] == '\n') << j;
+        mq |= (uint64_t)(p[j] == (unsigned char)quote) << j;
+    }
+#endif
+    *d = md;
+    *nl = mn;
+    *q = mq;
+}
+
 #define CSV_BATCH batch_portable
 #define CSV_BATCH_TARGET
-#define CSV_BATCH_MASKS masks64
+#define CSV_BATCH_MASKS masks64_plain
 #define CSV_BATCH_PICK pick_loop
 #include "csv_batch.h"
 
 #if defined(CSV_AVX512)
-/* The masks of masks64 from one 64-byte load and three compares. */
+/* The masks of masks64 from one 64-byte load and three compares; a missing
+ * quote (0) matches NUL bytes, which sends their records to the general path
+ * (the batch runs only with a delimiter). */
 __attribute__((target("avx512bw,bmi,bmi2"))) static inline void masks64_avx512(const unsigned char *p, char delim,
                                                                               char quote, uint64_t *d, uint64_t *nl,
                                                                               uint64_t *q)
 {
     const __m512i x = _mm512_loadu_si512((const void *)p);
-    *d = delim ? _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(delim)) : 0;
+    *d = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(delim));
     *nl = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\n'));
-    *q = quote ? _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(quote)) : 0;
+    *q = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(quote));
 }
 
 /* pick_loop in two instructions: deposit bit n onto m's set bits. */

@@ -1,7 +1,8 @@
 /* The run of plain records, as a template (csv_source.c includes it once per
  * instruction set): CSV_BATCH names the function, CSV_BATCH_TARGET its target
- * attribute, CSV_BATCH_MASKS the 64-byte mask builder and CSV_BATCH_PICK the
- * select of the n-th set bit of a mask (bit index, or 64 if fewer are set).
+ * attribute, CSV_BATCH_MASKS the 64-byte mask builder, CSV_BATCH_PICK the
+ * select of the n-th set bit of a mask (bit index, or 64 if fewer are set) and
+ * CSV_BATCH_NUMBER the number parser (number()'s contract).
  *
  * From r->pos on, record after record while each is plain: at most 63 bytes
  * and its newline within 64 bytes read at once, before the rank's end, no
@@ -75,7 +76,7 @@ CSV_BATCH_TARGET static size_t CSV_BATCH(pario_csv_reader *r, size_t k)
             break;
         }
         for (size_t j = 0; j < m; j++) {
-            if (!number(buf + fo[j], fl[j], lim, &r->vals[k + j])) {
+            if (!CSV_BATCH_NUMBER(buf + fo[j], fl[j], lim, &r->vals[k + j])) {
                 pos = at[j];
                 m = j;
                 go = 0;
@@ -100,3 +101,4 @@ CSV_BATCH_TARGET static size_t CSV_BATCH(pario_csv_reader *r, size_t k)
 #undef CSV_BATCH_TARGET
 #undef CSV_BATCH_MASKS
 #undef CSV_BATCH_PICK
+#undef CSV_BATCH_NUMBER

@@ -699,6 +699,7 @@ static inline void masks64_plain(const unsigned char *p, char delim, char quote,
 #define CSV_BATCH_TARGET
 #define CSV_BATCH_MASKS masks64_plain
 #define CSV_BATCH_PICK pick_loop
+#define CSV_BATCH_NUMBER number
 #include "csv_batch.h"
 
 #if defined(CSV_AVX512)
@@ -722,10 +723,51 @@ __attribute__((target("avx512bw,bmi,bmi2"))) static inline unsigned pick_pdep(ui
     return b ? (unsigned)__builtin_ctzll(b) : 64;
 }
 
+/* number() for fields of at most 16 bytes ([sign] digits [. digits], at most
+ * 15 digits: an exact double) in one 16-byte load: the bytes classified at
+ * once, the point squeezed out and the digits right-aligned by one shuffle,
+ * their value by three multiply-adds, then Clinger's one division; anything
+ * else to number(). Needs s + 16 <= lim. */
+__attribute__((target("avx512bw,bmi,bmi2"))) static inline int number16(const char *s, size_t n, const char *lim,
+                                                                        double *out)
+{
+    if (n > 16 || lim - s < 16)
+        return number(s, n, lim, out);
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    const __m128i dig = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+    const unsigned len = (1u << n) - 1;
+    const unsigned digm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(dig, _mm_set1_epi8(9)), dig)) & len;
+    const unsigned dot = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.'))) & len;
+    const int neg = s[0] == '-';
+    const unsigned st = neg || s[0] == '+';
+    const unsigned ndig = (unsigned)__builtin_popcount(digm);
+    if ((digm | dot | st) != len || (dot & (dot - 1)) || !ndig || ndig > 15)
+        return number(s, n, lim, out);
+    const int t = dot ? __builtin_ctz(dot) : (int)n;
+    const unsigned k2 = dot ? (unsigned)n - (unsigned)t - 1 : 0;
+    /* output byte i takes digit byte st + i - (16 - ndig), one further on from the
+     * point: negative indices give zeros (pshufb) */
+    const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m128i idx = _mm_add_epi8(iota, _mm_set1_epi8((char)((int)st - 16 + (int)ndig)));
+    idx = _mm_sub_epi8(idx, _mm_cmpgt_epi8(idx, _mm_set1_epi8((char)(t - 1))));
+    /* (the sign's byte, where the leading zeros may read it, made a zero) */
+    const __m128i d = _mm_shuffle_epi8(_mm_andnot_si128(_mm_cvtsi32_si128((int)(0xFF * st)), dig), idx);
+    const __m128i p2 = _mm_maddubs_epi16(d, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+    const __m128i p4 = _mm_madd_epi16(p2, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+    const __m128i p8 = _mm_madd_epi16(_mm_packus_epi32(p4, p4), _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+    const uint64_t w = (uint64_t)(uint32_t)_mm_cvtsi128_si32(p8) * 100000000u + (uint32_t)_mm_extract_epi32(p8, 1);
+    double v = (double)w;
+    if (k2)
+        v /= POW10[k2];
+    *out = neg ? -v : v;
+    return 1;
+}
+
 #define CSV_BATCH batch_avx512
 #define CSV_BATCH_TARGET __attribute__((target("avx512bw,bmi,bmi2")))
 #define CSV_BATCH_MASKS masks64_avx512
 #define CSV_BATCH_PICK pick_pdep
+#define CSV_BATCH_NUMBER number16
 #include "csv_batch.h"
 #endif
 

@@ -7,9 +7,10 @@
  * From r->pos on, record after record while each is plain: at most 63 bytes
  * and its newline within 64 bytes read at once, before the rank's end, no
  * quote, the column there, not empty, not blank-led, a number that parses, and
- * (before the exchange) counted in one step. Each record costs one set of masks
- * over 64 bytes: its end is the first newline bit, the column's bounds the
- * col-th and (col + 1)-th delimiter bits below it. The first record that is not
+ * (before the exchange) counted in one step. Masks of delimiters, newlines and
+ * quotes are built once per 64 bytes of the buffer; a record's end is the first
+ * newline bit from its start, the column's bounds the col-th and (col + 1)-th
+ * delimiter bits below it. The first record that is not
  * plain is left untouched for the general path (pario_csv_next), which also
  * owns every error and every count of invalid fields. Returns the new number
  * of values in r->vals. */
@@ -33,6 +34,17 @@ CSV_BATCH_TARGET static size_t CSV_BATCH(pario_csv_reader *r, size_t k)
     size_t fo[RUN], fl[RUN];
     uint64_t at[RUN];
     int go = 1;
+    /* the masks of two 64-byte windows at wb and wb + 64 (offsets in buf): a
+     * record starting in the first is read from both by shifts, so finding the
+     * next record waits on no load; the windows move on by 64 bytes as records
+     * pass */
+    size_t wb = (size_t)(pos - cur);
+    if (lim - (buf + wb) < 128)
+        return k;
+    uint64_t d0, n0, q0, d1, n1, q1;
+    CSV_BATCH_MASKS((const unsigned char *)buf + wb, delim, quote, &d0, &n0, &q0);
+    CSV_BATCH_MASKS((const unsigned char *)buf + wb + 64, delim, quote, &d1, &n1, &q1);
+    int w1 = 1; /* the second window is there */
     while (go && k < BLOCK) {
         size_t m = 0, want = BLOCK - k < RUN ? BLOCK - k : RUN;
         while (m < want) {
@@ -41,10 +53,15 @@ CSV_BATCH_TARGET static size_t CSV_BATCH(pario_csv_reader *r, size_t k)
                 break;
             }
             const char *p = buf + (pos - cur);
-            uint64_t d, nl, q;
-            if (lim - p < 64)
+            if (!w1)
                 goto stop;
-            CSV_BATCH_MASKS((const unsigned char *)p, delim, quote, &d, &nl, &q);
+            const unsigned sh = (unsigned)((size_t)(p - buf) - wb); /* < 64 */
+            uint64_t d = d0, nl = n0, q = q0;
+            if (sh) {
+                d = (d0 >> sh) | (d1 << (64 - sh));
+                nl = (n0 >> sh) | (n1 << (64 - sh));
+                q = (q0 >> sh) | (q1 << (64 - sh));
+            }
             if (!nl)
                 goto stop;
             const unsigned end = (unsigned)__builtin_ctzll(nl);
@@ -70,6 +87,14 @@ CSV_BATCH_TARGET static size_t CSV_BATCH(pario_csv_reader *r, size_t k)
             at[m] = pos;
             m++;
             pos = next;
+            if ((size_t)(pos - cur) - wb >= 64) { /* at most 127: one step */
+                wb += 64;
+                d0 = d1, n0 = n1, q0 = q1;
+                if (lim - (buf + wb) >= 128)
+                    CSV_BATCH_MASKS((const unsigned char *)buf + wb + 64, delim, quote, &d1, &n1, &q1);
+                else
+                    w1 = 0;
+            }
             continue;
         stop:
             go = 0;

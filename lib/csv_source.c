@@ -19,6 +19,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define CSV_AVX512 1
+#endif
 
 #define BLOCK 4096                         /* values handed out per call */
 #define MAX_RECORD ((size_t)1 << 30)       /* the longest record held whole */
@@ -47,7 +51,11 @@ struct pario_csv_reader {
     double vals[BLOCK];
     uint64_t recs[BLOCK];
     pario_csv_stats stats;    /* this rank's */
+    size_t (*batch)(pario_csv_reader *, size_t);  /* the run of plain records (csv_batch.h), or NULL */
 };
+
+typedef size_t csv_batch_fn(pario_csv_reader *, size_t);
+static csv_batch_fn *choose_batch(void);
 
 /* Count the quotes and newlines of s[0..m) into the exchange's counts. */
 static void count_span(pario_csv_reader *r, const char *s, size_t m)
@@ -415,6 +423,7 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
     r->col = head[0];
     r->header_end = head[1];
     set_label(r, o->column[0] && !all_digits(o->column) ? o->column : NULL);
+    r->batch = choose_batch();
     /* where every rank's records start, if its block starts outside quotes */
     if (!pario_failed(&st) && rank != 0)
         st = find_start(r, 0);
@@ -605,7 +614,7 @@ static const uint64_t IPOW10[9] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10
  * to the nearest (Clinger). Up to 7 digits before and after the point go 8 bytes
  * at a time when 8 bytes can be read there (s + n <= lim - 16); others in a loop.
  * Anything else goes to pario_csv_number. */
-static inline int number(const char *s, size_t n, const char *lim, double *out)
+static inline __attribute__((always_inline)) int number(const char *s, size_t n, const char *lim, double *out)
 {
     size_t i = 0;
     const int neg = n && s[0] == '-';
@@ -652,6 +661,130 @@ static inline int number(const char *s, size_t n, const char *lim, double *out)
     return 1;
 }
 
+/* The n-th (from 0) set bit of m, or 64: n bits cleared from the bottom. */
+static inline unsigned pick_loop(uint64_t m, uint64_t n)
+{
+    for (; n && m; n--)
+        m &= m - 1;
+    return m ? (unsigned)__builtin_ctzll(m) : 64;
+}
+
+/* masks64 for the batch, which runs only with a delimiter: a missing quote (0)
+ * matches NUL bytes, whose records then take the general path. */
+static inline void masks64_plain(const unsigned char *p, char delim, char quote, uint64_t *d, uint64_t *nl,
+                                 uint64_t *q)
+{
+    uint64_t md = 0, mn = 0, mq = 0;
+#if defined(__SSE2__)
+    const __m128i vd = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n'), vq = _mm_set1_epi8(quote);
+    for (int j = 0; j < 4; j++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
+        md |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << (16 * j);
+        mn |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn)) << (16 * j);
+        mq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << (16 * j);
+    }
+#else
+    for (int j = 0; j < 64; j++) {
+        md |= (uint64_t)(p[j] == (unsigned char)delim) << j;
+        mn |= (uint64_t)(p[j] == '\n') << j;
+        mq |= (uint64_t)(p[j] == (unsigned char)quote) << j;
+    }
+#endif
+    *d = md;
+    *nl = mn;
+    *q = mq;
+}
+
+#define CSV_BATCH batch_portable
+#define CSV_BATCH_TARGET
+#define CSV_BATCH_MASKS masks64_plain
+#define CSV_BATCH_PICK pick_loop
+#define CSV_BATCH_NUMBER number
+#include "csv_batch.h"
+
+#if defined(CSV_AVX512)
+/* The masks of masks64 from one 64-byte load and three compares; a missing
+ * quote (0) matches NUL bytes, which sends their records to the general path
+ * (the batch runs only with a delimiter). */
+__attribute__((target("avx512bw,bmi,bmi2"))) static inline void masks64_avx512(const unsigned char *p, char delim,
+                                                                              char quote, uint64_t *d, uint64_t *nl,
+                                                                              uint64_t *q)
+{
+    const __m512i x = _mm512_loadu_si512((const void *)p);
+    *d = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(delim));
+    *nl = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\n'));
+    *q = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(quote));
+}
+
+/* pick_loop in two instructions: deposit bit n onto m's set bits. */
+__attribute__((target("avx512bw,bmi,bmi2"))) static inline unsigned pick_pdep(uint64_t m, uint64_t n)
+{
+    uint64_t b = _pdep_u64((uint64_t)1 << n, m);
+    return b ? (unsigned)__builtin_ctzll(b) : 64;
+}
+
+/* number() for fields of at most 16 bytes ([sign] digits [. digits], at most
+ * 15 digits: an exact double) in one 16-byte load: the bytes classified at
+ * once, the point squeezed out and the digits right-aligned by one shuffle,
+ * their value by three multiply-adds, then Clinger's one division; anything
+ * else to number(). Needs s + 16 <= lim. */
+__attribute__((target("avx512bw,bmi,bmi2"))) static inline int number16(const char *s, size_t n, const char *lim,
+                                                                        double *out)
+{
+    if (n > 16 || lim - s < 16)
+        return number(s, n, lim, out);
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    const __m128i dig = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+    const unsigned len = (1u << n) - 1;
+    const unsigned digm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(dig, _mm_set1_epi8(9)), dig)) & len;
+    const unsigned dot = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('.'))) & len;
+    const int neg = s[0] == '-';
+    const unsigned st = neg || s[0] == '+';
+    const unsigned ndig = (unsigned)__builtin_popcount(digm);
+    if ((digm | dot | st) != len || (dot & (dot - 1)) || !ndig || ndig > 15)
+        return number(s, n, lim, out);
+    const int t = dot ? __builtin_ctz(dot) : (int)n;
+    const unsigned k2 = dot ? (unsigned)n - (unsigned)t - 1 : 0;
+    /* output byte i takes digit byte st + i - (16 - ndig), one further on from the
+     * point: negative indices give zeros (pshufb) */
+    const __m128i iota = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    __m128i idx = _mm_add_epi8(iota, _mm_set1_epi8((char)((int)st - 16 + (int)ndig)));
+    idx = _mm_sub_epi8(idx, _mm_cmpgt_epi8(idx, _mm_set1_epi8((char)(t - 1))));
+    /* (the sign's byte, where the leading zeros may read it, made a zero) */
+    const __m128i d = _mm_shuffle_epi8(_mm_andnot_si128(_mm_cvtsi32_si128((int)(0xFF * st)), dig), idx);
+    const __m128i p2 = _mm_maddubs_epi16(d, _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1));
+    const __m128i p4 = _mm_madd_epi16(p2, _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1));
+    const __m128i p8 = _mm_madd_epi16(_mm_packus_epi32(p4, p4), _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+    const uint64_t w = (uint64_t)(uint32_t)_mm_cvtsi128_si32(p8) * 100000000u + (uint32_t)_mm_extract_epi32(p8, 1);
+    double v = (double)w;
+    if (k2)
+        v /= POW10[k2];
+    *out = neg ? -v : v;
+    return 1;
+}
+
+#define CSV_BATCH batch_avx512
+#define CSV_BATCH_TARGET __attribute__((target("avx512bw,bmi,bmi2")))
+#define CSV_BATCH_MASKS masks64_avx512
+#define CSV_BATCH_PICK pick_pdep
+#define CSV_BATCH_NUMBER number16
+#include "csv_batch.h"
+#endif
+
+/* The batch this CPU runs best; PARIO_CSV_BATCH=portable or =off (A/B
+ * measurements, tests of the portable path) choose another. */
+static csv_batch_fn *choose_batch(void)
+{
+    const char *e = getenv("PARIO_CSV_BATCH");
+    if (e && !strcmp(e, "off"))
+        return NULL;
+#if defined(CSV_AVX512)
+    if (!(e && !strcmp(e, "portable")) && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("bmi2"))
+        return batch_avx512;
+#endif
+    return batch_portable;
+}
+
 int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **recs, size_t *count, pario_status *st)
 {
     if (pario_failed(st))
@@ -661,6 +794,11 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
     size_t n;
     uint64_t next, nl;
     while (k < BLOCK) {
+        if (r->batch && !r->done) {
+            k = r->batch(r, k);
+            if (k == BLOCK)
+                break;
+        }
         const char *fld;
         size_t fl;
         int esc = 0, have = 0;

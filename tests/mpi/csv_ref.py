@@ -291,6 +291,41 @@ def gen():
     reduce_case('exact.n2', 'exact.csv', 2, 64, 'v', group='exact')
     reduce_case('exact.n5', 'exact.csv', 5, '1Mi', 'v', group='exact')
 
+    # the run of plain records (pario reads one whole record and its newline from
+    # 64 bytes at once, in runs of 32) meets every other kind of record, at
+    # every place in a run: files long enough for it, at a chunk that holds many
+    # runs and one that cuts them often
+    rnd = random.Random(7)
+    kinds = [lambda i: '%d,%.6f,%d\n' % (i, rnd.uniform(-1e3, 1e3), i),
+             lambda i: '%d,%.3f,%d\r\n' % (i, rnd.gauss(0, 50), i),
+             lambda i: '%d,%de%d,1\n' % (i, i % 97, i % 5 - 2),
+             lambda i: '%d,%.2f ,1\n' % (i, i / 7),
+             lambda i: '%d,"%.2f",1\n' % (i, i / 3),
+             lambda i: '%d,%.4f,"a\nb,c"\n' % (i, i / 11),
+             lambda i: '%d,%.1f,%s\n' % (i, i * 0.5, 'z' * 70),
+             lambda i: '%d,%s,1\n' % (i, '1' * (i % 25 + 1) + '.' + '7' * (i % 9)),
+             lambda i: '%d,%s,2\n' % (i, rnd.choice(['', '-', '+']) + '%d' % rnd.randrange(10 ** rnd.randint(1, 17))),
+             lambda i: '\n']
+    bad = [lambda i: '%d,,%d\n' % (i, i), lambda i: '%d\n' % i, lambda i: '%d,x%d,1\n' % (i, i),
+           lambda i: '%d, %.2f,1\n' % (i, i / 9), lambda i: '%d,\t,1\n' % i]
+    rows = ['id,v,w\n']
+    for i in range(1200):
+        k = rnd.random()
+        rows.append(kinds[0](i) if k < 0.7 else rnd.choice(kinds)(i) if k < 0.93 else rnd.choice(bad)(i))
+    with open('mixed.csv', 'w', newline='') as f:
+        f.write(''.join(rows))
+    for n, ch in ((1, 4096), (2, '1Mi'), (3, 200)):
+        reduce_case('mixed.n%d' % n, 'mixed.csv', n, ch, 'v', skip=True, group='mixed')
+    reduce_case('mixed_w.n4', 'mixed.csv', 4, '1Mi', 'w', skip=True, group='mixed_w')
+    # the first invalid field late, after many runs: its line number is exact
+    rows = ['id,v\n'] + [kinds[rnd.choice([0, 0, 0, 1, 2, 4, 5, 9])](i).replace(',1\n', '\n')
+                         .replace(',"a\nb,c"', '') for i in range(1500)]
+    rows.insert(1300, '1300,1.5x\n')
+    with open('mixed_late.csv', 'w', newline='') as f:
+        f.write(''.join(rows))
+    for n in (2, 5):
+        reduce_case('mixed_late.n%d' % n, 'mixed_late.csv', n, '1Mi', 'v', group='mixed_late')
+
 
 def count_case(name, path, n, chunk, col, values, rng):
     vals, idx, st, first = column(path, col)

@@ -23,6 +23,7 @@ struct pario_map {
     char *base;              /* ... mapped at base + lead (lead: page alignment) */
     size_t lead, maplen;
     int slot;                /* in the handler's table */
+    int populate;            /* MAP_POPULATE each window */
 };
 
 /* The windows the SIGBUS handler may repair: written outside the handler only
@@ -85,7 +86,8 @@ static void unmap(struct pario_map *m)
     m->base = NULL;
 }
 
-pario_status pario_map_open(struct pario_map **mp, const char *path, uint64_t off, uint64_t len, size_t window)
+pario_status pario_map_open(struct pario_map **mp, const char *path, uint64_t off, uint64_t len, size_t window,
+                            int populate)
 {
     *mp = NULL;
     struct pario_map *m = calloc(1, sizeof *m);
@@ -131,6 +133,7 @@ pario_status pario_map_open(struct pario_map **mp, const char *path, uint64_t of
     m->len = len;
     m->page = (size_t)sysconf(_SC_PAGESIZE);
     m->window = window < m->page ? m->page : window / m->page * m->page;
+    m->populate = populate;
     *mp = m;
     return st;
 }
@@ -145,7 +148,7 @@ static pario_status map_window(struct pario_map *m, uint64_t pos)
     m->wlen = m->len - pos < m->window ? (size_t)(m->len - pos) : m->window;
     m->maplen = m->lead + m->wlen;
     /* pages prepared in one call rather than one fault per 16 pages */
-    void *p = mmap(NULL, m->maplen, PROT_READ, MAP_SHARED | MAP_POPULATE, m->fd, (off_t)start);
+    void *p = mmap(NULL, m->maplen, PROT_READ, MAP_SHARED | (m->populate ? MAP_POPULATE : 0), m->fd, (off_t)start);
     if (p == MAP_FAILED)
         return pario_sys_error(errno, "mmap", m->path);
     m->base = p;

@@ -17,8 +17,11 @@ struct pario_map;
 /* Map bytes [off, off + len) of path in windows of about `window` bytes (a whole
  * number of pages, at least one chunk). A file that cannot be opened, or is
  * shorter than off + len, is an error; one that cannot be mapped (not a regular
- * file, no handler slot) leaves *m NULL with no error: read it with MPI-IO. */
-pario_status pario_map_open(struct pario_map **m, const char *path, uint64_t off, uint64_t len, size_t window);
+ * file, no handler slot) leaves *m NULL with no error: read it with MPI-IO.
+ * populate: prepare every page of a window when it is mapped (the caller reads
+ * them all), else let each first touch fault its pages in. */
+pario_status pario_map_open(struct pario_map **m, const char *path, uint64_t off, uint64_t len, size_t window,
+                            int populate);
 /* Bytes [pos, pos + n) of the range (pos relative to off; n at most the window),
  * mapping the next window when the last one is passed. NULL with *st set on a
  * failure (mmap, an injected read fault, a file that shrank). */

@@ -88,19 +88,19 @@ static void check_read(pario_reader *r, int err, MPI_Status *status)
                              r->ds->path, got, r->pending_n);
 }
 
-/* A rank that reads its own part on its own, one contiguous run of the file in
- * the host's byte order and aligned to its elements, takes it from a memory map
- * (io_map.c): no copy. Not with --no-mmap, --overlap on (a read-ahead thread is
- * what was asked for) or --show-hints (which shows an MPI-IO handle's). */
+/* 1 if v's part is one contiguous run of global indices. */
+static int part_contiguous(const pario_view *v)
+{
+    return v->local_count <= v->run || v->stride == v->run;
+}
+
+/* A rank that reads its own part on its own takes it from a memory map where it
+ * can (pario_reads_mapped, io_map.c): a contiguous part chunk by chunk, runs of
+ * 4 KiB and more (cyclic:1024, cols) run by run, each where it lies in the page
+ * cache, with no copy and no pread per piece. */
 static int map_wanted(const pario_reader *r, const pario_view *v)
 {
-    const pario_io_opts *o = &r->opts;
-    if (!r->local || r->strategy != PARIO_STRATEGY_VIEW || r->swap || o->no_mmap || o->show_hints ||
-        o->overlap == PARIO_OVERLAP_ALWAYS || v->local_count == 0)
-        return 0;
-    if (v->local_count > v->run && v->stride != v->run)
-        return 0; /* several runs */
-    return (r->ds->offset + v->base * v->esize) % v->esize == 0;
+    return r->local && r->strategy == PARIO_STRATEGY_VIEW && pario_reads_mapped(r->ds, v, &r->opts, v->nranks);
 }
 
 pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const pario_view *view,
@@ -189,8 +189,11 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
         /* windows of 4 chunks, at least 4 MiB: few mmap calls, memory still
          * bounded by the chunk; if the map fails, MPI-IO reads instead */
         size_t cb = r->chunk_elems * view->esize, win = 4 * cb < ((size_t)4 << 20) ? ((size_t)4 << 20) : 4 * cb;
+        /* from the part's first element to its last; a part of several runs
+         * spans the other ranks' runs too, whose pages are not prepared */
+        uint64_t last = pario_view_global_index(view, view->local_count - 1);
         mst = pario_map_open(&r->map, ds->path, ds->offset + view->base * view->esize,
-                             view->local_count * view->esize, win);
+                             (last + 1 - view->base) * view->esize, win, part_contiguous(view));
     }
     /* An HDF5 file is open already (the inspection's collective open): its
      * handle. Otherwise a rank that reads on its own opens the file on its own:
@@ -260,7 +263,7 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
     if (r->local) {
         if (r->finished)
             return 0;
-        if (pario_failed(st) || r->step >= r->nsteps) {
+        if (pario_failed(st) || (r->map ? r->next_local >= r->view->local_count : r->step >= r->nsteps)) {
             if (r->inflight) { /* a caller's error: the read ahead ends before the agreement */
                 MPI_Status status;
                 pario_prefetch_wait(r->pf, &status);
@@ -274,11 +277,15 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
         }
         if (r->map) {
             const size_t es = r->view->esize;
-            uint64_t left = r->view->local_count - r->next_local;
+            uint64_t left = r->view->local_count - r->next_local, g = r->view->base + r->next_local;
+            if (!part_contiguous(r->view)) { /* to the end of the run, at most */
+                uint64_t run = pario_view_run(r->view, r->next_local, &g);
+                left = run < left ? run : left;
+            }
             size_t m = left < r->chunk_elems ? (size_t)left : r->chunk_elems;
             double t0 = pario_now();
             pario_status rs;
-            const void *p = pario_map_get(r->map, r->next_local * es, m * es, &rs);
+            const void *p = pario_map_get(r->map, (g - r->view->base) * es, m * es, &rs);
             r->io_seconds += pario_now() - t0;
             r->step++;
             r->next_local += m;

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 #include "pario/io.h"
+#include "pario/dataset.h"
+#include "pario/dtype.h"
 
 #define SMALL_PIECE ((uint64_t)1 << 20) /* bytes: below this, pieces are "small" */
 #define MIN_MESSAGE ((uint64_t)1 << 10) /* bytes: the exchange's smallest worthwhile message */
@@ -131,6 +133,20 @@ int pario_reads_local(const pario_view *v, const pario_io_opts *o, int nranks)
         return 0;
     return o->independent || nranks == 1 ||
            ((pario_view_parts_contiguous(v) || pario_view_reads_pieces(v)) && !user_sets(o->info, "romio_cb_read"));
+}
+
+int pario_reads_mapped(const pario_dataset *ds, const pario_view *v, const pario_io_opts *o, int nranks)
+{
+    const char *why;
+    if (o->no_mmap || o->show_hints || o->overlap == PARIO_OVERLAP_ALWAYS || v->local_count == 0 ||
+        (!o->raw && ds->big_endian == pario_host_little_endian()) ||
+        (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout != PARIO_H5_CONTIGUOUS) ||
+        pario_strategy_choose(v, o, nranks, &why) != PARIO_STRATEGY_VIEW || !pario_reads_local(v, o, nranks))
+        return 0;
+    const int one_run = v->local_count <= v->run || v->stride == v->run;
+    if (!one_run && !pario_view_reads_pieces(v))
+        return 0;
+    return (ds->offset + v->base * v->esize) % v->esize == 0;
 }
 
 MPI_Info pario_io_tuned_info(const pario_view *v, MPI_Info user, const char *key)

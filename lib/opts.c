@@ -378,6 +378,10 @@ static void explain_access(pario_common *c, const pario_dataset *ds, const pario
         fprintf(out, "writes: %s, through the view above\n", mode);
     else
         fprintf(out, "reads: %s, strategy %s (%s)\n", mode, pario_strategy_name(s), why);
+    if (!writing && pario_reads_mapped(ds, v, &c->io, c->nranks))
+        fprintf(out, "each rank takes its %s from a memory map of the file, where it lies in the page cache (no copy; "
+                     "--no-mmap reads with MPI-IO)\n",
+                pario_view_parts_contiguous(v) ? "chunks" : "runs");
     if (s == PARIO_STRATEGY_EXCHANGE)
         fprintf(out, "the view above is not used for reading: each rank reads contiguous stripes of up to %llu elements "
                      "(%llu bytes) per step and redistributes them with MPI_Alltoallv\n",

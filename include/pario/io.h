@@ -64,6 +64,12 @@ int pario_view_reads_pieces(const pario_view *v);
  * rank, or contiguous parts or pieces of 4 KiB and more without a user
  * romio_cb_read hint). Shared facts only. */
 int pario_reads_local(const pario_view *v, const pario_io_opts *o, int nranks);
+/* 1 when such a reader takes this rank's part of ds from a memory map of the file
+ * instead of reading it (lib/io_map.c): the view strategy, the host's byte order,
+ * elements aligned, the part one contiguous run or runs of 4 KiB and more, and
+ * no --no-mmap, --overlap on or --show-hints. (A file that cannot be mapped is
+ * still read with MPI-IO.) */
+int pario_reads_mapped(const pario_dataset *ds, const pario_view *v, const pario_io_opts *o, int nranks);
 /* Hints pario adds: key ("romio_cb_read" or "romio_cb_write") = disable where every
  * part is contiguous and the user did not set it; for reads of pieces of 4 KiB and
  * more (pario_view_reads_pieces) romio_ds_read = disable, unless the user set it

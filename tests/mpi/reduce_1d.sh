@@ -37,7 +37,16 @@ check "--no-overlap --no-mmap: reads in turn" grep -q 'reads in turn with the wo
 mpirun 2 pario-reduce --op sum --chunk 1000 --verbose float64.bin > /dev/null 2> ovm.err
 check "default: reads from a memory map" grep -q 'reads from a memory map of the file' ovm.err
 mpirun 2 pario-reduce --op sum --chunk 1000 --dist cyclic:7 --verbose float64.bin > /dev/null 2> ovc.err
-check "cyclic parts are not mapped" bash -c "! grep -q 'memory map' ovc.err"
+check "cyclic parts of small pieces are not mapped" bash -c "! grep -q 'memory map' ovc.err"
+# runs of 4 KiB and more come from the map run by run (a chunk smaller than a run
+# splits it): against numpy, and the same bytes as MPI-IO reads
+run 3 float64.3m.json float64.bin --op $ALL,count=1 --bins 7 --dist cyclic:600 --chunk 3000
+run 2 int32.2m.json int32.bin --op $ALL --bins 7 --dist cyclic:1100
+mpirun 3 pario-reduce --op $ALL,count=1 --bins 7 --dist cyclic:600 --chunk 3000 --format json --no-mmap float64.bin \
+  > float64.3n.json 2>/dev/null
+check "cyclic:600 mapped = --no-mmap, byte for byte" cmp float64.3m.json float64.3n.json
+mpirun 3 pario-reduce --op sum --dist cyclic:600 --verbose float64.bin > /dev/null 2> ovr.err
+check "runs of 4 KiB and more: from the memory map" grep -q 'reads from a memory map of the file' ovr.err
 if [ "$(nproc)" -ge 2 ]; then
   mpirun 1 pario-reduce --op sum --chunk 1000 --no-mmap --verbose float64.bin > /dev/null 2> ov1.err
   check "--no-mmap, a free core: read ahead" grep -q 'reads read ahead on a thread' ov1.err

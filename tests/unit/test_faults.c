@@ -106,7 +106,7 @@ START_TEST(map_survives_shrinking_file)
     const size_t pg = (size_t)sysconf(_SC_PAGESIZE);
     page_file(path, 64);
     struct pario_map *m;
-    pario_status st = pario_map_open(&m, path, pg, 60 * pg, 16 * pg); /* from page 1: a window not at 0 */
+    pario_status st = pario_map_open(&m, path, pg, 60 * pg, 16 * pg, 1); /* from page 1: a window not at 0 */
     ck_assert(!pario_failed(&st));
     ck_assert_ptr_nonnull(m);
     const unsigned char *p = pario_map_get(m, 0, pg, &st);
@@ -126,12 +126,12 @@ START_TEST(map_survives_shrinking_file)
     ck_assert(pario_failed(&st));
     pario_map_close(m);
     /* a new map of the short file: refused at open, not at the first access */
-    st = pario_map_open(&m, path, 0, 60 * pg, 16 * pg);
+    st = pario_map_open(&m, path, 0, 60 * pg, 16 * pg, 0);
     ck_assert(pario_failed(&st));
     ck_assert_ptr_null(m);
     ck_assert_ptr_nonnull(strstr(st.msg, "shorter"));
     /* one that fits still reads, and its slot was freed */
-    st = pario_map_open(&m, path, 0, 8 * pg, 4 * pg);
+    st = pario_map_open(&m, path, 0, 8 * pg, 4 * pg, 0);
     ck_assert(!pario_failed(&st));
     p = pario_map_get(m, 6 * pg, pg, &st);
     ck_assert_uint_eq(p[3], 7);
@@ -158,7 +158,7 @@ START_TEST(map_leaves_other_sigbus_fatal)
         ck_assert_int_ge(pid, 0);
         if (pid == 0) {
             struct pario_map *m;
-            pario_status st = pario_map_open(&m, path, 0, 8 * pg, 4 * pg); /* installs the handler */
+            pario_status st = pario_map_open(&m, path, 0, 8 * pg, 4 * pg, 0); /* installs the handler */
             if (pario_failed(&st) || !m)
                 _exit(3);
             if (how == 0)

@@ -187,6 +187,17 @@ static void fold(pario_acc *a, const struct blk *b)
  * overflows or underflows; h and l go through three levels. Built without FMA
  * contraction and without reassociation (plain -O3), as the extraction needs. */
 
+/* One value through the two levels of the sum of x (SA, SB): the parts added to
+ * ACC_A and ACC_B, the largest residual kept in RES. */
+#define SUM_STEP(V, SA, SB, ACC_A, ACC_B, RES)                                         \
+    do {                                                                               \
+        double v_ = (V), q1_ = ((SA) + v_) - (SA), r1_ = v_ - q1_;                     \
+        double q2_ = ((SB) + r1_) - (SB), r2_ = fabs(r1_ - q2_);                       \
+        ACC_A += q1_;                                                                  \
+        ACC_B += q2_;                                                                  \
+        RES = r2_ > RES ? r2_ : RES;                                                   \
+    } while (0)
+
 /* Levels for the sum of x: sigma_a = 2^(e + 12) for M < 2^e, sigma_b 41 bits lower
  * (m <= 2^11). Returns the largest residual (0: the two levels were exact). */
 #define SPLIT_SUM(NAME, T)                                                             \
@@ -196,22 +207,10 @@ static void fold(pario_acc *a, const struct blk *b)
         double a[8] = { 0 }, b[8] = { 0 }, r[8] = { 0 };                               \
         size_t i = 0;                                                                  \
         for (; i + 8 <= n; i += 8)                                                     \
-            for (int j = 0; j < 8; j++) {                                              \
-                double v = (double)x[i + j];                                           \
-                double q1 = (sa + v) - sa, r1 = v - q1;                                \
-                double q2 = (sb + r1) - sb, r2 = fabs(r1 - q2);                        \
-                a[j] += q1;                                                            \
-                b[j] += q2;                                                            \
-                r[j] = r2 > r[j] ? r2 : r[j];                                          \
-            }                                                                          \
-        for (; i < n; i++) {                                                           \
-            double v = (double)x[i];                                                   \
-            double q1 = (sa + v) - sa, r1 = v - q1;                                    \
-            double q2 = (sb + r1) - sb, r2 = fabs(r1 - q2);                            \
-            a[0] += q1;                                                                \
-            b[0] += q2;                                                                \
-            r[0] = r2 > r[0] ? r2 : r[0];                                              \
-        }                                                                              \
+            for (int j = 0; j < 8; j++)                                                \
+                SUM_STEP((double)x[i + j], sa, sb, a[j], b[j], r[j]);                  \
+        for (; i < n; i++)                                                             \
+            SUM_STEP((double)x[i], sa, sb, a[0], b[0], r[0]);                          \
         double A = 0, B = 0, R = 0;                                                    \
         for (int j = 0; j < 8; j++) {                                                  \
             A += a[j];                                                                 \
@@ -494,20 +493,12 @@ static void fold(pario_acc *a, const struct blk *b)
         for (; i + 8 <= n; i += 8)                                                     \
             for (int j = 0; j < 8; j++) {                                              \
                 double v = (double)x[i + j];                                           \
-                double q1 = (xa + v) - xa, r1 = v - q1;                                \
-                double q2 = (xb + r1) - xb, r2 = fabs(r1 - q2);                        \
-                u[j] += q1;                                                            \
-                w[j] += q2;                                                            \
-                rx[j] = r2 > rx[j] ? r2 : rx[j];                                       \
+                SUM_STEP(v, xa, xb, u[j], w[j], rx[j]);                                \
                 SQS_STEP(v, a[j], b[j], c[j], r[j]);                                   \
             }                                                                          \
         for (; i < n; i++) {                                                           \
             double v = (double)x[i];                                                   \
-            double q1 = (xa + v) - xa, r1 = v - q1;                                    \
-            double q2 = (xb + r1) - xb, r2 = fabs(r1 - q2);                            \
-            u[0] += q1;                                                                \
-            w[0] += q2;                                                                \
-            rx[0] = r2 > rx[0] ? r2 : rx[0];                                           \
+            SUM_STEP(v, xa, xb, u[0], w[0], rx[0]);                                    \
             SQS_STEP(v, a[0], b[0], c[0], r[0]);                                       \
         }                                                                              \
         double A = 0, B = 0, C = 0, R = 0, U = 0, W = 0, RX = 0;                       \

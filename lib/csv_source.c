@@ -465,9 +465,11 @@ static inline size_t next_stop(const pario_csv_reader *r, const unsigned char *p
     return i;
 }
 
-/* Bit i of *d, *nl, *q: p[i] is the delimiter, a newline, the quote (64 bytes;
- * a missing delimiter or quote matches nothing). */
-static inline void masks64(const unsigned char *p, char delim, char quote, uint64_t *d, uint64_t *nl, uint64_t *q)
+/* Bit i of *d, *nl, *q: p[i] is the delimiter, a newline, the quote, as given:
+ * for the batch, which runs only with a delimiter, a missing quote (0) matches
+ * NUL bytes, whose records then take the general path. */
+static inline void masks64_plain(const unsigned char *p, char delim, char quote, uint64_t *d, uint64_t *nl,
+                                 uint64_t *q)
 {
     uint64_t md = 0, mn = 0, mq = 0;
 #if defined(__SSE2__)
@@ -485,9 +487,20 @@ static inline void masks64(const unsigned char *p, char delim, char quote, uint6
         mq |= (uint64_t)(p[j] == (unsigned char)quote) << j;
     }
 #endif
-    *d = delim ? md : 0;
+    *d = md;
     *nl = mn;
-    *q = quote ? mq : 0;
+    *q = mq;
+}
+
+/* Bit i of *d, *nl, *q: p[i] is the delimiter, a newline, the quote (64 bytes;
+ * a missing delimiter or quote matches nothing). */
+static inline void masks64(const unsigned char *p, char delim, char quote, uint64_t *d, uint64_t *nl, uint64_t *q)
+{
+    masks64_plain(p, delim, quote, d, nl, q);
+    if (!delim)
+        *d = 0;
+    if (!quote)
+        *q = 0;
 }
 
 /* A record of at most 63 bytes and its line end in the 64 bytes at p, without
@@ -669,31 +682,6 @@ static inline unsigned pick_loop(uint64_t m, uint64_t n)
     return m ? (unsigned)__builtin_ctzll(m) : 64;
 }
 
-/* masks64 for the batch, which runs only with a delimiter: a missing quote (0)
- * matches NUL bytes, whose records then take the general path. */
-static inline void masks64_plain(const unsigned char *p, char delim, char quote, uint64_t *d, uint64_t *nl,
-                                 uint64_t *q)
-{
-    uint64_t md = 0, mn = 0, mq = 0;
-#if defined(__SSE2__)
-    const __m128i vd = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n'), vq = _mm_set1_epi8(quote);
-    for (int j = 0; j < 4; j++) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * j));
-        md |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << (16 * j);
-        mn |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn)) << (16 * j);
-        mq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << (16 * j);
-    }
-#else
-    for (int j = 0; j < 64; j++) {
-        md |= (uint64_t)(p[j] == (unsigned char)delim) << j;
-        mn |= (uint64_t)(p[j] == '\n') << j;
-        mq |= (uint64_t)(p[j] == (unsigned char)quote) << j;
-    }
-#endif
-    *d = md;
-    *nl = mn;
-    *q = mq;
-}
 
 #define CSV_BATCH batch_portable
 #define CSV_BATCH_TARGET

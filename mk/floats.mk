@@ -7,7 +7,7 @@ lib_libpario_la_SOURCES += lib/xsum.c
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_xsum
 TESTS += tests/unit/test_xsum
-tests_unit_test_xsum_SOURCES = tests/unit/test_xsum.c
+tests_unit_test_xsum_SOURCES = tests/unit/test_xsum.c tests/unit/check_run.h
 tests_unit_test_xsum_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_xsum_LDADD = lib/libpario.la $(CHECK_LIBS) -lm
 endif

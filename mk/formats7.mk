@@ -5,7 +5,7 @@ lib_libpario_la_SOURCES += lib/inflate.c lib/inflate.h
 
 check_PROGRAMS += tests/unit/test_inflate
 TESTS += tests/unit/test_inflate
-tests_unit_test_inflate_SOURCES = tests/unit/test_inflate.c lib/inflate.c
+tests_unit_test_inflate_SOURCES = tests/unit/test_inflate.c tests/unit/check_run.h lib/inflate.c
 tests_unit_test_inflate_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_inflate_LDADD = $(CHECK_LIBS) -lz -lpthread
 

@@ -17,7 +17,7 @@ EXTRA_DIST += $(TEXT_TESTS) tests/mpi/text_files.py bench/text.sh
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_text
 TESTS += tests/unit/test_text
-tests_unit_test_text_SOURCES = tests/unit/test_text.c
+tests_unit_test_text_SOURCES = tests/unit/test_text.c tests/unit/check_run.h
 tests_unit_test_text_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_text_LDADD = lib/libpario.la $(CHECK_LIBS) -lm
 endif

@@ -11,7 +11,7 @@ tools_pario_train_LDADD = $(TOOL_LDADD)
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_train
 TESTS += tests/unit/test_train
-tests_unit_test_train_SOURCES = tests/unit/test_train.c lib/kernels/train.c
+tests_unit_test_train_SOURCES = tests/unit/test_train.c tests/unit/check_run.h lib/kernels/train.c
 tests_unit_test_train_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 tests_unit_test_train_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_train_LDADD = lib/libpario.la $(CHECK_LIBS) -lm

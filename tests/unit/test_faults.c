@@ -3,6 +3,7 @@
  * the rank through pario_agree, and PARIO_FAULT fails exactly the operation it
  * names. Its own program: PARIO_FAULT is read once per process. */
 #include <check.h>
+#include "check_run.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <mpi.h>
@@ -193,11 +194,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, map_survives_shrinking_file);
     tcase_add_test(tc, map_leaves_other_sigbus_fatal);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = pario_check_run(s);
     MPI_Finalize();
     return failed ? 1 : 0;
 }

@@ -8,6 +8,7 @@
  * adler32 trailer) must be refused cleanly, and whatever pario's decoder
  * accepts zlib must accept with the same bytes. adler32 against zlib's. */
 #include <check.h>
+#include "check_run.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -271,10 +272,5 @@ int main(void)
     tcase_add_test(tc, hand_made_streams);
     tcase_add_test(tc, adler32_matches_zlib);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return pario_check_run(s);
 }

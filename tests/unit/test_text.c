@@ -4,6 +4,7 @@
  * regex (a fixed table, and soundness: every line the regex matches holds it). */
 #define _GNU_SOURCE 1
 #include <check.h>
+#include "check_run.h"
 #include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -245,10 +246,5 @@ int main(void)
     tcase_add_test(tc, required_literal_table);
     tcase_add_test(tc, required_literal_is_sound);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return pario_check_run(s);
 }

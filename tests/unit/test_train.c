@@ -3,6 +3,7 @@
  * is exact or nearly 4n), different between epochs, and the segment kernel's
  * results in the documented order of operations. */
 #include <check.h>
+#include "check_run.h"
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
@@ -234,10 +235,6 @@ int main(void)
     tcase_add_test(tc, fsum_cols_matches_xsum);
     tcase_add_test(tc, segment_f32_matches_widened);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = pario_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -4,6 +4,7 @@
  * kernel against one-by-one exact additions, on data built to exercise every
  * level, residual and fallback; and order independence of adds and merges. */
 #include <check.h>
+#include "check_run.h"
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -447,10 +448,6 @@ int main(void)
     tcase_add_test(tc, kernel_integer_squares);
     tcase_add_test(tc, kernel_shifted);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = pario_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -21,7 +21,7 @@ struct pario_h5read {
     int collective; /* 0: --independent, or every chunk belongs to one rank */
     unsigned modes; /* bits: no collective, contiguous collective, chunk collective, chunk independent, mixed */
     unsigned causes; /* H5Pget_mpio_no_collective_cause, global, of every read */
-    struct pario_h5direct *direct; /* deflate/shuffle chunks inflated by pario, or NULL */
+    struct pario_h5direct *direct; /* unfiltered or deflate/shuffle chunks read (and inflated) by pario, or NULL */
     int swap;        /* direct: the stored byte order is not the one asked for */
 };
 
@@ -263,8 +263,10 @@ void pario_h5read_close(pario_reader *r)
                          ? "; why (H5Pget_mpio_no_collective_cause): " : ", ", cause[b]);
         fprintf(stderr, "%s: %s:%s read through parallel HDF5: %s%s%s\n", r->opts.tool ? r->opts.tool : "pario",
                 r->ds->path, r->ds->dataset,
-                (all & 32u) ? "chunks read with MPI-IO at their addresses and inflated by pario (every chunk is "
-                              "read by one rank; deflate/shuffle only)"
+                (all & 32u) ? (r->ds->h5_filters[0] ? "chunks read with MPI-IO at their addresses and inflated by "
+                                                      "pario (every chunk is read by one rank; deflate/shuffle only)"
+                                                    : "chunks read with MPI-IO at their addresses, as they are stored "
+                                                      "(every chunk is read by one rank; no filters)")
                 : r->opts.independent ? "independent transfers (--independent)"
                 : !h->collective    ? "independent transfers (every chunk is read by one rank: nothing for "
                                       "collective I/O to merge)"

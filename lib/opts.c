@@ -314,8 +314,9 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
     size_t step = pario_io_chunk_elems(&c->io, v->esize);
     uint64_t band = pario_h5_chunk_band(ds);
     int follows = band && v->dist.kind == PARIO_DIST_CYCLIC && v->dist.k == band;
-    /* deflate/shuffle chunks each read by one rank: pario inflates them (io_read_h5_direct.c) */
-    int own = band && (follows || c->io.independent) && ds->h5_filters[0];
+    /* unfiltered or deflate/shuffle chunks each read by one rank: pario reads
+     * (and inflates) them (io_read_h5_direct.c) */
+    int own = band && (follows || c->io.independent) && ds->h5_layout == PARIO_H5_CHUNKED;
     for (const char *f = ds->h5_filters; own && *f; f += strcspn(f, ",") + (f[strcspn(f, ",")] ? 2 : 0))
         own = strncmp(f, "shuffle", 7) == 0 || strncmp(f, "gzip(", 5) == 0;
     fprintf(out, "reads: %s H5Dread per step of up to %zu elements, each rank's elements selected as a hyperslab "
@@ -323,8 +324,10 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
             c->io.independent || follows || !band ? "independent" : "collective",
             band && band <= step ? step / band * band : step,
             follows && !c->io.independent ? "; independent because every chunk is read by one rank" : "",
-            own && !getenv("PARIO_H5_PIPELINE") ? "; instead of H5Dread, each chunk's stored bytes are read with MPI-IO at "
-                                                  "its address and inflated and unshuffled by pario" : "");
+            !own || getenv("PARIO_H5_PIPELINE") ? ""
+            : ds->h5_filters[0] ? "; instead of H5Dread, each chunk's stored bytes are read with MPI-IO at its address and "
+                                  "inflated and unshuffled by pario"
+                                : "; instead of H5Dread, each chunk is read with MPI-IO at its address, as it is stored");
     if (!band)
         return;
     uint64_t rows = ds->shape[0], crow = ds->h5_chunk[0];

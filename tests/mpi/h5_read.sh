@@ -37,11 +37,16 @@ with h5py.File('ub.h5', 'w', userblock_size=1024) as h:
     h.create_dataset('e', data=rng.normal(size=(10, 6)), chunks=(3, 6), shuffle=True)
     d = h.create_dataset('f', shape=(500,), dtype='<u4', chunks=(50,), compression='gzip', fillvalue=7)
     d[:120] = np.arange(120)
+    # unfiltered chunks: read as they are (whole ones straight into the step)
+    h.create_dataset('g', data=rng.normal(size=(41, 9)).astype('>f8'), chunks=(6, 9))
+    h.create_dataset('h', data=rng.integers(-99, 99, size=1003).astype('<i4'), chunks=(100,))
+    h.create_dataset('k', data=rng.normal(size=(19, 11)).astype('<f4'), chunks=(4, 5))
 " || exit 99
 
-# 1. pario's own inflate path: pario-convert (stored order) and pario-reduce (host order)
+# 1. pario's own inflate path (and unfiltered chunks read as they are: g, h, k):
+# pario-convert (stored order) and pario-reduce (host order)
 n=1
-for d in a b c e f; do
+for d in a b c e f g h k; do
   n=$((n % 4 + 1))
   rm -f o.npy
   if ! mpirun $n pario-convert --chunk 200 ub.h5:/$d o.npy; then fail "convert ub.h5:/$d n=$n ran"; continue; fi
@@ -55,6 +60,8 @@ assert x.dtype == y.dtype and np.array_equal(x, y), (x.dtype, y.dtype)"
 done
 mpirun 2 pario-reduce --op sum --verbose ub.h5:/a >v.out 2>&1
 check "--verbose says pario inflated the chunks" grep -q "inflated by pario" v.out
+mpirun 3 pario-reduce --op sum --verbose ub.h5:/h >v.out 2>&1
+check "--verbose says pario read unfiltered chunks as stored" grep -q "as they are stored" v.out
 mpirun 2 pario-reduce --op sum --verbose ub.h5:/f >v.out 2>&1
 check "a chunk never written: HDF5's pipeline (fill value)" grep -q "independent transfers" v.out
 

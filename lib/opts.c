@@ -360,14 +360,19 @@ static void explain_access(pario_common *c, const pario_dataset *ds, const pario
     }
     const char *why = "writes always go through the view";
     pario_strategy s = writing ? PARIO_STRATEGY_VIEW : pario_strategy_choose(v, &c->io, c->nranks, &why);
+    const int mapped = !writing && pario_reads_mapped(ds, v, &c->io, c->nranks);
     if (!writing && !c->io.independent && pario_reads_local(v, &c->io, c->nranks)) {
         mode = "independent";
         if (c->nranks == 1)
-            why = "one rank: MPI_File_read_at, chunk after chunk";
+            why = mapped ? "one rank: chunk after chunk from a memory map of the file (no copy; --no-mmap: "
+                           "MPI_File_read_at)"
+                         : "one rank: MPI_File_read_at, chunk after chunk";
         else if (pario_view_parts_contiguous(v))
-            why = "every rank's part is one contiguous run: each rank reads its own chunks with "
-                  "MPI_File_read_at, no collective call per chunk; --hint romio_cb_read=automatic "
-                  "makes them collective";
+            why = mapped ? "every rank's part is one contiguous run: each rank takes its own chunks from a memory "
+                           "map of the file (no copy; --no-mmap: MPI_File_read_at), no collective call per chunk"
+                         : "every rank's part is one contiguous run: each rank reads its own chunks with "
+                           "MPI_File_read_at, no collective call per chunk; --hint romio_cb_read=automatic "
+                           "makes them collective";
     }
     uint64_t stripe = 0;
     if (s == PARIO_STRATEGY_EXCHANGE) /* collective: every rank chose the same strategy */
@@ -381,10 +386,9 @@ static void explain_access(pario_common *c, const pario_dataset *ds, const pario
         fprintf(out, "writes: %s, through the view above\n", mode);
     else
         fprintf(out, "reads: %s, strategy %s (%s)\n", mode, pario_strategy_name(s), why);
-    if (!writing && pario_reads_mapped(ds, v, &c->io, c->nranks))
-        fprintf(out, "each rank takes its %s from a memory map of the file, where it lies in the page cache (no copy; "
-                     "--no-mmap reads with MPI-IO)\n",
-                pario_view_parts_contiguous(v) ? "chunks" : "runs");
+    if (mapped && !pario_view_parts_contiguous(v))
+        fprintf(out, "each rank takes its runs from a memory map of the file, where they lie in the page cache (no "
+                     "copy, no read call per piece; --no-mmap reads them with MPI-IO)\n");
     if (s == PARIO_STRATEGY_EXCHANGE)
         fprintf(out, "the view above is not used for reading: each rank reads contiguous stripes of up to %llu elements "
                      "(%llu bytes) per step and redistributes them with MPI_Alltoallv\n",

@@ -59,11 +59,6 @@ const char *pario_reader_reads_how(const pario_reader *r)
            : r->pf ? "read ahead on a thread (overlapped)" : "in turn with the work";
 }
 
-int pario_reader_reads_ahead(const pario_reader *r)
-{
-    return r->pf != NULL;
-}
-
 MPI_File pario_reader_file(pario_reader *r)
 {
     pario_reader_ensure_fh(r); /* a mapped part: opened now (a failure shows as MPI_FILE_NULL) */

@@ -37,6 +37,7 @@ static struct {
 } slots[SLOTS];
 static struct sigaction previous;
 static int installed;
+static size_t handler_page; /* set before the handler is installed: sysconf is not async-signal-safe */
 
 static void on_bus(int sig, siginfo_t *si, void *uc)
 {
@@ -45,9 +46,8 @@ static void on_bus(int sig, siginfo_t *si, void *uc)
         char *b = slots[i].base;
         if (b && a >= b && a < b + slots[i].len) {
             /* the file shrank: zero pages over the lost ones, and say so */
-            size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-            char *p = (char *)((uintptr_t)a & ~(uintptr_t)(pg - 1));
-            if (mmap(p, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+            char *p = (char *)((uintptr_t)a & ~(uintptr_t)(handler_page - 1));
+            if (mmap(p, handler_page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
                 slots[i].bus = 1;
                 return;
             }
@@ -116,6 +116,7 @@ pario_status pario_map_open(struct pario_map **mp, const char *path, uint64_t of
         }
     usable = usable && m->slot >= 0;
     if (usable && !installed) {
+        handler_page = (size_t)sysconf(_SC_PAGESIZE);
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
         sa.sa_sigaction = on_bus;

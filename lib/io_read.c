@@ -88,12 +88,6 @@ static void check_read(pario_reader *r, int err, MPI_Status *status)
                              r->ds->path, got, r->pending_n);
 }
 
-/* 1 if v's part is one contiguous run of global indices. */
-static int part_contiguous(const pario_view *v)
-{
-    return v->local_count <= v->run || v->stride == v->run;
-}
-
 /* A rank that reads its own part on its own takes it from a memory map where it
  * can (pario_reads_mapped, io_map.c): a contiguous part chunk by chunk, runs of
  * 4 KiB and more (cyclic:1024, cols) run by run, each where it lies in the page
@@ -193,7 +187,7 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
          * spans the other ranks' runs too, whose pages are not prepared */
         uint64_t last = pario_view_global_index(view, view->local_count - 1);
         mst = pario_map_open(&r->map, ds->path, ds->offset + view->base * view->esize,
-                             (last + 1 - view->base) * view->esize, win, part_contiguous(view));
+                             (last + 1 - view->base) * view->esize, win, pario_view_part_is_run(view));
     }
     /* An HDF5 file is open already (the inspection's collective open): its
      * handle. Otherwise a rank that reads on its own opens the file on its own:
@@ -278,7 +272,7 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
         if (r->map) {
             const size_t es = r->view->esize;
             uint64_t left = r->view->local_count - r->next_local, g = r->view->base + r->next_local;
-            if (!part_contiguous(r->view)) { /* to the end of the run, at most */
+            if (!pario_view_part_is_run(r->view)) { /* to the end of the run, at most */
                 uint64_t run = pario_view_run(r->view, r->next_local, &g);
                 left = run < left ? run : left;
             }

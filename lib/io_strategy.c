@@ -143,8 +143,7 @@ int pario_reads_mapped(const pario_dataset *ds, const pario_view *v, const pario
         (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout != PARIO_H5_CONTIGUOUS) ||
         pario_strategy_choose(v, o, nranks, &why) != PARIO_STRATEGY_VIEW || !pario_reads_local(v, o, nranks))
         return 0;
-    const int one_run = v->local_count <= v->run || v->stride == v->run;
-    if (!one_run && !pario_view_reads_pieces(v))
+    if (!pario_view_part_is_run(v) && !pario_view_reads_pieces(v))
         return 0;
     return (ds->offset + v->base * v->esize) % v->esize == 0;
 }

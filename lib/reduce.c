@@ -132,7 +132,6 @@ static pario_status run_pass(struct pass *p, const pario_io_opts *io, pario_prog
     }
     p->res->bytes += pario_reader_bytes(r);
     p->res->io_seconds += pario_reader_io_seconds(r);
-    p->res->read_ahead = pario_reader_reads_ahead(r);
     p->res->reads = pario_reader_reads_how(r);
     pario_reader_close(r);
     return st;

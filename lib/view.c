@@ -112,6 +112,11 @@ uint64_t pario_view_global_index(const pario_view *v, uint64_t i)
     return v->base + (i / v->run) * v->stride + i % v->run;
 }
 
+int pario_view_part_is_run(const pario_view *v)
+{
+    return v->local_count <= v->run || v->stride == v->run;
+}
+
 uint64_t pario_view_run(const pario_view *v, uint64_t i, uint64_t *global)
 {
     *global = pario_view_global_index(v, i);

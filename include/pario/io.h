@@ -113,8 +113,6 @@ void pario_reader_close(pario_reader *r);
 uint64_t pario_reader_bytes(const pario_reader *r);
 /* Seconds this rank has spent waiting for reads. */
 double pario_reader_io_seconds(const pario_reader *r);
-/* 1 if a read-ahead thread serves this reader (--overlap). */
-int pario_reader_reads_ahead(const pario_reader *r);
 /* How this rank's reads ran, for --verbose: "from a memory map of the file (no
  * copy)", "read ahead on a thread (overlapped)" or "in turn with the work". */
 const char *pario_reader_reads_how(const pario_reader *r);

@@ -134,7 +134,6 @@ typedef struct pario_reduce_result {
     uint64_t *count;            /* [lanes] count=V; rank 0 */
     uint64_t *range_count;      /* [lanes] range=LO:HI; rank 0 */
     int passes;                 /* 1, or 2 when the histogram's range came from the data */
-    int read_ahead;             /* the reads ran on a prefetch thread (overlapped) */
     const char *reads;          /* how rank 0's reads ran (pario_reader_reads_how), or NULL */
     uint64_t bytes;             /* read by this rank */
     double seconds, io_seconds; /* this rank's wall time, and time waiting for reads */

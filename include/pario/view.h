@@ -104,6 +104,8 @@ pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int 
                               pario_view *v);
 void pario_view_free(pario_view *v);
 
+/* 1 if v's own part (this rank's) is one contiguous run of global indices. */
+int pario_view_part_is_run(const pario_view *v);
 /* The global (row-major) index of local element i. */
 uint64_t pario_view_global_index(const pario_view *v, uint64_t local_i);
 /* The contiguous run of global indices that starts at local element i:

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "io_prefetch.h"
+#include "node.h"
 
 struct pario_prefetch {
     pthread_t thread;
@@ -31,17 +32,6 @@ struct pario_prefetch {
     MPI_Status status;
 };
 
-static int usable_cpus(void)
-{
-#ifdef CPU_COUNT
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0)
-        return CPU_COUNT(&set);
-#endif
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
-}
-
 int pario_prefetch_useful(int force, MPI_Comm comm)
 {
     int level = MPI_THREAD_SINGLE;
@@ -52,9 +42,14 @@ int pario_prefetch_useful(int force, MPI_Comm comm)
     int local = 1;
     MPI_Comm_size(node, &local);
     MPI_Comm_free(&node);
+    /* on an oversubscribed node MPICH may be told the ranks are not local
+     * (node.h): the launcher's count says how many share the cores */
+    long launched = pario_node_local_ranks();
+    if (launched > local)
+        local = (int)launched;
     if (level < MPI_THREAD_SERIALIZED)
         return 0;
-    return force || usable_cpus() >= 2 * local;
+    return force || pario_node_cpus() >= 2 * local;
 }
 
 static void *run(void *arg)

@@ -7,6 +7,7 @@
 #include "pario/fileutil.h"
 #include "pario/opts.h"
 #include "launcher.h"
+#include "node.h"
 #include "io_internal.h"
 #include "io_read_exchange.h"
 
@@ -473,6 +474,7 @@ pario_status pario_open_data(pario_common *c, const char *path, pario_dataset *d
 void pario_mpi_init(int *argc, char ***argv)
 {
     int provided;
+    pario_node_before_init();
     MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
     pario_launcher_check(*argc > 0 ? (*argv)[0] : NULL);
 }

@@ -1,8 +1,9 @@
 /* The task pool (doc/pool.md): no manager rank, no passive-target progress needed
  * within a node.
  *
- * Each node (MPI_COMM_TYPE_SHARED, or PARIO_POOL_NODE_SIZE ranks for tests) shares
- * one struct node_shm in an MPI_Win_allocate_shared window. `cur` packs the node's
+ * Each node (the ranks of one host, or PARIO_POOL_NODE_SIZE ranks for tests) shares
+ * one struct node_shm in POSIX shared memory (node_shm.h: not an MPI shared window,
+ * which shares nothing once MPICH is told every rank is remote, node.h). `cur` packs the node's
  * current batch as (begin << 24 | left); a rank claims k tasks with one
  * compare-and-swap on it (guided self-scheduling: k is about 1/(4P) of the tasks
  * left anywhere, at least 1). When `cur` runs half out, one rank of the node (the
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pario/pool.h"
+#include "node_shm.h"
 
 #define LEFT_BITS 24
 #define LEFT_MASK ((UINT64_C(1) << LEFT_BITS) - 1)
@@ -40,7 +42,8 @@ struct pario_pool {
     int rank, size, node_rank, node_size, nnodes;
     pario_schedule sched;
     uint64_t n;
-    MPI_Win swin, gwin;
+    MPI_Win gwin;
+    pario_node_shm *nshm;
     struct node_shm *shm;
     uint64_t *gbase;
     uint64_t next, left;      /* this rank's current batch */
@@ -214,31 +217,17 @@ pario_status pario_pool_create(pario_pool **pp, uint64_t ntasks, pario_schedule 
     MPI_Comm_dup(comm, &p->comm);
     MPI_Comm_rank(comm, &p->rank);
     MPI_Comm_size(comm, &p->size);
-    const char *ns = getenv("PARIO_POOL_NODE_SIZE"); /* test knob: nodes of this many ranks */
-    int k = ns ? atoi(ns) : 0;
-    if (k > 0)
-        MPI_Comm_split(p->comm, p->rank / k, p->rank, &p->node);
-    else
-        MPI_Comm_split_type(p->comm, MPI_COMM_TYPE_SHARED, p->rank, MPI_INFO_NULL, &p->node);
-    MPI_Comm_rank(p->node, &p->node_rank);
-    MPI_Comm_size(p->node, &p->node_size);
-    int leader = p->node_rank == 0;
-    MPI_Allreduce(&leader, &p->nnodes, 1, MPI_INT, MPI_SUM, p->comm);
-
     void *base = NULL;
-    int err = MPI_Win_allocate_shared(p->node_rank == 0 ? (MPI_Aint)sizeof(struct node_shm) : 0, 1, MPI_INFO_NULL,
-                                      p->node, &base, &p->swin);
-    if (err != MPI_SUCCESS)
-        st = pario_mpi_error(err, "the task pool's shared window", "MPI_Win_allocate_shared");
-    if (pario_agree(&st, comm)) {
-        MPI_Comm_free(&p->node);
+    st = pario_node_shm_open(sizeof(struct node_shm), p->comm, &p->node, &base, &p->nshm);
+    if (pario_failed(&st)) {
         MPI_Comm_free(&p->comm);
         free(p);
         return st;
     }
-    MPI_Aint sz;
-    int du;
-    MPI_Win_shared_query(p->swin, 0, &sz, &du, &base);
+    MPI_Comm_rank(p->node, &p->node_rank);
+    MPI_Comm_size(p->node, &p->node_size);
+    int leader = p->node_rank == 0;
+    MPI_Allreduce(&leader, &p->nnodes, 1, MPI_INT, MPI_SUM, p->comm);
     p->shm = base;
     if (p->node_rank == 0) {
         atomic_init(&p->shm->cur, 0);
@@ -338,8 +327,7 @@ void pario_pool_free(pario_pool *p, const char *stats_tool)
         MPI_Win_unlock_all(p->gwin);
         MPI_Win_free(&p->gwin);
     }
-    MPI_Win_free(&p->swin);
-    MPI_Comm_free(&p->node);
+    pario_node_shm_close(p->nshm, &p->node);
     MPI_Comm_free(&p->comm);
     free(p);
 }

@@ -125,8 +125,10 @@ rm -f out.json
 # a read failing on one rank mid-run: every rank stops, one line names the file and the rank
 PARIO_SLOW=0:10 PARIO_FAULT=read:rank=1:after=0 expect_error 2 1 "pario-run: error: d/f[0-9]+\\.(bin|npy): .*\\(rank 1\\)" \
   pario-run --schedule dynamic job.yaml
-PARIO_FAULT=read:rank=0:after=0 expect_error 3 1 "pario-reduce: error: big.bin: .*\\(rank 0\\)" \
-  pario-reduce --op sum --chunk 16Ki --schedule dynamic big.bin
+# (2 ranks on 2 cores and 196 tasks: with more ranks than cores rank 0 can be
+# off its core until the others have taken every task, and then it reads nothing)
+PARIO_FAULT=read:rank=0:after=0 expect_error 2 1 "pario-reduce: error: big.bin: .*\\(rank 0\\)" \
+  pario-reduce --op sum --chunk 4Ki --schedule dynamic big.bin
 
 # ---- the guard: no output replaces one of the many inputs
 cp d/f042.bin keep.bin

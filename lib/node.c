@@ -1,0 +1,48 @@
+/* What this node offers the ranks started on it (node.h). */
+#define _GNU_SOURCE 1 /* sched_getaffinity, CPU_COUNT */
+#include "config.h"
+#include <sched.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "node.h"
+
+int pario_node_cpus(void)
+{
+#ifdef CPU_COUNT
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        return CPU_COUNT(&set);
+#endif
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static long env_count(const char *name)
+{
+    const char *s = getenv(name);
+    if (!s || !*s)
+        return -1;
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *end == '\0' && v > 0 ? v : -1;
+}
+
+long pario_node_local_ranks(void)
+{
+    long n = env_count("MPI_LOCALNRANKS");
+    return n > 0 ? n : env_count("OMPI_COMM_WORLD_LOCAL_SIZE");
+}
+
+int pario_node_oversubscribed(void)
+{
+    long local = pario_node_local_ranks(), online = sysconf(_SC_NPROCESSORS_ONLN);
+    return local > 0 && online > 0 && local > online;
+}
+
+void pario_node_before_init(void)
+{
+    if (getenv("MPIR_CVAR_NOLOCAL"))
+        return;
+    if (pario_node_oversubscribed())
+        setenv("MPIR_CVAR_NOLOCAL", "1", 0);
+}

@@ -1,0 +1,28 @@
+/* Internal: what this node offers the ranks started on it. MPICH here
+ * busy-polls, so how many ranks share a node's cores decides how a rank should
+ * wait (wait.c), whether a read-ahead thread has a core (io_prefetch.c), and
+ * whether MPICH's own shared memory is worth its start-up (pario_mpi_init). */
+#ifndef PARIO_NODE_H
+#define PARIO_NODE_H
+
+/* CPUs this process may run on (its affinity mask). */
+int pario_node_cpus(void);
+
+/* Ranks the launcher started on this node (MPICH's Hydra: MPI_LOCALNRANKS;
+ * Open MPI: OMPI_COMM_WORLD_LOCAL_SIZE), or -1 when it does not say. Needs no
+ * MPI call, so it can be asked before MPI_Init. */
+long pario_node_local_ranks(void);
+
+/* 1 when more ranks were started on this node than it has online CPUs. Both
+ * numbers are the node's, not the process's, so every rank of the node decides
+ * alike. */
+int pario_node_oversubscribed(void);
+
+/* Before MPI_Init: on an oversubscribed node, ask MPICH not to use its own
+ * shared memory between the node's ranks (MPIR_CVAR_NOLOCAL=1), unless the user
+ * set MPIR_CVAR_NOLOCAL already. MPICH's shared-memory start-up ends in a
+ * barrier that spins without yielding, which on an oversubscribed node takes the
+ * cores from the ranks it waits for (doc/performance.md). */
+void pario_node_before_init(void);
+
+#endif

@@ -94,8 +94,22 @@ static void stats_sum(pario_csv_reader *r, pario_csv_stats *s, MPI_Comm comm)
     s->non_numeric = b[4];
 }
 
-static pario_status run_pass(struct csv_pass *p, const char *path, const pario_csv_opts *o, const pario_io_opts *io,
-                             pario_csv_stats *stats, MPI_Comm comm)
+/* What a pass over the column does with each block, and with a restart (a rank
+ * that read from a wrong start: what it had is void). */
+struct column_sink {
+    void (*block)(void *ctx, const double *v, const uint64_t *recs, size_t n);
+    void (*reset)(void *ctx);
+    void *ctx;
+    pario_progress *progress; /* or NULL */
+    unsigned passes;
+    uint64_t *done_before;
+};
+
+/* One pass over the column, every block to k; then this rank's first record
+ * (*base) and every rank's stats summed. The one loop reduce and count share. */
+static pario_status column_pass(const struct column_sink *k, const char *path, const pario_csv_opts *o,
+                                const pario_io_opts *io, uint64_t *bytes, uint64_t *base, pario_csv_stats *stats,
+                                MPI_Comm comm)
 {
     pario_csv_reader *r;
     pario_status st = pario_csv_open(&r, path, o, io, comm);
@@ -107,20 +121,34 @@ static pario_status run_pass(struct csv_pass *p, const char *path, const pario_c
     int got;
     while ((got = pario_csv_next(r, &v, &recs, &n, &st)) != 0) {
         if (got < 0)
-            reset(p); /* this rank read from a wrong start: what it had is void */
+            k->reset(k->ctx);
         else
-            block(p, v, recs, n);
-        progress(p->progress, r, p->passes, &p->done_before, 0);
+            k->block(k->ctx, v, recs, n);
+        progress(k->progress, r, k->passes, k->done_before, 0);
     }
-    progress(p->progress, r, p->passes, &p->done_before, 1);
-    p->res->bytes += pario_csv_bytes(r);
+    progress(k->progress, r, k->passes, k->done_before, 1);
+    *bytes += pario_csv_bytes(r);
     if (pario_agree(&st, comm)) {
         pario_csv_close(r);
         return st;
     }
-    shift(&p->res->acc[0], pario_csv_record_base(r));
+    *base = pario_csv_record_base(r);
     stats_sum(r, stats, comm);
     pario_csv_close(r);
+    return st;
+}
+
+static void pass_block(void *ctx, const double *v, const uint64_t *recs, size_t n) { block(ctx, v, recs, n); }
+static void pass_reset(void *ctx) { reset(ctx); }
+
+static pario_status run_pass(struct csv_pass *p, const char *path, const pario_csv_opts *o, const pario_io_opts *io,
+                             pario_csv_stats *stats, MPI_Comm comm)
+{
+    struct column_sink k = { pass_block, pass_reset, p, p->progress, p->passes, &p->done_before };
+    uint64_t base = 0;
+    pario_status st = column_pass(&k, path, o, io, &p->res->bytes, &base, stats, comm);
+    if (!pario_failed(&st))
+        shift(&p->res->acc[0], base);
     return st;
 }
 
@@ -243,6 +271,24 @@ pario_status pario_reduce_csv(const char *path, const pario_csv_opts *o, const p
     return st;
 }
 
+struct count_pass {
+    const pario_count_query *q;
+    uint64_t local[PARIO_COUNT_MAX_VALUES];
+};
+
+static void count_block(void *ctx, const double *v, const uint64_t *recs, size_t n)
+{
+    (void)recs;
+    struct count_pass *c = ctx;
+    pario_count_chunk(c->q, v, n, PARIO_FLOAT64, c->local);
+}
+
+static void count_reset(void *ctx)
+{
+    struct count_pass *c = ctx;
+    memset(c->local, 0, sizeof c->local);
+}
+
 pario_status pario_count_csv(const char *path, const pario_csv_opts *o, const pario_count_query *q,
                              const pario_io_opts *io, int per_rank, pario_progress *progress_line,
                              pario_count_result *res, pario_csv_stats *stats, MPI_Comm comm)
@@ -251,31 +297,13 @@ pario_status pario_count_csv(const char *path, const pario_csv_opts *o, const pa
     memset(stats, 0, sizeof *stats);
     uint64_t done_before = 0;
     double t0 = MPI_Wtime();
-    uint64_t local[PARIO_COUNT_MAX_VALUES] = { 0 };
-    pario_csv_reader *r;
-    pario_status st = pario_csv_open(&r, path, o, io, comm);
+    struct count_pass c = { q, { 0 } };
+    struct column_sink k = { count_block, count_reset, &c, progress_line, 1, &done_before };
+    uint64_t base;
+    pario_status st = column_pass(&k, path, o, io, &res->bytes, &base, stats, comm);
     if (pario_failed(&st))
         return st;
-    const double *v;
-    const uint64_t *recs;
-    size_t n;
-    int got;
-    while ((got = pario_csv_next(r, &v, &recs, &n, &st)) != 0) {
-        if (got < 0)
-            memset(local, 0, sizeof local); /* read from a wrong start: void */
-        else
-            pario_count_chunk(q, v, n, PARIO_FLOAT64, local);
-        progress(progress_line, r, 1, &done_before, 0);
-    }
-    progress(progress_line, r, 1, &done_before, 1);
-    res->bytes = pario_csv_bytes(r);
-    if (pario_agree(&st, comm)) {
-        pario_csv_close(r);
-        return st;
-    }
-    stats_sum(r, stats, comm);
-    pario_csv_close(r);
-    st = pario_count_combine(local, q, per_rank, res, comm);
+    st = pario_count_combine(c.local, q, per_rank, res, comm);
     if (pario_failed(&st))
         return st;
     res->seconds = MPI_Wtime() - t0;

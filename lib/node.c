@@ -43,6 +43,11 @@ void pario_node_before_init(void)
 {
     if (getenv("MPIR_CVAR_NOLOCAL"))
         return;
-    if (pario_node_oversubscribed())
+    /* Every rank of the job must decide alike: ranks that differ fail in
+     * MPI_Init (measured: a hostfile of two entries for this machine, 3 ranks
+     * under one and 1 under the other, PMI_KVS_Get failed). So only when the
+     * launcher started the whole job here, where every rank sees the same two
+     * numbers. */
+    if (pario_node_oversubscribed() && pario_node_local_ranks() == env_count("PMI_SIZE"))
         setenv("MPIR_CVAR_NOLOCAL", "1", 0);
 }

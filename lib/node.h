@@ -18,9 +18,10 @@ long pario_node_local_ranks(void);
  * alike. */
 int pario_node_oversubscribed(void);
 
-/* Before MPI_Init: on an oversubscribed node, ask MPICH not to use its own
- * shared memory between the node's ranks (MPIR_CVAR_NOLOCAL=1), unless the user
- * set MPIR_CVAR_NOLOCAL already. MPICH's shared-memory start-up ends in a
+/* Before MPI_Init: when the whole job was started on this node (the launcher's
+ * local ranks are all of PMI_SIZE, so every rank decides alike) and it is
+ * oversubscribed, ask MPICH not to use its own shared memory between the ranks
+ * (MPIR_CVAR_NOLOCAL=1), unless the user set MPIR_CVAR_NOLOCAL already. MPICH's shared-memory start-up ends in a
  * barrier that spins without yielding, which on an oversubscribed node takes the
  * cores from the ranks it waits for (doc/performance.md). */
 void pario_node_before_init(void);

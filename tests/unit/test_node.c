@@ -1,6 +1,7 @@
 /* lib/node.c: oversubscription from the launcher's count of local ranks against
  * the node's online CPUs (independently: sysconf here), and the MPICH setting
- * pario_node_before_init makes from it, which a user's own setting overrides. */
+ * pario_node_before_init makes from it: only when the whole job (PMI_SIZE) is on
+ * this node, and never over a user's own setting. */
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,10 @@
 
 static void launched(const char *mpich, const char *ompi)
 {
+    if (mpich)
+        setenv("PMI_SIZE", mpich, 1); /* the whole job here, unless a test says otherwise */
+    else
+        unsetenv("PMI_SIZE");
     if (mpich)
         setenv("MPI_LOCALNRANKS", mpich, 1);
     else
@@ -77,6 +82,14 @@ START_TEST(nolocal_only_when_oversubscribed)
     pario_node_before_init();
     ck_assert_ptr_nonnull(getenv("MPIR_CVAR_NOLOCAL"));
     ck_assert_str_eq(getenv("MPIR_CVAR_NOLOCAL"), "1");
+
+    /* not the whole job on this node: other nodes may decide otherwise, and
+     * ranks that differ fail in MPI_Init */
+    launched(num(online + 1), NULL);
+    setenv("PMI_SIZE", num(online + 2), 1);
+    pario_node_before_init();
+    ck_assert_ptr_null(getenv("MPIR_CVAR_NOLOCAL"));
+    ck_assert_int_eq(pario_node_oversubscribed(), 1);
 
     /* the user's own setting wins */
     launched(num(online + 1), NULL);

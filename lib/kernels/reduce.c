@@ -495,34 +495,44 @@ static void fold(pario_acc *a, const struct blk *b)
         }                                                                              \
     }
 
-/* The default's whole set in one sweep of a block (after a min/max sweep that
- * gives both sigmas): the two levels of the sum of x and the three of the
- * shifted squares. A NaN turns the first level's sum into NaN (the caller then
- * takes the scalar path). Returns the residual flags: bit 0 the sum's, bit 1 the
- * squares'. */
+/* The default's whole set in one sweep of a block: its min and max, the two
+ * levels of the sum of x and the three of the shifted squares, at sigmas the
+ * caller chose (from this block's min and max, or guessed from the previous
+ * block's and checked against this one's after the sweep). A NaN turns the
+ * first level's sum into NaN (the caller then takes the scalar path). Returns
+ * the residual flags: bit 0 the sum's, bit 1 the squares'. */
 #define SPLIT_BOTH(NAME, T)                                                            \
     PARIO_XCLONES static int NAME(const T *restrict x, size_t n, double xa, double xb, double sh, \
-                                  const double *cs, double *px, double *pq)            \
+                                  const double *cs, double *px, double *pq, T *mn, T *mx) \
     {                                                                                  \
         const double sa = cs[0], sb = cs[1], sc = cs[2];                               \
         double a[8] = { 0 }, b[8] = { 0 }, c[8] = { 0 }, r[8] = { 0 };                 \
         double u[8] = { 0 }, w[8] = { 0 }, rx[8] = { 0 };                              \
+        T lo[8], hi[8];                                                                \
+        for (int j = 0; j < 8; j++)                                                    \
+            lo[j] = hi[j] = x[0];                                                      \
         size_t i = 0;                                                                  \
         for (; i + 8 <= n; i += 8) {                                                   \
-            if (sizeof(T) >= 4)                                                        \
-                PREFETCH(x + i);                                                       \
+            PREFETCH(x + i);                                                           \
             for (int j = 0; j < 8; j++) {                                              \
-                double v = (double)x[i + j];                                           \
+                T t = x[i + j];                                                        \
+                double v = (double)t;                                                  \
+                lo[j] = t < lo[j] ? t : lo[j];                                         \
+                hi[j] = t > hi[j] ? t : hi[j];                                         \
                 SUM_STEP(v, xa, xb, u[j], w[j], rx[j]);                                \
                 SQS_STEP(v, a[j], b[j], c[j], r[j]);                                   \
             }                                                                          \
         }                                                                              \
         for (; i < n; i++) {                                                           \
-            double v = (double)x[i];                                                   \
+            T t = x[i];                                                                \
+            double v = (double)t;                                                      \
+            lo[0] = t < lo[0] ? t : lo[0];                                             \
+            hi[0] = t > hi[0] ? t : hi[0];                                             \
             SUM_STEP(v, xa, xb, u[0], w[0], rx[0]);                                    \
             SQS_STEP(v, a[0], b[0], c[0], r[0]);                                       \
         }                                                                              \
         double A = 0, B = 0, C = 0, R = 0, U = 0, W = 0, RX = 0;                       \
+        T l = lo[0], h = hi[0];                                                        \
         for (int j = 0; j < 8; j++) {                                                  \
             A += a[j];                                                                 \
             B += b[j];                                                                 \
@@ -531,12 +541,16 @@ static void fold(pario_acc *a, const struct blk *b)
             U += u[j];                                                                 \
             W += w[j];                                                                 \
             RX = rx[j] > RX ? rx[j] : RX;                                              \
+            l = lo[j] < l ? lo[j] : l;                                                 \
+            h = hi[j] > h ? hi[j] : h;                                                 \
         }                                                                              \
         px[0] = U;                                                                     \
         px[1] = W;                                                                     \
         pq[0] = A;                                                                     \
         pq[1] = B;                                                                     \
         pq[2] = C;                                                                     \
+        *mn = l;                                                                       \
+        *mx = h;                                                                       \
         return (RX != 0) | (R != 0) << 1;                                              \
     }
 
@@ -568,14 +582,42 @@ static void fold(pario_acc *a, const struct blk *b)
         *mx = b;                                                                       \
     }
 
+/* The sigmas' exponents the previous block of the default's set needed (ok: 0
+ * before the first block): the next block's sweep takes them one bit wider (two
+ * for the squares), which holds unless its magnitudes doubled, and then needs no
+ * min/max sweep of its own before it. After a miss, the next GUESS_REST blocks
+ * take the min/max sweep first (data whose magnitudes keep growing would
+ * otherwise sweep every block twice). */
+#define GUESS_REST 8
+struct guess {
+    int ok, e, e2, rest;
+};
+
 /* One block of the default's full set (sum and shifted squares): 1 when done, 0
  * when the block needs the general path (a NaN, an infinity, or values too large
- * or too small for the levels' sigmas). */
+ * or too small for the levels' sigmas). With a guess, one sweep at the guessed
+ * sigmas, kept when this block's min and max show they were large enough (every
+ * level exact: the sums are the same as at the block's own sigmas), else a
+ * second sweep at the block's own; without, a min/max sweep first. */
 #define FUSED_F(NAME, T, MM, BOTH, RS, RQS)                                            \
-    static int NAME(const T *p, size_t nb, double sh, pario_acc *out, T *pmn, T *pmx)  \
+    static int NAME(const T *p, size_t nb, double sh, pario_acc *out, T *pmn, T *pmx, struct guess *g) \
     {                                                                                  \
         T mn, mx;                                                                      \
-        MM(p, nb, &mn, &mx);                                                           \
+        double xa = 0, xb = 0, cs[3], px[2], pq[3];                                    \
+        int res = 0, ge = 0, ge2 = 0, swept = g->ok && !g->rest;                       \
+        if (g->rest)                                                                   \
+            g->rest--;                                                                 \
+        if (swept) {                                                                   \
+            ge = g->e + 1;                                                             \
+            ge2 = g->e2 + 2;                                                           \
+            xa = ldexp(1.0, ge + 12);                                                  \
+            xb = ldexp(1.0, ge - 29);                                                  \
+            for (int k = 0; k < 3; k++)                                                \
+                cs[k] = ldexp(1.0, ge2 + 12 - 41 * k);                                 \
+            res = BOTH(p, nb, xa, xb, sh, cs, px, pq, &mn, &mx);                       \
+        } else {                                                                       \
+            MM(p, nb, &mn, &mx);                                                       \
+        }                                                                              \
         *pmn = mn;                                                                     \
         *pmx = mx;                                                                     \
         double dmn = (double)mn, dmx = (double)mx;                                     \
@@ -588,10 +630,22 @@ static void fold(pario_acc *a, const struct blk *b)
         frexp(M2, &e2);                                                                \
         if (M == 0 || M2 == 0 || e < -990 || e > 1000 || !(M2 <= DBL_MAX) || e2 < -890 || e2 > 1000) \
             return 0;                                                                  \
-        double xa = ldexp(1.0, e + 12), xb = ldexp(1.0, e - 29), cs[3], px[2], pq[3];  \
-        for (int k = 0; k < 3; k++)                                                    \
-            cs[k] = ldexp(1.0, e2 + 12 - 41 * k);                                      \
-        int res = BOTH(p, nb, xa, xb, sh, cs, px, pq);                                 \
+        g->ok = e < 1000 && e2 < 999; /* the next guess stays within the limits */     \
+        g->e = e;                                                                      \
+        g->e2 = e2;                                                                    \
+        const int miss = swept && (e > ge || e2 > ge2);                                \
+        if (miss)                                                                      \
+            g->rest = GUESS_REST;                                                      \
+        /* again at the block's own sigmas when the guess was too small, or was \
+         * wider and left residuals (a block after a larger one): a sweep costs \
+         * less than the scalar residual passes */                                   \
+        if (!swept || miss || (res && (ge > e || ge2 > e2))) {                         \
+            xa = ldexp(1.0, e + 12);                                                   \
+            xb = ldexp(1.0, e - 29);                                                   \
+            for (int k = 0; k < 3; k++)                                                \
+                cs[k] = ldexp(1.0, e2 + 12 - 41 * k);                                  \
+            res = BOTH(p, nb, xa, xb, sh, cs, px, pq, &mn, &mx);                       \
+        }                                                                              \
         if (isnan(px[0]))                                                              \
             return 0;                                                                  \
         pario_xsum_add(&out->s1, px[0]);                                               \
@@ -609,13 +663,14 @@ static void fold(pario_acc *a, const struct blk *b)
     static void NAME(const T *x, size_t n, unsigned need, pario_acc *out)              \
     {                                                                                  \
         const int fused = out->shifted && (need & PARIO_NEED_SUM) && (need & PARIO_NEED_M2); \
+        struct guess g = { 0, 0, 0, 0 };                                               \
         for (size_t off = 0; off < n; off += BLOCK) {                                  \
             size_t nb = n - off < BLOCK ? n - off : BLOCK;                             \
             const T *p = x + off;                                                      \
             double s;                                                                  \
             T mn, mx;                                                                  \
             struct blk b = { 0, 0, UINT64_MAX, { 0 }, { 0 }, 0, 0, 0 };                \
-            if (fused && FUSED(p, nb, out->shift, out, &mn, &mx)) {                    \
+            if (fused && FUSED(p, nb, out->shift, out, &mn, &mx, &g)) {                \
                 b.n = nb;                                                              \
                 SET_EXTREMES(T, f, FINDF);                                             \
                 fold(out, &b);                                                         \

@@ -12,7 +12,9 @@
 #include <string.h>
 #include "pario/reduce_kernels.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* PARIO_NO_CLONES: the baseline code only (tests/unit/test_reduce_clones.c builds
+ * it so, to check the clones' results against it bit for bit) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(PARIO_NO_CLONES)
 #define PARIO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define PARIO_CLONES
@@ -33,7 +35,7 @@
 #endif
 #define PREFETCH(p) __builtin_prefetch((const void *)((uintptr_t)(const void *)(p) + PF_AHEAD))
 /* the float extraction needs FMA for its vector clones (avx2 alone has none) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(PARIO_NO_CLONES)
 #define PARIO_XCLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
 #else
 #define PARIO_XCLONES

@@ -878,6 +878,30 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
  * across an edge: f is off by a few ulps (f <= bins + 1), far below this */
 #define HIST_NEAR 1e-7
 #define HIST_SMALL 1024 /* bins counted in the stack's sub-histograms */
+/* Up to 126 bins, on long runs: counted by pairs of values (one from each half
+ * of a batch), one 16-bit counter per pair of bins, so one increment (the store
+ * is what limits the scalar counting) per two values; the table is folded into
+ * the counts (row and column sums) at the end and before a counter could wrap. */
+#define HIST_PAIR_BINS 126
+#define HIST_PAIR_MIN (16 * HIST_BATCH)
+#define HIST_PAIR_MAX 65535 /* pairs between folds */
+PARIO_CLONES static void hist_pairs_fold(uint16_t *pt, int32_t bins, uint64_t *counts)
+{
+    uint32_t col[128] = { 0 };
+    for (int32_t a = 0; a < bins + 2; a++) {
+        uint32_t rs = 0;
+        for (int b = 0; b < 128; b++) {
+            uint32_t c = pt[a * 128 + b];
+            rs += c;
+            col[b] += c;
+        }
+        if (a >= 1 && a <= bins)
+            counts[a - 1] += rs;
+    }
+    for (int32_t b = 1; b <= bins; b++)
+        counts[b - 1] += col[b];
+    memset(pt, 0, sizeof(uint16_t) * 128 * (size_t)(bins + 2));
+}
 #define HIST(NAME, T)                                                                  \
     PARIO_CLONES static void NAME(const T *restrict x, size_t n, const pario_hist *h, uint64_t *counts, \
                                   int fetch)                                           \
@@ -889,7 +913,12 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
                                                   and a clamped value is never near an edge */ \
         int32_t idx[HIST_BATCH];                                                       \
         uint32_t sub[4][HIST_SMALL + 2];                                               \
-        const int small = bins <= HIST_SMALL && n >= 4 * HIST_BATCH; /* else not worth the clearing */ \
+        uint16_t pt[128 * 128];                                                        \
+        const int pairs = bins <= HIST_PAIR_BINS && n >= HIST_PAIR_MIN;                \
+        size_t npairs = 0;                                                             \
+        if (pairs)                                                                     \
+            memset(pt, 0, sizeof(uint16_t) * 128 * (size_t)(bins + 2));               \
+        const int small = !pairs && bins <= HIST_SMALL && n >= 4 * HIST_BATCH; /* else not worth the clearing */ \
         if (small) /* only the bins in use (the drive calls this per 256 KiB slice) */ \
             for (int r_ = 0; r_ < 4; r_++)                                             \
                 memset(sub[r_], 0, sizeof(uint32_t) * (size_t)(bins + 2));             \
@@ -924,7 +953,21 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
                         k++;                                                           \
                     idx[j] = k + 1;                                                    \
                 }                                                                      \
-            if (small) {                                                               \
+            if (pairs) {                                                               \
+                const size_t half = m / 2;                                             \
+                if (npairs + half > HIST_PAIR_MAX) {                                       \
+                    hist_pairs_fold(pt, bins, counts);                                 \
+                    npairs = 0;                                                        \
+                }                                                                      \
+                npairs += half;                                                        \
+                int32_t pix[HIST_BATCH / 2];                                           \
+                for (size_t j = 0; j < half; j++)                                      \
+                    pix[j] = idx[j] * 128 + idx[j + half];                             \
+                for (size_t j = 0; j < half; j++)                                      \
+                    pt[pix[j]]++;                                                      \
+                if (m & 1 && (uint32_t)(idx[m - 1] - 1) < (uint32_t)bins)              \
+                    counts[idx[m - 1] - 1]++;                                          \
+            } else if (small) {                                                        \
                 size_t j = 0;                                                          \
                 for (; j + 4 <= m; j += 4) {                                           \
                     sub[0][idx[j]]++;                                                  \
@@ -940,6 +983,8 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
                         counts[idx[j] - 1]++;                                          \
             }                                                                          \
         }                                                                              \
+        if (pairs)                                                                     \
+            hist_pairs_fold(pt, bins, counts);                                         \
         if (small)                                                                     \
             for (int32_t b = 0; b < bins; b++)                                         \
                 counts[b] += (uint64_t)sub[0][b + 1] + sub[1][b + 1] + sub[2][b + 1] + sub[3][b + 1]; \

@@ -147,12 +147,41 @@ START_TEST(clones_agree)
 }
 END_TEST
 
+/* Long runs into few bins: the histogram's 16-bit pair counters are folded into
+ * the counts before they wrap (more than 65535 hits of one pair of bins). */
+START_TEST(hist_many_in_one_bin)
+{
+    enum { M = 300001 };
+    double *x = malloc(M * sizeof *x);
+    ck_assert(x != NULL);
+    pario_hist h;
+    pario_status st = pario_hist_init(&h, 100, -6, 6);
+    ck_assert(!pario_failed(&st));
+    for (int k = 0; k < 2; k++) {
+        uint64_t ref[100] = { 0 }, ca[100] = { 0 }, cb[100] = { 0 };
+        for (size_t i = 0; i < M; i++) {
+            x[i] = k == 0 ? 0.5 : i % 3 == 0 ? -5.9 : i % 3 == 1 ? 5.9 : 7.0;
+            int64_t bin = ref_bin(&h, x[i]);
+            if (bin >= 0)
+                ref[bin]++;
+        }
+        pario_kernel_hist(x, M, PARIO_FLOAT64, &h, ca);
+        plain_kernel_hist(x, M, PARIO_FLOAT64, &h, cb);
+        ck_assert_msg(memcmp(ca, ref, sizeof ref) == 0, "case %d: clone vs the edges", k);
+        ck_assert_msg(memcmp(cb, ref, sizeof ref) == 0, "case %d: baseline vs the edges", k);
+    }
+    pario_hist_free(&h);
+    free(x);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("reduce_clones");
     TCase *tc = tcase_create("clones");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, clones_agree);
+    tcase_add_test(tc, hist_many_in_one_bin);
     suite_add_tcase(s, tc);
     return pario_check_run(s);
 }

@@ -3,6 +3,8 @@
  * exact sums: Rump's extraction into a few doubles per block for floats, 64-bit
  * integer columns for integer squares) and a fold into the lane's accumulator.
  * Every sum is exact, so the result does not depend on how the data was cut.
+ * The default set (sum, min/max and shifted squares) takes one sweep per block,
+ * at sigmas guessed from the previous block and checked after it (FUSED_F).
  * Float blocks holding a NaN or an infinity (found because their plain sum is NaN
  * or an extreme infinite) take a scalar path that counts and skips NaN. */
 #include "config.h"
@@ -871,8 +873,9 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
  * collects values below lo (and NaN) and bins + 1 values above hi; only a value
  * whose f lies within rounding of a whole number (an edge) can differ from
  * numpy's binning, and a batch holding one is redone with numpy's arithmetic and
- * exact edge comparisons. The indices are then counted into 4 interleaved
- * sub-histograms, so that repeated bins do not wait on each other's increments. */
+ * exact edge comparisons. The indices are then counted by pairs (few bins, long
+ * runs: HIST_PAIR_BINS) or into 4 interleaved sub-histograms, so that repeated
+ * bins do not wait on each other's increments. */
 #define HIST_BATCH 1024
 /* distance of f from a whole number below which rounding may have moved a value
  * across an edge: f is off by a few ulps (f <= bins + 1), far below this */

@@ -2,8 +2,10 @@
 # bench/reduce_kernels.sh: CPU time per element of the reduce kernels (min/max, the
 # exact sum, the default's shifted squares, --exact's squares, a 100-bin
 # histogram) on a 256 KiB float64 buffer that stays in L2, in alternation within
-# one run (bench/reduce_kernels.c). CPU time, so a shared machine inflates it
-# little. Bench only, not a test.
+# one run, then the default set with the histogram over a 256 MiB buffer as the
+# driver runs it (from memory: the software prefetch's effect)
+# (bench/reduce_kernels.c). CPU time, so a shared machine inflates it little.
+# Bench only, not a test.
 #   BUILD=build bash bench/reduce_kernels.sh [REPS]
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$SRC/build}

@@ -60,8 +60,9 @@ static void piece(struct pass *p, const void *buf, size_t n, uint64_t lane, uint
             remap(&b, p->view, local_start + off, lane_base + off, global);
             pario_acc_merge(&res->acc[lane], &b);
         }
-        if (p->hist)
-            pario_kernel_hist(q, m, t, &res->hist, res->hist_counts + lane * res->hist.bins);
+        if (p->hist) /* the slice is in cache when the accumulator's kernel read it */
+            (p->need ? pario_kernel_hist_cached : pario_kernel_hist)(q, m, t, &res->hist,
+                                                                     res->hist_counts + lane * res->hist.bins);
         if (p->count)
             pario_count_chunk(&p->spec->count, q, m, t, &res->count[lane]);
         if (p->range)

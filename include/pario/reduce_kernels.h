@@ -33,6 +33,9 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
 /* counts[b] += elements of buf in bin b of h (values converted to double, NaN and
  * values outside [lo, hi] not counted; the last bin is closed, as in numpy). */
 void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts);
+/* The same for a buffer another kernel has just read (in cache): without the
+ * software prefetch of the data ahead, which would only cost time here. */
+void pario_kernel_hist_cached(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts);
 
 #ifdef __cplusplus
 }

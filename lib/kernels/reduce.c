@@ -3,6 +3,8 @@
  * exact sums: Rump's extraction into a few doubles per block for floats, 64-bit
  * integer columns for integer squares) and a fold into the lane's accumulator.
  * Every sum is exact, so the result does not depend on how the data was cut.
+ * The default set (sum, min/max and shifted squares) takes one sweep per block,
+ * at sigmas guessed from the previous block and checked after it (FUSED_F).
  * Float blocks holding a NaN or an infinity (found because their plain sum is NaN
  * or an extreme infinite) take a scalar path that counts and skips NaN. */
 #include "config.h"
@@ -12,7 +14,9 @@
 #include <string.h>
 #include "pario/reduce_kernels.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* PARIO_NO_CLONES: the baseline code only (tests/unit/test_reduce_clones.c builds
+ * it so, to check the clones' results against it bit for bit) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(PARIO_NO_CLONES)
 #define PARIO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define PARIO_CLONES
@@ -20,8 +24,28 @@
 
 #define LOG2_BLOCK 11
 #define BLOCK (1 << LOG2_BLOCK) /* elements: 16 KiB of float64, two sweeps from L1 */
+
+/* Software prefetch, PF_AHEAD bytes ahead of a sweep: a rank's part comes from a
+ * memory map of the page cache's 4 KiB pages, and the hardware's streamer stops
+ * at each page's end, so a sweep without it waits on memory for every page (a
+ * first sweep from DRAM cost 0.7 ns more per float64 than one from L2). One
+ * prefetch per 64-byte line, in the sweep that first reads a block; a prefetch
+ * never faults, so it may run past the buffer (the address is computed as an
+ * integer for that reason). */
+#ifndef PF_AHEAD
+#define PF_AHEAD (16 << 10)
+#endif
+#define PREFETCH(p) __builtin_prefetch((const void *)((uintptr_t)(const void *)(p) + PF_AHEAD))
+/* The same for a block's bytes at once, before sweeps too short to carry one
+ * prefetch per line (the integer and plain sums: interleaved, the prefetches
+ * halved their speed from L2). */
+static inline void prefetch_block(const void *p, size_t bytes)
+{
+    for (size_t o = 0; o < bytes; o += 64)
+        PREFETCH((const char *)p + o);
+}
 /* the float extraction needs FMA for its vector clones (avx2 alone has none) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(PARIO_NO_CLONES)
 #define PARIO_XCLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
 #else
 #define PARIO_XCLONES
@@ -477,31 +501,44 @@ static void fold(pario_acc *a, const struct blk *b)
         }                                                                              \
     }
 
-/* The default's whole set in one sweep of a block (after a min/max sweep that
- * gives both sigmas): the two levels of the sum of x and the three of the
- * shifted squares. A NaN turns the first level's sum into NaN (the caller then
- * takes the scalar path). Returns the residual flags: bit 0 the sum's, bit 1 the
- * squares'. */
+/* The default's whole set in one sweep of a block: its min and max, the two
+ * levels of the sum of x and the three of the shifted squares, at sigmas the
+ * caller chose (from this block's min and max, or guessed from the previous
+ * block's and checked against this one's after the sweep). A NaN turns the
+ * first level's sum into NaN (the caller then takes the scalar path). Returns
+ * the residual flags: bit 0 the sum's, bit 1 the squares'. */
 #define SPLIT_BOTH(NAME, T)                                                            \
     PARIO_XCLONES static int NAME(const T *restrict x, size_t n, double xa, double xb, double sh, \
-                                  const double *cs, double *px, double *pq)            \
+                                  const double *cs, double *px, double *pq, T *mn, T *mx) \
     {                                                                                  \
         const double sa = cs[0], sb = cs[1], sc = cs[2];                               \
         double a[8] = { 0 }, b[8] = { 0 }, c[8] = { 0 }, r[8] = { 0 };                 \
         double u[8] = { 0 }, w[8] = { 0 }, rx[8] = { 0 };                              \
+        T lo[8], hi[8];                                                                \
+        for (int j = 0; j < 8; j++)                                                    \
+            lo[j] = hi[j] = x[0];                                                      \
         size_t i = 0;                                                                  \
-        for (; i + 8 <= n; i += 8)                                                     \
+        for (; i + 8 <= n; i += 8) {                                                   \
+            PREFETCH(x + i);                                                           \
             for (int j = 0; j < 8; j++) {                                              \
-                double v = (double)x[i + j];                                           \
+                T t = x[i + j];                                                        \
+                double v = (double)t;                                                  \
+                lo[j] = t < lo[j] ? t : lo[j];                                         \
+                hi[j] = t > hi[j] ? t : hi[j];                                         \
                 SUM_STEP(v, xa, xb, u[j], w[j], rx[j]);                                \
                 SQS_STEP(v, a[j], b[j], c[j], r[j]);                                   \
             }                                                                          \
+        }                                                                              \
         for (; i < n; i++) {                                                           \
-            double v = (double)x[i];                                                   \
+            T t = x[i];                                                                \
+            double v = (double)t;                                                      \
+            lo[0] = t < lo[0] ? t : lo[0];                                             \
+            hi[0] = t > hi[0] ? t : hi[0];                                             \
             SUM_STEP(v, xa, xb, u[0], w[0], rx[0]);                                    \
             SQS_STEP(v, a[0], b[0], c[0], r[0]);                                       \
         }                                                                              \
         double A = 0, B = 0, C = 0, R = 0, U = 0, W = 0, RX = 0;                       \
+        T l = lo[0], h = hi[0];                                                        \
         for (int j = 0; j < 8; j++) {                                                  \
             A += a[j];                                                                 \
             B += b[j];                                                                 \
@@ -510,12 +547,16 @@ static void fold(pario_acc *a, const struct blk *b)
             U += u[j];                                                                 \
             W += w[j];                                                                 \
             RX = rx[j] > RX ? rx[j] : RX;                                              \
+            l = lo[j] < l ? lo[j] : l;                                                 \
+            h = hi[j] > h ? hi[j] : h;                                                 \
         }                                                                              \
         px[0] = U;                                                                     \
         px[1] = W;                                                                     \
         pq[0] = A;                                                                     \
         pq[1] = B;                                                                     \
         pq[2] = C;                                                                     \
+        *mn = l;                                                                       \
+        *mx = h;                                                                       \
         return (RX != 0) | (R != 0) << 1;                                              \
     }
 
@@ -547,14 +588,42 @@ static void fold(pario_acc *a, const struct blk *b)
         *mx = b;                                                                       \
     }
 
+/* The sigmas' exponents the previous block of the default's set needed (ok: 0
+ * before the first block): the next block's sweep takes them one bit wider (two
+ * for the squares), which holds unless its magnitudes doubled, and then needs no
+ * min/max sweep of its own before it. After a miss, the next GUESS_REST blocks
+ * take the min/max sweep first (data whose magnitudes keep growing would
+ * otherwise sweep every block twice). */
+#define GUESS_REST 8
+struct guess {
+    int ok, e, e2, rest;
+};
+
 /* One block of the default's full set (sum and shifted squares): 1 when done, 0
  * when the block needs the general path (a NaN, an infinity, or values too large
- * or too small for the levels' sigmas). */
+ * or too small for the levels' sigmas). With a guess, one sweep at the guessed
+ * sigmas, kept when this block's min and max show they were large enough (every
+ * level exact: the sums are the same as at the block's own sigmas), else a
+ * second sweep at the block's own; without, a min/max sweep first. */
 #define FUSED_F(NAME, T, MM, BOTH, RS, RQS)                                            \
-    static int NAME(const T *p, size_t nb, double sh, pario_acc *out, T *pmn, T *pmx)  \
+    static int NAME(const T *p, size_t nb, double sh, pario_acc *out, T *pmn, T *pmx, struct guess *g) \
     {                                                                                  \
         T mn, mx;                                                                      \
-        MM(p, nb, &mn, &mx);                                                           \
+        double xa = 0, xb = 0, cs[3], px[2], pq[3];                                    \
+        int res = 0, ge = 0, ge2 = 0, swept = g->ok && !g->rest;                       \
+        if (g->rest)                                                                   \
+            g->rest--;                                                                 \
+        if (swept) {                                                                   \
+            ge = g->e + 1;                                                             \
+            ge2 = g->e2 + 2;                                                           \
+            xa = ldexp(1.0, ge + 12);                                                  \
+            xb = ldexp(1.0, ge - 29);                                                  \
+            for (int k = 0; k < 3; k++)                                                \
+                cs[k] = ldexp(1.0, ge2 + 12 - 41 * k);                                 \
+            res = BOTH(p, nb, xa, xb, sh, cs, px, pq, &mn, &mx);                       \
+        } else {                                                                       \
+            MM(p, nb, &mn, &mx);                                                       \
+        }                                                                              \
         *pmn = mn;                                                                     \
         *pmx = mx;                                                                     \
         double dmn = (double)mn, dmx = (double)mx;                                     \
@@ -567,10 +636,22 @@ static void fold(pario_acc *a, const struct blk *b)
         frexp(M2, &e2);                                                                \
         if (M == 0 || M2 == 0 || e < -990 || e > 1000 || !(M2 <= DBL_MAX) || e2 < -890 || e2 > 1000) \
             return 0;                                                                  \
-        double xa = ldexp(1.0, e + 12), xb = ldexp(1.0, e - 29), cs[3], px[2], pq[3];  \
-        for (int k = 0; k < 3; k++)                                                    \
-            cs[k] = ldexp(1.0, e2 + 12 - 41 * k);                                      \
-        int res = BOTH(p, nb, xa, xb, sh, cs, px, pq);                                 \
+        g->ok = e < 1000 && e2 < 999; /* the next guess stays within the limits */     \
+        g->e = e;                                                                      \
+        g->e2 = e2;                                                                    \
+        const int miss = swept && (e > ge || e2 > ge2);                                \
+        if (miss)                                                                      \
+            g->rest = GUESS_REST;                                                      \
+        /* again at the block's own sigmas when the guess was too small, or was \
+         * wider and left residuals (a block after a larger one): a sweep costs \
+         * less than the scalar residual passes */                                   \
+        if (!swept || miss || (res && (ge > e || ge2 > e2))) {                         \
+            xa = ldexp(1.0, e + 12);                                                   \
+            xb = ldexp(1.0, e - 29);                                                   \
+            for (int k = 0; k < 3; k++)                                                \
+                cs[k] = ldexp(1.0, e2 + 12 - 41 * k);                                  \
+            res = BOTH(p, nb, xa, xb, sh, cs, px, pq, &mn, &mx);                       \
+        }                                                                              \
         if (isnan(px[0]))                                                              \
             return 0;                                                                  \
         pario_xsum_add(&out->s1, px[0]);                                               \
@@ -588,18 +669,20 @@ static void fold(pario_acc *a, const struct blk *b)
     static void NAME(const T *x, size_t n, unsigned need, pario_acc *out)              \
     {                                                                                  \
         const int fused = out->shifted && (need & PARIO_NEED_SUM) && (need & PARIO_NEED_M2); \
+        struct guess g = { 0, 0, 0, 0 };                                               \
         for (size_t off = 0; off < n; off += BLOCK) {                                  \
             size_t nb = n - off < BLOCK ? n - off : BLOCK;                             \
             const T *p = x + off;                                                      \
             double s;                                                                  \
             T mn, mx;                                                                  \
             struct blk b = { 0, 0, UINT64_MAX, { 0 }, { 0 }, 0, 0, 0 };                \
-            if (fused && FUSED(p, nb, out->shift, out, &mn, &mx)) {                    \
+            if (fused && FUSED(p, nb, out->shift, out, &mn, &mx, &g)) {                \
                 b.n = nb;                                                              \
                 SET_EXTREMES(T, f, FINDF);                                             \
                 fold(out, &b);                                                         \
                 continue;                                                              \
             }                                                                          \
+            prefetch_block(p, nb * sizeof(T));                                         \
             S1(p, nb, &s, &mn, &mx);                                                   \
             if (isnan(s) || isinf(mn) || isinf(mx)) {                                  \
                 SLOW(p, nb, off, need, out, &b);                                       \
@@ -685,6 +768,7 @@ static void fold(pario_acc *a, const struct blk *b)
             SUMT s;                                                                    \
             T mn, mx;                                                                  \
             struct blk b = { 0, 0, UINT64_MAX, { 0 }, { 0 }, 0, 0, 0 };                \
+            prefetch_block(p, nb * sizeof(T));                                         \
             S1(p, nb, &s, &mn, &mx);                                                   \
             b.isum = (i128)s;                                                          \
             b.n = nb;                                                                  \
@@ -793,15 +877,41 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
  * collects values below lo (and NaN) and bins + 1 values above hi; only a value
  * whose f lies within rounding of a whole number (an edge) can differ from
  * numpy's binning, and a batch holding one is redone with numpy's arithmetic and
- * exact edge comparisons. The indices are then counted into 4 interleaved
- * sub-histograms, so that repeated bins do not wait on each other's increments. */
+ * exact edge comparisons. The indices are then counted by pairs (few bins, long
+ * runs: HIST_PAIR_BINS) or into 4 interleaved sub-histograms, so that repeated
+ * bins do not wait on each other's increments. */
 #define HIST_BATCH 1024
 /* distance of f from a whole number below which rounding may have moved a value
  * across an edge: f is off by a few ulps (f <= bins + 1), far below this */
 #define HIST_NEAR 1e-7
 #define HIST_SMALL 1024 /* bins counted in the stack's sub-histograms */
+/* Up to 126 bins, on long runs: counted by pairs of values (one from each half
+ * of a batch), one 16-bit counter per pair of bins, so one increment (the store
+ * is what limits the scalar counting) per two values; the table is folded into
+ * the counts (row and column sums) at the end and before a counter could wrap. */
+#define HIST_PAIR_BINS 126
+#define HIST_PAIR_MIN (16 * HIST_BATCH)
+#define HIST_PAIR_MAX 65535 /* pairs between folds */
+PARIO_CLONES static void hist_pairs_fold(uint16_t *pt, int32_t bins, uint64_t *counts)
+{
+    uint32_t col[128] = { 0 };
+    for (int32_t a = 0; a < bins + 2; a++) {
+        uint32_t rs = 0;
+        for (int b = 0; b < 128; b++) {
+            uint32_t c = pt[a * 128 + b];
+            rs += c;
+            col[b] += c;
+        }
+        if (a >= 1 && a <= bins)
+            counts[a - 1] += rs;
+    }
+    for (int32_t b = 1; b <= bins; b++)
+        counts[b - 1] += col[b];
+    memset(pt, 0, sizeof(uint16_t) * 128 * (size_t)(bins + 2));
+}
 #define HIST(NAME, T)                                                                  \
-    PARIO_CLONES static void NAME(const T *restrict x, size_t n, const pario_hist *h, uint64_t *counts) \
+    PARIO_CLONES static void NAME(const T *restrict x, size_t n, const pario_hist *h, uint64_t *counts, \
+                                  int fetch)                                           \
     {                                                                                  \
         const double lo = h->lo, hi = h->hi, norm = h->norm;                           \
         const double *restrict e = h->edges;                                           \
@@ -810,13 +920,20 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
                                                   and a clamped value is never near an edge */ \
         int32_t idx[HIST_BATCH];                                                       \
         uint32_t sub[4][HIST_SMALL + 2];                                               \
-        const int small = bins <= HIST_SMALL && n >= 4 * HIST_BATCH; /* else not worth the clearing */ \
+        uint16_t pt[128 * 128];                                                        \
+        const int pairs = bins <= HIST_PAIR_BINS && n >= HIST_PAIR_MIN;                \
+        size_t npairs = 0;                                                             \
+        if (pairs)                                                                     \
+            memset(pt, 0, sizeof(uint16_t) * 128 * (size_t)(bins + 2));               \
+        const int small = !pairs && bins <= HIST_SMALL && n >= 4 * HIST_BATCH; /* else not worth the clearing */ \
         if (small) /* only the bins in use (the drive calls this per 256 KiB slice) */ \
             for (int r_ = 0; r_ < 4; r_++)                                             \
                 memset(sub[r_], 0, sizeof(uint32_t) * (size_t)(bins + 2));             \
         for (size_t off = 0; off < n; off += HIST_BATCH) {                             \
             size_t m = n - off < HIST_BATCH ? n - off : HIST_BATCH;                    \
             const T *restrict p = x + off;                                             \
+            for (size_t j = 0; fetch && j < m; j += 64 / sizeof(T)) /* the next batches */ \
+                PREFETCH(p + j);                                                       \
             int32_t near_any = 0;                                                      \
             for (size_t j = 0; j < m; j++) {                                           \
                 double f = ((double)p[j] - lo) * norm + 1.0;                           \
@@ -843,7 +960,21 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
                         k++;                                                           \
                     idx[j] = k + 1;                                                    \
                 }                                                                      \
-            if (small) {                                                               \
+            if (pairs) {                                                               \
+                const size_t half = m / 2;                                             \
+                if (npairs + half > HIST_PAIR_MAX) {                                       \
+                    hist_pairs_fold(pt, bins, counts);                                 \
+                    npairs = 0;                                                        \
+                }                                                                      \
+                npairs += half;                                                        \
+                int32_t pix[HIST_BATCH / 2];                                           \
+                for (size_t j = 0; j < half; j++)                                      \
+                    pix[j] = idx[j] * 128 + idx[j + half];                             \
+                for (size_t j = 0; j < half; j++)                                      \
+                    pt[pix[j]]++;                                                      \
+                if (m & 1 && (uint32_t)(idx[m - 1] - 1) < (uint32_t)bins)              \
+                    counts[idx[m - 1] - 1]++;                                          \
+            } else if (small) {                                                        \
                 size_t j = 0;                                                          \
                 for (; j + 4 <= m; j += 4) {                                           \
                     sub[0][idx[j]]++;                                                  \
@@ -859,6 +990,8 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
                         counts[idx[j] - 1]++;                                          \
             }                                                                          \
         }                                                                              \
+        if (pairs)                                                                     \
+            hist_pairs_fold(pt, bins, counts);                                         \
         if (small)                                                                     \
             for (int32_t b = 0; b < bins; b++)                                         \
                 counts[b] += (uint64_t)sub[0][b + 1] + sub[1][b + 1] + sub[2][b + 1] + sub[3][b + 1]; \
@@ -878,26 +1011,36 @@ HIST(hist_u64, uint64_t)
 /* Sub-histogram counters are 32-bit: at most 2^30 elements per call below. */
 #define HIST_CALL_MAX ((size_t)1 << 30)
 
-static void hist_any(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts)
+static void hist_any(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts, int fetch)
 {
     switch (t) {
-    case PARIO_INT8: hist_i8(buf, n, h, counts); break;
-    case PARIO_INT16: hist_i16(buf, n, h, counts); break;
-    case PARIO_INT32: hist_i32(buf, n, h, counts); break;
-    case PARIO_INT64: hist_i64(buf, n, h, counts); break;
-    case PARIO_UINT8: hist_u8(buf, n, h, counts); break;
-    case PARIO_UINT16: hist_u16(buf, n, h, counts); break;
-    case PARIO_UINT32: hist_u32(buf, n, h, counts); break;
-    case PARIO_UINT64: hist_u64(buf, n, h, counts); break;
-    case PARIO_FLOAT32: hist_f32(buf, n, h, counts); break;
-    case PARIO_FLOAT64: hist_f64(buf, n, h, counts); break;
+    case PARIO_INT8: hist_i8(buf, n, h, counts, fetch); break;
+    case PARIO_INT16: hist_i16(buf, n, h, counts, fetch); break;
+    case PARIO_INT32: hist_i32(buf, n, h, counts, fetch); break;
+    case PARIO_INT64: hist_i64(buf, n, h, counts, fetch); break;
+    case PARIO_UINT8: hist_u8(buf, n, h, counts, fetch); break;
+    case PARIO_UINT16: hist_u16(buf, n, h, counts, fetch); break;
+    case PARIO_UINT32: hist_u32(buf, n, h, counts, fetch); break;
+    case PARIO_UINT64: hist_u64(buf, n, h, counts, fetch); break;
+    case PARIO_FLOAT32: hist_f32(buf, n, h, counts, fetch); break;
+    case PARIO_FLOAT64: hist_f64(buf, n, h, counts, fetch); break;
     default: break;
     }
 }
 
-void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts)
+static void hist_calls(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts, int fetch)
 {
     const size_t es = pario_dtype_size(t);
     for (size_t off = 0; off < n; off += HIST_CALL_MAX)
-        hist_any((const char *)buf + off * es, n - off < HIST_CALL_MAX ? n - off : HIST_CALL_MAX, t, h, counts);
+        hist_any((const char *)buf + off * es, n - off < HIST_CALL_MAX ? n - off : HIST_CALL_MAX, t, h, counts, fetch);
+}
+
+void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts)
+{
+    hist_calls(buf, n, t, h, counts, 1);
+}
+
+void pario_kernel_hist_cached(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts)
+{
+    hist_calls(buf, n, t, h, counts, 0);
 }

@@ -502,12 +502,62 @@ static uint64_t batch_segments(const struct order *o, uint64_t lo, uint64_t size
     return s;
 }
 
-/* A segment of a batch: its first row, its rows (0: none), its index in the batch. */
-struct seg {
-    uint64_t row, len, s;
-};
+/* At most this many segments in a batch are dealt by position (below);
+ * more are dealt round-robin, s mod P (a batch of many tiny blocks). */
+#define DEAL_SEGMENTS 4096
 
-/* This rank's first segment of the batch at positions lo..lo+size-1. */
+static int seg_by_row(const void *a, const void *b)
+{
+    uint64_t x = ((const struct seg *)a)->row, y = ((const struct seg *)b)->row;
+    return (x > y) - (x < y);
+}
+
+/* This rank's segments of the batch at positions lo..lo+size-1, into mine
+ * (room for DEAL_SEGMENTS), in the order of their rows: the batch's segments
+ * sorted by their first row, each to the rank whose 1/P of the batch's rows
+ * (in that order) holds the segment's middle row. Each rank thus works on
+ * its own part of the file (mostly the part its final evaluation reads), so
+ * that every rank maps (page faults) and caches about 1/P of the file's pages
+ * rather than nearly all of them, as round-robin dealing of random blocks
+ * does; the rows are shared as evenly as round-robin shares them. Which rank
+ * sums a segment does not change a bit of the result: each segment's sum has
+ * its own slot and is added exactly (allreduce_slots), as the losses are.
+ * Returns the number of this rank's segments, or UINT64_MAX when the batch has
+ * more than DEAL_SEGMENTS (then run_batch deals them round-robin). */
+static uint64_t deal_mine(const struct train *t, const struct order *o, uint64_t lo, uint64_t size, struct seg *all,
+                          struct seg *mine)
+{
+    uint64_t pos = lo, end = lo + size, nseg = 0;
+    for (uint64_t s = 0; pos < end; s++) {
+        if (nseg == DEAL_SEGMENTS)
+            return UINT64_MAX;
+        uint64_t q, start = order_locate(o, pos, &q);
+        uint64_t blk = pario_perm_at(&o->perm, q);
+        uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
+        uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
+        all[nseg++] = (struct seg){ blk * o->R + (pos - start), take, s };
+        pos += take;
+    }
+    if (t->p == 1) {
+        memcpy(mine, all, nseg * sizeof *all);
+        qsort(mine, nseg, sizeof *mine, seg_by_row);
+        return nseg;
+    }
+    qsort(all, nseg, sizeof *all, seg_by_row);
+    uint64_t m = 0, before = 0;
+    for (uint64_t i = 0; i < nseg; i++) {
+        /* the rank of the middle row: (before + len / 2) P / size, in integers */
+        uint64_t mid2 = 2 * before + all[i].len;   /* twice the middle */
+        uint64_t r = (uint64_t)((unsigned __int128)mid2 * (uint64_t)t->p / (2 * size));
+        if (r == (uint64_t)t->rank)
+            mine[m++] = all[i];
+        before += all[i].len;
+    }
+    return m;
+}
+
+/* This rank's first segment of the batch at positions lo..lo+size-1 dealt
+ * round-robin (s mod P). */
 static struct seg first_mine(const struct train *t, const struct order *o, uint64_t lo, uint64_t size)
 {
     struct seg me = { 0, 0, 0 };
@@ -538,14 +588,21 @@ static int run_seg(struct train *t, struct seg cur, struct seg next, double *slo
     return failed;
 }
 
-/* This rank's segments of the batch at positions lo..lo+size-1 (segments s
- * with s mod P = rank), each while the next one's rows are prefetched; after
- * the last, the next batch's first (after). */
-static pario_status run_batch(struct train *t, const struct order *o, uint64_t lo, uint64_t size, struct seg after,
-                              double *slots, pario_xsum *loss, uint64_t *correct)
+/* This rank's segments of the batch at positions lo..lo+size-1: the nmine
+ * of mine (deal_mine), or when nmine is UINT64_MAX the segments s with s mod
+ * P = rank; each while the next one's rows are prefetched, and after the
+ * last, the next batch's first (after). */
+static pario_status run_batch(struct train *t, const struct order *o, uint64_t lo, uint64_t size,
+                              const struct seg *mine, uint64_t nmine, struct seg after, double *slots,
+                              pario_xsum *loss, uint64_t *correct)
 {
     pario_status st = pario_ok();
     int failed = 0;
+    if (nmine != UINT64_MAX) {
+        for (uint64_t i = 0; i < nmine && !failed; i++)
+            failed = run_seg(t, mine[i], i + 1 < nmine ? mine[i + 1] : after, slots, loss, correct, &st);
+        return st;
+    }
     struct seg cur = { 0, 0, 0 };
     uint64_t pos = lo, end = lo + size;
     for (uint64_t s = 0; pos < end && !failed; s++) {
@@ -635,6 +692,8 @@ void pario_train_close(struct train *t)
     free(t->acc);
     free(t->slots);
     free(t->fsok);
+    free(t->segs);
+    free(t->mine);
 }
 
 pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm)
@@ -662,7 +721,9 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         t.acc = malloc((t.nw + 1) * sizeof *t.acc);
         t.slots = malloc((SLOT_SEGMENTS * t.nw + 1) * sizeof *t.slots);
         t.fsok = malloc(t.nw);
-        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok)
+        t.segs = malloc(DEAL_SEGMENTS * sizeof *t.segs);
+        t.mine = malloc(2 * DEAL_SEGMENTS * sizeof *t.mine);
+        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok || !t.segs || !t.mine)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
     if (pario_agree(&st, comm)) {
@@ -705,7 +766,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         order_init(&ord, t.n, o->block ? o->block : 64, o->seed, e);
         pario_xsum eloss;
         pario_xsum_init(&eloss);
-        uint64_t ecorrect = 0;
+        uint64_t ecorrect = 0, nmine = 0;
         for (uint64_t bi = 0; bi < nbatch; bi++) {
             uint64_t lo = bi * b, size = t.n - lo < b ? t.n - lo : b;
             if (t.rank == 0 && (long)e == kill_e && (long)bi == kill_b)
@@ -717,11 +778,25 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             else
                 for (uint64_t i = 0; i <= t.nw; i++)
                     pario_xsum_init(&t.acc[i]);
+            /* this batch's segments were dealt with the previous one's (the
+             * next batch's first is prefetched during this one's last) */
+            if (bi == 0)
+                nmine = deal_mine(&t, &ord, lo, size, t.segs, t.mine);
+            uint64_t nnext = UINT64_MAX;
             struct seg after = { 0, 0, 0 };
-            if (size == b && lo + b < t.n)
-                after = first_mine(&t, &ord, lo + b, t.n - lo - b < b ? t.n - lo - b : b);
+            if (lo + size < t.n) {
+                uint64_t nsize = t.n - lo - size < b ? t.n - lo - size : b;
+                nnext = deal_mine(&t, &ord, lo + size, nsize, t.segs, t.mine + DEAL_SEGMENTS);
+                if (nnext == UINT64_MAX)
+                    after = first_mine(&t, &ord, lo + size, nsize);
+                else if (nnext)
+                    after = t.mine[DEAL_SEGMENTS];
+            }
             double tb = MPI_Wtime();
-            st = run_batch(&t, &ord, lo, size, after, slots, &eloss, &ecorrect);
+            st = run_batch(&t, &ord, lo, size, t.mine, nmine, after, slots, &eloss, &ecorrect);
+            nmine = nnext;
+            if (nnext != UINT64_MAX)
+                memcpy(t.mine, t.mine + DEAL_SEGMENTS, nnext * sizeof *t.mine);
             double ta = MPI_Wtime();
             t.secs[0] += ta - tb;
             if (!slots)

@@ -16,6 +16,11 @@
 /* Labels of softmax: at most this many classes. */
 #define MAX_CLASSES 65536
 
+/* A segment of a batch: its first row, its rows (0: none), its index in the batch. */
+struct seg {
+    uint64_t row, len, s;
+};
+
 struct train {
     const pario_train_opts *o;
     MPI_Comm comm;
@@ -40,6 +45,7 @@ struct train {
     uint64_t pfbytes;
     const unsigned char *map, *lmap;   /* DATA and LABELS mapped (lib/train_map.c), or NULL */
     size_t maplen, lmaplen;
+    struct seg *segs, *mine;  /* a batch's segments; this rank's of this batch and the next (lib/train.c) */
 };
 
 /* Open DATA (and LABELS, or the label column), check them, size the buffers

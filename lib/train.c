@@ -454,6 +454,19 @@ static pario_status eval_rows(struct train *t, uint64_t row, uint64_t len, uint6
     return st;
 }
 
+/* This rank's rows of the final evaluation: whole blocks of R rows (the
+ * return), rows *start..*start+*len-1, 1/P of the blocks. */
+static uint64_t eval_range(const struct train *t, uint64_t *start, uint64_t *len)
+{
+    uint64_t R = t->o->block ? t->o->block : 64;
+    R = R < t->n ? R : t->n;
+    pario_split((t->n + R - 1) / R, t->p, t->rank, start, len);
+    uint64_t end = (*start + *len) * R < t->n ? (*start + *len) * R : t->n;
+    *start = *start * R < t->n ? *start * R : t->n;
+    *len = end - *start;
+    return R;
+}
+
 /* The epoch's sequence of blocks (include/pario/train.h): block position q
  * holds block perm(q); the short last block (if any) sits at position qs. */
 struct order {
@@ -758,6 +771,12 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     if (kill_at && sscanf(kill_at, "%ld:%ld", &kill_e, &kill_b) != 2)
         kill_e = -1;
 
+    if (first < o->epochs) {
+        /* the rows this rank evaluates: mostly those it trains on (deal_mine) */
+        uint64_t start, len;
+        eval_range(&t, &start, &len);
+        pario_train_map_populate(&t, start, len);
+    }
     double t0 = MPI_Wtime();
     uint64_t b = o->batch, nbatch = (t.n + b - 1) / b, steps = 0;
     for (uint64_t e = first; e < o->epochs && !pario_failed(&st); e++) {
@@ -848,14 +867,9 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, comm);
     if (!pario_failed(&st)) {
         /* the final weights over every row, each rank whole blocks of R rows */
-        uint64_t start, len, correct = 0, R = o->block ? o->block : 64;
-        R = R < t.n ? R : t.n;
+        uint64_t start, len, correct = 0, R = eval_range(&t, &start, &len);
         pario_xsum loss;
         pario_xsum_init(&loss);
-        pario_split((t.n + R - 1) / R, t.p, t.rank, &start, &len);
-        uint64_t end = (start + len) * R < t.n ? (start + len) * R : t.n;
-        start = start * R < t.n ? start * R : t.n;
-        len = end - start;
         double tv = MPI_Wtime();
         st = eval_rows(&t, start, len, R, &loss, &correct);
         t.secs[3] = MPI_Wtime() - tv;

@@ -59,6 +59,15 @@ pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int lab
  * --no-mmap, a regular file, host byte order, aligned values): t->map and
  * t->lmap, or both NULL (read through MPI-IO). Local, after pario_train_open. */
 void pario_train_map(struct train *t);
+/* Fill the mappings' page tables for rows row..row+rows-1 at once (Linux's
+ * MADV_POPULATE_READ), when they are at most a quarter of the machine's memory
+ * shared by the P ranks; a hint (nothing happens without a mapping, on older
+ * kernels, or for more rows). The rows this rank trains on and evaluates
+ * (mostly its 1/P of the file): one pass over the page tables costs less than
+ * the page faults that would otherwise map the same pages during the epoch
+ * (about 0.07 s against 0.1 s for a cached 2 GiB on one rank), and it is done
+ * by every rank at once, before the loop. Local. */
+void pario_train_map_populate(struct train *t, uint64_t row, uint64_t rows);
 void pario_train_unmap(struct train *t);
 /* The guard of the accesses to a mapping: sigsetjmp(pario_train_map_jmp, 0)
  * then pario_train_map_armed = 1; a SIGBUS inside a mapping (the file was

@@ -438,6 +438,7 @@ static pario_status eval_rows(struct train *t, uint64_t row, uint64_t len, uint6
 {
     pario_status st = pario_ok();
     double ls = 0.0;
+    uint64_t inblock = 0;   /* rows of the current block summed (row % R == 0: no division a row) */
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
         prefetch_next(t, row + i + m, len - i - m);
@@ -445,9 +446,10 @@ static pario_status eval_rows(struct train *t, uint64_t row, uint64_t len, uint6
             break;
         for (uint64_t q = 0; q < m; q++) {
             ls = ls + t->lossv[q];
-            if ((row + i + q + 1) % R == 0 || i + q + 1 == len) {
+            if (++inblock == R || i + q + 1 == len) {
                 pario_xsum_add(loss, ls);
                 ls = 0.0;
+                inblock = 0;
             }
         }
     }
@@ -525,6 +527,23 @@ static int seg_by_row(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* segments in the order of their first rows: insertion sort when few (a
+ * batch of 64-row blocks has about B / 64), qsort when many */
+static void sort_segs(struct seg *v, uint64_t n)
+{
+    if (n > 32) {
+        qsort(v, n, sizeof *v, seg_by_row);
+        return;
+    }
+    for (uint64_t i = 1; i < n; i++) {
+        struct seg x = v[i];
+        uint64_t j = i;
+        for (; j > 0 && v[j - 1].row > x.row; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
 /* This rank's segments of the batch at positions lo..lo+size-1, into mine
  * (room for DEAL_SEGMENTS), in the order of their rows: the batch's segments
  * sorted by their first row, each to the rank whose 1/P of the batch's rows
@@ -551,12 +570,11 @@ static uint64_t deal_mine(const struct train *t, const struct order *o, uint64_t
         all[nseg++] = (struct seg){ blk * o->R + (pos - start), take, s };
         pos += take;
     }
+    sort_segs(all, nseg);
     if (t->p == 1) {
         memcpy(mine, all, nseg * sizeof *all);
-        qsort(mine, nseg, sizeof *mine, seg_by_row);
         return nseg;
     }
-    qsort(all, nseg, sizeof *all, seg_by_row);
     uint64_t m = 0, before = 0;
     for (uint64_t i = 0; i < nseg; i++) {
         /* the rank of the middle row: (before + len / 2) P / size, in integers */

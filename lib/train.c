@@ -557,7 +557,7 @@ static void sort_segs(struct seg *v, uint64_t n)
  * Returns the number of this rank's segments, or UINT64_MAX when the batch has
  * more than DEAL_SEGMENTS (then run_batch deals them round-robin). */
 static uint64_t deal_mine(const struct train *t, const struct order *o, uint64_t lo, uint64_t size, struct seg *all,
-                          struct seg *mine)
+                          uint64_t *nall, struct seg *mine)
 {
     uint64_t pos = lo, end = lo + size, nseg = 0;
     for (uint64_t s = 0; pos < end; s++) {
@@ -567,9 +567,10 @@ static uint64_t deal_mine(const struct train *t, const struct order *o, uint64_t
         uint64_t blk = pario_perm_at(&o->perm, q);
         uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
         uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
-        all[nseg++] = (struct seg){ blk * o->R + (pos - start), take, s };
+        all[nseg++] = (struct seg){ blk * o->R + (pos - start), take, s, 0 };
         pos += take;
     }
+    *nall = nseg;
     sort_segs(all, nseg);
     if (t->p == 1) {
         memcpy(mine, all, nseg * sizeof *all);
@@ -580,6 +581,7 @@ static uint64_t deal_mine(const struct train *t, const struct order *o, uint64_t
         /* the rank of the middle row: (before + len / 2) P / size, in integers */
         uint64_t mid2 = 2 * before + all[i].len;   /* twice the middle */
         uint64_t r = (uint64_t)((unsigned __int128)mid2 * (uint64_t)t->p / (2 * size));
+        all[i].rank = (int)r;
         if (r == (uint64_t)t->rank)
             mine[m++] = all[i];
         before += all[i].len;
@@ -591,7 +593,7 @@ static uint64_t deal_mine(const struct train *t, const struct order *o, uint64_t
  * round-robin (s mod P). */
 static struct seg first_mine(const struct train *t, const struct order *o, uint64_t lo, uint64_t size)
 {
-    struct seg me = { 0, 0, 0 };
+    struct seg me = { 0, 0, 0, 0 };
     uint64_t pos = lo, end = lo + size;
     for (uint64_t s = 0; pos < end && s <= (uint64_t)t->rank; s++) {
         uint64_t q, start = order_locate(o, pos, &q);
@@ -599,21 +601,21 @@ static struct seg first_mine(const struct train *t, const struct order *o, uint6
         uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
         uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
         if (s == (uint64_t)t->rank)
-            me = (struct seg){ blk * o->R + (pos - start), take, s };
+            me = (struct seg){ blk * o->R + (pos - start), take, s, t->rank };
         pos += take;
     }
     return me;
 }
 
 /* Segment cur of this rank (then next's rows are prefetched): its gradient sum
- * into slots + s nw (slots not NULL), else added exactly into the
- * accumulators t->acc. */
-static int run_seg(struct train *t, struct seg cur, struct seg next, double *slots, pario_xsum *loss,
+ * into dst (nw doubles; not NULL), else added exactly into the accumulators
+ * t->acc. */
+static int run_seg(struct train *t, struct seg cur, struct seg next, double *dst, pario_xsum *loss,
                    uint64_t *correct, pario_status *err)
 {
-    double *gsum = slots ? slots + cur.s * t->nw : t->gs;
+    double *gsum = dst ? dst : t->gs;
     int failed = run_rows(t, cur.row, cur.len, next.row, next.len, gsum, loss, correct, err);
-    if (!slots && !failed)
+    if (!dst && !failed)
         for (uint64_t i = 0; i < t->nw; i++)
             pario_xsum_add(&t->acc[i], gsum[i]);
     return failed;
@@ -622,19 +624,22 @@ static int run_seg(struct train *t, struct seg cur, struct seg next, double *slo
 /* This rank's segments of the batch at positions lo..lo+size-1: the nmine
  * of mine (deal_mine), or when nmine is UINT64_MAX the segments s with s mod
  * P = rank; each while the next one's rows are prefetched, and after the
- * last, the next batch's first (after). */
+ * last, the next batch's first (after). Their gradient sums: with packed
+ * (dealt segments only), the i-th of mine into packed + i nw; else added
+ * exactly into the accumulators. */
 static pario_status run_batch(struct train *t, const struct order *o, uint64_t lo, uint64_t size,
-                              const struct seg *mine, uint64_t nmine, struct seg after, double *slots,
+                              const struct seg *mine, uint64_t nmine, struct seg after, double *packed,
                               pario_xsum *loss, uint64_t *correct)
 {
     pario_status st = pario_ok();
     int failed = 0;
     if (nmine != UINT64_MAX) {
         for (uint64_t i = 0; i < nmine && !failed; i++)
-            failed = run_seg(t, mine[i], i + 1 < nmine ? mine[i + 1] : after, slots, loss, correct, &st);
+            failed = run_seg(t, mine[i], i + 1 < nmine ? mine[i + 1] : after, packed ? packed + i * t->nw : NULL,
+                             loss, correct, &st);
         return st;
     }
-    struct seg cur = { 0, 0, 0 };
+    struct seg cur = { 0, 0, 0, 0 };
     uint64_t pos = lo, end = lo + size;
     for (uint64_t s = 0; pos < end && !failed; s++) {
         uint64_t q, start = order_locate(o, pos, &q);
@@ -642,56 +647,80 @@ static pario_status run_batch(struct train *t, const struct order *o, uint64_t l
         uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
         uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
         if (s % (uint64_t)t->p == (uint64_t)t->rank) {
-            struct seg me = { blk * o->R + (pos - start), take, s };
+            struct seg me = { blk * o->R + (pos - start), take, s, t->rank };
             if (cur.len)
-                failed = run_seg(t, cur, me, slots, loss, correct, &st);
+                failed = run_seg(t, cur, me, NULL, loss, correct, &st);
             cur = me;
         }
         pos += take;
     }
     if (cur.len && !failed)
-        run_seg(t, cur, after, slots, loss, correct, &st);
+        run_seg(t, cur, after, NULL, loss, correct, &st);
     return st;
 }
 
 /* The step's collective when the segments' sums are few (--allreduce mpi,
- * at most SLOT_SEGMENTS segments): every rank puts its segments' sums in their
- * slots of one vector of nseg x nw doubles (zeros elsewhere) and a failure
- * count at the end; one MPI_Allreduce (MPI_SUM: each slot is one rank's value
- * plus zeros, so exact in any order) gives every rank every segment's sum,
- * which each adds exactly and rounds once (math.fsum's algorithm,
- * pario_train_fsum; a pario_xsum for non-finite or huge values): the bits of
- * the accumulators' allreduce, with nseg x 8 bytes per weight on the wire
- * instead of an accumulator of 1,096, and no user MPI_Op. */
+ * at most SLOT_SEGMENTS segments, dealt by deal_mine): every rank has its
+ * segments' sums packed in their order (packed, nmine x nw doubles) and a
+ * failure flag after them; one MPI_Allgatherv gives every rank every rank's
+ * (each rank knows how many segments every rank has: the deal of all, nseg
+ * segments, each with its rank), which it puts in the slot of each segment
+ * (slots: nseg x nw doubles, segment s at s nw), adds exactly and rounds once
+ * (math.fsum's algorithm, pario_train_fsum; a pario_xsum for non-finite or
+ * huge values): the bits of the accumulators' allreduce, with 8 bytes per
+ * weight and segment on the wire instead of an accumulator of 1,096, and no
+ * reduction at all. (An MPI_Allreduce of zero-padded slots moves P times the
+ * bytes, and MPICH's nonblocking allreduce takes several rounds of progress
+ * where the allgather of two ranks takes one: 7-16 us a step against 2.5
+ * measured here with the yielding wait.) */
 #define SLOT_SEGMENTS 128
 
-static pario_status allreduce_slots(struct train *t, double *slots, uint64_t nseg, int failed)
+static pario_status allreduce_slots(struct train *t, double *packed, uint64_t nmine, const struct seg *all,
+                                    uint64_t nseg, double *slots, int failed)
 {
-    uint64_t len = nseg * t->nw;
-    slots[len] = failed ? 1.0 : 0.0;
+    uint64_t nw = t->nw;
+    packed[nmine * nw] = failed ? 1.0 : 0.0;
+    for (int r = 0; r < t->p; r++)
+        t->counts[r] = 1;
+    for (uint64_t i = 0; i < nseg; i++)
+        t->counts[all[i].rank] += (int)nw;
+    for (int r = 0, at = 0; r < t->p; r++) {
+        t->displs[r] = at;
+        at += t->counts[r];
+    }
     MPI_Request rq;
     double t0 = MPI_Wtime();
-    int err = MPI_Iallreduce(MPI_IN_PLACE, slots, (int)(len + 1), MPI_DOUBLE, MPI_SUM, t->comm, &rq);
+    int err = MPI_Iallgatherv(packed, (int)(nmine * nw + 1), MPI_DOUBLE, t->gath, t->counts, t->displs, MPI_DOUBLE,
+                              t->comm, &rq);
     err = err == MPI_SUCCESS ? pario_wait_yielding(&rq) : err;
     double t1 = MPI_Wtime();
     t->secs[1] += t1 - t0;
     t->secs[2] -= t1;   /* the exact sums: until the update is done */
     if (err != MPI_SUCCESS)
-        return pario_mpi_error(err, "MPI_Allreduce of the gradients", NULL);
-    pario_train_fsum_cols(slots, nseg, t->nw, t->g, t->fsok);
-    for (uint64_t i = 0; i < t->nw; i++) {
+        return pario_mpi_error(err, "MPI_Allgatherv of the gradients", NULL);
+    /* each rank's segments arrive in the order of all (their rows) */
+    double nfailed = 0.0;
+    for (uint64_t i = 0; i < nseg; i++) {
+        int r = all[i].rank;
+        memcpy(slots + all[i].s * nw, t->gath + t->displs[r], nw * sizeof *slots);
+        t->displs[r] += (int)nw;
+    }
+    for (int r = 0; r < t->p; r++)
+        nfailed += t->gath[t->displs[r]];   /* the flag after each rank's sums */
+    pario_train_fsum_cols(slots, nseg, nw, t->g, t->fsok);
+    for (uint64_t i = 0; i < nw; i++) {
         int ok;
         if (t->fsok[i])
             continue;
-        t->g[i] = pario_train_fsum(slots + i, nseg, t->nw, &ok);
+        t->g[i] = pario_train_fsum(slots + i, nseg, nw, &ok);
         if (!ok) {
             pario_xsum_init(&t->acc[i]);
             for (uint64_t s = 0; s < nseg; s++)
-                pario_xsum_add(&t->acc[i], slots[s * t->nw + i]);
+                pario_xsum_add(&t->acc[i], slots[s * nw + i]);
             t->g[i] = pario_xsum_round(&t->acc[i]);
         }
     }
-    t->g[t->nw] = slots[len];
+    t->g[nw] = nfailed;
     return pario_ok();
 }
 
@@ -722,6 +751,10 @@ void pario_train_close(struct train *t)
     free(t->gs);
     free(t->acc);
     free(t->slots);
+    free(t->packed);
+    free(t->gath);
+    free(t->counts);
+    free(t->displs);
     free(t->fsok);
     free(t->segs);
     free(t->mine);
@@ -751,10 +784,15 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         t.gs = malloc(t.nw * sizeof *t.gs);
         t.acc = malloc((t.nw + 1) * sizeof *t.acc);
         t.slots = malloc((SLOT_SEGMENTS * t.nw + 1) * sizeof *t.slots);
+        t.packed = malloc((SLOT_SEGMENTS * t.nw + 1) * sizeof *t.packed);
+        t.gath = malloc((SLOT_SEGMENTS * t.nw + (uint64_t)t.p) * sizeof *t.gath);
+        t.counts = malloc((size_t)t.p * sizeof *t.counts);
+        t.displs = malloc((size_t)t.p * sizeof *t.displs);
         t.fsok = malloc(t.nw);
-        t.segs = malloc(DEAL_SEGMENTS * sizeof *t.segs);
+        t.segs = malloc(2 * DEAL_SEGMENTS * sizeof *t.segs);
         t.mine = malloc(2 * DEAL_SEGMENTS * sizeof *t.mine);
-        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok || !t.segs || !t.mine)
+        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok || !t.segs || !t.mine || !t.packed || !t.gath
+            || !t.counts || !t.displs)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
     if (pario_agree(&st, comm)) {
@@ -803,37 +841,35 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         order_init(&ord, t.n, o->block ? o->block : 64, o->seed, e);
         pario_xsum eloss;
         pario_xsum_init(&eloss);
-        uint64_t ecorrect = 0, nmine = 0;
+        uint64_t ecorrect = 0, nmine = 0, nall = 0;
+        struct seg *all = t.segs, *nextall = t.segs + DEAL_SEGMENTS;
         for (uint64_t bi = 0; bi < nbatch; bi++) {
             uint64_t lo = bi * b, size = t.n - lo < b ? t.n - lo : b;
             if (t.rank == 0 && (long)e == kill_e && (long)bi == kill_b)
                 raise(SIGKILL);
             uint64_t nseg = o->allreduce == PARIO_ALLREDUCE_MPI ? batch_segments(&ord, lo, size) : SLOT_SEGMENTS + 1;
-            double *slots = nseg <= SLOT_SEGMENTS && nseg * t.nw < INT_MAX ? t.slots : NULL;
-            if (slots)
-                memset(slots, 0, nseg * t.nw * sizeof *slots);
-            else
-                for (uint64_t i = 0; i <= t.nw; i++)
-                    pario_xsum_init(&t.acc[i]);
             /* this batch's segments were dealt with the previous one's (the
              * next batch's first is prefetched during this one's last) */
             if (bi == 0)
-                nmine = deal_mine(&t, &ord, lo, size, t.segs, t.mine);
-            uint64_t nnext = UINT64_MAX;
-            struct seg after = { 0, 0, 0 };
+                nmine = deal_mine(&t, &ord, lo, size, all, &nall, t.mine);
+            double *slots = nmine != UINT64_MAX && nseg <= SLOT_SEGMENTS && nseg * t.nw < INT_MAX ? t.slots : NULL;
+            if (slots)
+                memset(t.packed, 0, nmine * t.nw * sizeof *t.packed);
+            else
+                for (uint64_t i = 0; i <= t.nw; i++)
+                    pario_xsum_init(&t.acc[i]);
+            uint64_t nnext = UINT64_MAX, nnextall = 0;
+            struct seg after = { 0, 0, 0, 0 };
             if (lo + size < t.n) {
                 uint64_t nsize = t.n - lo - size < b ? t.n - lo - size : b;
-                nnext = deal_mine(&t, &ord, lo + size, nsize, t.segs, t.mine + DEAL_SEGMENTS);
+                nnext = deal_mine(&t, &ord, lo + size, nsize, nextall, &nnextall, t.mine + DEAL_SEGMENTS);
                 if (nnext == UINT64_MAX)
                     after = first_mine(&t, &ord, lo + size, nsize);
                 else if (nnext)
                     after = t.mine[DEAL_SEGMENTS];
             }
             double tb = MPI_Wtime();
-            st = run_batch(&t, &ord, lo, size, t.mine, nmine, after, slots, &eloss, &ecorrect);
-            nmine = nnext;
-            if (nnext != UINT64_MAX)
-                memcpy(t.mine, t.mine + DEAL_SEGMENTS, nnext * sizeof *t.mine);
+            st = run_batch(&t, &ord, lo, size, t.mine, nmine, after, slots ? t.packed : NULL, &eloss, &ecorrect);
             double ta = MPI_Wtime();
             t.secs[0] += ta - tb;
             if (!slots)
@@ -843,8 +879,16 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
              * not), and agree on the message only when one did */
             if (pario_failed(&st) && !slots)
                 pario_xsum_add(&t.acc[t.nw], 1.0);
-            pario_status ast = slots ? allreduce_slots(&t, slots, nseg, pario_failed(&st))
+            pario_status ast = slots ? allreduce_slots(&t, t.packed, nmine, all, nall, slots, pario_failed(&st))
                                      : pario_xsum_allreduce(t.acc, t.g, t.nw + 1, o->allreduce, comm);
+            /* the next batch's deal becomes this one's */
+            struct seg *sw = all;
+            all = nextall;
+            nextall = sw;
+            nall = nnextall;
+            nmine = nnext;
+            if (nnext != UINT64_MAX)
+                memcpy(t.mine, t.mine + DEAL_SEGMENTS, nnext * sizeof *t.mine);
             if (!pario_failed(&ast) && t.g[t.nw] != 0.0)
                 pario_agree(&st, comm);
             else if (pario_failed(&ast))

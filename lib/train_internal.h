@@ -19,6 +19,7 @@
 /* A segment of a batch: its first row, its rows (0: none), its index in the batch. */
 struct seg {
     uint64_t row, len, s;
+    int rank;                 /* the rank it is dealt to */
 };
 
 struct train {
@@ -35,6 +36,8 @@ struct train {
     uint64_t group;           /* rows held at once */
     unsigned char *raw, *lraw;
     double *x, *y, *z, *w, *g, *gs, *lossv, *slots;
+    double *packed, *gath;    /* this rank's segments' sums, and every rank's (allreduce_slots) */
+    int *counts, *displs;     /* P of each, for MPI_Allgatherv */
     pario_xsum *acc;
     unsigned char *fsok;      /* nw flags of pario_train_fsum_cols */
     int f32;                  /* float32 rows without a label column: not widened (t->xf) */
@@ -45,7 +48,7 @@ struct train {
     uint64_t pfbytes;
     const unsigned char *map, *lmap;   /* DATA and LABELS mapped (lib/train_map.c), or NULL */
     size_t maplen, lmaplen;
-    struct seg *segs, *mine;  /* a batch's segments; this rank's of this batch and the next (lib/train.c) */
+    struct seg *segs, *mine;  /* the segments of this batch and the next; this rank's of each (lib/train.c) */
 };
 
 /* Open DATA (and LABELS, or the label column), check them, size the buffers

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "pario/dataset.h"
 #include "pario/dtype.h"
 #include "pario/train.h"
@@ -692,7 +693,7 @@ static pario_status allreduce_slots(struct train *t, double *packed, uint64_t nm
     double t0 = MPI_Wtime();
     int err = MPI_Iallgatherv(packed, (int)(nmine * nw + 1), MPI_DOUBLE, t->gath, t->counts, t->displs, MPI_DOUBLE,
                               t->comm, &rq);
-    err = err == MPI_SUCCESS ? pario_wait_yielding(&rq) : err;
+    err = err == MPI_SUCCESS ? pario_wait_spin_yielding(&rq, t->spin) : err;
     double t1 = MPI_Wtime();
     t->secs[1] += t1 - t0;
     t->secs[2] -= t1;   /* the exact sums: until the update is done */
@@ -760,6 +761,24 @@ void pario_train_close(struct train *t)
     free(t->mine);
 }
 
+/* Seconds the step's collective polls before it yields the core (lib/wait.c):
+ * SPIN_SECONDS when this node runs no more of the ranks than it has cores
+ * (the partners are running, and answer within the spin), 0 otherwise (a
+ * waiting rank gives its core to one that works at once). Collective. */
+#define SPIN_SECONDS 20e-6
+
+static double step_spin(MPI_Comm comm)
+{
+    MPI_Comm node;
+    int here = 0;
+    if (MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) != MPI_SUCCESS)
+        return 0.0;
+    MPI_Comm_size(node, &here);
+    MPI_Comm_free(&node);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 0 && here <= cores ? SPIN_SECONDS : 0.0;
+}
+
 pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm)
 {
     memset(res, 0, sizeof *res);
@@ -771,6 +790,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     MPI_Comm_rank(comm, &t.rank);
     MPI_Comm_size(comm, &t.p);
     t.f32 = 1;
+    t.spin = step_spin(comm);
     pario_status st = pario_train_open(&t);
     pario_agree(&st, comm);
     t.k = o->model == PARIO_TRAIN_SOFTMAX ? o->classes : 1;

@@ -38,6 +38,7 @@ struct train {
     double *x, *y, *z, *w, *g, *gs, *lossv, *slots;
     double *packed, *gath;    /* this rank's segments' sums, and every rank's (allreduce_slots) */
     int *counts, *displs;     /* P of each, for MPI_Allgatherv */
+    double spin;              /* seconds the step's collective polls before it yields the core */
     pario_xsum *acc;
     unsigned char *fsok;      /* nw flags of pario_train_fsum_cols */
     int f32;                  /* float32 rows without a label column: not widened (t->xf) */

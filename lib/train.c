@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "pario/dataset.h"
 #include "pario/dtype.h"
 #include "pario/train.h"
@@ -438,6 +439,7 @@ static pario_status eval_rows(struct train *t, uint64_t row, uint64_t len, uint6
 {
     pario_status st = pario_ok();
     double ls = 0.0;
+    uint64_t inblock = 0;   /* rows of the current block summed (row % R == 0: no division a row) */
     for (uint64_t i = 0; i < len && !pario_failed(&st); i += t->group) {
         uint64_t m = len - i < t->group ? len - i : t->group;
         prefetch_next(t, row + i + m, len - i - m);
@@ -445,13 +447,27 @@ static pario_status eval_rows(struct train *t, uint64_t row, uint64_t len, uint6
             break;
         for (uint64_t q = 0; q < m; q++) {
             ls = ls + t->lossv[q];
-            if ((row + i + q + 1) % R == 0 || i + q + 1 == len) {
+            if (++inblock == R || i + q + 1 == len) {
                 pario_xsum_add(loss, ls);
                 ls = 0.0;
+                inblock = 0;
             }
         }
     }
     return st;
+}
+
+/* This rank's rows of the final evaluation: whole blocks of R rows (the
+ * return), rows *start..*start+*len-1, 1/P of the blocks. */
+static uint64_t eval_range(const struct train *t, uint64_t *start, uint64_t *len)
+{
+    uint64_t R = t->o->block ? t->o->block : 64;
+    R = R < t->n ? R : t->n;
+    pario_split((t->n + R - 1) / R, t->p, t->rank, start, len);
+    uint64_t end = (*start + *len) * R < t->n ? (*start + *len) * R : t->n;
+    *start = *start * R < t->n ? *start * R : t->n;
+    *len = end - *start;
+    return R;
 }
 
 /* The epoch's sequence of blocks (include/pario/train.h): block position q
@@ -502,15 +518,83 @@ static uint64_t batch_segments(const struct order *o, uint64_t lo, uint64_t size
     return s;
 }
 
-/* A segment of a batch: its first row, its rows (0: none), its index in the batch. */
-struct seg {
-    uint64_t row, len, s;
-};
+/* At most this many segments in a batch are dealt by position (below);
+ * more are dealt round-robin, s mod P (a batch of many tiny blocks). */
+#define DEAL_SEGMENTS 4096
 
-/* This rank's first segment of the batch at positions lo..lo+size-1. */
+static int seg_by_row(const void *a, const void *b)
+{
+    uint64_t x = ((const struct seg *)a)->row, y = ((const struct seg *)b)->row;
+    return (x > y) - (x < y);
+}
+
+/* segments in the order of their first rows: insertion sort when few (a
+ * batch of 64-row blocks has about B / 64), qsort when many */
+static void sort_segs(struct seg *v, uint64_t n)
+{
+    if (n > 32) {
+        qsort(v, n, sizeof *v, seg_by_row);
+        return;
+    }
+    for (uint64_t i = 1; i < n; i++) {
+        struct seg x = v[i];
+        uint64_t j = i;
+        for (; j > 0 && v[j - 1].row > x.row; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* This rank's segments of the batch at positions lo..lo+size-1, into mine
+ * (room for DEAL_SEGMENTS), in the order of their rows: the batch's segments
+ * sorted by their first row, each to the rank whose 1/P of the batch's rows
+ * (in that order) holds the segment's middle row. Each rank thus works on
+ * its own part of the file (mostly the part its final evaluation reads), so
+ * that every rank maps (page faults) and caches about 1/P of the file's pages
+ * rather than nearly all of them, as round-robin dealing of random blocks
+ * does; the rows are shared as evenly as round-robin shares them. Which rank
+ * sums a segment does not change a bit of the result: each segment's sum has
+ * its own slot and is added exactly (allreduce_slots), as the losses are.
+ * Returns the number of this rank's segments, or UINT64_MAX when the batch has
+ * more than DEAL_SEGMENTS (then run_batch deals them round-robin). */
+static uint64_t deal_mine(const struct train *t, const struct order *o, uint64_t lo, uint64_t size, struct seg *all,
+                          uint64_t *nall, struct seg *mine)
+{
+    uint64_t pos = lo, end = lo + size, nseg = 0;
+    for (uint64_t s = 0; pos < end; s++) {
+        if (nseg == DEAL_SEGMENTS)
+            return UINT64_MAX;
+        uint64_t q, start = order_locate(o, pos, &q);
+        uint64_t blk = pario_perm_at(&o->perm, q);
+        uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
+        uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
+        all[nseg++] = (struct seg){ blk * o->R + (pos - start), take, s, 0 };
+        pos += take;
+    }
+    *nall = nseg;
+    sort_segs(all, nseg);
+    if (t->p == 1) {
+        memcpy(mine, all, nseg * sizeof *all);
+        return nseg;
+    }
+    uint64_t m = 0, before = 0;
+    for (uint64_t i = 0; i < nseg; i++) {
+        /* the rank of the middle row: (before + len / 2) P / size, in integers */
+        uint64_t mid2 = 2 * before + all[i].len;   /* twice the middle */
+        uint64_t r = (uint64_t)((unsigned __int128)mid2 * (uint64_t)t->p / (2 * size));
+        all[i].rank = (int)r;
+        if (r == (uint64_t)t->rank)
+            mine[m++] = all[i];
+        before += all[i].len;
+    }
+    return m;
+}
+
+/* This rank's first segment of the batch at positions lo..lo+size-1 dealt
+ * round-robin (s mod P). */
 static struct seg first_mine(const struct train *t, const struct order *o, uint64_t lo, uint64_t size)
 {
-    struct seg me = { 0, 0, 0 };
+    struct seg me = { 0, 0, 0, 0 };
     uint64_t pos = lo, end = lo + size;
     for (uint64_t s = 0; pos < end && s <= (uint64_t)t->rank; s++) {
         uint64_t q, start = order_locate(o, pos, &q);
@@ -518,35 +602,45 @@ static struct seg first_mine(const struct train *t, const struct order *o, uint6
         uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
         uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
         if (s == (uint64_t)t->rank)
-            me = (struct seg){ blk * o->R + (pos - start), take, s };
+            me = (struct seg){ blk * o->R + (pos - start), take, s, t->rank };
         pos += take;
     }
     return me;
 }
 
 /* Segment cur of this rank (then next's rows are prefetched): its gradient sum
- * into slots + s nw (slots not NULL), else added exactly into the
- * accumulators t->acc. */
-static int run_seg(struct train *t, struct seg cur, struct seg next, double *slots, pario_xsum *loss,
+ * into dst (nw doubles; not NULL), else added exactly into the accumulators
+ * t->acc. */
+static int run_seg(struct train *t, struct seg cur, struct seg next, double *dst, pario_xsum *loss,
                    uint64_t *correct, pario_status *err)
 {
-    double *gsum = slots ? slots + cur.s * t->nw : t->gs;
+    double *gsum = dst ? dst : t->gs;
     int failed = run_rows(t, cur.row, cur.len, next.row, next.len, gsum, loss, correct, err);
-    if (!slots && !failed)
+    if (!dst && !failed)
         for (uint64_t i = 0; i < t->nw; i++)
             pario_xsum_add(&t->acc[i], gsum[i]);
     return failed;
 }
 
-/* This rank's segments of the batch at positions lo..lo+size-1 (segments s
- * with s mod P = rank), each while the next one's rows are prefetched; after
- * the last, the next batch's first (after). */
-static pario_status run_batch(struct train *t, const struct order *o, uint64_t lo, uint64_t size, struct seg after,
-                              double *slots, pario_xsum *loss, uint64_t *correct)
+/* This rank's segments of the batch at positions lo..lo+size-1: the nmine
+ * of mine (deal_mine), or when nmine is UINT64_MAX the segments s with s mod
+ * P = rank; each while the next one's rows are prefetched, and after the
+ * last, the next batch's first (after). Their gradient sums: with packed
+ * (dealt segments only), the i-th of mine into packed + i nw; else added
+ * exactly into the accumulators. */
+static pario_status run_batch(struct train *t, const struct order *o, uint64_t lo, uint64_t size,
+                              const struct seg *mine, uint64_t nmine, struct seg after, double *packed,
+                              pario_xsum *loss, uint64_t *correct)
 {
     pario_status st = pario_ok();
     int failed = 0;
-    struct seg cur = { 0, 0, 0 };
+    if (nmine != UINT64_MAX) {
+        for (uint64_t i = 0; i < nmine && !failed; i++)
+            failed = run_seg(t, mine[i], i + 1 < nmine ? mine[i + 1] : after, packed ? packed + i * t->nw : NULL,
+                             loss, correct, &st);
+        return st;
+    }
+    struct seg cur = { 0, 0, 0, 0 };
     uint64_t pos = lo, end = lo + size;
     for (uint64_t s = 0; pos < end && !failed; s++) {
         uint64_t q, start = order_locate(o, pos, &q);
@@ -554,56 +648,80 @@ static pario_status run_batch(struct train *t, const struct order *o, uint64_t l
         uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
         uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
         if (s % (uint64_t)t->p == (uint64_t)t->rank) {
-            struct seg me = { blk * o->R + (pos - start), take, s };
+            struct seg me = { blk * o->R + (pos - start), take, s, t->rank };
             if (cur.len)
-                failed = run_seg(t, cur, me, slots, loss, correct, &st);
+                failed = run_seg(t, cur, me, NULL, loss, correct, &st);
             cur = me;
         }
         pos += take;
     }
     if (cur.len && !failed)
-        run_seg(t, cur, after, slots, loss, correct, &st);
+        run_seg(t, cur, after, NULL, loss, correct, &st);
     return st;
 }
 
 /* The step's collective when the segments' sums are few (--allreduce mpi,
- * at most SLOT_SEGMENTS segments): every rank puts its segments' sums in their
- * slots of one vector of nseg x nw doubles (zeros elsewhere) and a failure
- * count at the end; one MPI_Allreduce (MPI_SUM: each slot is one rank's value
- * plus zeros, so exact in any order) gives every rank every segment's sum,
- * which each adds exactly and rounds once (math.fsum's algorithm,
- * pario_train_fsum; a pario_xsum for non-finite or huge values): the bits of
- * the accumulators' allreduce, with nseg x 8 bytes per weight on the wire
- * instead of an accumulator of 1,096, and no user MPI_Op. */
+ * at most SLOT_SEGMENTS segments, dealt by deal_mine): every rank has its
+ * segments' sums packed in their order (packed, nmine x nw doubles) and a
+ * failure flag after them; one MPI_Allgatherv gives every rank every rank's
+ * (each rank knows how many segments every rank has: the deal of all, nseg
+ * segments, each with its rank), which it puts in the slot of each segment
+ * (slots: nseg x nw doubles, segment s at s nw), adds exactly and rounds once
+ * (math.fsum's algorithm, pario_train_fsum; a pario_xsum for non-finite or
+ * huge values): the bits of the accumulators' allreduce, with 8 bytes per
+ * weight and segment on the wire instead of an accumulator of 1,096, and no
+ * reduction at all. (An MPI_Allreduce of zero-padded slots moves P times the
+ * bytes, and MPICH's nonblocking allreduce takes several rounds of progress
+ * where the allgather of two ranks takes one: 7-16 us a step against 2.5
+ * measured here with the yielding wait.) */
 #define SLOT_SEGMENTS 128
 
-static pario_status allreduce_slots(struct train *t, double *slots, uint64_t nseg, int failed)
+static pario_status allreduce_slots(struct train *t, double *packed, uint64_t nmine, const struct seg *all,
+                                    uint64_t nseg, double *slots, int failed)
 {
-    uint64_t len = nseg * t->nw;
-    slots[len] = failed ? 1.0 : 0.0;
+    uint64_t nw = t->nw;
+    packed[nmine * nw] = failed ? 1.0 : 0.0;
+    for (int r = 0; r < t->p; r++)
+        t->counts[r] = 1;
+    for (uint64_t i = 0; i < nseg; i++)
+        t->counts[all[i].rank] += (int)nw;
+    for (int r = 0, at = 0; r < t->p; r++) {
+        t->displs[r] = at;
+        at += t->counts[r];
+    }
     MPI_Request rq;
     double t0 = MPI_Wtime();
-    int err = MPI_Iallreduce(MPI_IN_PLACE, slots, (int)(len + 1), MPI_DOUBLE, MPI_SUM, t->comm, &rq);
-    err = err == MPI_SUCCESS ? pario_wait_yielding(&rq) : err;
+    int err = MPI_Iallgatherv(packed, (int)(nmine * nw + 1), MPI_DOUBLE, t->gath, t->counts, t->displs, MPI_DOUBLE,
+                              t->comm, &rq);
+    err = err == MPI_SUCCESS ? pario_wait_spin_yielding(&rq, t->spin) : err;
     double t1 = MPI_Wtime();
     t->secs[1] += t1 - t0;
     t->secs[2] -= t1;   /* the exact sums: until the update is done */
     if (err != MPI_SUCCESS)
-        return pario_mpi_error(err, "MPI_Allreduce of the gradients", NULL);
-    pario_train_fsum_cols(slots, nseg, t->nw, t->g, t->fsok);
-    for (uint64_t i = 0; i < t->nw; i++) {
+        return pario_mpi_error(err, "MPI_Allgatherv of the gradients", NULL);
+    /* each rank's segments arrive in the order of all (their rows) */
+    double nfailed = 0.0;
+    for (uint64_t i = 0; i < nseg; i++) {
+        int r = all[i].rank;
+        memcpy(slots + all[i].s * nw, t->gath + t->displs[r], nw * sizeof *slots);
+        t->displs[r] += (int)nw;
+    }
+    for (int r = 0; r < t->p; r++)
+        nfailed += t->gath[t->displs[r]];   /* the flag after each rank's sums */
+    pario_train_fsum_cols(slots, nseg, nw, t->g, t->fsok);
+    for (uint64_t i = 0; i < nw; i++) {
         int ok;
         if (t->fsok[i])
             continue;
-        t->g[i] = pario_train_fsum(slots + i, nseg, t->nw, &ok);
+        t->g[i] = pario_train_fsum(slots + i, nseg, nw, &ok);
         if (!ok) {
             pario_xsum_init(&t->acc[i]);
             for (uint64_t s = 0; s < nseg; s++)
-                pario_xsum_add(&t->acc[i], slots[s * t->nw + i]);
+                pario_xsum_add(&t->acc[i], slots[s * nw + i]);
             t->g[i] = pario_xsum_round(&t->acc[i]);
         }
     }
-    t->g[t->nw] = slots[len];
+    t->g[nw] = nfailed;
     return pario_ok();
 }
 
@@ -634,7 +752,31 @@ void pario_train_close(struct train *t)
     free(t->gs);
     free(t->acc);
     free(t->slots);
+    free(t->packed);
+    free(t->gath);
+    free(t->counts);
+    free(t->displs);
     free(t->fsok);
+    free(t->segs);
+    free(t->mine);
+}
+
+/* Seconds the step's collective polls before it yields the core (lib/wait.c):
+ * SPIN_SECONDS when this node runs no more of the ranks than it has cores
+ * (the partners are running, and answer within the spin), 0 otherwise (a
+ * waiting rank gives its core to one that works at once). Collective. */
+#define SPIN_SECONDS 20e-6
+
+static double step_spin(MPI_Comm comm)
+{
+    MPI_Comm node;
+    int here = 0;
+    if (MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) != MPI_SUCCESS)
+        return 0.0;
+    MPI_Comm_size(node, &here);
+    MPI_Comm_free(&node);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 0 && here <= cores ? SPIN_SECONDS : 0.0;
 }
 
 pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res, MPI_Comm comm)
@@ -648,6 +790,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     MPI_Comm_rank(comm, &t.rank);
     MPI_Comm_size(comm, &t.p);
     t.f32 = 1;
+    t.spin = step_spin(comm);
     pario_status st = pario_train_open(&t);
     pario_agree(&st, comm);
     t.k = o->model == PARIO_TRAIN_SOFTMAX ? o->classes : 1;
@@ -661,8 +804,15 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         t.gs = malloc(t.nw * sizeof *t.gs);
         t.acc = malloc((t.nw + 1) * sizeof *t.acc);
         t.slots = malloc((SLOT_SEGMENTS * t.nw + 1) * sizeof *t.slots);
+        t.packed = malloc((SLOT_SEGMENTS * t.nw + 1) * sizeof *t.packed);
+        t.gath = malloc((SLOT_SEGMENTS * t.nw + (uint64_t)t.p) * sizeof *t.gath);
+        t.counts = malloc((size_t)t.p * sizeof *t.counts);
+        t.displs = malloc((size_t)t.p * sizeof *t.displs);
         t.fsok = malloc(t.nw);
-        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok)
+        t.segs = malloc(2 * DEAL_SEGMENTS * sizeof *t.segs);
+        t.mine = malloc(2 * DEAL_SEGMENTS * sizeof *t.mine);
+        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok || !t.segs || !t.mine || !t.packed || !t.gath
+            || !t.counts || !t.displs)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
     if (pario_agree(&st, comm)) {
@@ -697,6 +847,12 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     if (kill_at && sscanf(kill_at, "%ld:%ld", &kill_e, &kill_b) != 2)
         kill_e = -1;
 
+    if (first < o->epochs) {
+        /* the rows this rank evaluates: mostly those it trains on (deal_mine) */
+        uint64_t start, len;
+        eval_range(&t, &start, &len);
+        pario_train_map_populate(&t, start, len);
+    }
     double t0 = MPI_Wtime();
     uint64_t b = o->batch, nbatch = (t.n + b - 1) / b, steps = 0;
     for (uint64_t e = first; e < o->epochs && !pario_failed(&st); e++) {
@@ -705,23 +861,35 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         order_init(&ord, t.n, o->block ? o->block : 64, o->seed, e);
         pario_xsum eloss;
         pario_xsum_init(&eloss);
-        uint64_t ecorrect = 0;
+        uint64_t ecorrect = 0, nmine = 0, nall = 0;
+        struct seg *all = t.segs, *nextall = t.segs + DEAL_SEGMENTS;
         for (uint64_t bi = 0; bi < nbatch; bi++) {
             uint64_t lo = bi * b, size = t.n - lo < b ? t.n - lo : b;
             if (t.rank == 0 && (long)e == kill_e && (long)bi == kill_b)
                 raise(SIGKILL);
             uint64_t nseg = o->allreduce == PARIO_ALLREDUCE_MPI ? batch_segments(&ord, lo, size) : SLOT_SEGMENTS + 1;
-            double *slots = nseg <= SLOT_SEGMENTS && nseg * t.nw < INT_MAX ? t.slots : NULL;
+            /* this batch's segments were dealt with the previous one's (the
+             * next batch's first is prefetched during this one's last) */
+            if (bi == 0)
+                nmine = deal_mine(&t, &ord, lo, size, all, &nall, t.mine);
+            double *slots = nmine != UINT64_MAX && nseg <= SLOT_SEGMENTS && nseg * t.nw < INT_MAX ? t.slots : NULL;
             if (slots)
-                memset(slots, 0, nseg * t.nw * sizeof *slots);
+                memset(t.packed, 0, nmine * t.nw * sizeof *t.packed);
             else
                 for (uint64_t i = 0; i <= t.nw; i++)
                     pario_xsum_init(&t.acc[i]);
-            struct seg after = { 0, 0, 0 };
-            if (size == b && lo + b < t.n)
-                after = first_mine(&t, &ord, lo + b, t.n - lo - b < b ? t.n - lo - b : b);
+            uint64_t nnext = UINT64_MAX, nnextall = 0;
+            struct seg after = { 0, 0, 0, 0 };
+            if (lo + size < t.n) {
+                uint64_t nsize = t.n - lo - size < b ? t.n - lo - size : b;
+                nnext = deal_mine(&t, &ord, lo + size, nsize, nextall, &nnextall, t.mine + DEAL_SEGMENTS);
+                if (nnext == UINT64_MAX)
+                    after = first_mine(&t, &ord, lo + size, nsize);
+                else if (nnext)
+                    after = t.mine[DEAL_SEGMENTS];
+            }
             double tb = MPI_Wtime();
-            st = run_batch(&t, &ord, lo, size, after, slots, &eloss, &ecorrect);
+            st = run_batch(&t, &ord, lo, size, t.mine, nmine, after, slots ? t.packed : NULL, &eloss, &ecorrect);
             double ta = MPI_Wtime();
             t.secs[0] += ta - tb;
             if (!slots)
@@ -731,8 +899,16 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
              * not), and agree on the message only when one did */
             if (pario_failed(&st) && !slots)
                 pario_xsum_add(&t.acc[t.nw], 1.0);
-            pario_status ast = slots ? allreduce_slots(&t, slots, nseg, pario_failed(&st))
+            pario_status ast = slots ? allreduce_slots(&t, t.packed, nmine, all, nall, slots, pario_failed(&st))
                                      : pario_xsum_allreduce(t.acc, t.g, t.nw + 1, o->allreduce, comm);
+            /* the next batch's deal becomes this one's */
+            struct seg *sw = all;
+            all = nextall;
+            nextall = sw;
+            nall = nnextall;
+            nmine = nnext;
+            if (nnext != UINT64_MAX)
+                memcpy(t.mine, t.mine + DEAL_SEGMENTS, nnext * sizeof *t.mine);
             if (!pario_failed(&ast) && t.g[t.nw] != 0.0)
                 pario_agree(&st, comm);
             else if (pario_failed(&ast))
@@ -773,14 +949,9 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     MPI_Allreduce(MPI_IN_PLACE, &seconds, 1, MPI_DOUBLE, MPI_MAX, comm);
     if (!pario_failed(&st)) {
         /* the final weights over every row, each rank whole blocks of R rows */
-        uint64_t start, len, correct = 0, R = o->block ? o->block : 64;
-        R = R < t.n ? R : t.n;
+        uint64_t start, len, correct = 0, R = eval_range(&t, &start, &len);
         pario_xsum loss;
         pario_xsum_init(&loss);
-        pario_split((t.n + R - 1) / R, t.p, t.rank, &start, &len);
-        uint64_t end = (start + len) * R < t.n ? (start + len) * R : t.n;
-        start = start * R < t.n ? start * R : t.n;
-        len = end - start;
         double tv = MPI_Wtime();
         st = eval_rows(&t, start, len, R, &loss, &correct);
         t.secs[3] = MPI_Wtime() - tv;

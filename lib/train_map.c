@@ -89,6 +89,35 @@ void pario_train_map(struct train *t)
     }
 }
 
+#ifdef MADV_POPULATE_READ
+/* bytes off..off+len of a mapping's page tables filled (rounded out to pages) */
+static void populate(const unsigned char *map, size_t maplen, uint64_t off, uint64_t len)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    if (!map || !len || off >= maplen)
+        return;
+    len = len < maplen - off ? len : maplen - off;
+    uintptr_t a = (uintptr_t)(map + off) & ~(page - 1), e = (uintptr_t)(map + off + len);
+    (void)madvise((void *)a, e - a, MADV_POPULATE_READ);   /* a hint: failure only leaves the faults */
+}
+#endif
+
+void pario_train_map_populate(struct train *t, uint64_t row, uint64_t rows)
+{
+#ifdef MADV_POPULATE_READ
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    uint64_t mem = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
+    if (!t->map || rows * t->rowbytes > mem / 4 / (uint64_t)t->p)
+        return;
+    populate(t->map, t->maplen, t->ds.offset + row * t->rowbytes, rows * t->rowbytes);
+    populate(t->lmap, t->lmaplen, t->lds.offset + row * t->lesize, rows * t->lesize);
+#else
+    (void)t;
+    (void)row;
+    (void)rows;
+#endif
+}
+
 void pario_train_unmap(struct train *t)
 {
     pario_train_map_armed = 0;

@@ -29,3 +29,17 @@ int pario_wait_yielding(MPI_Request *rq)
     }
     return err;
 }
+
+int pario_wait_spin_yielding(MPI_Request *rq, double spin)
+{
+    int done = 0, err = MPI_Test(rq, &done, MPI_STATUS_IGNORE);
+    if (done || err != MPI_SUCCESS || spin <= 0.0)
+        return done || err != MPI_SUCCESS ? err : pario_wait_yielding(rq);
+    double until = MPI_Wtime() + spin;
+    while (!done && err == MPI_SUCCESS) {
+        err = MPI_Test(rq, &done, MPI_STATUS_IGNORE);
+        if (!done && MPI_Wtime() > until)
+            return err == MPI_SUCCESS ? pario_wait_yielding(rq) : err;
+    }
+    return err;
+}

@@ -79,6 +79,11 @@ run logm3 3 "${MANY[@]}"
 run logm2 2 "${MANY[@]}" --allreduce ring
 ref same logm3.json logm2.json
 ref sgd logm3.json logistic many_D.bin --label-column 3 --epochs 2 --batch 130 --lr 0.5 --seed 5 --block 1
+# each batch's segments go to the ranks by their rows (sorted, 1/P of the
+# rows each), up to 4,096 segments, round-robin above: a batch of 4,100
+# one-row segments, then one of 100 (2 ranks)
+run deal2 2 --model logistic --label-column 3 --epochs 1 --batch 4100 --lr 0.5 --seed 5 --shuffle-block 1 deal_D.bin
+ref sgd deal2.json logistic deal_D.bin --label-column 3 --epochs 1 --batch 4100 --lr 0.5 --seed 5 --block 1
 # the batch size matters (it is not a no-op), the rank count does not
 run logb 2 "${LOG[@]}" --batch 11
 if $REF same log1.json logb.json > /dev/null; then fail "--batch 11 gave the weights of --batch 10"; else pass "batch"; fi

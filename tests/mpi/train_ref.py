@@ -108,6 +108,12 @@ def make(d):
     X = rng.normal(size=(150, 3))
     lab = (X @ np.array([1.0, -0.5, 0.25]) + rng.normal(scale=0.5, size=150) > 0).astype(np.float64)
     write(d, "many_D.bin", np.concatenate([X, lab[:, None]], axis=1))
+    # logistic, 4,200 rows: a batch of more one-row segments than pario-train
+    # deals by position (4,096; more are dealt round-robin)
+    rng = np.random.default_rng(4200)
+    X = rng.normal(size=(4200, 3))
+    lab = (X @ np.array([0.5, 1.0, -1.0]) + rng.normal(scale=0.5, size=4200) > 0).astype(np.float64)
+    write(d, "deal_D.bin", np.concatenate([X, lab[:, None]], axis=1))
 
 
 def load(path):

@@ -21,6 +21,7 @@
 #include "pario/view.h"
 #include <signal.h>
 #include <stdio.h>
+#include "node.h"
 #include "train_log.h"
 #include "train_internal.h"
 #include "train_model.h"
@@ -769,12 +770,18 @@ void pario_train_close(struct train *t)
 
 static double step_spin(MPI_Comm comm)
 {
-    MPI_Comm node;
-    int here = 0;
-    if (MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) != MPI_SUCCESS)
-        return 0.0;
-    MPI_Comm_size(node, &here);
-    MPI_Comm_free(&node);
+    /* the launcher's count first: under MPIR_CVAR_NOLOCAL (node.h) MPI's node
+     * is one rank; whether the launcher says is alike on every rank */
+    long here = pario_node_local_ranks();
+    if (here < 0) {
+        MPI_Comm node;
+        int n = 0;
+        if (MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) != MPI_SUCCESS)
+            return 0.0;
+        MPI_Comm_size(node, &n);
+        MPI_Comm_free(&node);
+        here = n;
+    }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     return cores > 0 && here <= cores ? SPIN_SECONDS : 0.0;
 }

@@ -187,6 +187,15 @@ pario_status pario_map_check(struct pario_map *m)
     return pario_error(PARIO_ERR_RUNTIME, "%s: the file shrank while it was being read (was it changed?)", m->path);
 }
 
+pario_status pario_map_check_size(struct pario_map *m)
+{
+    pario_status st = pario_map_check(m);
+    struct stat sb;
+    if (!pario_failed(&st) && m && fstat(m->fd, &sb) == 0 && (uint64_t)sb.st_size < m->off + m->len)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: the file shrank while it was being read (was it changed?)", m->path);
+    return st;
+}
+
 void pario_map_close(struct pario_map *m)
 {
     if (!m)

@@ -33,6 +33,10 @@ pario_status pario_map_open(struct pario_map **m, const char *path, uint64_t off
 const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_status *st);
 /* A failure since the last call (the file shrank under the map), else ok. */
 pario_status pario_map_check(struct pario_map *m);
+/* The same, and also a file now shorter than the range: its last page past the
+ * new end reads as zeros with no SIGBUS (one fstat; for failure paths and the
+ * end of a read). */
+pario_status pario_map_check_size(struct pario_map *m);
 void pario_map_close(struct pario_map *m);
 
 #endif

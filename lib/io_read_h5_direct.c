@@ -164,7 +164,7 @@ pario_status pario_h5direct_status(const struct pario_h5direct *d)
 {
     pario_status st = d->err;
     if (!pario_failed(&st))
-        st = pario_map_check(d->map);
+        st = pario_map_check_size(d->map);
     return st;
 }
 

@@ -36,7 +36,7 @@ static const pario_optdef data_opts[] = {
     { "dist", K_DIST, 1, "D", "distribution: block (default), cyclic, cyclic:K; 2-D: rows, cols, tiles, tiles:PxQ, rows-cyclic:K" },
     { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per I/O step (default 1Mi)" },
     { "independent", K_INDEP, 0, NULL, "independent MPI-IO calls instead of collective ones" },
-    { "no-mmap", K_NO_MMAP, 0, NULL, "read a rank's contiguous part with MPI-IO too (default: through a memory map of the file, no copy)" },
+    { "no-mmap", K_NO_MMAP, 0, NULL, "read a rank's contiguous part, or its HDF5 chunks, with MPI-IO too (default: through a memory map of the file, no copy)" },
     { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable), e.g. cb_buffer_size=16777216" },
     { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
     { "strategy", K_STRATEGY, 1, "S", "how to read noncontiguous views: auto (default), view, exchange, sieve" },

@@ -55,7 +55,9 @@ double pario_reader_io_seconds(const pario_reader *r)
 
 const char *pario_reader_reads_how(const pario_reader *r)
 {
-    return r->map ? "from a memory map of the file (no copy)"
+    int h5 = pario_h5read_mapped(r);
+    return r->map || h5 == 2 ? "from a memory map of the file (no copy)"
+           : h5 ? "chunks' stored bytes from a memory map of the file"
            : r->pf ? "read ahead on a thread (overlapped)" : "in turn with the work";
 }
 

@@ -78,6 +78,16 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
  * when raw), close (rank 0 reports the transfer mode HDF5 really used under verbose). */
 pario_status pario_h5read_open(pario_reader *r);
 pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *buf);
+/* The reader's step: up to *n local elements from start, *data pointing at them:
+ * into the memory map of the file where the direct path can (then *n may shrink
+ * to the chunks that lie next to each other in the file), else read into
+ * r->buf[0] by pario_h5read_at. */
+pario_status pario_h5read_next(pario_reader *r, uint64_t start, size_t *n, const void **data);
+/* Ok, or the failure of the direct path's memory map (the file shrank under it). */
+pario_status pario_h5read_check(const pario_reader *r);
+/* 1 when the direct path takes the chunks from a memory map; 2 when it also hands
+ * them to the caller with no copy (unfiltered, host byte order). */
+int pario_h5read_mapped(const pario_reader *r);
 void pario_h5read_close(pario_reader *r);
 /* 1 when every rank reads its chunks on the direct path (io_read_h5_direct.c):
  * the steps then have no collective call, so the reader agrees once at the end. */
@@ -92,9 +102,22 @@ herr_t pario_h5_select(hid_t space, const pario_view *v, const pario_dataset *ds
  * stored (the caller swaps); 0 if a chunk did not read or inflate (an error: the
  * open is all ranks or none, and the reader's steps are then local). */
 struct pario_h5direct;
+/* use_map: take the chunks' stored bytes from a memory map of the file (not
+ * --no-mmap; a file that cannot be mapped is read with MPI-IO) */
 struct pario_h5direct *pario_h5direct_open(hid_t file, hid_t dset, const pario_dataset *ds, size_t esize,
-                                           MPI_Comm comm);
+                                           int use_map, MPI_Comm comm);
 int pario_h5direct_read(struct pario_h5direct *d, const pario_view *v, uint64_t start, uint64_t n, void *buf);
+/* Local elements from start (at most n) straight from the map, no copy: unfiltered
+ * chunks of whole rows, elements aligned; *got of them, as stored. NULL with *st
+ * ok when this step cannot be served so (read it with pario_h5direct_read), NULL
+ * with *st failed when the map failed. */
+const void *pario_h5direct_span(struct pario_h5direct *d, const pario_view *v, uint64_t start, uint64_t n,
+                                uint64_t *got, pario_status *st);
+/* 1 when the chunks come from a memory map. */
+int pario_h5direct_mapped(const struct pario_h5direct *d);
+/* Why the last read failed when the map did (an injected fault, the file shrank
+ * under the map), or whether the file shrank since; else ok. */
+pario_status pario_h5direct_status(const struct pario_h5direct *d);
 void pario_h5direct_free(struct pario_h5direct *d);
 
 /* The writer's HDF5 path (io_write_h5.c), for chunked (--chunk-shape, --gzip)

@@ -23,7 +23,7 @@ struct pario_map {
     char *base;              /* ... mapped at base + lead (lead: page alignment) */
     size_t lead, maplen;
     int slot;                /* in the handler's table */
-    int populate;            /* MAP_POPULATE each window */
+    int populate;            /* MAP_POPULATE each window; PARIO_MAP_EXACT: a window is the bytes asked for */
 };
 
 /* The windows the SIGBUS handler may repair: written outside the handler only
@@ -139,14 +139,14 @@ pario_status pario_map_open(struct pario_map **mp, const char *path, uint64_t of
     return st;
 }
 
-/* Map range bytes [pos, pos + window) (or up to the end). */
-static pario_status map_window(struct pario_map *m, uint64_t pos)
+/* Map range bytes [pos, pos + window) (or up to the end; exact: [pos, pos + n)). */
+static pario_status map_window(struct pario_map *m, uint64_t pos, size_t n)
 {
     unmap(m);
     uint64_t at = m->off + pos, start = at / m->page * m->page;
     m->lead = (size_t)(at - start);
     m->wpos = pos;
-    m->wlen = m->len - pos < m->window ? (size_t)(m->len - pos) : m->window;
+    m->wlen = m->populate == PARIO_MAP_EXACT ? n : m->len - pos < m->window ? (size_t)(m->len - pos) : m->window;
     m->maplen = m->lead + m->wlen;
     /* pages prepared in one call rather than one fault per 16 pages */
     void *p = mmap(NULL, m->maplen, PROT_READ, MAP_SHARED | (m->populate ? MAP_POPULATE : 0), m->fd, (off_t)start);
@@ -167,8 +167,13 @@ const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_sta
         *st = pario_sys_error(fault, "read", m->path);
         return NULL;
     }
+    if (m->populate == PARIO_MAP_EXACT && pos + n > m->len) {
+        *st = pario_error(PARIO_ERR_RUNTIME, "%s: bytes %llu to %llu are past the mapped range", m->path,
+                          (unsigned long long)(m->off + pos), (unsigned long long)(m->off + pos + n));
+        return NULL;
+    }
     if (!m->base || pos < m->wpos || pos + n > m->wpos + m->wlen) {
-        *st = map_window(m, pos);
+        *st = map_window(m, pos, n);
         if (pario_failed(st))
             return NULL;
     }
@@ -180,6 +185,15 @@ pario_status pario_map_check(struct pario_map *m)
     if (!m || m->slot < 0 || !slots[m->slot].bus)
         return pario_ok();
     return pario_error(PARIO_ERR_RUNTIME, "%s: the file shrank while it was being read (was it changed?)", m->path);
+}
+
+pario_status pario_map_check_size(struct pario_map *m)
+{
+    pario_status st = pario_map_check(m);
+    struct stat sb;
+    if (!pario_failed(&st) && m && fstat(m->fd, &sb) == 0 && (uint64_t)sb.st_size < m->off + m->len)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: the file shrank while it was being read (was it changed?)", m->path);
+    return st;
 }
 
 void pario_map_close(struct pario_map *m)

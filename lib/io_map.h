@@ -19,15 +19,24 @@ struct pario_map;
  * shorter than off + len, is an error; one that cannot be mapped (not a regular
  * file, no handler slot) leaves *m NULL with no error: read it with MPI-IO.
  * populate: prepare every page of a window when it is mapped (the caller reads
- * them all), else let each first touch fault its pages in. */
+ * them all), else let each first touch fault its pages in; PARIO_MAP_EXACT:
+ * each get that is not in the last window maps exactly the bytes it asks for (any
+ * size within the range), all prepared: pieces scattered over the range, such as
+ * a rank's HDF5 chunks, map none of the bytes between them. */
+#define PARIO_MAP_EXACT 2
 pario_status pario_map_open(struct pario_map **m, const char *path, uint64_t off, uint64_t len, size_t window,
                             int populate);
-/* Bytes [pos, pos + n) of the range (pos relative to off; n at most the window),
+/* Bytes [pos, pos + n) of the range (pos relative to off; n at most the window
+ * unless PARIO_MAP_EXACT),
  * mapping the next window when the last one is passed. NULL with *st set on a
  * failure (mmap, an injected read fault, a file that shrank). */
 const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_status *st);
 /* A failure since the last call (the file shrank under the map), else ok. */
 pario_status pario_map_check(struct pario_map *m);
+/* The same, and also a file now shorter than the range: its last page past the
+ * new end reads as zeros with no SIGBUS (one fstat; for failure paths and the
+ * end of a read). */
+pario_status pario_map_check_size(struct pario_map *m);
 void pario_map_close(struct pario_map *m);
 
 #endif

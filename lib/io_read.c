@@ -257,7 +257,7 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
     if (r->local) {
         if (r->finished)
             return 0;
-        if (pario_failed(st) || (r->map ? r->next_local >= r->view->local_count : r->step >= r->nsteps)) {
+        if (pario_failed(st) || (r->map || r->h5 ? r->next_local >= r->view->local_count : r->step >= r->nsteps)) {
             if (r->inflight) { /* a caller's error: the read ahead ends before the agreement */
                 MPI_Status status;
                 pario_prefetch_wait(r->pf, &status);
@@ -265,7 +265,7 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
             }
             r->finished = 1;
             if (!pario_failed(st)) /* the last chunk's pages, lost to a shrinking file? */
-                *st = pario_map_check(r->map);
+                *st = r->h5 ? pario_h5read_check(r) : pario_map_check(r->map);
             pario_agree(st, r->comm);
             return 0;
         }
@@ -326,7 +326,10 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
         uint64_t left = r->view->local_count - r->next_local;
         size_t m = left < r->chunk_elems ? (size_t)left : r->chunk_elems;
         *local_start = r->next_local;
-        pario_status rs = pario_h5read_at(r, r->next_local, m, r->buf[0]);
+        const void *p = NULL;
+        /* the direct path's steps (local): from the map where it can, perhaps fewer elements */
+        pario_status rs = r->local ? pario_h5read_next(r, r->next_local, &m, &p)
+                                   : pario_h5read_at(r, r->next_local, m, r->buf[0]);
         r->step++;
         r->next_local += m;
         if (pario_failed(&rs)) {
@@ -334,7 +337,7 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
             return 1; /* agreed at the next call */
         }
         *n = m;
-        *data = r->buf[0];
+        *data = r->local ? p : r->buf[0];
         return 1;
     }
     MPI_Status status;

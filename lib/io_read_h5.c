@@ -99,7 +99,7 @@ pario_status pario_h5read_open(pario_reader *r)
             /* every chunk read by one rank: pario reads and inflates deflate/shuffle
              * chunks itself (the same on every rank: collective lookups) */
             if (!h->collective && h->dset >= 0 && !getenv("PARIO_H5_PIPELINE"))
-                h->direct = pario_h5direct_open(f, h->dset, ds, r->view->esize, r->comm);
+                h->direct = pario_h5direct_open(f, h->dset, ds, r->view->esize, !r->opts.no_mmap, r->comm);
             h->swap = !r->opts.raw && ds->big_endian == pario_host_little_endian() && r->view->esize > 1;
             h->dxpl = H5Pcreate(H5P_DATASET_XFER);
             if (h->memtype < 0 || h->dxpl < 0 ||
@@ -187,6 +187,9 @@ pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *
          * which may read metadata collectively */
         if (!pario_h5direct_read(h->direct, v, start, n, buf)) {
             r->io_seconds += MPI_Wtime() - t0;
+            st = pario_h5direct_status(h->direct); /* the map's failure, the file that shrank */
+            if (pario_failed(&st))
+                return st;
             return pario_local_error("%s: a chunk of %s did not read or inflate (corrupt?)", ds->path, ds->dataset);
         }
         if (h->swap)
@@ -229,6 +232,41 @@ pario_status pario_h5read_at(pario_reader *r, uint64_t start, uint64_t n, void *
     return st;
 }
 
+pario_status pario_h5read_next(pario_reader *r, uint64_t start, size_t *n, const void **data)
+{
+    struct pario_h5read *h = r->h5;
+    *data = r->buf[0];
+    if (h->direct && !h->swap && *n) {
+        double t0 = MPI_Wtime();
+        uint64_t got = 0;
+        pario_status st;
+        const void *p = pario_h5direct_span(h->direct, r->view, start, *n, &got, &st);
+        r->io_seconds += MPI_Wtime() - t0;
+        if (pario_failed(&st))
+            return st;
+        if (p) {
+            h->modes |= 32u | 64u;
+            *n = (size_t)got;
+            *data = p;
+            r->bytes += got * r->view->esize;
+            return st;
+        }
+    }
+    return pario_h5read_at(r, start, *n, r->buf[0]);
+}
+
+pario_status pario_h5read_check(const pario_reader *r)
+{
+    return r->h5 && r->h5->direct ? pario_h5direct_status(r->h5->direct) : pario_ok();
+}
+
+int pario_h5read_mapped(const pario_reader *r)
+{
+    if (!r->h5 || !pario_h5direct_mapped(r->h5->direct))
+        return 0;
+    return !r->h5->swap && !r->ds->h5_filters[0] ? 2 : 1;
+}
+
 int pario_h5read_direct(const pario_reader *r)
 {
     return r->h5 && r->h5->direct;
@@ -263,7 +301,15 @@ void pario_h5read_close(pario_reader *r)
                          ? "; why (H5Pget_mpio_no_collective_cause): " : ", ", cause[b]);
         fprintf(stderr, "%s: %s:%s read through parallel HDF5: %s%s%s\n", r->opts.tool ? r->opts.tool : "pario",
                 r->ds->path, r->ds->dataset,
-                (all & 32u) ? (r->ds->h5_filters[0] ? "chunks read with MPI-IO at their addresses and inflated by "
+                (all & 64u) ? "chunks taken at their addresses from a memory map of the file, as they are stored, "
+                              "with no copy (every chunk is read by one rank; no filters; --no-mmap: MPI-IO)"
+                : (all & 32u) && pario_h5direct_mapped(h->direct)
+                            ? (r->ds->h5_filters[0] ? "chunks taken at their addresses from a memory map of the file "
+                                                      "and inflated by pario (every chunk is read by one rank; "
+                                                      "deflate/shuffle only; --no-mmap: MPI-IO)"
+                                                    : "chunks taken at their addresses from a memory map of the file "
+                                                      "and copied (every chunk is read by one rank; no filters)")
+                : (all & 32u) ? (r->ds->h5_filters[0] ? "chunks read with MPI-IO at their addresses and inflated by "
                                                       "pario (every chunk is read by one rank; deflate/shuffle only)"
                                                     : "chunks read with MPI-IO at their addresses, as they are stored "
                                                       "(every chunk is read by one rank; no filters)")

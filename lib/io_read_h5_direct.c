@@ -2,15 +2,20 @@
  * gzip (deflate, with or without shuffle): HDF5's filter pipeline allocates and frees
  * chunk-sized buffers for every chunk, grows inflate's output by doubling, copies
  * the unshuffled chunk into its cache and from there into the caller's buffer.
- * Here each rank reads a chunk's stored bytes with MPI-IO on HDF5's own handle
- * at the address HDF5 gives (H5Dget_chunk_info_by_coord, looked up for every
- * chunk by every rank at open: collective metadata reads), inflates it with
- * pario's whole-buffer decoder (lib/inflate.c: adler32 checked; zlib for what it
+ * Here each rank takes a chunk's stored bytes at the address HDF5 gives
+ * (H5Dget_chunk_info_by_coord, looked up for every chunk by every rank at open:
+ * collective metadata reads) from a memory map of the file (io_map.c, exactly the
+ * bytes of the chunks it reads, one window at a time, unmapped as it moves on; a
+ * file that shrinks under the map is reported, as for raw files), or with --no-mmap
+ * (or a file that cannot be mapped) with MPI-IO on HDF5's own handle. Unfiltered
+ * chunks in the host's byte order are not copied at all: the reader hands the
+ * caller pointers into the map (pario_h5direct_span: a run of chunks that lie next
+ * to each other in the file is one piece). Otherwise pario inflates a chunk with
+ * its whole-buffer decoder (lib/inflate.c: adler32 checked; zlib for what it
  * refuses) into one reused buffer and unshuffles it straight into the step's buffer (or,
  * for a band a step only partly holds, into a band buffer kept for the next
- * step); an unfiltered chunk that fills its band is read straight into the
- * step's buffer (bench/formats.sh's 1 MiB chunks: about 0.7x the time of
- * H5Dread). H5Dread_chunk would do the read, but HDF5 1.10 does not support it with
+ * step); an unfiltered chunk that fills its band is copied (or read) straight into
+ * the step's buffer. H5Dread_chunk would do the read, but HDF5 1.10 does not support it with
  * parallel HDF5. Anything else (another filter, a chunk never written) is left to
  * H5Dread. The open is all ranks or none; on this path the reader's steps have
  * no collective call (each rank its own count of steps, one agreement at the
@@ -25,6 +30,7 @@
 #endif
 #include "inflate.h"
 #include "io_internal.h"
+#include "io_map.h"
 
 struct pario_h5direct {
     MPI_File fh;          /* HDF5's MPI-IO handle (HDF5 closes it) */
@@ -39,6 +45,8 @@ struct pario_h5direct {
     unsigned char *cbuf, *ibuf, *sbuf, *band; /* stored bytes, inflated, unshuffled, a band */
     size_t cmax;
     uint64_t band_at;     /* the band held in `band`, or UINT64_MAX */
+    struct pario_map *map; /* the file's chunks, mapped one piece at a time (io_map.c), or NULL: MPI-IO */
+    pario_status err;     /* why the last read failed, when it was the map's failure */
 };
 
 void pario_h5direct_free(struct pario_h5direct *d)
@@ -52,13 +60,14 @@ void pario_h5direct_free(struct pario_h5direct *d)
     free(d->ibuf);
     free(d->sbuf);
     free(d->band);
+    pario_map_close(d->map);
     free(d);
 }
 
 /* Collective (every rank, the same calls): NULL when the dataset is not one this
  * path reads; HDF5 errors are muted by the caller's H5E_BEGIN_TRY. */
 struct pario_h5direct *pario_h5direct_open(hid_t file, hid_t dset, const pario_dataset *ds, size_t esize,
-                                           MPI_Comm comm)
+                                           int use_map, MPI_Comm comm)
 {
     if (ds->h5_layout != PARIO_H5_CHUNKED || (ds->ndims == 2) != (ds->h5_chunk_ndims == 2) || !ds->nelems)
         return NULL;
@@ -131,7 +140,68 @@ struct pario_h5direct *pario_h5direct_open(hid_t file, hid_t dset, const pario_d
         pario_h5direct_free(d);
         return NULL;
     }
+    d->err = pario_ok();
+    if (use_map) {
+        /* this rank's own choice (the steps are local): a file that cannot be
+         * mapped, or is shorter than its chunks (the reads then fail), is read with MPI-IO */
+        uint64_t end = 0;
+        for (uint64_t k = 0; k < n; k++)
+            if (d->addr[k] + d->size[k] > end)
+                end = d->addr[k] + d->size[k];
+        pario_status ms = pario_map_open(&d->map, ds->path, 0, end, 0, PARIO_MAP_EXACT);
+        if (pario_failed(&ms))
+            d->map = NULL;
+    }
     return d;
+}
+
+int pario_h5direct_mapped(const struct pario_h5direct *d)
+{
+    return d && d->map;
+}
+
+pario_status pario_h5direct_status(const struct pario_h5direct *d)
+{
+    pario_status st = d->err;
+    if (!pario_failed(&st))
+        st = pario_map_check_size(d->map);
+    return st;
+}
+
+const void *pario_h5direct_span(struct pario_h5direct *d, const pario_view *v, uint64_t start, uint64_t n,
+                                uint64_t *got, pario_status *st)
+{
+    *got = 0;
+    *st = pario_ok();
+    const size_t s = d->esize, cbytes = (size_t)(d->crows * d->ccols) * s;
+    if (!d->map || d->nfilters || d->nccols != 1 || d->ccols != d->cols || !n)
+        return NULL;
+    /* a band is one chunk, row-major with the dataset's rows: element e of band b
+     * lies at addr[b] + e * s, and the last band's chunk is stored whole */
+    const uint64_t be = d->crows * d->cols, total = d->rows * d->cols;
+    uint64_t g, run = pario_view_run(v, start, &g);
+    uint64_t want = run < n ? run : n, b = g / be, in = g - b * be, m = 0;
+    const uint64_t pos = d->addr[b] + in * s;
+    if (pos % s)
+        return NULL; /* elements not aligned in memory: copied */
+    for (;;) {
+        if (d->size[b] != cbytes)
+            break;
+        uint64_t bl = b + 1 < d->nbands ? be : total - b * be;
+        m += bl - in;
+        in = 0;
+        if (m >= want || b + 1 >= d->nbands || d->addr[b + 1] != d->addr[b] + d->size[b])
+            break;
+        b++;
+    }
+    if (!m)
+        return NULL;
+    if (m > want)
+        m = want;
+    const void *p = pario_map_get(d->map, pos, (size_t)(m * s), st);
+    if (p)
+        *got = m;
+    return p;
 }
 
 /* HDF5's shuffle, undone: byte j of element i was stored at j * n + i; the first
@@ -192,13 +262,23 @@ static int decode_band(struct pario_h5direct *d, uint64_t b, unsigned char *out)
         /* a whole unfiltered chunk of a band that holds one: read straight into out */
         const unsigned every = (1u << d->nfilters) - 1u; /* the mask with every filter skipped */
         const int as_is = direct && brows == d->crows && d->size[k] == cbytes && (d->mask[k] & every) == every;
-        unsigned char *into = as_is ? out : d->cbuf;
-        if (MPI_File_read_at(d->fh, (MPI_Offset)d->addr[k], into, (int)d->size[k], MPI_BYTE, &status) != MPI_SUCCESS ||
-            MPI_Get_count(&status, MPI_BYTE, &got) != MPI_SUCCESS || (uint64_t)got != d->size[k])
-            return 0;
-        if (as_is)
-            continue;
         const unsigned char *data = d->cbuf;
+        if (d->map) { /* the stored bytes where they lie in the page cache */
+            data = pario_map_get(d->map, d->addr[k], (size_t)d->size[k], &d->err);
+            if (!data)
+                return 0;
+            if (as_is) {
+                memcpy(out, data, (size_t)d->size[k]);
+                continue;
+            }
+        } else {
+            unsigned char *into = as_is ? out : d->cbuf;
+            if (MPI_File_read_at(d->fh, (MPI_Offset)d->addr[k], into, (int)d->size[k], MPI_BYTE, &status) != MPI_SUCCESS ||
+                MPI_Get_count(&status, MPI_BYTE, &got) != MPI_SUCCESS || (uint64_t)got != d->size[k])
+                return 0;
+            if (as_is)
+                continue;
+        }
         size_t len = (size_t)d->size[k];
         int placed = 0;
         for (int i = d->nfilters - 1; i >= 0; i--) {

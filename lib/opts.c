@@ -37,7 +37,7 @@ static const pario_optdef data_opts[] = {
     { "dist", K_DIST, 1, "D", "distribution: block (default), cyclic, cyclic:K; 2-D: rows, cols, tiles, tiles:PxQ, rows-cyclic:K" },
     { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per I/O step (default 1Mi)" },
     { "independent", K_INDEP, 0, NULL, "independent MPI-IO calls instead of collective ones" },
-    { "no-mmap", K_NO_MMAP, 0, NULL, "read a rank's contiguous part with MPI-IO too (default: through a memory map of the file, no copy)" },
+    { "no-mmap", K_NO_MMAP, 0, NULL, "read a rank's contiguous part, or its HDF5 chunks, with MPI-IO too (default: through a memory map of the file, no copy)" },
     { "hint", K_HINT, 1, "KEY=VALUE", "ROMIO hint passed through MPI_Info (repeatable), e.g. cb_buffer_size=16777216" },
     { "show-hints", K_SHOW_HINTS, 0, NULL, "print the hints the opened file really has" },
     { "strategy", K_STRATEGY, 1, "S", "how to read noncontiguous views: auto (default), view, exchange, sieve" },
@@ -326,9 +326,18 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
             band && band <= step ? step / band * band : step,
             follows && !c->io.independent ? "; independent because every chunk is read by one rank" : "",
             !own || getenv("PARIO_H5_PIPELINE") ? ""
-            : ds->h5_filters[0] ? "; instead of H5Dread, each chunk's stored bytes are read with MPI-IO at its address and "
-                                  "inflated and unshuffled by pario"
-                                : "; instead of H5Dread, each chunk is read with MPI-IO at its address, as it is stored");
+            : c->io.no_mmap ? (ds->h5_filters[0] ? "; instead of H5Dread, each chunk's stored bytes are read with MPI-IO "
+                                                  "at its address (--no-mmap) and inflated and unshuffled by pario"
+                                                : "; instead of H5Dread, each chunk is read with MPI-IO at its address "
+                                                  "(--no-mmap), as it is stored")
+            : ds->h5_filters[0] ? "; instead of H5Dread, each chunk's stored bytes are taken at its address from a memory "
+                                  "map of the file and inflated and unshuffled by pario (--no-mmap: read with MPI-IO)"
+            : (ds->big_endian != pario_host_little_endian() || c->io.raw || v->esize == 1) &&
+                      (ds->ndims != 2 || ds->h5_chunk[1] == ds->shape[1])
+                ? "; instead of H5Dread, each chunk is taken at its address from a memory map of the file, as it is "
+                  "stored, and handed to the work with no copy (--no-mmap: read with MPI-IO)"
+                : "; instead of H5Dread, each chunk is taken at its address from a memory map of the file and copied "
+                  "(its bytes swapped, or its rows narrower than the dataset's; --no-mmap: read with MPI-IO)");
     if (!band)
         return;
     uint64_t rows = ds->shape[0], crow = ds->h5_chunk[0];

@@ -12,6 +12,7 @@
 #include "pario/reduce_kernels.h"
 #include "reduce_internal.h"
 #include "slow.h"
+#include "source.h"
 
 struct pass {
     const pario_dataset *ds;
@@ -285,20 +286,24 @@ void pario_reduce_result_merge(pario_reduce_result *res, const pario_reduce_spec
 /* The default variance's shift: the dataset's first element (0 if it is not
  * finite), read by rank 0 straight from the file and broadcast, so that every
  * rank rounds the same squares whatever the ranks, chunks or distribution.
- * Exact squares (a correctly rounded variance) with --exact, for integers, per
- * axis, and for sources whose first element is not at a known file offset. */
+ * (Chunked and compact HDF5: read through HDF5 by rank 0, the same value, so the
+ * same bits as the raw file.) Exact squares (a correctly rounded variance) with
+ * --exact, for integers, per axis, and for sources whose first element cannot be read. */
 void pario_reduce_choose_shift(const pario_dataset *ds, const pario_reduce_spec *spec, pario_reduce_result *res,
                                MPI_Comm comm)
 {
     if (spec->exact || spec->axis >= 0 || !pario_dtype_is_float(ds->dtype) || !(spec->ops & (PARIO_OP_VAR | PARIO_OP_STD))
         || ds->nelems == 0 || ds->part.present
-        || !(ds->format == PARIO_SOURCE_RAW || ds->format == PARIO_SOURCE_NPY
-             || (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout == PARIO_H5_CONTIGUOUS)))
+        || !(ds->format == PARIO_SOURCE_RAW || ds->format == PARIO_SOURCE_NPY || ds->format == PARIO_SOURCE_HDF5))
         return;
     int rank;
     MPI_Comm_rank(comm, &rank);
     double got[2] = { 0, 0 }; /* read, value */
-    if (rank == 0) {
+    if (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout != PARIO_H5_CONTIGUOUS) {
+        /* chunked or compact: through HDF5, on the file the inspection opened */
+        got[0] = pario_source_h5_first(ds, comm, &got[1]);
+        got[1] = isfinite(got[1]) ? got[1] : 0;
+    } else if (rank == 0) {
         const size_t es = pario_dtype_size(ds->dtype);
         unsigned char b[8];
         int fd = open(ds->path, O_RDONLY);

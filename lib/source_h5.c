@@ -319,6 +319,31 @@ hid_t pario_source_h5_take(const pario_dataset *ds, MPI_Comm comm, hid_t *dset)
     return kept.file;
 }
 
+int pario_source_h5_first(const pario_dataset *ds, MPI_Comm comm, double *v)
+{
+    *v = 0;
+    if (!kept.used || strcmp(kept.path, ds->path) != 0 || strcmp(kept.dataset, ds->dataset) != 0 ||
+        !same_ranks(kept.comm, comm) || ds->nelems == 0)
+        return 0;
+    int rank, ok = 0;
+    MPI_Comm_rank(comm, &rank);
+    H5E_BEGIN_TRY {
+        hid_t fs = H5Dget_space(kept.dset), ms = H5Screate(H5S_SCALAR);
+        hsize_t at[2] = { 0, 0 };
+        herr_t e = fs < 0 || ms < 0 ? -1 : rank == 0 ? H5Sselect_elements(fs, H5S_SELECT_SET, 1, at)
+                                                    : H5Sselect_none(fs);
+        if (e >= 0 && rank != 0)
+            e = H5Sselect_none(ms);
+        /* every rank calls (metadata reads are collective); rank 0 alone reads */
+        ok = e >= 0 && H5Dread(kept.dset, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, v) >= 0 && rank == 0;
+        if (ms >= 0)
+            H5Sclose(ms);
+        if (fs >= 0)
+            H5Sclose(fs);
+    } H5E_END_TRY;
+    return ok;
+}
+
 pario_status pario_source_h5_take_mpi(const pario_dataset *ds, MPI_Comm comm, MPI_Info info, MPI_File *fh,
                                       int64_t *file)
 {

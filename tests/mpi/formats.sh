@@ -79,8 +79,11 @@ mpirun 2 pario-scatter --out p data.h5:/cbe && mpirun 2 pario-gather --out g.bin
 mpirun 3 pario-reduce --op sum --explain --verbose data.h5:/gz2 >ex.txt 2>&1
 check "explain chunked" grep -Eq "^source: hdf5 data.h5:/gz2, float64 big-endian, layout chunked \(chunk shape 6 x 4\), filters shuffle, gzip\(1\)" ex.txt
 check "explain chunks per rank" grep -Eq "^chunks: 7 bands of 5 chunk\(s\), dealt round-robin: .* rank 0 15, rank 1 10, rank 2 10" ex.txt
-check "verbose transfer mode" grep -Eq "read through parallel HDF5: chunks read with MPI-IO at their addresses and inflated by pario \(every chunk is read by one rank" ex.txt
-check "explain says pario inflates" grep -Eq "^reads: .*instead of H5Dread, each chunk's stored bytes are read with MPI-IO at its address and inflated" ex.txt
+check "verbose transfer mode" grep -Eq "read through parallel HDF5: chunks taken at their addresses from a memory map of the file and inflated by pario \(every chunk is read by one rank" ex.txt
+check "explain says pario inflates" grep -Eq "^reads: .*instead of H5Dread, each chunk's stored bytes are taken at its address from a memory map of the file and inflated" ex.txt
+mpirun 2 pario-reduce --op sum --explain --verbose --no-mmap data.h5:/gz2 >ex.txt 2>&1
+check "verbose transfer mode, --no-mmap" grep -Eq "read through parallel HDF5: chunks read with MPI-IO at their addresses and inflated by pario \(every chunk is read by one rank" ex.txt
+check "explain says pario inflates, --no-mmap" grep -Eq "^reads: .*instead of H5Dread, each chunk's stored bytes are read with MPI-IO at its address \(--no-mmap\) and inflated" ex.txt
 mpirun 2 pario-reduce --op sum --verbose --dist block data.h5:/c2 >ex.txt 2>&1
 check "verbose collective mode" grep -Eq "read through parallel HDF5: collective transfers requested; H5Pget_mpio_actual_io_mode: chunk" ex.txt
 # one rank's failed read or allocation, a filter this HDF5 does not have: one line, no hang

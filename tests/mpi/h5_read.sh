@@ -102,8 +102,8 @@ fi
 
 # N TOOL ARGS...: run under strace; the opens of data.h5 per process must be one
 # per rank, plus rank 0's signature read (SNIFFS of them: one per dataset named
-# in the file) and, with MAPPED=1, each rank's map of its contiguous part (its own
-# open(), io_map.c): N processes, N (1 + MAPPED) + SNIFFS opens, none more than
+# in the file) and, with MAPPED=1, each rank's map of its contiguous part or of
+# its chunks (its own open(), io_map.c): N processes, N (1 + MAPPED) + SNIFFS opens, none more than
 # 1 + MAPPED + SNIFFS
 once() {
   local sniffs=${SNIFFS:-1} mapped=${MAPPED:-0}
@@ -128,11 +128,11 @@ once() {
 
 once 1 pario-reduce --op sum --no-mmap data.h5:/g/contig
 MAPPED=1 once 2 pario-reduce --op sum data.h5:/g/contig
-once 2 pario-reduce --op sum,min data.h5:/g/gz
+MAPPED=1 once 2 pario-reduce --op sum,min data.h5:/g/gz
 once 3 pario-count --value 3 data.h5:/compact
-once 4 pario-reduce --op max data.h5:/g/gz
+once 4 pario-reduce --no-mmap --op max data.h5:/g/gz
 once 2 pario-count --range 0:9 --dist cyclic:7 data.h5:/g/contig
-once 3 pario-convert --dtype float64 data.h5:/g/gz out.npy
+MAPPED=1 once 3 pario-convert --dtype float64 data.h5:/g/gz out.npy
 check "convert wrote numpy's values" "$PYTHON3" -c "
 import numpy as np; assert np.array_equal(np.load('out.npy'), np.arange(1001, dtype='f8'))"
 MAPPED=1 once 4 pario-scatter --part-format h5 --out p data.h5:/g/contig

@@ -180,6 +180,19 @@ const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_sta
     return m->base + m->lead + (pos - m->wpos);
 }
 
+const void *pario_map_all(struct pario_map *m, pario_status *st)
+{
+    *st = pario_ok();
+    if (!m->base || m->wpos != 0 || m->wlen != m->len) {
+        if (m->window < m->len)
+            m->window = (size_t)m->len;
+        *st = map_window(m, 0, (size_t)m->len);
+        if (pario_failed(st))
+            return NULL;
+    }
+    return m->base + m->lead;
+}
+
 pario_status pario_map_check(struct pario_map *m)
 {
     if (!m || m->slot < 0 || !slots[m->slot].bus)

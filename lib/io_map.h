@@ -31,6 +31,11 @@ pario_status pario_map_open(struct pario_map **m, const char *path, uint64_t off
  * mapping the next window when the last one is passed. NULL with *st set on a
  * failure (mmap, an injected read fault, a file that shrank). */
 const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_status *st);
+/* The whole range mapped at once, each page faulted in at its first touch,
+ * with no injected read fault: for a reader that goes back and forth over it
+ * (pario-train's shuffled rows), which calls pario_map_check after each use.
+ * NULL with *st set when mmap fails. */
+const void *pario_map_all(struct pario_map *m, pario_status *st);
 /* A failure since the last call (the file shrank under the map), else ok. */
 pario_status pario_map_check(struct pario_map *m);
 /* The same, and also a file now shorter than the range: its last page past the

@@ -214,26 +214,16 @@ static int read_rows(struct train *t, uint64_t row, uint64_t m, int labels, int 
     return 0;
 }
 
-/* A SIGBUS in a mapping (lib/train_map.c): the file shrank under it. */
-static pario_status truncated(const struct train *t, int which, uint64_t row)
-{
-    return pario_error(PARIO_ERR_RUNTIME, "%s: read of row %llu failed: the file was truncated while mapped",
-                       which == 2 ? t->lds.path : t->ds.path, (unsigned long long)row);
-}
-
 pario_status pario_train_read(struct train *t, uint64_t row, uint64_t m, int labels)
 {
     pario_status st = pario_ok();
-    if (!t->map) {
-        read_rows(t, row, m, labels, 0, &st);
-        return st;
-    }
-    int which = sigsetjmp(pario_train_map_jmp, 0);
-    if (which)
-        return truncated(t, which, row);
-    pario_train_map_armed = 1;
     read_rows(t, row, m, labels, 0, &st);
-    pario_train_map_armed = 0;
+    if (t->map) {
+        /* a file that shrank under the map: its zeros are void, whatever they did */
+        pario_status mst = pario_train_map_check(t);
+        if (pario_failed(&mst))
+            st = mst;
+    }
     return st;
 }
 
@@ -373,19 +363,18 @@ static int segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint
     return zok || !t->unchecked ? 0 : read_rows(t, row, m, 1, 0, err);
 }
 
-/* Rows row..row+m-1 read (with labels) and through the kernel, under one
- * guard of the mapping's accesses (the kernel reads mapped rows too). */
+/* Rows row..row+m-1 read (with labels) and through the kernel, then the maps
+ * checked (the kernel reads mapped rows too). */
 static int read_segment(struct train *t, uint64_t row, uint64_t m, double *gsum, uint64_t *correct,
                         pario_status *err)
 {
-    if (!t->map)
-        return read_rows(t, row, m, 1, 1, err) || segment(t, row, m, gsum, correct, err);
-    int which = sigsetjmp(pario_train_map_jmp, 0);
-    if (which)
-        return *err = truncated(t, which, row), 1;
-    pario_train_map_armed = 1;
     int failed = read_rows(t, row, m, 1, 1, err) || segment(t, row, m, gsum, correct, err);
-    pario_train_map_armed = 0;
+    if (t->map) {
+        /* a file that shrank under the map: its zeros are void, whatever they did */
+        pario_status mst = pario_train_map_check(t);
+        if (pario_failed(&mst))
+            return *err = mst, 1;
+    }
     return failed;
 }
 

@@ -3,7 +3,6 @@
 #ifndef PARIO_TRAIN_INTERNAL_H
 #define PARIO_TRAIN_INTERNAL_H
 
-#include <setjmp.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -49,6 +48,7 @@ struct train {
     uint64_t pfbytes;
     const unsigned char *map, *lmap;   /* DATA and LABELS mapped (lib/train_map.c), or NULL */
     size_t maplen, lmaplen;
+    struct pario_map *dmap, *lbmap;    /* their maps (lib/io_map.c) */
     struct seg *segs, *mine;  /* the segments of this batch and the next; this rank's of each (lib/train.c) */
 };
 
@@ -73,11 +73,9 @@ void pario_train_map(struct train *t);
  * by every rank at once, before the loop. Local. */
 void pario_train_map_populate(struct train *t, uint64_t row, uint64_t rows);
 void pario_train_unmap(struct train *t);
-/* The guard of the accesses to a mapping: sigsetjmp(pario_train_map_jmp, 0)
- * then pario_train_map_armed = 1; a SIGBUS inside a mapping (the file was
- * truncated) jumps back with 1 + (0: DATA, 1: LABELS). Disarm after. */
-extern sigjmp_buf pario_train_map_jmp;
-extern volatile sig_atomic_t pario_train_map_armed;
+/* After rows were used from the mappings: a file that shrank under one (its
+ * lost pages read as zeros, io_map.c's SIGBUS handler) is an error, else ok. */
+pario_status pario_train_map_check(const struct train *t);
 /* Close the files and free the buffers. */
 void pario_train_close(struct train *t);
 

@@ -6,57 +6,33 @@
  * file as long as its descriptor says; otherwise (and with --no-mmap) the rows
  * are read through MPI-IO as before. The MPI file stays open either way.
  *
- * A file truncated under a mapping raises SIGBUS on the next access: the
- * reader arms a sigsetjmp around its accesses (PARIO_TRAIN_MAP_GUARD) and a
- * SIGBUS inside a mapping jumps back to it, which reports the short file as a
- * failed read does. */
+ * The files are mapped whole through io_map.c, whose SIGBUS handler lays zero
+ * pages over what a file truncated under its mapping lost; the reader checks
+ * the maps after each use of their rows (pario_train_map_check), and a file
+ * that shrank is a failed read, as with every other mapped read. */
 #include "config.h"
-#include <setjmp.h>
-#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <fcntl.h>
 #include <unistd.h>
+#include "io_map.h"
 #include "train_internal.h"
 
-sigjmp_buf pario_train_map_jmp;
-volatile sig_atomic_t pario_train_map_armed;
-
-static struct sigaction old_bus;
-static int handler_set;
-static const unsigned char *ranges[2][2];   /* [data, labels][begin, end) */
-
-static void on_bus(int sig, siginfo_t *si, void *uc)
+/* path's bytes [0, need) mapped read-only, or NULL (a file that is not regular,
+ * or shorter than need: MPI-IO reads it and reports what it finds) */
+static const unsigned char *map_file(const char *path, uint64_t need, struct pario_map **m, size_t *len)
 {
-    const unsigned char *a = si ? (const unsigned char *)si->si_addr : NULL;
-    for (int i = 0; i < 2; i++)
-        if (pario_train_map_armed && a && a >= ranges[i][0] && a < ranges[i][1]) {
-            pario_train_map_armed = 0;
-            siglongjmp(pario_train_map_jmp, 1 + i);
-        }
-    /* not ours: the default action */
-    (void)uc;
-    sigaction(sig, &old_bus, NULL);
-    raise(sig);
-}
-
-/* path's bytes mapped read-only when it is a regular file of at least need bytes */
-static const unsigned char *map_file(const char *path, uint64_t need, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    *m = NULL;
+    if (!need || need > SIZE_MAX)
         return NULL;
-    struct stat sb;
-    void *p = MAP_FAILED;
-    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 && (uint64_t)sb.st_size >= need
-        && (uint64_t)sb.st_size <= SIZE_MAX)
-        p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
-    close(fd);
-    if (p == MAP_FAILED)
+    pario_status st = pario_map_open(m, path, 0, need, (size_t)need, 0);
+    const unsigned char *p = *m && !pario_failed(&st) ? pario_map_all(*m, &st) : NULL;
+    if (!p) {
+        pario_map_close(*m);
+        *m = NULL;
         return NULL;
-    *len = (size_t)sb.st_size;
+    }
+    *len = (size_t)need;
     return p;
 }
 
@@ -65,28 +41,17 @@ void pario_train_map(struct train *t)
     if (t->o->no_mmap)
         return;
     if (!t->swap && t->ds.offset % t->esize == 0)
-        t->map = map_file(t->ds.path, t->ds.offset + t->n * t->rowbytes, &t->maplen);
+        t->map = map_file(t->ds.path, t->ds.offset + t->n * t->rowbytes, &t->dmap, &t->maplen);
     if (t->map && t->have_labels && !t->lswap && t->lds.offset % t->lesize == 0)
-        t->lmap = map_file(t->lds.path, t->lds.offset + t->n * t->lesize, &t->lmaplen);
-    if (t->map && t->have_labels && !t->lmap) {
-        /* both or neither: one read path */
-        munmap((void *)t->map, t->maplen);
-        t->map = NULL;
-    }
-    if (!t->map)
-        return;
-    ranges[0][0] = t->map;
-    ranges[0][1] = t->map + t->maplen;
-    ranges[1][0] = t->lmap;
-    ranges[1][1] = t->lmap ? t->lmap + t->lmaplen : NULL;
-    if (!handler_set) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_sigaction = on_bus;
-        sa.sa_flags = SA_SIGINFO;
-        sigemptyset(&sa.sa_mask);
-        handler_set = sigaction(SIGBUS, &sa, &old_bus) == 0;
-    }
+        t->lmap = map_file(t->lds.path, t->lds.offset + t->n * t->lesize, &t->lbmap, &t->lmaplen);
+    if (t->map && t->have_labels && !t->lmap)
+        pario_train_unmap(t); /* both or neither: one read path */
+}
+
+pario_status pario_train_map_check(const struct train *t)
+{
+    pario_status st = pario_map_check(t->dmap);
+    return pario_failed(&st) ? st : pario_map_check(t->lbmap);
 }
 
 #ifdef MADV_POPULATE_READ
@@ -120,14 +85,8 @@ void pario_train_map_populate(struct train *t, uint64_t row, uint64_t rows)
 
 void pario_train_unmap(struct train *t)
 {
-    pario_train_map_armed = 0;
-    if (t->map)
-        munmap((void *)t->map, t->maplen);
-    if (t->lmap)
-        munmap((void *)t->lmap, t->lmaplen);
+    pario_map_close(t->dmap);
+    pario_map_close(t->lbmap);
+    t->dmap = t->lbmap = NULL;
     t->map = t->lmap = NULL;
-    memset(ranges, 0, sizeof ranges);
-    if (handler_set)
-        sigaction(SIGBUS, &old_bus, NULL);
-    handler_set = 0;
 }

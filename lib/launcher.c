@@ -12,21 +12,12 @@
 #include <string.h>
 #include <mpi.h>
 #include "launcher.h"
+#include "node.h"
 
 #ifndef PARIO_MPIEXEC
 #define PARIO_MPIEXEC "mpiexec.mpich"
 #endif
 
-/* A non-negative integer environment variable, or -1. */
-static long env_long(const char *name)
-{
-    const char *s = getenv(name);
-    if (!s || !*s)
-        return -1;
-    char *end;
-    long v = strtol(s, &end, 10);
-    return *end == '\0' && v >= 0 ? v : -1;
-}
 
 int pario_launcher_mismatch(int world_size, char *msg, size_t len, int *print)
 {
@@ -38,14 +29,14 @@ int pario_launcher_mismatch(int world_size, char *msg, size_t len, int *print)
     if (getenv("PMI_FD") || getenv("PMI_PORT") || getenv("PMI_RANK"))
         return 0;
     long n, rank;
-    if ((n = env_long("OMPI_COMM_WORLD_SIZE")) > 1) {
-        rank = env_long("OMPI_COMM_WORLD_RANK");
+    if ((n = pario_node_env("OMPI_COMM_WORLD_SIZE")) > 1) {
+        rank = pario_node_env("OMPI_COMM_WORLD_RANK");
         snprintf(msg, len,
                  "started by Open MPI's mpiexec for %ld ranks (OMPI_COMM_WORLD_SIZE=%ld), but pario is built with "
                  "MPICH: each process would run alone as rank 0 of 1; start it with " PARIO_MPIEXEC " -n %ld",
                  n, n, n);
-    } else if ((rank = env_long("PMIX_RANK")) >= 0 && getenv("SLURM_STEP_ID") == NULL
-               && ((n = env_long("PMIX_SIZE")) > 1 || (n < 0 && rank > 0))) {
+    } else if ((rank = pario_node_env("PMIX_RANK")) >= 0 && getenv("SLURM_STEP_ID") == NULL
+               && ((n = pario_node_env("PMIX_SIZE")) > 1 || (n < 0 && rank > 0))) {
         /* a PMIx launcher (Open MPI 5's prterun, ...); PMIx exports the rank and
          * not always the size: a rank above 0 is proof enough */
         snprintf(msg, len,
@@ -54,14 +45,14 @@ int pario_launcher_mismatch(int world_size, char *msg, size_t len, int *print)
                  rank);
         if (n < 0)
             rank--; /* rank 0 cannot tell: rank 1 speaks for the job */
-    } else if (getenv("SLURM_STEP_ID") && (n = env_long("SLURM_STEP_NUM_TASKS")) > 1) {
+    } else if (getenv("SLURM_STEP_ID") && (n = pario_node_env("SLURM_STEP_NUM_TASKS")) > 1) {
         /* srun without --mpi=pmi2 (or with --mpi=pmix: MPICH here speaks PMI-1/2 only) */
-        rank = env_long("SLURM_PROCID");
+        rank = pario_node_env("SLURM_PROCID");
         snprintf(msg, len,
                  "srun started %ld tasks that MPICH cannot join into one job (SLURM_STEP_NUM_TASKS=%ld, no PMI): "
                  "each would run alone as rank 0 of 1; use srun --mpi=pmi2 -n %ld, or " PARIO_MPIEXEC " -n %ld",
                  n, n, n, n);
-    } else if ((n = env_long("PMI_SIZE")) > 1) {
+    } else if ((n = pario_node_env("PMI_SIZE")) > 1) {
         rank = -1;
         snprintf(msg, len, "the launcher says %ld ranks (PMI_SIZE=%ld) but MPI started 1; start it with " PARIO_MPIEXEC
                            " -n %ld", n, n, n);

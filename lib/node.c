@@ -17,20 +17,22 @@ int pario_node_cpus(void)
     return n > 0 ? (int)n : 1;
 }
 
-static long env_count(const char *name)
+long pario_node_env(const char *name)
 {
     const char *s = getenv(name);
     if (!s || !*s)
         return -1;
     char *end;
     long v = strtol(s, &end, 10);
-    return *end == '\0' && v > 0 ? v : -1;
+    return *end == '\0' && v >= 0 ? v : -1;
 }
 
 long pario_node_local_ranks(void)
 {
-    long n = env_count("MPI_LOCALNRANKS");
-    return n > 0 ? n : env_count("OMPI_COMM_WORLD_LOCAL_SIZE");
+    long n = pario_node_env("MPI_LOCALNRANKS");
+    if (n <= 0)
+        n = pario_node_env("OMPI_COMM_WORLD_LOCAL_SIZE");
+    return n > 0 ? n : -1;
 }
 
 int pario_node_oversubscribed(void)
@@ -48,6 +50,6 @@ void pario_node_before_init(void)
      * under one and 1 under the other, PMI_KVS_Get failed). So only when the
      * launcher started the whole job here, where every rank sees the same two
      * numbers. */
-    if (pario_node_oversubscribed() && pario_node_local_ranks() == env_count("PMI_SIZE"))
+    if (pario_node_oversubscribed() && pario_node_local_ranks() == pario_node_env("PMI_SIZE"))
         setenv("MPIR_CVAR_NOLOCAL", "1", 0);
 }

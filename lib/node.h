@@ -5,6 +5,10 @@
 #ifndef PARIO_NODE_H
 #define PARIO_NODE_H
 
+/* A non-negative integer environment variable (a launcher's count or rank),
+ * or -1 when it is unset or not one. */
+long pario_node_env(const char *name);
+
 /* CPUs this process may run on (its affinity mask). */
 int pario_node_cpus(void);
 

@@ -16,8 +16,9 @@ struct pario_node_shm {
     size_t size;
 };
 
-/* The ranks of this host: split by a hash of the processor name, then, in case
- * two names share a hash, by the first rank of the group with the same name. */
+/* The ranks of this host: MPICH's shared-memory nodes; under MPIR_CVAR_NOLOCAL,
+ * split by a hash of the processor name, then, in case two names share a hash,
+ * by the first rank of the group with the same name. */
 static pario_status split_by_host(MPI_Comm comm, MPI_Comm *node)
 {
     const char *ks = getenv("PARIO_POOL_NODE_SIZE");
@@ -25,6 +26,13 @@ static pario_status split_by_host(MPI_Comm comm, MPI_Comm *node)
     MPI_Comm_rank(comm, &rank);
     if (k > 0) {
         MPI_Comm_split(comm, rank / k, rank, node);
+        return pario_ok();
+    }
+    /* MPICH's own view of its nodes, unless it was told every rank is remote
+     * (MPIR_CVAR_NOLOCAL, node.h): then the processor names */
+    const char *nolocal = getenv("MPIR_CVAR_NOLOCAL");
+    if (!nolocal || !*nolocal || strcmp(nolocal, "0") == 0) {
+        MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, node);
         return pario_ok();
     }
     char name[MPI_MAX_PROCESSOR_NAME];

@@ -10,8 +10,9 @@
 
 typedef struct pario_node_shm pario_node_shm;
 
-/* Collective over comm. Splits comm into the ranks of each host (by
- * MPI_Get_processor_name; PARIO_POOL_NODE_SIZE=K, a test knob, makes "hosts"
+/* Collective over comm. Splits comm into the ranks of each host (MPICH's
+ * MPI_COMM_TYPE_SHARED; under MPIR_CVAR_NOLOCAL, where that is one rank each,
+ * by MPI_Get_processor_name; PARIO_POOL_NODE_SIZE=K, a test knob, makes "hosts"
  * of K consecutive ranks instead) into *node, and maps size zeroed bytes that
  * the ranks of *node share at *base (a POSIX shared-memory object, unlinked
  * once every rank has it). An error is agreed over comm: every rank returns it,

@@ -101,6 +101,12 @@ check "pario-count: numpy's count" $PYTHON3 -c "
 import numpy as np, re
 x = np.fromfile('big.bin', '>f8')
 assert re.search(r'\b0: %d\b' % np.count_nonzero(x == 0), open('cd.txt').read())"
+# MPICH told every rank is remote (as pario tells it on an oversubscribed
+# machine): the node counter in pario's own shared memory, ranks grouped by host
+MPIR_CVAR_NOLOCAL=1 mpirun 3 pario-count --values 0,1 --chunk 8Ki --schedule dynamic --stats big.bin > cn.txt 2> cn.err \
+  || fail "count dynamic, MPIR_CVAR_NOLOCAL=1: $(cat cn.err)"
+check "MPIR_CVAR_NOLOCAL=1: dynamic == static" cmp -s cs.txt cn.txt
+check "MPIR_CVAR_NOLOCAL=1: the 3 ranks of this host are one node" grep -q 'schedule dynamic, [0-9]* tasks, 3 ranks on 1 node' cn.err
 expect_error 1 2 "--schedule 'guided': expected static or dynamic" pario-reduce --op sum --schedule guided big.bin
 
 # ---- a failing input in the middle (f080: its descriptor promises more than the file)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <mpi.h>
 #include "launcher.h"
 #include "node.h"
@@ -80,6 +81,14 @@ void pario_launcher_check(const char *argv0)
             name += 3;
         fprintf(stderr, "%s: error: %s\n", name, msg);
         fflush(stderr);
+    } else {
+        /* Open MPI's mpiexec kills the whole job when the first process exits
+         * non-zero: a silent copy that exits first would kill the one that
+         * speaks before it has printed (seen when rank 0 starts late, as
+         * through libtool's wrapper). The copy that speaks exits at once and
+         * takes the others with it; they leave on their own only if it never
+         * comes. */
+        sleep(5);
     }
     MPI_Finalize();
     exit(2);

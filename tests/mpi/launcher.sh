@@ -80,6 +80,12 @@ if [ -n "$OMPI" ]; then
     check "mpiexec.openmpi -n $n pario-count: one line naming mpiexec.mpich -n $n ($(grep pario err))" \
       test "$(grep -c '^pario-count: error: ' err)" = 1 -a -n "$(grep -E "^pario-count: error: started by Open MPI's mpiexec for $n ranks.*mpiexec\.mpich -n $n$" err)"
   done
+  # Open MPI kills the job when the first copy exits non-zero: a rank 0 that
+  # starts late (here by 1 s) must still get its line out
+  printf '#!/bin/sh\n[ "$OMPI_COMM_WORLD_RANK" = 0 ] && sleep 1\nexec "$@"\n' >late0.sh
+  run -- "$OMPI" --allow-run-as-root --oversubscribe -n 3 sh late0.sh "${COUNT[@]}"
+  check "mpiexec.openmpi -n 3, rank 0 late: one line naming mpiexec.mpich -n 3 ($(grep pario err))" \
+    test -n "$(grep -E "^pario-count: error: started by Open MPI's mpiexec for 3 ranks.*mpiexec\.mpich -n 3$" err)"
   run -- "$OMPI" --allow-run-as-root --oversubscribe -n 2 "$PARIO_BIN/pario-gen" --dtype int32 --count 1000 --out g.bin
   check "mpiexec.openmpi -n 2 pario-gen: non-zero exit" test "$(cat rc)" != 0
   check "mpiexec.openmpi -n 2 pario-gen: wrote nothing" test -z "$(ls g.bin* 2>/dev/null)"

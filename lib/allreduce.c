@@ -23,14 +23,18 @@ pario_status pario_allreduce_parse(const char *text, pario_allreduce_kind *k)
         *k = PARIO_ALLREDUCE_MPI;
     else if (!strcmp(text, "ring"))
         *k = PARIO_ALLREDUCE_RING;
+    else if (!strcmp(text, "shm"))
+        *k = PARIO_ALLREDUCE_SHM;
+    else if (!strcmp(text, "auto"))
+        *k = PARIO_ALLREDUCE_AUTO;
     else
-        return pario_error(PARIO_ERR_USAGE, "--allreduce: '%s' is not mpi or ring", text);
+        return pario_error(PARIO_ERR_USAGE, "--allreduce: '%s' is not auto, shm, mpi or ring", text);
     return pario_ok();
 }
 
 const char *pario_allreduce_name(pario_allreduce_kind k)
 {
-    return k == PARIO_ALLREDUCE_RING ? "ring" : "mpi";
+    return k == PARIO_ALLREDUCE_RING ? "ring" : k == PARIO_ALLREDUCE_SHM ? "shm" : k == PARIO_ALLREDUCE_AUTO ? "auto" : "mpi";
 }
 
 static void merge_op(void *in, void *inout, int *len, MPI_Datatype *dt)

@@ -193,6 +193,11 @@ const void *pario_map_all(struct pario_map *m, pario_status *st)
     return m->base + m->lead;
 }
 
+int pario_map_lost(const struct pario_map *m)
+{
+    return m && m->slot >= 0 && slots[m->slot].bus;
+}
+
 pario_status pario_map_check(struct pario_map *m)
 {
     if (!m || m->slot < 0 || !slots[m->slot].bus)

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include "node.h"
 #include "train_log.h"
+#include "io_map.h"
 #include "train_internal.h"
 #include "train_model.h"
 #include "source.h"
@@ -54,6 +55,7 @@ void pario_train_opts_init(pario_train_opts *o)
     o->batch = 32;
     o->block = 64;
     o->lr = 0.01;
+    o->allreduce = PARIO_ALLREDUCE_AUTO;
     pario_io_opts_init(&o->io);
 }
 
@@ -369,7 +371,7 @@ static int read_segment(struct train *t, uint64_t row, uint64_t m, double *gsum,
                         pario_status *err)
 {
     int failed = read_rows(t, row, m, 1, 1, err) || segment(t, row, m, gsum, correct, err);
-    if (t->map) {
+    if (t->map && (pario_map_lost(t->dmap) || pario_map_lost(t->lbmap))) {
         /* a file that shrank under the map: its zeros are void, whatever they did */
         pario_status mst = pario_train_map_check(t);
         if (pario_failed(&mst))
@@ -698,19 +700,7 @@ static pario_status allreduce_slots(struct train *t, double *packed, uint64_t nm
     }
     for (int r = 0; r < t->p; r++)
         nfailed += t->gath[t->displs[r]];   /* the flag after each rank's sums */
-    pario_train_fsum_cols(slots, nseg, nw, t->g, t->fsok);
-    for (uint64_t i = 0; i < nw; i++) {
-        int ok;
-        if (t->fsok[i])
-            continue;
-        t->g[i] = pario_train_fsum(slots + i, nseg, nw, &ok);
-        if (!ok) {
-            pario_xsum_init(&t->acc[i]);
-            for (uint64_t s = 0; s < nseg; s++)
-                pario_xsum_add(&t->acc[i], slots[s * nw + i]);
-            t->g[i] = pario_xsum_round(&t->acc[i]);
-        }
-    }
+    pario_train_exact_cols(t, slots, nseg, 0, nw, t->g);
     t->g[nw] = nfailed;
     return pario_ok();
 }
@@ -729,6 +719,7 @@ static pario_status mean_over_ranks(struct train *t, pario_xsum *loss, uint64_t 
 
 void pario_train_close(struct train *t)
 {
+    pario_train_node_close(t);
     pario_train_unmap(t);
     close_rows(&t->lfh, &t->lh5file); /* the labels first: the same file reopened closes last */
     close_rows(&t->fh, &t->h5file);
@@ -816,6 +807,20 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         pario_train_close(&t);
         return st;
     }
+    if (o->allreduce == PARIO_ALLREDUCE_AUTO || o->allreduce == PARIO_ALLREDUCE_SHM) {
+        st = pario_train_node_open(&t, SLOT_SEGMENTS);
+        /* alike on every rank: no host holds them all */
+        if (!pario_failed(&st) && !t.xn && o->allreduce == PARIO_ALLREDUCE_SHM)
+            st = pario_error(PARIO_ERR_USAGE, "--allreduce shm: the %d ranks are not all on one host (use auto or mpi)",
+                             t.p);
+        if (pario_failed(&st)) {
+            free(t.w);
+            pario_train_close(&t);
+            return st;
+        }
+    }
+    res->allreduce = t.xn ? PARIO_ALLREDUCE_SHM : o->allreduce == PARIO_ALLREDUCE_RING ? PARIO_ALLREDUCE_RING
+                                                                                       : PARIO_ALLREDUCE_MPI;
     /* Horovod's start: rank 0's weights (zeros) for everyone */
     MPI_Bcast(t.w, (int)t.nw, MPI_DOUBLE, 0, comm);
 
@@ -863,7 +868,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             uint64_t lo = bi * b, size = t.n - lo < b ? t.n - lo : b;
             if (t.rank == 0 && (long)e == kill_e && (long)bi == kill_b)
                 raise(SIGKILL);
-            uint64_t nseg = o->allreduce == PARIO_ALLREDUCE_MPI ? batch_segments(&ord, lo, size) : SLOT_SEGMENTS + 1;
+            uint64_t nseg = o->allreduce != PARIO_ALLREDUCE_RING ? batch_segments(&ord, lo, size) : SLOT_SEGMENTS + 1;
             /* this batch's segments were dealt with the previous one's (the
              * next batch's first is prefetched during this one's last) */
             if (bi == 0)
@@ -895,8 +900,9 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
              * not), and agree on the message only when one did */
             if (pario_failed(&st) && !slots)
                 pario_xsum_add(&t.acc[t.nw], 1.0);
-            pario_status ast = slots ? allreduce_slots(&t, t.packed, nmine, all, nall, slots, pario_failed(&st))
-                                     : pario_xsum_allreduce(t.acc, t.g, t.nw + 1, o->allreduce, comm);
+            pario_status ast = slots && t.xn ? pario_train_node_step(&t, t.packed, nmine, t.mine, nall, pario_failed(&st))
+                               : slots ? allreduce_slots(&t, t.packed, nmine, all, nall, slots, pario_failed(&st))
+                                       : pario_xsum_allreduce(t.acc, t.g, t.nw + 1, o->allreduce, comm);
             /* the next batch's deal becomes this one's */
             struct seg *sw = all;
             all = nextall;

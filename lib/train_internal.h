@@ -50,6 +50,7 @@ struct train {
     size_t maplen, lmaplen;
     struct pario_map *dmap, *lbmap;    /* their maps (lib/io_map.c) */
     struct seg *segs, *mine;  /* the segments of this batch and the next; this rank's of each (lib/train.c) */
+    struct train_node *xn;    /* the step's exchange in shared memory (lib/train_node.c), or NULL */
 };
 
 /* Open DATA (and LABELS, or the label column), check them, size the buffers
@@ -76,6 +77,22 @@ void pario_train_unmap(struct train *t);
 /* After rows were used from the mappings: a file that shrank under one (its
  * lost pages read as zeros, io_map.c's SIGBUS handler) is an error, else ok. */
 pario_status pario_train_map_check(const struct train *t);
+/* The step's exchange through memory shared by the ranks (lib/train_node.c):
+ * when every rank of t->comm is on one host, t->xn is set (room for nslots
+ * segments' sums of t->nw weights), else NULL. Collective; an error (no shared
+ * memory) is agreed. */
+pario_status pario_train_node_open(struct train *t, uint64_t nslots);
+void pario_train_node_close(struct train *t);
+/* One step's exchange over t->xn, in place of allreduce_slots (lib/train.c):
+ * this rank's nmine segments' sums (packed, in the order of mine) and failure
+ * flag in; t->g[0..nw-1] the exact sums of the nseg segments' slots, t->g[nw]
+ * the ranks that failed. Every rank of the job calls it each step. */
+pario_status pario_train_node_step(struct train *t, const double *packed, uint64_t nmine, const struct seg *mine,
+                                   uint64_t nseg, int failed);
+/* out[a..b-1]: the columns a..b-1 of nseg slots of t->nw sums, each added
+ * exactly and rounded once (math.fsum's bits). Local. */
+void pario_train_exact_cols(struct train *t, const double *slots, uint64_t nseg, uint64_t a, uint64_t b,
+                            double *out);
 /* Close the files and free the buffers. */
 void pario_train_close(struct train *t);
 

@@ -36,11 +36,12 @@ void pario_train_predict(pario_train_model model, const double *w, uint64_t f, u
  * a pario_xsum). */
 double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok);
 
-/* out[i] = the exactly rounded sum of x[s nw + i], s < n (the bits of
- * pario_train_fsum), for the weights i < nw where the fast path applies
+/* out[i] = the exactly rounded sum of x[s stride + i], s < n (the bits of
+ * pario_train_fsum), for the columns i < nw where the fast path applies
  * (ok[i] = 1: exponents within 64 bits, far from overflow and the
  * subnormals); ok[i] = 0 elsewhere, for pario_train_fsum. */
-void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t nw, double *out, unsigned char *ok);
+void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t stride, uint64_t nw, double *out,
+                           unsigned char *ok);
 
 /* 1 when x[0..n-1] are all finite. */
 int pario_train_finite(const double *x, uint64_t n);

@@ -2,7 +2,7 @@
 # allreduce lesson and their tests (included from Makefile.am)
 pkginclude_HEADERS += include/pario/train.h include/pario/train_plot.h
 lib_libkernels_la_SOURCES += lib/kernels/train.c lib/kernels/xmath.h
-lib_libpario_la_SOURCES += lib/train.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h lib/train_internal.h lib/train_predict.c lib/train_map.c lib/train_svg.c lib/h5table.c lib/h5table.h
+lib_libpario_la_SOURCES += lib/train.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h lib/train_internal.h lib/train_predict.c lib/train_map.c lib/train_node.c lib/train_svg.c lib/h5table.c lib/h5table.h
 
 bin_PROGRAMS += tools/pario-train
 tools_pario_train_SOURCES = tools/pario-train.c

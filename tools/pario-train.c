@@ -81,7 +81,7 @@ static const pario_optdef options[] = {
     { "seed", O_SEED, 1, "S", "seed of the shuffle (default 0)" },
     { "shuffle-block", O_BLOCK, 1, "R", "rows per shuffled block, read with one call (default 64; 1: shuffle single rows)" },
     { "classes", O_CLASSES, 1, "K", "softmax: number of classes (default: the largest label + 1)" },
-    { "allreduce", O_ALLREDUCE, 1, "A", "mpi (MPI_Allreduce, default) or ring (reduce-scatter + allgather by MPI_Sendrecv)" },
+    { "allreduce", O_ALLREDUCE, 1, "A", "auto (default: shm when every rank is on one host, else mpi), shm (shared memory), mpi (MPI collectives) or ring (reduce-scatter + allgather by MPI_Sendrecv)" },
     { "log", O_LOG, 1, "FILE", "log every epoch (loss, accuracy, seconds, samples/s, weights) to this HDF5 file" },
     { "resume", O_RESUME, 0, NULL, "continue --log FILE from its last finished epoch (same final weights)" },
     { "force", O_FORCE, 0, NULL, "replace an existing --log FILE" },
@@ -106,8 +106,10 @@ static const pario_tool tool = {
     "a time). Each segment's gradient is summed in doubles in row order, the\n"
     "segments' sums exactly and rounded once (--allreduce mpi: the segments' sums\n"
     "of at most 128 segments allgathered as doubles and added exactly on every\n"
-    "rank, else a superaccumulator per weight merged across ranks; ring:\n"
-    "superaccumulators); every rank applies\n"
+    "rank, else a superaccumulator per weight merged across ranks; shm, the\n"
+    "default when every rank is on one host: the segments' sums meet in shared\n"
+    "memory and each rank adds 1/P of the weights; ring: superaccumulators);\n"
+    "every rank applies\n"
     "  w <- w - lr * (G/b + l2*w)      (biases: w <- w - lr * G/b)\n"
     "to the same weights, which start at zero on rank 0 and are broadcast. The\n"
     "weights are therefore the same bits for any number of ranks and either\n"
@@ -151,7 +153,7 @@ static void print_result(const pario_common *c, const pario_train_opts *o, const
     pario_out_f64(&out, "lr", o->lr);
     pario_out_f64(&out, "l2", o->l2);
     pario_out_u64(&out, "seed", o->seed);
-    pario_out_str(&out, "allreduce", pario_allreduce_name(o->allreduce));
+    pario_out_str(&out, "allreduce", pario_allreduce_name(r->allreduce));
     pario_out_i64(&out, "ranks", r->nranks);
     if (isnan(r->train_loss))
         pario_out_null(&out, "train_loss");
@@ -225,7 +227,7 @@ int main(int argc, char **argv)
         if (!pario_failed(&st) && c.verbose)
             pario_note(&c, "%llu steps of %llu rows on %d ranks in %.3f s (%.0f samples/s), allreduce %s",
                        (unsigned long long)res.steps, (unsigned long long)o.batch, res.nranks, res.seconds,
-                       res.samples_per_second, pario_allreduce_name(o.allreduce));
+                       res.samples_per_second, pario_allreduce_name(res.allreduce));
         for (int r = 0; !pario_failed(&st) && c.verbose && res.rank_seconds && r < res.nranks; r++)
             pario_note(&c, "rank %d: %.3f s reading + kernel, %.3f s allreduce (waiting included), %.3f s exact sums + "
                        "update, %.3f s final evaluation", r, res.rank_seconds[4 * r], res.rank_seconds[4 * r + 1],

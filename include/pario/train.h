@@ -32,9 +32,14 @@ typedef enum pario_train_model {
 } pario_train_model;
 
 typedef enum pario_allreduce_kind {
-    PARIO_ALLREDUCE_MPI,  /* MPI_Allreduce of the segments' sums (MPI_SUM), or of
-                             accumulators with a user MPI_Op (many segments) */
-    PARIO_ALLREDUCE_RING  /* ring reduce-scatter (MPI_Sendrecv) + ring allgather */
+    PARIO_ALLREDUCE_MPI,  /* MPI collectives: an MPI_Allgatherv of the segments'
+                             sums, or an MPI_Allreduce of accumulators with a user
+                             MPI_Op (many segments) */
+    PARIO_ALLREDUCE_RING, /* ring reduce-scatter (MPI_Sendrecv) + ring allgather */
+    PARIO_ALLREDUCE_SHM,  /* every rank on one host: the segments' sums meet in
+                             shared memory, each rank sums 1/P of the weights
+                             (lib/train_node.c); else as MPI for many segments */
+    PARIO_ALLREDUCE_AUTO  /* the default: SHM when every rank is on one host, else MPI */
 } pario_allreduce_kind;
 
 pario_status pario_train_model_parse(const char *text, pario_train_model *m);
@@ -105,6 +110,7 @@ typedef struct pario_train_result {
     double seconds;        /* training, without the final evaluation */
     double samples_per_second;
     uint64_t resumed;      /* epochs read from the log (--resume) */
+    pario_allreduce_kind allreduce;   /* the one that ran: MPI, RING or SHM */
     double *weights;       /* nweights on every rank: K rows of (F weights, then the bias) */
     double *rank_seconds;  /* rank 0 (else NULL): per rank, 4 wall-clock timers: reading and the
                               kernel, the gradients' allreduce (waiting included), the exact sums

@@ -321,14 +321,15 @@ static inline __attribute__((always_inline)) v8u load8u(const double *p)
 #define max8i(a, b) ({ v8i d_ = (a) - (b); (a) - (d_ & negmask(d_)); })
 
 PARIO_CLONES
-void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t nw, double *out, unsigned char *ok)
+void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t stride, uint64_t nw, double *out,
+                           unsigned char *ok)
 {
     uint64_t i = 0;
     for (; n <= 1024 && i + 8 <= nw; i += 8) {
         /* the exponents' range of the nonzero values; a subnormal or a huge value is bad */
         v8i emin = { 4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096 }, emax = -emin, bad = emin - emin;
         for (uint64_t s = 0; s < n; s++) {
-            v8u b = load8u(x + s * nw + i);
+            v8u b = load8u(x + s * stride + i);
             v8i e = (v8i)((b >> 52) & 0x7ff);
             v8i z = (v8i)(1 - nonzero01(b << 1));              /* 1 for a zero */
             v8i sub = (v8i)(1 - nonzero01((v8u)e)) & (1 - z);  /* exponent 0, not zero */
@@ -341,7 +342,7 @@ void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t nw, double *out
          * added into the 128-bit lanes (H, L), negated when negative */
         v8u H = (v8u)(bad - bad), L = H;
         for (uint64_t s = 0; s < n; s++) {
-            v8u b = load8u(x + s * nw + i);
+            v8u b = load8u(x + s * stride + i);
             v8i e = (v8i)((b >> 52) & 0x7ff);
             v8u m = ((b & 0x000fffffffffffffULL) | 0x0010000000000000ULL) & -nonzero01(b << 1);
             v8i d = e - emin;   /* 0..64 in the lanes that count */

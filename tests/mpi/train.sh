@@ -71,6 +71,25 @@ for v in log32 log32n log32be; do ref same log1.json $v.json; done
 # 5 ranks: the 16 softmax weights in 5 uneven ring segments, batches of 16 over 5
 run softr5 5 "${SOFT[@]}" --allreduce ring
 ref same soft1.json softr5.json
+# every rank on one host: the default (auto) is shm, the segments' sums in
+# shared memory, each rank adding its blocks of 8 weights (5 ranks: 3 with
+# none); MPI's collectives (mpi) give the same bits; on "hosts" of one rank
+# (PARIO_POOL_NODE_SIZE=1) auto takes mpi and shm is refused
+for n in 2 3; do
+  run logq$n "$n" "${LOG[@]}" --allreduce mpi
+  run softq$n "$n" "${SOFT[@]}" --allreduce mpi --chunk 48
+  ref same log1.json logq$n.json
+  ref same soft1.json softq$n.json
+done
+run softs5 5 "${SOFT[@]}" --allreduce shm
+ref same soft1.json softs5.json
+PARIO_POOL_NODE_SIZE=1 run softa3 3 "${SOFT[@]}"
+ref same soft1.json softa3.json
+check "the allreduce that ran: shm by default on one host, mpi across hosts" $PYTHON3 -c "
+import json, sys
+r = [json.load(open(f))['allreduce'] for f in ('soft2.json', 'softs5.json', 'softq2.json', 'softa3.json', 'softr2.json')]
+sys.exit(0 if r == ['shm', 'shm', 'mpi', 'mpi', 'ring'] else 1)"
+PARIO_POOL_NODE_SIZE=1 expect_error 2 2 '--allreduce shm: the 2 ranks are not all on one host' pario-train "${SOFT[@]}" --allreduce shm
 # --allreduce mpi sums the segments of a batch in slots of a vector of doubles
 # up to 128 segments, in exact accumulators above: a batch of 130 one-row
 # segments takes the accumulators (3 ranks), the ring and the reference agree
@@ -174,6 +193,8 @@ expect_error 1 1 'lin_X.bin: not an HDF5 file' pario-plot lin_X.bin --out x.svg
 # one line; a block larger than the data is one block
 PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 'log_D.bin: read' pario-train "${LOG[@]}"
 PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce ring --no-mmap
+PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce shm --no-mmap
+PARIO_FAULT=read:rank=0:after=2 expect_error 4 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce mpi --no-mmap
 PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 'log32_y.bin: read' pario-train "${LOG32[@]}" log32_X.bin
 # a file truncated under a running training (2,013 rows, 12 pages, cut to
 # 100 bytes): one line, exit 1, never a crash (the SIGBUS of the memory map is

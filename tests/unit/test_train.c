@@ -171,7 +171,7 @@ START_TEST(fsum_cols_matches_xsum)
             x[0 * NW + 1] = 1.0, x[(n - 1) * NW + 1] = n > 1 ? 0x1p-53 : 1.0;   /* a tie */
         if (t % 7 == 3)
             x[(n - 1) * NW + 2] = 0x1p-1070, x[(n - 1) * NW + 4] = INFINITY;
-        pario_train_fsum_cols(x, (uint64_t)n, NW, out, ok);
+        pario_train_fsum_cols(x, (uint64_t)n, NW, NW, out, ok);
         for (int i = 0; i < NW; i++) {
             pario_xsum a;
             pario_xsum_init(&a);
@@ -186,6 +186,15 @@ START_TEST(fsum_cols_matches_xsum)
             ck_assert(isfinite(out[i]) && !(t % 7 == 3 && (i == 2 || i == 4)));
         }
         ck_assert(fast >= 8);   /* the fast path served most columns */
+        /* a block of columns alone (one rank's share, --allreduce shm):
+         * columns 8..15 with the stride of all 19, the same bits and flags */
+        double part[8];
+        unsigned char pok[8];
+        pario_train_fsum_cols(x + 8, (uint64_t)n, NW, 8, part, pok);
+        for (int i = 0; i < 8; i++) {
+            ck_assert_int_eq(pok[i], ok[8 + i]);
+            ck_assert(!ok[8 + i] || memcmp(&part[i], &out[8 + i], sizeof part[i]) == 0);
+        }
     }
 }
 END_TEST

@@ -1,0 +1,162 @@
+/* The step's exchange when every rank of the job is on one host
+ * (--allreduce shm, and auto's choice there): the segments' gradient sums
+ * meet in memory the ranks share (node_shm.c), not in an MPI collective.
+ *
+ * A step is Horovod's allreduce in two phases over that memory, each closed
+ * by one atomic counter that every rank increments and waits on:
+ *   1. each rank writes its segments' sums into their slots (and its failure
+ *      flag), then arrives;
+ *   2. each rank adds exactly the slots of its share of the weights (blocks of
+ *      8 columns dealt by position: the reduce-scatter) and writes those sums,
+ *      then arrives; every rank then copies all the sums (the allgather).
+ * A column's sum is the same function of the same slots whoever computes it,
+ * so the bits are those of the MPI path at any P. Nothing is overwritten while
+ * it may still be read: a rank writes its slots of step k+1 only after every
+ * rank arrived at phase 2 of step k (done reading the slots and the flags of
+ * k), and its sums of k+1 only after every rank arrived at phase 1 of k+1
+ * (done reading the sums of k). No MPI call, so no progress engine to poll: a waiting rank
+ * spins for t->spin seconds, then yields its core on each look. */
+#include "config.h"
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "node_shm.h"
+#include "train_internal.h"
+#include "train_model.h"
+
+struct train_node {
+    pario_node_shm *shm;
+    MPI_Comm node;
+    _Atomic uint64_t *arrived;  /* arrivals of every rank so far (its own cache line) */
+    double *flags;              /* P failure flags */
+    double *slots;              /* nslots x nw segments' sums */
+    double *sums;               /* nw exact sums */
+    uint64_t phases;            /* phases this rank has arrived at */
+};
+
+/* Cache lines: the counter alone in its own, the doubles after it. */
+#define LINE 64
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+pario_status pario_train_node_open(struct train *t, uint64_t nslots)
+{
+    t->xn = NULL;
+    size_t bytes = LINE + ((size_t)t->p + nslots * t->nw + t->nw) * sizeof(double);
+    struct train_node *x = calloc(1, sizeof *x);
+    pario_status st = x ? pario_ok() : pario_local_error("out of memory for the step's exchange");
+    if (pario_agree(&st, t->comm)) {
+        free(x);
+        return st;
+    }
+    void *base;
+    st = pario_node_shm_open(bytes, t->comm, &x->node, &base, &x->shm);
+    if (pario_failed(&st)) {
+        free(x);
+        return st;
+    }
+    int n = 0;
+    MPI_Comm_size(x->node, &n);
+    if (n != t->p) {   /* more than one host: alike on every rank (no host holds all P) */
+        pario_node_shm_close(x->shm, &x->node);
+        free(x);
+        return pario_ok();
+    }
+    x->arrived = base;
+    x->flags = (double *)((char *)base + LINE);
+    x->slots = x->flags + t->p;
+    x->sums = x->slots + nslots * t->nw;
+    t->xn = x;
+    return pario_ok();
+}
+
+void pario_train_node_close(struct train *t)
+{
+    if (!t->xn)
+        return;
+    pario_node_shm_close(t->xn->shm, &t->xn->node);
+    free(t->xn);
+    t->xn = NULL;
+}
+
+static void arrive(struct train_node *x, int p, double spin)
+{
+    x->phases++;
+    uint64_t want = x->phases * (uint64_t)p;
+    if (atomic_fetch_add_explicit(x->arrived, 1, memory_order_acq_rel) + 1 >= want)
+        return;
+    double until = spin > 0.0 ? now() + spin : 0.0;
+    unsigned polls = 0;
+    while (atomic_load_explicit(x->arrived, memory_order_acquire) < want) {
+        if (spin > 0.0 && (++polls & 63 || now() < until)) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+            continue;
+        }
+        sched_yield();
+        spin = 0.0;
+    }
+}
+
+/* The columns a..b-1 of the sums of nseg slots, each added exactly and
+ * rounded once (math.fsum's bits): the vector fast path, else fsum, else an
+ * accumulator (non-finite or huge values). */
+void pario_train_exact_cols(struct train *t, const double *slots, uint64_t nseg, uint64_t a, uint64_t b,
+                            double *out)
+{
+    uint64_t nw = t->nw;
+    pario_train_fsum_cols(slots + a, nseg, nw, b - a, out + a, t->fsok + a);
+    for (uint64_t i = a; i < b; i++) {
+        int ok;
+        if (t->fsok[i])
+            continue;
+        out[i] = pario_train_fsum(slots + i, nseg, nw, &ok);
+        if (!ok) {
+            pario_xsum_init(&t->acc[i]);
+            for (uint64_t s = 0; s < nseg; s++)
+                pario_xsum_add(&t->acc[i], slots[s * nw + i]);
+            out[i] = pario_xsum_round(&t->acc[i]);
+        }
+    }
+}
+
+pario_status pario_train_node_step(struct train *t, const double *packed, uint64_t nmine, const struct seg *mine,
+                                   uint64_t nseg, int failed)
+{
+    struct train_node *x = t->xn;
+    uint64_t nw = t->nw;
+    double t0 = MPI_Wtime();
+    for (uint64_t i = 0; i < nmine; i++)
+        memcpy(x->slots + mine[i].s * nw, packed + i * nw, nw * sizeof *x->slots);
+    x->flags[t->rank] = failed ? 1.0 : 0.0;
+    arrive(x, t->p, t->spin);
+    double t1 = MPI_Wtime();
+    /* this rank's blocks of 8 columns, dealt by position */
+    uint64_t nb = (nw + 7) / 8, p = (uint64_t)t->p, r = (uint64_t)t->rank;
+    uint64_t a = nb * r / p * 8, b = nb * (r + 1) / p * 8;
+    if (b > nw)
+        b = nw;
+    if (a < b)
+        pario_train_exact_cols(t, x->slots, nseg, a, b, x->sums);
+    /* the flags before arriving: a rank past phase 2 may write the next step's */
+    double nfailed = 0.0;
+    for (int q = 0; q < t->p; q++)
+        nfailed += x->flags[q];
+    double t2 = MPI_Wtime();
+    arrive(x, t->p, t->spin);
+    double t3 = MPI_Wtime();
+    memcpy(t->g, x->sums, nw * sizeof *t->g);
+    t->g[nw] = nfailed;
+    t->secs[1] += (t1 - t0) + (t3 - t2);
+    t->secs[2] -= t3 - (t2 - t1);   /* the exact sums: until the update is done */
+    return pario_ok();
+}

@@ -21,6 +21,8 @@ MACHINE=$(machine_line)
 mkdir -p "$BENCH_DIR"
 PY=/usr/bin/python3
 PEER_MPI=(mpiexec.openmpi --allow-run-as-root --oversubscribe)
+# the floor: a dot product per mapped row and nothing else (bench/rows_floor.c)
+mpicc.mpich -O3 -march=native -ffast-math -o "$BENCH_DIR/rows_floor" "$HERE/rows_floor.c" || exit 1
 cd "$BENCH_DIR" || exit 1
 if [ ! -f X.bin ] || [ "$(stat -c %s X.bin)" -ne $((ROWS * 64 * 4)) ]; then
   # written in pieces of 2^20 rows, so that 2 GiB needs no 2 GiB of memory
@@ -40,7 +42,7 @@ fi
 cat X.bin y.bin >/dev/null   # cached
 jget() { $PY -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 med() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-rm -f ./*.rate ./*.wall ./*.cpu
+rm -f ./*.rate ./*.wall ./*.cpu ./*.floor
 # whole process: wall seconds and CPU seconds (user + system, all ranks) of
 # mpiexec, by /usr/bin/time; the loop's own samples/s from each program
 timed() { local tag=$1; shift; /usr/bin/time -f "%e %U %S" -o t.out "$@" > out.txt || exit 1
@@ -52,11 +54,13 @@ for i in $(seq "$REPS"); do
     jget out.txt samples_per_second >>pario$n.rate
     timed numpy$n "${PEER_MPI[@]}" -n $n $PY "$HERE/train_peer.py" X.bin y.bin "$ROWS" 64 1 "$BATCH" 0.1
     awk '{print $1 / $2}' out.txt >>numpy$n.rate
+    mpiexec.mpich -n $n ./rows_floor X.bin 64 | awk -v r="$ROWS" '{print r / $1}' >>floor$n.rate
   done
 done
 for v in pario1 pario2 numpy1 numpy2; do
   eval "R_$v=\$(med <$v.rate) W_$v=\$(med <$v.wall) C_$v=\$(med <$v.cpu)"
 done
+R_floor1=$(med <floor1.rate) R_floor2=$(med <floor2.rate)
 ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 K() { echo "$1" | awk '{printf "%.0f", $1 / 1e3}'; }
 MIB=$((ROWS * 64 * 4 / 1048576))
@@ -79,8 +83,13 @@ training loop's own samples/s.
 | numpy + mpi4py, 2 ranks | $(K "$R_numpy2") | $W_numpy2 | $C_numpy2 | | |
 | pario-train, 1 rank | $(K "$R_pario1") | $W_pario1 | $C_pario1 | $(ratio "$W_numpy1" "$W_pario1") | $(ratio "$C_numpy1" "$C_pario1") |
 | pario-train, 2 ranks | $(K "$R_pario2") | $W_pario2 | $C_pario2 | $(ratio "$W_numpy2" "$W_pario2") | $(ratio "$C_numpy2" "$C_pario2") |
+| floor, 1 rank (\`bench/rows_floor.c\`) | $(K "$R_floor1") | | | | |
+| floor, 2 ranks | $(K "$R_floor2") | | | | |
 
-2 ranks / 1 rank, loop rate: pario-train $(ratio "$R_pario2" "$R_pario1"), numpy + mpi4py $(ratio "$R_numpy2" "$R_numpy1");
+2 ranks / 1 rank, loop rate: pario-train $(ratio "$R_pario2" "$R_pario1"), numpy + mpi4py $(ratio "$R_numpy2" "$R_numpy1"),
+the floor $(ratio "$R_floor2" "$R_floor1") (a dot product of each mapped, populated row with a
+fixed vector, each rank its contiguous 1/P of the rows, nothing else: how reading the rows
+from memory scales on this machine);
 loop rate, pario / numpy: 1 rank $(ratio "$R_pario1" "$R_numpy1"), 2 ranks $(ratio "$R_pario2" "$R_numpy2").
 Targets (issue 15): 2 ranks / 1 rank >= 1.7 (pario's loop rate), numpy / pario >= 5
 (whole process). On a shared machine judge by the CPU column; where the time

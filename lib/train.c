@@ -569,13 +569,16 @@ static uint64_t deal_mine(const struct train *t, const struct order *o, uint64_t
         memcpy(mine, all, nseg * sizeof *all);
         return nseg;
     }
+    /* the rank whose share of the batch's rows (t->cum: 1/P each, until the
+     * ranks' speeds say otherwise, pario_train_shares) holds the middle row */
     uint64_t m = 0, before = 0;
+    int r = 0;
     for (uint64_t i = 0; i < nseg; i++) {
-        /* the rank of the middle row: (before + len / 2) P / size, in integers */
-        uint64_t mid2 = 2 * before + all[i].len;   /* twice the middle */
-        uint64_t r = (uint64_t)((unsigned __int128)mid2 * (uint64_t)t->p / (2 * size));
-        all[i].rank = (int)r;
-        if (r == (uint64_t)t->rank)
+        double mid = (double)before + 0.5 * (double)all[i].len;
+        while (r < t->p - 1 && mid >= (double)size * t->cum[r + 1])
+            r++;
+        all[i].rank = r;
+        if (r == t->rank)
             mine[m++] = all[i];
         before += all[i].len;
     }
@@ -627,6 +630,8 @@ static pario_status run_batch(struct train *t, const struct order *o, uint64_t l
     pario_status st = pario_ok();
     int failed = 0;
     if (nmine != UINT64_MAX) {
+        for (uint64_t i = 0; i < nmine; i++)
+            t->rows_done += (double)mine[i].len;
         for (uint64_t i = 0; i < nmine && !failed; i++)
             failed = run_seg(t, mine[i], i + 1 < nmine ? mine[i + 1] : after, packed ? packed + i * t->nw : NULL,
                              loss, correct, &st);
@@ -673,8 +678,9 @@ static pario_status allreduce_slots(struct train *t, double *packed, uint64_t nm
 {
     uint64_t nw = t->nw;
     packed[nmine * nw] = failed ? 1.0 : 0.0;
+    packed[nmine * nw + 1] = pario_train_rate(t);
     for (int r = 0; r < t->p; r++)
-        t->counts[r] = 1;
+        t->counts[r] = 2;
     for (uint64_t i = 0; i < nseg; i++)
         t->counts[all[i].rank] += (int)nw;
     for (int r = 0, at = 0; r < t->p; r++) {
@@ -683,7 +689,7 @@ static pario_status allreduce_slots(struct train *t, double *packed, uint64_t nm
     }
     MPI_Request rq;
     double t0 = MPI_Wtime();
-    int err = MPI_Iallgatherv(packed, (int)(nmine * nw + 1), MPI_DOUBLE, t->gath, t->counts, t->displs, MPI_DOUBLE,
+    int err = MPI_Iallgatherv(packed, (int)(nmine * nw + 2), MPI_DOUBLE, t->gath, t->counts, t->displs, MPI_DOUBLE,
                               t->comm, &rq);
     err = err == MPI_SUCCESS ? pario_wait_spin_yielding(&rq, t->spin) : err;
     double t1 = MPI_Wtime();
@@ -700,6 +706,9 @@ static pario_status allreduce_slots(struct train *t, double *packed, uint64_t nm
     }
     for (int r = 0; r < t->p; r++)
         nfailed += t->gath[t->displs[r]];   /* the flag after each rank's sums */
+    for (int r = 0; r < t->p; r++)
+        t->rates[r] = t->gath[t->displs[r] + 1];   /* then its speed */
+    pario_train_shares(t);
     pario_train_exact_cols(t, slots, nseg, 0, nw, t->g);
     t->g[nw] = nfailed;
     return pario_ok();
@@ -736,6 +745,8 @@ void pario_train_close(struct train *t)
     free(t->packed);
     free(t->gath);
     free(t->counts);
+    free(t->rates);
+    free(t->cum);
     free(t->displs);
     free(t->fsok);
     free(t->segs);
@@ -791,15 +802,17 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         t.gs = malloc(t.nw * sizeof *t.gs);
         t.acc = malloc((t.nw + 1) * sizeof *t.acc);
         t.slots = malloc((SLOT_SEGMENTS * t.nw + 1) * sizeof *t.slots);
-        t.packed = malloc((SLOT_SEGMENTS * t.nw + 1) * sizeof *t.packed);
-        t.gath = malloc((SLOT_SEGMENTS * t.nw + (uint64_t)t.p) * sizeof *t.gath);
+        t.packed = malloc((SLOT_SEGMENTS * t.nw + 2) * sizeof *t.packed);
+        t.gath = malloc((SLOT_SEGMENTS * t.nw + 2 * (uint64_t)t.p) * sizeof *t.gath);
+        t.rates = malloc((size_t)t.p * sizeof *t.rates);
+        t.cum = malloc(((size_t)t.p + 1) * sizeof *t.cum);
         t.counts = malloc((size_t)t.p * sizeof *t.counts);
         t.displs = malloc((size_t)t.p * sizeof *t.displs);
         t.fsok = malloc(t.nw);
         t.segs = malloc(2 * DEAL_SEGMENTS * sizeof *t.segs);
         t.mine = malloc(2 * DEAL_SEGMENTS * sizeof *t.mine);
         if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok || !t.segs || !t.mine || !t.packed || !t.gath
-            || !t.counts || !t.displs)
+            || !t.counts || !t.displs || !t.rates || !t.cum)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
     if (pario_agree(&st, comm)) {
@@ -821,6 +834,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     }
     res->allreduce = t.xn ? PARIO_ALLREDUCE_SHM : o->allreduce == PARIO_ALLREDUCE_RING ? PARIO_ALLREDUCE_RING
                                                                                        : PARIO_ALLREDUCE_MPI;
+    pario_train_shares_equal(&t);
     /* Horovod's start: rank 0's weights (zeros) for everyone */
     MPI_Bcast(t.w, (int)t.nw, MPI_DOUBLE, 0, comm);
 

@@ -37,6 +37,9 @@ struct train {
     double *x, *y, *z, *w, *g, *gs, *lossv, *slots;
     double *packed, *gath;    /* this rank's segments' sums, and every rank's (allreduce_slots) */
     int *counts, *displs;     /* P of each, for MPI_Allgatherv */
+    double *rates;            /* P: each rank's rows per second of kernel, as of the last step */
+    double *cum;              /* P + 1: rank r is dealt the rows of the batch from cum[r] to cum[r + 1] of it */
+    double rows_done;         /* the rows of this rank's dealt segments so far */
     double spin;              /* seconds the step's collective polls before it yields the core */
     pario_xsum *acc;
     unsigned char *fsok;      /* nw flags of pario_train_fsum_cols */
@@ -93,6 +96,12 @@ pario_status pario_train_node_step(struct train *t, const double *packed, uint64
  * exactly and rounded once (math.fsum's bits). Local. */
 void pario_train_exact_cols(struct train *t, const double *slots, uint64_t nseg, uint64_t a, uint64_t b,
                             double *out);
+/* The ranks' shares of a batch (lib/train_balance.c): this rank's speed to
+ * send with a step's sums (0 before it has one); t->cum from t->rates
+ * (P speeds, the same on every rank), or equal shares. Local. */
+double pario_train_rate(const struct train *t);
+void pario_train_shares(struct train *t);
+void pario_train_shares_equal(struct train *t);
 /* Close the files and free the buffers. */
 void pario_train_close(struct train *t);
 

@@ -5,7 +5,7 @@
  * A step is Horovod's allreduce in two phases over that memory, each closed
  * by one atomic counter that every rank increments and waits on:
  *   1. each rank writes its segments' sums into their slots (and its failure
- *      flag), then arrives;
+ *      flag and speed, lib/train_balance.c), then arrives;
  *   2. each rank adds exactly the slots of its share of the weights (blocks of
  *      8 columns dealt by position: the reduce-scatter) and writes those sums,
  *      then arrives; every rank then copies all the sums (the allgather).
@@ -32,6 +32,7 @@ struct train_node {
     MPI_Comm node;
     _Atomic uint64_t *arrived;  /* arrivals of every rank so far (its own cache line) */
     double *flags;              /* P failure flags */
+    double *rates;              /* P ranks' speeds (pario_train_rate) */
     double *slots;              /* nslots x nw segments' sums */
     double *sums;               /* nw exact sums */
     uint64_t phases;            /* phases this rank has arrived at */
@@ -50,7 +51,7 @@ static double now(void)
 pario_status pario_train_node_open(struct train *t, uint64_t nslots)
 {
     t->xn = NULL;
-    size_t bytes = LINE + ((size_t)t->p + nslots * t->nw + t->nw) * sizeof(double);
+    size_t bytes = LINE + (2 * (size_t)t->p + nslots * t->nw + t->nw) * sizeof(double);
     struct train_node *x = calloc(1, sizeof *x);
     pario_status st = x ? pario_ok() : pario_local_error("out of memory for the step's exchange");
     if (pario_agree(&st, t->comm)) {
@@ -72,7 +73,8 @@ pario_status pario_train_node_open(struct train *t, uint64_t nslots)
     }
     x->arrived = base;
     x->flags = (double *)((char *)base + LINE);
-    x->slots = x->flags + t->p;
+    x->rates = x->flags + t->p;
+    x->slots = x->rates + t->p;
     x->sums = x->slots + nslots * t->nw;
     t->xn = x;
     return pario_ok();
@@ -138,6 +140,7 @@ pario_status pario_train_node_step(struct train *t, const double *packed, uint64
     for (uint64_t i = 0; i < nmine; i++)
         memcpy(x->slots + mine[i].s * nw, packed + i * nw, nw * sizeof *x->slots);
     x->flags[t->rank] = failed ? 1.0 : 0.0;
+    x->rates[t->rank] = pario_train_rate(t);
     arrive(x, t->p, t->spin);
     double t1 = MPI_Wtime();
     /* this rank's blocks of 8 columns, dealt by position */
@@ -147,10 +150,13 @@ pario_status pario_train_node_step(struct train *t, const double *packed, uint64
         b = nw;
     if (a < b)
         pario_train_exact_cols(t, x->slots, nseg, a, b, x->sums);
-    /* the flags before arriving: a rank past phase 2 may write the next step's */
+    /* the flags and speeds before arriving: a rank past phase 2 may write the next step's */
     double nfailed = 0.0;
-    for (int q = 0; q < t->p; q++)
+    for (int q = 0; q < t->p; q++) {
         nfailed += x->flags[q];
+        t->rates[q] = x->rates[q];
+    }
+    pario_train_shares(t);
     double t2 = MPI_Wtime();
     arrive(x, t->p, t->spin);
     double t3 = MPI_Wtime();

@@ -10,6 +10,7 @@
 #include "pario/train.h"
 #include "pario/xsum.h"
 #include "train_model.h"
+#include "train_internal.h"
 /* the kernel's exp and log (tests/mpi/train_ref.py checks them against libm),
  * compiled as the kernel is: no fused multiply-adds */
 #pragma GCC optimize("fp-contract=off")
@@ -232,6 +233,38 @@ START_TEST(segment_f32_matches_widened)
 }
 END_TEST
 
+/* The ranks' shares of a batch follow their speeds: a rank 3x as fast gets
+ * 3/4 of the rows, the shares stay within [1/2, 2] of an even one, and a rank
+ * without a speed yet (0, NaN) leaves them even. */
+START_TEST(shares_follow_speeds)
+{
+    double rates[4], cum[5];
+    struct train t;
+    memset(&t, 0, sizeof t);
+    t.rates = rates;
+    t.cum = cum;
+    t.p = 2;
+    rates[0] = 1.0, rates[1] = 3.0;
+    pario_train_shares(&t);
+    ck_assert(cum[0] == 0.0 && fabs(cum[1] - 0.25) < 1e-15 && cum[2] == 1.0);
+    rates[1] = 100.0;   /* 1.98 of an even share: clamped to 2, rank 0's to 0.5 */
+    pario_train_shares(&t);
+    ck_assert(fabs(cum[1] - 0.5 / 2.5) < 1e-15 && cum[2] == 1.0);
+    t.p = 4;
+    rates[0] = 2.0, rates[1] = 2.0, rates[2] = 0.0, rates[3] = 2.0;
+    pario_train_shares(&t);
+    for (int r = 0; r <= 4; r++)
+        ck_assert(cum[r] == r / 4.0);
+    rates[2] = NAN;
+    pario_train_shares(&t);
+    ck_assert(cum[2] == 0.5);
+    rates[2] = 2.0;
+    pario_train_shares(&t);
+    for (int r = 0; r <= 4; r++)
+        ck_assert(fabs(cum[r] - r / 4.0) < 1e-15);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("train");
@@ -243,6 +276,7 @@ int main(void)
     tcase_add_test(tc, fsum_matches_xsum);
     tcase_add_test(tc, fsum_cols_matches_xsum);
     tcase_add_test(tc, segment_f32_matches_widened);
+    tcase_add_test(tc, shares_follow_speeds);
     suite_add_tcase(s, tc);
     int failed = pario_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -1,0 +1,70 @@
+/* bench/rows_floor.c: the floor under any data-parallel pass over the rows of
+ * a cached float32 matrix on this machine, and how it scales with ranks.
+ * Each rank maps FILE, fills the page tables of its contiguous 1/P of the
+ * rows (MADV_POPULATE_READ, as pario-train does before its loop), waits for
+ * the others, then takes the dot product of each of its rows with a fixed
+ * vector of F floats (float arithmetic, vectorised: -O3 -march=native) and
+ * nothing else. Printed by rank 0: the slowest rank's seconds for that loop.
+ * Started by mpiexec like pario-train.
+ *   mpiexec -n P rows_floor FILE F */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (argc != 3) {
+        if (rank == 0)
+            fprintf(stderr, "usage: rows_floor FILE F\n");
+        MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+    size_t f = strtoull(argv[2], NULL, 0);
+    int fd = open(argv[1], O_RDONLY);
+    struct stat sb;
+    if (f == 0 || f > 4096 || fd < 0 || fstat(fd, &sb) != 0 || sb.st_size < (off_t)(f * 4)) {
+        perror(argv[1]);
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    const float *x = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+    if (x == MAP_FAILED) {
+        perror("mmap");
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    size_t n = (size_t)sb.st_size / (f * 4), lo = n * (size_t)rank / (size_t)size,
+           hi = n * (size_t)(rank + 1) / (size_t)size;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), a = lo * f * 4 / page * page;
+    madvise((char *)x + a, hi * f * 4 - a, MADV_POPULATE_READ);
+    float w[4096];
+    for (size_t j = 0; j < f; j++)
+        w[j] = 1.0f / (float)(j + 1);
+    MPI_Barrier(MPI_COMM_WORLD);
+    double t0 = MPI_Wtime(), total = 0.0;
+    for (size_t i = lo; i < hi; i++) {
+        const float *row = x + i * f;
+        float s = 0.0f;
+        for (size_t j = 0; j < f; j++)
+            s += row[j] * w[j];
+        total += s > 0.0f;
+    }
+    double t = MPI_Wtime() - t0, slowest;
+    MPI_Reduce(&t, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    if (rank == 0)
+        printf("%.6f %g\n", slowest, total);
+    munmap((void *)x, (size_t)sb.st_size);
+    close(fd);
+    MPI_Finalize();
+    return 0;
+}

@@ -247,9 +247,13 @@ START_TEST(shares_follow_speeds)
     rates[0] = 1.0, rates[1] = 3.0;
     pario_train_shares(&t);
     ck_assert(cum[0] == 0.0 && fabs(cum[1] - 0.25) < 1e-15 && cum[2] == 1.0);
-    rates[1] = 100.0;   /* 1.98 of an even share: clamped to 2, rank 0's to 0.5 */
+    rates[1] = 100.0;   /* rank 0: 2/101 of an even share, raised to 1/2 */
     pario_train_shares(&t);
-    ck_assert(fabs(cum[1] - 0.5 / 2.5) < 1e-15 && cum[2] == 1.0);
+    ck_assert(fabs(cum[1] - 0.5 / (0.5 + 200.0 / 101.0)) < 1e-15 && cum[2] == 1.0);
+    t.p = 3;
+    rates[0] = 1.0, rates[1] = 1.0, rates[2] = 1000.0;   /* rank 2: ~3 even shares, lowered to 2 */
+    pario_train_shares(&t);
+    ck_assert(fabs(cum[1] - 0.5 / 3.0) < 1e-15 && fabs(cum[2] - 1.0 / 3.0) < 1e-15 && cum[3] == 1.0);
     t.p = 4;
     rates[0] = 2.0, rates[1] = 2.0, rates[2] = 0.0, rates[3] = 2.0;
     pario_train_shares(&t);

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include "fault.h"
 #include "node_shm.h"
 
 struct pario_node_shm {
@@ -50,7 +51,7 @@ static pario_status split_by_host(MPI_Comm comm, MPI_Comm *node)
     pario_status st = pario_ok();
     char *all = malloc((size_t)n * sizeof name);
     if (!all)
-        st = pario_local_error("out of memory for the host names of the task pool");
+        st = pario_local_error("out of memory for the host names of the ranks");
     if (pario_agree(&st, comm)) {
         free(all);
         MPI_Comm_free(&byhash);
@@ -82,16 +83,16 @@ pario_status pario_node_shm_open(size_t size, MPI_Comm comm, MPI_Comm *node, voi
     char path[64] = "";
     int fd = -1, created = 0;
     if (!s)
-        st = pario_local_error("out of memory for the task pool");
+        st = pario_local_error("out of memory for the shared memory of the ranks of a host");
     if (s && nrank == 0) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        snprintf(path, sizeof path, "/pario-pool-%ld-%lx", (long)getpid(),
+        snprintf(path, sizeof path, "/pario-node-%ld-%lx", (long)getpid(),
                  (unsigned long)ts.tv_sec * 1000000000ul + (unsigned long)ts.tv_nsec);
-        fd = shm_open(path, O_CREAT | O_EXCL | O_RDWR, 0600);
+        fd = pario_fault(PARIO_FAULT_OPEN) ? (errno = EACCES, -1) : shm_open(path, O_CREAT | O_EXCL | O_RDWR, 0600);
         created = fd >= 0;
         if (fd < 0 || ftruncate(fd, (off_t)size) != 0)
-            st = pario_sys_error(errno, "the task pool's shared memory", path);
+            st = pario_sys_error(errno, "the shared memory of the ranks of this host", path);
     }
     /* the name, from the node's first rank, once it exists */
     int ok = !pario_failed(&st);
@@ -100,13 +101,13 @@ pario_status pario_node_shm_open(size_t size, MPI_Comm comm, MPI_Comm *node, voi
     if (ok && nrank != 0) {
         fd = shm_open(path, O_RDWR, 0600);
         if (fd < 0)
-            st = pario_sys_error(errno, "the task pool's shared memory (is this host's name another host's too?)",
+            st = pario_sys_error(errno, "the shared memory of the ranks of this host (is this host's name another host's too?)",
                                  path);
     }
     if (fd >= 0 && !pario_failed(&st)) {
         void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         if (p == MAP_FAILED)
-            st = pario_sys_error(errno, "the task pool's shared memory: mmap", path);
+            st = pario_sys_error(errno, "the shared memory of the ranks of this host: mmap", path);
         else {
             s->base = p;
             s->size = size;

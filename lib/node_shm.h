@@ -1,7 +1,8 @@
 /* Internal: memory shared by the ranks of one host, without MPI's shared-memory
  * windows. On an oversubscribed node pario asks MPICH to treat every rank as on
  * another node (node.h), and MPI_Win_allocate_shared then shares nothing; the
- * task pool's node counter needs real shared memory whatever MPICH was told. */
+ * task pool's node counter and pario-train's step exchange need real shared
+ * memory whatever MPICH was told. */
 #ifndef PARIO_NODE_SHM_H
 #define PARIO_NODE_SHM_H
 #include <stddef.h>

@@ -822,6 +822,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     }
     if (o->allreduce == PARIO_ALLREDUCE_AUTO || o->allreduce == PARIO_ALLREDUCE_SHM) {
         st = pario_train_node_open(&t, SLOT_SEGMENTS);
+        if (pario_failed(&st) && o->allreduce == PARIO_ALLREDUCE_AUTO)
+            st = pario_ok();   /* no shared memory here (an agreed error): MPI's collectives instead */
         /* alike on every rank: no host holds them all */
         if (!pario_failed(&st) && !t.xn && o->allreduce == PARIO_ALLREDUCE_SHM)
             st = pario_error(PARIO_ERR_USAGE, "--allreduce shm: the %d ranks are not all on one host (use auto or mpi)",

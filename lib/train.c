@@ -884,11 +884,14 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             uint64_t lo = bi * b, size = t.n - lo < b ? t.n - lo : b;
             if (t.rank == 0 && (long)e == kill_e && (long)bi == kill_b)
                 raise(SIGKILL);
-            uint64_t nseg = o->allreduce != PARIO_ALLREDUCE_RING ? batch_segments(&ord, lo, size) : SLOT_SEGMENTS + 1;
             /* this batch's segments were dealt with the previous one's (the
              * next batch's first is prefetched during this one's last) */
             if (bi == 0)
                 nmine = deal_mine(&t, &ord, lo, size, all, &nall, t.mine);
+            /* the deal counted them (each count walks the shuffle) */
+            uint64_t nseg = o->allreduce == PARIO_ALLREDUCE_RING ? SLOT_SEGMENTS + 1
+                            : nmine != UINT64_MAX                ? nall
+                                                                 : batch_segments(&ord, lo, size);
             double *slots = nmine != UINT64_MAX && nseg <= SLOT_SEGMENTS && nseg * t.nw < INT_MAX ? t.slots : NULL;
             if (slots)
                 memset(t.packed, 0, nmine * t.nw * sizeof *t.packed);

@@ -476,13 +476,8 @@ static void order_init(struct order *ord, uint64_t n, uint64_t R, uint64_t seed,
     ord->nb = (n + R - 1) / R;
     ord->tail = n - (ord->nb - 1) * R;
     pario_perm_init(&ord->perm, ord->nb, seed, epoch);
-    ord->qs = ord->nb - 1;
-    if (ord->tail != R)
-        for (uint64_t q = 0; q < ord->nb; q++)
-            if (pario_perm_at(&ord->perm, q) == ord->nb - 1) {
-                ord->qs = q;
-                break;
-            }
+    /* where the short last block comes in the order (else: last) */
+    ord->qs = ord->tail != R ? pario_perm_index(&ord->perm, ord->nb - 1) : ord->nb - 1;
 }
 
 /* Position pos of the sequence: its block position *q and the position where

@@ -34,3 +34,24 @@ uint64_t pario_perm_at(const pario_perm *p, uint64_t pos)
         x = feistel(p, x);
     return x;
 }
+
+static uint64_t feistel_inv(const pario_perm *p, uint64_t x)
+{
+    uint64_t l = x >> p->half, r = x & p->mask;
+    for (uint64_t i = 4; i-- > 0;) {
+        /* round i took (l, r) to (r, l ^ f(r)) */
+        uint64_t f = pario_mix64((p->key + (i + 1) * PARIO_RNG_GAMMA) ^ l) & p->mask;
+        uint64_t t = l;
+        l = r ^ f;
+        r = t;
+    }
+    return (l << p->half) | r;
+}
+
+uint64_t pario_perm_index(const pario_perm *p, uint64_t value)
+{
+    uint64_t x = feistel_inv(p, value);
+    while (x >= p->n)
+        x = feistel_inv(p, x);
+    return x;
+}

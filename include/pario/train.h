@@ -71,6 +71,9 @@ typedef struct pario_perm {
 
 void pario_perm_init(pario_perm *p, uint64_t n, uint64_t seed, uint64_t epoch);
 uint64_t pario_perm_at(const pario_perm *p, uint64_t pos);
+/* The position of value (< n) in the permutation: pario_perm_at(p, q) == value
+ * for the q returned (the Feistel rounds backwards, cycle-walked backwards). */
+uint64_t pario_perm_index(const pario_perm *p, uint64_t value);
 
 /* ---- exact allreduce of n accumulators, rounded once ----
  * Collective: sums acc[0..n-1] over comm exactly and writes the rounded sums to

@@ -32,6 +32,7 @@ START_TEST(perm_is_a_permutation)
                     ck_assert_uint_lt(v, n);
                     ck_assert_int_eq(seen[v], 0);
                     seen[v] = 1;
+                    ck_assert_uint_eq(pario_perm_index(&p, v), i);   /* the inverse */
                 }
             }
         free(seen);

@@ -820,8 +820,15 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         pario_train_close(&t);
         return st;
     }
+    /* the most segments a batch has (the slots of --allreduce shm): a run of
+     * B rows meets at most (B - 1)/R + 2 blocks of R rows, and the short last
+     * block; and B */
+    uint64_t bmax = o->batch < t.n ? o->batch : t.n, rows = o->block ? o->block : 64;
+    rows = rows < t.n ? rows : t.n;
+    uint64_t nslots = (bmax - 1) / rows + 3 < bmax ? (bmax - 1) / rows + 3 : bmax;
+    nslots = nslots < SLOT_SEGMENTS ? nslots : SLOT_SEGMENTS;
     if (o->allreduce == PARIO_ALLREDUCE_AUTO || o->allreduce == PARIO_ALLREDUCE_SHM) {
-        st = pario_train_node_open(&t, SLOT_SEGMENTS);
+        st = pario_train_node_open(&t, nslots);
         if (pario_failed(&st) && o->allreduce == PARIO_ALLREDUCE_AUTO)
             st = pario_ok();   /* no shared memory here (an agreed error): MPI's collectives instead */
         /* alike on every rank: no host holds them all */
@@ -889,7 +896,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
              * next batch's first is prefetched during this one's last) */
             if (bi == 0)
                 nmine = deal_mine(&t, &ord, lo, size, all, &nall, t.mine);
-            double *slots = nmine != UINT64_MAX && nseg <= SLOT_SEGMENTS && nseg * t.nw < INT_MAX ? t.slots : NULL;
+            double *slots = nmine != UINT64_MAX && nseg <= nslots && nseg * t.nw < INT_MAX ? t.slots : NULL;
             if (slots)
                 memset(t.packed, 0, nmine * t.nw * sizeof *t.packed);
             else

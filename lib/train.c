@@ -878,7 +878,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         pario_train_map_populate(&t, start, len);
     }
     double t0 = MPI_Wtime();
-    uint64_t b = o->batch, nbatch = (t.n + b - 1) / b, steps = 0;
+    uint64_t b = o->batch, nbatch = t.n / b + (t.n % b != 0), steps = 0;   /* n + b - 1 overflows near 2^64 */
     for (uint64_t e = first; e < o->epochs && !pario_failed(&st); e++) {
         double te = MPI_Wtime();
         struct order ord;

@@ -18,6 +18,16 @@ open('wide_y.bin.yaml', 'w').write('dtype: int32\nshape: [256]\n')
 " || { echo "train_hostile: could not make the data"; exit 99; }
 WIDE=(--model softmax --labels wide_y.bin --epochs 2 --batch 128 --shuffle-block 1 --lr 0.1 --seed 3 wide_X.bin)
 
+REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/train_ref.py"
+$REF make . > /dev/null || { echo "train_hostile: could not make the datasets"; exit 99; }
+ref() { local out; if out=$($REF "$@" 2>&1); then pass "ref $*"; else fail "ref $*: $out"; fi; }
+
+# a --batch near 2^64 is one batch of every row (the batches' count did not
+# overflow to 0 steps, leaving the weights at zero)
+mpirun 2 pario-train --format json --model linear --labels lin_y.bin --epochs 2 --batch 18446744073709551615 \
+  lin_X.bin > huge.json 2> huge.err || fail "--batch 2^64-1: $(head -c 300 huge.err)"
+ref sgd huge.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 18446744073709551615 --lr 0.01 --l2 0 --seed 0
+
 # same NAME: NAME.json has wide_mpi.json's weights and says the mpi allreduce ran
 same() {
   check "$1: mpi ran, the weights of --allreduce mpi" $PYTHON3 -c "

@@ -28,6 +28,20 @@ mpirun 2 pario-train --format json --model linear --labels lin_y.bin --epochs 2 
   lin_X.bin > huge.json 2> huge.err || fail "--batch 2^64-1: $(head -c 300 huge.err)"
 ref sgd huge.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 18446744073709551615 --lr 0.01 --l2 0 --seed 0
 
+# --log naming an input is refused before anything is read or written, even
+# with --force (it replaced the labels, or the data, with the log: exit 0);
+# --log FILE removes the FILE.tmp.PID of a run that was killed
+cp lin_X.bin in_X.bin; cp lin_X.bin.yaml in_X.bin.yaml; cp lin_y.bin in_y.bin; cp lin_y.bin.yaml in_y.bin.yaml
+expect_error 2 2 'in_y.bin' pario-train --model linear --labels in_y.bin --epochs 1 --log in_y.bin --force in_X.bin
+expect_error 3 2 'in_X.bin' pario-train --model linear --labels in_y.bin --epochs 1 --log in_X.bin --force in_X.bin
+expect_error 1 2 'in_X.bin' pario-train --model linear --label-column 2 --epochs 1 --log in_X.bin --resume in_X.bin
+check "the inputs are untouched" sh -c 'cmp -s in_X.bin lin_X.bin && cmp -s in_y.bin lin_y.bin'
+dead=$(sh -c 'echo $$')
+echo partial > "l.h5.tmp.$dead"
+mpirun 2 pario-train --model linear --labels lin_y.bin --epochs 1 --log l.h5 lin_X.bin > /dev/null 2> l.err \
+  || fail "--log l.h5: $(head -c 300 l.err)"
+check "--log removes a killed run's temporary log" sh -c "test -f l.h5 && ! test -e l.h5.tmp.$dead"
+
 # same NAME: NAME.json has wide_mpi.json's weights and says the mpi allreduce ran
 same() {
   check "$1: mpi ran, the weights of --allreduce mpi" $PYTHON3 -c "

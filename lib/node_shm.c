@@ -91,8 +91,12 @@ pario_status pario_node_shm_open(size_t size, MPI_Comm comm, MPI_Comm *node, voi
                  (unsigned long)ts.tv_sec * 1000000000ul + (unsigned long)ts.tv_nsec);
         fd = pario_fault(PARIO_FAULT_OPEN) ? (errno = EACCES, -1) : shm_open(path, O_CREAT | O_EXCL | O_RDWR, 0600);
         created = fd >= 0;
-        if (fd < 0 || ftruncate(fd, (off_t)size) != 0)
-            st = pario_sys_error(errno, "the shared memory of the ranks of this host", path);
+        /* every page now, not only the size: a tmpfs without room for them
+         * says ENOSPC here, where ftruncate alone succeeds and the first
+         * store into a page it cannot give is a SIGBUS */
+        int err = fd < 0 ? errno : posix_fallocate(fd, 0, (off_t)size);
+        if (err)
+            st = pario_sys_error(err, "the shared memory of the ranks of this host", path);
     }
     /* the name, from the node's first rank, once it exists */
     int ok = !pario_failed(&st);

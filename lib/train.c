@@ -815,8 +815,15 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         pario_train_close(&t);
         return st;
     }
+    /* the most segments a batch has (the slots of --allreduce shm): a run of
+     * B rows meets at most (B - 1)/R + 2 blocks of R rows, and the short last
+     * block; and B */
+    uint64_t bmax = o->batch < t.n ? o->batch : t.n, rows = o->block ? o->block : 64;
+    rows = rows < t.n ? rows : t.n;
+    uint64_t nslots = (bmax - 1) / rows + 3 < bmax ? (bmax - 1) / rows + 3 : bmax;
+    nslots = nslots < SLOT_SEGMENTS ? nslots : SLOT_SEGMENTS;
     if (o->allreduce == PARIO_ALLREDUCE_AUTO || o->allreduce == PARIO_ALLREDUCE_SHM) {
-        st = pario_train_node_open(&t, SLOT_SEGMENTS);
+        st = pario_train_node_open(&t, nslots);
         if (pario_failed(&st) && o->allreduce == PARIO_ALLREDUCE_AUTO)
             st = pario_ok();   /* no shared memory here (an agreed error): MPI's collectives instead */
         /* alike on every rank: no host holds them all */
@@ -866,7 +873,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         pario_train_map_populate(&t, start, len);
     }
     double t0 = MPI_Wtime();
-    uint64_t b = o->batch, nbatch = (t.n + b - 1) / b, steps = 0;
+    uint64_t b = o->batch, nbatch = t.n / b + (t.n % b != 0), steps = 0;   /* n + b - 1 overflows near 2^64 */
     for (uint64_t e = first; e < o->epochs && !pario_failed(&st); e++) {
         double te = MPI_Wtime();
         struct order ord;
@@ -887,7 +894,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             uint64_t nseg = o->allreduce == PARIO_ALLREDUCE_RING ? SLOT_SEGMENTS + 1
                             : nmine != UINT64_MAX                ? nall
                                                                  : batch_segments(&ord, lo, size);
-            double *slots = nmine != UINT64_MAX && nseg <= SLOT_SEGMENTS && nseg * t.nw < INT_MAX ? t.slots : NULL;
+            double *slots = nmine != UINT64_MAX && nseg <= nslots && nseg * t.nw < INT_MAX ? t.slots : NULL;
             if (slots)
                 memset(t.packed, 0, nmine * t.nw * sizeof *t.packed);
             else

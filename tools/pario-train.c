@@ -177,6 +177,20 @@ static void print_result(const pario_common *c, const pario_train_opts *o, const
     pario_out_close(&out);
 }
 
+/* The log is written (or continued in place): never over an input.
+ * Collective. */
+static pario_status guard_log(const pario_common *c, const pario_train_opts *o)
+{
+    pario_guard *g = pario_guard_new();
+    pario_guard_data_input(g, c->args[0], c->desc);
+    if (o->labels)
+        pario_guard_data_input(g, o->labels, NULL);
+    pario_guard_output(g, o->log, "log");
+    pario_status st = pario_guard_check(g, MPI_COMM_WORLD);
+    pario_guard_free(g);
+    return st;
+}
+
 int main(int argc, char **argv)
 {
     pario_mpi_init(&argc, &argv);
@@ -216,6 +230,8 @@ int main(int argc, char **argv)
         }
     } else if (!pario_failed(&st) && o.out) {
         st = pario_error(PARIO_ERR_USAGE, "--out needs --predict MODEL");
+    } else if (!pario_failed(&st) && o.log && (st = guard_log(&c, &o), pario_failed(&st))) {
+        /* the log would replace an input: reported below */
     } else if (!pario_failed(&st)) {
         o.data = c.args[0];
         o.desc = c.desc;

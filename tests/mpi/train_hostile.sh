@@ -1,0 +1,96 @@
+#!/bin/bash
+# pario-train where the careless user takes it: the step's exchange in shared
+# memory (--allreduce auto|shm) when /dev/shm has no room for it, or is
+# read-only. The data is made here with numpy; the reference is the same run
+# with --allreduce mpi, whose weights must be the same bits.
+. "$(dirname "$0")/lib.sh"
+
+# A softmax of 40 classes over 30 features (1,240 weights), batches of 128
+# one-row segments: 128 segments' sums of 1,240 doubles (1.2 MiB) meet in
+# shared memory.
+$PYTHON3 -c "
+import numpy as np
+r = np.random.default_rng(5)
+np.ascontiguousarray(r.standard_normal((256, 30))).tofile('wide_X.bin')
+y = r.integers(0, 40, 256).astype(np.int32); y[0] = 39; y.tofile('wide_y.bin')
+open('wide_X.bin.yaml', 'w').write('dtype: float64\nshape: [256, 30]\n')
+open('wide_y.bin.yaml', 'w').write('dtype: int32\nshape: [256]\n')
+" || { echo "train_hostile: could not make the data"; exit 99; }
+WIDE=(--model softmax --labels wide_y.bin --epochs 2 --batch 128 --shuffle-block 1 --lr 0.1 --seed 3 wide_X.bin)
+
+REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/train_ref.py"
+$REF make . > /dev/null || { echo "train_hostile: could not make the datasets"; exit 99; }
+ref() { local out; if out=$($REF "$@" 2>&1); then pass "ref $*"; else fail "ref $*: $out"; fi; }
+
+# a --batch near 2^64 is one batch of every row (the batches' count did not
+# overflow to 0 steps, leaving the weights at zero)
+mpirun 2 pario-train --format json --model linear --labels lin_y.bin --epochs 2 --batch 18446744073709551615 \
+  lin_X.bin > huge.json 2> huge.err || fail "--batch 2^64-1: $(head -c 300 huge.err)"
+ref sgd huge.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 18446744073709551615 --lr 0.01 --l2 0 --seed 0
+
+# --log naming an input is refused before anything is read or written, even
+# with --force (it replaced the labels, or the data, with the log: exit 0);
+# --log FILE removes the FILE.tmp.PID of a run that was killed
+cp lin_X.bin in_X.bin; cp lin_X.bin.yaml in_X.bin.yaml; cp lin_y.bin in_y.bin; cp lin_y.bin.yaml in_y.bin.yaml
+expect_error 2 2 'in_y.bin' pario-train --model linear --labels in_y.bin --epochs 1 --log in_y.bin --force in_X.bin
+expect_error 3 2 'in_X.bin' pario-train --model linear --labels in_y.bin --epochs 1 --log in_X.bin --force in_X.bin
+expect_error 1 2 'in_X.bin' pario-train --model linear --label-column 2 --epochs 1 --log in_X.bin --resume in_X.bin
+check "the inputs are untouched" sh -c 'cmp -s in_X.bin lin_X.bin && cmp -s in_y.bin lin_y.bin'
+dead=$(sh -c 'echo $$')
+echo partial > "l.h5.tmp.$dead"
+mpirun 2 pario-train --model linear --labels lin_y.bin --epochs 1 --log l.h5 lin_X.bin > /dev/null 2> l.err \
+  || fail "--log l.h5: $(head -c 300 l.err)"
+check "--log removes a killed run's temporary log" sh -c "test -f l.h5 && ! test -e l.h5.tmp.$dead"
+
+# same NAME: NAME.json has wide_mpi.json's weights and says the mpi allreduce ran
+same() {
+  check "$1: mpi ran, the weights of --allreduce mpi" $PYTHON3 -c "
+import json, sys
+a, b = json.load(open('wide_mpi.json')), json.load(open('$1.json'))
+sys.exit(0 if a['weights'] == b['weights'] and b['allreduce'] == 'mpi' else 1)"
+}
+# small_shm NAME OPTIONS: an mpiexec (a script) whose job sees a /dev/shm of its
+# own, a tmpfs mounted with OPTIONS in a mount namespace; what that /dev/shm
+# holds after the job, in shm.left. MPICH's UCX is kept off /dev/shm
+# (UCX_TLS=self,sysv: System V shared memory; its tcp transport hangs in
+# MPI_Finalize here).
+if unshare -m true 2> /dev/null; then NS="unshare -m"; elif unshare -rm true 2> /dev/null; then NS="unshare -rm"; else NS=; fi
+small_shm() {
+  cat > "shm_$1.in" <<EOS
+#!/bin/sh
+mount -t tmpfs -o $2 tmpfs /dev/shm || exit 99
+UCX_TLS=self,sysv $MPIEXEC "\$@"; rc=\$?
+ls -A /dev/shm > "$WORK/shm.left"
+exit \$rc
+EOS
+  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$NS" "$WORK/shm_$1.in" > "shm_$1"
+  chmod +x "shm_$1.in" "shm_$1"
+  echo "$WORK/shm_$1"
+}
+nothing_left() { check "$1: no pario-node object left in /dev/shm" sh -c '! grep -q pario-node shm.left'; }
+
+mpirun 2 pario-train --format json "${WIDE[@]}" --allreduce mpi > wide_mpi.json 2> wide_mpi.err \
+  || fail "wide --allreduce mpi: $(head -c 300 wide_mpi.err)"
+FULL=$(small_shm full size=512k)
+RO=$(small_shm ro ro,size=1m)
+if [ -z "$NS" ] || ! MPIEXEC=$FULL mpirun 2 pario-train "${WIDE[@]}" --epochs 1 --allreduce mpi > /dev/null 2>&1; then
+  echo "train_hostile: no mount namespace with a small /dev/shm here (unshare), or MPI needs /dev/shm: skipped"
+else
+  # /dev/shm too small for the 1.2 MiB: auto takes mpi, the same bits (not a
+  # SIGBUS at the first store into a page the tmpfs cannot give); shm asked
+  # for is one line, exit 1, naming the reason
+  MPIEXEC=$FULL mpirun 2 pario-train --format json "${WIDE[@]}" > full.json 2> full.err \
+    || fail "full /dev/shm: auto exits $?: $(head -c 300 full.err)"
+  same full
+  nothing_left "full /dev/shm, auto"
+  MPIEXEC=$FULL expect_error 3 1 'shared memory of the ranks of this host.*No space left on device' \
+    pario-train "${WIDE[@]}" --allreduce shm
+  nothing_left "full /dev/shm, shm"
+  # read-only: the same (the shm_open fails)
+  MPIEXEC=$RO mpirun 3 pario-train --format json "${WIDE[@]}" > ro.json 2> ro.err \
+    || fail "read-only /dev/shm: auto exits $?: $(head -c 300 ro.err)"
+  same ro
+  MPIEXEC=$RO expect_error 2 1 'shared memory of the ranks of this host.*Read-only file system' \
+    pario-train "${WIDE[@]}" --epochs 1 --allreduce shm
+fi
+finish

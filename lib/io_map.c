@@ -202,7 +202,7 @@ pario_status pario_map_check(struct pario_map *m)
 {
     if (!m || m->slot < 0 || !slots[m->slot].bus)
         return pario_ok();
-    return pario_error(PARIO_ERR_RUNTIME, "%s: the file shrank while it was being read (was it changed?)", m->path);
+    return pario_local_error("%s: the file shrank while it was being read (was it changed?)", m->path);
 }
 
 pario_status pario_map_check_size(struct pario_map *m)
@@ -210,7 +210,7 @@ pario_status pario_map_check_size(struct pario_map *m)
     pario_status st = pario_map_check(m);
     struct stat sb;
     if (!pario_failed(&st) && m && fstat(m->fd, &sb) == 0 && (uint64_t)sb.st_size < m->off + m->len)
-        st = pario_error(PARIO_ERR_RUNTIME, "%s: the file shrank while it was being read (was it changed?)", m->path);
+        st = pario_local_error("%s: the file shrank while it was being read (was it changed?)", m->path);
     return st;
 }
 

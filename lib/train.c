@@ -70,8 +70,8 @@ static pario_status read_bytes(MPI_File fh, const char *path, MPI_Offset off, vo
     int got = 0;
     MPI_Get_count(&ms, MPI_BYTE, &got);
     if ((size_t)got != len)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: short read at byte %lld (%d of %zu bytes): was the file truncated?",
-                           path, (long long)off, got, len);
+        return pario_local_error("%s: short read at byte %lld (%d of %zu bytes): was the file truncated?", path,
+                                 (long long)off, got, len);
     return pario_ok();
 }
 

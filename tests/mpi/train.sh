@@ -210,7 +210,7 @@ for i in $(seq 33); do cat lin_y.bin; done > trunc_y.bin
 printf 'dtype: float64\nshape: [2013, 3]\n' > trunc_X.bin.yaml
 printf 'dtype: float64\nshape: [2013]\n' > trunc_y.bin.yaml
 (sleep 2; truncate -s 100 trunc_X.bin) &
-expect_error 2 1 'trunc_X.bin' pario-train --model linear --labels trunc_y.bin --epochs 1e15 trunc_X.bin
+expect_error 2 1 'trunc_X.bin: .*\(rank [01]\)$' pario-train --model linear --labels trunc_y.bin --epochs 1e15 trunc_X.bin
 wait
 run bigblock 2 --model linear --labels lin_y.bin --epochs 2 --shuffle-block 1e18 lin_X.bin
 ref sgd bigblock.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 32 --lr 0.01 --seed 0 --block 61

@@ -36,10 +36,10 @@ const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_sta
  * (pario-train's shuffled rows), which calls pario_map_check after each use.
  * NULL with *st set when mmap fails. */
 const void *pario_map_all(struct pario_map *m, pario_status *st);
-/* A failure since the last call (the file shrank under the map), else ok. */
 /* 1 when a read of m's pages failed (the file shrank: pario_map_check's
  * error), else 0: a test cheap enough for every use of a mapping. */
 int pario_map_lost(const struct pario_map *m);
+/* A failure since the last call (the file shrank under the map), else ok. */
 pario_status pario_map_check(struct pario_map *m);
 /* The same, and also a file now shorter than the range: its last page past the
  * new end reads as zeros with no SIGBUS (one fstat; for failure paths and the

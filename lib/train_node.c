@@ -22,7 +22,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "node_shm.h"
 #include "train_internal.h"
 #include "train_model.h"
@@ -40,13 +39,6 @@ struct train_node {
 
 /* Cache lines: the counter alone in its own, the doubles after it. */
 #define LINE 64
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 pario_status pario_train_node_open(struct train *t, uint64_t nslots)
 {
@@ -95,10 +87,10 @@ static void arrive(struct train_node *x, int p, double spin)
     uint64_t want = x->phases * (uint64_t)p;
     if (atomic_fetch_add_explicit(x->arrived, 1, memory_order_acq_rel) + 1 >= want)
         return;
-    double until = spin > 0.0 ? now() + spin : 0.0;
+    double until = spin > 0.0 ? MPI_Wtime() + spin : 0.0;
     unsigned polls = 0;
     while (atomic_load_explicit(x->arrived, memory_order_acquire) < want) {
-        if (spin > 0.0 && (++polls & 63 || now() < until)) {
+        if (spin > 0.0 && (++polls & 63 || MPI_Wtime() < until)) {
 #if defined(__x86_64__) || defined(__i386__)
             __builtin_ia32_pause();
 #endif

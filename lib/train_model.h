@@ -43,6 +43,24 @@ double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok);
 void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t stride, uint64_t nw, double *out,
                            unsigned char *ok);
 
+/* An exact partial sum of one column (lib/kernels/train_sum.c): the
+ * exponents' range of its nonzero values and their sum as a 128-bit integer
+ * (hi, lo: two's complement) in units of 2^(emin - 1075). emin 4096, emax
+ * -4096: zeros only; emin 0, emax 32767: the fast path cannot take it. */
+typedef struct {
+    uint64_t hi, lo;
+    int32_t emin, emax;
+} pario_train_fixed;
+
+/* out[i]: the partial of x[s stride + i], s < n, for i < nw. */
+void pario_train_fixed_cols(const double *x, uint64_t n, uint64_t stride, uint64_t nw, pario_train_fixed *out);
+
+/* out[i] = the exactly rounded sum of the np partials parts[r pstride + i]
+ * (ntotal values in all), the bits of pario_train_fsum_cols over all of
+ * them, and ok[i] = 1; ok[i] = 0 where the fast path does not apply. */
+void pario_train_fixed_combine(const pario_train_fixed *parts, uint64_t np, uint64_t pstride, uint64_t nw,
+                               uint64_t ntotal, double *out, unsigned char *ok);
+
 /* 1 when x[0..n-1] are all finite. */
 int pario_train_finite(const double *x, uint64_t n);
 

@@ -1,21 +1,34 @@
 /* The step's exchange when every rank of the job is on one host
  * (--allreduce shm, and auto's choice there): the segments' gradient sums
  * meet in memory the ranks share (node_shm.c), not in an MPI collective.
+ * No MPI call, so no progress engine to poll: a waiting rank spins for
+ * t->spin seconds, then yields its core on each look. Two ways, by the
+ * number of ranks; either gives the bits of the MPI path at any P:
  *
- * A step is Horovod's allreduce in two phases over that memory, each closed
- * by one atomic counter that every rank increments and waits on:
+ * Up to COMBINE_RANKS ranks, one arrival a step: each rank adds its own
+ * segments' sums exactly into a partial per weight (a 128-bit integer and its
+ * exponents' range, lib/kernels/train_sum.c), writes it with its failure flag
+ * and speed (lib/train_balance.c), and arrives; then every rank combines the
+ * P partials of every weight (integers: any grouping gives the same sum, so
+ * the same bits). The partials alternate between two buffers by the step's
+ * parity: a rank writes those of step k+1 after every rank arrived at step k,
+ * so after every rank finished reading step k-1's. A weight the fast path
+ * cannot take (a span of exponents wider than 64 bits, a subnormal, inf or
+ * NaN) is rare, and every rank sees it alike: then each rank writes its
+ * segments' sums into their slots, arrives once more, and every rank adds
+ * that weight's slots by pario_train_fsum (or an accumulator).
+ *
+ * More ranks: Horovod's allreduce in two phases, each closed by an arrival:
  *   1. each rank writes its segments' sums into their slots (and its failure
- *      flag and speed, lib/train_balance.c), then arrives;
+ *      flag and speed), then arrives;
  *   2. each rank adds exactly the slots of its share of the weights (blocks of
  *      8 columns dealt by position: the reduce-scatter) and writes those sums,
  *      then arrives; every rank then copies all the sums (the allgather).
- * A column's sum is the same function of the same slots whoever computes it,
- * so the bits are those of the MPI path at any P. Nothing is overwritten while
- * it may still be read: a rank writes its slots of step k+1 only after every
- * rank arrived at phase 2 of step k (done reading the slots and the flags of
- * k), and its sums of k+1 only after every rank arrived at phase 1 of k+1
- * (done reading the sums of k). No MPI call, so no progress engine to poll: a waiting rank
- * spins for t->spin seconds, then yields its core on each look. */
+ * Each rank reads about W weights a step, not P W partials. Nothing is
+ * overwritten while it may still be read: a rank writes its slots of step
+ * k+1 only after every rank arrived at phase 2 of step k (done reading the
+ * slots and the flags of k), and its sums of k+1 only after every rank
+ * arrived at phase 1 of k+1 (done reading the sums of k). */
 #include "config.h"
 #include <sched.h>
 #include <stdatomic.h>
@@ -30,20 +43,32 @@ struct train_node {
     pario_node_shm *shm;
     MPI_Comm node;
     _Atomic uint64_t *arrived;  /* arrivals of every rank so far (its own cache line) */
-    double *flags;              /* P failure flags */
+    int combine;                /* at most COMBINE_RANKS ranks: one arrival a step */
+    double *flags;              /* two phases: P failure flags */
     double *rates;              /* P ranks' speeds (pario_train_rate) */
     double *slots;              /* nslots x nw segments' sums */
-    double *sums;               /* nw exact sums */
+    double *sums;               /* two phases: nw exact sums */
+    char *heads;                /* one arrival: 2 x P lines, each a rank's failure flag and speed */
+    pario_train_fixed *parts;   /* one arrival: 2 x P x pstride partials */
+    uint64_t pstride;           /* nw rounded up to 8 (a whole number of lines) */
     uint64_t phases;            /* phases this rank has arrived at */
+    uint64_t steps;             /* steps done (one arrival: their parity picks the buffers) */
 };
 
 /* Cache lines: the counter alone in its own, the doubles after it. */
 #define LINE 64
+/* Up to this many ranks, every rank combines every weight's P partials (one
+ * arrival a step, P W partials read); more, the two-phase reduce-scatter. */
+#define COMBINE_RANKS 4
 
 pario_status pario_train_node_open(struct train *t, uint64_t nslots)
 {
     t->xn = NULL;
-    size_t bytes = LINE + (2 * (size_t)t->p + nslots * t->nw + t->nw) * sizeof(double);
+    uint64_t P = (uint64_t)t->p, pstride = (t->nw + 7) & ~(uint64_t)7;
+    int combine = t->p <= COMBINE_RANKS;
+    size_t bytes = combine ? LINE + 2 * P * LINE + 2 * P * pstride * sizeof(pario_train_fixed)
+                                 + nslots * t->nw * sizeof(double)
+                           : LINE + (2 * P + nslots * t->nw + t->nw) * sizeof(double);
     struct train_node *x = calloc(1, sizeof *x);
     pario_status st = x ? pario_ok() : pario_local_error("out of memory for the step's exchange");
     if (pario_agree(&st, t->comm)) {
@@ -64,10 +89,18 @@ pario_status pario_train_node_open(struct train *t, uint64_t nslots)
         return pario_ok();
     }
     x->arrived = base;
-    x->flags = (double *)((char *)base + LINE);
-    x->rates = x->flags + t->p;
-    x->slots = x->rates + t->p;
-    x->sums = x->slots + nslots * t->nw;
+    x->combine = combine;
+    if (combine) {
+        x->heads = (char *)base + LINE;
+        x->parts = (pario_train_fixed *)(x->heads + 2 * P * LINE);
+        x->pstride = pstride;
+        x->slots = (double *)(x->parts + 2 * P * pstride);
+    } else {
+        x->flags = (double *)((char *)base + LINE);
+        x->rates = x->flags + t->p;
+        x->slots = x->rates + t->p;
+        x->sums = x->slots + nslots * t->nw;
+    }
     t->xn = x;
     return pario_ok();
 }
@@ -123,10 +156,63 @@ void pario_train_exact_cols(struct train *t, const double *slots, uint64_t nseg,
     }
 }
 
+/* Up to COMBINE_RANKS ranks: one arrival (above). */
+static void step_combine(struct train *t, const double *packed, uint64_t nmine, const struct seg *mine,
+                         uint64_t nseg, int failed)
+{
+    struct train_node *x = t->xn;
+    uint64_t nw = t->nw, P = (uint64_t)t->p, par = x->steps++ & 1;
+    double t0 = MPI_Wtime();
+    pario_train_fixed *parts = x->parts + par * P * x->pstride;
+    pario_train_fixed_cols(packed, nmine, nw, nw, parts + (uint64_t)t->rank * x->pstride);
+    double *head = (double *)(x->heads + (par * P + (uint64_t)t->rank) * LINE);
+    head[0] = failed ? 1.0 : 0.0;
+    head[1] = pario_train_rate(t);
+    double t1 = MPI_Wtime();
+    arrive(x, t->p, t->spin);
+    double t2 = MPI_Wtime();
+    pario_train_fixed_combine(parts, P, x->pstride, nw, nseg, t->g, t->fsok);
+    double nfailed = 0.0;
+    for (uint64_t q = 0; q < P; q++) {
+        const double *h = (const double *)(x->heads + (par * P + q) * LINE);
+        nfailed += h[0];
+        t->rates[q] = h[1];
+    }
+    pario_train_shares(t);
+    t->g[nw] = nfailed;
+    uint64_t slow = 0;
+    for (uint64_t i = 0; i < nw; i++)
+        slow += !t->fsok[i];
+    if (slow) {
+        /* every rank saw the same partials: every rank is here */
+        for (uint64_t i = 0; i < nmine; i++)
+            memcpy(x->slots + mine[i].s * nw, packed + i * nw, nw * sizeof *x->slots);
+        arrive(x, t->p, t->spin);
+        for (uint64_t i = 0; i < nw; i++) {
+            int ok;
+            if (t->fsok[i])
+                continue;
+            t->g[i] = pario_train_fsum(x->slots + i, nseg, nw, &ok);
+            if (!ok) {
+                pario_xsum_init(&t->acc[i]);
+                for (uint64_t s = 0; s < nseg; s++)
+                    pario_xsum_add(&t->acc[i], x->slots[s * nw + i]);
+                t->g[i] = pario_xsum_round(&t->acc[i]);
+            }
+        }
+    }
+    t->secs[1] += t2 - t1;
+    t->secs[2] -= t2 - (t1 - t0);   /* the partial, then the combination until the update is done */
+}
+
 pario_status pario_train_node_step(struct train *t, const double *packed, uint64_t nmine, const struct seg *mine,
                                    uint64_t nseg, int failed)
 {
     struct train_node *x = t->xn;
+    if (x->combine) {
+        step_combine(t, packed, nmine, mine, nseg, failed);
+        return pario_ok();
+    }
     uint64_t nw = t->nw;
     double t0 = MPI_Wtime();
     for (uint64_t i = 0; i < nmine; i++)

@@ -95,6 +95,15 @@ r = [json.load(open(f))['allreduce'] for f in ('soft2.json', 'softs5.json', 'sof
 sys.exit(0 if r == ['shm', 'shm', 'mpi', 'mpi', 'ring', 'mpi'] else 1)"
 PARIO_POOL_NODE_SIZE=1 expect_error 2 2 '--allreduce shm: the 2 ranks are not all on one host' pario-train "${SOFT[@]}" --allreduce shm
 PARIO_FAULT=open:rank=0:after=4 expect_error 2 1 'the shared memory of the ranks of this host' pario-train "${SOFT[@]}" --allreduce shm
+# gradient sums whose exponents span more than 64 bits, and subnormals: the
+# exact sums' slow paths (shm at 2-4 ranks: a second arrival, the slots
+# added by math.fsum's algorithm), the reference's SGD, the same bits at 1 to
+# 4 ranks and with mpi
+WIDE=(--model linear --labels wide_y.bin --epochs 2 --batch 9 --lr 1e-31 --seed 2 --shuffle-block 2 wide_X.bin)
+for n in 1 2 3 4; do run wide$n "$n" "${WIDE[@]}"; done
+run widem 2 "${WIDE[@]}" --allreduce mpi
+ref sgd wide1.json linear wide_X.bin --labels wide_y.bin --epochs 2 --batch 9 --lr 1e-31 --seed 2 --block 2
+for v in wide2 wide3 wide4 widem; do ref same wide1.json $v.json; done
 # --allreduce mpi sums the segments of a batch in slots of a vector of doubles
 # up to 128 segments, in exact accumulators above: a batch of 130 one-row
 # segments takes the accumulators (3 ranks), the ring and the reference agree

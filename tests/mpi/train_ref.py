@@ -103,6 +103,16 @@ def make(d):
     write(d, "nan_y.bin", np.zeros(20))
     write(d, "one_d.bin", np.arange(10.0))
     write(d, "bad_y.bin", np.full(20, 2.0))
+    # linear, 45 rows of 2 features whose gradient sums span more than 64
+    # bits of exponent (rows alternately near 1e15 and 1e-15) and reach the
+    # subnormals (column 1): the exact sums' slow paths
+    rng = np.random.default_rng(45)
+    X = rng.normal(size=(45, 2))
+    X[0::2, 0] *= 1e15
+    X[1::2, 0] *= 1e-15
+    X[5::7, 1] = 1e-310
+    write(d, "wide_X.bin", X)
+    write(d, "wide_y.bin", rng.normal(size=45))
     # logistic, 150 rows (more one-row segments in a batch than --allreduce mpi's slots)
     rng = np.random.default_rng(150)
     X = rng.normal(size=(150, 3))

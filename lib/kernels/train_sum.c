@@ -1,0 +1,268 @@
+/* pario-train's exact sums of the segments' gradient sums (train_model.h).
+ *
+ * The fast path: when a column's values have exponents within 64 bits of each
+ * other (and far from overflow and the subnormals), each value m 2^e is the
+ * integer m 2^(e - emin) times 2^(emin - 1075), their sum is an exact 128-bit
+ * integer (n <= 1024 values of at most 117 bits), and converting it to a
+ * double once (round to nearest even) then scaling by 2^(emin - 1075) (exact:
+ * the result is normal) rounds the exact sum once: math.fsum's bits.
+ *
+ * Integers add in any grouping, so the sum may be taken in parts: the rows of
+ * a column split among the ranks, each rank's part an exact partial (its
+ * exponents' range and its 128-bit sum relative to its own smallest exponent,
+ * pario_train_fixed_cols), and the parts combined by shifting each to the
+ * smallest exponent of them all (pario_train_fixed_combine): the same integer,
+ * so the same bits as the whole column at once. --allreduce shm sends each
+ * rank's partials, not its segments' sums (lib/train_node.c).
+ *
+ * Otherwise (a span wider than 64 bits, a subnormal, inf or NaN, |x| >= 2^900):
+ * Shewchuk's partials with CPython's rounding (pario_train_fsum), or for
+ * non-finite and huge values a pario_xsum (the caller). */
+#include "config.h"
+#include <math.h>
+#include <string.h>
+#include "../train_model.h"
+#include "xmath.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+#define PARIO_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define PARIO_CLONES
+#endif
+
+#pragma GCC diagnostic ignored "-Wpsabi"   /* vectors pass between always_inline functions only: no ABI */
+
+/* A column the fast path cannot take: emin 0 fails the combination's test. */
+static const pario_train_fixed FIXED_BAD = { 0, 0, 0, 32767 };
+/* A column of zeros: neutral in the combination. */
+static const pario_train_fixed FIXED_ZERO = { 0, 0, 4096, -4096 };
+
+/* One column, scalar: the tail of pario_train_fixed_cols. */
+static void fixed_col(const double *x, uint64_t n, uint64_t stride, pario_train_fixed *o)
+{
+    int emin = 4096, emax = -4096;
+    for (uint64_t s = 0; s < n; s++) {
+        uint64_t b;
+        memcpy(&b, &x[s * stride], sizeof b);
+        int be = (int)((b >> 52) & 0x7ff);
+        if (b << 1 == 0)
+            continue;   /* a zero */
+        if (be == 0 || be > 1023 + 900) {
+            *o = FIXED_BAD;   /* subnormal, or large, inf, NaN */
+            return;
+        }
+        emin = be < emin ? be : emin;
+        emax = be > emax ? be : emax;
+    }
+    if (emax < emin) {
+        *o = FIXED_ZERO;
+        return;
+    }
+    if (emax - emin > 64 || n > 1024) {
+        *o = FIXED_BAD;
+        return;
+    }
+    unsigned __int128 t = 0;
+    for (uint64_t s = 0; s < n; s++) {
+        uint64_t b;
+        memcpy(&b, &x[s * stride], sizeof b);
+        int be = (int)((b >> 52) & 0x7ff);
+        if (b << 1 == 0)
+            continue;
+        unsigned __int128 m = (unsigned __int128)((b & 0x000fffffffffffffULL) | 0x0010000000000000ULL) << (be - emin);
+        t = b >> 63 ? t - m : t + m;
+    }
+    *o = (pario_train_fixed){ (uint64_t)(t >> 64), (uint64_t)t, emin, emax };
+}
+
+/* 8 columns at once (lanes), each 128-bit sum as two 64-bit halves with the
+ * carry: the same integers as fixed_col. Branch- and comparison-free helpers
+ * on 64-bit lanes (vector comparisons scalarise in places; macros: a 64-byte
+ * vector passed by value draws GCC's ABI note): 1 where v != 0, all ones where
+ * a signed v < 0 (arithmetic shift), the signed minimum and maximum (|values|
+ * < 2^13: no overflow). */
+typedef uint64_t v8u __attribute__((vector_size(64)));
+typedef int64_t v8i __attribute__((vector_size(64)));
+
+static inline __attribute__((always_inline)) v8u load8u(const double *p)
+{
+    v8u v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+#define nonzero01(v) ((v8u)(((v) | -(v)) >> 63))
+#define negmask(v) ((v8i)((v) >> 63))
+#define min8i(a, b) ({ v8i d_ = (a) - (b); (b) + (d_ & negmask(d_)); })
+#define max8i(a, b) ({ v8i d_ = (a) - (b); (a) - (d_ & negmask(d_)); })
+
+PARIO_CLONES
+void pario_train_fixed_cols(const double *x, uint64_t n, uint64_t stride, uint64_t nw, pario_train_fixed *out)
+{
+    uint64_t i = 0;
+    for (; n <= 1024 && i + 8 <= nw; i += 8) {
+        /* the exponents' range of the nonzero values; a subnormal or a huge value is bad */
+        v8i emin = { 4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096 }, emax = -emin, bad = emin - emin;
+        for (uint64_t s = 0; s < n; s++) {
+            v8u b = load8u(x + s * stride + i);
+            v8i e = (v8i)((b >> 52) & 0x7ff);
+            v8i z = (v8i)(1 - nonzero01(b << 1));              /* 1 for a zero */
+            v8i sub = (v8i)(1 - nonzero01((v8u)e)) & (1 - z);  /* exponent 0, not zero */
+            v8i huge = negmask(1023 + 900 - e) & 1;
+            bad |= sub | huge;
+            emin = min8i(emin, e + (z << 12));   /* a zero counts as 4096 */
+            emax = max8i(emax, e - (z << 12));   /* and as -4096 */
+        }
+        /* each value m 2^(e - emin) (m with its implicit bit; 0 for a zero)
+         * added into the 128-bit lanes (H, L), negated when negative */
+        v8u H = (v8u)(bad - bad), L = H;
+        for (uint64_t s = 0; s < n; s++) {
+            v8u b = load8u(x + s * stride + i);
+            v8i e = (v8i)((b >> 52) & 0x7ff);
+            v8u m = ((b & 0x000fffffffffffffULL) | 0x0010000000000000ULL) & -nonzero01(b << 1);
+            v8i d = e - emin;   /* 0..64 in the lanes that count */
+            v8u lo = (m << ((v8u)d & 63)) & (v8u)negmask(d - 64);                 /* d < 64 */
+            v8u hi = (m >> ((v8u)(64 - d) & 63)) & (v8u)~negmask((d - 1) | (64 - d));   /* 1 <= d <= 64 */
+            v8u neg = -(b >> 63);   /* all ones for a negative value */
+            v8u lon = (lo ^ neg) - neg;
+            v8u hin = (hi ^ neg) + (neg & (1 - nonzero01(lo)));   /* two's complement's carry */
+            v8u sum = L + lon;
+            v8u carry = ((L & lon) | ((L | lon) & ~sum)) >> 63;
+            L = sum;
+            H = H + hin + carry;
+        }
+        for (int l = 0; l < 8; l++) {
+            if (bad[l] || (emax[l] >= emin[l] && emax[l] - emin[l] > 64))
+                out[i + l] = FIXED_BAD;
+            else if (emax[l] < emin[l])
+                out[i + l] = FIXED_ZERO;
+            else
+                out[i + l] = (pario_train_fixed){ H[l], L[l], (int32_t)emin[l], (int32_t)emax[l] };
+        }
+    }
+    for (; i < nw; i++)
+        fixed_col(x + i, n, stride, &out[i]);
+}
+
+/* The signed 128-bit integer (hi, lo) as a double, rounded once to nearest
+ * even: its leading 64 bits with a sticky bit for the rest, which the
+ * conversion of a 64-bit integer (exact rounding, as C requires) rounds as
+ * the whole would be; times 2^shift (exact). */
+static double i128_to_double(uint64_t hi, uint64_t lo)
+{
+    int neg = (int64_t)hi < 0;
+    if (neg) {   /* two's complement */
+        hi = ~hi + (lo == 0);
+        lo = -lo;
+    }
+    double v;
+    if (hi == 0) {
+        v = (double)lo;
+    } else {
+        int s = 64 - __builtin_clzll(hi);   /* 1..64: the bits of hi */
+        uint64_t m = s == 64 ? hi | (lo != 0) : (hi << (64 - s)) | (lo >> s) | ((lo << (64 - s)) != 0);
+        v = (double)m * xm_double((uint64_t)(1023 + s) << 52);
+    }
+    return neg ? -v : v;
+}
+
+void pario_train_fixed_combine(const pario_train_fixed *parts, uint64_t np, uint64_t pstride, uint64_t nw,
+                               uint64_t ntotal, double *out, unsigned char *ok)
+{
+    for (uint64_t i = 0; i < nw; i++) {
+        int32_t emin = 4096, emax = -4096;
+        for (uint64_t r = 0; r < np; r++) {
+            const pario_train_fixed *p = &parts[r * pstride + i];
+            emin = p->emin < emin ? p->emin : emin;
+            emax = p->emax > emax ? p->emax : emax;
+        }
+        if (emax < emin) {   /* zeros only */
+            out[i] = 0.0;
+            ok[i] = 1;
+            continue;
+        }
+        if (emax - emin > 64 || emin < 80 || ntotal > 1024) {
+            ok[i] = 0;
+            continue;
+        }
+        unsigned __int128 t = 0;
+        for (uint64_t r = 0; r < np; r++) {
+            const pario_train_fixed *p = &parts[r * pstride + i];
+            if (p->emax >= p->emin)   /* a part of zeros adds nothing */
+                t += (((unsigned __int128)p->hi << 64) | p->lo) << (p->emin - emin);
+        }
+        /* times 2^(emin - 1075), exact (a normal result), as ldexp */
+        out[i] = i128_to_double((uint64_t)(t >> 64), (uint64_t)t) * xm_double((uint64_t)(emin - 1075 + 1023) << 52)
+                 + 0.0;
+        ok[i] = 1;
+    }
+}
+
+void pario_train_fsum_cols(const double *x, uint64_t n, uint64_t stride, uint64_t nw, double *out,
+                           unsigned char *ok)
+{
+    pario_train_fixed part[64];
+    for (uint64_t i = 0; i < nw; i += 64) {
+        uint64_t len = nw - i < 64 ? nw - i : 64;
+        pario_train_fixed_cols(x + i, n, stride, len, part);
+        pario_train_fixed_combine(part, 1, len, len, n, out + i, ok + i);
+    }
+}
+
+/* The exactly rounded sum of x[0], x[stride], .., x[(n-1) stride]: the fast
+ * path, else Shewchuk's partials and CPython's math.fsum rounding (round half
+ * to even), the bits of pario_xsum_round for the same values; 0 (and *ok = 0)
+ * when a value is not finite or as large as 2^1000, or the partials overflow
+ * their array, for the caller to use an accumulator instead. */
+PARIO_CLONES
+double pario_train_fsum(const double *x, uint64_t n, uint64_t stride, int *ok)
+{
+    pario_train_fixed fx;
+    double p[64];
+    unsigned char fok;
+    fixed_col(x, n, stride, &fx);
+    pario_train_fixed_combine(&fx, 1, 1, 1, n, &p[0], &fok);
+    if (fok) {
+        *ok = 1;
+        return p[0];
+    }
+    int np = 0;
+    *ok = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        double v = x[i * stride];
+        if (!(fabs(v) < 0x1p1000))
+            return 0.0;
+        int j = 0;
+        for (int q = 0; q < np; q++) {   /* without branches: the swaps and the zeros mispredict */
+            double y = p[q], a = fabs(v) < fabs(y) ? y : v, b = fabs(v) < fabs(y) ? v : y;
+            double hi = a + b, lo = b - (hi - a);
+            p[j] = lo;
+            j += lo != 0.0;
+            v = hi;
+        }
+        np = j;
+        if (v != 0.0) {
+            if (np >= 64)
+                return 0.0;
+            p[np++] = v;
+        }
+    }
+    double hi = 0.0, lo = 0.0;
+    if (np > 0) {
+        hi = p[--np];
+        while (np > 0) {
+            double v = hi, y = p[--np];
+            hi = v + y;
+            lo = y - (hi - v);
+            if (lo != 0.0)
+                break;
+        }
+        if (np > 0 && ((lo < 0.0 && p[np - 1] < 0.0) || (lo > 0.0 && p[np - 1] > 0.0))) {
+            double y = lo * 2.0, v = hi + y;
+            if (y == v - hi)
+                hi = v;
+        }
+    }
+    *ok = 1;
+    return hi + 0.0;
+}

@@ -481,7 +481,10 @@ static void order_init(struct order *ord, uint64_t n, uint64_t R, uint64_t seed,
 }
 
 /* Position pos of the sequence: its block position *q and the position where
- * that block starts. */
+ * that block starts. A block's length follows from its position (the short
+ * one sits at qs), not from the permutation: the blocks of a batch are found
+ * without waiting for each other's perm_at, whose chains of multiplies then
+ * overlap. */
 static uint64_t order_locate(const struct order *o, uint64_t pos, uint64_t *q)
 {
     uint64_t split = o->qs * o->R;
@@ -499,7 +502,7 @@ static uint64_t batch_segments(const struct order *o, uint64_t lo, uint64_t size
     uint64_t pos = lo, end = lo + size, s = 0;
     for (; pos < end; s++) {
         uint64_t q, start = order_locate(o, pos, &q);
-        uint64_t blen = pario_perm_at(&o->perm, q) == o->nb - 1 ? o->tail : o->R;
+        uint64_t blen = q == o->qs ? o->tail : o->R;
         pos += start + blen - pos < end - pos ? start + blen - pos : end - pos;
     }
     return s;
@@ -553,7 +556,7 @@ static uint64_t deal_mine(const struct train *t, const struct order *o, uint64_t
             return UINT64_MAX;
         uint64_t q, start = order_locate(o, pos, &q);
         uint64_t blk = pario_perm_at(&o->perm, q);
-        uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
+        uint64_t blen = q == o->qs ? o->tail : o->R;
         uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
         all[nseg++] = (struct seg){ blk * o->R + (pos - start), take, s, 0 };
         pos += take;
@@ -589,7 +592,7 @@ static struct seg first_mine(const struct train *t, const struct order *o, uint6
     for (uint64_t s = 0; pos < end && s <= (uint64_t)t->rank; s++) {
         uint64_t q, start = order_locate(o, pos, &q);
         uint64_t blk = pario_perm_at(&o->perm, q);
-        uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
+        uint64_t blen = q == o->qs ? o->tail : o->R;
         uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
         if (s == (uint64_t)t->rank)
             me = (struct seg){ blk * o->R + (pos - start), take, s, t->rank };
@@ -637,7 +640,7 @@ static pario_status run_batch(struct train *t, const struct order *o, uint64_t l
     for (uint64_t s = 0; pos < end && !failed; s++) {
         uint64_t q, start = order_locate(o, pos, &q);
         uint64_t blk = pario_perm_at(&o->perm, q);
-        uint64_t blen = blk == o->nb - 1 ? o->tail : o->R;
+        uint64_t blen = q == o->qs ? o->tail : o->R;
         uint64_t take = start + blen - pos < end - pos ? start + blen - pos : end - pos;
         if (s % (uint64_t)t->p == (uint64_t)t->rank) {
             struct seg me = { blk * o->R + (pos - start), take, s, t->rank };

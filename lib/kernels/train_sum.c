@@ -144,26 +144,24 @@ void pario_train_fixed_cols(const double *x, uint64_t n, uint64_t stride, uint64
         fixed_col(x + i, n, stride, &out[i]);
 }
 
-/* The signed 128-bit integer (hi, lo) as a double, rounded once to nearest
- * even: its leading 64 bits with a sticky bit for the rest, which the
+/* The signed 128-bit integer t as a double, rounded once to nearest even:
+ * its magnitude's leading 63 bits with a sticky bit for the rest, which the
  * conversion of a 64-bit integer (exact rounding, as C requires) rounds as
- * the whole would be; times 2^shift (exact). */
-static double i128_to_double(uint64_t hi, uint64_t lo)
+ * the whole would be, times 2^k (exact), the sign put back. Without branches:
+ * the signs and sizes of a step's sums are random, and a mispredicted branch
+ * costs more than the arithmetic. */
+static double i128_to_double(unsigned __int128 t)
 {
-    int neg = (int64_t)hi < 0;
-    if (neg) {   /* two's complement */
-        hi = ~hi + (lo == 0);
-        lo = -lo;
-    }
-    double v;
-    if (hi == 0) {
-        v = (double)lo;
-    } else {
-        int s = 64 - __builtin_clzll(hi);   /* 1..64: the bits of hi */
-        uint64_t m = s == 64 ? hi | (lo != 0) : (hi << (64 - s)) | (lo >> s) | ((lo << (64 - s)) != 0);
-        v = (double)m * xm_double((uint64_t)(1023 + s) << 52);
-    }
-    return neg ? -v : v;
+    uint64_t neg = (uint64_t)(t >> 127);
+    unsigned __int128 u = (t ^ -(unsigned __int128)neg) + neg;   /* |t| (< 2^127) */
+    uint64_t hi = (uint64_t)(u >> 64), lo = (uint64_t)u;
+    int bits = hi ? 128 - __builtin_clzll(hi) : lo ? 64 - __builtin_clzll(lo) : 0;
+    int k = bits > 63 ? bits - 63 : 0;
+    uint64_t m = (uint64_t)(u >> k) | (uint64_t)((u & (((unsigned __int128)1 << k) - 1)) != 0);
+    double v = (double)(int64_t)m * xm_double((uint64_t)(1023 + k) << 52);
+    uint64_t vb;
+    memcpy(&vb, &v, sizeof vb);
+    return xm_double(vb ^ (neg << 63));
 }
 
 void pario_train_fixed_combine(const pario_train_fixed *parts, uint64_t np, uint64_t pstride, uint64_t nw,
@@ -192,8 +190,7 @@ void pario_train_fixed_combine(const pario_train_fixed *parts, uint64_t np, uint
                 t += (((unsigned __int128)p->hi << 64) | p->lo) << (p->emin - emin);
         }
         /* times 2^(emin - 1075), exact (a normal result), as ldexp */
-        out[i] = i128_to_double((uint64_t)(t >> 64), (uint64_t)t) * xm_double((uint64_t)(emin - 1075 + 1023) << 52)
-                 + 0.0;
+        out[i] = i128_to_double(t) * xm_double((uint64_t)(emin - 1075 + 1023) << 52) + 0.0;
         ok[i] = 1;
     }
 }

@@ -749,6 +749,7 @@ void pario_train_close(struct train *t)
     free(t->fsok);
     free(t->segs);
     free(t->mine);
+    free(t->hist);
 }
 
 /* Seconds the step's collective polls before it yields the core (lib/wait.c):
@@ -809,8 +810,9 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         t.fsok = malloc(t.nw);
         t.segs = malloc(2 * DEAL_SEGMENTS * sizeof *t.segs);
         t.mine = malloc(2 * DEAL_SEGMENTS * sizeof *t.mine);
+        t.hist = malloc(3 * sizeof *t.hist);
         if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok || !t.segs || !t.mine || !t.packed || !t.gath
-            || !t.counts || !t.displs || !t.rates || !t.cum)
+            || !t.counts || !t.displs || !t.rates || !t.cum || !t.hist)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
     if (pario_agree(&st, comm)) {
@@ -875,6 +877,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         eval_range(&t, &start, &len);
         pario_train_map_populate(&t, start, len);
     }
+    for (int i = 0; i < 3; i++)
+        pario_loghist_init(&t.hist[i]);
     double t0 = MPI_Wtime();
     uint64_t b = o->batch, nbatch = t.n / b + (t.n % b != 0), steps = 0;   /* n + b - 1 overflows near 2^64 */
     for (uint64_t e = first; e < o->epochs && !pario_failed(&st); e++) {
@@ -885,6 +889,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         pario_xsum_init(&eloss);
         uint64_t ecorrect = 0, nmine = 0, nall = 0;
         struct seg *all = t.segs, *nextall = t.segs + DEAL_SEGMENTS;
+        double prev = 0.0;   /* the last step's start (none yet this epoch) */
         for (uint64_t bi = 0; bi < nbatch; bi++) {
             uint64_t lo = bi * b, size = t.n - lo < b ? t.n - lo : b;
             if (t.rank == 0 && (long)e == kill_e && (long)bi == kill_b)
@@ -913,10 +918,14 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
                 else if (nnext)
                     after = t.mine[DEAL_SEGMENTS];
             }
-            double tb = MPI_Wtime();
+            double tb = MPI_Wtime(), waited = t.secs[1];
+            if (prev > 0.0)
+                pario_loghist_add(&t.hist[0], tb - prev);
+            prev = tb;
             st = run_batch(&t, &ord, lo, size, t.mine, nmine, after, slots ? t.packed : NULL, &eloss, &ecorrect);
             double ta = MPI_Wtime();
             t.secs[0] += ta - tb;
+            pario_loghist_add(&t.hist[1], ta - tb);
             if (!slots)
                 t.secs[1] -= ta;   /* the accumulators' allreduce: until the update */
             /* one collective per step: the ranks that failed count themselves
@@ -951,6 +960,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
                     t.w[i] = t.w[i] - o->lr * grad;
                 }
             t.secs[slots ? 2 : 1] += MPI_Wtime();
+            pario_loghist_add(&t.hist[2], t.secs[1] - waited);
             steps++;
         }
         if (pario_failed(&st))
@@ -995,11 +1005,14 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     res->samples_per_second = (double)(steps ? t.n * (o->epochs - first) : 0) / (seconds > 0 ? seconds : 1e-9);
     res->resumed = first;
     res->weights = t.w;
-    res->rank_seconds = t.rank == 0 ? malloc(4 * (size_t)t.p * sizeof(double)) : NULL;
+    res->rank_seconds = t.rank == 0 ? malloc(PARIO_TRAIN_TIMERS * (size_t)t.p * sizeof(double)) : NULL;
     int have = t.rank != 0 || res->rank_seconds;
     MPI_Bcast(&have, 1, MPI_INT, 0, comm);
+    double timers[PARIO_TRAIN_TIMERS] = { t.secs[0], t.secs[1], t.secs[2], t.secs[3] };
+    for (int i = 0; i < 3 && t.hist; i++)
+        timers[4 + i] = pario_loghist_quantile(&t.hist[i], 0.5);
     if (have)
-        MPI_Gather(t.secs, 4, MPI_DOUBLE, res->rank_seconds, 4, MPI_DOUBLE, 0, comm);
+        MPI_Gather(timers, PARIO_TRAIN_TIMERS, MPI_DOUBLE, res->rank_seconds, PARIO_TRAIN_TIMERS, MPI_DOUBLE, 0, comm);
     pario_train_close(&t);
     return st;
 }

@@ -10,6 +10,7 @@
 #include "pario/dataset.h"
 #include "pario/train.h"
 #include "pario/xsum.h"
+#include "loghist.h"
 #include "wait.h"
 
 /* Labels of softmax: at most this many classes. */
@@ -47,6 +48,7 @@ struct train {
     const float *xf;          /* the rows just read, when not widened; else NULL (t->x) */
     int unchecked;            /* t->xf not checked for inf/NaN yet (the kernel's scores tell) */
     double secs[4];           /* timers: compute, allreduce, exact sums + update, evaluation */
+    pario_loghist *hist;      /* 3: the steps' durations (start to start), their rows, their waits */
     const void *pf;           /* the rows the kernel prefetches meanwhile (mapped), or NULL */
     uint64_t pfbytes;
     const unsigned char *map, *lmap;   /* DATA and LABELS mapped (lib/train_map.c), or NULL */

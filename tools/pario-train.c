@@ -244,10 +244,12 @@ int main(int argc, char **argv)
             pario_note(&c, "%llu steps of %llu rows on %d ranks in %.3f s (%.0f samples/s), allreduce %s",
                        (unsigned long long)res.steps, (unsigned long long)o.batch, res.nranks, res.seconds,
                        res.samples_per_second, pario_allreduce_name(res.allreduce));
-        for (int r = 0; !pario_failed(&st) && c.verbose && res.rank_seconds && r < res.nranks; r++)
+        for (int r = 0; !pario_failed(&st) && c.verbose && res.rank_seconds && r < res.nranks; r++) {
+            const double *s = res.rank_seconds + PARIO_TRAIN_TIMERS * r;
             pario_note(&c, "rank %d: %.3f s reading + kernel, %.3f s allreduce (waiting included), %.3f s exact sums + "
-                       "update, %.3f s final evaluation", r, res.rank_seconds[4 * r], res.rank_seconds[4 * r + 1],
-                       res.rank_seconds[4 * r + 2], res.rank_seconds[4 * r + 3]);
+                       "update, %.3f s final evaluation; median step %.2f us (reading + kernel %.2f, allreduce %.2f)",
+                       r, s[0], s[1], s[2], s[3], s[4] * 1e6, s[5] * 1e6, s[6] * 1e6);
+        }
         pario_train_result_free(&res);
     }
     int code = pario_report(&st, tool.name, MPI_COMM_WORLD);

@@ -104,6 +104,9 @@ typedef struct pario_train_opts {
 
 void pario_train_opts_init(pario_train_opts *o);
 
+/* Timers per rank in pario_train_result.rank_seconds. */
+#define PARIO_TRAIN_TIMERS 7
+
 typedef struct pario_train_result {
     uint64_t samples, features, classes, nweights, steps;
     int nranks;
@@ -115,9 +118,11 @@ typedef struct pario_train_result {
     uint64_t resumed;      /* epochs read from the log (--resume) */
     pario_allreduce_kind allreduce;   /* the one that ran: MPI, RING or SHM */
     double *weights;       /* nweights on every rank: K rows of (F weights, then the bias) */
-    double *rank_seconds;  /* rank 0 (else NULL): per rank, 4 wall-clock timers: reading and the
-                              kernel, the gradients' allreduce (waiting included), the exact sums
-                              and the update, the final evaluation */
+    double *rank_seconds;  /* rank 0 (else NULL): per rank, PARIO_TRAIN_TIMERS wall-clock timers:
+                              the totals of reading and the kernel, the gradients' allreduce
+                              (waiting included), the exact sums and the update, the final
+                              evaluation; then the medians of a step (start to start), of its
+                              reading and kernel, and of its allreduce (within 1.8%) */
 } pario_train_result;
 
 /* Collective: train, then evaluate the final weights over the whole dataset.

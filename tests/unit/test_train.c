@@ -10,6 +10,7 @@
 #include "pario/train.h"
 #include "pario/xsum.h"
 #include "train_model.h"
+#include "loghist.h"
 #include "train_internal.h"
 /* the kernel's exp and log (tests/mpi/train_ref.py checks them against libm),
  * compiled as the kernel is: no fused multiply-adds */
@@ -271,6 +272,42 @@ START_TEST(fixed_partials_combine)
 }
 END_TEST
 
+/* pario-train's step medians (--verbose): a log-scale histogram's quantiles
+ * within its 1.8% of the sorted samples' (a serial sort in the test), for
+ * durations from 50 ns to 2,000 s (clamped to the ends), and 0 with none. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+START_TEST(loghist_quantiles)
+{
+    enum { N = 5001 };
+    static double v[N];
+    static pario_loghist h;
+    pario_loghist_init(&h);
+    ck_assert(pario_loghist_quantile(&h, 0.5) == 0.0);
+    unsigned r = 99;
+    for (int i = 0; i < N; i++) {
+        r = r * 1103515245u + 12345u;
+        v[i] = 2e-7 * pow(10.0, 9.0 * (double)(r >> 8) / 16777216.0);   /* 200 ns .. 200 s */
+        pario_loghist_add(&h, v[i]);
+    }
+    qsort(v, N, sizeof *v, cmp_double);
+    const double qs[] = { 0.0, 0.1, 0.5, 0.9, 0.99, 1.0 };
+    for (int k = 0; k < 6; k++) {
+        int i = (int)ceil(qs[k] * N);
+        double want = v[i ? i - 1 : 0], got = pario_loghist_quantile(&h, qs[k]);
+        ck_assert_msg(fabs(got / want - 1.0) < 0.019, "q %g: %g vs %g", qs[k], got, want);
+    }
+    pario_loghist_init(&h);
+    pario_loghist_add(&h, 5e-8);
+    pario_loghist_add(&h, 2000.0);
+    ck_assert(pario_loghist_quantile(&h, 0.0) < 1.02e-7 && pario_loghist_quantile(&h, 1.0) > 980.0);
+}
+END_TEST
+
 /* float32 rows give the bits of the same rows widened; the kernel's return
  * says when a score was not finite (an inf in x), and a prefetch changes nothing. */
 START_TEST(segment_f32_matches_widened)
@@ -351,6 +388,7 @@ int main(void)
     tcase_add_test(tc, fsum_matches_xsum);
     tcase_add_test(tc, fsum_cols_matches_xsum);
     tcase_add_test(tc, fixed_partials_combine);
+    tcase_add_test(tc, loghist_quantiles);
     tcase_add_test(tc, segment_f32_matches_widened);
     tcase_add_test(tc, shares_follow_speeds);
     suite_add_tcase(s, tc);

@@ -15,6 +15,7 @@
 #ifndef PARIO_TRAIN_H
 #define PARIO_TRAIN_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <mpi.h>
 #include "pario/io.h"
@@ -71,6 +72,8 @@ typedef struct pario_perm {
 
 void pario_perm_init(pario_perm *p, uint64_t n, uint64_t seed, uint64_t epoch);
 uint64_t pario_perm_at(const pario_perm *p, uint64_t pos);
+/* out[i] = pario_perm_at(p, pos[i]) for i < n, 8 at a time (lib/kernels/perm.c). */
+void pario_perm_at_n(const pario_perm *p, const uint64_t *pos, uint64_t *out, size_t n);
 /* The position of value (< n) in the permutation: pario_perm_at(p, q) == value
  * for the q returned (the Feistel rounds backwards, cycle-walked backwards). */
 uint64_t pario_perm_index(const pario_perm *p, uint64_t value);

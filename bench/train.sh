@@ -42,28 +42,33 @@ fi
 cat X.bin y.bin >/dev/null   # cached
 jget() { $PY -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 med() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-rm -f ./*.rate ./*.wall ./*.cpu
+rm -f ./*.rate ./*.wall ./*.cpu ./*.mstep
 # whole process: wall seconds and CPU seconds (user + system, all ranks) of
 # mpiexec, by /usr/bin/time; the loop's own samples/s from each program
-timed() { local tag=$1; shift; /usr/bin/time -f "%e %U %S" -o t.out "$@" > out.txt || exit 1
+timed() { local tag=$1; shift; /usr/bin/time -f "%e %U %S" -o t.out "$@" > out.txt 2> err.txt || exit 1
   awk '{print $1}' t.out >>"$tag.wall"; awk '{print $2 + $3}' t.out >>"$tag.cpu"; }
+# the rate of rank 0's median step (--verbose): batch / median step time
+mstep() { sed -n 's/.*rank 0: .*median step \([0-9.]*\) us.*/\1/p' "$2" | awk -v b="$1" '{print b / ($1 * 1e-6)}'; }
 for i in $(seq "$REPS"); do
   for n in 1 2; do
     timed pario$n mpiexec.mpich -n $n "$PARIO_BIN/pario-train" --model logistic --labels y.bin --epochs 1 \
-      --batch "$BATCH" --lr 0.1 --format json X.bin
+      --batch "$BATCH" --lr 0.1 --format json --verbose X.bin
     jget out.txt samples_per_second >>pario$n.rate
+    mstep "$BATCH" err.txt >>pario$n.mstep
     timed numpy$n "${PEER_MPI[@]}" -n $n $PY "$HERE/train_peer.py" X.bin y.bin "$ROWS" 64 1 "$BATCH" 0.1
     awk '{print $1 / $2}' out.txt >>numpy$n.rate
     mpiexec.mpich -n $n ./rows_floor X.bin 64 | awk -v r="$ROWS" '{print r / $1}' >>floor$n.rate
     # the same training with 4x the rows per step (the steps' fixed costs weigh 1/4)
     mpiexec.mpich -n $n "$PARIO_BIN/pario-train" --model logistic --labels y.bin --epochs 1 \
-      --batch $((4 * BATCH)) --lr 0.1 --format json X.bin > out4.txt || exit 1
+      --batch $((4 * BATCH)) --lr 0.1 --format json --verbose X.bin > out4.txt 2> err4.txt || exit 1
     jget out4.txt samples_per_second >>big$n.rate
+    mstep $((4 * BATCH)) err4.txt >>big$n.mstep
   done
 done
 for v in pario1 pario2 numpy1 numpy2; do
   eval "R_$v=\$(med <$v.rate) W_$v=\$(med <$v.wall) C_$v=\$(med <$v.cpu)"
 done
+for v in pario1 pario2 big1 big2; do eval "M_$v=\$(med <$v.mstep)"; done
 R_floor1=$(med <floor1.rate) R_floor2=$(med <floor2.rate) R_big1=$(med <big1.rate) R_big2=$(med <big2.rate)
 ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 K() { echo "$1" | awk '{printf "%.0f", $1 / 1e3}'; }
@@ -79,20 +84,23 @@ in numpy + mpi4py (\`bench/train_peer.py\`: each rank its share of every global
 batch, one \`Allreduce\` of the gradient per step, the final evaluation pass over
 every row), run by Open MPI's \`mpiexec -n P python3\` at the same P. Whole
 process: wall and CPU seconds (user + system, all ranks) of \`mpiexec\`; loop: the
-training loop's own samples/s.
+training loop's own samples/s; median step: the batch over rank 0's median
+step time (\`--verbose\`), which a step stalled by another job on the machine
+does not move.
 
-| what | loop k samples/s | whole process, wall s | CPU s | wall: numpy / pario | CPU: numpy / pario |
-|---|---|---|---|---|---|
-| numpy + mpi4py, 1 rank | $(K "$R_numpy1") | $W_numpy1 | $C_numpy1 | | |
-| numpy + mpi4py, 2 ranks | $(K "$R_numpy2") | $W_numpy2 | $C_numpy2 | | |
-| pario-train, 1 rank | $(K "$R_pario1") | $W_pario1 | $C_pario1 | $(ratio "$W_numpy1" "$W_pario1") | $(ratio "$C_numpy1" "$C_pario1") |
-| pario-train, 2 ranks | $(K "$R_pario2") | $W_pario2 | $C_pario2 | $(ratio "$W_numpy2" "$W_pario2") | $(ratio "$C_numpy2" "$C_pario2") |
-| pario-train, batch $((4 * BATCH)), 1 rank | $(K "$R_big1") | | | | |
-| pario-train, batch $((4 * BATCH)), 2 ranks | $(K "$R_big2") | | | | |
-| floor, 1 rank (\`bench/rows_floor.c\`) | $(K "$R_floor1") | | | | |
-| floor, 2 ranks | $(K "$R_floor2") | | | | |
+| what | loop k samples/s | median step k samples/s | whole process, wall s | CPU s | wall: numpy / pario | CPU: numpy / pario |
+|---|---|---|---|---|---|---|
+| numpy + mpi4py, 1 rank | $(K "$R_numpy1") | | $W_numpy1 | $C_numpy1 | | |
+| numpy + mpi4py, 2 ranks | $(K "$R_numpy2") | | $W_numpy2 | $C_numpy2 | | |
+| pario-train, 1 rank | $(K "$R_pario1") | $(K "$M_pario1") | $W_pario1 | $C_pario1 | $(ratio "$W_numpy1" "$W_pario1") | $(ratio "$C_numpy1" "$C_pario1") |
+| pario-train, 2 ranks | $(K "$R_pario2") | $(K "$M_pario2") | $W_pario2 | $C_pario2 | $(ratio "$W_numpy2" "$W_pario2") | $(ratio "$C_numpy2" "$C_pario2") |
+| pario-train, batch $((4 * BATCH)), 1 rank | $(K "$R_big1") | $(K "$M_big1") | | | | |
+| pario-train, batch $((4 * BATCH)), 2 ranks | $(K "$R_big2") | $(K "$M_big2") | | | | |
+| floor, 1 rank (\`bench/rows_floor.c\`) | $(K "$R_floor1") | | | | | |
+| floor, 2 ranks | $(K "$R_floor2") | | | | | |
 
 2 ranks / 1 rank, loop rate: pario-train $(ratio "$R_pario2" "$R_pario1") (batch $((4 * BATCH)): $(ratio "$R_big2" "$R_big1")), numpy + mpi4py $(ratio "$R_numpy2" "$R_numpy1"),
+median step: pario-train $(ratio "$M_pario2" "$M_pario1") (batch $((4 * BATCH)): $(ratio "$M_big2" "$M_big1")),
 the floor $(ratio "$R_floor2" "$R_floor1") (a dot product of each mapped, populated row with a
 fixed vector, each rank its contiguous 1/P of the rows, nothing else: how reading the rows
 from memory scales on this machine);

@@ -831,7 +831,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         t.fsok = malloc(t.nw);
         t.segs = malloc(2 * DEAL_SEGMENTS * sizeof *t.segs);
         t.mine = malloc(2 * DEAL_SEGMENTS * sizeof *t.mine);
-        t.hist = malloc(3 * sizeof *t.hist);
+        t.hist = malloc(PARIO_TRAIN_HISTS * sizeof *t.hist);
         if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok || !t.segs || !t.mine || !t.packed || !t.gath
             || !t.counts || !t.displs || !t.rates || !t.cum || !t.hist)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
@@ -898,7 +898,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         eval_range(&t, &start, &len);
         pario_train_map_populate(&t, start, len);
     }
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < PARIO_TRAIN_HISTS; i++)
         pario_loghist_init(&t.hist[i]);
     double t0 = MPI_Wtime();
     uint64_t b = o->batch, nbatch = t.n / b + (t.n % b != 0), steps = 0;   /* n + b - 1 overflows near 2^64 */
@@ -939,7 +939,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
                 else if (nnext)
                     after = t.mine[DEAL_SEGMENTS];
             }
-            double tb = MPI_Wtime(), waited = t.secs[1];
+            double tb = MPI_Wtime(), waited = t.secs[1], rows_before = t.rows_done;
             if (prev > 0.0)
                 pario_loghist_add(&t.hist[0], tb - prev);
             prev = tb;
@@ -947,6 +947,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             double ta = MPI_Wtime();
             t.secs[0] += ta - tb;
             pario_loghist_add(&t.hist[1], ta - tb);
+            if (t.rows_done > rows_before)
+                pario_loghist_add(&t.hist[PARIO_TRAIN_HIST_ROW], (ta - tb) / (t.rows_done - rows_before) * 1000.0);
             if (!slots)
                 t.secs[1] -= ta;   /* the accumulators' allreduce: until the update */
             /* one collective per step: the ranks that failed count themselves

@@ -13,6 +13,10 @@
 #include "loghist.h"
 #include "wait.h"
 
+/* pario_train's histograms (struct train's hist). */
+#define PARIO_TRAIN_HISTS 4
+#define PARIO_TRAIN_HIST_ROW 3
+
 /* Labels of softmax: at most this many classes. */
 #define MAX_CLASSES 65536
 
@@ -48,7 +52,10 @@ struct train {
     const float *xf;          /* the rows just read, when not widened; else NULL (t->x) */
     int unchecked;            /* t->xf not checked for inf/NaN yet (the kernel's scores tell) */
     double secs[4];           /* timers: compute, allreduce, exact sums + update, evaluation */
-    pario_loghist *hist;      /* 3: the steps' durations (start to start), their rows, their waits */
+    pario_loghist *hist;      /* PARIO_TRAIN_HISTS: the steps' durations (start to start), their rows'
+                                 reading + kernel, their waits, and that per 1,000 rows (the speed) */
+    double rate;              /* this rank's speed as last read from hist (pario_train_rate) */
+    uint64_t rate_next;       /* the hist count at which to read it again */
     const void *pf;           /* the rows the kernel prefetches meanwhile (mapped), or NULL */
     uint64_t pfbytes;
     const unsigned char *map, *lmap;   /* DATA and LABELS mapped (lib/train_map.c), or NULL */
@@ -99,9 +106,10 @@ pario_status pario_train_node_step(struct train *t, const double *packed, uint64
 void pario_train_exact_cols(struct train *t, const double *slots, uint64_t nseg, uint64_t a, uint64_t b,
                             double *out);
 /* The ranks' shares of a batch (lib/train_balance.c): this rank's speed to
- * send with a step's sums (0 before it has one); t->cum from t->rates
+ * send with a step's sums (rows per second: 1,000 over the median of its steps'
+ * kernel seconds per 1,000 rows; 0 before it has one); t->cum from t->rates
  * (P speeds, the same on every rank), or equal shares. Local. */
-double pario_train_rate(const struct train *t);
+double pario_train_rate(struct train *t);
 void pario_train_shares(struct train *t);
 void pario_train_shares_equal(struct train *t);
 /* Close the files and free the buffers. */

@@ -388,6 +388,31 @@ START_TEST(shares_follow_speeds)
 }
 END_TEST
 
+/* A rank's speed for the shares: the median of its steps' time per row, so
+ * that steps stalled by another job (a quarter of them here, 100x longer) do
+ * not move it; none before 16 steps; the bare struct of the test above: rows
+ * over kernel seconds. */
+START_TEST(rate_is_robust_to_stalls)
+{
+    static pario_loghist h[PARIO_TRAIN_HISTS];
+    struct train t;
+    memset(&t, 0, sizeof t);
+    t.hist = h;
+    for (int i = 0; i < PARIO_TRAIN_HISTS; i++)
+        pario_loghist_init(&h[i]);
+    for (int i = 0; i < 15; i++)
+        pario_loghist_add(&h[PARIO_TRAIN_HIST_ROW], 50e-6);
+    ck_assert(pario_train_rate(&t) == 0.0);
+    for (int i = 0; i < 200; i++)   /* 1,000 rows in 50 us (45-55), and every 4th step 5 ms */
+        pario_loghist_add(&h[PARIO_TRAIN_HIST_ROW], i % 4 == 3 ? 5e-3 : 45e-6 + 10e-6 * (double)(i % 11) / 10.0);
+    double r = pario_train_rate(&t);
+    ck_assert_msg(fabs(r / 2e7 - 1.0) < 0.04, "rate %g", r);
+    t.hist = NULL;
+    t.rows_done = 1000.0, t.secs[0] = 0.5;
+    ck_assert(pario_train_rate(&t) == 2000.0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("train");
@@ -402,6 +427,7 @@ int main(void)
     tcase_add_test(tc, loghist_quantiles);
     tcase_add_test(tc, segment_f32_matches_widened);
     tcase_add_test(tc, shares_follow_speeds);
+    tcase_add_test(tc, rate_is_robust_to_stalls);
     suite_add_tcase(s, tc);
     int failed = pario_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;

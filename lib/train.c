@@ -691,6 +691,11 @@ static pario_status run_batch(struct train *t, struct order *o, uint64_t lo, uin
  * where the allgather of two ranks takes one: 7-16 us a step against 2.5
  * measured here with the yielding wait.) */
 #define SLOT_SEGMENTS 128
+/* --allreduce shm moves no slot between hosts: a batch of up to 1,024
+ * segments (the exact sums' fast path, 128-bit integers) takes its slots when
+ * they fit in SHM_SLOT_BYTES; more, the accumulators. */
+#define SHM_SLOT_SEGMENTS 1024
+#define SHM_SLOT_BYTES (16 << 20)
 
 static pario_status allreduce_slots(struct train *t, double *packed, uint64_t nmine, const struct seg *all,
                                     uint64_t nseg, double *slots, int failed)
@@ -814,15 +819,27 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     t.k = o->model == PARIO_TRAIN_SOFTMAX ? o->classes : 1;
     if (!pario_failed(&st) && o->model == PARIO_TRAIN_SOFTMAX && t.k == 0)
         st = count_classes(&t, st);
+    /* the most segments a batch has (the slots): a run of B rows meets at most
+     * (B - 1)/R + 2 blocks of R rows, and the short last block; and B. Up to
+     * SLOT_SEGMENTS of them for MPI's collectives, SHM_SLOT_SEGMENTS in shared
+     * memory (nslots_shm; this rank's sums, packed, has room for either) */
+    uint64_t bmax = o->batch < t.n ? o->batch : t.n, rows = o->block ? o->block : 64;
+    rows = rows < t.n ? rows : t.n;
+    uint64_t nseg_max = rows ? ((bmax - 1) / rows + 3 < bmax ? (bmax - 1) / rows + 3 : bmax) : 1;   /* n = 0: failed */
+    uint64_t nslots = nseg_max < SLOT_SEGMENTS ? nseg_max : SLOT_SEGMENTS, nslots_shm = nslots;
     if (!pario_failed(&st)) {
         t.nw = t.k * (t.f + 1);
+        uint64_t fit = SHM_SLOT_BYTES / 8 / t.nw;
+        fit = fit < SHM_SLOT_SEGMENTS ? fit : SHM_SLOT_SEGMENTS;
+        nslots_shm = nseg_max < fit ? nseg_max : fit;
+        nslots_shm = nslots_shm > nslots ? nslots_shm : nslots;
         t.w = calloc(t.nw, sizeof *t.w);
         t.g = malloc((t.nw + 1) * sizeof *t.g);
         t.z = malloc(2 * (t.k > t.group ? t.k : t.group) * sizeof *t.z);
         t.gs = malloc(t.nw * sizeof *t.gs);
         t.acc = malloc((t.nw + 1) * sizeof *t.acc);
         t.slots = malloc((SLOT_SEGMENTS * t.nw + 1) * sizeof *t.slots);
-        t.packed = malloc((SLOT_SEGMENTS * t.nw + 2) * sizeof *t.packed);
+        t.packed = malloc((nslots_shm * t.nw + 2) * sizeof *t.packed);
         t.gath = malloc((SLOT_SEGMENTS * t.nw + 2 * (uint64_t)t.p) * sizeof *t.gath);
         t.rates = malloc((size_t)t.p * sizeof *t.rates);
         t.cum = malloc(((size_t)t.p + 1) * sizeof *t.cum);
@@ -841,15 +858,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         pario_train_close(&t);
         return st;
     }
-    /* the most segments a batch has (the slots of --allreduce shm): a run of
-     * B rows meets at most (B - 1)/R + 2 blocks of R rows, and the short last
-     * block; and B */
-    uint64_t bmax = o->batch < t.n ? o->batch : t.n, rows = o->block ? o->block : 64;
-    rows = rows < t.n ? rows : t.n;
-    uint64_t nslots = (bmax - 1) / rows + 3 < bmax ? (bmax - 1) / rows + 3 : bmax;
-    nslots = nslots < SLOT_SEGMENTS ? nslots : SLOT_SEGMENTS;
     if (o->allreduce == PARIO_ALLREDUCE_AUTO || o->allreduce == PARIO_ALLREDUCE_SHM) {
-        st = pario_train_node_open(&t, nslots);
+        st = pario_train_node_open(&t, nslots_shm);
         if (pario_failed(&st) && o->allreduce == PARIO_ALLREDUCE_AUTO)
             st = pario_ok();   /* no shared memory here (an agreed error): MPI's collectives instead */
         /* alike on every rank: no host holds them all */
@@ -862,6 +872,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             return st;
         }
     }
+    if (t.xn)
+        nslots = nslots_shm;
     res->allreduce = t.xn ? PARIO_ALLREDUCE_SHM : o->allreduce == PARIO_ALLREDUCE_RING ? PARIO_ALLREDUCE_RING
                                                                                        : PARIO_ALLREDUCE_MPI;
     pario_train_shares_equal(&t);

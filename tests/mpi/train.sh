@@ -99,18 +99,22 @@ PARIO_FAULT=open:rank=0:after=4 expect_error 2 1 'the shared memory of the ranks
 # exact sums' slow paths (shm at 2-4 ranks: a second arrival, the slots
 # added by math.fsum's algorithm), the reference's SGD, the same bits at 1 to
 # 4 ranks and with mpi
-WIDE=(--model linear --labels wide_y.bin --epochs 2 --batch 9 --lr 1e-31 --seed 2 --shuffle-block 2 wide_X.bin)
-for n in 1 2 3 4; do run wide$n "$n" "${WIDE[@]}"; done
-run widem 2 "${WIDE[@]}" --allreduce mpi
-ref sgd wide1.json linear wide_X.bin --labels wide_y.bin --epochs 2 --batch 9 --lr 1e-31 --seed 2 --block 2
-for v in wide2 wide3 wide4 widem; do ref same wide1.json $v.json; done
+SPAN=(--model linear --labels span_y.bin --epochs 2 --batch 9 --lr 1e-31 --seed 2 --shuffle-block 2 span_X.bin)
+for n in 1 2 3 4; do run span$n "$n" "${SPAN[@]}"; done
+run spanm 2 "${SPAN[@]}" --allreduce mpi
+ref sgd span1.json linear span_X.bin --labels span_y.bin --epochs 2 --batch 9 --lr 1e-31 --seed 2 --block 2
+for v in span2 span3 span4 spanm; do ref same span1.json $v.json; done
 # --allreduce mpi sums the segments of a batch in slots of a vector of doubles
 # up to 128 segments, in exact accumulators above: a batch of 130 one-row
-# segments takes the accumulators (3 ranks), the ring and the reference agree
+# segments (3 ranks, shm: in slots), the ring and the reference agree
 MANY=(--model logistic --label-column 3 --epochs 2 --batch 130 --lr 0.5 --seed 5 --shuffle-block 1 many_D.bin)
 run logm3 3 "${MANY[@]}"
 run logm2 2 "${MANY[@]}" --allreduce ring
 ref same logm3.json logm2.json
+# shm keeps the slots of up to 1,024 segments (one host): the 130 segments
+# there, the accumulators of mpi at 4 ranks, the same bits
+run logm4 4 "${MANY[@]}" --allreduce mpi
+ref same logm3.json logm4.json
 ref sgd logm3.json logistic many_D.bin --label-column 3 --epochs 2 --batch 130 --lr 0.5 --seed 5 --block 1
 # each batch's segments go to the ranks by their rows (sorted, 1/P of the
 # rows each), up to 4,096 segments, round-robin above: a batch of 4,100

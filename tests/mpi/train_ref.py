@@ -111,8 +111,8 @@ def make(d):
     X[0::2, 0] *= 1e15
     X[1::2, 0] *= 1e-15
     X[5::7, 1] = 1e-310
-    write(d, "wide_X.bin", X)
-    write(d, "wide_y.bin", rng.normal(size=45))
+    write(d, "span_X.bin", X)
+    write(d, "span_y.bin", rng.normal(size=45))
     # logistic, 150 rows (more one-row segments in a batch than --allreduce mpi's slots)
     rng = np.random.default_rng(150)
     X = rng.normal(size=(150, 3))

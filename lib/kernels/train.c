@@ -29,7 +29,8 @@
  * (a comparison may no longer raise FE_INVALID; no value changes) */
 #pragma GCC optimize("fp-contract=off", "no-trapping-math")
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
+/* PARIO_NO_CLONES: one build for the compiler's target only (tests/unit/test_train_clones) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8 && !defined(PARIO_NO_CLONES)
 #define PARIO_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #define PARIO_WIDEN512 1
 #include <immintrin.h>
@@ -418,6 +419,10 @@ static inline __attribute__((always_inline)) int segment_blocked(pario_train_mod
     }
     uint64_t ok = 0, steps = (m + 7) / 8 * nk * nb;   /* pf_step's calls */
     struct pfq pq = { pf, pf ? pf + pfbytes : pf, steps ? ((pfbytes + 63) / 64 + steps - 1) / steps : 0 };
+    /* first the first line of each page: their page walks (rows at random in
+     * a large map miss the TLB) overlap, and each page's lines follow */
+    for (uint64_t b = 0; pf && b < pfbytes; b += 4096)
+        __builtin_prefetch(pf + b, 0, 2);
     int bad = 0;
     for (uint64_t i0 = 0; i0 < m; i0 += rows) {
         uint64_t n = m - i0 < rows ? m - i0 : rows;

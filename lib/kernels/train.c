@@ -29,9 +29,13 @@
  * (a comparison may no longer raise FE_INVALID; no value changes) */
 #pragma GCC optimize("fp-contract=off", "no-trapping-math")
 
-/* PARIO_NO_CLONES: one build for the compiler's target only (tests/unit/test_train_clones) */
+/* PARIO_NO_CLONES: one build for the compiler's target only; PARIO_CLONE_TARGETS:
+ * other clones (tests/unit/test_train_base and test_train_avx2, mk/kern9.mk) */
+#ifndef PARIO_CLONE_TARGETS
+#define PARIO_CLONE_TARGETS "arch=x86-64-v4", "avx2", "default"
+#endif
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8 && !defined(PARIO_NO_CLONES)
-#define PARIO_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#define PARIO_CLONES __attribute__((target_clones(PARIO_CLONE_TARGETS)))
 #define PARIO_WIDEN512 1
 #include <immintrin.h>
 #else

@@ -9,7 +9,9 @@
  *           prefetching the next, as pario-train does.
  * For each model (linear, logistic, softmax with 10 classes) prints the
  * medians of REPS alternating rounds, ns/row, current and base.
- *   train_kernel [REPS [FILE]]   (F, M: the environment, default 64) */
+ *   train_kernel [REPS [FILE]]   (F, M: the environment, default 64; MODEL=0|1|2
+ *   one model; F64=1 rows of doubles, pario_train_segment (cached only);
+ *   NOPF=1 no prefetch) */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdint.h>
@@ -24,9 +26,13 @@
 typedef int (*segment_fn)(int model, const double *w, uint64_t f, uint64_t k, const float *x, const double *y,
                           uint64_t m, double *g, double *loss, uint64_t *correct, double *z, const void *pf,
                           uint64_t pfbytes);
+int pario_train_segment(int, const double *, uint64_t, uint64_t, const double *, const double *, uint64_t, double *,
+                        double *, uint64_t *, double *);
 int pario_train_segment_f32(int, const double *, uint64_t, uint64_t, const float *, const double *, uint64_t,
                             double *, double *, uint64_t *, double *, const void *, uint64_t);
 #ifdef HAVE_BASE
+int base_train_segment(int, const double *, uint64_t, uint64_t, const double *, const double *, uint64_t, double *,
+                       double *, uint64_t *, double *);
 int base_train_segment_f32(int, const double *, uint64_t, uint64_t, const float *, const double *, uint64_t,
                            double *, double *, uint64_t *, double *, const void *, uint64_t);
 #endif
@@ -55,6 +61,24 @@ static uint64_t next(void)
 }
 
 enum { NSEG = 4096 };
+
+/* F64=1: rows of doubles (pario_train_segment), the float32 rows widened once (cached mode) */
+static const double *xd;
+static const float *xbase;
+static int cur64(int model, const double *w, uint64_t f, uint64_t k, const float *x, const double *y, uint64_t m,
+                 double *g, double *loss, uint64_t *correct, double *z, const void *pf, uint64_t pfbytes)
+{
+    (void)pf, (void)pfbytes;
+    return pario_train_segment(model, w, f, k, xd + (x - xbase), y, m, g, loss, correct, z);
+}
+#ifdef HAVE_BASE
+static int base64(int model, const double *w, uint64_t f, uint64_t k, const float *x, const double *y, uint64_t m,
+                  double *g, double *loss, uint64_t *correct, double *z, const void *pf, uint64_t pfbytes)
+{
+    (void)pf, (void)pfbytes;
+    return base_train_segment(model, w, f, k, xd + (x - xbase), y, m, g, loss, correct, z);
+}
+#endif
 
 /* one round: nseg segments through fn; returns ns per row; the gradient in g */
 static double round_ns(segment_fn fn, int model, const double *w, uint64_t f, uint64_t k, const float *x,
@@ -104,6 +128,18 @@ int main(int argc, char **argv)
         for (uint64_t i = 0; i < nrows * f; i++)
             x[i] = (float)((int64_t)(next() % 2001) - 1000) / 500.0f;
     }
+    int f64 = !file && getenv("F64") && atoi(getenv("F64"));
+    if (f64) {
+        double *d = malloc(nrows * f * sizeof *d);
+        for (uint64_t i = 0; i < nrows * f; i++)
+            d[i] = x[i];
+        xd = d;
+        xbase = x;
+    }
+    segment_fn cur = f64 ? cur64 : (segment_fn)pario_train_segment_f32;
+#ifdef HAVE_BASE
+    segment_fn base = f64 ? base64 : (segment_fn)base_train_segment_f32;
+#endif
     /* the segments in order: at random from the file, or the two cached ones in turn */
     uint64_t nseg = file ? NSEG : 20000, *seg = malloc((nseg + 1) * sizeof *seg);
     for (uint64_t s = 0; s <= nseg; s++)
@@ -115,8 +151,8 @@ int main(int argc, char **argv)
     for (uint64_t j = 0; j < kmax * (f + 1); j++)
         w[j] = (double)((int64_t)(next() % 2001) - 1000) / 20000.0;
     static const char *names[] = { "linear", "logistic", "softmax" };
-    printf("%s: %llu rows x %llu float32 features a segment, %d rounds\n", file ? file : "cached",
-           (unsigned long long)m, (unsigned long long)f, reps);
+    printf("%s: %llu rows x %llu %s features a segment, %d rounds\n", file ? file : "cached",
+           (unsigned long long)m, (unsigned long long)f, f64 ? "float64" : "float32", reps);
     nopf = getenv("NOPF") && atoi(getenv("NOPF"));
     int only = getenv("MODEL") ? atoi(getenv("MODEL")) : -1;   /* 0 linear, 1 logistic, 2 softmax */
     for (int model = 0; model < 3; model++) {
@@ -131,13 +167,13 @@ int main(int argc, char **argv)
         for (int r = 0; r < reps; r++) {
             for (uint64_t q = 0; file && q <= nseg; q++)   /* fresh segments: not in the caches from the last round */
                 seg[q] = (next() % (nrows / m)) * m;
-            a[r] = round_ns((segment_fn)pario_train_segment_f32, model, w, f, k, x, segs, n, y, m, g1, loss, z, f);
+            a[r] = round_ns(cur, model, w, f, k, x, segs, n, y, m, g1, loss, z, f);
 #ifdef HAVE_BASE
             for (uint64_t q = 0; file && q <= nseg; q++)
                 seg[q] = (next() % (nrows / m)) * m;
-            b[r] = round_ns((segment_fn)base_train_segment_f32, model, w, f, k, x, segs, n, y, m, g2, loss2, z, f);
-            a[r] += 0 * round_ns((segment_fn)pario_train_segment_f32, model, w, f, k, x, segs, 1, y, m, g1, loss, z, f);
-            b[r] += 0 * round_ns((segment_fn)base_train_segment_f32, model, w, f, k, x, segs, 1, y, m, g2, loss2, z, f);
+            b[r] = round_ns(base, model, w, f, k, x, segs, n, y, m, g2, loss2, z, f);
+            a[r] += 0 * round_ns(cur, model, w, f, k, x, segs, 1, y, m, g1, loss, z, f);
+            b[r] += 0 * round_ns(base, model, w, f, k, x, segs, 1, y, m, g2, loss2, z, f);
             same &= memcmp(g1, g2, k * (f + 1) * sizeof *g1) == 0 && memcmp(loss, loss2, m * sizeof *loss) == 0;
 #endif
         }

@@ -7,10 +7,11 @@
  *   stream: segments of M rows at random from FILE (mapped: a float32 matrix
  *           in the page cache, e.g. bench/train.sh's X.bin), each call
  *           prefetching the next, as pario-train does.
- * For each model (linear, logistic, softmax with 10 classes) prints the
+ * For each model (linear, logistic, softmax with K classes, 10 by default) prints the
  * medians of REPS alternating rounds, ns/row, current and base.
  *   train_kernel [REPS [FILE]]   (F, M: the environment, default 64; MODEL=0|1|2
- *   one model; F64=1 rows of doubles, pario_train_segment (cached only);
+ *   one model; K softmax classes, default 10; F64=1 rows of doubles,
+ *   pario_train_segment (cached only);
  *   NOPF=1 no prefetch) */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -102,7 +103,7 @@ int main(int argc, char **argv)
     uint64_t f = getenv("F") ? strtoull(getenv("F"), NULL, 0) : 64;
     uint64_t m = getenv("M") ? strtoull(getenv("M"), NULL, 0) : 64;
     const char *file = argc > 2 ? argv[2] : NULL;
-    uint64_t kmax = 10, nrows = 2 * m;
+    uint64_t kmax = getenv("K") ? strtoull(getenv("K"), NULL, 0) : 10, nrows = 2 * m;
     float *x;
     if (file) {
         int fd = open(file, O_RDONLY);

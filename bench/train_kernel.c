@@ -7,8 +7,8 @@
  *   stream: segments of M rows at random from FILE (mapped: a float32 matrix
  *           in the page cache, e.g. bench/train.sh's X.bin), each call
  *           prefetching the next, as pario-train does.
- * For each model (linear, logistic, softmax with K classes, 10 by default) prints the
- * medians of REPS alternating rounds, ns/row, current and base.
+ * For each model (linear, logistic, softmax with K classes, 10 by default)
+ * prints the medians of REPS alternating rounds, ns/row, current and base.
  *   train_kernel [REPS [FILE]]   (F, M: the environment, default 64; MODEL=0|1|2
  *   one model; K softmax classes, default 10; F64=1 rows of doubles,
  *   pario_train_segment (cached only);
@@ -165,6 +165,7 @@ int main(int argc, char **argv)
         uint64_t *segs = seg, n = file ? nseg : nseg / k;   /* ~10-20 ms a round */
         double *a = malloc(reps * sizeof *a), *b = malloc(reps * sizeof *b);
         int same = 1;
+        (void)same;
         for (int r = 0; r < reps; r++) {
             for (uint64_t q = 0; file && q <= nseg; q++)   /* fresh segments: not in the caches from the last round */
                 seg[q] = (next() % (nrows / m)) * m;

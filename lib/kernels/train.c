@@ -281,6 +281,7 @@ static inline __attribute__((always_inline)) v8d dot8x8(const double *restrict w
         _Pragma("GCC unroll 8") for (int v = 0; v < (V); v++)                    \
             a[v] = load8d(g + j + 8 * v);                                        \
         for (uint64_t q = 0; q < n; q++) {                                       \
+            pf_step(pq);                                                         \
             double rq = r[q];                                                    \
             const double *xq = xr[q] + j;                                        \
             _Pragma("GCC unroll 8") for (int v = 0; v < (V); v++)                \
@@ -290,7 +291,8 @@ static inline __attribute__((always_inline)) v8d dot8x8(const double *restrict w
             store8d(g + j + 8 * v, a[v]);                                        \
     }
 static inline __attribute__((always_inline)) void axpy_rows(double *restrict g, const double *restrict r,
-                                                            const double *const *xr, uint64_t n, uint64_t f)
+                                                            const double *const *xr, uint64_t n, uint64_t f,
+                                                            struct pfq *pq)
 {
     uint64_t j = 0;
     AXPY_GROUP(8)
@@ -432,7 +434,8 @@ static inline __attribute__((always_inline)) int segment_blocked(pario_train_mod
             wc[c] = wbuf + c * fp;
         }
     }
-    uint64_t ok = 0, steps = (m + 7) / 8 * nk * nb;   /* pf_step's calls */
+    uint64_t groups = f / 64 + f % 64 / 32 + f % 32 / 8;   /* axpy_rows' groups of weights */
+    uint64_t ok = 0, steps = (m + 7) / 8 * nk * nb + (g ? m * nk * groups : 0);   /* pf_step's calls */
     struct pfq pq = { pf, pf ? pf + pfbytes : pf, steps ? ((pfbytes + 63) / 64 + steps - 1) / steps : 0 };
     /* first the first line of each page: their page walks (rows at random in
      * a large map miss the TLB) overlap, and each page's lines follow */
@@ -461,7 +464,7 @@ static inline __attribute__((always_inline)) int segment_blocked(pario_train_mod
         bad |= b;
         if (g)
             for (uint64_t c = 0; c < nk; c++)
-                axpy_rows(g + c * (f + 1), rc[c], xr, n, f);
+                axpy_rows(g + c * (f + 1), rc[c], xr, n, f, &pq);
     }
     *correct += ok;
     return !bad;

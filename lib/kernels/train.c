@@ -217,8 +217,8 @@ static inline __attribute__((always_inline)) int segment_rows(pario_train_model 
  * round to nearest, is never -0; an infinity or a NaN stays as it is); the
  * padded rows of a last, short group of 8 are computed and dropped.
  * Measured (bench/train_kernel.sh, 64 float32 features, rows in cache): 25 ->
- * 22 ns a row for logistic regression, 23 -> 17 linear, 335 -> 120 softmax of
- * 10 classes; with the rows from memory 43 -> 38 (doc/train.md, "kernel"). */
+ * 20 ns a row for logistic regression, 22 -> 14 linear, 335 -> 122 softmax of
+ * 10 classes; with the rows from memory 42 -> 31 (doc/train.md, "The kernel"). */
 enum { BLOCK = 32, XBUF = 8192, WBUF = 4096, KMAX = 64 };
 
 /* ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) of the lanes of each of

@@ -18,7 +18,7 @@ int pario_train_segment(pario_train_model model, const double *w, uint64_t f, ui
 
 /* The same, rows of float32 (each value widened to a double exactly: the same
  * bits); meanwhile pf[0..pfbytes-1] (pf not NULL: the rows read next) is
- * prefetched into L2, a share with each row. */
+ * prefetched into L2, spread over the work (the first line of each page first). */
 int pario_train_segment_f32(pario_train_model model, const double *w, uint64_t f, uint64_t k, const float *x,
                             const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z,
                             const void *pf, uint64_t pfbytes);

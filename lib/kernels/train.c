@@ -7,8 +7,8 @@
  *   linear:   r = z - y                    loss = r r / 2
  *   logistic: e = exp(-|z|), p = 1 / (1 + e) when z >= 0, else e / (1 + e),
  *             r = p - y, loss = log1p(e) + max(z, 0) - y z,   predicted 1 when z > 0
- *             (one exp per row; the z of a segment first, then its e, r and
- *             losses as vectors across rows, then the gradient)
+ *             (one exp per row; the z of a block of rows first, then their
+ *             e, r and losses as vectors across rows, then their gradient)
  *   softmax:  m = max_k z_k, e_k = exp(z_k - m), s = sum_k e_k (k = 0, 1, ..),
  *             r_k = e_k / s - [k == y],  loss = log(s) - (z_y - m),
  *             predicted: the first k with the largest z_k
@@ -18,7 +18,11 @@
  * exp, log and log1p are pario's own (xmath.h: + - * / only), not libm's,
  * whose versions differ between machines (glibc picks an FMA variant at run
  * time). Built with -O3 and cloned for AVX-512/AVX2; no fused multiply-adds
- * (the pragma), so every product and sum is rounded as written, on any machine. */
+ * (the pragma), so every product and sum is rounded as written, on any machine.
+ * The order above is per row and per weight; how the rows are scheduled is
+ * free (segment_blocked: blocks of rows, 8 dot products at once, the gradient
+ * in registers; segment_rows: one row at a time), and gives the same bits
+ * (tests/unit/test_train.c checks them against the order written plainly). */
 #include "config.h"
 #include <math.h>
 #include <string.h>
@@ -29,13 +33,22 @@
  * (a comparison may no longer raise FE_INVALID; no value changes) */
 #pragma GCC optimize("fp-contract=off", "no-trapping-math")
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
-#define PARIO_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+/* PARIO_NO_CLONES: one build for the compiler's target only; PARIO_CLONE_TARGETS:
+ * other clones (tests/unit/test_train_base and test_train_avx2, mk/kern9.mk) */
+#ifndef PARIO_CLONE_TARGETS
+#define PARIO_CLONE_TARGETS "arch=x86-64-v4", "avx2", "default"
+#endif
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8 && !defined(PARIO_NO_CLONES)
+#define PARIO_CLONES __attribute__((target_clones(PARIO_CLONE_TARGETS)))
+#define PARIO_WIDEN512 1
+#include <immintrin.h>
 #else
 #define PARIO_CLONES
 #endif
 
-/* dot8 and axpy over rows of doubles (dot8d, axpyd) or of float32 (dot8f,
+/* One row at a time (segment_rows: rows too wide, or classes too many, for
+ * segment_blocked's buffers; pario_train_predict):
+ * dot8 and axpy over rows of doubles (dot8d, axpyd) or of float32 (dot8f,
  * axpyf: each x_j widened exactly to a double first, so the same bits). The
  * 8 partial sums of dot8 are the 8 lanes of one vector (GCC's vector
  * extension, GCC >= 12 or clang: one AVX-512 register, two AVX2 ones, four
@@ -131,7 +144,7 @@ static inline __attribute__((always_inline)) void prefetch_share(const char *pf,
         __builtin_prefetch(pf + b, 0, 2);
 }
 
-static inline __attribute__((always_inline)) int segment(pario_train_model model, const double *restrict w,
+static inline __attribute__((always_inline)) int segment_rows(pario_train_model model, const double *restrict w,
                                                           uint64_t f, uint64_t k, const double *restrict x,
                                                           const float *restrict xf, const double *restrict y,
                                                           uint64_t m, double *restrict g, double *restrict loss,
@@ -187,6 +200,285 @@ static inline __attribute__((always_inline)) int segment(pario_train_model model
     }
     *correct += ok;
     return !bad;
+}
+
+
+/* The blocked schedule of the same operations: rows in blocks of up to
+ * BLOCK, each block's rows widened once to doubles (padded with zeros to a
+ * multiple of 8 columns; rows of doubles with f a multiple of 8 are used in
+ * place), the dot products of 8 rows at once (8 independent chains, one
+ * vector of partial sums a row, reduced together by a transposed sum that
+ * adds the same pairs in the same order), the per-row terms as vectors across
+ * the block's rows, then each gradient weight's terms added row after row in
+ * registers (the bias's terms in a scalar chain), each weight's terms still
+ * added in row order. Every value is computed by the same rounded operations
+ * in the same order as one row at a time: a padded column adds 0 x 0 = +0 to a
+ * partial sum, which leaves it unchanged (a partial sum starts at +0 and, in
+ * round to nearest, is never -0; an infinity or a NaN stays as it is); the
+ * padded rows of a last, short group of 8 are computed and dropped.
+ * Measured (bench/train_kernel.sh, 64 float32 features, rows in cache): 25 ->
+ * 20 ns a row for logistic regression, 22 -> 14 linear, 335 -> 122 softmax of
+ * 10 classes; with the rows from memory 42 -> 31 (doc/train.md, "The kernel"). */
+enum { BLOCK = 32, XBUF = 8192, WBUF = 4096, KMAX = 64 };
+
+/* ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) of the lanes of each of
+ * the 8 vectors s[0..7], as lane q of the result */
+static inline __attribute__((always_inline)) v8d hsum8x8(const v8d *s)
+{
+    v8d a[4], b[2];
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++)   /* lanes: the pairs s_2l + s_2l+1 of rows 2q, 2q+1, interleaved */
+        a[q] = __builtin_shufflevector(s[2 * q], s[2 * q + 1], 0, 8, 2, 10, 4, 12, 6, 14) +
+               __builtin_shufflevector(s[2 * q], s[2 * q + 1], 1, 9, 3, 11, 5, 13, 7, 15);
+#pragma GCC unroll 2
+    for (int q = 0; q < 2; q++)   /* the quads: lanes 0-3 (s0..s3) and 4-7 (s4..s7) of 4 rows */
+        b[q] = __builtin_shufflevector(a[2 * q], a[2 * q + 1], 0, 1, 8, 9, 4, 5, 12, 13) +
+               __builtin_shufflevector(a[2 * q], a[2 * q + 1], 2, 3, 10, 11, 6, 7, 14, 15);
+    return __builtin_shufflevector(b[0], b[1], 0, 1, 2, 3, 8, 9, 10, 11) +
+           __builtin_shufflevector(b[0], b[1], 4, 5, 6, 7, 12, 13, 14, 15);
+}
+
+/* The rows read next, prefetched into L2 a few lines at a time (per) from p
+ * to end, spread over the work: at most a few prefetches in flight, so they
+ * neither queue behind each other nor stall the loads of the rows at hand. */
+struct pfq {
+    const char *p, *end;
+    uint64_t per;
+};
+
+static inline __attribute__((always_inline)) void pf_step(struct pfq *pq)
+{
+    for (uint64_t i = 0; i < pq->per && pq->p < pq->end; i++, pq->p += 64)
+        __builtin_prefetch(pq->p, 0, 2);
+}
+
+/* z of rows xr[0..7] (fp = nb 8 columns each): lane q, dot(w, row q) + bias */
+static inline __attribute__((always_inline)) v8d dot8x8(const double *restrict w, const double *const *xr,
+                                                        uint64_t nb, double bias, struct pfq *pq)
+{
+    v8d s[8];
+#pragma GCC unroll 8
+    for (int q = 0; q < 8; q++)
+        s[q] = (v8d){ 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0 };
+    for (uint64_t j = 0; j < 8 * nb; j += 8) {
+        pf_step(pq);
+        v8d wv = load8d(w + j);
+#pragma GCC unroll 8
+        for (int q = 0; q < 8; q++)
+            s[q] = s[q] + wv * load8d(xr[q] + j);
+    }
+    return hsum8x8(s) + bias;
+}
+
+/* a macro: a 64-byte vector passed by value draws GCC's ABI note */
+#define store8d(p, v) ({ v8d v_ = (v); memcpy((p), &v_, sizeof v_); })
+
+/* g[j] += r[q] x_qj for the rows q < n in order, weights j < f, then the
+ * bias g[f] += r[q]: V vectors of weights held in registers over the rows */
+#define AXPY_GROUP(V)                                                            \
+    for (; j + 8 * (V) <= f; j += 8 * (V)) {                                     \
+        v8d a[V];                                                                \
+        _Pragma("GCC unroll 8") for (int v = 0; v < (V); v++)                    \
+            a[v] = load8d(g + j + 8 * v);                                        \
+        for (uint64_t q = 0; q < n; q++) {                                       \
+            pf_step(pq);                                                         \
+            double rq = r[q];                                                    \
+            const double *xq = xr[q] + j;                                        \
+            _Pragma("GCC unroll 8") for (int v = 0; v < (V); v++)                \
+                a[v] = a[v] + rq * load8d(xq + 8 * v);                           \
+        }                                                                        \
+        _Pragma("GCC unroll 8") for (int v = 0; v < (V); v++)                    \
+            store8d(g + j + 8 * v, a[v]);                                        \
+    }
+static inline __attribute__((always_inline)) void axpy_rows(double *restrict g, const double *restrict r,
+                                                            const double *const *xr, uint64_t n, uint64_t f,
+                                                            struct pfq *pq)
+{
+    uint64_t j = 0;
+    AXPY_GROUP(8)
+    AXPY_GROUP(4)
+    AXPY_GROUP(1)
+    for (; j < f; j++) {
+        double a = g[j];
+        for (uint64_t q = 0; q < n; q++)
+            a = a + r[q] * xr[q][j];
+        g[j] = a;
+    }
+    double b = g[f];
+    for (uint64_t q = 0; q < n; q++)
+        b = b + r[q];
+    g[f] = b;
+}
+
+/* Rows src[0..n-1] of f float32 widened to rows of fp doubles at d (zeros past f) */
+#define WIDEN_ROWS(LOAD_STORE)                                   \
+    for (uint64_t q = 0; q < n; q++, src += f, d += fp) {        \
+        uint64_t j = 0;                                          \
+        for (; j + 8 <= f; j += 8)                               \
+            LOAD_STORE;                                          \
+        for (; j < f; j++)                                       \
+            d[j] = (double)src[j];                               \
+        for (; j < fp; j++)                                      \
+            d[j] = 0.0;                                          \
+    }
+#ifdef PARIO_WIDEN512
+/* with AVX-512, one vcvtps2pd zmm a vector (GCC 12 converts v8f to v8d as two
+ * halves, extracted and inserted, whatever its vector width) */
+__attribute__((target("avx512f"), noinline)) static void widen_rows512(const float *restrict src, uint64_t f,
+                                                                      uint64_t n, double *restrict d, uint64_t fp)
+{
+    WIDEN_ROWS(_mm512_storeu_pd(d + j, _mm512_cvtps_pd(_mm256_loadu_ps(src + j))))
+}
+#endif
+static inline __attribute__((always_inline)) void widen_rows(const float *restrict src, uint64_t f, uint64_t n,
+                                                             double *restrict d, uint64_t fp)
+{
+#ifdef PARIO_WIDEN512
+    if (__builtin_cpu_supports("avx512f")) {
+        widen_rows512(src, f, n, d, fp);
+        return;
+    }
+#endif
+    WIDEN_ROWS(store8d(d + j, load8f(src + j)))
+}
+
+/* Rows i0..i0+n-1 as rows of doubles xr[0..n-1] readable to fp columns
+ * (zeros past f); xr[n..] up to a multiple of 8 repeat row 0 (results unused). */
+static inline __attribute__((always_inline)) void block_rows(const double *restrict x, const float *restrict xf,
+                                                             uint64_t f, uint64_t fp, uint64_t i0, uint64_t n,
+                                                             double *restrict buf, const double **xr)
+{
+    if (xf)
+        widen_rows(xf + i0 * f, f, n, buf, fp);
+    for (uint64_t q = 0; q < n; q++) {
+        if (!xf && fp == f) {
+            xr[q] = x + (i0 + q) * f;
+            continue;
+        }
+        double *d = buf + q * fp;
+        if (!xf) {
+            memcpy(d, x + (i0 + q) * f, f * sizeof *d);
+            for (uint64_t j = f; j < fp; j++)
+                d[j] = 0.0;
+        }
+        xr[q] = d;
+    }
+    for (uint64_t q = n; q % 8; q++)
+        xr[q] = xr[0];
+}
+
+/* Softmax's per-row terms for rows q < n (vectors across the rows): zc[c]
+ * holds z_c of the rows; rc[c] gets r_c. Returns the rows classified right. */
+static inline __attribute__((always_inline)) uint64_t softmax_rows(double (*restrict zc)[BLOCK],
+                                                                   double (*restrict rc)[BLOCK], uint64_t k,
+                                                                   const double *restrict y, uint64_t n,
+                                                                   double *restrict loss, int *restrict bad)
+{
+    double zb[BLOCK], best[BLOCK], s[BLOCK], zy[BLOCK];
+    uint64_t ok = 0;
+    int nf = 0;
+    for (uint64_t q = 0; q < n; q++)
+        zb[q] = zc[0][q], best[q] = 0.0, s[q] = 0.0, zy[q] = 0.0;
+    for (uint64_t c = 0; c < k; c++)
+        for (uint64_t q = 0; q < n; q++) {
+            double zz = zc[c][q];
+            nf |= !(zz - zz == 0.0);
+            int up = zz > zb[q];   /* the first class of the largest z */
+            zb[q] = up ? zz : zb[q];
+            best[q] = up ? (double)c : best[q];
+            zy[q] = (double)c == y[q] ? zz : zy[q];
+        }
+    for (uint64_t c = 0; c < k; c++)
+        for (uint64_t q = 0; q < n; q++) {
+            double e = xexp(zc[c][q] - zb[q]);
+            rc[c][q] = e;
+            s[q] = s[q] + e;
+        }
+    for (uint64_t c = 0; c < k; c++)
+        for (uint64_t q = 0; q < n; q++)
+            rc[c][q] = rc[c][q] / s[q] - ((double)c == y[q] ? 1.0 : 0.0);
+    for (uint64_t q = 0; q < n; q++) {
+        loss[q] = xlog(s[q]) - (zy[q] - zb[q]);
+        ok += best[q] == y[q];
+    }
+    *bad = nf;
+    return ok;
+}
+
+/* The blocked segment; -1 when f or k is too large for its buffers (the caller
+ * then takes segment_rows). */
+static inline __attribute__((always_inline)) int segment_blocked(pario_train_model model, const double *restrict w,
+                                                                 uint64_t f, uint64_t k, const double *restrict x,
+                                                                 const float *restrict xf, const double *restrict y,
+                                                                 uint64_t m, double *restrict g,
+                                                                 double *restrict loss, uint64_t *correct,
+                                                                 const char *pf, uint64_t pfbytes)
+{
+    uint64_t fp = (f + 7) & ~(uint64_t)7, nb = fp / 8, nk = model == PARIO_TRAIN_SOFTMAX ? k : 1;
+    uint64_t rows = fp ? XBUF / fp / 8 * 8 : BLOCK;   /* rows a block: a multiple of 8 */
+    if (rows > BLOCK)
+        rows = BLOCK;
+    if (rows < 8 || nk > KMAX || (fp != f && nk * fp > WBUF))
+        return -1;
+    double buf[XBUF] __attribute__((aligned(64))), wbuf[WBUF] __attribute__((aligned(64)));
+    double zc[KMAX][BLOCK], rc[KMAX][BLOCK];
+    const double *xr[BLOCK];
+    /* the weights of each class, padded with zeros to fp (in place when fp = f) */
+    const double *wc[KMAX];
+    for (uint64_t c = 0; c < nk; c++) {
+        wc[c] = w + c * (f + 1);
+        if (fp != f) {
+            memcpy(wbuf + c * fp, wc[c], f * sizeof *wbuf);
+            for (uint64_t j = f; j < fp; j++)
+                wbuf[c * fp + j] = 0.0;
+            wc[c] = wbuf + c * fp;
+        }
+    }
+    uint64_t groups = f / 64 + f % 64 / 32 + f % 32 / 8;   /* axpy_rows' groups of weights */
+    uint64_t ok = 0, steps = (m + 7) / 8 * nk * nb + (g ? m * nk * groups : 0);   /* pf_step's calls */
+    struct pfq pq = { pf, pf ? pf + pfbytes : pf, steps ? ((pfbytes + 63) / 64 + steps - 1) / steps : 0 };
+    /* first the first line of each page: their page walks (rows at random in
+     * a large map miss the TLB) overlap, and each page's lines follow */
+    for (uint64_t b = 0; pf && b < pfbytes; b += 4096)
+        __builtin_prefetch(pf + b, 0, 2);
+    int bad = 0;
+    for (uint64_t i0 = 0; i0 < m; i0 += rows) {
+        uint64_t n = m - i0 < rows ? m - i0 : rows;
+        block_rows(x, xf, f, fp, i0, n, buf, xr);
+        for (uint64_t c = 0; c < nk; c++)
+            for (uint64_t q = 0; q < n; q += 8)
+                store8d(&zc[c][q], dot8x8(wc[c], xr + q, nb, w[c * (f + 1) + f], &pq));
+        int b = 0;
+        if (model == PARIO_TRAIN_LOGISTIC) {
+            ok += logistic_rows(zc[0], y + i0, n, rc[0], loss + i0, &b);
+        } else if (model == PARIO_TRAIN_LINEAR) {
+            for (uint64_t q = 0; q < n; q++) {
+                double zz = zc[0][q], r = zz - y[i0 + q];
+                b |= !(zz - zz == 0.0);
+                rc[0][q] = r;
+                loss[i0 + q] = r * r / 2;
+            }
+        } else {
+            ok += softmax_rows(zc, rc, k, y + i0, n, loss + i0, &b);
+        }
+        bad |= b;
+        if (g)
+            for (uint64_t c = 0; c < nk; c++)
+                axpy_rows(g + c * (f + 1), rc[c], xr, n, f, &pq);
+    }
+    *correct += ok;
+    return !bad;
+}
+
+static inline __attribute__((always_inline)) int segment(pario_train_model model, const double *restrict w,
+                                                          uint64_t f, uint64_t k, const double *restrict x,
+                                                          const float *restrict xf, const double *restrict y,
+                                                          uint64_t m, double *restrict g, double *restrict loss,
+                                                          uint64_t *correct, double *restrict z, const char *pf,
+                                                          uint64_t pfbytes)
+{
+    int r = segment_blocked(model, w, f, k, x, xf, y, m, g, loss, correct, pf, pfbytes);
+    return r >= 0 ? r : segment_rows(model, w, f, k, x, xf, y, m, g, loss, correct, z, pf, pfbytes);
 }
 
 PARIO_CLONES

@@ -107,6 +107,118 @@ START_TEST(segment_matches_documented_order)
 }
 END_TEST
 
+/* The documented order of operations written plainly, one row at a time (the
+ * reference for the kernel's blocked schedule): rows x (doubles), k classes
+ * for softmax (else 1), gradient added into g. Returns 1 when every z was finite. */
+static int ref_segment(int model, const double *w, int f, int k, const double *x, const double *y, int m, double *g,
+                       double *loss, uint64_t *correct)
+{
+    volatile double v; /* keeps the reference's operations as written */
+    int nk = model == PARIO_TRAIN_SOFTMAX ? k : 1, finite = 1;
+    double zz[80], r[80];
+    for (int i = 0; i < m; i++) {
+        const double *xi = x + (size_t)i * f;
+        for (int c = 0; c < nk; c++) {
+            double l[8] = { 0 };
+            for (int j = 0; j < f; j++)
+                v = w[c * (f + 1) + j] * xi[j], l[j % 8] = l[j % 8] + v;
+            zz[c] = (((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))) + w[c * (f + 1) + f];
+            finite &= isfinite(zz[c]) != 0;
+        }
+        if (model == PARIO_TRAIN_LINEAR) {
+            r[0] = zz[0] - y[i];
+            v = r[0] * r[0];
+            loss[i] = v / 2;
+        } else if (model == PARIO_TRAIN_LOGISTIC) {
+            double z = zz[0], e = xexp(-fabs(z)), d = 1.0 + e;
+            r[0] = (z >= 0 ? 1.0 : e) / d - y[i];
+            v = y[i] * z;
+            loss[i] = (xlog1p(e) + (z > 0 ? z : 0.0)) - v;
+            *correct += (z > 0) == (y[i] == 1.0);
+        } else {
+            int best = 0, yc = (int)y[i];
+            for (int c = 1; c < nk; c++)
+                if (zz[c] > zz[best])
+                    best = c;
+            double mx = zz[best], s = 0.0, e[80];
+            for (int c = 0; c < nk; c++)
+                e[c] = xexp(zz[c] - mx), s = s + e[c];
+            for (int c = 0; c < nk; c++)
+                r[c] = e[c] / s - (c == yc ? 1.0 : 0.0);
+            loss[i] = xlog(s) - (zz[yc] - mx);
+            *correct += best == yc;
+        }
+        for (int c = 0; c < nk; c++) {
+            for (int j = 0; j < f; j++)
+                v = r[c] * xi[j], g[c * (f + 1) + j] = g[c * (f + 1) + j] + v;
+            g[c * (f + 1) + f] = g[c * (f + 1) + f] + r[c];
+        }
+    }
+    return finite;
+}
+
+/* The kernel (rows of doubles and of float32, blocked, with the tails of rows
+ * and columns that are not multiples of 8, and the row-at-a-time path it keeps
+ * for very wide rows or many classes) gives the reference's bits: gradient
+ * (added to a gradient that is not zero), losses, rows right, and says when a
+ * score was not finite. */
+START_TEST(segment_matches_reference)
+{
+    static const int fs[] = { 1, 7, 8, 13, 64, 67, 1031 }, ms[] = { 1, 3, 64, 65 };
+    enum { FMAX = 1031, MMAX = 65, KMAXT = 70 };
+    static float xf[MMAX * FMAX];
+    static double x[MMAX * FMAX], w[KMAXT * (FMAX + 1)], y[MMAX], g[KMAXT * (FMAX + 1)], gr[KMAXT * (FMAX + 1)],
+        loss[MMAX], lr[MMAX], z[2 * KMAXT * MMAX];
+    unsigned rs = 99;
+    int cases = 0;
+    for (size_t a = 0; a < sizeof fs / sizeof fs[0]; a++)
+        for (size_t b = 0; b < sizeof ms / sizeof ms[0]; b++)
+            for (int model = 0; model < 3; model++)
+                for (int kk = 0; kk < 2; kk++) {
+                    int f = fs[a], m = ms[b], k = model == PARIO_TRAIN_SOFTMAX ? (kk ? 67 : 3) : 1;
+                    if (kk && (model != PARIO_TRAIN_SOFTMAX || f > 13))
+                        continue;   /* many classes: softmax, narrow rows */
+                    for (int i = 0; i < m * f; i++) {
+                        rs = rs * 1103515245u + 12345u;
+                        xf[i] = (float)((int)(rs >> 9) % 20001 - 10000) / 1024.0f;
+                        if (rs % 97 == 0)
+                            xf[i] = 0x1p40f;   /* scores far from 0 */
+                        x[i] = xf[i];
+                    }
+                    for (int j = 0; j < k * (f + 1); j++) {
+                        rs = rs * 1103515245u + 12345u;
+                        w[j] = ((int)(rs >> 8) % 2001 - 1000) / (300.0 * f);
+                    }
+                    for (int i = 0; i < m; i++)
+                        y[i] = model == PARIO_TRAIN_LINEAR ? i * 0.37 - 5 : model == PARIO_TRAIN_LOGISTIC ? i % 3 == 0
+                                                                                                          : (i * 7) % k;
+                    for (int p = 0; p < 2; p++) {   /* rows of doubles, of float32 */
+                        for (int j = 0; j < k * (f + 1); j++)
+                            g[j] = gr[j] = j * 0.25 - 3.0;
+                        uint64_t c1 = 5, c2 = 5;
+                        int ok1 = ref_segment(model, w, f, k, x, y, m, gr, lr, &c1);
+                        int ok2 = p ? pario_train_segment_f32((pario_train_model)model, w, f, k, xf, y, m, g, loss,
+                                                              &c2, z, xf, sizeof(float) * m * f)
+                                    : pario_train_segment((pario_train_model)model, w, f, k, x, y, m, g, loss, &c2, z);
+                        ck_assert_msg(ok1 && ok2 && c1 == c2, "f %d m %d model %d k %d %s", f, m, model, k,
+                                      p ? "f32" : "f64");
+                        ck_assert_msg(memcmp(g, gr, sizeof *g * k * (f + 1)) == 0 &&
+                                          memcmp(loss, lr, sizeof *loss * m) == 0,
+                                      "f %d m %d model %d k %d %s: bits differ", f, m, model, k, p ? "f32" : "f64");
+                        cases++;
+                    }
+                    /* an inf in the last row (of a second block when m = 65) */
+                    xf[(m - 1) * f + f / 2] = INFINITY;
+                    x[(m - 1) * f + f / 2] = INFINITY;
+                    uint64_t c = 0;
+                    ck_assert(!pario_train_segment((pario_train_model)model, w, f, k, x, y, m, g, loss, &c, z));
+                    ck_assert(!pario_train_segment_f32((pario_train_model)model, w, f, k, xf, y, m, NULL, loss, &c, z,
+                                                       NULL, 0));
+                }
+    ck_assert_int_ge(cases, 150);
+}
+END_TEST
+
 /* The exactly rounded sum of the slots' path (math.fsum's algorithm) gives the
  * bits of the exact accumulator, on sums that cancel, ties, tiny and huge
  * values; a non-finite or huge value is left to the accumulator. */
@@ -421,6 +533,7 @@ int main(void)
     tcase_add_test(tc, perm_is_a_permutation);
     tcase_add_test(tc, epochs_differ);
     tcase_add_test(tc, segment_matches_documented_order);
+    tcase_add_test(tc, segment_matches_reference);
     tcase_add_test(tc, fsum_matches_xsum);
     tcase_add_test(tc, fsum_cols_matches_xsum);
     tcase_add_test(tc, fixed_partials_combine);

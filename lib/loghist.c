@@ -4,7 +4,7 @@
 #include <string.h>
 #include "loghist.h"
 
-#define LO 1e-7   /* the first bin's lower edge, seconds */
+#define E0 (1023 - 24)   /* the biased exponent of the first octave, 2^-24 */
 
 void pario_loghist_init(pario_loghist *h)
 {
@@ -13,8 +13,11 @@ void pario_loghist_init(pario_loghist *h)
 
 void pario_loghist_add(pario_loghist *h, double seconds)
 {
-    double b = seconds > LO ? floor(log10(seconds / LO) * 64.0) : 0.0;
-    int i = b < 0.0 ? 0 : b >= PARIO_LOGHIST_BINS - 1 ? PARIO_LOGHIST_BINS - 1 : (int)b;
+    uint64_t u;
+    memcpy(&u, &seconds, sizeof u);
+    int64_t e = (int64_t)(u >> 52) - E0;   /* the octave (a sign bit set: huge, clamped below) */
+    int64_t i = e * 64 + (int64_t)((u >> 46) & 63);
+    i = !(seconds > 0.0) || i < 0 ? 0 : i >= PARIO_LOGHIST_BINS ? PARIO_LOGHIST_BINS - 1 : i;
     if (h->bin[i] < UINT32_MAX) {
         h->bin[i]++;
         h->n++;
@@ -29,10 +32,12 @@ double pario_loghist_quantile(const pario_loghist *h, double q)
     /* the sample of rank ceil(q n) (at least the first) */
     uint64_t want = (uint64_t)ceil(q * (double)h->n), seen = 0;
     want = want ? want : 1;
-    for (int i = 0; i < PARIO_LOGHIST_BINS; i++) {
+    int i = 0;
+    for (; i < PARIO_LOGHIST_BINS - 1; i++) {
         seen += h->bin[i];
         if (seen >= want)
-            return LO * pow(10.0, (i + 0.5) / 64.0);
+            break;
     }
-    return LO * pow(10.0, PARIO_LOGHIST_BINS / 64.0);
+    /* octave i / 64, mantissa 1 + (i % 64 + 1/2) / 64 */
+    return ldexp(1.0 + ((double)(i % 64) + 0.5) / 64.0, i / 64 - 24);
 }

@@ -125,7 +125,7 @@ typedef struct pario_train_result {
                               the totals of reading and the kernel, the gradients' allreduce
                               (waiting included), the exact sums and the update, the final
                               evaluation; then the medians of a step (start to start), of its
-                              reading and kernel, and of its allreduce (within 1.8%) */
+                              reading and kernel, and of its allreduce (within 0.8%) */
 } pario_train_result;
 
 /* Collective: train, then evaluate the final weights over the whole dataset.

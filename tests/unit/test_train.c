@@ -396,8 +396,9 @@ START_TEST(fixed_partials_combine)
 END_TEST
 
 /* pario-train's step medians (--verbose): a log-scale histogram's quantiles
- * within its 1.8% of the sorted samples' (a serial sort in the test), for
- * durations from 50 ns to 2,000 s (clamped to the ends), and 0 with none. */
+ * within 0.8% of the sorted samples' (a serial sort in the test), for
+ * durations from 200 ns to 200 s, the ends clamped (50 ns up to 60 ns, 2,000 s down to 17 minutes), and 0
+ * with none. */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -422,12 +423,12 @@ START_TEST(loghist_quantiles)
     for (int k = 0; k < 6; k++) {
         int i = (int)ceil(qs[k] * N);
         double want = v[i ? i - 1 : 0], got = pario_loghist_quantile(&h, qs[k]);
-        ck_assert_msg(fabs(got / want - 1.0) < 0.019, "q %g: %g vs %g", qs[k], got, want);
+        ck_assert_msg(fabs(got / want - 1.0) < 0.008, "q %g: %g vs %g", qs[k], got, want);
     }
     pario_loghist_init(&h);
     pario_loghist_add(&h, 5e-8);
     pario_loghist_add(&h, 2000.0);
-    ck_assert(pario_loghist_quantile(&h, 0.0) < 1.02e-7 && pario_loghist_quantile(&h, 1.0) > 980.0);
+    ck_assert(pario_loghist_quantile(&h, 0.0) <= 0x1.02p-24 && pario_loghist_quantile(&h, 1.0) > 1000.0);
 }
 END_TEST
 

@@ -78,19 +78,9 @@ static pario_status read_bytes(MPI_File fh, const char *path, MPI_Offset off, vo
 /* The first bad label of rows 0..m-1 (first row is global row `row`), or m. */
 static uint64_t bad_label(const struct train *t, uint64_t m)
 {
-    /* all good, the common case, in one pass without branches */
-    int bad = 0;
-    if (t->o->model == PARIO_TRAIN_LOGISTIC) {
-        for (uint64_t i = 0; i < m; i++)
-            bad |= (t->y[i] != 0.0) & (t->y[i] != 1.0);
-        if (!bad)
-            return m;
-    } else if (t->o->model == PARIO_TRAIN_LINEAR) {
-        for (uint64_t i = 0; i < m; i++)
-            bad |= t->y[i] - t->y[i] != 0.0;   /* inf - inf and NaN are NaN */
-        if (!bad)
-            return m;
-    }
+    /* all good, the common case, in one vectorised pass */
+    if (pario_train_labels_ok(t->o->model, t->y, m))
+        return m;
     double top = (double)(t->k ? t->k : MAX_CLASSES);
     for (uint64_t i = 0; i < m; i++) {
         double y = t->y[i];

@@ -23,6 +23,11 @@ int pario_train_segment_f32(pario_train_model model, const double *w, uint64_t f
                             const double *y, uint64_t m, double *g, double *loss, uint64_t *correct, double *z,
                             const void *pf, uint64_t pfbytes);
 
+/* 1 when the labels y[0..m-1] are all valid for a linear (finite) or logistic
+ * (0 or 1) model; 0 when one is not, and always for softmax (then the caller
+ * looks for the first bad one). */
+int pario_train_labels_ok(pario_train_model model, const double *y, uint64_t m);
+
 /* 1 when x[0..n-1] (float32) are all finite. */
 int pario_train_finite_f32(const float *x, uint64_t n);
 

@@ -526,6 +526,31 @@ START_TEST(rate_is_robust_to_stalls)
 }
 END_TEST
 
+/* The labels' fast check against the definitions written plainly: logistic
+ * 0 or 1 (-0.0 is 0), linear finite; one odd value at each place of arrays of
+ * 1 to 17 good ones; softmax always to the caller. */
+START_TEST(labels_ok_matches_definition)
+{
+    const double odd[] = { 0.0, -0.0, 1.0, 2.0, 0.5, -1.0, NAN, INFINITY, -INFINITY, 1e308, 0x1p-1070, 0x1.0000000000001p0 };
+    double y[17];
+    for (int model = 0; model < 2; model++) {
+        pario_train_model md = model ? PARIO_TRAIN_LINEAR : PARIO_TRAIN_LOGISTIC;
+        for (size_t k = 0; k < sizeof odd / sizeof odd[0]; k++)
+            for (int m = 1; m <= 17; m++)
+                for (int at = 0; at < m; at++) {
+                    for (int i = 0; i < m; i++)
+                        y[i] = i % 2 ? 1.0 : 0.0;
+                    y[at] = odd[k];
+                    double v = odd[k];
+                    int want = md == PARIO_TRAIN_LOGISTIC ? (v == 0.0 || v == 1.0) : isfinite(v);
+                    ck_assert_int_eq(pario_train_labels_ok(md, y, (uint64_t)m), want);
+                }
+    }
+    y[0] = 0.0;
+    ck_assert_int_eq(pario_train_labels_ok(PARIO_TRAIN_SOFTMAX, y, 1), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("train");
@@ -542,6 +567,7 @@ int main(void)
     tcase_add_test(tc, segment_f32_matches_widened);
     tcase_add_test(tc, shares_follow_speeds);
     tcase_add_test(tc, rate_is_robust_to_stalls);
+    tcase_add_test(tc, labels_ok_matches_definition);
     suite_add_tcase(s, tc);
     int failed = pario_check_run(s);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -1,9 +1,10 @@
 # kern9: pario-train's segment kernel (lib/kernels/train.c) built again with
 # other clones, and tests/unit/test_train.c's checks of its bits against a plain
-# reference in the documented order run on each: the AVX2 clone (the baseline
-# on a CPU without AVX2), with the paths of a CPU without AVX-512
-# (PARIO_NO_AVX512), and the baseline x86-64 build alone (the library runs the
-# AVX-512 clone where it can). Included from Makefile.am.
+# reference in the documented order run on each: the AVX2 clone with the paths
+# of a CPU without AVX-512 (PARIO_NO_AVX512: 32-byte vectors; on a CPU without
+# AVX2, the baseline clone), and the baseline x86-64 build alone (one row at a
+# time); test_train itself runs the AVX-512 clone where it can. Included from
+# Makefile.am.
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_train_avx2 tests/unit/test_train_base
 TESTS += tests/unit/test_train_avx2 tests/unit/test_train_base

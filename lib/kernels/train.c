@@ -46,11 +46,23 @@
 #define PARIO_CLONES
 #endif
 /* AVX-512 at run time (in every clone: widen_rows512's vectors, and 64-byte
- * vectors are registers); PARIO_NO_AVX512 (test_train_avx2): as on a CPU without */
+ * vectors are registers); PARIO_NO_AVX512 (test_train_avx2): as on a CPU
+ * without. VEC_LEVEL: segment_blocked with 64-byte vectors (2), with 32-byte
+ * ones (1: AVX2), or none (0: narrower vectors, SSE2 or NEON, would not hold
+ * its partial sums in registers: one row at a time, segment_rows). */
 #if defined(PARIO_WIDEN512) && !defined(PARIO_NO_AVX512)
 #define HAVE_AVX512() __builtin_cpu_supports("avx512f")
 #else
 #define HAVE_AVX512() 0
+#endif
+#ifdef PARIO_WIDEN512
+#define VEC_LEVEL() (HAVE_AVX512() ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0)
+#elif defined(__AVX512F__) && !defined(PARIO_NO_AVX512)
+#define VEC_LEVEL() 2
+#elif defined(__AVX2__)
+#define VEC_LEVEL() 1
+#else
+#define VEC_LEVEL() 0
 #endif
 
 /* One row at a time (segment_rows: rows too wide, or classes too many, for
@@ -485,14 +497,14 @@ static inline __attribute__((always_inline)) uint64_t softmax_rows(double (*rest
     return ok;
 }
 
-/* The blocked segment; -1 when f or k is too large for its buffers (the caller
- * then takes segment_rows). */
+/* The blocked segment, with 64-byte vectors (wide) or 32-byte ones; -1 when f
+ * or k is too large for its buffers (the caller then takes segment_rows). */
 static inline __attribute__((always_inline)) int segment_blocked(pario_train_model model, const double *restrict w,
                                                                  uint64_t f, uint64_t k, const double *restrict x,
                                                                  const float *restrict xf, const double *restrict y,
                                                                  uint64_t m, double *restrict g,
                                                                  double *restrict loss, uint64_t *correct,
-                                                                 const char *pf, uint64_t pfbytes)
+                                                                 const char *pf, uint64_t pfbytes, int wide)
 {
     uint64_t fp = (f + 7) & ~(uint64_t)7, nb = fp / 8, nk = model == PARIO_TRAIN_SOFTMAX ? k : 1;
     uint64_t rows = fp ? XBUF / fp / 8 * 8 : BLOCK;   /* rows a block: a multiple of 8 */
@@ -514,7 +526,6 @@ static inline __attribute__((always_inline)) int segment_blocked(pario_train_mod
             wc[c] = wbuf + c * fp;
         }
     }
-    int wide = HAVE_AVX512();
     uint64_t groups = wide ? f / 64 + f % 64 / 32 + f % 32 / 8 : f / 32 + f % 32 / 8;   /* axpy_rows' groups */
     /* pf_step's calls: each dot product's steps, each gradient group's rows */
     uint64_t ok = 0, steps = (wide ? (m + 7) / 8 : (m + 3) / 4) * nk * nb + (g ? m * nk * groups : 0);
@@ -565,7 +576,8 @@ static inline __attribute__((always_inline)) int segment(pario_train_model model
                                                           uint64_t *correct, double *restrict z, const char *pf,
                                                           uint64_t pfbytes)
 {
-    int r = segment_blocked(model, w, f, k, x, xf, y, m, g, loss, correct, pf, pfbytes);
+    int level = VEC_LEVEL();
+    int r = level ? segment_blocked(model, w, f, k, x, xf, y, m, g, loss, correct, pf, pfbytes, level == 2) : -1;
     return r >= 0 ? r : segment_rows(model, w, f, k, x, xf, y, m, g, loss, correct, z, pf, pfbytes);
 }
 

@@ -20,9 +20,10 @@
  * time). Built with -O3 and cloned for AVX-512/AVX2; no fused multiply-adds
  * (the pragma), so every product and sum is rounded as written, on any machine.
  * The order above is per row and per weight; how the rows are scheduled is
- * free (segment_blocked: blocks of rows, 8 dot products at once, the gradient
- * in registers; segment_rows: one row at a time), and gives the same bits
- * (tests/unit/test_train.c checks them against the order written plainly). */
+ * free (segment_blocked: blocks of rows, 8 dot products at once with AVX-512,
+ * 4 with AVX2, the gradient in registers; segment_rows: one row at a time,
+ * without AVX2), and gives the same bits (tests/unit/test_train.c checks them
+ * against the order written plainly, for each of these paths). */
 #include "config.h"
 #include <math.h>
 #include <string.h>

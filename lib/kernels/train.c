@@ -166,11 +166,11 @@ static inline __attribute__((always_inline)) void prefetch_share(const char *pf,
 }
 
 static inline __attribute__((always_inline)) int segment_rows(pario_train_model model, const double *restrict w,
-                                                          uint64_t f, uint64_t k, const double *restrict x,
-                                                          const float *restrict xf, const double *restrict y,
-                                                          uint64_t m, double *restrict g, double *restrict loss,
-                                                          uint64_t *correct, double *restrict z, const char *pf,
-                                                          uint64_t pfbytes)
+                                                               uint64_t f, uint64_t k, const double *restrict x,
+                                                               const float *restrict xf, const double *restrict y,
+                                                               uint64_t m, double *restrict g, double *restrict loss,
+                                                               uint64_t *correct, double *restrict z, const char *pf,
+                                                               uint64_t pfbytes)
 {
     uint64_t ok = 0;
     int bad = 0;
@@ -223,23 +223,23 @@ static inline __attribute__((always_inline)) int segment_rows(pario_train_model 
     return !bad;
 }
 
-
 /* The blocked schedule of the same operations: rows in blocks of up to
  * BLOCK, each block's rows widened once to doubles (padded with zeros to a
  * multiple of 8 columns; rows of doubles with f a multiple of 8 are used in
- * place), the dot products of 8 rows at once (8 independent chains, one
- * vector of partial sums a row, reduced together by a transposed sum that
- * adds the same pairs in the same order), the per-row terms as vectors across
- * the block's rows, then each gradient weight's terms added row after row in
- * registers (the bias's terms in a scalar chain), each weight's terms still
- * added in row order. Every value is computed by the same rounded operations
+ * place), the dot products of 8 rows at once (4 with 32-byte vectors: 8
+ * or 4 independent chains, one vector of partial sums a row, reduced together
+ * by a transposed sum that adds the same pairs in the same order), the per-row
+ * terms as vectors across the block's rows, then each gradient weight's terms
+ * added row after row in registers (the bias's terms in a scalar chain), each
+ * weight's terms still in row order. Every value is computed by the same rounded operations
  * in the same order as one row at a time: a padded column adds 0 x 0 = +0 to a
  * partial sum, which leaves it unchanged (a partial sum starts at +0 and, in
  * round to nearest, is never -0; an infinity or a NaN stays as it is); the
- * padded rows of a last, short group of 8 are computed and dropped.
+ * padded rows of a last, short group of 8 (or 4) are computed and dropped.
  * Measured (bench/train_kernel.sh, 64 float32 features, rows in cache): 25 ->
  * 20 ns a row for logistic regression, 22 -> 14 linear, 335 -> 122 softmax of
- * 10 classes; with the rows from memory 42 -> 31 (doc/train.md, "The kernel"). */
+ * 10 classes; with the rows from memory 42 -> 31; the AVX2 code 142 -> 30
+ * logistic (doc/train.md, "The kernel"). */
 enum { BLOCK = 32, XBUF = 8192, WBUF = 4096, KMAX = 64 };
 
 /* ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) of the lanes of each of

@@ -14,7 +14,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)
 BUILD=${BUILD:-$SRC/build}
 OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+trap 'rm -rf "$OUT" "$SRC/lib/kernels/.train_base.c"' EXIT
 # the kernel's flags (Makefile.am: lib_libkernels_la_CFLAGS, and CFLAGS' -O2 after them)
 KFLAGS=(-O3 -ftree-vectorize -fvect-cost-model=dynamic -O2 -I"$BUILD" -I"$SRC/include" -I"$SRC/lib/kernels")
 OBJS=("$OUT/cur.o")

@@ -20,9 +20,10 @@
  * time). Built with -O3 and cloned for AVX-512/AVX2; no fused multiply-adds
  * (the pragma), so every product and sum is rounded as written, on any machine.
  * The order above is per row and per weight; how the rows are scheduled is
- * free (segment_blocked: blocks of rows, 8 dot products at once, the gradient
- * in registers; segment_rows: one row at a time), and gives the same bits
- * (tests/unit/test_train.c checks them against the order written plainly). */
+ * free (segment_blocked: blocks of rows, 8 dot products at once with AVX-512,
+ * 4 with AVX2, the gradient in registers; segment_rows: one row at a time,
+ * without AVX2), and gives the same bits (tests/unit/test_train.c checks them
+ * against the order written plainly, for each of these paths). */
 #include "config.h"
 #include <math.h>
 #include <string.h>
@@ -45,6 +46,25 @@
 #else
 #define PARIO_CLONES
 #endif
+/* AVX-512 at run time (in every clone: widen_rows512's vectors, and 64-byte
+ * vectors are registers); PARIO_NO_AVX512 (test_train_avx2): as on a CPU
+ * without. VEC_LEVEL: segment_blocked with 64-byte vectors (2), with 32-byte
+ * ones (1: AVX2), or none (0: narrower vectors, SSE2 or NEON, would not hold
+ * its partial sums in registers: one row at a time, segment_rows). */
+#if defined(PARIO_WIDEN512) && !defined(PARIO_NO_AVX512)
+#define HAVE_AVX512() __builtin_cpu_supports("avx512f")
+#else
+#define HAVE_AVX512() 0
+#endif
+#ifdef PARIO_WIDEN512
+#define VEC_LEVEL() (HAVE_AVX512() ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0)
+#elif defined(__AVX512F__) && !defined(PARIO_NO_AVX512)
+#define VEC_LEVEL() 2
+#elif defined(__AVX2__)
+#define VEC_LEVEL() 1
+#else
+#define VEC_LEVEL() 0
+#endif
 
 /* One row at a time (segment_rows: rows too wide, or classes too many, for
  * segment_blocked's buffers; pario_train_predict):
@@ -57,6 +77,7 @@
 #pragma GCC diagnostic ignored "-Wpsabi"   /* v8d passes between always_inline functions only: no ABI */
 typedef double v8d __attribute__((vector_size(64)));
 typedef float v8f __attribute__((vector_size(32)));
+typedef double v4d __attribute__((vector_size(32)));
 
 static inline __attribute__((always_inline)) v8d load8d(const double *p)
 {
@@ -145,11 +166,11 @@ static inline __attribute__((always_inline)) void prefetch_share(const char *pf,
 }
 
 static inline __attribute__((always_inline)) int segment_rows(pario_train_model model, const double *restrict w,
-                                                          uint64_t f, uint64_t k, const double *restrict x,
-                                                          const float *restrict xf, const double *restrict y,
-                                                          uint64_t m, double *restrict g, double *restrict loss,
-                                                          uint64_t *correct, double *restrict z, const char *pf,
-                                                          uint64_t pfbytes)
+                                                               uint64_t f, uint64_t k, const double *restrict x,
+                                                               const float *restrict xf, const double *restrict y,
+                                                               uint64_t m, double *restrict g, double *restrict loss,
+                                                               uint64_t *correct, double *restrict z, const char *pf,
+                                                               uint64_t pfbytes)
 {
     uint64_t ok = 0;
     int bad = 0;
@@ -202,23 +223,23 @@ static inline __attribute__((always_inline)) int segment_rows(pario_train_model 
     return !bad;
 }
 
-
 /* The blocked schedule of the same operations: rows in blocks of up to
  * BLOCK, each block's rows widened once to doubles (padded with zeros to a
  * multiple of 8 columns; rows of doubles with f a multiple of 8 are used in
- * place), the dot products of 8 rows at once (8 independent chains, one
- * vector of partial sums a row, reduced together by a transposed sum that
- * adds the same pairs in the same order), the per-row terms as vectors across
- * the block's rows, then each gradient weight's terms added row after row in
- * registers (the bias's terms in a scalar chain), each weight's terms still
- * added in row order. Every value is computed by the same rounded operations
+ * place), the dot products of 8 rows at once (4 with 32-byte vectors: 8
+ * or 4 independent chains, one vector of partial sums a row, reduced together
+ * by a transposed sum that adds the same pairs in the same order), the per-row
+ * terms as vectors across the block's rows, then each gradient weight's terms
+ * added row after row in registers (the bias's terms in a scalar chain), each
+ * weight's terms still in row order. Every value is computed by the same rounded operations
  * in the same order as one row at a time: a padded column adds 0 x 0 = +0 to a
  * partial sum, which leaves it unchanged (a partial sum starts at +0 and, in
  * round to nearest, is never -0; an infinity or a NaN stays as it is); the
- * padded rows of a last, short group of 8 are computed and dropped.
+ * padded rows of a last, short group of 8 (or 4) are computed and dropped.
  * Measured (bench/train_kernel.sh, 64 float32 features, rows in cache): 25 ->
  * 20 ns a row for logistic regression, 22 -> 14 linear, 335 -> 122 softmax of
- * 10 classes; with the rows from memory 42 -> 31 (doc/train.md, "The kernel"). */
+ * 10 classes; with the rows from memory 42 -> 31; the AVX2 code 142 -> 30
+ * logistic (doc/train.md, "The kernel"). */
 enum { BLOCK = 32, XBUF = 8192, WBUF = 4096, KMAX = 64 };
 
 /* ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) of the lanes of each of
@@ -270,6 +291,46 @@ static inline __attribute__((always_inline)) v8d dot8x8(const double *restrict w
     return hsum8x8(s) + bias;
 }
 
+static inline __attribute__((always_inline)) v4d load4d(const double *p)
+{
+    v4d v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* dot8x8 for 4 rows with 32-byte vectors (AVX2: 8 registers of partial sums;
+ * 64-byte vectors would pass through the stack): lanes 0-3 (lo) and 4-7 (hi)
+ * of each row's 8 partial sums, then the pairs, quads and halves of the
+ * documented order, transposed: lane q of the result is row q's z. */
+static inline __attribute__((always_inline)) v4d dot4x8(const double *restrict w, const double *const *xr,
+                                                        uint64_t nb, double bias, struct pfq *pq)
+{
+    v4d lo[4], hi[4];
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; q++)
+        lo[q] = hi[q] = (v4d){ 0.0, 0.0, 0.0, 0.0 };
+    for (uint64_t j = 0; j < 8 * nb; j += 8) {
+        pf_step(pq);
+        v4d wl = load4d(w + j), wh = load4d(w + j + 4);
+#pragma GCC unroll 4
+        for (int q = 0; q < 4; q++) {
+            lo[q] = lo[q] + wl * load4d(xr[q] + j);
+            hi[q] = hi[q] + wh * load4d(xr[q] + j + 4);
+        }
+    }
+    v4d p[4];   /* rows 2t, 2t+1: [s0 + s1, s0 + s1, s2 + s3, s2 + s3] (lo), [s4 + s5, .., s6 + s7, ..] (hi) */
+#pragma GCC unroll 2
+    for (int t = 0; t < 2; t++) {
+        p[t] = __builtin_shufflevector(lo[2 * t], lo[2 * t + 1], 0, 4, 2, 6) +
+               __builtin_shufflevector(lo[2 * t], lo[2 * t + 1], 1, 5, 3, 7);
+        p[2 + t] = __builtin_shufflevector(hi[2 * t], hi[2 * t + 1], 0, 4, 2, 6) +
+                   __builtin_shufflevector(hi[2 * t], hi[2 * t + 1], 1, 5, 3, 7);
+    }
+    v4d ql = __builtin_shufflevector(p[0], p[1], 0, 1, 4, 5) + __builtin_shufflevector(p[0], p[1], 2, 3, 6, 7);
+    v4d qh = __builtin_shufflevector(p[2], p[3], 0, 1, 4, 5) + __builtin_shufflevector(p[2], p[3], 2, 3, 6, 7);
+    return (ql + qh) + bias;
+}
+
 /* a macro: a 64-byte vector passed by value draws GCC's ABI note */
 #define store8d(p, v) ({ v8d v_ = (v); memcpy((p), &v_, sizeof v_); })
 
@@ -290,14 +351,39 @@ static inline __attribute__((always_inline)) v8d dot8x8(const double *restrict w
         _Pragma("GCC unroll 8") for (int v = 0; v < (V); v++)                    \
             store8d(g + j + 8 * v, a[v]);                                        \
     }
+/* the same with 32-byte vectors (AVX2: 8 of them in registers, the row's
+ * factor broadcast in one; 64-byte ones would pass through the stack) */
+#define AXPY_GROUP4(V)                                                           \
+    for (; j + 4 * (V) <= f; j += 4 * (V)) {                                     \
+        v4d a[V];                                                                \
+        _Pragma("GCC unroll 8") for (int v = 0; v < (V); v++)                    \
+            memcpy(&a[v], g + j + 4 * v, sizeof a[v]);                           \
+        for (uint64_t q = 0; q < n; q++) {                                       \
+            pf_step(pq);                                                         \
+            v4d rq = { r[q], r[q], r[q], r[q] };                                 \
+            const double *xq = xr[q] + j;                                        \
+            _Pragma("GCC unroll 8") for (int v = 0; v < (V); v++) {              \
+                v4d xv;                                                          \
+                memcpy(&xv, xq + 4 * v, sizeof xv);                              \
+                a[v] = a[v] + rq * xv;                                           \
+            }                                                                    \
+        }                                                                        \
+        _Pragma("GCC unroll 8") for (int v = 0; v < (V); v++)                    \
+            memcpy(g + j + 4 * v, &a[v], sizeof a[v]);                           \
+    }
 static inline __attribute__((always_inline)) void axpy_rows(double *restrict g, const double *restrict r,
                                                             const double *const *xr, uint64_t n, uint64_t f,
-                                                            struct pfq *pq)
+                                                            struct pfq *pq, int wide)
 {
     uint64_t j = 0;
-    AXPY_GROUP(8)
-    AXPY_GROUP(4)
-    AXPY_GROUP(1)
+    if (wide) {
+        AXPY_GROUP(8)
+        AXPY_GROUP(4)
+        AXPY_GROUP(1)
+    } else {
+        AXPY_GROUP4(8)
+        AXPY_GROUP4(2)
+    }
     for (; j < f; j++) {
         double a = g[j];
         for (uint64_t q = 0; q < n; q++)
@@ -334,12 +420,19 @@ static inline __attribute__((always_inline)) void widen_rows(const float *restri
                                                              double *restrict d, uint64_t fp)
 {
 #ifdef PARIO_WIDEN512
-    if (__builtin_cpu_supports("avx512f")) {
+    if (HAVE_AVX512()) {
         widen_rows512(src, f, n, d, fp);
         return;
     }
 #endif
-    WIDEN_ROWS(store8d(d + j, load8f(src + j)))
+    /* element by element, for the vectoriser (AVX2's 32-byte vectors: a 64-byte
+     * one would pass through the stack) */
+    for (uint64_t q = 0; q < n; q++, src += f, d += fp) {
+        for (uint64_t j = 0; j < f; j++)
+            d[j] = (double)src[j];
+        for (uint64_t j = f; j < fp; j++)
+            d[j] = 0.0;
+    }
 }
 
 /* Rows i0..i0+n-1 as rows of doubles xr[0..n-1] readable to fp columns
@@ -405,14 +498,14 @@ static inline __attribute__((always_inline)) uint64_t softmax_rows(double (*rest
     return ok;
 }
 
-/* The blocked segment; -1 when f or k is too large for its buffers (the caller
- * then takes segment_rows). */
+/* The blocked segment, with 64-byte vectors (wide) or 32-byte ones; -1 when f
+ * or k is too large for its buffers (the caller then takes segment_rows). */
 static inline __attribute__((always_inline)) int segment_blocked(pario_train_model model, const double *restrict w,
                                                                  uint64_t f, uint64_t k, const double *restrict x,
                                                                  const float *restrict xf, const double *restrict y,
                                                                  uint64_t m, double *restrict g,
                                                                  double *restrict loss, uint64_t *correct,
-                                                                 const char *pf, uint64_t pfbytes)
+                                                                 const char *pf, uint64_t pfbytes, int wide)
 {
     uint64_t fp = (f + 7) & ~(uint64_t)7, nb = fp / 8, nk = model == PARIO_TRAIN_SOFTMAX ? k : 1;
     uint64_t rows = fp ? XBUF / fp / 8 * 8 : BLOCK;   /* rows a block: a multiple of 8 */
@@ -434,8 +527,9 @@ static inline __attribute__((always_inline)) int segment_blocked(pario_train_mod
             wc[c] = wbuf + c * fp;
         }
     }
-    uint64_t groups = f / 64 + f % 64 / 32 + f % 32 / 8;   /* axpy_rows' groups of weights */
-    uint64_t ok = 0, steps = (m + 7) / 8 * nk * nb + (g ? m * nk * groups : 0);   /* pf_step's calls */
+    uint64_t groups = wide ? f / 64 + f % 64 / 32 + f % 32 / 8 : f / 32 + f % 32 / 8;   /* axpy_rows' groups */
+    /* pf_step's calls: each dot product's steps, each gradient group's rows */
+    uint64_t ok = 0, steps = (wide ? (m + 7) / 8 : (m + 3) / 4) * nk * nb + (g ? m * nk * groups : 0);
     struct pfq pq = { pf, pf ? pf + pfbytes : pf, steps ? ((pfbytes + 63) / 64 + steps - 1) / steps : 0 };
     /* first the first line of each page: their page walks (rows at random in
      * a large map miss the TLB) overlap, and each page's lines follow */
@@ -446,8 +540,14 @@ static inline __attribute__((always_inline)) int segment_blocked(pario_train_mod
         uint64_t n = m - i0 < rows ? m - i0 : rows;
         block_rows(x, xf, f, fp, i0, n, buf, xr);
         for (uint64_t c = 0; c < nk; c++)
-            for (uint64_t q = 0; q < n; q += 8)
-                store8d(&zc[c][q], dot8x8(wc[c], xr + q, nb, w[c * (f + 1) + f], &pq));
+            for (uint64_t q = 0; q < n; q += wide ? 8 : 4) {
+                if (wide) {
+                    store8d(&zc[c][q], dot8x8(wc[c], xr + q, nb, w[c * (f + 1) + f], &pq));
+                } else {
+                    v4d z4 = dot4x8(wc[c], xr + q, nb, w[c * (f + 1) + f], &pq);
+                    memcpy(&zc[c][q], &z4, sizeof z4);
+                }
+            }
         int b = 0;
         if (model == PARIO_TRAIN_LOGISTIC) {
             ok += logistic_rows(zc[0], y + i0, n, rc[0], loss + i0, &b);
@@ -464,7 +564,7 @@ static inline __attribute__((always_inline)) int segment_blocked(pario_train_mod
         bad |= b;
         if (g)
             for (uint64_t c = 0; c < nk; c++)
-                axpy_rows(g + c * (f + 1), rc[c], xr, n, f, &pq);
+                axpy_rows(g + c * (f + 1), rc[c], xr, n, f, &pq, wide);
     }
     *correct += ok;
     return !bad;
@@ -477,7 +577,8 @@ static inline __attribute__((always_inline)) int segment(pario_train_model model
                                                           uint64_t *correct, double *restrict z, const char *pf,
                                                           uint64_t pfbytes)
 {
-    int r = segment_blocked(model, w, f, k, x, xf, y, m, g, loss, correct, pf, pfbytes);
+    int level = VEC_LEVEL();
+    int r = level ? segment_blocked(model, w, f, k, x, xf, y, m, g, loss, correct, pf, pfbytes, level == 2) : -1;
     return r >= 0 ? r : segment_rows(model, w, f, k, x, xf, y, m, g, loss, correct, z, pf, pfbytes);
 }
 

@@ -158,13 +158,14 @@ static int ref_segment(int model, const double *w, int f, int k, const double *x
 }
 
 /* The kernel (rows of doubles and of float32, blocked, with the tails of rows
- * and columns that are not multiples of 8, and the row-at-a-time path it keeps
- * for very wide rows or many classes) gives the reference's bits: gradient
- * (added to a gradient that is not zero), losses, rows right, and says when a
- * score was not finite. */
+ * and columns that are not multiples of 8, every size of its groups of weights
+ * (45: 32 + 8 + 5), blocks of fewer rows for wider rows (300), and the
+ * row-at-a-time path it keeps for very wide rows or many classes) gives the
+ * reference's bits: gradient (added to a gradient that is not zero), losses,
+ * rows right, and says when a score was not finite. */
 START_TEST(segment_matches_reference)
 {
-    static const int fs[] = { 1, 7, 8, 13, 64, 67, 1031 }, ms[] = { 1, 3, 64, 65 };
+    static const int fs[] = { 1, 7, 8, 13, 45, 64, 67, 300, 1031 }, ms[] = { 1, 3, 64, 65 };
     enum { FMAX = 1031, MMAX = 65, KMAXT = 70 };
     static float xf[MMAX * FMAX];
     static double x[MMAX * FMAX], w[KMAXT * (FMAX + 1)], y[MMAX], g[KMAXT * (FMAX + 1)], gr[KMAXT * (FMAX + 1)],

@@ -1,7 +1,7 @@
 # train: data-parallel SGD with an exact allreduce (pario-train), the ring
 # allreduce lesson and their tests (included from Makefile.am)
 pkginclude_HEADERS += include/pario/train.h include/pario/train_plot.h
-lib_libkernels_la_SOURCES += lib/kernels/train.c lib/kernels/train_sum.c lib/kernels/perm.c lib/kernels/labels.c lib/kernels/xmath.h
+lib_libkernels_la_SOURCES += lib/kernels/train.c lib/kernels/train_sum.c lib/kernels/perm.c lib/kernels/labels.c lib/kernels/clones.h lib/kernels/xmath.h
 lib_libpario_la_SOURCES += lib/train.c lib/train_model.h lib/train_perm.c lib/allreduce.c lib/train_log.c lib/train_log.h lib/train_internal.h lib/train_predict.c lib/train_map.c lib/train_node.c lib/train_balance.c lib/train_svg.c lib/loghist.c lib/loghist.h lib/h5table.c lib/h5table.h
 
 bin_PROGRAMS += tools/pario-train

@@ -5,11 +5,7 @@
 #include <string.h>
 #include "../train_model.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
-#define PARIO_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define PARIO_CLONES
-#endif
+#include "clones.h"
 
 PARIO_CLONES
 int pario_train_labels_ok(pario_train_model model, const double *y, uint64_t m)

@@ -24,11 +24,7 @@
 #include "../train_model.h"
 #include "xmath.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8
-#define PARIO_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define PARIO_CLONES
-#endif
+#include "clones.h"
 
 #pragma GCC diagnostic ignored "-Wpsabi"   /* vectors pass between always_inline functions only: no ABI */
 

@@ -45,7 +45,7 @@ void pario_perm_at_n(const pario_perm *p, const uint64_t *pos, uint64_t *out, si
 {
     v8u keys[4];
     for (int i = 0; i < 4; i++)
-        keys[i] = (v8u){ 0 } + (p->key + (uint64_t)(i + 1) * PARIO_RNG_GAMMA);
+        keys[i] = (v8u){ 0 } + (uint64_t)(p->key + (uint64_t)(i + 1) * PARIO_RNG_GAMMA);
     uint64_t half = (uint64_t)p->half;
     v8u mask = (v8u){ 0 } + p->mask;
     uint64_t val[PASS + 8];

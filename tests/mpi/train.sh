@@ -104,6 +104,9 @@ for n in 1 2 3 4; do run span$n "$n" "${SPAN[@]}"; done
 run spanm 2 "${SPAN[@]}" --allreduce mpi
 ref sgd span1.json linear span_X.bin --labels span_y.bin --epochs 2 --batch 9 --lr 1e-31 --seed 2 --block 2
 for v in span2 span3 span4 spanm; do ref same span1.json $v.json; done
+# a read failing on one rank of 3 while the others' partials need the slow
+# path (its second arrival): one line, exit 1, no hang
+PARIO_FAULT=read:rank=1:after=3 expect_error 3 1 'span_[Xy].bin: read: .*\(rank 1\)$' pario-train "${SPAN[@]}"
 # --allreduce mpi sums the segments of a batch in slots of a vector of doubles
 # up to 128 segments, in exact accumulators above: a batch of 130 one-row
 # segments (3 ranks, shm: in slots), the ring and the reference agree

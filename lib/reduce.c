@@ -55,15 +55,19 @@ static void piece(struct pass *p, const void *buf, size_t n, uint64_t lane, uint
     for (size_t off = 0; off < n; off += slice) {
         const size_t m = n - off < slice ? n - off : slice;
         const char *q = (const char *)buf + off * esize;
+        uint64_t *counts = p->hist ? res->hist_counts + lane * res->hist.bins : NULL;
         if (p->need) {
             pario_acc b;
-            pario_kernel_reduce_shifted(q, m, t, p->need, res->acc[lane].shifted, res->acc[lane].shift, &b);
+            if (p->hist) /* both from one sweep, or the slice in cache for the second */
+                pario_kernel_reduce_hist(q, m, t, p->need, res->acc[lane].shifted, res->acc[lane].shift, &b,
+                                         &res->hist, counts);
+            else
+                pario_kernel_reduce_shifted(q, m, t, p->need, res->acc[lane].shifted, res->acc[lane].shift, &b);
             remap(&b, p->view, local_start + off, lane_base + off, global);
             pario_acc_merge(&res->acc[lane], &b);
+        } else if (p->hist) {
+            pario_kernel_hist(q, m, t, &res->hist, counts);
         }
-        if (p->hist) /* the slice is in cache when the accumulator's kernel read it */
-            (p->need ? pario_kernel_hist_cached : pario_kernel_hist)(q, m, t, &res->hist,
-                                                                     res->hist_counts + lane * res->hist.bins);
         if (p->count)
             pario_count_chunk(&p->spec->count, q, m, t, &res->count[lane]);
         if (p->range)

@@ -37,6 +37,12 @@ void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_his
  * software prefetch of the data ahead, which would only cost time here. */
 void pario_kernel_hist_cached(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts);
 
+/* pario_kernel_reduce_shifted and pario_kernel_hist_cached of the same buffer in
+ * one call (the results are theirs); where a CPU path allows, each block is
+ * counted right after the sweep that read it, while the next block arrives. */
+void pario_kernel_reduce_hist(const void *buf, size_t n, pario_dtype t, unsigned need, int shifted, double shift,
+                              pario_acc *out, const pario_hist *h, uint64_t *counts);
+
 #ifdef __cplusplus
 }
 #endif

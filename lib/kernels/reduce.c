@@ -191,10 +191,17 @@ static void fold(pario_acc *a, const struct blk *b)
         b.min.FIELD = mn;                                                              \
         b.max.FIELD = mx;                                                              \
         b.argmin = b.argmax = UINT64_MAX;                                              \
-        if (out->n == 0 || b.min.FIELD < out->min.FIELD)                               \
-            b.argmin = off + FINDF(p, nb, mn);                                         \
-        if (out->n == 0 || b.max.FIELD > out->max.FIELD)                               \
-            b.argmax = off + FINDF(p, nb, mx);                                         \
+        if (out->n == 0 || b.min.FIELD < out->min.FIELD) { /* the first one's value: \
+                                                              its zero's sign */       \
+            size_t k_ = FINDF(p, nb, mn);                                              \
+            b.argmin = off + k_;                                                       \
+            b.min.FIELD = p[k_];                                                       \
+        }                                                                              \
+        if (out->n == 0 || b.max.FIELD > out->max.FIELD) {                             \
+            size_t k_ = FINDF(p, nb, mx);                                              \
+            b.argmax = off + k_;                                                       \
+            b.max.FIELD = p[k_];                                                       \
+        }                                                                              \
     } while (0)
 
 /* ---- exact float sums ----
@@ -665,11 +672,18 @@ struct guess {
         return 1;                                                                      \
     }
 
-#define REDUCE_F(NAME, T, S1, EXACT, SHIFTED, FUSED, FINDF, SLOW)                      \
-    static void NAME(const T *x, size_t n, unsigned need, pario_acc *out)              \
+/* HADD(hp, block, nb): each block's histogram right after the block (hp not
+ * NULL: pario_kernel_reduce_hist) */
+#define REDUCE_F(NAME, T, S1, EXACT, SHIFTED, FUSED, FINDF, SLOW, HADD)                \
+    static void NAME(const T *x, size_t n, unsigned need, pario_acc *out, void *hp)    \
     {                                                                                  \
         const int fused = out->shifted && (need & PARIO_NEED_SUM) && (need & PARIO_NEED_M2); \
-        struct guess g = { 0, 0, 0, 0 };                                               \
+        /* the last call's guess on this thread (the driver calls per slice of \
+         * 16 blocks; a first block without one sweeps twice, from memory); a   \
+         * guess only chooses sigmas, never a result */                         \
+        static _Thread_local struct guess last = { 0, 0, 0, 0 };                      \
+        struct guess g = last;                                                         \
+        g.rest = 0;                                                                    \
         for (size_t off = 0; off < n; off += BLOCK) {                                  \
             size_t nb = n - off < BLOCK ? n - off : BLOCK;                             \
             const T *p = x + off;                                                      \
@@ -680,6 +694,8 @@ struct guess {
                 b.n = nb;                                                              \
                 SET_EXTREMES(T, f, FINDF);                                             \
                 fold(out, &b);                                                         \
+                if (hp)                                                                \
+                    HADD(hp, p, nb);                                                   \
                 continue;                                                              \
             }                                                                          \
             prefetch_block(p, nb * sizeof(T));                                         \
@@ -695,7 +711,11 @@ struct guess {
                 SET_EXTREMES(T, f, FINDF);                                             \
             }                                                                          \
             fold(out, &b);                                                             \
+            if (hp)                                                                    \
+                HADD(hp, p, nb);                                                       \
         }                                                                              \
+        if (fused)                                                                     \
+            last = g;                                                                  \
     }
 
 /* ---- exact integer sums of squares, per block ---- */
@@ -831,10 +851,43 @@ SPLIT_BOTH(spb_f32, float)
 SPLIT_BOTH(spb_f64, double)
 MINMAX(mm_f32, float)
 MINMAX(mm_f64, double)
+/* The histogram's batches and limits (HIST below; hist_avx2.h) */
+#define HIST_BATCH 1024
+/* distance of f from a whole number below which rounding may have moved a value
+ * across an edge: f is off by a few ulps (f <= bins + 1), far below this */
+#define HIST_NEAR 1e-7
+#define HIST_SMALL 1024 /* bins counted in the stack's sub-histograms */
+/* Up to 126 bins, on long runs: counted by pairs of values (one from each half
+ * of a batch), one 16-bit counter per pair of bins, so one increment (the store
+ * is what limits the scalar counting) per two values; the table is folded into
+ * the counts (row and column sums) at the end and before a counter could wrap. */
+#define HIST_PAIR_BINS 126
+#define HIST_PAIR_MIN (16 * HIST_BATCH)
+#define HIST_PAIR_MAX 65535 /* pairs between folds */
+
 FUSED_F(fused_f32, float, mm_f32, spb_f32, rs_f32, rqs_f32)
 FUSED_F(fused_f64, double, mm_f64, spb_f64, rs_f64, rqs_f64)
-REDUCE_F(red_f32, float, s1_f32, exact_f32, shifted_f32, fused_f32, find_f32, slow_f32)
-REDUCE_F(red_f64, double, s1_f64, exact_f64, shifted_f64, fused_f64, find_f64, slow_f64)
+/* AVX2 without AVX-512: the float64 block in intrinsics (reduce_avx2.h) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(PARIO_NO_CLONES)
+#define PARIO_AVX2_PATHS 1
+#include "reduce_avx2.h"
+#include "hist_avx2.h"
+static int fused_f64_pick(const double *p, size_t nb, double sh, pario_acc *out, double *pmn, double *pmx,
+                          struct guess *g)
+{
+    return avx2_paths() ? fused_f64_avx2(p, nb, sh, out, pmn, pmx, g) : fused_f64(p, nb, sh, out, pmn, pmx, g);
+}
+#else
+#define fused_f64_pick fused_f64
+#endif
+#define HADD_NONE(hp, p, nb) ((void)(hp), (void)(p), (void)(nb))
+#ifdef PARIO_AVX2_PATHS
+#define HADD_F64(hp, p, nb) hist_pairs_add((struct hist_pairs *)(hp), (p), (nb), 0)
+#else
+#define HADD_F64 HADD_NONE
+#endif
+REDUCE_F(red_f32, float, s1_f32, exact_f32, shifted_f32, fused_f32, find_f32, slow_f32, HADD_NONE)
+REDUCE_F(red_f64, double, s1_f64, exact_f64, shifted_f64, fused_f64_pick, find_f64, slow_f64, HADD_F64)
 REDUCE_I(red_i8, int8_t, int64_t, PARIO_ACC_SIGNED, i, s1_i8, sq_i8, find_i8)
 REDUCE_I(red_i16, int16_t, int64_t, PARIO_ACC_SIGNED, i, s1_i16, sq_i16, find_i16)
 REDUCE_I(red_i32, int32_t, int64_t, PARIO_ACC_SIGNED, i, s1_i32, sq_i32, find_i32)
@@ -866,8 +919,8 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
     case PARIO_UINT16: red_u16(buf, n, need, out); break;
     case PARIO_UINT32: red_u32(buf, n, need, out); break;
     case PARIO_UINT64: red_u64(buf, n, need, out); break;
-    case PARIO_FLOAT32: red_f32(buf, n, need, out); break;
-    case PARIO_FLOAT64: red_f64(buf, n, need, out); break;
+    case PARIO_FLOAT32: red_f32(buf, n, need, out, NULL); break;
+    case PARIO_FLOAT64: red_f64(buf, n, need, out, NULL); break;
     default: break;
     }
 }
@@ -880,18 +933,7 @@ void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsig
  * exact edge comparisons. The indices are then counted by pairs (few bins, long
  * runs: HIST_PAIR_BINS) or into 4 interleaved sub-histograms, so that repeated
  * bins do not wait on each other's increments. */
-#define HIST_BATCH 1024
-/* distance of f from a whole number below which rounding may have moved a value
- * across an edge: f is off by a few ulps (f <= bins + 1), far below this */
-#define HIST_NEAR 1e-7
-#define HIST_SMALL 1024 /* bins counted in the stack's sub-histograms */
-/* Up to 126 bins, on long runs: counted by pairs of values (one from each half
- * of a batch), one 16-bit counter per pair of bins, so one increment (the store
- * is what limits the scalar counting) per two values; the table is folded into
- * the counts (row and column sums) at the end and before a counter could wrap. */
-#define HIST_PAIR_BINS 126
-#define HIST_PAIR_MIN (16 * HIST_BATCH)
-#define HIST_PAIR_MAX 65535 /* pairs between folds */
+/* (HIST_BATCH and the other limits: above, before the AVX2 paths) */
 PARIO_CLONES static void hist_pairs_fold(uint16_t *pt, int32_t bins, uint64_t *counts)
 {
     uint32_t col[128] = { 0 };
@@ -1023,7 +1065,15 @@ static void hist_any(const void *buf, size_t n, pario_dtype t, const pario_hist 
     case PARIO_UINT32: hist_u32(buf, n, h, counts, fetch); break;
     case PARIO_UINT64: hist_u64(buf, n, h, counts, fetch); break;
     case PARIO_FLOAT32: hist_f32(buf, n, h, counts, fetch); break;
-    case PARIO_FLOAT64: hist_f64(buf, n, h, counts, fetch); break;
+    case PARIO_FLOAT64:
+#ifdef PARIO_AVX2_PATHS
+        if (h->bins <= HIST_PAIR_BINS && n >= HIST_PAIR_MIN && avx2_paths()) {
+            hist_f64_avx2(buf, n, h, counts, fetch);
+            break;
+        }
+#endif
+        hist_f64(buf, n, h, counts, fetch);
+        break;
     default: break;
     }
 }
@@ -1043,4 +1093,23 @@ void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_his
 void pario_kernel_hist_cached(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts)
 {
     hist_calls(buf, n, t, h, counts, 0);
+}
+
+void pario_kernel_reduce_hist(const void *buf, size_t n, pario_dtype t, unsigned need, int shifted, double shift,
+                              pario_acc *out, const pario_hist *h, uint64_t *counts)
+{
+#ifdef PARIO_AVX2_PATHS
+    if (t == PARIO_FLOAT64 && need && n > 0 && n < HIST_CALL_MAX && h->bins <= HIST_PAIR_BINS && avx2_paths()) {
+        struct hist_pairs hp;
+        pario_acc_init(out, t);
+        if (shifted)
+            pario_acc_set_shift(out, shift);
+        hist_pairs_begin(&hp, h, counts);
+        red_f64(buf, n, need, out, &hp);
+        hist_pairs_end(&hp);
+        return;
+    }
+#endif
+    pario_kernel_reduce_shifted(buf, n, t, need, shifted, shift, out);
+    pario_kernel_hist_cached(buf, n, t, h, counts);
 }

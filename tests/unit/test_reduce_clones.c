@@ -1,7 +1,8 @@
 /* The reduce kernels whichever clone runs: the library's (AVX-512 or AVX2 where
- * the CPU has it) and lib/kernels/reduce.c built here without clones (baseline
- * x86-64, names plain_*, see mk/reduce8.mk) give the same accumulators and
- * histograms bit for bit; both equal the one-by-one exact path (pario_acc_push)
+ * the CPU has it, or its AVX2 intrinsics: PARIO_REDUCE_KERNEL, see
+ * tests/unit/reduce_paths.sh) and lib/kernels/reduce.c built here without clones
+ * (baseline x86-64, names plain_*, see mk/reduce8.mk) give the same accumulators
+ * and histograms bit for bit, also from the one-sweep pario_kernel_reduce_hist; both equal the one-by-one exact path (pario_acc_push)
  * and numpy's binning by the edges. The data change magnitude from block to
  * block (2048 values), so the default set's guessed sigmas miss, guess too wide,
  * rest and resume; with NaN, infinities, zeros, tiny and huge values, and
@@ -19,11 +20,14 @@
 /* the library's entry points (the header declared the plain_* ones) */
 #undef pario_kernel_reduce_shifted
 #undef pario_kernel_hist
+#undef pario_kernel_reduce_hist
 void pario_kernel_reduce_shifted(const void *buf, size_t n, pario_dtype t, unsigned need, int shifted,
                                  double shift, pario_acc *out);
 void pario_kernel_hist(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts);
+void pario_kernel_reduce_hist(const void *buf, size_t n, pario_dtype t, unsigned need, int shifted, double shift,
+                              pario_acc *out, const pario_hist *h, uint64_t *counts);
 
-enum { N = 23 * 2048 + 333, PATTERNS = 9 };
+enum { N = 23 * 2048 + 333, PATTERNS = 10 };
 
 static uint64_t state = 7;
 static uint64_t rnd(void)
@@ -57,7 +61,10 @@ static void fill(double *x, int pattern, const pario_hist *h)
         case 5: v = i % 7 == 0 ? v * 1e-20 : v + 1e9; break;                 /* residuals */
         case 6: v = ldexp(v, (int)(r % 1200) - 600); break;
         case 7: v = (double)blk * 1e3 + v; break;                            /* ramp */
-        default: v = h->edges[r % (h->bins + 1)]; break;                     /* on the edges */
+        case 8: v = h->edges[r % (h->bins + 1)]; break;                      /* on the edges */
+        default: /* one ulp from an edge, either side: the fast bins' rounding errs */
+            v = nextafter(h->edges[r % (h->bins + 1)], (r >> 40) & 1 ? INFINITY : -INFINITY);
+            break;
         }
         x[i] = v;
     }
@@ -141,6 +148,21 @@ START_TEST(clones_agree)
             }
             ck_assert_msg(memcmp(ca, cb, sizeof ca) == 0, "histogram: clone vs baseline, pattern %d", pattern);
             ck_assert_msg(memcmp(ca, cr, sizeof ca) == 0, "histogram vs the edges, pattern %d", pattern);
+            /* both in one call, on the whole buffer and on an odd piece of it */
+            for (int shifted = 0; shifted < 2; shifted++)
+                for (size_t k = 0; k < sizeof needs / sizeof needs[0]; k++)
+                    for (int part = 0; part < 2; part++) {
+                        const size_t from = part ? 3 : 0, n = part ? N - 2048 - 5 : N;
+                        const void *pb = (const char *)buf + from * (flt ? sizeof(float) : sizeof(double));
+                        pario_acc a, b;
+                        uint64_t cf[100] = { 0 }, cp[100] = { 0 };
+                        pario_kernel_reduce_hist(pb, n, t, needs[k], shifted, shift, &a, &h, cf);
+                        plain_kernel_reduce_shifted(pb, n, t, needs[k], shifted, shift, &b);
+                        plain_kernel_hist(pb, n, t, &h, cp);
+                        check_acc(&a, &b, "reduce_hist vs baseline", pattern);
+                        ck_assert_msg(memcmp(cf, cp, sizeof cf) == 0, "reduce_hist's histogram, pattern %d",
+                                      pattern);
+                    }
         }
     }
     pario_hist_free(&h);

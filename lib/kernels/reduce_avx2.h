@@ -1,0 +1,205 @@
+/* The float64 default set's block (FUSED_F's contract: min, max, the exact sum
+ * and the exact sum of shifted squares), written for AVX2 + FMA with intrinsics
+ * (included once, by reduce.c). On a CPU with AVX2 but no AVX-512 the
+ * auto-vectorised clones kept their lanes' accumulators in memory (a store and a
+ * reload per accumulator and step) and ran every operation of the extraction on
+ * the FADD pipes. Here each level's q are counted in 64-bit integers (t's bits,
+ * see AVX2_LEVEL), which leaves room for levels 51 bits apart instead of 41:
+ * the squares need two levels, not three (a residual only below 2^-50 of the
+ * block's largest square), and the sum two. A third of the adds are
+ * multiply-adds by one (the same rounding) on the FMA pipes. Every sum is
+ * exact, so results are the clones' bit for bit (tests/unit/test_reduce_clones.c).
+ * PARIO_REDUCE_KERNEL=avx2|clones chooses (the default: avx2 where the CPU has
+ * AVX2 and FMA but not AVX-512, whose clones keep 8 lanes in a register). */
+#include <immintrin.h>
+#include <stdlib.h>
+
+#define AVX2_TARGET __attribute__((target("avx2,fma")))
+
+static int avx2_choice = -1;
+static int avx2_paths(void)
+{
+    if (avx2_choice < 0) {
+        const char *e = getenv("PARIO_REDUCE_KERNEL");
+        __builtin_cpu_init();
+        int can = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        if (e && strcmp(e, "avx2") == 0)
+            avx2_choice = can;
+        else if (e && strcmp(e, "clones") == 0)
+            avx2_choice = 0;
+        else
+            avx2_choice = can && !__builtin_cpu_supports("avx512f");
+    }
+    return avx2_choice;
+}
+
+/* A level: t = sigma + v (sigma = 1.5 * 2^k, |v| < 2^(k-1): t stays in sigma's
+ * binade, whose grid is 2^(k-52)); ACC += t's bits, which are sigma's plus the
+ * grid steps of q = t - sigma; R = v - q, exactly. */
+#define AVX2_LEVEL(V, SIG, ACC, R)                                                     \
+    do {                                                                               \
+        __m256d t_ = _mm256_fmadd_pd((V), one, (SIG));                                 \
+        ACC = _mm256_add_epi64(ACC, _mm256_castpd_si256(t_));                          \
+        R = _mm256_sub_pd((V), _mm256_sub_pd(t_, (SIG)));                              \
+    } while (0)
+
+AVX2_TARGET static uint64_t avx2_hsum64(__m256i a)
+{
+    uint64_t l[4];
+    _mm256_storeu_si256((__m256i *)l, a);
+    return l[0] + l[1] + l[2] + l[3];
+}
+
+/* The levels' sigmas for a block whose |x| < 2^e and shifted squares < 2^e2:
+ * the sum's at 2^(e+1) and 2^(e-50), the squares' likewise (times 1.5). A level
+ * adds at most 2048 values of under 2^51 steps: its sum stays under 2^62. */
+static void avx2_sigmas(int e, int e2, double sig[4])
+{
+    sig[0] = 1.5 * ldexp(1.0, e + 1);
+    sig[1] = 1.5 * ldexp(1.0, e - 50);
+    sig[2] = 1.5 * ldexp(1.0, e2 + 1);
+    sig[3] = 1.5 * ldexp(1.0, e2 - 50);
+}
+
+struct avx2_levels {
+    int64_t steps[4]; /* the levels' sums in their grids' steps */
+    int nonfinite;    /* a NaN or an infinity is in the block */
+};
+
+/* One sweep of a block: min, max and the four levels; returns 1 when some
+ * value left a residual below the second level (the sum's or the squares'). */
+AVX2_TARGET static int spb_f64_avx2(const double *restrict x, size_t n, const double sig[4], double sh,
+                                    struct avx2_levels *lv, double *mn, double *mx)
+{
+    const __m256d vxa = _mm256_set1_pd(sig[0]), vxb = _mm256_set1_pd(sig[1]);
+    const __m256d vsa = _mm256_set1_pd(sig[2]), vsb = _mm256_set1_pd(sig[3]), vsh = _mm256_set1_pd(sh);
+    double onev = 1.0;
+    __asm__("" : "+x"(onev)); /* kept as a multiply by 1 */
+    const __m256d one = _mm256_set1_pd(onev);
+    __m256i u = _mm256_setzero_si256(), w = u, a = u, b = u, r = u;
+    __m256d lo = _mm256_set1_pd(x[0]), hi = lo;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        PREFETCH(x + i);
+        __m256d v = _mm256_loadu_pd(x + i), e, f;
+        lo = _mm256_min_pd(v, lo); /* v < lo ? v : lo: a NaN is not taken */
+        hi = _mm256_max_pd(v, hi);
+        AVX2_LEVEL(v, vxa, u, e);
+        AVX2_LEVEL(e, vxb, w, f);
+        __m256d d = _mm256_sub_pd(v, vsh);
+        __m256d q = _mm256_mul_pd(d, d);
+        AVX2_LEVEL(q, vsa, a, e);
+        r = _mm256_or_si256(r, _mm256_castpd_si256(f));
+        AVX2_LEVEL(e, vsb, b, f);
+        r = _mm256_or_si256(r, _mm256_castpd_si256(f));
+    }
+    uint64_t L[4] = { avx2_hsum64(u), avx2_hsum64(w), avx2_hsum64(a), avx2_hsum64(b) }, R, lanes[4];
+    _mm256_storeu_si256((__m256i *)lanes, r);
+    R = lanes[0] | lanes[1] | lanes[2] | lanes[3];
+    double l4[4], h4[4];
+    _mm256_storeu_pd(l4, lo);
+    _mm256_storeu_pd(h4, hi);
+    double l = l4[0], h = h4[0];
+    for (int j = 1; j < 4; j++) {
+        l = l4[j] < l ? l4[j] : l;
+        h = h4[j] > h ? h4[j] : h;
+    }
+    for (; i < n; i++) { /* the same steps, one value at a time */
+        double v = x[i], vals[2] = { v, (v - sh) * (v - sh) };
+        l = v < l ? v : l;
+        h = v > h ? v : h;
+        for (int k = 0; k < 2; k++) {
+            double t = __builtin_fma(vals[k], onev, sig[2 * k]), e = vals[k] - (t - sig[2 * k]), f;
+            uint64_t tb;
+            memcpy(&tb, &t, sizeof tb);
+            L[2 * k] += tb;
+            t = __builtin_fma(e, onev, sig[2 * k + 1]);
+            f = e - (t - sig[2 * k + 1]);
+            memcpy(&tb, &t, sizeof tb);
+            L[2 * k + 1] += tb;
+            memcpy(&tb, &f, sizeof tb);
+            R |= tb;
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        uint64_t sb;
+        memcpy(&sb, &sig[k], sizeof sb);
+        lv->steps[k] = (int64_t)(L[k] - (uint64_t)n * sb); /* mod 2^64 */
+    }
+    const int res = (R & ~((uint64_t)1 << 63)) != 0; /* a -0.0 residual is none */
+    /* a NaN or an infinity leaves a NaN residual: only then is the block searched */
+    lv->nonfinite = 0;
+    for (size_t k = 0; res && k < n; k++)
+        if (isnan(x[k]) || isinf(x[k])) {
+            lv->nonfinite = 1;
+            break;
+        }
+    *mn = l;
+    *mx = h;
+    return res;
+}
+
+/* The residuals spb_f64_avx2 left, one value at a time (the same arithmetic). */
+static void resid_f64_avx2(const double *x, size_t n, const double sig[4], double sh, pario_acc *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        double d = x[i] - sh, vals[2] = { x[i], d * d };
+        for (int k = 0; k < 2; k++) {
+            double v = vals[k], q1 = (sig[2 * k] + v) - sig[2 * k], r1 = v - q1;
+            double q2 = (sig[2 * k + 1] + r1) - sig[2 * k + 1], r2 = r1 - q2;
+            if (r2 != 0)
+                pario_xsum_add(k ? &out->s2 : &out->s1, r2);
+        }
+    }
+}
+
+/* FUSED_F's contract (reduce.c) for float64 on this path */
+static int fused_f64_avx2(const double *p, size_t nb, double sh, pario_acc *out, double *pmn, double *pmx,
+                          struct guess *g)
+{
+    double mn, mx, sig[4];
+    struct avx2_levels lv;
+    int res = 0, ge = 0, ge2 = 0, swept = g->ok && !g->rest;
+    if (g->rest)
+        g->rest--;
+    if (swept) {
+        ge = g->e + 1;
+        ge2 = g->e2 + 2;
+        avx2_sigmas(ge, ge2, sig);
+        res = spb_f64_avx2(p, nb, sig, sh, &lv, &mn, &mx);
+    } else {
+        mm_f64(p, nb, &mn, &mx);
+    }
+    *pmn = mn;
+    *pmx = mx;
+    if (!(mn >= -DBL_MAX && mx <= DBL_MAX)) /* NaN first, or an infinity */
+        return 0;
+    double M = fmax(-mn, mx), dl = fabs(mn - sh), dh = fabs(mx - sh);
+    double dm = dl > dh ? dl : dh, M2 = dm * dm;
+    int e, e2;
+    frexp(M, &e);
+    frexp(M2, &e2);
+    /* the second levels' grids, 2^(e-102) and 2^(e2-102), stay above 2^-1074 */
+    if (M == 0 || M2 == 0 || e < -960 || e > 1000 || !(M2 <= DBL_MAX) || e2 < -890 || e2 > 1000)
+        return 0;
+    g->ok = e < 1000 && e2 < 999;
+    g->e = e;
+    g->e2 = e2;
+    const int miss = swept && (e > ge || e2 > ge2);
+    if (miss)
+        g->rest = GUESS_REST;
+    if (!swept || miss || (res && (ge > e || ge2 > e2))) {
+        avx2_sigmas(e, e2, sig);
+        res = spb_f64_avx2(p, nb, sig, sh, &lv, &mn, &mx);
+    }
+    if (res && lv.nonfinite)
+        return 0;
+    for (int k = 0; k < 4; k++) {
+        int64_t s = lv.steps[k];
+        pario_xsum_add_int(k < 2 ? &out->s1 : &out->s2, s < 0, 0, s < 0 ? -(uint64_t)s : (uint64_t)s,
+                           ilogb(sig[k]) - 52);
+    }
+    if (res)
+        resid_f64_avx2(p, nb, sig, sh, out);
+    return 1;
+}

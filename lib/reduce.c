@@ -50,8 +50,10 @@ static void piece(struct pass *p, const void *buf, size_t n, uint64_t lane, uint
     const pario_dtype t = p->ds->dtype;
     const size_t esize = pario_dtype_size(t);
     /* every operation on one L2-sized slice before the next: the data is read from
-     * memory once, not once per operation */
-    const size_t slice = ((size_t)256 << 10) / esize;
+     * memory once, not once per operation; the accumulator and the histogram
+     * alone take the whole piece in one call (pario_kernel_reduce_hist slices
+     * it itself where it does not sweep once) */
+    const size_t slice = p->need && p->hist && !p->count && !p->range ? n : ((size_t)256 << 10) / esize;
     for (size_t off = 0; off < n; off += slice) {
         const size_t m = n - off < slice ? n - off : slice;
         const char *q = (const char *)buf + off * esize;

@@ -1110,6 +1110,22 @@ void pario_kernel_reduce_hist(const void *buf, size_t n, pario_dtype t, unsigned
         return;
     }
 #endif
-    pario_kernel_reduce_shifted(buf, n, t, need, shifted, shift, out);
-    pario_kernel_hist_cached(buf, n, t, h, counts);
+    /* else in slices that stay in L2 for the histogram's second sweep */
+    const size_t es = pario_dtype_size(t), slice = ((size_t)256 << 10) / es;
+    pario_kernel_reduce_shifted(buf, n < slice ? n : slice, t, need, shifted, shift, out);
+    pario_kernel_hist_cached(buf, n < slice ? n : slice, t, h, counts);
+    for (size_t off = slice; off < n; off += slice) {
+        const size_t m = n - off < slice ? n - off : slice;
+        const char *q = (const char *)buf + off * es;
+        pario_acc b;
+        pario_kernel_reduce_shifted(q, m, t, need, shifted, shift, &b);
+        pario_kernel_hist_cached(q, m, t, h, counts);
+        if (b.n) { /* positions in buf */
+            b.argmin += off;
+            b.argmax += off;
+        }
+        if (b.nan)
+            b.first_nan += off;
+        pario_acc_merge(out, &b);
+    }
 }

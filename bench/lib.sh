@@ -38,9 +38,12 @@ row() { local m b; m=$(median "$1"); b=$(median "$2"); printf '| %s | %.3f | %.2
 
 machine_line() { echo "$(date -u +%Y-%m-%d) · commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null) · $(nproc) cores · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') · load $(cut -d' ' -f1-3 /proc/loadavg)"; }
 
-# write_results NAME TABLE: replace NAME's section of bench/RESULTS.md
+# write_results NAME TABLE: replace NAME's section of bench/RESULTS.md; on an AMD
+# CPU the section is NAME-amd, kept next to NAME's (the targets hold on both kinds)
 write_results() {
-  /usr/bin/python3 - "$(dirname "$0")/RESULTS.md" "$1" "$2" <<'PY'
+  local name=$1
+  grep -q -m1 AuthenticAMD /proc/cpuinfo && name=$1-amd
+  /usr/bin/python3 - "$(dirname "$0")/RESULTS.md" "$name" "$2" <<'PY'
 import re, sys
 path, name, table = sys.argv[1], sys.argv[2], sys.argv[3]
 try:
@@ -49,8 +52,11 @@ except FileNotFoundError:
     text = "# Benchmark results\n\nLatest figures from the scripts in bench/, each a ratio to a baseline measured in the same run.\n"
 begin, end = "<!-- %s:begin -->" % name, "<!-- %s:end -->" % name
 block = "%s\n%s\n%s" % (begin, table, end)
+base_end = "<!-- %s:end -->" % name[:-4] if name.endswith("-amd") else None
 if begin in text:
     text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: block, text, flags=re.S)
+elif base_end and base_end in text:
+    text = text.replace(base_end, base_end + "\n\n" + block, 1)
 else:
     text = text.rstrip("\n") + "\n\n" + block + "\n"
 open(path, "w").write(text)

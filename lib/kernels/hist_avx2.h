@@ -34,6 +34,12 @@ static inline int32_t hist_exact_index(double v, const pario_hist *h)
  * add to memory took twice as long on the AMD EPYC) and hold up to 2^32 - 1
  * pairs (callers: n < 2^32). */
 #define HIST_NEAR32(bins) (((double)(bins) + 2) * 0x1p-21)
+/* where that bound holds: few bins, and a norm whose float is normal and whose
+ * product with a subnormal float's error (2^-150) stays negligible */
+static inline int hist_avx2_ok(const pario_hist *h)
+{
+    return h->bins <= HIST_PAIR_BINS && h->norm >= 0x1p-100 && h->norm <= 0x1p100;
+}
 struct hist_pairs {
     const pario_hist *h;
     uint64_t *counts;

@@ -1067,7 +1067,7 @@ static void hist_any(const void *buf, size_t n, pario_dtype t, const pario_hist 
     case PARIO_FLOAT32: hist_f32(buf, n, h, counts, fetch); break;
     case PARIO_FLOAT64:
 #ifdef PARIO_AVX2_PATHS
-        if (h->bins <= HIST_PAIR_BINS && n >= HIST_PAIR_MIN && avx2_paths()) {
+        if (hist_avx2_ok(h) && n >= HIST_PAIR_MIN && avx2_paths()) {
             hist_f64_avx2(buf, n, h, counts, fetch);
             break;
         }
@@ -1099,7 +1099,7 @@ void pario_kernel_reduce_hist(const void *buf, size_t n, pario_dtype t, unsigned
                               pario_acc *out, const pario_hist *h, uint64_t *counts)
 {
 #ifdef PARIO_AVX2_PATHS
-    if (t == PARIO_FLOAT64 && need && n > 0 && n < HIST_CALL_MAX && h->bins <= HIST_PAIR_BINS && avx2_paths()) {
+    if (t == PARIO_FLOAT64 && need && n > 0 && n < HIST_CALL_MAX && hist_avx2_ok(h) && avx2_paths()) {
         struct hist_pairs hp;
         pario_acc_init(out, t);
         if (shifted)

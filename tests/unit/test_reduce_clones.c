@@ -197,6 +197,43 @@ START_TEST(hist_many_in_one_bin)
 }
 END_TEST
 
+/* Ranges whose bin width is tiny or whose values are huge: the AVX2 histogram
+ * (single precision) must step aside or stay exact; values on lo, on the edges
+ * and one ulp off them. */
+START_TEST(hist_extreme_ranges)
+{
+    enum { M = 40000 };
+    const double ranges[][2] = { { 0, 1e-40 }, { 0, 1e-31 }, { 1e300, 1.0000001e300 }, { -1e-300, 1e-300 },
+                                 { -1e30, 1e30 } };
+    double *x = malloc(M * sizeof *x);
+    ck_assert(x != NULL);
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+        pario_hist h;
+        pario_status st = pario_hist_init(&h, 10, ranges[r][0], ranges[r][1]);
+        ck_assert(!pario_failed(&st));
+        uint64_t ref[10] = { 0 }, ca[10] = { 0 }, cf[10] = { 0 };
+        for (size_t i = 0; i < M; i++) {
+            uint64_t z = rnd();
+            double e = h.edges[z % 11];
+            x[i] = z >> 60 == 0 ? ranges[r][0] : z >> 60 == 1 ? nextafter(e, -INFINITY)
+                 : z >> 60 == 2 ? nextafter(e, INFINITY) : z >> 60 == 3 ? e
+                                                          : h.edges[0] + (h.edges[10] - h.edges[0]) * (double)(z >> 11) * 0x1p-53;
+            int64_t bin = ref_bin(&h, x[i]);
+            if (bin >= 0)
+                ref[bin]++;
+        }
+        pario_kernel_hist(x, M, PARIO_FLOAT64, &h, ca);
+        pario_acc a;
+        pario_kernel_reduce_hist(x, M, PARIO_FLOAT64, PARIO_NEED_SUM | PARIO_NEED_M2 | PARIO_NEED_MINMAX, 1, x[0],
+                                 &a, &h, cf);
+        ck_assert_msg(memcmp(ca, ref, sizeof ref) == 0, "range %zu: histogram vs the edges", r);
+        ck_assert_msg(memcmp(cf, ref, sizeof ref) == 0, "range %zu: reduce_hist vs the edges", r);
+        pario_hist_free(&h);
+    }
+    free(x);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("reduce_clones");
@@ -204,6 +241,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, clones_agree);
     tcase_add_test(tc, hist_many_in_one_bin);
+    tcase_add_test(tc, hist_extreme_ranges);
     suite_add_tcase(s, tc);
     return pario_check_run(s);
 }

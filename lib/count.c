@@ -133,7 +133,7 @@ pario_status pario_count_dataset(const pario_dataset *ds, const pario_view *view
     size_t n;
     uint64_t start;
     while (pario_reader_next(r, &data, &n, &start, &st)) {
-        double t0 = MPI_Wtime();
+        double t0 = pario_slow_start();
         pario_count_chunk(q, data, n, ds->dtype, local);
         pario_slow_after(t0);
         if (progress)

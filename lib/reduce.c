@@ -132,7 +132,7 @@ static pario_status run_pass(struct pass *p, const pario_io_opts *io, pario_prog
     uint64_t start;
     uint64_t done_before = p->res->bytes;
     while (pario_reader_next(r, &data, &n, &start, &st)) {
-        double t0 = MPI_Wtime();
+        double t0 = pario_slow_start();
         chunk(p, data, n, start);
         pario_slow_after(t0);
         if (progress)

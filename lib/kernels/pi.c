@@ -8,6 +8,17 @@
 #include "pario/pi.h"
 #include "pario/rng.h"
 
+/* The midpoint rule's sums must be the same bits on every CPU: with contraction
+ * (GNU C's default) the AVX-512 function's x * Rd + off and 1 + x * x became
+ * fused multiply-adds, which the baseline function (no FMA) cannot do, and the
+ * rounds' sums differed in their last bits between an Intel Xeon (AVX-512) and
+ * an AMD EPYC without it (the stderr of doc/montecarlo.md's example changed). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("fp-contract=off")
+#elif defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
 static inline __attribute__((always_inline)) uint64_t darts_loop(uint64_t kx, uint64_t ky, uint64_t first,
                                                                  uint64_t n)
 {

@@ -1,8 +1,8 @@
 #!/bin/bash
 # The float64 reduce kernels' two x86 paths, each against the baseline build
 # (tests/unit/test_reduce_clones.c): the AVX2 intrinsics (lib/kernels/reduce_avx2.h,
-# hist_avx2.h), the default on a CPU with AVX2 but no AVX-512, and the clones, the
-# default with AVX-512; PARIO_REDUCE_KERNEL chooses. On a CPU without AVX2 both
+# hist_avx2.h), the default on an AMD CPU or one with AVX2 but no AVX-512, and the
+# clones, the default on an Intel CPU with AVX-512; PARIO_REDUCE_KERNEL chooses. On a CPU without AVX2 both
 # runs take the clones.
 set -u
 B=${builddir:-.}/tests/unit/test_reduce_clones

@@ -157,6 +157,12 @@ static pario_status map_window(struct pario_map *m, uint64_t pos, size_t n)
     return pario_ok();
 }
 
+/* range bytes [pos, pos + n) lie in the mapped window */
+static inline int in_window(const struct pario_map *m, uint64_t pos, size_t n)
+{
+    return m->base && pos >= m->wpos && pos + n <= m->wpos + m->wlen;
+}
+
 const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_status *st)
 {
     *st = pario_map_check(m);
@@ -172,7 +178,7 @@ const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_sta
                           (unsigned long long)(m->off + pos), (unsigned long long)(m->off + pos + n));
         return NULL;
     }
-    if (!m->base || pos < m->wpos || pos + n > m->wpos + m->wlen) {
+    if (!in_window(m, pos, n)) {
         *st = map_window(m, pos, n);
         if (pario_failed(st))
             return NULL;
@@ -182,8 +188,7 @@ const void *pario_map_get(struct pario_map *m, uint64_t pos, size_t n, pario_sta
 
 const void *pario_map_fast(struct pario_map *m, uint64_t pos, size_t n)
 {
-    if (pario_fault_state != 0 || m->slot < 0 || !m->base || pos < m->wpos || pos + n > m->wpos + m->wlen ||
-        slots[m->slot].bus)
+    if (pario_fault_state != 0 || m->slot < 0 || slots[m->slot].bus || !in_window(m, pos, n))
         return NULL;
     return m->base + m->lead + (pos - m->wpos);
 }

@@ -281,21 +281,20 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
                 left = run < left ? run : left;
             }
             size_t m = left < r->chunk_elems ? (size_t)left : r->chunk_elems;
-            const void *p = pario_map_fast(r->map, (g - r->view->base) * es, m * es);
+            const uint64_t pos = (g - r->view->base) * es;
+            r->step++;
+            r->next_local += m;
+            const void *p = pario_map_fast(r->map, pos, m * es);
             if (!p) { /* a new window (an mmap call), or an error to build */
                 double t0 = pario_now();
                 pario_status rs;
-                p = pario_map_get(r->map, (g - r->view->base) * es, m * es, &rs);
+                p = pario_map_get(r->map, pos, m * es, &rs);
                 r->io_seconds += pario_now() - t0;
                 if (pario_failed(&rs)) {
-                    r->step++;
-                    r->next_local += m;
                     r->err = rs;
                     return 1; /* agreed at the next call */
                 }
             }
-            r->step++;
-            r->next_local += m;
             r->bytes += (uint64_t)m * es;
             *n = m;
             *data = p;

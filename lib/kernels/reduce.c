@@ -606,6 +606,45 @@ struct guess {
     int ok, e, e2, rest;
 };
 
+/* The guess for this block: 1 (and its exponents, one bit wider than the last
+ * block's, two for the squares) when there is one and no miss is resting. */
+static int guess_take(struct guess *g, int *ge, int *ge2)
+{
+    const int swept = g->ok && !g->rest;
+    if (g->rest)
+        g->rest--;
+    *ge = swept ? g->e + 1 : 0;
+    *ge2 = swept ? g->e2 + 2 : 0;
+    return swept;
+}
+
+/* After a block's min and max (and its sweep at the guessed exponents ge, ge2
+ * when swept, which left residuals when res): the block's own exponents (|x| <
+ * 2^e, shifted squares < 2^e2) and the next block's guess. -1: the block needs
+ * the general path (a NaN first, an infinity, or magnitudes outside the levels'
+ * range, emin the lowest e); 1: it must be swept at its own exponents (no guess,
+ * a guess too small, or one wider that left residuals: a sweep costs less than
+ * the scalar residual passes); 0: the sweep done stands. */
+static int guess_settle(struct guess *g, int swept, int ge, int ge2, int res, double dmn, double dmx, double sh,
+                        int emin, int *e, int *e2)
+{
+    if (!(dmn >= -DBL_MAX && dmx <= DBL_MAX))
+        return -1;
+    double M = fmax(-dmn, dmx), dl = fabs(dmn - sh), dh = fabs(dmx - sh);
+    double dm = dl > dh ? dl : dh, M2 = dm * dm;
+    frexp(M, e);
+    frexp(M2, e2);
+    if (M == 0 || M2 == 0 || *e < emin || *e > 1000 || !(M2 <= DBL_MAX) || *e2 < -890 || *e2 > 1000)
+        return -1;
+    g->ok = *e < 1000 && *e2 < 999; /* the next guess stays within the limits */
+    g->e = *e;
+    g->e2 = *e2;
+    const int miss = swept && (*e > ge || *e2 > ge2);
+    if (miss)
+        g->rest = GUESS_REST;
+    return !swept || miss || (res && (ge > *e || ge2 > *e2));
+}
+
 /* One block of the default's full set (sum and shifted squares): 1 when done, 0
  * when the block needs the general path (a NaN, an infinity, or values too large
  * or too small for the levels' sigmas). With a guess, one sweep at the guessed
@@ -617,12 +656,9 @@ struct guess {
     {                                                                                  \
         T mn, mx;                                                                      \
         double xa = 0, xb = 0, cs[3], px[2], pq[3];                                    \
-        int res = 0, ge = 0, ge2 = 0, swept = g->ok && !g->rest;                       \
-        if (g->rest)                                                                   \
-            g->rest--;                                                                 \
+        int res = 0, ge, ge2, e, e2;                                                   \
+        const int swept = guess_take(g, &ge, &ge2);                                    \
         if (swept) {                                                                   \
-            ge = g->e + 1;                                                             \
-            ge2 = g->e2 + 2;                                                           \
             xa = ldexp(1.0, ge + 12);                                                  \
             xb = ldexp(1.0, ge - 29);                                                  \
             for (int k = 0; k < 3; k++)                                                \
@@ -633,26 +669,10 @@ struct guess {
         }                                                                              \
         *pmn = mn;                                                                     \
         *pmx = mx;                                                                     \
-        double dmn = (double)mn, dmx = (double)mx;                                     \
-        if (!(dmn >= -DBL_MAX && dmx <= DBL_MAX)) /* NaN first, or an infinity */      \
+        const int again = guess_settle(g, swept, ge, ge2, res, (double)mn, (double)mx, sh, -990, &e, &e2); \
+        if (again < 0)                                                                 \
             return 0;                                                                  \
-        double M = fmax(-dmn, dmx), dl = fabs(dmn - sh), dh = fabs(dmx - sh);          \
-        double dm = dl > dh ? dl : dh, M2 = dm * dm;                                   \
-        int e, e2;                                                                     \
-        frexp(M, &e);                                                                  \
-        frexp(M2, &e2);                                                                \
-        if (M == 0 || M2 == 0 || e < -990 || e > 1000 || !(M2 <= DBL_MAX) || e2 < -890 || e2 > 1000) \
-            return 0;                                                                  \
-        g->ok = e < 1000 && e2 < 999; /* the next guess stays within the limits */     \
-        g->e = e;                                                                      \
-        g->e2 = e2;                                                                    \
-        const int miss = swept && (e > ge || e2 > ge2);                                \
-        if (miss)                                                                      \
-            g->rest = GUESS_REST;                                                      \
-        /* again at the block's own sigmas when the guess was too small, or was \
-         * wider and left residuals (a block after a larger one): a sweep costs \
-         * less than the scalar residual passes */                                   \
-        if (!swept || miss || (res && (ge > e || ge2 > e2))) {                         \
+        if (again) {                                                                   \
             xa = ldexp(1.0, e + 12);                                                   \
             xb = ldexp(1.0, e - 29);                                                   \
             for (int k = 0; k < 3; k++)                                                \
@@ -1112,9 +1132,10 @@ void pario_kernel_reduce_hist(const void *buf, size_t n, pario_dtype t, unsigned
 #endif
     /* else in slices that stay in L2 for the histogram's second sweep */
     const size_t es = pario_dtype_size(t), slice = ((size_t)256 << 10) / es;
-    pario_kernel_reduce_shifted(buf, n < slice ? n : slice, t, need, shifted, shift, out);
-    pario_kernel_hist_cached(buf, n < slice ? n : slice, t, h, counts);
-    for (size_t off = slice; off < n; off += slice) {
+    pario_acc_init(out, t);
+    if (shifted && out->kind == PARIO_ACC_FLOAT)
+        pario_acc_set_shift(out, shift);
+    for (size_t off = 0; off < n; off += slice) {
         const size_t m = n - off < slice ? n - off : slice;
         const char *q = (const char *)buf + off * es;
         pario_acc b;

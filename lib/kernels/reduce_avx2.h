@@ -162,12 +162,9 @@ static int fused_f64_avx2(const double *p, size_t nb, double sh, pario_acc *out,
 {
     double mn, mx, sig[4];
     struct avx2_levels lv;
-    int res = 0, ge = 0, ge2 = 0, swept = g->ok && !g->rest;
-    if (g->rest)
-        g->rest--;
+    int res = 0, ge, ge2, e, e2;
+    const int swept = guess_take(g, &ge, &ge2);
     if (swept) {
-        ge = g->e + 1;
-        ge2 = g->e2 + 2;
         avx2_sigmas(ge, ge2, sig);
         res = spb_f64_avx2(p, nb, sig, sh, &lv, &mn, &mx);
     } else {
@@ -175,23 +172,12 @@ static int fused_f64_avx2(const double *p, size_t nb, double sh, pario_acc *out,
     }
     *pmn = mn;
     *pmx = mx;
-    if (!(mn >= -DBL_MAX && mx <= DBL_MAX)) /* NaN first, or an infinity */
+    /* the lowest e keeps the second levels' grids, 2^(e-102) and 2^(e2-102),
+     * above 2^-1074 */
+    const int again = guess_settle(g, swept, ge, ge2, res, mn, mx, sh, -960, &e, &e2);
+    if (again < 0)
         return 0;
-    double M = fmax(-mn, mx), dl = fabs(mn - sh), dh = fabs(mx - sh);
-    double dm = dl > dh ? dl : dh, M2 = dm * dm;
-    int e, e2;
-    frexp(M, &e);
-    frexp(M2, &e2);
-    /* the second levels' grids, 2^(e-102) and 2^(e2-102), stay above 2^-1074 */
-    if (M == 0 || M2 == 0 || e < -960 || e > 1000 || !(M2 <= DBL_MAX) || e2 < -890 || e2 > 1000)
-        return 0;
-    g->ok = e < 1000 && e2 < 999;
-    g->e = e;
-    g->e2 = e2;
-    const int miss = swept && (e > ge || e2 > ge2);
-    if (miss)
-        g->rest = GUESS_REST;
-    if (!swept || miss || (res && (ge > e || ge2 > e2))) {
+    if (again) {
         avx2_sigmas(e, e2, sig);
         res = spb_f64_avx2(p, nb, sig, sh, &lv, &mn, &mx);
     }

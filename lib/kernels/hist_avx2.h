@@ -3,10 +3,11 @@
  * HIST's clones turned each 64-bit comparison into 32-bit counts with three
  * shuffles per vector and converted the bins to and from integers; here the
  * bins are found in single precision, 8 values a vector, off the bits of one
- * add, and only the pairs near an edge are redone. The table of pairs is a state (begin, add, end), so
- * that the reduce sweep can count each block right after its own sweep of it
- * (pario_kernel_reduce_hist): the next block's memory arrives meanwhile. The
- * same counts as HIST bit for bit (near-edge batches take its exact path;
+ * add, and only the pairs near an edge are redone. The table of pairs is a
+ * state (begin, add, end), so that the reduce sweep can count each block right
+ * after its own sweep of it (pario_kernel_reduce_hist): the next block's memory
+ * arrives meanwhile. The same counts as HIST bit for bit (a pair holding a value
+ * near an edge is binned by HIST's exact rule, hist_exact_index;
  * tests/unit/test_reduce_clones.c). */
 /* numpy's bin of v (1..bins; 0 below lo or NaN, bins + 1 above hi): the exact
  * path of HIST in reduce.c, for one value */

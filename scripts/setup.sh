@@ -13,7 +13,7 @@ what=${1:-demo}
 BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config mpich libmpich-dev
   libhdf5-mpich-dev hdf5-tools libyaml-dev check help2man man-db"
 # What only the test suite needs (references, two hosts, a real Slurm, strace):
-TEST_PACKAGES="python3 python3-numpy python3-yaml python3-jsonschema python3-h5py-serial python3-netcdf4 openmpi-bin clang libclang-rt-14-dev
+TEST_PACKAGES="python3 python3-numpy python3-yaml python3-jsonschema python3-h5py-serial python3-netcdf4 python3-sklearn openmpi-bin clang libclang-rt-14-dev
   openssh-server openssh-client iproute2 strace munge slurmctld slurmd slurm-client"
 PACKAGES="$BUILD_PACKAGES"
 

@@ -6,8 +6,8 @@
 # (pario-train --predict), the accuracy of scikit-learn's own
 # LogisticRegression on the same split, within 2 points (measured: 0.964 vs
 # 0.969). Trained on 1 rank (the weights are the same bits on any number: see
-# train.sh), predicted on 2. Skipped (77) when scikit-learn is not installed
-# (python3-sklearn is not in scripts/setup.sh: its install took 64 s here).
+# train.sh), predicted on 2. scripts/setup.sh installs python3-sklearn for the
+# test suite (18 s here); skipped (77) only where scikit-learn is not installed.
 . "$(dirname "$0")/lib.sh"
 $PYTHON3 -c "import sklearn" 2>/dev/null || { echo "train_digits: python3-sklearn is not installed: skipped"; exit 77; }
 $PYTHON3 - <<'PY' || { echo "train_digits: could not export the digits"; exit 99; }

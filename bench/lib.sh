@@ -15,6 +15,34 @@ fi
 mkdir -p "$BENCH_DIR"
 export HWLOC_COMPONENTS=-pci
 
+# The page cache's state decides what a memory map costs (doc/performance.md,
+# "The page cache's state"): a file read from disk sits in large folios, each
+# mapped by one fault; the same bytes left by small writes (or by a history
+# nobody knows, as found on one machine) sit in small ones, and a mapped read
+# pays page-table work for every 64 KiB that `cat` never pays. Every script puts
+# its files in one known state before it times anything:
+# cache_from_disk FILE: FILE's pages are dropped (written back first) and read
+# back whole by `cat`, as one read from disk leaves them
+cache_from_disk() {
+  sync "$1"
+  dd if="$1" iflag=nocache count=0 status=none
+  cat "$1" > /dev/null
+}
+# cache_small_writes FILE COPY: COPY holds FILE's bytes written in 64 KiB writes
+# (the small-folio state, made on purpose)
+# (and FILE's .yaml description, if it has one)
+cache_small_writes() {
+  dd if="$1" of="$2" bs=64K status=none
+  if [ -f "$1.yaml" ]; then cp "$1.yaml" "$2.yaml"; fi
+}
+# map_floor: the path of bench/map_floor.c built (mpiexec -n 2 MAP_FLOOR FILE
+# prints the seconds and faults per GiB of mapping each half and touching each page)
+map_floor() {
+  local bin=$BENCH_DIR/map_floor
+  [ "$bin" -nt "$(dirname "$0")/map_floor.c" ] || mpicc.mpich -O2 -o "$bin" "$(dirname "$0")/map_floor.c" || return 1
+  echo "$bin"
+}
+
 # now: seconds since the epoch, with nanoseconds
 now() { date +%s.%N; }
 

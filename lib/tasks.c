@@ -1,8 +1,10 @@
 /* Inputs cut into tasks and run through the pool (tasks.h): a task is a range of
- * one input's elements of at most task_bytes; the rank that draws it reads it with
- * independent MPI-IO (the input's file opened on MPI_COMM_SELF, kept open while
- * the rank's tasks stay in that input) in pieces of at most a chunk, converts the
- * byte order and hands each piece to the caller. */
+ * one input's elements of at most task_bytes; the rank that draws it hands it to
+ * the caller in pieces of at most a chunk. An input in the host's byte order is
+ * read through a memory map of its elements (io_map.h: no copy, as the static
+ * path reads a contiguous part), kept while the rank's tasks stay in that input;
+ * any other, or with --no-mmap, with independent MPI-IO (the file opened on
+ * MPI_COMM_SELF, kept open likewise), its byte order converted. */
 #include "config.h"
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 #include "fault.h"
 #include "io_internal.h"
+#include "io_map.h"
 #include "pario/fileutil.h"
 #include "slow.h"
 #include "tasks_internal.h"
@@ -60,6 +63,8 @@ pario_status pario_inputs_open(char *const *paths, size_t n, const char *desc, c
 struct reading {
     const pario_dataset *ds;
     MPI_File fh;
+    struct pario_map *map; /* the input's elements mapped, or NULL: read with fh */
+    const char *base;      /* element 0 in the map */
     size_t input;
     int open;
 };
@@ -88,6 +93,66 @@ static pario_status read_piece(struct reading *r, uint64_t start, size_t n, void
     }
     if (ds->big_endian == pario_host_little_endian())
         pario_byteswap(buf, n, es);
+    return pario_ok();
+}
+
+/* An input whose elements can be handed out of a memory map as they are: in the
+ * host's byte order (or --raw), each at an aligned address */
+static int task_mappable(const pario_dataset *d, const pario_io_opts *io)
+{
+    const size_t es = pario_dtype_size(d->dtype);
+    return !(io && io->no_mmap) && ((io && io->raw) || d->big_endian != pario_host_little_endian()) &&
+           d->offset % es == 0 && d->nelems > 0;
+}
+
+static pario_status reading_open(struct reading *r, const pario_dataset *d, size_t input, const pario_io_opts *io)
+{
+    pario_status st = pario_ok();
+    r->ds = d;
+    r->input = input;
+    r->map = NULL;
+    r->base = NULL;
+    if (task_mappable(d, io)) {
+        const uint64_t len = d->nelems * pario_dtype_size(d->dtype);
+        st = pario_map_open(&r->map, d->path, d->offset, len, (size_t)(len < SIZE_MAX ? len : SIZE_MAX), 0);
+        if (!pario_failed(&st) && r->map && !(r->base = pario_map_all(r->map, &st))) {
+            pario_map_close(r->map);
+            r->map = NULL;
+        }
+        if (pario_failed(&st) || r->map) {
+            r->open = !pario_failed(&st);
+            return st;
+        }
+    }
+    st = pario_file_open(MPI_COMM_SELF, d->path, MPI_MODE_RDONLY, io ? io->info : MPI_INFO_NULL, &r->fh);
+    r->open = !pario_failed(&st);
+    return st;
+}
+
+static pario_status reading_close(struct reading *r)
+{
+    pario_status st = pario_ok();
+    if (r->open && r->map) {
+        st = pario_map_check_size(r->map);
+        pario_map_close(r->map);
+        r->map = NULL;
+    } else if (r->open)
+        MPI_File_close(&r->fh);
+    r->open = 0;
+    return st;
+}
+
+/* n elements from start: out of the map (*data points into it), or read into buf */
+static pario_status reading_get(struct reading *r, uint64_t start, size_t n, void *buf, const void **data)
+{
+    if (!r->map) {
+        *data = buf;
+        return read_piece(r, start, n, buf);
+    }
+    int fault;
+    if ((fault = pario_fault(PARIO_FAULT_READ)))
+        return pario_sys_error(fault, "read", r->ds->path);
+    *data = r->base + start * pario_dtype_size(r->ds->dtype);
     return pario_ok();
 }
 
@@ -172,7 +237,7 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
     }
     if (pool) {
         const size_t n_chunk_max = chunk;
-        struct reading r = { NULL, MPI_FILE_NULL, 0, 0 };
+        struct reading r = { NULL, MPI_FILE_NULL, NULL, NULL, 0, 0 };
         uint64_t t;
         while (pario_pool_next(pool, &t)) {
             size_t i = input_of(first, n, t);
@@ -182,27 +247,27 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
             const size_t es = pario_dtype_size(d->dtype);
             uint64_t start = (t - first[i]) * per[i];
             uint64_t count = d->nelems - start < per[i] ? d->nelems - start : per[i];
-            if (r.open && r.input != i) {
-                MPI_File_close(&r.fh);
-                r.open = 0;
-            }
             pario_status ts = pario_ok();
-            if (!r.open && count) {
-                ts = pario_file_open(MPI_COMM_SELF, d->path, MPI_MODE_RDONLY, o->io ? o->io->info : MPI_INFO_NULL,
-                                     &r.fh);
-                r.open = !pario_failed(&ts);
-                r.ds = d;
-                r.input = i;
+            if (r.open && r.input != i) {
+                const size_t was = r.input;
+                pario_status cs = reading_close(&r);
+                if (pario_failed(&cs) && !pario_failed(&st[was]))
+                    st[was] = cs;
             }
+            if (!r.open && count)
+                ts = reading_open(&r, d, i, o->io);
             const size_t piece = n_chunk_max / es ? n_chunk_max / es : 1;
             if (!pario_failed(&ts) && !count)
                 ts = fn(ctx, i, buf, 0, start);
             for (uint64_t done = 0; done < count && !pario_failed(&ts);) {
                 size_t m = count - done < piece ? (size_t)(count - done) : piece;
-                ts = read_piece(&r, start + done, m, buf);
+                const void *data = buf;
+                ts = reading_get(&r, start + done, m, buf, &data);
                 double t0 = MPI_Wtime();
                 if (!pario_failed(&ts))
-                    ts = fn(ctx, i, buf, m, start + done);
+                    ts = fn(ctx, i, data, m, start + done);
+                if (!pario_failed(&ts) && r.map)
+                    ts = pario_map_check(r.map); /* the file shrank under the map */
                 pario_slow_after(t0);
                 done += m;
             }
@@ -212,8 +277,12 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
                     pario_pool_stop(pool);
             }
         }
-        if (r.open)
-            MPI_File_close(&r.fh);
+        if (r.open) {
+            const size_t was = r.input;
+            pario_status cs = reading_close(&r);
+            if (pario_failed(&cs) && !pario_failed(&st[was]))
+                st[was] = cs;
+        }
         pario_pool_free(pool, o->stats_tool);
         agree_inputs(st, n, comm);
     }

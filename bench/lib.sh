@@ -13,7 +13,7 @@ fi
 : "${BENCH_DIR:=/tmp/pario-bench}"
 : "${REPS:=3}"
 mkdir -p "$BENCH_DIR"
-export HWLOC_COMPONENTS=-pci
+# (HWLOC_COMPONENTS is left as users have it: unset; pario sets its own, lib/node.c)
 
 # The page cache's state decides what a memory map costs (doc/performance.md,
 # "The page cache's state"): a file read from disk sits in large folios, each

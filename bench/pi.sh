@@ -13,7 +13,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 : "${BENCH_DIR:=/tmp/pario-bench-pi}"
 : "${LOG_SAMPLES:=1e7}"
 mkdir -p "$BENCH_DIR"
-export HWLOC_COMPONENTS=-pci
 PY=/usr/bin/python3
 med() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 jget() { $PY -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }

@@ -43,6 +43,11 @@ int pario_node_oversubscribed(void)
 
 void pario_node_before_init(void)
 {
+    /* MPICH loads hwloc's topology in MPI_Init, PCI devices included, which
+     * pario never asks about (with UCX, MPICH chooses no device by them): 11 ms
+     * of every start at 2 ranks (doc/performance.md, "Start-up"). A user's own
+     * setting, even an empty one, is kept. */
+    setenv("HWLOC_COMPONENTS", "-pci,-linuxio", 0);
     if (getenv("MPIR_CVAR_NOLOCAL"))
         return;
     /* Every rank of the job must decide alike: ranks that differ fail in

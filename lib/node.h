@@ -22,7 +22,8 @@ long pario_node_local_ranks(void);
  * alike. */
 int pario_node_oversubscribed(void);
 
-/* Before MPI_Init: when the whole job was started on this node (the launcher's
+/* Before MPI_Init: unless the user set HWLOC_COMPONENTS, tell hwloc to skip
+ * PCI discovery (HWLOC_COMPONENTS=-pci,-linuxio). When the whole job was started on this node (the launcher's
  * local ranks are all of PMI_SIZE, so every rank decides alike) and it is
  * oversubscribed, ask MPICH not to use its own shared memory between the ranks
  * (MPIR_CVAR_NOLOCAL=1), unless the user set MPIR_CVAR_NOLOCAL already. MPICH's shared-memory start-up ends in a

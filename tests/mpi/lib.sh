@@ -7,7 +7,7 @@ set -u
 : "${PARIO_BIN:=$(cd "$(dirname "$0")/../../tools" && pwd)}"
 : "${PARIO_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TEST_TIMEOUT:=120}"
-export HWLOC_COMPONENTS="${HWLOC_COMPONENTS:--pci}"
+export HWLOC_COMPONENTS="${HWLOC_COMPONENTS:--pci,-linuxio}"
 
 TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pario-$TEST_NAME.XXXXXX")

@@ -109,6 +109,31 @@ check "MPIR_CVAR_NOLOCAL=1: dynamic == static" cmp -s cs.txt cn.txt
 check "MPIR_CVAR_NOLOCAL=1: the 3 ranks of this host are one node" grep -q 'schedule dynamic, [0-9]* tasks, 3 ranks on 1 node' cn.err
 expect_error 1 2 "--schedule 'guided': expected static or dynamic" pario-reduce --op sum --schedule guided big.bin
 
+# ---- an input in the host's byte order: its tasks come out of a memory map
+$PYTHON3 -c "
+import numpy as np
+np.fromfile('big.bin', '>f8').astype('<f8').tofile('little.bin')
+open('little.bin.yaml', 'w').write('dtype: float64\nshape: [100003]\n')" || exit 99
+PARIO_SLOW=1:5 mpirun 3 pario-reduce $OPS --format json --schedule dynamic little.bin > rl.json 2> rl.err \
+  || fail "reduce dynamic, mapped: $(cat rl.err)"
+check "pario-reduce: dynamic from a map == static (the big-endian copy's), rank 1 slowed" cmp -s rs.json rl.json
+mpirun 2 pario-reduce $OPS --format json --schedule dynamic --no-mmap little.bin > rn.json 2> rn.err \
+  || fail "reduce dynamic --no-mmap: $(cat rn.err)"
+check "pario-reduce: dynamic --no-mmap == static" cmp -s rs.json rn.json
+mpirun 4 pario-count --values 0,1 --chunk 8Ki --schedule dynamic little.bin > cl.txt 2> cl.err \
+  || fail "count dynamic, mapped: $(cat cl.err)"
+check "pario-count: dynamic from a map == static" cmp -s cs.txt cl.txt
+PARIO_FAULT=read:rank=1:after=0 expect_error 2 1 "pario-reduce: error: little.bin: .*\\(rank 1\\)" \
+  pario-reduce --op sum --chunk 4Ki --schedule dynamic little.bin
+# the file cut short while its tasks are read from the map: one line, exit 1, no
+# hang (its descriptor keeps the first length, so a cut before the open fails too)
+head -c 67108864 /dev/zero > cut.bin
+printf 'dtype: float64\nshape: [8388608]\n' > cut.bin.yaml
+(sleep 1; truncate -s 1048576 cut.bin) &
+PARIO_SLOW=0:200 expect_error 1 1 "pario-reduce: error: cut.bin: .*(shrank|end of file|shorter)" \
+  pario-reduce --op sum --chunk 4Ki --schedule dynamic cut.bin
+wait
+
 # ---- a failing input in the middle (f080: its descriptor promises more than the file)
 cp -R d dbad
 head -c 5 d/f081.bin > dbad/f081.bin

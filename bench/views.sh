@@ -33,14 +33,23 @@ CASES=(
   "cols-exch|--dist cols --strategy exchange"
   "cols-sieve|--dist cols --strategy sieve"
 )
+# the floor: a bare loop over the same runs of a map of the file (bench/runs_floor.c)
+RUNS_FLOOR=$BENCH_DIR/runs_floor
+mpicc.mpich -O2 -o "$RUNS_FLOOR" "$(dirname "$0")/runs_floor.c" || exit 1
 names=()
 for c in "${CASES[@]}"; do names+=("${c%%|*}"); done
-reset_times "${names[@]}"
+reset_times "${names[@]}" fl-block fl-c1024
 for i in $(seq "$REPS"); do
   for c in "${CASES[@]}"; do
     # shellcheck disable=SC2086
     timed "${c%%|*}" count ${c#*|}
   done
+  timed fl-block mpiexec.mpich -n 2 "$RUNS_FLOOR" "$F" 0
+  timed fl-c1024 mpiexec.mpich -n 2 "$RUNS_FLOOR" "$F" 8192
+done
+for n in fl-block fl-c1024; do
+  [ "$(cat "$BENCH_DIR/$n.out")" = "$(awk '/^count:/ {print $2}' "$BENCH_DIR/block.out")" ] \
+    || { echo "bench: $n counted $(cat "$BENCH_DIR/$n.out")" >&2; exit 1; }
 done
 ref=$(awk '/^count:/ {print $2}' "$BENCH_DIR/block.out")
 for n in "${names[@]}"; do
@@ -49,6 +58,10 @@ for n in "${names[@]}"; do
 done
 rows=""
 for c in "${CASES[@]}"; do rows+="$(row "${c%%|*}" block "\`${c#*|}\`")"$'\n'; done
+rows+="$(row fl-block block "floor: a bare loop over each rank's half of a map of the file (bench/runs_floor.c)")"$'\n'
+rows+="$(row fl-c1024 block "floor: the same loop over each rank's 8 KiB runs (cyclic:1024)")"
+extra() { echo "$(median "$1") $(median "$2")" | awk '{printf "%.3f", $1 - $2}'; }
+floor_line="cyclic:1024 over block: pario $(extra c1024-auto block) s more, the bare loop over the same runs $(extra fl-c1024 fl-block) s more (its own ratio $(echo "$(median fl-c1024) $(median fl-block)" | awk '{printf "%.2f", $1/$2}')x): what 8 KiB runs cost this machine's memory system, whoever reads them."
 # target NAME LIMIT: the auto row against its target
 targets=""
 target() {
@@ -68,6 +81,8 @@ $(machine_line)
 | options | seconds | ratio to block |
 |---|---|---|
 $rows
+
+$floor_line
 T
 )
 echo "$table"

@@ -140,13 +140,27 @@ pario_status pario_map_open(struct pario_map **mp, const char *path, uint64_t of
 }
 
 /* Map range bytes [pos, pos + window) (or up to the end; exact: [pos, pos + n)). */
+/* Windows of at least this size start and end at its multiples in the file
+ * (within the range's end): a page-cache folio of 2 MiB there is mapped by one
+ * fault (a PMD); one that a window starts inside is mapped 64 KiB a fault, 4 KiB
+ * page by 4 KiB page, as a file in small folios is. Measured on the AMD EPYC
+ * (Linux 6.18): cyclic:1024's second rank, whose 4 MiB windows all began 8 KiB
+ * past a boundary, took 10,900 faults against the first rank's 3,400. */
+#define FOLIO_SPAN ((uint64_t)2 << 20)
+
 static pario_status map_window(struct pario_map *m, uint64_t pos, size_t n)
 {
     unmap(m);
     uint64_t at = m->off + pos, start = at / m->page * m->page;
-    m->lead = (size_t)(at - start);
     m->wpos = pos;
     m->wlen = m->populate == PARIO_MAP_EXACT ? n : m->len - pos < m->window ? (size_t)(m->len - pos) : m->window;
+    if (m->populate != PARIO_MAP_EXACT && m->window >= FOLIO_SPAN) {
+        /* (the bytes before the range, from the boundary on, are in the file) */
+        uint64_t end = (at + m->wlen + FOLIO_SPAN - 1) / FOLIO_SPAN * FOLIO_SPAN;
+        start = at / FOLIO_SPAN * FOLIO_SPAN;
+        m->wlen = (size_t)((end < m->off + m->len ? end : m->off + m->len) - at);
+    }
+    m->lead = (size_t)(at - start);
     m->maplen = m->lead + m->wlen;
     /* pages prepared in one call rather than one fault per 16 pages */
     void *p = mmap(NULL, m->maplen, PROT_READ, MAP_SHARED | (m->populate ? MAP_POPULATE : 0), m->fd, (off_t)start);

@@ -98,6 +98,37 @@ static void page_file(char *path, size_t pages)
     close(fd);
 }
 
+START_TEST(map_windows_on_folio_boundaries)
+{
+    /* io_map.c: a window of 2 MiB or more starts and ends at multiples of 2 MiB
+     * of the file, so a large page-cache folio is mapped by one fault even when
+     * the part starts between boundaries (cyclic:1024's second rank: 8 KiB in) */
+    char path[64];
+    const size_t pg = (size_t)sysconf(_SC_PAGESIZE), mib = (size_t)1 << 20;
+    page_file(path, 12 * mib / pg);
+    struct pario_map *m;
+    pario_status st = pario_map_open(&m, path, 8192, 10 * mib, 4 * mib, 0);
+    ck_assert(!pario_failed(&st));
+    ck_assert_ptr_nonnull(m);
+    const unsigned char *a = pario_map_get(m, 0, pg, &st);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_uint_eq(a[0], 8192 / pg + 1);
+    /* file byte 4 MiB + 16 KiB: past a window of 4 MiB from byte 8 KiB, inside
+     * one that runs to the boundary at 6 MiB, so no new window was mapped */
+    const unsigned char *b = pario_map_get(m, 4 * mib + 8192, pg, &st);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(b[0], (unsigned)(((4 * mib + 16384) / pg + 1) & 0xff));
+    ck_assert(b - a == (ptrdiff_t)(4 * mib + 8192));
+    /* the last window ends at the range's end, not past it */
+    const unsigned char *c = pario_map_get(m, 10 * mib - pg, pg, &st);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq(c[pg - 1], (unsigned)(((10 * mib + 8192 - pg) / pg + 1) & 0xff));
+    ck_assert_ptr_null(pario_map_fast(m, 10 * mib, pg));
+    pario_map_close(m);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(map_survives_shrinking_file)
 {
     /* io_map.c: a file truncated under a mapped window raises SIGBUS on the next
@@ -187,6 +218,7 @@ int main(int argc, char **argv)
     MPI_Init(&argc, &argv);
     Suite *s = suite_create("faults");
     TCase *tc = tcase_create("faults");
+    tcase_add_test(tc, map_windows_on_folio_boundaries);
     tcase_add_test(tc, long_message_keeps_reason);
     tcase_add_test(tc, mpi_error_reason);
     tcase_add_test(tc, agree_keeps_rank);

@@ -694,10 +694,14 @@ static int guess_settle(struct guess *g, int swept, int ge, int ge2, int res, do
 
 /* HADD(hp, block, nb): each block's histogram right after the block (hp not
  * NULL: pario_kernel_reduce_hist) */
-#define REDUCE_F(NAME, T, S1, EXACT, SHIFTED, FUSED, FINDF, SLOW, HADD)                \
+#define REDUCE_F(NAME, T, S1, EXACT, SHIFTED, FUSED, FSUM, MMF, FINDF, SLOW, HADD)     \
     static void NAME(const T *x, size_t n, unsigned need, pario_acc *out, void *hp)    \
     {                                                                                  \
         const int fused = out->shifted && (need & PARIO_NEED_SUM) && (need & PARIO_NEED_M2); \
+        /* where FSUM and MMF are more than stubs (the AVX2 path): the sum       \
+         * without squares, and min/max alone, in one sweep each */             \
+        const int fsum = (need & PARIO_NEED_SUM) && !(need & PARIO_NEED_M2);           \
+        const int fmm = !(need & (PARIO_NEED_SUM | PARIO_NEED_M2));                    \
         /* the last call's guess on this thread (the driver calls per slice of \
          * 16 blocks; a first block without one sweeps twice, from memory); a   \
          * guess only chooses sigmas, never a result */                         \
@@ -710,7 +714,8 @@ static int guess_settle(struct guess *g, int swept, int ge, int ge2, int res, do
             double s;                                                                  \
             T mn, mx;                                                                  \
             struct blk b = { 0, 0, UINT64_MAX, { 0 }, { 0 }, 0, 0, 0 };                \
-            if (fused && FUSED(p, nb, out->shift, out, &mn, &mx, &g)) {                \
+            if ((fused && FUSED(p, nb, out->shift, out, &mn, &mx, &g)) ||                \
+                (fsum && FSUM(p, nb, out, &mn, &mx, &g)) || (fmm && MMF(p, nb, &mn, &mx))) { \
                 b.n = nb;                                                              \
                 SET_EXTREMES(T, f, FINDF);                                             \
                 fold(out, &b);                                                         \
@@ -734,7 +739,7 @@ static int guess_settle(struct guess *g, int swept, int ge, int ge2, int res, do
             if (hp)                                                                    \
                 HADD(hp, p, nb);                                                       \
         }                                                                              \
-        if (fused)                                                                     \
+        if (fused || fsum)                                                             \
             last = g;                                                                  \
     }
 
@@ -897,17 +902,31 @@ static int fused_f64_pick(const double *p, size_t nb, double sh, pario_acc *out,
 {
     return avx2_paths() ? fused_f64_avx2(p, nb, sh, out, pmn, pmx, g) : fused_f64(p, nb, sh, out, pmn, pmx, g);
 }
+static int fsum_f64_pick(const double *p, size_t nb, pario_acc *out, double *pmn, double *pmx, struct guess *g)
+{
+    return avx2_paths() && fsum_f64_avx2(p, nb, out, pmn, pmx, g);
+}
+static int mm_f64_pick(const double *p, size_t nb, double *pmn, double *pmx)
+{
+    return avx2_paths() && mm_f64_avx2(p, nb, pmn, pmx);
+}
 #else
 #define fused_f64_pick fused_f64
+#define fsum_f64_pick FSUM_NONE
+#define mm_f64_pick MMF_NONE
 #endif
+/* no one-sweep path: the general one (two sweeps: S1, then EXACT) */
+#define FSUM_NONE(p, nb, out, pmn, pmx, g) ((void)(p), (void)(nb), (void)(out), (void)(pmn), (void)(pmx), (void)(g), 0)
+#define MMF_NONE(p, nb, pmn, pmx) ((void)(p), (void)(nb), (void)(pmn), (void)(pmx), 0)
 #define HADD_NONE(hp, p, nb) ((void)(hp), (void)(p), (void)(nb))
 #ifdef PARIO_AVX2_PATHS
 #define HADD_F64(hp, p, nb) hist_pairs_add((struct hist_pairs *)(hp), (p), (nb), 0)
 #else
 #define HADD_F64 HADD_NONE
 #endif
-REDUCE_F(red_f32, float, s1_f32, exact_f32, shifted_f32, fused_f32, find_f32, slow_f32, HADD_NONE)
-REDUCE_F(red_f64, double, s1_f64, exact_f64, shifted_f64, fused_f64_pick, find_f64, slow_f64, HADD_F64)
+REDUCE_F(red_f32, float, s1_f32, exact_f32, shifted_f32, fused_f32, FSUM_NONE, MMF_NONE, find_f32, slow_f32, HADD_NONE)
+REDUCE_F(red_f64, double, s1_f64, exact_f64, shifted_f64, fused_f64_pick, fsum_f64_pick, mm_f64_pick, find_f64,
+         slow_f64, HADD_F64)
 REDUCE_I(red_i8, int8_t, int64_t, PARIO_ACC_SIGNED, i, s1_i8, sq_i8, find_i8)
 REDUCE_I(red_i16, int16_t, int64_t, PARIO_ACC_SIGNED, i, s1_i16, sq_i16, find_i16)
 REDUCE_I(red_i32, int32_t, int64_t, PARIO_ACC_SIGNED, i, s1_i32, sq_i32, find_i32)

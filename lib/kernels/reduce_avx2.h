@@ -69,10 +69,13 @@ struct avx2_levels {
     int nonfinite;    /* a NaN or an infinity is in the block */
 };
 
-/* One sweep of a block: min, max and the four levels; returns 1 when some
- * value left a residual below the second level (the sum's or the squares'). */
-AVX2_TARGET static int spb_f64_avx2(const double *restrict x, size_t n, const double sig[4], double sh,
-                                    struct avx2_levels *lv, double *mn, double *mx)
+/* One sweep of a block: min, max and the sum's two levels, and with sq the
+ * squares' two; returns 1 when some value left a residual below a second level.
+ * (Inlined into its two callers, so that sq is a constant in each.) */
+AVX2_TARGET static inline __attribute__((always_inline)) int sweep_avx2(const double *restrict x, size_t n,
+                                                                        const double sig[4], double sh,
+                                                                        struct avx2_levels *lv, double *mn,
+                                                                        double *mx, const int sq)
 {
     const __m256d vxa = _mm256_set1_pd(sig[0]), vxb = _mm256_set1_pd(sig[1]);
     const __m256d vsa = _mm256_set1_pd(sig[2]), vsb = _mm256_set1_pd(sig[3]), vsh = _mm256_set1_pd(sh);
@@ -89,11 +92,13 @@ AVX2_TARGET static int spb_f64_avx2(const double *restrict x, size_t n, const do
         hi = _mm256_max_pd(v, hi);
         AVX2_LEVEL(v, vxa, u, e);
         AVX2_LEVEL(e, vxb, w, f);
-        __m256d d = _mm256_sub_pd(v, vsh);
-        __m256d q = _mm256_mul_pd(d, d);
-        AVX2_LEVEL(q, vsa, a, e);
-        r = _mm256_or_si256(r, _mm256_castpd_si256(f));
-        AVX2_LEVEL(e, vsb, b, f);
+        if (sq) {
+            __m256d d = _mm256_sub_pd(v, vsh);
+            __m256d q = _mm256_mul_pd(d, d);
+            AVX2_LEVEL(q, vsa, a, e);
+            r = _mm256_or_si256(r, _mm256_castpd_si256(f));
+            AVX2_LEVEL(e, vsb, b, f);
+        }
         r = _mm256_or_si256(r, _mm256_castpd_si256(f));
     }
     uint64_t L[4] = { avx2_hsum64(u), avx2_hsum64(w), avx2_hsum64(a), avx2_hsum64(b) }, R, lanes[4];
@@ -111,7 +116,7 @@ AVX2_TARGET static int spb_f64_avx2(const double *restrict x, size_t n, const do
         double v = x[i], vals[2] = { v, (v - sh) * (v - sh) };
         l = v < l ? v : l;
         h = v > h ? v : h;
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 1 + sq; k++) {
             double t = __builtin_fma(vals[k], onev, sig[2 * k]), e = vals[k] - (t - sig[2 * k]), f;
             uint64_t tb;
             memcpy(&tb, &t, sizeof tb);
@@ -124,7 +129,7 @@ AVX2_TARGET static int spb_f64_avx2(const double *restrict x, size_t n, const do
             R |= tb;
         }
     }
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 2 + 2 * sq; k++) {
         uint64_t sb;
         memcpy(&sb, &sig[k], sizeof sb);
         lv->steps[k] = (int64_t)(L[k] - (uint64_t)n * sb); /* mod 2^64 */
@@ -142,12 +147,61 @@ AVX2_TARGET static int spb_f64_avx2(const double *restrict x, size_t n, const do
     return res;
 }
 
-/* The residuals spb_f64_avx2 left, one value at a time (the same arithmetic). */
-static void resid_f64_avx2(const double *x, size_t n, const double sig[4], double sh, pario_acc *out)
+AVX2_TARGET static int spb_f64_avx2(const double *restrict x, size_t n, const double sig[4], double sh,
+                                    struct avx2_levels *lv, double *mn, double *mx)
+{
+    return sweep_avx2(x, n, sig, sh, lv, mn, mx, 1);
+}
+
+AVX2_TARGET static int sps_f64_avx2(const double *restrict x, size_t n, const double sig[4],
+                                    struct avx2_levels *lv, double *mn, double *mx)
+{
+    return sweep_avx2(x, n, sig, 0, lv, mn, mx, 0);
+}
+
+/* min and max of a block with no NaN and no infinity in it: 1; else 0 (the
+ * general path sorts such a block out) */
+AVX2_TARGET static int mm_f64_avx2(const double *restrict x, size_t n, double *mn, double *mx)
+{
+    __m256d lo = _mm256_set1_pd(x[0]), hi = lo, bad = _mm256_setzero_pd();
+    const __m256d inf = _mm256_set1_pd(HUGE_VAL), absm = _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MAX));
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        PREFETCH(x + i);
+        __m256d v = _mm256_loadu_pd(x + i);
+        lo = _mm256_min_pd(v, lo);
+        hi = _mm256_max_pd(v, hi);
+        /* |v| == inf or v unordered: not less than inf */
+        bad = _mm256_or_pd(bad, _mm256_cmp_pd(_mm256_and_pd(v, absm), inf, _CMP_NLT_UQ));
+    }
+    if (!_mm256_testz_pd(bad, bad))
+        return 0;
+    double l4[4], h4[4];
+    _mm256_storeu_pd(l4, lo);
+    _mm256_storeu_pd(h4, hi);
+    double l = l4[0], h = h4[0];
+    for (int j = 1; j < 4; j++) {
+        l = l4[j] < l ? l4[j] : l;
+        h = h4[j] > h ? h4[j] : h;
+    }
+    for (; i < n; i++) {
+        if (!(fabs(x[i]) < HUGE_VAL))
+            return 0;
+        l = x[i] < l ? x[i] : l;
+        h = x[i] > h ? x[i] : h;
+    }
+    *mn = l;
+    *mx = h;
+    return 1;
+}
+
+/* The residuals a sweep left, one value at a time (the same arithmetic): the
+ * sum's, and with sq the squares'. */
+static void resid_f64_avx2(const double *x, size_t n, const double sig[4], double sh, pario_acc *out, int sq)
 {
     for (size_t i = 0; i < n; i++) {
         double d = x[i] - sh, vals[2] = { x[i], d * d };
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 1 + sq; k++) {
             double v = vals[k], q1 = (sig[2 * k] + v) - sig[2 * k], r1 = v - q1;
             double q2 = (sig[2 * k + 1] + r1) - sig[2 * k + 1], r2 = r1 - q2;
             if (r2 != 0)
@@ -156,9 +210,10 @@ static void resid_f64_avx2(const double *x, size_t n, const double sig[4], doubl
     }
 }
 
-/* FUSED_F's contract (reduce.c) for float64 on this path */
-static int fused_f64_avx2(const double *p, size_t nb, double sh, pario_acc *out, double *pmn, double *pmx,
-                          struct guess *g)
+/* FUSED_F's contract (reduce.c) for float64 on this path: with sq the sum and
+ * the shifted squares, else the sum alone (sh unused) */
+static int fused_avx2(const double *p, size_t nb, double sh, pario_acc *out, double *pmn, double *pmx,
+                      struct guess *g, const int sq)
 {
     double mn, mx, sig[4];
     struct avx2_levels lv;
@@ -166,7 +221,7 @@ static int fused_f64_avx2(const double *p, size_t nb, double sh, pario_acc *out,
     const int swept = guess_take(g, &ge, &ge2);
     if (swept) {
         avx2_sigmas(ge, ge2, sig);
-        res = spb_f64_avx2(p, nb, sig, sh, &lv, &mn, &mx);
+        res = sq ? spb_f64_avx2(p, nb, sig, sh, &lv, &mn, &mx) : sps_f64_avx2(p, nb, sig, &lv, &mn, &mx);
     } else {
         mm_f64(p, nb, &mn, &mx);
     }
@@ -179,16 +234,28 @@ static int fused_f64_avx2(const double *p, size_t nb, double sh, pario_acc *out,
         return 0;
     if (again) {
         avx2_sigmas(e, e2, sig);
-        res = spb_f64_avx2(p, nb, sig, sh, &lv, &mn, &mx);
+        res = sq ? spb_f64_avx2(p, nb, sig, sh, &lv, &mn, &mx) : sps_f64_avx2(p, nb, sig, &lv, &mn, &mx);
     }
     if (res && lv.nonfinite)
         return 0;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < (sq ? 4 : 2); k++) {
         int64_t s = lv.steps[k];
         pario_xsum_add_int(k < 2 ? &out->s1 : &out->s2, s < 0, 0, s < 0 ? -(uint64_t)s : (uint64_t)s,
                            ilogb(sig[k]) - 52);
     }
     if (res)
-        resid_f64_avx2(p, nb, sig, sh, out);
+        resid_f64_avx2(p, nb, sig, sh, out, sq);
     return 1;
+}
+
+static int fused_f64_avx2(const double *p, size_t nb, double sh, pario_acc *out, double *pmn, double *pmx,
+                          struct guess *g)
+{
+    return fused_avx2(p, nb, sh, out, pmn, pmx, g, 1);
+}
+
+/* The sum alone (--op sum, mean, without var or std) */
+static int fsum_f64_avx2(const double *p, size_t nb, pario_acc *out, double *pmn, double *pmx, struct guess *g)
+{
+    return fused_avx2(p, nb, 0, out, pmn, pmx, g, 0);
 }

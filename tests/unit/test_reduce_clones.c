@@ -57,7 +57,10 @@ static void fill(double *x, int pattern, const pario_hist *h)
         case 1: v *= pow(1.0009, (double)(i % 30000)); break;                /* growing: misses */
         case 2: v *= r % 3000 == 0 ? 1e12 : 1; break;                        /* spikes: wide guesses */
         case 3: v = blk % 3 == 0 ? 0 : blk % 3 == 1 ? v * 1e-300 : v; break; /* zero and tiny blocks */
-        case 4: v = r % 20000 == 0 ? (r & 1 ? NAN : -INFINITY) : v; break;
+        case 4: /* NaN and infinities: a few at random, and some in known blocks */
+            v = i % 4099 == 7 ? NAN : i % 6007 == 11 ? -INFINITY : i % 9001 == 3 ? INFINITY : v;
+            v = r % 20000 == 0 ? (r & 1 ? NAN : -INFINITY) : v;
+            break;
         case 5: v = i % 7 == 0 ? v * 1e-20 : v + 1e9; break;                 /* residuals */
         case 6: v = ldexp(v, (int)(r % 1200) - 600); break;
         case 7: v = (double)blk * 1e3 + v; break;                            /* ramp */

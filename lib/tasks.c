@@ -251,8 +251,11 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
             if (r.open && r.input != i) {
                 const size_t was = r.input;
                 pario_status cs = reading_close(&r);
-                if (pario_failed(&cs) && !pario_failed(&st[was]))
-                    st[was] = cs;
+                if (pario_failed(&cs) && !pario_failed(&st[was])) {
+                    st[was] = cs; /* the input shrank after its last task: failed, as a task would */
+                    if (!o->keep_going)
+                        pario_pool_stop(pool);
+                }
             }
             if (!r.open && count)
                 ts = reading_open(&r, d, i, o->io);

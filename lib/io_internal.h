@@ -136,13 +136,23 @@ size_t pario_io_chunk_elems(const pario_io_opts *o, size_t esize);
 /* Elements in a status, large-count where MPI has it. */
 static inline MPI_Count pario_status_count(const MPI_Status *s, MPI_Datatype t)
 {
+    /* a read that ended inside an element has no count of t (MPI_UNDEFINED):
+     * then its whole elements, from its bytes */
 #ifdef PARIO_HAVE_LARGE_COUNT
-    MPI_Count c = 0;
+    MPI_Count c = 0, size = 0;
     MPI_Get_count_c(s, t, &c);
+    if (c == MPI_UNDEFINED && MPI_Type_size_c(t, &size) == MPI_SUCCESS && size > 0) {
+        MPI_Get_count_c(s, MPI_BYTE, &c);
+        c /= size;
+    }
     return c;
 #else
-    int c = 0;
+    int c = 0, size = 0;
     MPI_Get_count(s, t, &c);
+    if (c == MPI_UNDEFINED && MPI_Type_size(t, &size) == MPI_SUCCESS && size > 0) {
+        MPI_Get_count(s, MPI_BYTE, &c);
+        c /= size;
+    }
     return c;
 #endif
 }

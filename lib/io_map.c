@@ -24,6 +24,7 @@ struct pario_map {
     size_t lead, maplen;
     int slot;                /* in the handler's table */
     int populate;            /* MAP_POPULATE each window; PARIO_MAP_EXACT: a window is the bytes asked for */
+    struct timespec mtime;   /* the file's modification time at the open */
 };
 
 /* The windows the SIGBUS handler may repair: written outside the handler only
@@ -107,8 +108,10 @@ pario_status pario_map_open(struct pario_map **mp, const char *path, uint64_t of
     else if ((uint64_t)sb.st_size < off + len)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: %llu bytes, shorter than the %llu its dataset needs (was the file "
                          "changed?)", path, (unsigned long long)sb.st_size, (unsigned long long)(off + len));
-    else
+    else {
         usable = 1;
+        m->mtime = sb.st_mtim;
+    }
     for (int i = 0; i < SLOTS && usable && m->slot < 0; i++)
         if (!slots[i].base && !slots[i].bus) {
             m->slot = i;
@@ -236,8 +239,14 @@ pario_status pario_map_check_size(struct pario_map *m)
 {
     pario_status st = pario_map_check(m);
     struct stat sb;
-    if (!pario_failed(&st) && m && fstat(m->fd, &sb) == 0 && (uint64_t)sb.st_size < m->off + m->len)
-        st = pario_local_error("%s: the file shrank while it was being read (was it changed?)", m->path);
+    if (!pario_failed(&st) && m && fstat(m->fd, &sb) == 0) {
+        if ((uint64_t)sb.st_size < m->off + m->len)
+            st = pario_local_error("%s: the file shrank while it was being read (was it changed?)", m->path);
+        /* rewritten in place (the same size, other bytes under the map), as
+         * GNU tar tells by the times: what was read may mix the two */
+        else if (sb.st_mtim.tv_sec != m->mtime.tv_sec || sb.st_mtim.tv_nsec != m->mtime.tv_nsec)
+            st = pario_local_error("%s: the file changed while it was being read", m->path);
+    }
     return st;
 }
 

@@ -45,9 +45,10 @@ const void *pario_map_all(struct pario_map *m, pario_status *st);
 int pario_map_lost(const struct pario_map *m);
 /* A failure since the last call (the file shrank under the map), else ok. */
 pario_status pario_map_check(struct pario_map *m);
-/* The same, and also a file now shorter than the range: its last page past the
- * new end reads as zeros with no SIGBUS (one fstat; for failure paths and the
- * end of a read). */
+/* The same, and also a file now shorter than the range (its last page past the
+ * new end reads as zeros with no SIGBUS), or modified since the open (its
+ * modification time: rewritten in place, the bytes read may mix two versions):
+ * one fstat, for failure paths and the end of a read. */
 pario_status pario_map_check_size(struct pario_map *m);
 void pario_map_close(struct pario_map *m);
 

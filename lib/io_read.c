@@ -81,11 +81,10 @@ static void check_read(pario_reader *r, int err, MPI_Status *status)
     }
     if (r->pending_n == 0)
         return;
-    int got = 0;
-    MPI_Get_count(status, r->view->etype, &got);
-    if (got != (int)r->pending_n)
-        r->err = pario_error(PARIO_ERR_RUNTIME, "%s: short read: %d of %zu elements (file changed?)",
-                             r->ds->path, got, r->pending_n);
+    MPI_Count got = pario_status_count(status, r->view->etype);
+    if (got != (MPI_Count)r->pending_n)
+        r->err = pario_error(PARIO_ERR_RUNTIME, "%s: short read: %lld of %zu elements (file changed?)",
+                             r->ds->path, (long long)got, r->pending_n);
 }
 
 /* A rank that reads its own part on its own takes it from a memory map where it
@@ -268,8 +267,8 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
                 r->inflight = 0;
             }
             r->finished = 1;
-            if (!pario_failed(st)) /* the last chunk's pages, lost to a shrinking file? */
-                *st = r->h5 ? pario_h5read_check(r) : pario_map_check(r->map);
+            if (!pario_failed(st)) /* the last chunk's pages, lost to a shrinking or changed file? */
+                *st = r->h5 ? pario_h5read_check(r) : pario_map_check_size(r->map);
             pario_agree(st, r->comm);
             return 0;
         }

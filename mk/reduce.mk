@@ -14,6 +14,7 @@ REDUCE_TESTS = \
 	tests/mpi/reduce_1d.sh \
 	tests/mpi/reduce_2d.sh \
 	tests/mpi/reduce_edges.sh \
+	tests/mpi/changing_input.sh \
 	tests/mpi/run_jobs.sh \
 	tests/mpi/run_invalid.sh
 TESTS += $(REDUCE_TESTS)

@@ -1,0 +1,57 @@
+#!/bin/sh
+# An input that changes while a run reads it must fail the run with one line
+# naming the file (exit 1), never give a result: a file cut inside a page (its
+# last mapped page reads as zeros past the new end, with no SIGBUS), a file
+# rewritten in place (the same size, other bytes), a read that ends inside an
+# element (--no-mmap). Rank 0 is slowed (PARIO_SLOW) so that the change lands
+# mid-run; a change that lands before the open fails at the open, also with one
+# line. Found by a hostile-user pass (session 11): the first two gave a wrong
+# result with exit 0, the third printed MPI_UNDEFINED (-32766) as a count.
+. "${PARIO_SRCDIR:-$(dirname "$0")/../..}/tests/mpi/lib.sh"
+
+$PYTHON3 -c "
+import numpy as np
+r = np.random.default_rng(5)
+r.standard_normal(2097152).tofile('orig.bin')
+(r.standard_normal(2097152) + 5).tofile('other.bin')" || exit 99
+printf 'dtype: float64\nshape: [2097152]\n' > f.bin.yaml
+HALF_CUT=8388508 # rank 0's half is bytes [0, 8 MiB), 8 chunks: cut 100 bytes short of it, inside a page and an element
+
+# cut_during N AT SIZE CODE REGEX TOOL ARGS...: f.bin fresh, cut to SIZE AT seconds into the run
+cut_during() {
+  n=$1 at=$2 size=$3 code=$4 re=$5; shift 5
+  cp orig.bin f.bin
+  (sleep "$at"; truncate -s "$size" f.bin) &
+  PARIO_SLOW=0:5000 expect_error "$n" "$code" "$re" "$@"
+  wait
+}
+# rewrite_during N AT CODE REGEX TOOL ARGS...: f.bin fresh, overwritten in place with other.bin's bytes
+rewrite_during() {
+  n=$1 at=$2 code=$3 re=$4; shift 4
+  cp orig.bin f.bin
+  (sleep "$at"; dd if=other.bin of=f.bin conv=notrunc status=none) &
+  PARIO_SLOW=0:5000 expect_error "$n" "$code" "$re" "$@"
+  wait
+}
+
+# the static path, from its memory map
+cut_during 2 1 $HALF_CUT 1 "pario-reduce: error: f.bin: .*(shrank|shorter)" \
+  pario-reduce --op sum,mean --chunk 1Mi f.bin
+cut_during 2 1 $HALF_CUT 1 "pario-count: error: f.bin: .*(shrank|shorter)" \
+  pario-count --value 0 --chunk 1Mi f.bin
+rewrite_during 2 1 1 "pario-reduce: error: f.bin: .*(changed|shrank)" \
+  pario-reduce --op sum,mean --chunk 1Mi f.bin
+# tasks from the map
+rewrite_during 2 1 1 "pario-reduce: error: f.bin: .*(changed|shrank)" \
+  pario-reduce --op sum,mean --chunk 1Mi --schedule dynamic f.bin
+# MPI-IO: a read that ends inside an element names whole elements
+cut_during 2 1 $HALF_CUT 1 "pario-reduce: error: f.bin: (short read: [0-9]+ of [0-9]+ elements|.*shorter)" \
+  pario-reduce --op sum,mean --chunk 1Mi --no-mmap f.bin
+
+# unchanged, the same runs give numpy's exact sum
+cp orig.bin f.bin
+check "unchanged: the sum is math.fsum's" sh -c "
+  s=\$(timeout -k 5 $TEST_TIMEOUT $MPIEXEC -n 2 $(pario_exe pario-reduce) --op sum --chunk 1Mi f.bin | sed -n 's/^sum: //p')
+  $PYTHON3 -c \"import math, numpy as np; assert float('\$s') == math.fsum(np.fromfile('orig.bin')), '\$s'\""
+
+finish

@@ -24,7 +24,7 @@ names=${names:-desc job size count dist}
 keep=${FUZZ_WORK:-}
 work=${FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/pario-fuzz.XXXXXX")}
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
-export HWLOC_COMPONENTS=-pci,-linuxio ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
+export HWLOC_COMPONENTS=-pci ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 rc=0
 for name in $names; do

@@ -69,7 +69,7 @@ out=$BENCH_DIR/reduce-table.md
   row r1_auto r_cat "pario-reduce, 1 rank (default: read-ahead thread on the spare core)"
   row r1_noov r_cat "pario-reduce --no-overlap, 1 rank"
   row r_peer r_cat "mpi4py + numpy peer, 2 ranks (Open MPI)"
-  row r_minmax r_cat "pario-reduce --op min,max, 2 ranks (the memory stream alone)"
+  row r_minmax r_cat "pario-reduce --op min,max, 2 ranks (one sweep for the extremes, no sums)"
   row r_map r_cat "floor: 2 ranks that only map their halves and touch each page (bench/map_floor.c)"
   echo
   echo "The same bytes in a copy written in 64 KiB writes, whose page cache sits in small folios ($(tail -n1 "$BENCH_DIR/s_map.out")):"

@@ -53,6 +53,20 @@ AVX2_TARGET static uint64_t avx2_hsum64(__m256i a)
     return l[0] + l[1] + l[2] + l[3];
 }
 
+/* The lanes' min and max into one each (lane 0 first, as one by one) */
+AVX2_TARGET static inline void avx2_lanes_minmax(__m256d lo, __m256d hi, double *l, double *h)
+{
+    double l4[4], h4[4];
+    _mm256_storeu_pd(l4, lo);
+    _mm256_storeu_pd(h4, hi);
+    *l = l4[0];
+    *h = h4[0];
+    for (int j = 1; j < 4; j++) {
+        *l = l4[j] < *l ? l4[j] : *l;
+        *h = h4[j] > *h ? h4[j] : *h;
+    }
+}
+
 /* The levels' sigmas for a block whose |x| < 2^e and shifted squares < 2^e2:
  * the sum's at 2^(e+1) and 2^(e-50), the squares' likewise (times 1.5). A level
  * adds at most 2048 values of under 2^51 steps: its sum stays under 2^62. */
@@ -104,14 +118,8 @@ AVX2_TARGET static inline __attribute__((always_inline)) int sweep_avx2(const do
     uint64_t L[4] = { avx2_hsum64(u), avx2_hsum64(w), avx2_hsum64(a), avx2_hsum64(b) }, R, lanes[4];
     _mm256_storeu_si256((__m256i *)lanes, r);
     R = lanes[0] | lanes[1] | lanes[2] | lanes[3];
-    double l4[4], h4[4];
-    _mm256_storeu_pd(l4, lo);
-    _mm256_storeu_pd(h4, hi);
-    double l = l4[0], h = h4[0];
-    for (int j = 1; j < 4; j++) {
-        l = l4[j] < l ? l4[j] : l;
-        h = h4[j] > h ? h4[j] : h;
-    }
+    double l, h;
+    avx2_lanes_minmax(lo, hi, &l, &h);
     for (; i < n; i++) { /* the same steps, one value at a time */
         double v = x[i], vals[2] = { v, (v - sh) * (v - sh) };
         l = v < l ? v : l;
@@ -176,14 +184,8 @@ AVX2_TARGET static int mm_f64_avx2(const double *restrict x, size_t n, double *m
     }
     if (!_mm256_testz_pd(bad, bad))
         return 0;
-    double l4[4], h4[4];
-    _mm256_storeu_pd(l4, lo);
-    _mm256_storeu_pd(h4, hi);
-    double l = l4[0], h = h4[0];
-    for (int j = 1; j < 4; j++) {
-        l = l4[j] < l ? l4[j] : l;
-        h = h4[j] > h ? h4[j] : h;
-    }
+    double l, h;
+    avx2_lanes_minmax(lo, hi, &l, &h);
     for (; i < n; i++) {
         if (!(fabs(x[i]) < HUGE_VAL))
             return 0;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <mpi.h>
 #include "config.h"
+#include "pario/dtype.h"
 #include "pario/io.h"
 
 /* The reader and writer behind the opaque handles of pario/io.h (allocated and
@@ -132,6 +133,13 @@ pario_status pario_h5write_close(pario_writer *w);
 uint64_t pario_io_nsteps(uint64_t local_count, size_t chunk, MPI_Comm comm);
 /* Elements per chunk for an element size. */
 size_t pario_io_chunk_elems(const pario_io_opts *o, size_t esize);
+
+/* 1 when ds's elements must be byte-swapped to reach the host's order (o may be
+ * NULL: no --raw) */
+static inline int pario_io_swaps(const pario_dataset *ds, const pario_io_opts *o)
+{
+    return !(o && o->raw) && ds->big_endian == pario_host_little_endian();
+}
 
 /* Elements in a status, large-count where MPI has it. */
 static inline MPI_Count pario_status_count(const MPI_Status *s, MPI_Datatype t)

@@ -106,7 +106,7 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
     r->opts = *o;
     r->err = pario_ok();
     r->chunk_elems = pario_io_chunk_elems(o, view->esize);
-    r->swap = !o->raw && ds->big_endian == pario_host_little_endian();
+    r->swap = pario_io_swaps(ds, o);
     pario_status st = pario_ok();
     const int via_h5 = ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout != PARIO_H5_CONTIGUOUS;
     for (int i = 0; i < (o->overlap && !via_h5 ? 2 : 1); i++)

@@ -100,7 +100,7 @@ pario_status pario_h5read_open(pario_reader *r)
              * chunks itself (the same on every rank: collective lookups) */
             if (!h->collective && h->dset >= 0 && !getenv("PARIO_H5_PIPELINE"))
                 h->direct = pario_h5direct_open(f, h->dset, ds, r->view->esize, !r->opts.no_mmap, r->comm);
-            h->swap = !r->opts.raw && ds->big_endian == pario_host_little_endian() && r->view->esize > 1;
+            h->swap = pario_io_swaps(ds, &r->opts) && r->view->esize > 1;
             h->dxpl = H5Pcreate(H5P_DATASET_XFER);
             if (h->memtype < 0 || h->dxpl < 0 ||
                 H5Pset_dxpl_mpio(h->dxpl, h->collective ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT) < 0)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "pario/io.h"
+#include "io_internal.h"
 #include "pario/dataset.h"
 #include "pario/dtype.h"
 
@@ -139,7 +140,7 @@ int pario_reads_mapped(const pario_dataset *ds, const pario_view *v, const pario
 {
     const char *why;
     if (o->no_mmap || o->show_hints || o->overlap == PARIO_OVERLAP_ALWAYS || v->local_count == 0 ||
-        (!o->raw && ds->big_endian == pario_host_little_endian()) ||
+        pario_io_swaps(ds, o) ||
         (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout != PARIO_H5_CONTIGUOUS) ||
         pario_strategy_choose(v, o, nranks, &why) != PARIO_STRATEGY_VIEW || !pario_reads_local(v, o, nranks))
         return 0;

@@ -58,7 +58,7 @@ pario_status pario_writer_init(pario_writer *w, const char *path, const pario_da
     w->fh = MPI_FILE_NULL;
     w->err = pario_ok();
     w->chunk_elems = pario_io_chunk_elems(o, view->esize);
-    w->swap = !o->raw && ds->big_endian == pario_host_little_endian();
+    w->swap = pario_io_swaps(ds, o);
     snprintf(w->final_path, sizeof w->final_path, "%s", path);
     pario_tmp_path(path, w->tmp_path, sizeof w->tmp_path, comm);
     pario_status st = pario_ok();

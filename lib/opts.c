@@ -332,7 +332,7 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
                                                   "(--no-mmap), as it is stored")
             : ds->h5_filters[0] ? "; instead of H5Dread, each chunk's stored bytes are taken at its address from a memory "
                                   "map of the file and inflated and unshuffled by pario (--no-mmap: read with MPI-IO)"
-            : (ds->big_endian != pario_host_little_endian() || c->io.raw || v->esize == 1) &&
+            : (!pario_io_swaps(ds, &c->io) || v->esize == 1) &&
                       (ds->ndims != 2 || ds->h5_chunk[1] == ds->shape[1])
                 ? "; instead of H5Dread, each chunk is taken at its address from a memory map of the file, as it is "
                   "stored, and handed to the work with no copy (--no-mmap: read with MPI-IO)"

@@ -62,6 +62,7 @@ pario_status pario_inputs_open(char *const *paths, size_t n, const char *desc, c
 
 struct reading {
     const pario_dataset *ds;
+    const pario_io_opts *io;
     MPI_File fh;
     struct pario_map *map; /* the input's elements mapped, or NULL: read with fh */
     const char *base;      /* element 0 in the map */
@@ -91,24 +92,24 @@ static pario_status read_piece(struct reading *r, uint64_t start, size_t n, void
         p += m;
         bytes -= m;
     }
-    if (ds->big_endian == pario_host_little_endian())
+    if (pario_io_swaps(ds, r->io))
         pario_byteswap(buf, n, es);
     return pario_ok();
 }
 
-/* An input whose elements can be handed out of a memory map as they are: in the
- * host's byte order (or --raw), each at an aligned address */
+/* An input whose elements can be handed out of a memory map as they are: none
+ * to swap, each at an aligned address */
 static int task_mappable(const pario_dataset *d, const pario_io_opts *io)
 {
     const size_t es = pario_dtype_size(d->dtype);
-    return !(io && io->no_mmap) && ((io && io->raw) || d->big_endian != pario_host_little_endian()) &&
-           d->offset % es == 0 && d->nelems > 0;
+    return !(io && io->no_mmap) && !pario_io_swaps(d, io) && d->offset % es == 0 && d->nelems > 0;
 }
 
 static pario_status reading_open(struct reading *r, const pario_dataset *d, size_t input, const pario_io_opts *io)
 {
     pario_status st = pario_ok();
     r->ds = d;
+    r->io = io;
     r->input = input;
     r->map = NULL;
     r->base = NULL;
@@ -129,17 +130,23 @@ static pario_status reading_open(struct reading *r, const pario_dataset *d, size
     return st;
 }
 
-static pario_status reading_close(struct reading *r)
+/* Close the open input; one found shrunk or changed when its map closes fails,
+ * as a task of it would (and without keep_going stops the pool) */
+static void reading_close(struct reading *r, pario_status *st, pario_pool *pool, int keep_going)
 {
-    pario_status st = pario_ok();
+    pario_status cs = pario_ok();
     if (r->open && r->map) {
-        st = pario_map_check_size(r->map);
+        cs = pario_map_check_size(r->map);
         pario_map_close(r->map);
         r->map = NULL;
     } else if (r->open)
         MPI_File_close(&r->fh);
     r->open = 0;
-    return st;
+    if (pario_failed(&cs) && !pario_failed(&st[r->input])) {
+        st[r->input] = cs;
+        if (!keep_going)
+            pario_pool_stop(pool);
+    }
 }
 
 /* n elements from start: out of the map (*data points into it), or read into buf */
@@ -237,7 +244,7 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
     }
     if (pool) {
         const size_t n_chunk_max = chunk;
-        struct reading r = { NULL, MPI_FILE_NULL, NULL, NULL, 0, 0 };
+        struct reading r = { NULL, NULL, MPI_FILE_NULL, NULL, NULL, 0, 0 };
         uint64_t t;
         while (pario_pool_next(pool, &t)) {
             size_t i = input_of(first, n, t);
@@ -248,15 +255,8 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
             uint64_t start = (t - first[i]) * per[i];
             uint64_t count = d->nelems - start < per[i] ? d->nelems - start : per[i];
             pario_status ts = pario_ok();
-            if (r.open && r.input != i) {
-                const size_t was = r.input;
-                pario_status cs = reading_close(&r);
-                if (pario_failed(&cs) && !pario_failed(&st[was])) {
-                    st[was] = cs; /* the input shrank after its last task: failed, as a task would */
-                    if (!o->keep_going)
-                        pario_pool_stop(pool);
-                }
-            }
+            if (r.open && r.input != i)
+                reading_close(&r, st, pool, o->keep_going);
             if (!r.open && count)
                 ts = reading_open(&r, d, i, o->io);
             const size_t piece = n_chunk_max / es ? n_chunk_max / es : 1;
@@ -280,12 +280,7 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
                     pario_pool_stop(pool);
             }
         }
-        if (r.open) {
-            const size_t was = r.input;
-            pario_status cs = reading_close(&r);
-            if (pario_failed(&cs) && !pario_failed(&st[was]))
-                st[was] = cs;
-        }
+        reading_close(&r, st, pool, o->keep_going);
         pario_pool_free(pool, o->stats_tool);
         agree_inputs(st, n, comm);
     }

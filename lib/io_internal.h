@@ -7,6 +7,7 @@
 #include "config.h"
 #include "pario/dtype.h"
 #include "pario/io.h"
+#include "stamp.h"
 
 /* The reader and writer behind the opaque handles of pario/io.h (allocated and
  * freed in lib/io_handle.c; the engine is io_read.c and io_write.c). */
@@ -37,6 +38,8 @@ struct pario_reader {
     struct pario_sieve *sv;       /* sieve strategy: spans read, own elements kept */
     struct pario_h5read *h5;      /* chunked/compact HDF5: read through H5Dread (io_read_h5.c), or NULL */
     struct pario_map *map;        /* this rank's contiguous part through a memory map (io_map.c), or NULL */
+    struct pario_stamp stamp;     /* the file's size and time at the open, compared at the end (stamp.h) */
+    int checked;                  /* the end's comparison was made */
     int64_t h5file;               /* contiguous HDF5: the file the inspection opened, whose MPI-IO
                                    * handle fh is (closed with it), or 0 */
 };

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "fault.h"
 #include "io_map.h"
+#include "stamp.h"
 
 struct pario_map {
     int fd;
@@ -24,7 +25,7 @@ struct pario_map {
     size_t lead, maplen;
     int slot;                /* in the handler's table */
     int populate;            /* MAP_POPULATE each window; PARIO_MAP_EXACT: a window is the bytes asked for */
-    struct timespec mtime;   /* the file's modification time at the open */
+    struct pario_stamp stamp; /* the file's size and modification time at the open */
 };
 
 /* The windows the SIGBUS handler may repair: written outside the handler only
@@ -110,7 +111,7 @@ pario_status pario_map_open(struct pario_map **mp, const char *path, uint64_t of
                          "changed?)", path, (unsigned long long)sb.st_size, (unsigned long long)(off + len));
     else {
         usable = 1;
-        m->mtime = sb.st_mtim;
+        pario_stamp_take(&m->stamp, &sb);
     }
     for (int i = 0; i < SLOTS && usable && m->slot < 0; i++)
         if (!slots[i].base && !slots[i].bus) {
@@ -239,14 +240,8 @@ pario_status pario_map_check_size(struct pario_map *m)
 {
     pario_status st = pario_map_check(m);
     struct stat sb;
-    if (!pario_failed(&st) && m && fstat(m->fd, &sb) == 0) {
-        if ((uint64_t)sb.st_size < m->off + m->len)
-            st = pario_local_error("%s: the file shrank while it was being read (was it changed?)", m->path);
-        /* rewritten in place (the same size, other bytes under the map), as
-         * GNU tar tells by the times: what was read may mix the two */
-        else if (sb.st_mtim.tv_sec != m->mtime.tv_sec || sb.st_mtim.tv_nsec != m->mtime.tv_nsec)
-            st = pario_local_error("%s: the file changed while it was being read", m->path);
-    }
+    if (!pario_failed(&st) && m && fstat(m->fd, &sb) == 0)
+        st = pario_stamp_compare(&m->stamp, &sb, m->path);
     return st;
 }
 

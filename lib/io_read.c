@@ -91,6 +91,16 @@ static void check_read(pario_reader *r, int err, MPI_Status *status)
  * can (pario_reads_mapped, io_map.c): a contiguous part chunk by chunk, runs of
  * 4 KiB and more (cyclic:1024, cols) run by run, each where it lies in the page
  * cache, with no copy and no pread per piece. */
+/* At the end of the reads: was the file cut or rewritten in place while it
+ * was read (whatever path the bytes came by)? Once. */
+static pario_status end_check(pario_reader *r)
+{
+    if (r->checked)
+        return pario_ok();
+    r->checked = 1;
+    return pario_stamp_check(&r->stamp, r->ds->path);
+}
+
 static int map_wanted(const pario_reader *r, const pario_view *v)
 {
     return r->local && r->strategy == PARIO_STRATEGY_VIEW && pario_reads_mapped(r->ds, v, &r->opts, v->nranks);
@@ -107,6 +117,7 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
     r->err = pario_ok();
     r->chunk_elems = pario_io_chunk_elems(o, view->esize);
     r->swap = pario_io_swaps(ds, o);
+    pario_stamp_path(&r->stamp, ds->path);
     pario_status st = pario_ok();
     const int via_h5 = ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout != PARIO_H5_CONTIGUOUS;
     for (int i = 0; i < (o->overlap && !via_h5 ? 2 : 1); i++)
@@ -269,6 +280,8 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
             r->finished = 1;
             if (!pario_failed(st)) /* the last chunk's pages, lost to a shrinking or changed file? */
                 *st = r->h5 ? pario_h5read_check(r) : pario_map_check_size(r->map);
+            if (!pario_failed(st))
+                *st = end_check(r);
             pario_agree(st, r->comm);
             return 0;
         }
@@ -299,8 +312,11 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
             *data = p;
             return 1;
         }
-    } else if (pario_agree(st, r->comm) || r->step >= r->nsteps) {
-        return 0;
+    } else {
+        if (r->step >= r->nsteps && !pario_failed(st))
+            *st = end_check(r);
+        if (pario_agree(st, r->comm) || r->step >= r->nsteps)
+            return 0;
     }
     if (r->strategy == PARIO_STRATEGY_SIEVE) {
         uint64_t s0, sn;

@@ -68,6 +68,7 @@ struct reading {
     const char *base;      /* element 0 in the map */
     size_t input;
     int open;
+    struct pario_stamp stamp; /* read with fh: the file's size and time at the open (stamp.h) */
 };
 
 static pario_status read_piece(struct reading *r, uint64_t start, size_t n, void *buf)
@@ -125,12 +126,13 @@ static pario_status reading_open(struct reading *r, const pario_dataset *d, size
             return st;
         }
     }
+    pario_stamp_path(&r->stamp, d->path);
     st = pario_file_open(MPI_COMM_SELF, d->path, MPI_MODE_RDONLY, io ? io->info : MPI_INFO_NULL, &r->fh);
     r->open = !pario_failed(&st);
     return st;
 }
 
-/* Close the open input; one found shrunk or changed when its map closes fails,
+/* Close the open input; one found shrunk or changed when it closes fails,
  * as a task of it would (and without keep_going stops the pool) */
 static void reading_close(struct reading *r, pario_status *st, pario_pool *pool, int keep_going)
 {
@@ -139,8 +141,10 @@ static void reading_close(struct reading *r, pario_status *st, pario_pool *pool,
         cs = pario_map_check_size(r->map);
         pario_map_close(r->map);
         r->map = NULL;
-    } else if (r->open)
+    } else if (r->open) {
         MPI_File_close(&r->fh);
+        cs = pario_stamp_check(&r->stamp, r->ds->path);
+    }
     r->open = 0;
     if (pario_failed(&cs) && !pario_failed(&st[r->input])) {
         st[r->input] = cs;
@@ -244,7 +248,7 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
     }
     if (pool) {
         const size_t n_chunk_max = chunk;
-        struct reading r = { NULL, NULL, MPI_FILE_NULL, NULL, NULL, 0, 0 };
+        struct reading r = { .fh = MPI_FILE_NULL };
         uint64_t t;
         while (pario_pool_next(pool, &t)) {
             size_t i = input_of(first, n, t);

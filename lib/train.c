@@ -24,6 +24,7 @@
 #include "node.h"
 #include "train_log.h"
 #include "io_map.h"
+#include "slow.h"
 #include "train_internal.h"
 #include "train_model.h"
 #include "source.h"
@@ -315,6 +316,9 @@ pario_status pario_train_open(struct train *t)
     if (!t->raw || !t->lraw || !t->x || !t->y || !t->lossv)
         return pario_local_error("out of memory for %llu rows of %s (try a smaller --chunk)",
                                  (unsigned long long)t->group, t->ds.path);
+    pario_stamp_path(&t->dstamp, t->ds.path);
+    if (t->have_labels)
+        pario_stamp_path(&t->lstamp, t->lds.path);
     pario_train_map(t);
     return pario_ok();
 }
@@ -946,6 +950,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
                 pario_loghist_add(&t.hist[0], tb - prev);
             prev = tb;
             st = run_batch(&t, &ord, lo, size, t.mine, nmine, after, slots ? t.packed : NULL, &eloss, &ecorrect);
+            pario_slow_after(tb); /* PARIO_SLOW, the test hook (slow.h) */
             double ta = MPI_Wtime();
             t.secs[0] += ta - tb;
             pario_loghist_add(&t.hist[1], ta - tb);
@@ -990,6 +995,9 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         }
         if (pario_failed(&st))
             break;
+        st = pario_train_inputs_check(&t); /* rewritten in place this epoch? */
+        if (pario_agree(&st, comm))
+            break;
         st = mean_over_ranks(&t, &eloss, ecorrect, &train_loss, &train_acc);
         for (uint64_t i = 0; i < t.nw && !pario_failed(&st); i++)
             if (!isfinite(t.w[i]))
@@ -1015,6 +1023,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         pario_xsum_init(&loss);
         double tv = MPI_Wtime();
         st = eval_rows(&t, start, len, R, &loss, &correct);
+        if (!pario_failed(&st))
+            st = pario_train_inputs_check(&t);
         t.secs[3] = MPI_Wtime() - tv;
         if (!pario_agree(&st, comm))
             st = mean_over_ranks(&t, &loss, correct, &res->loss, &res->accuracy);

@@ -9,6 +9,7 @@
 #include <mpi.h>
 #include "pario/dataset.h"
 #include "pario/train.h"
+#include "stamp.h"
 #include "pario/xsum.h"
 #include "loghist.h"
 #include "wait.h"
@@ -61,6 +62,7 @@ struct train {
     const unsigned char *map, *lmap;   /* DATA and LABELS mapped (lib/train_map.c), or NULL */
     size_t maplen, lmaplen;
     struct pario_map *dmap, *lbmap;    /* their maps (lib/io_map.c) */
+    struct pario_stamp dstamp, lstamp; /* DATA's and LABELS' size and time at the open (stamp.h) */
     struct seg *segs, *mine;  /* the segments of this batch and the next; this rank's of each (lib/train.c) */
     struct train_node *xn;    /* the step's exchange in shared memory (lib/train_node.c), or NULL */
 };
@@ -89,6 +91,9 @@ void pario_train_unmap(struct train *t);
 /* After rows were used from the mappings: a file that shrank under one (its
  * lost pages read as zeros, io_map.c's SIGBUS handler) is an error, else ok. */
 pario_status pario_train_map_check(const struct train *t);
+/* DATA and LABELS as they were at the open (not cut or rewritten in place:
+ * each epoch's end and the evaluation's), else a local error naming the file */
+pario_status pario_train_inputs_check(const struct train *t);
 /* The step's exchange through memory shared by the ranks (lib/train_node.c):
  * when every rank of t->comm is on one host, t->xn is set (room for nslots
  * segments' sums of t->nw weights), else NULL. Collective; an error (no shared

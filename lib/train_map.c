@@ -54,6 +54,16 @@ pario_status pario_train_map_check(const struct train *t)
     return pario_failed(&st) ? st : pario_map_check(t->lbmap);
 }
 
+pario_status pario_train_inputs_check(const struct train *t)
+{
+    pario_status st = pario_train_map_check(t);
+    if (!pario_failed(&st))
+        st = pario_stamp_check(&t->dstamp, t->ds.path);
+    if (!pario_failed(&st) && t->have_labels)
+        st = pario_stamp_check(&t->lstamp, t->lds.path);
+    return st;
+}
+
 #ifdef MADV_POPULATE_READ
 /* bytes off..off+len of a mapping's page tables filled (rounded out to pages) */
 static void populate(const unsigned char *map, size_t maplen, uint64_t off, uint64_t len)

@@ -8,7 +8,7 @@ EXTRA_DIST += $(FAULT_TESTS)
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_faults
 TESTS += tests/unit/test_faults
-tests_unit_test_faults_SOURCES = tests/unit/test_faults.c tests/unit/check_run.h lib/io_map.c lib/fault.c
+tests_unit_test_faults_SOURCES = tests/unit/test_faults.c tests/unit/check_run.h lib/io_map.c lib/stamp.c lib/fault.c
 tests_unit_test_faults_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -I$(srcdir)/lib
 tests_unit_test_faults_LDADD = lib/libpario.la $(CHECK_LIBS) -lm
 endif

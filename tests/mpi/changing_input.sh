@@ -48,6 +48,28 @@ rewrite_during 2 1 1 "pario-reduce: error: f.bin: .*(changed|shrank)" \
 cut_during 2 1 $HALF_CUT 1 "pario-reduce: error: f.bin: (short read: [0-9]+ of [0-9]+ elements|.*shorter)" \
   pario-reduce --op sum,mean --chunk 1Mi --no-mmap f.bin
 
+# MPI-IO (--no-mmap) and the tasks read by it: a rewrite in place is told by
+# the file's time at the end (session 12; before, the result mixed the two files)
+rewrite_during 2 1 1 "pario-reduce: error: f.bin: .*changed" \
+  pario-reduce --op sum,mean --chunk 1Mi --no-mmap f.bin
+rewrite_during 2 1 1 "pario-reduce: error: f.bin: .*changed" \
+  pario-reduce --op sum,mean --chunk 1Mi --no-mmap --schedule dynamic f.bin
+rewrite_during 3 1 1 "pario-count: error: f.bin: .*changed" \
+  pario-count --value 0 --chunk 1Mi --no-mmap --dist cyclic:1000 f.bin
+
+# pario-train, from its maps and by MPI-IO: each epoch's end compares the
+# file with its state at the open (before, only a file that shrank failed)
+printf 'dtype: float64\nshape: [16384, 8]\n' > t.bin.yaml
+train_rewrite() {
+  head -c 1048576 orig.bin > t.bin
+  (sleep 1; head -c 1048576 other.bin | dd of=t.bin conv=notrunc status=none) &
+  PARIO_SLOW=0:2000 expect_error 2 1 "pario-train: error: t.bin: .*changed" \
+    pario-train --model linear --label-column 7 --epochs 12 --batch 16384 --lr 0.01 "$@" t.bin
+  wait
+}
+train_rewrite
+train_rewrite --no-mmap
+
 # unchanged, the same runs give numpy's exact sum
 cp orig.bin f.bin
 check "unchanged: the sum is math.fsum's" sh -c "

@@ -288,7 +288,8 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
     if (stat(file, &sb) != 0)
         return pario_error(PARIO_ERR_RUNTIME, "%s: %s", file, strerror(errno));
     if (!S_ISREG(sb.st_mode))
-        return pario_error(PARIO_ERR_RUNTIME, "%s: not a regular file", file);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: the input data is %s, not a regular file", file,
+                           pario_file_kind(sb.st_mode));
     int kind = split ? PARIO_SOURCE_HDF5 : pario_source_sniff(file); /* the split read the signature */
     if (kind != PARIO_SOURCE_RAW) {
         if (desc_path && *desc_path) { /* a descriptor saying format: npy / hdf5 (and dataset:) */

@@ -28,11 +28,13 @@ struct guard_file {
     int dir_errno;          /* outputs: why the directory cannot be written, 0 if it can */
     char *dir;              /* the directory as spelled */
     int order;              /* registration order: errors name the first overlap */
+    int any_kind;           /* an input whose own open refuses what is not a regular file */
 };
 
 struct pario_guard {
     struct guard_file *f;
     int n, cap, oom;
+    int any_kind;           /* inputs registered now: any_kind */
 };
 
 pario_guard *pario_guard_new(void)
@@ -80,7 +82,14 @@ static void add(pario_guard *g, const char *path, const char *what, int output, 
     }
     e->output = output;
     e->temporary = temporary;
+    e->any_kind = !output && g->any_kind;
     g->n++;
+}
+
+void pario_guard_inputs_any_kind(pario_guard *g, int on)
+{
+    if (g)
+        g->any_kind = on;
 }
 
 void pario_guard_input(pario_guard *g, const char *path, const char *what)
@@ -228,7 +237,7 @@ static int cmp_dir(const void *a, const void *b)
     return strcmp((*(struct guard_file *const *)a)->dir, (*(struct guard_file *const *)b)->dir);
 }
 
-static const char *kind(mode_t m)
+const char *pario_file_kind(unsigned m)
 {
     if (S_ISFIFO(m))
         return "a FIFO";
@@ -428,9 +437,9 @@ static pario_status check(pario_guard *g)
         const struct guard_file *e = &g->f[i];
         if (e->temporary)
             continue;
-        if (e->exists && !S_ISREG(e->sb.st_mode))
+        if (e->exists && !S_ISREG(e->sb.st_mode) && !e->any_kind)
             return pario_error(PARIO_ERR_RUNTIME, "%s: the %s is %s, not a regular file", e->path, e->what,
-                               kind(e->sb.st_mode));
+                               pario_file_kind(e->sb.st_mode));
         if (e->output && e->dir_errno)
             return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write there (directory %s: %s)", e->path,
                                e->dir ? e->dir : "?", strerror(e->dir_errno));
@@ -462,7 +471,7 @@ pario_status pario_fopen_regular(const char *path, const char *what, int code, F
     }
     if (!S_ISREG(sb.st_mode)) {
         close(fd);
-        return pario_error(code, "%s: cannot open %s: it is %s, not a regular file", path, what, kind(sb.st_mode));
+        return pario_error(code, "%s: cannot open %s: it is %s, not a regular file", path, what, pario_file_kind(sb.st_mode));
     }
     int fl = fcntl(fd, F_GETFL);
     if (fl != -1)

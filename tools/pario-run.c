@@ -175,8 +175,11 @@ static pario_status run_many(pario_common *c, const struct run_opts *o, pario_jo
     if (!pario_failed(&st)) {
         pario_guard *g = pario_guard_new();
         pario_guard_input(g, job->path, "job file");
+        /* --keep-going: an input that is a FIFO or a device fails at its own open, alone */
+        pario_guard_inputs_any_kind(g, o->keep_going || job->keep_going);
         for (size_t i = 0; i < in.n; i++)
             pario_guard_data_input(g, in.paths[i], job->desc);
+        pario_guard_inputs_any_kind(g, 0);
         pario_guard_output(g, job->results, "results file");
         pario_guard_output(g, job->h5, "HDF5 results file");
         st = pario_guard_check(g, comm);

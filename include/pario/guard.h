@@ -24,6 +24,12 @@ void pario_guard_free(pario_guard *g);
 void pario_guard_input(pario_guard *g, const char *path, const char *what);
 void pario_guard_output(pario_guard *g, const char *path, const char *what);
 
+/* Inputs registered after this call with on = 1 (until a call with on = 0) may
+ * be what is not a regular file: their own opens refuse them one by one, so
+ * that one FIFO or device among pario-run's many inputs under --keep-going
+ * fails alone. Only their overlap with the outputs is checked here. */
+void pario_guard_inputs_any_kind(pario_guard *g, int on);
+
 /* The files of the common kinds of run: a dataset (FILE and its descriptor: desc,
  * or FILE.yaml when desc is NULL or ""), and the part files PREFIX.R with
  * PREFIX.R.yaml for R < nranks. */
@@ -51,6 +57,10 @@ pario_status pario_guard_check(pario_guard *g, MPI_Comm comm);
  * anything but a regular file. Errors: "PATH: cannot open WHAT: reason" or
  * "PATH: cannot open WHAT: it is a FIFO, not a regular file", with the given code. */
 pario_status pario_fopen_regular(const char *path, const char *what, int code, FILE **out);
+
+/* What a file that is not a regular one is, for messages: "a FIFO", "a
+ * directory", "a device", "a socket", "a special file" (m: its st_mode). */
+const char *pario_file_kind(unsigned m);
 
 /* Serial: remove FILE.tmp.PID beside path for every PID not alive on this host;
  * returns how many were removed. */

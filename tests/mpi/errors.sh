@@ -48,7 +48,7 @@ for n in 1 3; do
   fails $n 1 "${E}nosuch\\.bin: No such file or directory\$" pario-count --value 1 nosuch.bin
   fails $n 1 "${E}nodesc\\.bin\\.yaml: cannot open descriptor" pario-count --value 1 nodesc.bin
   fails $n 1 "${E}missing\\.yaml: cannot open descriptor" pario-count --value 1 --desc missing.yaml good.bin
-  fails $n 1 "${E}\\.: not a regular file\$" pario-count --value 1 --desc good.bin.yaml .
+  fails $n 1 "${E}\\.: the input data is a directory, not a regular file\$" pario-count --value 1 --desc good.bin.yaml .
   # size mismatch, in the exact words of the issue
   fails $n 1 "${E}data\\.bin: 1001 bytes is not a whole number of 4-byte int32 records\$" pario-count --value 1 data.bin
   fails $n 1 "${E}short\\.bin: 36 bytes, but shape \\[10\\] of int32 needs 40 bytes \\(file too short\\)\$" \

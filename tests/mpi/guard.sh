@@ -190,6 +190,10 @@ for n in 1 3; do
   TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the input descriptor is a FIFO, not a regular file\$" \
     pario-scatter --desc fifo --out s small.bin
   TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the input data is a FIFO, not a regular file\$" pario-convert fifo c.bin
+  # count and reduce name the kind alike (count said only "not a regular file")
+  TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the input data is a FIFO, not a regular file\$" pario-count --value 1 --desc small.bin.yaml fifo
+  TEST_TIMEOUT=20 refuse1 $n "${E}/dev/zero: the input data is a device, not a regular file\$" pario-count --value 1 --desc small.bin.yaml /dev/zero
+  TEST_TIMEOUT=20 refuse1 $n "${E}/dev/zero: the input data is a device, not a regular file\$" pario-reduce --op sum --desc small.bin.yaml /dev/zero
   TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the input descriptor is a FIFO, not a regular file\$" pario-run j_fifodesc.yaml
   TEST_TIMEOUT=20 refuse $n "${E}fifo: cannot open the job file: it is a FIFO, not a regular file\$" pario-run fifo
   TEST_TIMEOUT=20 refuse $n "${E}fifo: cannot open the job file: it is a FIFO, not a regular file\$" pario-run --check fifo

@@ -170,6 +170,30 @@ expect_error 2 2 "d/f042.bin" pario-run --schedule dynamic guardjob.yaml
 expect_error 2 2 "d/f044.bin" pario-run --schedule dynamic --h5 d/f044.bin job.yaml
 check "the inputs are untouched" cmp -s d/f042.bin keep.bin
 
+# ---- --keep-going: an input that is a FIFO or a device fails alone (before,
+# the guard refused the whole run; session 12)
+mkdir -p dspecial
+$PYTHON3 -c "
+import numpy as np
+r = np.random.default_rng(12)
+for f in ('f001', 'f002'): (r.standard_normal(1001) * 1e6).tofile('dspecial/%s.bin' % f)" || exit 99
+mkfifo dspecial/f003.bin && ln -s /dev/zero dspecial/f004.bin
+for f in 1 2 3 4; do printf 'dtype: float64\nshape: [1001]\n' > dspecial/f00$f.bin.yaml; done
+printf 'input:\n  data: "dspecial/*.bin"\noperations: [sum]\noutput:\n  results: sp.json\n  format: json\n' > spjob.yaml
+mpirun 2 pario-run --keep-going spjob.yaml 2> sp.err; rc=$?
+check "--keep-going, a FIFO and a device: exit status 1" test "$rc" = 1
+check "--keep-going: each named on stderr, the summary last" sh -c "
+  grep -q '^pario-run: error: dspecial/f003.bin: the input data is a FIFO, not a regular file\$' sp.err &&
+  grep -q '^pario-run: error: dspecial/f004.bin: the input data is a device, not a regular file\$' sp.err &&
+  tail -n 1 sp.err | grep -q '2 of 4 inputs failed'"
+check "--keep-going: the regular inputs' sums are math.fsum's, the others errors" $PYTHON3 -c "
+import json, math, numpy as np
+r = json.load(open('sp.json'))['inputs']
+for f in ('f001', 'f002'):
+    assert r['dspecial/%s.bin' % f]['sum'] == math.fsum(np.fromfile('dspecial/%s.bin' % f)), f
+assert 'FIFO' in r['dspecial/f003.bin']['error'] and 'device' in r['dspecial/f004.bin']['error'], r"
+expect_error 2 1 "^pario-run: error: dspecial/f003.bin: the input data is a FIFO, not a regular file\$" pario-run spjob.yaml
+
 # ---- the pool itself: every task once, across 3 one-rank "nodes" (the global counter by RMA)
 if [ -x "$BENCH_BIN/pool_tasks" ]; then
   out=$(PARIO_POOL_NODE_SIZE=1 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 3 "$BENCH_BIN/pool_tasks" 20000 1 dynamic busy)

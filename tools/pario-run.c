@@ -175,6 +175,7 @@ static pario_status run_many(pario_common *c, const struct run_opts *o, pario_jo
     if (!pario_failed(&st)) {
         pario_guard *g = pario_guard_new();
         pario_guard_input(g, job->path, "job file");
+        pario_guard_input(g, o->inputs, "inputs list");   /* NULL: none */
         /* --keep-going: an input that is a FIFO or a device fails at its own open, alone */
         pario_guard_inputs_any_kind(g, o->keep_going || job->keep_going);
         for (size_t i = 0; i < in.n; i++)

@@ -169,6 +169,13 @@ sed 's|results: out.json|results: d/f042.bin\n  format: json|;s|dbad/|d/|' outjo
 expect_error 2 2 "d/f042.bin" pario-run --schedule dynamic guardjob.yaml
 expect_error 2 2 "d/f044.bin" pario-run --schedule dynamic --h5 d/f044.bin job.yaml
 check "the inputs are untouched" cmp -s d/f042.bin keep.bin
+# the --inputs list is an input too (it was replaced by the results; session 12)
+printf 'd/f001.bin\nd/f002.bin\n' > two.list && cp two.list two.keep
+printf 'input: {data: d/f001.bin}\noperations: [sum]\noutput: {results: two.list, format: json}\n' > listjob.yaml
+expect_error 2 2 "^pario-run: error: two.list: the results file is the inputs list two.list\$" pario-run --inputs two.list listjob.yaml
+printf 'input: {data: d/f001.bin}\noperations: [sum]\noutput: {h5: ./two.list}\n' > listjob.yaml
+expect_error 2 2 "^pario-run: error: ./two.list: the HDF5 results file is the inputs list two.list\$" pario-run --inputs two.list listjob.yaml
+check "the inputs list is untouched" cmp -s two.list two.keep
 
 # ---- --keep-going: an input that is a FIFO or a device fails alone (before,
 # the guard refused the whole run; session 12)

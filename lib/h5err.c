@@ -75,3 +75,59 @@ void pario_h5_close(hid_t dxpl, hid_t type, hid_t space, hid_t dset, hid_t file)
     if (file >= 0)
         H5Fclose(file);
 }
+
+/* The file number of the object at name (following links), or 0 when it has none. */
+static unsigned long object_fileno(hid_t f, const char *name)
+{
+#if H5_VERSION_GE(1, 12, 0)
+    H5O_info2_t oi;
+    return H5Oget_info_by_name3(f, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ? 0 : oi.fileno;
+#else
+    H5O_info_t oi;
+    return H5Oget_info_by_name2(f, name, &oi, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ? 0 : oi.fileno;
+#endif
+}
+
+pario_status pario_h5_path_local(hid_t f, const char *file, const char *path, const char *verb)
+{
+    char p[4096];
+    if (!path || snprintf(p, sizeof p, "%s", path) >= (int)sizeof p)
+        return pario_ok(); /* HDF5 refuses what it cannot name */
+    unsigned long home = object_fileno(f, "/");
+    for (char *s = strchr(p + (*p == '/'), '/');; s = strchr(s + 1, '/')) {
+        if (s)
+            *s = 0;
+        if (*p && strcmp(p, "/") != 0) {
+#if H5_VERSION_GE(1, 12, 0)
+            H5L_info2_t li;
+#else
+            H5L_info_t li;
+#endif
+            if (H5Lget_info(f, p, &li, H5P_DEFAULT) < 0)
+                return pario_ok(); /* absent from here on: made (or missed) in f */
+            if (li.type == H5L_TYPE_EXTERNAL) {
+                char val[4096];
+                const char *tfile = NULL, *tobj = NULL;
+                unsigned flags;
+                if (li.u.val_size <= sizeof val && H5Lget_val(f, p, val, sizeof val, H5P_DEFAULT) >= 0 &&
+                    H5Lunpack_elink_val(val, li.u.val_size, &flags, &tfile, &tobj) >= 0 && tfile && tobj)
+                    return pario_error(PARIO_ERR_RUNTIME, "%s: '%s' is an external link to %s:%s (pario %s datasets "
+                                       "stored in the file itself: name that file instead)", file, p, tfile, tobj, verb);
+                return pario_error(PARIO_ERR_RUNTIME, "%s: '%s' is an external link (pario %s datasets stored in the "
+                                   "file itself)", file, p, verb);
+            }
+            if (li.type != H5L_TYPE_HARD && li.type != H5L_TYPE_SOFT)
+                return pario_error(PARIO_ERR_RUNTIME, "%s: '%s' is a user-defined link (pario %s datasets stored in "
+                                   "the file itself)", file, p, verb);
+            unsigned long no = li.type == H5L_TYPE_SOFT ? object_fileno(f, p) : home;
+            if (no == 0) /* a dangling soft link: the open or the creation says so */
+                return pario_ok();
+            if (no != home)
+                return pario_error(PARIO_ERR_RUNTIME, "%s: '%s' is a soft link that leads into another file (pario "
+                                   "%s datasets stored in the file itself)", file, p, verb);
+        }
+        if (!s)
+            return pario_ok();
+        *s = '/';
+    }
+}

@@ -10,6 +10,14 @@
  * innermost error on HDF5's stack. A local (this rank's) failure. */
 pario_status pario_h5_error(const char *what, const char *path);
 
+/* Ok when every existing prefix of path in the open file f ("/a", "/a/b", ...,
+ * path itself) is an object stored in f: no external or user-defined link on
+ * the way, and no soft link that leads out of f. Else a runtime error naming
+ * file (the name to show) and the link: HDF5 would follow such a link into
+ * another file, where pario's byte offsets and copy-on-write do not reach.
+ * `verb`: "reads" or "writes". Call inside H5E_BEGIN_TRY. */
+pario_status pario_h5_path_local(hid_t f, const char *file, const char *path, const char *verb);
+
 /* Close a dataset's handles, innermost first; negative ones are skipped. */
 void pario_h5_close(hid_t dxpl, hid_t type, hid_t space, hid_t dset, hid_t file);
 

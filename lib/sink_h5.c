@@ -176,9 +176,13 @@ pario_status pario_sink_h5_part_read(hid_t d, const pario_dataset *ds, struct pa
     return pario_ok();
 }
 
-/* Does some prefix of path name something that is not a group, or path itself exist? */
+/* Does some prefix of path lead out of the file (an external link), name
+ * something that is not a group, or path itself exist? */
 static pario_status check_path(hid_t f, const pario_dataset *ds)
 {
+    pario_status st = pario_h5_path_local(f, ds->path, ds->dataset, "writes");
+    if (pario_failed(&st))
+        return st;
     char p[sizeof ds->dataset];
     snprintf(p, sizeof p, "%s", ds->dataset);
     for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {

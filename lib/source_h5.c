@@ -282,6 +282,8 @@ pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MP
             f = pario_failed(&st) ? -1 : H5Fopen(ds->path, H5F_ACC_RDONLY, fapl);
         if (!pario_failed(&st) && f < 0)
             st = pario_h5_error("cannot open as HDF5", ds->path);
+        else if (!pario_failed(&st) && (st = pario_h5_path_local(f, ds->path, ds->dataset, "reads"), pario_failed(&st)))
+            ;
         else if (!pario_failed(&st) &&
                  (H5Lexists(f, ds->dataset, H5P_DEFAULT) <= 0 || H5Oexists_by_name(f, ds->dataset, H5P_DEFAULT) <= 0))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: no dataset '%s' in the file", ds->path, ds->dataset);

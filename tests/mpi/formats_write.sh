@@ -137,6 +137,31 @@ cp in.npy noth5.h5
 expect_error 2 1 "^pario-convert: error: noth5.h5: exists and is not an HDF5 file" pario-convert in.npy noth5.h5:/x
 check "refused runs left other.h5 alone" test "$sum" = "$(md5sum other.h5)"
 
+# external links: HDF5 would follow one into another file, where the data went
+# to the wrong file's bytes (a hostile-user pass, session 12: the written file's
+# own datasets overwritten, the linked file changed, exit 0). Refused, both
+# files untouched; a soft link within the file still writes there; reading
+# through a link out of the file is refused too (it read the wrong file's bytes)
+"$PYTHON3" -c "
+import h5py, numpy as np
+with h5py.File('elo.h5', 'w') as f: f.create_group('grp'); f['x'] = np.arange(4.0)
+with h5py.File('elm.h5', 'w') as f:
+    f['keep'] = np.full(100000, 7.0); f['g/y'] = np.arange(3.0)
+    f['eg'] = h5py.ExternalLink('elo.h5', '/grp'); f['ex'] = h5py.ExternalLink('elo.h5', '/x')
+    f['sl'] = h5py.SoftLink('/eg'); f['sg'] = h5py.SoftLink('/g')" || exit 99
+esum=$(md5sum elo.h5 elm.h5)
+expect_error 2 1 "^pario-convert: error: elm.h5: '/eg' is an external link to elo.h5:/grp " pario-convert in.npy elm.h5:/eg/new
+expect_error 2 1 "^pario-convert: error: elm.h5: '/sl' is a soft link that leads into another file" \
+  pario-convert in.npy elm.h5:/sl/new
+expect_error 2 1 "^pario-convert: error: elm.h5: '/eg' is an external link" pario-convert --gzip 1 in.npy elm.h5:/eg/new
+expect_error 2 1 "^pario-reduce: error: elm.h5: '/ex' is an external link to elo.h5:/x " pario-reduce --op sum elm.h5:/ex
+check "refused links left both files alone" test "$esum" = "$(md5sum elo.h5 elm.h5)"
+mpirun 2 pario-convert in.npy elm.h5:/sg/new || fail "convert through a soft link within the file"
+check "through a soft link within the file: the data in /g/new, /keep intact" "$PYTHON3" -c "
+import h5py, numpy as np
+f = h5py.File('elm.h5', 'r')
+assert (f['keep'][:] == 7).all() and np.array_equal(f['g/new'][:], np.load('in.npy'))"
+
 # one rank's write fails: no output, no temporary file, an existing file untouched
 for spec in h5write:rank=1 write:rank=2; do
   rm -f f.h5 f.npy

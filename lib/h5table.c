@@ -3,6 +3,7 @@
  * (train_log.c). */
 #define _GNU_SOURCE /* fallocate */
 #include "config.h"
+#include "pario/io.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -310,7 +311,10 @@ pario_status pario_h5table_create(pario_h5table *t, int force, uint64_t width)
         return st;
     }
     hid_t fapl = mpio_fapl(t->comm);
-    H5E_BEGIN_TRY { t->file = H5Fcreate(t->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl); } H5E_END_TRY;
+    char mname[PARIO_PATH_MAX + 40];
+    H5E_BEGIN_TRY {
+        t->file = H5Fcreate(pario_mpi_path(t->tmp, mname, sizeof mname), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    } H5E_END_TRY;
     H5Pclose(fapl);
     if (t->file < 0)
         st = pario_h5_error("cannot create the log", t->path);
@@ -380,7 +384,8 @@ pario_status pario_h5table_reopen(pario_h5table *t, uint64_t rows, uint64_t widt
     pario_status st = open_fd(t, t->path, 1);
     if (!pario_failed(&st)) {
         hid_t fapl = mpio_fapl(t->comm);
-        H5E_BEGIN_TRY { t->file = H5Fopen(t->path, H5F_ACC_RDWR, fapl); } H5E_END_TRY;
+        char mname[PARIO_PATH_MAX + 8];
+        H5E_BEGIN_TRY { t->file = H5Fopen(pario_mpi_path(t->path, mname, sizeof mname), H5F_ACC_RDWR, fapl); } H5E_END_TRY;
         H5Pclose(fapl);
         if (t->file < 0)
             st = pario_h5_error("cannot open the log for writing", t->path);

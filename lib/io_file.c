@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include "pario/io.h"
 #include "fault.h"
 
@@ -13,12 +14,35 @@ void pario_io_opts_init(pario_io_opts *o)
     o->out_gzip = -1;
 }
 
+const char *pario_mpi_path(const char *path, char *buf, size_t len)
+{
+    if (!strchr(path, ':'))
+        return path;
+    /* NFS by its magic (ROMIO's NFS driver locks what the client caches), of
+     * the file or, when it does not exist yet, of its directory */
+    struct statfs sf;
+    char dir[PARIO_PATH_MAX];
+    int nfs = 0;
+    if (statfs(path, &sf) == 0)
+        nfs = sf.f_type == 0x6969;
+    else if (snprintf(dir, sizeof dir, "%s", path) < (int)sizeof dir) {
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            slash[slash == dir] = 0;
+        nfs = statfs(slash ? dir : ".", &sf) == 0 && sf.f_type == 0x6969;
+    }
+    if (snprintf(buf, len, "%s:%s", nfs ? "nfs" : "ufs", path) >= (int)len)
+        return path;
+    return buf;
+}
+
 pario_status pario_file_open(MPI_Comm comm, const char *path, int amode, MPI_Info info, MPI_File *fh)
 {
     *fh = MPI_FILE_NULL;
+    char name[PARIO_PATH_MAX + 8];
     /* Default for files is MPI_ERRORS_RETURN; say so explicitly for every open. */
     MPI_File_set_errhandler(MPI_FILE_NULL, MPI_ERRORS_RETURN);
-    int err = MPI_File_open(comm, path, amode, info, fh);
+    int err = MPI_File_open(comm, pario_mpi_path(path, name, sizeof name), amode, info, fh);
     const char *what = (amode & MPI_MODE_CREATE) ? "cannot create" : "cannot open";
     pario_status st = err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, what, path);
     int fault = pario_fault(PARIO_FAULT_OPEN);

@@ -7,6 +7,7 @@
  * and decompressed by one rank; the chunk cache holds one band, so a step that
  * ends inside a band does not decompress it again at the next step. */
 #include "config.h"
+#include "pario/io.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +69,12 @@ pario_status pario_h5read_open(pario_reader *r)
         /* the file the inspection opened (collectively, with collective metadata
          * reads) when it is there; else every rank opens it (collective), whatever
          * happened above on another rank */
+        char mname[PARIO_PATH_MAX + 8];
         hid_t kd = -1, f = pario_source_h5_take(ds, r->comm, &kd);
         if (f >= 0)
             H5Dclose(kd); /* reopened below with the chunk cache */
         else
-            f = pario_failed(&st) ? -1 : H5Fopen(ds->path, H5F_ACC_RDONLY, fapl);
+            f = pario_failed(&st) ? -1 : H5Fopen(pario_mpi_path(ds->path, mname, sizeof mname), H5F_ACC_RDONLY, fapl);
         if (h)
             h->file = f;
         if (!pario_failed(&st) && f < 0)

@@ -7,6 +7,7 @@
  * the stored byte order (the writer has already swapped them: no conversion, which
  * would make HDF5 give up collective I/O, required for filtered writes). */
 #include "config.h"
+#include "pario/io.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,8 +123,9 @@ pario_status pario_h5write_open(pario_writer *w)
     /* the collective open and create: every rank, or none */
     if (!pario_agree(&st, w->comm)) {
         H5E_BEGIN_TRY {
-            f = exists ? H5Fopen(w->tmp_path, H5F_ACC_RDWR, fapl)
-                       : H5Fcreate(w->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+            char mname[PARIO_PATH_MAX + 40];
+            const char *tmp = pario_mpi_path(w->tmp_path, mname, sizeof mname);
+            f = exists ? H5Fopen(tmp, H5F_ACC_RDWR, fapl) : H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
             h->file = f;
             if (f < 0)
                 st = pario_h5_error(exists ? "cannot open to add a dataset" : "cannot create", ds->path);

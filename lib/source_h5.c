@@ -5,6 +5,7 @@
  * data through its MPI-IO handle like a raw file, and chunked or compact data
  * with H5Dread. */
 #include "config.h"
+#include "pario/io.h"
 #include <stdio.h>
 #include <string.h>
 #include <hdf5.h>
@@ -271,6 +272,7 @@ pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MP
             st = pario_h5_error("cannot set up parallel HDF5", ds->path);
         /* the file already open on these ranks for another of its datasets
          * (pario-train's data and labels) is reopened, on every rank or none */
+        char mname[PARIO_PATH_MAX + 8];
         f = pario_failed(&st) ? -1 : reopen_held(ds->path, comm);
         int all = f >= 0, mine = all;
         MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_LAND, comm);
@@ -279,7 +281,7 @@ pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MP
             f = -1;
         }
         if (f < 0)
-            f = pario_failed(&st) ? -1 : H5Fopen(ds->path, H5F_ACC_RDONLY, fapl);
+            f = pario_failed(&st) ? -1 : H5Fopen(pario_mpi_path(ds->path, mname, sizeof mname), H5F_ACC_RDONLY, fapl);
         if (!pario_failed(&st) && f < 0)
             st = pario_h5_error("cannot open as HDF5", ds->path);
         else if (!pario_failed(&st) && (st = pario_h5_path_local(f, ds->path, ds->dataset, "reads"), pario_failed(&st)))

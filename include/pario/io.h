@@ -85,6 +85,14 @@ pario_status pario_io_parse_chunk_shape(const char *arg, pario_io_opts *o);
 pario_status pario_io_parse_gzip(const char *arg, pario_io_opts *o);
 pario_status pario_io_out_check(pario_io_opts *o, const pario_dataset *out);
 
+/* The name to give MPI_File_open (and HDF5's MPI-IO driver) for the file path:
+ * ROMIO reads the text before a ':' as a file-system prefix ("ufs:", "nfs:"),
+ * so a path holding a ':' ("run-12:30/x.bin", and "ufs:x" too, which pario
+ * takes as a file name like every other tool) gets the prefix ROMIO would
+ * choose for it ("nfs:" on NFS, else "ufs:"); other paths are returned as they
+ * are. buf holds the result when it is not path (PARIO_PATH_MAX + 8 bytes). */
+const char *pario_mpi_path(const char *path, char *buf, size_t len);
+
 /* Collective open with errors returned, not fatal; the status is agreed. */
 pario_status pario_file_open(MPI_Comm comm, const char *path, int amode, MPI_Info info, MPI_File *fh);
 /* Rank 0 prints the hints the open file really has (MPI_File_get_info). */

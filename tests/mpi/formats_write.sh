@@ -162,6 +162,23 @@ import h5py, numpy as np
 f = h5py.File('elm.h5', 'r')
 assert (f['keep'][:] == 7).all() and np.array_equal(f['g/new'][:], np.load('in.npy'))"
 
+# a ':' in a path: ROMIO reads what is before it as a file-system prefix, so
+# every MPI-IO path failed ("*iofstypeunsupported"), and "ufs:x.bin" was written
+# as x.bin, then not found to rename (a full x.bin.tmp.PID left; session 12)
+mkdir -p 'run-12:30'
+mpirun 2 pario-gen --dtype int32 --count 1001 --sequence --out 'run-12:30/g.bin' || fail "gen into run-12:30/"
+for extra in --no-mmap --independent ""; do
+  check "a ':' in the path, count $extra: one 7" test "$(mpirun 2 pario-count $extra --value 7 'run-12:30/g.bin' | sed -n 's/^count: //p')" = 1
+done
+mpirun 2 pario-convert 'run-12:30/g.bin' 'run-12:30/g.h5:/x' || fail "convert to run-12:30/g.h5"
+mpirun 3 pario-convert --gzip 1 'run-12:30/g.h5:/x' 'run-12:30/z.h5:/y' || fail "convert to run-12:30/z.h5 (gzip)"
+for src in 'run-12:30/g.h5:/x' 'run-12:30/z.h5:/y'; do
+  check "a ':' in the path: $src's sum is 0 + ... + 1000" test "$(mpirun 2 pario-reduce --op sum "$src" | sed -n 's/^sum: //p')" = 500500
+done
+mpirun 2 pario-convert 'run-12:30/g.bin' ufs:x.bin || fail "convert to ufs:x.bin"
+check "ufs:x.bin is a file of that name, none other, no temporary" sh -c \
+  "cmp -s ufs:x.bin 'run-12:30/g.bin' && test ! -e x.bin && ! ls | grep -q '\.tmp\.'"
+
 # one rank's write fails: no output, no temporary file, an existing file untouched
 for spec in h5write:rank=1 write:rank=2; do
   rm -f f.h5 f.npy

@@ -33,6 +33,19 @@ pario_status pario_hist_init(pario_hist *h, uint64_t bins, double lo, double hi)
         h->edges[i] = p + lo;
     }
     h->edges[bins] = hi;
+    /* numpy's "Too many bins for data range. Cannot create N finite-sized
+     * bins": a range too narrow for its magnitude (min = max = 1e17, whose
+     * widening by 0.5 changes nothing), or too wide for a double (-1e308 to
+     * 1e308: hi - lo overflows) */
+    int ok = isfinite(hi - lo) && isfinite(h->norm) && h->norm > 0.0;
+    for (uint64_t i = 0; ok && i < bins; i++)
+        ok = isfinite(h->edges[i]) && h->edges[i] < h->edges[i + 1];
+    if (!ok) {
+        pario_hist_free(h);
+        return pario_error(PARIO_ERR_RUNTIME, "histogram range [%.17g, %.17g] cannot be cut into %llu finite-sized "
+                           "bins (numpy refuses it too: give --min and --max, or fewer --bins)", lo, hi,
+                           (unsigned long long)bins);
+    }
     return pario_ok();
 }
 

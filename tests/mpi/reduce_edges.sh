@@ -18,6 +18,23 @@ run 2 allnan.p.json allnan.bin --op $ALL --min 0 --max 1
 run 2 allnan.s.json allnan.bin --op $ALL --skip-nan
 run 3 allnan32.s.json allnan32.bin --op $ALL --skip-nan --dist cyclic
 expect_error 2 1 'pario-reduce: error: hist: the data.s range \[nan, nan\] is not finite' pario-reduce --op hist allnan.bin
+# ranges no histogram of finite bins can cut (numpy fails on each): refused, not
+# a histogram with every count 0 or NaN edges (exit 0 before session 12)
+$PYTHON3 -c "
+import numpy as np
+np.array([1e17, 1e17]).tofile('h17.bin'); np.array([2**63 - 1] * 3, dtype='<i8').tofile('hmax.bin')
+np.array([-1e308, 0.0, 1e308]).tofile('hwide.bin')" || exit 99
+printf 'dtype: float64\nshape: [2]\n' > h17.bin.yaml; printf 'dtype: int64\nshape: [3]\n' > hmax.bin.yaml
+printf 'dtype: float64\nshape: [3]\n' > hwide.bin.yaml
+expect_error 2 1 'pario-reduce: error: histogram range \[1e\+17, 1e\+17\] cannot be cut into 4 finite-sized bins' \
+  pario-reduce --op hist --bins 4 h17.bin
+expect_error 3 1 'pario-reduce: error: histogram range \[9.2233720368547758e\+18, 9.2233720368547758e\+18\] cannot be cut' \
+  pario-reduce --op hist --bins 4 hmax.bin
+expect_error 1 1 'pario-reduce: error: histogram range \[-1e\+308, 1e\+308\] cannot be cut into 4 finite-sized bins' \
+  pario-reduce --op hist --bins 4 hwide.bin
+check "the same data with a range given: numpy's counts" sh -c "
+  timeout -k 5 $TEST_TIMEOUT $MPIEXEC -n 2 $(pario_exe pario-reduce) --op hist --bins 4 --min 0 --max 2e17 --format json h17.bin |
+  $PYTHON3 -c \"import json, sys, numpy as np; assert json.load(sys.stdin)['hist']['counts'] == np.histogram(np.fromfile('h17.bin'), 4, (0, 2e17))[0].tolist()\""
 
 # one element, on 1 and 3 ranks (two ranks own nothing); a histogram of one value
 for t in int64 float32 uint8; do

@@ -79,8 +79,10 @@ int pario_decimal_ceil(const char *text, __int128 *out, int *integral)
         for (long k = nint + nfrac; k < point && v && v < BIG; k++) /* zeros the exponent adds */
             v = push(v, 10, 0);
     }
+    /* a whole number of any size is an integer (1e40 on int32 data is a value
+     * no element holds, as 1e30 is, not a usage error); inf is not */
     if (integral)
-        *integral = !frac && v < BIG;
+        *integral = !frac;
     /* ceil(v + f) = v + 1 and ceil(-(v + f)) = -v for a fraction 0 < f < 1 */
     *out = neg ? -v : v + (frac && v < BIG);
     return 1;

@@ -9,7 +9,7 @@
  * exponent ("2.5", "1e30", "-1e-400"), hex integers ("0x7f", "-0x10"), and inf
  * ("inf", "-infinity"); leading zeros are decimal ("010" is ten). Magnitudes are
  * saturated at PARIO_DECIMAL_BIG. *integral (when not NULL): the number is a
- * finite integer. Returns 0 if text is not such a number. */
+ * finite integer (of any size: 1e400 is one). Returns 0 if text is not such a number. */
 int pario_decimal_ceil(const char *text, __int128 *ceil, int *integral);
 
 #endif

@@ -117,6 +117,12 @@ START_TEST(scalar_parse)
     scalar_ok("18446744073709551615", PARIO_UINT64, 1, 0, UINT64_MAX, 0);
     scalar_ok("18446744073709551616", PARIO_UINT64, 0, 0, 0, 0);
     scalar_ok("10", PARIO_INT32, 1, 10, 0, 0);
+    /* whole numbers of any size are integers no element holds, as 1e30 is (1e38,
+     * 1e400 and 42 digits were usage errors before session 12) */
+    scalar_ok("1e30", PARIO_INT32, 0, 0, 0, 0);
+    scalar_ok("1e38", PARIO_INT32, 0, 0, 0, 0);
+    scalar_ok("-1e400", PARIO_INT64, 0, 0, 0, 0);
+    scalar_ok("123456789012345678901234567890123456789012", PARIO_UINT64, 0, 0, 0, 0);
     /* leading zeros are decimal, as everywhere else in pario (not C's octal) */
     scalar_ok("010", PARIO_INT32, 1, 10, 0, 0);
     scalar_ok("-010", PARIO_INT32, 1, -10, 0, 0);
@@ -136,6 +142,8 @@ START_TEST(scalar_parse)
     scalar_ok("nan", PARIO_FLOAT64, 1, 0, 0, NAN);
     scalar_bad("abc", PARIO_INT32);
     scalar_bad("1.5", PARIO_INT32);
+    scalar_bad("1e-400", PARIO_INT32);
+    scalar_bad("inf", PARIO_INT32);
     scalar_bad("-1.5", PARIO_INT8);
     scalar_bad("12abc", PARIO_UINT64);
     scalar_bad("", PARIO_INT32);

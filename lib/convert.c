@@ -23,18 +23,92 @@ pario_status pario_convert_output(const pario_dataset *in, const pario_convert_s
     return pario_ok();
 }
 
-/* Cast one step's elements; on a value that does not fit, name it by its global index. */
+/* Cast one step's elements; on a value that does not fit, its global index in
+ * *bad (else *bad is left alone) and a message naming it (which the caller
+ * replaces by first_unfit's, alike at any P). v NULL: no global index known. */
 static pario_status cast_step(const pario_dataset *in, const pario_dataset *out, const pario_convert_spec *spec,
-                              const void *src, void *dst, uint64_t n, const pario_view *v, uint64_t local0)
+                              const void *src, void *dst, uint64_t n, const pario_view *v, uint64_t local0,
+                              uint64_t *bad)
 {
     size_t bad_at;
-    uint64_t bad = pario_cast(src, in->dtype, dst, out->dtype, n, spec->saturate, &bad_at);
-    if (!bad)
+    uint64_t nbad = pario_cast(src, in->dtype, dst, out->dtype, n, spec->saturate, &bad_at);
+    if (!nbad)
         return pario_ok();
-    uint64_t g = v ? pario_view_global_index(v, local0 + bad_at) : local0 + bad_at;
+    uint64_t g = v ? pario_view_global_index(v, local0 + bad_at) : UINT64_MAX;
+    *bad = v ? g : in->nelems;
     return pario_error(PARIO_ERR_RUNTIME, "%s: element %llu (%.17g) does not fit %s; use --saturate to clamp",
                        in->path, (unsigned long long)g, pario_load_double(src, bad_at, in->dtype),
                        pario_dtype_name(out->dtype));
+}
+
+/* After a step failed, on every rank: when some rank met a value that does not
+ * fit (bad: its global index, or UINT64_MAX), the error names the first such
+ * element of the whole input in global order, not the first some rank happened
+ * to reach (which depended on the ranks, the chunk and the distribution). Each
+ * rank reads its block of the elements up to the smallest index found, in
+ * chunks, and casts them; the lowest index found wins. Collective; st is the
+ * agreed failure, returned unchanged when no value failed to fit. */
+static pario_status first_unfit(const pario_dataset *in, const pario_dataset *out, const pario_convert_spec *spec,
+                                const pario_io_opts *io, uint64_t bad, pario_status st, MPI_Comm comm)
+{
+    /* signed: MPICH 4.0.2 compares MPI_UINT64_T as signed in MPI_MIN and MPI_MAX
+     * (the minimum of 70000 and UINT64_MAX came out UINT64_MAX); indices < 2^63 */
+    int64_t limit = bad < (uint64_t)INT64_MAX ? (int64_t)bad : INT64_MAX;
+    MPI_Allreduce(MPI_IN_PLACE, &limit, 1, MPI_INT64_T, MPI_MIN, comm);
+    if (limit == INT64_MAX)
+        return st;
+    if ((uint64_t)limit > in->nelems)
+        limit = (int64_t)in->nelems;
+    int rank, P;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &P);
+    pario_dist d;
+    pario_view v;
+    pario_reader *r = NULL;
+    pario_io_opts o = *io;
+    o.independent = 1;
+    pario_status ls = pario_dist_parse("block", &d);
+    if (!pario_failed(&ls))
+        ls = pario_view_build(in, &d, rank, P, &v);
+    if (pario_agree(&ls, comm))
+        return st;
+    const size_t ies = pario_dtype_size(in->dtype), oes = pario_dtype_size(out->dtype);
+    const size_t chunk = pario_io_chunk_elems(&o, ies > oes ? ies : oes);
+    void *a = pario_alloc_aligned(chunk * ies), *b = pario_alloc_aligned(chunk * oes);
+    ls = a && b ? pario_ok() : pario_local_error("out of memory");
+    if (!pario_agree(&ls, comm))
+        ls = pario_reader_open(&r, in, &v, &o, comm);
+    if (!pario_failed(&ls)) {
+        /* the elements up to the smallest index found, itself included */
+        const uint64_t upto = (uint64_t)limit < in->nelems ? (uint64_t)limit + 1 : in->nelems;
+        const uint64_t mine = pario_view_local_before(&v, upto);
+        int64_t nsteps = (int64_t)((mine + chunk - 1) / chunk), found = INT64_MAX;
+        double value = 0;
+        MPI_Allreduce(MPI_IN_PLACE, &nsteps, 1, MPI_INT64_T, MPI_MAX, comm);
+        for (int64_t s = 0; s < nsteps; s++) {
+            uint64_t start = (uint64_t)s * chunk, n = found == INT64_MAX && start < mine ? mine - start : 0;
+            n = n < chunk ? n : chunk;
+            pario_status rs = pario_reader_read_at(r, start, n, a);
+            size_t at;
+            if (!pario_failed(&rs) && n && pario_cast(a, in->dtype, b, out->dtype, n, 0, &at)) {
+                found = (int64_t)pario_view_global_index(&v, start + at);
+                value = pario_load_double(a, at, in->dtype);
+            }
+        }
+        int64_t first = found;
+        MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT64_T, MPI_MIN, comm);
+        ls = found == first && first != INT64_MAX
+                 ? pario_error(PARIO_ERR_RUNTIME, "%s: element %llu (%.17g) does not fit %s; use --saturate to clamp",
+                               in->path, (unsigned long long)first, value, pario_dtype_name(out->dtype))
+                 : pario_ok();
+        if (first != INT64_MAX && pario_agree(&ls, comm))
+            st = ls;
+        pario_reader_close(r);
+    }
+    pario_view_free(&v);
+    free(a);
+    free(b);
+    return st;
 }
 
 /* Same distribution on both sides: local element i in is local element i out. */
@@ -54,9 +128,12 @@ static pario_status convert_aligned(pario_reader *r, pario_writer *w, const pari
         st = pario_reader_read_at(r, start, n, a);
         if (pario_agree(&st, comm))
             break;
-        st = cast_step(in, out, spec, a, b, n, rv, start);
-        if (pario_agree(&st, comm))
+        uint64_t bad = UINT64_MAX;
+        st = cast_step(in, out, spec, a, b, n, rv, start, &bad);
+        if (pario_agree(&st, comm)) {
+            st = first_unfit(in, out, spec, io, bad, st, comm);
             break;
+        }
         st = pario_writer_write_at(w, start, n, b);
         if (progress)
             pario_progress_update(progress, pario_reader_bytes(r));
@@ -103,10 +180,13 @@ static pario_status convert_exchange(pario_reader *r, pario_writer *w, const par
         if (pario_agree(&st, comm))
             break;
         st = pario_exchange_window(&x, rv, a, wv, b, lo, hi);
+        uint64_t bad = UINT64_MAX;
         if (!pario_failed(&st))
-            st = cast_step(in, out, spec, b, c, wn, wv, w0);
-        if (pario_agree(&st, comm))
+            st = cast_step(in, out, spec, b, c, wn, wv, w0, &bad);
+        if (pario_agree(&st, comm)) {
+            st = first_unfit(in, out, spec, io, bad, st, comm);
             break;
+        }
         st = pario_writer_write_at(w, w0, wn, c);
         if (progress)
             pario_progress_update(progress, pario_reader_bytes(r));
@@ -190,12 +270,15 @@ static pario_status convert_transpose(pario_reader *r, pario_writer *w, const pa
         for (uint64_t i = 0; i < th; i++)
             for (uint64_t j = 0; j < tw; j++)
                 memcpy((char *)t + (j * th + i) * ies, (char *)a + (i * tw + j) * ies, ies);
-        st = cast_step(in, out, spec, t, b, n, NULL, 0);
+        uint64_t bad = UINT64_MAX;
+        st = cast_step(in, out, spec, t, b, n, NULL, 0, &bad);
         err = set_tile_view(pario_writer_file(w), out, tc0, tw, tr0, th, io->info);
         if (!pario_failed(&st) && err != MPI_SUCCESS)
             st = pario_mpi_error(err, "setting a tile view", out->path);
-        if (pario_agree(&st, comm))
+        if (pario_agree(&st, comm)) {
+            st = first_unfit(in, out, spec, io, bad, st, comm);
             break;
+        }
         st = pario_writer_write_at(w, 0, n, b);
         if (progress)
             pario_progress_update(progress, pario_reader_bytes(r));

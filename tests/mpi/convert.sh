@@ -36,6 +36,26 @@ rm -f o.bin o.bin.yaml
 expect_error 3 1 "^pario-convert: error: a.bin: element [0-9]+ \(-?[0-9]+\) does not fit int8; use --saturate" pario-convert --dtype int8 a.bin o.bin
 check "no output after a failed cast" test ! -e o.bin -a ! -e o.bin.yaml
 check "no temporary left" sh -c '! ls o.bin.tmp.* 2>/dev/null | grep -q .'
+# the element named is the first that does not fit in global order, numpy's,
+# at any P, chunk, distribution and path (it was the first some rank reached:
+# 40000, 70000 or 99999 by the split; found by a hostile-user pass, session 12)
+$PYTHON3 -c "
+import numpy as np
+y = np.zeros(100000); y[40000] = 1000; y[70000] = 300; y[99999] = -300
+y.tofile('unfit.bin'); np.save('unfit2.npy', y.reshape(400, 250))
+print(np.flatnonzero((y < -128) | (y > 127))[0])" > unfit.first || exit 99
+printf 'dtype: float64\nshape: [100000]\n' > unfit.bin.yaml
+first=$(cat unfit.first)
+for args in "1" "2 --chunk 1Ki" "3 --dist cyclic" "4 --dist cyclic:7 --to-dist block" "5 --independent --chunk 200" "2 --dist cyclic --to-dist cyclic:3"; do
+  set -- $args; n=$1; shift
+  expect_error "$n" 1 "^pario-convert: error: unfit.bin: element $first \(1000\) does not fit int8; use --saturate" \
+    pario-convert "$@" --dtype int8 unfit.bin o.bin
+done
+for n in 1 3; do
+  expect_error "$n" 1 "^pario-convert: error: unfit2.npy: element $first \(1000\) does not fit int8; use --saturate" \
+    pario-convert --transpose --chunk 4Ki --dtype int8 unfit2.npy o.npy
+done
+check "no output after the failed casts" sh -c '! ls o.bin o.npy o.bin.tmp.* o.npy.tmp.* 2>/dev/null | grep -q .'
 expect_error 2 2 "^pario-convert: error: .*1-D" pario-convert --transpose f.bin o.bin
 expect_error 2 2 "^pario-convert: error: \\./a\\.bin: the output data is the input data a\\.bin$" pario-convert --dtype int16 a.bin ./a.bin
 check "input untouched" "$PYTHON3" -c "

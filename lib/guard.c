@@ -34,6 +34,7 @@ struct guard_file {
 struct pario_guard {
     struct guard_file *f;
     int n, cap, oom;
+    char *empty;            /* the role of a file given as "" (the first), or NULL */
     int any_kind;           /* inputs registered now: any_kind */
 };
 
@@ -46,6 +47,7 @@ void pario_guard_free(pario_guard *g)
 {
     if (!g)
         return;
+    free(g->empty);
     for (int i = 0; i < g->n; i++) {
         free(g->f[i].path);
         free(g->f[i].what);
@@ -58,6 +60,8 @@ void pario_guard_free(pario_guard *g)
 
 static void add(pario_guard *g, const char *path, const char *what, int output, int temporary)
 {
+    if (g && path && !*path && !g->empty)
+        g->empty = strdup(what); /* given, but empty: refused by the check */
     if (!g || !path || !*path)
         return;
     if (g->n == g->cap) {
@@ -410,6 +414,8 @@ static pario_status check(pario_guard *g)
 {
     if (!g || g->oom)
         return pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    if (g->empty)
+        return pario_error(PARIO_ERR_USAGE, "the %s is named by an empty string: a file name is needed", g->empty);
     /* each output's temporary name is an output too (this process's PID: rank 0's,
      * the one pario_tmp_path gives every rank) */
     int n = g->n;

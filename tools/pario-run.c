@@ -181,8 +181,8 @@ static pario_status run_many(pario_common *c, const struct run_opts *o, pario_jo
         for (size_t i = 0; i < in.n; i++)
             pario_guard_data_input(g, in.paths[i], job->desc);
         pario_guard_inputs_any_kind(g, 0);
-        pario_guard_output(g, job->results, "results file");
-        pario_guard_output(g, job->h5, "HDF5 results file");
+        pario_guard_output(g, job->results[0] ? job->results : NULL, "results file"); /* "": stdout */
+        pario_guard_output(g, job->h5[0] ? job->h5 : NULL, "HDF5 results file");
         st = pario_guard_check(g, comm);
         pario_guard_free(g);
     }
@@ -326,8 +326,8 @@ int main(int argc, char **argv)
         pario_guard *g = pario_guard_new();
         pario_guard_input(g, job->path, "job file");
         pario_guard_data_input(g, job->data, job->desc);
-        pario_guard_output(g, job->results, "results file");
-        pario_guard_output(g, job->h5, "HDF5 results file");
+        pario_guard_output(g, job->results[0] ? job->results : NULL, "results file"); /* "": stdout */
+        pario_guard_output(g, job->h5[0] ? job->h5 : NULL, "HDF5 results file");
         st = pario_guard_check(g, MPI_COMM_WORLD);
         pario_guard_free(g);
     }

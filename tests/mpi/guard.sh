@@ -173,6 +173,14 @@ for n in 1 3; do
 done
 rm -f g.bin g.bin.yaml
 
+# A file named by an empty string is a usage error before anything is read (an
+# output "" failed only at the rename, after the whole pass; session 12)
+for n in 1 2; do
+  refuse $n "${E}the output data is named by an empty string: a file name is needed\$" pario-convert small.bin ""
+  refuse $n "${E}the input data is named by an empty string: a file name is needed\$" pario-convert "" c.bin
+  refuse $n "${E}the HDF5 results file is named by an empty string: a file name is needed\$" pario-reduce --op sum --h5 "" small.bin
+done
+
 # Inputs that are not regular files are refused, never waited on (exit 1 or 2 in time).
 mkfifo fifo
 printf 'input: {data: small.bin, descriptor: fifo}\noperations: [sum]\n' > j_fifodesc.yaml

@@ -62,10 +62,18 @@ rewrite_during 3 1 1 "pario-count: error: f.bin: .*changed" \
 printf 'dtype: float64\nshape: [16384, 8]\n' > t.bin.yaml
 train_rewrite() {
   head -c 1048576 orig.bin > t.bin
-  (sleep 1; head -c 1048576 other.bin | dd of=t.bin conv=notrunc status=none) &
-  PARIO_SLOW=0:2000 expect_error 2 1 "pario-train: error: t.bin: .*changed" \
-    pario-train --model linear --label-column 7 --epochs 12 --batch 16384 --lr 0.01 "$@" t.bin
-  wait
+  rm -f tl.h5 tl.h5.tmp.*
+  PARIO_SLOW=0:2000 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$(pario_exe pario-train)" --model linear \
+    --label-column 7 --epochs 12 --batch 16384 --lr 0.01 --log tl.h5 "$@" t.bin > tr.out 2> tr.err &
+  pid=$!
+  # the log's temporary file appears after the inputs were opened: then rewrite
+  for _ in $(seq 300); do ls tl.h5.tmp.* >/dev/null 2>&1 && break; sleep 0.1; done
+  head -c 1048576 other.bin | dd of=t.bin conv=notrunc status=none
+  wait $pid; rc=$?
+  check "pario-train $*: t.bin rewritten mid-run: exit 1 ($rc)" test "$rc" = 1
+  check "pario-train $*: one line naming t.bin" sh -c \
+    "test \$(wc -l < tr.err) = 1 && grep -q '^pario-train: error: t.bin: the file changed while it was being read' tr.err"
+  check "pario-train $*: no log left" sh -c '! ls tl.h5 tl.h5.tmp.* 2>/dev/null | grep -q .'
 }
 train_rewrite
 train_rewrite --no-mmap

@@ -51,14 +51,11 @@ static pario_status cast_step(const pario_dataset *in, const pario_dataset *out,
 static pario_status first_unfit(const pario_dataset *in, const pario_dataset *out, const pario_convert_spec *spec,
                                 const pario_io_opts *io, uint64_t bad, pario_status st, MPI_Comm comm)
 {
-    /* signed: MPICH 4.0.2 compares MPI_UINT64_T as signed in MPI_MIN and MPI_MAX
-     * (the minimum of 70000 and UINT64_MAX came out UINT64_MAX); indices < 2^63 */
-    int64_t limit = bad < (uint64_t)INT64_MAX ? (int64_t)bad : INT64_MAX;
-    MPI_Allreduce(MPI_IN_PLACE, &limit, 1, MPI_INT64_T, MPI_MIN, comm);
-    if (limit == INT64_MAX)
+    uint64_t limit = pario_allreduce_u64(bad, MPI_MIN, comm);
+    if (limit == UINT64_MAX)
         return st;
-    if ((uint64_t)limit > in->nelems)
-        limit = (int64_t)in->nelems;
+    if (limit > in->nelems)
+        limit = in->nelems;
     int rank, P;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &P);
@@ -80,28 +77,27 @@ static pario_status first_unfit(const pario_dataset *in, const pario_dataset *ou
         ls = pario_reader_open(&r, in, &v, &o, comm);
     if (!pario_failed(&ls)) {
         /* the elements up to the smallest index found, itself included */
-        const uint64_t upto = (uint64_t)limit < in->nelems ? (uint64_t)limit + 1 : in->nelems;
+        const uint64_t upto = limit < in->nelems ? limit + 1 : in->nelems;
         const uint64_t mine = pario_view_local_before(&v, upto);
-        int64_t nsteps = (int64_t)((mine + chunk - 1) / chunk), found = INT64_MAX;
+        const uint64_t nsteps = pario_allreduce_u64((mine + chunk - 1) / chunk, MPI_MAX, comm);
+        uint64_t found = UINT64_MAX;
         double value = 0;
-        MPI_Allreduce(MPI_IN_PLACE, &nsteps, 1, MPI_INT64_T, MPI_MAX, comm);
-        for (int64_t s = 0; s < nsteps; s++) {
-            uint64_t start = (uint64_t)s * chunk, n = found == INT64_MAX && start < mine ? mine - start : 0;
+        for (uint64_t s = 0; s < nsteps; s++) {
+            uint64_t start = s * chunk, n = found == UINT64_MAX && start < mine ? mine - start : 0;
             n = n < chunk ? n : chunk;
             pario_status rs = pario_reader_read_at(r, start, n, a);
             size_t at;
             if (!pario_failed(&rs) && n && pario_cast(a, in->dtype, b, out->dtype, n, 0, &at)) {
-                found = (int64_t)pario_view_global_index(&v, start + at);
+                found = pario_view_global_index(&v, start + at);
                 value = pario_load_double(a, at, in->dtype);
             }
         }
-        int64_t first = found;
-        MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT64_T, MPI_MIN, comm);
-        ls = found == first && first != INT64_MAX
+        const uint64_t first = pario_allreduce_u64(found, MPI_MIN, comm);
+        ls = found == first && first != UINT64_MAX
                  ? pario_error(PARIO_ERR_RUNTIME, "%s: element %llu (%.17g) does not fit %s; use --saturate to clamp",
                                in->path, (unsigned long long)first, value, pario_dtype_name(out->dtype))
                  : pario_ok();
-        if (first != INT64_MAX && pario_agree(&ls, comm))
+        if (first != UINT64_MAX && pario_agree(&ls, comm))
             st = ls;
         pario_reader_close(r);
     }
@@ -158,8 +154,7 @@ static pario_status convert_exchange(pario_reader *r, pario_writer *w, const par
      * blocked); each of the five buffers holds what this rank has of it. */
     const uint64_t E = (uint64_t)pario_io_chunk_elems(io, es);
     uint64_t wr = pario_view_window_for(rv, E), ww = pario_view_window_for(wv, E);
-    uint64_t mine = wr < ww ? wr : ww, window = 0;
-    MPI_Allreduce(&mine, &window, 1, MPI_UINT64_T, MPI_MIN, comm);
+    uint64_t window = pario_allreduce_u64(wr < ww ? wr : ww, MPI_MIN, comm); /* UINT64_MAX: no elements */
     if (window > E * (uint64_t)P)
         window = E * (uint64_t)P;
     if (window > INT_MAX / 2)
@@ -246,8 +241,7 @@ static pario_status convert_transpose(pario_reader *r, pario_writer *w, const pa
     if (wcols > cw)
         wcols = cw ? cw : 1;
     uint64_t col_steps = (cw + wcols - 1) / wcols, row_steps = (R + h - 1) / h;
-    uint64_t mine = cw && R ? col_steps * row_steps : 0, nsteps;
-    MPI_Allreduce(&mine, &nsteps, 1, MPI_UINT64_T, MPI_MAX, comm);
+    uint64_t mine = cw && R ? col_steps * row_steps : 0, nsteps = pario_allreduce_u64(mine, MPI_MAX, comm);
     void *a = pario_alloc_aligned(h * wcols * ies), *t = pario_alloc_aligned(h * wcols * ies),
          *b = pario_alloc_aligned(h * wcols * oes);
     pario_status st = a && t && b ? pario_ok() : pario_local_error("out of memory");

@@ -25,9 +25,7 @@ size_t pario_io_chunk_elems(const pario_io_opts *o, size_t esize)
 
 uint64_t pario_io_nsteps(uint64_t local_count, size_t chunk, MPI_Comm comm)
 {
-    uint64_t mine = (local_count + chunk - 1) / chunk, all = 0;
-    MPI_Allreduce(&mine, &all, 1, MPI_UINT64_T, MPI_MAX, comm);
-    return all;
+    return pario_allreduce_u64((local_count + chunk - 1) / chunk, MPI_MAX, comm);
 }
 
 static int posted_count(const pario_reader *r, uint64_t start)

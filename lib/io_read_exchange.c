@@ -29,8 +29,7 @@ uint64_t pario_stripe_exchange_window(const pario_view *view, uint64_t chunk, MP
 {
     const uint64_t P = (uint64_t)view->nranks;
     /* the window: agreed first, so that every rank takes the same steps */
-    uint64_t w = pario_view_window_for(view, chunk), W = 0;
-    MPI_Allreduce(&w, &W, 1, MPI_UINT64_T, MPI_MIN, comm);
+    uint64_t W = pario_allreduce_u64(pario_view_window_for(view, chunk), MPI_MIN, comm);
     if (W > chunk * P)
         W = chunk * P;
     if (W > (uint64_t)INT_MAX / 2)

@@ -337,7 +337,7 @@ static pario_status count_classes(struct train *t, pario_status st)
     }
     if (pario_agree(&st, t->comm))
         return st;
-    MPI_Allreduce(&maxc, &t->k, 1, MPI_UINT64_T, MPI_MAX, t->comm);
+    t->k = pario_allreduce_u64(maxc, MPI_MAX, t->comm);
     if (t->k < 2)
         return pario_error(PARIO_ERR_RUNTIME, "%s: every label is 0: softmax needs at least two classes",
                            t->have_labels ? t->lds.path : t->ds.path);

@@ -7,3 +7,7 @@ lib_libpario_la_SOURCES += lib/decimal.c lib/decimal.h
 check_PROGRAMS += tests/mpi/range_cases
 tests_mpi_range_cases_SOURCES = tests/mpi/range_cases.c
 tests_mpi_range_cases_LDADD = lib/libpario.la
+# pario_allreduce_u64 at several ranks against each rank's own loop
+check_PROGRAMS += tests/mpi/u64_cases
+tests_mpi_u64_cases_SOURCES = tests/mpi/u64_cases.c
+tests_mpi_u64_cases_LDADD = lib/libpario.la

@@ -3,6 +3,7 @@
 #define PARIO_STATUS_H
 
 #include <mpi.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,6 +44,13 @@ pario_status pario_mpi_error(int mpi_err, const char *what, const char *path);
 /* Collective: every rank calls it, failed or not. Afterwards every rank holds
  * the status of the lowest failing rank (or OK). Returns 1 if any rank failed. */
 int pario_agree(pario_status *st, MPI_Comm comm);
+
+/* Collective: the minimum (op MPI_MIN) or the maximum (MPI_MAX) of v over the
+ * ranks of comm, right for every uint64_t. MPICH 4.0.2 compares MPI_UINT64_T
+ * as signed in MPI_MIN and MPI_MAX (the minimum of 70000 and UINT64_MAX came
+ * out UINT64_MAX): the values travel as int64 with their top bit flipped, an
+ * order-keeping map. */
+uint64_t pario_allreduce_u64(uint64_t v, MPI_Op op, MPI_Comm comm);
 
 /* Collective: prints "tool: error: msg" once (rank 0), followed by " (rank R)" when
  * the failure was rank R's own (local), and returns the exit code. */

@@ -247,6 +247,12 @@ echo "$out" | tail -20
 checked=$(echo "$out" | sed -n 's/^range bounds: \([0-9]*\) cases checked.*/\1/p')
 check "${checked:-0} range bounds at and beyond every dtype's limits match exact arithmetic" \
   test "$rc" -eq 0 -a "${checked:-0}" -eq "$(grep -c . bounds.txt)" -a "${checked:-0}" -gt 150
+# the minimum and maximum of uint64 values across ranks (MPICH 4.0.2 compares
+# MPI_UINT64_T as signed; pario_allreduce_u64 does not): tests/mpi/u64_cases.c
+for n in 2 3 5; do
+  check "pario_allreduce_u64 at $n ranks: each rank's own loop's min and max" sh -c \
+    "timeout $TEST_TIMEOUT $MPIEXEC -n $n '$PARIO_BUILDDIR/tests/mpi/u64_cases' | grep -qx 'u64_cases: ok'"
+done
 # and a sample of them through the tools, at 1 and 2 ranks in turn
 i=0
 while read -r t lo hi want; do

@@ -85,10 +85,6 @@ static void check_read(pario_reader *r, int err, MPI_Status *status)
                              r->ds->path, (long long)got, r->pending_n);
 }
 
-/* A rank that reads its own part on its own takes it from a memory map where it
- * can (pario_reads_mapped, io_map.c): a contiguous part chunk by chunk, runs of
- * 4 KiB and more (cyclic:1024, cols) run by run, each where it lies in the page
- * cache, with no copy and no pread per piece. */
 /* At the end of the reads: was the file cut or rewritten in place while it
  * was read (whatever path the bytes came by)? Once. */
 static pario_status end_check(pario_reader *r)
@@ -99,6 +95,10 @@ static pario_status end_check(pario_reader *r)
     return pario_stamp_check(&r->stamp, r->ds->path);
 }
 
+/* A rank that reads its own part on its own takes it from a memory map where it
+ * can (pario_reads_mapped, io_map.c): a contiguous part chunk by chunk, runs of
+ * 4 KiB and more (cyclic:1024, cols) run by run, each where it lies in the page
+ * cache, with no copy and no pread per piece. */
 static int map_wanted(const pario_reader *r, const pario_view *v)
 {
     return r->local && r->strategy == PARIO_STRATEGY_VIEW && pario_reads_mapped(r->ds, v, &r->opts, v->nranks);

@@ -48,7 +48,7 @@ static pario_status cast_step(const pario_dataset *in, const pario_dataset *out,
  * rank reads its block of the elements up to the smallest index found, in
  * chunks, and casts them; the lowest index found wins. Collective; st is the
  * agreed failure, returned unchanged when no value failed to fit. */
-static pario_status first_unfit(const pario_dataset *in, const pario_dataset *out, const pario_convert_spec *spec,
+static pario_status first_unfit(const pario_dataset *in, const pario_dataset *out,
                                 const pario_io_opts *io, uint64_t bad, pario_status st, MPI_Comm comm)
 {
     uint64_t limit = pario_allreduce_u64(bad, MPI_MIN, comm);
@@ -127,7 +127,7 @@ static pario_status convert_aligned(pario_reader *r, pario_writer *w, const pari
         uint64_t bad = UINT64_MAX;
         st = cast_step(in, out, spec, a, b, n, rv, start, &bad);
         if (pario_agree(&st, comm)) {
-            st = first_unfit(in, out, spec, io, bad, st, comm);
+            st = first_unfit(in, out, io, bad, st, comm);
             break;
         }
         st = pario_writer_write_at(w, start, n, b);
@@ -179,7 +179,7 @@ static pario_status convert_exchange(pario_reader *r, pario_writer *w, const par
         if (!pario_failed(&st))
             st = cast_step(in, out, spec, b, c, wn, wv, w0, &bad);
         if (pario_agree(&st, comm)) {
-            st = first_unfit(in, out, spec, io, bad, st, comm);
+            st = first_unfit(in, out, io, bad, st, comm);
             break;
         }
         st = pario_writer_write_at(w, w0, wn, c);
@@ -270,7 +270,7 @@ static pario_status convert_transpose(pario_reader *r, pario_writer *w, const pa
         if (!pario_failed(&st) && err != MPI_SUCCESS)
             st = pario_mpi_error(err, "setting a tile view", out->path);
         if (pario_agree(&st, comm)) {
-            st = first_unfit(in, out, spec, io, bad, st, comm);
+            st = first_unfit(in, out, io, bad, st, comm);
             break;
         }
         st = pario_writer_write_at(w, 0, n, b);

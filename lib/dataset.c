@@ -397,3 +397,10 @@ pario_status pario_desc_write(const pario_dataset *ds, const char *desc_path)
     pario_desc_format(ds, text, sizeof text);
     return pario_write_file_atomic(desc_path, text, strlen(text));
 }
+
+pario_status pario_desc_write_tmp(const pario_dataset *ds, const char *desc_path)
+{
+    char text[512];
+    pario_desc_format(ds, text, sizeof text);
+    return pario_write_file_tmp(desc_path, text, strlen(text));
+}

@@ -9,7 +9,7 @@
 #include "pario/fileutil.h"
 #include "fault.h"
 
-pario_status pario_write_file_atomic(const char *path, const void *data, size_t len)
+pario_status pario_write_file_tmp(const char *path, const void *data, size_t len)
 {
     char tmp[4200];
     pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
@@ -22,13 +22,36 @@ pario_status pario_write_file_atomic(const char *path, const void *data, size_t 
         ok = 0, e = fault;
     if (fclose(f) != 0 && ok)
         ok = 0, e = errno;
-    if (ok && rename(tmp, path) != 0)
-        ok = 0, e = errno;
     if (!ok) {
         unlink(tmp);
         return pario_sys_error(e, "cannot write", path);
     }
     return pario_ok();
+}
+
+pario_status pario_commit_tmp(const char *path)
+{
+    char tmp[4200];
+    pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return pario_sys_error(e, "cannot write", path);
+    }
+    return pario_ok();
+}
+
+void pario_discard_tmp(const char *path)
+{
+    char tmp[4200];
+    pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
+    unlink(tmp);
+}
+
+pario_status pario_write_file_atomic(const char *path, const void *data, size_t len)
+{
+    pario_status st = pario_write_file_tmp(path, data, len);
+    return pario_failed(&st) ? st : pario_commit_tmp(path);
 }
 
 void pario_tmp_name(const char *final_path, long pid, char *out, size_t len)

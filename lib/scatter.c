@@ -156,20 +156,29 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
     }
     if (fclose(f) != 0 && !pario_failed(&st))
         st = pario_sys_error(errno, "write failed", path);
-    /* every rank wrote its part: only then does any part take its name */
-    pario_agree(&st, comm);
-    if (!pario_failed(&st)) {
-        if (rename(tmp, path) != 0)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename into place: %s", path, strerror(errno));
-        else if (format != PARIO_SOURCE_HDF5)
-            st = pario_desc_write(&pd, desc); /* a .npy part's descriptor also describes its bytes */
-    }
+    /* each part's descriptor under its temporary name too (a .npy part's also
+     * describes its bytes): a full disk there fails before any rename */
+    if (!pario_failed(&st) && format != PARIO_SOURCE_HDF5)
+        st = pario_desc_write_tmp(&pd, desc);
+    /* every rank wrote its part and its descriptor: only then does any part take its name */
     if (pario_agree(&st, comm)) {
-        /* all or nothing: no rank keeps a part of a failed scatter */
+        remove(tmp);
+        if (format != PARIO_SOURCE_HDF5)
+            pario_discard_tmp(desc);
+        return st; /* the old parts, if any, as they were */
+    }
+    if (rename(tmp, path) != 0)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename into place: %s", path, strerror(errno));
+    else if (format != PARIO_SOURCE_HDF5)
+        st = pario_commit_tmp(desc);
+    if (pario_agree(&st, comm)) {
+        /* all or nothing: no rank keeps a part of a scatter that failed at a rename */
         remove(tmp);
         remove(path);
-        if (format != PARIO_SOURCE_HDF5)
+        if (format != PARIO_SOURCE_HDF5) {
+            pario_discard_tmp(desc);
             remove(desc);
+        }
     }
     return st;
 }

@@ -113,6 +113,10 @@ const char *pario_source_name(int kind);
 
 /* Serial: write the descriptor (to a temporary name, then renamed). */
 pario_status pario_desc_write(const pario_dataset *ds, const char *desc_path);
+/* The same under its temporary name only (pario_write_file_tmp): an output's
+ * descriptor is written before its data takes its name, and renamed after it
+ * (pario_commit_tmp), so a full disk cannot leave the data without it. */
+pario_status pario_desc_write_tmp(const pario_dataset *ds, const char *desc_path);
 /* The descriptor's YAML text. */
 int pario_desc_format(const pario_dataset *ds, char *buf, size_t len);
 

@@ -13,6 +13,12 @@ extern "C" {
 
 /* Serial: write len bytes to path via "path.tmp.PID" and rename. */
 pario_status pario_write_file_atomic(const char *path, const void *data, size_t len);
+/* The same in two steps, for an output of two files (data and descriptor): write
+ * "path.tmp.PID" whole (nothing renamed: a failure, a full disk, leaves path as
+ * it was), then later rename it into place, or discard it. PID: this process's. */
+pario_status pario_write_file_tmp(const char *path, const void *data, size_t len);
+pario_status pario_commit_tmp(const char *path);
+void pario_discard_tmp(const char *path);
 
 /* The temporary name of final_path written by process pid: "final_path.tmp.PID".
  * The next run writing final_path removes it when PID is not alive (guard.h). */

@@ -60,4 +60,22 @@ expect_error 2 2 "^pario-convert: error: .*1-D" pario-convert --transpose f.bin 
 expect_error 2 2 "^pario-convert: error: \\./a\\.bin: the output data is the input data a\\.bin$" pario-convert --dtype int16 a.bin ./a.bin
 check "input untouched" "$PYTHON3" -c "
 import numpy as np, os; assert os.path.getsize('a.bin') == 16 + 37*23*4"
+
+# a full disk at the descriptor (the write after the data's, on rank 0) leaves an
+# earlier output whole: its data and its descriptor (the data was renamed into
+# place first, then the descriptor failed and the data was removed: the earlier
+# output lost; a hostile-user pass, session 12)
+mpirun 1 pario-gen --dtype int8 --count 100 --sequence --out keep.bin || fail "gen keep.bin"
+sum=$(md5sum keep.bin keep.bin.yaml)
+PARIO_FAULT=write:rank=0:after=1 expect_error 2 1 "^pario-convert: error: keep.bin.yaml: cannot write: No space left on device \(rank 0\)" \
+  pario-convert --dtype float64 f.bin keep.bin
+PARIO_FAULT=write:rank=0:after=1 expect_error 2 1 "^pario-gen: error: keep.bin.yaml: cannot write: No space left on device \(rank 0\)" \
+  pario-gen --dtype int32 --count 77 --sequence --out keep.bin
+check "the earlier keep.bin and its descriptor as they were" test "$sum" = "$(md5sum keep.bin keep.bin.yaml)"
+mpirun 3 pario-scatter --out kp f.bin >/dev/null || fail "scatter to kp"
+psum=$(md5sum kp.*)
+PARIO_FAULT=write:rank=1:after=1 expect_error 3 1 "^pario-scatter: error: kp.1.yaml: cannot write: No space left on device \(rank 1\)" \
+  pario-scatter --out kp a.bin
+check "the earlier parts and their descriptors as they were" test "$psum" = "$(md5sum kp.*)"
+check "no temporary left" sh -c '! ls *.tmp.* 2>/dev/null | grep -q .'
 finish

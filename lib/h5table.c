@@ -35,7 +35,7 @@ struct pario_h5table {
     int unsynced;         /* flushes since the last fsync */
     uint64_t syncs;       /* flushes that ended in an fsync */
     int fd;               /* rank 0: the file's inode, for space reservations */
-    int lock_fd;          /* rank 0, reopened: the flock on FILE.lock */
+    int lock_fd;          /* rank 0: the flock on FILE.lock */
     char lock[4200];
 };
 
@@ -229,8 +229,8 @@ static pario_status reserve(pario_h5table *t)
     return st;
 }
 
-/* Rank 0 holds the table's inode open, for space reservations; a reopened table
- * also holds an flock on FILE.lock for as long as it writes (a side file: HDF5's
+/* Rank 0 holds the table's inode open, for space reservations, and an flock on
+ * FILE.lock for as long as it writes (a new table and a reopened one) (a side file: HDF5's
  * readers, pario-plot and h5dump, take flock on the file itself and must still
  * read a log being written). The lock file is removed at close; a killed run
  * leaves it, harmless, as the lock goes with the process. */
@@ -320,8 +320,11 @@ pario_status pario_h5table_create(pario_h5table *t, int force, uint64_t width)
         st = pario_h5_error("cannot create the log", t->path);
     else if (pario_fault(PARIO_FAULT_OPEN))
         st = pario_sys_error(EACCES, "cannot create the log", t->path);
+    /* locked from the start, as a reopened table is: a --resume of the same log
+     * while this run writes it would write the file beside it (a hostile-user
+     * pass, session 12: half the samples of some rounds lost) */
     if (!pario_agree(&st, t->comm))
-        st = open_fd(t, t->tmp, 0);
+        st = open_fd(t, t->tmp, 1);
     if (pario_failed(&st))
         pario_h5table_free(t);
     return st;

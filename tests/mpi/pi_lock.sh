@@ -47,4 +47,22 @@ check "a log being written reads back (h5dump)" test -n "$(rows pi.h5)"
 kill "$first" 2>/dev/null
 wait "$first" 2>/dev/null
 check "the first run's log still reads back" test -n "$(rows pi.h5)"
+
+# 4. a new log is locked from its creation: a --resume of it meanwhile is
+# refused (before session 12 it ran, and wrote the file beside the first run:
+# rounds with half their samples; a hostile-user pass)
+rm -f new.h5 new.h5.*
+timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 1 "$PARIO_BIN/pario-pi" --rounds 200000 --samples 1000 \
+  --log new.h5 >/dev/null 2>n.err &
+first=$!
+i=0
+while [ -z "$(rows new.h5 2>/dev/null)" ] && [ $i -lt 100 ]; do sleep 0.3; i=$((i + 1)); done
+expect_error 2 1 '^pario-pi: error: new\.h5: another run is writing this log \(new\.h5\.lock is locked\)$' \
+  pario-pi --resume --rounds 200000 --log new.h5
+kill "$first" 2>/dev/null
+wait "$first" 2>/dev/null
+check "the new log reads back, every round whole" "$PYTHON3" -c "
+import h5py, numpy as np
+f = h5py.File('new.h5', 'r'); s = f['samples'][:]
+assert len(s) > 0 and (s.sum(axis=1) == 1000).all(), s.sum(axis=1)"
 finish

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "pario/dataset.h"
 #include "pario/fileutil.h"
 #include "pario/tasks.h"
 
@@ -80,6 +81,69 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
         fclose(f);
     if (!pario_failed(&st) && lineno == 0)
         st = pario_error(PARIO_ERR_USAGE, "%s: the list of inputs is empty", list);
+    return st;
+}
+
+/* An entry's identity: its file by device and inode (when it exists), and its
+ * dataset path inside it ("" for a whole file). */
+struct ident {
+    dev_t dev;
+    ino_t ino;
+    const char *dset; /* into dsets */
+    size_t i;         /* the entry */
+};
+
+static int cmp_ident(const void *pa, const void *pb)
+{
+    const struct ident *a = pa, *b = pb;
+    if (a->dev != b->dev)
+        return a->dev < b->dev ? -1 : 1;
+    if (a->ino != b->ino)
+        return a->ino < b->ino ? -1 : 1;
+    int c = strcmp(a->dset, b->dset);
+    return c ? c : (a->i < b->i ? -1 : a->i > b->i);
+}
+
+pario_status pario_inputs_check_unique(const pario_inputs *in)
+{
+    pario_status st = pario_ok();
+    char **sorted = malloc(sizeof *sorted * (in->n ? in->n : 1));
+    struct ident *id = malloc(sizeof *id * (in->n ? in->n : 1));
+    char *dsets = malloc((in->n ? in->n : 1) * PARIO_PATH_MAX / 16 + PARIO_PATH_MAX);
+    if (!sorted || !id || !dsets) {
+        free(sorted);
+        free(id);
+        free(dsets);
+        return pario_sys_error(ENOMEM, "the list of inputs", NULL);
+    }
+    memcpy(sorted, in->paths, sizeof *sorted * in->n);
+    qsort(sorted, in->n, sizeof *sorted, cmp_str);
+    for (size_t i = 1; i < in->n && !pario_failed(&st); i++)
+        if (strcmp(sorted[i], sorted[i - 1]) == 0)
+            st = pario_error(PARIO_ERR_USAGE, "%s: listed twice among the inputs (each input once)", sorted[i]);
+    /* the same file under two spellings */
+    size_t m = 0, used = 0, room = (in->n ? in->n : 1) * PARIO_PATH_MAX / 16 + PARIO_PATH_MAX;
+    for (size_t i = 0; i < in->n && !pario_failed(&st); i++) {
+        char file[PARIO_PATH_MAX], dset[PARIO_PATH_MAX];
+        struct stat sb;
+        dset[0] = 0;
+        if (!pario_dataset_split(in->paths[i], file, sizeof file, dset, sizeof dset))
+            snprintf(file, sizeof file, "%s", in->paths[i]);
+        size_t len = strlen(dset) + 1;
+        if (stat(file, &sb) != 0 || used + len > room)
+            continue; /* its open says what is wrong; or too many long names to compare */
+        memcpy(dsets + used, dset, len);
+        id[m++] = (struct ident){ sb.st_dev, sb.st_ino, dsets + used, i };
+        used += len;
+    }
+    qsort(id, m, sizeof *id, cmp_ident);
+    for (size_t k = 1; k < m && !pario_failed(&st); k++)
+        if (id[k].dev == id[k - 1].dev && id[k].ino == id[k - 1].ino && !strcmp(id[k].dset, id[k - 1].dset))
+            st = pario_error(PARIO_ERR_USAGE, "%s: the same input as %s, listed twice (each input once)",
+                             in->paths[id[k].i], in->paths[id[k - 1].i]);
+    free(sorted);
+    free(id);
+    free(dsets);
     return st;
 }
 

@@ -131,8 +131,6 @@ static void emit_many(FILE *f, int fmt, const pario_job *job, int nranks, const 
     pario_out_close(&out);
 }
 
-static int cmp_path(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 /* Rank 0: the inputs from --inputs, the arguments after the job, or input.data. */
 static pario_status gather_inputs(const pario_common *c, const struct run_opts *o, const pario_job *job,
                                   pario_inputs *in)
@@ -148,18 +146,7 @@ static pario_status gather_inputs(const pario_common *c, const struct run_opts *
             st = pario_inputs_add(in, job->data_list + off);
     else
         st = pario_inputs_add(in, job->data);
-    if (pario_failed(&st))
-        return st;
-    char **sorted = malloc(sizeof *sorted * (in->n ? in->n : 1));
-    if (!sorted)
-        return pario_sys_error(ENOMEM, "the list of inputs", NULL);
-    memcpy(sorted, in->paths, sizeof *sorted * in->n);
-    qsort(sorted, in->n, sizeof *sorted, cmp_path);
-    for (size_t i = 1; i < in->n && !pario_failed(&st); i++)
-        if (strcmp(sorted[i], sorted[i - 1]) == 0)
-            st = pario_error(PARIO_ERR_USAGE, "%s: listed twice among the inputs (each input once)", sorted[i]);
-    free(sorted);
-    return st;
+    return pario_failed(&st) ? st : pario_inputs_check_unique(in);
 }
 
 /* pario-run with many inputs (doc/pool.md). */

@@ -44,6 +44,11 @@ pario_status pario_inputs_add(pario_inputs *in, const char *pattern);
 /* Local (rank 0): add the paths of a list file, one a line ("-": stdin); blank
  * lines and lines starting with '#' are skipped; paths are taken as written. */
 pario_status pario_inputs_add_list(pario_inputs *in, const char *list);
+/* Local (rank 0): each input once. Two entries are one input when they name the
+ * same dataset of the same file: the same text, or a file that is the same by
+ * device and inode (./x, d/../x, a hard or symbolic link) with the same dataset
+ * path. A usage error naming both spellings otherwise. */
+pario_status pario_inputs_check_unique(const pario_inputs *in);
 /* Collective: agree on st (rank 0's building), then give every rank rank 0's list. */
 pario_status pario_inputs_share(pario_inputs *in, pario_status st, MPI_Comm comm);
 void pario_inputs_free(pario_inputs *in);

@@ -53,6 +53,19 @@ jsonschema.Draft202012Validator(s).validate(yaml.safe_load(open('listjob.yaml'))
 expect_error 2 1 "pario-run: error: d/none\\*: no file matches this pattern" pario-run job.yaml 'd/none*'
 { echo d/f001.bin; echo d/f001.bin; } > twice.list
 expect_error 2 2 "d/f001.bin: listed twice" pario-run --inputs twice.list job.yaml
+# one file under two spellings is one input too (it was counted twice; session 12)
+ln -f d/f001.bin hard001.bin && cp d/f001.bin.yaml hard001.bin.yaml
+expect_error 2 2 "^pario-run: error: \./d/f001.bin: the same input as d/f001.bin, listed twice" pario-run job.yaml d/f001.bin ./d/f001.bin
+expect_error 2 2 "^pario-run: error: d/\.\./d/f001.bin: the same input as d/f001.bin" pario-run job.yaml d/f001.bin d/../d/f001.bin
+expect_error 2 2 "^pario-run: error: (hard001.bin: the same input as d/f001.bin|d/f001.bin: the same input as hard001.bin)" \
+  pario-run job.yaml d/f001.bin hard001.bin
+$PYTHON3 -c "
+import h5py, numpy as np
+with h5py.File('two.h5', 'w') as f: f['x'] = np.arange(10.0); f['y'] = np.arange(5.0)" || exit 99
+check "two datasets of one HDF5 file are two inputs: numpy's sums" sh -c "
+  timeout -k 5 $TEST_TIMEOUT $MPIEXEC -n 2 $(pario_exe pario-run) --format json job.yaml two.h5:/x two.h5:/y |
+  $PYTHON3 -c \"import json, sys; r = json.load(sys.stdin)['inputs']; assert (r['two.h5:/x']['sum'], r['two.h5:/y']['sum']) == (45, 10), r\""
+expect_error 2 2 "^pario-run: error: \./two.h5:/x: the same input as two.h5:/x" pario-run job.yaml two.h5:/x ./two.h5:/x
 
 # ---- HDF5 results, one group per input in input order
 mpirun 2 pario-run --schedule dynamic --h5 many.h5 job.yaml > /dev/null 2> h5.err || fail "h5: $(cat h5.err)"

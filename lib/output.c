@@ -121,10 +121,20 @@ void pario_out_i64(pario_out *o, const char *key, int64_t v)
 void pario_out_f64(pario_out *o, const char *key, double v)
 {
     begin_item(o, key);
-    char buf[40];
-    if (isfinite(v))
+    char buf[48];
+    if (v == 0 && signbit(v))
+        snprintf(buf, sizeof buf, "-0.0"); /* "-0" reads back as the integer 0, without its sign */
+    else if (isfinite(v)) {
         pario_fmt_double(buf, sizeof buf, v);
-    else if (o->fmt == PARIO_FMT_JSON) /* JSON has no NaN or infinity; null means "no value" */
+        /* YAML 1.1 (PyYAML) reads a float only with a '.': 2e-05 was the string
+         * "2e-05" there; 2.0e-05 is a float for every reader */
+        char *e = strchr(buf, 'e');
+        if (o->fmt == PARIO_FMT_YAML && e && !strchr(buf, '.')) {
+            memmove(e + 2, e, strlen(e) + 1);
+            e[0] = '.';
+            e[1] = '0';
+        }
+    } else if (o->fmt == PARIO_FMT_JSON) /* JSON has no NaN or infinity; null means "no value" */
         snprintf(buf, sizeof buf, "%s", isnan(v) ? "\"nan\"" : v > 0 ? "\"inf\"" : "\"-inf\"");
     else if (o->fmt == PARIO_FMT_YAML)
         snprintf(buf, sizeof buf, "%s", isnan(v) ? ".nan" : v > 0 ? ".inf" : "-.inf");

@@ -36,6 +36,26 @@ check "the same data with a range given: numpy's counts" sh -c "
   timeout -k 5 $TEST_TIMEOUT $MPIEXEC -n 2 $(pario_exe pario-reduce) --op hist --bins 4 --min 0 --max 2e17 --format json h17.bin |
   $PYTHON3 -c \"import json, sys, numpy as np; assert json.load(sys.stdin)['hist']['counts'] == np.histogram(np.fromfile('h17.bin'), 4, (0, 2e17))[0].tolist()\""
 
+# floats read back as floats: YAML's 2e-05 was a string to PyYAML (YAML 1.1
+# needs a '.'), and -0.0 printed as -0 read back as the integer 0 (session 12)
+$PYTHON3 -c "
+import numpy as np
+np.array([1e-5, 3e-5, 1e300]).tofile('small.bin'); np.array([-0.0, -0.0]).tofile('negz.bin')" || exit 99
+printf 'dtype: float64\nshape: [3]\n' > small.bin.yaml; printf 'dtype: float64\nshape: [2]\n' > negz.bin.yaml
+for fmt in yaml json; do
+  check "--format $fmt: every float a float, with numpy's values, -0.0 with its sign" sh -c "
+    timeout -k 5 $TEST_TIMEOUT $MPIEXEC -n 2 $(pario_exe pario-reduce) --op min,max,mean --format $fmt small.bin > s.$fmt &&
+    timeout -k 5 $TEST_TIMEOUT $MPIEXEC -n 2 $(pario_exe pario-reduce) --op min,max --format $fmt negz.bin > z.$fmt &&
+    $PYTHON3 -c \"
+import json, math, yaml, numpy as np
+load = yaml.safe_load if '$fmt' == 'yaml' else json.load
+s, z, x = load(open('s.$fmt')), load(open('z.$fmt')), np.fromfile('small.bin')
+for k, want in (('min', x.min()), ('max', x.max()), ('mean', math.fsum(x) / 3)):
+    assert isinstance(s[k], float) and s[k] == want, (k, s[k])
+assert isinstance(z['min'], float) and math.copysign(1, z['min']) == -1, z
+\""
+done
+
 # one element, on 1 and 3 ranks (two ranks own nothing); a histogram of one value
 for t in int64 float32 uint8; do
   $REF make --dtype $t --shape 1 --out one$t.bin > /dev/null

@@ -42,21 +42,59 @@ static void indent(pario_out *o)
         fputs("  ", o->f);
 }
 
-static void json_string(FILE *f, const char *s)
+/* The length of the well-formed UTF-8 sequence at s (2 to 4 bytes: no
+ * overlong form, no surrogate, at most U+10FFFF) and its code point; 0 when
+ * the bytes at s are not one. */
+static int utf8_seq(const unsigned char *s, unsigned *cp)
 {
+    int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
+    if (s[0] >= 0xf5)
+        n = 0;
+    unsigned c = n == 4 ? s[0] & 0x07u : n == 3 ? s[0] & 0x0fu : s[0] & 0x1fu;
+    for (int k = 1; k < n; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (s[k] & 0x3fu);
+    }
+    if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) || (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+/* A double-quoted string, for JSON and for YAML (whose double-quoted scalars
+ * take JSON's escapes). Well-formed UTF-8 passes as it is, except in YAML the
+ * characters YAML may not hold raw (DEL, the C1 controls, U+FFFE and U+FFFF),
+ * escaped; a byte that is not part of well-formed UTF-8 (a file name in
+ * Latin-1, say) becomes \uDCxx, the lone surrogate Python's surrogateescape
+ * gives it, which os.fsencode turns back into the byte. */
+static void json_string(FILE *f, const char *text, int yaml)
+{
+    const unsigned char *s = (const unsigned char *)text;
     fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
+    while (*s) {
+        unsigned ch = *s, cp;
+        int n;
         if (ch == '"' || ch == '\\')
             fprintf(f, "\\%c", ch);
         else if (ch == '\n')
             fputs("\\n", f);
         else if (ch == '\t')
             fputs("\\t", f);
-        else if (ch < 0x20)
+        else if (ch < 0x20 || (yaml && ch == 0x7f))
             fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
+        else if (ch < 0x80)
+            fputc((int)ch, f);
+        else if ((n = utf8_seq(s, &cp)) > 0) {
+            if (yaml && ((cp >= 0x80 && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff))
+                fprintf(f, "\\u%04x", cp);
+            else
+                fwrite(s, 1, (size_t)n, f);
+            s += n;
+            continue;
+        } else
+            fprintf(f, "\\udc%02x", ch);
+        s++;
     }
     fputc('"', f);
 }
@@ -69,7 +107,7 @@ static void begin_item(pario_out *o, const char *key)
         if (o->count[d]++)
             fputc(',', o->f);
         if (key) {
-            json_string(o->f, key);
+            json_string(o->f, key, 0);
             fputc(':', o->f);
         }
         return;
@@ -82,7 +120,7 @@ static void begin_item(pario_out *o, const char *key)
     o->count[d]++;
     indent(o);
     if (o->fmt == PARIO_FMT_YAML)
-        json_string(o->f, key ? key : "");
+        json_string(o->f, key ? key : "", 1);
     else
         fputs(key ? key : "", o->f);
     fputs(": ", o->f);
@@ -100,7 +138,7 @@ void pario_out_str(pario_out *o, const char *key, const char *v)
     if (o->fmt == PARIO_FMT_TEXT)
         fputs(v, o->f);
     else
-        json_string(o->f, v);
+        json_string(o->f, v, o->fmt == PARIO_FMT_YAML);
     end_item(o);
 }
 
@@ -170,7 +208,7 @@ static void open_nested(pario_out *o, const char *key, int array)
         o->count[o->depth]++;
         indent(o);
         if (o->fmt == PARIO_FMT_YAML)
-            json_string(o->f, key ? key : "");
+            json_string(o->f, key ? key : "", 1);
         else
             fputs(key ? key : "", o->f);
         fputs(":\n", o->f);

@@ -181,4 +181,21 @@ check "pario-grep --help gives grep's exit status" grep -q "^Exit status (as gre
 mpirun 1 pario-wc --version >got.out 2>&1
 check "pario-wc --version" grep -q "^pario-wc (pario) " got.out
 
+# file names that are not UTF-8, or hold DEL and C1 controls, in JSON and YAML:
+# parsed by Python's json and PyYAML, and os.fsencode gives the name's bytes
+# back (they were written raw: UnicodeDecodeError, or PyYAML's "unacceptable
+# character"; a hostile-user pass, session 12)
+mkdir -p names && printf 'hi there\n' > "$(printf 'names/bad\377.txt')" &&
+  printf 'a\n' > "$(printf 'names/del\177.txt')" && printf 'b c\n' > "$(printf 'names/c1\302\205.txt')" &&
+  printf 'x\n' > "$(printf 'names/\303\274.txt')" || exit 99
+for fmt in json yaml; do
+  check "pario-wc --format $fmt: odd file names read back byte for byte" sh -c "
+    timeout -k 5 $TEST_TIMEOUT $MPIEXEC -n 2 $(pario_exe pario-wc) --format $fmt names/* > names.$fmt &&
+    $PYTHON3 -c \"
+import json, os, yaml
+d = (json.loads if '$fmt' == 'json' else yaml.safe_load)(open('names.$fmt', 'rb').read())
+got = sorted(os.fsencode(f) for f in d['files'])
+want = sorted(os.path.join(b'names', n) for n in os.listdir(b'names'))
+assert got == want, (got, want)\""
+done
 finish

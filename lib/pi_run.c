@@ -32,6 +32,11 @@ static pario_status match_log(const pario_pi_run_opts *o, const pario_pi_history
             return pario_error(PARIO_ERR_RUNTIME,
                                "%s: a midpoint log is a grid of --rounds %llu; it cannot continue with --rounds %llu",
                                path, (unsigned long long)h->p.rounds, (unsigned long long)o->p.rounds);
+        /* as pario-train refuses fewer --epochs than its log holds (the run
+         * reported the log's rounds and ignored the option; session 12) */
+        if (o->p.rounds < h->rounds)
+            return pario_error(PARIO_ERR_RUNTIME, "%s: holds %llu rounds, more than --rounds %llu", path,
+                               (unsigned long long)h->rounds, (unsigned long long)o->p.rounds);
         p->rounds = o->p.rounds;
     }
     return pario_pi_params_check(p);

@@ -155,6 +155,12 @@ fsum=$(sum_of foreign.h5)
 expect_error 3 1 "pario-pi: error: foreign.h5: not a pario-pi log \(no attribute 'method'\)" pario-pi --resume --log foreign.h5
 check "foreign HDF5 file untouched" test "$(sum_of foreign.h5)" = "$fsum"
 expect_error 2 1 'pario-pi: error: d1.h5: written with --seed 11; it cannot continue with --seed 12' pario-pi --resume --log d1.h5 --seed 12 --rounds 6
+# fewer --rounds than the log holds: refused, as pario-train refuses fewer
+# --epochs (it ran, reported the log's rounds and ignored the option; session 12)
+cp d1.h5 d1keep.h5
+rounds_in_log=$("$PYTHON3" -c "import h5py; print(len(h5py.File('d1.h5', 'r')['estimate']))")
+expect_error 2 1 "pario-pi: error: d1.h5: holds $rounds_in_log rounds, more than --rounds 1\$" pario-pi --resume --log d1.h5 --rounds 1
+check "the refused resume left the log as it was" cmp -s d1.h5 d1keep.h5
 expect_error 1 1 'pario-pi: error: d1.h5: written with --method darts; it cannot continue with --method midpoint' pario-pi --resume --log d1.h5 --method midpoint
 expect_error 1 1 'pario-pi: error: d1.h5: written with --samples 100003 per round; it cannot continue with --samples 100000' pario-pi --resume --log d1.h5 --samples 100000
 expect_error 1 1 'pario-pi: error: m1.h5: a midpoint log is a grid of --rounds 7' pario-pi --resume --log m1.h5 --rounds 9

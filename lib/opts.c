@@ -244,8 +244,13 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
             st = pario_error(PARIO_ERR_USAGE, "option '%s' needs an argument (try --help)", argv[optind - 1]);
             break;
         case '?':
-            if (optopt && optopt < 128 && optopt > ' ')
+            /* a printable character, the space too ('- x.txt': GNU says "invalid
+             * option -- ' '"); argv[optind - 1] is only right for long options */
+            if (optopt && optopt < 127 && optopt >= ' ')
                 st = pario_error(PARIO_ERR_USAGE, "unknown option '-%c' (try --help)", optopt);
+            else if (optopt)
+                st = pario_error(PARIO_ERR_USAGE, "unknown option: a '-' followed by the byte 0x%02x (try --help)",
+                                 (unsigned)(unsigned char)optopt);
             else
                 st = pario_error(PARIO_ERR_USAGE, "unknown option '%s' (try --help)", argv[optind - 1]);
             break;

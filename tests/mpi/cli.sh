@@ -43,6 +43,10 @@ fi
 # ---- unknown options: exit 2, one line, a hint
 for n in 1 2; do
   expect_error $n 2 "^pario-count: error: unknown option '--bogus' \\(try --help\\)\$" pario-count --bogus x.bin
+  # a short option that is a space or a byte: named as such, not as argv[0] or a
+  # neighbour (session 12)
+  expect_error $n 2 "^pario-wc: error: unknown option '- ' \\(try --help\\)\$" pario-wc '- dash.txt'
+  expect_error $n 2 "^pario-wc: error: unknown option: a '-' followed by the byte 0xff \\(try --help\\)\$" pario-wc "$(printf -- '-\377')" x.bin
   expect_error $n 2 "^pario-gen: error: unknown option '--bogus' \\(try --help\\)\$" pario-gen --bogus
 done
 

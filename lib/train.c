@@ -878,7 +878,9 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     uint64_t first = 0;
     pario_trainlog *log = NULL;
     if (o->log) {
-        pario_trainlog_meta meta = { o->model, o->seed, o->batch, t.n, t.f, t.k, t.nw, o->block ? o->block : 64, o->lr, o->l2 };
+        pario_trainlog_meta meta = { o->model, o->seed,  o->batch, t.n,   t.f,
+                                     t.k,      t.nw,     o->block ? o->block : 64,
+                                     o->lr,    o->l2,    o->label_column };
         if (o->resume)
             st = pario_trainlog_resume(&log, o->log, &meta, &first, t.w, &train_loss, &train_acc, comm);
         else

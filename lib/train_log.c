@@ -84,12 +84,13 @@ pario_status pario_trainlog_create(pario_trainlog **out, const char *path, const
     uint64_t u[NU];
     double f[NF];
     meta_values(m, u, f);
-    pario_h5table_attr a[NU + NF + 1];
+    pario_h5table_attr a[NU + NF + 2];
     for (int i = 0; i < NU + NF; i++)
         a[i] = i < NU ? (pario_h5table_attr){ .name = u_names[i], .kind = 'u', .u = u[i] }
                       : (pario_h5table_attr){ .name = f_names[i - NU], .kind = 'f', .f = f[i - NU] };
     a[NU + NF] = (pario_h5table_attr){ .name = "pario_version", .kind = 's', .s = PACKAGE_VERSION };
-    st = pario_h5table_create_layout(l->t, a, NU + NF + 1);
+    a[NU + NF + 1] = (pario_h5table_attr){ .name = "label_column", .kind = 'i', .i = m->label_column };
+    st = pario_h5table_create_layout(l->t, a, NU + NF + 2);
     if (pario_failed(&st)) {
         free(l);
         return st;
@@ -122,6 +123,16 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
     for (int i = 0; i < NF && !pario_failed(&st); i++)
         if (!attr_get(file, f_names[i], H5T_NATIVE_DOUBLE, &gotf) || gotf != f[i])
             st = pario_error(PARIO_ERR_RUNTIME, "%s: written with --%s %g; this run has %g", path, f_names[i], gotf, f[i]);
+    /* where the labels come from (logs before session 12 do not say: not checked
+     * then); another column continued the weights on other labels */
+    int64_t lc;
+    if (!pario_failed(&st) && attr_get(file, "label_column", H5T_NATIVE_INT64, &lc) && lc != m->label_column) {
+        char was[48], now[48];
+        snprintf(was, sizeof was, lc < 0 ? "--labels FILE" : "--label-column %lld", (long long)lc);
+        snprintf(now, sizeof now, m->label_column < 0 ? "--labels FILE" : "--label-column %lld",
+                 (long long)m->label_column);
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: written with %s; it cannot continue with %s", path, was, now);
+    }
     hid_t dl = H5I_INVALID_HID, dw = H5I_INVALID_HID, da = H5I_INVALID_HID;
     double *lv = NULL;
     if (!pario_failed(&st)) {

@@ -22,6 +22,7 @@ typedef struct pario_trainlog_meta {
     pario_train_model model;
     uint64_t seed, batch, samples, features, classes, nweights, block;
     double lr, l2;
+    int64_t label_column; /* the column of DATA holding the labels, or -1 (a labels file) */
 } pario_trainlog_meta;
 
 /* Collective: a new log (refuses an existing path unless force). */

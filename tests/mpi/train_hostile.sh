@@ -28,6 +28,22 @@ mpirun 2 pario-train --format json --model linear --labels lin_y.bin --epochs 2 
   lin_X.bin > huge.json 2> huge.err || fail "--batch 2^64-1: $(head -c 300 huge.err)"
 ref sgd huge.json linear lin_X.bin --labels lin_y.bin --epochs 2 --batch 18446744073709551615 --lr 0.01 --l2 0 --seed 0
 
+# --resume with the labels from another place: refused (it continued the
+# weights on other labels; a hostile-user pass, session 12)
+$PYTHON3 -c "
+import numpy as np
+r = np.random.default_rng(3); X = r.standard_normal((600, 4)); X[:, 3] = (X[:, 0] > 0)
+X.tofile('lc.bin'); X[:, [3, 1, 2, 0]].copy().tofile('lcsw.bin')
+for f in ('lc.bin', 'lcsw.bin'): open(f + '.yaml', 'w').write('dtype: float64\nshape: [600, 4]\n')" || exit 99
+rm -f lc.h5
+mpirun 2 pario-train --model logistic --label-column 3 --epochs 2 --log lc.h5 lc.bin > /dev/null || fail "train lc.h5"
+cp lc.h5 lckeep.h5
+expect_error 2 1 "^pario-train: error: lc.h5: written with --label-column 3; it cannot continue with --label-column 0\$" \
+  pario-train --model logistic --label-column 0 --epochs 4 --log lc.h5 --resume lcsw.bin
+check "the refused resume left the log as it was" cmp -s lc.h5 lckeep.h5
+mpirun 2 pario-train --model logistic --label-column 3 --epochs 4 --log lc.h5 --resume lc.bin > /dev/null ||
+  fail "the same --label-column resumes"
+
 # --log naming an input is refused before anything is read or written, even
 # with --force (it replaced the labels, or the data, with the log: exit 0);
 # --log FILE removes the FILE.tmp.PID of a run that was killed

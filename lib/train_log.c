@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <hdf5.h>
+#include "h5err.h"
 #include "pario/train_plot.h"
 #include "h5table.h"
 #include "train_log.h"
@@ -104,9 +107,19 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
                              double *acc)
 {
     hid_t file;
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: no log to resume: %s", path, strerror(errno));
+    htri_t is;
+    H5E_BEGIN_TRY { is = H5Fis_hdf5(path); } H5E_END_TRY;
+    if (is <= 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: no log to resume: not an HDF5 file", path);
     H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); } H5E_END_TRY;
-    if (file < 0)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: no log to resume (missing, or not an HDF5 file)", path);
+    if (file < 0) { /* HDF5's reason: a truncated file says so ("truncated file: eof = ...") */
+        pario_status st = pario_h5_error("HDF5 cannot open it to resume", path);
+        st.local = 0;
+        return st;
+    }
     pario_status st = pario_ok();
     uint64_t u[NU], got;
     double f[NF], gotf;

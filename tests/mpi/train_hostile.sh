@@ -43,6 +43,10 @@ expect_error 2 1 "^pario-train: error: lc.h5: written with --label-column 3; it 
 check "the refused resume left the log as it was" cmp -s lc.h5 lckeep.h5
 mpirun 2 pario-train --model logistic --label-column 3 --epochs 4 --log lc.h5 --resume lc.bin > /dev/null ||
   fail "the same --label-column resumes"
+# a truncated log says so, as pario-pi's does (it said "missing, or not an HDF5 file")
+head -c 3000 lc.h5 > lccut.h5
+expect_error 2 1 "^pario-train: error: lccut.h5: HDF5 cannot open it to resume: truncated file" \
+  pario-train --model logistic --label-column 3 --epochs 6 --log lccut.h5 --resume lc.bin
 
 # --log naming an input is refused before anything is read or written, even
 # with --force (it replaced the labels, or the data, with the log: exit 0);

@@ -20,10 +20,11 @@ fuzz: $(FUZZ_PROGS)
 tests/fuzz/libpario-fuzz.a: $(wildcard $(srcdir)/lib/*.[ch] $(srcdir)/lib/kernels/*.c $(srcdir)/include/pario/*.h)
 	@$(MKDIR_P) tests/fuzz/obj
 	$(AM_V_GEN)rm -f $@ tests/fuzz/obj/*.o; \
-	for f in $(filter %.c,$(lib_libpario_la_SOURCES) $(lib_libkernels_la_SOURCES)); do \
-	  o=tests/fuzz/obj/$$(echo "$$f" | tr / _ | sed 's/\.c$$/.o/'); \
-	  $(FUZZ_COMPILE) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c $(srcdir)/$$f -o $$o || exit 1; \
-	done; \
+	MPICH_CC='$(FUZZ_CLANG)'; export MPICH_CC; \
+	for f in $(filter %.c,$(lib_libpario_la_SOURCES) $(lib_libkernels_la_SOURCES)); do echo "$$f"; done | \
+	  xargs -P "$$(nproc 2>/dev/null || echo 2)" -n 1 sh -c \
+	    'exec $(CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -w -c "$(srcdir)/$$1" -o "tests/fuzz/obj/$$(echo "$$1" | tr / _ | sed "s/\.c\$$/.o/")"' sh \
+	  || exit 1; \
 	$(AR) rcs $@ tests/fuzz/obj/*.o
 
 tests/fuzz/fuzz_%: $(srcdir)/tests/fuzz/fuzz_%.c tests/fuzz/libpario-fuzz.a

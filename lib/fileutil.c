@@ -9,6 +9,13 @@
 #include "pario/fileutil.h"
 #include "fault.h"
 
+/* A temporary file removed after failure e on the way to path. */
+static pario_status discarded(const char *tmp, int e, const char *path)
+{
+    unlink(tmp);
+    return pario_sys_error(e, "cannot write", path);
+}
+
 pario_status pario_write_file_tmp(const char *path, const void *data, size_t len)
 {
     char tmp[4200];
@@ -22,23 +29,14 @@ pario_status pario_write_file_tmp(const char *path, const void *data, size_t len
         ok = 0, e = fault;
     if (fclose(f) != 0 && ok)
         ok = 0, e = errno;
-    if (!ok) {
-        unlink(tmp);
-        return pario_sys_error(e, "cannot write", path);
-    }
-    return pario_ok();
+    return ok ? pario_ok() : discarded(tmp, e, path);
 }
 
 pario_status pario_commit_tmp(const char *path)
 {
     char tmp[4200];
     pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return pario_sys_error(e, "cannot write", path);
-    }
-    return pario_ok();
+    return rename(tmp, path) == 0 ? pario_ok() : discarded(tmp, errno, path);
 }
 
 void pario_discard_tmp(const char *path)

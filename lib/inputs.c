@@ -89,8 +89,8 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
 struct ident {
     dev_t dev;
     ino_t ino;
-    const char *dset; /* into dsets */
-    size_t i;         /* the entry */
+    char *dset;
+    size_t i; /* the entry */
 };
 
 static int cmp_ident(const void *pa, const void *pb)
@@ -108,12 +108,10 @@ pario_status pario_inputs_check_unique(const pario_inputs *in)
 {
     pario_status st = pario_ok();
     char **sorted = malloc(sizeof *sorted * (in->n ? in->n : 1));
-    struct ident *id = malloc(sizeof *id * (in->n ? in->n : 1));
-    char *dsets = malloc((in->n ? in->n : 1) * PARIO_PATH_MAX / 16 + PARIO_PATH_MAX);
-    if (!sorted || !id || !dsets) {
+    struct ident *id = calloc(in->n ? in->n : 1, sizeof *id);
+    if (!sorted || !id) {
         free(sorted);
         free(id);
-        free(dsets);
         return pario_sys_error(ENOMEM, "the list of inputs", NULL);
     }
     memcpy(sorted, in->paths, sizeof *sorted * in->n);
@@ -122,28 +120,30 @@ pario_status pario_inputs_check_unique(const pario_inputs *in)
         if (strcmp(sorted[i], sorted[i - 1]) == 0)
             st = pario_error(PARIO_ERR_USAGE, "%s: listed twice among the inputs (each input once)", sorted[i]);
     /* the same file under two spellings */
-    size_t m = 0, used = 0, room = (in->n ? in->n : 1) * PARIO_PATH_MAX / 16 + PARIO_PATH_MAX;
+    size_t m = 0;
     for (size_t i = 0; i < in->n && !pario_failed(&st); i++) {
         char file[PARIO_PATH_MAX], dset[PARIO_PATH_MAX];
         struct stat sb;
         dset[0] = 0;
         if (!pario_dataset_split(in->paths[i], file, sizeof file, dset, sizeof dset))
             snprintf(file, sizeof file, "%s", in->paths[i]);
-        size_t len = strlen(dset) + 1;
-        if (stat(file, &sb) != 0 || used + len > room)
-            continue; /* its open says what is wrong; or too many long names to compare */
-        memcpy(dsets + used, dset, len);
-        id[m++] = (struct ident){ sb.st_dev, sb.st_ino, dsets + used, i };
-        used += len;
+        if (stat(file, &sb) != 0)
+            continue; /* its open says what is wrong */
+        char *d = strdup(dset);
+        if (!d)
+            st = pario_sys_error(ENOMEM, "the list of inputs", NULL);
+        else
+            id[m++] = (struct ident){ sb.st_dev, sb.st_ino, d, i };
     }
     qsort(id, m, sizeof *id, cmp_ident);
     for (size_t k = 1; k < m && !pario_failed(&st); k++)
         if (id[k].dev == id[k - 1].dev && id[k].ino == id[k - 1].ino && !strcmp(id[k].dset, id[k - 1].dset))
             st = pario_error(PARIO_ERR_USAGE, "%s: the same input as %s, listed twice (each input once)",
                              in->paths[id[k].i], in->paths[id[k - 1].i]);
+    for (size_t k = 0; k < m; k++)
+        free(id[k].dset);
     free(sorted);
     free(id);
-    free(dsets);
     return st;
 }
 

@@ -622,11 +622,13 @@ static struct seg first_mine(const struct train *t, struct order *o, uint64_t lo
 static int run_seg(struct train *t, struct seg cur, struct seg next, double *dst, pario_xsum *loss,
                    uint64_t *correct, pario_status *err)
 {
-    double *gsum = dst ? dst : t->gs;
+    double *gsum = dst ? dst : t->gs, ts = pario_slow_start();
+    t->rows_done += (double)cur.len;
     int failed = run_rows(t, cur.row, cur.len, next.row, next.len, gsum, loss, correct, err);
     if (!dst && !failed)
         for (uint64_t i = 0; i < t->nw; i++)
             pario_xsum_add(&t->acc[i], gsum[i]);
+    pario_slow_after(ts); /* PARIO_SLOW, the test hook (slow.h): per segment, so that the others may take its rows */
     return failed;
 }
 
@@ -643,8 +645,6 @@ static pario_status run_batch(struct train *t, struct order *o, uint64_t lo, uin
     pario_status st = pario_ok();
     int failed = 0;
     if (nmine != UINT64_MAX) {
-        for (uint64_t i = 0; i < nmine; i++)
-            t->rows_done += (double)mine[i].len;
         for (uint64_t i = 0; i < nmine && !failed; i++)
             failed = run_seg(t, mine[i], i + 1 < nmine ? mine[i + 1] : after, packed ? packed + i * t->nw : NULL,
                              loss, correct, &st);
@@ -667,6 +667,35 @@ static pario_status run_batch(struct train *t, struct order *o, uint64_t lo, uin
     }
     if (cur.len && !failed)
         run_seg(t, cur, after, NULL, loss, correct, &st);
+    return st;
+}
+
+/* The batch's segments all[0..nall-1] as this rank claims them in shared
+ * memory (t->xn, P > 1; lib/train_node.c): its own run first, then what is
+ * left of the others' (each while the rows of the one it would take next are
+ * prefetched; after the last, the next batch's first of its own, after).
+ * Their sums packed in the order done, the segments into done, their count
+ * into *ndone. On a failure the rest is left to the others or undone: the
+ * step fails on every rank. */
+static pario_status run_claims(struct train *t, const struct seg *all, uint64_t nall, struct seg after,
+                               double *packed, struct seg *done, uint64_t *ndone, pario_xsum *loss,
+                               uint64_t *correct)
+{
+    pario_status st = pario_ok();
+    uint64_t k = 0;
+    pario_train_node_deal(t, all, nall);
+    struct seg cur, next;
+    int have = pario_train_node_claim(t, all, 0, &cur);
+    while (have) {
+        /* the rows of the segment this rank would take next, prefetched, not taken:
+         * a rank slowed during this one leaves it to the others */
+        int more = pario_train_node_claim(t, all, 1, &next);
+        if (run_seg(t, cur, more ? next : after, packed + k * t->nw, loss, correct, &st))
+            break;
+        done[k++] = cur;
+        have = pario_train_node_claim(t, all, 0, &cur);
+    }
+    *ndone = k;
     return st;
 }
 
@@ -769,6 +798,7 @@ void pario_train_close(struct train *t)
     free(t->fsok);
     free(t->segs);
     free(t->mine);
+    free(t->done);
     free(t->hist);
 }
 
@@ -842,8 +872,9 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
         t.fsok = malloc(t.nw);
         t.segs = malloc(2 * DEAL_SEGMENTS * sizeof *t.segs);
         t.mine = malloc(2 * DEAL_SEGMENTS * sizeof *t.mine);
+        t.done = malloc(DEAL_SEGMENTS * sizeof *t.done);
         t.hist = malloc(PARIO_TRAIN_HISTS * sizeof *t.hist);
-        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok || !t.segs || !t.mine || !t.packed || !t.gath
+        if (!t.w || !t.g || !t.z || !t.gs || !t.acc || !t.slots || !t.fsok || !t.segs || !t.mine || !t.done || !t.packed || !t.gath
             || !t.counts || !t.displs || !t.rates || !t.cum || !t.hist)
             st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu weights", (unsigned long long)t.nw);
     }
@@ -951,8 +982,12 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             if (prev > 0.0)
                 pario_loghist_add(&t.hist[0], tb - prev);
             prev = tb;
-            st = run_batch(&t, &ord, lo, size, t.mine, nmine, after, slots ? t.packed : NULL, &eloss, &ecorrect);
-            pario_slow_after(tb); /* PARIO_SLOW, the test hook (slow.h) */
+            /* in shared memory the ranks share the segments as they go (work stealing) */
+            int claims = slots && t.xn && t.p > 1;
+            uint64_t ndone = nmine;
+            st = claims ? run_claims(&t, all, nall, after, t.packed, t.done, &ndone, &eloss, &ecorrect)
+                        : run_batch(&t, &ord, lo, size, t.mine, nmine, after, slots ? t.packed : NULL, &eloss,
+                                    &ecorrect);
             double ta = MPI_Wtime();
             t.secs[0] += ta - tb;
             pario_loghist_add(&t.hist[1], ta - tb);
@@ -965,7 +1000,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
              * not), and agree on the message only when one did */
             if (pario_failed(&st) && !slots)
                 pario_xsum_add(&t.acc[t.nw], 1.0);
-            pario_status ast = slots && t.xn ? pario_train_node_step(&t, t.packed, nmine, t.mine, nall, pario_failed(&st))
+            pario_status ast = slots && t.xn ? pario_train_node_step(&t, t.packed, ndone, claims ? t.done : t.mine, nall,
+                                                                     pario_failed(&st))
                                : slots ? allreduce_slots(&t, t.packed, nmine, all, nall, slots, pario_failed(&st))
                                        : pario_xsum_allreduce(t.acc, t.g, t.nw + 1, o->allreduce, comm);
             /* the next batch's deal becomes this one's */
@@ -1046,6 +1082,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     int have = t.rank != 0 || res->rank_seconds;
     MPI_Bcast(&have, 1, MPI_INT, 0, comm);
     double timers[PARIO_TRAIN_TIMERS] = { t.secs[0], t.secs[1], t.secs[2], t.secs[3] };
+    timers[7] = t.rows_done;
     for (int i = 0; i < 3 && t.hist; i++)
         timers[4 + i] = pario_loghist_quantile(&t.hist[i], 0.5);
     if (have)

@@ -64,6 +64,7 @@ struct train {
     struct pario_map *dmap, *lbmap;    /* their maps (lib/io_map.c) */
     struct pario_stamp dstamp, lstamp; /* DATA's and LABELS' size and time at the open (stamp.h) */
     struct seg *segs, *mine;  /* the segments of this batch and the next; this rank's of each (lib/train.c) */
+    struct seg *done;         /* the segments this rank summed in a step, as claimed (lib/train.c run_claims) */
     struct train_node *xn;    /* the step's exchange in shared memory (lib/train_node.c), or NULL */
 };
 
@@ -106,6 +107,15 @@ void pario_train_node_close(struct train *t);
  * the ranks that failed. Every rank of the job calls it each step. */
 pario_status pario_train_node_step(struct train *t, const double *packed, uint64_t nmine, const struct seg *mine,
                                    uint64_t nseg, int failed);
+/* Work stealing within a step (lib/train_node.c): _deal starts a step whose
+ * segments are all[0..nall-1], each with the rank it is dealt to (a rank's
+ * run contiguous, in rank order: train.c's deal_mine); _claim gives this rank
+ * the next segment to sum, its own run's first, else the last of the rank
+ * with the most left, and returns 1, or 0 when none is left; with peek, the
+ * one it would take, not taken (to prefetch its rows). Every rank deals each step before it
+ * claims; the step's arrival (pario_train_node_step) ends its claims. */
+void pario_train_node_deal(struct train *t, const struct seg *all, uint64_t nall);
+int pario_train_node_claim(struct train *t, const struct seg *all, int peek, struct seg *out);
 /* out[a..b-1]: the columns a..b-1 of nseg slots of t->nw sums, each added
  * exactly and rounded once (math.fsum's bits). Local. */
 void pario_train_exact_cols(struct train *t, const double *slots, uint64_t nseg, uint64_t a, uint64_t b,

@@ -43,6 +43,9 @@ struct train_node {
     pario_node_shm *shm;
     MPI_Comm node;
     _Atomic uint64_t *arrived;  /* arrivals of every rank so far (its own cache line) */
+    char *claims;               /* P lines: each rank's run of the step's segments (a claim word) */
+    uint64_t *run;              /* P + 1: rank r's run is the deal's all[run[r]..run[r+1]-1] */
+    uint64_t tag;               /* the steps dealt so far (the claim words' tag) */
     int combine;                /* at most COMBINE_RANKS ranks: one arrival a step */
     double *flags;              /* two phases: P failure flags */
     double *rates;              /* P ranks' speeds (pario_train_rate) */
@@ -66,18 +69,22 @@ pario_status pario_train_node_open(struct train *t, uint64_t nslots)
     t->xn = NULL;
     uint64_t P = (uint64_t)t->p, pstride = (t->nw + 7) & ~(uint64_t)7;
     int combine = t->p <= COMBINE_RANKS;
-    size_t bytes = combine ? LINE + 2 * P * LINE + 2 * P * pstride * sizeof(pario_train_fixed)
+    size_t bytes = P * LINE;   /* the claim words */
+    bytes += combine ? LINE + 2 * P * LINE + 2 * P * pstride * sizeof(pario_train_fixed)
                                  + nslots * t->nw * sizeof(double)
                            : LINE + (2 * P + nslots * t->nw + t->nw) * sizeof(double);
     struct train_node *x = calloc(1, sizeof *x);
-    pario_status st = x ? pario_ok() : pario_local_error("out of memory for the step's exchange");
+    uint64_t *run = malloc((P + 1) * sizeof *run);
+    pario_status st = x && run ? pario_ok() : pario_local_error("out of memory for the step's exchange");
     if (pario_agree(&st, t->comm)) {
+        free(run);
         free(x);
         return st;
     }
     void *base;
     st = pario_node_shm_open(bytes, t->comm, &x->node, &base, &x->shm);
     if (pario_failed(&st)) {
+        free(run);
         free(x);
         return st;
     }
@@ -85,18 +92,22 @@ pario_status pario_train_node_open(struct train *t, uint64_t nslots)
     MPI_Comm_size(x->node, &n);
     if (n != t->p) {   /* more than one host: alike on every rank (no host holds all P) */
         pario_node_shm_close(x->shm, &x->node);
+        free(run);
         free(x);
         return pario_ok();
     }
     x->arrived = base;
+    x->claims = (char *)base + LINE;   /* zeros: tag 0, before the first step (1) */
+    x->run = run;
+    base = x->claims + P * LINE;
     x->combine = combine;
     if (combine) {
-        x->heads = (char *)base + LINE;
+        x->heads = (char *)base;
         x->parts = (pario_train_fixed *)(x->heads + 2 * P * LINE);
         x->pstride = pstride;
         x->slots = (double *)(x->parts + 2 * P * pstride);
     } else {
-        x->flags = (double *)((char *)base + LINE);
+        x->flags = (double *)base;
         x->rates = x->flags + t->p;
         x->slots = x->rates + t->p;
         x->sums = x->slots + nslots * t->nw;
@@ -110,8 +121,82 @@ void pario_train_node_close(struct train *t)
     if (!t->xn)
         return;
     pario_node_shm_close(t->xn->shm, &t->xn->node);
+    free(t->xn->run);
     free(t->xn);
     t->xn = NULL;
+}
+
+/* A claim word: the step's tag, the next segment of the run from its front,
+ * and its end (runs of at most 65,535 segments: SHM_SLOT_SEGMENTS is 1,024). */
+#define CLAIM(tag, head, end) ((uint64_t)(tag) << 32 | (uint64_t)(head) << 16 | (uint64_t)(end))
+
+void pario_train_node_deal(struct train *t, const struct seg *all, uint64_t nall)
+{
+    struct train_node *x = t->xn;
+    x->tag++;
+    uint64_t i = 0;
+    for (int r = 0; r < t->p; r++) {
+        x->run[r] = i;
+        while (i < nall && all[i].rank == r)
+            i++;
+    }
+    x->run[t->p] = nall;
+}
+
+/* What is left of rank r's run: its word's next and end (the whole run under an older tag). */
+static void run_left(const struct train_node *x, int r, uint64_t w, uint64_t *head, uint64_t *end)
+{
+    *head = 0;
+    *end = x->run[r + 1] - x->run[r];
+    if (w >> 32 == (x->tag & 0xffffffffu)) {
+        *head = w >> 16 & 0xffff;
+        *end = w & 0xffff;
+    }
+}
+
+/* One segment of rank r's run, from its front or its back: its index in the
+ * deal, taken (take) or only looked at, else UINT64_MAX when none is left. */
+static uint64_t claim(struct train_node *x, int r, int back, int take)
+{
+    _Atomic uint64_t *c = (_Atomic uint64_t *)(x->claims + (size_t)r * LINE);
+    uint64_t w = atomic_load_explicit(c, memory_order_relaxed), tag = x->tag & 0xffffffffu;
+    for (;;) {
+        uint64_t head, end;
+        run_left(x, r, w, &head, &end);
+        if (end <= head)
+            return UINT64_MAX;
+        uint64_t want = back ? CLAIM(tag, head, end - 1) : CLAIM(tag, head + 1, end);
+        if (!take || atomic_compare_exchange_weak_explicit(c, &w, want, memory_order_relaxed, memory_order_relaxed))
+            return x->run[r] + (back ? end - 1 : head);
+    }
+}
+
+int pario_train_node_claim(struct train *t, const struct seg *all, int peek, struct seg *out)
+{
+    struct train_node *x = t->xn;
+    uint64_t i = claim(x, t->rank, 0, !peek);
+    while (i == UINT64_MAX) {
+        /* the run with the most left */
+        int victim = -1;
+        uint64_t most = 0;
+        for (int q = 0; q < t->p; q++) {
+            if (q == t->rank)
+                continue;
+            uint64_t head, end;
+            run_left(x, q, atomic_load_explicit((_Atomic uint64_t *)(x->claims + (size_t)q * LINE),
+                                                memory_order_relaxed),
+                     &head, &end);
+            if (end > head && end - head > most) {
+                most = end - head;
+                victim = q;
+            }
+        }
+        if (victim < 0)
+            return 0;
+        i = claim(x, victim, 1, !peek);
+    }
+    *out = all[i];
+    return 1;
 }
 
 static void arrive(struct train_node *x, int p, double spin)

@@ -254,8 +254,9 @@ int main(int argc, char **argv)
         for (int r = 0; !pario_failed(&st) && c.verbose && res.rank_seconds && r < res.nranks; r++) {
             const double *s = res.rank_seconds + PARIO_TRAIN_TIMERS * r;
             pario_note(&c, "rank %d: %.3f s reading + kernel, %.3f s allreduce (waiting included), %.3f s exact sums + "
-                       "update, %.3f s final evaluation; median step %.2f us (reading + kernel %.2f, allreduce %.2f)",
-                       r, s[0], s[1], s[2], s[3], s[4] * 1e6, s[5] * 1e6, s[6] * 1e6);
+                       "update, %.3f s final evaluation; median step %.2f us (reading + kernel %.2f, allreduce %.2f); "
+                       "%.0f rows summed",
+                       r, s[0], s[1], s[2], s[3], s[4] * 1e6, s[5] * 1e6, s[6] * 1e6, s[7]);
         }
         pario_train_result_free(&res);
     }

@@ -108,7 +108,7 @@ typedef struct pario_train_opts {
 void pario_train_opts_init(pario_train_opts *o);
 
 /* Timers per rank in pario_train_result.rank_seconds. */
-#define PARIO_TRAIN_TIMERS 7
+#define PARIO_TRAIN_TIMERS 8
 
 typedef struct pario_train_result {
     uint64_t samples, features, classes, nweights, steps;
@@ -125,7 +125,8 @@ typedef struct pario_train_result {
                               the totals of reading and the kernel, the gradients' allreduce
                               (waiting included), the exact sums and the update, the final
                               evaluation; then the medians of a step (start to start), of its
-                              reading and kernel, and of its allreduce (within 0.8%) */
+                              reading and kernel, and of its allreduce (within 0.8%); then the
+                              training rows it summed, over all epochs (not seconds) */
 } pario_train_result;
 
 /* Collective: train, then evaluate the final weights over the whole dataset.

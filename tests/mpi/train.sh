@@ -85,6 +85,21 @@ run softs5 5 "${SOFT[@]}" --allreduce shm
 ref same soft1.json softs5.json
 PARIO_POOL_NODE_SIZE=1 run softa3 3 "${SOFT[@]}"
 ref same soft1.json softa3.json
+# in shared memory the ranks take a step's segments as they go: with rank 1
+# of 2 six times slower a segment (PARIO_SLOW), rank 0 takes the rest of
+# rank 1's run while rank 1 works on its first, so rank 1 sums under a
+# quarter of the rows (batches of about 10 segments; 9 steps, too few for
+# the deal by speeds, which starts after 16, so without taking them as they
+# go it sums half); the same bits as 1 rank. The rows each rank summed
+# (--verbose) add up to epochs x rows.
+run softw1 1 "${SOFT[@]}" --batch 48
+PARIO_SLOW=1:6 run softw2 2 "${SOFT[@]}" --batch 48 --verbose
+ref same softw1.json softw2.json
+check "work stealing: the slowed rank summed under a quarter of the rows" $PYTHON3 -c "
+import os, re, sys
+rows = os.path.getsize('soft_y.bin') // 4 * 3
+got = [float(v) for v in re.findall(r'rank \d+: .*; (\d+) rows summed', open('softw2.err').read())]
+sys.exit(0 if len(got) == 2 and sum(got) == rows and got[1] < rows / 4 else 1)"
 # no shared memory (rank 0's shm_open fails, the 5th open of its run): auto
 # takes mpi, the same bits; shm asked for is an error, one line
 PARIO_FAULT=open:rank=0:after=4 run softf2 2 "${SOFT[@]}"

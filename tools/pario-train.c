@@ -139,8 +139,10 @@ static const pario_tool tool = {
     "--verbose adds, on stderr, the steps, the samples per second and the allreduce\n"
     "that ran, and for each rank its seconds of reading + kernel, allreduce (waiting\n"
     "included), exact sums + update and final evaluation, then its median step\n"
-    "(start to start), reading + kernel and allreduce in microseconds (within 0.8%):\n"
-    "on a machine shared with other jobs the medians leave out the stalled steps.\n",
+    "(start to start), reading + kernel and allreduce in microseconds (within 0.8%),\n"
+    "and the training rows it summed (in shared memory the ranks take each step's\n"
+    "segments as they go): on a machine shared with other jobs the medians leave\n"
+    "out the stalled steps.\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1,
     PARIO_WITHOUT_STRATEGY | PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS,
 };

@@ -289,40 +289,60 @@ void pario_pool_stop(pario_pool *p)
 
 int pario_pool_stopped(const pario_pool *p) { return atomic_load(&p->shm->stop) != 0; }
 
-void pario_pool_free(pario_pool *p, const char *stats_tool)
+void pario_pool_stats_print(const pario_pool_stats *s, const char *stats_tool, MPI_Comm comm)
 {
-    if (!p)
-        return;
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    double mine[4] = { (double)s->tasks, (double)s->batches, s->working, s->waiting };
+    double *all = rank == 0 ? malloc(sizeof mine * (size_t)size) : NULL;
+    int ok = rank != 0 || all;
+    MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
+    if (ok) {
+        MPI_Gather(mine, 4, MPI_DOUBLE, all, 4, MPI_DOUBLE, 0, comm);
+        if (rank == 0) {
+            double maxwait = 0;
+            for (int r = 0; r < size; r++)
+                if (all[4 * r + 3] > maxwait)
+                    maxwait = all[4 * r + 3];
+            char pools[48] = "";
+            if (s->pools > 1)
+                snprintf(pools, sizeof pools, " in %d pools", s->pools);
+            fprintf(stderr, "%s: stats: schedule %s, %llu tasks%s, %d ranks on %d node%s, longest wait at the end %.3f s\n",
+                    stats_tool, pario_schedule_name(s->sched), (unsigned long long)s->n, pools, size, s->nnodes,
+                    s->nnodes == 1 ? "" : "s", maxwait);
+            for (int r = 0; r < size; r++)
+                fprintf(stderr, "%s: stats: rank %d: %llu tasks in %llu batches, %.3f s working, %.3f s waiting\n",
+                        stats_tool, r, (unsigned long long)all[4 * r], (unsigned long long)all[4 * r + 1],
+                        all[4 * r + 2], all[4 * r + 3]);
+            fflush(stderr);
+        }
+    }
+    free(all);
+}
+
+/* Wait for every rank and add this rank's numbers into s (NULL: none). */
+static void tally(pario_pool *p, pario_pool_stats *s)
+{
     if (!p->finished) {
         p->finished = 1;
         p->t_end = MPI_Wtime();
     }
     MPI_Barrier(p->comm);
-    double wait = MPI_Wtime() - p->t_end;
-    if (stats_tool) {
-        double mine[4] = { (double)p->tasks, (double)p->batches, p->t_end - p->t0, wait };
-        double *all = p->rank == 0 ? malloc(sizeof mine * (size_t)p->size) : NULL;
-        int ok = p->rank != 0 || all;
-        MPI_Bcast(&ok, 1, MPI_INT, 0, p->comm);
-        if (ok) {
-            MPI_Gather(mine, 4, MPI_DOUBLE, all, 4, MPI_DOUBLE, 0, p->comm);
-            if (p->rank == 0) {
-                double maxwait = 0;
-                for (int r = 0; r < p->size; r++)
-                    if (all[4 * r + 3] > maxwait)
-                        maxwait = all[4 * r + 3];
-                fprintf(stderr, "%s: stats: schedule %s, %llu tasks, %d ranks on %d node%s, longest wait at the end %.3f s\n",
-                        stats_tool, pario_schedule_name(p->sched), (unsigned long long)p->n, p->size, p->nnodes,
-                        p->nnodes == 1 ? "" : "s", maxwait);
-                for (int r = 0; r < p->size; r++)
-                    fprintf(stderr, "%s: stats: rank %d: %llu tasks in %llu batches, %.3f s working, %.3f s waiting\n",
-                            stats_tool, r, (unsigned long long)all[4 * r], (unsigned long long)all[4 * r + 1],
-                            all[4 * r + 2], all[4 * r + 3]);
-                fflush(stderr);
-            }
-        }
-        free(all);
+    if (s) {
+        s->sched = p->sched;
+        s->n += p->n;
+        s->tasks += p->tasks;
+        s->batches += p->batches;
+        s->working += p->t_end - p->t0;
+        s->waiting += MPI_Wtime() - p->t_end;
+        s->nnodes = p->nnodes;
+        s->pools++;
     }
+}
+
+static void release(pario_pool *p)
+{
     if (p->gwin != MPI_WIN_NULL) {
         MPI_Win_unlock_all(p->gwin);
         MPI_Win_free(&p->gwin);
@@ -330,4 +350,24 @@ void pario_pool_free(pario_pool *p, const char *stats_tool)
     pario_node_shm_close(p->nshm, &p->node);
     MPI_Comm_free(&p->comm);
     free(p);
+}
+
+void pario_pool_free_into(pario_pool *p, pario_pool_stats *s)
+{
+    if (!p)
+        return;
+    tally(p, s);
+    release(p);
+}
+
+void pario_pool_free(pario_pool *p, const char *stats_tool)
+{
+    if (!p)
+        return;
+    pario_pool_stats st;
+    memset(&st, 0, sizeof st);
+    tally(p, &st);
+    if (stats_tool)
+        pario_pool_stats_print(&st, stats_tool, p->comm);
+    release(p);
 }

@@ -181,114 +181,158 @@ pario_status pario_reduce_write_h5(const char *path, const pario_reduce_spec *sp
     return pario_reduce_write_h5_typed(path, spec, res, attrs, NULL, 0);
 }
 
-/* What goes into the file: one result, or many inputs' (pario_inputs_write_h5). */
-struct content {
-    const pario_reduce_spec *spec;
-    const pario_reduce_result *res;
-    const char *const *attrs;
-    const pario_h5_attr *num;
-    size_t nnum;
-    char *const *paths;       /* many inputs: n > 0 */
-    const pario_status *st;
-    size_t n;
-};
-
-static int write_inputs(hid_t f, const struct content *c)
+/* The groups /inputs/NNNNNN of inputs first..first+m-1 (their results res[0..m-1]). */
+static int write_groups(hid_t g, const pario_reduce_spec *spec, char *const *paths, const pario_reduce_result *res,
+                        const pario_status *st, size_t first, size_t m)
 {
     int ok = 1;
-    size_t failed_inputs = 0;
-    for (size_t i = 0; i < c->n; i++)
-        failed_inputs += pario_failed(&c->st[i]);
-    for (const char *const *a = c->attrs; ok && a && a[0]; a += 2)
-        ok = attr_str(f, a[0], a[1]);
-    for (size_t i = 0; ok && i < c->nnum; i++)
-        ok = attr_typed(f, &c->num[i]);
-    ok = ok && attr_u64(f, "inputs", c->n) && attr_u64(f, "failed", failed_inputs);
-    hid_t g = ok ? H5Gcreate2(f, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
-    if (ok && g < 0)
-        ok = failed("cannot create a group in the HDF5 results file");
-    for (size_t i = 0; ok && i < c->n; i++) {
+    for (size_t i = 0; ok && i < m; i++) {
         char name[32];
-        snprintf(name, sizeof name, "%06zu", i); /* input order, whatever the paths */
+        snprintf(name, sizeof name, "%06zu", first + i); /* input order, whatever the paths */
         hid_t gi = H5Gcreate2(g, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        if (gi < 0) {
-            ok = failed("cannot create a group in the HDF5 results file");
-            break;
-        }
-        ok = attr_str(gi, "data", c->paths[i]);
-        if (ok && pario_failed(&c->st[i]))
-            ok = attr_str(gi, "error", c->st[i].msg);
+        if (gi < 0)
+            return failed("cannot create a group in the HDF5 results file");
+        ok = attr_str(gi, "data", paths[i]);
+        if (ok && pario_failed(&st[i]))
+            ok = attr_str(gi, "error", st[i].msg);
         else if (ok)
-            ok = write_all(gi, c->spec, &c->res[i], NULL, NULL, 0);
+            ok = write_all(gi, spec, &res[i], NULL, NULL, 0);
         H5Gclose(gi);
     }
-    if (g >= 0)
-        H5Gclose(g);
     return ok;
 }
 
-static pario_status write_file(const char *path, const struct content *c)
+/* An HDF5 file built in memory (HDF5's core driver, no backing store) and
+ * written out by pario_write_file_atomic (finish): HDF5 never meets a full
+ * disk, which it survives badly (a file it cannot flush stays open and hangs
+ * its exit); the disk's errors come back as errno. Errors come back as
+ * statuses, not HDF5's stack dumps: printing is off only inside H5E_BEGIN_TRY. */
+static hid_t create_image(const char *path)
 {
-    const pario_reduce_spec *spec = c->spec;
-    const pario_reduce_result *res = c->res;
-    const char *const *attrs = c->attrs;
-    const pario_h5_attr *num = c->num;
-    size_t nnum = c->nnum;
     failure = pario_ok();
     failure_path = path;
-    void *image = NULL;
-    ssize_t size = -1;
-    /* The file is built in memory (HDF5's core driver, no backing store) and
-     * written out by pario_write_file_atomic: HDF5 never meets a full disk, which
-     * it survives badly (a file it cannot flush stays open and hangs its exit);
-     * the disk's errors come back as errno. Errors come back as statuses, not
-     * HDF5's stack dumps: printing is off only inside H5E_BEGIN_TRY. */
+    hid_t f = -1;
     H5E_BEGIN_TRY {
         hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
         H5Pset_fapl_core(fapl, 64 << 10, 0);
-        hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+        f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
         H5Pclose(fapl);
-        if (f < 0) {
+        if (f < 0)
             failed("cannot create the HDF5 results file");
-        } else {
-            int ok = c->n ? write_inputs(f, c) : write_all(f, spec, res, attrs, num, nnum);
-            if (ok && H5Fflush(f, H5F_SCOPE_GLOBAL) < 0)
-                ok = failed("cannot write the HDF5 results file");
-            if (ok && (size = H5Fget_file_image(f, NULL, 0)) < 0)
-                ok = failed("cannot write the HDF5 results file");
-            if (ok && !(image = pario_alloc((size_t)size)))
-                ok = 0, failure = pario_sys_error(ENOMEM, "cannot write the HDF5 results file", path);
-            if (ok && H5Fget_file_image(f, image, (size_t)size) < 0)
-                ok = failed("cannot write the HDF5 results file");
-            if (H5Fclose(f) < 0 && ok)
-                ok = failed("cannot write the HDF5 results file");
-            if (!ok)
-                size = -1;
-        }
     } H5E_END_TRY;
-    if (size >= 0 && !pario_failed(&failure)) {
+    return f;
+}
+
+/* The image of f (ok: everything went in) written to path whole when commit,
+ * f closed either way; failure_path is path. */
+static pario_status finish_image(const char *path, hid_t f, int ok, int commit)
+{
+    failure_path = path;
+    void *image = NULL;
+    ssize_t size = -1;
+    H5E_BEGIN_TRY {
+        if (ok && commit && H5Fflush(f, H5F_SCOPE_GLOBAL) < 0)
+            ok = failed("cannot write the HDF5 results file");
+        if (ok && commit && (size = H5Fget_file_image(f, NULL, 0)) < 0)
+            ok = failed("cannot write the HDF5 results file");
+        if (ok && commit && !(image = pario_alloc((size_t)size)))
+            ok = 0, failure = pario_sys_error(ENOMEM, "cannot write the HDF5 results file", path);
+        if (ok && commit && H5Fget_file_image(f, image, (size_t)size) < 0)
+            ok = failed("cannot write the HDF5 results file");
+        if (H5Fclose(f) < 0 && ok && commit)
+            ok = failed("cannot write the HDF5 results file");
+        if (!ok)
+            size = -1;
+    } H5E_END_TRY;
+    if (commit && size >= 0 && !pario_failed(&failure)) {
         failure = pario_write_file_atomic(path, image, (size_t)size);
         if (pario_failed(&failure))
             failure.local = 1;
     }
     free(image);
-    if (size < 0 && !pario_failed(&failure))
+    if (commit && size < 0 && !pario_failed(&failure))
         failure = pario_error(PARIO_ERR_RUNTIME, "%s: cannot write the HDF5 results file", path);
-    return failure;
+    return commit ? failure : pario_ok();
 }
 
 pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_spec *spec,
                                          const pario_reduce_result *res, const char *const *attrs,
                                          const pario_h5_attr *num, size_t nnum)
 {
-    struct content c = { spec, res, attrs, num, nnum, NULL, NULL, 0 };
-    return write_file(path, &c);
+    hid_t f = create_image(path);
+    if (f < 0)
+        return failure;
+    int ok;
+    H5E_BEGIN_TRY {
+        ok = write_all(f, spec, res, attrs, num, nnum);
+    } H5E_END_TRY;
+    return finish_image(path, f, ok, 1);
 }
 
-pario_status pario_inputs_write_h5(const char *path, const pario_reduce_spec *spec, char *const *paths,
-                                   const pario_reduce_result *res, const pario_status *st, size_t n,
-                                   const char *const *attrs, const pario_h5_attr *num, size_t nnum)
+struct pario_inputs_h5 {
+    char *path;
+    hid_t f, g;     /* the file and its group "inputs" */
+    int ok;         /* every write so far went in */
+};
+
+pario_status pario_inputs_h5_open(pario_inputs_h5 **hp, const char *path, const char *const *attrs,
+                                  const pario_h5_attr *num, size_t nnum)
 {
-    struct content c = { spec, res, attrs, num, nnum, paths, st, n };
-    return write_file(path, &c);
+    *hp = NULL;
+    pario_inputs_h5 *h = calloc(1, sizeof *h);
+    char *copy = h ? strdup(path) : NULL;
+    if (!copy) {
+        free(h);
+        return pario_sys_error(ENOMEM, "cannot write the HDF5 results file", path);
+    }
+    h->path = copy;
+    h->g = -1;
+    h->f = create_image(path);
+    if (h->f < 0) {
+        free(h->path);
+        free(h);
+        return failure;
+    }
+    int ok = 1;
+    H5E_BEGIN_TRY {
+        for (const char *const *a = attrs; ok && a && a[0]; a += 2)
+            ok = attr_str(h->f, a[0], a[1]);
+        for (size_t i = 0; ok && i < nnum; i++)
+            ok = attr_typed(h->f, &num[i]);
+        h->g = ok ? H5Gcreate2(h->f, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        if (ok && h->g < 0)
+            ok = failed("cannot create a group in the HDF5 results file");
+    } H5E_END_TRY;
+    h->ok = ok;
+    *hp = h;
+    return ok ? pario_ok() : failure;
+}
+
+pario_status pario_inputs_h5_add(pario_inputs_h5 *h, const pario_reduce_spec *spec, char *const *paths,
+                                 const pario_reduce_result *res, const pario_status *st, size_t first, size_t m)
+{
+    failure_path = h->path;
+    if (!h->ok)
+        return failure;
+    H5E_BEGIN_TRY {
+        h->ok = write_groups(h->g, spec, paths, res, st, first, m);
+    } H5E_END_TRY;
+    return h->ok ? pario_ok() : failure;
+}
+
+pario_status pario_inputs_h5_close(pario_inputs_h5 *h, size_t n, size_t failed_inputs, int commit)
+{
+    if (!h)
+        return pario_ok();
+    failure_path = h->path;
+    int ok = h->ok;
+    H5E_BEGIN_TRY {
+        if (h->g >= 0)
+            H5Gclose(h->g);
+        ok = ok && attr_u64(h->f, "inputs", n) && attr_u64(h->f, "failed", failed_inputs);
+    } H5E_END_TRY;
+    pario_status st = finish_image(h->path, h->f, ok, commit);
+    free(h->path);
+    free(h);
+    return st;
 }

@@ -285,7 +285,10 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
             }
         }
         reading_close(&r, st, pool, o->keep_going);
-        pario_pool_free(pool, o->stats_tool);
+        if (o->stats)
+            pario_pool_free_into(pool, o->stats);
+        else
+            pario_pool_free(pool, o->stats_tool);
         agree_inputs(st, n, comm);
     }
     free(first);

@@ -163,7 +163,7 @@ int main(int argc, char **argv)
         pario_progress_start(&prog, tool.name, "counting", view.local_count * view.esize, c.progress, c.quiet,
                              MPI_COMM_WORLD);
         if (o.schedule == PARIO_SCHEDULE_DYNAMIC) {
-            pario_task_opts to = { o.schedule, 0, 0, &c.io, c.stats ? tool.name : NULL };
+            pario_task_opts to = { o.schedule, 0, 0, &c.io, c.stats ? tool.name : NULL, NULL };
             st = pario_count_tasks(&ds, &o.q, &to, o.per_rank, &res, MPI_COMM_WORLD);
         } else {
             st = pario_count_dataset(&ds, &view, &o.q, &c.io, o.per_rank, &prog, &res, MPI_COMM_WORLD);

@@ -184,7 +184,7 @@ int main(int argc, char **argv)
         pario_progress_start(&prog, tool.name, "reducing", view.local_count * view.esize, c.progress, c.quiet,
                              MPI_COMM_WORLD);
         if (o.schedule == PARIO_SCHEDULE_DYNAMIC) {
-            pario_task_opts to = { o.schedule, 0, 0, &c.io, c.stats ? tool.name : NULL };
+            pario_task_opts to = { o.schedule, 0, 0, &c.io, c.stats ? tool.name : NULL, NULL };
             pario_status ist = pario_ok();
             pario_inputs_outcome out;
             st = pario_reduce_inputs(&ds, 1, &o.spec, &to, &res, &ist, &out, MPI_COMM_WORLD);

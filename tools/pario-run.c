@@ -110,25 +110,21 @@ static void emit(FILE *f, int fmt, const pario_job *job, const pario_dataset *ds
     pario_out_close(&out);
 }
 
-/* The results document of a many-input run. */
-static void emit_many(FILE *f, int fmt, const pario_job *job, int nranks, const pario_inputs *in, const pario_dataset *ds,
-                      const pario_reduce_result *res, const pario_status *ist)
+/* The head of a many-input run's results document (the job), then its
+ * inputs as they are done (pario_inputs_emit_*). */
+static void emit_head(pario_out *out, const pario_job *job, int nranks, size_t n)
 {
-    pario_out out;
-    pario_out_open(&out, f, fmt);
     char ops[512];
     pario_reduce_ops_format(&job->spec, ops, sizeof ops);
-    pario_out_obj(&out, "job");
-    pario_out_str(&out, "file", job->path);
+    pario_out_obj(out, "job");
+    pario_out_str(out, "file", job->path);
     if (job->name[0])
-        pario_out_str(&out, "name", job->name);
-    pario_out_u64(&out, "inputs", in->n);
-    pario_out_i64(&out, "ranks", nranks);
-    pario_out_str(&out, "operations", ops);
-    pario_out_bool(&out, "skip_nan", job->spec.skip_nan);
-    pario_out_end(&out);
-    pario_inputs_emit(&out, &job->spec, in->paths, ds, res, ist, in->n, stderr, tool.name);
-    pario_out_close(&out);
+        pario_out_str(out, "name", job->name);
+    pario_out_u64(out, "inputs", n);
+    pario_out_i64(out, "ranks", nranks);
+    pario_out_str(out, "operations", ops);
+    pario_out_bool(out, "skip_nan", job->spec.skip_nan);
+    pario_out_end(out);
 }
 
 /* Rank 0: the inputs from --inputs, the arguments after the job, or input.data. */
@@ -149,7 +145,157 @@ static pario_status gather_inputs(const pario_common *c, const struct run_opts *
     return pario_failed(&st) ? st : pario_inputs_check_unique(in);
 }
 
-/* pario-run with many inputs (doc/pool.md). */
+/* Inputs reduced at a time (a window): their datasets, statuses and results
+ * are what a many-input run keeps, 16-30 KB an input on every rank; the
+ * results are written as each window is done. PARIO_RUN_WINDOW=N sets it
+ * (a documented test hook, doc/pool.md). */
+#define WINDOW 256
+
+static size_t window_size(void)
+{
+    const char *e = getenv("PARIO_RUN_WINDOW");
+    long v = e ? strtol(e, NULL, 10) : 0;
+    return v > 0 ? (size_t)v : WINDOW;
+}
+
+/* Rank 0: where a many-input run's results go as the windows are done (a
+ * temporary file beside output.results, renamed at the end; for stdout a
+ * buffer, in memory when one window holds every input, else an anonymous
+ * temporary file, copied out at the end), and the HDF5 results file. */
+struct many_out {
+    FILE *f;
+    char *text;               /* the memory buffer's */
+    size_t len;
+    int to_file, to_mem;
+    pario_out out;
+    pario_inputs_emitter *e;
+    pario_inputs_h5 *h5;
+    size_t failed;
+    char **errors;            /* --keep-going: the failed inputs' lines, printed at the end */
+    size_t nerrors;
+};
+
+static pario_status many_open(struct many_out *m, const pario_common *c, const pario_job *job, size_t n, size_t w)
+{
+    pario_status st = pario_ok();
+    int fmt = job->results[0] ? job->format : c->format;
+    if (job->results[0]) {
+        char tmp[4200];
+        pario_tmp_name(job->results, (long)getpid(), tmp, sizeof tmp);
+        m->f = fopen(tmp, "wb");
+        m->to_file = 1;
+        if (!m->f)
+            return pario_sys_error(errno, "cannot create", job->results);
+    } else if (n <= w) {
+        m->f = open_memstream(&m->text, &m->len);
+        m->to_mem = 1;
+        if (!m->f)
+            return pario_sys_error(errno, "cannot hold the results", NULL);
+    } else {
+        m->f = tmpfile();
+        if (!m->f)
+            return pario_sys_error(errno, "cannot create a temporary file for the results", NULL);
+    }
+    pario_out_open(&m->out, m->f, fmt);
+    emit_head(&m->out, job, c->nranks, n);
+    m->e = pario_inputs_emit_begin(&m->out, &job->spec, stderr, tool.name);
+    if (!m->e)
+        return pario_sys_error(ENOMEM, "the results", NULL);
+    if (job->h5[0]) {
+        char ops[512];
+        pario_reduce_ops_format(&job->spec, ops, sizeof ops);
+        const char *attrs[] = { "tool", tool.name, "job", job->path, "name", job->name, "operations", ops, NULL };
+        const pario_h5_attr num[] = { { "ranks", 'i', c->nranks, 0 },
+                                      { "axis", 'i', job->spec.axis, 0 },
+                                      { "skip_nan", 'b', 0, (uint64_t)job->spec.skip_nan },
+                                      { "chunk_bytes", 'u', 0, c->io.chunk_bytes } };
+        st = pario_inputs_h5_open(&m->h5, job->h5, attrs, num, sizeof num / sizeof num[0]);
+    }
+    return st;
+}
+
+/* Rank 0: a window's inputs first..first+k-1 into the outputs; their
+ * failures kept for the end. */
+static pario_status many_add(struct many_out *m, const pario_job *job, char *const *paths, const pario_dataset *ds,
+                             const pario_reduce_result *res, const pario_status *ist, size_t first, size_t k)
+{
+    pario_inputs_emit_some(m->e, paths, ds, res, ist, k);
+    pario_status st = pario_ok();
+    if (m->h5)
+        st = pario_inputs_h5_add(m->h5, &job->spec, paths, res, ist, first, k);
+    for (size_t i = 0; i < k && !pario_failed(&st); i++) {
+        if (!pario_failed(&ist[i]))
+            continue;
+        m->failed++;
+        char line[PARIO_MSG_MAX + 128];
+        if (ist[i].local && ist[i].rank >= 0)
+            snprintf(line, sizeof line, "%s: error: %s (rank %d)", tool.name, ist[i].msg, ist[i].rank);
+        else
+            snprintf(line, sizeof line, "%s: error: %s", tool.name, ist[i].msg);
+        char **grown = realloc(m->errors, (m->nerrors + 1) * sizeof *grown);
+        char *copy = grown ? strdup(line) : NULL;
+        if (grown)
+            m->errors = grown;
+        if (!copy)
+            return pario_sys_error(ENOMEM, "the failed inputs' messages", NULL);
+        m->errors[m->nerrors++] = copy;
+    }
+    if (!pario_failed(&st) && ferror(m->f))
+        st = pario_sys_error(EIO, "cannot write", m->to_file ? job->results : "the results");
+    return st;
+}
+
+/* Rank 0: the totals, then every output in place (commit), or none. */
+static pario_status many_close(struct many_out *m, const pario_common *c, const pario_job *job, size_t n, int commit)
+{
+    pario_status st = pario_ok();
+    if (m->e) {
+        pario_inputs_emit_end(m->e);
+        pario_out_close(&m->out);
+    }
+    if (m->f && fflush(m->f) != 0 && commit)
+        st = pario_sys_error(errno, "cannot write", m->to_file ? job->results : "the results");
+    if (m->f && m->to_file && fclose(m->f) != 0 && commit && !pario_failed(&st))
+        st = pario_sys_error(errno, "cannot write", job->results);
+    if (m->f && m->to_mem)
+        fclose(m->f);
+    int ok = commit && !pario_failed(&st);
+    pario_status hst = m->h5 ? pario_inputs_h5_close(m->h5, n, m->failed, ok) : pario_ok();
+    if (ok && pario_failed(&hst))
+        st = hst, ok = 0;
+    if (m->to_file)
+        st = ok ? pario_commit_tmp(job->results) : (pario_discard_tmp(job->results), st);
+    else if (ok && m->to_mem)
+        fwrite(m->text, 1, m->len, stdout);
+    else if (ok && m->f) {
+        rewind(m->f);
+        char buf[65536];
+        size_t got;
+        while ((got = fread(buf, 1, sizeof buf, m->f)) > 0)
+            fwrite(buf, 1, got, stdout);
+    }
+    if (m->f && !m->to_file && !m->to_mem)
+        fclose(m->f);
+    fflush(stdout);
+    free(m->text);
+    if (ok) {
+        if (job->results[0])
+            pario_note(c, "wrote %s", job->results);
+        if (job->h5[0])
+            pario_note(c, "wrote %s", job->h5);
+    }
+    return st;
+}
+
+static void many_free(struct many_out *m)
+{
+    for (size_t i = 0; i < m->nerrors; i++)
+        free(m->errors[i]);
+    free(m->errors);
+}
+
+/* pario-run with many inputs (doc/pool.md): a window of inputs at a time,
+ * each window opened, reduced by tasks and written before the next. */
 static pario_status run_many(pario_common *c, const struct run_opts *o, pario_job *job)
 {
     MPI_Comm comm = MPI_COMM_WORLD;
@@ -178,94 +324,87 @@ static pario_status run_many(pario_common *c, const struct run_opts *o, pario_jo
             printf("%s: valid (%zu inputs)\n", job->path, in.n);
         st = pario_error(PARIO_DONE, "checked");
     }
-    size_t n = in.n;
+    size_t n = in.n, w = window_size();
+    w = w < n ? w : (n ? n : 1);
     pario_dataset *ds = NULL;
     pario_status *ist = NULL;
     pario_reduce_result *res = NULL;
+    struct many_out m;
+    memset(&m, 0, sizeof m);
     if (!pario_failed(&st)) {
-        ds = calloc(n, sizeof *ds);
-        ist = calloc(n, sizeof *ist);
-        res = calloc(n, sizeof *res);
+        ds = calloc(w, sizeof *ds);
+        ist = calloc(w, sizeof *ist);
+        res = calloc(w, sizeof *res);
         if (!ds || !ist || !res)
-            st = pario_local_error("out of memory for %zu inputs", n);
+            st = pario_local_error("out of memory for %zu inputs", w);
         pario_agree(&st, comm);
     }
     const int keep_going = o->keep_going || job->keep_going;
+    pario_pool_stats stats;
+    memset(&stats, 0, sizeof stats);
+    uint64_t bytes = 0;
+    double t0 = MPI_Wtime();
+    int opened = 0;
     if (!pario_failed(&st)) {
         pario_common_free(c);
         pario_job_io_opts(job, &c->io);
-        st = pario_inputs_open(in.paths, n, job->desc[0] ? job->desc : NULL, job->dataset[0] ? job->dataset : NULL,
-                               ds, ist, comm);
-        for (size_t i = 0; i < n && !pario_failed(&st); i++)
+        if (c->rank == 0)
+            st = many_open(&m, c, job, n, w);
+        opened = 1;
+        pario_agree(&st, comm);
+    }
+    pario_task_opts to = { o->schedule_given ? o->schedule : (pario_schedule)job->schedule, keep_going, 0, &c->io,
+                           NULL, c->stats ? &stats : NULL };
+    for (size_t first = 0; first < n && !pario_failed(&st); first += w) {
+        size_t k = n - first < w ? n - first : w;
+        memset(ds, 0, k * sizeof *ds);
+        memset(res, 0, k * sizeof *res);
+        st = pario_inputs_open(in.paths + first, k, job->desc[0] ? job->desc : NULL,
+                               job->dataset[0] ? job->dataset : NULL, ds, ist, comm);
+        for (size_t i = 0; i < k && !pario_failed(&st); i++)
             if (!pario_failed(&ist[i])) {
                 pario_status js = pario_job_check(job, &ds[i]);
                 if (pario_failed(&js))
-                    ist[i] = pario_error(js.code, "%s: %s", in.paths[i], js.msg);
+                    ist[i] = pario_error(js.code, "%s: %s", in.paths[first + i], js.msg);
             }
-    }
-    if (!pario_failed(&st)) {
-        pario_task_opts to = { o->schedule_given ? o->schedule : (pario_schedule)job->schedule, keep_going, 0, &c->io,
-                               c->stats ? tool.name : NULL };
-        pario_inputs_outcome out;
-        double t0 = MPI_Wtime();
-        st = pario_reduce_inputs(ds, n, &job->spec, &to, res, ist, &out, comm);
+        pario_inputs_outcome out = { 0, 0 };
+        if (!pario_failed(&st))
+            st = pario_reduce_inputs(ds, k, &job->spec, &to, res, ist, &out, comm);
         if (!pario_failed(&st) && out.failed && !keep_going)
             st = ist[out.first_failed];
-        if (!pario_failed(&st) && c->rank == 0) {
-            if (job->results[0]) {
-                char *text = NULL;
-                size_t len = 0;
-                FILE *mem = open_memstream(&text, &len);
-                emit_many(mem, job->format, job, c->nranks, &in, ds, res, ist);
-                fclose(mem);
-                st = pario_write_file_atomic(job->results, text, len);
-                free(text);
-            } else {
-                emit_many(stdout, c->format, job, c->nranks, &in, ds, res, ist);
-            }
+        if (!pario_failed(&st)) {
+            if (c->rank == 0)
+                st = many_add(&m, job, in.paths + first, ds, res, ist, first, k);
+            pario_agree(&st, comm);
         }
-        if (!pario_failed(&st) && job->h5[0] && c->rank == 0) {
-            char ops[512];
-            pario_reduce_ops_format(&job->spec, ops, sizeof ops);
-            const char *attrs[] = { "tool", tool.name, "job", job->path, "name", job->name, "operations", ops, NULL };
-            const pario_h5_attr num[] = { { "ranks", 'i', c->nranks, 0 },
-                                          { "axis", 'i', job->spec.axis, 0 },
-                                          { "skip_nan", 'b', 0, (uint64_t)job->spec.skip_nan },
-                                          { "chunk_bytes", 'u', 0, c->io.chunk_bytes } };
-            st = pario_inputs_write_h5(job->h5, &job->spec, in.paths, res, ist, n, attrs, num,
-                                       sizeof num / sizeof num[0]);
-            if (pario_failed(&st) && job->results[0])
-                remove(job->results); /* both outputs or neither */
-        }
-        if (!pario_failed(&st) && c->rank == 0) {
-            if (job->results[0])
-                pario_note(c, "wrote %s", job->results);
-            if (job->h5[0])
-                pario_note(c, "wrote %s", job->h5);
-        }
-        pario_agree(&st, comm);
-        if (!pario_failed(&st) && out.failed) {
-            /* --keep-going: every failure named, the others' results written */
-            for (size_t i = 0; c->rank == 0 && i < n; i++) {
-                if (!pario_failed(&ist[i]))
-                    continue;
-                if (ist[i].local && ist[i].rank >= 0)
-                    fprintf(stderr, "%s: error: %s (rank %d)\n", tool.name, ist[i].msg, ist[i].rank);
-                else
-                    fprintf(stderr, "%s: error: %s\n", tool.name, ist[i].msg);
-            }
-            st = pario_error(PARIO_ERR_RUNTIME, "%zu of %zu inputs failed (--keep-going: the others' results are written)",
-                             out.failed, n);
-        }
-        if (c->stats) {
-            uint64_t bytes = 0;
-            for (size_t i = 0; i < n; i++)
-                bytes += res[i].bytes;
-            pario_stats_print(tool.name, "read", bytes, MPI_Wtime() - t0, comm);
+        for (size_t i = 0; i < k; i++) {
+            bytes += res[i].bytes;
+            pario_reduce_result_free(&res[i]);
         }
     }
-    for (size_t i = 0; res && i < n; i++)
-        pario_reduce_result_free(&res[i]);
+    if (opened && c->rank == 0) {
+        pario_status cst = many_close(&m, c, job, n, !pario_failed(&st));
+        if (!pario_failed(&st))
+            st = cst;
+    }
+    if (opened)
+        pario_agree(&st, comm);
+    if (!pario_failed(&st)) {
+        size_t failed = m.failed;
+        MPI_Bcast(&failed, sizeof failed, MPI_BYTE, 0, comm);
+        if (failed) {
+            /* --keep-going: every failure named, the others' results written */
+            for (size_t i = 0; i < m.nerrors; i++)
+                fprintf(stderr, "%s\n", m.errors[i]);
+            st = pario_error(PARIO_ERR_RUNTIME, "%zu of %zu inputs failed (--keep-going: the others' results are written)",
+                             failed, n);
+        }
+    }
+    if (opened && c->stats) {
+        pario_pool_stats_print(&stats, tool.name, comm);
+        pario_stats_print(tool.name, "read", bytes, MPI_Wtime() - t0, comm);
+    }
+    many_free(&m);
     free(res);
     free(ist);
     free(ds);
@@ -355,7 +494,7 @@ int main(int argc, char **argv)
         if (csv.active) {
             st = pario_reduce_csv(job->data, &csv, &job->spec, &c.io, &prog, &res, &cs, MPI_COMM_WORLD);
         } else if (sched == PARIO_SCHEDULE_DYNAMIC) {
-            pario_task_opts to = { sched, 0, 0, &c.io, c.stats ? tool.name : NULL };
+            pario_task_opts to = { sched, 0, 0, &c.io, c.stats ? tool.name : NULL, NULL };
             pario_status ist = pario_ok();
             pario_inputs_outcome io;
             st = pario_reduce_inputs(&ds, 1, &job->spec, &to, &res, &ist, &io, MPI_COMM_WORLD);

@@ -45,6 +45,20 @@ int pario_pool_stopped(const pario_pool *p);
  * batches, busy and waiting seconds ("--stats"). */
 void pario_pool_free(pario_pool *p, const char *stats_tool);
 
+/* --stats over several pools (pario-run's windows of inputs, doc/pool.md):
+ * each pool's numbers added into one tally by pario_pool_free_into (the
+ * same collective as pario_pool_free, printing nothing), printed once by
+ * pario_pool_stats_print (collective over comm, the pools' communicator):
+ * the tasks, batches and seconds of every pool added, per rank. Zero it first. */
+typedef struct pario_pool_stats {
+    pario_schedule sched;
+    uint64_t n, tasks, batches;   /* the pools' tasks; this rank's tasks and batches */
+    double working, waiting;      /* this rank's seconds */
+    int nnodes, pools;
+} pario_pool_stats;
+void pario_pool_free_into(pario_pool *p, pario_pool_stats *s);
+void pario_pool_stats_print(const pario_pool_stats *s, const char *stats_tool, MPI_Comm comm);
+
 #ifdef __cplusplus
 }
 #endif

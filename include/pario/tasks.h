@@ -29,6 +29,7 @@ typedef struct pario_task_opts {
     size_t task_bytes;         /* the most bytes of one input in one task (0: the chunk size) */
     const pario_io_opts *io;   /* chunk (the read buffer), hints */
     const char *stats_tool;    /* --stats: rank 0 prints tasks and waits per rank (NULL: no) */
+    pario_pool_stats *stats;   /* else non-NULL: each pool's numbers added here, printed by the caller */
 } pario_task_opts;
 
 /* A run's inputs, in order. */
@@ -80,21 +81,35 @@ pario_status pario_reduce_inputs(const pario_dataset *ds, size_t n, const pario_
 pario_status pario_count_tasks(const pario_dataset *ds, const pario_count_query *q, const pario_task_opts *o,
                                int per_rank, pario_count_result *res, MPI_Comm comm);
 
-/* Rank 0: a many-input run's results to an open emitter: "inputs" (one object per
- * input, keyed by its path, in input order: dtype, shape and pario_reduce_emit's
- * keys, or "error") and "totals" (inputs, failed, bytes; with one dtype and no
- * axis also the operations over all inputs as one dataset, histogram aside).
- * Overflow warnings go to warn (NULL: none). Returns the overflowed sums. */
-uint64_t pario_inputs_emit(pario_out *o, const pario_reduce_spec *spec, char *const *paths, const pario_dataset *ds,
-                           const pario_reduce_result *res, const pario_status *st, size_t n, FILE *warn,
-                           const char *tool);
-/* Rank 0: the same as an HDF5 file: root attributes attrs/num, "inputs" and
- * "failed"; a group /inputs/NNNNNN per input (input order) with attribute "data"
- * and either "error" or the datasets pario_reduce_write_h5 writes. Written whole
- * or not at all. */
-pario_status pario_inputs_write_h5(const char *path, const pario_reduce_spec *spec, char *const *paths,
-                                   const pario_reduce_result *res, const pario_status *st, size_t n,
-                                   const char *const *attrs, const pario_h5_attr *num, size_t nnum);
+/* Rank 0: a many-input run's results to an open emitter, written as the
+ * inputs are done, a window of them at a time (pario-run keeps only a
+ * window's results): "inputs" (one object per input, keyed by its path, in
+ * input order: dtype, shape and pario_reduce_emit's keys, or "error") and
+ * "totals" (inputs, failed, bytes; with one dtype and no axis also the
+ * operations over all inputs as one dataset, histogram aside). _begin opens
+ * "inputs" (NULL: out of memory); _some adds the next m inputs; _end writes
+ * the totals and frees the emitter. Overflow warnings go to warn (NULL: none);
+ * _end returns the overflowed sums. */
+typedef struct pario_inputs_emitter pario_inputs_emitter;
+pario_inputs_emitter *pario_inputs_emit_begin(pario_out *o, const pario_reduce_spec *spec, FILE *warn,
+                                              const char *tool);
+void pario_inputs_emit_some(pario_inputs_emitter *e, char *const *paths, const pario_dataset *ds,
+                            const pario_reduce_result *res, const pario_status *st, size_t m);
+uint64_t pario_inputs_emit_end(pario_inputs_emitter *e);
+
+/* Rank 0: the same as an HDF5 file, built as the windows are done: _open
+ * (root attributes attrs/num and the group "inputs"), _add (a group
+ * /inputs/NNNNNN per input, input order from first, with the attribute "data"
+ * and either "error" or the datasets pario_reduce_write_h5 writes), _close
+ * (the root's "inputs" and "failed", then the file written whole, or with
+ * commit 0 or after a failure not at all; frees h). The file is built in
+ * memory (HDF5's core driver): its size, not the inputs' state. */
+typedef struct pario_inputs_h5 pario_inputs_h5;
+pario_status pario_inputs_h5_open(pario_inputs_h5 **h, const char *path, const char *const *attrs,
+                                  const pario_h5_attr *num, size_t nnum);
+pario_status pario_inputs_h5_add(pario_inputs_h5 *h, const pario_reduce_spec *spec, char *const *paths,
+                                 const pario_reduce_result *res, const pario_status *st, size_t first, size_t m);
+pario_status pario_inputs_h5_close(pario_inputs_h5 *h, size_t n, size_t failed, int commit);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,7 @@ export HWLOC_COMPONENTS="${HWLOC_COMPONENTS:--pci,-linuxio}"
 
 TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pario-$TEST_NAME.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+[ -n "${PARIO_KEEP_WORK:-}" ] || trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 99
 FAILS=0
 PASSES=0

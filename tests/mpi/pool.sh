@@ -167,7 +167,66 @@ check "--keep-going: exit status 1" test "$rc" = 1
 check "--keep-going: the failed input named on stderr" grep -q '^pario-run: error: dbad/f081.bin: ' kg.err
 check "--keep-going: the summary line last" sh -c "tail -n 1 kg.err | grep -q '1 of 160 inputs failed'"
 check "--keep-going: every other input's result, matching numpy" $REF check out.json bad.list dbad/f081.bin
+mv out.json kg.json
+
+# ---- a window of inputs at a time (256 by default; PARIO_RUN_WINDOW): every
+# window opened, reduced, written and freed before the next, so a rank keeps a
+# window's state, not every input's (it kept ~29 KB an input on every rank:
+# 580 MB for 20,000 inputs; session 13). Windows of 7, 50 and 1 give the bytes
+# of one window, JSON and HDF5, static and dynamic, at 1, 2 and 4 ranks
+PARIO_RUN_WINDOW=7 mpirun 2 pario-run --format json --schedule dynamic --h5 w7.h5 job.yaml > w2.json 2> w2.err \
+  || fail "windows of 7: $(cat w2.err)"
+check "windows of 7, 2 ranks, dynamic: the bytes of one window" cmp -s w2.json s2.json
+check "windows of 7: the HDF5 results of one window" $PYTHON3 -c "
+import h5py, numpy as np, sys
+def walk(g, out, at=''):
+    for k, v in g.attrs.items(): out[at + '@' + k] = v
+    for k, v in g.items():
+        if isinstance(v, h5py.Group): walk(v, out, at + '/' + k)
+        else: out[at + '/' + k] = v[()]
+a, b = {}, {}
+with h5py.File('w7.h5', 'r') as f: walk(f, a)
+with h5py.File('many.h5', 'r') as f: walk(f, b)
+assert a.keys() == b.keys(), set(a) ^ set(b)
+bad = [k for k in a if not np.array_equal(a[k], b[k], equal_nan=np.asarray(a[k]).dtype.kind == 'f')]
+sys.exit(1 if bad or len(a) < 160 * 3 else 0)"
+PARIO_RUN_WINDOW=1 mpirun 4 pario-run --format json job.yaml > w4.json 2> w4.err || fail "windows of 1, 4 ranks: $(cat w4.err)"
+check "windows of 1, 4 ranks, static: the bytes of one window" cmp -s w4.json s4.json
+PARIO_RUN_WINDOW=50 mpirun 1 pario-run --format json --stats job.yaml > w1.json 2> w1.err || fail "windows of 50: $(cat w1.err)"
+check "windows of 50, 1 rank: the bytes of one window" cmp -s w1.json s1.json
+check "--stats: the windows' pools added up, one line per rank" sh -c "
+  grep -q 'schedule static, 160 tasks in 4 pools, 1 ranks on 1 node' w1.err &&
+  test \"\$(grep -c 'pario-run: stats: rank' w1.err)\" = 1"
+# a failing input in a later window: --keep-going the same results; without it
+# nothing written (no results file, nothing on stdout), one line, exit 1
+PARIO_RUN_WINDOW=3 mpirun 2 pario-run --schedule dynamic --keep-going outjob.yaml 2> kgw.err
+check "--keep-going, windows of 3: the results of one window" cmp -s out.json kg.json
+check "--keep-going, windows of 3: the failure named, the summary last" sh -c "
+  grep -q '^pario-run: error: dbad/f081.bin: ' kgw.err && tail -n 1 kgw.err | grep -q '1 of 160 inputs failed'"
 rm -f out.json
+PARIO_RUN_WINDOW=3 expect_error 2 1 "pario-run: error: dbad/f081.bin: .*" pario-run outjob.yaml
+check "windows of 3, without --keep-going: no results file" test ! -e out.json
+check "no temporary file left" sh -c "! ls out.json.tmp.* 2>/dev/null | grep -q ."
+PARIO_RUN_WINDOW=3 mpirun 2 pario-run --format json job.yaml 'dbad/f*' > nb.out 2> nb.err; rc=$?
+check "windows of 3, results on stdout: exit 1, nothing on stdout, one line" sh -c "
+  test $rc = 1 && test ! -s nb.out && test \"\$(grep -c . nb.err)\" = 1"
+# memory: a rank's peak for 3,000 inputs within 20 MB of its peak for 300
+# (ru_maxrss of mpiexec's descendants, the ranks)
+$PYTHON3 -c "
+import numpy as np, os
+os.makedirs('dmany', exist_ok=True)
+r = np.random.default_rng(5)
+for i in range(3000): np.save('dmany/m%04d.npy' % i, r.standard_normal(9 + i % 5))" || exit 99
+ls dmany/*.npy | head -300 > m300.list && ls dmany/*.npy > m3000.list
+printf 'input: {data: dmany/m0000.npy}\noperations: [sum, mean, max, std]\n' > mjob.yaml
+peak() { $PYTHON3 -c "
+import resource, subprocess, sys
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)" \
+  timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$(pario_exe pario-run)" --format json --inputs "$1" mjob.yaml; }
+p300=$(peak m300.list); p3000=$(peak m3000.list)
+check "memory flat in the inputs: peak RSS $p300 KB for 300 inputs, $p3000 KB for 3,000" \
+  test "$p300" -gt 0 -a "$p3000" -gt 0 -a "$p3000" -lt $((p300 + 20000))
 # a read failing on one rank mid-run: every rank stops, one line names the file and the rank
 PARIO_SLOW=0:10 PARIO_FAULT=read:rank=1:after=0 expect_error 2 1 "pario-run: error: d/f[0-9]+\\.(bin|npy): .*\\(rank 1\\)" \
   pario-run --schedule dynamic job.yaml

@@ -5,11 +5,16 @@
  * the others, then takes the dot product of each of its rows with a fixed
  * vector of F floats (float arithmetic, vectorised: -O3 -march=native) and
  * nothing else. Printed by rank 0: the slowest rank's seconds for that loop.
+ * With BLOCK, the rows are visited as pario-train visits them: in blocks of
+ * BLOCK rows (its --shuffle-block), the rank's blocks in a shuffled order, the
+ * next block's lines prefetched while the current one is summed (pario-train
+ * prefetches the next segment's rows the same way).
  * Started by mpiexec like pario-train.
- *   mpiexec -n P rows_floor FILE F */
+ *   mpiexec -n P rows_floor FILE F [BLOCK] */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <mpi.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -26,9 +31,9 @@ int main(int argc, char **argv)
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    if (argc != 3) {
+    if (argc != 3 && argc != 4) {
         if (rank == 0)
-            fprintf(stderr, "usage: rows_floor FILE F\n");
+            fprintf(stderr, "usage: rows_floor FILE F [BLOCK]\n");
         MPI_Abort(MPI_COMM_WORLD, 2);
     }
     size_t f = strtoull(argv[2], NULL, 0);
@@ -50,15 +55,45 @@ int main(int argc, char **argv)
     float w[4096];
     for (size_t j = 0; j < f; j++)
         w[j] = 1.0f / (float)(j + 1);
+    size_t block = argc == 4 ? strtoull(argv[3], NULL, 0) : 0;
+    size_t nb = block ? (hi - lo + block - 1) / block : 0, *order = malloc((nb ? nb : 1) * sizeof *order);
+    if (!order)
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    uint64_t rs = 0x9e3779b97f4a7c15ull ^ (uint64_t)rank;
+    for (size_t b = 0; b < nb; b++) {   /* Fisher-Yates with xorshift64 */
+        order[b] = b;
+        rs ^= rs << 13, rs ^= rs >> 7, rs ^= rs << 17;
+        size_t k = (size_t)(rs % (b + 1)), t = order[b];
+        order[b] = order[k];
+        order[k] = t;
+    }
     MPI_Barrier(MPI_COMM_WORLD);
     double t0 = MPI_Wtime(), total = 0.0;
-    for (size_t i = lo; i < hi; i++) {
-        const float *row = x + i * f;
-        float s = 0.0f;
-        for (size_t j = 0; j < f; j++)
-            s += row[j] * w[j];
-        total += s > 0.0f;
+    if (!block) {
+        for (size_t i = lo; i < hi; i++) {
+            const float *row = x + i * f;
+            float s = 0.0f;
+            for (size_t j = 0; j < f; j++)
+                s += row[j] * w[j];
+            total += s > 0.0f;
+        }
     }
+    for (size_t b = 0; b < nb; b++) {
+        size_t first = lo + order[b] * block, end = first + block < hi ? first + block : hi;
+        if (b + 1 < nb) {
+            size_t nf = lo + order[b + 1] * block, ne = nf + block < hi ? nf + block : hi;
+            for (size_t off = 0; off < (ne - nf) * f * 4; off += 64)
+                __builtin_prefetch((const char *)(x + nf * f) + off, 0, 2);
+        }
+        for (size_t i = first; i < end; i++) {
+            const float *row = x + i * f;
+            float s = 0.0f;
+            for (size_t j = 0; j < f; j++)
+                s += row[j] * w[j];
+            total += s > 0.0f;
+        }
+    }
+    free(order);
     double t = MPI_Wtime() - t0, slowest;
     MPI_Reduce(&t, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
     if (rank == 0)

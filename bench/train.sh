@@ -58,6 +58,8 @@ for i in $(seq "$REPS"); do
     timed numpy$n "${PEER_MPI[@]}" -n $n $PY "$HERE/train_peer.py" X.bin y.bin "$ROWS" 64 1 "$BATCH" 0.1
     awk '{print $1 / $2}' out.txt >>numpy$n.rate
     mpiexec.mpich -n $n ./rows_floor X.bin 64 | awk -v r="$ROWS" '{print r / $1}' >>floor$n.rate
+    # the same dot products with pario-train's access: blocks of 64 rows, shuffled, the next prefetched
+    mpiexec.mpich -n $n ./rows_floor X.bin 64 64 | awk -v r="$ROWS" '{print r / $1}' >>bfloor$n.rate
     # the same training with 4x the rows per step (the steps' fixed costs weigh 1/4)
     mpiexec.mpich -n $n "$PARIO_BIN/pario-train" --model logistic --labels y.bin --epochs 1 \
       --batch $((4 * BATCH)) --lr 0.1 --format json --verbose X.bin > out4.txt 2> err4.txt || exit 1
@@ -69,7 +71,7 @@ for v in pario1 pario2 numpy1 numpy2; do
   eval "R_$v=\$(med <$v.rate) W_$v=\$(med <$v.wall) C_$v=\$(med <$v.cpu)"
 done
 for v in pario1 pario2 big1 big2; do eval "M_$v=\$(med <$v.mstep)"; done
-R_floor1=$(med <floor1.rate) R_floor2=$(med <floor2.rate) R_big1=$(med <big1.rate) R_big2=$(med <big2.rate)
+R_floor1=$(med <floor1.rate) R_floor2=$(med <floor2.rate) R_bfloor1=$(med <bfloor1.rate) R_bfloor2=$(med <bfloor2.rate) R_big1=$(med <big1.rate) R_big2=$(med <big2.rate)
 ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 K() { echo "$1" | awk '{printf "%.0f", $1 / 1e3}'; }
 MIB=$((ROWS * 64 * 4 / 1048576))
@@ -98,12 +100,15 @@ does not move.
 | pario-train, batch $((4 * BATCH)), 2 ranks | $(K "$R_big2") | $(K "$M_big2") | | | | |
 | floor, 1 rank (\`bench/rows_floor.c\`) | $(K "$R_floor1") | | | | | |
 | floor, 2 ranks | $(K "$R_floor2") | | | | | |
+| floor in shuffled blocks of 64 rows, 1 rank (\`rows_floor FILE 64 64\`) | $(K "$R_bfloor1") | | | | | |
+| floor in shuffled blocks of 64 rows, 2 ranks | $(K "$R_bfloor2") | | | | | |
 
 2 ranks / 1 rank, loop rate: pario-train $(ratio "$R_pario2" "$R_pario1") (batch $((4 * BATCH)): $(ratio "$R_big2" "$R_big1")), numpy + mpi4py $(ratio "$R_numpy2" "$R_numpy1"),
 median step: pario-train $(ratio "$M_pario2" "$M_pario1") (batch $((4 * BATCH)): $(ratio "$M_big2" "$M_big1")),
 the floor $(ratio "$R_floor2" "$R_floor1") (a dot product of each mapped, populated row with a
 fixed vector, each rank its contiguous 1/P of the rows, nothing else: how reading the rows
-from memory scales on this machine);
+from memory scales on this machine), in shuffled blocks of 64 rows (pario-train's access: each
+rank its 1/P of the blocks in a random order, the next block prefetched) $(ratio "$R_bfloor2" "$R_bfloor1");
 loop rate, pario / numpy: 1 rank $(ratio "$R_pario1" "$R_numpy1"), 2 ranks $(ratio "$R_pario2" "$R_numpy2").
 Targets (issue 15): 2 ranks / 1 rank >= 1.7 (pario's loop rate), numpy / pario >= 5
 (whole process). On a shared machine judge by the CPU column; where the time

@@ -146,11 +146,12 @@ void pario_train_node_deal(struct train *t, const struct seg *all, uint64_t nall
 /* What is left of rank r's run: its word's next and end (the whole run under an older tag). */
 static void run_left(const struct train_node *x, int r, uint64_t w, uint64_t *head, uint64_t *end)
 {
+    uint64_t n = x->run[r + 1] - x->run[r];
     *head = 0;
-    *end = x->run[r + 1] - x->run[r];
-    if (w >> 32 == (x->tag & 0xffffffffu)) {
-        *head = w >> 16 & 0xffff;
-        *end = w & 0xffff;
+    *end = n;
+    if (w >> 32 == (x->tag & 0xffffffffu)) {   /* (a word untouched for 2^32 steps is clamped to the run) */
+        *end = (w & 0xffff) < n ? (w & 0xffff) : n;
+        *head = (w >> 16 & 0xffff) < *end ? (w >> 16 & 0xffff) : *end;
     }
 }
 

@@ -224,9 +224,12 @@ import resource, subprocess, sys
 rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)" \
   timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$(pario_exe pario-run)" --format json --inputs "$1" mjob.yaml; }
-p300=$(peak m300.list); p3000=$(peak m3000.list)
-check "memory flat in the inputs: peak RSS $p300 KB for 300 inputs, $p3000 KB for 3,000" \
-  test "$p300" -gt 0 -a "$p3000" -gt 0 -a "$p3000" -lt $((p300 + 20000))
+# (not under ASan, whose quarantine keeps freed memory: the peak grows with the frees)
+if [ -z "${ASAN_OPTIONS:-}" ]; then
+  p300=$(peak m300.list); p3000=$(peak m3000.list)
+  check "memory flat in the inputs: peak RSS $p300 KB for 300 inputs, $p3000 KB for 3,000" \
+    test "$p300" -gt 0 -a "$p3000" -gt 0 -a "$p3000" -lt $((p300 + 20000))
+fi
 # a read failing on one rank mid-run: every rank stops, one line names the file and the rank
 PARIO_SLOW=0:10 PARIO_FAULT=read:rank=1:after=0 expect_error 2 1 "pario-run: error: d/f[0-9]+\\.(bin|npy): .*\\(rank 1\\)" \
   pario-run --schedule dynamic job.yaml

@@ -67,7 +67,7 @@ static void walk_pieces(pario_exchange *x, enum walk_mode mode, const pario_view
                         uint64_t l0, uint64_t n, const char *in, char *out)
 {
     const size_t es = x->esize;
-    uint64_t g, len = n ? pario_view_run(walk, l0, &g) : 0;
+    uint64_t g = 0, len = n ? pario_view_run(walk, l0, &g) : 0;
     uint64_t run_start = g - (walk->run - len); /* global index where this run began */
     uint64_t own_lo = 1, own_hi = 0;            /* [own_lo, own_hi) owned by `owner` */
     int owner = 0;

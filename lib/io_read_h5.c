@@ -293,8 +293,9 @@ void pario_h5read_close(pario_reader *r)
         for (int b = 0; b < 5; b++)
             if (all & (1u << b))
                 snprintf(modes + strlen(modes), sizeof modes - strlen(modes), "%s%s", modes[0] ? ", " : "", name[b]);
-        static const char *const cause[] = { "independent set", "datatype conversion: the stored byte order is not "
-                                             "the host's", "data transforms", "MPI types disabled",
+        static const char *const cause[] = { "independent set",
+                                             ("datatype conversion: the stored byte order is not the host's"),
+                                             "data transforms", "MPI types disabled",
                                              "dataspace not simple", "layout neither contiguous nor chunked",
                                              "parallel filtered writes disabled", "error while checking" };
         for (int b = 0; b < 8; b++)

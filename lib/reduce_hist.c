@@ -7,8 +7,16 @@
 #include <stdlib.h>
 #include "pario/reduce.h"
 
-/* no fused multiply-add: linspace rounds the product and the sum separately */
-__attribute__((optimize("fp-contract=off")))
+/* no fused multiply-add: linspace rounds the product and the sum separately
+ * (GCC by the function's attribute; clang, which has no such attribute, by
+ * the standard pragma, for the rest of this file) */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#define NO_FMA
+#else
+#define NO_FMA __attribute__((optimize("fp-contract=off")))
+#endif
+NO_FMA
 pario_status pario_hist_init(pario_hist *h, uint64_t bins, double lo, double hi)
 {
     h->edges = NULL;

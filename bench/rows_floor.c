@@ -55,8 +55,10 @@ int main(int argc, char **argv)
     float w[4096];
     for (size_t j = 0; j < f; j++)
         w[j] = 1.0f / (float)(j + 1);
+    /* without BLOCK, one block of all the rank's rows */
     size_t block = argc == 4 ? strtoull(argv[3], NULL, 0) : 0;
-    size_t nb = block ? (hi - lo + block - 1) / block : 0, *order = malloc((nb ? nb : 1) * sizeof *order);
+    block = block ? block : (hi > lo ? hi - lo : 1);
+    size_t nb = (hi - lo + block - 1) / block, *order = malloc((nb ? nb : 1) * sizeof *order);
     if (!order)
         MPI_Abort(MPI_COMM_WORLD, 1);
     uint64_t rs = 0x9e3779b97f4a7c15ull ^ (uint64_t)rank;
@@ -69,15 +71,6 @@ int main(int argc, char **argv)
     }
     MPI_Barrier(MPI_COMM_WORLD);
     double t0 = MPI_Wtime(), total = 0.0;
-    if (!block) {
-        for (size_t i = lo; i < hi; i++) {
-            const float *row = x + i * f;
-            float s = 0.0f;
-            for (size_t j = 0; j < f; j++)
-                s += row[j] * w[j];
-            total += s > 0.0f;
-        }
-    }
     for (size_t b = 0; b < nb; b++) {
         size_t first = lo + order[b] * block, end = first + block < hi ? first + block : hi;
         if (b + 1 < nb) {

@@ -414,7 +414,7 @@ void pario_reduce_lane(const pario_reduce_spec *spec, const pario_reduce_result 
     if (nan_wins || !a->n) {
         out->var = nan;
     } else if (is_float) {
-        out->var = pario_acc_var(a);
+        out->var = res->var ? res->var[lane] : pario_acc_var(a);
     } else {
         /* the integer sum as a superaccumulator, for the exact n S2 - S1^2 */
         pario_xsum s1;

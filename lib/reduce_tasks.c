@@ -13,6 +13,7 @@
 struct reduce_ctx {
     const pario_dataset *ds;
     const pario_reduce_spec *spec;
+    const pario_reduce_spec *specs;   /* per input, count=V and range=LO:HI resolved for its dtype, or NULL */
     pario_reduce_result *res;
     int minmax_only;
 };
@@ -21,7 +22,7 @@ static pario_status reduce_fn(void *ctx, size_t input, const void *data, size_t 
 {
     struct reduce_ctx *c = ctx;
     pario_reduce_result *r = &c->res[input];
-    pario_reduce_add_range(&c->ds[input], c->spec, r, c->minmax_only, data, n, start);
+    pario_reduce_add_range(&c->ds[input], c->specs ? &c->specs[input] : c->spec, r, c->minmax_only, data, n, start);
     r->bytes += n * pario_dtype_size(c->ds[input].dtype);
     return pario_ok();
 }
@@ -130,23 +131,16 @@ static pario_status hist_ranges(const pario_dataset *ds, size_t n, const pario_r
     return pario_ok();
 }
 
-pario_status pario_reduce_inputs(const pario_dataset *ds, size_t n, const pario_reduce_spec *spec,
-                                 const pario_task_opts *o, pario_reduce_result *res, pario_status *st,
-                                 pario_inputs_outcome *out, MPI_Comm comm)
+/* The passes of pario_reduce_inputs over c's inputs (min/max first for a
+ * histogram without a range), then the results merged to rank 0. */
+static pario_status run_passes(struct reduce_ctx *cp, size_t n, const pario_task_opts *o, pario_status *st,
+                               pario_inputs_outcome *out, double t0, MPI_Comm comm)
 {
-    double t0 = MPI_Wtime();
+    struct reduce_ctx c = *cp;
+    const pario_dataset *ds = c.ds;
+    const pario_reduce_spec *spec = c.spec;
+    pario_reduce_result *res = c.res;
     pario_status gst = pario_ok();
-    for (size_t i = 0; i < n; i++) {
-        pario_status s = pario_reduce_result_setup(&ds[i], spec, &res[i]);
-        if (pario_failed(&s) && !pario_failed(&gst))
-            gst = s;
-    }
-    if (pario_agree(&gst, comm))
-        return gst;
-    count_failed(st, n, out);
-    if (out->failed && !o->keep_going)
-        return pario_ok();
-    struct reduce_ctx c = { ds, spec, res, 0 };
     if ((spec->ops & PARIO_OP_HIST) && !(spec->have_lo && spec->have_hi)) {
         /* each input's range first (as numpy.histogram without range=) */
         c.minmax_only = 1;
@@ -179,4 +173,50 @@ pario_status pario_reduce_inputs(const pario_dataset *ds, size_t n, const pario_
     }
     count_failed(st, n, out);
     return pario_ok();
+}
+
+pario_status pario_reduce_inputs(const pario_dataset *ds, size_t n, const pario_reduce_spec *spec,
+                                 const pario_task_opts *o, pario_reduce_result *res, pario_status *st,
+                                 pario_inputs_outcome *out, MPI_Comm comm)
+{
+    double t0 = MPI_Wtime();
+    pario_status gst = pario_ok();
+    for (size_t i = 0; i < n; i++) {
+        pario_status s = pario_reduce_result_setup(&ds[i], spec, &res[i]);
+        if (pario_failed(&s) && !pario_failed(&gst))
+            gst = s;
+    }
+    if (pario_agree(&gst, comm))
+        return gst;
+    count_failed(st, n, out);
+    if (out->failed && !o->keep_going)
+        return pario_ok();
+    /* count=V and range=LO:HI are resolved for a dtype (the value as an int8,
+     * a float, ...): each input its own (the inputs' dtypes may differ) */
+    pario_reduce_spec *specs = NULL;
+    if (spec->ops & (PARIO_OP_COUNT | PARIO_OP_RANGE)) {
+        specs = malloc(sizeof *specs * (n ? n : 1));
+        if (!specs)
+            gst = pario_local_error("out of memory for the counts of %zu inputs", n);
+        for (size_t i = 0; specs && i < n; i++) {
+            specs[i] = *spec;
+            if (pario_failed(&st[i]))
+                continue;
+            pario_status s = pario_ok();
+            if (spec->ops & PARIO_OP_COUNT)
+                s = pario_count_query_resolve(&specs[i].count, ds[i].dtype);
+            if (!pario_failed(&s) && (spec->ops & PARIO_OP_RANGE))
+                s = pario_count_query_resolve(&specs[i].range, ds[i].dtype);
+            if (pario_failed(&s))   /* pario_reduce_spec_check took it already: not here */
+                st[i] = pario_error(s.code, "%s: %s", ds[i].path, s.msg);
+        }
+        if (pario_agree(&gst, comm)) {
+            free(specs);
+            return gst;
+        }
+    }
+    struct reduce_ctx c = { ds, spec, specs, res, 0 };
+    gst = run_passes(&c, n, o, st, out, t0, comm);
+    free(specs);
+    return gst;
 }

@@ -2,8 +2,19 @@
  * order, keyed by its path, then the totals. When every input that succeeded has
  * the same dtype and no --axis, the totals also hold the operations over all of
  * them as one dataset (their concatenation in input order: argmin/argmax index
- * into it); the histogram is left out there, each input's range being its own. */
+ * into it); the histogram is left out there, each input's range being its own.
+ *
+ * The totals' variance of float inputs cannot come from merging their
+ * accumulators: each input's squares are shifted by its own first element
+ * (pario_acc_set_shift). It is combined from the inputs' own, about a
+ * centre c (the first input's mean): with D the exact sum of S1_i - n_i c
+ * and A the exact sum of the rounded n_i var_i and n_i d_i^2 (d_i = mean_i
+ * - c, from S1_i - n_i c rounded once), N var = A - D^2 / N, by
+ * pario_xsum_var's exact arithmetic; in input order, so the same bits for
+ * any rank count, window and schedule. Its error: the inputs' own bounds
+ * plus a few roundings of each term, times (1 + (mean - c)^2 / var). */
 #include "config.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/tasks.h"
@@ -28,7 +39,41 @@ struct pario_inputs_emitter {
     int same;
     pario_dtype t;
     pario_acc acc;   /* every input as one dataset, merged exactly in input order */
+    int have_c;      /* float variance (above): the centre c is set */
+    double c;
+    pario_xsum vd, va;
+    uint64_t vn;
 };
+
+/* s -= n c, exactly (c finite) */
+static void sub_times(pario_xsum *s, double c, uint64_t n)
+{
+    if (c == 0.0 || n == 0)
+        return;
+    int e;
+    double f = frexp(fabs(c), &e);   /* |c| = f 2^e, f in [0.5, 1) */
+    unsigned __int128 p = (unsigned __int128)(uint64_t)ldexp(f, 53) * n;
+    pario_xsum_add_int(s, c > 0, (uint64_t)(p >> 64), (uint64_t)p, e - 53);
+}
+
+/* A float input's part of the totals' variance (above). */
+static void var_add(pario_inputs_emitter *e, const pario_acc *a)
+{
+    if (a->kind != PARIO_ACC_FLOAT || a->n == 0)
+        return;
+    if (!e->have_c) {
+        double m = pario_xsum_round(&a->s1) / (double)a->n;
+        e->c = isfinite(m) ? m : 0.0;
+        e->have_c = 1;
+    }
+    pario_xsum d = a->s1;
+    sub_times(&d, e->c, a->n);
+    double n = (double)a->n, di = pario_xsum_round(&d) / n;
+    pario_xsum_add(&e->va, n * pario_acc_var(a));
+    pario_xsum_add(&e->va, n * (di * di));
+    pario_xsum_merge(&e->vd, &d);
+    e->vn += a->n;
+}
 
 pario_inputs_emitter *pario_inputs_emit_begin(pario_out *o, const pario_reduce_spec *spec, FILE *warn,
                                               const char *tool)
@@ -42,6 +87,8 @@ pario_inputs_emitter *pario_inputs_emit_begin(pario_out *o, const pario_reduce_s
     e->tool = tool;
     e->same = spec->axis < 0;
     e->t = PARIO_DTYPE_COUNT;
+    pario_xsum_init(&e->vd);
+    pario_xsum_init(&e->va);
     pario_out_obj(o, "inputs");
     return e;
 }
@@ -80,6 +127,7 @@ void pario_inputs_emit_some(pario_inputs_emitter *e, char *const *paths, const p
             pario_acc a = res[i].acc[0];
             shift(&a, e->elems);   /* its index in the concatenation */
             pario_acc_merge(&e->acc, &a);
+            var_add(e, &res[i].acc[0]);
             if (res[i].count)
                 e->count += res[i].count[0];
             if (res[i].range_count)
@@ -111,6 +159,9 @@ uint64_t pario_inputs_emit_end(pario_inputs_emitter *e)
         tot.lanes = 1;
         tot.lane_len = e->elems;
         tot.acc = &e->acc;
+        double var = pario_xsum_var(&e->vd, &e->va, e->vn);
+        if (e->acc.kind == PARIO_ACC_FLOAT)
+            tot.var = &var;   /* not from the merged squares: their shifts differ */
         tot.count = (ts.ops & PARIO_OP_COUNT) ? &count : NULL;
         tot.range_count = (ts.ops & PARIO_OP_RANGE) ? &range : NULL;
         pario_out_str(o, "dtype", pario_dtype_name(e->t));

@@ -137,6 +137,8 @@ typedef struct pario_reduce_result {
     const char *reads;          /* how rank 0's reads ran (pario_reader_reads_how), or NULL */
     uint64_t bytes;             /* read by this rank */
     double seconds, io_seconds; /* this rank's wall time, and time waiting for reads */
+    const double *var;          /* [lanes] the float lanes' variances when set (a many-input run's totals,
+                                   combined from each input's: run_inputs.c), else from acc; NULL */
 } pario_reduce_result;
 
 /* Collective: compute every operation of spec over the elements view selects, in

@@ -210,6 +210,46 @@ check "no temporary file left" sh -c "! ls out.json.tmp.* 2>/dev/null | grep -q 
 PARIO_RUN_WINDOW=3 mpirun 2 pario-run --format json job.yaml 'dbad/f*' > nb.out 2> nb.err; rc=$?
 check "windows of 3, results on stdout: exit 1, nothing on stdout, one line" sh -c "
   test $rc = 1 && test ! -s nb.out && test \"\$(grep -c . nb.err)\" = 1"
+# the totals of float inputs far apart: var and std of the concatenation
+# (numpy's within 1e-12), the same bits for windows of 1 and 256 at 1 and 3
+# ranks (they merged squares shifted by each input's own first element: var 0
+# for [10, 11, 12] + [0, 1, 2]; session 13); count=V and range=LO:HI resolved
+# for each input's own dtype, not the last opened one's (LO <= x < HI)
+$PYTHON3 -c "
+import numpy as np, os
+os.makedirs('dv', exist_ok=True); os.makedirs('dm', exist_ok=True)
+r = np.random.default_rng(21)
+for i, (m, s) in enumerate([(10, 1), (0, 1), (1e9, 1e-3), (-5, 100), (3, 0.01)]):
+    x = m + s * r.standard_normal(1000 + 37 * i)
+    x.tofile('dv/v%d.bin' % i); open('dv/v%d.bin.yaml' % i, 'w').write('dtype: float64\nshape: [%d]\n' % x.size)
+for name, x in [('a', np.array([-4, -3, -1, 0, 1, 2, 7], 'int32')), ('b', np.array([1, 2, 3, 253], 'uint8')),
+                ('c', np.array([-3.0, 0.5, 4.9, 5.0, -5.0])), ('d', np.array([-128, -3, 5, 6], 'int8'))]:
+    x.tofile('dm/%s.bin' % name); open('dm/%s.bin.yaml' % name, 'w').write('dtype: %s\nshape: [%d]\n' % (x.dtype, x.size))
+" || exit 99
+printf 'input: {data: "dv/*.bin"}\noperations: [sum, mean, var, std]\n' > vjob.yaml
+printf 'input: {data: "dm/*.bin"}\noperations: [count=-3, range=-5:5]\n' > cjob.yaml
+for w in 1 256; do for n in 1 3; do
+  PARIO_RUN_WINDOW=$w mpirun $n pario-run --format json vjob.yaml > v$w-$n.json 2> v.err || fail "var totals: $(cat v.err)"
+  PARIO_RUN_WINDOW=$w mpirun $n pario-run --format json cjob.yaml > c$w-$n.json 2> c.err || fail "counts: $(cat c.err)"
+done; done
+check "totals of float inputs: var and std of the concatenation, numpy's" $PYTHON3 -c "
+import glob, json, numpy as np
+x = np.concatenate([np.fromfile(f) for f in sorted(glob.glob('dv/*.bin'))])
+t = json.load(open('v1-1.json'))['totals']
+assert abs(t['var'] - x.var()) <= 1e-12 * x.var() and abs(t['std'] - x.std()) <= 1e-12 * x.std(), (t, x.var())"
+check "totals' var: the same bytes for windows of 1 and 256, at 1 and 3 ranks" bash -c "
+  for f in v1-3.json v256-1.json v256-3.json; do
+    cmp -s <(sed 's/\"ranks\":[0-9]*//' v1-1.json) <(sed 's/\"ranks\":[0-9]*//' \$f) || exit 1
+  done" 
+check "count=V and range=LO:HI: each input's own dtype, numpy's counts, any window and rank count" $PYTHON3 -c "
+import json, numpy as np
+for f in ('c1-1.json', 'c1-3.json', 'c256-1.json', 'c256-3.json'):
+    r = json.load(open(f))['inputs']
+    for name, dt in (('a', 'int32'), ('b', 'uint8'), ('c', 'float64'), ('d', 'int8')):
+        x = np.fromfile('dm/%s.bin' % name, dtype=dt)
+        inr = (x >= -5) & (x < 5)
+        e = r['dm/%s.bin' % name]
+        assert (e['count'], e['count_range']) == (int((x == -3).sum()), int(inr.sum())), (f, name, e)"
 # memory: a rank's peak for 3,000 inputs within 20 MB of its peak for 300
 # (ru_maxrss of mpiexec's descendants, the ranks)
 $PYTHON3 -c "

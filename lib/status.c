@@ -172,8 +172,20 @@ int pario_report(const pario_status *st, const char *tool, MPI_Comm comm)
     pario_agree(&s, comm);
     int rank;
     MPI_Comm_rank(comm, &rank);
-    if (s.code == PARIO_OK || s.code == PARIO_DONE)
+    if (s.code == PARIO_OK || s.code == PARIO_DONE) {
+        /* the results went to stdout (rank 0's, as a rule): a write that failed
+         * there (a full disk, /dev/full) fails the run, as in coreutils */
+        errno = 0;
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            if (errno)
+                fprintf(stderr, "%s: error: cannot write the standard output: %s\n", tool, strerror(errno));
+            else   /* an earlier flush failed, and its errno is gone */
+                fprintf(stderr, "%s: error: cannot write the standard output\n", tool);
+            fflush(stderr);
+            return PARIO_ERR_RUNTIME;
+        }
         return 0;
+    }
     if (rank == 0) {
         if (s.local && s.rank >= 0)
             fprintf(stderr, "%s: error: %s (rank %d)\n", tool, s.msg, s.rank);

@@ -151,11 +151,25 @@ static pario_status gather_inputs(const pario_common *c, const struct run_opts *
  * (a documented test hook, doc/pool.md). */
 #define WINDOW 256
 
-static size_t window_size(void)
+/* Collective: rank 0's PARIO_RUN_WINDOW (a count: 1e3 and 1Ki are read as
+ * everywhere), else WINDOW; a value that is not a count of at least 1 is
+ * ignored with a warning. Rank 0's for every rank: ranks with different
+ * windows would open different inputs at once. */
+static size_t window_size(const pario_common *c, MPI_Comm comm)
 {
-    const char *e = getenv("PARIO_RUN_WINDOW");
-    long v = e ? strtol(e, NULL, 10) : 0;
-    return v > 0 ? (size_t)v : WINDOW;
+    uint64_t w = WINDOW;
+    const char *e = c->rank == 0 ? getenv("PARIO_RUN_WINDOW") : NULL;
+    if (e) {
+        uint64_t v = 0;
+        pario_status st = pario_parse_size(e, &v);
+        if (!pario_failed(&st) && v >= 1)
+            w = v;
+        else
+            fprintf(stderr, "%s: warning: PARIO_RUN_WINDOW='%s' ignored: expected a count of inputs, at least 1\n",
+                    tool.name, e);
+    }
+    MPI_Bcast(&w, 1, MPI_UINT64_T, 0, comm);
+    return w > SIZE_MAX ? SIZE_MAX : (size_t)w;
 }
 
 /* Rank 0: where a many-input run's results go as the windows are done (a
@@ -219,6 +233,7 @@ static pario_status many_open(struct many_out *m, const pario_common *c, const p
 static pario_status many_add(struct many_out *m, const pario_job *job, char *const *paths, const pario_dataset *ds,
                              const pario_reduce_result *res, const pario_status *ist, size_t first, size_t k)
 {
+    errno = 0;
     pario_inputs_emit_some(m->e, paths, ds, res, ist, k);
     pario_status st = pario_ok();
     if (m->h5)
@@ -240,8 +255,9 @@ static pario_status many_add(struct many_out *m, const pario_job *job, char *con
             return pario_sys_error(ENOMEM, "the failed inputs' messages", NULL);
         m->errors[m->nerrors++] = copy;
     }
-    if (!pario_failed(&st) && ferror(m->f))
-        st = pario_sys_error(EIO, "cannot write", m->to_file ? job->results : "the results");
+    /* each window's text out of stdio's buffer: a full disk says so now, with its errno */
+    if (!pario_failed(&st) && (fflush(m->f) != 0 || ferror(m->f)))
+        st = pario_sys_error(errno ? errno : EIO, "cannot write", m->to_file ? job->results : "the results");
     return st;
 }
 
@@ -325,7 +341,7 @@ static pario_status run_many(pario_common *c, const struct run_opts *o, pario_jo
             printf("%s: valid (%zu inputs)\n", job->path, in.n);
         st = pario_error(PARIO_DONE, "checked");
     }
-    size_t n = in.n, w = window_size();
+    size_t n = in.n, w = window_size(c, comm);
     w = w < n ? w : (n ? n : 1);
     pario_dataset *ds = NULL;
     pario_status *ist = NULL;

@@ -146,6 +146,16 @@ else
     fails $n 1 "${G}/proc/pario-test\\.bin: cannot create" pario-gen --dtype int32 --count 1000 --sequence --out /proc/pario-test.bin
   done
 fi
+# results that cannot be written to stdout (a full disk: /dev/full) fail the
+# run with one line, exit 1 (they were lost with exit 0; session 13). Run as
+# one process without mpiexec, whose own forwarding of stdout fails first.
+mpirun 1 pario-gen --dtype float64 --count 1000 --sequence --out full.bin > /dev/null 2>&1 || exit 99
+for t in "pario-reduce --op sum full.bin" "pario-count --value 7 full.bin"; do
+  # shellcheck disable=SC2086
+  timeout -k 5 "$TEST_TIMEOUT" "$(pario_exe ${t%% *})" ${t#* } > /dev/full 2> full.err; rc=$?
+  check "${t%% *} > /dev/full: exit 1, one line about the standard output" \
+    sh -c "test $rc = 1 && test \"\$(grep -c . full.err)\" = 1 && grep -q '^${t%% *}: error: cannot write the standard output' full.err"
+done
 check "no temporary files left in the work directory" sh -c '! ls -A | grep -q "\.tmp\."'
 check "no temporary files left in out/" sh -c '! ls -A out | grep -q "\.tmp\."'
 

@@ -35,7 +35,14 @@ input:
   data: $WORK/d.bin
 operations: [sum, min, max, mean]
 EOF
-sha256sum d.bin d.bin.yaml p*.* job.yaml job5.yaml >"$WORK/before" || exit 99
+# many inputs (600, three windows of pario-run's): the results written as the windows are done
+mkdir -p many
+$PYTHON3 -c "
+import numpy as np
+for i in range(600): np.save('many/m%03d.npy' % i, np.arange(4.0) + i)" || exit 99
+printf 'input:\n  data: "%s/many/*.npy"\noperations: [sum, min, max, mean, std]\noutput:\n  results: %s/many.json\n' \
+  "$WORK" "$DISK" >manyjob.yaml
+sha256sum d.bin d.bin.yaml p*.* job.yaml job5.yaml manyjob.yaml many/m000.npy many/m599.npy >"$WORK/before" || exit 99
 
 # fill_disk KB: the tmpfs full but for KB kilobytes
 fill_disk() {
@@ -85,6 +92,7 @@ for n in 1 2 3 4; do
   full $n 0 pario-reduce --op sum,min,max --h5 "$DISK/r.h5" d.bin
   full $n 0 pario-run job.yaml
   full $n 0 pario-run --h5 "$DISK/r.h5" job5.yaml
+  full $n 16 pario-run manyjob.yaml
   # the issue's reproduction: nearly full, many small rounds, fsync every round
   full $n 60 pario-pi --log "$DISK/pi.h5" --samples 100 --rounds 3000 --sync 0
   full $n 0 pario-pi --log "$DISK/pi.h5" --samples 100 --rounds 3 --sync 0

@@ -197,6 +197,18 @@ check "windows of 50, 1 rank: the bytes of one window" cmp -s w1.json s1.json
 check "--stats: the windows' pools added up, one line per rank" sh -c "
   grep -q 'schedule static, 160 tasks in 4 pools, 1 ranks on 1 node' w1.err &&
   test \"\$(grep -c 'pario-run: stats: rank' w1.err)\" = 1"
+# PARIO_RUN_WINDOW is a count as pario reads counts (1e1: 10), rank 0's for
+# every rank (ranks given different windows aborted in MPI_Allgatherv); a bad
+# value is ignored with a warning
+PARIO_RUN_WINDOW=1e1 mpirun 1 pario-run --format json --stats job.yaml > we.json 2> we.err || fail "1e1: $(cat we.err)"
+check "PARIO_RUN_WINDOW=1e1: windows of 10 (16 pools), the same bytes" sh -c "
+  grep -q '160 tasks in 16 pools' we.err && cmp -s we.json s1.json"
+PARIO_RUN_WINDOW=abc mpirun 1 pario-run --format json job.yaml > wa.json 2> wa.err || fail "abc: $(cat wa.err)"
+check "PARIO_RUN_WINDOW=abc: one warning, the default window" sh -c "
+  test \"\$(grep -c . wa.err)\" = 1 && grep -q \"^pario-run: warning: PARIO_RUN_WINDOW='abc' ignored\" wa.err && cmp -s wa.json s1.json"
+timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 1 -env PARIO_RUN_WINDOW 3 "$(pario_exe pario-run)" --format json job.yaml : \
+  -n 1 -env PARIO_RUN_WINDOW 7 "$(pario_exe pario-run)" --format json job.yaml > wm.json 2> wm.err || fail "mixed windows: $(cat wm.err)"
+check "ranks given different windows: rank 0's, the bytes of one window" cmp -s wm.json s2.json
 # a failing input in a later window: --keep-going the same results; without it
 # nothing written (no results file, nothing on stdout), one line, exit 1
 PARIO_RUN_WINDOW=3 mpirun 2 pario-run --schedule dynamic --keep-going outjob.yaml 2> kgw.err

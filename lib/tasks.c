@@ -230,9 +230,9 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
              * fails the same inputs) */
             if (!pario_failed(&st[i]) && ds[i].format == PARIO_SOURCE_HDF5 && ds[i].h5_layout != PARIO_H5_CONTIGUOUS)
                 st[i] = pario_error(PARIO_ERR_USAGE,
-                                    "%s: a chunked or compact HDF5 dataset cannot be split into tasks (--schedule "
+                                    "%s:%s: a chunked or compact HDF5 dataset cannot be split into tasks (--schedule "
                                     "dynamic, many inputs) yet: reduce it on its own with --schedule static",
-                                    ds[i].path);
+                                    ds[i].path, ds[i].dataset);
             else if (!pario_failed(&st[i]) && (ds[i].format == PARIO_SOURCE_TEXT || ds[i].format == PARIO_SOURCE_CSV))
                 st[i] = pario_error(PARIO_ERR_USAGE,
                                     "%s: a text or CSV file cannot be split into tasks (--schedule dynamic, many "

@@ -340,9 +340,9 @@ fi
 $PYTHON3 -c "
 import h5py, numpy as np
 with h5py.File('ch.h5', 'w') as f: f.create_dataset('x', data=np.arange(1000, dtype='f8'), chunks=(100,))" || exit 99
-expect_error 2 2 "^pario-reduce: error: ch\\.h5: a chunked or compact HDF5 dataset cannot be split into tasks" \
+expect_error 2 2 "^pario-reduce: error: ch\\.h5:/x: a chunked or compact HDF5 dataset cannot be split into tasks" \
   pario-reduce --op sum --schedule dynamic ch.h5:/x
-expect_error 3 2 "^pario-run: error: ch\\.h5: a chunked or compact HDF5 dataset cannot be split into tasks" \
+expect_error 3 2 "^pario-run: error: ch\\.h5:/x: a chunked or compact HDF5 dataset cannot be split into tasks" \
   pario-run job.yaml d/f001.bin ch.h5:/x
 check "the static read of it is numpy's sum" test "$(mpirun 2 pario-reduce --op sum ch.h5:/x | sed -n 's/^sum: //p')" = 499500
 

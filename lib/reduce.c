@@ -295,12 +295,47 @@ void pario_reduce_result_merge(pario_reduce_result *res, const pario_reduce_spec
  * (Chunked and compact HDF5: read through HDF5 by rank 0, the same value, so the
  * same bits as the raw file.) Exact squares (a correctly rounded variance) with
  * --exact, for integers, per axis, and for sources whose first element cannot be read. */
+/* Whether ds's variance takes a shift (the default for float data, see
+ * pario_acc_set_shift). */
+static int takes_shift(const pario_dataset *ds, const pario_reduce_spec *spec)
+{
+    return !spec->exact && spec->axis < 0 && pario_dtype_is_float(ds->dtype) && (spec->ops & (PARIO_OP_VAR | PARIO_OP_STD))
+           && ds->nelems != 0 && !ds->part.present
+           && (ds->format == PARIO_SOURCE_RAW || ds->format == PARIO_SOURCE_NPY || ds->format == PARIO_SOURCE_HDF5);
+}
+
+/* Local: the first element of a raw, .npy or contiguous HDF5 dataset read
+ * with pread, as a double (a non-finite one as 0): got[0] 1 when read, got[1]
+ * the value. */
+static void read_first(const pario_dataset *ds, double got[2])
+{
+    got[0] = got[1] = 0;
+    const size_t es = pario_dtype_size(ds->dtype);
+    unsigned char b[8];
+    int fd = open(ds->path, O_RDONLY);
+    if (fd < 0)
+        return;
+    if (pread(fd, b, es, (off_t)ds->offset) == (ssize_t)es) {
+        if (ds->big_endian == pario_host_little_endian())
+            pario_byteswap(b, 1, es);
+        float f;
+        double d;
+        if (es == 4) {
+            memcpy(&f, b, 4);
+            d = f;
+        } else {
+            memcpy(&d, b, 8);
+        }
+        got[0] = 1;
+        got[1] = isfinite(d) ? d : 0;
+    }
+    close(fd);
+}
+
 void pario_reduce_choose_shift(const pario_dataset *ds, const pario_reduce_spec *spec, pario_reduce_result *res,
                                MPI_Comm comm)
 {
-    if (spec->exact || spec->axis >= 0 || !pario_dtype_is_float(ds->dtype) || !(spec->ops & (PARIO_OP_VAR | PARIO_OP_STD))
-        || ds->nelems == 0 || ds->part.present
-        || !(ds->format == PARIO_SOURCE_RAW || ds->format == PARIO_SOURCE_NPY || ds->format == PARIO_SOURCE_HDF5))
+    if (!takes_shift(ds, spec))
         return;
     int rank;
     MPI_Comm_rank(comm, &rank);
@@ -310,30 +345,43 @@ void pario_reduce_choose_shift(const pario_dataset *ds, const pario_reduce_spec 
         got[0] = pario_source_h5_first(ds, comm, &got[1]);
         got[1] = isfinite(got[1]) ? got[1] : 0;
     } else if (rank == 0) {
-        const size_t es = pario_dtype_size(ds->dtype);
-        unsigned char b[8];
-        int fd = open(ds->path, O_RDONLY);
-        if (fd >= 0) {
-            if (pread(fd, b, es, (off_t)ds->offset) == (ssize_t)es) {
-                if (ds->big_endian == pario_host_little_endian())
-                    pario_byteswap(b, 1, es);
-                float f;
-                double d;
-                if (es == 4) {
-                    memcpy(&f, b, 4);
-                    d = f;
-                } else {
-                    memcpy(&d, b, 8);
-                }
-                got[0] = 1;
-                got[1] = isfinite(d) ? d : 0;
-            }
-            close(fd);
-        }
+        read_first(ds, got);
     }
     MPI_Bcast(got, 2, MPI_DOUBLE, 0, comm);
     if (got[0])
         pario_acc_set_shift(&res->acc[0], got[1]);
+}
+
+pario_status pario_reduce_choose_shifts(const pario_dataset *ds, size_t n, const pario_status *st,
+                                        const pario_reduce_spec *spec, pario_reduce_result *res, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    size_t k = 0;
+    /* chunked HDF5 inputs are refused by the tasks (they have no byte offset) */
+#define SHIFTED(i) (!pario_failed(&st[i]) && takes_shift(&ds[i], spec) \
+                    && !(ds[i].format == PARIO_SOURCE_HDF5 && ds[i].h5_layout != PARIO_H5_CONTIGUOUS))
+    for (size_t i = 0; i < n; i++)
+        k += SHIFTED(i);
+    if (k == 0)   /* alike on every rank: st[] is agreed */
+        return pario_ok();
+    double *got = calloc(2 * n, sizeof *got);
+    pario_status gst = got ? pario_ok() : pario_local_error("out of memory for %zu inputs' shifts", n);
+    if (pario_agree(&gst, comm)) {
+        free(got);
+        return gst;
+    }
+    for (size_t i = 0; rank == 0 && i < n; i++)
+        if (SHIFTED(i))
+            read_first(&ds[i], got + 2 * i);
+#undef SHIFTED
+    for (size_t s = 0; s < 2 * n; s += 1 << 24)
+        MPI_Bcast(got + s, (int)(2 * n - s < (1 << 24) ? 2 * n - s : (1 << 24)), MPI_DOUBLE, 0, comm);
+    for (size_t i = 0; i < n; i++)
+        if (got[2 * i])
+            pario_acc_set_shift(&res[i].acc[0], got[2 * i + 1]);
+    free(got);
+    return pario_ok();
 }
 
 pario_status pario_reduce_dataset(const pario_dataset *ds, const pario_view *view, const pario_reduce_spec *spec,

@@ -16,6 +16,10 @@ void pario_reduce_add_range(const pario_dataset *ds, const pario_reduce_spec *sp
  * default variance's shift in res->acc[0]: ds's first element, read by rank 0. */
 void pario_reduce_choose_shift(const pario_dataset *ds, const pario_reduce_spec *spec, pario_reduce_result *res,
                                MPI_Comm comm);
+/* Collective: the same for the n inputs whose st[i] is OK (those the tasks
+ * can read), rank 0 reading their first elements, one broadcast for all. */
+pario_status pario_reduce_choose_shifts(const pario_dataset *ds, size_t n, const pario_status *st,
+                                        const pario_reduce_spec *spec, pario_reduce_result *res, MPI_Comm comm);
 /* Collective: merge every rank's res into rank 0's (exact, order-free). */
 void pario_reduce_result_merge(pario_reduce_result *res, const pario_reduce_spec *spec, MPI_Comm comm);
 /* Collective: the histogram's range from res->acc[0] merged on rank 0 (min and

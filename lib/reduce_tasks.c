@@ -159,9 +159,9 @@ static pario_status run_passes(struct reduce_ctx *cp, size_t n, const pario_task
         if (pario_agree(&gst, comm))
             return gst;
     }
-    for (size_t i = 0; i < n; i++) /* st[] is agreed: every rank calls it for the same inputs */
-        if (!pario_failed(&st[i]))
-            pario_reduce_choose_shift(&ds[i], spec, &res[i], comm);
+    gst = pario_reduce_choose_shifts(ds, n, st, spec, res, comm);   /* st[] is agreed */
+    if (pario_failed(&gst))
+        return gst;
     gst = pario_tasks_run(ds, n, st, o, reduce_fn, &c, comm);
     if (!pario_failed(&gst))
         gst = merge_all(res, n, spec, 0, comm);

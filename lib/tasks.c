@@ -17,42 +17,118 @@
 #include "slow.h"
 #include "tasks_internal.h"
 
+/* An opened input as it travels: its status and dataset, whose bytes are
+ * mostly the zeros after the ends of their strings (a pario_dataset is about
+ * 11 KB, its paths 4 KiB each), so they travel squeezed: runs of zeros as a
+ * count, the rest as it is, in tokens of (u16 zeros, u16 literal bytes,
+ * the literal bytes). 5,000 inputs gathered whole were 58 MB to every rank
+ * (10 s at 3 ranks on 2 cores); squeezed, about 1.5 MB. */
+struct opened {
+    pario_status st;
+    pario_dataset ds;
+};
+
+/* The squeezed form of the len bytes at src into dst (room for len + 4 (len / 8 + 2)); its size. */
+static size_t squeeze(const unsigned char *src, size_t len, unsigned char *dst)
+{
+    size_t i = 0, o = 0;
+    while (i < len) {
+        size_t z = 0;
+        while (i + z < len && src[i + z] == 0 && z < 65535)
+            z++;
+        size_t lit = 0;
+        /* literal bytes up to a run of 8 zeros (a shorter run costs less as bytes) */
+        while (i + z + lit < len && lit < 65535) {
+            size_t zz = 0;
+            while (zz < 8 && i + z + lit + zz < len && src[i + z + lit + zz] == 0)
+                zz++;
+            if (zz == 8 || i + z + lit + zz == len)
+                break;
+            lit += zz + 1;
+        }
+        if (lit > 65535)
+            lit = 65535;
+        uint16_t hz = (uint16_t)z, hl = (uint16_t)lit;
+        memcpy(dst + o, &hz, 2);
+        memcpy(dst + o + 2, &hl, 2);
+        memcpy(dst + o + 4, src + i + z, lit);
+        o += 4 + lit;
+        i += z + lit;
+    }
+    return o;
+}
+
+/* The len bytes squeezed at src back into dst; the bytes of src read. */
+static size_t unsqueeze(const unsigned char *src, unsigned char *dst, size_t len)
+{
+    size_t i = 0, o = 0;
+    while (o < len) {
+        uint16_t z, lit;
+        memcpy(&z, src + i, 2);
+        memcpy(&lit, src + i + 2, 2);
+        memset(dst + o, 0, z);
+        memcpy(dst + o + z, src + i + 4, lit);
+        o += (size_t)z + lit;
+        i += 4 + (size_t)lit;
+    }
+    return i;
+}
+
 pario_status pario_inputs_open(char *const *paths, size_t n, const char *desc, const char *dset, pario_dataset *ds,
                                pario_status *st, MPI_Comm comm)
 {
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    /* rank r opens inputs r, r + P, ...; one MPI_Allgatherv shares them all */
-    struct opened { pario_status st; pario_dataset ds; };
-    const size_t P = (size_t)size, mine = n / P + ((size_t)rank < n % P);
-    struct opened *out = malloc(sizeof *out * (mine ? mine : 1)), *all = malloc(sizeof *all * (n ? n : 1));
+    /* rank r opens inputs r, r + P, ...; one MPI_Allgatherv shares them all, squeezed */
+    const size_t P = (size_t)size, mine = n / P + ((size_t)rank < n % P), one = sizeof(struct opened);
+    const size_t room = one + 4 * (one / 8 + 2);
+    struct opened *o = malloc(sizeof *o);
+    unsigned char *out = malloc(room * (mine ? mine : 1)), *all = NULL;
     int *counts = malloc(sizeof(int) * P), *displs = malloc(sizeof(int) * P);
     pario_status gst = pario_ok();
-    if (!out || !all || !counts || !displs)
+    if (!o || !out || !counts || !displs)
         gst = pario_local_error("out of memory opening %zu inputs", n);
-    else if (n * sizeof *all > (size_t)INT_MAX)
-        gst = pario_error(PARIO_ERR_RUNTIME, "%zu inputs: too many for one run (at most %zu)", n,
-                          (size_t)INT_MAX / sizeof *all);
-    if (!pario_agree(&gst, comm)) {
-        for (size_t k = 0; k < mine; k++) {
-            size_t i = (size_t)rank + k * P;
-            memset(&out[k], 0, sizeof out[k]);
-            out[k].st = pario_dataset_open_named(paths[i], desc, dset, &out[k].ds, MPI_COMM_SELF);
-        }
-        for (size_t r = 0, off = 0; r < P; r++) {
-            size_t m = n / P + (r < n % P);
-            counts[r] = (int)(m * sizeof *all);
-            displs[r] = (int)off;
-            off += m * sizeof *all;
-        }
-        MPI_Allgatherv(out, (int)(mine * sizeof *out), MPI_BYTE, all, counts, displs, MPI_BYTE, comm);
-        for (size_t r = 0, j = 0; r < P; r++)
-            for (size_t i = r; i < n; i += P, j++) {
-                st[i] = all[j].st;
-                ds[i] = all[j].ds;
-            }
+    size_t used = 0;
+    for (size_t k = 0; !pario_failed(&gst) && k < mine; k++) {
+        size_t i = (size_t)rank + k * P;
+        memset(o, 0, sizeof *o);
+        o->st = pario_dataset_open_named(paths[i], desc, dset, &o->ds, MPI_COMM_SELF);
+        used += squeeze((const unsigned char *)o, one, out + used);
     }
+    /* every rank's squeezed bytes, then where each rank's go */
+    long long mybytes = pario_failed(&gst) ? -1 : (long long)used, total = 0;
+    long long *bytes = malloc(sizeof *bytes * P);
+    if (!bytes)
+        gst = pario_local_error("out of memory opening %zu inputs", n);
+    if (!pario_agree(&gst, comm)) {
+        MPI_Allgather(&mybytes, 1, MPI_LONG_LONG, bytes, 1, MPI_LONG_LONG, comm);
+        for (size_t r = 0; r < P; r++) {
+            total += bytes[r];
+            if (bytes[r] < 0 || total > INT_MAX)   /* alike on every rank */
+                gst = pario_error(PARIO_ERR_RUNTIME, "%zu inputs: too many to open at once", n);
+        }
+        if (!pario_failed(&gst) && !(all = malloc(total ? (size_t)total : 1)))
+            gst = pario_local_error("out of memory opening %zu inputs", n);
+    }
+    if (!pario_agree(&gst, comm)) {
+        for (size_t r = 0, off = 0; r < P; r++) {
+            counts[r] = (int)bytes[r];
+            displs[r] = (int)off;
+            off += (size_t)bytes[r];
+        }
+        MPI_Allgatherv(out, (int)used, MPI_BYTE, all, counts, displs, MPI_BYTE, comm);
+        for (size_t r = 0; r < P; r++) {
+            const unsigned char *at = all + displs[r];
+            for (size_t i = r; i < n; i += P) {
+                at += unsqueeze(at, (unsigned char *)o, one);
+                st[i] = o->st;
+                ds[i] = o->ds;
+            }
+        }
+    }
+    free(bytes);
+    free(o);
     free(out);
     free(all);
     free(counts);

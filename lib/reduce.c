@@ -304,32 +304,43 @@ static int takes_shift(const pario_dataset *ds, const pario_reduce_spec *spec)
            && (ds->format == PARIO_SOURCE_RAW || ds->format == PARIO_SOURCE_NPY || ds->format == PARIO_SOURCE_HDF5);
 }
 
-/* Local: the first element of a raw, .npy or contiguous HDF5 dataset read
- * with pread, as a double (a non-finite one as 0): got[0] 1 when read, got[1]
- * the value. */
+/* Local: the shift of a raw, .npy or contiguous HDF5 dataset, read with
+ * pread: its first finite element among the first FIRST_SCAN (a NaN or an
+ * infinity first, as under --skip-nan, would leave a shift of 0, far from
+ * data far from 0), as a double; got[0] 1 when read, got[1] the value (0
+ * when none of them is finite). */
+#define FIRST_SCAN 512
 static void read_first(const pario_dataset *ds, double got[2])
 {
     got[0] = got[1] = 0;
     const size_t es = pario_dtype_size(ds->dtype);
-    unsigned char b[8];
+    unsigned char b[8 * FIRST_SCAN];
+    size_t want = (ds->nelems < FIRST_SCAN ? (size_t)ds->nelems : FIRST_SCAN) * es;
     int fd = open(ds->path, O_RDONLY);
     if (fd < 0)
         return;
-    if (pread(fd, b, es, (off_t)ds->offset) == (ssize_t)es) {
-        if (ds->big_endian == pario_host_little_endian())
-            pario_byteswap(b, 1, es);
-        float f;
+    ssize_t r = pread(fd, b, want, (off_t)ds->offset);
+    close(fd);
+    if (r < (ssize_t)es)
+        return;
+    size_t m = (size_t)r / es;
+    if (ds->big_endian == pario_host_little_endian())
+        pario_byteswap(b, m, es);
+    got[0] = 1;
+    for (size_t i = 0; i < m; i++) {
         double d;
         if (es == 4) {
-            memcpy(&f, b, 4);
+            float f;
+            memcpy(&f, b + 4 * i, 4);
             d = f;
         } else {
-            memcpy(&d, b, 8);
+            memcpy(&d, b + 8 * i, 8);
         }
-        got[0] = 1;
-        got[1] = isfinite(d) ? d : 0;
+        if (isfinite(d)) {
+            got[1] = d;
+            return;
+        }
     }
-    close(fd);
 }
 
 void pario_reduce_choose_shift(const pario_dataset *ds, const pario_reduce_spec *spec, pario_reduce_result *res,

@@ -23,7 +23,8 @@ pario_status pario_source_h5_open_coll(pario_dataset *ds, uint64_t file_size, MP
 /* The file (and *dset) the inspection of ds kept on ranks congruent with comm,
  * now the caller's to close; -1 if there is none: open it yourself. No MPI call. */
 hid_t pario_source_h5_take(const pario_dataset *ds, MPI_Comm comm, hid_t *dset);
-/* Collective: the dataset's first element as a double, read by rank 0 (H5Dread,
+/* Collective: the first finite of the dataset's first 512 elements (row-major) as a
+ * double (0 when none is: the variance's shift, as the raw path takes it), read by rank 0 (H5Dread,
  * every rank calling) from the file the inspection of ds kept; 1 on rank 0 when it
  * was read, else 0 (nothing kept, an empty dataset, a failed read). */
 int pario_source_h5_first(const pario_dataset *ds, MPI_Comm comm, double *v);

@@ -5,6 +5,7 @@
  * data through its MPI-IO handle like a raw file, and chunked or compact data
  * with H5Dread. */
 #include "config.h"
+#include <math.h>
 #include "pario/io.h"
 #include <stdio.h>
 #include <string.h>
@@ -331,20 +332,37 @@ int pario_source_h5_first(const pario_dataset *ds, MPI_Comm comm, double *v)
         return 0;
     int rank, ok = 0;
     MPI_Comm_rank(comm, &rank);
+    /* the first finite of the first (up to) 512 elements in row-major order, as the raw path takes it */
+    enum { SCAN = 512 };
+    hsize_t k = ds->nelems < SCAN ? ds->nelems : SCAN, at[2 * SCAN];
+    double got[SCAN];
+    int nd = ds->ndims > 1 ? 2 : 1;
+    for (hsize_t i = 0; i < k; i++) {
+        if (nd == 2) {
+            at[2 * i] = i / ds->shape[1];
+            at[2 * i + 1] = i % ds->shape[1];
+        } else {
+            at[i] = i;
+        }
+    }
     H5E_BEGIN_TRY {
-        hid_t fs = H5Dget_space(kept.dset), ms = H5Screate(H5S_SCALAR);
-        hsize_t at[2] = { 0, 0 };
-        herr_t e = fs < 0 || ms < 0 ? -1 : rank == 0 ? H5Sselect_elements(fs, H5S_SELECT_SET, 1, at)
+        hid_t fs = H5Dget_space(kept.dset), ms = H5Screate_simple(1, &k, NULL);
+        herr_t e = fs < 0 || ms < 0 ? -1 : rank == 0 ? H5Sselect_elements(fs, H5S_SELECT_SET, (size_t)k, at)
                                                     : H5Sselect_none(fs);
         if (e >= 0 && rank != 0)
             e = H5Sselect_none(ms);
         /* every rank calls (metadata reads are collective); rank 0 alone reads */
-        ok = e >= 0 && H5Dread(kept.dset, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, v) >= 0 && rank == 0;
+        ok = e >= 0 && H5Dread(kept.dset, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, got) >= 0 && rank == 0;
         if (ms >= 0)
             H5Sclose(ms);
         if (fs >= 0)
             H5Sclose(fs);
     } H5E_END_TRY;
+    for (hsize_t i = 0; ok && i < k; i++)
+        if (isfinite(got[i])) {
+            *v = got[i];
+            break;
+        }
     return ok;
 }
 

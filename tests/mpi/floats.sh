@@ -125,4 +125,24 @@ job w2d 0 2 tiles 1Ki
 job m2d 1 3 cols 4Ki
 
 if $REF check manifest; then pass "values and identical outputs"; else fail "floats_ref.py check (above)"; fi
+
+# --skip-nan with a NaN (or inf) first and data far from 0: the shift is the
+# first finite element (it was 0: var 0 for [nan, 1e15, 1e15+1, ...], where
+# numpy's nanvar is 1.25; session 13); a chunked HDF5 copy gives the same bits
+$PYTHON3 -c "
+import numpy as np, h5py
+r = np.random.default_rng(8)
+a = 1e15 + 50 * r.standard_normal(3001); a[:3] = np.nan
+a.tofile('nanfirst.bin'); open('nanfirst.bin.yaml', 'w').write('dtype: float64\nshape: [3001]\n')
+with h5py.File('nanfirst.h5', 'w') as f: f.create_dataset('x', data=a, chunks=(100,))" || exit 99
+mpirun 2 pario-reduce --skip-nan --op var,std --format json nanfirst.bin > nf.json 2> nf.err || fail "nanfirst: $(cat nf.err)"
+mpirun 3 pario-reduce --skip-nan --op var,std --format json nanfirst.h5:/x > nfh.json 2> nfh.err || fail "nanfirst.h5: $(cat nfh.err)"
+check "--skip-nan, NaNs first, data near 1e15: the exact variance (fractions) within 1e-12" $PYTHON3 -c "
+import json, numpy as np
+from fractions import Fraction as F
+a = np.fromfile('nanfirst.bin'); a = [F(float(x)) for x in a[~np.isnan(a)]]
+m = sum(a) / len(a); t = float(sum((x - m) ** 2 for x in a) / len(a))
+v = json.load(open('nf.json'))['var']
+assert abs(v - t) <= 1e-12 * t, (v, t)" 
+check "--skip-nan, NaN first: the chunked HDF5 copy gives the raw file's bits" cmp -s nf.json nfh.json
 finish

@@ -7,11 +7,13 @@
  * The totals' variance of float inputs cannot come from merging their
  * accumulators: each input's squares are shifted by its own first element
  * (pario_acc_set_shift). It is combined from the inputs' own, about a
- * centre c (the first input's mean): with D the exact sum of S1_i - n_i c
+ * centre c: with D the exact sum of S1_i - n_i c
  * and A the exact sum of the rounded n_i var_i and n_i d_i^2 (d_i = mean_i
  * - c, from S1_i - n_i c rounded once), N var = A - D^2 / N, by
  * pario_xsum_var's exact arithmetic; in input order, so the same bits for
- * any rank count, window and schedule. Its error: the inputs' own bounds
+ * any rank count, window and schedule. c is the middle of the first input's
+ * range (never an overflow); a term beyond DBL_MAX makes the variance inf,
+ * as a single dataset's is. Its error: the inputs' own bounds
  * plus a few roundings of each term, times (1 + (mean - c)^2 / var). */
 #include "config.h"
 #include <math.h>
@@ -40,6 +42,8 @@ struct pario_inputs_emitter {
     pario_dtype t;
     pario_acc acc;   /* every input as one dataset, merged exactly in input order */
     int have_c;      /* float variance (above): the centre c is set */
+    int var_inf;     /* a term overflowed: the variance exceeds DBL_MAX */
+    int var_nan;     /* an input's variance is NaN (an infinity in its data) */
     double c;
     pario_xsum vd, va;
     uint64_t vn;
@@ -61,16 +65,23 @@ static void var_add(pario_inputs_emitter *e, const pario_acc *a)
 {
     if (a->kind != PARIO_ACC_FLOAT || a->n == 0)
         return;
-    if (!e->have_c) {
-        double m = pario_xsum_round(&a->s1) / (double)a->n;
+    if (!e->have_c) {   /* the middle of its range: within the data, never an overflow */
+        double m = 0.5 * a->min.f + 0.5 * a->max.f;
         e->c = isfinite(m) ? m : 0.0;
         e->have_c = 1;
     }
     pario_xsum d = a->s1;
     sub_times(&d, e->c, a->n);
-    double n = (double)a->n, di = pario_xsum_round(&d) / n;
-    pario_xsum_add(&e->va, n * pario_acc_var(a));
-    pario_xsum_add(&e->va, n * (di * di));
+    double n = (double)a->n, vi = pario_acc_var(a), di = pario_xsum_round(&d) / n;
+    double t1 = n * vi, t2 = n * (di * di);
+    if (isnan(vi) || isnan(di)) {
+        e->var_nan = 1;
+    } else if (!isfinite(t1) || !isfinite(t2)) {
+        e->var_inf = 1;   /* as a single dataset's: a variance beyond DBL_MAX is inf */
+    } else {
+        pario_xsum_add(&e->va, t1);
+        pario_xsum_add(&e->va, t2);
+    }
     pario_xsum_merge(&e->vd, &d);
     e->vn += a->n;
 }
@@ -159,7 +170,7 @@ uint64_t pario_inputs_emit_end(pario_inputs_emitter *e)
         tot.lanes = 1;
         tot.lane_len = e->elems;
         tot.acc = &e->acc;
-        double var = pario_xsum_var(&e->vd, &e->va, e->vn);
+        double var = e->var_nan ? NAN : e->var_inf ? INFINITY : pario_xsum_var(&e->vd, &e->va, e->vn);
         if (e->acc.kind == PARIO_ACC_FLOAT)
             tot.var = &var;   /* not from the merged squares: their shifts differ */
         tot.count = (ts.ops & PARIO_OP_COUNT) ? &count : NULL;

@@ -262,6 +262,29 @@ for f in ('c1-1.json', 'c1-3.json', 'c256-1.json', 'c256-3.json'):
         inr = (x >= -5) & (x < 5)
         e = r['dm/%s.bin' % name]
         assert (e['count'], e['count_range']) == (int((x == -3).sum()), int(inr.sum())), (f, name, e)"
+# totals' variance at the edges of the double range: as pario-reduce gives
+# for the concatenation in one file (inf where it overflows, 0 for equal
+# values; it was NaN, and depended on the inputs' order)
+$PYTHON3 -c "
+import numpy as np
+v = {'p': [1.7e308], 'q': [-1.7e308], 'r': [1e308, 1e308], 's': [1e308], 't': [1e160, 1e160], 'u': [-1e160],
+     'w': [1e200, -1e200]}
+for k, x in v.items():
+    np.array(x).tofile('e%s.bin' % k); open('e%s.bin.yaml' % k, 'w').write('dtype: float64\nshape: [%d]\n' % len(x))
+for a, b in ('pq', 'tu', 'rs', 'sr', 'ws'):
+    x = np.array(v[a] + v[b]); x.tofile('e%s%s.bin' % (a, b))
+    open('e%s%s.bin.yaml' % (a, b), 'w').write('dtype: float64\nshape: [%d]\n' % len(x))" || exit 99
+edge_ok=1
+for ab in pq tu rs sr ws; do
+  a=${ab%?} b=${ab#?}
+  mpirun 1 pario-run --format json vjob.yaml e$a.bin e$b.bin > et.json 2>/dev/null || edge_ok=0
+  mpirun 1 pario-reduce --op mean,var,std --format json e$ab.bin > er.json 2>/dev/null || edge_ok=0
+  $PYTHON3 -c "
+import json, sys
+t = json.load(open('et.json'))['totals']; r = json.load(open('er.json'))
+sys.exit(0 if (t['var'], t['std']) == (r['var'], r['std']) else 1)" || { edge_ok=0; echo "totals $ab: $(grep -o '"totals".*' et.json) vs $(cat er.json)"; }
+done
+check "totals' var and std at the edges of the double range: pario-reduce's on the concatenation" test $edge_ok = 1
 # memory: a rank's peak for 3,000 inputs within 20 MB of its peak for 300
 # (ru_maxrss of mpiexec's descendants, the ranks)
 $PYTHON3 -c "

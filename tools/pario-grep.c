@@ -2,6 +2,7 @@
  * them in the C locale, each file's lines split across ranks. */
 #include "config.h"
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/fileutil.h"
@@ -164,6 +165,12 @@ int main(int argc, char **argv)
             fflush(stderr);
         }
         MPI_Bcast(&file_error, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        /* a write error on stdout was reported with the files (grep's way):
+         * its unwritten bytes go, so pario_report does not report it again */
+        if (c.rank == 0 && file_error && ferror(stdout)) {
+            __fpurge(stdout);
+            clearerr(stdout);
+        }
         free(errs);
         if (c.stats)
             pario_stats_print(tool.name, "read", bytes, pario_now() - t0, MPI_COMM_WORLD);

@@ -156,6 +156,11 @@ for t in "pario-reduce --op sum full.bin" "pario-count --value 7 full.bin"; do
   check "${t%% *} > /dev/full: exit 1, one line about the standard output" \
     sh -c "test $rc = 1 && test \"\$(grep -c . full.err)\" = 1 && grep -q '^${t%% *}: error: cannot write the standard output' full.err"
 done
+# pario-grep says it grep's way (exit 2), once (pario_report added a second line)
+printf 'hello\nfoo bar\n' > full.txt
+timeout -k 5 "$TEST_TIMEOUT" "$(pario_exe pario-grep)" foo full.txt > /dev/full 2> full.err; rc=$?
+check "pario-grep > /dev/full: exit 2, one line: standard output: write error" \
+  sh -c "test $rc = 2 && test \"\$(grep -c . full.err)\" = 1 && grep -q '^pario-grep: error: standard output: write error' full.err"
 check "no temporary files left in the work directory" sh -c '! ls -A | grep -q "\.tmp\."'
 check "no temporary files left in out/" sh -c '! ls -A out | grep -q "\.tmp\."'
 

@@ -99,6 +99,28 @@ static void json_string(FILE *f, const char *text, int yaml)
     fputc('"', f);
 }
 
+/* A mapping key in YAML or text, then ": " before a value or ":\n" before a
+ * nested mapping. YAML caps an implicit key at 1024 characters (PyYAML
+ * refuses "a long path": ... with a 1023-byte path), and escapes make a byte
+ * up to 6 (\udcXX): a key of more than 160 bytes takes the explicit form,
+ * `? "key"` then `:` on the next line. */
+#define YAML_IMPLICIT_KEY 160
+static void put_key(pario_out *o, const char *key, int nested)
+{
+    const char *sep = nested ? ":\n" : ": ";
+    if (o->fmt != PARIO_FMT_YAML) {
+        fputs(key ? key : "", o->f);
+    } else if (key && strlen(key) > YAML_IMPLICIT_KEY) {
+        fputs("? ", o->f);
+        json_string(o->f, key, 1);
+        fputc('\n', o->f);
+        indent(o);
+    } else {
+        json_string(o->f, key ? key : "", 1);
+    }
+    fputs(sep, o->f);
+}
+
 /* Write the separator and key before a value. */
 static void begin_item(pario_out *o, const char *key)
 {
@@ -119,11 +141,7 @@ static void begin_item(pario_out *o, const char *key)
     }
     o->count[d]++;
     indent(o);
-    if (o->fmt == PARIO_FMT_YAML)
-        json_string(o->f, key ? key : "", 1);
-    else
-        fputs(key ? key : "", o->f);
-    fputs(": ", o->f);
+    put_key(o, key, 0);
 }
 
 static void end_item(pario_out *o)
@@ -207,11 +225,7 @@ static void open_nested(pario_out *o, const char *key, int array)
     } else {
         o->count[o->depth]++;
         indent(o);
-        if (o->fmt == PARIO_FMT_YAML)
-            json_string(o->f, key ? key : "", 1);
-        else
-            fputs(key ? key : "", o->f);
-        fputs(":\n", o->f);
+        put_key(o, key, 1);
     }
     if (o->depth + 1 < PARIO_OUT_DEPTH)
         o->depth++;

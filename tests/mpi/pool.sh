@@ -285,6 +285,22 @@ t = json.load(open('et.json'))['totals']; r = json.load(open('er.json'))
 sys.exit(0 if (t['var'], t['std']) == (r['var'], r['std']) else 1)" || { edge_ok=0; echo "totals $ab: $(grep -o '"totals".*' et.json) vs $(cat er.json)"; }
 done
 check "totals' var and std at the edges of the double range: pario-reduce's on the concatenation" test $edge_ok = 1
+# YAML results keyed by long paths (1,023 and 4,000 bytes): the explicit key
+# form (an implicit YAML key stops at 1,024 characters: PyYAML refused them)
+$PYTHON3 -c "
+import numpy as np, os
+with open('long.list', 'w') as out:
+    for L in (161, 1023, 4000):
+        d = 'long%d/' % L
+        while L - len(d) - 4 > 200: d += 'x' * 150 + '/'
+        os.makedirs(d, exist_ok=True); p = d + 'f' * (L - len(d) - 4) + '.npy'
+        np.save(p, np.arange(3.0) + L); out.write(p + '\n')" || exit 99
+mpirun 2 pario-run --format yaml --inputs long.list vjob.yaml > long.yaml 2> long.err || fail "long paths: $(cat long.err)"
+check "YAML results keyed by 161-, 1,023- and 4,000-byte paths read back (PyYAML)" $PYTHON3 -c "
+import yaml
+r = yaml.safe_load(open('long.yaml'))['inputs']
+paths = open('long.list').read().split()
+assert list(r) == paths and [r[p]['sum'] for p in paths] == [3 * len(p) + 3 for p in paths], list(r)"
 # memory: a rank's peak for 3,000 inputs within 20 MB of its peak for 300
 # (ru_maxrss of mpiexec's descendants, the ranks)
 $PYTHON3 -c "

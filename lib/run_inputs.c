@@ -176,7 +176,13 @@ uint64_t pario_inputs_emit_end(pario_inputs_emitter *e)
         tot.count = (ts.ops & PARIO_OP_COUNT) ? &count : NULL;
         tot.range_count = (ts.ops & PARIO_OP_RANGE) ? &range : NULL;
         pario_out_str(o, "dtype", pario_dtype_name(e->t));
-        over_all += pario_reduce_emit(o, &ts, &tot);
+        uint64_t over = pario_reduce_emit(o, &ts, &tot);
+        if (over && e->warn) {
+            char who[256];
+            snprintf(who, sizeof who, "%s: totals", e->tool);
+            pario_reduce_warn_overflow(e->warn, who, over, &tot);
+        }
+        over_all += over;
     } else {
         pario_out_u64(o, "elements", e->elems);
     }

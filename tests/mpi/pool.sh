@@ -285,6 +285,15 @@ t = json.load(open('et.json'))['totals']; r = json.load(open('er.json'))
 sys.exit(0 if (t['var'], t['std']) == (r['var'], r['std']) else 1)" || { edge_ok=0; echo "totals $ab: $(grep -o '"totals".*' et.json) vs $(cat er.json)"; }
 done
 check "totals' var and std at the edges of the double range: pario-reduce's on the concatenation" test $edge_ok = 1
+# a totals sum that overflows is warned about as an input's is (it was silent)
+$PYTHON3 -c "
+import numpy as np
+np.array([2**63 - 1], 'int64').tofile('ov1.bin'); np.array([1], 'int64').tofile('ov2.bin')
+for f in ('ov1', 'ov2'): open(f + '.bin.yaml', 'w').write('dtype: int64\nshape: [1]\n')" || exit 99
+mpirun 2 pario-run --format json vjob.yaml ov1.bin ov2.bin > ov.json 2> ov.err || fail "overflow: $(cat ov.err)"
+check "a totals sum beyond int64: null, and one warning naming the totals" sh -c "
+  grep -q '\"totals\".*\"sum\":null' ov.json && test \"\$(grep -c . ov.err)\" = 1 &&
+  grep -q '^pario-run: totals: warning: the sum of the dataset overflows int64' ov.err"
 # YAML results keyed by long paths (1,023 and 4,000 bytes): the explicit key
 # form (an implicit YAML key stops at 1,024 characters: PyYAML refused them)
 $PYTHON3 -c "

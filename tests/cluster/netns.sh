@@ -141,6 +141,19 @@ check "ssh reaches pario-b with its own host name" \
 # done (doc/clusters.md, "a hang in MPI_Finalize over TCP": about 1.5% of runs with one
 # rank per host on the Xeon, one in three to five on the AMD EPYC): a run that times
 # out is tried up to $TRIES times, and only a run that finished in time gives its output.
+# After a try that timed out, its proxies and ranks may still spin in
+# MPI_Finalize inside the namespaces (MPICH busy-polls): on 2 cores they took
+# the cores from the next tries, and six tries in a row timed out in a CI run
+# (session 13). Kill them (not the sshds) before the next try.
+kill_strays() {
+  local ns pid
+  for ns in "$NS_A" "$NS_B"; do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+      case " $SSHD_PIDS " in *" $pid "*) ;; *) kill -9 "$pid" 2>/dev/null ;; esac
+    done
+  done
+  sleep 0.2
+}
 mpi() {
   local n=$1 try rc=0; shift
   for try in $(seq "$TRIES"); do
@@ -152,6 +165,7 @@ mpi() {
       return "$rc"
     fi
     echo "netns: attempt $try timed out after ${STEP}s (the UCX/TCP finalize hang?)" >&2
+    kill_strays
   done
   return "$rc"
 }

@@ -83,8 +83,11 @@ printf 'dtype: float64\nshape: [16384, 8]\n' > t.bin.yaml
 train_rewrite() {
   head -c 1048576 orig.bin > t.bin
   rm -f tl.h5 tl.h5.tmp.*
+  # --allreduce mpi: no work stealing, so slowed rank 0 sums its whole share
+  # (in shared memory rank 1 took its segments, and the first epoch ended,
+  # publishing the log, before the rewrite)
   PARIO_SLOW=0:2000 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$(pario_exe pario-train)" --model linear \
-    --label-column 7 --epochs 12 --batch 16384 --lr 0.01 --log tl.h5 "$@" t.bin > tr.out 2> tr.err &
+    --label-column 7 --epochs 12 --batch 16384 --lr 0.01 --log tl.h5 --allreduce mpi "$@" t.bin > tr.out 2> tr.err &
   pid=$!
   # the log's temporary file appears after the inputs were opened: then rewrite
   for _ in $(seq 300); do ls tl.h5.tmp.* >/dev/null 2>&1 && break; sleep 0.1; done

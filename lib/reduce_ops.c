@@ -49,13 +49,7 @@ double pario_acc_var(const pario_acc *a)
     if (a->s2.special) /* a shifted square overflowed: some |x - y| > DBL_MAX */
         return INFINITY;
     pario_xsum t = a->s1;
-    if (a->shift != 0) {
-        int e;
-        double f = frexp(fabs(a->shift), &e); /* |shift| = f 2^e, f in [0.5, 1) */
-        uint64_t m = (uint64_t)ldexp(f, 53);
-        unsigned __int128 p = (unsigned __int128)m * a->n;
-        pario_xsum_add_int(&t, a->shift > 0, (uint64_t)(p >> 64), (uint64_t)p, e - 53);
-    }
+    pario_xsum_add_times(&t, -a->shift, a->n);   /* T = S1 - n shift */
     return pario_xsum_var(&t, &a->s2, a->n);
 }
 

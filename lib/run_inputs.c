@@ -49,17 +49,6 @@ struct pario_inputs_emitter {
     uint64_t vn;
 };
 
-/* s -= n c, exactly (c finite) */
-static void sub_times(pario_xsum *s, double c, uint64_t n)
-{
-    if (c == 0.0 || n == 0)
-        return;
-    int e;
-    double f = frexp(fabs(c), &e);   /* |c| = f 2^e, f in [0.5, 1) */
-    unsigned __int128 p = (unsigned __int128)(uint64_t)ldexp(f, 53) * n;
-    pario_xsum_add_int(s, c > 0, (uint64_t)(p >> 64), (uint64_t)p, e - 53);
-}
-
 /* A float input's part of the totals' variance (above). */
 static void var_add(pario_inputs_emitter *e, const pario_acc *a)
 {
@@ -71,7 +60,7 @@ static void var_add(pario_inputs_emitter *e, const pario_acc *a)
         e->have_c = 1;
     }
     pario_xsum d = a->s1;
-    sub_times(&d, e->c, a->n);
+    pario_xsum_add_times(&d, -e->c, a->n);   /* S1 - n c */
     double n = (double)a->n, vi = pario_acc_var(a), di = pario_xsum_round(&d) / n;
     double t1 = n * vi, t2 = n * (di * di);
     if (isnan(vi) || isnan(di)) {
@@ -170,9 +159,11 @@ uint64_t pario_inputs_emit_end(pario_inputs_emitter *e)
         tot.lanes = 1;
         tot.lane_len = e->elems;
         tot.acc = &e->acc;
-        double var = e->var_nan ? NAN : e->var_inf ? INFINITY : pario_xsum_var(&e->vd, &e->va, e->vn);
-        if (e->acc.kind == PARIO_ACC_FLOAT)
-            tot.var = &var;   /* not from the merged squares: their shifts differ */
+        double var = 0.0;
+        if (e->acc.kind == PARIO_ACC_FLOAT) {   /* not from the merged squares: their shifts differ */
+            var = e->var_nan ? NAN : e->var_inf ? INFINITY : pario_xsum_var(&e->vd, &e->va, e->vn);
+            tot.var = &var;
+        }
         tot.count = (ts.ops & PARIO_OP_COUNT) ? &count : NULL;
         tot.range_count = (ts.ops & PARIO_OP_RANGE) ? &range : NULL;
         pario_out_str(o, "dtype", pario_dtype_name(e->t));

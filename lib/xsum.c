@@ -108,6 +108,16 @@ void pario_xsum_add_int(pario_xsum *s, int neg, uint64_t hi, uint64_t lo, int ex
     add64(s, neg, hi, exp + 64);
 }
 
+void pario_xsum_add_times(pario_xsum *s, double x, uint64_t n)
+{
+    if (x == 0.0 || n == 0)
+        return;
+    int e;
+    double f = frexp(fabs(x), &e);   /* |x| = f 2^e, f in [0.5, 1): an integer of 53 bits times 2^(e - 53) */
+    unsigned __int128 p = (unsigned __int128)(uint64_t)ldexp(f, 53) * n;
+    pario_xsum_add_int(s, x < 0, (uint64_t)(p >> 64), (uint64_t)p, e - 53);
+}
+
 void pario_xsum_add_sq(pario_xsum *s, double x)
 {
     int neg, e;

@@ -40,6 +40,8 @@ void pario_xsum_add_array(pario_xsum *s, const double *x, size_t n, size_t strid
 void pario_xsum_add_sq(pario_xsum *s, double x);
 /* s += (-1)^neg (hi 2^64 + lo) 2^exp, exactly; -2176 <= exp <= 1900. */
 void pario_xsum_add_int(pario_xsum *s, int neg, uint64_t hi, uint64_t lo, int exp);
+/* s += n x, exactly (x finite). */
+void pario_xsum_add_times(pario_xsum *s, double x, uint64_t n);
 /* into += from, exactly. */
 void pario_xsum_merge(pario_xsum *into, const pario_xsum *from);
 /* Carries propagated: limbs 0..LIMBS-2 in [0, 2^32), the top limb carries the sign. */

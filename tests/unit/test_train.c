@@ -5,6 +5,7 @@
 #include <check.h>
 #include "check_run.h"
 #include <stdlib.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include "pario/train.h"
@@ -304,6 +305,23 @@ START_TEST(fsum_cols_matches_xsum)
             pario_xsum_init(&a);
             for (int s = 0; s < n; s++)
                 pario_xsum_add(&a, x[s * NW + i]);
+            /* the fast path's rule, from frexp: normal values below 2^901 whose
+             * exponents span at most 64, none below 2^-943 */
+            int expect = 1, emn = 4096, emx = -4096;
+            for (int s = 0; s < n; s++) {
+                double v = x[s * NW + i];
+                int e;
+                if (v == 0.0)
+                    continue;
+                if (!isfinite(v) || fabs(v) < DBL_MIN || fabs(v) >= 0x1p901)
+                    expect = 0;
+                frexp(v, &e);
+                emn = e + 1022 < emn ? e + 1022 : emn;
+                emx = e + 1022 > emx ? e + 1022 : emx;
+            }
+            if (emx >= emn && (emx - emn > 64 || emn < 80))
+                expect = 0;
+            ck_assert_msg(ok[i] == expect, "case %d weight %d: ok %d, expected %d", t, i, ok[i], expect);
             if (!ok[i])
                 continue;
             fast++;

@@ -109,7 +109,7 @@ static void put_key(pario_out *o, const char *key, int nested)
 {
     const char *sep = nested ? ":\n" : ": ";
     if (o->fmt != PARIO_FMT_YAML) {
-        fputs(key ? key : "", o->f);
+        pario_fput_name(o->f, key ? key : "");
     } else if (key && strlen(key) > YAML_IMPLICIT_KEY) {
         fputs("? ", o->f);
         json_string(o->f, key, 1);
@@ -154,7 +154,7 @@ void pario_out_str(pario_out *o, const char *key, const char *v)
 {
     begin_item(o, key);
     if (o->fmt == PARIO_FMT_TEXT)
-        fputs(v, o->f);
+        pario_fput_name(o->f, v);
     else
         json_string(o->f, v, o->fmt == PARIO_FMT_YAML);
     end_item(o);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pario/fileutil.h"
+#include "pario/output.h"
 #include "pario/text.h"
 #include "pario/text_kernels.h"
 #include "pario/wc.h"
@@ -146,7 +147,13 @@ void pario_wc_print(FILE *out, const pario_wc_counts *c, unsigned what, int widt
         fprintf(out, "%s%*" PRIu64, sep, width, c->words), sep = " ";
     if (what & PARIO_WC_BYTES)
         fprintf(out, "%s%*" PRIu64, sep, width, c->bytes);
-    if (name)
-        fprintf(out, " %s", name);
+    if (name) {
+        /* GNU wc quotes a name that holds a newline (and only such a name) */
+        fputc(' ', out);
+        if (strchr(name, '\n'))
+            pario_fput_shell(out, name);
+        else
+            fputs(name, out);
+    }
     fputc('\n', out);
 }

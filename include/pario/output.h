@@ -36,6 +36,16 @@ void pario_out_obj(pario_out *o, const char *key);   /* begin a nested object */
 void pario_out_arr(pario_out *o, const char *key);   /* begin an array (of scalars) */
 void pario_out_end(pario_out *o);                    /* end the innermost object or array */
 
+/* A name (a path) in text output, lib/quote.c. pario_fput_shell: GNU's
+ * shell-escape quoting, always ('a b' -> 'a b', a newline -> '$'\n''); it
+ * pastes back into a shell as the same bytes. pario_fput_name: that quoting
+ * when s holds a control byte (below 0x20, or DEL), else s as it is, so no
+ * name breaks a line or reaches a terminal's control sequences.
+ * pario_has_control: whether s holds one. */
+void pario_fput_shell(FILE *f, const char *s);
+void pario_fput_name(FILE *f, const char *s);
+int pario_has_control(const char *s);
+
 /* The shortest decimal text that reads back as the same double. */
 void pario_fmt_double(char *buf, size_t len, double v);
 

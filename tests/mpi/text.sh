@@ -198,4 +198,24 @@ got = sorted(os.fsencode(f) for f in d['files'])
 want = sorted(os.path.join(b'names', n) for n in os.listdir(b'names'))
 assert got == want, (got, want)\""
 done
+# file names holding a newline, a tab, a quote, ESC or a control byte: GNU wc
+# quotes a name with a newline (its shell-escape quoting) and prints the others
+# raw; pario-wc printed them all raw, so a name could forge a line of counts
+# (session 14). In the text output of the other tools a name with any control
+# byte is quoted the same way, and bash's own parsing gives its bytes back.
+mkdir -p odd && printf 'a b\n' > "$(printf "odd/q'\nz")" && printf 'x\n' > "$(printf 'odd/esc\033[31m')" &&
+  printf '\n' > "$(printf 'odd/\nlead')" && printf 'k\n' > "$(printf "odd/x\n'y")" &&
+  printf 'p\n' > "$(printf 'odd/tab\there\n\001')" && printf 'p\n' > odd/plain || exit 99
+for n in 1 3; do agree "$n" 64 pario-wc wc odd/*; done
+mpirun 1 pario-gen --dtype int32 --count 7 --sequence --out seq.bin >/dev/null 2>&1 || exit 99
+ODD=$(printf "seq'\033[1m\nfake: 99\x7f.bin")
+cp seq.bin "$ODD" && cp seq.bin.yaml "$ODD.yaml" || exit 99
+printf 'input:\n  data: [seq.bin]\noperations: [sum]\n' > oddjob.yaml
+mpirun 2 pario-run oddjob.yaml seq.bin "$ODD" >odd.out 2>odd.err
+check "pario-run text output: a name with control bytes is one quoted line" sh -c '
+  [ "$(sed -n "/^inputs:/,/^totals:/p" odd.out | grep -c "^  [^ ]")" -eq 2 ] && ! grep -q "^fake" odd.out && ! LC_ALL=C grep -q "$(printf "[\033\177]")" odd.out'
+KEY=$(sed -n '/^inputs:/,/^totals:/p' odd.out | grep '^  [^ ]' | sed -n 2p | sed 's/:$//; s/^  //')
+GOT=$(bash -c "eval \"printf %s $KEY\"" | od -An -c)
+WANT=$(printf %s "$ODD" | od -An -c)
+check "pario-run text output: the quoted name reads back in bash as its bytes" test "$GOT" = "$WANT"
 finish

@@ -223,9 +223,11 @@ static hid_t create_image(const char *path)
     return f;
 }
 
-/* The image of f (ok: everything went in) written to path whole when commit,
- * f closed either way; failure_path is path. */
-static pario_status finish_image(const char *path, hid_t f, int ok, int commit)
+/* The image of f (ok: everything went in) written whole when commit, f
+ * closed either way; failure_path is path. Written to path (tmp 0: under a
+ * temporary name, then renamed) or to path's temporary name alone (tmp 1:
+ * pario_write_file_tmp, for the caller to commit with another output). */
+static pario_status finish_image(const char *path, hid_t f, int ok, int commit, int tmp)
 {
     failure_path = path;
     void *image = NULL;
@@ -245,7 +247,7 @@ static pario_status finish_image(const char *path, hid_t f, int ok, int commit)
             size = -1;
     } H5E_END_TRY;
     if (commit && size >= 0 && !pario_failed(&failure)) {
-        failure = pario_write_file_atomic(path, image, (size_t)size);
+        failure = tmp ? pario_write_file_tmp(path, image, (size_t)size) : pario_write_file_atomic(path, image, (size_t)size);
         if (pario_failed(&failure))
             failure.local = 1;
     }
@@ -255,9 +257,8 @@ static pario_status finish_image(const char *path, hid_t f, int ok, int commit)
     return commit ? failure : pario_ok();
 }
 
-pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_spec *spec,
-                                         const pario_reduce_result *res, const char *const *attrs,
-                                         const pario_h5_attr *num, size_t nnum)
+static pario_status write_h5(const char *path, const pario_reduce_spec *spec, const pario_reduce_result *res,
+                             const char *const *attrs, const pario_h5_attr *num, size_t nnum, int tmp)
 {
     hid_t f = create_image(path);
     if (f < 0)
@@ -266,7 +267,21 @@ pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_sp
     H5E_BEGIN_TRY {
         ok = write_all(f, spec, res, attrs, num, nnum);
     } H5E_END_TRY;
-    return finish_image(path, f, ok, 1);
+    return finish_image(path, f, ok, 1, tmp);
+}
+
+pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_spec *spec,
+                                         const pario_reduce_result *res, const char *const *attrs,
+                                         const pario_h5_attr *num, size_t nnum)
+{
+    return write_h5(path, spec, res, attrs, num, nnum, 0);
+}
+
+pario_status pario_reduce_write_h5_tmp(const char *path, const pario_reduce_spec *spec,
+                                       const pario_reduce_result *res, const char *const *attrs,
+                                       const pario_h5_attr *num, size_t nnum)
+{
+    return write_h5(path, spec, res, attrs, num, nnum, 1);
 }
 
 struct pario_inputs_h5 {
@@ -331,7 +346,7 @@ pario_status pario_inputs_h5_close(pario_inputs_h5 *h, size_t n, size_t failed_i
             H5Gclose(h->g);
         ok = ok && attr_u64(h->f, "inputs", n) && attr_u64(h->f, "failed", failed_inputs);
     } H5E_END_TRY;
-    pario_status st = finish_image(h->path, h->f, ok, commit);
+    pario_status st = finish_image(h->path, h->f, ok, commit, 1);
     free(h->path);
     free(h);
     return st;

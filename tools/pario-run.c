@@ -276,9 +276,15 @@ static pario_status many_close(struct many_out *m, const pario_common *c, const 
     if (m->f && m->to_mem)
         fclose(m->f);
     int ok = commit && !pario_failed(&st);
+    /* the HDF5 file to its temporary name; both outputs renamed into place
+     * only once both are written */
     pario_status hst = m->h5 ? pario_inputs_h5_close(m->h5, n, m->failed, ok) : pario_ok();
     if (ok && pario_failed(&hst))
         st = hst, ok = 0;
+    if (ok && m->h5)
+        st = pario_commit_tmp(job->h5), ok = !pario_failed(&st);
+    else if (m->h5)
+        pario_discard_tmp(job->h5);
     if (m->to_file)
         st = ok ? pario_commit_tmp(job->results) : (pario_discard_tmp(job->results), st);
     else if (ok && m->to_mem)
@@ -522,14 +528,22 @@ int main(int argc, char **argv)
         }
         pario_progress_finish(&prog);
         uint64_t over = 0;
+        /* two outputs: each to its temporary name, both renamed into place
+         * once both are written (a failure leaves the old ones as they were) */
+        int results_tmp = 0;
         if (!pario_failed(&st) && c.rank == 0) {
             if (job->results[0]) {
                 char *text = NULL;
                 size_t len = 0;
                 FILE *mem = open_memstream(&text, &len);
-                emit(mem, job->format, job, &ds, &view, c.nranks, &res, &over, &csv, &cs);
-                fclose(mem);
-                st = pario_write_file_atomic(job->results, text, len);
+                if (!mem) {
+                    st = pario_sys_error(errno, "cannot hold the results", NULL);
+                } else {
+                    emit(mem, job->format, job, &ds, &view, c.nranks, &res, &over, &csv, &cs);
+                    fclose(mem);
+                    st = pario_write_file_tmp(job->results, text, len);
+                    results_tmp = !pario_failed(&st);
+                }
                 free(text);
             } else {
                 emit(stdout, c.format, job, &ds, &view, c.nranks, &res, &over, &csv, &cs);
@@ -546,10 +560,12 @@ int main(int argc, char **argv)
                                           { "axis", 'i', job->spec.axis, 0 },
                                           { "skip_nan", 'b', 0, (uint64_t)job->spec.skip_nan },
                                           { "chunk_bytes", 'u', 0, c.io.chunk_bytes } };
-            st = pario_reduce_write_h5_typed(job->h5, &job->spec, &res, attrs, num, sizeof num / sizeof num[0]);
-            if (pario_failed(&st) && job->results[0])
-                remove(job->results); /* both outputs or neither */
+            st = pario_reduce_write_h5_tmp(job->h5, &job->spec, &res, attrs, num, sizeof num / sizeof num[0]);
+            if (!pario_failed(&st))
+                st = pario_commit_tmp(job->h5);
         }
+        if (results_tmp)
+            st = pario_failed(&st) ? (pario_discard_tmp(job->results), st) : pario_commit_tmp(job->results);
         if (!pario_failed(&st) && c.rank == 0) {
             if (job->results[0])
                 pario_note(&c, "wrote %s", job->results);

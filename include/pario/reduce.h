@@ -186,6 +186,12 @@ typedef struct pario_h5_attr {
 pario_status pario_reduce_write_h5_typed(const char *path, const pario_reduce_spec *spec,
                                          const pario_reduce_result *res, const char *const *attrs,
                                          const pario_h5_attr *num, size_t n);
+/* The same written to path's temporary name only (pario_write_file_tmp), for
+ * a tool with two outputs to rename both into place once both are written
+ * (pario_commit_tmp), or neither (pario_discard_tmp). */
+pario_status pario_reduce_write_h5_tmp(const char *path, const pario_reduce_spec *spec,
+                                       const pario_reduce_result *res, const char *const *attrs,
+                                       const pario_h5_attr *num, size_t n);
 
 #ifdef __cplusplus
 }

@@ -101,8 +101,10 @@ uint64_t pario_inputs_emit_end(pario_inputs_emitter *e);
  * (root attributes attrs/num and the group "inputs"), _add (a group
  * /inputs/NNNNNN per input, input order from first, with the attribute "data"
  * and either "error" or the datasets pario_reduce_write_h5 writes), _close
- * (the root's "inputs" and "failed", then the file written whole, or with
- * commit 0 or after a failure not at all; frees h). The file is built in
+ * (the root's "inputs" and "failed", then the file written whole to path's
+ * temporary name, for the caller to rename into place with its other output,
+ * pario_commit_tmp, or to discard; with commit 0 or after a failure not
+ * written at all; frees h). The file is built in
  * memory (HDF5's core driver): its size, not the inputs' state. */
 typedef struct pario_inputs_h5 pario_inputs_h5;
 pario_status pario_inputs_h5_open(pario_inputs_h5 **h, const char *path, const char *const *attrs,

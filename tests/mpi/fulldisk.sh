@@ -114,5 +114,19 @@ for n in 1 2; do
   left=$(ls -A "$DISK" | grep -vx -e fill -e pi.h5)
   [ -z "$left" ] || fail "pi full mid-run (n=$n): left $left"
 done
+# Two outputs, the results on the ordinary disk and --h5 on the full one: the
+# run fails and the previous results file stays as it was (both outputs are
+# renamed into place only once both are written: the single-input path wrote
+# its results, then removed them when the HDF5 file failed, losing the old
+# ones; session 14). One input and many.
+printf 'input:\n  data: %s/d.bin\noperations: [sum, min]\noutput:\n  results: %s/keep.yaml\n' "$WORK" "$WORK" >keepjob.yaml
+printf 'input:\n  data: "%s/many/*.npy"\noperations: [sum]\noutput:\n  results: %s/keep.yaml\n' "$WORK" "$WORK" >keepmany.yaml
+for job in keepjob.yaml keepmany.yaml; do
+  for n in 1 2; do
+    echo "old results" >keep.yaml
+    full $n 0 pario-run --h5 "$DISK/r.h5" $job
+    check "$job (n=$n): the old results file kept" grep -qx "old results" keep.yaml
+  done
+done
 echo "fulldisk: $CASES cases"
 finish

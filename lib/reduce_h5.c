@@ -2,12 +2,15 @@
  * 0 after the reduction, so rank 0 writes the file alone with HDF5's default (sec2,
  * serial) driver: no collective metadata calls to keep in step, and a failure
  * leaves no half-written file (temporary name, then rename). */
+#define _GNU_SOURCE /* fallocate */
 #include "config.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "pario/reduce.h"
 #include "pario/tasks.h"
@@ -284,11 +287,138 @@ pario_status pario_reduce_write_h5_tmp(const char *path, const pario_reduce_spec
     return write_h5(path, spec, res, attrs, num, nnum, 1);
 }
 
+/* Many inputs: the file grows by a window of groups at a time, and building
+ * it in memory (as above) would hold all of it, about 2.8 times its size
+ * (328 MB for 20,000 inputs). So it goes to disk as it grows: HDF5's sec2
+ * driver on path's temporary name. HDF5 survives a failed write badly (a file
+ * it cannot flush stays open, and its exit loops "closing library"), so no
+ * write of HDF5's may meet a full disk: the space each window will take
+ * (twice the largest window so far or twice a bound from its results, and
+ * 256 KiB) is reserved first with fallocate(FALLOC_FL_KEEP_SIZE), whose failure
+ * (ENOSPC, EDQUOT) is ours to report while the file is still whole and
+ * flushed; the reservation past the end is released at the end (ftruncate
+ * to the size). The file starts as a small image written by pario, so even
+ * its first bytes are not HDF5's writes. Where the file system cannot
+ * reserve (EOPNOTSUPP), the file is built in memory as before. */
+#define RESERVE_MARGIN (256u << 10)
 struct pario_inputs_h5 {
     char *path;
     hid_t f, g;     /* the file and its group "inputs" */
     int ok;         /* every write so far went in */
+    int fd;         /* on disk: path's temporary name (-1: in memory) */
+    uint64_t reserved, grown;   /* bytes reserved from offset 0; the largest growth of a window */
 };
+
+/* Space for the file up to want bytes (0: ok; else errno). */
+static int reserve(pario_inputs_h5 *h, uint64_t want)
+{
+    if (want <= h->reserved)
+        return 0;
+    int fault = pario_fault(PARIO_FAULT_H5WRITE);
+    if (fault)
+        return fault;
+    if (fallocate(h->fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)want) != 0)
+        return errno;
+    h->reserved = want;
+    return 0;
+}
+
+static uint64_t file_size(int fd)
+{
+    struct stat sb;
+    return fstat(fd, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+}
+
+/* A bound on the bytes m inputs' groups take (2.8 KB an input measured for
+ * four operations): per group 2 KiB of header and its attribute "data", and
+ * either the attribute "error" or per dataset 1 KiB of header and its
+ * values (at most 3 + 2 x the ops a lane, and the bins and edges). */
+static uint64_t window_bound(const pario_reduce_spec *spec, char *const *paths, const pario_reduce_result *res,
+                             const pario_status *st, size_t m)
+{
+    uint64_t sets = 2 * (uint64_t)__builtin_popcount(spec->ops) + 3, b = 0;
+    for (size_t i = 0; i < m; i++) {
+        b += 2048 + strlen(paths[i]);
+        if (pario_failed(&st[i]))
+            b += 1024 + strlen(st[i].msg);
+        else
+            b += sets * 1024 + res[i].lanes * 8 * (sets + 2 * (uint64_t)res[i].hist.bins + 1);
+    }
+    return b;
+}
+
+/* The file on disk (above): its first image, with the root's attributes and
+ * the group, written whole, space reserved, and opened by HDF5. Returns 1 on
+ * disk, 0 to stay in memory (*f kept), -1 on failure (the status in
+ * failure, *f closed). */
+static int go_to_disk(pario_inputs_h5 *h)
+{
+    void *image = NULL;
+    ssize_t size = -1;
+    H5E_BEGIN_TRY {
+        if (H5Fflush(h->f, H5F_SCOPE_GLOBAL) >= 0 && (size = H5Fget_file_image(h->f, NULL, 0)) > 0 &&
+            (image = pario_alloc((size_t)size)) && H5Fget_file_image(h->f, image, (size_t)size) < 0)
+            size = -1;
+    } H5E_END_TRY;
+    if (size <= 0 || !image) {
+        free(image);
+        return 0;   /* stays in memory */
+    }
+    char tmp[4200];
+    pario_tmp_name(h->path, (long)getpid(), tmp, sizeof tmp);
+    pario_status st = pario_write_file_tmp(h->path, image, (size_t)size);
+    free(image);
+    int fd = pario_failed(&st) ? -1 : open(tmp, O_RDWR | O_CLOEXEC);
+    int e = fd < 0 ? errno : 0;
+    if (fd >= 0) {
+        h->fd = fd;
+        e = reserve(h, (uint64_t)size + RESERVE_MARGIN);
+    }
+    if (fd >= 0 && (e == EOPNOTSUPP || e == ENOSYS || e == EINVAL)) {
+        close(fd);
+        h->fd = -1;
+        pario_discard_tmp(h->path);
+        return 0;   /* this file system cannot reserve: in memory */
+    }
+    H5E_BEGIN_TRY {
+        H5Fclose(h->f);
+    } H5E_END_TRY;
+    h->f = -1;
+    if (pario_failed(&st) || e) {
+        if (!pario_failed(&st))
+            st = pario_sys_error(e, "cannot write the HDF5 results file", h->path);
+        if (fd >= 0)
+            close(fd);
+        h->fd = -1;
+        pario_discard_tmp(h->path);
+        failure = st;
+        failure.local = 1;
+        return -1;
+    }
+    int ok = 1;
+    H5E_BEGIN_TRY {
+        /* each group's metadata out of the cache once written and closed:
+         * HDF5's metadata cache otherwise grows toward 32 MiB */
+        hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+        H5Pset_evict_on_close(fapl, 1);
+        /* and the cache itself held to 1-4 MiB: the groups are written once */
+        H5AC_cache_config_t cc;
+        cc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+        if (H5Pget_mdc_config(fapl, &cc) >= 0) {
+            cc.set_initial_size = 1;
+            cc.initial_size = 1 << 20;
+            cc.min_size = 1 << 20;
+            cc.max_size = 4 << 20;
+            H5Pset_mdc_config(fapl, &cc);
+        }
+        h->f = H5Fopen(tmp, H5F_ACC_RDWR, fapl);
+        H5Pclose(fapl);
+        h->g = h->f >= 0 ? H5Gopen2(h->f, "inputs", H5P_DEFAULT) : -1;
+        if (h->g < 0)
+            ok = failed("cannot open the HDF5 results file");
+    } H5E_END_TRY;
+    return ok ? 1 : -1;
+}
 
 pario_status pario_inputs_h5_open(pario_inputs_h5 **hp, const char *path, const char *const *attrs,
                                   const pario_h5_attr *num, size_t nnum)
@@ -302,6 +432,7 @@ pario_status pario_inputs_h5_open(pario_inputs_h5 **hp, const char *path, const 
     }
     h->path = copy;
     h->g = -1;
+    h->fd = -1;
     h->f = create_image(path);
     if (h->f < 0) {
         free(h->path);
@@ -317,10 +448,21 @@ pario_status pario_inputs_h5_open(pario_inputs_h5 **hp, const char *path, const 
         h->g = ok ? H5Gcreate2(h->f, "inputs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
         if (ok && h->g < 0)
             ok = failed("cannot create a group in the HDF5 results file");
+        if (h->g >= 0)
+            H5Gclose(h->g);
+        h->g = -1;
     } H5E_END_TRY;
-    h->ok = ok;
+    int where = ok ? go_to_disk(h) : -1;
+    if (ok && where == 0) {
+        H5E_BEGIN_TRY {
+            h->g = H5Gopen2(h->f, "inputs", H5P_DEFAULT);
+            if (h->g < 0)
+                ok = failed("cannot create a group in the HDF5 results file");
+        } H5E_END_TRY;
+    }
+    h->ok = ok && where >= 0;
     *hp = h;
-    return ok ? pario_ok() : failure;
+    return h->ok ? pario_ok() : failure;
 }
 
 pario_status pario_inputs_h5_add(pario_inputs_h5 *h, const pario_reduce_spec *spec, char *const *paths,
@@ -329,9 +471,26 @@ pario_status pario_inputs_h5_add(pario_inputs_h5 *h, const pario_reduce_spec *sp
     failure_path = h->path;
     if (!h->ok)
         return failure;
+    uint64_t before = h->fd >= 0 ? file_size(h->fd) : 0;
+    if (h->fd >= 0) {
+        uint64_t need = window_bound(spec, paths, res, st, m);
+        need = 2 * (need > h->grown ? need : h->grown) + RESERVE_MARGIN;
+        int e = reserve(h, before + need);
+        if (e) {
+            failure = pario_sys_error(e, "cannot write the HDF5 results file", h->path);
+            return h->ok = 0, failure;
+        }
+    }
     H5E_BEGIN_TRY {
         h->ok = write_groups(h->g, spec, paths, res, st, first, m);
+        if (h->ok && h->fd >= 0 && H5Fflush(h->f, H5F_SCOPE_LOCAL) < 0)
+            h->ok = failed("cannot write the HDF5 results file");
     } H5E_END_TRY;
+    if (h->ok && h->fd >= 0) {
+        uint64_t after = file_size(h->fd);
+        if (after > before && after - before > h->grown)
+            h->grown = after - before;
+    }
     return h->ok ? pario_ok() : failure;
 }
 
@@ -346,7 +505,26 @@ pario_status pario_inputs_h5_close(pario_inputs_h5 *h, size_t n, size_t failed_i
             H5Gclose(h->g);
         ok = ok && attr_u64(h->f, "inputs", n) && attr_u64(h->f, "failed", failed_inputs);
     } H5E_END_TRY;
-    pario_status st = finish_image(h->path, h->f, ok, commit, 1);
+    pario_status st;
+    if (h->fd < 0) {
+        st = finish_image(h->path, h->f, ok, commit, 1);
+    } else {
+        /* within the reservation: the last window's margin is still free */
+        H5E_BEGIN_TRY {
+            if (H5Fclose(h->f) < 0 && ok && commit)
+                ok = failed("cannot write the HDF5 results file");
+        } H5E_END_TRY;
+        int e = ftruncate(h->fd, (off_t)file_size(h->fd)) != 0 ? errno : 0;   /* the reservation past the end */
+        if (close(h->fd) != 0 && !e)
+            e = errno;
+        if (ok && commit && e)
+            failure = pario_sys_error(e, "cannot write the HDF5 results file", h->path), ok = 0;
+        if (!ok || !commit)
+            pario_discard_tmp(h->path);
+        st = !commit ? pario_ok() : ok ? pario_ok() : failure;
+        if (pario_failed(&st))
+            st.local = 1;
+    }
     free(h->path);
     free(h);
     return st;

@@ -104,8 +104,10 @@ uint64_t pario_inputs_emit_end(pario_inputs_emitter *e);
  * (the root's "inputs" and "failed", then the file written whole to path's
  * temporary name, for the caller to rename into place with its other output,
  * pario_commit_tmp, or to discard; with commit 0 or after a failure not
- * written at all; frees h). The file is built in
- * memory (HDF5's core driver): its size, not the inputs' state. */
+ * written at all; frees h). The file grows on disk under the temporary
+ * name, each window's space reserved first (fallocate), so a full disk is
+ * reported before HDF5 writes; where the file system cannot reserve, it is
+ * built in memory (HDF5's core driver) and written at the end. */
 typedef struct pario_inputs_h5 pario_inputs_h5;
 pario_status pario_inputs_h5_open(pario_inputs_h5 **h, const char *path, const char *const *attrs,
                                   const pario_h5_attr *num, size_t nnum);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "io_internal.h"
 #include "pario/fileutil.h"
+#include "pario/guard.h"
 #include "pario/progress.h"
 #include "pario/text.h"
 #include "fault.h"
@@ -35,8 +36,15 @@ void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Co
                 out[i].err = errno;
                 continue;
             }
+            out[i].mode = (unsigned)sb.st_mode;
             if (S_ISDIR(sb.st_mode)) {
                 out[i].err = EISDIR;
+                continue;
+            }
+            if (!S_ISREG(sb.st_mode)) {
+                /* a FIFO read would take what a writer sends while it runs, or
+                 * nothing: not one answer for every rank (options.md) */
+                out[i].err = PARIO_TEXT_NOT_REGULAR;
                 continue;
             }
             /* readable? (stat says nothing about permission) */
@@ -58,6 +66,9 @@ pario_status pario_text_stat_error(const char *path, const pario_text_stat *s)
     switch (s->err) {
     case 0: return pario_ok();
     case EISDIR: return pario_error(PARIO_ERR_RUNTIME, "%s: is a directory", path);
+    case PARIO_TEXT_NOT_REGULAR:
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: it is %s, not a regular file", path,
+                           pario_file_kind(s->mode));
     case ENOENT: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: no such file", path);
     case EACCES: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: permission denied", path);
     default: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: %s", path, strerror(s->err));

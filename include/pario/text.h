@@ -31,13 +31,17 @@ void pario_text_range(uint64_t size, int rank, int nranks, uint64_t *lo, uint64_
  * files, so that every rank splits the same size and skips the same files). */
 typedef struct pario_text_stat {
     int64_t size;   /* bytes */
-    int err;        /* 0, or the errno of stat()/open() on rank 0 (EISDIR for a directory) */
+    int err;        /* 0, or the errno of stat()/open() on rank 0 (EISDIR for a directory),
+                     * or PARIO_TEXT_NOT_REGULAR (a FIFO, a device, a socket: refused) */
     int regular;    /* a regular file */
+    unsigned mode;  /* st_mode */
 } pario_text_stat;
+#define PARIO_TEXT_NOT_REGULAR (-1)
 
 /* Collective: rank 0 stats and opens each of paths[0..n), every rank gets out[]. */
 void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Comm comm);
-/* "PATH: cannot open: no such file" (or "PATH: is a directory", ...) for s->err. */
+/* "PATH: cannot open: no such file" (or "PATH: is a directory", "PATH: cannot
+ * open: it is a FIFO, not a regular file", ...) for s->err. */
 pario_status pario_text_stat_error(const char *path, const pario_text_stat *s);
 
 typedef struct pario_text_file {

@@ -145,6 +145,14 @@ expect_error 2 2 "pario-grep: error: adir: is a directory" pario-grep x adir
 expect_error 2 1 "pario-wc: error: adir: is a directory" pario-wc adir
 agree 2 64 pario-wc wc log.txt adir      # wc still prints a line of zeros, width 7
 agree 2 64 pario-wc wc -l adir
+# a FIFO is refused, not read as an empty file (it counted 0 0 0, and grep
+# said "no match", with no error: a hostile-user pass, session 14)
+mkfifo afifo || exit 99
+expect_error 2 1 "^pario-wc: error: afifo: cannot open: it is a FIFO, not a regular file$" pario-wc afifo log.txt
+expect_error 2 2 "^pario-grep: error: afifo: cannot open: it is a FIFO, not a regular file$" pario-grep -c needle afifo
+mpirun 2 pario-wc afifo log.txt >got.out 2>/dev/null
+LC_ALL=C wc log.txt >ref.out
+check "pario-wc with a FIFO: the other file still counted" sh -c "grep -q ' log.txt\$' got.out && test \"\$(awk '\$NF == \"log.txt\" {print \$1, \$2, \$3}' got.out)\" = \"\$(awk '{print \$1, \$2, \$3}' ref.out)\""
 expect_error 2 2 "pario-grep: error: pattern '\\\\\(': Unmatched \( or \\\\\(" pario-grep '\(' log.txt
 expect_error 2 2 "pario-grep: error: pattern 'a\(': Unmatched \( or \\\\\(" pario-grep -E 'a(' log.txt
 expect_error 2 2 "-F: a pattern holding a newline" pario-grep -F "$(printf 'a\nb')" log.txt

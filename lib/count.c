@@ -37,6 +37,10 @@ pario_status pario_count_query_set(pario_count_query *q, pario_count_mode mode, 
             return pario_error(PARIO_ERR_USAGE, "at most %d values", PARIO_COUNT_MAX_VALUES);
         memcpy(q->text[q->n], p, len);
         q->text[q->n][len] = '\0';
+        /* the values are the keys of the counts: each once */
+        for (int k = 0; k < q->n; k++)
+            if (strcmp(q->text[k], q->text[q->n]) == 0)
+                return pario_error(PARIO_ERR_USAGE, "--values: '%s' given twice", q->text[k]);
         q->n++;
         if (!comma)
             break;

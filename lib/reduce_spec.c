@@ -26,6 +26,9 @@ pario_status pario_reduce_add_op(pario_reduce_spec *s, const char *op)
 {
     for (size_t i = 0; i < sizeof plain_ops / sizeof plain_ops[0]; i++)
         if (strcmp(op, plain_ops[i].name) == 0) {
+            /* each operation once (doc/reduce.md), as count= and range= */
+            if (s->ops & plain_ops[i].bit)
+                return pario_error(PARIO_ERR_USAGE, "operation '%s' given twice", op);
             s->ops |= plain_ops[i].bit;
             return pario_ok();
         }

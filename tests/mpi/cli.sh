@@ -82,6 +82,13 @@ run 2 q.out q.err pario-count --quiet --progress --value 5 s.bin
 check "pario-count --quiet: result still printed" grep -q '^count: ' q.out
 check "pario-count --quiet --progress: stderr empty" test ! -s q.err
 expect_error 2 1 "^pario-count: error: nosuch.bin: " pario-count --quiet --value 5 nosuch.bin
+# each value and each operation once: a repeated value gave JSON with a
+# duplicate key, and a repeated sum was taken silently while a second count=
+# was refused (a hostile-user pass, session 14)
+expect_error 2 2 "^pario-count: error: --values: '3' given twice\$" pario-count --values 3,4,3 --format json s.bin
+expect_error 2 2 "^pario-reduce: error: operation 'sum' given twice\$" pario-reduce --op sum,min,sum s.bin
+run 2 v.out v.err pario-count --values 3,4 --format json s.bin
+check "pario-count --values 3,4: two keys" "$PYTHON3" -c "import json; d = json.load(open('v.out')); assert list(d['counts']) == ['3', '4'], d"
 
 # ---- --progress: a line on stderr for a run longer than two seconds, stdout intact.
 # Tiny chunks make a small file slow enough; the line is only required when the run

@@ -81,9 +81,10 @@ static void print_result(const pario_common *c, const struct count_opts *o, cons
     } else {
         pario_out_u64(&out, "count", res->counts[0]);
     }
-    if (csv)
+    if (csv) {
+        pario_out_u64(&out, "elements", csv->values);   /* the values counted over, as pario-reduce says */
         pario_csv_emit_stats(&out, csv);
-    else
+    } else
         pario_out_u64(&out, "elements", ds->nelems);
     if (res->per_rank) {
         if (q->mode == PARIO_COUNT_VALUES) {

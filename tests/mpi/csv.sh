@@ -89,6 +89,13 @@ check "pario-count --per-rank on a CSV column" "$PYTHON3" -c '
 import json, sys
 o = json.load(open("pr.out"))
 sys.exit(0 if all(sum(o["per_rank"][v]) == o["counts"][v] and len(o["per_rank"][v]) == 3 for v in o["counts"]) else 1)'
+# "elements" in pario-count's JSON on a CSV column too (tools.md), the number
+# of values as Python's csv module counts them
+check "pario-count on a CSV column: elements, the values Python's csv reads" "$PYTHON3" -c '
+import csv, json
+o = json.load(open("pr.out"))
+n = sum(1 for r in csv.DictReader(open("split3_0.csv", newline="")) if r["value"].strip() != "")
+assert o["elements"] == o["values"] == n, (o, n)'
 # --skip-invalid says how many it skipped on stderr (and in the results)
 mpirun 2 pario-reduce --op sum --column b --skip-invalid holes.csv >skip.out 2>skip.err
 check "skip note" grep -q '^pario-reduce: skipped 5 invalid fields in holes.csv: 2 empty, 1 missing, 2 non-numeric$' skip.err

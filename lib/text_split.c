@@ -204,7 +204,7 @@ static pario_status grow(pario_lines *L)
 {
     if (L->cap >= L->max_cap)
         return pario_error(PARIO_ERR_RUNTIME, "%s: the line at byte %" PRIu64 " is longer than %zu bytes "
-                           "(--max-line)", L->f->path, L->cur, L->max_cap - L->f->chunk);
+                           "(--chunk + --max-line)", L->f->path, L->cur, L->max_cap);
     size_t cap = L->cap * 2 < L->max_cap ? L->cap * 2 : L->max_cap;
     char *nb = pario_alloc_aligned(cap);
     if (!nb)

@@ -70,7 +70,7 @@ static const pario_optdef options[] = {
     { "max-count", 'm', 1, "NUM", "stop after NUM selected lines per file" },
     { "silent", 'q', 0, NULL, "print nothing; exit 0 if a line is selected in any file, even when a file "
                                "fails (grep -q; --quiet is pario's)" },
-    { "max-line", O_MAX_LINE, 1, "SIZE", "longest line held whole (default 1Gi); a longer line is an error" },
+    { "max-line", O_MAX_LINE, 1, "SIZE", "room for a line beyond --chunk (default 1Gi): a line longer than --chunk + SIZE bytes is an error" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -93,7 +93,8 @@ static const pario_tool tool = {
     "runs only on lines holding it. Selected lines reach rank 0 in file order,\n"
     "in pieces of --chunk bytes (at most two in flight per rank); -n numbers come\n"
     "from an exclusive scan of the ranks' line counts (a first pass counting\n"
-    "newlines). Memory per rank: --chunk plus the longest line (--max-line).\n"
+    "newlines). Memory per rank: --chunk plus the longest line, at most\n"
+    "--chunk + --max-line.\n"
     "FILEs are files: standard input is not read (\"-\" is a file named -).",
     "Examples:\n"
     "  mpiexec.mpich -n 4 pario-grep -c ' 404 ' access.log\n"

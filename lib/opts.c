@@ -57,7 +57,9 @@ static int without(const pario_tool *t, int key)
 {
     return (key == K_PROGRESS && (t->without & PARIO_WITHOUT_PROGRESS))
         || (key == K_STATS && (t->without & PARIO_WITHOUT_STATS))
-        || ((key == K_STRATEGY || key == K_NO_MMAP) && (t->without & PARIO_WITHOUT_STRATEGY));
+        || ((key == K_STRATEGY || key == K_NO_MMAP) && (t->without & PARIO_WITHOUT_STRATEGY))
+        || ((key == K_DESC || key == K_DATASET) && (t->without & PARIO_WITHOUT_DESC))
+        || ((key == K_DIST || key == K_EXPLAIN || key == K_INDEP) && (t->without & PARIO_WITHOUT_VIEW));
 }
 
 /* A tool's own short option (a key below 128) takes the letter from a common one:
@@ -96,7 +98,9 @@ static void print_table(FILE *f, const pario_tool *t, const pario_optdef *d, con
 static void print_help(const pario_tool *t)
 {
     FILE *f = stdout;
-    fprintf(f, "Usage: mpiexec -n P %s %s\n\n%s\n\nOptions:\n", t->name, t->synopsis, t->summary);
+    /* MPICH's launcher by name: Debian's plain mpiexec may be Open MPI's, which pario refuses */
+    fprintf(f, "Usage: %s%s %s\n\n%s\n\nOptions:\n", t->without & PARIO_WITHOUT_LAUNCHER ? "" : "mpiexec.mpich -n P ",
+            t->name, t->synopsis, t->summary);
     print_table(f, NULL, t->opts, NULL);
     if (t->groups & PARIO_OPTS_DATA) {
         fprintf(f, "\nData and MPI-IO options:\n");
@@ -262,6 +266,9 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
     }
     if (pario_failed(&st))
         return st;
+    /* the stream for --show-hints, for a tool that opens files without a view too */
+    if (c->show_hints)
+        c->io.show_hints = pario_info_stream(c);
     c->args = argv + optind;
     c->nargs = argc - optind;
     if (c->nargs < t->min_args)

@@ -129,7 +129,7 @@ static const pario_tool tool = {
     "/samples_per_second [epochs] and /weights [epochs x W]; its attributes record the\n"
     "model, seed, batch, lr, l2 and shape, which --resume must match.\n"
     "\n"
-    "Prediction: mpiexec -n P pario-train --predict train.h5 [--label-column J] --out PRED DATA\n"
+    "Prediction: mpiexec.mpich -n P pario-train --predict train.h5 [--label-column J] --out PRED DATA\n"
     "applies the model of the log train.h5 (its last finished epoch's weights) to\n"
     "every row of DATA (column J skipped) and writes PRED, one value per row, with\n"
     "its descriptor PRED.yaml: linear float64 w.x + b; logistic int32 1 when\n"
@@ -144,7 +144,8 @@ static const pario_tool tool = {
     "segments as they go): on a machine shared with other jobs the medians leave\n"
     "out the stalled steps.\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1,
-    PARIO_WITHOUT_STRATEGY | PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS,
+    /* the shuffle decides which rank reads which row, and the reads are independent */
+    PARIO_WITHOUT_STRATEGY | PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS | PARIO_WITHOUT_VIEW,
 };
 
 static void print_result(const pario_common *c, const pario_train_opts *o, const pario_train_result *r)
@@ -207,9 +208,6 @@ int main(int argc, char **argv)
     pario_train_opts o;
     pario_train_opts_init(&o);
     pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
-    if (!pario_failed(&st) && (c.dist_given || c.explain))
-        st = pario_error(PARIO_ERR_USAGE, "--%s does not apply: the shuffle decides which rank reads which row",
-                         c.dist_given ? "dist" : "explain");
     if (!pario_failed(&st) && (o.resume || o.force) && !o.log)
         st = pario_error(PARIO_ERR_USAGE, "--%s needs --log FILE", o.resume ? "resume" : "force");
     if (!pario_failed(&st) && o.resume && o.force)

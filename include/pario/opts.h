@@ -26,6 +26,9 @@ enum pario_opt_without {
     PARIO_WITHOUT_PROGRESS = 1u << 0, /* --progress: no work long enough to follow */
     PARIO_WITHOUT_STATS = 1u << 1,    /* --stats: no data moved in parallel */
     PARIO_WITHOUT_STRATEGY = 1u << 2, /* --strategy and --no-mmap: the tool only writes, or reads on its own */
+    PARIO_WITHOUT_DESC = 1u << 3,     /* --desc and --dataset: the tool reads no dataset by a descriptor */
+    PARIO_WITHOUT_VIEW = 1u << 4,     /* --dist, --explain and --independent: the tool builds no view */
+    PARIO_WITHOUT_LAUNCHER = 1u << 5, /* run without mpiexec (its usage line says so) */
 };
 
 typedef struct pario_common {

@@ -12,7 +12,7 @@ json_ok() { "$PYTHON3" -c 'import json, sys; json.load(open(sys.argv[1]))' "$1";
 for tool in pario-gen pario-count; do
   for n in 1 3; do
     if run $n help.out help.err $tool --help; then pass "$tool --help exit 0"; else fail "$tool --help (n=$n) exit status"; fi
-    check "$tool --help (n=$n): usage once" test "$(grep -c '^Usage: mpiexec -n P '$tool help.out)" -eq 1
+    check "$tool --help (n=$n): usage once" test "$(grep -c '^Usage: mpiexec.mpich -n P '$tool help.out)" -eq 1
     check "$tool --help (n=$n): exit codes documented" grep -q 'Exit status: 0 success, 1 runtime or data error, 2 usage error' help.out
     check "$tool --help (n=$n): stderr empty" test ! -s help.err
     run $n ver.out ver.err $tool --version || fail "$tool --version (n=$n) exit status"
@@ -24,11 +24,11 @@ for tool in pario-gen pario-count; do
   # --help wins over other errors on the line, as users expect
   run 1 h2.out h2.err $tool --help --frobnicate; rc=$?
   check "$tool --help first: exit 0" test $rc -eq 0
-  for opt in --help --version --quiet --verbose --progress --stats --dist --chunk --independent --desc --hint; do
+  for opt in --help --version --quiet --verbose --progress --stats --dist --chunk --independent --hint; do
     check "$tool --help lists $opt" grep -q -- "$opt" help.out
   done
 done
-for opt in --value --range --values --per-rank --format; do
+for opt in --value --range --values --per-rank --format --desc --dataset; do
   check "pario-count --help lists $opt" grep -q -- "$opt" help.out
 done
 run 1 gh.out gh.err pario-gen --help
@@ -87,6 +87,14 @@ expect_error 2 1 "^pario-count: error: nosuch.bin: " pario-count --quiet --value
 # was refused (a hostile-user pass, session 14)
 expect_error 2 2 "^pario-count: error: --values: '3' given twice\$" pario-count --values 3,4,3 --format json s.bin
 expect_error 2 2 "^pario-reduce: error: operation 'sum' given twice\$" pario-reduce --op sum,min,sum s.bin
+# pario-plot runs without mpiexec: its usage line says so
+run 1 help.out help.err pario-plot --help
+check "pario-plot --help: usage without mpiexec" grep -q '^Usage: pario-plot LOG ' help.out
+# pario-gen and pario-gather read no dataset by a descriptor: --desc and
+# --dataset are neither listed nor taken (they were listed and ignored)
+expect_error 1 2 "^pario-gen: error: unknown option '--desc' \\(try --help\\)\$" pario-gen --desc o.yaml --dtype int8 --count 10 --sequence --out g.bin
+expect_error 2 2 "^pario-gather: error: unknown option '--dataset' \\(try --help\\)\$" pario-gather --dataset /x --out g.bin parts
+check "pario-gen and pario-gather --help list no --desc or --dataset" sh -c "! { $MPIEXEC -n 1 $(pario_exe pario-gen) --help; $MPIEXEC -n 1 $(pario_exe pario-gather) --help; } 2>&1 | grep -q -e '--desc' -e '--dataset'"
 run 2 v.out v.err pario-count --values 3,4 --format json s.bin
 check "pario-count --values 3,4: two keys" "$PYTHON3" -c "import json; d = json.load(open('v.out')); assert list(d['counts']) == ['3', '4'], d"
 

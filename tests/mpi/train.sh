@@ -261,7 +261,18 @@ expect_error 2 2 "--model: 'svm' is not linear" pario-train --model svm --labels
 expect_error 2 2 "--allreduce: 'tree'" pario-train --allreduce tree --labels lin_y.bin lin_X.bin
 expect_error 2 2 "--batch: '0'" pario-train --batch 0 --labels lin_y.bin lin_X.bin
 expect_error 2 2 "--lr" pario-train --lr -1 --labels lin_y.bin lin_X.bin
-expect_error 2 2 "--dist does not apply" pario-train --dist rows --labels lin_y.bin lin_X.bin
+# options that do not apply (the shuffle picks the rows; reads are independent)
+# are neither listed nor taken; --show-hints prints the hints of the file it
+# opens (it printed nothing: a hostile-user pass, session 14)
+for o in --dist=rows --explain --independent; do
+  expect_error 2 2 "^pario-train: error: unknown option '$o' \\(try --help\\)\$" pario-train $o --labels lin_y.bin lin_X.bin
+done
+mpirun 1 pario-train --help >help.out 2>&1
+check "pario-train --help lists no --dist, --explain or --independent" sh -c '! grep -q -e "--dist" -e "--explain" -e "--independent" help.out'
+mpirun 2 pario-train --model linear --labels lin_y.bin --epochs 1 --no-mmap --show-hints --format json lin_X.bin >sh.out 2>sh.err
+check "pario-train --show-hints: the hints on stderr with --format json" \
+  sh -c 'grep -q "^hints in effect ([0-9]*):" sh.err && grep -q "cb_buffer_size" sh.err'
+check "pario-train --show-hints --format json: stdout is JSON" "$PYTHON3" -c "import json; json.load(open('sh.out'))"
 expect_error 2 1 'missing.bin' pario-train --labels lin_y.bin missing.bin
 expect_error 2 1 'training diverged' pario-train --model linear --labels lin_y.bin --lr 1e30 lin_X.bin
 finish

@@ -96,8 +96,12 @@ pario_strategy pario_strategy_choose(const pario_view *v, const pario_io_opts *o
         return PARIO_STRATEGY_VIEW;
     }
     if (piece < SMALL_PIECE) {
-        *why = "the view's pieces are under 1 MiB: each rank reads contiguous stripes and one MPI_Alltoallv "
-               "per window hands every rank its elements";
+        /* pieces of 4 KiB and more reach here only with the user's romio_cb_read */
+        *why = pario_view_reads_pieces(v)
+                   ? "the view's pieces are under 1 MiB and --hint romio_cb_read is set: each rank reads contiguous "
+                     "stripes and one MPI_Alltoallv per window hands every rank its elements"
+                   : "the view's pieces are under 4 KiB: each rank reads contiguous stripes and one MPI_Alltoallv "
+                     "per window hands every rank its elements";
         return PARIO_STRATEGY_EXCHANGE;
     }
     *why = "the view's pieces are large enough for collective reads through the view";

@@ -91,7 +91,7 @@ static void print_table(FILE *f, const pario_tool *t, const pario_optdef *d, con
                      d->has_arg ? d->metavar : "");
         else
             snprintf(left, sizeof left, "    --%s%s%s", d->name, d->has_arg ? " " : "", d->has_arg ? d->metavar : "");
-        fprintf(f, "  %-26s %s\n", left, d->help);
+        fprintf(f, "  %-26s %s\n", left, d->key == K_STATS && t && t->stats_help ? t->stats_help : d->help);
     }
 }
 
@@ -446,11 +446,31 @@ static pario_status prepare_view(pario_common *c, const pario_dataset *ds, pario
             fprintf(out, "output: npy %s, %s, header %llu bytes (written by rank 0 first): the data with MPI-IO at "
                          "that offset, through the view below\n", ds->path, pario_dtype_name(ds->dtype),
                     (unsigned long long)ds->offset);
-        else if (c->rank == 0 && writing && ds->format == PARIO_SOURCE_HDF5)
+        else if (c->rank == 0 && writing && ds->format == PARIO_SOURCE_HDF5 &&
+                 (c->io.out_chunk_ndims || c->io.out_gzip >= 0)) {
+            char shape[64] = "about 1 MiB";
+            if (c->io.out_chunk_ndims == 2)
+                snprintf(shape, sizeof shape, "%llux%llu", (unsigned long long)c->io.out_chunk[0],
+                         (unsigned long long)c->io.out_chunk[1]);
+            else if (c->io.out_chunk_ndims == 1)
+                snprintf(shape, sizeof shape, "%llu", (unsigned long long)c->io.out_chunk[0]);
+            char filt[32] = "no filter";
+            if (c->io.out_gzip >= 0)
+                snprintf(filt, sizeof filt, "shuffle + gzip %d", c->io.out_gzip);
+            fprintf(out, "output: hdf5 %s:%s, %s, chunked (chunks of %s elements, %s): the file under a temporary "
+                         "name (a copy of %s when it exists), opened by every rank with the MPI-IO driver, the "
+                         "dataset created collectively; each step one collective H5Dwrite of each rank's elements "
+                         "of the view below\n",
+                    ds->path, ds->dataset, pario_dtype_name(ds->dtype), shape, filt, ds->path);
+        } else if (c->rank == 0 && writing && ds->format == PARIO_SOURCE_HDF5)
             fprintf(out, "output: hdf5 %s:%s, %s, contiguous: rank 0 makes the file under a temporary name (a copy of "
-                         "an existing one), the dataset allocated at creation, never filled, with attributes; the data "
-                         "with MPI-IO at its address (H5Dget_offset; the displacements below move there)\n",
-                    ds->path, ds->dataset, pario_dtype_name(ds->dtype));
+                         "%s when it exists), the dataset allocated at creation, never filled, with attributes; the "
+                         "data with MPI-IO at its address (H5Dget_offset; the displacements below move there)\n",
+                    ds->path, ds->dataset, pario_dtype_name(ds->dtype), ds->path);
+        else if (c->rank == 0 && writing)
+            fprintf(out, "output: raw %s, %s, byte offset %llu: the data with MPI-IO through the view below, under a "
+                         "temporary name; the descriptor %s.yaml by rank 0, renamed with it\n",
+                    ds->path, pario_dtype_name(ds->dtype), (unsigned long long)ds->offset, ds->path);
         else if (c->rank == 0) {
             char what[2048];
             pario_dataset_describe(ds, what, sizeof what);

@@ -43,10 +43,14 @@ pario_status pario_train_predict_file(const pario_train_opts *o, uint64_t *rows,
     if (!pario_failed(&st)) {
         out.dtype = model == PARIO_TRAIN_LINEAR ? PARIO_FLOAT64 : PARIO_INT32;
         out.big_endian = !pario_host_little_endian();
-        snprintf(out.path, sizeof out.path, "%s", o->out);
         pario_dataset_set_shape(&out, 1, &t.n);
+        /* the format from the name, as every writing tool: x.npy, FILE.h5:/dset, else raw + x.yaml */
+        st = pario_dataset_set_output(&out, o->out);
+        if (!pario_failed(&st))
+            st = pario_io_out_check(&o->io, &out);
         pario_dist d;
-        st = pario_dist_parse("block", &d);
+        if (!pario_failed(&st))
+            st = pario_dist_parse("block", &d);
         if (!pario_failed(&st))
             st = pario_view_build(&out, &d, t.rank, t.p, &view);
     }

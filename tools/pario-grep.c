@@ -16,6 +16,7 @@ enum { O_MAX_LINE = 256 };
 struct grep_cli {
     pario_grep_opts g;
     int fixed, extended, icase;
+    int filename;        /* -H 1, -h 0, else -1: the name before each line when there are several files */
     const char *pattern; /* -e */
 };
 
@@ -24,6 +25,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
     struct grep_cli *o = ctx;
     switch (key) {
     case 'c': o->g.count = 1; break;
+    case 'H': o->filename = 1; break;
+    case 'h': o->filename = 0; break;
     case 'q': o->g.silent = 1; break;
     case 'n': o->g.number = 1; break;
     case 'v': o->g.invert = 1; break;
@@ -67,6 +70,8 @@ static const pario_optdef options[] = {
     { "invert-match", 'v', 0, NULL, "select the lines that do not match" },
     { "count", 'c', 0, NULL, "print the number of selected lines per file instead of the lines" },
     { "line-number", 'n', 0, NULL, "put each line's number (1-based) before it" },
+    { "with-filename", 'H', 0, NULL, "put the file's name before each line (the default with several files)" },
+    { "no-filename", 'h', 0, NULL, "no file name before the lines (grep's -h; the help is --help)" },
     { "max-count", 'm', 1, "NUM", "stop after NUM selected lines per file" },
     { "silent", 'q', 0, NULL, "print nothing; exit 0 if a line is selected in any file, even when a file "
                                "fails (grep -q; --quiet is pario's)" },
@@ -118,6 +123,7 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.g.max_count = UINT64_MAX;
     o.g.max_line = PARIO_TEXT_MAX_LINE;
+    o.filename = -1;
     pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
     pario_grep_pattern pat;
     memset(&pat, 0, sizeof pat);
@@ -146,7 +152,7 @@ int main(int argc, char **argv)
     if (!pario_failed(&st) && o.g.max_count > 0) {
         if (c.show_hints)
             c.io.show_hints = stderr;
-        o.g.with_filename = nfiles > 1;
+        o.g.with_filename = o.filename >= 0 ? o.filename : nfiles > 1;
         static char outbuf[1 << 16];
         if (c.rank == 0)
             setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);

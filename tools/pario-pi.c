@@ -63,6 +63,8 @@ static const pario_tool tool = {
     "  mpiexec.mpich -n 2 pario-pi --resume --log pi.h5 --rounds 200\n"
     "  mpiexec.mpich -n 2 pario-pi --method midpoint --samples 1e6 --rounds 10 --format json\n",
     PARIO_OPTS_FORMAT, options, handle, 0, 0, 0,
+    "samples, seconds, samples/s in all and per core, the kernel's rate per rank (mean, slowest, fastest) and "
+    "the log's share of the time (stderr)",
 };
 
 static void print_result(const pario_common *c, const pario_pi_run_opts *o, const pario_pi_result *r)

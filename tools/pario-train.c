@@ -86,7 +86,7 @@ static const pario_optdef options[] = {
     { "resume", O_RESUME, 0, NULL, "continue --log FILE from its last finished epoch (same final weights)" },
     { "force", O_FORCE, 0, NULL, "replace an existing --log FILE" },
     { "predict", O_PREDICT, 1, "MODEL", "predict instead of training: the weights of the last epoch of the --log file MODEL" },
-    { "out", O_OUT, 1, "FILE", "--predict: write the predictions to FILE (raw) and FILE.yaml" },
+    { "out", O_OUT, 1, "FILE", "--predict: write the predictions to FILE: FILE.npy a .npy file, FILE.h5:/dset an HDF5 dataset, else raw with FILE.yaml" },
     { "no-mmap", O_NO_MMAP, 0, NULL, "read the rows with MPI-IO calls into a buffer, never from a memory map of DATA" },
     { NULL, 0, 0, NULL, NULL },
 };
@@ -131,8 +131,9 @@ static const pario_tool tool = {
     "\n"
     "Prediction: mpiexec.mpich -n P pario-train --predict train.h5 [--label-column J] --out PRED DATA\n"
     "applies the model of the log train.h5 (its last finished epoch's weights) to\n"
-    "every row of DATA (column J skipped) and writes PRED, one value per row, with\n"
-    "its descriptor PRED.yaml: linear float64 w.x + b; logistic int32 1 when\n"
+    "every row of DATA (column J skipped) and writes PRED, one value per row (its\n"
+    "format from its name, as every pario output: x.npy, x.h5:/dset, else raw with\n"
+    "x.yaml): linear float64 w.x + b; logistic int32 1 when\n"
     "w.x + b > 0, else 0; softmax int32 the first class of the largest score.\n"
     "PRED is written under a temporary name and renamed; it may not be an input.\n"
     "\n"
@@ -233,7 +234,7 @@ int main(int argc, char **argv)
             uint64_t rows = 0;
             st = pario_train_predict_file(&o, &rows, MPI_COMM_WORLD);
             if (!pario_failed(&st) && c.verbose)
-                pario_note(&c, "wrote %llu predictions to %s and %s.yaml", (unsigned long long)rows, o.out, o.out);
+                pario_note(&c, "wrote %llu predictions to %s", (unsigned long long)rows, o.out);
         }
     } else if (!pario_failed(&st) && o.out) {
         st = pario_error(PARIO_ERR_USAGE, "--out needs --predict MODEL");

@@ -65,6 +65,7 @@ typedef struct pario_tool {
     pario_status (*handle)(void *ctx, int key, const char *arg);
     int min_args, max_args; /* positional arguments */
     unsigned without;       /* enum pario_opt_without; 0: every common option */
+    const char *stats_help; /* what --stats prints, when not the common bytes and MiB/s (NULL) */
 } pario_tool;
 
 /* MPI_Init_thread asking for MPI_THREAD_SERIALIZED, which the readers' prefetch

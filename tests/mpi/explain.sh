@@ -50,6 +50,15 @@ mpirun 3 pario-gen --dtype int16 --count 10 --sequence --dist block --explain --
 check "write: --explain's hints are in --show-hints" hints_agree wr.txt
 check "write: only romio_cb_write claimed" grep -qx "hints added: romio_cb_write=disable (.*" wr.txt
 check "write: says it writes" grep -q "^writes: collective, through the view above" wr.txt
+# the output line says what is written: raw with its descriptor (it said
+# "source: raw w.bin (descriptor )"), and a chunked, compressed HDF5 output as
+# chunked (it said "contiguous ... H5Dget_offset"; a hostile-user pass, session 14)
+check "write: the raw output and its descriptor" grep -q "^output: raw w.bin, int16, byte offset 0: .*the descriptor w.bin.yaml" wr.txt
+mpirun 2 pario-gen --dtype int16 --count 1000 --sequence --gzip 1 --chunk-shape 100 --explain --out wz.h5:/x >wz.txt
+check "write: a chunked gzip HDF5 output is said to be one" \
+  grep -q "^output: hdf5 wz.h5:/x, int16, chunked (chunks of 100 elements, shuffle + gzip 1): .*collective H5Dwrite" wz.txt
+check "write: the chunked file is what it says" "$PYTHON3" -c "
+import h5py; d = h5py.File('wz.h5')['x']; assert d.chunks == (100,) and d.compression == 'gzip', (d.chunks, d.compression)"
 check "written file intact" cmp s.bin w.bin
 # a hint the user set is the user's: pario adds nothing, and says nothing
 mpirun 2 pario-count --value 0 --dist block --hint romio_cb_read=enable --explain --show-hints s.bin >rd2.txt

@@ -136,6 +136,11 @@ check "a line over --max-line: exit 2, the other file counted" \
   sh -c "test $rc -eq 2 && test \"\$(cat got.out)\" = 'log.txt:0' && grep -q 'huge_tail.dat: the line at byte' got.err"
 agree 3 4Mi pario-grep "grep -a" -n needle two_lines.txt no-such-file.txt log.txt
 agree 2 64 pario-grep "grep -a" -c zzz no-such-file.txt log.txt
+# grep's -h (no file names) and -H (file names with one file too); -h was the help
+agree 3 64 pario-grep "grep -a" -h needle log.txt two_lines.txt
+agree 3 64 pario-grep "grep -a" -h -c needle log.txt two_lines.txt
+agree 2 64 pario-grep "grep -a" -H -n needle log.txt
+agree 2 64 pario-grep "grep -a" -H -c needle log.txt
 agree 2 64 pario-grep "grep -a" -q needle no-such-file.txt log.txt
 agree 2 64 pario-grep "grep -a" -q zzz no-such-file.txt log.txt
 agree 2 64 pario-wc wc log.txt no-such-file.txt crlf.txt

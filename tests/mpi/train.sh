@@ -192,6 +192,13 @@ ref predict soft.h5 soft_X.bin pred_soft.bin
 mpirun 1 pario-train --model linear --labels lin_y.bin --epochs 3 --log lin.h5 lin_X.bin > /dev/null
 mpirun 2 pario-train --predict lin.h5 --out pred_lin.bin lin_X.bin
 ref predict lin.h5 lin_X.bin pred_lin.bin
+# the output's format from its name, as every writing tool's (a .npy name got
+# raw bytes and a .npy.yaml; FILE.h5:/dset failed: a hostile-user pass, session 14)
+mpirun 3 pario-train --predict soft.h5 --out pred_soft.npy soft_X.bin
+ref predict soft.h5 soft_X.bin pred_soft.npy
+check "--predict --out x.npy: no descriptor beside it" test ! -e pred_soft.npy.yaml
+mpirun 2 pario-train --predict lin.h5 --out pred_lin.h5:/p lin_X.bin
+ref predict lin.h5 lin_X.bin pred_lin.h5:/p
 expect_error 2 1 'soft_X.bin: 3 features per row; the model in t.h5 was trained on 4' pario-train --predict t.h5 --out p.bin soft_X.bin
 expect_error 2 2 'output data is the input data' pario-train --predict soft.h5 --out soft_X.bin soft_X.bin
 expect_error 1 2 '--predict needs --out' pario-train --predict soft.h5 soft_X.bin

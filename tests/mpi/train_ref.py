@@ -127,6 +127,13 @@ def make(d):
 
 
 def load(path):
+    if path.endswith(".npy"):
+        return np.load(path)
+    if ".h5:" in path:
+        import h5py
+        f, d = path.split(":", 1)
+        with h5py.File(f, "r") as h:
+            return h[d][()]
     meta = {}
     for line in open(path + ".yaml"):
         k, _, v = line.partition(":")

@@ -87,6 +87,9 @@ expect_error 2 1 "^pario-count: error: nosuch.bin: " pario-count --quiet --value
 # was refused (a hostile-user pass, session 14)
 expect_error 2 2 "^pario-count: error: --values: '3' given twice\$" pario-count --values 3,4,3 --format json s.bin
 expect_error 2 2 "^pario-reduce: error: operation 'sum' given twice\$" pario-reduce --op sum,min,sum s.bin
+# pario-pi's --stats is its own (samples/s), and its help says so (it gave the common bytes and MiB/s)
+run 1 help.out help.err pario-pi --help
+check "pario-pi --help: its own --stats" sh -c "grep -- '--stats' help.out | grep -q 'samples/s in all and per core' && ! grep -- '--stats' help.out | grep -q 'MiB/s'"
 # pario-plot runs without mpiexec: its usage line says so
 run 1 help.out help.err pario-plot --help
 check "pario-plot --help: usage without mpiexec" grep -q '^Usage: pario-plot LOG ' help.out

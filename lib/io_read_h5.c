@@ -97,7 +97,7 @@ pario_status pario_h5read_open(pario_reader *r)
              * distribution, the same on every rank. */
             uint64_t band = pario_h5_chunk_band(ds);
             int follows = band && r->view->dist.kind == PARIO_DIST_CYCLIC && r->view->dist.k == band;
-            h->collective = !r->opts.independent && !follows && ds->h5_layout == PARIO_H5_CHUNKED;
+            h->collective = !r->opts.independent && !follows && ds->h5_layout == PARIO_H5_CHUNKED && !ds->h5_partial;
             /* every chunk read by one rank: pario reads and inflates deflate/shuffle
              * chunks itself (the same on every rank: collective lookups) */
             if (!h->collective && h->dset >= 0 && !getenv("PARIO_H5_PIPELINE"))
@@ -317,6 +317,8 @@ void pario_h5read_close(pario_reader *r)
                                                     : "chunks read with MPI-IO at their addresses, as they are stored "
                                                       "(every chunk is read by one rank; no filters)")
                 : r->opts.independent ? "independent transfers (--independent)"
+                : r->ds->h5_partial ? "independent transfers (some chunks were never written: HDF5's collective "
+                                      "read fails on them)"
                 : !h->collective    ? "independent transfers (every chunk is read by one rank: nothing for "
                                       "collective I/O to merge)"
                                     : "collective transfers requested; H5Pget_mpio_actual_io_mode: ",

@@ -334,9 +334,12 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
         own = strncmp(f, "shuffle", 7) == 0 || strncmp(f, "gzip(", 5) == 0;
     fprintf(out, "reads: %s H5Dread per step of up to %zu elements, each rank's elements selected as a hyperslab "
                  "union (HDF5 decompresses; the file is opened once, metadata read collectively)%s%s\n",
-            c->io.independent || follows || !band ? "independent" : "collective",
+            c->io.independent || follows || !band || ds->h5_partial ? "independent" : "collective",
             band && band <= step ? step / band * band : step,
-            follows && !c->io.independent ? "; independent because every chunk is read by one rank" : "",
+            follows && !c->io.independent ? "; independent because every chunk is read by one rank"
+            : ds->h5_partial && !c->io.independent ? "; independent because some chunks were never written (HDF5's "
+                                                     "collective read fails on them)"
+                                                   : "",
             !own || getenv("PARIO_H5_PIPELINE") ? ""
             : c->io.no_mmap ? (ds->h5_filters[0] ? "; instead of H5Dread, each chunk's stored bytes are read with MPI-IO "
                                                   "at its address (--no-mmap) and inflated and unshuffled by pario"

@@ -37,6 +37,7 @@ pario_status pario_train_predict_file(const pario_train_opts *o, uint64_t *rows,
     if (!pario_failed(&st) && !t.z)
         st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu classes", (unsigned long long)classes);
     pario_dataset out;
+    pario_io_opts io = o->io;   /* the output's chunk shape is resolved in this copy */
     memset(&out, 0, sizeof out);
     pario_view view;
     memset(&view, 0, sizeof view);
@@ -47,7 +48,7 @@ pario_status pario_train_predict_file(const pario_train_opts *o, uint64_t *rows,
         /* the format from the name, as every writing tool: x.npy, FILE.h5:/dset, else raw + x.yaml */
         st = pario_dataset_set_output(&out, o->out);
         if (!pario_failed(&st))
-            st = pario_io_out_check(&o->io, &out);
+            st = pario_io_out_check(&io, &out);
         pario_dist d;
         if (!pario_failed(&st))
             st = pario_dist_parse("block", &d);
@@ -61,7 +62,7 @@ pario_status pario_train_predict_file(const pario_train_opts *o, uint64_t *rows,
         return st;
     }
     pario_writer *w;
-    st = pario_writer_open(&w, out.path, &out, &view, &o->io, comm);
+    st = pario_writer_open(&w, out.path, &out, &view, &io, comm);
     if (pario_failed(&st)) {
         free(t.w);
         pario_view_free(&view);

@@ -69,6 +69,7 @@ static const pario_tool tool = {
     "  mpiexec.mpich -n 2 pario-convert data.h5:/grid/t out.npy\n"
     "  mpiexec.mpich -n 2 pario-convert --dtype float32 in.npy results.h5:/run1/x\n",
     PARIO_OPTS_DATA, options, handle, 2, 2, PARIO_WITHOUT_STRATEGY, /* convert reads through the view itself */
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 int main(int argc, char **argv)

@@ -65,6 +65,7 @@ static const pario_tool tool = {
     "  mpiexec.mpich -n 4 pario-count --value 0 --schedule dynamic --stats data.bin\n"
     "  mpiexec.mpich -n 2 pario-count --range 10:20 --column price sample-data/prices.csv\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, 0,
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 static void print_result(const pario_common *c, const struct count_opts *o, const pario_dataset *ds,

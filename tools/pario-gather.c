@@ -49,6 +49,7 @@ static const pario_tool tool = {
     "  mpiexec.mpich -n 3 pario-gather --gzip 1 --out whole.h5:/data part\n"
     "  mpiexec.mpich -n 2 pario-gather --part-format npy --out whole.npy part\n",
     PARIO_OPTS_DATA, options, handle, 1, 1, PARIO_WITHOUT_STRATEGY | PARIO_WITHOUT_DESC, /* it only writes; its input is parts */
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 int main(int argc, char **argv)

@@ -97,6 +97,7 @@ static const pario_tool tool = {
     "  mpiexec.mpich -n 2 pario-gen --dtype float32 --shape 100,8 --uniform 0:1 --out grid.npy\n"
     "  mpiexec.mpich -n 4 pario-gen --dtype int64 --count 1e6 --sequence --out run.h5:/results/ids\n",
     PARIO_OPTS_DATA, options, handle, 0, 0, PARIO_WITHOUT_STRATEGY | PARIO_WITHOUT_DESC, /* it only writes */
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 static pario_status check(const struct gen_opts *o)

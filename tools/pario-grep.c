@@ -113,6 +113,7 @@ static const pario_tool tool = {
     "Exit status (as grep): 0 a line was selected, 1 no line was, 2 an error or a\n"
     "usage error (even when lines were selected).\n",
     PARIO_OPTS_TEXT, options, handle, 1, -1, PARIO_WITHOUT_PROGRESS,
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 int main(int argc, char **argv)

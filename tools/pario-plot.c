@@ -63,6 +63,7 @@ static const pario_tool tool = {
     "  pario-plot pi.h5 --out pi.svg --width 900 --title 'pi, 4 ranks'\n"
     "  pario-plot train.h5 --out loss.svg\n",
     0, options, handle, 1, 1, PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS | PARIO_WITHOUT_LAUNCHER, /* rank 0 reads a small log */
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 static pario_status plot_train(const char *log, const struct plot_opts *o)

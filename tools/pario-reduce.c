@@ -95,6 +95,7 @@ static const pario_tool tool = {
     "  mpiexec.mpich -n 2 pario-reduce --op mean,std,max --column price sample-data/prices.csv\n"
     "  mpiexec.mpich -n 2 pario-reduce --op sum --column 4 --no-header --skip-invalid data.csv\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1, 0,
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 /* A CSV column: the same operations on its numbers, plus what the column held. */

@@ -73,6 +73,7 @@ static const pario_tool tool = {
     "  mpiexec.mpich -n 4 pario-run --schedule dynamic --keep-going job.yaml 'data/*.bin'\n"
     "  mpiexec.mpich -n 4 pario-run --schedule dynamic --stats --inputs files.txt job.yaml\n",
     PARIO_OPTS_FORMAT, options, handle, 1, -1, 0,
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 static void emit(FILE *f, int fmt, const pario_job *job, const pario_dataset *ds, const pario_view *view, int nranks,

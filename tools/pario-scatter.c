@@ -49,6 +49,7 @@ static const pario_tool tool = {
     "  mpiexec.mpich -n 4 pario-scatter --part-format h5 --dist tiles --out tile matrix.npy\n"
     "  mpiexec.mpich -n 4 pario-scatter --dist tiles:2x2 --explain --out tile matrix.bin\n",
     PARIO_OPTS_DATA, options, handle, 1, 1, 0,
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 int main(int argc, char **argv)

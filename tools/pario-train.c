@@ -147,6 +147,7 @@ static const pario_tool tool = {
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1,
     /* the shuffle decides which rank reads which row, and the reads are independent */
     PARIO_WITHOUT_STRATEGY | PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS | PARIO_WITHOUT_VIEW,
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 static void print_result(const pario_common *c, const pario_train_opts *o, const pario_train_result *r)

@@ -53,6 +53,7 @@ static const pario_tool tool = {
     "A file that cannot be read gets one error line on stderr; the others are\n"
     "still counted, and the exit status is 1 (as wc).\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_TEXT, options, handle, 1, -1, PARIO_WITHOUT_PROGRESS,
+    NULL, /* --stats: the common bytes and MiB/s */
 };
 
 static void print_json(const pario_common *c, unsigned what, const pario_wc_counts *counts, const int *ok,

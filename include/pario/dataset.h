@@ -40,6 +40,7 @@ typedef struct pario_dataset {
     int h5_chunk_ndims;
     uint64_t h5_chunk[2];           /* chunk shape (chunked) */
     char h5_filters[96];            /* "shuffle, deflate(1)" or "" */
+    int h5_partial;                 /* chunked, some chunks never written (they read as the fill value) */
     /* format text / csv (pario/csv.h reads them): what the descriptor says */
     struct pario_text_desc {
         unsigned given;             /* enum pario_csv_given: the fields present */

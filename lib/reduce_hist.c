@@ -5,6 +5,8 @@
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include "decimal.h"
 #include "pario/reduce.h"
 
 /* no fused multiply-add: linspace rounds the product and the sum separately
@@ -61,4 +63,42 @@ void pario_hist_free(pario_hist *h)
 {
     free(h->edges);
     h->edges = NULL;
+}
+
+/* floor(text) = -ceil(-text), exactly */
+static int decimal_floor(const char *text, __int128 *out)
+{
+    char neg[64];
+    const char *t = text[0] == '+' ? text + 1 : text;
+    if (t[0] == '-')
+        snprintf(neg, sizeof neg, "%s", t + 1);
+    else
+        snprintf(neg, sizeof neg, "-%s", t);
+    __int128 c;
+    if (!pario_decimal_ceil(neg, &c, NULL))
+        return 0;
+    *out = -c;
+    return 1;
+}
+
+void pario_hist_int_bounds(pario_hist *h, pario_dtype t, const pario_reduce_spec *spec)
+{
+    h->int_lo = h->int_hi = 0;
+    if (t != PARIO_INT64 && t != PARIO_UINT64)
+        return;   /* smaller integers are exact in a double */
+    const __int128 big = (__int128)1 << 53;
+    __int128 b;
+    if (spec->have_lo && pario_decimal_ceil(spec->lo_text, &b, NULL) && (b >= big || b <= -big)) {
+        /* a bound below the type's least value admits every value: no test */
+        if (t == PARIO_INT64 && b > INT64_MIN && b <= INT64_MAX)
+            h->int_lo = 1, h->ilo = (int64_t)b;
+        else if (t == PARIO_UINT64 && b > 0 && b <= (__int128)UINT64_MAX)
+            h->int_lo = 1, h->ulo = (uint64_t)b;
+    }
+    if (spec->have_hi && decimal_floor(spec->hi_text, &b) && (b >= big || b <= -big)) {
+        if (t == PARIO_INT64 && b >= INT64_MIN && b < INT64_MAX)
+            h->int_hi = 1, h->ihi = (int64_t)b;
+        else if (t == PARIO_UINT64 && b >= 0 && b < (__int128)UINT64_MAX)
+            h->int_hi = 1, h->uhi = (uint64_t)b;
+    }
 }

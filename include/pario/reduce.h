@@ -116,11 +116,20 @@ typedef struct pario_hist {
     uint64_t bins;
     double lo, hi, norm;    /* norm = bins / (hi - lo) */
     double *edges;          /* bins + 1, as numpy.linspace(lo, hi, bins + 1) */
+    /* int64/uint64 data with a --min or --max of 2^53 or more: the range test in
+     * integers, as numpy's for integer bounds (a value whose double rounds onto
+     * the bound's is not counted when the integer lies outside) */
+    int int_lo, int_hi;     /* the bound applies */
+    int64_t ilo, ihi;       /* int64: ceil(--min), floor(--max) */
+    uint64_t ulo, uhi;      /* uint64: the same */
 } pario_hist;
 
 /* Edges for [lo, hi] like numpy.histogram: lo == hi widens to [lo - 0.5, hi + 0.5]. */
 pario_status pario_hist_init(pario_hist *h, uint64_t bins, double lo, double hi);
 void pario_hist_free(pario_hist *h);
+/* The exact integer bounds of the range test (above) for int64/uint64 data t,
+ * from the bounds' text (spec->lo_text, hi_text when given); nothing else. */
+void pario_hist_int_bounds(pario_hist *h, pario_dtype t, const struct pario_reduce_spec *spec);
 
 /* ---- the pipeline ---- */
 typedef struct pario_reduce_result {

@@ -1092,8 +1092,39 @@ HIST(hist_u64, uint64_t)
 /* Sub-histogram counters are 32-bit: at most 2^30 elements per call below. */
 #define HIST_CALL_MAX ((size_t)1 << 30)
 
+/* int64/uint64 with an integer bound of 2^53 or more (pario_hist_int_bounds):
+ * a value outside the bound whose double rounds onto it was counted in the
+ * first (or last) bin; taken out again, as numpy's integer range test does. */
+static void hist_int_bounds(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts)
+{
+    uint64_t below = 0, above = 0;
+    if (t == PARIO_INT64) {
+        const int64_t *x = buf;
+        for (size_t i = 0; i < n; i++) {
+            below += h->int_lo && x[i] < h->ilo && (double)x[i] >= h->lo;
+            above += h->int_hi && x[i] > h->ihi && (double)x[i] <= h->hi;
+        }
+    } else {
+        const uint64_t *x = buf;
+        for (size_t i = 0; i < n; i++) {
+            below += h->int_lo && x[i] < h->ulo && (double)x[i] >= h->lo;
+            above += h->int_hi && x[i] > h->uhi && (double)x[i] <= h->hi;
+        }
+    }
+    counts[0] -= below;
+    counts[h->bins - 1] -= above;
+}
+
 static void hist_any(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts, int fetch)
 {
+    if ((h->int_lo || h->int_hi) && (t == PARIO_INT64 || t == PARIO_UINT64)) {
+        if (t == PARIO_INT64)
+            hist_i64(buf, n, h, counts, fetch);
+        else
+            hist_u64(buf, n, h, counts, fetch);
+        hist_int_bounds(buf, n, t, h, counts);
+        return;
+    }
     switch (t) {
     case PARIO_INT8: hist_i8(buf, n, h, counts, fetch); break;
     case PARIO_INT16: hist_i16(buf, n, h, counts, fetch); break;

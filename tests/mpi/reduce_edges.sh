@@ -133,4 +133,34 @@ expect_error 2 2 "pario-reduce: error: count=abc: 'abc' is not" pario-reduce --o
 expect_error 1 2 "pario-reduce: error: operation 'range=5': expected range=LO:HI" pario-reduce --op range=5 int32.bin
 expect_error 2 2 "pario-reduce: error: --axis '2'" pario-reduce --op sum --axis 2 int32.bin
 expect_error 2 1 'pario-reduce: error: nothing.bin' pario-reduce --op sum nothing.bin
+# int64/uint64 histograms with integer bounds of 2^53 and more: numpy tests the
+# range in integers; pario rounded bounds and data to double, so a value just
+# outside a bound was counted (a hostile-user pass, session 14). Random data
+# over each type's range, bounds at the data's extremes moved by 0-4, 1-3 ranks,
+# pario-reduce and pario-run (tasks) against numpy.histogram with int bounds.
+$PYTHON3 -c "
+import numpy as np
+r = np.random.default_rng(14)
+with open('ihcases', 'w') as out:
+    for t in range(16):
+        dt = 'int64' if t % 2 == 0 else 'uint64'
+        info = np.iinfo(dt)
+        a = r.integers(info.min, info.max, size=997, dtype=dt, endpoint=True)
+        k1, k2 = int(r.integers(0, 5)), int(r.integers(0, 5))
+        lo, hi = int(a.min()) + k1, int(a.max()) - k2
+        a.tofile('ih%d.bin' % t)
+        open('ih%d.bin.yaml' % t, 'w').write('dtype: %s\\nshape: [997]\\n' % dt)
+        c = np.histogram(a, bins=7, range=(lo, hi))[0]
+        out.write('%d %d %d %s\\n' % (t, lo, hi, ','.join(map(str, c))))" || exit 99
+while read -r t lo hi want; do
+  n=$((t % 3 + 1))
+  got=$(mpirun $n pario-reduce --op hist --bins 7 --min "$lo" --max "$hi" --format json ih$t.bin 2>&1 </dev/null |
+        $PYTHON3 -c "import json, sys; print(','.join(map(str, json.load(sys.stdin)['hist']['counts'])))" 2>&1)
+  check "int histogram, bounds $lo:$hi (case $t, n=$n): numpy's counts" test "$got" = "$want"
+done < ihcases
+printf 'input: {data: ih0.bin}\noperations: [{op: hist, bins: 7, min: %s, max: %s}]\n' \
+  "$(sed -n 1p ihcases | cut -d' ' -f2)" "$(sed -n 1p ihcases | cut -d' ' -f3)" > ihjob.yaml
+got=$(mpirun 2 pario-run --schedule dynamic --format json ihjob.yaml ih0.bin ih2.bin 2>&1 |
+      $PYTHON3 -c "import json, sys; d = json.load(sys.stdin)['inputs']; print(','.join(map(str, d['ih0.bin']['hist']['counts'])))" 2>&1)
+check "pario-run (tasks): the int histogram of ih0.bin is numpy's" test "$got" = "$(sed -n 1p ihcases | cut -d' ' -f4)"
 finish

@@ -1,4 +1,5 @@
 #include "config.h"
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -20,7 +21,11 @@ pario_status pario_format_parse(const char *text, int *fmt)
 
 void pario_fmt_double(char *buf, size_t len, double v)
 {
-    for (int prec = 15; prec <= 17; prec++) {
+    /* a subnormal has fewer significant digits than 15: the shortest text that
+     * reads back (-1e-310, not -9.99999999999997e-311); %g prints it with an
+     * exponent whatever the precision */
+    int from = v != 0.0 && fabs(v) < DBL_MIN ? 1 : 15;
+    for (int prec = from; prec <= 17; prec++) {
         snprintf(buf, len, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
             return;

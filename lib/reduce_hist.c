@@ -1,7 +1,8 @@
 /* Histogram edges exactly as numpy.histogram computes them, so counts at the
  * edges agree: edge i = i * ((hi - lo) / bins) + lo (numpy.linspace), the last
  * edge = hi, and values binned by (x - lo) * (bins / (hi - lo)) then corrected
- * against the edges (lib/kernels/reduce.c). */
+ * against the edges (lib/kernels/reduce.c). For float32 data the edges are
+ * rounded to float32, as numpy makes them (pario_hist_for_dtype). */
 #include "config.h"
 #include <math.h>
 #include <stdlib.h>
@@ -81,9 +82,19 @@ static int decimal_floor(const char *text, __int128 *out)
     return 1;
 }
 
-void pario_hist_int_bounds(pario_hist *h, pario_dtype t, const pario_reduce_spec *spec)
+void pario_hist_for_dtype(pario_hist *h, pario_dtype t, const pario_reduce_spec *spec)
 {
     h->int_lo = h->int_hi = 0;
+    if (t == PARIO_FLOAT32) {
+        /* numpy: linspace(lo, hi, bins + 1, dtype=float32) for float32 data,
+         * and the range test against its first and last edges */
+        for (uint64_t i = 0; i <= h->bins; i++)
+            h->edges[i] = (double)(float)h->edges[i];
+        h->lo = h->edges[0];
+        h->hi = h->edges[h->bins];
+        h->norm = (double)h->bins / (h->hi - h->lo);
+        return;
+    }
     if (t != PARIO_INT64 && t != PARIO_UINT64)
         return;   /* smaller integers are exact in a double */
     const __int128 big = (__int128)1 << 53;

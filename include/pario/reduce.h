@@ -127,9 +127,11 @@ typedef struct pario_hist {
 /* Edges for [lo, hi] like numpy.histogram: lo == hi widens to [lo - 0.5, hi + 0.5]. */
 pario_status pario_hist_init(pario_hist *h, uint64_t bins, double lo, double hi);
 void pario_hist_free(pario_hist *h);
-/* The exact integer bounds of the range test (above) for int64/uint64 data t,
- * from the bounds' text (spec->lo_text, hi_text when given); nothing else. */
-void pario_hist_int_bounds(pario_hist *h, pario_dtype t, const struct pario_reduce_spec *spec);
+/* h for data of type t, as numpy.histogram does it: for int64/uint64 the
+ * exact integer bounds of the range test (above) from the bounds' text
+ * (spec->lo_text, hi_text when given); for float32 the edges (and so lo and
+ * hi) rounded to float32, as numpy makes them for float32 data. */
+void pario_hist_for_dtype(pario_hist *h, pario_dtype t, const struct pario_reduce_spec *spec);
 
 /* ---- the pipeline ---- */
 typedef struct pario_reduce_result {

@@ -1092,7 +1092,7 @@ HIST(hist_u64, uint64_t)
 /* Sub-histogram counters are 32-bit: at most 2^30 elements per call below. */
 #define HIST_CALL_MAX ((size_t)1 << 30)
 
-/* int64/uint64 with an integer bound of 2^53 or more (pario_hist_int_bounds):
+/* int64/uint64 with an integer bound of 2^53 or more (pario_hist_for_dtype):
  * a value outside the bound whose double rounds onto it was counted in the
  * first (or last) bin; taken out again, as numpy's integer range test does. */
 static void hist_int_bounds(const void *buf, size_t n, pario_dtype t, const pario_hist *h, uint64_t *counts)

@@ -163,4 +163,37 @@ printf 'input: {data: ih0.bin}\noperations: [{op: hist, bins: 7, min: %s, max: %
 got=$(mpirun 2 pario-run --schedule dynamic --format json ihjob.yaml ih0.bin ih2.bin 2>&1 |
       $PYTHON3 -c "import json, sys; d = json.load(sys.stdin)['inputs']; print(','.join(map(str, d['ih0.bin']['hist']['counts'])))" 2>&1)
 check "pario-run (tasks): the int histogram of ih0.bin is numpy's" test "$got" = "$(sed -n 1p ihcases | cut -d' ' -f4)"
+# float32 data: numpy makes the edges in float32 (linspace(..., dtype=float32))
+# and bins against them; pario used float64 edges, so values near an edge
+# went to the other bin (a hostile-user pass, session 14). Data on and around
+# float64 and float32 edges, given and automatic ranges, 1-3 ranks.
+$PYTHON3 -c "
+import numpy as np
+r = np.random.default_rng(32)
+with open('f4cases', 'w') as out:
+    for t in range(9):
+        bins = [10, 7, 100][t % 3]
+        rng = [(0.0, 1.0), (-3.3, 2.9), None][t // 3]
+        lo, hi = rng if rng else (-1.0, 1.0)
+        e64 = np.linspace(lo, hi, bins + 1)
+        a = np.concatenate([e64, np.nextafter(e64.astype('f4'), np.float32(-np.inf)), np.nextafter(e64.astype('f4'), np.float32(np.inf)),
+                            r.uniform(lo, hi, 500)]).astype('f4')
+        a.tofile('f4_%d.bin' % t)
+        open('f4_%d.bin.yaml' % t, 'w').write('dtype: float32\\nshape: [%d]\\n' % len(a))
+        c, e = np.histogram(a, bins, rng) if rng else np.histogram(a, bins)
+        arg = '--min %r --max %r' % rng if rng else ''
+        out.write('%d|%d|%s|%s|%s\\n' % (t, bins, arg, ','.join(map(str, c)), ','.join(repr(float(x)) for x in e)))" || exit 99
+while IFS='|' read -r t bins arg want edges; do
+  n=$((t % 3 + 1))
+  got=$(mpirun $n pario-reduce --op hist --bins "$bins" $arg --format json f4_$t.bin 2>&1 </dev/null |
+        $PYTHON3 -c "import json, sys; h = json.load(sys.stdin)['hist']; print(','.join(map(str, h['counts'])) + '|' + ','.join(repr(float(x)) for x in h['edges']))" 2>&1)
+  check "float32 histogram (case $t, $bins bins, n=$n): numpy's counts and edges" test "$got" = "$want|$edges"
+done < f4cases
+# subnormal results as the shortest text that reads back, as Python's repr
+# (-1e-310 was printed -9.99999999999997e-311)
+$PYTHON3 -c "
+import numpy as np
+np.array([-1e-310, 5e-324, 2.5e-320], dtype='<f8').tofile('sub.bin'); open('sub.bin.yaml', 'w').write('dtype: float64\\nshape: [3]\\n')" || exit 99
+mpirun 2 pario-reduce --op min,max --format json sub.bin > sub.json 2>&1
+check "subnormal min and max printed as Python's repr" sh -c 'grep -q "\"min\":-1e-310," sub.json && grep -q "\"max\":2.5e-320," sub.json'
 finish

@@ -7,7 +7,8 @@ pario-reduce / pario-run results against numpy and exact Python arithmetic.
 
 Exact: integer sums (Python ints; an int64/uint64 overflow must be reported as null
 with "sum_overflow": true), min, max, argmin, argmax (first occurrence), counts,
-histogram edges and counts (np.histogram on the values as float64), and every
+histogram edges and counts (np.histogram on the values: float32 data with
+numpy's float32 edges, the others as float64), and every
 integer-valued result must be identical across the runs of one data file.
 
 Float tolerances (eps = 2**-52): loose bounds kept from the compensated sums pario
@@ -235,7 +236,9 @@ def lane_reference(x, dt, o, rng_lohi):
         r["std"] = math.sqrt(r["var"])
         r["std_tol"] = 2.0 ** -40 * math.sqrt(r["var"] + float(np.mean(v)) ** 2)
     if "hist" in o["ops"]:
-        counts, edges = np.histogram(v, bins=o["bins"], range=rng_lohi)
+        # numpy on the data itself: float32 data get float32 edges (linspace in
+        # float32), as np.histogram makes them; other types as float64
+        counts, edges = np.histogram(x[~nan] if dt == np.float32 else v, bins=o["bins"], range=rng_lohi)
         r["hist_counts"], r["hist_edges"] = [int(c) for c in counts], [float(e) for e in edges]
     for op in o["ops"]:
         if op.startswith("count="):

@@ -101,7 +101,9 @@ static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_
     const uint64_t L = res->lanes;
     const int rank = res->axis < 0 ? 0 : 1;
     const hsize_t dims[2] = { L, res->hist.bins };
-    const int kind = res->acc[0].kind;
+    pario_acc k0;   /* the kind from the dtype: an empty axis has no lane (no acc[0]) */
+    pario_acc_init(&k0, res->dtype);
+    const int kind = L ? res->acc[0].kind : k0.kind;
     pario_lane *l = pario_alloc(L * sizeof *l);
     pario_value *v = pario_alloc(L * sizeof *v);
     double *d = pario_alloc(L * sizeof *d);

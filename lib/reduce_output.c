@@ -73,7 +73,10 @@ uint64_t pario_reduce_emit(pario_out *o, const pario_reduce_spec *spec, const pa
         overflows += lanes[i].sum_overflow;
         nan += res->acc[i].nan;
     }
-    const int kind = res->acc[0].kind;
+    /* the kind from the dtype: an empty axis has no lane (no acc[0]) */
+    pario_acc k0;
+    pario_acc_init(&k0, res->dtype);
+    const int kind = res->lanes ? res->acc[0].kind : k0.kind;
     const unsigned ops = spec->ops;
     pario_out_u64(o, "elements", res->lanes * res->lane_len);
     if (res->axis >= 0)

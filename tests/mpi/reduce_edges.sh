@@ -196,4 +196,12 @@ import numpy as np
 np.array([-1e-310, 5e-324, 2.5e-320], dtype='<f8').tofile('sub.bin'); open('sub.bin.yaml', 'w').write('dtype: float64\\nshape: [3]\\n')" || exit 99
 mpirun 2 pario-reduce --op min,max --format json sub.bin > sub.json 2>&1
 check "subnormal min and max printed as Python's repr" sh -c 'grep -q "\"min\":-1e-310," sub.json && grep -q "\"max\":2.5e-320," sub.json'
+# an empty float dataset reduced along its empty axis still says nan_count (the
+# output took the kind of a lane it does not have)
+$PYTHON3 -c "import numpy as np; np.save('e03.npy', np.zeros((0, 3)))" || exit 99
+for a in 0 1; do
+  mpirun 2 pario-reduce --op sum,min --axis $a --format json e03.npy > e03.$a.json 2>&1
+  check "(0, 3) floats, --axis $a: nan_count 0 and one sum per lane" "$PYTHON3" -c "
+import json; d = json.load(open('e03.$a.json')); assert d['nan_count'] == 0 and len(d['sum']) == (3 if $a == 0 else 0), d"
+done
 finish

@@ -1,11 +1,14 @@
 #include "config.h"
+#include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/cast.h"
 #include "pario/convert.h"
 #include "pario/exchange.h"
 #include "pario/fileutil.h"
+#include "pario/output.h"
 #include "io_internal.h"
 
 pario_status pario_convert_output(const pario_dataset *in, const pario_convert_spec *spec, pario_dataset *out)
@@ -23,6 +26,36 @@ pario_status pario_convert_output(const pario_dataset *in, const pario_convert_s
     return pario_ok();
 }
 
+/* Element i of buf as text, exactly: an integer in decimal (as a double,
+ * 2^64 - 1 read 1.8446744073709552e+19, another number), a float as the
+ * shortest text that reads back. */
+static void value_text(const void *buf, size_t i, pario_dtype t, char *out, size_t len)
+{
+    if (pario_dtype_is_float(t)) {
+        pario_fmt_double(out, len, pario_load_double(buf, i, t));
+        return;
+    }
+    size_t es = pario_dtype_size(t);
+    const unsigned char *p = (const unsigned char *)buf + i * es;
+    int64_t sv = 0;
+    uint64_t uv = 0;
+    switch (t) {
+    case PARIO_INT8: { int8_t x; memcpy(&x, p, 1); sv = x; break; }
+    case PARIO_INT16: { int16_t x; memcpy(&x, p, 2); sv = x; break; }
+    case PARIO_INT32: { int32_t x; memcpy(&x, p, 4); sv = x; break; }
+    case PARIO_INT64: memcpy(&sv, p, 8); break;
+    case PARIO_UINT8: { uint8_t x; memcpy(&x, p, 1); uv = x; break; }
+    case PARIO_UINT16: { uint16_t x; memcpy(&x, p, 2); uv = x; break; }
+    case PARIO_UINT32: { uint32_t x; memcpy(&x, p, 4); uv = x; break; }
+    case PARIO_UINT64: memcpy(&uv, p, 8); break;
+    default: break;
+    }
+    if (pario_dtype_is_signed(t))
+        snprintf(out, len, "%" PRId64, sv);
+    else
+        snprintf(out, len, "%" PRIu64, uv);
+}
+
 /* Cast one step's elements; on a value that does not fit, its global index in
  * *bad (else *bad is left alone) and a message naming it (which the caller
  * replaces by first_unfit's, alike at any P). v NULL: no global index known. */
@@ -36,9 +69,10 @@ static pario_status cast_step(const pario_dataset *in, const pario_dataset *out,
         return pario_ok();
     uint64_t g = v ? pario_view_global_index(v, local0 + bad_at) : UINT64_MAX;
     *bad = v ? g : in->nelems;
-    return pario_error(PARIO_ERR_RUNTIME, "%s: element %llu (%.17g) does not fit %s; use --saturate to clamp",
-                       in->path, (unsigned long long)g, pario_load_double(src, bad_at, in->dtype),
-                       pario_dtype_name(out->dtype));
+    char text[48];
+    value_text(src, bad_at, in->dtype, text, sizeof text);
+    return pario_error(PARIO_ERR_RUNTIME, "%s: element %llu (%s) does not fit %s; use --saturate to clamp",
+                       in->path, (unsigned long long)g, text, pario_dtype_name(out->dtype));
 }
 
 /* After a step failed, on every rank: when some rank met a value that does not
@@ -81,7 +115,7 @@ static pario_status first_unfit(const pario_dataset *in, const pario_dataset *ou
         const uint64_t mine = pario_view_local_before(&v, upto);
         const uint64_t nsteps = pario_allreduce_u64((mine + chunk - 1) / chunk, MPI_MAX, comm);
         uint64_t found = UINT64_MAX;
-        double value = 0;
+        char value[48] = "";
         for (uint64_t s = 0; s < nsteps; s++) {
             uint64_t start = s * chunk, n = found == UINT64_MAX && start < mine ? mine - start : 0;
             n = n < chunk ? n : chunk;
@@ -89,12 +123,12 @@ static pario_status first_unfit(const pario_dataset *in, const pario_dataset *ou
             size_t at;
             if (!pario_failed(&rs) && n && pario_cast(a, in->dtype, b, out->dtype, n, 0, &at)) {
                 found = pario_view_global_index(&v, start + at);
-                value = pario_load_double(a, at, in->dtype);
+                value_text(a, at, in->dtype, value, sizeof value);
             }
         }
         const uint64_t first = pario_allreduce_u64(found, MPI_MIN, comm);
         ls = found == first && first != UINT64_MAX
-                 ? pario_error(PARIO_ERR_RUNTIME, "%s: element %llu (%.17g) does not fit %s; use --saturate to clamp",
+                 ? pario_error(PARIO_ERR_RUNTIME, "%s: element %llu (%s) does not fit %s; use --saturate to clamp",
                                in->path, (unsigned long long)first, value, pario_dtype_name(out->dtype))
                  : pario_ok();
         if (first != UINT64_MAX && pario_agree(&ls, comm))

@@ -35,6 +35,13 @@ done
 rm -f o.bin o.bin.yaml
 expect_error 3 1 "^pario-convert: error: a.bin: element [0-9]+ \(-?[0-9]+\) does not fit int8; use --saturate" pario-convert --dtype int8 a.bin o.bin
 check "no output after a failed cast" test ! -e o.bin -a ! -e o.bin.yaml
+# the value named exactly (through a double, 2^64 - 1 read 1.8446744073709552e+19)
+"$PYTHON3" -c "
+import numpy as np
+np.array([2**64 - 1], dtype='<u8').tofile('umax.bin'); open('umax.bin.yaml', 'w').write('dtype: uint64\\n')
+np.array([5, -2**63], dtype='<i8').tofile('imin.bin'); open('imin.bin.yaml', 'w').write('dtype: int64\\n')" || exit 99
+expect_error 2 1 "^pario-convert: error: umax.bin: element 0 \\(18446744073709551615\\) does not fit int8" pario-convert --dtype int8 umax.bin o.bin
+expect_error 3 1 "^pario-convert: error: imin.bin: element 1 \\(-9223372036854775808\\) does not fit int32" pario-convert --dtype int32 --dist cyclic imin.bin o.bin
 check "no temporary left" sh -c '! ls o.bin.tmp.* 2>/dev/null | grep -q .'
 # the element named is the first that does not fit in global order, numpy's,
 # at any P, chunk, distribution and path (it was the first some rank reached:

@@ -269,7 +269,9 @@ pario_status pario_dataset_check_size(pario_dataset *ds, uint64_t file_size)
                            (unsigned long long)file_size, shape, tn,
                            ds->offset ? " after the header" : "",
                            (unsigned long long)(need + ds->offset),
-                           data < need ? " (file too short)" : " (file longer than its descriptor says)");
+                           data < need ? " (file too short)"
+                           : ds->format == PARIO_SOURCE_NPY ? " (file longer than its header says)"
+                                                            : " (file longer than its descriptor says)");
     }
     return pario_ok();
 }

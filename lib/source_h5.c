@@ -37,9 +37,13 @@ static pario_status map_type(pario_dataset *ds, hid_t type)
     H5T_class_t cls = H5Tget_class(type);
     size_t size = H5Tget_size(type);
     const char *where = ds->path;
+    /* h5py stores complex numbers as a compound of two floats named r and i */
+    int complex = cls == H5T_COMPOUND && H5Tget_nmembers(type) == 2 &&
+                  H5Tget_member_class(type, 0) == H5T_FLOAT && H5Tget_member_class(type, 1) == H5T_FLOAT;
     if (cls != H5T_INTEGER && cls != H5T_FLOAT)
         return pario_error(PARIO_ERR_RUNTIME, "%s:%s: %s datasets are not supported (pario reads integers and floats: %s)",
-                           where, ds->dataset, class_name(cls), pario_dtype_names());
+                           where, ds->dataset, complex ? "complex (a compound of two floats)" : class_name(cls),
+                           pario_dtype_names());
     int k = -1;
     if (cls == H5T_INTEGER) {
         int sgn = H5Tget_sign(type) == H5T_SGN_2;

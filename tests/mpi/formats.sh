@@ -118,6 +118,14 @@ check "explain hdf5" grep -Eq "^source: hdf5 data.h5:/a/b/c/be, int16 big-endian
 mpirun 2 pario-count --value 1 --explain fortran.npy >ex.txt 2>&1
 check "explain npy fortran" grep -Eq "^source: npy fortran.npy, int32 little-endian, .*fortran_order: shape \(37, 23\) stored column-major, read as its transpose \(23, 37\)" ex.txt
 
+# complex HDF5 data (h5py's compound of two floats) named as complex, and a
+# .npy with bytes after its data named against its header (a hostile-user pass)
+"$PYTHON3" -c "
+import h5py, numpy as np
+with h5py.File('cx.h5', 'w') as f: f['c'] = np.arange(4) + 1j
+np.save('tail.npy', np.arange(5.0)); open('tail.npy', 'ab').write(b'x' * 8)" || exit 99
+expect_error 2 1 "^pario-reduce: error: cx.h5:/c: complex \\(a compound of two floats\\) datasets are not supported" pario-reduce --op sum cx.h5:/c
+expect_error 2 1 "^pario-reduce: error: tail.npy: .*\\(file longer than its header says\\)\$" pario-reduce --op sum tail.npy
 # bad inputs: one line, exit 1 or 2, at 1-4 ranks
 for n in 1 2 3 4; do
   expect_error $n 1 "^pario-reduce: error: trunc.npy: .*file too short" pario-reduce --op sum trunc.npy

@@ -13,8 +13,11 @@
 
 pario_status pario_convert_output(const pario_dataset *in, const pario_convert_spec *spec, pario_dataset *out)
 {
-    if (spec->transpose && in->ndims != 2)
-        return pario_error(PARIO_ERR_USAGE, "--transpose needs a 2-D dataset, but %s is 1-D", in->path);
+    if (spec->transpose && in->ndims != 2) {
+        char label[2048];
+        return pario_error(PARIO_ERR_USAGE, "--transpose needs a 2-D dataset, but %s is 1-D",
+                           pario_dataset_label(in, label, sizeof label));
+    }
     if (spec->transpose && in->format == PARIO_SOURCE_HDF5 && in->h5_layout != PARIO_H5_CONTIGUOUS)
         return pario_error(PARIO_ERR_RUNTIME, "%s:%s: --transpose reads tiles at byte offsets: not from a %s dataset "
                            "(convert it to a contiguous one first)", in->path, in->dataset,

@@ -406,3 +406,12 @@ pario_status pario_desc_write_tmp(const pario_dataset *ds, const char *desc_path
     pario_desc_format(ds, text, sizeof text);
     return pario_write_file_tmp(desc_path, text, strlen(text));
 }
+
+const char *pario_dataset_label(const pario_dataset *ds, char *buf, size_t len)
+{
+    if (ds->format == PARIO_SOURCE_HDF5 && ds->dataset[0])
+        snprintf(buf, len, "%s:%s", ds->path, ds->dataset);
+    else
+        snprintf(buf, len, "%s", ds->path);
+    return buf;
+}

@@ -154,9 +154,11 @@ pario_status pario_layout_make(const pario_dist *d, const pario_dataset *ds, int
 {
     char dname[64];
     pario_dist_format(d, dname, sizeof dname);
-    if (pario_dist_is_2d(d) && ds->ndims != 2)
+    if (pario_dist_is_2d(d) && ds->ndims != 2) {
+        char label[2048];
         return pario_error(PARIO_ERR_USAGE, "distribution '%s' needs a 2-D dataset, but %s is 1-D (shape [%llu])",
-                           dname, ds->path, (unsigned long long)ds->shape[0]);
+                           dname, pario_dataset_label(ds, label, sizeof label), (unsigned long long)ds->shape[0]);
+    }
     const uint64_t rows = ds->shape[0], cols = ds->ndims == 2 ? ds->shape[1] : 1;
     int gp = nranks, gq = 1;
     uint64_t k = 0;

@@ -126,8 +126,11 @@ pario_status pario_reduce_spec_check(pario_reduce_spec *s, const pario_dataset *
 {
     if (!s->ops)
         return pario_error(PARIO_ERR_USAGE, "say which operations: --op sum,min,max,mean,var,std,hist,count=V,range=LO:HI");
-    if (s->axis >= 0 && ds->ndims != 2)
-        return pario_error(PARIO_ERR_USAGE, "--axis %d needs a 2-D dataset, but %s is 1-D", s->axis, ds->path);
+    if (s->axis >= 0 && ds->ndims != 2) {
+        char label[2048];
+        return pario_error(PARIO_ERR_USAGE, "--axis %d needs a 2-D dataset, but %s is 1-D", s->axis,
+                           pario_dataset_label(ds, label, sizeof label));
+    }
     if (s->have_lo && s->have_hi && s->lo > s->hi)
         return pario_error(PARIO_ERR_USAGE, "histogram range: --min %s is greater than --max %s", s->lo_text,
                            s->hi_text);

@@ -104,6 +104,9 @@ pario_status pario_dataset_set_output(pario_dataset *ds, const char *arg);
  * -1 for an HDF5 file named without a dataset path). */
 int pario_output_split(const char *arg, char *file, size_t flen, char *dset, size_t dlen);
 
+/* The dataset's name for a message: its path, and for HDF5 FILE:/dset. Returns buf. */
+const char *pario_dataset_label(const pario_dataset *ds, char *buf, size_t len);
+
 /* A chunked HDF5 dataset: the elements of one band of chunk rows (chunk rows x
  * columns; the chunk length for 1-D), the block size of the distribution that gives
  * every rank whole chunks (cyclic:band). 0 for other datasets. */

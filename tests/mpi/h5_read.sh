@@ -169,6 +169,7 @@ for n in 1 2 3 4; do
   check "partial gzip chunks, pario-reduce --dist cols (n=$n): h5py's sum" \
     "$PYTHON3" -c "import json, sys; assert json.loads(sys.argv[1])['sum'] == int(sys.argv[2])" "$out" "$msum"
 done
+expect_error 2 2 "^pario-reduce: error: distribution 'rows' needs a 2-D dataset, but partial.h5:/y is 1-D" pario-reduce --op sum --dist rows partial.h5:/y
 mpirun 2 pario-reduce --op sum --dist block --explain partial.h5:/y > pexp.txt 2>&1
 check "--explain: partial chunks read independently, and why" grep -q "^reads: independent .*some chunks were never written" pexp.txt
 finish

@@ -142,7 +142,7 @@ $PYTHON3 -c "
 import numpy as np
 r = np.random.default_rng(14)
 with open('ihcases', 'w') as out:
-    for t in range(16):
+    for t in range(10):
         dt = 'int64' if t % 2 == 0 else 'uint64'
         info = np.iinfo(dt)
         a = r.integers(info.min, info.max, size=997, dtype=dt, endpoint=True)

@@ -93,7 +93,7 @@ test)
     [ "$r" -eq 0 ] || { rc=$r; grep -h -B2 -A30 '^FAIL\|^ERROR' "${t%.sh}.log" 2>/dev/null | head -60 || true; }
   done
   # the libFuzzer harnesses (tests/fuzz/), each for a bounded time; 77 = no clang
-  echo "== fuzzing: tests/fuzz/run.sh (FUZZ_SECONDS=${FUZZ_SECONDS:=2} each)"
+  echo "== fuzzing: tests/fuzz/run.sh (FUZZ_SECONDS=${FUZZ_SECONDS:=1} each)"
   fz=0
   FUZZ_SECONDS=$FUZZ_SECONDS ../tests/fuzz/run.sh || fz=$?
   if [ "$fz" -eq 0 ]; then pass=$(( ${pass:-0} + 1 ))

@@ -209,9 +209,10 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
     if (rank == 0) {
         /* the descriptor whole under its temporary name first: a full disk there
          * leaves the old output (data and descriptor) as it was; then the data
-         * takes its name, then the descriptor (two renames: a kill between them
-         * leaves the new data with the old descriptor, which the sizes tell
-         * apart unless the old and new data have the same size) */
+         * takes its name, then the descriptor (two renames, with the signals
+         * that end a job held off between them: only a SIGKILL there leaves the
+         * new data with the old descriptor, which the sizes tell apart unless
+         * the old and new data have the same size) */
         const int desc = write_desc && w->ds->format == PARIO_SOURCE_RAW;
         char dpath[PARIO_PATH_MAX + 8];
         pario_desc_default_path(w->final_path, dpath, sizeof dpath);
@@ -222,15 +223,20 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
         }
         if (pario_failed(&st)) {
             remove(w->tmp_path);
-        } else if (rename(w->tmp_path, w->final_path) != 0) {
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename the finished output into place", w->final_path);
-            remove(w->tmp_path);
-            if (desc)
-                pario_discard_tmp(dpath);
-        } else if (desc) {
-            st = pario_commit_tmp(dpath);
-            if (pario_failed(&st))
-                remove(w->final_path); /* no data file without its descriptor */
+        } else {
+            pario_signals_hold(); /* a SIGTERM waits for both renames */
+            if (rename(w->tmp_path, w->final_path) != 0) {
+                st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename the finished output into place",
+                                 w->final_path);
+                remove(w->tmp_path);
+                if (desc)
+                    pario_discard_tmp(dpath);
+            } else if (desc) {
+                st = pario_commit_tmp(dpath);
+                if (pario_failed(&st))
+                    remove(w->final_path); /* no data file without its descriptor */
+            }
+            pario_signals_release();
         }
     }
     pario_agree(&st, w->comm);

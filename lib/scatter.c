@@ -167,10 +167,12 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
             pario_discard_tmp(desc);
         return st; /* the old parts, if any, as they were */
     }
+    pario_signals_hold(); /* a SIGTERM waits for the part's two renames */
     if (rename(tmp, path) != 0)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename into place: %s", path, strerror(errno));
     else if (format != PARIO_SOURCE_HDF5)
         st = pario_commit_tmp(desc);
+    pario_signals_release();
     if (pario_agree(&st, comm)) {
         /* all or nothing: no rank keeps a part of a scatter that failed at a rename */
         remove(tmp);

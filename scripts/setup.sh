@@ -80,6 +80,15 @@ test)
     list=$(make -s print-tests | grep -o 'tests/[^ ]*' | tr '\n' ' ')
   fi
   for t in $ALONE; do list=$(echo " $list " | sed "s| $t | |"); done
+  # the longest tests first (seconds alone on 2 cores, session 15), so that
+  # make -j2 does not end on one long test while the other core idles
+  FIRST="tests/mpi/changing_input.sh tests/mpi/memflat.sh tests/mpi/floats.sh tests/mpi/h5_read.sh
+    tests/mpi/pool.sh tests/mpi/train.sh tests/mpi/formats.sh tests/mpi/pi.sh tests/mpi/defects.sh
+    tests/mpi/text.sh tests/mpi/convert.sh tests/examples/tutorial.sh"
+  FIRST=$(echo $FIRST) first="" rest=""
+  for t in $FIRST; do case " $list " in *" $t "*) first="$first $t" ;; esac; done
+  for t in $list; do case " $FIRST " in *" $t "*) ;; *) rest="$rest $t" ;; esac; done
+  list="$first $rest"
   make -j2 check TESTS="$list" || rc=$?
   # the closing line CI reads: totals from automake's test-suite.log (each run)
   total() { local v; v=$(sed -n "s/^# $1: *//p" test-suite.log 2>/dev/null); echo "${v:-0}"; }

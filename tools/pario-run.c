@@ -282,15 +282,17 @@ static pario_status many_close(struct many_out *m, const pario_common *c, const 
     pario_status hst = m->h5 ? pario_inputs_h5_close(m->h5, n, m->failed, ok) : pario_ok();
     if (ok && pario_failed(&hst))
         st = hst, ok = 0;
+    pario_signals_hold(); /* a SIGTERM waits for both renames */
     if (ok && m->h5)
         st = pario_commit_tmp(job->h5), ok = !pario_failed(&st);
     else if (m->h5)
         pario_discard_tmp(job->h5);
     if (m->to_file)
         st = ok ? pario_commit_tmp(job->results) : (pario_discard_tmp(job->results), st);
-    else if (ok && m->to_mem)
+    pario_signals_release();
+    if (ok && !m->to_file && m->to_mem)
         fwrite(m->text, 1, m->len, stdout);
-    else if (ok && m->f) {
+    else if (ok && !m->to_file && m->f) {
         rewind(m->f);
         char buf[65536];
         size_t got;
@@ -531,7 +533,7 @@ int main(int argc, char **argv)
         uint64_t over = 0;
         /* two outputs: each to its temporary name, both renamed into place
          * once both are written (a failure leaves the old ones as they were) */
-        int results_tmp = 0;
+        int results_tmp = 0, h5_tmp = 0;
         if (!pario_failed(&st) && c.rank == 0) {
             if (job->results[0]) {
                 char *text = NULL;
@@ -562,11 +564,16 @@ int main(int argc, char **argv)
                                           { "skip_nan", 'b', 0, (uint64_t)job->spec.skip_nan },
                                           { "chunk_bytes", 'u', 0, c.io.chunk_bytes } };
             st = pario_reduce_write_h5_tmp(job->h5, &job->spec, &res, attrs, num, sizeof num / sizeof num[0]);
-            if (!pario_failed(&st))
-                st = pario_commit_tmp(job->h5);
+            h5_tmp = !pario_failed(&st);
         }
-        if (results_tmp)
-            st = pario_failed(&st) ? (pario_discard_tmp(job->results), st) : pario_commit_tmp(job->results);
+        if (h5_tmp || results_tmp) {
+            pario_signals_hold(); /* a SIGTERM waits for both renames */
+            if (h5_tmp)
+                st = pario_commit_tmp(job->h5);
+            if (results_tmp)
+                st = pario_failed(&st) ? (pario_discard_tmp(job->results), st) : pario_commit_tmp(job->results);
+            pario_signals_release();
+        }
         if (!pario_failed(&st) && c.rank == 0) {
             if (job->results[0])
                 pario_note(&c, "wrote %s", job->results);

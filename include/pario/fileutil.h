@@ -19,6 +19,13 @@ pario_status pario_write_file_atomic(const char *path, const void *data, size_t 
 pario_status pario_write_file_tmp(const char *path, const void *data, size_t len);
 pario_status pario_commit_tmp(const char *path);
 void pario_discard_tmp(const char *path);
+/* Around the renames of an output of several files (data and descriptor, the
+ * results and their HDF5 file): SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
+ * SIGUSR2 and SIGXCPU are caught, and the first one raised again by the
+ * matching release, so that a kill between the renames cannot leave new data
+ * beside an old descriptor (only SIGKILL still can). Nests; serial, per process. */
+void pario_signals_hold(void);
+void pario_signals_release(void);
 
 /* The temporary name of final_path written by process pid: "final_path.tmp.PID".
  * The next run writing final_path removes it when PID is not alive (guard.h). */

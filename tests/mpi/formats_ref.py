@@ -6,6 +6,10 @@ numpy and h5py (never with pario), and checks pario's JSON answers against numpy
   formats_ref.py reduce FILE[:DSET] JSON   check pario-reduce --op sum,min,max,mean,std
   formats_ref.py count FILE[:DSET] V JSON  check pario-count --value V
   formats_ref.py bytes FILE[:DSET] RAW     RAW holds the array's elements in its byte order
+  formats_ref.py batch LIST                each line of LIST: a description, a tab, then one
+                                           of the checks above with tabs between its arguments
+                                           (JSON given as @FILE); prints "ok DESC" or
+                                           "FAIL DESC: why" for each (one Python start for all)
 """
 import json
 import math
@@ -106,9 +110,12 @@ def load(spec):
     return a
 
 
+class Mismatch(Exception):
+    pass
+
+
 def fail(msg):
-    print("formats_ref: " + msg, file=sys.stderr)
-    raise SystemExit(1)
+    raise Mismatch(msg)
 
 
 def reduce(spec, js):
@@ -160,15 +167,44 @@ def same_bytes(spec, raw):
         fail("%s: %s differs from numpy's bytes" % (spec, raw))
 
 
+def run(argv):
+    cmd = argv[0]
+    if cmd == "reduce":
+        reduce(argv[1], argv[2])
+    elif cmd == "count":
+        count(argv[1], argv[2], argv[3])
+    elif cmd == "bytes":
+        same_bytes(argv[1], argv[2])
+    else:
+        raise SystemExit("formats_ref: unknown check %r" % cmd)
+
+
+def batch(listfile):
+    """Every deferred check of the list; exit 1 if any failed."""
+    bad = 0
+    for line in open(listfile):
+        desc, *argv = line.rstrip("\n").split("\t")
+        argv = [open(a[1:]).read() if a.startswith("@") else a for a in argv]
+        try:
+            run(argv)
+            print("ok\t" + desc)
+        except Exception as e:  # a wrong answer, or output that is not JSON
+            bad += 1
+            print("FAIL\t%s: %s: %s" % (desc, type(e).__name__, e))
+    return bad
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "make":
         make()
-    elif cmd == "reduce":
-        reduce(sys.argv[2], sys.argv[3])
-    elif cmd == "count":
-        count(sys.argv[2], sys.argv[3], sys.argv[4])
-    elif cmd == "bytes":
-        same_bytes(sys.argv[2], sys.argv[3])
+    elif cmd == "batch":
+        sys.exit(1 if batch(sys.argv[2]) else 0)
+    elif cmd in ("reduce", "count", "bytes"):
+        try:
+            run(sys.argv[1:])
+        except Mismatch as e:
+            print("formats_ref: %s" % e, file=sys.stderr)
+            sys.exit(1)
     else:
-        fail("unknown command " + cmd)
+        raise SystemExit("formats_ref: unknown command " + cmd)

@@ -261,4 +261,52 @@ mpirun 1 pario-convert in.bin.tmp.$dead in.bin || fail "convert in.bin.tmp.$dead
 check "an input named like a stale temporary file is kept" cmp -s small.bin in.bin.tmp.$dead
 kill $live 2>/dev/null
 wait $live 2>/dev/null
+
+# A SIGTERM between the renames of an output of two files (data and descriptor,
+# a part and its descriptor, the results and their HDF5 file) waits until both
+# have their names: the process then ends by it, leaving both new files and no
+# temporary file. PARIO_COMMIT_PAUSE (a test hook) holds the process there; the
+# PID comes from the temporary name of the file written last before the renames.
+sigterm_between() { # LABEL N GLOB TOOL ARGS...
+  local label=$1 n=$2 glob=$3 f pid i; shift 3
+  PARIO_COMMIT_PAUSE=2000 mpirun "$n" "$@" >/dev/null 2>&1 &
+  local job=$!
+  for i in $(seq 200); do
+    f=$(ls $glob 2>/dev/null | head -n 1)
+    [ -n "$f" ] && break
+    sleep 0.05
+  done
+  sleep 0.3
+  pid=${f##*.tmp.}; pid=${pid%%.*}
+  if [ -z "$f" ] || ! kill -TERM "$pid" 2>/dev/null; then fail "$label: no process to signal ($glob)"; fi
+  wait $job
+  check "$label: the run did not end normally" test $? -ne 0
+  check "$label: no temporary file left" test -z "$(ls ./sig*.tmp.* 2>/dev/null)"
+}
+"$PYTHON3" -c "
+import numpy as np
+np.arange(1000, dtype='<i4').tofile('sig.bin'); open('sig.bin.yaml', 'w').write('dtype: int32\nshape: [1000]\n')
+np.arange(10.0).tofile('sigo.bin'); open('sigo.bin.yaml', 'w').write('dtype: float64\nshape: [10]\n')
+for r in range(2): np.arange(3.0).tofile('sigp.%d' % r); open('sigp.%d.yaml' % r, 'w').write('dtype: float64\nshape: [3]\n')
+open('sigr.json', 'w').write('old'); open('sigr.h5', 'w').write('old')" || exit 99
+printf 'input: {data: sig.bin}\noperations: [sum]\noutput: {results: sigr.json, h5: sigr.h5, format: json}\n' > sigjob.yaml
+sigterm_between "convert" 2 'sigo.bin.yaml.tmp.*' pario-convert sig.bin sigo.bin
+check "convert: the new data and its new descriptor" "$PYTHON3" -c "
+import numpy as np, yaml
+d = yaml.safe_load(open('sigo.bin.yaml'))
+assert d['dtype'] == 'int32' and d['shape'] == [1000], d
+assert (np.fromfile('sigo.bin', '<i4') == np.arange(1000)).all()"
+sigterm_between "scatter" 1 'sigp.0.yaml.tmp.*' pario-scatter --out sigp sig.bin
+check "scatter: the new part and its new descriptor" "$PYTHON3" -c "
+import numpy as np, yaml
+d = yaml.safe_load(open('sigp.0.yaml'))
+assert d['dtype'] == 'int32' and d['shape'] == [1000], d
+assert (np.fromfile('sigp.0', '<i4') == np.arange(1000)).all()"
+rm -f sigp.1 sigp.1.yaml
+sigterm_between "pario-run" 2 'sigr.h5.tmp.*' pario-run sigjob.yaml
+check "pario-run: the new results and the new HDF5 file" "$PYTHON3" -c "
+import json, h5py
+r = json.load(open('sigr.json'))
+assert r.get('results', r)['sum'] == 499500, r
+with h5py.File('sigr.h5', 'r') as h: pass"
 finish

@@ -21,6 +21,27 @@ pass() { PASSES=$((PASSES + 1)); [ -n "${VERBOSE:-}" ] && echo "ok: $*"; return 
 # check DESCRIPTION COMMAND...: pass if the command succeeds
 check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
 
+# defer DESC ARGS...: queue a check for a reference script's "batch" command
+# (one Python start for many checks: each start of numpy and h5py costs about
+# 0.15 s, more beside a busy test); a tab-separated line in $DEFERRED.
+# run_deferred SCRIPT: run the queue, one pass or fail per line it prints.
+DEFERRED=$WORK/deferred.list
+defer() { local IFS=$'\t'; printf '%s\n' "$*" >>"$DEFERRED"; }
+run_deferred() {
+  [ -s "$DEFERRED" ] || return 0
+  local status line queued done_=0
+  queued=$(grep -c . "$DEFERRED")
+  while IFS=$'\t' read -r status line; do
+    case $status in
+      ok) pass "$line"; done_=$((done_ + 1)) ;;
+      FAIL) fail "$line"; done_=$((done_ + 1)) ;;
+      *) fail "deferred checks: unexpected output: $status $line" ;;
+    esac
+  done < <("$PYTHON3" "$1" batch "$DEFERRED" 2>&1)
+  [ "$done_" -eq "$queued" ] || fail "deferred checks: $done_ of $queued ran ($1 batch)"
+  : >"$DEFERRED"
+}
+
 # In a build tree, $PARIO_BIN/pario-x is libtool's wrapper script, which execs
 # $PARIO_BIN/.libs/pario-x: MPI runs start the program itself (no bash per rank;
 # about a tenth of a test's CPU time here), with the library from the build tree.

@@ -1,8 +1,6 @@
 #include "config.h"
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,56 +44,6 @@ void pario_discard_tmp(const char *path)
     char tmp[4200];
     pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
     unlink(tmp);
-}
-
-/* The catchable signals that end a job (a user's ^C, mpiexec's and Slurm's
- * SIGTERM, a batch system's SIGXCPU or --signal): while an output of two files
- * takes its names they are caught and raised again once both renames are done. */
-static const int held_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGXCPU };
-#define NHELD (sizeof held_signals / sizeof held_signals[0])
-static struct sigaction held_old[NHELD];
-static volatile sig_atomic_t held_caught;
-static int held_depth;
-
-static void hold_handler(int sig)
-{
-    if (!held_caught)
-        held_caught = sig;
-}
-
-void pario_signals_hold(void)
-{
-    if (held_depth++ > 0)
-        return;
-    held_caught = 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = hold_handler;
-    sigfillset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    for (size_t i = 0; i < NHELD; i++)
-        sigaction(held_signals[i], &sa, &held_old[i]);
-    /* test hook (doc/testing.md): stay here for PARIO_COMMIT_PAUSE ms, so that a
-     * test can send a signal between the renames */
-    const char *p = getenv("PARIO_COMMIT_PAUSE");
-    long ms = p ? strtol(p, NULL, 10) : 0;
-    if (ms > 0) {
-        struct timespec t = { ms / 1000, (ms % 1000) * 1000000L }, left;
-        while (nanosleep(&t, &left) != 0 && errno == EINTR)
-            t = left;
-    }
-}
-
-void pario_signals_release(void)
-{
-    if (held_depth == 0 || --held_depth > 0)
-        return;
-    for (size_t i = 0; i < NHELD; i++)
-        sigaction(held_signals[i], &held_old[i], NULL);
-    int sig = held_caught;
-    held_caught = 0;
-    if (sig)
-        raise(sig); /* what it would have done, now that the output is whole */
 }
 
 pario_status pario_write_file_atomic(const char *path, const void *data, size_t len)

@@ -15,6 +15,7 @@
 #include "pario/fileutil.h"
 #include "pario/guard.h"
 #include "pario/parts.h"
+#include "signals.h"
 
 /* One file: existing files are known by device and inode (so symlinks, hard links
  * and any spelling meet), files yet to be made by their resolved path (the real
@@ -29,6 +30,7 @@ struct guard_file {
     char *dir;              /* the directory as spelled */
     int order;              /* registration order: errors name the first overlap */
     int any_kind;           /* an input whose own open refuses what is not a regular file */
+    int others;             /* an output another rank writes (its part) */
 };
 
 struct pario_guard {
@@ -154,13 +156,18 @@ void pario_guard_data_output(pario_guard *g, const char *path)
 
 static void parts(pario_guard *g, const char *prefix, int nranks, int format, int output)
 {
+    int me = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &me);
     for (int r = 0; r < nranks; r++) {
         char path[PARIO_PATH_MAX], dp[PARIO_PATH_MAX + 8];
         pario_part_path_as(prefix, r, format, path, sizeof path);
         pario_desc_default_path(path, dp, sizeof dp);
+        int n0 = g ? g->n : 0;
         add(g, path, output ? "output part file" : "input part file", output, 0);
         if (format != PARIO_SOURCE_HDF5) /* an HDF5 part records its place in attributes */
             add(g, dp, output ? "output part descriptor" : "input part descriptor", output, 0);
+        for (int i = n0; g && i < g->n; i++)
+            g->f[i].others = r != me;
     }
 }
 
@@ -459,7 +466,18 @@ pario_status pario_guard_check(pario_guard *g, MPI_Comm comm)
     int rank;
     MPI_Comm_rank(comm, &rank);
     pario_status st = rank == 0 ? check(g) : pario_ok();
-    pario_agree(&st, comm);
+    if (!pario_agree(&st, comm)) {
+        /* a signal that ends the run from now on first removes the temporary
+         * files of its outputs (under rank 0's PID or this process's) */
+        long me = (long)getpid(), pid0 = me;
+        MPI_Bcast(&pid0, 1, MPI_LONG, 0, comm);
+        for (int i = 0; g && i < g->n; i++)
+            if (g->f[i].output && !g->f[i].temporary && !g->f[i].others) {
+                pario_tmp_remove_on_signal(g->f[i].path, pid0);
+                if (me != pid0)
+                    pario_tmp_remove_on_signal(g->f[i].path, me);
+            }
+    }
     return st;
 }
 

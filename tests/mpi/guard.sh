@@ -309,4 +309,48 @@ import json, h5py
 r = json.load(open('sigr.json'))
 assert r.get('results', r)['sum'] == 499500, r
 with h5py.File('sigr.h5', 'r') as h: pass"
+
+# A run ended by a signal while it writes removes its temporary files (rank 0's
+# and the other ranks' parts) and leaves the earlier output as it was: SIGTERM
+# to rank 0 alone, SIGTERM and SIGINT to mpiexec (which passes them on).
+"$PYTHON3" -c "
+import numpy as np
+np.arange(16 << 20, dtype='<i4').tofile('sigbig.bin')
+open('sigbig.bin.yaml', 'w').write('dtype: int32\nshape: [%d]\n' % (16 << 20))" || exit 99
+cp sigo.bin sigo.keep; cp sigo.bin.yaml sigo.yaml.keep
+rank0_of() { # the newest MPI job's rank 0: the PID in its temporary name
+  local f=$1; f=${f##*.tmp.}; echo "${f%%.*}"; }
+kill_while_writing() { # LABEL N GLOB TARGET(rank0|mpiexec) SIG TOOL ARGS...
+  local label=$1 n=$2 glob=$3 target=$4 sig=$5 f i; shift 5
+  mpirun "$n" "$@" >/dev/null 2>&1 &
+  local job=$!
+  for i in $(seq 400); do
+    f=$(ls $glob 2>/dev/null | head -n 1)
+    [ -n "$f" ] && break
+    sleep 0.02
+  done
+  if [ -z "$f" ]; then fail "$label: never saw $glob"; wait $job; return; fi
+  if [ "$target" = rank0 ]; then
+    kill -"$sig" "$(rank0_of "$f")"
+  else # the mpiexec started by this job (the background shell or its timeout)
+    local p q m=""
+    for p in $(pgrep -x "$(basename "$MPIEXEC")"); do
+      q=$p
+      while [ "$q" -gt 1 ] && [ "$q" != "$job" ]; do q=$(awk '{print $4}' "/proc/$q/stat" 2>/dev/null || echo 1); done
+      [ "$q" = "$job" ] && m=$p
+    done
+    if [ -n "$m" ]; then kill -"$sig" "$m"; else fail "$label: no mpiexec found"; fi
+  fi
+  wait $job
+  check "$label: the run did not end normally" test $? -ne 0
+  check "$label: no temporary file left" test -z "$(ls ./sig*.tmp.* 2>/dev/null)"
+}
+kill_while_writing "convert, SIGTERM to rank 0" 2 'sigo.bin.tmp.*' rank0 TERM pario-convert --chunk 4Ki sigbig.bin sigo.bin
+kill_while_writing "convert, SIGTERM to mpiexec" 3 'sigo.bin.tmp.*' mpiexec TERM pario-convert --chunk 4Ki sigbig.bin sigo.bin
+kill_while_writing "convert, SIGINT to mpiexec" 2 'sigo.bin.tmp.*' mpiexec INT pario-convert --chunk 4Ki sigbig.bin sigo.bin
+check "convert: the earlier output kept" cmp -s sigo.bin sigo.keep
+check "convert: the earlier descriptor kept" cmp -s sigo.bin.yaml sigo.yaml.keep
+rm -f sigp.*
+kill_while_writing "scatter, SIGTERM to mpiexec" 2 'sigp.1.tmp.*' mpiexec TERM pario-scatter --chunk 1Ki --out sigp sigbig.bin
+check "scatter: no part left" test -z "$(ls sigp.* 2>/dev/null)"
 finish

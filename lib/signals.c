@@ -1,0 +1,120 @@
+/* Signals that end a run: they remove the run's temporary files before the
+ * process ends (signals.h), and wait while an output of two files takes its
+ * names (pario_signals_hold, fileutil.h). The handlers only unlink and record:
+ * both are async-signal-safe, in whichever thread the signal lands. */
+#include "config.h"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "pario/dataset.h"
+#include "pario/fileutil.h"
+#include "signals.h"
+
+/* The catchable signals that end a job: a user's ^C, mpiexec's and Slurm's
+ * SIGTERM, a batch system's SIGXCPU or --signal. */
+static const int ending[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGXCPU };
+#define NENDING (sizeof ending / sizeof ending[0])
+
+/* The temporary names to remove. A handler reads `ntmp` entries, each written
+ * whole before `ntmp` counts it. */
+#define MAX_TMP 64
+static char *tmp_paths[MAX_TMP];
+static volatile sig_atomic_t ntmp;
+static int installed;
+
+static void remove_tmp(int sig)
+{
+    for (int i = 0; i < ntmp; i++)
+        unlink(tmp_paths[i]);
+    /* SA_RESETHAND made the action the default again: the signal, blocked
+     * while this handler runs, ends the process as it would have */
+    raise(sig);
+}
+
+static void install(void);
+
+void pario_tmp_remove_on_signal(const char *final_path, long pid)
+{
+    if (ntmp >= MAX_TMP)
+        return;
+    char tmp[PARIO_PATH_MAX + 32];
+    pario_tmp_name(final_path, pid, tmp, sizeof tmp);
+    for (int i = 0; i < ntmp; i++)
+        if (strcmp(tmp_paths[i], tmp) == 0)
+            return;
+    char *p = strdup(tmp);
+    if (!p)
+        return;
+    tmp_paths[ntmp] = p;
+    ntmp = ntmp + 1;
+    install();
+}
+
+static void install(void)
+{
+    if (installed)
+        return;
+    installed = 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = remove_tmp;
+    sigfillset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    for (size_t i = 0; i < NENDING; i++) {
+        struct sigaction old;
+        /* a signal ignored (nohup) or handled by someone else is left to them */
+        if (sigaction(ending[i], NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+            sigaction(ending[i], &sa, NULL);
+    }
+}
+
+/* While held: the first ending signal is recorded and raised again at release. */
+static struct sigaction held_old[NENDING];
+static volatile sig_atomic_t held_caught;
+static int held_depth;
+
+static void hold_handler(int sig)
+{
+    if (!held_caught)
+        held_caught = sig;
+}
+
+void pario_signals_hold(void)
+{
+    if (held_depth++ > 0)
+        return;
+    held_caught = 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = hold_handler;
+    sigfillset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (size_t i = 0; i < NENDING; i++)
+        sigaction(ending[i], &sa, &held_old[i]);
+    /* test hook (doc/options.md): stay here for PARIO_COMMIT_PAUSE ms, so that a
+     * test can send a signal between the renames */
+    const char *p = getenv("PARIO_COMMIT_PAUSE");
+    long ms = p ? strtol(p, NULL, 10) : 0;
+    if (ms > 0) {
+        struct timespec t = { ms / 1000, (ms % 1000) * 1000000L }, left;
+        while (nanosleep(&t, &left) != 0 && errno == EINTR)
+            t = left;
+    }
+}
+
+void pario_signals_release(void)
+{
+    if (held_depth == 0 || --held_depth > 0)
+        return;
+    for (size_t i = 0; i < NENDING; i++)
+        sigaction(ending[i], &held_old[i], NULL);
+    int sig = held_caught;
+    held_caught = 0;
+    if (sig)
+        raise(sig); /* what it would have done (the clean-up above, or the
+                       default action), now that the output is whole */
+}

@@ -121,7 +121,8 @@ static void print_help(const pario_tool *t)
     fprintf(f, "Inputs must be regular files. An output that is an input (by device and inode, or\n"
                "resolved path), or two outputs that are one file, is refused (exit 2) before\n"
                "anything is read or written. Outputs are written as FILE.tmp.PID and renamed;\n"
-               "the next run writing FILE removes a FILE.tmp.PID whose process is gone.\n");
+               "a run ended by SIGTERM, SIGINT or SIGHUP removes them first, and the next run\n"
+               "writing FILE removes a FILE.tmp.PID whose process is gone (after a SIGKILL).\n");
     fflush(f);
 }
 

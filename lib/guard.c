@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ struct guard_file {
     int order;              /* registration order: errors name the first overlap */
     int any_kind;           /* an input whose own open refuses what is not a regular file */
     int others;             /* an output another rank writes (its part) */
+    int own_lock;           /* the lock file of the run's own log */
 };
 
 struct pario_guard {
@@ -106,6 +108,38 @@ void pario_guard_input(pario_guard *g, const char *path, const char *what)
 void pario_guard_output(pario_guard *g, const char *path, const char *what)
 {
     add(g, path, what, 1, 0);
+}
+
+void pario_guard_log_lock(pario_guard *g, const char *path)
+{
+    char lock[PARIO_PATH_MAX + 8];
+    if (!path || !*path)
+        return;
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    int n0 = g ? g->n : 0;
+    pario_guard_output(g, lock, "log's lock file");
+    if (g && g->n > n0)
+        g->f[n0].own_lock = 1; /* its flock is the log's own check (h5table.c) */
+}
+
+/* 1 when PATH.lock exists and another process holds its flock: a pario-pi or
+ * pario-train run writing the log PATH (h5table.c). Only looked at. */
+static int lock_held(const char *lock)
+{
+    int fd = open(lock, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct stat sb;
+    int held = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    close(fd); /* and with it a lock it took */
+    return held;
+}
+
+static int log_in_use(const char *path)
+{
+    char lock[PARIO_PATH_MAX + 8];
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    return lock_held(lock);
 }
 
 void pario_guard_data_input(pario_guard *g, const char *path, const char *desc)
@@ -456,6 +490,12 @@ static pario_status check(pario_guard *g)
         if (e->output && e->dir_errno)
             return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write there (directory %s: %s)", e->path,
                                e->dir ? e->dir : "?", strerror(e->dir_errno));
+        if (e->output && e->exists && log_in_use(e->path))
+            return pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (%s.lock is locked)", e->path,
+                               e->path);
+        size_t len = strlen(e->path);
+        if (e->output && e->exists && !e->own_lock && len > 5 && strcmp(e->path + len - 5, ".lock") == 0 && lock_held(e->path))
+            return pario_error(PARIO_ERR_RUNTIME, "%s: the lock file of a log another run is writing", e->path);
     }
     clean_outputs(g);
     return pario_ok();

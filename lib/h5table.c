@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "pario/fileutil.h"
+#include "pario/guard.h"
 #include "h5table.h"
 #include "h5log_sync.h"
 #include "fault.h"
@@ -238,7 +239,30 @@ static int take_lock(pario_h5table *t, pario_status *st)
 {
     snprintf(t->lock, sizeof t->lock, "%s.lock", t->path);
     for (int tries = 0; tries < 5; tries++) {
-        t->lock_fd = open(t->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        /* a file of that name that pario did not make (not empty, not a
+         * regular file, a symbolic link) is someone's: never locked or removed */
+        t->lock_fd = open(t->lock, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (t->lock_fd < 0 && errno == EEXIST) {
+            t->lock_fd = open(t->lock, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+            struct stat sb;
+            if (t->lock_fd < 0 && errno == ELOOP) {
+                *st = pario_error(PARIO_ERR_RUNTIME,
+                                  "%s: not a lock file of pario's (a symbolic link): move it away or name another log",
+                                  t->lock);
+                return 0;
+            }
+            if (t->lock_fd >= 0 && fstat(t->lock_fd, &sb) == 0 && (!S_ISREG(sb.st_mode) || sb.st_size > 0)) {
+                *st = pario_error(PARIO_ERR_RUNTIME,
+                                  "%s: not a lock file of pario's (%s, which pario would remove): move it away or name "
+                                  "another log",
+                                  t->lock, S_ISREG(sb.st_mode) ? "not empty" : pario_file_kind(sb.st_mode));
+                close(t->lock_fd);
+                t->lock_fd = -1;
+                return 0;
+            }
+            if (t->lock_fd < 0 && errno == ENOENT)
+                continue; /* removed by its last holder meanwhile */
+        }
         if (t->lock_fd < 0) {
             *st = pario_sys_error(errno, "cannot create the lock file", t->lock);
             return 0;

@@ -124,6 +124,7 @@ int main(int argc, char **argv)
             pario_guard_input(g, o.log, "log"); /* continued in place */
         else
             pario_guard_output(g, o.log, "log");
+        pario_guard_log_lock(g, o.log);
         st = pario_guard_check(g, MPI_COMM_WORLD);
         pario_guard_free(g);
     }

@@ -198,6 +198,7 @@ static pario_status guard_log(const pario_common *c, const pario_train_opts *o)
     if (o->labels)
         pario_guard_data_input(g, o->labels, NULL);
     pario_guard_output(g, o->log, "log");
+    pario_guard_log_lock(g, o->log);
     pario_status st = pario_guard_check(g, MPI_COMM_WORLD);
     pario_guard_free(g);
     return st;

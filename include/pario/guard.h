@@ -30,6 +30,10 @@ void pario_guard_output(pario_guard *g, const char *path, const char *what);
  * fails alone. Only their overlap with the outputs is checked here. */
 void pario_guard_inputs_any_kind(pario_guard *g, int on);
 
+/* A log the run writes under its lock file PATH.lock (pario-pi, pario-train):
+ * that file is an output too (made, locked and removed by the run). */
+void pario_guard_log_lock(pario_guard *g, const char *path);
+
 /* The files of the common kinds of run: a dataset (FILE and its descriptor: desc,
  * or FILE.yaml when desc is NULL or ""), and the part files PREFIX.R with
  * PREFIX.R.yaml for R < nranks. */
@@ -49,6 +53,10 @@ void pario_guard_parts_output_as(pario_guard *g, const char *prefix, int nranks,
  *   exit 1: an input exists but is not a regular file (a FIFO would block the
  *           open), an output exists but is not a regular file, or an output's
  *           directory cannot be written.
+
+ *   exit 1 also: an output is a log that another run is writing now (its
+ *           FILE.lock is held: replacing it, or adding to a copy of it, would
+ *           lose what that run writes after).
  * On success, FILE.tmp.PID beside each output FILE is removed when no process PID
  * is alive on this host (a killed run's temporary file). Nothing else is touched. */
 pario_status pario_guard_check(pario_guard *g, MPI_Comm comm);

@@ -65,4 +65,50 @@ check "the new log reads back, every round whole" "$PYTHON3" -c "
 import h5py, numpy as np
 f = h5py.File('new.h5', 'r'); s = f['samples'][:]
 assert len(s) > 0 and (s.sum(axis=1) == 1000).all(), s.sum(axis=1)"
+
+# 5. LOG.lock is the run's: an input of that name is refused before anything is
+# touched, and a file of that name pario did not make (not empty, a symbolic
+# link) is never locked or removed (a hostile-user pass: --log run.h5 deleted
+# the training data run.h5.lock, and pario-pi an unrelated P.lock)
+"$PYTHON3" -c "
+import numpy as np
+np.random.default_rng(3).normal(size=(200, 3)).tofile('run.h5.lock')
+open('run.h5.lock.yaml', 'w').write('dtype: float64\nshape: [200, 3]\n')
+(np.arange(200) % 2).astype('i1').tofile('y.bin'); open('y.bin.yaml', 'w').write('dtype: int8\nshape: [200]\n')
+np.arange(200.0).reshape(100, 2).tofile('x.bin'); open('x.bin.yaml', 'w').write('dtype: float64\nshape: [100, 2]\n')
+(np.arange(100) % 2).astype('i1').tofile('lab.lock'); open('lab.lock.yaml', 'w').write('dtype: int8\nshape: [100]\n')
+open('p.h5.lock', 'w').write('notes\n')" || exit 99
+cp run.h5.lock keep.data; cp lab.lock keep.lab
+for n in 1 3; do
+  expect_error $n 2 "^pario-train: error: .*run\.h5\.lock" pario-train -q --model logistic --labels y.bin --epochs 1 --log run.h5 run.h5.lock
+  check "training data named LOG.lock kept (n=$n)" cmp -s run.h5.lock keep.data
+  expect_error $n 2 "^pario-train: error: .*lab\.lock" pario-train -q --model logistic --labels lab.lock --epochs 1 --log lab x.bin
+  check "labels named LOG.lock kept (n=$n)" cmp -s lab.lock keep.lab
+  expect_error $n 1 "^pario-pi: error: p\.h5\.lock: not a lock file of pario's \(not empty, which pario would remove\)" \
+    pario-pi --samples 100 --rounds 2 --log p.h5
+  check "a P.lock pario did not make is kept (n=$n)" test "$(cat p.h5.lock)" = notes
+done
+ln -s keep.lab s.h5.lock
+expect_error 2 1 "^pario-pi: error: s\.h5\.lock: not a lock file of pario's \(a symbolic link\)" pario-pi --samples 100 --rounds 2 --log s.h5
+check "a symbolic link LOG.lock and its target kept" test -L s.h5.lock -a "$(cmp keep.lab lab.lock && echo same)" = same
+
+# 6. a log another run is writing is not replaced, nor added to through a copy,
+# by any other output (it lost the rounds the first run wrote after the copy)
+rm -f live.h5 live.h5.*
+timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 1 "$PARIO_BIN/pario-pi" --rounds 200000 --samples 1000 \
+  --log live.h5 >/dev/null 2>l.err &
+first=$!
+i=0
+while [ -z "$(rows live.h5 2>/dev/null)" ] && [ $i -lt 100 ]; do sleep 0.3; i=$((i + 1)); done
+INUSE='^pario-gen: error: live\.h5: another run is writing this log \(live\.h5\.lock is locked\)$'
+expect_error 2 1 "$INUSE" pario-gen --dtype int8 --count 10 --sequence --out live.h5:/extra
+expect_error 1 1 '^pario-reduce: error: live\.h5: another run is writing this log \(live\.h5\.lock is locked\)$' \
+  pario-reduce --op sum --h5 live.h5 x.bin
+expect_error 2 1 "^pario-gen: error: live\.h5\.lock: the lock file of a log another run is writing" \
+  pario-gen --dtype int8 --count 10 --sequence --out live.h5.lock
+check "the live log was not touched: no /extra" "$PYTHON3" -c "
+import h5py
+assert 'extra' not in h5py.File('live.h5', 'r')"
+kill "$first" 2>/dev/null
+wait "$first" 2>/dev/null
 finish

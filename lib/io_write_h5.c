@@ -5,13 +5,21 @@
  * shuffle + deflate with --gzip; parallel HDF5 allocates its space at creation),
  * and each step's elements are one collective H5Dwrite of a hyperslab union, in
  * the stored byte order (the writer has already swapped them: no conversion, which
- * would make HDF5 give up collective I/O, required for filtered writes). */
+ * would make HDF5 give up collective I/O, required for filtered writes).
+ * A disk that fills under parallel HDF5 leaves its ranks in different
+ * collectives of H5Fclose (a hang), so rank 0 reserves the space every chunk
+ * can take first (fallocate, FALLOC_FL_KEEP_SIZE; released at the end), and a
+ * disk without that room fails the run before anything is written. */
+#define _GNU_SOURCE /* fallocate */
 #include "config.h"
 #include "pario/io.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <hdf5.h>
 #include "pario/fileutil.h"
 #include "pario/opts.h"
@@ -23,7 +31,50 @@
 
 struct pario_h5write {
     hid_t file, dset, space, type, dxpl;
+    int fd; /* rank 0: the temporary file, holding the reservation; else -1 */
 };
+
+/* Rank 0: room for every chunk at its full size (edge chunks too), 1/64 more
+ * for deflate's worst case, the chunk index and 64 KiB of metadata, beyond
+ * what the file holds now. A file system that cannot reserve goes without. */
+static pario_status reserve(pario_writer *w, struct pario_h5write *h)
+{
+    const pario_dataset *ds = w->ds;
+    const pario_io_opts *o = &w->opts;
+    int two = ds->ndims == 2;
+    uint64_t d0 = two ? ds->shape[0] : ds->nelems, d1 = two ? ds->shape[1] : 1;
+    uint64_t c0 = o->out_chunk[0] ? o->out_chunk[0] : 1, c1 = two && o->out_chunk[1] ? o->out_chunk[1] : 1;
+    uint64_t n = ((d0 + c0 - 1) / c0) * ((d1 + c1 - 1) / c1), cb = c0 * c1 * w->view->esize;
+    uint64_t want = n * cb + (o->out_gzip >= 0 ? n * cb / 64 + n * 16 : 0) + n * 96 + (64u << 10);
+    int fd = open(w->tmp_path, O_RDWR | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        pario_status st = pario_sys_error(errno, "cannot reserve room for the HDF5 output", w->final_path);
+        if (fd >= 0)
+            close(fd);
+        return st;
+    }
+    if (fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, (off_t)((uint64_t)sb.st_size + want)) != 0 && errno != EOPNOTSUPP &&
+        errno != ENOSYS) {
+        pario_status st = pario_sys_error(errno, "cannot reserve room for the HDF5 output", w->final_path);
+        close(fd);
+        return st;
+    }
+    h->fd = fd;
+    return pario_ok();
+}
+
+/* Rank 0, after the file's close: give back what the reservation put beyond
+ * the end (the size is HDF5's). */
+static void release(int fd)
+{
+    struct stat sb;
+    if (fd < 0)
+        return;
+    if (fstat(fd, &sb) == 0)
+        (void)ftruncate(fd, sb.st_size);
+    close(fd);
+}
 
 pario_status pario_io_parse_chunk_shape(const char *arg, pario_io_opts *o)
 {
@@ -87,6 +138,7 @@ pario_status pario_io_out_check(pario_io_opts *o, const pario_dataset *out)
 static void free_h5(struct pario_h5write *h)
 {
     pario_h5_close(h->dxpl, h->type, h->space, h->dset, h->file);
+    release(h->fd);
     free(h);
 }
 
@@ -110,7 +162,7 @@ pario_status pario_h5write_open(pario_writer *w)
     if (!h)
         st = pario_local_error("out of memory");
     else
-        h->file = h->dset = h->space = h->type = h->dxpl = -1;
+        h->file = h->dset = h->space = h->type = h->dxpl = -1, h->fd = -1;
     hid_t fapl = -1, lcpl = -1, dcpl = -1, f = -1;
     char dist[64];
     pario_dist_format(&w->view->dist, dist, sizeof dist);
@@ -131,6 +183,9 @@ pario_status pario_h5write_open(pario_writer *w)
                 st = pario_h5_error(exists ? "cannot open to add a dataset" : "cannot create", ds->path);
         } H5E_END_TRY;
     }
+    /* the room for the data, before the dataset's creation allocates it */
+    if (!pario_agree(&st, w->comm) && rank == 0)
+        st = reserve(w, h);
     if (!pario_agree(&st, w->comm)) {
         H5E_BEGIN_TRY {
             int nd = ds->ndims == 2 ? 2 : 1;
@@ -212,13 +267,16 @@ pario_status pario_h5write_close(pario_writer *w)
         return st;
     H5E_BEGIN_TRY {
         hid_t f = h->file;
+        int fd = h->fd;
         h->file = -1;
+        h->fd = -1;
         if (h->dset >= 0 && H5Dclose(h->dset) < 0)
             st = pario_h5_error("cannot close", w->final_path);
         h->dset = -1;
         free_h5(h);
         if (f >= 0 && H5Fclose(f) < 0 && !pario_failed(&st))
             st = pario_h5_error("cannot close", w->final_path);
+        release(fd);
     } H5E_END_TRY;
     w->h5 = NULL;
     return st;

@@ -64,6 +64,7 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
     size_t cap = 0;
     ssize_t len;
     unsigned long lineno = 0;
+    unsigned long named = 0;
     pario_status st = pario_ok();
     while (!pario_failed(&st) && (len = getline(&line, &cap, f)) >= 0) {
         lineno++;
@@ -71,6 +72,7 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
             line[--len] = '\0';
         if (len == 0 || line[0] == '#')
             continue; /* blank lines and comments */
+        named++;
         if ((size_t)len >= PARIO_PATH_MAX)
             st = pario_error(PARIO_ERR_USAGE, "%s:%lu: path too long", list, lineno);
         else
@@ -79,7 +81,7 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
     free(line);
     if (f != stdin)
         fclose(f);
-    if (!pario_failed(&st) && lineno == 0)
+    if (!pario_failed(&st) && named == 0) /* nothing but blank lines and comments counts as empty */
         st = pario_error(PARIO_ERR_USAGE, "%s: the list of inputs is empty", list);
     return st;
 }

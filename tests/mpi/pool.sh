@@ -52,6 +52,14 @@ s = yaml.safe_load(open('$PARIO_SRCDIR/schemas/job.schema.yaml'))
 jsonschema.Draft202012Validator(s).validate(yaml.safe_load(open('listjob.yaml')))"
 expect_error 2 1 "pario-run: error: d/none\\*: no file matches this pattern" pario-run job.yaml 'd/none*'
 { echo d/f001.bin; echo d/f001.bin; } > twice.list
+# a list of nothing but blank lines and comments is empty (it ran as "0 inputs",
+# exit 0, and replaced the previous results; a hostile-user pass), as is an empty file
+printf '\n# nothing here\n\n' > blank.list; : > none.list
+for l in blank.list none.list; do
+  echo old > kept.h5
+  expect_error 2 2 "^pario-run: error: $l: the list of inputs is empty\$" pario-run --inputs $l --h5 kept.h5 job.yaml
+  check "$l: the earlier results kept" grep -qx old kept.h5
+done
 expect_error 2 2 "d/f001.bin: listed twice" pario-run --inputs twice.list job.yaml
 # one file under two spellings is one input too (it was counted twice; session 12)
 ln -f d/f001.bin hard001.bin && cp d/f001.bin.yaml hard001.bin.yaml

@@ -262,6 +262,28 @@ check "an input named like a stale temporary file is kept" cmp -s small.bin in.b
 kill $live 2>/dev/null
 wait $live 2>/dev/null
 
+# Replacing an output keeps its permission bits: a private output stays private
+# (each was made 0644 again; a hostile-user pass)
+mode() { stat -c %a "$1"; }
+mpirun 2 pario-gen --dtype int16 --count 50 --sequence --out pm.bin && chmod 600 pm.bin && chmod 640 pm.bin.yaml &&
+  mpirun 2 pario-gen --dtype int16 --count 70 --sequence --out pm.bin || fail "gen pm.bin twice"
+check "raw output replaced: 600 kept" test "$(mode pm.bin)" = 600
+check "its descriptor replaced: 640 kept" test "$(mode pm.bin.yaml)" = 640
+mpirun 1 pario-convert pm.bin pm.npy && chmod 600 pm.npy && mpirun 3 pario-convert pm.bin pm.npy || fail "convert pm.npy twice"
+check ".npy output replaced: 600 kept" test "$(mode pm.npy)" = 600
+printf 'input: {data: pm.bin}\noperations: [sum]\noutput: {results: pm.json, h5: pm.h5, format: json}\n' > pmjob.yaml
+mpirun 2 pario-run pmjob.yaml && chmod 600 pm.json pm.h5 && mpirun 2 pario-run pmjob.yaml || fail "pario-run pmjob twice"
+check "pario-run results replaced: 600 kept" test "$(mode pm.json)" = 600
+check "pario-run HDF5 results replaced: 600 kept" test "$(mode pm.h5)" = 600
+mpirun 2 pario-scatter --out pmp pm.bin && chmod 600 pmp.1 && mpirun 2 pario-scatter --out pmp pm.bin || fail "scatter pmp twice"
+check "part replaced: 600 kept" test "$(mode pmp.1)" = 600
+mpirun 2 pario-pi --samples 10 --rounds 1 --log pml.h5 >/dev/null && chmod 600 pml.h5 &&
+  mpirun 2 pario-pi --samples 10 --rounds 1 --log pml.h5 --force >/dev/null || fail "pi --log pml.h5 twice"
+check "pi log replaced (--force): 600 kept" test "$(mode pml.h5)" = 600
+mpirun 2 pario-gen --dtype int16 --count 5 --sequence --out pmnew.bin || fail "gen pmnew.bin"
+: > umask.ref
+check "a new output takes the umask's mode" test "$(mode pmnew.bin)" = "$(mode umask.ref)"
+
 # A SIGTERM between the renames of an output of two files (data and descriptor,
 # a part and its descriptor, the results and their HDF5 file) waits until both
 # have their names: the process then ends by it, leaving both new files and no
@@ -345,9 +367,9 @@ kill_while_writing() { # LABEL N GLOB TARGET(rank0|mpiexec) SIG TOOL ARGS...
   check "$label: the run did not end normally" test $? -ne 0
   check "$label: no temporary file left" test -z "$(ls ./sig*.tmp.* 2>/dev/null)"
 }
-kill_while_writing "convert, SIGTERM to rank 0" 2 'sigo.bin.tmp.*' rank0 TERM pario-convert --chunk 4Ki sigbig.bin sigo.bin
-kill_while_writing "convert, SIGTERM to mpiexec" 3 'sigo.bin.tmp.*' mpiexec TERM pario-convert --chunk 4Ki sigbig.bin sigo.bin
-kill_while_writing "convert, SIGINT to mpiexec" 2 'sigo.bin.tmp.*' mpiexec INT pario-convert --chunk 4Ki sigbig.bin sigo.bin
+kill_while_writing "convert, SIGTERM to rank 0" 2 'sigo.bin.tmp.*' rank0 TERM pario-convert --chunk 1Ki sigbig.bin sigo.bin
+kill_while_writing "convert, SIGTERM to mpiexec" 3 'sigo.bin.tmp.*' mpiexec TERM pario-convert --chunk 1Ki sigbig.bin sigo.bin
+kill_while_writing "convert, SIGINT to mpiexec" 2 'sigo.bin.tmp.*' mpiexec INT pario-convert --chunk 1Ki sigbig.bin sigo.bin
 check "convert: the earlier output kept" cmp -s sigo.bin sigo.keep
 check "convert: the earlier descriptor kept" cmp -s sigo.bin.yaml sigo.yaml.keep
 rm -f sigp.*

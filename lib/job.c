@@ -11,6 +11,7 @@
 #include "pario/fileutil.h"
 #include "pario/guard.h"
 #include "pario/job.h"
+#include "pario/opts.h"
 #include "pario/output.h"
 #include "yaml_load.h"
 
@@ -180,6 +181,9 @@ static pario_status parse_io(const ctx *c, const yaml_node_t *n)
                 return err(c, k, "io.hints", "hint names must be words shorter than 64 characters");
             if (!vs || !*vs || strlen(vs) >= sizeof job->hint_value[0])
                 return err(c, val, f, "expected a value (text or number)");
+            const char *why = pario_hint_value_problem(ks, vs);
+            if (why)
+                return err(c, val, f, "expected %s", why);
             if (job->nhints == PARIO_JOB_MAX_HINTS)
                 return err(c, k, f, "at most %d hints", PARIO_JOB_MAX_HINTS);
             snprintf(job->hint_key[job->nhints], sizeof job->hint_key[0], "%s", ks);

@@ -1,6 +1,7 @@
 #include "config.h"
 #include <getopt.h>
 #include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,29 @@ static int add_opts(struct option *lo, int n, const pario_tool *t, const pario_o
     return n;
 }
 
+const char *pario_hint_value_problem(const char *key, const char *value)
+{
+    /* buffers ROMIO allocates: at most 1 GiB; counts: at most INT_MAX */
+    static const struct { const char *key; long long max; const char *what; } sized[] = {
+        { "cb_buffer_size", 1LL << 30, "a whole number of bytes from 1 to 1073741824" },
+        { "ind_rd_buffer_size", 1LL << 30, "a whole number of bytes from 1 to 1073741824" },
+        { "ind_wr_buffer_size", 1LL << 30, "a whole number of bytes from 1 to 1073741824" },
+        { "cb_nodes", INT_MAX, "a whole number from 1 to 2147483647" },
+        { "striping_factor", INT_MAX, "a whole number from 1 to 2147483647" },
+        { "striping_unit", INT_MAX, "a whole number of bytes from 1 to 2147483647" },
+    };
+    for (size_t i = 0; i < sizeof sized / sizeof sized[0]; i++) {
+        if (strcmp(key, sized[i].key) != 0)
+            continue;
+        long long v = 0;
+        const char *p = value;
+        for (; *p >= '0' && *p <= '9' && v <= sized[i].max; p++)
+            v = v * 10 + (*p - '0');
+        return p == value || *p || v < 1 || v > sized[i].max ? sized[i].what : NULL;
+    }
+    return NULL;
+}
+
 pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_common *c, void *ctx, MPI_Comm comm)
 {
     memset(c, 0, sizeof *c);
@@ -219,7 +243,7 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
         case K_INDEP: c->io.independent = 1; break;
         case K_NO_MMAP: c->io.no_mmap = 1; break;
         case K_HINT: {
-            const char *eq = strchr(optarg, '=');
+            const char *eq = strchr(optarg, '='), *why;
             if (!eq || eq == optarg || !eq[1]) {
                 st = pario_error(PARIO_ERR_USAGE, "--hint '%s': expected KEY=VALUE", optarg);
                 break;
@@ -237,6 +261,10 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
             }
             char k[MPI_MAX_INFO_KEY + 1];
             snprintf(k, sizeof k, "%.*s", (int)(eq - optarg), optarg);
+            if ((why = pario_hint_value_problem(k, eq + 1))) {
+                st = pario_error(PARIO_ERR_USAGE, "--hint %s: expected %s", optarg, why);
+                break;
+            }
             if (c->io.info == MPI_INFO_NULL)
                 MPI_Info_create(&c->io.info);
             MPI_Info_set(c->io.info, k, eq + 1);

@@ -75,6 +75,12 @@ void pario_mpi_init(int *argc, char ***argv);
 /* Collective in effect (every rank parses the same argv): fills c, calls handle for
  * the tool's own options. Returns PARIO_DONE after --help/--version (printed by
  * rank 0), PARIO_ERR_USAGE with a message on a bad command line. */
+/* NULL when VALUE is one ROMIO takes for the hint KEY, else what it must be:
+ * ROMIO reads its sizes and counts with atoi and allocates its buffers from
+ * them, so -1 or 99999999999999999999 made it abort every rank ("Out of
+ * memory in file adio/common/ad_open.c"). Hints it does not size are not judged. */
+const char *pario_hint_value_problem(const char *key, const char *value);
+
 pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_common *c, void *ctx,
                          MPI_Comm comm);
 void pario_common_free(pario_common *c);

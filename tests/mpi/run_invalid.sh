@@ -23,6 +23,7 @@ printf '%s\noperations: [sum]\nskip_nan: maybe\n' "$NODATA" > skipnan.yaml
 printf '%s\noperations: [sum]\noutput:\n  results: out.txt\n' "$NODATA" > results.yaml
 printf '%s\nio:\n  hints:\n    cb_nodes: {a: 1}\noperations: [sum]\n' "$NODATA" > hint.yaml
 printf '%s\noperations:\n  - {op: mean, bins: 3}\n' "$NODATA" > opfield.yaml
+printf '%s\nio:\n  hints:\n    cb_buffer_size: -1\noperations: [sum]\n' "$NODATA" > hintval.yaml
 
 expect_error 1 2 '^pario-run: error: yamlerr.yaml:[12]:[0-9]+: not valid YAML' pario-run yamlerr.yaml
 expect_error 1 2 '^pario-run: error: empty.yaml:1:[0-9]+: empty job file' pario-run empty.yaml
@@ -38,6 +39,11 @@ expect_error 1 2 '^pario-run: error: axis.yaml:3:[0-9]+: axis: expected 0' pario
 expect_error 1 2 "^pario-run: error: dist.yaml:2:[0-9]+: distribution: .*diagonal" pario-run dist.yaml
 expect_error 1 2 '^pario-run: error: chunk.yaml:3:[0-9]+: io.chunk: expected a size' pario-run chunk.yaml
 expect_error 1 2 '^pario-run: error: skipnan.yaml:3:[0-9]+: skip_nan: expected true or false' pario-run skipnan.yaml
+# ROMIO's sizes: -1 made it abort every rank ("Out of memory in ad_open.c"; a hostile-user pass)
+expect_error 2 2 '^pario-run: error: hintval.yaml:4:[0-9]+: io.hints.cb_buffer_size: expected a whole number of bytes from 1 to 1073741824$' pario-run hintval.yaml
+for h in cb_buffer_size=-1 cb_buffer_size=99999999999999999999 ind_rd_buffer_size=2Gi cb_nodes=0 striping_unit=x; do
+  expect_error 3 2 "^pario-count: error: --hint $h: expected a whole number" pario-count --value 1 --hint "$h" nodata.bin
+done
 expect_error 1 2 '^pario-run: error: results.yaml:4:[0-9]+: output.results: name a .yaml, .yml or .json file' pario-run results.yaml
 expect_error 1 2 '^pario-run: error: hint.yaml:4:[0-9]+: io.hints.cb_nodes: expected a value' pario-run hint.yaml
 expect_error 1 2 "^pario-run: error: opfield.yaml:3:[0-9]+: operations\[0\].bins: unknown field" pario-run opfield.yaml

@@ -315,10 +315,14 @@ static pario_status read_header(pario_csv_reader *r, int *found)
     uint64_t next, nl;
     *found = 0;
     while (record(r, &rec, &n, &next, &nl, &st)) {
-        uint64_t here = r->line;
+        uint64_t here = r->line, start = r->pos;
         account(r, rec, r->pos, next);
         r->pos = next;
         r->line += nl + 1;
+        /* a UTF-8 byte-order mark (Excel's exports, Python's utf-8-sig) is not
+         * part of the first column's name */
+        if (start == 0 && n >= 3 && memcmp(rec, "\xEF\xBB\xBF", 3) == 0)
+            rec += 3, n -= 3;
         if (n == 0)
             continue;
         r->header_end = next;

@@ -50,6 +50,16 @@ for n in 1 3; do
 done
 expect_error 2 1 '^pario-count: error: open.csv: line 3: a quoted field opens' \
   pario-count --value 1 --column 0 --no-header open.csv
+# a UTF-8 byte-order mark before the header (Excel, utf-8-sig): the first name
+# is still found (it was "no column named 'price'"), values as Python's csv reads them
+printf '\357\273\277price,q\n1.5,2\n2.25,3\n' > bom.csv
+for n in 1 3; do
+  out=$(mpirun $n pario-reduce --op sum --format json --column price bom.csv) || fail "BOM header n=$n ran"
+  check "BOM before the header: column price (n=$n)" "$PYTHON3" -c "
+import csv, json, sys
+rows = list(csv.DictReader(open('bom.csv', encoding='utf-8-sig')))
+assert json.loads(sys.argv[1])['sum'] == sum(float(r['price']) for r in rows), sys.argv[1]" "$out"
+done
 # usage: no such column, a name without a header, a bad delimiter, --axis
 expect_error 2 2 "^pario-reduce: error: holes.csv: no column named 'zz' in the header \\(line 1, 3 fields\\)" \
   pario-reduce --op sum --column zz holes.csv

@@ -31,7 +31,7 @@ struct guard_file {
     char *dir;              /* the directory as spelled */
     int order;              /* registration order: errors name the first overlap */
     int any_kind;           /* an input whose own open refuses what is not a regular file */
-    int others;             /* an output another rank writes (its part) */
+    int others;             /* an output another rank writes (its part), on ranks but 0 */
     int own_lock;           /* the lock file of the run's own log */
 };
 
@@ -200,8 +200,8 @@ static void parts(pario_guard *g, const char *prefix, int nranks, int format, in
         add(g, path, output ? "output part file" : "input part file", output, 0);
         if (format != PARIO_SOURCE_HDF5) /* an HDF5 part records its place in attributes */
             add(g, dp, output ? "output part descriptor" : "input part descriptor", output, 0);
-        for (int i = n0; g && i < g->n; i++)
-            g->f[i].others = r != me;
+        for (int i = n0; g && i < g->n; i++) /* rank 0 arms them all (up to signals.c's cap) */
+            g->f[i].others = r != me && me != 0;
     }
 }
 
@@ -490,6 +490,21 @@ static pario_status check(pario_guard *g)
         if (e->output && e->dir_errno)
             return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write there (directory %s: %s)", e->path,
                                e->dir ? e->dir : "?", strerror(e->dir_errno));
+        if (e->output) {
+            /* FILE.tmp.PID must fit where FILE goes (MPI-IO said only "bad file name") */
+            const char *slash = strrchr(e->path, '/');
+            const char *base = slash ? slash + 1 : e->path;
+            char tmp[64];
+            int extra = snprintf(tmp, sizeof tmp, ".tmp.%ld", (long)getpid());
+            long max = pathconf(e->dir ? e->dir : ".", _PC_NAME_MAX);
+            if (max <= 0)
+                max = NAME_MAX;
+            if ((long)(strlen(base) + (size_t)extra) > max)
+                return pario_error(PARIO_ERR_RUNTIME,
+                                   "%s: the name is too long: with its temporary suffix (%s) it is %zu bytes, more "
+                                   "than the %ld its directory takes",
+                                   e->path, tmp, strlen(base) + (size_t)extra, max);
+        }
         if (e->output && e->exists && log_in_use(e->path))
             return pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (%s.lock is locked)", e->path,
                                e->path);

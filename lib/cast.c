@@ -94,8 +94,14 @@ uint64_t pario_cast(const void *src, pario_dtype st, void *dst, pario_dtype dt, 
         int ok = 1;
         if (dt == PARIO_FLOAT64) {
             ((double *)dst)[i] = v.kind == 2 ? v.f : v.kind == 1 ? (double)v.u : (double)v.i;
+        } else if (dt == PARIO_FLOAT32 && v.kind != 2) {
+            /* an integer straight to float: one rounding to nearest, ties to even.
+             * Through a double, a 64-bit integer rounds twice, and one just past a
+             * float32 midpoint lands on it and then goes to the even side. Every
+             * integer fits (|v| <= 2^64 < FLT_MAX). */
+            ((float *)dst)[i] = v.kind == 1 ? (float)v.u : (float)v.i;
         } else if (dt == PARIO_FLOAT32) {
-            double d = v.kind == 2 ? v.f : v.kind == 1 ? (double)v.u : (double)v.i;
+            double d = v.f;
             if (isfinite(d) && fabs(d) > FLT_MAX) {
                 /* beyond the largest float32 (after rounding): overflow, not a rounding */
                 float f = (float)d;

@@ -31,6 +31,57 @@ for n in 1 2 3 4; do
   mpirun $n pario-convert --chunk 1Ki --dtype float32 f.bin o.bin &&
     same "float64 -> float32 n=$n" "np.array_equal(np.fromfile('o.bin', dtype='<f4'), f.astype('<f4'))" || fail "f->f32 n=$n ran"
 done
+# 64-bit integers to float32 in one rounding to nearest, ties to even, as numpy's
+# astype('f4'): through a double they rounded twice, and a value just past a float32
+# midpoint (2^62+2^38+1) landed on it in the double and then went to the even side
+# (4.611686018427388e18, not 4.611686568183202e18); 2^64-2^39-1 became 2^64. At and
+# beside the midpoints of every binade from 2^24 to 2^64, both signs, the ends of
+# int64 and uint64; .npy and HDF5 inputs, .npy, HDF5 and raw outputs.
+"$PYTHON3" -c "
+import numpy as np, h5py
+rng = np.random.default_rng(11)
+s, u = [0, 1, -1, 2**63 - 1, -2**63, -2**63 + 1], [0, 1, 2**64 - 1, 2**63, 2**63 - 1, 2**63 + 1]
+for e in range(24, 64):
+    for m in [2**23, 2**24 - 1] + [int(x) for x in rng.integers(2**23, 2**24, 3)]:
+        for k in (m, m | 1, m & ~1):
+            tie = (2 * k + 1) << (e - 24)          # halfway between k and k+1 ulps at 2^e
+            for d in (-2, -1, 0, 1, 2, 1 << max(e - 30, 0)):
+                v = tie + d
+                if 0 <= v < 2**64: u.append(v)
+                if v < 2**63: s.append(v); s.append(-v)
+                if v == 2**63: s.append(-v)
+s = np.array(s, dtype='<i8'); u = np.array(u, dtype='<u8')
+np.save('ci.npy', s); np.save('cu.npy', u)
+with h5py.File('c64.h5', 'w') as h: h['i'] = s.astype('>i8'); h['u'] = u.astype('>u8')" || exit 99
+f32same() { # NAME OUTPUT[:DSET] REF-NPY
+  check "$1" "$PYTHON3" -c "
+import sys, numpy as np, h5py
+out, ref = sys.argv[1:3]
+if ':' in out:
+    f, d = out.split(':', 1)
+    with h5py.File(f, 'r') as h: got = h[d][()]
+elif out.endswith('.npy'): got = np.load(out)
+else: got = np.fromfile(out, dtype='>f4')
+want = np.load(ref).astype('f4')
+bad = np.flatnonzero(got.view('u4') != want.astype(got.dtype).view('u4'))
+if got.dtype.kind != 'f' or got.dtype.itemsize != 4 or bad.size:
+    i = bad[0] if bad.size else 0
+    print('%s: %s, %d wrong, first %d -> %r (numpy %r)' % (out, got.dtype, bad.size, np.load(ref)[i], float(got[i]), float(want[i])), file=sys.stderr)
+    raise SystemExit(1)" "$2" "$3"
+}
+for n in 1 3; do
+  for t in i u; do
+    rm -f o.npy o.h5 o.bin o.bin.yaml
+    mpirun $n pario-convert --chunk 1Ki --dtype float32 c$t.npy o.npy &&
+      f32same "int64/uint64 ($t) npy -> float32 npy n=$n" o.npy c$t.npy || fail "c$t.npy -> o.npy n=$n ran"
+    mpirun $n pario-convert --dist cyclic:7 --dtype float32 c$t.npy o.h5:/g/f &&
+      f32same "int64/uint64 ($t) npy -> float32 h5 n=$n" o.h5:/g/f c$t.npy || fail "c$t.npy -> o.h5 n=$n ran"
+    mpirun $n pario-convert --dtype float32 --byte-order big c64.h5:/$t o.bin &&
+      f32same "int64/uint64 ($t) big-endian h5 -> float32 raw n=$n" o.bin c$t.npy || fail "c64.h5:/$t -> o.bin n=$n ran"
+  done
+done
+rm -f o.npy o.h5 o.bin o.bin.yaml
+
 # values that do not fit: one clear error, no output left behind
 rm -f o.bin o.bin.yaml
 expect_error 3 1 "^pario-convert: error: a.bin: element [0-9]+ \(-?[0-9]+\) does not fit int8; use --saturate" pario-convert --dtype int8 a.bin o.bin

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+#include "pario/cast.h"
 #include "pario/count.h"
 #include "pario/dtype.h"
 #include "pario/fileutil.h"
@@ -696,6 +697,29 @@ START_TEST(status_agree_and_report)
 }
 END_TEST
 
+/* 64-bit integers to float32 in one rounding, to nearest with ties to even (numpy's
+ * astype): through a double they rounded twice, and one just past a float32 midpoint
+ * landed on it and went to the even side. */
+START_TEST(cast_int64_float32_one_rounding)
+{
+    const int64_t si[] = { (1LL << 62) + (1LL << 38) + 1, -((1LL << 62) + (1LL << 38) + 1), (1LL << 62) + (1LL << 38),
+                           (1LL << 54) + (1LL << 30) + 1, (1LL << 62) + 3 * (1LL << 38), INT64_MIN, INT64_MAX, -1 };
+    const float swant[] = { 0x1.000002p62f, -0x1.000002p62f, 0x1p62f, 0x1.000002p54f, 0x1.000004p62f, -0x1p63f,
+                            0x1p63f, -1.0f };
+    const uint64_t ui[] = { UINT64_MAX - (1ULL << 39), UINT64_MAX - (1ULL << 39) + 1, (1ULL << 63) + (1ULL << 39) + 1,
+                            UINT64_MAX, (1ULL << 63) + (1ULL << 39) };
+    const float uwant[] = { 0x1.fffffep63f, 0x1p64f, 0x1.000002p63f, 0x1p64f, 0x1p63f };
+    float out[8];
+    size_t bad;
+    ck_assert_uint_eq(pario_cast(si, PARIO_INT64, out, PARIO_FLOAT32, 8, 0, &bad), 0);
+    for (int i = 0; i < 8; i++)
+        ck_assert_msg(out[i] == swant[i], "int64 %lld: %a, expected %a", (long long)si[i], out[i], swant[i]);
+    ck_assert_uint_eq(pario_cast(ui, PARIO_UINT64, out, PARIO_FLOAT32, 5, 0, &bad), 0);
+    for (int i = 0; i < 5; i++)
+        ck_assert_msg(out[i] == uwant[i], "uint64 %llu: %a, expected %a", (unsigned long long)ui[i], out[i], uwant[i]);
+}
+END_TEST
+
 Suite *misc_suite(void)
 {
     Suite *s = suite_create("misc");
@@ -706,6 +730,7 @@ Suite *misc_suite(void)
     tcase_add_test(tc, split_pair);
     tcase_add_test(tc, format_and_dtype_names);
     tcase_add_test(tc, byteswap);
+    tcase_add_test(tc, cast_int64_float32_one_rounding);
     tcase_add_test(tc, count_query_parse);
     suite_add_tcase(s, tc);
     tc = tcase_create("output");

@@ -205,6 +205,12 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
         return desc_err(path, dset_node, "dataset", "only with format hdf5");
     if (!have_dtype)
         return desc_err(path, root, "dtype", "missing (required)");
+    /* byte order does not apply to 1-byte elements: 'byte_order: big' is taken and
+     * means what little does, as a .npy's '|u1' and an HDF5 dataset's order do, so
+     * every source of one set of bytes describes them alike (a part written as .npy
+     * against its descriptor, parts against each other) */
+    if (pario_dtype_size(ds->dtype) == 1)
+        ds->big_endian = 0;
     return pario_ok();
 }
 

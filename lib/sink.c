@@ -56,6 +56,8 @@ pario_status pario_dataset_set_output(pario_dataset *ds, const char *arg)
     ds->note[0] = 0;
     ds->dataset[0] = 0;
     memset(&ds->part, 0, sizeof ds->part);
+    if (pario_dtype_size(ds->dtype) == 1)
+        ds->big_endian = 0; /* --byte-order does not apply: as a descriptor reads it (dataset.c) */
     if (kind < 0)
         return pario_error(PARIO_ERR_USAGE, "%s: an HDF5 output needs a dataset path: %s:/group/dset", arg, arg);
     ds->format = kind;

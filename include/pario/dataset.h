@@ -29,7 +29,8 @@ typedef struct pario_dataset {
     int ndims;                      /* 1 or 2; 0 while the shape is not known yet */
     uint64_t shape[2];              /* row-major; shape[1] == 1 for 1-D */
     uint64_t offset;                /* header bytes before the first element */
-    int big_endian;                 /* stored byte order */
+    int big_endian;                 /* stored byte order; always 0 for a 1-byte dtype, where
+                                     * byte order does not apply (npy's '|') */
     uint64_t nelems;
     int format;                     /* pario_source_kind */
     char dataset[1024];             /* HDF5: the dataset's path in the file */
@@ -97,7 +98,8 @@ void pario_dataset_describe(const pario_dataset *ds, char *buf, size_t len);
 /* Serial: name an output, whose dtype and shape are set: "x.npy" (ds->offset: the
  * header's length), "file.h5:/group/dset" (FILE ends in .h5, .hdf5, .he5 or .hdf,
  * or is an existing HDF5 file; the dataset is added to it), anything else raw.
- * Sets path, dataset and format; "x.h5" without a dataset path, or a nonzero
+ * Sets path, dataset and format (and a 1-byte dtype's big_endian to 0: byte order
+ * does not apply); "x.h5" without a dataset path, or a nonzero
  * ds->offset with a format that has its own header, is a usage error. */
 pario_status pario_dataset_set_output(pario_dataset *ds, const char *arg);
 /* Serial: the file an output argument names, and its format (pario_source_kind;

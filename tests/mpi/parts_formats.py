@@ -23,6 +23,13 @@ def make():
     with h5py.File("d4.h5", "w") as h:                     # chunked, gzip+shuffle, big-endian
         h.create_dataset("g/x", data=rng.integers(-99, 99, size=(11, 5)).astype(">i8"),
                          chunks=(4, 3), compression="gzip", shuffle=True)
+    # 1-byte dtypes marked big-endian: byte order does not apply (numpy: '|u1', '|i1')
+    np.arange(250, dtype="u1").tofile("u8be.bin")
+    with open("u8be.bin.yaml", "w") as f:
+        yaml.safe_dump({"dtype": "uint8", "shape": [250], "byte_order": "big"}, f)
+    rng.integers(-128, 128, size=(13, 7)).astype("i1").tofile("i8be.bin")
+    with open("i8be.bin.yaml", "w") as f:
+        yaml.safe_dump({"dtype": "int8", "shape": [13, 7], "byte_order": "big"}, f)
     a[:5].tofile("hdr.bin")                                # a raw file with a header
     with open("hdr.bin.yaml", "w") as f:
         yaml.safe_dump({"dtype": "int32", "shape": [3], "byte_order": "big", "offset": 8}, f)
@@ -45,7 +52,8 @@ def load(arg):
 
 def check(prefix, fmt, arg, dist, p):
     """Every part equals numpy's share of the input for its rank, as a file numpy
-    or h5py opens directly, with the right dtype, shape and place in the whole."""
+    or h5py opens directly (raw: with its descriptor), with the right dtype, shape
+    and place in the whole."""
     import yaml
     data = load(arg)
     own = views_ref.owners(dist, data.shape, p)
@@ -53,7 +61,13 @@ def check(prefix, fmt, arg, dist, p):
     bad = 0
     for r in range(p):
         want = data[own == r]
-        if fmt == "npy":
+        if fmt == "raw":
+            d = yaml.safe_load(open("%s.%d.yaml" % (prefix, r)))
+            dt = np.dtype(d["dtype"]).newbyteorder(">" if d.get("byte_order") == "big" else "<")
+            part = np.fromfile("%s.%d" % (prefix, r), dt, offset=d.get("offset", 0)).reshape(d["shape"])
+            place = d["part"]
+            rank, ranks, shape = place["rank"], place["ranks"], place["of"]
+        elif fmt == "npy":
             part = np.load("%s.%d.npy" % (prefix, r))
             place = yaml.safe_load(open("%s.%d.npy.yaml" % (prefix, r)))["part"]
             rank, ranks, shape = place["rank"], place["ranks"], place["of"]

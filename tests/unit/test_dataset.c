@@ -90,6 +90,14 @@ START_TEST(valid_defaults_and_2d)
     st = load_text("dtype: int8\nshape: [0]\n", &ds, path, sizeof path);
     ck_assert_msg(!pario_failed(&st), "%s", st.msg);
     ck_assert_uint_eq(ds.nelems, 0);
+
+    /* byte order does not apply to 1-byte dtypes: big reads as little (a .npy's '|u1') */
+    st = load_text("byte_order: big\ndtype: uint8\n", &ds, path, sizeof path);
+    ck_assert_msg(!pario_failed(&st), "%s", st.msg);
+    ck_assert_int_eq(ds.big_endian, 0);
+    st = load_text("dtype: int8\nbyte_order: big\n", &ds, path, sizeof path);
+    ck_assert_msg(!pario_failed(&st), "%s", st.msg);
+    ck_assert_int_eq(ds.big_endian, 0);
 }
 END_TEST
 

@@ -509,6 +509,11 @@ static pario_status check(pario_guard *g)
             return pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (%s.lock is locked)", e->path,
                                e->path);
         size_t len = strlen(e->path);
+        /* the run's own log: told before it is read (a --resume read a log
+         * being written, and failed on what it read, before it met the lock) */
+        if (e->own_lock && e->exists && lock_held(e->path))
+            return pario_error(PARIO_ERR_RUNTIME, "%.*s: another run is writing this log (%s is locked)",
+                               (int)(len - 5), e->path, e->path);
         if (e->output && e->exists && !e->own_lock && len > 5 && strcmp(e->path + len - 5, ".lock") == 0 && lock_held(e->path))
             return pario_error(PARIO_ERR_RUNTIME, "%s: the lock file of a log another run is writing", e->path);
     }

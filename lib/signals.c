@@ -37,6 +37,17 @@ static void remove_tmp(int sig)
 
 static void install(void);
 
+/* A handler run with every signal blocked. */
+static struct sigaction action(void (*handler)(int), int flags)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigfillset(&sa.sa_mask);
+    sa.sa_flags = flags;
+    return sa;
+}
+
 void pario_tmp_remove_on_signal(const char *final_path, long pid)
 {
     if (ntmp >= MAX_TMP)
@@ -59,11 +70,7 @@ static void install(void)
     if (installed)
         return;
     installed = 1;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = remove_tmp;
-    sigfillset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    struct sigaction sa = action(remove_tmp, SA_RESETHAND | SA_RESTART);
     for (size_t i = 0; i < NENDING; i++) {
         struct sigaction old;
         /* a signal ignored (nohup) or handled by someone else is left to them */
@@ -88,11 +95,7 @@ void pario_signals_hold(void)
     if (held_depth++ > 0)
         return;
     held_caught = 0;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = hold_handler;
-    sigfillset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
+    struct sigaction sa = action(hold_handler, SA_RESTART);
     for (size_t i = 0; i < NENDING; i++)
         sigaction(ending[i], &sa, &held_old[i]);
     /* test hook (doc/options.md): stay here for PARIO_COMMIT_PAUSE ms, so that a

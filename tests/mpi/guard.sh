@@ -298,15 +298,20 @@ check "a new output takes the umask's mode" test "$(mode pmnew.bin)" = "$(mode u
 # have their names: the process then ends by it, leaving both new files and no
 # temporary file. PARIO_COMMIT_PAUSE (a test hook) holds the process there; the
 # PID comes from the temporary name of the file written last before the renames.
+first_match() { # GLOB: the first file it matches, waiting up to 8 s for one
+  local i f
+  for i in $(seq 400); do
+    f=$(ls $1 2>/dev/null | head -n 1)
+    [ -n "$f" ] && break
+    sleep 0.02
+  done
+  echo "$f"
+}
 sigterm_between() { # LABEL N GLOB TOOL ARGS...
-  local label=$1 n=$2 glob=$3 f pid i; shift 3
+  local label=$1 n=$2 glob=$3 f pid; shift 3
   PARIO_COMMIT_PAUSE=2000 mpirun "$n" "$@" >/dev/null 2>&1 &
   local job=$!
-  for i in $(seq 200); do
-    f=$(ls $glob 2>/dev/null | head -n 1)
-    [ -n "$f" ] && break
-    sleep 0.05
-  done
+  f=$(first_match "$glob")
   sleep 0.3
   pid=${f##*.tmp.}; pid=${pid%%.*}
   if [ -z "$f" ] || ! kill -TERM "$pid" 2>/dev/null; then fail "$label: no process to signal ($glob)"; fi
@@ -352,14 +357,10 @@ cp sigo.bin sigo.keep; cp sigo.bin.yaml sigo.yaml.keep
 rank0_of() { # the newest MPI job's rank 0: the PID in its temporary name
   local f=$1; f=${f##*.tmp.}; echo "${f%%.*}"; }
 kill_while_writing() { # LABEL N GLOB TARGET(rank0|mpiexec) SIG TOOL ARGS...
-  local label=$1 n=$2 glob=$3 target=$4 sig=$5 f i; shift 5
+  local label=$1 n=$2 glob=$3 target=$4 sig=$5 f; shift 5
   mpirun "$n" "$@" >/dev/null 2>&1 &
   local job=$!
-  for i in $(seq 400); do
-    f=$(ls $glob 2>/dev/null | head -n 1)
-    [ -n "$f" ] && break
-    sleep 0.02
-  done
+  f=$(first_match "$glob")
   if [ -z "$f" ]; then fail "$label: never saw $glob"; wait $job; return; fi
   if [ "$target" = rank0 ]; then
     kill -"$sig" "$(rank0_of "$f")"

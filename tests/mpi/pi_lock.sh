@@ -51,12 +51,17 @@ check "the first run's log still reads back" test -n "$(rows pi.h5)"
 # 4. a new log is locked from its creation: a --resume of it meanwhile is
 # refused (before session 12 it ran, and wrote the file beside the first run:
 # rounds with half their samples; a hostile-user pass)
-rm -f new.h5 new.h5.*
-timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 1 "$PARIO_BIN/pario-pi" --rounds 200000 --samples 1000 \
-  --log new.h5 >/dev/null 2>n.err &
-first=$!
-i=0
-while [ -z "$(rows new.h5 2>/dev/null)" ] && [ $i -lt 100 ]; do sleep 0.3; i=$((i + 1)); done
+# long_log LOG: a new 1-rank log of many rounds in the background ($first),
+# returning once it reads back
+long_log() {
+  rm -f "$1" "$1".*
+  timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 1 "$PARIO_BIN/pario-pi" --rounds 200000 --samples 1000 \
+    --log "$1" >/dev/null 2>"$1.err" &
+  first=$!
+  i=0
+  while [ -z "$(rows "$1" 2>/dev/null)" ] && [ $i -lt 100 ]; do sleep 0.3; i=$((i + 1)); done
+}
+long_log new.h5
 expect_error 2 1 '^pario-pi: error: new\.h5: another run is writing this log \(new\.h5\.lock is locked\)$' \
   pario-pi --resume --rounds 200000 --log new.h5
 kill "$first" 2>/dev/null
@@ -94,12 +99,7 @@ check "a symbolic link LOG.lock and its target kept" test -L s.h5.lock -a "$(cmp
 
 # 6. a log another run is writing is not replaced, nor added to through a copy,
 # by any other output (it lost the rounds the first run wrote after the copy)
-rm -f live.h5 live.h5.*
-timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 1 "$PARIO_BIN/pario-pi" --rounds 200000 --samples 1000 \
-  --log live.h5 >/dev/null 2>l.err &
-first=$!
-i=0
-while [ -z "$(rows live.h5 2>/dev/null)" ] && [ $i -lt 100 ]; do sleep 0.3; i=$((i + 1)); done
+long_log live.h5
 INUSE='^pario-gen: error: live\.h5: another run is writing this log \(live\.h5\.lock is locked\)$'
 expect_error 2 1 "$INUSE" pario-gen --dtype int8 --count 10 --sequence --out live.h5:/extra
 expect_error 1 1 '^pario-reduce: error: live\.h5: another run is writing this log \(live\.h5\.lock is locked\)$' \

@@ -21,7 +21,7 @@ int pario_grep_required_literal(const char *pat, int ere, char *out, size_t *len
     char *cur = malloc(n + 1);
     if (!cur)
         return 0;
-    int depth = 0, last_lit = 0, ok = 1;
+    int depth = 0, last_lit = 0, ok = 1, plus = 0;
     *pure = 1;
     *len = 0;
 #define END_RUN()                                      \
@@ -122,6 +122,15 @@ int pario_grep_required_literal(const char *pat, int ere, char *out, size_t *len
             ok = 0;
             break;
         }
+        if (plus) {
+            /* the atom before a '+' stays required unless an operator after it
+             * makes it optional ("a+*", "a+{0}": grep applies both) */
+            if (kind == T_PLUS)
+                continue;
+            plus = 0;
+            if (kind != T_OPT)
+                END_RUN();
+        }
         if (lit >= 0 && depth == 0) {
             cur[run++] = (char)lit;
             last_lit = 1;
@@ -137,7 +146,7 @@ int pario_grep_required_literal(const char *pat, int ere, char *out, size_t *len
             END_RUN();
             break;
         case T_PLUS:
-            END_RUN(); /* the atom stays required once; what follows may not be adjacent */
+            plus = 1; /* the atom stays required once; what follows may not be adjacent */
             break;
         case T_OPEN:
             END_RUN();

@@ -183,6 +183,10 @@ START_TEST(required_literal_table)
         { "[abc]xyz[", 0, NULL, 0 },
         { "\\<word\\>", 0, "word", 0 },
         { "", 0, "", 1 },
+        { "a+{0}b", 1, "b", 0 },  /* an operator after '+' makes the atom optional */
+        { "a+*b", 1, "b", 0 },
+        { "a\\+\\{0\\}b", 0, "b", 0 },
+        { "xa++?b", 1, "x", 0 },
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         char out[64];
@@ -206,7 +210,7 @@ END_TEST
 START_TEST(required_literal_is_sound)
 {
     static const char *atoms[] = { "a", "b", "ab", "a*", "b?", "(ab)", "(a|b)", "[ab]", ".", "a+", "b{2}",
-                                   "(ab)*", "^", "$", "\\.", "a{0,1}" };
+                                   "(ab)*", "^", "$", "\\.", "a{0,1}", "a+?", "b+{0}", "a+*" };
     for (int rep = 0; rep < 2000; rep++) {
         char pat[64] = "";
         int k = 1 + (int)rnd(5);

@@ -1,6 +1,7 @@
 /* pario-grep's patterns: GNU regex compiled with GNU grep's syntax bits (so '.'
  * matches NUL, '\n' separates alternatives, an unmatched ')' or '{' is an
- * ordinary character in -E, as in grep), and the literal prefilter. */
+ * ordinary character in -E, as in grep), on the pattern rewritten where glibc
+ * reads it unlike grep's own parser (translate), and the literal prefilter. */
 #define _GNU_SOURCE 1
 #include "config.h"
 #include <regex.h>
@@ -175,6 +176,213 @@ int pario_grep_required_literal(const char *pat, int ere, char *out, size_t *len
     return best > 0;
 }
 
+/* The repetition operator at pat[i] ('*', '+', '?', an interval; '\+', '\?' and
+ * '\{...\}' in basic syntax), as GNU grep's dfa.c reads it: its length (0 for
+ * none), and in *zero whether it allows zero repetitions. An interval is taken
+ * as one whenever its shape is ("{", digits, an optional "," and digits, "}"),
+ * even a bad one ("{2,1}"), which glibc then refuses as grep does; a '{' of any
+ * other shape is an ordinary character in -E (RE_INVALID_INTERVAL_ORD). */
+static size_t rep_at(const char *pat, size_t n, size_t i, int ere, int *zero)
+{
+    size_t j = i;
+    if (j < n && pat[j] == '*') {
+        *zero = 1;
+        return 1;
+    }
+    if (!ere) {
+        if (j + 1 >= n || pat[j] != '\\')
+            return 0;
+        j++;
+    }
+    if (pat[j] == '+' || pat[j] == '?') {
+        *zero = pat[j] == '?';
+        return j + 1 - i;
+    }
+    if (pat[j] != '{')
+        return 0;
+    j++;
+    long min = -1;
+    int comma = 0;
+    for (; j < n && pat[j] >= '0' && pat[j] <= '9'; j++)
+        min = min < 0 ? pat[j] - '0' : min > 100000 ? min : min * 10 + (pat[j] - '0');
+    if (j < n && pat[j] == ',') {
+        comma = 1;
+        for (j++; j < n && pat[j] >= '0' && pat[j] <= '9'; j++)
+            ;
+    }
+    if (!ere) {
+        if (j >= n || pat[j] != '\\')
+            return 0;
+        j++;
+    }
+    if (j >= n || pat[j] != '}' || (min < 0 && !comma))
+        return 0;
+    *zero = min <= 0;
+    return j + 1 - i;
+}
+
+/* The end of the bracket expression opening at pat[i] (the index of its ']'),
+ * or n when it is not closed; *confusing when it is "[:space:]" used without
+ * its outer brackets (dfa.c's colon_warning_state == 7: a ':' first and last,
+ * something else between, no range and no class). */
+static size_t bracket_end(const char *pat, size_t n, size_t i, int *confusing)
+{
+    size_t j = i + 1;
+    if (j < n && pat[j] == '^')
+        j++;
+    int state = j < n && pat[j] == ':';
+    size_t first = j;
+    while (j < n && (pat[j] != ']' || j == first)) {
+        state &= ~2;
+        if (pat[j] == '[' && j + 1 < n && (pat[j + 1] == ':' || pat[j + 1] == '.' || pat[j + 1] == '=')) {
+            char close = pat[j + 1];
+            j += 2;
+            while (j + 1 < n && !(pat[j] == close && pat[j + 1] == ']'))
+                j++;
+            if (j + 1 >= n)
+                return n;
+            j += 2;
+            state |= 8;
+            continue;
+        }
+        if (j + 2 < n && pat[j + 1] == '-' && pat[j + 2] != ']') {
+            j += 3;
+            state |= 8;
+            continue;
+        }
+        state |= pat[j] == ':' ? 2 : 4;
+        j++;
+    }
+    *confusing = j < n && state == 7;
+    return j;
+}
+
+/* GNU grep reads a pattern with its own parser (dfa.c), and glibc's regex
+ * differs from it on a few points; this rewrites the pattern into one that glibc
+ * reads as grep does:
+ * - a repetition operator after an anchor (^ $ \< \> \b \B \` \') repeats the
+ *   anchor: "b$*" is "b" and "b\b\{1\}" is "b\b" (glibc takes the operator as
+ *   an ordinary character, or drops it);
+ * - in -E, a repetition operator at the start of an expression (at the start,
+ *   after '(', '|' or a newline, or after an anchor there) repeats the empty
+ *   string: "{1}a" is "a", with grep's warning ("{...} at start of expression";
+ *   glibc drops the '{' only); a '{' that starts no interval is an ordinary
+ *   character ("^{", "x|{"; glibc drops it at the start of an expression);
+ * - '\' before a letter with no meaning (\x, \q, ...) is the letter: glibc keeps
+ *   it as is, so -i (RE_ICASE, which upper-cases the text) never matched it.
+ * Bracket expressions are copied unchanged. *out (malloc'ed) gets the new
+ * pattern, *warn grep's warnings (one per line, or NULL), *confusing whether a
+ * bracket expression is "[:space:]" without its outer brackets. Returns 0 when
+ * out of memory. */
+static int translate(const char *pat, int ere, char **out, char **warn, int *confusing)
+{
+    size_t n = strlen(pat), k = 0, wk = 0;
+    char *o = malloc(2 * n + 1), *w = malloc(40 * n + 1);
+    if (!o || !w) {
+        free(o);
+        free(w);
+        return 0;
+    }
+    int laststart = 1, opened = 1; /* opened: at the start, after "(", "|" or a newline */
+    long anchor = -1;              /* where the last token, an anchor, starts in o; -1 if it was none */
+    *confusing = 0;
+    for (size_t i = 0; i < n;) {
+        int zero = 0;
+        size_t r = rep_at(pat, n, i, ere, &zero);
+        if (r && (ere || !laststart)) {
+            /* this operator and the ones right after it */
+            int any_zero = 0, was_anchor = anchor >= 0, start = laststart && !was_anchor;
+            while (r && (ere || !laststart)) {
+                if (ere && laststart) {
+                    const char *what = pat[i] == '{' ? "{...}" : pat[i] == '*' ? "*" : pat[i] == '+' ? "+" : "?";
+                    wk += (size_t)sprintf(w + wk, "%s at start of expression\n", what);
+                }
+                any_zero |= zero;
+                if (!was_anchor && !start) { /* an ordinary repetition */
+                    memcpy(o + k, pat + i, r);
+                    k += r;
+                }
+                if (pat[i + r - 1] == '}')
+                    laststart = 0;
+                i += r;
+                if (!was_anchor && !start)
+                    break;
+                r = rep_at(pat, n, i, ere, &zero);
+            }
+            if (was_anchor && any_zero)
+                k = (size_t)anchor; /* the anchor repeated, perhaps zero times: nothing */
+            anchor = -1;
+            opened = 0;
+            continue;
+        }
+        char c = pat[i];
+        int is_anchor = 0;
+        size_t len = 1;
+        if (c == '\n' || (ere && (c == '(' || c == '|'))) {
+            laststart = opened = 1;
+            o[k++] = c;
+            i++;
+            anchor = -1;
+            continue;
+        }
+        if (c == '[') {
+            int conf = 0;
+            size_t e = bracket_end(pat, n, i, &conf);
+            *confusing |= conf;
+            len = e < n ? e + 1 - i : n - i;
+        } else if (c == '\\' && i + 1 < n) {
+            char d = pat[i + 1];
+            len = 2;
+            if (!ere && (d == '(' || d == '|')) {
+                memcpy(o + k, pat + i, 2);
+                k += 2;
+                i += 2;
+                laststart = opened = 1;
+                anchor = -1;
+                continue;
+            }
+            if (d == '<' || d == '>' || d == 'b' || d == 'B' || d == '`' || d == '\'') {
+                is_anchor = 1;
+            } else if (((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z')) && !strchr("wWsS", d)) {
+                o[k++] = d; /* no meaning: the letter itself */
+                i += 2;
+                laststart = opened = 0;
+                anchor = -1;
+                continue;
+            }
+        } else if (c == '^') {
+            is_anchor = ere || opened;
+        } else if (c == '$') {
+            const char *t = pat + i + 1;
+            is_anchor = ere || !*t || *t == '\n' || (t[0] == '\\' && (t[1] == ')' || t[1] == '|'));
+        } else if (ere && c == '{') {
+            o[k++] = '\\'; /* starts no interval (rep_at said so): an ordinary '{' */
+        }
+        if (!ere && !is_anchor && (c == '^' || c == '$'))
+            o[k++] = '\\'; /* ordinary here, and wherever dropping an anchor may put it */
+        if (is_anchor) {
+            anchor = (long)k;
+        } else {
+            laststart = 0;
+            anchor = -1;
+        }
+        opened = 0;
+        memcpy(o + k, pat + i, len);
+        k += len;
+        i += len;
+    }
+    o[k] = '\0';
+    w[wk] = '\0';
+    *out = o;
+    if (wk) {
+        *warn = w;
+    } else {
+        free(w);
+        *warn = NULL;
+    }
+    return 1;
+}
+
 pario_status pario_grep_compile(pario_grep_pattern *p, const char *pattern, int fixed, int extended, int icase)
 {
     memset(p, 0, sizeof *p);
@@ -195,21 +403,37 @@ pario_status pario_grep_compile(pario_grep_pattern *p, const char *pattern, int 
         free(lit);
         return pario_error(PARIO_ERR_RUNTIME, "out of memory");
     }
+    char *tr = NULL, *warn = NULL;
+    int confusing = 0;
     re_syntax_options = (extended ? RE_SYNTAX_EGREP : RE_SYNTAX_GREP) | (icase ? RE_ICASE : 0) | RE_NO_SUB;
-    re->fastmap = malloc(256);
-    const char *err = re->fastmap ? re_compile_pattern(pattern, n, re) : "out of memory";
+    /* grep's errors: glibc's on the pattern as given (grep compiles it too),
+     * then its own parser's; the rewritten pattern is the one that runs */
+    const char *err = re_compile_pattern(pattern, n, re);
+    regfree(re);
+    memset(re, 0, sizeof *re);
+    if (!err && !translate(pattern, extended, &tr, &warn, &confusing))
+        err = "out of memory";
+    if (!err && confusing)
+        err = "character class syntax is [[:space:]], not [:space:]";
+    if (!err)
+        err = (re->fastmap = malloc(256)) ? re_compile_pattern(tr, strlen(tr), re) : "out of memory";
     if (err) {
         pario_status st = pario_error(PARIO_ERR_USAGE, "pattern '%s': %s", pattern, err);
         regfree(re); /* the fastmap, and whatever a failed compile left */
         free(re);
         free(lit);
+        free(tr);
+        free(warn);
         return st;
     }
     re->not_bol = re->not_eol = 0;
     p->re = re;
+    p->warnings = warn;
     size_t len = 0;
     int pure = 0;
-    if (pario_grep_required_literal(pattern, extended, lit, &len, &pure)) {
+    int has_lit = pario_grep_required_literal(tr, extended, lit, &len, &pure);
+    free(tr);
+    if (has_lit) {
         p->lit = lit;
         p->lit_len = len;
         p->fixed = pure;
@@ -226,6 +450,7 @@ void pario_grep_free(pario_grep_pattern *p)
         free(p->re);
     }
     free(p->lit);
+    free(p->warnings);
     memset(p, 0, sizeof *p);
 }
 

@@ -140,6 +140,11 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "missing FILE (usage: %s %s)", tool.name, tool.synopsis);
     if (!pario_failed(&st))
         st = pario_grep_compile(&pat, o.pattern, o.fixed, o.extended, o.icase);
+    if (!pario_failed(&st) && pat.warnings && c.rank == 0) {
+        /* grep's, as grep prints them: "{...} at start of expression" */
+        for (const char *w = pat.warnings, *e; (e = strchr(w, '\n')); w = e + 1)
+            fprintf(stderr, "%s: warning: %.*s\n", tool.name, (int)(e - w), w);
+    }
     /* as GNU grep: -v with the empty pattern (which every line matches) reads
      * nothing and prints nothing, not even -c's zeros */
     if (!pario_failed(&st) && o.g.invert && o.pattern[0] == '\0')

@@ -25,6 +25,7 @@ typedef struct pario_grep_pattern {
     char *lit;           /* required string, or NULL when there is none */
     size_t lit_len;
     void *re;            /* struct re_pattern_buffer, or NULL */
+    char *warnings;      /* GNU grep's warnings on the pattern, one per line, or NULL */
 } pario_grep_pattern;
 
 /* fixed: -F; extended: -E; icase: -i. A newline in a -F pattern is a usage error;

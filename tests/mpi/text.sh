@@ -105,6 +105,53 @@ done <<'EOF'
 -q|zzz
 EOF
 
+# Where glibc's regex reads a pattern unlike grep's own parser (dfa.c): '{' at
+# the start of an -E expression (literal, or an interval on the empty string, with
+# grep's warning), an operator after an anchor (it repeats the anchor), '\x' with
+# -i (the letter, either case), "[:space:]" without its outer brackets (an
+# error); and the prefilter's required string with an operator after '+'. The
+# lines repeat so that 3 ranks and 4Ki chunks split them.
+"$PYTHON3" - <<'EOF'
+lines = [b'{"a":1}', b"plain text", b'  {"b":{"c":2}}', b"}", b"a{b", b"x{", b"{", b"{1}", b"xyz", b"aXc",
+         b"q", b"Q", b"kk", b"b$", b"b*", b"ab", b"ba", b"[:space:]", b"a:b", b"  tab\tend", b"B,1}", b""]
+with open("dfa.txt", "wb") as f:
+    for i in range(400):
+        f.write(b"\n".join(lines) + b"\n%d\n" % i)
+EOF
+for n in 1 3; do
+  while IFS='|' read -r opts pat; do
+    # shellcheck disable=SC2086
+    agree "$n" 4Ki pario-grep "grep -a" $opts "$pat" dfa.txt
+  done <<'EOF'
+-c -E|^{
+-c -E|{
+-c -E|x|{
+-n -E|^{"
+-c -E|{1}
+-E|{,2}x
+-E -c|({1})
+-E|^{1}b
+-E|\<{2}b
+-E|{1
+-i|\x
+-i|a\xc
+-i -E|\q|\k
+|[:space:]
+-E|[:alpha:]
+-c|x[^:space:]
+|b\b\{1\}
+-E|b\b{1}
+-E -c|b$*
+-E -c|b\b*
+-c|b\<*
+-E|a+{0}b
+-c|a\+*b
+EOF
+done
+expect_error 3 2 "^pario-grep: error: pattern '\[:space:\]': character class syntax is \[\[:space:\]\], not \[:space:\]$" \
+  pario-grep -c '[:space:]' dfa.txt
+expect_error 3 0 "^pario-grep: warning: \{\.\.\.\} at start of expression$" pario-grep -c -E '{,2}x' dfa.txt
+
 # A line longer than the default chunk, and than every rank's range; numbering after it.
 "$PYTHON3" - <<'EOF'
 import random

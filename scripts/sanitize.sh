@@ -6,6 +6,7 @@
 #
 #   bash scripts/sanitize.sh           build in build-asan/ (kept between runs), run the tests
 #   PARIO_ASAN_TESTS='tests/mpi/errors.sh' bash scripts/sanitize.sh    other tests
+#   PARIO_ASAN_BUILD_ONLY=1 bash scripts/sanitize.sh                   build only
 #
 # A sanitizer report fails the run even when the test itself passed (an error
 # test expects exit 1, which is also ASan's): every report goes to a log file
@@ -26,6 +27,9 @@ mkdir -p "$dir"
 cd "$dir"
 [ -f Makefile ] || ../configure --quiet CFLAGS="$flags" LDFLAGS='-fsanitize=address,undefined'
 make -j"$(nproc)" >make.log 2>&1 || { tail -40 make.log >&2; exit 1; }
+# PARIO_ASAN_BUILD_ONLY=1: the build alone (scripts/setup.sh makes it early, at
+# the lowest priority, while the plain tests run)
+[ "${PARIO_ASAN_BUILD_ONLY:-0}" = 1 ] && exit 0
 
 tests=${PARIO_ASAN_TESTS:-$(bash "$src/scripts/sanitized-tests.sh" .)}
 

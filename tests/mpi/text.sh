@@ -118,11 +118,14 @@ with open("dfa.txt", "wb") as f:
     for i in range(400):
         f.write(b"\n".join(lines) + b"\n%d\n" % i)
 EOF
-for n in 1 3; do
-  while IFS='|' read -r opts pat; do
-    # shellcheck disable=SC2086
-    agree "$n" 4Ki pario-grep "grep -a" $opts "$pat" dfa.txt
-  done <<'EOF'
+# (each pattern at 1 or 3 ranks in turn: the rewriting is the pattern's, the
+# splits are tested above; CI time)
+k=0
+while IFS='|' read -r opts pat; do
+  k=$((k + 1))
+  # shellcheck disable=SC2086
+  agree $((k % 2 * 2 + 1)) 4Ki pario-grep "grep -a" $opts "$pat" dfa.txt
+done <<'EOF'
 -c -E|^{
 -c -E|{
 -c -E|x|{
@@ -147,7 +150,6 @@ for n in 1 3; do
 -E|a+{0}b
 -c|a\+*b
 EOF
-done
 expect_error 3 2 "^pario-grep: error: pattern '\[:space:\]': character class syntax is \[\[:space:\]\], not \[:space:\]$" \
   pario-grep -c '[:space:]' dfa.txt
 expect_error 3 0 "^pario-grep: warning: \{\.\.\.\} at start of expression$" pario-grep -c -E '{,2}x' dfa.txt

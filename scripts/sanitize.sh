@@ -27,8 +27,7 @@ mkdir -p "$dir"
 cd "$dir"
 [ -f Makefile ] || ../configure --quiet CFLAGS="$flags" LDFLAGS='-fsanitize=address,undefined'
 make -j"$(nproc)" >make.log 2>&1 || { tail -40 make.log >&2; exit 1; }
-# PARIO_ASAN_BUILD_ONLY=1: the build alone (scripts/setup.sh makes it early, at
-# the lowest priority, while the plain tests run)
+# PARIO_ASAN_BUILD_ONLY=1: the build alone
 [ "${PARIO_ASAN_BUILD_ONLY:-0}" = 1 ] && exit 0
 
 tests=${PARIO_ASAN_TESTS:-$(bash "$src/scripts/sanitized-tests.sh" .)}

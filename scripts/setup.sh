@@ -85,27 +85,11 @@ test)
   FIRST="tests/mpi/changing_input.sh tests/mpi/memflat.sh tests/mpi/floats.sh tests/mpi/h5_read.sh
     tests/mpi/pool.sh tests/mpi/train.sh tests/mpi/formats.sh tests/mpi/pi.sh tests/mpi/defects.sh
     tests/mpi/text.sh tests/mpi/convert.sh tests/examples/tutorial.sh"
-  # The sanitizer build and the fuzz harnesses, built meanwhile at the lowest
-  # priority: they take the cores only when the tests leave them idle (the
-  # tests sleep, wait on each other and start processes; the two builds took
-  # 2.5 minutes after the tests before, session 15). Their logs:
-  # build-asan/make.log, build/fuzz-build.log.
-  bg=""
-  if [ "${PARIO_CI_SANITIZE:-1}" = 1 ]; then
-    PARIO_ASAN_BUILD_ONLY=1 nice -n 19 bash ../scripts/sanitize.sh >/dev/null 2>&1 &
-    bg="$bg $!"
-  fi
-  if grep -q '^FUZZ_CLANG = .' Makefile; then
-    nice -n 19 make -s fuzz >fuzz-build.log 2>&1 &
-    bg="$bg $!"
-  fi
   FIRST=$(echo $FIRST) first="" rest=""
   for t in $FIRST; do case " $list " in *" $t "*) first="$first $t" ;; esac; done
   for t in $list; do case " $FIRST " in *" $t "*) ;; *) rest="$rest $t" ;; esac; done
   list="$first $rest"
   make -j2 check TESTS="$list" || rc=$?
-  # (a failed background build is built again, and reported, below)
-  for p in $bg; do wait "$p" || true; done
   # the closing line CI reads: totals from automake's test-suite.log (each run)
   total() { local v; v=$(sed -n "s/^# $1: *//p" test-suite.log 2>/dev/null); echo "${v:-0}"; }
   pass=$(total PASS) fail=$(total FAIL) err=$(total ERROR) skip=$(total SKIP)

@@ -325,8 +325,8 @@ $PYTHON3 -c "
 import numpy as np, os
 os.makedirs('dmany', exist_ok=True)
 r = np.random.default_rng(5)
-for i in range(3000): np.save('dmany/m%04d.npy' % i, r.standard_normal(9 + i % 5))" || exit 99
-ls dmany/*.npy | head -300 > m300.list && ls dmany/*.npy > m3000.list
+for i in range(2000): np.save('dmany/m%04d.npy' % i, r.standard_normal(9 + i % 5))" || exit 99
+ls dmany/*.npy | head -300 > m300.list && ls dmany/*.npy > m2000.list
 printf 'input: {data: dmany/m0000.npy}\noperations: [sum, mean, max, std]\n' > mjob.yaml
 peak() { $PYTHON3 -c "
 import resource, subprocess, sys
@@ -335,9 +335,10 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)
   timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$(pario_exe pario-run)" --format json --inputs "$@" mjob.yaml; }
 # (not under ASan, whose quarantine keeps freed memory: the peak grows with the frees)
 if [ -z "${ASAN_OPTIONS:-}" ]; then
-  p300=$(peak m300.list); p3000=$(peak m3000.list)
-  check "memory flat in the inputs: peak RSS $p300 KB for 300 inputs, $p3000 KB for 3,000" \
-    test "$p300" -gt 0 -a "$p3000" -gt 0 -a "$p3000" -lt $((p300 + 20000))
+  # (2,000: the old design kept 29 KB an input, 49 MB more than for 300)
+  p300=$(peak m300.list); p2000=$(peak m2000.list)
+  check "memory flat in the inputs: peak RSS $p300 KB for 300 inputs, $p2000 KB for 2,000" \
+    test "$p300" -gt 0 -a "$p2000" -gt 0 -a "$p2000" -lt $((p300 + 20000))
   # with the HDF5 results too, each input's group holding a histogram of 2,000
   # bins (the file: 35 KB an input): they go to disk as they grow (built in
   # memory, 3,000 inputs took over 100 MB more than 300; session 14)
@@ -346,7 +347,7 @@ if [ -z "${ASAN_OPTIONS:-}" ]; then
   # (1,500 of the inputs, each with 2,000 bins: a 53 MB file, built in memory
   # about 150 MB more than for 300)
   printf 'input: {data: dmany/m0000.npy}\noperations: [sum, {op: hist, bins: 2000, min: -4, max: 4}]\n' > mjob.yaml
-  head -1500 m3000.list > m1500.list
+  head -1500 m2000.list > m1500.list
   p300=$(peak m300.list --h5 m300.h5); p1500=$(peak m1500.list --h5 m1500.h5)
   check "--h5: memory flat in the inputs: peak RSS $p300 KB for 300 inputs, $p1500 KB for 1,500" \
     test "$p300" -gt 0 -a "$p1500" -gt 0 -a "$p1500" -lt $((p300 + 25000))

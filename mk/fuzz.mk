@@ -7,7 +7,7 @@
 FUZZ_NAMES = desc job size count dist
 FUZZ_PROGS = $(FUZZ_NAMES:%=tests/fuzz/fuzz_%)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -I$(top_srcdir)/include -I$(top_builddir) \
+FUZZ_CFLAGS = -g1 -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -I$(top_srcdir)/include -I$(top_builddir) \
 	$(YAML_CFLAGS) $(HDF5_CFLAGS)
 FUZZ_COMPILE = MPICH_CC='$(FUZZ_CLANG)' $(CC)
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/README.md tests/fuzz/corpus $(FUZZ_NAMES:%=tests/fuzz/fuzz_%.c)

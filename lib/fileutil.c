@@ -32,19 +32,19 @@ pario_status pario_write_file_tmp(const char *path, const void *data, size_t len
     return ok ? pario_ok() : discarded(tmp, e, path);
 }
 
-void pario_keep_mode(const char *tmp, const char *path)
+int pario_rename_over(const char *tmp, const char *path)
 {
     struct stat sb;
     if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
         (void)chmod(tmp, sb.st_mode & 0777);
+    return rename(tmp, path);
 }
 
 pario_status pario_commit_tmp(const char *path)
 {
     char tmp[4200];
     pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
-    pario_keep_mode(tmp, path);
-    return rename(tmp, path) == 0 ? pario_ok() : discarded(tmp, errno, path);
+    return pario_rename_over(tmp, path) == 0 ? pario_ok() : discarded(tmp, errno, path);
 }
 
 void pario_discard_tmp(const char *path)

@@ -499,8 +499,7 @@ static pario_status publish(pario_h5table *t)
     if (t->rank == 0) {
         int rc;
         if (t->force) {
-            pario_keep_mode(t->tmp, t->path); /* a private log replaced stays private */
-            rc = rename(t->tmp, t->path);
+            rc = pario_rename_over(t->tmp, t->path); /* a private log replaced stays private */
         } else {
             /* link() fails rather than replace a file that appeared meanwhile */
             rc = link(t->tmp, t->path);

@@ -225,8 +225,7 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
             remove(w->tmp_path);
         } else {
             pario_signals_hold(); /* a SIGTERM waits for both renames */
-            pario_keep_mode(w->tmp_path, w->final_path);
-            if (rename(w->tmp_path, w->final_path) != 0) {
+            if (pario_rename_over(w->tmp_path, w->final_path) != 0) {
                 st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename the finished output into place",
                                  w->final_path);
                 remove(w->tmp_path);

@@ -168,8 +168,7 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         return st; /* the old parts, if any, as they were */
     }
     pario_signals_hold(); /* a SIGTERM waits for the part's two renames */
-    pario_keep_mode(tmp, path);
-    if (rename(tmp, path) != 0)
+    if (pario_rename_over(tmp, path) != 0)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename into place: %s", path, strerror(errno));
     else if (format != PARIO_SOURCE_HDF5)
         st = pario_commit_tmp(desc);

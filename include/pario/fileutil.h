@@ -18,10 +18,10 @@ pario_status pario_write_file_atomic(const char *path, const void *data, size_t 
  * it was), then later rename it into place, or discard it. PID: this process's. */
 pario_status pario_write_file_tmp(const char *path, const void *data, size_t len);
 pario_status pario_commit_tmp(const char *path);
-/* Before a temporary file replaces path: the permission bits path has now
- * (rwx for user, group, others), so that replacing a private output does not
- * make it readable to all. Nothing when path does not exist. */
-void pario_keep_mode(const char *tmp, const char *path);
+/* rename(tmp, path), tmp first taking the permission bits path has now (rwx
+ * for user, group, others), so that replacing a private output does not make
+ * it readable to all; 0 or -1 with errno, as rename. */
+int pario_rename_over(const char *tmp, const char *path);
 void pario_discard_tmp(const char *path);
 /* Around the renames of an output of several files (data and descriptor, the
  * results and their HDF5 file): SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,

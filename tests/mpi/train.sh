@@ -120,8 +120,10 @@ run spanm 2 "${SPAN[@]}" --allreduce mpi
 ref sgd span1.json linear span_X.bin --labels span_y.bin --epochs 2 --batch 9 --lr 1e-31 --seed 2 --block 2
 for v in span2 span3 span4 spanm; do ref same span1.json $v.json; done
 # a read failing on one rank of 3 while the others' partials need the slow
-# path (its second arrival): one line, exit 1, no hang
-PARIO_FAULT=read:rank=1:after=3 expect_error 3 1 'span_[Xy].bin: read: .*\(rank 1\)$' pario-train "${SPAN[@]}"
+# path (its second arrival): one line, exit 1, no hang. Its 1st read: in shared
+# memory the others take the segments of a rank the OS has parked, so under load
+# rank 1 may read only a few times (CI once saw exit 0 with after=3)
+PARIO_FAULT=read:rank=1:after=0 expect_error 3 1 'span_[Xy].bin: read: .*\(rank 1\)$' pario-train "${SPAN[@]}"
 # --allreduce mpi sums the segments of a batch in slots of a vector of doubles
 # up to 128 segments, in exact accumulators above: a batch of 130 one-row
 # segments (3 ranks, shm: in slots), the ring and the reference agree
@@ -231,14 +233,14 @@ ok = ok and all(float(re.search('loss ([^,]*)', t).group(1)) == l for t, l in zi
 sys.exit(0 if ok else 1)"
 expect_error 1 1 'lin_X.bin: not an HDF5 file' pario-plot lin_X.bin --out x.svg
 
-# a read failing on one rank in the middle of training (rank 1's 4th read, rank
+# a read failing on one rank in the middle of training (rank 1's 2nd read, rank
 # 2 of 3's 1st): the failure rides in that step's allreduce, every rank stops,
 # one line; a block larger than the data is one block
-PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 'log_D.bin: read' pario-train "${LOG[@]}"
+PARIO_FAULT=read:rank=1:after=1 expect_error 2 1 'log_D.bin: read' pario-train "${LOG[@]}"
 PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce ring --no-mmap
 PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce shm --no-mmap
 PARIO_FAULT=read:rank=0:after=2 expect_error 4 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce mpi --no-mmap
-PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 'log32_y.bin: read' pario-train "${LOG32[@]}" log32_X.bin
+PARIO_FAULT=read:rank=1:after=1 expect_error 2 1 'log32_y.bin: read' pario-train "${LOG32[@]}" log32_X.bin
 # a file truncated under a running training (2,013 rows, 12 pages, cut to
 # 100 bytes): one line, exit 1, never a crash (the SIGBUS of the memory map is
 # caught as a failed read; truncated before it was mapped, the short file is

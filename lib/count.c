@@ -68,6 +68,15 @@ static int bound_up(const char *text, double *out)
     return 1;
 }
 
+/* Two values a dtype can hold, parsed for it, compare equal as its elements
+ * would (for floats ==: -0.0 equals 0, NaN equals nothing). */
+static int scalar_equal(const pario_scalar *a, const pario_scalar *b, pario_dtype t)
+{
+    if (pario_dtype_is_float(t))
+        return a->f == b->f;
+    return a->i == b->i && a->u == b->u;
+}
+
 pario_status pario_count_query_resolve(pario_count_query *q, pario_dtype t)
 {
     pario_status st;
@@ -102,6 +111,12 @@ pario_status pario_count_query_resolve(pario_count_query *q, pario_dtype t)
         st = pario_scalar_parse(q->text[i], t, &q->value[i], &q->possible[i]);
         if (pario_failed(&st))
             return st;
+        /* the values are the keys of the counts: two spellings of one value of
+         * the type (1 and 1.0, 0 and -0.0) would count the same elements twice */
+        for (int k = 0; k < i; k++)
+            if (q->possible[i] && q->possible[k] && scalar_equal(&q->value[i], &q->value[k], t))
+                return pario_error(PARIO_ERR_USAGE, "--values: '%s' is the same %s value as '%s'", q->text[i],
+                                   pario_dtype_name(t), q->text[k]);
     }
     return pario_ok();
 }

@@ -35,7 +35,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
 static const pario_optdef options[] = {
     { "value", O_VALUE, 1, "V", "count elements equal to V" },
     { "range", O_RANGE, 1, "LO:HI", "count elements x with LO <= x < HI" },
-    { "values", O_VALUES, 1, "V1,V2,..", "count elements equal to each value (one count per value)" },
+    { "values", O_VALUES, 1, "V1,V2,..", "count elements equal to each value (one count per value, each value once)" },
     { "per-rank", O_PER_RANK, 0, NULL, "also gather each rank's count to rank 0 and print them" },
     { "schedule", O_SCHEDULE, 1, "static|dynamic",
       "static (default): each rank reads its part (--dist); dynamic: ranks draw chunks from a shared counter "

@@ -16,8 +16,8 @@ static int nspecs;
 static long counts[PARIO_FAULT_NKINDS];
 
 static const char *const names[PARIO_FAULT_NKINDS] = { "open", "read", "write", "alloc", "h5write", "h5flush",
-                                                       "sync" };
-static const int errnos[PARIO_FAULT_NKINDS] = { ENOENT, EIO, ENOSPC, ENOMEM, ENOSPC, ENOSPC, ENOSPC };
+                                                       "sync", "short" };
+static const int errnos[PARIO_FAULT_NKINDS] = { ENOENT, EIO, ENOSPC, ENOMEM, ENOSPC, ENOSPC, ENOSPC, EIO };
 
 static int world_rank(void)
 {
@@ -77,7 +77,7 @@ static void parse(void)
         snprintf(spec, sizeof spec, "%s", s);
         if (!parse_spec(spec) && me == 0)
             fprintf(stderr, "pario: PARIO_FAULT: ignoring '%s' (expected KIND:rank=R:after=K, KIND one of "
-                            "open read write alloc h5write h5flush sync)\n", s);
+                            "open read write alloc h5write h5flush sync short)\n", s);
     }
     free(copy);
     /* keep only this rank's specs */

@@ -18,6 +18,7 @@ enum pario_fault_kind {
     PARIO_FAULT_H5WRITE, /* ENOSPC: H5Dwrite (pi log, HDF5 results) */
     PARIO_FAULT_H5FLUSH, /* ENOSPC: H5Fflush / H5Fclose of the pi log */
     PARIO_FAULT_SYNC,    /* ENOSPC: the pi log's fsync */
+    PARIO_FAULT_SHORT,   /* a read of text or task data ends early, as if the file had shrunk (the errno is unused) */
     PARIO_FAULT_NKINDS
 };
 

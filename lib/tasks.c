@@ -162,9 +162,12 @@ static pario_status read_piece(struct reading *r, uint64_t start, size_t n, void
             return pario_mpi_error(err, "read", ds->path);
         if ((fault = pario_fault(PARIO_FAULT_READ)))
             return pario_sys_error(fault, "read", ds->path);
-        if ((size_t)pario_status_count(&s, MPI_BYTE) != m)
-            return pario_error(PARIO_ERR_RUNTIME, "%s: unexpected end of file at byte %llu (was the file changed?)",
-                               ds->path, (unsigned long long)(off + (uint64_t)pario_status_count(&s, MPI_BYTE)));
+        MPI_Count got = pario_status_count(&s, MPI_BYTE);
+        if (pario_fault(PARIO_FAULT_SHORT))
+            got = (MPI_Count)(m / 2);
+        if ((size_t)got != m)
+            return pario_local_error("%s: unexpected end of file at byte %llu (was the file changed while being read?)",
+                                     ds->path, (unsigned long long)(off + (uint64_t)got));
         off += m;
         p += m;
         bytes -= m;

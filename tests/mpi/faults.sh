@@ -34,6 +34,7 @@ reason_of() {
   case $1 in
     write|h5write|h5flush|sync) echo 'No space left on device' ;;
     read) echo 'Input/output error' ;;
+    short) echo 'unexpected end of file at byte [0-9]+ \(was the file changed while being read\?\)' ;;
     open) echo '(Permission denied|No such file or directory)' ;;
     alloc) echo '(out of memory|Cannot allocate memory)' ;;
   esac
@@ -70,7 +71,8 @@ all_kinds() {
     convert|scatter|gather) echo "open read write alloc" ;;
     run) echo "open read alloc" ;;
     pi) echo "open alloc h5write h5flush sync" ;;
-    wc|grep|train) echo "open read alloc" ;;
+    wc|grep) echo "open read short alloc" ;;
+    train) echo "open read alloc" ;;
   esac
 }
 root_kinds() {

@@ -373,6 +373,11 @@ PARIO_SLOW=0:10 PARIO_FAULT=read:rank=1:after=0 expect_error 2 1 "pario-run: err
 # off its core until the others have taken every task, and then it reads nothing)
 PARIO_FAULT=read:rank=0:after=0 expect_error 2 1 "pario-reduce: error: big.bin: .*\\(rank 0\\)" \
   pario-reduce --op sum --chunk 4Ki --schedule dynamic big.bin
+# a read that ends early (the file shrank while read: PARIO_FAULT's short) on
+# one rank: one line that names the rank (it named none)
+PARIO_SLOW=0:10 PARIO_FAULT=short:rank=1 expect_error 2 1 \
+  "^pario-reduce: error: big.bin: unexpected end of file at byte [0-9]+ \(was the file changed while being read\?\) \(rank 1\)\$" \
+  pario-reduce --op sum --chunk 4Ki --schedule dynamic --no-mmap big.bin
 
 # ---- the guard: no output replaces one of the many inputs
 cp d/f042.bin keep.bin

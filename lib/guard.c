@@ -62,6 +62,21 @@ void pario_guard_free(pario_guard *g)
     free(g);
 }
 
+/* The largest PID this host gives (/proc/sys/kernel/pid_max less one; else
+ * Linux's limit, 2^22), or this process's if larger. */
+static long largest_pid(void)
+{
+    long max = 4194304, pid = (long)getpid();
+    FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+    if (f) {
+        long v;
+        if (fscanf(f, "%ld", &v) == 1 && v > 1)
+            max = v;
+        fclose(f);
+    }
+    return max - 1 > pid ? max - 1 : pid;
+}
+
 static void add(pario_guard *g, const char *path, const char *what, int output, int temporary)
 {
     if (g && path && !*path && !g->empty)
@@ -491,19 +506,21 @@ static pario_status check(pario_guard *g)
             return pario_error(PARIO_ERR_RUNTIME, "%s: cannot write there (directory %s: %s)", e->path,
                                e->dir ? e->dir : "?", strerror(e->dir_errno));
         if (e->output) {
-            /* FILE.tmp.PID must fit where FILE goes (MPI-IO said only "bad file name") */
+            /* FILE.tmp.PID must fit where FILE goes (MPI-IO said only "bad file
+             * name"), for any rank's PID: with as many digits as the largest PID
+             * (so that a name that fits once always does) */
             const char *slash = strrchr(e->path, '/');
             const char *base = slash ? slash + 1 : e->path;
             char tmp[64];
-            int extra = snprintf(tmp, sizeof tmp, ".tmp.%ld", (long)getpid());
+            int extra = snprintf(tmp, sizeof tmp, ".tmp.%ld", largest_pid());
             long max = pathconf(e->dir ? e->dir : ".", _PC_NAME_MAX);
             if (max <= 0)
                 max = NAME_MAX;
             if ((long)(strlen(base) + (size_t)extra) > max)
                 return pario_error(PARIO_ERR_RUNTIME,
-                                   "%s: the name is too long: with its temporary suffix (%s) it is %zu bytes, more "
-                                   "than the %ld its directory takes",
-                                   e->path, tmp, strlen(base) + (size_t)extra, max);
+                                   "%s: the name is too long: with its temporary suffix (.tmp.PID, up to %d bytes) "
+                                   "it is %zu bytes, more than the %ld its directory takes",
+                                   e->path, extra, strlen(base) + (size_t)extra, max);
         }
         if (e->output && e->exists && log_in_use(e->path))
             return pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (%s.lock is locked)", e->path,

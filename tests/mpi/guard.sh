@@ -266,9 +266,18 @@ wait $live 2>/dev/null
 # (MPI-IO said "cannot create: bad file name"; a hostile-user pass)
 long=$(printf 'n%.0s' $(seq 246))
 for n in 1 3; do
-  expect_error $n 1 "^pario-gen: error: $long(\\.yaml)?: the name is too long: with its temporary suffix \(\.tmp\.[0-9]+\) it is 2[0-9][0-9] bytes, more than the 255 its directory takes\$" \
+  expect_error $n 1 "^pario-gen: error: $long(\\.yaml)?: the name is too long: with its temporary suffix \(\.tmp\.PID, up to [0-9]+ bytes\) it is 2[0-9][0-9] bytes, more than the 255 its directory takes\$" \
     pario-gen --dtype int8 --count 3 --sequence --out "$long"
 done
+# counted with the digits of the largest PID, not of rank 0's: a name that fits
+# with a short PID but not with a long one is refused whatever the PID
+big=$(( $(cat /proc/sys/kernel/pid_max) - 1 ))
+fits=$(printf 'n%.0s' $(seq $((255 - 5 - ${#big} - 4))))
+expect_error 3 1 "^pario-gen: error: ${fits}n\\.npy: the name is too long: with its temporary suffix \(\.tmp\.PID, up to $((5 + ${#big})) bytes\) it is 256 bytes" \
+  pario-gen --dtype int8 --count 3 --sequence --out "${fits}n.npy"
+mpirun 3 pario-gen --dtype int8 --count 3 --sequence --out "$fits.npy" >/dev/null 2>&1 && test -f "$fits.npy" ||
+  fail "a name that fits with the largest PID: refused"
+rm -f "$fits.npy"
 check "nothing made under the long name" test -z "$(ls | grep '^nnnn')"
 
 # Replacing an output keeps its permission bits: a private output stays private

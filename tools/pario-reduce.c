@@ -174,6 +174,7 @@ int main(int argc, char **argv)
         st = reduce_csv(&c, &o);
         goto done;
     }
+    c.io.overlap = o.overlap;   /* before the open, whose --explain says how the reads run */
     if (!pario_failed(&st))
         st = pario_open_data(&c, c.args[0], &ds, &view, MPI_COMM_WORLD);
     if (!pario_failed(&st))
@@ -181,7 +182,6 @@ int main(int argc, char **argv)
     if (!pario_failed(&st)) {
         pario_progress prog;
         pario_reduce_result res;
-        c.io.overlap = o.overlap;
         pario_progress_start(&prog, tool.name, "reducing", view.local_count * view.esize, c.progress, c.quiet,
                              MPI_COMM_WORLD);
         if (o.schedule == PARIO_SCHEDULE_DYNAMIC) {

@@ -32,7 +32,7 @@ mpirun 2 pario-reduce --op sum --chunk 1000 --no-overlap --no-mmap --verbose flo
 check "--overlap: the reads ran on a thread" grep -q 'reads read ahead on a thread' ov2.err
 check "--no-overlap --no-mmap: reads in turn" grep -q 'reads in turn with the work' ov0.err
 # --explain says so too (it said "from a memory map": the option was set after the open)
-mpirun 2 pario-reduce --op sum --chunk 1000 --overlap --explain float64.bin > /dev/null 2> ovx.err
+mpirun 2 pario-reduce --op sum --chunk 1000 --overlap --explain float64.bin > ovx.err 2>&1
 check "--overlap --explain: MPI-IO reads, not the map" sh -c "grep -q '^reads: .*MPI_File_read_at' ovx.err && ! grep -q 'memory map' ovx.err"
 # by default a rank's contiguous part comes from a memory map (no copy, nothing
 # to read ahead); with --no-mmap the thread reads ahead only where it has a core

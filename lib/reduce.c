@@ -23,6 +23,12 @@ struct pass {
     int axis;
     uint64_t cols;
     pario_reduce_result *res;
+    /* a Fortran-order .npy, whole array, with argmin/argmax: the pieces are the
+     * stored rows (numpy's columns), each extreme's index made numpy's flat C-order
+     * index (the first of equal ones: within a stored row the first stored is
+     * numpy's first; across rows the merge keeps the least index) */
+    int fortran_flat;
+    uint64_t row;           /* the stored row of the piece (fortran_flat) */
 };
 
 /* Positions in the chunk -> indices along the lane (pos_to_idx(start + p)). */
@@ -66,6 +72,14 @@ static void piece(struct pass *p, const void *buf, size_t n, uint64_t lane, uint
             else
                 pario_kernel_reduce_shifted(q, m, t, p->need, res->acc[lane].shifted, res->acc[lane].shift, &b);
             remap(&b, p->view, local_start + off, lane_base + off, global);
+            if (p->fortran_flat) {
+                /* stored (row, col) is numpy's (col, row) of shape (cols, rows): flat col * rows + row */
+                const uint64_t rows = p->ds->shape[0];
+                b.argmin = b.argmin * rows + p->row;
+                b.argmax = b.argmax * rows + p->row;
+                if (b.nan)
+                    b.first_nan = b.first_nan * rows + p->row;
+            }
             pario_acc_merge(&res->acc[lane], &b);
         } else if (p->hist) {
             pario_kernel_hist(q, m, t, &res->hist, counts);
@@ -81,7 +95,7 @@ static void chunk(struct pass *p, const char *data, size_t n, uint64_t local_sta
 {
     if (n == 0)
         return;
-    if (p->axis < 0) {
+    if (p->axis < 0 && !p->fortran_flat) {
         piece(p, data, n, 0, local_start, 0, 1);
         return;
     }
@@ -98,7 +112,10 @@ static void chunk(struct pass *p, const char *data, size_t n, uint64_t local_sta
             uint64_t row = g / p->cols, col = g % p->cols;
             uint64_t seg = p->cols - col < len ? p->cols - col : len;
             const char *q = data + i * esize;
-            if (p->axis == 1) {
+            if (p->fortran_flat) {
+                p->row = row;
+                piece(p, q, seg, 0, 0, col, 0);
+            } else if (p->axis == 1) {
                 piece(p, q, seg, row, 0, col, 0);
             } else {
                 /* one element per column: the element-wise path */
@@ -170,6 +187,7 @@ static pario_status hist_range(struct pass *p, const pario_io_opts *io, pario_pr
     mm.need = PARIO_NEED_MINMAX;
     mm.hist = mm.count = mm.range = 0;
     mm.axis = -1;
+    mm.fortran_flat = 0;   /* the values only */
     pario_status st = run_pass(&mm, io, progress, comm);
     if (pario_failed(&st))
         return st;
@@ -222,7 +240,7 @@ static void pass_init(struct pass *p, const pario_dataset *ds, const pario_view 
                       pario_reduce_result *res)
 {
     const uint64_t cols = ds->ndims == 2 ? ds->shape[1] : 1;
-    struct pass q = { ds, view, spec, 0, 0, 0, 0, spec->axis, cols ? cols : 1, res };
+    struct pass q = { ds, view, spec, 0, 0, 0, 0, pario_dataset_axis(ds, spec->axis), cols ? cols : 1, res, 0, 0 };
     if (spec->ops & (PARIO_OP_SUM | PARIO_OP_MEAN))
         q.need |= PARIO_NEED_SUM;
     if (spec->ops & (PARIO_OP_VAR | PARIO_OP_STD))
@@ -230,6 +248,7 @@ static void pass_init(struct pass *p, const pario_dataset *ds, const pario_view 
     if (spec->ops & (PARIO_OP_MIN | PARIO_OP_MAX))
         q.need |= PARIO_NEED_MINMAX;
     q.hist = !!(spec->ops & PARIO_OP_HIST);
+    q.fortran_flat = ds->fortran && q.axis < 0 && (spec->ops & (PARIO_OP_MIN | PARIO_OP_MAX));
     q.count = !!(spec->ops & PARIO_OP_COUNT);
     q.range = !!(spec->ops & PARIO_OP_RANGE);
     *p = q;
@@ -241,9 +260,10 @@ pario_status pario_reduce_result_setup(const pario_dataset *ds, const pario_redu
     memset(res, 0, sizeof *res);
     const uint64_t rows = ds->shape[0], cols = ds->ndims == 2 ? ds->shape[1] : 1;
     res->dtype = ds->dtype;
-    res->axis = spec->axis;
-    res->lanes = spec->axis < 0 ? 1 : spec->axis == 0 ? cols : rows;
-    res->lane_len = spec->axis < 0 ? ds->nelems : spec->axis == 0 ? rows : cols;
+    res->axis = spec->axis;   /* as asked; the stored array's (the other for Fortran order): */
+    const int axis = pario_dataset_axis(ds, spec->axis);
+    res->lanes = axis < 0 ? 1 : axis == 0 ? cols : rows;
+    res->lane_len = axis < 0 ? ds->nelems : axis == 0 ? rows : cols;
     pario_status st = pario_ok();
     res->acc = alloc_zero(res->lanes, sizeof(pario_acc), &st);
     if (spec->ops & PARIO_OP_COUNT)
@@ -267,6 +287,7 @@ void pario_reduce_add_range(const pario_dataset *ds, const pario_reduce_spec *sp
         p.need = PARIO_NEED_MINMAX;
         p.hist = p.count = p.range = 0;
         p.axis = -1;
+        p.fortran_flat = 0;   /* the values only */
     }
     chunk(&p, data, n, start);
 }

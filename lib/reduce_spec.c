@@ -134,7 +134,8 @@ pario_status pario_reduce_spec_check(pario_reduce_spec *s, const pario_dataset *
     if (s->have_lo && s->have_hi && s->lo > s->hi)
         return pario_error(PARIO_ERR_USAGE, "histogram range: --min %s is greater than --max %s", s->lo_text,
                            s->hi_text);
-    uint64_t lanes = s->axis < 0 ? 1 : s->axis == 0 ? ds->shape[1] : ds->shape[0];
+    const int axis = pario_dataset_axis(ds, s->axis);
+    uint64_t lanes = axis < 0 ? 1 : axis == 0 ? ds->shape[1] : ds->shape[0];
     /* cells of 8 bytes: the accumulator (two exact sums of about 1.1 KiB) and the bins */
     uint64_t per_lane = sizeof(pario_acc) / 8 + ((s->ops & PARIO_OP_HIST) ? s->bins : 0);
     if (lanes > PARIO_REDUCE_MAX_CELLS / per_lane)

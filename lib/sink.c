@@ -54,6 +54,7 @@ pario_status pario_dataset_set_output(pario_dataset *ds, const char *arg)
     int kind = pario_output_split(arg, ds->path, sizeof ds->path, dset, sizeof dset);
     ds->desc_path[0] = 0;
     ds->note[0] = 0;
+    ds->fortran = 0;   /* pario writes C order */
     ds->dataset[0] = 0;
     memset(&ds->part, 0, sizeof ds->part);
     if (pario_dtype_size(ds->dtype) == 1)

@@ -231,6 +231,7 @@ pario_status pario_source_npy_open(pario_dataset *ds, uint64_t file_size)
         uint64_t t = dims[0];
         dims[0] = dims[1];
         dims[1] = t;
+        ds->fortran = 1;
         snprintf(ds->note, sizeof ds->note,
                  "fortran_order: shape (%llu, %llu) stored column-major, read as its transpose (%llu, %llu) in C order",
                  (unsigned long long)dims[1], (unsigned long long)dims[0], (unsigned long long)dims[0],

@@ -35,6 +35,8 @@ typedef struct pario_dataset {
     int format;                     /* pario_source_kind */
     char dataset[1024];             /* HDF5: the dataset's path in the file */
     char note[256];                 /* a remark for --explain (e.g. Fortran order), or "" */
+    int fortran;                    /* a .npy array in Fortran order: shape is the stored (c, r), the
+                                     * C-order transpose of numpy's (r, c) (pario_dataset_axis) */
     /* HDF5: how the dataset is stored. Contiguous data are read with MPI-IO at offset;
      * chunked and compact ones through parallel HDF5 (H5Dread), offset 0. */
     int h5_layout;                  /* pario_h5_layout */
@@ -61,6 +63,13 @@ typedef struct pario_dataset {
         uint64_t offset;    /* the whole's header bytes; part 0 carries them as its own header */
     } part;
 } pario_dataset;
+
+/* The axis of the stored array that numpy's axis (0: one result per column, 1:
+ * per row; -1: none) of ds means: the other one for a Fortran-order .npy. */
+static inline int pario_dataset_axis(const pario_dataset *ds, int axis)
+{
+    return axis >= 0 && ds->fortran ? 1 - axis : axis;
+}
 
 /* Default descriptor for a data file: "data.bin" -> "data.bin.yaml". */
 void pario_desc_default_path(const char *data_path, char *out, size_t len);

@@ -37,6 +37,17 @@ for n in 1 2 3 4; do
   reduce_ok $n data.h5:/m --dist tiles
   reduce_ok $n v2.npy --dist cyclic:5
   count_ok $n v2.npy 7
+  # ties: the first minimum and maximum in numpy's order, not the stored one
+  reduce_ok $n fties.npy
+  # numpy's axes of a Fortran-order array (pario took the stored array's: the
+  # results of the other axis), and of its C-order twin
+  ax=$((n % 2))
+  for spec in fortran.npy v2.npy; do
+    ax=$((1 - ax)); k=$((k + 1))
+    mpirun "$n" pario-reduce --op sum,min,max --axis $ax --dist $( [ $n = 3 ] && echo cols || echo rows) \
+      --format json --chunk 1Ki $spec >r$k.json && defer "reduce $spec --axis $ax n=$n" axis $spec $ax @r$k.json ||
+      fail "reduce $spec --axis $ax n=$n ran"
+  done
   count_ok $n data.h5:/m 0
   # the same answer as on the raw-file equivalent
   a=$(mpirun $n pario-reduce --op $OPS --format json raw.bin)

@@ -39,6 +39,7 @@ def make():
         npf.write_array(f, i4.astype(">i4"), version=(2, 0))
     npy_v3("v3.npy", rng.integers(0, 60000, 777).astype("<u2"))
     np.save("fortran.npy", np.asfortranarray(i4))
+    np.save("fties.npy", np.asfortranarray(rng.integers(0, 3, (7, 5)).astype("<i2")))
     np.save("be.npy", f8.astype(">f4"))
     np.save("i1.npy", rng.integers(-128, 128, 501).astype("i1"))
     np.save("obj.npy", np.array([1, "a", None], dtype=object), allow_pickle=True)
@@ -120,12 +121,18 @@ def fail(msg):
 
 def reduce(spec, js):
     got = json.loads(js)
-    a = load(spec).ravel(order="K" if spec.endswith(".npy") else "C")
+    full = load(spec)
+    a = full.ravel(order="K" if spec.endswith(".npy") else "C")
     n = a.size
     if got["elements"] != n:
         fail("%s: elements %s, numpy %d" % (spec, got["elements"], n))
     if n == 0:
         return
+    # the first extreme's flat index in numpy's C order (of a Fortran-order
+    # array too: pario gave its stored order's)
+    for k in ("argmin", "argmax"):
+        if got[k] != int(getattr(full, k)()):
+            fail("%s: %s %r, numpy %r" % (spec, k, got[k], int(getattr(full, k)())))
     if a.dtype.kind == "f":
         x = a.astype(np.float64)
         want = {"sum": math.fsum(x), "min": float(x.min()), "max": float(x.max()),
@@ -147,6 +154,19 @@ def reduce(spec, js):
         std = math.sqrt(sum((v - mean) ** 2 for v in ints) / n)
         if not math.isclose(got["std"], std, rel_tol=1e-9, abs_tol=1e-9):
             fail("%s: std %r, numpy %r" % (spec, got["std"], std))
+
+
+def reduce_axis(spec, axis, js):
+    """--axis AXIS: numpy's sum, min, max, argmin, argmax along that axis (integer data)."""
+    got = json.loads(js)
+    a = load(spec)
+    axis = int(axis)
+    if got["axis"] != axis:
+        fail("%s: axis %r, asked %d" % (spec, got["axis"], axis))
+    for k in ("sum", "min", "max", "argmin", "argmax"):
+        want = [int(v) for v in getattr(a, k)(axis=axis)]
+        if got[k] != want:
+            fail("%s --axis %d: %s %r, numpy %r" % (spec, axis, k, got[k], want))
 
 
 def count(spec, value, js):
@@ -171,6 +191,8 @@ def run(argv):
     cmd = argv[0]
     if cmd == "reduce":
         reduce(argv[1], argv[2])
+    elif cmd == "axis":
+        reduce_axis(argv[1], argv[2], argv[3])
     elif cmd == "count":
         count(argv[1], argv[2], argv[3])
     elif cmd == "bytes":

@@ -108,7 +108,7 @@ void pario_inputs_emit_some(pario_inputs_emitter *e, char *const *paths, const p
         pario_out_str(o, "dtype", pario_dtype_name(ds[i].dtype));
         pario_out_arr(o, "shape");
         for (int k = 0; k < ds[i].ndims; k++)
-            pario_out_u64(o, NULL, ds[i].shape[k]);
+            pario_out_u64(o, NULL, pario_dataset_dim(&ds[i], k));
         pario_out_end(o);
         uint64_t over = pario_reduce_emit(o, e->spec, &res[i]);
         if (over && e->warn) {

@@ -97,7 +97,7 @@ static void emit(FILE *f, int fmt, const pario_job *job, const pario_dataset *ds
         pario_out_str(&out, "dtype", pario_dtype_name(ds->dtype));
         pario_out_arr(&out, "shape");
         for (int i = 0; i < ds->ndims; i++)
-            pario_out_u64(&out, NULL, ds->shape[i]);
+            pario_out_u64(&out, NULL, pario_dataset_dim(ds, i));
         pario_out_end(&out);
         pario_out_str(&out, "distribution", dist);
     }

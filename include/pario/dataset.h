@@ -71,6 +71,12 @@ static inline int pario_dataset_axis(const pario_dataset *ds, int axis)
     return axis >= 0 && ds->fortran ? 1 - axis : axis;
 }
 
+/* Dimension k of ds's shape as numpy gives it (the results' "shape"). */
+static inline uint64_t pario_dataset_dim(const pario_dataset *ds, int k)
+{
+    return ds->fortran ? ds->shape[1 - k] : ds->shape[k];
+}
+
 /* Default descriptor for a data file: "data.bin" -> "data.bin.yaml". */
 void pario_desc_default_path(const char *data_path, char *out, size_t len);
 

@@ -179,6 +179,19 @@ r = r.get('results', r)
 m = h5py.File('data.h5', 'r')['m'][()].astype(np.int64)
 assert r['sum'] == int(m.sum()) and r['min'] == int(m.min()) and r['max'] == int(m.max()), r" "$out"
 done
+# pario-run's results name a Fortran-order array by numpy's shape, with numpy's
+# flat indices, for one input and for a list (tasks of 1 KiB: pieces of stored rows)
+printf 'name: f\ninput:\n  data: fties.npy\noperations: [sum, min, max]\noutput:\n  results: fr.json\n' >fjob.yaml
+printf 'fortran.npy\nfties.npy\n' >flist.txt
+mpirun 3 pario-run fjob.yaml >/dev/null 2>&1 && cp fr.json fr1.json || fail "pario-run fjob.yaml"
+mpirun 2 pario-run --inputs flist.txt --schedule dynamic fjob.yaml >/dev/null 2>&1 || fail "pario-run --inputs flist.txt"
+check "pario-run: a Fortran-order .npy's shape and indices are numpy's" "$PYTHON3" -c "
+import json, numpy as np
+one = json.load(open('fr1.json')); many = json.load(open('fr.json'))['inputs']
+for r, f in [(one, 'fties.npy'), (one['job'], 'fties.npy'), (many['fties.npy'], 'fties.npy'), (many['fortran.npy'], 'fortran.npy')]:
+    a = np.load(f)
+    if 'shape' in r: assert r['shape'] == list(a.shape), (f, r['shape'])
+    if 'argmin' in r: assert (r['argmin'], r['argmax']) == (int(a.argmin()), int(a.argmax())), (f, r)"
 run_deferred "$REF"
 check "inputs untouched" "$PYTHON3" -c "
 import numpy as np, h5py

@@ -569,6 +569,17 @@ static void sort_segs(struct seg *v, uint64_t n)
  * its own slot and is added exactly (allreduce_slots), as the losses are.
  * Returns the number of this rank's segments, or UINT64_MAX when the batch has
  * more than DEAL_SEGMENTS (then run_batch deals them round-robin). */
+/* The rank whose shard holds row: rows [r n / P, (r + 1) n / P) are rank r's. */
+static int shard_of(const struct train *t, uint64_t row)
+{
+    int r = (int)((unsigned __int128)row * (uint64_t)t->p / t->n);
+    while (r > 0 && (unsigned __int128)r * t->n / (uint64_t)t->p > row)   /* the floor's edges */
+        r--;
+    while (r + 1 < t->p && (unsigned __int128)(r + 1) * t->n / (uint64_t)t->p <= row)
+        r++;
+    return r;
+}
+
 static uint64_t deal_mine(const struct train *t, struct order *o, uint64_t lo, uint64_t size, struct seg *all,
                           uint64_t *nall, struct seg *mine)
 {
@@ -589,10 +600,21 @@ static uint64_t deal_mine(const struct train *t, struct order *o, uint64_t lo, u
         memcpy(mine, all, nseg * sizeof *all);
         return nseg;
     }
-    /* the rank whose share of the batch's rows (t->cum: 1/P each, until the
-     * ranks' speeds say otherwise, pario_train_shares) holds the middle row */
     uint64_t m = 0, before = 0;
     int r = 0;
+    if (t->xn) {
+        /* in shared memory, each rank's own shard of the file: rows
+         * [r n / P, (r + 1) n / P) (the ranks take the rest from each other as
+         * they go, lib/train_node.c) */
+        for (uint64_t i = 0; i < nseg; i++) {
+            all[i].rank = shard_of(t, all[i].row);
+            if (all[i].rank == t->rank)
+                mine[m++] = all[i];
+        }
+        return m;
+    }
+    /* the rank whose share of the batch's rows (t->cum: 1/P each, until the
+     * ranks' speeds say otherwise, pario_train_shares) holds the middle row */
     for (uint64_t i = 0; i < nseg; i++) {
         double mid = (double)before + 0.5 * (double)all[i].len;
         while (r < t->p - 1 && mid >= (double)size * t->cum[r + 1])

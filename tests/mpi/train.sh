@@ -136,11 +136,13 @@ ref same logm3.json logm2.json
 run logm4 4 "${MANY[@]}" --allreduce mpi
 ref same logm3.json logm4.json
 ref sgd logm3.json logistic many_D.bin --label-column 3 --epochs 2 --batch 130 --lr 0.5 --seed 5 --block 1
-# each batch's segments go to the ranks by their rows (sorted, 1/P of the
-# rows each), up to 4,096 segments, round-robin above: a batch of 4,100
-# one-row segments, then one of 100 (2 ranks)
+# each batch's segments go to the ranks by their rows (each rank's shard in
+# shared memory; sorted, 1/P of the rows each, with mpi), up to 4,096 segments,
+# round-robin above: a batch of 4,100 one-row segments, then one of 100 (2 ranks)
 run deal2 2 --model logistic --label-column 3 --epochs 1 --batch 4100 --lr 0.5 --seed 5 --shuffle-block 1 deal_D.bin
 ref sgd deal2.json logistic deal_D.bin --label-column 3 --epochs 1 --batch 4100 --lr 0.5 --seed 5 --block 1
+run deal3m 3 --model logistic --label-column 3 --epochs 1 --batch 4100 --lr 0.5 --seed 5 --shuffle-block 1 --allreduce mpi deal_D.bin
+ref same deal2.json deal3m.json
 # the batch size matters (it is not a no-op), the rank count does not
 run logb 2 "${LOG[@]}" --batch 11
 if $REF same log1.json logb.json > /dev/null; then fail "--batch 11 gave the weights of --batch 10"; else pass "batch"; fi

@@ -141,7 +141,6 @@ struct reading {
     const pario_io_opts *io;
     MPI_File fh;
     struct pario_map *map; /* the input's elements mapped, or NULL: read with fh */
-    const char *base;      /* element 0 in the map */
     size_t input;
     int open;
     struct pario_stamp stamp; /* read with fh: the file's size and time at the open (stamp.h) */
@@ -192,14 +191,14 @@ static pario_status reading_open(struct reading *r, const pario_dataset *d, size
     r->io = io;
     r->input = input;
     r->map = NULL;
-    r->base = NULL;
     if (task_mappable(d, io)) {
+        /* windows of 4 chunks, at least 4 MiB, as the static path maps a part:
+         * a map of the whole input kept every page a rank had touched resident,
+         * so a rank's memory grew with the file, not the chunk */
         const uint64_t len = d->nelems * pario_dtype_size(d->dtype);
-        st = pario_map_open(&r->map, d->path, d->offset, len, (size_t)(len < SIZE_MAX ? len : SIZE_MAX), 0);
-        if (!pario_failed(&st) && r->map && !(r->base = pario_map_all(r->map, &st))) {
-            pario_map_close(r->map);
-            r->map = NULL;
-        }
+        const size_t cb = io && io->chunk_bytes ? io->chunk_bytes : PARIO_DEFAULT_CHUNK;
+        const size_t win = cb > SIZE_MAX / 4 || 4 * cb < ((size_t)4 << 20) ? ((size_t)4 << 20) : 4 * cb;
+        st = pario_map_open(&r->map, d->path, d->offset, len, win, 0);
         if (pario_failed(&st) || r->map) {
             r->open = !pario_failed(&st);
             return st;
@@ -239,11 +238,10 @@ static pario_status reading_get(struct reading *r, uint64_t start, size_t n, voi
         *data = buf;
         return read_piece(r, start, n, buf);
     }
-    int fault;
-    if ((fault = pario_fault(PARIO_FAULT_READ)))
-        return pario_sys_error(fault, "read", r->ds->path);
-    *data = r->base + start * pario_dtype_size(r->ds->dtype);
-    return pario_ok();
+    const size_t es = pario_dtype_size(r->ds->dtype);
+    pario_status st;
+    *data = pario_map_get(r->map, start * es, n * es, &st);
+    return st;
 }
 
 /* Input i's tasks: first[i] .. first[i + 1] - 1; each covers per[i] elements. */

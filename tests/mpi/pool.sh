@@ -148,6 +148,22 @@ check "pario-count: dynamic from a map == static" cmp -s cs.txt cl.txt
 # all 196 before rank 1 drew one)
 PARIO_SLOW=0:10000 PARIO_FAULT=read:rank=1:after=0 expect_error 2 1 "pario-reduce: error: little.bin: .*\\(rank 1\\)" \
   pario-reduce --op sum --chunk 4Ki --schedule dynamic little.bin
+# memory bounded by the chunk, not the file: tasks from a map take windows of
+# 4 chunks (a map of the whole input kept each page a rank touched resident:
+# 128 MiB of a 256 MiB file per rank at 2 ranks; session 15). ru_maxrss of
+# the ranks; not under ASan (its shadow memory follows the pages touched).
+if [ -z "${ASAN_OPTIONS:-}" ]; then
+  truncate -s 256M sparse.bin && printf 'dtype: float64\n' > sparse.bin.yaml
+  rss() { $PYTHON3 -c "
+import resource, subprocess, sys
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)" \
+    timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$(pario_exe pario-reduce)" --op sum "$@" sparse.bin; }
+  ps=$(rss); pd=$(rss --schedule dynamic)
+  check "dynamic from a map: peak RSS $pd KB, static $ps KB (256 MiB file)" \
+    test "$ps" -gt 0 -a "$pd" -gt 0 -a "$pd" -lt $((ps + 40000))
+  rm -f sparse.bin sparse.bin.yaml
+fi
 # the file cut short while its tasks are read from the map: one line, exit 1, no
 # hang (its descriptor keeps the first length, so a cut before the open fails too)
 head -c 67108864 /dev/zero > cut.bin

@@ -62,7 +62,17 @@ pario_status pario_writer_init(pario_writer *w, const char *path, const pario_da
     snprintf(w->final_path, sizeof w->final_path, "%s", path);
     pario_tmp_path(path, w->tmp_path, sizeof w->tmp_path, comm);
     pario_status st = pario_ok();
-    if (!(w->buf = pario_alloc_aligned(w->chunk_elems * view->esize)))
+    /* the header and the data must end within MPI_Offset: past it the ranks'
+     * displacements wrap to negative values on some ranks only, and those fail
+     * MPI_File_set_view on their own while the others wait in it (a shared fact:
+     * every rank fails here alike) */
+    const uint64_t data_bytes = pario_dataset_bytes(ds);
+    if (ds->offset > (uint64_t)INT64_MAX || data_bytes > (uint64_t)INT64_MAX - ds->offset)
+        st = pario_error(PARIO_ERR_USAGE,
+                         "%s: a %llu-byte header and %llu bytes of data end past the largest file offset MPI-IO "
+                         "addresses (2^63 - 1 bytes)",
+                         path, (unsigned long long)ds->offset, (unsigned long long)data_bytes);
+    else if (!(w->buf = pario_alloc_aligned(w->chunk_elems * view->esize)))
         st = pario_local_error("out of memory for a %zu-byte chunk", w->chunk_elems * view->esize);
     if (pario_agree(&st, comm)) {
         free(w->buf);

@@ -136,4 +136,17 @@ PARIO_FAULT=write:rank=1:after=1 expect_error 3 1 "^pario-scatter: error: kp.1.y
   pario-scatter --out kp a.bin
 check "the earlier parts and their descriptors as they were" test "$psum" = "$(md5sum kp.*)"
 check "no temporary left" sh -c '! ls *.tmp.* 2>/dev/null | grep -q .'
+# a header that ends past 2^63 - 1 bytes with its data: one line, exit 2, no hang
+# (the ranks' displacements wrapped to negative on some ranks only, which failed
+# MPI_File_set_view alone while the others waited in it: -n 2 hung; session 15)
+for off in 9223372036854775800 18446744073709551615; do
+  for n in 1 2 3; do
+    expect_error $n 2 "^pario-convert: error: o.bin: a $off-byte header and 32008 bytes of data end past the largest file offset" \
+      pario-convert --offset $off f.bin o.bin
+  done
+  expect_error 2 2 "^pario-gen: error: g.bin: a $off-byte header and 10 bytes of data end past" \
+    pario-gen --dtype int8 --count 10 --sequence --offset $off --out g.bin
+done
+check "no temporary left" sh -c '! ls *.tmp.* 2>/dev/null | grep -q .'
+check "no g.bin written" test ! -e g.bin
 finish

@@ -49,7 +49,11 @@ static int parse_dims(const char *path, yaml_document_t *doc, yaml_node_t *v, co
     for (int i = 0; i < n; i++) {
         yaml_node_t *d = yaml_document_get_node(doc, v->data.sequence.items.start[i]);
         if (!pario_yaml_u64(d, &dims[i])) {
-            *st = desc_err(path, d, field, "%s", DIMS_MSG);
+            const char *t = d->type == YAML_SCALAR_NODE ? (const char *)d->data.scalar.value : NULL;
+            if (t && *t && strspn(t, "0123456789") == strlen(t))   /* digits only: beyond 64 bits */
+                *st = desc_err(path, d, field, "dimension %s is too large (at most 2^64 - 1)", t);
+            else
+                *st = desc_err(path, d, field, "%s", DIMS_MSG);
             return 0;
         }
     }
@@ -119,10 +123,12 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
         if (strcmp(key, "dtype") == 0) {
             const char *name = pario_yaml_str(v);
             int t = name ? pario_dtype_from_name(name) : -1;
+            if (t < 0 && v->type != YAML_SCALAR_NODE)
+                return desc_err(path, v, "dtype", "expected a dtype name (one of: %s), not a %s", pario_dtype_names(),
+                                v->type == YAML_SEQUENCE_NODE ? "list" : "mapping");
             if (t < 0)
                 return desc_err(path, v, "dtype", "'%s' is not a dtype (one of: %s)",
-                                v->type == YAML_SCALAR_NODE ? (const char *)v->data.scalar.value : "?",
-                                pario_dtype_names());
+                                (const char *)v->data.scalar.value, pario_dtype_names());
             ds->dtype = (pario_dtype)t;
             have_dtype = 1;
         } else if (strcmp(key, "shape") == 0) {

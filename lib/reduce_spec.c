@@ -64,17 +64,22 @@ pario_status pario_reduce_parse_ops(pario_reduce_spec *s, const char *list)
     if (strlen(list) >= sizeof buf)
         return pario_error(PARIO_ERR_USAGE, "--op list too long");
     strcpy(buf, list);
-    char *save = NULL;
-    int any = 0;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    if (!buf[0])
+        return pario_error(PARIO_ERR_USAGE, "--op '%s': no operation", list);
+    /* every item between commas is an operation: "sum,,min" is a usage error,
+     * as "--values 1,,2" is (strtok skipped the empty one) */
+    for (char *tok = buf, *comma;; tok = comma + 1) {
+        comma = strchr(tok, ',');
+        if (comma)
+            *comma = '\0';
+        if (!*tok)
+            return pario_error(PARIO_ERR_USAGE, "--op '%s': an empty operation (a comma too many)", list);
         pario_status st = pario_reduce_add_op(s, tok);
         if (pario_failed(&st))
             return st;
-        any = 1;
+        if (!comma)
+            return pario_ok();
     }
-    if (!any)
-        return pario_error(PARIO_ERR_USAGE, "--op '%s': no operation", list);
-    return pario_ok();
 }
 
 pario_status pario_reduce_set_bins(pario_reduce_spec *s, const char *text)

@@ -87,6 +87,9 @@ expect_error 2 1 "^pario-count: error: nosuch.bin: " pario-count --quiet --value
 # was refused (a hostile-user pass, session 14)
 expect_error 2 2 "^pario-count: error: --values: '3' given twice\$" pario-count --values 3,4,3 --format json s.bin
 expect_error 2 2 "^pario-reduce: error: operation 'sum' given twice\$" pario-reduce --op sum,min,sum s.bin
+# an empty item in --op is an error, as in --values (it was skipped)
+expect_error 2 2 "^pario-reduce: error: --op 'sum,,min': an empty operation \\(a comma too many\\)\$" pario-reduce --op sum,,min s.bin
+expect_error 1 2 "^pario-reduce: error: --op 'sum,': an empty operation" pario-reduce --op sum, s.bin
 # and one value spelled twice: 3 and 3.0e0 on int32, 0 and -0.0 on float64 (both
 # keys counted the same elements; a hostile-user pass, session 15)
 expect_error 3 2 "^pario-count: error: --values: '3.0e0' is the same int32 value as '3'\$" pario-count --values 3,4,3.0e0 s.bin

@@ -119,6 +119,11 @@ bad shape0 2 "shape: expected 1 or 2 dimensions" 'dtype: int32\nshape: []\n'
 bad shapeneg 2 "shape: dimensions must be non-negative integers" 'dtype: int32\nshape: [-10]\n'
 bad shapefrac 2 "shape: dimensions must be non-negative integers" 'dtype: int32\nshape: [2.5, 4]\n'
 bad shapestr 2 "shape: expected a list" 'dtype: int32\nshape: "10"\n'
+# what is wrong, said (it was "must be non-negative integers" and "'?' is not
+# a dtype"; a hostile-user pass)
+bad shapebig 2 "shape: dimension 18446744073709551616 is too large \\(at most 2\\^64 - 1\\)" 'dtype: int32\nshape: [18446744073709551616]\n'
+bad dtypelist 1 "dtype: expected a dtype name \\(one of: int8, .*\\), not a list" 'dtype: [int32]\nshape: [10]\n'
+bad dtypemap 1 "dtype: expected a dtype name \\(one of: int8, .*\\), not a mapping" 'dtype: {a: 1}\nshape: [10]\n'
 bad offneg 2 "offset: expected a non-negative integer" 'dtype: int32\noffset: -8\n'
 bad offtext 2 "offset: expected a non-negative integer" 'dtype: int32\noffset: none\n'
 bad order 2 "byte_order: expected 'little' or 'big'" 'dtype: int32\nbyte_order: native\n'

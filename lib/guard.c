@@ -543,18 +543,21 @@ pario_status pario_guard_check(pario_guard *g, MPI_Comm comm)
     int rank;
     MPI_Comm_rank(comm, &rank);
     pario_status st = rank == 0 ? check(g) : pario_ok();
-    if (!pario_agree(&st, comm)) {
-        /* a signal that ends the run from now on first removes the temporary
-         * files of its outputs (under rank 0's PID or this process's) */
-        long me = (long)getpid(), pid0 = me;
-        MPI_Bcast(&pid0, 1, MPI_LONG, 0, comm);
-        for (int i = 0; g && i < g->n; i++)
-            if (g->f[i].output && !g->f[i].temporary && !g->f[i].others) {
-                pario_tmp_remove_on_signal(g->f[i].path, pid0);
-                if (me != pid0)
-                    pario_tmp_remove_on_signal(g->f[i].path, me);
-            }
-    }
+    /* a signal that ends the run from now on first removes the temporary files
+     * of its outputs (under rank 0's PID or this process's). Armed on every
+     * rank before the agreement, the last collective before any output is made:
+     * armed after it, a rank 0 held off its core there could take a SIGTERM
+     * unarmed while rank 1 had made its part (a run that fails the guard makes
+     * no file of these names) */
+    long me = (long)getpid(), pid0 = me;
+    MPI_Bcast(&pid0, 1, MPI_LONG, 0, comm);
+    for (int i = 0; g && i < g->n; i++)
+        if (g->f[i].output && !g->f[i].temporary && !g->f[i].others) {
+            pario_tmp_remove_on_signal(g->f[i].path, pid0);
+            if (me != pid0)
+                pario_tmp_remove_on_signal(g->f[i].path, me);
+        }
+    pario_agree(&st, comm);
     return st;
 }
 

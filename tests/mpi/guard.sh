@@ -307,6 +307,10 @@ check "a new output takes the umask's mode" test "$(mode pmnew.bin)" = "$(mode u
 # have their names: the process then ends by it, leaving both new files and no
 # temporary file. PARIO_COMMIT_PAUSE (a test hook) holds the process there; the
 # PID comes from the temporary name of the file written last before the renames.
+no_tmp_left() { # LABEL: no sig*.tmp.* here (the names in the failure, if any)
+  local left; left=$(ls ./sig*.tmp.* 2>/dev/null | tr '\n' ' ')
+  if [ -z "$left" ]; then pass "$1: no temporary file left"; else fail "$1: temporary files left: $left"; rm -f ./sig*.tmp.*; fi
+}
 first_match() { # GLOB: the first file it matches, waiting up to 8 s for one
   local i f
   for i in $(seq 400); do
@@ -326,7 +330,7 @@ sigterm_between() { # LABEL N GLOB TOOL ARGS...
   if [ -z "$f" ] || ! kill -TERM "$pid" 2>/dev/null; then fail "$label: no process to signal ($glob)"; fi
   wait $job
   check "$label: the run did not end normally" test $? -ne 0
-  check "$label: no temporary file left" test -z "$(ls ./sig*.tmp.* 2>/dev/null)"
+  no_tmp_left "$label"
 }
 "$PYTHON3" -c "
 import numpy as np
@@ -385,7 +389,7 @@ kill_while_writing() { # LABEL N GLOB TARGET(rank0|mpiexec) SIG TOOL ARGS...
   wait $job
   local rc=$?
   [ "$target" = mpiexec ] || check "$label: the run did not end normally" test $rc -ne 0
-  check "$label: no temporary file left" test -z "$(ls ./sig*.tmp.* 2>/dev/null)"
+  no_tmp_left "$label"
 }
 # (mpiexec's own exit status after a SIGINT, and whether it lets the other
 # ranks run their handler before it kills them, are Hydra's: a signal to
@@ -397,5 +401,6 @@ check "convert: the earlier output kept" cmp -s sigo.bin sigo.keep
 check "convert: the earlier descriptor kept" cmp -s sigo.bin.yaml sigo.yaml.keep
 rm -f sigp.*
 kill_while_writing "scatter, SIGTERM to rank 0" 2 'sigp.1.tmp.*' rank0 TERM pario-scatter --chunk 1Ki --out sigp sigbig.bin
-check "scatter: no part left" test -z "$(ls sigp.* 2>/dev/null)"
+left=$(ls sigp.* 2>/dev/null | tr '\n' ' ')
+check "scatter: no part left${left:+ (left: $left)}" test -z "$left"
 finish

@@ -143,7 +143,7 @@ START_TEST(invalid_cases)
 {
     expect_desc_error("dtype: int128\nshape: [10]\n", 1, "dtype", "'int128' is not a dtype");
     expect_desc_error("shape: [10]\noffset: 0\n", 1, "dtype", "missing");
-    expect_desc_error("dtype: [int32]\n", 1, "dtype", "not a dtype");
+    expect_desc_error("dtype: [int32]\n", 1, "dtype", "expected a dtype name (one of: int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64), not a list");
     expect_desc_error("dtype: int32\nshape: 10\n", 2, "shape", "expected a list");
     expect_desc_error("dtype: int32\nshape: [2, 3, 4]\n", 2, "shape", "1 or 2 dimensions");
     expect_desc_error("dtype: int32\nshape: []\n", 2, "shape", "1 or 2 dimensions");
@@ -152,7 +152,8 @@ START_TEST(invalid_cases)
     expect_desc_error("dtype: int32\nshape: [\"10\"]\n", 2, "shape", "non-negative integers");
     expect_desc_error("dtype: int32\nshape: [ten]\n", 2, "shape", "non-negative integers");
     expect_desc_error("dtype: int32\nshape:\n  - 10\n  - x\n", 4, "shape", "non-negative integers");
-    expect_desc_error("dtype: int32\nshape: [99999999999999999999]\n", 2, "shape", "non-negative integers");
+    expect_desc_error("dtype: int32\nshape: [99999999999999999999]\n", 2, "shape",
+                      "dimension 99999999999999999999 is too large (at most 2^64 - 1)");
     expect_desc_error("dtype: int32\nshape: [4294967296, 4294967296]\n", 2, "shape", "too many elements");
     expect_desc_error("dtype: int32\nshape: [10]\noffset: -1\n", 3, "offset", "non-negative integer");
     expect_desc_error("dtype: int32\nshape: [10]\noffset: 64 bytes\n", 3, "offset", "non-negative integer");

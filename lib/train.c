@@ -557,29 +557,27 @@ static void sort_segs(struct seg *v, uint64_t n)
     }
 }
 
+/* The rank whose shard of the file holds row: rank floor(row P / n), so
+ * rank r's shard is about rows [r n / P, (r + 1) n / P). */
+static int shard_of(const struct train *t, uint64_t row)
+{
+    return (int)((unsigned __int128)row * (uint64_t)t->p / t->n);
+}
+
 /* This rank's segments of the batch at positions lo..lo+size-1, into mine
  * (room for DEAL_SEGMENTS), in the order of their rows: the batch's segments
- * sorted by their first row, each to the rank whose 1/P of the batch's rows
- * (in that order) holds the segment's middle row. Each rank thus works on
- * its own part of the file (mostly the part its final evaluation reads), so
- * that every rank maps (page faults) and caches about 1/P of the file's pages
- * rather than nearly all of them, as round-robin dealing of random blocks
- * does; the rows are shared as evenly as round-robin shares them. Which rank
+ * sorted by their first row; in shared memory (t->xn) each to the rank whose
+ * shard holds its first row (shard_of: the others take what is left as they
+ * go, so the shards need not share a batch evenly); otherwise each to the
+ * rank whose 1/P of the batch's rows (in that order) holds the segment's
+ * middle row. Each rank thus works on its own part of the file (mostly the
+ * part its final evaluation reads), so that every rank maps (page faults) and
+ * caches about 1/P of the file's pages rather than nearly all of them, as
+ * round-robin dealing of random blocks does. Which rank
  * sums a segment does not change a bit of the result: each segment's sum has
  * its own slot and is added exactly (allreduce_slots), as the losses are.
  * Returns the number of this rank's segments, or UINT64_MAX when the batch has
  * more than DEAL_SEGMENTS (then run_batch deals them round-robin). */
-/* The rank whose shard holds row: rows [r n / P, (r + 1) n / P) are rank r's. */
-static int shard_of(const struct train *t, uint64_t row)
-{
-    int r = (int)((unsigned __int128)row * (uint64_t)t->p / t->n);
-    while (r > 0 && (unsigned __int128)r * t->n / (uint64_t)t->p > row)   /* the floor's edges */
-        r--;
-    while (r + 1 < t->p && (unsigned __int128)(r + 1) * t->n / (uint64_t)t->p <= row)
-        r++;
-    return r;
-}
-
 static uint64_t deal_mine(const struct train *t, struct order *o, uint64_t lo, uint64_t size, struct seg *all,
                           uint64_t *nall, struct seg *mine)
 {
@@ -603,9 +601,6 @@ static uint64_t deal_mine(const struct train *t, struct order *o, uint64_t lo, u
     uint64_t m = 0, before = 0;
     int r = 0;
     if (t->xn) {
-        /* in shared memory, each rank's own shard of the file: rows
-         * [r n / P, (r + 1) n / P) (the ranks take the rest from each other as
-         * they go, lib/train_node.c) */
         for (uint64_t i = 0; i < nseg; i++) {
             all[i].rank = shard_of(t, all[i].row);
             if (all[i].rank == t->rank)

@@ -5,7 +5,9 @@
  * rows come from slower memory, or whose core is slower, gets fewer, and the
  * others wait less for it each step. Each rank sends its speed with every
  * step's sums; every rank receives the same P numbers and computes the same
- * shares from them, so the deals agree without another message.
+ * shares from them, so the deals agree without another message. This is for
+ * the MPI paths (--allreduce mpi or ring, several hosts); in shared memory the
+ * ranks take each other's segments as they go instead (lib/train_node.c).
  *
  * A rank's speed is the median of its steps' kernel time per row (a log-scale
  * histogram, re-read every RATE_EVERY steps), not its rows over its total

@@ -2,13 +2,15 @@
  * (--allreduce shm, and auto's choice there): the segments' gradient sums
  * meet in memory the ranks share (node_shm.c), not in an MPI collective.
  * No MPI call, so no progress engine to poll: a waiting rank spins for
- * t->spin seconds, then yields its core on each look. Two ways, by the
+ * t->spin seconds, then yields its core on each look. The ranks share no
+ * speeds: each starts a step on its own shard and takes the others' segments
+ * as they go (the claims below), which is the balance. Two ways, by the
  * number of ranks; either gives the bits of the MPI path at any P:
  *
  * Up to COMBINE_RANKS ranks, one arrival a step: each rank adds its own
  * segments' sums exactly into a partial per weight (a 128-bit integer and its
- * exponents' range, lib/kernels/train_sum.c), writes it with its failure flag
- * and speed (lib/train_balance.c), and arrives; then every rank combines the
+ * exponents' range, lib/kernels/train_sum.c), writes it with its failure flag,
+ * and arrives; then every rank combines the
  * P partials of every weight (integers: any grouping gives the same sum, so
  * the same bits). The partials alternate between two buffers by the step's
  * parity: a rank writes those of step k+1 after every rank arrived at step k,
@@ -20,7 +22,7 @@
  *
  * More ranks: Horovod's allreduce in two phases, each closed by an arrival:
  *   1. each rank writes its segments' sums into their slots (and its failure
- *      flag and speed), then arrives;
+ *      flag), then arrives;
  *   2. each rank adds exactly the slots of its share of the weights (blocks of
  *      8 columns dealt by position: the reduce-scatter) and writes those sums,
  *      then arrives; every rank then copies all the sums (the allgather).
@@ -48,10 +50,9 @@ struct train_node {
     uint64_t tag;               /* the steps dealt so far (the claim words' tag) */
     int combine;                /* at most COMBINE_RANKS ranks: one arrival a step */
     double *flags;              /* two phases: P failure flags */
-    double *rates;              /* P ranks' speeds (pario_train_rate) */
     double *slots;              /* nslots x nw segments' sums */
     double *sums;               /* two phases: nw exact sums */
-    char *heads;                /* one arrival: 2 x P lines, each a rank's failure flag and speed */
+    char *heads;                /* one arrival: 2 x P lines, each a rank's failure flag */
     pario_train_fixed *parts;   /* one arrival: 2 x P x pstride partials */
     uint64_t pstride;           /* nw rounded up to 8 (a whole number of lines) */
     uint64_t phases;            /* phases this rank has arrived at */
@@ -72,7 +73,7 @@ pario_status pario_train_node_open(struct train *t, uint64_t nslots)
     size_t bytes = P * LINE;   /* the claim words */
     bytes += combine ? LINE + 2 * P * LINE + 2 * P * pstride * sizeof(pario_train_fixed)
                                  + nslots * t->nw * sizeof(double)
-                           : LINE + (2 * P + nslots * t->nw + t->nw) * sizeof(double);
+                           : LINE + (P + nslots * t->nw + t->nw) * sizeof(double);
     struct train_node *x = calloc(1, sizeof *x);
     uint64_t *run = malloc((P + 1) * sizeof *run);
     pario_status st = x && run ? pario_ok() : pario_local_error("out of memory for the step's exchange");
@@ -108,8 +109,7 @@ pario_status pario_train_node_open(struct train *t, uint64_t nslots)
         x->slots = (double *)(x->parts + 2 * P * pstride);
     } else {
         x->flags = (double *)base;
-        x->rates = x->flags + t->p;
-        x->slots = x->rates + t->p;
+        x->slots = x->flags + t->p;
         x->sums = x->slots + nslots * t->nw;
     }
     t->xn = x;
@@ -253,7 +253,6 @@ static void step_combine(struct train *t, const double *packed, uint64_t nmine, 
     pario_train_fixed_cols(packed, nmine, nw, nw, parts + (uint64_t)t->rank * x->pstride);
     double *head = (double *)(x->heads + (par * P + (uint64_t)t->rank) * LINE);
     head[0] = failed ? 1.0 : 0.0;
-    head[1] = pario_train_rate(t);
     double t1 = MPI_Wtime();
     arrive(x, t->p, t->spin);
     double t2 = MPI_Wtime();
@@ -262,9 +261,7 @@ static void step_combine(struct train *t, const double *packed, uint64_t nmine, 
     for (uint64_t q = 0; q < P; q++) {
         const double *h = (const double *)(x->heads + (par * P + q) * LINE);
         nfailed += h[0];
-        t->rates[q] = h[1];
     }
-    pario_train_shares(t);
     t->g[nw] = nfailed;
     uint64_t slow = 0;
     for (uint64_t i = 0; i < nw; i++)
@@ -304,7 +301,6 @@ pario_status pario_train_node_step(struct train *t, const double *packed, uint64
     for (uint64_t i = 0; i < nmine; i++)
         memcpy(x->slots + mine[i].s * nw, packed + i * nw, nw * sizeof *x->slots);
     x->flags[t->rank] = failed ? 1.0 : 0.0;
-    x->rates[t->rank] = pario_train_rate(t);
     arrive(x, t->p, t->spin);
     double t1 = MPI_Wtime();
     /* this rank's blocks of 8 columns, dealt by position */
@@ -314,13 +310,10 @@ pario_status pario_train_node_step(struct train *t, const double *packed, uint64
         b = nw;
     if (a < b)
         pario_train_exact_cols(t, x->slots, nseg, a, b, x->sums);
-    /* the flags and speeds before arriving: a rank past phase 2 may write the next step's */
+    /* the flags before arriving: a rank past phase 2 may write the next step's */
     double nfailed = 0.0;
-    for (int q = 0; q < t->p; q++) {
+    for (int q = 0; q < t->p; q++)
         nfailed += x->flags[q];
-        t->rates[q] = x->rates[q];
-    }
-    pario_train_shares(t);
     double t2 = MPI_Wtime();
     arrive(x, t->p, t->spin);
     double t3 = MPI_Wtime();

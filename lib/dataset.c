@@ -49,14 +49,10 @@ static int parse_dims(const char *path, yaml_document_t *doc, yaml_node_t *v, co
     for (int i = 0; i < n; i++) {
         yaml_node_t *d = yaml_document_get_node(doc, v->data.sequence.items.start[i]);
         if (!pario_yaml_u64(d, &dims[i])) {
-            const char *t = d->type == YAML_SCALAR_NODE && d->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
-                                ? (const char *)d->data.scalar.value
-                                : NULL;
-            size_t len = t ? strlen(t) : 0;
-            /* plain digits beyond 2^64 - 1 (a quoted "10" is text, as before) */
-            if (len && strspn(t, "0123456789") == len && t[0] != '0' &&
-                (len > 20 || (len == 20 && strcmp(t, "18446744073709551615") > 0)))
-                *st = desc_err(path, d, field, "dimension %s is too large (at most 2^64 - 1)", t);
+            /* a YAML integer that is not negative: beyond 2^64 - 1 */
+            if (pario_yaml_kind(d) == PARIO_YAML_INT && d->data.scalar.value[0] != '-')
+                *st = desc_err(path, d, field, "dimension %s is too large (at most 2^64 - 1)",
+                               (const char *)d->data.scalar.value);
             else
                 *st = desc_err(path, d, field, "%s", DIMS_MSG);
             return 0;

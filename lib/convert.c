@@ -11,6 +11,11 @@
 #include "pario/output.h"
 #include "io_internal.h"
 
+int pario_convert_transposes(const pario_dataset *in, const pario_convert_spec *spec)
+{
+    return !spec->transpose != !in->fortran;
+}
+
 pario_status pario_convert_output(const pario_dataset *in, const pario_convert_spec *spec, pario_dataset *out)
 {
     if (spec->transpose && in->ndims != 2) {
@@ -23,7 +28,7 @@ pario_status pario_convert_output(const pario_dataset *in, const pario_convert_s
                            "(convert it to a contiguous one first)", in->path, in->dataset,
                            in->h5_layout == PARIO_H5_CHUNKED ? "chunked" : "compact");
     uint64_t dims[2] = { in->shape[0], in->shape[1] };
-    if (spec->transpose)
+    if (pario_convert_transposes(in, spec))
         dims[0] = in->shape[1], dims[1] = in->shape[0];
     pario_dataset_set_shape(out, in->ndims, dims);
     return pario_ok();
@@ -345,7 +350,7 @@ pario_status pario_convert(const pario_dataset *in, const pario_view *rv, const 
     pario_dist_format(&wv->dist, wd, sizeof wd);
     pario_dataset placed = *out; /* an HDF5 output's data lie where the writer made room */
     placed.offset = pario_writer_data_offset(w);
-    if (spec->transpose)
+    if (pario_convert_transposes(in, spec))
         st = convert_transpose(r, w, in, &placed, spec, io, progress, comm);
     else if (strcmp(rd, wd) == 0)
         st = convert_aligned(r, w, in, out, rv, spec, io, progress, comm);

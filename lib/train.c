@@ -259,7 +259,7 @@ pario_status pario_train_open(struct train *t)
     if (t->ds.fortran)
         return pario_error(PARIO_ERR_RUNTIME,
                            "%s: a Fortran-order array (numpy's %llu x %llu, stored column by column): training reads "
-                           "whole rows; write it in C order first (pario-convert --transpose, or numpy.ascontiguousarray)",
+                           "whole rows; write it in C order first (pario-convert, or numpy.ascontiguousarray)",
                            t->ds.path, (unsigned long long)t->ds.shape[1], (unsigned long long)t->ds.shape[0]);
     t->n = t->ds.shape[0];
     t->cols = t->ds.shape[1];

@@ -61,7 +61,8 @@ static const pario_tool tool = {
     "hands each element to its new owner, and a collective noncontiguous write, per\n"
     "window of the file). Memory is bounded by --chunk, not by the file size.\n"
     "IN and OUT may each be raw (OUT.yaml is written), FILE.npy or FILE.h5:/group/dset\n"
-    "(an existing FILE.h5 gets the dataset added; see doc/formats.md).",
+    "(an existing FILE.h5 gets the dataset added; see doc/formats.md). OUT holds the\n"
+    "array numpy sees in IN, in C order: a Fortran-order .npy is transposed on the way.",
     "Examples:\n"
     "  mpiexec.mpich -n 4 pario-convert --dtype float32 --byte-order big in.bin out.bin\n"
     "  mpiexec.mpich -n 4 pario-convert --transpose matrix.bin matrix_t.bin\n"
@@ -113,8 +114,12 @@ int main(int argc, char **argv)
             st = pario_io_parse_gzip(o.gzip, &c.io);
         if (!pario_failed(&st))
             st = pario_io_out_check(&c.io, &out);
-        if (!pario_failed(&st) && o.spec.transpose && c.io.out_chunk_ndims)
-            st = pario_error(PARIO_ERR_USAGE, "--transpose writes tiles at byte offsets: not into a chunked output");
+        if (!pario_failed(&st) && pario_convert_transposes(&in, &o.spec) && c.io.out_chunk_ndims)
+            st = o.spec.transpose ? pario_error(PARIO_ERR_USAGE, "--transpose writes tiles at byte offsets: not into a "
+                                                "chunked output")
+                                  : pario_error(PARIO_ERR_USAGE, "%s: a Fortran-order array is written in numpy's C "
+                                                "order by tiles at byte offsets: not into a chunked output (convert "
+                                                "it to a C-order .npy or raw file first)", in.path);
         c.io.source = c.args[0];
     }
     if (!pario_failed(&st)) {

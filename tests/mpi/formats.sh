@@ -55,9 +55,17 @@ for n in 1 2 3 4; do
   c=$(mpirun $n pario-reduce --op $OPS --format json data.h5:/f8)
   check "npy == raw n=$n" test -n "$a" -a "$a" = "$b"
   check "h5 == raw n=$n" test -n "$a" -a "$a" = "$c"
-  # convert to raw: the bytes numpy holds
+  # convert to raw: the bytes numpy holds, in C order also for a Fortran-order
+  # .npy (pario-convert wrote the stored (c, r) array); numpy's array as .npy and
+  # HDF5, and with --transpose numpy's a.T
   mpirun $n pario-convert --chunk 1Ki fortran.npy o$n.bin &&
     defer "convert fortran.npy n=$n" bytes fortran.npy o$n.bin || fail "convert npy n=$n ran"
+  mpirun $n pario-convert --chunk 1Ki --transpose fortran.npy ot$n.bin &&
+    defer "convert --transpose fortran.npy n=$n" bytesT fortran.npy ot$n.bin || fail "convert --transpose npy n=$n ran"
+  mpirun $n pario-convert --chunk 1Ki fties.npy o$n.npy &&
+    defer "convert fties.npy to .npy n=$n" array fties.npy o$n.npy || fail "convert to .npy n=$n ran"
+  mpirun $n pario-convert --chunk 1Ki fortran.npy o$n.h5:/f &&
+    defer "convert fortran.npy to HDF5 n=$n" array fortran.npy o$n.h5:/f || fail "convert to HDF5 n=$n ran"
   mpirun $n pario-convert --dist cyclic:3 data.h5:/a/b/c/be oh$n.bin &&
     defer "convert h5 n=$n" bytes data.h5:/a/b/c/be oh$n.bin || fail "convert h5 n=$n ran"
   # scatter then gather back: the input's elements
@@ -106,6 +114,9 @@ PARIO_FAULT=read:rank=1 expect_error 3 1 "^pario-reduce: error: data.h5: read: I
 PARIO_FAULT=read:rank=0:after=1 expect_error 2 1 "^pario-reduce: error: data.h5: read: .*\(rank 0\)" pario-reduce --op sum --chunk 1Ki --dist block data.h5:/c2
 PARIO_FAULT=alloc:rank=3 expect_error 4 1 "^pario-count: error: out of memory.*\(rank 3\)" pario-count --value 1 data.h5:/gz
 expect_error 2 1 "^pario-train: error: data.h5:/c2: pario-train reads rows at byte offsets: not from a chunked" pario-train --model linear --label-column 0 data.h5:/c2
+expect_error 2 2 "^pario-convert: error: fortran.npy: a Fortran-order array is written in numpy's C order by tiles at byte offsets: not into a chunked output" \
+  pario-convert --gzip 1 fortran.npy fz.h5:/f
+check "no output of the refused Fortran-order conversion" test ! -e fz.h5
 expect_error 2 1 "^pario-convert: error: data.h5:/c2: --transpose reads tiles at byte offsets: not from a chunked" pario-convert --transpose data.h5:/c2 t.bin
 for n in 1 4; do
   expect_error $n 1 "^pario-reduce: error: data.h5:/lzf: filter 32000 \(lzf\) is not available" pario-reduce --op sum data.h5:/lzf

@@ -177,14 +177,20 @@ def count(spec, value, js):
         fail("%s: count %r of %r, numpy %d of %d" % (spec, got["count"], got["elements"], want, a.size))
 
 
-def same_bytes(spec, raw):
-    a = load(spec)
-    if spec.endswith(".npy") and np.isfortran(a) and a.ndim == 2:
-        a = a.T  # pario reads a Fortran-order (r, c) array as its (c, r) transpose
+def same_bytes(spec, raw, transpose=False):
+    a = load(spec)  # numpy's array (pario-convert writes it in C order, also of a Fortran-order .npy)
+    if transpose:
+        a = a.T
     with open(raw, "rb") as f:
         data = f.read()
     if data != np.ascontiguousarray(a).tobytes():
         fail("%s: %s differs from numpy's bytes" % (spec, raw))
+
+
+def same_array(spec, out):
+    a, b = load(spec), load(out)
+    if a.shape != b.shape or a.dtype != b.dtype or not np.array_equal(a, b):
+        fail("%s: %s is not numpy's array (shape %s, %s)" % (spec, out, b.shape, a.shape))
 
 
 def run(argv):
@@ -197,6 +203,10 @@ def run(argv):
         count(argv[1], argv[2], argv[3])
     elif cmd == "bytes":
         same_bytes(argv[1], argv[2])
+    elif cmd == "bytesT":
+        same_bytes(argv[1], argv[2], True)
+    elif cmd == "array":
+        same_array(argv[1], argv[2])
     else:
         raise SystemExit("formats_ref: unknown check %r" % cmd)
 

@@ -264,15 +264,15 @@ expect_error 1 1 'nan_X.bin: row 13, column 1' pario-train --model linear --labe
 expect_error 2 1 'inf_X32.bin: row 17, column 2: value inf is not finite' pario-train --model logistic --labels nan_y.bin --batch 7 inf_X32.bin
 expect_error 2 1 'one_d.bin: is 1-D' pario-train --model linear --labels lin_y.bin one_d.bin
 # a Fortran-order .npy: refused (a square one trained on its transpose), and its
-# C-order copy by pario-convert --transpose is numpy's array
+# C-order copy by pario-convert is numpy's array
 $PYTHON3 -c "
 import numpy as np
 r = np.random.default_rng(4); X = np.asfortranarray(r.normal(size=(8, 8)))
 np.save('fort_X.npy', X); np.save('fort_y.npy', X[:, 0] * 2.0)" || fail "fort_X.npy"
 expect_error 2 1 "fort_X.npy: a Fortran-order array \\(numpy's 8 x 8, stored column by column\\): training reads whole rows" \
   pario-train --model linear --labels fort_y.npy fort_X.npy
-mpirun 2 pario-convert --transpose fort_X.npy fort_C.npy >/dev/null 2>&1 || fail "convert --transpose fort_X.npy"
-check "pario-convert --transpose of a Fortran-order .npy: numpy's array in C order" $PYTHON3 -c "
+mpirun 2 pario-convert fort_X.npy fort_C.npy >/dev/null 2>&1 || fail "convert fort_X.npy"
+check "pario-convert of a Fortran-order .npy: numpy's array in C order" $PYTHON3 -c "
 import numpy as np, sys
 a, b = np.load('fort_X.npy'), np.load('fort_C.npy')
 sys.exit(0 if np.array_equal(a, b) and not np.isfortran(b) else 1)"

@@ -92,6 +92,7 @@ count 2 d.bin "$LD" --value=5002 block
 count 4 e.bin "$LE" --value=0 block
 count 2 f.bin "$LF" --range=18446744073709551605:18446744073709551610 block
 count 3 g.bin "$LG" --range=-2:2 block
+count 3 a.bin "$LA" --range=5:1 block     # empty (HI < LO): 0, as numpy
 
 # ---- every distribution gives the same total, and each rank counts its own part
 count 3 a.bin "$LA" --value=7 cyclic

@@ -301,6 +301,26 @@ int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end)
     return pr * L->axis[1].parts + pc;
 }
 
+int pario_layout_whole_blocks(const pario_layout *L, uint64_t block)
+{
+    /* Every part's runs start on a block boundary and (when there are several)
+     * are whole blocks apart. A part's end need not be looked at: a run cut
+     * inside a block (not by the dataset's end) leaves the block's rest to a
+     * part that starts there, off a boundary (tests/unit/test_view.c checks
+     * this against the owner map for every distribution). */
+    int P = L->axis[0].parts * L->axis[1].parts;
+    if (block == 0)
+        return 0;
+    for (int r = 0; r < P; r++) {
+        pario_runs p;
+        pario_layout_runs(L, r, &p);
+        int one = p.stride == 0 || p.count <= p.run;
+        if (p.count && (p.base % block || (!one && (p.run % block || p.stride % block))))
+            return 0;
+    }
+    return 1;
+}
+
 uint64_t pario_layout_piece(const pario_layout *L)
 {
     /* from every rank's part, so that every rank gets the same answer */

@@ -96,7 +96,7 @@ pario_status pario_h5read_open(pario_reader *r)
              * as pario disables two-phase I/O for contiguous parts. Decided from the
              * distribution, the same on every rank. */
             uint64_t band = pario_h5_chunk_band(ds);
-            int follows = band && r->view->dist.kind == PARIO_DIST_CYCLIC && r->view->dist.k == band;
+            int follows = band && pario_layout_whole_blocks(&r->view->layout, band);
             h->collective = !r->opts.independent && !follows && ds->h5_layout == PARIO_H5_CHUNKED && !ds->h5_partial;
             /* every chunk read by one rank: pario reads and inflates deflate/shuffle
              * chunks itself (the same on every rank: collective lookups) */

@@ -355,7 +355,7 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
 {
     size_t step = pario_io_chunk_elems(&c->io, v->esize);
     uint64_t band = pario_h5_chunk_band(ds);
-    int follows = band && v->dist.kind == PARIO_DIST_CYCLIC && v->dist.k == band;
+    int follows = band && pario_layout_whole_blocks(&v->layout, band);
     /* unfiltered or deflate/shuffle chunks each read by one rank: pario reads
      * (and inflates) them (io_read_h5_direct.c) */
     int own = band && (follows || c->io.independent) && ds->h5_layout == PARIO_H5_CHUNKED;
@@ -396,6 +396,10 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
             fprintf(out, "%s rank %d %llu", r ? "," : ";", r, (unsigned long long)(mine * per_band));
         }
         fprintf(out, "%s\n", c->nranks > 16 ? ", ..." : "");
+    } else if (follows) {
+        fprintf(out, "chunks: %llu bands of %llu chunk(s); this --dist gives every rank whole bands: every chunk is "
+                     "read and decompressed by one rank\n",
+                (unsigned long long)nbands, (unsigned long long)per_band);
     } else {
         fprintf(out, "chunks: %llu bands of %llu chunk(s); this --dist does not deal whole bands (the default, "
                      "cyclic:%llu, does): a chunk holding elements of several ranks is read and decompressed by each\n",

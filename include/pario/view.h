@@ -79,6 +79,11 @@ int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end);
 /* Elements in the smallest contiguous piece any rank's part has (UINT64_MAX when
  * every part is one contiguous run): the same answer on every rank. */
 uint64_t pario_layout_piece(const pario_layout *L);
+/* 1 when every rank's part is made of whole blocks of `block` consecutive global
+ * elements (the last block cut only by the dataset's end): a chunked HDF5
+ * dataset's bands of chunk rows (pario_h5_chunk_band) are then each read by one
+ * rank. The same answer on every rank. */
+int pario_layout_whole_blocks(const pario_layout *L, uint64_t block);
 
 typedef struct pario_view {
     pario_dist dist;          /* with the grid resolved */

@@ -117,6 +117,15 @@ expect_error 2 1 "^pario-train: error: data.h5:/c2: pario-train reads rows at by
 expect_error 2 2 "^pario-convert: error: fortran.npy: a Fortran-order array is written in numpy's C order by tiles at byte offsets: not into a chunked output" \
   pario-convert --gzip 1 fortran.npy fz.h5:/f
 check "no output of the refused Fortran-order conversion" test ! -e fz.h5
+# scatter refuses a Fortran-order .npy (its parts held the stored transpose, and
+# gather gave back a.T); its C-order copy by pario-convert makes the round trip
+rm -f fp.* fc.npy fg.npy
+expect_error 3 1 "^pario-scatter: error: fortran.npy: a Fortran-order array \\(numpy's 37 x 23, stored column by column\\): the parts would hold its transpose" \
+  pario-scatter --dist rows --out fp fortran.npy
+check "no part of the refused scatter" test -z "$(ls fp.* 2>/dev/null)"
+mpirun 3 pario-convert fortran.npy fc.npy && mpirun 3 pario-scatter --dist rows --out fp fc.npy &&
+  mpirun 3 pario-gather --out fg.npy fp && defer "convert, scatter, gather of fortran.npy" array fortran.npy fg.npy ||
+  fail "convert, scatter, gather of fortran.npy ran"
 expect_error 2 1 "^pario-convert: error: data.h5:/c2: --transpose reads tiles at byte offsets: not from a chunked" pario-convert --transpose data.h5:/c2 t.bin
 for n in 1 4; do
   expect_error $n 1 "^pario-reduce: error: data.h5:/lzf: filter 32000 \(lzf\) is not available" pario-reduce --op sum data.h5:/lzf

@@ -119,6 +119,7 @@ pario_status pario_part_load(const char *path, int format, pario_dataset *part)
         char desc[PARIO_PATH_MAX + 8];
         pario_desc_default_path(path, desc, sizeof desc);
         st = pario_desc_load(desc, part);
+        snprintf(part->path, sizeof part->path, "%s", path);   /* the size check's message names it */
         struct stat sb;
         if (!pario_failed(&st) && stat(path, &sb) != 0)
             st = pario_sys_error(errno, "cannot open", path);

@@ -72,6 +72,11 @@ expect_error 3 1 "part\.1: does not belong with part\.0 .*header" pario-gather -
 cp keep.yaml part.1.yaml
 sed -i 's/, offset: 64}/}/' part.1.yaml
 expect_error 3 1 "part\.1: does not belong with part\.0" pario-gather --out bad.bin part
+cp keep.yaml part.1.yaml
+# a part cut short: one line naming the part and its rank (the name was empty)
+cp part.2 keep.part && truncate -s 20 part.2
+expect_error 3 1 "^pario-gather: error: part\.2: 20 bytes, but shape .* \(file too short\) \(rank 2\)$" pario-gather --out bad.bin part
+cp keep.part part.2
 check "no output from refused gathers" test ! -e bad.bin
 
 # ---- the progress line counts both of hist's passes: never over 100%, sane ETA ----

@@ -86,12 +86,11 @@ ref same soft1.json softs5.json
 PARIO_POOL_NODE_SIZE=1 run softa3 3 "${SOFT[@]}"
 ref same soft1.json softa3.json
 # in shared memory the ranks take a step's segments as they go: with rank 1
-# of 2 six times slower a segment (PARIO_SLOW), rank 0 takes the rest of
+# of 2 twelve times slower a segment (PARIO_SLOW), rank 0 takes the rest of
 # rank 1's run while rank 1 works on its first, so rank 1 sums under a
-# quarter of the rows (batches of about 10 segments; 9 steps, too few for
-# the deal by speeds, which starts after 16, so without taking them as they
-# go it sums half); the same bits as 1 rank. The rows each rank summed
-# (--verbose) add up to epochs x rows.
+# quarter of the rows (batches of about 10 segments, each rank's shard of
+# them its run; without taking them as they go it sums about half); the same
+# bits as 1 rank. The rows each rank summed (--verbose) add up to epochs x rows.
 run softw1 1 "${SOFT[@]}" --batch 48
 PARIO_SLOW=1:12 run softw2 2 "${SOFT[@]}" --batch 48 --verbose
 ref same softw1.json softw2.json

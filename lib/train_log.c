@@ -102,6 +102,21 @@ pario_status pario_trainlog_create(pario_trainlog **out, const char *path, const
     return st;
 }
 
+/* The rows of dataset d if it is 1-D (nd 1) or 2-D of width cols (nd 2), else
+ * 0: a file whose /loss has more dimensions than one had them written past the
+ * length asked for and its values past the buffer (a crash). */
+static int dset_rows(hid_t d, int nd, hsize_t cols, hsize_t *rows)
+{
+    hsize_t dims[2] = { 0, 0 };
+    hid_t sp = H5Dget_space(d);
+    int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == nd && H5Sget_simple_extent_dims(sp, dims, NULL) == nd
+             && (nd == 1 || dims[1] == cols);
+    if (sp >= 0)
+        H5Sclose(sp);
+    *rows = dims[0];
+    return ok;
+}
+
 /* Serial (rank 0): what the log holds. */
 static pario_status read_log(const char *path, const pario_trainlog_meta *m, uint64_t *done, double *w, double *loss,
                              double *acc)
@@ -158,11 +173,12 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
             st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (datasets missing)", path);
     }
     *done = 0;
+    hsize_t n = 0, na = 0, nwr = 0;
+    if (!pario_failed(&st) && (!dset_rows(dl, 1, 0, &n) || !dset_rows(da, 1, 0, &na) || na != n
+                               || !dset_rows(dw, 2, m->nweights, &nwr) || nwr < n))
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (/loss, /accuracy or /weights is not "
+                         "epochs, or epochs x %llu weights)", path, (unsigned long long)m->nweights);
     if (!pario_failed(&st)) {
-        hid_t sp = H5Dget_space(dl);
-        hsize_t n = 0;
-        H5Sget_simple_extent_dims(sp, &n, NULL);
-        H5Sclose(sp);
         lv = malloc(sizeof *lv * (n + 1));
         if (!lv || (n && H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, lv) < 0))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /loss", path);
@@ -289,19 +305,13 @@ static pario_status read_model(const char *path, uint64_t *u, double **w)
     double *lv = NULL;
     *w = NULL;
     if (!pario_failed(&st)) {
-        hsize_t n = 0, wd[2] = { 0, 0 };
-        hid_t sp = H5Dget_space(dl);
-        H5Sget_simple_extent_dims(sp, &n, NULL);
-        H5Sclose(sp);
-        sp = H5Dget_space(dw);
-        int nd = H5Sget_simple_extent_ndims(sp);
-        H5Sget_simple_extent_dims(sp, wd, NULL);
-        H5Sclose(sp);
+        hsize_t n = 0, wrows = 0;
+        int shaped = dset_rows(dl, 1, 0, &n) && dset_rows(dw, 2, nw, &wrows) && wrows >= n;
         lv = malloc(sizeof *lv * (n + 1));
         *w = malloc(sizeof **w * nw);
-        if (nd != 2 || wd[1] != nw || wd[0] < n)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: /weights is not %llu epochs x %llu weights", path,
-                             (unsigned long long)n, (unsigned long long)nw);
+        if (!shaped)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (/loss or /weights is not epochs, or "
+                             "epochs x %llu weights)", path, (unsigned long long)nw);
         else if (!lv || !*w || (n && H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, lv) < 0))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /loss", path);
         int found = 0;
@@ -408,15 +418,12 @@ pario_status pario_train_history_read(const char *path, pario_train_history *h)
     }
     if (!pario_failed(&st)) {
         hsize_t n = 0, na = 0;
-        hid_t sp = H5Dget_space(dl);
-        H5Sget_simple_extent_dims(sp, &n, NULL);
-        H5Sclose(sp);
-        sp = H5Dget_space(da);
-        H5Sget_simple_extent_dims(sp, &na, NULL);
-        H5Sclose(sp);
+        int flat = dset_rows(dl, 1, 0, &n) && dset_rows(da, 1, 0, &na);
         h->loss = malloc(sizeof *h->loss * (n + 1));
         h->accuracy = malloc(sizeof *h->accuracy * (n + 1));
-        if (na != n)
+        if (!flat)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (/loss or /accuracy is not 1-D)", path);
+        else if (na != n)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: /loss and /accuracy differ in length", path);
         else if (!h->loss || !h->accuracy
                  || (n && (H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, h->loss) < 0

@@ -48,6 +48,33 @@ head -c 3000 lc.h5 > lccut.h5
 expect_error 2 1 "^pario-train: error: lccut.h5: HDF5 cannot open it to resume: truncated file" \
   pario-train --model logistic --label-column 3 --epochs 6 --log lccut.h5 --resume lc.bin
 
+# a file with a training log's attributes whose /loss and /accuracy are 2-D
+# (another program's log), or whose /weights is 3-D: one line, exit 1, the file
+# untouched (their dimensions and values were read past the buffers: pario-plot,
+# --predict and --resume aborted with "malloc(): corrupted top size")
+$PYTHON3 -c "
+import h5py, numpy as np
+src = h5py.File('lc.h5', 'r')
+for name, bad in (('loss2d.h5', 'loss'), ('w3d.h5', 'weights')):
+    f = h5py.File(name, 'w')
+    for k, v in src.attrs.items(): f.attrs[k] = v
+    for k in src: f[k] = src[k][:]
+    del f[bad]
+    f[bad] = np.ones((4, 2000)) if bad == 'loss' else np.ones((4, 4, 3))
+    if bad == 'loss': del f['accuracy']; f['accuracy'] = np.ones((4, 2000))
+    f.close()" || exit 99
+for bad in loss2d w3d; do
+  cp $bad.h5 ${bad}keep.h5
+  expect_error 1 1 "^pario-train: error: $bad.h5: not a pario-train log \\(/loss" \
+    pario-train --model logistic --label-column 3 --epochs 8 --log $bad.h5 --resume lc.bin
+  check "$bad: the refused resume left the log as it was" cmp -s $bad.h5 ${bad}keep.h5
+  expect_error 2 1 "^pario-train: error: $bad.h5: not a pario-train log \\(/loss" \
+    pario-train --predict $bad.h5 --out $bad.npy --label-column 3 lc.bin
+  check "$bad: no predictions written" test ! -e $bad.npy
+done
+expect_error 1 1 '^pario-plot: error: loss2d.h5: not a pario-train log \(/loss or /accuracy is not 1-D\)$' \
+  pario-plot loss2d.h5 --out loss2d.svg
+
 # --log naming an input is refused before anything is read or written, even
 # with --force (it replaced the labels, or the data, with the log: exit 0);
 # --log FILE removes the FILE.tmp.PID of a run that was killed

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <hdf5.h>
 #include "h5err.h"
+#include "pario/output.h"
 #include "pario/train_plot.h"
 #include "h5table.h"
 #include "train_log.h"
@@ -148,9 +149,18 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
                         : pario_error(PARIO_ERR_RUNTIME, "%s: written with %s %llu; this run has %llu", path, u_names[i],
                                       (unsigned long long)got, (unsigned long long)u[i]);
     }
-    for (int i = 0; i < NF && !pario_failed(&st); i++)
-        if (!attr_get(file, f_names[i], H5T_NATIVE_DOUBLE, &gotf) || gotf != f[i])
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: written with --%s %g; this run has %g", path, f_names[i], gotf, f[i]);
+    for (int i = 0; i < NF && !pario_failed(&st); i++) {
+        /* each value in the digits that tell it apart: %g named 0.1 for
+         * --lr 0.1000000000000001 as well ("written with 0.1; this run has 0.1") */
+        char was[32], now[32];
+        if (!attr_get(file, f_names[i], H5T_NATIVE_DOUBLE, &gotf)) {
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, f_names[i]);
+        } else if (gotf != f[i]) {
+            pario_fmt_double(was, sizeof was, gotf);
+            pario_fmt_double(now, sizeof now, f[i]);
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: written with --%s %s; this run has %s", path, f_names[i], was, now);
+        }
+    }
     /* where the labels come from (logs before session 12 do not say: not checked
      * then); another column continued the weights on other labels */
     int64_t lc;

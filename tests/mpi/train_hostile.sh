@@ -41,6 +41,15 @@ cp lc.h5 lckeep.h5
 expect_error 2 1 "^pario-train: error: lc.h5: written with --label-column 3; it cannot continue with --label-column 0\$" \
   pario-train --model logistic --label-column 0 --epochs 4 --log lc.h5 --resume lcsw.bin
 check "the refused resume left the log as it was" cmp -s lc.h5 lckeep.h5
+# another --lr in the digits that tell it apart (it said "written with --lr
+# 0.01; this run has 0.01"), and a log without the attribute says so (the
+# message printed a value never read)
+expect_error 2 1 "^pario-train: error: lc.h5: written with --lr 0.01; this run has 0.010000000000000002\$" \
+  pario-train --model logistic --label-column 3 --epochs 4 --log lc.h5 --resume --lr 0.010000000000000002 lc.bin
+cp lc.h5 nolr.h5
+$PYTHON3 -c "import h5py; del h5py.File('nolr.h5', 'r+').attrs['lr']" || exit 99
+expect_error 2 1 "^pario-train: error: nolr.h5: not a pario-train log \\(no attribute lr\\)\$" \
+  pario-train --model logistic --label-column 3 --epochs 4 --log nolr.h5 --resume lc.bin
 mpirun 2 pario-train --model logistic --label-column 3 --epochs 4 --log lc.h5 --resume lc.bin > /dev/null ||
   fail "the same --label-column resumes"
 # a truncated log says so, as pario-pi's does (it said "missing, or not an HDF5 file")

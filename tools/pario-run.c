@@ -460,7 +460,13 @@ int main(int argc, char **argv)
     pario_agree(&st, MPI_COMM_WORLD);
     if (!pario_failed(&st))
         st = pario_job_load(c.args[0], job, MPI_COMM_WORLD);
-    if (!pario_failed(&st) && o.h5)
+    /* --h5 "" names no file (the job's "" means none: the results asked for were
+     * dropped, exit 0), and a name longer than the job's field was cut short */
+    if (!pario_failed(&st) && o.h5 && !*o.h5)
+        st = pario_error(PARIO_ERR_USAGE, "the HDF5 results file is named by an empty string: a file name is needed");
+    else if (!pario_failed(&st) && o.h5 && strlen(o.h5) >= sizeof job->h5)
+        st = pario_error(PARIO_ERR_USAGE, "--h5: the name is longer than %zu bytes", sizeof job->h5 - 1);
+    else if (!pario_failed(&st) && o.h5)
         snprintf(job->h5, sizeof job->h5, "%s", o.h5);
     int many = !pario_failed(&st) && (c.nargs > 1 || o.inputs || job->ndata
                                       || (strpbrk(job->data, "*?[") && access(job->data, F_OK) != 0));

@@ -179,6 +179,12 @@ for n in 1 2; do
   refuse $n "${E}the output data is named by an empty string: a file name is needed\$" pario-convert small.bin ""
   refuse $n "${E}the input data is named by an empty string: a file name is needed\$" pario-convert "" c.bin
   refuse $n "${E}the HDF5 results file is named by an empty string: a file name is needed\$" pario-reduce --op sum --h5 "" small.bin
+  # pario-run --h5 "" dropped the HDF5 results and exited 0; a --h5 longer than
+  # the job's field was cut to another name
+  refuse $n "${E}the HDF5 results file is named by an empty string: a file name is needed\$" pario-run --h5 "" j_ok.yaml
+  refuse $n "${E}the HDF5 results file is named by an empty string: a file name is needed\$" \
+    pario-run --h5 "" j_ok.yaml small.bin
+  refuse $n "${E}--h5: the name is longer than 4095 bytes\$" pario-run --h5 "$(printf './%.0s' {1..2046})r.h5" j_ok.yaml
 done
 
 # Inputs that are not regular files are refused, never waited on (exit 1 or 2 in time).

@@ -135,7 +135,11 @@ check "resume of a complete log: rounds planned now $R" test "$(attr k.h5 rounds
 section 6
 # --- 6. bad input: one clear line, exact exit codes, no hang, no damaged log ---
 expect_error 1 2 'pario-pi: error: --samples must be at least 1' pario-pi --samples 0
-expect_error 2 2 "pario-pi: error: '-5' is not a non-negative count" pario-pi --samples -5
+# a count's error names its option (--samples, --rounds and --seed read the same counts)
+expect_error 2 2 "^pario-pi: error: --samples: '-5' is not a non-negative count\$" pario-pi --samples -5
+expect_error 1 2 "^pario-pi: error: --rounds: 'x' is not a non-negative count\$" pario-pi --rounds x
+expect_error 1 2 "^pario-pi: error: --seed: '1.5' is not a whole number\$" pario-pi --seed 1.5
+expect_error 1 2 "^pario-plot: error: --width: '-5' is not a non-negative count\$" pario-plot x.h5 --out x.svg --width -5
 expect_error 3 2 'pario-pi: error: --rounds must be at least 1' pario-pi --rounds 0
 expect_error 2 2 'pario-pi: error: --rounds 1000000000000000000 x --samples 1000000 does not fit' pario-pi --rounds 1e18 --samples 1e6
 expect_error 1 2 'does not fit: midpoint allows at most 2\^53' pario-pi --method midpoint --rounds 1e10 --samples 1e6

@@ -49,8 +49,8 @@ static void indent(pario_out *o)
 
 /* The length of the well-formed UTF-8 sequence at s (2 to 4 bytes: no
  * overlong form, no surrogate, at most U+10FFFF) and its code point; 0 when
- * the bytes at s are not one. */
-static int utf8_seq(const unsigned char *s, unsigned *cp)
+ * the bytes at s are not one. Private: lib/svg.c checks SVG text with it. */
+int pario_utf8_seq(const unsigned char *s, unsigned *cp)
 {
     int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
     if (s[0] >= 0xf5)
@@ -90,7 +90,7 @@ static void json_string(FILE *f, const char *text, int yaml)
             fprintf(f, "\\u%04x", ch);
         else if (ch < 0x80)
             fputc((int)ch, f);
-        else if ((n = utf8_seq(s, &cp)) > 0) {
+        else if ((n = pario_utf8_seq(s, &cp)) > 0) {
             if (yaml && ((cp >= 0x80 && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff))
                 fprintf(f, "\\u%04x", cp);
             else

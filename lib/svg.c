@@ -4,12 +4,18 @@
 
 void pario_svg_text(FILE *out, const char *s)
 {
-    for (; *s; s++) {
-        if (*s == '<') fputs("&lt;", out);
-        else if (*s == '>') fputs("&gt;", out);
-        else if (*s == '&') fputs("&amp;", out);
-        else if (*s == '"') fputs("&quot;", out);
-        else fputc(*s, out);
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
+        unsigned cp;
+        int n;
+        if (*u == '<') fputs("&lt;", out);
+        else if (*u == '>') fputs("&gt;", out);
+        else if (*u == '&') fputs("&amp;", out);
+        else if (*u == '"') fputs("&quot;", out);
+        else if (*u >= 0x20 && *u < 0x80) fputc(*u, out);
+        else if (*u >= 0x80 && (n = pario_utf8_seq(u, &cp)) > 0) fwrite(u, 1, (size_t)n, out), u += n - 1;
+        /* XML allows no other control character, and the file says it is
+         * UTF-8: such a byte in a --title left an SVG no viewer would open */
+        else fputs("&#xFFFD;", out);
     }
 }
 

@@ -181,6 +181,14 @@ mpirun 1 pario-plot p.h5 --out p.svg
 check "pario-plot: valid self-contained SVG on a log scale" $REF svg p.svg --rounds 30
 mpirun 1 pario-plot m3.h5 --out m.svg
 check "pario-plot: midpoint log" $REF svg m.svg --rounds 7
+# a --title with control bytes and bytes that are not UTF-8 (a file name, say)
+# still gives well-formed XML: each such byte is U+FFFD (they were written as
+# they were, and no XML parser opened the SVG)
+mpirun 1 pario-plot p.h5 --out t.svg --title "$(printf 'a<\001b\033[1m\377c \303\251')"
+check "pario-plot --title with control bytes: well-formed XML, the rest kept" $PYTHON3 -c "
+import sys, xml.etree.ElementTree as ET
+t = [e.text for e in ET.parse('t.svg').getroot().iter('{http://www.w3.org/2000/svg}text')][0]
+sys.exit(0 if t == 'a<\ufffdb\ufffd[1m\ufffdc \u00e9' else 1)"
 expect_error 1 2 'pario-plot: error: --out FILE.svg is required' pario-plot p.h5
 expect_error 1 1 'pario-plot: error: foreign.txt: not an HDF5 file' pario-plot foreign.txt --out x.svg
 check "pario-plot: no SVG on error" test ! -e x.svg

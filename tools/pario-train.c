@@ -11,6 +11,9 @@
 
 enum { O_MODEL = 256, O_LABELS, O_LABEL_COLUMN, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE, O_LOG, O_RESUME, O_FORCE, O_BLOCK, O_PREDICT, O_OUT, O_NO_MMAP };
 
+/* The options given, bit key - O_MODEL: --predict refuses the training ones. */
+static unsigned given;
+
 static pario_status parse_real(const char *opt, const char *arg, double lo, double *out)
 {
     char *end;
@@ -35,6 +38,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
     pario_train_opts *o = ctx;
     uint64_t v;
     pario_status st = pario_ok();
+    if (key >= O_MODEL && key <= O_NO_MMAP)
+        given |= 1u << (key - O_MODEL);
     switch (key) {
     case O_MODEL: return pario_train_model_parse(arg, &o->model);
     case O_LABELS: o->labels = arg; break;
@@ -189,6 +194,21 @@ static void print_result(const pario_common *c, const pario_train_opts *o, const
     pario_out_close(&out);
 }
 
+/* The first option given that only training reads, or NULL: with --predict the
+ * model, its shape and its weights are the log's (--model softmax on a logistic
+ * log predicted with the logistic model, silently; --epochs, --lr... did nothing). */
+static const char *training_option(void)
+{
+    static const int keys[] = { O_MODEL, O_LABELS, O_EPOCHS, O_BATCH, O_LR, O_L2, O_SEED, O_CLASSES, O_ALLREDUCE,
+                                O_LOG, O_RESUME, O_FORCE, O_BLOCK };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (given & 1u << (keys[i] - O_MODEL))
+            for (const pario_optdef *d = options; d->name; d++)
+                if (d->key == keys[i])
+                    return d->name;
+    return NULL;
+}
+
 /* The log is written (or continued in place): never over an input.
  * Collective. */
 static pario_status guard_log(const pario_common *c, const pario_train_opts *o)
@@ -218,9 +238,8 @@ int main(int argc, char **argv)
     if (!pario_failed(&st) && o.predict) {
         if (!o.out)
             st = pario_error(PARIO_ERR_USAGE, "--predict needs --out FILE");
-        else if (o.labels || o.log || o.resume || o.force)
-            st = pario_error(PARIO_ERR_USAGE, "--%s does not apply to --predict",
-                             o.labels ? "labels" : o.log ? "log" : o.resume ? "resume" : "force");
+        else if (training_option())
+            st = pario_error(PARIO_ERR_USAGE, "--%s does not apply to --predict", training_option());
         if (!pario_failed(&st)) {
             pario_guard *g = pario_guard_new();
             pario_guard_input(g, o.predict, "model");

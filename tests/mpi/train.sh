@@ -207,6 +207,14 @@ expect_error 2 2 'output data is the input data' pario-train --predict soft.h5 -
 expect_error 1 2 '--predict needs --out' pario-train --predict soft.h5 soft_X.bin
 expect_error 2 2 '--labels does not apply to --predict' pario-train --predict soft.h5 --labels soft_y.bin --out p.bin soft_X.bin
 expect_error 2 1 'soft_y.bin: cannot open the model' pario-train --predict soft_y.bin --out p.bin soft_X.bin
+# the model and its shape are the log's: a training option is refused, not
+# ignored (--model linear on a softmax log predicted classes, exit 0)
+expect_error 2 2 '^pario-train: error: --model does not apply to --predict$' \
+  pario-train --predict soft.h5 --model linear --out p.bin soft_X.bin
+expect_error 1 2 '^pario-train: error: --epochs does not apply to --predict$' \
+  pario-train --predict soft.h5 --epochs 3 --out p.bin soft_X.bin
+check "predict: no output after a refused option" sh -c '! ls | grep -q "^p\.bin"'
+
 # a read failing on rank 1 only: one line, no output and no temporary file left
 PARIO_FAULT=read:rank=1 mpirun 2 pario-train --predict soft.h5 --out p.bin soft_X.bin > /dev/null 2> fault.err
 check "predict: a read failing on rank 1 exits 1 with one line" sh -c 'test $(grep -c . fault.err) -eq 1'

@@ -235,6 +235,9 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "--%s needs --log FILE", o.resume ? "resume" : "force");
     if (!pario_failed(&st) && o.resume && o.force)
         st = pario_error(PARIO_ERR_USAGE, "give either --resume or --force, not both");
+    /* --classes sizes softmax alone (with --model logistic it was ignored) */
+    if (!pario_failed(&st) && !o.predict && (given & 1u << (O_CLASSES - O_MODEL)) && o.model != PARIO_TRAIN_SOFTMAX)
+        st = pario_error(PARIO_ERR_USAGE, "--classes applies to --model softmax only");
     if (!pario_failed(&st) && o.predict) {
         if (!o.out)
             st = pario_error(PARIO_ERR_USAGE, "--predict needs --out FILE");

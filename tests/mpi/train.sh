@@ -214,6 +214,8 @@ expect_error 2 2 '^pario-train: error: --model does not apply to --predict$' \
 expect_error 1 2 '^pario-train: error: --epochs does not apply to --predict$' \
   pario-train --predict soft.h5 --epochs 3 --out p.bin soft_X.bin
 check "predict: no output after a refused option" sh -c '! ls | grep -q "^p\.bin"'
+expect_error 2 2 '^pario-train: error: --classes applies to --model softmax only$' \
+  pario-train --model logistic --classes 3 --labels soft_y.bin soft_X.bin
 
 # a read failing on rank 1 only: one line, no output and no temporary file left
 PARIO_FAULT=read:rank=1 mpirun 2 pario-train --predict soft.h5 --out p.bin soft_X.bin > /dev/null 2> fault.err

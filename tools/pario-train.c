@@ -235,6 +235,10 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "--%s needs --log FILE", o.resume ? "resume" : "force");
     if (!pario_failed(&st) && o.resume && o.force)
         st = pario_error(PARIO_ERR_USAGE, "give either --resume or --force, not both");
+    /* a log is published with its first epoch: with none it was never written,
+     * an old one stayed in place even with --force, and the output named it */
+    if (!pario_failed(&st) && o.log && !o.resume && o.epochs == 0)
+        st = pario_error(PARIO_ERR_USAGE, "--epochs 0 writes no --log (a log holds finished epochs)");
     /* --classes sizes softmax alone (with --model logistic it was ignored) */
     if (!pario_failed(&st) && !o.predict && (given & 1u << (O_CLASSES - O_MODEL)) && o.model != PARIO_TRAIN_SOFTMAX)
         st = pario_error(PARIO_ERR_USAGE, "--classes applies to --model softmax only");

@@ -214,6 +214,12 @@ expect_error 2 2 '^pario-train: error: --model does not apply to --predict$' \
 expect_error 1 2 '^pario-train: error: --epochs does not apply to --predict$' \
   pario-train --predict soft.h5 --epochs 3 --out p.bin soft_X.bin
 check "predict: no output after a refused option" sh -c '! ls | grep -q "^p\.bin"'
+# --epochs 0 with --log: no log is made, so it is refused (exit 0 said "log:
+# t.h5" and left another run's t.h5 in place, even with --force)
+cp t.h5 t0keep.h5
+expect_error 2 2 '^pario-train: error: --epochs 0 writes no --log' \
+  pario-train --model softmax --labels soft_y.bin --epochs 0 --log t.h5 --force soft_X.bin
+check "--epochs 0 --log --force: the log untouched" cmp -s t.h5 t0keep.h5
 expect_error 2 2 '^pario-train: error: --classes applies to --model softmax only$' \
   pario-train --model logistic --classes 3 --labels soft_y.bin soft_X.bin
 

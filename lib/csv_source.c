@@ -288,6 +288,13 @@ static pario_status find_start(pario_csv_reader *r, int inq)
     return pario_ok();
 }
 
+/* The bytes of a UTF-8 byte-order mark (Excel's exports, Python's utf-8-sig)
+ * opening the record at start: 3 at the file's first byte, else 0. */
+static size_t bom_length(const char *rec, size_t n, uint64_t start)
+{
+    return start == 0 && n >= 3 && memcmp(rec, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 static void set_label(pario_csv_reader *r, const char *name)
 {
     if (name)
@@ -319,10 +326,9 @@ static pario_status read_header(pario_csv_reader *r, int *found)
         account(r, rec, r->pos, next);
         r->pos = next;
         r->line += nl + 1;
-        /* a UTF-8 byte-order mark (Excel's exports, Python's utf-8-sig) is not
-         * part of the first column's name */
-        if (start == 0 && n >= 3 && memcmp(rec, "\xEF\xBB\xBF", 3) == 0)
-            rec += 3, n -= 3;
+        /* a byte-order mark is not part of the first column's name */
+        size_t bom = bom_length(rec, n, start);
+        rec += bom, n -= bom;
         if (n == 0)
             continue;
         r->header_end = next;
@@ -786,7 +792,10 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
     size_t n;
     uint64_t next, nl;
     while (k < BLOCK) {
-        if (r->batch && !r->done) {
+        /* the file's first record (no header) takes the general path, which
+         * drops a byte-order mark before it as read_header does */
+        const int first = r->pos == 0;
+        if (r->batch && !r->done && !first) {
             k = r->batch(r, k);
             if (k == BLOCK)
                 break;
@@ -795,7 +804,7 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
         size_t fl;
         int esc = 0, have = 0;
         uint64_t nf;
-        const int fast = !r->done && fast_record(r, &n, &next, &fld, &fl, &have, &nf);
+        const int fast = !r->done && !first && fast_record(r, &n, &next, &fld, &fl, &have, &nf);
         if (fast) {
             nl = 0;
             if (!r->settled) {
@@ -814,6 +823,8 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
             break;
         } else {
             account(r, rec, r->pos, next);
+            size_t bom = bom_length(rec, n, r->pos);
+            rec += bom, n -= bom; /* a mark alone is an empty line */
         }
         uint64_t line = r->line;
         const int relative = !r->settled;

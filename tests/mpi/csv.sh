@@ -60,6 +60,23 @@ import csv, json, sys
 rows = list(csv.DictReader(open('bom.csv', encoding='utf-8-sig')))
 assert json.loads(sys.argv[1])['sum'] == sum(float(r['price']) for r in rows), sys.argv[1]" "$out"
 done
+# ... and before a file without a header (--no-header, format: text): the
+# first value is read (it was "not a number: '\357\273\2771.5'"), and a mark
+# alone is an empty line, not a record with a missing field (a hostile-user pass)
+printf '\357\273\2771.5,a\n2.25,b\n' > bomnh.csv
+printf '\357\273\2771.5\n2.25\n' > bomt.txt && printf 'format: text\n' > bomt.txt.yaml
+printf '\357\273\277' > bomonly.csv
+for n in 1 3; do
+  out=$(mpirun $n pario-reduce --op sum --format json --column 0 --no-header --chunk 8 bomnh.csv)
+  check "BOM before a file without a header: the first value (n=$n)" test "$out" = \
+    '{"elements":2,"nan_count":0,"sum":3.75,"records":2,"values":2,"invalid":{"empty":0,"missing":0,"non_numeric":0}}'
+  out=$(mpirun $n pario-reduce --op sum --format json bomt.txt)
+  check "BOM before a format: text file (n=$n)" test "$out" = \
+    '{"elements":2,"nan_count":0,"sum":3.75,"records":2,"values":2,"invalid":{"empty":0,"missing":0,"non_numeric":0}}'
+  out=$(mpirun $n pario-reduce --op sum --format json --column 0 --no-header --skip-invalid bomonly.csv)
+  check "a file of a BOM alone has no record (n=$n)" test "$out" = \
+    '{"elements":0,"nan_count":0,"sum":0,"records":0,"values":0,"invalid":{"empty":0,"missing":0,"non_numeric":0}}'
+done
 # usage: no such column, a name without a header, a bad delimiter, --axis
 expect_error 2 2 "^pario-reduce: error: holes.csv: no column named 'zz' in the header \\(line 1, 3 fields\\)" \
   pario-reduce --op sum --column zz holes.csv

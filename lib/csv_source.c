@@ -412,13 +412,16 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
     r->line = 1; /* from A until the exchange */
     /* the header (rank 0 owns the file's first record) */
     uint64_t head[2] = { 0, 0 }; /* column, header_end */
-    if (!pario_failed(&st) && rank == 0 && r->f.lo < r->f.hi) {
+    if (!pario_failed(&st) && rank == 0) {
         if (o->header) {
-            int found;
+            int found = 0;
             r->any_start = 1; /* the header is the first non-empty record, wherever it starts */
-            st = read_header(r, &found);
+            if (r->f.lo < r->f.hi)
+                st = read_header(r, &found);
             r->any_start = 0;
-            if (!pario_failed(&st) && !found && !all_digits(o->column))
+            /* a name needs a header, in an empty file too; an index (or a text
+             * file's one column) does not */
+            if (!pario_failed(&st) && !found && o->column[0] && !all_digits(o->column))
                 st = pario_error(PARIO_ERR_USAGE, "%s: no header: the file has no record to name column '%s'", path,
                                  o->column);
         }

@@ -9,6 +9,7 @@
  * -1). Line numbers are counted from A until the exchange gives the lines before. */
 #define _GNU_SOURCE 1
 #include "config.h"
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,6 +314,17 @@ static int all_digits(const char *s)
     return 1;
 }
 
+/* The 0-based index that column (digits, or "" for a text file's one column)
+ * gives; an index past 2^64 - 1 is refused, not wrapped to another column. */
+static pario_status column_index(const char *column, uint64_t *col)
+{
+    errno = 0;
+    *col = column[0] ? strtoull(column, NULL, 10) : 0;
+    if (errno == ERANGE)
+        return pario_error(PARIO_ERR_USAGE, "--column %s: the index is too large", column);
+    return pario_ok();
+}
+
 /* Rank 0: the header record (the first non-empty one) and the column it names. */
 static pario_status read_header(pario_csv_reader *r, int *found)
 {
@@ -387,7 +399,7 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
             st = pario_error(PARIO_ERR_USAGE, "--column '%s': a name needs a header (--header), or give a 0-based "
                              "index", o->column);
         else
-            r->col = o->column[0] ? strtoull(o->column, NULL, 10) : 0;
+            st = column_index(o->column, &r->col);
     }
     if (!pario_failed(&st)) {
         st = pario_text_open(&r->f, path, (uint64_t)ts.size, io, rank, nranks, 0);

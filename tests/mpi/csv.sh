@@ -98,6 +98,9 @@ expect_error 2 2 "^pario-reduce: error: holes.csv: no column named 'zz' in the h
   pario-reduce --op sum --column zz holes.csv
 expect_error 1 2 "^pario-reduce: error: --column 'b': a name needs a header" \
   pario-reduce --op sum --column b --no-header holes.csv
+# an index past 2^64 - 1 wrapped to column 18446744073709551615 ("missing")
+expect_error 2 2 "^pario-reduce: error: --column 99999999999999999999: the index is too large$" \
+  pario-reduce --op sum --column 99999999999999999999 holes.csv
 expect_error 1 2 "^pario-reduce: error: --delimiter 'ab': expected one byte" \
   pario-reduce --op sum --column b --delimiter ab holes.csv
 expect_error 1 2 "^pario-reduce: error: the delimiter and the quote character are both '\"'" \

@@ -16,6 +16,7 @@ enum { O_MAX_LINE = 256 };
 struct grep_cli {
     pario_grep_opts g;
     int fixed, extended, icase;
+    int matcher;         /* 'E', 'F', 'G' as given, or 0 */
     int filename;        /* -H 1, -h 0, else -1: the name before each line when there are several files */
     const char *pattern; /* -e */
 };
@@ -31,9 +32,16 @@ static pario_status handle(void *ctx, int key, const char *arg)
     case 'n': o->g.number = 1; break;
     case 'v': o->g.invert = 1; break;
     case 'i': o->icase = 1; break;
-    case 'F': o->fixed = 1, o->extended = 0; break;
-    case 'E': o->extended = 1, o->fixed = 0; break;
-    case 'G': o->extended = 0, o->fixed = 0; break;
+    case 'F':
+    case 'E':
+    case 'G':
+        /* as grep: -E -F is an error, not the last one winning */
+        if (o->matcher && o->matcher != key)
+            return pario_error(PARIO_ERR_USAGE, "conflicting matchers specified");
+        o->matcher = key;
+        o->fixed = key == 'F';
+        o->extended = key == 'E';
+        break;
     case 'e':
         if (o->pattern)
             return pario_error(PARIO_ERR_USAGE, "-e: one pattern only (join alternatives with '|' and -E)");

@@ -210,6 +210,14 @@ check "pario-wc with a FIFO: the other file still counted" sh -c "grep -q ' log.
 expect_error 2 2 "pario-grep: error: pattern '\\\\\(': Unmatched \( or \\\\\(" pario-grep '\(' log.txt
 expect_error 2 2 "pario-grep: error: pattern 'a\(': Unmatched \( or \\\\\(" pario-grep -E 'a(' log.txt
 expect_error 2 2 "-F: a pattern holding a newline" pario-grep -F "$(printf 'a\nb')" log.txt
+# two matchers are grep's usage error, not the last one winning (-E -F
+# searched for the fixed string; a hostile-user pass)
+for m in "-E -F" "-F -E" "-G -E" "-E -G" "-EF"; do
+  # shellcheck disable=SC2086
+  expect_error 2 2 "^pario-grep: error: conflicting matchers specified$" pario-grep $m needle log.txt
+done
+agree 2 64 pario-grep "grep -a" -E -E 'ne+dle' log.txt
+agree 2 64 pario-grep "grep -a" -F --fixed-strings 'ne+dle' log.txt
 expect_error 2 2 "missing FILE" pario-grep needle
 expect_error 2 2 "unknown option '-x'" pario-grep -x needle log.txt
 expect_error 2 2 "-m x: expected a number" pario-grep -m x needle log.txt

@@ -55,6 +55,12 @@ pario_status pario_inputs_add(pario_inputs *in, const char *pattern)
     return st;
 }
 
+/* A line of spaces and tabs only (or none) names no input. */
+static int blank(const char *line)
+{
+    return line[strspn(line, " \t")] == '\0';
+}
+
 pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
 {
     FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
@@ -70,14 +76,18 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
         lineno++;
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
-        if (len == 0 || line[0] == '#')
-            continue; /* blank lines and comments */
+        if (blank(line) || line[0] == '#')
+            continue; /* blank lines (spaces and tabs only) and comments */
         named++;
         if ((size_t)len >= PARIO_PATH_MAX)
             st = pario_error(PARIO_ERR_USAGE, "%s:%lu: path too long", list, lineno);
         else
             st = push(in, line);
     }
+    /* getline's -1 is the end or a read error: a directory (EISDIR) or a
+     * failing disk must not pass for the end of a shorter list */
+    if (!pario_failed(&st) && ferror(f))
+        st = pario_sys_error(errno, "cannot read the list of inputs", list);
     free(line);
     if (f != stdin)
         fclose(f);

@@ -61,6 +61,18 @@ for l in blank.list none.list; do
   check "$l: the earlier results kept" grep -qx old kept.h5
 done
 expect_error 2 2 "d/f001.bin: listed twice" pario-run --inputs twice.list job.yaml
+# a line of spaces and tabs is blank too (it was the input "  ": "  : No such
+# file or directory"); a directory or an unreadable list is a read error, not an
+# empty list (getline's error passed for the end of the list; a hostile-user pass)
+printf '  \n\t\n' > spaces.list
+expect_error 2 2 "^pario-run: error: spaces.list: the list of inputs is empty\$" pario-run --inputs spaces.list job.yaml
+printf 'd/f001.bin\n \nd/f002.bin\n' > gap.list
+mpirun 2 pario-run --format json --inputs gap.list job.yaml > gap.json 2> gap.err
+check "a line of spaces in a list names no input" "$PYTHON3" -c "
+import json; r = json.load(open('gap.json')); assert list(r['inputs']) == ['d/f001.bin', 'd/f002.bin'], r['inputs']"
+mkdir -p alist.d
+expect_error 2 1 "^pario-run: error: alist.d: cannot read the list of inputs: Is a directory \(rank 0\)\$" \
+  pario-run --inputs alist.d job.yaml
 # one file under two spellings is one input too (it was counted twice; session 12)
 ln -f d/f001.bin hard001.bin && cp d/f001.bin.yaml hard001.bin.yaml
 expect_error 2 2 "^pario-run: error: \./d/f001.bin: the same input as d/f001.bin, listed twice" pario-run job.yaml d/f001.bin ./d/f001.bin

@@ -49,7 +49,7 @@ static const pario_optdef options[] = {
     { "keep-going", O_KEEP_GOING, 0, NULL,
       "many inputs: a failed input is reported and the others finish (exit status 1); without it every rank stops "
       "at its next task" },
-    { "inputs", O_INPUTS, 1, "LIST", "the inputs, one path a line ('-': stdin), instead of the job's input.data" },
+    { "inputs", O_INPUTS, 1, "LIST", "the inputs, one path a line ('-': stdin), instead of the job's input.data (not with INPUT arguments)" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -457,6 +457,10 @@ int main(int argc, char **argv)
         st = pario_sys_error(ENOMEM, "the job", NULL);
     else if (job)
         memset(job, 0, sizeof *job);
+    /* the inputs come one way: INPUT arguments beside --inputs were dropped */
+    if (!pario_failed(&st) && o.inputs && c.nargs > 1)
+        st = pario_error(PARIO_ERR_USAGE, "--inputs %s and INPUT arguments (%s...): give the inputs one way",
+                         o.inputs, c.args[1]);
     pario_agree(&st, MPI_COMM_WORLD);
     if (!pario_failed(&st))
         st = pario_job_load(c.args[0], job, MPI_COMM_WORLD);

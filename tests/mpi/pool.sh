@@ -70,6 +70,10 @@ printf 'd/f001.bin\n \nd/f002.bin\n' > gap.list
 mpirun 2 pario-run --format json --inputs gap.list job.yaml > gap.json 2> gap.err
 check "a line of spaces in a list names no input" "$PYTHON3" -c "
 import json; r = json.load(open('gap.json')); assert list(r['inputs']) == ['d/f001.bin', 'd/f002.bin'], r['inputs']"
+# --inputs and INPUT arguments together: refused (the arguments were dropped
+# without a word, and the results had only the list's inputs)
+expect_error 2 2 "^pario-run: error: --inputs gap.list and INPUT arguments \(d/f003.bin\.\.\.\): give the inputs one way\$" \
+  pario-run --inputs gap.list job.yaml d/f003.bin
 mkdir -p alist.d
 expect_error 2 1 "^pario-run: error: alist.d: cannot read the list of inputs: Is a directory \(rank 0\)\$" \
   pario-run --inputs alist.d job.yaml

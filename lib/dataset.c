@@ -345,8 +345,11 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
     if (pario_failed(&st))
         return st;
     if (ds->format == PARIO_SOURCE_TEXT || ds->format == PARIO_SOURCE_CSV)
+        /* the column reader is not a dataset: it serves a tool's one input,
+         * so among pario-run's many inputs too this is the refusal */
         return pario_error(PARIO_ERR_USAGE, "%s: descriptor %s says format %s: only pario-reduce, pario-count and "
-                           "pario-run read it (a column of numbers)", file, dp, pario_source_name(ds->format));
+                           "pario-run read it (a column of numbers), as their one input (not among many inputs)",
+                           file, dp, pario_source_name(ds->format));
     if (ds->format != PARIO_SOURCE_RAW)
         return pario_error(PARIO_ERR_RUNTIME, "%s: descriptor %s says format %s, but the file has no %s signature",
                            file, dp, pario_source_name(ds->format), pario_source_name(ds->format));

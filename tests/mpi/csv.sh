@@ -125,6 +125,16 @@ PARIO_FAULT=alloc:rank=1 expect_error 2 1 "^pario-count: error: split3_0.csv: ou
   pario-count --value 1 --column value split3_0.csv
 PARIO_FAULT=read:rank=1:after=3 expect_error 2 1 "^pario-count: error: split3_0.csv: read failed: .*\\(rank 1\\)$" \
   pario-count --value 1 --column value --chunk 8 split3_0.csv
+# among pario-run's many inputs a CSV column is refused by name, and the line
+# says why (it said only "only pario-reduce, pario-count and pario-run read it")
+printf 'input: {data: desc.csv}\noperations: [sum]\n' > manyjob.yaml
+cp desc.csv desc2.csv && cp desc.csv.yaml desc2.csv.yaml || exit 99
+for kg in "" --keep-going; do
+  # shellcheck disable=SC2086
+  mpirun 2 pario-run $kg manyjob.yaml desc.csv desc2.csv >many.out 2>many.err
+  check "pario-run $kg: a CSV among many inputs is named, 'not among many inputs'" \
+    grep -q "^pario-run: error: desc.csv: descriptor desc.csv.yaml says format csv: .*(not among many inputs)\$" many.err
+done
 # CSV options on a file whose descriptor says raw
 printf 'dtype: float64\n' >raw.csv.yaml; cp holes.csv raw.csv
 expect_error 2 2 "^pario-reduce: error: raw.csv: the CSV options read a CSV file, but descriptor raw.csv.yaml says format raw" \

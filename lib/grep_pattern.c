@@ -13,8 +13,8 @@
  * characters is a string every match contains unless an atom of it is made
  * optional ('*', '?', an interval), in which case that atom is dropped and the
  * run ends. Anything else (brackets, '.', anchors, backslash classes, groups)
- * ends the run; groups and everything in them are skipped; alternation anywhere
- * means no required string. Conservative: it may miss a required string, it never
+ * ends the run; groups and everything in them (alternatives too) are skipped;
+ * alternation at the top level (or a newline) means no required string. Conservative: it may miss a required string, it never
  * invents one. */
 int pario_grep_required_literal(const char *pat, int ere, char *out, size_t *len, int *pure)
 {
@@ -118,6 +118,13 @@ int pario_grep_required_literal(const char *pat, int ere, char *out, size_t *len
                 break;
             }
             kind = T_OPT;
+        }
+        if (kind == T_ALT && c != '\n' && depth > 0) {
+            /* inside a group, skipped with it: the runs outside stay required
+             * ("(GET|POST) /api": " /api"; without one, glibc's regex ran on
+             * every line, 1000 times grep's time on long lines) */
+            *pure = 0;
+            continue;
         }
         if (kind == T_ALT) {
             ok = 0;

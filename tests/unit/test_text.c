@@ -187,6 +187,11 @@ START_TEST(required_literal_table)
         { "a+*b", 1, "b", 0 },
         { "a\\+\\{0\\}b", 0, "b", 0 },
         { "xa++?b", 1, "x", 0 },
+        { "(GET|POST) /api", 1, " /api", 0 },  /* alternatives inside a group: the rest is required */
+        { "(a|aa)*c", 1, "c", 0 },
+        { "\\(x\\|y\\)z", 0, "z", 0 },
+        { "(a|b)c|d", 1, NULL, 0 },            /* ... not beside a top-level one */
+        { "(a\nb)c", 1, NULL, 0 },            /* a newline separates patterns */
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         char out[64];
@@ -210,7 +215,7 @@ END_TEST
 START_TEST(required_literal_is_sound)
 {
     static const char *atoms[] = { "a", "b", "ab", "a*", "b?", "(ab)", "(a|b)", "[ab]", ".", "a+", "b{2}",
-                                   "(ab)*", "^", "$", "\\.", "a{0,1}", "a+?", "b+{0}", "a+*" };
+                                   "(ab)*", "^", "$", "\\.", "a{0,1}", "a+?", "b+{0}", "a+*", "(a|b)*", "(b|)", "|" };
     for (int rep = 0; rep < 2000; rep++) {
         char pat[64] = "";
         int k = 1 + (int)rnd(5);

@@ -85,6 +85,9 @@ done <<'EOF'
 -E -c|a+b
 -E|foo|needle 1
 -E|GET /api/[a-z]+/[0-9]+
+-E|(GET|POST) /api/[a-z]+
+-E -c|(ne|x)+edle [0-9]
+-c|\(n\|x\)eedle
 -E -i|^10\.0\.[0-3]\..*" (404|500)
 -E|[[:space:]]$
 -E -n|.

@@ -301,24 +301,29 @@ int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end)
     return pr * L->axis[1].parts + pc;
 }
 
-int pario_layout_whole_blocks(const pario_layout *L, uint64_t block)
+/* 1 when every part of axis a starts on a multiple of t and, when it has
+ * several runs, its runs are whole multiples of t long and apart. A part's end
+ * need not be looked at: a run cut inside a tile (not by the axis's end) leaves
+ * the tile's rest to a part that starts there, off a boundary. */
+static int axis_aligned(const pario_axis *a, uint64_t t)
 {
-    /* Every part's runs start on a block boundary and (when there are several)
-     * are whole blocks apart. A part's end need not be looked at: a run cut
-     * inside a block (not by the dataset's end) leaves the block's rest to a
-     * part that starts there, off a boundary (tests/unit/test_view.c checks
-     * this against the owner map for every distribution). */
-    int P = L->axis[0].parts * L->axis[1].parts;
-    if (block == 0)
-        return 0;
-    for (int r = 0; r < P; r++) {
-        pario_runs p;
-        pario_layout_runs(L, r, &p);
-        int one = p.stride == 0 || p.count <= p.run;
-        if (p.count && (p.base % block || (!one && (p.run % block || p.stride % block))))
+    for (int i = 0; i < a->parts; i++) {
+        uint64_t first, run, stride, count;
+        axis_part(a, i, &first, &run, &stride, &count);
+        int one = stride == 0 || count <= run;
+        if (count && (first % t || (!one && (run % t || stride % t))))
             return 0;
     }
     return 1;
+}
+
+int pario_layout_whole_tiles(const pario_layout *L, uint64_t trows, uint64_t tcols)
+{
+    if (!trows || !tcols)
+        return 0;
+    if (L->axis[0].n == 0 || L->axis[1].n == 0)
+        return 1;   /* no tile */
+    return axis_aligned(&L->axis[0], trows) && axis_aligned(&L->axis[1], tcols);
 }
 
 uint64_t pario_layout_piece(const pario_layout *L)

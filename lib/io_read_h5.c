@@ -95,8 +95,7 @@ pario_status pario_h5read_open(pario_reader *r)
              * steps only cost (7x slower in bench/formats.sh): read independently,
              * as pario disables two-phase I/O for contiguous parts. Decided from the
              * distribution, the same on every rank. */
-            uint64_t band = pario_h5_chunk_band(ds);
-            int follows = band && pario_layout_whole_blocks(&r->view->layout, band);
+            int follows = pario_view_whole_chunks(r->view, ds);
             h->collective = !r->opts.independent && !follows && ds->h5_layout == PARIO_H5_CHUNKED && !ds->h5_partial;
             /* every chunk read by one rank: pario reads and inflates deflate/shuffle
              * chunks itself (the same on every rank: collective lookups) */

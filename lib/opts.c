@@ -355,7 +355,7 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
 {
     size_t step = pario_io_chunk_elems(&c->io, v->esize);
     uint64_t band = pario_h5_chunk_band(ds);
-    int follows = band && pario_layout_whole_blocks(&v->layout, band);
+    int follows = pario_view_whole_chunks(v, ds);
     /* unfiltered or deflate/shuffle chunks each read by one rank: pario reads
      * (and inflates) them (io_read_h5_direct.c) */
     int own = band && (follows || c->io.independent) && ds->h5_layout == PARIO_H5_CHUNKED;
@@ -397,7 +397,7 @@ static void explain_h5_read(pario_common *c, const pario_dataset *ds, const pari
         }
         fprintf(out, "%s\n", c->nranks > 16 ? ", ..." : "");
     } else if (follows) {
-        fprintf(out, "chunks: %llu bands of %llu chunk(s); this --dist gives every rank whole bands: every chunk is "
+        fprintf(out, "chunks: %llu bands of %llu chunk(s); this --dist gives every rank whole chunks: every chunk is "
                      "read and decompressed by one rank\n",
                 (unsigned long long)nbands, (unsigned long long)per_band);
     } else {

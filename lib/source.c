@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "source.h"
+#include "pario/view.h"
 
 static const unsigned char H5_SIG[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
 
@@ -85,6 +86,16 @@ void pario_dataset_describe(const pario_dataset *ds, char *buf, size_t len)
                      pario_dtype_name(ds->dtype), bo, (unsigned long long)ds->offset);
     if (ds->note[0] && n >= 0 && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, "; %s", ds->note);
+}
+
+int pario_view_whole_chunks(const pario_view *v, const pario_dataset *ds)
+{
+    uint64_t band = pario_h5_chunk_band(ds);
+    if (!band)
+        return 0;
+    if (v->layout.ndims == 2)
+        return pario_layout_whole_tiles(&v->layout, ds->h5_chunk[0], ds->h5_chunk[1]);
+    return pario_layout_whole_tiles(&v->layout, band, 1);
 }
 
 uint64_t pario_h5_chunk_band(const pario_dataset *ds)

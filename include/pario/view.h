@@ -79,11 +79,12 @@ int pario_layout_owner(const pario_layout *L, uint64_t g, uint64_t *end);
 /* Elements in the smallest contiguous piece any rank's part has (UINT64_MAX when
  * every part is one contiguous run): the same answer on every rank. */
 uint64_t pario_layout_piece(const pario_layout *L);
-/* 1 when every rank's part is made of whole blocks of `block` consecutive global
- * elements (the last block cut only by the dataset's end): a chunked HDF5
- * dataset's bands of chunk rows (pario_h5_chunk_band) are then each read by one
- * rank. The same answer on every rank. */
-int pario_layout_whole_blocks(const pario_layout *L, uint64_t block);
+/* 1 when every tile of trows x tcols of the layout's [rows x cols] grid
+ * (aligned on multiples; the last ones cut by the grid's end) lies in one rank's
+ * part: a chunked HDF5 dataset's chunks (a 2-D layout) or bands of chunk rows (a
+ * flat one, [elements x 1], tiles of pario_h5_chunk_band x 1) are then each read
+ * by one rank. The same answer on every rank. */
+int pario_layout_whole_tiles(const pario_layout *L, uint64_t trows, uint64_t tcols);
 
 typedef struct pario_view {
     pario_dist dist;          /* with the grid resolved */
@@ -109,6 +110,10 @@ pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int 
                               pario_view *v);
 void pario_view_free(pario_view *v);
 
+/* 1 when ds is a chunked HDF5 dataset and v's distribution gives each chunk to
+ * one rank: its chunks are tiles of a 2-D layout, its bands of chunk rows
+ * blocks of a flat one (a chunk cut by a flat part's row is shared). */
+int pario_view_whole_chunks(const pario_view *v, const pario_dataset *ds);
 /* 1 if v's own part (this rank's) is one contiguous run of global indices. */
 int pario_view_part_is_run(const pario_view *v);
 /* The global (row-major) index of local element i. */

@@ -42,6 +42,7 @@ with h5py.File('ub.h5', 'w', userblock_size=1024) as h:
     h.create_dataset('h', data=rng.integers(-99, 99, size=1003).astype('<i4'), chunks=(100,))
     h.create_dataset('k', data=rng.normal(size=(19, 11)).astype('<f4'), chunks=(4, 5))
     h.create_dataset('r', data=rng.integers(-9, 9, size=(48, 10)).astype('<i4'), chunks=(6, 10), compression='gzip')
+    h.create_dataset('q', data=rng.integers(-9, 9, size=(48, 10)).astype('<i4'), chunks=(6, 5), compression='gzip')
 " || exit 99
 
 # 1. pario's own inflate path (and unfiltered chunks read as they are: g, h, k):
@@ -59,22 +60,24 @@ assert x.dtype == y.dtype and np.array_equal(x, y), (x.dtype, y.dtype)"
   PARIO_H5_PIPELINE=1 mpirun $n pario-reduce --op sum,min,max,argmax ub.h5:/$d >pipeline.out 2>&1
   check "pario's inflate == HDF5's pipeline: ub.h5:/$d n=$n" cmp -s direct.out pipeline.out
 done
-# a --dist given by hand that gives every rank whole bands of chunk rows reads
-# each chunk on one rank, as the default does (pario inflates, independent reads;
-# it was collective, 4x slower): rows at 2 and 4 ranks (24 and 12 rows of 6-row
-# bands), rows-cyclic:6 at 3; rows at 3 ranks (16 rows) and cols are not
-for spec in "2 rows 1" "4 rows 1" "3 rows-cyclic:6 1" "3 rows 0" "2 cols 0"; do
+# a --dist given by hand that gives each chunk to one rank reads it there, as
+# the default does (pario inflates, independent reads; it was collective, 3-4x
+# slower): r's chunks are 6 x 10 (whole rows), q's 6 x 5. rows at 2 and 4 ranks
+# (24 and 12 rows), rows-cyclic:6 at 3, cols of q at 2 (5 columns each), tiles of
+# q at 4 (24 x 5); not rows at 3 ranks (16 rows), cols of r, cols of q at 3
+for spec in "2 rows r 1" "4 rows r 1" "3 rows-cyclic:6 r 1" "2 cols q 1" "4 tiles q 1" "3 rows r 0" "2 cols r 0" \
+            "3 cols q 0"; do
   set -- $spec
   rm -f o.npy
-  mpirun $1 pario-convert --dist $2 --chunk 100 ub.h5:/r o.npy || { fail "convert --dist $2 n=$1 ran"; continue; }
-  check "--dist $2 n=$1: the values h5py reads" "$PYTHON3" -c "
+  mpirun $1 pario-convert --dist $2 --chunk 100 ub.h5:/$3 o.npy || { fail "convert --dist $2 n=$1 ran"; continue; }
+  check "--dist $2 n=$1 of /$3: the values h5py reads" "$PYTHON3" -c "
 import h5py, numpy as np
-assert np.array_equal(h5py.File('ub.h5', 'r')['r'][()], np.load('o.npy'))"
-  mpirun $1 pario-count --value 3 --dist $2 --explain ub.h5:/r >x.out 2>&1
-  if [ "$3" = 1 ]; then
-    check "--dist $2 n=$1: every chunk read by one rank" grep -q "independent because every chunk is read by one rank.*inflated and unshuffled by pario" x.out
+assert np.array_equal(h5py.File('ub.h5', 'r')['$3'][()], np.load('o.npy'))"
+  mpirun $1 pario-count --value 3 --dist $2 --explain ub.h5:/$3 >x.out 2>&1
+  if [ "$4" = 1 ]; then
+    check "--dist $2 n=$1 of /$3: every chunk read by one rank" grep -q "independent because every chunk is read by one rank.*inflated and unshuffled by pario" x.out
   else
-    check "--dist $2 n=$1: chunks shared, read collectively" grep -q "^reads: collective H5Dread" x.out
+    check "--dist $2 n=$1 of /$3: chunks shared, read collectively" grep -q "^reads: collective H5Dread" x.out
   fi
 done
 mpirun 2 pario-reduce --op sum --verbose ub.h5:/a >v.out 2>&1

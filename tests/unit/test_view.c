@@ -283,17 +283,23 @@ static void check_dist(const char *dist, int ndims, uint64_t rows, uint64_t cols
         ck_assert(!pario_failed(&st));
         ck_assert_msg((pario_layout_piece(&L) == UINT64_MAX) == all_one_range, "%s on %d ranks: piece %llu", dist,
                       p, (unsigned long long)pario_layout_piece(&L));
-        /* whole blocks (a chunked HDF5 dataset's bands): every aligned block of b
-         * elements has one owner, from the owner map */
-        for (uint64_t b = 1; b <= 40; b += 1 + b / 3) {
-            int whole = 1;
-            for (uint64_t g = 0; g < n; g++)
-                if (g % b && owner[g] != owner[g - 1])
-                    whole = 0;
-            ck_assert_msg(pario_layout_whole_blocks(&L, b) == whole, "%s on %d ranks, %llu elements: whole blocks of "
-                          "%llu: %d, the owner map says %d", dist, p, (unsigned long long)n, (unsigned long long)b,
-                          pario_layout_whole_blocks(&L, b), whole);
-        }
+        /* whole tiles (a chunked HDF5 dataset's chunks, or its bands for a flat
+         * layout): every aligned tile of tr x tc of the layout's grid has the
+         * owner of its first element, from the owner map */
+        uint64_t gc = L.axis[1].n;
+        for (uint64_t tr = 1; tr <= 12; tr += 1 + tr / 3)
+            for (uint64_t tc = 1; tc <= (gc > 1 ? 8 : 1); tc++) {
+                int whole = 1;
+                for (uint64_t g = 0; g < n; g++) {
+                    uint64_t i = g / gc, j = g % gc;
+                    if (owner[g] != owner[(i - i % tr) * gc + (j - j % tc)])
+                        whole = 0;
+                }
+                ck_assert_msg(pario_layout_whole_tiles(&L, tr, tc) == whole,
+                              "%s on %d ranks, %llu elements: whole tiles of %llu x %llu: %d, the owner map says %d",
+                              dist, p, (unsigned long long)n, (unsigned long long)tr, (unsigned long long)tc,
+                              pario_layout_whole_tiles(&L, tr, tc), whole);
+            }
     }
     ck_assert_msg(total == n, "%s on %d ranks: local counts sum to %llu, not %llu", dist, p,
                   (unsigned long long)total, (unsigned long long)n);

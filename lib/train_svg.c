@@ -1,6 +1,7 @@
 /* The SVG of a pario-train log: the mean training loss of every finished epoch
  * (and the accuracy in each point's tooltip), plain SVG 1.1 like pi_svg.c. */
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include "pario/train_plot.h"
@@ -11,7 +12,11 @@ typedef struct frame {
 } frame;
 
 static double px(const frame *f, double e) { return f->x0 + (e - f->xlo) / (f->xhi - f->xlo) * f->w; }
-static double py(const frame *f, double v) { return f->y0 + f->h - (v - f->ylo) / (f->yhi - f->ylo) * f->h; }
+/* in halves: a range near the double limit (a loss of 1e308) made inf - inf */
+static double py(const frame *f, double v)
+{
+    return f->y0 + f->h - (v * 0.5 - f->ylo * 0.5) / (f->yhi * 0.5 - f->ylo * 0.5) * f->h;
+}
 
 /* Maximum points drawn with a tooltip circle (the polyline has them all). */
 #define MAX_MARKS 500
@@ -21,16 +26,24 @@ pario_status pario_train_plot_svg(const pario_train_history *h, const pario_plot
     uint64_t E = h->epochs;
     if (E == 0)
         return pario_error(PARIO_ERR_RUNTIME, "the log holds no finished epoch");
-    double lo = h->loss[0], hi = h->loss[0];
-    for (uint64_t e = 1; e < E; e++) {
-        lo = h->loss[e] < lo ? h->loss[e] : lo;
-        hi = h->loss[e] > hi ? h->loss[e] : hi;
-    }
-    double pad = (hi - lo) * 0.06;
-    if (!(pad > 0))
-        pad = fabs(hi) > 0 ? fabs(hi) * 0.05 : 1e-3;
+    /* the finite losses' range (another file's NaN or inf is not drawn) */
+    double lo = INFINITY, hi = -INFINITY;
+    for (uint64_t e = 0; e < E; e++)
+        if (isfinite(h->loss[e])) {
+            lo = h->loss[e] < lo ? h->loss[e] : lo;
+            hi = h->loss[e] > hi ? h->loss[e] : hi;
+        }
+    if (!(lo <= hi))
+        lo = hi = 0;
+    /* A range narrower than a 1e12th of the values is drawn flat: its axis step
+     * fell below the values' last bit and the tick loop never passed the top
+     * (a linear model's loss of 5.1e15 moving by 1 hung pario-plot). */
+    double mag = fmax(fabs(lo), fabs(hi)), pad = (hi * 0.5 - lo * 0.5) * 0.12;
+    if (!(pad > mag * 1e-12))
+        pad = mag > 0 ? mag * 0.05 : 1e-3;
     int W = o && o->width > 0 ? o->width : 720, H = o && o->height > 0 ? o->height : 440;
-    frame f = { 78, 44, W - 78 - 20, H - 44 - 62, 1, E > 1 ? (double)E : 2, lo - pad, hi + pad };
+    frame f = { 78, 44, W - 78 - 20, H - 44 - 62, 1, E > 1 ? (double)E : 2, fmax(lo - pad, -DBL_MAX),
+                fmin(hi + pad, DBL_MAX) };
 
     fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -56,9 +69,10 @@ pario_status pario_train_plot_svg(const pario_train_history *h, const pario_plot
                 f.y0 + f.h + 6);
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.0f</text>\n", x, f.y0 + f.h + 22, e);
     }
-    double ys = pario_svg_step(f.yhi - f.ylo, 6);
-    for (double v = ceil(f.ylo / ys) * ys; v <= f.yhi + ys * 1e-6; v += ys) {
-        double y = py(&f, v);
+    double ys = pario_svg_step(f.yhi * 0.5 - f.ylo * 0.5, 3), v0 = ceil(f.ylo / ys) * ys;
+    /* by index, 16 at most (pario_svg_step gives up to 12), finite */
+    for (int i = 0; i < 16 && isfinite(v0 + i * ys) && v0 + i * ys <= f.yhi + ys * 1e-6; i++) {
+        double v = v0 + i * ys, y = py(&f, v);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", f.x0 - 6, y, f.x0, y);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", f.x0, y,
                 f.x0 + f.w, y);
@@ -69,11 +83,14 @@ pario_status pario_train_plot_svg(const pario_train_history *h, const pario_plot
     fprintf(out, "<text transform=\"translate(%.1f,%.1f) rotate(-90)\" text-anchor=\"middle\">mean training loss</text>\n",
             18.0, f.y0 + f.h / 2);
     fprintf(out, "<polyline fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"2\" points=\"");
-    for (uint64_t e = 0; e < E; e++)
-        fprintf(out, "%s%.3f,%.3f", e ? " " : "", px(&f, (double)(e + 1)), py(&f, h->loss[e]));
+    for (uint64_t e = 0, first = 1; e < E; e++)
+        if (isfinite(h->loss[e]))
+            fprintf(out, "%s%.3f,%.3f", first ? "" : " ", px(&f, (double)(e + 1)), py(&f, h->loss[e])), first = 0;
     fprintf(out, "\"/>\n");
     if (E <= MAX_MARKS)
         for (uint64_t e = 0; e < E; e++) {
+            if (!isfinite(h->loss[e]))
+                continue;
             fprintf(out, "<circle cx=\"%.3f\" cy=\"%.3f\" r=\"2.5\" fill=\"#1f5fbf\"><title>epoch %llu: loss %.17g",
                     px(&f, (double)(e + 1)), py(&f, h->loss[e]), (unsigned long long)e + 1, h->loss[e]);
             if (isfinite(h->accuracy[e]))

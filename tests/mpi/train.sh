@@ -249,6 +249,28 @@ ok = ok and a < 0 and all(abs(pts[i][1] + a * (l - loss[i]) - y) < 0.01 for (x, 
 ok = ok and all(float(re.search('loss ([^,]*)', t).group(1)) == l for t, l in zip(titles, loss))
 sys.exit(0 if ok else 1)"
 expect_error 1 1 'lin_X.bin: not an HDF5 file' pario-plot lin_X.bin --out x.svg
+# losses the axis cannot resolve or hold: a linear model's loss near 5.1e15
+# moving by a unit in the last place (--lr 1e-16 on labels of 1e8 does it: the
+# tick loop added a step below the values' last bit for ever, growing memory),
+# losses near 1e308 (nan coordinates), a file's NaN and inf losses (not drawn)
+$PYTHON3 -c "
+import h5py, numpy as np
+for name, loss in (('flat', [5098114369226495.0] * 4 + [5098114369226494.0, 5098114369226495.0]),
+                   ('huge', [1e308, 1.7e308, 1e300, 1, 1, 1]), ('gaps', [0.5, np.nan, 0.4, np.inf, 0.3, 0.2])):
+    src, f = h5py.File('t.h5', 'r'), h5py.File('plot_%s.h5' % name, 'w')
+    for k, v in src.attrs.items(): f.attrs[k] = v
+    for k in src: f[k] = src[k][:]
+    f['loss'][:] = loss" || exit 99
+for name in flat huge gaps; do
+  TEST_TIMEOUT=20 mpirun 1 pario-plot plot_$name.h5 --out plot_$name.svg > /dev/null 2> plot.err \
+    || fail "pario-plot plot_$name.h5: exit $?: $(head -c 300 plot.err)"
+  check "pario-plot plot_$name.h5: XML with finite coordinates" $PYTHON3 -c "
+import math, re, sys, xml.etree.ElementTree as ET
+root = ET.parse('plot_$name.svg').getroot()
+nums = [float(x) for e in root.iter() for k, v in e.attrib.items() if k in ('x', 'y', 'x1', 'y1', 'x2', 'y2', 'cx', 'cy', 'points')
+        for x in re.split('[ ,]+', v.strip())]
+sys.exit(0 if nums and all(math.isfinite(x) for x in nums) else 1)"
+done
 
 # a read failing on one rank in the middle of training (rank 1's 2nd read, rank
 # 2 of 3's 1st): the failure rides in that step's allreduce, every rank stops,

@@ -168,6 +168,19 @@ check "the refused resume left the log as it was" cmp -s d1.h5 d1keep.h5
 expect_error 1 1 'pario-pi: error: d1.h5: written with --method darts; it cannot continue with --method midpoint' pario-pi --resume --log d1.h5 --method midpoint
 expect_error 1 1 'pario-pi: error: d1.h5: written with --samples 100003 per round; it cannot continue with --samples 100000' pario-pi --resume --log d1.h5 --samples 100000
 expect_error 1 1 'pario-pi: error: m1.h5: a midpoint log is a grid of --rounds 7' pario-pi --resume --log m1.h5 --rounds 9
+# a midpoint log stopped after 3 of 7 rounds (a full disk on rank 0) and resumed:
+# on the same 2 ranks the /estimate of the uninterrupted 2-rank log m2.h5 bit
+# for bit, on 3 ranks within rounding (montecarlo.md, Resume)
+for n in 2 3; do
+  PARIO_FAULT=h5write:rank=0:after=15 mpirun 2 pario-pi --method midpoint --samples 1001 --rounds 7 --log mr$n.h5 \
+    >/dev/null 2>&1
+  mpirun $n pario-pi --resume --log mr$n.h5 >/dev/null 2>&1 || fail "midpoint resume on $n ranks"
+done
+check "midpoint resumed on 2 ranks: the uninterrupted /estimate bit for bit, on 3 within 1e-15" "$PYTHON3" -c "
+import h5py, numpy as np, sys
+e = [h5py.File(f, 'r')['estimate'][:] for f in ('m2.h5', 'mr2.h5', 'mr3.h5')]
+r = h5py.File('mr2.h5', 'r')['estimate'].shape[0]
+sys.exit(0 if r == 7 and np.array_equal(e[0], e[1]) and np.abs(e[0] - e[2]).max() <= 1e-15 else 1)"
 expect_error 1 1 'pario-pi: error: missing.h5: cannot open' pario-pi --resume --log missing.h5
 check "refused resumes left the log untouched" test "$(sum_of d1.h5)" = "$before"
 $REF check-log d1.h5 --seed 11 --samples 100003 --rounds 4 --ranks 1 || fail "d1.h5 damaged by refused runs"

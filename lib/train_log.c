@@ -105,16 +105,17 @@ pario_status pario_trainlog_create(pario_trainlog **out, const char *path, const
 
 /* The rows of dataset d if it is 1-D (nd 1) or 2-D of width cols (nd 2), else
  * 0: a file whose /loss has more dimensions than one had them written past the
- * length asked for and its values past the buffer (a crash). */
+ * length asked for and its values past the buffer (a crash). At most 2^40 rows
+ * (epochs): an extent is metadata, and 2^61 made the buffer's size wrap. */
 static int dset_rows(hid_t d, int nd, hsize_t cols, hsize_t *rows)
 {
     hsize_t dims[2] = { 0, 0 };
     hid_t sp = H5Dget_space(d);
     int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == nd && H5Sget_simple_extent_dims(sp, dims, NULL) == nd
-             && (nd == 1 || dims[1] == cols);
+             && (nd == 1 || dims[1] == cols) && dims[0] <= (hsize_t)1 << 40;
     if (sp >= 0)
         H5Sclose(sp);
-    *rows = dims[0];
+    *rows = ok ? dims[0] : 0;
     return ok;
 }
 
@@ -432,7 +433,8 @@ pario_status pario_train_history_read(const char *path, pario_train_history *h)
         h->loss = malloc(sizeof *h->loss * (n + 1));
         h->accuracy = malloc(sizeof *h->accuracy * (n + 1));
         if (!flat)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (/loss or /accuracy is not 1-D)", path);
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (/loss or /accuracy is not 1-D, at most 2^40 "
+                             "epochs)", path);
         else if (na != n)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: /loss and /accuracy differ in length", path);
         else if (!h->loss || !h->accuracy

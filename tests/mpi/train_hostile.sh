@@ -81,8 +81,23 @@ for bad in loss2d w3d; do
     pario-train --predict $bad.h5 --out $bad.npy --label-column 3 lc.bin
   check "$bad: no predictions written" test ! -e $bad.npy
 done
-expect_error 1 1 '^pario-plot: error: loss2d.h5: not a pario-train log \(/loss or /accuracy is not 1-D\)$' \
+expect_error 1 1 '^pario-plot: error: loss2d.h5: not a pario-train log \(/loss or /accuracy is not 1-D, at most 2\^40 epochs\)$' \
   pario-plot loss2d.h5 --out loss2d.svg
+# an extent is metadata: 2^61 epochs (a 3 KB file) made the buffers' sizes
+# wrap, then the reads crashed (pario-plot, --predict, --resume: signal 11)
+$PYTHON3 -c "
+import h5py
+src, f = h5py.File('lc.h5', 'r'), h5py.File('huge.h5', 'w')
+for k, v in src.attrs.items(): f.attrs[k] = v
+for k in src:
+    shape = (2**61,) + src[k].shape[1:]
+    f.create_dataset(k, shape=shape, dtype='<f8', chunks=(16,) + src[k].shape[1:], maxshape=(None,) * len(shape))
+f.close()" || exit 99
+expect_error 1 1 '^pario-plot: error: huge.h5: not a pario-train log' pario-plot huge.h5 --out huge.svg
+expect_error 2 1 '^pario-train: error: huge.h5: not a pario-train log' \
+  pario-train --predict huge.h5 --out huge.npy --label-column 3 lc.bin
+expect_error 2 1 '^pario-train: error: huge.h5: not a pario-train log' \
+  pario-train --model logistic --label-column 3 --epochs 8 --log huge.h5 --resume lc.bin
 
 # --log naming an input is refused before anything is read or written, even
 # with --force (it replaced the labels, or the data, with the log: exit 0);

@@ -31,8 +31,11 @@ static int read_attr_str(hid_t f, const char *name, char *buf, size_t len)
     hid_t ft = H5Aget_type(a);
     int ok = H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft) && H5Tget_size(ft) < len;
     if (ok) {
+        /* a byte more than the file's string: one padded with NULs to its full
+         * size (h5py's bytes, "darts" in 5 bytes) lost its last character to
+         * the terminator ("unknown method 'dart'") */
         hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5Tget_size(ft));
+        H5Tset_size(mt, H5Tget_size(ft) + 1);
         memset(buf, 0, len);
         ok = H5Aread(a, mt, buf) >= 0;
         H5Tclose(mt);
@@ -58,9 +61,15 @@ static pario_status read_dset(hid_t f, const char *path, const char *name, int n
     } else {
         dims[1] = 1;
         H5Sget_simple_extent_dims(sp, dims, NULL);
-        size_t n = (size_t)dims[0] * (nd == 2 ? (size_t)dims[1] : 1);
-        *out = malloc(n ? n * esize : 1);
-        if (!*out)
+        /* an extent is metadata: another file's 2^32 x 2^32 made n wrap to 0,
+         * and the rows were then read past a 1-byte buffer (a crash) */
+        int fits = dims[1] == 0 || dims[0] <= SIZE_MAX / esize / dims[1];
+        size_t n = fits ? (size_t)dims[0] * (size_t)dims[1] : 0;
+        *out = fits ? malloc(n ? n * esize : 1) : NULL;
+        if (!fits)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: /%s is too large (%llu x %llu values)", path, name,
+                             (unsigned long long)dims[0], (unsigned long long)dims[1]);
+        else if (!*out)
             st = pario_local_error("%s: out of memory reading /%s", path, name);
         else if (n && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *out) < 0)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /%s", path, name);

@@ -403,6 +403,21 @@ pario_status pario_h5table_create_layout(pario_h5table *t, const pario_h5table_a
     return pario_h5table_create_columns(t);
 }
 
+/* Whether dataset d allocates its space when it is made or extended, as every
+ * dataset made in parallel does: one made serially (h5py's default) allocates
+ * chunks at their first write, which rank 0's independent writes cannot do in
+ * parallel (MPI-IO said "Invalid displacement argument" at the first new row). */
+static int allocates_early(hid_t d)
+{
+    hid_t dcpl = H5Dget_create_plist(d);
+    H5D_alloc_time_t at = H5D_ALLOC_TIME_ERROR;
+    if (dcpl >= 0) {
+        H5Pget_alloc_time(dcpl, &at);
+        H5Pclose(dcpl);
+    }
+    return at == H5D_ALLOC_TIME_EARLY;
+}
+
 pario_status pario_h5table_reopen(pario_h5table *t, uint64_t rows, uint64_t width)
 {
     t->renamed = 1;
@@ -425,8 +440,12 @@ pario_status pario_h5table_reopen(pario_h5table *t, uint64_t rows, uint64_t widt
         for (int c = 0; c < t->ncols && !pario_failed(&st); c++) {
             t->dset[c] = H5Dopen2(t->file, t->cols[c].name, H5P_DEFAULT);
             hsize_t dims[2] = { t->rows, t->width };
+            if (t->dset[c] >= 0 && !allocates_early(t->dset[c]))
+                st = pario_error(PARIO_ERR_RUNTIME, "%s: /%s was not made in parallel (its chunks are allocated at "
+                                 "their first write, h5py's default): parallel HDF5 cannot continue it",
+                                 t->path, t->cols[c].name);
             /* drops half-written rows; adds columns */
-            if (t->dset[c] < 0 || H5Dset_extent(t->dset[c], dims) < 0)
+            else if (t->dset[c] < 0 || H5Dset_extent(t->dset[c], dims) < 0)
                 h5fail(&st, "cannot prepare the log for more rows", t->path);
             pario_agree(&st, t->comm); /* before the next collective call */
         }

@@ -158,6 +158,35 @@ h5copy -i d1.h5 -o foreign.h5 -s /hits -d /hits
 fsum=$(sum_of foreign.h5)
 expect_error 3 1 "pario-pi: error: foreign.h5: not a pario-pi log \(no attribute 'method'\)" pario-pi --resume --log foreign.h5
 check "foreign HDF5 file untouched" test "$(sum_of foreign.h5)" = "$fsum"
+# a log rebuilt with h5py: its string attributes NUL-padded to their length
+# ("darts" in 5 bytes) read whole (it said "unknown method 'dart'"); it is not
+# continued, as its chunks are allocated at their first write, which rank 0's
+# independent writes cannot do in parallel: one line naming that, the log
+# untouched (it said "Invalid displacement argument" after adding a row); one
+# whose /hits and /samples claim 2^32 x 2^32 values (an extent is metadata: a
+# 3 KB file) is refused (their size wrapped to 0 and the rows were read past a
+# 1-byte buffer: signal 11)
+"$PYTHON3" -c "
+import h5py, numpy as np
+src = h5py.File('d1.h5', 'r')
+for name in ('copy.h5', 'wide.h5'):
+    f = h5py.File(name, 'w')
+    for k, v in src.attrs.items(): f.attrs[k] = v
+    for k in src:
+        if name == 'wide.h5' and k in ('hits', 'samples'):
+            f.create_dataset(k, shape=(2**32, 2**32), dtype='<i8', chunks=(1, 16), maxshape=(None, None))
+        else:
+            f.create_dataset(k, data=src[k][:], maxshape=(None,) * src[k].ndim, chunks=True)
+    f.close()" || exit 99
+mpirun 1 pario-plot copy.h5 --out copy.svg > /dev/null 2> copy.err || fail "pario-plot of a log copied by h5py: $(head -c 300 copy.err)"
+cp copy.h5 copykeep.h5
+expect_error 2 1 '^pario-pi: error: copy.h5: /hits was not made in parallel .*: parallel HDF5 cannot continue it$' \
+  pario-pi --resume --log copy.h5 --rounds 6
+check "the log copied by h5py is untouched" cmp -s copy.h5 copykeep.h5
+cp wide.h5 widekeep.h5
+expect_error 1 1 '^pario-plot: error: wide.h5: /hits is too large \(4294967296 x 4294967296 values\)$' pario-plot wide.h5 --out w.svg
+expect_error 2 1 '^pario-pi: error: wide.h5: /hits is too large' pario-pi --resume --log wide.h5
+check "the refused log is untouched" cmp -s wide.h5 widekeep.h5
 expect_error 2 1 'pario-pi: error: d1.h5: written with --seed 11; it cannot continue with --seed 12' pario-pi --resume --log d1.h5 --seed 12 --rounds 6
 # fewer --rounds than the log holds: refused, as pario-train refuses fewer
 # --epochs (it ran, reported the log's rounds and ignored the option; session 12)

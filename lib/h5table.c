@@ -6,6 +6,7 @@
 #include "pario/io.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,9 +236,19 @@ static pario_status reserve(pario_h5table *t)
  * readers, pario-plot and h5dump, take flock on the file itself and must still
  * read a log being written). The lock file is removed at close; a killed run
  * leaves it, harmless, as the lock goes with the process. */
-static int take_lock(pario_h5table *t, pario_status *st)
+static int take_lock(pario_h5table *t, const char *file, pario_status *st)
 {
-    snprintf(t->lock, sizeof t->lock, "%s.lock", t->path);
+    /* An existing log reached through a symbolic link is written where the
+     * link leads: lock it there. Two --resume runs, one naming the link, took
+     * two locks and wrote one file at once (the 'ranks' and 'rounds' of one,
+     * the rows of the other: the next --resume dropped the rows past the
+     * shorter run). A new table is renamed over the name itself. */
+    char real[PATH_MAX];
+    struct stat ls;
+    const char *name = t->path;
+    if (file == t->path && lstat(t->path, &ls) == 0 && S_ISLNK(ls.st_mode) && realpath(t->path, real))
+        name = real;
+    snprintf(t->lock, sizeof t->lock, "%s.lock", name);
     for (int tries = 0; tries < 5; tries++) {
         /* a file of that name that pario did not make (not empty, not a
          * regular file, a symbolic link) is someone's: never locked or removed */
@@ -290,7 +301,7 @@ static int take_lock(pario_h5table *t, pario_status *st)
 static pario_status open_fd(pario_h5table *t, const char *file, int lock)
 {
     pario_status st = pario_ok();
-    if (t->rank == 0 && (!lock || take_lock(t, &st))) {
+    if (t->rank == 0 && (!lock || take_lock(t, file, &st))) {
         t->fd = open(file, O_RDWR | O_CLOEXEC);
         if (t->fd < 0)
             st = pario_sys_error(errno, "cannot open the log for writing", t->path);

@@ -71,6 +71,19 @@ import h5py, numpy as np
 f = h5py.File('new.h5', 'r'); s = f['samples'][:]
 assert len(s) > 0 and (s.sum(axis=1) == 1000).all(), s.sum(axis=1)"
 
+# 4b. a --resume through a symbolic link to a log being written (in another
+# directory) is refused by the lock beside the log itself: it took
+# sub/link.h5.lock, and the two runs wrote one file at once (the attributes of
+# one, the rows of the other: the next --resume cut the log to the shorter run)
+long_log target.h5
+mkdir -p sub && ln -sf ../target.h5 sub/link.h5
+expect_error 2 1 '^pario-pi: error: sub/link\.h5: another run is writing this log \(/.*/target\.h5\.lock is locked\)$' \
+  pario-pi --resume --rounds 200000 --log sub/link.h5
+check "no lock file beside the link" test ! -e sub/link.h5.lock
+kill "$first" 2>/dev/null
+wait "$first" 2>/dev/null
+check "the link is still a link to the log" test -L sub/link.h5
+
 # 5. LOG.lock is the run's: an input of that name is refused before anything is
 # touched, and a file of that name pario did not make (not empty, a symbolic
 # link) is never locked or removed (a hostile-user pass: --log run.h5 deleted

@@ -233,8 +233,10 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
     pario_status st = pario_ok();
     double v[2] = { NAN, NAN };
     *done = 0;
+    /* failures come back as statuses, not HDF5's stack dumps (a corrupt chunk
+     * of /loss printed 25 lines before the error) */
     if (rank == 0)
-        st = read_log(path, m, done, w, &v[0], &v[1]);
+        H5E_BEGIN_TRY { st = read_log(path, m, done, w, &v[0], &v[1]); } H5E_END_TRY;
     if (pario_agree(&st, comm))
         return st;
     MPI_Bcast(done, 1, MPI_UINT64_T, 0, comm);
@@ -360,7 +362,9 @@ pario_status pario_trainlog_model(const char *path, pario_train_model *model, ui
     MPI_Comm_rank(comm, &rank);
     uint64_t u[3] = { 0, 0, 0 };
     *w = NULL;
-    pario_status st = rank == 0 ? read_model(path, u, w) : pario_ok();
+    pario_status st = pario_ok();
+    if (rank == 0) /* as read_log: a status, not HDF5's stack dump */
+        H5E_BEGIN_TRY { st = read_model(path, u, w); } H5E_END_TRY;
     if (pario_agree(&st, comm))
         return st;
     MPI_Bcast(u, 3, MPI_UINT64_T, 0, comm);
@@ -400,7 +404,7 @@ void pario_train_history_free(pario_train_history *h)
     h->loss = h->accuracy = NULL;
 }
 
-pario_status pario_train_history_read(const char *path, pario_train_history *h)
+static pario_status history_read(const char *path, pario_train_history *h)
 {
     memset(h, 0, sizeof *h);
     hid_t file;
@@ -451,5 +455,12 @@ pario_status pario_train_history_read(const char *path, pario_train_history *h)
     H5Fclose(file);
     if (pario_failed(&st))
         pario_train_history_free(h);
+    return st;
+}
+
+pario_status pario_train_history_read(const char *path, pario_train_history *h)
+{
+    pario_status st;
+    H5E_BEGIN_TRY { st = history_read(path, h); } H5E_END_TRY; /* a status, not HDF5's stack dump */
     return st;
 }

@@ -99,6 +99,19 @@ expect_error 2 1 '^pario-train: error: huge.h5: not a pario-train log' \
 expect_error 2 1 '^pario-train: error: huge.h5: not a pario-train log' \
   pario-train --model logistic --label-column 3 --epochs 8 --log huge.h5 --resume lc.bin
 
+# a log whose /loss chunk points past the end of the file (a damaged index):
+# one line each, not HDF5's stack of 25 lines before it
+$PYTHON3 -c "
+import h5py, struct
+f = h5py.File('lc.h5', 'r'); at = f['loss'].id.get_chunk_info(0).byte_offset; f.close()
+d = bytearray(open('lc.h5', 'rb').read()); i = d.find(struct.pack('<Q', at))
+d[i:i + 8] = struct.pack('<Q', 2**40); open('badchunk.h5', 'wb').write(d)" || exit 99
+expect_error 2 1 '^pario-train: error: badchunk.h5: cannot read /loss$' \
+  pario-train --predict badchunk.h5 --out bad.npy --label-column 3 lc.bin
+expect_error 2 1 '^pario-train: error: badchunk.h5: cannot read /loss$' \
+  pario-train --model logistic --label-column 3 --epochs 8 --log badchunk.h5 --resume lc.bin
+expect_error 1 1 '^pario-plot: error: badchunk.h5: cannot read /loss and /accuracy$' pario-plot badchunk.h5 --out bad.svg
+
 # --log naming an input is refused before anything is read or written, even
 # with --force (it replaced the labels, or the data, with the log: exit 0);
 # --log FILE removes the FILE.tmp.PID of a run that was killed

@@ -56,7 +56,9 @@ static pario_status read_dset(hid_t f, const char *path, const char *name, int n
     hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
     int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
     pario_status st = pario_ok();
-    if (rank != nd) {
+    if (sp < 0) { /* a damaged header: HDF5 cannot open it (it said "-1 dimensions") */
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot open /%s (damaged)", path, name);
+    } else if (rank != nd) {
         st = pario_error(PARIO_ERR_RUNTIME, "%s: /%s has %d dimensions, expected %d", path, name, rank, nd);
     } else {
         dims[1] = 1;

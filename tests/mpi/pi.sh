@@ -183,6 +183,14 @@ cp copy.h5 copykeep.h5
 expect_error 2 1 '^pario-pi: error: copy.h5: /hits was not made in parallel .*: parallel HDF5 cannot continue it$' \
   pario-pi --resume --log copy.h5 --rounds 6
 check "the log copied by h5py is untouched" cmp -s copy.h5 copykeep.h5
+# a log whose /hits header is damaged: "cannot open /hits" (it said "/hits has
+# -1 dimensions, expected 2")
+"$PYTHON3" -c "
+import h5py
+f = h5py.File('d1.h5', 'r'); at = h5py.h5o.get_info(f['hits'].id).addr; f.close()
+b = bytearray(open('d1.h5', 'rb').read()); b[at] ^= 0xa5; open('dmg.h5', 'wb').write(b)" || exit 99
+expect_error 1 1 '^pario-plot: error: dmg.h5: cannot open /hits \(damaged\)$' pario-plot dmg.h5 --out dmg.svg
+expect_error 2 1 '^pario-pi: error: dmg.h5: cannot open /hits \(damaged\)$' pario-pi --resume --log dmg.h5
 cp wide.h5 widekeep.h5
 expect_error 1 1 '^pario-plot: error: wide.h5: /hits is too large \(4294967296 x 4294967296 values\)$' pario-plot wide.h5 --out w.svg
 expect_error 2 1 '^pario-pi: error: wide.h5: /hits is too large' pario-pi --resume --log wide.h5

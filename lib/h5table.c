@@ -298,6 +298,28 @@ static int take_lock(pario_h5table *t, const char *file, pario_status *st)
     return 0;
 }
 
+/* A log with several names (hard links) has a FILE.lock beside each: two
+ * --resume runs through two names would both write it. Such a log is also
+ * locked by its inode: an open-file-description lock on one byte far past its
+ * end, which no reader's flock meets (on a local file system), held by the
+ * descriptor rank 0 keeps open. Not for every log: on NFS, where flock is
+ * emulated by byte-range locks, it would keep HDF5's readers out. */
+static int lock_links(pario_h5table *t, pario_status *st)
+{
+    struct stat sb;
+    if (fstat(t->fd, &sb) != 0 || sb.st_nlink < 2)
+        return 1;
+#ifdef F_OFD_SETLK
+    struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)1 << 62, .l_len = 1 };
+    if (fcntl(t->fd, F_OFD_SETLK, &fl) != 0 && (errno == EAGAIN || errno == EACCES)) {
+        *st = pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (through another of its %llu names)",
+                          t->path, (unsigned long long)sb.st_nlink);
+        return 0;
+    }
+#endif
+    return 1;
+}
+
 static pario_status open_fd(pario_h5table *t, const char *file, int lock)
 {
     pario_status st = pario_ok();
@@ -305,6 +327,8 @@ static pario_status open_fd(pario_h5table *t, const char *file, int lock)
         t->fd = open(file, O_RDWR | O_CLOEXEC);
         if (t->fd < 0)
             st = pario_sys_error(errno, "cannot open the log for writing", t->path);
+        else if (lock)
+            lock_links(t, &st);
     }
     pario_agree(&st, t->comm);
     return st;

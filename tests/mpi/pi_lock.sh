@@ -84,6 +84,26 @@ kill "$first" 2>/dev/null
 wait "$first" 2>/dev/null
 check "the link is still a link to the log" test -L sub/link.h5
 
+# 4c. a log with two names (a hard link): each name has its own LOG.lock, so
+# such a log is also locked by its inode; a --resume through the other name
+# while one runs is refused (it wrote the file at once with the first)
+rm -f hard.h5 hard.h5.* hard2.h5 hard2.h5.*
+mpirun 1 pario-pi --rounds 3 --samples 1000 --log hard.h5 >/dev/null 2>&1
+ln -f hard.h5 hard2.h5
+timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 1 "$PARIO_BIN/pario-pi" --resume --rounds 200000 --log hard.h5 \
+  >/dev/null 2>hard.err &
+first=$!
+i=0
+while [ "$(rows hard.h5 2>/dev/null || echo 0)" -le 3 ] && [ $i -lt 100 ]; do sleep 0.3; i=$((i + 1)); done
+expect_error 2 1 '^pario-pi: error: hard2\.h5: another run is writing this log \(through another of its 2 names\)$' \
+  pario-pi --resume --rounds 200000 --log hard2.h5
+check "no lock file left beside the second name" test ! -e hard2.h5.lock
+kill "$first" 2>/dev/null
+wait "$first" 2>/dev/null
+r=$(rows hard2.h5)
+mpirun 2 pario-pi --resume --rounds $((r + 2)) --log hard2.h5 >/dev/null 2>&1
+check "a log with two names resumes through the other once alone" test "$(rows hard2.h5)" = $((r + 2))
+
 # 5. LOG.lock is the run's: an input of that name is refused before anything is
 # touched, and a file of that name pario did not make (not empty, a symbolic
 # link) is never locked or removed (a hostile-user pass: --log run.h5 deleted

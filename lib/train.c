@@ -1062,9 +1062,16 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
             break;
         st = mean_over_ranks(&t, &eloss, ecorrect, &train_loss, &train_acc);
         for (uint64_t i = 0; i < t.nw && !pario_failed(&st); i++)
-            if (!isfinite(t.w[i]))
-                st = pario_error(PARIO_ERR_RUNTIME, "training diverged in epoch %llu: weight %llu is %g (try a smaller --lr)",
-                                 (unsigned long long)e + 1, (unsigned long long)i, t.w[i]);
+            if (!isfinite(t.w[i])) {
+                /* the update multiplies a weight by 1 - lr l2 before the gradient:
+                 * from lr l2 = 2 on the penalty alone makes it grow */
+                char why[96] = "try a smaller --lr";
+                if (o->lr * o->l2 >= 2.0)
+                    snprintf(why, sizeof why, "--lr x --l2 is %g: the penalty shrinks the weights only under 2",
+                             o->lr * o->l2);
+                st = pario_error(PARIO_ERR_RUNTIME, "training diverged in epoch %llu: weight %llu is %g (%s)",
+                                 (unsigned long long)e + 1, (unsigned long long)i, t.w[i], why);
+            }
         if (log && !pario_failed(&st)) {
             double sec = MPI_Wtime() - te;
             MPI_Allreduce(MPI_IN_PLACE, &sec, 1, MPI_DOUBLE, MPI_MAX, comm);

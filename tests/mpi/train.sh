@@ -335,5 +335,8 @@ check "pario-train --show-hints: the hints on stderr with --format json" \
   sh -c 'grep -q "^hints in effect ([0-9]*):" sh.err && grep -q "cb_buffer_size" sh.err'
 check "pario-train --show-hints --format json: stdout is JSON" "$PYTHON3" -c "import json; json.load(open('sh.out'))"
 expect_error 2 1 'missing.bin' pario-train --labels lin_y.bin missing.bin
-expect_error 2 1 'training diverged' pario-train --model linear --labels lin_y.bin --lr 1e30 lin_X.bin
+expect_error 2 1 'training diverged.*\(try a smaller --lr\)$' pario-train --model linear --labels lin_y.bin --lr 1e30 lin_X.bin
+# a penalty too strong for the step (lr l2 >= 2) is named, not the step alone
+expect_error 2 1 'training diverged.*\(--lr x --l2 is 1e\+307: the penalty shrinks the weights only under 2\)' \
+  pario-train --model linear --labels lin_y.bin --lr 0.1 --l2 1e308 lin_X.bin
 finish

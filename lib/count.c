@@ -18,9 +18,17 @@ pario_status pario_count_query_set(pario_count_query *q, pario_count_mode mode, 
         return pario_error(PARIO_ERR_USAGE, "give one of --value, --range, --values");
     q->mode = mode;
     if (mode == PARIO_COUNT_RANGE) {
-        char buf[128], *a, *b;
+        char buf[2 * sizeof q->text[0] + 1], *a, *b;
+        if (strlen(arg) >= sizeof buf)
+            return pario_error(PARIO_ERR_USAGE, "--range '%s': a bound may have at most %d characters", arg,
+                               (int)sizeof q->text[0] - 1);
         if (!pario_split_pair(arg, ':', buf, sizeof buf, &a, &b))
             return pario_error(PARIO_ERR_USAGE, "--range '%s': expected LO:HI", arg);
+        /* the bounds are kept as text and parsed for the dtype later: a bound cut
+         * to fit would be another number (1e-51 cut to 0.000...0 counted 0) */
+        if (strlen(a) >= sizeof q->text[0] || strlen(b) >= sizeof q->text[0])
+            return pario_error(PARIO_ERR_USAGE, "--range '%s': a bound may have at most %d characters", arg,
+                               (int)sizeof q->text[0] - 1);
         snprintf(q->text[0], sizeof q->text[0], "%s", a);
         snprintf(q->text[1], sizeof q->text[1], "%s", b);
         q->n = 1;
@@ -31,8 +39,11 @@ pario_status pario_count_query_set(pario_count_query *q, pario_count_mode mode, 
     for (;;) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == 0 || len >= sizeof q->text[0])
+        if (len == 0)
             return pario_error(PARIO_ERR_USAGE, "'%s': expected a value or a comma-separated list of values", arg);
+        if (len >= sizeof q->text[0])
+            return pario_error(PARIO_ERR_USAGE, "'%.*s': a value may have at most %d characters", (int)len, p,
+                               (int)sizeof q->text[0] - 1);
         if (q->n == PARIO_COUNT_MAX_VALUES)
             return pario_error(PARIO_ERR_USAGE, "at most %d values", PARIO_COUNT_MAX_VALUES);
         memcpy(q->text[q->n], p, len);

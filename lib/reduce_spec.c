@@ -48,8 +48,14 @@ pario_status pario_reduce_add_op(pario_reduce_spec *s, const char *op)
             return pario_error(PARIO_ERR_USAGE, "operation '%s': range= given twice", op);
         memset(&s->range, 0, sizeof s->range);
         st = pario_count_query_set(&s->range, PARIO_COUNT_RANGE, op + 6);
-        if (pario_failed(&st))
+        if (pario_failed(&st)) {
+            const char *arg = op + 6, *colon = arg[0] ? strchr(arg + 1, ':') : NULL;
+            /* LO:HI was given, but a bound is longer than the text kept for it */
+            if (colon && colon[1])
+                return pario_error(PARIO_ERR_USAGE, "operation '%s': a bound may have at most %d characters", op,
+                                   (int)sizeof s->range.text[0] - 1);
             return pario_error(PARIO_ERR_USAGE, "operation '%s': expected range=LO:HI", op);
+        }
         s->ops |= PARIO_OP_RANGE;
         return pario_ok();
     }

@@ -94,6 +94,18 @@ for n in 1 3; do
   fails $n 2 "${E}'abc' is not an integer int32 value" pario-count --value abc good.bin
   fails $n 2 "${E}'1.5' is not an integer int32 value" pario-count --values 1,1.5 good.bin
   fails $n 2 "${E}'1,,2': expected a value or a comma-separated list" pario-count --values 1,,2 good.bin
+  # a value or bound longer than the 47 characters kept was cut short and
+  # counted as another number (1e-51 written out became 0, counting the zeros)
+  fails $n 2 "${E}--range '0\\.0+1:1': a bound may have at most 47 characters" \
+    pario-count --range 0.000000000000000000000000000000000000000000000000001:1 good.bin
+  fails $n 2 "${E}--range '0:1\\.0+1': a bound may have at most 47 characters" \
+    pario-count --range 0:1.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001 good.bin
+  fails $n 2 "^pario-reduce: error: operation 'range=0:3\\.0+1': a bound may have at most 47 characters" \
+    pario-reduce --op range=0:3.0000000000000000000000000000000000000000000000001 good.bin
+  fails $n 2 "${E}'1\\.0+': a value may have at most 47 characters" \
+    pario-count --values 1,1.000000000000000000000000000000000000000000000000 good.bin
+  fails $n 2 "^pario-reduce: error: operation 'count=1\\.0+': '1\\.0+': a value may have at most 47 characters" \
+    pario-reduce --op count=1.000000000000000000000000000000000000000000000000 good.bin
   fails $n 2 "${E}missing argument" pario-count --value 1
   fails $n 2 "${E}unexpected argument 'good\\.bin\\.yaml'" pario-count --value 1 good.bin good.bin.yaml
   fails $n 2 "${G}--dtype is required" pario-gen --count 10 --sequence --out g.bin

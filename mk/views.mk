@@ -16,4 +16,4 @@ tools_pario_convert_LDADD = $(TOOL_LDADD)
 
 VIEW_TESTS = tests/mpi/views.sh tests/mpi/convert.sh tests/mpi/explain.sh tests/mpi/views_errors.sh
 TESTS += $(VIEW_TESTS)
-EXTRA_DIST += $(VIEW_TESTS) tests/mpi/views_ref.py
+EXTRA_DIST += $(VIEW_TESTS) tests/mpi/views_ref.py tests/mpi/views_check.py

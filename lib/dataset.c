@@ -376,6 +376,16 @@ pario_status pario_dataset_open_named(const char *data_path, const char *desc_pa
     return st;
 }
 
+pario_status pario_dataset_need_c_order(const pario_dataset *ds, const char *what)
+{
+    if (!ds->fortran)
+        return pario_ok();
+    return pario_error(PARIO_ERR_RUNTIME,
+                       "%s: a Fortran-order array (numpy's %llu x %llu, stored column by column): %s; write it in "
+                       "C order first (pario-convert, or numpy.ascontiguousarray)",
+                       ds->path, (unsigned long long)ds->shape[1], (unsigned long long)ds->shape[0], what);
+}
+
 pario_status pario_dataset_open(const char *data_path, const char *desc_path,
                                 pario_dataset *ds, MPI_Comm comm)
 {

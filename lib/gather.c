@@ -28,7 +28,8 @@ pario_status pario_gather_open(const char *prefix, int format, const char *out, 
         fclose(probe);
     if (!pario_failed(&st)) {
         st = pario_part_load(path, format, part);
-        st.local = 1;   /* this rank's part: the message names the rank */
+        if (pario_failed(&st))
+            st.local = 1;   /* this rank's part: the message names the rank */
         if (!pario_failed(&st) && !part->part.present)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: not a part file (its descriptor has no 'part' field)", path);
         if (!pario_failed(&st) && part->part.rank != rank)

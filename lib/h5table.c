@@ -304,20 +304,18 @@ static int take_lock(pario_h5table *t, const char *file, pario_status *st)
  * end, which no reader's flock meets (on a local file system), held by the
  * descriptor rank 0 keeps open. Not for every log: on NFS, where flock is
  * emulated by byte-range locks, it would keep HDF5's readers out. */
-static int lock_links(pario_h5table *t, pario_status *st)
+static pario_status lock_links(pario_h5table *t)
 {
     struct stat sb;
     if (fstat(t->fd, &sb) != 0 || sb.st_nlink < 2)
-        return 1;
+        return pario_ok();
 #ifdef F_OFD_SETLK
     struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)1 << 62, .l_len = 1 };
-    if (fcntl(t->fd, F_OFD_SETLK, &fl) != 0 && (errno == EAGAIN || errno == EACCES)) {
-        *st = pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (through another of its %llu names)",
-                          t->path, (unsigned long long)sb.st_nlink);
-        return 0;
-    }
+    if (fcntl(t->fd, F_OFD_SETLK, &fl) != 0 && (errno == EAGAIN || errno == EACCES))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (through another of its %llu names)",
+                           t->path, (unsigned long long)sb.st_nlink);
 #endif
-    return 1;
+    return pario_ok();
 }
 
 static pario_status open_fd(pario_h5table *t, const char *file, int lock)
@@ -328,7 +326,7 @@ static pario_status open_fd(pario_h5table *t, const char *file, int lock)
         if (t->fd < 0)
             st = pario_sys_error(errno, "cannot open the log for writing", t->path);
         else if (lock)
-            lock_links(t, &st);
+            st = lock_links(t);
     }
     pario_agree(&st, t->comm);
     return st;

@@ -96,12 +96,9 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
     /* the parts of a Fortran-order array would be pieces of its stored transpose,
      * and gather would give back that transpose, not numpy's array (the same on
      * every rank: the inspection's) */
-    if (ds->fortran)
-        return pario_error(PARIO_ERR_RUNTIME,
-                           "%s: a Fortran-order array (numpy's %llu x %llu, stored column by column): the parts "
-                           "would hold its transpose; write it in C order first (pario-convert, or "
-                           "numpy.ascontiguousarray)",
-                           ds->path, (unsigned long long)ds->shape[1], (unsigned long long)ds->shape[0]);
+    pario_status fst = pario_dataset_need_c_order(ds, "the parts would hold its transpose");
+    if (pario_failed(&fst))
+        return fst;
     pario_part_path_as(prefix, rank, format, path, sizeof path);
     pario_tmp_path(path, tmp, sizeof tmp, comm);
     pario_desc_default_path(path, desc, sizeof desc);

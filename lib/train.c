@@ -256,11 +256,9 @@ pario_status pario_train_open(struct train *t)
                            t->ds.path, (unsigned long long)t->ds.nelems);
     /* numpy's rows of a Fortran-order array are the stored columns, which the
      * reads of whole rows cannot take (it trained on the transpose) */
-    if (t->ds.fortran)
-        return pario_error(PARIO_ERR_RUNTIME,
-                           "%s: a Fortran-order array (numpy's %llu x %llu, stored column by column): training reads "
-                           "whole rows; write it in C order first (pario-convert, or numpy.ascontiguousarray)",
-                           t->ds.path, (unsigned long long)t->ds.shape[1], (unsigned long long)t->ds.shape[0]);
+    st = pario_dataset_need_c_order(&t->ds, "training reads whole rows");
+    if (pario_failed(&st))
+        return st;
     t->n = t->ds.shape[0];
     t->cols = t->ds.shape[1];
     t->esize = pario_dtype_size(t->ds.dtype);

@@ -77,6 +77,11 @@ static inline uint64_t pario_dataset_dim(const pario_dataset *ds, int k)
     return ds->fortran ? ds->shape[1 - k] : ds->shape[k];
 }
 
+/* ds must be in C order for a reader of whole stored rows: a Fortran-order .npy
+ * gives the error "PATH: a Fortran-order array (numpy's R x C, stored column by
+ * column): WHAT; write it in C order first (pario-convert, ...)", else success. */
+pario_status pario_dataset_need_c_order(const pario_dataset *ds, const char *what);
+
 /* Default descriptor for a data file: "data.bin" -> "data.bin.yaml". */
 void pario_desc_default_path(const char *data_path, char *out, size_t len);
 

@@ -4,6 +4,9 @@
 # (MPICH_CC=$(FUZZ_CLANG)): the library's sources go into tests/fuzz/libpario-fuzz.a
 # instrumented with -fsanitize=fuzzer-no-link,address,undefined, each harness links
 # it with -fsanitize=fuzzer,address,undefined. tests/fuzz/run.sh runs them.
+# A tree whose CFLAGS already instrument for it (scripts/sanitize.sh's build-asan
+# with clang: -fsanitize=fuzzer-no-link,address,undefined) archives its own
+# library objects instead of compiling the sources again.
 FUZZ_NAMES = desc job size count dist
 FUZZ_PROGS = $(FUZZ_NAMES:%=tests/fuzz/fuzz_%)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -17,9 +20,14 @@ if HAVE_FUZZ
 fuzz: $(FUZZ_PROGS)
 
 # Every library source, named at run time (fragments included later add to the lists).
-tests/fuzz/libpario-fuzz.a: $(wildcard $(srcdir)/lib/*.[ch] $(srcdir)/lib/kernels/*.c $(srcdir)/include/pario/*.h)
+# the PIC objects libtool made of the library's (and its kernels') sources
+FUZZ_TREE_OBJS = $(foreach o,$(lib_libpario_la_OBJECTS) $(lib_libkernels_la_OBJECTS),$(dir $(o)).libs/$(notdir $(o:.lo=.o)))
+FUZZ_FROM_TREE = $(findstring fuzzer-no-link,$(CFLAGS))
+tests/fuzz/libpario-fuzz.a: $(wildcard $(srcdir)/lib/*.[ch] $(srcdir)/lib/kernels/*.c $(srcdir)/include/pario/*.h) \
+  $(if $(FUZZ_FROM_TREE),lib/libpario.la)
 	@$(MKDIR_P) tests/fuzz/obj
 	$(AM_V_GEN)rm -f $@ tests/fuzz/obj/*.o; \
+	if test -n '$(FUZZ_FROM_TREE)'; then $(AR) rcs $@ $(FUZZ_TREE_OBJS); exit $$?; fi; \
 	MPICH_CC='$(FUZZ_CLANG)'; export MPICH_CC; \
 	for f in $(filter %.c,$(lib_libpario_la_SOURCES) $(lib_libkernels_la_SOURCES)); do echo "$$f"; done | \
 	  xargs -P "$$(nproc 2>/dev/null || echo 2)" -n 1 sh -c \

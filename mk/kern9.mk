@@ -9,7 +9,7 @@ if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_train_avx2 tests/unit/test_train_base
 TESTS += tests/unit/test_train_avx2 tests/unit/test_train_base
 KERN9_TRAIN_SOURCES = tests/unit/test_train.c tests/unit/check_run.h lib/kernels/train.c lib/kernels/train_sum.c lib/kernels/perm.c lib/kernels/labels.c lib/train_balance.c lib/loghist.c
-KERN9_TRAIN_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -O3 -ftree-vectorize -fvect-cost-model=dynamic
+KERN9_TRAIN_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -O3 -ftree-vectorize $(VECT_CFLAGS)
 tests_unit_test_train_avx2_SOURCES = $(KERN9_TRAIN_SOURCES)
 tests_unit_test_train_avx2_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib '-DPARIO_CLONE_TARGETS="avx2","default"' -DPARIO_NO_AVX512
 tests_unit_test_train_avx2_CFLAGS = $(KERN9_TRAIN_CFLAGS)

@@ -12,6 +12,6 @@ tests_unit_test_reduce_clones_CPPFLAGS = $(AM_CPPFLAGS) -DPARIO_NO_CLONES \
 	-Dpario_kernel_reduce=plain_kernel_reduce -Dpario_kernel_reduce_shifted=plain_kernel_reduce_shifted \
 	-Dpario_kernel_hist=plain_kernel_hist -Dpario_kernel_hist_cached=plain_kernel_hist_cached \
 	-Dpario_kernel_reduce_hist=plain_kernel_reduce_hist
-tests_unit_test_reduce_clones_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -O3 -ftree-vectorize -fvect-cost-model=dynamic
+tests_unit_test_reduce_clones_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) -O3 -ftree-vectorize $(VECT_CFLAGS)
 tests_unit_test_reduce_clones_LDADD = lib/libpario.la $(CHECK_LIBS) -lm
 endif

@@ -32,7 +32,11 @@
 
 /* no-trapping-math: lets the selects of xmath.h vectorise without AVX-512 masks
  * (a comparison may no longer raise FE_INVALID; no value changes) */
+#if defined(__clang__)
+#pragma clang fp contract(off)   /* clang ignores GCC's optimize pragma; its traps are off by default */
+#else
 #pragma GCC optimize("fp-contract=off", "no-trapping-math")
+#endif
 
 /* PARIO_NO_CLONES: one build for the compiler's target only; PARIO_CLONE_TARGETS:
  * other clones (tests/unit/test_train_base and test_train_avx2, mk/kern9.mk) */

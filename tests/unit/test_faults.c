@@ -18,6 +18,18 @@
 #include <unistd.h>
 #include "io_map.h"
 
+/* ASan, by GCC's macro or clang's feature test */
+#if defined(__SANITIZE_ADDRESS__)
+#define PARIO_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PARIO_UNDER_ASAN 1
+#endif
+#endif
+#ifndef PARIO_UNDER_ASAN
+#define PARIO_UNDER_ASAN 0
+#endif
+
 START_TEST(long_message_keeps_reason)
 {
     char path[1200];
@@ -179,7 +191,7 @@ START_TEST(map_leaves_other_sigbus_fatal)
     /* the handler repairs only its own windows: any other SIGBUS still kills.
      * Not under ASan: its handler, which ours passes the signal to, would write a
      * report, and any report fails the sanitizer run */
-#ifdef __SANITIZE_ADDRESS__
+#if PARIO_UNDER_ASAN
     return;
 #endif
     char path[64];

@@ -390,14 +390,40 @@ static int translate(const char *pat, int ere, char **out, char **warn, int *con
     return 1;
 }
 
+/* -F with newlines: each line of the pattern is a fixed string, and a line of
+ * input is selected if it holds any of them (grep's list of patterns). An
+ * empty one is in every line: the list is then -F ''. Otherwise the strings,
+ * each with ERE's special characters escaped, are an extended pattern whose
+ * newlines are alternation (RE_SYNTAX_EGREP has RE_NEWLINE_ALT); it has no
+ * required string, so the regex sees every line. */
+static pario_status compile_fixed_list(pario_grep_pattern *p, const char *pattern, size_t n, int icase)
+{
+    int empty = pattern[0] == '\n' || pattern[n - 1] == '\n' || strstr(pattern, "\n\n") != NULL;
+    if (empty)
+        return pario_grep_compile(p, "", 1, 0, icase);
+    char *ere = malloc(2 * n + 1);
+    if (!ere)
+        return pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strchr("\\.[]()*+?{}|^$", pattern[i]))
+            ere[k++] = '\\';
+        ere[k++] = pattern[i];
+    }
+    ere[k] = '\0';
+    pario_status st = pario_grep_compile(p, ere, 0, 1, icase);
+    free(ere);
+    return st;
+}
+
 pario_status pario_grep_compile(pario_grep_pattern *p, const char *pattern, int fixed, int extended, int icase)
 {
     memset(p, 0, sizeof *p);
     p->icase = icase;
     size_t n = strlen(pattern);
+    if (fixed && memchr(pattern, '\n', n))
+        return compile_fixed_list(p, pattern, n, icase);
     if (fixed) {
-        if (memchr(pattern, '\n', n))
-            return pario_error(PARIO_ERR_USAGE, "-F: a pattern holding a newline (several fixed strings) is not supported");
         p->fixed = 1;
         p->lit = strdup(pattern);
         p->lit_len = n;

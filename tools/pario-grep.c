@@ -71,7 +71,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
 
 static const pario_optdef options[] = {
     { "extended-regexp", 'E', 0, NULL, "PATTERN is a POSIX extended regular expression" },
-    { "fixed-strings", 'F', 0, NULL, "PATTERN is a fixed string" },
+    { "fixed-strings", 'F', 0, NULL, "PATTERN is a fixed string (newlines separate several: a line holding any is selected)" },
     { "basic-regexp", 'G', 0, NULL, "PATTERN is a basic regular expression (the default)" },
     { "regexp", 'e', 1, "PATTERN", "the pattern (for one that starts with '-'); then every argument is a FILE" },
     { "ignore-case", 'i', 0, NULL, "ASCII letters match either case" },

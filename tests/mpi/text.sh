@@ -212,7 +212,12 @@ LC_ALL=C wc log.txt >ref.out
 check "pario-wc with a FIFO: the other file still counted" sh -c "grep -q ' log.txt\$' got.out && test \"\$(awk '\$NF == \"log.txt\" {print \$1, \$2, \$3}' got.out)\" = \"\$(awk '{print \$1, \$2, \$3}' ref.out)\""
 expect_error 2 2 "pario-grep: error: pattern '\\\\\(': Unmatched \( or \\\\\(" pario-grep '\(' log.txt
 expect_error 2 2 "pario-grep: error: pattern 'a\(': Unmatched \( or \\\\\(" pario-grep -E 'a(' log.txt
-expect_error 2 2 "-F: a pattern holding a newline" pario-grep -F "$(printf 'a\nb')" log.txt
+# -F with newlines: each line of the pattern is a fixed string, as grep's list
+# (it was refused); an empty one selects every line; ERE's characters are literal
+agree 3 16 pario-grep "grep -a" -n -F "$(printf 'needle 1\nalpha')" $F
+agree 2 64 pario-grep "grep -a" -c -i -F "$(printf 'NEEDLE\na.b\n(x')" $F
+agree 1 64 pario-grep "grep -a" -c -v -F "$(printf 'zzz\n[\n*')" $F
+agree 2 8 pario-grep "grep -a" -c -F "$(printf 'zzz\n')" $F
 # two matchers are grep's usage error, not the last one winning (-E -F
 # searched for the fixed string; a hostile-user pass)
 for m in "-E -F" "-F -E" "-G -E" "-E -G" "-EF"; do

@@ -20,8 +20,22 @@ and the blocks' sums by math.fsum, numpy only to make the data and for lstsq.
   train_ref.py log LOG.h5 ROWS [OUT.json]   the log (read by h5dump) has ROWS epochs, its
         last weights are OUT.json's; with sgd, --log LOG.h5 also compares each
         epoch's loss and weights with the reference's
+  train_ref.py differ A.json B.json  the weights are not the same bits
+  train_ref.py steal ERR LABELS EPOCHS   the --verbose rows each of 2 ranks summed add
+        up to EPOCHS x the rows, the second rank's under a quarter of them
+  train_ref.py allreduce OUT.json=WAY...   each output's "allreduce" is WAY
+  train_ref.py yaml OUT.yaml OUT.json K    the YAML output's weights are the JSON's, K classes
+  train_ref.py resumed OUT.json E    the output says it resumed after E epochs
+  train_ref.py plot LOG.h5 SVG       pario-plot's loss curve against the log's losses (h5py)
+  train_ref.py finite SVG            the SVG is XML and every coordinate in it is finite
+  train_ref.py c-order F.npy C.npy   C.npy is F.npy's array (numpy), in C order
+  train_ref.py json FILE             FILE holds JSON
+  train_ref.py batch LIST            each line of LIST: a description, a tab, then one of
+        the commands above with tabs between its arguments; prints "ok<TAB>DESC" or
+        "FAIL<TAB>DESC: why" for each (one Python start for all: tests/mpi/lib.sh's
+        defer and run_deferred)
 """
-import argparse, json, math, os, re, subprocess, sys
+import argparse, contextlib, io, json, math, os, re, subprocess, sys
 import numpy as np
 
 M64 = (1 << 64) - 1
@@ -124,6 +138,11 @@ def make(d):
     X = rng.normal(size=(4200, 3))
     lab = (X @ np.array([0.5, 1.0, -1.0]) + rng.normal(scale=0.5, size=4200) > 0).astype(np.float64)
     write(d, "deal_D.bin", np.concatenate([X, lab[:, None]], axis=1))
+    # a Fortran-order .npy (8 x 8) and labels for it
+    r = np.random.default_rng(4)
+    X = np.asfortranarray(r.normal(size=(8, 8)))
+    np.save(os.path.join(d, "fort_X.npy"), X)
+    np.save(os.path.join(d, "fort_y.npy"), X[:, 0] * 2.0)
 
 
 def load(path):
@@ -203,15 +222,22 @@ def xlog(x):
     return log_core(m - 1.0, float(k), 0.0)
 
 
+XMATH = []   # the verdict of check_xmath, once a process
+
+
 def check_xmath():
     """The kernel's own exp/log agree with libm's (math) within 1 ulp."""
-    rng = np.random.default_rng(5)
-    for x in list(-np.abs(rng.normal(scale=20, size=3000))) + [0.0, -1e-300, -708.5, -744.0, -745.5, -800.0]:
-        x = float(x)
-        for got, want in ((xexp(x), math.exp(x)), (xlog1p(math.exp(x)), math.log1p(math.exp(x))),
-                          (xlog(1.0 - x), math.log(1.0 - x))):
-            if not abs(got - want) <= math.ulp(want) + 5e-324:
-                sys.exit("xmath: %r: %r vs libm %r" % (x, got, want))
+    if not XMATH:
+        XMATH.append(None)
+        rng = np.random.default_rng(5)
+        for x in list(-np.abs(rng.normal(scale=20, size=3000))) + [0.0, -1e-300, -708.5, -744.0, -745.5, -800.0]:
+            x = float(x)
+            for got, want in ((xexp(x), math.exp(x)), (xlog1p(math.exp(x)), math.log1p(math.exp(x))),
+                              (xlog(1.0 - x), math.log(1.0 - x))):
+                if not abs(got - want) <= math.ulp(want) + 5e-324 and XMATH[0] is None:
+                    XMATH[0] = "xmath: %r: %r vs libm %r" % (x, got, want)
+    if XMATH[0]:
+        sys.exit(XMATH[0])
 
 
 def dot(w, o, x, f):
@@ -345,7 +371,8 @@ def rel_close(a, b, tol):
     return abs(a - b) <= tol * max(abs(a), abs(b), 1e-300) or a == b
 
 
-def main():
+def run(argv):
+    """One command (the module's docstring): 0 if the check holds, else 1 and why on stdout."""
     ap = argparse.ArgumentParser()
     ap.add_argument("cmd")
     ap.add_argument("args", nargs="*")
@@ -358,7 +385,7 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--block", type=int, default=64)
     ap.add_argument("--log")
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
     if a.cmd == "make":
         make(a.args[0])
         return 0
@@ -367,6 +394,19 @@ def main():
         wb = json.load(open(a.args[1]))["weights"]
         if [x.hex() for x in map(float, wa)] != [x.hex() for x in map(float, wb)]:
             print("weights differ: %s vs %s" % (wa, wb))
+            return 1
+        return 0
+    if a.cmd == "differ":
+        wa = json.load(open(a.args[0]))["weights"]
+        wb = json.load(open(a.args[1]))["weights"]
+        if [x.hex() for x in map(float, wa)] == [x.hex() for x in map(float, wb)]:
+            print("the same weights, bit for bit: %s" % wa)
+            return 1
+        return 0
+    if a.cmd in ("steal", "allreduce", "yaml", "resumed", "plot", "finite", "c-order", "json"):
+        why = CHECKS[a.cmd](*a.args)
+        if why:
+            print(why)
             return 1
         return 0
     got = json.load(open(a.args[0])) if a.cmd not in ("log", "predict") else None
@@ -456,6 +496,104 @@ def main():
         return 0
     print("unknown command", a.cmd)
     return 2
+
+
+def steal(err, labels, epochs):
+    rows = os.path.getsize(labels) // 4 * int(epochs)
+    got = [float(v) for v in re.findall(r"rank \d+: .*; (\d+) rows summed", open(err).read())]
+    if not (len(got) == 2 and sum(got) == rows and got[1] < rows / 4):
+        return "rows summed per rank %s, of %d" % (got, rows)
+
+
+def allreduce(*pairs):
+    got = [(f, json.load(open(f))["allreduce"]) for f, _ in (p.split("=") for p in pairs)]
+    want = [tuple(p.split("=")) for p in pairs]
+    if got != want:
+        return "allreduce %s, expected %s" % (got, want)
+
+
+def yaml_same(ypath, jpath, classes):
+    import yaml
+    a, b = yaml.safe_load(open(ypath)), json.load(open(jpath))
+    if not (a["weights"] == b["weights"] and a["classes"] == int(classes)):
+        return "YAML %s, JSON %s" % (a, b)
+
+
+def resumed(path, epochs):
+    got = json.load(open(path))["resumed_epochs"]
+    if got != int(epochs):
+        return "resumed_epochs %r, expected %s" % (got, epochs)
+
+
+def plot(log, svg):
+    import h5py
+    import xml.etree.ElementTree as ET
+    loss = h5py.File(log, "r")["loss"][:].tolist()
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.parse(svg).getroot()
+    lines = root.findall(".//" + ns + "polyline")
+    pts = [tuple(map(float, p.split(","))) for p in lines[0].get("points").split()]
+    titles = [c.find(ns + "title").text for c in root.iter(ns + "circle")]
+    ok = len(lines) == 1 and len(pts) == len(loss) == 6 and len(titles) == 6
+    dx = [b[0] - a[0] for a, b in zip(pts, pts[1:])]
+    ok = ok and min(dx) > 0 and max(dx) - min(dx) < 0.01
+    i, j = min(range(6), key=lambda k: loss[k]), max(range(6), key=lambda k: loss[k])
+    a = (pts[j][1] - pts[i][1]) / (loss[j] - loss[i])
+    ok = ok and a < 0 and all(abs(pts[i][1] + a * (l - loss[i]) - y) < 0.01 for (x, y), l in zip(pts, loss))
+    ok = ok and all(float(re.search("loss ([^,]*)", t).group(1)) == l for t, l in zip(titles, loss))
+    if not ok:
+        return "points %s, titles %s, losses %s" % (pts, titles, loss)
+
+
+def finite(svg):
+    import xml.etree.ElementTree as ET
+    root = ET.parse(svg).getroot()
+    nums = [float(x) for e in root.iter() for k, v in e.attrib.items() if k in ("x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "points")
+            for x in re.split("[ ,]+", v.strip())]
+    if not (nums and all(math.isfinite(x) for x in nums)):
+        return "coordinates: %s" % [x for x in nums if not math.isfinite(x)][:10]
+
+
+def c_order(fpath, cpath):
+    a, b = np.load(fpath), np.load(cpath)
+    if not (np.array_equal(a, b) and not np.isfortran(b)):
+        return "%s is not %s's array in C order" % (cpath, fpath)
+
+
+def is_json(path):
+    json.load(open(path))
+
+
+CHECKS = {"steal": steal, "allreduce": allreduce, "yaml": yaml_same, "resumed": resumed, "plot": plot,
+          "finite": finite, "c-order": c_order, "json": is_json}
+
+
+def batch(listfile):
+    """Every check of LIST in this process; the number that failed."""
+    bad = 0
+    for line in open(listfile):
+        desc, *argv = line.rstrip("\n").split("\t")
+        out = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                rc = run(argv)
+            why = out.getvalue()
+        except SystemExit as e:   # argparse's usage error, check_xmath
+            rc, why = 1, "%s %s" % (out.getvalue(), e.code)
+        except Exception as e:   # a file missing or not what it should be
+            rc, why = 1, "%s %s: %s" % (out.getvalue(), type(e).__name__, e)
+        if rc == 0:
+            print("ok\t" + desc)
+        else:
+            bad += 1
+            print("FAIL\t%s: %s" % (desc, " ".join(why.split())[:600]))
+    return bad
+
+
+def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "batch":
+        return 1 if batch(sys.argv[2]) else 0
+    return run(sys.argv[1:])
 
 
 if __name__ == "__main__":

@@ -6,8 +6,24 @@ a log reader that goes through h5dump, never through pario.
   pi_ref.py check-log LOG  --method darts|midpoint --seed S --samples N --rounds R --ranks P
   pi_ref.py dump LOG DATASET          print the values h5dump shows, one a line
   pi_ref.py svg FILE.svg --rounds R   check the SVG pario-plot wrote
+  pi_ref.py last OUT.json LOG         the printed estimate is the log's last (the same repr)
+  pi_ref.py same A.h5 B.h5 DATASET    the two logs' values are the same (the same reprs)
+  pi_ref.py hits-sum A.h5 B.h5        /hits summed over the ranks (columns): the same per round
+  pi_ref.py positive LOG DATASET      every value is > 0
+  pi_ref.py json OUT.json EXPR WANT   str(EXPR) is WANT, EXPR a Python expression over the JSON
+                                      object j (math, and load(FILE) for another JSON file)
+  pi_ref.py layout H5DUMP-H.txt       the datasets and attributes h5dump -H -p shows
+  pi_ref.py resumed-log LOG SEED S R  a darts log resumed on 3 ranks: R rounds, S samples each,
+                                      each round's hits the reference's
+  pi_ref.py midpoint-resumed M2 MR2 MR3   MR2's /estimate is M2's bit for bit (7 rounds),
+                                      MR3's within 1e-15 (read by h5py)
+  pi_ref.py svg-title FILE.svg TEXT   the first <text> is TEXT (a Python string literal)
+  pi_ref.py batch LIST                each line of LIST: a description, a tab, then one of the
+                                      checks above with tabs between its arguments; prints
+                                      "ok<TAB>DESC" or "FAIL<TAB>DESC: why" for each (one Python
+                                      start for all: tests/mpi/lib.sh's defer, run_deferred)
 """
-import argparse, json, math, os, re, subprocess, sys
+import argparse, ast, json, math, os, re, subprocess, sys
 import numpy as np
 
 U = np.uint64
@@ -157,7 +173,88 @@ def check_svg(a):
     return err
 
 
-def main():
+def last(out, log):
+    got, want = repr(json.load(open(out))["estimate"]), repr(float(h5values(log, "/estimate").ravel()[-1]))
+    return [] if got == want else ["printed estimate %s, the log's last %s" % (got, want)]
+
+
+def same(a, b, dset):
+    va, vb = ([repr(float(v)) for v in h5values(f, dset).ravel()] for f in (a, b))
+    return [] if va == vb else ["%s differs: %s vs %s" % (dset, va, vb)]
+
+
+def hits_sum(a, b):
+    ha, hb = ([int(x) for x in h5values(f, "/hits").sum(axis=1)] for f in (a, b))
+    return [] if ha == hb else ["/hits summed per round: %s vs %s" % (ha, hb)]
+
+
+def positive(log, dset):
+    v = h5values(log, dset).ravel()
+    return [] if all(x > 0 for x in v) else ["%s: %s" % (dset, v.tolist())]
+
+
+def json_expr(out, expr, want):
+    def load(name):
+        return json.load(open(name))
+    got = str(eval(expr, {"j": load(out), "math": math, "load": load}))
+    return [] if got == want else ["%s is %s, expected %s" % (expr, got, want)]
+
+
+def layout(path):
+    t = open(path).read()
+    def ds(name):
+        m = re.search(r'DATASET "%s" \{\s*DATATYPE\s+(\S+)\s*DATASPACE\s+SIMPLE \{ \( ([^)]*) \) / \( ([^)]*) \) \}\s*STORAGE_LAYOUT \{\s*CHUNKED \( ([^)]*) \)' % name, t)
+        return m and tuple(x.replace(" ", "") for x in m.groups())
+    want = {"hits": ("H5T_STD_I64LE", "4,3", "H5S_UNLIMITED,H5S_UNLIMITED"),
+            "samples": ("H5T_STD_I64LE", "4,3", "H5S_UNLIMITED,H5S_UNLIMITED"),
+            "estimate": ("H5T_IEEE_F64LE", "4", "H5S_UNLIMITED"),
+            "stderr": ("H5T_IEEE_F64LE", "4", "H5S_UNLIMITED"),
+            "time": ("H5T_IEEE_F64LE", "4", "H5S_UNLIMITED")}
+    bad = [n for n, w in want.items() if not ds(n) or ds(n)[:3] != w]
+    attrs = {"seed": "H5T_STD_U64LE", "ranks": "H5T_STD_I64LE", "samples_per_round": "H5T_STD_U64LE",
+             "rounds": "H5T_STD_U64LE", "method": "H5T_STRING", "generator": "H5T_STRING",
+             "pario_version": "H5T_STRING", "start_time": "H5T_STRING"}
+    for a, ty in attrs.items():
+        if not re.search(r'ATTRIBUTE "%s" \{\s*DATATYPE\s+%s' % (a, ty), t):
+            bad.append("attribute " + a)
+    return ["layout: " + ", ".join(bad)] if bad else []
+
+
+def resumed_log(log, seed, S, R):
+    seed, S, R = int(seed), int(S), int(R)
+    hits, samples = h5values(log, "/hits"), h5values(log, "/samples")
+    if hits.shape != (R, 3):
+        return ["/hits is %s, expected (%d, 3)" % (hits.shape, R)]
+    err = ["round %d: %d samples" % (r, int(samples[r].sum())) for r in range(R) if int(samples[r].sum()) != S]
+    return err + ["round %d: hits differ from the reference" % r for r in range(R)
+                  if int(hits[r].sum()) != darts_hits(seed, r * S, S)]
+
+
+def midpoint_resumed(m2, mr2, mr3):
+    import h5py
+    e = [h5py.File(f, "r")["estimate"][:] for f in (m2, mr2, mr3)]
+    r = h5py.File(mr2, "r")["estimate"].shape[0]
+    if r == 7 and np.array_equal(e[0], e[1]) and np.abs(e[0] - e[2]).max() <= 1e-15:
+        return []
+    return ["rounds %d; /estimate %s, %s, %s" % (r, e[0].tolist(), e[1].tolist(), e[2].tolist())]
+
+
+def svg_title(svg, literal):
+    import xml.etree.ElementTree as ET
+    t = [e.text for e in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}text")][0]
+    want = ast.literal_eval(literal)
+    return [] if t == want else ["title %r, expected %r" % (t, want)]
+
+
+CHECKS = {"last": last, "same": same, "hits-sum": hits_sum, "positive": positive, "json": json_expr,
+          "layout": layout, "resumed-log": resumed_log, "midpoint-resumed": midpoint_resumed,
+          "svg-title": svg_title}
+
+
+def run(argv):
+    """One check: the list of what is wrong (empty: it holds)."""
+    if argv[0] in CHECKS:
+        return CHECKS[argv[0]](*argv[1:])
     ap = argparse.ArgumentParser()
     ap.add_argument("cmd")
     ap.add_argument("path")
@@ -167,21 +264,45 @@ def main():
     ap.add_argument("--samples", type=int)
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--ranks", type=int)
-    a = ap.parse_args()
-    if a.cmd == "dump":
-        for v in h5values(a.path, a.dset).ravel():
-            print(repr(float(v)))
-        return 0
+    a = ap.parse_args(argv)
     if a.cmd == "check-log":
         a.log = a.path
-        err = check_log(a)
-    elif a.cmd == "svg":
+        return check_log(a)
+    if a.cmd == "svg":
         a.svg = a.path
-        err = check_svg(a)
-    else:
-        ap.error("unknown command")
+        return check_svg(a)
+    ap.error("unknown command")
+
+
+def batch(listfile):
+    """Every check of LIST in this process; the number that failed."""
+    bad = 0
+    for line in open(listfile):
+        desc, *argv = line.rstrip("\n").split("\t")
+        try:
+            err = run(argv)
+        except SystemExit as e:   # argparse's usage error
+            err = ["usage: %s" % e.code]
+        except Exception as e:   # a file missing or not what it should be
+            err = ["%s: %s" % (type(e).__name__, e)]
+        if err:
+            bad += 1
+            print("FAIL\t%s: %s" % (desc, " ".join("; ".join(err[:5]).split())[:600]))
+        else:
+            print("ok\t" + desc)
+    return bad
+
+
+def main():
+    if sys.argv[1] == "batch":
+        return 1 if batch(sys.argv[2]) else 0
+    if sys.argv[1] == "dump":
+        for v in h5values(sys.argv[2], sys.argv[3]).ravel():
+            print(repr(float(v)))
+        return 0
+    err = run(sys.argv[1:])
     for e in err[:10]:
-        print("pi_ref: %s: %s" % (a.path, e), file=sys.stderr)
+        print("pi_ref: %s: %s" % (sys.argv[2], e), file=sys.stderr)
     return 1 if err else 0
 
 

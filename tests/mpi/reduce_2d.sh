@@ -11,9 +11,21 @@ set -- "1 rows" "2 cols" "3 tiles" "2 rows-cyclic:3" "4 tiles:2x2" "2 block" "3 
 COMBOS="$*"
 combo() { echo "$COMBOS" | awk -v k="$1" '{ n = split($0, a, " "); i = (k % (n / 2)) * 2 + 1; print a[i], a[i + 1] }'; }
 
+# every dataset, made by numpy in one Python process: one per dtype, a row
+# (1 x 9) and NaN per lane (below)
 i=0
 for t in int8 int16 int32 int64 uint8 uint16 uint32 uint64 float32 float64; do
-  v=$($REF make --dtype $t --shape 37,23 --seed $((i + 20)) --out $t.bin) || fail "make $t"
+  mkdata --dtype $t --shape 37,23 --seed $((i + 20)) --out $t.bin
+  i=$((i + 1))
+done
+mkdata --dtype float64 --shape 1,9 --seed 3 --out row.bin
+mkdata --dtype float64 --shape 11,7 --kind nan --seed 2 --out nan2.bin
+mkdata_all
+
+i=0
+for t in int8 int16 int32 int64 uint8 uint16 uint32 uint64 float32 float64; do
+  v=$(value $t.bin)
+  [ -n "$v" ] || fail "make $t"
   ops="$ALL,count=$v,range=-3:7"
   set -- $(combo $i)
   run "$1" $t.a0.json $t.bin --op $ops --bins 6 --axis 0 --dist "$2" --chunk 200
@@ -25,11 +37,9 @@ done
 run 3 f.flat.json float64.bin --op $ALL --dist tiles --chunk 200
 run 2 i.flat.json int32.bin --op $ALL,count=5 --dist cols
 # one column, one row
-$REF make --dtype float64 --shape 1,9 --seed 3 --out row.bin > /dev/null
 run 2 row0.json row.bin --op $ALL --axis 0 --dist cols
 run 2 row1.json row.bin --op $ALL --axis 1 --dist tiles
 # NaN per lane
-$REF make --dtype float64 --shape 11,7 --kind nan --seed 2 --out nan2.bin > /dev/null
 run 2 nan2.0.json nan2.bin --op $ALL --axis 0 --dist tiles --min -1 --max 1
 run 2 nan2.1.json nan2.bin --op $ALL --axis 1 --skip-nan --dist cols
 

@@ -3,7 +3,14 @@
 pario-reduce / pario-run results against numpy and exact Python arithmetic.
 
   reduce_ref.py make --dtype T --shape N[,M] [--kind K] [--seed S] --out FILE
+        (prints a value that occurs in the data, for count=V; nothing if it is empty)
+  reduce_ref.py makes LIST          each line of LIST the arguments of one make: all of
+        them in this process; prints "FILE VALUE" for each (VALUE empty if none)
   reduce_ref.py check MANIFEST      (lines: RESULT.json <TAB> DATA <TAB> pario-reduce args)
+  reduce_ref.py batch LIST          each line of LIST: a description, a tab, then a check
+        with tabs between its arguments (the checks of CHECKS below, one of them
+        "manifest MANIFEST", the check above); prints "ok<TAB>DESC" or "FAIL<TAB>DESC:
+        why" for each (one Python start for all: tests/mpi/lib.sh's defer, run_deferred)
 
 Exact: integer sums (Python ints; an int64/uint64 overflow must be reported as null
 with "sum_overflow": true), min, max, argmin, argmax (first occurrence), counts,
@@ -111,12 +118,20 @@ def make(args):
     if o.byte_order == "big":
         a = a.astype(dt.newbyteorder(">"))
     a.tofile(o.out)
-    if n:  # a value that occurs, for count=V
-        print(repr(py(a.ravel()[min(17, n - 1)])))
     with open(o.out + ".yaml", "w") as f:
         f.write("dtype: %s\nshape: [%s]\n" % (o.dtype, ", ".join(str(s) for s in shape)))
         if o.byte_order == "big":
             f.write("byte_order: big\n")
+    # a value that occurs, for count=V
+    return o.out, (repr(py(a.ravel()[min(17, n - 1)])) if n else None)
+
+
+def makes(listfile):
+    """Every make of LIST (one command line a line); "FILE VALUE" for each."""
+    for line in open(listfile):
+        if line.strip():
+            out, v = make(line.split())
+            print("%s %s" % (out, v if v is not None else ""))
 
 
 def load(path):
@@ -328,7 +343,8 @@ def check_one(result, data, argv):
 INT_KEYS = ("sum", "min", "max", "argmin", "argmax", "count", "count_range", "hist", "elements", "nan_count")
 
 
-def check(manifest):
+def check_manifest(manifest):
+    """(results checked, problems) of a manifest."""
     errors, n, first = [], 0, {}
     with open(manifest) as f:
         lines = [l.rstrip("\n").split("\t") for l in f if l.strip()]
@@ -346,16 +362,114 @@ def check(manifest):
         if key in first and first[key][1] != sig:
             errors.append("%s: integer results differ from %s" % (result, first[key][0]))
         first.setdefault(key, (result, sig))
+    return n, errors
+
+
+def check(manifest):
+    n, errors = check_manifest(manifest)
     for e in errors[:30]:
         print("FAIL:", e)
     print("reduce_ref: %d results checked, %d problems" % (n, len(errors)))
     return 1 if errors else 0
 
 
+# The checks a test defers (batch): each returns what is wrong, or nothing.
+
+def manifest_ok(manifest):
+    n, errors = check_manifest(manifest)
+    if errors:
+        return "%d results checked, %d problems: %s" % (n, len(errors), "; ".join(errors[:10]))
+
+
+def yaml_is_json(ypath, jpath, keys):
+    """The YAML output's values of KEYS (comma-separated) are the JSON output's."""
+    y, j = yaml.safe_load(open(ypath)), json.load(open(jpath))
+    bad = [k for k in keys.split(",") if y[k] != j[k]]
+    if bad:
+        return "YAML %s, JSON %s" % ({k: y[k] for k in bad}, {k: j[k] for k in bad})
+
+
+def hist_numpy(jpath, data, bins, lo, hi):
+    """pario's histogram counts (JSON) are numpy's of the float64 file DATA."""
+    got = json.load(open(jpath))["hist"]["counts"]
+    want = np.histogram(np.fromfile(data), int(bins), (float(lo), float(hi)))[0].tolist()
+    if got != want:
+        return "counts %s, numpy %s" % (got, want)
+
+
+def floats(fmt, spath, zpath, data):
+    """Every float read back a float, min/max/mean numpy's and fsum's, -0.0 with its sign."""
+    load = yaml.safe_load if fmt == "yaml" else json.load
+    s, z, x = load(open(spath)), load(open(zpath)), np.fromfile(data)
+    for k, want in (("min", x.min()), ("max", x.max()), ("mean", math.fsum(x) / 3)):
+        if not (isinstance(s[k], float) and s[k] == want):
+            return "%s: %r, expected %r" % (k, s[k], want)
+    if not (isinstance(z["min"], float) and math.copysign(1, z["min"]) == -1):
+        return "-0.0: %r" % z
+
+
+def infinities(ypath):
+    """sum, max, argmax, min, mean, var of [1, inf, 2, -3] as numpy has them."""
+    r = yaml.safe_load(open(ypath))
+    if not (r["sum"] == math.inf and r["max"] == math.inf and r["argmax"] == 1 and r["min"] == -3
+            and r["mean"] == math.inf and math.isnan(r["var"])):
+        return "got %s" % r
+
+
+def counts(jpath, want, edges=None, inp=None):
+    """The histogram's counts (and edges, as repr) in a pario-reduce JSON output, or
+    in input INP's of a pario-run JSON output, comma-separated, are WANT (and EDGES)."""
+    h = json.load(open(jpath))
+    h = (h["inputs"][inp] if inp else h)["hist"]
+    got = ",".join(map(str, h["counts"]))
+    if edges is not None:
+        got, want = got + "|" + ",".join(repr(float(x)) for x in h["edges"]), want + "|" + edges
+    if got != want:
+        return "got %s, numpy %s" % (got, want)
+
+
+def run_counts(jpath, inp, want):
+    return counts(jpath, want, inp=inp)
+
+
+def empty_lanes(jpath, axis):
+    """A (0, 3) float dataset reduced along --axis AXIS: nan_count 0, one sum per lane."""
+    d = json.load(open(jpath))
+    if not (d["nan_count"] == 0 and len(d["sum"]) == (3 if axis == "0" else 0)):
+        return "got %s" % d
+
+
+CHECKS = {"manifest": manifest_ok, "yaml-is-json": yaml_is_json, "hist-numpy": hist_numpy, "floats": floats,
+          "infinities": infinities, "counts": counts, "run-counts": run_counts, "empty-lanes": empty_lanes}
+
+
+def batch(listfile):
+    """Every check of LIST in this process; the number that failed."""
+    bad = 0
+    for line in open(listfile):
+        desc, cmd, *argv = line.rstrip("\n").split("\t")
+        try:
+            why = CHECKS[cmd](*argv)
+        except Exception as e:   # an output missing, or not what it should be
+            why = "%s: %s" % (type(e).__name__, e)
+        if why:
+            bad += 1
+            print("FAIL\t%s: %s" % (desc, " ".join(str(why).split())[:1000]))
+        else:
+            print("ok\t" + desc)
+    return bad
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
-        make(sys.argv[2:])
+        v = make(sys.argv[2:])[1]
+        if v is not None:
+            print(v)
+    elif sys.argv[1] == "makes":
+        makes(sys.argv[2])
     elif sys.argv[1] == "check":
         sys.exit(check(sys.argv[2]))
+    elif sys.argv[1] == "batch":
+        sys.exit(1 if batch(sys.argv[2]) else 0)
     else:
         raise SystemExit(__doc__)

@@ -1,16 +1,26 @@
-"""The deferred checks of tests/mpi/views.sh, in one process (numpy and yaml
-imported once, not once a round trip): `batch LIST`, each line
-DESC<TAB>parts<TAB>FILE<TAB>NUMPY_DTYPE<TAB>DIST<TAB>P<TAB>PREFIX: each part
-PREFIX.RANK holds exactly the elements the distribution's definition gives its
-rank (views_ref.owners), in row-major order, and its descriptor says so."""
+"""The deferred checks of tests/mpi/views.sh and explain.sh, in one process (numpy
+and yaml imported once, not once a check): `batch LIST`, each line DESC<TAB>CHECK
+then its arguments, tab-separated:
+  parts FILE NUMPY_DTYPE DIST P PREFIX   each part PREFIX.RANK holds exactly the
+      elements the distribution's definition gives its rank (views_ref.owners), in
+      row-major order, and its descriptor says so
+  map MAPFILE DIST P DIM...   MAPFILE holds --explain's owner map of a dataset of
+      shape DIM..., views_ref.owner_map's
+  json FILE                   FILE holds JSON
+  stripes FILE ITEMSIZE MAX   "stripes of up to E elements (B bytes)" in FILE: B is
+      E x ITEMSIZE, 0 < E <= MAX
+  h5chunks FILE DSET CHUNK COMPRESSION   h5py's chunk shape (1-D) and compression
+Prints "ok<TAB>DESC" or "FAIL<TAB>DESC: why" for each."""
+import json
 import os
+import re
 import sys
 
 import numpy as np
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from views_ref import owners  # noqa: E402
+from views_ref import owner_map, owners  # noqa: E402
 
 
 def parts(f, dt, dist, p, prefix):
@@ -29,15 +39,41 @@ def parts(f, dt, dist, p, prefix):
     return bad
 
 
+def explain_map(path, dist, p, *dims):
+    got = open(path).read().rstrip("\n")
+    want = owner_map(dist, tuple(int(x) for x in dims), int(p))
+    return [] if got == want else ["map %r, the definition's %r" % (got, want)]
+
+
+def is_json(path):
+    json.loads(open(path).read())
+    return []
+
+
+def stripes(path, itemsize, most):
+    m = re.search(r"stripes of up to (\d+) elements \((\d+) bytes\)", open(path).read())
+    e, b = int(m.group(1)), int(m.group(2))
+    return [] if b == int(itemsize) * e and 0 < e <= int(most) else ["%d elements, %d bytes" % (e, b)]
+
+
+def h5chunks(path, dset, chunk, compression):
+    import h5py
+    d = h5py.File(path, "r")[dset]
+    ok = d.chunks == (int(chunk),) and d.compression == compression
+    return [] if ok else ["chunks %s, compression %s" % (d.chunks, d.compression)]
+
+
+CHECKS = {"parts": lambda f, dt, dist, p, prefix: parts(f, dt, dist, int(p), prefix), "map": explain_map,
+          "json": is_json, "stripes": stripes, "h5chunks": h5chunks}
+
+
 def batch(listfile):
     nbad = 0
     for line in open(listfile):
         desc, cmd, *argv = line.rstrip("\n").split("\t")
         try:
-            if cmd != "parts":
-                raise ValueError("unknown check " + cmd)
-            bad = parts(argv[0], argv[1], argv[2], int(argv[3]), argv[4])
-        except Exception as e:  # a part missing or unreadable
+            bad = CHECKS[cmd](*argv)
+        except Exception as e:  # a file missing or unreadable
             bad = ["%s: %s" % (type(e).__name__, e)]
         if bad:
             nbad += 1

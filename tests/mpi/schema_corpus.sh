@@ -8,91 +8,60 @@
 # dimensions, min <= max, an operation given twice). Then what the corpus cannot
 # hold: the 1 MiB cap, 100,000 nested brackets (refused at once, not in 28 s), a
 # FIFO, and the messages of the tools (file, line, column, field; exit codes).
+# The checks in Python (schemas/validate.py's verdicts, PyYAML's scalars) are
+# deferred: queued, then run in one process at the end (tests/mpi/schema_check.py,
+# run_deferred in lib.sh); the inputs are made by one Python process first.
 . "$(dirname "$0")/lib.sh"
 
 YAMLCHECK=$PARIO_BUILDDIR/tests/corpus/yamlcheck
-VALIDATE=$PARIO_SRCDIR/schemas/validate.py
 CORPUS=$PARIO_SRCDIR/tests/corpus
+REF=$PARIO_SRCDIR/tests/mpi/schema_check.py
 
-# verdicts KIND SCHEMA FILE...: both verdicts per file, compared with the name's
-verdicts() {
-  local kind=$1 schema=$2; shift 2
-  "$PYTHON3" "$VALIDATE" "$schema" "$@" >py.txt
-  timeout -k 5 60 "$YAMLCHECK" "$kind" "$@" >c.txt
-  "$PYTHON3" - py.txt c.txt <<'EOF'
-import os, re, sys
-def read(p):
-    return {l.split("\t")[0]: l.rstrip("\n").split("\t")[1:] for l in open(p)}
-py, c = read(sys.argv[1]), read(sys.argv[2])
-bad = 0
-for f in py:
-    name = os.path.basename(f)
-    want_c = "valid" if name.startswith("ok-") or "/sample-data/" in f else "invalid"
-    want_py = "valid" if want_c == "valid" or name.startswith("beyond-") else "invalid"
-    if f not in c:
-        print("FAIL: %s: no verdict from the C loader" % f)
-        bad += 1
-        continue
-    if py[f][0] != want_py:
-        print("FAIL: %s: schema says %s, expected %s %s" % (f, py[f][0], want_py, py[f][1:]))
-        bad += 1
-    if c[f][0] != want_c:
-        print("FAIL: %s: C loader says %s, expected %s %s" % (f, c[f][0], want_c, c[f][1:]))
-        bad += 1
-    # a refusal names the file, the line and the column
-    if c[f][0] == "invalid" and not re.match(re.escape(f) + r":[0-9]+:[0-9]+: ", c[f][1]):
-        print("FAIL: %s: C message lacks FILE:LINE:COLUMN: %s" % (f, c[f][1]))
-        bad += 1
-print("%d files, %d disagreements" % (len(py), bad))
-sys.exit(1 if bad else 0)
-EOF
-}
-
-set -- "$CORPUS"/desc/*.yaml
-check "descriptor corpus has dozens of files" test "$#" -ge 60
-check "descriptors: schema and loader agree on every file" \
-  verdicts desc "$PARIO_SRCDIR/schemas/dataset.schema.yaml" "$@" "$PARIO_SRCDIR"/sample-data/*.yaml
-cat c.txt >desc-verdicts.txt
-set -- "$CORPUS"/job/*.yaml
-check "job corpus has dozens of files" test "$#" -ge 60
-check "jobs: schema and loader agree on every file" \
-  verdicts job "$PARIO_SRCDIR/schemas/job.schema.yaml" "$@" "$PARIO_SRCDIR"/sample-data/jobs/*.yaml
-
-# ---- the C resolver reads plain scalars as PyYAML does: the listed tricky ones and
-# 20,000 random strings over the characters numbers, booleans and nulls are made of
-"$PYTHON3" - >scalars.txt <<'EOF'
+# the inputs: scalars.txt (the scalars below), the 1 MiB files, the deep ones
+"$PYTHON3" - <<'EOF' || exit 99
 import random
-fixed = """0 00 -0 +0 01000 0777 08 0o17 0x1F 0X1F 0x 0b101 0b 1_000 _1 1_ 1:20 1:2:3 1:60 190:20:30 1:20.5
+with open("scalars.txt", "w") as out:
+    fixed = """0 00 -0 +0 01000 0777 08 0o17 0x1F 0X1F 0x 0b101 0b 1_000 _1 1_ 1:20 1:2:3 1:60 190:20:30 1:20.5
 -1:20 +1:20.5 1.5 1. .5 -.5 +.5 1e5 1E5 1.0e5 1.0e+5 1.0E-5 1.e+5 .5e+3 -1.5e-3 1_0.5 1.5_ .inf -.inf +.inf
 .Inf .INF .iNf .nan .NaN .NAN -.nan inf nan ~ null Null NULL nUll yes Yes YES yEs no No NO true True TRUE
 tRue false False FALSE on On ON off Off OFF y n Y N - + . : e 2024-01-01 12:30 = << 18446744073709551616
 99999999999999999999999""".split()
-random.seed(42)
-chars = "0123456789_:.-+eExXoObB~nuaflsyNTFY "
-rand = ["".join(random.choice(chars) for _ in range(random.randint(1, 8))) for _ in range(20000)]
-for s in fixed + [""] + [r.strip() for r in rand]:
-    print(s)
+    random.seed(42)
+    chars = "0123456789_:.-+eExXoObB~nuaflsyNTFY "
+    rand = ["".join(random.choice(chars) for _ in range(random.randint(1, 8))) for _ in range(20000)]
+    for s in fixed + [""] + [r.strip() for r in rand]:
+        print(s, file=out)
+pad = lambda head, total: head + 'description: "' + "x" * (total - len(head) - 16) + '"\n'
+open("max.yaml", "w").write(pad("dtype: int32\n", 1 << 20))
+open("over.yaml", "w").write(pad("dtype: int32\n", (1 << 20) + 1))
+job = "input: {data: d.bin}\noperations: [sum]\nname: x\n"
+open("jobmax.yaml", "w").write(job + "#" * ((1 << 20) - len(job)))
+open("jobover.yaml", "w").write(job + "#" * ((1 << 20) + 1 - len(job)))
+open("deep.yaml", "w").write("dtype: int32\nshape: " + "[" * 100000 + "]" * 100000 + "\n")
+open("deepjob.yaml", "w").write("input: {data: d.bin}\noperations: " + "[" * 100000 + "]" * 100000 + "\n")
 EOF
-check "plain scalars: the C resolver agrees with PyYAML's" "$PYTHON3" - "$VALIDATE" "$YAMLCHECK" <<'EOF'
-import importlib.util, subprocess, sys, yaml
-spec = importlib.util.spec_from_file_location("validate", sys.argv[1])
-v = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(v)
-lines = open("scalars.txt").read().split("\n")[:-1]
-out = subprocess.run([sys.argv[2], "resolve"], input="\n".join(lines) + "\n", capture_output=True,
-                     text=True, check=True).stdout.split("\n")
-r = v.StrictLoader("")
-bad = 0
-for s, got in zip(lines, out):
-    tag = r.resolve(yaml.ScalarNode, s, (True, False)).rsplit(":", 1)[1]
-    want = "%s %d" % (tag, 1 if v.PLAIN_NUMBER.match(s) else 0)
-    if got != want:
-        bad += 1
-        if bad <= 10:
-            print("FAIL: %r: C says %s, PyYAML %s" % (s, got, want))
-print("%d scalars, %d differ" % (len(lines), bad))
-sys.exit(1 if bad or len(out) < len(lines) else 0)
-EOF
+
+# verdicts DESC KIND SCHEMA FILE...: both verdicts per file, compared with the
+# name's: the C loader's now (c.KIND.txt), the schema's and the comparison
+# deferred (schema_check.py verdicts)
+verdicts() {
+  local desc="$1" kind="$2" schema="$3"; shift 3
+  timeout -k 5 60 "$YAMLCHECK" "$kind" "$@" >"c.$kind.txt"
+  defer "$desc" verdicts "$schema" "c.$kind.txt" "$@"
+}
+
+set -- "$CORPUS"/desc/*.yaml
+check "descriptor corpus has dozens of files" test "$#" -ge 60
+verdicts "descriptors: schema and loader agree on every file" desc "$PARIO_SRCDIR/schemas/dataset.schema.yaml" "$@" "$PARIO_SRCDIR"/sample-data/*.yaml
+cat c.desc.txt >desc-verdicts.txt
+set -- "$CORPUS"/job/*.yaml
+check "job corpus has dozens of files" test "$#" -ge 60
+verdicts "jobs: schema and loader agree on every file" job "$PARIO_SRCDIR/schemas/job.schema.yaml" "$@" "$PARIO_SRCDIR"/sample-data/jobs/*.yaml
+
+# ---- the C resolver reads plain scalars as PyYAML does: the listed tricky ones and
+# 20,000 random strings over the characters numbers, booleans and nulls are made of
+# (scalars.txt, made at the top)
+defer "plain scalars: the C resolver agrees with PyYAML's" scalars "$YAMLCHECK" scalars.txt
 
 # ---- each case of the issue, by the message it gets (line and column counted by hand)
 said() { # NAME REGEX: the C verdict of corpus file NAME matches
@@ -107,24 +76,19 @@ check "a tag" said bad-tag-custom "1:8: dtype: tags \\(!custom\\) are not allowe
 check "an alias" said bad-anchor "1:8: dtype: anchors"
 check "a leading zero" said bad-octal-shape "2:9: shape\\[0\\]: '01000' is not a plain decimal number"
 
-# ---- sizes: 1 MiB is the cap, for descriptors and job files alike
-"$PYTHON3" - <<'EOF'
-pad = lambda head, total: head + 'description: "' + "x" * (total - len(head) - 16) + '"\n'
-open("max.yaml", "w").write(pad("dtype: int32\n", 1 << 20))
-open("over.yaml", "w").write(pad("dtype: int32\n", (1 << 20) + 1))
-job = "input: {data: d.bin}\noperations: [sum]\nname: x\n"
-open("jobmax.yaml", "w").write(job + "#" * ((1 << 20) - len(job)))
-open("jobover.yaml", "w").write(job + "#" * ((1 << 20) + 1 - len(job)))
-EOF
+# ---- sizes: 1 MiB is the cap, for descriptors and job files alike (the files made at the top)
 check "a 1 MiB descriptor is exactly 1 MiB" test "$(wc -c <max.yaml)" -eq 1048576
-check "1 MiB descriptor: both accept" sh -c "'$YAMLCHECK' desc max.yaml | grep -q '	valid' && '$PYTHON3' '$VALIDATE' '$PARIO_SRCDIR/schemas/dataset.schema.yaml' max.yaml >/dev/null"
-check "1 MiB + 1 descriptor: both refuse" sh -c "'$YAMLCHECK' desc over.yaml | grep -q 'larger than 1 MiB' && ! '$PYTHON3' '$VALIDATE' '$PARIO_SRCDIR/schemas/dataset.schema.yaml' over.yaml >/dev/null"
-check "1 MiB job file: both accept" sh -c "'$YAMLCHECK' job jobmax.yaml | grep -q '	valid' && '$PYTHON3' '$VALIDATE' '$PARIO_SRCDIR/schemas/job.schema.yaml' jobmax.yaml >/dev/null"
-check "1 MiB + 1 job file: both refuse" sh -c "'$YAMLCHECK' job jobover.yaml | grep -q 'larger than 1 MiB' && ! '$PYTHON3' '$VALIDATE' '$PARIO_SRCDIR/schemas/job.schema.yaml' jobover.yaml >/dev/null"
+# the C loader's verdict now, the schema's deferred (schema_check.py both)
+"$YAMLCHECK" desc max.yaml >c.max.txt
+defer "1 MiB descriptor: both accept" both c.max.txt '\tvalid' "$PARIO_SRCDIR/schemas/dataset.schema.yaml" max.yaml valid
+"$YAMLCHECK" desc over.yaml >c.over.txt
+defer "1 MiB + 1 descriptor: both refuse" both c.over.txt 'larger than 1 MiB' "$PARIO_SRCDIR/schemas/dataset.schema.yaml" over.yaml invalid
+"$YAMLCHECK" job jobmax.yaml >c.jobmax.txt
+defer "1 MiB job file: both accept" both c.jobmax.txt '\tvalid' "$PARIO_SRCDIR/schemas/job.schema.yaml" jobmax.yaml valid
+"$YAMLCHECK" job jobover.yaml >c.jobover.txt
+defer "1 MiB + 1 job file: both refuse" both c.jobover.txt 'larger than 1 MiB' "$PARIO_SRCDIR/schemas/job.schema.yaml" jobover.yaml invalid
 
-# ---- 100,000 nested brackets (200 KB) are refused at depth 33, at once
-"$PYTHON3" -c 'print("dtype: int32\nshape: " + "[" * 100000 + "]" * 100000)' >deep.yaml
-"$PYTHON3" -c 'print("input: {data: d.bin}\noperations: " + "[" * 100000 + "]" * 100000)' >deepjob.yaml
+# ---- 100,000 nested brackets (200 KB) are refused at depth 33, at once (the files made at the top)
 t0=$(date +%s)
 timeout 10 "$YAMLCHECK" desc deep.yaml >deep.txt
 timeout 10 "$YAMLCHECK" job deepjob.yaml >>deep.txt
@@ -158,4 +122,5 @@ for n in 1 3; do
     pario-run dupjob.yaml
 done
 
+run_deferred "$REF"
 finish

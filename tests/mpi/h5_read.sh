@@ -99,8 +99,8 @@ done
 for spec in "2 rows r 1" "4 rows r 1" "3 rows-cyclic:6 r 1" "2 cols q 1" "4 tiles q 1" "3 rows r 0" "2 cols r 0" \
             "3 cols q 0"; do
   set -- $spec
-  mpirun $1 pario-convert --dist $2 --chunk 100 ub.h5:/$3 od$1$3.npy || { fail "convert --dist $2 n=$1 ran"; continue; }
-  defer "--dist $2 n=$1 of /$3: the values h5py reads" h5py-npy ub.h5 $3 od$1$3.npy
+  mpirun $1 pario-convert --dist $2 --chunk 100 ub.h5:/$3 "od$1$3.npy" || { fail "convert --dist $2 n=$1 ran"; continue; }
+  defer "--dist $2 n=$1 of /$3: the values h5py reads" h5py-npy ub.h5 "$3" "od$1$3.npy"
   mpirun $1 pario-count --value 3 --dist $2 --explain ub.h5:/$3 >x.out 2>&1
   if [ "$4" = 1 ]; then
     check "--dist $2 n=$1 of /$3: every chunk read by one rank" grep -q "independent because every chunk is read by one rank.*inflated and unshuffled by pario" x.out

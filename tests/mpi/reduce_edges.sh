@@ -172,8 +172,8 @@ expect_error 2 1 'pario-reduce: error: nothing.bin' pario-reduce --op sum nothin
 # (ihcases: the data and numpy's counts, made at the top).
 while read -r t lo hi want; do
   n=$((t % 3 + 1))
-  mpirun $n pario-reduce --op hist --bins 7 --min "$lo" --max "$hi" --format json ih$t.bin > ih$t.json 2>&1 </dev/null
-  defer "int histogram, bounds $lo:$hi (case $t, n=$n): numpy's counts" counts ih$t.json "$want"
+  mpirun $n pario-reduce --op hist --bins 7 --min "$lo" --max "$hi" --format json "ih$t.bin" > "ih$t.json" 2>&1 </dev/null
+  defer "int histogram, bounds $lo:$hi (case $t, n=$n): numpy's counts" counts "ih$t.json" "$want"
 done < ihcases
 printf 'input: {data: ih0.bin}\noperations: [{op: hist, bins: 7, min: %s, max: %s}]\n' \
   "$(sed -n 1p ihcases | cut -d' ' -f2)" "$(sed -n 1p ihcases | cut -d' ' -f3)" > ihjob.yaml
@@ -186,8 +186,8 @@ defer "pario-run (tasks): the int histogram of ih0.bin is numpy's" run-counts ih
 # data and numpy's counts and edges, made at the top).
 while IFS='|' read -r t bins arg want edges; do
   n=$((t % 3 + 1))
-  mpirun $n pario-reduce --op hist --bins "$bins" $arg --format json f4_$t.bin > f4_$t.json 2>&1 </dev/null
-  defer "float32 histogram (case $t, $bins bins, n=$n): numpy's counts and edges" counts f4_$t.json "$want" "$edges"
+  mpirun $n pario-reduce --op hist --bins "$bins" $arg --format json "f4_$t.bin" > "f4_$t.json" 2>&1 </dev/null
+  defer "float32 histogram (case $t, $bins bins, n=$n): numpy's counts and edges" counts "f4_$t.json" "$want" "$edges"
 done < f4cases
 # subnormal results as the shortest text that reads back, as Python's repr
 # (-1e-310 was printed -9.99999999999997e-311)

@@ -1,7 +1,7 @@
 # defects: issue 10 section 7 (header round trip, progress, JSON inf/nan, hints, bounds)
 DEFECT_TESTS = tests/mpi/defects.sh
 TESTS += $(DEFECT_TESTS)
-EXTRA_DIST += $(DEFECT_TESTS)
+EXTRA_DIST += $(DEFECT_TESTS) tests/mpi/defects_ref.py
 lib_libpario_la_SOURCES += lib/decimal.c lib/decimal.h
 # every range bound of defects.sh through both parsers, in one process
 check_PROGRAMS += tests/mpi/range_cases

@@ -11,4 +11,4 @@ tests_corpus_yamlcheck_LDADD = lib/libpario.la $(YAML_LIBS) -lm
 
 YAML_TESTS = tests/mpi/schema_corpus.sh
 TESTS += $(YAML_TESTS)
-EXTRA_DIST += $(YAML_TESTS) tests/corpus
+EXTRA_DIST += $(YAML_TESTS) tests/corpus tests/mpi/schema_check.py

@@ -63,6 +63,12 @@ typedef struct pario_h5table_attr {
 pario_status pario_h5table_create_layout(pario_h5table *t, const pario_h5table_attr *a, int n);
 /* Reopen an existing table for appending, cut (or grown) to rows x width. */
 pario_status pario_h5table_reopen(pario_h5table *t, uint64_t rows, uint64_t width);
+/* Serial: the error a writer's reopen of the log at path would give now
+ * because another run writes it (its FILE.lock is locked, or, for a log of
+ * several names, its inode's lock is held), else success. Holds nothing after
+ * it returns: a --resume checks it before reading the log (a log another run
+ * was writing read as truncated, not as busy), and again when that read fails. */
+pario_status pario_h5table_check_idle(const char *path);
 /* Make row `row` exist (extends every column; reserves first). */
 pario_status pario_h5table_extend(pario_h5table *t, uint64_t row);
 /* Write n elements of column c at (row, col) from v: collective (every rank

@@ -10,6 +10,7 @@
 #include "pario/fileutil.h"
 #include "pario/h5log.h"
 #include "pario/pi.h"
+#include "h5table.h"
 
 /* Compare what the command line asks with what the log holds. */
 static pario_status match_log(const pario_pi_run_opts *o, const pario_pi_history *h, pario_pi_params *p)
@@ -82,7 +83,18 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
     if (o->resume) {
         /* Every rank reads the (small) log serially, then all reopen it in parallel. */
         pario_pi_history h;
+        /* a log another run writes is refused as busy, not read half-written
+         * (rank 0 looks; a read that fails looks again: that run may have
+         * begun writing since) */
+        st = rank == 0 ? pario_h5table_check_idle(o->log) : pario_ok();
+        if (pario_agree(&st, comm))
+            return st;
         st = pario_h5log_read(o->log, &h);
+        if (pario_failed(&st)) {
+            pario_status busy = pario_h5table_check_idle(o->log);
+            if (pario_failed(&busy))
+                st = busy;
+        }
         if (!pario_failed(&st)) {
             st = match_log(o, &h, &p);
             if (!pario_failed(&st) && h.rounds == 0)

@@ -235,8 +235,17 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
     *done = 0;
     /* failures come back as statuses, not HDF5's stack dumps (a corrupt chunk
      * of /loss printed 25 lines before the error) */
-    if (rank == 0)
-        H5E_BEGIN_TRY { st = read_log(path, m, done, w, &v[0], &v[1]); } H5E_END_TRY;
+    if (rank == 0) {
+        /* a log another run writes is refused as busy, not read half-written */
+        st = pario_h5table_check_idle(path);
+        if (!pario_failed(&st))
+            H5E_BEGIN_TRY { st = read_log(path, m, done, w, &v[0], &v[1]); } H5E_END_TRY;
+        if (pario_failed(&st)) {
+            pario_status busy = pario_h5table_check_idle(path);
+            if (pario_failed(&busy))
+                st = busy;
+        }
+    }
     if (pario_agree(&st, comm))
         return st;
     MPI_Bcast(done, 1, MPI_UINT64_T, 0, comm);

@@ -1,8 +1,11 @@
-/* Internal: PARIO_SLOW=RANK:FACTOR, a documented test hook (doc/pool.md). After
- * work that took t seconds, rank RANK of MPI_COMM_WORLD waits (FACTOR - 1) t
- * more, as if its core were FACTOR times slower: the imbalance a dynamic schedule
- * must absorb. The rank sleeps through the extra time rather than spin, so on a
- * shared machine it does not take the CPU of the ranks it is compared with.
+/* Internal: PARIO_SLOW=RANK:FACTOR or RANK:+SECONDS, a documented test hook
+ * (doc/pool.md). After work that took t seconds, rank RANK of MPI_COMM_WORLD
+ * waits (FACTOR - 1) t more, as if its core were FACTOR times slower: the
+ * imbalance a dynamic schedule must absorb; or, in the second form, SECONDS
+ * after each piece of work whatever it took, the same on a fast machine as on a
+ * slow one (a test that changes an input mid-run needs a run of known length).
+ * The rank sleeps through the extra time rather than spin, so on a shared
+ * machine it does not take the CPU of the ranks it is compared with.
  * Read on first use; one predictable branch when unset. */
 #ifndef PARIO_SLOW_H
 #define PARIO_SLOW_H

@@ -15,66 +15,79 @@ r = np.random.default_rng(5)
 r.standard_normal(2097152).tofile('orig.bin')
 (r.standard_normal(2097152) + 5).tofile('other.bin')" || exit 99
 printf 'dtype: float64\nshape: [2097152]\n' > f.bin.yaml
-HALF_CUT=8388508 # rank 0's half is bytes [0, 8 MiB), 8 chunks: cut 100 bytes short of it, inside a page and an element
+HALF_CUT=8388508 # rank 0's half is bytes [0, 8 MiB): 100 bytes short of its end
 
-# cut_during N AT SIZE CODE REGEX TOOL ARGS...: f.bin fresh, cut to SIZE AT seconds into the run
-cut_during() {
-  n=$1 at=$2 size=$3 code=$4 re=$5; shift 5
+# The change is made on an event, not after a fixed time (a fixed second raced
+# with the start of a loaded machine): once rank 0's --progress shows bytes done
+# (the static schedule), or once a rank holds f.bin open (the dynamic schedule,
+# which shows no progress). Rank 0 then sleeps PAUSE seconds after each piece of
+# work (PARIO_SLOW=0:+SECONDS: the same on a machine with 4x faster reads as on
+# a slow one, where a factor gave 2 to 8 s), so the change lands with pieces
+# still to do: 1 MiB chunks, rank 0 has 8 (7 to go, 1.75 s, once it shows
+# progress; 5 of 6 with 3 ranks) or, alone under the dynamic schedule, 16 (a
+# shorter PAUSE).
+PAUSE=0.25
+# change_during N WHEN CODE REGEX CHANGE TOOL ARGS...: f.bin fresh, CHANGE (a
+# command on f.bin) run once WHEN holds of the run: read (rank 0's progress
+# shows bytes: the file was open, the run is mid-way) or open (a rank of the run
+# holds f.bin open in two polls in a row: the dataset's open closes it at once;
+# the reading's descriptor stays open from its stamp to its check). The run must
+# exit CODE with one line besides its progress, matching REGEX.
+change_during() {
+  local n=$1 when=$2 code=$3 re=$4 change=$5 tool=$6; shift 6
+  local progress= seen=0 fired=no rc
+  [ "$when" = read ] && progress=--progress
   cp orig.bin f.bin
-  (sleep "$at"; truncate -s "$size" f.bin) &
-  PARIO_SLOW=0:5000 expect_error "$n" "$code" "$re" "$@"
-  wait
-}
-# rewrite_during N AT CODE REGEX TOOL ARGS...: f.bin fresh, overwritten in place with other.bin's bytes
-rewrite_during() {
-  n=$1 at=$2 code=$3 re=$4; shift 4
-  cp orig.bin f.bin
-  (sleep "$at"; dd if=other.bin of=f.bin conv=notrunc status=none) &
-  PARIO_SLOW=${RW_SLOW:-0:5000} expect_error "$n" "$code" "$re" "$@"
-  wait
-}
-# rewrite_when_read N CODE REGEX TOOL ARGS...: the same once rank 0 has read
-# some of f.bin (its --progress shows bytes: the file was open by then; a fixed
-# second was too short for 3 ranks on a loaded machine). The static schedule
-# only: under the dynamic one the other rank may read it all first.
-rewrite_when_read() {
-  n=$1 code=$2 re=$3; shift 3
-  tool=$1; shift
-  cp orig.bin f.bin
-  PARIO_SLOW=0:5000 PARIO_PROGRESS_INTERVAL=0.05 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n "$n" \
-    "$(pario_exe "$tool")" --progress "$@" > rw.out 2> rw.err &
-  pid=$!
-  for _ in $(seq 600); do tr '\r' '\n' < rw.err | grep -q 'rank 0: [1-9]' && break; sleep 0.05; done
-  dd if=other.bin of=f.bin conv=notrunc status=none
+  : > ch.err # emptied here, not by the run's redirection: the last run's progress would be seen
+  PARIO_SLOW=0:+$PAUSE PARIO_PROGRESS_INTERVAL=0.05 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n "$n" \
+    "$(pario_exe "$tool")" $progress "$@" > ch.out 2> ch.err &
+  local pid=$! f; f=$(pwd -P)/f.bin
+  for _ in $(seq 1200); do
+    if [ "$when" = read ]; then
+      tr '\r' '\n' < ch.err | grep -q 'rank 0: [1-9]' && fired=yes
+    elif find /proc/[0-9]*/fd -lname "$f" 2>/dev/null | grep -q .; then
+      seen=$((seen + 1)); [ $seen = 2 ] && fired=yes
+    else
+      seen=0
+    fi
+    [ $fired = yes ] && break
+    kill -0 $pid 2>/dev/null || break # over before the event: the checks below fail
+    sleep 0.05
+  done
+  $change
   wait $pid; rc=$?
-  check "$tool $* (n=$n), rewritten while read: exit $code ($rc)" test "$rc" = "$code"
-  check "$tool $* (n=$n), rewritten while read: one error line /$re/" sh -c \
-    "test \$(tr '\\r' '\\n' < rw.err | grep -c ': error: ') = 1 && tr '\\r' '\\n' < rw.err | grep -Eq \"$re\""
+  local what="$tool $* (n=$n), f.bin changed ($change) once $when"
+  check "$what: exit $code ($rc; event seen: $fired)" test "$rc" = "$code"
+  check "$what: one line /$re/: $(tr '\r' '\n' < ch.err | grep -v '^ *$' | head -c 300)" sh -c \
+    "test \$(tr '\\r' '\\n' < ch.err | grep -Ev '^ *$|^$tool: (reduc|count)ing ' | wc -l) = 1 &&
+     tr '\\r' '\\n' < ch.err | grep -Eq \"$re\""
 }
+CUT="truncate -s $HALF_CUT f.bin" # rank 0's half is 8 chunks: its last, cut inside a page and an element
+REWRITE="dd if=other.bin of=f.bin conv=notrunc status=none" # in place: the same size, other bytes
 
 # the static path, from its memory map
-cut_during 2 1 $HALF_CUT 1 "pario-reduce: error: f.bin: .*(shrank|shorter)" \
+change_during 2 read 1 "pario-reduce: error: f.bin: .*(shrank|shorter)" "$CUT" \
   pario-reduce --op sum,mean --chunk 1Mi f.bin
-cut_during 2 1 $HALF_CUT 1 "pario-count: error: f.bin: .*(shrank|shorter)" \
+change_during 2 read 1 "pario-count: error: f.bin: .*(shrank|shorter)" "$CUT" \
   pario-count --value 0 --chunk 1Mi f.bin
-rewrite_when_read 2 1 "pario-reduce: error: f.bin: .*(changed|shrank)" \
+change_during 2 read 1 "pario-reduce: error: f.bin: .*(changed|shrank)" "$REWRITE" \
   pario-reduce --op sum,mean --chunk 1Mi f.bin
 # tasks from the map
-# (one rank, slowed 2000 times: with two, the fast one could take every task
-# before the slowed one took any, and close the file before the rewrite)
-RW_SLOW=0:2000 rewrite_during 1 1 1 "pario-reduce: error: f.bin: .*(changed|shrank)" \
+# (one rank: with two, the fast one could take every task before the slowed one
+# took any, and close the file before the rewrite)
+PAUSE=0.12 change_during 1 open 1 "pario-reduce: error: f.bin: .*(changed|shrank)" "$REWRITE" \
   pario-reduce --op sum,mean --chunk 1Mi --schedule dynamic f.bin
 # MPI-IO: a read that ends inside an element names whole elements
-cut_during 2 1 $HALF_CUT 1 "pario-reduce: error: f.bin: (short read: [0-9]+ of [0-9]+ elements|.*shorter)" \
+change_during 2 read 1 "pario-reduce: error: f.bin: (short read: [0-9]+ of [0-9]+ elements|.*shorter)" "$CUT" \
   pario-reduce --op sum,mean --chunk 1Mi --no-mmap f.bin
 
 # MPI-IO (--no-mmap) and the tasks read by it: a rewrite in place is told by
 # the file's time at the end (session 12; before, the result mixed the two files)
-rewrite_when_read 2 1 "pario-reduce: error: f.bin: .*changed" \
+change_during 2 read 1 "pario-reduce: error: f.bin: .*changed" "$REWRITE" \
   pario-reduce --op sum,mean --chunk 1Mi --no-mmap f.bin
-RW_SLOW=0:2000 rewrite_during 1 1 1 "pario-reduce: error: f.bin: .*changed" \
+PAUSE=0.12 change_during 1 open 1 "pario-reduce: error: f.bin: .*changed" "$REWRITE" \
   pario-reduce --op sum,mean --chunk 1Mi --no-mmap --schedule dynamic f.bin
-rewrite_when_read 3 1 "pario-count: error: f.bin: .*changed" \
+change_during 3 read 1 "pario-count: error: f.bin: .*changed" "$REWRITE" \
   pario-count --value 0 --chunk 1Mi --no-mmap --dist cyclic:1000 f.bin
 
 # pario-train, from its maps and by MPI-IO: each epoch's end compares the
@@ -85,8 +98,10 @@ train_rewrite() {
   rm -f tl.h5 tl.h5.tmp.*
   # --allreduce mpi: no work stealing, so slowed rank 0 sums its whole share
   # (in shared memory rank 1 took its segments, and the first epoch ended,
-  # publishing the log, before the rewrite)
-  PARIO_SLOW=0:2000 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$(pario_exe pario-train)" --model linear \
+  # publishing the log, before the rewrite); 2 ms after each of its segments
+  # (about 140 an epoch): 12 epochs of at least 0.28 s, and the run ends at the
+  # first epoch's end after the rewrite
+  PARIO_SLOW=0:+0.002 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$(pario_exe pario-train)" --model linear \
     --label-column 7 --epochs 12 --batch 16384 --lr 0.01 --log tl.h5 --allreduce mpi "$@" t.bin > tr.out 2> tr.err &
   pid=$!
   # the log's temporary file appears after the inputs were opened: then rewrite
@@ -101,10 +116,22 @@ train_rewrite() {
 train_rewrite
 train_rewrite --no-mmap
 
-# unchanged, the same runs give numpy's exact sum
+# unchanged, the same runs give numpy's exact sum; slowed by PARIO_SLOW=0:+0.1
+# (the form used above), rank 0's 8 chunks take 0.8 s at least, the same sum
 cp orig.bin f.bin
-check "unchanged: the sum is math.fsum's" sh -c "
-  s=\$(timeout -k 5 $TEST_TIMEOUT $MPIEXEC -n 2 $(pario_exe pario-reduce) --op sum --chunk 1Mi f.bin | sed -n 's/^sum: //p')
-  $PYTHON3 -c \"import math, numpy as np; assert float('\$s') == math.fsum(np.fromfile('orig.bin')), '\$s'\""
+t0=$(date +%s%N)
+PARIO_SLOW=0:+0.1 mpirun 2 pario-reduce --op sum --chunk 1Mi f.bin > sum.out 2> sum.err
+t1=$(date +%s%N)
+check "unchanged: the sum is math.fsum's" $PYTHON3 -c "
+import math, numpy as np
+s = open('sum.out').read().split('sum: ')[1].split()[0]
+assert float(s) == math.fsum(np.fromfile('orig.bin')), s
+assert open('sum.err').read() == '', 'stderr'"
+check "PARIO_SLOW=0:+0.1: 8 chunks took $(((t1 - t0) / 1000000)) ms, at least 800" test $((t1 - t0)) -ge 800000000
+# a value of neither form is ignored with one warning
+cp sum.out slow.out
+PARIO_SLOW=0:+x mpirun 2 pario-reduce --op sum --chunk 1Mi f.bin > sum.out 2> sum.err
+check "PARIO_SLOW=0:+x: one warning, the same sum" sh -c "test \$(wc -l < sum.err) = 1 && cmp -s sum.out slow.out &&
+  grep -qFx \"pario: warning: PARIO_SLOW='0:+x' ignored: expected RANK:FACTOR (FACTOR >= 1) or RANK:+SECONDS\" sum.err"
 
 finish

@@ -98,13 +98,14 @@ void pario_signals_hold(void)
     struct sigaction sa = action(hold_handler, SA_RESTART);
     for (size_t i = 0; i < NENDING; i++)
         sigaction(ending[i], &sa, &held_old[i]);
-    /* test hook (doc/options.md): stay here for PARIO_COMMIT_PAUSE ms, so that a
-     * test can send a signal between the renames */
+    /* test hook (doc/options.md): stay here for PARIO_COMMIT_PAUSE ms, or until
+     * a signal is held, so that a test can send a signal between the renames
+     * (and need not wait out the rest) */
     const char *p = getenv("PARIO_COMMIT_PAUSE");
     long ms = p ? strtol(p, NULL, 10) : 0;
     if (ms > 0) {
         struct timespec t = { ms / 1000, (ms % 1000) * 1000000L }, left;
-        while (nanosleep(&t, &left) != 0 && errno == EINTR)
+        while (nanosleep(&t, &left) != 0 && errno == EINTR && !held_caught)
             t = left;
     }
 }

@@ -328,11 +328,13 @@ first_match() { # GLOB: the first file it matches, waiting up to 8 s for one
 }
 sigterm_between() { # LABEL N GLOB TOOL ARGS...
   local label=$1 n=$2 glob=$3 f pid; shift 3
-  PARIO_COMMIT_PAUSE=2000 mpirun "$n" "$@" >/dev/null 2>&1 &
+  PARIO_COMMIT_PAUSE=10000 mpirun "$n" "$@" >/dev/null 2>&1 &
   local job=$!
   f=$(first_match "$glob")
-  sleep 0.3
   pid=${f##*.tmp.}; pid=${pid%%.*}
+  # until it sleeps in the pause (its wchan; a fixed 0.3 s before), at most 2 s:
+  # the signal ends the pause
+  for _ in $(seq 40); do case $(cat "/proc/$pid/wchan" 2>/dev/null) in *nanosleep*) break ;; esac; sleep 0.05; done
   if [ -z "$f" ] || ! kill -TERM "$pid" 2>/dev/null; then fail "$label: no process to signal ($glob)"; fi
   wait $job
   check "$label: the run did not end normally" test $? -ne 0

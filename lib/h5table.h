@@ -66,8 +66,9 @@ pario_status pario_h5table_reopen(pario_h5table *t, uint64_t rows, uint64_t widt
 /* Serial: the error a writer's reopen of the log at path would give now
  * because another run writes it (its FILE.lock is locked, or, for a log of
  * several names, its inode's lock is held), else success. Holds nothing after
- * it returns: a --resume checks it before reading the log (a log another run
- * was writing read as truncated, not as busy), and again when that read fails. */
+ * it returns. A --resume whose read of the log failed asks it: a run that began
+ * writing the log after the guard's check made the read fail as a truncated
+ * file (pi_lock.sh 4c, 3 runs in 28 on a loaded machine), not as busy. */
 pario_status pario_h5table_check_idle(const char *path);
 /* Make row `row` exist (extends every column; reserves first). */
 pario_status pario_h5table_extend(pario_h5table *t, uint64_t row);

@@ -83,12 +83,9 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
     if (o->resume) {
         /* Every rank reads the (small) log serially, then all reopen it in parallel. */
         pario_pi_history h;
-        /* a log another run writes is refused as busy, not read half-written
-         * (rank 0 looks; a read that fails looks again: that run may have
-         * begun writing since) */
-        st = rank == 0 ? pario_h5table_check_idle(o->log) : pario_ok();
-        if (pario_agree(&st, comm))
-            return st;
+        /* the guard refused a log another run was writing; one that began
+         * writing it since may make the read fail (a truncated file): then
+         * the log is busy, and says so */
         st = pario_h5log_read(o->log, &h);
         if (pario_failed(&st)) {
             pario_status busy = pario_h5table_check_idle(o->log);

@@ -236,10 +236,9 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
     /* failures come back as statuses, not HDF5's stack dumps (a corrupt chunk
      * of /loss printed 25 lines before the error) */
     if (rank == 0) {
-        /* a log another run writes is refused as busy, not read half-written */
-        st = pario_h5table_check_idle(path);
-        if (!pario_failed(&st))
-            H5E_BEGIN_TRY { st = read_log(path, m, done, w, &v[0], &v[1]); } H5E_END_TRY;
+        /* the guard refused a log another run was writing; one that began
+         * writing it since may make the read fail: then the log is busy */
+        H5E_BEGIN_TRY { st = read_log(path, m, done, w, &v[0], &v[1]); } H5E_END_TRY;
         if (pario_failed(&st)) {
             pario_status busy = pario_h5table_check_idle(path);
             if (pario_failed(&busy))

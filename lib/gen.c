@@ -1,4 +1,5 @@
 #include "config.h"
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,10 @@ pario_status pario_gen_spec_resolve(pario_gen_spec *g, pario_dtype t)
             return pario_error(PARIO_ERR_USAGE, "--normal %s:%s: the standard deviation must not be negative", g->a, g->b);
         if (g->kind == PARIO_GEN_UNIFORM && !(g->fa <= g->fb))
             return pario_error(PARIO_ERR_USAGE, "--uniform %s:%s: LO must not exceed HI", g->a, g->b);
+        /* float32 bounds beyond its finite range would be written as inf or FLT_MAX */
+        if (t == PARIO_FLOAT32 && (fabs(g->fa) > FLT_MAX || fabs(g->fb) > FLT_MAX))
+            return pario_error(PARIO_ERR_USAGE, "%s %s:%s: outside the range of float32",
+                               g->kind == PARIO_GEN_UNIFORM ? "--uniform" : "--normal", g->a, g->b);
         return pario_ok();
     }
     pario_scalar lo, hi;
@@ -110,7 +115,14 @@ void pario_gen_fill(const pario_gen_spec *g, pario_dtype t, void *buf, uint64_t 
             if (!pario_dtype_is_float(t))
                 d = saturate(d, t);
         } else if (pario_dtype_is_float(t)) {
-            d = g->fa + (g->fb - g->fa) * pario_rng_unit(pario_rng_at(k0, i));
+            const double u01 = pario_rng_unit(pario_rng_at(k0, i)), w = g->fb - g->fa;
+            if (isfinite(w))
+                d = g->fa + w * u01;
+            else /* HI - LO overflows (-1e308:1e308): the same in halves */
+                d = 2.0 * (0.5 * g->fa + (0.5 * g->fb - 0.5 * g->fa) * u01);
+            /* rounding must not reach HI for a half-open [LO, HI) */
+            if (d >= g->fb && g->fb > g->fa)
+                d = nextafter(g->fb, -INFINITY);
         } else {
             u = bounded(pario_rng_at(k0, i), g->span) + (pario_dtype_is_signed(t) ? (uint64_t)g->ilo : g->ulo);
         }

@@ -63,7 +63,13 @@ gen 1 d.bin "$LD" "--sequence"
 gen 2 e.bin "$LE" "--uniform=-1:1" --seed 5
 gen 3 f.bin "$LF" "--uniform=18446744073709551600:18446744073709551615" --seed 6
 gen 4 g.bin "$LG" "--uniform=-3:3" --seed 7
+# HI - LO overflows a double: values still in [LO, HI), not inf
+gen 3 h.bin "--dtype float64 --shape 1001" "--uniform=-1e308:1e308" --seed 8
 CHECK=0
+# float32 bounds it cannot hold are a usage error, not inf or FLT_MAX written
+expect_error 2 2 'uniform 0:1e300: outside the range of float32' pario-gen --dtype float32 --count 5 --uniform 0:1e300 --out h32.bin
+expect_error 1 2 'normal -1e39:1: outside the range of float32' pario-gen --dtype float32 --count 5 --normal=-1e39:1 --out h32.bin
+check "h32.bin not written" test ! -e h32.bin
 
 # the descriptors say what was asked
 check "a.bin.yaml" grep -qx 'offset: 64' a.bin.yaml

@@ -103,6 +103,10 @@ static pario_status plot(const char *log, const struct plot_opts *o)
     pario_status st = pario_h5log_read(log, &h);
     if (pario_failed(&st))
         return st;
+    if (h.rounds == 0) { /* before the plot, whose own message cannot name the log */
+        pario_pi_history_free(&h);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: holds no complete round", log);
+    }
     char *buf = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&buf, &len);
@@ -112,8 +116,6 @@ static pario_status plot(const char *log, const struct plot_opts *o)
     }
     st = pario_pi_plot_svg(&h, &o->p, mem);
     fclose(mem);
-    if (!pario_failed(&st) && h.rounds == 0)
-        st = pario_error(PARIO_ERR_RUNTIME, "%s: holds no complete round", log);
     if (!pario_failed(&st))
         st = pario_write_file_atomic(o->out, buf, len);
     free(buf);

@@ -167,6 +167,14 @@ cp wide.h5 widekeep.h5
 expect_error 1 1 '^pario-plot: error: wide.h5: /hits is too large \(4294967296 x 4294967296 values\)$' pario-plot wide.h5 --out w.svg
 expect_error 2 1 '^pario-pi: error: wide.h5: /hits is too large' pario-pi --resume --log wide.h5
 check "the refused log is untouched" cmp -s wide.h5 widekeep.h5
+# a log of no round: the error names it (it said 'the log holds no complete round')
+cp copy.h5 norounds.h5
+"$PYTHON3" -c "
+import h5py
+f = h5py.File('norounds.h5', 'r+')
+for k in f: f[k].resize(0, axis=0)" || exit 99
+expect_error 1 1 '^pario-plot: error: norounds.h5: holds no complete round$' pario-plot norounds.h5 --out nr.svg
+check "no SVG for a log of no round" test ! -e nr.svg
 expect_error 2 1 'pario-pi: error: d1.h5: written with --seed 11; it cannot continue with --seed 12' pario-pi --resume --log d1.h5 --seed 12 --rounds 6
 # fewer --rounds than the log holds: refused, as pario-train refuses fewer
 # --epochs (it ran, reported the log's rounds and ignored the option; session 12)

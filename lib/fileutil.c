@@ -100,24 +100,53 @@ void *pario_alloc_aligned(size_t bytes)
 
 pario_status pario_parse_size(const char *text, uint64_t *out)
 {
-    char *end;
-    errno = 0;
     const char *s = text;
-    /* digits first: no sign, space or leading '.' (strtoull/strtod would take them) */
+    /* digits first: no sign, space or leading '.' */
     if (*s < '0' || *s > '9')
         return pario_error(PARIO_ERR_USAGE, "'%s' is not a non-negative count", text);
-    /* integers stay exact; "1e9" and "1.5Gi" go through double */
-    unsigned long long iv = strtoull(s, &end, 10);
-    double v = (double)iv;
-    int exact = 1;
-    if (*end == '.' && (end[1] < '0' || end[1] > '9'))
-        return pario_error(PARIO_ERR_USAGE, "'%s' is not a non-negative count", text);
-    if (*end == '.' || *end == 'e' || *end == 'E') {
-        v = strtod(s, &end);
-        exact = 0;
+    /* Read exactly, never through a double ("1.005k" is 1005, and a double took
+     * 9007199254740993.0 for ...992): the value is m * 10^e10 * mult, with m the
+     * mantissa's digits (trailing zeros folded into e10). */
+    const __int128 mcap = (__int128)1 << 86; /* m * mult (mult <= 2^40) stays in an __int128 */
+    __int128 m = 0;
+    long e10 = 0, pending_zeros = 0;
+    int too_many = 0;
+    const char *p = s;
+    for (int in_frac = 0;; p++) {
+        if (*p == '.' && !in_frac) {
+            if (p[1] < '0' || p[1] > '9')
+                return pario_error(PARIO_ERR_USAGE, "'%s' is not a non-negative count", text);
+            in_frac = 1;
+            continue;
+        }
+        if (*p < '0' || *p > '9')
+            break;
+        if (in_frac)
+            e10--;
+        if (*p == '0') { /* kept back: trailing zeros only scale */
+            pending_zeros++;
+            continue;
+        }
+        for (; pending_zeros >= 0; pending_zeros--) { /* the zeros, then this digit */
+            if (m >= mcap / 10)
+                too_many = 1;
+            else
+                m = m * 10 + (pending_zeros ? 0 : *p - '0');
+        }
+        pending_zeros = 0;
     }
-    if (end == s || errno == ERANGE)
-        return pario_error(PARIO_ERR_USAGE, "'%s' is not a non-negative count", text);
+    e10 += pending_zeros;
+    if ((*p == 'e' || *p == 'E') &&
+        ((p[1] >= '0' && p[1] <= '9') || ((p[1] == '+' || p[1] == '-') && p[2] >= '0' && p[2] <= '9'))) {
+        int neg = *++p == '-';
+        if (*p == '+' || *p == '-')
+            p++;
+        long x = 0;
+        for (; *p >= '0' && *p <= '9'; p++)
+            x = x > 100000 ? x : x * 10 + (*p - '0');
+        e10 += neg ? -x : x;
+    }
+    const char *end = p;
     uint64_t mult = 1;
     if (*end) {
         static const struct { const char *suf; uint64_t m; } tab[] = {
@@ -136,17 +165,23 @@ pario_status pario_parse_size(const char *text, uint64_t *out)
             return pario_error(PARIO_ERR_USAGE,
                                "'%s': unknown suffix '%s' (use k, M, G, T or Ki, Mi, Gi, Ti)", text, end);
     }
-    if (exact) {
-        if (iv && mult > UINT64_MAX / iv)
-            return pario_error(PARIO_ERR_USAGE, "'%s' is too large", text);
-        *out = iv * mult;
+    if (too_many)
+        return pario_error(PARIO_ERR_USAGE, "'%s': too many significant digits", text);
+    __int128 v = m * (__int128)mult; /* < 2^126 */
+    if (v == 0) {
+        *out = 0;
         return pario_ok();
     }
-    double r = v * (double)mult;
-    if (!(r >= 0) || r >= 1.8446744073709552e19)
+    for (; e10 > 0; e10--)
+        if ((v *= 10) > (__int128)UINT64_MAX)
+            return pario_error(PARIO_ERR_USAGE, "'%s' is too large", text);
+    for (; e10 < 0; e10++) {
+        if (v % 10)
+            return pario_error(PARIO_ERR_USAGE, "'%s' is not a whole number", text);
+        v /= 10;
+    }
+    if (v > (__int128)UINT64_MAX)
         return pario_error(PARIO_ERR_USAGE, "'%s' is too large", text);
-    if (r != floor(r))
-        return pario_error(PARIO_ERR_USAGE, "'%s' is not a whole number", text);
-    *out = (uint64_t)r;
+    *out = (uint64_t)v;
     return pario_ok();
 }

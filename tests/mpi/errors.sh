@@ -127,6 +127,8 @@ for n in 1 3; do
   fails $n 2 "${G}distribution 'tiles' needs a 2-D dataset" pario-gen --dtype int8 --count 10 --sequence --dist tiles --out g.bin
   fails $n 2 "${G}unexpected argument 'extra'" pario-gen --dtype int8 --count 10 --sequence --out g.bin extra
 done
+# sizes are read exactly: a double took this for 1000 (and refused 1.005k)
+fails 1 2 "${G}'1.0000000000000001e3' is not a whole number" pario-gen --dtype int8 --count 1.0000000000000001e3 --sequence --out g.bin
 fails 3 2 "${G}distribution 'tiles:2x2' needs 4 ranks, but there are 3" \
   pario-gen --dtype int8 --shape 4,4 --sequence --dist tiles:2x2 --out g.bin
 check "no output from usage errors" test ! -e g.bin -a ! -e g.bin.yaml

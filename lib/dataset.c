@@ -24,7 +24,12 @@ int pario_dataset_set_shape(pario_dataset *ds, int ndims, const uint64_t *dims)
     if (ds->shape[1] && ds->shape[0] > UINT64_MAX / ds->shape[1])
         return 0;
     ds->nelems = ds->shape[0] * ds->shape[1];
-    return ds->nelems <= UINT64_MAX / 8;
+    if (ds->nelems)
+        return ds->nelems <= UINT64_MAX / 8;
+    /* no element, but the other dimension is bounded too: shape [0, 2^64-1]
+     * made a .npy header numpy cannot load and, in HDF5, H5S_UNLIMITED (numpy
+     * needs its product of the dimensions but the zeros, times 8 bytes, under 2^63) */
+    return ds->shape[0] + ds->shape[1] <= INT64_MAX / 8;
 }
 
 /* Errors: "PATH:LINE:COLUMN: FIELD: problem" (descriptor errors are runtime errors). */

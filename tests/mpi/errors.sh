@@ -127,6 +127,9 @@ for n in 1 3; do
   fails $n 2 "${G}distribution 'tiles' needs a 2-D dataset" pario-gen --dtype int8 --count 10 --sequence --dist tiles --out g.bin
   fails $n 2 "${G}unexpected argument 'extra'" pario-gen --dtype int8 --count 10 --sequence --out g.bin extra
 done
+# a 0 x 2^64-1 shape has no element, but numpy cannot load its header and HDF5 takes 2^64-1 as unlimited
+fails 2 2 "${G}shape too large" pario-gen --dtype int8 --shape 0,18446744073709551615 --sequence --out g.npy
+fails 1 2 "${G}shape too large" pario-gen --dtype int8 --shape 18446744073709551615,0 --sequence --out g.h5:/x
 # sizes are read exactly: a double took this for 1000 (and refused 1.005k)
 fails 1 2 "${G}'1.0000000000000001e3' is not a whole number" pario-gen --dtype int8 --count 1.0000000000000001e3 --sequence --out g.bin
 fails 3 2 "${G}distribution 'tiles:2x2' needs 4 ranks, but there are 3" \

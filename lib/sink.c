@@ -2,6 +2,8 @@
  * anything else raw), from its name since the file does not exist yet. */
 #include "config.h"
 #include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -36,6 +38,15 @@ int pario_output_split(const char *arg, char *file, size_t flen, char *dset, siz
         if (h5_name(arg, n) || (stat(file, &sb) == 0 && S_ISREG(sb.st_mode) &&
                                 pario_source_sniff(file) == PARIO_SOURCE_HDF5)) {
             snprintf(dset, dlen, "%s", c + 1);
+            /* an existing file reached through a symbolic link gets the dataset
+             * where the link leads: the copy is renamed over the target, not over
+             * the link (which became a copy holding the new dataset, while the
+             * file it led to never got it) */
+            char real[PATH_MAX];
+            struct stat ls;
+            if (lstat(file, &ls) == 0 && S_ISLNK(ls.st_mode) && stat(file, &sb) == 0 && S_ISREG(sb.st_mode) &&
+                realpath(file, real) && strlen(real) < flen)
+                snprintf(file, flen, "%s", real);
             return PARIO_SOURCE_HDF5;
         }
     }

@@ -136,6 +136,12 @@ expect_error 2 2 "^pario-gen: error: o.npy: --offset applies to raw outputs only
 cp in.npy noth5.h5
 expect_error 2 1 "^pario-convert: error: noth5.h5: exists and is not an HDF5 file" pario-convert in.npy noth5.h5:/x
 check "refused runs left other.h5 alone" test "$sum" = "$(md5sum other.h5)"
+# through a symbolic link, the dataset goes to the file it leads to (the link
+# was replaced by a copy holding it, and the file it led to never got it)
+cp other.h5 target.h5 && mkdir -p lnk && ln -sf ../target.h5 lnk/o.h5
+mpirun 2 pario-convert in.h5:/f8 lnk/o.h5:/vialink && check "added through a link to target.h5" ref same target.h5:/vialink in.h5:/f8 ||
+  fail "add through a link ran"
+check "the link is still a link" test -L lnk/o.h5
 
 # external links: HDF5 would follow one into another file, where the data went
 # to the wrong file's bytes (a hostile-user pass, session 12: the written file's

@@ -84,8 +84,11 @@ static inline double normal_at(uint64_t k0, uint64_t k1, uint64_t i)
 static double saturate(double v, pario_dtype t)
 {
     static const double lo[] = { -128.0, -32768.0, -2147483648.0, -9223372036854775808.0, 0, 0, 0, 0 };
-    static const double hi[] = { 127.0, 32767.0, 2147483647.0, 9223372036854774784.0, 255.0, 65535.0, 4294967295.0,
-                                 18446744073709549568.0 };
+    /* int64 and uint64: 2^63 and 2^64 (no double holds their maxima), stored as
+     * INT64_MAX and UINT64_MAX by the caller; the largest doubles below them
+     * (2^63 - 1024, 2^64 - 2048) were the limits written before */
+    static const double hi[] = { 127.0, 32767.0, 2147483647.0, 9223372036854775808.0, 255.0, 65535.0, 4294967295.0,
+                                 18446744073709551616.0 };
     v = nearbyint(v);
     return v < lo[t] ? lo[t] : v > hi[t] ? hi[t] : v;
 }
@@ -131,11 +134,11 @@ void pario_gen_fill(const pario_gen_spec *g, pario_dtype t, void *buf, uint64_t 
         case PARIO_INT8: STORE(int8_t)(integer_uniform ? (int8_t)u : (int8_t)d); break;
         case PARIO_INT16: STORE(int16_t)(integer_uniform ? (int16_t)u : (int16_t)d); break;
         case PARIO_INT32: STORE(int32_t)(integer_uniform ? (int32_t)u : (int32_t)d); break;
-        case PARIO_INT64: STORE(int64_t)(integer_uniform ? (int64_t)u : (int64_t)d); break;
+        case PARIO_INT64: STORE(int64_t)(integer_uniform ? (int64_t)u : d >= 0x1p63 ? INT64_MAX : (int64_t)d); break;
         case PARIO_UINT8: STORE(uint8_t)(integer_uniform ? (uint8_t)u : (uint8_t)d); break;
         case PARIO_UINT16: STORE(uint16_t)(integer_uniform ? (uint16_t)u : (uint16_t)d); break;
         case PARIO_UINT32: STORE(uint32_t)(integer_uniform ? (uint32_t)u : (uint32_t)d); break;
-        case PARIO_UINT64: STORE(uint64_t)(integer_uniform ? u : (uint64_t)d); break;
+        case PARIO_UINT64: STORE(uint64_t)(integer_uniform ? u : d >= 0x1p64 ? UINT64_MAX : (uint64_t)d); break;
         case PARIO_FLOAT32: {
             float f = (float)d;
             /* rounding to float must not reach HI for a half-open [LO, HI) */

@@ -70,6 +70,13 @@ CHECK=0
 expect_error 2 2 'uniform 0:1e300: outside the range of float32' pario-gen --dtype float32 --count 5 --uniform 0:1e300 --out h32.bin
 expect_error 1 2 'normal -1e39:1: outside the range of float32' pario-gen --dtype float32 --count 5 --normal=-1e39:1 --out h32.bin
 check "h32.bin not written" test ! -e h32.bin
+# --normal saturates 64-bit integers at their limits (it wrote 2^63 - 1024 and 2^64 - 2048)
+mpirun 2 pario-gen --dtype int64 --count 4 --normal 0:1e30 --out sat64.npy &&
+  mpirun 3 pario-gen --dtype uint64 --count 4 --normal 0:1e30 --out satu64.npy || fail "pario-gen saturating 64-bit runs"
+check "--normal saturates int64 and uint64 at INT64_MIN/MAX, 0/UINT64_MAX" "$PYTHON3" -c "
+import numpy as np, sys
+a, b = np.load('sat64.npy'), np.load('satu64.npy')
+sys.exit(not (set(a.tolist()) == {-2**63, 2**63 - 1} and set(b.tolist()) == {0, 2**64 - 1}))"
 
 # the descriptors say what was asked
 check "a.bin.yaml" grep -qx 'offset: 64' a.bin.yaml

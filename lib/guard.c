@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/file.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "pario/fileutil.h"
 #include "pario/guard.h"
 #include "pario/parts.h"
+#include "lockfile.h"
 #include "signals.h"
 
 /* One file: existing files are known by device and inode (so symlinks, hard links
@@ -137,24 +137,13 @@ void pario_guard_log_lock(pario_guard *g, const char *path)
         g->f[n0].own_lock = 1; /* its flock is the log's own check (h5table.c) */
 }
 
-/* 1 when PATH.lock exists and another process holds its flock: a pario-pi or
+/* 1 when a writer holds PATH.lock (lockfile.h): a pario-pi or
  * pario-train run writing the log PATH (h5table.c). Only looked at. */
-static int lock_held(const char *lock)
-{
-    int fd = open(lock, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    struct stat sb;
-    int held = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
-    close(fd); /* and with it a lock it took */
-    return held;
-}
-
 static int log_in_use(const char *path)
 {
     char lock[PARIO_PATH_MAX + 8];
     snprintf(lock, sizeof lock, "%s.lock", path);
-    return lock_held(lock);
+    return pario_lockfile_held(lock);
 }
 
 void pario_guard_data_input(pario_guard *g, const char *path, const char *desc)
@@ -528,10 +517,10 @@ static pario_status check(pario_guard *g)
         size_t len = strlen(e->path);
         /* the run's own log: told before it is read (a --resume read a log
          * being written, and failed on what it read, before it met the lock) */
-        if (e->own_lock && e->exists && lock_held(e->path))
+        if (e->own_lock && e->exists && pario_lockfile_held(e->path))
             return pario_error(PARIO_ERR_RUNTIME, "%.*s: another run is writing this log (%s is locked)",
                                (int)(len - 5), e->path, e->path);
-        if (e->output && e->exists && !e->own_lock && len > 5 && strcmp(e->path + len - 5, ".lock") == 0 && lock_held(e->path))
+        if (e->output && e->exists && !e->own_lock && len > 5 && strcmp(e->path + len - 5, ".lock") == 0 && pario_lockfile_held(e->path))
             return pario_error(PARIO_ERR_RUNTIME, "%s: the lock file of a log another run is writing", e->path);
     }
     clean_outputs(g);

@@ -16,6 +16,7 @@
 #include "pario/fileutil.h"
 #include "pario/guard.h"
 #include "h5table.h"
+#include "lockfile.h"
 #include "h5log_sync.h"
 #include "fault.h"
 #include "h5err.h"
@@ -278,7 +279,7 @@ static int take_lock(pario_h5table *t, const char *file, pario_status *st)
             *st = pario_sys_error(errno, "cannot create the lock file", t->lock);
             return 0;
         }
-        if (flock(t->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        if (pario_lockfile_take(t->lock_fd) != 0) {
             *st = errno == EWOULDBLOCK
                       ? pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (%s is locked)", t->path,
                                     t->lock)
@@ -322,22 +323,16 @@ pario_status pario_h5table_check_idle(const char *path)
 {
     /* the lock file take_lock would lock: beside the file a symbolic link leads to */
     char real[PATH_MAX], lock[PATH_MAX + 8];
-    struct stat ls, sb;
+    struct stat ls;
     const char *name = path;
     if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode) && realpath(path, real))
         name = real;
     snprintf(lock, sizeof lock, "%s.lock", name);
-    int fd = open(lock, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd >= 0) {
-        /* a shared lock meets a writer's exclusive one; closing drops it */
-        int busy = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && flock(fd, LOCK_SH | LOCK_NB) != 0
-                   && errno == EWOULDBLOCK;
-        close(fd);
-        if (busy)
-            return pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (%s is locked)", path, lock);
-    }
+    if (pario_lockfile_held(lock))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (%s is locked)", path, lock);
 #ifdef F_OFD_GETLK
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)1 << 62, .l_len = 1 };
         int busy = fstat(fd, &sb) == 0 && sb.st_nlink > 1 && fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;

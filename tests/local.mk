@@ -23,4 +23,4 @@ MPI_TESTS = \
 	tests/mpi/schema.sh \
 	tests/mpi/large.sh
 TESTS += $(MPI_TESTS)
-EXTRA_DIST += $(MPI_TESTS) tests/mpi/lib.sh tests/mpi/reference.py
+EXTRA_DIST += $(MPI_TESTS) tests/mpi/lib.sh tests/mpi/reference.py tests/mpi/deferred.py

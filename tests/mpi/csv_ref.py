@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference for tests/mpi/csv.sh, independent of pario: Python's csv module,
-math.fsum, statistics and numpy.histogram.
+math.fsum and statistics.
 
   csv_ref.py gen     write the adversarial CSV files and `cases` (one run a line:
                      NAME|RANKS|CHUNK|TOOL|ARGS...) with NAME.exp (the expected result)
@@ -12,12 +12,9 @@ rank, the first size % n ranks one byte more."""
 import csv
 import json
 import math
-import os
 import re
 import statistics
 import sys
-
-import numpy
 
 NUM = re.compile(r'^[ \t]*[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf|infinity|nan)[ \t]*$', re.I)
 OPS = 'sum,min,max,mean,var,std,count=%s,range=%s'

@@ -20,6 +20,8 @@ from fractions import Fraction
 import numpy as np
 import yaml
 
+import deferred  # tests/mpi/deferred.py: the batch loop
+
 
 def make(fvals, ivals):
     # ---- scatter then gather: headers of random bytes (so a zeroed header cannot
@@ -221,27 +223,10 @@ def nonfinite(fmt, out, data, *args):
 CHECKS = {"descriptor": descriptor, "parts": parts, "progress": progress, "nonfinite": nonfinite}
 
 
-def batch(listfile):
-    """Every check of LIST in this process; the number that failed."""
-    nbad = 0
-    for line in open(listfile):
-        desc, cmd, *argv = line.rstrip("\n").split("\t")
-        try:
-            why = CHECKS[cmd](*argv)
-        except Exception as e:  # a file missing, or not what it should be
-            why = "%s: %s" % (type(e).__name__, e)
-        if why:
-            nbad += 1
-            print("FAIL\t%s: %s" % (desc, " ".join(str(why).split())[:600]))
-        else:
-            print("ok\t" + desc)
-    return nbad
-
-
 if __name__ == "__main__":
     if sys.argv[1:2] == ["make"] and len(sys.argv) == 4:
         make(sys.argv[2], sys.argv[3])
     elif sys.argv[1:2] == ["batch"] and len(sys.argv) == 3:
-        sys.exit(1 if batch(sys.argv[2]) else 0)
+        deferred.main(deferred.by_name(CHECKS), 600)
     else:
         raise SystemExit(__doc__)

@@ -17,6 +17,8 @@ import sys
 
 import numpy as np
 
+import deferred  # tests/mpi/deferred.py: the batch loop
+
 
 def npy_v3(path, a):
     """A version 3.0 .npy (utf-8 header) written by hand after numpy's format."""
@@ -211,19 +213,10 @@ def run(argv):
         raise SystemExit("formats_ref: unknown check %r" % cmd)
 
 
-def batch(listfile):
-    """Every deferred check of the list; exit 1 if any failed."""
-    bad = 0
-    for line in open(listfile):
-        desc, *argv = line.rstrip("\n").split("\t")
-        argv = [open(a[1:]).read() if a.startswith("@") else a for a in argv]
-        try:
-            run(argv)
-            print("ok\t" + desc)
-        except Exception as e:  # a wrong answer, or output that is not JSON
-            bad += 1
-            print("FAIL\t%s: %s: %s" % (desc, type(e).__name__, e))
-    return bad
+def formats_check(fields):
+    """A deferred check: run()'s command, an argument @FILE read from FILE; it
+    raises when the answer is wrong"""
+    run([open(a[1:]).read() if a.startswith("@") else a for a in fields])
 
 
 if __name__ == "__main__":
@@ -231,7 +224,7 @@ if __name__ == "__main__":
     if cmd == "make":
         make()
     elif cmd == "batch":
-        sys.exit(1 if batch(sys.argv[2]) else 0)
+        deferred.main(formats_check, 600)
     elif cmd in ("reduce", "count", "bytes"):
         try:
             run(sys.argv[1:])

@@ -9,10 +9,11 @@ arguments, tab-separated:
   json-is OUT KEY WANT int|float   OUT (JSON) has KEY equal to WANT read as that type
 Prints "ok<TAB>DESC" or "FAIL<TAB>DESC: why" for each."""
 import json
-import sys
 
 import h5py
 import numpy as np
+
+import deferred  # tests/mpi/deferred.py: the batch loop
 
 
 def h5py_npy(h5file, dset, npy, dtype=None):
@@ -47,23 +48,5 @@ def json_is(out, key, want, kind):
 CHECKS = {"h5py-npy": h5py_npy, "npy-arange": npy_arange, "intact": intact, "json-is": json_is}
 
 
-def batch(listfile):
-    bad = 0
-    for line in open(listfile):
-        desc, cmd, *argv = line.rstrip("\n").split("\t")
-        try:
-            why = CHECKS[cmd](*argv)
-        except Exception as e:  # a file missing, or not what it should be
-            why = "%s: %s" % (type(e).__name__, e)
-        if why:
-            bad += 1
-            print("FAIL\t%s: %s" % (desc, " ".join(str(why).split())[:600]))
-        else:
-            print("ok\t" + desc)
-    return bad
-
-
 if __name__ == "__main__":
-    if sys.argv[1:2] != ["batch"] or len(sys.argv) != 3:
-        raise SystemExit("h5_read_check: usage: h5_read_check.py batch LIST")
-    sys.exit(1 if batch(sys.argv[2]) else 0)
+    deferred.main(deferred.by_name(CHECKS), 600)

@@ -49,6 +49,30 @@ if command -v flock >/dev/null 2>&1; then
   wait "$holder" 2>/dev/null
 fi
 
+# 1b. a shared lock on pi.h5.lock is a probe's (pario_h5table_check_idle,
+# for the microseconds between its flock and close), not a writer's: the
+# writer waits it out (here 0.4 s, begun before mpiexec) instead of calling the
+# log busy; one held for more than a second is refused as busy. Before the fix
+# a probe at the writer's instant refused a run that had the log to itself.
+if command -v flock >/dev/null 2>&1; then
+  flock -s pi.h5.lock sleep 0.4 &
+  holder=$!
+  i=0
+  while flock -n -x pi.h5.lock true && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
+  mpirun 2 pario-pi --resume --rounds 4 --log pi.h5 >/dev/null 2>shared.err
+  rc=$?
+  check "a writer waits out a shared lock of 0.4 s (exit 0: $(head -c 200 shared.err))" test $rc -eq 0
+  check "and the log has 4 rounds" test "$(rows pi.h5)" = 4
+  wait "$holder" 2>/dev/null
+  sh -c 'exec 9>>pi.h5.lock && flock -s 9 && exec sleep 120' &
+  holder=$!
+  i=0
+  while flock -n -x pi.h5.lock true && [ $i -lt 200 ]; do sleep 0.01; i=$((i + 1)); done
+  expect_error 1 1 "$LOCKED" pario-pi --resume --rounds 5 --log pi.h5
+  kill "$holder"
+  wait "$holder" 2>/dev/null
+fi
+
 # 2. the lock goes with the run: a later --resume continues
 mpirun 2 pario-pi --resume --rounds 5 --log pi.h5 >/dev/null 2>err
 check "a resume after the lock is released runs (exit 0)" test $? -eq 0

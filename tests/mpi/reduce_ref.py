@@ -42,6 +42,8 @@ from fractions import Fraction
 import numpy as np
 import yaml
 
+import deferred  # tests/mpi/deferred.py: the batch loop
+
 EPS = 2.0 ** -52
 DT = {n: np.dtype(n) for n in ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                                "float32", "float64"]}
@@ -443,23 +445,6 @@ CHECKS = {"manifest": manifest_ok, "yaml-is-json": yaml_is_json, "hist-numpy": h
           "infinities": infinities, "counts": counts, "run-counts": run_counts, "empty-lanes": empty_lanes}
 
 
-def batch(listfile):
-    """Every check of LIST in this process; the number that failed."""
-    bad = 0
-    for line in open(listfile):
-        desc, cmd, *argv = line.rstrip("\n").split("\t")
-        try:
-            why = CHECKS[cmd](*argv)
-        except Exception as e:   # an output missing, or not what it should be
-            why = "%s: %s" % (type(e).__name__, e)
-        if why:
-            bad += 1
-            print("FAIL\t%s: %s" % (desc, " ".join(str(why).split())[:1000]))
-        else:
-            print("ok\t" + desc)
-    return bad
-
-
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         v = make(sys.argv[2:])[1]
@@ -470,6 +455,6 @@ if __name__ == "__main__":
     elif sys.argv[1] == "check":
         sys.exit(check(sys.argv[2]))
     elif sys.argv[1] == "batch":
-        sys.exit(1 if batch(sys.argv[2]) else 0)
+        deferred.main(deferred.by_name(CHECKS))
     else:
         raise SystemExit(__doc__)

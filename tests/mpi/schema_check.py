@@ -16,9 +16,10 @@ import io
 import os
 import re
 import subprocess
-import sys
 
 import yaml
+
+import deferred  # tests/mpi/deferred.py: the batch loop
 
 VALIDATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas", "validate.py")
 spec = importlib.util.spec_from_file_location("validate", VALIDATE)
@@ -84,23 +85,5 @@ def both(cfile, cregex, schema, path, want):
 CHECKS = {"verdicts": verdicts, "scalars": scalars, "both": both}
 
 
-def batch(listfile):
-    nbad = 0
-    for line in open(listfile):
-        desc, cmd, *argv = line.rstrip("\n").split("\t")
-        try:
-            why = CHECKS[cmd](*argv)
-        except Exception as e:  # a file missing, or not what it should be
-            why = "%s: %s" % (type(e).__name__, e)
-        if why:
-            nbad += 1
-            print("FAIL\t%s: %s" % (desc, " ".join(str(why).split())[:1000]))
-        else:
-            print("ok\t" + desc)
-    return nbad
-
-
 if __name__ == "__main__":
-    if sys.argv[1:2] != ["batch"] or len(sys.argv) != 3:
-        raise SystemExit("schema_check: usage: schema_check.py batch LIST")
-    sys.exit(1 if batch(sys.argv[2]) else 0)
+    deferred.main(deferred.by_name(CHECKS), 1000)

@@ -6,7 +6,6 @@ balanced block split (the first size % P ranks take one byte more), and the file
 put line ends, spaces and neutral bytes exactly at, and one byte either side of,
 each rank's first byte for P = 2..5.
 """
-import os
 import random
 
 rng = random.Random(20261130)

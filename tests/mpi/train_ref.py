@@ -35,8 +35,10 @@ and the blocks' sums by math.fsum, numpy only to make the data and for lstsq.
         "FAIL<TAB>DESC: why" for each (one Python start for all: tests/mpi/lib.sh's
         defer and run_deferred)
 """
-import argparse, contextlib, io, json, math, os, re, subprocess, sys
+import argparse, json, math, os, re, subprocess, sys
 import numpy as np
+
+import deferred  # tests/mpi/deferred.py: the batch loop
 
 M64 = (1 << 64) - 1
 GAMMA = 0x9E3779B97F4A7C15
@@ -568,31 +570,9 @@ CHECKS = {"steal": steal, "allreduce": allreduce, "yaml": yaml_same, "resumed": 
           "finite": finite, "c-order": c_order, "json": is_json}
 
 
-def batch(listfile):
-    """Every check of LIST in this process; the number that failed."""
-    bad = 0
-    for line in open(listfile):
-        desc, *argv = line.rstrip("\n").split("\t")
-        out = io.StringIO()
-        try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-                rc = run(argv)
-            why = out.getvalue()
-        except SystemExit as e:   # argparse's usage error, check_xmath
-            rc, why = 1, "%s %s" % (out.getvalue(), e.code)
-        except Exception as e:   # a file missing or not what it should be
-            rc, why = 1, "%s %s: %s" % (out.getvalue(), type(e).__name__, e)
-        if rc == 0:
-            print("ok\t" + desc)
-        else:
-            bad += 1
-            print("FAIL\t%s: %s" % (desc, " ".join(why.split())[:600]))
-    return bad
-
-
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "batch":
-        return 1 if batch(sys.argv[2]) else 0
+        deferred.main(lambda fields: "exit status %d" % rc if (rc := run(fields)) else None, 600)
     return run(sys.argv[1:])
 
 

@@ -21,6 +21,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from views_ref import owner_map, owners  # noqa: E402
+import deferred  # noqa: E402  (tests/mpi/deferred.py: the batch loop)
 
 
 def parts(f, dt, dist, p, prefix):
@@ -67,23 +68,5 @@ CHECKS = {"parts": lambda f, dt, dist, p, prefix: parts(f, dt, dist, int(p), pre
           "json": is_json, "stripes": stripes, "h5chunks": h5chunks}
 
 
-def batch(listfile):
-    nbad = 0
-    for line in open(listfile):
-        desc, cmd, *argv = line.rstrip("\n").split("\t")
-        try:
-            bad = CHECKS[cmd](*argv)
-        except Exception as e:  # a file missing or unreadable
-            bad = ["%s: %s" % (type(e).__name__, e)]
-        if bad:
-            nbad += 1
-            print("FAIL\t%s: %s" % (desc, "; ".join(bad)))
-        else:
-            print("ok\t" + desc)
-    return nbad
-
-
 if __name__ == "__main__":
-    if sys.argv[1] != "batch":
-        raise SystemExit("views_check: usage: views_check.py batch LIST")
-    sys.exit(1 if batch(sys.argv[2]) else 0)
+    deferred.main(deferred.by_name(CHECKS), 1000)

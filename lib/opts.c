@@ -178,6 +178,28 @@ const char *pario_hint_value_problem(const char *key, const char *value)
     return NULL;
 }
 
+/* A value's usage error that begins with the value ("'12Q': unknown suffix",
+ * pario_parse_size's, shared by many options) gets the option's name in front,
+ * as the user would look for it: "--chunk: '12Q': ...". Other messages say
+ * what they are about ("--chunk 0: must be ...", "give one of --value, ...").*/
+static void name_option(pario_status *st, const struct option *lo, int key)
+{
+    if (!pario_failed(st) || st->code != PARIO_ERR_USAGE || st->msg[0] != '\'')
+        return;
+    const char *name = NULL;
+    for (const struct option *o = lo; o->name; o++)
+        if (o->val == key) {
+            name = o->name;
+            break;
+        }
+    char msg[PARIO_MSG_MAX];
+    memcpy(msg, st->msg, sizeof msg);
+    if (name)
+        *st = pario_error(st->code, "--%s: %s", name, msg);
+    else if (key > ' ' && key < 127)
+        *st = pario_error(st->code, "-%c: %s", key, msg);
+}
+
 pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_common *c, void *ctx, MPI_Comm comm)
 {
     memset(c, 0, sizeof *c);
@@ -209,8 +231,10 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
     while (!pario_failed(&st) && (key = getopt_long(argc, argv, sh, lo, &idx)) != -1) {
         if (key != ':' && key != '?' && tool_short(t, key)) {
             st = t->handle ? t->handle(ctx, key, optarg) : pario_ok();
+            name_option(&st, lo, key);
             continue;
         }
+        const int given = key;
         key &= ~SHADOWED;
         switch (key) {
         case K_HELP:
@@ -292,6 +316,8 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
                 st = t->handle(ctx, key, optarg);
             break;
         }
+        if (key != ':' && key != '?')
+            name_option(&st, lo, given);
     }
     if (pario_failed(&st))
         return st;

@@ -10,8 +10,6 @@
 #include "pario/pi.h"
 
 enum { O_SAMPLES = 256, O_ROUNDS, O_SEED, O_LOG, O_METHOD, O_RESUME, O_FORCE, O_SYNC };
-static pario_status usage(int key, pario_status st);
-
 static pario_status handle(void *ctx, int key, const char *arg)
 {
     pario_pi_run_opts *o = ctx;
@@ -32,8 +30,6 @@ static pario_status handle(void *ctx, int key, const char *arg)
         break;
     }
     }
-    if (pario_failed(&st))
-        return usage(key, st);
     return st;
 }
 
@@ -48,16 +44,6 @@ static const pario_optdef options[] = {
     { "sync", O_SYNC, 1, "SEC", "fsync the log at most every SEC seconds (default 10; 0: every round)" },
     { NULL, 0, 0, NULL, NULL },
 };
-
-/* A count's error names its option: --samples, --rounds and --seed read the
- * same counts, and "'-5' is not a non-negative count" did not say which. */
-static pario_status usage(int key, pario_status st)
-{
-    for (const pario_optdef *d = options; d->name; d++)
-        if (d->key == key && st.msg[0] != '-')
-            return pario_error(PARIO_ERR_USAGE, "--%s: %s", d->name, st.msg);
-    return pario_error(PARIO_ERR_USAGE, "%s", st.msg);
-}
 
 static const pario_tool tool = {
     "pario-pi",

@@ -36,11 +36,6 @@ static pario_status handle(void *ctx, int key, const char *arg)
             o->p.height = (int)v;
         break;
     }
-    /* the option named: "'-5' is not a non-negative count" did not say which */
-    if (pario_failed(&st) && st.msg[0] != '-')
-        return pario_error(PARIO_ERR_USAGE, "--%s: %s", key == O_WIDTH ? "width" : "height", st.msg);
-    if (pario_failed(&st))
-        return pario_error(PARIO_ERR_USAGE, "%s", st.msg);
     return st;
 }
 

@@ -50,6 +50,17 @@ for n in 1 2; do
   expect_error $n 2 "^pario-gen: error: unknown option '--bogus' \\(try --help\\)\$" pario-gen --bogus
 done
 
+# ---- a bad count or size names its option: "'7Q': unknown suffix" alone did
+# not say which of the tool's options it was about (session 19)
+for case in "pario-count|chunk|--value 1 --chunk 7Q x.bin" "pario-reduce|chunk|--op sum --chunk 7Q x.bin" \
+  "pario-gen|count|--dtype int8 --count 7Q --sequence --out g.bin" "pario-gen|shape|--dtype int8 --shape 3,7Q --sequence --out g.bin" \
+  "pario-gen|seed|--dtype int8 --count 3 --uniform 0:1 --seed 7Q --out g.bin" "pario-convert|offset|--dtype int8 --offset 7Q x.bin y.bin" \
+  "pario-grep|max-line|--max-line 7Q a x.txt" "pario-pi|samples|--samples 7Q" "pario-plot|width|x.h5 --out x.svg --width 7Q"; do
+  IFS='|' read -r tool opt args <<<"$case"
+  # shellcheck disable=SC2086
+  expect_error 1 2 "^$tool: error: --$opt: '7Q': unknown suffix 'Q' " $tool $args
+done
+
 # ---- data for the rest
 mpirun 2 pario-gen --dtype int32 --count 100003 --uniform 0:9 --seed 4 --out s.bin >/dev/null 2>&1 ||
   fail "pario-gen for the CLI tests"

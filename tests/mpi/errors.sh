@@ -90,10 +90,10 @@ for n in 1 3; do
   fails $n 2 "${E}unknown distribution 'diagonal'" pario-count --value 1 --dist diagonal good.bin
   fails $n 2 "${E}distribution 'rows' needs a 2-D dataset" pario-count --value 1 --dist rows good.bin
   fails $n 2 "${E}--chunk 0: must be between" pario-count --value 1 --chunk 0 good.bin
-  fails $n 2 "${E}'4XB': unknown suffix 'XB'" pario-count --value 1 --chunk 4XB good.bin
+  fails $n 2 "${E}--chunk: '4XB': unknown suffix 'XB'" pario-count --value 1 --chunk 4XB good.bin
   fails $n 2 "${E}'abc' is not an integer int32 value" pario-count --value abc good.bin
   fails $n 2 "${E}'1.5' is not an integer int32 value" pario-count --values 1,1.5 good.bin
-  fails $n 2 "${E}'1,,2': expected a value or a comma-separated list" pario-count --values 1,,2 good.bin
+  fails $n 2 "${E}--values: '1,,2': expected a value or a comma-separated list" pario-count --values 1,,2 good.bin
   # a value or bound longer than the 47 characters kept was cut short and
   # counted as another number (1e-51 written out became 0, counting the zeros)
   fails $n 2 "${E}--range '0\\.0+1:1': a bound may have at most 47 characters" \
@@ -102,7 +102,7 @@ for n in 1 3; do
     pario-count --range 0:1.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001 good.bin
   fails $n 2 "^pario-reduce: error: operation 'range=0:3\\.0+1': a bound may have at most 47 characters" \
     pario-reduce --op range=0:3.0000000000000000000000000000000000000000000000001 good.bin
-  fails $n 2 "${E}'1\\.0+': a value may have at most 47 characters" \
+  fails $n 2 "${E}--values: '1\\.0+': a value may have at most 47 characters" \
     pario-count --values 1,1.000000000000000000000000000000000000000000000000 good.bin
   fails $n 2 "^pario-reduce: error: operation 'count=1\\.0+': '1\\.0+': a value may have at most 47 characters" \
     pario-reduce --op count=1.000000000000000000000000000000000000000000000000 good.bin
@@ -120,8 +120,8 @@ for n in 1 3; do
   fails $n 2 "${G}--uniform 0:300: outside the range of int8" pario-gen --dtype int8 --count 10 --uniform 0:300 --out g.bin
   fails $n 2 "${G}--normal 0:-1: the standard deviation must not be negative" \
     pario-gen --dtype float32 --count 10 --normal 0:-1 --out g.bin
-  fails $n 2 "${G}'5X': unknown suffix" pario-gen --dtype int8 --count 5X --sequence --out g.bin
-  fails $n 2 "${G}'1.5' is not a whole number" pario-gen --dtype int8 --count 1.5 --sequence --out g.bin
+  fails $n 2 "${G}--count: '5X': unknown suffix" pario-gen --dtype int8 --count 5X --sequence --out g.bin
+  fails $n 2 "${G}--count: '1.5' is not a whole number" pario-gen --dtype int8 --count 1.5 --sequence --out g.bin
   fails $n 2 "${G}--byte-order 'middle': expected little or big" \
     pario-gen --dtype int8 --count 10 --sequence --byte-order middle --out g.bin
   fails $n 2 "${G}distribution 'tiles' needs a 2-D dataset" pario-gen --dtype int8 --count 10 --sequence --dist tiles --out g.bin
@@ -131,7 +131,7 @@ done
 fails 2 2 "${G}shape too large" pario-gen --dtype int8 --shape 0,18446744073709551615 --sequence --out g.npy
 fails 1 2 "${G}shape too large" pario-gen --dtype int8 --shape 18446744073709551615,0 --sequence --out g.h5:/x
 # sizes are read exactly: a double took this for 1000 (and refused 1.005k)
-fails 1 2 "${G}'1.0000000000000001e3' is not a whole number" pario-gen --dtype int8 --count 1.0000000000000001e3 --sequence --out g.bin
+fails 1 2 "${G}--count: '1.0000000000000001e3' is not a whole number" pario-gen --dtype int8 --count 1.0000000000000001e3 --sequence --out g.bin
 fails 3 2 "${G}distribution 'tiles:2x2' needs 4 ranks, but there are 3" \
   pario-gen --dtype int8 --shape 4,4 --sequence --dist tiles:2x2 --out g.bin
 check "no output from usage errors" test ! -e g.bin -a ! -e g.bin.yaml

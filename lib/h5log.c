@@ -14,9 +14,11 @@
 #include "h5err.h"
 #include "pario/rng.h"
 
-enum { D_VALUE, D_SAMPLES, D_ESTIMATE, D_STDERR, D_TIME, ND };
-static const char *const dset_name_darts[ND] = { "hits", "samples", "estimate", "stderr", "time" };
-static const char *const dset_name_mid[ND] = { "sums", "samples", "estimate", "stderr", "time" };
+/* Darts logs have the first ND_DARTS columns; midpoint ones also /total. */
+enum { D_VALUE, D_SAMPLES, D_ESTIMATE, D_STDERR, D_TIME, D_TOTAL, ND };
+enum { ND_DARTS = D_TOTAL };
+static const char *const dset_name_darts[ND_DARTS] = { "hits", "samples", "estimate", "stderr", "time" };
+static const char *const dset_name_mid[ND] = { "sums", "samples", "estimate", "stderr", "time", "total" };
 /* Rows per chunk: extending by one round rarely allocates a chunk. */
 #define LOG_CHUNK_ROWS 512
 
@@ -27,14 +29,15 @@ struct pario_h5log {
 };
 
 static int is_2d(int d) { return d == D_VALUE || d == D_SAMPLES; }
+static int ncols(int method) { return method == PARIO_PI_MIDPOINT ? ND : ND_DARTS; }
 
 /* The columns: [rounds x ranks] hits (int64) or sums (float64) and samples,
- * [rounds] estimate, stderr, time; zero fill (columns of ranks that did not
- * run read 0). */
+ * [rounds] estimate, stderr, time (and total, midpoint); zero fill (columns of
+ * ranks that did not run read 0). */
 static void columns(int method, pario_h5table_col *cols)
 {
     const char *const *names = method == PARIO_PI_MIDPOINT ? dset_name_mid : dset_name_darts;
-    for (int d = 0; d < ND; d++) {
+    for (int d = 0; d < ncols(method); d++) {
         int i64 = d == D_SAMPLES || (d == D_VALUE && method != PARIO_PI_MIDPOINT);
         cols[d] = (pario_h5table_col){ names[d], i64 ? H5T_STD_I64LE : H5T_IEEE_F64LE,
                                        i64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, is_2d(d), LOG_CHUNK_ROWS, NULL };
@@ -48,7 +51,7 @@ static pario_h5log *log_new(const char *path, int method, MPI_Comm comm)
         return NULL;
     pario_h5table_col cols[ND];
     columns(method, cols);
-    l->t = pario_h5table_new(path, cols, ND, comm);
+    l->t = pario_h5table_new(path, cols, ncols(method), comm);
     if (!l->t) {
         free(l);
         return NULL;
@@ -96,8 +99,10 @@ pario_status pario_h5log_create(pario_h5log **out, const char *path, const pario
         { .name = "generator", .kind = 's', .s = p->method == PARIO_PI_DARTS ? PARIO_RNG_NAME : "none" },
         { .name = "pario_version", .kind = 's', .s = PACKAGE_VERSION },
         { .name = "start_time", .kind = 's', .s = start },
+        { .name = "block_points", .kind = 'u', .u = PARIO_PI_BLOCK }, /* midpoint only: the last */
     };
-    st = pario_h5table_create_layout(l->t, a, (int)(sizeof a / sizeof a[0]));
+    int na = (int)(sizeof a / sizeof a[0]) - (p->method != PARIO_PI_MIDPOINT);
+    st = pario_h5table_create_layout(l->t, a, na);
     if (pario_failed(&st)) {
         free(l);
         return st;
@@ -160,10 +165,12 @@ static pario_status append_row(pario_h5log *l, const pario_pi_logrow *row)
      * by rank 0 alone: the running values exist only there, and a collective
      * call per value would cost the others three more synchronisations a round. */
     const void *vals[ND] = { l->method == PARIO_PI_MIDPOINT ? (const void *)&row->sum : (const void *)&row->hits,
-                             &row->samples, &row->estimate, &row->std_err, &row->time };
-    static const int order[ND] = { D_VALUE, D_SAMPLES, D_TIME, D_STDERR, D_ESTIMATE };
+                             &row->samples, &row->estimate, &row->std_err, &row->time, &row->total };
+    static const int order[ND] = { D_VALUE, D_SAMPLES, D_TOTAL, D_TIME, D_STDERR, D_ESTIMATE };
     for (int i = 0; i < ND; i++) {
         int d = order[i];
+        if (d >= ncols(l->method))
+            continue;
         /* the 2-D writes are collective: agree before each; the 1-D ones are rank 0's alone */
         if (is_2d(d) && pario_agree(&st, pario_h5table_comm(t)))
             return st;

@@ -65,15 +65,28 @@ uint64_t pario_pi_round_offset(uint64_t round, uint64_t rounds)
 void pario_pi_round_part(const pario_pi_params *p, uint64_t round, int rank, int nranks, pario_pi_part *part)
 {
     uint64_t start, len;
-    pario_split(p->samples, nranks, rank, &start, &len);
-    part->first = round * p->samples + start;
-    part->n = len;
     part->hits = 0;
     part->sum = 0;
-    if (p->method == PARIO_PI_DARTS)
+    pario_xsum_init(&part->exact);
+    if (p->method == PARIO_PI_DARTS) {
+        pario_split(p->samples, nranks, rank, &start, &len);
+        part->first = round * p->samples + start;
+        part->n = len;
         part->hits = (int64_t)pario_pi_darts_hits(p->seed, part->first, len);
-    else
-        part->sum = pario_pi_midpoint_sum(p->samples, p->rounds, pario_pi_round_offset(round, p->rounds), start, len);
+        return;
+    }
+    /* midpoint: whole blocks, each summed from its own start, added exactly */
+    const uint64_t B = PARIO_PI_BLOCK, S = p->samples, nblocks = (S - 1) / B + 1;
+    uint64_t b0, nb;
+    pario_split(nblocks, nranks, rank, &b0, &nb);
+    start = b0 * B < S ? b0 * B : S;
+    uint64_t end = (b0 + nb) * B < S ? (b0 + nb) * B : S;
+    part->first = round * S + start;
+    part->n = end - start;
+    const uint64_t offset = pario_pi_round_offset(round, p->rounds);
+    for (uint64_t j = start; j < start + part->n; j += B)
+        pario_xsum_add(&part->exact, pario_pi_midpoint_sum(S, p->rounds, offset, j, end - j < B ? end - j : B));
+    part->sum = pario_xsum_round(&part->exact);
 }
 
 void pario_pi_tally_init(pario_pi_tally *t, int method)

@@ -1,5 +1,9 @@
-/* A pario-pi run: rounds computed by every rank, totals in rank order (so a log
- * read back gives bit-identical running values), optionally logged and resumed. */
+/* A pario-pi run: rounds computed by every rank, optionally logged and resumed.
+ * A round's total is the same bits on any number of ranks: darts' hits are
+ * integers; midpoint's block sums are merged exactly across the ranks (an
+ * MPI_Allreduce of pario_xsum accumulators) and rounded once. The running values
+ * are computed from those totals in round order, as a resume recomputes them
+ * from the log. */
 #include "config.h"
 #include <errno.h>
 #include <math.h>
@@ -27,6 +31,18 @@ static pario_status match_log(const pario_pi_run_opts *o, const pario_pi_history
         return pario_error(PARIO_ERR_RUNTIME,
                            "%s: written with --samples %llu per round; it cannot continue with --samples %llu", path,
                            (unsigned long long)h->p.samples, (unsigned long long)o->p.samples);
+    /* a midpoint log of before /total: its rounds' sums were rank shares added in
+     * rank order, which depend on the rank count; continuing it would mix them */
+    if (h->p.method == PARIO_PI_MIDPOINT && !h->total)
+        return pario_error(PARIO_ERR_RUNTIME,
+                           "%s: a midpoint log without /total (an older pario-pi's, whose sums depend on the rank "
+                           "count) cannot be continued; start a new log",
+                           path);
+    if (h->p.method == PARIO_PI_MIDPOINT && h->block != PARIO_PI_BLOCK)
+        return pario_error(PARIO_ERR_RUNTIME,
+                           "%s: a midpoint log of blocks of %llu points; this pario-pi sums blocks of %d, so it "
+                           "cannot continue it",
+                           path, (unsigned long long)h->block, PARIO_PI_BLOCK);
     if (o->have_rounds) {
         /* midpoint rounds interleave on a grid fixed by R */
         if (h->p.method == PARIO_PI_MIDPOINT && o->p.rounds != h->p.rounds)
@@ -43,6 +59,16 @@ static pario_status match_log(const pario_pi_run_opts *o, const pario_pi_history
     return pario_pi_params_check(p);
 }
 
+/* MPI_Op: into += in, exactly, for pario_xsum accumulators sent as bytes. */
+static void xsum_merge_op(void *in, void *inout, int *len, MPI_Datatype *dt)
+{
+    (void)dt;
+    const pario_xsum *a = in;
+    pario_xsum *b = inout;
+    for (int i = 0; i < *len; i++)
+        pario_xsum_merge(&b[i], &a[i]);
+}
+
 static void tally_history(const pario_pi_history *h, pario_pi_tally *t)
 {
     pario_pi_tally_init(t, h->p.method);
@@ -51,11 +77,11 @@ static void tally_history(const pario_pi_history *h, pario_pi_tally *t)
         double sum = 0;
         for (uint64_t c = 0; c < h->cols; c++) {
             samples += h->samples[r * h->cols + c];
-            if (h->sums)
-                sum += h->sums[r * h->cols + c];
-            else
+            if (h->hits)
                 hits += h->hits[r * h->cols + c];
         }
+        if (h->total)
+            sum = h->total[r];
         pario_pi_tally_add(t, hits, sum, (uint64_t)samples);
     }
 }
@@ -112,9 +138,18 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
     }
 
     pario_h5log_set_sync_interval(log, o->sync_seconds);
-    int64_t *all = pario_alloc((size_t)nranks * 3 * sizeof *all);
-    st = all ? pario_ok() : pario_sys_error(ENOMEM, "the round totals", NULL);
+    const int mid = p.method == PARIO_PI_MIDPOINT;
+    int64_t *all = mid ? NULL : pario_alloc((size_t)nranks * 2 * sizeof *all);
+    st = all || mid ? pario_ok() : pario_sys_error(ENOMEM, "the round totals", NULL);
     pario_agree(&st, comm);
+    MPI_Datatype xsum_type = MPI_DATATYPE_NULL;
+    MPI_Op xsum_op = MPI_OP_NULL;
+    if (mid) {
+        MPI_Type_contiguous((int)sizeof(pario_xsum), MPI_BYTE, &xsum_type);
+        MPI_Type_commit(&xsum_type);
+        MPI_Op_create(xsum_merge_op, 1, &xsum_op);
+    }
+    pario_xsum merged;
     double t_start = MPI_Wtime();
     const uint64_t first = t.rounds;
     if (o->progress)
@@ -126,23 +161,27 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
         pario_pi_round_part(&p, r, rank, nranks, &part);
         res->local_seconds += MPI_Wtime() - t0;
         res->local_samples += part.n;
-        /* hits, samples and the sum's bits: one allgather, totals summed in rank order */
-        int64_t mine[3] = { part.hits, (int64_t)part.n, 0 };
-        memcpy(&mine[2], &part.sum, sizeof part.sum);
-        MPI_Allgather(mine, 3, MPI_INT64_T, all, 3, MPI_INT64_T, comm);
         int64_t hits = 0, samples = 0;
         double sum = 0;
-        for (int i = 0; i < nranks; i++) {
-            double s;
-            memcpy(&s, &all[3 * i + 2], sizeof s);
-            hits += all[3 * i];
-            samples += all[3 * i + 1];
-            sum += s;
+        if (mid) {
+            /* the blocks' exact sums of every rank, merged exactly, rounded once;
+             * the ranks' parts cover the round's S points */
+            MPI_Allreduce(&part.exact, &merged, 1, xsum_type, xsum_op, comm);
+            sum = pario_xsum_round(&merged);
+            samples = (int64_t)p.samples;
+        } else {
+            /* hits and samples: one allgather, integer totals */
+            int64_t mine[2] = { part.hits, (int64_t)part.n };
+            MPI_Allgather(mine, 2, MPI_INT64_T, all, 2, MPI_INT64_T, comm);
+            for (int i = 0; i < nranks; i++) {
+                hits += all[2 * i];
+                samples += all[2 * i + 1];
+            }
         }
         pario_pi_tally_add(&t, hits, sum, (uint64_t)samples);
         res->run_samples += (uint64_t)samples;
         if (log) {
-            pario_pi_logrow row = { r, part.hits, part.sum, (int64_t)part.n, pario_pi_estimate(&t),
+            pario_pi_logrow row = { r, part.hits, part.sum, sum, (int64_t)part.n, pario_pi_estimate(&t),
                                     pario_pi_stderr(&t), MPI_Wtime() - t0 };
             st = pario_h5log_append(log, &row);
         }
@@ -151,6 +190,10 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
     }
     res->seconds = MPI_Wtime() - t_start;
     free(all);
+    if (mid) {
+        MPI_Op_free(&xsum_op);
+        MPI_Type_free(&xsum_type);
+    }
     res->log_seconds = pario_h5log_seconds(log);
     res->log_syncs = pario_h5log_syncs(log);
     pario_status cst = pario_h5log_close(log);

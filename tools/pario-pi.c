@@ -52,9 +52,10 @@ static const pario_tool tool = {
     "square inside the quarter circle, from a counter-based generator (" PARIO_RNG_NAME ")\n"
     "keyed by the seed and each sample's global index; midpoint: the midpoint rule for\n"
     "the integral of 4/(1+x^2) on [0,1] over N*R points, with its error bound. Round r\n"
-    "is samples r*N .. r*N+N-1 split over the ranks, so the estimate is the same for\n"
-    "any number of ranks. stderr is the standard error of the estimate (darts: from\n"
-    "the binomial variance of the hits; midpoint: from the spread of the rounds).",
+    "is samples r*N .. r*N+N-1 split over the ranks (midpoint: in blocks of 4096\n"
+    "points, whose sums are added exactly), so the estimate is the same, bit for bit,\n"
+    "for any number of ranks. stderr is the standard error of the estimate (darts:\n"
+    "from the binomial variance of the hits; midpoint: from the spread of the rounds).",
     "Examples:\n"
     "  mpiexec.mpich -n 4 pario-pi --samples 1e7 --rounds 100 --seed 42 --log pi.h5\n"
     "  mpiexec.mpich -n 2 pario-pi --resume --log pi.h5 --rounds 200\n"

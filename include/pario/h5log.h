@@ -1,11 +1,16 @@
 /* The run log of pario-pi: one parallel HDF5 file, one row per round.
  *   /hits (darts) or /sums (midpoint)  [rounds x ranks] int64 / float64
  *   /samples                           [rounds x ranks] int64
+ *   /total (midpoint)                  [rounds] float64, the round's sum of f: its
+ *                                      blocks' sums added exactly, rounded once
  *   /estimate, /stderr                 [rounds] float64, running values after each round
  *   /time                              [rounds] float64, wall seconds of each round's work
  * The 2-D datasets are chunked and extendible along both axes (a resumed run may
  * use more ranks; absent ranks read 0); root attributes: seed, ranks,
- * samples_per_round, rounds, method, generator, pario_version, start_time.
+ * samples_per_round, rounds, method, generator, pario_version, start_time, and
+ * for midpoint block_points (PARIO_PI_BLOCK). A midpoint row's /sums are each
+ * rank's share rounded to a double (informational: they add up to /total only to
+ * rounding); the running values are computed from /total.
  * Written collectively through the MPI-IO driver, one element per rank per
  * dataset and round, and flushed after every round: a killed job leaves a file
  * that opens and holds every finished round. An fsync (what survives a node
@@ -33,6 +38,9 @@ typedef struct pario_pi_history {
     uint64_t cols;            /* rank columns of the 2-D datasets */
     int64_t *hits;            /* [rounds * cols], darts; NULL for midpoint */
     double *sums;             /* [rounds * cols], midpoint; NULL for darts */
+    double *total;            /* [rounds], midpoint; NULL for darts and for a midpoint log
+                                 written before /total existed (plotted, not resumed) */
+    uint64_t block;           /* attribute block_points (midpoint), 0 when absent */
     int64_t *samples;         /* [rounds * cols] */
     double *estimate, *std_err, *time; /* [rounds] */
 } pario_pi_history;
@@ -42,13 +50,15 @@ typedef struct pario_pi_logrow {
     uint64_t round;
     int64_t hits;       /* this rank's hits (darts) */
     double sum;         /* this rank's sum (midpoint) */
+    double total;       /* the round's total (midpoint), written by rank 0 */
     int64_t samples;    /* this rank's samples */
     double estimate, std_err, time; /* written by rank 0 */
 } pario_pi_logrow;
 
 /* Serial: read a log. Keeps the longest prefix of complete rounds (every rank's
  * samples sum to S, and the stored running estimate matches the one recomputed
- * from /hits or /sums): rows a killed job left half-written are dropped.
+ * from /hits or /total, or /sums in a midpoint log without /total): rows a killed
+ * job left half-written are dropped.
  * Errors (exit 1): not an HDF5 file, not a pario-pi log, wrong shapes. */
 pario_status pario_h5log_read(const char *path, pario_pi_history *h);
 void pario_pi_history_free(pario_pi_history *h);

@@ -9,6 +9,7 @@
 #include <mpi.h>
 #include "pario/progress.h"
 #include "pario/status.h"
+#include "pario/xsum.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,12 +50,26 @@ double pario_pi_midpoint_sum(uint64_t S, uint64_t R, uint64_t offset, uint64_t j
  * R rounds together are exactly the composite midpoint rule with N = R*S points. */
 uint64_t pario_pi_round_offset(uint64_t round, uint64_t rounds);
 
+/* Midpoint rounds are cut into blocks of this many points (the round's grid
+ * points j = 0..S-1, the last block shorter), whatever the rank count. A block's
+ * sum is one pario_pi_midpoint_sum call from the block's first point, so its bits
+ * do not depend on who computes it; the blocks' sums are added exactly
+ * (pario_xsum) and the round's total is rounded once: the same bits on any number
+ * of ranks. A power of two large enough that the exact additions (one per
+ * block) do not measurably slow the kernel, small enough that a round of 10^5
+ * points still spreads over 25 ranks. Recorded in a midpoint log as the
+ * attribute block_points; a log of other blocks is not resumed. */
+#define PARIO_PI_BLOCK 4096
+
 /* This rank's part of one round: the global indices [first, first+n) of the
- * round's samples (pario_split of S over the ranks), and its result. */
+ * round's samples, and its result. Darts: pario_split of the S samples over the
+ * ranks. Midpoint: pario_split of the round's ceil(S / PARIO_PI_BLOCK) blocks
+ * (a rank may get none when there are fewer blocks than ranks). */
 typedef struct pario_pi_part {
     uint64_t first, n;
-    int64_t hits;   /* darts */
-    double sum;     /* midpoint: sum of f over the part's points */
+    int64_t hits;      /* darts */
+    double sum;        /* midpoint: the part's exact sum rounded once (its share, informational) */
+    pario_xsum exact;  /* midpoint: its blocks' sums added exactly, to merge across ranks */
 } pario_pi_part;
 void pario_pi_round_part(const pario_pi_params *p, uint64_t round, int rank, int nranks, pario_pi_part *part);
 

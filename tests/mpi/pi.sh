@@ -44,16 +44,32 @@ for seed in 1 2 3 4 5 6; do
 done
 
 section 3
-# --- 3. midpoint: the error within its bound, the same for 1-3 ranks ---
-for n in 1 2 3; do
+# --- 3. midpoint: the error within its bound, the same bits on 1-5 ranks ---
+# A round's grid points are cut into blocks of 4096 (montecarlo.md), split over
+# the ranks; the blocks' sums are added exactly. 1001 samples: a single block,
+# so every rank but rank 0 has none; 50003 samples: 13 blocks (12 of 4096 and
+# one of 851), a multiple neither of the block nor of 2-5 ranks, at least 2
+# blocks on each of 5 ranks.
+for n in 1 2 3 4 5; do
   mpirun $n pario-pi --method midpoint --samples 1001 --rounds 7 --log m$n.h5 --format json >m$n.json
   defer "midpoint n=$n log matches the numpy reference" check-log m$n.h5 --method midpoint --samples 1001 --rounds 7 --ranks $n
   # bound 1/(3 N^2) from the text book, plus rounding of N terms
   json "midpoint n=$n: |error| <= 1/(3 N^2)" \
     m$n.json 'abs(j["estimate"]-math.pi) <= 1/(3*7007**2) + 7007*4*2**-52 and j["error_bound"] == 1/(3*7007**2)' True
+  mpirun $n pario-pi --method midpoint --samples 50003 --rounds 5 --log mb$n.h5 --format json >mb$n.json
+  defer "midpoint 13 blocks, n=$n: log matches the numpy reference" \
+    check-log mb$n.h5 --method midpoint --samples 50003 --rounds 5 --ranks $n
 done
-json "midpoint estimate the same for 1 and 3 ranks (to rounding)" \
-  m1.json 'abs(j["estimate"] - load("m3.json")["estimate"]) < 1e-14' True
+for n in 2 3 4 5; do
+  for c in estimate stderr total; do
+    defer "midpoint 1 block: /$c bit for bit the same for 1 and $n ranks" same m1.h5 m$n.h5 /$c
+    defer "midpoint 13 blocks: /$c bit for bit the same for 1 and $n ranks" same mb1.h5 mb$n.h5 /$c
+  done
+  for m in m mb; do
+    json "midpoint $([ $m = m ] && echo '1 block' || echo '13 blocks'): JSON estimate and stderr bit for bit the same for 1 and $n ranks" \
+      $m$n.json '(j["estimate"], j["stderr"]) == (load("'$m'1.json")["estimate"], load("'$m'1.json")["stderr"])' True
+  done
+done
 mpirun 1 pario-pi --method midpoint --samples 100 --rounds 3 --format json >m.json
 json "midpoint: error shrinks like 1/N^2 (N=300 vs 7007)" \
   m.json 'abs(j["error"])/abs(load("m1.json")["error"]) > 0.5*(7007/300)**2' True
@@ -185,16 +201,39 @@ check "the refused resume left the log as it was" cmp -s d1.h5 d1keep.h5
 expect_error 1 1 'pario-pi: error: d1.h5: written with --method darts; it cannot continue with --method midpoint' pario-pi --resume --log d1.h5 --method midpoint
 expect_error 1 1 'pario-pi: error: d1.h5: written with --samples 100003 per round; it cannot continue with --samples 100000' pario-pi --resume --log d1.h5 --samples 100000
 expect_error 1 1 'pario-pi: error: m1.h5: a midpoint log is a grid of --rounds 7' pario-pi --resume --log m1.h5 --rounds 9
-# a midpoint log stopped after 3 of 7 rounds (a full disk on rank 0) and resumed:
-# on the same 2 ranks the /estimate of the uninterrupted 2-rank log m2.h5 bit
-# for bit, on 3 ranks within rounding (montecarlo.md, Resume)
-for n in 2 3; do
-  PARIO_FAULT=h5write:rank=0:after=15 mpirun 2 pario-pi --method midpoint --samples 1001 --rounds 7 --log mr$n.h5 \
+# a midpoint log stopped after 2 of 5 rounds (a full disk on rank 0 at its 13th
+# write: 6 a round, 2 collective and /total, /time, /stderr, /estimate) and
+# resumed on 2, 3 and 5 ranks: the /estimate of the uninterrupted 1-rank log
+# mb1.h5 bit for bit (montecarlo.md, Resume)
+for n in 2 3 5; do
+  PARIO_FAULT=h5write:rank=0:after=12 mpirun 2 pario-pi --method midpoint --samples 50003 --rounds 5 --log mr$n.h5 \
     >/dev/null 2>&1
-  mpirun $n pario-pi --resume --log mr$n.h5 >/dev/null 2>&1 || fail "midpoint resume on $n ranks"
+  check "midpoint stopped by a full disk: the log exists (n=$n)" test -e mr$n.h5
+  mpirun $n pario-pi --resume --log mr$n.h5 --format json >mr$n.json 2>mr$n.err || fail "midpoint resume on $n ranks"
+  json "midpoint resumed on $n ranks: from 2 rounds, the uninterrupted estimate bit for bit" \
+    mr$n.json '(j["resumed_rounds"], j["rounds"], j["estimate"], j["stderr"]) == (2, 5, load("mb1.json")["estimate"], load("mb1.json")["stderr"])' True
 done
-defer "midpoint resumed on 2 ranks: the uninterrupted /estimate bit for bit, on 3 within 1e-15" \
-  midpoint-resumed m2.h5 mr2.h5 mr3.h5
+defer "midpoint resumed on 2, 3 and 5 ranks: the uninterrupted /estimate bit for bit" \
+  midpoint-resumed mb1.h5 5 mr2.h5 mr3.h5 mr5.h5
+# a midpoint log of before /total (an older pario-pi's: the round's sum was the
+# ranks' /sums added in rank order, so it depended on the rank count): refused
+# with one line and left untouched; pario-plot still draws it. One whose blocks
+# are not this pario-pi's is refused too.
+"$PYTHON3" -c "
+import h5py, shutil
+shutil.copy('mb2.h5', 'old.h5'); shutil.copy('mb2.h5', 'blk.h5')
+f = h5py.File('old.h5', 'r+'); del f['total']; del f.attrs['block_points']; f.close()
+f = h5py.File('blk.h5', 'r+'); f.attrs['block_points'] = f.attrs['block_points'] * 2; f.close()" || exit 99
+cp old.h5 oldkeep.h5
+expect_error 2 1 '^pario-pi: error: old.h5: a midpoint log without /total \(an older pario-pi.s, whose sums depend on the rank count\) cannot be continued; start a new log$' \
+  pario-pi --resume --log old.h5
+check "the midpoint log without /total is untouched" cmp -s old.h5 oldkeep.h5
+mpirun 1 pario-plot old.h5 --out old.svg >/dev/null 2>old.err || fail "pario-plot of a midpoint log without /total: $(head -c 300 old.err)"
+defer "pario-plot: midpoint log without /total, all 5 rounds" svg old.svg --rounds 5
+cp blk.h5 blkkeep.h5
+expect_error 1 1 '^pario-pi: error: blk.h5: a midpoint log of blocks of 8192 points; this pario-pi sums blocks of 4096, so it cannot continue it$' \
+  pario-pi --resume --log blk.h5
+check "the midpoint log of other blocks is untouched" cmp -s blk.h5 blkkeep.h5
 expect_error 1 1 'pario-pi: error: missing.h5: cannot open' pario-pi --resume --log missing.h5
 check "refused resumes left the log untouched" test "$(sum_of d1.h5)" = "$before"
 defer "d1.h5 not damaged by refused runs: it matches the numpy reference" check-log d1.h5 --seed 11 --samples 100003 --rounds 4 --ranks 1

@@ -15,8 +15,8 @@ a log reader that goes through h5dump, never through pario.
   pi_ref.py layout H5DUMP-H.txt       the datasets and attributes h5dump -H -p shows
   pi_ref.py resumed-log LOG SEED S R  a darts log resumed on 3 ranks: R rounds, S samples each,
                                       each round's hits the reference's
-  pi_ref.py midpoint-resumed M2 MR2 MR3   MR2's /estimate is M2's bit for bit (7 rounds),
-                                      MR3's within 1e-15 (read by h5py)
+  pi_ref.py midpoint-resumed REF R LOG...  each LOG's /estimate is REF's bit for bit, R rounds
+                                      (read by h5py)
   pi_ref.py svg-title FILE.svg TEXT   the first <text> is TEXT (a Python string literal)
   pi_ref.py batch LIST                each line of LIST: a description, a tab, then one of the
                                       checks above with tabs between its arguments; prints
@@ -67,15 +67,31 @@ def offset(r, R):
     return (r * g) % R
 
 
+# Midpoint rounds are cut into blocks of this many grid points, whatever the
+# rank count (doc/montecarlo.md, include/pario/pi.h's PARIO_PI_BLOCK).
+BLOCK = 4096
+
+
 def midpoint_round(S, R, r):
+    """The round's sum of f, correctly rounded (math.fsum of numpy's f values)."""
     j = np.arange(S, dtype=np.float64)
     x = ((j * R + offset(r, R)) + 0.5) / (R * S)
-    return float(np.sum(4.0 / (1.0 + x * x), dtype=np.float64))
+    return math.fsum(4.0 / (1.0 + x * x))
 
 
 def split(n, p, r):
     q, m = divmod(n, p)
     return q + (1 if r < m else 0)
+
+
+def midpoint_shares(S, P):
+    """Each rank's points: its balanced split of the round's ceil(S/BLOCK) blocks."""
+    nb, out, b = -(-S // BLOCK), [], 0
+    for c in range(P):
+        k = split(nb, P, c)
+        out.append(min((b + k) * BLOCK, S) - min(b * BLOCK, S))
+        b += k
+    return out
 
 
 def h5values(path, dset):
@@ -95,9 +111,11 @@ def check_log(a):
     R, P, S = a.rounds, a.ranks, a.samples
     if est.shape != (R,) or samples.shape != (R, P):
         return ["shapes: /estimate %s, /samples %s; expected (%d,) and (%d, %d)" % (est.shape, samples.shape, R, R, P)]
-    want = np.array([[split(S, P, r) for r in range(P)]] * R, dtype=np.float64)
+    share = midpoint_shares(S, P) if a.method == "midpoint" else [split(S, P, r) for r in range(P)]
+    want = np.array([share] * R, dtype=np.float64)
     if not np.array_equal(samples, want):
-        err.append("/samples differs from the balanced split of %d over %d" % (S, P))
+        err.append("/samples %s differs from the balanced split of %d over %d (%s)"
+                   % (samples[0].tolist(), S, P, "blocks" if a.method == "midpoint" else "samples"))
     if a.method == "darts":
         hits = h5values(a.log, "/hits")
         n = h = 0
@@ -119,17 +137,31 @@ def check_log(a):
                     err.append("round %d rank %d: hits %d differ from its share" % (r, c, int(hits[r, c])))
                 first += n_c
     else:
-        sums = h5values(a.log, "/sums")
-        total, vals = 0.0, []
+        sums, total = h5values(a.log, "/sums"), h5values(a.log, "/total")
+        if total.shape != (R,) or sums.shape != (R, P):
+            return err + ["shapes: /total %s, /sums %s" % (total.shape, sums.shape)]
+        eps = 2.0 ** -52
+        ref_total, running, vals = 0.0, 0.0, []
         for r in range(R):
             ref = midpoint_round(S, R, r)
-            if abs(sums[r].sum() - ref) > 1e-12 * ref:
-                err.append("round %d: sum %r, reference %r" % (r, sums[r].sum(), ref))
-            total += ref
+            # the blocks' floating-point sums (8 lanes of BLOCK/8 terms each, in
+            # [2, 4]; their roundings a random walk of about sqrt(BLOCK/8) eps),
+            # added exactly and rounded once: within 32 eps (seen: within 1 ulp)
+            if abs(total[r] - ref) > 32 * eps * ref:
+                err.append("round %d: /total %r, reference %r" % (r, total[r], ref))
+            # the ranks' shares, each rounded once, add up to the total within rounding
+            if abs(math.fsum(sums[r]) - total[r]) > P * eps * total[r]:
+                err.append("round %d: /sums %s add up to %r, /total %r" % (r, sums[r].tolist(),
+                                                                          math.fsum(sums[r]), total[r]))
+            ref_total += ref
             vals.append(ref / S)
-            e = total / ((r + 1) * S)
+            e = ref_total / ((r + 1) * S)
             if abs(est[r] - e) > 1e-13:
                 err.append("round %d: estimate %r, reference %r" % (r, est[r], e))
+            # the running estimate is computed from the stored totals, in round order
+            running += float(total[r])
+            if est[r] != running / ((r + 1) * S):
+                err.append("round %d: estimate %r is not the totals' %r" % (r, est[r], running / ((r + 1) * S)))
             s = float(np.std(vals, ddof=1) / math.sqrt(len(vals))) if r else float("nan")
             if r and abs(se[r] - s) > 1e-9 * s:
                 err.append("round %d: stderr %r, reference %r" % (r, se[r], s))
@@ -230,13 +262,16 @@ def resumed_log(log, seed, S, R):
                   if int(hits[r].sum()) != darts_hits(seed, r * S, S)]
 
 
-def midpoint_resumed(m2, mr2, mr3):
+def midpoint_resumed(ref, rounds, *logs):
+    """Each resumed log's /estimate is REF's (uninterrupted) bit for bit, ROUNDS rounds."""
     import h5py
-    e = [h5py.File(f, "r")["estimate"][:] for f in (m2, mr2, mr3)]
-    r = h5py.File(mr2, "r")["estimate"].shape[0]
-    if r == 7 and np.array_equal(e[0], e[1]) and np.abs(e[0] - e[2]).max() <= 1e-15:
-        return []
-    return ["rounds %d; /estimate %s, %s, %s" % (r, e[0].tolist(), e[1].tolist(), e[2].tolist())]
+    want = h5py.File(ref, "r")["estimate"][:]
+    err = [] if want.shape == (int(rounds),) else ["%s: %d rounds, expected %s" % (ref, want.shape[0], rounds)]
+    for f in logs:
+        e = h5py.File(f, "r")["estimate"][:]
+        if e.shape != want.shape or e.tobytes() != want.tobytes():
+            err.append("%s: /estimate %s, uninterrupted %s" % (f, [repr(v) for v in e], [repr(v) for v in want]))
+    return err
 
 
 def svg_title(svg, literal):

@@ -1,6 +1,7 @@
 /* Small parsers and emitters: sizes, scalars, value pairs, output formats (the JSON
  * is checked by a strict validator written here, the YAML by libyaml), the counting
- * kernels against plain loops, byte swapping and status agreement. */
+ * kernels against plain loops, byte swapping and status agreement, pi's split of a
+ * round over the ranks. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "pario/kernels.h"
 #include "pario/opts.h"
 #include "pario/output.h"
+#include "pario/pi.h"
 #include "pario/status.h"
 #include "suites.h"
 
@@ -732,6 +734,51 @@ START_TEST(cast_int64_float32_one_rounding)
 }
 END_TEST
 
+/* pario-pi's midpoint rounds: whole blocks of PARIO_PI_BLOCK points per rank, in
+ * rank order, tiling the round; the parts' exact sums merged in any order round
+ * to the bits of one rank's. Darts: pario_split of the samples, the same hits. */
+START_TEST(pi_parts_rank_independent)
+{
+    static const uint64_t sizes[] = { 1, 7, PARIO_PI_BLOCK, PARIO_PI_BLOCK + 1, 3 * PARIO_PI_BLOCK, 50003 };
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        for (int method = PARIO_PI_DARTS; method <= PARIO_PI_MIDPOINT; method++) {
+            pario_pi_params p = { method, 3, sizes[k], 5 };
+            for (uint64_t r = 0; r < p.rounds; r++) {
+                pario_pi_part one;
+                pario_pi_round_part(&p, r, 0, 1, &one);
+                ck_assert_uint_eq(one.first, r * p.samples);
+                ck_assert_uint_eq(one.n, p.samples);
+                for (int P = 2; P <= 9; P++) {
+                    pario_xsum up, down;
+                    pario_xsum_init(&up);
+                    pario_xsum_init(&down);
+                    pario_pi_part part[9];
+                    uint64_t next = r * p.samples;
+                    int64_t hits = 0;
+                    for (int q = 0; q < P; q++) {
+                        pario_pi_round_part(&p, r, q, P, &part[q]);
+                        if (part[q].n)
+                            ck_assert_uint_eq(part[q].first, next);
+                        if (method == PARIO_PI_MIDPOINT && part[q].n)
+                            ck_assert_uint_eq((part[q].first - r * p.samples) % PARIO_PI_BLOCK, 0);
+                        next += part[q].n;
+                        hits += part[q].hits;
+                        pario_xsum_merge(&up, &part[q].exact);
+                    }
+                    for (int q = P - 1; q >= 0; q--)
+                        pario_xsum_merge(&down, &part[q].exact);
+                    ck_assert_uint_eq(next, (r + 1) * p.samples);
+                    ck_assert_int_eq(hits, one.hits);
+                    double a = pario_xsum_round(&up), b = pario_xsum_round(&down);
+                    ck_assert(memcmp(&a, &one.sum, sizeof a) == 0);
+                    ck_assert(memcmp(&b, &one.sum, sizeof b) == 0);
+                }
+            }
+        }
+    }
+}
+END_TEST
+
 Suite *misc_suite(void)
 {
     Suite *s = suite_create("misc");
@@ -755,6 +802,7 @@ Suite *misc_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, kernels_match_loops);
     tcase_add_test(tc, status_agree_and_report);
+    tcase_add_test(tc, pi_parts_rank_independent);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -26,6 +26,8 @@ a log reader that goes through h5dump, never through pario.
 import argparse, ast, json, math, os, re, subprocess, sys
 import numpy as np
 
+import deferred  # tests/mpi/deferred.py: the batch loop
+
 U = np.uint64
 H5DUMP = os.environ.get("H5DUMP") or "h5dump"
 
@@ -309,28 +311,9 @@ def run(argv):
     ap.error("unknown command")
 
 
-def batch(listfile):
-    """Every check of LIST in this process; the number that failed."""
-    bad = 0
-    for line in open(listfile):
-        desc, *argv = line.rstrip("\n").split("\t")
-        try:
-            err = run(argv)
-        except SystemExit as e:   # argparse's usage error
-            err = ["usage: %s" % e.code]
-        except Exception as e:   # a file missing or not what it should be
-            err = ["%s: %s" % (type(e).__name__, e)]
-        if err:
-            bad += 1
-            print("FAIL\t%s: %s" % (desc, " ".join("; ".join(err[:5]).split())[:600]))
-        else:
-            print("ok\t" + desc)
-    return bad
-
-
 def main():
     if sys.argv[1] == "batch":
-        return 1 if batch(sys.argv[2]) else 0
+        deferred.main(lambda fields: (run(fields) or [])[:5], 600)
     if sys.argv[1] == "dump":
         for v in h5values(sys.argv[2], sys.argv[3]).ravel():
             print(repr(float(v)))

@@ -16,6 +16,7 @@
 #include "pario/train.h"
 #include "pario/view.h"
 #include "train_internal.h"
+#include "xsum_mpi.h"
 
 pario_status pario_allreduce_parse(const char *text, pario_allreduce_kind *k)
 {
@@ -35,15 +36,6 @@ pario_status pario_allreduce_parse(const char *text, pario_allreduce_kind *k)
 const char *pario_allreduce_name(pario_allreduce_kind k)
 {
     return k == PARIO_ALLREDUCE_RING ? "ring" : k == PARIO_ALLREDUCE_SHM ? "shm" : k == PARIO_ALLREDUCE_AUTO ? "auto" : "mpi";
-}
-
-static void merge_op(void *in, void *inout, int *len, MPI_Datatype *dt)
-{
-    (void)dt;
-    const pario_xsum *a = in;
-    pario_xsum *b = inout;
-    for (int i = 0; i < *len; i++)
-        pario_xsum_merge(&b[i], &a[i]);
 }
 
 /* MPI_Sendrecv, waiting as wait_yielding does. */
@@ -73,18 +65,15 @@ static int sendrecv_yielding(const void *sb, int sc, MPI_Datatype st, int dst, v
 /* At most this many accumulators per MPI call (counts stay far below INT_MAX). */
 #define PIECE 4096
 
-static pario_status allreduce_mpi(pario_xsum *acc, double *out, uint64_t n, MPI_Datatype t, MPI_Comm comm)
+static pario_status allreduce_mpi(pario_xsum *acc, double *out, uint64_t n, const pario_xsum_mpi *x, MPI_Comm comm)
 {
-    MPI_Op op;
-    MPI_Op_create(merge_op, 1, &op);
     int err = MPI_SUCCESS;
     for (uint64_t s = 0; s < n && err == MPI_SUCCESS; s += PIECE) {
         int c = (int)(n - s < PIECE ? n - s : PIECE);
         MPI_Request rq;
-        err = MPI_Iallreduce(MPI_IN_PLACE, acc + s, c, t, op, comm, &rq);
+        err = MPI_Iallreduce(MPI_IN_PLACE, acc + s, c, x->type, x->op, comm, &rq);
         err = err == MPI_SUCCESS ? pario_wait_yielding(&rq) : err;
     }
-    MPI_Op_free(&op);
     if (err != MPI_SUCCESS)
         return pario_mpi_error(err, "MPI_Allreduce of the gradients", NULL);
     for (uint64_t i = 0; i < n; i++)
@@ -144,11 +133,10 @@ static pario_status allreduce_ring(pario_xsum *acc, double *out, uint64_t n, MPI
 pario_status pario_xsum_allreduce(pario_xsum *acc, double *out, uint64_t n, pario_allreduce_kind kind,
                                   MPI_Comm comm)
 {
-    MPI_Datatype t;
-    MPI_Type_contiguous((int)sizeof(pario_xsum), MPI_BYTE, &t);
-    MPI_Type_commit(&t);
-    pario_status st = kind == PARIO_ALLREDUCE_RING ? allreduce_ring(acc, out, n, t, comm)
-                                                   : allreduce_mpi(acc, out, n, t, comm);
-    MPI_Type_free(&t);
+    pario_xsum_mpi x;
+    pario_xsum_mpi_init(&x);
+    pario_status st = kind == PARIO_ALLREDUCE_RING ? allreduce_ring(acc, out, n, x.type, comm)
+                                                   : allreduce_mpi(acc, out, n, &x, comm);
+    pario_xsum_mpi_free(&x);
     return st;
 }

@@ -15,6 +15,7 @@
 #include "pario/h5log.h"
 #include "pario/pi.h"
 #include "h5table.h"
+#include "xsum_mpi.h"
 
 /* Compare what the command line asks with what the log holds. */
 static pario_status match_log(const pario_pi_run_opts *o, const pario_pi_history *h, pario_pi_params *p)
@@ -57,16 +58,6 @@ static pario_status match_log(const pario_pi_run_opts *o, const pario_pi_history
         p->rounds = o->p.rounds;
     }
     return pario_pi_params_check(p);
-}
-
-/* MPI_Op: into += in, exactly, for pario_xsum accumulators sent as bytes. */
-static void xsum_merge_op(void *in, void *inout, int *len, MPI_Datatype *dt)
-{
-    (void)dt;
-    const pario_xsum *a = in;
-    pario_xsum *b = inout;
-    for (int i = 0; i < *len; i++)
-        pario_xsum_merge(&b[i], &a[i]);
 }
 
 static void tally_history(const pario_pi_history *h, pario_pi_tally *t)
@@ -142,13 +133,9 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
     int64_t *all = mid ? NULL : pario_alloc((size_t)nranks * 2 * sizeof *all);
     st = all || mid ? pario_ok() : pario_sys_error(ENOMEM, "the round totals", NULL);
     pario_agree(&st, comm);
-    MPI_Datatype xsum_type = MPI_DATATYPE_NULL;
-    MPI_Op xsum_op = MPI_OP_NULL;
-    if (mid) {
-        MPI_Type_contiguous((int)sizeof(pario_xsum), MPI_BYTE, &xsum_type);
-        MPI_Type_commit(&xsum_type);
-        MPI_Op_create(xsum_merge_op, 1, &xsum_op);
-    }
+    pario_xsum_mpi xm;
+    if (mid)
+        pario_xsum_mpi_init(&xm);
     pario_xsum merged;
     double t_start = MPI_Wtime();
     const uint64_t first = t.rounds;
@@ -166,7 +153,7 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
         if (mid) {
             /* the blocks' exact sums of every rank, merged exactly, rounded once;
              * the ranks' parts cover the round's S points */
-            MPI_Allreduce(&part.exact, &merged, 1, xsum_type, xsum_op, comm);
+            MPI_Allreduce(&part.exact, &merged, 1, xm.type, xm.op, comm);
             sum = pario_xsum_round(&merged);
             samples = (int64_t)p.samples;
         } else {
@@ -190,10 +177,8 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
     }
     res->seconds = MPI_Wtime() - t_start;
     free(all);
-    if (mid) {
-        MPI_Op_free(&xsum_op);
-        MPI_Type_free(&xsum_type);
-    }
+    if (mid)
+        pario_xsum_mpi_free(&xm);
     res->log_seconds = pario_h5log_seconds(log);
     res->log_syncs = pario_h5log_syncs(log);
     pario_status cst = pario_h5log_close(log);

@@ -2,7 +2,7 @@
 # float results do not depend on ranks, chunks, strategies or distributions
 # (included from Makefile.am)
 pkginclude_HEADERS += include/pario/xsum.h
-lib_libpario_la_SOURCES += lib/xsum.c
+lib_libpario_la_SOURCES += lib/xsum.c lib/xsum_mpi.c lib/xsum_mpi.h
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/test_xsum

@@ -1,6 +1,9 @@
 # Shared by the benchmark scripts (sourced): timing whole processes, medians, tables.
 set -u
 : "${PARIO_BIN:=$(cd "$(dirname "$0")/../build/tools" 2>/dev/null && pwd)}"
+# absolute: the scripts cd into their work directory (a relative PARIO_BIN=build/tools
+# made every run there fail)
+PARIO_BIN=$(cd "$PARIO_BIN" 2>/dev/null && pwd) || { echo "bench: PARIO_BIN: no such directory" >&2; exit 1; }
 PARIO_BUILD=$(cd "$PARIO_BIN/.." 2>/dev/null && pwd)
 # Time the programs users run, not libtool's wrapper scripts: in a build tree
 # build/tools/pario-x is a shell script that execs build/tools/.libs/pario-x

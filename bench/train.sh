@@ -53,7 +53,8 @@ med() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[N
 rm -f ./*.rate ./*.wall ./*.cpu ./*.mstep
 # whole process: wall seconds and CPU seconds (user + system, all ranks) of
 # mpiexec, by /usr/bin/time; the loop's own samples/s from each program
-timed() { local tag=$1; shift; /usr/bin/time -f "%e %U %S" -o t.out "$@" > out.txt 2> err.txt || exit 1
+timed() { local tag=$1; shift
+  /usr/bin/time -f "%e %U %S" -o t.out "$@" > out.txt 2> err.txt || { echo "bench/train.sh: failed: $*" >&2; cat err.txt >&2; exit 1; }
   awk '{print $1}' t.out >>"$tag.wall"; awk '{print $2 + $3}' t.out >>"$tag.cpu"; }
 # the rate of rank 0's median step (--verbose): batch / median step time
 mstep() { sed -n 's/.*rank 0: .*median step \([0-9.]*\) us.*/\1/p' "$2" | awk -v b="$1" '{print b / ($1 * 1e-6)}'; }

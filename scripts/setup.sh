@@ -5,6 +5,7 @@
 #                                error, fault and view tests under ASan+UBSan
 #                                (scripts/sanitize.sh, in build-asan/), the rest in build/
 #   bash scripts/setup.sh deps   install the Debian packages only
+#   bash scripts/setup.sh bench  install, build, and the benchmarks' peers (mpi4py, pandas)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-demo}
@@ -15,6 +16,8 @@ BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config mpich libmp
 # What only the test suite needs (references, two hosts, a real Slurm, strace):
 TEST_PACKAGES="python3 python3-numpy python3-yaml python3-jsonschema python3-h5py-serial python3-netcdf4 python3-sklearn openmpi-bin clang libclang-rt-14-dev
   openssh-server openssh-client iproute2 strace munge slurmctld slurmd slurm-client"
+# What only bench/ needs: the peers' mpi4py (on Open MPI) and pandas
+BENCH_PACKAGES="python3-mpi4py python3-pandas"
 PACKAGES="$BUILD_PACKAGES"
 
 deps() {
@@ -41,6 +44,7 @@ build() {
 
 case $what in
 deps) PACKAGES="$BUILD_PACKAGES $TEST_PACKAGES"; deps ;;
+bench) PACKAGES="$BUILD_PACKAGES $TEST_PACKAGES $BENCH_PACKAGES"; deps; build ;;
 demo)
   deps
   build
@@ -126,5 +130,5 @@ test)
   echo "$(( ${pass:-0} + spass )) passed, $(( ${fail:-0} + ${err:-0} + sfail )) failed, $(( ${skip:-0} + sskip )) skipped"
   exit "$rc"
   ;;
-*) echo "usage: bash scripts/setup.sh demo|test|deps" >&2; exit 2 ;;
+*) echo "usage: bash scripts/setup.sh demo|test|deps|bench" >&2; exit 2 ;;
 esac

@@ -268,7 +268,13 @@ for i in $(seq 33); do cat lin_X.bin; done > trunc_X.bin
 for i in $(seq 33); do cat lin_y.bin; done > trunc_y.bin
 printf 'dtype: float64\nshape: [2013, 3]\n' > trunc_X.bin.yaml
 printf 'dtype: float64\nshape: [2013]\n' > trunc_y.bin.yaml
-(sleep 2; truncate -s 100 trunc_X.bin) &
+# cut once a rank has mapped it (its /proc maps name it; at most 5 s: 2 s
+# fixed before)
+(for _ in $(seq 250); do
+   for pid in $(pgrep -f 'epochs 1e15 trunc_X'); do grep -qs trunc_X.bin "/proc/$pid/maps" && break 2; done
+   sleep 0.02
+ done
+ truncate -s 100 trunc_X.bin) &
 expect_error 2 1 'trunc_X.bin: .*\(rank [01]\)$' pario-train --model linear --labels trunc_y.bin --epochs 1e15 trunc_X.bin
 wait
 run bigblock 2 --model linear --labels lin_y.bin --epochs 2 --shuffle-block 1e18 lin_X.bin

@@ -169,8 +169,10 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
         if (h->total)
             sum = h->total[r];
         pario_pi_tally_add(&t, hits, sum, (uint64_t)samples);
-        double e = pario_pi_estimate(&t);
-        if (!(fabs(e - h->estimate[r]) <= 1e-12 * fabs(e)))
+        /* the stored estimate's own scale: a /total of inf made the recomputed
+         * estimate inf, and a tolerance of 1e-12 * inf let any stored value pass */
+        double e = pario_pi_estimate(&t), stored = h->estimate[r];
+        if (!(e == stored || fabs(e - stored) <= 1e-12 * fabs(stored)))
             break;
         good = r + 1;
     }

@@ -39,6 +39,11 @@ static pario_status match_log(const pario_pi_run_opts *o, const pario_pi_history
                            "%s: a midpoint log without /total (an older pario-pi's, whose sums depend on the rank "
                            "count) cannot be continued; start a new log",
                            path);
+    if (h->p.method == PARIO_PI_MIDPOINT && h->block == 0)
+        return pario_error(PARIO_ERR_RUNTIME,
+                           "%s: a midpoint log whose attribute block_points is not a positive count; it cannot be "
+                           "continued",
+                           path);
     if (h->p.method == PARIO_PI_MIDPOINT && h->block != PARIO_PI_BLOCK)
         return pario_error(PARIO_ERR_RUNTIME,
                            "%s: a midpoint log of blocks of %llu points; this pario-pi sums blocks of %d, so it "

@@ -234,6 +234,19 @@ cp blk.h5 blkkeep.h5
 expect_error 1 1 '^pario-pi: error: blk.h5: a midpoint log of blocks of 8192 points; this pario-pi sums blocks of 4096, so it cannot continue it$' \
   pario-pi --resume --log blk.h5
 check "the midpoint log of other blocks is untouched" cmp -s blk.h5 blkkeep.h5
+# a /total of inf in round 0 (the stored estimate finite): no complete round.
+# Before, the check's tolerance scaled with the recomputed estimate (1e-12 x
+# inf) and let it through: --resume reported an estimate of inf, pario-plot drew it.
+# A block_points that is not a positive count is named as such (it read as 0).
+"$PYTHON3" -c "
+import h5py, numpy as np, shutil
+shutil.copy('mb2.h5', 'inf.h5'); shutil.copy('mb2.h5', 'neg.h5')
+f = h5py.File('inf.h5', 'r+'); f['total'][0] = np.inf; f.close()
+f = h5py.File('neg.h5', 'r+'); f.attrs['block_points'] = np.int64(-4096); f.close()" || exit 99
+expect_error 2 1 '^pario-pi: error: inf.h5: holds no complete round$' pario-pi --resume --log inf.h5
+expect_error 1 1 '^pario-plot: error: inf.h5: holds no complete round$' pario-plot inf.h5 --out inf.svg
+expect_error 1 1 '^pario-pi: error: neg.h5: a midpoint log whose attribute block_points is not a positive count; it cannot be continued$' \
+  pario-pi --resume --log neg.h5
 expect_error 1 1 'pario-pi: error: missing.h5: cannot open' pario-pi --resume --log missing.h5
 check "refused resumes left the log untouched" test "$(sum_of d1.h5)" = "$before"
 defer "d1.h5 not damaged by refused runs: it matches the numpy reference" check-log d1.h5 --seed 11 --samples 100003 --rounds 4 --ranks 1

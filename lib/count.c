@@ -14,6 +14,14 @@
 
 pario_status pario_count_query_set(pario_count_query *q, pario_count_mode mode, const char *arg)
 {
+    /* a repeat is refused, not taken as the last one: --value 1 --value 2 may
+     * mean both values (as grep -e a -e b does), which is --values 1,2 */
+    if (q->mode == mode && mode == PARIO_COUNT_VALUE)
+        return pario_error(PARIO_ERR_USAGE, "--value given twice: count several values with --values A,B,...");
+    if (q->mode == mode && mode == PARIO_COUNT_VALUES)
+        return pario_error(PARIO_ERR_USAGE, "--values given twice: list every value in one --values A,B,...");
+    if (q->mode == mode)
+        return pario_error(PARIO_ERR_USAGE, "--range given twice: a run counts one range");
     if (q->mode != PARIO_COUNT_NONE)
         return pario_error(PARIO_ERR_USAGE, "give one of --value, --range, --values");
     q->mode = mode;

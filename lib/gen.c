@@ -10,7 +10,8 @@
 
 pario_status pario_gen_spec_set(pario_gen_spec *g, pario_gen_kind kind, const char *arg)
 {
-    if (g->kind != PARIO_GEN_NONE)
+    /* the same one again: the last wins (as for every other option) */
+    if (g->kind != PARIO_GEN_NONE && g->kind != kind)
         return pario_error(PARIO_ERR_USAGE, "give one of --uniform, --normal, --sequence");
     g->kind = kind;
     if (kind == PARIO_GEN_SEQUENCE)

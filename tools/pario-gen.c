@@ -15,6 +15,7 @@ struct gen_opts {
     int ndims;
     uint64_t dims[2], offset;
     int big_endian, have_seed;
+    int size_key; /* O_COUNT or O_SHAPE: which gave the size (a repeated one: the last wins) */
 };
 
 static pario_status handle(void *ctx, int key, const char *arg)
@@ -24,14 +25,17 @@ static pario_status handle(void *ctx, int key, const char *arg)
     switch (key) {
     case O_DTYPE: o->dtype = arg; break;
     case O_COUNT:
-        if (o->ndims)
-            return pario_error(PARIO_ERR_USAGE, "give either --count or --shape");
+        if (o->size_key == O_SHAPE)
+            return pario_error(PARIO_ERR_USAGE, "give either --count or --shape, not both");
+        o->size_key = O_COUNT;
         o->ndims = 1;
         st = pario_parse_size(arg, &o->dims[0]);
         break;
     case O_SHAPE: {
-        if (o->ndims)
-            return pario_error(PARIO_ERR_USAGE, "give either --count or --shape");
+        if (o->size_key == O_COUNT)
+            return pario_error(PARIO_ERR_USAGE, "give either --count or --shape, not both");
+        o->size_key = O_SHAPE;
+        o->dims[1] = 0;
         char buf[96], *a, *b;
         if (!pario_split_pair(arg, ',', buf, sizeof buf, &a, &b)) {
             o->ndims = 1;

@@ -61,6 +61,23 @@ for case in "pario-count|chunk|--value 1 --chunk 7Q x.bin" "pario-reduce|chunk|-
   expect_error 1 2 "^$tool: error: --$opt: '7Q': unknown suffix 'Q' " $tool $args
 done
 
+# ---- a repeated option: the last one wins, as in GNU tools (pario-gen said
+# "give either --count or --shape" for two --count; session 19); --count with
+# --shape is still refused
+mpirun 1 pario-gen --dtype int8 --count 3 --count 5 --sequence --out rep.bin >/dev/null 2>rep.err
+check "pario-gen --count 3 --count 5: 5 bytes ($(head -c 200 rep.err))" test "$(stat -c %s rep.bin 2>/dev/null)" = 5
+mpirun 1 pario-gen --dtype int8 --shape 2,3 --shape 7 --sequence --out rep.bin >/dev/null 2>rep.err
+check "pario-gen --shape 2,3 --shape 7: 7 bytes ($(head -c 200 rep.err))" test "$(stat -c %s rep.bin 2>/dev/null)" = 7
+expect_error 1 2 "^pario-gen: error: give either --count or --shape, not both\$" pario-gen --dtype int8 --shape 2,3 --count 4 --sequence --out rep.bin
+mpirun 1 pario-gen --dtype int8 --count 4000 --uniform 0:1 --uniform 7:8 --seed 3 --out rep.bin >/dev/null 2>rep.err
+check "pario-gen --uniform 0:1 --uniform 7:8: the bytes are 7 and 8 ($(head -c 200 rep.err))" \
+  test "$(od -An -v -tu1 rep.bin 2>/dev/null | tr -s ' ' '\n' | grep -v '^$' | sort -u | tr '\n' ' ')" = "7 8 "
+expect_error 1 2 "^pario-gen: error: give one of --uniform, --normal, --sequence\$" pario-gen --dtype int8 --count 4 --uniform 0:1 --sequence --out rep.bin
+# pario-count refuses a repeat, which may mean both values (grep -e a -e b): --values
+expect_error 1 2 "^pario-count: error: --value given twice: count several values with --values A,B,\.\.\.\$" pario-count --value 1 --value 2 rep.bin
+expect_error 1 2 "^pario-count: error: --values given twice: list every value in one --values A,B,\.\.\.\$" pario-count --values 1 --values 2 rep.bin
+expect_error 1 2 "^pario-count: error: --range given twice: a run counts one range\$" pario-count --range 1:2 --range 3:4 rep.bin
+
 # ---- data for the rest
 mpirun 2 pario-gen --dtype int32 --count 100003 --uniform 0:9 --seed 4 --out s.bin >/dev/null 2>&1 ||
   fail "pario-gen for the CLI tests"

@@ -111,7 +111,7 @@ for n in 1 3; do
   fails $n 2 "${G}--dtype is required" pario-gen --count 10 --sequence --out g.bin
   fails $n 2 "${G}--dtype 'int128': unknown type" pario-gen --dtype int128 --count 10 --sequence --out g.bin
   fails $n 2 "${G}--count N or --shape R,C is required" pario-gen --dtype int8 --sequence --out g.bin
-  fails $n 2 "${G}give either --count or --shape" pario-gen --dtype int8 --count 5 --shape 2,3 --sequence --out g.bin
+  fails $n 2 "${G}give either --count or --shape, not both" pario-gen --dtype int8 --count 5 --shape 2,3 --sequence --out g.bin
   fails $n 2 "${G}--out FILE is required" pario-gen --dtype int8 --count 10 --sequence
   fails $n 2 "${G}say which values" pario-gen --dtype int8 --count 10 --out g.bin
   fails $n 2 "${G}give one of --uniform, --normal, --sequence" pario-gen --dtype int8 --count 10 --sequence --uniform 0:1 --out g.bin

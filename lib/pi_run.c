@@ -14,6 +14,7 @@
 #include "pario/fileutil.h"
 #include "pario/h5log.h"
 #include "pario/pi.h"
+#include "slow.h"
 #include "h5table.h"
 #include "xsum_mpi.h"
 
@@ -179,6 +180,7 @@ pario_status pario_pi_run(const pario_pi_run_opts *o, pario_pi_result *res, MPI_
         }
         if (o->progress)
             pario_progress_update(o->progress, r + 1 - first);
+        pario_slow_after(t0); /* PARIO_SLOW, the test hook (slow.h): per round, once it is logged */
     }
     res->seconds = MPI_Wtime() - t_start;
     free(all);

@@ -254,12 +254,15 @@ done
 
 # a read failing on one rank in the middle of training (rank 1's 2nd read, rank
 # 2 of 3's 1st): the failure rides in that step's allreduce, every rank stops,
-# one line; a block larger than the data is one block
-PARIO_FAULT=read:rank=1:after=1 expect_error 2 1 'log_D.bin: read' pario-train "${LOG[@]}"
+# one line; a block larger than the data is one block. (In shared memory rank
+# 0 sleeps 10 ms after each segment it sums, PARIO_SLOW=0:+0.01, so that rank
+# 1 sums the most and reaches its 2nd read whatever the load: a rank the OS
+# parks may read only a few times, above, and an exit 0 fails the check.)
+PARIO_SLOW=0:+0.01 PARIO_FAULT=read:rank=1:after=1 expect_error 2 1 'log_D.bin: read' pario-train "${LOG[@]}"
 PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce ring --no-mmap
 PARIO_FAULT=read:rank=2 expect_error 3 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce shm --no-mmap
 PARIO_FAULT=read:rank=0:after=2 expect_error 4 1 'soft_X.bin: read' pario-train "${SOFT[@]}" --allreduce mpi --no-mmap
-PARIO_FAULT=read:rank=1:after=1 expect_error 2 1 'log32_y.bin: read' pario-train "${LOG32[@]}" log32_X.bin
+PARIO_SLOW=0:+0.01 PARIO_FAULT=read:rank=1:after=1 expect_error 2 1 'log32_y.bin: read' pario-train "${LOG32[@]}" log32_X.bin
 # a file truncated under a running training (2,013 rows, 12 pages, cut to
 # 100 bytes): one line, exit 1, never a crash (the SIGBUS of the memory map is
 # caught as a failed read; truncated before it was mapped, the short file is

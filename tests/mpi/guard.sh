@@ -332,9 +332,9 @@ sigterm_between() { # LABEL N GLOB TOOL ARGS...
   local job=$!
   f=$(first_match "$glob")
   pid=${f##*.tmp.}; pid=${pid%%.*}
-  # until it sleeps in the pause (its wchan; a fixed 0.3 s before), at most 2 s:
-  # the signal ends the pause
-  for _ in $(seq 40); do case $(cat "/proc/$pid/wchan" 2>/dev/null) in *nanosleep*) break ;; esac; sleep 0.05; done
+  # until it sleeps in the pause (its wchan; a fixed 0.3 s before), at most 5 s
+  # (a busy machine; it is there in a few ms): the signal ends the pause
+  for _ in $(seq 100); do case $(cat "/proc/$pid/wchan" 2>/dev/null) in *nanosleep*) break ;; esac; sleep 0.05; done
   if [ -z "$f" ] || ! kill -TERM "$pid" 2>/dev/null; then fail "$label: no process to signal ($glob)"; fi
   wait $job
   check "$label: the run did not end normally" test $? -ne 0

@@ -172,9 +172,13 @@ pario_status pario_parse_size(const char *text, uint64_t *out)
         *out = 0;
         return pario_ok();
     }
-    for (; e10 > 0; e10--)
-        if ((v *= 10) > (__int128)UINT64_MAX)
+    /* checked before each step: v * mult may already pass 2^64 (up to 2^126),
+     * and ten times that overflowed the __int128 (fuzz_size in CI, session 19) */
+    for (; e10 > 0; e10--) {
+        if (v > (__int128)UINT64_MAX)
             return pario_error(PARIO_ERR_USAGE, "'%s' is too large", text);
+        v *= 10;
+    }
     for (; e10 < 0; e10++) {
         if (v % 10)
             return pario_error(PARIO_ERR_USAGE, "'%s' is not a whole number", text);

@@ -26,8 +26,10 @@ static pario_status parse_real(const char *opt, const char *arg, double lo, doub
 
 static pario_status parse_count(const char *opt, const char *arg, uint64_t lo, uint64_t *out)
 {
+    /* a size that does not parse keeps its reason; the option parser names
+     * the option (lib/opts.c) */
     pario_status st = pario_parse_size(arg, out);
-    if (pario_failed(&st) || *out < lo)
+    if (!pario_failed(&st) && *out < lo)
         return pario_error(PARIO_ERR_USAGE, "--%s: '%s' is not a whole number >= %llu", opt, arg,
                            (unsigned long long)lo);
     return st;

@@ -55,7 +55,8 @@ done
 for case in "pario-count|chunk|--value 1 --chunk 7Q x.bin" "pario-reduce|chunk|--op sum --chunk 7Q x.bin" \
   "pario-gen|count|--dtype int8 --count 7Q --sequence --out g.bin" "pario-gen|shape|--dtype int8 --shape 3,7Q --sequence --out g.bin" \
   "pario-gen|seed|--dtype int8 --count 3 --uniform 0:1 --seed 7Q --out g.bin" "pario-convert|offset|--dtype int8 --offset 7Q x.bin y.bin" \
-  "pario-grep|max-line|--max-line 7Q a x.txt" "pario-pi|samples|--samples 7Q" "pario-plot|width|x.h5 --out x.svg --width 7Q"; do
+  "pario-grep|max-line|--max-line 7Q a x.txt" "pario-pi|samples|--samples 7Q" "pario-plot|width|x.h5 --out x.svg --width 7Q" \
+  "pario-train|epochs|--model linear --label-column 1 --epochs 7Q x.bin"; do
   IFS='|' read -r tool opt args <<<"$case"
   # shellcheck disable=SC2086
   expect_error 1 2 "^$tool: error: --$opt: '7Q': unknown suffix 'Q' " $tool $args

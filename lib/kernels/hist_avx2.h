@@ -136,11 +136,3 @@ static void hist_pairs_end(struct hist_pairs *hp)
     for (int32_t b = 1; b <= bins; b++)
         hp->counts[b - 1] += col[b];
 }
-
-static void hist_f64_avx2(const double *x, size_t n, const pario_hist *h, uint64_t *counts, int fetch)
-{
-    struct hist_pairs hp;
-    hist_pairs_begin(&hp, h, counts);
-    hist_pairs_add(&hp, x, n, fetch);
-    hist_pairs_end(&hp);
-}

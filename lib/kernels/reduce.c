@@ -35,7 +35,10 @@
 #ifndef PF_AHEAD
 #define PF_AHEAD (16 << 10)
 #endif
-#define PREFETCH(p) __builtin_prefetch((const void *)((uintptr_t)(const void *)(p) + PF_AHEAD))
+#ifndef PF_LEVEL
+#define PF_LEVEL 3
+#endif
+#define PREFETCH(p) __builtin_prefetch((const void *)((uintptr_t)(const void *)(p) + PF_AHEAD), 0, PF_LEVEL)
 /* The same for a block's bytes at once, before sweeps too short to carry one
  * prefetch per line (the integer and plain sums: interleaved, the prefetches
  * halved their speed from L2). */
@@ -714,12 +717,13 @@ static int guess_settle(struct guess *g, int swept, int ge, int ge2, int res, do
             double s;                                                                  \
             T mn, mx;                                                                  \
             struct blk b = { 0, 0, UINT64_MAX, { 0 }, { 0 }, 0, 0, 0 };                \
-            if ((fused && FUSED(p, nb, out->shift, out, &mn, &mx, &g)) ||                \
-                (fsum && FSUM(p, nb, out, &mn, &mx, &g)) || (fmm && MMF(p, nb, &mn, &mx))) { \
+            int hdone = 0; /* the block's histogram counted by its sweep */            \
+            if ((fused && FUSED(p, nb, out->shift, out, &mn, &mx, &g, hp, &hdone)) ||    \
+                (fsum && FSUM(p, nb, out, &mn, &mx, &g, hp, &hdone)) || (fmm && MMF(p, nb, &mn, &mx))) { \
                 b.n = nb;                                                              \
                 SET_EXTREMES(T, f, FINDF);                                             \
                 fold(out, &b);                                                         \
-                if (hp)                                                                \
+                if (hp && !hdone)                                                      \
                     HADD(hp, p, nb);                                                   \
                 continue;                                                              \
             }                                                                          \
@@ -736,7 +740,7 @@ static int guess_settle(struct guess *g, int swept, int ge, int ge2, int res, do
                 SET_EXTREMES(T, f, FINDF);                                             \
             }                                                                          \
             fold(out, &b);                                                             \
-            if (hp)                                                                    \
+            if (hp && !hdone)                                                          \
                 HADD(hp, p, nb);                                                       \
         }                                                                              \
         if (fused || fsum)                                                             \
@@ -892,39 +896,73 @@ MINMAX(mm_f64, double)
 
 FUSED_F(fused_f32, float, mm_f32, spb_f32, rs_f32, rqs_f32)
 FUSED_F(fused_f64, double, mm_f64, spb_f64, rs_f64, rqs_f64)
-/* AVX2 without AVX-512: the float64 block in intrinsics (reduce_avx2.h) */
+/* The float64 block in intrinsics: AVX2 (reduce_avx2.h, hist_avx2.h) or AVX-512
+ * (reduce_avx512.h), as reduce_path() chooses */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(PARIO_NO_CLONES)
 #define PARIO_AVX2_PATHS 1
 #include "reduce_avx2.h"
 #include "hist_avx2.h"
+#include "reduce_avx512.h"
 static int fused_f64_pick(const double *p, size_t nb, double sh, pario_acc *out, double *pmn, double *pmx,
-                          struct guess *g)
+                          struct guess *g, void *hp, int *hdone)
 {
-    return avx2_paths() ? fused_f64_avx2(p, nb, sh, out, pmn, pmx, g) : fused_f64(p, nb, sh, out, pmn, pmx, g);
+    switch (reduce_path()) {
+    case PATH_AVX512: return fused_avx2(p, nb, sh, out, pmn, pmx, g, 1, spb_f64_avx512, 1, hp, hdone);
+    case PATH_AVX2: return fused_avx2(p, nb, sh, out, pmn, pmx, g, 1, spb_f64_avx2_hp, 0, hp, hdone);
+    default: *hdone = 0; return fused_f64(p, nb, sh, out, pmn, pmx, g);
+    }
 }
-static int fsum_f64_pick(const double *p, size_t nb, pario_acc *out, double *pmn, double *pmx, struct guess *g)
+static int fsum_f64_pick(const double *p, size_t nb, pario_acc *out, double *pmn, double *pmx, struct guess *g,
+                         void *hp, int *hdone)
 {
-    return avx2_paths() && fsum_f64_avx2(p, nb, out, pmn, pmx, g);
+    *hdone = 0;
+    switch (reduce_path()) {
+    case PATH_AVX512: return fused_avx2(p, nb, 0, out, pmn, pmx, g, 0, sps_f64_avx512, 1, hp, hdone);
+    case PATH_AVX2: return fused_avx2(p, nb, 0, out, pmn, pmx, g, 0, sps_f64_avx2_hp, 0, hp, hdone);
+    default: return 0;
+    }
 }
 static int mm_f64_pick(const double *p, size_t nb, double *pmn, double *pmx)
 {
-    return avx2_paths() && mm_f64_avx2(p, nb, pmn, pmx);
+    switch (reduce_path()) {
+    case PATH_AVX512: return mm_f64_avx512(p, nb, pmn, pmx);
+    case PATH_AVX2: return mm_f64_avx2(p, nb, pmn, pmx);
+    default: return 0;
+    }
+}
+static void hist_pairs_add_pick(struct hist_pairs *hp, const double *p, size_t n, int fetch)
+{
+    if (reduce_path() == PATH_AVX512)
+        hist_pairs_add_avx512(hp, p, n, fetch);
+    else
+        hist_pairs_add(hp, p, n, fetch);
 }
 #else
-#define fused_f64_pick fused_f64
+#define fused_f64_pick(p, nb, sh, out, pmn, pmx, g, hp, hdone) (*(hdone) = 0, fused_f64(p, nb, sh, out, pmn, pmx, g))
 #define fsum_f64_pick FSUM_NONE
 #define mm_f64_pick MMF_NONE
 #endif
 /* no one-sweep path: the general one (two sweeps: S1, then EXACT) */
-#define FSUM_NONE(p, nb, out, pmn, pmx, g) ((void)(p), (void)(nb), (void)(out), (void)(pmn), (void)(pmx), (void)(g), 0)
+#define FSUM_NONE(p, nb, out, pmn, pmx, g, hp, hdone)                                  \
+    ((void)(p), (void)(nb), (void)(out), (void)(pmn), (void)(pmx), (void)(g), (void)(hp), *(hdone) = 0, 0)
+/* the clones' FUSED_F, which count no histogram */
+#define FUSED_NOH_DEF(F, T)                                                            \
+    static inline int F##_noh(const T *p, size_t nb, double sh, pario_acc *out, T *pmn, T *pmx, struct guess *g, \
+                              void *hp, int *hdone)                                    \
+    {                                                                                  \
+        (void)hp;                                                                      \
+        *hdone = 0;                                                                    \
+        return F(p, nb, sh, out, pmn, pmx, g);                                         \
+    }
+FUSED_NOH_DEF(fused_f32, float)
 #define MMF_NONE(p, nb, pmn, pmx) ((void)(p), (void)(nb), (void)(pmn), (void)(pmx), 0)
 #define HADD_NONE(hp, p, nb) ((void)(hp), (void)(p), (void)(nb))
 #ifdef PARIO_AVX2_PATHS
-#define HADD_F64(hp, p, nb) hist_pairs_add((struct hist_pairs *)(hp), (p), (nb), 0)
+#define HADD_F64(hp, p, nb) hist_pairs_add_pick((struct hist_pairs *)(hp), (p), (nb), 0)
 #else
 #define HADD_F64 HADD_NONE
 #endif
-REDUCE_F(red_f32, float, s1_f32, exact_f32, shifted_f32, fused_f32, FSUM_NONE, MMF_NONE, find_f32, slow_f32, HADD_NONE)
+REDUCE_F(red_f32, float, s1_f32, exact_f32, shifted_f32, fused_f32_noh, FSUM_NONE, MMF_NONE, find_f32, slow_f32, HADD_NONE)
 REDUCE_F(red_f64, double, s1_f64, exact_f64, shifted_f64, fused_f64_pick, fsum_f64_pick, mm_f64_pick, find_f64,
          slow_f64, HADD_F64)
 REDUCE_I(red_i8, int8_t, int64_t, PARIO_ACC_SIGNED, i, s1_i8, sq_i8, find_i8)
@@ -1138,7 +1176,10 @@ static void hist_any(const void *buf, size_t n, pario_dtype t, const pario_hist 
     case PARIO_FLOAT64:
 #ifdef PARIO_AVX2_PATHS
         if (hist_avx2_ok(h) && n >= HIST_PAIR_MIN && avx2_paths()) {
-            hist_f64_avx2(buf, n, h, counts, fetch);
+            struct hist_pairs hp;
+            hist_pairs_begin(&hp, h, counts);
+            hist_pairs_add_pick(&hp, buf, n, fetch);
+            hist_pairs_end(&hp);
             break;
         }
 #endif

@@ -17,23 +17,35 @@
 
 #define AVX2_TARGET __attribute__((target("avx2,fma")))
 
-static int avx2_choice = -1;
-static int avx2_paths(void)
+/* 0: the clones; 1: these AVX2 intrinsics; 2: the AVX-512 ones (reduce_avx512.h) */
+enum { PATH_CLONES, PATH_AVX2, PATH_AVX512 };
+static int path_choice = -1;
+static int reduce_path(void)
 {
-    if (avx2_choice < 0) {
+    if (path_choice < 0) {
         const char *e = getenv("PARIO_REDUCE_KERNEL");
         __builtin_cpu_init();
-        int can = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-        if (e && strcmp(e, "avx2") == 0)
-            avx2_choice = can;
+        const int can2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        const int can512 = can2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+        if (e && strcmp(e, "avx512") == 0)
+            path_choice = can512 ? PATH_AVX512 : can2 ? PATH_AVX2 : PATH_CLONES;
+        else if (e && strcmp(e, "avx2") == 0)
+            path_choice = can2 ? PATH_AVX2 : PATH_CLONES;
         else if (e && strcmp(e, "clones") == 0)
-            avx2_choice = 0;
+            path_choice = PATH_CLONES;
         else /* the AVX-512 clones met the targets on the Intel Xeon; an AMD EPYC
-              * with AVX-512 ran them at 2.2-2.6x of cat (issue 11), and Zen 4
-              * splits each 512-bit operation in two: these are fewer operations */
-            avx2_choice = can && (!__builtin_cpu_supports("avx512f") || __builtin_cpu_is("amd"));
+              * with AVX-512 ran them at 2.2-2.6x of cat (issue 11): there the
+              * AVX-512 intrinsics, and the AVX2 ones on a CPU without AVX-512 */
+            path_choice = can512 && __builtin_cpu_is("amd") ? PATH_AVX512 : can2 && !can512 ? PATH_AVX2
+                                                                                            : PATH_CLONES;
     }
-    return avx2_choice;
+    return path_choice;
+}
+/* an intrinsics path (either) */
+static int avx2_paths(void)
+{
+    return reduce_path() != PATH_CLONES;
 }
 
 /* A level: t = sigma + v (sigma = 1.5 * 2^k, |v| < 2^(k-1): t stays in sigma's
@@ -212,18 +224,47 @@ static void resid_f64_avx2(const double *x, size_t n, const double sig[4], doubl
     }
 }
 
-/* FUSED_F's contract (reduce.c) for float64 on this path: with sq the sum and
- * the shifted squares, else the sum alone (sh unused) */
+/* A block's sweep at given sigmas (spb_f64_avx2's contract; sh unused without
+ * the squares); a sweep that takes a histogram's table of pairs (the AVX-512
+ * ones) counts the block into hp when hp is not NULL */
+struct hist_pairs;
+typedef int (*sweep_fn)(const double *restrict x, size_t n, const double sig[4], double sh,
+                        struct avx2_levels *lv, double *mn, double *mx, struct hist_pairs *hp);
+
+AVX2_TARGET static int spb_f64_avx2_hp(const double *restrict x, size_t n, const double sig[4], double sh,
+                                       struct avx2_levels *lv, double *mn, double *mx, struct hist_pairs *hp)
+{
+    (void)hp;
+    return spb_f64_avx2(x, n, sig, sh, lv, mn, mx);
+}
+
+AVX2_TARGET static int sps_f64_avx2_hp(const double *restrict x, size_t n, const double sig[4], double sh,
+                                       struct avx2_levels *lv, double *mn, double *mx, struct hist_pairs *hp)
+{
+    (void)sh;
+    (void)hp;
+    return sps_f64_avx2(x, n, sig, lv, mn, mx);
+}
+
+/* FUSED_F's contract (reduce.c) for float64 on the intrinsics paths: with sq the
+ * sum and the shifted squares, else the sum alone (sh unused); sweep is that
+ * path's (with or without the squares, as sq says). With hp (and a sweep that
+ * counts, hs), the block's histogram is counted by exactly one of its sweeps, and
+ * *hdone says so (else the caller counts it). */
 static int fused_avx2(const double *p, size_t nb, double sh, pario_acc *out, double *pmn, double *pmx,
-                      struct guess *g, const int sq)
+                      struct guess *g, const int sq, sweep_fn sweep, const int hs, struct hist_pairs *hp,
+                      int *hdone)
 {
     double mn, mx, sig[4];
     struct avx2_levels lv;
     int res = 0, ge, ge2, e, e2;
     const int swept = guess_take(g, &ge, &ge2);
+    struct hist_pairs *h1 = hs ? hp : NULL;
+    *hdone = 0;
     if (swept) {
         avx2_sigmas(ge, ge2, sig);
-        res = sq ? spb_f64_avx2(p, nb, sig, sh, &lv, &mn, &mx) : sps_f64_avx2(p, nb, sig, &lv, &mn, &mx);
+        res = sweep(p, nb, sig, sh, &lv, &mn, &mx, h1);
+        *hdone = h1 != NULL;
     } else {
         mm_f64(p, nb, &mn, &mx);
     }
@@ -236,7 +277,8 @@ static int fused_avx2(const double *p, size_t nb, double sh, pario_acc *out, dou
         return 0;
     if (again) {
         avx2_sigmas(e, e2, sig);
-        res = sq ? spb_f64_avx2(p, nb, sig, sh, &lv, &mn, &mx) : sps_f64_avx2(p, nb, sig, &lv, &mn, &mx);
+        res = sweep(p, nb, sig, sh, &lv, &mn, &mx, *hdone ? NULL : h1);
+        *hdone = h1 != NULL;
     }
     if (res && lv.nonfinite)
         return 0;
@@ -248,16 +290,4 @@ static int fused_avx2(const double *p, size_t nb, double sh, pario_acc *out, dou
     if (res)
         resid_f64_avx2(p, nb, sig, sh, out, sq);
     return 1;
-}
-
-static int fused_f64_avx2(const double *p, size_t nb, double sh, pario_acc *out, double *pmn, double *pmx,
-                          struct guess *g)
-{
-    return fused_avx2(p, nb, sh, out, pmn, pmx, g, 1);
-}
-
-/* The sum alone (--op sum, mean, without var or std) */
-static int fsum_f64_avx2(const double *p, size_t nb, pario_acc *out, double *pmn, double *pmx, struct guess *g)
-{
-    return fused_avx2(p, nb, 0, out, pmn, pmx, g, 0);
 }

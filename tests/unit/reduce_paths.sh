@@ -8,7 +8,7 @@ set -u
 B=${builddir:-.}/tests/unit/test_reduce_clones
 [ -x "$B" ] || B=./tests/unit/test_reduce_clones
 rc=0
-for path in avx2 clones; do
+for path in avx512 avx2 clones; do
   echo "== PARIO_REDUCE_KERNEL=$path"
   PARIO_REDUCE_KERNEL=$path timeout 300 "$B" || { echo "FAIL: the $path path" >&2; rc=1; }
 done

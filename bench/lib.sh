@@ -67,7 +67,18 @@ reset_times() { for n in "$@"; do rm -f "$BENCH_DIR/$n.times"; done; }
 # row NAME BASELINE LABEL: a markdown table row with the median and the ratio to BASELINE
 row() { local m b; m=$(median "$1"); b=$(median "$2"); printf '| %s | %.3f | %.2f |\n' "$3" "$m" "$(echo "$m $b" | awk '{print $1/$2}')"; }
 
-machine_line() { echo "$(date -u +%Y-%m-%d) · commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null) · $(nproc) cores · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') · load $(cut -d' ' -f1-3 /proc/loadavg)"; }
+# the CPU as the VM shows it: model name, family/model (AMD family 25 is Zen 3/4,
+# 26 Zen 5), the widest vector ISA shown, L1d and L2 per core
+cpu_line() {
+  local fam mod isa l1 l2
+  fam=$(grep -m1 '^cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')
+  mod=$(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' ')
+  isa=SSE; grep -q -m1 -w avx2 /proc/cpuinfo && isa=AVX2; grep -q -m1 -w avx512f /proc/cpuinfo && isa=AVX-512
+  l1=$(cat /sys/devices/system/cpu/cpu0/cache/index0/size 2>/dev/null)
+  l2=$(cat /sys/devices/system/cpu/cpu0/cache/index2/size 2>/dev/null)
+  echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') (family $fam model $mod, $isa, L1d $l1, L2 $l2)"
+}
+machine_line() { echo "$(date -u +%Y-%m-%d) · commit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null) · $(nproc) cores · $(cpu_line) · load $(cut -d' ' -f1-3 /proc/loadavg)"; }
 
 # write_results NAME TABLE: replace NAME's section of bench/RESULTS.md; on an AMD
 # CPU the section is NAME-amd, kept next to NAME's (the targets hold on both kinds)

@@ -27,11 +27,14 @@ for i in $(seq "$REPS"); do
   timed startup mpiexec.mpich -n 2 "$FLOOR" /dev/null 1048576
 done
 # peak memory in a run of its own (/usr/bin/time around each rank is a process more)
-mpiexec.mpich -n 2 /usr/bin/time -f "maxrss_kib %M" "$PARIO_BIN/pario-count" --value 7 --quiet "$F" >/dev/null 2>"$BENCH_DIR/rss.err"
+# (each rank's figure in a file of its own: on one stderr the two lines interleaved)
+rm -f "$BENCH_DIR"/rss.err.*
+mpiexec.mpich -n 2 sh -c 'exec /usr/bin/time -f "maxrss_kib %M" -o "$0.$PMI_RANK" "$@"' "$BENCH_DIR/rss.err" \
+  "$PARIO_BIN/pario-count" --value 7 --quiet "$F" >/dev/null
 pc=$(awk '/^count:/ {print $2}' "$BENCH_DIR/pario.out")
 pe=$(cat "$BENCH_DIR/peer.out")
 [ "$pc" = "$pe" ] || { echo "bench: pario counted $pc, the peer $pe" >&2; exit 1; }
-rss=$(awk '/maxrss_kib/ {if ($2 > m) m = $2} END {printf "%.1f", m / 1024}' "$BENCH_DIR/rss.err")
+rss=$(cat "$BENCH_DIR"/rss.err.* | awk '/maxrss_kib/ {if ($2 > m) m = $2} END {printf "%.1f", m / 1024}')
 table=$(cat <<T
 ### count (bench/count.sh)
 $(machine_line)

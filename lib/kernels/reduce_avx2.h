@@ -9,9 +9,10 @@
  * block's largest square), and the sum two. A third of the adds are
  * multiply-adds by one (the same rounding) on the FMA pipes. Every sum is
  * exact, so results are the clones' bit for bit (tests/unit/test_reduce_clones.c).
- * PARIO_REDUCE_KERNEL=avx2|clones chooses (the default: avx2 where the CPU has
- * AVX2 and FMA but not AVX-512, or is an AMD one; an Intel CPU with AVX-512 runs
- * the clones, which keep 8 lanes in a register and met the targets there). */
+ * PARIO_REDUCE_KERNEL=avx512|avx2|clones chooses (the default, reduce_path():
+ * the AVX-512 intrinsics of reduce_avx512.h on an AMD CPU with AVX-512, these on
+ * a CPU with AVX2 and FMA but not AVX-512, the clones on an Intel CPU with
+ * AVX-512, which keep 8 lanes in a register and met the targets there). */
 #include <immintrin.h>
 #include <stdlib.h>
 

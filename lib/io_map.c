@@ -143,6 +143,12 @@ pario_status pario_map_open(struct pario_map **mp, const char *path, uint64_t of
     return st;
 }
 
+size_t pario_map_window_for(size_t chunk_bytes)
+{
+    const size_t least = (size_t)8 << 20;
+    return chunk_bytes > SIZE_MAX / 4 || 4 * chunk_bytes < least ? least : 4 * chunk_bytes;
+}
+
 /* Map range bytes [pos, pos + window) (or up to the end; exact: [pos, pos + n)). */
 /* Windows of at least this size start and end at its multiples in the file
  * (within the range's end): a page-cache folio of 2 MiB there is mapped by one

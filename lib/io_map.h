@@ -24,6 +24,13 @@ struct pario_map;
  * size within the range), all prepared: pieces scattered over the range, such as
  * a rank's HDF5 chunks, map none of the bytes between them. */
 #define PARIO_MAP_EXACT 2
+/* The window for a reader of chunk_bytes a step: 4 chunks, at least 8 MiB (few
+ * mmap calls: each window's unmapping, and its first lines, which no prefetch
+ * reaches, cost pario-reduce at 2 ranks on the AMD EPYC with AVX-512 1.37x of
+ * cat with 4 MiB windows, 1.26x with 8, 1.21x with 16 (A/B, medians of 9); a
+ * window's pages count in the rank's RSS (a 2-rank pario-count: 28, 32 and 40
+ * MiB), and 8 MiB keeps it under bench/count.sh's 2 x chunk + 32 MiB). */
+size_t pario_map_window_for(size_t chunk_bytes);
 pario_status pario_map_open(struct pario_map **m, const char *path, uint64_t off, uint64_t len, size_t window,
                             int populate);
 /* Bytes [pos, pos + n) of the range (pos relative to off; n at most the window

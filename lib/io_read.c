@@ -188,14 +188,9 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
     MPI_Info info = tuned != MPI_INFO_NULL ? tuned : o->info;
     pario_status mst = pario_ok(); /* this rank's map: agreed with the open's status below */
     if (map_wanted(r, view)) {
-        /* windows of 4 chunks, at least 8 MiB: few mmap calls (each window's
-         * unmapping, and its first lines, which no prefetch reaches). pario-reduce
-         * at 2 ranks on the AMD EPYC with AVX-512 (A/B, medians of 9): 1.37x of
-         * cat with 4 MiB windows, 1.26x with 8, 1.21x with 16. A window's pages
-         * count in the rank's RSS (a 2-rank pario-count: 28, 32 and 40 MiB),
-         * and 8 MiB keeps it under the 2 x chunk + 32 MiB of bench/count.sh. If
-         * the map fails, MPI-IO reads instead */
-        size_t cb = r->chunk_elems * view->esize, win = 4 * cb < ((size_t)8 << 20) ? ((size_t)8 << 20) : 4 * cb;
+        /* windows of pario_map_window_for's size; if the map fails, MPI-IO
+         * reads instead */
+        size_t win = pario_map_window_for(r->chunk_elems * view->esize);
         /* from the part's first element to its last. No window is prepared in
          * advance (MAP_POPULATE): the first touches fault the pages in, which
          * maps a large page-cache folio at once (Linux 6.18 here): a rank's 2 GiB

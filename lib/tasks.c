@@ -192,12 +192,12 @@ static pario_status reading_open(struct reading *r, const pario_dataset *d, size
     r->input = input;
     r->map = NULL;
     if (task_mappable(d, io)) {
-        /* windows of 4 chunks, at least 4 MiB, as the static path maps a part:
-         * a map of the whole input kept every page a rank had touched resident,
-         * so a rank's memory grew with the file, not the chunk */
+        /* windows of pario_map_window_for's size, as the static path maps a
+         * part: a map of the whole input kept every page a rank had touched
+         * resident, so a rank's memory grew with the file, not the chunk */
         const uint64_t len = d->nelems * pario_dtype_size(d->dtype);
         const size_t cb = io && io->chunk_bytes ? io->chunk_bytes : PARIO_DEFAULT_CHUNK;
-        const size_t win = cb > SIZE_MAX / 4 || 4 * cb < ((size_t)4 << 20) ? ((size_t)4 << 20) : 4 * cb;
+        const size_t win = pario_map_window_for(cb);
         st = pario_map_open(&r->map, d->path, d->offset, len, win, 0);
         if (pario_failed(&st) || r->map) {
             r->open = !pario_failed(&st);

@@ -930,13 +930,6 @@ static int mm_f64_pick(const double *p, size_t nb, double *pmn, double *pmx)
     default: return 0;
     }
 }
-static void hist_pairs_add_pick(struct hist_pairs *hp, const double *p, size_t n, int fetch)
-{
-    if (reduce_path() == PATH_AVX512)
-        hist_pairs_add_avx512(hp, p, n, fetch);
-    else
-        hist_pairs_add(hp, p, n, fetch);
-}
 #else
 #define fused_f64_pick(p, nb, sh, out, pmn, pmx, g, hp, hdone) (*(hdone) = 0, fused_f64(p, nb, sh, out, pmn, pmx, g))
 #define fsum_f64_pick FSUM_NONE
@@ -958,7 +951,7 @@ FUSED_NOH_DEF(fused_f32, float)
 #define MMF_NONE(p, nb, pmn, pmx) ((void)(p), (void)(nb), (void)(pmn), (void)(pmx), 0)
 #define HADD_NONE(hp, p, nb) ((void)(hp), (void)(p), (void)(nb))
 #ifdef PARIO_AVX2_PATHS
-#define HADD_F64(hp, p, nb) hist_pairs_add_pick((struct hist_pairs *)(hp), (p), (nb), 0)
+#define HADD_F64(hp, p, nb) hist_pairs_add((struct hist_pairs *)(hp), (p), (nb), 0)
 #else
 #define HADD_F64 HADD_NONE
 #endif
@@ -1178,7 +1171,7 @@ static void hist_any(const void *buf, size_t n, pario_dtype t, const pario_hist 
         if (hist_avx2_ok(h) && n >= HIST_PAIR_MIN && avx2_paths()) {
             struct hist_pairs hp;
             hist_pairs_begin(&hp, h, counts);
-            hist_pairs_add_pick(&hp, buf, n, fetch);
+            hist_pairs_add(&hp, buf, n, fetch);
             hist_pairs_end(&hp);
             break;
         }

@@ -96,6 +96,54 @@ struct avx2_levels {
     int nonfinite;    /* a NaN or an infinity is in the block */
 };
 
+/* The sweeps' steps one value at a time, for x[i0..n) (the values past the
+ * last vector): the min and max into *l and *h, the levels' t bits into L, the
+ * residuals' bits into *R (onev: 1, kept as a multiply). */
+AVX2_TARGET static inline void sweep_tail(const double *x, size_t i0, size_t n, const double sig[4], double sh,
+                                          double onev, const int sq, uint64_t L[4], uint64_t *R, double *l,
+                                          double *h)
+{
+    for (size_t i = i0; i < n; i++) {
+        double v = x[i], vals[2] = { v, (v - sh) * (v - sh) };
+        *l = v < *l ? v : *l;
+        *h = v > *h ? v : *h;
+        for (int k = 0; k < 1 + sq; k++) {
+            double t = __builtin_fma(vals[k], onev, sig[2 * k]), e = vals[k] - (t - sig[2 * k]), f;
+            uint64_t tb;
+            memcpy(&tb, &t, sizeof tb);
+            L[2 * k] += tb;
+            t = __builtin_fma(e, onev, sig[2 * k + 1]);
+            f = e - (t - sig[2 * k + 1]);
+            memcpy(&tb, &t, sizeof tb);
+            L[2 * k + 1] += tb;
+            memcpy(&tb, &f, sizeof tb);
+            *R |= tb;
+        }
+    }
+}
+
+/* A sweep of n values ends: its levels' t bits (L) as grid steps into lv, and
+ * 1 when a residual was left (R: the residuals' bits or-ed), with
+ * lv->nonfinite when the block holds a NaN or an infinity (which leave a NaN
+ * residual: only then is the block searched). */
+static inline int sweep_end(const double *x, size_t n, const double sig[4], const uint64_t L[4], uint64_t R,
+                            const int sq, struct avx2_levels *lv)
+{
+    for (int k = 0; k < 2 + 2 * sq; k++) {
+        uint64_t sb;
+        memcpy(&sb, &sig[k], sizeof sb);
+        lv->steps[k] = (int64_t)(L[k] - (uint64_t)n * sb); /* mod 2^64 */
+    }
+    const int res = (R & ~((uint64_t)1 << 63)) != 0; /* a -0.0 residual is none */
+    lv->nonfinite = 0;
+    for (size_t k = 0; res && k < n; k++)
+        if (isnan(x[k]) || isinf(x[k])) {
+            lv->nonfinite = 1;
+            break;
+        }
+    return res;
+}
+
 /* One sweep of a block: min, max and the sum's two levels, and with sq the
  * squares' two; returns 1 when some value left a residual below a second level.
  * (Inlined into its two callers, so that sq is a constant in each.) */
@@ -133,39 +181,10 @@ AVX2_TARGET static inline __attribute__((always_inline)) int sweep_avx2(const do
     R = lanes[0] | lanes[1] | lanes[2] | lanes[3];
     double l, h;
     avx2_lanes_minmax(lo, hi, &l, &h);
-    for (; i < n; i++) { /* the same steps, one value at a time */
-        double v = x[i], vals[2] = { v, (v - sh) * (v - sh) };
-        l = v < l ? v : l;
-        h = v > h ? v : h;
-        for (int k = 0; k < 1 + sq; k++) {
-            double t = __builtin_fma(vals[k], onev, sig[2 * k]), e = vals[k] - (t - sig[2 * k]), f;
-            uint64_t tb;
-            memcpy(&tb, &t, sizeof tb);
-            L[2 * k] += tb;
-            t = __builtin_fma(e, onev, sig[2 * k + 1]);
-            f = e - (t - sig[2 * k + 1]);
-            memcpy(&tb, &t, sizeof tb);
-            L[2 * k + 1] += tb;
-            memcpy(&tb, &f, sizeof tb);
-            R |= tb;
-        }
-    }
-    for (int k = 0; k < 2 + 2 * sq; k++) {
-        uint64_t sb;
-        memcpy(&sb, &sig[k], sizeof sb);
-        lv->steps[k] = (int64_t)(L[k] - (uint64_t)n * sb); /* mod 2^64 */
-    }
-    const int res = (R & ~((uint64_t)1 << 63)) != 0; /* a -0.0 residual is none */
-    /* a NaN or an infinity leaves a NaN residual: only then is the block searched */
-    lv->nonfinite = 0;
-    for (size_t k = 0; res && k < n; k++)
-        if (isnan(x[k]) || isinf(x[k])) {
-            lv->nonfinite = 1;
-            break;
-        }
+    sweep_tail(x, i, n, sig, sh, onev, sq, L, &R, &l, &h);
     *mn = l;
     *mx = h;
-    return res;
+    return sweep_end(x, n, sig, L, R, sq, lv);
 }
 
 AVX2_TARGET static int spb_f64_avx2(const double *restrict x, size_t n, const double sig[4], double sh,
@@ -178,6 +197,21 @@ AVX2_TARGET static int sps_f64_avx2(const double *restrict x, size_t n, const do
                                     struct avx2_levels *lv, double *mn, double *mx)
 {
     return sweep_avx2(x, n, sig, 0, lv, mn, mx, 0);
+}
+
+/* The min/max sweeps' values past the last vector, from the lanes' l and h:
+ * 1 and *mn, *mx, or 0 at a NaN or an infinity */
+static inline int mm_tail(const double *x, size_t i, size_t n, double l, double h, double *mn, double *mx)
+{
+    for (; i < n; i++) {
+        if (!(fabs(x[i]) < HUGE_VAL))
+            return 0;
+        l = x[i] < l ? x[i] : l;
+        h = x[i] > h ? x[i] : h;
+    }
+    *mn = l;
+    *mx = h;
+    return 1;
 }
 
 /* min and max of a block with no NaN and no infinity in it: 1; else 0 (the
@@ -199,15 +233,7 @@ AVX2_TARGET static int mm_f64_avx2(const double *restrict x, size_t n, double *m
         return 0;
     double l, h;
     avx2_lanes_minmax(lo, hi, &l, &h);
-    for (; i < n; i++) {
-        if (!(fabs(x[i]) < HUGE_VAL))
-            return 0;
-        l = x[i] < l ? x[i] : l;
-        h = x[i] > h ? x[i] : h;
-    }
-    *mn = l;
-    *mx = h;
-    return 1;
+    return mm_tail(x, i, n, l, h, mn, mx);
 }
 
 /* The residuals a sweep left, one value at a time (the same arithmetic): the

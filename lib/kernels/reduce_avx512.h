@@ -25,7 +25,8 @@
         R = _mm512_fnmadd_pd(_mm512_fmsub_pd(t_, one, (SIG)), one, (V));               \
     } while (0)
 
-/* hist_c16's 16 values from two vectors of 8 (va's in lanes 0-7, vb's in 8-15) */
+/* hist_c8's arithmetic for 16 values, from two vectors of 8 (va's in lanes 0-7,
+ * vb's in 8-15) */
 AVX512_TARGET static inline __m512 hist_c2x8(__m512d va, __m512d vb, __m512d vlo, __m512 vnorm, __m512 vhalf,
                                               __m512 cmin, __m512 cmax)
 {
@@ -124,43 +125,15 @@ sweep_avx512(const double *restrict x, size_t n, const double sig[4], double sh,
                       (uint64_t)_mm512_reduce_add_epi64(a), (uint64_t)_mm512_reduce_add_epi64(b) };
     uint64_t R = (uint64_t)_mm512_reduce_or_epi64(r);
     double l = _mm512_reduce_min_pd(lo), hh = _mm512_reduce_max_pd(hi);
-    for (size_t i = 2 * half; i < n; i++) { /* the same steps, one value at a time */
-        double v = x[i], vals[2] = { v, (v - sh) * (v - sh) };
-        l = v < l ? v : l;
-        hh = v > hh ? v : hh;
-        for (int k = 0; k < 1 + sq; k++) {
-            double t = __builtin_fma(vals[k], onev, sig[2 * k]), e = vals[k] - (t - sig[2 * k]), f;
-            uint64_t tb;
-            memcpy(&tb, &t, sizeof tb);
-            L[2 * k] += tb;
-            t = __builtin_fma(e, onev, sig[2 * k + 1]);
-            f = e - (t - sig[2 * k + 1]);
-            memcpy(&tb, &t, sizeof tb);
-            L[2 * k + 1] += tb;
-            memcpy(&tb, &f, sizeof tb);
-            R |= tb;
-        }
-        if (hs) {
-            int32_t k = hist_exact_index(v, h);
-            if ((uint32_t)(k - 1) < (uint32_t)bins)
-                hp->counts[k - 1]++;
-        }
+    sweep_tail(x, 2 * half, n, sig, sh, onev, sq, L, &R, &l, &hh);
+    for (size_t i = 2 * half; hs && i < n; i++) { /* and their bins */
+        int32_t k = hist_exact_index(x[i], h);
+        if ((uint32_t)(k - 1) < (uint32_t)bins)
+            hp->counts[k - 1]++;
     }
-    for (int k = 0; k < 2 + 2 * sq; k++) {
-        uint64_t sb;
-        memcpy(&sb, &sig[k], sizeof sb);
-        lv->steps[k] = (int64_t)(L[k] - (uint64_t)n * sb); /* mod 2^64 */
-    }
-    const int res = (R & ~((uint64_t)1 << 63)) != 0; /* a -0.0 residual is none */
-    lv->nonfinite = 0;
-    for (size_t k = 0; res && k < n; k++)
-        if (isnan(x[k]) || isinf(x[k])) {
-            lv->nonfinite = 1;
-            break;
-        }
     *mn = l;
     *mx = hh;
-    return res;
+    return sweep_end(x, n, sig, L, R, sq, lv);
 }
 
 /* sweep_fn's: with the squares or without, with the histogram (hp) or without */
@@ -195,80 +168,5 @@ AVX512_TARGET static int mm_f64_avx512(const double *restrict x, size_t n, doubl
     if (bad)
         return 0;
     double l = _mm512_reduce_min_pd(lo), h = _mm512_reduce_max_pd(hi);
-    for (; i < n; i++) {
-        if (!(fabs(x[i]) < HUGE_VAL))
-            return 0;
-        l = x[i] < l ? x[i] : l;
-        h = x[i] > h ? x[i] : h;
-    }
-    *mn = l;
-    *mx = h;
-    return 1;
-}
-
-/* 16 values' c (hist_c8's), clamped, in single precision */
-AVX512_TARGET static inline __m512 hist_c16(const double *p, __m512d vlo, __m512 vnorm, __m512 vhalf, __m512 cmin,
-                                             __m512 cmax)
-{
-    __m256 lo8 = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_loadu_pd(p), vlo));
-    __m256 hi8 = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_loadu_pd(p + 8), vlo));
-    __m512 c = _mm512_insertf32x8(_mm512_castps256_ps512(lo8), hi8, 1);
-    __m512 f = _mm512_fmadd_ps(c, vnorm, vhalf);
-    return _mm512_min_ps(_mm512_max_ps(f, cmin), cmax); /* NaN -> 1/4: bin 0 */
-}
-
-/* hist_pairs_add's contract and pairs (a value of the first half of a batch with
- * the one half a batch later), 16 pairs a step */
-AVX512_TARGET static void hist_pairs_add_avx512(struct hist_pairs *hp, const double *restrict x, size_t n,
-                                                int fetch)
-{
-    const pario_hist *h = hp->h;
-    const int32_t bins = (int32_t)h->bins;
-    const float big = 8388608.0f; /* 2^23 */
-    uint32_t bigbits;
-    memcpy(&bigbits, &big, sizeof bigbits);
-    const __m512d vlo = _mm512_set1_pd(h->lo);
-    const __m512 vnorm = _mm512_set1_ps((float)h->norm), vhalf = _mm512_set1_ps(0.5f);
-    const __m512 cmin = _mm512_set1_ps(0.25f), cmax = _mm512_set1_ps((float)bins + 1.25f);
-    const __m512 vbig = _mm512_set1_ps(big), thr = _mm512_set1_ps((float)(0.5 - HIST_NEAR32(bins)));
-    const __m512i pairoff = _mm512_set1_epi32((int)((bigbits << 7) + bigbits));
-    uint32_t *restrict pt = hp->pt;
-    int32_t pix[HIST_BATCH / 2];
-    uint16_t mark[HIST_BATCH / 32];
-    for (size_t off = 0; off < n; off += HIST_BATCH) {
-        const size_t m = n - off < HIST_BATCH ? n - off : HIST_BATCH, half = m / 2;
-        const double *restrict p = x + off;
-        for (size_t j = 0; fetch && j < m; j += 8) /* the next batches */
-            PREFETCH(p + j);
-        __mmask16 any = 0;
-        size_t j = 0;
-        for (; j + 16 <= half; j += 16) {
-            __m512 ca = hist_c16(p + j, vlo, vnorm, vhalf, cmin, cmax);
-            __m512 cb = hist_c16(p + j + half, vlo, vnorm, vhalf, cmin, cmax);
-            __m512 ta = _mm512_add_ps(ca, vbig), tb = _mm512_add_ps(cb, vbig);
-            __m512 da = _mm512_abs_ps(_mm512_sub_ps(ca, _mm512_sub_ps(ta, vbig)));
-            __m512 db = _mm512_abs_ps(_mm512_sub_ps(cb, _mm512_sub_ps(tb, vbig)));
-            __mmask16 near = _mm512_cmp_ps_mask(_mm512_max_ps(da, db), thr, _CMP_GT_OQ);
-            any |= near;
-            mark[j / 16] = near;
-            __m512i k = _mm512_add_epi32(_mm512_slli_epi32(_mm512_castps_si512(ta), 7), _mm512_castps_si512(tb));
-            _mm512_storeu_si512((void *)(pix + j), _mm512_sub_epi32(k, pairoff));
-        }
-        /* the marked pairs exactly, and the few past the last vector */
-        if (any)
-            for (size_t v = 0; v < j / 16; v++)
-                for (unsigned bits = mark[v]; bits; bits &= bits - 1) {
-                    size_t i = 16 * v + (size_t)__builtin_ctz(bits);
-                    pix[i] = hist_exact_index(p[i], h) * 128 + hist_exact_index(p[i + half], h);
-                }
-        for (size_t i = j; i < half; i++)
-            pix[i] = hist_exact_index(p[i], h) * 128 + hist_exact_index(p[i + half], h);
-        for (size_t i = 0; i < half; i++)
-            pt[pix[i]]++;
-        if (m & 1) {
-            int32_t k = hist_exact_index(p[m - 1], h);
-            if ((uint32_t)(k - 1) < (uint32_t)bins)
-                hp->counts[k - 1]++;
-        }
-    }
+    return mm_tail(x, i, n, l, h, mn, mx);
 }

@@ -16,31 +16,55 @@
 #include "h5table.h"
 #include "train_log.h"
 
-enum { D_LOSS, D_ACC, D_SECONDS, D_SPS, D_WEIGHTS, ND };
-static const char *const names[ND] = { "loss", "accuracy", "seconds", "samples_per_second", "weights" };
+/* D_CHECK last: a log written before it (session 20) is continued without it */
+enum { D_LOSS, D_ACC, D_SECONDS, D_SPS, D_WEIGHTS, D_CHECK, ND };
+static const char *const names[ND] = { "loss", "accuracy", "seconds", "samples_per_second", "weights",
+                                       "weights_check" };
 
 struct pario_trainlog {
     pario_h5table *t;
     uint64_t nw;
+    int ncols; /* ND, or ND - 1 for a log without /weights_check */
 };
 
-static pario_trainlog *log_new(const char *path, uint64_t nw, MPI_Comm comm)
+/* /weights_check's value for an epoch's weights: FNV-1a (64 bits) of their
+ * bytes as little-endian IEEE doubles, in order. Written with the weights and
+ * compared when a log is resumed or predicts, so that weights changed after
+ * they were written (an edit, a flipped bit) are refused, not continued. */
+static uint64_t weights_check(const double *w, uint64_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t b;
+        memcpy(&b, &w[i], sizeof b);
+        for (int k = 0; k < 8; k++) {
+            h ^= (b >> (8 * k)) & 0xff;
+            h *= 0x100000001b3ull;
+        }
+    }
+    return h;
+}
+
+static pario_trainlog *log_new(const char *path, uint64_t nw, int ncols, MPI_Comm comm)
 {
     pario_trainlog *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
     static const double nan = NAN;
+    static const uint64_t none = 0;
     uint64_t wrows = nw < 256 ? 256 / nw : 1;
     pario_h5table_col cols[ND];
     for (int d = 0; d < ND; d++)
-        cols[d] = (pario_h5table_col){ names[d], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, d == D_WEIGHTS,
-                                       d == D_WEIGHTS ? wrows : 256, &nan };
-    l->t = pario_h5table_new(path, cols, ND, comm);
+        cols[d] = d == D_CHECK ? (pario_h5table_col){ names[d], H5T_STD_U64LE, H5T_NATIVE_UINT64, 0, 256, &none }
+                               : (pario_h5table_col){ names[d], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, d == D_WEIGHTS,
+                                                      d == D_WEIGHTS ? wrows : 256, &nan };
+    l->t = pario_h5table_new(path, cols, ncols, comm);
     if (!l->t) {
         free(l);
         return NULL;
     }
     l->nw = nw;
+    l->ncols = ncols;
     return l;
 }
 
@@ -73,7 +97,7 @@ pario_status pario_trainlog_create(pario_trainlog **out, const char *path, const
                                    MPI_Comm comm)
 {
     *out = NULL;
-    pario_trainlog *l = log_new(path, m->nweights, comm);
+    pario_trainlog *l = log_new(path, m->nweights, ND, comm);
     pario_status st = l ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for the log", path);
     if (pario_agree(&st, comm)) {
         if (l)
@@ -119,10 +143,43 @@ static int dset_rows(hid_t d, int nd, hsize_t cols, hsize_t *rows)
     return ok;
 }
 
+/* Epoch e's weights w (1-based; nw of them) against /weights_check's value
+ * for it. *has: whether the log has the column (logs before session 20 do
+ * not: nothing to compare). */
+static pario_status check_weights(hid_t file, const char *path, hsize_t e, const double *w, uint64_t nw, int *has)
+{
+    hid_t dc = H5I_INVALID_HID;
+    H5E_BEGIN_TRY {
+        if (H5Lexists(file, "weights_check", H5P_DEFAULT) > 0)
+            dc = H5Dopen2(file, "weights_check", H5P_DEFAULT);
+    } H5E_END_TRY;
+    *has = dc >= 0;
+    if (dc < 0)
+        return pario_ok();
+    hsize_t rows = 0, at = e - 1;
+    uint64_t got = 0;
+    int ok = dset_rows(dc, 1, 0, &rows) && rows >= e;
+    if (ok) {
+        hid_t fs = H5Dget_space(dc), ms = H5Screate(H5S_SCALAR);
+        ok = H5Sselect_elements(fs, H5S_SELECT_SET, 1, &at) >= 0 &&
+             H5Dread(dc, H5T_NATIVE_UINT64, ms, fs, H5P_DEFAULT, &got) >= 0;
+        H5Sclose(fs), H5Sclose(ms);
+    }
+    H5Dclose(dc);
+    if (!ok)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /weights_check of epoch %llu", path,
+                           (unsigned long long)e);
+    if (got != weights_check(w, nw))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: epoch %llu's weights do not match /weights_check, written with "
+                           "them: the log was changed after it was written", path, (unsigned long long)e);
+    return pario_ok();
+}
+
 /* Serial (rank 0): what the log holds. */
 static pario_status read_log(const char *path, const pario_trainlog_meta *m, uint64_t *done, double *w, double *loss,
-                             double *acc)
+                             double *acc, int *has_check)
 {
+    *has_check = 0;
     hid_t file;
     struct stat sb;
     if (stat(path, &sb) != 0)
@@ -213,6 +270,7 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
             if (fin) {
                 *done = e;
                 *loss = lv[e - 1];
+                st = check_weights(file, path, e, w, m->nweights, has_check);
             }
         }
     }
@@ -232,13 +290,14 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
     MPI_Comm_rank(comm, &rank);
     pario_status st = pario_ok();
     double v[2] = { NAN, NAN };
+    int has_check = 1;
     *done = 0;
     /* failures come back as statuses, not HDF5's stack dumps (a corrupt chunk
      * of /loss printed 25 lines before the error) */
     if (rank == 0) {
         /* the guard refused a log another run was writing; one that began
          * writing it since may make the read fail: then the log is busy */
-        H5E_BEGIN_TRY { st = read_log(path, m, done, w, &v[0], &v[1]); } H5E_END_TRY;
+        H5E_BEGIN_TRY { st = read_log(path, m, done, w, &v[0], &v[1], &has_check); } H5E_END_TRY;
         if (pario_failed(&st)) {
             pario_status busy = pario_h5table_check_idle(path);
             if (pario_failed(&busy))
@@ -250,9 +309,11 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
     MPI_Bcast(done, 1, MPI_UINT64_T, 0, comm);
     MPI_Bcast(v, 2, MPI_DOUBLE, 0, comm);
     MPI_Bcast(w, (int)m->nweights, MPI_DOUBLE, 0, comm);
+    MPI_Bcast(&has_check, 1, MPI_INT, 0, comm);
     *loss = v[0];
     *acc = v[1];
-    pario_trainlog *l = log_new(path, m->nweights, comm);
+    /* a log written before /weights_check goes on without it */
+    pario_trainlog *l = log_new(path, m->nweights, has_check ? ND : ND - 1, comm);
     st = l ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for the log", path);
     if (pario_agree(&st, comm)) {
         if (l)
@@ -277,11 +338,15 @@ pario_status pario_trainlog_append(pario_trainlog *l, uint64_t epoch, double los
         return st;
     /* rank 0 alone writes (every rank has the same values); the weights first:
      * a row whose loss is written has its weights */
-    double vals[ND] = { loss, acc, seconds, sps, 0 };
-    static const int order[ND] = { D_WEIGHTS, D_ACC, D_SECONDS, D_SPS, D_LOSS };
+    double vals[ND] = { loss, acc, seconds, sps, 0, 0 };
+    const uint64_t check = weights_check(w, l->nw);
+    static const int order[ND] = { D_WEIGHTS, D_CHECK, D_ACC, D_SECONDS, D_SPS, D_LOSS };
     for (int i = 0; i < ND && !pario_failed(&st); i++) {
         int d = order[i];
-        pario_h5table_write(l->t, d, epoch, 0, d == D_WEIGHTS ? l->nw : 1, d == D_WEIGHTS ? w : &vals[d], 0, &st);
+        if (d >= l->ncols)
+            continue;
+        const void *v = d == D_WEIGHTS ? (const void *)w : d == D_CHECK ? (const void *)&check : (const void *)&vals[d];
+        pario_h5table_write(l->t, d, epoch, 0, d == D_WEIGHTS ? l->nw : 1, v, 0, &st);
     }
     if (pario_agree(&st, pario_h5table_comm(l->t)))
         return st;
@@ -348,6 +413,9 @@ static pario_status read_model(const char *path, uint64_t *u, double **w)
             found = 1;
             for (uint64_t i = 0; i < nw && found; i++)
                 found = isfinite((*w)[i]);
+            int has;
+            if (found && !pario_failed(&st))
+                st = check_weights(file, path, e, *w, nw, &has);
         }
         if (!pario_failed(&st) && !found)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: holds no finished epoch", path);

@@ -180,6 +180,31 @@ run forced 2 "${LOG6[@]}" --log fresh.h5 --force
 expect_error 2 1 'fresh.h5: written with seed 7; this run has 8' pario-train "${LOG6[@]}" --seed 8 --log fresh.h5 --resume
 expect_error 2 1 'fresh.h5: holds 6 epochs, more than --epochs 2' pario-train "${LOG6[@]}" --epochs 2 --log fresh.h5 --resume
 expect_error 2 1 'nolog.h5: no log to resume' pario-train "${LOG6[@]}" --log nolog.h5 --resume
+# a weight changed after it was written (the last epoch's first, one ulp up:
+# still finite) no longer matches /weights_check: --resume and --predict refuse
+# the log and leave it as it was; a log from before /weights_check (the column
+# deleted) resumes without it, to an uninterrupted run's weights
+cp fresh6.h5 edited.h5 && cp fresh6.h5 nocheck.h5 || fail "copies of fresh.h5"
+"$PYTHON3" - <<'PY' || fail "editing the logs with h5py"
+import h5py, numpy as np
+with h5py.File("edited.h5", "r+") as f:
+    w = f["weights"]
+    row = w[w.shape[0] - 1]
+    row[0] = np.nextafter(row[0], np.inf)
+    w[w.shape[0] - 1] = row
+with h5py.File("nocheck.h5", "r+") as f:
+    del f["weights_check"]
+PY
+cp edited.h5 edited0.h5 || fail "copy of edited.h5"
+expect_error 2 1 "edited.h5: epoch 6's weights do not match /weights_check, written with them: the log was changed" \
+  pario-train "${LOG6[@]}" --epochs 8 --log edited.h5 --resume
+check "a refused --resume leaves the log as it was" cmp -s edited.h5 edited0.h5
+expect_error 2 1 "edited.h5: epoch 6's weights do not match /weights_check" \
+  pario-train --predict edited.h5 --label-column 2 --out p_edited.bin log_D.bin
+run full8 1 "${LOG6[@]}" --epochs 8
+run oldlog 2 "${LOG6[@]}" --epochs 8 --log nocheck.h5 --resume
+ref same full8.json oldlog.json
+check "a log without /weights_check goes on without it" sh -c '! "$0" -H nocheck.h5 | grep -q weights_check' "${H5DUMP:-h5dump}"
 expect_error 2 2 '--resume needs --log' pario-train "${LOG6[@]}" --resume
 expect_error 2 1 'bad_y.bin: label' pario-train --model logistic --labels bad_y.bin --log bad.h5 nan_X.bin
 check "a run that failed before its first epoch leaves no log" sh -c '! ls | grep -q "^bad.h5"'

@@ -35,7 +35,7 @@ and the blocks' sums by math.fsum, numpy only to make the data and for lstsq.
         "FAIL<TAB>DESC: why" for each (one Python start for all: tests/mpi/lib.sh's
         defer and run_deferred)
 """
-import argparse, json, math, os, re, subprocess, sys
+import argparse, json, math, os, re, struct, subprocess, sys
 import numpy as np
 
 import deferred  # tests/mpi/deferred.py: the batch loop
@@ -369,6 +369,22 @@ def h5(path, dset):
     return shape, [float(x) for x in body.replace(",", " ").split()]
 
 
+def h5ints(path, dset):
+    """The integers of a dataset, through h5dump (never through pario), exactly."""
+    out = subprocess.run([os.environ.get("H5DUMP") or "h5dump", "-y", "-w", "0", "-d", dset, path],
+                         check=True, capture_output=True, text=True).stdout
+    body = out.split("DATA {", 1)[1].split("}", 1)[0] if "DATA {" in out else ""
+    return [int(x) for x in body.replace(",", " ").split()]
+
+
+def fnv1a(values):
+    """FNV-1a, 64 bits, of doubles as little-endian IEEE bytes, in order (doc/train.md)."""
+    h = 0xcbf29ce484222325
+    for b in struct.pack("<%dd" % len(values), *values):
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
 def rel_close(a, b, tol):
     return abs(a - b) <= tol * max(abs(a), abs(b), 1e-300) or a == b
 
@@ -495,6 +511,12 @@ def run(argv):
             if wl[-len(w):] != w:
                 print("log: last weights %s, final %s" % (wl[-len(w):], w))
                 return 1
+        # each epoch's /weights_check is FNV-1a of that epoch's weights
+        chk, width = h5ints(a.args[0], "/weights_check"), shape[1]
+        want = [fnv1a(wl[e * width:(e + 1) * width]) for e in range(rows)]
+        if chk != want:
+            print("log: /weights_check %s, FNV-1a of the weights %s" % (chk, want))
+            return 1
         return 0
     print("unknown command", a.cmd)
     return 2

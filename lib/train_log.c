@@ -145,9 +145,13 @@ static int dset_rows(hid_t d, int nd, hsize_t cols, hsize_t *rows)
 
 /* Epoch e's weights w (1-based; nw of them) against /weights_check's value
  * for it. *has: whether the log has the column (logs before session 20 do
- * not: nothing to compare). */
-static pario_status check_weights(hid_t file, const char *path, hsize_t e, const double *w, uint64_t nw, int *has)
+ * not: nothing to compare); *unwritten: the value is the column's fill (0),
+ * so the row was not finished (a run stopped while its epoch's writes were
+ * still being flushed): the caller looks at the epoch before. */
+static pario_status check_weights(hid_t file, const char *path, hsize_t e, const double *w, uint64_t nw, int *has,
+                                  int *unwritten)
 {
+    *unwritten = 0;
     hid_t dc = H5I_INVALID_HID;
     H5E_BEGIN_TRY {
         if (H5Lexists(file, "weights_check", H5P_DEFAULT) > 0)
@@ -169,6 +173,10 @@ static pario_status check_weights(hid_t file, const char *path, hsize_t e, const
     if (!ok)
         return pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /weights_check of epoch %llu", path,
                            (unsigned long long)e);
+    if (got == 0) { /* (a checksum of 0 is a 2^-64 chance: that epoch resumes from the one before) */
+        *unwritten = 1;
+        return pario_ok();
+    }
     if (got != weights_check(w, nw))
         return pario_error(PARIO_ERR_RUNTIME, "%s: epoch %llu's weights do not match /weights_check, written with "
                            "them: the log was changed after it was written", path, (unsigned long long)e);
@@ -267,10 +275,12 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
             int fin = 1;
             for (uint64_t i = 0; i < m->nweights && fin; i++)
                 fin = isfinite(w[i]);
-            if (fin) {
+            int unwritten = 0;
+            if (fin && !pario_failed(&st))
+                st = check_weights(file, path, e, w, m->nweights, has_check, &unwritten);
+            if (fin && !unwritten && !pario_failed(&st)) {
                 *done = e;
                 *loss = lv[e - 1];
-                st = check_weights(file, path, e, w, m->nweights, has_check);
             }
         }
     }
@@ -413,9 +423,10 @@ static pario_status read_model(const char *path, uint64_t *u, double **w)
             found = 1;
             for (uint64_t i = 0; i < nw && found; i++)
                 found = isfinite((*w)[i]);
-            int has;
+            int has, unwritten = 0;
             if (found && !pario_failed(&st))
-                st = check_weights(file, path, e, *w, nw, &has);
+                st = check_weights(file, path, e, *w, nw, &has, &unwritten);
+            found = found && !unwritten;
         }
         if (!pario_failed(&st) && !found)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: holds no finished epoch", path);

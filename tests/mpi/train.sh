@@ -184,7 +184,7 @@ expect_error 2 1 'nolog.h5: no log to resume' pario-train "${LOG6[@]}" --log nol
 # still finite) no longer matches /weights_check: --resume and --predict refuse
 # the log and leave it as it was; a log from before /weights_check (the column
 # deleted) resumes without it, to an uninterrupted run's weights
-cp fresh6.h5 edited.h5 && cp fresh6.h5 nocheck.h5 || fail "copies of fresh.h5"
+cp fresh6.h5 edited.h5 && cp fresh6.h5 nocheck.h5 && cp fresh6.h5 unflushed.h5 || fail "copies of fresh.h5"
 "$PYTHON3" - <<'PY' || fail "editing the logs with h5py"
 import h5py, numpy as np
 with h5py.File("edited.h5", "r+") as f:
@@ -194,6 +194,8 @@ with h5py.File("edited.h5", "r+") as f:
     w[w.shape[0] - 1] = row
 with h5py.File("nocheck.h5", "r+") as f:
     del f["weights_check"]
+with h5py.File("unflushed.h5", "r+") as f:
+    f["weights_check"][5] = 0
 PY
 cp edited.h5 edited0.h5 || fail "copy of edited.h5"
 expect_error 2 1 "edited.h5: epoch 6's weights do not match /weights_check, written with them: the log was changed" \
@@ -204,6 +206,12 @@ expect_error 2 1 "edited.h5: epoch 6's weights do not match /weights_check" \
 run full8 1 "${LOG6[@]}" --epochs 8
 run oldlog 2 "${LOG6[@]}" --epochs 8 --log nocheck.h5 --resume
 ref same full8.json oldlog.json
+# a last row whose /weights_check is still its fill (0: a run stopped while the
+# epoch's writes were being flushed) is not finished: --resume goes on from the
+# epoch before, to the uninterrupted run's weights
+run unflushed 3 "${LOG6[@]}" --log unflushed.h5 --resume
+ref same full6.json unflushed.json
+defer "resumed_epochs is 5" resumed unflushed.json 5
 check "a log without /weights_check goes on without it" sh -c '! "$0" -H nocheck.h5 | grep -q weights_check' "${H5DUMP:-h5dump}"
 expect_error 2 2 '--resume needs --log' pario-train "${LOG6[@]}" --resume
 expect_error 2 1 'bad_y.bin: label' pario-train --model logistic --labels bad_y.bin --log bad.h5 nan_X.bin

@@ -35,10 +35,7 @@
 #ifndef PF_AHEAD
 #define PF_AHEAD (16 << 10)
 #endif
-#ifndef PF_LEVEL
-#define PF_LEVEL 3
-#endif
-#define PREFETCH(p) __builtin_prefetch((const void *)((uintptr_t)(const void *)(p) + PF_AHEAD), 0, PF_LEVEL)
+#define PREFETCH(p) __builtin_prefetch((const void *)((uintptr_t)(const void *)(p) + PF_AHEAD))
 /* The same for a block's bytes at once, before sweeps too short to carry one
  * prefetch per line (the integer and plain sums: interleaved, the prefetches
  * halved their speed from L2). */
@@ -938,16 +935,14 @@ static int mm_f64_pick(const double *p, size_t nb, double *pmn, double *pmx)
 /* no one-sweep path: the general one (two sweeps: S1, then EXACT) */
 #define FSUM_NONE(p, nb, out, pmn, pmx, g, hp, hdone)                                  \
     ((void)(p), (void)(nb), (void)(out), (void)(pmn), (void)(pmx), (void)(g), (void)(hp), *(hdone) = 0, 0)
-/* the clones' FUSED_F, which count no histogram */
-#define FUSED_NOH_DEF(F, T)                                                            \
-    static inline int F##_noh(const T *p, size_t nb, double sh, pario_acc *out, T *pmn, T *pmx, struct guess *g, \
-                              void *hp, int *hdone)                                    \
-    {                                                                                  \
-        (void)hp;                                                                      \
-        *hdone = 0;                                                                    \
-        return F(p, nb, sh, out, pmn, pmx, g);                                         \
-    }
-FUSED_NOH_DEF(fused_f32, float)
+/* float32's FUSED_F, which counts no histogram (float32 has no HADD either) */
+static inline int fused_f32_noh(const float *p, size_t nb, double sh, pario_acc *out, float *pmn, float *pmx,
+                                struct guess *g, void *hp, int *hdone)
+{
+    (void)hp;
+    *hdone = 0;
+    return fused_f32(p, nb, sh, out, pmn, pmx, g);
+}
 #define MMF_NONE(p, nb, pmn, pmx) ((void)(p), (void)(nb), (void)(pmn), (void)(pmx), 0)
 #define HADD_NONE(hp, p, nb) ((void)(hp), (void)(p), (void)(nb))
 #ifdef PARIO_AVX2_PATHS

@@ -1,5 +1,5 @@
-/* The reduce kernels whichever clone runs: the library's (AVX-512 or AVX2 where
- * the CPU has it, or its AVX2 intrinsics: PARIO_REDUCE_KERNEL, see
+/* The reduce kernels whichever clone runs: the library's (its AVX-512 or AVX2
+ * clones, or its AVX-512 or AVX2 intrinsics: PARIO_REDUCE_KERNEL, see
  * tests/unit/reduce_paths.sh) and lib/kernels/reduce.c built here without clones
  * (baseline x86-64, names plain_*, see mk/reduce8.mk) give the same accumulators
  * and histograms bit for bit, also from the one-sweep pario_kernel_reduce_hist; both equal the one-by-one exact path (pario_acc_push)

@@ -143,41 +143,56 @@ static int dset_rows(hid_t d, int nd, hsize_t cols, hsize_t *rows)
     return ok;
 }
 
-/* Epoch e's weights w (1-based; nw of them) against /weights_check's value
- * for it. *has: whether the log has the column (logs before session 20 do
- * not: nothing to compare); *unwritten: the value is the column's fill (0),
- * so the row was not finished (a run stopped while its epoch's writes were
- * still being flushed): the caller looks at the epoch before. */
-static pario_status check_weights(hid_t file, const char *path, hsize_t e, const double *w, uint64_t nw, int *has,
-                                  int *unwritten)
+/* /weights_check's values for the first n epochs into *chk (n of them), or
+ * *chk NULL for a log written before the column (session 20): rows past its
+ * end read as its fill, 0. */
+static pario_status read_checks(hid_t file, const char *path, hsize_t n, uint64_t **chk)
 {
-    *unwritten = 0;
+    *chk = NULL;
     hid_t dc = H5I_INVALID_HID;
     H5E_BEGIN_TRY {
         if (H5Lexists(file, "weights_check", H5P_DEFAULT) > 0)
             dc = H5Dopen2(file, "weights_check", H5P_DEFAULT);
     } H5E_END_TRY;
-    *has = dc >= 0;
     if (dc < 0)
         return pario_ok();
-    hsize_t rows = 0, at = e - 1;
-    uint64_t got = 0;
-    int ok = dset_rows(dc, 1, 0, &rows) && rows >= e;
-    if (ok) {
-        hid_t fs = H5Dget_space(dc), ms = H5Screate(H5S_SCALAR);
-        ok = H5Sselect_elements(fs, H5S_SELECT_SET, 1, &at) >= 0 &&
-             H5Dread(dc, H5T_NATIVE_UINT64, ms, fs, H5P_DEFAULT, &got) >= 0;
+    hsize_t rows = 0;
+    uint64_t *c = calloc(n + 1, sizeof *c);
+    int ok = c && dset_rows(dc, 1, 0, &rows);
+    hsize_t m = rows < n ? rows : n;
+    if (ok && m) {
+        hsize_t zero = 0;
+        hid_t fs = H5Dget_space(dc), ms = H5Screate_simple(1, &m, NULL);
+        ok = H5Sselect_hyperslab(fs, H5S_SELECT_SET, &zero, NULL, &m, NULL) >= 0 &&
+             H5Dread(dc, H5T_NATIVE_UINT64, ms, fs, H5P_DEFAULT, c) >= 0;
         H5Sclose(fs), H5Sclose(ms);
     }
     H5Dclose(dc);
-    if (!ok)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /weights_check of epoch %llu", path,
-                           (unsigned long long)e);
-    if (got == 0) { /* (a checksum of 0 is a 2^-64 chance: that epoch resumes from the one before) */
-        *unwritten = 1;
-        return pario_ok();
+    if (!ok) {
+        free(c);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /weights_check", path);
     }
-    if (got != weights_check(w, nw))
+    *chk = c;
+    return pario_ok();
+}
+
+/* Whether epoch e (1-based) of a log is finished. With /weights_check (chk),
+ * written last in a row (pario_trainlog_append): its value is not the fill,
+ * 0, whatever the epoch's loss (a loss that overflowed is inf, a logistic one
+ * can be NaN: the epoch finished all the same). A log from before the column:
+ * its loss, written last there, is not the fill, NaN (such a log's epochs with
+ * an overflowed loss read as unfinished). (A checksum of 0 is a 2^-64 chance:
+ * that epoch reads as unfinished.) */
+static int finished(const uint64_t *chk, const double *loss, hsize_t e)
+{
+    return chk ? chk[e - 1] != 0 : isfinite(loss[e - 1]);
+}
+
+/* Epoch e's weights w (nw of them) against its /weights_check value (chk:
+ * the column, or NULL: nothing to compare). */
+static pario_status check_weights(const uint64_t *chk, const char *path, hsize_t e, const double *w, uint64_t nw)
+{
+    if (chk && chk[e - 1] != weights_check(w, nw))
         return pario_error(PARIO_ERR_RUNTIME, "%s: epoch %llu's weights do not match /weights_check, written with "
                            "them: the log was changed after it was written", path, (unsigned long long)e);
     return pario_ok();
@@ -258,9 +273,15 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
         lv = malloc(sizeof *lv * (n + 1));
         if (!lv || (n && H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, lv) < 0))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /loss", path);
-        /* the last epoch whose loss and weights are finite */
+    }
+    uint64_t *chk = NULL;
+    if (!pario_failed(&st))
+        st = read_checks(file, path, n, &chk);
+    *has_check = chk != NULL;
+    if (!pario_failed(&st)) {
+        /* the last finished epoch whose weights are finite */
         for (hsize_t e = n; e > 0 && !pario_failed(&st) && *done == 0; e--) {
-            if (!isfinite(lv[e - 1]))
+            if (!finished(chk, lv, e))
                 continue;
             hsize_t start[2] = { e - 1, 0 }, cnt[2] = { 1, m->nweights };
             hid_t fs = H5Dget_space(dw), ms = H5Screate_simple(1, &cnt[1], NULL);
@@ -275,15 +296,15 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
             int fin = 1;
             for (uint64_t i = 0; i < m->nweights && fin; i++)
                 fin = isfinite(w[i]);
-            int unwritten = 0;
             if (fin && !pario_failed(&st))
-                st = check_weights(file, path, e, w, m->nweights, has_check, &unwritten);
-            if (fin && !unwritten && !pario_failed(&st)) {
+                st = check_weights(chk, path, e, w, m->nweights);
+            if (fin && !pario_failed(&st)) {
                 *done = e;
                 *loss = lv[e - 1];
             }
         }
     }
+    free(chk);
     free(lv);
     if (dl >= 0) H5Dclose(dl);
     if (da >= 0) H5Dclose(da);
@@ -346,11 +367,12 @@ pario_status pario_trainlog_append(pario_trainlog *l, uint64_t epoch, double los
     pario_status st = pario_h5table_extend(l->t, epoch);
     if (pario_failed(&st))
         return st;
-    /* rank 0 alone writes (every rank has the same values); the weights first:
-     * a row whose loss is written has its weights */
+    /* rank 0 alone writes (every rank has the same values); the weights first,
+     * the check last: a row whose check is written has the rest (finished());
+     * in a log without the column, the loss last */
     double vals[ND] = { loss, acc, seconds, sps, 0, 0 };
     const uint64_t check = weights_check(w, l->nw);
-    static const int order[ND] = { D_WEIGHTS, D_CHECK, D_ACC, D_SECONDS, D_SPS, D_LOSS };
+    static const int order[ND] = { D_WEIGHTS, D_ACC, D_SECONDS, D_SPS, D_LOSS, D_CHECK };
     for (int i = 0; i < ND && !pario_failed(&st); i++) {
         int d = order[i];
         if (d >= l->ncols)
@@ -410,9 +432,12 @@ static pario_status read_model(const char *path, uint64_t *u, double **w)
                              "epochs x %llu weights)", path, (unsigned long long)nw);
         else if (!lv || !*w || (n && H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, lv) < 0))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /loss", path);
+        uint64_t *chk = NULL;
+        if (!pario_failed(&st))
+            st = read_checks(file, path, n, &chk);
         int found = 0;
         for (hsize_t e = n; e > 0 && !pario_failed(&st) && !found; e--) {
-            if (!isfinite(lv[e - 1]))
+            if (!finished(chk, lv, e))
                 continue;
             hsize_t start[2] = { e - 1, 0 }, cnt[2] = { 1, nw };
             hid_t fs = H5Dget_space(dw), ms = H5Screate_simple(1, &cnt[1], NULL);
@@ -423,11 +448,10 @@ static pario_status read_model(const char *path, uint64_t *u, double **w)
             found = 1;
             for (uint64_t i = 0; i < nw && found; i++)
                 found = isfinite((*w)[i]);
-            int has, unwritten = 0;
             if (found && !pario_failed(&st))
-                st = check_weights(file, path, e, *w, nw, &has, &unwritten);
-            found = found && !unwritten;
+                st = check_weights(chk, path, e, *w, nw);
         }
+        free(chk);
         if (!pario_failed(&st) && !found)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: holds no finished epoch", path);
     }
@@ -532,10 +556,14 @@ static pario_status history_read(const char *path, pario_train_history *h)
                  || (n && (H5Dread(dl, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, h->loss) < 0
                            || H5Dread(da, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, h->accuracy) < 0)))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /loss and /accuracy", path);
-        /* finished epochs: up to the last finite loss (a killed run's fill is NaN) */
+        /* finished epochs: up to the last finished row (a killed run's are not) */
+        uint64_t *chk = NULL;
+        if (!pario_failed(&st))
+            st = read_checks(file, path, n, &chk);
         h->epochs = n;
-        while (!pario_failed(&st) && h->epochs > 0 && !isfinite(h->loss[h->epochs - 1]))
+        while (!pario_failed(&st) && h->epochs > 0 && !finished(chk, h->loss, h->epochs))
             h->epochs--;
+        free(chk);
     }
     if (dl >= 0) H5Dclose(dl);
     if (da >= 0) H5Dclose(da);

@@ -82,11 +82,25 @@ pario_status pario_train_plot_svg(const pario_train_history *h, const pario_plot
     fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">epoch</text>\n", f.x0 + f.w / 2, f.y0 + f.h + 46);
     fprintf(out, "<text transform=\"translate(%.1f,%.1f) rotate(-90)\" text-anchor=\"middle\">mean training loss</text>\n",
             18.0, f.y0 + f.h / 2);
-    fprintf(out, "<polyline fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"2\" points=\"");
-    for (uint64_t e = 0, first = 1; e < E; e++)
-        if (isfinite(h->loss[e]))
-            fprintf(out, "%s%.3f,%.3f", first ? "" : " ", px(&f, (double)(e + 1)), py(&f, h->loss[e])), first = 0;
-    fprintf(out, "\"/>\n");
+    uint64_t drawn = 0;
+    for (uint64_t e = 0; e < E; e++)
+        drawn += isfinite(h->loss[e]) != 0;
+    if (drawn) {
+        fprintf(out, "<polyline fill=\"none\" stroke=\"#1f5fbf\" stroke-width=\"2\" points=\"");
+        for (uint64_t e = 0, first = 1; e < E; e++)
+            if (isfinite(h->loss[e]))
+                fprintf(out, "%s%.3f,%.3f", first ? "" : " ", px(&f, (double)(e + 1)), py(&f, h->loss[e])), first = 0;
+        fprintf(out, "\"/>\n");
+    }
+    if (drawn < E) { /* an overflowed loss is inf or NaN (a finished epoch all the same): said, not drawn */
+        fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#b00\">", f.x0 + f.w / 2, f.y0 + 20);
+        if (drawn)
+            fprintf(out, "%llu of %llu epochs' losses are not finite (they overflowed): not drawn",
+                    (unsigned long long)(E - drawn), (unsigned long long)E);
+        else
+            fprintf(out, "no finite loss to draw: every epoch's loss overflowed (inf or NaN)");
+        fprintf(out, "</text>\n");
+    }
     if (E <= MAX_MARKS)
         for (uint64_t e = 0; e < E; e++) {
             if (!isfinite(h->loss[e]))

@@ -213,6 +213,51 @@ run unflushed 3 "${LOG6[@]}" --log unflushed.h5 --resume
 ref same full6.json unflushed.json
 defer "resumed_epochs is 5" resumed unflushed.json 5
 check "a log without /weights_check goes on without it" sh -c '! "$0" -H nocheck.h5 | grep -q weights_check' "${H5DUMP:-h5dump}"
+# a log whose every epoch's loss overflowed to inf (finite weights, squared
+# residuals of 1e160: a run that succeeds) holds 3 finished epochs: pario-plot
+# draws it, --predict takes its last epoch's weights, --resume refuses
+# --epochs 2 and leaves the log as it was, and goes on from epoch 3 to an
+# uninterrupted run's weights, /weights_check and all (a hostile-user pass,
+# session 21: an epoch was finished when its loss was finite, so this log held
+# none, --resume started over and truncated it, and --predict took an older
+# epoch's weights when only the later losses overflowed)
+"$PYTHON3" -c '
+import numpy as np
+r = np.random.default_rng(3)
+(r.normal(size=(200, 2)) * 1e-10).tofile("inf_X.bin")
+np.full(200, 1e160).tofile("inf_y.bin")
+open("inf_X.bin.yaml", "w").write("dtype: float64\nshape: [200, 2]\n")
+open("inf_y.bin.yaml", "w").write("dtype: float64\nshape: [200]\n")' || fail "writing inf_X.bin"
+INF=(--model linear --labels inf_y.bin --lr 1e-300 inf_X.bin)
+run inf3 2 "${INF[@]}" --epochs 3 --log inf.h5
+check "the overflowed losses are inf in the log" sh -c '"$0" -y -w 0 -d /loss inf.h5 | grep -q "inf, inf, inf"' "${H5DUMP:-h5dump}"
+cp inf.h5 inf0.h5 || fail "copy of inf.h5"   # (the deferred checks read the copy: inf.h5 is resumed below)
+mpirun 1 pario-plot inf.h5 --out inf.svg || fail "pario-plot inf.h5: exit $?"
+check "pario-plot inf.h5: 3 epochs" grep -q ': 3 epochs</text>' inf.svg
+defer "pario-plot inf.h5: XML with finite coordinates" finite inf.svg
+mpirun 3 pario-train --predict inf.h5 --out pred_inf.bin inf_X.bin || fail "pario-train --predict inf.h5: exit $?"
+ref predict inf0.h5 inf_X.bin pred_inf.bin
+expect_error 2 1 'inf.h5: holds 3 epochs, more than --epochs 2' pario-train "${INF[@]}" --epochs 2 --log inf.h5 --resume
+check "a refused --resume leaves the overflowed log as it was" cmp -s inf.h5 inf0.h5
+check "pario-plot inf.h5 says why no curve is drawn" grep -q 'no finite loss' inf.svg
+run inf5 1 "${INF[@]}" --epochs 5
+run infres 3 "${INF[@]}" --epochs 5 --log inf.h5 --resume
+ref same inf5.json infres.json
+defer "resumed_epochs is 3" resumed infres.json 3
+defer "ref log inf.h5 5 infres.json" log inf.h5 5 infres.json
+# the same when only the later epochs' losses overflow (a linear model whose
+# lr is too large grows until its squared residuals do, its weights finite):
+# --predict takes the last epoch's weights, not the last finite loss's
+"$PYTHON3" -c '
+import numpy as np
+X = np.random.default_rng(1).normal(size=(1000, 5))
+X.tofile("grow_X.bin"); (X @ np.arange(5) + 1.0).tofile("grow_y.bin")
+open("grow_X.bin.yaml", "w").write("dtype: float64\nshape: [1000, 5]\n")
+open("grow_y.bin.yaml", "w").write("dtype: float64\nshape: [1000]\n")' || fail "writing grow_X.bin"
+run grow 2 --model linear --labels grow_y.bin --lr 5 --epochs 300 --batch 1000 --log grow.h5 grow_X.bin
+check "grow.h5: finite losses, then inf" sh -c '"$0" -y -w 0 -d /loss grow.h5 | tr -d " " | grep -Eq "^[0-9].*[0-9],inf,.*,inf$"' "${H5DUMP:-h5dump}"
+mpirun 2 pario-train --predict grow.h5 --out pred_grow.bin grow_X.bin || fail "pario-train --predict grow.h5: exit $?"
+ref predict grow.h5 grow_X.bin pred_grow.bin
 expect_error 2 2 '--resume needs --log' pario-train "${LOG6[@]}" --resume
 expect_error 2 1 'bad_y.bin: label' pario-train --model logistic --labels bad_y.bin --log bad.h5 nan_X.bin
 check "a run that failed before its first epoch leaves no log" sh -c '! ls | grep -q "^bad.h5"'

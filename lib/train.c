@@ -935,13 +935,10 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
                                      t.k,      t.nw,     o->block ? o->block : 64,
                                      o->lr,    o->l2,    o->label_column };
         if (o->resume)
-            st = pario_trainlog_resume(&log, o->log, &meta, &first, t.w, &train_loss, &train_acc, comm);
+            st = pario_trainlog_resume(&log, o->log, &meta, o->epochs, &first, t.w, &train_loss, &train_acc, comm);
         else
             st = pario_trainlog_create(&log, o->log, &meta, o->force, comm);
-        if (!pario_failed(&st) && first > o->epochs)
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: holds %llu epochs, more than --epochs %llu", o->log,
-                             (unsigned long long)first, (unsigned long long)o->epochs);
-        if (pario_failed(&st)) {
+        if (pario_failed(&st)) {   /* (a log holding more than --epochs: refused by the resume, untouched) */
             pario_trainlog_close(log);
             free(t.w);
             pario_train_close(&t);

@@ -314,7 +314,8 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
 }
 
 pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const pario_trainlog_meta *m,
-                                   uint64_t *done, double *w, double *loss, double *acc, MPI_Comm comm)
+                                   uint64_t epochs, uint64_t *done, double *w, double *loss, double *acc,
+                                   MPI_Comm comm)
 {
     *out = NULL;
     int rank;
@@ -333,6 +334,9 @@ pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const
             pario_status busy = pario_h5table_check_idle(path);
             if (pario_failed(&busy))
                 st = busy;
+        } else if (*done > epochs) { /* before the log is cut to its finished epochs: a refusal changes nothing */
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: holds %llu epochs, more than --epochs %llu", path,
+                             (unsigned long long)*done, (unsigned long long)epochs);
         }
     }
     if (pario_agree(&st, comm))

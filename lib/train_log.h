@@ -28,11 +28,13 @@ typedef struct pario_trainlog_meta {
 /* Collective: a new log (refuses an existing path unless force). */
 pario_status pario_trainlog_create(pario_trainlog **out, const char *path, const pario_trainlog_meta *m, int force,
                                    MPI_Comm comm);
-/* Collective: reopen path, check that it was written with the same meta, and
+/* Collective: reopen path, check that it was written with the same meta and
+ * holds at most epochs finished epochs (else refused, the log untouched), and
  * cut it to its finished epochs: *done of them, the last one's weights in w and
  * its loss and accuracy in *loss, *acc (every rank). */
 pario_status pario_trainlog_resume(pario_trainlog **out, const char *path, const pario_trainlog_meta *m,
-                                   uint64_t *done, double *w, double *loss, double *acc, MPI_Comm comm);
+                                   uint64_t epochs, uint64_t *done, double *w, double *loss, double *acc,
+                                   MPI_Comm comm);
 /* Collective: append epoch `epoch` (rank 0's values) and flush. */
 pario_status pario_trainlog_append(pario_trainlog *l, uint64_t epoch, double loss, double acc, double seconds,
                                    double sps, const double *w);

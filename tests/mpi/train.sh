@@ -209,6 +209,13 @@ ref same full8.json oldlog.json
 # a last row whose /weights_check is still its fill (0: a run stopped while the
 # epoch's writes were being flushed) is not finished: --resume goes on from the
 # epoch before, to the uninterrupted run's weights
+# and a --resume refused for fewer --epochs than the log's finished ones
+# leaves that row too (the log was cut to its finished epochs before the
+# refusal: a hostile-user pass, session 21)
+cp unflushed.h5 unflushed0.h5 || fail "copy of unflushed.h5"
+expect_error 2 1 'unflushed.h5: holds 5 epochs, more than --epochs 2' \
+  pario-train "${LOG6[@]}" --epochs 2 --log unflushed.h5 --resume
+check "a refused --resume leaves an unfinished row as it was" cmp -s unflushed.h5 unflushed0.h5
 run unflushed 3 "${LOG6[@]}" --log unflushed.h5 --resume
 ref same full6.json unflushed.json
 defer "resumed_epochs is 5" resumed unflushed.json 5

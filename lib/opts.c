@@ -301,9 +301,16 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
             st = pario_error(PARIO_ERR_USAGE, "option '%s' needs an argument (try --help)", argv[optind - 1]);
             break;
         case '?':
+            /* a long option that takes no value given one (--exact=1): getopt
+             * leaves its code in optopt, which named another option ("unknown
+             * option '-c'" for --count=3) or a control byte; said as GNU's tools
+             * say it, with the name as typed */
+            if (optopt && optind > 0 && strncmp(argv[optind - 1], "--", 2) == 0 && strchr(argv[optind - 1], '='))
+                st = pario_error(PARIO_ERR_USAGE, "option '%.*s' doesn't allow an argument (try --help)",
+                                 (int)(strchr(argv[optind - 1], '=') - argv[optind - 1]), argv[optind - 1]);
             /* a printable character, the space too ('- x.txt': GNU says "invalid
              * option -- ' '"); argv[optind - 1] is only right for long options */
-            if (optopt && optopt < 127 && optopt >= ' ')
+            else if (optopt && optopt < 127 && optopt >= ' ')
                 st = pario_error(PARIO_ERR_USAGE, "unknown option '-%c' (try --help)", optopt);
             else if (optopt)
                 st = pario_error(PARIO_ERR_USAGE, "unknown option: a '-' followed by the byte 0x%02x (try --help)",

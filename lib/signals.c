@@ -65,6 +65,14 @@ void pario_tmp_remove_on_signal(const char *final_path, long pid)
     install();
 }
 
+/* Ending signals that the MPI libraries under pario catch for ends of their
+ * own, and return from: UCX (Debian's MPICH runs on it) makes SIGHUP its debug
+ * signal (UCX_DEBUG_SIGNO: a backtrace, and the run goes on) and MPICH counts
+ * SIGUSR1 as a notice that a process failed. So a hang-up, or a batch
+ * system's USR1, neither ended a run nor removed its temporary files (a
+ * hostile-user pass, session 21): these two are taken from them. */
+static int take_over(int sig) { return sig == SIGHUP || sig == SIGUSR1; }
+
 static void install(void)
 {
     if (installed)
@@ -73,8 +81,13 @@ static void install(void)
     struct sigaction sa = action(remove_tmp, SA_RESETHAND | SA_RESTART);
     for (size_t i = 0; i < NENDING; i++) {
         struct sigaction old;
-        /* a signal ignored (nohup) or handled by someone else is left to them */
-        if (sigaction(ending[i], NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
+        if (sigaction(ending[i], NULL, &old) != 0)
+            continue;
+        int handled = (old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL;
+        int ignored = !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_IGN;
+        /* a signal ignored (nohup) is left so; one handled by someone else is
+         * left to them, but for the two above */
+        if (!ignored && (!handled || take_over(ending[i])))
             sigaction(ending[i], &sa, NULL);
     }
 }

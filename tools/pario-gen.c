@@ -36,6 +36,12 @@ static pario_status handle(void *ctx, int key, const char *arg)
             return pario_error(PARIO_ERR_USAGE, "give either --count or --shape, not both");
         o->size_key = O_SHAPE;
         o->dims[1] = 0;
+        /* one or two sizes: "5,5,5" and "5," were read as a size with a
+         * suffix ("'5,5': unknown suffix ',5'") */
+        const char *comma = strchr(arg, ',');
+        if (comma && (comma == arg || !comma[1] || strchr(comma + 1, ',')))
+            return pario_error(PARIO_ERR_USAGE, "--shape '%s': expected N or R,C (rows and columns: at most 2 "
+                               "dimensions)", arg);
         char buf[96], *a, *b;
         if (!pario_split_pair(arg, ',', buf, sizeof buf, &a, &b)) {
             o->ndims = 1;

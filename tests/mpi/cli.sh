@@ -48,6 +48,19 @@ for n in 1 2; do
   expect_error $n 2 "^pario-wc: error: unknown option '- ' \\(try --help\\)\$" pario-wc '- dash.txt'
   expect_error $n 2 "^pario-wc: error: unknown option: a '-' followed by the byte 0xff \\(try --help\\)\$" pario-wc "$(printf -- '-\377')" x.bin
   expect_error $n 2 "^pario-gen: error: unknown option '--bogus' \\(try --help\\)\$" pario-gen --bogus
+  # a long option that takes no value, given one: named as typed (it said
+  # "unknown option '-c'" for --count=3, or a control byte for --exact=1: a
+  # hostile-user pass, session 21)
+  expect_error $n 2 "^pario-grep: error: option '--count' doesn't allow an argument \\(try --help\\)\$" pario-grep --count=3 a x.bin
+  expect_error $n 2 "^pario-reduce: error: option '--exact' doesn't allow an argument \\(try --help\\)\$" pario-reduce --exact=1 --op sum x.bin
+  expect_error $n 2 "^pario-gen: error: option '--seq' doesn't allow an argument \\(try --help\\)\$" pario-gen --dtype int8 --count 3 --seq=1 --out g.bin
+done
+
+# ---- --shape of 3 dimensions or an empty part: said so (it was read as a size
+# with a suffix: "'5,5': unknown suffix ',5'", a hostile-user pass, session 21)
+for sh in 5,5,5 5, ,5; do
+  expect_error 1 2 "^pario-gen: error: --shape '$sh': expected N or R,C \\(rows and columns: at most 2 dimensions\\)\$" \
+    pario-gen --dtype int8 --shape "$sh" --sequence --out g.bin
 done
 
 # ---- a bad count or size names its option: "'7Q': unknown suffix" alone did

@@ -7,8 +7,9 @@
  * nothing else. Printed by rank 0: the slowest rank's seconds for that loop.
  * With BLOCK, the rows are visited as pario-train visits them: in blocks of
  * BLOCK rows (its --shuffle-block), the rank's blocks in a shuffled order, the
- * next block's lines prefetched while the current one is summed (pario-train
- * prefetches the next segment's rows the same way).
+ * next block's lines prefetched while the current one is summed, a row's
+ * worth with each row (pario-train prefetches the next segment's rows the
+ * same way).
  * Started by mpiexec like pario-train.
  *   mpiexec -n P rows_floor FILE F [BLOCK] */
 #define _GNU_SOURCE
@@ -73,12 +74,19 @@ int main(int argc, char **argv)
     double t0 = MPI_Wtime(), total = 0.0;
     for (size_t b = 0; b < nb; b++) {
         size_t first = lo + order[b] * block, end = first + block < hi ? first + block : hi;
+        /* the next block's rows, row i's share prefetched with row i of this one
+         * (spread over the block, as pario-train's kernel spreads them: all at
+         * once, the prefetches queue and the rows at hand wait behind them) */
+        const char *pf = NULL, *pfend = NULL;
         if (b + 1 < nb) {
             size_t nf = lo + order[b + 1] * block, ne = nf + block < hi ? nf + block : hi;
-            for (size_t off = 0; off < (ne - nf) * f * 4; off += 64)
-                __builtin_prefetch((const char *)(x + nf * f) + off, 0, 2);
+            pf = (const char *)(x + nf * f);
+            pfend = (const char *)(x + ne * f);
         }
+        size_t share = (f * 4 + 63) / 64 * 64;
         for (size_t i = first; i < end; i++) {
+            for (size_t off = 0; off < share && pf < pfend; off += 64, pf += 64)
+                __builtin_prefetch(pf, 0, 2);
             const float *row = x + i * f;
             float s = 0.0f;
             for (size_t j = 0; j < f; j++)

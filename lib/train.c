@@ -1019,6 +1019,14 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
              * not), and agree on the message only when one did */
             if (pario_failed(&st) && !slots)
                 pario_xsum_add(&t.acc[t.nw], 1.0);
+            /* the rows of this rank's next run after its first (the first was
+             * prefetched with this step's last segment): a rank that waits at
+             * the arrival fetches them rather than pausing (doc/train.md, the
+             * thirteenth round) */
+            if (claims && t.map && nnext != UINT64_MAX)
+                for (uint64_t i = 1; i < nnext && i <= AHEAD_RANGES; i++)
+                    pario_train_node_ahead(&t, t.map + t.ds.offset + t.mine[DEAL_SEGMENTS + i].row * t.rowbytes,
+                                           t.mine[DEAL_SEGMENTS + i].len * t.rowbytes);
             pario_status ast = slots && t.xn ? pario_train_node_step(&t, t.packed, ndone, claims ? t.done : t.mine, nall,
                                                                      pario_failed(&st))
                                : slots ? allreduce_slots(&t, t.packed, nmine, all, nall, slots, pario_failed(&st))

@@ -115,6 +115,11 @@ pario_status pario_train_node_step(struct train *t, const double *packed, uint64
  * one it would take, not taken (to prefetch its rows). Every rank deals each step before it
  * claims; the step's arrival (pario_train_node_step) ends its claims. */
 void pario_train_node_deal(struct train *t, const struct seg *all, uint64_t nall);
+/* bytes at p (rows of the next step's segments, mapped), prefetched into L2
+ * while this rank waits at the step's arrival, if it waits; up to
+ * AHEAD_RANGES ranges a step, forgotten at the arrival. */
+#define AHEAD_RANGES 2
+void pario_train_node_ahead(struct train *t, const void *p, uint64_t bytes);
 int pario_train_node_claim(struct train *t, const struct seg *all, int peek, struct seg *out);
 /* out[a..b-1]: the columns a..b-1 of nseg slots of t->nw sums, each added
  * exactly and rounded once (math.fsum's bits). Local. */

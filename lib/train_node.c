@@ -57,6 +57,8 @@ struct train_node {
     uint64_t pstride;           /* nw rounded up to 8 (a whole number of lines) */
     uint64_t phases;            /* phases this rank has arrived at */
     uint64_t steps;             /* steps done (one arrival: their parity picks the buffers) */
+    const char *ahead[AHEAD_RANGES], *ahead_end[AHEAD_RANGES];   /* pario_train_node_ahead */
+    int nahead;
 };
 
 /* Cache lines: the counter alone in its own, the doubles after it. */
@@ -200,16 +202,47 @@ int pario_train_node_claim(struct train *t, const struct seg *all, int peek, str
     return 1;
 }
 
+void pario_train_node_ahead(struct train *t, const void *p, uint64_t bytes)
+{
+    struct train_node *x = t->xn;
+    if (x->nahead < AHEAD_RANGES && bytes) {
+        x->ahead[x->nahead] = p;
+        x->ahead_end[x->nahead++] = (const char *)p + bytes;
+    }
+}
+
+/* A few lines of the ranges to prefetch (pario_train_node_ahead): 1 if any
+ * were left. A rank that waits at the arrival fetches rows of its next step
+ * (their first segment was prefetched with this step's last) rather than
+ * pausing: the wait becomes reading time, not idle time. */
+static int ahead_step(struct train_node *x)
+{
+    while (x->nahead) {
+        int i = x->nahead - 1;
+        if (x->ahead[i] < x->ahead_end[i]) {
+            for (int k = 0; k < 4 && x->ahead[i] < x->ahead_end[i]; k++, x->ahead[i] += 64)
+                __builtin_prefetch(x->ahead[i], 0, 2);
+            return 1;
+        }
+        x->nahead--;
+    }
+    return 0;
+}
+
 static void arrive(struct train_node *x, int p, double spin)
 {
     x->phases++;
     uint64_t want = x->phases * (uint64_t)p;
-    if (atomic_fetch_add_explicit(x->arrived, 1, memory_order_acq_rel) + 1 >= want)
+    if (atomic_fetch_add_explicit(x->arrived, 1, memory_order_acq_rel) + 1 >= want) {
+        x->nahead = 0;
         return;
+    }
     double until = spin > 0.0 ? MPI_Wtime() + spin : 0.0;
     unsigned polls = 0;
     while (atomic_load_explicit(x->arrived, memory_order_acquire) < want) {
         if (spin > 0.0 && (++polls & 63 || MPI_Wtime() < until)) {
+            if (ahead_step(x))
+                continue;
 #if defined(__x86_64__) || defined(__i386__)
             __builtin_ia32_pause();
 #endif
@@ -218,6 +251,7 @@ static void arrive(struct train_node *x, int p, double spin)
         sched_yield();
         spin = 0.0;
     }
+    x->nahead = 0;
 }
 
 /* The columns a..b-1 of the sums of nseg slots, each added exactly and

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "pario/fileutil.h"
 #include "fault.h"
+#include "signals.h"
 
 /* A temporary file removed after failure e on the way to path. */
 static pario_status discarded(const char *tmp, int e, const char *path)
@@ -44,7 +45,42 @@ pario_status pario_commit_tmp(const char *path)
 {
     char tmp[4200];
     pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
-    return pario_rename_over(tmp, path) == 0 ? pario_ok() : discarded(tmp, errno, path);
+    if (pario_rename_over(tmp, path) == 0)
+        return pario_ok();
+    int e = errno;
+    unlink(tmp);
+    return pario_sys_error(e, "cannot rename into place", path);
+}
+
+int pario_keep_old(const char *path, char *keep, size_t len)
+{
+    pario_tmp_name(path, (long)getpid(), keep, len);
+    size_t n = strlen(keep);
+    if (n + 5 > len)
+        return 0;
+    memcpy(keep + n, ".old", 5);
+    struct stat sb;
+    if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    unlink(keep); /* (this process's own, left by nothing but a SIGKILL of a run with this PID) */
+    if (link(path, keep) != 0)
+        return 0;
+    pario_remove_on_signal(keep); /* a signal ending the run drops it too */
+    return 1;
+}
+
+void pario_restore_old(const char *path, const char *keep, int kept)
+{
+    if (!kept || rename(keep, path) != 0)
+        unlink(path);
+    if (kept)
+        unlink(keep);
+}
+
+void pario_drop_old(const char *keep, int kept)
+{
+    if (kept)
+        unlink(keep);
 }
 
 void pario_discard_tmp(const char *path)

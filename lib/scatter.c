@@ -174,19 +174,40 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         return st; /* the old parts, if any, as they were */
     }
     pario_signals_hold(); /* a SIGTERM waits for the part's two renames */
-    if (pario_rename_over(tmp, path) != 0)
+    /* each rank's earlier part and descriptor kept until every rank has renamed
+     * its own: a failed rename anywhere puts them back (it removed every part,
+     * the earlier output with them: a hostile-user pass, session 21) */
+    char keep[PARIO_PATH_MAX + 40], dkeep[PARIO_PATH_MAX + 40];
+    int kept = pario_keep_old(path, keep, sizeof keep);
+    int dkept = format != PARIO_SOURCE_HDF5 && pario_keep_old(desc, dkeep, sizeof dkeep);
+    int moved = 0, dmoved = 0;
+    if (pario_rename_over(tmp, path) != 0) {
         st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename into place: %s", path, strerror(errno));
-    else if (format != PARIO_SOURCE_HDF5)
-        st = pario_commit_tmp(desc);
-    pario_signals_release();
-    if (pario_agree(&st, comm)) {
-        /* all or nothing: no rank keeps a part of a scatter that failed at a rename */
-        remove(tmp);
-        remove(path);
+    } else {
+        moved = 1;
         if (format != PARIO_SOURCE_HDF5) {
-            pario_discard_tmp(desc);
-            remove(desc);
+            st = pario_commit_tmp(desc);
+            dmoved = !pario_failed(&st);
         }
     }
+    pario_signals_release();
+    if (pario_agree(&st, comm)) {
+        /* all or nothing: every rank's earlier part back, or a new part removed */
+        remove(tmp);
+        if (moved)
+            pario_restore_old(path, keep, kept);
+        else
+            pario_drop_old(keep, kept);
+        if (format != PARIO_SOURCE_HDF5) {
+            pario_discard_tmp(desc);
+            if (dmoved)
+                pario_restore_old(desc, dkeep, dkept);
+            else
+                pario_drop_old(dkeep, dkept);
+        }
+        return st;
+    }
+    pario_drop_old(keep, kept);
+    pario_drop_old(dkeep, dkept);
     return st;
 }

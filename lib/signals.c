@@ -50,10 +50,15 @@ static struct sigaction action(void (*handler)(int), int flags)
 
 void pario_tmp_remove_on_signal(const char *final_path, long pid)
 {
-    if (ntmp >= MAX_TMP)
-        return;
     char tmp[PARIO_PATH_MAX + 32];
     pario_tmp_name(final_path, pid, tmp, sizeof tmp);
+    pario_remove_on_signal(tmp);
+}
+
+void pario_remove_on_signal(const char *tmp)
+{
+    if (ntmp >= MAX_TMP)
+        return;
     for (int i = 0; i < ntmp; i++)
         if (strcmp(tmp_paths[i], tmp) == 0)
             return;

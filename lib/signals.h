@@ -11,5 +11,9 @@
  * names (more, or a name that cannot be kept for want of memory, are left to
  * the next run's clean-up). */
 void pario_tmp_remove_on_signal(const char *final_path, long pid);
+/* The same for one exact name (pario_keep_old's link to an earlier output:
+ * removing it leaves the file under its other name, or the earlier output
+ * replaced as the run meant). */
+void pario_remove_on_signal(const char *path);
 
 #endif

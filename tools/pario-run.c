@@ -283,12 +283,20 @@ static pario_status many_close(struct many_out *m, const pario_common *c, const 
     if (ok && pario_failed(&hst))
         st = hst, ok = 0;
     pario_signals_hold(); /* a SIGTERM waits for both renames */
+    /* the earlier HDF5 file kept until the results have their name: a failed
+     * rename there puts it back (the pair was left mismatched) */
+    char keep[PARIO_PATH_MAX + 40];
+    int kept = ok && m->h5 && m->to_file && pario_keep_old(job->h5, keep, sizeof keep), moved = 0;
     if (ok && m->h5)
-        st = pario_commit_tmp(job->h5), ok = !pario_failed(&st);
+        st = pario_commit_tmp(job->h5), ok = moved = !pario_failed(&st);
     else if (m->h5)
         pario_discard_tmp(job->h5);
     if (m->to_file)
         st = ok ? pario_commit_tmp(job->results) : (pario_discard_tmp(job->results), st);
+    if (moved && m->to_file && pario_failed(&st))
+        pario_restore_old(job->h5, keep, kept);
+    else
+        pario_drop_old(keep, kept);
     pario_signals_release();
     if (ok && !m->to_file && m->to_mem)
         fwrite(m->text, 1, m->len, stdout);
@@ -578,10 +586,17 @@ int main(int argc, char **argv)
         }
         if (h5_tmp || results_tmp) {
             pario_signals_hold(); /* a SIGTERM waits for both renames */
+            /* the earlier HDF5 file back if the results cannot take their name (above) */
+            char keep[PARIO_PATH_MAX + 40];
+            int kept = h5_tmp && results_tmp && pario_keep_old(job->h5, keep, sizeof keep), moved = 0;
             if (h5_tmp)
-                st = pario_commit_tmp(job->h5);
+                st = pario_commit_tmp(job->h5), moved = !pario_failed(&st);
             if (results_tmp)
                 st = pario_failed(&st) ? (pario_discard_tmp(job->results), st) : pario_commit_tmp(job->results);
+            if (moved && results_tmp && pario_failed(&st))
+                pario_restore_old(job->h5, keep, kept);
+            else
+                pario_drop_old(keep, kept);
             pario_signals_release();
         }
         if (!pario_failed(&st) && c.rank == 0) {

@@ -23,6 +23,16 @@ pario_status pario_commit_tmp(const char *path);
  * it readable to all; 0 or -1 with errno, as rename. */
 int pario_rename_over(const char *tmp, const char *path);
 void pario_discard_tmp(const char *path);
+/* For an output of several files renamed one after the other: before the
+ * first rename, path's earlier file (if any) is kept under a hard link,
+ * "path.tmp.PID.old" (into keep, len bytes; returns 1 when kept); if a later
+ * rename fails, pario_restore_old puts it back over the new one (or, none
+ * kept, removes the new one), so that the earlier output is left as it was;
+ * else pario_drop_old removes the link. A file system without hard links
+ * keeps nothing (then a failure removes the new file only). Serial. */
+int pario_keep_old(const char *path, char *keep, size_t len);
+void pario_restore_old(const char *path, const char *keep, int kept);
+void pario_drop_old(const char *keep, int kept);
 /* Around the renames of an output of several files (data and descriptor, the
  * results and their HDF5 file): SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
  * SIGUSR2 and SIGXCPU are caught, and the first one raised again by the

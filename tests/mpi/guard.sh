@@ -411,6 +411,42 @@ kill_while_writing "convert, SIGHUP to rank 0" 2 'sigo.bin.tmp.*' rank0 HUP pari
 kill_while_writing "convert, SIGUSR1 to rank 0" 3 'sigo.bin.tmp.*' rank0 USR1 pario-convert --chunk 1Ki sigbig.bin sigo.bin
 check "convert: the earlier output kept" cmp -s sigo.bin sigo.keep
 check "convert: the earlier descriptor kept" cmp -s sigo.bin.yaml sigo.yaml.keep
+# A second file that cannot take its name (made immutable, chattr +i: root, on
+# a file system that has the flag) fails the run and leaves the earlier output
+# as it was: pario-gen's data and descriptor, pario-scatter's parts on every
+# rank, pario-run's results and HDF5 file. (The new data, already renamed, was
+# removed, and the earlier data with it; pario-run kept the new HDF5 file
+# beside the old results: a hostile-user pass, session 21.)
+imm_same() { # LABEL FILE...: each FILE equal to FILE.keep, no temporary file left
+  local label=$1 f ok=1; shift
+  for f in "$@"; do cmp -s "$f" "$f.keep" || { ok=0; fail "$label: $f changed or gone"; }; done
+  [ $ok = 1 ] && pass "$label: the earlier output as it was"
+  local left; left=$(ls ./imm*.tmp.* 2>/dev/null | tr '\n' ' ')
+  check "$label: no temporary file left${left:+ ($left)}" test -z "$left"
+}
+if mpirun 1 pario-gen --dtype int8 --count 10 --sequence --out imm.bin >/dev/null 2>&1 && chattr +i imm.bin.yaml 2>/dev/null; then
+  for f in imm.bin imm.bin.yaml; do cp "$f" "$f.keep"; done
+  expect_error 2 1 "imm\\.bin\\.yaml: cannot rename into place: Operation not permitted" \
+    pario-gen --dtype int16 --count 7 --sequence --out imm.bin
+  imm_same "pario-gen, descriptor immutable" imm.bin imm.bin.yaml
+  chattr -i imm.bin.yaml
+  mpirun 2 pario-scatter --out imms imm.bin >/dev/null 2>&1 || fail "pario-scatter --out imms"
+  chattr +i imms.1.yaml && for f in imms.0 imms.0.yaml imms.1 imms.1.yaml; do cp "$f" "$f.keep"; done
+  mpirun 1 pario-gen --dtype int16 --count 9 --sequence --out imm2.bin >/dev/null 2>&1
+  expect_error 2 1 "imms\\.1\\.yaml: cannot rename into place" pario-scatter --out imms imm2.bin
+  imm_same "pario-scatter, rank 1's descriptor immutable" imms.0 imms.0.yaml imms.1 imms.1.yaml
+  chattr -i imms.1.yaml
+  printf 'input: {data: imm.bin}\noperations: [sum]\noutput: {results: immr.json, h5: immr.h5}\n' > immj.yaml
+  mpirun 2 pario-run immj.yaml >/dev/null 2>&1 || fail "pario-run immj.yaml"
+  chattr +i immr.json && cp immr.json immr.json.keep && cp immr.h5 immr.h5.keep
+  printf 'input: {data: imm.bin}\noperations: [sum, max]\noutput: {results: immr.json, h5: immr.h5}\n' > immj.yaml
+  expect_error 2 1 "immr\\.json: cannot rename into place" pario-run immj.yaml
+  imm_same "pario-run, results immutable" immr.json immr.h5
+  chattr -i immr.json
+else
+  echo "note: no chattr +i here (not root, or the file system lacks the flag): the immutable checks skipped"
+fi
+
 rm -f sigp.*
 kill_while_writing "scatter, SIGTERM to rank 0" 2 'sigp.1.tmp.*' rank0 TERM pario-scatter --chunk 1Ki --out sigp sigbig.bin
 left=$(ls sigp.* 2>/dev/null | tr '\n' ' ')

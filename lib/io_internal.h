@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <mpi.h>
+#include <sys/stat.h>
 #include "config.h"
 #include "pario/dtype.h"
 #include "pario/io.h"
@@ -66,6 +67,10 @@ struct pario_writer {
     uint64_t data_offset;
     uint64_t bytes;
     double io_seconds;
+    /* an HDF5 output (rank 0): its file as it was when this run began, to
+     * find another run's change before the copy is renamed over it */
+    int h5_before, h5_existed;
+    struct stat h5_was;
 };
 
 /* Collective: open or finish a reader or writer in place (memory owned by the caller). */

@@ -7,6 +7,7 @@
 #include "pario/fileutil.h"
 #include "pario/io.h"
 #include "io_internal.h"
+#include "lockfile.h"
 #include "fault.h"
 #include "sink.h"
 
@@ -22,6 +23,10 @@ static pario_status prepare_sink(pario_writer *w, const char *path, MPI_Comm com
     MPI_Comm_rank(comm, &rank);
     pario_status st = pario_ok();
     uint64_t off = ds->offset;
+    if (rank == 0 && ds->format == PARIO_SOURCE_HDF5) {
+        w->h5_before = 1;
+        w->h5_existed = stat(ds->path, &w->h5_was) == 0;
+    }
     if (ds->format == PARIO_SOURCE_HDF5 && w->opts.out_chunk_ndims) {
         w->data_offset = 0; /* chunked: written through HDF5, no offset */
         return pario_h5write_open(w);
@@ -196,6 +201,34 @@ int pario_writer_put(pario_writer *w, pario_status *st)
     return 1;
 }
 
+/* An HDF5 output is a copy of its file (when it existed) with the dataset
+ * added, renamed over the file at the end: a change another run made to the
+ * file meanwhile (a log created or resumed there, another dataset added)
+ * would be lost under it, each run exiting 0 (a hostile-user pass, session
+ * 21). So the file must be as it was when this run began (none, or the same
+ * inode, size and modification time), and no log writer may hold FILE.lock;
+ * else the copy is dropped and the other run's file kept. (The rename
+ * follows within microseconds: a change in between is not seen.) */
+static pario_status h5_unchanged(const pario_writer *w)
+{
+    const char *path = w->ds->path;
+    struct stat now;
+    int exists = stat(path, &now) == 0;
+    int same = exists == w->h5_existed &&
+               (!exists || (now.st_dev == w->h5_was.st_dev && now.st_ino == w->h5_was.st_ino &&
+                            now.st_size == w->h5_was.st_size &&
+                            now.st_mtim.tv_sec == w->h5_was.st_mtim.tv_sec &&
+                            now.st_mtim.tv_nsec == w->h5_was.st_mtim.tv_nsec));
+    char lock[PARIO_PATH_MAX + 8];
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    if (same && !pario_lockfile_held(lock))
+        return pario_ok();
+    return pario_error(PARIO_ERR_RUNTIME, "%s: %s by another run while this one wrote %s: left as that run made it, "
+                       "without %s (run this one again)", path,
+                       !same ? (w->h5_existed ? "changed" : "created") : "being written", w->ds->dataset,
+                       w->ds->dataset);
+}
+
 pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_desc)
 {
     int rank;
@@ -231,6 +264,8 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
             snprintf(d.path, sizeof d.path, "%s", w->final_path);
             st = pario_desc_write_tmp(&d, dpath);
         }
+        if (!pario_failed(&st) && w->h5_before)
+            st = h5_unchanged(w);
         if (pario_failed(&st)) {
             remove(w->tmp_path);
         } else {

@@ -447,6 +447,42 @@ else
   echo "note: no chattr +i here (not root, or the file system lacks the flag): the immutable checks skipped"
 fi
 
+# Two runs adding datasets to one HDF5 file at once, each to a copy of the
+# file renamed over it when it ends: every run that exits 0 has its dataset in
+# the file at the end. (The run that ended last replaced the file with its
+# copy, and the other's dataset was gone, both exiting 0: a hostile-user pass,
+# session 21. Now the later one finds the file changed, fails with one line,
+# and leaves the file as the other made it.) Whichever ends first, the same
+# rule holds.
+if mpirun 1 pario-gen --dtype int8 --count 10 --sequence --out cc.h5:/base >/dev/null 2>&1; then
+  # (gzip: a run of a few seconds that writes 80 MB, so that the two overlap)
+  mpirun 2 pario-gen --dtype float32 --count 20M --uniform 0:1 --gzip 6 --out cc.h5:/big >/dev/null 2>cc_big.err &
+  ccjob=$!
+  first_match 'cc.h5.tmp.*' >/dev/null
+  mpirun 1 pario-gen --dtype int8 --count 10 --sequence --out cc.h5:/small >/dev/null 2>cc_small.err; ccs=$?
+  wait $ccjob; ccb=$?
+  check "two runs adding to one HDF5 file: each that succeeded has its dataset, each that failed said why" \
+    "$PYTHON3" - "$ccb" "$ccs" <<'PY'
+import re, sys, h5py
+names = set(h5py.File("cc.h5", "r"))
+ok = "base" in names
+for name, rc, err in (("big", sys.argv[1], "cc_big.err"), ("small", sys.argv[2], "cc_small.err")):
+    lines = [l for l in open(err) if l.strip()]
+    if rc == "0":
+        ok = ok and name in names
+    else:
+        ok = ok and name not in names and len(lines) == 1 and re.search(r"cc\.h5: changed by another run while this one wrote /%s" % name, lines[0]) is not None
+if not ok:
+    print("datasets %s, exits big %s small %s, stderr %r %r" % (sorted(names), sys.argv[1], sys.argv[2], open("cc_big.err").read(), open("cc_small.err").read()))
+sys.exit(0 if ok else 1)
+PY
+  left=$(ls cc.h5.tmp.* 2>/dev/null | tr '\n' ' ')
+  check "two runs adding to one HDF5 file: no temporary file left${left:+ ($left)}" test -z "$left"
+  rm -f cc.h5
+else
+  fail "pario-gen --out cc.h5:/base"
+fi
+
 rm -f sigp.*
 kill_while_writing "scatter, SIGTERM to rank 0" 2 'sigp.1.tmp.*' rank0 TERM pario-scatter --chunk 1Ki --out sigp sigbig.bin
 left=$(ls sigp.* 2>/dev/null | tr '\n' ' ')

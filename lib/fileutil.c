@@ -83,6 +83,26 @@ void pario_drop_old(const char *keep, int kept)
         unlink(keep);
 }
 
+pario_status pario_commit_pair(const char *first_tmp, const char *first, const char *second)
+{
+    char keep[4200];
+    pario_status st = pario_ok();
+    pario_signals_hold(); /* a SIGTERM waits for both renames */
+    int kept = pario_keep_old(first, keep, sizeof keep);
+    if (pario_rename_over(first_tmp, first) != 0) {
+        st = pario_sys_error(errno, "cannot rename into place", first);
+        unlink(first_tmp);
+        pario_discard_tmp(second);
+        pario_drop_old(keep, kept);
+    } else if (st = pario_commit_tmp(second), pario_failed(&st)) {
+        pario_restore_old(first, keep, kept);
+    } else {
+        pario_drop_old(keep, kept);
+    }
+    pario_signals_release();
+    return st;
+}
+
 void pario_discard_tmp(const char *path)
 {
     char tmp[4200];

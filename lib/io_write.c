@@ -268,28 +268,14 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
             st = h5_unchanged(w);
         if (pario_failed(&st)) {
             remove(w->tmp_path);
-        } else {
-            pario_signals_hold(); /* a SIGTERM waits for both renames */
-            /* the earlier data kept until the descriptor has its name: a failed
-             * rename there puts it back (it removed the new data, and with it
-             * the earlier output: a hostile-user pass, session 21) */
-            char keep[PARIO_PATH_MAX + 40];
-            int kept = desc && pario_keep_old(w->final_path, keep, sizeof keep);
-            if (pario_rename_over(w->tmp_path, w->final_path) != 0) {
-                st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot rename the finished output into place",
-                                 w->final_path);
-                remove(w->tmp_path);
-                if (desc)
-                    pario_discard_tmp(dpath);
-                pario_drop_old(keep, kept);
-            } else if (desc) {
-                st = pario_commit_tmp(dpath);
-                if (pario_failed(&st))
-                    pario_restore_old(w->final_path, keep, kept); /* no data file without its descriptor */
-                else
-                    pario_drop_old(keep, kept);
-            }
-            pario_signals_release();
+        } else if (desc) {
+            /* the earlier data put back if the descriptor cannot take its name
+             * (it removed the new data, and with it the earlier output: a
+             * hostile-user pass, session 21) */
+            st = pario_commit_pair(w->tmp_path, w->final_path, dpath);
+        } else if (pario_rename_over(w->tmp_path, w->final_path) != 0) {
+            st = pario_sys_error(errno, "cannot rename into place", w->final_path);
+            remove(w->tmp_path);
         }
     }
     pario_agree(&st, w->comm);

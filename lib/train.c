@@ -105,6 +105,12 @@ static pario_status label_error(const struct train *t, double y, uint64_t row)
                        (unsigned long long)row, y, (unsigned long long)(t->k ? t->k : MAX_CLASSES) - 1);
 }
 
+/* Where row lies in DATA's mapping (t->map set). */
+static const unsigned char *mapped_row(const struct train *t, uint64_t row)
+{
+    return t->map + t->ds.offset + row * t->rowbytes;
+}
+
 /* The bytes of rows row..row+m-1 (and their labels): where they lie in the
  * mappings, or read into t->raw (t->lraw). A mapped "read" passes the read
  * fault point as a real one does. */
@@ -117,7 +123,7 @@ static int get_rows(struct train *t, uint64_t row, uint64_t m, int labels, const
     if (t->map) {
         if ((fault = pario_fault(PARIO_FAULT_READ)))
             return *err = pario_sys_error(fault, "read", t->ds.path), 1;
-        *raw = t->map + t->ds.offset + row * t->rowbytes;
+        *raw = mapped_row(t, row);
         if (labels && t->have_labels) {
             if ((fault = pario_fault(PARIO_FAULT_READ)))
                 return *err = pario_sys_error(fault, "read", t->lds.path), 1;
@@ -389,7 +395,7 @@ static void prefetch_next(struct train *t, uint64_t row, uint64_t rows)
     if (!t->map || !rows)
         return;
     rows = rows < t->group ? rows : t->group;
-    t->pf = t->map + t->ds.offset + row * t->rowbytes;
+    t->pf = mapped_row(t, row);
     t->pfbytes = rows * t->rowbytes;
     if (t->lmap)
         for (uint64_t b = 0; b < rows * t->lesize; b += 64)
@@ -1025,7 +1031,7 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
              * thirteenth round) */
             if (claims && t.map && nnext != UINT64_MAX)
                 for (uint64_t i = 1; i < nnext && i <= AHEAD_RANGES; i++)
-                    pario_train_node_ahead(&t, t.map + t.ds.offset + t.mine[DEAL_SEGMENTS + i].row * t.rowbytes,
+                    pario_train_node_ahead(&t, mapped_row(&t, t.mine[DEAL_SEGMENTS + i].row),
                                            t.mine[DEAL_SEGMENTS + i].len * t.rowbytes);
             pario_status ast = slots && t.xn ? pario_train_node_step(&t, t.packed, ndone, claims ? t.done : t.mine, nall,
                                                                      pario_failed(&st))

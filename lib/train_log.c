@@ -198,6 +198,34 @@ static pario_status check_weights(const uint64_t *chk, const char *path, hsize_t
     return pario_ok();
 }
 
+/* The last finished epoch of a log (1-based into *found, 0 if none) whose
+ * weights (dw, nw a row) are finite and match its /weights_check (chk, or
+ * NULL; lv: /loss, n epochs): its weights into w. */
+static pario_status last_finished(hid_t dw, const char *path, hsize_t n, const double *lv, const uint64_t *chk,
+                                  uint64_t nw, double *w, hsize_t *found)
+{
+    pario_status st = pario_ok();
+    *found = 0;
+    for (hsize_t e = n; e > 0 && !pario_failed(&st) && !*found; e--) {
+        if (!finished(chk, lv, e))
+            continue;
+        hsize_t start[2] = { e - 1, 0 }, cnt[2] = { 1, nw };
+        hid_t fs = H5Dget_space(dw), ms = H5Screate_simple(1, &cnt[1], NULL);
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
+        if (H5Dread(dw, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, w) < 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /weights", path);
+        H5Sclose(fs), H5Sclose(ms);
+        int fin = 1;
+        for (uint64_t i = 0; i < nw && fin; i++)
+            fin = isfinite(w[i]);
+        if (fin && !pario_failed(&st))
+            st = check_weights(chk, path, e, w, nw);
+        if (fin && !pario_failed(&st))
+            *found = e;
+    }
+    return st;
+}
+
 /* Serial (rank 0): what the log holds. */
 static pario_status read_log(const char *path, const pario_trainlog_meta *m, uint64_t *done, double *w, double *loss,
                              double *acc, int *has_check)
@@ -279,29 +307,20 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
         st = read_checks(file, path, n, &chk);
     *has_check = chk != NULL;
     if (!pario_failed(&st)) {
-        /* the last finished epoch whose weights are finite */
-        for (hsize_t e = n; e > 0 && !pario_failed(&st) && *done == 0; e--) {
-            if (!finished(chk, lv, e))
-                continue;
-            hsize_t start[2] = { e - 1, 0 }, cnt[2] = { 1, m->nweights };
-            hid_t fs = H5Dget_space(dw), ms = H5Screate_simple(1, &cnt[1], NULL);
-            H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
-            int ok = H5Dread(dw, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, w) >= 0;
+        /* the last finished epoch whose weights are finite, and its accuracy */
+        hsize_t e = 0;
+        st = last_finished(dw, path, n, lv, chk, m->nweights, w, &e);
+        if (!pario_failed(&st) && e) {
+            hsize_t at = e - 1;
             hid_t fa = H5Dget_space(da), ma = H5Screate(H5S_SCALAR);
-            H5Sselect_elements(fa, H5S_SELECT_SET, 1, start);
-            ok = ok && H5Dread(da, H5T_NATIVE_DOUBLE, ma, fa, H5P_DEFAULT, acc) >= 0;
-            H5Sclose(fa), H5Sclose(ma), H5Sclose(fs), H5Sclose(ms);
-            if (!ok)
-                st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /weights", path);
-            int fin = 1;
-            for (uint64_t i = 0; i < m->nweights && fin; i++)
-                fin = isfinite(w[i]);
-            if (fin && !pario_failed(&st))
-                st = check_weights(chk, path, e, w, m->nweights);
-            if (fin && !pario_failed(&st)) {
-                *done = e;
-                *loss = lv[e - 1];
-            }
+            H5Sselect_elements(fa, H5S_SELECT_SET, 1, &at);
+            if (H5Dread(da, H5T_NATIVE_DOUBLE, ma, fa, H5P_DEFAULT, acc) < 0)
+                st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /accuracy", path);
+            H5Sclose(fa), H5Sclose(ma);
+            *done = e;
+            *loss = lv[e - 1];
+        } else if (!pario_failed(&st)) {
+            memset(w, 0, m->nweights * sizeof *w); /* none: the start's zeros, not a row that was passed over */
         }
     }
     free(chk);
@@ -439,22 +458,9 @@ static pario_status read_model(const char *path, uint64_t *u, double **w)
         uint64_t *chk = NULL;
         if (!pario_failed(&st))
             st = read_checks(file, path, n, &chk);
-        int found = 0;
-        for (hsize_t e = n; e > 0 && !pario_failed(&st) && !found; e--) {
-            if (!finished(chk, lv, e))
-                continue;
-            hsize_t start[2] = { e - 1, 0 }, cnt[2] = { 1, nw };
-            hid_t fs = H5Dget_space(dw), ms = H5Screate_simple(1, &cnt[1], NULL);
-            H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, cnt, NULL);
-            if (H5Dread(dw, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, *w) < 0)
-                st = pario_error(PARIO_ERR_RUNTIME, "%s: cannot read /weights", path);
-            H5Sclose(fs), H5Sclose(ms);
-            found = 1;
-            for (uint64_t i = 0; i < nw && found; i++)
-                found = isfinite((*w)[i]);
-            if (found && !pario_failed(&st))
-                st = check_weights(chk, path, e, *w, nw);
-        }
+        hsize_t found = 0;
+        if (!pario_failed(&st))
+            st = last_finished(dw, path, n, lv, chk, nw, *w, &found);
         free(chk);
         if (!pario_failed(&st) && !found)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: holds no finished epoch", path);

@@ -263,6 +263,28 @@ static pario_status many_add(struct many_out *m, const pario_job *job, char *con
 }
 
 /* Rank 0: the totals, then every output in place (commit), or none. */
+/* The job's outputs written under their temporary names (h5: the HDF5 file,
+ * results: the results document), renamed into place when both were written
+ * (ok), the HDF5 file first and put back if the results cannot take their name
+ * (pario_commit_pair: the pair was left mismatched, a hostile-user pass,
+ * session 21); else both discarded and st returned as it was. */
+static pario_status commit_outputs(const pario_job *job, int ok, int h5, int results, pario_status st)
+{
+    if (!ok) {
+        if (h5)
+            pario_discard_tmp(job->h5);
+        if (results)
+            pario_discard_tmp(job->results);
+        return st;
+    }
+    if (h5 && results) {
+        char tmp[PARIO_PATH_MAX + 32];
+        pario_tmp_name(job->h5, (long)getpid(), tmp, sizeof tmp);
+        return pario_commit_pair(tmp, job->h5, job->results);
+    }
+    return h5 ? pario_commit_tmp(job->h5) : results ? pario_commit_tmp(job->results) : st;
+}
+
 static pario_status many_close(struct many_out *m, const pario_common *c, const pario_job *job, size_t n, int commit)
 {
     pario_status st = pario_ok();
@@ -282,22 +304,7 @@ static pario_status many_close(struct many_out *m, const pario_common *c, const 
     pario_status hst = m->h5 ? pario_inputs_h5_close(m->h5, n, m->failed, ok) : pario_ok();
     if (ok && pario_failed(&hst))
         st = hst, ok = 0;
-    pario_signals_hold(); /* a SIGTERM waits for both renames */
-    /* the earlier HDF5 file kept until the results have their name: a failed
-     * rename there puts it back (the pair was left mismatched) */
-    char keep[PARIO_PATH_MAX + 40];
-    int kept = ok && m->h5 && m->to_file && pario_keep_old(job->h5, keep, sizeof keep), moved = 0;
-    if (ok && m->h5)
-        st = pario_commit_tmp(job->h5), ok = moved = !pario_failed(&st);
-    else if (m->h5)
-        pario_discard_tmp(job->h5);
-    if (m->to_file)
-        st = ok ? pario_commit_tmp(job->results) : (pario_discard_tmp(job->results), st);
-    if (moved && m->to_file && pario_failed(&st))
-        pario_restore_old(job->h5, keep, kept);
-    else
-        pario_drop_old(keep, kept);
-    pario_signals_release();
+    st = commit_outputs(job, ok, m->h5 != NULL, m->to_file, st);
     if (ok && !m->to_file && m->to_mem)
         fwrite(m->text, 1, m->len, stdout);
     else if (ok && !m->to_file && m->f) {
@@ -584,21 +591,8 @@ int main(int argc, char **argv)
             st = pario_reduce_write_h5_tmp(job->h5, &job->spec, &res, attrs, num, sizeof num / sizeof num[0]);
             h5_tmp = !pario_failed(&st);
         }
-        if (h5_tmp || results_tmp) {
-            pario_signals_hold(); /* a SIGTERM waits for both renames */
-            /* the earlier HDF5 file back if the results cannot take their name (above) */
-            char keep[PARIO_PATH_MAX + 40];
-            int kept = h5_tmp && results_tmp && pario_keep_old(job->h5, keep, sizeof keep), moved = 0;
-            if (h5_tmp)
-                st = pario_commit_tmp(job->h5), moved = !pario_failed(&st);
-            if (results_tmp)
-                st = pario_failed(&st) ? (pario_discard_tmp(job->results), st) : pario_commit_tmp(job->results);
-            if (moved && results_tmp && pario_failed(&st))
-                pario_restore_old(job->h5, keep, kept);
-            else
-                pario_drop_old(keep, kept);
-            pario_signals_release();
-        }
+        if (h5_tmp || results_tmp)
+            st = commit_outputs(job, !pario_failed(&st), h5_tmp, results_tmp, st);
         if (!pario_failed(&st) && c.rank == 0) {
             if (job->results[0])
                 pario_note(&c, "wrote %s", job->results);

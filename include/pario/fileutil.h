@@ -33,6 +33,13 @@ void pario_discard_tmp(const char *path);
 int pario_keep_old(const char *path, char *keep, size_t len);
 void pario_restore_old(const char *path, const char *keep, int kept);
 void pario_drop_old(const char *keep, int kept);
+/* An output of two files, each written whole under its temporary name
+ * (first_tmp; second's is this process's "second.tmp.PID"), renamed into
+ * place first then second with the ending signals held (pario_signals_hold):
+ * if second cannot take its name, first's earlier file is put back
+ * (pario_keep_old), never a new first beside an old second. On failure no
+ * temporary file is left. Serial. */
+pario_status pario_commit_pair(const char *first_tmp, const char *first, const char *second);
 /* Around the renames of an output of several files (data and descriptor, the
  * results and their HDF5 file): SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1,
  * SIGUSR2 and SIGXCPU are caught, and the first one raised again by the

@@ -8,7 +8,7 @@
 # own rate, and the whole process's wall and CPU time (start-up, loading, the
 # epoch and the final evaluation pass over every row: both programs do all of
 # it). Batch 1024, 1 epoch, rows shuffled in blocks of 64.
-# Usage: PARIO_BIN=build/tools [ROWS=N] [REPS=N] bash bench/train.sh [--write]
+# Usage: PARIO_BIN=build/tools [ROWS=N] [REPS=N] [CACHE=train|cat] bash bench/train.sh [--write]
 #        (--write: its section of bench/RESULTS.md)
 set -u
 WRITE=${1:-}
@@ -47,7 +47,25 @@ if [ ! -f Xb.bin ] || [ "$(stat -c %s Xb.bin)" -ne $(((ROWS - HALF) * 64 * 4)) ]
   for h in a b; do n=$HALF; [ $h = b ] && n=$((ROWS - HALF))
     printf 'dtype: float32\nshape: [%d, 64]\n' $n > X$h.bin.yaml; printf 'dtype: float32\nshape: [%d]\n' $n > y$h.bin.yaml; done
 fi
-for f in X.bin y.bin Xa.bin Xb.bin ya.bin yb.bin; do cache_from_disk $f; done   # cached as a read from disk leaves them (bench/lib.sh)
+# The page cache's state: CACHE=train (the default) drops the files and has
+# pario-train read each from disk once (its map asks for 2 MiB folios,
+# MADV_HUGEPAGE: the state in which a dataset pario-train read stays cached);
+# CACHE=cat caches them as `cat` leaves them (bench/lib.sh cache_from_disk:
+# read(), whose folios are as large as memory then allows). Which share of
+# X.bin ended in 2 MiB folios is printed (bench/folio_share.c): it decides how
+# many TLB misses the shuffled segments cost (doc/train.md, the fourteenth round).
+: "${CACHE:=train}"
+gcc -O2 -o "$BENCH_DIR/folio_share" "$HERE/folio_share.c" || exit 1
+if [ "$CACHE" = cat ]; then
+  for f in X.bin y.bin Xa.bin Xb.bin ya.bin yb.bin; do cache_from_disk $f; done
+else
+  for h in "" a b; do
+    for f in X$h.bin y$h.bin; do sync "$f"; dd if="$f" iflag=nocache count=0 status=none; done
+    mpiexec.mpich -n 1 "$PARIO_BIN/pario-train" --model logistic --labels y$h.bin --epochs 1 --batch "$BATCH" \
+      --lr 0.1 X$h.bin > /dev/null || exit 1
+  done
+fi
+FOLIOS=$("$BENCH_DIR/folio_share" X.bin) || exit 1
 jget() { $PY -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 med() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 rm -f ./*.rate ./*.wall ./*.cpu ./*.mstep
@@ -98,11 +116,16 @@ R_apart2=$(med <apart2.rate) R_floor1=$(med <floor1.rate) R_floor2=$(med <floor2
 ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 K() { echo "$1" | awk '{printf "%.0f", $1 / 1e3}'; }
 MIB=$((ROWS * 64 * 4 / 1048576))
+if [ "$CACHE" = train ]; then
+  CACHED="cached as pario-train leaves a file it read from disk: \`CACHE=train\`"
+else
+  CACHED="cached as \`cat\` leaves a file it read from disk: \`CACHE=cat\`, bench/lib.sh \`cache_from_disk\`"
+fi
 TABLE="## train: pario-train, logistic regression SGD ($(date -u +%Y-%m-%d))
 
 $MACHINE
 
-$ROWS rows x 64 float32 features ($MIB MiB, cached as a read from disk leaves them: bench/lib.sh \`cache_from_disk\`), labels float32, batch
+$ROWS rows x 64 float32 features ($MIB MiB, $CACHED; $FOLIOS% of X.bin in 2 MiB folios), labels float32, batch
 $BATCH, 1 epoch, rows shuffled in blocks of 64, medians of $REPS runs alternating in
 one run (\`ROWS=$ROWS bash bench/train.sh\`). The peer is the same data-parallel SGD
 in numpy + mpi4py (\`bench/train_peer.py\`: each rank its share of every global

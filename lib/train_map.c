@@ -84,6 +84,16 @@ void pario_train_map_populate(struct train *t, uint64_t row, uint64_t rows)
     uint64_t mem = pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : 0;
     if (!t->map || rows * t->rowbytes > mem / 4 / (uint64_t)t->p)
         return;
+#ifdef MADV_HUGEPAGE
+    /* rows not in the page cache yet come in as 2 MiB folios where memory
+     * allows (the fault's readahead takes the PMD order for such a mapping),
+     * and each is then mapped by one TLB entry, not 512: the kernel's random
+     * segments miss the TLB on nearly every 4 KiB page otherwise, and on a VM
+     * each miss is a two-level page walk (doc/train.md, the fourteenth
+     * round). Pages already cached keep their folios. A hint: without THP,
+     * nothing changes. */
+    (void)madvise((void *)t->map, t->maplen, MADV_HUGEPAGE);
+#endif
     populate(t->map, t->maplen, t->ds.offset + row * t->rowbytes, rows * t->rowbytes);
     populate(t->lmap, t->lmaplen, t->lds.offset + row * t->lesize, rows * t->lesize);
 #else

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "pario/fileutil.h"
 #include "fault.h"
+#include "lockfile.h"
 #include "signals.h"
 
 /* A temporary file removed after failure e on the way to path. */
@@ -45,6 +46,11 @@ pario_status pario_commit_tmp(const char *path)
 {
     char tmp[4200];
     pario_tmp_name(path, (long)getpid(), tmp, sizeof tmp);
+    pario_status st = pario_lockfile_output_check(path);
+    if (pario_failed(&st)) {
+        unlink(tmp);
+        return st;
+    }
     if (pario_rename_over(tmp, path) == 0)
         return pario_ok();
     int e = errno;
@@ -87,6 +93,14 @@ pario_status pario_commit_pair(const char *first_tmp, const char *first, const c
 {
     char keep[4200];
     pario_status st = pario_ok();
+    st = pario_lockfile_output_check(first);
+    if (!pario_failed(&st))
+        st = pario_lockfile_output_check(second);
+    if (pario_failed(&st)) {
+        unlink(first_tmp);
+        pario_discard_tmp(second);
+        return st;
+    }
     pario_signals_hold(); /* a SIGTERM waits for both renames */
     int kept = pario_keep_old(first, keep, sizeof keep);
     if (pario_rename_over(first_tmp, first) != 0) {

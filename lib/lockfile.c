@@ -2,6 +2,7 @@
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -38,4 +39,16 @@ int pario_lockfile_take(int fd)
         struct timespec ms = { 0, 1000000 };
         nanosleep(&ms, NULL);
     }
+}
+
+pario_status pario_lockfile_output_check(const char *path)
+{
+    char lock[4200];
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    if (!pario_lockfile_held(lock))
+        return pario_ok();
+    return pario_error(PARIO_ERR_RUNTIME,
+                       "%s: another run began writing a log of this name while this one ran (%s is locked): "
+                       "left to it, not replaced",
+                       path, lock);
 }

@@ -6,6 +6,7 @@
 #include "pario/fileutil.h"
 #include "pario/parts.h"
 #include "fault.h"
+#include "lockfile.h"
 #include "sink.h"
 
 /* Rank 0: copy the input's header (its first ds->offset bytes) to the start of
@@ -172,6 +173,13 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
         if (format != PARIO_SOURCE_HDF5)
             pario_discard_tmp(desc);
         return st; /* the old parts, if any, as they were */
+    }
+    st = pario_lockfile_output_check(path);   /* a log another run began writing under this part's name */
+    if (pario_agree(&st, comm)) {
+        remove(tmp);
+        if (format != PARIO_SOURCE_HDF5)
+            pario_discard_tmp(desc);
+        return st;
     }
     pario_signals_hold(); /* a SIGTERM waits for the part's two renames */
     /* each rank's earlier part and descriptor kept until every rank has renamed

@@ -190,4 +190,48 @@ wait "$first" 2>/dev/null
 check "the live log was not touched: no /extra" "$PYTHON3" -c "
 import h5py
 assert 'extra' not in h5py.File('live.h5', 'r')"
+
+# 6b. a log another run begins writing while a run that writes the same name
+# is under way (after that run's start check): the run's output does not
+# replace it when it ends. A holder of late.h5.lock stands in for the log's
+# writer (flock(1) takes the same lock), with a log in place. Before the fix
+# pario-reduce --h5, pario-run and pario-scatter renamed over the log and
+# exited 0; the writer's later rows went to a file nobody could open.
+# late_run OUT CMD...: CMD (slowed: rank 0 sleeps 0.15 s a chunk, progress
+# lines from the start) in the background; once its first progress line is
+# out, OUT.lock is held and a log is put at OUT; CMD must fail with one error
+# line naming OUT and its lock, leave OUT as the log, and no temporary file.
+late_run() {
+  out=$1
+  shift
+  rm -f "$out" "$out".* late.err
+  PARIO_SLOW=0:+0.15 PARIO_PROGRESS_INTERVAL=0 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$@" \
+    >/dev/null 2>late.err &
+  job=$!
+  i=0
+  while ! grep -q . late.err 2>/dev/null && [ $i -lt 400 ]; do sleep 0.02; i=$((i + 1)); done
+  sh -c "exec 9>>$out.lock && flock 9 && exec sleep 120" &
+  holder=$!
+  i=0
+  while flock -n "$out.lock" true && [ $i -lt 200 ]; do sleep 0.02; i=$((i + 1)); done
+  cp pi.h5 "$out"
+  wait "$job"
+  rc=$?
+  kill "$holder"
+  wait "$holder" 2>/dev/null
+  errs=$(grep -c 'error' late.err)
+  check "$out: a log begun during the run: exit 1 (got $rc), one error line ($errs)" test $rc = 1 -a "$errs" = 1
+  check "$out: the error names the log and its lock ($(grep error late.err | head -c 300))" \
+    grep -Eq "^pario-[a-z]*: error: $out: another run began writing a log of this name while this one ran \\($out\\.lock is locked\\): left to it, not replaced( \\(rank 0\\))?$" late.err
+  check "$out: the log is left as its writer made it" cmp -s "$out" pi.h5
+  left=$(ls "$out".tmp.* 2>/dev/null | tr '\n' ' ')
+  check "$out: no temporary file left${left:+ ($left)}" test -z "$left"
+}
+if command -v flock >/dev/null 2>&1; then
+  mpirun 1 pario-gen --dtype float64 --count 4000 --uniform 0:1 --seed 3 --out rd.bin >/dev/null || exit 99
+  late_run late.h5 "$PARIO_BIN/pario-reduce" --op sum --chunk 1Ki --progress --h5 late.h5 rd.bin
+  printf 'input: {data: rd.bin}\noperations: [sum]\nio: {chunk: 1Ki}\noutput: {results: lr.json, h5: late2.h5}\n' > lr.yaml
+  late_run late2.h5 "$PARIO_BIN/pario-run" --progress lr.yaml
+  check "pario-run: its results file not written either" test ! -e lr.json
+fi
 finish

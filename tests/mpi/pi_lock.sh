@@ -197,7 +197,7 @@ assert 'extra' not in h5py.File('live.h5', 'r')"
 # writer (flock(1) takes the same lock), with a log in place. Before the fix
 # pario-reduce --h5, pario-run and pario-scatter renamed over the log and
 # exited 0; the writer's later rows went to a file nobody could open.
-# late_run OUT CMD...: CMD (slowed: rank 0 sleeps 0.15 s a chunk, progress
+# late_run OUT CMD...: CMD (slowed: rank 0 sleeps 0.3 s a chunk, progress
 # lines from the start) in the background; once its first progress line is
 # out, OUT.lock is held and a log is put at OUT; CMD must fail with one error
 # line naming OUT and its lock, leave OUT as the log, and no temporary file.
@@ -205,7 +205,7 @@ late_run() {
   out=$1
   shift
   rm -f "$out" "$out".* late.err
-  PARIO_SLOW=0:+0.15 PARIO_PROGRESS_INTERVAL=0 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$@" \
+  PARIO_SLOW=0:+0.3 PARIO_PROGRESS_INTERVAL=0 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$@" \
     >/dev/null 2>late.err &
   job=$!
   i=0

@@ -96,10 +96,16 @@ static pario_status resolve_serial(pario_csv_opts *o, const char *path, const ch
     o->active = 1;
     snprintf(o->desc_path, sizeof o->desc_path, "%s", dp);
     if (ds->format == PARIO_SOURCE_TEXT) {
+        /* text's own defaults, under what the command line said (it wins:
+         * --header, --delimiter and --quote were dropped here, a hostile-user
+         * pass, session 22) */
         o->text = 1;
-        o->delimiter = 0;
-        o->quote = 0;
-        o->header = 0;
+        if (!(o->given & PARIO_CSV_GIVEN_DELIMITER))
+            o->delimiter = 0;
+        if (!(o->given & PARIO_CSV_GIVEN_QUOTE))
+            o->quote = 0;
+        if (!(o->given & PARIO_CSV_GIVEN_HEADER))
+            o->header = 0;
     }
     if ((t->given & PARIO_CSV_GIVEN_DELIMITER) && !(o->given & PARIO_CSV_GIVEN_DELIMITER))
         o->delimiter = t->delimiter;

@@ -326,6 +326,19 @@ static pario_status column_index(const char *column, uint64_t *col)
 }
 
 /* Rank 0: the header record (the first non-empty one) and the column it names. */
+/* field fld[0..fl) equals name, its doubled quotes (escaped) read as one */
+static int field_is(const char *fld, size_t fl, int escaped, char quote, const char *name)
+{
+    size_t i = 0, j = 0;
+    for (; i < fl; i++, j++) {
+        if (name[j] != fld[i])
+            return 0;
+        if (escaped && fld[i] == quote && i + 1 < fl && fld[i + 1] == quote)
+            i++;
+    }
+    return name[j] == '\0';
+}
+
 static pario_status read_header(pario_csv_reader *r, int *found)
 {
     pario_status st = pario_ok();
@@ -345,8 +358,8 @@ static pario_status read_header(pario_csv_reader *r, int *found)
             continue;
         r->header_end = next;
         *found = 1;
-        if (all_digits(r->o.column))
-            return pario_ok();
+        if (!r->o.column[0] || all_digits(r->o.column))
+            return pario_ok();   /* an index, or none (text: column 0) */
         for (uint64_t k = 0;; k++) {
             const char *fld;
             size_t fl;
@@ -355,7 +368,7 @@ static pario_status read_header(pario_csv_reader *r, int *found)
             if (!pario_csv_field(rec, n, r->o.delimiter, r->o.quote, k, &fld, &fl, &esc, &nf))
                 return pario_error(PARIO_ERR_USAGE, "%s: no column named '%s' in the header (line %" PRIu64
                                    ", %" PRIu64 " fields)", r->f.path, r->o.column, here, nf);
-            if (!esc && fl == strlen(r->o.column) && memcmp(fld, r->o.column, fl) == 0) {
+            if (field_is(fld, fl, esc, r->o.quote, r->o.column)) {
                 r->col = k;
                 return pario_ok();
             }

@@ -53,7 +53,16 @@ void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Co
                 out[i].err = errno;
                 continue;
             }
+            /* a file of /proc or /sys says size 0 and holds bytes: read as
+             * empty it gave wc 0 0 0 and grep no match, each a success (a
+             * hostile-user pass, session 22) */
+            char byte;
+            int lies = sb.st_size == 0 && read(fd, &byte, 1) == 1;
             close(fd);
+            if (lies) {
+                out[i].err = PARIO_TEXT_SIZE_ZERO_LIES;
+                continue;
+            }
             out[i].size = (int64_t)sb.st_size;
             out[i].regular = S_ISREG(sb.st_mode) ? 1 : 0;
         }
@@ -69,6 +78,9 @@ pario_status pario_text_stat_error(const char *path, const pario_text_stat *s)
     case PARIO_TEXT_NOT_REGULAR:
         return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: it is %s, not a regular file", path,
                            pario_file_kind(s->mode));
+    case PARIO_TEXT_SIZE_ZERO_LIES:
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot read: its size says 0 bytes but it holds more (a file of "
+                           "/proc or /sys?): copy it to a regular file first (cat %s > FILE)", path, path);
     case ENOENT: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: no such file", path);
     case EACCES: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: permission denied", path);
     default: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: %s", path, strerror(s->err));

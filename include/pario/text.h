@@ -37,6 +37,7 @@ typedef struct pario_text_stat {
     unsigned mode;  /* st_mode */
 } pario_text_stat;
 #define PARIO_TEXT_NOT_REGULAR (-1)
+#define PARIO_TEXT_SIZE_ZERO_LIES (-2) /* size 0, yet a read returns bytes (/proc, /sys) */
 
 /* Collective: rank 0 stats and opens each of paths[0..n), every rank gets out[]. */
 void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Comm comm);

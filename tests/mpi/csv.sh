@@ -172,4 +172,44 @@ mpirun 2 pario-count --range 0:10 --column value split3_0.csv >p3.out 2>p3.err
 check "pario-count --progress on CSV: stdout unchanged" cmp -s p2.out p3.out
 check "pario-count --progress on CSV: the line" sh -c "tr '\\r' '\\n' <p2.err | grep -q '^pario-count: counting 100% (rank 0: '"
 check "no progress line without --progress" test ! -s p3.err
+# A hostile-user pass, session 22 (each failed before the fix):
+# - a text descriptor with header: true and no column read column 0's header as
+#   a column named '' (exit 2);
+# - with a text descriptor, --header, --delimiter and --quote on the command
+#   line were dropped (the command line wins over the descriptor, csv.md);
+# - a header name with a doubled quote ("a""b", the name a"b) was never found.
+# Each sum against Python's csv module + math.fsum, at 1-3 ranks.
+printf 'value\n1.5\n2\n-7.25\n1e3\n' > th.txt
+printf 'format: text\nheader: true\n' > th.txt.yaml
+printf 'value\n4\n5.5\n' > tg.txt
+printf 'format: text\n' > tg.txt.yaml
+printf '1;10\n2;20.5\n3;-4\n' > td.txt
+printf 'format: text\n' > td.txt.yaml
+printf '"a""b",c\n1,2\n3,4.5\n-6,7\n' > dq.csv
+csv_sum() { # FILE DELIM HEADER(0/1) COLUMN(index or name): the sum Python's csv module reads
+  "$PYTHON3" -c '
+import csv, math, sys
+f, d, h, c = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4]
+rows = list(csv.reader(open(f, newline=""), delimiter=d))
+k = rows[0].index(c) if not c.isdigit() else int(c)
+print(repr(math.fsum(float(r[k]) for r in rows[1 if h else 0:])))' "$@"
+}
+sum_of() { sed -n 's/^sum: //p' "$1"; }
+pysum() { "$PYTHON3" -c 'import sys; print(repr(float(sys.argv[1])))' "$1" 2>/dev/null; }
+for n in 1 2 3; do
+  mpirun $n pario-reduce --op sum th.txt >th.out 2>th.err
+  check "text, header: true, no column: column 0 under its header (n=$n: $(head -c 200 th.err))" \
+    test "$(pysum "$(sum_of th.out)")" = "$(csv_sum th.txt , 1 0)"
+  mpirun $n pario-reduce --op sum --header tg.txt >tg.out 2>tg.err
+  check "text descriptor, --header on the command line (n=$n: $(head -c 200 tg.err))" \
+    test "$(pysum "$(sum_of tg.out)")" = "$(csv_sum tg.txt , 1 0)"
+  mpirun $n pario-reduce --op sum --delimiter ';' --column 1 td.txt >td.out 2>td.err
+  check "text descriptor, --delimiter on the command line (n=$n: $(head -c 200 td.err))" \
+    test "$(pysum "$(sum_of td.out)")" = "$(csv_sum td.txt ';' 0 1)"
+  mpirun $n pario-reduce --op sum --column 'a"b' dq.csv >dq.out 2>dq.err
+  check "a header name with a doubled quote, by name (n=$n: $(head -c 200 dq.err))" \
+    test "$(pysum "$(sum_of dq.out)")" = "$(csv_sum dq.csv , 1 'a"b')"
+done
+expect_error 2 2 "^pario-reduce: error: dq\\.csv: no column named 'a\"\"b' in the header" \
+  pario-reduce --op sum --column 'a""b' dq.csv
 finish

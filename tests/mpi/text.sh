@@ -296,4 +296,17 @@ KEY=$(sed -n '/^inputs:/,/^totals:/p' odd.out | grep '^  [^ ]' | sed -n 2p | sed
 GOT=$(bash -c "eval \"printf %s $KEY\"" | od -An -c)
 WANT=$(printf %s "$ODD" | od -An -c)
 check "pario-run text output: the quoted name reads back in bash as its bytes" test "$GOT" = "$WANT"
+# A file whose size says 0 but holds bytes (/proc, /sys): one error line, not
+# an empty file's answer with a success (wc 0 0 0, grep's no match, reduce's 0
+# elements: a hostile-user pass, session 22; failed before the fix)
+if [ -r /proc/version ] && [ "$(stat -c %s /proc/version)" = 0 ] && [ -n "$(head -c 1 /proc/version)" ]; then
+  ZERO='/proc/version: cannot read: its size says 0 bytes but it holds more'
+  for n in 1 2; do
+    expect_error $n 1 "^pario-wc: error: $ZERO" pario-wc /proc/version
+    expect_error $n 2 "^pario-grep: error: $ZERO" pario-grep -c Linux /proc/version
+    expect_error $n 1 "^pario-reduce: error: $ZERO" pario-reduce --op sum --column 0 --no-header /proc/version
+  done
+else
+  echo "note: no /proc/version of size 0 here: the size-0 check skipped"
+fi
 finish

@@ -305,8 +305,24 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
     if (!split && dset && *dset)
         snprintf(inner, sizeof inner, "%s", dset);
     struct stat sb;
-    if (stat(file, &sb) != 0)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: %s", file, strerror(errno));
+    if (stat(file, &sb) != 0) {
+        int e = errno;
+        /* FILE:/PATH where FILE exists but is not HDF5: say so, as --dataset
+         * does ("No such file" named the whole argument: a hostile-user pass,
+         * session 22) */
+        for (const char *c = strchr(arg, ':'); !split && c; c = strchr(c + 1, ':')) {
+            size_t n = (size_t)(c - arg);
+            char pre[PARIO_PATH_MAX];
+            if (n == 0 || n >= sizeof pre || c[1] != '/')
+                continue;
+            memcpy(pre, arg, n);
+            pre[n] = 0;
+            if (stat(pre, &sb) == 0 && S_ISREG(sb.st_mode))
+                return pario_error(PARIO_ERR_USAGE, "%s: not an HDF5 file (no HDF5 signature): no dataset path '%s'",
+                                   pre, c + 1);
+        }
+        return pario_error(PARIO_ERR_RUNTIME, "%s: %s", file, strerror(e));
+    }
     if (!S_ISREG(sb.st_mode))
         return pario_error(PARIO_ERR_RUNTIME, "%s: the input data is %s, not a regular file", file,
                            pario_file_kind(sb.st_mode));

@@ -21,9 +21,10 @@ int pario_source_sniff(const char *path)
         return PARIO_SOURCE_RAW;
     unsigned char b[8];
     int kind = PARIO_SOURCE_RAW;
-    if (fread(b, 1, 8, f) == 8) {
-        if (memcmp(b, "\x93NUMPY", 6) == 0)
-            kind = PARIO_SOURCE_NPY;
+    size_t got = fread(b, 1, 8, f);
+    if (got >= 6 && memcmp(b, "\x93NUMPY", 6) == 0)
+        kind = PARIO_SOURCE_NPY;   /* (cut inside its 10-byte preamble: the reader says truncated) */
+    if (got == 8) {
         /* HDF5 looks for its superblock at 0, 512, 1024, 2048, ... */
         for (long off = 0; kind == PARIO_SOURCE_RAW && off <= (1L << 30); off = off ? 2 * off : 512) {
             if (off && (fseek(f, off, SEEK_SET) != 0 || fread(b, 1, 8, f) != 8))

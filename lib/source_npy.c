@@ -105,7 +105,8 @@ static int descr_type(const char *d, pario_dtype *t, int *big, const char **why)
     case 'c': *why = "complex"; return 0;
     case 'b': *why = "bool"; return 0;
     case 'V': *why = "void/structured"; return 0;
-    case 'M': case 'm': *why = "datetime"; return 0;
+    case 'M': *why = "datetime"; return 0;
+    case 'm': *why = "timedelta"; return 0;
     default: break;
     }
     char *end;

@@ -217,4 +217,21 @@ check "inputs untouched" "$PYTHON3" -c "
 import numpy as np, h5py
 assert np.load('v1.npy').size == 1009
 with h5py.File('data.h5', 'r') as h: assert h['m'].shape == (37, 23)"
+# A hostile-user pass, session 22 (each failed before the fix): FILE:/PATH
+# where FILE exists but is not HDF5 says so, as --dataset does (it said "No
+# such file or directory", exit 1); a .npy cut inside its 10-byte preamble
+# is a truncated .npy header (it was read as raw: "t.npy.yaml: cannot open
+# descriptor"); a timedelta .npy is called timedelta, not datetime
+printf 'hello world' > nothdf.h5
+printf '\223NUMPY' > cut6.npy
+printf '\223NUMPY\001' > cut7.npy
+"$PYTHON3" -c "import numpy as np; np.save('td.npy', np.zeros(3, 'm8[s]'))" || exit 99
+for n in 1 2; do
+  expect_error $n 2 "^pario-count: error: nothdf\\.h5: not an HDF5 file \\(no HDF5 signature\\): no dataset path '/x'" \
+    pario-count --value 1 nothdf.h5:/x
+  expect_error $n 1 "^pario-count: error: cut6\\.npy: truncated \\.npy header" pario-count --value 1 cut6.npy
+  expect_error $n 1 "^pario-count: error: cut7\\.npy: truncated \\.npy header" pario-count --value 1 cut7.npy
+  expect_error $n 1 "^pario-count: error: td\\.npy: \\.npy dtype '<m8\\[s\\]' \\(timedelta\\) is not supported" \
+    pario-count --value 1 td.npy
+done
 finish

@@ -310,17 +310,10 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
         /* FILE:/PATH where FILE exists but is not HDF5: say so, as --dataset
          * does ("No such file" named the whole argument: a hostile-user pass,
          * session 22) */
-        for (const char *c = strchr(arg, ':'); !split && c; c = strchr(c + 1, ':')) {
-            size_t n = (size_t)(c - arg);
-            char pre[PARIO_PATH_MAX];
-            if (n == 0 || n >= sizeof pre || c[1] != '/')
-                continue;
-            memcpy(pre, arg, n);
-            pre[n] = 0;
-            if (stat(pre, &sb) == 0 && S_ISREG(sb.st_mode))
-                return pario_error(PARIO_ERR_USAGE, "%s: not an HDF5 file (no HDF5 signature): no dataset path '%s'",
-                                   pre, c + 1);
-        }
+        char pre[PARIO_PATH_MAX], path[sizeof ds->dataset];
+        if (!split && pario_dataset_split_not_h5(arg, pre, sizeof pre, path, sizeof path))
+            return pario_error(PARIO_ERR_USAGE, "%s: not an HDF5 file (no HDF5 signature): no dataset path '%s'",
+                               pre, path);
         return pario_error(PARIO_ERR_RUNTIME, "%s: %s", file, strerror(e));
     }
     if (!S_ISREG(sb.st_mode))

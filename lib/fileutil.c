@@ -92,8 +92,7 @@ void pario_drop_old(const char *keep, int kept)
 pario_status pario_commit_pair(const char *first_tmp, const char *first, const char *second)
 {
     char keep[4200];
-    pario_status st = pario_ok();
-    st = pario_lockfile_output_check(first);
+    pario_status st = pario_lockfile_output_check(first);
     if (!pario_failed(&st))
         st = pario_lockfile_output_check(second);
     if (pario_failed(&st)) {

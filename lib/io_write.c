@@ -266,7 +266,7 @@ pario_status pario_writer_finish(pario_writer *w, pario_status st, int write_des
         }
         if (!pario_failed(&st) && w->h5_before)
             st = h5_unchanged(w);
-        else if (!pario_failed(&st))
+        else if (!pario_failed(&st) && !desc)   /* (pario_commit_pair looks for itself) */
             st = pario_lockfile_output_check(w->final_path);
         if (pario_failed(&st)) {
             remove(w->tmp_path);

@@ -37,27 +37,44 @@ int pario_source_sniff(const char *path)
     return kind;
 }
 
-int pario_dataset_split(const char *arg, char *file, size_t flen, char *dset, size_t dlen)
+/* The first ':' of arg after which the prefix is an existing regular file,
+ * HDF5 (hdf5 1) or not (hdf5 0, and a '/' after the ':'): file and dset set,
+ * 1; else 0 (file arg whole, dset ""). */
+static int split_at(const char *arg, char *file, size_t flen, char *dset, size_t dlen, int hdf5)
 {
     struct stat sb;
-    snprintf(file, flen, "%s", arg);
     if (dlen)
         dset[0] = 0;
-    if (stat(arg, &sb) == 0)
-        return 0;
     for (const char *c = strchr(arg, ':'); c; c = strchr(c + 1, ':')) {
         size_t n = (size_t)(c - arg);
-        if (n == 0 || n >= flen)
+        if (n == 0 || n >= flen || (!hdf5 && c[1] != '/'))
             continue;
         memcpy(file, arg, n);
         file[n] = 0;
-        if (stat(file, &sb) == 0 && S_ISREG(sb.st_mode) && pario_source_sniff(file) == PARIO_SOURCE_HDF5) {
+        if (stat(file, &sb) == 0 && S_ISREG(sb.st_mode) && (pario_source_sniff(file) == PARIO_SOURCE_HDF5) == hdf5) {
             snprintf(dset, dlen, "%s", c + 1);
             return 1;
         }
     }
     snprintf(file, flen, "%s", arg);
     return 0;
+}
+
+int pario_dataset_split(const char *arg, char *file, size_t flen, char *dset, size_t dlen)
+{
+    struct stat sb;
+    if (stat(arg, &sb) == 0) {
+        snprintf(file, flen, "%s", arg);
+        if (dlen)
+            dset[0] = 0;
+        return 0;
+    }
+    return split_at(arg, file, flen, dset, dlen, 1);
+}
+
+int pario_dataset_split_not_h5(const char *arg, char *file, size_t flen, char *dset, size_t dlen)
+{
+    return split_at(arg, file, flen, dset, dlen, 0);
 }
 
 void pario_dataset_describe(const pario_dataset *ds, char *buf, size_t len)

@@ -35,6 +35,11 @@ pario_status pario_source_h5_take_mpi(const pario_dataset *ds, MPI_Comm comm, MP
                                       int64_t *file);
 void pario_source_h5_close(int64_t file);
 
+/* arg "FILE:/PATH" (pario_dataset_split did not split it) whose FILE is an
+ * existing regular file without HDF5's signature: 1 with file and dset set (a
+ * usage error to name), else 0. */
+int pario_dataset_split_not_h5(const char *arg, char *file, size_t flen, char *dset, size_t dlen);
+
 /* A descriptor field of format text/csv (dataset_text.c): 1 if key is one (*st set
  * on a bad value), 0 otherwise. */
 #include <yaml.h>

@@ -22,7 +22,9 @@ static pario_status one_byte(const char *opt, const char *arg, char *out, int no
         *out = '\t';
         return pario_ok();
     }
-    if (none_ok && (strcmp(arg, "none") == 0 || arg[0] == 0)) {
+    /* an empty argument is refused, not read as none: it is most often an unset
+     * shell variable ("--quote $Q"), and Python's csv refuses an empty quotechar */
+    if (none_ok && strcmp(arg, "none") == 0) {
         *out = 0;
         return pario_ok();
     }

@@ -113,6 +113,15 @@ static pario_status put_header(pario_writer *w, const pario_dataset *part, const
     return st;
 }
 
+/* (r, c) or (n,), as numpy prints a shape */
+static void shape_text(int ndims, const uint64_t *shape, char *out, size_t len)
+{
+    if (ndims == 2)
+        snprintf(out, len, "(%llu, %llu)", (unsigned long long)shape[0], (unsigned long long)shape[1]);
+    else
+        snprintf(out, len, "(%llu,)", (unsigned long long)shape[0]);
+}
+
 pario_status pario_gather(const pario_dataset *part, const pario_dataset *whole, const pario_view *view,
                           const pario_io_opts *io, pario_progress *progress, uint64_t *bytes, MPI_Comm comm)
 {
@@ -120,6 +129,18 @@ pario_status pario_gather(const pario_dataset *part, const pario_dataset *whole,
     if (view->local_count != part->nelems)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: holds %llu elements, but this rank owns %llu", part->path,
                          (unsigned long long)part->nelems, (unsigned long long)view->local_count);
+    /* the same count in another shape (a 2-D part transposed or reshaped) is not this
+     * rank's block: its rows would land in the wrong places */
+    else if (part->ndims && (part->ndims != view->local_ndims ||
+                             (view->local_ndims == 2 && (part->shape[0] != view->local_shape[0] ||
+                                                         part->shape[1] != view->local_shape[1])))) {
+        char have[48], want[48];
+        shape_text(part->ndims, part->shape, have, sizeof have);
+        shape_text(view->local_ndims, view->local_shape, want, sizeof want);
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: holds an array of shape %s, but this rank's part is %s", part->path,
+                         have, want);
+    }
+    st.local = pario_failed(&st); /* this rank's part: the message names the rank */
     FILE *f = pario_failed(&st) ? NULL : fopen(part->path, "rb");
     if (f && pario_fault(PARIO_FAULT_OPEN)) {
         fclose(f);

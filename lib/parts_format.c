@@ -101,7 +101,8 @@ static pario_status load_npy(const char *path, pario_dataset *part)
     if (pario_failed(&st))
         return st;
     if (npy.note[0] || part->dtype != npy.dtype || part->big_endian != npy.big_endian ||
-        part->nelems != npy.nelems || part->offset != npy.offset || part->part.offset)
+        part->nelems != npy.nelems || part->ndims != npy.ndims || part->shape[0] != npy.shape[0] ||
+        part->shape[1] != npy.shape[1] || part->offset != npy.offset || part->part.offset)
         return pario_error(PARIO_ERR_RUNTIME, "%s: does not match its descriptor %s (dtype, byte order, shape or "
                            "data offset)", path, desc);
     return pario_ok();

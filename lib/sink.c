@@ -22,33 +22,52 @@ static int h5_name(const char *s, size_t n)
     return ends_with(s, n, ".h5") || ends_with(s, n, ".hdf5") || ends_with(s, n, ".he5") || ends_with(s, n, ".hdf");
 }
 
+/* FILE (arg's first n bytes) named like HDF5 or an existing HDF5 file */
+static int h5_prefix(const char *arg, size_t n, char *file, size_t flen)
+{
+    if (n == 0 || n >= flen)
+        return 0;
+    memcpy(file, arg, n);
+    file[n] = 0;
+    struct stat sb;
+    return h5_name(arg, n) ||
+           (stat(file, &sb) == 0 && S_ISREG(sb.st_mode) && pario_source_sniff(file) == PARIO_SOURCE_HDF5);
+}
+
 int pario_output_split(const char *arg, char *file, size_t flen, char *dset, size_t dlen)
 {
-    snprintf(file, flen, "%s", arg);
     if (dlen)
         dset[0] = 0;
-    /* FILE:/PATH where FILE is named like HDF5 or is an existing HDF5 file */
+    /* FILE:/PATH where FILE is named like HDF5 or is an existing HDF5 file; else
+     * the first FILE:x or FILE: of that kind (a relative or missing dataset
+     * path): HDF5 too, for the path check to refuse (it wrote a raw file
+     * named "FILE.h5:x") */
+    const char *relative = NULL;
     for (const char *c = strchr(arg, ':'); c; c = strchr(c + 1, ':')) {
         size_t n = (size_t)(c - arg);
-        if (n == 0 || n >= flen || c[1] != '/')
+        if (!h5_prefix(arg, n, file, flen))
             continue;
-        memcpy(file, arg, n);
-        file[n] = 0;
-        struct stat sb;
-        if (h5_name(arg, n) || (stat(file, &sb) == 0 && S_ISREG(sb.st_mode) &&
-                                pario_source_sniff(file) == PARIO_SOURCE_HDF5)) {
-            snprintf(dset, dlen, "%s", c + 1);
-            /* an existing file reached through a symbolic link gets the dataset
-             * where the link leads: the copy is renamed over the target, not over
-             * the link (which became a copy holding the new dataset, while the
-             * file it led to never got it) */
-            char real[PATH_MAX];
-            struct stat ls;
-            if (lstat(file, &ls) == 0 && S_ISLNK(ls.st_mode) && stat(file, &sb) == 0 && S_ISREG(sb.st_mode) &&
-                realpath(file, real) && strlen(real) < flen)
-                snprintf(file, flen, "%s", real);
-            return PARIO_SOURCE_HDF5;
+        if (c[1] != '/') {
+            if (!relative)
+                relative = c;
+            continue;
         }
+        snprintf(dset, dlen, "%s", c + 1);
+        /* an existing file reached through a symbolic link gets the dataset
+         * where the link leads: the copy is renamed over the target, not over
+         * the link (which became a copy holding the new dataset, while the
+         * file it led to never got it) */
+        char real[PATH_MAX];
+        struct stat ls, sb;
+        if (lstat(file, &ls) == 0 && S_ISLNK(ls.st_mode) && stat(file, &sb) == 0 && S_ISREG(sb.st_mode) &&
+            realpath(file, real) && strlen(real) < flen)
+            snprintf(file, flen, "%s", real);
+        return PARIO_SOURCE_HDF5;
+    }
+    if (relative) {
+        snprintf(file, flen, "%.*s", (int)(relative - arg), arg);
+        snprintf(dset, dlen, "%s", relative + 1);
+        return PARIO_SOURCE_HDF5;
     }
     snprintf(file, flen, "%s", arg);
     size_t n = strlen(arg);
@@ -85,7 +104,7 @@ pario_status pario_dataset_set_output(pario_dataset *ds, const char *arg)
     }
     /* an HDF5 path: absolute, no empty or dot components */
     const char *bad = NULL;
-    if (strlen(dset) < 2 || dset[strlen(dset) - 1] == '/')
+    if (dset[0] != '/' || strlen(dset) < 2 || dset[strlen(dset) - 1] == '/')
         bad = "expected /group/dset";
     for (const char *p = dset; !bad && *p; p++) {
         if (p[0] == '/' && p[1] == '/')

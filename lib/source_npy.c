@@ -29,7 +29,9 @@ static int eat(struct cur *c, char ch)
     return 0;
 }
 
-/* A quoted string ('..' or "..", no escapes: numpy never writes them in these fields). */
+/* A quoted string ('..' or "..", no escapes: numpy never writes them in these fields;
+ * no control character: a NUL would cut '<f8\0junk' to '<f8' here, where
+ * Python's literal_eval refuses the header). */
 static int str(struct cur *c, char *out, size_t len)
 {
     skip_ws(c);
@@ -38,7 +40,7 @@ static int str(struct cur *c, char *out, size_t len)
     char q = *c->p++;
     size_t n = 0;
     while (c->p < c->end && *c->p != q) {
-        if (*c->p == '\\' || n + 1 >= len)
+        if (*c->p == '\\' || (unsigned char)*c->p < 0x20 || *c->p == 0x7f || n + 1 >= len)
             return 0;
         out[n++] = *c->p++;
     }
@@ -72,6 +74,8 @@ static int tuple(struct cur *c, uint64_t dims[8])
         skip_ws(c);
         if (c->p >= c->end || *c->p < '0' || *c->p > '9' || n == 8)
             return -1;
+        if (c->p[0] == '0' && c->p + 1 < c->end && c->p[1] >= '0' && c->p[1] <= '9')
+            return -1; /* 03: Python 3 refuses leading zeros (and 2 read it as octal) */
         uint64_t v = 0;
         while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
             if (v > (UINT64_MAX - 9) / 10)
@@ -210,6 +214,10 @@ pario_status pario_source_npy_open(pario_dataset *ds, uint64_t file_size)
             break;
         }
     }
+    /* after the dict: only the padding numpy writes (spaces, a final newline) */
+    skip_ws(&c);
+    if (!bad && c.p < c.end)
+        bad = *c.p ? "text after the dict" : "a NUL byte after the dict";
     free(hdr);
     if (!bad && (!have_descr || fortran < 0 || nd < 0))
         bad = "missing descr, fortran_order or shape";

@@ -265,15 +265,37 @@ static pario_status verror(int code, const char *path, unsigned long line, unsig
     return pario_error(code, "%s:%lu:%lu: %s", path, line, col, msg);
 }
 
+/* A plain yes, no, on, off or null where text (a name, a path) was expected:
+ * YAML 1.1 (and PyYAML) read it as a boolean or null, not as the word; the
+ * error says so and how to write the word (quoted). */
+static void word_note(const yaml_node_t *node, const char *field, const char *msg, char *out, size_t len)
+{
+    out[0] = 0;
+    if (!node || node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+        !node->data.scalar.length || strncmp(msg, "expected", 8) != 0 ||
+        !(strstr(msg, "text") || strstr(msg, "name") || strstr(msg, "path")))
+        return;
+    int k = pario_yaml_kind(node);
+    if (k == PARIO_YAML_BOOL || k == PARIO_YAML_NULL)
+        snprintf(out, len, " (a plain %s is read as YAML %s, as PyYAML reads it: quote it, \"%s\", for the word)",
+                 (const char *)node->data.scalar.value, k == PARIO_YAML_BOOL ? "true/false" : "null",
+                 (const char *)node->data.scalar.value);
+}
+
 pario_status pario_yaml_error(int code, const char *path, const yaml_node_t *node, const char *field,
                               const char *fmt, ...)
 {
+    char msg[PARIO_MSG_MAX], note[160];
     va_list ap;
     va_start(ap, fmt);
-    pario_status st = verror(code, path, node ? (unsigned long)node->start_mark.line + 1 : 1UL,
-                             node ? (unsigned long)node->start_mark.column + 1 : 1UL, field, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return st;
+    word_note(node, field, msg, note, sizeof note);
+    unsigned long line = node ? (unsigned long)node->start_mark.line + 1 : 1UL;
+    unsigned long col = node ? (unsigned long)node->start_mark.column + 1 : 1UL;
+    if (field && *field)
+        return pario_error(code, "%s:%lu:%lu: %s: %s%s", path, line, col, field, msg, note);
+    return pario_error(code, "%s:%lu:%lu: %s%s", path, line, col, msg, note);
 }
 
 /* ---- the event pass ---- */

@@ -212,4 +212,8 @@ for n in 1 2 3; do
 done
 expect_error 2 2 "^pario-reduce: error: dq\\.csv: no column named 'a\"\"b' in the header" \
   pario-reduce --op sum --column 'a""b' dq.csv
+# an empty --quote (an unset shell variable, "--quote $Q") is refused, as
+# Python's csv refuses quotechar='' (it was read as none, changing the parse)
+expect_error 2 2 "^pario-reduce: error: --quote '': expected one byte, 'tab' or 'none'" \
+  pario-reduce --op sum --quote '' --column 1 dq.csv
 finish

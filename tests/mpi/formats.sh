@@ -234,4 +234,30 @@ for n in 1 2; do
   expect_error $n 1 "^pario-count: error: td\\.npy: \\.npy dtype '<m8\\[s\\]' \\(timedelta\\) is not supported" \
     pario-count --value 1 td.npy
 done
+# Session 23 (each read as a valid .npy before): a NUL inside descr ('<f8\0x'
+# was read as '<f8'), text after the header's dict, a shape with a leading
+# zero. numpy refuses each (checked here), so pario must too; the same header
+# without the fault is read (the control).
+"$PYTHON3" -c "
+import numpy as np, struct
+def npy(name, hdr):
+    hdr = hdr + ' ' * ((64 - (10 + len(hdr) + 1) % 64) % 64) + '\n'
+    open(name, 'wb').write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(hdr)) + hdr.encode('latin-1') + np.arange(6.0).tobytes())
+npy('ok.npy', \"{'descr': '<f8', 'fortran_order': False, 'shape': (6,), }\")
+npy('nul.npy', \"{'descr': '<f8\0x', 'fortran_order': False, 'shape': (6,), }\")
+npy('after.npy', \"{'descr': '<f8', 'fortran_order': False, 'shape': (6,), } x\")
+npy('zero.npy', \"{'descr': '<f8', 'fortran_order': False, 'shape': (06,), }\")
+assert np.load('ok.npy').sum() == 15
+for f in ('nul.npy', 'after.npy', 'zero.npy'):
+    try: np.load(f)
+    except ValueError: continue
+    raise SystemExit(f + ': numpy reads it')
+" || fail "numpy does not refuse the bad headers"
+for n in 1 2; do
+  mpirun $n pario-reduce --op sum ok.npy >ok.out 2>&1
+  check "the control header is read (n=$n)" grep -q '^sum: 15$' ok.out
+  expect_error $n 1 "^pario-reduce: error: nul\.npy: bad \.npy header: descr: expected a dtype string" pario-reduce --op sum nul.npy
+  expect_error $n 1 "^pario-reduce: error: after\.npy: bad \.npy header: text after the dict" pario-reduce --op sum after.npy
+  expect_error $n 1 "^pario-reduce: error: zero\.npy: bad \.npy header: shape: expected a tuple" pario-reduce --op sum zero.npy
+done
 finish

@@ -131,6 +131,16 @@ sum=$(md5sum other.h5)
 expect_error 3 1 "^pario-convert: error: other.h5: already has '/keep'" pario-convert in.npy other.h5:/keep
 expect_error 2 1 "^pario-convert: error: other.h5: '/grp/z' is not a group" pario-convert in.npy other.h5:/grp/z/w
 expect_error 1 2 "^pario-gen: error: x.h5: an HDF5 output needs a dataset path" pario-gen --dtype int8 --count 3 --sequence --out x.h5
+# x.h5: or x.h5:g (a missing or relative dataset path), or other.h5's data
+# under a name without .h5: refused, nothing written (they wrote a raw file
+# named 'x.h5:' and its descriptor, session 22's hostile-user pass)
+cp other.h5 h5noext
+for o in x.h5: x.h5:g h5noext:g; do
+  expect_error 2 2 "^pario-gen: error: $o: dataset path '${o#*:}': expected /group/dset" \
+    pario-gen --dtype int8 --count 3 --sequence --out "$o"
+  check "--out $o: nothing written" test ! -e "$o" -a ! -e "$o.yaml" -a ! -e x.h5
+done
+check "h5noext unchanged" cmp -s other.h5 h5noext
 expect_error 2 2 "^pario-convert: error: in.h5: the output data is the input data" pario-convert in.h5:/f8 in.h5:/f8b
 expect_error 2 2 "^pario-gen: error: o.npy: --offset applies to raw outputs only" pario-gen --dtype int8 --count 3 --sequence --offset 8 --out o.npy
 cp in.npy noth5.h5

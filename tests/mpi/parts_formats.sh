@@ -80,6 +80,30 @@ cp d3.npy in.0.npy
 expect_error 1 2 "in\.0\.npy" pario-scatter --part-format npy --out in in.0.npy
 check "the input is untouched" cmp -s d3.npy in.0.npy
 
+# a part with this rank's element count in another shape is refused, naming
+# the rank, and nothing is written (session 23: a .npy part reshaped from
+# (3, 5) to (5, 3), or a raw part's descriptor saying (5, 3) or (15,), was
+# gathered as if it were the rank's (3, 5) block)
+"$PYTHON3" -c "import numpy as np; np.save('m75.npy', np.arange(35, dtype='<i4').reshape(7, 5))" || exit 99
+rm -f p.* s.*
+mpirun 2 pario-scatter --part-format npy --dist rows --out p m75.npy >/dev/null 2>&1 || fail "scatter m75.npy (npy)"
+mpirun 2 pario-scatter --part-format raw --dist rows --out s m75.npy >/dev/null 2>&1 || fail "scatter m75.npy (raw)"
+"$PYTHON3" -c "import numpy as np; a = np.load('p.1.npy'); assert a.shape == (3, 5); np.save('p.1.npy', a.reshape(5, 3))"
+expect_error 2 1 "^pario-gather: error: p\.1\.npy: does not match its descriptor p\.1\.npy\.yaml .*\(rank 1\)" \
+  pario-gather --out g.npy p
+grep -q '^shape: \[3, 5\]$' s.1.yaml || fail "s.1.yaml: no shape: [3, 5]"
+sed -i 's/^shape: \[3, 5\]$/shape: [5, 3]/' s.1.yaml
+expect_error 2 1 "^pario-gather: error: s\.1: holds an array of shape \(5, 3\), but this rank's part is \(3, 5\) \(rank 1\)" \
+  pario-gather --out g.bin s
+sed -i 's/^shape: \[5, 3\]$/shape: [15]/' s.1.yaml
+expect_error 2 1 "^pario-gather: error: s\.1: holds an array of shape \(15,\), but this rank's part is \(3, 5\) \(rank 1\)" \
+  pario-gather --out g.bin s
+check "nothing gathered" test ! -e g.npy -a ! -e g.bin -a ! -e g.bin.yaml
+sed -i 's/^shape: \[15\]$/shape: [3, 5]/' s.1.yaml
+mpirun 2 pario-gather --out g.npy s >/dev/null 2>&1 && check "the control: the parts restored gather to numpy's file" cmp -s m75.npy g.npy ||
+  fail "gather s (restored)"
+rm -f p.* s.* g.*
+
 # one rank's failure: no part file of any rank, no temporary file, no hang
 rm -f p.*
 n=1

@@ -24,6 +24,8 @@ printf '%s\noperations: [sum]\noutput:\n  results: out.txt\n' "$NODATA" > result
 printf '%s\nio:\n  hints:\n    cb_nodes: {a: 1}\noperations: [sum]\n' "$NODATA" > hint.yaml
 printf '%s\noperations:\n  - {op: mean, bins: 3}\n' "$NODATA" > opfield.yaml
 printf '%s\nio:\n  hints:\n    cb_buffer_size: -1\noperations: [sum]\n' "$NODATA" > hintval.yaml
+printf 'name: yes\n%s\noperations: [sum]\n' "$NODATA" > nameyes.yaml
+printf 'input: {data: off}\noperations: [sum]\n' > dataoff.yaml
 
 expect_error 1 2 '^pario-run: error: yamlerr.yaml:[12]:[0-9]+: not valid YAML' pario-run yamlerr.yaml
 expect_error 1 2 '^pario-run: error: empty.yaml:1:[0-9]+: empty job file' pario-run empty.yaml
@@ -48,13 +50,17 @@ expect_error 1 2 '^pario-run: error: results.yaml:4:[0-9]+: output.results: name
 expect_error 1 2 '^pario-run: error: hint.yaml:4:[0-9]+: io.hints.cb_nodes: expected a value' pario-run hint.yaml
 expect_error 1 2 "^pario-run: error: opfield.yaml:3:[0-9]+: operations\[0\].bins: unknown field" pario-run opfield.yaml
 expect_error 1 2 '^pario-run: error: nosuch.yaml: cannot open the job file' pario-run nosuch.yaml
+# a plain yes/off is YAML 1.1's boolean (PyYAML's True/False): the line says
+# so and how to quote it (it said only "expected text", session 22's pass)
+expect_error 2 2 '^pario-run: error: nameyes.yaml:1:[0-9]+: name: expected text \(a plain yes is read as YAML true/false, as PyYAML reads it: quote it, "yes", for the word\)$' pario-run nameyes.yaml
+expect_error 1 2 '^pario-run: error: dataoff.yaml:1:[0-9]+: input.data: expected a file name \(a plain off is read as YAML true/false' pario-run dataoff.yaml
 check "nothing was written" test -z "$(ls | grep -v '\.yaml$' | grep -v '^stdout\.\|^stderr\.')"
 
 # the schema agrees with the loader on every structural error
 check "schema rejects them too" $PYTHON3 -c "
 import sys, yaml, jsonschema
 schema = yaml.safe_load(open('$PARIO_SRCDIR/schemas/job.schema.yaml'))
-bad = [n for n in 'empty noinput nodata typo noops badop bins minmax novalue axis dist chunk skipnan results hint opfield'.split()
+bad = [n for n in 'empty noinput nodata typo noops badop bins minmax novalue axis dist chunk skipnan results hint opfield nameyes dataoff'.split()
        if jsonschema.Draft202012Validator(schema).is_valid(yaml.safe_load(open(n + '.yaml')))]
 # min > max is not expressible in the schema; every other one must be rejected
 sys.exit(0 if bad == ['minmax'] else (print('schema accepts', bad) or 1))"

@@ -92,7 +92,8 @@ for text in \
   'dtype: int8\nshape: [40]\noffset: 0\nbyte_order: little\ndescription: all the fields\n' \
   '# a comment\ndtype: uint16\nshape: [4, 5]\nbyte_order: big\n' \
   'dtype: float64\noffset: 8\n' \
-  'dtype: int16\ndescription: "quoted: text"\n'; do
+  'dtype: int16\ndescription: "quoted: text"\n' \
+  'dtype: int16\ndescription: "yes"\n'; do
   i=$((i + 1))
   printf '%b' "$text" >okd/$i.yaml
   if mpirun 1 pario-count --desc okd/$i.yaml --value 0 ok.bin >out.txt 2>err.txt; then

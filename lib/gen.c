@@ -7,6 +7,7 @@
 #include "pario/gen.h"
 #include "pario/opts.h"
 #include "pario/rng.h"
+#include "slow.h"
 
 pario_status pario_gen_spec_set(pario_gen_spec *g, pario_gen_kind kind, const char *arg)
 {
@@ -173,12 +174,14 @@ pario_status pario_gen_write(const pario_dataset *ds, const pario_view *view, co
         size_t n;
         uint64_t local;
         char *buf = pario_writer_buffer(w, &n, &local);
+        double t0 = pario_slow_start();
         for (size_t done = 0; done < n;) {
             uint64_t global, run = pario_view_run(view, local + done, &global);
             size_t m = run < n - done ? (size_t)run : n - done;
             pario_gen_fill(g, ds->dtype, buf + done * es, global, m);
             done += m;
         }
+        pario_slow_after(t0);
         if (!pario_writer_put(w, &st))
             break;
         if (progress)

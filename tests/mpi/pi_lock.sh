@@ -233,5 +233,9 @@ if command -v flock >/dev/null 2>&1; then
   printf 'input: {data: rd.bin}\noperations: [sum]\nio: {chunk: 1Ki}\noutput: {results: lr.json, h5: late2.h5}\n' > lr.yaml
   late_run late2.h5 "$PARIO_BIN/pario-run" --progress lr.yaml
   check "pario-run: its results file not written either" test ! -e lr.json
+  # a data output: raw (data and descriptor renamed as a pair) and .npy
+  late_run lg.bin "$PARIO_BIN/pario-gen" --dtype float64 --count 4000 --uniform 0:1 --chunk 1Ki --progress --out lg.bin
+  check "pario-gen: no descriptor beside the log" test ! -e lg.bin.yaml
+  late_run lg.npy "$PARIO_BIN/pario-gen" --dtype float64 --count 4000 --uniform 0:1 --chunk 1Ki --progress --out lg.npy
 fi
 finish

@@ -1125,6 +1125,8 @@ pario_status pario_train_run(const pario_train_opts *o, pario_train_result *res,
     timers[7] = t.rows_done;
     for (int i = 0; i < 3 && t.hist; i++)
         timers[4 + i] = pario_loghist_quantile(&t.hist[i], 0.5);
+    timers[8] = t.hist ? pario_loghist_quantile(&t.hist[0], 0.9) : 0.0;   /* the tail: one slow rank holds every rank */
+    timers[9] = t.hist ? pario_loghist_quantile(&t.hist[0], 0.99) : 0.0;
     if (have)
         MPI_Gather(timers, PARIO_TRAIN_TIMERS, MPI_DOUBLE, res->rank_seconds, PARIO_TRAIN_TIMERS, MPI_DOUBLE, 0, comm);
     pario_train_close(&t);

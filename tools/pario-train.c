@@ -150,9 +150,10 @@ static const pario_tool tool = {
     "that ran, and for each rank its seconds of reading + kernel, allreduce (waiting\n"
     "included), exact sums + update and final evaluation, then its median step\n"
     "(start to start), reading + kernel and allreduce in microseconds (within 0.8%),\n"
-    "and the training rows it summed (in shared memory the ranks take each step's\n"
-    "segments as they go): on a machine shared with other jobs the medians leave\n"
-    "out the stalled steps.\n",
+    "the time 90% and 99% of the steps stay within (the tail: at P ranks a step\n"
+    "ends when its slowest rank does), and the training rows it summed (in shared\n"
+    "memory the ranks take each step's segments as they go): on a machine shared\n"
+    "with other jobs the medians leave out the stalled steps.\n",
     PARIO_OPTS_FORMAT | PARIO_OPTS_DATA, options, handle, 1, 1,
     /* the shuffle decides which rank reads which row, and the reads are independent */
     PARIO_WITHOUT_STRATEGY | PARIO_WITHOUT_PROGRESS | PARIO_WITHOUT_STATS | PARIO_WITHOUT_VIEW,
@@ -287,9 +288,9 @@ int main(int argc, char **argv)
         for (int r = 0; !pario_failed(&st) && c.verbose && res.rank_seconds && r < res.nranks; r++) {
             const double *s = res.rank_seconds + PARIO_TRAIN_TIMERS * r;
             pario_note(&c, "rank %d: %.3f s reading + kernel, %.3f s allreduce (waiting included), %.3f s exact sums + "
-                       "update, %.3f s final evaluation; median step %.2f us (reading + kernel %.2f, allreduce %.2f); "
-                       "%.0f rows summed",
-                       r, s[0], s[1], s[2], s[3], s[4] * 1e6, s[5] * 1e6, s[6] * 1e6, s[7]);
+                       "update, %.3f s final evaluation; median step %.2f us (reading + kernel %.2f, allreduce %.2f), "
+                       "90%% of steps within %.2f us, 99%% within %.2f; %.0f rows summed",
+                       r, s[0], s[1], s[2], s[3], s[4] * 1e6, s[5] * 1e6, s[6] * 1e6, s[8] * 1e6, s[9] * 1e6, s[7]);
         }
         pario_train_result_free(&res);
     }

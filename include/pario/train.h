@@ -108,7 +108,7 @@ typedef struct pario_train_opts {
 void pario_train_opts_init(pario_train_opts *o);
 
 /* Timers per rank in pario_train_result.rank_seconds. */
-#define PARIO_TRAIN_TIMERS 8
+#define PARIO_TRAIN_TIMERS 10
 
 typedef struct pario_train_result {
     uint64_t samples, features, classes, nweights, steps;
@@ -126,7 +126,8 @@ typedef struct pario_train_result {
                               (waiting included), the exact sums and the update, the final
                               evaluation; then the medians of a step (start to start), of its
                               reading and kernel, and of its allreduce (within 0.8%); then the
-                              training rows it summed, over all epochs (not seconds) */
+                              training rows it summed, over all epochs (not seconds); then the
+                              steps' 90th and 99th percentiles */
 } pario_train_result;
 
 /* Collective: train, then evaluate the final weights over the whole dataset.

@@ -23,6 +23,8 @@ and the blocks' sums by math.fsum, numpy only to make the data and for lstsq.
   train_ref.py differ A.json B.json  the weights are not the same bits
   train_ref.py steal ERR LABELS EPOCHS   the --verbose rows each of 2 ranks summed add
         up to EPOCHS x the rows, the second rank's under a quarter of them
+  train_ref.py tail ERR MS     each of 2 ranks' --verbose median, 90% and 99% step
+        are in that order and at least MS milliseconds
   train_ref.py allreduce OUT.json=WAY...   each output's "allreduce" is WAY
   train_ref.py yaml OUT.yaml OUT.json K    the YAML output's weights are the JSON's, K classes
   train_ref.py resumed OUT.json E    the output says it resumed after E epochs
@@ -421,7 +423,7 @@ def run(argv):
             print("the same weights, bit for bit: %s" % wa)
             return 1
         return 0
-    if a.cmd in ("steal", "allreduce", "yaml", "resumed", "plot", "finite", "c-order", "json"):
+    if a.cmd in ("steal", "tail", "allreduce", "yaml", "resumed", "plot", "finite", "c-order", "json"):
         why = CHECKS[a.cmd](*a.args)
         if why:
             print(why)
@@ -529,6 +531,17 @@ def steal(err, labels, epochs):
         return "rows summed per rank %s, of %d" % (got, rows)
 
 
+def tail(err, ms):
+    # every rank's steps last at least ms (one rank sleeps that long after each
+    # segment it sums, and a step ends when its slowest rank does), and its
+    # median, 90th and 99th percentiles come in that order
+    got = re.findall(r"rank \d+: .*median step ([0-9.]+) us .*, 90% of steps within ([0-9.]+) us, 99% within ([0-9.]+);",
+                     open(err).read())
+    q = [tuple(float(v) for v in g) for g in got]
+    if not (len(q) == 2 and all(float(ms) * 1000 * 0.99 <= a <= b <= c for a, b, c in q)):
+        return "median, 90%% and 99%% of the steps per rank: %s (us), expected each from %s ms, in order" % (q, ms)
+
+
 def allreduce(*pairs):
     got = [(f, json.load(open(f))["allreduce"]) for f, _ in (p.split("=") for p in pairs)]
     want = [tuple(p.split("=")) for p in pairs]
@@ -588,7 +601,7 @@ def is_json(path):
     json.load(open(path))
 
 
-CHECKS = {"steal": steal, "allreduce": allreduce, "yaml": yaml_same, "resumed": resumed, "plot": plot,
+CHECKS = {"steal": steal, "tail": tail, "allreduce": allreduce, "yaml": yaml_same, "resumed": resumed, "plot": plot,
           "finite": finite, "c-order": c_order, "json": is_json}
 
 

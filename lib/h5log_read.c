@@ -180,6 +180,19 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
     return pario_ok();
 }
 
+int pario_h5log_is(const char *path)
+{
+    hid_t f;
+    H5E_BEGIN_TRY {
+        f = H5Fis_hdf5(path) > 0 ? H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT) : H5I_INVALID_HID;
+    } H5E_END_TRY;
+    if (f < 0)
+        return -1;
+    int yes = H5Aexists(f, "method") > 0;
+    H5Fclose(f);
+    return yes;
+}
+
 static pario_status read_file(const char *path, pario_pi_history *h)
 {
     FILE *probe = fopen(path, "rb");

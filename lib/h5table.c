@@ -510,6 +510,12 @@ pario_status pario_h5table_reopen(pario_h5table *t, uint64_t rows, uint64_t widt
                 h5fail(&st, "cannot prepare the log for more rows", t->path);
             pario_agree(&st, t->comm); /* before the next collective call */
         }
+        /* the rows dropped are refilled through the chunk cache, which wrote
+         * them out at the close, over the row this run wrote there since: a
+         * resumed half-written epoch stayed fill values (a hostile-user pass) */
+        if (!pario_failed(&st) && H5Fflush(t->file, H5F_SCOPE_LOCAL) < 0)
+            h5fail(&st, "cannot flush the log", t->path);
+        pario_agree(&st, t->comm);
     } H5E_END_TRY;
     if (pario_failed(&st))
         pario_h5table_free(t);

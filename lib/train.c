@@ -254,7 +254,7 @@ static void close_rows(MPI_File *fh, int64_t *h5file)
 pario_status pario_train_open(struct train *t)
 {
     const pario_train_opts *o = t->o;
-    pario_status st = pario_dataset_open(o->data, o->desc, &t->ds, t->comm);
+    pario_status st = pario_dataset_open_named(o->data, o->desc, o->dataset, &t->ds, t->comm);
     if (pario_failed(&st))
         return st;
     if (t->ds.ndims != 2)
@@ -272,6 +272,9 @@ pario_status pario_train_open(struct train *t)
     t->swap = t->ds.big_endian == pario_host_little_endian();
     if (t->n == 0)
         return pario_error(PARIO_ERR_RUNTIME, "%s: has no rows", t->ds.path);
+    if (t->cols == 0)   /* (a row of 0 bytes divided the map's rows: SIGFPE, a hostile-user pass) */
+        return pario_error(PARIO_ERR_RUNTIME, "%s: has no columns (%llu rows of 0 values): no features to train on",
+                           t->ds.path, (unsigned long long)t->n);
     if (t->rowbytes > ((size_t)1 << 30))
         return pario_error(PARIO_ERR_RUNTIME, "%s: rows of %zu bytes: at most 1 GiB per row", t->ds.path, t->rowbytes);
     if (o->labels && o->label_column >= 0)

@@ -252,6 +252,9 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
     for (int i = 0; i < NU && !pario_failed(&st); i++) {
         if (!attr_get(file, u_names[i], H5T_NATIVE_UINT64, &got))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, u_names[i]);
+        else if (got != u[i] && i == 0 && got > PARIO_TRAIN_SOFTMAX)   /* (named softmax before) */
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: written by model %llu, not one of linear (0), logistic (1), "
+                             "softmax (2): not a pario-train log", path, (unsigned long long)got);
         else if (got != u[i])
             st = i == 0 ? pario_error(PARIO_ERR_RUNTIME, "%s: written by --model %s; it cannot continue with --model %s",
                                       path, pario_train_model_name((pario_train_model)got), pario_train_model_name(m->model))

@@ -38,6 +38,11 @@ pario_status pario_train_predict_file(const pario_train_opts *o, uint64_t *rows,
         st = pario_error(PARIO_ERR_RUNTIME, "out of memory for %llu classes", (unsigned long long)classes);
     pario_dataset out;
     pario_io_opts io = o->io;   /* the output's chunk shape is resolved in this copy */
+    /* the predictions name the rows they are of (an HDF5 output's pario_source
+     * attribute was empty: a hostile-user pass) */
+    char source[PARIO_PATH_MAX + 1024 + 2];
+    snprintf(source, sizeof source, "%s%s%s", o->data, o->dataset ? ":" : "", o->dataset ? o->dataset : "");
+    io.source = source;
     memset(&out, 0, sizeof out);
     pario_view view;
     memset(&view, 0, sizeof view);

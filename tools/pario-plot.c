@@ -94,6 +94,9 @@ static pario_status plot(const char *log, const struct plot_opts *o)
 {
     if (pario_train_log_is(log))
         return plot_train(log, o);
+    if (pario_h5log_is(log) == 0)   /* (it said "not a pario-pi log" of a training log without /weights) */
+        return pario_error(PARIO_ERR_RUNTIME, "%s: neither a pario-pi log (no attribute 'method') nor a pario-train "
+                           "log (its attributes 'batch' and 'features', and /weights)", log);
     pario_pi_history h;
     pario_status st = pario_h5log_read(log, &h);
     if (pario_failed(&st))

@@ -62,8 +62,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
         break;
     case O_LR:
         st = parse_real("lr", arg, 0, &o->lr);
-        if (!pario_failed(&st) && o->lr == 0)
-            st = pario_error(PARIO_ERR_USAGE, "--lr: must be > 0");
+        if (pario_failed(&st) || o->lr == 0)   /* one message for 0 and -0.1 (it said ">= 0" for the latter) */
+            st = pario_error(PARIO_ERR_USAGE, "--lr: '%s' is not a number > 0", arg);
         break;
     case O_L2: return parse_real("l2", arg, 0, &o->l2);
     case O_ALLREDUCE: return pario_allreduce_parse(arg, &o->allreduce);
@@ -263,6 +263,7 @@ int main(int argc, char **argv)
         if (!pario_failed(&st)) {
             o.data = c.args[0];
             o.desc = c.desc;
+            o.dataset = c.dataset;
             o.io = c.io;
             uint64_t rows = 0;
             st = pario_train_predict_file(&o, &rows, MPI_COMM_WORLD);
@@ -276,6 +277,7 @@ int main(int argc, char **argv)
     } else if (!pario_failed(&st)) {
         o.data = c.args[0];
         o.desc = c.desc;
+        o.dataset = c.dataset;
         o.io = c.io;
         pario_train_result res;
         st = pario_train_run(&o, &res, MPI_COMM_WORLD);

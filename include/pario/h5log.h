@@ -61,6 +61,9 @@ typedef struct pario_pi_logrow {
  * job left half-written are dropped.
  * Errors (exit 1): not an HDF5 file, not a pario-pi log, wrong shapes. */
 pario_status pario_h5log_read(const char *path, pario_pi_history *h);
+/* Serial: 1 when path is an HDF5 file with pario-pi's attribute 'method', 0
+ * when it is an HDF5 file without it, -1 when it is not an HDF5 file one can open. */
+int pario_h5log_is(const char *path);
 void pario_pi_history_free(pario_pi_history *h);
 
 /* Collective: a new log for p under a temporary name beside path; the first

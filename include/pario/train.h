@@ -88,6 +88,7 @@ pario_status pario_xsum_allreduce(pario_xsum *acc, double *out, uint64_t n, pari
 typedef struct pario_train_opts {
     pario_train_model model;
     const char *data, *desc;   /* DATA and its descriptor (NULL: DATA.yaml) */
+    const char *dataset;       /* --dataset: the dataset in DATA when it is HDF5 (NULL: DATA says, FILE:/PATH) */
     const char *labels;        /* a 1-D dataset of labels, or NULL */
     int64_t label_column;      /* the column of DATA holding the labels, or -1 */
     uint64_t epochs;           /* default 10 */

@@ -22,6 +22,68 @@ REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/train_ref.py"
 $REF make . > /dev/null || { echo "train_hostile: could not make the datasets"; exit 99; }
 ref() { local out; if out=$($REF "$@" 2>&1); then pass "ref $*"; else fail "ref $*: $out"; fi; }
 
+# Session 23's hostile-user pass (each failed on the previous build):
+# - data of 0 columns: one line, exit 1 (SIGFPE in pario_train_run; with
+#   --label-column 0 the message said "(0..18446744073709551615)")
+$PYTHON3 -c "
+import numpy as np, h5py
+np.save('w0.npy', np.zeros((7, 0))); np.save('y7.npy', np.zeros(7))
+r = np.random.default_rng(11); X = r.standard_normal((50, 3)); y = (X[:, 0] > 0).astype(float)
+with h5py.File('D.h5', 'w') as f: f['X'] = X; f['y'] = y
+" || exit 99
+for n in 1 2; do
+  expect_error $n 1 '^pario-train: error: w0\.npy: has no columns \(7 rows of 0 values\): no features to train on$' \
+    pario-train --model linear --labels y7.npy w0.npy
+  expect_error $n 1 '^pario-train: error: w0\.npy: has no columns' pario-train --model linear --label-column 0 w0.npy
+done
+# - --dataset names the dataset in an HDF5 DATA, as FILE:/PATH does (it was
+#   refused with "name the dataset ... or with --dataset"), for --predict too
+mpirun 2 pario-train --format json --model logistic --labels D.h5:/y --epochs 2 --log dl.h5 D.h5:/X > dpath.json 2> dpath.err ||
+  fail "train D.h5:/X: $(head -c 300 dpath.err)"
+mpirun 2 pario-train --format json --model logistic --labels D.h5:/y --epochs 2 --dataset /X D.h5 > dopt.json 2> dopt.err ||
+  fail "train --dataset /X D.h5: $(head -c 300 dopt.err)"
+ref same dpath.json dopt.json
+mpirun 2 pario-train --predict dl.h5 --out pp.npy D.h5:/X > /dev/null 2>&1 || fail "predict D.h5:/X"
+mpirun 2 pario-train --predict dl.h5 --dataset /X --out po.h5:/pred D.h5 > /dev/null 2>&1 || fail "predict --dataset /X"
+# ... and an HDF5 output of predictions names its input (pario_source was "")
+check "--predict --dataset: numpy's values, and pario_source names D.h5:/X" $PYTHON3 -c "
+import numpy as np, h5py
+with h5py.File('po.h5', 'r') as f:
+    assert (f['pred'][:] == np.load('pp.npy')).all()
+    assert f['pred'].attrs['pario_source'] in (b'D.h5:/X', 'D.h5:/X'), f['pred'].attrs['pario_source']"
+# - an epoch whose log row was left half-written (its /weights_check still the
+#   fill, 0) is trained again and its row written: the log ends as the one of
+#   a run never stopped (the row stayed fill values, and --predict took the
+#   epoch before); the rows it dropped were flushed over the new one at close
+LIN=(--model linear --labels D.h5:/y --batch 8 --lr 0.05 D.h5:/X)
+for n in 1 3; do
+  rm -f half.h5 whole.h5
+  mpirun $n pario-train "${LIN[@]}" --epochs 6 --log whole.h5 > /dev/null 2>&1 || fail "train whole.h5"
+  mpirun $n pario-train "${LIN[@]}" --epochs 4 --log half.h5 > /dev/null 2>&1 || fail "train half.h5"
+  $PYTHON3 -c "
+import h5py; f = h5py.File('half.h5', 'r+'); c = f['weights_check']; a = c[:]; a[3] = 0; c[:] = a" || exit 99
+  mpirun $n pario-train "${LIN[@]}" --epochs 6 --log half.h5 --resume --format json > half.json 2>&1 ||
+    fail "resume half.h5 (n=$n): $(head -c 300 half.json)"
+  check "a half-written epoch resumed (n=$n): the log of a run never stopped" $PYTHON3 -c "
+import h5py, numpy as np, json
+a, b = h5py.File('half.h5', 'r'), h5py.File('whole.h5', 'r')
+assert json.load(open('half.json'))['resumed_epochs'] == 3
+for k in ('loss', 'weights', 'weights_check'):
+    assert a[k].shape == b[k].shape and np.array_equal(a[k][:], b[k][:]), k"
+done
+# - messages: --lr 0 and --lr -0.1 alike; a log of an unknown model number
+#   (it was called softmax); pario-plot on an HDF5 file that is no log
+for lr in 0 -0.1; do
+  expect_error 1 2 "^pario-train: error: --lr: '$lr' is not a number > 0\$" pario-train --model linear --lr $lr --labels D.h5:/y D.h5:/X
+done
+cp dl.h5 m99.h5
+$PYTHON3 -c "import h5py, numpy as np; h5py.File('m99.h5', 'r+').attrs['model'] = np.uint64(99)" || exit 99
+expect_error 2 1 "^pario-train: error: m99\.h5: written by model 99, not one of linear \(0\), logistic \(1\), softmax \(2\): not a pario-train log\$" \
+  pario-train --model logistic --labels D.h5:/y --epochs 3 --log m99.h5 --resume D.h5:/X
+expect_error 1 1 "^pario-plot: error: D\.h5: neither a pario-pi log \(no attribute 'method'\) nor a pario-train log" \
+  pario-plot D.h5 --out d.svg
+check "no SVG written" test ! -e d.svg
+
 # a --batch near 2^64 is one batch of every row (the batches' count did not
 # overflow to 0 steps, leaving the weights at zero)
 mpirun 2 pario-train --format json --model linear --labels lin_y.bin --epochs 2 --batch 18446744073709551615 \

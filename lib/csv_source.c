@@ -44,6 +44,7 @@ struct pario_csv_reader {
     int any_start;            /* rank 0 reading the header: records may start past hi */
     unsigned char stop[256];  /* the bytes the fast scan stops at: delimiter, quote, newline */
     int settled;              /* the exchange is done: the start and line numbers are right */
+    int ended;                /* the end of the reading was reached (pario_text_end asked) */
     int restart;              /* the exchange found the speculative start wrong: read again */
     uint64_t A, E;            /* the block this rank counts for the exchange */
     uint64_t acct;            /* counted up to here */
@@ -415,7 +416,7 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
             st = column_index(o->column, &r->col);
     }
     if (!pario_failed(&st)) {
-        st = pario_text_open(&r->f, path, (uint64_t)ts.size, io, rank, nranks, 0);
+        st = pario_text_open(&r->f, path, &ts, io, rank, nranks, 0);
         st.rank = -1; /* agreed on MPI_COMM_SELF: its rank 0 is this rank, which comm's agreement names */
     }
     if (!pario_failed(&st)) {
@@ -911,6 +912,12 @@ int pario_csv_next(pario_csv_reader *r, const double **vals, const uint64_t **re
             r->restart = 0;
             return -1;
         }
+    }
+    if (k == 0 && r->settled && !r->ended) {
+        /* the end of this rank's reading: the file as rank 0 found it (the
+         * caller agrees) */
+        r->ended = 1;
+        *st = pario_text_end(&r->f, *st);
     }
     if (pario_failed(st))
         return 0;

@@ -7,12 +7,14 @@
  * NUM in all. */
 #define _GNU_SOURCE 1
 #include "config.h"
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/fileutil.h"
 #include "pario/grep.h"
+#include "slow.h"
 #include "pario/text.h"
 #include "pario/text_kernels.h"
 
@@ -134,7 +136,9 @@ static pario_status grep_range(struct scan *s, pario_text_file *f)
     size_t n;
     uint64_t off;
     while (!s->stop && pario_lines_next(&L, &data, &n, &off, &st)) {
+        double t0 = pario_slow_start();
         scan_block(s, data, n);
+        pario_slow_after(t0); /* PARIO_SLOW, the test hook (slow.h): per block of lines */
         if (s->failed)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: the regular expression engine failed (out of memory?) on "
                              "the line at byte %" PRIu64, f->path, off);
@@ -176,11 +180,12 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
                 continue;
             }
             pario_text_file f;
-            pario_status st = pario_text_open(&f, paths[i], (uint64_t)stats[i].size, io, rank, nranks, hints);
+            pario_status st = pario_text_open(&f, paths[i], &stats[i], io, rank, nranks, hints);
             hints = 0;
             if (!pario_failed(&st))
                 st = pario_text_count_lines(&f, buf, &mine[i]);
             *bytes_read += f.bytes_read;
+            st = pario_text_end(&f, st);
             pario_text_close(&f);
             pario_file_errors_set(&fe, i, &st);
         }
@@ -205,11 +210,12 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         s.lineno = before[i] + 1;
         s.stop = oo.max_count == 0 || pario_failed(&fe.mine[i]);
         pario_text_file f;
-        pario_status st = pario_text_open(&f, paths[i], (uint64_t)stats[i].size, io, rank, nranks, hints);
+        pario_status st = pario_text_open(&f, paths[i], &stats[i], io, rank, nranks, hints);
         hints = 0;
         if (!pario_failed(&st) && !s.stop)
             st = grep_range(&s, &f);
         *bytes_read += f.bytes_read;
+        st = pario_text_end(&f, st);
         pario_text_close(&f);
         pario_file_errors_set(&fe, i, &st);
         sel[i] = s.selected;
@@ -222,6 +228,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
     MPI_Allreduce(sel, total, n, MPI_UINT64_T, MPI_SUM, comm);
     pario_file_errors_gather(&fe, errs, comm);
     int any = 0;
+    errno = 0;   /* a failed write of the counts leaves its reason (stdout may be unbuffered) */
     for (int i = 0; i < n; i++) {
         if (total[i] > oo.max_count)
             total[i] = oo.max_count;
@@ -238,7 +245,9 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
     }
     if (rank == 0 && !pario_failed(&wst)) {
         /* a write error on standard output goes with the last file */
-        if (fflush(out) != 0 || ferror(out))
+        if ((fflush(out) != 0 || ferror(out)) && errno)   /* (-c said no reason) */
+            wst = pario_error(PARIO_ERR_RUNTIME, "standard output: write error: %s", strerror(errno));
+        else if (ferror(out))
             wst = pario_error(PARIO_ERR_RUNTIME, "standard output: write error");
     }
     if (rank == 0 && pario_failed(&wst) && n > 0 && !pario_failed(&errs[n - 1]))

@@ -298,7 +298,11 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
         case K_EXPLAIN: c->explain = 1; break;
         case K_STRATEGY: st = pario_strategy_parse(optarg, &c->io.strategy); break;
         case ':':
-            st = pario_error(PARIO_ERR_USAGE, "option '%s' needs an argument (try --help)", argv[optind - 1]);
+            /* a short one in a bundle by its letter: -nm named '-nm' (grep: -- 'm') */
+            if (optopt > 0 && optopt < 256 && argv[optind - 1][0] == '-' && argv[optind - 1][1] != '-')
+                st = pario_error(PARIO_ERR_USAGE, "option '-%c' needs an argument (try --help)", optopt);
+            else
+                st = pario_error(PARIO_ERR_USAGE, "option '%s' needs an argument (try --help)", argv[optind - 1]);
             break;
         case '?':
             /* a long option that takes no value given one (--exact=1): getopt

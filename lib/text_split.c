@@ -8,12 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 #include <unistd.h>
 #include "io_internal.h"
 #include "pario/fileutil.h"
 #include "pario/guard.h"
 #include "pario/progress.h"
 #include "pario/text.h"
+#include "stamp.h"
 #include "fault.h"
 #include "pario/text_kernels.h"
 
@@ -22,6 +26,25 @@ void pario_text_range(uint64_t size, int rank, int nranks, uint64_t *lo, uint64_
     uint64_t base = size / (uint64_t)nranks, rem = size % (uint64_t)nranks, r = (uint64_t)rank;
     *lo = r * base + (r < rem ? r : rem);
     *hi = *lo + base + (r < rem ? 1 : 0);
+}
+
+/* A file of a kernel's pseudo file system (proc, sysfs, debugfs, tracefs,
+ * securityfs, configfs, cgroup): its size does not say what a read returns. */
+static int pseudo_fs(int fd)
+{
+#ifdef __linux__
+    struct statfs fs;
+    if (fstatfs(fd, &fs) != 0)
+        return 0;
+    static const unsigned long magic[] = { 0x9fa0, 0x62656572, 0x64626720, 0x74726163, 0x73636673,
+                                           0x62656570, 0x27e0eb, 0x63677270 };
+    for (size_t i = 0; i < sizeof magic / sizeof magic[0]; i++)
+        if ((unsigned long)fs.f_type == magic[i])
+            return 1;
+#else
+    (void)fd;
+#endif
+    return 0;
 }
 
 void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Comm comm)
@@ -58,13 +81,19 @@ void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Co
              * hostile-user pass, session 22) */
             char byte;
             int lies = sb.st_size == 0 && read(fd, &byte, 1) == 1;
+            /* a sysfs file says 4096 bytes whatever it holds (23 read as "unexpected
+             * end of file ... was the file changed?": a hostile-user pass, session 23) */
+            int pseudo = !lies && pseudo_fs(fd);
             close(fd);
-            if (lies) {
+            if (lies || pseudo) {
                 out[i].err = PARIO_TEXT_SIZE_ZERO_LIES;
+                out[i].size = (int64_t)sb.st_size;   /* for the message */
                 continue;
             }
             out[i].size = (int64_t)sb.st_size;
             out[i].regular = S_ISREG(sb.st_mode) ? 1 : 0;
+            out[i].mtime_sec = (int64_t)sb.st_mtim.tv_sec;
+            out[i].mtime_nsec = (int64_t)sb.st_mtim.tv_nsec;
         }
     }
     MPI_Bcast(out, (int)(sizeof *out * (size_t)n), MPI_BYTE, 0, comm);
@@ -79,21 +108,28 @@ pario_status pario_text_stat_error(const char *path, const pario_text_stat *s)
         return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: it is %s, not a regular file", path,
                            pario_file_kind(s->mode));
     case PARIO_TEXT_SIZE_ZERO_LIES:
-        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot read: its size says 0 bytes but it holds more (a file of "
-                           "/proc or /sys?): copy it to a regular file first (cat %s > FILE)", path, path);
+        if (s->size == 0)
+            return pario_error(PARIO_ERR_RUNTIME, "%s: cannot read: its size says 0 bytes but it holds more (a file of "
+                               "/proc or /sys?): copy it to a regular file first (cat %s > FILE)", path, path);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: cannot read: a file of /proc or /sys, whose size (%lld bytes) does "
+                           "not say what it holds: copy it to a regular file first (cat %s > FILE)", path,
+                           (long long)s->size, path);
     case ENOENT: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: no such file", path);
     case EACCES: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: permission denied", path);
     default: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: %s", path, strerror(s->err));
     }
 }
 
-pario_status pario_text_open(pario_text_file *f, const char *path, uint64_t size, const pario_io_opts *o,
+pario_status pario_text_open(pario_text_file *f, const char *path, const pario_text_stat *s, const pario_io_opts *o,
                              int rank, int nranks, int print_hints)
 {
     memset(f, 0, sizeof *f);
     f->fh = MPI_FILE_NULL;
     f->path = path;
+    const uint64_t size = s->size > 0 ? (uint64_t)s->size : 0;
     f->size = size;
+    f->mtime_sec = s->mtime_sec;
+    f->mtime_nsec = s->mtime_nsec;
     f->chunk = o->chunk_bytes ? o->chunk_bytes : PARIO_DEFAULT_CHUNK;
     pario_text_range(size, rank, nranks, &f->lo, &f->hi);
     if (f->lo >= f->hi && !print_hints)
@@ -102,6 +138,16 @@ pario_status pario_text_open(pario_text_file *f, const char *path, uint64_t size
     if (!pario_failed(&st) && print_hints && o->show_hints)
         pario_file_print_hints(f->fh, o->show_hints, MPI_COMM_SELF);
     return st;
+}
+
+pario_status pario_text_end(const pario_text_file *f, pario_status st)
+{
+    if (pario_failed(&st) || !f->bytes_read)
+        return st;
+    /* (a file rewritten or appended to while it was read gave counts of
+     * neither version, exit 0: a hostile-user pass, session 23) */
+    struct pario_stamp was = { 1, f->size, { (time_t)f->mtime_sec, (long)f->mtime_nsec } };
+    return pario_stamp_check(&was, f->path);
 }
 
 void pario_text_close(pario_text_file *f)

@@ -13,6 +13,7 @@
 #include "pario/fileutil.h"
 #include "pario/output.h"
 #include "pario/text.h"
+#include "slow.h"
 #include "pario/text_kernels.h"
 #include "pario/wc.h"
 
@@ -37,22 +38,25 @@ static void merge_parts(void *in, void *inout, int *len, MPI_Datatype *type)
     }
 }
 
-static pario_status count_range(const char *path, uint64_t size, unsigned what, const pario_io_opts *o,
+static pario_status count_range(const char *path, const pario_text_stat *ts, unsigned what, const pario_io_opts *o,
                                 int rank, int nranks, int hints, char *buf, wc_part *part, uint64_t *bytes_read)
 {
     pario_text_file f;
-    pario_status st = pario_text_open(&f, path, size, o, rank, nranks, hints);
+    pario_status st = pario_text_open(&f, path, ts, o, rank, nranks, hints);
     pario_wc_state s;
     memset(&s, 0, sizeof s);
     int words = (what & PARIO_WC_WORDS) != 0;
     for (uint64_t a = f.lo; !pario_failed(&st) && a < f.hi;) {
         size_t m = f.hi - a < f.chunk ? (size_t)(f.hi - a) : f.chunk;
         st = pario_text_read(&f, a, buf, m);
+        double t0 = pario_slow_start();
         if (!pario_failed(&st))
             pario_text_wc(buf, m, words, &s);
+        pario_slow_after(t0); /* PARIO_SLOW, the test hook (slow.h): per chunk */
         a += m;
     }
     *bytes_read += f.bytes_read;
+    st = pario_text_end(&f, st);
     pario_text_close(&f);
     if (!pario_failed(&st)) {
         part->lines = s.lines;
@@ -87,7 +91,7 @@ void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opt
             pario_file_errors_set(&fe, i, &st);
             continue;
         }
-        pario_status st = count_range(paths[i], (uint64_t)stats[i].size, what, o, rank, nranks, hints, buf,
+        pario_status st = count_range(paths[i], &stats[i], what, o, rank, nranks, hints, buf,
                                       &parts[i], bytes_read);
         hints = 0;
         pario_file_errors_set(&fe, i, &st);

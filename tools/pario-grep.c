@@ -115,8 +115,8 @@ static const pario_tool tool = {
     "  mpiexec.mpich -n 2 pario-grep -F -i -m 5 error a.log b.log\n"
     "\n"
     "A file that cannot be read gets one error line on stderr; the other files\n"
-    "are still searched. -m 0, and -v with an empty pattern, read nothing, print\n"
-    "nothing and exit with 1 (as grep).\n"
+    "are still searched. -m 0, and -v with an empty pattern (or a list of empty\n"
+    "ones only), read nothing, print nothing and exit with 1 (as grep).\n"
     "\n"
     "Exit status (as grep): 0 a line was selected, 1 no line was, 2 an error or a\n"
     "usage error (even when lines were selected).\n",
@@ -154,8 +154,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s: warning: %.*s\n", tool.name, (int)(e - w), w);
     }
     /* as GNU grep: -v with the empty pattern (which every line matches) reads
-     * nothing and prints nothing, not even -c's zeros */
-    if (!pario_failed(&st) && o.g.invert && o.pattern[0] == '\0')
+     * nothing and prints nothing, not even -c's zeros; so does a list of empty
+     * patterns only ("\n", "\n\n": grep drops the duplicates; -c printed 0) */
+    if (!pario_failed(&st) && o.g.invert && strspn(o.pattern, "\n") == strlen(o.pattern))
         o.g.max_count = 0;
     if (o.g.silent) {
         o.g.count = 1; /* each rank stops at its first selected line */

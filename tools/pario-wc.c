@@ -107,6 +107,7 @@ int main(int argc, char **argv)
         double t0 = pario_now();
         pario_wc_files(c.args, n, what, &c.io, counts, stats, errs, &bytes, MPI_COMM_WORLD);
         if (c.rank == 0) {
+            errno = 0;   /* a failed write of the counts leaves its reason (stdout may be unbuffered) */
             int width = pario_wc_width(stats, n, what);
             for (int i = 0; i < n; i++) {
                 if (pario_failed(&errs[i])) {
@@ -130,8 +131,9 @@ int main(int argc, char **argv)
                 pario_wc_print(stdout, &total, what, width, "total");
             if (c.format != PARIO_FMT_TEXT)
                 print_json(&c, what, counts, ok, &total);
-            if (fflush(stdout) != 0)
-                st = pario_error(PARIO_ERR_RUNTIME, "standard output: write error");
+            if (fflush(stdout) != 0 || ferror(stdout))
+                st = errno ? pario_error(PARIO_ERR_RUNTIME, "standard output: write error: %s", strerror(errno))
+                           : pario_error(PARIO_ERR_RUNTIME, "standard output: write error");
         }
         MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);
         if (c.stats)

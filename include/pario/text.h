@@ -35,9 +35,10 @@ typedef struct pario_text_stat {
                      * or PARIO_TEXT_NOT_REGULAR (a FIFO, a device, a socket: refused) */
     int regular;    /* a regular file */
     unsigned mode;  /* st_mode */
+    int64_t mtime_sec, mtime_nsec;   /* its modification time: a change is found at the end (pario_text_end) */
 } pario_text_stat;
 #define PARIO_TEXT_NOT_REGULAR (-1)
-#define PARIO_TEXT_SIZE_ZERO_LIES (-2) /* size 0, yet a read returns bytes (/proc, /sys) */
+#define PARIO_TEXT_SIZE_ZERO_LIES (-2) /* its size does not say what a read returns (/proc, /sys: 0, 4096) */
 
 /* Collective: rank 0 stats and opens each of paths[0..n), every rank gets out[]. */
 void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Comm comm);
@@ -53,14 +54,20 @@ typedef struct pario_text_file {
     size_t chunk;        /* bytes per read */
     uint64_t bytes_read; /* by this rank */
     double io_seconds;   /* spent in reads by this rank */
+    int64_t mtime_sec, mtime_nsec;   /* the file's state when rank 0 looked (pario_text_stat) */
 } pario_text_file;
 
-/* Independent: this rank's range of a file of size bytes, opened read-only on
- * MPI_COMM_SELF with o's hints when the range is not empty (print_hints: rank 0
- * prints them for --show-hints). No collective per file: many small files cost no
- * synchronisation. */
-pario_status pario_text_open(pario_text_file *f, const char *path, uint64_t size, const pario_io_opts *o,
+/* Independent: this rank's range of the file s describes (s->size bytes),
+ * opened read-only on MPI_COMM_SELF with o's hints when the range is not empty
+ * (print_hints: rank 0 prints them for --show-hints). No collective per file:
+ * many small files cost no synchronisation. */
+pario_status pario_text_open(pario_text_file *f, const char *path, const pario_text_stat *s, const pario_io_opts *o,
                              int rank, int nranks, int print_hints);
+/* Independent: st, or when it is ok and this rank read bytes, whether the file
+ * is as rank 0 found it before the reads: one that shrank, or was rewritten or
+ * appended to meanwhile (another modification time), is an error (what was read
+ * may mix the two versions). */
+pario_status pario_text_end(const pario_text_file *f, pario_status st);
 void pario_text_close(pario_text_file *f);
 /* Independent: read exactly n bytes at off (fewer is an error naming the file). */
 pario_status pario_text_read(pario_text_file *f, uint64_t off, void *buf, size_t n);

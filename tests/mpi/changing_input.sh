@@ -116,6 +116,52 @@ train_rewrite() {
 train_rewrite
 train_rewrite --no-mmap
 
+# text inputs (pario-wc, pario-grep, a CSV column): rewritten in place or
+# appended to while rank 0 is slowed after each chunk: one line, the tool's
+# runtime exit code (a hostile-user pass, session 23: each printed counts of
+# neither version, exit 0). The change is made once a rank holds t.txt open
+# (its reads keep it open from the start to the end).
+$PYTHON3 -c "
+lines = b''.join(b'%d,some words error\n' % i for i in range(200000))
+open('t0.txt', 'wb').write(lines); open('t1.txt', 'wb').write(lines.replace(b'error', b'ERROR'))" || exit 99
+text_change() { # N CODE CHANGE TOOL ARGS...
+  local n=$1 code=$2 change=$3 tool=$4 seen=0 fired=no rc f; shift 4
+  cp t0.txt t.txt
+  f=$(pwd -P)/t.txt
+  PARIO_SLOW=0:+0.2 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n "$n" "$(pario_exe "$tool")" --chunk 256Ki "$@" t.txt \
+    > tc.out 2> tc.err &
+  local pid=$!
+  for _ in $(seq 1200); do
+    if find /proc/[0-9]*/fd -lname "$f" 2>/dev/null | grep -q .; then
+      seen=$((seen + 1)); [ $seen = 2 ] && fired=yes && break
+    else
+      seen=0
+    fi
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.05
+  done
+  sh -c "$change"
+  wait $pid; rc=$?
+  check "$tool $* (n=$n), t.txt changed ($change): exit $code ($rc; event seen: $fired)" test "$rc" = "$code"
+  check "$tool $* (n=$n), t.txt changed: one line: $(head -c 300 tc.err)" sh -c \
+    "test \$(wc -l < tc.err) = 1 && grep -Eq '^$tool: error: t.txt: the file changed while it was being read( \\(rank [0-9]\\))?\$' tc.err"
+}
+TREWRITE="dd if=t1.txt of=t.txt conv=notrunc status=none"
+TAPPEND="printf '7,more\\n' >> t.txt"
+text_change 2 1 "$TREWRITE" pario-wc
+text_change 3 1 "$TAPPEND" pario-wc -l
+text_change 2 2 "$TREWRITE" pario-grep -c error
+text_change 1 2 "$TAPPEND" pario-grep -n error
+text_change 2 1 "$TREWRITE" pario-reduce --op sum --column 0
+# the control: unchanged and slowed alike, wc's and grep's counts and Python's sum
+cp t0.txt t.txt
+PARIO_SLOW=0:+0.05 mpirun 2 pario-wc --chunk 256Ki t.txt > wc.out 2> wc.err
+PARIO_SLOW=0:+0.05 mpirun 2 pario-grep --chunk 256Ki -c error t.txt > grep.out 2> grep.err
+PARIO_SLOW=0:+0.05 mpirun 2 pario-reduce --chunk 256Ki --op sum --column 0 t.txt > red.out 2> red.err
+check "unchanged text: wc's counts" test "$(cat wc.out)" = "$(wc t.txt)"
+check "unchanged text: grep's count" test "$(cat grep.out)" = "$(grep -c error t.txt)"
+check "unchanged text: the sum of column 0" test "$(sed -n 's/^sum: //p' red.out)" = 19999900000
+
 # unchanged, the same runs give numpy's exact sum; slowed by PARIO_SLOW=0:+0.1
 # (the form used above), rank 0's 8 chunks take 0.8 s at least, the same sum
 cp orig.bin f.bin

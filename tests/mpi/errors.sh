@@ -83,6 +83,8 @@ for n in 1 3; do
   fails $n 2 "${E}unknown option '--frobnicate'" pario-count --frobnicate --value 1 good.bin
   fails $n 2 "${E}unknown option '-x'" pario-count -x --value 1 good.bin
   fails $n 2 "${E}option '--value' needs an argument" pario-count good.bin --value
+  # a short option in a bundle is named by its letter, as grep does (it said '-nm')
+  fails $n 2 "^pario-grep: error: option '-m' needs an argument" pario-grep x good.bin -nm
   fails $n 2 "${E}say what to count" pario-count good.bin
   fails $n 2 "${E}give one of --value, --range, --values" pario-count --value 1 --range 1:2 good.bin
   fails $n 2 "${E}--range '5': expected LO:HI" pario-count --range 5 good.bin
@@ -178,6 +180,14 @@ printf 'hello\nfoo bar\n' > full.txt
 timeout -k 5 "$TEST_TIMEOUT" "$(pario_exe pario-grep)" foo full.txt > /dev/full 2> full.err; rc=$?
 check "pario-grep > /dev/full: exit 2, one line: standard output: write error" \
   sh -c "test $rc = 2 && test \"\$(grep -c . full.err)\" = 1 && grep -q '^pario-grep: error: standard output: write error' full.err"
+# ... and -c and pario-wc name the reason too (they said none: session 23)
+for t in "pario-grep -c foo full.txt=2" "pario-wc full.txt=1"; do
+  c=${t#*=}; t=${t%=*}
+  # shellcheck disable=SC2086
+  timeout -k 5 "$TEST_TIMEOUT" "$(pario_exe ${t%% *})" ${t#* } > /dev/full 2> full.err; rc=$?
+  check "$t > /dev/full: exit $c ($rc), one line naming the reason: $(head -c 200 full.err)" \
+    sh -c "test $rc = $c && test \"\$(grep -c . full.err)\" = 1 && grep -q '^${t%% *}: error: standard output: write error: No space left on device\$' full.err"
+done
 check "no temporary files left in the work directory" sh -c '! ls -A | grep -q "\.tmp\."'
 check "no temporary files left in out/" sh -c '! ls -A out | grep -q "\.tmp\."'
 

@@ -218,6 +218,15 @@ agree 3 16 pario-grep "grep -a" -n -F "$(printf 'needle 1\nalpha')" $F
 agree 2 64 pario-grep "grep -a" -c -i -F "$(printf 'NEEDLE\na.b\n(x')" $F
 agree 1 64 pario-grep "grep -a" -c -v -F "$(printf 'zzz\n[\n*')" $F
 agree 2 8 pario-grep "grep -a" -c -F "$(printf 'zzz\n\nq')" $F
+# -v with a list of empty patterns only ("\n", "\n\n") is grep's -v '':
+# nothing read, nothing printed, not even -c's 0 (it printed 0; a list with
+# one non-empty pattern is read as usual)
+NL='
+'
+agree 1 64 pario-grep "grep -a" -c -v -e "$NL" $F
+agree 2 8 pario-grep "grep -a" -c -v -F -e "$NL$NL" $F
+agree 2 8 pario-grep "grep -a" -v -e "$NL" $F
+agree 2 64 pario-grep "grep -a" -c -v -e "needle$NL" $F
 # two matchers are grep's usage error, not the last one winning (-E -F
 # searched for the fixed string; a hostile-user pass)
 for m in "-E -F" "-F -E" "-G -E" "-E -G" "-EF"; do
@@ -308,5 +317,16 @@ if [ -r /proc/version ] && [ "$(stat -c %s /proc/version)" = 0 ] && [ -n "$(head
   done
 else
   echo "note: no /proc/version of size 0 here: the size-0 check skipped"
+fi
+# a sysfs file says 4096 bytes whatever it holds: the same advice (it was
+# "unexpected end of file at byte N (was the file changed ...?)"; session 23)
+SYSF=$(for f in /sys/kernel/mm/transparent_hugepage/enabled /sys/kernel/profiling /sys/power/state; do
+  [ -r "$f" ] && [ "$(stat -c %s "$f")" -gt "$(wc -c < "$f")" ] && echo "$f" && break; done)
+if [ -n "$SYSF" ]; then
+  SYSRE="^pario-wc: error: $SYSF: cannot read: a file of /proc or /sys, whose size \\([0-9]+ bytes\\) does not say what it holds"
+  expect_error 2 1 "$SYSRE" pario-wc -l "$SYSF"
+  expect_error 1 2 "^pario-grep: error: $SYSF: cannot read: a file of /proc or /sys" pario-grep -c x "$SYSF"
+else
+  echo "note: no sysfs file larger than its bytes here: the sysfs check skipped"
 fi
 finish

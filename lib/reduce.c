@@ -251,6 +251,10 @@ static void pass_init(struct pass *p, const pario_dataset *ds, const pario_view 
     q.fortran_flat = ds->fortran && q.axis < 0 && (spec->ops & (PARIO_OP_MIN | PARIO_OP_MAX));
     q.count = !!(spec->ops & PARIO_OP_COUNT);
     q.range = !!(spec->ops & PARIO_OP_RANGE);
+    /* a float result carries nan_count, which the accumulator counts: hist,
+     * count and range alone ran none, and said 0 (a hostile-user pass, session 23) */
+    if (!q.need && pario_dtype_is_float(ds->dtype))
+        q.need = PARIO_NEED_MINMAX;
     *p = q;
 }
 

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* fallocate */
 #include "config.h"
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <hdf5.h>
 #include <stdio.h>
@@ -108,7 +109,8 @@ static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_
     pario_value *v = pario_alloc(L * sizeof *v);
     double *d = pario_alloc(L * sizeof *d);
     uint64_t *u = pario_alloc(L * sizeof *u);
-    int ok = l && v && d && u;
+    uint8_t *mask = pario_alloc(L ? L : 1);
+    int ok = l && v && d && u && mask;
     if (!ok)
         failure = pario_sys_error(ENOMEM, "cannot write the HDF5 results file", failure_path);
     uint64_t nan = 0, overflow = 0, empty = 0;
@@ -125,30 +127,44 @@ static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_
     ok = ok && attr_u64(f, "elements", L * res->lane_len);
     ok = ok && attr_u64(f, "nan_count", nan);
     ok = ok && attr_str(f, "dtype", pario_dtype_name(res->dtype));
-    /* a result with no value (integer sum overflow; min of nothing) is left out and flagged */
+    /* a result with no value (integer sum overflow; min of nothing) is flagged
+     * (how many); the whole dataset's is left out, while one per lane keeps
+     * the lanes that have a value: the others hold a fill (NaN, 0; argmin and
+     * argmax 2^64 - 1) and /X_missing says which (1), as JSON's nulls do
+     * (every lane was left out for one without a value: a hostile-user pass,
+     * session 23) */
+    pario_value fill;
+    memset(&fill, 0, sizeof fill);
+    if (kind == PARIO_ACC_FLOAT)
+        fill.f = NAN;
     if (ok && (spec->ops & PARIO_OP_SUM)) {
-        if (overflow) {
+        if (overflow)
             ok = attr_u64(f, "sum_overflow", overflow);
-        } else {
-            for (uint64_t i = 0; i < L; i++)
-                v[i] = l[i].sum;
-            ok = put(f, "sum", value_type(kind), v, rank, dims);
+        if (ok && (!overflow || rank)) {
+            for (uint64_t i = 0; i < L; i++) {
+                v[i] = l[i].sum_overflow ? fill : l[i].sum;
+                mask[i] = (uint8_t)(l[i].sum_overflow != 0);
+            }
+            ok = put(f, "sum", value_type(kind), v, rank, dims) &&
+                 (!overflow || put(f, "sum_missing", H5T_NATIVE_UINT8, mask, rank, dims));
         }
     }
     for (int which = 0; ok && which < 2; which++) {
         unsigned bit = which ? PARIO_OP_MAX : PARIO_OP_MIN;
         if (!(spec->ops & bit))
             continue;
-        if (empty) {
+        if (empty)
             ok = attr_u64(f, which ? "max_missing" : "min_missing", empty);
+        if (!ok || (empty && !rank))
             continue;
-        }
         for (uint64_t i = 0; i < L; i++) {
-            v[i] = which ? l[i].max : l[i].min;
-            u[i] = which ? l[i].argmax : l[i].argmin;
+            v[i] = !l[i].has_extremes ? fill : which ? l[i].max : l[i].min;
+            u[i] = !l[i].has_extremes ? UINT64_MAX : which ? l[i].argmax : l[i].argmin;
+            mask[i] = (uint8_t)!l[i].has_extremes;
         }
         ok = put(f, which ? "max" : "min", value_type(kind), v, rank, dims) &&
-             put(f, which ? "argmax" : "argmin", H5T_NATIVE_UINT64, u, rank, dims);
+             put(f, which ? "argmax" : "argmin", H5T_NATIVE_UINT64, u, rank, dims) &&
+             (!empty || put(f, which ? "max_missing" : "min_missing", H5T_NATIVE_UINT8, mask, rank, dims));
     }
     static const struct { unsigned bit; const char *name; } fops[] = {
         { PARIO_OP_MEAN, "mean" }, { PARIO_OP_VAR, "var" }, { PARIO_OP_STD, "std" } };
@@ -177,6 +193,7 @@ static int write_all(hid_t f, const pario_reduce_spec *spec, const pario_reduce_
     free(v);
     free(d);
     free(u);
+    free(mask);
     return ok;
 }
 

@@ -199,5 +199,50 @@ for a in 0 1; do
   mpirun 2 pario-reduce --op sum,min --axis $a --format json e03.npy > e03.$a.json 2>&1
   defer "(0, 3) floats, --axis $a: nan_count 0 and one sum per lane" empty-lanes e03.$a.json $a
 done
+# hist, count or range alone on floats count the NaNs too (nan_count said 0
+# unless an accumulator's operation ran with them; session 23), at 1-3 ranks
+# and both schedules, with and without --skip-nan
+"$PYTHON3" -c "
+import numpy as np
+a = np.random.default_rng(7).normal(size=1001); a[[0, 17, 500, 1000]] = np.nan; a.tofile('hn.bin')" || exit 99
+printf 'dtype: float64\n' > hn.bin.yaml
+i=0
+for ops in "hist --bins 4 --min -3 --max 3" "count=0" "range=-1:1" "hist --bins 3"; do
+  for sched in static dynamic; do
+    i=$((i + 1)); n=$((i % 3 + 1))
+    # shellcheck disable=SC2086
+    mpirun $n pario-reduce --op $ops --skip-nan --schedule $sched --chunk 1Ki --format json hn.bin > hn.json 2>&1
+    check "--op $ops alone ($sched, n=$n): nan_count is numpy's 4: $(head -c 200 hn.json)" "$PYTHON3" -c "
+import json, numpy as np
+assert json.load(open('hn.json'))['nan_count'] == int(np.isnan(np.fromfile('hn.bin')).sum()) == 4"
+  done
+done
+# per-lane HDF5 results keep the lanes that have a value when one has none (an
+# all-NaN column skipped, an int64 column whose sum overflows): the others
+# hold numpy's values, the empty ones a fill, and /X_missing says which (every
+# lane was left out: session 23). pario-run's job writes the same file.
+"$PYTHON3" -c "
+import numpy as np
+np.array([[np.nan, 1, 5], [np.nan, -3, 6], [np.nan, 2, -7]]).tofile('lan.bin')
+np.array([[2**63 - 1, 1, 5], [1, -3, 5]], dtype=np.int64).tofile('lov.bin')" || exit 99
+printf 'dtype: float64\nshape: [3, 3]\n' > lan.bin.yaml
+printf 'dtype: int64\nshape: [2, 3]\n' > lov.bin.yaml
+rm -f lan.h5 lov.h5 lanj.h5
+mpirun 2 pario-reduce --op sum,min,max --skip-nan --axis 0 --h5 lan.h5 lan.bin > /dev/null 2>&1 || fail "reduce lan.bin --h5"
+mpirun 3 pario-reduce --op sum --axis 0 --h5 lov.h5 lov.bin > /dev/null 2>&1 || fail "reduce lov.bin --h5"
+printf 'input: {data: lan.bin}\naxis: 0\nskip_nan: true\noperations: [min, max]\noutput: {h5: lanj.h5}\n' > lanj.yaml
+mpirun 2 pario-run lanj.yaml > /dev/null 2>&1 || fail "pario-run lanj.yaml"
+check "per-lane HDF5 results with lanes of no value: numpy's values in the others, the lanes flagged" "$PYTHON3" -c "
+import h5py, numpy as np
+a = np.fromfile('lan.bin').reshape(3, 3); o = np.fromfile('lov.bin', dtype=np.int64).reshape(2, 3)
+for fn in ('lan.h5', 'lanj.h5'):
+    f = h5py.File(fn, 'r')
+    for op, ref, arg in (('min', np.nanmin, np.nanargmin), ('max', np.nanmax, np.nanargmax)):
+        assert list(f[op + '_missing'][:]) == [1, 0, 0] and f.attrs[op + '_missing'] == 1, (fn, op)
+        assert np.isnan(f[op][0]) and f['arg' + op][0] == 2**64 - 1, (fn, op)
+        assert (f[op][1:] == ref(a[:, 1:], axis=0)).all() and (f['arg' + op][1:] == arg(a[:, 1:], axis=0)).all(), (fn, op)
+f = h5py.File('lov.h5', 'r')
+assert list(f['sum_missing'][:]) == [1, 0, 0] and f.attrs['sum_overflow'] == 1
+assert f['sum'][1:].tolist() == [int(x) for x in o[:, 1:].sum(axis=0)]"
 run_deferred "$REFPY"
 finish

@@ -88,6 +88,31 @@ static unsigned long object_fileno(hid_t f, const char *name)
 #endif
 }
 
+int pario_h5_object_ids(const char *file, const char *const *names, size_t n, uint64_t *ids)
+{
+    int ok = 1;
+    H5E_BEGIN_TRY {
+        hid_t f = H5Fopen(file, H5F_ACC_RDONLY, H5P_DEFAULT);
+        ok = f >= 0;
+        for (size_t i = 0; ok && i < n; i++) {
+#if H5_VERSION_GE(1, 12, 0)
+            H5O_info2_t oi;
+            ok = H5Oget_info_by_name3(f, names[i], &oi, H5O_INFO_BASIC, H5P_DEFAULT) >= 0;
+            uint64_t t = 0;
+            memcpy(&t, &oi.token, sizeof t < sizeof oi.token ? sizeof t : sizeof oi.token);
+            ids[i] = t;
+#else
+            H5O_info_t oi;
+            ok = H5Oget_info_by_name2(f, names[i], &oi, H5O_INFO_BASIC, H5P_DEFAULT) >= 0;
+            ids[i] = (uint64_t)oi.addr;
+#endif
+        }
+        if (f >= 0)
+            H5Fclose(f);
+    } H5E_END_TRY;
+    return ok;
+}
+
 pario_status pario_h5_path_local(hid_t f, const char *file, const char *path, const char *verb)
 {
     char p[4096];

@@ -17,6 +17,11 @@ pario_status pario_h5_error(const char *what, const char *path);
  * another file, where pario's byte offsets and copy-on-write do not reach.
  * `verb`: "reads" or "writes". Call inside H5E_BEGIN_TRY. */
 pario_status pario_h5_path_local(hid_t f, const char *file, const char *path, const char *verb);
+/* Serial: the identity (the object's address in the file) of each object
+ * names[0..n) of the HDF5 file, links followed: the same object under two
+ * names (a soft or hard link, "//x", "/./x") has one. 0 when one cannot be
+ * found (the file or a name). */
+int pario_h5_object_ids(const char *file, const char *const *names, size_t n, uint64_t *ids);
 
 /* Close a dataset's handles, innermost first; negative ones are skipped. */
 void pario_h5_close(hid_t dxpl, hid_t type, hid_t space, hid_t dset, hid_t file);

@@ -90,6 +90,16 @@ check "two datasets of one HDF5 file are two inputs: numpy's sums" sh -c "
   timeout -k 5 $TEST_TIMEOUT $MPIEXEC -n 2 $(pario_exe pario-run) --format json job.yaml two.h5:/x two.h5:/y |
   $PYTHON3 -c \"import json, sys; r = json.load(sys.stdin)['inputs']; assert (r['two.h5:/x']['sum'], r['two.h5:/y']['sum']) == (45, 10), r\""
 expect_error 2 2 "^pario-run: error: \./two.h5:/x: the same input as two.h5:/x" pario-run job.yaml two.h5:/x ./two.h5:/x
+# ... and one dataset under another name of it (a soft link, a group's hard
+# link, "//x", "/./x") is one input (the totals counted it twice; session 23)
+$PYTHON3 -c "
+import h5py, numpy as np
+with h5py.File('alias.h5', 'w') as f:
+    f['x'] = np.arange(4.0); f['y'] = h5py.SoftLink('/x'); g = f.create_group('g'); g['z'] = np.arange(3.0); f['g2'] = g" || exit 99
+for pair in "alias.h5:/y alias.h5:/x" "alias.h5:/g2/z alias.h5:/g/z" "alias.h5://x alias.h5:/x" "alias.h5:/./x alias.h5:/x"; do
+  # shellcheck disable=SC2086
+  expect_error 2 2 "^pario-run: error: alias\.h5:[/.gxyz2]+: the same dataset as alias\.h5:[/.gxyz2]+, listed twice" pario-run job.yaml $pair
+done
 
 # ---- HDF5 results, one group per input in input order
 mpirun 2 pario-run --schedule dynamic --h5 many.h5 job.yaml > /dev/null 2> h5.err || fail "h5: $(cat h5.err)"

@@ -1,6 +1,8 @@
 /* Which reductions to compute: parsed from --op lists and job files, checked
  * against the dataset before any data is read. */
 #include "config.h"
+#include <errno.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,17 @@ static const struct {
     { "var", PARIO_OP_VAR }, { "std", PARIO_OP_STD }, { "hist", PARIO_OP_HIST },
 };
 
+/* A bound or value no dtype reads (each is parsed for the dtype once the data
+ * is known): refused with the operation, so that pario-run --check refuses it
+ * as the run does ("count=abc" passed the check, a hostile-user pass). */
+static int number_text(const char *t)
+{
+    char *end;
+    errno = 0;
+    (void)strtod(t, &end);
+    return *t && !*end;
+}
+
 pario_status pario_reduce_add_op(pario_reduce_spec *s, const char *op)
 {
     for (size_t i = 0; i < sizeof plain_ops / sizeof plain_ops[0]; i++)
@@ -40,6 +53,8 @@ pario_status pario_reduce_add_op(pario_reduce_spec *s, const char *op)
         st = pario_count_query_set(&s->count, PARIO_COUNT_VALUE, op + 6);
         if (pario_failed(&st))
             return pario_error(PARIO_ERR_USAGE, "operation '%s': %s", op, st.msg);
+        if (!number_text(s->count.text[0]))
+            return pario_error(PARIO_ERR_USAGE, "operation '%s': '%s' is not a number", op, s->count.text[0]);
         s->ops |= PARIO_OP_COUNT;
         return pario_ok();
     }
@@ -56,6 +71,10 @@ pario_status pario_reduce_add_op(pario_reduce_spec *s, const char *op)
                                    (int)sizeof s->range.text[0] - 1);
             return pario_error(PARIO_ERR_USAGE, "operation '%s': expected range=LO:HI", op);
         }
+        for (int k = 0; k < 2; k++)
+            if (!number_text(s->range.text[k]))
+                return pario_error(PARIO_ERR_USAGE, "operation '%s': %s '%s' is not a number (expected range=LO:HI)",
+                                   op, k ? "HI" : "LO", s->range.text[k]);
         s->ops |= PARIO_OP_RANGE;
         return pario_ok();
     }

@@ -160,7 +160,7 @@ expect_error 1 2 'pario-reduce: error: --axis 0 needs a 2-D dataset' pario-reduc
 expect_error 2 2 "pario-reduce: error: unknown operation 'median'" pario-reduce --op sum,median float64.bin
 expect_error 1 2 "pario-reduce: error: --bins '0'" pario-reduce --op hist --bins 0 float64.bin
 expect_error 1 2 'pario-reduce: error: say what to compute' pario-reduce float64.bin
-expect_error 2 2 "pario-reduce: error: count=abc: 'abc' is not" pario-reduce --op count=abc int32.bin
+expect_error 2 2 "pario-reduce: error: operation 'count=abc': 'abc' is not a number" pario-reduce --op count=abc int32.bin
 expect_error 1 2 "pario-reduce: error: operation 'range=5': expected range=LO:HI" pario-reduce --op range=5 int32.bin
 expect_error 2 2 "pario-reduce: error: --axis '2'" pario-reduce --op sum --axis 2 int32.bin
 expect_error 2 1 'pario-reduce: error: nothing.bin' pario-reduce --op sum nothing.bin

@@ -76,5 +76,15 @@ printf 'dtype: int16\nshape: [0]\n' > d.bin.yaml
 printf 'input: {data: d.bin}\noperations: [sum]\naxis: 0\n' > axis1d.yaml
 printf 'input: {data: d.bin}\noperations:\n  - count=abc\n' > countval.yaml
 expect_error 2 2 '^pario-run: error: axis1d.yaml:3:[0-9]+: axis: axis 0 needs a 2-D dataset' pario-run axis1d.yaml
-expect_error 1 2 "^pario-run: error: countval.yaml:3:[0-9]+: operations: count=abc: 'abc' is not" pario-run countval.yaml
+expect_error 1 2 "^pario-run: error: countval.yaml:3:[0-9]+: operations\\[0\\]: operation 'count=abc': 'abc' is not a number" pario-run countval.yaml
+# --check refuses what the run refuses: a count= value or a range= bound that
+# no dtype reads (it said "valid", then the run exit 2; session 23), at the item
+printf 'input: {data: d.bin}\noperations: [sum, "range=1:2:3"]\n' > range3.yaml
+for j in countval range3; do
+  expect_error 1 2 "^pario-run: error: $j.yaml:[23]:[0-9]+: operations\\[[01]\\]: operation '(count|range)=[^']*': .*is not a number" \
+    pario-run --check $j.yaml
+done
+printf 'input: {data: d.bin}\noperations: ["count=1e5", "range=-inf:0x10"]\n' > numok.yaml
+mpirun 1 pario-run --check numok.yaml > numok.out 2>&1
+check "--check: count=1e5 and range=-inf:0x10 are numbers: $(head -c 200 numok.out)" grep -q 'numok.yaml: valid' numok.out
 finish

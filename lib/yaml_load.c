@@ -270,12 +270,24 @@ static pario_status verror(int code, const char *path, unsigned long line, unsig
  * error says so and how to write the word (quoted). */
 static void word_note(const yaml_node_t *node, const char *field, const char *msg, char *out, size_t len)
 {
+    (void)field;
     out[0] = 0;
     if (!node || node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-        !node->data.scalar.length || strncmp(msg, "expected", 8) != 0 ||
-        !(strstr(msg, "text") || strstr(msg, "name") || strstr(msg, "path")))
+        !node->data.scalar.length || strncmp(msg, "expected", 8) != 0)
         return;
     int k = pario_yaml_kind(node);
+    const char *v = (const char *)node->data.scalar.value;
+    /* 1e5, 1.5e3: a float to YAML 1.2 and C, text to YAML 1.1 (PyYAML), whose
+     * exponent needs a dot and a sign (it said only "expected a number") */
+    char *end;
+    if (k == PARIO_YAML_STR && strstr(msg, "number") && (strchr(v, 'e') || strchr(v, 'E')) &&
+        (strtod(v, &end), !*end)) {
+        snprintf(out, len, " (%s is text to YAML 1.1 readers such as PyYAML: an exponent needs a dot and a sign "
+                 "there, as in 1.0e+5)", v);
+        return;
+    }
+    if (!(strstr(msg, "text") || strstr(msg, "name") || strstr(msg, "path")))
+        return;
     if (k == PARIO_YAML_BOOL || k == PARIO_YAML_NULL)
         snprintf(out, len, " (a plain %s is read as YAML %s, as PyYAML reads it: quote it, \"%s\", for the word)",
                  (const char *)node->data.scalar.value, k == PARIO_YAML_BOOL ? "true/false" : "null",

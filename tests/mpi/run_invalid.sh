@@ -84,6 +84,11 @@ for j in countval range3; do
   expect_error 1 2 "^pario-run: error: $j.yaml:[23]:[0-9]+: operations\\[[01]\\]: operation '(count|range)=[^']*': .*is not a number" \
     pario-run --check $j.yaml
 done
+# an exponent without a dot is text to YAML 1.1 (PyYAML): the error says so
+# (it said only "expected a number"; session 23)
+printf 'input: {data: d.bin}\noperations: [{op: hist, min: 1e5, max: 2.0e+6}]\n' > expo.yaml
+expect_error 1 2 "^pario-run: error: expo.yaml:2:[0-9]+: operations\\[0\\]\\.min: expected a number \\(1e5 is text to YAML 1\\.1 readers such as PyYAML: an exponent needs a dot and a sign there, as in 1\\.0e\\+5\\)\$" \
+  pario-run --check expo.yaml
 printf 'input: {data: d.bin}\noperations: ["count=1e5", "range=-inf:0x10"]\n' > numok.yaml
 mpirun 1 pario-run --check numok.yaml > numok.out 2>&1
 check "--check: count=1e5 and range=-inf:0x10 are numbers: $(head -c 200 numok.out)" grep -q 'numok.yaml: valid' numok.out

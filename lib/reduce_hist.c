@@ -53,8 +53,9 @@ pario_status pario_hist_init(pario_hist *h, uint64_t bins, double lo, double hi)
         ok = isfinite(h->edges[i]) && h->edges[i] < h->edges[i + 1];
     if (!ok) {
         pario_hist_free(h);
-        return pario_error(PARIO_ERR_RUNTIME, "histogram range [%.17g, %.17g] cannot be cut into %llu finite-sized "
-                           "bins (numpy refuses it too: give --min and --max, or fewer --bins)", lo, hi,
+        return pario_error(PARIO_ERR_RUNTIME, "histogram range [%.17g, %.17g] (its bounds as float64, the edges' type, "
+                           "as numpy's: integers beyond 2^53 round) cannot be cut into %llu finite-sized bins: give "
+                           "--min and --max further apart, or fewer --bins", lo, hi,
                            (unsigned long long)bins);
     }
     return pario_ok();

@@ -27,7 +27,15 @@ static int parse_pos(const char *s, char stop, uint64_t max, uint64_t *k, const 
     return 1;
 }
 
-static int parse_k(const char *s, uint64_t *k) { return parse_pos(s, '\0', UINT64_MAX, k, NULL); }
+static pario_status parse_k(const char *text, const char *s, uint64_t *k)
+{
+    if (parse_pos(s, '\0', UINT64_MAX, k, NULL))
+        return pario_ok();
+    if (*s >= '1' && *s <= '9' && strspn(s, "0123456789") == strlen(s))
+        return pario_error(PARIO_ERR_USAGE, "distribution '%s': block size %s is too large (at most %llu)", text, s,
+                           (unsigned long long)UINT64_MAX);
+    return pario_error(PARIO_ERR_USAGE, "distribution '%s': block size must be a positive integer", text);
+}
 
 pario_status pario_dist_parse(const char *text, pario_dist *d)
 {
@@ -42,16 +50,22 @@ pario_status pario_dist_parse(const char *text, pario_dist *d)
         d->kind = PARIO_DIST_BLOCK;
     } else if (IS("cyclic")) {
         d->kind = PARIO_DIST_CYCLIC;
-        if (arg && !parse_k(arg, &d->k))
-            return pario_error(PARIO_ERR_USAGE, "distribution '%s': block size must be a positive integer", text);
+        if (arg) {
+            pario_status st = parse_k(text, arg, &d->k);
+            if (pario_failed(&st))
+                return st;
+        }
     } else if (IS("rows") && !arg) {
         d->kind = PARIO_DIST_ROWS;
     } else if (IS("cols") && !arg) {
         d->kind = PARIO_DIST_COLS;
     } else if (IS("rows-cyclic")) {
         d->kind = PARIO_DIST_ROWS_CYCLIC;
-        if (arg && !parse_k(arg, &d->k))
-            return pario_error(PARIO_ERR_USAGE, "distribution '%s': block size must be a positive integer", text);
+        if (arg) {
+            pario_status st = parse_k(text, arg, &d->k);
+            if (pario_failed(&st))
+                return st;
+        }
     } else if (IS("tiles")) {
         d->kind = PARIO_DIST_TILES;
         if (arg) {
@@ -185,7 +199,12 @@ pario_status pario_layout_make(const pario_dist *d, const pario_dataset *ds, int
         }
         break;
     }
-    L->axis[0] = (pario_axis){ L->ndims == 1 ? ds->nelems : rows, gp, k };
+    /* blocks of k items or more on an axis of n: the first block holds them all,
+     * which blocks of n do too; so a k no MPI int holds works on data that fits */
+    const uint64_t n0 = L->ndims == 1 ? ds->nelems : rows;
+    if (k > n0)
+        k = n0 ? n0 : 1;
+    L->axis[0] = (pario_axis){ n0, gp, k };
     L->axis[1] = (pario_axis){ L->ndims == 1 ? 1 : cols, gq, 0 };
     /* the filetypes take MPI ints: one period of a cyclic axis, the columns of a row */
     if (k && (k > (uint64_t)INT_MAX / (uint64_t)gp || (L->ndims == 2 && cols > INT_MAX)))

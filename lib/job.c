@@ -186,6 +186,10 @@ static pario_status parse_io(const ctx *c, const yaml_node_t *n)
                 return err(c, val, f, "expected %s", why);
             if (job->nhints == PARIO_JOB_MAX_HINTS)
                 return err(c, k, f, "at most %d hints", PARIO_JOB_MAX_HINTS);
+            if (job->independent && pario_hint_forbids_independent(ks, vs))
+                return err(c, val, f,
+                           "io.independent is true, and this hint lets only the aggregators open the file, so the "
+                           "other ranks cannot make independent calls; give one or the other");
             snprintf(job->hint_key[job->nhints], sizeof job->hint_key[0], "%s", ks);
             snprintf(job->hint_value[job->nhints], sizeof job->hint_value[0], "%s", vs);
             job->nhints++;

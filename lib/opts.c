@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "pario/fileutil.h"
 #include "pario/opts.h"
 #include "launcher.h"
@@ -178,6 +179,11 @@ const char *pario_hint_value_problem(const char *key, const char *value)
     return NULL;
 }
 
+int pario_hint_forbids_independent(const char *key, const char *value)
+{
+    return strcmp(key, "romio_no_indep_rw") == 0 && strcasecmp(value, "true") == 0;
+}
+
 /* A value's usage error that begins with the value ("'12Q': unknown suffix",
  * pario_parse_size's, shared by many options) gets the option's name in front,
  * as the user would look for it: "--chunk: '12Q': ...". Other messages say
@@ -332,6 +338,15 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
     }
     if (pario_failed(&st))
         return st;
+    char indep[MPI_MAX_INFO_VAL + 1];
+    int has = 0;
+    if (c->io.independent && c->io.info != MPI_INFO_NULL)
+        MPI_Info_get(c->io.info, "romio_no_indep_rw", MPI_MAX_INFO_VAL, indep, &has);
+    if (has && pario_hint_forbids_independent("romio_no_indep_rw", indep))
+        return pario_error(PARIO_ERR_USAGE,
+                           "--independent with --hint romio_no_indep_rw=%s: the hint lets only the aggregators open "
+                           "the file, so the other ranks cannot make independent calls; give one or the other",
+                           indep);
     /* the stream for --show-hints, for a tool that opens files without a view too */
     if (c->show_hints)
         c->io.show_hints = pario_info_stream(c);

@@ -80,6 +80,11 @@ void pario_mpi_init(int *argc, char ***argv);
  * them, so -1 or 99999999999999999999 made it abort every rank ("Out of
  * memory in file adio/common/ad_open.c"). Hints it does not size are not judged. */
 const char *pario_hint_value_problem(const char *key, const char *value);
+/* 1 when the hint KEY=VALUE forbids independent MPI-IO calls: romio_no_indep_rw
+ * true lets only the collective-buffering aggregators open the file, and an
+ * independent write on another rank failed ("Bad file descriptor") or hung in
+ * fcntl's lock; with --independent (or io.independent) the pair is refused. */
+int pario_hint_forbids_independent(const char *key, const char *value);
 
 pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_common *c, void *ctx,
                          MPI_Comm comm);

@@ -124,6 +124,42 @@ key255=$(repeat k "$MAXKEY")
 mpirun 2 pario-count --hint "$key255=1" --value 1 nf.bin >/dev/null
 check "a key of exactly MPI_MAX_INFO_KEY characters is accepted" test $? -eq 0
 
+# ---- --independent with romio_no_indep_rw=true: refused (only the aggregators
+# open the file; independent writes on the others failed at 2 ranks and hung in
+# fcntl's lock at 3) ----
+"$PYTHON3" -c "
+import numpy as np
+np.arange(35, dtype='<i2').tofile('seq35.bin')
+np.arange(35, dtype='<f4').reshape(7, 5).tofile('seq7x5.bin')
+open('seq35.bin.yaml', 'w').write('dtype: int16\nshape: [35]\n')"
+for n in 1 3 4; do
+  rm -f ni.bin ni.bin.yaml
+  expect_error $n 2 "^pario-gen: error: --independent with --hint romio_no_indep_rw=true: the hint lets only the aggregators open the file" \
+    pario-gen --dtype int16 --count 35 --sequence --dist cyclic:4 --independent --hint romio_no_indep_rw=true --out ni.bin
+  check "nothing written when refused (n=$n)" test ! -e ni.bin -a ! -e ni.bin.yaml
+  expect_error $n 2 "^pario-convert: error: --independent with --hint romio_no_indep_rw=TRUE" \
+    pario-convert --independent --hint romio_no_indep_rw=TRUE --dtype int64 nf.bin ni.bin
+done
+# collective calls with the hint work: the file is numpy's
+mpirun 3 pario-gen --dtype int16 --count 35 --sequence --dist cyclic:4 --hint romio_no_indep_rw=true --out ni.bin 2>/dev/null
+check "romio_no_indep_rw=true with collective writes: the file numpy writes" cmp -s ni.bin seq35.bin
+
+# ---- a block size beyond the data: rank 0 owns it all, whatever the rank count
+# (3 x 715827883 elements did not fit an MPI int: refused on 35 elements) ----
+for n in 1 3; do
+  rm -f big.bin big.npy
+  mpirun $n pario-gen --dtype int16 --count 35 --sequence --dist cyclic:715827883 --out big.bin 2>gen.err
+  check "cyclic:715827883 on 35 elements at $n ranks: numpy's file ($(head -c 200 gen.err))" cmp -s big.bin seq35.bin
+  mpirun $n pario-gen --dtype float32 --shape 7,5 --sequence --dist rows-cyclic:999999999999 --out big.npy 2>gen.err
+  check "rows-cyclic:999999999999 on 7 rows at $n ranks: numpy's data" "$PYTHON3" -c "
+import numpy as np, sys
+sys.exit(not np.array_equal(np.load('big.npy'), np.fromfile('seq7x5.bin', '<f4').reshape(7, 5)))"
+  test "$(mpirun $n pario-count --value 34 --dist cyclic:18446744073709551615 seq35.bin | sed -n 's/^count: //p')" = 1
+  check "cyclic:2^64-1 reads the data (n=$n)" test $? -eq 0
+done
+expect_error 2 2 "^pario-count: error: distribution 'cyclic:18446744073709551616': block size 18446744073709551616 is too large \(at most 18446744073709551615\)\$" \
+  pario-count --value 1 --dist cyclic:18446744073709551616 seq35.bin
+
 # ---- range bounds and values beyond a type's limits, checked with exact arithmetic ----
 # Every dtype holds its extremes; bounds lie at, just inside and beyond them, and
 # beyond 64 bits. Reference: Python's Fraction (exact decimals) on every element

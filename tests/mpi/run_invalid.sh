@@ -24,6 +24,7 @@ printf '%s\noperations: [sum]\noutput:\n  results: out.txt\n' "$NODATA" > result
 printf '%s\nio:\n  hints:\n    cb_nodes: {a: 1}\noperations: [sum]\n' "$NODATA" > hint.yaml
 printf '%s\noperations:\n  - {op: mean, bins: 3}\n' "$NODATA" > opfield.yaml
 printf '%s\nio:\n  hints:\n    cb_buffer_size: -1\noperations: [sum]\n' "$NODATA" > hintval.yaml
+printf '%s\nio:\n  hints:\n    romio_no_indep_rw: true\n  independent: true\noperations: [sum]\n' "$NODATA" > noindep.yaml
 printf 'name: yes\n%s\noperations: [sum]\n' "$NODATA" > nameyes.yaml
 printf 'input: {data: off}\noperations: [sum]\n' > dataoff.yaml
 
@@ -43,6 +44,7 @@ expect_error 1 2 '^pario-run: error: chunk.yaml:3:[0-9]+: io.chunk: expected a s
 expect_error 1 2 '^pario-run: error: skipnan.yaml:3:[0-9]+: skip_nan: expected true or false' pario-run skipnan.yaml
 # ROMIO's sizes: -1 made it abort every rank ("Out of memory in ad_open.c"; a hostile-user pass)
 expect_error 2 2 '^pario-run: error: hintval.yaml:4:[0-9]+: io.hints.cb_buffer_size: expected a whole number of bytes from 1 to 1073741824$' pario-run hintval.yaml
+expect_error 3 2 '^pario-run: error: noindep.yaml:4:[0-9]+: io.hints.romio_no_indep_rw: io.independent is true, and this hint lets only the aggregators open the file' pario-run noindep.yaml
 for h in cb_buffer_size=-1 cb_buffer_size=99999999999999999999 ind_rd_buffer_size=2Gi cb_nodes=0 striping_unit=x; do
   expect_error 3 2 "^pario-count: error: --hint $h: expected a whole number" pario-count --value 1 --hint "$h" nodata.bin
 done

@@ -196,6 +196,45 @@ check "ufs:x.bin is a file of that name, none other, no temporary" sh -c \
   "cmp -s ufs:x.bin 'run-12:30/g.bin' && test ! -e x.bin && ! ls | grep -q '\.tmp\.'"
 
 # one rank's write fails: no output, no temporary file, an existing file untouched
+# chunked outputs and reads under every --dist, through parallel HDF5's
+# H5Dwrite/H5Dread: each step's runs are one strided hyperslab where the grid
+# allows (whole rows, runs inside a row) and run by run where not (cyclic:4 over
+# rows of 7); chunk shapes that divide nothing; --chunk 8Ki gives steps of a few
+# runs, so a step starts inside a run and ends inside another
+"$PYTHON3" -c "
+import numpy as np
+np.save('sel.npy', (np.arange(23 * 7) * 3 - 100).astype('<f8').reshape(23, 7))
+np.save('sel1.npy', np.arange(1001, dtype='<i4'))"
+for d in block cyclic:4 rows rows-cyclic:2 cols tiles; do
+  for n in 1 3 5; do
+    [ "$d" = tiles ] && [ $n = 5 ] && continue
+    rm -f sel.h5 selr.npy
+    if mpirun $n pario-convert --dist $d --chunk 8Ki --chunk-shape 5,3 --gzip 1 sel.npy sel.h5:/m &&
+       mpirun $n pario-convert --dist $d --chunk 8Ki sel.h5:/m selr.npy; then
+      check "chunked write and read, --dist $d n=$n: numpy's values" "$PYTHON3" -c "
+import numpy as np, h5py
+a = np.load('sel.npy')
+with h5py.File('sel.h5', 'r') as h: assert np.array_equal(h['m'][()], a)
+assert np.array_equal(np.load('selr.npy'), a)"
+    else
+      fail "chunked write and read, --dist $d n=$n ran"
+    fi
+  done
+done
+for d in cyclic:2 cyclic:3; do
+  for n in 2 4; do
+    rm -f sel1.h5
+    mpirun $n pario-convert --dist $d --chunk 1Ki --chunk-shape 100 sel1.npy sel1.h5:/v &&
+      check "1-D chunked, --dist $d n=$n: arange's values and sum" test \
+        "$(mpirun $n pario-reduce --op sum --dist $d --chunk 1Ki sel1.h5:/v | sed -n 's/^sum: //p')" = \
+        "$("$PYTHON3" -c "
+import h5py, numpy as np
+v = h5py.File('sel1.h5', 'r')['v'][()]
+print(int(v.astype('i8').sum()) if np.array_equal(v, np.arange(1001)) else 'differs')")" ||
+      fail "1-D chunked, --dist $d n=$n ran"
+  done
+done
+
 for spec in h5write:rank=1 write:rank=2; do
   rm -f f.h5 f.npy
   PARIO_FAULT=$spec expect_error 3 1 "^pario-gen: error: f.h5.*" pario-gen --dtype int32 --count 5001 --sequence --chunk 1Ki --out f.h5:/x

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 #include "pario/fileutil.h"
 #include "pario/guard.h"
@@ -300,21 +302,37 @@ static int take_lock(pario_h5table *t, const char *file, pario_status *st)
 }
 
 /* A log with several names (hard links) has a FILE.lock beside each: two
- * --resume runs through two names would both write it. Such a log is also
+ * --resume runs through two names would both write it. So a log is also
  * locked by its inode: an open-file-description lock on one byte far past its
  * end, which no reader's flock meets (on a local file system), held by the
- * descriptor rank 0 keeps open. Not for every log: on NFS, where flock is
- * emulated by byte-range locks, it would keep HDF5's readers out. */
+ * descriptor rank 0 keeps open. Every log, as a link made while a run writes
+ * it is a second name too (a hostile-user pass, session 24: a --resume through
+ * it wrote 700 rounds the first run's metadata then dropped, both exit 0); but
+ * on NFS, where flock is emulated by byte-range locks, it would keep HDF5's
+ * readers out, so there only a log that has several names when it is opened. */
+static int lock_inode(int fd, const struct stat *sb)
+{
+    struct statfs fs;
+    return sb->st_nlink > 1 || fstatfs(fd, &fs) != 0 || fs.f_type != NFS_SUPER_MAGIC;
+}
+
+static pario_status busy_error(const char *path, const struct stat *sb)
+{
+    if (sb->st_nlink > 1)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (through another of its %llu names)",
+                           path, (unsigned long long)sb->st_nlink);
+    return pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (through a name it no longer has)", path);
+}
+
 static pario_status lock_links(pario_h5table *t)
 {
     struct stat sb;
-    if (fstat(t->fd, &sb) != 0 || sb.st_nlink < 2)
+    if (fstat(t->fd, &sb) != 0 || !lock_inode(t->fd, &sb))
         return pario_ok();
 #ifdef F_OFD_SETLK
     struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)1 << 62, .l_len = 1 };
     if (fcntl(t->fd, F_OFD_SETLK, &fl) != 0 && (errno == EAGAIN || errno == EACCES))
-        return pario_error(PARIO_ERR_RUNTIME, "%s: another run is writing this log (through another of its %llu names)",
-                           t->path, (unsigned long long)sb.st_nlink);
+        return busy_error(t->path, &sb);
 #endif
     return pario_ok();
 }
@@ -335,12 +353,11 @@ pario_status pario_h5table_check_idle(const char *path)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)1 << 62, .l_len = 1 };
-        int busy = fstat(fd, &sb) == 0 && sb.st_nlink > 1 && fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+        int busy = fstat(fd, &sb) == 0 && lock_inode(fd, &sb) && fcntl(fd, F_OFD_GETLK, &fl) == 0 &&
+                   fl.l_type != F_UNLCK;
         close(fd);
         if (busy)
-            return pario_error(PARIO_ERR_RUNTIME,
-                               "%s: another run is writing this log (through another of its %llu names)", path,
-                               (unsigned long long)sb.st_nlink);
+            return busy_error(path, &sb);
     }
 #endif
     return pario_ok();

@@ -148,6 +148,33 @@ r=$(rows hard2.h5)
 mpirun 2 pario-pi --resume --rounds $((r + 2)) --log hard2.h5 >/dev/null 2>&1
 check "a log with two names resumes through the other once alone" test "$(rows hard2.h5)" = $((r + 2))
 
+# 4d. the link made while the first run writes the log (it had one name when
+# that run opened it): refused alike (a hostile-user pass: the --resume through
+# the new name wrote 700 rounds that the first run's metadata then dropped, both
+# exit 0). For the first run's fresh log and for a --resume of it.
+for how in fresh resume; do
+  rm -f late.h5 late.h5.* late2.h5 late2.h5.*
+  if [ $how = resume ]; then
+    mpirun 1 pario-pi --rounds 3 --samples 1000 --log late.h5 >/dev/null 2>&1
+    set -- --resume
+  else
+    set --
+  fi
+  timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 1 "$PARIO_BIN/pario-pi" "$@" --rounds 200000 --samples 1000 \
+    --log late.h5 >/dev/null 2>late1.err &
+  first=$!
+  i=0
+  until [ "$(rows late.h5 2>/dev/null)" -gt 3 ] 2>/dev/null || [ $i -ge 100 ]; do sleep 0.3; i=$((i + 1)); done
+  ln -f late.h5 late2.h5
+  expect_error 2 1 '^pario-pi: error: late2\.h5: another run is writing this log \(through another of its 2 names\)$' \
+    pario-pi --resume --rounds 200000 --log late2.h5
+  kill "$first" 2>/dev/null
+  wait "$first" 2>/dev/null
+  r=$(rows late.h5)
+  mpirun 2 pario-pi --resume --rounds $((r + 2)) --log late2.h5 >/dev/null 2>&1
+  check "a link made during a $how run: resumes through it once alone" test "$(rows late.h5)" = $((r + 2))
+done
+
 # 5. LOG.lock is the run's: an input of that name is refused before anything is
 # touched, and a file of that name pario did not make (not empty, a symbolic
 # link) is never locked or removed (a hostile-user pass: --log run.h5 deleted

@@ -299,6 +299,23 @@ const char *pario_file_kind(unsigned m)
     return "a special file";
 }
 
+/* The largest PID the kernel hands out (4194304, the most it can be set to,
+ * where /proc does not tell). */
+static long pid_max(void)
+{
+    static long max;
+    if (!max) {
+        long v = 0;
+        FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+        if (!f || fscanf(f, "%ld", &v) != 1 || v < 2)
+            v = 4194304;
+        if (f)
+            fclose(f);
+        max = v;
+    }
+    return max;
+}
+
 /* If name is "BASE.tmp.PID", the PID (and *base_len), else 0. */
 static long tmp_pid(const char *name, size_t *base_len)
 {
@@ -308,14 +325,17 @@ static long tmp_pid(const char *name, size_t *base_len)
     if (!t || t == name)
         return 0;
     const char *d = t + 5;
-    if (!*d || strlen(d) > 10)
+    /* only a name pario makes: a PID in canonical decimal (no leading 0) no
+     * larger than the kernel's pid_max (out.bin.tmp.0031999 and .99999999 were
+     * users' files, removed as stale by a hostile-user pass) */
+    if (!*d || *d == '0' || strlen(d) > 10)
         return 0;
     for (const char *p = d; *p; p++)
         if (*p < '0' || *p > '9')
             return 0;
     long pid = strtol(d, NULL, 10);
     *base_len = (size_t)(t - name);
-    return pid > 0 && pid <= INT_MAX ? pid : 0;
+    return pid > 0 && pid <= pid_max() ? pid : 0;
 }
 
 static int is_input(const pario_guard *g, const struct stat *sb)

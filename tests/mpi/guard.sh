@@ -241,14 +241,19 @@ done
 sh -c 'exit 0' & dead=$!
 wait $dead
 sleep 300 & live=$!
-kill -0 $dead 2>/dev/null && dead=$((0x7ffffff0)) # reused already: take one past pid_max
+while kill -0 $dead 2>/dev/null; do dead=$((dead > 2 ? dead - 1 : 32000)); done # reused already
+pidmax=$(cat /proc/sys/kernel/pid_max 2>/dev/null || echo 4194304)
 for n in 1 3; do
   : > out.bin.tmp.$dead; : > out.bin.tmp.$live; : > out.bin.yaml.tmp.$dead; : > out.bin.tmpx.$dead
+  # names pario never makes: a PID with a leading 0, one past pid_max (users' files, removed before)
+  echo keep > out.bin.tmp.0$dead; echo keep > out.bin.tmp.$((pidmax + 1))
   mpirun $n pario-gen --dtype int16 --count 100 --sequence --out out.bin || fail "gen out.bin (n=$n)"
   check "stale out.bin.tmp.$dead removed (n=$n)" test ! -e out.bin.tmp.$dead
   check "stale out.bin.yaml.tmp.$dead removed (n=$n)" test ! -e out.bin.yaml.tmp.$dead
   check "live out.bin.tmp.$live kept (n=$n)" test -e out.bin.tmp.$live
   check "out.bin.tmpx.$dead is not a temporary name: kept (n=$n)" test -e out.bin.tmpx.$dead
+  check "out.bin.tmp.0$dead and .tmp.$((pidmax + 1)) are not pario's names: kept (n=$n)" \
+    test -e out.bin.tmp.0$dead -a -e out.bin.tmp.$((pidmax + 1))
   : > sp.$((n - 1)).tmp.$dead; : > r.h5.tmp.$dead; : > pl.svg.tmp.$dead; : > lg.h5.tmp.$dead
   mpirun $n pario-scatter --out sp small.bin || fail "scatter sp (n=$n)"
   check "stale part sp.$((n - 1)).tmp.$dead removed (n=$n)" test ! -e sp.$((n - 1)).tmp.$dead

@@ -36,7 +36,7 @@ static const pario_optdef format_opts[] = {
 static const pario_optdef data_opts[] = {
     { "desc", K_DESC, 1, "FILE", "dataset descriptor (default: the data file's name + .yaml)" },
     { "dataset", K_DATASET, 1, "PATH", "the dataset inside an HDF5 file (same as FILE:PATH), e.g. /group/dset" },
-    { "dist", K_DIST, 1, "D", "distribution: block (default), cyclic, cyclic:K; 2-D: rows, cols, tiles, tiles:PxQ, rows-cyclic:K" },
+    { "dist", K_DIST, 1, "D", "distribution: block, cyclic, cyclic:K; 2-D: rows, cols, tiles, tiles:PxQ, rows-cyclic:K (default: block; a chunked HDF5 input: whole chunks per rank; pario-gather: the parts' own)" },
     { "chunk", K_CHUNK, 1, "SIZE", "bytes per rank per I/O step (default 1Mi)" },
     { "independent", K_INDEP, 0, NULL, "independent MPI-IO calls instead of collective ones" },
     { "no-mmap", K_NO_MMAP, 0, NULL, "read a rank's contiguous part, or its HDF5 chunks, with MPI-IO too (default: through a memory map of the file, no copy)" },

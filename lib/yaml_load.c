@@ -272,21 +272,28 @@ static void word_note(const yaml_node_t *node, const char *field, const char *ms
 {
     (void)field;
     out[0] = 0;
+    const int numeric = strstr(msg, "number") || strstr(msg, "integer");
     if (!node || node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
-        !node->data.scalar.length || strncmp(msg, "expected", 8) != 0)
+        !node->data.scalar.length || (strncmp(msg, "expected", 8) != 0 && !numeric))
         return;
     int k = pario_yaml_kind(node);
     const char *v = (const char *)node->data.scalar.value;
     /* 1e5, 1.5e3: a float to YAML 1.2 and C, text to YAML 1.1 (PyYAML), whose
-     * exponent needs a dot and a sign (it said only "expected a number") */
+     * exponent needs a dot and a sign (it said only "expected a number", or
+     * for shape: [1e5] "dimensions must be non-negative integers") */
     char *end;
-    if (k == PARIO_YAML_STR && strstr(msg, "number") && (strchr(v, 'e') || strchr(v, 'E')) &&
-        (strtod(v, &end), !*end)) {
+    double x;
+    if (k == PARIO_YAML_STR && numeric && (strchr(v, 'e') || strchr(v, 'E')) && (x = strtod(v, &end), !*end)) {
+        if (strstr(msg, "integer") && x >= 0 && x < 9007199254740992.0 && x == (double)(uint64_t)x) {
+            snprintf(out, len, " (%s is a float to YAML 1.2 and text to YAML 1.1 readers such as PyYAML: write the "
+                     "integer, %llu)", v, (unsigned long long)x);
+            return;
+        }
         snprintf(out, len, " (%s is text to YAML 1.1 readers such as PyYAML: an exponent needs a dot and a sign "
                  "there, as in 1.0e+5)", v);
         return;
     }
-    if (!(strstr(msg, "text") || strstr(msg, "name") || strstr(msg, "path")))
+    if (strncmp(msg, "expected", 8) != 0 || !(strstr(msg, "text") || strstr(msg, "name") || strstr(msg, "path")))
         return;
     if (k == PARIO_YAML_BOOL || k == PARIO_YAML_NULL)
         snprintf(out, len, " (a plain %s is read as YAML %s, as PyYAML reads it: quote it, \"%s\", for the word)",

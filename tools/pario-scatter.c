@@ -33,7 +33,7 @@ static const pario_optdef options[] = {
 
 static const pario_tool tool = {
     "pario-scatter",
-    "[options] --dist D --out PREFIX FILE",
+    "[options] [--dist D] --out PREFIX FILE",
     "Give each rank its part of the dataset FILE: rank R reads the elements it owns\n"
     "under --dist through its file view with collective MPI-IO and writes them, in\n"
     "its own order (row-major within a tile), to PREFIX.R with a descriptor that\n"
@@ -52,6 +52,12 @@ static const pario_tool tool = {
     NULL, /* --stats: the common bytes and MiB/s */
 };
 
+static const char *last_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 int main(int argc, char **argv)
 {
     pario_mpi_init(&argc, &argv);
@@ -68,6 +74,12 @@ int main(int argc, char **argv)
         st = pario_part_format_parse(so.part_format, &format);
     if (!pario_failed(&st) && !prefix)
         st = pario_error(PARIO_ERR_USAGE, "--out PREFIX is required");
+    /* the parts are PREFIX.0, PREFIX.1, ...: a prefix with no name of its own
+     * made hidden files (.0, dir/.0) */
+    else if (!pario_failed(&st) && (!*prefix || prefix[strlen(prefix) - 1] == '/' || !strcmp(last_name(prefix), ".") ||
+                                    !strcmp(last_name(prefix), "..")))
+        st = pario_error(PARIO_ERR_USAGE, "--out '%s': the prefix has no file name (the parts are PREFIX.0, PREFIX.1, ...)",
+                         prefix);
     if (!pario_failed(&st)) {
         pario_guard *g = pario_guard_new();
         pario_guard_data_input(g, c.args[0], c.desc);

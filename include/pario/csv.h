@@ -76,7 +76,7 @@ enum { PARIO_CSV_O_COLUMN = 0x4300, PARIO_CSV_O_HEADER, PARIO_CSV_O_NO_HEADER, P
     { "header", PARIO_CSV_O_HEADER, 0, NULL, "CSV: the first record names the columns (the default)" },           \
     { "no-header", PARIO_CSV_O_NO_HEADER, 0, NULL, "CSV: the first record is data" },                            \
     { "delimiter", PARIO_CSV_O_DELIMITER, 1, "C", "CSV: field delimiter, one byte or 'tab' (default ',')" },       \
-    { "quote", PARIO_CSV_O_QUOTE, 1, "C", "CSV: quote character, or 'none' (default '\"')" },                    \
+    { "quote", PARIO_CSV_O_QUOTE, 1, "C", "CSV: quote character, 'tab', or 'none' (default '\"')" },                    \
     { "skip-invalid", PARIO_CSV_O_SKIP_INVALID, 0, NULL,                                                         \
       "CSV: leave out empty, missing and non-numeric fields (counted and reported) instead of failing" }
 int pario_csv_handle(pario_csv_opts *o, int key, const char *arg, pario_status *st);

@@ -91,6 +91,10 @@ done
 printf 'input: {data: d.bin}\noperations: [{op: hist, min: 1e5, max: 2.0e+6}]\n' > expo.yaml
 expect_error 1 2 "^pario-run: error: expo.yaml:2:[0-9]+: operations\\[0\\]\\.min: expected a number \\(1e5 is text to YAML 1\\.1 readers such as PyYAML: an exponent needs a dot and a sign there, as in 1\\.0e\\+5\\)\$" \
   pario-run --check expo.yaml
+# a descriptor's shape: [1e5] says the same, and which integer to write
+printf 'dtype: int8\nshape: [1e5]\n' > e5.bin.yaml; : > e5.bin
+expect_error 2 1 "^pario-count: error: e5.bin.yaml:2:9: shape: dimensions must be non-negative integers \\(1e5 is a float to YAML 1\\.2 and text to YAML 1\\.1 readers such as PyYAML: write the integer, 100000\\)\$" \
+  pario-count --value 1 e5.bin
 printf 'input: {data: d.bin}\noperations: ["count=1e5", "range=-inf:0x10"]\n' > numok.yaml
 mpirun 1 pario-run --check numok.yaml > numok.out 2>&1
 check "--check: count=1e5 and range=-inf:0x10 are numbers: $(head -c 200 numok.out)" grep -q 'numok.yaml: valid' numok.out

@@ -10,6 +10,13 @@ for n in 1 3; do
   expect_error $n 2 "^pario-scatter: error: --strategy 'fast'" pario-scatter --strategy fast --out p one.bin
 done
 expect_error 4 2 "^pario-scatter: error: distribution 'tiles:2x3' needs 6 ranks, but there are 4" pario-scatter --dist tiles:2x3 --out p two.bin
+# a prefix with no file name of its own: the parts were hidden files (.0, pd/.0)
+mkdir -p pd
+for pre in '' pd/ . pd/.. ./; do
+  expect_error 3 2 "^pario-scatter: error: --out '$pre': the prefix has no file name \(the parts are PREFIX\.0, PREFIX\.1, \.\.\.\)\$" \
+    pario-scatter --out "$pre" one.bin
+done
+check "no hidden part written" sh -c '! ls -a . pd | grep -Eq "^\.+[0-9]"'
 check "no part left by a refused scatter" sh -c '! ls p.* 2>/dev/null | grep -q .'
 # gather: a missing part, parts from another rank count, a mismatched --dist
 mpirun 3 pario-scatter --dist cyclic:4 --out part one.bin

@@ -416,6 +416,55 @@ static pario_status compile_fixed_list(pario_grep_pattern *p, const char *patter
     return st;
 }
 
+/* 1 when a regex holds a back-reference (\1 to \9). */
+static int has_backref(const char *pat)
+{
+    for (const char *c = pat; *c; c++)
+        if (*c == '\\' && c[1]) {
+            if (c[1] >= '1' && c[1] <= '9')
+                return 1;
+            c++;
+        }
+    return 0;
+}
+
+/* A list of regexes (newlines: several -e, or one pattern of several lines) with
+ * a back-reference: as GNU grep, each line is compiled on its own, so that \1 is
+ * its own line's group (one regex of alternatives numbered the groups across
+ * them: "Invalid back reference"). No required string: every line is tried. */
+static pario_status compile_regex_list(pario_grep_pattern *p, const char *pattern, int extended, int icase)
+{
+    int n = 1;
+    for (const char *c = pattern; (c = strchr(c, '\n')); c++)
+        n++;
+    p->alts = calloc((size_t)n, sizeof *p->alts);
+    char *copy = strdup(pattern);
+    pario_status st = p->alts && copy ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    char *line = copy;
+    for (int i = 0; i < n && !pario_failed(&st); i++) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        st = pario_grep_compile(&p->alts[i], line, 0, extended, icase);
+        if (!pario_failed(&st)) {
+            p->nalts = i + 1;
+            if (p->alts[i].warnings) { /* each line's warnings, in order */
+                size_t a = p->warnings ? strlen(p->warnings) : 0, b = strlen(p->alts[i].warnings);
+                char *w = realloc(p->warnings, a + b + 1);
+                if (w) {
+                    memcpy(w + a, p->alts[i].warnings, b + 1);
+                    p->warnings = w;
+                }
+            }
+        }
+        line = nl ? nl + 1 : line;
+    }
+    free(copy);
+    if (pario_failed(&st))
+        pario_grep_free(p);
+    return st;
+}
+
 pario_status pario_grep_compile(pario_grep_pattern *p, const char *pattern, int fixed, int extended, int icase)
 {
     memset(p, 0, sizeof *p);
@@ -423,6 +472,8 @@ pario_status pario_grep_compile(pario_grep_pattern *p, const char *pattern, int 
     size_t n = strlen(pattern);
     if (fixed && memchr(pattern, '\n', n))
         return compile_fixed_list(p, pattern, n, icase);
+    if (!fixed && memchr(pattern, '\n', n) && has_backref(pattern))
+        return compile_regex_list(p, pattern, extended, icase);
     if (fixed) {
         p->fixed = 1;
         p->lit = strdup(pattern);
@@ -478,6 +529,9 @@ pario_status pario_grep_compile(pario_grep_pattern *p, const char *pattern, int 
 
 void pario_grep_free(pario_grep_pattern *p)
 {
+    for (int i = 0; i < p->nalts; i++)
+        pario_grep_free(&p->alts[i]);
+    free(p->alts);
     if (p->re) {
         regfree(p->re); /* frees the fastmap too */
         free(p->re);
@@ -489,6 +543,14 @@ void pario_grep_free(pario_grep_pattern *p)
 
 int pario_grep_line_matches(const pario_grep_pattern *p, const char *line, size_t n)
 {
+    if (p->alts) {
+        for (int i = 0; i < p->nalts; i++) {
+            int m = pario_grep_line_matches(&p->alts[i], line, n);
+            if (m)
+                return m;
+        }
+        return 0;
+    }
     if (!p->re)
         return 1; /* fixed strings are matched by the caller's search */
     regoff_t r = re_search(p->re, line, (regoff_t)n, 0, (regoff_t)n, NULL);

@@ -18,7 +18,8 @@ struct grep_cli {
     int fixed, extended, icase;
     int matcher;         /* 'E', 'F', 'G' as given, or 0 */
     int filename;        /* -H 1, -h 0, else -1: the name before each line when there are several files */
-    const char *pattern; /* -e */
+    const char *pattern; /* -e: the first, or `joined` */
+    char *joined;        /* several -e: joined by newlines, as GNU grep takes a pattern list */
 };
 
 static pario_status handle(void *ctx, int key, const char *arg)
@@ -43,9 +44,19 @@ static pario_status handle(void *ctx, int key, const char *arg)
         o->extended = key == 'E';
         break;
     case 'e':
-        if (o->pattern)
-            return pario_error(PARIO_ERR_USAGE, "-e: one pattern only (join alternatives with '|' and -E)");
-        o->pattern = arg;
+        if (o->pattern) {
+            size_t a = strlen(o->pattern), b = strlen(arg);
+            char *j = malloc(a + b + 2);
+            if (!j)
+                return pario_local_error("out of memory for the patterns");
+            memcpy(j, o->pattern, a);
+            j[a] = '\n';
+            memcpy(j + a + 1, arg, b + 1);
+            free(o->joined);
+            o->pattern = o->joined = j;
+        } else {
+            o->pattern = arg;
+        }
         break;
     case 'm': {
         char *end;
@@ -73,7 +84,7 @@ static const pario_optdef options[] = {
     { "extended-regexp", 'E', 0, NULL, "PATTERN is a POSIX extended regular expression" },
     { "fixed-strings", 'F', 0, NULL, "PATTERN is a fixed string (newlines separate several: a line holding any is selected)" },
     { "basic-regexp", 'G', 0, NULL, "PATTERN is a basic regular expression (the default)" },
-    { "regexp", 'e', 1, "PATTERN", "the pattern (for one that starts with '-'); then every argument is a FILE" },
+    { "regexp", 'e', 1, "PATTERN", "a pattern (for one that starts with '-'); repeatable: a line matching any is selected; then every argument is a FILE" },
     { "ignore-case", 'i', 0, NULL, "ASCII letters match either case" },
     { "invert-match", 'v', 0, NULL, "select the lines that do not match" },
     { "count", 'c', 0, NULL, "print the number of selected lines per file instead of the lines" },
@@ -198,6 +209,7 @@ int main(int argc, char **argv)
             pario_stats_print(tool.name, "read", bytes, pario_now() - t0, MPI_COMM_WORLD);
     }
     pario_grep_free(&pat);
+    free(o.joined);
     int rc = pario_report(&st, tool.name, MPI_COMM_WORLD);
     pario_common_free(&c);
     MPI_Finalize();

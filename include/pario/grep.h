@@ -26,6 +26,8 @@ typedef struct pario_grep_pattern {
     size_t lit_len;
     void *re;            /* struct re_pattern_buffer, or NULL */
     char *warnings;      /* GNU grep's warnings on the pattern, one per line, or NULL */
+    struct pario_grep_pattern *alts; /* a list of regexes with a back-reference: each */
+    int nalts;                       /* line on its own (\1 is its own group), any matches */
 } pario_grep_pattern;
 
 /* fixed: -F; extended: -E; icase: -i. A newline in a -F pattern is a usage error;

@@ -227,6 +227,15 @@ agree 1 64 pario-grep "grep -a" -c -v -e "$NL" $F
 agree 2 8 pario-grep "grep -a" -c -v -F -e "$NL$NL" $F
 agree 2 8 pario-grep "grep -a" -v -e "$NL" $F
 agree 2 64 pario-grep "grep -a" -c -v -e "needle$NL" $F
+# several -e: grep's list of patterns, a line matching any selected (a second -e
+# was refused); with back-references each pattern's \1 is its own group (one
+# regex of alternatives said "Invalid back reference")
+agree 3 16 pario-grep "grep -a" -n -e 'needle 1' -e alpha $F
+agree 2 64 pario-grep "grep -a" -c -E -e 'ne+dle [0-9]$' -e '^$' -e 'x|y' $F
+agree 2 8 pario-grep "grep -a" -c -F -e '(x' -e 'a.b' $F
+agree 4 64 pario-grep "grep -a" -n -e '\(e\)\1' -e '\([0-9]\)\1' $F
+agree 1 64 pario-grep "grep -a" -c -v -i -E -e '(E)\1' -e 'NEEDLE' $F
+agree 2 8 pario-grep "grep -a" -c -e '' -e needle $F
 # two matchers are grep's usage error, not the last one winning (-E -F
 # searched for the fixed string; a hostile-user pass)
 for m in "-E -F" "-F -E" "-G -E" "-E -G" "-EF"; do

@@ -83,8 +83,9 @@ void pario_dataset_describe(const pario_dataset *ds, char *buf, size_t len)
     int n;
     if (ds->format == PARIO_SOURCE_HDF5 && ds->h5_layout == PARIO_H5_CHUNKED)
         n = snprintf(buf, len, "source: hdf5 %s:%s, %s%s, layout chunked (chunk shape %llu%s%.0llu), filters %s: "
-                     "read through parallel HDF5 (H5Dread, collective metadata, collective transfer), whole chunks "
-                     "per rank when --dist follows the chunks (the default: cyclic:%llu)", ds->path, ds->dataset,
+                     "read through parallel HDF5 (collective metadata; a collective H5Dread where ranks share chunks, "
+                     "each rank's own chunks independently where --dist follows them: the reads line says which), "
+                     "whole chunks per rank when --dist follows the chunks (the default: cyclic:%llu)", ds->path, ds->dataset,
                      pario_dtype_name(ds->dtype), bo, (unsigned long long)ds->h5_chunk[0],
                      ds->h5_chunk_ndims == 2 ? " x " : "", ds->h5_chunk_ndims == 2 ? (unsigned long long)ds->h5_chunk[1] : 0ULL,
                      ds->h5_filters[0] ? ds->h5_filters : "none", (unsigned long long)pario_h5_chunk_band(ds));

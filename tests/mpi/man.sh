@@ -1,6 +1,6 @@
 #!/bin/bash
 # Every installed tool has a manual page, `man` renders it, it has the exit codes
-# and the descriptor format, its examples are one command per line, and every
+# and (a tool that takes --desc) the descriptor format, its examples are one command per line, and every
 # option it documents is one the tool accepts. The hand-written pages pario(7),
 # pario-dataset(5) and pario-hints(7) are installed and render, and every page
 # refers only to pages and documents that the install holds.
@@ -23,7 +23,14 @@ for tool in "$bindir"/pario-*; do
   text=$(MANWIDTH=100 man -l "$page" 2>/dev/null || groff -man -Tutf8 "$page" 2>/dev/null | col -b)
   check "$t: man page renders" test -n "$text"
   check "$t: exit status documented" grep -q "usage error" <<<"$text"
-  check "$t: descriptor documented" grep -q "byte_order" <<<"$text"
+  # the dataset format on the pages of the tools that take a dataset and --desc,
+  # and not on the others, which refuse --desc (a hostile reader found it there)
+  if "$tool" --help 2>&1 | grep -q -- '--desc'; then
+    check "$t: descriptor documented" grep -q "byte_order" <<<"$text"
+  else
+    check "$t: no DATASETS section (it takes no --desc)" bash -c '! grep -q "^DATASETS" <<<"$0"' "$text"
+    check "$t: pario-dataset(5) named for the format" grep -q "pario-dataset" <<<"$text"
+  fi
   # EXAMPLES: each command on a line of its own (help2man would fill them into one paragraph)
   ex=$(sed -n '/^EXAMPLES/,/^[A-Z]/p' <<<"$text" | grep -c '^ *mpiexec\| pario-')
   n=$(sed -n '/^ *Examples:/,/^$/p' <<<"$(cd "$WORK" && "$tool" --help 2>&1)" | grep -c '^  ')

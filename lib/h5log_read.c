@@ -174,6 +174,14 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
         double e = pario_pi_estimate(&t), stored = h->estimate[r];
         if (!(e == stored || fabs(e - stored) <= 1e-12 * fabs(stored)))
             break;
+        /* and the standard error, which follows from the same tallies (a
+         * /stderr set to -1 was drawn as a band far off the plot, and kept by
+         * --resume); not in an older midpoint log without /total, whose
+         * sums re-added here differ in their last bits, and the spread of
+         * its estimates with them */
+        double se = pario_pi_stderr(&t), sstored = h->std_err[r];
+        if ((!mid || h->total) && !(se == sstored || (isnan(se) && isnan(sstored)) || fabs(se - sstored) <= 1e-12 * fabs(sstored)))
+            break;
         good = r + 1;
     }
     h->rounds = good;

@@ -257,6 +257,18 @@ expect_error 1 1 '^pario-plot: error: inf.h5: holds no complete round$' pario-pl
 expect_error 1 1 '^pario-pi: error: neg.h5: a midpoint log whose attribute block_points is not a positive count; it cannot be continued$' \
   pario-pi --resume --log neg.h5
 expect_error 1 1 'pario-pi: error: missing.h5: cannot open' pario-pi --resume --log missing.h5
+# a /stderr changed in round 3 (it follows from /hits as /estimate does, but was
+# not checked: -1 drew the band far off the plot, and --resume kept the row)
+"$PYTHON3" -c "
+import h5py, shutil
+shutil.copy('d2.h5', 'se.h5')
+f = h5py.File('se.h5', 'r+'); f['stderr'][2] = -1.0; f.close()" || exit 99
+mpirun 1 pario-plot se.h5 --out se.svg >/dev/null 2>se.err || fail "pario-plot of a log with a bad /stderr row: $(head -c 300 se.err)"
+defer "pario-plot: a log whose /stderr of round 3 was changed: the 2 rounds before it" svg se.svg --rounds 2
+mpirun 3 pario-pi --resume --log se.h5 --format json >se.json 2>/dev/null
+json "--resume of that log: from round 2, to the uninterrupted estimate and stderr" \
+  se.json '(j["resumed_rounds"], j["estimate"], j["stderr"]) == (2, load("d1.json")["estimate"], load("d1.json")["stderr"])' True
+defer "--resume of that log: /stderr rewritten, the uninterrupted log's" same d1.h5 se.h5 /stderr
 check "refused resumes left the log untouched" test "$(sum_of d1.h5)" = "$before"
 defer "d1.h5 not damaged by refused runs: it matches the numpy reference" check-log d1.h5 --seed 11 --samples 100003 --rounds 4 --ranks 1
 # the checks queued so far, before d1.h5 is replaced

@@ -87,12 +87,12 @@ static int bound_up(const char *text, double *out)
     return 1;
 }
 
-/* Two values a dtype can hold, parsed for it, compare equal as its elements
- * would (for floats ==: -0.0 equals 0, NaN equals nothing). */
+/* Two values a dtype can hold, parsed for it, are one key of the counts (for
+ * floats ==, -0.0 equals 0, and any NaN the other NaN spellings). */
 static int scalar_equal(const pario_scalar *a, const pario_scalar *b, pario_dtype t)
 {
     if (pario_dtype_is_float(t))
-        return a->f == b->f;
+        return a->f == b->f || (isnan(a->f) && isnan(b->f)); /* NaN and nan: one key */
     return a->i == b->i && a->u == b->u;
 }
 
@@ -128,8 +128,10 @@ pario_status pario_count_query_resolve(pario_count_query *q, pario_dtype t)
     }
     for (int i = 0; i < q->n; i++) {
         st = pario_scalar_parse(q->text[i], t, &q->value[i], &q->possible[i]);
-        if (pario_failed(&st))
-            return st;
+        if (pario_failed(&st)) /* named as the option that gave it ("'a' is not ...") */
+            return st.msg[0] == '\'' ? pario_error(st.code, "--value%s: %s", q->mode == PARIO_COUNT_VALUES ? "s" : "",
+                                                    st.msg)
+                                     : st;
         /* the values are the keys of the counts: two spellings of one value of
          * the type (1 and 1.0, 0 and -0.0) would count the same elements twice */
         for (int k = 0; k < i; k++)

@@ -28,6 +28,7 @@ struct guard_file {
     struct stat sb;
     char *resolved;         /* when !exists: realpath(dir)/name, NULL if dir does not resolve */
     int dir_errno;          /* outputs: why the directory cannot be written, 0 if it can */
+    int dir_gone;           /* inputs: why the directory does not resolve (ENOENT), 0 if it does */
     char *dir;              /* the directory as spelled */
     int order;              /* registration order: errors name the first overlap */
     int any_kind;           /* an input whose own open refuses what is not a regular file */
@@ -273,6 +274,8 @@ static void resolve(struct guard_file *e, struct dir_cache *c)
     }
     if (e->output)
         e->dir_errno = c->err;
+    else if (!c->real[0])
+        e->dir_gone = c->err;
     if (!e->exists && *base && c->real[0]) {
         size_t len = strlen(c->real) + strlen(base) + 2;
         e->resolved = malloc(len);
@@ -504,6 +507,12 @@ static pario_status check(pario_guard *g)
     pario_status st = overlaps(g);
     if (pario_failed(&st))
         return st;
+    /* an input in a directory that is not there: named before the outputs
+     * beside it (--resume --log nodir/x.h5 named nodir/x.h5.lock) */
+    for (int i = 0; i < g->n; i++)
+        if (!g->f[i].output && !g->f[i].exists && g->f[i].dir_gone)
+            return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: %s (directory %s)", g->f[i].path,
+                               strerror(g->f[i].dir_gone), g->f[i].dir ? g->f[i].dir : "?");
     for (int i = 0; i < g->n; i++) {
         const struct guard_file *e = &g->f[i];
         if (e->temporary)

@@ -382,9 +382,14 @@ pario_status pario_h5table_create(pario_h5table *t, int force, uint64_t width)
     pario_status st = pario_ok();
     if (t->rank == 0) {
         struct stat sb;
+        /* lstat: a symbolic link to nowhere is a name the log would take too
+         * (it ended the run at the publication: "cannot rename ...: File exists") */
         if (!force && stat(t->path, &sb) == 0)
             st = pario_error(PARIO_ERR_RUNTIME, "%s exists: give --force to replace it or --resume to continue it",
                              t->path);
+        else if (!force && lstat(t->path, &sb) == 0)
+            st = pario_error(PARIO_ERR_RUNTIME, "%s exists, a symbolic link to a file that does not: give --force to "
+                             "replace the link", t->path);
     }
     if (pario_agree(&st, t->comm)) {
         pario_h5table_free(t);

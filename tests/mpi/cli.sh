@@ -137,6 +137,7 @@ expect_error 1 2 "^pario-reduce: error: --op 'sum,': an empty operation" pario-r
 expect_error 3 2 "^pario-count: error: --values: '3.0e0' is the same int32 value as '3'\$" pario-count --values 3,4,3.0e0 s.bin
 mpirun 1 pario-gen --dtype float64 --count 7 --sequence --out f64.bin >/dev/null 2>&1 || fail "pario-gen float64"
 expect_error 2 2 "^pario-count: error: --values: '-0.0' is the same float64 value as '0'\$" pario-count --values 0,-0.0 f64.bin
+expect_error 2 2 "^pario-count: error: --values: 'nan' is the same float64 value as 'NaN'\$" pario-count --values 1,NaN,nan f64.bin
 # pario-pi's --stats is its own (samples/s), and its help says so (it gave the common bytes and MiB/s)
 run 1 help.out help.err pario-pi --help
 check "pario-pi --help: its own --stats" sh -c "grep -- '--stats' help.out | grep -q 'samples/s in all and per core' && ! grep -- '--stats' help.out | grep -q 'MiB/s'"

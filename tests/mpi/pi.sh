@@ -257,6 +257,19 @@ expect_error 1 1 '^pario-plot: error: inf.h5: holds no complete round$' pario-pl
 expect_error 1 1 '^pario-pi: error: neg.h5: a midpoint log whose attribute block_points is not a positive count; it cannot be continued$' \
   pario-pi --resume --log neg.h5
 expect_error 1 1 'pario-pi: error: missing.h5: cannot open' pario-pi --resume --log missing.h5
+# a missing directory names the log, not its lock file beside it (it said
+# "nodir/x.h5.lock: cannot write there")
+expect_error 2 1 '^pario-pi: error: nodir/x\.h5: cannot open: No such file or directory \(directory nodir\)$' \
+  pario-pi --resume --log nodir/x.h5
+# a symbolic link to nowhere is a name the log would take: refused up front (the
+# run went to its end and failed there: "cannot rename the new log into place:
+# File exists"); --force replaces the link, as mv does
+ln -sfn nowhere.h5 dang.h5
+expect_error 2 1 '^pario-pi: error: dang\.h5 exists, a symbolic link to a file that does not: give --force to replace the link$' \
+  pario-pi --samples 100 --rounds 2 --log dang.h5
+check "the refused link is left as it was" test -L dang.h5 -a ! -e nowhere.h5
+mpirun 2 pario-pi --samples 100 --rounds 2 --log dang.h5 --force >/dev/null 2>&1
+check "--force: the link replaced by the log, nowhere.h5 not made" test -f dang.h5 -a ! -L dang.h5 -a ! -e nowhere.h5
 # a /stderr changed in round 3 (it follows from /hits as /estimate does, but was
 # not checked: -1 drew the band far off the plot, and --resume kept the row)
 "$PYTHON3" -c "

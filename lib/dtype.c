@@ -113,9 +113,14 @@ pario_status pario_scalar_parse(const char *text, pario_dtype t, pario_scalar *o
         if (errno == ERANGE && (isinf(v) || v == 0))
             *in_range = 0;
         if (t == PARIO_FLOAT32) {
+            /* as numpy compares a float32 array with a Python float: the value
+             * rounded to float32 (0.1 counts the float32 0.1s; it counted
+             * nothing, no float32 being the double 0.1), but one float32 cannot
+             * hold, a finite value beyond its range or a nonzero one below its
+             * smallest subnormal, is no element's, as 1e400 and 1e-400 are not
+             * a double's */
             float f = (float)v;
-            /* a float32 element can only equal a value float32 can hold */
-            if (!isnan(v) && (double)f != v)
+            if ((isinf(f) && !isinf(v)) || (f == 0 && v != 0))
                 *in_range = 0;
             v = f;
         }

@@ -138,6 +138,27 @@ expect_error 3 2 "^pario-count: error: --values: '3.0e0' is the same int32 value
 mpirun 1 pario-gen --dtype float64 --count 7 --sequence --out f64.bin >/dev/null 2>&1 || fail "pario-gen float64"
 expect_error 2 2 "^pario-count: error: --values: '-0.0' is the same float64 value as '0'\$" pario-count --values 0,-0.0 f64.bin
 expect_error 2 2 "^pario-count: error: --values: 'nan' is the same float64 value as 'NaN'\$" pario-count --values 1,NaN,nan f64.bin
+# float values compare as numpy's a == V (V a Python float, for float32 data
+# rounded to float32; tools.md), except a value the type cannot hold: beyond its
+# range or below its subnormals, which numpy rounds to inf or 0, counts nothing
+"$PYTHON3" -c "
+import numpy as np, math
+v = np.array([0.1, 0.1, 0.2, 5e-324, 0.0, 0.1, 1.0, 1e-45])
+v.astype('<f4').tofile('p1f4.bin'); v.astype('<f8').tofile('p1f8.bin')
+for t in ('f4', 'f8'):
+    open('p1%s.bin.yaml' % t, 'w').write('dtype: float%d\\nshape: [8]\\n' % (8 * int(t[1])))
+    a = v.astype('<' + t)
+    def n(x):
+        d = float(x); r = np.array([d]).astype(t)[0]
+        if (d == 0 and x.strip('-') != '0') or (r == 0 and d != 0) or (math.isinf(r) and not math.isinf(d)):
+            return 0
+        return int((a == r).sum())
+    print(t, *[n(x) for x in ('0.1', '4.9e-324', '1e-400', '1e-45', '3.5e38')])" > p1.want
+for t in f4 f8; do
+  got=$(for x in 0.1 4.9e-324 1e-400 1e-45 3.5e38; do mpirun 3 pario-count --value $x p1$t.bin | sed -n 's/^count: //p'; done | tr '\n' ' ')
+  want=$(sed -n "s/^$t //p" p1.want)
+  check "--value 0.1, 4.9e-324, 1e-400, 1e-45, 3.5e38 on float${t#f}: numpy's a == V ($want): $got" test "$got" = "$want "
+done
 # pario-pi's --stats is its own (samples/s), and its help says so (it gave the common bytes and MiB/s)
 run 1 help.out help.err pario-pi --help
 check "pario-pi --help: its own --stats" sh -c "grep -- '--stats' help.out | grep -q 'samples/s in all and per core' && ! grep -- '--stats' help.out | grep -q 'MiB/s'"

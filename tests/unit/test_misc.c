@@ -146,7 +146,10 @@ START_TEST(scalar_parse)
     scalar_ok("0010", PARIO_UINT8, 1, 0, 10, 0);
     scalar_ok("-08", PARIO_INT8, 1, -8, 0, 0);
     scalar_ok("0.5", PARIO_FLOAT32, 1, 0, 0, 0.5);
-    scalar_ok("0.1", PARIO_FLOAT32, 0, 0, 0, 0); /* float32 cannot hold 0.1: no element equals it */
+    scalar_ok("0.1", PARIO_FLOAT32, 1, 0, 0, 0.1f); /* numpy's float32 == 0.1: the float32 nearest */
+    scalar_ok("3.5e38", PARIO_FLOAT32, 0, 0, 0, 0);  /* beyond float32 (numpy: inf): no element */
+    scalar_ok("1e-46", PARIO_FLOAT32, 0, 0, 0, 0);   /* below its subnormals (numpy: 0): no element */
+    scalar_ok("1e-45", PARIO_FLOAT32, 1, 0, 0, 1e-45f);
     scalar_ok("0.1", PARIO_FLOAT64, 1, 0, 0, 0.1);
     scalar_ok("-1e300", PARIO_FLOAT64, 1, 0, 0, -1e300);
     scalar_ok("inf", PARIO_FLOAT64, 1, 0, 0, INFINITY);

@@ -25,7 +25,8 @@ static pario_status handle(void *ctx, int key, const char *arg)
     case O_SYNC: {
         char *end;
         o->sync_seconds = strtod(arg, &end);
-        if (end == arg || *end || !(o->sync_seconds >= 0) || o->sync_seconds > 1e9)
+        /* decimal, as every other number pario reads (strtod took 0x10) */
+        if (end == arg || *end || strpbrk(arg, "xX") || !(o->sync_seconds >= 0) || o->sync_seconds > 1e9)
             st = pario_error(PARIO_ERR_USAGE, "--sync: '%s' is not a number of seconds >= 0", arg);
         break;
     }

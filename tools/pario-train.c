@@ -18,7 +18,7 @@ static pario_status parse_real(const char *opt, const char *arg, double lo, doub
 {
     char *end;
     double v = strtod(arg, &end);
-    if (end == arg || *end || !isfinite(v) || v < lo)
+    if (end == arg || *end || strpbrk(arg, "xX") || !isfinite(v) || v < lo) /* decimal: strtod took 0x1 */
         return pario_error(PARIO_ERR_USAGE, "--%s: '%s' is not a number >= %g", opt, arg, lo);
     *out = v;
     return pario_ok();

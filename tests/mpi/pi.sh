@@ -343,6 +343,7 @@ mpirun 3 pario-pi --samples 1000 --rounds 9 --seed 3 --log fs3.h5 --sync 3600 --
 json "--sync 3600: the first round and the close" fs3.json 'j["log_fsyncs"]' 2
 defer "--sync 3600: the same log" check-log fs3.h5 --seed 3 --samples 1000 --rounds 9 --ranks 3
 expect_error 1 2 "pario-pi: error: --sync: 'soon' is not a number of seconds >= 0" pario-pi --sync soon --log x.h5
+expect_error 1 2 "pario-pi: error: --sync: '0x10' is not a number of seconds >= 0" pario-pi --sync 0x10 --log x.h5
 
 run_deferred "$REF"
 finish

@@ -73,7 +73,7 @@ for k in ('loss', 'weights', 'weights_check'):
 done
 # - messages: --lr 0 and --lr -0.1 alike; a log of an unknown model number
 #   (it was called softmax); pario-plot on an HDF5 file that is no log
-for lr in 0 -0.1; do
+for lr in 0 -0.1 0x1; do
   expect_error 1 2 "^pario-train: error: --lr: '$lr' is not a number > 0\$" pario-train --model linear --lr $lr --labels D.h5:/y D.h5:/X
 done
 cp dl.h5 m99.h5

@@ -18,9 +18,11 @@
  *         (sums: N(N-1)/2 and N * P(P-1)/2). A rank whose data is wrong says so
  *         and the program exits with status 1.
  */
+#include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "args.h"
 
 int main(int argc, char **argv)
 {
@@ -29,7 +31,7 @@ int main(int argc, char **argv)
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    int n = argc > 1 ? atoi(argv[1]) : 100;
+    int n = argc > 1 ? (int)lesson_number(argv[1], 1, INT_MAX, 0) : 100;
     if (n < 1) {
         if (rank == 0)
             fprintf(stderr, "buffers: error: N must be a positive integer\n");

@@ -20,9 +20,11 @@
  *         (little-endian on x86): od -An -td4 array.bin shows 0 100 200 300
  *         401 501 601 702 802 902.
  */
+#include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "args.h"
 
 static void block(long n, int size, int r, long *first, long *count)
 {
@@ -38,7 +40,7 @@ int main(int argc, char **argv)
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    long n = argc > 2 ? atol(argv[2]) : 10;
+    long n = argc > 2 ? (long)lesson_number(argv[2], 1, LONG_MAX, 0) : 10;
     if (argc < 2 || n < 1) {
         if (rank == 0)
             fprintf(stderr, "io_contig: error: usage: mpiexec -n P ./io_contig FILE [N>0]\n");

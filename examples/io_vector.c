@@ -25,9 +25,11 @@
  *           rank 1: wrote and read back 3 blocks of 2 ints, all correct
  *           ...
  */
+#include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "args.h"
 
 int main(int argc, char **argv)
 {
@@ -36,7 +38,8 @@ int main(int argc, char **argv)
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    int b = argc > 2 ? atoi(argv[2]) : 3, k = argc > 3 ? atoi(argv[3]) : 2;
+    int b = argc > 2 ? (int)lesson_number(argv[2], 1, INT_MAX, 0) : 3;
+    int k = argc > 3 ? (int)lesson_number(argv[3], 1, INT_MAX, 0) : 2;
     if (argc < 2 || b < 1 || k < 1) {
         if (rank == 0)
             fprintf(stderr, "io_vector: error: usage: mpiexec -n P ./io_vector FILE [B>0 [K>0]]\n");

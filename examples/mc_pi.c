@@ -19,10 +19,12 @@
  *         the error shrinks like 1/sqrt(S).
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "args.h"
 #include "pario/rng.h"
 
 static const double PI = 3.141592653589793238462643;
@@ -34,15 +36,15 @@ int main(int argc, char **argv)
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    long long s = argc > 1 ? atoll(argv[1]) : 1000000;
-    uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 42;
-    if (s < 1) {
+    long long s = argc > 1 ? lesson_number(argv[1], 1, LLONG_MAX, 0) : 1000000;
+    long long sd = argc > 2 ? lesson_number(argv[2], 0, LLONG_MAX, -1) : 42;
+    if (s < 1 || sd < 0) {
         if (rank == 0)
-            fprintf(stderr, "mc_pi: error: usage: mpiexec -n P ./mc_pi [SAMPLES>0 [SEED]]\n");
+            fprintf(stderr, "mc_pi: error: usage: mpiexec -n P ./mc_pi [SAMPLES>0 [SEED>=0]] (whole decimal numbers)\n");
         MPI_Finalize();
         return 2;
     }
-    uint64_t samples = (uint64_t)s;
+    uint64_t samples = (uint64_t)s, seed = (uint64_t)sd;
 
     /* This rank's block of point indices. */
     uint64_t base = samples / size, extra = samples % size;

@@ -21,10 +21,12 @@
  */
 #define _POSIX_C_SOURCE 200809L   /* access */
 #include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "args.h"
 #include "mpmd.h"
 
 static int die(MPI_Comm comm, int code, const char *msg)
@@ -42,7 +44,8 @@ int main(int argc, char **argv)
     MPI_Init(&argc, &argv);
     MPI_Comm managers, workers_comm;
     int mpmd = mpmd_intercomm(&managers, &workers_comm), rank, rc, cls, len;
-    int workers = argc > 1 ? atoi(argv[1]) : 3, n = argc > 2 ? atoi(argv[2]) : 1000;
+    int workers = argc > 1 ? (int)lesson_number(argv[1], 1, INT_MAX, 0) : 3;
+    int n = argc > 2 ? (int)lesson_number(argv[2], 1, INT_MAX, 0) : 1000;
     if ((!mpmd && workers < 1) || n < 1)
         die(managers, 2, "usage: mpiexec -n 1 ./pi_manager [WORKERS>0 [N>0]]");
     char path[4096], err[MPI_MAX_ERROR_STRING], msg[4096 + 512];

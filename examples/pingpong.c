@@ -19,10 +19,12 @@
  *         Small messages cost about the latency; large ones approach the
  *         bandwidth. Ranks 2.. take no part. One rank is a usage error (exit 2).
  */
+#include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "args.h"
 
 /* A pattern that changes with the size and the repetition, so a stale buffer
  * cannot pass the check. */
@@ -35,8 +37,8 @@ int main(int argc, char **argv)
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    long max_bytes = argc > 1 ? atol(argv[1]) : 1L << 20;
-    int reps = argc > 2 ? atoi(argv[2]) : 100;
+    long max_bytes = argc > 1 ? (long)lesson_number(argv[1], 1, INT_MAX, 0) : 1L << 20;
+    int reps = argc > 2 ? (int)lesson_number(argv[2], 1, INT_MAX, 0) : 100;
     if (size < 2 || max_bytes < 1 || reps < 1) {
         if (rank == 0)
             fprintf(stderr, "pingpong: error: usage: mpiexec -n 2 ./pingpong [MAX_BYTES>0 [REPS>0]] (needs 2 ranks)\n");

@@ -16,9 +16,11 @@
  *         rank 0: the same as MPI_Allreduce
  *         ... (one line per rank, in any order)
  */
+#include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "args.h"
 
 /* Segment s of n values cut into p: [start, start + len) */
 static int seg_start(int n, int p, int s) { return (int)((long)s * n / p); }
@@ -29,7 +31,7 @@ int main(int argc, char **argv)
     int rank, p;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &p);
-    int n = argc > 1 ? atoi(argv[1]) : 8;
+    int n = argc > 1 ? (int)lesson_number(argv[1], 1, INT_MAX, 0) : 8;
     if (n < 1) {
         if (rank == 0)
             fprintf(stderr, "ring_allreduce: error: N must be a positive integer\n");

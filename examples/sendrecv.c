@@ -11,9 +11,11 @@
  *         With one rank it stops with a usage error (exit status 2): there is
  *         nobody to send to.
  */
+#include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "args.h"
 
 enum { TAG = 7 };
 
@@ -24,6 +26,14 @@ int main(int argc, char **argv)
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
+    /* parsed on every rank, so that all of them stop together on a bad one */
+    long long given = argc > 1 ? lesson_number(argv[1], INT_MIN, INT_MAX, LLONG_MIN) : 42;
+    if (given == LLONG_MIN) {
+        if (rank == 0)
+            fprintf(stderr, "sendrecv: error: VALUE must be a whole number that fits an int, not '%s'\n", argv[1]);
+        MPI_Finalize();
+        return 2;
+    }
     if (size < 2) {
         /* Every rank knows size, so all of them stop here together: no hang. */
         fprintf(stderr, "sendrecv: error: needs at least 2 ranks (mpiexec -n 2 ./sendrecv)\n");
@@ -32,7 +42,7 @@ int main(int argc, char **argv)
     }
 
     if (rank == 0) {
-        int value = argc > 1 ? atoi(argv[1]) : 42;
+        int value = (int)given;
         MPI_Send(&value, 1, MPI_INT, 1, TAG, MPI_COMM_WORLD);
         printf("rank 0 sent %d to rank 1\n", value);
     } else if (rank == 1) {

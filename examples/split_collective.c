@@ -14,9 +14,11 @@
  * Run:    mpiexec.mpich -n 3 ./split_collective blocks.bin [B [K]]     (defaults B = 4, K = 1000)
  * Output: 3 ranks wrote 4 blocks of 1000 doubles each with split collectives: 12000 values
  */
+#include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "args.h"
 
 static void fill(double *buf, int b, int rank, int size, int K)
 {
@@ -30,7 +32,8 @@ int main(int argc, char **argv)
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
-    int B = argc > 2 ? atoi(argv[2]) : 4, K = argc > 3 ? atoi(argv[3]) : 1000;
+    int B = argc > 2 ? (int)lesson_number(argv[2], 1, INT_MAX, 0) : 4;
+    int K = argc > 3 ? (int)lesson_number(argv[3], 1, INT_MAX, 0) : 1000;
     if (argc < 2 || B < 1 || K < 1) {
         if (rank == 0)
             fprintf(stderr, "split_collective: error: usage: split_collective FILE [B [K]] (B, K >= 1)\n");

@@ -34,11 +34,13 @@
  * Output: primes below 200000: 17984 (40 tasks of 5000; counter)
  *         tasks per rank: 14 9 9 8        (how many tasks each rank ran: varies from run to run)
  */
+#include <limits.h>
 #include <mpi.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "args.h"
 
 static long count_primes(long lo, long hi)
 {
@@ -123,7 +125,8 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     const char *mode = argc > 1 ? argv[1] : "";
-    long N = argc > 2 ? atol(argv[2]) : 200000, T = argc > 3 ? atol(argv[3]) : 5000;
+    long N = argc > 2 ? (long)lesson_number(argv[2], 1, LONG_MAX, 0) : 200000;
+    long T = argc > 3 ? (long)lesson_number(argv[3], 1, LONG_MAX, 0) : 5000;
     int manager = strcmp(mode, "manager") == 0;
     const char *bad = NULL;
     if (!manager && strcmp(mode, "counter") != 0)

@@ -39,7 +39,7 @@ examples_external32_SOURCES = examples/external32.c
 examples_split_collective_SOURCES = examples/split_collective.c
 
 exampledir = $(docdir)/examples
-dist_example_DATA = $(EXAMPLE_SOURCES) examples/mpmd.h examples/README.md
+dist_example_DATA = $(EXAMPLE_SOURCES) examples/mpmd.h examples/args.h examples/README.md
 EXTRA_DIST += examples/Makefile.lessons
 
 # The lessons install with a Makefile, so a copy builds anywhere:

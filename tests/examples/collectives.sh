@@ -55,5 +55,6 @@ for n in 1 2 3 4; do
   fi
 done
 ex 2 buffers 0; usage_error $? "buffers N=0" 2 '^buffers: error: N must be a positive integer'
+ex 2 buffers 1.5; usage_error $? "buffers N=1.5 (atoi read 1)" 2 '^buffers: error: N must be a positive integer'
 
 finish

@@ -24,5 +24,10 @@ for n in 1 2 3 4; do
   ran $rc "mc_pi n=$n" && same_text "mc_pi n=$n" want out
 done
 ex 2 mc_pi 0; usage_error $? "mc_pi SAMPLES=0" 2 '^mc_pi: error: usage'
+# numbers atoll/strtoull read wrongly (1e6 as 1; 2^64+ saturated; -1 as 2^64-1): refused
+for a in 1e6 99999999999999999999 "100 -1" "100 x"; do
+  # shellcheck disable=SC2086
+  ex 2 mc_pi $a; usage_error $? "mc_pi $a" 2 '^mc_pi: error: usage'
+done
 
 finish

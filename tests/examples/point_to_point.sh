@@ -43,6 +43,8 @@ for n in 2 3 4; do
   fi
 done
 ex 1 sendrecv; usage_error $? "sendrecv n=1" 2 '^sendrecv: error: needs at least 2 ranks'
+ex 2 sendrecv xyz; usage_error $? "sendrecv xyz (atoi sent 0)" 2 "^sendrecv: error: VALUE must be a whole number that fits an int, not 'xyz'"
+ex 2 sendrecv 2147483648; usage_error $? "sendrecv 2^31" 2 '^sendrecv: error: VALUE must be'
 
 # pingpong: sizes 1, 4, ..., up to MAX; MB/s consistent with bytes / one-way us.
 for n in 2 3; do
@@ -61,5 +63,6 @@ for n in 2 3; do
 done
 ex 1 pingpong; usage_error $? "pingpong n=1" 2 '^pingpong: error: .*needs 2 ranks'
 ex 2 pingpong 0; usage_error $? "pingpong MAX=0" 2 '^pingpong: error: usage'
+ex 2 pingpong 1Mi; usage_error $? "pingpong MAX=1Mi (atol read 1)" 2 '^pingpong: error: usage'
 
 finish

@@ -16,4 +16,5 @@ for n in 1 2 3 4; do
   done
 done
 ex 2 ring_allreduce 0; usage_error $? "ring_allreduce N=0" 2 '^ring_allreduce: error: N must be a positive integer'
+ex 2 ring_allreduce 99999999999; usage_error $? "ring_allreduce N beyond an int" 2 '^ring_allreduce: error: N must be a positive integer'
 finish

@@ -44,5 +44,6 @@ check manager 1 1 2        # one task, no primes
 ex 1 task_pool manager; usage_error $? "manager on 1 rank" 2 '^task_pool: error: the manager pattern needs'
 ex 2 task_pool; usage_error $? "no mode" 2 '^task_pool: error: usage'
 ex 2 task_pool counter 0; usage_error $? "N=0" 2 '^task_pool: error: N and T'
+ex 2 task_pool counter 2e5; usage_error $? "N=2e5 (atol read 2)" 2 '^task_pool: error: N and T'
 
 finish

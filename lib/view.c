@@ -13,6 +13,14 @@ static pario_status mpi_type_err(int err, const char *what)
  * global-index arithmetic, and the filetype covers one period of the pattern
  * (a darray of one period of a cyclic axis, a subarray of one row for a band of
  * columns); the view tiles it, so the type stays small for any file size. */
+/* The displacement moved by `bytes`, in unsigned arithmetic: a header near
+ * 2^63 wrapped a signed sum (undefined; UBSan caught it) before the writer's
+ * check that the data end within MPI_Offset refused it, as it still does. */
+static MPI_Offset disp_plus(MPI_Offset disp, uint64_t bytes)
+{
+    return (MPI_Offset)((uint64_t)disp + bytes);
+}
+
 pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int rank, int nranks,
                               pario_view *v)
 {
@@ -54,7 +62,7 @@ pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int 
         return pario_ok();
     }
     if (p.stride == 0 || p.count <= p.run) {
-        v->disp += (MPI_Offset)(p.base * v->esize);
+        v->disp = disp_plus(v->disp, p.base * v->esize);
         snprintf(v->ctor, sizeof v->ctor,
                  "etype: one contiguous run of %llu elements from the displacement (no derived type "
                  "needed)", (unsigned long long)p.count);
@@ -66,7 +74,7 @@ pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int 
          * row, so the view tiles it down the rows of the band from the displacement. */
         int sizes[2] = { 1, (int)C }, subsizes[2] = { 1, (int)p.shape[1] }, starts[2] = { 0, (int)p.first[1] };
         err = MPI_Type_create_subarray(2, sizes, subsizes, starts, MPI_ORDER_C, v->etype, &v->filetype);
-        v->disp += (MPI_Offset)(p.first[0] * C * v->esize);
+        v->disp = disp_plus(v->disp, p.first[0] * C * v->esize);
         snprintf(v->ctor, sizeof v->ctor,
                  "MPI_Type_create_subarray(ndims=2, sizes=[1,%d], subsizes=[1,%d], starts=[0,%d], ORDER_C, etype)"
                  " tiled over %llu rows",

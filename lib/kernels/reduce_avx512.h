@@ -27,6 +27,13 @@
 
 /* hist_c8's arithmetic for 16 values, from two vectors of 8 (va's in lanes 0-7,
  * vb's in 8-15) */
+AVX512_TARGET static inline uint64_t avx512_hsum64(__m512i v)
+{
+    uint64_t l[8];
+    _mm512_storeu_si512((void *)l, v);
+    return l[0] + l[1] + l[2] + l[3] + l[4] + l[5] + l[6] + l[7];
+}
+
 AVX512_TARGET static inline __m512 hist_c2x8(__m512d va, __m512d vb, __m512d vlo, __m512 vnorm, __m512 vhalf,
                                               __m512 cmin, __m512 cmax)
 {
@@ -121,8 +128,9 @@ sweep_avx512(const double *restrict x, size_t n, const double sig[4], double sh,
         for (size_t j = half >= 16 ? half - 16 : 0; j < half; j += 8)
             for (int l = 0; l < 8; l++)
                 pt[ring[(j / 8) & 3][l]]++;
-    uint64_t L[4] = { (uint64_t)_mm512_reduce_add_epi64(u), (uint64_t)_mm512_reduce_add_epi64(w),
-                      (uint64_t)_mm512_reduce_add_epi64(a), (uint64_t)_mm512_reduce_add_epi64(b) };
+    /* the lanes wrap as uint64 sums: added as such (_mm512_reduce_add_epi64
+     * adds them as long long, which UBSan caught overflowing) */
+    uint64_t L[4] = { avx512_hsum64(u), avx512_hsum64(w), avx512_hsum64(a), avx512_hsum64(b) };
     uint64_t R = (uint64_t)_mm512_reduce_or_epi64(r);
     double l = _mm512_reduce_min_pd(lo), hh = _mm512_reduce_max_pd(hi);
     sweep_tail(x, 2 * half, n, sig, sh, onev, sq, L, &R, &l, &hh);

@@ -57,6 +57,14 @@ static pario_status map_type(pario_dataset *ds, hid_t type)
     if (k < 0)
         return pario_error(PARIO_ERR_RUNTIME, "%s:%s: %zu-byte %s type is not supported (pario reads %s)", where,
                            ds->dataset, size, class_name(cls), pario_dtype_names());
+    /* an integer of fewer significant bits than its bytes (H5Tset_precision,
+     * offset, padding): its bytes are not the value, which pario reads as
+     * stored (a 12-bit int32 summed to 1433250 where h5py reads -350) */
+    if (cls == H5T_INTEGER && (H5Tget_precision(type) != 8 * size || H5Tget_offset(type) != 0))
+        return pario_error(PARIO_ERR_RUNTIME,
+                           "%s:%s: a %zu-byte integer type of %zu significant bits at bit offset %d is not supported "
+                           "(pario reads every bit of the bytes stored; convert it with h5py or h5repack first)",
+                           where, ds->dataset, size, H5Tget_precision(type), H5Tget_offset(type));
     H5T_order_t order = H5Tget_order(type);
     if (size > 1 && order != H5T_ORDER_LE && order != H5T_ORDER_BE)
         return pario_error(PARIO_ERR_RUNTIME, "%s:%s: byte order of the type is neither little- nor big-endian",

@@ -194,5 +194,21 @@ done
 expect_error 2 2 "^pario-reduce: error: distribution 'rows' needs a 2-D dataset, but partial.h5:/y is 1-D" pario-reduce --op sum --dist rows partial.h5:/y
 mpirun 2 pario-reduce --op sum --dist block --explain partial.h5:/y > pexp.txt 2>&1
 check "--explain: partial chunks read independently, and why" grep -q "^reads: independent .*some chunks were never written" pexp.txt
+# integers of fewer significant bits than bytes (H5Tset_precision): refused, one
+# line, contiguous and chunked (their bytes were read as the value: a 12-bit
+# int32 summed to 1433250 where h5py reads -350)
+"$PYTHON3" -c "
+import h5py, numpy as np
+a = (np.arange(700, dtype='<i4') - 350).reshape(100, 7)
+with h5py.File('prec.h5', 'w') as f:
+    sp = h5py.h5s.create_simple((100, 7))
+    pl = h5py.h5p.create(h5py.h5p.DATASET_CREATE); pl.set_chunk((10, 7))
+    t = h5py.h5t.STD_I32LE.copy(); t.set_precision(12)
+    h5py.h5d.create(f.id, b'chunk12', t, sp, pl).write(h5py.h5s.ALL, h5py.h5s.ALL, a)
+    h5py.h5d.create(f.id, b'contig12', t, sp).write(h5py.h5s.ALL, h5py.h5s.ALL, a)" || exit 99
+for d in chunk12 contig12; do
+  expect_error 2 1 "^pario-reduce: error: prec\.h5:/$d: a 4-byte integer type of 12 significant bits at bit offset 0 is not supported" \
+    pario-reduce --op sum prec.h5:/$d
+done
 run_deferred "$REF"
 finish

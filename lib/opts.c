@@ -588,7 +588,11 @@ pario_status pario_open_data(pario_common *c, const char *path, pario_dataset *d
     if (pario_failed(&st))
         return st;
     uint64_t band = pario_h5_chunk_band(ds);
-    if (band && !c->dist_given) {
+    if (band > ds->nelems)
+        band = ds->nelems;
+    /* a band whose period over the ranks no MPI int holds stays with block
+     * (it was refused, naming a distribution nobody gave, at some rank counts) */
+    if (band && !c->dist_given && band <= (uint64_t)INT_MAX / (uint64_t)c->nranks) {
         /* a chunked HDF5 dataset: whole bands of chunks dealt round-robin, so every
          * chunk is read and decompressed by one rank */
         char d[64];

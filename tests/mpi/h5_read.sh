@@ -210,5 +210,19 @@ for d in chunk12 contig12; do
   expect_error 2 1 "^pario-reduce: error: prec\.h5:/$d: a 4-byte integer type of 12 significant bits at bit offset 0 is not supported" \
     pario-reduce --op sum prec.h5:/$d
 done
+# the default for a chunked dataset, whole bands of chunks round-robin, falls
+# back to block where a band over the ranks is beyond an MPI int (it was refused
+# at 3 ranks, naming a cyclic:800000000 nobody gave); shown by --explain, the
+# read stopped at once by a fault (the 2.4 GB of fill values are not read)
+"$PYTHON3" -c "
+import h5py
+with h5py.File('band.h5', 'w') as f:
+    f.create_dataset('x', shape=(3, 800000000), dtype='u1', chunks=(1, 1 << 22), fillvalue=2)" || exit 99
+for n in 2 3; do
+  PARIO_FAULT=read:rank=0 mpirun $n pario-count --value 2 --explain band.h5:/x >band.$n.txt 2>&1
+  want=$([ $n = 2 ] && echo "cyclic:800000000" || echo block)
+  check "chunked default at $n ranks: $want ($(grep -E '^view|error' band.$n.txt | head -c 300))" \
+    grep -q "^view of band.h5: .*; distribution $want over $n ranks\$" band.$n.txt
+done
 run_deferred "$REF"
 finish

@@ -207,7 +207,10 @@ pario_status pario_layout_make(const pario_dist *d, const pario_dataset *ds, int
     L->axis[0] = (pario_axis){ n0, gp, k };
     L->axis[1] = (pario_axis){ L->ndims == 1 ? 1 : cols, gq, 0 };
     /* the filetypes take MPI ints: one period of a cyclic axis, the columns of a row */
-    if (k && (k > (uint64_t)INT_MAX / (uint64_t)gp || (L->ndims == 2 && cols > INT_MAX)))
+    if (k && L->ndims == 2 && cols > INT_MAX)
+        return pario_error(PARIO_ERR_USAGE, "distribution '%s': %llu columns do not fit an MPI int", dname,
+                           (unsigned long long)cols);
+    if (k && k > (uint64_t)INT_MAX / (uint64_t)gp)
         return pario_error(PARIO_ERR_USAGE, "distribution '%s': %d ranks x %llu %s do not fit an MPI int", dname,
                            nranks, (unsigned long long)k, L->ndims == 2 ? "rows" : "elements");
     if (gq > 1 && cols > INT_MAX)

@@ -157,6 +157,11 @@ sys.exit(not np.array_equal(np.load('big.npy'), np.fromfile('seq7x5.bin', '<f4')
   test "$(mpirun $n pario-count --value 34 --dist cyclic:18446744073709551615 seq35.bin | sed -n 's/^count: //p')" = 1
   check "cyclic:2^64-1 reads the data (n=$n)" test $? -eq 0
 done
+# a row too wide for an MPI int is named as such (it said "3 ranks x 1 rows")
+printf 'dtype: int8\nshape: [1, 2147483653]\n' > wide.bin.yaml && truncate -s 2147483653 wide.bin
+expect_error 3 2 "^pario-reduce: error: distribution 'rows-cyclic:3': 2147483653 columns do not fit an MPI int\$" \
+  pario-reduce --op sum --dist rows-cyclic:3 wide.bin
+rm -f wide.bin
 expect_error 2 2 "^pario-count: error: distribution 'cyclic:18446744073709551616': block size 18446744073709551616 is too large \(at most 18446744073709551615\)\$" \
   pario-count --value 1 --dist cyclic:18446744073709551616 seq35.bin
 

@@ -191,6 +191,12 @@ pario_status pario_layout_make(const pario_dist *d, const pario_dataset *ds, int
             if ((long long)gp * gq != nranks)
                 return pario_error(PARIO_ERR_USAGE, "distribution '%s' needs %lld ranks, but there are %d", dname,
                                    (long long)gp * gq, nranks);
+        } else if (cols > INT_MAX) {
+            /* rows wider than an MPI int cannot be split (a subarray of one
+             * row): the grid keeps them whole, P x 1, at any rank count (2 x 2
+             * was refused at 4 ranks where 3 x 1 worked at 3) */
+            gp = nranks;
+            gq = 1;
         } else {
             int dims[2] = { 0, 0 };
             MPI_Dims_create(nranks, 2, dims);

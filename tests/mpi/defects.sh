@@ -158,9 +158,15 @@ sys.exit(not np.array_equal(np.load('big.npy'), np.fromfile('seq7x5.bin', '<f4')
   check "cyclic:2^64-1 reads the data (n=$n)" test $? -eq 0
 done
 # a row too wide for an MPI int is named as such (it said "3 ranks x 1 rows")
-printf 'dtype: int8\nshape: [1, 2147483653]\n' > wide.bin.yaml && truncate -s 2147483653 wide.bin
+printf 'dtype: int8\nshape: [4, 2147483653]\n' > wide.bin.yaml && truncate -s $((4 * 2147483653)) wide.bin
 expect_error 3 2 "^pario-reduce: error: distribution 'rows-cyclic:3': 2147483653 columns do not fit an MPI int\$" \
   pario-reduce --op sum --dist rows-cyclic:3 wide.bin
+# tiles on such rows: the default grid keeps rows whole (P x 1) at any rank
+# count (MPI_Dims_create's 2 x 2 was refused at 4 ranks); shown by --explain,
+# the read stopped by a fault
+PARIO_FAULT=read:rank=0 mpirun 4 pario-count --value 0 --dist tiles --explain wide.bin >wide.txt 2>&1
+check "tiles of rows beyond an MPI int at 4 ranks: a 4 x 1 grid ($(grep -E '^view|error' wide.txt | head -c 300))" \
+  grep -q "^rank 3: .*owns 2147483653 elements, local shape \[1, 2147483653\]" wide.txt
 rm -f wide.bin
 expect_error 2 2 "^pario-count: error: distribution 'cyclic:18446744073709551616': block size 18446744073709551616 is too large \(at most 18446744073709551615\)\$" \
   pario-count --value 1 --dist cyclic:18446744073709551616 seq35.bin

@@ -180,7 +180,8 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
          * sums re-added here differ in their last bits, and the spread of
          * its estimates with them */
         double se = pario_pi_stderr(&t), sstored = h->std_err[r];
-        if ((!mid || h->total) && !(se == sstored || (isnan(se) && isnan(sstored)) || fabs(se - sstored) <= 1e-12 * fabs(sstored)))
+        int same_se = se == sstored || (isnan(se) && isnan(sstored)) || fabs(se - sstored) <= 1e-12 * fabs(sstored);
+        if ((!mid || h->total) && !same_se)
             break;
         good = r + 1;
     }

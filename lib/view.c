@@ -9,10 +9,6 @@ static pario_status mpi_type_err(int err, const char *what)
     return pario_mpi_error(err, what, NULL);
 }
 
-/* The view of one rank, derived from its part of the layout: the runs give the
- * global-index arithmetic, and the filetype covers one period of the pattern
- * (a darray of one period of a cyclic axis, a subarray of one row for a band of
- * columns); the view tiles it, so the type stays small for any file size. */
 /* The displacement moved by `bytes`, in unsigned arithmetic: a header near
  * 2^63 wrapped a signed sum (undefined; UBSan caught it) before the writer's
  * check that the data end within MPI_Offset refused it, as it still does. */
@@ -21,6 +17,10 @@ static MPI_Offset disp_plus(MPI_Offset disp, uint64_t bytes)
     return (MPI_Offset)((uint64_t)disp + bytes);
 }
 
+/* The view of one rank, derived from its part of the layout: the runs give the
+ * global-index arithmetic, and the filetype covers one period of the pattern
+ * (a darray of one period of a cyclic axis, a subarray of one row for a band of
+ * columns); the view tiles it, so the type stays small for any file size. */
 pario_status pario_view_build(const pario_dataset *ds, const pario_dist *d, int rank, int nranks,
                               pario_view *v)
 {

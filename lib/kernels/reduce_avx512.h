@@ -25,8 +25,7 @@
         R = _mm512_fnmadd_pd(_mm512_fmsub_pd(t_, one, (SIG)), one, (V));               \
     } while (0)
 
-/* hist_c8's arithmetic for 16 values, from two vectors of 8 (va's in lanes 0-7,
- * vb's in 8-15) */
+/* The 8 lanes' sum, wrapping as uint64 (see sweep_avx512). */
 AVX512_TARGET static inline uint64_t avx512_hsum64(__m512i v)
 {
     uint64_t l[8];
@@ -34,6 +33,8 @@ AVX512_TARGET static inline uint64_t avx512_hsum64(__m512i v)
     return l[0] + l[1] + l[2] + l[3] + l[4] + l[5] + l[6] + l[7];
 }
 
+/* hist_c8's arithmetic for 16 values, from two vectors of 8 (va's in lanes 0-7,
+ * vb's in 8-15) */
 AVX512_TARGET static inline __m512 hist_c2x8(__m512d va, __m512d vb, __m512d vlo, __m512 vnorm, __m512 vhalf,
                                               __m512 cmin, __m512 cmax)
 {

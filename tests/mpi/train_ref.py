@@ -24,7 +24,7 @@ and the blocks' sums by math.fsum, numpy only to make the data and for lstsq.
   train_ref.py steal ERR LABELS EPOCHS   the --verbose rows each of 2 ranks summed add
         up to EPOCHS x the rows, the second rank's under a quarter of them
   train_ref.py tail ERR MS     each of 2 ranks' --verbose median, 90% and 99% step
-        are in that order and at least MS milliseconds
+        are in that order, the 99% at least MS milliseconds
   train_ref.py allreduce OUT.json=WAY...   each output's "allreduce" is WAY
   train_ref.py yaml OUT.yaml OUT.json K    the YAML output's weights are the JSON's, K classes
   train_ref.py resumed OUT.json E    the output says it resumed after E epochs
@@ -532,14 +532,16 @@ def steal(err, labels, epochs):
 
 
 def tail(err, ms):
-    # every rank's steps last at least ms (one rank sleeps that long after each
-    # segment it sums, and a step ends when its slowest rank does), and its
-    # median, 90th and 99th percentiles come in that order
+    # one rank sleeps ms after each segment it sums, and a step ends when its
+    # slowest rank does; but the other rank steals segments, so in many steps
+    # the slowed rank sums nothing and the step is short (a CI run: medians of
+    # 8.2 ms and 3.8 us). So: each rank's median, 90th and 99th percentiles in
+    # that order, and its 99th at least ms (the steps in which it slept)
     got = re.findall(r"rank \d+: .*median step ([0-9.]+) us .*, 90% of steps within ([0-9.]+) us, 99% within ([0-9.]+);",
                      open(err).read())
     q = [tuple(float(v) for v in g) for g in got]
-    if not (len(q) == 2 and all(float(ms) * 1000 * 0.99 <= a <= b <= c for a, b, c in q)):
-        return "median, 90%% and 99%% of the steps per rank: %s (us), expected each from %s ms, in order" % (q, ms)
+    if not (len(q) == 2 and all(a <= b <= c and float(ms) * 1000 * 0.99 <= c for a, b, c in q)):
+        return "median, 90%% and 99%% of the steps per rank: %s (us), expected in order, the 99%% from %s ms" % (q, ms)
 
 
 def allreduce(*pairs):

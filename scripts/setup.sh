@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian 12 machine (run as root from the source tree):
-#   bash scripts/setup.sh demo   install, build, generate and count the sample data
+#   bash scripts/setup.sh demo   install, build, generate 3,000,017 values and count them, then a bundled sample
 #   bash scripts/setup.sh test   install, build, run the whole test suite: the unit,
 #                                error, fault and view tests under ASan+UBSan
 #                                (scripts/sanitize.sh, in build-asan/), the rest in build/

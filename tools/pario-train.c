@@ -124,7 +124,9 @@ static const pario_tool tool = {
     "allreduce (doc/train.md). Printed: the last epoch's mean training loss, the\n"
     "final weights' mean loss (without the L2 term) and accuracy over all rows, and\n"
     "the weights:\n"
-    "K rows (K = 1 unless softmax) of the F feature weights followed by the bias.",
+    "K rows (K = 1 unless softmax) of the F feature weights followed by the bias.\n"
+    "steps, seconds and samples/s count this run's epochs: after --resume not the\n"
+    "resumed_epochs read from the log.",
     "Examples:\n"
     "  mpiexec.mpich -n 4 pario-train --model linear --labels y.bin X.bin\n"
     "  mpiexec.mpich -n 2 pario-train --model logistic --label-column 0 --epochs 5 --batch 64 --lr 0.1 data.bin\n"

@@ -559,9 +559,14 @@ def yaml_same(ypath, jpath, classes):
 
 
 def resumed(path, epochs):
-    got = json.load(open(path))["resumed_epochs"]
+    r = json.load(open(path))
+    got = r["resumed_epochs"]
     if got != int(epochs):
         return "resumed_epochs %r, expected %s" % (got, epochs)
+    # steps counts this run's epochs only: ceil(samples / batch) each
+    want = (r["epochs"] - got) * -(-r["samples"] // r["batch"])
+    if r["steps"] != want:
+        return "steps %r, expected %d for %d epochs of this run" % (r["steps"], want, r["epochs"] - got)
 
 
 def plot(log, svg):

@@ -226,6 +226,23 @@ static pario_status last_finished(hid_t dw, const char *path, hsize_t n, const d
     return st;
 }
 
+/* The model, features and classes a log's attributes may hold: what
+ * --predict and pario-plot accept (a hand-made log may say anything; a linear
+ * log of 2 classes predicted from its first row of weights, a softmax of 1
+ * class predicted 0 everywhere, and model 99 was plotted as softmax). */
+static pario_status shape_check(const char *path, uint64_t model, uint64_t features, uint64_t classes)
+{
+    if (model > PARIO_TRAIN_SOFTMAX)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: written by model %llu, not one of linear (0), logistic (1), "
+                           "softmax (2): not a pario-train log", path, (unsigned long long)model);
+    int ok = model == PARIO_TRAIN_SOFTMAX ? classes >= 2 && classes <= 65536 : classes == 1;
+    if (!ok || features == 0 || features > ((uint64_t)1 << 32))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (%s with %llu features and %llu classes)", path,
+                           pario_train_model_name((pario_train_model)model), (unsigned long long)features,
+                           (unsigned long long)classes);
+    return pario_ok();
+}
+
 /* Serial (rank 0): what the log holds. */
 static pario_status read_log(const char *path, const pario_trainlog_meta *m, uint64_t *done, double *w, double *loss,
                              double *acc, int *has_check)
@@ -253,8 +270,7 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
         if (!attr_get(file, u_names[i], H5T_NATIVE_UINT64, &got))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, u_names[i]);
         else if (got != u[i] && i == 0 && got > PARIO_TRAIN_SOFTMAX)   /* (named softmax before) */
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: written by model %llu, not one of linear (0), logistic (1), "
-                             "softmax (2): not a pario-train log", path, (unsigned long long)got);
+            st = shape_check(path, got, 1, 1);
         else if (got != u[i])
             st = i == 0 ? pario_error(PARIO_ERR_RUNTIME, "%s: written by --model %s; it cannot continue with --model %s",
                                       path, pario_train_model_name((pario_train_model)got), pario_train_model_name(m->model))
@@ -432,10 +448,8 @@ static pario_status read_model(const char *path, uint64_t *u, double **w)
     for (int i = 0; i < 3 && !pario_failed(&st); i++)
         if (!attr_get(file, want[i], H5T_NATIVE_UINT64, &u[i]))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, want[i]);
-    if (!pario_failed(&st) && (u[0] > PARIO_TRAIN_SOFTMAX || u[1] == 0 || u[1] > ((uint64_t)1 << 32) || u[2] == 0
-                               || u[2] > 65536))
-        st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (model %llu, %llu features, %llu classes)", path,
-                         (unsigned long long)u[0], (unsigned long long)u[1], (unsigned long long)u[2]);
+    if (!pario_failed(&st))
+        st = shape_check(path, u[0], u[1], u[2]);
     hid_t dl = H5I_INVALID_HID, dw = H5I_INVALID_HID;
     if (!pario_failed(&st)) {
         H5E_BEGIN_TRY {
@@ -544,6 +558,8 @@ static pario_status history_read(const char *path, pario_train_history *h)
     for (int i = 0; i < NF && !pario_failed(&st); i++)
         if (!attr_get(file, f_names[i], H5T_NATIVE_DOUBLE, &f[i]))
             st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, f_names[i]);
+    if (!pario_failed(&st))
+        st = shape_check(path, u[0], u[4], u[5]);
     hid_t dl = H5I_INVALID_HID, da = H5I_INVALID_HID;
     if (!pario_failed(&st)) {
         h->model = (pario_train_model)u[0], h->seed = u[1], h->batch = u[2], h->samples = u[3];

@@ -80,6 +80,35 @@ cp dl.h5 m99.h5
 $PYTHON3 -c "import h5py, numpy as np; h5py.File('m99.h5', 'r+').attrs['model'] = np.uint64(99)" || exit 99
 expect_error 2 1 "^pario-train: error: m99\.h5: written by model 99, not one of linear \(0\), logistic \(1\), softmax \(2\): not a pario-train log\$" \
   pario-train --model logistic --labels D.h5:/y --epochs 3 --log m99.h5 --resume D.h5:/X
+expect_error 1 1 "^pario-plot: error: m99\.h5: written by model 99, not one of linear \(0\), logistic \(1\), softmax \(2\): not a pario-train log\$" \
+  pario-plot m99.h5 --out m99.svg
+check "no SVG of model 99 (it was titled softmax)" test ! -e m99.svg
+# a logistic log of 2 classes and a softmax log of 1, each with the weights and
+# checks its attributes ask for: refused by --predict and pario-plot alike
+# (--predict used the first row of weights, or predicted class 0 for every row)
+$PYTHON3 -c "
+import h5py, numpy as np, struct
+def fnv(w):
+    h = 0xcbf29ce484222325
+    for b in struct.pack('<%dd' % len(w), *w):
+        h = ((h ^ b) * 0x100000001b3) & (2**64 - 1)
+    return h
+src = h5py.File('dl.h5', 'r'); W = src['weights'][:]
+for name, model, k, w in (('lg2.h5', 1, 2, np.hstack([W, W + 1])), ('sm1.h5', 2, 1, W)):
+    f = h5py.File(name, 'w')
+    for a, v in src.attrs.items(): f.attrs[a] = v
+    f.attrs['model'] = np.uint64(model); f.attrs['classes'] = np.uint64(k)
+    for d in ('loss', 'accuracy', 'seconds', 'samples_per_second'): f[d] = src[d][:]
+    f['weights'] = w; f['weights_check'] = np.array([fnv(r) for r in w], dtype=np.uint64)
+    f.close()" || exit 99
+for bad in lg2:logistic:2 sm1:softmax:1; do
+  IFS=: read -r b m k <<<"$bad"
+  expect_error 2 1 "^pario-train: error: $b\.h5: not a pario-train log \($m with 3 features and $k classes\)\$" \
+    pario-train --predict $b.h5 --out $b.npy D.h5:/X
+  check "$b: no predictions written" test ! -e $b.npy
+  expect_error 1 1 "^pario-plot: error: $b\.h5: not a pario-train log \($m with 3 features and $k classes\)\$" \
+    pario-plot $b.h5 --out $b.svg
+done
 expect_error 1 1 "^pario-plot: error: D\.h5: neither a pario-pi log \(no attribute 'method'\) nor a pario-train log" \
   pario-plot D.h5 --out d.svg
 check "no SVG written" test ! -e d.svg

@@ -147,6 +147,7 @@ static const pario_tool tool = {
     "x.yaml): linear float64 w.x + b; logistic int32 1 when\n"
     "w.x + b > 0, else 0; softmax int32 the first class of the largest score.\n"
     "PRED is written under a temporary name and renamed; it may not be an input.\n"
+    "Nothing is printed (no --format; --verbose: the rows written, on stderr).\n"
     "\n"
     "--verbose adds, on stderr, the steps, the samples per second and the allreduce\n"
     "that ran, and for each rank its seconds of reading + kernel, allreduce (waiting\n"
@@ -254,6 +255,10 @@ int main(int argc, char **argv)
             st = pario_error(PARIO_ERR_USAGE, "--predict needs --out FILE");
         else if (training_option())
             st = pario_error(PARIO_ERR_USAGE, "--%s does not apply to --predict", training_option());
+        /* it prints no result (the predictions are --out): JSON printed nothing */
+        else if (c.format != PARIO_FMT_TEXT)
+            st = pario_error(PARIO_ERR_USAGE, "--format %s does not apply to --predict (it prints nothing: the "
+                             "predictions are in --out)", c.format == PARIO_FMT_JSON ? "json" : "yaml");
         if (!pario_failed(&st)) {
             pario_guard *g = pario_guard_new();
             pario_guard_input(g, o.predict, "model");

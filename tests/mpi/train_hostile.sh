@@ -101,6 +101,12 @@ for name, model, k, w in (('lg2.h5', 1, 2, np.hstack([W, W + 1])), ('sm1.h5', 2,
     for d in ('loss', 'accuracy', 'seconds', 'samples_per_second'): f[d] = src[d][:]
     f['weights'] = w; f['weights_check'] = np.array([fnv(r) for r in w], dtype=np.uint64)
     f.close()" || exit 99
+# --predict prints no result: --format json printed nothing and exited 0
+for f in json yaml; do
+  expect_error 2 2 "^pario-train: error: --format $f does not apply to --predict \\(it prints nothing: the predictions are in --out\\)\$" \
+    pario-train --predict dl.h5 --out fj.npy --format $f D.h5:/X
+done
+check "--format json: no predictions written" test ! -e fj.npy
 for bad in lg2:logistic:2 sm1:softmax:1; do
   IFS=: read -r b m k <<<"$bad"
   expect_error 2 1 "^pario-train: error: $b\.h5: not a pario-train log \($m with 3 features and $k classes\)\$" \

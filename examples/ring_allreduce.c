@@ -14,13 +14,16 @@
  * Run:    mpiexec.mpich -n 4 ./ring_allreduce 6
  * Output: ring allreduce of 6 values on 4 ranks in 6 steps: 10 20 30 40 50 60
  *         rank 0: the same as MPI_Allreduce
- *         ... (one line per rank, in any order)
+ *         ... (one line per rank, from rank 0; at most 16 values, then "...")
  */
 #include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "args.h"
+
+/* Each rank holds three vectors of N doubles: 1.5 GiB at this N. */
+#define MAX_N (1 << 26)
 
 /* Segment s of n values cut into p: [start, start + len) */
 static int seg_start(int n, int p, int s) { return (int)((long)s * n / p); }
@@ -31,14 +34,27 @@ int main(int argc, char **argv)
     int rank, p;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &p);
-    int n = argc > 1 ? (int)lesson_number(argv[1], 1, INT_MAX, 0) : 8;
+    int n = argc > 1 ? (int)lesson_number(argv[1], 1, MAX_N, 0) : 8;
     if (n < 1) {
         if (rank == 0)
-            fprintf(stderr, "ring_allreduce: error: N must be a positive integer\n");
+            fprintf(stderr, "ring_allreduce: error: N must be a whole number from 1 to %d\n", MAX_N);
         MPI_Finalize();
         return 2;
     }
     double *v = malloc(sizeof *v * n), *in = malloc(sizeof *in * n), *ref = malloc(sizeof *ref * n);
+    /* every rank learns whether every rank has its memory: none is left
+     * waiting in the ring for a rank that stopped */
+    int ok = v && in && ref;
+    MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (!ok) {
+        if (rank == 0)
+            fprintf(stderr, "ring_allreduce: error: out of memory for 3 x %d doubles on some rank\n", n);
+        free(v);
+        free(in);
+        free(ref);
+        MPI_Finalize();
+        return 1;
+    }
     for (int i = 0; i < n; i++)
         v[i] = (double)(rank + 1) * (i + 1);
     MPI_Allreduce(v, ref, n, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
@@ -69,9 +85,9 @@ int main(int argc, char **argv)
     MPI_Gather(&same, 1, MPI_INT, all, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (rank == 0) {
         printf("ring allreduce of %d values on %d ranks in %d steps:", n, p, 2 * (p - 1));
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n && i < 16; i++)
             printf(" %g", v[i]);
-        printf("\n");
+        printf(n > 16 ? " ...\n" : "\n");
         for (int r = 0; r < p; r++)
             printf("rank %d: %s MPI_Allreduce\n", r, all[r] ? "the same as" : "DIFFERENT from");
         free(all);

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <yaml.h>
 #include "pario/dataset.h"
@@ -295,6 +297,14 @@ pario_status pario_dataset_check_size(pario_dataset *ds, uint64_t file_size)
 }
 
 /* Rank 0: the dataset the argument names, whatever its format. */
+/* A name a CSV or text file goes by: .csv, .tsv or .txt, any case. */
+static int text_name(const char *file)
+{
+    size_t n = strlen(file);
+    return n > 4 && (strcasecmp(file + n - 4, ".csv") == 0 || strcasecmp(file + n - 4, ".tsv") == 0
+                     || strcasecmp(file + n - 4, ".txt") == 0);
+}
+
 static pario_status open_serial(const char *arg, const char *desc_path, const char *dset, pario_dataset *ds,
                                 uint64_t *h5_size)
 {
@@ -356,6 +366,10 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
     else
         pario_desc_default_path(file, dp, sizeof dp);
     pario_status st = pario_desc_load(dp, ds);
+    if (pario_failed(&st) && !(desc_path && *desc_path) && text_name(file) && access(dp, F_OK) != 0)
+        /* X.csv read as raw binary data, its descriptor missing: say who reads CSV */
+        return pario_error(st.code, "%s (pario-reduce, pario-count and pario-run read a CSV column with "
+                           "--column, text with a descriptor saying format: text; doc/csv.md)", st.msg);
     if (pario_failed(&st))
         return st;
     if (ds->format == PARIO_SOURCE_TEXT || ds->format == PARIO_SOURCE_CSV)

@@ -94,7 +94,7 @@ static uint64_t bad_label(const struct train *t, uint64_t m)
 
 static pario_status label_error(const struct train *t, double y, uint64_t row)
 {
-    const char *src = t->have_labels ? t->lds.path : t->ds.path;
+    const char *src = t->have_labels ? t->lname : t->dname;
     if (!isfinite(y))
         return pario_error(PARIO_ERR_RUNTIME, "%s: label of row %llu is not finite (%g)", src,
                            (unsigned long long)row, y);
@@ -206,7 +206,7 @@ static int read_rows(struct train *t, uint64_t row, uint64_t m, int labels, int 
         return read_rows(t, row, m, labels, 0, err);   /* a bad row before the bad label? */
     if (bad < m && bad <= badl)
         return *err = pario_error(PARIO_ERR_RUNTIME, "%s: row %llu, column %llu: value %g is not finite",
-                                  t->ds.path, (unsigned long long)(row + bad), (unsigned long long)badc,
+                                  t->dname, (unsigned long long)(row + bad), (unsigned long long)badc,
                                   x[bad * t->f + badc - (lc >= 0 && badc > (uint64_t)lc)]), 1;
     if (badl < m)
         return *err = label_error(t, t->y[badl], row + badl), 1;
@@ -257,9 +257,10 @@ pario_status pario_train_open(struct train *t)
     pario_status st = pario_dataset_open_named(o->data, o->desc, o->dataset, &t->ds, t->comm);
     if (pario_failed(&st))
         return st;
+    pario_dataset_label(&t->ds, t->dname, sizeof t->dname);
     if (t->ds.ndims != 2)
         return pario_error(PARIO_ERR_RUNTIME, "%s: is 1-D (%llu values): training needs 2-D data, one row per sample",
-                           t->ds.path, (unsigned long long)t->ds.nelems);
+                           t->dname, (unsigned long long)t->ds.nelems);
     /* numpy's rows of a Fortran-order array are the stored columns, which the
      * reads of whole rows cannot take (it trained on the transpose) */
     st = pario_dataset_need_c_order(&t->ds, "training reads whole rows");
@@ -271,12 +272,12 @@ pario_status pario_train_open(struct train *t)
     t->rowbytes = t->cols * t->esize;
     t->swap = t->ds.big_endian == pario_host_little_endian();
     if (t->n == 0)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: has no rows", t->ds.path);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: has no rows", t->dname);
     if (t->cols == 0)   /* (a row of 0 bytes divided the map's rows: SIGFPE, a hostile-user pass) */
         return pario_error(PARIO_ERR_RUNTIME, "%s: has no columns (%llu rows of 0 values): no features to train on",
-                           t->ds.path, (unsigned long long)t->n);
+                           t->dname, (unsigned long long)t->n);
     if (t->rowbytes > ((size_t)1 << 30))
-        return pario_error(PARIO_ERR_RUNTIME, "%s: rows of %zu bytes: at most 1 GiB per row", t->ds.path, t->rowbytes);
+        return pario_error(PARIO_ERR_RUNTIME, "%s: rows of %zu bytes: at most 1 GiB per row", t->dname, t->rowbytes);
     if (o->labels && o->label_column >= 0)
         return pario_error(PARIO_ERR_USAGE, "give --labels or --label-column, not both");
     st = open_rows(t, &t->ds, &t->fh, &t->h5file);
@@ -289,7 +290,7 @@ pario_status pario_train_open(struct train *t)
     if (o->label_column >= 0) {
         if ((uint64_t)o->label_column >= t->cols || t->cols < 2)
             return pario_error(PARIO_ERR_USAGE, "--label-column %lld: %s has %llu columns (0..%llu), and at least one "
-                               "must remain for the features", (long long)o->label_column, t->ds.path,
+                               "must remain for the features", (long long)o->label_column, t->dname,
                                (unsigned long long)t->cols, (unsigned long long)t->cols - 1);
         t->f = t->cols - 1;
     } else if (!o->labels) {
@@ -299,12 +300,13 @@ pario_status pario_train_open(struct train *t)
         st = pario_dataset_open(o->labels, NULL, &t->lds, t->comm);
         if (pario_failed(&st))
             return st;
+        pario_dataset_label(&t->lds, t->lname, sizeof t->lname);
         if (t->lds.ndims == 2 && t->lds.shape[1] != 1)
-            return pario_error(PARIO_ERR_RUNTIME, "%s: labels must be 1-D, not %llu x %llu", t->lds.path,
+            return pario_error(PARIO_ERR_RUNTIME, "%s: labels must be 1-D, not %llu x %llu", t->lname,
                                (unsigned long long)t->lds.shape[0], (unsigned long long)t->lds.shape[1]);
         if (t->lds.nelems != t->n)
-            return pario_error(PARIO_ERR_RUNTIME, "%s: %llu labels for the %llu rows of %s", t->lds.path,
-                               (unsigned long long)t->lds.nelems, (unsigned long long)t->n, t->ds.path);
+            return pario_error(PARIO_ERR_RUNTIME, "%s: %llu labels for the %llu rows of %s", t->lname,
+                               (unsigned long long)t->lds.nelems, (unsigned long long)t->n, t->dname);
         t->lesize = pario_dtype_size(t->lds.dtype);
         t->lswap = t->lds.big_endian == pario_host_little_endian();
         st = open_rows(t, &t->lds, &t->lfh, &t->lh5file);
@@ -329,7 +331,7 @@ pario_status pario_train_open(struct train *t)
     t->lossv = pario_alloc(t->group * sizeof(double));
     if (!t->raw || !t->lraw || !t->x || !t->y || !t->lossv)
         return pario_local_error("out of memory for %llu rows of %s (try a smaller --chunk)",
-                                 (unsigned long long)t->group, t->ds.path);
+                                 (unsigned long long)t->group, t->dname);
     pario_stamp_path(&t->dstamp, t->ds.path);
     if (t->have_labels)
         pario_stamp_path(&t->lstamp, t->lds.path);
@@ -354,7 +356,7 @@ static pario_status count_classes(struct train *t, pario_status st)
     t->k = pario_allreduce_u64(maxc, MPI_MAX, t->comm);
     if (t->k < 2)
         return pario_error(PARIO_ERR_RUNTIME, "%s: every label is 0: softmax needs at least two classes",
-                           t->have_labels ? t->lds.path : t->ds.path);
+                           t->have_labels ? t->lname : t->dname);
     return st;
 }
 

@@ -32,6 +32,7 @@ struct train {
     MPI_Comm comm;
     int rank, p;
     pario_dataset ds, lds;
+    char dname[PARIO_PATH_MAX + 1025], lname[PARIO_PATH_MAX + 1025];   /* their names in messages (FILE:/dset) */
     MPI_File fh, lfh;
     int64_t h5file, lh5file;  /* HDF5 inputs: the inspection's open file, whose MPI-IO handle fh/lfh is, or 0 */
     int have_labels;          /* a separate labels file is open */

@@ -31,7 +31,7 @@ pario_status pario_train_predict_file(const pario_train_opts *o, uint64_t *rows,
     pario_agree(&st, comm);
     if (!pario_failed(&st) && t.f != features)
         st = pario_error(PARIO_ERR_RUNTIME, "%s: %llu features per row; the model in %s was trained on %llu",
-                         t.ds.path, (unsigned long long)t.f, o->predict, (unsigned long long)features);
+                         t.dname, (unsigned long long)t.f, o->predict, (unsigned long long)features);
     t.k = classes;
     t.z = malloc(2 * classes * sizeof *t.z);
     if (!pario_failed(&st) && !t.z)

@@ -64,7 +64,9 @@ const char *pario_allreduce_name(pario_allreduce_kind k);
  * permutation of 0..nb-1 keyed by (seed, e), the rows of a block in file order;
  * global batch i is positions i*B .. i*B+B-1 of that sequence. A batch's
  * segments are its maximal runs inside one block, numbered s = 0, 1, .. in
- * order; segment s is read and summed by rank s mod P. */
+ * order; each is read and summed by one rank (doc/train.md, "The batches":
+ * dealt by the shard that holds its first row and taken as the ranks go in
+ * shared memory, else by position; round-robin, s mod P, above 4,096). */
 typedef struct pario_perm {
     uint64_t n, key, mask;
     int half;

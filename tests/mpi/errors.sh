@@ -48,6 +48,10 @@ for n in 1 3; do
   fails $n 1 "${E}nosuch\\.bin: No such file or directory\$" pario-count --value 1 nosuch.bin
   fails $n 1 "${E}nodesc\\.bin\\.yaml: cannot open descriptor" pario-count --value 1 nodesc.bin
   fails $n 1 "${E}missing\\.yaml: cannot open descriptor" pario-count --value 1 --desc missing.yaml good.bin
+  # a CSV file given as raw data says who reads CSV (it named only the missing X.csv.yaml)
+  printf 'a,b\n1,2\n' >nodesc.CSV
+  fails $n 1 "^pario-reduce: error: nodesc\\.CSV\\.yaml: cannot open descriptor: No such file or directory \\(pario-reduce, pario-count and pario-run read a CSV column with --column, text with a descriptor saying format: text; doc/csv\\.md\\)\$" pario-reduce --op sum nodesc.CSV
+  fails $n 1 "^pario-train: error: nodesc\\.CSV\\.yaml: cannot open descriptor: No such file or directory \\(pario-reduce" pario-train --model linear --label-column 1 nodesc.CSV
   fails $n 1 "${E}\\.: the input data is a directory, not a regular file\$" pario-count --value 1 --desc good.bin.yaml .
   # size mismatch, in the exact words of the issue
   fails $n 1 "${E}data\\.bin: 1001 bytes is not a whole number of 4-byte int32 records\$" pario-count --value 1 data.bin

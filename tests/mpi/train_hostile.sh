@@ -101,6 +101,12 @@ for name, model, k, w in (('lg2.h5', 1, 2, np.hstack([W, W + 1])), ('sm1.h5', 2,
     for d in ('loss', 'accuracy', 'seconds', 'samples_per_second'): f[d] = src[d][:]
     f['weights'] = w; f['weights_check'] = np.array([fnv(r) for r in w], dtype=np.uint64)
     f.close()" || exit 99
+# messages about an HDF5 dataset name it (FILE:/dset), not only its file
+$PYTHON3 -c "
+import h5py, numpy as np
+with h5py.File('E.h5', 'w') as f: f['Xe'] = np.zeros((0, 3)); f['y1'] = np.zeros((5, 2)); f['X'] = np.zeros((5, 3))" || exit 99
+expect_error 2 1 '^pario-train: error: E\.h5:/Xe: has no rows$' pario-train --model linear --labels E.h5:/y1 E.h5:/Xe
+expect_error 2 1 '^pario-train: error: E\.h5:/y1: labels must be 1-D, not 5 x 2$' pario-train --model linear --labels E.h5:/y1 E.h5:/X
 # --predict prints no result: --format json printed nothing and exited 0
 for f in json yaml; do
   expect_error 2 2 "^pario-train: error: --format $f does not apply to --predict \\(it prints nothing: the predictions are in --out\\)\$" \

@@ -296,7 +296,6 @@ pario_status pario_dataset_check_size(pario_dataset *ds, uint64_t file_size)
     return pario_ok();
 }
 
-/* Rank 0: the dataset the argument names, whatever its format. */
 /* A name a CSV or text file goes by: .csv, .tsv or .txt, any case. */
 static int text_name(const char *file)
 {
@@ -305,6 +304,7 @@ static int text_name(const char *file)
                      || strcasecmp(file + n - 4, ".txt") == 0);
 }
 
+/* Rank 0: the dataset the argument names, whatever its format. */
 static pario_status open_serial(const char *arg, const char *desc_path, const char *dset, pario_dataset *ds,
                                 uint64_t *h5_size)
 {

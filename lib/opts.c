@@ -179,9 +179,12 @@ const char *pario_hint_value_problem(const char *key, const char *value)
     return NULL;
 }
 
+/* ROMIO's hint that lets only the aggregators open the file */
+#define NO_INDEP_HINT "romio_no_indep_rw"
+
 int pario_hint_forbids_independent(const char *key, const char *value)
 {
-    return strcmp(key, "romio_no_indep_rw") == 0 && strcasecmp(value, "true") == 0;
+    return strcmp(key, NO_INDEP_HINT) == 0 && strcasecmp(value, "true") == 0;
 }
 
 /* A value's usage error that begins with the value ("'12Q': unknown suffix",
@@ -341,8 +344,8 @@ pario_status pario_parse(const pario_tool *t, int argc, char **argv, pario_commo
     char indep[MPI_MAX_INFO_VAL + 1];
     int has = 0;
     if (c->io.independent && c->io.info != MPI_INFO_NULL)
-        MPI_Info_get(c->io.info, "romio_no_indep_rw", MPI_MAX_INFO_VAL, indep, &has);
-    if (has && pario_hint_forbids_independent("romio_no_indep_rw", indep))
+        MPI_Info_get(c->io.info, NO_INDEP_HINT, MPI_MAX_INFO_VAL, indep, &has);
+    if (has && pario_hint_forbids_independent(NO_INDEP_HINT, indep))
         return pario_error(PARIO_ERR_USAGE,
                            "--independent with --hint romio_no_indep_rw=%s: the hint lets only the aggregators open "
                            "the file, so the other ranks cannot make independent calls; give one or the other",

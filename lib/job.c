@@ -92,6 +92,43 @@ static yaml_node_t *lookup(const ctx *c, const yaml_node_t *map, const char *key
     return NULL;
 }
 
+/* An entry of input.data for the sort below: its text and its position. */
+struct entry {
+    const char *text;
+    size_t i;
+};
+
+static int cmp_entry(const void *pa, const void *pb)
+{
+    const struct entry *a = pa, *b = pb;
+    int k = strcmp(a->text, b->text);
+    return k ? k : (a->i > b->i) - (a->i < b->i);
+}
+
+/* input.data names no entry twice, said at the second one (pario_inputs_check_unique
+ * finds the same file under two spellings later, without a place in the job). */
+static pario_status distinct_data(const ctx *c, const yaml_node_t *d)
+{
+    size_t n = c->job->ndata;
+    struct entry *e = malloc(n * sizeof *e);
+    if (!e)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for input.data", c->path);
+    size_t off = 0;
+    for (size_t i = 0; i < n; off += strlen(c->job->data_list + off) + 1, i++)
+        e[i] = (struct entry){ c->job->data_list + off, i };
+    qsort(e, n, sizeof *e, cmp_entry);
+    pario_status st = pario_ok();
+    for (size_t k = 1; k < n && !pario_failed(&st); k++)
+        if (strcmp(e[k].text, e[k - 1].text) == 0) {
+            char field[64];
+            snprintf(field, sizeof field, "input.data[%zu]", e[k].i);
+            st = err(c, node(c, d->data.sequence.items.start[e[k].i]), field,
+                     "'%.200s' is listed twice (also input.data[%zu]; each input once)", e[k].text, e[k - 1].i);
+        }
+    free(e);
+    return st;
+}
+
 static pario_status parse_input(const ctx *c, const yaml_node_t *n)
 {
     if (n->type != YAML_MAPPING_NODE)
@@ -129,6 +166,9 @@ static pario_status parse_input(const ctx *c, const yaml_node_t *n)
             c->job->ndata++;
         }
         snprintf(c->job->data, sizeof c->job->data, "%s", c->job->data_list);
+        st = distinct_data(c, d);
+        if (pario_failed(&st))
+            return st;
     } else {
         st = get_path(c, d, "input.data", c->job->data);
     }
@@ -330,7 +370,8 @@ static pario_status parse_root(const ctx *c)
     if (!root)
         return pario_error(PARIO_ERR_USAGE, "%s:1:1: empty job file (expected input, operations, ...)", c->path);
     if (root->type != YAML_MAPPING_NODE)
-        return err(c, root, "job", "expected a mapping (input, distribution, io, operations, axis, skip_nan, output)");
+        return err(c, root, "job", "expected a mapping (name, input, distribution, io, operations, axis, skip_nan, "
+                   "output, schedule, keep_going)");
     static const char *const keys[] = { "name", "input", "distribution", "io", "operations", "axis", "skip_nan",
                                         "output", "schedule", "keep_going", NULL };
     pario_status st = check_keys(c, root, "", keys);

@@ -514,6 +514,24 @@ static pario_status on_end(loader *L, const yaml_event_t *ev)
     return f->map ? check_duplicates(L, f->node) : pario_ok();
 }
 
+/* The line and column (from 0, in characters, as libyaml's marks) of byte
+ * offset off of text: libyaml reports a byte it cannot read (not UTF-8, a
+ * control character) by its offset only, and its mark stays at 1:1. */
+static yaml_mark_t offset_mark(const char *text, size_t len, size_t off)
+{
+    yaml_mark_t m = { off, 0, 0 };
+    for (size_t i = 0; i < off && i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n' || (c == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
+            m.line++;
+            m.column = 0;
+        } else if ((c & 0xc0) != 0x80) {   /* not a UTF-8 continuation byte */
+            m.column++;
+        }
+    }
+    return m;
+}
+
 pario_status pario_yaml_parse(const char *path, const char *text, size_t len, int code, yaml_document_t *doc)
 {
     loader L = { .path = path, .code = code, .doc = doc };
@@ -533,6 +551,8 @@ pario_status pario_yaml_parse(const char *path, const char *text, size_t len, in
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
             const char *problem = parser.problem ? parser.problem : "parse error";
+            if (parser.error == YAML_READER_ERROR)   /* a bad byte: libyaml gives its offset, not a mark */
+                parser.problem_mark = offset_mark(text, len, parser.problem_offset);
             if (parser.error == YAML_MEMORY_ERROR)
                 st = pario_error(code, "%s: out of memory", path);
             else if (ended)

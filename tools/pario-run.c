@@ -469,7 +469,7 @@ int main(int argc, char **argv)
     memset(&cs, 0, sizeof cs);
     pario_status st = pario_parse(&tool, argc, argv, &c, &o, MPI_COMM_WORLD);
     if (!pario_failed(&st) && !job)
-        st = pario_sys_error(ENOMEM, "the job", NULL);
+        st = pario_sys_error(ENOMEM, "the job", c.args[0]);
     else if (job)
         memset(job, 0, sizeof *job);
     /* the inputs come one way: INPUT arguments beside --inputs were dropped */

@@ -29,6 +29,23 @@ printf 'name: yes\n%s\noperations: [sum]\n' "$NODATA" > nameyes.yaml
 printf 'input: {data: off}\noperations: [sum]\n' > dataoff.yaml
 
 expect_error 1 2 '^pario-run: error: yamlerr.yaml:[12]:[0-9]+: not valid YAML' pario-run yamlerr.yaml
+# a byte libyaml cannot read is placed where it is (every one said 1:1:
+# libyaml gives such errors an offset, not a mark; a hostile-user pass)
+printf 'input: {data: x.bin}\noperations: [sum]\nname: "ab\377cd"\n' > bad8.yaml
+printf 'input: {data: x.bin}\noperations: [sum]\nname: ab\001cd\n' > ctl.yaml
+printf 'input: {data: x.bin}\r\noperations: [sum]\r\nname: abcd\000\n' > nul.yaml
+printf 'input: {data: "\303\251\303\251\377"}\n' > utf.yaml
+expect_error 1 2 '^pario-run: error: bad8\.yaml:3:10: not valid YAML: invalid leading UTF-8 octet$' pario-run bad8.yaml
+expect_error 2 2 '^pario-run: error: ctl\.yaml:3:9: not valid YAML: control characters are not allowed$' pario-run ctl.yaml
+expect_error 1 2 '^pario-run: error: nul\.yaml:3:11: not valid YAML: control characters are not allowed$' pario-run nul.yaml
+expect_error 1 2 '^pario-run: error: utf\.yaml:1:18: not valid YAML: invalid leading UTF-8 octet$' pario-run utf.yaml
+# an entry of input.data listed twice is placed in the job (it named only the file)
+printf 'input:\n  data:\n    - a.bin\n    - b.bin\n    - a.bin\noperations: [sum]\n' > dupdata.yaml
+expect_error 2 2 "^pario-run: error: dupdata\\.yaml:5:7: input\\.data\\[2\\]: 'a\\.bin' is listed twice \\(also input\\.data\\[0\\]; each input once\\)\$" pario-run --check dupdata.yaml
+printf -- '- input: {data: a.bin}\n' > listjob.yaml
+# memory for the job itself names the job file (it said "the job: Cannot allocate memory")
+PARIO_FAULT=alloc:rank=1 expect_error 2 1 '^pario-run: error: listjob\.yaml: the job: Cannot allocate memory \(rank 1\)$' pario-run listjob.yaml
+expect_error 1 2 '^pario-run: error: listjob\.yaml:1:1: job: expected a mapping \(name, input, distribution, io, operations, axis, skip_nan, output, schedule, keep_going\)$' pario-run listjob.yaml
 expect_error 1 2 '^pario-run: error: empty.yaml:1:[0-9]+: empty job file' pario-run empty.yaml
 expect_error 2 2 '^pario-run: error: noinput.yaml:1:[0-9]+: input: missing \(required\)' pario-run noinput.yaml
 expect_error 1 2 '^pario-run: error: nodata.yaml:3:[0-9]+: input.data: missing \(required\)' pario-run nodata.yaml

@@ -428,6 +428,81 @@ static int has_backref(const char *pat)
     return 0;
 }
 
+/* One regex (p zeroed but for icase). GNU grep matches a pattern with its own
+ * matcher (dfa.c), which translate() makes glibc's regex read alike (re); but a
+ * pattern with a back-reference, and every pattern of a list that holds one,
+ * it also checks with glibc's regex as given, which reads a few things
+ * otherwise ("x\b*(a)\1" needs the \b; "o\>{1}" matches nothing): with raw,
+ * that reading (raw) must match too. */
+static pario_status compile_regex(pario_grep_pattern *p, const char *pattern, int extended, int icase, int raw)
+{
+    size_t n = strlen(pattern);
+    p->icase = icase;
+    p->backref = has_backref(pattern);
+    struct re_pattern_buffer *re = calloc(1, sizeof *re);
+    char *lit = malloc(n + 1);
+    if (!re || !lit) {
+        free(re);
+        free(lit);
+        return pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    }
+    char *tr = NULL, *warn = NULL;
+    int confusing = 0;
+    re_syntax_options = (extended ? RE_SYNTAX_EGREP : RE_SYNTAX_GREP) | (icase ? RE_ICASE : 0) | RE_NO_SUB;
+    /* grep's errors: glibc's on the pattern as given (grep compiles it too),
+     * then its own parser's; the rewritten pattern is the one that runs */
+    struct re_pattern_buffer *as_given = NULL;
+    if (raw && !(as_given = calloc(1, sizeof *as_given)))
+        return free(re), free(lit), pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    if (as_given && !(as_given->fastmap = malloc(256)))
+        return free(as_given), free(re), free(lit), pario_error(PARIO_ERR_RUNTIME, "out of memory");
+    const char *err = re_compile_pattern(pattern, n, as_given ? as_given : re);
+    if (as_given && err) {
+        regfree(as_given);
+        free(as_given);
+        as_given = NULL;
+    }
+    regfree(re);
+    memset(re, 0, sizeof *re);
+    if (!err && !translate(pattern, extended, &tr, &warn, &confusing))
+        err = "out of memory";
+    if (!err && confusing)
+        err = "character class syntax is [[:space:]], not [:space:]";
+    if (!err)
+        err = (re->fastmap = malloc(256)) ? re_compile_pattern(tr, strlen(tr), re) : "out of memory";
+    if (err) {
+        pario_status st = pario_error(PARIO_ERR_USAGE, "pattern '%s': %s", pattern, err);
+        regfree(re); /* the fastmap, and whatever a failed compile left */
+        free(re);
+        if (as_given) {
+            regfree(as_given);
+            free(as_given);
+        }
+        free(lit);
+        free(tr);
+        free(warn);
+        return st;
+    }
+    re->not_bol = re->not_eol = 0;
+    p->re = re;
+    if (as_given)
+        as_given->not_bol = as_given->not_eol = 0;
+    p->raw = as_given;
+    p->warnings = warn;
+    size_t len = 0;
+    int pure = 0;
+    int has_lit = pario_grep_required_literal(tr, extended, lit, &len, &pure);
+    free(tr);
+    if (has_lit) {
+        p->lit = lit;
+        p->lit_len = len;
+        p->fixed = pure;
+    } else {
+        free(lit);
+    }
+    return pario_ok();
+}
+
 /* A list of regexes (newlines: several -e, or one pattern of several lines) with
  * a back-reference: as GNU grep, each line is compiled on its own, so that \1 is
  * its own line's group (one regex of alternatives numbered the groups across
@@ -445,7 +520,7 @@ static pario_status compile_regex_list(pario_grep_pattern *p, const char *patter
         char *nl = strchr(line, '\n');
         if (nl)
             *nl = '\0';
-        st = pario_grep_compile(&p->alts[i], line, 0, extended, icase);
+        st = compile_regex(&p->alts[i], line, extended, icase, 1);
         if (!pario_failed(&st)) {
             p->nalts = i + 1;
             if (p->alts[i].warnings) { /* each line's warnings, in order */
@@ -480,51 +555,7 @@ pario_status pario_grep_compile(pario_grep_pattern *p, const char *pattern, int 
         p->lit_len = n;
         return p->lit ? pario_ok() : pario_error(PARIO_ERR_RUNTIME, "out of memory");
     }
-    struct re_pattern_buffer *re = calloc(1, sizeof *re);
-    char *lit = malloc(n + 1);
-    if (!re || !lit) {
-        free(re);
-        free(lit);
-        return pario_error(PARIO_ERR_RUNTIME, "out of memory");
-    }
-    char *tr = NULL, *warn = NULL;
-    int confusing = 0;
-    re_syntax_options = (extended ? RE_SYNTAX_EGREP : RE_SYNTAX_GREP) | (icase ? RE_ICASE : 0) | RE_NO_SUB;
-    /* grep's errors: glibc's on the pattern as given (grep compiles it too),
-     * then its own parser's; the rewritten pattern is the one that runs */
-    const char *err = re_compile_pattern(pattern, n, re);
-    regfree(re);
-    memset(re, 0, sizeof *re);
-    if (!err && !translate(pattern, extended, &tr, &warn, &confusing))
-        err = "out of memory";
-    if (!err && confusing)
-        err = "character class syntax is [[:space:]], not [:space:]";
-    if (!err)
-        err = (re->fastmap = malloc(256)) ? re_compile_pattern(tr, strlen(tr), re) : "out of memory";
-    if (err) {
-        pario_status st = pario_error(PARIO_ERR_USAGE, "pattern '%s': %s", pattern, err);
-        regfree(re); /* the fastmap, and whatever a failed compile left */
-        free(re);
-        free(lit);
-        free(tr);
-        free(warn);
-        return st;
-    }
-    re->not_bol = re->not_eol = 0;
-    p->re = re;
-    p->warnings = warn;
-    size_t len = 0;
-    int pure = 0;
-    int has_lit = pario_grep_required_literal(tr, extended, lit, &len, &pure);
-    free(tr);
-    if (has_lit) {
-        p->lit = lit;
-        p->lit_len = len;
-        p->fixed = pure;
-    } else {
-        free(lit);
-    }
-    return pario_ok();
+    return compile_regex(p, pattern, extended, icase, has_backref(pattern));
 }
 
 void pario_grep_free(pario_grep_pattern *p)
@@ -536,6 +567,10 @@ void pario_grep_free(pario_grep_pattern *p)
         regfree(p->re); /* frees the fastmap too */
         free(p->re);
     }
+    if (p->raw) {
+        regfree(p->raw);
+        free(p->raw);
+    }
     free(p->lit);
     free(p->warnings);
     memset(p, 0, sizeof *p);
@@ -544,15 +579,23 @@ void pario_grep_free(pario_grep_pattern *p)
 int pario_grep_line_matches(const pario_grep_pattern *p, const char *line, size_t n)
 {
     if (p->alts) {
-        for (int i = 0; i < p->nalts; i++) {
-            int m = pario_grep_line_matches(&p->alts[i], line, n);
-            if (m)
-                return m;
-        }
+        /* any line matches: those without a back-reference first (cheap; a
+         * back-reference can take exponential time, and GNU grep took the line
+         * at once where another pattern of the list matched it) */
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < p->nalts; i++) {
+                if (p->alts[i].backref != pass)
+                    continue;
+                int m = pario_grep_line_matches(&p->alts[i], line, n);
+                if (m)
+                    return m;
+            }
         return 0;
     }
     if (!p->re)
         return 1; /* fixed strings are matched by the caller's search */
     regoff_t r = re_search(p->re, line, (regoff_t)n, 0, (regoff_t)n, NULL);
+    if (r >= 0 && p->raw)
+        r = re_search(p->raw, line, (regoff_t)n, 0, (regoff_t)n, NULL);
     return r >= 0 ? 1 : r == -1 ? 0 : -1;
 }

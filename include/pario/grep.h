@@ -28,6 +28,10 @@ typedef struct pario_grep_pattern {
     char *warnings;      /* GNU grep's warnings on the pattern, one per line, or NULL */
     struct pario_grep_pattern *alts; /* a list of regexes with a back-reference: each */
     int nalts;                       /* line on its own (\1 is its own group), any matches */
+    void *raw;           /* a pattern with a back-reference, or in a list with one: glibc's
+                            reading of it as given (re), which must match too, as GNU grep
+                            checks such patterns with glibc's regex after its own matcher */
+    int backref;         /* the pattern holds a back-reference (tried after the others) */
 } pario_grep_pattern;
 
 /* fixed: -F; extended: -E; icase: -i. A newline in a -F pattern is a usage error;

@@ -236,6 +236,20 @@ agree 2 8 pario-grep "grep -a" -c -F -e '(x' -e 'a.b' $F
 agree 4 64 pario-grep "grep -a" -n -e '\(e\)\1' -e '\([0-9]\)\1' $F
 agree 1 64 pario-grep "grep -a" -c -v -i -E -e '(E)\1' -e 'NEEDLE' $F
 agree 2 8 pario-grep "grep -a" -c -e '' -e needle $F
+# a pattern with a back-reference, and every pattern of a list with one, is
+# also read as glibc reads it: an operator on an anchor keeps the anchor
+# ("x\b*(a)\1" needs the \b) and "\>{1}" matches nothing (pario-grep took the
+# line); and in a list a line another pattern matches is taken at once (an
+# exponential back-reference first ran past every timeout; hostile-user pass)
+printf 'xa\nfoo\nxxa\nx a\n' > anchors.txt
+head -c 22 /dev/zero | tr '\0' a > a22.txt; echo >> a22.txt
+agree 2 8 pario-grep "grep -a" -E 'x\b*(a)\1*' anchors.txt
+agree 3 8 pario-grep "grep -a" 'x\b*\(a\)\1*' anchors.txt
+agree 1 64 pario-grep "grep -a" -E 'x\<?(a)\1*' anchors.txt
+agree 2 64 pario-grep "grep -a" -E -e 'o\>{1}' -e '(z)\1' anchors.txt
+agree 2 8 pario-grep "grep -a" -e 'o\>\{1\}' -e '\(z\)\1' anchors.txt
+agree 1 64 pario-grep "grep -a" -c -e 'a*\(a\)\1*' -e a a22.txt
+agree 2 8 pario-grep "grep -a" -c -v -e 'a*\(a\)\1*' -e '^' a22.txt
 # two matchers are grep's usage error, not the last one winning (-E -F
 # searched for the fixed string; a hostile-user pass)
 for m in "-E -F" "-F -E" "-G -E" "-E -G" "-EF"; do

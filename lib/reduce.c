@@ -440,7 +440,7 @@ pario_status pario_reduce_dataset(const pario_dataset *ds, const pario_view *vie
         if (!pario_failed(&st))
             st = pario_hist_init(&res->hist, spec->bins, lo, hi);
         if (!pario_failed(&st))
-            pario_hist_for_dtype(&res->hist, ds->dtype, spec);
+            st = pario_hist_for_dtype(&res->hist, ds->dtype, spec);
         if (pario_agree(&st, comm))
             return st;
     }

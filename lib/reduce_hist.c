@@ -19,6 +19,25 @@
 #else
 #define NO_FMA __attribute__((optimize("fp-contract=off")))
 #endif
+/* h->near and h->near32 (pario_hist): the kernels' arithmetic is monotone,
+ * so a value whose image lies farther than every edge's image from the edges'
+ * whole numbers is in the bin its image's floor says */
+NO_FMA
+static void hist_near(pario_hist *h)
+{
+    double d = 0.0, d32 = 0.0;
+    const float n32 = (float)h->norm;
+    for (uint64_t k = 0; k <= h->bins; k++) {
+        volatile double t = (h->edges[k] - h->lo) * h->norm;
+        double f = t + 1.0, g = fma(h->edges[k] - h->lo, h->norm, 1.0), w = (double)k + 1.0;
+        float c = fmaf((float)(h->edges[k] - h->lo), n32, 0.5f);
+        d = fmax(d, fmax(fabs(f - w), fabs(g - w)));
+        d32 = fmax(d32, fabs((double)c - ((double)k + 0.5)));
+    }
+    h->near = d;
+    h->near32 = d32;
+}
+
 NO_FMA
 pario_status pario_hist_init(pario_hist *h, uint64_t bins, double lo, double hi)
 {
@@ -58,6 +77,7 @@ pario_status pario_hist_init(pario_hist *h, uint64_t bins, double lo, double hi)
                            "--min and --max further apart, or fewer --bins", lo, hi,
                            (unsigned long long)bins);
     }
+    hist_near(h);
     return pario_ok();
 }
 
@@ -83,21 +103,32 @@ static int decimal_floor(const char *text, __int128 *out)
     return 1;
 }
 
-void pario_hist_for_dtype(pario_hist *h, pario_dtype t, const pario_reduce_spec *spec)
+pario_status pario_hist_for_dtype(pario_hist *h, pario_dtype t, const pario_reduce_spec *spec)
 {
     h->int_lo = h->int_hi = 0;
     if (t == PARIO_FLOAT32) {
         /* numpy: linspace(lo, hi, bins + 1, dtype=float32) for float32 data,
          * and the range test against its first and last edges */
+        double lo = h->lo, hi = h->hi;
         for (uint64_t i = 0; i <= h->bins; i++)
             h->edges[i] = (double)(float)h->edges[i];
+        /* edges that meet in float32 leave bins of no width, which numpy fills
+         * by its own arithmetic's accidents and pario dropped (all of 1e9 with
+         * --min 1e9 --max 1e9+1: zeros); refused as a range of float64 edges is */
+        for (uint64_t i = 0; i < h->bins; i++)
+            if (!(h->edges[i] < h->edges[i + 1]))
+                return pario_error(PARIO_ERR_RUNTIME, "histogram range [%.17g, %.17g] cannot be cut into %llu "
+                                   "finite-sized bins of float32 (the data's type; its edges meet at %.9g): give "
+                                   "--min and --max further apart, or fewer --bins", lo, hi,
+                                   (unsigned long long)h->bins, h->edges[i]);
         h->lo = h->edges[0];
         h->hi = h->edges[h->bins];
         h->norm = (double)h->bins / (h->hi - h->lo);
-        return;
+        hist_near(h);
+        return pario_ok();
     }
     if (t != PARIO_INT64 && t != PARIO_UINT64)
-        return;   /* smaller integers are exact in a double */
+        return pario_ok();   /* smaller integers are exact in a double */
     const __int128 big = (__int128)1 << 53;
     __int128 b;
     if (spec->have_lo && pario_decimal_ceil(spec->lo_text, &b, NULL) && (b >= big || b <= -big)) {
@@ -113,4 +144,5 @@ void pario_hist_for_dtype(pario_hist *h, pario_dtype t, const pario_reduce_spec 
         else if (t == PARIO_UINT64 && b >= 0 && b < (__int128)UINT64_MAX)
             h->int_hi = 1, h->uhi = (uint64_t)b;
     }
+    return pario_ok();
 }

@@ -122,7 +122,7 @@ static pario_status hist_ranges(const pario_dataset *ds, size_t n, const pario_r
         if (!pario_failed(&s))
             s = pario_hist_init(&res[i].hist, spec->bins, lo, hi);
         if (!pario_failed(&s))
-            pario_hist_for_dtype(&res[i].hist, ds[i].dtype, spec);
+            s = pario_hist_for_dtype(&res[i].hist, ds[i].dtype, spec);
         if (pario_failed(&s)) {
             char m[PARIO_MSG_MAX];
             memcpy(m, s.msg, sizeof m);
@@ -159,7 +159,7 @@ static pario_status run_passes(struct reduce_ctx *cp, size_t n, const pario_task
         for (size_t i = 0; i < n && !pario_failed(&gst); i++)
             gst = pario_hist_init(&res[i].hist, spec->bins, spec->lo, spec->hi);
         for (size_t i = 0; i < n && !pario_failed(&gst); i++)
-            pario_hist_for_dtype(&res[i].hist, ds[i].dtype, spec);
+            gst = pario_hist_for_dtype(&res[i].hist, ds[i].dtype, spec);
         if (pario_agree(&gst, comm))
             return gst;
     }

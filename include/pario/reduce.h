@@ -116,6 +116,11 @@ typedef struct pario_hist {
     uint64_t bins;
     double lo, hi, norm;    /* norm = bins / (hi - lo) */
     double *edges;          /* bins + 1, as numpy.linspace(lo, hi, bins + 1) */
+    /* how far an edge's own image in the kernels' fast arithmetic lies from
+     * its whole number (f = (x - lo) norm + 1 in doubles, with or without a
+     * fused multiply-add; c = fl32(x - lo) norm + 1/2 in floats): a value
+     * within that of a whole number is binned against the edges exactly */
+    double near, near32;
     /* int64/uint64 data with a --min or --max of 2^53 or more: the range test in
      * integers, as numpy's for integer bounds (a value whose double rounds onto
      * the bound's is not counted when the integer lies outside) */
@@ -131,7 +136,7 @@ void pario_hist_free(pario_hist *h);
  * exact integer bounds of the range test (above) from the bounds' text
  * (spec->lo_text, hi_text when given); for float32 the edges (and so lo and
  * hi) rounded to float32, as numpy makes them for float32 data. */
-void pario_hist_for_dtype(pario_hist *h, pario_dtype t, const struct pario_reduce_spec *spec);
+pario_status pario_hist_for_dtype(pario_hist *h, pario_dtype t, const struct pario_reduce_spec *spec);
 
 /* ---- the pipeline ---- */
 typedef struct pario_reduce_result {

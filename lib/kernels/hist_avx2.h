@@ -35,6 +35,14 @@ static inline int32_t hist_exact_index(double v, const pario_hist *h)
  * add to memory took twice as long on the AMD EPYC) and hold up to 2^32 - 1
  * pairs (callers: n < 2^32). */
 #define HIST_NEAR32(bins) (((double)(bins) + 2) * 0x1p-21)
+/* the distance from a whole number above which c's bin stands: within
+ * HIST_NEAR32 of a half, or of where an edge's own c lies (h->near32: float
+ * edges, or a range far from zero); all values when that is half a bin */
+static inline float hist_thr32(const pario_hist *h)
+{
+    double near = HIST_NEAR32(h->bins) + 2.0 * h->near32;
+    return near < 0.5 ? (float)(0.5 - near) : -1.0f;
+}
 /* where that bound holds: few bins, and a norm whose float is normal and whose
  * product with a subnormal float's error (2^-150) stays negligible */
 static inline int hist_avx2_ok(const pario_hist *h)
@@ -74,7 +82,7 @@ AVX2_TARGET static void hist_pairs_add(struct hist_pairs *hp, const double *rest
     const __m256d vlo = _mm256_set1_pd(h->lo);
     const __m256 vnorm = _mm256_set1_ps((float)h->norm), vhalf = _mm256_set1_ps(0.5f);
     const __m256 cmin = _mm256_set1_ps(0.25f), cmax = _mm256_set1_ps((float)bins + 1.25f);
-    const __m256 vbig = _mm256_set1_ps(big), thr = _mm256_set1_ps((float)(0.5 - HIST_NEAR32(bins)));
+    const __m256 vbig = _mm256_set1_ps(big), thr = _mm256_set1_ps(hist_thr32(h));
     const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
     const __m256i pairoff = _mm256_set1_epi32((int)((bigbits << 7) + bigbits));
     uint32_t *restrict pt = hp->pt;

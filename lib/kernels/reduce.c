@@ -882,6 +882,13 @@ MINMAX(mm_f64, double)
 /* distance of f from a whole number below which rounding may have moved a value
  * across an edge: f is off by a few ulps (f <= bins + 1), far below this */
 #define HIST_NEAR 1e-7
+/* HIST's threshold: a value's f farther than this from a whole number's half
+ * is binned by its floor; else exactly (h->near: where the edges' own f lie) */
+static inline double hist_thr(const pario_hist *h)
+{
+    double near = HIST_NEAR + 2.0 * h->near;
+    return near < 0.5 ? 0.5 - near : -1.0;
+}
 #define HIST_SMALL 1024 /* bins counted in the stack's sub-histograms */
 /* Up to 126 bins, on long runs: counted by pairs of values (one from each half
  * of a batch), one 16-bit counter per pair of bins, so one increment (the store
@@ -1023,6 +1030,7 @@ PARIO_CLONES static void hist_pairs_fold(uint16_t *pt, int32_t bins, uint64_t *c
         const double lo = h->lo, hi = h->hi, norm = h->norm;                           \
         const double *restrict e = h->edges;                                           \
         const int32_t bins = (int32_t)h->bins;                                         \
+        const double thr = hist_thr(h);                                                \
         const double top = (double)bins + 1.5; /* clamps to [0.5, top]: whole part is the index, \
                                                   and a clamped value is never near an edge */ \
         int32_t idx[HIST_BATCH];                                                       \
@@ -1047,7 +1055,7 @@ PARIO_CLONES static void hist_pairs_fold(uint16_t *pt, int32_t bins, uint64_t *c
                 double c = f > 0.5 ? f : 0.5; /* NaN -> 0.5 */                         \
                 c = c < top ? c : top;                                                 \
                 int32_t k = (int32_t)c; /* floor: c > 0 */                             \
-                near_any += fabs((c - (double)k) - 0.5) > 0.5 - HIST_NEAR;             \
+                near_any += fabs((c - (double)k) - 0.5) > thr;                         \
                 idx[j] = k;                                                            \
             }                                                                          \
             if (near_any)                                                              \

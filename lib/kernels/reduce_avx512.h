@@ -71,7 +71,7 @@ sweep_avx512(const double *restrict x, size_t n, const double sig[4], double sh,
     const __m512d vlo = _mm512_set1_pd(hs ? h->lo : 0);
     const __m512 vnorm = _mm512_set1_ps(hs ? (float)h->norm : 0), vhalf = _mm512_set1_ps(0.5f);
     const __m512 cmin = _mm512_set1_ps(0.25f), cmax = _mm512_set1_ps((float)bins + 1.25f);
-    const __m512 vbig = _mm512_set1_ps(big), thr = _mm512_set1_ps((float)(0.5 - HIST_NEAR32(bins)));
+    const __m512 vbig = _mm512_set1_ps(big), thr = _mm512_set1_ps(hs ? hist_thr32(h) : 0.0f);
     const __m256i pairoff = _mm256_set1_epi32((int)((bigbits << 7) + bigbits));
     uint32_t *restrict pt = hs ? hp->pt : NULL;
     const size_t half = n / 16 * 8;

@@ -64,6 +64,30 @@ with open('f4cases', 'w') as out:
         c, e = np.histogram(a, bins, rng) if rng else np.histogram(a, bins)
         arg = '--min %r --max %r' % rng if rng else ''
         out.write('%d|%d|%s|%s|%s\n' % (t, bins, arg, ','.join(map(str, c)), ','.join(repr(float(x)) for x in e)))
+# values on interior edges whose images in the kernels' fast arithmetic lie
+# far from whole numbers: a range far from zero (float64), float32 edges that
+# another value in the batch decided (float32), an int64 edge rounded onto a
+# value (int64); numpy's counts (a hostile-user pass, session 25: the bins
+# moved with the rank count, --chunk and the kernel)
+with open('nearcases', 'w') as out:
+    lo, hi = 141868435072.107, 141868435086.29382
+    e = np.linspace(lo, hi, 11)[1:-1]
+    a = np.concatenate([e, np.nextafter(e, np.inf), np.nextafter(e, -np.inf)])
+    cases = [('n64', a, 10, lo, hi), ('n32', np.array([0.1] * 100 + [0.6], dtype='f4'), 64, -0.4, 0.6),
+             ('ni64', np.array([9007199254740990, 9007199254740989, 9007199254740991], dtype='<i8'), 2,
+              9007199254740987, 9007199254740994)]
+    for t in range(4):
+        lo, hi = float(r.uniform(-1e12, 1e12)), 0.0
+        hi = lo + float(r.uniform(1, 100))
+        e = np.linspace(lo, hi, 8)[1:-1]
+        cases.append(('nr%d' % t, np.concatenate([e, np.nextafter(e, np.inf), np.nextafter(e, -np.inf)]), 7, lo, hi))
+    for name, a, bins, lo, hi in cases:
+        a.tofile(name + '.bin')
+        open(name + '.bin.yaml', 'w').write('dtype: %s\nshape: [%d]\n' % (a.dtype.name, len(a)))
+        c = np.histogram(a, bins=bins, range=(lo, hi))[0]
+        out.write('%s|%d|%r|%r|%s\n' % (name, bins, lo, hi, ','.join(map(str, c))))
+# float32 data all in edges that meet in float32
+np.full(11, 1e9, dtype='f4').tofile('meet.bin'); open('meet.bin.yaml', 'w').write('dtype: float32\nshape: [11]\n')
 # subnormals
 np.array([-1e-310, 5e-324, 2.5e-320], dtype='<f8').tofile('sub.bin'); open('sub.bin.yaml', 'w').write('dtype: float64\nshape: [3]\n')
 # an empty float dataset of two dimensions
@@ -189,6 +213,21 @@ while IFS='|' read -r t bins arg want edges; do
   mpirun $n pario-reduce --op hist --bins "$bins" $arg --format json "f4_$t.bin" > "f4_$t.json" 2>&1 </dev/null
   defer "float32 histogram (case $t, $bins bins, n=$n): numpy's counts and edges" counts "f4_$t.json" "$want" "$edges"
 done < f4cases
+# edges whose images lie far from whole numbers: numpy's counts at 1-3 ranks,
+# chunks of 8 and 24 bytes and the default, and every kernel
+while IFS='|' read -r name bins lo hi want; do
+  for run in "1 8 default" "2 24 avx2" "3 1Mi clones" "1 1Mi avx512" "2 8 default"; do
+    set -- $run
+    PARIO_REDUCE_KERNEL=$3 mpirun $1 pario-reduce --op hist --bins "$bins" --min "$lo" --max "$hi" --chunk $2 \
+      --format json "$name.bin" > "$name.$1.$2.$3.json" 2>&1 </dev/null
+    defer "histogram of values on edges far from whole numbers ($name, n=$1, chunk $2, kernel $3): numpy's counts" \
+      counts "$name.$1.$2.$3.json" "$want"
+  done
+done < nearcases
+# float32 edges that meet: refused (every count was 0, exit 0; numpy's own
+# arithmetic put all of them in bin 1)
+expect_error 2 1 '^pario-reduce: error: histogram range \[1000000000, 1000000001\] cannot be cut into 7 finite-sized bins of float32 \(the data.s type; its edges meet at 1e\+09\)' \
+  pario-reduce --op hist --bins 7 --min 1e9 --max 1000000001 meet.bin
 # subnormal results as the shortest text that reads back, as Python's repr
 # (-1e-310 was printed -9.99999999999997e-311)
 mpirun 2 pario-reduce --op min,max --format json sub.bin > sub.json 2>&1

@@ -428,6 +428,31 @@ static int has_backref(const char *pat)
     return 0;
 }
 
+/* A regex buffer with its fastmap, compiled from pat (syntax: re_syntax_options)
+ * into *out; NULL and glibc's message (or "out of memory") on failure. */
+static const char *compile_buf(const char *pat, struct re_pattern_buffer **out)
+{
+    struct re_pattern_buffer *re = calloc(1, sizeof *re);
+    const char *err = re && (re->fastmap = malloc(256)) ? re_compile_pattern(pat, strlen(pat), re) : "out of memory";
+    if (err && re) {
+        regfree(re); /* the fastmap, and whatever a failed compile left */
+        free(re);
+        re = NULL;
+    }
+    if (re)
+        re->not_bol = re->not_eol = 0;
+    *out = re;
+    return err;
+}
+
+static void free_buf(struct re_pattern_buffer *re)
+{
+    if (re) {
+        regfree(re); /* frees the fastmap too */
+        free(re);
+    }
+}
+
 /* One regex (p zeroed but for icase). GNU grep matches a pattern with its own
  * matcher (dfa.c), which translate() makes glibc's regex read alike (re); but a
  * pattern with a back-reference, and every pattern of a list that holds one,
@@ -436,57 +461,38 @@ static int has_backref(const char *pat)
  * that reading (raw) must match too. */
 static pario_status compile_regex(pario_grep_pattern *p, const char *pattern, int extended, int icase, int raw)
 {
-    size_t n = strlen(pattern);
     p->icase = icase;
     p->backref = has_backref(pattern);
-    struct re_pattern_buffer *re = calloc(1, sizeof *re);
-    char *lit = malloc(n + 1);
-    if (!re || !lit) {
-        free(re);
-        free(lit);
+    char *lit = malloc(strlen(pattern) + 1);
+    if (!lit)
         return pario_error(PARIO_ERR_RUNTIME, "out of memory");
-    }
     char *tr = NULL, *warn = NULL;
     int confusing = 0;
+    struct re_pattern_buffer *as_given, *re = NULL;
     re_syntax_options = (extended ? RE_SYNTAX_EGREP : RE_SYNTAX_GREP) | (icase ? RE_ICASE : 0) | RE_NO_SUB;
     /* grep's errors: glibc's on the pattern as given (grep compiles it too),
-     * then its own parser's; the rewritten pattern is the one that runs */
-    struct re_pattern_buffer *as_given = NULL;
-    if (raw && !(as_given = calloc(1, sizeof *as_given)))
-        return free(re), free(lit), pario_error(PARIO_ERR_RUNTIME, "out of memory");
-    if (as_given && !(as_given->fastmap = malloc(256)))
-        return free(as_given), free(re), free(lit), pario_error(PARIO_ERR_RUNTIME, "out of memory");
-    const char *err = re_compile_pattern(pattern, n, as_given ? as_given : re);
-    if (as_given && err) {
-        regfree(as_given);
-        free(as_given);
+     * then its own parser's; the rewritten pattern is the one that runs, and
+     * with raw the pattern as given too */
+    const char *err = compile_buf(pattern, &as_given);
+    if (!raw) {
+        free_buf(as_given);
         as_given = NULL;
     }
-    regfree(re);
-    memset(re, 0, sizeof *re);
     if (!err && !translate(pattern, extended, &tr, &warn, &confusing))
         err = "out of memory";
     if (!err && confusing)
         err = "character class syntax is [[:space:]], not [:space:]";
     if (!err)
-        err = (re->fastmap = malloc(256)) ? re_compile_pattern(tr, strlen(tr), re) : "out of memory";
+        err = compile_buf(tr, &re);
     if (err) {
         pario_status st = pario_error(PARIO_ERR_USAGE, "pattern '%s': %s", pattern, err);
-        regfree(re); /* the fastmap, and whatever a failed compile left */
-        free(re);
-        if (as_given) {
-            regfree(as_given);
-            free(as_given);
-        }
+        free_buf(as_given);
         free(lit);
         free(tr);
         free(warn);
         return st;
     }
-    re->not_bol = re->not_eol = 0;
     p->re = re;
-    if (as_given)
-        as_given->not_bol = as_given->not_eol = 0;
     p->raw = as_given;
     p->warnings = warn;
     size_t len = 0;
@@ -563,14 +569,8 @@ void pario_grep_free(pario_grep_pattern *p)
     for (int i = 0; i < p->nalts; i++)
         pario_grep_free(&p->alts[i]);
     free(p->alts);
-    if (p->re) {
-        regfree(p->re); /* frees the fastmap too */
-        free(p->re);
-    }
-    if (p->raw) {
-        regfree(p->raw);
-        free(p->raw);
-    }
+    free_buf(p->re);
+    free_buf(p->raw);
     free(p->lit);
     free(p->warnings);
     memset(p, 0, sizeof *p);

@@ -117,21 +117,50 @@ static int cmp_ident(const void *pa, const void *pb)
     return c ? c : (a->i < b->i ? -1 : a->i > b->i);
 }
 
+/* A name and its place in the list, sorted by name then place. */
+struct named {
+    const char *name;
+    size_t i;
+};
+
+static int cmp_named(const void *pa, const void *pb)
+{
+    const struct named *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+int pario_names_repeated(const char *const *names, size_t n, size_t *later, size_t *first)
+{
+    struct named *v = malloc(sizeof *v * (n ? n : 1));
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        v[i] = (struct named){ names[i], i };
+    qsort(v, n, sizeof *v, cmp_named);
+    int found = 0;
+    for (size_t k = 1; k < n; k++)
+        if (strcmp(v[k].name, v[k - 1].name) == 0 && (!found || v[k].i < *later)) {
+            *later = v[k].i;
+            *first = v[k - 1].i;
+            found = 1;
+        }
+    free(v);
+    return found;
+}
+
 pario_status pario_inputs_check_unique(const pario_inputs *in)
 {
     pario_status st = pario_ok();
-    char **sorted = malloc(sizeof *sorted * (in->n ? in->n : 1));
     struct ident *id = calloc(in->n ? in->n : 1, sizeof *id);
-    if (!sorted || !id) {
-        free(sorted);
+    size_t later, first;
+    int rep = id ? pario_names_repeated((const char *const *)in->paths, in->n, &later, &first) : -1;
+    if (rep < 0) {
         free(id);
         return pario_sys_error(ENOMEM, "the list of inputs", NULL);
     }
-    memcpy(sorted, in->paths, sizeof *sorted * in->n);
-    qsort(sorted, in->n, sizeof *sorted, cmp_str);
-    for (size_t i = 1; i < in->n && !pario_failed(&st); i++)
-        if (strcmp(sorted[i], sorted[i - 1]) == 0)
-            st = pario_error(PARIO_ERR_USAGE, "%s: listed twice among the inputs (each input once)", sorted[i]);
+    if (rep)
+        st = pario_error(PARIO_ERR_USAGE, "%s: listed twice among the inputs (each input once)", in->paths[later]);
     /* the same file under two spellings */
     size_t m = 0;
     for (size_t i = 0; i < in->n && !pario_failed(&st); i++) {
@@ -180,7 +209,6 @@ pario_status pario_inputs_check_unique(const pario_inputs *in)
     }
     for (size_t k = 0; k < m; k++)
         free(id[k].dset);
-    free(sorted);
     free(id);
     return st;
 }

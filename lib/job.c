@@ -13,6 +13,7 @@
 #include "pario/job.h"
 #include "pario/opts.h"
 #include "pario/output.h"
+#include "pario/tasks.h"
 #include "yaml_load.h"
 
 typedef struct ctx {
@@ -92,40 +93,25 @@ static yaml_node_t *lookup(const ctx *c, const yaml_node_t *map, const char *key
     return NULL;
 }
 
-/* An entry of input.data for the sort below: its text and its position. */
-struct entry {
-    const char *text;
-    size_t i;
-};
-
-static int cmp_entry(const void *pa, const void *pb)
-{
-    const struct entry *a = pa, *b = pb;
-    int k = strcmp(a->text, b->text);
-    return k ? k : (a->i > b->i) - (a->i < b->i);
-}
-
 /* input.data names no entry twice, said at the second one (pario_inputs_check_unique
  * finds the same file under two spellings later, without a place in the job). */
 static pario_status distinct_data(const ctx *c, const yaml_node_t *d)
 {
-    size_t n = c->job->ndata;
-    struct entry *e = malloc(n * sizeof *e);
-    if (!e)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for input.data", c->path);
-    size_t off = 0;
-    for (size_t i = 0; i < n; off += strlen(c->job->data_list + off) + 1, i++)
-        e[i] = (struct entry){ c->job->data_list + off, i };
-    qsort(e, n, sizeof *e, cmp_entry);
+    size_t n = c->job->ndata, off = 0, later, first;
+    const char **names = malloc(n * sizeof *names);
+    for (size_t i = 0; names && i < n; off += strlen(c->job->data_list + off) + 1, i++)
+        names[i] = c->job->data_list + off;
+    int rep = names ? pario_names_repeated(names, n, &later, &first) : -1;
     pario_status st = pario_ok();
-    for (size_t k = 1; k < n && !pario_failed(&st); k++)
-        if (strcmp(e[k].text, e[k - 1].text) == 0) {
-            char field[64];
-            snprintf(field, sizeof field, "input.data[%zu]", e[k].i);
-            st = err(c, node(c, d->data.sequence.items.start[e[k].i]), field,
-                     "'%.200s' is listed twice (also input.data[%zu]; each input once)", e[k].text, e[k - 1].i);
-        }
-    free(e);
+    if (rep < 0)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for input.data", c->path);
+    if (rep > 0) {
+        char field[64];
+        snprintf(field, sizeof field, "input.data[%zu]", later);
+        st = err(c, node(c, d->data.sequence.items.start[later]), field,
+                 "'%.200s' is listed twice (also input.data[%zu]; each input once)", names[later], first);
+    }
+    free(names);
     return st;
 }
 

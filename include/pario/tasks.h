@@ -50,6 +50,10 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list);
  * device and inode (./x, d/../x, a hard or symbolic link) with the same dataset
  * path. A usage error naming both spellings otherwise. */
 pario_status pario_inputs_check_unique(const pario_inputs *in);
+/* The first name of names[0..n-1] written again, in list order: 1 with *later
+ * the index of its second writing and *first of its first, 0 when every name
+ * is written once, -1 when out of memory. */
+int pario_names_repeated(const char *const *names, size_t n, size_t *later, size_t *first);
 /* Collective: agree on st (rank 0's building), then give every rank rank 0's list. */
 pario_status pario_inputs_share(pario_inputs *in, pario_status st, MPI_Comm comm);
 void pario_inputs_free(pario_inputs *in);

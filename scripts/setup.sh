@@ -84,11 +84,12 @@ test)
     list=$(make -s print-tests | grep -o 'tests/[^ ]*' | tr '\n' ' ')
   fi
   for t in $ALONE; do list=$(echo " $list " | sed "s| $t | |"); done
-  # the longest tests first (seconds alone on 2 cores, session 15), so that
+  # the longest tests first (seconds alone on 2 cores, session 26), so that
   # make -j2 does not end on one long test while the other core idles
-  FIRST="tests/mpi/changing_input.sh tests/mpi/memflat.sh tests/mpi/floats.sh tests/mpi/h5_read.sh
-    tests/mpi/pool.sh tests/mpi/train.sh tests/mpi/formats.sh tests/mpi/pi.sh tests/mpi/defects.sh
-    tests/mpi/text.sh tests/mpi/convert.sh tests/examples/tutorial.sh"
+  FIRST="tests/mpi/changing_input.sh tests/mpi/formats_write.sh tests/mpi/formats.sh tests/mpi/floats.sh
+    tests/mpi/pi.sh tests/mpi/pool.sh tests/mpi/pi_lock.sh tests/mpi/memflat.sh tests/mpi/guard.sh
+    tests/mpi/convert.sh tests/mpi/text.sh tests/mpi/h5_read.sh tests/mpi/train.sh tests/mpi/defects.sh
+    tests/examples/tutorial.sh tests/mpi/csv.sh"
   FIRST=$(echo $FIRST) first="" rest=""
   for t in $FIRST; do case " $list " in *" $t "*) first="$first $t" ;; esac; done
   for t in $list; do case " $FIRST " in *" $t "*) ;; *) rest="$rest $t" ;; esac; done

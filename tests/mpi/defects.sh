@@ -163,8 +163,9 @@ expect_error 3 2 "^pario-reduce: error: distribution 'rows-cyclic:3': 2147483653
   pario-reduce --op sum --dist rows-cyclic:3 wide.bin
 # tiles on such rows: the default grid keeps rows whole (P x 1) at any rank
 # count (MPI_Dims_create's 2 x 2 was refused at 4 ranks); shown by --explain,
-# the read stopped by a fault
-PARIO_FAULT=read:rank=0 mpirun 4 pario-count --value 0 --dist tiles --explain wide.bin >wide.txt 2>&1
+# the read stopped by a fault on every rank (one rank's would leave the other
+# three reading their 2 GiB of zeros to the end, as local reads do)
+PARIO_FAULT=read:rank=0,read:rank=1,read:rank=2,read:rank=3 mpirun 4 pario-count --value 0 --dist tiles --explain wide.bin >wide.txt 2>&1
 check "tiles of rows beyond an MPI int at 4 ranks: a 4 x 1 grid ($(grep -E '^view|error' wide.txt | head -c 300))" \
   grep -q "^rank 3: .*owns 2147483653 elements, local shape \[1, 2147483653\]" wide.txt
 rm -f wide.bin

@@ -10,14 +10,44 @@
 #include "pario/h5log.h"
 #include "h5err.h"
 
-static int read_attr(hid_t f, const char *name, hid_t mtype, void *v)
+/* One value (a scalar, or a 1-D extent of one), else 0: an array made the
+ * reads below overflow their one value (a crash). */
+static int one_value(hid_t a)
+{
+    hid_t sp = H5Aget_space(a);
+    hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+    if (sp >= 0)
+        H5Sclose(sp);
+    return n == 1;
+}
+
+/* An integer attribute, whole and in range of *v's type (signed: int64_t,
+ * else uint64_t), else 0. HDF5's conversion clips and truncates (a seed of -3
+ * read as 0, a float's 3.9 as 3: the run went on with another seed). */
+static int read_attr(hid_t f, const char *name, int is_signed, void *v)
 {
     if (H5Aexists(f, name) <= 0)
         return 0;
     hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    int ok = a >= 0 && H5Aread(a, mtype, v) >= 0;
-    if (a >= 0)
-        H5Aclose(a);
+    if (a < 0)
+        return 0;
+    hid_t ft = H5Aget_type(a);
+    int ok = ft >= 0 && H5Tget_class(ft) == H5T_INTEGER && one_value(a);
+    if (ok) {
+        int fsigned = H5Tget_sign(ft) == H5T_SGN_2;
+        union { int64_t i; uint64_t u; } x;
+        ok = H5Aread(a, fsigned ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, &x) >= 0;
+        if (ok && is_signed) {
+            ok = fsigned || x.u <= (uint64_t)INT64_MAX;
+            *(int64_t *)v = (int64_t)x.u;
+        } else if (ok) {
+            ok = !fsigned || x.i >= 0;
+            *(uint64_t *)v = x.u;
+        }
+    }
+    if (ft >= 0)
+        H5Tclose(ft);
+    H5Aclose(a);
     return ok;
 }
 
@@ -29,7 +59,7 @@ static int read_attr_str(hid_t f, const char *name, char *buf, size_t len)
     if (a < 0)
         return 0;
     hid_t ft = H5Aget_type(a);
-    int ok = H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft) && H5Tget_size(ft) < len;
+    int ok = H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft) && H5Tget_size(ft) < len && one_value(a);
     if (ok) {
         /* a byte more than the file's string: one padded with NULs to its full
          * size (h5py's bytes, "darts" in 5 bytes) lost its last character to
@@ -52,6 +82,15 @@ static pario_status read_dset(hid_t f, const char *path, const char *name, int n
     *out = NULL;
     if (H5Lexists(f, name, H5P_DEFAULT) <= 0)
         return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-pi log (no dataset /%s)", path, name);
+    /* the log's own datasets: an external link made --resume write into
+     * another file (unlocked), a soft link into another dataset */
+#if H5_VERSION_GE(1, 12, 0)
+    H5L_info2_t li;
+#else
+    H5L_info_t li;
+#endif
+    if (H5Lget_info(f, name, &li, H5P_DEFAULT) < 0 || li.type != H5L_TYPE_HARD)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: /%s is a link, not a dataset of the log", path, name);
     hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
     hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
     int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
@@ -97,8 +136,8 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
         if (H5Aexists(f, need[i]) <= 0)
             return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-pi log (no attribute '%s')", path, need[i]);
     if (!read_attr_str(f, "method", method, sizeof method) ||
-        !read_attr(f, "seed", H5T_NATIVE_UINT64, &seed) || !read_attr(f, "samples_per_round", H5T_NATIVE_UINT64, &spr) ||
-        !read_attr(f, "rounds", H5T_NATIVE_UINT64, &rounds) || !read_attr(f, "ranks", H5T_NATIVE_INT64, &ranks))
+        !read_attr(f, "seed", 0, &seed) || !read_attr(f, "samples_per_round", 0, &spr) ||
+        !read_attr(f, "rounds", 0, &rounds) || !read_attr(f, "ranks", 1, &ranks))
         return pario_error(PARIO_ERR_RUNTIME, "%s: unreadable pario-pi attributes", path);
     pario_status st = pario_pi_method_parse(method, &h->p.method);
     if (pario_failed(&st))
@@ -113,7 +152,7 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
     read_attr_str(f, "generator", h->generator, sizeof h->generator);
     read_attr_str(f, "pario_version", h->version, sizeof h->version);
     read_attr_str(f, "start_time", h->start_time, sizeof h->start_time);
-    if (!read_attr(f, "block_points", H5T_NATIVE_UINT64, &h->block))
+    if (!read_attr(f, "block_points", 0, &h->block)) /* a midpoint log's --resume refuses 0 (pi_run.c) */
         h->block = 0;
 
     int mid = h->p.method == PARIO_PI_MIDPOINT;
@@ -155,33 +194,37 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
     pario_pi_tally_init(&t, h->p.method);
     uint64_t good = 0;
     for (uint64_t r = 0; r < n; r++) {
-        int64_t hits = 0, samples = 0;
+        /* added modulo 2^64 (a hand-made log's values may overflow); a
+         * negative hit count fails the check of the estimate */
+        uint64_t hits = 0, samples = 0;
         double sum = 0;
         for (uint64_t c = 0; c < h->cols; c++) {
-            samples += h->samples[r * h->cols + c];
+            samples += (uint64_t)h->samples[r * h->cols + c];
             if (mid)
                 sum += h->sums[r * h->cols + c];
             else
-                hits += h->hits[r * h->cols + c];
+                hits += (uint64_t)h->hits[r * h->cols + c];
         }
-        if ((uint64_t)samples != h->p.samples)
+        if (samples != h->p.samples || hits > samples)
             break;
         if (h->total)
             sum = h->total[r];
-        pario_pi_tally_add(&t, hits, sum, (uint64_t)samples);
-        /* the stored estimate's own scale: a /total of inf made the recomputed
-         * estimate inf, and a tolerance of 1e-12 * inf let any stored value pass */
+        pario_pi_tally_add(&t, (int64_t)hits, sum, samples);
+        /* each stored value as recomputed from the rounds' tallies, bit for bit
+         * (--resume promises the /estimate of an uninterrupted run; an estimate
+         * edited by 2e-12 relative was kept). Only a midpoint log of before
+         * /total, whose sums re-added here differ in their last bits, is
+         * compared within 1e-12 of the stored value's own scale (a /total of
+         * inf made the recomputed estimate inf, and 1e-12 * inf let any stored
+         * value pass), and its standard error (the spread of those estimates)
+         * not at all. */
+        int exact = !mid || h->total;
         double e = pario_pi_estimate(&t), stored = h->estimate[r];
-        if (!(e == stored || fabs(e - stored) <= 1e-12 * fabs(stored)))
+        if (!(e == stored || (!exact && fabs(e - stored) <= 1e-12 * fabs(stored))))
             break;
-        /* and the standard error, which follows from the same tallies (a
-         * /stderr set to -1 was drawn as a band far off the plot, and kept by
-         * --resume); not in an older midpoint log without /total, whose
-         * sums re-added here differ in their last bits, and the spread of
-         * its estimates with them */
+        /* (a /stderr set to -1 was drawn as a band far off the plot, and kept by --resume) */
         double se = pario_pi_stderr(&t), sstored = h->std_err[r];
-        int same_se = se == sstored || (isnan(se) && isnan(sstored)) || fabs(se - sstored) <= 1e-12 * fabs(sstored);
-        if ((!mid || h->total) && !same_se)
+        if (exact && !(se == sstored || (isnan(se) && isnan(sstored))))
             break;
         good = r + 1;
     }

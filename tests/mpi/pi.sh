@@ -192,6 +192,39 @@ cp wide.h5 widekeep.h5
 expect_error 1 1 '^pario-plot: error: wide.h5: /hits is too large \(4294967296 x 4294967296 values\)$' pario-plot wide.h5 --out w.svg
 expect_error 2 1 '^pario-pi: error: wide.h5: /hits is too large' pario-pi --resume --log wide.h5
 check "the refused log is untouched" cmp -s wide.h5 widekeep.h5
+# hand-edited logs (session 26): an attribute holding an array (read into one
+# value: a segfault), an attribute of another type (HDF5 converted it: a seed of
+# -3 read as 0, a float's 3.9 as 3, and the run went on with another seed), a
+# dataset that is an external link into another file (--resume wrote into that
+# file), an estimate edited in its 12th digit (kept: compared within 1e-12)
+cp d1.h5 victim.h5
+"$PYTHON3" -c "
+import h5py, numpy as np, shutil
+edits = {'arr': ('seed', np.full(7000, 11, dtype='<u8')), 'arr2': ('ranks', np.array([1, 1], dtype='<i8')),
+         'meth': ('method', np.array([b'darts'] * 1000)), 'neg': ('seed', np.int64(-11)),
+         'flt': ('seed', np.float64(11.0)), 'sflt': ('samples_per_round', np.float64(100003.5))}
+for name, (k, v) in edits.items():
+    shutil.copy('d1.h5', name + '.h5')
+    with h5py.File(name + '.h5', 'r+') as f: f.attrs[k] = v
+shutil.copy('d1.h5', 'ext.h5')
+with h5py.File('ext.h5', 'r+') as f:
+    del f['hits']; f['hits'] = h5py.ExternalLink('victim.h5', '/hits')
+shutil.copy('d1.h5', 'ed.h5')
+with h5py.File('ed.h5', 'r+') as f:
+    e = f['estimate']; v = e[1]; e[1] = v * (1 + 2e-12); assert e[1] != v" || exit 99
+cp victim.h5 victimkeep.h5
+for name in arr arr2 meth neg flt sflt; do
+  cp $name.h5 keep.h5
+  expect_error 1 1 "^pario-pi: error: $name.h5: unreadable pario-pi attributes\$" pario-pi --resume --log $name.h5 --rounds 6
+  expect_error 1 1 "^pario-plot: error: $name.h5: unreadable pario-pi attributes\$" pario-plot $name.h5 --out $name.svg
+  check "the log with an edited attribute ($name) is untouched" cmp -s $name.h5 keep.h5
+done
+expect_error 1 1 '^pario-pi: error: ext.h5: /hits is a link, not a dataset of the log$' pario-pi --resume --log ext.h5 --rounds 6
+check "--resume through an external link left its target untouched" cmp -s victim.h5 victimkeep.h5
+json_run() { mpirun 1 pario-pi "$@" --format json; }
+json_run --resume --log ed.h5 --rounds 4 >ed.json || fail "resume of a log with an edited estimate ran"
+json "a log whose 2nd estimate was edited by 2e-12: resumed after its first round only" ed.json 'j["resumed_rounds"]' 1
+json "... and rounds 2-4 written again: the uninterrupted estimate" ed.json 'j["estimate"] == load("d1.json")["estimate"]' True
 # a log of no round: the error names it (it said 'the log holds no complete round')
 cp copy.h5 norounds.h5
 "$PYTHON3" -c "
@@ -229,10 +262,10 @@ defer "midpoint resumed on 2, 3 and 5 ranks: the uninterrupted /estimate bit for
 # with one line and left untouched; pario-plot still draws it. One whose blocks
 # are not this pario-pi's is refused too.
 "$PYTHON3" -c "
-import h5py, shutil
+import h5py, shutil, numpy as np
 shutil.copy('mb2.h5', 'old.h5'); shutil.copy('mb2.h5', 'blk.h5')
 f = h5py.File('old.h5', 'r+'); del f['total']; del f.attrs['block_points']; f.close()
-f = h5py.File('blk.h5', 'r+'); f.attrs['block_points'] = f.attrs['block_points'] * 2; f.close()" || exit 99
+f = h5py.File('blk.h5', 'r+'); f.attrs['block_points'] = np.uint64(2 * int(f.attrs['block_points'])); f.close()" || exit 99
 cp old.h5 oldkeep.h5
 expect_error 2 1 '^pario-pi: error: old.h5: a midpoint log without /total \(an older pario-pi.s, whose sums depend on the rank count\) cannot be continued; start a new log$' \
   pario-pi --resume --log old.h5

@@ -304,12 +304,28 @@ static int text_name(const char *file)
                      || strcasecmp(file + n - 4, ".txt") == 0);
 }
 
+/* A name of more than max - 1 bytes, named by its first 64 (it may be 4 KB). */
+static pario_status too_long(const char *what, const char *name, size_t max)
+{
+    return pario_error(PARIO_ERR_USAGE, "%.64s%s: %s (%zu bytes; at most %zu)", name,
+                       strlen(name) > 64 ? "..." : "", what, strlen(name), max - 1);
+}
+
 /* Rank 0: the dataset the argument names, whatever its format. */
 static pario_status open_serial(const char *arg, const char *desc_path, const char *dset, pario_dataset *ds,
                                 uint64_t *h5_size)
 {
     char file[PARIO_PATH_MAX], inner[sizeof ds->dataset];
     int split = pario_dataset_split(arg, file, sizeof file, inner, sizeof inner);
+    /* names too long for their buffers, refused rather than cut (a path cut to
+     * its first 4095 bytes named another, existing file, which was read) */
+    size_t alen = strlen(arg), flen = strlen(file);
+    if (!split && alen >= sizeof file)
+        return too_long("path too long", arg, sizeof file);
+    if ((split && alen - flen - 1 >= sizeof inner) || (!split && dset && strlen(dset) >= sizeof inner))
+        return too_long("dataset path too long", split ? arg + flen + 1 : dset, sizeof inner);
+    if (desc_path && strlen(desc_path) >= PARIO_PATH_MAX)
+        return too_long("descriptor path too long", desc_path, PARIO_PATH_MAX);
     if (split && dset && *dset && strcmp(dset, inner) != 0)
         return pario_error(PARIO_ERR_USAGE, "%s: names dataset '%s' but --dataset says '%s'", arg, inner, dset);
     if (!split && dset && *dset)
@@ -363,6 +379,8 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
     char dp[PARIO_PATH_MAX];
     if (desc_path && *desc_path)
         snprintf(dp, sizeof dp, "%s", desc_path);
+    else if (strlen(file) + sizeof ".yaml" > sizeof dp)   /* (PATH.yaml was cut to another name) */
+        return too_long("path too long for a descriptor PATH.yaml beside it", file, sizeof dp - (sizeof ".yaml" - 1));
     else
         pario_desc_default_path(file, dp, sizeof dp);
     pario_status st = pario_desc_load(dp, ds);

@@ -54,9 +54,11 @@ static pario_status get_path(const ctx *c, const yaml_node_t *n, const char *fie
     const char *s = scalar(n);
     if (!s || !*s)
         return err(c, n, field, "expected a file name");
-    if (s[0] == '/' || !c->job->dir[0])
-        snprintf(out, PARIO_PATH_MAX, "%s", s);
-    else if ((size_t)snprintf(out, PARIO_PATH_MAX, "%s/%s", c->job->dir, s) >= PARIO_PATH_MAX)
+    /* too long either way (an absolute one was cut to its first 4095 bytes:
+     * another, existing file was read) */
+    int len = s[0] == '/' || !c->job->dir[0] ? snprintf(out, PARIO_PATH_MAX, "%s", s)
+                                             : snprintf(out, PARIO_PATH_MAX, "%s/%s", c->job->dir, s);
+    if (len < 0 || (size_t)len >= PARIO_PATH_MAX)
         return err(c, n, field, "path too long");
     return pario_ok();
 }

@@ -192,6 +192,23 @@ for t in "pario-grep -c foo full.txt=2" "pario-wc full.txt=1"; do
   check "$t > /dev/full: exit $c ($rc), one line naming the reason: $(head -c 200 full.err)" \
     sh -c "test $rc = $c && test \"\$(grep -c . full.err)\" = 1 && grep -q '^${t%% *}: error: standard output: write error: No space left on device\$' full.err"
 done
+# names longer than their buffers are refused, not cut (session 26: a path of
+# 4,095 bytes and more, cut to its first 4,095, named good.bin, which was read;
+# a descriptor name PATH.yaml cut to PATH made the data be read as YAML)
+L=$("$PYTHON3" -c "
+import os
+p = os.getcwd() + '/' + './' * 2100
+print(p[:4095 - len('good.bin')] + 'good.bin')")
+test ${#L} = 4095 || fail "the 4,095-byte path is ${#L} bytes"
+printf 'input: {data: "%s.gone", descriptor: good.bin.yaml}\noperations: [sum]\n' "$L" >long.yaml
+printf 'input: {data: "%s.gone"}\noperations: [sum]\n' "$L" >long2.yaml
+for n in 1 3; do
+  fails $n 2 "^pario-run: error: long.yaml:1:15: input.data: path too long\$" pario-run long.yaml
+  fails $n 2 "^pario-run: error: long2.yaml:1:15: input.data: path too long\$" pario-run long2.yaml
+  fails $n 2 "${E}${PWD:0:40}.*: path too long \(4100 bytes; at most 4095\)\$" pario-count --value 0 "$L.gone"
+  fails $n 2 "${E}${PWD:0:40}.*: descriptor path too long \(4105 bytes; at most 4095\)\$" pario-count --value 0 --desc "$L.yaml.gone" good.bin
+  fails $n 2 "${E}${PWD:0:40}.*: path too long for a descriptor PATH.yaml beside it \(4095 bytes; at most 4090\)\$" pario-count --value 0 "$L"
+done
 check "no temporary files left in the work directory" sh -c '! ls -A | grep -q "\.tmp\."'
 check "no temporary files left in out/" sh -c '! ls -A out | grep -q "\.tmp\."'
 

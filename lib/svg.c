@@ -12,7 +12,14 @@ void pario_svg_text(FILE *out, const char *s)
         else if (*u == '&') fputs("&amp;", out);
         else if (*u == '"') fputs("&quot;", out);
         else if (*u >= 0x20 && *u < 0x80) fputc(*u, out);
-        else if (*u >= 0x80 && (n = pario_utf8_seq(u, &cp)) > 0) fwrite(u, 1, (size_t)n, out), u += n - 1;
+        else if (*u >= 0x80 && (n = pario_utf8_seq(u, &cp)) > 0) {
+            /* XML 1.0's Char excludes U+FFFE and U+FFFF too (an expat error) */
+            if (cp == 0xFFFE || cp == 0xFFFF)
+                fputs("&#xFFFD;", out);
+            else
+                fwrite(u, 1, (size_t)n, out);
+            u += n - 1;
+        }
         /* XML allows no other control character, and the file says it is
          * UTF-8: such a byte in a --title left an SVG no viewer would open */
         else fputs("&#xFFFD;", out);

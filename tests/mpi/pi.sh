@@ -335,6 +335,9 @@ defer "pario-plot: midpoint log" svg m.svg --rounds 3
 mpirun 1 pario-plot p.h5 --out t.svg --title "$(printf 'a<\001b\033[1m\377c \303\251')"
 defer "pario-plot --title with control bytes: well-formed XML, the rest kept" \
   svg-title t.svg "'a<\ufffdb\ufffd[1m\ufffdc \u00e9'"
+# ... and U+FFFE and U+FFFF, well-formed UTF-8 that XML 1.0 excludes (kept: expat refused the SVG)
+mpirun 1 pario-plot p.h5 --out t2.svg --title "$(printf 'x\357\277\276y\357\277\277z')"
+defer "pario-plot --title with U+FFFE and U+FFFF: well-formed XML" svg-title t2.svg "'x\ufffdy\ufffdz'"
 expect_error 1 2 'pario-plot: error: --out FILE.svg is required' pario-plot p.h5
 expect_error 1 1 'pario-plot: error: foreign.txt: not an HDF5 file' pario-plot foreign.txt --out x.svg
 check "pario-plot: no SVG on error" test ! -e x.svg

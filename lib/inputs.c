@@ -3,13 +3,16 @@
  * path a line (--inputs). Built on rank 0, then shared. */
 #include "config.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "pario/dataset.h"
 #include "pario/fileutil.h"
+#include "pario/guard.h"
 #include "pario/tasks.h"
 #include "h5err.h"
 
@@ -62,34 +65,82 @@ static int blank(const char *line)
     return line[strspn(line, " \t")] == '\0';
 }
 
+/* A named list opened without waiting (a FIFO without a writer blocked the
+ * open for ever) and refused unless it is a regular file (/dev/zero was read
+ * without end); "-" is standard input, a pipe as a rule. */
+static FILE *open_list(const char *list, pario_status *st)
+{
+    if (strcmp(list, "-") == 0)
+        return stdin;
+    int fd = open(list, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        *st = pario_sys_error(errno, "cannot open the list of inputs", list);
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        *st = pario_error(PARIO_ERR_RUNTIME, "%s: the inputs list is %s, not a regular file", list,
+                          pario_file_kind(sb.st_mode));
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        *st = pario_sys_error(errno, "cannot open the list of inputs", list);
+        close(fd);
+    }
+    return f;
+}
+
 pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
 {
-    FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
-    if (!f)
-        return pario_sys_error(errno, "cannot open the list of inputs", list);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    unsigned long lineno = 0;
-    unsigned long named = 0;
     pario_status st = pario_ok();
-    while (!pario_failed(&st) && (len = getline(&line, &cap, f)) >= 0) {
+    FILE *f = open_list(list, &st);
+    if (!f)
+        return st;
+    /* a line at a time, at most a path's length: a line without end (standard
+     * input from /dev/zero) is not read into memory whole */
+    char line[PARIO_PATH_MAX + 1];
+    unsigned long lineno = 0, named = 0;
+    int c = 0;
+    while (!pario_failed(&st) && c != EOF) {
+        size_t len = 0;
+        int nul = 0;
+        while ((c = getc(f)) != EOF && c != '\n') {
+            if (len < PARIO_PATH_MAX)
+                line[len] = (char)c;
+            nul |= c == 0;
+            if (++len > PARIO_PATH_MAX)
+                break;
+        }
+        if (c == EOF && len == 0)
+            break;
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
+        if (len > PARIO_PATH_MAX) {
+            st = pario_error(PARIO_ERR_USAGE, "%s:%lu: path too long", list, lineno);
+            break;
+        }
+        while (len > 0 && line[len - 1] == '\r')
+            len--;
+        line[len] = '\0';
+        if (nul) {
+            st = pario_error(PARIO_ERR_USAGE, "%s:%lu: a NUL byte in the line (one path a line)", list, lineno);
+            break;
+        }
         if (blank(line) || line[0] == '#')
             continue; /* blank lines (spaces and tabs only) and comments */
         named++;
-        if ((size_t)len >= PARIO_PATH_MAX)
+        if (len >= PARIO_PATH_MAX)
             st = pario_error(PARIO_ERR_USAGE, "%s:%lu: path too long", list, lineno);
         else
             st = push(in, line);
     }
-    /* getline's -1 is the end or a read error: a directory (EISDIR) or a
-     * failing disk must not pass for the end of a shorter list */
+    /* EOF is the end or a read error: a directory (EISDIR) or a failing disk
+     * must not pass for the end of a shorter list */
     if (!pario_failed(&st) && ferror(f))
         st = pario_sys_error(errno, "cannot read the list of inputs", list);
-    free(line);
     if (f != stdin)
         fclose(f);
     if (!pario_failed(&st) && named == 0) /* nothing but blank lines and comments counts as empty */

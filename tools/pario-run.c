@@ -173,6 +173,20 @@ static size_t window_size(const pario_common *c, MPI_Comm comm)
     return w > SIZE_MAX ? SIZE_MAX : (size_t)w;
 }
 
+/* A window's histograms held at most HIST_BUDGET bytes (or one input's): each
+ * input of a window keeps its counts and edges (16 bytes a bin) until the
+ * window is written, so 16 inputs of a 1,048,576-bin hist took 485 MB a rank
+ * and the schema's 16,777,216 bins 4 GB a window of 8 (session 26). */
+#define HIST_BUDGET ((uint64_t)64 << 20)
+
+static size_t window_for_hist(const pario_reduce_spec *s, size_t w)
+{
+    if (!(s->ops & PARIO_OP_HIST))
+        return w;
+    uint64_t per = 16 * (s->bins + 1), k = HIST_BUDGET / per;
+    return k < 1 ? 1 : k < w ? (size_t)k : w;
+}
+
 /* Rank 0: where a many-input run's results go as the windows are done (a
  * temporary file beside output.results, renamed at the end; for stdout a
  * buffer, in memory when one window holds every input, else an anonymous
@@ -365,7 +379,7 @@ static pario_status run_many(pario_common *c, const struct run_opts *o, pario_jo
             printf("%s: valid (%zu inputs)\n", job->path, in.n);
         st = pario_error(PARIO_DONE, "checked");
     }
-    size_t n = in.n, w = window_size(c, comm);
+    size_t n = in.n, w = window_for_hist(&job->spec, window_size(c, comm));
     w = w < n ? w : (n ? n : 1);
     pario_dataset *ds = NULL;
     pario_status *ist = NULL;

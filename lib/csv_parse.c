@@ -31,11 +31,17 @@ int pario_csv_field(const char *rec, size_t n, char delim, char quote, uint64_t 
                 }
                 break;
             }
-            quoted = j < n && (j + 1 == n || (delim && rec[j + 1] == delim));
+            size_t close = j;
             if (j < n)
                 j++;
             const char *d = delim ? memchr(rec + j, delim, n - j) : NULL;
             end = d ? (size_t)(d - rec) : n;
+            /* closed, and then the delimiter, the end, or only spaces and tabs
+             * before them: csv.reader's field is the quoted text and those
+             * (a number's trailing blanks: '"2" ' is 2, not "not a number") */
+            quoted = close < n;
+            for (size_t t = j; quoted && t < end; t++)
+                quoted = rec[t] == ' ' || rec[t] == '\t';
             if (quoted) {
                 start++;
                 end = j - 1;

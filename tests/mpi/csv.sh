@@ -186,6 +186,7 @@ printf 'format: text\n' > tg.txt.yaml
 printf '1;10\n2;20.5\n3;-4\n' > td.txt
 printf 'format: text\n' > td.txt.yaml
 printf '"a""b",c\n1,2\n3,4.5\n-6,7\n' > dq.csv
+printf 'a,v\nx,"2" \ny,"3.5"\t,z\n"q","-1"  \nw,"10"\n' > qb.csv
 csv_sum() { # FILE DELIM HEADER(0/1) COLUMN(index or name): the sum Python's csv module reads
   "$PYTHON3" -c '
 import csv, math, sys
@@ -209,6 +210,12 @@ for n in 1 2 3; do
   mpirun $n pario-reduce --op sum --column 'a"b' dq.csv >dq.out 2>dq.err
   check "a header name with a doubled quote, by name (n=$n: $(head -c 200 dq.err))" \
     test "$(pysum "$(sum_of dq.out)")" = "$(csv_sum dq.csv , 1 'a"b')"
+  # a quoted number, then blanks before the delimiter: csv.reader's '2 ', a
+  # number (it was "not a number: '"2" '"; session 26); --chunk 8 cuts the
+  # records inside the quotes
+  mpirun $n pario-reduce --op sum --chunk 8 --column 1 qb.csv >qb.out 2>qb.err
+  check "quoted numbers followed by blanks (n=$n: $(head -c 200 qb.err))" \
+    test "$(pysum "$(sum_of qb.out)")" = "$(csv_sum qb.csv , 1 1)"
 done
 expect_error 2 2 "^pario-reduce: error: dq\\.csv: no column named 'a\"\"b' in the header" \
   pario-reduce --op sum --column 'a""b' dq.csv

@@ -327,7 +327,8 @@ static pario_status open_serial(const char *arg, const char *desc_path, const ch
     if (desc_path && strlen(desc_path) >= PARIO_PATH_MAX)
         return too_long("descriptor path too long", desc_path, PARIO_PATH_MAX);
     if (split && dset && *dset && strcmp(dset, inner) != 0)
-        return pario_error(PARIO_ERR_USAGE, "%s: names dataset '%s' but --dataset says '%s'", arg, inner, dset);
+        return pario_error(PARIO_ERR_USAGE, "%s: names dataset '%s' but the dataset given (--dataset, a job's input.dataset) is "
+                           "'%s'", arg, inner, dset);
     if (!split && dset && *dset)
         snprintf(inner, sizeof inner, "%s", dset);
     struct stat sb;

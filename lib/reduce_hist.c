@@ -74,7 +74,7 @@ pario_status pario_hist_init(pario_hist *h, uint64_t bins, double lo, double hi)
         pario_hist_free(h);
         return pario_error(PARIO_ERR_RUNTIME, "histogram range [%.17g, %.17g] (its bounds as float64, the edges' type, "
                            "as numpy's: integers beyond 2^53 round) cannot be cut into %llu finite-sized bins: give "
-                           "--min and --max further apart, or fewer --bins", lo, hi,
+                           "--min and --max (a job's min and max) further apart, or fewer --bins (bins)", lo, hi,
                            (unsigned long long)bins);
     }
     hist_near(h);
@@ -119,7 +119,7 @@ pario_status pario_hist_for_dtype(pario_hist *h, pario_dtype t, const pario_redu
             if (!(h->edges[i] < h->edges[i + 1]))
                 return pario_error(PARIO_ERR_RUNTIME, "histogram range [%.17g, %.17g] cannot be cut into %llu "
                                    "finite-sized bins of float32 (the data's type; its edges meet at %.9g): give "
-                                   "--min and --max further apart, or fewer --bins", lo, hi,
+                                   "--min and --max (a job's min and max) further apart, or fewer --bins (bins)", lo, hi,
                                    (unsigned long long)h->bins, h->edges[i]);
         h->lo = h->edges[0];
         h->hi = h->edges[h->bins];

@@ -261,7 +261,7 @@ done
 # range printed is the one the edges have
 "$PYTHON3" -c "import numpy as np; np.array([2**53 + 1, 2**53, 2**53 + 2], dtype=np.int64).tofile('b53.bin')" || exit 99
 printf 'dtype: int64\n' > b53.bin.yaml
-expect_error 1 1 "^pario-reduce: error: histogram range \\[9007199254740992, 9007199254740992\\] \\(its bounds as float64, the edges' type, as numpy's: integers beyond 2\\^53 round\\) cannot be cut into 2 finite-sized bins: give --min and --max further apart, or fewer --bins\$" \
+expect_error 1 1 "^pario-reduce: error: histogram range \\[9007199254740992, 9007199254740992\\] \\(its bounds as float64, the edges' type, as numpy's: integers beyond 2\\^53 round\\) cannot be cut into 2 finite-sized bins: give --min and --max \(a job's min and max\) further apart, or fewer --bins \(bins\)\$" \
   pario-reduce --op hist --bins 2 --min 9007199254740992 --max 9007199254740993 b53.bin
 # per-lane HDF5 results keep the lanes that have a value when one has none (an
 # all-NaN column skipped, an int64 column whose sum overflows): the others

@@ -115,4 +115,14 @@ expect_error 2 1 "^pario-count: error: e5.bin.yaml:2:9: shape: dimensions must b
 printf 'input: {data: d.bin}\noperations: ["count=1e5", "range=-inf:0x10"]\n' > numok.yaml
 mpirun 1 pario-run --check numok.yaml > numok.out 2>&1
 check "--check: count=1e5 and range=-inf:0x10 are numbers: $(head -c 200 numok.out)" grep -q 'numok.yaml: valid' numok.out
+# a job's messages name its own fields, not pario-count's or pario-reduce's
+# options (it said "count=1.5: --value: '1.5' is not ...", "--dataset says",
+# "give --min and --max"; session 26)
+printf 'input: {data: d.bin}\noperations: ["count=1.5"]\n' > cnt.yaml
+expect_error 2 2 "^pario-run: error: cnt.yaml:2:13: operations: count=1\\.5: '1\\.5' is not an integer int16 value\$" pario-run cnt.yaml
+"$PYTHON3" -c "
+import h5py, numpy as np
+with h5py.File('two.h5', 'w') as f: f['x'] = np.arange(5, dtype='<i4'); f['y'] = np.arange(5, dtype='<i4')" || exit 99
+printf 'input: {data: "two.h5:/x", dataset: /y}\noperations: [sum]\n' > ds.yaml
+expect_error 2 2 "^pario-run: error: two.h5:/x: names dataset '/x' but the dataset given \\(--dataset, a job's input.dataset\\) is '/y'\$" pario-run ds.yaml
 finish

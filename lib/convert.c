@@ -118,20 +118,33 @@ static pario_status first_unfit(const pario_dataset *in, const pario_dataset *ou
     if (!pario_agree(&ls, comm))
         ls = pario_reader_open(&r, in, &v, &o, comm);
     if (!pario_failed(&ls)) {
-        /* the elements up to the smallest index found, itself included */
-        const uint64_t upto = limit < in->nelems ? limit + 1 : in->nelems;
+        /* the elements up to the smallest index found, itself included; of a
+         * Fortran-order .npy (stored (c, r)) every element, each unfit one by
+         * numpy's C-order flat index (the stored position was named: element
+         * 1 where numpy's first is 5) */
+        const int fortran = in->fortran && in->ndims == 2;
+        const uint64_t upto = fortran ? in->nelems : limit < in->nelems ? limit + 1 : in->nelems;
         const uint64_t mine = pario_view_local_before(&v, upto);
         const uint64_t nsteps = pario_allreduce_u64((mine + chunk - 1) / chunk, MPI_MAX, comm);
         uint64_t found = UINT64_MAX;
         char value[48] = "";
         for (uint64_t s = 0; s < nsteps; s++) {
-            uint64_t start = s * chunk, n = found == UINT64_MAX && start < mine ? mine - start : 0;
+            uint64_t start = s * chunk, n = (fortran || found == UINT64_MAX) && start < mine ? mine - start : 0;
             n = n < chunk ? n : chunk;
             pario_status rs = pario_reader_read_at(r, start, n, a);
-            size_t at;
-            if (!pario_failed(&rs) && n && pario_cast(a, in->dtype, b, out->dtype, n, 0, &at)) {
-                found = pario_view_global_index(&v, start + at);
-                value_text(a, at, in->dtype, value, sizeof value);
+            size_t at, off = 0;
+            while (!pario_failed(&rs) && off < n &&
+                   pario_cast((const char *)a + off * ies, in->dtype, b, out->dtype, n - off, 0, &at)) {
+                uint64_t g = pario_view_global_index(&v, start + off + at);
+                if (fortran)
+                    g = g % in->shape[1] * in->shape[0] + g / in->shape[1];
+                if (g < found) {
+                    found = g;
+                    value_text(a, off + at, in->dtype, value, sizeof value);
+                }
+                if (!fortran)
+                    break;
+                off += at + 1;
             }
         }
         const uint64_t first = pario_allreduce_u64(found, MPI_MIN, comm);

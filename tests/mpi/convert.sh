@@ -113,6 +113,20 @@ for n in 1 3; do
   expect_error "$n" 1 "^pario-convert: error: unfit2.npy: element $first \(1000\) does not fit int8; use --saturate" \
     pario-convert --transpose --chunk 4Ki --dtype int8 unfit2.npy o.npy
 done
+# ... numpy's flat index of a Fortran-order array too, the first in numpy's
+# order (it named the first in the stored, column-by-column order: element 1
+# (400) where numpy's first is element 5 (300); session 26)
+$PYTHON3 -c "
+import numpy as np
+a = np.zeros((20, 30)); a[0, 5] = 300; a[1, 0] = 400; a[19, 29] = -1
+np.save('unfitF.npy', np.asfortranarray(a))
+i = np.flatnonzero((a < 0) | (a > 255))[0]; print(i, int(a.flat[i]))" > unfitF.first || exit 99
+read -r fi fv < unfitF.first
+for args in "1" "2 --chunk 8" "3 --dist cyclic:7" "2 --transpose --chunk 64"; do
+  set -- $args; n=$1; shift
+  expect_error "$n" 1 "^pario-convert: error: unfitF.npy: element $fi \\($fv\\) does not fit uint8; use --saturate" \
+    pario-convert "$@" --dtype uint8 unfitF.npy o.npy
+done
 check "no output after the failed casts" sh -c '! ls o.bin o.npy o.bin.tmp.* o.npy.tmp.* 2>/dev/null | grep -q .'
 expect_error 2 2 "^pario-convert: error: .*1-D" pario-convert --transpose f.bin o.bin
 expect_error 2 2 "^pario-convert: error: \\./a\\.bin: the output data is the input data a\\.bin$" pario-convert --dtype int16 a.bin ./a.bin

@@ -40,11 +40,11 @@ int pario_desc_text_field(const char *path, yaml_document_t *doc, yaml_node_t *k
     *st = pario_ok();
     if (strcmp(key, "delimiter") == 0) {
         if (!one_byte(v, 0, &t->delimiter))
-            *st = text_err(path, v, "delimiter", "expected one character (or 'tab'), not a line end");
+            *st = text_err(path, v, "delimiter", "expected one ASCII character (one byte, not a line end) or 'tab'");
         t->given |= 4;
     } else if (strcmp(key, "quote") == 0) {
         if (!one_byte(v, 1, &t->quote))
-            *st = text_err(path, v, "quote", "expected one character, or 'none'");
+            *st = text_err(path, v, "quote", "expected one ASCII character (one byte, not a line end) or 'none'");
         t->given |= 8;
     } else if (strcmp(key, "header") == 0) {
         if (!pario_yaml_bool(v, &t->header))

@@ -19,6 +19,7 @@
 #include "pario/guard.h"
 #include "h5table.h"
 #include "lockfile.h"
+#include "signals.h"
 #include "h5log_sync.h"
 #include "fault.h"
 #include "h5err.h"
@@ -180,6 +181,8 @@ static void table_free(pario_h5table *t)
         close(t->fd);
     }
     if (t->lock_fd >= 0) {
+        /* not removed by a later signal: the name may be another run's by then */
+        pario_forget_on_signal(t->lock);
         unlink(t->lock); /* while still holding it */
         close(t->lock_fd);
     }
@@ -237,7 +240,7 @@ static pario_status reserve(pario_h5table *t)
 /* Rank 0 holds the table's inode open, for space reservations, and an flock on
  * FILE.lock for as long as it writes (a new table and a reopened one) (a side file: HDF5's
  * readers, pario-plot and h5dump, take flock on the file itself and must still
- * read a log being written). The lock file is removed at close; a killed run
+ * read a log being written). The lock file is removed at close and by an ending signal; a SIGKILLed run
  * leaves it, harmless, as the lock goes with the process. */
 static int take_lock(pario_h5table *t, const char *file, pario_status *st)
 {
@@ -292,8 +295,12 @@ static int take_lock(pario_h5table *t, const char *file, pario_status *st)
         }
         /* the file locked must still be the one named (the last holder removes it) */
         struct stat a, b;
-        if (fstat(t->lock_fd, &a) == 0 && stat(t->lock, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        if (fstat(t->lock_fd, &a) == 0 && stat(t->lock, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+            /* removed by a signal that ends the run too, as at the close (a
+             * SIGTERM left it behind; harmless, but a file the run made) */
+            pario_remove_on_signal(t->lock);
             return 1;
+        }
         close(t->lock_fd);
         t->lock_fd = -1;
     }

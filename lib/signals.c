@@ -4,6 +4,7 @@
  * both are async-signal-safe, in whichever thread the signal lands. */
 #include "config.h"
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,25 @@ void pario_remove_on_signal(const char *tmp)
     tmp_paths[ntmp] = p;
     ntmp = ntmp + 1;
     install();
+}
+
+void pario_forget_on_signal(const char *path)
+{
+    /* with the ending signals blocked, so that no handler of this thread reads
+     * the list while it changes; the string is kept (a handler of another
+     * thread may hold it) */
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (size_t k = 0; k < NENDING; k++)
+        sigaddset(&block, ending[k]);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    for (int i = 0; i < ntmp; i++)
+        if (strcmp(tmp_paths[i], path) == 0) {
+            tmp_paths[i] = tmp_paths[ntmp - 1];
+            ntmp = ntmp - 1;
+            break;
+        }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Ending signals that the MPI libraries under pario catch for ends of their

@@ -15,5 +15,8 @@ void pario_tmp_remove_on_signal(const char *final_path, long pid);
  * removing it leaves the file under its other name, or the earlier output
  * replaced as the run meant). */
 void pario_remove_on_signal(const char *path);
+/* No longer: a name that is not this run's from now on (a lock file removed
+ * at its close, which another run may create again). Serial. */
+void pario_forget_on_signal(const char *path);
 
 #endif

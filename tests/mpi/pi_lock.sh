@@ -91,6 +91,9 @@ check "a log being written reads back (h5dump)" test -n "$(rows pi.h5)"
 kill "$first" 2>/dev/null
 wait "$first" 2>/dev/null
 check "the first run's log still reads back" test -n "$(rows pi.h5)"
+# ... and the run ended by that TERM removed its lock file, as at its close (it
+# was left behind; session 26)
+check "a run ended by SIGTERM leaves no lock file" test ! -e pi.h5.lock
 
 # 4. a new log is locked from its creation: a --resume of it meanwhile is
 # refused (before session 12 it ran, and wrote the file beside the first run:

@@ -583,9 +583,16 @@ pario_status pario_fopen_regular(const char *path, const char *what, int code, F
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
-        return pario_error(code, "%s: cannot open %s: %s", path, what, strerror(errno));
     struct stat sb;
+    if (fd < 0) {
+        int e = errno;
+        /* a socket cannot be opened (ENXIO, "No such device or address"):
+         * named by its kind, as a data input of that kind is */
+        if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+            return pario_error(code, "%s: cannot open %s: it is %s, not a regular file", path, what,
+                               pario_file_kind(sb.st_mode));
+        return pario_error(code, "%s: cannot open %s: %s", path, what, strerror(e));
+    }
     if (fstat(fd, &sb) != 0) {
         int e = errno;
         close(fd);

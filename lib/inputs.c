@@ -3,13 +3,11 @@
  * path a line (--inputs). Built on rank 0, then shared. */
 #include "config.h"
 #include <errno.h>
-#include <fcntl.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include "pario/dataset.h"
 #include "pario/fileutil.h"
 #include "pario/guard.h"
@@ -65,40 +63,15 @@ static int blank(const char *line)
     return line[strspn(line, " \t")] == '\0';
 }
 
-/* A named list opened without waiting (a FIFO without a writer blocked the
- * open for ever) and refused unless it is a regular file (/dev/zero was read
- * without end); "-" is standard input, a pipe as a rule. */
-static FILE *open_list(const char *list, pario_status *st)
-{
-    if (strcmp(list, "-") == 0)
-        return stdin;
-    int fd = open(list, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        *st = pario_sys_error(errno, "cannot open the list of inputs", list);
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        *st = pario_error(PARIO_ERR_RUNTIME, "%s: the inputs list is %s, not a regular file", list,
-                          pario_file_kind(sb.st_mode));
-        close(fd);
-        return NULL;
-    }
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        *st = pario_sys_error(errno, "cannot open the list of inputs", list);
-        close(fd);
-    }
-    return f;
-}
-
 pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
 {
-    pario_status st = pario_ok();
-    FILE *f = open_list(list, &st);
-    if (!f)
+    /* a named list opened without waiting and refused unless it is a regular
+     * file (a FIFO without a writer blocked the open for ever, /dev/zero was
+     * read without end); "-" is standard input, a pipe as a rule */
+    FILE *f = stdin;
+    pario_status st = strcmp(list, "-") == 0 ? pario_ok()
+                                             : pario_fopen_regular(list, "the list of inputs", PARIO_ERR_RUNTIME, &f);
+    if (pario_failed(&st))
         return st;
     /* a line at a time, at most a path's length: a line without end (standard
      * input from /dev/zero) is not read into memory whole */

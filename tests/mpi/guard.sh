@@ -189,6 +189,7 @@ done
 
 # Inputs that are not regular files are refused, never waited on (exit 1 or 2 in time).
 mkfifo fifo
+rm -f sock && "$PYTHON3" -c "import socket; socket.socket(socket.AF_UNIX).bind('sock')" || exit 99
 printf 'input: {data: small.bin, descriptor: fifo}\noperations: [sum]\n' > j_fifodesc.yaml
 mpirun 1 pario-scatter --out fp small.bin >/dev/null || fail "scatter to fp"
 rm -f fp.0.yaml && mkfifo fp.0.yaml
@@ -211,6 +212,10 @@ for n in 1 3; do
   TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the input descriptor is a FIFO, not a regular file\$" pario-run j_fifodesc.yaml
   TEST_TIMEOUT=20 refuse $n "${E}fifo: cannot open the job file: it is a FIFO, not a regular file\$" pario-run fifo
   TEST_TIMEOUT=20 refuse $n "${E}fifo: cannot open the job file: it is a FIFO, not a regular file\$" pario-run --check fifo
+  # a socket, which open() refuses (ENXIO): named by its kind as well (it said
+  # "No such device or address"; session 26)
+  TEST_TIMEOUT=20 refuse $n "${E}sock: cannot open the job file: it is a socket, not a regular file\$" pario-run sock
+  TEST_TIMEOUT=20 refuse1 $n "${E}sock: cannot open descriptor: it is a socket, not a regular file\$" pario-count --value 1 --desc sock small.bin
   TEST_TIMEOUT=20 refuse1 $n "${E}sub: the output data is a directory, not a regular file\$" pario-convert small.bin sub
   TEST_TIMEOUT=20 refuse1 $n "${E}fifo: the log is a FIFO, not a regular file\$" pario-pi --samples 10 --rounds 1 --resume --log fifo
 done

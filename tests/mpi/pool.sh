@@ -75,15 +75,15 @@ import json; r = json.load(open('gap.json')); assert list(r['inputs']) == ['d/f0
 expect_error 2 2 "^pario-run: error: --inputs gap.list and INPUT arguments \(d/f003.bin\.\.\.\): give the inputs one way\$" \
   pario-run --inputs gap.list job.yaml d/f003.bin
 mkdir -p alist.d
-expect_error 2 1 "^pario-run: error: alist.d: the inputs list is a directory, not a regular file\$" \
+expect_error 2 1 "^pario-run: error: alist.d: cannot open the list of inputs: it is a directory, not a regular file\$" \
   pario-run --inputs alist.d job.yaml
 # a named list that is not a regular file is refused before it is read (a FIFO
 # without a writer hung the run in its open, /dev/zero was read into memory
 # without end; session 26); a line is read up to a path's length, and a NUL
 # byte in one is refused (a line of NULs passed for a blank one)
 rm -f alist.fifo && mkfifo alist.fifo
-expect_error 2 1 "^pario-run: error: alist.fifo: the inputs list is a FIFO, not a regular file\$" pario-run --inputs alist.fifo job.yaml
-expect_error 1 1 "^pario-run: error: /dev/zero: the inputs list is a device, not a regular file\$" pario-run --inputs /dev/zero job.yaml
+expect_error 2 1 "^pario-run: error: alist.fifo: cannot open the list of inputs: it is a FIFO, not a regular file\$" pario-run --inputs alist.fifo job.yaml
+expect_error 1 1 "^pario-run: error: /dev/zero: cannot open the list of inputs: it is a device, not a regular file\$" pario-run --inputs /dev/zero job.yaml
 head -c 100 /dev/zero > nul.list
 expect_error 2 2 "^pario-run: error: nul.list:1: a NUL byte in the line \(one path a line\)\$" pario-run --inputs nul.list job.yaml
 { echo d/f001.bin; head -c 5000 /dev/zero | tr '\0' x; } > long.list

@@ -134,6 +134,8 @@ static pario_status parse_doc(const char *path, yaml_document_t *doc, pario_data
             if (t < 0 && v->type != YAML_SCALAR_NODE)
                 return desc_err(path, v, "dtype", "expected a dtype name (one of: %s), not a %s", pario_dtype_names(),
                                 v->type == YAML_SEQUENCE_NODE ? "list" : "mapping");
+            if (t < 0 && pario_yaml_kind(v) == PARIO_YAML_NULL) /* (it said "'' is not a dtype") */
+                return desc_err(path, v, "dtype", "expected a dtype name (one of: %s), not null", pario_dtype_names());
             if (t < 0)
                 return desc_err(path, v, "dtype", "'%s' is not a dtype (one of: %s)",
                                 (const char *)v->data.scalar.value, pario_dtype_names());

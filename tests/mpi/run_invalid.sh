@@ -125,4 +125,8 @@ import h5py, numpy as np
 with h5py.File('two.h5', 'w') as f: f['x'] = np.arange(5, dtype='<i4'); f['y'] = np.arange(5, dtype='<i4')" || exit 99
 printf 'input: {data: "two.h5:/x", dataset: /y}\noperations: [sum]\n' > ds.yaml
 expect_error 2 2 "^pario-run: error: two.h5:/x: names dataset '/x' but the dataset given \\(--dataset, a job's input.dataset\\) is '/y'\$" pario-run ds.yaml
+# a dtype that is null is called null (it said "dtype: '' is not a dtype")
+printf '{dtype}\n' > nd.bin.yaml; : > nd.bin
+expect_error 1 1 "^pario-count: error: nd.bin.yaml:1:7: dtype: expected a dtype name \\(one of: int8, .*\\), not null\$" \
+  pario-count --value 1 nd.bin
 finish

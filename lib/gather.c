@@ -59,6 +59,8 @@ pario_status pario_gather_open(const char *prefix, int format, const char *out, 
                          (unsigned long long)(rank == 0 ? part->part.offset : part->offset));
     if (!pario_failed(&st)) {
         st = pario_dist_parse(part->part.dist, used);
+        if (pario_failed(&st)) /* named by the part it came from (no file was named) */
+            st = pario_error(PARIO_ERR_RUNTIME, "%s: the part's dist: %s", path, st.msg);
         if (!pario_failed(&st) && dist) {
             char want[64];
             pario_dist_format(dist, want, sizeof want);

@@ -53,6 +53,11 @@ cp keep.yaml part.1.yaml
 sed -i 's/, offset: 64}/}/' part.1.yaml
 expect_error 3 1 "part\.1: does not belong with part\.0" pario-gather --out bad.bin part
 cp keep.yaml part.1.yaml
+# every part's dist unknown: named by the part (no file was named; session 26)
+cp part.0.yaml keep0.yaml; cp part.2.yaml keep2.yaml
+sed -i 's/dist: "[^"]*"/dist: "bogus"/' part.0.yaml part.1.yaml part.2.yaml
+expect_error 3 1 "^pario-gather: error: part\.0: the part's dist: unknown distribution 'bogus'" pario-gather --out bad.bin part
+cp keep0.yaml part.0.yaml; cp keep.yaml part.1.yaml; cp keep2.yaml part.2.yaml
 # a part cut short: one line naming the part and its rank (the name was empty)
 cp part.2 keep.part && truncate -s 20 part.2
 expect_error 3 1 "^pario-gather: error: part\.2: 20 bytes, but shape .* \(file too short\) \(rank 2\)$" pario-gather --out bad.bin part

@@ -303,7 +303,11 @@ static pario_status parse_op(const ctx *c, const yaml_node_t *n, int i)
             if ((st = number_text(c, v, buf, w ? &b : &a)), pario_failed(&st))
                 return st;
         }
-        char text[128];
+        /* room for both bounds whole: pario_reduce_add_op says which is too
+         * long (cut here, "range=1.000...": "expected range=LO:HI") */
+        char text[16 + 2 * PARIO_PATH_MAX];
+        if (strlen(a) + (b ? strlen(b) : 0) + 16 > sizeof text)
+            return err(c, n, field, "a bound may have at most %d characters", (int)sizeof spec->range.text[0] - 1);
         if (is_count)
             snprintf(text, sizeof text, "count=%s", a);
         else

@@ -129,4 +129,10 @@ expect_error 2 2 "^pario-run: error: two.h5:/x: names dataset '/x' but the datas
 printf '{dtype}\n' > nd.bin.yaml; : > nd.bin
 expect_error 1 1 "^pario-count: error: nd.bin.yaml:1:7: dtype: expected a dtype name \\(one of: int8, .*\\), not null\$" \
   pario-count --value 1 nd.bin
+# a range bound too long is named as such (the operation's text was cut to 128
+# bytes, losing its colon: "expected range=LO:HI"; session 26)
+Z=$(printf '0%.0s' $(seq 130))
+printf 'input: {data: d.bin}\noperations: [{op: range, lo: 1.%s, hi: 5.0}]\n' "$Z" > rlong.yaml
+expect_error 1 2 "^pario-run: error: rlong.yaml:2:[0-9]+: operations\\[0\\]: operation 'range=1\\.0+:5\\.0': a bound may have at most 47 characters\$" \
+  pario-run --check rlong.yaml
 finish

@@ -27,12 +27,14 @@ static const struct {
 /* A bound or value no dtype reads (each is parsed for the dtype once the data
  * is known): refused with the operation, so that pario-run --check refuses it
  * as the run does ("count=abc" passed the check, a hostile-user pass). */
+/* A number written whole: no blank before it either ("count= 5" passed where
+ * "count=5 " did not; strtod skips leading blanks) */
 static int number_text(const char *t)
 {
     char *end;
     errno = 0;
     (void)strtod(t, &end);
-    return *t && !*end;
+    return *t && *t != ' ' && *t != '\t' && *t != '\n' && !*end;
 }
 
 pario_status pario_reduce_add_op(pario_reduce_spec *s, const char *op)

@@ -57,24 +57,31 @@ for n in 1 2 3 4; do
   check "h5 == raw n=$n" test -n "$a" -a "$a" = "$c"
   # convert to raw: the bytes numpy holds, in C order also for a Fortran-order
   # .npy (pario-convert wrote the stored (c, r) array); numpy's array as .npy and
-  # HDF5, and with --transpose numpy's a.T
-  mpirun $n pario-convert --chunk 1Ki fortran.npy o$n.bin &&
-    defer "convert fortran.npy n=$n" bytes fortran.npy o$n.bin || fail "convert npy n=$n ran"
-  mpirun $n pario-convert --chunk 1Ki --transpose fortran.npy ot$n.bin &&
-    defer "convert --transpose fortran.npy n=$n" bytesT fortran.npy ot$n.bin || fail "convert --transpose npy n=$n ran"
-  mpirun $n pario-convert --chunk 1Ki fties.npy o$n.npy &&
-    defer "convert fties.npy to .npy n=$n" array fties.npy o$n.npy || fail "convert to .npy n=$n ran"
-  mpirun $n pario-convert --chunk 1Ki fortran.npy o$n.h5:/f &&
-    defer "convert fortran.npy to HDF5 n=$n" array fortran.npy o$n.h5:/f || fail "convert to HDF5 n=$n ran"
-  mpirun $n pario-convert --dist cyclic:3 data.h5:/a/b/c/be oh$n.bin &&
-    defer "convert h5 n=$n" bytes data.h5:/a/b/c/be oh$n.bin || fail "convert h5 n=$n ran"
-  # scatter then gather back: the input's elements
+  # HDF5, and with --transpose numpy's a.T. Each at an odd and an even rank
+  # count, in turn (as the layouts above)
+  if [ $((n % 2)) = 1 ]; then
+    mpirun $n pario-convert --chunk 1Ki fortran.npy o$n.bin &&
+      defer "convert fortran.npy n=$n" bytes fortran.npy o$n.bin || fail "convert npy n=$n ran"
+    mpirun $n pario-convert --chunk 1Ki fties.npy o$n.npy &&
+      defer "convert fties.npy to .npy n=$n" array fties.npy o$n.npy || fail "convert to .npy n=$n ran"
+    mpirun $n pario-convert --dist cyclic:3 data.h5:/a/b/c/be oh$n.bin &&
+      defer "convert h5 n=$n" bytes data.h5:/a/b/c/be oh$n.bin || fail "convert h5 n=$n ran"
+  else
+    mpirun $n pario-convert --chunk 1Ki --transpose fortran.npy ot$n.bin &&
+      defer "convert --transpose fortran.npy n=$n" bytesT fortran.npy ot$n.bin || fail "convert --transpose npy n=$n ran"
+    mpirun $n pario-convert --chunk 1Ki fortran.npy o$n.h5:/f &&
+      defer "convert fortran.npy to HDF5 n=$n" array fortran.npy o$n.h5:/f || fail "convert to HDF5 n=$n ran"
+  fi
+  # scatter then gather back: the input's elements (HDF5 at 1 and 3 ranks, npy at 2 and 4)
   rm -f p.*
-  mpirun $n pario-scatter --dist tiles --out p data.h5:/m && mpirun $n pario-gather --out g$n.bin p &&
-    defer "scatter/gather h5 n=$n" bytes data.h5:/m g$n.bin || fail "scatter/gather h5 n=$n ran"
+  if [ $((n % 2)) = 1 ]; then
+    mpirun $n pario-scatter --dist tiles --out p data.h5:/m && mpirun $n pario-gather --out g$n.bin p &&
+      defer "scatter/gather h5 n=$n" bytes data.h5:/m g$n.bin || fail "scatter/gather h5 n=$n ran"
+  else
+    mpirun $n pario-scatter --dist cyclic:4 --out p v3.npy && mpirun $n pario-gather --out gn$n.bin p &&
+      defer "scatter/gather npy n=$n" bytes v3.npy gn$n.bin || fail "scatter/gather npy n=$n ran"
+  fi
   rm -f p.*
-  mpirun $n pario-scatter --dist cyclic:4 --out p v3.npy && mpirun $n pario-gather --out gn$n.bin p &&
-    defer "scatter/gather npy n=$n" bytes v3.npy gn$n.bin || fail "scatter/gather npy n=$n ran"
 done
 
 # chunked (chunk shapes not dividing the shape, gzip+shuffle, big-endian, 2-D, nested,

@@ -135,4 +135,9 @@ Z=$(printf '0%.0s' $(seq 130))
 printf 'input: {data: d.bin}\noperations: [{op: range, lo: 1.%s, hi: 5.0}]\n' "$Z" > rlong.yaml
 expect_error 1 2 "^pario-run: error: rlong.yaml:2:[0-9]+: operations\\[0\\]: operation 'range=1\\.0+:5\\.0': a bound may have at most 47 characters\$" \
   pario-run --check rlong.yaml
+# a blank before a count= value is refused as one after it is ("count= 5"
+# passed, "count=5 " did not; session 26)
+printf 'input: {data: d.bin}\noperations: ["count= 5"]\n' > cblank.yaml
+expect_error 1 2 "^pario-run: error: cblank.yaml:2:[0-9]+: operations(\\[0\\])?: operation 'count= 5': ' 5' is not a number\$" pario-run --check cblank.yaml
+expect_error 1 2 "^pario-reduce: error: operation 'count= 5': ' 5' is not a number\$" pario-reduce --op "count= 5" d.bin
 finish

@@ -128,10 +128,8 @@ pario_status pario_count_query_resolve(pario_count_query *q, pario_dtype t)
     }
     for (int i = 0; i < q->n; i++) {
         st = pario_scalar_parse(q->text[i], t, &q->value[i], &q->possible[i]);
-        if (pario_failed(&st)) /* named as the option that gave it ("'a' is not ...") */
-            return st.msg[0] == '\'' ? pario_error(st.code, "--value%s: %s", q->mode == PARIO_COUNT_VALUES ? "s" : "",
-                                                    st.msg)
-                                     : st;
+        if (pario_failed(&st)) /* "'a' is not ...": the caller names what gave it (an option, an operation) */
+            return st;
         /* the values are the keys of the counts: two spellings of one value of
          * the type (1 and 1.0, 0 and -0.0) would count the same elements twice */
         for (int k = 0; k < i; k++)

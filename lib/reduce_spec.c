@@ -26,15 +26,15 @@ static const struct {
 
 /* A bound or value no dtype reads (each is parsed for the dtype once the data
  * is known): refused with the operation, so that pario-run --check refuses it
- * as the run does ("count=abc" passed the check, a hostile-user pass). */
-/* A number written whole: no blank before it either ("count= 5" passed where
- * "count=5 " did not; strtod skips leading blanks) */
+ * as the run does ("count=abc" passed the check, a hostile-user pass). Written
+ * whole, with no blank before it either (strtod skips those: "count= 5" passed
+ * where "count=5 " did not). */
 static int number_text(const char *t)
 {
     char *end;
     errno = 0;
     (void)strtod(t, &end);
-    return *t && *t != ' ' && *t != '\t' && *t != '\n' && !*end;
+    return *t && !isspace((unsigned char)*t) && !*end;
 }
 
 pario_status pario_reduce_add_op(pario_reduce_spec *s, const char *op)
@@ -154,17 +154,6 @@ void pario_reduce_ops_format(const pario_reduce_spec *s, char *buf, size_t len)
                  s->range.text[1]);
 }
 
-/* A query's message without the pario-count option it names ("--value: '1.5'
- * is not ..."): count=V and range=LO:HI are operations, of pario-run's jobs too. */
-static const char *no_option(const char *msg)
-{
-    static const char *const opt[] = { "--values: ", "--value: ", "--range: " };
-    for (size_t k = 0; k < sizeof opt / sizeof opt[0]; k++)
-        if (strncmp(msg, opt[k], strlen(opt[k])) == 0)
-            return msg + strlen(opt[k]);
-    return msg;
-}
-
 pario_status pario_reduce_spec_check(pario_reduce_spec *s, const pario_dataset *ds)
 {
     if (!s->ops)
@@ -188,13 +177,12 @@ pario_status pario_reduce_spec_check(pario_reduce_spec *s, const pario_dataset *
     if (s->ops & PARIO_OP_COUNT) {
         st = pario_count_query_resolve(&s->count, ds->dtype);
         if (pario_failed(&st))
-            return pario_error(PARIO_ERR_USAGE, "count=%s: %s", s->count.text[0], no_option(st.msg));
+            return pario_error(PARIO_ERR_USAGE, "count=%s: %s", s->count.text[0], st.msg);
     }
     if (s->ops & PARIO_OP_RANGE) {
         st = pario_count_query_resolve(&s->range, ds->dtype);
         if (pario_failed(&st))
-            return pario_error(PARIO_ERR_USAGE, "range=%s:%s: %s", s->range.text[0], s->range.text[1],
-                               no_option(st.msg));
+            return pario_error(PARIO_ERR_USAGE, "range=%s:%s: %s", s->range.text[0], s->range.text[1], st.msg);
     }
     return pario_ok();
 }

@@ -107,10 +107,20 @@ static void print_result(const pario_common *c, const struct count_opts *o, cons
     pario_out_close(&out);
 }
 
+/* The query's values for dtype t; a value t cannot read is named with the
+ * option that gave it ("--value: 'a' is not ..."). */
+static pario_status resolve(pario_count_query *q, pario_dtype t)
+{
+    pario_status st = pario_count_query_resolve(q, t);
+    if (pario_failed(&st) && st.msg[0] == '\'')
+        return pario_error(st.code, "--value%s: %s", q->mode == PARIO_COUNT_VALUES ? "s" : "", st.msg);
+    return st;
+}
+
 /* A CSV column's values, counted as float64. */
 static pario_status count_csv(pario_common *c, struct count_opts *o)
 {
-    pario_status st = pario_count_query_resolve(&o->q, PARIO_FLOAT64);
+    pario_status st = resolve(&o->q, PARIO_FLOAT64);
     if (pario_failed(&st))
         return st;
     pario_count_result res;
@@ -158,7 +168,7 @@ int main(int argc, char **argv)
     if (!pario_failed(&st))
         st = pario_open_data(&c, c.args[0], &ds, &view, MPI_COMM_WORLD);
     if (!pario_failed(&st))
-        st = pario_count_query_resolve(&o.q, ds.dtype);
+        st = resolve(&o.q, ds.dtype);
     if (!pario_failed(&st)) {
         pario_progress prog;
         pario_count_result res;

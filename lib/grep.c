@@ -128,7 +128,7 @@ static void scan_block(struct scan *s, const char *b, size_t n)
 }
 
 /* This rank's lines of one file: scanned, selected lines sent on or counted. */
-static pario_status grep_range(struct scan *s, pario_text_file *f)
+static pario_status grep_range(struct scan *s, pario_text_file *f, pario_file_errors *fe, int file)
 {
     pario_lines L;
     pario_status st = pario_lines_open(&L, f, s->o->max_line);
@@ -139,6 +139,8 @@ static pario_status grep_range(struct scan *s, pario_text_file *f)
         double t0 = pario_slow_start();
         scan_block(s, data, n);
         pario_slow_after(t0); /* PARIO_SLOW, the test hook (slow.h): per block of lines */
+        if (pario_file_errors_stop(fe, file, n))
+            break;   /* another rank failed the file: its error is the one reported */
         if (s->failed)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: the regular expression engine failed (out of memory?) on "
                              "the line at byte %" PRIu64, f->path, off);
@@ -160,7 +162,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
     uint64_t *before = calloc((size_t)n, sizeof *before), *sel = calloc((size_t)n, sizeof *sel);
     uint64_t *total = calloc((size_t)n, sizeof *total);
     pario_file_errors fe;
-    if (!stats || !before || !sel || !total || !pario_file_errors_init(&fe, n))
+    if (!stats || !before || !sel || !total || !pario_file_errors_init(&fe, n, comm))
         MPI_Abort(comm, 1); /* a few words per file */
     pario_text_stat_all(paths, n, stats, comm);
     int hints = rank == 0 && io->show_hints;
@@ -172,7 +174,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         if (!mine)
             MPI_Abort(comm, 1); /* a few words per file */
         for (int i = 0; i < n; i++) {
-            if (stats[i].err)
+            if (stats[i].err || fe.noticed[i])   /* (noticed: another rank failed it already) */
                 continue;
             if (!buf) { /* this rank cannot count its lines: the file fails, the others go on */
                 pario_status st = pario_local_error("%s: out of memory for a %zu-byte chunk", paths[i], chunk);
@@ -183,7 +185,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
             pario_status st = pario_text_open(&f, paths[i], &stats[i], io, rank, nranks, hints);
             hints = 0;
             if (!pario_failed(&st))
-                st = pario_text_count_lines(&f, buf, &mine[i]);
+                st = pario_text_count_lines(&f, buf, &mine[i], &fe, i);
             *bytes_read += f.bytes_read;
             st = pario_text_end(&f, st);
             pario_text_close(&f);
@@ -208,12 +210,12 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         s.name = oo.with_filename ? paths[i] : NULL;
         s.out = oo.count ? NULL : &ord;
         s.lineno = before[i] + 1;
-        s.stop = oo.max_count == 0 || pario_failed(&fe.mine[i]);
+        s.stop = oo.max_count == 0 || pario_failed(&fe.mine[i]) || fe.noticed[i];
         pario_text_file f;
         pario_status st = pario_text_open(&f, paths[i], &stats[i], io, rank, nranks, hints);
         hints = 0;
         if (!pario_failed(&st) && !s.stop)
-            st = grep_range(&s, &f);
+            st = grep_range(&s, &f, &fe, i);
         *bytes_read += f.bytes_read;
         st = pario_text_end(&f, st);
         pario_text_close(&f);

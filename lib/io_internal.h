@@ -8,6 +8,7 @@
 #include "config.h"
 #include "pario/dtype.h"
 #include "pario/io.h"
+#include "notice.h"
 #include "stamp.h"
 
 /* The reader and writer behind the opaque handles of pario/io.h (allocated and
@@ -23,6 +24,7 @@ struct pario_reader {
     int local;                    /* every rank reads its own part independently, with no
                                    * collective per chunk; ranks agree once, at the end */
     int finished;                 /* local: the closing agreement was made */
+    pario_notice notice;          /* local: a failed rank tells the others to stop (notice.h) */
     uint64_t next_local;          /* local index of the next chunk to post */
     void *buf[2];
     int cur;

@@ -139,6 +139,7 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
         else if (pario_h5read_direct(r)) { /* each rank its own steps, one agreement at the end */
             r->local = 1;
             r->nsteps = (view->local_count + r->chunk_elems - 1) / r->chunk_elems;
+            pario_notice_open(&r->notice, comm);
         }
         return st;
     }
@@ -246,6 +247,8 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
             r->pf = NULL;
         }
     }
+    if (r->local)
+        pario_notice_open(&r->notice, comm);
     return pario_ok();
 }
 
@@ -269,18 +272,24 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
     if (r->local) {
         if (r->finished)
             return 0;
-        if (pario_failed(st) || (r->map || r->h5 ? r->next_local >= r->view->local_count : r->step >= r->nsteps)) {
+        /* another rank failed: stop here, with no error of this rank's (its
+         * message is the one agreed), rather than read the whole part first */
+        const int stop = !pario_failed(st) && pario_notice_seen(&r->notice, (uint64_t)r->chunk_elems * r->view->esize);
+        if (stop || pario_failed(st) || (r->map || r->h5 ? r->next_local >= r->view->local_count : r->step >= r->nsteps)) {
             if (r->inflight) { /* a caller's error: the read ahead ends before the agreement */
                 MPI_Status status;
                 pario_prefetch_wait(r->pf, &status);
                 r->inflight = 0;
             }
             r->finished = 1;
-            if (!pario_failed(st)) /* the last chunk's pages, lost to a shrinking or changed file? */
+            if (!pario_failed(st) && !stop) /* the last chunk's pages, lost to a shrinking or changed file? */
                 *st = r->h5 ? pario_h5read_check(r) : pario_map_check_size(r->map);
-            if (!pario_failed(st))
+            if (!pario_failed(st) && !stop)
                 *st = end_check(r);
+            if (pario_failed(st))
+                pario_notice_send(&r->notice);
             pario_agree(st, r->comm);
+            pario_notice_close(&r->notice, pario_failed(st));
             return 0;
         }
         if (r->map) {
@@ -400,6 +409,7 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
 
 void pario_reader_release(pario_reader *r)
 {
+    pario_notice_abandon(&r->notice); /* (closed at the agreement, unless the reads were left before it) */
     if (r->inflight) {
         MPI_Status status;
         pario_prefetch_wait(r->pf, &status);

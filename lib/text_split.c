@@ -184,7 +184,7 @@ pario_status pario_text_read(pario_text_file *f, uint64_t off, void *buf, size_t
     return pario_ok();
 }
 
-pario_status pario_text_count_lines(pario_text_file *f, void *buf, uint64_t *lines)
+pario_status pario_text_count_lines(pario_text_file *f, void *buf, uint64_t *lines, pario_file_errors *fe, int file)
 {
     *lines = 0;
     if (f->lo >= f->hi)
@@ -197,6 +197,8 @@ pario_status pario_text_count_lines(pario_text_file *f, void *buf, uint64_t *lin
             return st;
         n += pario_text_count_byte(buf, m, '\n');
         a += m;
+        if (fe && pario_file_errors_stop(fe, file, m))
+            break;   /* another rank failed the file: its count is not used */
     }
     *lines = n;
     return pario_ok();

@@ -39,7 +39,8 @@ static void merge_parts(void *in, void *inout, int *len, MPI_Datatype *type)
 }
 
 static pario_status count_range(const char *path, const pario_text_stat *ts, unsigned what, const pario_io_opts *o,
-                                int rank, int nranks, int hints, char *buf, wc_part *part, uint64_t *bytes_read)
+                                int rank, int nranks, int hints, char *buf, wc_part *part, uint64_t *bytes_read,
+                                pario_file_errors *fe, int file)
 {
     pario_text_file f;
     pario_status st = pario_text_open(&f, path, ts, o, rank, nranks, hints);
@@ -54,6 +55,8 @@ static pario_status count_range(const char *path, const pario_text_stat *ts, uns
             pario_text_wc(buf, m, words, &s);
         pario_slow_after(t0); /* PARIO_SLOW, the test hook (slow.h): per chunk */
         a += m;
+        if (pario_file_errors_stop(fe, file, m))
+            break;   /* another rank failed the file: its counts are not used */
     }
     *bytes_read += f.bytes_read;
     st = pario_text_end(&f, st);
@@ -78,13 +81,13 @@ void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opt
     wc_part *parts = calloc((size_t)n, sizeof *parts), *merged = calloc((size_t)n, sizeof *merged);
     char *buf = reads ? pario_alloc_aligned(chunk) : NULL;
     pario_file_errors fe;
-    if (!parts || !merged || !pario_file_errors_init(&fe, n))
+    if (!parts || !merged || !pario_file_errors_init(&fe, n, comm))
         MPI_Abort(comm, 1); /* a few words per file */
     /* no chunk buffer: every file this rank would read fails here, the others go on */
     pario_status nobuf = reads && !buf ? pario_local_error("out of memory for a %zu-byte chunk", chunk) : pario_ok();
     int hints = rank == 0 && o->show_hints;
     for (int i = 0; i < n; i++) {
-        if (stats[i].err || !reads)
+        if (stats[i].err || !reads || fe.noticed[i])   /* (noticed: another rank failed it already) */
             continue;
         if (pario_failed(&nobuf)) {
             pario_status st = pario_local_error("%s: %s", paths[i], nobuf.msg);
@@ -92,7 +95,7 @@ void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opt
             continue;
         }
         pario_status st = count_range(paths[i], &stats[i], what, o, rank, nranks, hints, buf,
-                                      &parts[i], bytes_read);
+                                      &parts[i], bytes_read, &fe, i);
         hints = 0;
         pario_file_errors_set(&fe, i, &st);
     }

@@ -630,6 +630,26 @@ static pario_status publish(pario_h5table *t)
     return st;
 }
 
+/* Rank 0: does the log's name still lead to the file the run writes? A log
+ * deleted mid-run (its directory with it) or moved away lost its rows with
+ * exit 0; now the next flush or the close fails (agreed by the caller). */
+static pario_status still_named(const pario_h5table *t)
+{
+    struct stat a, b;
+    if (t->rank != 0 || !t->renamed || t->fd < 0 || fstat(t->fd, &b) != 0)
+        return pario_ok();
+    if (stat(t->path, &a) != 0 && b.st_nlink == 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: the log was removed while the run wrote it (%s)", t->path,
+                           strerror(errno));
+    if (stat(t->path, &a) != 0)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: the log was moved away while the run wrote it (%s)", t->path,
+                           strerror(errno));
+    if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: the log was replaced while the run wrote it (the name leads to "
+                           "another file now)", t->path);
+    return pario_ok();
+}
+
 /* The file's MPI-IO handle: HDF5's MPI-IO driver hands out a pointer to it
  * (the access list matters only to the family and multi drivers). */
 static MPI_File table_fh(pario_h5table *t)
@@ -669,6 +689,8 @@ pario_status pario_h5table_flush(pario_h5table *t)
         t->last_sync = MPI_Wtime();
     if (sync || !skipped)
         t->syncs++;
+    if (!pario_failed(&st))
+        st = still_named(t);
     if (!pario_agree(&st, t->comm) && !t->renamed)
         st = publish(t);
     return st;
@@ -703,6 +725,8 @@ pario_status pario_h5table_close(pario_h5table *t)
     } H5E_END_TRY;
     if (!t->renamed && t->rank == 0)
         unlink(t->tmp);
+    if (!pario_failed(&st))
+        st = still_named(t);
     pario_agree(&st, t->comm);
     table_free(t);
     return st;

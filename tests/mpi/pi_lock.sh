@@ -268,4 +268,30 @@ if command -v flock >/dev/null 2>&1; then
   check "pario-gen: no descriptor beside the log" test ! -e lg.bin.yaml
   late_run lg.npy "$PARIO_BIN/pario-gen" --dtype float64 --count 4000 --uniform 0:1 --chunk 1Ki --progress --out lg.npy
 fi
+
+# 6. a log removed (with its directory) or moved away while the run writes it:
+# the run fails at its next round (exit 1, one line naming the log), where it
+# ran on to exit 0 and its rows were lost (a hostile-user pass, session 26).
+# Rank 0 sleeps 0.1 s a round (PARIO_SLOW) so that the change lands mid-run.
+gone_run() { # gone_run HOW REGEX
+  rm -rf gd gd2 && mkdir gd || return
+  PARIO_SLOW=0:+0.1 timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$(pario_exe pario-pi)" --rounds 60 \
+    --samples 1000 --log gd/pi.h5 >gone.out 2>gone.err &
+  local job=$! i=0
+  while [ -z "$(rows gd/pi.h5 2>/dev/null)" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+  case $1 in
+    rmdir) rm -rf gd ;;
+    move) mkdir gd2 && mv gd/pi.h5 gd2/pi.h5 ;;
+    replace) cp gd/pi.h5 gd/copy.h5 && mv gd/copy.h5 gd/pi.h5 ;;
+  esac
+  wait $job
+  local rc=$?
+  check "log: $1 mid-run: exit 1 (got $rc), one line: $(head -c 300 gone.err)" \
+    test $rc = 1 -a "$(grep -c . gone.err)" = 1
+  check "log: $1 mid-run: the message names the log" grep -Eq "^pario-pi: error: gd/pi\.h5: $2" gone.err
+}
+gone_run rmdir 'the log was removed while the run wrote it \(No such file or directory\)'
+gone_run move 'the log was moved away while the run wrote it \(No such file or directory\)'
+check "the moved log keeps its rounds" test -n "$(rows gd2/pi.h5)"
+gone_run replace 'the log was replaced while the run wrote it \(the name leads to another file now\)'
 finish

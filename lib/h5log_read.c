@@ -8,72 +8,8 @@
 #include <string.h>
 #include <hdf5.h>
 #include "pario/h5log.h"
+#include "h5attr.h"
 #include "h5err.h"
-
-/* One value (a scalar, or a 1-D extent of one), else 0: an array made the
- * reads below overflow their one value (a crash). */
-static int one_value(hid_t a)
-{
-    hid_t sp = H5Aget_space(a);
-    hssize_t n = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
-    if (sp >= 0)
-        H5Sclose(sp);
-    return n == 1;
-}
-
-/* An integer attribute, whole and in range of *v's type (signed: int64_t,
- * else uint64_t), else 0. HDF5's conversion clips and truncates (a seed of -3
- * read as 0, a float's 3.9 as 3: the run went on with another seed). */
-static int read_attr(hid_t f, const char *name, int is_signed, void *v)
-{
-    if (H5Aexists(f, name) <= 0)
-        return 0;
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    if (a < 0)
-        return 0;
-    hid_t ft = H5Aget_type(a);
-    int ok = ft >= 0 && H5Tget_class(ft) == H5T_INTEGER && one_value(a);
-    if (ok) {
-        int fsigned = H5Tget_sign(ft) == H5T_SGN_2;
-        union { int64_t i; uint64_t u; } x;
-        ok = H5Aread(a, fsigned ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, &x) >= 0;
-        if (ok && is_signed) {
-            ok = fsigned || x.u <= (uint64_t)INT64_MAX;
-            *(int64_t *)v = (int64_t)x.u;
-        } else if (ok) {
-            ok = !fsigned || x.i >= 0;
-            *(uint64_t *)v = x.u;
-        }
-    }
-    if (ft >= 0)
-        H5Tclose(ft);
-    H5Aclose(a);
-    return ok;
-}
-
-static int read_attr_str(hid_t f, const char *name, char *buf, size_t len)
-{
-    if (H5Aexists(f, name) <= 0)
-        return 0;
-    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    if (a < 0)
-        return 0;
-    hid_t ft = H5Aget_type(a);
-    int ok = H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft) && H5Tget_size(ft) < len && one_value(a);
-    if (ok) {
-        /* a byte more than the file's string: one padded with NULs to its full
-         * size (h5py's bytes, "darts" in 5 bytes) lost its last character to
-         * the terminator ("unknown method 'dart'") */
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5Tget_size(ft) + 1);
-        memset(buf, 0, len);
-        ok = H5Aread(a, mt, buf) >= 0;
-        H5Tclose(mt);
-    }
-    H5Tclose(ft);
-    H5Aclose(a);
-    return ok;
-}
 
 /* Read a whole 1-D or 2-D dataset; its shape into dims. */
 static pario_status read_dset(hid_t f, const char *path, const char *name, int nd, hid_t mtype, size_t esize,
@@ -84,12 +20,7 @@ static pario_status read_dset(hid_t f, const char *path, const char *name, int n
         return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-pi log (no dataset /%s)", path, name);
     /* the log's own datasets: an external link made --resume write into
      * another file (unlocked), a soft link into another dataset */
-#if H5_VERSION_GE(1, 12, 0)
-    H5L_info2_t li;
-#else
-    H5L_info_t li;
-#endif
-    if (H5Lget_info(f, name, &li, H5P_DEFAULT) < 0 || li.type != H5L_TYPE_HARD)
+    if (pario_h5_is_link(f, name))
         return pario_error(PARIO_ERR_RUNTIME, "%s: /%s is a link, not a dataset of the log", path, name);
     hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
     hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
@@ -135,9 +66,9 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
         if (H5Aexists(f, need[i]) <= 0)
             return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-pi log (no attribute '%s')", path, need[i]);
-    if (!read_attr_str(f, "method", method, sizeof method) ||
-        !read_attr(f, "seed", 0, &seed) || !read_attr(f, "samples_per_round", 0, &spr) ||
-        !read_attr(f, "rounds", 0, &rounds) || !read_attr(f, "ranks", 1, &ranks))
+    if (!pario_h5attr_str(f, "method", method, sizeof method) ||
+        !pario_h5attr_u64(f, "seed", &seed) || !pario_h5attr_u64(f, "samples_per_round", &spr) ||
+        !pario_h5attr_u64(f, "rounds", &rounds) || !pario_h5attr_i64(f, "ranks", &ranks))
         return pario_error(PARIO_ERR_RUNTIME, "%s: unreadable pario-pi attributes", path);
     pario_status st = pario_pi_method_parse(method, &h->p.method);
     if (pario_failed(&st))
@@ -149,10 +80,10 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
     st = pario_pi_params_check(&h->p);
     if (pario_failed(&st) || ranks < 1)
         return pario_error(PARIO_ERR_RUNTIME, "%s: the log's attributes are inconsistent", path);
-    read_attr_str(f, "generator", h->generator, sizeof h->generator);
-    read_attr_str(f, "pario_version", h->version, sizeof h->version);
-    read_attr_str(f, "start_time", h->start_time, sizeof h->start_time);
-    if (!read_attr(f, "block_points", 0, &h->block)) /* a midpoint log's --resume refuses 0 (pi_run.c) */
+    pario_h5attr_str(f, "generator", h->generator, sizeof h->generator);
+    pario_h5attr_str(f, "pario_version", h->version, sizeof h->version);
+    pario_h5attr_str(f, "start_time", h->start_time, sizeof h->start_time);
+    if (!pario_h5attr_u64(f, "block_points", &h->block)) /* a midpoint log's --resume refuses 0 (pi_run.c) */
         h->block = 0;
 
     int mid = h->p.method == PARIO_PI_MIDPOINT;

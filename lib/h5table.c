@@ -23,6 +23,7 @@
 #include "h5log_sync.h"
 #include "fault.h"
 #include "h5err.h"
+#include "h5attr.h"
 
 struct pario_h5table {
     MPI_Comm comm;
@@ -527,17 +528,27 @@ pario_status pario_h5table_reopen(pario_h5table *t, uint64_t rows, uint64_t widt
             st = reserve(t);
     }
     H5E_BEGIN_TRY {
+        /* every column checked before any changes: a refused log is left as
+         * it was (the first columns were cut to the rows asked for before a
+         * later one was refused: finished epochs lost) */
         for (int c = 0; c < t->ncols && !pario_failed(&st); c++) {
-            t->dset[c] = H5Dopen2(t->file, t->cols[c].name, H5P_DEFAULT);
-            hsize_t dims[2] = { t->rows, t->width };
-            if (t->dset[c] >= 0 && !allocates_early(t->dset[c]))
+            if (pario_h5_is_link(t->file, t->cols[c].name))   /* (the serial reads refuse it first) */
+                st = pario_error(PARIO_ERR_RUNTIME, "%s: /%s is a link, not a dataset of the log", t->path,
+                                 t->cols[c].name);
+            else if ((t->dset[c] = H5Dopen2(t->file, t->cols[c].name, H5P_DEFAULT)) < 0)
+                h5fail(&st, "cannot prepare the log for more rows", t->path);
+            else if (!allocates_early(t->dset[c]))
                 st = pario_error(PARIO_ERR_RUNTIME, "%s: /%s was not made in parallel (its chunks are allocated at "
                                  "their first write, h5py's default): parallel HDF5 cannot continue it",
                                  t->path, t->cols[c].name);
-            /* drops half-written rows; adds columns */
-            else if (t->dset[c] < 0 || H5Dset_extent(t->dset[c], dims) < 0)
-                h5fail(&st, "cannot prepare the log for more rows", t->path);
             pario_agree(&st, t->comm); /* before the next collective call */
+        }
+        for (int c = 0; c < t->ncols && !pario_failed(&st); c++) {
+            hsize_t dims[2] = { t->rows, t->width };
+            /* drops half-written rows; adds columns */
+            if (H5Dset_extent(t->dset[c], dims) < 0)
+                h5fail(&st, "cannot prepare the log for more rows", t->path);
+            pario_agree(&st, t->comm);
         }
         /* the rows dropped are refilled through the chunk cache, which wrote
          * them out at the close, over the row this run wrote there since: a

@@ -13,6 +13,7 @@
 #include "h5err.h"
 #include "pario/output.h"
 #include "pario/train_plot.h"
+#include "h5attr.h"
 #include "h5table.h"
 #include "train_log.h"
 
@@ -68,17 +69,37 @@ static pario_trainlog *log_new(const char *path, uint64_t nw, int ncols, MPI_Com
     return l;
 }
 
-static int attr_get(hid_t loc, const char *name, hid_t mt, void *v)
+/* An attribute of the log: missing, or not one value of its kind (an edit:
+ * HDF5 converted a seed of -3 to 0, 37.9 to 37, an array to its first
+ * element, and the run went on with them), refused. */
+static pario_status need_u64(hid_t file, const char *path, const char *name, uint64_t *v)
 {
-    int ok = 0;
-    H5E_BEGIN_TRY {
-        hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
-        if (a >= 0) {
-            ok = H5Aread(a, mt, v) >= 0;
-            H5Aclose(a);
-        }
-    } H5E_END_TRY;
-    return ok;
+    if (!pario_h5attr_exists(file, name))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, name);
+    if (!pario_h5attr_u64(file, name, v))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: unreadable pario-train attribute %s (not one non-negative "
+                           "integer)", path, name);
+    return pario_ok();
+}
+
+static pario_status need_f64(hid_t file, const char *path, const char *name, double *v)
+{
+    if (!pario_h5attr_exists(file, name))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, name);
+    if (!pario_h5attr_f64(file, name, v))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: unreadable pario-train attribute %s (not one floating-point "
+                           "number)", path, name);
+    return pario_ok();
+}
+
+/* The log's datasets are its own: none a link (an external link made
+ * --resume write into another file, the training input among them). */
+static pario_status own_datasets(hid_t file, const char *path)
+{
+    for (int d = 0; d < ND; d++)
+        if (pario_h5_is_link(file, names[d]))
+            return pario_error(PARIO_ERR_RUNTIME, "%s: /%s is a link, not a dataset of the log", path, names[d]);
+    return pario_ok();
 }
 
 /* The meta attributes as doubles and integers, in one order for writing and checking. */
@@ -267,8 +288,8 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
     double f[NF], gotf;
     meta_values(m, u, f);
     for (int i = 0; i < NU && !pario_failed(&st); i++) {
-        if (!attr_get(file, u_names[i], H5T_NATIVE_UINT64, &got))
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, u_names[i]);
+        if (st = need_u64(file, path, u_names[i], &got), pario_failed(&st))
+            ;
         else if (got != u[i] && i == 0 && got > PARIO_TRAIN_SOFTMAX)   /* (named softmax before) */
             st = shape_check(path, got, 1, 1);
         else if (got != u[i])
@@ -281,8 +302,8 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
         /* each value in the digits that tell it apart: %g named 0.1 for
          * --lr 0.1000000000000001 as well ("written with 0.1; this run has 0.1") */
         char was[32], now[32];
-        if (!attr_get(file, f_names[i], H5T_NATIVE_DOUBLE, &gotf)) {
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, f_names[i]);
+        if (st = need_f64(file, path, f_names[i], &gotf), pario_failed(&st)) {
+            ;
         } else if (gotf != f[i]) {
             pario_fmt_double(was, sizeof was, gotf);
             pario_fmt_double(now, sizeof now, f[i]);
@@ -292,13 +313,19 @@ static pario_status read_log(const char *path, const pario_trainlog_meta *m, uin
     /* where the labels come from (logs before session 12 do not say: not checked
      * then); another column continued the weights on other labels */
     int64_t lc;
-    if (!pario_failed(&st) && attr_get(file, "label_column", H5T_NATIVE_INT64, &lc) && lc != m->label_column) {
+    if (!pario_failed(&st) && pario_h5attr_exists(file, "label_column") &&
+        (!pario_h5attr_i64(file, "label_column", &lc) || lc < -1))
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: unreadable pario-train attribute label_column (not one integer, "
+                         "-1 or a column)", path);
+    else if (!pario_failed(&st) && pario_h5attr_exists(file, "label_column") && lc != m->label_column) {
         char was[48], now[48];
         snprintf(was, sizeof was, lc < 0 ? "--labels FILE" : "--label-column %lld", (long long)lc);
         snprintf(now, sizeof now, m->label_column < 0 ? "--labels FILE" : "--label-column %lld",
                  (long long)m->label_column);
         st = pario_error(PARIO_ERR_RUNTIME, "%s: written with %s; it cannot continue with %s", path, was, now);
     }
+    if (!pario_failed(&st))
+        st = own_datasets(file, path);
     hid_t dl = H5I_INVALID_HID, dw = H5I_INVALID_HID, da = H5I_INVALID_HID;
     double *lv = NULL;
     if (!pario_failed(&st)) {
@@ -446,8 +473,9 @@ static pario_status read_model(const char *path, uint64_t *u, double **w)
     pario_status st = pario_ok();
     static const char *const want[3] = { "model", "features", "classes" };
     for (int i = 0; i < 3 && !pario_failed(&st); i++)
-        if (!attr_get(file, want[i], H5T_NATIVE_UINT64, &u[i]))
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, want[i]);
+        st = need_u64(file, path, want[i], &u[i]);
+    if (!pario_failed(&st))
+        st = own_datasets(file, path);
     if (!pario_failed(&st))
         st = shape_check(path, u[0], u[1], u[2]);
     hid_t dl = H5I_INVALID_HID, dw = H5I_INVALID_HID;
@@ -528,8 +556,7 @@ int pario_train_log_is(const char *path)
     H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); } H5E_END_TRY;
     if (file < 0)
         return 0;
-    uint64_t v;
-    int yes = attr_get(file, "batch", H5T_NATIVE_UINT64, &v) && attr_get(file, "features", H5T_NATIVE_UINT64, &v);
+    int yes = pario_h5attr_exists(file, "batch") && pario_h5attr_exists(file, "features");
     H5E_BEGIN_TRY { yes = yes && H5Lexists(file, "weights", H5P_DEFAULT) > 0; } H5E_END_TRY;
     H5Fclose(file);
     return yes;
@@ -553,11 +580,11 @@ static pario_status history_read(const char *path, pario_train_history *h)
     uint64_t u[NU];
     double f[NF];
     for (int i = 0; i < NU && !pario_failed(&st); i++)
-        if (!attr_get(file, u_names[i], H5T_NATIVE_UINT64, &u[i]))
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, u_names[i]);
+        st = need_u64(file, path, u_names[i], &u[i]);
     for (int i = 0; i < NF && !pario_failed(&st); i++)
-        if (!attr_get(file, f_names[i], H5T_NATIVE_DOUBLE, &f[i]))
-            st = pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, f_names[i]);
+        st = need_f64(file, path, f_names[i], &f[i]);
+    if (!pario_failed(&st))
+        st = own_datasets(file, path);
     if (!pario_failed(&st))
         st = shape_check(path, u[0], u[4], u[5]);
     hid_t dl = H5I_INVALID_HID, da = H5I_INVALID_HID;

@@ -22,6 +22,71 @@ REF="$PYTHON3 $PARIO_SRCDIR/tests/mpi/train_ref.py"
 $REF make . > /dev/null || { echo "train_hostile: could not make the datasets"; exit 99; }
 ref() { local out; if out=$($REF "$@" 2>&1); then pass "ref $*"; else fail "ref $*: $out"; fi; }
 
+# Session 27's hostile-user pass, the log (each failed on the previous build):
+# - a log whose /weights is an external link into the training input: --resume
+#   wrote epoch 4's weights into the input (then failed on its change); into
+#   another file it ended with exit 0
+# - a /weights_check shorter than the other columns: --resume cut /loss ...
+#   /weights to its length, then refused the log (two finished epochs lost)
+# - attributes edited to another type or shape: HDF5 converted them (seed -3
+#   read as 0, batch 37.9 as 37, an array as its first element, model -1 as
+#   linear) and the run went on with them; --predict and pario-plot too
+$PYTHON3 -c "
+import numpy as np, h5py
+r = np.random.default_rng(1); X = r.normal(size=(1003, 7))
+np.save('ylog.npy', (X @ r.normal(size=7) > 0).astype(np.int32))
+h5py.File('XL.h5', 'w')['X'] = X
+" || exit 99
+LOGRUN=(pario-train --model logistic --labels ylog.npy --batch 37 --lr 0.05)
+mpirun 2 "${LOGRUN[@]}" --epochs 3 --log lg.h5 XL.h5:/X > /dev/null || fail "a 3-epoch log"
+$PYTHON3 -c "
+import h5py; f = h5py.File('lg.h5', 'r+'); g = h5py.File('XL.h5', 'r+')
+f.copy('weights', g, 'w'); del f['weights']; f['weights'] = h5py.ExternalLink('XL.h5', '/w')" || exit 99
+cp XL.h5 XL.before && cp lg.h5 lg.before
+for n in 1 2; do
+  expect_error $n 1 '^pario-train: error: lg\.h5: /weights is a link, not a dataset of the log$' \
+    "${LOGRUN[@]}" --epochs 6 --log lg.h5 --resume XL.h5:/X
+  expect_error $n 1 '^pario-train: error: lg\.h5: /weights is a link, not a dataset of the log$' \
+    pario-train --predict lg.h5 --out p.npy XL.h5:/X
+done
+expect_error 1 1 '^pario-plot: error: lg\.h5: /weights is a link, not a dataset of the log$' pario-plot lg.h5 --out lg.svg
+check "an external /weights: the input is left as it was" cmp -s XL.h5 XL.before
+check "an external /weights: the log is left as it was" cmp -s lg.h5 lg.before
+mpirun 2 "${LOGRUN[@]}" --epochs 6 --log e.h5 XL.h5:/X > /dev/null || fail "a 6-epoch log"
+cp e.h5 e.good
+$PYTHON3 -c "
+import h5py; f = h5py.File('e.h5', 'r+'); c = f['weights_check'][:4]; del f['weights_check']
+f.create_dataset('weights_check', data=c, maxshape=(None,), chunks=(256,))" || exit 99
+for n in 1 2 3; do
+  mpirun $n "${LOGRUN[@]}" --epochs 8 --log e.h5 --resume XL.h5:/X > /dev/null 2> e.err
+  rc=$?
+  check "a short /weights_check: refused (n=$n): $(head -c 200 e.err)" test $rc = 1 -a "$(grep -c . e.err)" = 1
+  check "a short /weights_check: every column keeps its 6 epochs (n=$n)" $PYTHON3 -c "
+import h5py; f = h5py.File('e.h5', 'r')
+assert all(len(f[k]) == 6 for k in ('loss', 'accuracy', 'seconds', 'samples_per_second', 'weights')), \
+  {k: len(f[k]) for k in f}"
+done
+for a in "seed=np.int64(-3)" "batch=37.9" "seed=np.array([0, 5], dtype=np.uint64)" "model=np.int64(-1)" \
+         "batch=np.int64(-37)" "lr=np.int64(1)" "label_column=np.int64(-2)" "label_column=2.5"; do
+  cp e.good s.h5
+  A=$a $PYTHON3 -c "
+import os, h5py, numpy as np; f = h5py.File('s.h5', 'r+'); k, v = os.environ['A'].split('=', 1); f.attrs[k] = eval(v)" \
+    || exit 99
+  cp s.h5 s.before
+  k=${a%%=*}
+  expect_error 2 1 "^pario-train: error: s\\.h5: unreadable pario-train attribute $k \\(not one" \
+    "${LOGRUN[@]}" --epochs 8 --log s.h5 --resume XL.h5:/X
+  check "attribute $a: the log is left as it was" cmp -s s.h5 s.before
+  case $k in model|seed|batch|lr)
+    expect_error 1 1 "^pario-plot: error: s\\.h5: unreadable pario-train attribute $k \\(not one" pario-plot s.h5 --out s.svg ;;
+  esac
+  case $k in model)
+    expect_error 2 1 "^pario-train: error: s\\.h5: unreadable pario-train attribute $k \\(not one" \
+      pario-train --predict s.h5 --out p.npy XL.h5:/X ;;
+  esac
+done
+check "no prediction written by a refused model" test ! -e p.npy
+
 # Session 23's hostile-user pass (each failed on the previous build):
 # - data of 0 columns: one line, exit 1 (SIGFPE in pario_train_run; with
 #   --label-column 0 the message said "(0..18446744073709551615)")

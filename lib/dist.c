@@ -212,14 +212,20 @@ pario_status pario_layout_make(const pario_dist *d, const pario_dataset *ds, int
         k = n0 ? n0 : 1;
     L->axis[0] = (pario_axis){ n0, gp, k };
     L->axis[1] = (pario_axis){ L->ndims == 1 ? 1 : cols, gq, 0 };
-    /* the filetypes take MPI ints: one period of a cyclic axis, the columns of a row */
-    if (k && L->ndims == 2 && cols > INT_MAX)
+    /* The filetypes take MPI ints: one period of a cyclic axis (a darray), the
+     * columns of a row (a subarray of one row). A rank whose part is one run
+     * needs neither (view.c): no rank has two blocks of a cyclic axis when
+     * there are no more blocks than parts (k of 2^64 - 1 on 2^31 elements was
+     * refused at any rank count, 1 included), nor two rows of a band of
+     * columns when no band has two rows. */
+    const int periods = k && (n0 + k - 1) / k > (uint64_t)gp;
+    if (periods && L->ndims == 2 && cols > INT_MAX)
         return pario_error(PARIO_ERR_USAGE, "distribution '%s': %llu columns do not fit an MPI int", dname,
                            (unsigned long long)cols);
-    if (k && k > (uint64_t)INT_MAX / (uint64_t)gp)
-        return pario_error(PARIO_ERR_USAGE, "distribution '%s': %d ranks x %llu %s do not fit an MPI int", dname,
-                           nranks, (unsigned long long)k, L->ndims == 2 ? "rows" : "elements");
-    if (gq > 1 && cols > INT_MAX)
+    if (periods && k > (uint64_t)INT_MAX / (uint64_t)gp)
+        return pario_error(PARIO_ERR_USAGE, "distribution '%s': %d ranks x blocks of %llu %s do not fit an MPI int",
+                           dname, nranks, (unsigned long long)k, L->ndims == 2 ? "rows" : "elements");
+    if (gq > 1 && cols > INT_MAX && rows > (uint64_t)gp)
         return pario_error(PARIO_ERR_USAGE, "distribution '%s': %llu columns do not fit an MPI int", dname,
                            (unsigned long long)cols);
     return pario_ok();

@@ -164,8 +164,11 @@ sys.exit(not np.array_equal(np.load('big.npy'), np.fromfile('seq7x5.bin', '<f4')
 done
 # a row too wide for an MPI int is named as such (it said "3 ranks x 1 rows")
 printf 'dtype: int8\nshape: [4, 2147483653]\n' > wide.bin.yaml && truncate -s $((4 * 2147483653)) wide.bin
-expect_error 3 2 "^pario-reduce: error: distribution 'rows-cyclic:3': 2147483653 columns do not fit an MPI int\$" \
-  pario-reduce --op sum --dist rows-cyclic:3 wide.bin
+# (rows-cyclic:1 at 3 ranks: rank 0 has rows 0 and 3, two runs: a darray's row)
+expect_error 3 2 "^pario-reduce: error: distribution 'rows-cyclic:1': 2147483653 columns do not fit an MPI int\$" \
+  pario-reduce --op sum --dist rows-cyclic:1 wide.bin
+expect_error 2 2 "^pario-reduce: error: distribution 'cols': 2147483653 columns do not fit an MPI int\$" \
+  pario-reduce --op sum --dist cols wide.bin
 # tiles on such rows: the default grid keeps rows whole (P x 1) at any rank
 # count (MPI_Dims_create's 2 x 2 was refused at 4 ranks); shown by --explain,
 # the read stopped by a fault on every rank (one rank's would leave the other
@@ -174,6 +177,38 @@ PARIO_FAULT=read:rank=0,read:rank=1,read:rank=2,read:rank=3 mpirun 4 pario-count
 check "tiles of rows beyond an MPI int at 4 ranks: a 4 x 1 grid ($(grep -E '^view|error' wide.txt | head -c 300))" \
   grep -q "^rank 3: .*owns 2147483653 elements, local shape \[1, 2147483653\]" wide.txt
 rm -f wide.bin
+# one period of a cyclic axis, or a row of a band of columns, is built as a
+# type only where a rank has two blocks or two rows: a single block (K beyond
+# the data) or a single row of more than 2^31 - 1 elements works at any rank
+# count (they were refused: "1 ranks x 2147483656 elements do not fit", a
+# hostile-user pass, session 27). Sparse files; --explain shows each rank's
+# part, and a read fault on every rank that owns data ends the run at once
+# (reading 2 GiB of a sparse file took 6-30 s here).
+printf 'dtype: int8\nshape: [2147483656]\n' > long.bin.yaml && truncate -s 2147483656 long.bin
+printf 'dtype: int8\nshape: [1, 2147483656]\n' > row.bin.yaml && ln -s long.bin row.bin
+# parts N DIST FILE OWNS...: the ranks own these counts, and the run reads them
+parts() {
+  local n=$1 d=$2 f=$3 r=0 faults="" want; shift 3
+  for want in "$@"; do faults="$faults${faults:+,}read:rank=$r"; r=$((r + 1)); done
+  PARIO_FAULT=$faults mpirun "$n" pario-count --value 0 --explain --dist "$d" "$f" >parts.out 2>parts.err
+  local rc=$?
+  check "$d on $f at $n ranks: accepted, read (exit $rc: $(head -c 200 parts.err))" \
+    grep -q "^pario-count: error: $f: read: Input/output error (rank [0-9])\$" parts.err
+  r=0
+  for want in "$@"; do
+    check "$d on $f at $n ranks: rank $r owns $want" grep -q "^rank $r: .*owns $want elements" parts.out
+    r=$((r + 1))
+  done
+}
+parts 1 cyclic:18446744073709551615 long.bin 2147483656
+parts 2 cyclic:18446744073709551615 long.bin 2147483656 0
+parts 3 cyclic:1000000000 long.bin 1000000000 1000000000 147483656
+parts 2 cols row.bin 1073741828 1073741828
+parts 2 rows-cyclic:1 row.bin 2147483656 0
+# three blocks at 2 ranks: rank 0 has two, so the period is a darray's
+expect_error 2 2 "^pario-count: error: distribution 'cyclic:1073741824': 2 ranks x blocks of 1073741824 elements do not fit an MPI int\$" \
+  pario-count --value 0 --dist cyclic:1073741824 long.bin
+rm -f long.bin row.bin
 expect_error 2 2 "^pario-count: error: distribution 'cyclic:18446744073709551616': block size 18446744073709551616 is too large \(at most 18446744073709551615\)\$" \
   pario-count --value 1 --dist cyclic:18446744073709551616 seq35.bin
 

@@ -19,9 +19,13 @@ static pario_status owned_flags(const pario_dataset *ds, const pario_view *v, un
     MPI_Type_get_extent_x(v->filetype, &lb, &extent);
     uint64_t per = (uint64_t)tsize / v->esize;
     uint64_t copies = (v->local_count + per - 1) / per;
-    uint64_t img_size = (uint64_t)v->disp + (uint64_t)lb + copies * (uint64_t)extent + ds->offset + n * v->esize;
+    /* an image of the data's bytes, from the header's end: the header itself
+     * is not part of it (a 10-element dataset behind a 2 GiB header was
+     * "too large for an owner map", and a 1 GiB header took 2 GiB a rank) */
+    const uint64_t skip = (uint64_t)v->disp - ds->offset;   /* the part's start in the data (disp >= offset) */
+    uint64_t img_size = skip + (uint64_t)lb + copies * (uint64_t)extent + n * v->esize;
     uint64_t in_size = copies * (uint64_t)tsize;
-    if (in_size > INT32_MAX || img_size > ((uint64_t)1 << 32))
+    if ((uint64_t)v->disp < ds->offset || in_size > INT32_MAX || img_size > ((uint64_t)1 << 32))
         return pario_error(PARIO_ERR_USAGE, "dataset too large for an owner map");
     unsigned char *img = calloc(img_size, 1), *in = calloc(in_size, 1);
     if (!img || !in) {
@@ -31,10 +35,10 @@ static pario_status owned_flags(const pario_dataset *ds, const pario_view *v, un
     }
     memset(in, 1, v->local_count * v->esize); /* padding past local_count stays 0 */
     int pos = 0;
-    int err = MPI_Unpack(in, (int)in_size, &pos, img + v->disp, (int)copies, v->filetype, MPI_COMM_SELF);
+    int err = MPI_Unpack(in, (int)in_size, &pos, img + skip, (int)copies, v->filetype, MPI_COMM_SELF);
     if (err == MPI_SUCCESS)
         for (uint64_t i = 0; i < n; i++)
-            flags[i] = img[ds->offset + i * v->esize];
+            flags[i] = img[i * v->esize];
     free(img);
     free(in);
     return err == MPI_SUCCESS ? pario_ok() : pario_mpi_error(err, "unpacking through the filetype", NULL);

@@ -98,5 +98,20 @@ check "no 'filetype filetype'" test "$(grep -c 'filetype filetype' <<<"$out")" =
 check "contiguous run worded" grep -qx "  filetype = etype: one contiguous run of 5 elements from the displacement (no derived type needed)" <<<"$out"
 out=$(mpirun 3 pario-count --value 0 --dist cyclic:2 --explain s.bin)
 check "darray worded" grep -q "^  filetype = MPI_Type_create_darray(size=3, rank=1," <<<"$out"
+# the map behind a header of 2 GiB + 100 bytes (a sparse file): the image the
+# map is unpacked into covers the data, not the header ("dataset too large for
+# an owner map", exit 2, for 10 elements; a hostile-user pass, session 27)
+"$PYTHON3" -c "
+f = open('hd.bin', 'wb'); f.seek(2**31 + 100); f.write(bytes(range(10))); f.close()
+open('hd.bin.yaml', 'w').write('dtype: int8\nshape: [10]\noffset: %d\n' % (2**31 + 100))" || exit 99
+for n in 2 3; do
+  for d in block cyclic:2; do
+    explain_map $n $d hd.bin >map.hd.$d.$n.txt
+    defer "map $d n=$n behind a 2 GiB header" map map.hd.$d.$n.txt $d $n 10
+  done
+done
+got=$(mpirun 2 pario-count --value 3 --dist cyclic:2 --explain hd.bin 2>&1 | sed -n 's/^count: //p')
+check "behind a 2 GiB header: counted with --explain ($got)" test "$got" = 1
+rm -f hd.bin
 run_deferred "$REF"
 finish

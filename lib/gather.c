@@ -81,6 +81,17 @@ pario_status pario_gather_open(const char *prefix, int format, const char *out, 
     whole->dtype = part->dtype;
     whole->big_endian = part->big_endian;
     pario_dataset_set_shape(whole, part->part.ndims, part->part.shape);
+    /* the parts' dist must fit their shape and count, or it is the parts'
+     * error, not the command line's (tiles:2x2 on 3 parts said "needs 4 ranks",
+     * exit 2, naming no file) */
+    pario_layout L;
+    int nparts = 1;
+    MPI_Comm_size(comm, &nparts);
+    if (!dist) {
+        st = pario_layout_make(used, whole, nparts, &L);
+        if (pario_failed(&st))
+            return pario_error(PARIO_ERR_RUNTIME, "%s: the part's dist: %s", path, st.msg);
+    }
     st = pario_dataset_set_output(whole, out);
     /* a raw output gets the raw header back; .npy and HDF5 make their own */
     if (!pario_failed(&st) && whole->format == PARIO_SOURCE_RAW)

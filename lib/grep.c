@@ -221,8 +221,8 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         pario_text_close(&f);
         pario_file_errors_set(&fe, i, &st);
         sel[i] = s.selected;
-        if (!oo.count)
-            pario_ordered_end_file(&ord);
+        if (!oo.count)   /* cut: a failed read, or stopped by another rank's */
+            pario_ordered_end_file(&ord, pario_failed(&fe.mine[i]) || fe.noticed[i]);
     }
     pario_status wst = pario_ok();
     if (!oo.count)

@@ -385,6 +385,8 @@ static pario_status parse_root(const ctx *c)
         if (pario_failed(&st))
             return err(c, v, "distribution", "%s", st.msg);
         snprintf(job->dist_text, sizeof job->dist_text, "%s", s);
+        job->line_dist = LINE(v);
+        job->col_dist = COLUMN(v);
     }
     if ((v = lookup(c, root, "io")) && (st = parse_io(c, v), pario_failed(&st)))
         return st;
@@ -485,6 +487,15 @@ pario_status pario_job_load(const char *path, pario_job *job, MPI_Comm comm)
     st = pario_job_parse(path, text, (size_t)len, job);
     free(text);
     return st;
+}
+
+pario_status pario_job_dist_error(const pario_job *job, pario_status st)
+{
+    static const char head[] = "distribution '";   /* pario_layout_make's errors */
+    if (!pario_failed(&st) || !job->line_dist || strncmp(st.msg, head, sizeof head - 1) != 0)
+        return st;
+    return pario_error(st.code, "%s:%lu:%lu: distribution: %s", job->path, job->line_dist, job->col_dist,
+                       st.msg + strlen("distribution "));
 }
 
 void pario_job_io_opts(const pario_job *job, pario_io_opts *o)

@@ -1,13 +1,14 @@
 /* Lines of output reaching rank 0 in (file, rank) order with bounded memory (see
- * pario/text.h): synchronous sends, at most two pieces in flight per rank, an
- * empty piece closing each file. */
+ * pario/text.h): synchronous sends, at most two pieces in flight per rank, a
+ * one-byte end (tag ORDERED_END_TAG: whether the rank's output was cut)
+ * closing each file. */
 #include "config.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pario/text.h"
 
-enum { ORDERED_TAG = 4317 };
+enum { ORDERED_TAG = 4317, ORDERED_END_TAG = 4319 };
 
 void pario_ordered_open(pario_ordered *o, FILE *out, size_t piece, uint64_t max_lines, MPI_Comm comm)
 {
@@ -46,11 +47,11 @@ static void write_capped(pario_ordered *o, const char *p, size_t n)
     fwrite(p, 1, k, o->out);
 }
 
-/* Send the current piece (possibly empty: the end of a file), then make sure the
- * other buffer is free again. */
-static void send_piece(pario_ordered *o)
+/* Send the current piece (or the end of a file), then make sure the other
+ * buffer is free again. */
+static void send_piece(pario_ordered *o, int tag)
 {
-    MPI_Issend(o->buf[o->cur], (int)o->len, MPI_BYTE, 0, ORDERED_TAG, o->comm, &o->req[o->cur]);
+    MPI_Issend(o->buf[o->cur], (int)o->len, MPI_BYTE, 0, tag, o->comm, &o->req[o->cur]);
     o->cur ^= 1;
     MPI_Wait(&o->req[o->cur], MPI_STATUS_IGNORE);
     o->len = 0;
@@ -70,30 +71,37 @@ void pario_ordered_put(pario_ordered *o, const void *p, size_t n)
         s += m;
         n -= m;
         if (o->len == o->cap)
-            send_piece(o);
+            send_piece(o, ORDERED_TAG);
     }
 }
 
-void pario_ordered_end_file(pario_ordered *o)
+void pario_ordered_end_file(pario_ordered *o, int cut)
 {
     if (o->rank != 0) {
         if (o->len)
-            send_piece(o);
-        send_piece(o); /* empty: this rank's output for the file ends */
+            send_piece(o, ORDERED_TAG);
+        o->buf[o->cur][0] = (char)(cut != 0);
+        o->len = 1;
+        send_piece(o, ORDERED_END_TAG); /* this rank's output for the file ends */
         return;
     }
+    o->muted = cut != 0;
     for (int r = 1; r < o->nranks; r++) {
         for (;;) {
             MPI_Status s;
-            MPI_Recv(o->rbuf, (int)o->cap, MPI_BYTE, r, ORDERED_TAG, o->comm, &s);
+            MPI_Recv(o->rbuf, (int)o->cap, MPI_BYTE, r, MPI_ANY_TAG, o->comm, &s);
             int got = 0;
             MPI_Get_count(&s, MPI_BYTE, &got);
-            if (got == 0)
+            if (s.MPI_TAG == ORDERED_END_TAG) {
+                o->muted |= got == 1 && o->rbuf[0];
                 break;
-            write_capped(o, o->rbuf, (size_t)got);
+            }
+            if (!o->muted)
+                write_capped(o, o->rbuf, (size_t)got);
         }
     }
     o->lines = 0;
+    o->muted = 0;
 }
 
 pario_status pario_ordered_close(pario_ordered *o)

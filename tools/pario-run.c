@@ -545,7 +545,7 @@ int main(int argc, char **argv)
             ds.ndims = 1;
             ds.shape[0] = ds.nelems = 1;
         } else if (!pario_failed(&st)) {
-            st = pario_open_data(&c, job->data, &ds, &view, MPI_COMM_WORLD);
+            st = pario_job_dist_error(job, pario_open_data(&c, job->data, &ds, &view, MPI_COMM_WORLD));
         }
     }
     if (!pario_failed(&st))

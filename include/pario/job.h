@@ -36,6 +36,7 @@ typedef struct pario_job {
     char h5[PARIO_PATH_MAX];          /* output.h5, resolved; "" = none */
     unsigned long line_ops, line_axis; /* where operations and axis are, for later errors */
     unsigned long col_ops, col_axis;
+    unsigned long line_dist, col_dist; /* where distribution is (0: not given) */
     /* many inputs (doc/pool.md): input.data as a list: ndata resolved paths or
      * patterns, NUL-separated in data_list (malloc'ed: pario_job_free) */
     char *data_list;
@@ -60,6 +61,12 @@ pario_status pario_job_load(const char *path, pario_job *job, MPI_Comm comm);
 /* Check the job's operations against the dataset (after its descriptor is read,
  * before its data is): errors name the job file and the line. */
 pario_status pario_job_check(pario_job *job, const pario_dataset *ds);
+
+/* A distribution that does not fit the dataset or the rank count (found when
+ * the view is built): st at the job's distribution line, as the parse's errors
+ * are ("j.yaml:2:15: distribution: 'rows' needs a 2-D dataset ..."); any other
+ * status unchanged. */
+pario_status pario_job_dist_error(const pario_job *job, pario_status st);
 
 /* The job's I/O settings as options (the caller frees o->info with MPI_Info_free). */
 void pario_job_io_opts(const pario_job *job, pario_io_opts *o);

@@ -101,8 +101,8 @@ void pario_lines_close(pario_lines *L);
 /* Output that reaches rank 0 in (file, rank) order: for each file, rank 0 writes
  * its own bytes as they come, then each other rank's in turn. The others send
  * pieces of at most piece bytes (at least 4 KiB; two in flight at most,
- * synchronous sends: nothing piles up anywhere) and an empty piece at the end of
- * each file; no collective per file. With max_lines, rank 0 writes at most that
+ * synchronous sends: nothing piles up anywhere) and a one-byte end of each
+ * file (its own tag: whether its output was cut); no collective per file. With max_lines, rank 0 writes at most that
  * many '\n' per file (the rest is drained). */
 typedef struct pario_ordered {
     MPI_Comm comm;
@@ -114,14 +114,20 @@ typedef struct pario_ordered {
     MPI_Request req[2];
     uint64_t max_lines, lines; /* rank 0 */
     char *rbuf;                /* rank 0 */
+    int muted;                 /* rank 0: a rank's output of this file was cut: drain the later ranks' */
 } pario_ordered;
 
 /* Collective. */
 void pario_ordered_open(pario_ordered *o, FILE *out, size_t piece, uint64_t max_lines, MPI_Comm comm);
 void pario_ordered_put(pario_ordered *o, const void *p, size_t n);
 /* Every rank, failed or not, at the end of each file's output: rank 0 then writes
- * the other ranks' output for that file. */
-void pario_ordered_end_file(pario_ordered *o);
+ * the other ranks' output for that file. cut: this rank's output of the file
+ * stopped short (its read failed, or another rank's failure stopped it): then
+ * the later ranks' output of the file is drained, not written, so that what
+ * is written is a prefix of the file's whole output, as GNU grep's is at a
+ * read error (a later rank's lines after a gap, and under -n numbered from a
+ * count the failed rank never finished, were written). */
+void pario_ordered_end_file(pario_ordered *o, int cut);
 /* Collective. Returns an error status on rank 0 if writing out failed (not agreed). */
 pario_status pario_ordered_close(pario_ordered *o);
 

@@ -57,6 +57,14 @@ cp keep.yaml part.1.yaml
 cp part.0.yaml keep0.yaml; cp part.2.yaml keep2.yaml
 sed -i 's/dist: "[^"]*"/dist: "bogus"/' part.0.yaml part.1.yaml part.2.yaml
 expect_error 3 1 "^pario-gather: error: part\.0: the part's dist: unknown distribution 'bogus'" pario-gather --out bad.bin part
+# ... and one that does not fit the parts (a grid of 4 on 3 parts, a 2-D dist
+# on 1-D parts): the parts' error, exit 1 (it was exit 2, naming no file, as
+# if --dist had been given; session 27)
+sed -i 's/dist: "[^"]*"/dist: "tiles:2x2"/' part.0.yaml part.1.yaml part.2.yaml
+expect_error 3 1 "^pario-gather: error: part\.0: the part's dist: distribution 'tiles:2x2' needs a 2-D dataset" \
+  pario-gather --out bad.bin part
+sed -i 's/dist: "[^"]*"/dist: "cyclic:0"/' part.0.yaml part.1.yaml part.2.yaml
+expect_error 3 1 "^pario-gather: error: part\.0: the part's dist: " pario-gather --out bad.bin part
 cp keep0.yaml part.0.yaml; cp keep.yaml part.1.yaml; cp keep2.yaml part.2.yaml
 # a part cut short: one line naming the part and its rank (the name was empty)
 cp part.2 keep.part && truncate -s 20 part.2

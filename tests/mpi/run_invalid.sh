@@ -140,4 +140,14 @@ expect_error 1 2 "^pario-run: error: rlong.yaml:2:[0-9]+: operations\\[0\\]: ope
 printf 'input: {data: d.bin}\noperations: ["count= 5"]\n' > cblank.yaml
 expect_error 1 2 "^pario-run: error: cblank.yaml:2:[0-9]+: operations(\\[0\\])?: operation 'count= 5': ' 5' is not a number\$" pario-run --check cblank.yaml
 expect_error 1 2 "^pario-reduce: error: operation 'count= 5': ' 5' is not a number\$" pario-reduce --op "count= 5" d.bin
+# a distribution that does not fit the data or the rank count is found when the
+# view is built: at the job's distribution line, as the parse's errors (it had
+# no location; a hostile-user pass, session 27)
+printf 'dtype: int32\nshape: [3, 4]\n' > m34.bin.yaml && head -c 48 /dev/zero > m34.bin
+printf 'input: {data: d.bin}\ndistribution: rows\noperations: [sum]\n' > drows.yaml
+expect_error 2 2 "^pario-run: error: drows\.yaml:2:15: distribution: 'rows' needs a 2-D dataset, but d\.bin is 1-D \(shape \[10\]\)\$" \
+  pario-run drows.yaml
+printf 'input: {data: m34.bin}\ndistribution: tiles:2x2\noperations: [sum]\n' > dtiles.yaml
+expect_error 3 2 "^pario-run: error: dtiles\.yaml:2:15: distribution: 'tiles:2x2' needs 4 ranks, but there are 3\$" \
+  pario-run dtiles.yaml
 finish

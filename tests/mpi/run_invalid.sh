@@ -145,7 +145,7 @@ expect_error 1 2 "^pario-reduce: error: operation 'count= 5': ' 5' is not a numb
 # no location; a hostile-user pass, session 27)
 printf 'dtype: int32\nshape: [3, 4]\n' > m34.bin.yaml && head -c 48 /dev/zero > m34.bin
 printf 'input: {data: d.bin}\ndistribution: rows\noperations: [sum]\n' > drows.yaml
-expect_error 2 2 "^pario-run: error: drows\.yaml:2:15: distribution: 'rows' needs a 2-D dataset, but d\.bin is 1-D \(shape \[10\]\)\$" \
+expect_error 2 2 "^pario-run: error: drows\.yaml:2:15: distribution: 'rows' needs a 2-D dataset, but d\.bin is 1-D \(shape \[[0-9]+\]\)\$" \
   pario-run drows.yaml
 printf 'input: {data: m34.bin}\ndistribution: tiles:2x2\noperations: [sum]\n' > dtiles.yaml
 expect_error 3 2 "^pario-run: error: dtiles\.yaml:2:15: distribution: 'tiles:2x2' needs 4 ranks, but there are 3\$" \

@@ -138,6 +138,16 @@ void pario_guard_log_lock(pario_guard *g, const char *path)
         g->f[n0].own_lock = 1; /* its flock is the log's own check (h5table.c) */
 }
 
+void pario_guard_log_input(pario_guard *g, const char *path, const char *what)
+{
+    char lock[PARIO_PATH_MAX + 8];
+    if (!path || !*path)
+        return;
+    pario_guard_input(g, path, what);
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    pario_guard_input(g, lock, "lock file of an input log");
+}
+
 /* 1 when a writer holds PATH.lock (lockfile.h): a pario-pi or
  * pario-train run writing the log PATH (h5table.c). Only looked at. */
 static int log_in_use(const char *path)

@@ -132,7 +132,7 @@ int main(int argc, char **argv)
         st = pario_error(PARIO_ERR_USAGE, "--out FILE.svg is required");
     if (!pario_failed(&st)) {
         pario_guard *g = pario_guard_new();
-        pario_guard_input(g, c.args[0], "log");
+        pario_guard_log_input(g, c.args[0], "log");
         pario_guard_output(g, o.out, "SVG");
         st = pario_guard_check(g, MPI_COMM_WORLD);
         pario_guard_free(g);

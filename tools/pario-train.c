@@ -261,7 +261,7 @@ int main(int argc, char **argv)
                              "predictions are in --out)", c.format == PARIO_FMT_JSON ? "json" : "yaml");
         if (!pario_failed(&st)) {
             pario_guard *g = pario_guard_new();
-            pario_guard_input(g, o.predict, "model");
+            pario_guard_log_input(g, o.predict, "model");
             pario_guard_data_input(g, c.args[0], c.desc);
             pario_guard_data_output(g, o.out);
             st = pario_guard_check(g, MPI_COMM_WORLD);

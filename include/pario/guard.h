@@ -33,6 +33,11 @@ void pario_guard_inputs_any_kind(pario_guard *g, int on);
 /* A log the run writes under its lock file PATH.lock (pario-pi, pario-train):
  * that file is an output too (made, locked and removed by the run). */
 void pario_guard_log_lock(pario_guard *g, const char *path);
+/* A log the run reads (pario-train --predict, pario-plot): an input, and so
+ * is the name of its lock file PATH.lock, which no output may take (a
+ * prediction written there made every later --resume of the log refuse it:
+ * "not a lock file of pario's"). */
+void pario_guard_log_input(pario_guard *g, const char *path, const char *what);
 
 /* The files of the common kinds of run: a dataset (FILE and its descriptor: desc,
  * or FILE.yaml when desc is NULL or ""), and the part files PREFIX.R with

@@ -86,6 +86,14 @@ import os, h5py, numpy as np; f = h5py.File('s.h5', 'r+'); k, v = os.environ['A'
   esac
 done
 check "no prediction written by a refused model" test ! -e p.npy
+# - an output named as an input log's lock file (LOG.lock): --predict and
+#   pario-plot wrote it, and every later --resume of the log was refused
+rm -f e.good.lock
+expect_error 2 2 '^pario-train: error: e\.good\.lock: the output data is the lock file of an input log e\.good\.lock$' \
+  pario-train --predict e.good --out e.good.lock XL.h5:/X
+expect_error 1 2 '^pario-plot: error: e\.good\.lock: the SVG is the lock file of an input log e\.good\.lock$' \
+  pario-plot e.good --out e.good.lock
+check "no file took the log's lock name" test ! -e e.good.lock
 
 # Session 23's hostile-user pass (each failed on the previous build):
 # - data of 0 columns: one line, exit 1 (SIGFPE in pario_train_run; with

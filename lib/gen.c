@@ -36,7 +36,8 @@ pario_status pario_gen_spec_resolve(pario_gen_spec *g, pario_dtype t)
         g->fa = strtod(g->a, &e1);
         g->fb = strtod(g->b, &e2);
         if (*e1 || *e2 || !isfinite(g->fa) || !isfinite(g->fb))
-            return pario_error(PARIO_ERR_USAGE, "'%s:%s': expected two finite numbers", g->a, g->b);
+            return pario_error(PARIO_ERR_USAGE, "%s %s:%s: expected two finite numbers",
+                               g->kind == PARIO_GEN_UNIFORM ? "--uniform" : "--normal", g->a, g->b);
         if (g->kind == PARIO_GEN_NORMAL && g->fb < 0)
             return pario_error(PARIO_ERR_USAGE, "--normal %s:%s: the standard deviation must not be negative", g->a, g->b);
         if (g->kind == PARIO_GEN_UNIFORM && !(g->fa <= g->fb))

@@ -1,6 +1,7 @@
 /* pario-train: data-parallel training of linear, logistic and softmax regression
  * over a shared-file dataset, gradients summed by an allreduce (Horovod's recipe). */
 #include "config.h"
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,9 @@ static pario_status parse_real(const char *opt, const char *arg, double lo, doub
 {
     char *end;
     double v = strtod(arg, &end);
-    if (end == arg || *end || strpbrk(arg, "xX") || !isfinite(v) || v < lo) /* decimal: strtod took 0x1 */
+    /* decimal: strtod took 0x1; and no leading blank, which strtod skips
+     * (refused by every other number option: --lr ' 0.1' passed) */
+    if (end == arg || *end || strpbrk(arg, "xX") || isspace((unsigned char)*arg) || !isfinite(v) || v < lo)
         return pario_error(PARIO_ERR_USAGE, "--%s: '%s' is not a number >= %g", opt, arg, lo);
     *out = v;
     return pario_ok();

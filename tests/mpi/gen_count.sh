@@ -69,6 +69,9 @@ CHECK=0
 # float32 bounds it cannot hold are a usage error, not inf or FLT_MAX written
 expect_error 2 2 'uniform 0:1e300: outside the range of float32' pario-gen --dtype float32 --count 5 --uniform 0:1e300 --out h32.bin
 expect_error 1 2 'normal -1e39:1: outside the range of float32' pario-gen --dtype float32 --count 5 --normal=-1e39:1 --out h32.bin
+# a bound that is not a finite number names its option (it did not; session 27)
+expect_error 1 2 '^pario-gen: error: --uniform 0:inf: expected two finite numbers$' pario-gen --dtype float64 --count 5 --uniform 0:inf --out h64.bin
+expect_error 2 2 '^pario-gen: error: --normal nan:1: expected two finite numbers$' pario-gen --dtype int32 --count 5 --normal nan:1 --out h64.bin
 check "h32.bin not written" test ! -e h32.bin
 # --normal saturates 64-bit integers at their limits (it wrote 2^63 - 1024 and 2^64 - 2048)
 mpirun 2 pario-gen --dtype int64 --count 4 --normal 0:1e30 --out sat64.npy &&

@@ -390,6 +390,9 @@ expect_error 2 2 "--model: 'svm' is not linear" pario-train --model svm --labels
 expect_error 2 2 "--allreduce: 'tree'" pario-train --allreduce tree --labels lin_y.bin lin_X.bin
 expect_error 2 2 "--batch: '0'" pario-train --batch 0 --labels lin_y.bin lin_X.bin
 expect_error 2 2 "--lr" pario-train --lr -1 --labels lin_y.bin lin_X.bin
+# a leading blank, as every other number option refuses it (it passed; session 27)
+expect_error 1 2 "^pario-train: error: --lr: ' 0\\.1' is not a number > 0\$" pario-train --lr ' 0.1' --labels lin_y.bin lin_X.bin
+expect_error 1 2 "^pario-train: error: --l2: ' 1' is not a number >= 0\$" pario-train --l2 ' 1' --labels lin_y.bin lin_X.bin
 # options that do not apply (the shuffle picks the rows; reads are independent)
 # are neither listed nor taken; --show-hints prints the hints of the file it
 # opens (it printed nothing: a hostile-user pass, session 14)

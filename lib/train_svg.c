@@ -69,10 +69,13 @@ pario_status pario_train_plot_svg(const pario_train_history *h, const pario_plot
                 f.y0 + f.h + 6);
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.0f</text>\n", x, f.y0 + f.h + 22, e);
     }
-    double ys = pario_svg_step(f.yhi * 0.5 - f.ylo * 0.5, 3), v0 = ceil(f.ylo / ys) * ys;
-    /* by index, 16 at most (pario_svg_step gives up to 12), finite */
-    for (int i = 0; i < 16 && isfinite(v0 + i * ys) && v0 + i * ys <= f.yhi + ys * 1e-6; i++) {
-        double v = v0 + i * ys, y = py(&f, v);
+    double ys = pario_svg_step(f.yhi * 0.5 - f.ylo * 0.5, 3), k0 = ceil(f.ylo / ys);
+    /* by index, 16 at most (pario_svg_step gives up to 12), finite; each tick
+     * (k0 + i) ys, a whole multiple of the step: v0 + i ys overflowed on the
+     * way for losses near +-1.7e308 (4 x 5e307), and the ticks above 0 were
+     * missing (a hostile-user pass, session 27) */
+    for (int i = 0; i < 16 && isfinite((k0 + i) * ys) && (k0 + i) * ys <= f.yhi + ys * 1e-6; i++) {
+        double v = (k0 + i) * ys, y = py(&f, v);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", f.x0 - 6, y, f.x0, y);
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>\n", f.x0, y,
                 f.x0 + f.w, y);

@@ -327,15 +327,17 @@ expect_error 1 1 'lin_X.bin: not an HDF5 file' pario-plot lin_X.bin --out x.svg
 $PYTHON3 -c "
 import h5py, numpy as np
 for name, loss in (('flat', [5098114369226495.0] * 4 + [5098114369226494.0, 5098114369226495.0]),
-                   ('huge', [1e308, 1.7e308, 1e300, 1, 1, 1]), ('gaps', [0.5, np.nan, 0.4, np.inf, 0.3, 0.2])):
+                   ('huge', [1e308, 1.7e308, 1e300, 1, 1, 1]), ('gaps', [0.5, np.nan, 0.4, np.inf, 0.3, 0.2]),
+                   ('wide', [-1.7e308, 1.7e308, 0, 1, -1, 0.5])):
     src, f = h5py.File('t.h5', 'r'), h5py.File('plot_%s.h5' % name, 'w')
     for k, v in src.attrs.items(): f.attrs[k] = v
     for k in src: f[k] = src[k][:]
     f['loss'][:] = loss" || exit 99
-for name in flat huge gaps; do
+for name in flat huge gaps wide; do
   TEST_TIMEOUT=20 mpirun 1 pario-plot plot_$name.h5 --out plot_$name.svg > /dev/null 2> plot.err \
     || fail "pario-plot plot_$name.h5: exit $?: $(head -c 300 plot.err)"
   defer "pario-plot plot_$name.h5: XML with finite coordinates" finite plot_$name.svg
+  defer "pario-plot plot_$name.h5: the ticks span the losses" ticks plot_$name.svg plot_$name.h5
 done
 
 # a read failing on one rank in the middle of training (rank 1's 2nd read, rank

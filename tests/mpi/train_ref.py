@@ -423,7 +423,7 @@ def run(argv):
             print("the same weights, bit for bit: %s" % wa)
             return 1
         return 0
-    if a.cmd in ("steal", "tail", "allreduce", "yaml", "resumed", "plot", "finite", "c-order", "json"):
+    if a.cmd in ("steal", "tail", "allreduce", "yaml", "resumed", "plot", "finite", "ticks", "c-order", "json"):
         why = CHECKS[a.cmd](*a.args)
         if why:
             print(why)
@@ -598,6 +598,22 @@ def finite(svg):
         return "coordinates: %s" % [x for x in nums if not math.isfinite(x)][:10]
 
 
+def ticks(svg, h5):
+    """The loss axis's labelled ticks span the finite losses: none more than
+    one step beyond the outermost ticks (the ticks above 0 were missing for
+    losses of -1.7e308 and 1.7e308: the tick loop overflowed)."""
+    import xml.etree.ElementTree as ET
+    import h5py
+    root = ET.parse(svg).getroot()
+    vals = sorted(float(e.text) for e in root.iter() if e.tag.endswith("text") and e.get("text-anchor") == "end")
+    loss = [x for x in h5py.File(h5, "r")["loss"][:] if math.isfinite(x)]
+    if len(vals) < 2:
+        return "ticks %s" % vals
+    step = vals[1] - vals[0]
+    if not (vals[-1] + step >= max(loss) and vals[0] - step <= min(loss)):
+        return "ticks %s do not span the losses %s .. %s" % (vals, min(loss), max(loss))
+
+
 def c_order(fpath, cpath):
     a, b = np.load(fpath), np.load(cpath)
     if not (np.array_equal(a, b) and not np.isfortran(b)):
@@ -609,7 +625,7 @@ def is_json(path):
 
 
 CHECKS = {"steal": steal, "tail": tail, "allreduce": allreduce, "yaml": yaml_same, "resumed": resumed, "plot": plot,
-          "finite": finite, "c-order": c_order, "json": is_json}
+          "finite": finite, "ticks": ticks, "c-order": c_order, "json": is_json}
 
 
 def main():

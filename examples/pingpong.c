@@ -7,13 +7,13 @@
  *
  * Build:  mpicc.mpich -o pingpong pingpong.c
  * Run:    mpiexec.mpich -n 2 ./pingpong [MAX_BYTES [REPS]]
- *         (defaults: 1048576 bytes, 100 round trips per size; sizes 1, 8, 64,
+ *         (defaults: 1048576 bytes, 100 round trips per size; sizes 1, 4, 16,
  *         ... up to MAX_BYTES, multiplied by 4 each step)
  * Output: a table on rank 0 (numbers depend on the machine), e.g.
  *           # ping-pong between rank 0 and rank 1, 100 round trips per size
  *           #    bytes  one-way_us      MB/s
  *                   1        0.35      2.86
- *                   8        0.36     22.22
+ *                   4        0.36     11.11
  *           ...
  *           # data verified
  *         Small messages cost about the latency; large ones approach the

@@ -1,4 +1,4 @@
-/* Lesson: a pool of uneven tasks, pulled by whoever is free — twice.
+/* Lesson 16: a pool of uneven tasks, pulled by whoever is free — twice.
  *
  * Teaches: dynamic scheduling ("self-scheduling") when tasks cost different
  * amounts, first with a manager rank that answers requests (the classic

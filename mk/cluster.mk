@@ -18,4 +18,4 @@ EXTRA_DIST += $(CLUSTER_TESTS)
 hostfileexamplesdir = $(docdir)/examples
 dist_hostfileexamples_DATA = examples/hostfile.localhost
 slurmexamplesdir = $(docdir)/examples/slurm
-dist_slurmexamples_DATA = examples/slurm/pario.sbatch
+dist_slurmexamples_DATA = examples/slurm/pario.sbatch examples/slurm/pario-run.sbatch

@@ -95,7 +95,7 @@ for c in "2 0" "3 0" "3 1" "3 1:after=2" "5 0" "5 2" "5 3:after=1"; do
 done
 
 # no fault: every result whole (a notice posted and cancelled at each end)
-for n in 1 2 3 5; do
+for n in 2 5; do
   got=$(mpirun "$n" pario-reduce --op sum --chunk 64K a.bin | sed -n 's/^sum: //p')
   [ "$got" = "$SUM" ] && pass "sum n=$n" || fail "sum n=$n: $got, numpy $SUM"
   got=$(mpirun "$n" pario-reduce --op sum --chunk 64K c.h5:/x | sed -n 's/^sum: //p')

@@ -72,25 +72,17 @@ static pario_trainlog *log_new(const char *path, uint64_t nw, int ncols, MPI_Com
 /* An attribute of the log: missing, or not one value of its kind (an edit:
  * HDF5 converted a seed of -3 to 0, 37.9 to 37, an array to its first
  * element, and the run went on with them), refused. */
-static pario_status need_u64(hid_t file, const char *path, const char *name, uint64_t *v)
+static pario_status need_attr(hid_t file, const char *path, const char *name, int is_float, void *v)
 {
     if (!pario_h5attr_exists(file, name))
         return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, name);
-    if (!pario_h5attr_u64(file, name, v))
-        return pario_error(PARIO_ERR_RUNTIME, "%s: unreadable pario-train attribute %s (not one non-negative "
-                           "integer)", path, name);
+    if (!(is_float ? pario_h5attr_f64(file, name, v) : pario_h5attr_u64(file, name, v)))
+        return pario_error(PARIO_ERR_RUNTIME, "%s: unreadable pario-train attribute %s (not one %s)", path, name,
+                           is_float ? "floating-point number" : "non-negative integer");
     return pario_ok();
 }
-
-static pario_status need_f64(hid_t file, const char *path, const char *name, double *v)
-{
-    if (!pario_h5attr_exists(file, name))
-        return pario_error(PARIO_ERR_RUNTIME, "%s: not a pario-train log (no attribute %s)", path, name);
-    if (!pario_h5attr_f64(file, name, v))
-        return pario_error(PARIO_ERR_RUNTIME, "%s: unreadable pario-train attribute %s (not one floating-point "
-                           "number)", path, name);
-    return pario_ok();
-}
+#define need_u64(file, path, name, v) need_attr(file, path, name, 0, (uint64_t *)(v))
+#define need_f64(file, path, name, v) need_attr(file, path, name, 1, (double *)(v))
 
 /* The log's datasets are its own: none a link (an external link made
  * --resume write into another file, the training input among them). */

@@ -139,8 +139,11 @@ static pario_status grep_range(struct scan *s, pario_text_file *f, pario_file_er
         double t0 = pario_slow_start();
         scan_block(s, data, n);
         pario_slow_after(t0); /* PARIO_SLOW, the test hook (slow.h): per block of lines */
-        if (pario_file_errors_stop(fe, file, n))
-            break;   /* another rank failed the file: its error is the one reported */
+        /* another rank failed the file: its error is the one reported. Not
+         * under -q, whose exit status says whether any line was selected, even
+         * in a file that fails (grep -q): a line before the failure still counts */
+        if (!s->o->silent && pario_file_errors_stop(fe, file, n))
+            break;
         if (s->failed)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: the regular expression engine failed (out of memory?) on "
                              "the line at byte %" PRIu64, f->path, off);
@@ -210,7 +213,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         s.name = oo.with_filename ? paths[i] : NULL;
         s.out = oo.count ? NULL : &ord;
         s.lineno = before[i] + 1;
-        s.stop = oo.max_count == 0 || pario_failed(&fe.mine[i]) || fe.noticed[i];
+        s.stop = oo.max_count == 0 || pario_failed(&fe.mine[i]) || (fe.noticed[i] && !oo.silent);
         pario_text_file f;
         pario_status st = pario_text_open(&f, paths[i], &stats[i], io, rank, nranks, hints);
         hints = 0;

@@ -94,6 +94,18 @@ for c in "2 0" "3 0" "3 1" "3 1:after=2" "5 0" "5 2" "5 3:after=1"; do
   done
 done
 
+# -q's exit status says whether a line was selected, even in a file that
+# fails (grep -q): a notice does not stop its ranks. Rank 0 holds the only
+# match at 0.8 MB and sleeps 20 ms a chunk; rank 1 fails at once (the notice
+# had stopped rank 0 before the match: exit 2; a hostile-user pass)
+"$PYTHON3" -c "
+l = ['abc %d\\n' % i for i in range(200000)]; l[80000] = 'NEEDLE here\\n'
+open('q.txt', 'w').write(''.join(l))" || exit 99
+PARIO_SLOW=0:+0.02 PARIO_FAULT=read:rank=1 mpirun 2 pario-grep --chunk 64K -q NEEDLE q.txt >q.out 2>q.err
+rc=$?
+check "grep -q: a line selected before another rank's failure: exit 0 (got $rc), the error said" \
+  test $rc = 0 -a ! -s q.out -a "$(grep -c 'q.txt: read failed' q.err)" = 1
+
 # no fault: every result whole (a notice posted and cancelled at each end)
 for n in 2 5; do
   got=$(mpirun "$n" pario-reduce --op sum --chunk 64K a.bin | sed -n 's/^sum: //p')

@@ -1,5 +1,6 @@
 /* A failure notice among ranks that work on their own (notice.h). */
 #include "config.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include "notice.h"
 
@@ -24,29 +25,18 @@ static int copy_count(MPI_Comm old, int key, void *extra, void *in, void *out, i
     return MPI_SUCCESS;
 }
 
-static int delete_count(MPI_Comm comm, int key, void *val, void *extra)
-{
-    (void)comm;
-    (void)key;
-    (void)extra;
-    free(val);
-    return MPI_SUCCESS;
-}
-
 int pario_notice_tag(MPI_Comm comm)
 {
+    /* the count is the attribute's value itself (no allocation that could
+     * fail on one rank alone and leave the ranks with different tags) */
     if (keyval == MPI_KEYVAL_INVALID)
-        MPI_Comm_create_keyval(copy_count, delete_count, &keyval, NULL);
-    unsigned *count = NULL;
+        MPI_Comm_create_keyval(copy_count, MPI_COMM_NULL_DELETE_FN, &keyval, NULL);
+    void *v = NULL;
     int found = 0;
-    MPI_Comm_get_attr(comm, keyval, &count, &found);
-    if (!found) {
-        count = calloc(1, sizeof *count);
-        if (!count)
-            return TAG_BASE;   /* (then every piece shares one tag, which matches alike on every rank) */
-        MPI_Comm_set_attr(comm, keyval, count);
-    }
-    return TAG_BASE + (int)((*count)++ % TAG_SPAN);
+    MPI_Comm_get_attr(comm, keyval, &v, &found);
+    uintptr_t count = found ? (uintptr_t)v : 0;
+    MPI_Comm_set_attr(comm, keyval, (void *)(count + 1));
+    return TAG_BASE + (int)(count % TAG_SPAN);
 }
 
 void pario_notice_open(pario_notice *n, MPI_Comm comm)

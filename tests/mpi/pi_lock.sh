@@ -88,12 +88,20 @@ i=0
 while [ "$(rows pi.h5 2>/dev/null || echo 5)" = 5 ] && [ $i -lt 100 ]; do sleep 0.3; i=$((i + 1)); done
 expect_error 2 1 "$LOCKED" pario-pi --resume --rounds 200000 --log pi.h5
 check "a log being written reads back (h5dump)" test -n "$(rows pi.h5)"
-kill "$first" 2>/dev/null
+# the TERM goes to the rank that holds the lock (rank 0: the process with
+# pi.h5.lock open), whose handler removes it: a TERM to mpiexec is forwarded
+# by Hydra, which may SIGKILL rank 0 before its handler runs when another rank
+# ends first (seen once in four runs on a loaded machine, session 27)
+holder=""
+for fd in /proc/[0-9]*/fd/*; do
+  [ "$(readlink "$fd" 2>/dev/null)" = "$WORK/pi.h5.lock" ] && { holder=${fd#/proc/}; holder=${holder%%/*}; break; }
+done
+kill "${holder:-$first}" 2>/dev/null
 wait "$first" 2>/dev/null
 check "the first run's log still reads back" test -n "$(rows pi.h5)"
 # ... and the run ended by that TERM removed its lock file, as at its close (it
 # was left behind; session 26)
-check "a run ended by SIGTERM leaves no lock file" test ! -e pi.h5.lock
+check "a run ended by SIGTERM leaves no lock file (holder ${holder:-not found: mpiexec})" test ! -e pi.h5.lock
 
 # 4. a new log is locked from its creation: a --resume of it meanwhile is
 # refused (before session 12 it ran, and wrote the file beside the first run:

@@ -649,12 +649,9 @@ static pario_status still_named(const pario_h5table *t)
     struct stat a, b;
     if (t->rank != 0 || !t->renamed || t->fd < 0 || fstat(t->fd, &b) != 0)
         return pario_ok();
-    if (stat(t->path, &a) != 0 && b.st_nlink == 0)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: the log was removed while the run wrote it (%s)", t->path,
-                           strerror(errno));
-    if (stat(t->path, &a) != 0)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: the log was moved away while the run wrote it (%s)", t->path,
-                           strerror(errno));
+    if (stat(t->path, &a) != 0)   /* no other name left: removed; else moved away */
+        return pario_error(PARIO_ERR_RUNTIME, "%s: the log was %s while the run wrote it (%s)", t->path,
+                           b.st_nlink == 0 ? "removed" : "moved away", strerror(errno));
     if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
         return pario_error(PARIO_ERR_RUNTIME, "%s: the log was replaced while the run wrote it (the name leads to "
                            "another file now)", t->path);

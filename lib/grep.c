@@ -16,6 +16,7 @@
 #include "pario/grep.h"
 #include "slow.h"
 #include "pario/text.h"
+#include "text_errors.h"
 #include "pario/text_kernels.h"
 
 struct scan {
@@ -177,7 +178,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         if (!mine)
             MPI_Abort(comm, 1); /* a few words per file */
         for (int i = 0; i < n; i++) {
-            if (stats[i].err || fe.noticed[i])   /* (noticed: another rank failed it already) */
+            if (stats[i].err || pario_file_errors_noticed(&fe, i))   /* (noticed: another rank failed it already) */
                 continue;
             if (!buf) { /* this rank cannot count its lines: the file fails, the others go on */
                 pario_status st = pario_local_error("%s: out of memory for a %zu-byte chunk", paths[i], chunk);
@@ -213,7 +214,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         s.name = oo.with_filename ? paths[i] : NULL;
         s.out = oo.count ? NULL : &ord;
         s.lineno = before[i] + 1;
-        s.stop = oo.max_count == 0 || pario_failed(&fe.mine[i]) || (fe.noticed[i] && !oo.silent);
+        s.stop = oo.max_count == 0 || pario_failed(&fe.mine[i]) || (pario_file_errors_noticed(&fe, i) && !oo.silent);
         pario_text_file f;
         pario_status st = pario_text_open(&f, paths[i], &stats[i], io, rank, nranks, hints);
         hints = 0;
@@ -225,7 +226,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         pario_file_errors_set(&fe, i, &st);
         sel[i] = s.selected;
         if (!oo.count)   /* cut: a failed read, or stopped by another rank's */
-            pario_ordered_end_file(&ord, pario_failed(&fe.mine[i]) || fe.noticed[i]);
+            pario_ordered_end_file(&ord, pario_failed(&fe.mine[i]) || pario_file_errors_noticed(&fe, i));
     }
     pario_status wst = pario_ok();
     if (!oo.count)

@@ -139,7 +139,7 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
         else if (pario_h5read_direct(r)) { /* each rank its own steps, one agreement at the end */
             r->local = 1;
             r->nsteps = (view->local_count + r->chunk_elems - 1) / r->chunk_elems;
-            pario_notice_open(&r->notice, comm);
+            pario_notice_open(&r->notice, comm, 1);
         }
         return st;
     }
@@ -248,7 +248,7 @@ pario_status pario_reader_init(pario_reader *r, const pario_dataset *ds, const p
         }
     }
     if (r->local)
-        pario_notice_open(&r->notice, comm);
+        pario_notice_open(&r->notice, comm, 1);
     return pario_ok();
 }
 
@@ -274,7 +274,7 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
             return 0;
         /* another rank failed: stop here, with no error of this rank's (its
          * message is the one agreed), rather than read the whole part first */
-        const int stop = !pario_failed(st) && pario_notice_seen(&r->notice, (uint64_t)r->chunk_elems * r->view->esize);
+        const int stop = !pario_failed(st) && pario_notice_seen(&r->notice, 0, (uint64_t)r->chunk_elems * r->view->esize);
         if (stop || pario_failed(st) || (r->map || r->h5 ? r->next_local >= r->view->local_count : r->step >= r->nsteps)) {
             if (r->inflight) { /* a caller's error: the read ahead ends before the agreement */
                 MPI_Status status;
@@ -287,7 +287,7 @@ int pario_reader_next(pario_reader *r, const void **data, size_t *n, uint64_t *l
             if (!pario_failed(st) && !stop)
                 *st = end_check(r);
             if (pario_failed(st))
-                pario_notice_send(&r->notice);
+                pario_notice_send(&r->notice, 0);
             pario_agree(st, r->comm);
             pario_notice_close(&r->notice, pario_failed(st));
             return 0;

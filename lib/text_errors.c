@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pario/text.h"
-#include "notice.h"
+#include "text_errors.h"
 
 enum { ERRORS_TAG = 4318 };
 
@@ -14,112 +14,28 @@ int pario_file_errors_init(pario_file_errors *e, int n, MPI_Comm comm)
 {
     memset(e, 0, sizeof *e);
     e->n = n;
-    e->comm = comm;
-    e->recv = MPI_REQUEST_NULL;
-    MPI_Comm_size(comm, &e->nranks);
     e->first = malloc(sizeof *e->first * (size_t)(n ? n : 1));
     e->mine = calloc((size_t)(n ? n : 1), sizeof *e->mine);
-    e->noticed = calloc((size_t)(n ? n : 1), 1);
-    e->sfiles = malloc(sizeof *e->sfiles * (size_t)(n ? n : 1));   /* a rank fails a file once */
-    if (!e->first || !e->mine || !e->noticed || !e->sfiles)
-        return 0;
-    if (e->nranks > 1) {
-        e->tag = pario_notice_tag(comm);
-        MPI_Irecv(&e->rfile, 1, MPI_INT, MPI_ANY_SOURCE, e->tag, comm, &e->recv);
-    }
-    return 1;
-}
-
-/* Tell the other ranks that this rank failed file (once per file). Without
- * room for the requests, no notice: they read the file to its end, as they
- * would without notices. */
-static void tell(pario_file_errors *e, int file)
-{
-    if (e->nranks < 2)
-        return;
-    if (e->nsent == e->ncap) {   /* (request handles move with realloc; the buffers, sfiles, do not) */
-        int cap = e->ncap ? 2 * e->ncap : 4;
-        MPI_Request *r = realloc(e->sends, sizeof *r * (size_t)cap * (size_t)(e->nranks - 1));
-        if (!r)
-            return;
-        e->sends = r;
-        e->ncap = cap;
-    }
-    int rank;
-    MPI_Comm_rank(e->comm, &rank);
-    e->sfiles[e->nsent] = file;
-    MPI_Request *rq = e->sends + (size_t)e->nsent * (size_t)(e->nranks - 1);
-    for (int q = 0, k = 0; q < e->nranks; q++)
-        if (q != rank)
-            MPI_Isend(&e->sfiles[e->nsent], 1, MPI_INT, q, e->tag, e->comm, &rq[k++]);
-    e->nsent++;
+    int ok = pario_notice_open(&e->notice, comm, n);   /* (opened whatever else failed: the tags stay alike) */
+    return ok && e->first && e->mine;
 }
 
 void pario_file_errors_set(pario_file_errors *e, int file, const pario_status *st)
 {
     if (pario_failed(st) && !pario_failed(&e->mine[file])) {
         e->mine[file] = *st;
-        if (!e->noticed[file])   /* (the others know already; its notice is theirs) */
-            tell(e, file);
+        pario_notice_send(&e->notice, file);   /* (not when its notice came: the others know already) */
     }
 }
 
-/* The posted receive matched: note its file and post the next. */
-static void took(pario_file_errors *e, int repost)
+int pario_file_errors_noticed(const pario_file_errors *e, int file)
 {
-    if (e->rfile >= 0 && e->rfile < e->n)
-        e->noticed[e->rfile] = 1;
-    e->nrecv++;
-    if (repost)
-        MPI_Irecv(&e->rfile, 1, MPI_INT, MPI_ANY_SOURCE, e->tag, e->comm, &e->recv);
+    return pario_notice_noticed(&e->notice, file);
 }
 
 int pario_file_errors_stop(pario_file_errors *e, int file, uint64_t bytes)
 {
-    if (e->noticed[file] || e->recv == MPI_REQUEST_NULL)
-        return e->noticed[file];
-    e->since += bytes;
-    if (e->since < PARIO_NOTICE_BYTES)
-        return 0;
-    e->since = 0;
-    for (;;) {
-        int flag = 0;
-        MPI_Test(&e->recv, &flag, MPI_STATUS_IGNORE);
-        if (!flag)
-            break;
-        took(e, 1);
-    }
-    return e->noticed[file];
-}
-
-/* Collective, once every file is done: take every notice meant for this rank,
- * so that none is left to match a later receive. The notices sent: counted
- * only when a file failed somewhere (failed > 0 on every rank alike). */
-static void drain(pario_file_errors *e, int failed)
-{
-    if (e->nranks < 2)
-        return;
-    int total = 0;
-    if (failed)
-        MPI_Allreduce(&e->nsent, &total, 1, MPI_INT, MPI_SUM, e->comm);
-    int want = total - e->nsent - e->nrecv;   /* one from each other rank per file it failed */
-    if (e->recv != MPI_REQUEST_NULL) {
-        if (want > 0) {
-            MPI_Wait(&e->recv, MPI_STATUS_IGNORE);
-            took(e, 0);
-            want--;
-        } else {   /* none is on its way: no match can race the cancel */
-            MPI_Cancel(&e->recv);
-            MPI_Wait(&e->recv, MPI_STATUS_IGNORE);
-        }
-    }
-    for (; want > 0; want--) {
-        MPI_Recv(&e->rfile, 1, MPI_INT, MPI_ANY_SOURCE, e->tag, e->comm, MPI_STATUS_IGNORE);
-        took(e, 0);
-    }
-    for (size_t i = 0; i < (size_t)e->nsent * (size_t)(e->nranks - 1); i++)
-        MPI_Wait(&e->sends[i], MPI_STATUS_IGNORE);
-    e->nsent = 0;
+    return pario_notice_seen(&e->notice, file, bytes);
 }
 
 int pario_file_errors_gather(pario_file_errors *e, pario_status *msgs, MPI_Comm comm)
@@ -137,7 +53,7 @@ int pario_file_errors_gather(pario_file_errors *e, pario_status *msgs, MPI_Comm 
     int failed = 0;
     for (int i = 0; i < e->n; i++)
         failed += e->first[i] != nranks;
-    drain(e, failed);
+    pario_notice_close(&e->notice, failed);   /* (every notice taken, so none matches a later receive) */
     failed = 0;
     for (int i = 0; i < e->n; i++) {
         if (e->first[i] == nranks) {
@@ -173,15 +89,7 @@ int pario_file_errors_gather(pario_file_errors *e, pario_status *msgs, MPI_Comm 
 
 void pario_file_errors_free(pario_file_errors *e)
 {
-    if (e->recv != MPI_REQUEST_NULL) {   /* (not gathered: left before the end) */
-        MPI_Cancel(&e->recv);
-        MPI_Wait(&e->recv, MPI_STATUS_IGNORE);
-    }
-    for (size_t i = 0; i < (size_t)e->nsent * (size_t)(e->nranks - 1); i++)
-        MPI_Request_free(&e->sends[i]);
-    free(e->sends);
-    free(e->sfiles);
-    free(e->noticed);
+    pario_notice_abandon(&e->notice);   /* (closed when gathered, unless left before the end) */
     free(e->first);
     free(e->mine);
     memset(e, 0, sizeof *e);

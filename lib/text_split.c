@@ -17,6 +17,7 @@
 #include "pario/guard.h"
 #include "pario/progress.h"
 #include "pario/text.h"
+#include "text_errors.h"
 #include "stamp.h"
 #include "fault.h"
 #include "pario/text_kernels.h"

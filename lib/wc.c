@@ -13,6 +13,7 @@
 #include "pario/fileutil.h"
 #include "pario/output.h"
 #include "pario/text.h"
+#include "text_errors.h"
 #include "slow.h"
 #include "pario/text_kernels.h"
 #include "pario/wc.h"
@@ -87,7 +88,7 @@ void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opt
     pario_status nobuf = reads && !buf ? pario_local_error("out of memory for a %zu-byte chunk", chunk) : pario_ok();
     int hints = rank == 0 && o->show_hints;
     for (int i = 0; i < n; i++) {
-        if (stats[i].err || !reads || fe.noticed[i])   /* (noticed: another rank failed it already) */
+        if (stats[i].err || !reads || pario_file_errors_noticed(&fe, i))   /* (noticed: another rank failed it already) */
             continue;
         if (pario_failed(&nobuf)) {
             pario_status st = pario_local_error("%s: %s", paths[i], nobuf.msg);

@@ -75,7 +75,7 @@ pario_status pario_text_read(pario_text_file *f, uint64_t off, void *buf, size_t
 /* Lines this rank owns: newlines in [lo - 1, hi - 1), plus the first line for
  * rank 0 (no splitting needed). buf holds f->chunk bytes. Independent. */
 struct pario_file_errors;
-/* fe, file: stop when another rank failed the file (pario_file_errors_stop), or NULL */
+/* fe, file: stop when another rank failed the file (lib/text_errors.h), or NULL */
 pario_status pario_text_count_lines(pario_text_file *f, void *buf, uint64_t *lines, struct pario_file_errors *fe,
                                     int file);
 
@@ -130,37 +130,6 @@ void pario_ordered_put(pario_ordered *o, const void *p, size_t n);
 void pario_ordered_end_file(pario_ordered *o, int cut);
 /* Collective. Returns an error status on rank 0 if writing out failed (not agreed). */
 pario_status pario_ordered_close(pario_ordered *o);
-
-/* Failures on some ranks for some files, reported once per file by rank 0.
- * A rank whose file fails tells the others at once (a notice per file, point
- * to point: lib/text_errors.c), so that they stop reading that file rather
- * than read their whole range of it first. */
-typedef struct pario_file_errors {
-    int n;
-    int *first;             /* per file: the lowest failing rank, or nranks */
-    pario_status *mine;     /* this rank's own failures (code 0: none) */
-    unsigned char *noticed; /* per file: another rank failed it (a notice came) */
-    MPI_Comm comm;
-    int nranks, tag, rfile; /* the notices' tag; the posted receive's buffer */
-    MPI_Request recv;       /* the posted receive for a notice, or MPI_REQUEST_NULL */
-    int nrecv;              /* notices taken */
-    MPI_Request *sends;     /* this rank's notices: nranks - 1 per failed file */
-    int *sfiles;            /* their buffers (the files' indices; n, never moved) */
-    int nsent, ncap;        /* files this rank sent notices for; room for */
-    uint64_t since;         /* bytes read since the last look */
-} pario_file_errors;
-/* Collective (no communication: every rank of comm calls it in the same order). */
-int pario_file_errors_init(pario_file_errors *e, int n, MPI_Comm comm);
-/* This rank's failure of file (none if st did not fail): the others are told. */
-void pario_file_errors_set(pario_file_errors *e, int file, const pario_status *st);
-/* After reading `bytes` more of file: 1 if another rank failed it (stop
- * reading it: its error is reported). Looks at most once per 256 KiB. */
-int pario_file_errors_stop(pario_file_errors *e, int file, uint64_t bytes);
-/* Collective: afterwards msgs[i] on rank 0 holds the first failing rank's status
- * for every file i that failed anywhere (code 0 elsewhere); returns the number of
- * failed files on every rank. */
-int pario_file_errors_gather(pario_file_errors *e, pario_status *msgs, MPI_Comm comm);
-void pario_file_errors_free(pario_file_errors *e);
 
 #ifdef __cplusplus
 }

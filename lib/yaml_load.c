@@ -532,6 +532,75 @@ static yaml_mark_t offset_mark(const char *text, size_t len, size_t off)
     return m;
 }
 
+/* Tabs: YAML readers differ on them. libyaml takes a tab between tokens
+ * ("key:<TAB>value", "[1,<TAB>2]") and inside a plain scalar; PyYAML (and so
+ * schemas/validate.py) refuses every tab but those in comments, quoted scalars
+ * and block scalars (| and >). So pario refuses the others too, found from the
+ * scalars' marks (in characters, as libyaml counts them: ranges hold character
+ * indices): a '#' outside every scalar starts a comment. */
+typedef struct {
+    size_t start, end;   /* [start, end) in characters */
+    int plain, block;
+} scalar_range;
+
+typedef struct {
+    scalar_range *r;
+    size_t n, cap;
+    int failed;          /* out of memory: not checked (the parse's own error comes first) */
+} scalar_ranges;
+
+static void note_scalar(scalar_ranges *sr, const yaml_event_t *ev)
+{
+    if (sr->failed)
+        return;
+    if (sr->n == sr->cap) {
+        size_t cap = sr->cap ? 2 * sr->cap : 64;
+        scalar_range *r = realloc(sr->r, cap * sizeof *r);
+        if (!r) {
+            sr->failed = 1;
+            return;
+        }
+        sr->r = r;
+        sr->cap = cap;
+    }
+    yaml_scalar_style_t style = ev->data.scalar.style;
+    sr->r[sr->n++] = (scalar_range){ ev->start_mark.index, ev->end_mark.index, style == YAML_PLAIN_SCALAR_STYLE,
+                                     style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE };
+}
+
+static pario_status check_tabs(const char *path, const char *text, size_t len, int code, const scalar_ranges *sr)
+{
+    if (sr->failed)
+        return pario_error(code, "%s: out of memory", path);
+    size_t ci = 0, r = 0;   /* the character at byte i; the first range not ended before it */
+    size_t seen = (size_t)-1;
+    int comment = 0, header = 0;   /* header: on a block scalar's first line (| or > and its indicators) */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c & 0xc0) == 0x80)
+            continue;   /* a UTF-8 continuation byte: the same character */
+        while (r < sr->n && sr->r[r].end <= ci)
+            r++;
+        int in = r < sr->n && sr->r[r].start <= ci;
+        if (in && r != seen) {
+            seen = r;
+            header = sr->r[r].block;
+        }
+        in = in && !header;   /* (a tab after | or > is refused by PyYAML) */
+        if (c == '\n' || c == '\r')
+            comment = header = 0;
+        else if (!in && c == '#')
+            comment = 1;
+        else if (c == '\t' && !comment && (!in || sr->r[r].plain)) {
+            yaml_mark_t m = offset_mark(text, len, i);
+            return pario_error(code, "%s:%lu:%lu: a tab outside quotes and comments (YAML readers differ on "
+                               "tabs: use spaces)", path, (unsigned long)m.line + 1, (unsigned long)m.column + 1);
+        }
+        ci++;
+    }
+    return pario_ok();
+}
+
 pario_status pario_yaml_parse(const char *path, const char *text, size_t len, int code, yaml_document_t *doc)
 {
     loader L = { .path = path, .code = code, .doc = doc };
@@ -544,7 +613,18 @@ pario_status pario_yaml_parse(const char *path, const char *text, size_t len, in
         yaml_document_delete(doc);
         return pario_error(code, "%s: out of memory", path);
     }
+    /* UTF-8 only (libyaml would also take UTF-16 by its BOM; PyYAML, reading
+     * text as validate.py does, would not). A UTF-8 BOM is skipped, as libyaml
+     * skips it (its marks do not count it), which it no longer does once told
+     * the encoding. */
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+    scalar_ranges sr = { NULL, 0, 0, 0 };
+    const int tabs = memchr(text, '\t', len) != NULL;
     pario_status st = pario_ok();
     int docs = 0, ended = 0, end = 0;
     while (!end && !pario_failed(&st)) {
@@ -578,7 +658,11 @@ pario_status pario_yaml_parse(const char *path, const char *text, size_t len, in
             locate(&L, NULL);
             st = fail_at(&L, ev.start_mark, "aliases (*%.40s) are not allowed", (const char *)ev.data.alias.anchor);
             break;
-        case YAML_SCALAR_EVENT: st = on_scalar(&L, &ev); break;
+        case YAML_SCALAR_EVENT:
+            st = on_scalar(&L, &ev);
+            if (tabs)
+                note_scalar(&sr, &ev);
+            break;
         case YAML_SEQUENCE_START_EVENT: st = on_start(&L, &ev, 0); break;
         case YAML_MAPPING_START_EVENT: st = on_start(&L, &ev, 1); break;
         case YAML_SEQUENCE_END_EVENT:
@@ -589,6 +673,9 @@ pario_status pario_yaml_parse(const char *path, const char *text, size_t len, in
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&parser);
+    if (tabs && !pario_failed(&st))
+        st = check_tabs(path, text, len, code, &sr);
+    free(sr.r);
     if (pario_failed(&st))
         yaml_document_delete(doc);
     return st;

@@ -15,6 +15,9 @@ YAML is written are applied here, as the C loader applies them:
   - no tags (!custom, !!str), anchors (&a) or aliases (*a);
   - keys are text, and no key appears twice in a mapping;
   - no NUL character in any scalar;
+  - UTF-8 (a BOM is allowed), and a %YAML directive only of version 1.1 or 1.2;
+  - no tab but in comments, quoted scalars and block scalars (| and >): PyYAML
+    refuses the others by itself, and the C loader refuses them as well;
   - a plain scalar that YAML 1.1 reads as a number is written in plain decimal:
     -?(0|[1-9][0-9]*) or -?(0|[1-9][0-9]*).[0-9]*([eE][-+][0-9]+)? -- not 01000
     (octal 512 to YAML 1.1, 1000 to YAML 1.2), 0x10, 1_000, 1:20, +5, .5, .inf;
@@ -60,6 +63,23 @@ StrictLoader.yaml_implicit_resolvers = {
 }
 
 
+def block_scalar_tabs(text, ev, where):
+    """libyaml refuses a tab where a block scalar's (| or >) indentation is
+    expected: before its first line with text, and on a later line before the
+    indentation; PyYAML reads it as text."""
+    lines = text[ev.start_mark.index:ev.end_mark.index].split("\n")
+    head = re.match(r"[|>][+-]?([1-9]?)", lines[0])
+    start = text.rfind("\n", 0, ev.start_mark.index) + 1
+    base = len(text[start:]) - len(text[start:].lstrip(" "))
+    indent = base + int(head.group(1)) if head and head.group(1) else 0
+    for line in lines[1:]:
+        k = len(line) - len(line.lstrip(" "))
+        if (not indent or k < indent) and line[k:k + 1] == "\t":
+            raise ValueError("a tab where a block scalar's indentation is expected (%s)" % where)
+        if not indent and line[k:].strip():
+            indent = k   # the first line with text sets it
+
+
 def check_events(text):
     """The rules a YAML reader does not apply by itself; raises ValueError."""
     resolver = StrictLoader("")
@@ -70,6 +90,9 @@ def check_events(text):
             docs += 1
             if docs > 1:
                 raise ValueError("a second document (%s)" % where)
+            if ev.version is not None and tuple(ev.version) not in ((1, 1), (1, 2)):
+                # PyYAML reads %YAML 1.3 with a warning; libyaml refuses it
+                raise ValueError("%%YAML %d.%d: only 1.1 and 1.2 (%s)" % (tuple(ev.version) + (where,)))
         elif isinstance(ev, yaml.AliasEvent):
             raise ValueError("aliases are not allowed (%s)" % where)
         elif isinstance(ev, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
@@ -84,6 +107,8 @@ def check_events(text):
             else:
                 if "\0" in ev.value:
                     raise ValueError("NUL in a scalar (%s)" % where)
+                if ev.style in ("|", ">") and "\t" in text:
+                    block_scalar_tabs(text, ev, where)
                 if ev.style is None:  # plain
                     tag = resolver.resolve(yaml.ScalarNode, ev.value, (True, False))
                     if tag in (INT_TAG, FLOAT_TAG) and not PLAIN_NUMBER.match(ev.value):

@@ -7,6 +7,8 @@ each line DESC<TAB>CHECK then its arguments, tab-separated:
       refused by the loader, sample-data's valid; a refusal names FILE:LINE:COLUMN
   scalars YAMLCHECK SCALARS       yamlcheck resolve reads each line of SCALARS (plain
       scalars) as PyYAML does, through validate.py's StrictLoader and PLAIN_NUMBER
+  agree SCHEMA CFILE FILE...     validate.py and the C loader (CFILE) give each FILE
+      the same verdict, and neither kind is rare (files with tabs put at random)
   both CFILE CREGEX SCHEMA FILE valid|invalid   the C loader's output CFILE matches
       CREGEX, and validate.py (SCHEMA) finds FILE valid or invalid (its exit status)
 Prints "ok<TAB>DESC" or "FAIL<TAB>DESC: why" for each."""
@@ -58,6 +60,18 @@ def verdicts(schema, cfile, *files):
         return "%d files, %d verdicts, %d disagreements: %s" % (len(files), len(py), len(bad), "; ".join(bad[:10]))
 
 
+def agree(schema, cfile, *files):
+    """validate.py and the C loader give each file the same verdict (files
+    with tabs put at random: a verdict of either kind must be common)."""
+    def read(text):
+        return {line.split("\t")[0]: line.split("\t")[1].rstrip("\n") for line in text.splitlines(True)}
+    py, c = read(validate(schema, files)[1]), read(open(cfile).read())
+    bad = ["%s: schema %s, C %s" % (f, py.get(f), c.get(f)) for f in files if py.get(f) != c.get(f) or f not in py]
+    valid = sum(1 for f in files if py.get(f) == "valid")
+    if bad or not len(files) // 10 <= valid <= len(files) - len(files) // 10:
+        return "%d files, %d valid to the schema, %d disagreements: %s" % (len(files), valid, len(bad), "; ".join(bad[:5]))
+
+
 def scalars(yamlcheck, path):
     lines = open(path).read().split("\n")[:-1]
     out = subprocess.run([yamlcheck, "resolve"], input="\n".join(lines) + "\n", capture_output=True,
@@ -82,7 +96,7 @@ def both(cfile, cregex, schema, path, want):
         return "validate.py: exit %d: %s" % (rc, out[:300])
 
 
-CHECKS = {"verdicts": verdicts, "scalars": scalars, "both": both}
+CHECKS = {"verdicts": verdicts, "agree": agree, "scalars": scalars, "both": both}
 
 
 if __name__ == "__main__":

@@ -37,6 +37,27 @@ open("over.yaml", "w").write(pad("dtype: int32\n", (1 << 20) + 1))
 job = "input: {data: d.bin}\noperations: [sum]\nname: x\n"
 open("jobmax.yaml", "w").write(job + "#" * ((1 << 20) - len(job)))
 open("jobover.yaml", "w").write(job + "#" * ((1 << 20) + 1 - len(job)))
+# tabs put at random into a descriptor and a job file that use every place a
+# tab may go (comments, quotes, block scalars) or may not (indentation, between
+# tokens, plain scalars, a block scalar's first line): libyaml takes some that
+# PyYAML refuses, and the loader must refuse those too
+random.seed(11)
+desc = ("# a descriptor\ndtype: int32   # the type\nshape: [2, 3]\nbyte_order: \"little\"\n"
+        "description: |\n  a block\n  scalar # not a comment\noffset: 0\n")
+desc2 = "dtype: float64\r\nshape:\r\n  - 3\r\n  - 4\r\ndescription: >\r\n  folded\r\n\r\n  text\r\nbyte_order: 'big'\r\n"
+job = ("# a job file, whose comments and quoted name may hold tabs anywhere\n"
+       "name: 'a job whose name is long enough to take a tab in many places'  # a comment\ninput:\n  data: d.bin\ndistribution: block\noperations:\n  - sum\n"
+       "  - op: hist\n    bins: 4\n    min: 0\n    max: 1.5\noutput:\n  results: r.json\n")
+for k in range(600):
+    t = job if k % 4 == 3 else desc if k % 2 else desc2
+    s = list(t)
+    for _ in range(random.randint(1, 2)):
+        i = random.randrange(len(s) + 1)
+        if random.random() < 0.5 and i < len(s) and s[i] == " ":
+            s[i] = "\t"
+        else:
+            s.insert(i, "\t")
+    open(("tabj%03d.yaml" if t is job else "tabd%03d.yaml") % k, "w", newline="").write("".join(s))
 open("deep.yaml", "w").write("dtype: int32\nshape: " + "[" * 100000 + "]" * 100000 + "\n")
 open("deepjob.yaml", "w").write("input: {data: d.bin}\noperations: " + "[" * 100000 + "]" * 100000 + "\n")
 EOF
@@ -62,6 +83,12 @@ verdicts "jobs: schema and loader agree on every file" job "$PARIO_SRCDIR/schema
 # 20,000 random strings over the characters numbers, booleans and nulls are made of
 # (scalars.txt, made at the top)
 defer "plain scalars: the C resolver agrees with PyYAML's" scalars "$YAMLCHECK" scalars.txt
+
+# ---- tabs put at random (the files made at the top): the same verdict from both
+"$YAMLCHECK" desc tabd*.yaml >c.tabd.txt
+defer "tabs at random in descriptors: schema and loader agree" agree "$PARIO_SRCDIR/schemas/dataset.schema.yaml" c.tabd.txt tabd*.yaml
+"$YAMLCHECK" job tabj*.yaml >c.tabj.txt
+defer "tabs at random in job files: schema and loader agree" agree "$PARIO_SRCDIR/schemas/job.schema.yaml" c.tabj.txt tabj*.yaml
 
 # ---- each case of the issue, by the message it gets (line and column counted by hand)
 said() { # NAME REGEX: the C verdict of corpus file NAME matches
@@ -113,6 +140,8 @@ printf '{dtype: int32, shape: [1000]}garbage' >garbage.yaml
 printf 'dtype: int32\nshape: [01000]\n' >octal.yaml
 printf 'input: {data: "small.bin\\0zzz", descriptor: small.bin.yaml}\noperations: [sum]\n' >nuljob.yaml
 printf 'input: {data: small.bin}\noperations: [sum]\noperations: [max]\n' >dupjob.yaml
+printf 'input: {data: small.bin}\noperations:\t[sum]\n' >tabjob.yaml
+printf 'dtype: int32\nshape: [1000,\t1]\n' >tab.yaml
 for n in 1 3; do
   expect_error $n 1 '^pario-count: error: nul\.yaml:1:8: dtype: contains a NUL character' \
     pario-count --desc nul.yaml --value 0 small.bin
@@ -123,6 +152,9 @@ for n in 1 3; do
   expect_error $n 2 '^pario-run: error: nuljob\.yaml:1:15: input\.data: contains a NUL character' pario-run nuljob.yaml
   expect_error $n 2 '^pario-run: error: dupjob\.yaml:3:1: operations: duplicate key \(first given at line 2, column 1\)' \
     pario-run dupjob.yaml
+  expect_error $n 2 '^pario-run: error: tabjob\.yaml:2:12: a tab outside quotes and comments' pario-run tabjob.yaml
+  expect_error $n 1 '^pario-count: error: tab\.yaml:2:14: a tab outside quotes and comments' \
+    pario-count --desc tab.yaml --value 0 small.bin
 done
 
 run_deferred "$REF"

@@ -68,8 +68,10 @@ static int parse_dims(const char *path, yaml_document_t *doc, yaml_node_t *v, co
     return n;
 }
 
-/* part: {rank: R, ranks: P, dist: D, of: [N] or [rows, cols], offset: H}; offset
- * (optional, default 0) is the whole's header size, carried by part 0 as its own header. */
+/* part: {rank: R, ranks: P, dist: D, of: [N] or [rows, cols], offset: H, run: ID};
+ * offset (optional, default 0) is the whole's header size, carried by part 0 as
+ * its own header; run (optional: parts of older pario have none) the scatter
+ * run that wrote the part. */
 static pario_status parse_part(const char *path, yaml_document_t *doc, yaml_node_t *v, pario_dataset *ds)
 {
     if (v->type != YAML_MAPPING_NODE)
@@ -102,8 +104,12 @@ static pario_status parse_part(const char *path, yaml_document_t *doc, yaml_node
         } else if (strcmp(key, "offset") == 0) {
             if (!pario_yaml_u64(x, &ds->part.offset))
                 return desc_err(path, x, "part.offset", "expected a non-negative integer number of bytes");
+        } else if (strcmp(key, "run") == 0) {
+            if (!dist || strlen(dist) != 16 || strspn(dist, "0123456789abcdef") != 16)
+                return desc_err(path, x, "part.run", "expected the scatter run's id: 16 hexadecimal digits (0-9, a-f)");
+            strcpy(ds->part.run, dist);
         } else {
-            return desc_err(path, k, "part", "expected rank, ranks (positive), dist (text), of and offset");
+            return desc_err(path, k, "part", "expected rank, ranks (positive), dist (text), of, offset and run");
         }
     }
     if (seen != 15)
@@ -462,6 +468,8 @@ int pario_desc_format(const pario_dataset *ds, char *buf, size_t len)
                       ds->part.rank, ds->part.nranks, ds->part.dist, shape);
         if (n >= 0 && (size_t)n < len && ds->part.offset)
             n += snprintf(buf + n, len - (size_t)n, ", offset: %llu", (unsigned long long)ds->part.offset);
+        if (n >= 0 && (size_t)n < len && ds->part.run[0])
+            n += snprintf(buf + n, len - (size_t)n, ", run: \"%s\"", ds->part.run);
         if (n >= 0 && (size_t)n < len)
             n += snprintf(buf + n, len - (size_t)n, "}\n");
     }

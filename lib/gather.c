@@ -28,8 +28,14 @@ pario_status pario_gather_open(const char *prefix, int format, const char *out, 
         fclose(probe);
     if (!pario_failed(&st)) {
         st = pario_part_load(path, format, part);
-        if (pario_failed(&st))
-            st.local = 1;   /* this rank's part: the message names the rank */
+        if (pario_failed(&st)) {
+            /* this rank's part, a file pario named: a runtime error that names
+             * this rank (the load's own agreement, on MPI_COMM_SELF, had made
+             * it rank 0's) */
+            st.local = 1;
+            st.rank = -1;
+            st.code = PARIO_ERR_RUNTIME;
+        }
         if (!pario_failed(&st) && !part->part.present)
             st = pario_error(PARIO_ERR_RUNTIME, "%s: not a part file (its descriptor has no 'part' field)", path);
         if (!pario_failed(&st) && part->part.rank != rank)
@@ -43,13 +49,19 @@ pario_status pario_gather_open(const char *prefix, int format, const char *out, 
     /* the parts must describe one dataset: compare with rank 0's */
     pario_dataset first = *part;
     MPI_Bcast(&first, (int)sizeof first, MPI_BYTE, 0, comm);
+    char path0[PARIO_PATH_MAX];
+    pario_part_path_as(prefix, 0, format, path0, sizeof path0);
     if (first.dtype != part->dtype || first.big_endian != part->big_endian ||
         first.part.ndims != part->part.ndims || first.part.shape[0] != part->part.shape[0] ||
         first.part.shape[1] != part->part.shape[1] || strcmp(first.part.dist, part->part.dist) != 0 ||
         first.part.offset != part->part.offset)
         st = pario_error(PARIO_ERR_RUNTIME,
-                         "%s: does not belong with %s.0 (different dtype, shape, distribution or header)", path,
-                         prefix);
+                         "%s: does not belong with %s (different dtype, shape, distribution or header)", path,
+                         path0);
+    else if (strcmp(first.part.run, part->part.run) != 0)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: written by another pario-scatter run than %s (run %s, not %s)",
+                         path, path0, part->part.run[0] ? part->part.run : "unnamed",
+                         first.part.run[0] ? first.part.run : "unnamed");
     /* raw parts: part 0 carries the whole's header as its own; the other parts have none
      * (.npy and HDF5 parts have their format's own header and carry none of the whole's) */
     if (!pario_failed(&st) && format == PARIO_SOURCE_RAW && part->offset != (rank == 0 ? part->part.offset : 0))

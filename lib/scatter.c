@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include "pario/fileutil.h"
 #include "pario/parts.h"
 #include "fault.h"
@@ -87,6 +89,23 @@ static pario_status create_part(const pario_dataset *ds, pario_dataset *pd, int 
     return st;
 }
 
+/* The run's id, alike on every rank: 64 random bits from rank 0 (the clock
+ * and the PID where the kernel has none), so that pario-gather can tell the
+ * parts of one run from another's. */
+static void run_id(char out[17], MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    uint64_t id = 0;
+    if (rank == 0 && getrandom(&id, sizeof id, GRND_NONBLOCK) != (ssize_t)sizeof id) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        id = ((uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec) ^ ((uint64_t)getpid() << 40);
+    }
+    MPI_Bcast(&id, 1, MPI_UINT64_T, 0, comm);
+    snprintf(out, 17, "%016llx", (unsigned long long)id);
+}
+
 pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, const char *prefix, int format,
                            const pario_io_opts *io, pario_progress *progress, uint64_t *bytes, MPI_Comm comm)
 {
@@ -137,6 +156,7 @@ pario_status pario_scatter(const pario_dataset *ds, const pario_view *view, cons
     pd.part.shape[0] = ds->shape[0];
     pd.part.shape[1] = ds->shape[1];
     pd.part.offset = format == PARIO_SOURCE_RAW ? header : 0;
+    run_id(pd.part.run, comm);
     FILE *f = NULL;
     if (!pario_failed(&st))
         st = create_part(ds, &pd, format, tmp, &f);

@@ -117,7 +117,7 @@ static int put_part_attrs(hid_t d, const pario_dataset *ds, const struct pario_p
     int64_t shape[2] = { (int64_t)p->shape[0], (int64_t)p->shape[1] };
     return put_i64(d, "pario_rank", 0, &rank, H5T_STD_I64LE) && put_i64(d, "pario_nranks", 0, &nranks, H5T_STD_I64LE) &&
            put_i64(d, "pario_shape", p->ndims == 2 ? 2 : 1, shape, H5T_STD_U64LE) &&
-           put_attr(d, "pario_dtype", pario_dtype_name(ds->dtype));
+           put_attr(d, "pario_dtype", pario_dtype_name(ds->dtype)) && (!p->run[0] || put_attr(d, "pario_run", p->run));
 }
 
 static int get_i64(hid_t d, const char *name, int64_t *v, int max)
@@ -150,13 +150,15 @@ static int get_str(hid_t d, const char *name, char *buf, size_t len)
 pario_status pario_sink_h5_part_read(hid_t d, const pario_dataset *ds, struct pario_part *p)
 {
     int64_t rank = -1, nranks = 0, shape[2] = { 0, 1 };
-    char dtype[32] = "";
-    int nd = 0;
+    char dtype[32] = "", run[32] = "";
+    int nd = 0, has_run = 0, run_ok = 0;
     memset(p, 0, sizeof *p);
     H5E_BEGIN_TRY {
         if (get_i64(d, "pario_rank", &rank, 1) == 1 && get_i64(d, "pario_nranks", &nranks, 1) == 1 &&
             get_str(d, "pario_distribution", p->dist, sizeof p->dist) && get_str(d, "pario_dtype", dtype, sizeof dtype))
             nd = get_i64(d, "pario_shape", shape, 2);
+        has_run = H5Aexists(d, "pario_run") > 0;   /* (parts of older pario have none) */
+        run_ok = has_run && get_str(d, "pario_run", run, sizeof run);
     } H5E_END_TRY;
     if (nd < 1)
         return pario_error(PARIO_ERR_RUNTIME, "%s:%s: not a part file (no pario_rank, pario_nranks, pario_distribution, "
@@ -167,6 +169,10 @@ pario_status pario_sink_h5_part_read(hid_t d, const pario_dataset *ds, struct pa
     if (strcmp(dtype, pario_dtype_name(ds->dtype)) != 0)
         return pario_error(PARIO_ERR_RUNTIME, "%s:%s: pario_dtype says %s, but the dataset is %s", ds->path,
                            ds->dataset, dtype, pario_dtype_name(ds->dtype));
+    if (has_run && (!run_ok || strlen(run) != 16 || strspn(run, "0123456789abcdef") != 16))
+        return pario_error(PARIO_ERR_RUNTIME, "%s:%s: pario_run is not a scatter run's id (16 hexadecimal digits)",
+                           ds->path, ds->dataset);
+    memcpy(p->run, run, sizeof p->run - 1);
     p->present = 1;
     p->rank = (int)rank;
     p->nranks = (int)nranks;

@@ -61,6 +61,7 @@ typedef struct pario_dataset {
         int ndims;
         uint64_t shape[2];  /* the whole dataset's shape */
         uint64_t offset;    /* the whole's header bytes; part 0 carries them as its own header */
+        char run[17];       /* the pario-scatter run that wrote it: 16 hex digits ("" in parts of pario before 0.1.1) */
     } part;
 } pario_dataset;
 

@@ -47,10 +47,10 @@ mpirun 3 pario-count --range 0:2147483647 part.0 >/dev/null
 check "part 0 with its header counts like any dataset" test $? -eq 0
 # parts that do not agree on the header are refused, and nothing is written
 cp part.1.yaml keep.yaml
-sed -i 's/, offset: 64}/, offset: 8}/' part.1.yaml
+sed -i 's/, offset: 64\([,}]\)/, offset: 8\1/' part.1.yaml
 expect_error 3 1 "part\.1: does not belong with part\.0 .*header" pario-gather --out bad.bin part
 cp keep.yaml part.1.yaml
-sed -i 's/, offset: 64}/}/' part.1.yaml
+sed -i 's/, offset: 64\([,}]\)/\1/' part.1.yaml
 expect_error 3 1 "part\.1: does not belong with part\.0" pario-gather --out bad.bin part
 cp keep.yaml part.1.yaml
 # every part's dist unknown: named by the part (no file was named; session 26)

@@ -104,6 +104,33 @@ mpirun 2 pario-gather --out g.npy s >/dev/null 2>&1 && check "the control: the p
   fail "gather s (restored)"
 rm -f p.* s.* g.*
 
+# parts of two scatter runs of the same shape, in every format (session 28: a
+# part of the other run was gathered into a silently mixed file, exit 0); a
+# damaged part is a runtime error naming its own rank (it said rank 0, and a
+# junk HDF5 part gave exit 2, the usage code)
+"$PYTHON3" -c "import numpy as np; np.save('ra.npy', np.arange(10, dtype='<i4')); np.save('rb.npy', np.arange(10, dtype='<i4') * 100)" || exit 99
+for fmt in raw npy h5; do
+  ext=; [ $fmt = raw ] || ext=.$fmt
+  rm -f ra.[0-9]* rb.[0-9]* g.*
+  mpirun 2 pario-scatter --part-format $fmt --out ra ra.npy >/dev/null 2>&1 || fail "scatter ra.npy ($fmt)"
+  mpirun 2 pario-scatter --part-format $fmt --out rb rb.npy >/dev/null 2>&1 || fail "scatter rb.npy ($fmt)"
+  cp rb.1$ext ra.1$ext; [ $fmt = h5 ] || cp rb.1$ext.yaml ra.1$ext.yaml
+  expect_error 2 1 "^pario-gather: error: ra\.1$ext: written by another pario-scatter run than ra\.0$ext \(run [0-9a-f]{16}, not [0-9a-f]{16}\)$" \
+    pario-gather --out g.npy ra
+  check "parts of two runs ($fmt): nothing gathered" test ! -e g.npy
+  mpirun 2 pario-gather --out g.npy rb >/dev/null 2>&1 && check "the control ($fmt): one run's parts gather to numpy's file" cmp -s rb.npy g.npy ||
+    fail "gather rb ($fmt)"
+done
+rm -f ra.[0-9]* rb.[0-9]* g.*
+mpirun 3 pario-scatter --part-format npy --out ra m75.npy >/dev/null 2>&1 || fail "scatter m75.npy to 3 npy parts"
+truncate -s -8 ra.2.npy
+expect_error 3 1 "^pario-gather: error: ra\.2\.npy: .*file too short\) \(rank 2\)$" pario-gather --out g.npy ra
+mpirun 3 pario-scatter --part-format h5 --out rb m75.npy >/dev/null 2>&1 || fail "scatter m75.npy to 3 h5 parts"
+echo junk >rb.1.h5
+expect_error 3 1 "^pario-gather: error: rb\.1\.h5: not an HDF5 file.* \(rank 1\)$" pario-gather --out g.npy rb
+check "damaged parts: nothing gathered" test ! -e g.npy
+rm -f ra.* rb.* g.* m75.npy
+
 # one rank's failure: no part file of any rank, no temporary file, no hang
 rm -f p.*
 n=1

@@ -46,13 +46,18 @@ pario_status pario_inputs_add(pario_inputs *in, const char *pattern)
                            rc == GLOB_NOSPACE ? "out of memory" : "read error");
     qsort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, cmp_str);
     pario_status st = pario_ok();
+    size_t pushed = 0;
     for (size_t i = 0; i < g.gl_pathc && !pario_failed(&st); i++) {
         /* descriptors beside the data: a pattern ending in a star matches them too */
         size_t len = strlen(g.gl_pathv[i]);
         if (len > 5 && strcmp(g.gl_pathv[i] + len - 5, ".yaml") == 0)
             continue;
         st = push(in, g.gl_pathv[i]);
+        pushed++;
     }
+    /* descriptors only: no input (the run said "inputs": 0, exit 0) */
+    if (!pario_failed(&st) && !pushed)
+        st = pario_error(PARIO_ERR_RUNTIME, "%s: no file but descriptors (.yaml) matches this pattern", pattern);
     globfree(&g);
     return st;
 }

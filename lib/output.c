@@ -69,8 +69,9 @@ int pario_utf8_seq(const unsigned char *s, unsigned *cp)
 
 /* A double-quoted string, for JSON and for YAML (whose double-quoted scalars
  * take JSON's escapes). Well-formed UTF-8 passes as it is, except in YAML the
- * characters YAML may not hold raw (DEL, the C1 controls, U+FFFE and U+FFFF),
- * escaped; a byte that is not part of well-formed UTF-8 (a file name in
+ * characters YAML may not hold raw (DEL, the C1 controls, U+FFFE and U+FFFF)
+ * and the line and paragraph separators (U+2028, U+2029: line breaks to YAML
+ * readers, which then refuse the key), escaped; a byte that is not part of well-formed UTF-8 (a file name in
  * Latin-1, say) becomes \uDCxx, the lone surrogate Python's surrogateescape
  * gives it, which os.fsencode turns back into the byte. */
 static void json_string(FILE *f, const char *text, int yaml)
@@ -91,7 +92,7 @@ static void json_string(FILE *f, const char *text, int yaml)
         else if (ch < 0x80)
             fputc((int)ch, f);
         else if ((n = pario_utf8_seq(s, &cp)) > 0) {
-            if (yaml && ((cp >= 0x80 && cp <= 0x9f) || cp == 0xfffe || cp == 0xffff))
+            if (yaml && ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || cp == 0xfffe || cp == 0xffff))
                 fprintf(f, "\\u%04x", cp);
             else
                 fwrite(s, 1, (size_t)n, f);

@@ -51,6 +51,23 @@ import sys, yaml, jsonschema
 s = yaml.safe_load(open('$PARIO_SRCDIR/schemas/job.schema.yaml'))
 jsonschema.Draft202012Validator(s).validate(yaml.safe_load(open('listjob.yaml')))"
 expect_error 2 1 "pario-run: error: d/none\\*: no file matches this pattern" pario-run job.yaml 'd/none*'
+# a pattern that matches descriptors only names no input (it ran on none, exit 0; session 28)
+mkdir -p dd && printf 'dtype: int8\n' >dd/x.bin.yaml
+expect_error 2 1 "pario-run: error: dd/\\*\\.yaml: no file but descriptors \\(\\.yaml\\) matches this pattern" pario-run job.yaml 'dd/*.yaml'
+rm -r dd
+# results keyed by a file name holding U+2028 or U+2029, line breaks to YAML
+# readers: escaped (written raw, PyYAML refused the key; session 28)
+mkdir -p ls.d && printf 'abc' >"$(printf 'ls.d/l\342\200\250.bin')" && printf 'de' >"$(printf 'ls.d/p\342\200\251.bin')" || exit 99
+printf 'int8\n' | sed 's/^/dtype: /' >ls.desc.yaml
+printf 'input: {data: ls.d/x, descriptor: ls.desc.yaml}\noperations: [sum]\noutput: {results: ls.yaml}\n' >lsjob.yaml
+mpirun 2 pario-run lsjob.yaml 'ls.d/*' >/dev/null 2>&1 || fail "pario-run over names with U+2028, U+2029 ran"
+check "names with U+2028 and U+2029: PyYAML reads the results' keys back" "$PYTHON3" -c "
+import os, yaml
+d = yaml.safe_load(open('ls.yaml', encoding='utf-8'))['inputs']
+keys = sorted(k for k in d if k.startswith('ls.d/'))
+assert keys == sorted('ls.d/' + n for n in os.listdir('ls.d')), keys
+assert [d[k]['sum'] for k in keys] == [ord('a') + ord('b') + ord('c'), ord('d') + ord('e')], d"
+rm -r ls.d ls.yaml
 { echo d/f001.bin; echo d/f001.bin; } > twice.list
 # a list of nothing but blank lines and comments is empty (it ran as "0 inputs",
 # exit 0, and replaced the previous results; a hostile-user pass), as is an empty file

@@ -294,8 +294,10 @@ check "pario-wc --version" grep -q "^pario-wc (pario) " got.out
 # file names that are not UTF-8, or hold DEL and C1 controls, in JSON and YAML:
 # parsed by Python's json and PyYAML, and os.fsencode gives the name's bytes
 # back (they were written raw: UnicodeDecodeError, or PyYAML's "unacceptable
-# character"; a hostile-user pass, session 12)
+# character"; a hostile-user pass, session 12); U+2028 and U+2029, which YAML
+# readers take for line breaks (written raw, PyYAML refused the key; session 28)
 mkdir -p names && printf 'hi there\n' > "$(printf 'names/bad\377.txt')" &&
+  printf 'l\n' > "$(printf 'names/ls\342\200\250.txt')" && printf 'p\n' > "$(printf 'names/ps\342\200\251.txt')" &&
   printf 'a\n' > "$(printf 'names/del\177.txt')" && printf 'b c\n' > "$(printf 'names/c1\302\205.txt')" &&
   printf 'x\n' > "$(printf 'names/\303\274.txt')" || exit 99
 for fmt in json yaml; do

@@ -205,4 +205,23 @@ run 3 y.out y.err pario-count --value 3 --explain --format yaml s.bin
 check "--explain --format yaml: stdout is only YAML" "$PYTHON3" -c '
 import sys, yaml; d = yaml.safe_load(open("y.out")); sys.exit(0 if set(d) == {"count", "elements"} else 1)'
 
+# stdout is buffered (MPICH's MPI_Init left it unbuffered: a write(2) a
+# character, 4 a histogram bin, 512,000 for 100,000 bins; session 28), and the
+# results are whole: numpy's histogram. Counted by strace, the writes of every
+# process to its standard output (the tool's and mpiexec's).
+if command -v strace >/dev/null 2>&1 && strace -f -qq -e trace=write -o probe.trace true 2>/dev/null; then
+  "$PYTHON3" -c "import numpy as np; np.save('u.npy', np.linspace(0, 1, 1001))" || exit 99
+  ASAN_OPTIONS=detect_leaks=0 timeout -k 5 "$TEST_TIMEOUT" strace -f -qq -e trace=write -o w.trace \
+    "$MPIEXEC" -n 1 "$PARIO_BIN/pario-reduce" --op hist --bins 20000 --format json u.npy >h.json
+  n=$(grep -c 'write(1,' w.trace)
+  check "20,000 bins of JSON to a pipe: a few writes ($n), not one a character" test "$n" -lt 200
+  check "... the JSON whole: numpy's histogram" "$PYTHON3" -c '
+import json, numpy as np
+d = json.load(open("h.json"))["hist"]
+c, e = np.histogram(np.load("u.npy"), bins=20000, range=(0, 1))
+assert d["counts"] == c.tolist(), "counts"'
+else
+  echo "cli: strace missing or ptrace not permitted: writes not counted"
+fi
+
 finish

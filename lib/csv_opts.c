@@ -14,6 +14,7 @@ void pario_csv_opts_init(pario_csv_opts *o)
     o->delimiter = ',';
     o->quote = '"';
     o->header = 1;
+    snprintf(o->skip_hint, sizeof o->skip_hint, "--skip-invalid");
 }
 
 static pario_status one_byte(const char *opt, const char *arg, char *out, int none_ok)

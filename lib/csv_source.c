@@ -477,11 +477,11 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
 static pario_status invalid(pario_csv_reader *r, uint64_t line, const char *what, const char *fld, size_t fl)
 {
     if (fld)
-        return pario_error(PARIO_ERR_RUNTIME, "%s: line %" PRIu64 ", %s: %s '%.*s'%s (--skip-invalid leaves such "
+        return pario_error(PARIO_ERR_RUNTIME, "%s: line %" PRIu64 ", %s: %s '%.*s'%s (%s leaves such "
                            "fields out)", r->f.path, line, r->label, what, (int)(fl > 40 ? 40 : fl), fld,
-                           fl > 40 ? "..." : "");
-    return pario_error(PARIO_ERR_RUNTIME, "%s: line %" PRIu64 ", %s: %s (--skip-invalid leaves such fields out)",
-                       r->f.path, line, r->label, what);
+                           fl > 40 ? "..." : "", r->o.skip_hint);
+    return pario_error(PARIO_ERR_RUNTIME, "%s: line %" PRIu64 ", %s: %s (%s leaves such fields out)",
+                       r->f.path, line, r->label, what, r->o.skip_hint);
 }
 
 /* The first byte at or after i in p[0..n) that is a delimiter, quote or newline

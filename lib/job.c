@@ -363,9 +363,9 @@ static pario_status parse_root(const ctx *c)
         return pario_error(PARIO_ERR_USAGE, "%s:1:1: empty job file (expected input, operations, ...)", c->path);
     if (root->type != YAML_MAPPING_NODE)
         return err(c, root, "job", "expected a mapping (name, input, distribution, io, operations, axis, skip_nan, "
-                   "output, schedule, keep_going)");
+                   "skip_invalid, output, schedule, keep_going)");
     static const char *const keys[] = { "name", "input", "distribution", "io", "operations", "axis", "skip_nan",
-                                        "output", "schedule", "keep_going", NULL };
+                                        "skip_invalid", "output", "schedule", "keep_going", NULL };
     pario_status st = check_keys(c, root, "", keys);
     if (pario_failed(&st))
         return st;
@@ -410,6 +410,12 @@ static pario_status parse_root(const ctx *c)
     }
     if ((v = lookup(c, root, "skip_nan")) && (st = get_bool(c, v, "skip_nan", &job->spec.skip_nan), pario_failed(&st)))
         return st;
+    if ((v = lookup(c, root, "skip_invalid"))) {
+        if ((st = get_bool(c, v, "skip_invalid", &job->skip_invalid)), pario_failed(&st))
+            return st;
+        job->line_skip_invalid = LINE(v);
+        job->col_skip_invalid = COLUMN(v);
+    }
     if ((v = lookup(c, root, "output")) && (st = parse_output(c, v), pario_failed(&st)))
         return st;
     if ((v = lookup(c, root, "schedule"))) {

@@ -503,8 +503,13 @@ int main(int argc, char **argv)
         snprintf(job->h5, sizeof job->h5, "%s", o.h5);
     int many = !pario_failed(&st) && (c.nargs > 1 || o.inputs || job->ndata
                                       || (strpbrk(job->data, "*?[") && access(job->data, F_OK) != 0));
+    /* CSV and text inputs are read by a job of one input (the many inputs' tasks take datasets) */
+    if (many && job->skip_invalid)
+        st = pario_error(PARIO_ERR_USAGE, "%s:%lu:%lu: skip_invalid: for a CSV or text input, and a job of many inputs "
+                         "reads none", job->path, job->line_skip_invalid, job->col_skip_invalid);
     if (many) {
-        st = run_many(&c, &o, job);
+        if (!pario_failed(&st))
+            st = run_many(&c, &o, job);
         int code = pario_report(&st, tool.name, MPI_COMM_WORLD);
         pario_common_free(&c);
         pario_job_free(job);
@@ -536,7 +541,12 @@ int main(int argc, char **argv)
         pario_common_free(&c);
         pario_job_io_opts(job, &c.io);
         pario_schedule sched = o.schedule_given ? o.schedule : (pario_schedule)job->schedule;
+        csv.skip_invalid = job->skip_invalid;
+        snprintf(csv.skip_hint, sizeof csv.skip_hint, "skip_invalid: true");
         st = pario_csv_resolve(&csv, job->data, c.desc, sched == PARIO_SCHEDULE_DYNAMIC, MPI_COMM_WORLD);
+        if (!pario_failed(&st) && job->skip_invalid && !csv.active)
+            st = pario_error(PARIO_ERR_USAGE, "%s:%lu:%lu: skip_invalid: for a CSV or text input, and %s is neither",
+                             job->path, job->line_skip_invalid, job->col_skip_invalid, job->data);
         if (!pario_failed(&st) && csv.active) { /* checked as a 1-D float64 column */
             memset(&ds, 0, sizeof ds);
             snprintf(ds.path, sizeof ds.path, "%s", job->data);

@@ -59,6 +59,7 @@ typedef struct pario_csv_opts {
     int header;                     /* 1 (default): the first record names the columns */
     char column[PARIO_CSV_NAME_MAX];/* a name in the header, or a 0-based index (digits) */
     int skip_invalid;               /* leave invalid fields out (counted) instead of failing */
+    char skip_hint[32];             /* how to ask for it, in errors: "--skip-invalid" (a job's "skip_invalid: true") */
     unsigned given;                 /* enum pario_csv_given */
     char desc_path[4096];           /* the descriptor the settings came from, or "" */
 } pario_csv_opts;

@@ -43,6 +43,8 @@ typedef struct pario_job {
     size_t data_len, ndata;
     int schedule;                     /* pario_schedule: from schedule: (default static) */
     int keep_going;                   /* keep_going: true */
+    int skip_invalid;                 /* skip_invalid: true (a CSV or text input: invalid fields left out) */
+    unsigned long line_skip_invalid, col_skip_invalid;
 } pario_job;
 
 /* Serial: parse a job from text (path names it in errors). Every problem is

@@ -156,6 +156,26 @@ assert o["elements"] == o["values"] == n, (o, n)'
 mpirun 2 pario-reduce --op sum --column b --skip-invalid holes.csv >skip.out 2>skip.err
 check "skip note" grep -q '^pario-reduce: skipped 5 invalid fields in holes.csv: 2 empty, 1 missing, 2 non-numeric$' skip.err
 check "skip text output" grep -q '^  non_numeric: 2$' skip.out
+# pario-run: a job's skip_invalid: true, as --skip-invalid (csv_ref's numbers);
+# without it the error says what to write in the job (it said --skip-invalid,
+# which pario-run has not: no job could reduce a CSV with one empty field;
+# session 28); not for a dataset, nor for a job of many inputs
+cp holes.csv hj.csv && printf 'format: csv\ncolumn: b\n' >hj.csv.yaml
+printf 'input: {data: hj.csv}\noperations: [sum, min, max, mean]\n' >hj0.yaml
+expect_error 3 1 "^pario-run: error: hj\\.csv: line 4, .*empty field \\(skip_invalid: true leaves such fields out\\)$" pario-run hj0.yaml
+printf 'input: {data: hj.csv}\noperations: [sum, min, max, mean]\nskip_invalid: true\n' >hj.yaml
+mpirun 3 pario-run --format json hj.yaml >hj.out 2>hj.err
+check "pario-run skip_invalid: true: csv_ref's numbers and counts" "$PYTHON3" -c '
+import json
+job, ref = json.load(open("hj.out")), json.load(open("holes.skip2.exp"))["json"]
+keys = ("sum", "min", "argmin", "max", "mean", "records", "values", "invalid")
+assert all(job[k] == ref[k] for k in keys), [(k, job.get(k), ref.get(k)) for k in keys]'
+printf 'abcd' >hb.bin && printf 'dtype: int8\n' >hb.bin.yaml
+printf 'input: {data: hb.bin}\noperations: [sum]\nskip_invalid: true\n' >hjbin.yaml
+expect_error 2 2 "^pario-run: error: hjbin\\.yaml:3:15: skip_invalid: for a CSV or text input, and hb\\.bin is neither$" pario-run hjbin.yaml
+expect_error 2 2 "^pario-run: error: hj\\.yaml:3:15: skip_invalid: for a CSV or text input, and a job of many inputs reads none$" \
+  pario-run hj.yaml hj.csv holes.csv
+
 # --schedule dynamic does not split a CSV column into tasks: refused, one line, exit 2
 expect_error 1 2 "^pario-reduce: error: holes.csv: --schedule dynamic does not apply to a CSV or text column" \
   pario-reduce --op sum --column b --skip-invalid --schedule dynamic holes.csv

@@ -45,7 +45,7 @@ expect_error 2 2 "^pario-run: error: dupdata\\.yaml:5:7: input\\.data\\[2\\]: 'a
 printf -- '- input: {data: a.bin}\n' > listjob.yaml
 # memory for the job itself names the job file (it said "the job: Cannot allocate memory")
 PARIO_FAULT=alloc:rank=1 expect_error 2 1 '^pario-run: error: listjob\.yaml: the job: Cannot allocate memory \(rank 1\)$' pario-run listjob.yaml
-expect_error 1 2 '^pario-run: error: listjob\.yaml:1:1: job: expected a mapping \(name, input, distribution, io, operations, axis, skip_nan, output, schedule, keep_going\)$' pario-run listjob.yaml
+expect_error 1 2 '^pario-run: error: listjob\.yaml:1:1: job: expected a mapping \(name, input, distribution, io, operations, axis, skip_nan, skip_invalid, output, schedule, keep_going\)$' pario-run listjob.yaml
 expect_error 1 2 '^pario-run: error: empty.yaml:1:[0-9]+: empty job file' pario-run empty.yaml
 expect_error 2 2 '^pario-run: error: noinput.yaml:1:[0-9]+: input: missing \(required\)' pario-run noinput.yaml
 expect_error 1 2 '^pario-run: error: nodata.yaml:3:[0-9]+: input.data: missing \(required\)' pario-run nodata.yaml

@@ -100,6 +100,8 @@ static pario_status load_npy(const char *path, pario_dataset *part)
     st = pario_desc_load(desc, part);
     if (pario_failed(&st))
         return st;
+    if (npy.format != PARIO_SOURCE_NPY)   /* (a damaged magic read it as raw through the descriptor) */
+        return pario_error(PARIO_ERR_RUNTIME, "%s: not a .npy file (no \\x93NUMPY magic)", path);
     if (npy.note[0] || part->dtype != npy.dtype || part->big_endian != npy.big_endian ||
         part->nelems != npy.nelems || part->ndims != npy.ndims || part->shape[0] != npy.shape[0] ||
         part->shape[1] != npy.shape[1] || part->offset != npy.offset || part->part.offset)

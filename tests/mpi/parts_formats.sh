@@ -128,8 +128,12 @@ expect_error 3 1 "^pario-gather: error: ra\.2\.npy: .*file too short\) \(rank 2\
 mpirun 3 pario-scatter --part-format h5 --out rb m75.npy >/dev/null 2>&1 || fail "scatter m75.npy to 3 h5 parts"
 echo junk >rb.1.h5
 expect_error 3 1 "^pario-gather: error: rb\.1\.h5: not an HDF5 file.* \(rank 1\)$" pario-gather --out g.npy rb
+# a .npy part whose magic is damaged was gathered as raw, through its descriptor
+mpirun 3 pario-scatter --part-format npy --out rc m75.npy >/dev/null 2>&1 || fail "scatter m75.npy to 3 npy parts (rc)"
+printf 'X' | dd of=rc.1.npy bs=1 conv=notrunc 2>/dev/null
+expect_error 3 1 "^pario-gather: error: rc\\.1\\.npy: not a \\.npy file .*\\(rank 1\\)$" pario-gather --out g.npy rc
 check "damaged parts: nothing gathered" test ! -e g.npy
-rm -f ra.* rb.* g.* m75.npy
+rm -f ra.* rb.* rc.* g.* m75.npy
 
 # one rank's failure: no part file of any rank, no temporary file, no hang
 rm -f p.*

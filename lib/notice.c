@@ -54,8 +54,10 @@ int pario_notice_open(pario_notice *n, MPI_Comm comm, int nkeys)
     n->noticed = &n->one;
     MPI_Comm_size(comm, &n->nranks);
     MPI_Comm_rank(comm, &n->rank);
-    if (n->nranks < 2)
+    if (n->nranks < 2) {   /* nothing to tell: one key, never noticed */
+        n->nkeys = 1;
         return 1;
+    }
     n->tag = next_tag(comm);   /* (taken before anything can fail: the ranks' tags stay alike) */
     if (n->nkeys > 1 && !(n->noticed = calloc((size_t)n->nkeys, 1))) {
         n->noticed = &n->one;
@@ -68,7 +70,8 @@ int pario_notice_open(pario_notice *n, MPI_Comm comm, int nkeys)
 
 int pario_notice_noticed(const pario_notice *n, int key)
 {
-    return key >= 0 && key < n->nkeys && n->noticed[key];
+    /* (not open: one rank, or closed; noticed is then the one byte) */
+    return n->open && key >= 0 && key < n->nkeys && n->noticed[key];
 }
 
 /* The posted receive matched: note its key, and post the next (repost). */

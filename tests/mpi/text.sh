@@ -291,6 +291,17 @@ check "pario-grep --help gives grep's exit status" grep -q "^Exit status (as gre
 mpirun 1 pario-wc --version >got.out 2>&1
 check "pario-wc --version" grep -q "^pario-wc (pario) " got.out
 
+# 70 files at 1 and 2 ranks: at 1 rank files 44-47 were read as "another rank
+# failed it" and counted empty, exit 0 (a flag read past its one byte; a
+# hostile-user pass, session 28)
+mkdir -p many70 && for i in $(seq 10 79); do
+  awk -v n="$i" 'BEGIN { for (k = 0; k < n; k++) printf "line %d of %d needle\n", k, n }' >many70/f$i.txt; done
+for n in 1 2; do
+  agree "$n" 64 pario-wc wc many70/*.txt
+  agree "$n" 4Mi pario-grep "grep -a" -c 'needle' many70/*.txt
+  agree "$n" 4Mi pario-grep "grep -a" -n '7 of' many70/*.txt
+done
+
 # file names that are not UTF-8, or hold DEL and C1 controls, in JSON and YAML:
 # parsed by Python's json and PyYAML, and os.fsencode gives the name's bytes
 # back (they were written raw: UnicodeDecodeError, or PyYAML's "unacceptable

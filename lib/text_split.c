@@ -115,6 +115,7 @@ pario_status pario_text_stat_error(const char *path, const pario_text_stat *s)
         return pario_error(PARIO_ERR_RUNTIME, "%s: cannot read: a file of /proc or /sys, whose size (%lld bytes) does "
                            "not say what it holds: copy it to a regular file first (cat %s > FILE)", path,
                            (long long)s->size, path);
+    case PARIO_TEXT_IS_OUTPUT: return pario_error(PARIO_ERR_RUNTIME, "%s: input file is also the output", path);
     case ENOENT: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: no such file", path);
     case EACCES: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: permission denied", path);
     default: return pario_error(PARIO_ERR_RUNTIME, "%s: cannot open: %s", path, strerror(s->err));

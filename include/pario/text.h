@@ -39,6 +39,7 @@ typedef struct pario_text_stat {
 } pario_text_stat;
 #define PARIO_TEXT_NOT_REGULAR (-1)
 #define PARIO_TEXT_SIZE_ZERO_LIES (-2) /* its size does not say what a read returns (/proc, /sys: 0, 4096) */
+#define PARIO_TEXT_IS_OUTPUT (-3)      /* the file rank 0's standard output writes to (pario-grep) */
 
 /* Collective: rank 0 stats and opens each of paths[0..n), every rank gets out[]. */
 void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Comm comm);

@@ -291,6 +291,17 @@ check "pario-grep --help gives grep's exit status" grep -q "^Exit status (as gre
 mpirun 1 pario-wc --version >got.out 2>&1
 check "pario-wc --version" grep -q "^pario-wc (pario) " got.out
 
+# an input that is also the output (grep x f >> f): refused as GNU grep refuses
+# it, and the other files searched (it appended to its own input, exit 0; a
+# hostile-user pass, session 28). Only where rank 0 writes to the file itself:
+# alone, as here, or under srun --output (under mpiexec, the launcher's pipe).
+printf 'x1\nx2\n' >io.txt && printf 'x1\nx2\n' >io_ref.txt && printf 'x3\n' >other.txt || exit 99
+timeout 60 "$(pario_exe pario-grep)" x io.txt other.txt >>io.txt 2>io.err; rc=$?
+LC_ALL=C grep x io_ref.txt other.txt >>io_ref.txt 2>/dev/null; rrc=$?
+check "input file is also the output: exit $rc, grep's $rrc" test "$rc" = "$rrc"
+check "... the other file's lines appended, as by grep" cmp -s io.txt io_ref.txt
+check "... one line naming the file" grep -qx 'pario-grep: error: io.txt: input file is also the output' io.err
+
 # 70 files at 1 and 2 ranks: at 1 rank files 44-47 were read as "another rank
 # failed it" and counted empty, exit 0 (a flag read past its one byte; a
 # hostile-user pass, session 28)

@@ -75,6 +75,8 @@ void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Co
             int fd = open(paths[i], O_RDONLY | O_NONBLOCK); /* a FIFO must not block here */
             if (fd < 0) {
                 out[i].err = errno;
+                out[i].size = (int64_t)sb.st_size;   /* (wc's column width counts it, as GNU wc's does) */
+                out[i].unreadable = 1;
                 continue;
             }
             /* a file of /proc or /sys says size 0 and holds bytes: read as

@@ -134,6 +134,8 @@ int pario_wc_width(const pario_text_stat *stats, int n, unsigned what)
     for (int i = 0; i < n; i++) {
         if (stats[i].err == EISDIR)
             minimum = 7; /* stat() succeeded on something that is not a regular file */
+        else if (stats[i].unreadable)
+            total += (uint64_t)stats[i].size;   /* as GNU wc, which stats (not opens) to size the columns */
         else if (stats[i].err)
             continue;
         else if (stats[i].regular)

@@ -34,6 +34,7 @@ typedef struct pario_text_stat {
     int err;        /* 0, or the errno of stat()/open() on rank 0 (EISDIR for a directory),
                      * or PARIO_TEXT_NOT_REGULAR (a FIFO, a device, a socket: refused) */
     int regular;    /* a regular file */
+    int unreadable; /* a regular file that stat() saw and open() refused (err: its errno; size: its size) */
     unsigned mode;  /* st_mode */
     int64_t mtime_sec, mtime_nsec;   /* its modification time: a change is found at the end (pario_text_end) */
 } pario_text_stat;

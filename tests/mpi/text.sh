@@ -302,6 +302,23 @@ check "input file is also the output: exit $rc, grep's $rrc" test "$rc" = "$rrc"
 check "... the other file's lines appended, as by grep" cmp -s io.txt io_ref.txt
 check "... one line naming the file" grep -qx 'pario-grep: error: io.txt: input file is also the output' io.err
 
+# an unreadable file counts in the width of wc's columns, as GNU wc stats it
+# (pario-wc left it out: width 1 where wc's is 2; a hostile-user pass, session
+# 28). Unreadable only to a user other than root: run as nobody, in a directory
+# of /tmp that nobody can enter.
+ud=$(mktemp -d /tmp/pario-unr.XXXXXX) && chmod 755 "$ud" && printf 'x y\n' >"$ud/one" && printf 'x a\n' >"$ud/unr" &&
+  chmod 000 "$ud/unr" || exit 99
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups env LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}" "$@"; }
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && as_nobody test -r "$ud/one" 2>/dev/null &&
+   ! as_nobody test -r "$ud/unr" && as_nobody test -x "$(pario_exe pario-wc)"; then
+  (cd "$ud" && as_nobody wc one unr one) >unr.ref 2>/dev/null
+  (cd "$ud" && as_nobody timeout 60 "$MPIEXEC" -n 2 "$(pario_exe pario-wc)" one unr one) >unr.got 2>unr.err
+  check "an unreadable file sizes the columns as in GNU wc ($(head -c 40 unr.got | tr '\n' '|'))" cmp -s unr.ref unr.got
+else
+  echo "text: not root, no setpriv, or nobody cannot run the build: unreadable files not checked"
+fi
+rm -rf "$ud"
+
 # 70 files at 1 and 2 ranks: at 1 rank files 44-47 were read as "another rank
 # failed it" and counted empty, exit 0 (a flag read past its one byte; a
 # hostile-user pass, session 28)

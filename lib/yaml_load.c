@@ -546,7 +546,7 @@ typedef struct {
 typedef struct {
     scalar_range *r;
     size_t n, cap;
-    int failed;          /* out of memory: not checked (the parse's own error comes first) */
+    int failed;          /* out of memory for the ranges: the file is refused (out of memory) */
 } scalar_ranges;
 
 static void note_scalar(scalar_ranges *sr, const yaml_event_t *ev)

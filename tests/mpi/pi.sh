@@ -358,16 +358,16 @@ fsyncs() { grep -c 'fsync(' "$1"; }
 if command -v strace >/dev/null 2>&1; then
   for n in 1 2; do
     ASAN_OPTIONS=detect_leaks=0 timeout -k 5 "$TEST_TIMEOUT" strace -f -qq -e trace=fsync,fdatasync -o fs0.$n.trace \
-      "$MPIEXEC" -n $n "$PARIO_BIN/pario-pi" --samples 1000 --rounds 25 --seed 3 --log fs0.$n.h5 --sync 0 --format json >fs0.$n.json
+      "$MPIEXEC" -n $n "$PARIO_BIN/pario-pi" --samples 1000 --rounds 9 --seed 3 --log fs0.$n.h5 --sync 0 --format json >fs0.$n.json
     ASAN_OPTIONS=detect_leaks=0 timeout -k 5 "$TEST_TIMEOUT" strace -f -qq -e trace=fsync,fdatasync -o fs1.$n.trace \
-      "$MPIEXEC" -n $n "$PARIO_BIN/pario-pi" --samples 1000 --rounds 25 --seed 3 --log fs1.$n.h5 --format json >fs1.$n.json
-    check "--sync 0, n=$n: an fsync for each of the 25 rounds ($(fsyncs fs0.$n.trace) seen)" test "$(fsyncs fs0.$n.trace)" -ge 25
-    json "--sync 0, n=$n: reported as 25 fsyncs" fs0.$n.json 'j["log_fsyncs"]' 25
+      "$MPIEXEC" -n $n "$PARIO_BIN/pario-pi" --samples 1000 --rounds 9 --seed 3 --log fs1.$n.h5 --format json >fs1.$n.json
+    check "--sync 0, n=$n: an fsync for each of the 9 rounds ($(fsyncs fs0.$n.trace) seen)" test "$(fsyncs fs0.$n.trace)" -ge 9
+    json "--sync 0, n=$n: reported as 9 fsyncs" fs0.$n.json 'j["log_fsyncs"]' 9
     # first round + close, on each rank that wrote (at most n)
     check "default, n=$n: fsync after the first round and at close only ($(fsyncs fs1.$n.trace) seen)" \
       test "$(fsyncs fs1.$n.trace)" -ge 2 -a "$(fsyncs fs1.$n.trace)" -le $((2 * n))
     json "default, n=$n: reported as 2 fsyncs" fs1.$n.json 'j["log_fsyncs"]' 2
-    defer "default, n=$n: the same log as with --sync 0" check-log fs1.$n.h5 --seed 3 --samples 1000 --rounds 25 --ranks $n
+    defer "default, n=$n: the same log as with --sync 0" check-log fs1.$n.h5 --seed 3 --samples 1000 --rounds 9 --ranks $n
   done
 else
   echo "strace not found: fsync counts not checked"

@@ -392,7 +392,7 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
     /* rank 0 stats the file once for everyone */
     pario_text_stat ts;
     char *paths[1] = { (char *)path };
-    pario_text_stat_all(paths, 1, &ts, comm);
+    pario_text_stat_all(paths, 1, NULL, &ts, comm);
     if (!pario_failed(&st))
         st = pario_text_stat_error(path, &ts);
     if (!pario_failed(&st) && !ts.regular)
@@ -417,7 +417,6 @@ pario_status pario_csv_open(pario_csv_reader **out, const char *path, const pari
     }
     if (!pario_failed(&st)) {
         st = pario_text_open(&r->f, path, &ts, io, rank, nranks, 0);
-        st.rank = -1; /* agreed on MPI_COMM_SELF: its rank 0 is this rank, which comm's agreement names */
     }
     if (!pario_failed(&st)) {
         r->cap = r->f.chunk;

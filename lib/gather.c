@@ -29,11 +29,8 @@ pario_status pario_gather_open(const char *prefix, int format, const char *out, 
     if (!pario_failed(&st)) {
         st = pario_part_load(path, format, part);
         if (pario_failed(&st)) {
-            /* this rank's part, a file pario named: a runtime error that names
-             * this rank (the load's own agreement, on MPI_COMM_SELF, had made
-             * it rank 0's) */
+            /* this rank's part, a file pario named: a runtime error that names this rank */
             st.local = 1;
-            st.rank = -1;
             st.code = PARIO_ERR_RUNTIME;
         }
         if (!pario_failed(&st) && !part->part.present)

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "pario/fileutil.h"
 #include "pario/grep.h"
 #include "slow.h"
@@ -154,32 +153,6 @@ static pario_status grep_range(struct scan *s, pario_text_file *f, pario_file_er
     return st;
 }
 
-/* Collective: an input that is the file rank 0's output writes to (grep x f >>
- * f) is not read, as GNU grep: its lines would be appended to it as they are
- * read. Where lines are written only (not -c, -q, -m 1: GNU's rule). Under
- * mpiexec rank 0 writes to the launcher's pipe, so only a run under srun
- * --output, or alone, can be caught. */
-static void same_as_output(char *const *paths, int n, const pario_grep_opts *o, pario_text_stat *stats, FILE *out,
-                           MPI_Comm comm)
-{
-    int rank, any = 0;
-    MPI_Comm_rank(comm, &rank);
-    struct stat so, si;
-    int check = rank == 0 && !o->count && !o->silent && o->max_count > 1 && fstat(fileno(out), &so) == 0 &&
-                S_ISREG(so.st_mode);
-    for (int i = 0; check && i < n; i++)
-        if (!stats[i].err && stat(paths[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
-            stats[i].err = PARIO_TEXT_IS_OUTPUT;
-            any = 1;
-        }
-    MPI_Bcast(&any, 1, MPI_INT, 0, comm);
-    for (int i = 0; any && i < n; i++) {
-        int e = stats[i].err;
-        MPI_Bcast(&e, 1, MPI_INT, 0, comm);
-        stats[i].err = e;
-    }
-}
-
 int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char *const *paths, int n,
                      const pario_io_opts *io, FILE *out, pario_status *errs, uint64_t *bytes_read, MPI_Comm comm)
 {
@@ -195,8 +168,12 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
     pario_file_errors fe;
     if (!stats || !before || !sel || !total || !pario_file_errors_init(&fe, n, comm))
         MPI_Abort(comm, 1); /* a few words per file */
-    pario_text_stat_all(paths, n, stats, comm);
-    same_as_output(paths, n, &oo, stats, out, comm);
+    /* an input that is the file rank 0 writes to (grep x f >> f) is not read,
+     * as in GNU grep, where lines are written (not -c, -q, -m 1: GNU's rule).
+     * Under mpiexec rank 0 writes to the launcher's pipe: only a run alone or
+     * under srun --output can be caught. */
+    int lines_out = !oo.count && !oo.silent && oo.max_count > 1;
+    pario_text_stat_all(paths, n, rank == 0 && lines_out ? out : NULL, stats, comm);
     int hints = rank == 0 && io->show_hints;
     if (oo.number) {
         /* lines owned by the ranks before this one, for every file at once */

@@ -138,6 +138,11 @@ pario_status pario_mpi_error(int mpi_err, const char *what, const char *path)
 
 int pario_agree(pario_status *st, MPI_Comm comm)
 {
+    /* one rank agrees with itself: the status is left as it is, so that the
+     * caller's agreement over its ranks names the rank that failed (an
+     * agreement here made every such failure rank 0's) */
+    if (comm == MPI_COMM_SELF)
+        return pario_failed(st);
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);

@@ -48,11 +48,14 @@ static int pseudo_fs(int fd)
     return 0;
 }
 
-void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Comm comm)
+void pario_text_stat_all(char *const *paths, int n, FILE *output, pario_text_stat *out, MPI_Comm comm)
 {
     int rank;
     MPI_Comm_rank(comm, &rank);
     memset(out, 0, sizeof *out * (size_t)n);
+    struct stat so;
+    if (output && (fstat(fileno(output), &so) != 0 || !S_ISREG(so.st_mode)))
+        output = NULL;   /* a terminal, a pipe: no input can be it */
     if (rank == 0) {
         for (int i = 0; i < n; i++) {
             struct stat sb;
@@ -71,12 +74,16 @@ void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Co
                 out[i].err = PARIO_TEXT_NOT_REGULAR;
                 continue;
             }
+            if (output && sb.st_dev == so.st_dev && sb.st_ino == so.st_ino) {
+                out[i].err = PARIO_TEXT_IS_OUTPUT;   /* its lines would be appended to it as they are read */
+                continue;
+            }
             /* readable? (stat says nothing about permission) */
             int fd = open(paths[i], O_RDONLY | O_NONBLOCK); /* a FIFO must not block here */
             if (fd < 0) {
                 out[i].err = errno;
                 out[i].size = (int64_t)sb.st_size;   /* (wc's column width counts it, as GNU wc's does) */
-                out[i].unreadable = 1;
+                out[i].regular = 1;
                 continue;
             }
             /* a file of /proc or /sys says size 0 and holds bytes: read as

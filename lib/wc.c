@@ -76,7 +76,7 @@ void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opt
     int rank, nranks;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &nranks);
-    pario_text_stat_all(paths, n, stats, comm);
+    pario_text_stat_all(paths, n, NULL, stats, comm);
     size_t chunk = o->chunk_bytes ? o->chunk_bytes : PARIO_DEFAULT_CHUNK;
     int reads = (what & (PARIO_WC_LINES | PARIO_WC_WORDS)) != 0;
     wc_part *parts = calloc((size_t)n, sizeof *parts), *merged = calloc((size_t)n, sizeof *merged);
@@ -134,12 +134,10 @@ int pario_wc_width(const pario_text_stat *stats, int n, unsigned what)
     for (int i = 0; i < n; i++) {
         if (stats[i].err == EISDIR)
             minimum = 7; /* stat() succeeded on something that is not a regular file */
-        else if (stats[i].unreadable)
-            total += (uint64_t)stats[i].size;   /* as GNU wc, which stats (not opens) to size the columns */
+        else if (stats[i].regular)   /* unreadable ones too: GNU wc stats (not opens) to size the columns */
+            total += (uint64_t)stats[i].size;
         else if (stats[i].err)
             continue;
-        else if (stats[i].regular)
-            total += (uint64_t)stats[i].size;
         else
             minimum = 7;
     }

@@ -33,8 +33,7 @@ typedef struct pario_text_stat {
     int64_t size;   /* bytes */
     int err;        /* 0, or the errno of stat()/open() on rank 0 (EISDIR for a directory),
                      * or PARIO_TEXT_NOT_REGULAR (a FIFO, a device, a socket: refused) */
-    int regular;    /* a regular file */
-    int unreadable; /* a regular file that stat() saw and open() refused (err: its errno; size: its size) */
+    int regular;    /* a regular file (also one open() refused: err is its errno, size its size) */
     unsigned mode;  /* st_mode */
     int64_t mtime_sec, mtime_nsec;   /* its modification time: a change is found at the end (pario_text_end) */
 } pario_text_stat;
@@ -42,8 +41,10 @@ typedef struct pario_text_stat {
 #define PARIO_TEXT_SIZE_ZERO_LIES (-2) /* its size does not say what a read returns (/proc, /sys: 0, 4096) */
 #define PARIO_TEXT_IS_OUTPUT (-3)      /* the file rank 0's standard output writes to (pario-grep) */
 
-/* Collective: rank 0 stats and opens each of paths[0..n), every rank gets out[]. */
-void pario_text_stat_all(char *const *paths, int n, pario_text_stat *out, MPI_Comm comm);
+/* Collective: rank 0 stats and opens each of paths[0..n), every rank gets out[].
+ * output (rank 0's, or NULL): the stream the results are written to; an input
+ * that is its file gets PARIO_TEXT_IS_OUTPUT (grep x f >> f). */
+void pario_text_stat_all(char *const *paths, int n, FILE *output, pario_text_stat *out, MPI_Comm comm);
 /* "PATH: cannot open: no such file" (or "PATH: is a directory", "PATH: cannot
  * open: it is a FIFO, not a regular file", ...) for s->err. */
 pario_status pario_text_stat_error(const char *path, const pario_text_stat *s);

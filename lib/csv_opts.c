@@ -150,3 +150,15 @@ pario_status pario_csv_resolve(pario_csv_opts *o, const char *path, const char *
     return st;
 }
 
+
+uint64_t pario_csv_skipped(const pario_csv_stats *s, const char *path, char *buf, size_t len)
+{
+    uint64_t n = s->empty + s->missing + s->non_numeric;
+    if (len)
+        buf[0] = '\0';
+    if (n && len)
+        snprintf(buf, len, "skipped %llu invalid field%s in %s: %llu empty, %llu missing, %llu non-numeric",
+                 (unsigned long long)n, n == 1 ? "" : "s", path, (unsigned long long)s->empty,
+                 (unsigned long long)s->missing, (unsigned long long)s->non_numeric);
+    return n;
+}

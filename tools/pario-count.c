@@ -133,12 +133,9 @@ static pario_status count_csv(pario_common *c, struct count_opts *o)
         return st;
     if (c->rank == 0) {
         print_result(c, o, NULL, &res, &stats);
-        if (stats.empty + stats.missing + stats.non_numeric)
-            pario_note(c, "skipped %llu invalid field%s in %s: %llu empty, %llu missing, %llu non-numeric",
-                       (unsigned long long)(stats.empty + stats.missing + stats.non_numeric),
-                       stats.empty + stats.missing + stats.non_numeric == 1 ? "" : "s", c->args[0],
-                       (unsigned long long)stats.empty, (unsigned long long)stats.missing,
-                       (unsigned long long)stats.non_numeric);
+        char note[PARIO_PATH_MAX + 200];
+        if (pario_csv_skipped(&stats, c->args[0], note, sizeof note))
+            pario_note(c, "%s", note);
     }
     if (c->stats)
         pario_stats_print("pario-count", "read", res.bytes, res.seconds, MPI_COMM_WORLD);

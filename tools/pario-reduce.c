@@ -124,12 +124,9 @@ static pario_status reduce_csv(pario_common *c, struct reduce_opts *o)
         pario_reduce_emit(&out, &o->spec, &res);
         pario_csv_emit_stats(&out, &stats);
         pario_out_close(&out);
-        if (stats.empty + stats.missing + stats.non_numeric)
-            pario_note(c, "skipped %llu invalid field%s in %s: %llu empty, %llu missing, %llu non-numeric",
-                       (unsigned long long)(stats.empty + stats.missing + stats.non_numeric),
-                       stats.empty + stats.missing + stats.non_numeric == 1 ? "" : "s", c->args[0],
-                       (unsigned long long)stats.empty, (unsigned long long)stats.missing,
-                       (unsigned long long)stats.non_numeric);
+        char note[PARIO_PATH_MAX + 200];
+        if (pario_csv_skipped(&stats, c->args[0], note, sizeof note))
+            pario_note(c, "%s", note);
     }
     if (o->h5 && c->rank == 0) {
         char ops[512];

@@ -141,6 +141,10 @@ pario_status pario_reduce_csv(const char *path, const pario_csv_opts *o, const p
 pario_status pario_count_csv(const char *path, const pario_csv_opts *o, const pario_count_query *q,
                              const pario_io_opts *io, int per_rank, pario_progress *progress,
                              pario_count_result *res, pario_csv_stats *stats, MPI_Comm comm);
+/* The note on the invalid fields a --skip-invalid run skipped: "skipped N
+ * invalid fields in PATH: E empty, M missing, T non-numeric" into buf; returns
+ * N (0: nothing skipped, buf empty). */
+uint64_t pario_csv_skipped(const pario_csv_stats *s, const char *path, char *buf, size_t len);
 /* Rank 0: "records", "values" and the "invalid" counts to an open emitter. */
 void pario_csv_emit_stats(pario_out *out, const pario_csv_stats *s);
 

@@ -248,7 +248,9 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
             continue;
         if (stats[i].err)
             errs[i] = pario_text_stat_error(paths[i], &stats[i]);
-        if (oo.count && !oo.silent && !pario_failed(&errs[i])) {
+        /* a directory is counted 0 after its error, as GNU grep -c counts it:
+         * grep opens it and fails to read it */
+        if (oo.count && !oo.silent && (!pario_failed(&errs[i]) || stats[i].err == EISDIR)) {
             if (oo.with_filename)
                 fprintf(out, "%s:", paths[i]);
             fprintf(out, "%" PRIu64 "\n", total[i]);
@@ -263,6 +265,13 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
     }
     if (rank == 0 && pario_failed(&wst) && n > 0 && !pario_failed(&errs[n - 1]))
         errs[n - 1] = wst;
+    /* -q: GNU grep exits at its first selected line and never opens the later
+     * files, so their errors are not said (an earlier file's are) */
+    for (int i = 0, hit = 0; oo.silent && rank == 0 && i < n; i++) {
+        if (hit)
+            errs[i] = pario_ok();
+        hit |= total[i] > 0;
+    }
     pario_file_errors_free(&fe);
     free(stats);
     free(before);

@@ -61,7 +61,10 @@ typedef struct pario_grep_opts {
  * files on their own, their lines reach rank 0 through pario_ordered, and -n's
  * line numbers come from one MPI_Exscan over all files' line counts (a first pass
  * that only counts newlines). Returns on every rank the number of files in which
- * a line was selected. *bytes_read gains this rank's reads. */
+ * a line was selected. *bytes_read gains this rank's reads. As GNU grep: with
+ * -c a directory's count (0) is written after its error; with -q (silent) the
+ * files after the first one with a selected line have no error (grep stops
+ * there and never opens them). */
 int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char *const *paths, int n,
                      const pario_io_opts *io, FILE *out, pario_status *errs, uint64_t *bytes_read, MPI_Comm comm);
 

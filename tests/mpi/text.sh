@@ -25,6 +25,27 @@ agree() {
   fi
 }
 
+# same DESC RRC GRC: ref.out and got.out byte for byte, and the two statuses
+same() {
+  if [ "$2" -ne "$3" ]; then
+    fail "$1: exit $3, the reference says $2; stderr: $(head -c 300 got.err)"
+  elif ! cmp -s ref.out got.out; then
+    fail "$1: output differs from the reference: $(diff ref.out got.out | head -6)"
+  else
+    pass "$1"
+  fi
+}
+# agree_errs N TOOL REF ARGS...: as agree (at --chunk 64), and as many lines
+# on stderr as the reference prints (the wording is pario's own)
+agree_errs() {
+  local n=$1 tool=$2 ref=$3 rrc grc; shift 3
+  LC_ALL=C timeout 60 $ref "$@" >ref.out 2>ref.err </dev/null; rrc=$?
+  mpirun "$n" "$tool" --chunk 64 "$@" >got.out 2>got.err </dev/null; grc=$?
+  same "$tool $* (n=$n)" "$rrc" "$grc"
+  check "$tool $* (n=$n): $(grep -c . ref.err) error lines, as $ref ($(head -c 200 got.err))" \
+    test "$(grep -c . ref.err)" = "$(grep -c . got.err)"
+}
+
 # Each run takes many files (wc's and grep's multi-file layouts); at N ranks the
 # files whose boundaries sit at N ranks' split points, and all the others.
 COMMON=$(LC_ALL=C ls *.txt | grep -v '^split')
@@ -314,6 +335,16 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && as_nobody test -r
   (cd "$ud" && as_nobody wc one unr one) >unr.ref 2>/dev/null
   (cd "$ud" && as_nobody timeout 60 "$MPIEXEC" -n 2 "$(pario_exe pario-wc)" one unr one) >unr.got 2>unr.err
   check "an unreadable file sizes the columns as in GNU wc ($(head -c 40 unr.got | tr '\n' '|'))" cmp -s unr.ref unr.got
+  # grep -q: no error for an unreadable file after the first selected line,
+  # as GNU grep never opens it; one before it is still said (exit 0 both)
+  for order in "one unr" "unr one" "unr one unr"; do
+    # shellcheck disable=SC2086
+    (cd "$ud" && as_nobody grep -a -q x $order) >unr.ref 2>unr.referr; rrc=$?
+    # shellcheck disable=SC2086
+    (cd "$ud" && as_nobody timeout 60 "$MPIEXEC" -n 2 "$(pario_exe pario-grep)" -q x $order) >unr.got 2>unr.err; rc=$?
+    check "grep -q x $order as nobody: exit $rc ($rrc), $(grep -c . unr.err) error lines ($(grep -c . unr.referr))" \
+      test "$rc" = "$rrc" -a "$(grep -c . unr.err)" = "$(grep -c . unr.referr)" -a ! -s unr.got
+  done
 else
   echo "text: not root, no setpriv, or nobody cannot run the build: unreadable files not checked"
 fi
@@ -329,6 +360,23 @@ for n in 1 2; do
   agree "$n" 4Mi pario-grep "grep -a" -c 'needle' many70/*.txt
   agree "$n" 4Mi pario-grep "grep -a" -n '7 of' many70/*.txt
 done
+
+# grep -c on a directory: GNU grep says it is a directory and counts it 0
+# ("adir:0"), exit 2; pario-grep printed the error only
+agree_errs 2 pario-grep "grep -a" -c needle adir log.txt
+agree_errs 3 pario-grep "grep -a" -c needle log.txt adir two_lines.txt
+agree_errs 1 pario-grep "grep -a" -c -v needle adir
+agree_errs 2 pario-grep "grep -a" -c -h -i NEEDLE adir log.txt adir
+agree_errs 2 pario-grep "grep -a" -c needle no-such-file.txt adir
+agree_errs 2 pario-grep "grep -a" -n needle adir log.txt
+# -q: GNU grep exits 0 at the first selected line and never opens the later
+# files, so it says nothing of one that cannot be read; an error before the
+# first selected line is still printed (pario-grep printed every file's)
+agree_errs 2 pario-grep "grep -a" -q needle log.txt no-such-file.txt
+agree_errs 3 pario-grep "grep -a" -q needle log.txt adir no-such-file.txt
+agree_errs 2 pario-grep "grep -a" -q needle no-such-file.txt log.txt adir
+agree_errs 1 pario-grep "grep -a" -q zzz log.txt no-such-file.txt
+agree_errs 2 pario-grep "grep -a" -q -v needle adir two_lines.txt no-such-file.txt log.txt
 
 # file names that are not UTF-8, or hold DEL and C1 controls, in JSON and YAML:
 # parsed by Python's json and PyYAML, and os.fsencode gives the name's bytes

@@ -79,7 +79,8 @@ void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opt
     pario_text_stat_all(paths, n, NULL, stats, comm);
     size_t chunk = o->chunk_bytes ? o->chunk_bytes : PARIO_DEFAULT_CHUNK;
     int reads = (what & (PARIO_WC_LINES | PARIO_WC_WORDS)) != 0;
-    wc_part *parts = calloc((size_t)n, sizeof *parts), *merged = calloc((size_t)n, sizeof *merged);
+    size_t m = n ? (size_t)n : 1;   /* (no file: an empty --files0-from list) */
+    wc_part *parts = calloc(m, sizeof *parts), *merged = calloc(m, sizeof *merged);
     char *buf = reads ? pario_alloc_aligned(chunk) : NULL;
     pario_file_errors fe;
     if (!parts || !merged || !pario_file_errors_init(&fe, n, comm))

@@ -2,7 +2,7 @@
 # (included from Makefile.am)
 pkginclude_HEADERS += include/pario/text.h include/pario/text_kernels.h include/pario/wc.h include/pario/grep.h
 lib_libkernels_la_SOURCES += lib/kernels/text.c
-lib_libpario_la_SOURCES += lib/text_split.c lib/text_order.c lib/text_errors.c lib/text_errors.h lib/wc.c lib/grep_pattern.c lib/grep.c
+lib_libpario_la_SOURCES += lib/text_split.c lib/text_order.c lib/text_errors.c lib/text_errors.h lib/text_names.c lib/wc.c lib/grep_pattern.c lib/grep.c
 
 bin_PROGRAMS += tools/pario-wc tools/pario-grep
 tools_pario_wc_SOURCES = tools/pario-wc.c

@@ -11,7 +11,7 @@
 #include "pario/progress.h"
 #include "pario/text.h"
 
-enum { O_MAX_LINE = 256 };
+enum { O_MAX_LINE = 256, O_FILES0_FROM };
 
 struct grep_cli {
     pario_grep_opts g;
@@ -20,6 +20,7 @@ struct grep_cli {
     int filename;        /* -H 1, -h 0, else -1: the name before each line when there are several files */
     const char *pattern; /* -e: the first, or `joined` */
     char *joined;        /* several -e: joined by newlines, as GNU grep takes a pattern list */
+    const char *files0;  /* --files0-from=F, or NULL */
 };
 
 static pario_status handle(void *ctx, int key, const char *arg)
@@ -66,6 +67,7 @@ static pario_status handle(void *ctx, int key, const char *arg)
         o->g.max_count = v < 0 ? UINT64_MAX : (uint64_t)v; /* grep: a negative NUM means no limit */
         break;
     }
+    case O_FILES0_FROM: o->files0 = arg; break;
     case O_MAX_LINE: {
         uint64_t v;
         pario_status st = pario_parse_size(arg, &v);
@@ -94,13 +96,15 @@ static const pario_optdef options[] = {
     { "max-count", 'm', 1, "NUM", "stop after NUM selected lines per file" },
     { "silent", 'q', 0, NULL, "print nothing; exit 0 if a line is selected in any file, even when a file "
                                "fails (grep -q; --quiet is pario's)" },
+    { "files0-from", O_FILES0_FROM, 1, "F", "read the names of the files from F instead of the command line, each "
+                                            "ended by a NUL byte (find -print0); F - is standard input" },
     { "max-line", O_MAX_LINE, 1, "SIZE", "room for a line beyond --chunk (default 1Gi): a line longer than --chunk + SIZE bytes is an error" },
     { NULL, 0, 0, NULL, NULL },
 };
 
 static const pario_tool tool = {
     "pario-grep",
-    "[options] PATTERN FILE... | [options] -e PATTERN FILE...",
+    "[options] PATTERN FILE... | [options] -e PATTERN FILE... | [options] PATTERN --files0-from=F",
     "Print the lines of each FILE that match PATTERN, in file order, the way GNU\n"
     "grep -a does in the C locale (LC_ALL=C grep -a): the same lines, the same\n"
     "\"FILE:\" prefixes when there are several files, the same counts with -c and\n"
@@ -119,11 +123,22 @@ static const pario_tool tool = {
     "from an exclusive scan of the ranks' line counts (a first pass counting\n"
     "newlines). Memory per rank: --chunk plus the longest line, at most\n"
     "--chunk + --max-line.\n"
-    "FILEs are files: standard input is not read (\"-\" is a file named -).",
+    "FILEs are files: standard input is not read (\"-\" is a file named -).\n"
+    "\n"
+    "--files0-from=F (GNU wc's option; GNU grep has none) takes the names from F\n"
+    "instead: for more files than mpiexec passes as arguments (mpiexec.mpich fails\n"
+    "near 1,000). F holds names each ended by a NUL byte (the last one may lack\n"
+    "it), as find -print0 writes them; F - is standard input, which rank 0 reads\n"
+    "and broadcasts once. The output and exit status are those with the names as\n"
+    "arguments (\"FILE:\" prefixes when there are several). A FILE argument\n"
+    "besides it is a usage error; a zero-length name in F is an error (\"F:N:\n"
+    "invalid zero-length file name\", as GNU wc says it; the other files are still\n"
+    "searched); an empty F searches nothing (exit 1); \"-\" in F is a file named -.",
     "Examples:\n"
     "  mpiexec.mpich -n 4 pario-grep -c ' 404 ' access.log\n"
     "  mpiexec.mpich -n 4 pario-grep -n -E 'GET /api/[a-z]+' access.log\n"
     "  mpiexec.mpich -n 2 pario-grep -F -i -m 5 error a.log b.log\n"
+    "  find logs -name '*.log' -print0 | mpiexec.mpich -n 4 pario-grep -c error --files0-from=-\n"
     "\n"
     "A file that cannot be read gets one error line on stderr; the other files\n"
     "are still searched. With -c a directory gets its error and a count of 0, as\n"
@@ -133,7 +148,7 @@ static const pario_tool tool = {
     "\n"
     "Exit status (as grep): 0 a line was selected, 1 no line was, 2 an error or a\n"
     "usage error (even when lines were selected).\n",
-    PARIO_OPTS_TEXT, options, handle, 1, -1, PARIO_WITHOUT_PROGRESS,
+    PARIO_OPTS_TEXT, options, handle, 0, -1, PARIO_WITHOUT_PROGRESS,
     NULL, /* --stats: the common bytes and MiB/s */
 };
 
@@ -152,15 +167,27 @@ int main(int argc, char **argv)
     int any = 0, file_error = 0;
     char **files = c.args;
     int nfiles = c.nargs;
+    if (!pario_failed(&st) && !o.pattern && nfiles < 1)
+        st = pario_error(PARIO_ERR_USAGE, "missing argument (usage: %s %s)", tool.name, tool.synopsis);
     if (!pario_failed(&st) && !o.pattern) {
         o.pattern = c.args[0];
         files++;
         nfiles--;
     }
-    if (!pario_failed(&st) && nfiles < 1)
+    /* the files: the arguments, or --files0-from's list (not both, as GNU wc) */
+    if (!pario_failed(&st) && o.files0 && nfiles > 0)
+        st = pario_error(PARIO_ERR_USAGE, "extra operand '%s': file operands cannot be combined with --files0-from",
+                         files[0]);
+    else if (!pario_failed(&st) && !o.files0 && nfiles < 1)
         st = pario_error(PARIO_ERR_USAGE, "missing FILE (usage: %s %s)", tool.name, tool.synopsis);
     if (!pario_failed(&st))
         st = pario_grep_compile(&pat, o.pattern, o.fixed, o.extended, o.icase);
+    pario_text_names list = { 0, NULL, NULL, 0 };
+    if (!pario_failed(&st) && o.files0) {
+        st = pario_text_names_read(&list, o.files0, MPI_COMM_WORLD);
+        files = list.names;
+        nfiles = list.n;
+    }
     if (!pario_failed(&st) && pat.warnings && c.rank == 0) {
         /* grep's, as grep prints them: "{...} at start of expression" */
         for (const char *w = pat.warnings, *e; (e = strchr(w, '\n')); w = e + 1)
@@ -177,7 +204,7 @@ int main(int argc, char **argv)
         if (o.g.max_count > 1)
             o.g.max_count = 1;
     }
-    if (!pario_failed(&st) && o.g.max_count > 0) {
+    if (!pario_failed(&st) && o.g.max_count > 0 && nfiles > 0) {   /* (an empty list: nothing searched, exit 1) */
         if (c.show_hints)
             c.io.show_hints = stderr;
         o.g.with_filename = o.filename >= 0 ? o.filename : nfiles > 1;
@@ -192,6 +219,10 @@ int main(int argc, char **argv)
         any = pario_grep_files(&pat, &o.g, files, nfiles, &c.io, stdout, errs, &bytes, MPI_COMM_WORLD) > 0;
         if (c.rank == 0) {
             for (int i = 0; i < nfiles; i++) {
+                /* as GNU wc says it, with the name's place in the list (not
+                 * after -q's first selected line: errs[i] is clear then) */
+                if (o.files0 && !files[i][0] && pario_failed(&errs[i]))
+                    errs[i] = pario_text_names_empty_error(o.files0, i);
                 if (!pario_failed(&errs[i]))
                     continue;
                 fprintf(stderr, "%s: error: %s\n", tool.name, errs[i].msg);
@@ -211,6 +242,7 @@ int main(int argc, char **argv)
             pario_stats_print(tool.name, "read", bytes, pario_now() - t0, MPI_COMM_WORLD);
     }
     pario_grep_free(&pat);
+    pario_text_names_free(&list);
     free(o.joined);
     int rc = pario_report(&st, tool.name, MPI_COMM_WORLD);
     pario_common_free(&c);

@@ -49,6 +49,26 @@ void pario_text_stat_all(char *const *paths, int n, FILE *output, pario_text_sta
  * open: it is a FIFO, not a regular file", ...) for s->err. */
 pario_status pario_text_stat_error(const char *path, const pario_text_stat *s);
 
+/* The names of the files, read from a file instead of the command line
+ * (--files0-from=F, GNU wc's option: mpiexec cannot pass thousands of
+ * arguments). F holds names each ended by a NUL byte (the last one may lack
+ * it); "-" is rank 0's standard input. */
+typedef struct pario_text_names {
+    int n;
+    char **names;   /* n pointers into block; a zero-length name is "" */
+    char *block;    /* the list as read: the names one after the other */
+    int streamed;   /* F was not a regular file of at most 10 MiB: GNU wc reads
+                     * such a list as it goes and prints its columns at width 1 */
+} pario_text_names;
+/* Collective: rank 0 reads list, and every rank gets the names (one broadcast
+ * of the list's bytes; memory: the list plus a pointer per name). The status is
+ * agreed: "F: cannot open the list of file names: ..." and the like. */
+pario_status pario_text_names_read(pario_text_names *l, const char *list, MPI_Comm comm);
+void pario_text_names_free(pario_text_names *l);
+/* "F:N: invalid zero-length file name" for the name names[i] that is "", as
+ * GNU wc says it (N counts from 1). */
+pario_status pario_text_names_empty_error(const char *list, int i);
+
 typedef struct pario_text_file {
     MPI_File fh;
     const char *path;

@@ -361,6 +361,102 @@ for n in 1 2; do
   agree "$n" 4Mi pario-grep "grep -a" -n '7 of' many70/*.txt
 done
 
+# --files0-from=F, GNU wc's option (pario-grep's too): the names from F, each
+# ended by a NUL byte, for more files than mpiexec passes (mpiexec.mpich
+# segfaulted near 1,000 arguments, so neither tool could be run on them).
+# 1,500 files, names with a space and a newline among them, through a regular
+# list and through standard input, a regular file or a pipe (GNU wc then
+# prints every column at width 1): byte for byte GNU wc --files0-from, and GNU
+# grep given the names as arguments (the kernel takes them; mpiexec does not).
+"$PYTHON3" - <<'PYEOF'
+import os
+os.makedirs("f0", exist_ok=True)
+names = []
+for i in range(1500):
+    p = "f0/n%04d.txt" % i if i % 500 else ("f0/with space %d.txt" % i if i != 500 else "f0/new\nline.txt")
+    with open(p, "wb") as f:
+        f.write(b"".join(b"line %d of %d%s\n" % (k, i, b" needle" if (k + i) % 7 == 0 else b"")
+                         for k in range(i % 13)) + (b"tail" if i % 11 == 0 else b""))
+    names.append(p.encode())
+open("f0.list", "wb").write(b"".join(n + b"\0" for n in names))
+open("f0_nonul.list", "wb").write(b"\0".join(names))           # the last name without its NUL
+open("f0_empty.list", "wb").write(b"")
+# zero-length names (the 2nd and the last), a missing file, a directory
+open("f0_bad.list", "wb").write(b"f0/n0001.txt\0\0f0/n0002.txt\0f0/missing\0adir\0f0/n0003.txt\0\0")
+# over 10 MiB: GNU wc reads it as it goes, as a pipe (width 1)
+open("f0_big.list", "wb").write(b"".join(b"./" * 2000 + b"f0/n%04d.txt\0" % (i % 1500 + 1) for i in range(2700)))
+PYEOF
+mapfile -d '' F0 < f0.list
+# f0_ref GNU-COMMAND...: the reference, its output in ref.out, its status in RRC
+f0_ref() { LC_ALL=C timeout 120 "$@" >ref.out 2>/dev/null; RRC=$?; }
+for n in 1 2 3; do
+  f0_ref wc --files0-from=f0.list </dev/null
+  mpirun "$n" pario-wc --files0-from=f0.list >got.out 2>got.err </dev/null
+  same "pario-wc --files0-from=f0.list (n=$n)" "$RRC" $?
+  # (mpiexec passes rank 0 its standard input through a pipe: wc's widths
+  # are a pipe's, width 1, for a regular file too)
+  cat f0.list | f0_ref wc -l --files0-from=-
+  mpirun "$n" pario-wc -l --chunk 64 --files0-from=- <f0.list >got.out 2>got.err
+  same "pario-wc -l --files0-from=- <f0.list (n=$n)" "$RRC" $?
+  cat f0.list | f0_ref wc --files0-from=-
+  cat f0.list | mpirun "$n" pario-wc --files0-from=- >got.out 2>got.err
+  same "pario-wc --files0-from=- from a pipe (n=$n)" "$RRC" $?
+  f0_ref grep -a -n needle "${F0[@]}" </dev/null
+  mpirun "$n" pario-grep -n needle --files0-from=f0.list >got.out 2>got.err </dev/null
+  same "pario-grep -n needle --files0-from=f0.list (n=$n)" "$RRC" $?
+  f0_ref grep -a -c -v line "${F0[@]}" </dev/null
+  cat f0.list | mpirun "$n" pario-grep --chunk 64 -c -v -e line --files0-from=- >got.out 2>got.err
+  same "pario-grep -c -v -e line --files0-from=- from a pipe (n=$n)" "$RRC" $?
+done
+# run alone (no mpiexec) its standard input is the list itself: wc's widths
+f0_ref wc --files0-from=- <f0.list
+timeout 60 "$(pario_exe pario-wc)" --files0-from=- <f0.list >got.out 2>got.err
+same "pario-wc --files0-from=- <f0.list, run alone" "$RRC" $?
+f0_ref wc -w --files0-from=f0_nonul.list </dev/null
+mpirun 2 pario-wc -w --files0-from=f0_nonul.list >got.out 2>got.err </dev/null
+same "pario-wc -w --files0-from: the last name without its NUL" "$RRC" $?
+f0_ref grep -a -q zzz "${F0[@]}" </dev/null
+mpirun 2 pario-grep -q zzz --files0-from=f0_nonul.list >got.out 2>got.err </dev/null
+same "pario-grep -q zzz --files0-from: the last name without its NUL" "$RRC" $?
+f0_ref wc --files0-from=f0_big.list </dev/null
+mpirun 2 pario-wc --files0-from=f0_big.list >got.out 2>got.err </dev/null
+same "pario-wc --files0-from: a list over 10 MiB (wc's width 1)" "$RRC" $?
+# an empty list: nothing, exit 0 (wc); nothing searched, exit 1 (pario-grep)
+f0_ref wc --files0-from=f0_empty.list </dev/null
+mpirun 2 pario-wc --files0-from=f0_empty.list >got.out 2>got.err </dev/null
+same "pario-wc --files0-from: an empty list" "$RRC" $?
+mpirun 2 pario-grep -c x --files0-from=- </dev/null >got.out 2>got.err; rc=$?
+check "pario-grep --files0-from: an empty list, nothing searched, exit 1" test "$rc" -eq 1 -a ! -s got.out -a ! -s got.err
+# zero-length names: GNU wc's error naming the place ("F:N: invalid zero-length
+# file name"), the other files still counted, exit 1; grep as with the names as
+# arguments (its error there is "No such file": the same output and status)
+f0_ref wc --files0-from=f0_bad.list </dev/null
+mpirun 2 pario-wc --files0-from=f0_bad.list >got.out 2>got.err </dev/null
+same "pario-wc --files0-from: zero-length names, a missing file, a directory" "$RRC" $?
+check "... one error line each, the zero-length names by their place" sh -c \
+  "test \$(grep -c . got.err) -eq 4 && grep -qx 'pario-wc: error: f0_bad.list:2: invalid zero-length file name' got.err &&
+   grep -qx 'pario-wc: error: f0_bad.list:7: invalid zero-length file name' got.err"
+f0_ref grep -a -c line f0/n0001.txt "" f0/n0002.txt f0/missing adir f0/n0003.txt "" </dev/null
+cat f0_bad.list | mpirun 3 pario-grep -c line --files0-from=- >got.out 2>got.err
+same "pario-grep -c --files0-from=-: zero-length names, a missing file, a directory" "$RRC" $?
+check "... the zero-length name by its place" grep -qx 'pario-grep: error: -:2: invalid zero-length file name' got.err
+# errors: a list that cannot be read is wc's exit 1 (pario-grep's 2); a file
+# operand besides it, wc's "extra operand" (exit 2, pario's usage status: GNU
+# wc exits 1 on every usage error)
+f0_ref wc --files0-from=no-such-list </dev/null
+expect_error 2 "$RRC" "^pario-wc: error: no-such-list: cannot open the list of file names: No such file or directory$" \
+  pario-wc --files0-from=no-such-list
+f0_ref wc --files0-from=adir </dev/null
+expect_error 2 "$RRC" "^pario-wc: error: adir: cannot read the list of file names: Is a directory" pario-wc --files0-from=adir
+expect_error 2 2 "^pario-grep: error: no-such-list: cannot open the list of file names" pario-grep x --files0-from=no-such-list
+expect_error 2 2 "^pario-wc: error: extra operand 'log.txt': file operands cannot be combined with --files0-from$" \
+  pario-wc --files0-from=f0.list log.txt
+expect_error 2 2 "^pario-grep: error: extra operand 'log.txt': file operands cannot be combined with --files0-from$" \
+  pario-grep needle --files0-from=f0.list log.txt
+expect_error 2 2 "^pario-grep: error: extra operand 'log.txt'" pario-grep -e needle log.txt --files0-from=f0.list
+expect_error 2 2 "^pario-grep: error: missing argument" pario-grep --files0-from=f0.list
+expect_error 2 2 "^pario-wc: error: missing argument" pario-wc
+
 # grep -c on a directory: GNU grep says it is a directory and counts it 0
 # ("adir:0"), exit 2; pario-grep printed the error only
 agree_errs 2 pario-grep "grep -a" -c needle adir log.txt

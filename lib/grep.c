@@ -154,7 +154,7 @@ static pario_status grep_range(struct scan *s, pario_text_file *f, pario_file_er
 }
 
 int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char *const *paths, int n,
-                     const pario_io_opts *io, FILE *out, pario_status *errs, uint64_t *bytes_read, MPI_Comm comm)
+                     const pario_io_opts *io, FILE *out, pario_file_failures *errs, uint64_t *bytes_read, MPI_Comm comm)
 {
     int rank, nranks;
     MPI_Comm_rank(comm, &rank);
@@ -219,7 +219,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         s.name = oo.with_filename ? paths[i] : NULL;
         s.out = oo.count ? NULL : &ord;
         s.lineno = before[i] + 1;
-        s.stop = oo.max_count == 0 || pario_failed(&fe.mine[i]) || (pario_file_errors_noticed(&fe, i) && !oo.silent);
+        s.stop = oo.max_count == 0 || pario_file_errors_failed(&fe, i) || (pario_file_errors_noticed(&fe, i) && !oo.silent);
         pario_text_file f;
         pario_status st = pario_text_open(&f, paths[i], &stats[i], io, rank, nranks, hints);
         hints = 0;
@@ -231,7 +231,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         pario_file_errors_set(&fe, i, &st);
         sel[i] = s.selected;
         if (!oo.count)   /* cut: a failed read, or stopped by another rank's */
-            pario_ordered_end_file(&ord, pario_failed(&fe.mine[i]) || pario_file_errors_noticed(&fe, i));
+            pario_ordered_end_file(&ord, pario_file_errors_failed(&fe, i) || pario_file_errors_noticed(&fe, i));
     }
     pario_status wst = pario_ok();
     if (!oo.count)
@@ -246,11 +246,14 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         any += total[i] > 0;
         if (rank != 0)
             continue;
-        if (stats[i].err)
-            errs[i] = pario_text_stat_error(paths[i], &stats[i]);
+        if (stats[i].err) {
+            pario_status st = pario_text_stat_error(paths[i], &stats[i]);
+            if (!pario_file_failures_set(errs, i, &st))
+                MPI_Abort(comm, 1);
+        }
         /* a directory is counted 0 after its error, as GNU grep -c counts it:
          * grep opens it and fails to read it */
-        if (oo.count && !oo.silent && (!pario_failed(&errs[i]) || stats[i].err == EISDIR)) {
+        if (oo.count && !oo.silent && (!pario_file_failures_get(errs, i) || stats[i].err == EISDIR)) {
             if (oo.with_filename)
                 fprintf(out, "%s:", paths[i]);
             fprintf(out, "%" PRIu64 "\n", total[i]);
@@ -263,13 +266,16 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         else if (ferror(out))
             wst = pario_error(PARIO_ERR_RUNTIME, "standard output: write error");
     }
-    if (rank == 0 && pario_failed(&wst) && n > 0 && !pario_failed(&errs[n - 1]))
-        errs[n - 1] = wst;
+    if (rank == 0 && pario_failed(&wst) && n > 0 && !pario_file_failures_get(errs, n - 1) &&
+        !pario_file_failures_set(errs, n - 1, &wst))
+        MPI_Abort(comm, 1);
     /* -q: GNU grep exits at its first selected line and never opens the later
      * files, so their errors are not said (an earlier file's are) */
     for (int i = 0, hit = 0; oo.silent && rank == 0 && i < n; i++) {
-        if (hit)
-            errs[i] = pario_ok();
+        if (hit) {
+            pario_status ok = pario_ok();
+            pario_file_failures_set(errs, i, &ok);
+        }
         hit |= total[i] > 0;
     }
     pario_file_errors_free(&fe);

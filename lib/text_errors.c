@@ -10,22 +10,77 @@
 
 enum { ERRORS_TAG = 4318 };
 
+/* the place of file in f->v: its entry, or where it would go */
+static int failure_at(const pario_file_failures *f, int file)
+{
+    int lo = 0, hi = f->n;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (f->v[mid].file < file)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+const pario_status *pario_file_failures_get(const pario_file_failures *f, int file)
+{
+    int i = failure_at(f, file);
+    return i < f->n && f->v[i].file == file ? &f->v[i].st : NULL;
+}
+
+int pario_file_failures_set(pario_file_failures *f, int file, const pario_status *st)
+{
+    int i = failure_at(f, file), have = i < f->n && f->v[i].file == file;
+    if (!pario_failed(st)) {
+        if (have)
+            memmove(&f->v[i], &f->v[i + 1], (size_t)(f->n-- - i - 1) * sizeof *f->v);
+        return 1;
+    }
+    if (!have) {
+        if (f->n == f->cap) {
+            int cap = f->cap ? 2 * f->cap : 8;
+            void *v = realloc(f->v, (size_t)cap * sizeof *f->v);
+            if (!v)
+                return 0;
+            f->v = v;
+            f->cap = cap;
+        }
+        memmove(&f->v[i + 1], &f->v[i], (size_t)(f->n++ - i) * sizeof *f->v);   /* (files mostly come in order: none) */
+    }
+    f->v[i].file = file;
+    f->v[i].st = *st;
+    return 1;
+}
+
+void pario_file_failures_free(pario_file_failures *f)
+{
+    free(f->v);
+    memset(f, 0, sizeof *f);
+}
+
 int pario_file_errors_init(pario_file_errors *e, int n, MPI_Comm comm)
 {
     memset(e, 0, sizeof *e);
     e->n = n;
     e->first = malloc(sizeof *e->first * (size_t)(n ? n : 1));
-    e->mine = calloc((size_t)(n ? n : 1), sizeof *e->mine);
     int ok = pario_notice_open(&e->notice, comm, n);   /* (opened whatever else failed: the tags stay alike) */
-    return ok && e->first && e->mine;
+    return ok && e->first;
 }
 
 void pario_file_errors_set(pario_file_errors *e, int file, const pario_status *st)
 {
-    if (pario_failed(st) && !pario_failed(&e->mine[file])) {
-        e->mine[file] = *st;
+    if (pario_failed(st) && !pario_file_failures_get(&e->mine, file)) {
+        if (!pario_file_failures_set(&e->mine, file, st))
+            MPI_Abort(MPI_COMM_WORLD, 1);   /* (as the per-file arrays: 520 bytes more) */
         pario_notice_send(&e->notice, file);   /* (not when its notice came: the others know already) */
     }
+}
+
+int pario_file_errors_failed(const pario_file_errors *e, int file)
+{
+    return pario_file_failures_get(&e->mine, file) != NULL;
 }
 
 int pario_file_errors_noticed(const pario_file_errors *e, int file)
@@ -38,7 +93,7 @@ int pario_file_errors_stop(pario_file_errors *e, int file, uint64_t bytes)
     return pario_notice_seen(&e->notice, file, bytes);
 }
 
-int pario_file_errors_gather(pario_file_errors *e, pario_status *msgs, MPI_Comm comm)
+int pario_file_errors_gather(pario_file_errors *e, pario_file_failures *out, MPI_Comm comm)
 {
     int rank, nranks;
     MPI_Comm_rank(comm, &rank);
@@ -47,41 +102,41 @@ int pario_file_errors_gather(pario_file_errors *e, pario_status *msgs, MPI_Comm 
     if (!mine)
         MPI_Abort(comm, 1);
     for (int i = 0; i < e->n; i++)
-        mine[i] = pario_failed(&e->mine[i]) ? rank : nranks;
+        mine[i] = nranks;
+    for (int k = 0; k < e->mine.n; k++)
+        mine[e->mine.v[k].file] = rank;
     MPI_Allreduce(mine, e->first, e->n, MPI_INT, MPI_MIN, comm);
     free(mine);
     int failed = 0;
     for (int i = 0; i < e->n; i++)
         failed += e->first[i] != nranks;
     pario_notice_close(&e->notice, failed);   /* (every notice taken, so none matches a later receive) */
-    failed = 0;
     for (int i = 0; i < e->n; i++) {
-        if (e->first[i] == nranks) {
-            if (rank == 0)
-                msgs[i] = pario_ok();
+        if (e->first[i] == nranks)
             continue;
-        }
-        failed++;
+        struct { int code, local; char msg[PARIO_MSG_MAX]; } wire;
+        pario_status st;
         if (rank == 0 && e->first[i] == 0) {
-            msgs[i] = e->mine[i];
+            st = *pario_file_failures_get(&e->mine, i);
         } else if (rank == 0) {
-            struct { int code, local; char msg[PARIO_MSG_MAX]; } wire;
             MPI_Recv(&wire, (int)sizeof wire, MPI_BYTE, e->first[i], ERRORS_TAG, comm, MPI_STATUS_IGNORE);
-            msgs[i] = pario_error(wire.code, "%s", wire.msg);
-            msgs[i].local = wire.local;
+            st = pario_error(wire.code, "%s", wire.msg);
+            st.local = wire.local;
         } else if (e->first[i] == rank) {
-            struct { int code, local; char msg[PARIO_MSG_MAX]; } wire;
-            wire.code = e->mine[i].code;
-            wire.local = e->mine[i].local;
-            memcpy(wire.msg, e->mine[i].msg, sizeof wire.msg);
+            const pario_status *m = pario_file_failures_get(&e->mine, i);
+            wire.code = m->code;
+            wire.local = m->local;
+            memcpy(wire.msg, m->msg, sizeof wire.msg);
             MPI_Send(&wire, (int)sizeof wire, MPI_BYTE, 0, ERRORS_TAG, comm);
         }
         if (rank == 0) {
-            msgs[i].rank = e->first[i];
+            st.rank = e->first[i];
             /* a rank's own failure (I/O, memory) names the rank, as pario_report does */
-            size_t len = strlen(msgs[i].msg);
-            if (msgs[i].local && len + 16 < sizeof msgs[i].msg)
-                snprintf(msgs[i].msg + len, sizeof msgs[i].msg - len, " (rank %d)", e->first[i]);
+            size_t len = strlen(st.msg);
+            if (st.local && len + 16 < sizeof st.msg)
+                snprintf(st.msg + len, sizeof st.msg - len, " (rank %d)", e->first[i]);
+            if (!pario_file_failures_set(out, i, &st))
+                MPI_Abort(comm, 1);
         }
     }
     return failed;
@@ -91,6 +146,6 @@ void pario_file_errors_free(pario_file_errors *e)
 {
     pario_notice_abandon(&e->notice);   /* (closed when gathered, unless left before the end) */
     free(e->first);
-    free(e->mine);
+    pario_file_failures_free(&e->mine);
     memset(e, 0, sizeof *e);
 }

@@ -71,7 +71,7 @@ static pario_status count_range(const char *path, const pario_text_stat *ts, uns
 }
 
 void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opts *o, pario_wc_counts *counts,
-                    pario_text_stat *stats, pario_status *errs, uint64_t *bytes_read, MPI_Comm comm)
+                    pario_text_stat *stats, pario_file_failures *errs, uint64_t *bytes_read, MPI_Comm comm)
 {
     int rank, nranks;
     MPI_Comm_rank(comm, &rank);
@@ -117,8 +117,11 @@ void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opt
             counts[i].lines = merged[i].lines;
             counts[i].words = merged[i].words;
             counts[i].bytes = stats[i].err ? 0 : (uint64_t)stats[i].size;
-            if (stats[i].err)
-                errs[i] = pario_text_stat_error(paths[i], &stats[i]);
+            if (stats[i].err) {
+                pario_status st = pario_text_stat_error(paths[i], &stats[i]);
+                if (!pario_file_failures_set(errs, i, &st))
+                    MPI_Abort(comm, 1);
+            }
         }
     }
     free(parts);

@@ -213,19 +213,15 @@ int main(int argc, char **argv)
             setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
         uint64_t bytes = 0;
         double t0 = pario_now();
-        pario_status *errs = calloc((size_t)nfiles, sizeof *errs);
-        if (!errs)
-            MPI_Abort(MPI_COMM_WORLD, 1);
-        any = pario_grep_files(&pat, &o.g, files, nfiles, &c.io, stdout, errs, &bytes, MPI_COMM_WORLD) > 0;
+        pario_file_failures errs = { 0, 0, NULL };
+        any = pario_grep_files(&pat, &o.g, files, nfiles, &c.io, stdout, &errs, &bytes, MPI_COMM_WORLD) > 0;
         if (c.rank == 0) {
-            for (int i = 0; i < nfiles; i++) {
+            for (int k = 0; k < errs.n; k++) {
                 /* as GNU wc says it, with the name's place in the list (not
-                 * after -q's first selected line: errs[i] is clear then) */
-                if (o.files0 && !files[i][0] && pario_failed(&errs[i]))
-                    errs[i] = pario_text_names_empty_error(o.files0, i);
-                if (!pario_failed(&errs[i]))
-                    continue;
-                fprintf(stderr, "%s: error: %s\n", tool.name, errs[i].msg);
+                 * after -q's first selected line: no error then) */
+                int i = errs.v[k].file;
+                pario_status st = o.files0 && !files[i][0] ? pario_text_names_empty_error(o.files0, i) : errs.v[k].st;
+                fprintf(stderr, "%s: error: %s\n", tool.name, st.msg);
                 file_error = 1;
             }
             fflush(stderr);
@@ -237,7 +233,7 @@ int main(int argc, char **argv)
             __fpurge(stdout);
             clearerr(stdout);
         }
-        free(errs);
+        pario_file_failures_free(&errs);
         if (c.stats)
             pario_stats_print(tool.name, "read", bytes, pario_now() - t0, MPI_COMM_WORLD);
     }

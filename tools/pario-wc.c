@@ -132,24 +132,28 @@ int main(int argc, char **argv)
         size_t m = n ? (size_t)n : 1;   /* (an empty list: no file, no output, exit 0, as GNU wc) */
         pario_wc_counts *counts = calloc(m, sizeof *counts), total = { 0, 0, 0 };
         pario_text_stat *stats = calloc(m, sizeof *stats);
-        pario_status *errs = calloc(m, sizeof *errs);
+        pario_file_failures errs = { 0, 0, NULL };
         int *ok = calloc(m, sizeof *ok);
-        if (!counts || !stats || !errs || !ok)
+        if (!counts || !stats || !ok)
             MPI_Abort(MPI_COMM_WORLD, 1);
         uint64_t bytes = 0;
         double t0 = pario_now();
-        pario_wc_files(names, n, what, &c.io, counts, stats, errs, &bytes, MPI_COMM_WORLD);
+        pario_wc_files(names, n, what, &c.io, counts, stats, &errs, &bytes, MPI_COMM_WORLD);
         if (c.rank == 0) {
             errno = 0;   /* a failed write of the counts leaves its reason (stdout may be unbuffered) */
             /* a list GNU wc reads as it goes (a pipe) sizes nothing in advance */
             int width = o.files0 && list.streamed ? 1 : pario_wc_width(stats, n, what);
-            for (int i = 0; i < n; i++) {
-                if (o.files0 && !names[i][0])   /* as GNU wc says it, with the name's place in the list */
-                    errs[i] = pario_text_names_empty_error(o.files0, i);
-                if (pario_failed(&errs[i])) {
+            for (int i = 0, k = 0; i < n; i++) {
+                const pario_status *err = k < errs.n && errs.v[k].file == i ? &errs.v[k++].st : NULL;
+                if (err) {
                     /* like wc: say so and go on; a directory still gets its line of zeros */
+                    pario_status empty;
+                    if (o.files0 && !names[i][0]) {   /* as GNU wc says it, with the name's place in the list */
+                        empty = pario_text_names_empty_error(o.files0, i);
+                        err = &empty;
+                    }
                     fflush(stdout);
-                    fprintf(stderr, "%s: error: %s\n", tool.name, errs[i].msg);
+                    fprintf(stderr, "%s: error: %s\n", tool.name, err->msg);
                     fflush(stderr);
                     code = 1;
                     if (stats[i].err != EISDIR)
@@ -176,7 +180,7 @@ int main(int argc, char **argv)
             pario_stats_print(tool.name, "read", bytes, pario_now() - t0, MPI_COMM_WORLD);
         free(counts);
         free(stats);
-        free(errs);
+        pario_file_failures_free(&errs);
         free(ok);
     }
     pario_text_names_free(&list);

@@ -10,6 +10,7 @@
 #include <mpi.h>
 #include "pario/io.h"
 #include "pario/status.h"
+#include "pario/text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,8 +57,8 @@ typedef struct pario_grep_opts {
 } pario_grep_opts;
 
 /* Collective: search paths[0..n) in order. Rank 0 writes to out the selected
- * lines in file order (or each file's count, with -c) and gets errs[i], each
- * file's error (code 0 if none). No collective per file: ranks go through the
+ * lines in file order (or each file's count, with -c) and gets in errs (empty
+ * before) the files that failed, with their errors. No collective per file: ranks go through the
  * files on their own, their lines reach rank 0 through pario_ordered, and -n's
  * line numbers come from one MPI_Exscan over all files' line counts (a first pass
  * that only counts newlines). Returns on every rank the number of files in which
@@ -66,7 +67,7 @@ typedef struct pario_grep_opts {
  * files after the first one with a selected line have no error (grep stops
  * there and never opens them). */
 int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char *const *paths, int n,
-                     const pario_io_opts *io, FILE *out, pario_status *errs, uint64_t *bytes_read, MPI_Comm comm);
+                     const pario_io_opts *io, FILE *out, pario_file_failures *errs, uint64_t *bytes_read, MPI_Comm comm);
 
 #ifdef __cplusplus
 }

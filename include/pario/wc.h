@@ -24,10 +24,11 @@ typedef struct pario_wc_counts {
  * pario_text_wc in text_kernels.h; bytes alone need no reading). Every rank reads
  * its byte range of each file on its own (no collective per file); the ranks'
  * partial counts are merged in rank order by one MPI_Reduce. On rank 0: counts[i],
- * stats[i] (rank 0's stat of each file, for pario_wc_width) and errs[i] (the
- * file's error, code 0 if none). *bytes_read gains this rank's reads. */
+ * stats[i] (rank 0's stat of each file, for pario_wc_width) and in errs (empty
+ * before) the files that failed, with their errors. *bytes_read gains this
+ * rank's reads. */
 void pario_wc_files(char *const *paths, int n, unsigned what, const pario_io_opts *o, pario_wc_counts *counts,
-                    struct pario_text_stat *stats, pario_status *errs, uint64_t *bytes_read, MPI_Comm comm);
+                    struct pario_text_stat *stats, pario_file_failures *errs, uint64_t *bytes_read, MPI_Comm comm);
 
 /* GNU wc's column width: 1 for one file and one count; else the digits of the
  * summed sizes of the regular files that stat() found (at least 7 when one of

@@ -112,5 +112,26 @@ for n in 8 16; do
   convert $n tiles rows-cyclic:3
   convert $n block cyclic:2
 done
+# pario-wc and pario-grep over many files (--files0-from): a few words a file,
+# not a 512-byte error message a file on every rank (20,000 files took 14 MB
+# more than 10 files, 1.4 MB now; session 29)
+"$PYTHON3" -c "
+import os
+os.makedirs('many', exist_ok=True)
+names = [b'many/f%05d' % i for i in range(20000)]
+for i, p in enumerate(names):
+    with open(p, 'wb') as f: f.write(b'a b\\n' * (i % 3))
+open('many.list', 'wb').write(b''.join(p + b'\\0' for p in names))
+open('few.list', 'wb').write(b''.join(p + b'\\0' for p in names[:10]))" || exit 99
+rss() { "$PYTHON3" -c "
+import resource, subprocess, sys
+rc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc in (0, 1) else -1)" \
+  timeout -k 5 "$TEST_TIMEOUT" "$MPIEXEC" -n 2 "$(pario_exe "$1")" "${@:2}"; }
+for t in "pario-wc" "pario-grep -c zz"; do
+  set -- $t
+  few=$(rss "$@" --files0-from=few.list); many=$(rss "$@" --files0-from=many.list)
+  check "$1: peak RSS $few KB for 10 files, $many KB for 20,000" test "$few" -gt 0 -a "$many" -gt 0 -a "$many" -lt $((few + 8000))
+done
 check "counts per rank = numpy ($(grep -c . "$JOBS") runs)" "$PYTHON3" "$REF/reference.py" batch "$JOBS"
 finish

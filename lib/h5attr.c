@@ -90,13 +90,35 @@ int pario_h5attr_f64(hid_t loc, const char *name, double *v)
 int pario_h5attr_str(hid_t loc, const char *name, char *buf, size_t len)
 {
     hid_t a, ft;
-    int ok = open_class(loc, name, H5T_STRING, &a, &ft) && !H5Tis_variable_str(ft) && H5Tget_size(ft) < len;
-    if (ok) {
+    int ok = open_class(loc, name, H5T_STRING, &a, &ft);
+    htri_t vl = ok ? H5Tis_variable_str(ft) : -1;
+    ok = ok && vl >= 0 && len > 0 && (vl || H5Tget_size(ft) < len);
+    if (ok && vl) {
+        /* a variable-length string (h5py's for a Python str: an attribute
+         * set by hand, f.attrs['pario_run'] = '...'), read in the file's
+         * character set (HDF5 does not convert ASCII and UTF-8) and copied;
+         * longer than buf is refused as a long fixed-length one is */
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        char *s = NULL;
+        ok = mt >= 0 && H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0;
+        if (ok)
+            H5E_BEGIN_TRY { ok = H5Aread(a, mt, &s) >= 0; } H5E_END_TRY;
+        memset(buf, 0, len);
+        if (ok && s && strlen(s) >= len)
+            ok = 0;
+        else if (ok && s)
+            memcpy(buf, s, strlen(s));
+        if (s)
+            H5free_memory(s);
+        if (mt >= 0)
+            H5Tclose(mt);
+    } else if (ok) {
         /* a byte more than the file's string: one padded with NULs to its full
          * size (h5py's bytes, "darts" in 5 bytes) lost its last character to
          * the terminator ("unknown method 'dart'") */
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, H5Tget_size(ft) + 1);
+        H5Tset_cset(mt, H5Tget_cset(ft));
         memset(buf, 0, len);
         H5E_BEGIN_TRY { ok = H5Aread(a, mt, buf) >= 0; } H5E_END_TRY;
         H5Tclose(mt);

@@ -16,7 +16,8 @@ int pario_h5attr_u64(hid_t loc, const char *name, uint64_t *v);
 int pario_h5attr_i64(hid_t loc, const char *name, int64_t *v);
 /* A floating-point attribute, one value (of any float size). */
 int pario_h5attr_f64(hid_t loc, const char *name, double *v);
-/* A fixed-length string attribute, one value, shorter than len. */
+/* A string attribute, one value, shorter than len: fixed-length, or variable-length
+ * (h5py's for a Python str), in the file's character set. */
 int pario_h5attr_str(hid_t loc, const char *name, char *buf, size_t len);
 /* 1 if loc/name exists and is not a hard link (a soft or external link: an
  * external link made --resume write into another file, unlocked, the

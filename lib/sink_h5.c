@@ -18,6 +18,7 @@
 #include "sink.h"
 #include "source.h"
 #include "fault.h"
+#include "h5attr.h"
 
 /* Copy src to dst (created): copy_file_range, which a file system may share
  * (reflink) instead of copying. */
@@ -132,19 +133,12 @@ static int get_i64(hid_t d, const char *name, int64_t *v, int max)
     return got;
 }
 
+/* a string attribute, fixed- or variable-length (h5attr.c: one reader for
+ * every pario string attribute; a part's pario_run set with h5py, a Python
+ * str, is variable-length) */
 static int get_str(hid_t d, const char *name, char *buf, size_t len)
 {
-    hid_t a = H5Aopen(d, name, H5P_DEFAULT), ft = a >= 0 ? H5Aget_type(a) : -1, mt = -1;
-    int ok = ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft) && H5Tget_size(ft) < len &&
-             (mt = H5Tcopy(H5T_C_S1)) >= 0 && H5Tset_size(mt, H5Tget_size(ft) + 1) >= 0 &&
-             H5Tset_strpad(mt, H5T_STR_NULLTERM) >= 0 && H5Aread(a, mt, buf) >= 0;
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (ft >= 0)
-        H5Tclose(ft);
-    if (a >= 0)
-        H5Aclose(a);
-    return ok;
+    return pario_h5attr_str(d, name, buf, len);
 }
 
 pario_status pario_sink_h5_part_read(hid_t d, const pario_dataset *ds, struct pario_part *p)

@@ -87,15 +87,25 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
         size_t len = 0;
         int nul = 0;
         while ((c = getc(f)) != EOF && c != '\n') {
+            /* a NUL ends the reading at once: no path holds one, and a binary
+             * file or /dev/zero on stdin (NULs without a newline, for ever)
+             * said "path too long" after 4 KiB, or nothing under mpiexec */
+            if (c == 0) {
+                nul = 1;
+                break;
+            }
             if (len < PARIO_PATH_MAX)
                 line[len] = (char)c;
-            nul |= c == 0;
             if (++len > PARIO_PATH_MAX)
                 break;
         }
         if (c == EOF && len == 0)
             break;
         lineno++;
+        if (nul) {
+            st = pario_error(PARIO_ERR_USAGE, "%s:%lu: a NUL byte in the line (one path a line)", list, lineno);
+            break;
+        }
         if (len > PARIO_PATH_MAX) {
             st = pario_error(PARIO_ERR_USAGE, "%s:%lu: path too long", list, lineno);
             break;
@@ -103,12 +113,20 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
         while (len > 0 && line[len - 1] == '\r')
             len--;
         line[len] = '\0';
-        if (nul) {
-            st = pario_error(PARIO_ERR_USAGE, "%s:%lu: a NUL byte in the line (one path a line)", list, lineno);
-            break;
-        }
         if (blank(line) || line[0] == '#')
             continue; /* blank lines (spaces and tabs only) and comments */
+        /* a name keeps its spaces (a file may begin with one), so a comment's
+         * '#' is the first character of its line: an indented "  # note" that
+         * names no file is refused here, at its line (it was an input that
+         * failed to open, "  # note: No such file", a failed input under
+         * --keep-going) */
+        struct stat sb;
+        if (line[strspn(line, " \t")] == '#' && stat(line, &sb) != 0) {
+            st = pario_error(PARIO_ERR_USAGE, "%s:%lu: '%.64s%s' names no file, and it is not a comment: a comment's "
+                             "'#' must be the first character of its line (names keep their spaces)", list, lineno,
+                             line, len > 64 ? "..." : "");
+            break;
+        }
         named++;
         if (len >= PARIO_PATH_MAX)
             st = pario_error(PARIO_ERR_USAGE, "%s:%lu: path too long", list, lineno);

@@ -49,7 +49,7 @@ static const pario_optdef options[] = {
     { "keep-going", O_KEEP_GOING, 0, NULL,
       "many inputs: a failed input is reported and the others finish (exit status 1); without it every rank stops "
       "at its next task" },
-    { "inputs", O_INPUTS, 1, "LIST", "the inputs, one path a line ('-': stdin), instead of the job's input.data (not with INPUT arguments)" },
+    { "inputs", O_INPUTS, 1, "LIST", "the inputs, one path a line ('-': stdin; a line whose first character is '#' is a comment, names keep their spaces), instead of the job's input.data (not with INPUT arguments)" },
     { NULL, 0, 0, NULL, NULL },
 };
 

@@ -84,6 +84,41 @@ bad = [n for n in 'empty noinput nodata typo noops badop bins minmax novalue axi
 # min > max is not expressible in the schema; every other one must be rejected
 sys.exit(0 if bad == ['minmax'] else (print('schema accepts', bad) or 1))"
 
+# --inputs LIST: one path a line. A name keeps its spaces, so a comment's '#'
+# is the first character of its line: an indented "  # note" that names no
+# file is refused at its line (it was an input, "  # note: No such file or
+# directory", a failed input under --keep-going), and a file whose name begins
+# so is an input (the keys Python reads back are the names as listed)
+printf 'dtype: int16\nshape: [3]\n' > il.bin.yaml && printf '\001\000\002\000\003\000' > il.bin
+printf 'input: {data: il.bin}\noperations: [sum]\n' > il.yaml
+printf '# a comment\nil.bin\n  # an indented note\n' > indent.list
+expect_error 2 2 "^pario-run: error: indent\.list:3: '  # an indented note' names no file, and it is not a comment: a comment's '#' must be the first character of its line \(names keep their spaces\)\$" \
+  pario-run --inputs indent.list il.yaml
+expect_error 1 2 "^pario-run: error: indent\.list:3: '  # an indented note' names no file" pario-run --keep-going --inputs indent.list il.yaml
+cp il.bin '  # x.bin' && cp il.bin.yaml '  # x.bin.yaml'
+printf '#\tcomment\n\n  # x.bin\nil.bin\n' > spaced.list
+mpirun 2 pario-run --format json --inputs spaced.list il.yaml > spaced.json 2> spaced.err
+check "a name beginning with spaces and '#' is an input: $(head -c 200 spaced.err)" "$PYTHON3" -c "
+import json; r = json.load(open('spaced.json'))
+assert list(r['inputs']) == ['  # x.bin', 'il.bin'], r['inputs']
+assert all(v['sum'] == 6 for v in r['inputs'].values()), r"
+# a NUL byte ends the list's reading at once, at its line: 5,000 NULs on stdin
+# said "-:1: path too long" (after 4 KiB, the length of a path), /dev/zero too;
+# a NUL inside line 2 of a named list
+head -c 5000 /dev/zero > zeros.bin
+expect_error 2 2 '^pario-run: error: -:1: a NUL byte in the line \(one path a line\)$' pario-run --inputs - il.yaml < zeros.bin
+printf 'il.bin\nab\000cd\n' > nulmid.list
+expect_error 2 2 '^pario-run: error: nulmid\.list:2: a NUL byte in the line \(one path a line\)$' pario-run --inputs nulmid.list il.yaml
+# stdin without end (/dev/zero), one rank started without mpiexec (MPICH's
+# singleton): one line, exit 2, at once. Under mpiexec.mpich, Hydra forwards
+# stdin to rank 0 through a pipe and ends the job itself when 64 KiB wait
+# unread ("process reading stdin too slowly; can't keep up", exit 7 or mpiexec
+# killed by SIGPIPE, 141) before rank 0 reads a byte: doc/pool.md
+timeout -k 5 60 "$(pario_exe pario-run)" --inputs - il.yaml < /dev/zero > zero.out 2> zero.err; rc=$?
+check "--inputs - < /dev/zero (singleton): exit $rc, $(head -c 300 zero.err)" test "$rc" -eq 2 -a "$(grep -c . zero.err)" -eq 1
+check "--inputs - < /dev/zero (singleton): the NUL named" grep -q '^pario-run: error: -:1: a NUL byte in the line' zero.err
+rm -f ./'  # x.bin' ./'  # x.bin.yaml'
+
 # errors found once the descriptor is read, still before the data: an output
 # directory that does not exist, axis on 1-D data, a count value the dtype cannot
 # parse. d.bin is empty while its descriptor says 10 elements: reading would fail.

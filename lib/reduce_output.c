@@ -105,25 +105,16 @@ uint64_t pario_reduce_emit(pario_out *o, const pario_reduce_spec *spec, const pa
     if (ops & PARIO_OP_HIST) {
         const pario_hist *h = &res->hist;
         pario_out_obj(o, "hist");
-        pario_out_arr(o, "edges");
-        for (uint64_t b = 0; b <= h->bins; b++)
-            pario_out_f64(o, NULL, h->edges[b]);
-        pario_out_end(o);
+        pario_out_f64s(o, "edges", h->edges, h->bins + 1);
         if (res->axis < 0) {
-            pario_out_arr(o, "counts");
-            for (uint64_t b = 0; b < h->bins; b++)
-                pario_out_u64(o, NULL, res->hist_counts[b]);
-            pario_out_end(o);
+            pario_out_u64s(o, "counts", res->hist_counts, h->bins);
         } else {
             /* one array per lane, under the lane's index: the emitter nests objects, not arrays */
             pario_out_obj(o, "counts");
             for (uint64_t i = 0; i < res->lanes; i++) {
                 char key[32];
                 snprintf(key, sizeof key, "%llu", (unsigned long long)i);
-                pario_out_arr(o, key);
-                for (uint64_t b = 0; b < h->bins; b++)
-                    pario_out_u64(o, NULL, res->hist_counts[i * h->bins + b]);
-                pario_out_end(o);
+                pario_out_u64s(o, key, res->hist_counts + i * h->bins, h->bins);
             }
             pario_out_end(o);
         }

@@ -35,6 +35,9 @@ void pario_out_null(pario_out *o, const char *key);
 void pario_out_obj(pario_out *o, const char *key);   /* begin a nested object */
 void pario_out_arr(pario_out *o, const char *key);   /* begin an array (of scalars) */
 void pario_out_end(pario_out *o);                    /* end the innermost object or array */
+/* An array of n numbers under key, as pario_out_arr, an item each, pario_out_end. */
+void pario_out_f64s(pario_out *o, const char *key, const double *v, uint64_t n);
+void pario_out_u64s(pario_out *o, const char *key, const uint64_t *v, uint64_t n);
 
 /* A name (a path) in text output, lib/quote.c. pario_fput_shell: GNU's
  * shell-escape quoting, always ('a b' -> 'a b', a newline -> '$'\n''); it

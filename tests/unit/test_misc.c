@@ -498,6 +498,62 @@ START_TEST(fmt_double_round_trip)
 }
 END_TEST
 
+/* pario_fmt_double's exact integer path gives the bytes of its definition,
+ * the first of %.15g, %.16g, %.17g that strtod reads back: random bit
+ * patterns, mantissas over the binary exponents the path takes and beyond,
+ * the doubles beside powers of 10 (where log10 is off by one) and of 2 (the
+ * nearer neighbour below), ties, and histogram edges. */
+static void fmt_as_printf(double v)
+{
+    char got[48], want[48];
+    pario_fmt_double(got, sizeof got, v);
+    int from = v != 0.0 && fabs(v) < DBL_MIN ? 1 : 15;
+    for (int prec = from; prec <= 17; prec++) {
+        snprintf(want, sizeof want, "%.*g", prec, v);
+        if (strtod(want, NULL) == v)
+            break;
+    }
+    ck_assert_msg(strcmp(got, want) == 0, "%a: %s, not %s", v, got, want);
+}
+
+START_TEST(fmt_double_as_printf)
+{
+    uint64_t s = 88172645463325252ull;
+    for (int i = 0; i < 100000; i++) {
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        double v;
+        memcpy(&v, &s, sizeof v);
+        if (isfinite(v))
+            fmt_as_printf(v);
+        v = ldexp((double)(s >> 11), (int)(s % 300) - 200);
+        fmt_as_printf(v);
+        fmt_as_printf(-v);
+    }
+    for (int k = -20; k <= 50; k++)
+        for (int j = 1; j <= 200; j++) {
+            double v = j * pow(10, k);
+            fmt_as_printf(v);
+            fmt_as_printf(nextafter(v, 0));
+            fmt_as_printf(nextafter(v, INFINITY));
+        }
+    for (int e = -1074; e < 1024; e++) {
+        double v = ldexp(1, e);
+        fmt_as_printf(v);
+        fmt_as_printf(nextafter(v, 0));
+        fmt_as_printf(nextafter(v, INFINITY));
+    }
+    for (int bins = 1; bins <= 2000; bins += 37)
+        for (int i = 0; i <= bins; i++)
+            fmt_as_printf(-5 + i * (10.0 / bins));
+    const double odd[] = { 0.0, 0.5, 1.5, 2.5, 1e16, 1e17, 9007199254740993.0, 123456789012345680.0, 0.1, 0.3,
+                           2.0 / 3, DBL_MAX, DBL_MIN, 5e-324, 1e23, 9.9999999999999999e22, 4.35, 0.000123 };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        fmt_as_printf(odd[i]);
+        fmt_as_printf(-odd[i]);
+    }
+}
+END_TEST
+
 /* ---- counting kernels against a plain loop, for every dtype */
 static uint64_t rnd(uint64_t *s)
 {
@@ -802,6 +858,7 @@ Suite *misc_suite(void)
     tcase_add_test(tc, output_json);
     tcase_add_test(tc, output_yaml);
     tcase_add_test(tc, fmt_double_round_trip);
+    tcase_add_test(tc, fmt_double_as_printf);
     suite_add_tcase(s, tc);
     tc = tcase_create("kernels");
     tcase_set_timeout(tc, 60);

@@ -82,6 +82,19 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
      * input from /dev/zero) is not read into memory whole */
     char line[PARIO_PATH_MAX + 1];
     unsigned long lineno = 0, named = 0;
+    /* at most PARIO_INPUTS_MAX names (16,777,216): a list without end of
+     * names (yes data.bin | pario-run --inputs - ...) grew rank 0's memory
+     * until the system killed it */
+    uint64_t max = 16777216;
+    const char *env = getenv("PARIO_INPUTS_MAX");
+    if (env) {
+        pario_status es = pario_parse_size(env, &max);
+        if (pario_failed(&es) || max < 1) {
+            if (f != stdin)
+                fclose(f);
+            return pario_error(PARIO_ERR_USAGE, "PARIO_INPUTS_MAX='%s': expected a count of inputs, at least 1", env);
+        }
+    }
     int c = 0;
     while (!pario_failed(&st) && c != EOF) {
         size_t len = 0;
@@ -125,6 +138,11 @@ pario_status pario_inputs_add_list(pario_inputs *in, const char *list)
             st = pario_error(PARIO_ERR_USAGE, "%s:%lu: '%.64s%s' names no file, and it is not a comment: a comment's "
                              "'#' must be the first character of its line (names keep their spaces)", list, lineno,
                              line, len > 64 ? "..." : "");
+            break;
+        }
+        if (named >= max) {
+            st = pario_error(PARIO_ERR_USAGE, "%s:%lu: more than %llu inputs (a list without end? PARIO_INPUTS_MAX "
+                             "raises the bound)", list, lineno, (unsigned long long)max);
             break;
         }
         named++;

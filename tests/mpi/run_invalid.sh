@@ -117,6 +117,20 @@ expect_error 2 2 '^pario-run: error: nulmid\.list:2: a NUL byte in the line \(on
 timeout -k 5 60 "$(pario_exe pario-run)" --inputs - il.yaml < /dev/zero > zero.out 2> zero.err; rc=$?
 check "--inputs - < /dev/zero (singleton): exit $rc, $(head -c 300 zero.err)" test "$rc" -eq 2 -a "$(grep -c . zero.err)" -eq 1
 check "--inputs - < /dev/zero (singleton): the NUL named" grep -q '^pario-run: error: -:1: a NUL byte in the line' zero.err
+# names without end (yes) stop at PARIO_INPUTS_MAX, at the line after the
+# last one (rank 0's memory grew until the system killed it: 4 GB of address
+# space here, so that a regression fails without taking the machine's memory)
+(ulimit -v 4000000; yes il.bin | PARIO_INPUTS_MAX=1000 timeout -k 5 60 "$(pario_exe pario-run)" --inputs - il.yaml) \
+  > yes.out 2> yes.err; rc=$?
+check "yes | --inputs - (singleton): exit $rc, $(head -c 300 yes.err)" test "$rc" -eq 2 -a "$(grep -c . yes.err)" -eq 1
+check "yes | --inputs -: the bound named at line 1001" \
+  grep -qx 'pario-run: error: -:1001: more than 1000 inputs (a list without end? PARIO_INPUTS_MAX raises the bound)' yes.err
+printf 'il.bin\n' > one.list
+PARIO_INPUTS_MAX=1 mpirun 1 pario-run --format json --inputs one.list il.yaml > one.json 2> one.err
+check "PARIO_INPUTS_MAX=1: a list of one name runs: $(head -c 200 one.err)" "$PYTHON3" -c "
+import json; assert list(json.load(open('one.json'))['inputs']) == ['il.bin']"
+PARIO_INPUTS_MAX=0 expect_error 1 2 "^pario-run: error: PARIO_INPUTS_MAX='0': expected a count of inputs, at least 1\$" \
+  pario-run --inputs one.list il.yaml
 rm -f ./'  # x.bin' ./'  # x.bin.yaml'
 
 # errors found once the descriptor is read, still before the data: an output

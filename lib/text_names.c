@@ -19,7 +19,7 @@
  * columns of width 1 (coreutils 9, wc.c). */
 #define NAMES_WHOLE_MAX ((uint64_t)10 << 20)
 /* a bound on the list, so that one from /dev/zero ends in an error (the
- * tools keep about 1 KiB per file besides: millions of names are the limit) */
+ * tools keep about 160 bytes a file besides) */
 #define NAMES_MAX_BYTES ((uint64_t)1 << 28)
 
 /* Rank 0: the whole of fd into *block (NUL-terminated: one byte more). */

@@ -219,6 +219,13 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         s.name = oo.with_filename ? paths[i] : NULL;
         s.out = oo.count ? NULL : &ord;
         s.lineno = before[i] + 1;
+        if (!oo.count) {
+            /* a name holding '\n' puts more than one in each line: -m counts lines */
+            uint64_t k = 1;
+            for (const char *q = s.name; q && (q = strchr(q, '\n')); q++)
+                k++;
+            pario_ordered_newlines(&ord, k);
+        }
         s.stop = oo.max_count == 0 || pario_file_errors_failed(&fe, i) || (pario_file_errors_noticed(&fe, i) && !oo.silent);
         pario_text_file f;
         pario_status st = pario_text_open(&f, paths[i], &stats[i], io, rank, nranks, hints);

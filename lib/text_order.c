@@ -40,11 +40,18 @@ static void write_capped(pario_ordered *o, const char *p, size_t n)
     size_t k = 0;
     while (k < n && o->lines < o->max_lines) {
         const char *q = memchr(p + k, '\n', n - k);
-        if (q)
+        if (q && ++o->nl >= (o->per_line ? o->per_line : 1)) {
             o->lines++;
+            o->nl = 0;
+        }
         k = q ? (size_t)(q - p) + 1 : n;
     }
     fwrite(p, 1, k, o->out);
+}
+
+void pario_ordered_newlines(pario_ordered *o, uint64_t k)
+{
+    o->per_line = k;
 }
 
 /* Send the current piece (or the end of a file), then make sure the other
@@ -101,6 +108,7 @@ void pario_ordered_end_file(pario_ordered *o, int cut)
         }
     }
     o->lines = 0;
+    o->nl = 0;
     o->muted = 0;
 }
 

@@ -139,7 +139,8 @@ void pario_lines_close(pario_lines *L);
  * pieces of at most piece bytes (at least 4 KiB; two in flight at most,
  * synchronous sends: nothing piles up anywhere) and a one-byte end of each
  * file (its own tag: whether its output was cut); no collective per file. With max_lines, rank 0 writes at most that
- * many '\n' per file (the rest is drained). */
+ * many lines per file (the rest is drained), a line ending at its
+ * pario_ordered_newlines-th '\n'. */
 typedef struct pario_ordered {
     MPI_Comm comm;
     int rank, nranks;
@@ -149,6 +150,7 @@ typedef struct pario_ordered {
     int cur;
     MPI_Request req[2];
     uint64_t max_lines, lines; /* rank 0 */
+    uint64_t per_line, nl;     /* rank 0: '\n' a line (0: 1), and those of the current line so far */
     char *rbuf;                /* rank 0 */
     int muted;                 /* rank 0: a rank's output of this file was cut: drain the later ranks' */
 } pario_ordered;
@@ -156,6 +158,10 @@ typedef struct pario_ordered {
 /* Collective. */
 void pario_ordered_open(pario_ordered *o, FILE *out, size_t piece, uint64_t max_lines, MPI_Comm comm);
 void pario_ordered_put(pario_ordered *o, const void *p, size_t n);
+/* Before a file's output: each of its lines holds k '\n' (1, more when a
+ * prefix such as a file name holds some), so that max_lines counts lines, not
+ * the bytes '\n'. Local (rank 0 uses it). */
+void pario_ordered_newlines(pario_ordered *o, uint64_t k);
 /* Every rank, failed or not, at the end of each file's output: rank 0 then writes
  * the other ranks' output for that file. cut: this rank's output of the file
  * stopped short (its read failed, or another rank's failure stopped it): then

@@ -459,6 +459,18 @@ expect_error 2 2 "^pario-wc: error: missing argument" pario-wc
 
 # grep -c on a directory: GNU grep says it is a directory and counts it 0
 # ("adir:0"), exit 2; pario-grep printed the error only
+# -m counts lines, not the '\n' bytes of the output: a file name holding a
+# newline put two in each line (-m 2 printed "a\nb\n" and lost the lines; session 29)
+printf 'needle 1\nhay\nneedle 2\nneedle 3\nneedle 4\n' > 'nl
+name.txt'
+for n in 1 2 3; do
+  for m in 1 2 3; do
+    agree "$n" 8 pario-grep "grep -a" -m "$m" needle 'nl
+name.txt' log.txt
+  done
+  agree "$n" 64 pario-grep "grep -a" -n -m 2 needle log.txt 'nl
+name.txt'
+done
 agree_errs 2 pario-grep "grep -a" -c needle adir log.txt
 agree_errs 3 pario-grep "grep -a" -c needle log.txt adir two_lines.txt
 agree_errs 1 pario-grep "grep -a" -c -v needle adir

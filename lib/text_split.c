@@ -65,7 +65,13 @@ void pario_text_stat_all(char *const *paths, int n, FILE *output, pario_text_sta
             }
             out[i].mode = (unsigned)sb.st_mode;
             if (S_ISDIR(sb.st_mode)) {
-                out[i].err = EISDIR;
+                /* one the tools can open reads as an error and counts 0
+                 * (wc's zeros, grep -c's dir:0); one they cannot open is
+                 * its open's error alone, as in GNU wc and grep */
+                int fd = open(paths[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                out[i].err = fd < 0 ? errno : EISDIR;
+                if (fd >= 0)
+                    close(fd);
                 continue;
             }
             if (!S_ISREG(sb.st_mode)) {

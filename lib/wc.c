@@ -6,6 +6,7 @@
  * associative, so one MPI_Reduce with a non-commutative user op (rank order)
  * merges every file's counts at once. */
 #include "config.h"
+#include <sys/stat.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -136,8 +137,8 @@ int pario_wc_width(const pario_text_stat *stats, int n, unsigned what)
     uint64_t total = 0;
     int width = 1, minimum = 1;
     for (int i = 0; i < n; i++) {
-        if (stats[i].err == EISDIR)
-            minimum = 7; /* stat() succeeded on something that is not a regular file */
+        if (stats[i].err == EISDIR || (stats[i].err && S_ISDIR(stats[i].mode)))
+            minimum = 7; /* stat() succeeded on something that is not a regular file (a directory, opened or not) */
         else if (stats[i].regular)   /* unreadable ones too: GNU wc stats (not opens) to size the columns */
             total += (uint64_t)stats[i].size;
         else if (stats[i].err)

@@ -328,7 +328,7 @@ check "... one line naming the file" grep -qx 'pario-grep: error: io.txt: input 
 # 28). Unreadable only to a user other than root: run as nobody, in a directory
 # of /tmp that nobody can enter.
 ud=$(mktemp -d /tmp/pario-unr.XXXXXX) && chmod 755 "$ud" && printf 'x y\n' >"$ud/one" && printf 'x a\n' >"$ud/unr" &&
-  chmod 000 "$ud/unr" || exit 99
+  mkdir "$ud/udir" && chmod 000 "$ud/unr" "$ud/udir" || exit 99
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups env LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}" "$@"; }
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && as_nobody test -r "$ud/one" 2>/dev/null &&
    ! as_nobody test -r "$ud/unr" && as_nobody test -x "$(pario_exe pario-wc)"; then
@@ -344,6 +344,23 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 && as_nobody test -r
     (cd "$ud" && as_nobody timeout 60 "$MPIEXEC" -n 2 "$(pario_exe pario-grep)" -q x $order) >unr.got 2>unr.err; rc=$?
     check "grep -q x $order as nobody: exit $rc ($rrc), $(grep -c . unr.err) error lines ($(grep -c . unr.referr))" \
       test "$rc" = "$rrc" -a "$(grep -c . unr.err)" = "$(grep -c . unr.referr)" -a ! -s unr.got
+  done
+  # a directory nobody can open is its error alone, no line of zeros or count
+  # of 0 ("udir:0" and "0 0 0 udir" with "is a directory"; session 29)
+  for c in "wc|wc|one udir" "wc|wc|udir one" "wc -l|wc -l|udir" "grep -a -c x|grep -c x|one udir" \
+           "grep -a -c x|grep -c x|udir"; do
+    IFS='|' read -r ref tool files <<EOC
+$c
+EOC
+    # shellcheck disable=SC2086
+    (cd "$ud" && as_nobody env LC_ALL=C $ref $files) >unr.ref 2>/dev/null; rrc=$?
+    prog=${tool%% *} targs=
+    case $tool in *" "*) targs=${tool#* } ;; esac
+    # shellcheck disable=SC2086
+    (cd "$ud" && as_nobody timeout 60 "$MPIEXEC" -n 2 "$(pario_exe "pario-$prog")" $targs $files) \
+      >unr.got 2>unr.err; rc=$?
+    check "pario-$tool $files as nobody, udir unreadable: exit $rc ($rrc), the output of $ref, 1 error line ($(head -c 120 unr.err))" \
+      sh -c "test $rc = $rrc && cmp -s unr.ref unr.got && test \$(grep -c . unr.err) = 1 && grep -q 'udir: cannot open: permission denied' unr.err"
   done
 else
   echo "text: not root, no setpriv, or nobody cannot run the build: unreadable files not checked"

@@ -133,12 +133,15 @@ static const pario_tool tool = {
     "arguments (\"FILE:\" prefixes when there are several). A FILE argument\n"
     "besides it is a usage error; a zero-length name in F is an error (\"F:N:\n"
     "invalid zero-length file name\", as GNU wc says it; the other files are still\n"
-    "searched); an empty F searches nothing (exit 1); \"-\" in F is a file named -.",
+    "searched); an empty F searches nothing (exit 1); \"-\" in F is a file named -.\n"
+    "Name a list file for a long list: mpiexec.mpich hands standard input to rank\n"
+    "0 through a pipe and ends the whole job (\"process reading stdin too slowly\",\n"
+    "exit 141) when about 64 KiB of it wait while the ranks start.",
     "Examples:\n"
     "  mpiexec.mpich -n 4 pario-grep -c ' 404 ' access.log\n"
     "  mpiexec.mpich -n 4 pario-grep -n -E 'GET /api/[a-z]+' access.log\n"
     "  mpiexec.mpich -n 2 pario-grep -F -i -m 5 error a.log b.log\n"
-    "  find logs -name '*.log' -print0 | mpiexec.mpich -n 4 pario-grep -c error --files0-from=-\n"
+    "  find logs -name '*.log' -print0 > logs.list; mpiexec.mpich -n 4 pario-grep -c error --files0-from=logs.list\n"
     "\n"
     "A file that cannot be read gets one error line on stderr; the other files\n"
     "are still searched. With -c a directory gets its error and a count of 0, as\n"

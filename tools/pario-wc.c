@@ -62,12 +62,15 @@ static const pario_tool tool = {
     "file of at most 10 MiB (a pipe; under mpiexec, standard input) prints every\n"
     "column at width 1. A FILE argument besides it is an error (exit 2), and so\n"
     "is a zero-length name in F (\"F:N: invalid zero-length file name\", the\n"
-    "other files still counted, exit 1); \"-\" in F is a file named -.",
+    "other files still counted, exit 1); \"-\" in F is a file named -. Name a list\n"
+    "file for a long list: mpiexec.mpich hands standard input to rank 0 through a\n"
+    "pipe and ends the whole job (\"process reading stdin too slowly\", exit 141)\n"
+    "when about 64 KiB of it wait while the ranks start.",
     "Examples:\n"
     "  mpiexec.mpich -n 4 pario-wc access.log\n"
     "  mpiexec.mpich -n 2 pario-wc -l big.log other.log\n"
     "  mpiexec.mpich -n 2 pario-wc --format json access.log\n"
-    "  find logs -name '*.log' -print0 | mpiexec.mpich -n 4 pario-wc -l --files0-from=-\n"
+    "  find logs -name '*.log' -print0 > logs.list; mpiexec.mpich -n 4 pario-wc -l --files0-from=logs.list\n"
     "\n"
     "With --format json or yaml: \"files\" (names), one array per count asked for\n"
     "(\"lines\", \"words\", \"bytes\") in the files' order, and \"total\".\n"

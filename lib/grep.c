@@ -260,7 +260,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         }
         /* a directory is counted 0 after its error, as GNU grep -c counts it:
          * grep opens it and fails to read it */
-        if (oo.count && !oo.silent && (!pario_file_failures_get(errs, i) || stats[i].err == EISDIR)) {
+        if (oo.count && !oo.silent && (!pario_file_failures_get(errs, i, NULL) || stats[i].err == EISDIR)) {
             if (oo.with_filename)
                 fprintf(out, "%s:", paths[i]);
             fprintf(out, "%" PRIu64 "\n", total[i]);
@@ -273,7 +273,7 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         else if (ferror(out))
             wst = pario_error(PARIO_ERR_RUNTIME, "standard output: write error");
     }
-    if (rank == 0 && pario_failed(&wst) && n > 0 && !pario_file_failures_get(errs, n - 1) &&
+    if (rank == 0 && pario_failed(&wst) && n > 0 && !pario_file_failures_get(errs, n - 1, NULL) &&
         !pario_file_failures_set(errs, n - 1, &wst))
         MPI_Abort(comm, 1);
     /* -q: GNU grep exits at its first selected line and never opens the later

@@ -24,38 +24,55 @@ static int failure_at(const pario_file_failures *f, int file)
     return lo;
 }
 
-const pario_status *pario_file_failures_get(const pario_file_failures *f, int file)
+int pario_file_failures_get(const pario_file_failures *f, int file, pario_status *st)
 {
     int i = failure_at(f, file);
-    return i < f->n && f->v[i].file == file ? &f->v[i].st : NULL;
+    if (i >= f->n || f->v[i].file != file)
+        return 0;
+    if (st) {
+        *st = pario_error(f->v[i].code, "%s", f->v[i].msg);
+        st->rank = f->v[i].rank;
+        st->local = f->v[i].local;
+    }
+    return 1;
 }
 
 int pario_file_failures_set(pario_file_failures *f, int file, const pario_status *st)
 {
     int i = failure_at(f, file), have = i < f->n && f->v[i].file == file;
     if (!pario_failed(st)) {
-        if (have)
+        if (have) {
+            free(f->v[i].msg);
             memmove(&f->v[i], &f->v[i + 1], (size_t)(f->n-- - i - 1) * sizeof *f->v);
+        }
         return 1;
     }
+    char *msg = strdup(st->msg);
+    if (!msg)
+        return 0;
     if (!have) {
         if (f->n == f->cap) {
             int cap = f->cap ? 2 * f->cap : 8;
             void *v = realloc(f->v, (size_t)cap * sizeof *f->v);
-            if (!v)
+            if (!v) {
+                free(msg);
                 return 0;
+            }
             f->v = v;
             f->cap = cap;
         }
         memmove(&f->v[i + 1], &f->v[i], (size_t)(f->n++ - i) * sizeof *f->v);   /* (files mostly come in order: none) */
+    } else {
+        free(f->v[i].msg);
     }
-    f->v[i].file = file;
-    f->v[i].st = *st;
+    f->v[i] = (struct pario_file_failure){ file, st->code, st->rank, st->local, msg };
     return 1;
 }
 
 void pario_file_failures_free(pario_file_failures *f)
 {
+    for (int i = 0; i < f->n; i++)
+        free(f->v[i].msg);
     free(f->v);
     memset(f, 0, sizeof *f);
 }
@@ -71,7 +88,7 @@ int pario_file_errors_init(pario_file_errors *e, int n, MPI_Comm comm)
 
 void pario_file_errors_set(pario_file_errors *e, int file, const pario_status *st)
 {
-    if (pario_failed(st) && !pario_file_failures_get(&e->mine, file)) {
+    if (pario_failed(st) && !pario_file_failures_get(&e->mine, file, NULL)) {
         if (!pario_file_failures_set(&e->mine, file, st))
             MPI_Abort(MPI_COMM_WORLD, 1);   /* (as the per-file arrays: 520 bytes more) */
         pario_notice_send(&e->notice, file);   /* (not when its notice came: the others know already) */
@@ -80,7 +97,7 @@ void pario_file_errors_set(pario_file_errors *e, int file, const pario_status *s
 
 int pario_file_errors_failed(const pario_file_errors *e, int file)
 {
-    return pario_file_failures_get(&e->mine, file) != NULL;
+    return pario_file_failures_get(&e->mine, file, NULL);
 }
 
 int pario_file_errors_noticed(const pario_file_errors *e, int file)
@@ -117,16 +134,16 @@ int pario_file_errors_gather(pario_file_errors *e, pario_file_failures *out, MPI
         struct { int code, local; char msg[PARIO_MSG_MAX]; } wire;
         pario_status st;
         if (rank == 0 && e->first[i] == 0) {
-            st = *pario_file_failures_get(&e->mine, i);
+            pario_file_failures_get(&e->mine, i, &st);
         } else if (rank == 0) {
             MPI_Recv(&wire, (int)sizeof wire, MPI_BYTE, e->first[i], ERRORS_TAG, comm, MPI_STATUS_IGNORE);
             st = pario_error(wire.code, "%s", wire.msg);
             st.local = wire.local;
         } else if (e->first[i] == rank) {
-            const pario_status *m = pario_file_failures_get(&e->mine, i);
-            wire.code = m->code;
-            wire.local = m->local;
-            memcpy(wire.msg, m->msg, sizeof wire.msg);
+            pario_file_failures_get(&e->mine, i, &st);
+            wire.code = st.code;
+            wire.local = st.local;
+            memcpy(wire.msg, st.msg, sizeof wire.msg);
             MPI_Send(&wire, (int)sizeof wire, MPI_BYTE, 0, ERRORS_TAG, comm);
         }
         if (rank == 0) {

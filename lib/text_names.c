@@ -31,17 +31,20 @@ static pario_status slurp(int fd, const char *list, char **block, uint64_t *len)
         return pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for the list of file names", list);
     for (;;) {
         if (n + 1 >= cap) {
-            if (cap >= NAMES_MAX_BYTES) {
+            /* room for NAMES_MAX_BYTES - 1 bytes and the NUL: a list of 256 MiB
+             * less a byte was refused before its end was seen */
+            if (n >= NAMES_MAX_BYTES) {
                 free(b);
                 return pario_error(PARIO_ERR_RUNTIME, "%s: the list of file names holds 256 MiB or more", list);
             }
-            char *nb = realloc(b, cap * 2);
+            size_t want = cap * 2 < NAMES_MAX_BYTES + 1 ? cap * 2 : NAMES_MAX_BYTES + 1;
+            char *nb = realloc(b, want);
             if (!nb) {
                 free(b);
                 return pario_error(PARIO_ERR_RUNTIME, "%s: out of memory for the list of file names", list);
             }
             b = nb;
-            cap *= 2;
+            cap = want;
         }
         ssize_t r = read(fd, b + n, cap - 1 - n);
         if (r < 0 && errno == EINTR)

@@ -223,8 +223,10 @@ int main(int argc, char **argv)
                 /* as GNU wc says it, with the name's place in the list (not
                  * after -q's first selected line: no error then) */
                 int i = errs.v[k].file;
-                pario_status st = o.files0 && !files[i][0] ? pario_text_names_empty_error(o.files0, i) : errs.v[k].st;
-                fprintf(stderr, "%s: error: %s\n", tool.name, st.msg);
+                pario_status empty = pario_ok();
+                if (o.files0 && !files[i][0])
+                    empty = pario_text_names_empty_error(o.files0, i);
+                fprintf(stderr, "%s: error: %s\n", tool.name, pario_failed(&empty) ? empty.msg : errs.v[k].msg);
                 file_error = 1;
             }
             fflush(stderr);

@@ -147,16 +147,16 @@ int main(int argc, char **argv)
             /* a list GNU wc reads as it goes (a pipe) sizes nothing in advance */
             int width = o.files0 && list.streamed ? 1 : pario_wc_width(stats, n, what);
             for (int i = 0, k = 0; i < n; i++) {
-                const pario_status *err = k < errs.n && errs.v[k].file == i ? &errs.v[k++].st : NULL;
+                const char *err = k < errs.n && errs.v[k].file == i ? errs.v[k++].msg : NULL;
                 if (err) {
                     /* like wc: say so and go on; a directory still gets its line of zeros */
                     pario_status empty;
                     if (o.files0 && !names[i][0]) {   /* as GNU wc says it, with the name's place in the list */
                         empty = pario_text_names_empty_error(o.files0, i);
-                        err = &empty;
+                        err = empty.msg;
                     }
                     fflush(stdout);
-                    fprintf(stderr, "%s: error: %s\n", tool.name, err->msg);
+                    fprintf(stderr, "%s: error: %s\n", tool.name, err);
                     fflush(stderr);
                     code = 1;
                     if (stats[i].err != EISDIR)

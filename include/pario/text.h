@@ -96,14 +96,17 @@ void pario_text_close(pario_text_file *f);
 pario_status pario_text_read(pario_text_file *f, uint64_t off, void *buf, size_t n);
 
 /* The files of a run that failed, each with its error, in file order: kept
- * per failure only, so that a run over many files costs a few words a file,
- * not a message a file (a status holds 512 bytes). Local. */
+ * per failure only, and each message at its length, so that a run over many
+ * files costs a few words a file, not a status a file (512 bytes). Local. */
 typedef struct pario_file_failures {
     int n, cap;
-    struct pario_file_failure { int file; pario_status st; } *v;   /* sorted by file */
+    struct pario_file_failure {
+        int file, code, rank, local;
+        char *msg;
+    } *v;   /* sorted by file */
 } pario_file_failures;
-/* file's error, or NULL when it did not fail */
-const pario_status *pario_file_failures_get(const pario_file_failures *f, int file);
+/* 1 when file failed (its error into *st, if st), else 0 */
+int pario_file_failures_get(const pario_file_failures *f, int file, pario_status *st);
 /* file's error becomes *st (a status that did not fail removes it); 0: out of memory */
 int pario_file_failures_set(pario_file_failures *f, int file, const pario_status *st);
 void pario_file_failures_free(pario_file_failures *f);

@@ -461,6 +461,16 @@ check "... the zero-length name by its place" grep -qx 'pario-grep: error: -:2: 
 # operand besides it, wc's "extra operand" (exit 2, pario's usage status: GNU
 # wc exits 1 on every usage error)
 f0_ref wc --files0-from=no-such-list </dev/null
+# a list of 256 MiB less a byte is read (one name, too long for a path: its
+# error, exit 1, as GNU wc); one byte more is refused (the first was refused
+# as "256 MiB or more": session 29)
+head -c 268435455 /dev/zero | tr '\0' a > f0_256.list
+mpirun 1 pario-wc --files0-from=f0_256.list >got.out 2>got.err; rc=$?
+check "--files0-from: a list of 256 MiB - 1 bytes is read: exit $rc, $(head -c 100 got.err)" \
+  sh -c "test $rc = 1 && grep -q 'name too long' got.err && ! grep -q '256 MiB' got.err"
+printf a >> f0_256.list
+expect_error 1 1 "^pario-wc: error: f0_256.list: the list of file names holds 256 MiB or more$" pario-wc --files0-from=f0_256.list
+rm -f f0_256.list
 expect_error 2 "$RRC" "^pario-wc: error: no-such-list: cannot open the list of file names: No such file or directory$" \
   pario-wc --files0-from=no-such-list
 f0_ref wc --files0-from=adir </dev/null

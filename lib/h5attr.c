@@ -1,5 +1,6 @@
 /* Strict reads of HDF5 attributes (h5attr.h). */
 #include "config.h"
+#include <stdlib.h>
 #include <string.h>
 #include "h5attr.h"
 
@@ -92,7 +93,8 @@ int pario_h5attr_str(hid_t loc, const char *name, char *buf, size_t len)
     hid_t a, ft;
     int ok = open_class(loc, name, H5T_STRING, &a, &ft);
     htri_t vl = ok ? H5Tis_variable_str(ft) : -1;
-    ok = ok && vl >= 0 && len > 0 && (vl || H5Tget_size(ft) < len);
+    size_t fsize = ok && vl == 0 ? H5Tget_size(ft) : 0;
+    ok = ok && vl >= 0 && len > 0 && fsize < (1u << 20);
     if (ok && vl) {
         /* a variable-length string (h5py's for a Python str: an attribute
          * set by hand, f.attrs['pario_run'] = '...'), read in the file's
@@ -116,12 +118,22 @@ int pario_h5attr_str(hid_t loc, const char *name, char *buf, size_t len)
         /* a byte more than the file's string: one padded with NULs to its full
          * size (h5py's bytes, "darts" in 5 bytes) lost its last character to
          * the terminator ("unknown method 'dart'") */
+        /* read whole, then held to buf: a short string in a wider type
+         * (h5py's attrs.create(..., dtype='S64')) was refused for its type's
+         * size, not its text's */
         hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5Tget_size(ft) + 1);
-        H5Tset_cset(mt, H5Tget_cset(ft));
+        char *s = calloc(1, fsize + 1);
+        ok = s && mt >= 0 && H5Tset_size(mt, fsize + 1) >= 0 && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0;
+        if (ok)
+            H5E_BEGIN_TRY { ok = H5Aread(a, mt, s) >= 0; } H5E_END_TRY;
         memset(buf, 0, len);
-        H5E_BEGIN_TRY { ok = H5Aread(a, mt, buf) >= 0; } H5E_END_TRY;
-        H5Tclose(mt);
+        if (ok && strlen(s) >= len)
+            ok = 0;
+        else if (ok)
+            memcpy(buf, s, strlen(s));
+        free(s);
+        if (mt >= 0)
+            H5Tclose(mt);
     }
     close_both(a, ft);
     return ok;

@@ -161,6 +161,23 @@ with h5py.File('vl.1.h5', 'r+') as f: f['data'].attrs['pario_run'] = 'not-a-run-
 expect_error 3 1 "^pario-gather: error: vl\.1\.h5:/data: pario_run is not a scatter run's id \(16 hexadecimal digits\)" \
   pario-gather --out g2.npy vl
 rm -f vl.* g.* g2.*
+# the same text in a wider fixed-length type (h5py attrs.create(..., dtype='S64'))
+# reads as its text (it was "not a part file": the type's size was held to the
+# buffer, not the text's; session 29)
+"$PYTHON3" -c "import numpy as np; np.save('vl.npy', np.arange(40, dtype='<f8').reshape(8, 5) / 3)" || exit 99
+mpirun 3 pario-scatter --part-format h5 --dist rows --out vl vl.npy >/dev/null 2>&1 || fail "scatter vl.npy to 3 h5 parts"
+"$PYTHON3" -c "
+import h5py
+for r in range(3):
+    with h5py.File('vl.%d.h5' % r, 'r+') as f:
+        a = f['data'].attrs
+        for k in ('pario_run', 'pario_distribution', 'pario_dtype'):
+            v = a[k] if isinstance(a[k], bytes) else str(a[k]).encode()
+            del a[k]
+            a.create(k, v, dtype='S64')" || fail "h5py rewrote the attributes as S64"
+mpirun 3 pario-gather --out g.npy vl >vl.out 2>&1 && check "S64 string attributes: numpy's file" \
+  cmp -s vl.npy g.npy || fail "gather of parts with S64 attributes: $(head -c 300 vl.out)"
+rm -f vl.* g.*
 
 # one rank's failure: no part file of any rank, no temporary file, no hang
 rm -f p.*

@@ -94,23 +94,23 @@ EOJ
   i=$((i + 1))
 done
 check "generated jobs match numpy" $REF check manifest2
-# a histogram of 1,048,576 bins of 10^6 values: its edges and counts are
+# a histogram of 262,144 bins of 10^6 values: its edges and counts are
 # numpy.histogram's, edge for edge (each reads back as the same double) and
 # count for count, written by the block-at-a-time path of the results (a
 # 16,777,216-bin one took 33-48 s here before, 96 s before stdout was
 # buffered: three snprintf and three strtod a bin edge; about 6 s now:
 # doc/reduce.md; the speed is not timed here)
 "$PYTHON3" -c "import numpy as np; np.save('big.npy', np.random.default_rng(7).standard_normal(10**6))" || exit 99
-printf 'input: {data: big.npy}\noperations: [{op: hist, bins: 1048576, min: -5, max: 5}]\n' > bighist.yaml
+printf 'input: {data: big.npy}\noperations: [{op: hist, bins: 262144, min: -5, max: 5}]\n' > bighist.yaml
 mpirun 2 pario-run --format yaml bighist.yaml > bighist.out 2> bighist.err; rc=$?
-check "1,048,576-bin hist to YAML: exit $rc $(head -c 200 bighist.err)" test "$rc" -eq 0
-check "1,048,576-bin hist: numpy.histogram's edges and counts" "$PYTHON3" -c "
+check "262,144-bin hist to YAML: exit $rc $(head -c 200 bighist.err)" test "$rc" -eq 0
+check "262,144-bin hist: numpy.histogram's edges and counts" "$PYTHON3" -c "
 import re, numpy as np
 t = open('bighist.out').read()
 def arr(key, dtype):
     m = re.search(r'\n  \"' + key + r'\": \[([^\]]*)\]', t)
     return np.array(m.group(1).split(','), dtype=dtype)
-counts, edges = np.histogram(np.load('big.npy'), bins=1048576, range=(-5, 5))
+counts, edges = np.histogram(np.load('big.npy'), bins=262144, range=(-5, 5))
 e, c = arr('edges', np.float64), arr('counts', np.int64)
 assert e.shape == edges.shape and (e == edges).all(), (e.shape, np.flatnonzero(e != edges)[:5])
 assert c.shape == counts.shape and (c == counts).all(), (c.shape, np.flatnonzero(c != counts)[:5])"

@@ -277,7 +277,12 @@ static void json_string(FILE *f, const char *text, int yaml)
 static void put_key(pario_out *o, const char *key, int nested)
 {
     const char *sep = nested ? ":\n" : ": ";
-    if (o->fmt != PARIO_FMT_YAML) {
+    size_t n = key ? strlen(key) : 0;
+    if (o->fmt != PARIO_FMT_YAML && n && (key[0] == ' ' || key[0] == '\t' || key[n - 1] == ' ' || key[n - 1] == '\t')) {
+        /* text: a key's leading or trailing space quoted, as the shell would
+         * (' lead.npy':), or it read as the mapping's indentation */
+        pario_fput_shell(o->f, key);
+    } else if (o->fmt != PARIO_FMT_YAML) {
         pario_fput_name(o->f, key ? key : "");
     } else if (key && strlen(key) > YAML_IMPLICIT_KEY) {
         fputs("? ", o->f);

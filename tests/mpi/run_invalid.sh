@@ -102,6 +102,11 @@ check "a name beginning with spaces and '#' is an input: $(head -c 200 spaced.er
 import json; r = json.load(open('spaced.json'))
 assert list(r['inputs']) == ['  # x.bin', 'il.bin'], r['inputs']
 assert all(v['sum'] == 6 for v in r['inputs'].values()), r"
+# in text, that key is quoted as the shell quotes it (its spaces read as the
+# mapping's indentation: "   # x.bin:" under "inputs:"; session 29)
+mpirun 2 pario-run --inputs spaced.list il.yaml > spaced.txt 2> spaced.err
+check "text output: a key with leading spaces quoted ($(sed -n '/^inputs:/{n;p;q}' spaced.txt))" \
+  sh -c "sed -n '/^inputs:/,\$p' spaced.txt | grep -qx \"  '  # x.bin':\""
 # a NUL byte ends the list's reading at once, at its line: 5,000 NULs on stdin
 # said "-:1: path too long" (after 4 KiB, the length of a path), /dev/zero too;
 # a NUL inside line 2 of a named list

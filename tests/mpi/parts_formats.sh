@@ -135,49 +135,45 @@ expect_error 3 1 "^pario-gather: error: rc\\.1\\.npy: not a \\.npy file .*\\(ran
 check "damaged parts: nothing gathered" test ! -e g.npy
 rm -f ra.* rb.* rc.* g.* m75.npy
 
-# string attributes set with h5py are variable-length strings (h5py's for a
-# Python str): a part whose pario_run, pario_distribution and pario_dtype were
-# rewritten so, to the same text, gathers as the unedited parts do, to numpy's
-# file (it was refused: "pario_run is not a scatter run's id (16 hexadecimal
-# digits)"); a variable-length pario_run that is not a run's id is refused still
-rm -f vl.* g.*
-"$PYTHON3" -c "import numpy as np; np.save('vl.npy', np.arange(40, dtype='<f8').reshape(8, 5) / 3)" || exit 99
-mpirun 3 pario-scatter --part-format h5 --dist rows --out vl vl.npy >/dev/null 2>&1 || fail "scatter vl.npy to 3 h5 parts"
-"$PYTHON3" -c "
-import h5py
+# string attributes rewritten with h5py to the same text gather as the
+# unedited parts do, to numpy's file: as variable-length strings (h5py's for a
+# Python str; refused before: "pario_run is not a scatter run's id (16
+# hexadecimal digits)"), and in a wider fixed-length type (attrs.create(...,
+# dtype='S64'); "not a part file" before: the type's size was held to the
+# buffer, not the text's; session 29). A variable-length pario_run that is not
+# a run's id is refused still.
+# rewritten KIND: scatter vl.npy to 3 HDF5 parts, rewrite their pario_run,
+# pario_distribution and pario_dtype as KIND (vlen or S64), gather to g.npy
+rewritten() {
+  rm -f vl.* g.*
+  "$PYTHON3" -c "import numpy as np; np.save('vl.npy', np.arange(40, dtype='<f8').reshape(8, 5) / 3)" || exit 99
+  mpirun 3 pario-scatter --part-format h5 --dist rows --out vl vl.npy >/dev/null 2>&1 || fail "scatter vl.npy to 3 h5 parts"
+  "$PYTHON3" - "$1" <<'PY' || fail "h5py rewrote the attributes as $1"
+import h5py, sys
 for r in range(3):
     with h5py.File('vl.%d.h5' % r, 'r+') as f:
         a = f['data'].attrs
         for k in ('pario_run', 'pario_distribution', 'pario_dtype'):
             v = a[k].decode() if isinstance(a[k], bytes) else str(a[k])
             del a[k]
-            a[k] = v                        # a Python str: variable-length UTF-8
-        assert h5py.check_string_dtype(a.get_id('pario_run').dtype).length is None" || fail "h5py rewrote the attributes"
-mpirun 3 pario-gather --out g.npy vl >vl.out 2>&1 && check "variable-length string attributes (h5py's str): numpy's file" \
-  cmp -s vl.npy g.npy || fail "gather of parts with variable-length attributes: $(head -c 300 vl.out)"
+            if sys.argv[1] == 'vlen':
+                a[k] = v                    # a Python str: variable-length UTF-8
+            else:
+                a.create(k, v.encode(), dtype='S64')
+        vlen = h5py.check_string_dtype(a.get_id('pario_run').dtype).length is None
+        assert vlen == (sys.argv[1] == 'vlen')
+PY
+  mpirun 3 pario-gather --out g.npy vl >vl.out 2>&1 && check "$1 string attributes: numpy's file" \
+    cmp -s vl.npy g.npy || fail "gather of parts with $1 attributes: $(head -c 300 vl.out)"
+}
+rewritten S64
+rewritten vlen
 "$PYTHON3" -c "
 import h5py
 with h5py.File('vl.1.h5', 'r+') as f: f['data'].attrs['pario_run'] = 'not-a-run-id'" || exit 99
 expect_error 3 1 "^pario-gather: error: vl\.1\.h5:/data: pario_run is not a scatter run's id \(16 hexadecimal digits\)" \
   pario-gather --out g2.npy vl
 rm -f vl.* g.* g2.*
-# the same text in a wider fixed-length type (h5py attrs.create(..., dtype='S64'))
-# reads as its text (it was "not a part file": the type's size was held to the
-# buffer, not the text's; session 29)
-"$PYTHON3" -c "import numpy as np; np.save('vl.npy', np.arange(40, dtype='<f8').reshape(8, 5) / 3)" || exit 99
-mpirun 3 pario-scatter --part-format h5 --dist rows --out vl vl.npy >/dev/null 2>&1 || fail "scatter vl.npy to 3 h5 parts"
-"$PYTHON3" -c "
-import h5py
-for r in range(3):
-    with h5py.File('vl.%d.h5' % r, 'r+') as f:
-        a = f['data'].attrs
-        for k in ('pario_run', 'pario_distribution', 'pario_dtype'):
-            v = a[k] if isinstance(a[k], bytes) else str(a[k]).encode()
-            del a[k]
-            a.create(k, v, dtype='S64')" || fail "h5py rewrote the attributes as S64"
-mpirun 3 pario-gather --out g.npy vl >vl.out 2>&1 && check "S64 string attributes: numpy's file" \
-  cmp -s vl.npy g.npy || fail "gather of parts with S64 attributes: $(head -c 300 vl.out)"
-rm -f vl.* g.*
 
 # one rank's failure: no part file of any rank, no temporary file, no hang
 rm -f p.*

@@ -16,13 +16,7 @@ agree() {
   # stdin from /dev/null: mpiexec reads its stdin, which would eat the caller's here-document
   LC_ALL=C timeout 60 $ref "$@" >ref.out 2>/dev/null </dev/null; rrc=$?
   mpirun "$n" "$tool" --chunk "$chunk" "$@" >got.out 2>got.err </dev/null; grc=$?
-  if [ "$rrc" -ne "$grc" ]; then
-    fail "$tool $* (n=$n, chunk $chunk): exit $grc, $ref says $rrc; stderr: $(head -c 300 got.err)"
-  elif ! cmp -s ref.out got.out; then
-    fail "$tool $* (n=$n, chunk $chunk): output differs from $ref: $(diff ref.out got.out | head -6)"
-  else
-    pass "$tool $* (n=$n, chunk $chunk)"
-  fi
+  same "$tool $* (n=$n, chunk $chunk; reference $ref)" "$rrc" "$grc"
 }
 
 # same DESC RRC GRC: ref.out and got.out byte for byte, and the two statuses

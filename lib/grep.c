@@ -278,13 +278,11 @@ int pario_grep_files(const pario_grep_pattern *p, const pario_grep_opts *o, char
         MPI_Abort(comm, 1);
     /* -q: GNU grep exits at its first selected line and never opens the later
      * files, so their errors are not said (an earlier file's are) */
-    for (int i = 0, hit = 0; oo.silent && rank == 0 && i < n; i++) {
-        if (hit) {
-            pario_status ok = pario_ok();
-            pario_file_failures_set(errs, i, &ok);
+    for (int i = 0; oo.silent && rank == 0 && i < n; i++)
+        if (total[i] > 0) {
+            pario_file_failures_cut(errs, i);
+            break;
         }
-        hit |= total[i] > 0;
-    }
     pario_file_errors_free(&fe);
     free(stats);
     free(before);

@@ -69,6 +69,14 @@ int pario_file_failures_set(pario_file_failures *f, int file, const pario_status
     return 1;
 }
 
+void pario_file_failures_cut(pario_file_failures *f, int file)
+{
+    int keep = failure_at(f, file + 1);
+    for (int i = keep; i < f->n; i++)
+        free(f->v[i].msg);
+    f->n = keep;
+}
+
 void pario_file_failures_free(pario_file_failures *f)
 {
     for (int i = 0; i < f->n; i++)
@@ -90,7 +98,7 @@ void pario_file_errors_set(pario_file_errors *e, int file, const pario_status *s
 {
     if (pario_failed(st) && !pario_file_failures_get(&e->mine, file, NULL)) {
         if (!pario_file_failures_set(&e->mine, file, st))
-            MPI_Abort(MPI_COMM_WORLD, 1);   /* (as the per-file arrays: 520 bytes more) */
+            MPI_Abort(MPI_COMM_WORLD, 1);   /* (as for the per-file arrays: a message's bytes more) */
         pario_notice_send(&e->notice, file);   /* (not when its notice came: the others know already) */
     }
 }

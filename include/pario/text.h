@@ -109,6 +109,8 @@ typedef struct pario_file_failures {
 int pario_file_failures_get(const pario_file_failures *f, int file, pario_status *st);
 /* file's error becomes *st (a status that did not fail removes it); 0: out of memory */
 int pario_file_failures_set(pario_file_failures *f, int file, const pario_status *st);
+/* the errors of the files after file removed (all of them: file -1) */
+void pario_file_failures_cut(pario_file_failures *f, int file);
 void pario_file_failures_free(pario_file_failures *f);
 
 /* Lines this rank owns: newlines in [lo - 1, hi - 1), plus the first line for

@@ -455,6 +455,13 @@ check "... the zero-length name by its place" grep -qx 'pario-grep: error: -:2: 
 # operand besides it, wc's "extra operand" (exit 2, pario's usage status: GNU
 # wc exits 1 on every usage error)
 f0_ref wc --files0-from=no-such-list </dev/null
+# -q after a selected line drops the later files' errors at once (one at a
+# time, with 100,000 missing names after it, ran past 120 s: session 29)
+printf 'needle\n' > q_hit.txt
+"$PYTHON3" -c "open('q.list', 'wb').write(b'q_hit.txt\\0' + b''.join(b'gone/%06d\\0' % i for i in range(100000)))"
+TEST_TIMEOUT=60 mpirun 2 pario-grep -q needle --files0-from=q.list >got.out 2>got.err; rc=$?
+check "grep -q: a match then 100,000 missing names: exit $rc, nothing said ($(head -c 100 got.err))" \
+  test "$rc" = 0 -a ! -s got.err -a ! -s got.out
 # a list of 256 MiB less a byte is read (one name, too long for a path: its
 # error, exit 1, as GNU wc); one byte more is refused (the first was refused
 # as "256 MiB or more": session 29)

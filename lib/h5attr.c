@@ -95,43 +95,28 @@ int pario_h5attr_str(hid_t loc, const char *name, char *buf, size_t len)
     htri_t vl = ok ? H5Tis_variable_str(ft) : -1;
     size_t fsize = ok && vl == 0 ? H5Tget_size(ft) : 0;
     ok = ok && vl >= 0 && len > 0 && fsize < (1u << 20);
-    if (ok && vl) {
-        /* a variable-length string (h5py's for a Python str: an attribute
-         * set by hand, f.attrs['pario_run'] = '...'), read in the file's
-         * character set (HDF5 does not convert ASCII and UTF-8) and copied;
-         * longer than buf is refused as a long fixed-length one is */
+    if (ok) {
+        /* read whole in the file's character set (HDF5 does not convert ASCII
+         * and UTF-8), then held to buf by its text: a variable-length string
+         * (h5py's for a Python str, f.attrs['pario_run'] = '...'), or a
+         * fixed-length one read a byte wider than the file's (one padded with
+         * NULs to its full size, h5py's bytes, "darts" in 5 bytes, lost its
+         * last character to the terminator), whatever its type's size (a
+         * short text in h5py's attrs.create(..., dtype='S64') was refused) */
         hid_t mt = H5Tcopy(H5T_C_S1);
-        char *s = NULL;
-        ok = mt >= 0 && H5Tset_size(mt, H5T_VARIABLE) >= 0 && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0;
+        char *s = vl ? NULL : calloc(1, fsize + 1);
+        ok = mt >= 0 && (vl || s) && H5Tset_size(mt, vl ? H5T_VARIABLE : fsize + 1) >= 0 &&
+             H5Tset_cset(mt, H5Tget_cset(ft)) >= 0;
         if (ok)
-            H5E_BEGIN_TRY { ok = H5Aread(a, mt, &s) >= 0; } H5E_END_TRY;
+            H5E_BEGIN_TRY { ok = H5Aread(a, mt, vl ? (void *)&s : (void *)s) >= 0; } H5E_END_TRY;
         memset(buf, 0, len);
-        if (ok && s && strlen(s) >= len)
-            ok = 0;
-        else if (ok && s)
+        ok = ok && s && strlen(s) < len;
+        if (ok)
             memcpy(buf, s, strlen(s));
-        if (s)
+        if (vl && s)
             H5free_memory(s);
-        if (mt >= 0)
-            H5Tclose(mt);
-    } else if (ok) {
-        /* a byte more than the file's string: one padded with NULs to its full
-         * size (h5py's bytes, "darts" in 5 bytes) lost its last character to
-         * the terminator ("unknown method 'dart'") */
-        /* read whole, then held to buf: a short string in a wider type
-         * (h5py's attrs.create(..., dtype='S64')) was refused for its type's
-         * size, not its text's */
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        char *s = calloc(1, fsize + 1);
-        ok = s && mt >= 0 && H5Tset_size(mt, fsize + 1) >= 0 && H5Tset_cset(mt, H5Tget_cset(ft)) >= 0;
-        if (ok)
-            H5E_BEGIN_TRY { ok = H5Aread(a, mt, s) >= 0; } H5E_END_TRY;
-        memset(buf, 0, len);
-        if (ok && strlen(s) >= len)
-            ok = 0;
-        else if (ok)
-            memcpy(buf, s, strlen(s));
-        free(s);
+        else
+            free(s);
         if (mt >= 0)
             H5Tclose(mt);
     }

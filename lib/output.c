@@ -334,16 +334,25 @@ void pario_out_str(pario_out *o, const char *key, const char *v)
     end_item(o);
 }
 
-void pario_out_u64(pario_out *o, const char *key, uint64_t v)
+/* v's decimal digits into buf (at least 20 bytes, no NUL); their count. By
+ * hand: a histogram's counts are millions of them (fprintf's parsing of its
+ * format was a tenth of a 16,777,216-bin histogram's output). */
+static size_t u64_text(char *buf, uint64_t v)
 {
-    begin_item(o, key);
-    /* by hand: a histogram's counts are millions of them (fprintf's parsing
-     * of its format was a tenth of a 16,777,216-bin histogram's output) */
-    char buf[24], *p = buf + sizeof buf;
+    char d[20], *p = d + sizeof d;
     do
         *--p = (char)('0' + v % 10);
     while (v /= 10);
-    fwrite(p, 1, (size_t)(buf + sizeof buf - p), o->f);
+    size_t n = (size_t)(d + sizeof d - p);
+    memcpy(buf, p, n);
+    return n;
+}
+
+void pario_out_u64(pario_out *o, const char *key, uint64_t v)
+{
+    begin_item(o, key);
+    char buf[20];
+    fwrite(buf, 1, u64_text(buf, v), o->f);
     end_item(o);
 }
 
@@ -404,17 +413,7 @@ static void out_array(pario_out *o, const char *key, const double *f, const uint
             memcpy(block + used, sep, seplen);
             used += seplen;
         }
-        if (f) {
-            used += f64_text(o->fmt, block + used, f[i]);
-        } else {
-            char d[24], *p = d + sizeof d;
-            uint64_t v = u[i];
-            do
-                *--p = (char)('0' + v % 10);
-            while (v /= 10);
-            memcpy(block + used, p, (size_t)(d + sizeof d - p));
-            used += (size_t)(d + sizeof d - p);
-        }
+        used += f ? f64_text(o->fmt, block + used, f[i]) : u64_text(block + used, u[i]);
     }
     fwrite(block, 1, used, o->f);
     pario_out_end(o);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Memory flat in the number of ranks: with a 64 MiB chunk, every distribution runs
-# at 8 ranks, and one of each kind at 16, under the address-space limit (ulimit -v) that a 4-rank run fits
+# at 8 ranks, and at 16 a strided and a subarray count and a convert, under the address-space limit (ulimit -v) that a 4-rank run fits
 # in, though P x chunk (512 MiB at 8 ranks) is more than that limit: buffers follow
 # what a rank holds per step, not P x chunk. Results are checked against numpy
 # (tests/mpi/reference.py, tests/mpi/views_ref.py): counts per rank, scattered

@@ -370,13 +370,20 @@ static size_t f64_text(int fmt, char *buf, double v)
         snprintf(buf, 48, "-0.0"); /* "-0" reads back as the integer 0, without its sign */
     else if (isfinite(v)) {
         pario_fmt_double(buf, 48, v);
-        /* YAML 1.1 (PyYAML) reads a float only with a '.': 2e-05 was the string
-         * "2e-05" there; 2.0e-05 is a float for every reader */
-        char *e = fmt == PARIO_FMT_YAML ? strchr(buf, 'e') : NULL;
-        if (e && !strchr(buf, '.')) {
-            memmove(e + 2, e, strlen(e) + 1);
-            e[0] = '.';
-            e[1] = '0';
+        /* A float keeps a '.' where the reader types its numbers: 21 is an
+         * integer to Python's json and to YAML, 21.0 a float (json.dumps and
+         * numpy write it so); YAML 1.1 (PyYAML) reads a float only with a '.':
+         * 2e-05 was the string "2e-05" there, 2.0e-05 is a float for every
+         * reader. JSON's 2e-05 is already a float. */
+        if (fmt != PARIO_FMT_TEXT && !strchr(buf, '.')) {
+            char *e = strchr(buf, 'e');
+            if (!e)
+                strcat(buf, ".0");
+            else if (fmt == PARIO_FMT_YAML) {
+                memmove(e + 2, e, strlen(e) + 1);
+                e[0] = '.';
+                e[1] = '0';
+            }
         }
     } else if (fmt == PARIO_FMT_JSON) /* JSON has no NaN or infinity; null means "no value" */
         snprintf(buf, 48, "%s", isnan(v) ? "\"nan\"" : v > 0 ? "\"inf\"" : "\"-inf\"");

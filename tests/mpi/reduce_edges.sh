@@ -290,5 +290,27 @@ for fn in ('lan.h5', 'lanj.h5'):
 f = h5py.File('lov.h5', 'r')
 assert list(f['sum_missing'][:]) == [1, 0, 0] and f.attrs['sum_overflow'] == 1
 assert f['sum'][1:].tolist() == [int(x) for x in o[:, 1:].sum(axis=0)]"
+# JSON and YAML keep each number's type: a float result with an integral value
+# is 21.0, not 21 (Python's json and PyYAML read 21 as an int; json.dumps and
+# numpy write 21.0); integer data's sums and every count stay integers
+"$PYTHON3" -c "import numpy as np; np.arange(7, dtype='f8').tofile('ity.bin'); np.arange(7, dtype='i4').tofile('ityi.bin')" || exit 99
+printf 'dtype: float64\n' > ity.bin.yaml; printf 'dtype: int32\n' > ityi.bin.yaml
+for f in json yaml; do
+  mpirun 2 pario-reduce --op sum,min,max,mean,std,hist --bins 2 --format $f ity.bin > ity.$f 2>&1 || fail "reduce ity.bin --format $f"
+  mpirun 3 pario-reduce --op sum,min,max --format $f ityi.bin > ityi.$f 2>&1 || fail "reduce ityi.bin --format $f"
+done
+check "JSON and YAML: integral float results read back as floats, integer ones as ints (as numpy's types)" "$PYTHON3" -c "
+import json, yaml, numpy as np
+x = np.arange(7, dtype='f8')
+for load in (json.load, yaml.safe_load):
+    ext = 'json' if load is json.load else 'yaml'
+    d = load(open('ity.' + ext)); i = load(open('ityi.' + ext))
+    want = {'sum': x.sum(), 'min': x.min(), 'max': x.max(), 'mean': x.mean(), 'std': x.std()}
+    for k, v in want.items():
+        assert type(d[k]) is float and d[k] == v, (ext, k, d[k])
+    assert all(type(e) is float for e in d['hist']['edges']) and d['hist']['edges'] == [0.0, 3.0, 6.0], (ext, d['hist'])
+    assert all(type(c) is int for c in d['hist']['counts']) and type(d['elements']) is int and type(d['argmax']) is int, ext
+    for k in ('sum', 'min', 'max'):
+        assert type(i[k]) is int and i[k] == int(getattr(x.astype('i4'), k)()), (ext, k, i[k])"
 run_deferred "$REFPY"
 finish

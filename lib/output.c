@@ -276,7 +276,7 @@ static void json_string(FILE *f, const char *text, int yaml)
 #define YAML_IMPLICIT_KEY 160
 static void put_key(pario_out *o, const char *key, int nested)
 {
-    const char *sep = nested ? ":\n" : ": ";
+    const char *sep = nested ? ":" : ": ";
     size_t n = key ? strlen(key) : 0;
     if (o->fmt != PARIO_FMT_YAML && n && (key[0] == ' ' || key[0] == '\t' || key[n - 1] == ' ' || key[n - 1] == '\t')) {
         /* text: a key's leading or trailing space quoted, as the shell would
@@ -295,9 +295,20 @@ static void put_key(pario_out *o, const char *key, int nested)
     fputs(sep, o->f);
 }
 
+/* A mapping's "key:" ends its line once it has an item; an empty one is
+ * "key: {}" (a bare "key:" reads back as null). */
+static void close_key(pario_out *o, const char *empty)
+{
+    if (o->open_key) {
+        fputs(empty, o->f);
+        o->open_key = 0;
+    }
+}
+
 /* Write the separator and key before a value. */
 static void begin_item(pario_out *o, const char *key)
 {
+    close_key(o, "\n");
     int d = o->depth;
     if (o->fmt == PARIO_FMT_JSON) {
         if (o->count[d]++)
@@ -445,6 +456,7 @@ void pario_out_null(pario_out *o, const char *key)
 
 static void open_nested(pario_out *o, const char *key, int array)
 {
+    close_key(o, "\n");
     if (o->fmt == PARIO_FMT_JSON) {
         begin_item(o, key);
         fputc(array ? '[' : '{', o->f);
@@ -455,6 +467,7 @@ static void open_nested(pario_out *o, const char *key, int array)
         o->count[o->depth]++;
         indent(o);
         put_key(o, key, 1);
+        o->open_key = 1;
     }
     if (o->depth + 1 < PARIO_OUT_DEPTH)
         o->depth++;
@@ -472,7 +485,9 @@ void pario_out_end(pario_out *o)
         o->depth--;
     if (o->fmt == PARIO_FMT_JSON)
         fputc(array ? ']' : '}', o->f);
-    else if (array) {
+    else if (!array)
+        close_key(o, o->fmt == PARIO_FMT_YAML ? " {}\n" : "\n");
+    else {
         fputc(']', o->f);
         fputc('\n', o->f);
     }

@@ -21,6 +21,7 @@ typedef struct pario_out {
     int depth;
     int count[PARIO_OUT_DEPTH];    /* items written at each depth */
     int is_array[PARIO_OUT_DEPTH];
+    int open_key;                  /* YAML/text: a mapping's "key:" waits for its first item */
 } pario_out;
 
 void pario_out_open(pario_out *o, FILE *f, int fmt);

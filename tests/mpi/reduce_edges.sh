@@ -312,5 +312,15 @@ for load in (json.load, yaml.safe_load):
     assert all(type(c) is int for c in d['hist']['counts']) and type(d['elements']) is int and type(d['argmax']) is int, ext
     for k in ('sum', 'min', 'max'):
         assert type(i[k]) is int and i[k] == int(getattr(x.astype('i4'), k)()), (ext, k, i[k])"
+# an empty mapping is {} in YAML as in JSON (a bare "counts:" read back as
+# None): the per-row histograms of a 0 x 3 dataset
+"$PYTHON3" -c "import numpy as np; np.save('e2d.npy', np.zeros((0, 3)))" || exit 99
+for f in json yaml; do
+  mpirun 2 pario-reduce -q --op hist,sum --axis 1 --format $f e2d.npy > e2d.$f 2>&1 || fail "reduce e2d.npy --format $f"
+done
+check "an empty per-lane histogram is an empty mapping in JSON and YAML, as numpy's 0 rows give" "$PYTHON3" -c "
+import json, yaml, numpy as np
+for d in (json.load(open('e2d.json')), yaml.safe_load(open('e2d.yaml'))):
+    assert d['hist']['counts'] == {} and d['sum'] == np.zeros((0, 3)).sum(axis=1).tolist() and d['elements'] == 0, d"
 run_deferred "$REFPY"
 finish

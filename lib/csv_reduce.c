@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "csv_internal.h"
+#include "reduce_internal.h"
 #include "fault.h"
 #include "pario/reduce_kernels.h"
 #include "slow.h"
@@ -191,10 +192,10 @@ static pario_status hist_range(struct csv_pass *p, const char *path, const pario
         *hi = range[1];
     if (!isfinite(*lo) || !isfinite(*hi))
         return pario_error(PARIO_ERR_RUNTIME,
-                           "hist: the column's range [%g, %g] is not finite (give --min and --max%s)", *lo, *hi,
-                           isnan(*lo) || isnan(*hi) ? ", or --skip-nan" : "");
+                           "%s: hist: the column's range [%g, %g] is not finite (give --min and --max%s)", path, *lo,
+                           *hi, isnan(*lo) || isnan(*hi) ? ", or --skip-nan" : "");
     if (*lo > *hi)
-        return pario_error(PARIO_ERR_USAGE, "hist: range [%g, %g]: min is greater than max", *lo, *hi);
+        return pario_error(PARIO_ERR_USAGE, "%s: hist: range [%g, %g]: min is greater than max", path, *lo, *hi);
     return pario_ok();
 }
 
@@ -243,7 +244,7 @@ static pario_status reduce_csv(const char *path, const pario_csv_opts *o, const 
         double lo, hi;
         st = hist_range(&p, path, o, io, stats, comm, &lo, &hi);
         if (!pario_failed(&st))
-            st = pario_hist_init(&res->hist, spec->bins, lo, hi);
+            st = pario_reduce_named(pario_hist_init(&res->hist, spec->bins, lo, hi), path);
         if (pario_agree(&st, comm))
             return st;
     }

@@ -193,7 +193,9 @@ static pario_status hist_range(struct pass *p, const pario_io_opts *io, pario_pr
         return st;
     res->passes++;
     pario_acc_reduce(res->acc, 1, comm);
-    st = pario_reduce_hist_bounds(s, res, comm, lo, hi);
+    char label[PARIO_PATH_MAX + 1024];
+    st = pario_reduce_named(pario_reduce_hist_bounds(s, res, comm, lo, hi),
+                            pario_dataset_label(p->ds, label, sizeof label));
     res->acc[0] = keep;
     return st;
 }
@@ -209,6 +211,18 @@ void pario_reduce_data_range(const pario_reduce_spec *s, const pario_reduce_resu
         range[0] = f ? l.min.f : u ? (double)l.min.u : (double)l.min.i;
         range[1] = f ? l.max.f : u ? (double)l.max.u : (double)l.max.i;
     }
+}
+
+pario_status pario_reduce_named(pario_status st, const char *path)
+{
+    if (!pario_failed(&st))
+        return st;
+    char m[PARIO_MSG_MAX];
+    memcpy(m, st.msg, sizeof m);
+    pario_status named = pario_error(st.code, "%s: %s", path, m);
+    named.rank = st.rank;
+    named.local = st.local;
+    return named;
 }
 
 pario_status pario_reduce_hist_range_check(const pario_reduce_spec *s, const double range[2], double *lo, double *hi)
@@ -437,10 +451,13 @@ pario_status pario_reduce_dataset(const pario_dataset *ds, const pario_view *vie
         if (progress && !(spec->have_lo && spec->have_hi))
             pario_progress_passes(progress, 2); /* hist_range reads the data once more first */
         st = hist_range(&p, io, progress, comm, &lo, &hi);
-        if (!pario_failed(&st))
+        if (!pario_failed(&st)) {
             st = pario_hist_init(&res->hist, spec->bins, lo, hi);
-        if (!pario_failed(&st))
-            st = pario_hist_for_dtype(&res->hist, ds->dtype, spec);
+            if (!pario_failed(&st))
+                st = pario_hist_for_dtype(&res->hist, ds->dtype, spec);
+            char label[PARIO_PATH_MAX + 1024];
+            st = pario_reduce_named(st, pario_dataset_label(ds, label, sizeof label));
+        }
         if (pario_agree(&st, comm))
             return st;
     }

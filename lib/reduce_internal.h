@@ -29,6 +29,9 @@ pario_status pario_reduce_hist_bounds(const pario_reduce_spec *s, const pario_re
 /* Local (rank 0, after the merge): the data's [min, max] from acc[0] ([0, 1] when
  * there is no value). */
 void pario_reduce_data_range(const pario_reduce_spec *s, const pario_reduce_result *res, double range[2]);
+/* Local: st (if failed) with its message after "path: ", as every data
+ * error names its file. */
+pario_status pario_reduce_named(pario_status st, const char *path);
 /* Local: the histogram's range from --min/--max or the data's range, checked. */
 pario_status pario_reduce_hist_range_check(const pario_reduce_spec *s, const double range[2], double *lo, double *hi);
 

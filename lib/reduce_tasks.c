@@ -123,11 +123,8 @@ static pario_status hist_ranges(const pario_dataset *ds, size_t n, const pario_r
             s = pario_hist_init(&res[i].hist, spec->bins, lo, hi);
         if (!pario_failed(&s))
             s = pario_hist_for_dtype(&res[i].hist, ds[i].dtype, spec);
-        if (pario_failed(&s)) {
-            char m[PARIO_MSG_MAX];
-            memcpy(m, s.msg, sizeof m);
-            st[i] = pario_error(s.code, "%s: %s", ds[i].path, m);
-        }
+        if (pario_failed(&s))
+            st[i] = pario_reduce_named(s, ds[i].path);
     }
     free(range);
     return pario_ok();

@@ -104,17 +104,29 @@ run 3 empty3.json iempty.bin --op $ALL,count=1 --bins 4
 run 2 allnan.p.json allnan.bin --op $ALL --min 0 --max 1
 run 2 allnan.s.json allnan.bin --op $ALL --skip-nan
 run 3 allnan32.s.json allnan32.bin --op $ALL --skip-nan --dist cyclic
-expect_error 2 1 'pario-reduce: error: hist: the data.s range \[nan, nan\] is not finite' pario-reduce --op hist allnan.bin
+expect_error 2 1 '^pario-reduce: error: allnan.bin: hist: the data.s range \[nan, nan\] is not finite' pario-reduce --op hist allnan.bin
 # ranges no histogram of finite bins can cut (numpy fails on each): refused, not
 # a histogram with every count 0 or NaN edges (exit 0 before session 12)
 printf 'dtype: float64\nshape: [2]\n' > h17.bin.yaml; printf 'dtype: int64\nshape: [3]\n' > hmax.bin.yaml
 printf 'dtype: float64\nshape: [3]\n' > hwide.bin.yaml
-expect_error 2 1 'pario-reduce: error: histogram range \[1e\+17, 1e\+17\] \(its bounds as float64.*\) cannot be cut into 4 finite-sized bins' \
+expect_error 2 1 '^pario-reduce: error: h17.bin: histogram range \[1e\+17, 1e\+17\] \(its bounds as float64.*\) cannot be cut into 4 finite-sized bins' \
   pario-reduce --op hist --bins 4 h17.bin
-expect_error 3 1 'pario-reduce: error: histogram range \[9.2233720368547758e\+18, 9.2233720368547758e\+18\] \(its bounds as float64.*\) cannot be cut' \
+expect_error 3 1 '^pario-reduce: error: hmax.bin: histogram range \[9.2233720368547758e\+18, 9.2233720368547758e\+18\] \(its bounds as float64.*\) cannot be cut' \
   pario-reduce --op hist --bins 4 hmax.bin
-expect_error 1 1 'pario-reduce: error: histogram range \[-1e\+308, 1e\+308\] \(its bounds as float64.*\) cannot be cut into 4 finite-sized bins' \
+expect_error 1 1 '^pario-reduce: error: hwide.bin: histogram range \[-1e\+308, 1e\+308\] \(its bounds as float64.*\) cannot be cut into 4 finite-sized bins' \
   pario-reduce --op hist --bins 4 hwide.bin
+# a range that is not finite names the file, at either schedule, per lane and
+# for a CSV column (the default schedule's line named none)
+"$PYTHON3" -c "import numpy as np; np.save('nanx.npy', np.array([1.0, np.nan, 3.0])); np.save('infx.npy', np.array([[1.0, np.inf], [2, 3]]))" || exit 99
+printf 'a\n1\nnan\n' > nanx.csv
+for sched in static dynamic; do
+  expect_error 2 1 "^pario-reduce: error: nanx.npy: hist: the data's range \\[nan, nan\\] is not finite \\(give --min and --max, or --skip-nan\\)\$" \
+    pario-reduce --op hist --schedule $sched nanx.npy
+done
+expect_error 3 1 "^pario-reduce: error: infx.npy: hist: the data's range \\[1, inf\\] is not finite \\(give --min and --max\\)\$" \
+  pario-reduce --op hist --axis 0 infx.npy
+expect_error 2 1 "^pario-reduce: error: nanx.csv: hist: the column's range \\[nan, nan\\] is not finite" \
+  pario-reduce --op hist --column a nanx.csv
 mpirun 2 pario-reduce --op hist --bins 4 --min 0 --max 2e17 --format json h17.bin > h17.json
 defer "the same data with a range given: numpy's counts" hist-numpy h17.json h17.bin 4 0 2e17
 
@@ -226,7 +238,7 @@ while IFS='|' read -r name bins lo hi want; do
 done < nearcases
 # float32 edges that meet: refused (every count was 0, exit 0; numpy's own
 # arithmetic put all of them in bin 1)
-expect_error 2 1 '^pario-reduce: error: histogram range \[1000000000, 1000000001\] cannot be cut into 7 finite-sized bins of float32 \(the data.s type; its edges meet at 1e\+09\)' \
+expect_error 2 1 '^pario-reduce: error: meet.bin: histogram range \[1000000000, 1000000001\] cannot be cut into 7 finite-sized bins of float32 \(the data.s type; its edges meet at 1e\+09\)' \
   pario-reduce --op hist --bins 7 --min 1e9 --max 1000000001 meet.bin
 # subnormal results as the shortest text that reads back, as Python's repr
 # (-1e-310 was printed -9.99999999999997e-311)
@@ -261,7 +273,7 @@ done
 # range printed is the one the edges have
 "$PYTHON3" -c "import numpy as np; np.array([2**53 + 1, 2**53, 2**53 + 2], dtype=np.int64).tofile('b53.bin')" || exit 99
 printf 'dtype: int64\n' > b53.bin.yaml
-expect_error 1 1 "^pario-reduce: error: histogram range \\[9007199254740992, 9007199254740992\\] \\(its bounds as float64, the edges' type, as numpy's: integers beyond 2\\^53 round\\) cannot be cut into 2 finite-sized bins: give --min and --max \(a job's min and max\) further apart, or fewer --bins \(bins\)\$" \
+expect_error 1 1 "^pario-reduce: error: b53.bin: histogram range \\[9007199254740992, 9007199254740992\\] \\(its bounds as float64, the edges' type, as numpy's: integers beyond 2\\^53 round\\) cannot be cut into 2 finite-sized bins: give --min and --max \(a job's min and max\) further apart, or fewer --bins \(bins\)\$" \
   pario-reduce --op hist --bins 2 --min 9007199254740992 --max 9007199254740993 b53.bin
 # per-lane HDF5 results keep the lanes that have a value when one has none (an
 # all-NaN column skipped, an int64 column whose sum overflows): the others

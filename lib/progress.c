@@ -38,6 +38,7 @@ void pario_progress_start(pario_progress *p, const char *tool, const char *verb,
     p->forced = force;
     p->done = 0;
     p->unit = NULL;
+    p->global = 0;
     p->interval = 1.0;
     const char *e = getenv("PARIO_PROGRESS_INTERVAL");
     char *end;
@@ -70,8 +71,8 @@ static void print_line(pario_progress *p, double now)
         char d[32], r[32];
         pario_fmt_bytes(d, sizeof d, (double)done);
         pario_fmt_bytes(r, sizeof r, rate);
-        fprintf(stderr, "\r%s: %s %3.0f%% (rank 0: %s, %s/s, %.0f s left)   ", p->tool, p->verb, 100 * frac, d, r,
-                eta);
+        fprintf(stderr, "\r%s: %s %3.0f%% (%s: %s, %s/s, %.0f s left)   ", p->tool, p->verb, 100 * frac,
+                p->global ? "all ranks" : "rank 0", d, r, eta);
     }
     fflush(stderr);
     p->printed = 1;
@@ -91,8 +92,11 @@ void pario_progress_update(pario_progress *p, uint64_t done)
 
 void pario_progress_finish(pario_progress *p)
 {
-    if (p->enabled && p->forced && !p->printed)
-        print_line(p, pario_now()); /* asked for: one line even for a short run */
+    /* the line ends at the work's end: asked for, one line even for a short
+     * run; a line already shown is brought to its final count (a last update
+     * within the interval was not drawn) */
+    if (p->enabled && (p->forced || p->printed))
+        print_line(p, pario_now());
     if (p->enabled && p->printed) {
         fputc('\n', stderr);
         fflush(stderr);

@@ -142,6 +142,8 @@ static pario_status run_passes(struct reduce_ctx *cp, size_t n, const pario_task
     pario_status gst = pario_ok();
     if ((spec->ops & PARIO_OP_HIST) && !(spec->have_lo && spec->have_hi)) {
         /* each input's range first (as numpy.histogram without range=) */
+        if (o->progress)
+            pario_progress_passes(o->progress, 2);
         c.minmax_only = 1;
         gst = pario_tasks_run(ds, n, st, o, reduce_fn, &c, comm);
         if (!pario_failed(&gst))

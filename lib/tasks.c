@@ -323,12 +323,29 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
         }
         gst = pario_pool_create(&pool, first[n], o->schedule, comm);
     }
+    pario_progress *prog = o->progress;
+    uint64_t *bytes_before = NULL; /* each input's first byte in the run's sum of sizes */
+    if (pool && prog && prog->enabled) {
+        bytes_before = malloc(sizeof(uint64_t) * (n + 1));
+        if (bytes_before) {
+            bytes_before[0] = 0;
+            for (size_t i = 0; i < n; i++)
+                bytes_before[i + 1] = bytes_before[i] +
+                                      (pario_failed(&st[i]) ? 0 : ds[i].nelems * pario_dtype_size(ds[i].dtype));
+            prog->global = 1;
+        }
+    }
+    const uint64_t base = prog ? prog->done : 0; /* an earlier pass's bytes */
     if (pool) {
         const size_t n_chunk_max = chunk;
         struct reading r = { .fh = MPI_FILE_NULL };
         uint64_t t;
         while (pario_pool_next(pool, &t)) {
             size_t i = input_of(first, n, t);
+            if (bytes_before) { /* rank 0: the tasks before t are everyone's, handed out */
+                uint64_t b = bytes_before[i] + (t - first[i]) * per[i] * pario_dtype_size(ds[i].dtype);
+                pario_progress_update(prog, base + (b < bytes_before[i + 1] ? b : bytes_before[i + 1]));
+            }
             if (pario_failed(&st[i]))
                 continue; /* this rank saw the input fail: its other tasks are skipped */
             const pario_dataset *d = &ds[i];
@@ -362,12 +379,15 @@ pario_status pario_tasks_run(const pario_dataset *ds, size_t n, pario_status *st
             }
         }
         reading_close(&r, st, pool, o->keep_going);
+        if (bytes_before)
+            pario_progress_update(prog, base + bytes_before[n]);
         if (o->stats)
             pario_pool_free_into(pool, o->stats);
         else
             pario_pool_free(pool, o->stats_tool);
         agree_inputs(st, n, comm);
     }
+    free(bytes_before);
     free(first);
     free(per);
     free(buf);

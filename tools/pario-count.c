@@ -169,10 +169,12 @@ int main(int argc, char **argv)
     if (!pario_failed(&st)) {
         pario_progress prog;
         pario_count_result res;
-        pario_progress_start(&prog, tool.name, "counting", view.local_count * view.esize, c.progress, c.quiet,
-                             MPI_COMM_WORLD);
+        /* a dynamic schedule's line counts the bytes handed out to all ranks */
+        uint64_t total = o.schedule == PARIO_SCHEDULE_DYNAMIC ? ds.nelems * pario_dtype_size(ds.dtype)
+                                                              : view.local_count * view.esize;
+        pario_progress_start(&prog, tool.name, "counting", total, c.progress, c.quiet, MPI_COMM_WORLD);
         if (o.schedule == PARIO_SCHEDULE_DYNAMIC) {
-            pario_task_opts to = { o.schedule, 0, 0, &c.io, c.stats ? tool.name : NULL, NULL };
+            pario_task_opts to = { o.schedule, 0, 0, &c.io, c.stats ? tool.name : NULL, NULL, &prog };
             st = pario_count_tasks(&ds, &o.q, &to, o.per_rank, &res, MPI_COMM_WORLD);
         } else {
             st = pario_count_dataset(&ds, &view, &o.q, &c.io, o.per_rank, &prog, &res, MPI_COMM_WORLD);

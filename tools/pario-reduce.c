@@ -179,10 +179,12 @@ int main(int argc, char **argv)
     if (!pario_failed(&st)) {
         pario_progress prog;
         pario_reduce_result res;
-        pario_progress_start(&prog, tool.name, "reducing", view.local_count * view.esize, c.progress, c.quiet,
-                             MPI_COMM_WORLD);
+        /* a dynamic schedule's line counts the bytes handed out to all ranks */
+        uint64_t total = o.schedule == PARIO_SCHEDULE_DYNAMIC ? ds.nelems * pario_dtype_size(ds.dtype)
+                                                              : view.local_count * view.esize;
+        pario_progress_start(&prog, tool.name, "reducing", total, c.progress, c.quiet, MPI_COMM_WORLD);
         if (o.schedule == PARIO_SCHEDULE_DYNAMIC) {
-            pario_task_opts to = { o.schedule, 0, 0, &c.io, c.stats ? tool.name : NULL, NULL };
+            pario_task_opts to = { o.schedule, 0, 0, &c.io, c.stats ? tool.name : NULL, NULL, &prog };
             pario_status ist = pario_ok();
             pario_inputs_outcome out;
             st = pario_reduce_inputs(&ds, 1, &o.spec, &to, &res, &ist, &out, MPI_COMM_WORLD);

@@ -409,7 +409,7 @@ static pario_status run_many(pario_common *c, const struct run_opts *o, pario_jo
         pario_agree(&st, comm);
     }
     pario_task_opts to = { o->schedule_given ? o->schedule : (pario_schedule)job->schedule, keep_going, 0, &c->io,
-                           NULL, c->stats ? &stats : NULL };
+                           NULL, c->stats ? &stats : NULL, NULL };
     for (size_t first = 0; first < n && !pario_failed(&st); first += w) {
         size_t k = n - first < w ? n - first : w;
         memset(ds, 0, k * sizeof *ds);
@@ -563,13 +563,15 @@ int main(int argc, char **argv)
     if (!pario_failed(&st)) {
         pario_progress prog;
         pario_reduce_result res;
-        pario_progress_start(&prog, tool.name, "reducing", view.local_count * view.esize, c.progress, c.quiet,
-                             MPI_COMM_WORLD);
         pario_schedule sched = o.schedule_given ? o.schedule : (pario_schedule)job->schedule;
+        /* a dynamic schedule's line counts the bytes handed out to all ranks */
+        uint64_t total = sched == PARIO_SCHEDULE_DYNAMIC && !csv.active ? ds.nelems * pario_dtype_size(ds.dtype)
+                                                                        : view.local_count * view.esize;
+        pario_progress_start(&prog, tool.name, "reducing", total, c.progress, c.quiet, MPI_COMM_WORLD);
         if (csv.active) {
             st = pario_reduce_csv(job->data, &csv, &job->spec, &c.io, &prog, &res, &cs, MPI_COMM_WORLD);
         } else if (sched == PARIO_SCHEDULE_DYNAMIC) {
-            pario_task_opts to = { sched, 0, 0, &c.io, c.stats ? tool.name : NULL, NULL };
+            pario_task_opts to = { sched, 0, 0, &c.io, c.stats ? tool.name : NULL, NULL, &prog };
             pario_status ist = pario_ok();
             pario_inputs_outcome io;
             st = pario_reduce_inputs(&ds, 1, &job->spec, &to, &res, &ist, &io, MPI_COMM_WORLD);

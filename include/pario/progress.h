@@ -20,6 +20,7 @@ typedef struct pario_progress {
     int forced;             /* --progress: a short run still ends with one line */
     uint64_t done;          /* the last update's count */
     const char *unit;       /* NULL: bytes; else what is counted ("rounds") */
+    int global;             /* done counts every rank's work (tasks handed out), not rank 0's */
 } pario_progress;
 
 /* force: --progress; quiet: --quiet. Shows nothing for the first two seconds, then

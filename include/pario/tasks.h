@@ -16,6 +16,7 @@
 #include "pario/io.h"
 #include "pario/output.h"
 #include "pario/pool.h"
+#include "pario/progress.h"
 #include "pario/reduce.h"
 #include "pario/status.h"
 
@@ -30,6 +31,8 @@ typedef struct pario_task_opts {
     const pario_io_opts *io;   /* chunk (the read buffer), hints */
     const char *stats_tool;    /* --stats: rank 0 prints tasks and waits per rank (NULL: no) */
     pario_pool_stats *stats;   /* else non-NULL: each pool's numbers added here, printed by the caller */
+    pario_progress *progress;  /* non-NULL: the bytes handed out to all ranks so far (started with the
+                                * inputs' whole size, times the passes) */
 } pario_task_opts;
 
 /* A run's inputs, in order. */

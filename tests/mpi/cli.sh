@@ -193,6 +193,20 @@ import json, sys, numpy as np
 a = np.fromfile("p.bin", dtype="i1")
 d = json.load(open("p.out"))
 sys.exit(0 if d["count"] == int((a == 3).sum()) else 1)' && pass "--progress: count right" || fail "--progress: wrong count"
+# --schedule dynamic: the line counts the bytes handed out to all ranks, and
+# ends at 100% of the data (times the passes: hist without --min/--max reads it
+# twice); it stayed at 0% and 0 B. The last line is the end's, not the last
+# one drawn in the interval.
+for n in 2 3; do
+  PARIO_PROGRESS_INTERVAL=0 run $n pd.out pd.err pario-count --progress --schedule dynamic --chunk 64K --value 3 p.bin ||
+    fail "--progress --schedule dynamic (n=$n): exit status"
+  check "--progress --schedule dynamic (n=$n): the last line is 100% of the file's 6 MiB, all ranks'" sh -c \
+    "tr '\\r' '\\n' < pd.err | grep . | tail -n 1 | grep -Eq '^pario-count: counting 100% \\(all ranks: 6.00 MiB, '"
+  PARIO_PROGRESS_INTERVAL=0 run $n pr.out pr.err pario-reduce --progress --schedule dynamic --chunk 64K --op sum,hist p.bin ||
+    fail "--progress --schedule dynamic reduce (n=$n): exit status"
+  check "--progress --schedule dynamic (n=$n): a histogram's two passes end at 100% of 12 MiB, half way after the first" sh -c \
+    "tr '\\r' '\\n' < pr.err | grep . > pr.lines && tail -n 1 pr.lines | grep -Eq '^pario-reduce: reducing 100% \\(all ranks: 12.00 MiB, ' && grep -Eq '^pario-reduce: reducing  50% \\(all ranks: 6.00 MiB, ' pr.lines"
+done
 # without a terminal and without --progress: no progress line
 run 2 np.out np.err pario-count --chunk 64 --value 3 p.bin
 check "no --progress, not a terminal: stderr empty" test ! -s np.err

@@ -11,10 +11,12 @@ void pario_svg_text(FILE *out, const char *s)
         else if (*u == '>') fputs("&gt;", out);
         else if (*u == '&') fputs("&amp;", out);
         else if (*u == '"') fputs("&quot;", out);
-        else if (*u >= 0x20 && *u < 0x80) fputc(*u, out);
+        else if (*u >= 0x20 && *u < 0x7F) fputc(*u, out);
         else if (*u >= 0x80 && (n = pario_utf8_seq(u, &cp)) > 0) {
-            /* XML 1.0's Char excludes U+FFFE and U+FFFF too (an expat error) */
-            if (cp == 0xFFFE || cp == 0xFFFF)
+            /* XML 1.0's Char excludes U+FFFE and U+FFFF too (an expat error);
+             * the C1 controls (U+0080-U+009F, NEL among them) are control
+             * bytes as DEL is (doc/options.md), drawn as U+FFFD */
+            if (cp == 0xFFFE || cp == 0xFFFF || (cp >= 0x80 && cp <= 0x9F))
                 fputs("&#xFFFD;", out);
             else
                 fwrite(u, 1, (size_t)n, out);

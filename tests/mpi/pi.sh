@@ -338,6 +338,9 @@ defer "pario-plot --title with control bytes: well-formed XML, the rest kept" \
 # ... and U+FFFE and U+FFFF, well-formed UTF-8 that XML 1.0 excludes (kept: expat refused the SVG)
 mpirun 1 pario-plot p.h5 --out t2.svg --title "$(printf 'x\357\277\276y\357\277\277z')"
 defer "pario-plot --title with U+FFFE and U+FFFF: well-formed XML" svg-title t2.svg "'x\ufffdy\ufffdz'"
+# ... and DEL and a C1 control (NEL, U+0085): control bytes, drawn as U+FFFD (kept raw)
+mpirun 1 pario-plot p.h5 --out t3.svg --title "$(printf 'a\177b\302\205c\302\240d')"
+defer "pario-plot --title with DEL and NEL: each U+FFFD, a no-break space kept" svg-title t3.svg "'a\ufffdb\ufffdc\u00a0d'"
 expect_error 1 2 'pario-plot: error: --out FILE.svg is required' pario-plot p.h5
 expect_error 1 1 'pario-plot: error: foreign.txt: not an HDF5 file' pario-plot foreign.txt --out x.svg
 check "pario-plot: no SVG on error" test ! -e x.svg

@@ -1,4 +1,5 @@
 #include "config.h"
+#include <ctype.h>
 #include <errno.h>
 #include <fenv.h>
 #include <math.h>
@@ -76,6 +77,8 @@ pario_status pario_count_query_set(pario_count_query *q, pario_count_mode mode, 
  * the current rounding mode. */
 static int bound_up(const char *text, double *out)
 {
+    if (isspace((unsigned char)text[0]))
+        return 0; /* strtod would skip it; '16 ' is refused too */
     char *end;
     int mode = fegetround();
     fesetround(FE_UPWARD);

@@ -15,9 +15,7 @@ static __int128 push(__int128 v, int base, int digit)
 
 int pario_decimal_ceil(const char *text, __int128 *out, int *integral)
 {
-    const char *p = text;
-    while (*p == ' ')
-        p++;
+    const char *p = text; /* no white space: ' 16' is not a number, as '16 ' is not */
     int neg = 0;
     if (*p == '+' || *p == '-')
         neg = *p++ == '-';

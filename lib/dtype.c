@@ -1,4 +1,5 @@
 #include "config.h"
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -102,6 +103,10 @@ pario_status pario_scalar_parse(const char *text, pario_dtype t, pario_scalar *o
 {
     memset(out, 0, sizeof *out);
     *in_range = 1;
+    /* strtod and strtoll skip leading white space, and a trailing one is
+     * refused: ' 16' is refused as '16 ' is (and as reduce's count= does) */
+    if (!text[0] || isspace((unsigned char)text[0]))
+        return pario_error(PARIO_ERR_USAGE, "'%s' is not a number", text);
     char *end;
     errno = 0;
     if (pario_dtype_is_float(t)) {
@@ -133,7 +138,9 @@ pario_status pario_scalar_parse(const char *text, pario_dtype t, pario_scalar *o
     /* exactly, digit by digit: 1e19, 0x7fffffffffffffff, 3.0 (no rounding via double) */
     __int128 v;
     int integral;
-    if (!pario_decimal_ceil(text, &v, &integral) || !integral)
+    if (!pario_decimal_ceil(text, &v, &integral))
+        return pario_error(PARIO_ERR_USAGE, "'%s' is not a number", text);
+    if (!integral)
         return pario_error(PARIO_ERR_USAGE, "'%s' is not an integer %s value", text, pario_dtype_name(t));
     if (v < lo || v > (__int128)hi)
         *in_range = 0;

@@ -124,7 +124,7 @@ pario_status pario_reduce_set_bound(pario_reduce_spec *s, int which, const char 
 {
     char *end;
     double v = strtod(text, &end);
-    if (end == text || *end || !isfinite(v))
+    if (!number_text(text) || end == text || *end || !isfinite(v))
         return pario_error(PARIO_ERR_USAGE, "--%s '%s': expected a finite number", which ? "max" : "min", text);
     if (which) {
         s->hi = v;

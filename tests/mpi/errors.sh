@@ -97,7 +97,7 @@ for n in 1 3; do
   fails $n 2 "${E}distribution 'rows' needs a 2-D dataset" pario-count --value 1 --dist rows good.bin
   fails $n 2 "${E}--chunk 0: must be between" pario-count --value 1 --chunk 0 good.bin
   fails $n 2 "${E}--chunk: '4XB': unknown suffix 'XB'" pario-count --value 1 --chunk 4XB good.bin
-  fails $n 2 "${E}--value: 'abc' is not an integer int32 value" pario-count --value abc good.bin
+  fails $n 2 "${E}--value: 'abc' is not a number" pario-count --value abc good.bin
   fails $n 2 "${E}--values: '1.5' is not an integer int32 value" pario-count --values 1,1.5 good.bin
   fails $n 2 "${E}--values: '1,,2': expected a value or a comma-separated list" pario-count --values 1,,2 good.bin
   # a value or bound longer than the 47 characters kept was cut short and

@@ -198,6 +198,17 @@ expect_error 1 2 "pario-reduce: error: --bins '0'" pario-reduce --op hist --bins
 expect_error 1 2 'pario-reduce: error: say what to compute' pario-reduce float64.bin
 expect_error 2 2 "pario-reduce: error: operation 'count=abc': 'abc' is not a number" pario-reduce --op count=abc int32.bin
 expect_error 1 2 "pario-reduce: error: operation 'range=5': expected range=LO:HI" pario-reduce --op range=5 int32.bin
+# a number with a blank before it is refused as one with a blank after it, by
+# every number option alike (pario-count --value ' 16' counted 16s while
+# count= refused it; --range, --min took it too)
+for t in int32 float64; do
+  expect_error 1 2 "^pario-count: error: --value: ' 16' is not a number\$" pario-count --value ' 16' $t.bin
+  expect_error 2 2 "^pario-count: error: --values: ' 16' is not a number\$" pario-count --values '1, 16' $t.bin
+  expect_error 1 2 "^pario-count: error: --range  1:16: ' 1' is not a number\$" pario-count --range ' 1:16' $t.bin
+  expect_error 1 2 "^pario-count: error: --value: '16 ' is not a number\$" pario-count --value '16 ' $t.bin
+  expect_error 2 2 "^pario-reduce: error: operation 'count= 16': ' 16' is not a number\$" pario-reduce --op 'count= 16' $t.bin
+  expect_error 1 2 "^pario-reduce: error: --min ' 3': expected a finite number\$" pario-reduce --op hist --min ' 3' --max 5 $t.bin
+done
 expect_error 2 2 "pario-reduce: error: --axis '2'" pario-reduce --op sum --axis 2 int32.bin
 expect_error 2 1 'pario-reduce: error: nothing.bin' pario-reduce --op sum nothing.bin
 # int64/uint64 histograms with integer bounds of 2^53 and more: numpy tests the

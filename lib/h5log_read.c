@@ -113,6 +113,11 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
         return pario_error(PARIO_ERR_RUNTIME, "%s: /samples and /%s have different rank columns", path,
                            mid ? "sums" : "hits");
     h->cols = dv[1];
+    /* "ranks" is the rank columns' count (h5log.c writes both): a log that
+     * says otherwise was edited, and --resume kept it so */
+    if ((uint64_t)ranks != h->cols)
+        return pario_error(PARIO_ERR_RUNTIME, "%s: the log's attributes are inconsistent (ranks %lld, %llu rank columns)",
+                           path, (long long)ranks, (unsigned long long)h->cols);
     /* 2-D arrays are row-major with dims[1] columns: keep them, cut the row count. */
     uint64_t n = dv[0];
     if (ds[0] < n) n = ds[0];
@@ -129,14 +134,17 @@ static pario_status read_all(hid_t f, const char *path, pario_pi_history *h)
          * negative hit count fails the check of the estimate */
         uint64_t hits = 0, samples = 0;
         double sum = 0;
+        int bad = 0; /* a rank's negative count (one of -100000 and 200000 made a round "complete") */
         for (uint64_t c = 0; c < h->cols; c++) {
+            bad |= h->samples[r * h->cols + c] < 0 ||
+                   (!mid && (h->hits[r * h->cols + c] < 0 || h->hits[r * h->cols + c] > h->samples[r * h->cols + c]));
             samples += (uint64_t)h->samples[r * h->cols + c];
             if (mid)
                 sum += h->sums[r * h->cols + c];
             else
                 hits += (uint64_t)h->hits[r * h->cols + c];
         }
-        if (samples != h->p.samples || hits > samples)
+        if (bad || samples != h->p.samples || hits > samples)
             break;
         if (h->total)
             sum = h->total[r];

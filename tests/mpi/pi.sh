@@ -289,7 +289,29 @@ expect_error 2 1 '^pario-pi: error: inf.h5: holds no complete round$' pario-pi -
 expect_error 1 1 '^pario-plot: error: inf.h5: holds no complete round$' pario-plot inf.h5 --out inf.svg
 expect_error 1 1 '^pario-pi: error: neg.h5: a midpoint log whose attribute block_points is not a positive count; it cannot be continued$' \
   pario-pi --resume --log neg.h5
-expect_error 1 1 'pario-pi: error: missing.h5: cannot open' pario-pi --resume --log missing.h5
+# a 'ranks' attribute that is not the rank columns' count is refused (kept by
+# --resume and drawn by pario-plot); a round with a rank's negative sample
+# count, whose columns still add up, is not complete: --resume redoes it, to
+# the uninterrupted run's log
+mpirun 2 pario-pi --samples 10000 --rounds 4 --seed 5 --log dr.h5 -q || fail "pario-pi --log dr.h5"
+"$PYTHON3" -c "
+import h5py, shutil
+shutil.copy('dr.h5', 'rk.h5'); shutil.copy('dr.h5', 'ng.h5')
+f = h5py.File('rk.h5', 'r+'); f.attrs['ranks'] = 2**40; f.close()
+f = h5py.File('ng.h5', 'r+'); s = f['samples'][1]; f['samples'][1] = [-int(s[0]), int(s[1] + 2 * s[0])]; f.close()" || exit 99
+cp rk.h5 rkkeep.h5
+expect_error 1 1 '^pario-plot: error: rk\.h5: the log.s attributes are inconsistent \(ranks 1099511627776, 2 rank columns\)$' \
+  pario-plot rk.h5 --out rk.svg
+expect_error 2 1 '^pario-pi: error: rk\.h5: the log.s attributes are inconsistent \(ranks 1099511627776, 2 rank columns\)$' \
+  pario-pi --resume --log rk.h5 --rounds 6
+check "the log of a wrong ranks attribute is untouched" cmp -s rk.h5 rkkeep.h5
+mpirun 3 pario-pi --resume --log ng.h5 -q || fail "pario-pi --resume --log ng.h5"
+check "a round with a negative per-rank sample count is redone by --resume: the uninterrupted log's rounds" "$PYTHON3" -c "
+import h5py
+a, b = h5py.File('dr.h5', 'r'), h5py.File('ng.h5', 'r')
+for k in ('estimate', 'stderr'):
+    assert a[k].shape == b[k].shape == (4,) and (a[k][:] == b[k][:]).all(), k
+assert (b['samples'][1] >= 0).all() and b['samples'][1].sum() == 10000"
 # a missing directory names the log, not its lock file beside it (it said
 # "nodir/x.h5.lock: cannot write there")
 expect_error 2 1 '^pario-pi: error: nodir/x\.h5: cannot open: No such file or directory \(directory nodir\)$' \

@@ -181,8 +181,13 @@ pario_status pario_reduce_spec_check(pario_reduce_spec *s, const pario_dataset *
     }
     if (s->ops & PARIO_OP_RANGE) {
         st = pario_count_query_resolve(&s->range, ds->dtype);
-        if (pario_failed(&st))
-            return pario_error(PARIO_ERR_USAGE, "range=%s:%s: %s", s->range.text[0], s->range.text[1], st.msg);
+        if (pario_failed(&st)) {
+            /* the query names its option (--range LO:HI: ...): here the operation */
+            char opt[2 * sizeof s->range.text[0] + 16];
+            snprintf(opt, sizeof opt, "--range %s:%s: ", s->range.text[0], s->range.text[1]);
+            const char *why = strncmp(st.msg, opt, strlen(opt)) ? st.msg : st.msg + strlen(opt);
+            return pario_error(PARIO_ERR_USAGE, "operation 'range=%s:%s': %s", s->range.text[0], s->range.text[1], why);
+        }
     }
     return pario_ok();
 }

@@ -198,6 +198,8 @@ expect_error 1 2 "pario-reduce: error: --bins '0'" pario-reduce --op hist --bins
 expect_error 1 2 'pario-reduce: error: say what to compute' pario-reduce float64.bin
 expect_error 2 2 "pario-reduce: error: operation 'count=abc': 'abc' is not a number" pario-reduce --op count=abc int32.bin
 expect_error 1 2 "pario-reduce: error: operation 'range=5': expected range=LO:HI" pario-reduce --op range=5 int32.bin
+# a NaN bound: the operation named once (it said "range=nan:inf: --range nan:inf: ...")
+expect_error 2 2 "^pario-reduce: error: operation 'range=nan:inf': 'nan' is not a number\$" pario-reduce --op range=nan:inf float64.bin
 # a number with a blank before it is refused as one with a blank after it, by
 # every number option alike (pario-count --value ' 16' counted 16s while
 # count= refused it; --range, --min took it too)

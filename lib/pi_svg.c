@@ -119,7 +119,8 @@ pario_status pario_pi_plot_svg(const pario_pi_history *h, const pario_plot_opts 
         fprintf(out, "pario-pi %s", pario_pi_method_name(h->p.method));
         if (h->p.method == PARIO_PI_DARTS)
             fprintf(out, ", seed %llu", (unsigned long long)h->p.seed);
-        fprintf(out, ", %llu rounds of %llu samples", (unsigned long long)R, (unsigned long long)h->p.samples);
+        fprintf(out, ", %llu round%s of %llu sample%s", (unsigned long long)R, R == 1 ? "" : "s",
+                (unsigned long long)h->p.samples, h->p.samples == 1 ? "" : "s");
     }
     fprintf(out, "</text>\n");
     axes(out, &f, f.shift != 0 ? "estimate &#8722; &#960;" : "estimate of &#960;");

@@ -289,6 +289,10 @@ expect_error 2 1 '^pario-pi: error: inf.h5: holds no complete round$' pario-pi -
 expect_error 1 1 '^pario-plot: error: inf.h5: holds no complete round$' pario-plot inf.h5 --out inf.svg
 expect_error 1 1 '^pario-pi: error: neg.h5: a midpoint log whose attribute block_points is not a positive count; it cannot be continued$' \
   pario-pi --resume --log neg.h5
+# the default title counts in the singular too ("1 rounds of 1 samples")
+mpirun 1 pario-pi --samples 1 --rounds 1 --log one.h5 -q && mpirun 1 pario-plot one.h5 --out one.svg ||
+  fail "pario-pi/pario-plot of 1 round of 1 sample"
+check "pario-plot's title: 1 round of 1 sample" grep -q ', 1 round of 1 sample<' one.svg
 # a 'ranks' attribute that is not the rank columns' count is refused (kept by
 # --resume and drawn by pario-plot); a round with a rank's negative sample
 # count, whose columns still add up, is not complete: --resume redoes it, to

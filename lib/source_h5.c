@@ -175,6 +175,11 @@ static pario_status inspect(pario_dataset *ds, hid_t d, uint64_t file_size)
         goto out;
     }
     haddr_t off = H5Dget_offset(d);
+    /* unallocated: HADDR_UNDEF, or with a userblock HADDR_UNDEF plus its size
+     * (wrapped: 511 for 512 bytes, and the superblock's bytes were read as data) */
+    H5D_space_status_t alloc = H5D_SPACE_STATUS_ERROR;
+    if (H5Dget_space_status(d, &alloc) >= 0 && alloc == H5D_SPACE_STATUS_NOT_ALLOCATED)
+        off = HADDR_UNDEF;
     if (off == HADDR_UNDEF) {
         if (ds->nelems) {
             st = pario_error(PARIO_ERR_RUNTIME, "%s:%s: dataset has no storage allocated (never written)", ds->path,

@@ -224,5 +224,19 @@ for n in 2 3; do
   check "chunked default at $n ranks: $want ($(grep -E '^view|error' band.$n.txt | head -c 300))" \
     grep -q "^view of band.h5: .*; distribution $want over $n ranks\$" band.$n.txt
 done
+# a contiguous dataset never written, in a file with a userblock: refused as
+# without one (its offset, HADDR_UNDEF plus the userblock, wrapped to 511 and
+# the superblock's bytes were read as data, exit 0); a written one beside it reads
+"$PYTHON3" -c "
+import h5py
+with h5py.File('ubz.h5', 'w', userblock_size=512) as f:
+    f.create_dataset('z', shape=(4,), dtype='<i4'); f.create_dataset('w', data=[1, 2, 3], dtype='<i4')" || exit 99
+for n in 1 3; do
+  expect_error $n 1 '^pario-reduce: error: ubz\.h5:/z: dataset has no storage allocated \(never written\)$' pario-reduce --op sum ubz.h5:/z
+  expect_error $n 1 '^pario-convert: error: ubz\.h5:/z: dataset has no storage allocated \(never written\)$' pario-convert ubz.h5:/z ubz.npy
+  check "no output of a refused dataset (n=$n)" test ! -e ubz.npy
+  mpirun $n pario-reduce --op sum ubz.h5:/w > ubw.out 2>&1
+  check "the written dataset beside it: 1 + 2 + 3 (n=$n)" grep -qx 'sum: 6' ubw.out
+done
 run_deferred "$REF"
 finish

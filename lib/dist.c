@@ -189,8 +189,9 @@ pario_status pario_layout_make(const pario_dist *d, const pario_dataset *ds, int
             gp = d->grid[0];
             gq = d->grid[1];
             if ((long long)gp * gq != nranks)
-                return pario_error(PARIO_ERR_USAGE, "distribution '%s' needs %lld ranks, but there are %d", dname,
-                                   (long long)gp * gq, nranks);
+                return pario_error(PARIO_ERR_USAGE, "distribution '%s' needs %lld rank%s, but there %s %d", dname,
+                                   (long long)gp * gq, (long long)gp * gq == 1 ? "" : "s", nranks == 1 ? "is" : "are",
+                                   nranks);
         } else if (cols > INT_MAX) {
             /* rows wider than an MPI int cannot be split (a subarray of one
              * row): the grid keeps them whole, P x 1, at any rank count (2 x 2

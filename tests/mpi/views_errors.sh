@@ -10,6 +10,8 @@ for n in 1 3; do
   expect_error $n 2 "^pario-scatter: error: --strategy 'fast'" pario-scatter --strategy fast --out p one.bin
 done
 expect_error 4 2 "^pario-scatter: error: distribution 'tiles:2x3' needs 6 ranks, but there are 4" pario-scatter --dist tiles:2x3 --out p two.bin
+expect_error 2 2 "^pario-scatter: error: distribution 'tiles:1x1' needs 1 rank, but there are 2$" pario-scatter --dist tiles:1x1 --out p two.bin
+expect_error 1 2 "^pario-scatter: error: distribution 'tiles:1x2' needs 2 ranks, but there is 1$" pario-scatter --dist tiles:1x2 --out p two.bin
 # a prefix with no file name of its own: the parts were hidden files (.0, pd/.0)
 mkdir -p pd
 for pre in '' pd/ . pd/.. ./; do

@@ -266,15 +266,15 @@ late_run() {
   check "$out: no temporary file left${left:+ ($left)}" test -z "$left"
 }
 if command -v flock >/dev/null 2>&1; then
-  mpirun 1 pario-gen --dtype float64 --count 4000 --uniform 0:1 --seed 3 --out rd.bin >/dev/null || exit 99
+  mpirun 1 pario-gen --dtype float64 --count 1600 --uniform 0:1 --seed 3 --out rd.bin >/dev/null || exit 99
   late_run late.h5 "$PARIO_BIN/pario-reduce" --op sum --chunk 1Ki --progress --h5 late.h5 rd.bin
   printf 'input: {data: rd.bin}\noperations: [sum]\nio: {chunk: 1Ki}\noutput: {results: lr.json, h5: late2.h5}\n' > lr.yaml
   late_run late2.h5 "$PARIO_BIN/pario-run" --progress lr.yaml
   check "pario-run: its results file not written either" test ! -e lr.json
   # a data output: raw (data and descriptor renamed as a pair) and .npy
-  late_run lg.bin "$PARIO_BIN/pario-gen" --dtype float64 --count 4000 --uniform 0:1 --chunk 1Ki --progress --out lg.bin
+  late_run lg.bin "$PARIO_BIN/pario-gen" --dtype float64 --count 1600 --uniform 0:1 --chunk 1Ki --progress --out lg.bin
   check "pario-gen: no descriptor beside the log" test ! -e lg.bin.yaml
-  late_run lg.npy "$PARIO_BIN/pario-gen" --dtype float64 --count 4000 --uniform 0:1 --chunk 1Ki --progress --out lg.npy
+  late_run lg.npy "$PARIO_BIN/pario-gen" --dtype float64 --count 1600 --uniform 0:1 --chunk 1Ki --progress --out lg.npy
 fi
 
 # 6. a log removed (with its directory) or moved away while the run writes it:

@@ -123,8 +123,10 @@ static pario_status hist_ranges(const pario_dataset *ds, size_t n, const pario_r
             s = pario_hist_init(&res[i].hist, spec->bins, lo, hi);
         if (!pario_failed(&s))
             s = pario_hist_for_dtype(&res[i].hist, ds[i].dtype, spec);
-        if (pario_failed(&s))
-            st[i] = pario_reduce_named(s, ds[i].path);
+        if (pario_failed(&s)) {
+            char label[PARIO_PATH_MAX + 1024];
+            st[i] = pario_reduce_named(s, pario_dataset_label(&ds[i], label, sizeof label));
+        }
     }
     free(range);
     return pario_ok();

@@ -75,8 +75,9 @@ for n in 1 3; do
     '{"elements":2,"nan_count":0,"sum":3.75,"records":2,"values":2,"invalid":{"empty":0,"missing":0,"non_numeric":0}}'
   out=$(mpirun $n pario-reduce --op sum --format json --column 0 --no-header --skip-invalid bomonly.csv)
   check "a file of a BOM alone has no record (n=$n)" test "$out" = \
-    '{"elements":0,"nan_count":0,"sum":0,"records":0,"values":0,"invalid":{"empty":0,"missing":0,"non_numeric":0}}'
+    '{"elements":0,"nan_count":0,"sum":0.0,"records":0,"values":0,"invalid":{"empty":0,"missing":0,"non_numeric":0}}'
 done
+# (a CSV column is float64: its empty sum is 0.0, as math.fsum([]) in Python)
 # a name needs a header record in an empty file too (it was accepted there:
 # exit 0, no record, where a file of empty lines is refused); an index, or a
 # text file's one column under header: true, needs none (that was refused:
@@ -88,10 +89,10 @@ for n in 1 3; do
     pario-reduce --op sum --column x empty0.csv
   out=$(mpirun $n pario-reduce --op sum --format json --column 0 empty0.csv)
   check "an empty file, --column 0: no record (n=$n)" test "$out" = \
-    '{"elements":0,"nan_count":0,"sum":0,"records":0,"values":0,"invalid":{"empty":0,"missing":0,"non_numeric":0}}'
+    '{"elements":0,"nan_count":0,"sum":0.0,"records":0,"values":0,"invalid":{"empty":0,"missing":0,"non_numeric":0}}'
   out=$(mpirun $n pario-reduce --op sum --format json hdrtext.txt)
   check "format: text, header: true, no record (n=$n)" test "$out" = \
-    '{"elements":0,"nan_count":0,"sum":0,"records":0,"values":0,"invalid":{"empty":0,"missing":0,"non_numeric":0}}'
+    '{"elements":0,"nan_count":0,"sum":0.0,"records":0,"values":0,"invalid":{"empty":0,"missing":0,"non_numeric":0}}'
 done
 # usage: no such column, a name without a header, a bad delimiter, --axis
 expect_error 2 2 "^pario-reduce: error: holes.csv: no column named 'zz' in the header \\(line 1, 3 fields\\)" \
